@@ -1,0 +1,1 @@
+"""Subcommands of ``fieldsurvey``; each module has ``register(subparsers)``."""
