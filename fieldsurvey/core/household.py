@@ -39,6 +39,10 @@ class Member:
     political_status: str | None = None
     education: str | None = None
     schooling: str | None = None  # 在校生状况
+    school_name: str | None = None
+    dropout_reason: str | None = None  # set when a child of compulsory-school age is not enrolled
+    home_schooling: bool | None = None  # 送教上门: counts as enrolled
+    schooling_exempt: bool = False  # health prevents schooling (assessed so); not a dropout
     health: str | None = None
     disability_category: str | None = None
     disability_grade: str | None = None
@@ -58,6 +62,7 @@ class Member:
     employee_pension: bool | None = None
     family_doctor: bool | None = None
     chronic_disease_card: bool | None = None
+    education_aid: str | None = None  # aid received for schooling (资助), free text or amount
     dibao: bool = False
     destitute_support: bool = False
     relocated: bool = False
