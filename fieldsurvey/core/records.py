@@ -1,0 +1,123 @@
+"""Domain objects ↔ plain JSON-ready dicts, the one serialisation every layer shares.
+
+Batches, the server, exports and ledger fingerprints all need the same flat shape; keeping it here
+(one function pair per record type, driven by the dataclass fields) means a new field travels
+everywhere without a second copy of the mapping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import date, datetime
+from typing import Any, TypeVar, get_type_hints
+
+from fieldsurvey.core.divisions import DivisionCode
+from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
+from fieldsurvey.core.visit import MemberChange, Visit
+
+T = TypeVar("T")
+
+# Nested collections of a household, serialised inline.
+NESTED: dict[str, type] = {
+    "members": Member,
+    "helpers": Helper,
+    "measures": AssistanceMeasure,
+    "incomes": IncomeRecord,
+}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, DivisionCode):
+        return value.value
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(obj: Any, *, nested: bool = True) -> dict[str, Any]:
+    """Flat dict of a record's fields; a household's members etc. inline unless ``nested=False``."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        if f.name in NESTED and isinstance(obj, Household):
+            if nested:
+                out[f.name] = [to_dict(item) for item in getattr(obj, f.name)]
+            continue
+        out[f.name] = _encode(getattr(obj, f.name))
+    return out
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return _HINTS.setdefault(cls, get_type_hints(cls))
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _decode(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _decode(args[0], value) if len(args) == 1 else value
+    if tp is datetime:
+        return datetime.fromisoformat(value)
+    if tp is date:
+        return date.fromisoformat(value)
+    if tp is DivisionCode:
+        return DivisionCode(value)
+    if tp is float and isinstance(value, int):
+        return float(value)
+    if origin is dict and typing.get_args(tp)[1:] == (float,):
+        return {k: float(v) for k, v in value.items()}
+    return value
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild a record; unknown keys are ignored so an older build reads a newer record."""
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in data:
+            continue
+        if cls is Household and f.name in NESTED:
+            kwargs[f.name] = [from_dict(NESTED[f.name], item) for item in data[f.name]]
+        else:
+            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def household_to_dict(h: Household) -> dict[str, Any]:
+    return to_dict(h)
+
+
+def household_from_dict(d: dict[str, Any]) -> Household:
+    return from_dict(Household, d)
+
+
+def visit_to_dict(v: Visit) -> dict[str, Any]:
+    return to_dict(v)
+
+
+def visit_from_dict(d: dict[str, Any]) -> Visit:
+    return from_dict(Visit, d)
+
+
+def member_change_to_dict(c: MemberChange) -> dict[str, Any]:
+    return to_dict(c)
+
+
+def member_change_from_dict(d: dict[str, Any]) -> MemberChange:
+    return from_dict(MemberChange, d)
+
+
+def field_names(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
