@@ -28,7 +28,8 @@ NESTED: dict[str, type] = {
 }
 
 
-def _encode(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
+    """A field value as JSON-ready data (dates as ISO text, division codes as digits)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -36,9 +37,9 @@ def _encode(value: Any) -> Any:
     if isinstance(value, DivisionCode):
         return value.value
     if isinstance(value, list):
-        return [_encode(v) for v in value]
+        return [encode_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
+        return {k: encode_value(v) for k, v in value.items()}
     return value
 
 
@@ -50,7 +51,7 @@ def to_dict(obj: Any, *, nested: bool = True) -> dict[str, Any]:
             if nested:
                 out[f.name] = [to_dict(item) for item in getattr(obj, f.name)]
             continue
-        out[f.name] = _encode(getattr(obj, f.name))
+        out[f.name] = encode_value(getattr(obj, f.name))
     return out
 
 

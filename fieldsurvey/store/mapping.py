@@ -1,0 +1,133 @@
+"""Moving records between core dataclasses and ORM rows, by matching field names.
+
+Columns are named like the dataclass fields, so one generic copy serves every table; the only
+special cases are the division code (a value object in core, a string in the database) and the
+nested collections of a household, which live in their own tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+from pypinyin import Style, lazy_pinyin
+
+from fieldsurvey.core.assessment_result import FLAG_LABELS
+from fieldsurvey.core.divisions import DivisionCode
+from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
+from fieldsurvey.core.visit import MemberChange, Visit
+from fieldsurvey.store.models import (
+    HelperRow,
+    HouseholdRow,
+    IncomeRow,
+    MeasureRow,
+    MemberChangeRow,
+    MemberRow,
+    VisitRow,
+)
+
+T = TypeVar("T")
+
+NESTED = ("members", "helpers", "measures", "incomes")
+FLAG_ORDER = tuple(FLAG_LABELS)  # bit i = flag i; FLAG_LABELS is append-only
+
+
+def _fields(cls: type) -> list[str]:
+    return _FIELDS.setdefault(cls, [f.name for f in dataclasses.fields(cls)])
+
+
+_FIELDS: dict[type, list[str]] = {}
+
+HOUSEHOLD_COLUMNS = [f for f in _fields(Household) if f not in NESTED]
+
+
+def column_values(obj: Any) -> dict[str, Any]:
+    """A record's own fields as column values (nested collections excluded)."""
+    values = {name: getattr(obj, name) for name in _fields(type(obj)) if name not in NESTED}
+    if isinstance(obj, Household):
+        values["division_code"] = obj.division_code.value
+    return values
+
+
+def flag_bits(flags: list[str] | tuple[str, ...]) -> int:
+    return sum(1 << i for i, name in enumerate(FLAG_ORDER) if name in flags)
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials of a Chinese name (张三 → "zs"), for search as typed on a laptop."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()[:16]
+
+
+def household_derived(h: Household) -> dict[str, Any]:
+    """Columns the list screens use, recomputed on every write so they can never drift."""
+    head = h.head
+    return {
+        "head_name": head.name if head else None,
+        "head_id_number": head.id_number if head else None,
+        "head_initials": name_initials(head.name) if head else None,
+        "member_count": h.size,
+    }
+
+
+def household_row_values(h: Household) -> dict[str, Any]:
+    return {**column_values(h), **household_derived(h)}
+
+
+def member_row_values(m: Member, household_id: str, position: int) -> dict[str, Any]:
+    return {**column_values(m), "household_id": household_id, "position": position}
+
+
+def helper_row_values(x: Helper, household_id: str, position: int) -> dict[str, Any]:
+    return {**column_values(x), "household_id": household_id, "position": position}
+
+
+def measure_row_values(x: AssistanceMeasure, household_id: str, position: int) -> dict[str, Any]:
+    return {**column_values(x), "household_id": household_id, "position": position}
+
+
+def income_row_values(x: IncomeRecord, household_id: str) -> dict[str, Any]:
+    return {**column_values(x), "household_id": household_id}
+
+
+def _from_row(cls: type[T], row: Any) -> T:
+    return cls(**{name: getattr(row, name) for name in _fields(cls) if name not in NESTED})
+
+
+def household_from_rows(
+    row: HouseholdRow,
+    members: list[MemberRow],
+    helpers: list[HelperRow],
+    measures: list[MeasureRow],
+    incomes: list[IncomeRow],
+) -> Household:
+    values = {name: getattr(row, name) for name in HOUSEHOLD_COLUMNS}
+    values["division_code"] = DivisionCode(row.division_code)
+    values["other_poverty_causes"] = list(row.other_poverty_causes or [])
+    values["risks"] = list(row.risks or [])
+    h = Household(**values)
+    h.members = [_from_row(Member, r) for r in sorted(members, key=lambda r: r.position)]
+    h.helpers = [_from_row(Helper, r) for r in sorted(helpers, key=lambda r: r.position)]
+    h.measures = [_from_row(AssistanceMeasure, r) for r in sorted(measures, key=lambda r: r.position)]
+    h.incomes = [_income_from_row(r) for r in sorted(incomes, key=lambda r: r.year)]
+    return h
+
+
+def _income_from_row(r: IncomeRow) -> IncomeRecord:
+    rec = _from_row(IncomeRecord, r)
+    rec.items = {k: float(v) for k, v in (r.items or {}).items()}
+    rec.expenses = {k: float(v) for k, v in (r.expenses or {}).items()}
+    return rec
+
+
+def visit_from_row(row: VisitRow) -> Visit:
+    v = _from_row(Visit, row)
+    v.answers = dict(row.answers or {})
+    return v
+
+
+def visit_row_values(v: Visit) -> dict[str, Any]:
+    return column_values(v)
+
+
+def member_change_from_row(row: MemberChangeRow) -> MemberChange:
+    return _from_row(MemberChange, row)
