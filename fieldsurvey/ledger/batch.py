@@ -1,0 +1,157 @@
+"""Printing to disk: one household, or a whole village with progress and cancel.
+
+A village streams: each household's ledger is rendered and written before the next record is
+read, so memory does not grow with the number of households. Everything is written into a
+hidden staging folder next to the target and moved into place only when the whole village is
+done, so a cancelled or failed run leaves no partial files and never replaces earlier prints
+with half a set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from fieldsurvey.core.errors import Cancelled, UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.ledger.combined import Part, write_combined
+from fieldsurvey.ledger.household_pdf import RenderResult, render_household
+from fieldsurvey.ledger.model import DivisionNames, LedgerInput, LedgerOptions
+from fieldsurvey.ledger.output import FILE_MODE, atomic_output, sync_folder
+from fieldsurvey.ledger.village_report import (
+    HouseholdSummary,
+    render_village_report,
+    report_content,
+    summarise,
+)
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+
+
+@dataclass(slots=True)
+class VillagePrintResult:
+    files: list[Path] = field(default_factory=list)
+    households: int = 0
+    pages: int = 0
+
+
+def print_household(inp: LedgerInput, target: Path, options: LedgerOptions | None = None) -> RenderResult:
+    """Render one ledger straight into ``target`` (atomically, mode 0600)."""
+    target = Path(target)
+    _check_folder(target.parent)
+    with atomic_output(target) as f:
+        return render_household(inp, options or LedgerOptions(), f)
+
+
+def ledger_file_name(household_no: str, masked: bool) -> str:
+    return f"{household_no}{'-公示' if masked else ''}.pdf"
+
+
+def report_file_name(village_code: str, masked: bool) -> str:
+    return f"{village_code}-村级汇总{'-公示' if masked else ''}.pdf"
+
+
+def print_village(
+    inputs: Iterable[LedgerInput],
+    total: int,
+    out: Path,
+    *,
+    names: DivisionNames,
+    village_code: str,
+    combined: bool | None = None,
+    include_report: bool = True,
+    population: int | None = None,
+    options: LedgerOptions | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> VillagePrintResult:
+    """Print every household of a village.
+
+    ``out`` is a folder (one file per household, plus the village report) or, when it ends in
+    ``.pdf`` or ``combined`` is true, one file with a table of contents and bookmarks.
+    ``progress(done, total)`` is called after each household; ``cancelled()`` is polled before
+    each, and a true answer raises ``Cancelled`` with nothing left on disk.
+    """
+    options = options or LedgerOptions()
+    out = Path(out)
+    if combined is None:
+        combined = out.suffix.lower() == ".pdf"
+    folder = out.parent if combined else out
+    if not combined:
+        folder.mkdir(parents=True, exist_ok=True)
+    _check_folder(folder)
+    result = VillagePrintResult()
+    summaries: list[HouseholdSummary] = []
+    parts: list[Part] = []
+    with _staging(folder) as staging:
+        done = 0
+        for inp in inputs:
+            if cancelled and cancelled():
+                raise Cancelled()
+            name = ledger_file_name(inp.household.household_no, options.mask_ids)
+            path = staging / name
+            with _private_file(path) as f:
+                rendered = render_household(inp, options, f)
+            summary = summarise(inp)
+            summaries.append(summary)
+            parts.append(Part(path, "ledger", rendered.pages, rendered.fingerprint,
+                              summary.household_no, summary.head))
+            done += 1
+            result.pages += rendered.pages
+            if progress:
+                progress(done, max(total, done))
+        if not parts:
+            raise UserError(Text("该村没有可打印的户", "this village has no households to print"),
+                            code="nothing_to_print")
+        if cancelled and cancelled():
+            raise Cancelled()
+        result.households = done
+        if include_report:
+            path = staging / report_file_name(village_code, options.mask_ids)
+            with _private_file(path) as f:
+                rendered = render_village_report(
+                    report_content(summaries, names, village_code, population), options, f
+                )
+            parts.insert(0, Part(path, "report", rendered.pages, rendered.fingerprint))
+        if combined:
+            result.pages = write_combined(parts, out, names, village_code, options)
+            result.files = [out]
+        else:
+            result.pages = sum(p.pages for p in parts)
+            for part in parts:
+                target = folder / part.path.name
+                os.replace(part.path, target)
+                result.files.append(target)
+            sync_folder(folder)
+    return result
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise UserError(Text("输出文件夹不存在", "the output folder does not exist"), code="no_folder")
+
+
+@contextlib.contextmanager
+def _staging(folder: Path) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix=".ledger-printing-", dir=folder))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _private_file(path: Path) -> Iterator[BinaryIO]:
+    """A new file readable by its owner only, the mode set before any data is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())

@@ -1,0 +1,154 @@
+"""Lay out one household's ledger: cover, the ten sections, signatures.
+
+Input is ``LedgerContent`` (everything already labelled and masked); this module only decides
+how it looks on A4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from fieldsurvey.ledger.content import LEDGER_TITLE, build_content
+from fieldsurvey.ledger.layout import (
+    FRAME_WIDTH,
+    GRID,
+    PageFurniture,
+    build_pdf,
+    data_table,
+    field_grid,
+    para,
+    styles,
+)
+from fieldsurvey.ledger.model import (
+    LedgerContent,
+    LedgerInput,
+    LedgerOptions,
+    Section,
+    format_fingerprint,
+    qr_payload,
+)
+
+PUBLIC_COPY_NOTE = "公示版:证件号码仅显示前6位和后4位"
+
+# Relative column widths per table key; the income table has one column per recorded year.
+COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "members": (0.6, 1.9, 1.3, 0.6, 0.8, 2.6, 1.1, 1.3, 1.4),
+    "member_support": (0.6, 1.5, 1.1, 1.2, 1.3, 1.5, 0.8, 0.8, 0.8, 0.8, 0.8, 1.1),
+    "helpers": (1.3, 0.6, 2.6, 1.0, 1.6, 2.4, 0.9),
+    "guarantees": (1.4, 6.0, 1.2),
+    "measures": (1.6, 3.2, 0.7, 1.4, 1.2, 1.3, 0.9),
+    "results": (1.6, 2.8, 5.0),
+    "visits": (1.3, 1.3, 7.0),
+    "assessment": (1.6, 1.2, 6.4),
+}
+# Columns holding amounts (flush right); every column after the first in the income table.
+AMOUNT_COLUMNS: dict[str, tuple[int, ...]] = {"measures": (4,)}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    pages: int
+    fingerprint: str
+
+
+def render_household(inp: LedgerInput, options: LedgerOptions, out: BinaryIO) -> RenderResult:
+    """Write one household's ledger PDF to ``out`` and say how many pages it has."""
+    content = build_content(inp, masked=options.mask_ids)
+    return render_content(content, options, out)
+
+
+def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO) -> RenderResult:
+    fingerprint = content.fingerprint()
+    generated = (options.generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    furniture = PageFurniture(
+        header_left=f"{LEDGER_TITLE} · {content.names.place}",
+        header_right=f"户编号 {content.household_no} 户主 {content.head_name}",
+        generated=generated,
+        fingerprint_text=format_fingerprint(fingerprint),
+        qr_payload=qr_payload(content.household_no, fingerprint),
+        banner=PUBLIC_COPY_NOTE if content.masked else "",
+    )
+    pages = build_pdf(
+        out,
+        story(content, generated),
+        furniture,
+        title=f"{LEDGER_TITLE} 户编号 {content.household_no}",
+        subject=f"一户一本台账 {content.names.place}",
+        author=content.names.county,
+        keywords=f"fingerprint:{fingerprint}",
+    )
+    return RenderResult(pages, fingerprint)
+
+
+def story(content: LedgerContent, generated: str) -> list[Any]:
+    flow: list[Any] = cover(content, generated)
+    for section in content.sections:
+        flow += section_flow(section)
+    flow += signatures()
+    return flow
+
+
+def cover(content: LedgerContent, generated: str) -> list[Any]:
+    st = styles()
+    flow: list[Any] = [
+        Spacer(1, 30 * mm),
+        para("扶贫手册", st.title),
+        Spacer(1, 4 * mm),
+        para("一户一本台账", st.subtitle),
+        Spacer(1, 22 * mm),
+    ]
+    rows = [[para(label, st.subtitle), para(value, st.subtitle)] for label, value in content.cover]
+    table = Table(rows, colWidths=[FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.5], hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (1, 0), (1, -1), 0.6, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    flow += [table, Spacer(1, 25 * mm)]
+    if content.masked:
+        flow.append(para(PUBLIC_COPY_NOTE, st.subtitle))
+    flow += [
+        para(f"填发单位:{content.names.county}", st.subtitle),
+        para(f"打印日期:{generated[:10]}", st.subtitle),
+        PageBreak(),
+    ]
+    return flow
+
+
+def section_flow(section: Section) -> list[Any]:
+    st = styles()
+    flow: list[Any] = [CondPageBreak(40 * mm), para(section.title, st.heading)]
+    if section.fields:
+        flow += [field_grid(section.fields), Spacer(1, 2 * mm)]
+    for table in section.tables:
+        weights = COLUMN_WEIGHTS.get(table.key) or (2.2,) + (1.0,) * (len(table.headers) - 1)
+        right = AMOUNT_COLUMNS.get(table.key, range(1, len(table.headers)) if table.key == "income" else ())
+        flow += [data_table(table.headers, table.rows, weights, right), Spacer(1, 2 * mm)]
+    flow += [para(note, st.note) for note in section.notes]
+    return flow
+
+
+def signatures() -> list[Any]:
+    st = styles()
+    rows = [
+        [para(who, st.body), para("签字:______________________", st.body),
+         para("日期:______年____月____日", st.body)]
+        for who in ("户主", "帮扶责任人", "驻村第一书记")
+    ]
+    table = Table(rows, colWidths=[FRAME_WIDTH * 0.22, FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.36])
+    table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 9)]))
+    intro = para("以上内容经核对属实,户主对帮扶措施及帮扶成效予以确认。", st.body)
+    return [KeepTogether([Spacer(1, 6 * mm), para("十一、签字确认", st.heading), intro,
+                          Spacer(1, 3 * mm), table])]
