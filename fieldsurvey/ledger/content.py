@@ -14,6 +14,7 @@ from fieldsurvey.core.assessment_result import (
     Assessment,
 )
 from fieldsurvey.core.household import Household, Member
+from fieldsurvey.core.policy import Policy, load_policy
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.ledger import evidence
 from fieldsurvey.ledger.formatting import (
@@ -28,7 +29,7 @@ from fieldsurvey.ledger.formatting import (
     text,
     yes_no,
 )
-from fieldsurvey.ledger.income_view import COMPONENT_LABELS, income_years
+from fieldsurvey.ledger.income_view import detail_table, income_notes, income_years, summary_table
 from fieldsurvey.ledger.model import LedgerContent, LedgerInput, Section, TableContent
 
 LEDGER_TITLE = "扶贫手册(一户一本台账)"
@@ -56,7 +57,9 @@ def status_text(household: Household) -> str:
     return status
 
 
-def build_content(inp: LedgerInput, *, masked: bool) -> LedgerContent:
+def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = None) -> LedgerContent:
+    """Everything the ledger prints; ``policy`` defaults to the shipped tables plus overrides."""
+    policy = policy or load_policy()
     h = inp.household
     visits = finalized_visits(list(inp.visits))
     assessment = latest_assessment(inp)
@@ -79,7 +82,7 @@ def build_content(inp: LedgerInput, *, masked: bool) -> LedgerContent:
         _members(h, masked),
         _causes(h),
         _helpers(h),
-        _income(h, assessment),
+        _income(h, policy),
         _guarantees(h, assessment, last_visit),
         _measures(h),
         _results(h),
@@ -232,30 +235,14 @@ def _helpers(h: Household) -> Section:
                    notes=() if rows else ("尚未确定帮扶责任人",))
 
 
-def _income(h: Household, assessment: Assessment | None) -> Section:
-    years = income_years(h, assessment)
+def _income(h: Household, policy: Policy) -> Section:
+    title = "五、家庭收入情况(元)"
+    years = income_years(h, policy)
     if not years:
-        return Section("income", "五、家庭收入情况(元)", notes=("尚无收入记录",))
-    extra = ("other",) if any(y.components.get("other") for y in years) else ()
-    rows: list[tuple[str, ...]] = []
-    for comp in ("wage", "business", "property", "transfer", *extra):
-        rows.append((COMPONENT_LABELS[comp], *(money(y.components.get(comp, 0.0)) for y in years)))
-    rows.append(("生产经营性支出", *(money(y.business_expenses) for y in years)))
-    rows.append(("家庭纯收入", *(money(y.net_income) for y in years)))
-    rows.append(("家庭人口(人)", *(str(y.size) for y in years)))
-    rows.append(("人均纯收入", *(money(y.net_per_capita) for y in years)))
-    rows.append(("贫困线", *(money(y.poverty_line) for y in years)))
-    rows.append(("监测标准", *(money(y.monitoring_threshold) for y in years)))
-    rows.append(("是否高于贫困线", *(_above(y.net_per_capita, y.poverty_line) for y in years)))
-    table = TableContent("income", ("项目", *(f"{y.year}年" for y in years)), tuple(rows))
-    return Section("income", "五、家庭收入情况(元)", tables=(table,),
-                   notes=("人均纯收入 =(工资性+生产经营性+财产性+转移性收入 − 生产经营性支出)÷ 家庭人口",))
-
-
-def _above(value: float | None, line: float | None) -> str:
-    if value is None or line is None:
-        return DASH
-    return "是" if value > line else "否"
+        return Section("income", title, notes=("尚无收入记录",))
+    detail = detail_table(years, h, policy)
+    tables = (summary_table(years),) + ((detail,) if detail else ())
+    return Section("income", title, tables=tables, notes=income_notes(years))
 
 
 def _guarantees(h: Household, assessment: Assessment | None, last_visit: str | None) -> Section:

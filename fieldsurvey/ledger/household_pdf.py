@@ -42,7 +42,7 @@ from fieldsurvey.ledger.model import (
 
 PUBLIC_COPY_NOTE = "公示版:证件号码仅显示前6位和后4位"
 
-# Relative column widths per table key; the income table has one column per recorded year.
+# Relative column widths per table key (the income tables are sized in ``_columns``).
 COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
     "members": (0.6, 1.9, 1.3, 0.6, 0.8, 2.6, 1.1, 1.3, 1.4),
     "member_support": (0.6, 1.5, 1.1, 1.2, 1.3, 1.5, 0.8, 0.8, 0.8, 0.8, 0.8, 1.1),
@@ -65,7 +65,7 @@ class RenderResult:
 
 def render_household(inp: LedgerInput, options: LedgerOptions, out: BinaryIO) -> RenderResult:
     """Write one household's ledger PDF to ``out`` and say how many pages it has."""
-    content = build_content(inp, masked=options.mask_ids)
+    content = build_content(inp, masked=options.mask_ids, policy=options.policy)
     return render_content(content, options, out)
 
 
@@ -133,11 +133,20 @@ def section_flow(section: Section) -> list[Any]:
     if section.fields:
         flow += [field_grid(section.fields), Spacer(1, 2 * mm)]
     for table in section.tables:
-        weights = COLUMN_WEIGHTS.get(table.key) or (2.2,) + (1.0,) * (len(table.headers) - 1)
-        right = AMOUNT_COLUMNS.get(table.key, range(1, len(table.headers)) if table.key == "income" else ())
+        weights, right = _columns(table.key, len(table.headers))
         flow += [data_table(table.headers, table.rows, weights, right), Spacer(1, 2 * mm)]
     flow += [para(note, st.note) for note in section.notes]
     return flow
+
+
+def _columns(key: str, count: int) -> tuple[tuple[float, ...], tuple[int, ...]]:
+    """Column weights and amount columns; the income tables have one column per year."""
+    if key == "income":
+        return (2.2,) + (1.0,) * (count - 1), tuple(range(1, count))
+    if key == "income_items":
+        return (2.2,) + (1.0,) * (count - 2) + (0.7,), tuple(range(1, count - 1))
+    weights = COLUMN_WEIGHTS.get(key) or (1.0,) * count
+    return weights, AMOUNT_COLUMNS.get(key, ())
 
 
 def signatures() -> list[Any]:

@@ -1,63 +1,99 @@
-"""Income by component for each recorded year, as the ledger's income table shows it.
+"""Income by component for each recorded year, and the line each year is measured against.
 
-人均纯收入 = (工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出) ÷ 家庭人口. Item keys
-are ``component.item`` (``wage.migrant_work``); the component is the part before the dot.
+The arithmetic (which items count, estimated business costs, household size) is the core's
+(``core/income.py``, ``core/policy.py``); this module only arranges it into the rows the
+ledger prints, including what was left out and why, so a reader can redo the sum by hand.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fieldsurvey.core.assessment_result import Assessment
-from fieldsurvey.core.household import Household, IncomeRecord
-
-COMPONENTS = ("wage", "business", "property", "transfer")
-COMPONENT_LABELS = {
-    "wage": "工资性收入",
-    "business": "生产经营性收入",
-    "property": "财产性收入",
-    "transfer": "转移性收入",
-    "other": "其他收入",
-}
+from fieldsurvey.core.household import Household
+from fieldsurvey.core.income import IncomeBreakdown, income_breakdown
+from fieldsurvey.core.policy import COMPONENT_LABELS, COMPONENTS, IncomeLine, Policy
+from fieldsurvey.ledger.formatting import DASH, money
+from fieldsurvey.ledger.model import TableContent
 
 
 @dataclass(frozen=True, slots=True)
 class YearIncome:
-    year: int
-    components: dict[str, float]  # COMPONENTS plus "other" when items carry another prefix
-    business_expenses: float
-    net_income: float
-    size: int
-    net_per_capita: float | None
-    poverty_line: float | None
-    monitoring_threshold: float | None
+    breakdown: IncomeBreakdown
+    line: IncomeLine | None
 
 
-def year_income(
-    household: Household, record: IncomeRecord, assessment: Assessment | None
-) -> YearIncome:
-    components = dict.fromkeys(COMPONENTS, 0.0)
-    for key, amount in record.items.items():
-        component = key.split(".", 1)[0]
-        bucket = component if component in COMPONENTS else "other"
-        components[bucket] = components.get(bucket, 0.0) + float(amount)
-    expenses = sum(float(v) for v in record.expenses.values())
-    net = sum(components.values()) - expenses
-    size = record.household_size or household.size
-    line = threshold = None
-    if assessment is not None and assessment.policy_year == record.year:
-        line, threshold = assessment.poverty_line, assessment.monitoring_threshold
-    return YearIncome(
-        year=record.year,
-        components=components,
-        business_expenses=expenses,
-        net_income=net,
-        size=size,
-        net_per_capita=round(net / size, 2) if size else None,
-        poverty_line=line,
-        monitoring_threshold=threshold,
-    )
+def income_years(household: Household, policy: Policy) -> list[YearIncome]:
+    return [
+        YearIncome(income_breakdown(r, household, policy),
+                   policy.income_line(household.division_code, r.year))
+        for r in sorted(household.incomes, key=lambda r: r.year)
+    ]
 
 
-def income_years(household: Household, assessment: Assessment | None) -> list[YearIncome]:
-    return [year_income(household, r, assessment) for r in sorted(household.incomes, key=lambda r: r.year)]
+def summary_table(years: list[YearIncome]) -> TableContent:
+    """One column per year: components, expenses, net, per capita, the line, above or not."""
+    b = [y.breakdown for y in years]
+    rows: list[tuple[str, ...]] = [
+        (COMPONENT_LABELS[c].zh, *(money(x.components.get(c, 0.0)) for x in b)) for c in COMPONENTS
+    ]
+    rows += [
+        ("生产经营性支出", *(money(x.business_expenses) for x in b)),
+        ("家庭纯收入", *(money(x.net_income) for x in b)),
+        ("家庭人口(人)", *(str(x.household_size) for x in b)),
+        ("人均纯收入", *(money(x.net_income_per_capita) for x in b)),
+        ("衡量标准", *(y.line.label.zh if y.line else DASH for y in years)),
+        ("标准(元/人·年)", *(_line_amount(y.line) for y in years)),
+        ("是否高于标准", *(_above(x.net_income_per_capita, y.line) for x, y in zip(b, years, strict=True))),
+    ]
+    return TableContent("income", ("项目", *(f"{x.year}年" for x in b)), tuple(rows))
+
+
+def detail_table(years: list[YearIncome], household: Household, policy: Policy) -> TableContent | None:
+    """Every recorded item by year, with whether the policy counts it."""
+    items = policy.income_items()
+    keys: set[str] = set()
+    for record in household.incomes:
+        keys |= {k for k, v in record.items.items() if v}
+    if not keys:
+        return None
+    order = {c: i for i, c in enumerate(COMPONENTS)}
+
+    def sort_key(key: str) -> tuple[int, str]:
+        item = items.get(key)
+        return (order.get(item.component, 9) if item else 9, key)
+
+    by_year = {r.year: r for r in household.incomes}
+    rows = []
+    for key in sorted(keys, key=sort_key):
+        item = items.get(key)
+        name = item.label.zh if item else f"未知项目({key})"
+        counted = "计入" if item and item.counted else "不计入" if item else "未计入"
+        amounts = (money(by_year[y.breakdown.year].items.get(key)) if by_year[y.breakdown.year].items.get(key)
+                   else DASH for y in years)
+        rows.append((name, *amounts, counted))
+    headers = ("收入项目", *(f"{y.breakdown.year}年" for y in years), "是否计入")
+    return TableContent("income_items", headers, tuple(rows))
+
+
+def income_notes(years: list[YearIncome]) -> tuple[str, ...]:
+    notes = ["人均纯收入 =(工资性+生产经营性+财产性+转移性收入 − 生产经营性支出)÷ 家庭人口,只计政策规定计入的项目"]
+    unverified = [f"{y.breakdown.year}年" for y in years if y.line and not y.line.amount.verified]
+    for y in years:
+        b = y.breakdown
+        if b.estimated_expenses:
+            notes.append(f"{b.year}年:生产经营性支出中 {money(sum(b.estimated_expenses.values()))} 元按默认成本比例估算")
+        if b.unrecorded_expenses:
+            notes.append(f"{b.year}年:有 {len(b.unrecorded_expenses)} 项经营收入未记录支出")
+    if unverified:
+        notes.append("、".join(unverified) + "所用标准在政策表中尚未核实,以县里确认的数字为准")
+    return tuple(notes)
+
+
+def _line_amount(line: IncomeLine | None) -> str:
+    return money(line.amount.value) if line else DASH
+
+
+def _above(value: float | None, line: IncomeLine | None) -> str:
+    if value is None or line is None:
+        return DASH
+    return "是" if value > line.amount.value else "否"

@@ -20,6 +20,7 @@ from typing import Any
 
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.household import Household
+from fieldsurvey.core.policy import Policy
 from fieldsurvey.core.visit import Visit
 
 # Bumped whenever the content model or its serialisation changes, so an old fingerprint is
@@ -53,6 +54,7 @@ class LedgerInput:
 class LedgerOptions:
     mask_ids: bool = False  # public copies (公示): ID numbers show first 6 and last 4 only
     generated_at: datetime | None = None  # None: now; printed in the footer, not fingerprinted
+    policy: Policy | None = None  # None: the shipped tables with the county's overrides
 
 
 @dataclass(frozen=True, slots=True)

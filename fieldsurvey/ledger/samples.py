@@ -103,13 +103,15 @@ def make_household(
         IncomeRecord(
             year=y,
             items={
-                "wage.migrant_work": 9000.0 + 800 * k + rng.randrange(1000),
+                "wage.migrant_work": 18000.0 + 800 * k + rng.randrange(3000) * members // 4,
                 "wage.public_welfare_job": 3600.0,
                 "business.crops": 2400.0 + rng.randrange(500),
                 "business.livestock": 1800.0,
-                "property.dividends": 300.0,
+                "property.dividend": 300.0,
+                "transfer.condolence": 200.0,
                 "transfer.dibao": 1200.0,
                 "transfer.pension": 1236.0,
+                "transfer.eco_compensation": 420.0,
             },
             expenses={"business.crops": 900.0, "business.livestock": 700.0},
         )
@@ -167,9 +169,9 @@ def make_assessment(household: Household, on: date = date(2024, 3, 15)) -> Asses
         dimensions=dims,
         exit_eligible=not failing,
         risk_flags=(RiskFlag("medical_burden", Text("医疗支出较大", "high medical costs"), first),),
-        net_income_per_capita=4321.5,
-        poverty_line=4000.0,
-        monitoring_threshold=7600.0,
+        net_income_per_capita=7321.5,
+        poverty_line=None,
+        monitoring_threshold=6000.0,
         flags=("unsafe_house",) if failing else (),
     )
 

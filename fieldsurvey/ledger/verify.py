@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fieldsurvey.core.policy import Policy
 from fieldsurvey.ledger.content import build_content
 from fieldsurvey.ledger.model import LedgerInput, normalise_fingerprint
 
@@ -25,10 +26,10 @@ class Verification:
     public: str
 
 
-def verify_fingerprint(inp: LedgerInput, typed: str) -> Verification:
+def verify_fingerprint(inp: LedgerInput, typed: str, policy: Policy | None = None) -> Verification:
     """Compare a fingerprint read off paper (any case, dashes or spaces) with the record."""
-    full = build_content(inp, masked=False).fingerprint()
-    public = build_content(inp, masked=True).fingerprint()
+    full = build_content(inp, masked=False, policy=policy).fingerprint()
+    public = build_content(inp, masked=True, policy=policy).fingerprint()
     wanted = normalise_fingerprint(typed)
     copy = FULL if wanted == full else PUBLIC if wanted == public else None
     return Verification(copy is not None, copy, full, public)
