@@ -7,11 +7,14 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.passphrase import check_strength
 from fieldsurvey.core.text import Text
-from fieldsurvey.store import Store
+
+if TYPE_CHECKING:
+    from fieldsurvey.store import Store
 
 PASSPHRASE_ENV = "FIELDSURVEY_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "FIELDSURVEY_NEW_PASSPHRASE"
@@ -59,6 +62,8 @@ def _prompt(label: str) -> str:
 
 def open_store(args: argparse.Namespace) -> Store:
     """Unlock with --recovery-key, else $FIELDSURVEY_PASSPHRASE, else ask."""
+    from fieldsurvey.store import Store  # imported late: --help must stay instant
+
     recovery = getattr(args, "recovery_key", None)
     if recovery is not None:
         key = recovery or os.environ.get(RECOVERY_ENV) or _prompt("恢复密钥 Recovery key: ")

@@ -8,11 +8,14 @@ import secrets
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldsurvey.commands.common import PASSPHRASE_ENV
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store import Store
+
+if TYPE_CHECKING:
+    from fieldsurvey.store import Store
 
 WORDS = (
     "shan", "shui", "tian", "yun", "feng", "lin", "he", "qiao", "cha", "mai", "dou", "gu",
@@ -50,6 +53,7 @@ def make_passphrase() -> str:
 def prepare(data_dir: Path, passphrase: str, households: int, seed: int, progress=print) -> tuple[Store, str]:  # type: ignore[no-untyped-def]
     """Create the store and fill it; returns the open store and its recovery key."""
     from fieldsurvey.demo.generator import generate_county, iter_households
+    from fieldsurvey.store import Store
 
     county = generate_county(seed=seed, households=households)
     store, recovery_key = Store.create(data_dir, passphrase)
@@ -62,6 +66,8 @@ def prepare(data_dir: Path, passphrase: str, households: int, seed: int, progres
 
 
 def run(args: argparse.Namespace) -> int:
+    from fieldsurvey.store import Store
+
     data_dir: Path = args.data_dir
     if args.households < 1:
         raise UserError(Text("户数至少为1", "the number of households must be at least 1"), code="bad_count")

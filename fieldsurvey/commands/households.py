@@ -7,10 +7,13 @@ import csv
 import json
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
 from fieldsurvey.commands.common import add_data_dir, add_unlock_options, open_store
 from fieldsurvey.core.codes import code_list
-from fieldsurvey.store.households import HouseholdSummary
+
+if TYPE_CHECKING:
+    from fieldsurvey.store.households import HouseholdSummary
 
 COLUMNS = ("household_no", "division_code", "head_name", "head_id_number", "member_count", "status")
 HEADERS_ZH = ("户编号", "行政区划代码", "户主", "户主证件号码", "人口", "脱贫状态")

@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from pypinyin import Style, lazy_pinyin
-
 from fieldsurvey.core.assessment_result import FLAG_LABELS
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
@@ -55,6 +53,8 @@ def flag_bits(flags: list[str] | tuple[str, ...]) -> int:
 
 def name_initials(name: str) -> str:
     """Pinyin initials of a Chinese name (张三 → "zs"), for search as typed on a laptop."""
+    from pypinyin import Style, lazy_pinyin  # 0.4 s of dictionaries: only when writing
+
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()[:16]
 
 

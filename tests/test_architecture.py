@@ -1,0 +1,63 @@
+"""The house rules, read from the imports: core is pure, only ui/ imports Qt, deps point one way."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "fieldsurvey"
+
+# Who may import whom (besides itself and core). Anything not listed is forbidden.
+ALLOWED = {
+    "core": set(),
+    "store": {"core"},
+    "forms": {"core"},
+    "ledger": {"core"},
+    "demo": {"core"},
+    "sync": {"core", "store", "forms", "ledger"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui"},
+}
+HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def modules_in(part: str) -> list[Path]:
+    return sorted((PACKAGE / part).rglob("*.py"))
+
+
+def test_core_imports_no_qt_no_sqlalchemy_no_http() -> None:
+    for path in modules_in("core"):
+        bad = [n for n in imports_of(path) if n.split(".")[0] in HEAVY_FOR_CORE]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_only_ui_imports_qt() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.relative_to(PACKAGE).parts[0] == "ui":
+            continue
+        qt = [n for n in imports_of(path) if n.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph")]
+        assert not qt, f"{path.relative_to(PACKAGE)} imports Qt: {qt}"
+
+
+def test_dependencies_point_one_way() -> None:
+    for part, allowed in ALLOWED.items():
+        for path in modules_in(part):
+            for name in imports_of(path):
+                parts = name.split(".")
+                if parts[0] != "fieldsurvey" or len(parts) < 2:
+                    continue
+                target = parts[1]
+                if target in (part, "core", "__init__") or target not in ALLOWED:
+                    continue
+                assert target in allowed, f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
