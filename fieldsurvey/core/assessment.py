@@ -35,7 +35,6 @@ from fieldsurvey.core.dimensions import (
     judge_food,
     judge_housing,
     judge_medical,
-    judge_water,
     member_label,
     reason,
     uninsured,
@@ -44,6 +43,7 @@ from fieldsurvey.core.household import Household, IncomeRecord, Member
 from fieldsurvey.core.income import IncomeBreakdown, income_breakdown
 from fieldsurvey.core.policy import IncomeLine, Policy, load_policy
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.water import judge_water
 
 __all__ = ["AssessmentSummary", "assess", "pick_income", "summarise"]
 
@@ -89,7 +89,9 @@ def assess(
         policy_year=year,
         dimensions=dimensions,
         exit_eligible=all(dimensions[d].outcome == MET for d in DIMENSIONS),
-        risk_flags=tuple(_risk_flags(household, on, policy, dimensions, breakdown, previous, record)),
+        risk_flags=tuple(
+            _risk_flags(household, on, policy, dimensions, breakdown, previous, record)
+        ),
         net_income_per_capita=per_capita,
         poverty_line=float(national.value) if national else None,
         monitoring_threshold=float(threshold.value) if threshold else None,
@@ -97,16 +99,34 @@ def assess(
     )
 
 
-def judge_income(breakdown: IncomeBreakdown | None, line: IncomeLine | None, on: date) -> DimensionResult:
+def judge_income(
+    breakdown: IncomeBreakdown | None, line: IncomeLine | None, on: date
+) -> DimensionResult:
     if breakdown is None:
-        return DimensionResult("income", UNKNOWN, (reason("未记录收入", "no income has been recorded", fact="incomes"),))
+        return DimensionResult(
+            "income",
+            UNKNOWN,
+            (reason("未记录收入", "no income has been recorded", fact="incomes"),),
+        )
     per_capita = breakdown.net_income_per_capita
     if per_capita is None:
-        return DimensionResult("income", UNKNOWN, (reason("家庭人口为0,无法计算人均纯收入", "household size is 0: no per-capita income", fact="household_size"),))
+        return DimensionResult(
+            "income",
+            UNKNOWN,
+            (
+                reason(
+                    "家庭人口为0,无法计算人均纯收入",
+                    "household size is 0: no per-capita income",
+                    fact="household_size",
+                ),
+            ),
+        )
     notes = _income_notes(breakdown, on)
     if line is None:
         missing = reason(
-            f"政策表中没有{breakdown.year}年适用的收入标准", f"the policy tables have no income line for {breakdown.year}", fact="incomes"
+            f"政策表中没有{breakdown.year}年适用的收入标准",
+            f"the policy tables have no income line for {breakdown.year}",
+            fact="incomes",
         )
         return DimensionResult("income", UNKNOWN, (missing, *notes))
     amount = float(line.amount.value)
@@ -117,46 +137,76 @@ def judge_income(breakdown: IncomeBreakdown | None, line: IncomeLine | None, on:
         f"net income per capita in {breakdown.year} is {per_capita:.2f} yuan and {compare.en} the {line.label.en} of {amount:g} yuan",
         fact="incomes",
     )
-    return DimensionResult("income", MET if ok else NOT_MET, (main, *_line_notes(line, breakdown.year), *notes))
+    return DimensionResult(
+        "income", MET if ok else NOT_MET, (main, *_line_notes(line, breakdown.year), *notes)
+    )
 
 
 def _line_notes(line: IncomeLine, year: int) -> list[Reason]:
     notes: list[Reason] = []
     if line.year != year:
-        notes.append(reason(
-            f"{year}年没有监测标准,沿用{line.year}年标准", f"no threshold for {year}: the {line.year} threshold is carried forward"
-        ))
+        notes.append(
+            reason(
+                f"{year}年没有监测标准,沿用{line.year}年标准",
+                f"no threshold for {year}: the {line.year} threshold is carried forward",
+            )
+        )
     if not line.amount.verified:
-        notes.append(reason("该收入标准尚未核实,请以当地公布的数值为准", "this line is unverified: check the locally published figure"))
+        notes.append(
+            reason(
+                "该收入标准尚未核实,请以当地公布的数值为准",
+                "this line is unverified: check the locally published figure",
+            )
+        )
     if line.amount.county:
-        notes.append(reason("该收入标准来自本县政策表", "this line comes from the county's own policy table"))
+        notes.append(
+            reason("该收入标准来自本县政策表", "this line comes from the county's own policy table")
+        )
     return notes
 
 
 def _income_notes(b: IncomeBreakdown, on: date) -> list[Reason]:
     notes: list[Reason] = []
     if b.year != on.year:
-        notes.append(reason(
-            f"没有{on.year}年的收入记录,使用{b.year}年的记录", f"no income record for {on.year}: the {b.year} record is used", fact="incomes"
-        ))
+        notes.append(
+            reason(
+                f"没有{on.year}年的收入记录,使用{b.year}年的记录",
+                f"no income record for {on.year}: the {b.year} record is used",
+                fact="incomes",
+            )
+        )
     for key, amount in b.estimated_expenses.items():
-        notes.append(reason(
-            f"{key}未记录生产经营支出,按默认成本比例估算为{amount:g}元",
-            f"no expense recorded for {key}: estimated at {amount:g} yuan by the default cost ratio",
-            fact=f"expenses.{key}",
-        ))
+        notes.append(
+            reason(
+                f"{key}未记录生产经营支出,按默认成本比例估算为{amount:g}元",
+                f"no expense recorded for {key}: estimated at {amount:g} yuan by the default cost ratio",
+                fact=f"expenses.{key}",
+            )
+        )
     for key in b.unrecorded_expenses:
-        notes.append(reason(
-            f"{key}有经营收入但未记录生产经营支出,按0元计", f"{key} has income but no expense recorded: counted as 0", fact=f"expenses.{key}"
-        ))
+        notes.append(
+            reason(
+                f"{key}有经营收入但未记录生产经营支出,按0元计",
+                f"{key} has income but no expense recorded: counted as 0",
+                fact=f"expenses.{key}",
+            )
+        )
     for key, amount in b.excluded.items():
-        notes.append(reason(
-            f"{key}({amount:g}元)按政策不计入纯收入", f"{key} ({amount:g} yuan) is not counted by policy", fact=f"items.{key}"
-        ))
+        notes.append(
+            reason(
+                f"{key}({amount:g}元)按政策不计入纯收入",
+                f"{key} ({amount:g} yuan) is not counted by policy",
+                fact=f"items.{key}",
+            )
+        )
     for key, amount in b.unknown_items.items():
-        notes.append(reason(
-            f"未知收入项目{key}({amount:g}元)未计入", f"unknown income item {key} ({amount:g} yuan) is not counted", fact=key
-        ))
+        notes.append(
+            reason(
+                f"未知收入项目{key}({amount:g}元)未计入",
+                f"unknown income item {key} ({amount:g} yuan) is not counted",
+                fact=key,
+            )
+        )
     return notes
 
 
@@ -194,30 +244,57 @@ def _risk_flags(
     if breakdown is not None and per_capita is not None:
         threshold = policy.monitoring_threshold(household.division_code, breakdown.year)
         if threshold is not None and per_capita < threshold.value:
-            flags.append(RiskFlag("under_monitoring_threshold", Text(
-                f"人均纯收入{per_capita:.2f}元低于监测标准{threshold.value:g}元",
-                f"net income per capita {per_capita:.2f} yuan is under the monitoring threshold of {threshold.value:g} yuan",
-            )))
+            flags.append(
+                RiskFlag(
+                    "under_monitoring_threshold",
+                    Text(
+                        f"人均纯收入{per_capita:.2f}元低于监测标准{threshold.value:g}元",
+                        f"net income per capita {per_capita:.2f} yuan is under the monitoring threshold of {threshold.value:g} yuan",
+                    ),
+                )
+            )
         before = previous.net_income_per_capita if previous else None
         drop = policy.risk.income_drop_ratio.value
-        if previous is not None and before is not None and before > 0 and (before - per_capita) / before > drop:
+        if (
+            previous is not None
+            and before is not None
+            and before > 0
+            and (before - per_capita) / before > drop
+        ):
             fall = (before - per_capita) / before
-            flags.append(RiskFlag("income_drop", Text(
-                f"人均纯收入由{previous.year}年{before:.2f}元降至{per_capita:.2f}元,降幅{fall:.0%}(超过{drop:.0%})",
-                f"net income per capita fell from {before:.2f} ({previous.year}) to {per_capita:.2f} yuan, by {fall:.0%} (over {drop:.0%})",
-            )))
+            flags.append(
+                RiskFlag(
+                    "income_drop",
+                    Text(
+                        f"人均纯收入由{previous.year}年{before:.2f}元降至{per_capita:.2f}元,降幅{fall:.0%}(超过{drop:.0%})",
+                        f"net income per capita fell from {before:.2f} ({previous.year}) to {per_capita:.2f} yuan, by {fall:.0%} (over {drop:.0%})",
+                    ),
+                )
+            )
     if record is not None and breakdown is not None and record.medical_out_of_pocket:
         flags.extend(_medical_burden(record.medical_out_of_pocket, breakdown.net_income, policy))
     for member in dropouts(household, on, policy):
         who = member_label(household, member, on)
-        flags.append(RiskFlag("dropout", Text(f"{who.zh}失学辍学", f"{who.en} has dropped out of school"), member.member_id))
+        flags.append(
+            RiskFlag(
+                "dropout",
+                Text(f"{who.zh}失学辍学", f"{who.en} has dropped out of school"),
+                member.member_id,
+            )
+        )
     if dimensions["housing"].outcome == NOT_MET:
         flags.append(RiskFlag("unsafe_house", dimensions["housing"].reasons[0].text))
     if dimensions["water"].outcome == NOT_MET:
         flags.append(RiskFlag("unsafe_water", Text("饮水不安全", "drinking water is not safe")))
     for member in uninsured(household, policy):
         who = member_label(household, member, on)
-        flags.append(RiskFlag("uninsured", Text(f"{who.zh}未参加基本医疗保险", f"{who.en} has no basic medical insurance"), member.member_id))
+        flags.append(
+            RiskFlag(
+                "uninsured",
+                Text(f"{who.zh}未参加基本医疗保险", f"{who.en} has no basic medical insurance"),
+                member.member_id,
+            )
+        )
     flags.extend(_no_labour(household, on, policy))
     return flags
 
@@ -233,9 +310,15 @@ def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> 
         if over_amount
         else Text(f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income")
     )
-    return [RiskFlag("medical_burden", Text(
-        f"合规自付医疗支出{out_of_pocket:g}元,{why.zh}", f"out-of-pocket medical spending of {out_of_pocket:g} yuan, {why.en}"
-    ))]
+    return [
+        RiskFlag(
+            "medical_burden",
+            Text(
+                f"合规自付医疗支出{out_of_pocket:g}元,{why.zh}",
+                f"out-of-pocket medical spending of {out_of_pocket:g} yuan, {why.en}",
+            ),
+        )
+    ]
 
 
 def _no_labour(household: Household, on: date, policy: Policy) -> list[RiskFlag]:
@@ -250,7 +333,9 @@ def _no_labour(household: Household, on: date, policy: Policy) -> list[RiskFlag]
             f"labour capacity of members aged {low}–{high} is not fully recorded: no labourer confirmed",
         )
     else:
-        text = Text(f"家中没有{low}–{high}岁的劳动力", f"no labourer aged {low}–{high} in the household")
+        text = Text(
+            f"家中没有{low}–{high}岁的劳动力", f"no labourer aged {low}–{high} in the household"
+        )
     return [RiskFlag("no_labour", text)]
 
 

@@ -24,10 +24,12 @@ NOT_STUDENT = "not_student"
 
 
 def member_label(household: Household, member: Member, on: date) -> Text:
-    """"成员3(长子,15岁)": position among the household's members, relationship and age."""
+    """ "成员3(长子,15岁)": position among the household's members, relationship and age."""
     index = next(i for i, m in enumerate(household.members, start=1) if m is member)
     relation = code_list("relation").get(member.relation)
-    rel_zh, rel_en = (relation.label.zh, relation.label.en) if relation else ("关系未知", "relationship unknown")
+    rel_zh, rel_en = (
+        (relation.label.zh, relation.label.en) if relation else ("关系未知", "relationship unknown")
+    )
     age = member.age(on)
     return Text(f"成员{index}({rel_zh},{age}岁)", f"member {index} ({rel_en}, age {age})")
 
@@ -45,20 +47,37 @@ def combine(dimension: str, findings: Iterable[Finding]) -> DimensionResult:
 
 
 def judge_food(household: Household) -> DimensionResult:
-    return _judged_by_visitor("food", household.food_secure, "food_secure", Text("不愁吃", "food security"))
+    return _judged_by_visitor(
+        "food", household.food_secure, "food_secure", Text("不愁吃", "food security")
+    )
 
 
 def judge_clothing(household: Household) -> DimensionResult:
-    return _judged_by_visitor("clothing", household.clothing_secure, "clothing_secure", Text("不愁穿", "clothing security"))
+    return _judged_by_visitor(
+        "clothing",
+        household.clothing_secure,
+        "clothing_secure",
+        Text("不愁穿", "clothing security"),
+    )
 
 
-def _judged_by_visitor(dimension: str, value: bool | None, fact: str, what: Text) -> DimensionResult:
+def _judged_by_visitor(
+    dimension: str, value: bool | None, fact: str, what: Text
+) -> DimensionResult:
     if value is None:
         found = (UNKNOWN, reason(f"未记录是否{what.zh}", f"{what.en} was not recorded", fact=fact))
     elif value:
-        found = (MET, reason(f"走访人判定{what.zh}", f"the visitor judged {what.en} met", fact=fact))
+        found = (
+            MET,
+            reason(f"走访人判定{what.zh}", f"the visitor judged {what.en} met", fact=fact),
+        )
     else:
-        found = (NOT_MET, reason(f"走访人判定未达到{what.zh}", f"the visitor judged {what.en} not met", fact=fact))
+        found = (
+            NOT_MET,
+            reason(
+                f"走访人判定未达到{what.zh}", f"the visitor judged {what.en} not met", fact=fact
+            ),
+        )
     return combine(dimension, [found])
 
 
@@ -77,7 +96,13 @@ def judge_education(household: Household, on: date, policy: Policy) -> Dimension
     if not findings:
         span = f"{ages.entry_age.value}–{ages.end_age.value}"
         findings.append(
-            (MET, reason(f"家中没有义务教育年龄({span}岁)的儿童", f"no child of compulsory-school age ({span}) in the household"))
+            (
+                MET,
+                reason(
+                    f"家中没有义务教育年龄({span}岁)的儿童",
+                    f"no child of compulsory-school age ({span}) in the household",
+                ),
+            )
         )
     return combine("education", findings)
 
@@ -88,7 +113,8 @@ def dropouts(household: Household, on: date, policy: Policy) -> list[Member]:
     return [
         m
         for m in household.present_members
-        if compulsory_age(m, on, policy) and _child_schooling(household, m, on, end_age)[0] == NOT_MET
+        if compulsory_age(m, on, policy)
+        and _child_schooling(household, m, on, end_age)[0] == NOT_MET
     ]
 
 
@@ -99,39 +125,57 @@ def _child_schooling(household: Household, member: Member, on: date, end_age: in
         return MET, reason(
             f"{who.zh}经评估因身体原因不能就学,不计为失学辍学",
             f"{who.en} is assessed as unable to attend school for health reasons: not a dropout",
-            member=member, fact="schooling_exempt",
+            member=member,
+            fact="schooling_exempt",
         )
     if member.home_schooling:
         return MET, reason(
-            f"{who.zh}接受送教上门,视同在校", f"{who.en} is home-schooled, which counts as enrolled",
-            member=member, fact="home_schooling",
+            f"{who.zh}接受送教上门,视同在校",
+            f"{who.en} is home-schooled, which counts as enrolled",
+            member=member,
+            fact="home_schooling",
         )
     if member.schooling is None:
         return UNKNOWN, reason(
-            f"{who.zh}未记录在校生状况", f"{who.en}: schooling was not recorded", member=member, fact="schooling"
+            f"{who.zh}未记录在校生状况",
+            f"{who.en}: schooling was not recorded",
+            member=member,
+            fact="schooling",
         )
     if member.schooling != NOT_STUDENT:
         label = schooling.get(member.schooling)
         zh, en = (label.label.zh, label.label.en) if label else (member.schooling, member.schooling)
-        return MET, reason(f"{who.zh}在校({zh})", f"{who.en} is enrolled ({en})", member=member, fact="schooling")
+        return MET, reason(
+            f"{who.zh}在校({zh})", f"{who.en} is enrolled ({en})", member=member, fact="schooling"
+        )
     if member.age(on) >= end_age and member.education in COMPLETED_COMPULSORY:
         return MET, reason(
             f"{who.zh}已达初中及以上文化程度,视为完成义务教育",
             f"{who.en} has junior secondary education or above: compulsory schooling completed",
-            member=member, fact="education",
+            member=member,
+            fact="education",
         )
     why_zh = f"(原因:{member.dropout_reason})" if member.dropout_reason else "(未记录原因)"
-    why_en = f" (reason: {member.dropout_reason})" if member.dropout_reason else " (no reason recorded)"
+    why_en = (
+        f" (reason: {member.dropout_reason})" if member.dropout_reason else " (no reason recorded)"
+    )
     return NOT_MET, reason(
         f"{who.zh}处于义务教育年龄但未在校,失学辍学{why_zh}",
         f"{who.en} is of compulsory-school age but not enrolled: dropout{why_en}",
-        member=member, fact="schooling",
+        member=member,
+        fact="schooling",
     )
 
 
 COVERAGE_FACTS: dict[str, tuple[str, Text]] = {
-    "basic_insurance": ("resident_medical_insurance", Text("基本医疗保险(居民医保或职工医保)", "basic medical insurance (resident or employee)")),
-    "critical_illness_insurance": ("critical_illness_insurance", Text("大病保险", "critical illness insurance")),
+    "basic_insurance": (
+        "resident_medical_insurance",
+        Text("基本医疗保险(居民医保或职工医保)", "basic medical insurance (resident or employee)"),
+    ),
+    "critical_illness_insurance": (
+        "critical_illness_insurance",
+        Text("大病保险", "critical illness insurance"),
+    ),
     "medical_assistance": ("medical_assistance", Text("医疗救助", "medical assistance")),
     "family_doctor": ("family_doctor", Text("家庭医生签约", "a family doctor contract")),
 }
@@ -149,7 +193,9 @@ def uninsured(household: Household, policy: Policy) -> list[Member]:
     """Members recorded as having no basic medical insurance (serving soldiers aside)."""
     exempt = policy.exempt_active_military.value
     return [
-        m for m in household.present_members if m.basic_insured is False and not (m.active_military and exempt)
+        m
+        for m in household.present_members
+        if m.basic_insured is False and not (m.active_military and exempt)
     ]
 
 
@@ -160,10 +206,17 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
     for member in household.present_members:
         who = member_label(household, member, on)
         if member.active_military and policy.exempt_active_military.value:
-            findings.append((MET, reason(
-                f"{who.zh}为现役军人,享受军人医疗保障", f"{who.en} is serving in the military, covered by military care",
-                member=member, fact="active_military",
-            )))
+            findings.append(
+                (
+                    MET,
+                    reason(
+                        f"{who.zh}为现役军人,享受军人医疗保障",
+                        f"{who.en} is serving in the military, covered by military care",
+                        member=member,
+                        fact="active_military",
+                    ),
+                )
+            )
             continue
         member_ok = True
         for kind in required:
@@ -171,21 +224,41 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
             has = coverage(member, kind)
             if has is None:
                 member_ok = False
-                findings.append((UNKNOWN, reason(
-                    f"{who.zh}未记录是否参加{label.zh}", f"{who.en}: {label.en} was not recorded", member=member, fact=fact
-                )))
+                findings.append(
+                    (
+                        UNKNOWN,
+                        reason(
+                            f"{who.zh}未记录是否参加{label.zh}",
+                            f"{who.en}: {label.en} was not recorded",
+                            member=member,
+                            fact=fact,
+                        ),
+                    )
+                )
             elif not has:
                 member_ok = False
-                findings.append((NOT_MET, reason(
-                    f"{who.zh}未参加{label.zh}", f"{who.en} has no {label.en}", member=member, fact=fact
-                )))
+                findings.append(
+                    (
+                        NOT_MET,
+                        reason(
+                            f"{who.zh}未参加{label.zh}",
+                            f"{who.en} has no {label.en}",
+                            member=member,
+                            fact=fact,
+                        ),
+                    )
+                )
         covered += member_ok
     if covered:
         names = "、".join(COVERAGE_FACTS[k][1].zh for k in required)
         names_en = ", ".join(COVERAGE_FACTS[k][1].en for k in required)
-        findings.append((MET, reason(f"{covered}名成员已参加{names}", f"{covered} member(s) have {names_en}")))
+        findings.append(
+            (MET, reason(f"{covered}名成员已参加{names}", f"{covered} member(s) have {names_en}"))
+        )
     if not household.present_members:
-        findings.append((UNKNOWN, reason("户内没有成员记录", "no members recorded", fact="members")))
+        findings.append(
+            (UNKNOWN, reason("户内没有成员记录", "no members recorded", fact="members"))
+        )
     return combine("medical", findings)
 
 
@@ -195,72 +268,28 @@ SAFE_GRADES = frozenset({"A", "B"})
 def judge_housing(household: Household) -> DimensionResult:
     grade = household.housing_grade
     if grade is None:
-        found = (UNKNOWN, reason("未记录房屋安全等级", "the housing grade was not recorded", fact="housing_grade"))
+        found = (
+            UNKNOWN,
+            reason(
+                "未记录房屋安全等级", "the housing grade was not recorded", fact="housing_grade"
+            ),
+        )
     elif grade in SAFE_GRADES:
-        found = (MET, reason(f"住房为{grade}级,安全", f"the house is grade {grade}: safe", fact="housing_grade"))
+        found = (
+            MET,
+            reason(
+                f"住房为{grade}级,安全", f"the house is grade {grade}: safe", fact="housing_grade"
+            ),
+        )
     elif grade == "none":
         found = (NOT_MET, reason("无房", "the household has no house", fact="housing_grade"))
     else:
-        found = (NOT_MET, reason(f"住房为{grade}级危房", f"the house is grade {grade}: dangerous", fact="housing_grade"))
-    return combine("housing", [found])
-
-
-def judge_water(household: Household, policy: Policy) -> DimensionResult:
-    limits = policy.water_thresholds(household.water_short_area)
-    findings: list[Finding] = []
-    need = limits.quantity_lpd.value
-    area = Text("缺水地区", "water-short area") if household.water_short_area else Text("", "")
-    qty = household.water_quantity_lpd
-    if qty is None:
-        findings.append((UNKNOWN, reason("未记录人均日供水量", "the daily water quantity per person was not recorded", fact="water_quantity_lpd")))
-    else:
-        ok = qty >= need
-        findings.append((MET if ok else NOT_MET, reason(
-            f"人均日供水量{qty:g}升,{area.zh}标准为不低于{need:g}升",
-            f"{qty:g} L per person per day; the {area.en + ' ' if area.en else ''}standard is at least {need:g} L",
-            fact="water_quantity_lpd",
-        )))
-    quality = household.water_quality_ok
-    if quality is None:
-        findings.append((UNKNOWN, reason("未记录水质是否达标", "water quality was not recorded", fact="water_quality_ok")))
-    else:
-        findings.append((MET if quality else NOT_MET, reason(
-            "水质达标" if quality else "水质不达标", "water quality is acceptable" if quality else "water quality is not acceptable",
-            fact="water_quality_ok",
-        )))
-    findings.append(_water_convenience(household, policy))
-    days, most = household.water_outage_days, limits.max_outage_days.value
-    if days is None:
-        findings.append((UNKNOWN, reason("未记录全年停水天数", "days without supply in the year were not recorded", fact="water_outage_days")))
-    else:
-        findings.append((MET if days <= most else NOT_MET, reason(
-            f"全年停水{days}天,标准为不超过{most}天", f"{days} days without supply in the year; at most {most} allowed",
-            fact="water_outage_days",
-        )))
-    return combine("water", findings)
-
-
-def _water_convenience(household: Household, policy: Policy) -> Finding:
-    """Met by any one of: piped into the yard, or a short trip, or a short distance either way."""
-    limits = policy.water_thresholds(household.water_short_area)
-    if household.water_piped:
-        return MET, reason("自来水入户(院)", "water is piped into the yard", fact="water_piped")
-    measures = (
-        ("water_trip_minutes", household.water_trip_minutes, limits.trip_minutes.value, Text("取水往返{v:g}分钟(标准不超过{m:g}分钟)", "a trip to fetch water takes {v:g} min (at most {m:g})")),
-        ("water_distance_h_m", household.water_distance_h_m, limits.distance_horizontal_m.value, Text("取水水平距离{v:g}米(标准不超过{m:g}米)", "horizontal distance {v:g} m (at most {m:g})")),
-        ("water_distance_v_m", household.water_distance_v_m, limits.distance_vertical_m.value, Text("取水垂直距离{v:g}米(标准不超过{m:g}米)", "vertical distance {v:g} m (at most {m:g})")),
-    )
-    recorded = [(fact, v, m, t) for fact, v, m, t in measures if v is not None]
-    for fact, value, most, text in recorded:
-        if value <= most:
-            said = text.format(v=value, m=most)
-            return MET, reason(f"取水方便:{said.zh}", f"convenient: {said.en}", fact=fact)
-    if not recorded:
-        fact = "water_piped" if household.water_piped is None else "water_trip_minutes"
-        return UNKNOWN, reason(
-            "未记录是否自来水入户及取水时间或距离", "neither piped supply nor the time or distance to fetch water was recorded", fact=fact
+        found = (
+            NOT_MET,
+            reason(
+                f"住房为{grade}级危房",
+                f"the house is grade {grade}: dangerous",
+                fact="housing_grade",
+            ),
         )
-    said = [t.format(v=v, m=m) for _, v, m, t in recorded]
-    return NOT_MET, reason(
-        "取水不方便:" + ";".join(s.zh for s in said), "not convenient: " + "; ".join(s.en for s in said), fact=recorded[0][0]
-    )
+    return combine("housing", [found])

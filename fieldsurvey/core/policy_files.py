@@ -51,7 +51,10 @@ class PolicyError(UserError):
         name = Path(file).name
         where = f"{name} → {key}" if key else name
         super().__init__(
-            Text(f"政策表“{where}”有误:{problem.zh}", f"policy table '{where}' is invalid: {problem.en}"),
+            Text(
+                f"政策表“{where}”有误:{problem.zh}",
+                f"policy table '{where}' is invalid: {problem.en}",
+            ),
             code="bad_policy_table",
         )
         self.file = str(file)
@@ -64,10 +67,17 @@ def read_json(path: Path) -> dict[str, Any]:
             data = json.load(f)
     except json.JSONDecodeError as e:
         raise PolicyError(
-            path, "", Text(f"不是有效的JSON(第{e.lineno}行第{e.colno}列)", f"not valid JSON (line {e.lineno}, column {e.colno})")
+            path,
+            "",
+            Text(
+                f"不是有效的JSON(第{e.lineno}行第{e.colno}列)",
+                f"not valid JSON (line {e.lineno}, column {e.colno})",
+            ),
         ) from None
     except (OSError, UnicodeDecodeError):
-        raise PolicyError(path, "", Text("无法读取(须为UTF-8文本)", "cannot be read (must be UTF-8 text)")) from None
+        raise PolicyError(
+            path, "", Text("无法读取(须为UTF-8文本)", "cannot be read (must be UTF-8 text)")
+        ) from None
     if not isinstance(data, dict):
         raise PolicyError(path, "", Text("顶层应为对象", "the top level must be an object"))
     return data
@@ -76,12 +86,19 @@ def read_json(path: Path) -> dict[str, Any]:
 def override_files(folder: Path) -> dict[str, Path]:
     """The tables a county folder overrides; an unknown ``*.json`` is an error, not ignored."""
     if not folder.is_dir():
-        raise PolicyError(folder, "", Text("县级政策表目录不存在", "the county policy folder does not exist"))
+        raise PolicyError(
+            folder, "", Text("县级政策表目录不存在", "the county policy folder does not exist")
+        )
     found: dict[str, Path] = {}
     for path in sorted(folder.glob("*.json")):
         if path.stem not in TABLES:
             raise PolicyError(
-                path, "", Text(f"不是已知的政策表(可用:{', '.join(TABLES)})", f"not a known policy table (known: {', '.join(TABLES)})")
+                path,
+                "",
+                Text(
+                    f"不是已知的政策表(可用:{', '.join(TABLES)})",
+                    f"not a known policy table (known: {', '.join(TABLES)})",
+                ),
             )
         found[path.stem] = path
     return found
@@ -98,7 +115,9 @@ class Table:
     overridden: set[tuple[str, ...]] = field(default_factory=set)
 
     def file_for(self, path: tuple[str, ...]) -> Path:
-        if self.override is not None and any(path[:i] in self.overridden for i in range(len(path) + 1)):
+        if self.override is not None and any(
+            path[:i] in self.overridden for i in range(len(path) + 1)
+        ):
             return self.override
         return self.shipped
 
@@ -122,34 +141,54 @@ class Table:
     def is_county(self, path: tuple[str, ...]) -> bool:
         return self.file_for(path) == self.override
 
-    def sourced(self, *path: str, kind: type | tuple[type, ...], nullable: bool = False) -> Sourced[Any]:
+    def sourced(
+        self, *path: str, kind: type | tuple[type, ...], nullable: bool = False
+    ) -> Sourced[Any]:
         """A ``{value, source, verified, note}`` object with its value of the given type."""
         raw = self.mapping(*path)
         unknown = set(raw) - VALUE_KEYS
         if unknown:
-            raise self.fail(path, Text(f"含有未知的键:{', '.join(sorted(unknown))}", f"unknown keys: {', '.join(sorted(unknown))}"))
+            raise self.fail(
+                path,
+                Text(
+                    f"含有未知的键:{', '.join(sorted(unknown))}",
+                    f"unknown keys: {', '.join(sorted(unknown))}",
+                ),
+            )
         if "value" not in raw:
             raise self.fail((*path, "value"), Text("缺少取值", "the value is missing"))
         value = raw["value"]
         if value is None and not nullable:
             raise self.fail((*path, "value"), Text("不能为空", "must not be null"))
-        if value is not None and (isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)):
+        if value is not None and (
+            isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)
+        ):
             raise self.fail((*path, "value"), Text("取值类型不对", f"must be {_kind_name(kind)}"))
         source, verified, note = self._provenance(path, raw)
-        return Sourced(value, source, verified, note, f"{self.name}:{'.'.join(path)}", self.is_county(path))
+        return Sourced(
+            value, source, verified, note, f"{self.name}:{'.'.join(path)}", self.is_county(path)
+        )
 
-    def _provenance(self, path: tuple[str, ...], raw: dict[str, Any]) -> tuple[str, bool, str | None]:
+    def _provenance(
+        self, path: tuple[str, ...], raw: dict[str, Any]
+    ) -> tuple[str, bool, str | None]:
         source = raw.get("source")
         if not isinstance(source, str) or not source.strip():
-            raise self.fail((*path, "source"), Text("每个取值都须注明来源", "every value must name its source"))
+            raise self.fail(
+                (*path, "source"), Text("每个取值都须注明来源", "every value must name its source")
+            )
         verified = raw.get("verified", True)
         if not isinstance(verified, bool):
-            raise self.fail((*path, "verified"), Text("应为 true 或 false", "must be true or false"))
+            raise self.fail(
+                (*path, "verified"), Text("应为 true 或 false", "must be true or false")
+            )
         note = raw.get("note")
         if note is not None and not isinstance(note, str):
             raise self.fail((*path, "note"), Text("应为文字", "must be text"))
         if not verified and not (note and note.strip()):
-            raise self.fail((*path, "note"), Text("未核实的取值须附说明", "an unverified value needs a note"))
+            raise self.fail(
+                (*path, "note"), Text("未核实的取值须附说明", "an unverified value needs a note")
+            )
         return source, verified, note
 
     def provenance(self, *path: str) -> tuple[str, bool, str | None]:
@@ -159,7 +198,13 @@ class Table:
         raw = self.mapping(*path) if path else self.data
         unknown = set(raw) - set(allowed) - (DESCRIPTIVE_KEYS if not path else set())
         if unknown:
-            raise self.fail(path, Text(f"含有未知的键:{', '.join(sorted(unknown))}", f"unknown keys: {', '.join(sorted(unknown))}"))
+            raise self.fail(
+                path,
+                Text(
+                    f"含有未知的键:{', '.join(sorted(unknown))}",
+                    f"unknown keys: {', '.join(sorted(unknown))}",
+                ),
+            )
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

@@ -44,6 +44,8 @@ FIELD_LABELS: dict[str, Text] = {
     "risks": Text("返贫致贫风险", "risks"),
     "housing_grade": Text("房屋安全等级", "housing grade"),
     "water_source": Text("饮水来源", "water source"),
+    "helpers": Text("帮扶责任人", "assigned helper"),
+    "incomes": Text("收入", "income"),
 }
 
 MEMBER_CODED = {
