@@ -112,6 +112,7 @@ def cover(content: LedgerContent, generated: str) -> list[Any]:
     rows = [[para(label, st.subtitle), para(value, st.subtitle)] for label, value in content.cover]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.5], hAlign="CENTER")
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), st.body.fontName, 13),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, GRID),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -157,7 +158,8 @@ def signatures() -> list[Any]:
         for who in ("户主", "帮扶责任人", "驻村第一书记")
     ]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.22, FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.36])
-    table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 9)]))
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), st.body.fontName, 9.5),
+                               ("TOPPADDING", (0, 0), (-1, -1), 9)]))
     intro = para("以上内容经核对属实,户主对帮扶措施及帮扶成效予以确认。", st.body)
     return [KeepTogether([Spacer(1, 6 * mm), para("十一、签字确认", st.heading), intro,
                           Spacer(1, 3 * mm), table])]

@@ -264,9 +264,6 @@ class CanvasMaker:
         self.canvas: FurnishedCanvas | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> FurnishedCanvas:
-        # Start in the CJK font so no unembedded base-14 font is listed in the file.
-        kwargs.setdefault("initialFontName", ensure_fonts())
-        kwargs.setdefault("initialFontSize", 9)
         self.canvas = FurnishedCanvas(*args, furniture=self.furniture, **kwargs)
         return self.canvas
 
@@ -298,6 +295,9 @@ def build_pdf(
         author=author,
         creator="FieldSurvey",
         keywords=keywords,
+        # Start in the CJK font so no unembedded base-14 font is listed in the file.
+        initialFontName=ensure_fonts(),
+        initialFontSize=9,
     )
     maker = CanvasMaker(furniture)
     doc.build(flowables, canvasmaker=maker)
