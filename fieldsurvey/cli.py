@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "demo",
     "households",
     "passphrase",
+    "policy",
 )
 
 EXIT_USER_ERROR = 2

@@ -229,7 +229,7 @@ ROWS: list[tuple[str, Callable[[Household], object], str, str]] = [
     # income against the 2024 monitoring threshold (6000)
     ("one yuan under the line", lambda h: set_income(h, LINE_2024 - 1), "income", NOT_MET),
     ("one yuan over the line", lambda h: set_income(h, LINE_2024 + 1), "income", MET),
-    ("exactly the line", lambda h: set_income(h, LINE_2024), "income", MET),
+    ("exactly the line", lambda h: set_income(h, LINE_2024), "income", NOT_MET),
     ("income unrecorded", setter(incomes=[]), "income", UNKNOWN),
     ("only a later year's income", setter(incomes=[income(2025, 10000)]), "income", UNKNOWN),
     ("earlier year's income is used", setter(incomes=[income(2023, 10000)]), "income", MET),
@@ -375,6 +375,10 @@ def test_income_under_the_monitoring_threshold_is_flagged_and_fails_the_line() -
     assert "under_monitoring_threshold" in {f.code for f in a.risk_flags}
     set_income(h, LINE_2024 + 1)
     assert "under_monitoring_threshold" not in {f.code for f in assess(h, on=ON).risk_flags}
+    set_income(h, LINE_2024)  # equal: not above the line, yet not under the threshold either
+    a = assess(h, on=ON)
+    assert a.outcome("income") == NOT_MET
+    assert "under_monitoring_threshold" not in {f.code for f in a.risk_flags}
 
 
 def test_before_2021_income_is_measured_against_the_national_line() -> None:

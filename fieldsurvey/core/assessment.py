@@ -6,8 +6,9 @@ eligible when every dimension is MET, so a missing answer keeps it from exiting 
 
 Income: the record of the assessment year is used, else the latest earlier one (the reason says
 so). Its year picks the line (see ``policy.py``): the national poverty line up to 2020, the
-monitoring threshold of the household's division after. Income equal to the line counts as
-reaching it. The sharp-fall flag compares with ``previous_income`` or, when not given, the
+monitoring threshold of the household's division after. Income must be above the line (稳定超过)
+to meet it; the under-threshold risk is raised below the threshold, so income exactly equal is
+neither. The sharp-fall flag compares with ``previous_income`` or, when not given, the
 household's record of the year before.
 """
 
@@ -130,8 +131,13 @@ def judge_income(
         )
         return DimensionResult("income", UNKNOWN, (missing, *notes))
     amount = float(line.amount.value)
-    ok = per_capita >= amount
-    compare = Text("达到", "reaches") if ok else Text("低于", "is below")
+    ok = per_capita > amount  # exit needs income above the line (稳定超过), not equal to it
+    if ok:
+        compare = Text("高于", "is above")
+    elif per_capita == amount:
+        compare = Text("仅等于,未超过", "only equals, not above,")
+    else:
+        compare = Text("低于", "is below")
     main = reason(
         f"{breakdown.year}年人均纯收入{per_capita:.2f}元,{compare.zh}{line.label.zh}{amount:g}元",
         f"net income per capita in {breakdown.year} is {per_capita:.2f} yuan and {compare.en} the {line.label.en} of {amount:g} yuan",
