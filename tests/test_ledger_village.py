@@ -1,0 +1,192 @@
+"""Printing a village: the report's totals, one file per household, the combined file, cancel."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fieldsurvey.core.errors import Cancelled, UserError
+from fieldsurvey.ledger import LedgerOptions, print_village
+from fieldsurvey.ledger.model import LedgerInput, format_fingerprint
+from fieldsurvey.ledger.samples import NAMES, VILLAGE, make_input
+
+CODE = VILLAGE.value
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def text_of(path: Path, pages: range | None = None) -> str:
+    reader = PdfReader(path)
+    chosen = pages if pages is not None else range(len(reader.pages))
+    return squeeze("\n".join(reader.pages[i].extract_text() for i in chosen))
+
+
+def village(count: int) -> list[LedgerInput]:
+    return [make_input(seed) for seed in range(count)]
+
+
+def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
+    inputs = village(13)
+    inputs[5].household.members.pop()  # sizes differ, so people counts are not households × 4
+    inputs[6].visits.clear()  # never visited, never assessed
+    result = print_village(inputs, len(inputs), tmp_path, names=NAMES, village_code=CODE)
+    report = tmp_path / f"{CODE}-村级汇总.pdf"
+    assert report in result.files
+    text = text_of(report)
+
+    def count(status: str) -> tuple[int, int]:
+        chosen = [i.household for i in inputs if i.household.status == status]
+        return len(chosen), sum(h.size for h in chosen)
+
+    people = sum(i.household.size for i in inputs)
+    assert f"总户数{len(inputs)}户" in text
+    assert f"总人口(列表内){people}人" in text
+    for status, zh in (("not_exited", "未脱贫"), ("exited", "已脱贫"), ("relapsed", "返贫")):
+        households, members = count(status)
+        assert f"{zh}户数/人数{households}户/{members}人" in text
+    unsafe = sum(1 for i in inputs if i.household.housing_grade in ("C", "D") and i.visits)
+    assert unsafe > 0
+    assert f"住房安全有保障{unsafe}户" in text
+    assert "未评估" in text and "尚未评估1户" in text
+    monitored = sum(1 for i in inputs if i.household.monitored)
+    assert f"监测对象{monitored}户" in text
+    poor = sum(i.household.size for i in inputs if i.household.status in ("not_exited", "relapsed"))
+    assert f"贫困发生率{100 * poor / people:.2f}%" in text
+    for inp in inputs:
+        assert inp.household.household_no in text
+
+
+def test_population_given_is_the_incidence_denominator(tmp_path: Path) -> None:
+    inputs = village(4)
+    poor = sum(i.household.size for i in inputs if i.household.status in ("not_exited", "relapsed"))
+    print_village(inputs, 4, tmp_path, names=NAMES, village_code=CODE, population=1000)
+    text = text_of(tmp_path / f"{CODE}-村级汇总.pdf")
+    assert f"贫困发生率{100 * poor / 1000:.2f}%" in text
+    assert "全村人口1000人" in text
+
+
+def test_one_file_per_household_with_progress(tmp_path: Path) -> None:
+    inputs = village(5)
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "printed"
+    result = print_village(inputs, 5, out, names=NAMES, village_code=CODE,
+                           options=LedgerOptions(mask_ids=True), progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(i, 5) for i in range(1, 6)]
+    assert result.households == 5
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"{i.household.household_no}-公示.pdf" for i in inputs] + [f"{CODE}-村级汇总-公示.pdf"])
+    for inp in inputs:
+        path = out / f"{inp.household.household_no}-公示.pdf"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        text = text_of(path)
+        assert inp.household.members[0].id_number not in text
+        assert inp.household.head.name in text  # type: ignore[union-attr]
+    assert result.pages == sum(len(PdfReader(p).pages) for p in out.iterdir())
+
+
+def test_combined_file_has_contents_and_bookmarks(tmp_path: Path) -> None:
+    inputs = village(6)
+    out = tmp_path / "village.pdf"
+    result = print_village(inputs, 6, out, names=NAMES, village_code=CODE)
+    assert result.files == [out]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["village.pdf"]  # no temp files left
+    reader = PdfReader(out)
+    assert len(reader.pages) == result.pages
+    outline = reader.outline
+    titles = [item.title for item in outline]
+    assert titles[:2] == ["目录", "村级汇总表"]
+    assert titles[2:] == [f"{i.household.household_no} {i.household.head.name}" for i in inputs]  # type: ignore[union-attr]
+    starts = [reader.get_destination_page_number(item) for item in outline]
+    assert starts[0] == 0
+    toc = text_of(out, range(starts[1]))
+    assert "目录" in toc
+    # Each household's bookmark lands on its cover, and the contents give that page (1-based).
+    for inp, start in zip(inputs, starts[2:], strict=True):
+        cover = squeeze(reader.pages[start].extract_text())
+        assert "扶贫手册" in cover and inp.household.household_no in cover
+        assert f"{inp.household.household_no}{inp.household.head.name}{start + 1}" in toc  # type: ignore[union-attr]
+    assert reader.metadata is not None and reader.metadata.author == NAMES.county
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_contents_list_each_ledger_fingerprint(tmp_path: Path) -> None:
+    inputs = village(3)
+    out = tmp_path / "village.pdf"
+    print_village(inputs, 3, out, names=NAMES, village_code=CODE, include_report=False)
+    reader = PdfReader(out)
+    toc = squeeze(reader.pages[0].extract_text())
+    for item in reader.outline[1:]:
+        first = reader.get_destination_page_number(item)
+        keywords = PdfReader(out).pages[first].extract_text()
+        printed = [line for line in keywords.splitlines() if line.startswith("文档指纹")][0]
+        assert squeeze(printed.split(":", 1)[1]) in toc
+    assert "村级汇总表" not in toc
+
+
+def _cancel_after(n: int) -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > n
+
+    return calls, cancelled
+
+
+@pytest.mark.parametrize("target", ["folder", "village.pdf"])
+def test_cancel_leaves_no_files(tmp_path: Path, target: str) -> None:
+    out_root = tmp_path / "out"
+    out_root.mkdir()
+    calls, cancelled = _cancel_after(3)
+    with pytest.raises(Cancelled):
+        print_village(village(8), 8, out_root / target, names=NAMES, village_code=CODE,
+                      cancelled=cancelled)  # type: ignore[arg-type]
+    assert len(calls) == 4
+    leftovers = [p for p in out_root.rglob("*") if p.is_file()]
+    assert leftovers == []
+    assert [p.name for p in out_root.iterdir()] in ([], ["folder"])
+
+
+def test_earlier_prints_survive_a_cancelled_reprint(tmp_path: Path) -> None:
+    inputs = village(3)
+    print_village(inputs, 3, tmp_path, names=NAMES, village_code=CODE)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    _, cancelled = _cancel_after(2)
+    with pytest.raises(Cancelled):
+        print_village(inputs, 3, tmp_path, names=NAMES, village_code=CODE, cancelled=cancelled)  # type: ignore[arg-type]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_records_are_read_one_at_a_time(tmp_path: Path) -> None:
+    """The village streams: the next record is not asked for before the last one is on disk."""
+    out = tmp_path / "out"
+
+    def records() -> Iterator[LedgerInput]:
+        for seed in range(4):
+            written = sorted(p.name for p in out.rglob("*.pdf")) if out.exists() else []
+            assert len(written) == seed  # every earlier household already rendered to disk
+            yield make_input(seed)
+
+    print_village(records(), 4, out, names=NAMES, village_code=CODE, include_report=False)
+    assert len(list(out.glob("*.pdf"))) == 4
+
+
+def test_empty_village_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError):
+        print_village([], 0, tmp_path, names=NAMES, village_code=CODE)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_fingerprint_format_is_printed_on_report(tmp_path: Path) -> None:
+    print_village(village(2), 2, tmp_path, names=NAMES, village_code=CODE)
+    reader = PdfReader(tmp_path / f"{CODE}-村级汇总.pdf")
+    fingerprint = (reader.metadata or {}).get("/Keywords", "").split(":")[-1]
+    assert len(fingerprint) == 16
+    for page in reader.pages:
+        assert format_fingerprint(fingerprint) in page.extract_text()
