@@ -1,0 +1,101 @@
+"""The kinds of registry records a batch can create or edit, and a type check of their fields.
+
+Households, members, helpers, assistance measures and yearly incomes are edited field by field;
+each has an id field (an income is identified by its household and year). Field values are
+checked against the core dataclasses' type hints with pydantic in strict JSON mode, so a batch
+carrying ``"housing_area": "big"`` is refused with the field's name, before anything is applied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from fieldsurvey.core.divisions import DivisionCode
+from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
+from fieldsurvey.core.records import NESTED
+from fieldsurvey.core.visit import MemberChange, Visit
+from fieldsurvey.sync import canonical
+
+DivisionText = Annotated[str, Field(pattern=r"^\d{12}$")]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordType:
+    name: str
+    cls: type
+    id_field: str
+    label_zh: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Fields a device may edit: everything but the id, the revision and nested lists."""
+        skip = {self.id_field, "revision", *NESTED}
+        return tuple(f.name for f in dataclasses.fields(self.cls) if f.name not in skip)
+
+
+RECORD_TYPES: dict[str, RecordType] = {
+    "household": RecordType("household", Household, "household_id", "户"),
+    "member": RecordType("member", Member, "member_id", "成员"),
+    "helper": RecordType("helper", Helper, "helper_id", "帮扶责任人"),
+    "measure": RecordType("measure", AssistanceMeasure, "measure_id", "帮扶措施"),
+    "income": RecordType("income", IncomeRecord, "year", "收入"),
+}
+# Append-only kinds: type-checked like the others, never edited.
+APPEND_ONLY_TYPES: dict[str, RecordType] = {
+    "visit": RecordType("visit", Visit, "visit_id", "走访"),
+    "member_change": RecordType("member_change", MemberChange, "change_id", "人员变更"),
+}
+PART_TYPES = ("member", "helper", "measure", "income")
+NESTED_OF = {"member": "members", "helper": "helpers", "measure": "measures", "income": "incomes"}
+# Fields a device may not change: moving a household between villages changes who may see it,
+# so only county staff do it.
+LOCKED_FIELDS = {("household", "division_code"), ("household", "household_no")}
+
+
+def _json_type(tp: Any) -> Any:
+    if tp is DivisionCode:
+        return DivisionText
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = tuple(_json_type(a) for a in typing.get_args(tp))
+        return typing.Union[args]  # noqa: UP007 - built at run time
+    return tp
+
+
+@cache
+def _model(name: str) -> type[BaseModel]:
+    rt = RECORD_TYPES.get(name) or APPEND_ONLY_TYPES[name]
+    hints = get_type_hints(rt.cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(rt.cls):
+        if f.name in NESTED and rt.cls is Household:
+            continue
+        fields[f.name] = (_json_type(hints[f.name]), None)
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{rt.cls.__name__}Fields", __config__=ConfigDict(strict=True, extra="forbid"), **fields
+    )
+
+
+def field_problems(record_type: str, values: dict[str, Any]) -> list[str]:
+    """Names of fields whose values do not fit their type (empty when all fit)."""
+    try:
+        _model(record_type).model_validate_json(canonical.dumps(values), strict=True)
+    except ValidationError as e:
+        return sorted({".".join(str(p) for p in err["loc"]) or "?" for err in e.errors()})
+    return []
+
+
+def required_fields(record_type: str) -> list[str]:
+    rt = RECORD_TYPES.get(record_type) or APPEND_ONLY_TYPES[record_type]
+    return [
+        f.name
+        for f in dataclasses.fields(rt.cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
+    ]

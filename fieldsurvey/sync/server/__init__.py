@@ -1,0 +1,1 @@
+"""The county server: FastAPI application, database, ingest, change feed, audit and administration."""

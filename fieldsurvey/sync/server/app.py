@@ -1,0 +1,110 @@
+"""The county server application: FastAPI with documented routes, size limits and clear errors.
+
+Every error a caller can cause is a 4xx with ``{"error": code, "message": {"zh", "en"}}``; a 500
+means a bug. Request bodies are limited before they are read (``MAX_REQUEST``), so a huge upload
+is cut off at the door rather than filling memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fieldsurvey import __version__
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.sync.server.auth import AuthError, Forbidden
+from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.uploads import MAX_CHUNK, Uploads
+
+log = logging.getLogger(__name__)
+MAX_REQUEST = MAX_CHUNK + 64 * 1024
+
+
+def status_for(error: UserError) -> int:
+    explicit = getattr(error, "status", None)
+    if isinstance(explicit, int):
+        return explicit
+    if isinstance(error, AuthError):
+        return 401
+    if isinstance(error, Forbidden):
+        return 403
+    return 404 if error.code == "not_found" else 400
+
+
+def error_body(code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
+    return {"error": code, "message": {"zh": zh, "en": en}, **extra}
+
+
+class BodyLimit:
+    """Refuse bodies over ``limit`` bytes, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._too_large(send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._too_large(send)
+
+    async def _too_large(self, send: Send) -> None:
+        response = JSONResponse(error_body("too_large", "请求太大", "the request is too large"), status_code=413)
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _empty_receive() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def create_app(server_dir: ServerDir) -> FastAPI:
+    from fieldsurvey.sync.server.routes import admin, auth, device, public, staff
+
+    app = FastAPI(
+        title="FieldSurvey county server 县级汇总服务器",
+        version=__version__,
+        description="Receives batches from enrolled devices, merges them, serves each device's change feed, "
+        "and offers county staff their inbox, conflict queue and registry. See docs/sync-protocol.md.",
+    )
+    app.state.server_dir = server_dir
+    app.state.uploads = Uploads(server_dir.uploads_dir)
+
+    @app.exception_handler(UserError)
+    async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
+        extra = getattr(exc, "extra", {}) or {}
+        return JSONResponse(error_body(exc.code, exc.text.zh, exc.text.en, **extra), status_code=status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})" for e in exc.errors()[:5])
+        return JSONResponse(error_body("invalid_request", f"请求格式不对:{where}", f"the request is malformed: {where}"), status_code=422)
+
+    for module in (public, auth, device, staff, admin):
+        app.include_router(module.router, prefix="/api/v1")
+    app.add_middleware(BodyLimit, limit=MAX_REQUEST)
+    return app

@@ -1,0 +1,238 @@
+"""Everything a batch must pass before a single row is written.
+
+Signature, known and non-revoked device, the right county, schema and counts, form versions,
+the villages the device may touch, and the validity of every record. Each failure is a
+``Refused`` with an HTTP status and a bilingual reason naming the record by position and the
+field by name — never a value, which may be personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldsurvey.core.codes import code_list
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.household import Member
+from fieldsurvey.core.records import from_dict, household_from_dict
+from fieldsurvey.core.text import Text
+from fieldsurvey.core.validation import (
+    HOUSEHOLD_CODED,
+    MEMBER_CODED,
+    errors_only,
+    validate_household,
+    validate_member,
+)
+from fieldsurvey.core.visit import FINALIZED
+from fieldsurvey.sync import envelope
+from fieldsurvey.sync.envelope import content_hash
+from fieldsurvey.sync.keys import KeyPair, signing_public_from_b64
+from fieldsurvey.sync.recordtypes import (
+    APPEND_ONLY_TYPES,
+    LOCKED_FIELDS,
+    NESTED_OF,
+    RECORD_TYPES,
+    field_problems,
+    required_fields,
+)
+from fieldsurvey.sync.schema import (
+    BatchPayload,
+    HouseholdCreate,
+    MemberChangeRecord,
+    RecordCreate,
+    RecordDelete,
+    RecordUpdate,
+    VisitRecord,
+    counts_of,
+    parse_batch,
+)
+from fieldsurvey.sync.server.auth import Principal, principal_of
+from fieldsurvey.sync.server.models import Device, HouseholdRow, User, VisitRow
+
+CODED = {"household": HOUSEHOLD_CODED, "member": MEMBER_CODED}
+
+
+REVIEW_FIELDS = ("review_status", "review_comment", "cursor", "updated_at")
+
+
+def visit_hash(visit: dict[str, Any]) -> str:
+    """Hash of what a finalized visit says; the county's review fields are not part of it."""
+    return content_hash({k: v for k, v in visit.items() if k not in REVIEW_FIELDS})
+
+
+class Refused(UserError):
+    """A batch that changes nothing; ``status`` is the HTTP status the API answers with."""
+
+    def __init__(self, text: Text, code: str, status: int = 422) -> None:
+        super().__init__(text, code=code)
+        self.status = status
+
+
+def refuse(code: str, zh: str, en: str, status: int = 422) -> Refused:
+    return Refused(Text(zh, en), code, status)
+
+
+@dataclass
+class CheckedBatch:
+    """A batch that passed every check, with what the apply step needs."""
+
+    envelope: envelope.Envelope
+    payload: BatchPayload
+    content_sha256: str
+    device: Device
+    principal: Principal
+    households: dict[str, HouseholdRow]  # existing households the batch touches
+    village_of: dict[str, str]  # household id → village code (existing or created here)
+    size: int
+    visit_hashes: dict[str, str] = field(default_factory=dict)
+
+
+def open_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None) -> tuple[envelope.Envelope, Any, Device]:
+    env = envelope.parse(data)
+    if env.kind != "batch":
+        raise refuse("not_a_batch", "这是更新文件,不是上传批次", "this is an update file, not a batch", 400)
+    if expected_device is not None and env.sender != expected_device:
+        raise refuse("wrong_sender", "批次不是本设备生成的", "the batch was made by another device", 403)
+    if env.recipient != county:
+        raise refuse("wrong_county", "批次不是发给本县的", "the batch is addressed to another county", 422)
+    device = session.get(Device, env.sender)
+    if device is None:
+        raise refuse("unknown_device", "批次来自未注册的设备", "the batch comes from a device that is not enrolled", 403)
+    if device.revoked_at is not None:
+        raise refuse("device_revoked", "该设备已被注销,批次被拒收", "the device has been revoked; the batch is refused", 403)
+    payload = env.open(signing_public_from_b64(device.signing_key), keys.encryption)
+    return env, payload, device
+
+
+def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None = None) -> CheckedBatch:
+    env, raw, device = open_batch(session, keys, county, data, expected_device)
+    batch = parse_batch(raw)
+    h = batch.header
+    user = session.get(User, device.user_id)
+    if user is None or user.disabled:
+        raise refuse("account_disabled", "该设备的账号已停用", "the account of this device is disabled", 403)
+    if h.batch_id != env.id or h.device_id != device.device_id or h.county != county:
+        raise refuse("header_mismatch", "批次内外头信息不一致", "the batch header does not match its envelope")
+    if h.user != user.username:
+        raise refuse("wrong_user", "批次的用户与设备登记的用户不符", "the batch's user is not the device's user", 403)
+    if h.counts != counts_of(batch.records):
+        raise refuse("bad_counts", "批次记录数与头信息不符(数据不完整)", "the record counts do not match the header (incomplete batch)")
+    _check_forms(batch)
+    principal = principal_of(session, user, device.device_id)
+    checked = CheckedBatch(env, batch, content_hash(raw), device, principal, {}, {}, len(data))
+    _check_villages(session, checked, county)
+    _check_records(session, checked)
+    return checked
+
+
+def _check_forms(batch: BatchPayload) -> None:
+    used: dict[str, set[str]] = {}
+    for r in batch.records:
+        if isinstance(r, VisitRecord):
+            used.setdefault(str(r.visit.get("form_id")), set()).add(str(r.visit.get("form_version")))
+    declared = {k: set(v) for k, v in batch.header.form_versions.items()}
+    if any(not versions <= declared.get(form, set()) for form, versions in used.items()):
+        raise refuse("form_versions", "走访使用的表单版本未在批次头中声明", "a visit uses a form version the header does not declare")
+
+
+def _household_ids(batch: BatchPayload) -> set[str]:
+    ids: set[str] = set()
+    for r in batch.records:
+        if isinstance(r, RecordCreate | RecordUpdate | RecordDelete):
+            ids.add(r.household_id)
+        elif isinstance(r, VisitRecord):
+            ids.add(str(r.visit.get("household_id")))
+        elif isinstance(r, MemberChangeRecord):
+            ids.add(str(r.change.get("household_id")))
+    return ids
+
+
+def _check_villages(session: Session, checked: CheckedBatch, county: str) -> None:
+    for i, r in enumerate(checked.payload.records):
+        if isinstance(r, HouseholdCreate):
+            hid, village = str(r.household.get("household_id")), str(r.household.get("division_code"))
+            if not village.startswith(county) or len(village) != 12:
+                raise refuse("bad_village", f"第{i + 1}条记录的行政区划不属于本县", f"record {i + 1}: the village is not in this county")
+            checked.village_of[hid] = village
+    wanted = _household_ids(checked.payload) - set(checked.village_of)
+    if wanted:
+        rows = session.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(wanted))).scalars()
+        for row in rows:
+            checked.households[row.household_id] = row
+            checked.village_of[row.household_id] = row.village_code
+    missing = wanted - set(checked.village_of)
+    if missing:
+        raise refuse("unknown_household", "批次引用了县里没有的户", "the batch refers to a household the county does not have")
+    outside = sorted(v for v in set(checked.village_of.values()) if not checked.principal.may_touch(v))
+    if outside:
+        raise refuse(
+            "village_not_assigned", f"设备无权处理这些村的记录:{', '.join(outside)}",
+            f"the device is not assigned to these villages: {', '.join(outside)}", 403,
+        )
+
+
+def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:
+    where = ", ".join(names[:5])
+    return refuse("bad_record", f"第{i + 1}条记录({record_type})字段无效:{where}", f"record {i + 1} ({record_type}): invalid fields: {where}")
+
+
+def _check_full(i: int, record_type: str, record: dict[str, Any]) -> None:
+    scalar = {k: v for k, v in record.items() if not (record_type == "household" and k in NESTED_OF.values())}
+    bad = field_problems(record_type, scalar) + [f for f in required_fields(record_type) if record.get(f) is None]
+    id_field = (RECORD_TYPES.get(record_type) or APPEND_ONLY_TYPES[record_type]).id_field
+    if record.get(id_field) in (None, ""):
+        bad.append(id_field)
+    if bad:
+        raise _fail_fields(i, record_type, sorted(set(bad)))
+    for child_type, key in NESTED_OF.items():
+        if record_type == "household":
+            for child in record.get(key) or []:
+                if not isinstance(child, dict):
+                    raise _fail_fields(i, child_type, [key])
+                _check_full(i, child_type, child)
+
+
+def _first_error(i: int, problems: list[Any]) -> Refused:
+    msg = errors_only(problems)[0].message()
+    return refuse("invalid_record", f"第{i + 1}条记录:{msg.zh}", f"record {i + 1}: {msg.en}")
+
+
+def _check_records(session: Session, checked: CheckedBatch) -> None:
+    visit_ids: list[str] = []
+    for i, r in enumerate(checked.payload.records):
+        if isinstance(r, HouseholdCreate):
+            _check_full(i, "household", r.household)
+            problems = validate_household(household_from_dict(r.household))
+            if errors_only(problems):
+                raise _first_error(i, problems)
+        elif isinstance(r, RecordCreate):
+            _check_full(i, r.record_type, r.record)
+            if r.record_type == "member" and errors_only(validate_member(from_dict(Member, r.record))):
+                raise _first_error(i, validate_member(from_dict(Member, r.record)))
+        elif isinstance(r, RecordUpdate):
+            allowed = set(RECORD_TYPES[r.record_type].fields)
+            names = [c.field for c in r.changes]
+            bad = [n for n in names if n not in allowed or (r.record_type, n) in LOCKED_FIELDS]
+            bad += field_problems(r.record_type, {c.field: c.value for c in r.changes if c.field in allowed})
+            coded = CODED.get(r.record_type, {})
+            bad += [c.field for c in r.changes if c.field in coded and c.value is not None and c.value not in code_list(coded[c.field])]
+            if len(set(names)) != len(names):
+                bad.append("duplicate field")
+            if bad:
+                raise _fail_fields(i, r.record_type, sorted(set(bad)))
+        elif isinstance(r, VisitRecord):
+            _check_full(i, "visit", r.visit)
+            if r.visit.get("status") != FINALIZED:
+                raise refuse("visit_not_final", f"第{i + 1}条记录:只能上传已提交的走访", f"record {i + 1}: only finalized visits are uploaded")
+            visit_ids.append(str(r.visit["visit_id"]))
+            checked.visit_hashes[str(r.visit["visit_id"])] = visit_hash(r.visit)
+        elif isinstance(r, MemberChangeRecord):
+            _check_full(i, "member_change", r.change)
+    if visit_ids:
+        existing = session.execute(select(VisitRow.visit_id, VisitRow.content_sha256).where(VisitRow.visit_id.in_(visit_ids)))
+        for visit_id, sha in existing:
+            if sha != checked.visit_hashes[visit_id]:
+                raise refuse("visit_changed", "已提交的走访不能再修改(内容与县里的不同)", "a finalized visit cannot change (its content differs from the county's copy)", 409)

@@ -1,0 +1,32 @@
+"""Household columns derived from visits: last visit date and the problem flags of the latest one.
+
+County lists filter on these ("households not visited since March", "unsafe water"), so they are
+kept as indexed columns rather than computed from JSON at query time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fieldsurvey.core.assessment_result import FLAG_LABELS
+from fieldsurvey.sync.server.models import HouseholdRow
+
+FLAG_ORDER: tuple[str, ...] = tuple(FLAG_LABELS)  # bit i = flag i
+
+
+def flag_bits(flags: list[str] | tuple[str, ...]) -> int:
+    return sum(1 << FLAG_ORDER.index(f) for f in set(flags) if f in FLAG_ORDER)
+
+
+def flags_of(bits: int) -> list[str]:
+    return [f for i, f in enumerate(FLAG_ORDER) if bits & (1 << i)]
+
+
+def apply_visit_to_household(household: HouseholdRow, visit: dict[str, Any]) -> None:
+    visit_date = date.fromisoformat(str(visit["visit_date"]))
+    if household.last_visit_date is None or visit_date >= household.last_visit_date:
+        household.last_visit_date = visit_date
+        assessment = visit.get("assessment") or {}
+        if isinstance(assessment, dict) and isinstance(assessment.get("flags"), list):
+            household.flag_bits = flag_bits([str(f) for f in assessment["flags"]])

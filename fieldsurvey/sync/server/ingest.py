@@ -1,0 +1,302 @@
+"""Apply a checked batch in one transaction: all of it, or (on any error) nothing.
+
+The batch row goes in first with INSERT … ON CONFLICT DO NOTHING; if another attempt already
+holds the id, this transaction rolls back and the answer is "already received" (same content)
+or 409 (different content). Then the ``seq`` counter is taken, records are applied in order,
+conflicts and notices are written, one audit entry lists every accepted change, and the batch
+row gets its result. A refused batch is logged (rejections table, audit, a notice to the
+device) in a separate transaction after the rollback.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.core.validation import FIELD_LABELS
+from fieldsurvey.sync import envelope
+from fieldsurvey.sync.merge import FieldEdit, merge_fields
+from fieldsurvey.sync.schema import (
+    HouseholdCreate,
+    MemberChangeRecord,
+    RecordCreate,
+    RecordDelete,
+    RecordUpdate,
+    VisitRecord,
+)
+from fieldsurvey.sync.server import audit, registry
+from fieldsurvey.sync.server.checks import CheckedBatch, Refused, check_batch, refuse, visit_hash
+from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.dbutil import insert_ignore
+from fieldsurvey.sync.server.flags import apply_visit_to_household
+from fieldsurvey.sync.server.models import (
+    BatchRow,
+    ConflictRow,
+    HouseholdRow,
+    MemberChangeRow,
+    Notice,
+    Rejection,
+    VisitRow,
+)
+from fieldsurvey.sync.server.seq import SeqAllocator
+
+
+@dataclass
+class IngestResult:
+    batch_id: str
+    status: str  # merged | has_conflicts
+    already_received: bool
+    counts: dict[str, int]
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id, "status": self.status, "already_received": self.already_received,
+            "counts": self.counts, "conflicts": self.conflicts, "outcomes": self.outcomes,
+            "message": self.message().both(),
+        }
+
+    def message(self) -> Text:
+        if self.already_received:
+            return Text("该批次已接收过,未重复处理", "already received; nothing applied twice")
+        if self.conflicts:
+            return Text(f"已合并,{self.conflicts}处冲突交县里处理", f"merged; {self.conflicts} conflicts sent to the county's queue")
+        return Text("已合并", "merged")
+
+
+def county_code(sd: ServerDir) -> str:
+    return str(sd.read_config()["county"])
+
+
+def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None = None) -> IngestResult:
+    """Check and apply one batch; raises ``Refused`` (after logging it) when it changes nothing."""
+    county = county_code(sd)
+    try:
+        with sd.transaction() as session:
+            checked = check_batch(session, sd.keys, county, data, expected_device)
+            result = _apply(session, sd, checked, via)
+    except Refused as e:
+        _log_rejection(sd, data, e, via)
+        raise
+    except UserError as e:  # envelope and schema errors are refusals too
+        refused = Refused(e.text, e.code, 422)
+        _log_rejection(sd, data, refused, via)
+        raise refused from e
+    if result is None:
+        return _previous_result(sd, data, county)
+    return result
+
+
+def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
+    with sd.transaction() as session:
+        env, raw, _device = _reopen(session, sd, county, data)
+        row = session.get(BatchRow, env.id)
+        if row is None:  # the other attempt rolled back meanwhile: let the client retry
+            raise refuse("retry", "请稍后重试", "please retry", 503)
+        if row.content_sha256 != envelope.content_hash(raw):
+            raise refuse("batch_id_reused", "同一批次编号已用于不同内容,拒收", "this batch id was already used for different content", 409)
+        return IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
+
+
+def _reopen(session: Session, sd: ServerDir, county: str, data: bytes) -> tuple[envelope.Envelope, Any, Any]:
+    from fieldsurvey.sync.server.checks import open_batch
+
+    return open_batch(session, sd.keys, county, data, None)
+
+
+def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> IngestResult | None:
+    h = checked.payload.header
+    now = datetime.now(UTC)
+    inserted = insert_ignore(session, BatchRow, dict(
+        batch_id=h.batch_id, device_id=checked.device.device_id, user_id=checked.principal.user_id, received_at=now,
+        created_at=h.created_at, via=via, size=checked.size, content_sha256=checked.content_sha256,
+        villages=sorted(set(checked.village_of.values())), counts=dict(h.counts), status="applying", conflict_count=0, result={},
+    ))
+    if not inserted:
+        session.rollback()
+        return None
+    seq = SeqAllocator(session)
+    applier = _Applier(session, checked, seq, now)
+    for i, record in enumerate(checked.payload.records):
+        applier.apply(i, record)
+    seq.finish()
+    conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
+    status = "has_conflicts" if conflicts else "merged"
+    row = session.get(BatchRow, h.batch_id)
+    assert row is not None
+    row.status, row.conflict_count, row.result = status, conflicts, {"outcomes": applier.outcomes}
+    checked.device.last_cursor = h.base_cursor
+    audit.append(
+        session, sd.keys.signing, actor=checked.principal.actor, action="batch_accepted", subject=h.batch_id,
+        details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes},
+    )
+    return IngestResult(h.batch_id, status, False, dict(h.counts), applier.outcomes, conflicts)
+
+
+class _Applier:
+    def __init__(self, session: Session, checked: CheckedBatch, seq: SeqAllocator, now: datetime) -> None:
+        self.s, self.c, self.seq, self.now = session, checked, seq, now
+        self.outcomes: list[dict[str, Any]] = []
+        self.audit_changes: list[list[Any]] = []
+
+    def apply(self, i: int, record: Any) -> None:
+        if isinstance(record, HouseholdCreate):
+            self._create_household(i, record.household)
+        elif isinstance(record, RecordCreate):
+            self._create_part(i, record)
+        elif isinstance(record, RecordUpdate):
+            self._update(i, record.record_type, record.household_id, record.record_id, record.base_revision,
+                         [FieldEdit(c.field, c.base, c.value) for c in record.changes])
+        elif isinstance(record, RecordDelete):
+            self._delete(i, record)
+        elif isinstance(record, VisitRecord):
+            self._visit(i, record.visit)
+        elif isinstance(record, MemberChangeRecord):
+            self._member_change(i, record.change)
+
+    def _outcome(self, i: int, kind: str, record_type: str, record_id: str, outcome: str, **extra: Any) -> None:
+        self.outcomes.append({"i": i, "kind": kind, "record_type": record_type, "record_id": record_id, "outcome": outcome, **extra})
+        if outcome != "unchanged":
+            self.audit_changes.append([record_type, record_id, outcome, extra.get("fields", [])])
+
+    def _household(self, household_id: str) -> HouseholdRow:
+        row = self.c.households.get(household_id) or self.s.get(HouseholdRow, household_id)
+        assert row is not None  # checked before
+        self.c.households[household_id] = row
+        return row
+
+    def _create_household(self, i: int, data: dict[str, Any]) -> None:
+        hid = str(data["household_id"])
+        existing = self.s.get(HouseholdRow, hid)
+        if existing is not None:  # a resend of a create the county already has: merge as edits
+            fields = {k: v for k, v in data.items() if k not in ("household_id", "revision", "members", "helpers", "measures", "incomes")}
+            self._update(i, "household", hid, hid, 1, [FieldEdit(k, existing.data.get(k) if existing.revision == 1 else None, v) for k, v in fields.items()])
+            for record_type, key in (("member", "members"), ("helper", "helpers"), ("measure", "measures"), ("income", "incomes")):
+                for part in data.get(key) or []:
+                    self._create_part(i, RecordCreate(kind="record.create", record_type=record_type, household_id=hid, record=part))
+            return
+        duplicate = self.s.query(HouseholdRow.household_id).filter(
+            HouseholdRow.household_no == data["household_no"], HouseholdRow.household_id != hid
+        ).first()
+        row = registry.insert_household(self.s, data, self.seq)
+        self.c.households[hid] = row
+        conflict_ids = []
+        if duplicate is not None:
+            conflict_ids.append(self._conflict("duplicate_no", "household", hid, hid, "household_no", None, data["household_no"], duplicate[0], 0))
+        self._outcome(i, "household.create", "household", hid, "created", conflicts=conflict_ids)
+
+    def _create_part(self, i: int, record: RecordCreate) -> None:
+        rid = registry.record_id_of(record.record_type, record.record)
+        existing = registry.get_record(self.s, record.record_type, record.household_id, rid)
+        if existing is not None:
+            fields = {k: v for k, v in record.record.items() if k != "revision"}
+            base_known = existing.revision == 1
+            self._update(i, record.record_type, record.household_id, rid, 1,
+                         [FieldEdit(k, existing.data.get(k) if base_known else None, v) for k, v in fields.items()])
+            return
+        household = self._household(record.household_id)
+        registry.insert_part(self.s, household, record.record_type, record.record, self.seq.next())
+        if record.record_type == "member":
+            registry.recount_members(self.s, household.household_id)
+        self._outcome(i, "record.create", record.record_type, rid, "created")
+
+    def _update(self, i: int, record_type: str, household_id: str, record_id: str, base_revision: int, edits: list[FieldEdit]) -> None:
+        row = registry.get_record(self.s, record_type, household_id, record_id)
+        if row is None:
+            raise refuse("unknown_record", f"第{i + 1}条记录修改的对象在县里不存在", f"record {i + 1} edits a record the county does not have")
+        if registry.is_deleted(row):
+            ids = [self._conflict("deleted", record_type, record_id, household_id, e.field, e.base, e.value, None, base_revision) for e in edits]
+            self._outcome(i, "record.update", record_type, record_id, "conflict", conflicts=ids, fields=[e.field for e in edits])
+            return
+        result = merge_fields(row.data, edits)
+        if result.applied:
+            registry.set_fields(self.s, row, result.applied, self.seq.next())
+        ids = [self._conflict("field", record_type, record_id, household_id, c.field, c.base, c.device, c.server, base_revision) for c in result.conflicts]
+        self._outcome(i, "record.update", record_type, record_id, result.outcome, fields=sorted(result.applied), conflicts=ids)
+
+    def _delete(self, i: int, record: RecordDelete) -> None:
+        row = registry.get_record(self.s, record.record_type, record.household_id, record.record_id)
+        if row is None or registry.is_deleted(row):
+            self._outcome(i, "record.delete", record.record_type, record.record_id, "unchanged")
+            return
+        if row.revision > max(record.base_revision, 1):  # changed at the county since the device saw it
+            cid = self._conflict("delete", record.record_type, record.record_id, record.household_id, "*", None, None, row.data, record.base_revision)
+            self._outcome(i, "record.delete", record.record_type, record.record_id, "conflict", conflicts=[cid])
+            return
+        registry.delete_part(self.s, row, self.seq.next())  # type: ignore[arg-type]
+        self._outcome(i, "record.delete", record.record_type, record.record_id, "deleted")
+
+    def _visit(self, i: int, visit: dict[str, Any]) -> None:
+        household = self._household(str(visit["household_id"]))
+        vid = str(visit["visit_id"])
+        inserted = insert_ignore(self.s, VisitRow, dict(
+            visit_id=vid, household_id=household.household_id, village_code=household.village_code,
+            visit_date=date.fromisoformat(visit["visit_date"]), form_id=visit["form_id"], form_version=visit["form_version"],
+            batch_id=self.c.payload.header.batch_id, device_id=self.c.device.device_id, content_sha256=visit_hash(visit),
+            review_status=None, review_comment=None, seq=self.seq.next(),
+            data={k: v for k, v in visit.items() if k not in ("review_status", "review_comment", "cursor")},
+        ))
+        if inserted:
+            apply_visit_to_household(household, visit)
+        self._outcome(i, "visit", "visit", vid, "created" if inserted else "unchanged")
+
+    def _member_change(self, i: int, change: dict[str, Any]) -> None:
+        household = self._household(str(change["household_id"]))
+        inserted = insert_ignore(self.s, MemberChangeRow, dict(
+            change_id=str(change["change_id"]), household_id=household.household_id, village_code=household.village_code,
+            batch_id=self.c.payload.header.batch_id, seq=self.seq.next(), data=change,
+        ))
+        self._outcome(i, "member_change", "member_change", str(change["change_id"]), "created" if inserted else "unchanged")
+
+    def _conflict(self, kind: str, record_type: str, record_id: str, household_id: str, field_name: str,
+                  base: Any, device_value: Any, server_value: Any, base_revision: int) -> str:
+        cid = str(uuid.uuid4())
+        household = self._household(household_id)
+        self.s.add(ConflictRow(
+            conflict_id=cid, kind=kind, batch_id=self.c.payload.header.batch_id, device_id=self.c.device.device_id,
+            user_id=self.c.principal.user_id, record_type=record_type, record_id=record_id, household_id=household_id,
+            village_code=household.village_code, field=field_name, base_value=base, device_value=device_value,
+            server_value=server_value, base_revision=base_revision, status="open", created_at=self.now,
+        ))
+        label = FIELD_LABELS.get(field_name, Text(field_name, field_name))
+        self.s.add(Notice(
+            seq=self.seq.next(), device_id=self.c.device.device_id, village_code=None, kind="conflict",
+            household_id=household_id, ref=cid, created_at=self.now,
+            text_zh=f"户{household.household_no}的“{label.zh}”与县里的修改冲突,两边的值都已保留,等待县里处理",
+            text_en=f"household {household.household_no}: '{label.en}' was also changed at the county; both values are kept for the county to resolve",
+            data={"conflict_id": cid, "record_type": record_type, "record_id": record_id, "field": field_name, "kind": kind},
+        ))
+        return cid
+
+
+def _log_rejection(sd: ServerDir, data: bytes, error: Refused, via: str) -> None:
+    """Record a refusal; the device hears of it on its next sync too (file batches have no reply)."""
+    batch_id = device_id = None
+    try:
+        env = envelope.parse(data)
+        batch_id, device_id = env.id, env.sender
+    except UserError:
+        pass
+    now = datetime.now(UTC)
+    with sd.transaction() as session:
+        seq = SeqAllocator(session)
+        session.add(Rejection(batch_id=batch_id, device_id=device_id, received_at=now, via=via, size=len(data),
+                              reason_code=error.code, reason_zh=error.text.zh, reason_en=error.text.en))
+        from fieldsurvey.sync.server.models import Device
+
+        if device_id and session.get(Device, device_id) is not None and error.code not in ("bad_signature", "batch_id_reused"):
+            session.add(Notice(
+                seq=seq.next(), device_id=device_id, village_code=None, kind="rejected", household_id=None, ref=batch_id,
+                text_zh=f"批次被县里拒收:{error.text.zh}", text_en=f"the county refused a batch: {error.text.en}",
+                data={"batch_id": batch_id, "code": error.code}, created_at=now,
+            ))
+        seq.finish()
+        audit.append(session, sd.keys.signing, actor=f"device:{device_id}" if device_id else "unknown", action="batch_refused",
+                     subject=batch_id or "?", details={"via": via, "code": error.code, "size": len(data)})

@@ -1,0 +1,282 @@
+"""Tables of the county server (SQLite by default, PostgreSQL for larger counties).
+
+Everything a county screen filters or sorts on over 100,000 households is a typed, indexed
+column (village, status, household type, poverty category, monitored, flag bits, last visit
+date); the full record travels as the JSON ``data`` column in the shape of ``core.records``.
+Every row a device may download carries ``seq``, the global change number its last change got,
+and ``village_code``, so the change feed is one indexed range scan per table. The Alembic
+migrations in ``server_migrations`` are the schema's source of truth; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType, Any: JsonType}
+
+
+class Meta(Base):
+    """County code and name, public keys, the database epoch (a cursor from another is unknown)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JsonType)
+
+
+class Counter(Base):
+    """``seq`` (change numbers) and ``audit`` (last audit entry); updating one locks it."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class User(Base):
+    __tablename__ = "users"
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))  # secretary | county_staff | admin
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserVillage(Base):
+    __tablename__ = "user_villages"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True, index=True)
+
+
+class SessionToken(Base):
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    signing_key: Mapped[str] = mapped_column(String(64))
+    encryption_key: Mapped[str] = mapped_column(String(64))
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_cursor: Mapped[str | None] = mapped_column(String(64))
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Division(Base):
+    __tablename__ = "divisions"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent: Mapped[str | None] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(12))
+
+
+class HouseholdRow(Base):
+    __tablename__ = "households"
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_no: Mapped[str] = mapped_column(String(32), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str | None] = mapped_column(String(16), index=True)
+    household_type: Mapped[str | None] = mapped_column(String(24), index=True)
+    poverty_category: Mapped[str | None] = mapped_column(String(16), index=True)
+    registered_poor: Mapped[bool] = mapped_column(Boolean, default=True)
+    monitored: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    flag_bits: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    last_visit_date: Mapped[date | None] = mapped_column(Date, index=True)
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+    __table_args__ = (Index("ix_households_village_seq", "village_code", "seq"),)
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class PartRow(Base):
+    """Helpers, assistance measures and yearly incomes (an income's id is its year)."""
+
+    __tablename__ = "household_parts"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), primary_key=True)
+    part_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    part_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    review_status: Mapped[str | None] = mapped_column(String(16), index=True)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class MemberChangeRow(Base):
+    __tablename__ = "member_changes"
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    batch_id: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class Tombstone(Base):
+    __tablename__ = "tombstones"
+    tombstone_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[str] = mapped_column(String(36))
+    household_id: Mapped[str] = mapped_column(String(36))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BatchRow(Base):
+    """An accepted batch: one row per batch id, inserted on conflict do nothing."""
+
+    __tablename__ = "batches"
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[str] = mapped_column(String(36), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(8))  # http | file
+    size: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    villages: Mapped[list[Any]] = mapped_column(JsonType)
+    counts: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # merged | has_conflicts
+    conflict_count: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class Rejection(Base):
+    """A refused batch; nothing of it was applied. Kept apart so a corrected resend may reuse the id."""
+
+    __tablename__ = "rejections"
+    rejection_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    via: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    reason_code: Mapped[str] = mapped_column(String(48))
+    reason_zh: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str] = mapped_column(Text)
+
+
+class ConflictRow(Base):
+    __tablename__ = "conflicts"
+    conflict_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # field | deleted | duplicate_no
+    batch_id: Mapped[str] = mapped_column(String(64), index=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    record_type: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[str] = mapped_column(String(36))
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    field: Mapped[str] = mapped_column(String(48))
+    base_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    device_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    server_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    base_revision: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open | resolved
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    resolved_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Notice(Base):
+    """Something a secretary should see on the next sync: a rejection, conflict, resolution, review."""
+
+    __tablename__ = "notices"
+    notice_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    device_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    village_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    household_id: Mapped[str | None] = mapped_column(String(36))
+    ref: Mapped[str | None] = mapped_column(String(64))  # batch, conflict or visit id
+    text_zh: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    entry_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(String(128), index=True)
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON, hashed as stored
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(100))

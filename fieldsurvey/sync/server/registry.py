@@ -1,0 +1,139 @@
+"""Rows of the county registry ↔ the dict shapes of ``core.records``.
+
+Ingest, roster import, conflict resolution and the feed all read and write households and their
+parts through these functions, so derived columns (village, status, flags, member count) are
+computed in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldsurvey.core.records import NESTED
+from fieldsurvey.sync.recordtypes import NESTED_OF, RECORD_TYPES
+from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, Tombstone
+from fieldsurvey.sync.server.seq import SeqAllocator
+
+MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
+RecordRow = HouseholdRow | MemberRow | PartRow
+
+
+def record_id_of(record_type: str, record: dict[str, Any]) -> str:
+    return str(record.get(RECORD_TYPES[record_type].id_field))
+
+
+def _scalar_fields(record_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    skip = {"revision", *(NESTED if record_type == "household" else ())}
+    return {k: v for k, v in data.items() if k not in skip}
+
+
+def refresh_household_columns(row: HouseholdRow) -> None:
+    d = row.data
+    row.village_code = str(d.get("division_code") or row.village_code)
+    row.household_no = str(d.get("household_no") or row.household_no)
+    row.status = d.get("status")
+    row.household_type = d.get("household_type")
+    row.poverty_category = d.get("poverty_category")
+    row.registered_poor = bool(d.get("registered_poor", True))
+    row.monitored = row.household_type in MONITORED_TYPES and not d.get("risk_cleared")
+    row.updated_at = datetime.now(UTC)
+
+
+def insert_household(session: Session, data: dict[str, Any], seq: SeqAllocator) -> HouseholdRow:
+    """A new household with its members, helpers, measures and incomes, all at revision 1."""
+    s = seq.next()
+    members = data.get("members") or []
+    row = HouseholdRow(
+        household_id=data["household_id"], household_no=data["household_no"], village_code=data["division_code"],
+        revision=1, seq=s, deleted=False, flag_bits=0, member_count=sum(1 for m in members if m.get("present", True)),
+        data=_scalar_fields("household", data),
+    )
+    refresh_household_columns(row)
+    session.add(row)
+    for record_type, key in NESTED_OF.items():
+        for part in data.get(key) or []:
+            insert_part(session, row, record_type, part, s)
+    return row
+
+
+def insert_part(session: Session, household: HouseholdRow, record_type: str, record: dict[str, Any], s: int) -> RecordRow:
+    data = _scalar_fields(record_type, record)
+    if record_type == "member":
+        part: RecordRow = MemberRow(
+            member_id=record["member_id"], household_id=household.household_id, village_code=household.village_code,
+            present=bool(data.get("present", True)), revision=1, seq=s, data=data,
+        )
+    else:
+        part = PartRow(
+            household_id=household.household_id, part_type=record_type, part_id=record_id_of(record_type, record),
+            village_code=household.village_code, revision=1, seq=s, deleted=False, data=data,
+        )
+    session.add(part)
+    return part
+
+
+def get_record(session: Session, record_type: str, household_id: str, record_id: str) -> RecordRow | None:
+    if record_type == "household":
+        return session.get(HouseholdRow, record_id)
+    if record_type == "member":
+        row = session.get(MemberRow, record_id)
+        return row if row is not None and row.household_id == household_id else None
+    return session.get(PartRow, (household_id, record_type, record_id))
+
+
+def is_deleted(row: RecordRow) -> bool:
+    return bool(getattr(row, "deleted", False))
+
+
+def set_fields(session: Session, row: RecordRow, values: dict[str, Any], s: int) -> None:
+    """Write changed fields, bump the revision, give the row a new change number."""
+    data = dict(row.data)
+    data.update(values)
+    row.data = data
+    row.revision += 1
+    row.seq = s
+    if isinstance(row, HouseholdRow):
+        refresh_household_columns(row)
+    elif isinstance(row, MemberRow):
+        row.present = bool(data.get("present", True))
+        if "present" in values:
+            recount_members(session, row.household_id)
+
+
+def recount_members(session: Session, household_id: str) -> None:
+    session.flush()
+    household = session.get(HouseholdRow, household_id)
+    if household is not None:
+        household.member_count = session.execute(
+            select(func.count()).select_from(MemberRow).where(MemberRow.household_id == household_id, MemberRow.present)
+        ).scalar_one()
+
+
+def delete_part(session: Session, row: PartRow, s: int) -> None:
+    row.deleted = True
+    row.revision += 1
+    row.seq = s
+    session.add(
+        Tombstone(record_type=row.part_type, record_id=row.part_id, household_id=row.household_id,
+                  village_code=row.village_code, seq=s, deleted_at=datetime.now(UTC))
+    )
+
+
+def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
+    """The household in ``core.records`` shape, members and parts inline (for staff screens)."""
+    data = dict(row.data)
+    data["revision"] = row.revision
+    members = session.execute(select(MemberRow).where(MemberRow.household_id == row.household_id)).scalars()
+    data["members"] = [dict(m.data, revision=m.revision) for m in members]
+    parts = session.execute(
+        select(PartRow).where(PartRow.household_id == row.household_id, PartRow.deleted.is_(False))
+    ).scalars()
+    for key in ("helpers", "measures", "incomes"):
+        data[key] = []
+    for p in parts:
+        data[NESTED_OF[p.part_type]].append(dict(p.data))
+    return data

@@ -1,0 +1,77 @@
+"""Routes for administrators: users, village assignment, devices, enrollment codes, audit check."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+
+from fieldsurvey.sync.server import admin, audit
+from fieldsurvey.sync.server.deps import ServerDirDep, SessionDep, Staff
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+Name = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+class NewUser(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    role: Literal["secretary", "county_staff", "admin"]
+    display_name: Annotated[str | None, Field(max_length=64)] = None
+    password: Annotated[str | None, Field(min_length=8, max_length=256)] = None
+
+
+class Villages(BaseModel):
+    villages: Annotated[list[Annotated[str, Field(pattern=r"^\d{12}$")]], Field(max_length=500)]
+    remove: bool = False
+
+
+class CodeRequest(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    ttl_minutes: Annotated[int, Field(ge=1, le=1440)] = admin.CODE_TTL_MINUTES
+
+
+@router.get("/users", summary="Users with their roles and villages")
+def users(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
+    who.require("admin")
+    return admin.list_users(session)
+
+
+@router.post("/users", summary="Add a user")
+def add_user(body: NewUser, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    user = admin.add_user(sd, who.actor, username=body.username, role=body.role, display_name=body.display_name, password=body.password)
+    return {"username": user.username, "role": user.role}
+
+
+@router.put("/users/{username}/villages", summary="Assign villages to a user (or remove them)")
+def assign(username: Name, body: Villages, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    return {"username": username, "villages": admin.assign(sd, who.actor, username=username, villages=body.villages, remove=body.remove)}
+
+
+@router.get("/devices", summary="Enrolled devices")
+def devices(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
+    who.require("admin")
+    return admin.list_devices(session)
+
+
+@router.post("/devices/{device_id}/revoke", summary="Revoke a device: it can no longer upload or download")
+def revoke(device_id: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    admin.revoke_device(sd, who.actor, device_id)
+    return {"device_id": device_id, "revoked": True}
+
+
+@router.post("/enroll-codes", summary="Issue a one-time, short-lived enrollment code for a user's new device")
+def enroll_code(body: CodeRequest, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    code, expires = admin.new_enroll_code(sd, who.actor, username=body.username, ttl_minutes=body.ttl_minutes)
+    return {"code": code, "expires_at": expires.isoformat(), "fingerprint": sd.keys.fingerprint()}
+
+
+@router.get("/audit/verify", summary="Check the audit log's hash chain and signatures")
+def audit_verify(session: SessionDep, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    result = audit.verify(session, sd.keys.signing_public)
+    return {"ok": result.ok, "entries": result.entries, "head_hash": result.head_hash, "problems": result.problems[:100]}
