@@ -19,8 +19,10 @@ from fieldsurvey.core.errors import Cancelled, UserError
 COMMAND_MODULES = (
     "demo",
     "households",
+    "ledger",
     "passphrase",
     "policy",
+    "server",
 )
 
 EXIT_USER_ERROR = 2
