@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from itertools import count
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fieldsurvey.core.assessment import assess, pick_income, summarise
 from fieldsurvey.core.assessment_result import MET, NOT_MET, UNKNOWN, Assessment
@@ -23,7 +26,7 @@ from fieldsurvey.core.policy import load_policy
 ON = date(2024, 10, 15)  # school year 2024/25 is in progress: entry cutoff 2024-08-31
 COUNTY = "610728"  # 镇巴县, Shaanxi: 2024 monitoring threshold 6000 (unverified, shipped)
 LINE_2024 = 6000.0
-_seq = iter(range(1, 10_000))
+_seq = count(1)
 
 
 def born(age: int, *, month: int = 3, day: int = 1, on: date = ON) -> date:
@@ -615,3 +618,38 @@ def _county(tmp_path: Path, table: str, content: dict[str, object]) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / f"{table}.json").write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
     return folder
+
+
+MISSABLE = [
+    ("food_secure", "food"),
+    ("clothing_secure", "clothing"),
+    ("housing_grade", "housing"),
+    ("water_quantity_lpd", "water"),
+    ("water_quality_ok", "water"),
+    ("water_outage_days", "water"),
+    ("members.0.resident_medical_insurance", "medical"),
+    ("members.1.critical_illness_insurance", "medical"),
+    ("members.2.schooling", "education"),
+    ("incomes", "income"),
+]
+
+
+@given(st.sets(st.sampled_from(MISSABLE), min_size=1))
+def test_missing_answers_are_unknown_never_met_and_never_flagged(
+    missing: set[tuple[str, str]],
+) -> None:
+    h = good()
+    for fact, _ in missing:
+        if fact == "incomes":
+            h.incomes = []
+        elif fact.startswith("members."):
+            _, index, name = fact.split(".")
+            setattr(h.members[int(index)], name, None)
+        else:
+            setattr(h, fact, None)
+    a = assess(h, on=ON)
+    assert not a.exit_eligible
+    for _, dimension in missing:
+        assert a.outcome(dimension) == UNKNOWN
+    assert all(o != NOT_MET for o in (a.outcome(d) for d in a.dimensions))
+    assert a.flags == () and a.risk_flags == ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import count
 
 import pytest
 
@@ -15,7 +16,7 @@ from fieldsurvey.core.validation import ERROR, WARNING
 
 ON = date(2024, 10, 15)
 COUNTY = "610728"
-_seq = iter(range(1, 10_000))
+_seq = count(1)
 
 
 def born(age: int) -> date:

@@ -84,6 +84,7 @@ def assess(
     if previous_income is None and record is not None:
         previous_income = household.income_for(record.year - 1)
     previous = income_breakdown(previous_income, household, policy) if previous_income else None
+    dropped, no_insurance = dropouts(household, on, policy), uninsured(household, policy)
     return Assessment(
         household_id=household.household_id,
         assessed_on=on,
@@ -91,12 +92,14 @@ def assess(
         dimensions=dimensions,
         exit_eligible=all(dimensions[d].outcome == MET for d in DIMENSIONS),
         risk_flags=tuple(
-            _risk_flags(household, on, policy, dimensions, breakdown, previous, record)
+            _risk_flags(household, policy, dimensions, breakdown, previous, record)
+            + _member_risks(household, on, dropped, no_insurance)
+            + _no_labour(household, on, policy)
         ),
         net_income_per_capita=per_capita,
         poverty_line=float(national.value) if national else None,
         monitoring_threshold=float(threshold.value) if threshold else None,
-        flags=_flags(dimensions, dropouts(household, on, policy), uninsured(household, policy)),
+        flags=_flags(dimensions, dropped, no_insurance),
     )
 
 
@@ -238,13 +241,13 @@ def _flags(
 
 def _risk_flags(
     household: Household,
-    on: date,
     policy: Policy,
     dimensions: dict[str, DimensionResult],
     breakdown: IncomeBreakdown | None,
     previous: IncomeBreakdown | None,
     record: IncomeRecord | None,
 ) -> list[RiskFlag]:
+    """The household-level relapse risks: income, medical spending, house and water."""
     flags: list[RiskFlag] = []
     per_capita = breakdown.net_income_per_capita if breakdown else None
     if breakdown is not None and per_capita is not None:
@@ -255,53 +258,49 @@ def _risk_flags(
                     "under_monitoring_threshold",
                     Text(
                         f"人均纯收入{per_capita:.2f}元低于监测标准{threshold.value:g}元",
-                        f"net income per capita {per_capita:.2f} yuan is under the monitoring threshold of {threshold.value:g} yuan",
+                        f"net income per capita {per_capita:.2f} yuan is under the "
+                        f"monitoring threshold of {threshold.value:g} yuan",
                     ),
                 )
             )
         before = previous.net_income_per_capita if previous else None
         drop = policy.risk.income_drop_ratio.value
-        if (
-            previous is not None
-            and before is not None
-            and before > 0
-            and (before - per_capita) / before > drop
-        ):
+        if previous is not None and before is not None and before > 0:
             fall = (before - per_capita) / before
-            flags.append(
-                RiskFlag(
-                    "income_drop",
-                    Text(
-                        f"人均纯收入由{previous.year}年{before:.2f}元降至{per_capita:.2f}元,降幅{fall:.0%}(超过{drop:.0%})",
-                        f"net income per capita fell from {before:.2f} ({previous.year}) to {per_capita:.2f} yuan, by {fall:.0%} (over {drop:.0%})",
-                    ),
+            if fall > drop:
+                flags.append(
+                    RiskFlag(
+                        "income_drop",
+                        Text(
+                            f"人均纯收入由{previous.year}年{before:.2f}元降至{per_capita:.2f}元,"
+                            f"降幅{fall:.0%}(超过{drop:.0%})",
+                            f"net income per capita fell from {before:.2f} ({previous.year}) "
+                            f"to {per_capita:.2f} yuan, by {fall:.0%} (over {drop:.0%})",
+                        ),
+                    )
                 )
-            )
     if record is not None and breakdown is not None and record.medical_out_of_pocket:
         flags.extend(_medical_burden(record.medical_out_of_pocket, breakdown.net_income, policy))
-    for member in dropouts(household, on, policy):
-        who = member_label(household, member, on)
-        flags.append(
-            RiskFlag(
-                "dropout",
-                Text(f"{who.zh}失学辍学", f"{who.en} has dropped out of school"),
-                member.member_id,
-            )
-        )
     if dimensions["housing"].outcome == NOT_MET:
         flags.append(RiskFlag("unsafe_house", dimensions["housing"].reasons[0].text))
     if dimensions["water"].outcome == NOT_MET:
         flags.append(RiskFlag("unsafe_water", Text("饮水不安全", "drinking water is not safe")))
-    for member in uninsured(household, policy):
+    return flags
+
+
+def _member_risks(
+    household: Household, on: date, dropped: list[Member], no_insurance: list[Member]
+) -> list[RiskFlag]:
+    """One flag per member who dropped out of school or has no basic medical insurance."""
+    flags: list[RiskFlag] = []
+    for member in dropped:
         who = member_label(household, member, on)
-        flags.append(
-            RiskFlag(
-                "uninsured",
-                Text(f"{who.zh}未参加基本医疗保险", f"{who.en} has no basic medical insurance"),
-                member.member_id,
-            )
-        )
-    flags.extend(_no_labour(household, on, policy))
+        text = Text(f"{who.zh}失学辍学", f"{who.en} has dropped out of school")
+        flags.append(RiskFlag("dropout", text, member.member_id))
+    for member in no_insurance:
+        who = member_label(household, member, on)
+        text = Text(f"{who.zh}未参加基本医疗保险", f"{who.en} has no basic medical insurance")
+        flags.append(RiskFlag("uninsured", text, member.member_id))
     return flags
 
 
