@@ -1,0 +1,164 @@
+"""The device's HTTP side: enrollment, resumable chunked uploads and feed pages, with retries.
+
+Every call has a timeout; network errors and 5xx answers are retried with exponential backoff
+and full jitter (so a county office's laptops do not retry in step after an outage); a 4xx is
+the server's considered answer and is raised at once as a ``UserError`` with its message.
+An upload first asks where the server stands (``offset``), so a connection cut mid-upload
+resumes from the last byte the server kept. Everything is synchronous and meant to run on a
+worker thread: ``progress`` is called with bytes done and total, ``cancel`` is checked between
+chunks and retries (raising ``Cancelled``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from fieldsurvey import __version__
+from fieldsurvey.core.errors import Cancelled, UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.sync.batch import Identity
+from fieldsurvey.sync.keys import KeyPair
+from fieldsurvey.sync.signing import sign_request
+
+CHUNK = 256 * 1024
+Progress = Callable[[str, int, int], None]
+UNREACHABLE = Text("无法连接县级服务器,请检查网络后重试", "cannot reach the county server; check the connection and try again")
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 8
+    base: float = 0.5
+    cap: float = 30.0
+    timeout: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, attempt: int) -> float:
+        return random.uniform(0, min(self.cap, self.base * 2**attempt))  # full jitter
+
+
+class ServerError(UserError):
+    """A 4xx answer: the server understood and refused."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        message = body.get("message") if isinstance(body.get("message"), dict) else {}
+        text = Text(str(message.get("zh") or f"服务器拒绝了请求({status})"), str(message.get("en") or f"the server refused the request ({status})"))
+        UserError.__init__(self, text, code=str(body.get("error") or f"http_{status}"))
+        self.status = status
+        self.body = body
+
+
+class _Retry(Exception):
+    pass
+
+
+class Transport:
+    def __init__(self, base_url: str, *, identity: Identity | None = None, policy: RetryPolicy | None = None,
+                 progress: Progress | None = None, cancel: threading.Event | None = None, chunk: int = CHUNK,
+                 client: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.identity = identity
+        self.policy = policy or RetryPolicy()
+        self.progress = progress or (lambda _phase, _done, _total: None)
+        self.cancel = cancel or threading.Event()
+        self.chunk = chunk
+        self.client = client or httpx.Client(
+            base_url=self.base_url, timeout=httpx.Timeout(self.policy.timeout, connect=10.0),
+            headers={"User-Agent": f"fieldsurvey/{__version__}"},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- one request, retried ---------------------------------------------------------------
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled()
+
+    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None,
+                content: bytes | None = None, signed: bool = True) -> httpx.Response:
+        last: Exception | None = None
+        for attempt in range(self.policy.attempts):
+            self._check_cancel()
+            try:
+                return self._once(method, path, params=params, json=json, content=content, signed=signed)
+            except (httpx.TransportError, _Retry) as e:
+                last = e
+                if attempt + 1 < self.policy.attempts:
+                    self.policy.sleep(self.policy.delay(attempt))
+        raise UserError(UNREACHABLE, code="unreachable") from last
+
+    def _once(self, method: str, path: str, *, params: dict[str, Any] | None, json: Any, content: bytes | None,
+              signed: bool) -> httpx.Response:
+        request = self.client.build_request(method, "/api/v1" + path, params=params, json=json, content=content)
+        if signed:
+            if self.identity is None:
+                raise UserError(Text("本设备尚未注册", "this device is not enrolled"), code="not_enrolled")
+            path_query = request.url.raw_path.decode("latin-1")
+            request.headers.update(sign_request(self.identity.keys.signing, self.identity.device_id, method,
+                                                path_query, int(time.time()), request.content))
+        response = self.client.send(request)
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _Retry(f"server answered {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            raise ServerError(response.status_code, body if isinstance(body, dict) else {})
+        return response
+
+    # -- enrollment ---------------------------------------------------------------------------
+    def enroll(self, code: str, keys: KeyPair, label: str) -> dict[str, Any]:
+        signing, encryption = keys.public_b64()
+        body = {"code": code, "signing_key": signing, "encryption_key": encryption, "label": label}
+        return dict(self.request("POST", "/enroll", json=body, signed=False).json())
+
+    def info(self) -> dict[str, Any]:
+        return dict(self.request("GET", "/info", signed=False).json())
+
+    # -- upload --------------------------------------------------------------------------------
+    def upload(self, batch_id: str, data: bytes) -> dict[str, Any]:
+        """Send a sealed batch in chunks, resuming after cuts; returns the server's result."""
+        sha = hashlib.sha256(data).hexdigest()
+        for _round in range(self.policy.attempts):
+            offset = int(self.request("POST", f"/uploads/{batch_id}", json={"size": len(data), "sha256": sha}).json()["offset"])
+            try:
+                while offset < len(data):
+                    self._check_cancel()
+                    self.progress("upload", offset, len(data))
+                    piece = data[offset : offset + self.chunk]
+                    offset = int(self._chunk(batch_id, offset, piece))
+                self.progress("upload", len(data), len(data))
+                return dict(self.request("POST", f"/uploads/{batch_id}/commit").json())
+            except ServerError as e:
+                if e.code in ("wrong_offset", "no_upload", "incomplete"):
+                    continue  # the server's state moved (another attempt, a restart): ask again
+                raise
+        raise UserError(UNREACHABLE, code="unreachable")
+
+    def _chunk(self, batch_id: str, offset: int, piece: bytes) -> int:
+        try:
+            r = self.request("PUT", f"/uploads/{batch_id}/chunk", params={"offset": offset}, content=piece)
+        except ServerError as e:
+            if e.code == "wrong_offset" and isinstance(e.body.get("offset"), int):
+                return int(e.body["offset"])  # a retried chunk had arrived after all
+            raise
+        return int(r.json()["offset"])
+
+    # -- download ------------------------------------------------------------------------------
+    def feed_page(self, cursor: str | None, limit: int | None = None) -> bytes:
+        params: dict[str, Any] = {}
+        if cursor:
+            params["cursor"] = cursor
+        if limit:
+            params["limit"] = limit
+        return self.request("GET", "/feed", params=params).content
