@@ -1,0 +1,1 @@
+"""The safe expression language of forms: grammar, tree, load-time checks, evaluation."""

@@ -1,0 +1,110 @@
+"""Evaluating an expression tree against the answers of one place in a form.
+
+The evaluator only walks the tree and calls the functions of ``functions.py``; everything it may
+read comes through the ``Env`` protocol, which the form session implements for the place being
+evaluated (which repeat instance, which field). Unanswered values follow ``values.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
+
+from fieldsurvey.forms.expr import ast
+from fieldsurvey.forms.expr.functions import FIELD, FUNCTIONS, GROUP, MANY
+from fieldsurvey.forms.expr.values import (
+    Nodeset,
+    Value,
+    arithmetic,
+    equals,
+    is_empty,
+    negate,
+    order,
+    truthy,
+)
+
+
+class Env(Protocol):
+    def value(self, name: str) -> Value | Nodeset: ...
+
+    def current(self) -> Value: ...
+
+    def choice_attr(self, name: str) -> Value: ...
+
+    def choice_extra(self, field: str, column: str) -> Value: ...
+
+    def position(self) -> int | None: ...
+
+    def param(self, name: str) -> Value: ...
+
+    def today(self) -> date: ...
+
+    def group_values(self, group: str, only: set[str] | None) -> Iterable[Value]: ...
+
+
+def evaluate(node: ast.Node, env: Env) -> Value | Nodeset:
+    if isinstance(node, ast.Ref):
+        return env.value(node.name)
+    if isinstance(node, ast.Number | ast.String):
+        return node.value
+    if isinstance(node, ast.Current):
+        return env.current()
+    if isinstance(node, ast.Binary):
+        return _binary(node, env)
+    if isinstance(node, ast.Call):
+        return _call(node, env)
+    if isinstance(node, ast.Unary):
+        return negate(scalar(node.operand, env))
+    if isinstance(node, ast.ChoiceAttr):
+        return env.choice_attr(node.name)
+    raise TypeError(f"unknown expression node {type(node).__name__}")
+
+
+def scalar(node: ast.Node, env: Env) -> Value:
+    """Evaluate where one value is expected; a stray set of values counts as unanswered."""
+    v = evaluate(node, env)
+    return None if isinstance(v, Nodeset) else v
+
+
+def condition(node: ast.Node, env: Env) -> bool:
+    return truthy(scalar(node, env))
+
+
+def _binary(node: ast.Binary, env: Env) -> Value:
+    op = node.op
+    if op == "and":
+        return condition(node.left, env) and condition(node.right, env)
+    if op == "or":
+        return condition(node.left, env) or condition(node.right, env)
+    a, b = scalar(node.left, env), scalar(node.right, env)
+    if op == "=":
+        return equals(a, b)
+    if op == "!=":
+        return not equals(a, b)
+    if op in ("<", "<=", ">", ">="):
+        return order(op, a, b)
+    return arithmetic(op, a, b)
+
+
+def _call(node: ast.Call, env: Env) -> Value | Nodeset:
+    if node.name == "if":
+        cond, then, otherwise = node.args
+        return scalar(then if condition(cond, env) else otherwise, env)
+    if node.name == "coalesce":
+        for arg in node.args:
+            v = scalar(arg, env)
+            if not is_empty(v):
+                return v
+        return None
+    spec = FUNCTIONS[node.name]
+    args: list[Value | Nodeset] = []
+    for i, arg in enumerate(node.args):
+        kind = spec.kind_of(i)
+        if kind in (GROUP, FIELD) and isinstance(arg, ast.Ref):
+            args.append(arg.name)
+        elif kind == MANY:
+            args.append(evaluate(arg, env))
+        else:
+            args.append(scalar(arg, env))
+    return spec.impl(env, *args)

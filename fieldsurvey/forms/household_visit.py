@@ -1,0 +1,172 @@
+"""Starting, reopening and finishing a household visit: the form engine meets the registry.
+
+- ``start_visit``: a new session for a household, prefilled from the registry, with the policy
+  table's values as form parameters and the §7 data-quality rules as a finalize check.
+- ``open_visit``: a saved visit again, with the exact form version it was filled with (read-only
+  once finalized), at the place the draft was left.
+- ``visit_record``: the session as a ``Visit`` to save.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fieldsurvey.core.household import Household
+from fieldsurvey.core.policy import Policy, load_policy
+from fieldsurvey.core.rules import check_household
+from fieldsurvey.core.validation import ERROR, Problem, validate_household
+from fieldsurvey.core.visit import DRAFT, FINALIZED, Visit
+from fieldsurvey.forms.apply import apply_answers
+from fieldsurvey.forms.compile import Survey
+from fieldsurvey.forms.issues import Issue
+from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
+from fieldsurvey.forms.mapping import MEMBERS
+from fieldsurvey.forms.model import Repeat
+from fieldsurvey.forms.paths import format_path
+from fieldsurvey.forms.prefill import prefill
+from fieldsurvey.forms.session import FormSession
+
+BUSINESS_RATIO_KEYS = ("crops", "livestock", "forestry_fruit", "other")
+
+
+def policy_parameters(policy: Policy, on: date) -> dict[str, Any]:
+    """The form parameters the shipped forms declare, from the policy tables."""
+    ratios = policy.cost_ratios.ratios
+    params: dict[str, Any] = {
+        "counted_income_items": sorted(policy.counted_items()),
+        "cost_ratios_enabled": bool(policy.cost_ratios.enabled.value),
+        "school_entry_age": policy.school.entry_age.value,
+        "school_end_age": policy.school.end_age.value,
+        "school_entry_day": policy.school.entry_reference_day(on),
+    }
+    for key in BUSINESS_RATIO_KEYS:
+        ratio = ratios.get(f"business.{key}")
+        if ratio is not None:
+            params[f"cost_ratio_{key}"] = ratio.value
+    return params
+
+
+def start_visit(
+    household: Household,
+    *,
+    today: date | None = None,
+    library: FormLibrary | None = None,
+    policy: Policy | None = None,
+) -> FormSession:
+    today = today or date.today()
+    library = library or FormLibrary()
+    survey = library.survey(HOUSEHOLD_VISIT)
+    policy = policy or load_policy()
+    return FormSession(
+        survey,
+        prefill(household, survey, today),
+        parameters=policy_parameters(policy, today),
+        today=today,
+        cross_checks=[household_rules(household, today)],
+    )
+
+
+def open_visit(
+    visit: Visit,
+    household: Household,
+    *,
+    library: FormLibrary | None = None,
+    policy: Policy | None = None,
+) -> FormSession:
+    """A saved visit with the form version it was filled with, where it was left."""
+    library = library or FormLibrary()
+    survey = library.survey(visit.form_id, visit.form_version)
+    policy = policy or load_policy()
+    return FormSession(
+        survey,
+        visit.answers,
+        parameters=policy_parameters(policy, visit.visit_date),
+        today=visit.visit_date,
+        cursor=visit.cursor,
+        read_only=visit.finalized,
+        cross_checks=[household_rules(household, visit.visit_date)],
+    )
+
+
+def visit_record(session: FormSession, household_id: str, visit: Visit | None = None) -> Visit:
+    """The session's state as a draft ``Visit`` (a new one, or ``visit`` updated)."""
+    answers = session.answers()
+    visit_date = session.value("visit_date") if "visit_date" in session.survey.elements else None
+    visitor = session.value("visitor") if "visitor" in session.survey.elements else None
+    findings = answers.get("findings")
+    if visit is None:
+        visit = Visit(
+            household_id=household_id,
+            visit_date=visit_date if isinstance(visit_date, date) else session.today,
+            visitor=str(visitor or ""),
+            form_id=session.form_id,
+            form_version=session.form_version,
+        )
+    elif visit.status == FINALIZED:
+        raise ValueError("a finalized visit is never rewritten; make an amending visit")
+    visit.answers = answers
+    visit.cursor = session.cursor_state()
+    visit.status = DRAFT
+    if isinstance(visit_date, date):
+        visit.visit_date = visit_date
+    if visitor:
+        visit.visitor = str(visitor)
+    visit.findings = findings
+    return visit
+
+
+def household_rules(base: Household, on: date):  # type: ignore[no-untyped-def]
+    """A finalize check: project the answers onto the household and run the record checks
+    and the §7 cross-field rules on the result, pointing each problem at its field."""
+
+    def check(session: FormSession) -> list[Issue]:
+        projected = apply_answers(base, session.answers(), session.survey).household
+        problems = check_household(projected, on)
+        problems += [p for p in validate_household(projected) if p.field != "members"]
+        already = {(i.path, i.level) for i in session.issues()}
+        out: list[Issue] = []
+        seen: set[tuple[str, str, str]] = set()
+        for p in problems:
+            path = _problem_path(session.survey, p)
+            key = (path, p.level, p.text.en)
+            if key in seen or (path, p.level) in already:
+                continue
+            seen.add(key)
+            level = "error" if p.level == ERROR else "warning"
+            out.append(
+                Issue(
+                    level,
+                    "rule",
+                    path,
+                    p.message(),
+                    session.survey.elements[path.rsplit("/", 1)[-1]].form_id if path else None,
+                )
+            )
+        return out
+
+    return check
+
+
+def _problem_path(survey: Survey, problem: Problem) -> str:
+    """Where a registry problem shows in the form: the member's field, else the household's."""
+    fld = problem.field
+    if problem.member_id is None:
+        return fld if fld in survey.elements else ""
+    for rep_name in (
+        MEMBERS,
+        *(
+            n
+            for n, e in survey.elements.items()
+            if isinstance(e, Repeat) and e.repeat_over == MEMBERS
+        ),
+    ):
+        ctx = ((rep_name, problem.member_id),)
+        for candidate in (fld, "stage" if fld == "schooling" else None):
+            if (
+                candidate
+                and candidate in survey.elements
+                and [r.name for r in survey.chains[candidate]] == [rep_name]
+            ):
+                return format_path(ctx, candidate)
+    return format_path(((MEMBERS, problem.member_id),), None)

@@ -1,0 +1,393 @@
+"""From normalised file data to the typed element tree, collecting every problem on the way.
+
+The loader never stops at the first mistake: it records a diagnostic with the line, field and
+attribute and carries on, so ``fieldsurvey forms check`` lists all of them in one run. Checks
+that need the whole visit (references between sections, cycles) happen in ``compile.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fieldsurvey.core.text import Text
+from fieldsurvey.forms.diagnostics import Diagnostic
+from fieldsurvey.forms.model import (
+    FIELD_TYPES,
+    FORMAT_VERSION,
+    SELECT_TYPES,
+    ChoiceList,
+    Container,
+    Element,
+    Field,
+    FormDef,
+    Group,
+    Repeat,
+    SectionRef,
+    VisitDef,
+)
+from fieldsurvey.forms.reader import Reader
+from fieldsurvey.forms.source import LineDict
+
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+REPEAT_OVER_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_.\-]*)\s*(?:\bwhere\b(\s*)(.*))?$", re.S)
+
+COMMON_KEYS = {"name", "type", "label", "hint", "relevant", "appearance"}
+FIELD_KEYS = COMMON_KEYS | {
+    "required", "required_message", "constraint", "constraint_message", "warning", "warning_message",
+    "calculation", "default", "dynamic_default", "choices", "choice_filter", "read_only", "id_type", "unit",
+}  # fmt: skip
+GROUP_KEYS = COMMON_KEYS | {"fields"}
+REPEAT_KEYS = GROUP_KEYS | {"repeat_over", "instance_label", "min_count", "max_count"}
+FORM_KEYS = {
+    "format",
+    "kind",
+    "id",
+    "version",
+    "title",
+    "description",
+    "uses",
+    "parameters",
+    "choices",
+    "fields",
+    "checks",
+}
+VISIT_KEYS = {"format", "kind", "id", "version", "title", "description", "sections"}
+
+
+class _Loader(Reader):
+    def field_choices(self, raw: Any, data: Any, path: str) -> ChoiceList | None:
+        if isinstance(raw, str) and raw.startswith("code:"):
+            return self.code_choices(raw, data, "choices")
+        if isinstance(raw, str):
+            found = self.choices.get(raw)
+            self.used_lists.add(raw)
+            if found is None:
+                self.err(
+                    "unknown_choices",
+                    Text(f"未定义选项表 '{raw}'", f"choice list '{raw}' is not defined"),
+                    data,
+                    "choices",
+                    field=path,
+                )
+            return found
+        if isinstance(raw, list):
+            cl = self.choice_list(f"{path} (inline)", raw, data, "choices")
+            return ChoiceList(cl.name, cl.choices, "inline") if cl else None
+        self.err(
+            "missing_choices",
+            Text("选择题需要 choices", "a select field needs choices"),
+            data,
+            "choices" if raw is not None else None,
+            field=path,
+        )
+        return None
+
+    # --- elements ------------------------------------------------------------------------------
+    def elements(self, raw: Any, parent: Container, data: Any, key: str) -> None:
+        if not isinstance(raw, list):
+            self.err(
+                "bad_fields",
+                Text("fields 应为列表", "fields must be a list"),
+                data,
+                key,
+                field=parent.path_text or None,
+            )
+            return
+        for item in raw:
+            el = self.element(item, parent)
+            if el is not None:
+                el.parent = parent
+                parent.children.append(el)
+
+    def element(self, data: Any, parent: Container) -> Element | None:
+        where = parent.path_text or None
+        if not isinstance(data, dict):
+            self.err(
+                "bad_field",
+                Text(
+                    "每个字段应为映射(name, type …)", "each field must be a mapping (name, type …)"
+                ),
+                field=where,
+            )
+            return None
+        name, ftype = data.get("name"), data.get("type")
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            self.err(
+                "bad_name",
+                Text(
+                    f"字段名 {name!r} 无效(字母开头,仅字母数字 _ . -)",
+                    f"invalid field name {name!r} (a letter, then letters, digits, _ . -)",
+                ),
+                data,
+                "name",
+                field=where,
+            )
+            return None
+        path = (*parent.path, name)
+        ptext = "/".join(path)
+        if ftype not in FIELD_TYPES and ftype not in ("group", "repeat"):
+            self.err(
+                "unknown_type",
+                Text(f"未知字段类型 {ftype!r}", f"unknown field type {ftype!r}"),
+                data,
+                "type",
+                field=ptext,
+            )
+            return None
+        common: dict[str, Any] = {
+            "name": name,
+            "type": ftype,
+            "label": self.template(data.get("label"), data, "label", ptext),
+            "hint": self.text(data.get("hint"), data, "hint", ptext),
+            "relevant": self.expr(data.get("relevant"), data, "relevant", ptext),
+            "appearance": data.get("appearance"),
+            "path": path,
+            "form_id": self.form_id,
+            "line": getattr(data, "line", None),
+        }
+        if ftype == "group":
+            self.check_keys(data, GROUP_KEYS, ptext)
+            group = Group(**common)
+            self.elements(data.get("fields", []), group, data, "fields")
+            return group
+        if ftype == "repeat":
+            self.check_keys(data, REPEAT_KEYS, ptext)
+            return self.repeat(data, common, ptext)
+        self.check_keys(data, FIELD_KEYS, ptext)
+        return self.field(data, common, ptext)
+
+    def repeat(self, data: LineDict, common: dict[str, Any], ptext: str) -> Repeat:
+        rep = Repeat(**common)
+        rep.instance_label = self.template(
+            data.get("instance_label"), data, "instance_label", ptext
+        )
+        over = data.get("repeat_over")
+        if over is not None:
+            m = REPEAT_OVER_RE.match(str(over))
+            if not m:
+                self.err(
+                    "bad_repeat_over",
+                    Text(
+                        "repeat_over 应为“重复组名 [where 条件]”",
+                        "repeat_over must be 'repeat [where condition]'",
+                    ),
+                    data,
+                    "repeat_over",
+                    field=ptext,
+                )
+            else:
+                rep.repeat_over = m.group(1)
+                if m.group(3) is not None:
+                    offset = m.start(3)
+                    rep.where = self.expr(m.group(3), data, "repeat_over", ptext, offset=offset)
+        for key in ("min_count", "max_count"):
+            value = data.get(key)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                self.err(
+                    "bad_count",
+                    Text(f"{key} 应为非负整数", f"{key} must be a whole number ≥ 0"),
+                    data,
+                    key,
+                    field=ptext,
+                )
+            elif value is not None:
+                setattr(rep, key, value)
+        if rep.bound and (rep.min_count is not None or rep.max_count is not None):
+            self.err(
+                "bad_count",
+                Text("绑定的重复组不能设实例数", "a bound repeat cannot set counts"),
+                data,
+                "repeat_over",
+                field=ptext,
+            )
+        self.elements(data.get("fields", []), rep, data, "fields")
+        return rep
+
+    def field(self, data: LineDict, common: dict[str, Any], ptext: str) -> Field:
+        fld = Field(**common)
+        req = data.get("required", False)
+        fld.required = (
+            req if isinstance(req, bool) else (self.expr(req, data, "required", ptext) or False)
+        )
+        fld.required_message = self.text(
+            data.get("required_message"), data, "required_message", ptext
+        )
+        for key in (
+            "constraint",
+            "warning",
+            "calculation",
+            "dynamic_default",
+            "choice_filter",
+            "id_type",
+        ):
+            setattr(fld, key, self.expr(data.get(key), data, key, ptext))
+        fld.constraint_message = self.text(
+            data.get("constraint_message"), data, "constraint_message", ptext
+        )
+        fld.warning_message = self.text(data.get("warning_message"), data, "warning_message", ptext)
+        fld.unit = self.text(data.get("unit"), data, "unit", ptext)
+        fld.read_only = bool(data.get("read_only", False))
+        fld.default = data.get("default")
+        if fld.type in SELECT_TYPES:
+            fld.choices = self.field_choices(data.get("choices"), data, ptext)
+        elif data.get("choices") is not None or fld.choice_filter is not None:
+            self.err(
+                "choices_on_non_select",
+                Text("只有选择题可以有 choices", "only select fields take choices"),
+                data,
+                "choices",
+                field=ptext,
+            )
+        if fld.type == "calculate" and fld.calculation is None and "calculation" not in data:
+            self.err(
+                "missing_calculation",
+                Text("calculate 字段需要 calculation", "a calculate field needs a calculation"),
+                data,
+                field=ptext,
+            )
+        if fld.is_input and fld.label is None:
+            self.err(
+                "missing_label",
+                Text("输入字段需要 label", "an input field needs a label"),
+                data,
+                field=ptext,
+            )
+        if fld.type == "note" and fld.label is None:
+            self.err(
+                "missing_label",
+                Text("说明字段需要 label", "a note needs a label"),
+                data,
+                field=ptext,
+            )
+        return fld
+
+    # --- form level ----------------------------------------------------------------------------
+
+
+def _header(loader: _Loader, data: LineDict, kind: str) -> tuple[str, str, Text]:
+    if data.get("format") != FORMAT_VERSION:
+        loader.err(
+            "bad_format",
+            Text(f"format 应为 {FORMAT_VERSION}", f"format must be {FORMAT_VERSION}"),
+            data,
+            "format" if "format" in data else None,
+        )
+    fid = data.get("id")
+    if not isinstance(fid, str) or not NAME_RE.match(fid):
+        loader.err(
+            "bad_id",
+            Text(f"表单 id {fid!r} 无效", f"invalid form id {fid!r}"),
+            data,
+            "id" if "id" in data else None,
+        )
+        fid = str(fid or "")
+    version = data.get("version")
+    if version is None or isinstance(version, bool) or not str(version).strip():
+        loader.err(
+            "bad_version",
+            Text("缺少 version", "version is missing"),
+            data,
+            "version" if "version" in data else None,
+        )
+    title = loader.text(data.get("title"), data, "title", None, required=True) or Text(fid, fid)
+    return fid, str(version or ""), title
+
+
+def load_definition(data: Any, file: str) -> tuple[FormDef | VisitDef | None, list[Diagnostic]]:
+    """Build the tree for one form or visit file; the diagnostics say what is wrong with it."""
+    loader = _Loader(file)
+    if not isinstance(data, LineDict):
+        loader.err("bad_file", Text("文件顶层应为映射", "the file must hold a mapping at the top"))
+        return None, loader.diagnostics
+    kind = data.get("kind", "form")
+    if kind == "visit":
+        loader.check_keys(data, VISIT_KEYS, None)
+        vid, version, title = _header(loader, data, "visit")
+        sections: list[SectionRef] = []
+        raw = data.get("sections")
+        if not isinstance(raw, list) or not raw:
+            loader.err(
+                "bad_sections",
+                Text("sections 应为非空列表", "sections must be a non-empty list"),
+                data,
+                "sections" if "sections" in data else None,
+            )
+        else:
+            for item in raw:
+                if (
+                    not isinstance(item, dict)
+                    or not isinstance(item.get("form"), str)
+                    or item.get("version") is None
+                ):
+                    loader.err(
+                        "bad_sections",
+                        Text("每节应为 {form, version}", "each section must be {form, version}"),
+                        item if isinstance(item, dict) else data,
+                        None if isinstance(item, dict) else "sections",
+                    )
+                    continue
+                sections.append(
+                    SectionRef(item["form"], str(item["version"]), getattr(item, "line", None))
+                )
+        return VisitDef(
+            id=vid, version=version, title=title, sections=sections, source=file
+        ), loader.diagnostics
+    if kind != "form":
+        loader.err(
+            "bad_kind", Text("kind 应为 form 或 visit", "kind must be form or visit"), data, "kind"
+        )
+        return None, loader.diagnostics
+    loader.check_keys(data, FORM_KEYS, None)
+    fid, version, title = _header(loader, data, "form")
+    loader.form_id = fid
+    raw_choices = data.get("choices") or {}
+    if not isinstance(raw_choices, dict):
+        loader.err(
+            "bad_choices", Text("choices 应为映射", "choices must be a mapping"), data, "choices"
+        )
+        raw_choices = {}
+    for name, raw in raw_choices.items():
+        cl = loader.choice_list(str(name), raw, raw_choices, name)
+        if cl is not None:
+            loader.choices[str(name)] = cl
+    uses = data.get("uses") or []
+    if not isinstance(uses, list) or not all(isinstance(u, str) for u in uses):
+        loader.err(
+            "bad_uses",
+            Text("uses 应为表单 id 列表", "uses must be a list of form ids"),
+            data,
+            "uses",
+        )
+        uses = []
+    root = Group(name=fid, type="group", path=(), form_id=fid, line=getattr(data, "line", None))
+    loader.elements(data.get("fields"), root, data, "fields")
+    if not root.children:
+        loader.err(
+            "empty_form",
+            Text("表单没有字段", "the form has no fields"),
+            data,
+            "fields" if "fields" in data else None,
+        )
+    form = FormDef(
+        id=fid,
+        version=version,
+        title=title,
+        root=root,
+        choices=loader.choices,
+        parameters=loader.parameters(data.get("parameters"), data),
+        checks=loader.checks(data.get("checks"), data),
+        uses=tuple(uses),
+        description=loader.text(data.get("description"), data, "description", None),
+        source=file,
+    )
+    for name in sorted(set(loader.choices) - loader.used_lists):
+        loader.warn(
+            "unused_choices",
+            Text(f"选项表 '{name}' 未被使用", f"choice list '{name}' is not used"),
+            raw_choices,
+            name,
+        )
+    return form, loader.diagnostics

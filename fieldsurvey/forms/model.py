@@ -1,0 +1,208 @@
+"""The typed element tree of a form, as the loader builds it from the normalised file data.
+
+A form (``FormDef``) is a tree of groups, repeats and fields with its choice lists, parameters
+and form-level checks; a visit definition (``VisitDef``) lists the forms of a household visit in
+order, each pinned to a version. Expressions are already parsed (``Expr``) when a tree exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fieldsurvey.core.text import Text
+from fieldsurvey.forms.expr import ast
+
+FORMAT_VERSION = 1
+
+# Field types that hold an answer the user gives.
+INPUT_TYPES = frozenset(
+    {
+        "text",
+        "integer",
+        "decimal",
+        "date",
+        "select_one",
+        "select_multiple",
+        "boolean",
+        "acknowledge",
+        "id_number",
+        "disability_cert",
+    }
+)
+# Field types without user input: a note shows text, a calculate computes, a hidden keeps a
+# value the program sets (prefill) and the user does not see.
+NON_INPUT_TYPES = frozenset({"note", "calculate", "hidden"})
+FIELD_TYPES = INPUT_TYPES | NON_INPUT_TYPES
+CONTAINER_TYPES = frozenset({"group", "repeat"})
+NUMBER_TYPES = frozenset({"integer", "decimal"})
+SELECT_TYPES = frozenset({"select_one", "select_multiple"})
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    source: str
+    node: ast.Node
+    refs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A label with ``${field}`` placeholders, filled with the current answers when shown."""
+
+    text: Text
+    refs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    name: str
+    label: Text
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceList:
+    name: str
+    choices: tuple[Choice, ...]
+    source: str = "form"  # "form", "inline" or "code:<list>"
+
+    def get(self, name: str) -> Choice | None:
+        return next((c for c in self.choices if c.name == name), None)
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.choices]
+
+
+@dataclass(eq=False, kw_only=True)
+class Element:
+    name: str
+    type: str
+    label: Template | None = None
+    hint: Text | None = None
+    relevant: Expr | None = None
+    appearance: str | None = None
+    path: tuple[str, ...] = ()  # names from the form's root down to this element
+    form_id: str = ""
+    line: int | None = None
+    parent: Container | None = None
+
+    @property
+    def path_text(self) -> str:
+        return "/".join(self.path)
+
+    def display_label(self) -> Text:
+        return self.label.text if self.label else Text(self.name, self.name)
+
+
+@dataclass(eq=False, kw_only=True)
+class Field(Element):
+    required: Expr | bool = False
+    required_message: Text | None = None
+    constraint: Expr | None = None
+    constraint_message: Text | None = None
+    warning: Expr | None = None  # a soft constraint: shown, never blocks
+    warning_message: Text | None = None
+    calculation: Expr | None = None
+    default: Any = None
+    dynamic_default: Expr | None = None
+    choices: ChoiceList | None = None
+    choice_filter: Expr | None = None
+    read_only: bool = False
+    id_type: Expr | None = None  # id_number fields: validate only for ID-like document types
+    unit: Text | None = None
+
+    @property
+    def is_input(self) -> bool:
+        return self.type in INPUT_TYPES
+
+    @property
+    def stores_value(self) -> bool:
+        """Whether the answer lives in the saved answers (notes hold nothing)."""
+        return self.type != "note"
+
+
+@dataclass(eq=False, kw_only=True)
+class Container(Element):
+    children: list[Element] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Element]:
+        for child in self.children:
+            yield child
+            if isinstance(child, Container):
+                yield from child.walk()
+
+
+@dataclass(eq=False, kw_only=True)
+class Group(Container):
+    pass
+
+
+@dataclass(eq=False, kw_only=True)
+class Repeat(Container):
+    repeat_over: str | None = None  # bound to the instances of another repeat (members)
+    where: Expr | None = None  # which of those instances get one here
+    instance_label: Template | None = None
+    min_count: int | None = None
+    max_count: int | None = None
+
+    @property
+    def bound(self) -> bool:
+        return self.repeat_over is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A value the caller supplies when a session starts (policy tables, thresholds)."""
+
+    name: str
+    type: str  # "number", "text", "list", "date", "boolean"
+    default: Any
+    label: Text
+    source: str | None = None  # where the caller takes it from, e.g. "policy:income_items"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A form-level rule over several fields: an error blocks finalizing, a warning is shown."""
+
+    id: str
+    expr: Expr
+    level: str
+    message: Text
+    field: str | None = None  # the field it is shown at
+    line: int | None = None
+
+
+@dataclass(eq=False, kw_only=True)
+class FormDef:
+    id: str
+    version: str
+    title: Text
+    root: Group
+    choices: dict[str, ChoiceList] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    uses: tuple[str, ...] = ()
+    description: Text | None = None
+    source: str = ""  # the file it came from, as shown in messages
+
+    def walk(self) -> Iterator[Element]:
+        return self.root.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRef:
+    form: str
+    version: str
+    line: int | None = None
+
+
+@dataclass(eq=False, kw_only=True)
+class VisitDef:
+    id: str
+    version: str
+    title: Text
+    sections: list[SectionRef]
+    source: str = ""
