@@ -1,0 +1,238 @@
+"""Household-level facts: poverty category and status, monitoring type, causes, risks, house, water.
+
+Facts must agree with the members, or the demo teaches wrong habits: a household is 因病 only
+if someone is ill, destitute-support (特困) only if nobody aged 16–65 can work, a monitoring
+risk of 因学 only if someone is at school. Causes and risks are therefore drawn only from the
+candidates the members make possible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from random import Random
+
+from fieldsurvey.core.household import Household, Member
+from fieldsurvey.demo.tables import Weighted
+
+_EXIT_YEARS: Weighted[int] = Weighted([(2014, 3), (2015, 6), (2016, 12), (2017, 16), (2018, 22), (2019, 26), (2020, 15)])
+_CLEARED_METHODS: Weighted[str] = Weighted([("income_stable", 50), ("assistance", 35), ("natural", 10), ("other", 5)])
+_STRUCTURES: Weighted[str] = Weighted(
+    [("brick_concrete", 52), ("reinforced_concrete", 16), ("brick_wood", 14), ("earth_wood", 10),
+     ("stone_wood", 5), ("other", 3)]
+)
+_OLD_STRUCTURES: Weighted[str] = Weighted([("earth_wood", 55), ("stone_wood", 20), ("brick_wood", 25)])
+_SAFE_SOURCES: Weighted[str] = Weighted(
+    [("purified_tap", 62), ("protected_well", 31), ("unprotected_well", 3), ("rainwater", 1), ("other", 3)]
+)
+_BAD_SOURCES: Weighted[str] = Weighted([("unprotected_well", 60), ("surface", 25), ("rainwater", 15)])
+_DISASTER_RISKS: Weighted[str] = Weighted(
+    [("disaster_geological", 40), ("disaster_flood", 30), ("disaster_weather", 15), ("disaster_drought", 10),
+     ("disaster_biological", 5)]
+)
+# main and other poverty causes: base weights, used only when the members make a cause possible
+_CAUSE_WEIGHTS = {
+    "illness": 40, "disability": 30, "schooling": 12, "lack_labour": 20, "lack_funds": 25,
+    "lack_skills": 15, "disaster": 3, "lack_land": 4, "lack_water": 2, "poor_transport": 5,
+    "low_motivation": 3, "other": 2,
+}
+ABLE = ("ordinary", "skilled")
+STUDENT_STAGES = frozenset(
+    ["primary", "grade7", "grade8", "grade9", "senior1", "senior2", "senior3", "vocational1",
+     "vocational2", "vocational3", "higher_vocational1", "higher_vocational2", "higher_vocational3",
+     "college_plus"]
+)
+
+
+@dataclass(slots=True)
+class MemberSummary:
+    """What the household-level choices need to know about the present members."""
+
+    size: int
+    ill: bool  # chronic or critical illness
+    critical: bool
+    disabled: bool
+    students: bool
+    able: int  # members with ordinary or skilled labour capacity
+    workers: int  # members with a work status
+    working_age_labour: bool  # someone aged 16–65 with any labour capacity
+    oldest: int
+    head_age: int
+
+    @classmethod
+    def of(cls, members: list[Member], ages: list[int]) -> MemberSummary:
+        ill = critical = disabled = students = working_age_labour = False
+        able = workers = 0
+        for m, age in zip(members, ages, strict=True):
+            health = m.health
+            ill = ill or health in ("chronic", "critical")
+            critical = critical or health == "critical"
+            disabled = disabled or health == "disabled"
+            students = students or m.schooling in STUDENT_STAGES or bool(m.home_schooling)
+            able += m.labour_capacity in ABLE
+            workers += m.work_status is not None
+            if 16 <= age <= 65 and m.labour_capacity in ("ordinary", "skilled", "weak"):
+                working_age_labour = True
+        return cls(len(members), ill, critical, disabled, students, able, workers, working_age_labour,
+                   max(ages), ages[0])
+
+
+def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, year: int) -> None:
+    """Category, status, exit year and monitoring type; ``troubled`` raises the monitored share."""
+    if hh.registered_poor:
+        weak = s.able == 0
+        if not s.working_age_labour and s.size <= 2 and s.oldest >= 60 and rng.random() < 0.5:
+            hh.poverty_category = "destitute"
+        elif rng.random() < (0.6 if weak else 0.3 if s.ill or s.disabled else 0.07):
+            hh.poverty_category = "dibao"
+        else:
+            hh.poverty_category = "general"
+        r = rng.random()
+        if r < 0.04:
+            hh.status, hh.exit_year, hh.household_type = "not_exited", None, None
+        elif r < 0.055:
+            hh.status, hh.exit_year = "relapsed", _EXIT_YEARS.pick(rng)
+            hh.household_type = "unstable" if rng.random() < 0.7 else "sudden_hardship"
+        else:
+            hh.status, hh.exit_year = "exited", _EXIT_YEARS.pick(rng)
+            hh.household_type = "unstable" if rng.random() < (0.5 if troubled else 0.1) else "exited"
+        hh.identification_standard = "national" if rng.random() < 0.92 else "provincial"
+    else:
+        hh.poverty_category = hh.identification_standard = None
+        hh.status, hh.exit_year = "not_exited", None
+        r = rng.random()
+        hh.household_type = "edge" if r < 0.65 else "sudden_hardship" if r < 0.85 else "ordinary"
+    if hh.household_type in ("unstable", "edge", "sudden_hardship") and hh.status != "relapsed":
+        if not troubled and rng.random() < 0.45:
+            hh.risk_cleared = True
+            hh.risk_cleared_method = _CLEARED_METHODS.pick(rng)
+            start = date(2022, 1, 1).toordinal()
+            hh.risk_cleared_date = date.fromordinal(rng.randint(start, date(year, 6, 30).toordinal()))
+
+
+def causes(rng: Random, hh: Household, s: MemberSummary, water_short: bool) -> None:
+    """主要致贫原因 and up to two others, from the causes the members make possible."""
+    if not hh.registered_poor:
+        return
+    allowed = dict(_CAUSE_WEIGHTS)
+    if not s.ill:
+        del allowed["illness"]
+    if not s.disabled:
+        del allowed["disability"]
+    if not s.students:
+        del allowed["schooling"]
+    if s.able >= 2 or (s.able == 1 and s.size <= 2):
+        del allowed["lack_labour"]
+    if not water_short:
+        allowed["lack_water"] = 0
+    picked = Weighted(allowed.items())
+    hh.main_poverty_cause = picked.pick(rng)
+    others: list[str] = []
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        cause = picked.pick(rng)
+        if cause != hh.main_poverty_cause and cause not in others:
+            others.append(cause)
+    hh.other_poverty_causes = others
+
+
+def risks(rng: Random, hh: Household, s: MemberSummary, water_bad: bool, fell: bool) -> None:
+    """返贫致贫风险 of a monitored household (up to five), from what its members make possible."""
+    if hh.household_type not in ("unstable", "edge", "sudden_hardship"):
+        return
+    candidates: list[tuple[str, float]] = [("accident", 2), ("other", 1), (_DISASTER_RISKS.pick(rng), 4)]
+    if s.ill:
+        candidates.append(("illness", 14 if s.critical else 8))
+    if s.disabled:
+        candidates.append(("disability", 6))
+    if s.students:
+        candidates.append(("schooling", 4))
+    if s.able == 0 or (s.able == 1 and s.size >= 4):
+        candidates.append(("lack_labour", 6))
+    if s.workers:
+        candidates.append(("unstable_employment", 6))
+    if s.able or s.workers:
+        candidates.append(("industry_failure", 2))
+    chosen: list[str] = []
+    if water_bad:
+        chosen.append("water_safety")
+    if fell:  # a sharp fall in income is what made it a risk
+        fall = [c for c in ("unstable_employment", "illness", "industry_failure") if c in dict(candidates)]
+        if fall:
+            chosen.append(rng.choice(fall))
+    table = Weighted(candidates)
+    for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
+        risk = table.pick(rng)
+        if risk not in chosen:
+            chosen.append(risk)
+    hh.risks = chosen[:5]
+
+
+def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> None:
+    """House grade, structure, area, age and renovation; relocated households got new flats."""
+    if hh.relocated:
+        hh.housing_grade = "A"
+        hh.housing_structure = "reinforced_concrete" if rng.random() < 0.7 else "brick_concrete"
+        hh.housing_area = float(min(125, max(50, 25 * size + rng.choice((0, 0, 10, 20)))))
+        hh.house_built_year = rng.randint(2016, 2020)
+        hh.renovation_status = "not_needed"
+        return
+    if unsafe:
+        r = rng.random()
+        if r < 0.1:  # no house of their own: lives in a borrowed or rented room
+            hh.housing_grade, hh.renovation_status = "none", "planned"
+            return
+        hh.housing_grade = "C" if r < 0.65 else "D"
+        hh.housing_structure = _OLD_STRUCTURES.pick(rng)
+        hh.housing_area = float(round(rng.triangular(40, 140, 80)))
+        hh.house_built_year = rng.randint(1962, 1995)
+        hh.renovation_status = "planned" if rng.random() < 0.6 else "in_progress" if rng.random() < 0.6 else None
+        if hh.renovation_status is not None:
+            hh.renovation_year = year + (hh.renovation_status == "planned")
+        return
+    structure = _STRUCTURES.pick(rng)
+    hh.housing_structure = structure
+    hh.housing_area = float(round(rng.triangular(50, 220, 110)))
+    old = structure in ("earth_wood", "stone_wood", "brick_wood")
+    hh.house_built_year = rng.randint(1968, 2000) if old else rng.randint(1992, year)
+    if hh.registered_poor and (old or rng.random() < 0.15) and rng.random() < 0.6:
+        hh.renovation_status, hh.renovation_year = "completed", rng.randint(2015, 2021)
+        hh.housing_grade = "A" if rng.random() < 0.6 else "B"
+    else:
+        hh.renovation_status = "not_needed"
+        hh.housing_grade = "B" if old or rng.random() < 0.25 else "A"
+
+
+def water(rng: Random, hh: Household, short_area: bool, unsafe: bool) -> None:
+    """Source, quantity, quality, convenience and supply guarantee (T/CHES 18-2018).
+
+    An unsafe household fails exactly one test, so the assessment has one clear reason to show.
+    """
+    hh.water_short_area = short_area
+    if hh.relocated:
+        hh.water_source, hh.water_piped = "purified_tap", True
+    else:
+        hh.water_source = _SAFE_SOURCES.pick(rng)
+        hh.water_piped = rng.random() < (0.97 if hh.water_source == "purified_tap" else 0.75)
+    hh.water_quality_ok = True
+    low = 25.0 if short_area else 40.0
+    hh.water_quantity_lpd = float(round(rng.triangular(low, 150, low + 30)))
+    hh.water_outage_days = round(rng.triangular(0, 30 if short_area else 20, 2))
+    if not hh.water_piped:
+        hh.water_trip_minutes = float(rng.randint(3, 18))
+        hh.water_distance_h_m = float(rng.randrange(50, 750, 10))
+        hh.water_distance_v_m = float(rng.randint(5, 70))
+    if not unsafe:
+        return
+    r = rng.random()
+    if r < 0.3:
+        hh.water_quantity_lpd = float(rng.randint(10, 19) if short_area else rng.randint(15, 33))
+    elif r < 0.55:
+        hh.water_outage_days = rng.randint(40, 90)
+    elif r < 0.8:
+        hh.water_piped = False
+        hh.water_trip_minutes = float(rng.randint(25, 60))
+        hh.water_distance_h_m = float(rng.randrange(900, 2500, 50))
+        hh.water_distance_v_m = float(rng.randint(90, 220))
+    else:
+        hh.water_source = _BAD_SOURCES.pick(rng)
+        hh.water_quality_ok = False

@@ -1,0 +1,263 @@
+"""The household stream: one village after another, one household at a time.
+
+``iter_households`` keeps nothing of the households it has yielded, so a county of a million
+households costs the memory of one village (its helper pool) plus the ID counters. Each
+village draws from its own random stream seeded by (seed, village code), so a village's
+households do not change when another village gets more or fewer; ID numbers come from one
+allocator for the whole run, which is what makes them unique county-wide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from random import Random
+
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.household import Household, Member
+from fieldsurvey.core.text import Text
+from fieldsurvey.demo import facts
+from fieldsurvey.demo.county import MARRIED_IN_AREAS, DemoCounty, VillageProfile
+from fieldsurvey.demo.family import FamilyBuilder, Person
+from fieldsurvey.demo.identity import IdAllocator, RecordIds
+from fieldsurvey.demo.income import MIGRANT_WORK, IncomePlan, incomes
+from fieldsurvey.demo.members import MemberContext, MemberFactory, school_grade, school_year_of
+from fieldsurvey.demo.names import NameMaker
+from fieldsurvey.demo.rand import DemoRandom
+from fieldsurvey.demo.shares import DEFAULT_SHARES, DemoShares
+from fieldsurvey.demo.support import CadrePool, Qualifies, measures, phone
+from fieldsurvey.demo.tables import Weighted, demo_tables
+
+MAX_HOUSEHOLDS = 5_000_000
+REGISTERED_SHARE = 0.86  # the rest are monitored or ordinary households never registered poor
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What was decided about a household before its members were drawn."""
+
+    registered_poor: bool
+    relocated: bool
+    dropout: bool
+    uninsured: bool
+    unsafe_house: bool
+    unsafe_water: bool
+    under_line: bool
+    sharp_fall: bool
+    big_expense: bool
+    departed: bool
+
+
+def iter_households(
+    county: DemoCounty,
+    households: int,
+    seed: int = 1,
+    *,
+    as_of: date | None = None,
+    shares: DemoShares = DEFAULT_SHARES,
+) -> Iterator[Household]:
+    """Stream ``households`` synthetic households spread over the county's villages.
+
+    Ages, school grades and the income years (the three calendar years before ``as_of``) are
+    counted to ``as_of``, today by default: the same seed and the same ``as_of`` give the same
+    households, byte for byte.
+    """
+    if not 0 <= households <= MAX_HOUSEHOLDS:
+        raise UserError(
+            Text(f"户数应在0–{MAX_HOUSEHOLDS}之间", f"the number of households must be 0–{MAX_HOUSEHOLDS}")
+        )
+    if not county.profiles:
+        raise UserError(Text("演示县没有行政村", "the demo county has no villages"))
+    today = date.today()
+    as_of = as_of or today
+    if as_of > today:
+        raise UserError(Text("基准日期不能晚于今天", "the reference date cannot be later than today"))
+    return _Generator(county, seed, as_of, shares).run(households)
+
+
+def allocate(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` in proportion to ``weights`` (largest remainders get the leftovers)."""
+    whole = sum(weights)
+    exact = [total * w / whole for w in weights]
+    counts = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+class _Generator:
+    def __init__(self, county: DemoCounty, seed: int, as_of: date, shares: DemoShares) -> None:
+        self.county = county
+        self.seed = seed
+        self.as_of = as_of
+        self.year = as_of.year
+        self.school_year = school_year_of(as_of)
+        self.shares = shares
+        self.tables = demo_tables()
+        self.names = NameMaker(self.tables)
+        self.ids = IdAllocator(seed, as_of)
+        self.families = FamilyBuilder(self.names, self.year, Weighted(MARRIED_IN_AREAS))
+        self.record_ids = RecordIds(seed)
+        self.factory = MemberFactory(self.tables, self.record_ids)
+
+    def run(self, households: int) -> Iterator[Household]:
+        counts = allocate(households, [p.weight for p in self.county.profiles])
+        for profile, count in zip(self.county.profiles, counts, strict=True):
+            if count:
+                yield from self._village(profile, count)
+
+    def _village(self, profile: VillageProfile, count: int) -> Iterator[Household]:
+        rng = DemoRandom(f"demo-households:{self.seed}:{profile.code.value}")
+        cadres = CadrePool(rng, self.tables, self.names, self.ids, count, profile.township_name, self.year)
+        width = max(4, len(str(count)))
+        for seq in range(1, count + 1):
+            yield self._household(rng, profile, f"{profile.code.value}{seq:0{width}d}", cadres)
+
+    def _plan(self, rng: Random) -> _Plan:
+        s = self.shares
+        r = rng.random
+        registered = r() < REGISTERED_SHARE
+        unsafe_house = r() < s.unsafe_house
+        return _Plan(
+            registered_poor=registered,
+            relocated=registered and not unsafe_house and r() < s.relocated,
+            dropout=r() < s.dropout,
+            uninsured=r() < s.uninsured,
+            unsafe_house=unsafe_house,
+            unsafe_water=r() < s.unsafe_water,
+            under_line=r() < s.under_line,
+            sharp_fall=r() < s.sharp_fall,
+            big_expense=r() < s.big_expense,
+            departed=r() < s.departed_member,
+        )
+
+    def _household(self, rng: Random, profile: VillageProfile, number: str, cadres: CadrePool) -> Household:
+        plan = self._plan(rng)
+        shape, people = self.families.build(rng, profile.surnames, plan.dropout, plan.departed)
+        for p in people:
+            p.birth_date, p.id_number = self.ids.issue(p.area, p.birth_year, p.male)
+        present_people = [p for p in people if p.present]
+        dropout = self._dropout_child(rng, present_people) if plan.dropout else None
+        uninsured = self._uninsured_member(rng, present_people) if plan.uninsured else None
+        ctx = MemberContext(
+            as_of=self.as_of,
+            school_year=self.school_year,
+            township=profile.township_name,
+            village=profile.name,
+            registered_poor=plan.registered_poor,
+            more_disability=shape == "single_adult",
+            uninsured=False,
+            dropout=False,
+        )
+        members = []
+        for p in people:
+            if p is dropout or p is uninsured:
+                member_ctx = replace(ctx, dropout=p is dropout, uninsured=p is uninsured)
+            else:
+                member_ctx = ctx
+            members.append(self.factory.make(rng, p, member_ctx))
+        present = [m for m in members if m.present]
+        ages = [p.age for p in present_people]
+        group_index = rng.randrange(len(profile.groups))
+        hh = Household(
+            household_no=number,
+            division_code=profile.code,
+            household_id=self.record_ids.next(),
+            group=profile.groups[group_index],
+            hamlet=rng.choice(profile.hamlets[group_index]),
+            phone=phone(rng) if rng.random() < 0.88 else None,
+            registered_poor=plan.registered_poor,
+            relocated=plan.relocated,
+            members=members,
+        )
+        hh.address = self._address(rng, profile, hh)
+        if plan.registered_poor and rng.random() < 0.12:
+            self._welfare_job(rng, present, ages)
+        summary = facts.MemberSummary.of(present, ages)
+        troubled = plan.under_line or plan.sharp_fall or plan.big_expense
+        facts.classify(rng, hh, summary, troubled, self.year)
+        self._protection_flags(rng, hh, present, ages)
+        facts.housing(rng, hh, summary.size, plan.unsafe_house, self.year)
+        facts.water(rng, hh, profile.water_short_area, plan.unsafe_water)
+        facts.causes(rng, hh, summary, profile.water_short_area)
+        facts.risks(rng, hh, summary, plan.unsafe_water, plan.sharp_fall)
+        hh.food_secure = rng.random() < 0.998
+        hh.clothing_secure = rng.random() < 0.998
+        latest = self.year - 1
+        years = (latest - 2, latest - 1, latest) if rng.random() < 0.8 else (latest - 1, latest)
+        hh.incomes = incomes(rng, hh, present, ages, IncomePlan(years, plan.under_line, plan.sharp_fall, plan.big_expense))
+        hh.helpers = cadres.helpers(rng, self.as_of, self.record_ids.next)
+        dibao = hh.incomes[-1].items.get("transfer.dibao", 0.0)
+        qualifies = Qualifies.of(hh, present, ages)
+        hh.measures = measures(rng, self.tables, hh, qualifies, self.as_of, dibao, self.record_ids.next)
+        return hh
+
+    # -- choices about particular members ------------------------------------------------------
+
+    def _dropout_child(self, rng: Random, people: list[Person]) -> Person | None:
+        """A child of compulsory-school age still in grades 1–9, preferably aged 12–15."""
+        candidates = []
+        for p in people:
+            assert p.birth_date is not None
+            age = self.year - p.birth_year - ((self.as_of.month, self.as_of.day) < (p.birth_date.month, p.birth_date.day))
+            if 7 <= age <= 15 and 1 <= school_grade(p.birth_date, self.school_year) <= 9:
+                candidates.append((age >= 12, p))
+        older = [p for is_older, p in candidates if is_older]
+        pool = older or [p for _, p in candidates]
+        return rng.choice(pool) if pool else None
+
+    @staticmethod
+    def _uninsured_member(rng: Random, people: list[Person]) -> Person:
+        """Usually a young adult working away (enrolment lapses there), else anyone."""
+        away = [p for p in people if p.away]
+        return rng.choice(away if away and rng.random() < 0.6 else people)
+
+    @staticmethod
+    def _welfare_job(rng: Random, present: list[Member], ages: list[int]) -> None:
+        """公益岗位: a member who cannot work away gets a local public-welfare job."""
+        fit = [
+            m for m, age in zip(present, ages, strict=True)
+            if 35 <= age <= 64 and m.labour_capacity in ("weak", "ordinary") and m.work_status not in MIGRANT_WORK
+            and not m.active_military
+        ]
+        if fit:
+            m = rng.choice(fit)
+            m.public_welfare_job, m.work_status, m.work_months = True, "in_township", 12
+
+    @staticmethod
+    def _protection_flags(rng: Random, hh: Household, present: list[Member], ages: list[int]) -> None:
+        """Dibao, destitute support, relocation and medical assistance, as the category says."""
+        if hh.poverty_category == "destitute":
+            for m in present:
+                m.destitute_support = True
+        elif hh.poverty_category == "dibao" or (not hh.registered_poor and rng.random() < 0.15):
+            if rng.random() < 0.6:  # 按户施保: the whole household
+                for m in present:
+                    m.dibao = True
+            else:  # 按人施保: those who cannot provide for themselves
+                weak = [
+                    m for m, age in zip(present, ages, strict=True)
+                    if age >= 60 or m.health != "healthy" or m.labour_capacity in ("lost", "none")
+                ]
+                for m in weak or present[:1]:
+                    m.dibao = True
+        monitored = hh.monitored
+        for m in present:
+            m.relocated = hh.relocated
+            if m.resident_medical_insurance or m.employee_medical_insurance:
+                severe = m.health == "disabled" and m.disability_grade in ("1", "2")
+                m.medical_assistance = m.dibao or m.destitute_support or monitored or severe or (
+                    hh.registered_poor and rng.random() < 0.5
+                )
+            else:
+                m.medical_assistance = False
+
+    def _address(self, rng: Random, profile: VillageProfile, hh: Household) -> str:
+        place = f"{self.county.full_name}{profile.township_name}"
+        if hh.relocated:  # moved to the township's resettlement estate
+            unit = f"{rng.randint(1, 12)}栋{rng.randint(1, 3)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}室"
+            return f"{place}易地搬迁安置小区{unit}"
+        number = f"{rng.randint(1, 60)}号" if rng.random() < 0.5 else ""
+        return f"{place}{profile.name}{hh.group}{hh.hamlet}{number}"
