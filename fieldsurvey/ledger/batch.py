@@ -121,7 +121,7 @@ def print_village(
                 )
             parts.insert(0, Part(path, "report", rendered.pages, rendered.fingerprint))
         if combined:
-            result.pages = write_combined(parts, out, names, village_code, options)
+            result.pages = write_combined(parts, out, names, village_code, options, cancelled)
             result.files = [out]
         else:
             result.pages = sum(p.pages for p in parts)

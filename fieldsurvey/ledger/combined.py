@@ -2,7 +2,9 @@
 
 Each part (the village report, each household's ledger) is rendered to its own temporary file
 first, so the page counts are known; the table of contents is rendered next with the page each
-part starts on, and pypdf joins the files, adding one bookmark per part. A household's ledger
+part starts on, and the files are joined one after another straight into the target
+(``pdf_join.py``) with one bookmark per part, so memory does not grow with the size of the
+village. A household's ledger
 keeps its own 第 X 页 共 Y 页 so it can still be taken out and filed on its own; the contents
 page gives the page in the combined file.
 """
@@ -10,16 +12,16 @@ page gives the page in the combined file.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfWriter
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from fieldsurvey.core.errors import Cancelled
 from fieldsurvey.ledger.layout import PageFurniture, build_pdf, data_table, para, styles
 from fieldsurvey.ledger.model import (
     DivisionNames,
@@ -29,6 +31,7 @@ from fieldsurvey.ledger.model import (
     qr_payload,
 )
 from fieldsurvey.ledger.output import atomic_output
+from fieldsurvey.ledger.pdf_join import PdfJoiner
 
 TOC_HEADERS = ("序号", "内容", "户编号", "户主", "起始页", "页数", "文档指纹")
 TOC_WEIGHTS = (0.6, 1.6, 2.4, 1.4, 0.8, 0.6, 2.2)
@@ -104,8 +107,9 @@ def write_combined(
     names: DivisionNames,
     village_code: str,
     options: LedgerOptions,
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Write the combined file atomically; return its page count."""
+    """Write the combined file atomically, one part at a time; return its page count."""
     toc_pages = 1
     for _ in range(5):  # the contents' own length shifts every start page; settle it
         toc_bytes, rendered = render_toc(
@@ -114,19 +118,18 @@ def write_combined(
         if rendered == toc_pages:
             break
         toc_pages = rendered
-    writer = PdfWriter()
-    writer.append(io.BytesIO(toc_bytes), outline_item="目录", import_outline=False)
-    for part in parts:
-        writer.append(str(part.path), outline_item=part.bookmark, import_outline=False)
-    writer.add_metadata({
-        "/Title": f"{names.village} 一户一本台账汇编",
-        "/Subject": f"一户一本台账汇编 {names.place}",
-        "/Author": names.county,
-        "/Creator": "FieldSurvey",
-    })
-    writer.page_mode = "/UseOutlines"
-    total = len(writer.pages)
     with atomic_output(target) as f:
-        writer.write(f)
-    writer.close()
+        joiner = PdfJoiner(f)
+        joiner.add(io.BytesIO(toc_bytes), "目录")
+        for part in parts:
+            if cancelled and cancelled():
+                raise Cancelled()
+            joiner.add(part.path, part.bookmark)
+        joiner.finish({
+            "Title": f"{names.village} 一户一本台账汇编",
+            "Subject": f"一户一本台账汇编 {names.place}",
+            "Author": names.county,
+            "Creator": "FieldSurvey",
+        })
+        total = joiner.page_count
     return total
