@@ -18,6 +18,7 @@ from fieldsurvey.core.errors import Cancelled, UserError
 # Modules under fieldsurvey.commands that add subcommands, in the order --help lists them.
 COMMAND_MODULES = (
     "demo",
+    "forms",
     "households",
     "ledger",
     "passphrase",

@@ -76,6 +76,18 @@ class Reader:
         if isinstance(value, str | int | float):
             return Text(str(value), str(value))
         if isinstance(value, dict):
+            extra = [k for k in value if k not in ("zh", "en")]
+            if extra:
+                self.err(
+                    "bad_text",
+                    Text(
+                        f"{key} 只能有 zh 和 en,多出 {extra}(文字含逗号时请加引号)",
+                        f"{key} takes zh and en only, not {extra} (quote a text that has a comma)",
+                    ),
+                    data,
+                    key,
+                    field=field,
+                )
             zh, en = value.get("zh"), value.get("en")
             if zh is None and en is None:
                 self.err(

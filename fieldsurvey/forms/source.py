@@ -56,12 +56,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _from_json(value: Any) -> Any:
+def located(value: Any) -> Any:
+    """Plain data (from JSON or a converter) as the loader takes it, without line numbers."""
     if isinstance(value, dict):
-        d = LineDict({k: _from_json(v) for k, v in value.items()})
+        d = LineDict({k: located(v) for k, v in value.items()})
         return d
     if isinstance(value, list):
-        return [_from_json(v) for v in value]
+        return [located(v) for v in value]
     return value
 
 
@@ -81,7 +82,7 @@ def read_source(path: Path, display: str | None = None) -> tuple[Any, list[Diagn
         ]
     if path.suffix.lower() == ".json":
         try:
-            return _from_json(json.loads(text)), []
+            return located(json.loads(text)), []
         except json.JSONDecodeError as e:
             return None, [
                 error(

@@ -1,0 +1,60 @@
+"""The XLSForm vocabulary the importer understands, as pyxform's survey dict spells it."""
+
+from __future__ import annotations
+
+# pyxform's normalised type → the project's field type.
+TYPES = {
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "note": "note",
+    "calculate": "calculate",
+    "acknowledge": "acknowledge",
+    "hidden": "hidden",
+    "group": "group",
+    "repeat": "repeat",
+}
+
+# Metadata the visit records itself (date, visitor) or a phone would; listed as ignored.
+IGNORED_TYPES = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "phonenumber",
+        "username",
+        "email",
+        "simserial",
+        "subscriberid",
+        "audit",
+    }
+)
+
+# bind entries holding an expression → the project's attribute.
+BIND_EXPRESSIONS = {
+    "relevant": "relevant",
+    "constraint": "constraint",
+    "calculate": "calculation",
+}
+
+
+def language_of(name: str) -> str | None:
+    """'zh', 'en' or 'default' for an XLSForm language name like 'Chinese (zh)'; None else."""
+    lowered = name.lower()
+    if lowered == "default":
+        return "default"
+    if "(zh" in lowered or "chinese" in lowered or "中文" in name:
+        return "zh"
+    if "(en" in lowered or "english" in lowered:
+        return "en"
+    return None
+
+
+def truthy_cell(value: object) -> bool:
+    return str(value).strip().lower() in ("yes", "true", "true()", "1")
