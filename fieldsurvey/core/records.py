@@ -56,7 +56,10 @@ def to_dict(obj: Any, *, nested: bool = True) -> dict[str, Any]:
 
 
 def _hints(cls: type) -> dict[str, Any]:
-    return _HINTS.setdefault(cls, get_type_hints(cls))
+    hints = _HINTS.get(cls)
+    if hints is None:  # setdefault(cls, get_type_hints(cls)) would evaluate the hints every call
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return hints
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
