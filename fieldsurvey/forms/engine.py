@@ -45,12 +45,10 @@ class Engine:
     def load(self, answers: dict[str, Any]) -> list[str]:
         """Take saved answers; returns the paths of answers this form has no place for."""
         unknown: list[str] = []
-        self.raw = self._load_container(answers, self.survey.sections, (), unknown)
+        self.raw = self._load_container(answers, (), unknown)
         return unknown
 
-    def _load_container(
-        self, data: dict[str, Any], scope: Any, ctx: Ctx, unknown: list[str]
-    ) -> dict[str, Any]:
+    def _load_container(self, data: dict[str, Any], ctx: Ctx, unknown: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key == ID_KEY:
@@ -67,7 +65,7 @@ class Engine:
                     if isinstance(item, dict):
                         iid = str(item.get(ID_KEY) or new_instance_id())
                         inst = self._load_container(
-                            {**item, ID_KEY: iid}, el, (*ctx, (key, iid)), unknown
+                            {**item, ID_KEY: iid}, (*ctx, (key, iid)), unknown
                         )
                         loaded.append(inst)
                 out[key] = loaded

@@ -178,7 +178,12 @@ class FormSession:
         return section_rows(self, self.survey.section(section))
 
     def label(self, el: Element, ctx: Ctx, which: str = "label") -> Text:
-        template = el.instance_label if which == "instance" and isinstance(el, Repeat) else el.label
+        template = el.label
+        if which == "instance" and isinstance(el, Repeat):
+            template = el.instance_label
+            source = self.survey.elements.get(el.repeat_over or "")
+            if template is None and isinstance(source, Repeat):
+                template = source.instance_label  # per-member entries are named after the member
         if template is None:
             return Text(el.name, el.name) if which == "label" else Text("", "")
         text = template.text
@@ -263,8 +268,7 @@ class FormSession:
                 bound = self.engine.raw_list((), other.name)
                 bound[:] = [i for i in bound if i.get(ID_KEY) != key]
         self.engine.recompute()
-        if self.cursor.path and self.cursor.path.startswith(format_path(p.ctx, None)):
-            self.cursor = Cursor(self.cursor.section)
+        self.restore_cursor(self.cursor_state())  # the cursor may have pointed into it
         return self._changes(before, structure=True)
 
     def _writable(self) -> None:

@@ -60,7 +60,7 @@ DOT: "."
 NUMBER: /\d+(\.\d+)?|\.\d+/
 STRING: /'[^']*'|"[^"]*"/
 REF: /\$\{[A-Za-z_][A-Za-z0-9_.\-]*\}/
-NAME: /[A-Za-z_][A-Za-z0-9_]*([-:.][A-Za-z_][A-Za-z0-9_]*)*/
+NAME: /[A-Za-z_][A-Za-z0-9_]*([-:][A-Za-z_][A-Za-z0-9_]*)*/
 
 %import common.WS
 %ignore WS
