@@ -141,11 +141,8 @@ class FormSession:
     def display_value(self, path: str, lang: str = "zh") -> str:
         p = self.resolve_path(path)
         el = self.element(p.name or "")
-        return (
-            display(el, self.engine.values.get((p.ctx, p.name or "")))
-            if isinstance(el, Field)
-            else ""
-        )
+        value = self.engine.values.get((p.ctx, p.name or ""))
+        return display(el, value, lang) if isinstance(el, Field) else ""
 
     def is_relevant(self, path: str) -> bool:
         p = self.resolve_path(path)
