@@ -220,3 +220,20 @@ def test_income_table_shows_the_line_of_each_year(normal: tuple[LedgerInput, Pat
         assert f"{record.year}年防返贫监测标准" in text
     assert "慰问金" in text and "不计入" in text  # excluded items are shown, marked as such
     assert date(2024, 3, 15).isoformat() in text  # the assessment's date
+
+
+def test_very_long_findings_continue_across_pages_in_full(tmp_path: Path) -> None:
+    household = make_household(8, members=2)
+    visits = make_visits(household, 4)
+    long_text = "".join(f"第{i}句:家中老人慢性病需长期服药,已办理慢病卡。" for i in range(300))
+    visits[0].findings = long_text
+    out = tmp_path / "long.pdf"
+    result = print_household(LedgerInput(household, visits, NAMES), out)
+    texts = [squeeze(t) for t in pages_text(out)]
+    joined = "".join(texts)
+    assert all(f"第{i}句:家中老人慢性病需长期服药" in joined for i in range(300))
+    log_pages = [t for t in texts if "第1句" in t or "第299句" in t or "慢病卡" in t]
+    assert len(log_pages) >= 2
+    for t in texts:
+        assert t.count("走访日期走访人走访发现") <= 1  # the header repeats once per page, not mid-page
+    assert result.pages == len(texts)

@@ -33,6 +33,7 @@ from fieldsurvey.ledger.income_view import detail_table, income_notes, income_ye
 from fieldsurvey.ledger.model import LedgerContent, LedgerInput, Section, TableContent
 
 LEDGER_TITLE = "扶贫手册(一户一本台账)"
+YEARS_PER_TABLE = 5
 
 
 def finalized_visits(visits: list[Visit] | tuple[Visit, ...]) -> list[Visit]:
@@ -240,9 +241,15 @@ def _income(h: Household, policy: Policy) -> Section:
     years = income_years(h, policy)
     if not years:
         return Section("income", title, notes=("尚无收入记录",))
-    detail = detail_table(years, h, policy)
-    tables = (summary_table(years),) + ((detail,) if detail else ())
-    return Section("income", title, tables=tables, notes=income_notes(years))
+    tables: list[TableContent] = []
+    # At most YEARS_PER_TABLE year columns to a table, so amounts keep a readable width.
+    for start in range(0, len(years), YEARS_PER_TABLE):
+        chunk = years[start : start + YEARS_PER_TABLE]
+        tables.append(summary_table(chunk))
+        detail = detail_table(chunk, h, policy)
+        if detail:
+            tables.append(detail)
+    return Section("income", title, tables=tuple(tables), notes=income_notes(years))
 
 
 def _guarantees(h: Household, assessment: Assessment | None, last_visit: str | None) -> Section:

@@ -28,6 +28,7 @@ from fieldsurvey.ledger.layout import (
     build_pdf,
     data_table,
     field_grid,
+    first_row_height,
     para,
     styles,
 )
@@ -130,7 +131,12 @@ def cover(content: LedgerContent, generated: str) -> list[Any]:
 
 def section_flow(section: Section) -> list[Any]:
     st = styles()
-    flow: list[Any] = [CondPageBreak(40 * mm), para(section.title, st.heading)]
+    # Start the section on a new page unless its heading and first rows fit here.
+    needed = 40 * mm
+    if section.tables and not section.fields:
+        table = section.tables[0]
+        needed = max(needed, 20 * mm + first_row_height(table.rows, _columns(table.key, len(table.headers))[0]))
+    flow: list[Any] = [CondPageBreak(needed), para(section.title, st.heading)]
     if section.fields:
         flow += [field_grid(section.fields), Spacer(1, 2 * mm)]
     for table in section.tables:

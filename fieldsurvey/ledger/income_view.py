@@ -51,9 +51,10 @@ def summary_table(years: list[YearIncome]) -> TableContent:
 def detail_table(years: list[YearIncome], household: Household, policy: Policy) -> TableContent | None:
     """Every recorded item by year, with whether the policy counts it."""
     items = policy.income_items()
+    by_year = {r.year: r for r in household.incomes}
     keys: set[str] = set()
-    for record in household.incomes:
-        keys |= {k for k, v in record.items.items() if v}
+    for y in years:
+        keys |= {k for k, v in by_year[y.breakdown.year].items.items() if v}
     if not keys:
         return None
     order = {c: i for i, c in enumerate(COMPONENTS)}
@@ -62,7 +63,6 @@ def detail_table(years: list[YearIncome], household: Household, policy: Policy) 
         item = items.get(key)
         return (order.get(item.component, 9) if item else 9, key)
 
-    by_year = {r.year: r for r in household.incomes}
     rows = []
     for key in sorted(keys, key=sort_key):
         item = items.get(key)

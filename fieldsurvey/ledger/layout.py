@@ -93,16 +93,60 @@ def cell(value: str, width: float, style: ParagraphStyle) -> str | Paragraph:
     return para(value, style)
 
 
-def _cell_commands(font: str) -> list[tuple[Any, ...]]:
+def _cell_commands(font: str, grid: bool = True) -> list[tuple[Any, ...]]:
     return [
         ("FONT", (0, 0), (-1, -1), font, 8.5, 11),
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        *([("GRID", (0, 0), (-1, -1), 0.5, GRID)] if grid else []),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]
+
+
+LINES_PER_ROW = 14  # a cell longer than this many lines continues in a row of its own
+BREAKS = "。;;!!??,,、 "
+
+
+def split_long_row(row: Sequence[str], limits: Sequence[int]) -> list[list[str]]:
+    """Rows whose long text continues in rows beneath, so no row is taller than a page.
+
+    reportlab can split a row across pages, but it lays the pieces out poorly; text split
+    at a sentence or clause break into rows of a few lines reads like continued handwriting.
+    """
+    pieces = [_chunks(value, limit) for value, limit in zip(row, limits, strict=True)]
+    height = max(len(p) for p in pieces)
+    if height == 1:
+        return [list(row)]
+    return [[p[i] if i < len(p) else "" for p in pieces] for i in range(height)]
+
+
+def _chunks(value: str, limit: int) -> list[str]:
+    out: list[str] = []
+    while len(value) > limit:
+        cut = max((value.rfind(ch, int(limit * 0.6), limit) for ch in BREAKS), default=-1)
+        cut = cut + 1 if cut > 0 else limit
+        out.append(value[:cut])
+        value = value[cut:]
+    out.append(value)
+    return out
+
+
+def first_row_height(rows: Sequence[Sequence[str]], weights: Sequence[float]) -> float:
+    """About how tall a table's first row (or its first piece) is, without laying it out.
+
+    A Chinese character is about one em wide, which makes this an upper bound for CJK text.
+    """
+    if not rows:
+        return 0.0
+    st = styles()
+    total = sum(weights)
+    lines = 1
+    for value, weight in zip(rows[0], weights, strict=True):
+        per_line = max(1, int((FRAME_WIDTH * weight / total - 2 * CELL_PAD) / st.cell.fontSize))
+        lines = max(lines, min(LINES_PER_ROW, -(-len(value) // per_line)))
+    return lines * st.cell.leading + 5
 
 
 def data_table(
@@ -119,12 +163,23 @@ def data_table(
     total = sum(weights)
     widths = [FRAME_WIDTH * w / total for w in weights]
     data: list[list[Any]] = [[cell(h, w, st.head_cell) for h, w in zip(headers, widths, strict=True)]]
-    data += [
-        [cell(c, widths[i], st.amount_cell if i in right else st.cell) for i, c in enumerate(row)]
-        for row in rows
-    ]
-    table = LongTable(data, colWidths=widths, repeatRows=1, splitInRow=1)
-    commands = _cell_commands(st.cell.fontName)
+    limits = [int(w / st.cell.fontSize) * LINES_PER_ROW for w in widths]
+    continued: list[int] = []  # table rows that carry on the text of the row above
+    for row in rows:
+        for n, piece in enumerate(split_long_row(row, limits)):
+            if n:
+                continued.append(len(data))
+            data.append(
+                [cell(c, widths[i], st.amount_cell if i in right else st.cell) for i, c in enumerate(piece)]
+            )
+    table = LongTable(data, colWidths=widths, repeatRows=1)
+    commands = _cell_commands(st.cell.fontName, grid=not continued)
+    if continued:
+        # Rule every row except between a row and its continuation, so it reads as one entry.
+        commands += [("BOX", (0, 0), (-1, -1), 0.5, GRID), ("LINEAFTER", (0, 0), (-2, -1), 0.5, GRID)]
+        commands += [("LINEBELOW", (0, r), (-1, r), 0.5, GRID)
+                     for r in range(len(data) - 1) if r + 1 not in continued]
+        commands += [("VALIGN", (0, 1), (-1, -1), "TOP")]
     commands += [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
     commands += [("ALIGN", (c, 1), (c, -1), "RIGHT") for c in right]
     table.setStyle(TableStyle(commands))
