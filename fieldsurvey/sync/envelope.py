@@ -93,6 +93,10 @@ class Envelope:
 
     def open(self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey) -> Any:
         """Verify, decrypt, decompress and parse; returns the payload."""
+        return self.open_with_hash(sender_key, recipient_key)[0]
+
+    def open_with_hash(self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey) -> tuple[Any, str]:
+        """The payload and the SHA-256 of its plaintext bytes (what idempotency compares)."""
         self.verify(sender_key)
         try:
             compressed = SUITE.decrypt(self.body, recipient_key, info=INFO_PREFIX + self.header_bytes)
@@ -106,7 +110,7 @@ class Envelope:
         if len(plain) > MAX_PAYLOAD:
             raise _fail("payload_too_large", "解压后的数据过大", "the payload is too large once decompressed")
         try:
-            return canonical.loads(plain)
+            return canonical.loads(plain), hashlib.sha256(plain).hexdigest()
         except canonical.CanonicalError as e:
             raise _fail("bad_payload_json", "数据内容不是有效的JSON", "the payload is not valid JSON") from e
 
@@ -157,5 +161,5 @@ def seal(
 
 
 def content_hash(payload: Any) -> str:
-    """SHA-256 of the canonical payload: equal for a resend even though the ciphertext differs."""
+    """SHA-256 of a value's canonical form (a visit's content, for example)."""
     return hashlib.sha256(canonical.dumps(payload)).hexdigest()

@@ -9,6 +9,7 @@ carrying ``"housing_area": "big"`` is refused with the field's name, before anyt
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.records import NESTED
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.sync import canonical
 
 DivisionText = Annotated[str, Field(pattern=r"^\d{12}$")]
 
@@ -86,7 +86,11 @@ def _model(name: str) -> type[BaseModel]:
 def field_problems(record_type: str, values: dict[str, Any]) -> list[str]:
     """Names of fields whose values do not fit their type (empty when all fit)."""
     try:
-        _model(record_type).model_validate_json(canonical.dumps(values), strict=True)
+        text = json.dumps(values, allow_nan=False)  # plain JSON suffices to check types
+    except (TypeError, ValueError):
+        return sorted(values)
+    try:
+        _model(record_type).model_validate_json(text, strict=True)
     except ValidationError as e:
         return sorted({".".join(str(p) for p in err["loc"]) or "?" for err in e.errors()})
     return []

@@ -90,7 +90,11 @@ class CheckedBatch:
     visit_hashes: dict[str, str] = field(default_factory=dict)
 
 
-def open_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None) -> tuple[envelope.Envelope, Any, Device]:
+def open_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None) -> tuple[envelope.Envelope, Any, Device, str]:
+    """Frame, sender and signature checks, then decryption; returns the payload and its plaintext hash.
+
+    The hash is of the decrypted bytes, so a resend of the same sealed batch (or a re-seal of the
+    same canonical payload) is recognised although every sealing encrypts differently."""
     env = envelope.parse(data)
     if env.kind != "batch":
         raise refuse("not_a_batch", "这是更新文件,不是上传批次", "this is an update file, not a batch", 400)
@@ -103,12 +107,12 @@ def open_batch(session: Session, keys: KeyPair, county: str, data: bytes, expect
         raise refuse("unknown_device", "批次来自未注册的设备", "the batch comes from a device that is not enrolled", 403)
     if device.revoked_at is not None:
         raise refuse("device_revoked", "该设备已被注销,批次被拒收", "the device has been revoked; the batch is refused", 403)
-    payload = env.open(signing_public_from_b64(device.signing_key), keys.encryption)
-    return env, payload, device
+    payload, sha = env.open_with_hash(signing_public_from_b64(device.signing_key), keys.encryption)
+    return env, payload, device, sha
 
 
 def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None = None) -> CheckedBatch:
-    env, raw, device = open_batch(session, keys, county, data, expected_device)
+    env, raw, device, sha = open_batch(session, keys, county, data, expected_device)
     batch = parse_batch(raw)
     h = batch.header
     user = session.get(User, device.user_id)
@@ -122,7 +126,7 @@ def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expec
         raise refuse("bad_counts", "批次记录数与头信息不符(数据不完整)", "the record counts do not match the header (incomplete batch)")
     _check_forms(batch)
     principal = principal_of(session, user, device.device_id)
-    checked = CheckedBatch(env, batch, content_hash(raw), device, principal, {}, {}, len(data))
+    checked = CheckedBatch(env, batch, sha, device, principal, {}, {}, len(data))
     _check_villages(session, checked, county)
     _check_records(session, checked)
     return checked

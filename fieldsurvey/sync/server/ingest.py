@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.errors import UserError
@@ -31,7 +32,14 @@ from fieldsurvey.sync.schema import (
     VisitRecord,
 )
 from fieldsurvey.sync.server import audit, registry
-from fieldsurvey.sync.server.checks import CheckedBatch, Refused, check_batch, refuse, visit_hash
+from fieldsurvey.sync.server.checks import (
+    CheckedBatch,
+    Refused,
+    check_batch,
+    open_batch,
+    refuse,
+    visit_hash,
+)
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.dbutil import insert_ignore
 from fieldsurvey.sync.server.flags import apply_visit_to_household
@@ -96,19 +104,13 @@ def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None 
 
 def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
     with sd.transaction() as session:
-        env, raw, _device = _reopen(session, sd, county, data)
+        env, _raw, _device, sha = open_batch(session, sd.keys, county, data, None)
         row = session.get(BatchRow, env.id)
         if row is None:  # the other attempt rolled back meanwhile: let the client retry
             raise refuse("retry", "请稍后重试", "please retry", 503)
-        if row.content_sha256 != envelope.content_hash(raw):
+        if row.content_sha256 != sha:
             raise refuse("batch_id_reused", "同一批次编号已用于不同内容,拒收", "this batch id was already used for different content", 409)
         return IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
-
-
-def _reopen(session: Session, sd: ServerDir, county: str, data: bytes) -> tuple[envelope.Envelope, Any, Any]:
-    from fieldsurvey.sync.server.checks import open_batch
-
-    return open_batch(session, sd.keys, county, data, None)
 
 
 def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> IngestResult | None:
@@ -124,8 +126,12 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
         return None
     seq = SeqAllocator(session)
     applier = _Applier(session, checked, seq, now)
-    for i, record in enumerate(checked.payload.records):
-        applier.apply(i, record)
+    applier.prepare()
+    with session.no_autoflush:
+        for i, record in enumerate(checked.payload.records):
+            applier.apply(i, record)
+        applier.flush_creates()
+    applier.outcomes.sort(key=lambda o: o["i"])
     seq.finish()
     conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
     status = "has_conflicts" if conflicts else "merged"
@@ -145,11 +151,16 @@ class _Applier:
         self.s, self.c, self.seq, self.now = session, checked, seq, now
         self.outcomes: list[dict[str, Any]] = []
         self.audit_changes: list[list[Any]] = []
+        self.pending: list[tuple[int, dict[str, Any]]] = []
+        self.existing_ids: set[str] = set()
+        self.existing_nos: dict[str, str] = {}
 
     def apply(self, i: int, record: Any) -> None:
         if isinstance(record, HouseholdCreate):
             self._create_household(i, record.household)
-        elif isinstance(record, RecordCreate):
+            return
+        self.flush_creates()
+        if isinstance(record, RecordCreate):
             self._create_part(i, record)
         elif isinstance(record, RecordUpdate):
             self._update(i, record.record_type, record.household_id, record.record_id, record.base_revision,
@@ -172,25 +183,46 @@ class _Applier:
         self.c.households[household_id] = row
         return row
 
+    def prepare(self) -> None:
+        """Look up in two queries which created households the county already has, and their numbers."""
+        creates = [r.household for r in self.c.payload.records if isinstance(r, HouseholdCreate)]
+        ids = [str(h["household_id"]) for h in creates]
+        nos = [str(h["household_no"]) for h in creates]
+        for chunk in range(0, len(ids), 500):
+            self.existing_ids.update(self.s.execute(
+                select(HouseholdRow.household_id).where(HouseholdRow.household_id.in_(ids[chunk : chunk + 500]))).scalars())
+            rows = self.s.execute(select(HouseholdRow.household_no, HouseholdRow.household_id)
+                                  .where(HouseholdRow.household_no.in_(nos[chunk : chunk + 500])))
+            self.existing_nos.update({no: hid for no, hid in rows})
+
+    def flush_creates(self) -> None:
+        """Write buffered new households in one multi-row insert per table."""
+        if self.pending:
+            registry.insert_households(self.s, [data for _i, data in self.pending], self.seq)
+            for i, data in self.pending:
+                hid = str(data["household_id"])
+                duplicate = self.existing_nos.get(str(data["household_no"]))
+                conflict_ids = []
+                if duplicate is not None and duplicate != hid:
+                    conflict_ids.append(self._conflict("duplicate_no", "household", hid, hid, "household_no", None,
+                                                       data["household_no"], duplicate, 0))
+                self._outcome(i, "household.create", "household", hid, "created", conflicts=conflict_ids)
+            self.pending = []
+
     def _create_household(self, i: int, data: dict[str, Any]) -> None:
         hid = str(data["household_id"])
-        existing = self.s.get(HouseholdRow, hid)
-        if existing is not None:  # a resend of a create the county already has: merge as edits
-            fields = {k: v for k, v in data.items() if k not in ("household_id", "revision", "members", "helpers", "measures", "incomes")}
-            self._update(i, "household", hid, hid, 1, [FieldEdit(k, existing.data.get(k) if existing.revision == 1 else None, v) for k, v in fields.items()])
-            for record_type, key in (("member", "members"), ("helper", "helpers"), ("measure", "measures"), ("income", "incomes")):
-                for part in data.get(key) or []:
-                    self._create_part(i, RecordCreate(kind="record.create", record_type=record_type, household_id=hid, record=part))
+        if hid not in self.existing_ids:
+            self.pending.append((i, data))
+            self.existing_ids.add(hid)
+            self.existing_nos.setdefault(str(data["household_no"]), hid)
             return
-        duplicate = self.s.query(HouseholdRow.household_id).filter(
-            HouseholdRow.household_no == data["household_no"], HouseholdRow.household_id != hid
-        ).first()
-        row = registry.insert_household(self.s, data, self.seq)
-        self.c.households[hid] = row
-        conflict_ids = []
-        if duplicate is not None:
-            conflict_ids.append(self._conflict("duplicate_no", "household", hid, hid, "household_no", None, data["household_no"], duplicate[0], 0))
-        self._outcome(i, "household.create", "household", hid, "created", conflicts=conflict_ids)
+        self.flush_creates()
+        existing = self._household(hid)  # a resend of a create the county already has: merge as edits
+        fields = {k: v for k, v in data.items() if k not in ("household_id", "revision", "members", "helpers", "measures", "incomes")}
+        self._update(i, "household", hid, hid, 1, [FieldEdit(k, existing.data.get(k) if existing.revision == 1 else None, v) for k, v in fields.items()])
+        for record_type, key in (("member", "members"), ("helper", "helpers"), ("measure", "measures"), ("income", "incomes")):
+            for part in data.get(key) or []:
+                self._create_part(i, RecordCreate(kind="record.create", record_type=record_type, household_id=hid, record=part))
 
     def _create_part(self, i: int, record: RecordCreate) -> None:
         rid = registry.record_id_of(record.record_type, record.record)

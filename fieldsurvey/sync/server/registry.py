@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import NESTED
@@ -31,33 +31,55 @@ def _scalar_fields(record_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in skip}
 
 
+def household_columns(d: dict[str, Any]) -> dict[str, Any]:
+    """The indexed columns a household's record implies (one place for ORM and bulk writes)."""
+    household_type = d.get("household_type")
+    return {
+        "village_code": str(d.get("division_code")),
+        "household_no": str(d.get("household_no")),
+        "status": d.get("status"),
+        "household_type": household_type,
+        "poverty_category": d.get("poverty_category"),
+        "registered_poor": bool(d.get("registered_poor", True)),
+        "monitored": household_type in MONITORED_TYPES and not d.get("risk_cleared"),
+        "updated_at": datetime.now(UTC),
+    }
+
+
 def refresh_household_columns(row: HouseholdRow) -> None:
-    d = row.data
-    row.village_code = str(d.get("division_code") or row.village_code)
-    row.household_no = str(d.get("household_no") or row.household_no)
-    row.status = d.get("status")
-    row.household_type = d.get("household_type")
-    row.poverty_category = d.get("poverty_category")
-    row.registered_poor = bool(d.get("registered_poor", True))
-    row.monitored = row.household_type in MONITORED_TYPES and not d.get("risk_cleared")
-    row.updated_at = datetime.now(UTC)
+    for name, value in household_columns(row.data).items():
+        setattr(row, name, value)
 
 
-def insert_household(session: Session, data: dict[str, Any], seq: SeqAllocator) -> HouseholdRow:
-    """A new household with its members, helpers, measures and incomes, all at revision 1."""
-    s = seq.next()
-    members = data.get("members") or []
-    row = HouseholdRow(
-        household_id=data["household_id"], household_no=data["household_no"], village_code=data["division_code"],
-        revision=1, seq=s, deleted=False, flag_bits=0, member_count=sum(1 for m in members if m.get("present", True)),
-        data=_scalar_fields("household", data),
-    )
-    refresh_household_columns(row)
-    session.add(row)
-    for record_type, key in NESTED_OF.items():
-        for part in data.get(key) or []:
-            insert_part(session, row, record_type, part, s)
-    return row
+def insert_households(session: Session, households: list[dict[str, Any]], seq: SeqAllocator) -> None:
+    """New households with their members, helpers, measures and incomes, all at revision 1.
+
+    Written with one multi-row INSERT per table: a batch of 200 households is ~1,000 rows.
+    """
+    rows: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
+    parts: list[dict[str, Any]] = []
+    for data in households:
+        s = seq.next()
+        village = str(data["division_code"])
+        hid = data["household_id"]
+        present = [m for m in data.get("members") or [] if m.get("present", True)]
+        rows.append({"household_id": hid, "revision": 1, "seq": s, "deleted": False, "flag_bits": 0,
+                     "member_count": len(present), "last_visit_date": None, "data": _scalar_fields("household", data),
+                     **household_columns(data)})
+        for m in data.get("members") or []:
+            members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village,
+                            "present": bool(m.get("present", True)), "revision": 1, "seq": s, "data": _scalar_fields("member", m)})
+        for record_type, key in NESTED_OF.items():
+            if record_type == "member":
+                continue
+            for part in data.get(key) or []:
+                parts.append({"household_id": hid, "part_type": record_type, "part_id": record_id_of(record_type, part),
+                              "village_code": village, "revision": 1, "seq": s, "deleted": False,
+                              "data": _scalar_fields(record_type, part)})
+    for model, values in ((HouseholdRow, rows), (MemberRow, members), (PartRow, parts)):
+        if values:
+            session.execute(insert(model), values)
 
 
 def insert_part(session: Session, household: HouseholdRow, record_type: str, record: dict[str, Any], s: int) -> RecordRow:

@@ -66,11 +66,12 @@ def import_roster(sd: ServerDir, actor: str, data: dict[str, Any]) -> dict[str, 
                 counts["divisions"] += 1
         ids = [h["household_id"] for h in data["households"]]
         existing = {r.household_id: r for r in s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(ids))).scalars()} if ids else {}
+        new = [h for h in data["households"] if h["household_id"] not in existing]
+        registry.insert_households(s, new, seq)
+        counts["created"] = len(new)
         for h in data["households"]:
             row = existing.get(h["household_id"])
             if row is None:
-                registry.insert_household(s, h, seq)
-                counts["created"] += 1
                 continue
             changed = {k: v for k, v in h.items() if k not in (*NESTED_OF.values(), "revision") and not same(row.data.get(k), v)}
             if changed:
