@@ -81,7 +81,7 @@ def _child_rows(h: Household) -> dict[str, list[dict[str, Any]]]:
 
 def _insert_household(session: Session, h: Household, extra: dict[str, Any] | None = None) -> None:
     values = {**mapping.household_row_values(h), "updated_at": datetime.now(), **(extra or {})}
-    session.execute(insert(HouseholdRow), [values])
+    session.execute(insert(HouseholdRow.__table__), [values])
     _insert_children(session, h)
 
 
@@ -89,7 +89,7 @@ def _insert_children(session: Session, h: Household) -> None:
     rows = _child_rows(h)
     for key, table in (("members", MemberRow), ("helpers", HelperRow), ("measures", MeasureRow), ("incomes", IncomeRow)):
         if rows[key]:
-            session.execute(insert(table), rows[key])
+            session.execute(insert(table.__table__), rows[key])
 
 
 def _delete_children(session: Session, household_id: str) -> None:
@@ -187,7 +187,7 @@ class HouseholdRepo:
         with self._store.session() as s:
             for key, table in (("households", HouseholdRow), ("members", MemberRow), ("helpers", HelperRow), ("measures", MeasureRow), ("incomes", IncomeRow)):
                 if rows[key]:
-                    s.execute(insert(table), rows[key])
+                    s.execute(insert(table.__table__), rows[key])
         return len(batch)
 
     def update(self, household: Household) -> None:
