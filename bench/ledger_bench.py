@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -106,6 +107,7 @@ def main() -> None:
         child(args.child, args.combined)
         return
 
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     start = time.perf_counter()
     ensure_fonts()
     print(f"font load: {1000 * (time.perf_counter() - start):.0f} ms (once per process)")
@@ -128,6 +130,7 @@ def main() -> None:
                   f"output {r['output_mib']:.1f} MiB")
         growth = runs[1]["peak_mib"] - runs[0]["peak_mib"]
         print(f"  memory growth {small} → {args.households} households: {growth:+.0f} MiB")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every figure)")
 
 
 if __name__ == "__main__":

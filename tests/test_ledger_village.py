@@ -190,3 +190,12 @@ def test_fingerprint_format_is_printed_on_report(tmp_path: Path) -> None:
     assert len(fingerprint) == 16
     for page in reader.pages:
         assert format_fingerprint(fingerprint) in page.extract_text()
+
+
+def test_household_numbers_cannot_escape_the_folder(tmp_path: Path) -> None:
+    inp = make_input(1)
+    inp.household.household_no = "../../etc/x"
+    out = tmp_path / "out"
+    print_village([inp], 1, out, names=NAMES, village_code=CODE, include_report=False)
+    assert [p.name for p in out.iterdir()] == ["______etc_x.pdf"]
+    assert not (tmp_path / "etc").exists()

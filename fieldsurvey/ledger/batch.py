@@ -51,7 +51,12 @@ def print_household(inp: LedgerInput, target: Path, options: LedgerOptions | Non
 
 
 def ledger_file_name(household_no: str, masked: bool) -> str:
-    return f"{household_no}{'-公示' if masked else ''}.pdf"
+    """``<household number>.pdf``; anything but letters, digits, ``-`` and ``_`` becomes ``_``.
+
+    The number comes from data, so a slash or dots in it must not reach another folder.
+    """
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in household_no.strip()) or "_"
+    return f"{safe}{'-公示' if masked else ''}.pdf"
 
 
 def report_file_name(village_code: str, masked: bool) -> str:
