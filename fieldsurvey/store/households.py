@@ -108,7 +108,9 @@ def _assemble(session: Session, rows: list[HouseholdRow]) -> list[Household]:
     ids = [r.household_id for r in rows]
     children: dict[str, dict[str, list[Any]]] = {i: {"members": [], "helpers": [], "measures": [], "incomes": []} for i in ids}
     for key, table in (("members", MemberRow), ("helpers", HelperRow), ("measures", MeasureRow), ("incomes", IncomeRow)):
-        for child in session.execute(select(table).where(table.household_id.in_(ids))).scalars():
+        # Core rows, not ORM instances: a third of the cost, and attribute access works the same.
+        t = table.__table__
+        for child in session.execute(select(t).where(t.c.household_id.in_(ids))):
             children[child.household_id][key].append(child)
     return [
         mapping.household_from_rows(r, **children[r.household_id])  # type: ignore[arg-type]

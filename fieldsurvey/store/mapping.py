@@ -31,7 +31,10 @@ FLAG_ORDER = tuple(FLAG_LABELS)  # bit i = flag i; FLAG_LABELS is append-only
 
 
 def _fields(cls: type) -> list[str]:
-    return _FIELDS.setdefault(cls, [f.name for f in dataclasses.fields(cls)])
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = [f.name for f in dataclasses.fields(cls)]
+    return names
 
 
 _FIELDS: dict[type, list[str]] = {}
