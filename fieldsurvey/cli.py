@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "passphrase",
     "policy",
     "server",
+    "app",
 )
 
 EXIT_USER_ERROR = 2

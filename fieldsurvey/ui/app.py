@@ -1,0 +1,97 @@
+"""Starting the desktop app: fonts and language first, then the setup assistant or the unlock screen.
+
+``run_app(data_dir)`` is what ``fieldsurvey app`` and ``fieldsurvey demo`` call. The order
+matters: the QApplication, then the bundled CJK font (before any widget, or Chinese draws as
+boxes), then the translators, then the first window.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from fieldsurvey.store import Store
+from fieldsurvey.ui.context import AppContext, Profile
+from fieldsurvey.ui.errors import install_excepthooks, setup_logging
+from fieldsurvey.ui.fonts import load_app_font
+from fieldsurvey.ui.i18n import set_language
+
+log = logging.getLogger(__name__)
+LOG_DIR_NAME = "logs"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("FieldSurvey")
+    app.setOrganizationName("FieldSurvey")
+    app.setApplicationDisplayName("FieldSurvey")
+    load_app_font(app)
+    return app
+
+
+class AppController(QObject):
+    """Chooses the first screen and hands over from the setup assistant to the main window."""
+
+    def __init__(self, data_dir: Path, passphrase_hint: str | None = None, kdf: dict | None = None) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.ctx = AppContext(self.data_dir)
+        self.passphrase_hint = passphrase_hint
+        self.kdf = kdf  # tests pass a fast KDF for stores the setup assistant creates
+        self.window = None
+        self.wizard = None
+        setup_logging(self.data_dir / LOG_DIR_NAME)
+        set_language(self.ctx.settings.language)
+
+    def start(self) -> None:
+        if Store.exists(self.data_dir):
+            self._show_main(None)
+        else:
+            from fieldsurvey.ui.setup_wizard import SetupWizard
+
+            self.wizard = SetupWizard(self.ctx, kdf=self.kdf)
+            self.wizard.completed.connect(self._setup_done)
+            self.wizard.show()
+
+    def _setup_done(self, profile: Profile) -> None:
+        wizard = self.wizard
+        self.wizard = None
+        self._show_main(profile)
+        if wizard is not None:
+            wizard.deleteLater()
+
+    def _show_main(self, profile: Profile | None) -> None:
+        from fieldsurvey.ui.main_window import MainWindow
+
+        self.window = MainWindow(self.ctx, self.passphrase_hint)
+        if profile is not None:
+            self.window.show_unlocked(profile)
+        self.window.show()
+
+    def shutdown(self) -> None:
+        """Close the store and stop the worker (after the window's own close handling)."""
+        self.ctx.ops.wait_idle(30)
+        self.ctx.ops.shutdown()
+
+
+def run_app(data_dir: Path, *, passphrase_hint: str | None = None) -> int:
+    """Open the app on ``data_dir``; returns the exit code when the last window closes.
+
+    ``passphrase_hint`` (the demo's printed passphrase) is filled in on the unlock screen and
+    shown in a note, so trying the demo needs one click.
+    """
+    app = create_application()
+    install_excepthooks()
+    controller = AppController(Path(data_dir), passphrase_hint)
+    controller.start()
+    try:
+        return int(app.exec())
+    finally:
+        controller.shutdown()

@@ -1,0 +1,244 @@
+"""Printing household ledgers (``fieldsurvey.ledger``) from the app, in the worker.
+
+One household (Ctrl+P on a household) or a whole village (File menu). The ledger package
+renders PDFs; printing them on paper is the PDF viewer's job, which "Open the PDF" starts.
+Rendering runs on the database worker with a progress bar and Cancel; a cancelled village run
+leaves nothing on disk (the ledger package stages its files).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.ops import OpEnv
+from fieldsurvey.ui.widgets import Retranslating, error_label, inform
+
+
+def available() -> bool:
+    try:
+        return importlib.util.find_spec("fieldsurvey.ledger") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def default_folder(ctx: AppContext) -> Path:
+    last = ctx.settings.get("last_folder")
+    if last and Path(last).is_dir():
+        return Path(last)
+    docs = Path.home() / "Documents"
+    return docs if docs.is_dir() else Path.home()
+
+
+# -- operations (worker) ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Printed:
+    files: list[Path]
+    pages: int
+    households: int
+
+
+def _names(store, village_code: str):  # type: ignore[no-untyped-def]
+    from fieldsurvey.ledger import DivisionNames
+
+    path = store.divisions.path(village_code)
+    return DivisionNames(path.get("county") or "", path.get("township") or "", path.get("village") or village_code)
+
+
+def print_household_op(household_id: str, target: Path, mask_ids: bool):  # type: ignore[no-untyped-def]
+    def op(env: OpEnv) -> Printed:
+        from fieldsurvey.ledger import LedgerInput, LedgerOptions
+        from fieldsurvey.ledger.batch import print_household
+
+        store = env.store
+        household = store.households.get(household_id)
+        if household is None:
+            from fieldsurvey.core.errors import UserError
+            from fieldsurvey.core.text import Text
+
+            raise UserError(Text("找不到该户", "household not found"), code="not_found")
+        env.progress(0, 1)
+        inp = LedgerInput(household, store.visits.for_household(household_id), _names(store, household.division_code.value))
+        result = print_household(inp, target, LedgerOptions(mask_ids=mask_ids))
+        env.progress(1, 1, check=False)
+        return Printed([target], result.pages, 1)
+
+    return op
+
+
+def print_village_op(village_code: str, out: Path, mask_ids: bool, combined: bool):  # type: ignore[no-untyped-def]
+    def op(env: OpEnv) -> Printed:
+        from fieldsurvey.ledger import LedgerInput, LedgerOptions
+        from fieldsurvey.ledger.batch import print_village
+
+        store = env.store
+        names = _names(store, village_code)
+        total = store.households.count(village_code)
+        env.progress(0, total)
+
+        def inputs():  # type: ignore[no-untyped-def]
+            for h in store.households.iter_households(village_code):
+                yield LedgerInput(h, store.visits.for_household(h.household_id), names)
+
+        result = print_village(
+            inputs(), total, out, names=names, village_code=village_code, combined=combined,
+            options=LedgerOptions(mask_ids=mask_ids),
+            progress=lambda done, n: env.progress(done, n, check=False),
+            cancelled=lambda: env.cancelled,
+        )
+        return Printed(result.files, result.pages, result.households)
+
+    return op
+
+
+# -- dialogs ---------------------------------------------------------------------------------
+class PrintDialog(Retranslating, QDialog):
+    """Where to put the PDF, and whether ID numbers are masked (public copy)."""
+
+    def __init__(self, ctx: AppContext, default_target: Path, *, villages: list[tuple[str, str]] | None = None,
+                 village: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.village_mode = villages is not None
+        self.target = QLineEdit(str(default_target))
+        self.browse = QPushButton()
+        self.browse.clicked.connect(self._browse)
+        self.mask = QCheckBox()
+        self.village = QComboBox()
+        self.combined = QCheckBox()
+        self.combined.setChecked(True)
+        for name, code in villages or []:
+            self.village.addItem(name, code)
+        if village:
+            self.village.setCurrentIndex(max(0, self.village.findData(village)))
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        self.form = form
+        if self.village_mode:
+            form.addRow("", self.village)
+            form.addRow("", self.combined)
+        row = QHBoxLayout()
+        row.addWidget(self.target, 1)
+        row.addWidget(self.browse)
+        form.addRow("", row)
+        form.addRow("", self.mask)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Print village ledgers") if self.village_mode else self.tr("Print household ledger"))
+        labels = [self.tr("Village:"), self.tr("Output:"), self.tr("Save to:"), ""] if self.village_mode else [self.tr("Save to:"), ""]
+        for i, text in enumerate(labels):
+            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                item.widget().setText(text)  # type: ignore[attr-defined]
+        self.combined.setText(self.tr("One PDF with a table of contents (otherwise one file per household)"))
+        self.browse.setText(self.tr("Browse…"))
+        self.mask.setText(self.tr("Public copy: hide the middle of ID numbers"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Make PDF"))
+
+    def _browse(self) -> None:
+        if self.village_mode and not self.combined.isChecked():
+            path = QFileDialog.getExistingDirectory(self, self.tr("Folder for the ledgers"), self.target.text())
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the ledger as"), self.target.text(), "PDF (*.pdf)")
+        if path:
+            self.target.setText(path)
+
+    def _accept(self) -> None:
+        text = self.target.text().strip()
+        if not text:
+            self.error.setText(self.tr("Choose where to save the PDF."))
+            return
+        path = Path(text)
+        folder = path if (self.village_mode and not self.combined.isChecked()) else path.parent
+        if not folder.is_dir():
+            self.error.setText(self.tr("That folder does not exist."))
+            return
+        self.ctx.settings.set("last_folder", str(folder))
+        self.accept()
+
+
+def _done(parent: QWidget, printed: Printed) -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(QCoreApplication.translate("LedgerPrint", "Ledger ready"))
+    box.setText(
+        QCoreApplication.translate("LedgerPrint", "Made %1 PDF file(s) with %2 pages for %3 household(s).")
+        .replace("%1", str(len(printed.files))).replace("%2", str(printed.pages)).replace("%3", str(printed.households))
+    )
+    open_button = box.addButton(QCoreApplication.translate("LedgerPrint", "Open the PDF") if len(printed.files) == 1 else QCoreApplication.translate("LedgerPrint", "Open the folder"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+
+    def clicked(button) -> None:  # type: ignore[no-untyped-def]
+        if button is open_button:
+            target = printed.files[0] if len(printed.files) == 1 else printed.files[0].parent
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+    box.buttonClicked.connect(clicked)
+    box.open()
+
+
+def print_household(parent: QWidget, ctx: AppContext, household_id: str, household_no: str | None = None) -> PrintDialog:
+    from fieldsurvey.ledger.batch import ledger_file_name
+
+    name = ledger_file_name(household_no, False) if household_no else "ledger.pdf"
+    dialog = PrintDialog(ctx, default_folder(ctx) / name, parent=parent)
+
+    def go() -> None:
+        target = Path(dialog.target.text().strip())
+        ctx.ops.run_long(print_household_op(household_id, target, dialog.mask.isChecked()), parent=parent,
+                         title=QCoreApplication.translate("LedgerPrint", "Printing the household ledger…"), on_done=lambda p: _done(parent, p))
+
+    dialog.accepted.connect(go)
+    dialog.open()
+    return dialog
+
+
+def print_village(parent: QWidget, ctx: AppContext, village: str | None) -> None:
+    def got_villages(villages: list[tuple[str, str]]) -> None:
+        if not villages:
+            inform(parent, QCoreApplication.translate("LedgerPrint", "Nothing to print"), QCoreApplication.translate("LedgerPrint", "There are no villages with households yet."))
+            return
+        code = village or villages[0][1]
+        dialog = PrintDialog(ctx, default_folder(ctx) / f"{code}.pdf", villages=villages, village=code, parent=parent)
+
+        def go() -> None:
+            out = Path(dialog.target.text().strip())
+            chosen = dialog.village.currentData()
+            ctx.ops.run_long(print_village_op(chosen, out, dialog.mask.isChecked(), dialog.combined.isChecked()), parent=parent,
+                             title=QCoreApplication.translate("LedgerPrint", "Printing the village ledgers…"), on_done=lambda p: _done(parent, p))
+
+        dialog.accepted.connect(go)
+        dialog.open()
+
+    def villages_op(env: OpEnv) -> list[tuple[str, str]]:
+        return [(d.name, d.code.value) for d in env.store.divisions.villages() if env.store.households.count(d.code.value)]
+
+    ctx.ops.run(villages_op, owner=parent, on_done=got_villages, name="list villages")

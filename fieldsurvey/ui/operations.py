@@ -1,0 +1,268 @@
+"""The store operations the app runs on the database worker (see ``ops.py``).
+
+Each function here returns an ``OpFn``: a function of the worker's ``OpEnv`` that calls the
+store's repositories and returns plain data (or ``WithChanges``). No Qt widgets are touched;
+everything returned is a copy the main thread may keep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey.core.assessment import assess
+from fieldsurvey.core.assessment_result import Assessment
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.household import Household
+from fieldsurvey.core.text import Text
+from fieldsurvey.core.visit import MemberChange, Visit
+from fieldsurvey.store import Store
+from fieldsurvey.store.households import HouseholdSummary
+from fieldsurvey.store.keyfile import KeyFile
+from fieldsurvey.store.mapping import column_values
+from fieldsurvey.store.models import MemberChangeRow
+from fieldsurvey.ui.context import PROFILE_KEY, Profile
+from fieldsurvey.ui.ops import Changes, OpEnv, OpFn, WithChanges
+from fieldsurvey.ui.roster import RosterReport, parse_roster, read_table
+
+STORE_KEY_FILE = "store.key"
+IMPORT_CHUNK = 500
+
+
+# -- opening and closing ---------------------------------------------------------------------
+def load_profile(store: Store) -> Profile:
+    return Profile.from_store_values(store.settings.get(PROFILE_KEY), store.county())
+
+
+def unlock(data_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None) -> OpFn:
+    def op(env: OpEnv) -> Profile:
+        if env.has_store:
+            env.store.close()
+            env.set_store(None)
+        store = Store.open(data_dir, passphrase=passphrase, recovery_key=recovery_key)
+        env.set_store(store)
+        return load_profile(store)
+
+    return op
+
+
+def create(data_dir: Path, passphrase: str, profile: Profile, kdf: dict[str, Any] | None = None) -> OpFn:
+    """A new store for the setup assistant; returns the recovery key (shown once)."""
+
+    def op(env: OpEnv) -> str:
+        store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf)
+        env.set_store(store)
+        store.settings.set(PROFILE_KEY, {"name": profile.visitor, "unit": profile.unit})
+        return recovery_key
+
+    return op
+
+
+def lock(env: OpEnv) -> None:
+    """Close the store: the data key leaves memory; unlocking needs the passphrase again."""
+    if env.has_store:
+        store = env.store
+        env.set_store(None)
+        store.close()
+
+
+def save_profile(profile: Profile) -> OpFn:
+    def op(env: OpEnv) -> Profile:
+        env.store.settings.set(PROFILE_KEY, {"name": profile.visitor, "unit": profile.unit})
+        return load_profile(env.store)
+
+    return op
+
+
+def change_passphrase(data_dir: Path, current: str | None, new: str) -> OpFn:
+    """Check the current passphrase against the key file first (unless unlocked by recovery)."""
+
+    def op(env: OpEnv) -> None:
+        if current is not None:
+            KeyFile.load(data_dir / STORE_KEY_FILE).unlock_with_passphrase(current)
+        env.store.change_passphrase(new)
+
+    return op
+
+
+# -- the household list ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ListData:
+    summaries: list[HouseholdSummary]
+    village_names: dict[str, str]
+    township_of: dict[str, str]  # village code -> township name
+
+
+def load_list(env: OpEnv) -> ListData:
+    store = env.store
+    divisions = store.divisions.all()
+    names = {d.code.value: d.name for d in divisions}
+    villages = {d.code.value: d.name for d in divisions if d.code.level == "village"}
+    townships = {code: names.get(code[:9] + "000", "") for code in villages}
+    return ListData(store.households.summaries(), villages, townships)
+
+
+# -- one household ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class HouseholdBundle:
+    household: Household
+    visits: list[Visit]
+    assessment: Assessment | None
+    assessment_visit: Visit | None  # the finalized visit it was made at; None = computed now
+    place: dict[str, str | None]  # county / township / village names
+
+
+def load_household(household_id: str, today: date | None = None) -> OpFn:
+    def op(env: OpEnv) -> HouseholdBundle:
+        store = env.store
+        household = store.households.get(household_id)
+        if household is None:
+            raise UserError(Text("找不到该户(可能已被县里删除)", "household not found (the county may have removed it)"), code="not_found")
+        visits = store.visits.for_household(household_id)
+        source = next((v for v in visits if v.finalized and v.assessment), None)
+        if source is not None and source.assessment is not None:
+            assessment = Assessment.from_dict(source.assessment)
+        else:
+            assessment = assess(household, on=today or date.today())
+        place = store.divisions.path(household.division_code.value)
+        return HouseholdBundle(household, visits, assessment, source, place)
+
+    return op
+
+
+def add_household(household: Household) -> OpFn:
+    def op(env: OpEnv) -> WithChanges:
+        store = env.store
+        if store.households.get_by_no(household.household_no) is not None:
+            raise UserError(Text("该户编号已存在", "this household number already exists"), code="duplicate")
+        store.households.add(household)
+        return WithChanges(household.household_id, Changes(frozenset({household.household_id}), household_list=True))
+
+    return op
+
+
+def change_member(household: Household, change: MemberChange) -> OpFn:
+    """Save the household with a member joined or left, and the change record, in one go.
+
+    The store has no repository method for member changes yet, so the change row is written here
+    through ``store.session()`` in the same transaction as the household update.
+    """
+
+    def op(env: OpEnv) -> WithChanges:
+        store = env.store
+        with store.session() as s:
+            store.households.update_in(s, household)
+            s.add(MemberChangeRow(**column_values(change), synced=False))
+        return WithChanges(change.change_id, Changes(frozenset({household.household_id}), household_list=True))
+
+    return op
+
+
+def amend_visit(visit_id: str, reason: str, visitor: str) -> OpFn:
+    def op(env: OpEnv) -> WithChanges:
+        draft = env.store.visits.amend(visit_id, reason, visitor)
+        return WithChanges(draft, Changes(frozenset({draft.household_id}), visits=True))
+
+    return op
+
+
+def delete_draft(household_id: str, visit_id: str) -> OpFn:
+    def op(env: OpEnv) -> WithChanges:
+        env.store.visits.delete_draft(visit_id)
+        return WithChanges(None, Changes(frozenset({household_id}), visits=True))
+
+    return op
+
+
+def drafts(env: OpEnv) -> list[Visit]:
+    return env.store.visits.drafts()
+
+
+# -- roster ----------------------------------------------------------------------------------
+def read_roster(path: Path) -> OpFn:
+    def op(env: OpEnv) -> RosterReport:
+        env.progress(0, 0)
+        rows = read_table(path)
+        existing = {s.household_no for s in env.store.households.summaries()}
+        return parse_roster(rows, existing, progress=lambda done, total: env.progress(done, total))
+
+    return op
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    imported: int
+    cancelled: bool
+
+
+def import_roster(report: RosterReport) -> OpFn:
+    """Load the roster's valid households in chunks; cancelling keeps the chunks already in."""
+
+    def op(env: OpEnv) -> WithChanges:
+        store = env.store
+        county = report.county
+        if county and not store.county()[0]:
+            store.set_county(*county)
+        store.divisions.add_many(report.divisions)
+        total = len(report.households)
+        done = 0
+        cancelled = False
+        for start in range(0, total, IMPORT_CHUNK):
+            if env.cancelled:
+                cancelled = True
+                break
+            env.progress(done, total, check=False)
+            done += store.households.add_many(report.households[start:start + IMPORT_CHUNK])
+        return WithChanges(ImportResult(done, cancelled), Changes(household_list=True))
+
+    return op
+
+
+# -- assessment of many households -----------------------------------------------------------
+REASSESS_CHUNK = 200
+
+
+def reassess_households(store: Store, on: date, progress=None, cancelled=None) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+    """Assess every household from its current records and store the list flags.
+
+    Needed when the policy tables change (a new year's monitoring threshold) and for rosters
+    that arrive without assessments. Chunks are committed one by one, so a cancel keeps the work
+    done so far; returns (households assessed, cancelled).
+    """
+    total = store.households.count()
+    done = 0
+    batch: list[Household] = []
+
+    def flush() -> None:
+        with store.session() as s:
+            for h in batch:
+                store.households.set_assessment(s, h.household_id, assess(h, on=on).to_dict(), None)
+
+    for household in store.households.iter_households():
+        batch.append(household)
+        if len(batch) >= REASSESS_CHUNK:
+            if cancelled and cancelled():
+                return done, True
+            flush()
+            done += len(batch)
+            batch = []
+            if progress:
+                progress(done, total)
+    if batch:
+        if cancelled and cancelled():
+            return done, True
+        flush()
+        done += len(batch)
+    if progress:
+        progress(done, total)
+    return done, False
+
+
+def reassess_all(env: OpEnv) -> WithChanges:
+    done, cancelled = reassess_households(
+        env.store, date.today(),
+        progress=lambda d, n: env.progress(d, n, check=False), cancelled=lambda: env.cancelled,
+    )
+    return WithChanges(ImportResult(done, cancelled), Changes(household_list=True))

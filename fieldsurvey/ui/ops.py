@@ -1,0 +1,307 @@
+"""Store operations on one database worker thread, results applied on the main thread.
+
+The UI never touches the store directly. It hands the worker a function of an ``OpEnv`` (which
+holds the store and a progress/cancel channel); the worker runs operations one at a time, in
+the order they were submitted, and sends the result back. Because there is one worker, a draft
+saved before a lock is on disk before the store closes, with no extra locking.
+
+An operation that changes data returns ``WithChanges(value, Changes(...))``; ``Ops`` broadcasts
+the ``Changes`` so every open view can redraw what it shows (Anki's ``OpChanges``).
+
+Be careful not to touch widgets inside an operation: it runs on the worker thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
+
+from fieldsurvey.core.errors import Cancelled, UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.store import Store
+
+log = logging.getLogger(__name__)
+LOCKED = Text("数据已锁定,请先解锁", "the data is locked; unlock it first")
+PROGRESS_INTERVAL_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an operation changed, so views redraw only what they must."""
+
+    household_ids: frozenset[str] = frozenset()
+    household_list: bool = False  # summaries changed: a household added, flags, last visit
+    visits: bool = False
+
+    def touches(self, household_id: str) -> bool:
+        return household_id in self.household_ids
+
+
+class WithChanges(NamedTuple):
+    value: Any
+    changes: Changes
+
+
+class OpEnv:
+    """What an operation sees on the worker thread: the store and the progress channel."""
+
+    def __init__(self, worker: DbWorker, job: Job) -> None:
+        self._worker = worker
+        self._job = job
+        self._last_emit = 0.0
+
+    @property
+    def store(self) -> Store:
+        if self._worker.store is None:
+            raise UserError(LOCKED, code="locked")
+        return self._worker.store
+
+    @property
+    def has_store(self) -> bool:
+        return self._worker.store is not None
+
+    def set_store(self, store: Store | None) -> None:
+        """Only the unlock, setup and lock operations call this."""
+        self._worker.store = store
+
+    def progress(self, done: int, total: int = 0, label: str = "", *, check: bool = True) -> None:
+        """Report progress and (unless ``check`` is False) stop with ``Cancelled`` if asked."""
+        if check:
+            self.check_cancelled()
+        now = time.monotonic()
+        if now - self._last_emit >= PROGRESS_INTERVAL_S or (total and done >= total):
+            self._last_emit = now
+            self._worker.job_progress.emit(self._job, done, total, label)
+
+    def check_cancelled(self) -> None:
+        if self._job.cancel_event.is_set():
+            raise Cancelled()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._job.cancel_event.is_set()
+
+
+OpFn = Callable[[OpEnv], Any]
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Job:
+    fn: OpFn
+    owner: QObject | None = None
+    on_done: Callable[[Any], None] | None = None
+    on_error: Callable[[BaseException], None] | None = None
+    on_progress: Callable[[int, int, str], None] | None = None
+    name: str = "op"
+    job_id: int = field(default_factory=lambda: next(_ids))
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+    done: bool = False
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+
+_STOP = object()
+
+
+class DbWorker(QThread):
+    """The one thread that owns the store."""
+
+    job_finished = Signal(object)
+    job_progress = Signal(object, int, int, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldsurvey-db")
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self.store: Store | None = None
+
+    def submit(self, job: Job) -> None:
+        self._queue.put(job)
+
+    def stop(self) -> None:
+        self._queue.put(_STOP)
+
+    def run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is _STOP:
+                break
+            try:
+                if job.cancel_event.is_set():
+                    raise Cancelled()
+                job.result = job.fn(OpEnv(self, job))
+            except BaseException as e:  # noqa: BLE001 - every failure goes back to the UI
+                job.error = e
+            job.done = True
+            self.job_finished.emit(job)
+        if self.store is not None:  # the app is quitting with the store open
+            try:
+                self.store.close()
+            except Exception as e:  # noqa: BLE001
+                log.warning("closing the store at exit failed: %s", type(e).__name__)
+            self.store = None
+
+
+class Ops(QObject):
+    """Submit operations from the main thread; callbacks run back on the main thread."""
+
+    changed = Signal(object)  # Changes
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = DbWorker()
+        self._worker.job_finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self._worker.job_progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self._pending = 0
+        self._worker.start()
+
+    # -- submitting -------------------------------------------------------------------------
+    def run(
+        self,
+        fn: OpFn,
+        *,
+        owner: QObject | None = None,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        name: str = "op",
+    ) -> Job:
+        """Run ``fn`` on the worker. Errors go to ``on_error`` or, without one, to a dialog.
+
+        Callbacks are skipped when ``owner`` has been deleted meanwhile (a closed tab); the
+        change set is still broadcast.
+        """
+        job = Job(fn, owner, on_done, on_error, on_progress, name)
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        self._worker.submit(job)
+        return job
+
+    def run_long(
+        self,
+        fn: OpFn,
+        *,
+        parent: QWidget,
+        title: str,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        cancellable: bool = True,
+    ) -> Job:
+        """Like ``run`` with a progress dialog (bar and Cancel) for jobs that can take a while."""
+        dialog = QProgressDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setRange(0, 0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)  # type: ignore[arg-type]
+
+        def progress(done: int, total: int, label: str) -> None:
+            if not isValid(dialog):
+                return
+            if total:
+                dialog.setRange(0, total)
+                dialog.setValue(min(done, total))
+            if label:
+                dialog.setLabelText(label)
+
+        def finish() -> None:
+            if isValid(dialog):
+                dialog.reset()
+                dialog.hide()
+                dialog.deleteLater()
+
+        def done(value: Any) -> None:
+            finish()
+            if on_done is not None:
+                on_done(value)
+
+        def failed(error: BaseException) -> None:
+            finish()
+            if on_error is not None:
+                on_error(error)
+            else:
+                from fieldsurvey.ui.errors import show_error
+
+                show_error(parent, error, title)
+
+        job = self.run(fn, owner=parent, on_done=done, on_error=failed, on_progress=progress, name=title)
+        dialog.canceled.connect(job.cancel)
+        return job
+
+    # -- results ----------------------------------------------------------------------------
+    def _progress(self, job: Job, done: int, total: int, label: str) -> None:
+        if job.on_progress is not None and (job.owner is None or isValid(job.owner)):
+            job.on_progress(done, total, label)
+
+    def _finished(self, job: Job) -> None:
+        self._pending -= 1
+        alive = job.owner is None or isValid(job.owner)
+        changes: Changes | None = None
+        value = job.result
+        if isinstance(value, WithChanges):
+            value, changes = value.value, value.changes
+        try:
+            if job.error is not None:
+                self._deliver_error(job, alive)
+            elif alive and job.on_done is not None:
+                job.on_done(value)
+            if changes is not None:
+                self.changed.emit(changes)
+        finally:
+            if self._pending == 0:
+                self.busy_changed.emit(False)
+
+    def _deliver_error(self, job: Job, alive: bool) -> None:
+        from fieldsurvey.ui.errors import log_unexpected, show_error
+
+        error = job.error
+        assert error is not None
+        if alive and job.on_error is not None:
+            if not isinstance(error, (UserError, Cancelled)):
+                log_unexpected(error, job.name)
+            job.on_error(error)
+        elif alive:
+            parent = job.owner if isinstance(job.owner, QWidget) else None
+            show_error(parent, error, job.name)
+        elif not isinstance(error, (UserError, Cancelled)):
+            log_unexpected(error, job.name)
+
+    # -- waiting ----------------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def wait_idle(self, timeout_s: float = 30.0) -> bool:
+        """Process events until every submitted operation has been delivered (tests, exit)."""
+        deadline = time.monotonic() + timeout_s
+        app = QCoreApplication.instance()
+        while self._pending and time.monotonic() < deadline:
+            if app is not None:
+                QCoreApplication.processEvents()
+            time.sleep(0.002)
+        return self._pending == 0
+
+    def shutdown(self, timeout_s: float = 30.0) -> None:
+        """Finish queued operations, close the store, stop the thread."""
+        self._worker.stop()
+        self._worker.wait(QDeadlineTimer(int(timeout_s * 1000)))

@@ -1,0 +1,1166 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AmendmentDialog</name>
+    <message>
+        <source>Correct a finalized visit</source>
+        <translation>更正已提交的走访</translation>
+    </message>
+    <message>
+        <source>The finalized visit stays as it is. The correction starts from its answers as a new draft and records why. Reason for the correction:</source>
+        <translation>已提交的走访记录保持不变。更正会以它的答案为起点新建一份草稿,并记录更正原因。更正原因:</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentCards</name>
+    <message>
+        <source>No assessment yet.</source>
+        <translation>尚无评估。</translation>
+    </message>
+    <message>
+        <source>All dimensions are met: the household meets the exit criteria.</source>
+        <translation>各项均达标:该户符合脱贫标准。</translation>
+    </message>
+    <message>
+        <source>Not met: %1</source>
+        <translation>未达标:%1</translation>
+    </message>
+    <message>
+        <source>Some dimensions are unknown: information is missing, so the household cannot be judged yet.</source>
+        <translation>部分项目未知:信息不全,暂时无法判断。</translation>
+    </message>
+    <message>
+        <source>Net income per person: %1 yuan</source>
+        <translation>人均纯收入:%1 元</translation>
+    </message>
+    <message>
+        <source>monitoring threshold %1 yuan</source>
+        <translation>监测标准 %1 元</translation>
+    </message>
+    <message>
+        <source>poverty line %1 yuan</source>
+        <translation>贫困线 %1 元</translation>
+    </message>
+    <message>
+        <source>policy year %1</source>
+        <translation>政策年度 %1</translation>
+    </message>
+    <message>
+        <source>Risks: %1</source>
+        <translation>风险:%1</translation>
+    </message>
+    <message>
+        <source>No relapse risk found.</source>
+        <translation>未发现返贫致贫风险。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePassphraseDialog</name>
+    <message>
+        <source>Change passphrase</source>
+        <translation>更改密码短语</translation>
+    </message>
+    <message>
+        <source>Current passphrase:</source>
+        <translation>当前密码短语:</translation>
+    </message>
+    <message>
+        <source>Enter the current passphrase.</source>
+        <translation>请输入当前密码短语。</translation>
+    </message>
+    <message>
+        <source>Changing… this takes a moment.</source>
+        <translation>正在更改……请稍候。</translation>
+    </message>
+    <message>
+        <source>Passphrase changed</source>
+        <translation>密码短语已更改</translation>
+    </message>
+    <message>
+        <source>The new passphrase is set. Use it the next time you unlock.</source>
+        <translation>新密码短语已设置,下次解锁时请使用它。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Something went wrong that should not have. Your saved data is safe. The details were written to the log file (Help → Open log folder): %1</source>
+        <translation>程序出现了意外错误。已保存的数据是安全的。详细情况已写入日志文件(帮助 → 打开日志文件夹):%1</translation>
+    </message>
+    <message>
+        <source>FieldSurvey</source>
+        <translation>FieldSurvey 入户走访</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdList</name>
+    <message>
+        <source>Household no.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>组</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>脱贫状态</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>户类型</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>最近走访</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未走访</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdListPage</name>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>搜索(&amp;S):</translation>
+    </message>
+    <message>
+        <source>name, ID number, household no. or initials (e.g. wjg)</source>
+        <translation>姓名、证件号码、户编号或拼音首字母(如 wjg)</translation>
+    </message>
+    <message>
+        <source>&amp;Village:</source>
+        <translation>村(&amp;V):</translation>
+    </message>
+    <message>
+        <source>&amp;Group:</source>
+        <translation>组(&amp;G):</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus:</source>
+        <translation>脱贫状态(&amp;T):</translation>
+    </message>
+    <message>
+        <source>T&amp;ype:</source>
+        <translation>户类型(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>&amp;Problem:</source>
+        <translation>问题(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>No households yet. Import a roster (File → Import roster) or add a household.</source>
+        <translation>还没有农户。请导入花名册(文件 → 导入花名册)或新增农户。</translation>
+    </message>
+    <message>
+        <source>(all)</source>
+        <translation>(全部)</translation>
+    </message>
+    <message>
+        <source>monitored (any type)</source>
+        <translation>监测对象(全部类型)</translation>
+    </message>
+    <message>
+        <source>not visited in 30 days</source>
+        <translation>30天未走访</translation>
+    </message>
+    <message>
+        <source>not visited in 90 days</source>
+        <translation>90天未走访</translation>
+    </message>
+    <message>
+        <source>Showing %1 / %2 households</source>
+        <translation>显示 %1 / %2 户</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdView</name>
+    <message>
+        <source>not recorded</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>&amp;New visit</source>
+        <translation>新建走访(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Continue draft</source>
+        <translation>继续草稿(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Print ledger…</source>
+        <translation>打印台账(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Member change…</source>
+        <translation>人员变更(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Open visit</source>
+        <translation>打开走访</translation>
+    </message>
+    <message>
+        <source>Correct (amend)…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Assessment (two assurances, three guarantees, water, income)</source>
+        <translation>评估(两不愁三保障、饮水安全、收入)</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>走访记录</translation>
+    </message>
+    <message>
+        <source>Assistance measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <source>Assigned helpers</source>
+        <translation>帮扶责任人</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载……</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>农户</translation>
+    </message>
+    <message>
+        <source>%1's household</source>
+        <translation>%1户</translation>
+    </message>
+    <message>
+        <source>Monitored household</source>
+        <translation>监测对象</translation>
+    </message>
+    <message>
+        <source>From the visit of %1 by %2.</source>
+        <translation>来自 %1 的走访(走访人:%2)。</translation>
+    </message>
+    <message>
+        <source>No finalized visit yet: this is computed from the records as they stand today and is not stored.</source>
+        <translation>尚无已提交的走访:以下结果按当前登记信息即时计算,不会保存。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康状况</translation>
+    </message>
+    <message>
+        <source>Schooling</source>
+        <translation>在校生状况</translation>
+    </message>
+    <message>
+        <source>Labour capacity</source>
+        <translation>劳动能力</translation>
+    </message>
+    <message>
+        <source>Medical insurance</source>
+        <translation>基本医保</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>走访情况</translation>
+    </message>
+    <message>
+        <source>draft (not finalized)</source>
+        <translation>草稿(未提交)</translation>
+    </message>
+    <message>
+        <source>finalized, corrects an earlier visit</source>
+        <translation>已提交(更正以前的走访)</translation>
+    </message>
+    <message>
+        <source>finalized</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>county: has issues</source>
+        <translation>县里:有问题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Funds (yuan)</source>
+        <translation>资金(元)</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>至今</translation>
+    </message>
+    <message>
+        <source>The visit editor is not part of this installation yet.</source>
+        <translation>本安装中还没有走访录入功能。</translation>
+    </message>
+    <message>
+        <source>Ledger printing is not part of this installation yet.</source>
+        <translation>本安装中还没有台账打印功能。</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPrint</name>
+    <message>
+        <source>Ledger ready</source>
+        <translation>台账已生成</translation>
+    </message>
+    <message>
+        <source>Made %1 PDF file(s) with %2 pages for %3 household(s).</source>
+        <translation>已为 %3 户生成 %1 个 PDF 文件,共 %2 页。</translation>
+    </message>
+    <message>
+        <source>Open the PDF</source>
+        <translation>打开 PDF</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Printing the household ledger…</source>
+        <translation>正在生成户台账……</translation>
+    </message>
+    <message>
+        <source>Nothing to print</source>
+        <translation>没有可打印的内容</translation>
+    </message>
+    <message>
+        <source>There are no villages with households yet.</source>
+        <translation>还没有有农户的村。</translation>
+    </message>
+    <message>
+        <source>Printing the village ledgers…</source>
+        <translation>正在生成全村台账……</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>FieldSurvey household visits</source>
+        <translation>FieldSurvey 入户走访</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Household</source>
+        <translation>农户(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>S&amp;ync</source>
+        <translation>同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Sync with the county server…</source>
+        <translation>与县服务器同步…</translation>
+    </message>
+    <message>
+        <source>&amp;New household…</source>
+        <translation>新增农户(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import roster…</source>
+        <translation>导入花名册(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Print &amp;village ledgers…</source>
+        <translation>打印全村台账(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>&amp;Re-assess all households</source>
+        <translation>重新评估全部农户(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Find household</source>
+        <translation>查找农户(&amp;F)</translation>
+    </message>
+    <message>
+        <source>New &amp;visit</source>
+        <translation>新建走访(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Save draft</source>
+        <translation>保存草稿(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Print ledger…</source>
+        <translation>打印台账(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Member change…</source>
+        <translation>人员变更(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Close tab</source>
+        <translation>关闭标签页(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About FieldSurvey</source>
+        <translation>关于 FieldSurvey(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Ledger printing is not part of this installation yet.</source>
+        <translation>本安装中还没有台账打印功能。</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>农户列表</translation>
+    </message>
+    <message>
+        <source>You opened the data with the recovery key. Please set a new passphrase now.</source>
+        <translation>您是用恢复密钥打开数据的。请现在设置一个新的密码短语。</translation>
+    </message>
+    <message>
+        <source>The new passphrase is set.</source>
+        <translation>新密码短语已设置。</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Visit finalized and saved.</source>
+        <translation>走访已提交并保存。</translation>
+    </message>
+    <message>
+        <source>Re-assessed %1 households.</source>
+        <translation>已重新评估 %1 户。</translation>
+    </message>
+    <message>
+        <source>Stopped before the end; run it again to finish.</source>
+        <translation>未全部完成就停止了;再运行一次即可完成。</translation>
+    </message>
+    <message>
+        <source>Assessing all households…</source>
+        <translation>正在评估全部农户……</translation>
+    </message>
+    <message>
+        <source>About FieldSurvey</source>
+        <translation>关于 FieldSurvey</translation>
+    </message>
+    <message>
+        <source>FieldSurvey %1 — offline household visits for village first secretaries.
+Data folder: %2</source>
+        <translation>FieldSurvey %1 —— 供驻村第一书记离线入户走访使用。
+数据文件夹:%2</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理……</translation>
+    </message>
+</context>
+<context>
+    <name>MemberChangeDialog</name>
+    <message>
+        <source>Member change</source>
+        <translation>人员变更</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>变更原因(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>日期(&amp;D):</translation>
+    </message>
+    <message>
+        <source>&amp;Member leaving:</source>
+        <translation>迁出成员(&amp;M):</translation>
+    </message>
+    <message>
+        <source>New &amp;head:</source>
+        <translation>新户主(&amp;H):</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>备注(&amp;O):</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(请选择)</translation>
+    </message>
+    <message>
+        <source>Choose the reason for the change.</source>
+        <translation>请选择变更原因。</translation>
+    </message>
+    <message>
+        <source>This ID number already belongs to a member of the household.</source>
+        <translation>该证件号码已属于本户的一名成员。</translation>
+    </message>
+    <message>
+        <source>Choose the member who leaves.</source>
+        <translation>请选择迁出的成员。</translation>
+    </message>
+    <message>
+        <source>The last member cannot leave; the county closes a household record.</source>
+        <translation>最后一名成员不能迁出;注销整户由县里办理。</translation>
+    </message>
+    <message>
+        <source>Choose the new head of the household.</source>
+        <translation>请选择新的户主。</translation>
+    </message>
+</context>
+<context>
+    <name>NewHouseholdDialog</name>
+    <message>
+        <source>New household</source>
+        <translation>新增农户</translation>
+    </message>
+    <message>
+        <source>Household &amp;no.:</source>
+        <translation>户编号(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Village (name or 12-digit code):</source>
+        <translation>行政村(名称或12位代码)(&amp;V):</translation>
+    </message>
+    <message>
+        <source>&amp;Group:</source>
+        <translation>组(&amp;G):</translation>
+    </message>
+    <message>
+        <source>&amp;Status:</source>
+        <translation>脱贫状态(&amp;S):</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>户类型(&amp;T):</translation>
+    </message>
+    <message>
+        <source>&amp;Poverty category:</source>
+        <translation>贫困户属性(&amp;P):</translation>
+    </message>
+    <message>
+        <source>P&amp;hone:</source>
+        <translation>联系电话(&amp;H):</translation>
+    </message>
+    <message>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>(未设置)</translation>
+    </message>
+    <message>
+        <source>Enter the household number.</source>
+        <translation>请输入户编号。</translation>
+    </message>
+    <message>
+        <source>This household number already exists.</source>
+        <translation>该户编号已存在。</translation>
+    </message>
+    <message>
+        <source>Choose a village, or type its 12-digit code.</source>
+        <translation>请选择行政村,或输入12位行政区划代码。</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseFields</name>
+    <message>
+        <source>New passphrase:</source>
+        <translation>新密码短语:</translation>
+    </message>
+    <message>
+        <source>Repeat it:</source>
+        <translation>再输入一次:</translation>
+    </message>
+    <message>
+        <source>at least 8 characters; a short sentence is easy to remember</source>
+        <translation>至少8个字符;用一句短话更容易记住</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase.</source>
+        <translation>请设置密码短语。</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same.</source>
+        <translation>两次输入的密码短语不一致。</translation>
+    </message>
+    <message>
+        <source>Strength: %1</source>
+        <translation>强度:%1</translation>
+    </message>
+    <message>
+        <source>the two passphrases are not the same</source>
+        <translation>两次输入不一致</translation>
+    </message>
+    <message>
+        <source>Too weak: %1</source>
+        <translation>太弱:%1</translation>
+    </message>
+</context>
+<context>
+    <name>PassphrasePage</name>
+    <message>
+        <source>You and your passphrase</source>
+        <translation>您的信息和密码短语</translation>
+    </message>
+    <message>
+        <source>Your &amp;name (written on visits):</source>
+        <translation>您的姓名(记入走访记录)(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Your &amp;work unit:</source>
+        <translation>您的工作单位(&amp;W):</translation>
+    </message>
+    <message>
+        <source>The passphrase opens the data every day. Choose one you can remember but others cannot guess; nobody, not even the county, can recover it for you.</source>
+        <translation>每天打开数据都要用密码短语。请选一个自己记得住、别人猜不到的;任何人(包括县里)都无法替您找回。</translation>
+    </message>
+    <message>
+        <source>Create the encrypted data</source>
+        <translation>创建加密数据</translation>
+    </message>
+    <message>
+        <source>Creating the encrypted data… this takes a moment.</source>
+        <translation>正在创建加密数据……请稍候。</translation>
+    </message>
+</context>
+<context>
+    <name>PersonFields</name>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;ID number:</source>
+        <translation>证件号码(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Sex, born:</source>
+        <translation>性别、出生日期:</translation>
+    </message>
+    <message>
+        <source>&amp;Relationship to head:</source>
+        <translation>与户主关系(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Health:</source>
+        <translation>健康状况(&amp;H):</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(请选择)</translation>
+    </message>
+    <message>
+        <source>(not recorded)</source>
+        <translation>(未登记)</translation>
+    </message>
+    <message>
+        <source>from the ID number</source>
+        <translation>由证件号码得出</translation>
+    </message>
+    <message>
+        <source>Enter the name.</source>
+        <translation>请输入姓名。</translation>
+    </message>
+    <message>
+        <source>Enter the ID number.</source>
+        <translation>请输入证件号码。</translation>
+    </message>
+    <message>
+        <source>Choose the relationship to the head.</source>
+        <translation>请选择与户主关系。</translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print village ledgers</source>
+        <translation>打印全村台账</translation>
+    </message>
+    <message>
+        <source>Print household ledger</source>
+        <translation>打印户台账</translation>
+    </message>
+    <message>
+        <source>Village:</source>
+        <translation>行政村:</translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation>输出:</translation>
+    </message>
+    <message>
+        <source>Save to:</source>
+        <translation>保存到:</translation>
+    </message>
+    <message>
+        <source>One PDF with a table of contents (otherwise one file per household)</source>
+        <translation>合成一个带目录的 PDF(否则每户一个文件)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Public copy: hide the middle of ID numbers</source>
+        <translation>公示用:隐藏证件号码中间几位</translation>
+    </message>
+    <message>
+        <source>Make PDF</source>
+        <translation>生成 PDF</translation>
+    </message>
+    <message>
+        <source>Folder for the ledgers</source>
+        <translation>台账保存文件夹</translation>
+    </message>
+    <message>
+        <source>Save the ledger as</source>
+        <translation>台账另存为</translation>
+    </message>
+    <message>
+        <source>Choose where to save the PDF.</source>
+        <translation>请选择 PDF 的保存位置。</translation>
+    </message>
+    <message>
+        <source>That folder does not exist.</source>
+        <translation>该文件夹不存在。</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryPage</name>
+    <message>
+        <source>Your recovery key</source>
+        <translation>您的恢复密钥</translation>
+    </message>
+    <message>
+        <source>If the passphrase is ever forgotten, this key is the only way to open the data. It is shown only now. Write it down or print it, and keep it somewhere safe, away from this computer.</source>
+        <translation>如果忘记了密码短语,恢复密钥是打开数据的唯一办法。它只显示这一次。请抄写或打印下来,存放在安全的地方,不要和电脑放在一起。</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save to a file…</source>
+        <translation>保存到文件(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>I have written down, printed or saved the recovery key</source>
+        <translation>我已抄写、打印或保存了恢复密钥</translation>
+    </message>
+    <message>
+        <source>FieldSurvey recovery key</source>
+        <translation>FieldSurvey 恢复密钥</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>数据文件夹:%1</translation>
+    </message>
+    <message>
+        <source>Keep this paper safe and away from the computer. Anyone with it and the computer can open the data.</source>
+        <translation>请妥善保管这张纸,不要和电脑放在一起。任何人拿到它和这台电脑就能打开数据。</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>Save the recovery key</source>
+        <translation>保存恢复密钥</translation>
+    </message>
+    <message>
+        <source>Saved to %1. Move it to a USB stick or print it, then delete it from this computer.</source>
+        <translation>已保存到 %1。请把它转存到U盘或打印出来,然后从这台电脑上删除。</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImport</name>
+    <message>
+        <source>Roster &amp;file:</source>
+        <translation>花名册文件(&amp;F):</translation>
+    </message>
+    <message>
+        <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
+        <translation>县里提供的 CSV 或 Excel(.xlsx)文件,每名成员一行</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>&amp;Check file</source>
+        <translation>检查文件(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Save an empty template…</source>
+        <translation>保存空白模板…</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>保存检查报告…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Choose the roster</source>
+        <translation>选择花名册</translation>
+    </message>
+    <message>
+        <source>Rosters (*.csv *.xlsx)</source>
+        <translation>花名册 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>That file does not exist.</source>
+        <translation>该文件不存在。</translation>
+    </message>
+    <message>
+        <source>Checking the roster…</source>
+        <translation>正在检查花名册……</translation>
+    </message>
+    <message>
+        <source>Nothing is imported until you have seen the check's report.</source>
+        <translation>看过检查报告之后才会导入。</translation>
+    </message>
+    <message>
+        <source>Rows read: %1.</source>
+        <translation>读取 %1 行。</translation>
+    </message>
+    <message>
+        <source>Households ready to import: %1 (%2 members).</source>
+        <translation>可导入 %1 户(%2 人)。</translation>
+    </message>
+    <message>
+        <source>Rows with errors: %1; households not imported: %2.</source>
+        <translation>有错误的行:%1 行;不导入的户:%2 户。</translation>
+    </message>
+    <message>
+        <source>Columns not used: %1.</source>
+        <translation>未使用的列:%1。</translation>
+    </message>
+    <message>
+        <source>Imported %1 households.</source>
+        <translation>已导入 %1 户。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Importing households…</source>
+        <translation>正在导入农户……</translation>
+    </message>
+    <message>
+        <source>Import cancelled after %1 households; those stay imported.</source>
+        <translation>已在导入 %1 户后取消;这些户保留在数据中。</translation>
+    </message>
+    <message>
+        <source>Save the template</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报告</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>Import a household roster</source>
+        <translation>导入农户花名册</translation>
+    </message>
+</context>
+<context>
+    <name>RosterPage</name>
+    <message>
+        <source>Import a household roster</source>
+        <translation>导入农户花名册</translation>
+    </message>
+    <message>
+        <source>Check the file first: every row with a problem is listed with its reason, and nothing is left out without being listed. You can also import later from the File menu.</source>
+        <translation>请先检查文件:每个有问题的行都会列出原因,没有列出的不会被漏掉。也可以以后从“文件”菜单导入。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>界面语言(&amp;L):</translation>
+    </message>
+    <message>
+        <source>&amp;Lock after idle:</source>
+        <translation>空闲多久后锁定(&amp;L):</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>Visitor (written on each visit)</source>
+        <translation>走访人(记入每次走访)</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Work unit:</source>
+        <translation>工作单位(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>Change &amp;passphrase…</source>
+        <translation>更改密码短语(&amp;P)…</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Set up FieldSurvey</source>
+        <translation>设置 FieldSurvey</translation>
+    </message>
+</context>
+<context>
+    <name>SourcePage</name>
+    <message>
+        <source>Where do the households come from?</source>
+        <translation>农户数据从哪里来?</translation>
+    </message>
+    <message>
+        <source>Import a household roster file (CSV or Excel) from the county</source>
+        <translation>导入县里提供的农户花名册文件(CSV 或 Excel)</translation>
+    </message>
+    <message>
+        <source>Enroll with the county server (address and one-time enrollment code)</source>
+        <translation>在县服务器注册本机(服务器地址和一次性注册码)</translation>
+    </message>
+    <message>
+        <source>The county server connection is not part of this installation yet.</source>
+        <translation>本安装中还没有县服务器连接功能。</translation>
+    </message>
+    <message>
+        <source>Start empty and add households by hand</source>
+        <translation>从空白开始,手工添加农户</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPage</name>
+    <message>
+        <source>FieldSurvey household visits</source>
+        <translation>FieldSurvey 入户走访</translation>
+    </message>
+    <message>
+        <source>The household data on this computer is encrypted. Enter your passphrase to open it.</source>
+        <translation>这台电脑上的农户数据已加密。请输入密码短语打开。</translation>
+    </message>
+    <message>
+        <source>Recovery key (the 8 groups of letters shown when the data was set up):</source>
+        <translation>恢复密钥(设置数据时显示的8组字母):</translation>
+    </message>
+    <message>
+        <source>Use the passphrase instead</source>
+        <translation>改用密码短语</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>密码短语:</translation>
+    </message>
+    <message>
+        <source>Forgot the passphrase? Use the recovery key</source>
+        <translation>忘记密码短语?使用恢复密钥</translation>
+    </message>
+    <message>
+        <source>Show what I type</source>
+        <translation>显示输入内容</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Unlocking… this takes a moment.</source>
+        <translation>正在解锁……请稍候。</translation>
+    </message>
+    <message>
+        <source>Demo data: the passphrase printed when it was prepared is already filled in: %1</source>
+        <translation>示范数据:生成时显示的密码短语已经填好:%1</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>数据文件夹:%1</translation>
+    </message>
+    <message>
+        <source>Enter the recovery key.</source>
+        <translation>请输入恢复密钥。</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase.</source>
+        <translation>请输入密码短语。</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to FieldSurvey</source>
+        <translation>欢迎使用 FieldSurvey</translation>
+    </message>
+    <message>
+        <source>This assistant sets up this computer for household visits. The household data will be stored encrypted in the data folder below; only your passphrase (or the recovery key) can open it.</source>
+        <translation>本向导将为入户走访设置这台电脑。农户数据将加密保存在下面的数据文件夹中,只有您的密码短语(或恢复密钥)才能打开。</translation>
+    </message>
+    <message>
+        <source>Language of the program:</source>
+        <translation>程序界面语言:</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>数据文件夹:%1</translation>
+    </message>
+</context>
+</TS>
