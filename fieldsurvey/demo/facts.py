@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from random import Random
 
 from fieldsurvey.core.household import Household, Member
@@ -36,17 +37,24 @@ _CAUSE_WEIGHTS = {
     "lack_skills": 15, "disaster": 3, "lack_land": 4, "lack_water": 2, "poor_transport": 5,
     "low_motivation": 3, "other": 2,
 }
-ABLE = ("ordinary", "skilled")
-STUDENT_STAGES = frozenset(
-    ["primary", "grade7", "grade8", "grade9", "senior1", "senior2", "senior3", "vocational1",
-     "vocational2", "vocational3", "higher_vocational1", "higher_vocational2", "higher_vocational3",
-     "college_plus"]
-)
+_SCHOOL_CONDITIONS = {
+    "primary": "compulsory_student", "grade7": "compulsory_student", "grade8": "compulsory_student",
+    "grade9": "compulsory_student", "senior1": "senior_student", "senior2": "senior_student",
+    "senior3": "senior_student", "vocational1": "vocational_student", "vocational2": "vocational_student",
+    "vocational3": "vocational_student", "higher_vocational1": "vocational_student",
+    "higher_vocational2": "vocational_student", "higher_vocational3": "vocational_student",
+    "college_plus": "college_student",
+}
 
 
 @dataclass(slots=True)
 class MemberSummary:
-    """What the household-level choices need to know about the present members."""
+    """What the household-level choices need to know about the present members.
+
+    ``conditions`` names the situations that call for particular measures (``when`` in
+    ``resources/demo/measures.json``): ``ill``, ``critical``, ``disabled``, ``dropout``,
+    ``home_schooling``, ``compulsory_student`` … The generator adds household ones later.
+    """
 
     size: int
     ill: bool  # chronic or critical illness
@@ -58,39 +66,63 @@ class MemberSummary:
     working_age_labour: bool  # someone aged 16–65 with any labour capacity
     oldest: int
     head_age: int
+    conditions: set[str]
 
     @classmethod
     def of(cls, members: list[Member], ages: list[int]) -> MemberSummary:
         ill = critical = disabled = students = working_age_labour = False
         able = workers = 0
+        conditions: set[str] = set()
         for m, age in zip(members, ages, strict=True):
             health = m.health
-            ill = ill or health in ("chronic", "critical")
-            critical = critical or health == "critical"
-            disabled = disabled or health == "disabled"
-            students = students or m.schooling in STUDENT_STAGES or bool(m.home_schooling)
-            able += m.labour_capacity in ABLE
-            workers += m.work_status is not None
-            if 16 <= age <= 65 and m.labour_capacity in ("ordinary", "skilled", "weak"):
+            if health != "healthy":
+                if health == "disabled":
+                    disabled = True
+                    conditions.add("disabled")
+                else:
+                    ill = True
+                    conditions.add("ill")
+                    if health == "critical":
+                        critical = True
+                        conditions.add("critical")
+            schooling = m.schooling
+            if m.home_schooling:
+                students = True
+                conditions.add("home_schooling")
+            elif schooling is not None and schooling in _SCHOOL_CONDITIONS:
+                students = True
+                conditions.add(_SCHOOL_CONDITIONS[schooling])
+            elif m.dropout_reason:
+                conditions.add("dropout")
+            capacity = m.labour_capacity
+            if capacity == "ordinary" or capacity == "skilled":
+                able += 1
+                if 16 <= age <= 65:
+                    working_age_labour = True
+            elif capacity == "weak" and 16 <= age <= 65:
                 working_age_labour = True
+            if m.work_status is not None:
+                workers += 1
+            if m.public_welfare_job:
+                conditions.add("welfare_job")
         return cls(len(members), ill, critical, disabled, students, able, workers, working_age_labour,
-                   max(ages), ages[0])
+                   max(ages), ages[0], conditions)
 
 
 def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, year: int) -> None:
     """Category, status, exit year and monitoring type; ``troubled`` raises the monitored share."""
     if hh.registered_poor:
         weak = s.able == 0
-        if not s.working_age_labour and s.size <= 2 and s.oldest >= 60 and rng.random() < 0.5:
+        if not s.working_age_labour and s.size <= 2 and s.oldest >= 60 and rng.random() < 0.35:
             hh.poverty_category = "destitute"
         elif rng.random() < (0.6 if weak else 0.3 if s.ill or s.disabled else 0.07):
             hh.poverty_category = "dibao"
         else:
             hh.poverty_category = "general"
         r = rng.random()
-        if r < 0.04:
+        if r < 0.03:
             hh.status, hh.exit_year, hh.household_type = "not_exited", None, None
-        elif r < 0.055:
+        elif r < 0.045:
             hh.status, hh.exit_year = "relapsed", _EXIT_YEARS.pick(rng)
             hh.household_type = "unstable" if rng.random() < 0.7 else "sudden_hardship"
         else:
@@ -102,8 +134,8 @@ def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, year:
         hh.status, hh.exit_year = "not_exited", None
         r = rng.random()
         hh.household_type = "edge" if r < 0.65 else "sudden_hardship" if r < 0.85 else "ordinary"
-    if hh.household_type in ("unstable", "edge", "sudden_hardship") and hh.status != "relapsed":
-        if not troubled and rng.random() < 0.45:
+    monitored_type = hh.household_type in ("unstable", "edge", "sudden_hardship")
+    if monitored_type and hh.status != "relapsed" and not troubled and rng.random() < 0.45:
             hh.risk_cleared = True
             hh.risk_cleared_method = _CLEARED_METHODS.pick(rng)
             start = date(2022, 1, 1).toordinal()
@@ -114,25 +146,34 @@ def causes(rng: Random, hh: Household, s: MemberSummary, water_short: bool) -> N
     """主要致贫原因 and up to two others, from the causes the members make possible."""
     if not hh.registered_poor:
         return
-    allowed = dict(_CAUSE_WEIGHTS)
-    if not s.ill:
-        del allowed["illness"]
-    if not s.disabled:
-        del allowed["disability"]
-    if not s.students:
-        del allowed["schooling"]
-    if s.able >= 2 or (s.able == 1 and s.size <= 2):
-        del allowed["lack_labour"]
-    if not water_short:
-        allowed["lack_water"] = 0
-    picked = Weighted(allowed.items())
-    hh.main_poverty_cause = picked.pick(rng)
+    lack_labour = s.able == 0 or (s.able == 1 and s.size > 2)
+    picked = _cause_table(s.ill, s.disabled, s.students, lack_labour, water_short)
+    main = hh.main_poverty_cause = picked.pick(rng)
     others: list[str] = []
-    for _ in range(rng.choice((0, 1, 1, 2))):
+    for _ in range(_OTHER_COUNTS[int(rng.random() * 4)]):
         cause = picked.pick(rng)
-        if cause != hh.main_poverty_cause and cause not in others:
+        if cause != main and cause not in others:
             others.append(cause)
     hh.other_poverty_causes = others
+
+
+_OTHER_COUNTS = (0, 1, 1, 2)
+
+
+@cache
+def _cause_table(ill: bool, disabled: bool, students: bool, lack_labour: bool, water_short: bool) -> Weighted[str]:
+    allowed = dict(_CAUSE_WEIGHTS)
+    if not ill:
+        del allowed["illness"]
+    if not disabled:
+        del allowed["disability"]
+    if not students:
+        del allowed["schooling"]
+    if not lack_labour:
+        del allowed["lack_labour"]
+    if not water_short:
+        del allowed["lack_water"]
+    return Weighted(allowed.items())
 
 
 def risks(rng: Random, hh: Household, s: MemberSummary, water_bad: bool, fell: bool) -> None:

@@ -18,7 +18,7 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household, Member
 from fieldsurvey.core.text import Text
 from fieldsurvey.demo import facts
-from fieldsurvey.demo.county import MARRIED_IN_AREAS, DemoCounty, VillageProfile
+from fieldsurvey.demo.county import MARRIED_IN_AREAS, DemoCounty, VillageProfile, generate_county
 from fieldsurvey.demo.family import FamilyBuilder, Person
 from fieldsurvey.demo.identity import IdAllocator, RecordIds
 from fieldsurvey.demo.income import MIGRANT_WORK, IncomePlan, incomes
@@ -26,14 +26,19 @@ from fieldsurvey.demo.members import MemberContext, MemberFactory, school_grade,
 from fieldsurvey.demo.names import NameMaker
 from fieldsurvey.demo.rand import DemoRandom
 from fieldsurvey.demo.shares import DEFAULT_SHARES, DemoShares
-from fieldsurvey.demo.support import CadrePool, Qualifies, measures, phone
+from fieldsurvey.demo.support import CadrePool, MeasurePicker, phone
 from fieldsurvey.demo.tables import Weighted, demo_tables
 
+__all__ = ["allocate", "generate_county", "iter_households"]
+
 MAX_HOUSEHOLDS = 5_000_000
-REGISTERED_SHARE = 0.86  # the rest are monitored or ordinary households never registered poor
+REGISTERED_SHARE = 0.92  # the rest are monitored (edge, sudden hardship) or ordinary households
+# ethnic groups other than Han in Zhenba, which has Shaanxi's main Miao (苗族) settlements
+MINORITIES: Weighted[str] = Weighted([("06", 75), ("15", 15), ("03", 10)])
+MINORITY_SHARE = 0.02
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Plan:
     """What was decided about a household before its members were drawn."""
 
@@ -101,6 +106,7 @@ class _Generator:
         self.families = FamilyBuilder(self.names, self.year, Weighted(MARRIED_IN_AREAS))
         self.record_ids = RecordIds(seed)
         self.factory = MemberFactory(self.tables, self.record_ids)
+        self.measures = MeasurePicker(self.tables, self.record_ids.next)
 
     def run(self, households: int) -> Iterator[Household]:
         counts = allocate(households, [p.weight for p in self.county.profiles])
@@ -110,7 +116,9 @@ class _Generator:
 
     def _village(self, profile: VillageProfile, count: int) -> Iterator[Household]:
         rng = DemoRandom(f"demo-households:{self.seed}:{profile.code.value}")
-        cadres = CadrePool(rng, self.tables, self.names, self.ids, count, profile.township_name, self.year)
+        cadres = CadrePool(
+            rng, self.tables, self.names, self.ids, count, profile.township_name, profile.name, self.as_of
+        )
         width = max(4, len(str(count)))
         for seq in range(1, count + 1):
             yield self._household(rng, profile, f"{profile.code.value}{seq:0{width}d}", cadres)
@@ -158,6 +166,8 @@ class _Generator:
             else:
                 member_ctx = ctx
             members.append(self.factory.make(rng, p, member_ctx))
+        if rng.random() < MINORITY_SHARE:
+            self._ethnicity(rng, members)
         present = [m for m in members if m.present]
         ages = [p.age for p in present_people]
         group_index = rng.randrange(len(profile.groups))
@@ -188,10 +198,18 @@ class _Generator:
         latest = self.year - 1
         years = (latest - 2, latest - 1, latest) if rng.random() < 0.8 else (latest - 1, latest)
         hh.incomes = incomes(rng, hh, present, ages, IncomePlan(years, plan.under_line, plan.sharp_fall, plan.big_expense))
-        hh.helpers = cadres.helpers(rng, self.as_of, self.record_ids.next)
+        hh.helpers = cadres.helpers(rng, self.record_ids.next)
+        conditions = summary.conditions
+        if hh.poverty_category == "destitute":
+            conditions.add("destitute")
+        elif any(m.dibao for m in present):
+            conditions.add("dibao")
+        if hh.relocated:
+            conditions.add("relocated")
+        if hh.renovation_year:
+            conditions.add("renovated")
         dibao = hh.incomes[-1].items.get("transfer.dibao", 0.0)
-        qualifies = Qualifies.of(hh, present, ages)
-        hh.measures = measures(rng, self.tables, hh, qualifies, self.as_of, dibao, self.record_ids.next)
+        hh.measures = self.measures.measures(rng, hh, conditions, self.as_of, dibao)
         return hh
 
     # -- choices about particular members ------------------------------------------------------
@@ -207,6 +225,15 @@ class _Generator:
         older = [p for is_older, p in candidates if is_older]
         pool = older or [p for _, p in candidates]
         return rng.choice(pool) if pool else None
+
+    @staticmethod
+    def _ethnicity(rng: Random, members: list[Member]) -> None:
+        """A minority household: the head's line keeps the group, spouses from outside may not."""
+        group = MINORITIES.pick(rng)
+        for m in members:
+            married_in = m.relation in ("10", "11", "12", "28", "38")
+            if not married_in or rng.random() < 0.4:
+                m.ethnicity = group
 
     @staticmethod
     def _uninsured_member(rng: Random, people: list[Person]) -> Person:

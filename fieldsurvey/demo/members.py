@@ -69,7 +69,7 @@ def school_year_of(on: date) -> int:
     return on.year if on.month >= 9 else on.year - 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MemberContext:
     """What a member's facts depend on beyond the person: the household and where it is."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from random import Random
 
-from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, Member
+from fieldsurvey.core.household import AssistanceMeasure, Helper, Household
 from fieldsurvey.demo.identity import IdAllocator
 from fieldsurvey.demo.names import NameMaker
 from fieldsurvey.demo.tables import DemoTables, Project, Weighted
@@ -33,10 +33,10 @@ _OPTIONAL_CATEGORIES: Weighted[str] = Weighted(
 
 def phone(rng: Random) -> str:
     """A synthetic mobile number: a real-looking prefix and eight random digits."""
-    return rng.choice(_PHONE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
+    return rng.choice(_PHONE_PREFIXES) + f"{int(rng.random() * 100_000_000):08d}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cadre:
     name: str
     male: bool
@@ -44,6 +44,11 @@ class Cadre:
     unit_level: str
     phone: str
     id_number: str
+
+
+_HISTORY_START = (date(2016, 1, 1).toordinal(), date(2019, 6, 30).toordinal())
+_HISTORY_END = (date(2020, 12, 1).toordinal(), date(2021, 2, 28).toordinal())
+_TRANSITION = date(2021, 3, 1).toordinal()  # helpers were reassigned as the transition began
 
 
 class CadrePool:
@@ -57,16 +62,20 @@ class CadrePool:
         ids: IdAllocator,
         households: int,
         township: str,
-        year: int,
+        village: str,
+        as_of: date,
     ) -> None:
         low, high = tables.cadre_households
         count = max(2, -(-households // ((low + high) // 2)))
-        self.current = [self._cadre(rng, tables, names, ids, township, year) for _ in range(count)]
-        self.former = [self._cadre(rng, tables, names, ids, township, year) for _ in range(max(1, count // 2))]
+        year = as_of.year
+        where = (township, village)
+        self.current = [self._cadre(rng, tables, names, ids, where, year) for _ in range(count)]
+        self.former = [self._cadre(rng, tables, names, ids, where, year) for _ in range(max(1, count // 2))]
+        self._latest_start = max(_TRANSITION, min(as_of.toordinal(), date(year, 1, 1).toordinal() + 180))
 
     @staticmethod
     def _cadre(
-        rng: Random, tables: DemoTables, names: NameMaker, ids: IdAllocator, township: str, year: int
+        rng: Random, tables: DemoTables, names: NameMaker, ids: IdAllocator, where: tuple[str, str], year: int
     ) -> Cadre:
         unit, level = tables.helper_units.pick(rng)
         male = rng.random() < 0.65
@@ -74,150 +83,131 @@ class CadrePool:
         area = "610728" if level in ("county", "township", "village") else "610702"
         _, id_number = ids.issue(area, birth_year, male)
         name = names.full_name(rng, names.outside_surname(rng), birth_year, male)
-        return Cadre(name, male, unit.format(township=township), level, phone(rng), id_number)
+        unit = unit.format(township=where[0], village=where[1])
+        return Cadre(name, male, unit, level, phone(rng), id_number)
 
-    def helpers(self, rng: Random, as_of: date, new_id: Callable[[], str]) -> list[Helper]:
+    def helpers(self, rng: Random, new_id: Callable[[], str]) -> list[Helper]:
+        """One current helper (two for some households), and the earlier one for about a third."""
+        r = rng.random
         out: list[Helper] = []
-        start_2021 = date(2021, 3, 1).toordinal()
-        if rng.random() < 0.33:  # history: the helper of the poverty-alleviation years
-            c = rng.choice(self.former)
-            start = date.fromordinal(rng.randint(date(2016, 1, 1).toordinal(), date(2019, 6, 30).toordinal()))
-            end = date.fromordinal(rng.randint(date(2020, 12, 1).toordinal(), start_2021 - 1))
-            out.append(self._helper(new_id(), c, start, end))
-        latest = min(as_of.toordinal(), date(as_of.year, 1, 1).toordinal() + 180)
-        for c in rng.sample(self.current, 2 if rng.random() < 0.15 and len(self.current) > 1 else 1):
-            start = date.fromordinal(rng.randint(start_2021, max(start_2021, latest)))
-            out.append(self._helper(new_id(), c, start, None))
+        if r() < 0.33:  # history: the helper of the poverty-alleviation years
+            c = self.former[int(r() * len(self.former))]
+            low, high = _HISTORY_START
+            start = date.fromordinal(low + int(r() * (high - low)))
+            low, high = _HISTORY_END
+            out.append(_helper(new_id(), c, start, date.fromordinal(low + int(r() * (high - low)))))
+        current = self.current
+        first = int(r() * len(current))
+        span = self._latest_start - _TRANSITION + 1
+        out.append(_helper(new_id(), current[first], date.fromordinal(_TRANSITION + int(r() * span)), None))
+        if r() < 0.15:
+            second = (first + 1 + int(r() * (len(current) - 1))) % len(current)
+            out.append(_helper(new_id(), current[second], date.fromordinal(_TRANSITION + int(r() * span)), None))
         return out
 
-    @staticmethod
-    def _helper(helper_id: str, c: Cadre, start: date, end: date | None) -> Helper:
-        return Helper(
-            name=c.name,
-            unit=c.unit,
-            start_date=start,
-            helper_id=helper_id,
-            sex="male" if c.male else "female",
-            unit_level=c.unit_level,
-            phone=c.phone,
-            id_number=c.id_number,
-            end_date=end,
+
+def _helper(helper_id: str, c: Cadre, start: date, end: date | None) -> Helper:
+    return Helper(
+        name=c.name,
+        unit=c.unit,
+        start_date=start,
+        helper_id=helper_id,
+        sex="male" if c.male else "female",
+        unit_level=c.unit_level,
+        phone=c.phone,
+        id_number=c.id_number,
+        end_date=end,
+    )
+
+
+# a situation of the household → the category of measure it calls for, most pressing first
+_CALLED_FOR = (
+    ("relocated", "relocation"), ("destitute", "social_security"), ("dibao", "social_security"),
+    ("welfare_job", "public_welfare_job"), ("renovated", "housing"), ("dropout", "compulsory_education"),
+    ("home_schooling", "compulsory_education"), ("vocational_student", "other_education"),
+    ("college_student", "other_education"), ("critical", "health"),
+)
+_COUNTS = (1, 2, 2, 3, 3, 4)
+
+
+class MeasurePicker:
+    """Chooses and dates a household's measures; the project lists are indexed once."""
+
+    def __init__(self, tables: DemoTables, new_id: Callable[[], str]) -> None:
+        self._new_id = new_id
+        self._open: dict[str, tuple[Project, ...]] = {}
+        self._when: dict[tuple[str, str], tuple[Project, ...]] = {}
+        for category, projects in tables.projects.items():
+            self._open[category] = tuple(p for p in projects if p.when is None)
+            for p in projects:
+                if p.when is not None:
+                    self._when[(category, p.when)] = self._when.get((category, p.when), ()) + (p,)
+
+    def measures(
+        self, rng: Random, hh: Household, conditions: set[str], as_of: date, dibao_amount: float
+    ) -> list[AssistanceMeasure]:
+        """1–4 measures: the ones the household's situation calls for first, then common ones."""
+        r = rng.random
+        chosen: list[Project] = []
+        categories: set[str] = set()
+        for condition, category in _CALLED_FOR:
+            if condition in conditions and category not in categories:
+                options = self._when.get((category, condition))
+                if options:
+                    chosen.append(options[int(r() * len(options))])
+                    categories.add(category)
+        target = _COUNTS[int(r() * 6)]
+        for _ in range(6):
+            if len(chosen) >= target:
+                break
+            category = _OPTIONAL_CATEGORIES.pick(rng)
+            options = self._open[category]
+            if category in categories or not options:
+                continue
+            project = options[int(r() * len(options))]
+            chosen.append(project)
+            categories.add(category)
+        return [self._measure(r, p, hh, as_of, dibao_amount) for p in chosen[:4]]
+
+    def _measure(
+        self, r: Callable[[], float], p: Project, hh: Household, as_of: date, dibao_amount: float
+    ) -> AssistanceMeasure:
+        this_year = as_of.year
+        when = p.when
+        if when == "renovated" and hh.renovation_year:
+            year = hh.renovation_year
+        elif when == "relocated":
+            year = hh.house_built_year or 2018
+        elif p.category in _YEARLY:
+            year = this_year - 1 if r() < 0.5 else this_year
+        else:
+            year = 2016 + int(r() * (this_year - 2016 + (1 if r() < 0.1 else 0) + 1))
+        if p.project == "农村低保" and dibao_amount:
+            funds: float | None = dibao_amount
+        else:
+            low, high = p.funds
+            funds = (low + (high - low) * r()) // 100 * 100.0 if high else None  # whole hundreds
+        result = None
+        if year < this_year:
+            optional = when is None and p.category not in _YEARLY
+            status = "cancelled" if optional and r() < 0.04 else "completed"
+            if status == "completed":
+                result = "已兑现" if p.category in _PAID else "已完成,户认可"
+        else:
+            status = "in_progress" if year == this_year else "planned"
+        n_low, n_high = p.n
+        return AssistanceMeasure(
+            category=p.category,
+            project=p.project,
+            measure_id=self._new_id(),
+            year=year,
+            scale=p.scale.replace("{n}", str(n_low + int(r() * (n_high - n_low + 1)))),
+            funds=funds,
+            deadline=date(year, 12, 31),
+            status=status,
+            result=result,
         )
 
 
-@dataclass(slots=True)
-class Qualifies:
-    """Which conditional projects (the ``when`` of measures.json) a household qualifies for."""
-
-    conditions: set[str]
-
-    @classmethod
-    def of(cls, hh: Household, members: list[Member], ages: list[int]) -> Qualifies:
-        c: set[str] = set()
-        for m, age in zip(members, ages, strict=True):
-            if m.public_welfare_job:
-                c.add("welfare_job")
-            if m.health in ("chronic", "critical"):
-                c.add("ill")
-            if m.health == "critical":
-                c.add("critical")
-            if m.health == "disabled":
-                c.add("disabled")
-            s = m.schooling or ""
-            if s in ("primary", "grade7", "grade8", "grade9") and 6 <= age <= 16:
-                c.add("home_schooling" if m.home_schooling else "compulsory_student")
-            elif s.startswith("senior"):
-                c.add("senior_student")
-            elif s.startswith(("vocational", "higher_vocational")):
-                c.add("vocational_student")
-            elif s == "college_plus":
-                c.add("college_student")
-            if m.dropout_reason:
-                c.add("dropout")
-            if m.dibao:
-                c.add("dibao")
-            if m.destitute_support:
-                c.add("destitute")
-        if hh.relocated:
-            c.add("relocated")
-        if hh.renovation_status in ("completed", "in_progress", "planned") and hh.renovation_year:
-            c.add("renovated")
-        return cls(c)
-
-
-def measures(
-    rng: Random,
-    tables: DemoTables,
-    hh: Household,
-    q: Qualifies,
-    as_of: date,
-    dibao_amount: float,
-    new_id: Callable[[], str],
-) -> list[AssistanceMeasure]:
-    """1–4 measures: the ones the household's situation calls for first, then common ones."""
-    chosen: list[Project] = []
-    musts = (
-        ("relocated", "relocation"), ("destitute", "social_security"), ("dibao", "social_security"),
-        ("welfare_job", "public_welfare_job"), ("renovated", "housing"), ("dropout", "compulsory_education"),
-        ("home_schooling", "compulsory_education"), ("vocational_student", "other_education"),
-        ("college_student", "other_education"), ("critical", "health"),
-    )
-    for condition, category in musts:
-        if condition in q.conditions and len(chosen) < 4:
-            project = _pick(rng, tables, category, q, prefer=condition)
-            if project and all(p.category != category for p in chosen):
-                chosen.append(project)
-    target = rng.choice((1, 2, 2, 3, 3, 4))
-    for _ in range(8):
-        if len(chosen) >= target:
-            break
-        category = _OPTIONAL_CATEGORIES.pick(rng)
-        project = _pick(rng, tables, category, q)
-        if project and all(p.project != project.project for p in chosen):
-            chosen.append(project)
-    return [_measure(rng, p, hh, as_of, dibao_amount, new_id()) for p in chosen[:4]]
-
-
-def _pick(rng: Random, tables: DemoTables, category: str, q: Qualifies, prefer: str | None = None) -> Project | None:
-    options = [p for p in tables.projects.get(category, ()) if p.when is None or p.when in q.conditions]
-    preferred = [p for p in options if p.when == prefer]
-    pool = preferred or options
-    return rng.choice(pool) if pool else None
-
-
-def _measure(
-    rng: Random, p: Project, hh: Household, as_of: date, dibao_amount: float, measure_id: str
-) -> AssistanceMeasure:
-    if p.when == "renovated" and hh.renovation_year:
-        year = hh.renovation_year
-    elif p.when == "relocated":
-        year = hh.house_built_year or rng.randint(2016, 2020)
-    elif p.category in ("social_security", "public_welfare_job", "other_education", "compulsory_education"):
-        year = as_of.year - 1 if rng.random() < 0.5 else as_of.year
-    else:
-        year = rng.randint(2016, as_of.year + (1 if rng.random() < 0.1 else 0))
-    if p.project == "农村低保" and dibao_amount:
-        funds: float | None = dibao_amount
-    else:
-        low, high = p.funds
-        funds = float(round(rng.uniform(low, high), -2)) if high else None
-    if year < as_of.year:
-        status = "completed" if rng.random() < 0.96 else "cancelled"
-    elif year == as_of.year:
-        status = "in_progress"
-    else:
-        status = "planned"
-    result = None
-    if status == "completed":
-        result = "已兑现" if p.category in ("social_security", "public_welfare_job") else "已完成,户认可"
-    return AssistanceMeasure(
-        category=p.category,
-        project=p.project,
-        measure_id=measure_id,
-        year=year,
-        scale=p.scale.format(n=rng.randint(*p.n)),
-        funds=funds,
-        deadline=date(year, 12, 31),
-        status=status,
-        result=result,
-    )
+_YEARLY = frozenset({"social_security", "public_welfare_job", "other_education", "compulsory_education"})
+_PAID = frozenset({"social_security", "public_welfare_job"})
