@@ -42,8 +42,9 @@ class Identity:
 def form_versions(records: list[dict[str, Any]]) -> dict[str, list[str]]:
     used: dict[str, set[str]] = {}
     for r in records:
-        if r.get("kind") == "visit":
-            used.setdefault(str(r["visit"]["form_id"]), set()).add(str(r["visit"]["form_version"]))
+        visit = r.get("visit") if r.get("kind") == "visit" else None
+        if isinstance(visit, dict):
+            used.setdefault(str(visit.get("form_id")), set()).add(str(visit.get("form_version")))
     return {k: sorted(v) for k, v in sorted(used.items())}
 
 
