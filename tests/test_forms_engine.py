@@ -71,7 +71,11 @@ def test_required_and_constraint_messages_in_both_languages(tmp_path: Path) -> N
     s = session(tmp_path, LAND)
     s.set_value("has_land", True)
     [issue] = s.issues("land_area")
-    assert (issue.code, issue.text.zh, issue.text.en) == ("required", "此项必填", "this is required")
+    assert (issue.code, issue.text.zh, issue.text.en) == (
+        "required",
+        "此项必填",
+        "this is required",
+    )
     s.set_value("land_area", 5000)
     [issue] = s.issues("land_area")
     assert issue.code == "constraint" and issue.text.zh == "面积应在0–1000亩之间"
@@ -86,7 +90,9 @@ def test_a_warning_is_shown_but_does_not_block(tmp_path: Path) -> None:
     s.set_value("note_big", 9000)
     result = s.finalize_check()
     assert result.ok
-    assert [(w.path, w.text.en) for w in result.warnings] == [("note_big", "a high yield: please check")]
+    assert [(w.path, w.text.en) for w in result.warnings] == [
+        ("note_big", "a high yield: please check")
+    ]
 
 
 def test_input_is_coerced_or_refused_with_a_reason(tmp_path: Path) -> None:
@@ -264,11 +270,17 @@ def test_saved_answers_reopen_to_the_same_state_and_place(tmp_path: Path) -> Non
     assert again.cursor.path == f"pupils[{b}]/aid" and again.cursor.section == "t"
     assert again.value("total_aid") == 300.5
     # a place that no longer exists falls back to its instance, then to the section
-    gone = FormSession(s.survey, saved, today=TODAY, cursor={"section": "t", "path": f"members[{a}]/nothing"})
+    gone = FormSession(
+        s.survey, saved, today=TODAY, cursor={"section": "t", "path": f"members[{a}]/nothing"}
+    )
     assert gone.cursor.path == f"members[{a}]"
-    lost = FormSession(s.survey, saved, today=TODAY, cursor={"section": "t", "path": "members[zz]/name"})
+    lost = FormSession(
+        s.survey, saved, today=TODAY, cursor={"section": "t", "path": "members[zz]/name"}
+    )
     assert lost.cursor.path is None
-    assert FormSession(s.survey, saved, today=TODAY, cursor={"section": "nope"}).cursor.section == "t"
+    assert (
+        FormSession(s.survey, saved, today=TODAY, cursor={"section": "nope"}).cursor.section == "t"
+    )
 
 
 def test_answers_the_form_has_no_place_for_are_reported_not_kept(tmp_path: Path) -> None:
@@ -347,10 +359,13 @@ fields:
 def test_old_visits_open_with_the_form_version_they_were_filled_with(tmp_path: Path) -> None:
     v1 = LAND
     v2 = LAND.replace('version: "1"', 'version: "2"').replace(
-        "  - {name: land_x2,", "  - {name: irrigated, type: boolean, label: {zh: 有灌溉, en: Irrigated}}\n  - {name: land_x2,"
+        "  - {name: land_x2,",
+        "  - {name: irrigated, type: boolean, label: {zh: 有灌溉, en: Irrigated}}\n  - {name: land_x2,",
     )
     (tmp_path / "t.yaml").write_text(v1, encoding="utf-8")
-    old = FormSession(FormLibrary(tmp_path).survey("t"), {"has_land": True, "land_area": 2}, today=TODAY)
+    old = FormSession(
+        FormLibrary(tmp_path).survey("t"), {"has_land": True, "land_area": 2}, today=TODAY
+    )
     saved = (old.form_id, old.form_version, old.answers())
     # the form changes: the old version is kept under t/1.yaml, the current file becomes v2
     (tmp_path / "t").mkdir()
@@ -359,7 +374,9 @@ def test_old_visits_open_with_the_form_version_they_were_filled_with(tmp_path: P
     library = FormLibrary(tmp_path)
     assert library.check() == []
     assert library.survey("t").version == "2" and "irrigated" in library.survey("t").elements
-    reopened = FormSession(library.survey(saved[0], saved[1]), saved[2], today=TODAY, read_only=True)
+    reopened = FormSession(
+        library.survey(saved[0], saved[1]), saved[2], today=TODAY, read_only=True
+    )
     assert reopened.form_version == "1" and "irrigated" not in reopened.survey.elements
     assert [r.display.zh for r in reopened.rows("t") if r.kind == "field"] == ["是", "2", "4", ""]
     with pytest.raises(FormDefinitionError):

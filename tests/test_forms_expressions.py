@@ -27,7 +27,9 @@ TODAY = date(2024, 6, 15)
 class DictEnv:
     """The evaluator's interface over plain values: what a form place would provide."""
 
-    def __init__(self, values: dict[str, Value | Nodeset], current: Value = None, params: dict | None = None) -> None:
+    def __init__(
+        self, values: dict[str, Value | Nodeset], current: Value = None, params: dict | None = None
+    ) -> None:
         self.values, self._current, self.params = values, current, params or {}
 
     def value(self, name: str) -> Value | Nodeset:
@@ -288,7 +290,9 @@ def test_attribute_access_and_python_syntax_do_not_parse(source: str) -> None:
 
 
 def test_function_table_holds_no_python_builtins() -> None:
-    assert not {"eval", "exec", "compile", "open", "getattr", "--import--", "import"} & set(FUNCTIONS)
+    assert not {"eval", "exec", "compile", "open", "getattr", "--import--", "import"} & set(
+        FUNCTIONS
+    )
 
 
 def test_forms_package_never_calls_eval_or_exec() -> None:
@@ -315,10 +319,14 @@ def test_a_bad_expression_is_reported_with_form_field_and_position() -> None:
         ],
     }  # fmt: skip
     form, diags = load_definition(located(data), "forms/t.yaml")
-    assert [str(d) for d in diags] == ["forms/t.yaml: field 'g/y', relevant, col 9: unexpected '>='"]
+    assert [str(d) for d in diags] == [
+        "forms/t.yaml: field 'g/y', relevant, col 9: unexpected '>='"
+    ]
     data["fields"][1]["fields"].pop()  # type: ignore[index]
     form, diags = load_definition(located(data), "forms/t.yaml")
     assert form is not None and not diags
     _, diags = compile_survey([form])  # type: ignore[list-item]
-    assert [str(d) for d in diags] == ["forms/t.yaml: field 'g/x', constraint, col 5: unknown reference ${agee}"]
+    assert [str(d) for d in diags] == [
+        "forms/t.yaml: field 'g/x', constraint, col 5: unknown reference ${agee}"
+    ]
     assert diags[0].message("zh") == "forms/t.yaml: 字段 'g/x', constraint, 第5列: 未知引用 ${agee}"

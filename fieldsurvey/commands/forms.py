@@ -20,7 +20,6 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.forms.diagnostics import Diagnostic
 from fieldsurvey.forms.library import FormLibrary, display_path, library_for
 from fieldsurvey.forms.model import VisitDef
-from fieldsurvey.forms.xlsform import convert_xlsform
 
 EXIT_PROBLEMS = 1
 
@@ -132,6 +131,8 @@ def run_import(args: argparse.Namespace) -> int:
             Text(f"{out} 已存在(用 --force 覆盖)", f"{out} exists (use --force to overwrite)"),
             code="exists",
         )
+    from fieldsurvey.forms.xlsform import convert_xlsform  # pyxform loads slowly: only when used
+
     conversion = convert_xlsform(source, allow_unsupported=args.allow_unsupported)
     for f in conversion.ignored:
         print(f"忽略 ignored: {f.message('en')}\n    {f.message('zh')}")

@@ -13,6 +13,7 @@ form, from the current file when the version matches, otherwise from the archive
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from fieldsurvey.core.resources import resource_path
@@ -54,13 +55,7 @@ class FormLibrary:
     def load_file(self, path: Path) -> LoadedFile:
         path = path.resolve()
         if path not in self._files:
-            shown = display_path(path)
-            data, diags = read_source(path, shown)
-            definition = None
-            if data is not None:
-                definition, more = load_definition(data, shown)
-                diags = diags + more
-            self._files[path] = LoadedFile(path, shown, definition, diags)
+            self._files[path] = _load_cached(path, _stamp(path), display_path(path))
         return self._files[path]
 
     def current_files(self) -> list[Path]:
@@ -128,83 +123,66 @@ class FormLibrary:
 
     def _compile(self, definition: FormDef | VisitDef) -> tuple[Survey, list[Diagnostic]]:
         if isinstance(definition, VisitDef):
-            forms: list[FormDef] = []
-            diags: list[Diagnostic] = []
-            for ref in definition.sections:
-                try:
-                    form = self.definition(ref.form, ref.version)
-                except FormDefinitionError as e:
-                    diags.append(
-                        error(
-                            "bad_section",
-                            Text(
-                                f"第{ref.line}行的节 {ref.form} {ref.version} 无法使用",
-                                f"section {ref.form} {ref.version} cannot be used",
-                            ),
-                            file=definition.source,
-                            line=ref.line,
-                        )
-                    )
-                    diags.extend(e.diagnostics)
-                    continue
-                if not isinstance(form, FormDef):
-                    diags.append(
-                        error(
-                            "bad_section",
-                            Text(f"{ref.form} 不是表单", f"{ref.form} is not a form"),
-                            file=definition.source,
-                            line=ref.line,
-                        )
-                    )
-                    continue
-                missing = [u for u in form.uses if u not in {f.id for f in forms}]
-                if missing:
-                    diags.append(
-                        error(
-                            "uses_order",
-                            Text(
-                                f"表单 {form.id} 用到的 {', '.join(missing)} 应排在它之前",
-                                f"form {form.id} uses {', '.join(missing)}, which must come before it",
-                            ),
-                            file=definition.source,
-                            line=ref.line,
-                        )
-                    )
-                forms.append(form)
-            if not forms:
-                return Survey(
-                    definition.id, definition.version, definition.title, "visit", []
-                ), diags
-            survey, more = compile_survey(
-                forms,
-                id=definition.id,
-                version=definition.version,
-                title=definition.title,
-                kind="visit",
-            )
-            return survey, diags + more
+            return self._compile_visit(definition)
+        return self._compile_form(definition)
+
+    def _compile_visit(self, visit: VisitDef) -> tuple[Survey, list[Diagnostic]]:
+        forms: list[FormDef] = []
+        diags: list[Diagnostic] = []
+        broken: set[str] = set()
+        for ref in visit.sections:
+            place = {"file": visit.source, "line": ref.line}
+            try:
+                form = self.definition(ref.form, ref.version)
+            except FormDefinitionError as e:
+                text = Text(
+                    f"节 {ref.form} {ref.version} 无法使用",
+                    f"section {ref.form} {ref.version} cannot be used",
+                )
+                diags += [error("bad_section", text, **place), *e.diagnostics]  # type: ignore[arg-type]
+                broken.add(ref.form)
+                continue
+            if not isinstance(form, FormDef):
+                text = Text(f"{ref.form} 不是表单", f"{ref.form} is not a form")
+                diags.append(error("bad_section", text, **place))  # type: ignore[arg-type]
+                broken.add(ref.form)
+                continue
+            missing = [u for u in form.uses if u not in {f.id for f in forms} | broken]
+            if missing:
+                names = ", ".join(missing)
+                text = Text(
+                    f"表单 {form.id} 用到的 {names} 应排在它之前",
+                    f"form {form.id} uses {names}, which must come before it",
+                )
+                diags.append(error("uses_order", text, **place))  # type: ignore[arg-type]
+            forms.append(form)
+        if broken or not forms:
+            # a broken section is reported on its own; compiling the others without it would
+            # only repeat it as unknown references everywhere
+            return Survey(visit.id, visit.version, visit.title, "visit", forms), diags
+        survey, more = compile_survey(
+            forms, id=visit.id, version=visit.version, title=visit.title, kind="visit"
+        )
+        return survey, diags + more
+
+    def _compile_form(self, form: FormDef) -> tuple[Survey, list[Diagnostic]]:
         used: list[FormDef] = []
-        diags = []
-        for u in definition.uses:
+        diags: list[Diagnostic] = []
+        for u in form.uses:
             try:
                 dep = self.definition(u)
             except FormDefinitionError:
-                diags.append(
-                    error(
-                        "unknown_uses",
-                        Text(
-                            f"uses 中的表单 {u} 不存在或有误",
-                            f"form {u} in uses is missing or broken",
-                        ),
-                        file=definition.source,
-                    )
+                text = Text(
+                    f"uses 中的表单 {u} 不存在或有误", f"form {u} in uses is missing or broken"
                 )
+                diags.append(error("unknown_uses", text, file=form.source))
                 continue
             if isinstance(dep, FormDef):
                 used.append(dep)
-        survey, more = compile_survey([*used, definition])
-        own = [d for d in more if d.file == definition.source or d.file is None]
-        return survey, diags + own
+        if diags:
+            return Survey(form.id, form.version, form.title, "form", [form]), diags
+        survey, more = compile_survey([*used, form])
+        return survey, diags + [d for d in more if d.file == form.source or d.file is None]
 
     # --- checking ------------------------------------------------------------------------------
     def check(self) -> list[Diagnostic]:
@@ -300,6 +278,25 @@ class FormLibrary:
             if d is not None and d.id == form_id:
                 found.append(d.version)
         return found
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: Path, stamp: tuple[int, int], shown: str) -> LoadedFile:
+    """A parsed form file; reread when the file changes (its time or size differ)."""
+    data, diags = read_source(path, shown)
+    definition = None
+    if data is not None:
+        definition, more = load_definition(data, shown)
+        diags = diags + more
+    return LoadedFile(path, shown, definition, diags)
 
 
 def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:

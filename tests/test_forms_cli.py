@@ -1,0 +1,135 @@
+"""``fieldsurvey forms …`` as a user runs it: a real subprocess, exit codes and messages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "resources" / "forms"
+
+
+def fieldsurvey(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fieldsurvey", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+def test_the_shipped_forms_pass() -> None:
+    run = fieldsurvey("forms", "check")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "checked 8 files: 0 errors, 0 warnings" in run.stdout
+    assert "检查了8个文件" in run.stdout
+
+
+def test_a_broken_form_exits_non_zero_with_form_field_and_position(tmp_path: Path) -> None:
+    shutil.copytree(SHIPPED, tmp_path / "forms")
+    household = tmp_path / "forms" / "household.yaml"
+    text = household.read_text(encoding="utf-8")
+    text = text.replace(
+        "calculation: \"if(${present} and ${relation} = '02', 1, 0)\"",
+        "calculation: \"if(${present} and ${relaton} = '02', 1, 0)\"",
+    )
+    text = text.replace(
+        'constraint: "count-selected(.) <= 5"', 'constraint: "count-selected(.) <=> 5"'
+    )
+    household.write_text(text, encoding="utf-8")
+    run = fieldsurvey("forms", "check", str(tmp_path / "forms"), cwd=tmp_path)
+    assert run.returncode == 1
+    out = run.stdout
+    assert "forms/household.yaml:" in out
+    assert "field 'causes/risks', constraint, col 21: unexpected '>'" in out
+    assert "字段 'causes/risks', constraint, 第21列" in out
+    assert "household_visit.yaml:11: section household 1 cannot be used" in out
+    assert "checked 8 files: 2 errors, 0 warnings" in out  # no cascade of derived errors
+    # the syntax error is found at load; once fixed, the unknown reference shows
+    household.write_text(text.replace("<=> 5", "<= 5"), encoding="utf-8")
+    run = fieldsurvey("forms", "check", str(tmp_path / "forms" / "household.yaml"), cwd=tmp_path)
+    assert run.returncode == 1
+    assert (
+        "field 'members/is_head', calculation, col 19: unknown reference ${relaton}" in run.stdout
+    )
+
+
+def test_a_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "format: 1\nid: bad\nversion: '1'\ntitle: {zh: 坏, en: Bad\nfields: []\n", encoding="utf-8"
+    )
+    run = fieldsurvey("forms", "check", str(bad), cwd=tmp_path)
+    assert run.returncode == 1
+    assert "bad.yaml:5" in run.stdout and "YAML syntax error" in run.stdout
+
+
+def test_a_missing_path_is_a_user_error(tmp_path: Path) -> None:
+    run = fieldsurvey("forms", "check", str(tmp_path / "nothing"), cwd=tmp_path)
+    assert run.returncode == 2 and "does not exist" in run.stderr
+
+
+def test_list_shows_the_visit_and_its_sections() -> None:
+    run = fieldsurvey("forms", "list")
+    assert run.returncode == 0
+    assert (
+        "household@1 → income@1 → education@1 → medical@1 → housing@1 → water@1 → needs@1"
+        in run.stdout
+    )
+
+
+def xlsform(path: Path, with_geopoint: bool) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    ws.append(["type", "name", "label::Chinese (zh)", "label::English (en)", "relevant"])
+    ws.append(["integer", "people", "人数", "People", ""])
+    ws.append(["begin_repeat", "persons", "人员", "Persons", ""])
+    ws.append(["text", "pname", "姓名", "Name", ""])
+    ws.append(["end_repeat", "", "", "", ""])
+    if with_geopoint:
+        ws.append(["geopoint", "where", "位置", "Location", "${people} > 0"])
+    wb.create_sheet("choices").append(["list_name", "name", "label"])
+    st = wb.create_sheet("settings")
+    st.append(["form_id", "version", "form_title"])
+    st.append(["county_extra", "3", "县补充表"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("allow", [False, True])
+def test_import_xlsform_refuses_or_drops_unsupported_features(tmp_path: Path, allow: bool) -> None:
+    source = xlsform(tmp_path / "extra.xlsx", with_geopoint=True)
+    out = tmp_path / "forms" / "county_extra.yaml"
+    args = ["forms", "import-xlsform", str(source), "--out", str(out)] + (
+        ["--allow-unsupported"] if allow else []
+    )
+    run = fieldsurvey(*args, cwd=tmp_path)
+    assert "row 6 'where'] type geopoint is not supported" in run.stdout
+    if not allow:
+        assert run.returncode == 1 and not out.exists()
+        assert "--allow-unsupported" in run.stdout
+        return
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "dropped:" in run.stdout and out.exists()
+    check = fieldsurvey("forms", "check", str(out.parent), cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    listing = fieldsurvey("forms", "list", str(out.parent), cwd=tmp_path)
+    assert "county_extra" in listing.stdout and "县补充表" in listing.stdout
+
+
+def test_import_xlsform_writes_beside_the_workbook_and_will_not_overwrite(tmp_path: Path) -> None:
+    source = xlsform(tmp_path / "extra.xlsx", with_geopoint=False)
+    run = fieldsurvey("forms", "import-xlsform", str(source), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    written = tmp_path / "extra.yaml"
+    assert written.read_text(encoding="utf-8").startswith("# Imported from extra.xlsx")
+    again = fieldsurvey("forms", "import-xlsform", str(source), cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
