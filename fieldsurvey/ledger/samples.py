@@ -122,7 +122,7 @@ def make_household(
         division_code=VILLAGE,
         group="三组",
         hamlet="王家湾",
-        address="王家湾 12 号",
+        address="12 号",
         phone="13712345678",
         poverty_category=("general", "dibao", "destitute")[seed % 3],
         status=("exited", "not_exited", "relapsed", "exited")[seed % 4],
