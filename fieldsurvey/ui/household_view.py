@@ -171,17 +171,19 @@ class HouseholdView(Retranslating, QWidget):
         self.title.setText(self.tr("%1's household").replace("%1", head.name) if head else h.household_no)
         self.setWindowTitle(self.window_title())
         place = [b.place.get("county"), b.place.get("township"), b.place.get("village"), h.group]
-        self.place.setText(" · ".join(p for p in place if p) + f"    {self.tr('Household no.')} {h.household_no}")
+        number = self.tr("Household no. %1").replace("%1", h.household_no)
+        self.place.setText(" · ".join(p for p in place if p) + "    " + number)
+        dash = "—"
         facts = [
-            f"{self.tr('Status')}: {code_label('status', h.status) or '—'}",
-            f"{self.tr('Poverty category')}: {code_label('poverty_category', h.poverty_category) or '—'}",
-            f"{self.tr('Type')}: {code_label('household_type', h.household_type) or '—'}",
-            f"{self.tr('Members')}: {h.size}",
+            self.tr("Status: %1").replace("%1", code_label("status", h.status) or dash),
+            self.tr("Poverty category: %1").replace("%1", code_label("poverty_category", h.poverty_category) or dash),
+            self.tr("Type: %1").replace("%1", code_label("household_type", h.household_type) or dash),
+            self.tr("Members: %1").replace("%1", str(h.size)),
         ]
         if h.main_poverty_cause:
-            facts.append(f"{self.tr('Main poverty cause')}: {code_label('poverty_cause', h.main_poverty_cause)}")
+            facts.append(self.tr("Main poverty cause: %1").replace("%1", code_label("poverty_cause", h.main_poverty_cause)))
         if h.phone:
-            facts.append(f"{self.tr('Phone')}: {h.phone}")
+            facts.append(self.tr("Phone: %1").replace("%1", h.phone))
         if h.monitored:
             facts.append(self.tr("Monitored household"))
         self.facts.setText("    ".join(facts))
@@ -208,7 +210,7 @@ class HouseholdView(Retranslating, QWidget):
                    self.tr("Health"), self.tr("Schooling"), self.tr("Labour capacity"), self.tr("Medical insurance")]
         rows = []
         for m in h.members:
-            name = m.name if m.present else f"{m.name} ({self.tr('moved out')})"
+            name = m.name if m.present else self.tr("%1 (moved out)").replace("%1", m.name)
             rows.append([
                 name, code_label("relation", m.relation), code_label("sex", m.sex), str(m.age(today)), m.id_number,
                 code_label("health", m.health), code_label("schooling", m.schooling),

@@ -270,6 +270,34 @@
         <translation>%1户</translation>
     </message>
     <message>
+        <source>Household no. %1</source>
+        <translation>户编号 %1</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>脱贫状态:%1</translation>
+    </message>
+    <message>
+        <source>Poverty category: %1</source>
+        <translation>贫困户属性:%1</translation>
+    </message>
+    <message>
+        <source>Type: %1</source>
+        <translation>户类型:%1</translation>
+    </message>
+    <message>
+        <source>Members: %1</source>
+        <translation>家庭人口:%1</translation>
+    </message>
+    <message>
+        <source>Main poverty cause: %1</source>
+        <translation>主要致贫原因:%1</translation>
+    </message>
+    <message>
+        <source>Phone: %1</source>
+        <translation>联系电话:%1</translation>
+    </message>
+    <message>
         <source>Monitored household</source>
         <translation>监测对象</translation>
     </message>
@@ -316,6 +344,10 @@
     <message>
         <source>Medical insurance</source>
         <translation>基本医保</translation>
+    </message>
+    <message>
+        <source>%1 (moved out)</source>
+        <translation>%1(已迁出)</translation>
     </message>
     <message>
         <source>Date</source>
