@@ -19,14 +19,14 @@ from fieldsurvey.core.household import Household, Member
 from fieldsurvey.core.text import Text
 from fieldsurvey.demo import facts
 from fieldsurvey.demo.county import MARRIED_IN_AREAS, DemoCounty, VillageProfile, generate_county
-from fieldsurvey.demo.family import FamilyBuilder, Person
+from fieldsurvey.demo.family import LOCAL_AREA, FamilyBuilder, Person
 from fieldsurvey.demo.identity import IdAllocator, RecordIds
 from fieldsurvey.demo.income import MIGRANT_WORK, IncomePlan, incomes
 from fieldsurvey.demo.members import MemberContext, MemberFactory, school_grade, school_year_of
 from fieldsurvey.demo.names import NameMaker
 from fieldsurvey.demo.rand import DemoRandom
 from fieldsurvey.demo.shares import DEFAULT_SHARES, DemoShares
-from fieldsurvey.demo.support import CadrePool, MeasurePicker, phone
+from fieldsurvey.demo.support import CADRE_CITY_AREA, CadrePool, MeasurePicker, phone
 from fieldsurvey.demo.tables import Weighted, demo_tables
 
 __all__ = ["allocate", "generate_county", "iter_households"]
@@ -102,7 +102,8 @@ class _Generator:
         self.shares = shares
         self.tables = demo_tables()
         self.names = NameMaker(self.tables)
-        self.ids = IdAllocator(seed, as_of)
+        areas = [LOCAL_AREA, CADRE_CITY_AREA, *(area for area, _ in MARRIED_IN_AREAS)]
+        self.ids = IdAllocator(seed, as_of, areas)
         self.families = FamilyBuilder(self.names, self.year, Weighted(MARRIED_IN_AREAS))
         self.record_ids = RecordIds(seed)
         self.factory = MemberFactory(self.tables, self.record_ids)

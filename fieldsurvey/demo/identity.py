@@ -17,7 +17,9 @@ number costs a table lookup instead of seventeen multiplications. At 350,000 mem
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from hashlib import blake2b
 from math import gcd
 from random import Random
 
@@ -55,15 +57,15 @@ class _YearSlot:
 
     __slots__ = ("count", "size", "days", "mul", "add", "jan1", "prefix", "prefix_sum", "leap", "male")
 
-    def __init__(self, area: str, year: int, male: bool, days: int, rng: Random) -> None:
+    def __init__(self, area: str, year: int, male: bool, days: int, key: int) -> None:
         self.count = 0
         self.days = days
         self.size = days * ORDER_CODES_PER_DAY
-        mul = rng.randrange(1, self.size)
+        mul = 1 + key % (self.size - 1)
         while gcd(mul, self.size) != 1:
-            mul = rng.randrange(1, self.size)
+            mul += 1
         self.mul = mul
-        self.add = rng.randrange(self.size)
+        self.add = (key >> 64) % self.size
         self.jan1 = date(year, 1, 1).toordinal()
         self.prefix = f"{area}{year:04d}"
         self.prefix_sum = _digit_sum(self.prefix, 0)
@@ -74,10 +76,17 @@ class _YearSlot:
 class IdAllocator:
     """Hands out (birth date, ID number) pairs, unique per allocator."""
 
-    def __init__(self, seed: int, as_of: date) -> None:
+    def __init__(self, seed: int, as_of: date, areas: Iterable[str] = (), years: int = 106) -> None:
+        """Counters for ``areas`` and the last ``years`` years are made at once, so the memory
+        an allocator holds is fixed from the start; other areas and years get theirs on first use.
+        """
         self._seed = seed
         self._as_of = as_of
         self._slots: dict[tuple[str, int, bool], _YearSlot] = {}
+        for area in areas:
+            for year in range(as_of.year - years + 1, as_of.year + 1):
+                self._new_slot(area, year, True)
+                self._new_slot(area, year, False)
 
     def issue(self, area: str, birth_year: int, male: bool) -> tuple[date, str]:
         """A birth date in ``birth_year`` (or the year before, if that year is full) and its ID."""
@@ -103,8 +112,8 @@ class IdAllocator:
             days = (self._as_of - date(year, 1, 1)).days + 1
         else:
             days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
-        rng = Random(f"demo-id:{self._seed}:{area}:{year}:{int(male)}")
-        slot = _YearSlot(area, year, male, days, rng)
+        digest = blake2b(f"demo-id:{self._seed}:{area}:{year}:{int(male)}".encode(), digest_size=16).digest()
+        slot = _YearSlot(area, year, male, days, int.from_bytes(digest, "big"))
         self._slots[(area, year, male)] = slot
         return slot
 

@@ -46,6 +46,10 @@ class Cadre:
     id_number: str
 
 
+CADRE_CITY_AREA = "610702"  # 汉台区, the city seat, for cadres of city and provincial units
+# a village's pool stops growing here (an oversized village shares its cadres more widely), so
+# the pool, the only per-village state, stays small whatever the number of households
+MAX_CADRES = 120
 _HISTORY_START = (date(2016, 1, 1).toordinal(), date(2019, 6, 30).toordinal())
 _HISTORY_END = (date(2020, 12, 1).toordinal(), date(2021, 2, 28).toordinal())
 _TRANSITION = date(2021, 3, 1).toordinal()  # helpers were reassigned as the transition began
@@ -66,7 +70,7 @@ class CadrePool:
         as_of: date,
     ) -> None:
         low, high = tables.cadre_households
-        count = max(2, -(-households // ((low + high) // 2)))
+        count = min(MAX_CADRES, max(2, -(-households // ((low + high) // 2))))
         year = as_of.year
         where = (township, village)
         self.current = [self._cadre(rng, tables, names, ids, where, year) for _ in range(count)]
@@ -80,7 +84,7 @@ class CadrePool:
         unit, level = tables.helper_units.pick(rng)
         male = rng.random() < 0.65
         birth_year = year - rng.randint(24, 58)
-        area = "610728" if level in ("county", "township", "village") else "610702"
+        area = "610728" if level in ("county", "township", "village") else CADRE_CITY_AREA
         _, id_number = ids.issue(area, birth_year, male)
         name = names.full_name(rng, names.outside_surname(rng), birth_year, male)
         unit = unit.format(township=where[0], village=where[1])
