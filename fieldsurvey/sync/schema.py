@@ -6,8 +6,8 @@ A batch (device → county) has a header and records:
 - ``record.create``: a member, helper, measure or income added to an existing household;
 - ``record.update``: field changes of one record, each with the value it was made on (``base``)
   and the record's ``base_revision``, so the server can merge field by field;
-- ``record.delete``: a helper, measure or income removed (members are never deleted: a member
-  change marks them not present and keeps the history);
+- ``record.delete``: a member, helper, measure or income removed as entered by mistake (a member
+  who leaves is not deleted: a member change marks them not present and keeps the history);
 - ``visit``: a finalized visit in full (immutable, append-only);
 - ``member_change``: a member joining or leaving, in full (append-only).
 
@@ -80,7 +80,7 @@ class RecordUpdate(_Strict):
 
 class RecordDelete(_Strict):
     kind: Literal["record.delete"]
-    record_type: Literal["helper", "measure", "income"]
+    record_type: PartType
     record_id: Id
     household_id: Id
     base_revision: Annotated[int, Field(ge=0)]

@@ -75,7 +75,8 @@ def _item(kind: str, row: Any) -> dict[str, Any]:
     if kind == "household":
         return {"type": "household", "record": dict(row.data, revision=row.revision), "deleted": row.deleted}
     if kind == "member":
-        return {"type": "member", "household_id": row.household_id, "record": dict(row.data, revision=row.revision)}
+        return {"type": "member", "household_id": row.household_id, "record": dict(row.data, revision=row.revision),
+                "deleted": row.deleted}
     if kind == "part":
         return {"type": row.part_type, "household_id": row.household_id, "record_id": row.part_id,
                 "record": dict(row.data), "revision": row.revision, "deleted": row.deleted}
@@ -99,8 +100,6 @@ def build_feed(session: Session, principal: Principal, cursor: str | None, limit
     queries: list[tuple[str, Select[Any]]] = []
     for kind, model in FEED_MODELS:
         stmt = select(model).where(model.seq > start, model.seq <= top)
-        if full and kind in ("tombstone", "member_change"):
-            stmt = stmt.where(model.seq < 0) if kind == "tombstone" else stmt
         queries.append((kind, _scoped(stmt, model, villages)))
     notice_stmt = select(Notice).where(Notice.seq > start, Notice.seq <= top)
     own = Notice.device_id == principal.device_id

@@ -132,18 +132,26 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
             applier.apply(i, record)
         applier.flush_creates()
     applier.outcomes.sort(key=lambda o: o["i"])
-    seq.finish()
     conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
     status = "has_conflicts" if conflicts else "merged"
     row = session.get(BatchRow, h.batch_id)
     assert row is not None
     row.status, row.conflict_count, row.result = status, conflicts, {"outcomes": applier.outcomes}
     checked.device.last_cursor = h.base_cursor
+    result = IngestResult(h.batch_id, status, False, dict(h.counts), applier.outcomes, conflicts)
+    # The device hears of the acceptance in its feed too: a batch carried by USB has no reply.
+    session.add(Notice(
+        seq=seq.next(), device_id=checked.device.device_id, village_code=None, kind="batch_accepted", household_id=None,
+        ref=h.batch_id, created_at=now, text_zh=f"批次已被县里接收:{result.message().zh}",
+        text_en=f"the county accepted a batch: {result.message().en}",
+        data={"status": status, "conflicts": conflicts, "counts": dict(h.counts)},
+    ))
+    seq.finish()
     audit.append(
         session, sd.keys.signing, actor=checked.principal.actor, action="batch_accepted", subject=h.batch_id,
         details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes},
     )
-    return IngestResult(h.batch_id, status, False, dict(h.counts), applier.outcomes, conflicts)
+    return result
 
 
 class _Applier:

@@ -137,6 +137,7 @@ class MemberRow(Base):
     present: Mapped[bool] = mapped_column(Boolean, default=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # entered by mistake and removed
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
 
 

@@ -68,7 +68,7 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
                      "member_count": len(present), "last_visit_date": None, "data": _scalar_fields("household", data),
                      **household_columns(data)})
         for m in data.get("members") or []:
-            members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village,
+            members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
                             "present": bool(m.get("present", True)), "revision": 1, "seq": s, "data": _scalar_fields("member", m)})
         for record_type, key in NESTED_OF.items():
             if record_type == "member":
@@ -87,7 +87,7 @@ def insert_part(session: Session, household: HouseholdRow, record_type: str, rec
     if record_type == "member":
         part: RecordRow = MemberRow(
             member_id=record["member_id"], household_id=household.household_id, village_code=household.village_code,
-            present=bool(data.get("present", True)), revision=1, seq=s, data=data,
+            present=bool(data.get("present", True)), revision=1, seq=s, deleted=False, data=data,
         )
     else:
         part = PartRow(
@@ -131,25 +131,33 @@ def recount_members(session: Session, household_id: str) -> None:
     household = session.get(HouseholdRow, household_id)
     if household is not None:
         household.member_count = session.execute(
-            select(func.count()).select_from(MemberRow).where(MemberRow.household_id == household_id, MemberRow.present)
+            select(func.count()).select_from(MemberRow).where(
+                MemberRow.household_id == household_id, MemberRow.present, MemberRow.deleted.is_(False))
         ).scalar_one()
 
 
-def delete_part(session: Session, row: PartRow, s: int) -> None:
+def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
+    """Hide a member, helper, measure or income and leave a tombstone for the devices."""
     row.deleted = True
     row.revision += 1
     row.seq = s
+    record_type, record_id = ("member", row.member_id) if isinstance(row, MemberRow) else (row.part_type, row.part_id)
     session.add(
-        Tombstone(record_type=row.part_type, record_id=row.part_id, household_id=row.household_id,
+        Tombstone(record_type=record_type, record_id=record_id, household_id=row.household_id,
                   village_code=row.village_code, seq=s, deleted_at=datetime.now(UTC))
     )
+    if isinstance(row, MemberRow):
+        row.present = False
+        recount_members(session, row.household_id)
 
 
 def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
     """The household in ``core.records`` shape, members and parts inline (for staff screens)."""
     data = dict(row.data)
     data["revision"] = row.revision
-    members = session.execute(select(MemberRow).where(MemberRow.household_id == row.household_id)).scalars()
+    members = session.execute(
+        select(MemberRow).where(MemberRow.household_id == row.household_id, MemberRow.deleted.is_(False))
+    ).scalars()
     data["members"] = [dict(m.data, revision=m.revision) for m in members]
     parts = session.execute(
         select(PartRow).where(PartRow.household_id == row.household_id, PartRow.deleted.is_(False))

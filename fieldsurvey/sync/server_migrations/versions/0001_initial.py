@@ -242,6 +242,7 @@ def upgrade() -> None:
     sa.Column('present', sa.Boolean(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column('data', JSON_TYPE, nullable=False),
     sa.ForeignKeyConstraint(['household_id'], ['households.household_id'], ),
     sa.PrimaryKeyConstraint('member_id')

@@ -1,0 +1,99 @@
+"""``fieldsurvey enroll``, ``fieldsurvey sync`` and ``fieldsurvey batch export|import`` on the laptop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey.commands.common import add_data_dir, add_unlock_options, open_store
+
+
+def _client(args: argparse.Namespace) -> Any:
+    from fieldsurvey.sync.client import SyncClient
+
+    store = open_store(args)
+    return store, SyncClient(store, progress=_progress if sys.stderr.isatty() else None)
+
+
+def _progress(phase: str, done: int, total: int) -> None:
+    if phase == "upload" and total:
+        print(f"\r上传 uploading {done * 100 // total:3d}%", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    store, client = _client(args)
+    with store:
+        row = client.enroll(args.server, args.code, label=args.label, expect_fingerprint=args.fingerprint)
+    print(f"设备已注册 Device enrolled: {row.device_id}")
+    print(f"县 County: {row.county_name} ({row.county})  用户 User: {row.display_name} ({row.username})")
+    print(f"村 Villages: {', '.join(row.villages) if row.villages else '全县 whole county'}")
+    print(f"县级密钥指纹 County key fingerprint: {row.fingerprint}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    store, client = _client(args)
+    with store:
+        report = client.sync()
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in report.lines():
+            print(f"{line.zh}  {line.en}")
+    return 0 if not report.refused else 2
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store, client = _client(args)
+    with store:
+        info = client.export_batch(Path(args.out))
+    total = sum(info["counts"].values())
+    again = "(上次导出的批次尚未确认,再次导出同一批次 the last batch is not confirmed yet: the same batch again)" if info["again"] else ""
+    print(f"批次文件已写入 Batch file written: {args.out} — {total} records, {info['bytes']} bytes {again}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store, client = _client(args)
+    with store:
+        applied = client.import_updates(Path(args.file))
+    print(f"更新已导入 Updates applied: {applied.households} households, {applied.visits} visits, {applied.deleted} removed")
+    for n in applied.notices:
+        if n["kind"] != "batch_accepted":
+            print(f"县里的消息 From the county: {n['text']['zh']} ({n['text']['en']})")
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("enroll", help="注册本设备到县级服务器 enroll this device with the county server")
+    add_data_dir(p)
+    add_unlock_options(p)
+    p.add_argument("--server", required=True, metavar="URL", help="the county server, e.g. https://county.example:8400")
+    p.add_argument("--code", required=True, help="the one-time enrollment code from the county")
+    p.add_argument("--label", help="a name for this device (default: the computer's name)")
+    p.add_argument("--fingerprint", help="the county key fingerprint to expect (read out by the county)")
+    p.set_defaults(handler=cmd_enroll)
+
+    p = sub.add_parser("sync", help="同步 upload pending work and download updates")
+    add_data_dir(p)
+    add_unlock_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_sync)
+
+    batch = sub.add_parser("batch", help="批次文件 batch and update files carried by USB stick")
+    bsub = batch.add_subparsers(dest="batch_command", metavar="SUBCOMMAND", required=True)
+    p = bsub.add_parser("export", help="write pending work to a batch file for the county office")
+    add_data_dir(p)
+    add_unlock_options(p)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=cmd_export)
+    p = bsub.add_parser("import", help="apply an update file from the county office")
+    add_data_dir(p)
+    add_unlock_options(p)
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=cmd_import)

@@ -1,0 +1,248 @@
+"""The device side of sync, for the command line and the desktop app's sync panel alike.
+
+``SyncClient(store)`` enrolls the device, syncs (send sealed batches, then download the feed),
+and moves batches and update files by USB stick. Every method is synchronous and safe to run on
+a worker thread: it reports through ``progress(phase, done, total)`` and stops at the next step
+when ``cancel`` is set. Nothing here touches Qt.
+"""
+
+from __future__ import annotations
+
+import platform
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.store.atomic import atomic_write
+from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
+from fieldsurvey.sync.batch import Identity, open_feed
+from fieldsurvey.sync.incoming import Applied, apply_page
+from fieldsurvey.sync.keys import (
+    KeyPair,
+    encryption_public_from_b64,
+    fingerprint,
+    signing_public_from_b64,
+)
+from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
+from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
+
+NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
+MAX_PAGES = 10_000
+
+
+@dataclass
+class SyncReport:
+    """What moved in one sync, for the panel and the command line."""
+
+    sent_batches: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    downloaded: Applied = field(default_factory=Applied)
+
+    def lines(self) -> list[Text]:
+        out = []
+        for b in self.sent_batches:
+            counts = b.get("counts") or {}
+            moved = sum(counts.values())
+            note = "已接收过 already received" if b.get("already_received") else f"{b.get('status')}"
+            out.append(Text(f"上传批次:{moved}条记录({note})", f"uploaded a batch of {moved} records ({note})"))
+            if b.get("conflicts"):
+                out.append(Text(f"  其中{b['conflicts']}处冲突交县里处理", f"  {b['conflicts']} conflicts went to the county's queue"))
+        for r in self.refused:
+            out.append(Text(f"批次被拒收:{r['zh']}", f"batch refused: {r['en']}"))
+        d = self.downloaded
+        out.append(Text(f"下载:{d.households}户更新,{d.visits}次走访,{d.deleted}户移除" + (",已完整重新同步" if d.full else ""),
+                        f"downloaded: {d.households} households updated, {d.visits} visits, {d.deleted} removed" + (", full resync" if d.full else "")))
+        for n in d.notices:
+            if n["kind"] != "batch_accepted":
+                out.append(Text(f"县里的消息:{n['text']['zh']}", f"from the county: {n['text']['en']}"))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.downloaded
+        return {"sent": self.sent_batches, "refused": self.refused,
+                "downloaded": {"households": d.households, "visits": d.visits, "deleted": d.deleted, "full": d.full},
+                "notices": [n for n in d.notices if n["kind"] != "batch_accepted"]}
+
+
+class SyncClient:
+    def __init__(self, store: Any, *, progress: Progress | None = None, cancel: threading.Event | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        self.store = store
+        self.progress = progress
+        self.cancel = cancel or threading.Event()
+        self.policy = policy
+
+    # -- state --------------------------------------------------------------------------------
+    def enrollment(self) -> Enrollment | None:
+        with self.store.session() as s:
+            row = s.get(Enrollment, 1)
+            if row is not None:
+                s.expunge(row)
+            return row
+
+    def identity(self) -> tuple[Identity, Enrollment]:
+        row = self.enrollment()
+        if row is None:
+            raise UserError(NOT_ENROLLED, code="not_enrolled")
+        keys = KeyPair.from_private_b64(row.signing_private, row.encryption_private)
+        return Identity(row.device_id, row.username, row.county, keys, row.county_signing_key, row.county_encryption_key), row
+
+    def _transport(self, url: str, identity: Identity | None) -> Transport:
+        return Transport(url, identity=identity, policy=self.policy, progress=self.progress, cancel=self.cancel)
+
+    # -- enrollment -----------------------------------------------------------------------------
+    def enroll(self, server_url: str, code: str, *, label: str | None = None, expect_fingerprint: str | None = None) -> Enrollment:
+        """Register this device with a one-time code and pin the county's keys."""
+        if self.enrollment() is not None:
+            raise UserError(Text("本设备已注册", "this device is already enrolled"), code="already_enrolled")
+        keys = KeyPair.generate()
+        t = self._transport(server_url, None)
+        try:
+            info = t.enroll(code, keys, label or platform.node()[:64] or "laptop")
+        finally:
+            t.close()
+        county = info["county"]
+        actual = fingerprint(signing_public_from_b64(county["signing_key"]), encryption_public_from_b64(county["encryption_key"]))
+        if expect_fingerprint and _norm(expect_fingerprint) != _norm(actual):
+            raise UserError(Text("县级密钥指纹不符,可能连到了假冒的服务器", "the county key fingerprint does not match: this may not be your county's server"),
+                            code="fingerprint_mismatch")
+        signing, encryption = keys.private_b64()
+        row = Enrollment(
+            slot=1, device_id=info["device_id"], username=info["user"]["username"], display_name=info["user"]["display_name"],
+            role=info["user"]["role"], villages=info.get("villages"), county=county["code"], county_name=county["name"],
+            server_url=server_url.rstrip("/"), signing_private=signing, encryption_private=encryption,
+            county_signing_key=county["signing_key"], county_encryption_key=county["encryption_key"], fingerprint=actual,
+            enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=None, last_sync_at=None,
+        )
+        with self.store.session() as s:
+            s.add(row)
+        return row
+
+    # -- sync -------------------------------------------------------------------------------------
+    def sync(self) -> SyncReport:
+        """Send every unconfirmed batch and what is pending, then download all feed pages."""
+        identity, row = self.identity()
+        report = SyncReport()
+        t = self._transport(row.server_url, identity)
+        try:
+            self._send_pending(t, report)
+            batch = seal_pending(self.store, identity, row.cursor)
+            if batch is not None:
+                self._send(t, batch, report)
+            report.downloaded = self._download(t, identity)
+        finally:
+            t.close()
+        return report
+
+    def _send_pending(self, t: Transport, report: SyncReport) -> None:
+        with self.store.session() as s:
+            batches = s.execute(select(SentBatch).where(SentBatch.status == PENDING).order_by(SentBatch.created_at)).scalars().all()
+            for b in batches:
+                s.expunge(b)
+        for b in batches:
+            self._send(t, b, report)
+
+    def _send(self, t: Transport, batch: SentBatch, report: SyncReport) -> None:
+        try:
+            result = t.upload(batch.batch_id, batch.data)
+        except ServerError as e:
+            if e.status in (400, 403, 409, 413, 422):
+                reason = {"batch_id": batch.batch_id, "code": e.code, "zh": e.text.zh, "en": e.text.en}
+                with self.store.session() as s:
+                    row = s.get(SentBatch, batch.batch_id)
+                    if row is not None:
+                        row.status, row.result = "refused", reason
+                report.refused.append(reason)
+                if e.status == 403 and e.code in ("device_revoked", "account_disabled"):
+                    raise
+                return
+            raise
+        with self.store.session() as s:
+            row = s.get(SentBatch, batch.batch_id)
+            if row is not None:
+                confirm(s, row, {k: result.get(k) for k in ("status", "conflicts", "already_received")})
+        report.sent_batches.append(result)
+
+    def _download(self, t: Transport, identity: Identity) -> Applied:
+        total = Applied()
+        for _page in range(MAX_PAGES):
+            if self.cancel.is_set():
+                break
+            cursor = self.enrollment().cursor  # type: ignore[union-attr]
+            payload = open_feed(identity, t.feed_page(cursor))
+            total.merge(self.apply(payload))
+            if self.progress:
+                self.progress("download", total.households, total.households)
+            if not payload["header"]["more"]:
+                break
+        return total
+
+    def apply(self, payload: dict[str, Any]) -> Applied:
+        """Apply one verified feed page in one transaction."""
+        with self.store.session() as s:
+            return apply_page(s, payload, self.store.households)
+
+    # -- USB --------------------------------------------------------------------------------------
+    def export_batch(self, out: Path) -> dict[str, Any]:
+        """Write a batch file for the county office: unconfirmed batches first, else a new one."""
+        identity, row = self.identity()
+        with self.store.session() as s:
+            pending = s.execute(select(SentBatch).where(SentBatch.status == PENDING).order_by(SentBatch.created_at)).scalars().first()
+            if pending is not None:
+                s.expunge(pending)
+        batch = pending or seal_pending(self.store, identity, row.cursor)
+        if batch is None:
+            raise UserError(Text("没有待上传的数据", "there is nothing waiting to be sent"), code="nothing_pending")
+        atomic_write(out, batch.data)
+        with self.store.session() as s:
+            stored = s.get(SentBatch, batch.batch_id)
+            if stored is not None:
+                stored.exported_to = str(out)
+        return {"batch_id": batch.batch_id, "counts": batch.counts, "bytes": len(batch.data), "again": pending is not None}
+
+    def import_updates(self, path: Path) -> Applied:
+        """Apply an update file the county office wrote for this device."""
+        identity, row = self.identity()
+        payload = open_feed(identity, path.read_bytes())
+        start = payload["header"].get("from_cursor") or None
+        if start and row.cursor and start != row.cursor and not payload["header"].get("full"):
+            older = _seq(start) <= _seq(row.cursor) if _same_epoch(start, row.cursor) else False
+            if not older:
+                raise UserError(Text("这个更新文件与本机的进度不衔接,请先导入更早的文件或联网同步",
+                                     "this update file does not follow on from this device's state; import the earlier file first or sync online"),
+                                code="feed_gap")
+        return self.apply(payload)
+
+    def notices(self, unread_only: bool = True) -> list[SyncNotice]:
+        with self.store.session() as s:
+            q = select(SyncNotice).where(SyncNotice.kind != "batch_accepted").order_by(SyncNotice.notice_id)
+            if unread_only:
+                q = q.where(SyncNotice.read.is_(False))
+            rows = list(s.execute(q).scalars())
+            for r in rows:
+                s.expunge(r)
+            return rows
+
+    def mark_read(self, notice_ids: list[int]) -> None:
+        with self.store.session() as s:
+            for n in s.execute(select(SyncNotice).where(SyncNotice.notice_id.in_(notice_ids))).scalars():
+                n.read = True
+
+
+def _norm(fp: str) -> str:
+    return "".join(fp.split()).upper()
+
+
+def _seq(cursor: str) -> int:
+    parts = cursor.split(":")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else -1
+
+
+def _same_epoch(a: str, b: str) -> bool:
+    return a.split(":")[0] == b.split(":")[0] and a.split(":")[-1] == b.split(":")[-1]

@@ -1,0 +1,213 @@
+"""Applying a page of the county's change feed to the device store, in one transaction.
+
+Households are rebuilt from the local copy overlaid with the county's records (household fields,
+members, helpers, measures, incomes; tombstones remove), then the device's own unsent edits are
+laid on top again, so downloading never hides work that is still waiting in the outbox. Visits
+from other devices are added as received; the county's review notes update the review fields
+only. Notices are kept for the secretary. The new cursor is written in the same transaction, so
+a page is applied entirely or not at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from fieldsurvey.core.records import (
+    household_from_dict,
+    member_change_from_dict,
+    to_dict,
+    visit_from_dict,
+)
+from fieldsurvey.store.households import load_household
+from fieldsurvey.store.mapping import visit_row_values
+from fieldsurvey.store.models import (
+    DivisionRow,
+    HouseholdRow,
+    MemberChangeRow,
+    PendingEditRow,
+    VisitRow,
+)
+from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE
+from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
+from fieldsurvey.sync.outgoing import confirm, wire_id
+from fieldsurvey.sync.recordtypes import NESTED_OF
+
+PART_KEYS = {"member": "member_id", "helper": "helper_id", "measure": "measure_id", "income": "year"}
+
+
+@dataclass
+class Applied:
+    households: int = 0
+    visits: int = 0
+    deleted: int = 0
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    full: bool = False
+
+    def merge(self, other: Applied) -> None:
+        self.households += other.households
+        self.visits += other.visits
+        self.deleted += other.deleted
+        self.notices.extend(other.notices)
+        self.full = self.full or other.full
+
+
+def _key(record_type: str, record: dict[str, Any]) -> str:
+    return str(record.get(PART_KEYS[record_type]))
+
+
+def _overlay(current: dict[str, Any] | None, items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The local household dict with the county's records for it laid over."""
+    h = current
+    for item in items:
+        kind = item["type"]
+        if kind == "household":
+            record = dict(item["record"])
+            children = {k: (h or {}).get(k, []) for k in NESTED_OF.values()}
+            h = {**(h or {}), **record, **children}
+            continue
+        if h is None:
+            continue
+        if kind == "tombstone":
+            record_type, rid = item["record_type"], str(item["record_id"])
+            key = NESTED_OF.get(record_type)
+            if key:
+                h[key] = [c for c in h[key] if _key(record_type, c) != rid]
+            continue
+        if kind in PART_KEYS:
+            key = NESTED_OF[kind]
+            record = dict(item["record"])
+            if kind != "member":
+                record.pop("revision", None)
+            others = [c for c in h[key] if _key(kind, c) != _key(kind, record)]
+            h[key] = others if item.get("deleted") else [*others, record]
+    return h
+
+
+def _reapply_outbox(session: Session, h: dict[str, Any]) -> None:
+    """Lay this device's unsent edits over the county's copy (they will be sent and merged)."""
+    hid = h["household_id"]
+    rows = session.execute(select(PendingEditRow).where(PendingEditRow.household_id == hid)).scalars().all()
+    for row in rows:
+        rtype, rid = row.record_type, wire_id(row.record_type, row.record_id)
+        if rtype == "household":
+            if row.op == UPDATE:
+                h[row.field] = row.new_value
+            continue
+        key = NESTED_OF.get(rtype)
+        if key is None:
+            continue
+        children = h[key]
+        match = [c for c in children if _key(rtype, c) == rid]
+        if row.op == DELETE:
+            h[key] = [c for c in children if _key(rtype, c) != rid]
+        elif row.op == CREATE and not match and isinstance(row.new_value, dict):
+            children.append(dict(row.new_value))
+        elif row.op == UPDATE and match:
+            match[0][row.field] = row.new_value
+
+
+def apply_page(session: Session, payload: dict[str, Any], repo: Any) -> Applied:
+    """Apply one feed page and store its cursor; ``session`` is the one transaction, ``repo`` the
+    store's household repository (its session-taking methods write the rows)."""
+    applied = Applied(full=bool(payload["header"].get("full")))
+    by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    visits: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for item in payload["items"]:
+        kind = item["type"]
+        if kind == "household":
+            by_household[item["record"]["household_id"]].append(item)
+        elif kind in PART_KEYS or kind == "tombstone":
+            by_household[item["household_id"]].append(item)
+        elif kind == "visit":
+            visits.append(item["record"])
+        elif kind == "member_change":
+            changes.append(item["record"])
+        elif kind == "notice":
+            _notice(session, item, applied)
+    if payload.get("divisions"):
+        _divisions(session, payload["divisions"])
+    for hid, items in by_household.items():
+        if any(i["type"] == "household" and i.get("deleted") for i in items):
+            repo.mark_deleted(session, hid)
+            applied.deleted += 1
+            continue
+        local = load_household(session, hid)
+        merged = _overlay(to_dict(local) if local else None, items)
+        if merged is None:
+            continue
+        _reapply_outbox(session, merged)
+        repo.replace_from_server(session, household_from_dict(merged))
+        applied.households += 1
+    for v in visits:
+        applied.visits += _visit(session, repo, v)
+    for c in changes:
+        if session.get(HouseholdRow, c["household_id"]) is not None and session.get(MemberChangeRow, c["change_id"]) is None:
+            change = member_change_from_dict(c)
+            session.add(MemberChangeRow(change_id=change.change_id, household_id=change.household_id, member_id=change.member_id,
+                                        reason=change.reason, change_date=change.change_date, note=change.note, synced=True))
+    if payload.get("live_households") is not None:
+        applied.deleted += _drop_missing(session, repo, set(payload["live_households"]))
+    enrollment = session.get(Enrollment, 1)
+    if enrollment is not None:
+        enrollment.cursor = payload["header"]["to_cursor"]
+        enrollment.last_sync_at = datetime.now(UTC).replace(tzinfo=None)
+    return applied
+
+
+def _visit(session: Session, repo: Any, record: dict[str, Any]) -> int:
+    row = session.get(VisitRow, record["visit_id"])
+    if row is not None:
+        row.review_status, row.review_comment = record.get("review_status"), record.get("review_comment")
+        return 0
+    if session.get(HouseholdRow, record["household_id"]) is None:
+        return 0
+    visit = visit_from_dict(record)
+    session.add(VisitRow(**visit_row_values(visit), synced=True))
+    session.flush()
+    repo.set_assessment(session, visit.household_id, visit.assessment, visit.visit_date if isinstance(visit.visit_date, date) else None)
+    return 1
+
+
+def _notice(session: Session, item: dict[str, Any], applied: Applied) -> None:
+    if session.get(SyncNotice, int(item["notice_id"])) is not None:
+        return
+    session.add(SyncNotice(notice_id=int(item["notice_id"]), kind=item["kind"], household_id=item.get("household_id"),
+                           ref=item.get("ref"), text_zh=item["text"]["zh"], text_en=item["text"]["en"], data=item.get("data") or {},
+                           created_at=str(item.get("created_at", "")), received_at=datetime.now(UTC).replace(tzinfo=None), read=False))
+    applied.notices.append(item)
+    if item["kind"] == "batch_accepted" and item.get("ref"):
+        batch = session.get(SentBatch, item["ref"])
+        if batch is not None:
+            confirm(session, batch, item.get("data"))
+    if item["kind"] == "rejected" and item.get("ref"):
+        batch = session.get(SentBatch, item["ref"])
+        if batch is not None and batch.status == "pending":
+            batch.status = "refused"
+            batch.result = {"code": (item.get("data") or {}).get("code"), "zh": item["text"]["zh"], "en": item["text"]["en"]}
+
+
+def _divisions(session: Session, divisions: list[dict[str, Any]]) -> None:
+    for d in divisions:
+        stmt = sqlite_insert(DivisionRow).values(code=d["code"], name=d["name"], parent=d.get("parent"), level=d.get("level", "village"))
+        session.execute(stmt.on_conflict_do_update(index_elements=["code"], set_={"name": d["name"], "parent": d.get("parent")}))
+
+
+def _drop_missing(session: Session, repo: Any, live: set[str]) -> int:
+    """After a full resync: hide households the county no longer has, unless created here and unsent."""
+    created_here = set(session.execute(
+        select(PendingEditRow.record_id).where(PendingEditRow.record_type == "household", PendingEditRow.op == CREATE)).scalars())
+    dropped = 0
+    for hid in session.execute(select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False))).scalars().all():
+        if hid not in live and hid not in created_here:
+            repo.mark_deleted(session, hid)
+            dropped += 1
+    return dropped
+

@@ -1,0 +1,137 @@
+"""What a device sends: the outbox turned into batch records, sealed once, confirmed carefully.
+
+A batch is built from the outbox and stored with its exact bytes before it is sent, so every
+retry and every USB copy is the same batch. Confirming a batch removes from the outbox only what
+it carried: an outbox row edited again after sealing stays, with the sent value as its new base
+(a created record edited again becomes field edits against what was sent), so a later edit is
+never lost by confirming an earlier one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fieldsurvey.core.records import member_change_to_dict, visit_to_dict
+from fieldsurvey.store.models import MemberChangeRow, PendingEditRow, VisitRow
+from fieldsurvey.store.outbox import CREATE, DELETE
+from fieldsurvey.store.sync_state import SentBatch
+from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
+from fieldsurvey.sync.canonical import same
+
+PENDING = "pending"
+ACCEPTED = "accepted"
+LOCAL_ONLY_VISIT_FIELDS = ("cursor", "review_status", "review_comment")
+
+
+def wire_id(record_type: str, record_id: str) -> str:
+    """An income's id on the wire is its year (the store keys it as ``household:year``)."""
+    return record_id.rsplit(":", 1)[-1] if record_type == "income" else record_id
+
+
+def outbox_records(store: Any, skip: tuple[set[int], set[str], set[str]] = (set(), set(), set())
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str], list[str]]:
+    """Batch records for what is pending, and what they carry (edit snapshots, visit and change ids).
+
+    ``skip`` holds outbox items already travelling in an unconfirmed batch: they wait for its
+    confirmation (which rebases them) instead of going out twice with an outdated base.
+    """
+    edits = [e for e in store.outbox.pending_edits() if e.edit_id not in skip[0]]
+    records: list[dict[str, Any]] = []
+    snapshots: list[dict[str, Any]] = []
+    updates: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+    for e in edits:
+        snapshots.append({"edit_id": e.edit_id, "op": e.op, "field": e.field, "new_value": e.new_value})
+        rid = wire_id(e.record_type, e.record_id)
+        if e.op == CREATE and e.record_type == "household":
+            records.append({"kind": "household.create", "household": e.new_value})
+        elif e.op == CREATE:
+            records.append({"kind": "record.create", "record_type": e.record_type, "household_id": e.household_id, "record": e.new_value})
+        elif e.op == DELETE:
+            records.append({"kind": "record.delete", "record_type": e.record_type, "record_id": rid,
+                            "household_id": e.household_id, "base_revision": e.base_revision})
+        else:
+            key = (e.record_type, e.record_id)
+            if key not in updates:
+                updates[key] = {"kind": "record.update", "record_type": e.record_type, "record_id": rid,
+                                "household_id": e.household_id, "base_revision": e.base_revision, "changes": []}
+                records.append(updates[key])
+            updates[key]["changes"].append({"field": e.field, "base": e.base_value, "value": e.new_value})
+    visits = [v for v in store.outbox.pending_visits() if v.visit_id not in skip[1]]
+    for v in visits:
+        d = visit_to_dict(v)
+        for name in LOCAL_ONLY_VISIT_FIELDS:
+            d.pop(name, None)
+        records.append({"kind": "visit", "visit": d})
+    changes = [c for c in store.outbox.pending_member_changes() if c.change_id not in skip[2]]
+    records.extend({"kind": "member_change", "change": member_change_to_dict(c)} for c in changes)
+    return records, snapshots, [v.visit_id for v in visits], [c.change_id for c in changes]
+
+
+def carried_elsewhere(session: Session) -> tuple[set[int], set[str], set[str]]:
+    """Outbox items already inside a sealed, unconfirmed batch."""
+    edit_ids: set[int] = set()
+    visit_ids: set[str] = set()
+    change_ids: set[str] = set()
+    for b in session.execute(select(SentBatch).where(SentBatch.status == PENDING)).scalars():
+        edit_ids.update(int(e["edit_id"]) for e in b.edits)
+        visit_ids.update(b.visit_ids)
+        change_ids.update(b.change_ids)
+    return edit_ids, visit_ids, change_ids
+
+
+def seal_pending(store: Any, identity: Identity, cursor: str | None) -> SentBatch | None:
+    """Seal what is pending and not yet in an unconfirmed batch; None when there is nothing."""
+    with store.session() as s:
+        skip = carried_elsewhere(s)
+    records, snapshots, visit_ids, change_ids = outbox_records(store, skip)
+    if not records:
+        return None
+    return _store_batch(store, identity, cursor, records, snapshots, visit_ids, change_ids)
+
+
+def _store_batch(store: Any, identity: Identity, cursor: str | None, records: list[dict[str, Any]],
+                 snapshots: list[dict[str, Any]], visit_ids: list[str], change_ids: list[str]) -> SentBatch:
+    payload = batch_payload(identity, records, base_cursor=cursor, batch_id=str(uuid.uuid4()))
+    data = seal_batch(identity, payload)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    row = SentBatch(batch_id=payload["header"]["batch_id"], created_at=now, data=data, status=PENDING, exported_to=None,
+                    edits=snapshots, visit_ids=visit_ids, change_ids=change_ids, counts=payload["header"]["counts"],
+                    result=None, updated_at=now)
+    with store.session() as s:
+        s.add(row)
+    return row
+
+
+def confirm(session: Session, batch: SentBatch, result: dict[str, Any] | None) -> None:
+    """The county has this batch: clear exactly what it carried from the outbox."""
+    if batch.status == ACCEPTED:
+        return
+    for snap in batch.edits:
+        row = session.get(PendingEditRow, int(snap["edit_id"]))
+        if row is None:
+            continue
+        if same(row.new_value, snap["new_value"]):
+            session.delete(row)
+        elif row.op == CREATE:  # edited again after sealing: the rest travels as field edits
+            sent = snap["new_value"] or {}
+            for name, value in (row.new_value or {}).items():
+                if name not in ("members", "helpers", "measures", "incomes", "revision") and not same(sent.get(name), value):
+                    session.add(PendingEditRow(record_type=row.record_type, record_id=row.record_id, household_id=row.household_id,
+                                               op="update", field=name, base_value=sent.get(name), new_value=value, base_revision=1,
+                                               created_at=row.created_at, updated_at=row.updated_at))
+            session.delete(row)
+        else:
+            row.base_value = snap["new_value"]
+    if batch.visit_ids:
+        session.execute(update(VisitRow).where(VisitRow.visit_id.in_(batch.visit_ids)).values(synced=True))
+    if batch.change_ids:
+        session.execute(update(MemberChangeRow).where(MemberChangeRow.change_id.in_(batch.change_ids)).values(synced=True))
+    batch.status = ACCEPTED
+    batch.result = result
+    batch.updated_at = datetime.now(UTC).replace(tzinfo=None)
