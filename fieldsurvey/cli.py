@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "passphrase",
     "policy",
     "server",
+    "sync",
     "app",
 )
 
