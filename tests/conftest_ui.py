@@ -124,9 +124,12 @@ def controller(app, ui_store: UiStore, qtbot) -> Iterator:  # type: ignore[no-un
 
 
 def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:  # type: ignore[no-untyped-def]
-    """Type the passphrase (it is ASCII: real key clicks) and wait for the list."""
+    """Type the passphrase and wait for the list (Chinese goes in with setText, as from an IME)."""
     window.unlock_page.secret.clear()
-    qtbot.keyClicks(window.unlock_page.secret, passphrase)
+    if passphrase.isascii():
+        qtbot.keyClicks(window.unlock_page.secret, passphrase)
+    else:
+        window.unlock_page.secret.setText(passphrase)
     with qtbot.waitSignal(window.list_page.loaded, timeout=10_000):
         qtbot.mouseClick(window.unlock_page.unlock_button, _left())
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.resources import resource_path
@@ -53,6 +53,8 @@ def set_language(language: str) -> None:
     _state["translators"] = translators
     _state["language"] = language
     QLocale.setDefault(QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English))
+    # Qt posts LanguageChange; deliver it now so every window has switched when this returns.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
 
 
 def language() -> str:

@@ -108,6 +108,12 @@ class RosterReport:
     rejected: dict[str, list[int]] = field(default_factory=dict)  # household_no -> its rows
     rows_read: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    error_rows: dict[str, set[int]] = field(default_factory=dict)  # household_no -> rows with errors
+
+    def add(self, problem: RowProblem) -> None:
+        self.problems.append(problem)
+        if problem.level == ERROR:
+            self.error_rows.setdefault(problem.household_no, set()).add(problem.row)
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -201,17 +207,17 @@ def parse_roster(
         values = {key: raw[i] if i < len(raw) else None for i, key in columns.items()}
         no = _text(values.get("household_no"))
         if not no:
-            report.problems.append(RowProblem(n, "", ERROR, Text("户编号为空,该行未导入", "household number is empty; row not imported"), "household_no"))
+            report.add(RowProblem(n, "", ERROR, Text("户编号为空,该行未导入", "household number is empty; row not imported"), "household_no"))
             continue
         id_number = values.get("id_number")
         if isinstance(id_number, (int, float)) and not isinstance(id_number, bool):
             values["id_number"] = None
             values["id_lost"] = True
-            report.problems.append(RowProblem(n, no, ERROR, Text("证件号码在 Excel 中被存成了数字,末几位已丢失;请把该列设为文本后重新填写", "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"), "id_number"))
+            report.add(RowProblem(n, no, ERROR, Text("证件号码在 Excel 中被存成了数字,末几位已丢失;请把该列设为文本后重新填写", "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"), "id_number"))
         key = _text(values.get("id_number")).upper()
         if key:
             if key in seen_ids:
-                report.problems.append(RowProblem(n, no, ERROR, Text(f"证件号码与第{seen_ids[key]}行重复", f"ID number repeats row {seen_ids[key]}"), "id_number"))
+                report.add(RowProblem(n, no, ERROR, Text(f"证件号码与第{seen_ids[key]}行重复", f"ID number repeats row {seen_ids[key]}"), "id_number"))
             else:
                 seen_ids[key] = n
         groups.setdefault(no, []).append((n, values))
@@ -252,29 +258,28 @@ def _header(row: list[Any], report: RosterReport) -> dict[int, str]:
 
 def _reject(report: RosterReport, no: str, members: list[tuple[int, dict[str, Any]]], why: Text) -> None:
     for n, _ in members:
-        report.problems.append(RowProblem(n, no, ERROR, why))
+        report.add(RowProblem(n, no, ERROR, why))
     report.rejected[no] = [n for n, _ in members]
 
 
 def _household(no: str, members: list[tuple[int, dict[str, Any]]], report: RosterReport, divisions: dict[str, Division]) -> Household | None:
-    errors_before = len(report.errors)
     first_row = members[0][0]
     try:
         code = DivisionCode.parse(_text(members[0][1].get("division_code")))
         if code.level != "village":
             raise UserError(Text("应为村级代码(末三位不为000)", "must be a village code"))
     except UserError as e:
-        report.problems.append(RowProblem(first_row, no, ERROR, Text(f"行政区划代码:{e.text.zh}", f"division code: {e.text.en}"), "division_code"))
+        report.add(RowProblem(first_row, no, ERROR, Text(f"行政区划代码:{e.text.zh}", f"division code: {e.text.en}"), "division_code"))
         code = None
     household_values = _household_values(no, members, report)
     parsed: list[tuple[int, Member]] = []
     for n, values in members:
         if code is not None and _text(values.get("division_code")) not in ("", code.value):
-            report.problems.append(RowProblem(n, no, ERROR, Text("同一户的行政区划代码不一致", "division code differs within the household"), "division_code"))
+            report.add(RowProblem(n, no, ERROR, Text("同一户的行政区划代码不一致", "division code differs within the household"), "division_code"))
         member = _member(n, no, values, report)
         if member is not None:
             parsed.append((n, member))
-    if code is None or len(report.errors) > errors_before:
+    if code is None or _has_errors(report, no):
         _note_rejected(report, no, members)
         return None
     household = Household(
@@ -289,20 +294,32 @@ def _household(no: str, members: list[tuple[int, dict[str, Any]]], report: Roste
     )
     for problem in validate_household(household):
         row = parsed[problem.member_index - 1][0] if problem.member_index else first_row
-        report.problems.append(RowProblem(row, no, problem.level, problem.message(), problem.field))
-    if len(report.errors) > errors_before:
+        report.add(RowProblem(row, no, problem.level, problem.message(), problem.field))
+    if _has_errors(report, no):
         _note_rejected(report, no, members)
         return None
     _add_divisions(code, members[0][1], divisions)
     return household
 
 
+def _has_errors(report: RosterReport, no: str) -> bool:
+    """Errors found for any row of this household, in the first pass (duplicates) or now."""
+    return bool(report.error_rows.get(no))
+
+
 def _note_rejected(report: RosterReport, no: str, members: list[tuple[int, dict[str, Any]]]) -> None:
-    rows = "、".join(str(n) for n, _ in members)
-    rows_en = ", ".join(str(n) for n, _ in members)
-    report.problems.append(
-        RowProblem(members[0][0], no, ERROR, Text(f"因上述问题,该户(第{rows}行)整户未导入", f"because of the problems above, this household (rows {rows_en}) was not imported"))
-    )
+    """Every row of a rejected household appears in the report, the good ones saying why."""
+    bad = sorted(report.error_rows.get(no, ()))
+    rows_zh = "、".join(str(n) for n in bad)
+    rows_en = ", ".join(str(n) for n in bad)
+    for n, _ in members:
+        if n not in bad:
+            report.add(RowProblem(n, no, ERROR, Text(
+                f"本行无误,但同户第{rows_zh}行有错误,整户未导入",
+                f"this row is fine, but rows {rows_en} of the same household have errors, so the household was not imported",
+            )))
+    if bad:
+        report.add(RowProblem(bad[0], no, ERROR, Text("因此整户未导入,改正后请重新导入", "so the household was not imported; correct it and import again")))
 
 
 def _household_values(no: str, members: list[tuple[int, dict[str, Any]]], report: RosterReport) -> dict[str, str | None]:
@@ -318,14 +335,14 @@ def _household_values(no: str, members: list[tuple[int, dict[str, Any]]], report
             if value is None:
                 continue
             if col.key in out and out[col.key] != value:
-                report.problems.append(RowProblem(n, no, ERROR, Text(f"{col.zh}与本户前面的行不一致", f"{col.en} differs from earlier rows of the household"), col.key))
+                report.add(RowProblem(n, no, ERROR, Text(f"{col.zh}与本户前面的行不一致", f"{col.en} differs from earlier rows of the household"), col.key))
             out.setdefault(col.key, value)
     return out
 
 
 def _member(n: int, no: str, values: dict[str, Any], report: RosterReport) -> Member | None:
     def problem(col: str, text: Text, level: str = ERROR) -> None:
-        report.problems.append(RowProblem(n, no, level, text, col))
+        report.add(RowProblem(n, no, level, text, col))
 
     name = _text(values.get("name"))
     if not name:
@@ -392,7 +409,7 @@ def _code(col: Column, raw: str, n: int, no: str, report: RosterReport) -> str |
     for item in codes:
         if item.label.zh == wanted or item.label.en.lower() == lowered:
             return item.code
-    report.problems.append(
+    report.add(
         RowProblem(n, no, ERROR, Text(f"{col.zh}“{wanted}”不在代码表中", f"{col.en} '{wanted}' is not in the code list"), col.key)
     )
     return None

@@ -150,9 +150,10 @@ class ChangePassphraseDialog(Retranslating, QDialog):
         self.label_current.setText(self.tr("Current passphrase:"))
 
     def _apply(self) -> None:
-        problem = self.fields.problem()
         if self.require_current and not self.current.text():
             problem = self.tr("Enter the current passphrase.")
+        else:
+            problem = self.fields.problem()
         if problem:
             self.error.setText(problem)
             return

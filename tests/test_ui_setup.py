@@ -1,0 +1,126 @@
+"""First run: the setup assistant creates the store, shows the recovery key once, imports a roster
+and hands over to the household list."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWizard
+from shiboken6 import isValid
+
+from fieldsurvey.core.ids import make_id_number
+from fieldsurvey.store import Store
+from fieldsurvey.ui.app import AppController
+from fieldsurvey.ui.main_window import PAGE_UNLOCK, PAGE_WORK
+from fieldsurvey.ui.setup_wizard import (
+    PAGE_PASSPHRASE,
+    PAGE_RECOVERY,
+    PAGE_ROSTER,
+    PAGE_SOURCE,
+    SetupWizard,
+)
+from tests.conftest import FAST_KDF
+from tests.conftest_ui import *  # noqa: F403
+from tests.conftest_ui import unlock
+
+NEW_PASSPHRASE = "清晨的山路-2025"
+
+
+def roster_file(path: Path) -> Path:
+    idn = lambda b, s, x: make_id_number("610728", b, s, x)  # noqa: E731
+    rows = [
+        ["户编号", "行政区划代码", "乡镇", "行政村", "村民小组", "姓名", "证件号码", "与户主关系"],
+        ["6107281010010101", "610728101001", "泾洋街道", "示范村", "一组", "马德胜", idn(date(1960, 4, 5), 101, "male"), "户主"],
+        ["6107281010010101", "610728101001", "泾洋街道", "示范村", "一组", "胡秀珍", idn(date(1962, 6, 7), 102, "female"), "妻"],
+        ["6107281010010102", "610728101001", "泾洋街道", "示范村", "二组", "高永福", idn(date(1958, 9, 9), 103, "male"), "户主"],
+        ["6107281010010103", "610728101001", "泾洋街道", "示范村", "二组", "罗春梅", "61072819700101123", "户主"],  # 17 characters
+    ]
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def first_run(app, tmp_path, qtbot):  # type: ignore[no-untyped-def]
+    c = AppController(tmp_path / "new-data", kdf=dict(FAST_KDF))
+    c.start()
+    assert isinstance(c.wizard, SetupWizard)
+    wizard = c.wizard
+    yield c
+    if isValid(wizard):
+        wizard.close()
+    if c.window is not None:
+        c.window.close()
+    c.shutdown()
+
+
+def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    wiz: SetupWizard = first_run.wizard
+    assert not Store.exists(tmp_path / "new-data")
+    wiz.next()
+    assert wiz.currentId() == PAGE_PASSPHRASE
+    page = wiz.passphrase
+    page.visitor.setText("马书记")
+    page.fields.first.setText("password")
+    page.fields.second.setText("password")
+    assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
+    assert "常见密码" in page.fields.verdict.text()
+    page.fields.first.setText(NEW_PASSPHRASE)
+    page.fields.second.setText(NEW_PASSPHRASE + "x")
+    assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
+    page.fields.second.setText(NEW_PASSPHRASE)
+    assert wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
+    wiz.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: wiz.currentId() == PAGE_RECOVERY, timeout=10_000)
+    assert Store.exists(tmp_path / "new-data")
+
+    key = wiz.recovery.key.text()
+    assert len(key) == 39 and key.count("-") == 7  # 8 groups of 4
+    assert not wiz.button(QWizard.WizardButton.NextButton).isEnabled()  # must confirm first
+    assert not wiz.button(QWizard.WizardButton.BackButton).isVisible() or not wiz.button(QWizard.WizardButton.BackButton).isEnabled()
+    saved = tmp_path / "key.txt"
+    wiz.recovery.save_to(saved)
+    assert key in saved.read_text(encoding="utf-8") and oct(saved.stat().st_mode & 0o777) == "0o600"
+    wiz.recovery.confirm.setChecked(True)
+    wiz.next()
+    assert wiz.currentId() == PAGE_SOURCE
+    assert wiz.source.roster.isChecked()
+    wiz.next()
+    assert wiz.currentId() == PAGE_ROSTER
+
+    importer = wiz.roster.importer
+    importer.path.setText(str(roster_file(tmp_path / "roster.csv")))
+    with qtbot.waitSignal(importer.checked, timeout=10_000):
+        importer.check_button.click()
+    assert "可导入 2 户(3 人)" in importer.summary.text()
+    rows = [[importer.problems.item(r, c).text() for c in range(importer.problems.columnCount())] for r in range(importer.problems.rowCount())]
+    assert any(row[0] == "5" and row[1] == "6107281010010103" and "18位" in row[4] for row in rows)
+    with qtbot.waitSignal(importer.imported, timeout=10_000):
+        importer.import_button.click()
+    assert "已导入 2 户" in importer.summary.text()
+
+    wiz.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: first_run.window is not None, timeout=10_000)
+    window = first_run.window
+    qtbot.waitUntil(lambda: window.list_page.model.total == 2, timeout=10_000)
+    assert window.stack.currentIndex() == PAGE_WORK
+    assert "马书记" in window.user_label.text() and "镇巴县" in window.user_label.text()
+    assert window.list_page.village.findText("示范村") > 0
+
+    window.lock()
+    assert window.stack.currentIndex() == PAGE_UNLOCK
+    unlock(qtbot, window, NEW_PASSPHRASE)
+    assert window.list_page.model.total == 2
+    first_run.ctx.ops.wait_idle()
+    with Store.open(tmp_path / "new-data", recovery_key=key) as store:
+        assert store.households.count() == 2
+
+
+def test_closing_the_assistant_before_the_passphrase_leaves_nothing(first_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first_run.wizard.next()
+    first_run.wizard.reject()
+    first_run.ctx.ops.wait_idle()
+    assert not Store.exists(tmp_path / "new-data")
