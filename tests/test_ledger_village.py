@@ -199,3 +199,13 @@ def test_household_numbers_cannot_escape_the_folder(tmp_path: Path) -> None:
     print_village([inp], 1, out, names=NAMES, village_code=CODE, include_report=False)
     assert [p.name for p in out.iterdir()] == ["______etc_x.pdf"]
     assert not (tmp_path / "etc").exists()
+
+
+def test_cancel_while_joining_leaves_no_file(tmp_path: Path) -> None:
+    # 3 households polled once each, once more before the report, then once per joined part.
+    calls, cancelled = _cancel_after(5)
+    with pytest.raises(Cancelled):
+        print_village(village(3), 3, tmp_path / "village.pdf", names=NAMES, village_code=CODE,
+                      cancelled=cancelled)  # type: ignore[arg-type]
+    assert len(calls) == 6
+    assert list(tmp_path.iterdir()) == []
