@@ -68,8 +68,11 @@ class IncomePlan:
 
 def net_per_capita(items: dict[str, float], expenses: dict[str, float], size: int) -> float:
     """Net income per capita under the default policy (the three excluded items left out)."""
-    total = sum(v for k, v in items.items() if k not in EXCLUDED_ITEMS) - sum(expenses.values())
-    return total / max(size, 1)
+    excluded = sum(items.get(k, 0.0) for k in _EXCLUDED) if _EXCLUDED & items.keys() else 0.0
+    return (sum(items.values()) - excluded - sum(expenses.values())) / max(size, 1)
+
+
+_EXCLUDED = tuple(sorted(EXCLUDED_ITEMS))
 
 
 def incomes(
@@ -88,6 +91,7 @@ def incomes(
     growth = 0.06 + 0.04 * (r() + r() + r() - 1.5) * 1.4  # about 6 % a year, ± a few
     fall = 0.4 + 0.25 * r() if plan.sharp_fall else 1.0
     latest = plan.years[-1]
+    medical = _medical_costs(r, members)
     records = []
     for year in plan.years:
         back = latest - year
@@ -102,7 +106,7 @@ def incomes(
             }
             year_expenses = {k: (v * earned * (0.9 + 0.2 * r()) + 0.5) // 1.0 for k, v in expenses.items()}
         record = IncomeRecord(year=year, items=year_items, expenses=year_expenses)
-        _spending(r, record, members, plan.big_expense and back == 0)
+        _spending(r, record, medical, plan.big_expense and back == 0)
         records.append(record)
     if plan.sharp_fall and len(records) >= 2:
         _deepen_fall(r, records[-2], records[-1], size)
@@ -141,6 +145,7 @@ def _latest(
     expenses: dict[str, float] = {}
     get = items.get
     farming = able = critical = False
+    old = 0
     for m, age in zip(members, ages, strict=True):
         work = m.work_status
         capacity = m.labour_capacity
@@ -160,6 +165,8 @@ def _latest(
             items["transfer.dibao"] = get("transfer.dibao", 0.0) + (2800 + 2400 * (r() + r()) / 2 + 0.5) // 1.0
         if m.destitute_support:
             items["transfer.destitute"] = get("transfer.destitute", 0.0) + (7600 + 1800 * r() + 0.5) // 1.0
+        if age >= 60:
+            old += 1
         if age >= 60 and m.resident_pension:
             items["transfer.pension"] = get("transfer.pension", 0.0) + (1800 + 800 * r() + 0.5) // 1.0
         if age >= 80:
@@ -181,7 +188,6 @@ def _latest(
             items[key] = (low + span * r() + 0.5) // 1.0
     if hh.relocated and r() < 0.1:
         items["transfer.relocation_subsidy"] = (500 + 2500 * r() + 0.5) // 1.0
-    old = sum(1 for a in ages if a >= 60)
     if old and r() < 0.12:
         items["transfer.family_planning"] = 960.0 * min(old, 2)
     if ages[0] >= 60 and not able and r() < 0.7:
@@ -213,8 +219,8 @@ def _scale_to(items: dict[str, float], expenses: dict[str, float], size: int, ta
         expenses[k] = (expenses[k] * f + 0.5) // 1.0
 
 
-def _spending(r: Callable[[], float], record: IncomeRecord, members: list[Member], big: bool) -> None:
-    """合规自付医疗支出 from the members' health, and a sudden expense in a bad year."""
+def _medical_costs(r: Callable[[], float], members: list[Member]) -> float:
+    """A typical year's 合规自付医疗支出 of the household, from its members' health."""
     medical = 0.0
     for m in members:
         health = m.health
@@ -224,7 +230,12 @@ def _spending(r: Callable[[], float], record: IncomeRecord, members: list[Member
             medical += 300 + 3700 * r() * r()
         elif r() < 0.15:
             medical += 100 + 700 * r()
-    record.medical_out_of_pocket = (medical + 0.5) // 1.0
+    return medical
+
+
+def _spending(r: Callable[[], float], record: IncomeRecord, medical: float, big: bool) -> None:
+    """Medical spending of the year (the typical amount, more or less), and sudden expenses."""
+    record.medical_out_of_pocket = (medical * (0.6 + 0.8 * r()) + 0.5) // 1.0
     if big:
         record.sudden_expenses = (10000 + 50000 * r() * r() + 0.5) // 1.0
     elif r() < 0.03:

@@ -20,6 +20,7 @@ class NameMaker:
         self._tables = tables
         self._national = tables.national_surnames
         self._regional = tables.regional_surnames
+        self._cohorts = {year: tables.cohort(year) for year in range(1900, 2101)}
 
     def local_surname(self, rng: Random, dominant: tuple[tuple[str, float], ...]) -> str:
         """A surname as found in a village: ``dominant`` holds (surname, cumulative share)."""
@@ -34,7 +35,7 @@ class NameMaker:
         return self._regional.pick(rng) if rng.random() < 0.7 else self._national.pick(rng)
 
     def given_name(self, rng: Random, birth_year: int, male: bool) -> str:
-        cohort = self._tables.cohort(birth_year)
+        cohort = self._cohorts.get(birth_year) or self._tables.cohort(birth_year)
         if rng.random() < cohort.single_share:
             return (cohort.male_single if male else cohort.female_single).pick(rng)
         return (cohort.male if male else cohort.female).pick(rng)
@@ -43,9 +44,8 @@ class NameMaker:
         self, rng: Random, surname: str, birth_year: int, male: bool, taken: Collection[str] = ()
     ) -> str:
         """A full name not already in ``taken`` (siblings are not given the same name)."""
-        name = surname + self.given_name(rng, birth_year, male)
         for _ in range(6):
+            name = surname + self.given_name(rng, birth_year, male)
             if name not in taken:
                 break
-            name = surname + self.given_name(rng, birth_year, male)
         return name

@@ -205,7 +205,7 @@ class MeasurePicker:
             project=p.project,
             measure_id=self._new_id(),
             year=year,
-            scale=p.scale.replace("{n}", str(n_low + int(r() * (n_high - n_low + 1)))),
+            scale=p.scale.format(n=n_low + int(r() * (n_high - n_low + 1))),
             funds=funds,
             deadline=date(year, 12, 31),
             status=status,
