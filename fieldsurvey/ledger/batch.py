@@ -102,7 +102,7 @@ def print_village(
                 raise Cancelled()
             name = ledger_file_name(inp.household.household_no, options.mask_ids)
             path = staging / name
-            with _private_file(path) as f:
+            with _private_file(path, durable=not combined) as f:
                 rendered = render_household(inp, options, f)
             summary = summarise(inp)
             summaries.append(summary)
@@ -120,7 +120,7 @@ def print_village(
         result.households = done
         if include_report:
             path = staging / report_file_name(village_code, options.mask_ids)
-            with _private_file(path) as f:
+            with _private_file(path, durable=not combined) as f:
                 rendered = render_village_report(
                     report_content(summaries, names, village_code, population), options, f
                 )
@@ -153,10 +153,15 @@ def _staging(folder: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _private_file(path: Path) -> Iterator[BinaryIO]:
-    """A new file readable by its owner only, the mode set before any data is written."""
+def _private_file(path: Path, *, durable: bool) -> Iterator[BinaryIO]:
+    """A new file readable by its owner only, the mode set before any data is written.
+
+    ``durable`` files are synced to disk (they are moved into place as they are); parts that
+    are only read back to be joined into one file need not be.
+    """
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(fd, "wb") as f:
         yield f
-        f.flush()
-        os.fsync(f.fileno())
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
