@@ -5,25 +5,31 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.dimensions import dropouts
 from fieldsurvey.core.divisions import DivisionCode
+from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.ids import make_id_number
 from fieldsurvey.core.income import income_breakdown
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.visit import FINALIZED
+from fieldsurvey.demo.county import generate_county
+from fieldsurvey.demo.generator import iter_households
 from fieldsurvey.forms import HOUSEHOLD_VISIT, FormLibrary, FormSession
 from fieldsurvey.forms.apply import apply_answers
 from fieldsurvey.forms.household_visit import (
+    finalize_visit,
     open_visit,
     policy_parameters,
     start_visit,
     visit_record,
 )
+from fieldsurvey.store import Store
 
 VISIT_DAY = date(2024, 6, 15)
 AREA = "610728"
@@ -346,5 +352,71 @@ def test_a_draft_reopens_where_it_was_left_and_a_finalized_visit_is_read_only() 
     visit.status = FINALIZED
     done = open_visit(visit, household)
     assert done.read_only
-    with pytest.raises(Exception, match="finalized"):
+    with pytest.raises(UserError, match="finalized"):
         done.set_value("water_outage_days", 1)
+
+
+def test_finalizing_is_refused_while_errors_remain() -> None:
+    household = zhang_household()
+    s = start_visit(household, today=VISIT_DAY)
+    with pytest.raises(UserError) as e:
+        finalize_visit(s, household)
+    assert e.value.code == "visit_incomplete" and "before finalizing" in e.value.text.en
+
+
+def test_a_visit_saved_reopened_and_finalized_in_the_encrypted_store(
+    tmp_path: Path, fast_kdf: dict
+) -> None:
+    household = zhang_household()
+    store, _ = Store.create(tmp_path / "village", "correct horse battery staple 7", kdf=fast_kdf)
+    with store:
+        store.households.add(household)
+        s = start_visit(store.households.get(household.household_id), today=VISIT_DAY)  # type: ignore[arg-type]
+        s.set_value("visitor", "刘书记")
+        s.move_to("visitor")
+        draft = store.visits.save_draft(visit_record(s, household.household_id))
+        loaded = store.visits.get(draft.visit_id)
+        assert loaded is not None and loaded.cursor == {"section": "needs", "path": "visitor"}
+        again = open_visit(loaded, household)
+        assert again.answers() == s.answers() and again.cursor.path == "visitor"
+        fill_required(again)
+        son = household.members[2].member_id
+        again.set_value(f"compulsory_children[{son}]/education_aid", "营养改善计划、寄宿生生活补助")
+        done = finalize_visit(again, household, loaded)
+        store.visits.finalize(done.visit, done.household, done.assessment.to_dict())
+        saved = store.households.get(household.household_id)
+        assert (
+            saved is not None and saved.member(son).education_aid == "营养改善计划、寄宿生生活补助"
+        )  # type: ignore[union-attr]
+        final = store.visits.get(draft.visit_id)
+        assert final is not None and final.finalized and final.form_version == "1"
+        shown = open_visit(final, saved)
+        assert shown.read_only and shown.answers() == again.answers()
+
+
+def demo_households(count: int, seed: int, as_of: date) -> list[Household]:
+    county = generate_county(seed=seed, households=count)
+    return list(iter_households(county, count, seed=seed, as_of=as_of))
+
+
+def test_demo_county_households_round_trip_through_the_visit() -> None:
+    """The demo generator's households (another component's idea of realistic data) survive
+    prefill → apply unchanged: the forms ask for every fact the registry holds."""
+    for household in demo_households(150, seed=11, as_of=VISIT_DAY):
+        session = start_visit(household, today=VISIT_DAY)
+        assert apply_answers(household, session.answers(), session.survey).household == household
+
+
+def test_demo_incomes_give_the_assessments_net_income_per_capita() -> None:
+    policy = load_policy()
+    last_day = date(VISIT_DAY.year - 1, 12, 31)  # the generator's latest income year
+    compared = 0
+    for household in demo_households(120, seed=12, as_of=VISIT_DAY):
+        record = household.income_for(last_day.year)
+        if record is None:
+            continue
+        session = start_visit(household, today=last_day, policy=policy)
+        expected = income_breakdown(record, household, policy).net_income_per_capita
+        assert session.value("net_income_per_capita") == expected, household.household_no
+        compared += 1
+    assert compared >= 100

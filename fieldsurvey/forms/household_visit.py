@@ -4,20 +4,29 @@
   table's values as form parameters and the §7 data-quality rules as a finalize check.
 - ``open_visit``: a saved visit again, with the exact form version it was filled with (read-only
   once finalized), at the place the draft was left.
-- ``visit_record``: the session as a ``Visit`` to save.
+- ``visit_record``: the session as a draft ``Visit`` to save.
+- ``finalize_visit``: everything finalizing needs — the checked visit, the household as the
+  visit found it, the member changes and the assessment — for the store to write in one
+  transaction (``store.visits.finalize``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fieldsurvey.core.assessment import assess
+from fieldsurvey.core.assessment_result import Assessment
+from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.policy import Policy, load_policy
 from fieldsurvey.core.rules import check_household
+from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, Problem, validate_household
-from fieldsurvey.core.visit import DRAFT, FINALIZED, Visit
-from fieldsurvey.forms.apply import apply_answers
+from fieldsurvey.core.visit import DRAFT, FINALIZED, MemberChange, Visit
+from fieldsurvey.forms.apply import ApplyResult, apply_answers
 from fieldsurvey.forms.compile import Survey
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
@@ -116,7 +125,47 @@ def visit_record(session: FormSession, household_id: str, visit: Visit | None = 
     return visit
 
 
-def household_rules(base: Household, on: date):  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class FinalizedVisit:
+    """What finalizing a visit produces; nothing is saved until the store writes it."""
+
+    visit: Visit
+    household: Household
+    member_changes: list[MemberChange]
+    assessment: Assessment
+    applied: ApplyResult
+
+
+def finalize_visit(
+    session: FormSession,
+    household: Household,
+    visit: Visit | None = None,
+    *,
+    policy: Policy | None = None,
+) -> FinalizedVisit:
+    """Check the visit, project it onto the household and assess the result.
+
+    Raises ``UserError`` while blocking errors remain (the UI lists them from
+    ``session.finalize_check()``). The returned visit is still a draft in memory: the store
+    marks it finalized, together with the household and the assessment, in one transaction.
+    """
+    result = session.finalize_check()
+    if not result.ok:
+        n = len(result.errors)
+        raise UserError(
+            Text(
+                f"还有{n}处错误需要改正,不能提交",
+                f"{n} error(s) must be corrected before finalizing",
+            ),
+            code="visit_incomplete",
+        )
+    visit = visit_record(session, household.household_id, visit)
+    applied = apply_answers(household, visit.answers, session.survey)
+    assessment = assess(applied.household, on=visit.visit_date, policy=policy or load_policy())
+    return FinalizedVisit(visit, applied.household, applied.member_changes, assessment, applied)
+
+
+def household_rules(base: Household, on: date) -> Callable[[FormSession], list[Issue]]:
     """A finalize check: project the answers onto the household and run the record checks
     and the §7 cross-field rules on the result, pointing each problem at its field."""
 

@@ -71,8 +71,7 @@ def coerce(field: Field, raw: Any) -> Value:
             items = raw.split() if isinstance(raw, str) else [str(x) for x in raw]
             for item in items:
                 _choice(field, item)
-            names = field.choices.names() if field.choices else items
-            return sorted(set(items), key=lambda x: names.index(x) if x in names else len(names))
+            return list(dict.fromkeys(items))  # the order given (a main cause first), once each
         if t in ("id_number", "disability_cert"):
             return str(raw).strip().upper().replace(" ", "")
         if t == "hidden":

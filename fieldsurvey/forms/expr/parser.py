@@ -22,6 +22,7 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr import ast
 
 MAX_LENGTH = 4000
+MAX_DEPTH = 200  # deeper trees are refused at load, so evaluating one cannot exhaust the stack
 
 GRAMMAR = r"""
 ?start: expr
@@ -139,7 +140,7 @@ def parse_expression(source: str) -> ast.Node:
         raise ExpressionError(Text("表达式为空", "expression is empty"), 1)
     try:
         tree = _parser().parse(source)
-        return _ToAst().transform(tree)
+        node: ast.Node = _ToAst().transform(tree)
     except UnexpectedCharacters as e:
         char = source[e.pos_in_stream] if e.pos_in_stream < len(source) else ""
         raise ExpressionError(
@@ -165,3 +166,26 @@ def parse_expression(source: str) -> ast.Node:
         raise ExpressionError(
             Text("表达式嵌套过深", "expression is nested too deeply"), 1
         ) from None
+    if _depth(node) > MAX_DEPTH:
+        raise ExpressionError(
+            Text(
+                f"表达式嵌套超过{MAX_DEPTH}层", f"expression is nested more than {MAX_DEPTH} deep"
+            ),
+            1,
+        )
+    return node
+
+
+def _depth(node: ast.Node) -> int:
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, ast.Unary):
+            stack.append((n.operand, d + 1))
+        elif isinstance(n, ast.Binary):
+            stack += [(n.left, d + 1), (n.right, d + 1)]
+        elif isinstance(n, ast.Call):
+            stack += [(a, d + 1) for a in n.args]
+    return deepest

@@ -48,7 +48,7 @@ def to_number(v: object) -> int | float | None:
     if isinstance(v, bool):
         return int(v)
     if isinstance(v, int | float):
-        return None if isinstance(v, float) and math.isnan(v) else v
+        return None if isinstance(v, float) and not math.isfinite(v) else v
     if isinstance(v, str):
         s = v.strip()
         try:
@@ -139,9 +139,18 @@ def _tidy(n: float) -> int | float:
 def arithmetic(op: str, a: Value, b: Value) -> Value:
     if is_empty(a) or is_empty(b):
         return None
-    da, db = (a if isinstance(a, date) else None), (b if isinstance(b, date) else None)
-    if da is not None or db is not None:
-        return _date_arithmetic(op, a, b)
+    try:
+        if isinstance(a, date) or isinstance(b, date):
+            return _date_arithmetic(op, a, b)
+        result = _numeric(op, a, b)
+    except (OverflowError, ValueError):  # beyond dates or floats: nothing sensible to show
+        return None
+    if isinstance(result, float) and not math.isfinite(result):
+        return None
+    return result
+
+
+def _numeric(op: str, a: Value, b: Value) -> int | float | None:
     x, y = to_number(a), to_number(b)
     if x is None or y is None:
         return None
