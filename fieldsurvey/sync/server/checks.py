@@ -8,7 +8,9 @@ field by name — never a value, which may be personal data.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +29,8 @@ from fieldsurvey.core.validation import (
     validate_member,
 )
 from fieldsurvey.core.visit import FINALIZED
+from fieldsurvey.forms.diagnostics import FormDefinitionError
+from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.sync import envelope
 from fieldsurvey.sync.envelope import content_hash
 from fieldsurvey.sync.keys import KeyPair, signing_public_from_b64
@@ -140,6 +144,23 @@ def _check_forms(batch: BatchPayload) -> None:
     declared = {k: set(v) for k, v in batch.header.form_versions.items()}
     if any(not versions <= declared.get(form, set()) for form, versions in used.items()):
         raise refuse("form_versions", "走访使用的表单版本未在批次头中声明", "a visit uses a form version the header does not declare")
+    for form, versions in sorted(used.items()):
+        for version in sorted(versions):
+            if not known_form(form, version):
+                raise refuse("unknown_form", f"县里没有表单 {form} 的 {version} 版,请先更新县级服务器的表单",
+                             f"the county does not know form {form} version {version}; update the server's forms first")
+
+
+@cache
+def known_form(form_id: str, version: str) -> bool:
+    """Whether the county's form library has this exact version (current or archived)."""
+    if not re.fullmatch(r"[a-z0-9_]{1,64}", form_id) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,32}", version) or ".." in version:
+        return False  # never let a name from a batch walk the file system
+    try:
+        FormLibrary().definition(form_id, version)
+    except FormDefinitionError:
+        return False
+    return True
 
 
 def _household_ids(batch: BatchPayload) -> set[str]:
