@@ -1,0 +1,126 @@
+"""The demo county server: the same roster as the demo store, the demo device already enrolled.
+
+``prepare_demo_server(store, server_dir)`` writes a county server data directory (never inside the
+device's data directory) with the store's villages and households, a demo secretary assigned to
+every village, and the store's device enrolled and pinned — then finalizes a few visits on the
+device so that pressing Sync right away has something to send. ``start_server`` runs it on
+127.0.0.1 for the desktop app.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fieldsurvey.core.assessment import assess
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.core.text import Text
+from fieldsurvey.core.visit import Visit
+from fieldsurvey.store.sync_state import Enrollment
+from fieldsurvey.sync.keys import KeyPair
+from fieldsurvey.sync.server import admin, feed
+from fieldsurvey.sync.server.auth import principal_of
+from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.models import User
+from fieldsurvey.sync.server.roster import FORMAT, import_roster
+
+DEMO_PORT = 8400
+DEMO_ADMIN = "admin"
+DEMO_ADMIN_PASSWORD = "demo-admin-2025"  # a demo county only: printed by the demo command
+DEMO_SECRETARY = "demo_secretary"
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    server_dir: Path
+    url: str
+    admin: str
+    admin_password: str
+    device_id: str
+    visits_waiting: int
+
+
+def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, visits: int = 5) -> DemoServer:
+    server_dir = Path(server_dir).resolve()
+    if server_dir == Path(store.data_dir).resolve() or Path(store.data_dir).resolve() in server_dir.parents:
+        raise UserError(Text("县级服务器目录不能放在设备数据目录里", "the server directory must not be inside the device's data directory"),
+                        code="server_inside_store")
+    county, county_name = store.county()
+    sd = ServerDir(server_dir)
+    admin.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
+    divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in store.divisions.all()]
+    households = [household_to_dict(h) for h in store.households.iter_households()]
+    import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions, "households": households})
+    villages = [d["code"] for d in divisions if d["level"] == "village"]
+    admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记(示范)", password=None)
+    admin.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
+    url = f"http://127.0.0.1:{port}"
+    device_id = _enroll_in_place(store, sd, url)
+    waiting = _finalize_demo_visits(store, visits)
+    sd.close()
+    return DemoServer(server_dir, url, DEMO_ADMIN, DEMO_ADMIN_PASSWORD, device_id, waiting)
+
+
+def _enroll_in_place(store: Any, sd: ServerDir, url: str) -> str:
+    """What ``fieldsurvey enroll`` does over HTTP, done directly on both sides for the demo."""
+    code, _ = admin.new_enroll_code(sd, "demo", username=DEMO_SECRETARY)
+    keys = KeyPair.generate()
+    signing_pub, encryption_pub = keys.public_b64()
+    info = admin.enroll(sd, code=code, signing_key=signing_pub, encryption_key=encryption_pub, label="demo laptop")
+    with sd.transaction() as s:  # the device already holds the roster: start its feed at "now"
+        user = s.query(User).filter(User.username == DEMO_SECRETARY).one()
+        who = principal_of(s, user, info["device_id"])
+        cursor = feed.make_cursor(s, feed.current_seq(s), who.villages)
+    signing, encryption = keys.private_b64()
+    county = info["county"]
+    with store.session() as s:
+        s.add(Enrollment(
+            slot=1, device_id=info["device_id"], username=DEMO_SECRETARY, display_name=info["user"]["display_name"],
+            role="secretary", villages=info["villages"], county=county["code"], county_name=county["name"], server_url=url,
+            signing_private=signing, encryption_private=encryption, county_signing_key=county["signing_key"],
+            county_encryption_key=county["encryption_key"], fingerprint=county["fingerprint"],
+            enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=cursor, last_sync_at=None,
+        ))
+    return str(info["device_id"])
+
+
+def _finalize_demo_visits(store: Any, count: int) -> int:
+    done = 0
+    today = date.today()
+    for i, h in enumerate(store.households.iter_households()):
+        if done >= count:
+            break
+        visit_date = today - timedelta(days=3 + i)
+        visit = Visit(h.household_id, visit_date, "驻村第一书记(示范)", "household_visit", "1",
+                      {"food_secure": h.food_secure, "clothing_secure": h.clothing_secure, "housing_grade": h.housing_grade},
+                      findings="示范走访:家中情况稳定。")
+        store.visits.save_draft(visit)
+        store.visits.finalize(visit, None, assess(h, on=visit_date).to_dict())
+        done += 1
+    return done
+
+
+def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0) -> subprocess.Popen[bytes]:
+    """Run ``fieldsurvey server run`` on 127.0.0.1 and wait until it answers."""
+    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server_dir), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise UserError(Text("示范服务器未能启动(端口可能被占用)", "the demo server did not start (is the port in use?)"), code="demo_server_failed")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    proc.terminate()
+    raise UserError(Text("示范服务器启动超时", "the demo server took too long to start"), code="demo_server_failed")
