@@ -336,6 +336,14 @@ def test_the_data_quality_rules_show_at_the_field_they_concern() -> None:
     assert ("other_poverty_causes", "error") in rules  # disability, but nobody is disabled
     text = next(i.text for i in result.errors if i.path == "main_poverty_cause")
     assert text.zh.startswith("主要致贫原因") and "healthy" in text.en
+    # member rules point at the member's field where the form asks it now
+    son = household.members[2].member_id  # 12 years old
+    s.set_value(f"members[{son}]/education", "senior_secondary")
+    s.set_value(f"compulsory_children[{son}]/stage", "senior1")
+    rules = {i.path: i for i in s.finalize_check().errors if i.code == "rule"}
+    assert rules[f"members[{son}]/education"].section == "household"
+    assert rules[f"compulsory_children[{son}]/stage"].section == "education"
+    assert "senior secondary" in rules[f"compulsory_children[{son}]/stage"].text.en
 
 
 def test_a_draft_reopens_where_it_was_left_and_a_finalized_visit_is_read_only() -> None:

@@ -27,10 +27,9 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, Problem, validate_household
 from fieldsurvey.core.visit import DRAFT, FINALIZED, MemberChange, Visit
 from fieldsurvey.forms.apply import ApplyResult, apply_answers
-from fieldsurvey.forms.compile import Survey
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
-from fieldsurvey.forms.mapping import MEMBERS
+from fieldsurvey.forms.mapping import MEMBER_FIELD_ALIASES, MEMBERS
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.paths import format_path
 from fieldsurvey.forms.prefill import prefill
@@ -177,45 +176,45 @@ def household_rules(base: Household, on: date) -> Callable[[FormSession], list[I
         out: list[Issue] = []
         seen: set[tuple[str, str, str]] = set()
         for p in problems:
-            path = _problem_path(session.survey, p)
+            path, section = _problem_place(session, p)
             key = (path, p.level, p.text.en)
             if key in seen or (path, p.level) in already:
                 continue
             seen.add(key)
             level = "error" if p.level == ERROR else "warning"
-            out.append(
-                Issue(
-                    level,
-                    "rule",
-                    path,
-                    p.message(),
-                    session.survey.elements[path.rsplit("/", 1)[-1]].form_id if path else None,
-                )
-            )
+            out.append(Issue(level, "rule", path, p.message(), section))
         return out
 
     return check
 
 
-def _problem_path(survey: Survey, problem: Problem) -> str:
-    """Where a registry problem shows in the form: the member's field, else the household's."""
-    fld = problem.field
+def _problem_place(session: FormSession, problem: Problem) -> tuple[str, str | None]:
+    """Where a registry problem shows in the form (path, section): the member's field where it
+    is asked now, else the member's entry; the household's field; else the whole form."""
+    survey = session.survey
     if problem.member_id is None:
-        return fld if fld in survey.elements else ""
-    for rep_name in (
-        MEMBERS,
-        *(
-            n
-            for n, e in survey.elements.items()
-            if isinstance(e, Repeat) and e.repeat_over == MEMBERS
-        ),
-    ):
-        ctx = ((rep_name, problem.member_id),)
-        for candidate in (fld, "stage" if fld == "schooling" else None):
-            if (
-                candidate
-                and candidate in survey.elements
-                and [r.name for r in survey.chains[candidate]] == [rep_name]
-            ):
-                return format_path(ctx, candidate)
-    return format_path(((MEMBERS, problem.member_id),), None)
+        el = survey.elements.get(problem.field)
+        return (problem.field, el.form_id) if el is not None else ("", None)
+    repeats = [MEMBERS] + [
+        n for n, e in survey.elements.items() if isinstance(e, Repeat) and e.repeat_over == MEMBERS
+    ]
+    names = [problem.field] + [
+        alias for alias, attr in MEMBER_FIELD_ALIASES.items() if attr == problem.field
+    ]
+    shown_elsewhere: tuple[str, str | None] | None = None
+    for rep in repeats:
+        if problem.member_id not in session.instances(rep):
+            continue
+        for name in names:
+            el = survey.elements.get(name)
+            if el is None or [r.name for r in survey.chains[name]] != [rep]:
+                continue
+            path = format_path(((rep, problem.member_id),), name)
+            if session.is_relevant(path):
+                return path, el.form_id
+            shown_elsewhere = shown_elsewhere or (path, el.form_id)
+    if shown_elsewhere is not None:
+        return shown_elsewhere
+    if problem.member_id in session.instances(MEMBERS):
+        return format_path(((MEMBERS, problem.member_id),), None), survey.elements[MEMBERS].form_id
+    return "", None

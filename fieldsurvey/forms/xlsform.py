@@ -1,11 +1,12 @@
 """Import a standard XLSForm (survey, choices and settings sheets) as a project form.
 
-pyxform reads the workbook and normalises it (aliases, groups, repeats, translations); this
-module maps that survey dict onto the project's format and lists, with the sheet row, every
-XLSForm feature the engine does not support. Nothing is dropped silently: without
+pyxform reads the workbook and normalises it (aliases, groups, repeats, translations);
+``xlsform_rows.py`` maps that survey dict onto the project's format and lists, with the sheet
+row, every XLSForm feature the engine does not support. Nothing is dropped silently: without
 ``allow_unsupported`` an unsupported feature stops the import; with it the affected fields (and
 fields whose rules depend on them) are left out and listed. Layout-only features (appearance,
-media, metadata such as start/end) are listed as ignored.
+media, metadata such as start/end) are listed as ignored. The result is loaded and checked as
+the engine will run it before anything is written.
 """
 
 from __future__ import annotations
@@ -20,39 +21,12 @@ from pyxform.errors import PyXFormError
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.compile import compile_survey
-from fieldsurvey.forms.expr import ast
-from fieldsurvey.forms.expr.functions import FUNCTIONS
-from fieldsurvey.forms.expr.parser import ExpressionError, parse_expression
 from fieldsurvey.forms.loader import NAME_RE, load_definition
 from fieldsurvey.forms.model import FORMAT_VERSION, FormDef
 from fieldsurvey.forms.source import located
-from fieldsurvey.forms.xlsform_map import (
-    BIND_EXPRESSIONS,
-    IGNORED_TYPES,
-    TYPES,
-    language_of,
-    truthy_cell,
-)
+from fieldsurvey.forms.xlsform_rows import Finding, RowConverter
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    sheet: str
-    row: int | None
-    name: str | None
-    text: Text
-    blocking: bool  # unsupported (True) or merely ignored (False)
-
-    def message(self, lang: str = "en") -> str:
-        zh = lang.startswith("zh")
-        where = (
-            self.sheet
-            if self.row is None
-            else (f"{self.sheet} 第{self.row}行" if zh else f"{self.sheet} row {self.row}")
-        )
-        if self.name:
-            where += f" '{self.name}'"
-        return f"[{where}] {self.text.get(lang)}"
+__all__ = ["Conversion", "Finding", "convert_xlsform"]
 
 
 @dataclass
@@ -68,314 +42,6 @@ class Conversion:
     @property
     def ignored(self) -> list[Finding]:
         return [f for f in self.findings if not f.blocking]
-
-
-class _Converter:
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.findings: list[Finding] = []
-        self.rows: dict[str, list[int]] = {}
-        for i, row in enumerate(rows, start=2):  # row 1 is the header
-            name, kind = row.get("name"), str(row.get("type") or "")
-            if name and not kind.startswith("end"):
-                self.rows.setdefault(str(name), []).append(i)
-        self.raw_types = {i: str(r.get("type") or "") for i, r in enumerate(rows, start=2)}
-        self.row_of: dict[str, int | None] = {}
-        self.bad: set[str] = set()  # names of fields that use something unsupported
-        self.refs: dict[str, set[str]] = {}  # name → names its rules read
-        self.children: dict[str, list[str]] = {}
-        self.languages: set[str] = set()
-        self.used_lists: set[str] = set()
-
-    def note(
-        self, row: int | None, name: str | None, text: Text, blocking: bool, sheet: str = "survey"
-    ) -> None:
-        self.findings.append(Finding(sheet, row, name, text, blocking))
-        if blocking and name:
-            self.bad.add(name)
-
-    # --- texts and expressions -----------------------------------------------------------------
-    def text(self, value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            return value
-        found: dict[str, str] = {}
-        for lang, text in value.items():
-            code = language_of(lang)
-            if code is None:
-                self.languages.add(lang)
-            elif code == "default":
-                found.setdefault("zh", text)
-                found.setdefault("en", text)
-            else:
-                found[code] = text
-        if not found:
-            return None
-        return {"zh": found.get("zh", found.get("en")), "en": found.get("en", found.get("zh"))}
-
-    def expr(self, source: Any, row: int | None, name: str, column: str) -> str | None:
-        if source is None or str(source).strip() == "":
-            return None
-        text = str(source).replace("position(..)", "position()")
-        try:
-            node = parse_expression(text)
-        except ExpressionError as e:
-            self.note(
-                row,
-                name,
-                Text(
-                    f"{column} 第{e.col}列无法转换:{e.text.zh}(不支持 XPath 路径如 ../x)",
-                    f"{column}, col {e.col}, cannot be converted: {e.text.en} (XPath paths such as ../x are not supported)",
-                ),
-                True,
-            )
-            return None
-        for n in ast.walk(node):
-            if isinstance(n, ast.Call) and n.name not in FUNCTIONS:
-                self.note(
-                    row,
-                    name,
-                    Text(
-                        f"{column} 中的函数 {n.written}() 不受支持",
-                        f"function {n.written}() in {column} is not supported",
-                    ),
-                    True,
-                )
-            if isinstance(n, ast.Ref):
-                self.refs.setdefault(name, set()).add(n.name)
-        return text
-
-    # --- elements ------------------------------------------------------------------------------
-    def element(self, data: dict[str, Any], parent: str | None) -> dict[str, Any] | None:
-        name = str(data.get("name", ""))
-        queue = self.rows.get(name)
-        if not queue:
-            if name != "meta":
-                self.note(
-                    None,
-                    name,
-                    Text(
-                        "由 XLSForm 自动生成的字段(如“其他”说明),未导入",
-                        "generated by XLSForm (e.g. an 'other' text), not imported",
-                    ),
-                    False,
-                )
-            return None
-        row = queue.pop(0)
-        self.row_of[name] = row
-        if parent:
-            self.children.setdefault(parent, []).append(name)
-        kind = str(data.get("type", ""))
-        raw_type = self.raw_types.get(row, kind)
-        if kind in IGNORED_TYPES:
-            self.note(
-                row,
-                name,
-                Text(
-                    f"元数据类型 {kind} 被忽略(走访记录自带日期和走访人)",
-                    f"metadata type {kind} is ignored (visits record their own date and visitor)",
-                ),
-                False,
-            )
-            return None
-        our = TYPES.get(kind)
-        if our is None:
-            self.note(
-                row,
-                name,
-                Text(f"字段类型 {raw_type} 不受支持", f"type {raw_type} is not supported"),
-                True,
-            )
-            return {"name": name, "type": "text", "label": self.text(data.get("label")) or name}
-        out: dict[str, Any] = {"name": name, "type": our}
-        if not NAME_RE.match(name):
-            self.note(
-                row, name, Text("字段名须以字母开头", "a field name must start with a letter"), True
-            )
-        for key, target in (
-            ("label", "label"),
-            ("hint", "hint"),
-            ("jr:requiredMsg", "required_message"),
-        ):
-            value = self.text(data.get(key))
-            if value is not None:
-                out[target] = value
-        if "or_other" in raw_type:
-            self.note(
-                row, name, Text("or_other(“其他”选项)不受支持", "or_other is not supported"), True
-            )
-        self.bind(data.get("bind") or {}, out, row, name)
-        self.control(data, out, row, name, our)
-        if our in ("select_one", "select_multiple"):
-            self.select(data, out, row, name)
-        if our in ("group", "repeat"):
-            kids = [self.element(c, name) for c in data.get("children", [])]
-            out["fields"] = [k for k in kids if k is not None]
-        return out
-
-    def bind(self, bind: dict[str, Any], out: dict[str, Any], row: int, name: str) -> None:
-        for key, value in bind.items():
-            if key == "required":
-                if truthy_cell(value):
-                    out["required"] = True
-                elif str(value).strip().lower() not in ("", "no", "false", "false()"):
-                    expr = self.expr(value, row, name, "required")
-                    if expr:
-                        out["required"] = expr
-            elif key == "readonly":
-                if truthy_cell(value):
-                    out["read_only"] = True
-                elif str(value).strip().lower() not in ("", "no", "false", "false()"):
-                    self.note(
-                        row,
-                        name,
-                        Text("动态 read_only 不受支持", "a read_only expression is not supported"),
-                        True,
-                    )
-            elif key in BIND_EXPRESSIONS:
-                expr = self.expr(value, row, name, BIND_EXPRESSIONS[key])
-                if expr:
-                    out[BIND_EXPRESSIONS[key]] = expr
-            elif key == "jr:constraintMsg":
-                msg = self.text(value)
-                if msg is not None:
-                    out["constraint_message"] = msg
-            else:
-                self.note(
-                    row, name, Text(f"列 {key} 不受支持", f"column {key} is not supported"), True
-                )
-
-    def control(
-        self, data: dict[str, Any], out: dict[str, Any], row: int, name: str, our: str
-    ) -> None:
-        control = data.get("control") or {}
-        if control.get("appearance"):
-            out["appearance"] = str(control["appearance"])
-        if "jr:count" in control:
-            self.note(
-                row,
-                name,
-                Text("repeat_count(固定条数的重复组)不受支持", "repeat_count is not supported"),
-                True,
-            )
-        if data.get("parameters"):
-            self.note(
-                row,
-                name,
-                Text("parameters 列不受支持", "the parameters column is not supported"),
-                True,
-            )
-        if data.get("trigger"):
-            self.note(
-                row, name, Text("trigger 列不受支持", "the trigger column is not supported"), True
-            )
-        for key in ("media", "guidance_hint"):
-            if data.get(key):
-                self.note(row, name, Text(f"{key} 被忽略", f"{key} is ignored"), False)
-        default = data.get("default")
-        if default not in (None, ""):
-            text = str(default)
-            if "${" in text or "(" in text:
-                expr = self.expr(text, row, name, "default")
-                if expr:
-                    out["dynamic_default"] = expr
-            else:
-                out["default"] = _literal(text, our)
-        if our == "calculate" and "calculation" not in out and name not in self.bad:
-            self.note(
-                row,
-                name,
-                Text("calculate 缺少 calculation", "a calculate without calculation"),
-                True,
-            )
-
-    def select(self, data: dict[str, Any], out: dict[str, Any], row: int, name: str) -> None:
-        list_name = data.get("list_name")
-        itemset = str(data.get("itemset") or "")
-        if not list_name or itemset.endswith((".csv", ".xml", ".geojson")):
-            self.note(
-                row,
-                name,
-                Text(
-                    "从外部文件选择(select_*_from_file)不受支持",
-                    "select_one_from_file / select_multiple_from_file is not supported",
-                ),
-                True,
-            )
-            out["choices"] = [{"name": "unsupported", "label": "unsupported"}]
-            return
-        out["choices"] = str(list_name)
-        self.used_lists.add(str(list_name))
-        cf = self.expr(data.get("choice_filter"), row, name, "choice_filter")
-        if cf:
-            out["choice_filter"] = cf
-            self.refs.setdefault(name, set())
-
-    def choices(self, raw: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for list_name, items in raw.items():
-            if list_name not in self.used_lists:
-                continue
-            converted = []
-            for item in items:
-                choice: dict[str, Any] = {"name": str(item.get("name"))}
-                label = self.text(item.get("label"))
-                if label is not None:
-                    choice["label"] = label
-                for key, value in item.items():
-                    if key in ("name", "label"):
-                        continue
-                    if key == "media":
-                        self.note(
-                            None,
-                            list_name,
-                            Text("选项的 media 被忽略", "media of choices is ignored"),
-                            False,
-                            "choices",
-                        )
-                    else:
-                        choice[key] = value
-                converted.append(choice)
-            out[list_name] = converted
-        return out
-
-    def drop_unsupported(self, fields: list[dict[str, Any]]) -> list[str]:
-        """Leave out unsupported fields and everything whose rules read them; returns names."""
-        gone = set(self.bad)
-        changed = True
-        while changed:
-            changed = False
-            for name, reads in self.refs.items():
-                if name not in gone and reads & gone:
-                    gone.add(name)
-                    changed = True
-            for parent, kids in self.children.items():
-                if parent in gone and not gone.issuperset(kids):
-                    gone.update(kids)
-                    changed = True
-        _prune(fields, gone)
-        return sorted(gone, key=lambda n: self.row_of.get(n) or 0)
-
-
-def _prune(fields: list[dict[str, Any]], gone: set[str]) -> None:
-    fields[:] = [f for f in fields if f["name"] not in gone]
-    for f in fields:
-        if "fields" in f:
-            _prune(f["fields"], gone)
-
-
-def _literal(text: str, our: str) -> Any:
-    if our == "integer":
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if our == "decimal":
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    return text
 
 
 def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
@@ -403,7 +69,7 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
 def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversion:
     """The project-format form for an XLSForm workbook, with everything not carried over."""
     definition, survey, _ = _read(path)
-    conv = _Converter(definition.survey or [])
+    conv = RowConverter(definition.survey or [])
     for sheet in ("entities", "external_choices", "osm"):
         if getattr(definition, sheet, None):
             conv.note(
@@ -466,7 +132,7 @@ def _used(list_name: str, fields: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _verify(result: Conversion, conv: _Converter, path: Path) -> None:
+def _verify(result: Conversion, conv: RowConverter, path: Path) -> None:
     """Load and check the converted form as the engine will; its errors become findings."""
     definition, diags = load_definition(located(result.form), path.name)
     if isinstance(definition, FormDef) and not any(d.is_error for d in diags):
