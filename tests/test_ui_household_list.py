@@ -85,7 +85,7 @@ def test_filters_by_village_group_status_type_and_problem(window) -> None:  # ty
     choose(page.village, VILLAGE_B)
     assert sorted(heads(window)) == ["周秀英", "陈志远"]
     assert page.village.currentText() == "青石村"
-    assert [page.group.itemText(i) for i in range(page.group.count())] == ["(全部)", "一组", "五组"]
+    assert [page.group.itemText(i) for i in range(page.group.count())] == ["（全部）", "一组", "五组"]
     choose(page.group, "五组")
     assert heads(window) == ["周秀英"]
     assert window.count_label.text() == "显示 1 / 5 户"

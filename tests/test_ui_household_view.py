@@ -113,7 +113,7 @@ def test_head_who_dies_needs_a_new_head(window, ui_store, qtbot) -> None:  # typ
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
     qtbot.waitUntil(lambda: view.title.text() == "李秀兰户", timeout=5000)
-    assert view.members.item(0, 0).text() == "王建国(已迁出)"  # history kept on screen too
+    assert view.members.item(0, 0).text() == "王建国（已迁出）"  # history kept on screen too
     wait_ops(window)
     with reopen(ui_store) as store:
         h = store.households.get(ui_store.ids["wang"])
@@ -131,7 +131,7 @@ def test_last_member_cannot_leave(window, ui_store, qtbot) -> None:  # type: ign
     dialog.reason.setCurrentIndex(dialog.reason.findData("other_out"))
     dialog.leaving.setCurrentIndex(0)
     result = dialog.changed_household()
-    assert result == "最后一名成员不能迁出;注销整户由县里办理。"
+    assert result == "最后一名成员不能迁出；注销整户由县里办理。"
 
 
 def test_new_household_is_created_and_opened(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -95,7 +95,7 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
     importer.path.setText(str(roster_file(tmp_path / "roster.csv")))
     with qtbot.waitSignal(importer.checked, timeout=10_000):
         importer.check_button.click()
-    assert "可导入 2 户(3 人)" in importer.summary.text()
+    assert "可导入 2 户（3 人）" in importer.summary.text()
     rows = [[importer.problems.item(r, c).text() for c in range(importer.problems.columnCount())] for r in range(importer.problems.rowCount())]
     assert any(row[0] == "5" and row[1] == "6107281010010103" and "18位" in row[4] for row in rows)
     with qtbot.waitSignal(importer.imported, timeout=10_000):

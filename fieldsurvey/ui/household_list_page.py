@@ -60,7 +60,7 @@ class HouseholdListPage(Retranslating, QWidget):
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self._search_typed)
         self.search.returnPressed.connect(self._apply_filters_now)
         self._search_timer = QTimer(self)
@@ -137,6 +137,8 @@ class HouseholdListPage(Retranslating, QWidget):
         self.clear_button.setText(self.tr("Show all"))
         self.empty_label.setText(self.tr("No households yet. Import a roster (File → Import roster) or add a household."))
         self.model.retranslate()
+        if self.model.index_data is not None:
+            self._size_columns()
         self._fill_static_combos()
         self._fill_village_combo()
         self._update_counts()
@@ -196,8 +198,10 @@ class HouseholdListPage(Retranslating, QWidget):
     def _size_columns(self) -> None:
         """Widths from the font and typical contents, not by measuring 20,000 rows."""
         fm = self.table.fontMetrics()
-        samples = ("61072810020100040", "王建国国", "610728********123X", "庙河村村村", "十二组", "人口", "未脱贫",
-                   "脱贫不稳定户", "失学辍学、未参保", "2025-01-01")
+        longest = {name: max((t(c.label) for c in code_list(name)), key=fm.horizontalAdvance) for name in ("status", "household_type")}
+        samples = ("61072810020100040", "王建国国", "610728********123X", "庙河村村村", "十二组", "人口",
+                   longest["status"], longest["household_type"], max((t(x) for x in FLAG_LABELS.values()), key=fm.horizontalAdvance),
+                   "2025-01-01")
         header = self.table.horizontalHeader()
         for col, sample in enumerate(samples):
             title = self.model.headerData(col, Qt.Orientation.Horizontal)

@@ -138,7 +138,7 @@ class RosterImport(Retranslating, QWidget):
         r = self.report
         if r is None:
             self.summary.setText(self.tr("Nothing is imported until you have seen the check's report."))
-            self.problems.fill([], [])
+            self.problems.fill([], [], fit=False)
             return
         bad_rows = len({p.row for p in r.errors})
         parts = [
@@ -158,7 +158,7 @@ class RosterImport(Retranslating, QWidget):
             col = columns.get(p.column or "")
             rows.append([str(p.row), p.household_no, self.tr("error") if p.level == ERROR else self.tr("warning"),
                          (col.zh if self.ctx.lang == "zh" else col.en) if col else "", t(p.text)])
-        self.problems.fill(headers, rows)
+        self.problems.fill(headers, rows, fit=False)
 
     # -- importing --------------------------------------------------------------------------
     def do_import(self) -> None:

@@ -59,7 +59,8 @@ class ReadOnlyTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(True)
         self.setWordWrap(False)
 
-    def fill(self, headers: Sequence[str], rows: Sequence[Sequence[str]], keys: Sequence[str] | None = None) -> None:
+    def fill(self, headers: Sequence[str], rows: Sequence[Sequence[str]], keys: Sequence[str] | None = None, *, fit: bool = True) -> None:
+        """Show ``rows``; with ``fit`` the table is as tall as its rows (up to 12, then it scrolls)."""
         self.clear()
         self.setColumnCount(len(headers))
         self.setHorizontalHeaderLabels(list(headers))
@@ -73,8 +74,13 @@ class ReadOnlyTable(QTableWidget):
         self.resizeColumnsToContents()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
-        height = self.horizontalHeader().height() + sum(self.rowHeight(r) for r in range(min(len(rows), 12))) + 6
-        self.setMinimumHeight(min(max(height, 60), 360))
+        if not fit:
+            return
+        shown = min(len(rows), 12)  # longer tables scroll
+        height = self.horizontalHeader().sizeHint().height() + sum(self.rowHeight(r) for r in range(shown)) + 2 * self.frameWidth() + 2
+        if len(rows) > shown:
+            height += self.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(max(height, self.horizontalHeader().sizeHint().height() + 8))
 
     def selected_key(self) -> str | None:
         row = self.currentRow()

@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>The finalized visit stays as it is. The correction starts from its answers as a new draft and records why. Reason for the correction:</source>
-        <translation>已提交的走访记录保持不变。更正会以它的答案为起点新建一份草稿,并记录更正原因。更正原因:</translation>
+        <translation>已提交的走访记录保持不变。更正会以它的答案为起点新建一份草稿，并记录更正原因。更正原因：</translation>
     </message>
 </context>
 <context>
@@ -20,19 +20,19 @@
     </message>
     <message>
         <source>All dimensions are met: the household meets the exit criteria.</source>
-        <translation>各项均达标:该户符合脱贫标准。</translation>
+        <translation>各项均达标：该户符合脱贫标准。</translation>
     </message>
     <message>
         <source>Not met: %1</source>
-        <translation>未达标:%1</translation>
+        <translation>未达标：%1</translation>
     </message>
     <message>
         <source>Some dimensions are unknown: information is missing, so the household cannot be judged yet.</source>
-        <translation>部分项目未知:信息不全,暂时无法判断。</translation>
+        <translation>部分项目未知：信息不全，暂时无法判断。</translation>
     </message>
     <message>
         <source>Net income per person: %1 yuan</source>
-        <translation>人均纯收入:%1 元</translation>
+        <translation>人均纯收入：%1 元</translation>
     </message>
     <message>
         <source>monitoring threshold %1 yuan</source>
@@ -48,7 +48,7 @@
     </message>
     <message>
         <source>Risks: %1</source>
-        <translation>风险:%1</translation>
+        <translation>风险：%1</translation>
     </message>
     <message>
         <source>No relapse risk found.</source>
@@ -63,7 +63,7 @@
     </message>
     <message>
         <source>Current passphrase:</source>
-        <translation>当前密码短语:</translation>
+        <translation>当前密码短语：</translation>
     </message>
     <message>
         <source>Enter the current passphrase.</source>
@@ -79,14 +79,14 @@
     </message>
     <message>
         <source>The new passphrase is set. Use it the next time you unlock.</source>
-        <translation>新密码短语已设置,下次解锁时请使用它。</translation>
+        <translation>新密码短语已设置，下次解锁时请使用它。</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
         <source>Something went wrong that should not have. Your saved data is safe. The details were written to the log file (Help → Open log folder): %1</source>
-        <translation>程序出现了意外错误。已保存的数据是安全的。详细情况已写入日志文件(帮助 → 打开日志文件夹):%1</translation>
+        <translation>程序出现了意外错误。已保存的数据是安全的。详细情况已写入日志文件（帮助 → 打开日志文件夹）：%1</translation>
     </message>
     <message>
         <source>FieldSurvey</source>
@@ -144,31 +144,31 @@
     <name>HouseholdListPage</name>
     <message>
         <source>&amp;Search:</source>
-        <translation>搜索(&amp;S):</translation>
+        <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
         <source>name, ID number, household no. or initials (e.g. wjg)</source>
-        <translation>姓名、证件号码、户编号或拼音首字母(如 wjg)</translation>
+        <translation>姓名、证件号码、户编号或拼音首字母（如 wjg）</translation>
     </message>
     <message>
         <source>&amp;Village:</source>
-        <translation>村(&amp;V):</translation>
+        <translation>村(&amp;V)：</translation>
     </message>
     <message>
         <source>&amp;Group:</source>
-        <translation>组(&amp;G):</translation>
+        <translation>组(&amp;G)：</translation>
     </message>
     <message>
         <source>S&amp;tatus:</source>
-        <translation>脱贫状态(&amp;T):</translation>
+        <translation>脱贫状态(&amp;T)：</translation>
     </message>
     <message>
         <source>T&amp;ype:</source>
-        <translation>户类型(&amp;Y):</translation>
+        <translation>户类型(&amp;Y)：</translation>
     </message>
     <message>
         <source>&amp;Problem:</source>
-        <translation>问题(&amp;P):</translation>
+        <translation>问题(&amp;P)：</translation>
     </message>
     <message>
         <source>Show all</source>
@@ -176,15 +176,15 @@
     </message>
     <message>
         <source>No households yet. Import a roster (File → Import roster) or add a household.</source>
-        <translation>还没有农户。请导入花名册(文件 → 导入花名册)或新增农户。</translation>
+        <translation>还没有农户。请导入花名册（文件 → 导入花名册）或新增农户。</translation>
     </message>
     <message>
         <source>(all)</source>
-        <translation>(全部)</translation>
+        <translation>（全部）</translation>
     </message>
     <message>
         <source>monitored (any type)</source>
-        <translation>监测对象(全部类型)</translation>
+        <translation>监测对象（全部类型）</translation>
     </message>
     <message>
         <source>not visited in 30 days</source>
@@ -239,7 +239,7 @@
     </message>
     <message>
         <source>Assessment (two assurances, three guarantees, water, income)</source>
-        <translation>评估(两不愁三保障、饮水安全、收入)</translation>
+        <translation>评估（两不愁三保障、饮水安全、收入）</translation>
     </message>
     <message>
         <source>Members</source>
@@ -275,27 +275,27 @@
     </message>
     <message>
         <source>Status: %1</source>
-        <translation>脱贫状态:%1</translation>
+        <translation>脱贫状态：%1</translation>
     </message>
     <message>
         <source>Poverty category: %1</source>
-        <translation>贫困户属性:%1</translation>
+        <translation>贫困户属性：%1</translation>
     </message>
     <message>
         <source>Type: %1</source>
-        <translation>户类型:%1</translation>
+        <translation>户类型：%1</translation>
     </message>
     <message>
         <source>Members: %1</source>
-        <translation>家庭人口:%1</translation>
+        <translation>家庭人口：%1</translation>
     </message>
     <message>
         <source>Main poverty cause: %1</source>
-        <translation>主要致贫原因:%1</translation>
+        <translation>主要致贫原因：%1</translation>
     </message>
     <message>
         <source>Phone: %1</source>
-        <translation>联系电话:%1</translation>
+        <translation>联系电话：%1</translation>
     </message>
     <message>
         <source>Monitored household</source>
@@ -303,11 +303,11 @@
     </message>
     <message>
         <source>From the visit of %1 by %2.</source>
-        <translation>来自 %1 的走访(走访人:%2)。</translation>
+        <translation>来自 %1 的走访（走访人：%2）。</translation>
     </message>
     <message>
         <source>No finalized visit yet: this is computed from the records as they stand today and is not stored.</source>
-        <translation>尚无已提交的走访:以下结果按当前登记信息即时计算,不会保存。</translation>
+        <translation>尚无已提交的走访：以下结果按当前登记信息即时计算，不会保存。</translation>
     </message>
     <message>
         <source>Name</source>
@@ -347,7 +347,7 @@
     </message>
     <message>
         <source>%1 (moved out)</source>
-        <translation>%1(已迁出)</translation>
+        <translation>%1（已迁出）</translation>
     </message>
     <message>
         <source>Date</source>
@@ -367,11 +367,11 @@
     </message>
     <message>
         <source>draft (not finalized)</source>
-        <translation>草稿(未提交)</translation>
+        <translation>草稿（未提交）</translation>
     </message>
     <message>
         <source>finalized, corrects an earlier visit</source>
-        <translation>已提交(更正以前的走访)</translation>
+        <translation>已提交（更正以前的走访）</translation>
     </message>
     <message>
         <source>finalized</source>
@@ -379,7 +379,7 @@
     </message>
     <message>
         <source>county: has issues</source>
-        <translation>县里:有问题</translation>
+        <translation>县里：有问题</translation>
     </message>
     <message>
         <source>Category</source>
@@ -395,7 +395,7 @@
     </message>
     <message>
         <source>Funds (yuan)</source>
-        <translation>资金(元)</translation>
+        <translation>资金（元）</translation>
     </message>
     <message>
         <source>Unit</source>
@@ -434,7 +434,7 @@
     </message>
     <message>
         <source>Made %1 PDF file(s) with %2 pages for %3 household(s).</source>
-        <translation>已为 %3 户生成 %1 个 PDF 文件,共 %2 页。</translation>
+        <translation>已为 %3 户生成 %1 个 PDF 文件，共 %2 页。</translation>
     </message>
     <message>
         <source>Open the PDF</source>
@@ -577,7 +577,7 @@
     </message>
     <message>
         <source>Stopped before the end; run it again to finish.</source>
-        <translation>未全部完成就停止了;再运行一次即可完成。</translation>
+        <translation>未全部完成就停止了；再运行一次即可完成。</translation>
     </message>
     <message>
         <source>Assessing all households…</source>
@@ -591,7 +591,7 @@
         <source>FieldSurvey %1 — offline household visits for village first secretaries.
 Data folder: %2</source>
         <translation>FieldSurvey %1 —— 供驻村第一书记离线入户走访使用。
-数据文件夹:%2</translation>
+数据文件夹：%2</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -606,27 +606,27 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Reason:</source>
-        <translation>变更原因(&amp;R):</translation>
+        <translation>变更原因(&amp;R)：</translation>
     </message>
     <message>
         <source>&amp;Date:</source>
-        <translation>日期(&amp;D):</translation>
+        <translation>日期(&amp;D)：</translation>
     </message>
     <message>
         <source>&amp;Member leaving:</source>
-        <translation>迁出成员(&amp;M):</translation>
+        <translation>迁出成员(&amp;M)：</translation>
     </message>
     <message>
         <source>New &amp;head:</source>
-        <translation>新户主(&amp;H):</translation>
+        <translation>新户主(&amp;H)：</translation>
     </message>
     <message>
         <source>N&amp;ote:</source>
-        <translation>备注(&amp;O):</translation>
+        <translation>备注(&amp;O)：</translation>
     </message>
     <message>
         <source>(choose)</source>
-        <translation>(请选择)</translation>
+        <translation>（请选择）</translation>
     </message>
     <message>
         <source>Choose the reason for the change.</source>
@@ -642,7 +642,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>The last member cannot leave; the county closes a household record.</source>
-        <translation>最后一名成员不能迁出;注销整户由县里办理。</translation>
+        <translation>最后一名成员不能迁出；注销整户由县里办理。</translation>
     </message>
     <message>
         <source>Choose the new head of the household.</source>
@@ -657,31 +657,31 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Household &amp;no.:</source>
-        <translation>户编号(&amp;N):</translation>
+        <translation>户编号(&amp;N)：</translation>
     </message>
     <message>
         <source>&amp;Village (name or 12-digit code):</source>
-        <translation>行政村(名称或12位代码)(&amp;V):</translation>
+        <translation>行政村（名称或12位代码）(&amp;V)：</translation>
     </message>
     <message>
         <source>&amp;Group:</source>
-        <translation>组(&amp;G):</translation>
+        <translation>组(&amp;G)：</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
-        <translation>脱贫状态(&amp;S):</translation>
+        <translation>脱贫状态(&amp;S)：</translation>
     </message>
     <message>
         <source>&amp;Type:</source>
-        <translation>户类型(&amp;T):</translation>
+        <translation>户类型(&amp;T)：</translation>
     </message>
     <message>
         <source>&amp;Poverty category:</source>
-        <translation>贫困户属性(&amp;P):</translation>
+        <translation>贫困户属性(&amp;P)：</translation>
     </message>
     <message>
         <source>P&amp;hone:</source>
-        <translation>联系电话(&amp;H):</translation>
+        <translation>联系电话(&amp;H)：</translation>
     </message>
     <message>
         <source>Head of household</source>
@@ -689,7 +689,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>(not set)</source>
-        <translation>(未设置)</translation>
+        <translation>（未设置）</translation>
     </message>
     <message>
         <source>Enter the household number.</source>
@@ -701,22 +701,22 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Choose a village, or type its 12-digit code.</source>
-        <translation>请选择行政村,或输入12位行政区划代码。</translation>
+        <translation>请选择行政村，或输入12位行政区划代码。</translation>
     </message>
 </context>
 <context>
     <name>PassphraseFields</name>
     <message>
         <source>New passphrase:</source>
-        <translation>新密码短语:</translation>
+        <translation>新密码短语：</translation>
     </message>
     <message>
         <source>Repeat it:</source>
-        <translation>再输入一次:</translation>
+        <translation>再输入一次：</translation>
     </message>
     <message>
         <source>at least 8 characters; a short sentence is easy to remember</source>
-        <translation>至少8个字符;用一句短话更容易记住</translation>
+        <translation>至少8个字符；用一句短话更容易记住</translation>
     </message>
     <message>
         <source>Choose a passphrase.</source>
@@ -728,7 +728,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Strength: %1</source>
-        <translation>强度:%1</translation>
+        <translation>强度：%1</translation>
     </message>
     <message>
         <source>the two passphrases are not the same</source>
@@ -736,7 +736,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Too weak: %1</source>
-        <translation>太弱:%1</translation>
+        <translation>太弱：%1</translation>
     </message>
 </context>
 <context>
@@ -747,15 +747,15 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Your &amp;name (written on visits):</source>
-        <translation>您的姓名(记入走访记录)(&amp;N):</translation>
+        <translation>您的姓名（记入走访记录）(&amp;N)：</translation>
     </message>
     <message>
         <source>Your &amp;work unit:</source>
-        <translation>您的工作单位(&amp;W):</translation>
+        <translation>您的工作单位(&amp;W)：</translation>
     </message>
     <message>
         <source>The passphrase opens the data every day. Choose one you can remember but others cannot guess; nobody, not even the county, can recover it for you.</source>
-        <translation>每天打开数据都要用密码短语。请选一个自己记得住、别人猜不到的;任何人(包括县里)都无法替您找回。</translation>
+        <translation>每天打开数据都要用密码短语。请选一个自己记得住、别人猜不到的；任何人（包括县里）都无法替您找回。</translation>
     </message>
     <message>
         <source>Create the encrypted data</source>
@@ -770,31 +770,31 @@ Data folder: %2</source>
     <name>PersonFields</name>
     <message>
         <source>&amp;Name:</source>
-        <translation>姓名(&amp;N):</translation>
+        <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
         <source>&amp;ID number:</source>
-        <translation>证件号码(&amp;I):</translation>
+        <translation>证件号码(&amp;I)：</translation>
     </message>
     <message>
         <source>Sex, born:</source>
-        <translation>性别、出生日期:</translation>
+        <translation>性别、出生日期：</translation>
     </message>
     <message>
         <source>&amp;Relationship to head:</source>
-        <translation>与户主关系(&amp;R):</translation>
+        <translation>与户主关系(&amp;R)：</translation>
     </message>
     <message>
         <source>&amp;Health:</source>
-        <translation>健康状况(&amp;H):</translation>
+        <translation>健康状况(&amp;H)：</translation>
     </message>
     <message>
         <source>(choose)</source>
-        <translation>(请选择)</translation>
+        <translation>（请选择）</translation>
     </message>
     <message>
         <source>(not recorded)</source>
-        <translation>(未登记)</translation>
+        <translation>（未登记）</translation>
     </message>
     <message>
         <source>from the ID number</source>
@@ -825,19 +825,19 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Village:</source>
-        <translation>行政村:</translation>
+        <translation>行政村：</translation>
     </message>
     <message>
         <source>Output:</source>
-        <translation>输出:</translation>
+        <translation>输出：</translation>
     </message>
     <message>
         <source>Save to:</source>
-        <translation>保存到:</translation>
+        <translation>保存到：</translation>
     </message>
     <message>
         <source>One PDF with a table of contents (otherwise one file per household)</source>
-        <translation>合成一个带目录的 PDF(否则每户一个文件)</translation>
+        <translation>合成一个带目录的 PDF（否则每户一个文件）</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -845,7 +845,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Public copy: hide the middle of ID numbers</source>
-        <translation>公示用:隐藏证件号码中间几位</translation>
+        <translation>公示用：隐藏证件号码中间几位</translation>
     </message>
     <message>
         <source>Make PDF</source>
@@ -876,7 +876,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>If the passphrase is ever forgotten, this key is the only way to open the data. It is shown only now. Write it down or print it, and keep it somewhere safe, away from this computer.</source>
-        <translation>如果忘记了密码短语,恢复密钥是打开数据的唯一办法。它只显示这一次。请抄写或打印下来,存放在安全的地方,不要和电脑放在一起。</translation>
+        <translation>如果忘记了密码短语，恢复密钥是打开数据的唯一办法。它只显示这一次。请抄写或打印下来，存放在安全的地方，不要和电脑放在一起。</translation>
     </message>
     <message>
         <source>&amp;Print…</source>
@@ -896,11 +896,11 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Data folder: %1</source>
-        <translation>数据文件夹:%1</translation>
+        <translation>数据文件夹：%1</translation>
     </message>
     <message>
         <source>Keep this paper safe and away from the computer. Anyone with it and the computer can open the data.</source>
-        <translation>请妥善保管这张纸,不要和电脑放在一起。任何人拿到它和这台电脑就能打开数据。</translation>
+        <translation>请妥善保管这张纸，不要和电脑放在一起。任何人拿到它和这台电脑就能打开数据。</translation>
     </message>
     <message>
         <source>Sent to the printer.</source>
@@ -912,18 +912,18 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Saved to %1. Move it to a USB stick or print it, then delete it from this computer.</source>
-        <translation>已保存到 %1。请把它转存到U盘或打印出来,然后从这台电脑上删除。</translation>
+        <translation>已保存到 %1。请把它转存到U盘或打印出来，然后从这台电脑上删除。</translation>
     </message>
 </context>
 <context>
     <name>RosterImport</name>
     <message>
         <source>Roster &amp;file:</source>
-        <translation>花名册文件(&amp;F):</translation>
+        <translation>花名册文件(&amp;F)：</translation>
     </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
-        <translation>县里提供的 CSV 或 Excel(.xlsx)文件,每名成员一行</translation>
+        <translation>县里提供的 CSV 或 Excel（.xlsx）文件，每名成员一行</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -971,15 +971,15 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Households ready to import: %1 (%2 members).</source>
-        <translation>可导入 %1 户(%2 人)。</translation>
+        <translation>可导入 %1 户（%2 人）。</translation>
     </message>
     <message>
         <source>Rows with errors: %1; households not imported: %2.</source>
-        <translation>有错误的行:%1 行;不导入的户:%2 户。</translation>
+        <translation>有错误的行：%1 行；不导入的户：%2 户。</translation>
     </message>
     <message>
         <source>Columns not used: %1.</source>
-        <translation>未使用的列:%1。</translation>
+        <translation>未使用的列：%1。</translation>
     </message>
     <message>
         <source>Imported %1 households.</source>
@@ -1019,7 +1019,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Import cancelled after %1 households; those stay imported.</source>
-        <translation>已在导入 %1 户后取消;这些户保留在数据中。</translation>
+        <translation>已在导入 %1 户后取消；这些户保留在数据中。</translation>
     </message>
     <message>
         <source>Save the template</source>
@@ -1045,7 +1045,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Check the file first: every row with a problem is listed with its reason, and nothing is left out without being listed. You can also import later from the File menu.</source>
-        <translation>请先检查文件:每个有问题的行都会列出原因,没有列出的不会被漏掉。也可以以后从“文件”菜单导入。</translation>
+        <translation>请先检查文件：每个有问题的行都会列出原因，没有列出的不会被漏掉。也可以以后从“文件”菜单导入。</translation>
     </message>
 </context>
 <context>
@@ -1060,11 +1060,11 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation>界面语言(&amp;L):</translation>
+        <translation>界面语言(&amp;L)：</translation>
     </message>
     <message>
         <source>&amp;Lock after idle:</source>
-        <translation>空闲多久后锁定(&amp;L):</translation>
+        <translation>空闲多久后锁定(&amp;L)：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -1072,15 +1072,15 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Visitor (written on each visit)</source>
-        <translation>走访人(记入每次走访)</translation>
+        <translation>走访人（记入每次走访）</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>姓名(&amp;N):</translation>
+        <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
         <source>&amp;Work unit:</source>
-        <translation>工作单位(&amp;W):</translation>
+        <translation>工作单位(&amp;W)：</translation>
     </message>
     <message>
         <source>Security</source>
@@ -1102,15 +1102,15 @@ Data folder: %2</source>
     <name>SourcePage</name>
     <message>
         <source>Where do the households come from?</source>
-        <translation>农户数据从哪里来?</translation>
+        <translation>农户数据从哪里来？</translation>
     </message>
     <message>
         <source>Import a household roster file (CSV or Excel) from the county</source>
-        <translation>导入县里提供的农户花名册文件(CSV 或 Excel)</translation>
+        <translation>导入县里提供的农户花名册文件（CSV 或 Excel）</translation>
     </message>
     <message>
         <source>Enroll with the county server (address and one-time enrollment code)</source>
-        <translation>在县服务器注册本机(服务器地址和一次性注册码)</translation>
+        <translation>在县服务器注册本机（服务器地址和一次性注册码）</translation>
     </message>
     <message>
         <source>The county server connection is not part of this installation yet.</source>
@@ -1118,7 +1118,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Start empty and add households by hand</source>
-        <translation>从空白开始,手工添加农户</translation>
+        <translation>从空白开始，手工添加农户</translation>
     </message>
 </context>
 <context>
@@ -1133,7 +1133,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Recovery key (the 8 groups of letters shown when the data was set up):</source>
-        <translation>恢复密钥(设置数据时显示的8组字母):</translation>
+        <translation>恢复密钥（设置数据时显示的8组字母）：</translation>
     </message>
     <message>
         <source>Use the passphrase instead</source>
@@ -1141,11 +1141,11 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Passphrase:</source>
-        <translation>密码短语:</translation>
+        <translation>密码短语：</translation>
     </message>
     <message>
         <source>Forgot the passphrase? Use the recovery key</source>
-        <translation>忘记密码短语?使用恢复密钥</translation>
+        <translation>忘记密码短语？使用恢复密钥</translation>
     </message>
     <message>
         <source>Show what I type</source>
@@ -1161,11 +1161,11 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Demo data: the passphrase printed when it was prepared is already filled in: %1</source>
-        <translation>示范数据:生成时显示的密码短语已经填好:%1</translation>
+        <translation>示范数据：生成时显示的密码短语已经填好：%1</translation>
     </message>
     <message>
         <source>Data folder: %1</source>
-        <translation>数据文件夹:%1</translation>
+        <translation>数据文件夹：%1</translation>
     </message>
     <message>
         <source>Enter the recovery key.</source>
@@ -1184,15 +1184,15 @@ Data folder: %2</source>
     </message>
     <message>
         <source>This assistant sets up this computer for household visits. The household data will be stored encrypted in the data folder below; only your passphrase (or the recovery key) can open it.</source>
-        <translation>本向导将为入户走访设置这台电脑。农户数据将加密保存在下面的数据文件夹中,只有您的密码短语(或恢复密钥)才能打开。</translation>
+        <translation>本向导将为入户走访设置这台电脑。农户数据将加密保存在下面的数据文件夹中，只有您的密码短语（或恢复密钥）才能打开。</translation>
     </message>
     <message>
         <source>Language of the program:</source>
-        <translation>程序界面语言:</translation>
+        <translation>程序界面语言：</translation>
     </message>
     <message>
         <source>Data folder: %1</source>
-        <translation>数据文件夹:%1</translation>
+        <translation>数据文件夹：%1</translation>
     </message>
 </context>
 </TS>
