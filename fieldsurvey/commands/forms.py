@@ -12,6 +12,7 @@ import argparse
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -166,7 +167,7 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_yaml(out: Path, form: dict, source: Path) -> None:  # type: ignore[type-arg]
+def _write_yaml(out: Path, form: dict[str, Any], source: Path) -> None:
     header = f"# Imported from {source.name} by 'fieldsurvey forms import-xlsform'. Format: docs/forms.md\n"
     text = header + yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)
     out.parent.mkdir(parents=True, exist_ok=True)

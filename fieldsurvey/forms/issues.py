@@ -15,7 +15,7 @@ from fieldsurvey.forms.diagnostics import ERROR, WARNING
 from fieldsurvey.forms.engine import Engine
 from fieldsurvey.forms.expr.evaluator import condition, scalar
 from fieldsurvey.forms.expr.values import Value, is_empty, to_string, truthy
-from fieldsurvey.forms.model import Container, Expr, Field, Repeat
+from fieldsurvey.forms.model import Choice, Container, Expr, Field, Repeat
 from fieldsurvey.forms.paths import Ctx, format_path
 
 ID_DOCUMENT_TYPES = frozenset({"resident_id", "disability_cert", "household_register"})
@@ -85,7 +85,7 @@ def _choice_problem(engine: Engine, fld: Field, ctx: Ctx, value: Value) -> Text 
     return None
 
 
-def allowed_choices(engine: Engine, fld: Field, ctx: Ctx) -> list:  # type: ignore[type-arg]
+def allowed_choices(engine: Engine, fld: Field, ctx: Ctx) -> list[Choice]:
     if fld.choices is None:
         return []
     if fld.choice_filter is None:

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from fieldsurvey.core.ids import IdNumberError, age_on, parse_id_number
+from fieldsurvey.core.ids import IdNumberError, IdNumberInfo, age_on, parse_id_number
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr.values import (
     Nodeset,
@@ -308,7 +308,7 @@ def _year(env: Env, v: Value) -> Value:
     return d.year if d else None
 
 
-def _id_info(v: Value):  # type: ignore[no-untyped-def]
+def _id_info(v: Value) -> IdNumberInfo | None:
     if is_empty(v):
         return None
     try:

@@ -8,6 +8,7 @@ form fields, choice columns and the functions in ``functions.py``: there is noth
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import (
@@ -17,6 +18,7 @@ from lark.exceptions import (
     UnexpectedToken,
     VisitError,
 )
+from lark.tree import Meta
 
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr import ast
@@ -88,33 +90,33 @@ def canonical_function_name(name: str) -> str:
 
 
 @v_args(meta=True)
-class _ToAst(Transformer):
-    def number(self, meta, children):  # type: ignore[no-untyped-def]
+class _ToAst(Transformer[Token, ast.Node]):
+    def number(self, meta: Meta, children: list[Any]) -> ast.Node:
         tok: Token = children[0]
         text = str(tok)
         value: int | float = float(text) if "." in text else int(text)
         return ast.Number(meta.column, value)
 
-    def string(self, meta, children):  # type: ignore[no-untyped-def]
+    def string(self, meta: Meta, children: list[Any]) -> ast.Node:
         return ast.String(meta.column, str(children[0])[1:-1])
 
-    def ref(self, meta, children):  # type: ignore[no-untyped-def]
+    def ref(self, meta: Meta, children: list[Any]) -> ast.Node:
         return ast.Ref(meta.column, str(children[0])[2:-1])
 
-    def current(self, meta, children):  # type: ignore[no-untyped-def]
+    def current(self, meta: Meta, children: list[Any]) -> ast.Node:
         return ast.Current(meta.column)
 
-    def bare(self, meta, children):  # type: ignore[no-untyped-def]
+    def bare(self, meta: Meta, children: list[Any]) -> ast.Node:
         return ast.ChoiceAttr(meta.column, str(children[0]))
 
-    def call(self, meta, children):  # type: ignore[no-untyped-def]
+    def call(self, meta: Meta, children: list[Any]) -> ast.Node:
         written = str(children[0])
         return ast.Call(meta.column, canonical_function_name(written), tuple(children[1:]), written)
 
-    def neg(self, meta, children):  # type: ignore[no-untyped-def]
+    def neg(self, meta: Meta, children: list[Any]) -> ast.Node:
         return ast.Unary(meta.column, "-", children[1])
 
-    def binary(self, meta, children):  # type: ignore[no-untyped-def]
+    def binary(self, meta: Meta, children: list[Any]) -> ast.Node:
         left, op, right = children
         symbol = {"/": "div"}.get(str(op), str(op))
         return ast.Binary(meta.column, symbol, left, right)
