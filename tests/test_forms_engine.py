@@ -381,6 +381,9 @@ def test_old_visits_open_with_the_form_version_they_were_filled_with(tmp_path: P
     assert [r.display.zh for r in reopened.rows("t") if r.kind == "field"] == ["是", "2", "4", ""]
     with pytest.raises(FormDefinitionError):
         library.survey("t", "3")
+    for form_id, version in (("../t", "1"), ("t", "../../t"), ("t/1", None), ("t", "1/../1")):
+        with pytest.raises(FormDefinitionError):  # names from a synced visit stay in the folder
+            library.survey(form_id, version)
 
 
 def test_editing_an_archived_version_in_place_is_caught(tmp_path: Path) -> None:

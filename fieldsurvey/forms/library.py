@@ -20,7 +20,7 @@ from fieldsurvey.core.resources import resource_path
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.compile import Survey, compile_survey
 from fieldsurvey.forms.diagnostics import Diagnostic, FormDefinitionError, error, errors_in
-from fieldsurvey.forms.loader import load_definition
+from fieldsurvey.forms.loader import NAME_RE, VERSION_RE, load_definition
 from fieldsurvey.forms.model import FormDef, VisitDef
 from fieldsurvey.forms.source import read_source
 
@@ -75,6 +75,11 @@ class FormLibrary:
         )
 
     def _file_for(self, form_id: str, version: str | None) -> Path | None:
+        # ids and versions may come from a synced visit: only names that stay in this folder
+        if not NAME_RE.match(form_id) or ".." in form_id:
+            return None
+        if version is not None and (not VERSION_RE.match(version) or ".." in version):
+            return None
         for suffix in SUFFIXES:
             current = self.root / f"{form_id}{suffix}"
             if current.is_file():

@@ -30,6 +30,7 @@ from fieldsurvey.forms.reader import Reader
 from fieldsurvey.forms.source import LineDict
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 REPEAT_OVER_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_.\-]*)\s*(?:\bwhere\b(\s*)(.*))?$", re.S)
 
 COMMON_KEYS = {"name", "type", "label", "hint", "relevant", "appearance"}
@@ -291,6 +292,16 @@ def _header(loader: _Loader, data: LineDict, kind: str) -> tuple[str, str, Text]
             Text("缺少 version", "version is missing"),
             data,
             "version" if "version" in data else None,
+        )
+    elif not VERSION_RE.match(str(version)):
+        loader.err(
+            "bad_version",
+            Text(
+                f"version {version!r} 只能含字母、数字和 . _ -(它也是归档文件名)",
+                f"version {version!r} may hold letters, digits, . _ - only (it names the archived file)",
+            ),
+            data,
+            "version",
         )
     title = loader.text(data.get("title"), data, "title", None, required=True) or Text(fid, fid)
     return fid, str(version or ""), title
