@@ -169,13 +169,17 @@ def _village_profile(
     hamlets: list[tuple[str, ...]] = []
     for _ in groups:
         names: list[str] = []
-        for _ in range(rng.randint(1, 2)):
+        wanted = rng.randint(1, 2)
+        for _ in range(20):
             hamlet = _hamlet_name(rng, tables, dominant)
             if hamlet not in used:
                 used.add(hamlet)
                 names.append(hamlet)
-        if not names:  # every draw collided: fall back to a numbered one, still unique
-            names.append(f"{tables.hamlet_descriptors[len(used) % len(tables.hamlet_descriptors)]}{len(used)}队")
+                if len(names) == wanted:
+                    break
+        if not names:  # twenty draws collided: take the first name still free
+            free = (d + x for d in tables.hamlet_descriptors for x in tables.hamlet_suffixes if d + x not in used)
+            names.append(next(free))
             used.add(names[0])
         hamlets.append(tuple(names))
     return VillageProfile(
@@ -192,7 +196,11 @@ def _village_profile(
 
 
 def _hamlet_name(rng: Random, tables: DemoTables, dominant: list[tuple[str, float]]) -> str:
+    """张家湾 after a lineage, or 石板沟 after the land; never a doubled word like 大田田."""
     suffix = rng.choice(tables.hamlet_suffixes)
     if dominant and rng.random() < 0.45:
         return f"{rng.choice(dominant)[0]}家{suffix}"
-    return f"{rng.choice(tables.hamlet_descriptors)}{suffix}"
+    descriptor = rng.choice(tables.hamlet_descriptors)
+    while descriptor[-1] == suffix[0]:
+        suffix = rng.choice(tables.hamlet_suffixes)
+    return descriptor + suffix

@@ -105,6 +105,8 @@ class MemberSummary:
                 workers += 1
             if m.public_welfare_job:
                 conditions.add("welfare_job")
+        if able:
+            conditions.add("able")  # someone can farm or work: production measures make sense
         return cls(len(members), ill, critical, disabled, students, able, workers, working_age_labour,
                    max(ages), ages[0], conditions)
 
@@ -224,7 +226,7 @@ def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> N
             return
         hh.housing_grade = "C" if r < 0.65 else "D"
         hh.housing_structure = _OLD_STRUCTURES.pick(rng)
-        hh.housing_area = float(round(rng.triangular(40, 140, 80)))
+        hh.housing_area = (rng.triangular(40, 140, 80) + 0.5) // 1.0
         hh.house_built_year = rng.randint(1962, 1995)
         hh.renovation_status = "planned" if rng.random() < 0.6 else "in_progress" if rng.random() < 0.6 else None
         if hh.renovation_status is not None:
@@ -232,7 +234,7 @@ def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> N
         return
     structure = _STRUCTURES.pick(rng)
     hh.housing_structure = structure
-    hh.housing_area = float(round(rng.triangular(50, 220, 110)))
+    hh.housing_area = (rng.triangular(50, 220, 110) + 0.5) // 1.0
     old = structure in ("earth_wood", "stone_wood", "brick_wood")
     hh.house_built_year = rng.randint(1968, 2000) if old else rng.randint(1992, year)
     if hh.registered_poor and (old or rng.random() < 0.15) and rng.random() < 0.6:
@@ -256,23 +258,26 @@ def water(rng: Random, hh: Household, short_area: bool, unsafe: bool) -> None:
         hh.water_piped = rng.random() < (0.97 if hh.water_source == "purified_tap" else 0.75)
     hh.water_quality_ok = True
     low = 25.0 if short_area else 40.0
-    hh.water_quantity_lpd = float(round(rng.triangular(low, 150, low + 30)))
-    hh.water_outage_days = round(rng.triangular(0, 30 if short_area else 20, 2))
-    if not hh.water_piped:
-        hh.water_trip_minutes = float(rng.randint(3, 18))
-        hh.water_distance_h_m = float(rng.randrange(50, 750, 10))
-        hh.water_distance_v_m = float(rng.randint(5, 70))
+    r = rng.random
+    hh.water_quantity_lpd = (rng.triangular(low, 150, low + 30) + 0.5) // 1.0
+    hh.water_outage_days = int(rng.triangular(0, 30 if short_area else 20, 2) + 0.5)
+    if not hh.water_piped:  # fetched: a short walk to a spring or a public tap
+        hh.water_trip_minutes = 3.0 + int(r() * 16)
+        hh.water_distance_h_m = 50.0 + 10 * int(r() * 70)
+        hh.water_distance_v_m = 5.0 + int(r() * 66)
     if not unsafe:
         return
-    r = rng.random()
-    if r < 0.3:
+    x = r()
+    if x < 0.3:
         hh.water_quantity_lpd = float(rng.randint(10, 19) if short_area else rng.randint(15, 33))
-    elif r < 0.55:
+    elif x < 0.55:
         hh.water_outage_days = rng.randint(40, 90)
-    elif r < 0.8:
+    elif x < 0.8:  # a far spring down the mountain, no pipe
         hh.water_piped = False
+        if hh.water_source == "purified_tap":
+            hh.water_source = "protected_well"
         hh.water_trip_minutes = float(rng.randint(25, 60))
-        hh.water_distance_h_m = float(rng.randrange(900, 2500, 50))
+        hh.water_distance_h_m = 900.0 + 50 * int(r() * 32)
         hh.water_distance_v_m = float(rng.randint(90, 220))
     else:
         hh.water_source = _BAD_SOURCES.pick(rng)

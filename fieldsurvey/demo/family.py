@@ -60,6 +60,8 @@ SHAPES_WITH_CHILDREN: Weighted[str] = Weighted(
 _SONS = ("22", "23", "24", "25", "26")
 _DAUGHTERS = ("32", "33", "34", "35", "36")
 _CHILD_COUNTS: Weighted[int] = Weighted([(1, 30), (2, 50), (3, 17), (4, 3)])
+# years the husband is older than his wife: mostly 0–4, a few where she is older
+SPOUSE_GAP: Weighted[int] = Weighted([(-2, 1), (-1, 3), (0, 6), (1, 8), (2, 9), (3, 7), (4, 5), (5, 3), (6, 2), (7, 1)])
 
 
 class FamilyBuilder:
@@ -134,14 +136,14 @@ class FamilyBuilder:
         other = grandmother or Person("10", False, head.birth_year + 3, surname, 0)
         young_year = self._child_year(rng, head, other, self.year - 25)
         if rng.random() < 0.85:  # a married son with his wife and children
-            son = Person("22", True, young_year, head.surname, 1, away=rng.random() < 0.6, settled=True)
+            son = Person("22", True, young_year, head.surname, 1, LOCAL_AREA, rng.random() < 0.6, True)
             people.append(son)
             wife = self._wife(rng, son, relation="38")
             if rng.random() < 0.8:
                 people.append(wife)
             people += self._grandchildren(rng, son, wife, son.surname, ("41", "42"))
         else:  # a daughter whose husband married in (上门女婿)
-            daughter = Person("32", False, young_year, head.surname, 1, away=rng.random() < 0.4, settled=True)
+            daughter = Person("32", False, young_year, head.surname, 1, LOCAL_AREA, rng.random() < 0.4, True)
             husband = self._husband(rng, daughter, relation="28")
             people += [daughter, husband]
             kids_surname = daughter.surname if rng.random() < 0.5 else husband.surname
@@ -157,9 +159,9 @@ class FamilyBuilder:
         head_age = self.year - head.birth_year
         son_age = max(26, min(head_age - rng.randint(22, 34), 42))  # the parents are 20–40 years apart
         son_surname = surname if male else self.names.outside_surname(rng)
-        son = Person("22", True, self.year - son_age, son_surname, 1, away=True, settled=True)
-        mother = Person("38", False, son.birth_year + rng.randint(0, 4), self.names.outside_surname(rng), 1)
-        mother.area, mother.away, mother.settled = self._area(rng), True, True
+        son = Person("22", True, self.year - son_age, son_surname, 1, LOCAL_AREA, True, True)
+        mother_surname = self.names.outside_surname(rng)
+        mother = Person("38", False, son.birth_year + rng.randint(0, 4), mother_surname, 1, self._area(rng), True, True)
         if rng.random() < 0.4:
             people.append(son)
             if rng.random() < 0.5:
@@ -210,7 +212,7 @@ class FamilyBuilder:
     # -- building blocks --------------------------------------------------------------------
 
     def _head(self, rng: Random, surname: str, male: bool, age: float) -> Person:
-        return Person("02", male, self.year - int(age), surname, 0, settled=True)
+        return Person("02", male, self.year - int(age), surname, 0, LOCAL_AREA, False, True)
 
     def _area(self, rng: Random) -> str:
         return self._areas.pick(rng) if rng.random() < 0.25 else LOCAL_AREA
@@ -218,18 +220,14 @@ class FamilyBuilder:
     def _wife(self, rng: Random, husband: Person, relation: str | None = None) -> Person:
         if relation is None:
             relation = "12" if rng.random() < 0.8 else "10"
-        by = husband.birth_year + round(rng.triangular(-2, 7, 2))
-        wife = Person(relation, False, by, self.names.outside_surname(rng), husband.generation)
-        wife.area, wife.settled = self._area(rng), True
-        return wife
+        by = husband.birth_year + SPOUSE_GAP.pick(rng)
+        return Person(relation, False, by, self.names.outside_surname(rng), husband.generation, self._area(rng), False, True)
 
     def _husband(self, rng: Random, wife: Person, relation: str | None = None) -> Person:
         if relation is None:
             relation = "11" if rng.random() < 0.8 else "10"
-        by = wife.birth_year - round(rng.triangular(-2, 7, 2))
-        husband = Person(relation, True, by, self.names.outside_surname(rng), wife.generation)
-        husband.area, husband.settled = self._area(rng), True
-        return husband
+        by = wife.birth_year - SPOUSE_GAP.pick(rng)
+        return Person(relation, True, by, self.names.outside_surname(rng), wife.generation, self._area(rng), False, True)
 
     def _birth_years(self, rng: Random, father: Person, mother: Person, count: int) -> list[int]:
         """Birth years of ``count`` children, each with both parents aged 20–40 at the birth."""
@@ -263,9 +261,7 @@ class FamilyBuilder:
             age = self.year - by
             if age >= 24 and not (male and rng.random() < keep_adults):
                 continue  # married out or set up their own household
-            kid = Person(relation, male, by, surname, father.generation + 1)
-            kid.away = age >= 18 and rng.random() < 0.6
-            kids.append(kid)
+            kids.append(Person(relation, male, by, surname, father.generation + 1, LOCAL_AREA, age >= 18 and rng.random() < 0.6))
         return kids
 
     def _grandchildren(

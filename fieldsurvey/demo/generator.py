@@ -129,17 +129,17 @@ class _Generator:
         r = rng.random
         registered = r() < REGISTERED_SHARE
         unsafe_house = r() < s.unsafe_house
-        return _Plan(
-            registered_poor=registered,
-            relocated=registered and not unsafe_house and r() < s.relocated,
-            dropout=r() < s.dropout,
-            uninsured=r() < s.uninsured,
-            unsafe_house=unsafe_house,
-            unsafe_water=r() < s.unsafe_water,
-            under_line=r() < s.under_line,
-            sharp_fall=r() < s.sharp_fall,
-            big_expense=r() < s.big_expense,
-            departed=r() < s.departed_member,
+        return _Plan(  # in field order: registered, relocated, dropout, uninsured, house, water, …
+            registered,
+            registered and not unsafe_house and r() < s.relocated,
+            r() < s.dropout,
+            r() < s.uninsured,
+            unsafe_house,
+            r() < s.unsafe_water,
+            r() < s.under_line,
+            r() < s.sharp_fall,
+            r() < s.big_expense,
+            r() < s.departed_member,
         )
 
     def _household(self, rng: Random, profile: VillageProfile, number: str, cadres: CadrePool) -> Household:
@@ -151,14 +151,8 @@ class _Generator:
         dropout = self._dropout_child(rng, present_people) if plan.dropout else None
         uninsured = self._uninsured_member(rng, present_people) if plan.uninsured else None
         ctx = MemberContext(
-            as_of=self.as_of,
-            school_year=self.school_year,
-            township=profile.township_name,
-            village=profile.name,
-            registered_poor=plan.registered_poor,
-            more_disability=shape == "single_adult",
-            uninsured=False,
-            dropout=False,
+            self.as_of, self.school_year, profile.township_name, profile.name, plan.registered_poor,
+            shape == "single_adult", False, False,
         )
         members = []
         for p in people:
@@ -189,7 +183,7 @@ class _Generator:
         summary = facts.MemberSummary.of(present, ages)
         troubled = plan.under_line or plan.sharp_fall or plan.big_expense
         facts.classify(rng, hh, summary, troubled, self.year)
-        self._protection_flags(rng, hh, present, ages)
+        dibao_people = self._protection_flags(rng, hh, present, ages)
         facts.housing(rng, hh, summary.size, plan.unsafe_house, self.year)
         facts.water(rng, hh, profile.water_short_area, plan.unsafe_water)
         facts.causes(rng, hh, summary, profile.water_short_area)
@@ -203,14 +197,14 @@ class _Generator:
         conditions = summary.conditions
         if hh.poverty_category == "destitute":
             conditions.add("destitute")
-        elif any(m.dibao for m in present):
+        if dibao_people:
             conditions.add("dibao")
         if hh.relocated:
             conditions.add("relocated")
         if hh.renovation_year:
             conditions.add("renovated")
         dibao = hh.incomes[-1].items.get("transfer.dibao", 0.0)
-        hh.measures = self.measures.measures(rng, hh, conditions, self.as_of, dibao)
+        hh.measures = self.measures.measures(rng, hh, conditions, self.as_of, dibao, dibao_people)
         return hh
 
     # -- choices about particular members ------------------------------------------------------
@@ -255,22 +249,26 @@ class _Generator:
             m.public_welfare_job, m.work_status, m.work_months = True, "in_township", 12
 
     @staticmethod
-    def _protection_flags(rng: Random, hh: Household, present: list[Member], ages: list[int]) -> None:
-        """Dibao, destitute support, relocation and medical assistance, as the category says."""
+    def _protection_flags(rng: Random, hh: Household, present: list[Member], ages: list[int]) -> int:
+        """Dibao, destitute support, relocation and medical assistance, as the category says.
+
+        Returns the number of members on dibao.
+        """
+        dibao = 0
         if hh.poverty_category == "destitute":
             for m in present:
                 m.destitute_support = True
         elif hh.poverty_category == "dibao" or (not hh.registered_poor and rng.random() < 0.15):
             if rng.random() < 0.6:  # 按户施保: the whole household
-                for m in present:
-                    m.dibao = True
+                on_dibao = present
             else:  # 按人施保: those who cannot provide for themselves
-                weak = [
+                on_dibao = [
                     m for m, age in zip(present, ages, strict=True)
                     if age >= 60 or m.health != "healthy" or m.labour_capacity in ("lost", "none")
-                ]
-                for m in weak or present[:1]:
-                    m.dibao = True
+                ] or present[:1]
+            for m in on_dibao:
+                m.dibao = True
+            dibao = len(on_dibao)
         monitored = hh.monitored
         for m in present:
             m.relocated = hh.relocated
@@ -281,6 +279,7 @@ class _Generator:
                 )
             else:
                 m.medical_assistance = False
+        return dibao
 
     def _address(self, rng: Random, profile: VillageProfile, hh: Household) -> str:
         place = f"{self.county.full_name}{profile.township_name}"

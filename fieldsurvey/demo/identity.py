@@ -55,7 +55,7 @@ _MONTH_DAYS = (_month_days(False), _month_days(True))
 class _YearSlot:
     """The counter and the cached number pieces of one (area, year, sex)."""
 
-    __slots__ = ("count", "size", "days", "mul", "add", "jan1", "prefix", "prefix_sum", "leap", "male")
+    __slots__ = ("count", "size", "days", "mul", "add", "jan1", "prefix", "prefix_sum", "month_days", "parity")
 
     def __init__(self, area: str, year: int, male: bool, days: int, key: int) -> None:
         self.count = 0
@@ -69,8 +69,9 @@ class _YearSlot:
         self.jan1 = date(year, 1, 1).toordinal()
         self.prefix = f"{area}{year:04d}"
         self.prefix_sum = _digit_sum(self.prefix, 0)
-        self.leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
-        self.male = male
+        leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+        self.month_days = _MONTH_DAYS[leap]
+        self.parity = 1 if male else 2  # men odd order codes, women even
 
 
 class IdAllocator:
@@ -92,18 +93,15 @@ class IdAllocator:
         """A birth date in ``birth_year`` (or the year before, if that year is full) and its ID."""
         year = min(birth_year, self._as_of.year)
         for _ in range(3):
-            slot = self._slots.get((area, year, male))
-            if slot is None:
-                slot = self._new_slot(area, year, male)
-            if slot.count < slot.size:
-                pos = (slot.count * slot.mul + slot.add) % slot.size
-                slot.count += 1
-                day, order_slot = pos % slot.days, pos // slot.days
-                order = 2 * order_slot + 1 if male else 2 * order_slot + 2
-                md_text, md_sum = _MONTH_DAYS[slot.leap][day]
+            slot = self._slots.get((area, year, male)) or self._new_slot(area, year, male)
+            count = slot.count
+            if count < slot.size:
+                slot.count = count + 1
+                order_slot, day = divmod((count * slot.mul + slot.add) % slot.size, slot.days)
+                order = 2 * order_slot + slot.parity
+                md_text, md_sum = slot.month_days[day]
                 check = CHECK_CHARS[(slot.prefix_sum + md_sum + _ORDER_PART[order]) % 11]
-                number = f"{slot.prefix}{md_text}{_ORDER_TEXT[order]}{check}"
-                return date.fromordinal(slot.jan1 + day), number
+                return date.fromordinal(slot.jan1 + day), f"{slot.prefix}{md_text}{_ORDER_TEXT[order]}{check}"
             year -= 1
         raise InternalError("demo ID numbers exhausted for one area, year and sex")
 

@@ -73,6 +73,10 @@ def net_per_capita(items: dict[str, float], expenses: dict[str, float], size: in
 
 
 _EXCLUDED = tuple(sorted(EXCLUDED_ITEMS))
+# items that follow the household's earnings from year to year (allowances follow policy)
+_EARNED = frozenset(
+    ["wage.migrant_work", "wage.public_welfare_job", "wage.local", *BUSINESS_ITEMS]
+)
 
 
 def incomes(
@@ -101,7 +105,7 @@ def incomes(
             earned = (1 + growth) ** -back / fall
             allowance = 0.97**back
             year_items = {
-                k: (v * (earned * (0.9 + 0.2 * r()) if k[0] in "wb" else allowance) + 0.5) // 1.0
+                k: (v * (earned * (0.9 + 0.2 * r()) if k in _EARNED else allowance) + 0.5) // 1.0
                 for k, v in items.items()
             }
             year_expenses = {k: (v * earned * (0.9 + 0.2 * r()) + 0.5) // 1.0 for k, v in expenses.items()}

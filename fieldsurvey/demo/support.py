@@ -131,6 +131,7 @@ _CALLED_FOR = (
     ("home_schooling", "compulsory_education"), ("vocational_student", "other_education"),
     ("college_student", "other_education"), ("critical", "health"),
 )
+_CALLING = frozenset(condition for condition, _ in _CALLED_FOR)
 _COUNTS = (1, 2, 2, 3, 3, 4)
 
 
@@ -148,13 +149,19 @@ class MeasurePicker:
                     self._when[(category, p.when)] = self._when.get((category, p.when), ()) + (p,)
 
     def measures(
-        self, rng: Random, hh: Household, conditions: set[str], as_of: date, dibao_amount: float
+        self,
+        rng: Random,
+        hh: Household,
+        conditions: set[str],
+        as_of: date,
+        dibao_amount: float,
+        dibao_people: int = 0,
     ) -> list[AssistanceMeasure]:
         """1–4 measures: the ones the household's situation calls for first, then common ones."""
         r = rng.random
         chosen: list[Project] = []
         categories: set[str] = set()
-        for condition, category in _CALLED_FOR:
+        for condition, category in _CALLED_FOR if not conditions.isdisjoint(_CALLING) else ():
             if condition in conditions and category not in categories:
                 options = self._when.get((category, condition))
                 if options:
@@ -166,15 +173,24 @@ class MeasurePicker:
                 break
             category = _OPTIONAL_CATEGORIES.pick(rng)
             options = self._open[category]
-            if category in categories or not options:
+            if category in categories or not options or (category in _PRODUCTIVE and "able" not in conditions):
                 continue
             project = options[int(r() * len(options))]
             chosen.append(project)
             categories.add(category)
-        return [self._measure(r, p, hh, as_of, dibao_amount) for p in chosen[:4]]
+        if not chosen:  # every draw was a production measure for a household that cannot work
+            options = self._open["health"]
+            chosen.append(options[int(r() * len(options))])
+        return [self._measure(r, p, hh, as_of, dibao_amount, dibao_people) for p in chosen[:4]]
 
     def _measure(
-        self, r: Callable[[], float], p: Project, hh: Household, as_of: date, dibao_amount: float
+        self,
+        r: Callable[[], float],
+        p: Project,
+        hh: Household,
+        as_of: date,
+        dibao_amount: float,
+        dibao_people: int,
     ) -> AssistanceMeasure:
         this_year = as_of.year
         when = p.when
@@ -200,12 +216,13 @@ class MeasurePicker:
         else:
             status = "in_progress" if year == this_year else "planned"
         n_low, n_high = p.n
+        n = dibao_people if p.when == "dibao" and dibao_people else n_low + int(r() * (n_high - n_low + 1))
         return AssistanceMeasure(
             category=p.category,
             project=p.project,
             measure_id=self._new_id(),
             year=year,
-            scale=p.scale.format(n=n_low + int(r() * (n_high - n_low + 1))),
+            scale=p.scale.format(n=n),
             funds=funds,
             deadline=date(year, 12, 31),
             status=status,
@@ -213,5 +230,6 @@ class MeasurePicker:
         )
 
 
+_PRODUCTIVE = frozenset({"industry", "employment", "finance"})  # need someone able to work
 _YEARLY = frozenset({"social_security", "public_welfare_job", "other_education", "compulsory_education"})
 _PAID = frozenset({"social_security", "public_welfare_job"})
