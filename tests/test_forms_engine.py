@@ -108,6 +108,8 @@ def test_input_is_coerced_or_refused_with_a_reason(tmp_path: Path) -> None:
         s.set_value("nowhere", 3)
     s.set_value("land_area", "")
     assert s.value("land_area") is None
+    s.set_value("note_big", "12\uff0c000.5")  # a thousands separator typed with a Chinese IME
+    assert s.value("note_big") == 12000.5
 
 
 def test_changes_say_what_to_redraw(tmp_path: Path) -> None:

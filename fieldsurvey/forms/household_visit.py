@@ -153,7 +153,7 @@ def finalize_visit(
         n = len(result.errors)
         raise UserError(
             Text(
-                f"还有{n}处错误需要改正,不能提交",
+                f"还有{n}处错误需要改正，不能提交",
                 f"{n} error(s) must be corrected before finalizing",
             ),
             code="visit_incomplete",

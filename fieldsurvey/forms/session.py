@@ -223,7 +223,7 @@ class FormSession:
         if not isinstance(el, Repeat) or el.bound:
             raise UserError(
                 Text(
-                    "此组的条目由成员决定,不能手动添加",
+                    "此组的条目由成员决定，不能手动添加",
                     "entries here follow the members and cannot be added",
                 ),
                 code="bound_repeat",
@@ -252,7 +252,7 @@ class FormSession:
         if isinstance(el, Repeat) and el.bound:
             raise UserError(
                 Text(
-                    "此组的条目由成员决定,不能手动删除",
+                    "此组的条目由成员决定，不能手动删除",
                     "entries here follow the members and cannot be removed",
                 ),
                 code="bound_repeat",

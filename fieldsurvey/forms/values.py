@@ -39,7 +39,7 @@ def _number(raw: Any, integer: bool) -> int | float:
                 raise ValueError
             return int(raw)
         return raw
-    text = str(raw).strip().replace(",", "").replace(",", "")
+    text = str(raw).strip().replace(",", "").replace("，", "")
     if integer:
         return int(text)
     value = float(text)
@@ -102,7 +102,7 @@ def _expected(field: Field) -> Text:
     return {
         "integer": Text("请输入整数", "enter a whole number"),
         "decimal": Text("请输入数字", "enter a number"),
-        "date": Text("请输入日期(如 2024-05-01)", "enter a date (e.g. 2024-05-01)"),
+        "date": Text("请输入日期（如 2024-05-01）", "enter a date (e.g. 2024-05-01)"),
         "boolean": Text("请选择是或否", "choose yes or no"),
         "acknowledge": Text("请确认", "confirm"),
     }.get(field.type, Text("输入格式不正确", "the input has the wrong form"))
