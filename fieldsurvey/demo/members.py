@@ -113,7 +113,20 @@ class MemberFactory:
             present=p.present,
         )
         r = rng.random
-        self._health(rng, m, age, ctx.more_disability)
+        # health: disability and illness are far commoner in registered households, and with age
+        disabled, critical, chronic = _HEALTH_RATES[0 if age < 16 else 1 if age < 60 else 2 if age < 70 else 3]
+        if ctx.more_disability:
+            disabled *= 3
+        x = r()
+        if x < disabled:
+            health = "disabled"
+            category = (CHILD_DISABILITY_CATEGORY if age < 16 else DISABILITY_CATEGORY).pick(rng)
+            grade = DISABILITY_GRADE.pick(rng)
+            m.disability_category, m.disability_grade = category, grade
+            m.disability_cert_no = m.id_number + category + grade
+        else:
+            health = "critical" if x < disabled + critical else "chronic" if x < disabled + critical + chronic else "healthy"
+        m.health = health
         if p.settled and age >= 18:  # married adults are not at school
             m.schooling = "not_student" if age <= 23 else None
             m.education = _adult_education(rng, born.year, p.male, m)
@@ -121,7 +134,22 @@ class MemberFactory:
             self._schooling(rng, m, p, age, ctx)
         if age >= 16:
             self._labour_and_work(rng, m, p, age)
-        self._insurance(rng, m, age, ctx)
+        # insurance: almost everyone is in the residents' scheme; a few migrants in an employer's
+        if ctx.uninsured:
+            m.resident_medical_insurance = m.employee_medical_insurance = False
+            m.critical_illness_insurance = m.commercial_medical_insurance = False
+        elif m.work_status in _FAR and age < 50 and r() < 0.08:
+            m.employee_medical_insurance, m.resident_medical_insurance = True, False
+            m.critical_illness_insurance = m.employee_pension = True
+        else:
+            m.resident_medical_insurance, m.employee_medical_insurance = True, False
+            m.critical_illness_insurance = True
+            m.commercial_medical_insurance = r() < (0.35 if ctx.registered_poor else 0.1)
+        if age >= 16 and not m.employee_pension and (m.schooling is None or m.schooling == "not_student"):
+            m.resident_pension = r() < 0.95
+            m.employee_pension = False
+        m.family_doctor = True if health != "healthy" or age >= 65 else r() < 0.88
+        m.chronic_disease_card = (health == "chronic" or health == "critical") and r() < 0.75
         if age >= 18:
             x = r()
             party = 0.07 if p.male and age >= 35 else 0.02
@@ -129,27 +157,6 @@ class MemberFactory:
         elif age >= 14:
             m.political_status = "cyl_member" if r() < 0.3 else "masses"
         return m
-
-    # -- health ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _health(rng: Random, m: Member, age: int, more_disability: bool) -> None:
-        disabled, critical, chronic = _HEALTH_RATES[0 if age < 16 else 1 if age < 60 else 2 if age < 70 else 3]
-        if more_disability:
-            disabled *= 3
-        x = rng.random()
-        if x < disabled:
-            m.health = "disabled"
-            category = (CHILD_DISABILITY_CATEGORY if age < 16 else DISABILITY_CATEGORY).pick(rng)
-            grade = DISABILITY_GRADE.pick(rng)
-            m.disability_category, m.disability_grade = category, grade
-            m.disability_cert_no = m.id_number + category + grade
-        elif x < disabled + critical:
-            m.health = "critical"
-        elif x < disabled + critical + chronic:
-            m.health = "chronic"
-        else:
-            m.health = "healthy"
 
     # -- schooling and education -------------------------------------------------------------
 
@@ -267,29 +274,6 @@ class MemberFactory:
         if work is not None:
             m.work_status = work
             m.work_months = (_FAR_MONTHS if work in _FAR else _LOCAL_MONTHS).pick(rng)
-
-    # -- insurance ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _insurance(rng: Random, m: Member, age: int, ctx: MemberContext) -> None:
-        r = rng.random
-        health = m.health
-        if ctx.uninsured:
-            m.resident_medical_insurance = m.employee_medical_insurance = False
-            m.critical_illness_insurance = m.commercial_medical_insurance = False
-        elif m.work_status in _FAR and age < 50 and r() < 0.08:
-            m.employee_medical_insurance, m.resident_medical_insurance = True, False
-            m.critical_illness_insurance = True
-            m.employee_pension = True
-        else:
-            m.resident_medical_insurance, m.employee_medical_insurance = True, False
-            m.critical_illness_insurance = True
-            m.commercial_medical_insurance = r() < (0.35 if ctx.registered_poor else 0.1)
-        if age >= 16 and not m.employee_pension and (m.schooling is None or m.schooling == "not_student"):
-            m.resident_pension = r() < 0.95
-            m.employee_pension = False
-        m.family_doctor = True if health != "healthy" or age >= 65 else r() < 0.88
-        m.chronic_disease_card = (health == "chronic" or health == "critical") and r() < 0.75
 
 
 def _one(r: Callable[[], float], options: tuple[str, ...]) -> str:

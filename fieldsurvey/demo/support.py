@@ -74,7 +74,7 @@ class CadrePool:
         year = as_of.year
         where = (township, village)
         self.current = [self._cadre(rng, tables, names, ids, where, year) for _ in range(count)]
-        self.former = [self._cadre(rng, tables, names, ids, where, year) for _ in range(max(1, count // 2))]
+        self.former = [self._cadre(rng, tables, names, ids, where, year) for _ in range(max(1, count // 3))]
         self._latest_start = max(_TRANSITION, min(as_of.toordinal(), date(year, 1, 1).toordinal() + 180))
 
     @staticmethod
@@ -132,7 +132,7 @@ _CALLED_FOR = (
     ("college_student", "other_education"), ("critical", "health"),
 )
 _CALLING = frozenset(condition for condition, _ in _CALLED_FOR)
-_COUNTS = (1, 2, 2, 3, 3, 4)
+_COUNTS = (1, 1, 2, 2, 3, 4)  # measures a household has in all, including those called for
 
 
 class MeasurePicker:

@@ -23,7 +23,7 @@ T = TypeVar("T")
 class Weighted(Generic[T]):
     """A weighted choice among fixed items, picked in O(log n) from one uniform draw."""
 
-    __slots__ = ("items", "_cum", "_total", "_last")
+    __slots__ = ("items", "_cum")
 
     def __init__(self, pairs: Iterable[tuple[T, float]]) -> None:
         items: list[T] = []
@@ -37,13 +37,13 @@ class Weighted(Generic[T]):
         if not items:
             raise ValueError("a weighted table needs at least one item with a positive weight")
         self.items: tuple[T, ...] = tuple(items)
-        self._cum = list(accumulate(weights))
-        self._total = self._cum[-1]
-        self._last = len(items) - 1
+        total = sum(weights)
+        # cumulative shares; the last is above 1 so that any random() in [0, 1) finds an item
+        self._cum = [c / total for c in accumulate(weights)]
+        self._cum[-1] = 2.0
 
     def pick(self, rng: Random) -> T:
-        i = bisect_right(self._cum, rng.random() * self._total)
-        return self.items[i if i <= self._last else self._last]
+        return self.items[bisect_right(self._cum, rng.random())]
 
     def __len__(self) -> int:
         return len(self.items)
