@@ -83,6 +83,39 @@ def _model(name: str) -> type[BaseModel]:
     )
 
 
+@cache
+def _full_model(name: str) -> type[BaseModel]:
+    """A whole record: required fields and the id must be there; a household's parts inline."""
+    rt = RECORD_TYPES.get(name) or APPEND_ONLY_TYPES[name]
+    hints = get_type_hints(rt.cls)
+    required = set(required_fields(name)) | {rt.id_field}
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(rt.cls):
+        if rt.cls is Household and f.name in NESTED:
+            child = {"members": "member", "helpers": "helper", "measures": "measure", "incomes": "income"}[f.name]
+            fields[f.name] = (list[_full_model(child)] | None, None)  # type: ignore[misc]
+        elif f.name in required:
+            fields[f.name] = (_json_type(hints[f.name]), ...)
+        else:
+            fields[f.name] = (_json_type(hints[f.name]), None)
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"Full{rt.cls.__name__}", __config__=ConfigDict(strict=True, extra="forbid"), **fields
+    )
+
+
+def full_problems(record_type: str, record: dict[str, Any]) -> list[str]:
+    """Where a whole record (a household with its parts, a visit …) does not fit its type."""
+    try:
+        text = json.dumps(record, allow_nan=False)
+    except (TypeError, ValueError):
+        return ["?"]
+    try:
+        _full_model(record_type).model_validate_json(text, strict=True)
+    except ValidationError as e:
+        return sorted({".".join(str(p) for p in err["loc"]) or "?" for err in e.errors()})
+    return []
+
+
 def field_problems(record_type: str, values: dict[str, Any]) -> list[str]:
     """Names of fields whose values do not fit their type (empty when all fit)."""
     try:

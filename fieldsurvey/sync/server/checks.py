@@ -8,6 +8,8 @@ field by name — never a value, which may be personal data.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,14 +34,12 @@ from fieldsurvey.core.visit import FINALIZED
 from fieldsurvey.forms.diagnostics import FormDefinitionError
 from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.sync import envelope
-from fieldsurvey.sync.envelope import content_hash
 from fieldsurvey.sync.keys import KeyPair, signing_public_from_b64
 from fieldsurvey.sync.recordtypes import (
-    APPEND_ONLY_TYPES,
     LOCKED_FIELDS,
-    NESTED_OF,
     RECORD_TYPES,
     field_problems,
+    full_problems,
     required_fields,
 )
 from fieldsurvey.sync.schema import (
@@ -63,8 +63,14 @@ REVIEW_FIELDS = ("review_status", "review_comment", "cursor", "updated_at")
 
 
 def visit_hash(visit: dict[str, Any]) -> str:
-    """Hash of what a finalized visit says; the county's review fields are not part of it."""
-    return content_hash({k: v for k, v in visit.items() if k not in REVIEW_FIELDS})
+    """Hash of what a finalized visit says; the county's review fields are not part of it.
+
+    Sorted-key JSON from the standard library's C encoder (not the canonical writer): this is a
+    server-internal fingerprint compared only with itself, and it is computed for every visit.
+    """
+    body = json.dumps({k: v for k, v in visit.items() if k not in REVIEW_FIELDS}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 class Refused(UserError):
@@ -205,19 +211,12 @@ def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:
 
 
 def _check_full(i: int, record_type: str, record: dict[str, Any]) -> None:
-    scalar = {k: v for k, v in record.items() if not (record_type == "household" and k in NESTED_OF.values())}
-    bad = field_problems(record_type, scalar) + [f for f in required_fields(record_type) if record.get(f) is None]
-    id_field = (RECORD_TYPES.get(record_type) or APPEND_ONLY_TYPES[record_type]).id_field
-    if record.get(id_field) in (None, ""):
-        bad.append(id_field)
+    """Types, required fields and ids of a whole record (a household with its parts) in one pass."""
+    bad = full_problems(record_type, record)
     if bad:
-        raise _fail_fields(i, record_type, sorted(set(bad)))
-    for child_type, key in NESTED_OF.items():
-        if record_type == "household":
-            for child in record.get(key) or []:
-                if not isinstance(child, dict):
-                    raise _fail_fields(i, child_type, [key])
-                _check_full(i, child_type, child)
+        raise _fail_fields(i, record_type, bad)
+    if any(record.get(f) == "" for f in required_fields(record_type)):
+        raise _fail_fields(i, record_type, [f for f in required_fields(record_type) if record.get(f) == ""])
 
 
 def _first_error(i: int, problems: list[Any]) -> Refused:

@@ -23,10 +23,19 @@ def flags_of(bits: int) -> list[str]:
     return [f for i, f in enumerate(FLAG_ORDER) if bits & (1 << i)]
 
 
-def apply_visit_to_household(household: HouseholdRow, visit: dict[str, Any]) -> None:
+def visit_columns(current: dict[str, Any], visit: dict[str, Any]) -> dict[str, Any]:
+    """``last_visit_date`` and ``flag_bits`` after this visit, given the current values."""
     visit_date = date.fromisoformat(str(visit["visit_date"]))
-    if household.last_visit_date is None or visit_date >= household.last_visit_date:
-        household.last_visit_date = visit_date
-        assessment = visit.get("assessment") or {}
-        if isinstance(assessment, dict) and isinstance(assessment.get("flags"), list):
-            household.flag_bits = flag_bits([str(f) for f in assessment["flags"]])
+    last = current.get("last_visit_date")
+    if last is not None and visit_date < last:
+        return dict(current)
+    out = dict(current, last_visit_date=visit_date)
+    assessment = visit.get("assessment") or {}
+    if isinstance(assessment, dict) and isinstance(assessment.get("flags"), list):
+        out["flag_bits"] = flag_bits([str(f) for f in assessment["flags"]])
+    return out
+
+
+def apply_visit_to_household(household: HouseholdRow, visit: dict[str, Any]) -> None:
+    cols = visit_columns({"last_visit_date": household.last_visit_date, "flag_bits": household.flag_bits}, visit)
+    household.last_visit_date, household.flag_bits = cols["last_visit_date"], cols["flag_bits"]

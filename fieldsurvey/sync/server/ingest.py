@@ -33,16 +33,16 @@ from fieldsurvey.sync.schema import (
 )
 from fieldsurvey.sync.server import audit, registry
 from fieldsurvey.sync.server.checks import (
+    REVIEW_FIELDS,
     CheckedBatch,
     Refused,
     check_batch,
     open_batch,
     refuse,
-    visit_hash,
 )
 from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.dbutil import insert_ignore
-from fieldsurvey.sync.server.flags import apply_visit_to_household
+from fieldsurvey.sync.server.dbutil import insert_ignore, insert_ignore_many
+from fieldsurvey.sync.server.flags import apply_visit_to_household, visit_columns
 from fieldsurvey.sync.server.models import (
     BatchRow,
     ConflictRow,
@@ -130,7 +130,7 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
     with session.no_autoflush:
         for i, record in enumerate(checked.payload.records):
             applier.apply(i, record)
-        applier.flush_creates()
+        applier.flush()
     applier.outcomes.sort(key=lambda o: o["i"])
     conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
     status = "has_conflicts" if conflicts else "merged"
@@ -160,6 +160,8 @@ class _Applier:
         self.outcomes: list[dict[str, Any]] = []
         self.audit_changes: list[list[Any]] = []
         self.pending: list[tuple[int, dict[str, Any]]] = []
+        self.pending_visits: list[tuple[int, dict[str, Any]]] = []
+        self.derived: dict[str, dict[str, Any]] = {}  # new household id → columns from its visits here
         self.existing_ids: set[str] = set()
         self.existing_nos: dict[str, str] = {}
 
@@ -167,7 +169,10 @@ class _Applier:
         if isinstance(record, HouseholdCreate):
             self._create_household(i, record.household)
             return
-        self.flush_creates()
+        if isinstance(record, VisitRecord):
+            self.pending_visits.append((i, record.visit))
+            return
+        self.flush()
         if isinstance(record, RecordCreate):
             self._create_part(i, record)
         elif isinstance(record, RecordUpdate):
@@ -175,8 +180,6 @@ class _Applier:
                          [FieldEdit(c.field, c.base, c.value) for c in record.changes])
         elif isinstance(record, RecordDelete):
             self._delete(i, record)
-        elif isinstance(record, VisitRecord):
-            self._visit(i, record.visit)
         elif isinstance(record, MemberChangeRecord):
             self._member_change(i, record.change)
 
@@ -203,10 +206,19 @@ class _Applier:
                                   .where(HouseholdRow.household_no.in_(nos[chunk : chunk + 500])))
             self.existing_nos.update({no: hid for no, hid in rows})
 
+    def flush(self) -> None:
+        self.flush_creates()
+        self.flush_visits()
+
     def flush_creates(self) -> None:
         """Write buffered new households in one multi-row insert per table."""
         if self.pending:
-            registry.insert_households(self.s, [data for _i, data in self.pending], self.seq)
+            new_ids = {str(data["household_id"]) for _i, data in self.pending}
+            for _i, visit in self.pending_visits:  # visits of these households in this batch
+                hid = str(visit.get("household_id"))
+                if hid in new_ids:
+                    self.derived[hid] = visit_columns(self.derived.get(hid, {"last_visit_date": None, "flag_bits": 0}), visit)
+            registry.insert_households(self.s, [data for _i, data in self.pending], self.seq, self.derived)
             for i, data in self.pending:
                 hid = str(data["household_id"])
                 duplicate = self.existing_nos.get(str(data["household_no"]))
@@ -273,19 +285,33 @@ class _Applier:
         registry.delete_part(self.s, row, self.seq.next())  # type: ignore[arg-type]
         self._outcome(i, "record.delete", record.record_type, record.record_id, "deleted")
 
-    def _visit(self, i: int, visit: dict[str, Any]) -> None:
-        household = self._household(str(visit["household_id"]))
-        vid = str(visit["visit_id"])
-        inserted = insert_ignore(self.s, VisitRow, dict(
-            visit_id=vid, household_id=household.household_id, village_code=household.village_code,
-            visit_date=date.fromisoformat(visit["visit_date"]), form_id=visit["form_id"], form_version=visit["form_version"],
-            batch_id=self.c.payload.header.batch_id, device_id=self.c.device.device_id, content_sha256=visit_hash(visit),
-            review_status=None, review_comment=None, seq=self.seq.next(),
-            data={k: v for k, v in visit.items() if k not in ("review_status", "review_comment", "cursor")},
-        ))
-        if inserted:
-            apply_visit_to_household(household, visit)
-        self._outcome(i, "visit", "visit", vid, "created" if inserted else "unchanged")
+    def flush_visits(self) -> None:
+        """Insert buffered visits in one statement (on conflict do nothing) and update their households."""
+        if not self.pending_visits:
+            return
+        self.flush_creates()
+        rows = []
+        for _i, visit in self.pending_visits:
+            vid = str(visit["visit_id"])
+            rows.append(dict(
+                visit_id=vid, household_id=str(visit["household_id"]), village_code=self.c.village_of[str(visit["household_id"])],
+                visit_date=date.fromisoformat(visit["visit_date"]), form_id=visit["form_id"], form_version=visit["form_version"],
+                batch_id=self.c.payload.header.batch_id, device_id=self.c.device.device_id, content_sha256=self.c.visit_hashes[vid],
+                review_status=None, review_comment=None, reviewed_by=None, reviewed_at=None, seq=self.seq.next(),
+                data={k: v for k, v in visit.items() if k not in REVIEW_FIELDS},
+            ))
+        inserted = insert_ignore_many(self.s, VisitRow, rows)
+        existing = {str(v["household_id"]) for _i, v in self.pending_visits
+                    if str(v["visit_id"]) in inserted and str(v["household_id"]) not in self.derived}
+        if existing:
+            households = {h.household_id: h for h in self.s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(sorted(existing)))).scalars()}
+            for _i, visit in self.pending_visits:
+                if str(visit["visit_id"]) in inserted and str(visit["household_id"]) in households:
+                    apply_visit_to_household(households[str(visit["household_id"])], visit)
+        for i, visit in self.pending_visits:
+            vid = str(visit["visit_id"])
+            self._outcome(i, "visit", "visit", vid, "created" if vid in inserted else "unchanged")
+        self.pending_visits = []
 
     def _member_change(self, i: int, change: dict[str, Any]) -> None:
         household = self._household(str(change["household_id"]))

@@ -51,11 +51,15 @@ def refresh_household_columns(row: HouseholdRow) -> None:
         setattr(row, name, value)
 
 
-def insert_households(session: Session, households: list[dict[str, Any]], seq: SeqAllocator) -> None:
+def insert_households(session: Session, households: list[dict[str, Any]], seq: SeqAllocator,
+                      derived: dict[str, dict[str, Any]] | None = None) -> None:
     """New households with their members, helpers, measures and incomes, all at revision 1.
 
     Written with one multi-row INSERT per table: a batch of 200 households is ~1,000 rows.
+    ``derived`` gives columns known up front (last visit date and flags from visits in the same
+    batch), so a new household is not updated right after it is written.
     """
+    derived = derived or {}
     rows: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     parts: list[dict[str, Any]] = []
@@ -66,7 +70,7 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
         present = [m for m in data.get("members") or [] if m.get("present", True)]
         rows.append({"household_id": hid, "revision": 1, "seq": s, "deleted": False, "flag_bits": 0,
                      "member_count": len(present), "last_visit_date": None, "data": _scalar_fields("household", data),
-                     **household_columns(data)})
+                     **household_columns(data), **derived.get(hid, {})})
         for m in data.get("members") or []:
             members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
                             "present": bool(m.get("present", True)), "revision": 1, "seq": s, "data": _scalar_fields("member", m)})

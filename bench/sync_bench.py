@@ -1,0 +1,274 @@
+"""Sync benchmark: batch ingest against a plain bulk insert of the same rows, wire size, slow link.
+
+    python bench/sync_bench.py [--batches 100] [--households 200] [--backends sqlite,postgres]
+                               [--link-visits 500] [--kbit 64]
+
+1. Ingest: a fresh county database receives ``--batches`` sealed batches of ``--households`` new
+   households each (members, helpers, measures and incomes inline) plus one finalized visit per
+   household, through the real ingest (verify, decrypt, decompress, check, merge, audit, feed
+   numbers). Baseline in the same run: the same rows written with plain multi-row INSERTs into a
+   second fresh database of the same schema, one transaction per batch. Target ≤ 3× the baseline.
+2. Wire size: a batch of 500 finalized visits sealed (canonical JSON, zstd, HPKE, signature),
+   divided by 500. Target ≤ 2 KB per visit.
+3. Slow link: that 500-visit batch uploaded through a TCP proxy on 127.0.0.1 limited to ``--kbit``
+   kbit/s in each direction, to a real server process, with the real client (chunks, retries).
+
+Households are the demo generator's synthetic ones; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from fieldsurvey.core.assessment import assess
+from fieldsurvey.core.records import household_to_dict, visit_to_dict
+from fieldsurvey.core.visit import FINALIZED, Visit
+from fieldsurvey.demo.generator import generate_county, iter_households
+from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
+from fieldsurvey.sync.keys import KeyPair
+from fieldsurvey.sync.server import admin
+from fieldsurvey.sync.server.db import ServerDir, make_engine, migrate
+from fieldsurvey.sync.server.ingest import ingest
+from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, VisitRow
+from fieldsurvey.sync.server.registry import _scalar_fields, household_columns, record_id_of
+from fieldsurvey.sync.transport import RetryPolicy, Transport
+
+COUNTY_SEED = 11
+PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+
+
+def make_visit(h: Any, day: int) -> dict[str, Any]:
+    """A finalized visit as the form records it: the answers about the household and its members."""
+    on = date(2025, 3, 1) + timedelta(days=day % 200)
+    answers = {k: v for k, v in household_to_dict(h).items() if k not in ("members", "helpers", "measures", "incomes", "household_id")}
+    answers["members"] = [{k: m.get(k) for k in ("member_id", "schooling", "health", "labour_capacity", "work_status", "work_months",
+                                                  "resident_medical_insurance", "critical_illness_insurance", "family_doctor")}
+                          for m in household_to_dict(h)["members"]]
+    visit = Visit(h.household_id, on, "驻村第一书记", "household_visit", "1", answers, status=FINALIZED,
+                  findings="入户核实家庭成员、收入和两不愁三保障情况。", assessment=assess(h, on=on).to_dict())
+    d = visit_to_dict(visit)
+    for name in ("cursor", "review_status", "review_comment"):
+        d.pop(name, None)
+    return d
+
+
+def workload(batches: int, per_batch: int) -> tuple[list[str], list[list[dict[str, Any]]]]:
+    county = generate_county(seed=COUNTY_SEED, households=batches * per_batch)
+    all_households = list(iter_households(county, batches * per_batch, seed=COUNTY_SEED))
+    villages = sorted({str(h.division_code) for h in all_households})
+    out = []
+    for b in range(batches):
+        chunk = all_households[b * per_batch : (b + 1) * per_batch]
+        records: list[dict[str, Any]] = [{"kind": "household.create", "household": household_to_dict(h)} for h in chunk]
+        records += [{"kind": "visit", "visit": make_visit(h, i)} for i, h in enumerate(chunk)]
+        out.append(records)
+    return villages, out
+
+
+def county_with_device(path: Path, url: str | None, villages: list[str]) -> tuple[ServerDir, Identity]:
+    sd = ServerDir(path)
+    admin.init_server(sd, county=villages[0][:6], name=None, admin="admin", password="bench-admin-1", db_url=url)
+    admin.add_user(sd, "bench", username="sec", role="secretary", display_name=None, password=None)
+    admin.assign(sd, "bench", username="sec", villages=villages)
+    code, _ = admin.new_enroll_code(sd, "bench", username="sec")
+    keys = KeyPair.generate()
+    info = admin.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label="bench")
+    c = info["county"]
+    return sd, Identity(info["device_id"], "sec", c["code"], keys, c["signing_key"], c["encryption_key"])
+
+
+def plain_rows(records: list[dict[str, Any]], seq: int) -> dict[Any, list[dict[str, Any]]]:
+    """The rows ingest writes for a batch, built directly (what a bulk loader would insert)."""
+    rows: dict[Any, list[dict[str, Any]]] = {HouseholdRow: [], MemberRow: [], PartRow: [], VisitRow: []}
+    village_of = {r["household"]["household_id"]: r["household"]["division_code"] for r in records if r["kind"] == "household.create"}
+    for r in records:
+        seq += 1
+        if r["kind"] == "household.create":
+            h = r["household"]
+            rows[HouseholdRow].append({"household_id": h["household_id"], "revision": 1, "seq": seq, "deleted": False, "flag_bits": 0,
+                                       "member_count": len(h["members"]), "last_visit_date": None,
+                                       "data": _scalar_fields("household", h), **household_columns(h)})
+            for m in h["members"]:
+                rows[MemberRow].append({"member_id": m["member_id"], "household_id": h["household_id"], "village_code": h["division_code"],
+                                        "present": True, "deleted": False, "revision": 1, "seq": seq, "data": _scalar_fields("member", m)})
+            for rtype, key in (("helper", "helpers"), ("measure", "measures"), ("income", "incomes")):
+                for p in h[key]:
+                    rows[PartRow].append({"household_id": h["household_id"], "part_type": rtype, "part_id": record_id_of(rtype, p),
+                                          "village_code": h["division_code"], "revision": 1, "seq": seq, "deleted": False, "data": p})
+        else:
+            v = r["visit"]
+            rows[VisitRow].append({"visit_id": v["visit_id"], "household_id": v["household_id"], "village_code": village_of[v["household_id"]],
+                                   "visit_date": date.fromisoformat(v["visit_date"]), "form_id": v["form_id"], "form_version": v["form_version"],
+                                   "batch_id": None, "device_id": None, "content_sha256": "0" * 64, "review_status": None,
+                                   "review_comment": None, "reviewed_by": None, "reviewed_at": None, "seq": seq, "data": v})
+    return rows
+
+
+def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: list[str], tmp: Path) -> dict[str, float]:
+    urls: list[str | None] = [None, None]
+    dbs: list[str] = []
+    if backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            for _ in range(2):
+                name = f"fs_bench_{uuid.uuid4().hex[:8]}"
+                conn.execute(f'CREATE DATABASE "{name}"')
+                dbs.append(name)
+        urls = [f"postgresql+psycopg://postgres@127.0.0.1:5432/{n}" for n in dbs]
+    try:
+        sd, identity = county_with_device(tmp / f"{backend}-county", urls[0], villages)
+        sealed = [seal_batch(identity, batch_payload(identity, recs, base_cursor=None)) for recs in batches]
+        t0 = time.perf_counter()
+        for data in sealed:
+            ingest(sd, data, via="http")
+        ingest_s = time.perf_counter() - t0
+        sd.close()
+
+        engine = make_engine(urls[1] or f"sqlite:///{tmp / f'{backend}-plain.db'}")
+        migrate(engine)
+        rows_per_batch = [plain_rows(recs, i * 1000) for i, recs in enumerate(batches)]
+        t0 = time.perf_counter()
+        for rows in rows_per_batch:
+            with engine.begin() as conn:
+                for model in (HouseholdRow, MemberRow, PartRow, VisitRow):
+                    conn.execute(insert(model), rows[model])
+        plain_s = time.perf_counter() - t0
+        engine.dispose()
+    finally:
+        if dbs:
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                for name in dbs:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    households = sum(sum(1 for r in recs if r["kind"] == "household.create") for recs in batches)
+    return {"ingest_s": ingest_s, "plain_s": plain_s, "households": households}
+
+
+class ThrottledProxy:
+    """Forward 127.0.0.1 traffic at ``rate`` bytes per second in each direction."""
+
+    def __init__(self, target_port: int, rate: float) -> None:
+        self.target_port, self.rate = target_port, rate
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(1024):
+                dst.sendall(data)
+                time.sleep(len(data) / self.rate)
+        except OSError:
+            pass
+        finally:
+            src.close()
+            dst.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
+    import httpx
+
+    county = generate_county(seed=COUNTY_SEED + 1, households=visits)
+    households = list(iter_households(county, visits, seed=COUNTY_SEED + 1))
+    villages = sorted({str(h.division_code) for h in households})
+    sd, identity = county_with_device(tmp / "link-county", None, villages)
+    from fieldsurvey.sync.server.roster import FORMAT, import_roster
+
+    import_roster(sd, "bench", {"format": FORMAT, "version": 1, "county": villages[0][:6], "households": [household_to_dict(h) for h in households]})
+    sd.close()
+    records = [{"kind": "visit", "visit": make_visit(h, i)} for i, h in enumerate(households)]
+    data = seal_batch(identity, batch_payload(identity, records, base_cursor=None))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(tmp / "link-county"), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(240):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.25)
+        proxy = ThrottledProxy(port, kbit * 1000 / 8)
+        t = Transport(f"http://127.0.0.1:{proxy.port}", identity=identity, policy=RetryPolicy(timeout=120))
+        t0 = time.perf_counter()
+        result = t.upload(batch_payload_id(data), data)
+        elapsed = time.perf_counter() - t0
+        t.close()
+        proxy.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert result["status"] == "merged", result
+    return {"bytes": len(data), "visits": visits, "upload_s": elapsed, "ideal_s": len(data) * 8 / (kbit * 1000)}
+
+
+def batch_payload_id(data: bytes) -> str:
+    from fieldsurvey.sync.envelope import parse
+
+    return parse(data).id
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--batches", type=int, default=100)
+    ap.add_argument("--households", type=int, default=200)
+    ap.add_argument("--backends", default="sqlite,postgres")
+    ap.add_argument("--link-visits", type=int, default=500)
+    ap.add_argument("--kbit", type=float, default=64.0)
+    ap.add_argument("--skip-link", action="store_true")
+    args = ap.parse_args()
+    villages, batches = workload(args.batches, args.households)
+    with tempfile.TemporaryDirectory(prefix="fs-sync-bench-") as tmp:
+        for backend in args.backends.split(","):
+            r = bench_ingest(backend, batches, villages, Path(tmp))
+            print(f"[{backend}] ingest {args.batches} batches x {args.households} households (+members, +1 visit each): "
+                  f"{r['ingest_s']:.1f} s = {r['households'] / r['ingest_s']:.0f} households/s; "
+                  f"plain bulk insert of the same rows {r['plain_s']:.1f} s = {r['households'] / r['plain_s']:.0f}/s; "
+                  f"ratio {r['ingest_s'] / r['plain_s']:.2f}x (target <= 3x)", flush=True)
+        _ids, visit_batch = workload(1, args.link_visits)
+        county_keys, device_keys = KeyPair.generate(), KeyPair.generate()
+        ident = Identity("bench-device", "sec", "610728", device_keys, *county_keys.public_b64())
+        only_visits = [r for r in visit_batch[0] if r["kind"] == "visit"]
+        size = len(seal_batch(ident, batch_payload(ident, only_visits, base_cursor=None)))
+        print(f"wire: {len(only_visits)} finalized visits sealed = {size} bytes, {size / len(only_visits):.0f} bytes per visit (target <= 2048)", flush=True)
+        if not args.skip_link:
+            link = bench_link(Path(tmp), args.link_visits, args.kbit)
+            print(f"link: {link['visits']}-visit batch ({link['bytes']} bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s "
+                  f"(the bytes alone need {link['ideal_s']:.1f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
