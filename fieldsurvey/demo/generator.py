@@ -165,7 +165,7 @@ class _Generator:
             self._ethnicity(rng, members)
         present = [m for m in members if m.present]
         ages = [p.age for p in present_people]
-        group_index = rng.randrange(len(profile.groups))
+        group_index = int(rng.random() * len(profile.groups))
         hh = Household(
             household_no=number,
             division_code=profile.code,
@@ -212,10 +212,12 @@ class _Generator:
     def _dropout_child(self, rng: Random, people: list[Person]) -> Person | None:
         """A child of compulsory-school age still in grades 1–9, preferably aged 12–15."""
         candidates = []
+        as_of = self.as_of
         for p in people:
-            assert p.birth_date is not None
-            age = self.year - p.birth_year - ((self.as_of.month, self.as_of.day) < (p.birth_date.month, p.birth_date.day))
-            if 7 <= age <= 15 and 1 <= school_grade(p.birth_date, self.school_year) <= 9:
+            born = p.birth_date
+            assert born is not None
+            age = as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
+            if 7 <= age <= 15 and 1 <= school_grade(born, self.school_year) <= 9:
                 candidates.append((age >= 12, p))
         older = [p for is_older, p in candidates if is_older]
         pool = older or [p for _, p in candidates]
