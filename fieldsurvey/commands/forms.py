@@ -12,15 +12,13 @@ import argparse
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.forms.diagnostics import Diagnostic
-from fieldsurvey.forms.library import FormLibrary, display_path, library_for
-from fieldsurvey.forms.model import VisitDef
+
+if TYPE_CHECKING:
+    from fieldsurvey.forms.diagnostics import Diagnostic
 
 EXIT_PROBLEMS = 1
 
@@ -73,12 +71,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _print_diagnostic(d: Diagnostic) -> None:
+
     label = "错误 error" if d.is_error else "警告 warning"
     print(f"{label}: {d.message('en')}")
     print(f"    {d.message('zh')}")
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from fieldsurvey.forms.library import FormLibrary, library_for  # late: --help stays instant
+
     paths: list[Path] = args.paths or [FormLibrary().root]
     diags: list[Diagnostic] = []
     files = 0
@@ -104,6 +105,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from fieldsurvey.forms.library import FormLibrary, display_path
+    from fieldsurvey.forms.model import VisitDef
+
     library = FormLibrary(args.folder) if args.folder else FormLibrary()
     entries = library.entries()
     if not entries:
@@ -121,6 +125,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from fieldsurvey.forms.library import display_path
+
     source: Path = args.file
     if not source.is_file():
         raise UserError(
@@ -168,6 +174,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _write_yaml(out: Path, form: dict[str, Any], source: Path) -> None:
+    import yaml
+
+
     header = f"# Imported from {source.name} by 'fieldsurvey forms import-xlsform'. Format: docs/forms.md\n"
     text = header + yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)
     out.parent.mkdir(parents=True, exist_ok=True)
