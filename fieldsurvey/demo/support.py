@@ -27,7 +27,8 @@ _PHONE_PREFIXES = (
 )
 _OPTIONAL_CATEGORIES: Weighted[str] = Weighted(
     [("industry", 40), ("finance", 15), ("employment", 12), ("living_conditions", 10),
-     ("infrastructure", 8), ("water", 6), ("social_assistance", 8), ("health", 6)]
+     ("infrastructure", 8), ("water", 6), ("social_assistance", 8), ("health", 8),
+     ("compulsory_education", 6), ("other_education", 4)]
 )
 
 
@@ -142,8 +143,10 @@ class MeasurePicker:
         self._new_id = new_id
         self._open: dict[str, tuple[Project, ...]] = {}
         self._when: dict[tuple[str, str], tuple[Project, ...]] = {}
+        self._conditional: dict[str, tuple[Project, ...]] = {}
         for category, projects in tables.projects.items():
             self._open[category] = tuple(p for p in projects if p.when is None)
+            self._conditional[category] = tuple(p for p in projects if p.when is not None)
             for p in projects:
                 if p.when is not None:
                     self._when[(category, p.when)] = self._when.get((category, p.when), ()) + (p,)
@@ -172,8 +175,12 @@ class MeasurePicker:
             if len(chosen) >= target:
                 break
             category = _OPTIONAL_CATEGORIES.pick(rng)
-            options = self._open[category]
-            if category in categories or not options or (category in _PRODUCTIVE and "able" not in conditions):
+            if category in categories or (category in _PRODUCTIVE and "able" not in conditions):
+                continue
+            options = self._open[category] + tuple(
+                p for p in self._conditional[category] if p.when in conditions
+            )
+            if not options:
                 continue
             project = options[int(r() * len(options))]
             chosen.append(project)
