@@ -14,7 +14,7 @@ from functools import cache
 from random import Random
 
 from fieldsurvey.core.household import Household, Member
-from fieldsurvey.demo.tables import Weighted
+from fieldsurvey.demo.tables import Weighted, triangular_ints
 
 _EXIT_YEARS: Weighted[int] = Weighted([(2014, 3), (2015, 6), (2016, 12), (2017, 16), (2018, 22), (2019, 26), (2020, 15)])
 _CLEARED_METHODS: Weighted[str] = Weighted([("income_stable", 50), ("assistance", 35), ("natural", 10), ("other", 5)])
@@ -27,6 +27,12 @@ _SAFE_SOURCES: Weighted[str] = Weighted(
     [("purified_tap", 62), ("protected_well", 31), ("unprotected_well", 3), ("rainwater", 1), ("other", 3)]
 )
 _BAD_SOURCES: Weighted[str] = Weighted([("unprotected_well", 60), ("surface", 25), ("rainwater", 15)])
+_AREA = triangular_ints(50, 220, 110)  # m² of a house
+_OLD_AREA = triangular_ints(40, 140, 80)  # m² of an old, unsafe house
+_LITRES = triangular_ints(40, 150, 70)  # litres per person per day
+_SHORT_LITRES = triangular_ints(25, 150, 55)  # … in a water-short area
+_OUTAGE = triangular_ints(0, 20, 2)  # days without water in a year
+_SHORT_OUTAGE = triangular_ints(0, 30, 2)
 _DISASTER_RISKS: Weighted[str] = Weighted(
     [("disaster_geological", 40), ("disaster_flood", 30), ("disaster_weather", 15), ("disaster_drought", 10),
      ("disaster_biological", 5)]
@@ -182,32 +188,43 @@ def risks(rng: Random, hh: Household, s: MemberSummary, water_bad: bool, fell: b
     """返贫致贫风险 of a monitored household (up to five), from what its members make possible."""
     if hh.household_type not in ("unstable", "edge", "sudden_hardship"):
         return
-    candidates: list[tuple[str, float]] = [("accident", 2), ("other", 1), (_DISASTER_RISKS.pick(rng), 4)]
-    if s.ill:
-        candidates.append(("illness", 14 if s.critical else 8))
-    if s.disabled:
-        candidates.append(("disability", 6))
-    if s.students:
-        candidates.append(("schooling", 4))
-    if s.able == 0 or (s.able == 1 and s.size >= 4):
-        candidates.append(("lack_labour", 6))
-    if s.workers:
-        candidates.append(("unstable_employment", 6))
-    if s.able or s.workers:
-        candidates.append(("industry_failure", 2))
+    lack_labour = s.able == 0 or (s.able == 1 and s.size >= 4)
+    table = _risk_table(s.ill, s.critical, s.disabled, s.students, lack_labour, s.workers > 0, s.able + s.workers > 0)
     chosen: list[str] = []
     if water_bad:
         chosen.append("water_safety")
     if fell:  # a sharp fall in income is what made it a risk
-        fall = [c for c in ("unstable_employment", "illness", "industry_failure") if c in dict(candidates)]
+        fall = [c for c in ("unstable_employment", "illness", "industry_failure") if c in table.items]
         if fall:
             chosen.append(rng.choice(fall))
-    table = Weighted(candidates)
     for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
         risk = table.pick(rng)
+        if risk == "disaster":
+            risk = _DISASTER_RISKS.pick(rng)
         if risk not in chosen:
             chosen.append(risk)
     hh.risks = chosen[:5]
+
+
+@cache
+def _risk_table(
+    ill: bool, critical: bool, disabled: bool, students: bool, lack_labour: bool, workers: bool, productive: bool
+) -> Weighted[str]:
+    """Risks a household's members make possible; "disaster" stands for the kinds of disaster."""
+    candidates: list[tuple[str, float]] = [("accident", 2), ("other", 1), ("disaster", 4)]
+    if ill:
+        candidates.append(("illness", 14 if critical else 8))
+    if disabled:
+        candidates.append(("disability", 6))
+    if students:
+        candidates.append(("schooling", 4))
+    if lack_labour:
+        candidates.append(("lack_labour", 6))
+    if workers:
+        candidates.append(("unstable_employment", 6))
+    if productive:
+        candidates.append(("industry_failure", 2))
+    return Weighted(candidates)
 
 
 def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> None:
@@ -226,7 +243,7 @@ def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> N
             return
         hh.housing_grade = "C" if r < 0.65 else "D"
         hh.housing_structure = _OLD_STRUCTURES.pick(rng)
-        hh.housing_area = (rng.triangular(40, 140, 80) + 0.5) // 1.0
+        hh.housing_area = float(_OLD_AREA.pick(rng))
         hh.house_built_year = rng.randint(1962, 1995)
         hh.renovation_status = "planned" if rng.random() < 0.6 else "in_progress" if rng.random() < 0.6 else None
         if hh.renovation_status is not None:
@@ -234,7 +251,7 @@ def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> N
         return
     structure = _STRUCTURES.pick(rng)
     hh.housing_structure = structure
-    hh.housing_area = (rng.triangular(50, 220, 110) + 0.5) // 1.0
+    hh.housing_area = float(_AREA.pick(rng))
     old = structure in ("earth_wood", "stone_wood", "brick_wood")
     hh.house_built_year = rng.randint(1968, 2000) if old else rng.randint(1992, year)
     if hh.registered_poor and (old or rng.random() < 0.15) and rng.random() < 0.6:
@@ -257,10 +274,9 @@ def water(rng: Random, hh: Household, short_area: bool, unsafe: bool) -> None:
         hh.water_source = _SAFE_SOURCES.pick(rng)
         hh.water_piped = rng.random() < (0.97 if hh.water_source == "purified_tap" else 0.75)
     hh.water_quality_ok = True
-    low = 25.0 if short_area else 40.0
     r = rng.random
-    hh.water_quantity_lpd = (rng.triangular(low, 150, low + 30) + 0.5) // 1.0
-    hh.water_outage_days = int(rng.triangular(0, 30 if short_area else 20, 2) + 0.5)
+    hh.water_quantity_lpd = float((_SHORT_LITRES if short_area else _LITRES).pick(rng))
+    hh.water_outage_days = (_SHORT_OUTAGE if short_area else _OUTAGE).pick(rng)
     if not hh.water_piped:  # fetched: a short walk to a spring or a public tap
         hh.water_trip_minutes = 3.0 + int(r() * 16)
         hh.water_distance_h_m = 50.0 + 10 * int(r() * 70)

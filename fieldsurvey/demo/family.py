@@ -15,7 +15,7 @@ from datetime import date
 from random import Random
 
 from fieldsurvey.demo.names import NameMaker
-from fieldsurvey.demo.tables import Weighted
+from fieldsurvey.demo.tables import Weighted, triangular_ints
 
 MAX_MEMBERS = 8
 LOCAL_AREA = "610728"
@@ -60,6 +60,16 @@ SHAPES_WITH_CHILDREN: Weighted[str] = Weighted(
 _SONS = ("22", "23", "24", "25", "26")
 _DAUGHTERS = ("32", "33", "34", "35", "36")
 _CHILD_COUNTS: Weighted[int] = Weighted([(1, 30), (2, 50), (3, 17), (4, 3)])
+# ages of the head, by shape of household
+_AGE_ALONE = triangular_ints(62, 93, 76)
+_AGE_COUPLE = triangular_ints(60, 89, 70)
+_AGE_NUCLEAR = triangular_ints(28, 59, 42)
+_AGE_NUCLEAR_WOMAN = triangular_ints(28, 57, 40)
+_AGE_GRANDPARENT = triangular_ints(52, 79, 64)
+_AGE_LEFT_BEHIND = triangular_ints(56, 81, 66)
+_AGE_SINGLE_PARENT = triangular_ints(30, 61, 44)
+_AGE_SINGLE = triangular_ints(30, 66, 52)
+_AGE_SIBLINGS = triangular_ints(40, 71, 56)
 # years the husband is older than his wife: mostly 0–4, a few where she is older
 SPOUSE_GAP: Weighted[int] = Weighted([(-2, 1), (-1, 3), (0, 6), (1, 8), (2, 9), (3, 7), (4, 5), (5, 3), (6, 2), (7, 1)])
 
@@ -103,20 +113,20 @@ class FamilyBuilder:
 
     def _elderly_alone(self, rng: Random, surname: str) -> list[Person]:
         male = rng.random() < 0.45
-        head = self._head(rng, surname, male, rng.triangular(62, 93, 76))
+        head = self._head(rng, surname, male, _AGE_ALONE.pick(rng))
         return [head]
 
     def _elderly_couple(self, rng: Random, surname: str) -> list[Person]:
-        head = self._head(rng, surname, True, rng.triangular(60, 89, 70))
+        head = self._head(rng, surname, True, _AGE_COUPLE.pick(rng))
         return [head, self._wife(rng, head)]
 
     def _nuclear(self, rng: Random, surname: str) -> list[Person]:
         if rng.random() < 0.9:
-            head = self._head(rng, surname, True, rng.triangular(28, 59, 42))
+            head = self._head(rng, surname, True, _AGE_NUCLEAR.pick(rng))
             spouse = self._wife(rng, head)
             father, mother = head, spouse
         else:  # a woman heads the household (husband disabled, or married in: 上门)
-            head = self._head(rng, surname, False, rng.triangular(28, 57, 40))
+            head = self._head(rng, surname, False, _AGE_NUCLEAR_WOMAN.pick(rng))
             spouse = self._husband(rng, head)
             father, mother = spouse, head
         kids_surname = mother.surname if father is spouse and rng.random() < 0.5 else father.surname
@@ -128,7 +138,7 @@ class FamilyBuilder:
         return people + self._parents(rng, people[0], both=rng.random() < 0.35)
 
     def _three_generations(self, rng: Random, surname: str) -> list[Person]:
-        head = self._head(rng, surname, True, rng.triangular(52, 79, 64))
+        head = self._head(rng, surname, True, _AGE_GRANDPARENT.pick(rng))
         people = [head]
         grandmother = self._wife(rng, head) if rng.random() < 0.85 else None
         if grandmother:
@@ -152,7 +162,7 @@ class FamilyBuilder:
 
     def _left_behind(self, rng: Random, surname: str) -> list[Person]:
         male = rng.random() < 0.6
-        head = self._head(rng, surname, male, rng.triangular(56, 81, 66))
+        head = self._head(rng, surname, male, _AGE_LEFT_BEHIND.pick(rng))
         people = [head]
         if male and rng.random() < 0.7:
             people.append(self._wife(rng, head))
@@ -171,21 +181,21 @@ class FamilyBuilder:
 
     def _single_parent(self, rng: Random, surname: str) -> list[Person]:
         male = rng.random() < 0.4
-        head = self._head(rng, surname, male, rng.triangular(30, 61, 44))
+        head = self._head(rng, surname, male, _AGE_SINGLE_PARENT.pick(rng))
         other = Person("10", not male, head.birth_year + (-2 if male else 2), surname, 0)
         father, mother = (head, other) if male else (other, head)
         kids = self._children(rng, father, mother, surname, keep_adults=0.2)
         return [head, *kids] if kids else [head, *self._children(rng, father, mother, surname, 1.0)]
 
     def _single_adult(self, rng: Random, surname: str) -> list[Person]:
-        head = self._head(rng, surname, rng.random() < 0.8, rng.triangular(30, 66, 52))
+        head = self._head(rng, surname, rng.random() < 0.8, _AGE_SINGLE.pick(rng))
         people = [head]
         if rng.random() < 0.45:
             people += self._parents(rng, head, both=rng.random() < 0.2)
         return people
 
     def _siblings(self, rng: Random, surname: str) -> list[Person]:
-        head = self._head(rng, surname, True, rng.triangular(40, 71, 56))
+        head = self._head(rng, surname, True, _AGE_SIBLINGS.pick(rng))
         male = rng.random() < 0.7
         by = head.birth_year + rng.choice((-6, -4, -3, -2, 2, 3, 4, 6))
         older = by < head.birth_year
@@ -211,8 +221,8 @@ class FamilyBuilder:
 
     # -- building blocks --------------------------------------------------------------------
 
-    def _head(self, rng: Random, surname: str, male: bool, age: float) -> Person:
-        return Person("02", male, self.year - int(age), surname, 0, LOCAL_AREA, False, True)
+    def _head(self, rng: Random, surname: str, male: bool, age: int) -> Person:
+        return Person("02", male, self.year - age, surname, 0, LOCAL_AREA, False, True)
 
     def _area(self, rng: Random) -> str:
         return self._areas.pick(rng) if rng.random() < 0.25 else LOCAL_AREA
@@ -294,7 +304,7 @@ class FamilyBuilder:
 
     def _parents(self, rng: Random, head: Person, both: bool) -> list[Person]:
         mother_year = head.birth_year - rng.randint(22, 36)
-        father_year = max(mother_year - round(rng.triangular(-2, 7, 2)), head.birth_year - 40)
+        father_year = max(mother_year - SPOUSE_GAP.pick(rng), head.birth_year - 40)
         parents: list[Person] = []
         if both or rng.random() < 0.3:
             parents.append(Person("51", True, father_year, head.surname, -1))

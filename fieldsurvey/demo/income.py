@@ -56,6 +56,9 @@ _OCCASIONAL = (
     ("transfer.condolence", 0.03, 0.2, 200, 800),
     ("transfer.pension_for_martyrs", 0.003, 0.003, 3000, 17000),
 )
+_OCCASIONAL_OTHER = tuple((key, chance, low, span) for key, chance, _, low, span in _OCCASIONAL)
+_OCCASIONAL_POOR = tuple((key, chance, low, span) for key, _, chance, low, span in _OCCASIONAL)
+_FARMING = frozenset({"ordinary", "skilled", "weak"})  # can keep a field or pigs at home
 
 
 @dataclass(slots=True)
@@ -159,36 +162,38 @@ def _latest(
             low, span = _MONTHLY[work]
             key = "wage.migrant_work" if work in MIGRANT_WORK else "wage.local"
             items[key] = get(key, 0.0) + ((m.work_months or 0) * (low + span * (r() + r()) / 2) + 0.5) // 1.0
-        if capacity == "ordinary" or capacity == "skilled":
-            able = True
-        if capacity is not None and capacity != "lost" and capacity != "none" and (work is None or work == "in_township"):
+        if capacity in _FARMING and (work is None or work == "in_township"):
             farming = True
-        if m.active_military:
-            items["transfer.conscript_pay"] = (12000 + 8000 * r() + 0.5) // 1.0
+            able = able or capacity != "weak"
+        elif capacity == "ordinary" or capacity == "skilled":
+            able = True
         if m.dibao:
             items["transfer.dibao"] = get("transfer.dibao", 0.0) + (2800 + 2400 * (r() + r()) / 2 + 0.5) // 1.0
-        if m.destitute_support:
+        elif m.destitute_support:
             items["transfer.destitute"] = get("transfer.destitute", 0.0) + (7600 + 1800 * r() + 0.5) // 1.0
         if age >= 60:
             old += 1
-        if age >= 60 and m.resident_pension:
-            items["transfer.pension"] = get("transfer.pension", 0.0) + (1800 + 800 * r() + 0.5) // 1.0
-        if age >= 80:
-            items["transfer.elderly"] = get("transfer.elderly", 0.0) + (1200.0 if age >= 90 else 720.0)
+            if m.resident_pension:
+                items["transfer.pension"] = get("transfer.pension", 0.0) + (1800 + 800 * r() + 0.5) // 1.0
+            if age >= 80:
+                items["transfer.elderly"] = get("transfer.elderly", 0.0) + (1200.0 if age >= 90 else 720.0)
         health = m.health
-        if health == "critical":
+        if health == "healthy":
+            pass
+        elif health == "critical":
             critical = True
         elif health == "disabled" and (hh.registered_poor or m.dibao):
             amount = 2160.0 if m.disability_grade in ("1", "2") else 960.0
             items["transfer.disability"] = get("transfer.disability", 0.0) + amount
+        if m.active_military:
+            items["transfer.conscript_pay"] = (12000 + 8000 * r() + 0.5) // 1.0
     for key, share, low, span, e_low, e_span in _BUSINESS:
         if r() < (share if farming else share * 0.3):
             amount = ((low + span * (r() + r()) / 2) * (1.0 if farming else 0.3) + 0.5) // 1.0
             items[key] = amount
             expenses[key] = (amount * (e_low + e_span * r()) + 0.5) // 1.0
-    registered = hh.registered_poor
-    for key, chance, poor_chance, low, span in _OCCASIONAL:
-        if r() < (poor_chance if registered else chance):
+    for key, chance, low, span in _OCCASIONAL_POOR if hh.registered_poor else _OCCASIONAL_OTHER:
+        if r() < chance:
             items[key] = (low + span * r() + 0.5) // 1.0
     if hh.relocated and r() < 0.1:
         items["transfer.relocation_subsidy"] = (500 + 2500 * r() + 0.5) // 1.0
