@@ -8,6 +8,7 @@ last visit) follow. A correction is a new draft that ``amends`` the finalized on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,9 @@ from sqlalchemy import select
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.text import Text
-from fieldsurvey.core.visit import DRAFT, FINALIZED, Visit
-from fieldsurvey.store.mapping import visit_from_row, visit_row_values
-from fieldsurvey.store.models import VisitRow
+from fieldsurvey.core.visit import DRAFT, FINALIZED, MemberChange, Visit
+from fieldsurvey.store.mapping import column_values, visit_from_row, visit_row_values
+from fieldsurvey.store.models import MemberChangeRow, VisitRow
 
 FINALIZED_IS_READ_ONLY = Text("该走访已提交,不能再修改;如需更正请新建更正记录", "this visit is finalized and cannot change; make an amendment instead")
 VISIT_NOT_FOUND = Text("找不到该走访记录", "visit not found")
@@ -46,8 +47,12 @@ class VisitRepo:
                     setattr(row, name, value)
         return visit
 
-    def finalize(self, visit: Visit, household: Household | None, assessment: dict[str, Any] | None) -> Visit:
-        """Make the visit read-only, apply its facts to the registry, record the assessment."""
+    def finalize(
+        self, visit: Visit, household: Household | None, assessment: dict[str, Any] | None,
+        member_changes: Sequence[MemberChange] = (),
+    ) -> Visit:
+        """Make the visit read-only, apply its facts to the registry, record the assessment
+        and the member changes the visit recorded, all in one transaction."""
         now = datetime.now()
         with self._store.session() as s:
             row = s.get(VisitRow, visit.visit_id)
@@ -67,6 +72,8 @@ class VisitRepo:
                     setattr(row, name, value)
             if household is not None:
                 self._store.households.update_in(s, household)
+            for change in member_changes:
+                s.add(MemberChangeRow(**column_values(change), synced=False))
             self._store.households.set_assessment(s, visit.household_id, assessment, visit.visit_date)
         return visit
 
