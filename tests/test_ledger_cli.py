@@ -100,7 +100,7 @@ def test_prints_a_village_as_folder_and_as_one_file(store_dir: Path, tmp_path: P
     assert "4/4" in result.stderr
 
     combined = tmp_path / "village.pdf"
-    result = run("--data-dir", str(store_dir), "--village", CODE, "--out", str(combined))
+    result = run("--data-dir", str(store_dir), "--village", CODE, "--out", str(combined), "--jobs", "2")
     assert result.returncode == 0, result.stderr
     reader = PdfReader(combined)
     assert [item.title.split()[0] for item in reader.outline[2:]] == nos

@@ -209,3 +209,27 @@ def test_cancel_while_joining_leaves_no_file(tmp_path: Path) -> None:
                       cancelled=cancelled)  # type: ignore[arg-type]
     assert len(calls) == 6
     assert list(tmp_path.iterdir()) == []
+
+
+def test_several_processes_print_the_same_files(tmp_path: Path) -> None:
+    inputs = village(6)
+    one = print_village(inputs, 6, tmp_path / "one", names=NAMES, village_code=CODE, include_report=False)
+    seen: list[int] = []
+    two = print_village(inputs, 6, tmp_path / "two", names=NAMES, village_code=CODE, include_report=False,
+                        workers=2, progress=lambda done, total: seen.append(done))
+    assert seen == list(range(1, 7))
+    assert [p.name for p in one.files] == [p.name for p in two.files]
+    for a, b in zip(one.files, two.files, strict=True):
+        fingerprint = [line for line in PdfReader(a).pages[0].extract_text().splitlines() if "文档指纹" in line]
+        assert fingerprint == [line for line in PdfReader(b).pages[0].extract_text().splitlines()
+                               if "文档指纹" in line]
+        assert stat.S_IMODE(b.stat().st_mode) == 0o600
+    assert one.pages == two.pages
+
+
+def test_cancel_with_several_processes_leaves_no_files(tmp_path: Path) -> None:
+    calls, cancelled = _cancel_after(5)
+    with pytest.raises(Cancelled):
+        print_village(village(12), 12, tmp_path / "out", names=NAMES, village_code=CODE, workers=2,
+                      cancelled=cancelled)  # type: ignore[arg-type]
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -30,6 +30,7 @@ from fieldsurvey.ledger import (
 from fieldsurvey.ledger.batch import ledger_file_name, report_file_name
 from fieldsurvey.ledger.model import DivisionNames, format_fingerprint
 from fieldsurvey.ledger.output import atomic_output
+from fieldsurvey.ledger.pipeline import default_workers
 from fieldsurvey.ledger.village_report import render_village_report, report_content, summarise
 from fieldsurvey.store import Store
 
@@ -66,6 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="public copy (公示): ID numbers show only their first 6 and last 4 characters")
     p.add_argument("--no-report", action="store_true", help="village: leave out the village report")
     p.add_argument("--report-only", action="store_true", help="village: print only the village report")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="village: render on N processes (default: one per core, up to 4, for 30 households or more)")
     p.add_argument("--population", type=int, metavar="N",
                    help="village population for poverty incidence (default: people of the households listed)")
     p.set_defaults(handler=run)
@@ -158,6 +161,7 @@ def _print_village(store: Store, args: argparse.Namespace, options: LedgerOption
     done = print_village(
         records(), total, args.out, names=names, village_code=code, include_report=not args.no_report,
         population=args.population, options=options, progress=_progress_printer(),
+        workers=args.jobs if args.jobs else default_workers(total),
     )
     print(f"已打印 {done.households} 户,{len(done.files)} 个文件,共 {done.pages} 页"
           f" Printed {done.households} households: {len(done.files)} files, {done.pages} pages")

@@ -1,7 +1,8 @@
 """Printing to disk: one household, or a whole village with progress and cancel.
 
 A village streams: each household's ledger is rendered and written before the next record is
-read, so memory does not grow with the number of households. Everything is written into a
+read (or, on several processes, a couple per process at a time), so memory does not grow with
+the number of households. Everything is written into a
 hidden staging folder next to the target and moved into place only when the whole village is
 done, so a cancelled or failed run leaves no partial files and never replaces earlier prints
 with half a set.
@@ -16,19 +17,18 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.ledger.combined import Part, write_combined
 from fieldsurvey.ledger.household_pdf import RenderResult, render_household
 from fieldsurvey.ledger.model import DivisionNames, LedgerInput, LedgerOptions
-from fieldsurvey.ledger.output import FILE_MODE, atomic_output, sync_folder
+from fieldsurvey.ledger.output import atomic_output, sync_folder
+from fieldsurvey.ledger.pipeline import open_private, render_all
 from fieldsurvey.ledger.village_report import (
     HouseholdSummary,
     render_village_report,
     report_content,
-    summarise,
 )
 
 Progress = Callable[[int, int], None]
@@ -76,13 +76,15 @@ def print_village(
     options: LedgerOptions | None = None,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    workers: int = 1,
 ) -> VillagePrintResult:
     """Print every household of a village.
 
     ``out`` is a folder (one file per household, plus the village report) or, when it ends in
     ``.pdf`` or ``combined`` is true, one file with a table of contents and bookmarks.
     ``progress(done, total)`` is called after each household; ``cancelled()`` is polled before
-    each, and a true answer raises ``Cancelled`` with nothing left on disk.
+    each, and a true answer raises ``Cancelled`` with nothing left on disk. ``workers`` > 1
+    renders on that many processes (see ``pipeline.py`` and ``default_workers``).
     """
     options = options or LedgerOptions()
     out = Path(out)
@@ -97,21 +99,24 @@ def print_village(
     parts: list[Part] = []
     with _staging(folder) as staging:
         done = 0
-        for inp in inputs:
-            if cancelled and cancelled():
-                raise Cancelled()
-            name = ledger_file_name(inp.household.household_no, options.mask_ids)
-            path = staging / name
-            with _private_file(path, durable=not combined) as f:
-                rendered = render_household(inp, options, f)
-            summary = summarise(inp)
-            summaries.append(summary)
-            parts.append(Part(path, "ledger", rendered.pages, rendered.fingerprint,
-                              summary.household_no, summary.head))
-            done += 1
-            result.pages += rendered.pages
-            if progress:
-                progress(done, max(total, done))
+        rendered_parts = render_all(
+            inputs,
+            lambda inp: ledger_file_name(inp.household.household_no, options.mask_ids),
+            staging,
+            options,
+            durable=not combined,
+            workers=workers,
+            cancelled=cancelled,
+        )
+        with contextlib.closing(rendered_parts):  # stop the workers before the folder goes
+            for item in rendered_parts:
+                summaries.append(item.summary)
+                parts.append(Part(item.path, "ledger", item.pages, item.fingerprint,
+                                  item.summary.household_no, item.summary.head))
+                done += 1
+                result.pages += item.pages
+                if progress:
+                    progress(done, max(total, done))
         if not parts:
             raise UserError(Text("该村没有可打印的户", "this village has no households to print"),
                             code="nothing_to_print")
@@ -120,7 +125,7 @@ def print_village(
         result.households = done
         if include_report:
             path = staging / report_file_name(village_code, options.mask_ids)
-            with _private_file(path, durable=not combined) as f:
+            with open_private(path, durable=not combined) as f:
                 rendered = render_village_report(
                     report_content(summaries, names, village_code, population), options, f
                 )
@@ -150,18 +155,3 @@ def _staging(folder: Path) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _private_file(path: Path, *, durable: bool) -> Iterator[BinaryIO]:
-    """A new file readable by its owner only, the mode set before any data is written.
-
-    ``durable`` files are synced to disk (they are moved into place as they are); parts that
-    are only read back to be joined into one file need not be.
-    """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "wb") as f:
-        yield f
-        if durable:
-            f.flush()
-            os.fsync(f.fileno())
