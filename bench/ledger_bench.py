@@ -34,6 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from fieldsurvey.ledger import LedgerOptions, build_content, print_village, render_household
 from fieldsurvey.ledger.fonts import ensure_fonts
 from fieldsurvey.ledger.model import LedgerInput
+from fieldsurvey.ledger.pipeline import default_workers
 from fieldsurvey.ledger.samples import NAMES, VILLAGE, make_household, make_input, make_visits
 
 
@@ -77,25 +78,27 @@ def time_one(inp: LedgerInput, repeat: int) -> dict[str, float]:
     }
 
 
-def child(count: int, combined: bool) -> None:
+def child(count: int, combined: bool, workers: int) -> None:
     """Print a synthetic village of ``count`` households; report time and peak memory as JSON."""
     ensure_fonts()
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / ("village.pdf" if combined else "village")
         inputs = (make_input(seed) for seed in range(count))
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = print_village(inputs, count, out, names=NAMES, village_code=VILLAGE.value)
+        result = print_village(inputs, count, out, names=NAMES, village_code=VILLAGE.value, workers=workers)
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - start_cpu
         size = sum(p.stat().st_size for p in (out.rglob("*") if out.is_dir() else [out]))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"count": count, "combined": combined, "seconds": seconds, "cpu_seconds": cpu_seconds,
+    print(json.dumps({"count": count, "combined": combined, "workers": workers, "seconds": seconds,
+                      "cpu_seconds": cpu_seconds,
                       "pages": result.pages,
                       "peak_mib": peak_kib / 1024, "output_mib": size / 2**20}))
 
 
-def run_child(count: int, combined: bool) -> dict[str, float]:
-    args = [sys.executable, __file__, "--child", str(count)] + (["--combined"] if combined else [])
+def run_child(count: int, combined: bool, workers: int = 1) -> dict[str, float]:
+    args = [sys.executable, __file__, "--child", str(count), "--workers", str(workers)]
+    args += ["--combined"] if combined else []
     done = subprocess.run(args, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -107,9 +110,10 @@ def main() -> None:
     parser.add_argument("--skip-combined", action="store_true")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--combined", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        child(args.child, args.combined)
+        child(args.child, args.combined, args.workers)
         return
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
@@ -137,6 +141,12 @@ def main() -> None:
                   f"output {r['output_mib']:.1f} MiB")
         growth = runs[1]["peak_mib"] - runs[0]["peak_mib"]
         print(f"  memory growth {small} → {args.households} households: {growth:+.0f} MiB")
+    workers = default_workers(args.households)
+    if workers > 1:
+        r = run_child(args.households, False, workers)
+        print(f"village on {workers} processes, one file per household: {r['count']} households in "
+              f"{r['seconds']:.1f} s ({1000 * r['seconds'] / r['count']:.0f} ms each), "
+              f"parent peak {r['peak_mib']:.0f} MiB")
     print(f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every figure)")
 
 
