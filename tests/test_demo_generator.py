@@ -8,7 +8,10 @@ cause of illness where nobody is ill) fails here, not in front of a trainee.
 from __future__ import annotations
 
 import dataclasses
+import os
 import statistics
+import subprocess
+import sys
 import tracemalloc
 from collections import Counter
 from datetime import date
@@ -116,6 +119,8 @@ def test_bad_arguments_are_refused_in_both_languages(county) -> None:  # type: i
         iter_households(county, 10, as_of=date.today().replace(year=date.today().year + 1))
     assert e.value.text.zh and e.value.text.en
     with pytest.raises(UserError):
+        iter_households(county, 10, as_of=date(2021, 6, 30))  # before the transition period's helpers
+    with pytest.raises(UserError):
         DemoShares(dropout=1.5)
     with pytest.raises(UserError):
         generate_county(villages=0)
@@ -135,6 +140,27 @@ def test_same_seed_gives_identical_households(county) -> None:  # type: ignore[n
     first = [fingerprint(h) for h in iter_households(county, 400, seed=11, as_of=ON)]
     again = [fingerprint(h) for h in iter_households(generate_county(seed=7, households=SAMPLE), 400, seed=11, as_of=ON)]
     assert first == again
+
+
+FINGERPRINT_SCRIPT = """
+import dataclasses, hashlib
+from datetime import date
+from fieldsurvey.demo import generate_county, iter_households
+county = generate_county(seed=5, households=300)
+text = repr([dataclasses.asdict(h) for h in iter_households(county, 150, seed=5, as_of=date(2026, 11, 1))])
+print(hashlib.sha256(text.encode()).hexdigest())
+"""
+
+
+def test_output_does_not_depend_on_the_process_or_its_hash_seed() -> None:
+    digests = set()
+    for hash_seed in ("1", "987654"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", FINGERPRINT_SCRIPT], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1 and len(next(iter(digests))) == 64
 
 
 def test_different_seeds_give_different_households(county) -> None:  # type: ignore[no-untyped-def]

@@ -117,7 +117,7 @@ class MemberSummary:
                    max(ages), ages[0], conditions)
 
 
-def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, year: int) -> None:
+def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, as_of: date) -> None:
     """Category, status, exit year and monitoring type; ``troubled`` raises the monitored share."""
     if hh.registered_poor:
         weak = s.able == 0
@@ -144,10 +144,10 @@ def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, year:
         hh.household_type = "edge" if r < 0.65 else "sudden_hardship" if r < 0.85 else "ordinary"
     monitored_type = hh.household_type in ("unstable", "edge", "sudden_hardship")
     if monitored_type and hh.status != "relapsed" and not troubled and rng.random() < 0.45:
-            hh.risk_cleared = True
-            hh.risk_cleared_method = _CLEARED_METHODS.pick(rng)
-            start = date(2022, 1, 1).toordinal()
-            hh.risk_cleared_date = date.fromordinal(rng.randint(start, date(year, 6, 30).toordinal()))
+        hh.risk_cleared = True
+        hh.risk_cleared_method = _CLEARED_METHODS.pick(rng)
+        start = date(2022, 1, 1).toordinal()  # monitoring results were first reviewed in 2022
+        hh.risk_cleared_date = date.fromordinal(rng.randint(start, as_of.toordinal()))
 
 
 def causes(rng: Random, hh: Household, s: MemberSummary, water_short: bool) -> None:

@@ -32,6 +32,7 @@ from fieldsurvey.demo.tables import Weighted, demo_tables
 __all__ = ["allocate", "generate_county", "iter_households"]
 
 MAX_HOUSEHOLDS = 5_000_000
+EARLIEST_AS_OF = date(2022, 1, 1)
 REGISTERED_SHARE = 0.92  # the rest are monitored (edge, sudden hardship) or ordinary households
 # ethnic groups other than Han in Zhenba, which has Shaanxi's main Miao (苗族) settlements
 MINORITIES: Weighted[str] = Weighted([("06", 75), ("15", 15), ("03", 10)])
@@ -78,6 +79,13 @@ def iter_households(
     as_of = as_of or today
     if as_of > today:
         raise UserError(Text("基准日期不能晚于今天", "the reference date cannot be later than today"))
+    if as_of < EARLIEST_AS_OF:
+        raise UserError(
+            Text(
+                f"演示数据的基准日期不能早于{EARLIEST_AS_OF:%Y年%m月%d日}(过渡期帮扶从2021年开始)",
+                f"the demo's reference date cannot be before {EARLIEST_AS_OF} (helpers of the transition period start in 2021)",
+            )
+        )
     return _Generator(county, seed, as_of, shares).run(households)
 
 
@@ -182,7 +190,7 @@ class _Generator:
             self._welfare_job(rng, present, ages)
         summary = facts.MemberSummary.of(present, ages)
         troubled = plan.under_line or plan.sharp_fall or plan.big_expense
-        facts.classify(rng, hh, summary, troubled, self.year)
+        facts.classify(rng, hh, summary, troubled, self.as_of)
         dibao_people = self._protection_flags(rng, hh, present, ages)
         facts.housing(rng, hh, summary.size, plan.unsafe_house, self.year)
         facts.water(rng, hh, profile.water_short_area, plan.unsafe_water)

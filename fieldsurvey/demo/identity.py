@@ -91,17 +91,24 @@ class IdAllocator:
 
     def issue(self, area: str, birth_year: int, male: bool) -> tuple[date, str]:
         """A birth date in ``birth_year`` (or the year before, if that year is full) and its ID."""
+        slot = self._slots.get((area, birth_year, male))
+        if slot is None or slot.count >= slot.size:
+            slot = self._open_slot(area, birth_year, male)
+        count = slot.count
+        slot.count = count + 1
+        order_slot, day = divmod((count * slot.mul + slot.add) % slot.size, slot.days)
+        order = 2 * order_slot + slot.parity
+        md_text, md_sum = slot.month_days[day]
+        check = CHECK_CHARS[(slot.prefix_sum + md_sum + _ORDER_PART[order]) % 11]
+        return date.fromordinal(slot.jan1 + day), f"{slot.prefix}{md_text}{_ORDER_TEXT[order]}{check}"
+
+    def _open_slot(self, area: str, birth_year: int, male: bool) -> _YearSlot:
+        """The counter to use when the year's own is missing or full: a year back, at most twice."""
         year = min(birth_year, self._as_of.year)
         for _ in range(3):
             slot = self._slots.get((area, year, male)) or self._new_slot(area, year, male)
-            count = slot.count
-            if count < slot.size:
-                slot.count = count + 1
-                order_slot, day = divmod((count * slot.mul + slot.add) % slot.size, slot.days)
-                order = 2 * order_slot + slot.parity
-                md_text, md_sum = slot.month_days[day]
-                check = CHECK_CHARS[(slot.prefix_sum + md_sum + _ORDER_PART[order]) % 11]
-                return date.fromordinal(slot.jan1 + day), f"{slot.prefix}{md_text}{_ORDER_TEXT[order]}{check}"
+            if slot.count < slot.size:
+                return slot
             year -= 1
         raise InternalError("demo ID numbers exhausted for one area, year and sex")
 

@@ -44,8 +44,12 @@ class NameMaker:
         self, rng: Random, surname: str, birth_year: int, male: bool, taken: Collection[str] = ()
     ) -> str:
         """A full name not already in ``taken`` (siblings are not given the same name)."""
+        cohort = self._cohorts.get(birth_year) or self._tables.cohort(birth_year)
         for _ in range(6):
-            name = surname + self.given_name(rng, birth_year, male)
+            if rng.random() < cohort.single_share:
+                name = surname + (cohort.male_single if male else cohort.female_single).pick(rng)
+            else:
+                name = surname + (cohort.male if male else cohort.female).pick(rng)
             if name not in taken:
                 break
         return name
