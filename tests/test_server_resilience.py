@@ -178,8 +178,9 @@ def test_a_usb_batch_file_gives_the_same_result_as_http(county: County, device: 
     assert over_http["already_received"] is True
     token = county.server.token("staff", "staff-pass-123")
     detail = county.server.api("GET", f"/batches/{batch_id}", token).json()
-    assert detail["via"] == "file" and detail["outcomes"] == over_http["outcomes"]
-    assert [o["outcome"] for o in over_http["outcomes"]] == ["applied", "created", "created", "created"]
+    assert detail["via"] == "file" and detail["status"] == over_http["status"] == "merged"
+    assert [o["outcome"] for o in detail["outcomes"]] == ["applied", "created", "created", "created"]
+    assert over_http["summary"] == {"applied": 1, "created": 3}
 
     # The reverse: an update file for the device carries what HTTP would.
     cursor = device.cursor

@@ -65,9 +65,18 @@ class IngestResult:
     conflicts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer to the device: a summary, and the records that did not simply go in.
+
+        Every record's outcome stays in the batch row (the county's inbox shows it); sending all
+        of them back would double the bytes of a visits-only batch on a slow link.
+        """
+        summary: dict[str, int] = {}
+        for o in self.outcomes:
+            summary[o["outcome"]] = summary.get(o["outcome"], 0) + 1
         return {
             "batch_id": self.batch_id, "status": self.status, "already_received": self.already_received,
-            "counts": self.counts, "conflicts": self.conflicts, "outcomes": self.outcomes,
+            "counts": self.counts, "conflicts": self.conflicts, "summary": summary,
+            "outcomes": [o for o in self.outcomes if o["outcome"] in ("conflict", "deleted") or o.get("conflicts")],
             "message": self.message().both(),
         }
 
