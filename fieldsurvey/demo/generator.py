@@ -129,8 +129,15 @@ class _Generator:
             rng, self.tables, self.names, self.ids, count, profile.township_name, profile.name, self.as_of
         )
         width = max(4, len(str(count)))
+        contexts = {  # by (registered poor, single adult): the same for every household alike
+            (registered, single): MemberContext(
+                self.as_of, self.school_year, profile.township_name, profile.name, registered, single, False, False
+            )
+            for registered in (False, True)
+            for single in (False, True)
+        }
         for seq in range(1, count + 1):
-            yield self._household(rng, profile, f"{profile.code.value}{seq:0{width}d}", cadres)
+            yield self._household(rng, profile, f"{profile.code.value}{seq:0{width}d}", cadres, contexts)
 
     def _plan(self, rng: Random) -> _Plan:
         s = self.shares
@@ -150,7 +157,14 @@ class _Generator:
             r() < s.departed_member,
         )
 
-    def _household(self, rng: Random, profile: VillageProfile, number: str, cadres: CadrePool) -> Household:
+    def _household(
+        self,
+        rng: Random,
+        profile: VillageProfile,
+        number: str,
+        cadres: CadrePool,
+        contexts: dict[tuple[bool, bool], MemberContext],
+    ) -> Household:
         plan = self._plan(rng)
         shape, people = self.families.build(rng, profile.surnames, plan.dropout, plan.departed)
         for p in people:
@@ -158,10 +172,7 @@ class _Generator:
         present_people = [p for p in people if p.present]
         dropout = self._dropout_child(rng, present_people) if plan.dropout else None
         uninsured = self._uninsured_member(rng, present_people) if plan.uninsured else None
-        ctx = MemberContext(
-            self.as_of, self.school_year, profile.township_name, profile.name, plan.registered_poor,
-            shape == "single_adult", False, False,
-        )
+        ctx = contexts[(plan.registered_poor, shape == "single_adult")]
         members = []
         for p in people:
             if p is dropout or p is uninsured:
