@@ -179,13 +179,15 @@ class Device:
         finally:
             t.close()
 
-    def pull(self) -> list[dict[str, Any]]:
+    def pull(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Download every feed page from the cursor; returns all items."""
         items: list[dict[str, Any]] = []
+        self.pages: list[dict[str, Any]] = []
         t = self.transport()
         try:
             while True:
-                payload = open_feed(self.identity, t.feed_page(self.cursor))
+                payload = open_feed(self.identity, t.feed_page(self.cursor, limit))
+                self.pages.append(payload["header"])
                 items.extend(payload["items"])
                 for item in payload["items"]:
                     if item["type"] == "household":

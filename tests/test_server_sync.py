@@ -174,6 +174,24 @@ def test_an_unknown_cursor_gets_a_full_resync(county: County, devices: tuple[Dev
     assert len(b.seen) == len(county.households_in(VILLAGE_B))
 
 
+def test_a_full_resync_in_small_pages_brings_whole_households(county: County, devices: tuple[Device, Device, Device]) -> None:
+    _a1, _a2, b = devices
+    h = household_in(county, VILLAGE_B, 0)
+    b.pull()
+    b.upload([b.edit(h["household_id"], {"hamlet": (b.seen[h["household_id"]].get("hamlet"), "后山")})])  # a later change number
+    b.cursor = None
+    items = b.pull(limit=10)  # one household per snapshot page
+    assert len(b.pages) > len(county.households_in(VILLAGE_B)) - 1 and all(p["full"] for p in b.pages[:-1])
+    for household in county.households_in(VILLAGE_B):
+        members = [i for i in items if i["type"] == "member" and i["household_id"] == household["household_id"]]
+        assert len(members) == len(household["members"])
+    position = {i["record"]["household_id"]: n for n, i in enumerate(items) if i["type"] == "household"}
+    for n, i in enumerate(items):
+        if i["type"] in ("member", "helper", "measure", "income"):
+            assert position[i["household_id"]] < n  # never before its household
+    assert b.seen[h["household_id"]]["hamlet"] == "后山"
+
+
 def test_a_record_deleted_at_the_county_travels_as_a_tombstone(county: County, devices: tuple[Device, Device, Device]) -> None:
     a1, a2, _b = devices
     h = household_in(county, VILLAGE_A, 2)

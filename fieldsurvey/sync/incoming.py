@@ -1,7 +1,8 @@
 """Applying a page of the county's change feed to the device store, in one transaction.
 
 Households are rebuilt from the local copy overlaid with the county's records (household fields,
-members, helpers, measures, incomes; tombstones remove), then the device's own unsent edits are
+members, helpers, measures, incomes; tombstones remove) — or, in a full resync's snapshot pages,
+from the county's whole household alone — then the device's own unsent edits are
 laid on top again, so downloading never hides work that is still waiting in the outbox. Visits
 from other devices are added as received; the county's review notes update the review fields
 only. Notices are kept for the secretary. The new cursor is written in the same transaction, so
@@ -139,7 +140,9 @@ def apply_page(session: Session, payload: dict[str, Any], repo: Any) -> Applied:
             repo.mark_deleted(session, hid)
             applied.deleted += 1
             continue
-        local = load_household(session, hid)
+        # A snapshot page holds each household whole: start from it, not from the local copy,
+        # so parts the county no longer has disappear here too (unsent local work is laid back).
+        local = None if applied.full else load_household(session, hid)
         merged = _overlay(to_dict(local) if local else None, items)
         if merged is None:
             continue

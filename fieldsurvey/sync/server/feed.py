@@ -2,11 +2,16 @@
 
 A cursor is ``EPOCH:SEQ:SCOPE`` — the database's epoch (a new county database has a new one),
 the last change number the device has applied, and a short hash of the villages it was computed
-for. A cursor from another epoch, from the future, or for another set of villages is unknown,
-and the device gets a full resync: every live record of its villages, plus the list of live
-household ids so it can drop what the county no longer has (it keeps its own unsent work).
-Pages end on a change-number boundary, so a page never splits one change; each page is applied
-on the device in one transaction together with its new cursor.
+for. Incremental pages end on a change-number boundary, so a page never splits one change.
+
+A cursor from another epoch, from the future, or for another set of villages is unknown, and the
+device gets a full resync: a snapshot taken household by household (each page holds whole
+households with all their parts and visits, so nothing arrives before the household it belongs
+to), with the cursor ``EPOCH:SEQ:SCOPE:AFTER`` while it lasts — SEQ the change number when the
+snapshot began, AFTER the last household id sent. The first page also carries the list of live
+household ids (the device drops what the county no longer has, keeping its own unsent work), the
+divisions, and the device's recent notices. When the snapshot is done the feed continues
+incrementally from SEQ. Each page is applied on the device in one transaction with its cursor.
 """
 
 from __future__ import annotations
@@ -52,15 +57,17 @@ def epoch(session: Session) -> str:
     return str(row.value) if row else "0"
 
 
-def parse_cursor(session: Session, cursor: str | None, villages: frozenset[str] | None) -> int | None:
-    """The change number to continue from, or None when the cursor is unknown (full resync)."""
+def parse_cursor(session: Session, cursor: str | None, villages: frozenset[str] | None) -> tuple[int, str | None] | None:
+    """(change number, snapshot position or None) to continue from; None starts a full resync."""
     if not cursor:
         return None
     parts = cursor.split(":")
-    if len(parts) != 3 or parts[0] != epoch(session) or parts[2] != scope_hash(villages) or not parts[1].isdigit():
+    if len(parts) not in (3, 4) or parts[0] != epoch(session) or parts[2] != scope_hash(villages) or not parts[1].isdigit():
         return None
     since = int(parts[1])
-    return since if since <= current_seq(session) else None
+    if since > current_seq(session):
+        return None
+    return since, (parts[3] if len(parts) == 4 else None)
 
 
 def make_cursor(session: Session, seq: int, villages: frozenset[str] | None) -> str:
@@ -93,22 +100,35 @@ def _item(kind: str, row: Any) -> dict[str, Any]:
 def build_feed(session: Session, principal: Principal, cursor: str | None, limit: int = PAGE) -> dict[str, Any]:
     """One page of the feed as a payload (the caller seals it to the device)."""
     villages = principal.villages
-    since = parse_cursor(session, cursor, villages)
-    full = since is None
-    start = since or 0
+    position = parse_cursor(session, cursor, villages)
+    if position is None:
+        return _snapshot_page(session, principal, cursor, current_seq(session), "", limit)
+    since, after = position
+    if after is not None:
+        return _snapshot_page(session, principal, cursor, since, after, limit)
+    return _changes_page(session, principal, cursor, since, limit)
+
+
+def _header(session: Session, principal: Principal, cursor: str | None, to_cursor: str, *, full: bool, more: bool, count: int) -> dict[str, Any]:
+    return {"schema": 1, "feed_id": str(uuid.uuid4()), "device_id": principal.device_id or "", "user": principal.username,
+            "created_at": datetime.now(UTC).isoformat(), "from_cursor": cursor or "", "to_cursor": to_cursor,
+            "full": full, "more": more, "count": count}
+
+
+def _notices(principal: Principal) -> Select[Any]:
+    own = Notice.device_id == principal.device_id
+    if principal.villages is None:
+        return select(Notice).where(or_(own, Notice.device_id.is_(None)))
+    return select(Notice).where(or_(own, Notice.device_id.is_(None) & Notice.village_code.in_(sorted(principal.villages))))
+
+
+def _changes_page(session: Session, principal: Principal, cursor: str | None, start: int, limit: int) -> dict[str, Any]:
+    villages = principal.villages
     top = current_seq(session)
     queries: list[tuple[str, Select[Any]]] = []
     for kind, model in FEED_MODELS:
-        stmt = select(model).where(model.seq > start, model.seq <= top)
-        queries.append((kind, _scoped(stmt, model, villages)))
-    notice_stmt = select(Notice).where(Notice.seq > start, Notice.seq <= top)
-    own = Notice.device_id == principal.device_id
-    if villages is None:
-        notice_stmt = notice_stmt.where(or_(own, Notice.device_id.is_(None)))
-    else:
-        notice_stmt = notice_stmt.where(or_(own, Notice.device_id.is_(None) & Notice.village_code.in_(sorted(villages))))
-    queries.append(("notice", notice_stmt))
-
+        queries.append((kind, _scoped(select(model).where(model.seq > start, model.seq <= top), model, villages)))
+    queries.append(("notice", _notices(principal).where(Notice.seq > start, Notice.seq <= top)))
     rows: list[tuple[int, str, Any]] = []
     safe = top
     for kind, stmt in queries:
@@ -125,18 +145,35 @@ def build_feed(session: Session, principal: Principal, cursor: str | None, limit
             rows = [r for r in rows if r[0] != safe] + [(r.seq, kind, r) for r in extra]
     rows = sorted((r for r in rows if r[0] <= safe), key=lambda r: (r[0], r[1]))
     items = [_item(kind, row) for _, kind, row in rows]
-    payload: dict[str, Any] = {
-        "header": {
-            "schema": 1, "feed_id": str(uuid.uuid4()), "device_id": principal.device_id or "", "user": principal.username,
-            "created_at": datetime.now(UTC).isoformat(), "from_cursor": cursor or "", "to_cursor": make_cursor(session, safe, villages),
-            "full": full and start == 0, "more": safe < top, "count": len(items),
-        },
-        "items": items,
-    }
-    if full:
+    header = _header(session, principal, cursor, make_cursor(session, safe, villages), full=False, more=safe < top, count=len(items))
+    return {"header": header, "items": items}
+
+
+def _snapshot_page(session: Session, principal: Principal, cursor: str | None, top: int, after: str, limit: int) -> dict[str, Any]:
+    """Whole households, in id order, with everything that belongs to them."""
+    villages = principal.villages
+    per_page = max(1, limit // 10)  # a household is ten rows or so with its parts and visits
+    stmt = select(HouseholdRow).where(HouseholdRow.deleted.is_(False), HouseholdRow.household_id > after)
+    households = session.execute(_scoped(stmt, HouseholdRow, villages).order_by(HouseholdRow.household_id).limit(per_page)).scalars().all()
+    ids = [h.household_id for h in households]
+    items = [_item("household", h) for h in households]
+    if ids:
+        for kind, model in (("member", MemberRow), ("part", PartRow), ("visit", VisitRow), ("member_change", MemberChangeRow)):
+            stmt = select(model).where(model.household_id.in_(ids))
+            if kind in ("member", "part"):
+                stmt = stmt.where(model.deleted.is_(False))
+            items.extend(_item(kind, r) for r in session.execute(stmt).scalars())
+    more = len(households) == per_page
+    to_cursor = make_cursor(session, top, villages) + (f":{ids[-1]}" if more else "")
+    payload: dict[str, Any] = {"header": {}, "items": items}
+    if not after:
         live = select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False))
         payload["live_households"] = sorted(session.execute(_scoped(live, HouseholdRow, villages)).scalars())
         payload["divisions"] = divisions_for(session, villages)
+        recent = session.execute(_notices(principal).where(Notice.seq <= top).order_by(Notice.seq.desc()).limit(200)).scalars().all()
+        items.extend(_item("notice", n) for n in reversed(recent))
+    payload["header"] = _header(session, principal, cursor, to_cursor, full=True, more=more, count=len(items))
+    payload["header"]["first"] = not after
     return payload
 
 
