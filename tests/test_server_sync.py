@@ -224,3 +224,23 @@ def test_status_counts_on_the_command_line(county: County) -> None:
     assert counts["households"] == len(county.roster["households"])
     assert counts["members"] == 4 * len(county.roster["households"])
     assert counts["batches_received"] >= 1 and counts["open_conflicts"] >= 0
+
+
+def test_every_endpoint_checks_who_asks_and_which_villages(county: County) -> None:
+    from fieldsurvey.sync.server import admin
+
+    admin.add_user(county.server.server_dir, "test", username="sec_office", role="secretary", display_name=None,
+                   password="office-pass-123")
+    admin.assign(county.server.server_dir, "test", username="sec_office", villages=[VILLAGE_A])
+    token = county.server.token("sec_office", "office-pass-123")
+    listed = county.server.api("GET", "/households", token).json()
+    assert listed["total"] == len(county.households_in(VILLAGE_A))
+    assert {h["village_code"] for h in listed["items"]} == {VILLAGE_A}
+    other = household_in(county, VILLAGE_B, 0)["household_id"]
+    assert county.server.api("GET", f"/households/{other}", token).status_code == 404
+    assert county.server.api("GET", "/batches", token).status_code == 403
+    assert county.server.api("GET", "/admin/users", token).status_code == 403
+    assert county.server.api("GET", "/status", "not-a-token").status_code == 401
+    staff = county.server.token("staff", "staff-pass-123")
+    assert county.server.api("GET", "/admin/devices", staff).status_code == 403
+    assert county.server.api("GET", "/batches", staff).status_code == 200
