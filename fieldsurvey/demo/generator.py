@@ -1,9 +1,9 @@
 """The household stream: one village after another, one household at a time.
 
 ``iter_households`` keeps nothing of the households it has yielded, so a county of a million
-households costs the memory of one village (its helper pool) plus the ID counters. Each
-village draws from its own random stream seeded by (seed, village code), so a village's
-households do not change when another village gets more or fewer; ID numbers come from one
+households costs the memory of one village (its helper pool, capped) plus the ID counters,
+which are all made before the first household. Each village draws from its own random stream
+seeded by (seed, village code); ID numbers, and with them the exact birth days, come from one
 allocator for the whole run, which is what makes them unique county-wide.
 """
 
