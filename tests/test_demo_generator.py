@@ -232,6 +232,7 @@ def test_id_numbers_are_valid_unique_and_agree_with_the_member(households) -> No
             seen.add(m.id_number)
             areas[info.area_code] += 1
             assert info.area_code in allowed_areas and area_code_known(info.area_code)
+            assert info.area_code.startswith("61")  # Shaanxi: the county or its neighbours
             if m.disability_cert_no:
                 cert = parse_disability_cert(m.disability_cert_no)
                 assert cert.id_info.id_number == m.id_number

@@ -21,18 +21,15 @@ from fieldsurvey.demo.tables import DemoTables, demo_tables
 DEMO_COUNTY_CODE = "610728"
 HOUSEHOLDS_PER_VILLAGE = 250  # registered and monitored households of a typical village
 MAX_VILLAGES = 3_000  # keeps township codes within 100–799
-# 镇巴县's neighbours, for spouses who married in from outside the county: 西乡, 南郑 and 城固 in
-# Hanzhong, 紫阳 in Ankang, and across the provincial border 万源, 通江 (Sichuan), 城口 (Chongqing).
+# Spouses who married in from outside the county come from 镇巴县's neighbours in Shaanxi:
+# 西乡, 南郑, 城固 and 洋县 in Hanzhong, 紫阳 in Ankang (all in the bundled GB/T 2260 snapshot).
 MARRIED_IN_AREAS: tuple[tuple[str, float], ...] = (
     ("610724", 4),
     ("610721", 3),
-    ("610722", 1),
+    ("610722", 2),
+    ("610723", 1),
     ("610924", 2),
-    ("511781", 2),
-    ("511921", 1),
-    ("500229", 1),
 )
-
 
 @dataclass(frozen=True, slots=True)
 class VillageProfile:
