@@ -76,10 +76,7 @@ def net_per_capita(items: dict[str, float], expenses: dict[str, float], size: in
 
 
 _EXCLUDED = tuple(sorted(EXCLUDED_ITEMS))
-# items that follow the household's earnings from year to year (allowances follow policy)
-_EARNED = frozenset(
-    ["wage.migrant_work", "wage.public_welfare_job", "wage.local", *BUSINESS_ITEMS]
-)
+
 
 
 def incomes(
@@ -107,11 +104,11 @@ def incomes(
         else:  # earnings grew year by year (or fell this year); allowances rose slowly
             earned = (1 + growth) ** -back / fall
             allowance = 0.97**back
-            year_items = {
-                k: (v * (earned * (0.9 + 0.2 * r()) if k in _EARNED else allowance) + 0.5) // 1.0
-                for k, v in items.items()
-            }
-            year_expenses = {k: (v * earned * (0.9 + 0.2 * r()) + 0.5) // 1.0 for k, v in expenses.items()}
+            # wages and farm income each had their own good or bad year; allowances follow policy
+            factor = {"w": earned * (0.9 + 0.2 * r()), "b": earned * (0.85 + 0.3 * r()), "p": allowance, "t": allowance}
+            year_items = {k: (v * factor[k[0]] + 0.5) // 1.0 for k, v in items.items()}
+            farm = factor["b"]
+            year_expenses = {k: (v * farm + 0.5) // 1.0 for k, v in expenses.items()}
         record = IncomeRecord(year=year, items=year_items, expenses=year_expenses)
         _spending(r, record, medical, plan.big_expense and back == 0)
         records.append(record)
