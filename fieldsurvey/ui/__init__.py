@@ -7,3 +7,7 @@ pattern Anki's ``CollectionOp`` made familiar.
 
 Start it with ``fieldsurvey app`` or ``fieldsurvey.ui.app.run_app``.
 """
+
+from fieldsurvey.ui.pyside_guard import protect_singletons
+
+protect_singletons()  # before any widget: see pyside_guard.py (PySide6 6.12 refcount bug)

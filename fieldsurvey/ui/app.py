@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
-from fieldsurvey.store import Store
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import install_excepthooks, setup_logging
 from fieldsurvey.ui.fonts import load_app_font
@@ -22,6 +21,12 @@ from fieldsurvey.ui.i18n import set_language
 
 log = logging.getLogger(__name__)
 LOG_DIR_NAME = "logs"
+STORE_FILES = ("store.db", "store.key")  # as ``Store.exists`` looks for them (a test checks)
+
+
+def store_exists(data_dir: Path) -> bool:
+    """``Store.exists`` without importing the store (SQLAlchemy takes a second to load)."""
+    return any((data_dir / name).exists() for name in STORE_FILES)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -51,7 +56,7 @@ class AppController(QObject):
         set_language(self.ctx.settings.language)
 
     def start(self) -> None:
-        if Store.exists(self.data_dir):
+        if store_exists(self.data_dir):
             self._show_main(None)
         else:
             from fieldsurvey.ui.setup_wizard import SetupWizard
@@ -74,6 +79,9 @@ class AppController(QObject):
         if profile is not None:
             self.window.show_unlocked(profile)
         self.window.show()
+        from fieldsurvey.ui.operations import warm_up
+
+        self.ctx.ops.run(warm_up, name="warm up")
 
     def shutdown(self) -> None:
         """Close the store and stop the worker (after the window's own close handling)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,14 +27,21 @@ from PySide6.QtCore import (
 from fieldsurvey.core.assessment_result import FLAG_LABELS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.ids import mask_id_number
-from fieldsurvey.store.households import HouseholdSummary
 from fieldsurvey.ui.i18n import code_label, t
+
+if TYPE_CHECKING:
+    from fieldsurvey.store.households import HouseholdSummary
 
 FLAG_ORDER = tuple(FLAG_LABELS)  # the store's bit order (store/mapping.py: FLAG_ORDER)
 MONITORED = "monitored"  # filter value: any monitored household type
 NOT_VISITED_30 = "not_visited_30"
 NOT_VISITED_90 = "not_visited_90"
-ROLE_HOUSEHOLD_ID = Qt.ItemDataRole.UserRole + 1
+ROLE_HOUSEHOLD_ID = int(Qt.ItemDataRole.UserRole) + 1
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)  # Qt passes roles as plain ints
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+OTHER_ROLES = frozenset({ROLE_HOUSEHOLD_ID, TOOLTIP, ALIGNMENT})
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -232,11 +240,13 @@ class HouseholdTableModel(QAbstractTableModel):
         self.sort_order = Qt.SortOrder.AscendingOrder
         self._titles = column_titles()
         self._last: tuple[FilterState, list[int]] | None = None
+        self._display: dict[int, tuple[str, ...]] = {}  # row number -> its column texts
 
     # -- loading and filtering --------------------------------------------------------------
     def set_index(self, index: HouseholdIndex) -> None:
         self.beginResetModel()
         self.index_data = index
+        self._display = {}
         self._last = None
         self.visible = self._compute(self.state, use_previous=False)
         self.endResetModel()
@@ -291,6 +301,7 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         self._titles = column_titles()
+        self._display = {}
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._titles) - 1)
         if self.visible:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.visible) - 1, len(self._titles) - 1))
@@ -308,18 +319,34 @@ class HouseholdTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        # Called ~7 times per cell on every paint: the display texts of a row are made once and
+        # kept (until the list or the language changes), and other roles leave early.
+        if role == DISPLAY:
+            return self.display_text(index.row(), index.column())
+        if role not in OTHER_ROLES:
+            return None
         s = self.summary_at(index.row())
         if s is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(s, index.column())
         if role == ROLE_HOUSEHOLD_ID:
             return s.household_id
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_PROBLEMS:
+        if role == TOOLTIP and index.column() == COL_PROBLEMS:
             return "\n".join(t(FLAG_LABELS[f]) for f in s.flags if f in FLAG_LABELS) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COL_MEMBERS:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == ALIGNMENT and index.column() == COL_MEMBERS:
+            return CENTER
         return None
+
+    def display_text(self, row: int, column: int) -> str | None:
+        """The text of a cell; a row's texts are made once (per load and language) and kept."""
+        if not 0 <= row < len(self.visible):
+            return None
+        i = self.visible[row]
+        texts = self._display.get(i)
+        if texts is None:
+            assert self.index_data is not None
+            s = self.index_data.rows[i]
+            texts = self._display[i] = tuple(self._text(s, c) for c in range(len(self._titles)))
+        return texts[column]
 
     def _text(self, s: HouseholdSummary, column: int) -> str:
         if column == COL_NO:

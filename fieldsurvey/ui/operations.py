@@ -3,6 +3,10 @@
 Each function here returns an ``OpFn``: a function of the worker's ``OpEnv`` that calls the
 store's repositories and returns plain data (or ``WithChanges``). No Qt widgets are touched;
 everything returned is a copy the main thread may keep.
+
+The store, SQLAlchemy and the assessment are imported inside the operations, so they load on
+the worker thread (``warm_up`` starts that while the unlock screen is shown) and never delay
+the first window.
 """
 
 from __future__ import annotations
@@ -10,25 +14,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldsurvey.core.assessment import assess
-from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.core.household import Household
 from fieldsurvey.core.text import Text
-from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.store import Store
-from fieldsurvey.store.households import HouseholdSummary
-from fieldsurvey.store.keyfile import KeyFile
-from fieldsurvey.store.mapping import column_values
-from fieldsurvey.store.models import MemberChangeRow
 from fieldsurvey.ui.context import PROFILE_KEY, Profile
 from fieldsurvey.ui.ops import Changes, OpEnv, OpFn, WithChanges
-from fieldsurvey.ui.roster import RosterReport, parse_roster, read_table
+
+if TYPE_CHECKING:
+    from fieldsurvey.core.assessment_result import Assessment
+    from fieldsurvey.core.household import Household
+    from fieldsurvey.core.visit import MemberChange, Visit
+    from fieldsurvey.store import Store
+    from fieldsurvey.store.households import HouseholdSummary
+    from fieldsurvey.ui.roster import RosterReport
 
 STORE_KEY_FILE = "store.key"
 IMPORT_CHUNK = 500
+
+
+def warm_up(env: OpEnv) -> None:
+    """Load the heavy modules on the worker while the user types the passphrase."""
+    import fieldsurvey.core.assessment  # noqa: F401
+    import fieldsurvey.store  # noqa: F401
+    import fieldsurvey.store.keyfile  # noqa: F401
+    from fieldsurvey.ui import visit_host
+
+    visit_host.warm_up()
 
 
 # -- opening and closing ---------------------------------------------------------------------
@@ -38,6 +50,8 @@ def load_profile(store: Store) -> Profile:
 
 def unlock(data_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None) -> OpFn:
     def op(env: OpEnv) -> Profile:
+        from fieldsurvey.store import Store
+
         if env.has_store:
             env.store.close()
             env.set_store(None)
@@ -52,6 +66,8 @@ def create(data_dir: Path, passphrase: str, profile: Profile, kdf: dict[str, Any
     """A new store for the setup assistant; returns the recovery key (shown once)."""
 
     def op(env: OpEnv) -> str:
+        from fieldsurvey.store import Store
+
         store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf)
         env.set_store(store)
         store.settings.set(PROFILE_KEY, {"name": profile.visitor, "unit": profile.unit})
@@ -80,6 +96,8 @@ def change_passphrase(data_dir: Path, current: str | None, new: str) -> OpFn:
     """Check the current passphrase against the key file first (unless unlocked by recovery)."""
 
     def op(env: OpEnv) -> None:
+        from fieldsurvey.store.keyfile import KeyFile
+
         if current is not None:
             KeyFile.load(data_dir / STORE_KEY_FILE).unlock_with_passphrase(current)
         env.store.change_passphrase(new)
@@ -116,6 +134,9 @@ class HouseholdBundle:
 
 def load_household(household_id: str, today: date | None = None) -> OpFn:
     def op(env: OpEnv) -> HouseholdBundle:
+        from fieldsurvey.core.assessment import assess
+        from fieldsurvey.core.assessment_result import Assessment
+
         store = env.store
         household = store.households.get(household_id)
         if household is None:
@@ -151,6 +172,9 @@ def change_member(household: Household, change: MemberChange) -> OpFn:
     """
 
     def op(env: OpEnv) -> WithChanges:
+        from fieldsurvey.store.mapping import column_values
+        from fieldsurvey.store.models import MemberChangeRow
+
         store = env.store
         with store.session() as s:
             store.households.update_in(s, household)
@@ -183,6 +207,8 @@ def drafts(env: OpEnv) -> list[Visit]:
 # -- roster ----------------------------------------------------------------------------------
 def read_roster(path: Path) -> OpFn:
     def op(env: OpEnv) -> RosterReport:
+        from fieldsurvey.ui.roster import parse_roster, read_table
+
         env.progress(0, 0)
         rows = read_table(path)
         existing = {s.household_no for s in env.store.households.summaries()}
@@ -231,6 +257,8 @@ def reassess_households(store: Store, on: date, progress=None, cancelled=None) -
     that arrive without assessments. Chunks are committed one by one, so a cancel keeps the work
     done so far; returns (households assessed, cancelled).
     """
+    from fieldsurvey.core.assessment import assess
+
     total = store.households.count()
     done = 0
     batch: list[Household] = []

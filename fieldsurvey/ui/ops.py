@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -28,7 +28,9 @@ from shiboken6 import isValid
 
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store import Store
+
+if TYPE_CHECKING:
+    from fieldsurvey.store import Store
 
 log = logging.getLogger(__name__)
 LOCKED = Text("数据已锁定,请先解锁", "the data is locked; unlock it first")

@@ -24,19 +24,17 @@ PANEL_MODULE = "fieldsurvey.ui.sync_panel"
 log = logging.getLogger(__name__)
 
 
-def _importable(name: str) -> bool:
+def _present(name: str) -> bool:
+    """Whether the module is installed, without importing it (the client pulls in the whole
+    sync stack, which must not slow down the start of the app)."""
     try:
-        if importlib.util.find_spec(name) is None:
-            return False
-        importlib.import_module(name)
-    except Exception as e:  # noqa: BLE001 - a half-installed module must not stop the app
-        log.warning("%s is not usable: %s", name, type(e).__name__)
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def available() -> bool:
-    return _importable(CLIENT_MODULE) and _importable(PANEL_MODULE)
+    return _present(CLIENT_MODULE) and _present(PANEL_MODULE)
 
 
 def open_sync_panel(parent: QWidget, ctx: AppContext) -> None:

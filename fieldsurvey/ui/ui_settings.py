@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldsurvey.store.atomic import atomic_write
-
 FILE_NAME = "ui.json"
 LANGUAGES = ("zh_CN", "en")
 log = logging.getLogger(__name__)
@@ -94,6 +92,8 @@ class UiSettings:
     def save(self) -> None:
         if self._path is None:
             return
+        from fieldsurvey.store.atomic import atomic_write  # the store package is slow to import
+
         data = json.dumps(self._values, ensure_ascii=False, indent=1).encode("utf-8")
         atomic_write(self._path, data, mode=0o600)
 

@@ -51,18 +51,20 @@ log = logging.getLogger(__name__)
 
 
 def editor_available() -> bool:
+    """Whether the editor package is installed (checked without importing it: start-up time)."""
     try:
-        spec = importlib.util.find_spec(EDITOR_MODULE)
+        return importlib.util.find_spec(EDITOR_MODULE) is not None
     except (ImportError, ValueError):
         return False
-    if spec is None:
-        return False
-    try:
-        module = importlib.import_module(EDITOR_MODULE)
-    except Exception as e:  # noqa: BLE001 - a broken editor must not take the app down
-        log.error("the visit editor failed to import: %s", type(e).__name__)
-        return False
-    return callable(getattr(module, "open_visit_editor", None))
+
+
+def warm_up() -> None:
+    """Import the editor ahead of use; called on the worker thread while the user unlocks."""
+    if editor_available():
+        try:
+            importlib.import_module(EDITOR_MODULE)
+        except Exception as e:  # noqa: BLE001 - reported when the user opens a visit
+            log.error("the visit editor failed to import: %s", type(e).__name__)
 
 
 def open_visit_editor(parent: QWidget, ctx: AppContext, household_id: str, visit_id: str | None) -> QWidget:
