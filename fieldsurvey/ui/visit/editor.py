@@ -1,0 +1,457 @@
+"""The visit editor: a household visit drawn from the form engine, saved as it is filled in.
+
+Nothing here knows a particular form. The sections, their rows, skip logic, computed values and
+issues all come from ``FormSession``; the editor draws them (``SectionPage``), hands the user's
+input back (``set_value``, add/remove entries) and redraws what the engine says. Each change
+queues a draft save (``DraftSaver``); the whole-visit check (§7 rules included) runs a moment
+after typing stops and feeds the section counts and the problem list.
+
+Opening runs on the database worker (compiling the forms from cold takes a few hundred
+milliseconds), with a "loading" page meanwhile. The host (``ui/visit_host.py``) calls
+``flush`` before lock, close and quit, ``save_shortcut`` for Ctrl+S, and reads ``visit_id`` and
+``household_id``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.core.assessment_result import Assessment
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.forms.issues import Issue
+from fieldsurvey.forms.session import Changes, FormSession
+from fieldsurvey.ui.assessment_card import AssessmentCards
+from fieldsurvey.ui.context import AppContext
+from fieldsurvey.ui.errors import message_for
+from fieldsurvey.ui.ops import Changes as StoreChanges
+from fieldsurvey.ui.visit import visit_ops
+from fieldsurvey.ui.visit.autosave import DraftSaver
+from fieldsurvey.ui.visit.editor_actions import EditorActions
+from fieldsurvey.ui.visit.members import follow_register
+from fieldsurvey.ui.visit.navigator import Counts, FieldSearch, ProblemList, SectionList, section_of
+from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
+from fieldsurvey.ui.visit.section_page import SectionPage
+from fieldsurvey.ui.widgets import Retranslating, heading
+
+CHECK_DELAY_MS = 300
+# issues the rows do not carry themselves: form checks, §7 rules, too few entries
+PLACED_ELSEWHERE = ("rule", "min_count")
+PAGE_MESSAGE, PAGE_WORK = 0, 1
+
+
+class VisitEditor(Retranslating, QWidget):
+    visit_finalized = Signal(str)
+    visit_saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, household_id: str, visit_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.opened: visit_ops.Opened | None = None
+        self.session: FormSession | None = None
+        self.pages: dict[str, SectionPage] = {}
+        self.issues: list[Issue] = []
+        self.extra: dict[str, list[Issue]] = {}
+        self.show_missing = False
+        self.busy = False
+        self.message_error = False
+        self.saver = DraftSaver(ctx, household_id, self)
+        self.saver.saving.connect(lambda: self._save_state("saving"))
+        self.saver.saved.connect(self._saved)
+        self.saver.failed.connect(lambda text: self._save_state("failed", text))
+        self.actions = EditorActions(self)
+        self._build()
+        self.check_timer = QTimer(self)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(CHECK_DELAY_MS)
+        self.check_timer.timeout.connect(self.refresh_check)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+        ctx.ops.changed.connect(self._store_changed)
+        self.retranslate()
+        self.load(visit_id)
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.stack = QStackedWidget()
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.stack.addWidget(self.message)
+        work = QWidget()
+        self.title = heading(size_delta=4)
+        self.state = QLabel()
+        self.save_label = QLabel()
+        self.finalize_button = QPushButton()
+        self.finalize_button.setDefault(False)
+        self.amend_button = QPushButton()
+        self.discard_button = QPushButton()
+        self.finalize_button.clicked.connect(self.actions.finalize)
+        self.amend_button.clicked.connect(self.actions.amend)
+        self.discard_button.clicked.connect(self.actions.discard)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.state)
+        head.addStretch(1)
+        head.addWidget(self.save_label)
+        for b in (self.discard_button, self.amend_button, self.finalize_button):
+            head.addWidget(b)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #eef3fb; padding: 6px; border-radius: 3px;")
+        self.assessment_box = QGroupBox()
+        self.assessment_box.setVisible(False)
+        self.cards: AssessmentCards | None = None  # made for finalized visits only
+        self.search = FieldSearch()
+        self.search.go_to.connect(self.go_to)
+        self.sections = SectionList()
+        self.sections.currentRowChanged.connect(self._section_selected)
+        self.problems = ProblemList()
+        self.problems.go_to.connect(self.go_to)
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(self.search)
+        left_box.addWidget(self.sections, 2)
+        left_box.addWidget(self.problems, 3)
+        self.page_stack = QStackedWidget()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.page_stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 900])
+        box = QVBoxLayout(work)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.addLayout(head)
+        box.addWidget(self.banner)
+        box.addWidget(self.assessment_box)
+        box.addWidget(self.splitter, 1)
+        self.stack.addWidget(work)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.actions.finalize, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.step_section(1), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.step_section(-1), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # -- opening ----------------------------------------------------------------------------
+    def load(self, visit_id: str | None) -> None:
+        """Open (or reopen) a visit on the worker; the loading page shows meanwhile."""
+        self.saver.attach(None, None)
+        self.session = None
+        self.show_message(self.tr("Opening the visit…"))
+        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor),
+                         owner=self, on_done=self._opened, on_error=self._open_failed, name="open visit")
+
+    def _open_failed(self, error: BaseException) -> None:
+        self.show_message(message_for(error) or "", error=True)
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_error = error
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "color: #555;")
+        self.stack.setCurrentIndex(PAGE_MESSAGE)
+
+    def _opened(self, opened: visit_ops.Opened) -> None:
+        self.opened = opened
+        self.session = opened.session
+        self.saver.attach(opened.session, opened.visit)
+        self.show_missing = False
+        for page in self.pages.values():
+            self.page_stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        for section, _title in opened.session.sections():
+            page = SectionPage(section)
+            page.committed.connect(self._commit)
+            page.add_requested.connect(self.actions.add_entry)
+            page.remove_requested.connect(self.actions.remove_entry)
+            page.member_change_requested.connect(self.actions.member_change)
+            self.pages[section] = page
+            self.page_stack.addWidget(page)
+        self.stack.setCurrentIndex(PAGE_WORK)
+        self.show_assessment(opened.assessment)
+        self.retranslate()
+        cursor = opened.session.cursor
+        self.sections.select(cursor.section)
+        self._section_selected(self.sections.currentRow())
+        if cursor.path:
+            self.go_to(cursor.path)
+        self.refresh_check()
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return self.session is None or self.session.read_only
+
+    def visit_id(self) -> str | None:
+        return self.saver.visit.visit_id if self.saver.visit is not None else None
+
+    def retranslate(self) -> None:
+        self.finalize_button.setText(self.tr("&Finalize…"))
+        self.finalize_button.setToolTip(self.tr("Check the visit and finalize it (Ctrl+Enter)"))
+        self.amend_button.setText(self.tr("Correct (amend)…"))
+        self.discard_button.setText(self.tr("Discard draft…"))
+        self.assessment_box.setTitle(self.tr("Assessment at this visit"))
+        self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
+        if self.stack.currentIndex() == PAGE_MESSAGE and self.session is None and not self.message_error:
+            self.message.setText(self.tr("Opening the visit…"))
+        if self.session is None or self.opened is None:
+            self.setWindowTitle(self.tr("Visit"))
+            return
+        lang = self.ctx.lang
+        self.sections.set_sections([(key, title.get(lang)) for key, title in self.session.sections()])
+        self._header()
+        for page in self.pages.values():
+            page.dirty = True
+        self.redraw()
+        self._show_issues()
+
+    def _header(self) -> None:
+        assert self.opened is not None
+        head = self.opened.household.head
+        who = head.name if head else self.opened.household.household_no
+        visit = self.saver.visit or self.opened.visit
+        finalized = self.read_only
+        self.title.setText(self.tr("Visit to %1's household").replace("%1", who))
+        if finalized:
+            state = self.tr("finalized (read-only)")
+        elif visit is not None and visit.amends:
+            state = self.tr("correction draft")
+        else:
+            state = self.tr("draft")
+        self.state.setText(f"· {state}")
+        self.setWindowTitle(self.tr("Visit: %1").replace("%1", who) + (" ✓" if finalized else ""))
+        self.finalize_button.setVisible(not finalized)
+        self.amend_button.setVisible(finalized and visit is not None)
+        self.discard_button.setVisible(not finalized and visit is not None)
+        banner = self.actions.banner_text()
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+        self.assessment_box.setVisible(finalized and self.cards is not None and self.cards.assessment is not None)
+
+    def show_assessment(self, assessment: Assessment | None) -> None:
+        """The assessment made when the visit was finalized, as the household view shows it."""
+        if assessment is not None and self.cards is None:
+            self.cards = AssessmentCards()
+            QVBoxLayout(self.assessment_box).addWidget(self.cards)
+        if self.cards is not None:
+            self.cards.show_assessment(assessment)
+
+    def _save_state(self, state: str, text: str = "") -> None:
+        if state == "saving":
+            self.save_label.setStyleSheet("color: #555;")
+            self.save_label.setText(self.tr("Saving…"))
+        else:
+            self.save_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+            self.save_label.setText(self.tr("Not saved: %1").replace("%1", text))
+
+    def _saved(self, visit_id: str) -> None:
+        when = self.saver.last_saved.strftime("%H:%M:%S") if self.saver.last_saved else ""
+        self.save_label.setStyleSheet("color: #1e7b34;")
+        self.save_label.setText(self.tr("Draft saved %1").replace("%1", when))
+        if self.opened is not None:
+            self._header()
+        self.visit_saved.emit(visit_id)
+
+    # -- drawing ----------------------------------------------------------------------------
+    def current_page(self) -> SectionPage | None:
+        page = self.page_stack.currentWidget()
+        return page if isinstance(page, SectionPage) else None
+
+    def redraw(self) -> None:
+        page = self.current_page()
+        if page is not None and self.session is not None:
+            page.apply(self.session.rows(page.section), self.session.choices, self.ctx.lang, self.extra, self.show_missing)
+
+    def _section_selected(self, row: int) -> None:
+        section = self.sections.current_section()
+        if section is None or section not in self.pages or self.session is None:
+            return
+        page = self.pages[section]
+        self.page_stack.setCurrentWidget(page)
+        if page.dirty:
+            self.redraw()
+        if self.session.cursor.section != section and not self.busy:
+            self.session.move_to_section(section)
+            self.saver.cursor_moved()
+
+    def step_section(self, step: int) -> None:
+        row = self.sections.currentRow() + step
+        if 0 <= row < self.sections.count():
+            self.sections.setCurrentRow(row)
+            page = self.current_page()
+            if page is not None and page.first_focus is not None:
+                page.first_focus.setFocus()
+
+    def go_to(self, path: str) -> None:
+        """Show the section of ``path`` and put the focus on it (problem list, search, reopen)."""
+        if self.session is None:
+            return
+        section = section_of(self.session, path) if path else None
+        if section is None:
+            return
+        self.sections.select(section)
+        page = self.pages[section]
+        if page.dirty:
+            self.redraw()
+        page.reveal(path)
+        if not self.busy:
+            with contextlib.suppress(UserError):
+                self.session.move_to(path)
+
+    # -- changes ----------------------------------------------------------------------------
+    def _commit(self, path: str, raw: object) -> None:
+        session = self.session
+        page = self.current_page()
+        if session is None or self.busy or session.read_only:
+            return
+        row = page.field_row(path) if page is not None else None
+        try:
+            changes = session.set_value(path, raw)
+        except UserError as e:
+            if row is not None:
+                row.set_input_error(self.ctx.t(e.text))
+                row.show_row(row.row, row.choices, self.ctx.lang, self.extra.get(path, ()), self.show_missing)
+            return
+        if row is not None:
+            row.set_input_error(None)
+        session.move_to(path)
+        self.after_change(changes)
+
+    def after_change(self, changes: Changes | None = None) -> None:
+        """Redraw what the engine changed, save soon, check the whole visit soon."""
+        for page in self.pages.values():
+            page.dirty = True
+        self.redraw()
+        self.saver.changed()
+        self.check_timer.start()
+
+    def refresh_check(self) -> None:
+        """The whole-visit check: section counts, problem list, rule problems at their fields."""
+        self.check_timer.stop()
+        if self.session is None:
+            return
+        result = self.session.finalize_check()
+        self.issues = [*result.errors, *result.warnings]
+        self.extra = {}
+        for issue in self.issues:
+            if issue.code in PLACED_ELSEWHERE or issue.code.startswith("check:"):
+                self.extra.setdefault(issue.path, []).append(issue)
+        self._show_issues()
+        page = self.current_page()
+        if page is not None:
+            page.show_extra_issues(self.extra, self.ctx.lang, self.show_missing)
+
+    def _show_issues(self) -> None:
+        if self.session is None:
+            return
+        shown = shown_issues(self.issues, self.show_missing)
+        counts: dict[str, Counts] = {}
+        for issue in shown:
+            key = issue.section or ""
+            c = counts.get(key, Counts())
+            counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
+        self.sections.set_counts(counts)
+        self.problems.show_issues(self.session, shown, self.ctx.lang)
+
+    def replace_session(self, session: FormSession) -> None:
+        """Carry on with a rebuilt session (members followed the register)."""
+        self.session = session
+        self.saver.session = session
+        if self.opened is not None:
+            self.opened = visit_ops.Opened(self.opened.household, session, self.opened.visit, self.opened.original,
+                                           self.opened.assessment, self.opened.continued)
+        self.after_change()
+        self.refresh_check()
+
+    def _store_changed(self, changes: StoreChanges) -> None:
+        """Someone changed this household (the member-change dialog): follow its members."""
+        if not changes.touches(self.household_id) or self.read_only or self.busy:
+            return
+        self.ctx.ops.run(visit_ops.load_household(self.household_id), owner=self, on_done=self._registry_loaded,
+                         on_error=lambda _e: None, name="reload household for visit")
+
+    def _registry_loaded(self, household: object) -> None:
+        if self.session is None or self.read_only or self.busy or self.opened is None:
+            return
+        from fieldsurvey.core.household import Household
+
+        assert isinstance(household, Household)
+        self.opened = visit_ops.Opened(household, self.opened.session, self.opened.visit, self.opened.original,
+                                       self.opened.assessment, self.opened.continued)
+        rebuilt = follow_register(self.session, household)
+        if rebuilt is not None:
+            self.replace_session(rebuilt)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Where the user is, for the cursor a draft reopens at."""
+        if new is None or self.session is None or self.busy or self.session.read_only or not self.isAncestorOf(new):
+            return
+        w: QWidget | None = new
+        while w is not None and w is not self and not isinstance(w, FieldRow):
+            w = w.parentWidget()
+        if isinstance(w, FieldRow) and w.path != self.session.cursor.path:
+            try:
+                self.session.move_to(w.path)
+            except UserError:
+                return
+            self.saver.cursor_moved()
+
+    # -- the host's calls -------------------------------------------------------------------
+    def commit_typing(self) -> None:
+        """Hand typing that is still waiting for its pause to the engine."""
+        page = self.current_page()
+        for p in [page, *self.pages.values()] if page is not None else self.pages.values():
+            for widget in list(p.widgets.values()):
+                if isinstance(widget, FieldRow) and widget.input is not None:
+                    widget.input.commit_pending()
+
+    def flush(self) -> None:
+        if self.session is not None and not self.read_only and not self.busy:
+            self.commit_typing()
+        self.saver.flush()
+
+    def save_shortcut(self) -> None:
+        """Ctrl+S: save now, making the draft if this new visit has none yet."""
+        self.flush()
+        if self.saver.visit is None and self.saver.writable:
+            self.saver.dirty = True
+            self.saver.save_now()
+        elif not self.saver.in_flight and self.saver.writable:
+            self._saved(self.saver.visit.visit_id if self.saver.visit else "")
+
+    def focus_search(self) -> None:
+        if self.session is not None:
+            self.search.index(self.session, self.ctx.lang)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # Ctrl+F is the window's "find household"; inside the editor it finds a question instead.
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Find):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.focus_search()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,131 @@
+"""The visit editor's store operations, run on the database worker (see ``ui/ops.py``).
+
+Opening a visit reads the household and the visit and builds the engine's session there, so
+compiling the forms from cold (a few hundred milliseconds) never blocks the window. The session
+is then used on the main thread only — except while finalizing, when the editor hands it to the
+worker and takes no input until the result is back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fieldsurvey.core.assessment_result import Assessment
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.household import Household
+from fieldsurvey.core.policy import load_policy
+from fieldsurvey.core.text import Text
+from fieldsurvey.core.visit import Visit
+from fieldsurvey.forms.household_visit import (
+    FinalizedVisit,
+    finalize_visit,
+    open_visit,
+    start_visit,
+)
+from fieldsurvey.forms.library import FormLibrary
+from fieldsurvey.forms.session import FormSession
+from fieldsurvey.ui.ops import Changes, OpEnv, OpFn, WithChanges
+
+HOUSEHOLD_GONE = Text("找不到该户(可能已被县里删除)", "household not found (the county may have removed it)")
+VISIT_GONE = Text("找不到该走访记录(可能已被删除)", "the visit was not found (it may have been deleted)")
+OTHER_HOUSEHOLD = Text("该走访记录不属于这一户", "this visit belongs to another household")
+
+_library: dict[str, FormLibrary] = {}
+
+
+def library() -> FormLibrary:
+    """One form library for the app: compiled surveys are kept, so a second visit opens fast.
+
+    Only the database worker calls this, so the library is never used by two threads at once.
+    """
+    if "default" not in _library:
+        _library["default"] = FormLibrary()
+    return _library["default"]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Everything the editor needs to draw a visit."""
+
+    household: Household
+    session: FormSession
+    visit: Visit | None  # None: a new visit, saved as a draft at its first change
+    original: Visit | None  # the finalized visit an amendment corrects
+    assessment: Assessment | None  # of a finalized visit
+    continued: bool  # "new visit" found this household's draft and continues it
+
+
+def open_editor(household_id: str, visit_id: str | None, visitor: str, today: date | None = None) -> OpFn:
+    def op(env: OpEnv) -> Opened:
+        store = env.store
+        household = store.households.get(household_id)
+        if household is None:
+            raise UserError(HOUSEHOLD_GONE, code="not_found")
+        visit: Visit | None = None
+        continued = False
+        if visit_id is not None:
+            visit = store.visits.get(visit_id)
+            if visit is None:
+                raise UserError(VISIT_GONE, code="not_found")
+            if visit.household_id != household_id:
+                raise UserError(OTHER_HOUSEHOLD, code="wrong_household")
+        else:
+            # one draft per household: a second one would overwrite the first one's facts
+            visit = next((d for d in store.visits.drafts(household_id) if not d.amends), None)
+            continued = visit is not None
+        policy = load_policy()
+        if visit is None:
+            session = start_visit(household, today=today, library=library(), policy=policy)
+            if visitor and "visitor" in session.survey.elements and not session.value("visitor"):
+                session.set_value("visitor", visitor)
+        else:
+            session = open_visit(visit, household, library=library(), policy=policy)
+        original = store.visits.get(visit.amends) if visit is not None and visit.amends else None
+        assessment = None
+        if visit is not None and visit.finalized and visit.assessment:
+            assessment = Assessment.from_dict(visit.assessment)
+        return Opened(household, session, visit, original, assessment, continued)
+
+    return op
+
+
+def save_draft(visit: Visit, first: bool) -> OpFn:
+    """Save a copy of the draft; the first save tells the household view a draft exists."""
+
+    def op(env: OpEnv) -> Visit | WithChanges:
+        saved = env.store.visits.save_draft(visit)
+        if first:
+            return WithChanges(saved, Changes(frozenset({visit.household_id}), visits=True))
+        return saved
+
+    return op
+
+
+def finalize(session: FormSession, visit: Visit | None, household_id: str) -> OpFn:
+    """Check, project onto the household as it is in the store now, assess, and write it all in
+    one transaction. The editor takes no input while this runs (the session is used here)."""
+
+    def op(env: OpEnv) -> WithChanges:
+        store = env.store
+        household = store.households.get(household_id)
+        if household is None:
+            raise UserError(HOUSEHOLD_GONE, code="not_found")
+        done = finalize_visit(session, household, visit)
+        store.visits.finalize(done.visit, done.household, done.assessment.to_dict(), done.member_changes)
+        return WithChanges(done, Changes(frozenset({household_id}), household_list=True, visits=True))
+
+    return op
+
+
+def load_household(household_id: str) -> OpFn:
+    def op(env: OpEnv) -> Household:
+        household = env.store.households.get(household_id)
+        if household is None:
+            raise UserError(HOUSEHOLD_GONE, code="not_found")
+        return household
+
+    return op
+
+
+__all__ = ["FinalizedVisit", "Opened", "finalize", "load_household", "open_editor", "save_draft"]
