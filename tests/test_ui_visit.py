@@ -5,7 +5,6 @@ facts in the store; then correct it with an amendment."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
@@ -18,7 +17,8 @@ from fieldsurvey.ui.visit import VisitEditor
 from fieldsurvey.ui.visit.inputs import LineInput
 from fieldsurvey.ui.visit.panels import InstancePanel
 from tests.conftest_ui import *  # noqa: F403
-from tests.conftest_ui import PASSPHRASE, unlock, wait_ops
+from tests.conftest_ui import PASSPHRASE, wait_ops
+from tests.test_ui_visit_support import *  # noqa: F403 - the window fixture
 from tests.test_ui_visit_support import (
     LEFT,
     answer,
@@ -34,12 +34,6 @@ from tests.test_ui_visit_support import (
 )
 
 MEMBERS = ["王建国", "李秀兰", "王子涵", "张桂英"]
-
-
-@pytest.fixture
-def window(controller, qtbot):  # type: ignore[no-untyped-def]
-    unlock(qtbot, controller.window)
-    return controller.window
 
 
 def open_from_list(window, qtbot, name: str) -> HouseholdView:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ where the keys matter; choices with clicks on the real radio buttons and combo p
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -22,6 +23,16 @@ from fieldsurvey.ui.visit.inputs import (
 from fieldsurvey.ui.visit.panels import FieldRow
 
 LEFT = Qt.MouseButton.LeftButton
+__all__ = ["window"]  # what ``import *`` brings: the fixture; helpers are imported by name
+
+
+@pytest.fixture
+def window(controller, qtbot):  # type: ignore[no-untyped-def]
+    """The real app, unlocked, showing the household list (import this fixture by name)."""
+    from tests.conftest_ui import unlock
+
+    unlock(qtbot, controller.window)
+    return controller.window
 
 
 def open_household(window, qtbot, household_id: str) -> HouseholdView:  # type: ignore[no-untyped-def]
