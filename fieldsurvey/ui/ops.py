@@ -44,9 +44,10 @@ class Changes:
     household_ids: frozenset[str] = frozenset()
     household_list: bool = False  # summaries changed: a household added, flags, last visit
     visits: bool = False
+    everything: bool = False  # a sync may have changed any household
 
     def touches(self, household_id: str) -> bool:
-        return household_id in self.household_ids
+        return self.everything or household_id in self.household_ids
 
 
 class WithChanges(NamedTuple):
@@ -92,6 +93,11 @@ class OpEnv:
     @property
     def cancelled(self) -> bool:
         return self._job.cancel_event.is_set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        """For libraries that poll an event themselves (the sync client)."""
+        return self._job.cancel_event
 
 
 OpFn = Callable[[OpEnv], Any]

@@ -296,17 +296,30 @@ class RosterPage(Retranslating, QWizardPage):
         return -1
 
 
-class EnrollPage(QWizardPage):
+class EnrollPage(Retranslating, QWizardPage):
     """Hosts the sync package's enrollment widget (present only when it is installed)."""
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self.wiz = wizard
+        self.done = False
         layout = QVBoxLayout(self)
         self.widget = sync_hook.enrollment_widget(wizard.ctx, self)
         if self.widget is not None:
             layout.addWidget(self.widget)
+            self.widget.enrolled.connect(self._enrolled)
         self.setFinalPage(True)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Enroll with the county server"))
+
+    def _enrolled(self, _report: object) -> None:
+        self.done = True
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.done
 
     def nextId(self) -> int:  # noqa: N802
         return -1

@@ -83,6 +83,44 @@
     </message>
 </context>
 <context>
+    <name>EnrollPage</name>
+    <message>
+        <source>Enroll with the county server</source>
+        <translation>在县服务器注册本机</translation>
+    </message>
+</context>
+<context>
+    <name>EnrollWidget</name>
+    <message>
+        <source>The county office gives you the server address, a one-time enrollment code and, to be safe, the county key's fingerprint.</source>
+        <translation>县里会提供服务器地址、一次性注册码，以及用于核对的县级密钥指纹。</translation>
+    </message>
+    <message>
+        <source>Server &amp;address:</source>
+        <translation>服务器地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Enrollment &amp;code:</source>
+        <translation>注册码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Key &amp;fingerprint (optional):</source>
+        <translation>密钥指纹（可不填）(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Enroll and download the households</source>
+        <translation>注册并下载农户数据(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Enter the server address and the enrollment code.</source>
+        <translation>请输入服务器地址和注册码。</translation>
+    </message>
+    <message>
+        <source>Enrolling with the county server…</source>
+        <translation>正在向县服务器注册……</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Something went wrong that should not have. Your saved data is safe. The details were written to the log file (Help → Open log folder): %1</source>
@@ -1122,6 +1160,97 @@ Data folder: %2</source>
     </message>
 </context>
 <context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Sending to the county server…</source>
+        <translation>正在上传到县服务器……</translation>
+    </message>
+    <message>
+        <source>Receiving from the county server…</source>
+        <translation>正在从县服务器接收……</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步……</translation>
+    </message>
+    <message>
+        <source>Sync with the county</source>
+        <translation>与县里同步</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save a batch for the county (USB)…</source>
+        <translation>保存上报批次文件（U盘）…</translation>
+    </message>
+    <message>
+        <source>Import an update file from the county…</source>
+        <translation>导入县里的更新文件…</translation>
+    </message>
+    <message>
+        <source>Messages from the county</source>
+        <translation>县里的消息</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载……</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent: %1 changes, %2 visits, %3 member changes.</source>
+        <translation>待上传：%1 处修改，%2 次走访，%3 项人员变更。</translation>
+    </message>
+    <message>
+        <source>This laptop is not enrolled with a county server yet.</source>
+        <translation>本机尚未在县服务器注册。</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未走访</translation>
+    </message>
+    <message>
+        <source>Enrolled with %1 (%2) as %3. Last sync: %4.</source>
+        <translation>已注册到 %1（%2），用户：%3。上次同步：%4。</translation>
+    </message>
+    <message>
+        <source>County key fingerprint: %1</source>
+        <translation>县级密钥指纹：%1</translation>
+    </message>
+    <message>
+        <source>Syncing with the county server…</source>
+        <translation>正在与县服务器同步……</translation>
+    </message>
+    <message>
+        <source>Save the batch file</source>
+        <translation>保存批次文件</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 bytes). Take it to the county office; it is encrypted for the county.</source>
+        <translation>已保存 %1（%2 字节）。请带到县里；文件已加密，只有县里能打开。</translation>
+    </message>
+    <message>
+        <source>Sealing the batch…</source>
+        <translation>正在封装批次……</translation>
+    </message>
+    <message>
+        <source>Choose the update file</source>
+        <translation>选择更新文件</translation>
+    </message>
+    <message>
+        <source>Applied: %1 households updated, %2 visits, %3 removed.</source>
+        <translation>已应用：更新 %1 户，%2 次走访，移除 %3 户。</translation>
+    </message>
+    <message>
+        <source>Applying the update file…</source>
+        <translation>正在应用更新文件……</translation>
+    </message>
+</context>
+<context>
     <name>UnlockPage</name>
     <message>
         <source>FieldSurvey household visits</source>
@@ -1174,6 +1303,254 @@ Data folder: %2</source>
     <message>
         <source>Enter the passphrase.</source>
         <translation>请输入密码短语。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitEditor</name>
+    <message>
+        <source>Opening the visit…</source>
+        <translation>正在打开走访…</translation>
+    </message>
+    <message>
+        <source>&amp;Finalize…</source>
+        <translation>提交(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Check the visit and finalize it (Ctrl+Enter)</source>
+        <translation>检查并提交本次走访（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Correct (amend)…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Discard draft…</source>
+        <translation>删除草稿…</translation>
+    </message>
+    <message>
+        <source>Assessment at this visit</source>
+        <translation>本次走访时的评估</translation>
+    </message>
+    <message>
+        <source>Find a question (Ctrl+F)</source>
+        <translation>查找题目（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Visit to %1's household</source>
+        <translation>%1户走访</translation>
+    </message>
+    <message>
+        <source>finalized (read-only)</source>
+        <translation>已提交（只读）</translation>
+    </message>
+    <message>
+        <source>correction draft</source>
+        <translation>更正草稿</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Visit: %1</source>
+        <translation>走访：%1户</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未能保存：%1</translation>
+    </message>
+    <message>
+        <source>Draft saved %1</source>
+        <translation>草稿已保存 %1</translation>
+    </message>
+    <message>
+        <source>Not finalized yet</source>
+        <translation>暂不能提交</translation>
+    </message>
+    <message>
+        <source>%1 problem(s) must be corrected before the visit can be finalized. They are marked in red and listed on the left; click one to go there.</source>
+        <translation>还有 %1 处问题需要改正才能提交。问题已用红色标出并列在左侧，点击即可跳转到该处。</translation>
+    </message>
+    <message>
+        <source>Finalize the visit</source>
+        <translation>提交走访</translation>
+    </message>
+    <message>
+        <source>Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household's register takes the answers now.</source>
+        <translation>确定提交本次走访吗？提交后不能再修改，如需更正须新建更正记录并说明原因。提交时，户的登记信息将按本次走访的答案更新。</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>……另有 %1 条</translation>
+    </message>
+    <message>
+        <source>Please check these %1 warning(s) first:</source>
+        <translation>请先核实以下 %1 条提醒：</translation>
+    </message>
+    <message>
+        <source>Finalize</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Finalizing…</source>
+        <translation>正在提交…</translation>
+    </message>
+    <message>
+        <source>Finalized and saved.</source>
+        <translation>已提交并保存。</translation>
+    </message>
+    <message>
+        <source>Discard draft</source>
+        <translation>删除草稿</translation>
+    </message>
+    <message>
+        <source>Discard this draft? Its answers are deleted. The household's register is not changed.</source>
+        <translation>确定删除这份草稿吗？草稿中的答案将被删除，户的登记信息不变。</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>The draft was discarded. Press Esc to close this page.</source>
+        <translation>草稿已删除。按 Esc 关闭此页。</translation>
+    </message>
+    <message>
+        <source>Visit (discarded)</source>
+        <translation>走访（已删除）</translation>
+    </message>
+    <message>
+        <source>Registered member</source>
+        <translation>已登记成员</translation>
+    </message>
+    <message>
+        <source>%1 is in the register and is not deleted from a visit. If they left the household, choose the reason under “Member change” in their entry (it is recorded when the visit is finalized), or record it now with the member-change dialog. Delete only entries made by mistake.</source>
+        <translation>%1是已登记成员，不能从走访中删除。如已离开本户，请在其条目的“人员变更”中选择原因（提交走访时记录），或现在用人员变更对话框登记。只有录错的条目才删除。</translation>
+    </message>
+    <message>
+        <source>Go to “Member change”</source>
+        <translation>转到“人员变更”</translation>
+    </message>
+    <message>
+        <source>Member change dialog…</source>
+        <translation>人员变更对话框…</translation>
+    </message>
+    <message>
+        <source>Remove entry</source>
+        <translation>删除条目</translation>
+    </message>
+    <message>
+        <source>Remove “%1” and everything entered for it?</source>
+        <translation>删除“%1”及其填写的全部内容吗？</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Finalized %1 by %2. A finalized visit does not change; use “Correct (amend)” for a correction.</source>
+        <translation>%2于 %1 提交。已提交的走访不再改变；如需更正，请点击“更正”。</translation>
+    </message>
+    <message>
+        <source>Correction of the visit of %1. Reason: %2</source>
+        <translation>更正 %1 的走访。更正原因：%2</translation>
+    </message>
+    <message>
+        <source>This household already has a draft (started %1); it continues here. A household has one draft at a time.</source>
+        <translation>该户已有一份草稿（%1 开始），在此继续填写。每户同时只保留一份草稿。</translation>
+    </message>
+    <message>
+        <source>New visit: the answers start from the register. Confirm or correct each one; the draft is saved as you go.</source>
+        <translation>新走访：答案取自登记信息，请逐项核实或更正；填写内容随时自动保存为草稿。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitInputs</name>
+    <message>
+        <source>Pick a date from the calendar</source>
+        <translation>从日历中选择日期</translation>
+    </message>
+    <message>
+        <source>(not answered)</source>
+        <translation>（未填写）</translation>
+    </message>
+    <message>
+        <source>%1 (no longer offered)</source>
+        <translation>%1（已不可选）</translation>
+    </message>
+    <message>
+        <source>Clear the answer</source>
+        <translation>清除答案</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+</context>
+<context>
+    <name>VisitNavigator</name>
+    <message>
+        <source>Whole visit</source>
+        <translation>整份走访</translation>
+    </message>
+    <message>
+        <source>%1 error(s) to correct</source>
+        <translation>%1 处错误待改正</translation>
+    </message>
+    <message>
+        <source>%1 warning(s) to check</source>
+        <translation>%1 条提醒待核实</translation>
+    </message>
+    <message>
+        <source>Nothing to correct</source>
+        <translation>没有需要改正的</translation>
+    </message>
+    <message>
+        <source>No problems found</source>
+        <translation>未发现问题</translation>
+    </message>
+    <message>
+        <source>Problems: %1 error(s), %2 warning(s)</source>
+        <translation>问题：%1 处错误，%2 条提醒</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPanels</name>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Add an entry</source>
+        <translation>添加一条</translation>
+    </message>
+    <message>
+        <source>Add a member</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <source>Member change…</source>
+        <translation>人员变更…</translation>
+    </message>
+    <message>
+        <source>Record a birth, marriage, death or move in the register</source>
+        <translation>在登记信息中记录出生、婚嫁、死亡或迁移</translation>
+    </message>
+    <message>
+        <source>No entries.</source>
+        <translation>暂无条目。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
