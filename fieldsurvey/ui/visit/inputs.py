@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -292,6 +293,7 @@ class ClearableButtons(FieldInput):
         self.clear_button.setText("×")
         self.clear_button.setToolTip(QCoreApplication.translate("VisitInputs", "Clear the answer"))
         self.clear_button.setAutoRaise(True)
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete clears from the keyboard
         self.clear_button.clicked.connect(lambda: self._emit(None))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -301,10 +303,15 @@ class ClearableButtons(FieldInput):
         self.buttons: dict[Any, QRadioButton] = {}
 
     def focus_target(self) -> QWidget:
-        checked = self.group.checkedButton()
-        if checked is not None:
-            return checked
+        # Qt makes an exclusive group one tab stop, entered at its first button; arrows choose
         return next(iter(self.buttons.values()), self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.editable):
+            self._emit(None)
+            return True
+        return False
 
     def set_editable(self, editable: bool) -> None:
         self.editable = editable
@@ -323,6 +330,7 @@ class ClearableButtons(FieldInput):
                 b = QRadioButton()
                 b.setProperty("choice", key)
                 b.setEnabled(self.editable)
+                b.installEventFilter(self)
                 self.group.addButton(b)
                 self.box.addWidget(b)
                 self.buttons[key] = b

@@ -1,0 +1,110 @@
+"""The visit editor from the keyboard: Ctrl+S saves, Esc closes after saving, Ctrl+F finds a
+question, Tab follows the form, Ctrl+PgDown moves to the next section, Ctrl+Enter finalizes and
+Ctrl+P prints the household's ledger."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from fieldsurvey.store import Store
+from fieldsurvey.ui.ledger_print import PrintDialog
+from tests.conftest_ui import *  # noqa: F403
+from tests.conftest_ui import PASSPHRASE, wait_ops
+from tests.test_ui_visit_support import *  # noqa: F403 - the window fixture
+from tests.test_ui_visit_support import new_visit, question, row
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def drafts(ui_store, household_id: str) -> list:  # type: ignore[no-untyped-def]
+    store = Store.open(ui_store.data_dir, passphrase=PASSPHRASE)
+    try:
+        return store.visits.drafts(household_id)
+    finally:
+        store.close()
+
+
+def focus(window, widget) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    widget.setFocus()
+
+
+def test_ctrl_s_saves_a_new_visit_as_a_draft(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    hid = ui_store.ids["li"]
+    editor = new_visit(window, qtbot, hid)
+    assert drafts(ui_store, hid) == []
+    with qtbot.waitSignal(editor.visit_saved, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    saved = drafts(ui_store, hid)
+    assert [d.visit_id for d in saved] == [editor.visit_id()]
+    assert saved[0].cursor == {"section": "household", "path": None}
+    assert editor.save_label.text().startswith("草稿已保存")
+
+
+def test_esc_closes_the_visit_after_saving_what_was_typed(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    hid = ui_store.ids["zhao"]
+    editor = new_visit(window, qtbot, hid)
+    row(editor, "address").input.line.setText("示范村二组5号")  # no pause, no Ctrl+S
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.tabs.indexOf(editor) == -1
+    wait_ops(window)
+    [draft] = drafts(ui_store, hid)
+    assert draft.answers["address"] == "示范村二组5号"
+
+
+def test_ctrl_f_finds_a_question_in_any_section(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["chen"])
+    focus(window, row(editor, "address").input.line)
+    qtbot.keyClick(QApplication.focusWidget() or editor, Qt.Key.Key_F, CTRL)
+    assert window.tabs.currentWidget() is editor  # the editor's own search, not the list's
+    assert editor.search.hasFocus() or not window.isActiveWindow()
+    assert "一年中停水天数" in " ".join(editor.search.places)
+    editor.search.setText("停水天数")
+    qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+    assert editor.sections.current_section() == "water"
+    qtbot.waitUntil(lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000)
+    assert editor.session.cursor.path == "water_outage_days"
+
+
+def test_tab_follows_the_form_and_ctrl_pgdown_moves_on(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["chen"])
+    page = editor.current_page()
+    order = [w for p in page.order for w in page.widgets[p].tab_widgets()]
+    assert order[0] is row(editor, "household_no").input.line
+    assert order[1] is row(editor, "group").input.line
+    assert order[5] is row(editor, "identification_standard").input.buttons["national"]
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window, 2000)
+    order[0].setFocus()
+    qtbot.waitUntil(order[0].hasFocus, timeout=2000)
+    for expected in order[1:16]:  # real Tab presses, through text, radio groups and combos
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is expected
+    # arrows choose inside a radio group, Delete clears it
+    standard = row(editor, "identification_standard").input
+    standard.buttons["national"].setFocus()
+    qtbot.keyClick(standard.buttons["national"], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: editor.session.value("identification_standard") == "national", timeout=2000)
+    qtbot.keyClick(standard.buttons["national"], Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: editor.session.value("identification_standard") is None, timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, CTRL)
+    assert editor.sections.current_section() == "income"
+
+
+def test_ctrl_enter_finalizes(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["zhou"])
+    qtbot.keyClick(row(editor, "address").input.line, Qt.Key.Key_Return, CTRL)
+    box = question(qtbot)
+    assert "处问题需要改正" in box.text()
+    box.close()
+
+
+def test_ctrl_p_prints_the_households_ledger(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["wang"])
+    assert editor.household_id == ui_store.ids["wang"]
+    qtbot.keyClick(window, Qt.Key.Key_P, CTRL)
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, PrintDialog) and w.isVisible()]
+    assert dialogs
+    dialogs[0].close()
