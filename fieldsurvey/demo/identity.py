@@ -17,9 +17,10 @@ number costs a table lookup instead of seventeen multiplications. At 350,000 mem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from hashlib import blake2b
+from itertools import count
 from math import gcd
 from random import Random
 
@@ -131,14 +132,11 @@ class RecordIds:
     says honestly that the bits are not random, unlike a version-4 UUID.
     """
 
-    __slots__ = ("_prefix", "_count")
+    __slots__ = ("next",)
 
     def __init__(self, seed: int) -> None:
         rng = Random(f"demo-record-ids:{seed}")
         a, b, c = rng.getrandbits(48), rng.getrandbits(12), rng.getrandbits(14)
-        self._prefix = f"{a >> 16:08x}-{a & 0xFFFF:04x}-8{b:03x}-{0x8000 | c:04x}-"
-        self._count = 0
-
-    def next(self) -> str:
-        self._count += 1
-        return f"{self._prefix}{self._count:012x}"
+        prefix = f"{a >> 16:08x}-{a & 0xFFFF:04x}-8{b:03x}-{0x8000 | c:04x}-"
+        # next() returns the following id; a C-level iterator, as records need one each
+        self.next: Callable[[], str] = map((prefix + "{:012x}").format, count(1)).__next__
