@@ -24,6 +24,7 @@ from tests.test_ui_visit_support import (
     answer,
     choose,
     click_choice,
+    fill_required,
     path_of,
     question,
     row,
@@ -34,6 +35,7 @@ from tests.test_ui_visit_support import (
 )
 
 MEMBERS = ["王建国", "李秀兰", "王子涵", "张桂英"]
+EDUCATION = ["junior_secondary", "primary", "primary", "illiterate"]
 
 
 def open_from_list(window, qtbot, name: str) -> HouseholdView:  # type: ignore[no-untyped-def]
@@ -57,21 +59,6 @@ def start_visit(window, qtbot, name: str) -> VisitEditor:  # type: ignore[no-unt
     assert editor.message.text() == "正在打开走访…" or editor.session is not None  # loading page first
     wait_ready(editor, qtbot)
     return editor
-
-
-def fill_required(editor: VisitEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """What the registry does not know about the family of four: education, school, insurance."""
-    section(editor, qtbot, "household")
-    for name, level in zip(MEMBERS, ["junior_secondary", "primary", "primary", "illiterate"], strict=True):
-        choose(editor, qtbot, path_of(editor, "education", name), level)
-    section(editor, qtbot, "education")
-    type_text(editor, qtbot, path_of(editor, "school_name", "王子涵", "compulsory_children"), "示范村小学")
-    section(editor, qtbot, "medical")
-    for name in MEMBERS:
-        for field in ("employee_medical_insurance", "medical_assistance"):
-            click_choice(editor, qtbot, path_of(editor, field, name, "medical"), False)
-        click_choice(editor, qtbot, path_of(editor, "family_doctor", name, "medical"), True)
-    click_choice(editor, qtbot, path_of(editor, "chronic_disease_card", "王建国", "medical"), True)
 
 
 def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -124,7 +111,7 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     assert "此项必填" in row(editor, school).issue_text()
     assert "✗" in editor.sections.currentItem().text()
 
-    fill_required(editor, qtbot)
+    fill_required(editor, qtbot, dict(zip(MEMBERS, EDUCATION, strict=True)))
 
     # a computed value follows the answers: net income per capita (four people)
     section(editor, qtbot, "income")
@@ -191,8 +178,7 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
         assert visit.answers["phone"] == "13912345678"
         household = store.households.get(hid)
         assert household.phone == "13912345678"
-        assert {m.name: m.education for m in household.members} == dict(
-            zip(MEMBERS, ["junior_secondary", "primary", "primary", "illiterate"], strict=True))
+        assert {m.name: m.education for m in household.members} == dict(zip(MEMBERS, EDUCATION, strict=True))
         head = next(m for m in household.members if m.name == "王建国")
         assert head.family_doctor is True and head.chronic_disease_card is True
         child = next(m for m in household.members if m.name == "王子涵")

@@ -158,3 +158,32 @@ def answer(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
     button = next(b for b in box.buttons() if text in b.text())
     qtbot.mouseClick(button, LEFT, pos=QPoint(5, 5))
     qtbot.waitUntil(lambda: not box.isVisible(), timeout=3000)
+
+
+def fill_required(editor: VisitEditor, qtbot, education: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """What the register of the test family does not hold: each present member's education,
+    the schoolchild's school, everyone's insurance answers and the head's chronic-disease card."""
+    section(editor, qtbot, "household")
+    for name, level in education.items():
+        choose(editor, qtbot, path_of(editor, "education", name), level)
+    section(editor, qtbot, "education")
+    type_text(editor, qtbot, path_of(editor, "school_name", "王子涵", "compulsory_children"), "示范村小学")
+    section(editor, qtbot, "medical")
+    for name in education:
+        for field in ("employee_medical_insurance", "medical_assistance"):
+            click_choice(editor, qtbot, path_of(editor, field, name, "medical"), False)
+        click_choice(editor, qtbot, path_of(editor, "family_doctor", name, "medical"), True)
+    if "王建国" in education:
+        click_choice(editor, qtbot, path_of(editor, "chronic_disease_card", "王建国", "medical"), True)
+
+
+def confirm_and_finalize(editor: VisitEditor, qtbot) -> str:  # type: ignore[no-untyped-def]
+    """Tick the household's confirmation, finalize, accept the warnings; the finalized id."""
+    section(editor, qtbot, "needs")
+    qtbot.mouseClick(row(editor, "household_confirmed").input.check, LEFT)
+    qtbot.waitUntil(lambda: editor.current_page().field_row("confirmed_by") is not None, timeout=3000)
+    type_text(editor, qtbot, "confirmed_by", "王建国")
+    qtbot.mouseClick(editor.finalize_button, LEFT)
+    with qtbot.waitSignal(editor.visit_finalized, timeout=10_000) as finalized:
+        answer(qtbot, "提交")
+    return str(finalized.args[0])
