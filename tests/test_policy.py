@@ -359,4 +359,5 @@ def test_the_shipped_folder_holds_only_known_tables() -> None:
         "business_cost_ratios",
         "medical",
         "relapse_risk",
+        "village_exit_standard",
     }

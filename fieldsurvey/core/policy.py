@@ -93,6 +93,7 @@ class Policy:
     risk: RiskSettings
     entries: tuple[Sourced[Any], ...]  # every value, for listing what is unverified
     overrides_dir: Path | None = None
+    exit_standards: dict[str, Sourced[float]] | None = None  # village exit rate (%) by division key
 
     def poverty_line(self, year: int) -> Sourced[float] | None:
         """The national line for ``year``; None where none exists (before 2010, after 2020)."""
@@ -121,6 +122,14 @@ class Policy:
             if years:
                 used = max(years)
                 return IncomeLine("monitoring_threshold", by_year[used], used, key)
+        return None
+
+    def village_exit_standard(self, division: str | DivisionCode) -> Sourced[float] | None:
+        """The poverty incidence (percent) a village must be below to exit; most specific key wins."""
+        for key in _division_keys(division):
+            found = (self.exit_standards or {}).get(key)
+            if found is not None:
+                return found
         return None
 
     def water_thresholds(self, short_area: bool) -> WaterThresholds:
@@ -196,6 +205,7 @@ def _build(t: dict[str, Table], overrides: Path | None) -> Policy:
         medical_required=required,
         exempt_active_military=exempt_military,
         risk=parse.relapse_risk(t["relapse_risk"]),
+        exit_standards=parse.exit_standards(t["village_exit_standard"]),
         entries=tuple(parse.entries),
         overrides_dir=overrides,
     )

@@ -29,6 +29,7 @@ TABLES = (
     "business_cost_ratios",
     "medical",
     "relapse_risk",
+    "village_exit_standard",
 )
 DESCRIPTIVE_KEYS = frozenset({"name", "title_zh", "title_en", "description", "unit"})
 VALUE_KEYS = frozenset({"value", "source", "verified", "note"})

@@ -149,6 +149,19 @@ class Parser:
             }
         return result
 
+    def exit_standards(self, t: Table) -> dict[str, Sourced[float]]:
+        """Village exit rate (percent) by division key, like the monitoring thresholds."""
+        t.only_keys((), ["incidence_below_percent"])
+        result: dict[str, Sourced[float]] = {}
+        for division in t.mapping("incidence_below_percent"):
+            if division != NATIONAL and not (division.isdigit() and len(division) == 6):
+                raise t.fail(("incidence_below_percent", division),
+                             Text("应为6位行政区划代码或 national", "must be a 6-digit division code or 'national'"))
+            result[division] = self.number(t, "incidence_below_percent", division, low=0, high=100)
+        if NATIONAL not in result:
+            raise t.fail(("incidence_below_percent", NATIONAL), Text("缺少此项", "this key is missing"))
+        return result
+
     def water(self, t: Table) -> tuple[WaterThresholds, WaterThresholds]:
         """Thresholds for an ordinary area and for a water-short one (only quantity differs)."""
         keys = ["quantity_lpd", "trip_minutes", "distance_horizontal_m", "distance_vertical_m"]

@@ -32,6 +32,7 @@ from fieldsurvey.sync.schema import (
     VisitRecord,
 )
 from fieldsurvey.sync.server import audit, registry
+from fieldsurvey.sync.server.assessments import assess_unassessed_visits
 from fieldsurvey.sync.server.checks import (
     REVIEW_FIELDS,
     CheckedBatch,
@@ -141,6 +142,7 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
             applier.apply(i, record)
         applier.flush()
     applier.outcomes.sort(key=lambda o: o["i"])
+    assess_unassessed_visits(session, [r.visit for r in checked.payload.records if isinstance(r, VisitRecord)])
     conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
     status = "has_conflicts" if conflicts else "merged"
     row = session.get(BatchRow, h.batch_id)

@@ -125,8 +125,13 @@ class HouseholdRow(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    # The latest assessment per dimension (bit i = DIMENSIONS[i]; see flags.py): not met, unknown.
+    fail_bits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unknown_bits: Mapped[int] = mapped_column(Integer, default=127, server_default="127")
+    assessed_on: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_households_village_seq", "village_code", "seq"),)
+    __table_args__ = (Index("ix_households_village_seq", "village_code", "seq"),
+                      Index("ix_households_village_no", "village_code", "household_no", "household_id"))
 
 
 class MemberRow(Base):
@@ -281,3 +286,14 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(100))
+
+
+class VillagePopulation(Base):
+    """A village's rural population as the county states it (the divisor of poverty incidence)."""
+
+    __tablename__ = "village_populations"
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    rural_population: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
