@@ -177,9 +177,10 @@ class MeasurePicker:
             category = _OPTIONAL_CATEGORIES.pick(rng)
             if category in categories or (category in _PRODUCTIVE and "able" not in conditions):
                 continue
-            options = self._open[category] + tuple(
-                p for p in self._conditional[category] if p.when in conditions
-            )
+            options = self._open[category]
+            conditional = self._conditional[category]
+            if conditional:
+                options += tuple(p for p in conditional if p.when in conditions)
             if not options:
                 continue
             project = options[int(r() * len(options))]
