@@ -13,7 +13,7 @@ ALLOWED = {
     "store": {"core"},
     "forms": {"core"},
     "ledger": {"core"},
-    "demo": {"core"},
+    "demo": {"core", "forms"},
     "sync": {"core", "store", "forms", "ledger"},
     "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands"},
     "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui"},

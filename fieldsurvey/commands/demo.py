@@ -1,4 +1,10 @@
-"""``fieldsurvey demo``: a synthetic county to try FieldSurvey on, in an encrypted store."""
+"""``fieldsurvey demo``: a synthetic county to try FieldSurvey on.
+
+``--no-gui`` only prepares data: the village device's encrypted store (and, with
+``--server-dir``, the county server's data with the same roster and this device enrolled).
+Without it, the demo also starts that county server on 127.0.0.1 and opens the desktop app on
+the store, with the passphrase filled in, so a newcomer can look around and press Sync at once.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ import os
 import secrets
 import shutil
 import time
+from collections.abc import Callable
+from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,28 +30,38 @@ WORDS = (
     "shan", "shui", "tian", "yun", "feng", "lin", "he", "qiao", "cha", "mai", "dou", "gu",
     "song", "zhu", "mei", "lan", "ju", "hua", "shi", "quan", "xi", "po", "ling", "yuan",
 )
+# Past visits and assessments cost ~2 ms a household; a very large demo county gets them for
+# this many households (a season in progress) so it still loads in well under a minute.
+HISTORY_LIMIT = 5000
+SECRETARY = {"name": "李明华", "unit": "镇巴县农业农村局驻村工作队"}
 
 
-def default_demo_dir() -> Path:
+def demo_root() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "fieldsurvey" / "demo"
+    return Path(base) / "fieldsurvey"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo",
-        help="prepare a demo county with synthetic households",
+        help="try FieldSurvey on a synthetic county (opens the app)",
         description=(
-            "Prepare a demo county: an encrypted village store holding synthetic households "
-            "(made-up people with valid-looking ID numbers) across a few villages of one county. "
-            f"Uses the passphrase in {PASSPHRASE_ENV} when set; otherwise makes one and prints it."
+            "Prepare a demo county — an encrypted village store holding synthetic households "
+            "(made-up people with valid-looking ID numbers) across a few villages of one county — "
+            "start its county server on 127.0.0.1 and open the desktop app on it. Uses the "
+            f"passphrase in {PASSPHRASE_ENV} when set; otherwise makes one and prints it. "
+            "Run it again to reopen the same demo; --reset makes a new one."
         ),
     )
-    p.add_argument("--data-dir", type=Path, default=default_demo_dir(), metavar="DIR", help=f"where to put the demo store (default: {default_demo_dir()})")
+    p.add_argument("--data-dir", type=Path, default=demo_root() / "demo", metavar="DIR",
+                   help=f"the village device's data directory (default: {demo_root() / 'demo'})")
+    p.add_argument("--server-dir", type=Path, default=None, metavar="S",
+                   help=f"also prepare the county server's data here (default without --no-gui: {demo_root() / 'demo-server'})")
     p.add_argument("--households", type=int, default=600, metavar="N", help="number of households (default: 600)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed; the same seed gives the same county (default: 1)")
-    p.add_argument("--reset", action="store_true", help="delete an existing demo store in DIR and make a new one")
-    p.add_argument("--no-gui", action="store_true", help="only prepare the data; do not open the app")
+    p.add_argument("--port", type=int, default=8400, help="port of the demo county server (default: 8400)")
+    p.add_argument("--reset", action="store_true", help="delete an existing demo in DIR (and S) and make a new one")
+    p.add_argument("--no-gui", action="store_true", help="only prepare the data; do not start the server or open the app")
     p.set_defaults(handler=run)
 
 
@@ -50,44 +69,120 @@ def make_passphrase() -> str:
     return "-".join(secrets.choice(WORDS) for _ in range(4)) + "-" + str(secrets.randbelow(90) + 10)
 
 
-def prepare(data_dir: Path, passphrase: str, households: int, seed: int, progress=print) -> tuple[Store, str]:  # type: ignore[no-untyped-def]
+def prepare(
+    data_dir: Path,
+    passphrase: str,
+    households: int,
+    seed: int,
+    progress: Callable[[str], object] = print,
+    *,
+    kdf: dict | None = None,
+    history_limit: int = HISTORY_LIMIT,
+) -> tuple[Store, str]:
     """Create the store and fill it; returns the open store and its recovery key."""
     from fieldsurvey.demo.generator import generate_county, iter_households
     from fieldsurvey.store import Store
 
     county = generate_county(seed=seed, households=households)
-    store, recovery_key = Store.create(data_dir, passphrase)
-    store.set_county(county.county_code, county.county_name)
-    store.divisions.add_many(county.divisions)
-    count = store.households.add_many(iter_households(county, households, seed=seed))
-    store.checkpoint()
-    progress(f"已生成 {count} 户,{len(county.villages)} 个村。Generated {count} households in {len(county.villages)} villages.")
+    store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf)
+    try:
+        store.set_county(county.county_code, county.county_name)
+        store.settings.set("secretary", SECRETARY)
+        store.divisions.add_many(county.divisions)
+        count = store.households.add_many(iter_households(county, households, seed=seed))
+        visited = add_history(store, seed, limit=history_limit)
+        store.checkpoint()
+    except BaseException:
+        store.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        raise
+    progress(
+        f"已生成 {count} 户,{len(county.villages)} 个村,{visited} 户有走访记录。"
+        f"Generated {count} households in {len(county.villages)} villages; {visited} with past visits."
+    )
     return store, recovery_key
+
+
+def add_history(store: Store, seed: int, *, limit: int, today: date | None = None) -> int:
+    """Past finalized visits with their assessments, in chunks so memory stays flat."""
+    from fieldsurvey.demo.history import history_for
+
+    done = 0
+    stream = history_for(islice(store.households.iter_households(), limit), today=today or date.today(), seed=seed)
+    while chunk := list(islice(stream, 500)):
+        store.visits.add_history([v for _, item in chunk for v in item.visits])
+        store.households.set_assessments((h.household_id, item.assessment, item.last_visit) for h, item in chunk)
+        done += len(chunk)
+    return done
+
+
+def _print_secrets(data_dir: Path, passphrase: str | None, recovery_key: str) -> None:
+    print(f"数据目录 Data directory: {data_dir}")
+    if passphrase:
+        print(f"密码短语 Passphrase: {passphrase}")
+    print(f"恢复密钥 Recovery key: {recovery_key}")
+    print("请妥善保存恢复密钥,它只显示这一次。Keep the recovery key safe: it is shown only this once.")
 
 
 def run(args: argparse.Namespace) -> int:
     from fieldsurvey.store import Store
 
     data_dir: Path = args.data_dir
+    server_dir: Path | None = args.server_dir
+    if server_dir is None and not args.no_gui:
+        server_dir = demo_root() / "demo-server"
     if args.households < 1:
         raise UserError(Text("户数至少为1", "the number of households must be at least 1"), code="bad_count")
-    if Store.exists(data_dir):
-        if not args.reset:
-            print(f"示范数据已存在:{data_dir}\nDemo data already exists in {data_dir}.")
-            print("用当初显示的密码短语打开,或加 --reset 重新生成。Open it with the passphrase shown when it was made, or pass --reset to make it anew.")
-            return 0
-        shutil.rmtree(data_dir)
     passphrase = os.environ.get(PASSPHRASE_ENV)
+    if Store.exists(data_dir) and not args.reset:
+        print(f"示范数据已在 {data_dir}。Demo data is already in {data_dir}.")
+        if args.no_gui:
+            print("加 --reset 可重新生成。Pass --reset to make it anew.")
+            return 0
+        return _open_app(data_dir, server_dir, args.port, passphrase)
+    for d in (data_dir, server_dir):
+        if d is not None and d.exists() and args.reset:
+            shutil.rmtree(d)
+    if server_dir is not None and server_dir.exists() and any(server_dir.iterdir()):
+        raise UserError(
+            Text(f"服务器目录 {server_dir} 不是空的;加 --reset 重新生成", f"the server directory {server_dir} is not empty; pass --reset to make it anew"),
+            code="server_dir_not_empty",
+        )
     generated = passphrase is None
     if passphrase is None:
         passphrase = make_passphrase()
     started = time.monotonic()
     store, recovery_key = prepare(data_dir, passphrase, args.households, args.seed)
-    store.close()
-    print(f"数据目录 Data directory: {data_dir}")
-    if generated:
-        print(f"密码短语 Passphrase: {passphrase}")
-    print(f"恢复密钥 Recovery key: {recovery_key}")
-    print("请妥善保存恢复密钥,它只显示这一次。Keep the recovery key safe: it is shown only this once.")
+    try:
+        if server_dir is not None:
+            from fieldsurvey.sync.demo_server import prepare_demo_server
+
+            demo = prepare_demo_server(store, server_dir, port=args.port)
+            print(
+                f"县级服务器数据 County server data: {server_dir}  (管理员 admin: {demo.admin} / {demo.admin_password}); "
+                f"{demo.visits_waiting} 条走访待同步 visits waiting to sync"
+            )
+    finally:
+        store.close()
+    _print_secrets(data_dir, passphrase if generated else None, recovery_key)
     print(f"用时 Took {time.monotonic() - started:.1f} s")
-    return 0
+    if args.no_gui:
+        return 0
+    return _open_app(data_dir, server_dir, args.port, passphrase)
+
+
+def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: str | None) -> int:
+    from fieldsurvey.ui.app import run_app
+
+    server = None
+    if server_dir is not None and server_dir.exists():
+        from fieldsurvey.sync.demo_server import start_server
+
+        server = start_server(server_dir, port)
+        print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  (文档 docs: /docs)")
+    try:
+        return run_app(data_dir, passphrase_hint=passphrase)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=15)

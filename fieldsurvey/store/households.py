@@ -243,6 +243,12 @@ class HouseholdRepo:
         if visit_date and (row.last_visit_date is None or visit_date > row.last_visit_date):
             row.last_visit_date = visit_date
 
+    def set_assessments(self, items: Iterable[tuple[str, dict[str, Any], date]]) -> None:
+        """Bulk form of ``set_assessment`` for history loads: (household id, assessment, date)."""
+        with self._store.session() as s:
+            for household_id, assessment, visit_date in items:
+                self.set_assessment(s, household_id, assessment, visit_date)
+
     # -- reads ------------------------------------------------------------------------------
     def get(self, household_id: str) -> Household | None:
         with self._store.session() as s:

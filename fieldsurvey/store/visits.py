@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
@@ -76,6 +76,22 @@ class VisitRepo:
                 s.add(MemberChangeRow(**column_values(change), synced=False))
             self._store.households.set_assessment(s, visit.household_id, assessment, visit.visit_date)
         return visit
+
+    def add_history(self, visits: list[Visit]) -> int:
+        """Bulk load finalized visits the county already has (roster, demo): not pending sync."""
+        rows = [{**visit_row_values(v), "synced": True} for v in visits]
+        if rows:
+            with self._store.session() as s:
+                s.execute(insert(VisitRow.__table__), rows)
+        return len(rows)
+
+    def history(self) -> list[Visit]:
+        """Finalized visits the county already has (synced), oldest first."""
+        with self._store.session() as s:
+            rows = s.execute(
+                select(VisitRow).where(VisitRow.status == FINALIZED, VisitRow.synced.is_(True)).order_by(VisitRow.visit_date)
+            ).scalars()
+            return [visit_from_row(r) for r in rows]
 
     def amend(self, original_id: str, reason: str, visitor: str, form_version: str | None = None) -> Visit:
         """A new draft correcting a finalized visit, starting from its answers."""

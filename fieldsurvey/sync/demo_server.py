@@ -14,16 +14,17 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.text import Text
-from fieldsurvey.core.visit import Visit
+from fieldsurvey.forms.household_visit import finalize_visit, start_visit
+from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.store.sync_state import Enrollment
 from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.server import admin, feed
@@ -58,7 +59,9 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
     admin.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
     divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in store.divisions.all()]
     households = [household_to_dict(h) for h in store.households.iter_households()]
-    import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions, "households": households})
+    history = [visit_to_dict(v) for v in store.visits.history()]
+    import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions,
+                               "households": households, "visits": history})
     villages = [d["code"] for d in divisions if d["level"] == "village"]
     admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记(示范)", password=None)
     admin.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
@@ -93,17 +96,25 @@ def _enroll_in_place(store: Any, sd: ServerDir, url: str) -> str:
 
 
 def _finalize_demo_visits(store: Any, count: int) -> int:
+    """Visits made on the laptop since the last sync, through the same engine the app uses."""
     done = 0
     today = date.today()
-    for i, h in enumerate(store.households.iter_households()):
+    library = FormLibrary()
+    households = store.households.iter_households()
+    for i, h in enumerate(islice(households, count * 4)):
         if done >= count:
             break
-        visit_date = today - timedelta(days=3 + i)
-        visit = Visit(h.household_id, visit_date, "驻村第一书记(示范)", "household_visit", "1",
-                      {"food_secure": h.food_secure, "clothing_secure": h.clothing_secure, "housing_grade": h.housing_grade},
-                      findings="示范走访:家中情况稳定。")
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, assess(h, on=visit_date).to_dict())
+        visit_date = today - timedelta(days=1 + i)
+        session = start_visit(h, today=visit_date, library=library)
+        session.set_value("visitor", "驻村第一书记(示范)")
+        session.set_value("findings", "示范走访:入户核实家庭人口、收入和两不愁三保障情况。")
+        session.set_value("follow_up", "按月跟踪家庭收入和务工情况。")
+        session.set_value("household_confirmed", True)
+        session.set_value("confirmed_by", h.head.name if h.head else "")
+        if not session.finalize_check().ok:
+            continue  # a demo household whose record needs correcting first: leave it for the user
+        result = finalize_visit(session, h)
+        store.visits.finalize(result.visit, result.household, result.assessment.to_dict(), result.member_changes)
         done += 1
     return done
 

@@ -1,13 +1,16 @@
 """Importing the county's household roster, so enrolled devices can download their villages.
 
 A roster file is JSON: ``{"format": "fieldsurvey-roster", "version": 1, "county": "610728",
-"divisions": [{"code", "name", "parent", "level"}], "households": [<core.records household>]}``.
+"divisions": [{"code", "name", "parent", "level"}], "households": [<core.records household>],
+"visits": [<core.records visit, finalized>]}`` — ``visits`` (optional) are past visits the county
+already holds on paper or in another system, so a device's history and the server agree.
 Every household is checked before any is written; a re-import updates changed fields (new
 revision, new change number) and leaves unchanged households alone, so it can be repeated.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +20,16 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.records import household_from_dict
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import errors_only, validate_household
+from fieldsurvey.core.visit import FINALIZED
 from fieldsurvey.sync import canonical
 from fieldsurvey.sync.canonical import same
 from fieldsurvey.sync.recordtypes import NESTED_OF, field_problems
 from fieldsurvey.sync.server import audit, registry
+from fieldsurvey.sync.server.checks import REVIEW_FIELDS, visit_hash
 from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import Division, HouseholdRow
+from fieldsurvey.sync.server.dbutil import insert_ignore_many
+from fieldsurvey.sync.server.flags import apply_visit_to_household
+from fieldsurvey.sync.server.models import Division, HouseholdRow, VisitRow
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 FORMAT = "fieldsurvey-roster"
@@ -79,6 +86,33 @@ def import_roster(sd: ServerDir, actor: str, data: dict[str, Any]) -> dict[str, 
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
+        counts["visits"] = _import_visits(s, data.get("visits") or [], seq)
         seq.finish()
         audit.append(s, sd.keys.signing, actor=actor, action="roster_imported", subject=county, details=counts)
     return counts
+
+
+def _import_visits(s: Any, visits: list[dict[str, Any]], seq: SeqAllocator) -> int:
+    """Past finalized visits: inserted once (a re-import adds nothing), households' list columns follow."""
+    if not visits:
+        return 0
+    households = {
+        h.household_id: h
+        for h in s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_({str(v["household_id"]) for v in visits}))).scalars()
+    }
+    rows = []
+    for i, v in enumerate(visits, start=1):
+        household = households.get(str(v.get("household_id")))
+        if household is None or v.get("status") != FINALIZED:
+            raise UserError(Text(f"第{i}条走访记录无效(户不存在或未提交)", f"visit {i} is invalid (unknown household or not finalized)"), code="bad_roster")
+        rows.append(dict(
+            visit_id=str(v["visit_id"]), household_id=household.household_id, village_code=household.village_code,
+            visit_date=date.fromisoformat(v["visit_date"]), form_id=v["form_id"], form_version=v["form_version"],
+            batch_id=None, device_id=None, content_sha256=visit_hash(v), review_status=None, review_comment=None,
+            reviewed_by=None, reviewed_at=None, seq=seq.next(), data={k: val for k, val in v.items() if k not in REVIEW_FIELDS},
+        ))
+    inserted = insert_ignore_many(s, VisitRow, rows)
+    for v in visits:
+        if str(v["visit_id"]) in inserted:
+            apply_visit_to_household(households[str(v["household_id"])], v)
+    return len(inserted)
