@@ -83,7 +83,16 @@ async def _empty_receive() -> dict[str, Any]:
 
 
 def create_app(server_dir: ServerDir) -> FastAPI:
-    from fieldsurvey.sync.server.routes import admin, auth, device, public, staff
+    from fieldsurvey.sync.server.routes import (
+        admin,
+        auth,
+        county_dashboard,
+        county_export,
+        county_roster,
+        device,
+        public,
+        staff,
+    )
 
     app = FastAPI(
         title="FieldSurvey county server 县级汇总服务器",
@@ -104,7 +113,7 @@ def create_app(server_dir: ServerDir) -> FastAPI:
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})" for e in exc.errors()[:5])
         return JSONResponse(error_body("invalid_request", f"请求格式不对:{where}", f"the request is malformed: {where}"), status_code=422)
 
-    for module in (public, auth, device, staff, admin):
+    for module in (public, auth, device, staff, admin, county_dashboard, county_roster, county_export):
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(BodyLimit, limit=MAX_REQUEST)
     return app

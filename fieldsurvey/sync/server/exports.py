@@ -1,0 +1,189 @@
+"""Exports for reporting upward: households, members, visits and assessments as CSV or XLSX.
+
+Rows are produced a chunk of households at a time (keyset on the household id), each chunk in a
+short transaction of its own, so an export of a whole county neither holds memory nor keeps the
+database locked while it streams. The scope is the caller's villages and the list filter they
+chose (``county_lists.HouseholdFilter``), so an export holds what its user may see and nothing
+more. CSV is UTF-8 with a byte-order mark (Excel in China opens it as Chinese only then); XLSX
+is written by openpyxl in write-only mode to a private temporary file and sent from there.
+Headers and coded values are in the language asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from fieldsurvey.core.assessment_result import DIMENSION_LABELS, DIMENSIONS, OUTCOME_LABELS
+from fieldsurvey.core.assessment_result import FLAG_LABELS as FLAG_TEXTS
+from fieldsurvey.core.codes import code_list
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.sync.server.auth import Principal
+from fieldsurvey.sync.server.county_lists import (
+    H,
+    HouseholdFilter,
+    conditions,
+    division_names,
+    head_members,
+    place_names,
+)
+from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.flags import flags_of
+from fieldsurvey.sync.server.models import MemberRow, VisitRow
+
+KINDS = ("households", "members", "visits", "assessments")
+CHUNK = 1000
+BOM = "\ufeff"
+
+HEADERS: dict[str, list[Text]] = {
+    "households": [Text("户编号", "household number"), Text("乡镇", "township"), Text("行政村", "village"),
+                   Text("村民小组", "village group"), Text("户主姓名", "head"), Text("户主证件号码", "head's ID number"),
+                   Text("家庭人口", "members"), Text("脱贫状态", "status"), Text("贫困户属性", "poverty category"),
+                   Text("户类型", "household type"), Text("监测对象", "monitored"), Text("联系电话", "phone"),
+                   Text("最近走访日期", "last visit"), Text("评估日期", "assessed on"), Text("未达标项", "not met"),
+                   Text("问题标记", "problems")],
+    "members": [Text("户编号", "household number"), Text("行政村", "village"), Text("姓名", "name"),
+                Text("证件号码", "ID number"), Text("与户主关系", "relationship to head"), Text("性别", "sex"),
+                Text("出生日期", "birth date"), Text("民族", "ethnic group"), Text("文化程度", "education"),
+                Text("在校生状况", "schooling"), Text("健康状况", "health"), Text("劳动能力", "labour capacity"),
+                Text("在户", "present")],
+    "visits": [Text("户编号", "household number"), Text("行政村", "village"), Text("走访日期", "visit date"),
+               Text("走访人", "visitor"), Text("表单", "form"), Text("版本", "version"), Text("走访情况", "findings"),
+               Text("更正的走访", "amends"), Text("更正原因", "amendment reason"), Text("审核", "review"),
+               Text("审核意见", "review comment")],
+    "assessments": [Text("户编号", "household number"), Text("行政村", "village"), Text("评估日期", "assessed on"),
+                    *[DIMENSION_LABELS[d] for d in DIMENSIONS], Text("符合退出条件", "exit eligible"),
+                    Text("人均纯收入(元)", "net income per person (yuan)"), Text("标准(元)", "line (yuan)"),
+                    Text("返贫致贫风险", "risks")],
+}
+
+
+def _label(list_name: str, code: Any, lang: str) -> str:
+    return code_list(list_name).label(str(code), lang) if code not in (None, "") else ""
+
+
+def _yes(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+
+
+class Exporter:
+    """Rows of one kind for one caller and filter, chunk by chunk."""
+
+    def __init__(self, sd: ServerDir, who: Principal, kind: str, f: HouseholdFilter, lang: str) -> None:
+        if kind not in KINDS:
+            raise UserError(Text("未知的导出类型", "unknown export kind"), code="bad_kind")
+        self.sd, self.who, self.kind, self.filter, self.lang = sd, who, kind, f, "en" if lang == "en" else "zh"
+
+    def header(self) -> list[str]:
+        return [t.get(self.lang) for t in HEADERS[self.kind]]
+
+    def rows(self) -> Iterator[list[Any]]:
+        after = ""
+        while True:
+            with self.sd.transaction() as s:
+                stmt = select(H).where(*conditions(self.filter, self.who), H.household_id > after)
+                households = list(s.execute(stmt.order_by(H.household_id).limit(CHUNK)).scalars())
+                if not households:
+                    return
+                names = division_names(s)
+                out = list(getattr(self, f"_{self.kind}")(s, households, names))
+            after = households[-1].household_id
+            yield from out
+
+    def _households(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
+        heads = head_members(s, [h.household_id for h in households])
+        lang = self.lang
+        for h in households:
+            head = heads.get(h.household_id) or {}
+            township, village = place_names(names, h.village_code)
+            failing = "、".join(DIMENSION_LABELS[d].get(lang) for i, d in enumerate(DIMENSIONS) if h.fail_bits & (1 << i))
+            flags = "、".join(FLAG_TEXTS[f].get(lang) for f in flags_of(h.flag_bits))
+            yield [h.household_no, township, village, h.data.get("group") or "", head.get("name") or "",
+                   head.get("id_number") or "", h.member_count, _label("status", h.status, lang),
+                   _label("poverty_category", h.poverty_category, lang), _label("household_type", h.household_type, lang),
+                   _yes(h.monitored, lang), h.data.get("phone") or "",
+                   h.last_visit_date.isoformat() if h.last_visit_date else "",
+                   h.assessed_on.isoformat() if h.assessed_on else "", failing, flags]
+
+    def _members(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
+        by_id = {h.household_id: h for h in households}
+        rows = s.execute(select(MemberRow).where(MemberRow.household_id.in_(list(by_id)), MemberRow.deleted.is_(False))
+                         .order_by(MemberRow.household_id, MemberRow.member_id)).scalars()
+        lang = self.lang
+        for m in rows:
+            h, d = by_id[m.household_id], m.data
+            yield [h.household_no, place_names(names, h.village_code)[1], d.get("name") or "", d.get("id_number") or "",
+                   _label("relation", d.get("relation"), lang), _label("sex", d.get("sex"), lang), d.get("birth_date") or "",
+                   _label("ethnicity", d.get("ethnicity"), lang), _label("education", d.get("education"), lang),
+                   _label("schooling", d.get("schooling"), lang), _label("health", d.get("health"), lang),
+                   _label("labour_capacity", d.get("labour_capacity"), lang), _yes(m.present, lang)]
+
+    def _visit_rows(self, s: Any, households: list[Any]) -> Iterator[tuple[Any, Any]]:
+        by_id = {h.household_id: h for h in households}
+        rows = s.execute(select(VisitRow).where(VisitRow.household_id.in_(list(by_id)))
+                         .order_by(VisitRow.household_id, VisitRow.visit_date, VisitRow.visit_id)).scalars()
+        for v in rows:
+            yield by_id[v.household_id], v
+
+    def _visits(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
+        review = {"has_issues": Text("有问题", "has issues"), "ok": Text("无问题", "ok")}
+        for h, v in self._visit_rows(s, households):
+            d = v.data
+            yield [h.household_no, place_names(names, h.village_code)[1], v.visit_date.isoformat(), d.get("visitor") or "",
+                   v.form_id, v.form_version, d.get("findings") or "", d.get("amends") or "", d.get("amendment_reason") or "",
+                   review[v.review_status].get(self.lang) if v.review_status in review else "", v.review_comment or ""]
+
+    def _assessments(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
+        lang = self.lang
+        for h, v in self._visit_rows(s, households):
+            a = v.data.get("assessment")
+            if not isinstance(a, dict) or not isinstance(a.get("dimensions"), dict):
+                continue
+            outcomes = [OUTCOME_LABELS.get((a["dimensions"].get(d) or {}).get("outcome", "unknown"), OUTCOME_LABELS["unknown"])
+                        .get(lang) for d in DIMENSIONS]
+            line = a.get("monitoring_threshold") or a.get("poverty_line")
+            risks = "; ".join(str(r.get(lang) or r.get("code")) for r in a.get("risk_flags") or [] if isinstance(r, dict))
+            yield [h.household_no, place_names(names, h.village_code)[1], a.get("assessed_on") or v.visit_date.isoformat(),
+                   *outcomes, _yes(a.get("exit_eligible"), lang), a.get("net_income_per_capita"), line, risks]
+
+
+def csv_chunks(exporter: Exporter) -> Iterator[bytes]:
+    """The CSV as bytes, a few hundred rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow(exporter.header())
+    for i, row in enumerate(exporter.rows(), start=1):
+        writer.writerow(["" if v is None else v for v in row])
+        if i % 500 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(exporter: Exporter, folder: Path) -> Path:
+    """The workbook in a private temporary file (the caller sends and deletes it)."""
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, name = tempfile.mkstemp(prefix="export-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    os.chmod(name, 0o600)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=exporter.kind)
+    ws.append(exporter.header())
+    for row in exporter.rows():
+        ws.append(row)
+    wb.save(name)
+    return Path(name)

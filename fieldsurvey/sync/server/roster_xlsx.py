@@ -1,0 +1,257 @@
+"""The county's Excel roster: staged upload, reading the sheet, and the column mapping.
+
+County systems export one row per person with the household's columns repeated (户编号,
+户主姓名, 证件号码, 与户主关系, 行政区划代码 …), but header names and column order differ from
+one export to the next. So the import goes in steps: staff upload the file (in chunks, like a
+batch, since requests are limited to 1 MiB), the server reads the header and suggests which
+column holds which field, staff confirm or correct that mapping, the server checks every row
+(``roster_check.py``), and only a file without rejected rows is imported, in one transaction.
+
+Files are read with openpyxl in read-only mode (rows stream; the workbook is never held whole)
+and kept under ``<data dir>/roster_uploads/`` with mode 0600 until imported or discarded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.sync.server.db import ServerDir
+
+MAX_FILE = 64 * 1024 * 1024
+MAX_ROWS = 1_000_000
+SAMPLE_ROWS = 5
+
+
+class StatusError(UserError):
+    """A user error with its own HTTP status and extra fields in the answer (a report, an offset)."""
+
+    def __init__(self, text: Text, code: str, status: int, **extra: Any) -> None:
+        super().__init__(text, code=code)
+        self.status = status
+        self.extra = extra
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field a roster column can be mapped to, with the header names it is known by."""
+
+    key: str
+    zh: str
+    en: str
+    headers: tuple[str, ...]
+    required: bool = False
+    code_list: str | None = None
+    household_level: bool = False
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("household_no", "户编号", "household number", ("户编号", "户号", "家庭编号", "household_no", "household number"),
+          required=True, household_level=True),
+    Field("division_code", "行政区划代码", "division code", ("行政区划代码", "村代码", "区划代码", "行政区划", "division_code"),
+          household_level=True),
+    Field("village", "行政村", "village name", ("行政村", "村", "所在村", "村名", "village"), household_level=True),
+    Field("group", "村民小组", "village group", ("村民小组", "组", "小组", "group"), household_level=True),
+    Field("head_name", "户主姓名", "head's name", ("户主姓名", "户主", "head_name", "head")),
+    Field("name", "姓名", "name", ("姓名", "成员姓名", "家庭成员姓名", "name", "member name")),
+    Field("id_number", "证件号码", "ID number", ("证件号码", "身份证号", "身份证号码", "公民身份号码", "成员证件号码", "id_number", "id number"),
+          required=True),
+    Field("relation", "与户主关系", "relationship to head", ("与户主关系", "与户主的关系", "relation", "relationship"),
+          required=True, code_list="relation"),
+    Field("sex", "性别", "sex", ("性别", "sex"), code_list="sex"),
+    Field("birth_date", "出生日期", "birth date", ("出生日期", "出生年月", "birth_date", "date of birth")),
+    Field("ethnicity", "民族", "ethnic group", ("民族", "ethnicity"), code_list="ethnicity"),
+    Field("education", "文化程度", "education", ("文化程度", "education"), code_list="education"),
+    Field("schooling", "在校生状况", "schooling", ("在校生状况", "在校生情况", "schooling"), code_list="schooling"),
+    Field("health", "健康状况", "health", ("健康状况", "health"), code_list="health"),
+    Field("labour_capacity", "劳动能力", "labour capacity", ("劳动能力", "劳动技能", "labour_capacity"), code_list="labour_capacity"),
+    Field("phone", "联系电话", "phone", ("联系电话", "电话", "手机号码", "phone"), household_level=True),
+    Field("poverty_category", "贫困户属性", "poverty category", ("贫困户属性", "poverty_category"), code_list="poverty_category",
+          household_level=True),
+    Field("status", "脱贫状态", "status", ("脱贫状态", "脱贫标志", "status"), code_list="status", household_level=True),
+    Field("household_type", "户类型", "household type", ("户类型", "监测对象类别", "监测类型", "household_type"),
+          code_list="household_type", household_level=True),
+)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+
+
+def _normal(header: Any) -> str:
+    text = re.sub(r"[\s_()()::*]+", "", str(header or "")).lower()
+    return text
+
+
+_SYNONYMS = {_normal(h): f.key for f in FIELDS for h in f.headers}
+
+
+def suggest_mapping(headers: list[str]) -> dict[str, int]:
+    """field → column index for the headers it recognises (first match wins, never twice)."""
+    mapping: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        key = _SYNONYMS.get(_normal(header))
+        if key and key not in mapping:
+            mapping[key] = i
+    return mapping
+
+
+def check_mapping(mapping: dict[str, int], columns: int) -> None:
+    unknown = [k for k in mapping if k not in FIELD_BY_KEY]
+    if unknown:
+        raise UserError(Text("映射中有未知字段", "the mapping names unknown fields"), code="bad_mapping")
+    if any(not 0 <= i < columns for i in mapping.values()) or len(set(mapping.values())) != len(mapping):
+        raise UserError(Text("映射的列号无效或重复", "the mapping's column numbers are invalid or repeated"), code="bad_mapping")
+    missing = [f for f in FIELDS if f.required and f.key not in mapping]
+    if "division_code" not in mapping and "village" not in mapping:
+        missing.append(FIELD_BY_KEY["division_code"])
+    if "name" not in mapping and "head_name" not in mapping:
+        missing.append(FIELD_BY_KEY["name"])
+    if missing:
+        raise UserError(Text("缺少必需的列:" + "、".join(f.zh for f in missing),
+                             "required columns are not mapped: " + ", ".join(f.en for f in missing)), code="mapping_incomplete")
+
+
+# -- staged uploads --------------------------------------------------------------------------
+class RosterUploads:
+    """Uploaded workbooks, one file per upload id, owned by the user who started it."""
+
+    def __init__(self, sd: ServerDir) -> None:
+        self.folder = sd.path / "roster_uploads"
+
+    def _paths(self, upload_id: str) -> tuple[Path, Path]:
+        if not re.fullmatch(r"[0-9a-f]{32}", upload_id):
+            raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
+        return self.folder / f"{upload_id}.xlsx", self.folder / f"{upload_id}.json"
+
+    def start(self, username: str, size: int, sha256: str, filename: str) -> str:
+        if size > MAX_FILE:
+            raise UserError(Text("文件太大(最大64MB)", "the file is too large (64 MB at most)"), code="too_large")
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        upload_id = uuid.uuid4().hex
+        data, meta = self._paths(upload_id)
+        fd = os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        meta.write_text(json.dumps({"user": username, "size": size, "sha256": sha256, "filename": filename[:200]}), "utf-8")
+        os.chmod(meta, 0o600)
+        return upload_id
+
+    def meta(self, upload_id: str, username: str) -> dict[str, Any]:
+        data, meta = self._paths(upload_id)
+        try:
+            info = json.loads(meta.read_text("utf-8"))
+        except FileNotFoundError as e:
+            raise UserError(Text("没有这个上传", "no such upload"), code="not_found") from e
+        if info["user"] != username:
+            raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
+        info["offset"] = data.stat().st_size
+        return dict(info)
+
+    def append(self, upload_id: str, username: str, offset: int, chunk: bytes) -> int:
+        info = self.meta(upload_id, username)
+        if offset != info["offset"]:
+            raise StatusError(Text("上传位置不对", "wrong upload offset"), "wrong_offset", 409, offset=info["offset"])
+        if offset + len(chunk) > info["size"]:
+            raise UserError(Text("上传内容超过声明的大小", "more bytes than announced"), code="too_large")
+        data, _ = self._paths(upload_id)
+        with open(data, "ab") as f:
+            f.write(chunk)
+        return offset + len(chunk)
+
+    def path(self, upload_id: str, username: str) -> Path:
+        """The complete file, checked against the announced size and hash."""
+        info = self.meta(upload_id, username)
+        data, _ = self._paths(upload_id)
+        if info["offset"] != info["size"]:
+            raise UserError(Text("文件尚未上传完", "the file is not completely uploaded"), code="incomplete")
+        digest = hashlib.sha256()
+        with open(data, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != info["sha256"]:
+            raise UserError(Text("文件校验不符,请重新上传", "the file does not match its checksum; upload it again"), code="bad_checksum")
+        return data
+
+    def discard(self, upload_id: str, username: str) -> None:
+        self.meta(upload_id, username)
+        for p in self._paths(upload_id):
+            p.unlink(missing_ok=True)
+
+
+# -- reading ---------------------------------------------------------------------------------
+def open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any, list[str]]:
+    """(workbook, worksheet, sheet names); the caller closes the workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise UserError(Text("不是有效的 Excel(.xlsx)文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
+    names = list(wb.sheetnames)
+    if sheet is not None and sheet not in names:
+        wb.close()
+        raise UserError(Text("工作簿中没有这个工作表", "the workbook has no such sheet"), code="bad_sheet")
+    return wb, wb[sheet] if sheet else wb.worksheets[0], names
+
+
+def iter_rows(ws: Any) -> Any:
+    """(spreadsheet row number, values) for each row after the header; blank rows skipped."""
+    for n, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if n > MAX_ROWS + 1:
+            raise UserError(Text(f"行数过多(最多{MAX_ROWS}行)", f"too many rows (at most {MAX_ROWS})"), code="too_many_rows")
+        if any(not blank(v) for v in values):
+            yield n, list(values)
+
+
+def preview(path: Path, sheet: str | None) -> dict[str, Any]:
+    """Sheets, the header, the suggested mapping and a few rows, for the mapping step."""
+    wb, ws, names = open_sheet(path, sheet)
+    try:
+        rows = ws.iter_rows(values_only=True)
+        header = [text(v) for v in next(rows, ())]
+        sample = []
+        for values in rows:
+            if len(sample) >= SAMPLE_ROWS:
+                break
+            if any(not blank(v) for v in values):
+                sample.append([text(v) for v in values])
+    finally:
+        wb.close()
+    if not any(header):
+        raise UserError(Text("第一行应为表头", "the first row must be the header"), code="no_header")
+    return {"sheets": names, "sheet": ws.title, "headers": header, "suggested": suggest_mapping(header), "sample": sample,
+            "fields": [{"key": f.key, "zh": f.zh, "en": f.en, "required": f.required} for f in FIELDS]}
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def to_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = text(value)
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None

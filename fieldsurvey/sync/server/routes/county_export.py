@@ -1,0 +1,36 @@
+"""County mode: exports of households, members, visits and assessments (CSV or XLSX), streamed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import FileResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
+
+from fieldsurvey.sync.server import audit
+from fieldsurvey.sync.server.deps import ServerDirDep, Staff
+from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx
+from fieldsurvey.sync.server.routes.county_dashboard import FilterDep
+
+router = APIRouter(prefix="/exports", tags=["county mode"])
+Kind = Literal["households", "members", "visits", "assessments"]
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/{kind}.{fmt}", summary="Export what the caller may see under the list filter, as CSV (UTF-8 with BOM) or XLSX",
+            response_model=None, responses={200: {"content": {MEDIA["csv"]: {}, MEDIA["xlsx"]: {}}}})
+def export(kind: Annotated[Kind, Path()], fmt: Annotated[Literal["csv", "xlsx"], Path()], sd: ServerDirDep, who: Staff,
+           f: FilterDep, lang: Annotated[Literal["zh", "en"], Query()] = "zh") -> Response:
+    exporter = Exporter(sd, who, kind, f, lang)
+    with sd.transaction() as session:  # who exported what is part of the record (no personal data)
+        audit.append(session, sd.keys.signing, actor=who.actor, action="exported", subject=f"{kind}.{fmt}",
+                     details={"filter": f.as_params()})
+    name = f"{kind}-{date.today().isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return StreamingResponse(csv_chunks(exporter), media_type=MEDIA["csv"], headers=headers)
+    path = write_xlsx(exporter, sd.path / "exports")
+    return FileResponse(path, media_type=MEDIA["xlsx"], filename=name, background=BackgroundTask(path.unlink, missing_ok=True))
