@@ -121,12 +121,15 @@ def _finalize_demo_visits(store: Any, count: int) -> int:
 
 def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0) -> subprocess.Popen[bytes]:
     """Run ``fieldsurvey server run`` on 127.0.0.1 and wait until it answers."""
-    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server_dir), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_path = Path(server_dir) / "server.log"
+    with log_path.open("ab") as log:  # the server writes no personal data to its log
+        proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server_dir), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise UserError(Text("示范服务器未能启动(端口可能被占用)", "the demo server did not start (is the port in use?)"), code="demo_server_failed")
+            raise UserError(Text(f"示范服务器未能启动(端口可能被占用),详见 {log_path}", f"the demo server did not start (is the port in use?); see {log_path}"),
+                            code="demo_server_failed")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2).status_code == 200:
                 return proc
