@@ -201,3 +201,44 @@ def _left():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_print_village_makes_one_pdf_with_every_household(window, ui_store, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window.act_print_village.trigger()
+    qtbot.waitUntil(lambda: any(isinstance(w, PrintDialog) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    dialog = top(PrintDialog)
+    assert dialog.village.count() == 2  # 示范村 and 青石村
+    dialog.village.setCurrentIndex(dialog.village.findData(VILLAGE_B))
+    target = tmp_path / "village.pdf"
+    dialog.target.setText(str(target))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(target.exists, timeout=60_000)
+    wait_ops(window)
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "6107281010020004" in text and "6107281010020005" in text
+    assert "6107281010010001" not in text  # another village
+
+
+def test_reassess_all_updates_the_list_flags(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = window.list_page
+    page.problem.setCurrentIndex(page.problem.findData("unsafe_house"))
+    assert page.model.rowCount() == 1  # 李明华's D-grade house
+
+    def worsen(env):  # type: ignore[no-untyped-def]
+        h = env.store.households.get(ui_store.ids["wang"])
+        h.housing_grade = "C"
+        env.store.households.update(h)
+
+    window.ctx.ops.run(worsen)
+    wait_ops(window)
+    window.act_reassess.trigger()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=30_000)
+    assert "重新评估 5 户" in window.statusBar().currentMessage()
+
+
+def test_store_exists_check_matches_the_store(tmp_path: Path) -> None:
+    from fieldsurvey.ui.app import store_exists
+
+    assert not store_exists(tmp_path) and not Store.exists(tmp_path)
+    (tmp_path / "store.key").write_text("{}")
+    assert store_exists(tmp_path) and Store.exists(tmp_path)
