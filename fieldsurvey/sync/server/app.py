@@ -88,6 +88,7 @@ def create_app(server_dir: ServerDir) -> FastAPI:
         auth,
         county_dashboard,
         county_export,
+        county_queues,
         county_roster,
         device,
         public,
@@ -113,7 +114,7 @@ def create_app(server_dir: ServerDir) -> FastAPI:
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})" for e in exc.errors()[:5])
         return JSONResponse(error_body("invalid_request", f"请求格式不对:{where}", f"the request is malformed: {where}"), status_code=422)
 
-    for module in (public, auth, device, staff, admin, county_dashboard, county_roster, county_export):
+    for module in (public, auth, device, staff, admin, county_dashboard, county_queues, county_roster, county_export):
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(BodyLimit, limit=MAX_REQUEST)
     return app
