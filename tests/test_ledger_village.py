@@ -35,13 +35,14 @@ def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
     inputs = village(13)
     inputs[5].household.members.pop()  # sizes differ, so people counts are not households × 4
     inputs[6].visits.clear()  # never visited, never assessed
+    inputs[7].household.registered_poor = False  # an edge household: monitored, never registered poor
     result = print_village(inputs, len(inputs), tmp_path, names=NAMES, village_code=CODE)
     report = tmp_path / f"{CODE}-村级汇总.pdf"
     assert report in result.files
     text = text_of(report)
 
     def count(status: str) -> tuple[int, int]:
-        chosen = [i.household for i in inputs if i.household.status == status]
+        chosen = [i.household for i in inputs if i.household.status == status and i.household.registered_poor]
         return len(chosen), sum(h.size for h in chosen)
 
     people = sum(i.household.size for i in inputs)
@@ -56,7 +57,8 @@ def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
     assert "未评估" in text and "尚未评估1户" in text
     monitored = sum(1 for i in inputs if i.household.monitored)
     assert f"监测对象{monitored}户" in text
-    poor = sum(i.household.size for i in inputs if i.household.status in ("not_exited", "relapsed"))
+    assert "非建档立卡监测户1户" in text
+    poor = sum(i.household.size for i in inputs if i.household.status in ("not_exited", "relapsed") and i.household.registered_poor)
     assert f"贫困发生率{100 * poor / people:.2f}%" in text
     for inp in inputs:
         assert inp.household.household_no in text

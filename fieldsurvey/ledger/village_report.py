@@ -76,8 +76,9 @@ def summarise(inp: LedgerInput) -> HouseholdSummary:
 class VillageTotals:
     households: int
     people: int
-    households_by_status: dict[str, int]
+    households_by_status: dict[str, int]  # registered poor households only
     people_by_status: dict[str, int]
+    not_registered: int  # monitored households never registered poor (no 脱贫状态)
     monitored: int
     not_assessed: int
     failing: dict[str, int]  # households not meeting each dimension
@@ -97,8 +98,9 @@ def village_totals(rows: Iterable[HouseholdSummary], population: int | None = No
     people: Counter[str] = Counter()
     failing: Counter[str] = Counter()
     for r in rows:
-        hh[r.status] += 1
-        people[r.status] += r.size
+        if r.registered_poor:  # 脱贫状态 applies to registered poor households only
+            hh[r.status] += 1
+            people[r.status] += r.size
         failing.update(r.failing)
     listed = sum(r.size for r in rows)
     return VillageTotals(
@@ -107,6 +109,7 @@ def village_totals(rows: Iterable[HouseholdSummary], population: int | None = No
         households_by_status={s: hh[s] for s in STATUSES},
         people_by_status={s: people[s] for s in STATUSES},
         monitored=sum(1 for r in rows if r.monitored),
+        not_registered=sum(1 for r in rows if not r.registered_poor),
         not_assessed=sum(1 for r in rows if not r.assessed),
         failing={d: failing[d] for d in DIMENSIONS},
         poor_people=sum(r.size for r in rows if r.registered_poor and r.status in POOR_STATUSES),
@@ -142,6 +145,7 @@ def report_content(
         ("总人口(列表内)", f"{t.people} 人"),
         *[(f"{status_zh[s]}户数 / 人数", f"{t.households_by_status[s]} 户 / {t.people_by_status[s]} 人")
           for s in STATUSES],
+        ("非建档立卡监测户", f"{t.not_registered} 户"),
         ("监测对象", f"{t.monitored} 户"),
         ("尚未评估", f"{t.not_assessed} 户"),
         ("贫困发生率", f"{t.incidence:.2f}%" if t.incidence is not None else DASH),
@@ -153,7 +157,7 @@ def report_content(
             r.household_no,
             r.head,
             str(r.size),
-            label("status", r.status),
+            label("status", r.status) if r.registered_poor else DASH,
             label("poverty_category", r.poverty_category),
             label("household_type", r.household_type),
             "、".join((["监测对象"] if r.monitored else []) + [FLAG_LABELS[f].zh if f in FLAG_LABELS else f
