@@ -90,7 +90,7 @@ def test_the_member_change_dialog_reaches_the_open_draft(window, ui_store, qtbot
     assert editor.session.value(f"members[{baby}]/registered") is True
     assert editor.session.value("hamlet") == "核桃坪"
     assert page.widgets[f"members[{baby}]"].title.text() == "李小禾"
-    wait_ops(window)
+    qtbot.waitUntil(lambda: not editor.saver.dirty and not editor.saver.in_flight, timeout=5000)  # autosaved
     store = Store.open(ui_store.data_dir, passphrase=PASSPHRASE)
     try:
         [draft] = store.visits.drafts(hid)

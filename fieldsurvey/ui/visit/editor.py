@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.forms.issues import Issue
-from fieldsurvey.forms.session import Changes, FormSession
+from fieldsurvey.forms.session import Changes, FinalizeResult, FormSession
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.ops import Changes as StoreChanges
 from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.autosave import DraftSaver
+from fieldsurvey.ui.visit.checker import Checker
 from fieldsurvey.ui.visit.editor_actions import EditorActions
 from fieldsurvey.ui.visit.members import follow_register
 from fieldsurvey.ui.visit.navigator import Counts, FieldSearch, ProblemList, SectionList, section_of
@@ -74,6 +75,8 @@ class VisitEditor(Retranslating, QWidget):
         self.saver.saved.connect(self._saved)
         self.saver.failed.connect(lambda text: self._save_state("failed", text))
         self.actions = EditorActions(self)
+        self.checker = Checker(self)
+        self.checker.checked.connect(self._checked)
         self._build()
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
@@ -330,8 +333,10 @@ class VisitEditor(Retranslating, QWidget):
                 row.set_input_error(self.ctx.t(e.text))
                 row.show_row(row.row, row.choices, self.ctx.lang, self.extra.get(path, ()), self.show_missing)
             return
-        if row is not None:
+        if row is not None and row.input_error is not None:
             row.set_input_error(None)
+            if page is not None:
+                page.forget(path)  # the message goes even if the value is the one it had
         session.move_to(path)
         self.after_change(changes)
 
@@ -344,11 +349,15 @@ class VisitEditor(Retranslating, QWidget):
         self.check_timer.start()
 
     def refresh_check(self) -> None:
-        """The whole-visit check: section counts, problem list, rule problems at their fields."""
+        """Start the whole-visit check (§7 rules included) in the background."""
         self.check_timer.stop()
+        if self.session is not None:
+            self.checker.request(self.session)
+
+    def _checked(self, result: FinalizeResult) -> None:
+        """Section counts, problem list, rule problems at their fields."""
         if self.session is None:
             return
-        result = self.session.finalize_check()
         self.issues = [*result.errors, *result.warnings]
         self.extra = {}
         for issue in self.issues:

@@ -45,6 +45,7 @@ class EditorActions(QObject):
         super().__init__(editor)
         self.editor = editor
         self.question: QMessageBox | None = None  # the open question, for tests and Esc
+        self.deciding = False  # a finalize waits for its check
 
     def _ask(self, box: QMessageBox, answers: dict[QAbstractButton, object]) -> None:
         def clicked(button: QAbstractButton) -> None:
@@ -63,10 +64,21 @@ class EditorActions(QObject):
         session = e.session
         if session is None or e.read_only or e.busy:
             return
+        if self.deciding:
+            return
         e.commit_typing()
         e.show_missing = True
-        e.refresh_check()
         e.redraw()
+        self.deciding = True
+        e.checker.request(session, then=self._decide)
+
+    def _decide(self, _result: object) -> None:
+        """With the check of the answers as they are: list the errors, or confirm and go."""
+        self.deciding = False
+        e = self.editor
+        session = e.session
+        if session is None or e.read_only or e.busy:
+            return
         errors = [i for i in e.issues if i.is_error]
         warnings = [i for i in e.issues if not i.is_error]
         lang = e.ctx.lang

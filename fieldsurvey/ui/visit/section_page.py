@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QW
 
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Choice
-from fieldsurvey.forms.rows import FIELD_ROW, Row
+from fieldsurvey.forms.rows import Row
 from fieldsurvey.ui.visit.panels import (
     Container,
     FieldRow,
@@ -62,8 +62,7 @@ class SectionPage(QScrollArea):
         self.first_focus: QWidget | None = None
         self.last_focus: QWidget | None = None
         self._args: tuple | None = None  # the drawing in progress
-        self._generation = 0
-        self._drawn: dict[str, int] = {}  # path -> generation it was last drawn in
+        self._drawn: dict[str, tuple] = {}  # path -> what it was last drawn from
         self._reveal: str | None = None
         self._extra_paths: set[str] = set()
         self._scheduled = False
@@ -84,7 +83,6 @@ class SectionPage(QScrollArea):
         in between; rows not made yet simply appear a moment later. While a slice makes many
         widgets the page is hidden: showing widgets one by one on a visible page costs far more.
         """
-        self._generation += 1
         self._args = (list(rows), choices_for, lang, dict(extra), show_missing)
         self._extra_paths = set(extra)
         self._step()
@@ -157,9 +155,7 @@ class SectionPage(QScrollArea):
                     skip_below = row.depth
                     continue
                 widget = self._make(row)
-            if self._drawn.get(row.path) != self._generation:
-                self._show(widget, row, choices_for, lang, extra.get(row.path, ()), show_missing)
-                self._drawn[row.path] = self._generation
+            self._show(widget, row, choices_for, lang, extra.get(row.path, ()), show_missing)
             wanted[id(parent)].append(widget)
             order.append(row.path)
             if isinstance(widget, Container):
@@ -199,14 +195,25 @@ class SectionPage(QScrollArea):
             widget.remove_requested.connect(self.remove_requested)
         return widget
 
-    @staticmethod
-    def _show(widget: FieldRow | Container, row: Row, choices_for: ChoicesFor, lang: str,
+    def _show(self, widget: FieldRow | Container, row: Row, choices_for: ChoicesFor, lang: str,
               extra: Sequence[Issue], show_missing: bool) -> None:
+        """Redraw a row's widget unless it would look exactly as it does (most rows, most times:
+        a big family has hundreds of rows and one answer changes a few)."""
+        choices: Sequence[Choice] = ()
+        if isinstance(widget, FieldRow) and widget.field.choices is not None:
+            choices = choices_for(row.path)
+        signature = (row, lang, show_missing, tuple(extra), tuple(c.name for c in choices))
+        if self._drawn.get(row.path) == signature:
+            return
+        self._drawn[row.path] = signature
         if isinstance(widget, FieldRow):
-            choices = choices_for(row.path) if row.kind == FIELD_ROW and widget.field.choices is not None else ()
             widget.show_row(row, choices, lang, extra, show_missing)
         elif isinstance(widget, GroupPanel | RepeatPanel | InstancePanel):
             widget.show_row(row, lang, extra, show_missing)
+
+    def forget(self, path: str) -> None:
+        """Redraw this row next time even if the engine's row did not change."""
+        self._drawn.pop(path, None)
 
     def show_extra_issues(self, extra: Mapping[str, Sequence[Issue]], lang: str, show_missing: bool) -> None:
         """Redraw only the issue lines of places whose whole-visit problems changed."""
