@@ -15,6 +15,7 @@ milliseconds), with a "loading" page meanwhile. The host (``ui/visit_host.py``) 
 from __future__ import annotations
 
 import contextlib
+import weakref
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -52,6 +53,7 @@ CHECK_DELAY_MS = 300
 # issues the rows do not carry themselves: form checks, §7 rules, too few entries
 PLACED_ELSEWHERE = ("rule", "min_count")
 PAGE_MESSAGE, PAGE_WORK = 0, 1
+_open_editors: weakref.WeakSet[VisitEditor] = weakref.WeakSet()  # one tab per draft
 
 
 class VisitEditor(Retranslating, QWidget):
@@ -87,6 +89,7 @@ class VisitEditor(Retranslating, QWidget):
             app.focusChanged.connect(self._focus_changed)
         ctx.ops.changed.connect(self._store_changed)
         self.retranslate()
+        _open_editors.add(self)
         self.load(visit_id)
 
     # -- building ---------------------------------------------------------------------------
@@ -172,6 +175,11 @@ class VisitEditor(Retranslating, QWidget):
         self.stack.setCurrentIndex(PAGE_MESSAGE)
 
     def _opened(self, opened: visit_ops.Opened) -> None:
+        if opened.visit is not None and not opened.visit.finalized:
+            other = next((e for e in list(_open_editors) if e is not self and e.visit_id() == opened.visit.visit_id), None)
+            if other is not None:  # "New visit" found the draft another tab is editing
+                self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
+                return
         self.opened = opened
         self.session = opened.session
         self.saver.attach(opened.session, opened.visit)

@@ -94,7 +94,8 @@ class EditorActions(QObject):
         box = _box(e, QMessageBox.Icon.Question, QCoreApplication.translate("VisitEditor", "Finalize the visit"),
                    QCoreApplication.translate("VisitEditor", "Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household's register takes the answers now."))
         if warnings:
-            lines = [f"⚠ {place_label(session, i.path, lang)}: {i.text.get(lang)}" for i in warnings[:MAX_LISTED]]
+            colon = "：" if lang == "zh" else ": "
+            lines = [f"⚠ {place_label(session, i.path, lang)}{colon}{i.text.get(lang)}" for i in warnings[:MAX_LISTED]]
             if len(warnings) > MAX_LISTED:
                 lines.append(QCoreApplication.translate("VisitEditor", "… and %1 more").replace("%1", str(len(warnings) - MAX_LISTED)))
             box.setInformativeText(QCoreApplication.translate("VisitEditor", "Please check these %1 warning(s) first:").replace("%1", str(len(warnings)))

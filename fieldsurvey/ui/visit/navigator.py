@@ -151,7 +151,8 @@ class ProblemList(QWidget):
         warnings = [i for i in issues if not i.is_error]
         for issue in errors + warnings:
             mark = "✗" if issue.is_error else "⚠"
-            text = f"{mark} {place_label(session, issue.path, lang)}: {issue.text.get(lang)}"
+            colon = "：" if lang == "zh" else ": "
+            text = f"{mark} {place_label(session, issue.path, lang)}{colon}{issue.text.get(lang)}"
             item = QListWidgetItem(text)
             item.setData(PATH_ROLE, issue.path)
             item.setForeground(QBrush(QColor(ERROR_COLOUR if issue.is_error else WARNING_COLOUR)))
