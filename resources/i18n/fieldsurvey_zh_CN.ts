@@ -1312,6 +1312,10 @@ Data folder: %2</source>
         <translation>正在打开走访…</translation>
     </message>
     <message>
+        <source>This household's draft is already open in another tab. Press Esc to close this one.</source>
+        <translation>该户的草稿已在另一个标签页中打开。按 Esc 关闭此页。</translation>
+    </message>
+    <message>
         <source>&amp;Finalize…</source>
         <translation>提交(&amp;F)…</translation>
     </message>
