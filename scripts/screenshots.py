@@ -107,9 +107,14 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
 
     if w.editor_available:
         editor = w.open_visit(target, None)
-        settle(app, c.ctx, 400)
-        if editor is not None:
+        if editor is not None:  # drawn in slices: wait until the section is complete
+            wait_for(app, lambda: editor.session is not None and not editor.current_page().pending)
+            settle(app, c.ctx, 600)
             save(w, out, "visit-editor")
+            editor.sections.setCurrentRow(1)  # income: net income per capita follows the answers
+            wait_for(app, lambda: not editor.current_page().pending)
+            settle(app, c.ctx, 600)
+            save(w, out, "visit-editor-income")
         w.close_current_tab()
         settle(app, c.ctx)
 

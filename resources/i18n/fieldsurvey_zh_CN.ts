@@ -1522,6 +1522,10 @@ Data folder: %2</source>
         <translation>未发现问题</translation>
     </message>
     <message>
+        <source>%1 required answer(s) still missing; they are listed when you finalize</source>
+        <translation>还有 %1 项必填未填写，点击“提交”时列出</translation>
+    </message>
+    <message>
         <source>Problems: %1 error(s), %2 warning(s)</source>
         <translation>问题：%1 处错误，%2 条提醒</translation>
     </message>

@@ -27,7 +27,7 @@ from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.rows import FIELD_ROW
 from fieldsurvey.forms.session import FormSession
-from fieldsurvey.ui.visit.panels import ERROR_COLOUR, WARNING_COLOUR
+from fieldsurvey.ui.visit.panels import ERROR_COLOUR, WARNING_COLOUR, bold
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -133,8 +133,8 @@ class ProblemList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold;")
+        self.title = bold(QLabel())
+        self.title.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("problemList")
         self.list.setWordWrap(True)
@@ -145,7 +145,9 @@ class ProblemList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.list)
 
-    def show_issues(self, session: FormSession, issues: Sequence[Issue], lang: str) -> None:
+    def show_issues(self, session: FormSession, issues: Sequence[Issue], lang: str, unanswered: int = 0) -> None:
+        """``issues`` as a list; ``unanswered`` counts required answers still missing that are
+        listed only once the user tries to finalize (so a new visit is not a wall of red)."""
         self.list.clear()
         errors = [i for i in issues if i.is_error]
         warnings = [i for i in issues if not i.is_error]
@@ -157,12 +159,14 @@ class ProblemList(QWidget):
             item.setData(PATH_ROLE, issue.path)
             item.setForeground(QBrush(QColor(ERROR_COLOUR if issue.is_error else WARNING_COLOUR)))
             self.list.addItem(item)
-        if not issues:
-            self.title.setText(QCoreApplication.translate("VisitNavigator", "No problems found"))
-        else:
-            self.title.setText(
-                QCoreApplication.translate("VisitNavigator", "Problems: %1 error(s), %2 warning(s)").replace("%1", str(len(errors))).replace("%2", str(len(warnings)))
-            )
+        lines = []
+        if issues:
+            lines.append(QCoreApplication.translate("VisitNavigator", "Problems: %1 error(s), %2 warning(s)").replace("%1", str(len(errors))).replace("%2", str(len(warnings))))
+        if unanswered:
+            lines.append(QCoreApplication.translate("VisitNavigator", "%1 required answer(s) still missing; they are listed when you finalize").replace("%1", str(unanswered)))
+        if not lines:
+            lines.append(QCoreApplication.translate("VisitNavigator", "No problems found"))
+        self.title.setText("\n".join(lines))
 
     def _activated(self, item: QListWidgetItem) -> None:
         path = item.data(PATH_ROLE)

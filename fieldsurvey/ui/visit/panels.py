@@ -135,6 +135,7 @@ class FieldRow(QWidget):
             return
         self.label.setFixedWidth(LABEL_WIDTH)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.label.setContentsMargins(0, 4, 0, 0)  # level with the text in the input
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
         wide = fld.type in ("text", "select_multiple")
