@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from fieldsurvey.store import Store
 from fieldsurvey.ui.main_window import PAGE_UNLOCK, PAGE_WORK
+from fieldsurvey.ui.member_change import MemberChangeDialog
 from fieldsurvey.ui.settings_dialog import ChangePassphraseDialog
 from tests.conftest_ui import *  # noqa: F403
 from tests.conftest_ui import unlock, wait_ops
@@ -76,16 +77,25 @@ def test_recovery_key_opens_and_asks_for_a_new_passphrase(controller, ui_store, 
 def test_lock_closes_the_store_and_clears_the_screen(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
     w = controller.window
     unlock(qtbot, w)
-    w.open_household(w.list_page.model.summary_at(0).household_id)
+    view = w.open_household(w.list_page.model.summary_at(0).household_id)
+    qtbot.waitUntil(lambda: view.bundle is not None, timeout=5000)
+    w.member_change(view.bundle.household)  # a dialog showing the members' names
+    dialog = next(x for x in QApplication.topLevelWidgets() if isinstance(x, MemberChangeDialog) and x.isVisible())
     assert w.tabs.count() == 2
-    qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    w.idle.idle.emit()  # the idle timer fires while the dialog is open
     wait_ops(w)
     assert w.stack.currentIndex() == PAGE_UNLOCK
     assert w.tabs.count() == 1
+    assert not dialog.isVisible()
     assert w.list_page.model.rowCount() == 0  # no names left in memory models
     assert not store_is_open(w)
     unlock(qtbot, w)
     assert w.list_page.model.rowCount() == 5
+    w.activateWindow()  # the closed dialog had taken the focus
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L locks too
+    wait_ops(w)
+    assert w.stack.currentIndex() == PAGE_UNLOCK
 
 
 def test_idle_time_locks_the_app(controller, qtbot) -> None:  # type: ignore[no-untyped-def]

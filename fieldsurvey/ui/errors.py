@@ -37,7 +37,8 @@ def log_dir() -> Path | None:
 
 def setup_logging(directory: Path) -> Path:
     """Send warnings and unexpected errors to a rotating file in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: private
+    directory.mkdir(mode=0o700, exist_ok=True)
     path = directory / LOG_FILE
     root = logging.getLogger("fieldsurvey")
     for h in list(root.handlers):

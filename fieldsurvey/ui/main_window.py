@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from fieldsurvey import __version__
 from fieldsurvey.core.household import Household
@@ -168,6 +168,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.ctx.set_profile(profile)
         self._set_locked_ui(False)
         self.list_page.reload()
+        if self.editor_available:
+            self.ctx.ops.run(operations.warm_up_editor, name="warm up editor")  # queued after the list
         self.list_page.focus_search()
         self.idle.set_timeout_ms(self.ctx.settings.auto_lock_minutes * 60_000)
         self.idle.start()
@@ -194,6 +196,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.ctx.about_to_lock.emit()
         for editor in self._editors():
             visit_host.flush(editor)
+        for dialog in self.findChildren(QDialog):  # they may show names and ID numbers
+            if dialog.isVisible():
+                dialog.reject()
         while self.tabs.count() > 1:
             self._remove_tab(1)
         self.ctx.ops.run(operations.lock, name="lock")

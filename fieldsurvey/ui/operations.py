@@ -34,10 +34,14 @@ IMPORT_CHUNK = 500
 
 
 def warm_up(env: OpEnv) -> None:
-    """Load the heavy modules on the worker while the user types the passphrase."""
+    """Load what unlocking needs on the worker while the user types the passphrase."""
     import fieldsurvey.core.assessment  # noqa: F401
     import fieldsurvey.store  # noqa: F401
     import fieldsurvey.store.keyfile  # noqa: F401
+
+
+def warm_up_editor(env: OpEnv) -> None:
+    """Load the visit editor (forms, expression parser) once the list is on screen."""
     from fieldsurvey.ui import visit_host
 
     visit_host.warm_up()
