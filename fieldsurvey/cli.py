@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "server",
     "sync",
     "app",
+    "county",
 )
 
 EXIT_USER_ERROR = 2

@@ -213,3 +213,27 @@ def list_item(r: HouseholdRow, head: dict[str, Any] | None, names: dict[str, str
         "assessed_on": r.assessed_on.isoformat() if r.assessed_on else None,
         "last_visit_date": r.last_visit_date.isoformat() if r.last_visit_date else None, "revision": r.revision,
     }
+
+
+def records_page(s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int) -> dict[str, Any]:
+    """Whole households (``core.records`` shape) with their visits, for printing ledgers in bulk."""
+    from fieldsurvey.sync.server.assessments import full_records
+    from fieldsurvey.sync.server.models import VisitRow
+
+    stmt: Select[Any] = select(H).where(*conditions(f, who))
+    if after:
+        stmt = stmt.where(tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after)))
+    rows = list(s.execute(stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    records = full_records(s, rows)
+    visits: dict[str, list[dict[str, Any]]] = {r.household_id: [] for r in rows}
+    if rows:
+        for v in s.execute(select(VisitRow).where(VisitRow.household_id.in_(list(visits)))
+                           .order_by(VisitRow.visit_date, VisitRow.visit_id)).scalars():
+            visits[v.household_id].append(dict(v.data, review_status=v.review_status, review_comment=v.review_comment))
+    items = [{"record": records[r.household_id], "visits": visits[r.household_id]} for r in rows]
+    out: dict[str, Any] = {"items": items, "next": encode_cursor(rows[-1]) if more and rows else None}
+    if not after:
+        out["total"] = count(s, f, who)
+    return out

@@ -60,6 +60,12 @@ def list_households(session: SessionDep, who: Staff, f: FilterDep,
     return county_lists.page(session, f, who, after=after, limit=limit)
 
 
+@router.get("/county/records", summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)")
+def list_records(session: SessionDep, who: Staff, f: FilterDep, after: Annotated[str | None, Query(max_length=400)] = None,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    return county_lists.records_page(session, f, who, after=after, limit=limit)
+
+
 @router.get("/populations", summary="Villages with the rural population the county stated (or none) and the roster's people")
 def get_populations(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
     return populations.list_populations(session, who)

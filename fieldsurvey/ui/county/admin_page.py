@@ -1,0 +1,313 @@
+"""Administration (admins only): users and their villages, enrollment codes, devices, populations, audit.
+
+Everything goes through the server's admin endpoints, which check the role again and audit each
+change. An enrollment code is shown once, with its expiry and the county's key fingerprint, to
+be read to the secretary or written down; only its hash stays on the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.ui.county import labels
+from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.ops import OpEnv
+from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, error_label, inform
+
+
+class NewUserDialog(Retranslating, QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.username = QLineEdit()
+        self.display_name = QLineEdit()
+        self.role = QComboBox()
+        for code in ("secretary", "county_staff", "admin"):
+            self.role.addItem(labels.role(code), code)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.form = QFormLayout()
+        for w in (self.username, self.display_name, self.role, self.password):
+            self.form.addRow("", w)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Add a user"))
+        for i, text in enumerate((self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:"))):
+            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                item.widget().setText(text)  # type: ignore[attr-defined]
+        self.password.setPlaceholderText(self.tr("at least 8 characters; empty for a laptop-only secretary"))
+
+    def _accept(self) -> None:
+        if not self.username.text().strip():
+            self.error.setText(self.tr("Enter a user name."))
+            return
+        if self.password.text() and len(self.password.text()) < 8:
+            self.error.setText(self.tr("A password has at least 8 characters."))
+            return
+        self.accept()
+
+    def body(self) -> dict[str, Any]:
+        return {"username": self.username.text().strip(), "display_name": self.display_name.text().strip() or None,
+                "role": self.role.currentData(), "password": self.password.text() or None}
+
+
+class VillagesDialog(QDialog):
+    """Tick the villages a user works in."""
+
+    def __init__(self, ctx: CountyContext, username: str, current: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Villages of %1").replace("%1", username))
+        self.list = QListWidget()
+        for code, name in ctx.villages():
+            item = QListWidgetItem(f"{ctx.place_name(code[:9])} · {name}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setCheckState(Qt.CheckState.Checked if code in current else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(420, 480)
+
+    def chosen(self) -> list[str]:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+
+class AdminPage(Retranslating, QWidget):
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.users: list[dict[str, Any]] = []
+        self.devices: list[dict[str, Any]] = []
+        self.populations: list[dict[str, Any]] = []
+        self.tabs = QTabWidget()
+        self.user_table = ReadOnlyTable()
+        self.add_user_button = QPushButton()
+        self.villages_button = QPushButton()
+        self.code_button = QPushButton()
+        self.code_minutes = QSpinBox()
+        self.code_minutes.setRange(5, 1440)
+        self.code_minutes.setValue(30)
+        self.add_user_button.clicked.connect(self.add_user)
+        self.villages_button.clicked.connect(self.assign_villages)
+        self.code_button.clicked.connect(self.enrollment_code)
+        self.device_table = ReadOnlyTable()
+        self.revoke_button = QPushButton()
+        self.revoke_button.clicked.connect(self.revoke)
+        self.population_table = ReadOnlyTable()
+        self.population_button = QPushButton()
+        self.population_button.clicked.connect(self.edit_population)
+        self.audit_table = ReadOnlyTable()
+        self.verify_button = QPushButton()
+        self.verify_button.clicked.connect(self.verify_audit)
+        self.audit_result = QLabel()
+        self.audit_result.setWordWrap(True)
+        self.code_minutes_label = QLabel()
+        self.tabs.addTab(self._tab(self.user_table, [self.add_user_button, self.villages_button, self.code_minutes_label,
+                                                     self.code_minutes, self.code_button]), "")
+        self.tabs.addTab(self._tab(self.device_table, [self.revoke_button]), "")
+        self.tabs.addTab(self._tab(self.population_table, [self.population_button]), "")
+        self.tabs.addTab(self._tab(self.audit_table, [self.verify_button, self.audit_result]), "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.retranslate()
+
+    @staticmethod
+    def _tab(table: ReadOnlyTable, buttons: list[QWidget]) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        row = QHBoxLayout()
+        for b in buttons:
+            row.addWidget(b)
+        row.addStretch(1)
+        v.addLayout(row)
+        v.addWidget(table, 1)
+        return page
+
+    # -- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        def op(_env: OpEnv) -> tuple[Any, ...]:
+            api = self.ctx.client
+            return (api.get("/admin/users"), api.get("/admin/devices"), api.get("/populations"),
+                    api.get("/audit", limit=200)["items"])
+
+        def done(result: tuple[Any, ...]) -> None:
+            self.users, self.devices, self.populations, self.audit = result
+            self.retranslate()
+
+        self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "administration"), name="admin")
+
+    def retranslate(self) -> None:
+        for i, name in enumerate((self.tr("Users"), self.tr("Devices"), self.tr("Village populations"), self.tr("Audit log"))):
+            self.tabs.setTabText(i, name)
+        self.add_user_button.setText(self.tr("Add a user…"))
+        self.villages_button.setText(self.tr("Assign villages…"))
+        self.code_minutes_label.setText(self.tr("Code valid for (minutes):"))
+        self.code_button.setText(self.tr("Make an enrollment code"))
+        self.revoke_button.setText(self.tr("Revoke the device…"))
+        self.population_button.setText(self.tr("Set the rural population…"))
+        self.verify_button.setText(self.tr("Verify the audit log"))
+        self.user_table.fill([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Villages"), self.tr("Disabled")],
+                             [[u["username"], u["display_name"], labels.role(u["role"]),
+                               "、".join(self.ctx.place_name(v) for v in u["villages"]) if u["role"] == "secretary" else self.tr("whole county"),
+                               self.tr("yes") if u["disabled"] else ""] for u in self.users],
+                             [u["username"] for u in self.users], fit=False)
+        self.device_table.fill([self.tr("Device"), self.tr("User"), self.tr("Enrolled"), self.tr("Last sync"), self.tr("State")],
+                               [[d["label"], d["user"], d["enrolled_at"][:16].replace("T", " "),
+                                 (d["last_seen_at"] or "")[:16].replace("T", " ") or self.tr("never"),
+                                 self.tr("revoked") if d["revoked"] else self.tr("active")] for d in self.devices],
+                               [d["device_id"] for d in self.devices], fit=False)
+        self.population_table.fill(
+            [self.tr("Village"), self.tr("People in the roster"), self.tr("Rural population"), self.tr("Source"), self.tr("Entered by")],
+            [[p["village"], f"{p['roster_people']:,}", f"{p['rural_population']:,}" if p["rural_population"] else self.tr("not entered"),
+              p["source"] or "", p["updated_by"] or ""] for p in self.populations],
+            [p["village_code"] for p in self.populations], fit=False)
+        self.audit_table.fill([self.tr("No."), self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Subject")],
+                              [[str(e["entry_no"]), e["at"][:19].replace("T", " "), e["actor"], e["action"], e["subject"]]
+                               for e in getattr(self, "audit", [])], fit=False)
+
+    # -- actions -----------------------------------------------------------------------------
+    def _run(self, op: Any, done_text: str | None = None) -> None:
+        def done(_result: Any) -> None:
+            if done_text:
+                inform(self, self.tr("Administration"), done_text)
+            self.refresh()
+
+        self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "administration"), name="admin change")
+
+    def add_user(self) -> None:
+        dialog = NewUserDialog(self)
+
+        def go() -> None:
+            body = dialog.body()
+            self._run(lambda _env: self.ctx.client.post("/admin/users", body))
+
+        dialog.accepted.connect(go)
+        dialog.open()
+
+    def selected_user(self) -> dict[str, Any] | None:
+        key = self.user_table.selected_key()
+        return next((u for u in self.users if u["username"] == key), None)
+
+    def assign_villages(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            inform(self, self.tr("Administration"), self.tr("Choose a user first."))
+            return
+        dialog = VillagesDialog(self.ctx, user["username"], user["villages"], self)
+
+        def go() -> None:
+            chosen, before = set(dialog.chosen()), set(user["villages"])
+
+            def op(_env: OpEnv) -> None:
+                api, name = self.ctx.client, user["username"]
+                if chosen - before:
+                    api.put(f"/admin/users/{name}/villages", {"villages": sorted(chosen - before)})
+                if before - chosen:
+                    api.put(f"/admin/users/{name}/villages", {"villages": sorted(before - chosen), "remove": True})
+
+            self._run(op)
+
+        dialog.accepted.connect(go)
+        dialog.open()
+
+    def enrollment_code(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            inform(self, self.tr("Administration"), self.tr("Choose a user first."))
+            return
+        minutes = self.code_minutes.value()
+
+        def op(_env: OpEnv) -> dict[str, Any]:
+            return self.ctx.client.post("/admin/enroll-codes", {"username": user["username"], "ttl_minutes": minutes})  # type: ignore[no-any-return]
+
+        def done(result: dict[str, Any]) -> None:
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Enrollment code"), self.tr(
+                "Enrollment code for %1:\n\n%2\n\nValid until %3, once. The laptop checks the county's key fingerprint:\n%4\n\n"
+                "This code is shown only now.").replace("%1", user["username"]).replace("%2", result["code"])
+                .replace("%3", result["expires_at"][:16].replace("T", " ")).replace("%4", result["fingerprint"]),
+                QMessageBox.StandardButton.Ok, self)
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.last_code = result
+
+        self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "enrollment code"), name="enroll code")
+
+    def revoke(self) -> None:
+        device_id = self.device_table.selected_key()
+        device = next((d for d in self.devices if d["device_id"] == device_id), None)
+        if device is None:
+            inform(self, self.tr("Administration"), self.tr("Choose a device first."))
+            return
+        answer = QMessageBox.question(self, self.tr("Revoke the device"), self.tr(
+            "Revoke %1 of %2? It will no longer upload or download; its unsent work stays on the laptop.")
+            .replace("%1", device["label"]).replace("%2", device["user"]))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(lambda _env: self.ctx.client.post(f"/admin/devices/{device_id}/revoke"))
+
+    def edit_population(self) -> None:
+        code = self.population_table.selected_key()
+        row = next((p for p in self.populations if p["village_code"] == code), None)
+        if row is None:
+            inform(self, self.tr("Administration"), self.tr("Choose a village first."))
+            return
+        number, ok = QInputDialog.getInt(self, self.tr("Rural population"), self.tr("Rural population of %1 (0: not known):")
+                                         .replace("%1", row["village"]), row["rural_population"] or 0, 0, 10_000_000)
+        if not ok:
+            return
+        source = ""
+        if number:
+            source, ok = QInputDialog.getText(self, self.tr("Rural population"), self.tr("Where the figure comes from:"),
+                                              text=row["source"] or "")
+            if not ok:
+                return
+        body = {"rural_population": number or None, "source": source}
+        self._run(lambda _env: self.ctx.client.put(f"/populations/{code}", body))
+        self.ctx.data_changed.emit("populations")
+
+    def verify_audit(self) -> None:
+        def done(result: dict[str, Any]) -> None:
+            if result["ok"]:
+                self.audit_result.setText(self.tr("The audit log is intact: %1 entries, each linked and signed.")
+                                          .replace("%1", f"{result['entries']:,}"))
+                self.audit_result.setStyleSheet("color: #1e7b34;")
+            else:
+                self.audit_result.setText(self.tr("The audit log has problems: %1").replace("%1", "; ".join(result["problems"][:5])))
+                self.audit_result.setStyleSheet("color: #b3261e;")
+
+        self.ctx.ops.run(lambda _env: self.ctx.client.get("/admin/audit/verify"), owner=self, on_done=done,
+                         on_error=lambda e: show_error(self, e, "audit"), name="audit verify")

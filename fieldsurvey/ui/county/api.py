@@ -1,0 +1,193 @@
+"""The county server's staff API as county mode calls it: one signed-in session over httpx.
+
+No Qt here: every call runs on a worker thread (``ops.py``) and raises ``UserError`` with the
+server's own bilingual message, so the window shows "the household number is already in the
+registry" rather than "HTTP 422". The server decides what each account may do; this client only
+carries the token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fieldsurvey.core.errors import Cancelled, UserError
+from fieldsurvey.core.text import Text
+
+TIMEOUT = httpx.Timeout(30.0, read=600.0)  # a roster check of a whole county reads for minutes
+CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """Who signed in, as the server says (the role decides which tabs the window shows)."""
+
+    username: str
+    role: str
+    villages: tuple[str, ...] | None  # None: the whole county
+    county: str
+    county_name: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("county_staff", "admin")
+
+
+class ApiError(UserError):
+    """An error answer of the server: its code, its message and any extra fields (a report)."""
+
+    def __init__(self, text: Text, code: str, status: int, body: dict[str, Any] | None = None) -> None:
+        super().__init__(text, code=code)
+        self.status = status
+        self.body = body or {}
+
+
+def normalise_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if not url:
+        raise UserError(Text("请填写服务器地址", "enter the server address"), code="no_server")
+    if "://" not in url:
+        url = "http://" + url
+    if not url.startswith(("http://", "https://")):
+        raise UserError(Text("服务器地址应以 http:// 或 https:// 开头", "the server address starts with http:// or https://"),
+                        code="bad_server_url")
+    return url
+
+
+class CountyApi:
+    """A signed-in session; thread-safe for the calls the workers make one at a time."""
+
+    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None) -> None:
+        self.server_url = normalise_url(server_url)
+        self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport)
+        self._lock = threading.Lock()
+        self.token: str | None = None
+        self.me: Me | None = None
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- session -----------------------------------------------------------------------------
+    def sign_in(self, username: str, password: str) -> Me:
+        answer = self._call("POST", "/auth/login", json={"username": username, "password": password}, auth=False)
+        self.token = str(answer["token"])
+        me = self._call("GET", "/auth/me")
+        info = self._call("GET", "/info", auth=False)
+        villages = me.get("villages")
+        self.me = Me(str(me["username"]), str(me["role"]), tuple(villages) if villages is not None else None,
+                     str(info.get("county") or ""), str(info.get("county_name") or ""))
+        return self.me
+
+    def sign_out(self) -> None:
+        if self.token:
+            with contextlib.suppress(UserError):  # signing out of an expired session is fine
+                self._call("POST", "/auth/logout")
+        self.token = None
+        self.me = None
+
+    # -- calls -------------------------------------------------------------------------------
+    def get(self, path: str, **params: Any) -> Any:
+        return self._call("GET", path, params=_clean(params))
+
+    def post(self, path: str, json: Any = None, **params: Any) -> Any:
+        return self._call("POST", path, json=json, params=_clean(params))
+
+    def put(self, path: str, json: Any = None) -> Any:
+        return self._call("PUT", path, json=json)
+
+    def delete(self, path: str) -> Any:
+        return self._call("DELETE", path)
+
+    def _headers(self, auth: bool) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+
+    def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+        try:
+            response = self._client.request(method, path, headers=self._headers(auth), **kwargs)
+        except httpx.TimeoutException as e:
+            raise UserError(Text("服务器响应超时,请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
+        except httpx.TransportError as e:
+            raise UserError(Text("无法连接县级服务器,请检查网络和服务器地址",
+                                 "cannot reach the county server; check the network and the address"), code="unreachable") from e
+        return _answer(response)
+
+    # -- files -------------------------------------------------------------------------------
+    def download(self, path: str, target: Path, params: dict[str, Any], *, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> int:
+        """Stream a file to ``target`` (written next to it, then renamed; mode 0600); returns bytes."""
+        from fieldsurvey.ledger.output import atomic_output
+
+        done = 0
+        try:
+            with self._client.stream("GET", path, params=_clean(params), headers=self._headers(True)) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _answer(response)
+                total = int(response.headers.get("content-length") or 0)
+                with atomic_output(target) as f:
+                    for block in response.iter_bytes(256 * 1024):
+                        if cancelled and cancelled():
+                            raise Cancelled()
+                        f.write(block)
+                        done += len(block)
+                        if progress:
+                            progress(done, total)
+        except httpx.TransportError as e:
+            raise UserError(Text("下载中断,请重试", "the download was interrupted; try again"), code="unreachable") from e
+        return done
+
+    def upload_roster(self, path: Path, *, progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> str:
+        """Send an .xlsx in 1 MiB chunks (the server's request limit); returns the upload id."""
+        data = path.read_bytes()
+        start = self.post("/roster/uploads", {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "filename": path.name})
+        upload_id, offset = str(start["upload_id"]), int(start["offset"])
+        while offset < len(data):
+            if cancelled and cancelled():
+                self.delete(f"/roster/uploads/{upload_id}")
+                raise Cancelled()
+            answer = self._call("PUT", f"/roster/uploads/{upload_id}/chunk", params={"offset": offset},
+                                content=data[offset : offset + CHUNK], headers={"Content-Type": "application/octet-stream"})
+            offset = int(answer["offset"])
+            if progress:
+                progress(offset, len(data))
+        return upload_id
+
+
+def _clean(params: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out
+
+
+def _answer(response: httpx.Response) -> Any:
+    if response.status_code < 400:
+        return response.json() if response.content else None
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    message = body.get("message") if isinstance(body, dict) else None
+    if isinstance(message, dict) and "zh" in message and "en" in message:
+        text = Text(str(message["zh"]), str(message["en"]))
+    elif response.status_code >= 500:
+        text = Text("县级服务器出错了,请联系管理员", "the county server failed; tell its administrator")
+    else:
+        text = Text(f"服务器拒绝了请求({response.status_code})", f"the server refused the request ({response.status_code})")
+    code = str(body.get("error") or f"http_{response.status_code}") if isinstance(body, dict) else f"http_{response.status_code}"
+    raise ApiError(text, code, response.status_code, body if isinstance(body, dict) else None)

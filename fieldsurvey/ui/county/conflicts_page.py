@@ -1,0 +1,295 @@
+"""The conflict queue: a field both a laptop and the county changed, with the three values side by side.
+
+For each conflict staff see the value the laptop's edit started from (base), the laptop's value
+and the county's value, pick one or type another, and say why in a note. The server writes the
+value as a new revision, audits the resolution and tells the laptop that raised the conflict on
+its next sync. Kinds other than a field edit (a record removed on one side, a household number
+already used) are closed with a note; the county's record stays as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.text import Text
+from fieldsurvey.ui.county import labels
+from fieldsurvey.ui.county.api import CountyApi
+from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
+from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.ops import OpEnv
+from fieldsurvey.ui.widgets import Retranslating, error_label, heading
+
+SIDES = ("base", "device", "server")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CountyConflicts", text)
+
+
+def columns() -> list[Column]:
+    return [
+        Column("created", lambda: tr("Raised"), lambda r: r["created_at"][:16].replace("T", " ")),
+        Column("household", lambda: tr("Household no."), lambda r: r.get("household_no") or ""),
+        Column("village", lambda: tr("Village"), lambda r: r.get("village") or ""),
+        Column("record", lambda: tr("Record"), lambda r: labels.record_type(r["record_type"])),
+        Column("field", lambda: tr("Field"), lambda r: labels.field(r["field"]) if r["field"] != "*" else "—"),
+        Column("secretary", lambda: tr("From"), lambda r: r.get("user") or ""),
+        Column("status", lambda: tr("Status"), lambda r: tr("open") if r["status"] == "open" else tr("resolved"),
+               lambda r: "#a05a00" if r["status"] == "open" else "#1e7b34"),
+    ]
+
+
+def typed(text: str, like: list[Any]) -> Any:
+    """A typed value in the type of the values it replaces (numbers stay numbers)."""
+    sample = next((v for v in like if v is not None), None)
+    text = text.strip()
+    if text == "":
+        return None
+    if isinstance(sample, bool):
+        if text.lower() in ("是", "yes", "true", "1"):
+            return True
+        if text.lower() in ("否", "no", "false", "0"):
+            return False
+        raise UserError(Text("请填“是”或“否”", "enter yes or no"), code="bad_value")
+    if isinstance(sample, (int, float)):
+        try:
+            number = float(text.replace(",", "").replace(",", ""))
+        except ValueError as e:
+            raise UserError(Text("请填一个数", "enter a number"), code="bad_value") from e
+        return int(number) if isinstance(sample, int) and number.is_integer() else number
+    return text
+
+
+class Resolution(Retranslating, QWidget):
+    resolved = Signal()
+
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.conflict: dict[str, Any] | None = None
+        self.title = heading(size_delta=2)
+        self.kind = QLabel()
+        self.kind.setWordWrap(True)
+        self.values_box = QGroupBox()
+        grid = QGridLayout(self.values_box)
+        self.choices = QButtonGroup(self)
+        self.side_titles = [QLabel() for _ in SIDES]
+        self.side_values = [QLabel() for _ in SIDES]
+        self.radios = [QRadioButton() for _ in SIDES]
+        for i in range(len(SIDES)):
+            self.side_titles[i].setStyleSheet("font-weight: bold;")
+            self.side_values[i].setWordWrap(True)
+            self.side_values[i].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.side_values[i].setStyleSheet("background: #f6f6f6; padding: 6px; border: 1px solid #ddd;")
+            self.side_values[i].setMinimumHeight(36)
+            grid.addWidget(self.side_titles[i], 0, i)
+            grid.addWidget(self.side_values[i], 1, i)
+            grid.addWidget(self.radios[i], 2, i)
+            self.choices.addButton(self.radios[i], i)
+        self.other = QRadioButton()
+        self.choices.addButton(self.other, len(SIDES))
+        self.other_value = QLineEdit()
+        self.other_value.textEdited.connect(lambda _t: self.other.setChecked(True))
+        row = QHBoxLayout()
+        row.addWidget(self.other)
+        row.addWidget(self.other_value, 1)
+        grid.addLayout(row, 3, 0, 1, 3)
+        self.note_label = QLabel()
+        self.note = QPlainTextEdit()
+        self.note.setMaximumHeight(70)
+        self.note.setTabChangesFocus(True)
+        self.error = error_label()
+        self.resolve_button = QPushButton()
+        self.resolve_button.clicked.connect(self.resolve)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        for w in (self.title, self.kind, self.values_box, self.note_label, self.note, self.error):
+            layout.addWidget(w)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.resolve_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.outcome)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def show_conflict(self, conflict: dict[str, Any] | None) -> None:
+        self.conflict = conflict
+        self.note.clear()
+        self.other_value.clear()
+        self.error.clear()
+        self.choices.setExclusive(False)
+        for b in self.choices.buttons():
+            b.setChecked(False)
+        self.choices.setExclusive(True)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        c = self.conflict
+        self.values_box.setTitle(self.tr("Values"))
+        for i, text in enumerate((self.tr("Before (what the laptop started from)"), self.tr("On the laptop"), self.tr("At the county"))):
+            self.side_titles[i].setText(text)
+            self.radios[i].setText(self.tr("Keep this"))
+        self.other.setText(self.tr("Another value:"))
+        self.note_label.setText(self.tr("Note (why; the secretary sees it):"))
+        self.resolve_button.setText(self.tr("Resolve"))
+        staff = self.ctx.me.is_staff
+        if c is None:
+            self.title.setText(self.tr("Choose a conflict in the list."))
+            self.kind.clear()
+            self.outcome.clear()
+            for w in (self.values_box, self.note_label, self.note, self.resolve_button):
+                w.setVisible(False)
+            return
+        self.title.setText(f"{c.get('household_no', '')} · {c.get('village', '')} · {labels.record_type(c['record_type'])}"
+                           + (f" · {labels.field(c['field'])}" if c["field"] != "*" else ""))
+        self.kind.setText(labels.conflict_kind(c["kind"]))
+        field_kind = c["kind"] == "field"
+        self.values_box.setVisible(True)
+        for i, side in enumerate(SIDES):
+            v = c.get(f"{side}_value")
+            self.side_values[i].setText(labels.value(c["field"], v) if c["field"] != "*" else self.tr("(the whole record)"))
+            self.radios[i].setVisible(field_kind)
+        self.other.setVisible(field_kind)
+        self.other_value.setVisible(field_kind)
+        is_open = c["status"] == "open"
+        for w in (self.note_label, self.note, self.resolve_button):
+            w.setVisible(is_open and staff)
+        self.resolve_button.setText(self.tr("Resolve") if field_kind else self.tr("Close with the note"))
+        if is_open:
+            self.outcome.setText("" if staff else self.tr("County staff resolve conflicts."))
+        else:
+            self.outcome.setText(self.tr("Resolved by %1 at %2: %3. Note: %4")
+                                 .replace("%1", c.get("resolved_by") or "").replace("%2", (c.get("resolved_at") or "")[:16].replace("T", " "))
+                                 .replace("%3", labels.value(c["field"], c.get("resolved_value"))).replace("%4", c.get("note") or ""))
+
+    def chosen_value(self) -> Any:
+        c = self.conflict
+        assert c is not None
+        if c["kind"] != "field":
+            return None
+        index = self.choices.checkedId()
+        if index < 0:
+            raise UserError(Text("请选择要保留的值,或填写另一个值", "choose the value to keep, or type another"), code="no_choice")
+        if index < len(SIDES):
+            return c.get(f"{SIDES[index]}_value")
+        return typed(self.other_value.text(), [c.get("base_value"), c.get("device_value"), c.get("server_value")])
+
+    def resolve(self) -> None:
+        c = self.conflict
+        if c is None:
+            return
+        note = self.note.toPlainText().strip()
+        try:
+            if not note:
+                raise UserError(Text("请写一句说明", "write a note"), code="note_required")
+            value = self.chosen_value()
+        except UserError as e:
+            self.error.setText(self.ctx.t(e.text))
+            return
+        conflict_id = c["conflict_id"]
+
+        def op(_env: OpEnv) -> dict[str, Any]:
+            return self.ctx.client.post(f"/conflicts/{conflict_id}/resolve", {"value": value, "note": note})  # type: ignore[no-any-return]
+
+        def done(result: dict[str, Any]) -> None:
+            self.conflict = {**c, **result}
+            self.retranslate()
+            self.resolved.emit()
+            self.ctx.data_changed.emit("conflicts")
+
+        self.resolve_button.setEnabled(False)
+        self.ctx.ops.run(op, owner=self, on_done=done, on_error=self._failed, name="resolve conflict")
+
+    def _failed(self, error: BaseException) -> None:
+        self.resolve_button.setEnabled(True)
+        show_error(self, error, "resolve conflict")
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.resolve_button.setEnabled(True)
+        super().showEvent(event)
+
+
+class ConflictsPage(Retranslating, QWidget):
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.scope = ScopePicker(ctx)
+        self.status = QComboBox()
+        self.model = PagedModel(ctx, columns(), self._fetch())
+        self.model.failed.connect(lambda e: show_error(self, e, "conflicts"))
+        self.view = list_view(self.model)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.resolution.show_conflict(self.model.item(cur.row())))
+        self.count = CountLine(self.model)
+        self.resolution = Resolution(ctx)
+        self.resolution.resolved.connect(self._resolved)
+        self.scope.changed.connect(lambda _s: self.refresh())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        bar = QHBoxLayout()
+        bar.addWidget(self.scope)
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.view, 1)
+        lv.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.resolution)
+        split.setSizes([620, 660])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.retranslate()
+
+    def _fetch(self):  # type: ignore[no-untyped-def]
+        scope = self.scope.scope()
+        status = self.status.currentData() if self.status.count() else "open"
+
+        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
+            return api.get("/county/conflicts", after=after, limit=limit, scope=scope, status=status)  # type: ignore[no-any-return]
+
+        return fetch
+
+    def refresh(self) -> None:
+        self.resolution.show_conflict(None)
+        self.model.set_fetch(self._fetch())
+
+    def _resolved(self) -> None:
+        """The row now shows as resolved (the list reloads on the next refresh)."""
+        index = self.view.currentIndex()
+        if index.isValid() and self.resolution.conflict is not None:
+            self.model.rows[index.row()] = self.resolution.conflict
+            self.model.dataChanged.emit(self.model.index(index.row(), 0), self.model.index(index.row(), len(self.model.columns) - 1))
+
+    def retranslate(self) -> None:
+        keep = self.status.currentData() if self.status.count() else "open"
+        self.status.blockSignals(True)
+        self.status.clear()
+        self.status.addItem(self.tr("Open conflicts"), "open")
+        self.status.addItem(self.tr("Resolved conflicts"), "resolved")
+        self.status.setCurrentIndex(max(0, self.status.findData(keep)))
+        self.status.blockSignals(False)
+        self.model.retranslate()

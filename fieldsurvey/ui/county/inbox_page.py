@@ -1,0 +1,166 @@
+"""The batch inbox: every batch the county received, newest first, and what became of it.
+
+Each row: when, which secretary and device, which villages, how many records, whether the
+signature verified, and the result — merged, merged with conflicts, or refused with the
+reason. Selecting a batch shows the outcome of each of its records (or the refusal in full).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.ui.county import labels
+from fieldsurvey.ui.county.api import CountyApi
+from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.widgets import CountLine, list_view
+from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.ops import OpEnv
+from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
+
+COLOURS = {"merged": "#1e7b34", "has_conflicts": "#a05a00", "refused": "#b3261e"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CountyInbox", text)
+
+
+def when(iso: str | None) -> str:
+    return (iso or "")[:16].replace("T", " ")
+
+
+def result_text(r: dict[str, Any]) -> str:
+    if r["status"] == "refused":
+        return labels.batch_result("refused") + ": " + labels.text_of(r.get("reason"))
+    if r["status"] == "has_conflicts":
+        return labels.batch_result("has_conflicts") + f" ({r['conflicts']})"
+    return labels.batch_result(r["status"])
+
+
+def columns(ctx: CountyContext) -> list[Column]:
+    return [
+        Column("received", lambda: tr("Received"), lambda r: when(r["received_at"])),
+        Column("secretary", lambda: tr("Secretary"), lambda r: r.get("display_name") or r.get("user") or "—"),
+        Column("device", lambda: tr("Device"), lambda r: r.get("device") or (r.get("device_id") or "—")[:8]),
+        Column("villages", lambda: tr("Villages"), lambda r: "、".join(ctx.place_name(v) for v in r.get("villages") or []) or "—"),
+        Column("records", lambda: tr("Records"), lambda r: "—" if r.get("records") is None else str(r["records"])),
+        Column("signature", lambda: tr("Signature"), lambda r: tr("verified") if r["signature_verified"] else tr("not verified"),
+               lambda r: None if r["signature_verified"] else "#b3261e"),
+        Column("via", lambda: tr("Via"), lambda r: tr("network") if r.get("via") == "http" else tr("USB file")),
+        Column("result", lambda: tr("Result"), result_text, lambda r: COLOURS.get(r["status"])),
+    ]
+
+
+class InboxPage(Retranslating, QWidget):
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.status = QComboBox()
+        self.user = QLineEdit()
+        self.user.setClearButtonEnabled(True)
+        self.user.setMaximumWidth(180)
+        self.model = PagedModel(ctx, columns(ctx), self._fetch())
+        self.model.failed.connect(lambda e: show_error(self, e, "inbox"))
+        self.view = list_view(self.model)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._selected(self.model.item(cur.row())))
+        self.count = CountLine(self.model)
+        self.status.currentIndexChanged.connect(lambda _i: self.model.set_fetch(self._fetch()))
+        self.user.returnPressed.connect(lambda: self.model.set_fetch(self._fetch()))
+        self.detail_title = heading(size_delta=2)
+        self.detail_text = QLabel()
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcomes = ReadOnlyTable()
+        detail = QWidget()
+        d = QVBoxLayout(detail)
+        d.addWidget(self.detail_title)
+        d.addWidget(self.detail_text)
+        d.addWidget(self.outcomes, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.status)
+        bar.addWidget(self.user)
+        bar.addStretch(1)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.view, 1)
+        lv.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(left)
+        split.addWidget(detail)
+        split.setSizes([440, 240])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.retranslate()
+
+    def _fetch(self):  # type: ignore[no-untyped-def]
+        status, username = self.status.currentData(), self.user.text().strip() or None
+
+        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
+            return api.get("/county/batches", after=after, limit=limit, status=status, username=username)  # type: ignore[no-any-return]
+
+        return fetch
+
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def retranslate(self) -> None:
+        keep = self.status.currentData()
+        self.status.blockSignals(True)
+        self.status.clear()
+        self.status.addItem(self.tr("All batches"), None)
+        for code in ("merged", "has_conflicts", "refused"):
+            self.status.addItem(labels.batch_result(code), code)
+        self.status.setCurrentIndex(max(0, self.status.findData(keep)))
+        self.status.blockSignals(False)
+        self.user.setPlaceholderText(self.tr("Secretary's user name"))
+        self.model.retranslate()
+        if not self.detail_title.text():
+            self.detail_title.setText(self.tr("Choose a batch to see what became of each record."))
+
+    def _selected(self, row: dict[str, Any] | None) -> None:
+        if row is None:
+            return
+        if row["status"] == "refused" or not row.get("batch_id"):
+            self._show_detail(row, None)
+            return
+        batch_id = row["batch_id"]
+
+        def op(_env: OpEnv) -> dict[str, Any]:
+            return self.ctx.client.get(f"/batches/{batch_id}")  # type: ignore[no-any-return]
+
+        self.ctx.ops.run(op, owner=self, on_done=lambda detail: self._show_detail(row, detail),
+                         on_error=lambda e: show_error(self, e, "batch"), name="batch")
+
+    def _show_detail(self, row: dict[str, Any], detail: dict[str, Any] | None) -> None:
+        self.detail_title.setText(self.tr("Batch %1").replace("%1", str(row.get("batch_id") or "?")))
+        if row["status"] == "refused":
+            reason = row.get("reason") or {}
+            self.detail_text.setText(self.tr("Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.")
+                                     .replace("%1", labels.text_of(reason)).replace("%2", str(reason.get("code", ""))))
+            self.outcomes.fill([], [], fit=False)
+            self.outcomes.setVisible(False)
+            return
+        self.outcomes.setVisible(True)
+        counts = ", ".join(f"{k} {v}" for k, v in (row.get("counts") or {}).items())
+        self.detail_text.setText(self.tr("Created on the device at %1; %2 bytes; records: %3.")
+                                 .replace("%1", when(row.get("created_at"))).replace("%2", f"{row.get('size', 0):,}")
+                                 .replace("%3", counts))
+        outcomes = (detail or {}).get("outcomes") or []
+        self.outcomes.fill(
+            [self.tr("#"), self.tr("Record"), self.tr("Outcome"), self.tr("Fields"), self.tr("Conflicts")],
+            [[str(o["i"] + 1), labels.record_type(o.get("record_type", "")), labels.outcome(o.get("outcome", "")),
+              "、".join(labels.field(f) for f in o.get("fields") or []), str(len(o.get("conflicts") or []))]
+             for o in outcomes], fit=False)

@@ -1,0 +1,105 @@
+"""Words for the codes the server answers with, in the window's language.
+
+Domain codes (status, household type, dimensions, flags, fields) come from the bilingual tables
+of ``core``; the few county-mode words that are UI strings (batch results, review states, roles)
+go through Qt's translation like every other string of the window.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from fieldsurvey.core.assessment_result import DIMENSION_LABELS, FLAG_LABELS
+from fieldsurvey.core.text import Text
+from fieldsurvey.core.validation import FIELD_LABELS, HOUSEHOLD_CODED, MEMBER_CODED
+from fieldsurvey.ui.i18n import code_label, lang, t
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CountyLabels", text)
+
+
+def dimension(code: str) -> str:
+    label = DIMENSION_LABELS.get(code)
+    return t(label) if label else code
+
+
+def flag(code: str) -> str:
+    label = FLAG_LABELS.get(code)
+    return t(label) if label else code
+
+
+MORE_FIELD_LABELS = {
+    "phone": Text("联系电话", "phone"), "address": Text("住址", "address"), "group": Text("村民小组", "village group"),
+    "hamlet": Text("自然村", "hamlet"), "food_secure": Text("不愁吃", "food secure"),
+    "clothing_secure": Text("不愁穿", "clothing secure"), "water_quantity_lpd": Text("人均日供水量", "water per person per day"),
+    "water_quality_ok": Text("水质达标", "water quality"), "water_piped": Text("自来水入户", "piped water"),
+    "present": Text("在户", "present"), "exit_year": Text("脱贫年度", "exit year"), "risk_cleared": Text("风险已消除", "risk cleared"),
+    "resident_medical_insurance": Text("城乡居民医保", "resident medical insurance"),
+}
+
+
+def field(name: str) -> str:
+    label = FIELD_LABELS.get(name) or MORE_FIELD_LABELS.get(name)
+    return t(label) if label else name
+
+
+def status(code: str | None) -> str:
+    return code_label("status", code)
+
+
+def household_type(code: str | None) -> str:
+    return code_label("household_type", code)
+
+
+def role(code: str) -> str:
+    return {"admin": tr("administrator"), "county_staff": tr("county staff"), "secretary": tr("first secretary")}.get(code, code)
+
+
+def batch_result(code: str) -> str:
+    return {"merged": tr("merged"), "has_conflicts": tr("has conflicts"), "refused": tr("refused")}.get(code, code)
+
+
+def review(code: str | None) -> str:
+    return {"has_issues": tr("has issues"), "ok": tr("checked, no issues"), None: tr("not reviewed")}.get(code, code or "")
+
+
+def record_type(code: str) -> str:
+    return {"household": tr("household"), "member": tr("member"), "helper": tr("assigned helper"),
+            "measure": tr("assistance measure"), "income": tr("income"), "visit": tr("visit"),
+            "member_change": tr("member change")}.get(code, code)
+
+
+def outcome(code: str) -> str:
+    return {"applied": tr("applied"), "unchanged": tr("already so"), "conflict": tr("conflict"), "created": tr("added"),
+            "deleted": tr("removed")}.get(code, code)
+
+
+def conflict_kind(code: str) -> str:
+    return {"field": tr("both changed the field"), "deleted": tr("edited after the county removed it"),
+            "delete": tr("removed after the county changed it"), "duplicate_no": tr("household number already used")}.get(code, code)
+
+
+def value(field_name: str, v: Any) -> str:
+    """A record value as people read it: code labels, yes/no, dates as written, "(empty)"."""
+    if v is None or v == "" or v == []:
+        return tr("(empty)")
+    if isinstance(v, bool):
+        return tr("yes") if v else tr("no")
+    list_name = HOUSEHOLD_CODED.get(field_name) or MEMBER_CODED.get(field_name)
+    if list_name and isinstance(v, str):
+        label = code_label(list_name, v)
+        return f"{label} ({v})" if label and label != v else v
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def text_of(message: dict[str, Any] | None) -> str:
+    """A bilingual ``{"zh", "en"}`` the server sent, in the current language."""
+    if not message:
+        return ""
+    return str(message.get("en" if lang() == "en" else "zh") or message.get("zh") or "")

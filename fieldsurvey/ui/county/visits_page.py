@@ -1,0 +1,211 @@
+"""Visits to review: read what the secretary found and the assessment, and mark it.
+
+"Has issues" with a comment goes to the village's laptops on their next sync, where the
+secretary can answer with an amendment (a new visit that corrects this one); "no issues" closes
+the review. A finalized visit itself never changes: only the county's review fields do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldsurvey.ui.assessment_card import AssessmentCards
+from fieldsurvey.ui.county import labels
+from fieldsurvey.ui.county.api import CountyApi
+from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.household_detail import latest_assessment
+from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
+from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.ops import OpEnv
+from fieldsurvey.ui.widgets import Retranslating, error_label, heading
+
+REVIEW_COLOURS = {"has_issues": "#b3261e", "ok": "#1e7b34"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CountyVisits", text)
+
+
+def columns() -> list[Column]:
+    return [
+        Column("date", lambda: tr("Date"), lambda r: r["visit_date"]),
+        Column("household", lambda: tr("Household no."), lambda r: r["household_no"]),
+        Column("village", lambda: tr("Village"), lambda r: r["village"]),
+        Column("visitor", lambda: tr("Visitor"), lambda r: r.get("visitor") or ""),
+        Column("findings", lambda: tr("Findings"), lambda r: (r.get("findings") or "").replace("\n", " ")[:60]),
+        Column("review", lambda: tr("Review"), lambda r: labels.review(r.get("review_status")),
+               lambda r: REVIEW_COLOURS.get(r.get("review_status") or "")),
+    ]
+
+
+class VisitReview(Retranslating, QWidget):
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.visit: dict[str, Any] | None = None
+        self.title = heading(size_delta=2)
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cards = AssessmentCards()
+        self.review_state = QLabel()
+        self.review_state.setWordWrap(True)
+        self.comment_label = QLabel()
+        self.comment = QPlainTextEdit()
+        self.comment.setMaximumHeight(80)
+        self.comment.setTabChangesFocus(True)
+        self.error = error_label()
+        self.issues_button = QPushButton()
+        self.ok_button = QPushButton()
+        self.issues_button.clicked.connect(lambda: self.review("has_issues"))
+        self.ok_button.clicked.connect(lambda: self.review("ok"))
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        for w in (self.title, self.findings, self.cards, self.review_state, self.comment_label, self.comment, self.error):
+            layout.addWidget(w)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(self.issues_button)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.retranslate()
+
+    def show_visit(self, visit: dict[str, Any] | None) -> None:
+        self.visit = visit
+        self.comment.setPlainText((visit or {}).get("review_comment") or "")
+        self.error.clear()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.comment_label.setText(self.tr("Comment for the secretary:"))
+        self.issues_button.setText(self.tr("Mark as having issues"))
+        self.ok_button.setText(self.tr("Mark as checked"))
+        v = self.visit
+        staff = self.ctx.me.is_staff
+        for w in (self.comment_label, self.comment, self.issues_button, self.ok_button):
+            w.setVisible(v is not None and staff)
+        if v is None:
+            self.title.setText(self.tr("Choose a visit in the list."))
+            self.findings.clear()
+            self.review_state.clear()
+            self.cards.show_assessment(None)
+            return
+        self.title.setText(f"{v['household_no']} · {v['village']} · {v['visit_date']}")
+        parts = [self.tr("Visitor: %1").replace("%1", v.get("visitor") or "—"),
+                 self.tr("Findings: %1").replace("%1", v.get("findings") or "—")]
+        if v.get("amends"):
+            parts.append(self.tr("Corrects an earlier visit: %1").replace("%1", v.get("amendment_reason") or ""))
+        self.findings.setText("\n".join(parts))
+        assessment, _day = latest_assessment([v])
+        self.cards.show_assessment(assessment)
+        state = labels.review(v.get("review_status"))
+        if v.get("reviewed_by"):
+            state += " · " + self.tr("by %1").replace("%1", v["reviewed_by"])
+        self.review_state.setText(self.tr("Review: %1").replace("%1", state))
+
+    def review(self, status: str) -> None:
+        v = self.visit
+        if v is None:
+            return
+        comment = self.comment.toPlainText().strip()
+        if status == "has_issues" and not comment:
+            self.error.setText(self.tr("Say what is wrong, so the secretary can correct it."))
+            return
+        visit_id = v["visit_id"]
+
+        def op(_env: OpEnv) -> dict[str, Any]:
+            return self.ctx.client.post(f"/visits/{visit_id}/review", {"status": status, "comment": comment})  # type: ignore[no-any-return]
+
+        def done(result: dict[str, Any]) -> None:
+            if self.visit is v:
+                self.visit = {**v, "review_status": result["review_status"], "review_comment": result["review_comment"],
+                              "reviewed_by": self.ctx.me.username}
+                self.retranslate()
+            self.ctx.data_changed.emit("visits")
+
+        self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "review"), name="review visit")
+
+
+class VisitsPage(Retranslating, QWidget):
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.scope = ScopePicker(ctx)
+        self.review_filter = QComboBox()
+        self.model = PagedModel(ctx, columns(), self._fetch())
+        self.model.failed.connect(lambda e: show_error(self, e, "visits"))
+        self.view = list_view(self.model)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.detail.show_visit(self.model.item(cur.row())))
+        self.count = CountLine(self.model)
+        self.detail = VisitReview(ctx)
+        self.scope.changed.connect(lambda _s: self.refresh())
+        self.review_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        ctx.data_changed.connect(self._changed)
+        bar = QHBoxLayout()
+        bar.addWidget(self.scope)
+        bar.addWidget(self.review_filter)
+        bar.addStretch(1)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.view, 1)
+        lv.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.detail)
+        split.setSizes([640, 640])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.retranslate()
+
+    def _fetch(self):  # type: ignore[no-untyped-def]
+        scope, review = self.scope.scope(), self.review_filter.currentData()
+
+        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
+            return api.get("/county/visits", after=after, limit=limit, scope=scope, review_status=review)  # type: ignore[no-any-return]
+
+        return fetch
+
+    def refresh(self) -> None:
+        self.detail.show_visit(None)
+        self.model.set_fetch(self._fetch())
+
+    def _changed(self, what: str) -> None:
+        index = self.view.currentIndex()
+        if what == "visits" and index.isValid() and self.detail.visit is not None:
+            self.model.rows[index.row()] = self.detail.visit
+            self.model.dataChanged.emit(self.model.index(index.row(), 0), self.model.index(index.row(), len(self.model.columns) - 1))
+
+    def retranslate(self) -> None:
+        keep = self.review_filter.currentData() if self.review_filter.count() else "unreviewed"
+        self.review_filter.blockSignals(True)
+        self.review_filter.clear()
+        self.review_filter.addItem(self.tr("Not reviewed"), "unreviewed")
+        self.review_filter.addItem(labels.review("has_issues"), "has_issues")
+        self.review_filter.addItem(labels.review("ok"), "ok")
+        self.review_filter.addItem(self.tr("All visits"), None)
+        self.review_filter.setCurrentIndex(max(0, self.review_filter.findData(keep)))
+        self.review_filter.blockSignals(False)
+        self.model.retranslate()

@@ -1,0 +1,130 @@
+"""Pieces the county pages share: the place picker, list views over paged models, a count line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
+
+from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.paged_model import PagedModel
+from fieldsurvey.ui.widgets import Retranslating
+
+
+class ScopePicker(Retranslating, QWidget):
+    """Whole county, a township, or a village; emits the division prefix (None: the whole county)."""
+
+    changed = Signal(object)
+
+    def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.township = QComboBox()
+        self.village = QComboBox()
+        for combo in (self.township, self.village):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(8)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.township)
+        layout.addWidget(self.village)
+        self._quiet = False
+        self.township.currentIndexChanged.connect(self._township_changed)
+        self.village.currentIndexChanged.connect(lambda _i: self._emit())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._quiet = True
+        current_t, current_v = self.township.currentData(), self.village.currentData()
+        self.township.clear()
+        self.township.addItem(self.tr("Whole county"), None)
+        for code, name in self.ctx.townships():
+            self.township.addItem(name, code)
+        self.township.setCurrentIndex(max(0, self.township.findData(current_t)))
+        self._fill_villages(current_v)
+        self._quiet = False
+
+    def _fill_villages(self, keep: str | None = None) -> None:
+        self.village.clear()
+        self.village.addItem(self.tr("All villages"), None)
+        township = self.township.currentData()
+        for code, name in self.ctx.villages(township):
+            self.village.addItem(name, code)
+        self.village.setCurrentIndex(max(0, self.village.findData(keep)))
+
+    def _township_changed(self) -> None:
+        quiet, self._quiet = self._quiet, True
+        self._fill_villages()
+        self._quiet = quiet
+        self._emit()
+
+    def _emit(self) -> None:
+        if not self._quiet:
+            self.changed.emit(self.scope())
+
+    def scope(self) -> str | None:
+        return self.village.currentData() or self.township.currentData()
+
+    def set_scope(self, code: str | None) -> None:
+        """Show ``code`` (a village, a township prefix, or None) without emitting."""
+        self._quiet = True
+        if code and len(code) == 12 and not code.endswith("000"):
+            self.township.setCurrentIndex(max(0, self.township.findData(code[:9])))
+            self._fill_villages(code)
+        else:
+            prefix = code[:9] if code and len(code) >= 9 else None
+            self.township.setCurrentIndex(max(0, self.township.findData(prefix)))
+            self._fill_villages()
+        self._quiet = False
+
+
+def list_view(model: PagedModel, parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def fit_once(_total: int) -> None:
+        """Size the columns to the first page (later pages keep what the user may have dragged)."""
+        if model.rows and not view.property("fitted"):
+            view.setProperty("fitted", True)
+            view.resizeColumnsToContents()
+            for c in range(model.columnCount()):
+                view.setColumnWidth(c, min(view.columnWidth(c) + 8, 320))
+
+    model.loaded.connect(fit_once)
+    return view
+
+
+class CountLine(Retranslating, QLabel):
+    """"120 of 3,456 shown" under a paged list."""
+
+    def __init__(self, model: PagedModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        model.loaded.connect(lambda _t: self.retranslate())
+        model.modelReset.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self.model.loading and not self.model.rows:
+            self.setText(self.tr("Loading…"))
+        elif self.model.total is None:
+            self.setText(self.tr("%1 shown").replace("%1", f"{len(self.model.rows):,}"))
+        else:
+            self.setText(self.tr("%1 of %2 shown").replace("%1", f"{len(self.model.rows):,}").replace("%2", f"{self.model.total:,}"))

@@ -1,0 +1,221 @@
+"""Screenshots of county mode, from the real app talking to a real county server, offscreen.
+
+    python scripts/county_screenshots.py [--out docs/screenshots] [--households 900]
+
+A county server is set up in a temporary folder with the synthetic demo county (its roster,
+assessed), two enrolled laptops that send visits and edits (one pair of edits conflicts, one
+batch is refused), and a county staff account. The server runs as ``fieldsurvey server run`` on
+a free 127.0.0.1 port; county mode signs in to it exactly as ``fieldsurvey county`` does, and
+the dashboard, the households behind a number, the conflict queue and the batch inbox are
+grabbed. Nothing leaves 127.0.0.1 and every person in the pictures is made up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from fieldsurvey.core.assessment import assess  # noqa: E402
+from fieldsurvey.core.records import household_to_dict, visit_to_dict  # noqa: E402
+from fieldsurvey.core.visit import FINALIZED, Visit  # noqa: E402
+from fieldsurvey.demo.generator import generate_county, iter_households  # noqa: E402
+from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch  # noqa: E402
+from fieldsurvey.sync.keys import KeyPair  # noqa: E402
+from fieldsurvey.sync.server import admin  # noqa: E402
+from fieldsurvey.sync.server.db import ServerDir  # noqa: E402
+from fieldsurvey.sync.server.roster import import_roster  # noqa: E402
+from fieldsurvey.sync.transport import RetryPolicy, Transport  # noqa: E402
+
+SIZE = (1366, 768)
+STAFF = ("staff", "staff-pass-123")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def visit(h: Any, day: date, visitor: str, findings: str) -> dict[str, Any]:
+    v = Visit(h.household_id, day, visitor, "household_visit", "1", {"food_secure": h.food_secure}, status=FINALIZED,
+              findings=findings, assessment=assess(h, on=day).to_dict())
+    d = visit_to_dict(v)
+    for name in ("cursor", "review_status", "review_comment"):
+        d.pop(name, None)
+    return d
+
+
+def edit(h: Any, field: str, base: Any, value: Any) -> dict[str, Any]:
+    return {"kind": "record.update", "record_type": "household", "record_id": h.household_id, "household_id": h.household_id,
+            "base_revision": 1, "changes": [{"field": field, "base": base, "value": value}]}
+
+
+class Laptop:
+    def __init__(self, sd: ServerDir, url: str, username: str) -> None:
+        code, _ = admin.new_enroll_code(sd, "screenshots", username=username)
+        keys = KeyPair.generate()
+        t = Transport(url, policy=RetryPolicy(attempts=3, base=0.05))
+        info = t.enroll(code, keys, f"{username}的笔记本")
+        t.close()
+        county = info["county"]
+        self.identity = Identity(info["device_id"], username, county["code"], keys, county["signing_key"], county["encryption_key"])
+        self.url = url
+
+    def send(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        payload = batch_payload(self.identity, records, base_cursor=None)
+        t = Transport(self.url, identity=self.identity, policy=RetryPolicy(attempts=3, base=0.05))
+        try:
+            return t.upload(payload["header"]["batch_id"], seal_batch(self.identity, payload))
+        except Exception as e:  # noqa: BLE001 - a refused batch is part of the picture
+            return {"refused": str(e)}
+        finally:
+            t.close()
+
+
+def prepare(folder: Path, households: int) -> tuple[ServerDir, list[Any], list[str]]:
+    sd = ServerDir(folder / "county")
+    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=None)
+    county = generate_county(seed=7, households=households)
+    homes = list(iter_households(county, households, seed=7))
+    divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in county.divisions]
+    import_roster(sd, "screenshots", {"format": "fieldsurvey-roster", "version": 1, "county": "610728",
+                                      "divisions": divisions, "households": [household_to_dict(h) for h in homes]})
+    villages = [str(v) for v in county.villages]
+    admin.add_user(sd, "screenshots", username=STAFF[0], role="county_staff", display_name="县乡村振兴局", password=STAFF[1])
+    for i, name in enumerate(("王书记", "李书记")):
+        admin.add_user(sd, "screenshots", username=f"sec{i + 1}", role="secretary", display_name=name, password=None)
+        admin.assign(sd, "screenshots", username=f"sec{i + 1}", villages=villages[:2])
+    with sd.transaction() as s:
+        from fieldsurvey.sync.server.assessments import reassess
+
+        reassess(s, None, None, date.today())
+    return sd, homes, villages
+
+
+def send_work(sd: ServerDir, url: str, homes: list[Any], villages: list[str]) -> None:
+    first = [h for h in homes if str(h.division_code) in villages[:2]]
+    one, two = Laptop(sd, url, "sec1"), Laptop(sd, url, "sec2")
+    today = date.today()
+    for week in range(8, 0, -1):  # visits over the past weeks (the server stamps its own receipt time)
+        chunk = first[week * 6 : week * 6 + 6]
+        one.send([{"kind": "visit", "visit": visit(h, today - timedelta(days=7 * week), "王书记", "入户核实收入和住房情况。")}
+                  for h in chunk])
+    two.send([{"kind": "visit", "visit": visit(h, today - timedelta(days=2), "李书记", "房屋有裂缝,建议鉴定。")} for h in first[60:66]])
+    target = first[1]
+    one.send([edit(target, "phone", target.phone, "13800001111"), edit(target, "housing_grade", target.housing_grade, "C")])
+    two.send([edit(target, "phone", target.phone, "13900002222"), edit(target, "housing_grade", target.housing_grade, "D")])
+    other = first[3]
+    one.send([edit(other, "water_source", other.water_source, "unprotected_well")])
+    two.send([edit(other, "water_source", other.water_source, "protected_well")])
+    two.send([{"kind": "record.update", "record_type": "household", "record_id": "00000000-0000-4000-8000-000000000000",
+               "household_id": "00000000-0000-4000-8000-000000000000", "base_revision": 1,
+               "changes": [{"field": "phone", "base": None, "value": "1"}]}])  # refused: unknown household
+
+
+def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(sd.path), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(url + "/api/v1/info", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the county server did not start")
+
+
+def settle(app: Any, controller: Any, ms: int = 300) -> None:
+    controller.ctx.ops.wait_idle(60)
+    controller.ctx.jobs.wait_idle(60)
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def grab(widget: Any, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+def shoot(url: str, out: Path, home: Path) -> None:
+    from fieldsurvey.ui.app import create_application
+    from fieldsurvey.ui.county.app import CountyController
+
+    app = create_application()
+    controller = CountyController(url, home)
+    controller.start()
+    dialog = controller.sign_in
+    dialog.username.setText(STAFF[0])
+    settle(app, controller)
+    grab(dialog, out / "county-sign-in.png")
+    dialog.password.setText(STAFF[1])
+    dialog.try_sign_in()
+    settle(app, controller, 800)
+    window = controller.window
+    window.timer.stop()
+    window.resize(*SIZE)
+    settle(app, controller, 800)
+    grab(window, out / "county-dashboard.png")
+    window.dashboard.guarantees_table.setCurrentCell(0, 0)
+    window.dashboard.tables.setCurrentIndex(1)
+    table = window.dashboard.guarantees_table
+    table.cellClicked.emit(table.rowCount() - 1, 5)  # total row, fails housing
+    settle(app, controller, 800)
+    window.households.view.selectRow(0)
+    settle(app, controller, 800)
+    grab(window, out / "county-households.png")
+    window.tabs.setCurrentWidget(window.conflicts)
+    settle(app, controller, 300)
+    window.conflicts.view.selectRow(0)
+    settle(app, controller, 300)
+    window.conflicts.resolution.radios[1].setChecked(True)
+    window.conflicts.resolution.note.setPlainText("已电话核实,以书记入户登记为准。")
+    settle(app, controller, 300)
+    grab(window, out / "county-conflicts.png")
+    window.tabs.setCurrentWidget(window.inbox)
+    window.inbox.view.selectRow(0)
+    settle(app, controller, 500)
+    grab(window, out / "county-inbox.png")
+    window.close()
+    controller.shutdown()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--households", type=int, default=900)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sd, homes, villages = prepare(Path(tmp), args.households)
+        proc, url = start_server(sd)
+        try:
+            send_work(sd, url, homes, villages)
+            shoot(url, args.out, Path(tmp) / "home")
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            sd.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
