@@ -14,6 +14,7 @@ from shiboken6 import isValid
 from fieldsurvey.core.ids import make_id_number
 from fieldsurvey.store import Store
 from fieldsurvey.ui.app import AppController
+from fieldsurvey.ui.i18n import set_language
 from fieldsurvey.ui.main_window import PAGE_UNLOCK, PAGE_WORK
 from fieldsurvey.ui.setup_wizard import (
     PAGE_PASSPHRASE,
@@ -50,6 +51,7 @@ def first_run(app, tmp_path, qtbot):  # type: ignore[no-untyped-def]
     assert isinstance(c.wizard, SetupWizard)
     wizard = c.wizard
     yield c
+    set_language("zh_CN")
     if isValid(wizard):
         wizard.close()
     if c.window is not None:
@@ -124,3 +126,21 @@ def test_closing_the_assistant_before_the_passphrase_leaves_nothing(first_run, t
     first_run.wizard.reject()
     first_run.ctx.ops.wait_idle()
     assert not Store.exists(tmp_path / "new-data")
+
+
+def test_language_chosen_first_is_kept_for_the_next_start(first_run, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    wiz: SetupWizard = first_run.wizard
+    english = next(b for b in wiz.welcome.buttons.buttons() if b.property("language") == "en")
+    english.click()
+    assert wiz.windowTitle() == "Set up FieldSurvey"
+    assert wiz.welcome.title() == "Welcome to FieldSurvey"
+    wiz.next()
+    wiz.passphrase.fields.first.setText(NEW_PASSPHRASE)
+    wiz.passphrase.fields.second.setText(NEW_PASSPHRASE)
+    assert wiz.passphrase.fields.verdict.text().startswith("Strength:")
+    wiz.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: wiz.currentId() == PAGE_RECOVERY, timeout=10_000)
+    settings = json.loads((tmp_path / "new-data" / "ui.json").read_text(encoding="utf-8"))
+    assert settings["language"] == "en"

@@ -78,7 +78,7 @@ class WelcomePage(Retranslating, QWizardPage):
 
     def _language(self, button: QRadioButton) -> None:
         code = button.property("language")
-        self.wiz.ctx.settings._values["language"] = code  # saved with the store (no folder yet)
+        self.wiz.ctx.settings.set("language", code)  # written once the data folder exists
         set_language(code)
 
 

@@ -90,7 +90,7 @@ class UiSettings:
         self.save()
 
     def save(self) -> None:
-        if self._path is None:
+        if self._path is None:  # no data folder yet (setup assistant): kept in memory until then
             return
         from fieldsurvey.store.atomic import atomic_write  # the store package is slow to import
 
