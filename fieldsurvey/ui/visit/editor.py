@@ -15,14 +15,14 @@ milliseconds), with a "loading" page meanwhile. The host (``ui/visit_host.py``) 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import weakref
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
@@ -38,16 +39,16 @@ from fieldsurvey.forms.session import Changes, FinalizeResult, FormSession
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
-from fieldsurvey.ui.ops import Changes as StoreChanges
 from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.autosave import DraftSaver
 from fieldsurvey.ui.visit.checker import Checker
 from fieldsurvey.ui.visit.editor_actions import EditorActions
-from fieldsurvey.ui.visit.members import follow_register
+from fieldsurvey.ui.visit.editor_ui import setup_ui
+from fieldsurvey.ui.visit.members import RegisterFollower
 from fieldsurvey.ui.visit.navigator import Counts, FieldSearch, ProblemList, SectionList, section_of
 from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
 from fieldsurvey.ui.visit.section_page import SectionPage
-from fieldsurvey.ui.widgets import Retranslating, heading
+from fieldsurvey.ui.widgets import Retranslating
 
 CHECK_DELAY_MS = 300
 # issues the rows do not carry themselves: form checks, §7 rules, too few entries
@@ -59,6 +60,23 @@ _open_editors: weakref.WeakSet[VisitEditor] = weakref.WeakSet()  # one tab per d
 class VisitEditor(Retranslating, QWidget):
     visit_finalized = Signal(str)
     visit_saved = Signal(str)
+    # made by ``setup_ui``
+    stack: QStackedWidget
+    message: QLabel
+    title: QLabel
+    state: QLabel
+    save_label: QLabel
+    finalize_button: QPushButton
+    amend_button: QPushButton
+    discard_button: QPushButton
+    banner: QLabel
+    assessment_box: QGroupBox
+    cards: AssessmentCards | None
+    search: FieldSearch
+    sections: SectionList
+    problems: ProblemList
+    page_stack: QStackedWidget
+    splitter: QSplitter
 
     def __init__(self, ctx: AppContext, household_id: str, visit_id: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +97,7 @@ class VisitEditor(Retranslating, QWidget):
         self.actions = EditorActions(self)
         self.checker = Checker(self)
         self.checker.checked.connect(self._checked)
-        self._build()
+        setup_ui(self)
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(CHECK_DELAY_MS)
@@ -87,74 +105,10 @@ class VisitEditor(Retranslating, QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
-        ctx.ops.changed.connect(self._store_changed)
+        self.follower = RegisterFollower(self)
         self.retranslate()
         _open_editors.add(self)
         self.load(visit_id)
-
-    # -- building ---------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.stack = QStackedWidget()
-        self.message = QLabel()
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setWordWrap(True)
-        self.stack.addWidget(self.message)
-        work = QWidget()
-        self.title = heading(size_delta=4)
-        self.state = QLabel()
-        self.save_label = QLabel()
-        self.finalize_button = QPushButton()
-        self.finalize_button.setDefault(False)
-        self.amend_button = QPushButton()
-        self.discard_button = QPushButton()
-        self.finalize_button.clicked.connect(self.actions.finalize)
-        self.amend_button.clicked.connect(self.actions.amend)
-        self.discard_button.clicked.connect(self.actions.discard)
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addWidget(self.state)
-        head.addStretch(1)
-        head.addWidget(self.save_label)
-        for b in (self.discard_button, self.amend_button, self.finalize_button):
-            head.addWidget(b)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #eef3fb; padding: 6px; border-radius: 3px;")
-        self.assessment_box = QGroupBox()
-        self.assessment_box.setVisible(False)
-        self.cards: AssessmentCards | None = None  # made for finalized visits only
-        self.search = FieldSearch()
-        self.search.go_to.connect(self.go_to)
-        self.sections = SectionList()
-        self.sections.currentRowChanged.connect(self._section_selected)
-        self.problems = ProblemList()
-        self.problems.go_to.connect(self.go_to)
-        left = QWidget()
-        left_box = QVBoxLayout(left)
-        left_box.setContentsMargins(0, 0, 0, 0)
-        left_box.addWidget(self.search)
-        left_box.addWidget(self.sections, 2)
-        left_box.addWidget(self.problems, 3)
-        self.page_stack = QStackedWidget()
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.page_stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 900])
-        box = QVBoxLayout(work)
-        box.setContentsMargins(8, 6, 8, 6)
-        box.addLayout(head)
-        box.addWidget(self.banner)
-        box.addWidget(self.assessment_box)
-        box.addWidget(self.splitter, 1)
-        self.stack.addWidget(work)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.actions.finalize, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.step_section(1), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.step_section(-1), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # -- opening ----------------------------------------------------------------------------
     def load(self, visit_id: str | None) -> None:
@@ -176,7 +130,9 @@ class VisitEditor(Retranslating, QWidget):
 
     def _opened(self, opened: visit_ops.Opened) -> None:
         if opened.visit is not None and not opened.visit.finalized:
-            other = next((e for e in list(_open_editors) if e is not self and e.visit_id() == opened.visit.visit_id), None)
+            other = next((e for e in list(_open_editors)
+                          if e is not self and isValid(e) and e.ctx is self.ctx
+                          and e.window().isVisible() and e.visit_id() == opened.visit.visit_id), None)
             if other is not None:  # "New visit" found the draft another tab is editing
                 self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
                 return
@@ -394,33 +350,13 @@ class VisitEditor(Retranslating, QWidget):
         self.session = session
         self.saver.session = session
         if self.opened is not None:
-            self.opened = visit_ops.Opened(self.opened.household, session, self.opened.visit, self.opened.original,
-                                           self.opened.assessment, self.opened.continued)
+            self.opened = dataclasses.replace(self.opened, session=session)
         self.after_change()
         self.refresh_check()
 
-    def _store_changed(self, changes: StoreChanges) -> None:
-        """Someone changed this household (the member-change dialog): follow its members."""
-        if not changes.touches(self.household_id) or self.read_only or self.busy:
-            return
-        self.ctx.ops.run(visit_ops.load_household(self.household_id), owner=self, on_done=self._registry_loaded,
-                         on_error=lambda _e: None, name="reload household for visit")
-
-    def _registry_loaded(self, household: object) -> None:
-        if self.session is None or self.read_only or self.busy or self.opened is None:
-            return
-        from fieldsurvey.core.household import Household
-
-        assert isinstance(household, Household)
-        self.opened = visit_ops.Opened(household, self.opened.session, self.opened.visit, self.opened.original,
-                                       self.opened.assessment, self.opened.continued)
-        rebuilt = follow_register(self.session, household)
-        if rebuilt is not None:
-            self.replace_session(rebuilt)
-
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Where the user is, for the cursor a draft reopens at."""
-        if new is None or self.session is None or self.busy or self.session.read_only or not self.isAncestorOf(new):
+        if not isValid(self) or new is None or self.session is None or self.busy or self.session.read_only or not self.isAncestorOf(new):
             return
         w: QWidget | None = new
         while w is not None and w is not self and not isinstance(w, FieldRow):

@@ -11,7 +11,10 @@ start of a visit. Everything else the user entered stays.
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
 
 from fieldsurvey.core.household import Household
 from fieldsurvey.forms.engine import ID_KEY
@@ -20,6 +23,11 @@ from fieldsurvey.forms.mapping import MEMBERS
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.prefill import prefill
 from fieldsurvey.forms.session import FormSession
+from fieldsurvey.ui.ops import Changes
+from fieldsurvey.ui.visit import visit_ops
+
+if TYPE_CHECKING:
+    from fieldsurvey.ui.visit.editor import VisitEditor
 
 
 def _member_lists(session: FormSession) -> list[str]:
@@ -62,3 +70,30 @@ def follow_register(session: FormSession, household: Household) -> FormSession |
         cursor=session.cursor_state(),
         cross_checks=[household_rules(household, session.today)],
     )
+
+
+class RegisterFollower(QObject):
+    """Watches the store's change sets; when this household changed while its draft is open
+    (the member-change dialog, from this editor or the household's page), it reads the
+    household and rebuilds the draft's session if the members differ."""
+
+    def __init__(self, editor: VisitEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        editor.ctx.ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        e = self.editor
+        if not changes.touches(e.household_id) or e.read_only or e.busy:
+            return
+        e.ctx.ops.run(visit_ops.load_household(e.household_id), owner=e, on_done=self._loaded,
+                      on_error=lambda _error: None, name="reload household for visit")
+
+    def _loaded(self, household: Household) -> None:
+        e = self.editor
+        if e.session is None or e.read_only or e.busy or e.opened is None:
+            return
+        e.opened = dataclasses.replace(e.opened, household=household)
+        rebuilt = follow_register(e.session, household)
+        if rebuilt is not None:
+            e.replace_session(rebuilt)
