@@ -23,7 +23,6 @@ from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.server.roster import import_roster
 from tests.factories import household, member
 from tests.test_server_harness import (
-    ADMIN_PASSWORD,
     COUNTY,
     VILLAGE_A,
     VILLAGE_B,
@@ -184,18 +183,16 @@ def close(controller: Any) -> None:
     controller.shutdown()
 
 
+def window_for(qtbot: Any, county: CountyServer, home: Path, username: str, password: str) -> Iterator[Any]:
+    """Body of a window fixture: signed in as ``username``, closed afterwards."""
+    controller = sign_in(qtbot, county.url, home, username, password)
+    yield controller
+    close(controller)
+
+
 @pytest.fixture
 def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    controller = sign_in(qtbot, county.url, tmp_path / "home", "staff", STAFF_PASSWORD)
-    yield controller
-    close(controller)
-
-
-@pytest.fixture
-def admin_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    controller = sign_in(qtbot, county.url, tmp_path / "home", "admin", ADMIN_PASSWORD)
-    yield controller
-    close(controller)
+    yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
 
 
 def test_staff_sign_in_and_see_the_county(staff_window: Any, county: CountyServer) -> None:

@@ -288,6 +288,8 @@ def _code(key: str, raw: str, n: int, no: str, report: Report) -> str | None:
     for item in codes:
         if item.label.zh == raw or item.label.en.lower() == raw.lower():
             return item.code
+    if key == "relation" and raw.startswith("之") and len(raw) > 1:  # "之子", "之女" as some exports write them
+        return _code(key, raw[1:], n, no, report)
     code = "bad_relation" if key == "relation" else "bad_code"
     report.add(n, no, code, f"{f.zh}不在代码表中", f"{f.en} is not in the code list", key)
     return None

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -104,6 +103,46 @@ class VillagesDialog(QDialog):
     def chosen(self) -> list[str]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+
+class PopulationDialog(Retranslating, QDialog):
+    """A village's rural population and where the figure comes from (0: withdraw it)."""
+
+    def __init__(self, row: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row = row
+        self.number = QSpinBox()
+        self.number.setRange(0, 10_000_000)
+        self.number.setValue(row["rural_population"] or 0)
+        self.source = QLineEdit(row["source"] or "")
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.form = QFormLayout()
+        self.form.addRow("", self.number)
+        self.form.addRow("", self.source)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Rural population of %1").replace("%1", self.row["village"]))
+        for i, text in enumerate((self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:"))):
+            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                item.widget().setText(text)  # type: ignore[attr-defined]
+
+    def _accept(self) -> None:
+        if self.number.value() and not self.source.text().strip():
+            self.error.setText(self.tr("Say where the figure comes from."))
+            return
+        self.accept()
+
+    def body(self) -> dict[str, Any]:
+        return {"rural_population": self.number.value() or None, "source": self.source.text().strip()}
 
 
 class AdminPage(Retranslating, QWidget):
@@ -208,7 +247,7 @@ class AdminPage(Retranslating, QWidget):
 
         self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "administration"), name="admin change")
 
-    def add_user(self) -> None:
+    def add_user(self) -> NewUserDialog:
         dialog = NewUserDialog(self)
 
         def go() -> None:
@@ -217,6 +256,7 @@ class AdminPage(Retranslating, QWidget):
 
         dialog.accepted.connect(go)
         dialog.open()
+        return dialog
 
     def selected_user(self) -> dict[str, Any] | None:
         key = self.user_table.selected_key()
@@ -267,37 +307,42 @@ class AdminPage(Retranslating, QWidget):
 
         self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "enrollment code"), name="enroll code")
 
-    def revoke(self) -> None:
+    def revoke(self) -> QMessageBox | None:
         device_id = self.device_table.selected_key()
         device = next((d for d in self.devices if d["device_id"] == device_id), None)
         if device is None:
             inform(self, self.tr("Administration"), self.tr("Choose a device first."))
-            return
-        answer = QMessageBox.question(self, self.tr("Revoke the device"), self.tr(
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Revoke the device"), self.tr(
             "Revoke %1 of %2? It will no longer upload or download; its unsent work stays on the laptop.")
-            .replace("%1", device["label"]).replace("%2", device["user"]))
-        if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda _env: self.ctx.client.post(f"/admin/devices/{device_id}/revoke"))
+            .replace("%1", device["label"]).replace("%2", device["user"]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-    def edit_population(self) -> None:
+        def answered(button: Any) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self._run(lambda _env: self.ctx.client.post(f"/admin/devices/{device_id}/revoke"))
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        return box
+
+    def edit_population(self) -> PopulationDialog | None:
         code = self.population_table.selected_key()
         row = next((p for p in self.populations if p["village_code"] == code), None)
         if row is None:
             inform(self, self.tr("Administration"), self.tr("Choose a village first."))
-            return
-        number, ok = QInputDialog.getInt(self, self.tr("Rural population"), self.tr("Rural population of %1 (0: not known):")
-                                         .replace("%1", row["village"]), row["rural_population"] or 0, 0, 10_000_000)
-        if not ok:
-            return
-        source = ""
-        if number:
-            source, ok = QInputDialog.getText(self, self.tr("Rural population"), self.tr("Where the figure comes from:"),
-                                              text=row["source"] or "")
-            if not ok:
-                return
-        body = {"rural_population": number or None, "source": source}
-        self._run(lambda _env: self.ctx.client.put(f"/populations/{code}", body))
-        self.ctx.data_changed.emit("populations")
+            return None
+        dialog = PopulationDialog(row, self)
+
+        def go() -> None:
+            body = dialog.body()
+            self._run(lambda _env: self.ctx.client.put(f"/populations/{code}", body))
+            self.ctx.data_changed.emit("populations")
+
+        dialog.accepted.connect(go)
+        dialog.open()
+        return dialog
 
     def verify_audit(self) -> None:
         def done(result: dict[str, Any]) -> None:

@@ -115,7 +115,8 @@ class CountyApi:
 
     def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
         try:
-            response = self._client.request(method, path, headers=self._headers(auth), **kwargs)
+            headers = {**self._headers(auth), **kwargs.pop("headers", {})}
+            response = self._client.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as e:
             raise UserError(Text("服务器响应超时,请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
         except httpx.TransportError as e:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.ledger_bulk import Place, Printed, print_one, print_villages
 from fieldsurvey.ui.county.widgets import ScopePicker
-from fieldsurvey.ui.ops import OpEnv
+from fieldsurvey.ui.ops import Job, OpEnv
 from fieldsurvey.ui.widgets import Retranslating, heading
 
 KINDS = ("households", "members", "visits", "assessments")
@@ -145,14 +145,15 @@ class ExportsPage(Retranslating, QWidget):
             self.ctx.settings.set("last_folder", str(Path(path).parent if self.combined.isChecked() else Path(path)))
             self.print_scope_to(scope, Path(path))
 
-    def print_scope_to(self, scope: str, out: Path) -> None:
+    def print_scope_to(self, scope: str, out: Path) -> Job:
         places, combined, mask = self.places(scope), self.combined.isChecked(), self.mask.isChecked()
 
         def op(env: OpEnv) -> Printed:
             return print_villages(self.ctx.client, places, out, combined=combined, mask_ids=mask,
                                   progress=lambda d, t, v: env.progress(d, t, v), cancelled=lambda: env.cancelled)
 
-        self.ctx.jobs.run_long(op, parent=self, title=self.tr("Printing the ledgers…"), on_done=lambda p: self._finished(p.files, p))
+        return self.ctx.jobs.run_long(op, parent=self, title=self.tr("Printing the ledgers…"),
+                                      on_done=lambda p: self._finished(p.files, p))
 
     def print_household(self, household_id: str, household_no: str) -> None:
         """From the households tab: one ledger, to a file the user picks."""

@@ -1,0 +1,142 @@
+"""Who may do what in county mode: the window hides it, and the server refuses it regardless.
+
+A secretary signed in at the office sees only their villages and no administration, inbox or
+roster tabs; the server answers 403 to every admin or staff-only call from that account, and to
+admin calls from county staff. An admin adds a user, makes an enrollment code, sees the devices
+with their last sync and revokes one, which can then no longer sync.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from tests.test_county_harness import (
+    SECRETARY_PASSWORD,
+    CountyServer,
+    county_process,
+    wait,
+    window_for,
+)
+from tests.test_county_harness import app as app  # noqa: F401 - fixture
+from tests.test_server_harness import ADMIN_PASSWORD, VILLAGE_A, enroll_device
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
+    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
+
+
+@pytest.fixture
+def secretary_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    yield from window_for(qtbot, county, tmp_path / "home", "sec_a", SECRETARY_PASSWORD)
+
+
+@pytest.fixture
+def admin_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    yield from window_for(qtbot, county, tmp_path / "home", "admin", ADMIN_PASSWORD)
+
+
+def test_a_secretary_sees_their_villages_and_no_administration(secretary_window: Any, county: CountyServer,
+                                                               tmp_path: Path) -> None:
+    window = secretary_window.window
+    pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    assert pages == [window.dashboard, window.households, window.conflicts, window.visits, window.exports]
+    assert window.admin is None and window.inbox is None and window.roster is None
+    assert not window.dashboard.reassess_button.isVisible()
+    in_a = {h.household_id for h in county.households.values() if h.division_code.value == VILLAGE_A}
+    assert window.dashboard.data["total"]["households"] == len(in_a)
+    window.households.refresh()
+    wait(secretary_window)
+    assert {r["household_id"] for r in window.households.model.rows} == in_a
+    target = tmp_path / "mine.csv"
+    window.exports.kind.setCurrentIndex(window.exports.kind.findData("households"))
+    window.exports.fmt.setCurrentIndex(window.exports.fmt.findData("csv"))
+    window.exports.export(target)
+    wait(secretary_window)
+    rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))[1:]
+    assert {r[0] for r in rows} == {h.household_no for h in county.households.values() if h.household_id in in_a}
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("GET", "/admin/users", None),
+    ("POST", "/admin/users", {"username": "mallory", "role": "admin", "password": "password-123"}),
+    ("PUT", "/admin/users/sec_a/villages", {"villages": ["610728101002"]}),
+    ("POST", "/admin/enroll-codes", {"username": "sec_a"}),
+    ("GET", "/admin/devices", None),
+    ("GET", "/admin/audit/verify", None),
+    ("PUT", f"/populations/{VILLAGE_A}", {"rural_population": 10, "source": "x"}),
+    ("GET", "/county/batches", None),
+    ("GET", "/audit", None),
+    ("POST", "/reassess", None),
+    ("POST", "/roster/uploads", {"size": 10, "sha256": "0" * 64}),
+])
+def test_the_server_refuses_admin_and_staff_calls_from_a_secretary(county: CountyServer, method: str, path: str,
+                                                                    body: Any) -> None:
+    token = county.token("sec_a", SECRETARY_PASSWORD)
+    response = county.api(method, path, token, json=body)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "forbidden"
+
+
+def test_county_staff_cannot_administer(county: CountyServer) -> None:
+    for method, path in (("GET", "/admin/users"), ("POST", "/admin/enroll-codes"), ("GET", "/admin/devices")):
+        response = county.api(method, path, json={"username": "sec_a"} if method == "POST" else None)
+        assert response.status_code == 403
+
+
+def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: Any, county: CountyServer, qtbot: Any) -> None:
+    window = admin_window.window
+    page = window.admin
+    assert page is not None and window.tabs.indexOf(page) >= 0
+    window.tabs.setCurrentWidget(page)
+    device = enroll_device(county.server, "sec_a", label="示范村书记的电脑")
+    device.pull()
+    page.refresh()
+    wait(admin_window)
+    [row] = [d for d in page.devices if d["device_id"] == device.identity.device_id]
+    assert row["last_seen_at"] and not row["revoked"]  # last sync shown
+
+    dialog = page.add_user()
+    dialog.username.setText("sec_new")
+    dialog.display_name.setText("新任书记")
+    dialog.role.setCurrentIndex(dialog.role.findData("secretary"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait(admin_window)
+    assert any(u["username"] == "sec_new" for u in page.users)
+
+    for r in range(page.user_table.rowCount()):
+        if page.user_table.item(r, 0).text() == "sec_new":
+            page.user_table.selectRow(r)
+    page.enrollment_code()
+    wait(admin_window)
+    assert len(page.last_code["code"].replace("-", "")) == 16 and page.last_code["fingerprint"]
+
+    for r in range(page.device_table.rowCount()):
+        if page.device_table.item(r, 0).data(0x0100) == device.identity.device_id:
+            page.device_table.selectRow(r)
+    assert page.device_table.selected_key() == device.identity.device_id
+    box = page.revoke()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    wait(admin_window)
+    assert next(d for d in page.devices if d["device_id"] == device.identity.device_id)["revoked"]
+    with pytest.raises(Exception, match="revoked|403"):
+        device.pull()
+
+    for r in range(page.population_table.rowCount()):
+        if page.population_table.item(r, 0).data(0x0100) == VILLAGE_A:
+            page.population_table.selectRow(r)
+    dialog = page.edit_population()
+    dialog.number.setValue(2400)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.text()  # a figure needs its source
+    dialog.source.setText("镇统计站2025年")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait(admin_window)
+    assert next(p for p in page.populations if p["village_code"] == VILLAGE_A)["rural_population"] == 2400
