@@ -1557,6 +1557,10 @@ Data folder: %2</source>
         <translation>暂无条目。</translation>
     </message>
     <message>
+        <source>Drawing the section…</source>
+        <translation>正在显示本节…</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>删除</translation>
     </message>

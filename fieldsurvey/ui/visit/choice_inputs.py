@@ -5,10 +5,10 @@ offers is still shown, marked, so an old visit reads as it was filled in."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -78,6 +78,20 @@ class ComboInput(FieldInput):
             self._setting = False
 
 
+class ChoiceButton(QRadioButton):
+    """A radio button on which Delete or Backspace clears the answer (the keyboard's ×)."""
+
+    def __init__(self, clear: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clear = clear
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._clear()
+            return
+        super().keyPressEvent(event)
+
+
 class ClearableButtons(FieldInput):
     """A row of radio buttons with a small clear button (choices can be unanswered again)."""
 
@@ -105,13 +119,6 @@ class ClearableButtons(FieldInput):
         # Qt makes an exclusive group one tab stop, entered at its first button; arrows choose
         return next(iter(self.buttons.values()), self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.editable):
-            self._emit(None)
-            return True
-        return False
-
     def set_editable(self, editable: bool) -> None:
         self.editable = editable
         for b in self.buttons.values():
@@ -126,10 +133,9 @@ class ClearableButtons(FieldInput):
                 b.deleteLater()
             self.buttons = {}
             for key, _label in options:
-                b = QRadioButton()
+                b = ChoiceButton(self._clear_by_key)
                 b.setProperty("choice", key)
                 b.setEnabled(self.editable)
-                b.installEventFilter(self)
                 self.group.addButton(b)
                 self.box.addWidget(b)
                 self.buttons[key] = b
@@ -150,6 +156,10 @@ class ClearableButtons(FieldInput):
         finally:
             self._setting = False
         self.clear_button.setVisible(self.editable and target is not None)
+
+    def _clear_by_key(self) -> None:
+        if self.editable:
+            self._emit(None)
 
     def _clicked(self, button: QAbstractButton) -> None:
         self._emit(button.property("choice"))

@@ -378,7 +378,9 @@ class VisitEditor(Retranslating, QWidget):
                     widget.input.commit_pending()
 
     def flush(self) -> None:
-        if self.session is not None and not self.read_only and not self.busy:
+        if self.busy:
+            return  # finalizing: the worker holds the session and writes everything
+        if self.session is not None and not self.read_only:
             self.commit_typing()
         self.saver.flush()
 

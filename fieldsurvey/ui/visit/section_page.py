@@ -11,8 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Choice
@@ -31,7 +32,7 @@ from fieldsurvey.ui.visit.panels import (
 
 ChoicesFor = Callable[[str], Sequence[Choice]]
 BULK_ROWS = 6
-SLICE_S = 0.03
+SLICE_S = 0.02
 
 
 class SectionPage(QScrollArea):
@@ -54,7 +55,15 @@ class SectionPage(QScrollArea):
         outer.setContentsMargins(12, 8, 16, 16)
         outer.addLayout(self.root)
         outer.addStretch(1)
-        self.setWidget(self.content)
+        self.placeholder = QLabel(QCoreApplication.translate("VisitPanels", "Drawing the section…"))
+        self.placeholder.setContentsMargins(16, 16, 16, 16)
+        self.placeholder.setVisible(False)
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.placeholder)
+        box.addWidget(self.content, 1)
+        self.setWidget(holder)
         self.widgets: dict[str, FieldRow | Container] = {}
         self.order: list[str] = []
         self.top: list[QWidget] = []
@@ -66,6 +75,10 @@ class SectionPage(QScrollArea):
         self._reveal: str | None = None
         self._extra_paths: set[str] = set()
         self._scheduled = False
+        self._building = False  # the content is hidden while many rows are made
+        self._untabbed = False
+        self._choices: dict[str, Sequence[Choice]] = {}
+        self._focus: QWidget | None = None
 
     # -- drawing ----------------------------------------------------------------------------
     def apply(
@@ -84,6 +97,7 @@ class SectionPage(QScrollArea):
         widgets the page is hidden: showing widgets one by one on a visible page costs far more.
         """
         self._args = (list(rows), choices_for, lang, dict(extra), show_missing)
+        self._choices = {}
         self._extra_paths = set(extra)
         self._step()
 
@@ -101,22 +115,26 @@ class SectionPage(QScrollArea):
             return
         rows, choices_for, lang, extra, show_missing = self._args
         new = sum(1 for r in rows if r.path not in self.widgets)
-        bulk = new > BULK_ROWS and self.content.isVisible()
-        focus = QApplication.focusWidget() if bulk else None
-        if bulk:
+        if new > BULK_ROWS and not self._building and self.content.isVisible():
+            # many rows to make: build them on the hidden page, show it once at the end (a
+            # visible page lays itself out again after every slice, which costs far more)
+            self._building = True
+            self._focus = QApplication.focusWidget()
             self.content.setVisible(False)
-        try:
-            complete = self._apply(rows, choices_for, lang, extra, show_missing, time.perf_counter() + SLICE_S)
-        finally:
-            if bulk:
-                self.content.setVisible(True)
-                if focus is not None and self.content.isAncestorOf(focus):
-                    focus.setFocus()
+            self.placeholder.setVisible(True)
+        complete = self._apply(rows, choices_for, lang, extra, show_missing, time.perf_counter() + SLICE_S)
         if not complete:
             if not self._scheduled:
                 self._scheduled = True
                 QTimer.singleShot(0, self, self._next_slice)
             return
+        if self._building:
+            self._building = False
+            self.placeholder.setVisible(False)
+            self.content.setVisible(True)
+            if self._focus is not None and isValid(self._focus) and self.content.isAncestorOf(self._focus):
+                self._focus.setFocus()
+            self._focus = None
         self._args = None
         self.dirty = False
         if self._reveal is not None:
@@ -171,9 +189,13 @@ class SectionPage(QScrollArea):
         changed = False
         for key, children in wanted.items():
             changed |= holders[key].set_children(children)
-        if changed or order != self.order:
+        if complete and (changed or order != self.order or self._untabbed):
             self.order = order
             self._tab_order()
+            self._untabbed = False
+        elif not complete:
+            self.order = order
+            self._untabbed = True
         return complete
 
     def set_children(self, widgets: list[QWidget]) -> bool:
@@ -201,7 +223,9 @@ class SectionPage(QScrollArea):
         a big family has hundreds of rows and one answer changes a few)."""
         choices: Sequence[Choice] = ()
         if isinstance(widget, FieldRow) and widget.field.choices is not None:
-            choices = choices_for(row.path)
+            choices = self._choices.get(row.path)  # asked once per drawing, not per slice
+            if choices is None:
+                choices = self._choices[row.path] = choices_for(row.path)
         signature = (row, lang, show_missing, tuple(extra), tuple(c.name for c in choices))
         if self._drawn.get(row.path) == signature:
             return
