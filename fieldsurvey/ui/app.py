@@ -18,6 +18,7 @@ from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import install_excepthooks, setup_logging
 from fieldsurvey.ui.fonts import load_app_font
 from fieldsurvey.ui.i18n import set_language
+from fieldsurvey.ui.pyside_guard import MainThreadCollector
 
 log = logging.getLogger(__name__)
 LOG_DIR_NAME = "logs"
@@ -52,6 +53,7 @@ class AppController(QObject):
         self.kdf = kdf  # tests pass a fast KDF for stores the setup assistant creates
         self.window = None
         self.wizard = None
+        self.collector = MainThreadCollector(self)  # garbage collected on this thread only
         setup_logging(self.data_dir / LOG_DIR_NAME)
         set_language(self.ctx.settings.language)
 
@@ -87,6 +89,7 @@ class AppController(QObject):
         """Close the store and stop the worker (after the window's own close handling)."""
         self.ctx.ops.wait_idle(30)
         self.ctx.ops.shutdown()
+        self.collector.stop()
 
 
 def run_app(data_dir: Path, *, passphrase_hint: str | None = None) -> int:

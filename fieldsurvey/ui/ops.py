@@ -156,6 +156,10 @@ class DbWorker(QThread):
                 job.error = e
             job.done = True
             self.job_finished.emit(job)
+            # Drop this thread's reference now: a job holds callbacks bound to widgets, and the
+            # last reference to a Qt wrapper must not die on this thread (PySide then deletes
+            # the C++ object from here, which crashes).
+            del job
         if self.store is not None:  # the app is quitting with the store open
             try:
                 self.store.close()
