@@ -143,15 +143,7 @@ class VisitEditor(Retranslating, QWidget):
         for page in self.pages.values():
             self.page_stack.removeWidget(page)
             page.deleteLater()
-        self.pages = {}
-        for section, _title in opened.session.sections():
-            page = SectionPage(section)
-            page.committed.connect(self._commit)
-            page.add_requested.connect(self.actions.add_entry)
-            page.remove_requested.connect(self.actions.remove_entry)
-            page.member_change_requested.connect(self.actions.member_change)
-            self.pages[section] = page
-            self.page_stack.addWidget(page)
+        self.pages = {}  # made when a section is first shown
         self.stack.setCurrentIndex(PAGE_WORK)
         self.show_assessment(opened.assessment)
         self.retranslate()
@@ -238,6 +230,19 @@ class VisitEditor(Retranslating, QWidget):
         self.visit_saved.emit(visit_id)
 
     # -- drawing ----------------------------------------------------------------------------
+    def page(self, section: str) -> SectionPage:
+        """The page of a section, made the first time it is needed."""
+        page = self.pages.get(section)
+        if page is None:
+            page = SectionPage(section)
+            page.committed.connect(self._commit)
+            page.add_requested.connect(self.actions.add_entry)
+            page.remove_requested.connect(self.actions.remove_entry)
+            page.member_change_requested.connect(self.actions.member_change)
+            self.pages[section] = page
+            self.page_stack.addWidget(page)
+        return page
+
     def current_page(self) -> SectionPage | None:
         page = self.page_stack.currentWidget()
         return page if isinstance(page, SectionPage) else None
@@ -249,9 +254,9 @@ class VisitEditor(Retranslating, QWidget):
 
     def _section_selected(self, row: int) -> None:
         section = self.sections.current_section()
-        if section is None or section not in self.pages or self.session is None:
+        if section is None or self.session is None:
             return
-        page = self.pages[section]
+        page = self.page(section)
         self.page_stack.setCurrentWidget(page)
         if page.dirty:
             self.redraw()
@@ -275,7 +280,7 @@ class VisitEditor(Retranslating, QWidget):
         if section is None:
             return
         self.sections.select(section)
-        page = self.pages[section]
+        page = self.page(section)
         if page.dirty:
             self.redraw()
         page.reveal(path)
