@@ -56,6 +56,13 @@ def test_a_draft_is_edited_in_one_tab_only(window, ui_store, qtbot) -> None:  # 
     assert isinstance(second, VisitEditor) and second is not first
     qtbot.waitUntil(lambda: "另一个标签页" in second.message.text(), timeout=5000)
     assert second.session is None and second.visit_id() is None
+    # the same for a new visit not saved yet
+    other = new_visit(window, qtbot, ui_store.ids["li"])
+    assert other.visit_id() is None
+    view = open_household(window, qtbot, ui_store.ids["li"])
+    qtbot.mouseClick(view.new_visit_button, LEFT)
+    third = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: "另一个标签页" in third.message.text(), timeout=5000)
 
 
 def test_the_editor_follows_the_language(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]

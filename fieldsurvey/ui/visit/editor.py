@@ -129,13 +129,9 @@ class VisitEditor(Retranslating, QWidget):
         self.stack.setCurrentIndex(PAGE_MESSAGE)
 
     def _opened(self, opened: visit_ops.Opened) -> None:
-        if opened.visit is not None and not opened.visit.finalized:
-            other = next((e for e in list(_open_editors)
-                          if e is not self and isValid(e) and e.ctx is self.ctx
-                          and e.window().isVisible() and e.visit_id() == opened.visit.visit_id), None)
-            if other is not None:  # "New visit" found the draft another tab is editing
-                self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
-                return
+        if any(self._same_draft(e, opened) for e in list(_open_editors)):
+            self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
+            return
         self.opened = opened
         self.session = opened.session
         self.saver.attach(opened.session, opened.visit)
@@ -153,6 +149,17 @@ class VisitEditor(Retranslating, QWidget):
         if cursor.path:
             self.go_to(cursor.path)
         self.refresh_check()
+
+    def _same_draft(self, other: VisitEditor, opened: visit_ops.Opened) -> bool:
+        """Whether another live tab of this app edits the draft ``opened`` would edit: its saved
+        draft, or (for a new visit) the household's new visit not saved yet."""
+        if other is self or not isValid(other) or other.ctx is not self.ctx or not other.window().isVisible():
+            return False
+        if other.session is None or other.read_only:
+            return False
+        if opened.visit is not None:
+            return not opened.visit.finalized and other.visit_id() == opened.visit.visit_id
+        return other.household_id == self.household_id and other.saver.visit is None
 
     # -- state ------------------------------------------------------------------------------
     @property
