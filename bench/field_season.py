@@ -32,7 +32,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``tests`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.machine import describe
+from bench.season.machine import describe
 from bench.season.plan import Size
 from bench.season.report import table
 from bench.season.scenario import Season, SeasonResult

@@ -124,7 +124,11 @@ def check_visits_once(plan: Plan, county: CountyView, snapshots: dict[str, dict[
     changed = [vid for vid, v in made.items() if not same(sent_visit(v), sent_visit(county.visits[vid]))]
     assert not changed, (f"{len(changed)} visits differ between the laptop and the county, in "
                          f"{differing_keys(sent_visit(made[changed[0]]), sent_visit(county.visits[changed[0]])) if changed else ''}")
+    planned_changes = sum(len(d.member_change_at) for d in plan.devices)
+    assert len(county.member_changes) == planned_changes, (
+        f"{len(county.member_changes)} member changes on the county, {planned_changes} recorded in visits")
     found.add("visits_on_county", len(server_mine))
+    found.add("member_changes_on_county", len(county.member_changes))
 
 
 def check_edits(plan: Plan, county: CountyView, work: dict[str, dict[str, Any]], device_ids: dict[str, str], found: Findings) -> None:

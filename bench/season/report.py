@@ -20,7 +20,7 @@ def table(results: list[SeasonResult]) -> str:
     row("households on the county", lambda r: f"{r.plan.total_households:,}")
     row("laptops (HTTP + USB)", lambda r: f"{len(r.plan.devices) - s.usb} + {s.usb}")
     row("visits finalized (planned)", lambda r: f"{r.found.counts.get('visits_on_county', 0):,} ({sum(len(d.visits) for d in r.plan.devices):,})")
-    row("member changes recorded", lambda r: f"{sum(w['member_changes'] for w in r.metrics['work']):,}")
+    row("member changes recorded", lambda r: f"{r.found.counts.get('member_changes_on_county', 0):,}")
     row("drafts saved (autosave)", lambda r: f"{sum(w['drafts_saved'] for w in r.metrics['work']):,}")
     row("household edits (on contested households)",
         lambda r: f"{sum(len(d.edits) for d in r.plan.devices):,} ({r.metrics['overlap_share']:.1%})")

@@ -175,8 +175,8 @@ class Season:
         try:
             lp.call("work", on_event=watch, plan=plan_json)
             raise AssertionError(f"{lp.name} finished its day before it could be killed")
-        except Killed:
-            pass
+        except Killed as killed:
+            before_kill = killed.events
         lp.stop()
         lp.restarts += 1
         lp.start()
@@ -187,6 +187,7 @@ class Season:
         assert len(draft["findings"]) >= promise["findings"], (
             f"{lp.name}: the draft lost saved text ({len(draft['findings'])} < {promise['findings']} characters)")
         result = dict(lp.call("work", plan=plan_json))
+        result["drafts_saved"] += sum(1 for ev in before_kill if ev["event"] == "draft")
         resumed = result["resumed"]
         assert resumed and resumed["visit_id"] == promise["visit_id"], f"{lp.name}: the draft did not continue after the restart"
         result["kill"] = {"visit": promise["visit"], "promised_chars": promise["findings"], "found_chars": len(draft["findings"]),
