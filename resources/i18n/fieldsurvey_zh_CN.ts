@@ -2,6 +2,211 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdminPage</name>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Village populations</source>
+        <translation>村人口</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>Add a user…</source>
+        <translation>添加用户…</translation>
+    </message>
+    <message>
+        <source>Assign villages…</source>
+        <translation>分配村…</translation>
+    </message>
+    <message>
+        <source>Code valid for (minutes):</source>
+        <translation>注册码有效期（分钟）：</translation>
+    </message>
+    <message>
+        <source>Make an enrollment code</source>
+        <translation>生成注册码</translation>
+    </message>
+    <message>
+        <source>Revoke the device…</source>
+        <translation>注销设备…</translation>
+    </message>
+    <message>
+        <source>Set the rural population…</source>
+        <translation>填写农村人口…</translation>
+    </message>
+    <message>
+        <source>Verify the audit log</source>
+        <translation>校验审计日志</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>whole county</source>
+        <translation>全县</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>注册时间</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>最近同步</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>People in the roster</source>
+        <translation>花名册人数</translation>
+    </message>
+    <message>
+        <source>Rural population</source>
+        <translation>农村人口</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Entered by</source>
+        <translation>填写人</translation>
+    </message>
+    <message>
+        <source>not entered</source>
+        <translation>未填写</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <source>Choose a user first.</source>
+        <translation>请先选择一个用户。</translation>
+    </message>
+    <message>
+        <source>Enrollment code</source>
+        <translation>设备注册码</translation>
+    </message>
+    <message>
+        <source>Enrollment code for %1:
+
+%2
+
+Valid until %3, once. The laptop checks the county's key fingerprint:
+%4
+
+This code is shown only now.</source>
+        <translation>%1 的设备注册码：
+
+%2
+
+有效期至 %3，只能使用一次。笔记本会核对县里的密钥指纹：
+%4
+
+注册码只显示这一次。</translation>
+    </message>
+    <message>
+        <source>Choose a device first.</source>
+        <translation>请先选择一台设备。</translation>
+    </message>
+    <message>
+        <source>Revoke the device</source>
+        <translation>注销设备</translation>
+    </message>
+    <message>
+        <source>Revoke %1 of %2? It will no longer upload or download; its unsent work stays on the laptop.</source>
+        <translation>注销 %2 的设备“%1”？注销后它不能再上传或下载；尚未上传的工作仍保留在笔记本上。</translation>
+    </message>
+    <message>
+        <source>Choose a village first.</source>
+        <translation>请先选择一个村。</translation>
+    </message>
+    <message>
+        <source>The audit log is intact: %1 entries, each linked and signed.</source>
+        <translation>审计日志完好：共 %1 条，逐条链接并签名。</translation>
+    </message>
+    <message>
+        <source>The audit log has problems: %1</source>
+        <translation>审计日志有问题：%1</translation>
+    </message>
+</context>
+<context>
     <name>AmendmentDialog</name>
     <message>
         <source>Correct a finalized visit</source>
@@ -83,6 +288,660 @@
     </message>
 </context>
 <context>
+    <name>ConflictsPage</name>
+    <message>
+        <source>Open conflicts</source>
+        <translation>待处理的冲突</translation>
+    </message>
+    <message>
+        <source>Resolved conflicts</source>
+        <translation>已处理的冲突</translation>
+    </message>
+</context>
+<context>
+    <name>CountLine</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation>已显示 %1 条</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>已显示 %1 条，共 %2 条</translation>
+    </message>
+</context>
+<context>
+    <name>CountyConflicts</name>
+    <message>
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已处理</translation>
+    </message>
+</context>
+<context>
+    <name>CountyHouseholds</name>
+    <message>
+        <source>Household no.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>村民小组</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>脱贫状态</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>户类型</translation>
+    </message>
+    <message>
+        <source>Not met</source>
+        <translation>未达标项</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>最近走访</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未走访</translation>
+    </message>
+</context>
+<context>
+    <name>CountyInbox</name>
+    <message>
+        <source>Received</source>
+        <translation>接收时间</translation>
+    </message>
+    <message>
+        <source>Secretary</source>
+        <translation>书记</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已验证</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>未验证</translation>
+    </message>
+    <message>
+        <source>Via</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>USB file</source>
+        <translation>U盘文件</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+</context>
+<context>
+    <name>CountyLabels</name>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>county staff</source>
+        <translation>县级工作人员</translation>
+    </message>
+    <message>
+        <source>first secretary</source>
+        <translation>第一书记</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <source>has conflicts</source>
+        <translation>有冲突</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>已拒收</translation>
+    </message>
+    <message>
+        <source>has issues</source>
+        <translation>有问题</translation>
+    </message>
+    <message>
+        <source>checked, no issues</source>
+        <translation>已审核，无问题</translation>
+    </message>
+    <message>
+        <source>not reviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <source>household</source>
+        <translation>户</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>assigned helper</source>
+        <translation>帮扶责任人</translation>
+    </message>
+    <message>
+        <source>assistance measure</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <source>income</source>
+        <translation>收入</translation>
+    </message>
+    <message>
+        <source>visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>member change</source>
+        <translation>人员变更</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已应用</translation>
+    </message>
+    <message>
+        <source>already so</source>
+        <translation>无需更改</translation>
+    </message>
+    <message>
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>已新增</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>both changed the field</source>
+        <translation>笔记本和县里都改了这个字段</translation>
+    </message>
+    <message>
+        <source>edited after the county removed it</source>
+        <translation>县里已删除该记录，笔记本又修改了它</translation>
+    </message>
+    <message>
+        <source>removed after the county changed it</source>
+        <translation>县里修改过该记录，笔记本又删除了它</translation>
+    </message>
+    <message>
+        <source>household number already used</source>
+        <translation>户编号已被使用</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>CountyRosterPage</name>
+    <message>
+        <source>The county's roster</source>
+        <translation>县里的花名册</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Uploading the roster…</source>
+        <translation>正在上传花名册…</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>正在逐行检查…</translation>
+    </message>
+    <message>
+        <source>Imported %1 households with %2 members.</source>
+        <translation>已导入 %1 户，共 %2 人。</translation>
+    </message>
+    <message>
+        <source>Roster imported</source>
+        <translation>花名册已导入</translation>
+    </message>
+    <message>
+        <source>Importing the roster…</source>
+        <translation>正在导入花名册…</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存检查报告</translation>
+    </message>
+    <message>
+        <source>(not in the file)</source>
+        <translation>（文件中没有）</translation>
+    </message>
+    <message>
+        <source>Import the county's roster</source>
+        <translation>导入县里的花名册</translation>
+    </message>
+    <message>
+        <source>Choose the Excel (.xlsx) export of the county's roster (one row per person). Check the column for each field, then check the rows: every row that cannot be imported is listed with its reason. The import adds all households or, if any row is rejected, none.</source>
+        <translation>请选择县里导出的花名册 Excel 文件（.xlsx，每人一行）。核对每个字段对应的列，然后检查全部行：不能导入的每一行都会列出原因。导入时要么全部户导入，要么只要有一行被拒绝就一户也不导入。</translation>
+    </message>
+    <message>
+        <source>Choose the Excel file…</source>
+        <translation>选择 Excel 文件…</translation>
+    </message>
+    <message>
+        <source>No file chosen.</source>
+        <translation>尚未选择文件。</translation>
+    </message>
+    <message>
+        <source>Which column holds which field (* required)</source>
+        <translation>各字段对应的列（* 为必填）</translation>
+    </message>
+    <message>
+        <source>Check all rows</source>
+        <translation>检查全部行</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Save the report…</source>
+        <translation>保存报告…</translation>
+    </message>
+    <message>
+        <source>Check the rows before importing.</source>
+        <translation>导入前请先检查全部行。</translation>
+    </message>
+    <message>
+        <source>%1 rows, %2 households. Can be imported: %3 households with %4 members. Rejected: %5 rows of %6 households.</source>
+        <translation>共 %1 行，%2 户。可以导入：%3 户，%4 人。被拒绝：%6 户的 %5 行。</translation>
+    </message>
+    <message>
+        <source>Nothing was rejected: the roster can be imported.</source>
+        <translation>没有被拒绝的行：可以导入。</translation>
+    </message>
+    <message>
+        <source>Correct the rejected rows in the file and check again; nothing is imported until every row passes.</source>
+        <translation>请在文件中改正被拒绝的行后重新检查；每一行都通过之前不会导入任何数据。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>CountyVisits</name>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>走访情况</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+</context>
+<context>
+    <name>CountyWindow</name>
+    <message>
+        <source>FieldSurvey county mode — %1</source>
+        <translation>FieldSurvey 县级模式 — %1</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>农户</translation>
+    </message>
+    <message>
+        <source>Batch inbox</source>
+        <translation>批次收件箱</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Visits to review</source>
+        <translation>走访审核</translation>
+    </message>
+    <message>
+        <source>Roster import</source>
+        <translation>花名册导入</translation>
+    </message>
+    <message>
+        <source>Exports and printing</source>
+        <translation>导出与打印</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh from the server</source>
+        <translation>从服务器刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Sign out</source>
+        <translation>退出登录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About FieldSurvey</source>
+        <translation>关于 FieldSurvey(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Signed in as %1 (%2) at %3</source>
+        <translation>已登录：%1（%2），服务器 %3</translation>
+    </message>
+    <message>
+        <source>Refreshed at %1</source>
+        <translation>%1 已刷新</translation>
+    </message>
+    <message>
+        <source>About FieldSurvey</source>
+        <translation>关于 FieldSurvey</translation>
+    </message>
+    <message>
+        <source>FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, through the county server.</source>
+        <translation>FieldSurvey %1 — 县级模式：通过县级服务器处理全县的批次、冲突、概览、花名册、导出和台账。</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Re-assessed</source>
+        <translation>已重新评估</translation>
+    </message>
+    <message>
+        <source>%1 households were assessed again with the county's policy tables.</source>
+        <translation>已按县里的政策表重新评估 %1 户。</translation>
+    </message>
+    <message>
+        <source>Assessing the households again…</source>
+        <translation>正在重新评估各户…</translation>
+    </message>
+    <message>
+        <source>Re-assess households</source>
+        <translation>重新评估</translation>
+    </message>
+    <message>
+        <source>Assess every household in this scope again from its record, with the county's policy tables (after the tables or records changed).</source>
+        <translation>按县里的政策表，根据登记信息重新评估本范围内的每一户（政策表或登记信息变化后使用）。</translation>
+    </message>
+    <message>
+        <source>Households and people</source>
+        <translation>户数与人口</translation>
+    </message>
+    <message>
+        <source>Two assurances, three guarantees</source>
+        <translation>两不愁三保障</translation>
+    </message>
+    <message>
+        <source>Visit coverage</source>
+        <translation>走访覆盖</translation>
+    </message>
+    <message>
+        <source>Poverty incidence</source>
+        <translation>贫困发生率</translation>
+    </message>
+    <message>
+        <source>Batches per week</source>
+        <translation>每周批次</translation>
+    </message>
+    <message>
+        <source>Households failing each dimension (click a bar for the list)</source>
+        <translation>各项未达标户数（点击柱形查看名单）</translation>
+    </message>
+    <message>
+        <source>Households by status</source>
+        <translation>按脱贫状态的户数</translation>
+    </message>
+    <message>
+        <source>Poverty incidence per village (%); dashed line: the exit standard</source>
+        <translation>各村贫困发生率（%），虚线为退出标准</translation>
+    </message>
+    <message>
+        <source>Batches received per secretary per week</source>
+        <translation>各书记每周上传批次</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>%1 · as of %2</source>
+        <translation>%1 · 截至 %2</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>people</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>people: %1</source>
+        <translation>人数：%1</translation>
+    </message>
+    <message>
+        <source>monitored</source>
+        <translation>监测户</translation>
+    </message>
+    <message>
+        <source>people monitored</source>
+        <translation>监测人数</translation>
+    </message>
+    <message>
+        <source>fails: %1</source>
+        <translation>未达标：%1</translation>
+    </message>
+    <message>
+        <source>never assessed</source>
+        <translation>从未评估</translation>
+    </message>
+    <message>
+        <source>not visited in 30 days</source>
+        <translation>30天未走访</translation>
+    </message>
+    <message>
+        <source>not visited in 90 days</source>
+        <translation>90天未走访</translation>
+    </message>
+    <message>
+        <source>meets</source>
+        <translation>达到</translation>
+    </message>
+    <message>
+        <source>does not meet</source>
+        <translation>未达到</translation>
+    </message>
+    <message>
+        <source>county figure</source>
+        <translation>县里填报</translation>
+    </message>
+    <message>
+        <source>people in the roster</source>
+        <translation>花名册人数</translation>
+    </message>
+    <message>
+        <source>poor people</source>
+        <translation>贫困人口</translation>
+    </message>
+    <message>
+        <source>rural population</source>
+        <translation>农村人口</translation>
+    </message>
+    <message>
+        <source>population from</source>
+        <translation>人口来源</translation>
+    </message>
+    <message>
+        <source>incidence</source>
+        <translation>发生率</translation>
+    </message>
+    <message>
+        <source>exit standard</source>
+        <translation>退出标准</translation>
+    </message>
+    <message>
+        <source>verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Poverty incidence = people in households not exited or relapsed ÷ the village's rural population.</source>
+        <translation>贫困发生率 = 未脱贫户和返贫户的人口 ÷ 该村农村人口。</translation>
+    </message>
+    <message>
+        <source>Where the county has not entered a village's rural population (Administration tab), the people in the roster stand in for it, which overstates the incidence.</source>
+        <translation>县里尚未填报农村人口的村（系统管理页），暂以花名册人数代替，发生率会偏高。</translation>
+    </message>
+    <message>
+        <source>The exit standard is marked unverified in the policy tables: %1</source>
+        <translation>政策表中该退出标准标为未核实：%1</translation>
+    </message>
+</context>
+<context>
     <name>EnrollPage</name>
     <message>
         <source>Enroll with the county server</source>
@@ -129,6 +988,228 @@
     <message>
         <source>FieldSurvey</source>
         <translation>FieldSurvey 入户走访</translation>
+    </message>
+</context>
+<context>
+    <name>ExportsPage</name>
+    <message>
+        <source>Exports and printing</source>
+        <translation>导出与打印</translation>
+    </message>
+    <message>
+        <source>Export for reporting upward</source>
+        <translation>导出上报数据</translation>
+    </message>
+    <message>
+        <source>Print household ledgers</source>
+        <translation>打印一户一本台账</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>农户</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Assessments</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Excel workbook (.xlsx)</source>
+        <translation>Excel 工作簿（.xlsx）</translation>
+    </message>
+    <message>
+        <source>CSV, UTF-8 (.csv)</source>
+        <translation>CSV，UTF-8（.csv）</translation>
+    </message>
+    <message>
+        <source>Chinese headers and labels</source>
+        <translation>中文表头和名称</translation>
+    </message>
+    <message>
+        <source>English headers and labels</source>
+        <translation>英文表头和名称</translation>
+    </message>
+    <message>
+        <source>What:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Where:</source>
+        <translation>范围：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>One PDF with a table of contents (otherwise a folder with one file per household)</source>
+        <translation>合成一个带目录的 PDF（否则每户一个文件，存入文件夹）</translation>
+    </message>
+    <message>
+        <source>Public copy: hide the middle of ID numbers</source>
+        <translation>公示版：隐藏证件号码中间几位</translation>
+    </message>
+    <message>
+        <source>Choose a village or a township. A township prints village by village; as one PDF, the villages are joined with a bookmark each.</source>
+        <translation>请选择一个村或乡镇。乡镇按村逐个打印；合成一个 PDF 时，每个村一个书签。</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save the export as</source>
+        <translation>导出文件另存为</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Choose a township or a village first.</source>
+        <translation>请先选择乡镇或村。</translation>
+    </message>
+    <message>
+        <source>Save the ledgers as</source>
+        <translation>台账另存为</translation>
+    </message>
+    <message>
+        <source>Folder for the ledgers</source>
+        <translation>台账存放的文件夹</translation>
+    </message>
+    <message>
+        <source>Printing the ledgers…</source>
+        <translation>正在打印台账…</translation>
+    </message>
+    <message>
+        <source>Save the ledger as</source>
+        <translation>台账另存为</translation>
+    </message>
+    <message>
+        <source>Printing the household ledger…</source>
+        <translation>正在打印该户台账…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Made %1 PDF file(s) with %2 pages for %3 household(s).</source>
+        <translation>已生成 %1 个 PDF 文件，共 %2 页，%3 户。</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Open the file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdDetail</name>
+    <message>
+        <source>Print ledger…</source>
+        <translation>打印台账…</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Latest assessment</source>
+        <translation>最近一次评估</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>走访记录</translation>
+    </message>
+    <message>
+        <source>Choose a household in the list.</source>
+        <translation>请在列表中选择一户。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>status: %1</source>
+        <translation>脱贫状态：%1</translation>
+    </message>
+    <message>
+        <source>type: %1</source>
+        <translation>户类型：%1</translation>
+    </message>
+    <message>
+        <source>%1 members</source>
+        <translation>%1 人</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康状况</translation>
+    </message>
+    <message>
+        <source>From the visit of %1.</source>
+        <translation>来自 %1 的走访。</translation>
+    </message>
+    <message>
+        <source>No visit with an assessment has reached the county yet.</source>
+        <translation>县里还没有收到带评估的走访。</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>走访情况</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
     </message>
 </context>
 <context>
@@ -465,6 +1546,104 @@
     </message>
 </context>
 <context>
+    <name>HouseholdsPage</name>
+    <message>
+        <source>Households behind: %1</source>
+        <translation>名单：%1</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>全部脱贫状态</translation>
+    </message>
+    <message>
+        <source>Any type</source>
+        <translation>全部户类型</translation>
+    </message>
+    <message>
+        <source>Monitored (any type)</source>
+        <translation>监测户（全部类型）</translation>
+    </message>
+    <message>
+        <source>Any problem</source>
+        <translation>全部问题</translation>
+    </message>
+    <message>
+        <source>Fails: %1</source>
+        <translation>未达标：%1</translation>
+    </message>
+    <message>
+        <source>Unknown: %1</source>
+        <translation>情况不明：%1</translation>
+    </message>
+    <message>
+        <source>Not visited in 30 days</source>
+        <translation>30天未走访</translation>
+    </message>
+    <message>
+        <source>Not visited in 90 days</source>
+        <translation>90天未走访</translation>
+    </message>
+    <message>
+        <source>Never assessed</source>
+        <translation>从未评估</translation>
+    </message>
+    <message>
+        <source>Household number</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+</context>
+<context>
+    <name>InboxPage</name>
+    <message>
+        <source>All batches</source>
+        <translation>全部批次</translation>
+    </message>
+    <message>
+        <source>Secretary's user name</source>
+        <translation>书记的用户名</translation>
+    </message>
+    <message>
+        <source>Choose a batch to see what became of each record.</source>
+        <translation>选择一个批次，查看每条记录的处理结果。</translation>
+    </message>
+    <message>
+        <source>Batch %1</source>
+        <translation>批次 %1</translation>
+    </message>
+    <message>
+        <source>Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.</source>
+        <translation>已拒收：%1（代码 %2）。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
+    </message>
+    <message>
+        <source>Created on the device at %1; %2 bytes; records: %3.</source>
+        <translation>在设备上生成于 %1；%2 字节；记录：%3。</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+</context>
+<context>
     <name>LedgerPrint</name>
     <message>
         <source>Ledger ready</source>
@@ -743,6 +1922,41 @@ Data folder: %2</source>
     </message>
 </context>
 <context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Add a user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Name shown:</source>
+        <translation>显示姓名：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>at least 8 characters; empty for a laptop-only secretary</source>
+        <translation>至少8个字符；只用笔记本的书记可以不填</translation>
+    </message>
+    <message>
+        <source>Enter a user name.</source>
+        <translation>请填写用户名。</translation>
+    </message>
+    <message>
+        <source>A password has at least 8 characters.</source>
+        <translation>密码至少8个字符。</translation>
+    </message>
+</context>
+<context>
     <name>PassphraseFields</name>
     <message>
         <source>New passphrase:</source>
@@ -852,6 +2066,25 @@ Data folder: %2</source>
     </message>
 </context>
 <context>
+    <name>PopulationDialog</name>
+    <message>
+        <source>Rural population of %1</source>
+        <translation>%1 的农村人口</translation>
+    </message>
+    <message>
+        <source>Rural population (0: not known):</source>
+        <translation>农村人口（0 表示不详）：</translation>
+    </message>
+    <message>
+        <source>Where the figure comes from:</source>
+        <translation>数字来源：</translation>
+    </message>
+    <message>
+        <source>Say where the figure comes from.</source>
+        <translation>请注明数字来源。</translation>
+    </message>
+</context>
+<context>
     <name>PrintDialog</name>
     <message>
         <source>Print village ledgers</source>
@@ -951,6 +2184,61 @@ Data folder: %2</source>
     <message>
         <source>Saved to %1. Move it to a USB stick or print it, then delete it from this computer.</source>
         <translation>已保存到 %1。请把它转存到U盘或打印出来，然后从这台电脑上删除。</translation>
+    </message>
+</context>
+<context>
+    <name>Resolution</name>
+    <message>
+        <source>Values</source>
+        <translation>各方的值</translation>
+    </message>
+    <message>
+        <source>Before (what the laptop started from)</source>
+        <translation>原值（笔记本修改前）</translation>
+    </message>
+    <message>
+        <source>On the laptop</source>
+        <translation>笔记本上的值</translation>
+    </message>
+    <message>
+        <source>At the county</source>
+        <translation>县里的值</translation>
+    </message>
+    <message>
+        <source>Keep this</source>
+        <translation>采用此值</translation>
+    </message>
+    <message>
+        <source>Another value:</source>
+        <translation>其他值：</translation>
+    </message>
+    <message>
+        <source>Note (why; the secretary sees it):</source>
+        <translation>说明（理由，书记可以看到）：</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>Choose a conflict in the list.</source>
+        <translation>请在列表中选择一条冲突。</translation>
+    </message>
+    <message>
+        <source>(the whole record)</source>
+        <translation>（整条记录）</translation>
+    </message>
+    <message>
+        <source>Close with the note</source>
+        <translation>填写说明后关闭</translation>
+    </message>
+    <message>
+        <source>County staff resolve conflicts.</source>
+        <translation>冲突由县里工作人员处理。</translation>
+    </message>
+    <message>
+        <source>Resolved by %1 at %2: %3. Note: %4</source>
+        <translation>%1 于 %2 处理：%3。说明：%4</translation>
     </message>
 </context>
 <context>
@@ -1087,6 +2375,17 @@ Data folder: %2</source>
     </message>
 </context>
 <context>
+    <name>ScopePicker</name>
+    <message>
+        <source>Whole county</source>
+        <translation>全县</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1134,6 +2433,41 @@ Data folder: %2</source>
     <message>
         <source>Set up FieldSurvey</source>
         <translation>设置 FieldSurvey</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in to the county server</source>
+        <translation>登录县级服务器</translation>
+    </message>
+    <message>
+        <source>FieldSurvey county mode</source>
+        <translation>FieldSurvey 县级模式</translation>
+    </message>
+    <message>
+        <source>Sign in with your account on the county server. What you may see and change is decided by the server for your account.</source>
+        <translation>请用您在县级服务器上的账号登录。能看到和修改哪些内容，由服务器根据您的账号决定。</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>请填写用户名和密码。</translation>
     </message>
 </context>
 <context>
@@ -1303,6 +2637,13 @@ Data folder: %2</source>
     <message>
         <source>Enter the passphrase.</source>
         <translation>请输入密码短语。</translation>
+    </message>
+</context>
+<context>
+    <name>VillagesDialog</name>
+    <message>
+        <source>Villages of %1</source>
+        <translation>%1 负责的村</translation>
     </message>
 </context>
 <context>
@@ -1563,6 +2904,60 @@ Data folder: %2</source>
     <message>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>VisitReview</name>
+    <message>
+        <source>Comment for the secretary:</source>
+        <translation>给书记的意见：</translation>
+    </message>
+    <message>
+        <source>Mark as having issues</source>
+        <translation>标记为有问题</translation>
+    </message>
+    <message>
+        <source>Mark as checked</source>
+        <translation>标记为已审核</translation>
+    </message>
+    <message>
+        <source>Choose a visit in the list.</source>
+        <translation>请在列表中选择一次走访。</translation>
+    </message>
+    <message>
+        <source>Visitor: %1</source>
+        <translation>走访人：%1</translation>
+    </message>
+    <message>
+        <source>Findings: %1</source>
+        <translation>走访情况：%1</translation>
+    </message>
+    <message>
+        <source>Corrects an earlier visit: %1</source>
+        <translation>更正此前的走访：%1</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>审核人 %1</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>审核：%1</translation>
+    </message>
+    <message>
+        <source>Say what is wrong, so the secretary can correct it.</source>
+        <translation>请写明问题，以便书记更正。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <source>Not reviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <source>All visits</source>
+        <translation>全部走访</translation>
     </message>
 </context>
 <context>
