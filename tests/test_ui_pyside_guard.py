@@ -1,4 +1,4 @@
-"""The app survives PySide6 6.12's lost references to None and True (see ui/pyside_guard.py).
+"""The installed PySide6 does not lose references to None and True (6.12.0 did; see ui/pyside_guard.py).
 
 Run in a child process: without the guard the interpreter aborts, which would take pytest down.
 """
@@ -15,7 +15,7 @@ ROOT = Path(__file__).parent.parent
 CHILD = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-import fieldsurvey.ui  # applies the guard
+import fieldsurvey.ui  # refuses a known-broken PySide6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 from fieldsurvey.ui.widgets import Retranslating

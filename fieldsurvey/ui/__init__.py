@@ -8,6 +8,6 @@ pattern Anki's ``CollectionOp`` made familiar.
 Start it with ``fieldsurvey app`` or ``fieldsurvey.ui.app.run_app``.
 """
 
-from fieldsurvey.ui.pyside_guard import protect_singletons
+from fieldsurvey.ui.pyside_guard import refuse_broken_pyside
 
-protect_singletons()  # before any widget: see pyside_guard.py (PySide6 6.12 refcount bug)
+refuse_broken_pyside()  # before any widget: see pyside_guard.py (PySide6 6.12.0 refcount bug)

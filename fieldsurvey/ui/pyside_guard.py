@@ -1,49 +1,44 @@
-"""Keep ``None``, ``True`` and ``False`` alive under PySide6 6.12 on CPython 3.11.
+"""Two guards around PySide6 that keep the app from crashing.
 
-PySide6 6.12.0 drops one reference to ``None`` each time a Python override of a void virtual
-(``changeEvent``, ``paintEvent``, ``keyPressEvent``, …) returns to C++ or a QVariant converts to
-``None``, and one reference to ``True`` on every ``emit`` of a Python-declared signal. CPython
-before 3.12 counts references to these singletons like any other object, so after a few thousand
-such calls the count reaches zero and the interpreter aborts ("Fatal Python error: bool_dealloc:
-deallocating True or False"). On this project's machine a bare script dies after ~600 signal
-emits; the app would die after some minutes of use.
+1. PySide6 6.12.0 drops one reference to ``None`` each time a Python override of a void virtual
+   returns to C++, and one to ``True`` on every ``emit`` of a Python-declared signal. CPython
+   before 3.12 counts references to these singletons, so after a few hundred signals the
+   interpreter aborts ("Fatal Python error: bool_dealloc"). 6.11.3 does not have the bug, and
+   CPython 3.12 made the singletons immortal. pyproject.toml excludes 6.12.0; should it be
+   installed anyway on 3.11, ``refuse_broken_pyside`` stops the app with a sentence instead of
+   letting it die in the middle of a visit. (tests/test_ui_pyside_guard.py emits 60,000 signals
+   and events against the installed version.)
 
-CPython 3.12 made the singletons immortal; this module gives 3.11 the same property by adding
-2**40 to their reference counts (one decrement per call would take years to use that up).
-It touches nothing else and does nothing on 3.12 and later, where the counts are fixed.
-
-``MainThreadCollector`` is the second guard (calibre's recipe): Python's cyclic garbage
-collector runs on whichever thread happens to allocate, so it can free a Qt wrapper on the
-database worker; PySide then deletes the C++ object from there or queues that for the main
-thread, and either can crash. Automatic collection is switched off while the app runs and the
-main thread collects on a timer instead, by the same generation thresholds.
+2. ``MainThreadCollector`` (calibre's recipe): Python's cyclic garbage collector runs on whichever
+   thread happens to allocate, so it can free a Qt wrapper on the database worker; PySide then
+   deletes the C++ object from there or queues that for the main thread, and either can crash.
+   Automatic collection is switched off while the app runs and the main thread collects on a
+   timer instead, by the same generation thresholds.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import sys
 
+import PySide6
 from PySide6.QtCore import QObject, QTimer
 
-PIN = 1 << 40
-_state = {"done": False}
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.text import Text
+
+BROKEN = {"6.12.0"}
 
 
-def affected() -> bool:
-    return sys.implementation.name == "cpython" and sys.version_info < (3, 12)
-
-
-def protect_singletons() -> bool:
-    """Pin the singletons once per process; returns whether anything was done."""
-    if _state["done"] or not affected():
-        return False
-    for obj in (None, True, False):
-        # ob_refcnt is the first field of every object in a release build of CPython 3.11
-        ctypes.c_ssize_t.from_address(id(obj)).value += PIN
-    _state["done"] = True
-    return True
+def refuse_broken_pyside() -> None:
+    if PySide6.__version__ in BROKEN and sys.version_info < (3, 12):
+        raise UserError(
+            Text(
+                f"PySide6 {PySide6.__version__} 在 Python 3.11 上会崩溃,请安装其他版本(pip install 'PySide6-Essentials!=6.12.0')",
+                f"PySide6 {PySide6.__version__} crashes on Python 3.11: install another version (pip install 'PySide6-Essentials!=6.12.0')",
+            ),
+            code="broken_pyside",
+        )
 
 
 class MainThreadCollector(QObject):
