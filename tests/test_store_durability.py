@@ -63,4 +63,4 @@ def test_sigkill_mid_stream_loses_no_returned_save(tmp_path: Path, fast_kdf: dic
             assert all(saved[k] == promised[k] for k in promised)
             stored = store.households.get(h.household_id)
             assert stored is not None and (stored.water_outage_days or 0) >= last_outage
-    assert len(promised) > 30
+    assert len(promised) >= TRIALS * 5  # every trial killed a writer after at least 5 returned saves
