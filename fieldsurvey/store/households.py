@@ -20,8 +20,16 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.records import to_dict
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.store import mapping
-from fieldsurvey.store.models import HelperRow, HouseholdRow, IncomeRow, MeasureRow, MemberRow
+from fieldsurvey.store.models import (
+    HelperRow,
+    HouseholdRow,
+    IncomeRow,
+    MeasureRow,
+    MemberChangeRow,
+    MemberRow,
+)
 from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE, track
 
 CHILD_TABLES = {
@@ -243,7 +251,13 @@ class HouseholdRepo:
         if visit_date and (row.last_visit_date is None or visit_date > row.last_visit_date):
             row.last_visit_date = visit_date
 
-    def set_assessments(self, items: Iterable[tuple[str, dict[str, Any], date]]) -> None:
+    def record_member_change(self, household: Household, change: MemberChange) -> None:
+        """A member joined or left: the household (tracked edits) and the change, one transaction."""
+        with self._store.session() as s:
+            self.update_in(s, household)
+            s.add(MemberChangeRow(**mapping.column_values(change), synced=False))
+
+    def set_assessments(self, items: Iterable[tuple[str, dict[str, Any], date | None]]) -> None:
         """Bulk form of ``set_assessment`` for history loads: (household id, assessment, date)."""
         with self._store.session() as s:
             for household_id, assessment, visit_date in items:

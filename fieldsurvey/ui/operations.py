@@ -169,20 +169,10 @@ def add_household(household: Household) -> OpFn:
 
 
 def change_member(household: Household, change: MemberChange) -> OpFn:
-    """Save the household with a member joined or left, and the change record, in one go.
-
-    The store has no repository method for member changes yet, so the change row is written here
-    through ``store.session()`` in the same transaction as the household update.
-    """
+    """Save the household with a member joined or left, and the change record, in one go."""
 
     def op(env: OpEnv) -> WithChanges:
-        from fieldsurvey.store.mapping import column_values
-        from fieldsurvey.store.models import MemberChangeRow
-
-        store = env.store
-        with store.session() as s:
-            store.households.update_in(s, household)
-            s.add(MemberChangeRow(**column_values(change), synced=False))
+        env.store.households.record_member_change(household, change)
         return WithChanges(change.change_id, Changes(frozenset({household.household_id}), household_list=True))
 
     return op
@@ -268,9 +258,7 @@ def reassess_households(store: Store, on: date, progress=None, cancelled=None) -
     batch: list[Household] = []
 
     def flush() -> None:
-        with store.session() as s:
-            for h in batch:
-                store.households.set_assessment(s, h.household_id, assess(h, on=on).to_dict(), None)
+        store.households.set_assessments((h.household_id, assess(h, on=on).to_dict(), None) for h in batch)
 
     for household in store.households.iter_households():
         batch.append(household)
