@@ -141,6 +141,33 @@ def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the county server did not start")
 
 
+def roster_workbook(path: Path, village: str) -> Path:
+    """A small county export with the mistakes real ones have, for the roster report picture."""
+    from openpyxl import Workbook
+
+    from fieldsurvey.core.ids import make_id_number
+
+    def idn(seq: int, sex: str = "male", born: date = date(1969, 3, 8)) -> str:
+        return make_id_number("610728", born, 700 + 2 * seq, sex)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["户编号", "户主姓名", "姓名", "与户主关系", "证件号码", "行政区划代码", "村民小组", "脱贫状态"])
+    rows = [
+        ["6107281009990001", "严大明", "严大明", "户主", idn(1), village, "一组", "已脱贫"],
+        ["6107281009990001", "严大明", "罗桂芝", "配偶", idn(2, "female"), village, "一组", "已脱贫"],
+        ["6107281009990002", "石秋生", "石秋生", "户主", idn(3)[:-1] + "0", village, "二组", "未脱贫"],
+        ["6107281009990003", "龚二妹", "龚二妹", "户主", idn(4, "female"), "610728199201", "二组", "已脱贫"],
+        ["6107281009990004", "彭老三", "彭老三", "兄", idn(5), village, "三组", "已脱贫"],
+        ["6107281009990005", "谭平", "谭平", "户主", idn(1), village, "三组", "已脱贫"],
+    ]
+    for row in rows:
+        ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
 def settle(app: Any, controller: Any, ms: int = 300) -> None:
     controller.ctx.ops.wait_idle(60)
     controller.ctx.jobs.wait_idle(60)
@@ -155,7 +182,7 @@ def grab(widget: Any, path: Path) -> None:
     print(f"wrote {path}")
 
 
-def shoot(url: str, out: Path, home: Path) -> None:
+def shoot(url: str, out: Path, home: Path) -> None:  # noqa: PLR0915 - one picture after another
     from fieldsurvey.ui.app import create_application
     from fieldsurvey.ui.county.app import CountyController
 
@@ -194,6 +221,12 @@ def shoot(url: str, out: Path, home: Path) -> None:
     window.inbox.view.selectRow(0)
     settle(app, controller, 500)
     grab(window, out / "county-inbox.png")
+    window.tabs.setCurrentWidget(window.roster)
+    window.roster.upload(roster_workbook(home / "roster.xlsx", controller.ctx.villages()[0][0]))
+    settle(app, controller, 500)
+    window.roster.check()
+    settle(app, controller, 800)
+    grab(window, out / "county-roster.png")
     window.close()
     controller.shutdown()
 

@@ -108,6 +108,16 @@ def monitored_condition() -> ColumnElement[bool]:
     return H.monitored.is_(True)
 
 
+def check_filter(f: HouseholdFilter) -> None:
+    """Raise the ``UserError`` that ``conditions`` would, without a caller."""
+    scope_prefix(f.scope)
+    for dimension in (f.fails, f.unknown):
+        if dimension:
+            dimension_bit(dimension)
+    if f.flag and f.flag not in FLAG_ORDER:
+        raise UserError(Text("未知的问题标记", "unknown problem flag"), code="bad_flag")
+
+
 def conditions(f: HouseholdFilter, who: Principal, today: date | None = None) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``f`` for ``who`` (always live households in the caller's villages)."""
     out: list[ColumnElement[bool]] = [H.deleted.is_(False)]
@@ -157,7 +167,7 @@ def decode_cursor(cursor: str) -> tuple[str, str, str]:
         village, no, hid = json.loads(raw)
         return str(village), str(no), str(hid)
     except (ValueError, TypeError) as e:
-        raise UserError(Text("翻页位置无效,请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
+        raise UserError(Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
 
 
 def page(s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int) -> dict[str, Any]:

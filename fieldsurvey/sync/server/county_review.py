@@ -46,7 +46,7 @@ def _decode(cursor: str, n: int) -> list[Any]:
             return parts
     except (ValueError, TypeError):
         pass
-    raise UserError(Text("翻页位置无效,请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor")
+    raise UserError(Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor")
 
 
 def _iso(value: datetime) -> str:
@@ -57,14 +57,14 @@ def _when(raw: str) -> datetime:
     try:
         return datetime.fromisoformat(raw)
     except ValueError as e:
-        raise UserError(Text("翻页位置无效,请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
+        raise UserError(Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
 
 
 def _int(raw: Any) -> int:
     try:
         return int(raw)
     except (TypeError, ValueError) as e:
-        raise UserError(Text("翻页位置无效,请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
+        raise UserError(Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
 
 
 def _count(s: Session, stmt: Select[Any]) -> int:
@@ -147,11 +147,12 @@ def conflicts(s: Session, who: Principal, *, status: str | None, scope: str | No
     rows = s.execute(stmt.order_by(ConflictRow.created_at.desc(), ConflictRow.conflict_id.desc()).limit(limit + 1)).all()
     names = division_names(s)
     devices = {d.device_id: d.label for d in s.execute(select(Device)).scalars()}
-    users = {u.user_id: u.username for u in s.execute(select(User)).scalars()}
+    users = {u.user_id: (u.username, u.display_name) for u in s.execute(select(User)).scalars()}
     items = []
     for c, household_no in rows[:limit]:
+        username, display = users.get(c.user_id, (None, None))
         items.append({**conflict_dict(c), "household_no": household_no, "village": names.get(c.village_code, c.village_code),
-                      "device": devices.get(c.device_id), "user": users.get(c.user_id)})
+                      "device": devices.get(c.device_id), "user": username, "display_name": display})
     last = rows[limit - 1][0] if len(rows) > limit else None
     return {"total": total, "items": items, "next": _encode(_iso(last.created_at), last.conflict_id) if last else None}
 

@@ -61,7 +61,7 @@ HEADERS: dict[str, list[Text]] = {
                Text("审核意见", "review comment")],
     "assessments": [Text("户编号", "household number"), Text("行政村", "village"), Text("评估日期", "assessed on"),
                     *[DIMENSION_LABELS[d] for d in DIMENSIONS], Text("符合退出条件", "exit eligible"),
-                    Text("人均纯收入(元)", "net income per person (yuan)"), Text("标准(元)", "line (yuan)"),
+                    Text("人均纯收入（元）", "net income per person (yuan)"), Text("标准（元）", "line (yuan)"),
                     Text("返贫致贫风险", "risks")],
 }
 

@@ -118,7 +118,7 @@ def check_workbook(path: Path, sheet: str | None, mapping: dict[str, int], reg: 
             key = _id_key(values.get("id_number"))
             if key:
                 if key in seen_ids:
-                    report.add(n, no, "duplicate_person", f"证件号码与第{seen_ids[key]}行重复(同一人出现两次)",
+                    report.add(n, no, "duplicate_person", f"证件号码与第{seen_ids[key]}行重复（同一人出现两次）",
                                f"the ID number repeats row {seen_ids[key]} (the same person twice)", "id_number")
                 else:
                     seen_ids[key] = n
@@ -151,7 +151,7 @@ def _explain(report: Report, no: str, rows: list[tuple[int, dict[str, Any]]]) ->
     listed = "、".join(str(n) for n in sorted(bad))
     for n, _values in rows:
         if n not in bad:
-            report.add(n, no, "household_rejected", f"本行无误,但同户第{listed}行有错误,整户未导入",
+            report.add(n, no, "household_rejected", f"本行无误，但同户第{listed}行有错误，整户未导入",
                        f"this row is fine, but rows {listed.replace('、', ', ')} of the same household have errors, "
                        "so the household is not imported")
 
@@ -159,7 +159,7 @@ def _explain(report: Report, no: str, rows: list[tuple[int, dict[str, Any]]]) ->
 def _household(no: str, rows: list[tuple[int, dict[str, Any]]], reg: Registry, report: Report) -> Household | None:
     first = rows[0][0]
     if no in reg.numbers:
-        report.add(first, no, "household_exists", "该户编号已在县里的登记中(修改请在该户上进行)",
+        report.add(first, no, "household_exists", "该户编号已在县里的登记中（修改请在该户上进行）",
                    "this household number is already in the county's registry (edit that household instead)", "household_no")
     values = _household_values(no, rows, report)
     village = _village(no, first, values, reg, report)
@@ -167,7 +167,7 @@ def _household(no: str, rows: list[tuple[int, dict[str, Any]]], reg: Registry, r
     heads = [m for m in members if m.relation == "02"]
     relations_ok = len(members) == len(rows)
     if relations_ok and not heads:
-        report.add(first, no, "missing_head", "该户没有户主(与户主关系为“户主”的一行)",
+        report.add(first, no, "missing_head", "该户没有户主（与户主关系为“户主”的一行）",
                    "the household has no head (a row whose relationship is 'head of household')", "relation")
     elif len(heads) > 1:
         report.add(first, no, "several_heads", f"该户有{len(heads)}位户主", f"the household has {len(heads)} heads", "relation")
@@ -210,18 +210,18 @@ def _village(no: str, row: int, values: dict[str, str], reg: Registry, report: R
         try:
             code = DivisionCode.parse(raw)
         except UserError as e:
-            report.add(row, no, "bad_division_code", f"行政区划代码:{e.text.zh}", f"division code: {e.text.en}", "division_code")
+            report.add(row, no, "bad_division_code", f"行政区划代码：{e.text.zh}", f"division code: {e.text.en}", "division_code")
             return None
         if code.level != "village" or code.county != reg.county or code.value not in reg.villages:
-            report.add(row, no, "unknown_village", "本县没有这个村(行政区划代码不认识)",
+            report.add(row, no, "unknown_village", "本县没有这个村（行政区划代码不认识）",
                        "the county has no such village (unknown division code)", "division_code")
             return None
         return code
     name = values.get("village", "")
     matches = [c for c, n in reg.villages.items() if n == name]
     if len(matches) != 1:
-        report.add(row, no, "unknown_village", "本县没有这个村名(或有重名,请用行政区划代码)" if not matches else
-                   "村名在本县有重名,请用行政区划代码", "the county has no village of that name (or several; use the division code)",
+        report.add(row, no, "unknown_village", "本县没有这个村名（或有重名，请用行政区划代码）" if not matches else
+                   "村名在本县有重名，请用行政区划代码", "the county has no village of that name (or several; use the division code)",
                    "village")
         return None
     return DivisionCode.parse(matches[0])
@@ -248,7 +248,7 @@ def _member(n: int, no: str, values: dict[str, Any], report: Report) -> Member |
     raw_id = values.get("id_number")
     info = None
     if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
-        bad("bad_id_number", "证件号码在 Excel 中被存成了数字,末几位已丢失;请把该列设为文本",
+        bad("bad_id_number", "证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本",
             "the ID number was stored as a number in Excel and lost digits; format the column as text", "id_number")
     elif not text(raw_id):
         bad("bad_id_number", "证件号码为空", "the ID number is empty", "id_number")
@@ -256,14 +256,14 @@ def _member(n: int, no: str, values: dict[str, Any], report: Report) -> Member |
         try:
             info = parse_id_number(text(raw_id))
         except IdNumberError as e:
-            bad("bad_id_number", f"证件号码无效:{e.text.zh}", f"invalid ID number: {e.text.en}", "id_number")
+            bad("bad_id_number", f"证件号码无效：{e.text.zh}", f"invalid ID number: {e.text.en}", "id_number")
     coded = {k: (_code(k, text(values.get(k)), n, no, report) if text(values.get(k)) else None)
              for k in ("sex", "ethnicity", "education", "schooling", "health", "labour_capacity")}
     if any(text(values.get(k)) and v is None for k, v in coded.items()):
         ok = False
     birth = to_date(values.get("birth_date")) if text(values.get("birth_date")) else None
     if text(values.get("birth_date")) and birth is None:
-        bad("bad_birth_date", "出生日期无法识别(应为 YYYY-MM-DD)", "the birth date is not understood (use YYYY-MM-DD)", "birth_date")
+        bad("bad_birth_date", "出生日期无法识别（应为 YYYY-MM-DD）", "the birth date is not understood (use YYYY-MM-DD)", "birth_date")
     if info is not None:
         if coded["sex"] and coded["sex"] != info.sex:
             bad("sex_mismatch", "性别与证件号码不一致", "the sex does not match the ID number", "sex")
@@ -303,7 +303,7 @@ def import_workbook(sd: Any, who: Principal, path: Path, sheet: str | None, mapp
         report = check_workbook(path, sheet, mapping, load_registry(s), progress)
         if report.rejected:
             n = len({r["row"] for r in report.rejected})
-            raise StatusError(Text(f"有{n}行不能导入,未导入任何数据", f"{n} rows cannot be imported; nothing was imported"),
+            raise StatusError(Text(f"有{n}行不能导入，未导入任何数据", f"{n} rows cannot be imported; nothing was imported"),
                               "roster_rejected", 422, report=report.to_dict())
         policy, today = load_policy(), date.today()
         records = [household_to_dict(h) for h in report.good]

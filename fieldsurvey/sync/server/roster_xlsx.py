@@ -114,7 +114,7 @@ def check_mapping(mapping: dict[str, int], columns: int) -> None:
     if "name" not in mapping and "head_name" not in mapping:
         missing.append(FIELD_BY_KEY["name"])
     if missing:
-        raise UserError(Text("缺少必需的列:" + "、".join(f.zh for f in missing),
+        raise UserError(Text("缺少必需的列：" + "、".join(f.zh for f in missing),
                              "required columns are not mapped: " + ", ".join(f.en for f in missing)), code="mapping_incomplete")
 
 
@@ -132,7 +132,7 @@ class RosterUploads:
 
     def start(self, username: str, size: int, sha256: str, filename: str) -> str:
         if size > MAX_FILE:
-            raise UserError(Text("文件太大(最大64MB)", "the file is too large (64 MB at most)"), code="too_large")
+            raise UserError(Text("文件太大（最大64MB）", "the file is too large (64 MB at most)"), code="too_large")
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         upload_id = uuid.uuid4().hex
         data, meta = self._paths(upload_id)
@@ -175,7 +175,7 @@ class RosterUploads:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
         if digest.hexdigest() != info["sha256"]:
-            raise UserError(Text("文件校验不符,请重新上传", "the file does not match its checksum; upload it again"), code="bad_checksum")
+            raise UserError(Text("文件校验不符，请重新上传", "the file does not match its checksum; upload it again"), code="bad_checksum")
         return data
 
     def discard(self, upload_id: str, username: str) -> None:
@@ -192,7 +192,7 @@ def open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any, list[str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise UserError(Text("不是有效的 Excel(.xlsx)文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
+        raise UserError(Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
     names = list(wb.sheetnames)
     if sheet is not None and sheet not in names:
         wb.close()
@@ -204,7 +204,7 @@ def iter_rows(ws: Any) -> Any:
     """(spreadsheet row number, values) for each row after the header; blank rows skipped."""
     for n, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
         if n > MAX_ROWS + 1:
-            raise UserError(Text(f"行数过多(最多{MAX_ROWS}行)", f"too many rows (at most {MAX_ROWS})"), code="too_many_rows")
+            raise UserError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"), code="too_many_rows")
         if any(not blank(v) for v in values):
             yield n, list(values)
 

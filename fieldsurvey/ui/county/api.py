@@ -118,9 +118,9 @@ class CountyApi:
             headers = {**self._headers(auth), **kwargs.pop("headers", {})}
             response = self._client.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as e:
-            raise UserError(Text("服务器响应超时,请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
+            raise UserError(Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
         except httpx.TransportError as e:
-            raise UserError(Text("无法连接县级服务器,请检查网络和服务器地址",
+            raise UserError(Text("无法连接县级服务器，请检查网络和服务器地址",
                                  "cannot reach the county server; check the network and the address"), code="unreachable") from e
         return _answer(response)
 
@@ -146,7 +146,7 @@ class CountyApi:
                         if progress:
                             progress(done, total)
         except httpx.TransportError as e:
-            raise UserError(Text("下载中断,请重试", "the download was interrupted; try again"), code="unreachable") from e
+            raise UserError(Text("下载中断，请重试", "the download was interrupted; try again"), code="unreachable") from e
         return done
 
     def upload_roster(self, path: Path, *, progress: Progress | None = None,
@@ -187,8 +187,8 @@ def _answer(response: httpx.Response) -> Any:
     if isinstance(message, dict) and "zh" in message and "en" in message:
         text = Text(str(message["zh"]), str(message["en"]))
     elif response.status_code >= 500:
-        text = Text("县级服务器出错了,请联系管理员", "the county server failed; tell its administrator")
+        text = Text("县级服务器出错了，请联系管理员", "the county server failed; tell its administrator")
     else:
-        text = Text(f"服务器拒绝了请求({response.status_code})", f"the server refused the request ({response.status_code})")
+        text = Text(f"服务器拒绝了请求（{response.status_code}）", f"the server refused the request ({response.status_code})")
     code = str(body.get("error") or f"http_{response.status_code}") if isinstance(body, dict) else f"http_{response.status_code}"
     raise ApiError(text, code, response.status_code, body if isinstance(body, dict) else None)

@@ -42,19 +42,17 @@ from fieldsurvey.ui.widgets import Retranslating, error_label, heading
 SIDES = ("base", "device", "server")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CountyConflicts", text)
 
 
 def columns() -> list[Column]:
     return [
-        Column("created", lambda: tr("Raised"), lambda r: r["created_at"][:16].replace("T", " ")),
-        Column("household", lambda: tr("Household no."), lambda r: r.get("household_no") or ""),
-        Column("village", lambda: tr("Village"), lambda r: r.get("village") or ""),
-        Column("record", lambda: tr("Record"), lambda r: labels.record_type(r["record_type"])),
-        Column("field", lambda: tr("Field"), lambda r: labels.field(r["field"]) if r["field"] != "*" else "—"),
-        Column("secretary", lambda: tr("From"), lambda r: r.get("user") or ""),
-        Column("status", lambda: tr("Status"), lambda r: tr("open") if r["status"] == "open" else tr("resolved"),
+        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: r["created_at"][:16].replace("T", " ")),
+        Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.get("household_no") or ""),
+        Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.get("village") or ""),
+        Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"), lambda r: labels.record_type(r["record_type"])),
+        Column("field", lambda: QCoreApplication.translate("CountyConflicts", "Field"), lambda r: labels.field(r["field"]) if r["field"] != "*" else "—"),
+        Column("secretary", lambda: QCoreApplication.translate("CountyConflicts", "From"), lambda r: r.get("display_name") or r.get("user") or ""),
+        Column("status", lambda: QCoreApplication.translate("CountyConflicts", "Status"), lambda r: QCoreApplication.translate("CountyConflicts", "open") if r["status"] == "open" else QCoreApplication.translate("CountyConflicts", "resolved"),
                lambda r: "#a05a00" if r["status"] == "open" else "#1e7b34"),
     ]
 
@@ -191,7 +189,7 @@ class Resolution(Retranslating, QWidget):
             return None
         index = self.choices.checkedId()
         if index < 0:
-            raise UserError(Text("请选择要保留的值,或填写另一个值", "choose the value to keep, or type another"), code="no_choice")
+            raise UserError(Text("请选择要保留的值，或填写另一个值", "choose the value to keep, or type another"), code="no_choice")
         if index < len(SIDES):
             return c.get(f"{SIDES[index]}_value")
         return typed(self.other_value.text(), [c.get("base_value"), c.get("device_value"), c.get("server_value")])

@@ -49,7 +49,7 @@ class ExportsPage(Retranslating, QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.export_form = QFormLayout(self.export_box)
         for w in (self.kind, self.fmt, self.export_scope, self.export_lang, self.export_button):
-            self.export_form.addRow("", w)
+            self.export_form.addRow(QLabel(), w)
         self.print_box = QGroupBox()
         self.print_scope = ScopePicker(ctx)
         self.combined = QCheckBox()
@@ -61,7 +61,7 @@ class ExportsPage(Retranslating, QWidget):
         self.print_note.setWordWrap(True)
         self.print_form = QFormLayout(self.print_box)
         for w in (self.print_scope, self.combined, self.mask, self.print_note, self.print_button):
-            self.print_form.addRow("", w)
+            self.print_form.addRow(QLabel(), w)
         self.title = heading(size_delta=3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

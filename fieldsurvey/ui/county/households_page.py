@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -36,25 +36,21 @@ FILTER_KEYS = ("scope", "status", "household_type", "monitored", "poor", "fails"
                "not_visited_days", "flag", "household_no")
 
 
-def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("CountyHouseholds", text)
 
 
 def columns() -> list[Column]:
     return [
-        Column("household_no", lambda: tr("Household no."), lambda r: r["household_no"]),
-        Column("village", lambda: tr("Village"), lambda r: r["village"]),
-        Column("group", lambda: tr("Group"), lambda r: r.get("group") or ""),
-        Column("head", lambda: tr("Head"), lambda r: r.get("head_name") or ""),
-        Column("id", lambda: tr("ID number"), lambda r: r.get("head_id_number") or ""),
-        Column("members", lambda: tr("Members"), lambda r: str(r["member_count"])),
-        Column("status", lambda: tr("Status"), lambda r: labels.status(r.get("status"))),
-        Column("type", lambda: tr("Type"), lambda r: labels.household_type(r.get("household_type"))),
-        Column("failing", lambda: tr("Not met"), lambda r: "、".join(labels.dimension(d) for d in r["failing"]),
+        Column("household_no", lambda: QCoreApplication.translate("CountyHouseholds", "Household no."), lambda r: r["household_no"]),
+        Column("village", lambda: QCoreApplication.translate("CountyHouseholds", "Village"), lambda r: r["village"]),
+        Column("group", lambda: QCoreApplication.translate("CountyHouseholds", "Group"), lambda r: r.get("group") or ""),
+        Column("head", lambda: QCoreApplication.translate("CountyHouseholds", "Head"), lambda r: r.get("head_name") or ""),
+        Column("id", lambda: QCoreApplication.translate("CountyHouseholds", "ID number"), lambda r: r.get("head_id_number") or ""),
+        Column("members", lambda: QCoreApplication.translate("CountyHouseholds", "Members"), lambda r: str(r["member_count"])),
+        Column("status", lambda: QCoreApplication.translate("CountyHouseholds", "Status"), lambda r: labels.status(r.get("status"))),
+        Column("type", lambda: QCoreApplication.translate("CountyHouseholds", "Type"), lambda r: labels.household_type(r.get("household_type"))),
+        Column("failing", lambda: QCoreApplication.translate("CountyHouseholds", "Not met"), lambda r: "、".join(labels.dimension(d) for d in r["failing"]),
                lambda r: "#b3261e" if r["failing"] else None),
-        Column("last_visit", lambda: tr("Last visit"), lambda r: r.get("last_visit_date") or tr("never")),
+        Column("last_visit", lambda: QCoreApplication.translate("CountyHouseholds", "Last visit"), lambda r: r.get("last_visit_date") or QCoreApplication.translate("CountyHouseholds", "never")),
     ]
 
 

@@ -32,8 +32,6 @@ from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 COLOURS = {"merged": "#1e7b34", "has_conflicts": "#a05a00", "refused": "#b3261e"}
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CountyInbox", text)
 
 
 def when(iso: str | None) -> str:
@@ -50,15 +48,15 @@ def result_text(r: dict[str, Any]) -> str:
 
 def columns(ctx: CountyContext) -> list[Column]:
     return [
-        Column("received", lambda: tr("Received"), lambda r: when(r["received_at"])),
-        Column("secretary", lambda: tr("Secretary"), lambda r: r.get("display_name") or r.get("user") or "—"),
-        Column("device", lambda: tr("Device"), lambda r: r.get("device") or (r.get("device_id") or "—")[:8]),
-        Column("villages", lambda: tr("Villages"), lambda r: "、".join(ctx.place_name(v) for v in r.get("villages") or []) or "—"),
-        Column("records", lambda: tr("Records"), lambda r: "—" if r.get("records") is None else str(r["records"])),
-        Column("signature", lambda: tr("Signature"), lambda r: tr("verified") if r["signature_verified"] else tr("not verified"),
+        Column("received", lambda: QCoreApplication.translate("CountyInbox", "Received"), lambda r: when(r["received_at"])),
+        Column("secretary", lambda: QCoreApplication.translate("CountyInbox", "Secretary"), lambda r: r.get("display_name") or r.get("user") or "—"),
+        Column("device", lambda: QCoreApplication.translate("CountyInbox", "Device"), lambda r: r.get("device") or (r.get("device_id") or "—")[:8]),
+        Column("villages", lambda: QCoreApplication.translate("CountyInbox", "Villages"), lambda r: "、".join(ctx.place_name(v) for v in r.get("villages") or []) or "—"),
+        Column("records", lambda: QCoreApplication.translate("CountyInbox", "Records"), lambda r: "—" if r.get("records") is None else str(r["records"])),
+        Column("signature", lambda: QCoreApplication.translate("CountyInbox", "Signature"), lambda r: QCoreApplication.translate("CountyInbox", "verified") if r["signature_verified"] else QCoreApplication.translate("CountyInbox", "not verified"),
                lambda r: None if r["signature_verified"] else "#b3261e"),
-        Column("via", lambda: tr("Via"), lambda r: tr("network") if r.get("via") == "http" else tr("USB file")),
-        Column("result", lambda: tr("Result"), result_text, lambda r: COLOURS.get(r["status"])),
+        Column("via", lambda: QCoreApplication.translate("CountyInbox", "Via"), lambda r: QCoreApplication.translate("CountyInbox", "network") if r.get("via") == "http" else QCoreApplication.translate("CountyInbox", "USB file")),
+        Column("result", lambda: QCoreApplication.translate("CountyInbox", "Result"), result_text, lambda r: COLOURS.get(r["status"])),
     ]
 
 
@@ -86,7 +84,8 @@ class InboxPage(Retranslating, QWidget):
         d = QVBoxLayout(detail)
         d.addWidget(self.detail_title)
         d.addWidget(self.detail_text)
-        d.addWidget(self.outcomes, 1)
+        d.addWidget(self.outcomes, 10)
+        d.addStretch(1)
         bar = QHBoxLayout()
         bar.addWidget(self.status)
         bar.addWidget(self.user)

@@ -18,10 +18,6 @@ from fieldsurvey.core.validation import FIELD_LABELS, HOUSEHOLD_CODED, MEMBER_CO
 from fieldsurvey.ui.i18n import code_label, lang, t
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CountyLabels", text)
-
-
 def dimension(code: str) -> str:
     label = DIMENSION_LABELS.get(code)
     return t(label) if label else code
@@ -56,39 +52,39 @@ def household_type(code: str | None) -> str:
 
 
 def role(code: str) -> str:
-    return {"admin": tr("administrator"), "county_staff": tr("county staff"), "secretary": tr("first secretary")}.get(code, code)
+    return {"admin": QCoreApplication.translate("CountyLabels", "administrator"), "county_staff": QCoreApplication.translate("CountyLabels", "county staff"), "secretary": QCoreApplication.translate("CountyLabels", "first secretary")}.get(code, code)
 
 
 def batch_result(code: str) -> str:
-    return {"merged": tr("merged"), "has_conflicts": tr("has conflicts"), "refused": tr("refused")}.get(code, code)
+    return {"merged": QCoreApplication.translate("CountyLabels", "merged"), "has_conflicts": QCoreApplication.translate("CountyLabels", "has conflicts"), "refused": QCoreApplication.translate("CountyLabels", "refused")}.get(code, code)
 
 
 def review(code: str | None) -> str:
-    return {"has_issues": tr("has issues"), "ok": tr("checked, no issues"), None: tr("not reviewed")}.get(code, code or "")
+    return {"has_issues": QCoreApplication.translate("CountyLabels", "has issues"), "ok": QCoreApplication.translate("CountyLabels", "checked, no issues"), None: QCoreApplication.translate("CountyLabels", "not reviewed")}.get(code, code or "")
 
 
 def record_type(code: str) -> str:
-    return {"household": tr("household"), "member": tr("member"), "helper": tr("assigned helper"),
-            "measure": tr("assistance measure"), "income": tr("income"), "visit": tr("visit"),
-            "member_change": tr("member change")}.get(code, code)
+    return {"household": QCoreApplication.translate("CountyLabels", "household"), "member": QCoreApplication.translate("CountyLabels", "member"), "helper": QCoreApplication.translate("CountyLabels", "assigned helper"),
+            "measure": QCoreApplication.translate("CountyLabels", "assistance measure"), "income": QCoreApplication.translate("CountyLabels", "income"), "visit": QCoreApplication.translate("CountyLabels", "visit"),
+            "member_change": QCoreApplication.translate("CountyLabels", "member change")}.get(code, code)
 
 
 def outcome(code: str) -> str:
-    return {"applied": tr("applied"), "unchanged": tr("already so"), "conflict": tr("conflict"), "created": tr("added"),
-            "deleted": tr("removed")}.get(code, code)
+    return {"applied": QCoreApplication.translate("CountyLabels", "applied"), "unchanged": QCoreApplication.translate("CountyLabels", "already so"), "conflict": QCoreApplication.translate("CountyLabels", "conflict"), "created": QCoreApplication.translate("CountyLabels", "added"),
+            "deleted": QCoreApplication.translate("CountyLabels", "removed")}.get(code, code)
 
 
 def conflict_kind(code: str) -> str:
-    return {"field": tr("both changed the field"), "deleted": tr("edited after the county removed it"),
-            "delete": tr("removed after the county changed it"), "duplicate_no": tr("household number already used")}.get(code, code)
+    return {"field": QCoreApplication.translate("CountyLabels", "both changed the field"), "deleted": QCoreApplication.translate("CountyLabels", "edited after the county removed it"),
+            "delete": QCoreApplication.translate("CountyLabels", "removed after the county changed it"), "duplicate_no": QCoreApplication.translate("CountyLabels", "household number already used")}.get(code, code)
 
 
 def value(field_name: str, v: Any) -> str:
     """A record value as people read it: code labels, yes/no, dates as written, "(empty)"."""
     if v is None or v == "" or v == []:
-        return tr("(empty)")
+        return QCoreApplication.translate("CountyLabels", "(empty)")
     if isinstance(v, bool):
-        return tr("yes") if v else tr("no")
+        return QCoreApplication.translate("CountyLabels", "yes") if v else QCoreApplication.translate("CountyLabels", "no")
     list_name = HOUSEHOLD_CODED.get(field_name) or MEMBER_CODED.get(field_name)
     if list_name and isinstance(v, str):
         label = code_label(list_name, v)

@@ -38,7 +38,7 @@ from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading, inform
 
 
-class RosterPage(Retranslating, QWidget):
+class CountyRosterPage(Retranslating, QWidget):
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -36,18 +36,16 @@ from fieldsurvey.ui.widgets import Retranslating, error_label, heading
 REVIEW_COLOURS = {"has_issues": "#b3261e", "ok": "#1e7b34"}
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CountyVisits", text)
 
 
 def columns() -> list[Column]:
     return [
-        Column("date", lambda: tr("Date"), lambda r: r["visit_date"]),
-        Column("household", lambda: tr("Household no."), lambda r: r["household_no"]),
-        Column("village", lambda: tr("Village"), lambda r: r["village"]),
-        Column("visitor", lambda: tr("Visitor"), lambda r: r.get("visitor") or ""),
-        Column("findings", lambda: tr("Findings"), lambda r: (r.get("findings") or "").replace("\n", " ")[:60]),
-        Column("review", lambda: tr("Review"), lambda r: labels.review(r.get("review_status")),
+        Column("date", lambda: QCoreApplication.translate("CountyVisits", "Date"), lambda r: r["visit_date"]),
+        Column("household", lambda: QCoreApplication.translate("CountyVisits", "Household no."), lambda r: r["household_no"]),
+        Column("village", lambda: QCoreApplication.translate("CountyVisits", "Village"), lambda r: r["village"]),
+        Column("visitor", lambda: QCoreApplication.translate("CountyVisits", "Visitor"), lambda r: r.get("visitor") or ""),
+        Column("findings", lambda: QCoreApplication.translate("CountyVisits", "Findings"), lambda r: (r.get("findings") or "").replace("\n", " ")[:60]),
+        Column("review", lambda: QCoreApplication.translate("CountyVisits", "Review"), lambda r: labels.review(r.get("review_status")),
                lambda r: REVIEW_COLOURS.get(r.get("review_status") or "")),
     ]
 

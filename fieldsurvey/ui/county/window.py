@@ -34,7 +34,7 @@ class CountyWindow(Retranslating, QMainWindow):
         from fieldsurvey.ui.county.exports_page import ExportsPage
         from fieldsurvey.ui.county.households_page import HouseholdsPage
         from fieldsurvey.ui.county.inbox_page import InboxPage
-        from fieldsurvey.ui.county.roster_page import RosterPage
+        from fieldsurvey.ui.county.roster_page import CountyRosterPage
         from fieldsurvey.ui.county.visits_page import VisitsPage
 
         self.ctx = ctx
@@ -47,7 +47,7 @@ class CountyWindow(Retranslating, QMainWindow):
         self.inbox = InboxPage(ctx) if me.is_staff else None
         self.conflicts = ConflictsPage(ctx)
         self.visits = VisitsPage(ctx)
-        self.roster = RosterPage(ctx) if me.is_staff else None
+        self.roster = CountyRosterPage(ctx) if me.is_staff else None
         self.exports = ExportsPage(ctx)
         self.admin = AdminPage(ctx) if me.is_admin else None
         self.pages: list[QWidget] = [p for p in (self.dashboard, self.households, self.inbox, self.conflicts, self.visits,

@@ -39,9 +39,14 @@ def household_filter(
     flag: Annotated[str | None, Query(max_length=24)] = None,
     household_no: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$")] = None,
 ) -> HouseholdFilter:
-    """The list filter from query parameters; the same names the dashboard's filters use."""
-    return HouseholdFilter(scope, status, household_type, monitored, poor, fails, unknown, not_assessed,
-                           not_visited_days, flag, household_no)
+    """The list filter from query parameters; the same names the dashboard's filters use.
+
+    Checked here, before any answer starts (an export streams: an error found later would cut it).
+    """
+    f = HouseholdFilter(scope, status, household_type, monitored, poor, fails, unknown, not_assessed,
+                        not_visited_days, flag, household_no)
+    county_lists.check_filter(f)
+    return f
 
 
 FilterDep = Annotated[HouseholdFilter, Depends(household_filter)]
