@@ -160,3 +160,14 @@ def test_enroll_and_sync_on_the_command_line(county: County, tmp_path: Path) -> 
     assert '"households": 0' in again.stdout
     wrong = run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", "AAAA-BBBB-CCCC-DDDD", env=env, check=False)
     assert wrong.returncode == 2 and "already enrolled" in wrong.stderr
+
+
+def test_a_wrong_enrollment_code_is_refused_at_once_with_a_sentence(county: County, tmp_path: Path) -> None:
+    from fieldsurvey.core.errors import UserError
+
+    store, _recovery = Store.create(tmp_path / "laptop", PASSPHRASE, kdf=FAST_KDF)
+    client = SyncClient(store, policy=RetryPolicy(attempts=3, base=0.05))
+    with store, pytest.raises(UserError) as e:
+        client.enroll(county.server.url, "WRONG-CODE-1234", label="laptop")
+    assert "enrollment code" in e.value.text.en  # not "cannot reach the server" after retries
+    assert "注册码" in e.value.text.zh

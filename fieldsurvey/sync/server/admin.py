@@ -131,8 +131,8 @@ def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, l
     now = datetime.now(UTC)
     with sd.transaction() as s:
         row = s.get(EnrollCode, token_hash(normalise_code(code)))
-        expires = row.expires_at if row is None or row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-        if row is None or row.used_at is not None or expires < now:
+        expires = None if row is None else row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+        if row is None or expires is None or row.used_at is not None or expires < now:
             raise UserError(Text("注册码无效、已用过或已过期", "the enrollment code is wrong, used or expired"), code="bad_enroll_code")
         user = s.get(User, row.user_id)
         assert user is not None
