@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from fieldsurvey.store import Store
 from fieldsurvey.ui.app import AppController
 from fieldsurvey.ui.visit import VisitEditor
 from tests.conftest import FAST_KDF
 from tests.conftest_ui import *  # noqa: F403
-from tests.conftest_ui import PASSPHRASE, unlock, wait_ops
+from tests.conftest_ui import unlock, wait_ops
 from tests.test_ui_visit_support import *  # noqa: F403 - the window fixture
 from tests.test_ui_visit_support import (
     LEFT,
@@ -22,17 +21,10 @@ from tests.test_ui_visit_support import (
     open_household,
     row,
     section,
+    stored_drafts,
     type_text,
     wait_ready,
 )
-
-
-def drafts(ui_store, household_id: str) -> list:  # type: ignore[no-untyped-def]
-    store = Store.open(ui_store.data_dir, passphrase=PASSPHRASE)
-    try:
-        return store.visits.drafts(household_id)
-    finally:
-        store.close()
 
 
 def continue_draft(window, qtbot, household_id: str) -> VisitEditor:  # type: ignore[no-untyped-def]
@@ -81,7 +73,7 @@ def test_closing_the_app_mid_draft_keeps_answers_and_place(app, ui_store, qtbot)
         assert row(editor, "water_outage_days").input.line.text() == "12"
         qtbot.waitUntil(lambda: row(editor, "water_outage_days").input.line.hasFocus()
                         or not second.window.isActiveWindow(), timeout=3000)
-        assert len(drafts(ui_store, hid)) == 1
+        assert len(stored_drafts(second.window, qtbot, hid)) == 1
     finally:
         second.window.close()
         second.shutdown()
@@ -103,7 +95,7 @@ def test_new_visit_continues_the_households_draft(window, ui_store, qtbot) -> No
     hid = ui_store.ids["chen"]
     editor = new_visit(window, qtbot, hid)
     assert "新走访" in editor.banner.text()
-    assert drafts(ui_store, hid) == []  # only looking leaves nothing behind
+    assert stored_drafts(window, qtbot, hid) == []  # only looking leaves nothing behind
     type_text(editor, qtbot, "hamlet", "石板沟")
     with qtbot.waitSignal(editor.visit_saved, timeout=5000):
         pass
@@ -113,19 +105,20 @@ def test_new_visit_continues_the_households_draft(window, ui_store, qtbot) -> No
     assert again.visit_id() == draft_id
     assert again.session.value("hamlet") == "石板沟"
     assert "已有一份草稿" in again.banner.text()
-    assert [d.visit_id for d in drafts(ui_store, hid)] == [draft_id]
+    assert [d.visit_id for d in stored_drafts(window, qtbot, hid)] == [draft_id]
 
 
 def test_discarding_a_draft_deletes_it(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
     hid = ui_store.ids["zhou"]
     editor = new_visit(window, qtbot, hid)
     type_text(editor, qtbot, "hamlet", "大湾")
-    qtbot.waitUntil(lambda: len(drafts(ui_store, hid)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: editor.visit_id() is not None and not editor.saver.in_flight, timeout=5000)
+    assert len(stored_drafts(window, qtbot, hid)) == 1
     qtbot.waitUntil(editor.discard_button.isVisible, timeout=3000)
     qtbot.mouseClick(editor.discard_button, LEFT)
     answer(qtbot, "删除")
     wait_ops(window)
-    assert drafts(ui_store, hid) == []
+    assert stored_drafts(window, qtbot, hid) == []
     assert "草稿已删除" in editor.message.text()
     assert editor.visit_id() is None
 

@@ -8,22 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from fieldsurvey.store import Store
 from fieldsurvey.ui.ledger_print import PrintDialog
 from tests.conftest_ui import *  # noqa: F403
-from tests.conftest_ui import PASSPHRASE, wait_ops
+from tests.conftest_ui import wait_ops
 from tests.test_ui_visit_support import *  # noqa: F403 - the window fixture
-from tests.test_ui_visit_support import new_visit, question, row
+from tests.test_ui_visit_support import new_visit, question, row, stored_drafts
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def drafts(ui_store, household_id: str) -> list:  # type: ignore[no-untyped-def]
-    store = Store.open(ui_store.data_dir, passphrase=PASSPHRASE)
-    try:
-        return store.visits.drafts(household_id)
-    finally:
-        store.close()
 
 
 def focus(window, widget) -> None:  # type: ignore[no-untyped-def]
@@ -34,10 +25,10 @@ def focus(window, widget) -> None:  # type: ignore[no-untyped-def]
 def test_ctrl_s_saves_a_new_visit_as_a_draft(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
     hid = ui_store.ids["li"]
     editor = new_visit(window, qtbot, hid)
-    assert drafts(ui_store, hid) == []
+    assert stored_drafts(window, qtbot, hid) == []
     with qtbot.waitSignal(editor.visit_saved, timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
-    saved = drafts(ui_store, hid)
+    saved = stored_drafts(window, qtbot, hid)
     assert [d.visit_id for d in saved] == [editor.visit_id()]
     assert saved[0].cursor == {"section": "household", "path": None}
     assert editor.save_label.text().startswith("草稿已保存")
@@ -50,7 +41,7 @@ def test_esc_closes_the_visit_after_saving_what_was_typed(window, ui_store, qtbo
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.tabs.indexOf(editor) == -1
     wait_ops(window)
-    [draft] = drafts(ui_store, hid)
+    [draft] = stored_drafts(window, qtbot, hid)
     assert draft.answers["address"] == "示范村二组5号"
 
 

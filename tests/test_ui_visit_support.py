@@ -187,3 +187,12 @@ def confirm_and_finalize(editor: VisitEditor, qtbot) -> str:  # type: ignore[no-
     with qtbot.waitSignal(editor.visit_finalized, timeout=10_000) as finalized:
         answer(qtbot, "提交")
     return str(finalized.args[0])
+
+
+def stored_drafts(window, qtbot, household_id: str) -> list:  # type: ignore[no-untyped-def]
+    """The household's drafts as the store holds them, read on the app's own database worker
+    (after every queued save), so the test never opens a second connection mid-write."""
+    box: list = []
+    window.ctx.ops.run(lambda env: env.store.visits.drafts(household_id), on_done=box.append, name="test: read drafts")
+    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    return list(box[0])

@@ -327,7 +327,7 @@ class VisitEditor(Retranslating, QWidget):
     def refresh_check(self) -> None:
         """Start the whole-visit check (§7 rules included) in the background."""
         self.check_timer.stop()
-        if self.session is not None:
+        if self.session is not None and not self.busy:  # while finalizing the worker has it
             self.checker.request(self.session)
 
     def _checked(self, result: FinalizeResult) -> None:

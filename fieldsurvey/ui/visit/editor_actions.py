@@ -111,6 +111,7 @@ class EditorActions(QObject):
         if e.session is None or e.read_only or e.busy:
             return
         e.flush()  # queued saves run first; the finalize then updates the same row
+        e.check_timer.stop()
         e.busy = True
         e.splitter.setEnabled(False)
         e.finalize_button.setEnabled(False)
