@@ -26,6 +26,8 @@ from fieldsurvey.sync.server.models import (
     ConflictRow,
     Device,
     HouseholdRow,
+    MemberRow,
+    PartRow,
     Rejection,
     User,
     VisitRow,
@@ -148,13 +150,31 @@ def conflicts(s: Session, who: Principal, *, status: str | None, scope: str | No
     names = division_names(s)
     devices = {d.device_id: d.label for d in s.execute(select(Device)).scalars()}
     users = {u.user_id: (u.username, u.display_name) for u in s.execute(select(User)).scalars()}
+    labels = record_labels(s, [c for c, _no in rows[:limit]])
     items = []
     for c, household_no in rows[:limit]:
         username, display = users.get(c.user_id, (None, None))
         items.append({**conflict_dict(c), "household_no": household_no, "village": names.get(c.village_code, c.village_code),
-                      "device": devices.get(c.device_id), "user": username, "display_name": display})
+                      "device": devices.get(c.device_id), "user": username, "display_name": display,
+                      "record_label": labels.get((c.record_type, c.record_id))})
     last = rows[limit - 1][0] if len(rows) > limit else None
     return {"total": total, "items": items, "next": _encode(_iso(last.created_at), last.conflict_id) if last else None}
+
+
+def record_labels(s: Session, conflicts: list[ConflictRow]) -> dict[tuple[str, str], str]:
+    """Which member, helper, measure or income a conflict is about, as people name it."""
+    out: dict[tuple[str, str], str] = {}
+    members = [c.record_id for c in conflicts if c.record_type == "member"]
+    if members:
+        for member_id, data in s.execute(select(MemberRow.member_id, MemberRow.data).where(MemberRow.member_id.in_(members))):
+            out[("member", member_id)] = str(data.get("name") or "")
+    for c in conflicts:
+        if c.record_type in ("helper", "measure", "income"):
+            part = s.get(PartRow, (c.household_id, c.record_type, c.record_id))
+            if part is not None:
+                data = part.data
+                out[(c.record_type, c.record_id)] = str(data.get("name") or data.get("project") or data.get("year") or c.record_id)
+    return out
 
 
 # -- visits ----------------------------------------------------------------------------------

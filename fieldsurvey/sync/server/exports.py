@@ -1,6 +1,7 @@
 """Exports for reporting upward: households, members, visits and assessments as CSV or XLSX.
 
-Rows are produced a chunk of households at a time (keyset on the household id), each chunk in a
+Rows are produced a chunk of households at a time, in the list's order (keyset on village,
+household number and id), each chunk in a
 short transaction of its own, so an export of a whole county neither holds memory nor keeps the
 database locked while it streams. The scope is the caller's villages and the list filter they
 chose (``county_lists.HouseholdFilter``), so an export holds what its user may see and nothing
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from fieldsurvey.core.assessment_result import DIMENSION_LABELS, DIMENSIONS, OUTCOME_LABELS
 from fieldsurvey.core.assessment_result import FLAG_LABELS as FLAG_TEXTS
@@ -88,16 +89,19 @@ class Exporter:
         return [t.get(self.lang) for t in HEADERS[self.kind]]
 
     def rows(self) -> Iterator[list[Any]]:
-        after = ""
+        after: tuple[str, str, str] | None = None
         while True:
             with self.sd.transaction() as s:
-                stmt = select(H).where(*conditions(self.filter, self.who), H.household_id > after)
-                households = list(s.execute(stmt.order_by(H.household_id).limit(CHUNK)).scalars())
+                stmt = select(H).where(*conditions(self.filter, self.who))
+                if after is not None:
+                    stmt = stmt.where(tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*after))
+                households = list(s.execute(stmt.order_by(H.village_code, H.household_no, H.household_id).limit(CHUNK)).scalars())
                 if not households:
                     return
                 names = division_names(s)
                 out = list(getattr(self, f"_{self.kind}")(s, households, names))
-            after = households[-1].household_id
+            last = households[-1]
+            after = (last.village_code, last.household_no, last.household_id)
             yield from out
 
     def _households(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
@@ -117,8 +121,9 @@ class Exporter:
 
     def _members(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
         by_id = {h.household_id: h for h in households}
-        rows = s.execute(select(MemberRow).where(MemberRow.household_id.in_(list(by_id)), MemberRow.deleted.is_(False))
-                         .order_by(MemberRow.household_id, MemberRow.member_id)).scalars()
+        order = {hid: i for i, hid in enumerate(by_id)}
+        rows = sorted(s.execute(select(MemberRow).where(MemberRow.household_id.in_(list(by_id)), MemberRow.deleted.is_(False)))
+                      .scalars(), key=lambda m: (order[m.household_id], m.data.get("relation") != "02", m.member_id))
         lang = self.lang
         for m in rows:
             h, d = by_id[m.household_id], m.data
@@ -130,8 +135,9 @@ class Exporter:
 
     def _visit_rows(self, s: Any, households: list[Any]) -> Iterator[tuple[Any, Any]]:
         by_id = {h.household_id: h for h in households}
-        rows = s.execute(select(VisitRow).where(VisitRow.household_id.in_(list(by_id)))
-                         .order_by(VisitRow.household_id, VisitRow.visit_date, VisitRow.visit_id)).scalars()
+        order = {hid: i for i, hid in enumerate(by_id)}
+        rows = sorted(s.execute(select(VisitRow).where(VisitRow.household_id.in_(list(by_id)))).scalars(),
+                      key=lambda v: (order[v.household_id], v.visit_date, v.visit_id))
         for v in rows:
             yield by_id[v.household_id], v
 

@@ -49,7 +49,8 @@ def columns() -> list[Column]:
         Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: r["created_at"][:16].replace("T", " ")),
         Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.get("household_no") or ""),
         Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.get("village") or ""),
-        Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"), lambda r: labels.record_type(r["record_type"])),
+        Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"),
+               lambda r: labels.record_type(r["record_type"]) + (f" {r['record_label']}" if r.get("record_label") else "")),
         Column("field", lambda: QCoreApplication.translate("CountyConflicts", "Field"), lambda r: labels.field(r["field"]) if r["field"] != "*" else "—"),
         Column("secretary", lambda: QCoreApplication.translate("CountyConflicts", "From"), lambda r: r.get("display_name") or r.get("user") or ""),
         Column("status", lambda: QCoreApplication.translate("CountyConflicts", "Status"), lambda r: QCoreApplication.translate("CountyConflicts", "open") if r["status"] == "open" else QCoreApplication.translate("CountyConflicts", "resolved"),
@@ -160,7 +161,8 @@ class Resolution(Retranslating, QWidget):
             for w in (self.values_box, self.note_label, self.note, self.resolve_button):
                 w.setVisible(False)
             return
-        self.title.setText(f"{c.get('household_no', '')} · {c.get('village', '')} · {labels.record_type(c['record_type'])}"
+        record = labels.record_type(c["record_type"]) + (f" {c['record_label']}" if c.get("record_label") else "")
+        self.title.setText(f"{c.get('household_no', '')} · {c.get('village', '')} · {record}"
                            + (f" · {labels.field(c['field'])}" if c["field"] != "*" else ""))
         self.kind.setText(labels.conflict_kind(c["kind"]))
         field_kind = c["kind"] == "field"

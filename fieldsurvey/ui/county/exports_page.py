@@ -155,14 +155,13 @@ class ExportsPage(Retranslating, QWidget):
         return self.ctx.jobs.run_long(op, parent=self, title=self.tr("Printing the ledgers…"),
                                       on_done=lambda p: self._finished(p.files, p))
 
-    def print_household(self, household_id: str, household_no: str) -> None:
+    def print_household(self, household_id: str, household_no: str, village: str) -> None:
         """From the households tab: one ledger, to a file the user picks."""
         folder = Path(self.ctx.settings.get("last_folder") or Path.home())
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the ledger as"), str(folder / f"{household_no}.pdf"), "PDF (*.pdf)")
         if not path:
             return
-        code = household_no[:12]
-        place = Place(self.ctx.me.county_name, self.ctx.place_name(code[:9]), self.ctx.place_name(code), code)
+        place = Place(self.ctx.me.county_name, self.ctx.place_name(village[:9]), self.ctx.place_name(village), village)
         mask = self.mask.isChecked()
 
         def op(_env: OpEnv) -> Printed:

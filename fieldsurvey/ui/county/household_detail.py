@@ -45,7 +45,7 @@ def latest_assessment(visits: list[dict[str, Any]]) -> tuple[Assessment | None, 
 
 
 class HouseholdDetail(Retranslating, QWidget):
-    print_requested = Signal(str, str)  # household id, household number
+    print_requested = Signal(str, str, str)  # household id, household number, village code
     loaded = Signal()
 
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
@@ -165,4 +165,4 @@ class HouseholdDetail(Retranslating, QWidget):
 
     def _print(self) -> None:
         if self.record is not None and self.household_id:
-            self.print_requested.emit(self.household_id, str(self.record["household_no"]))
+            self.print_requested.emit(self.household_id, str(self.record["household_no"]), str(self.record["division_code"]))

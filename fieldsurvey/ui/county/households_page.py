@@ -55,7 +55,7 @@ def columns() -> list[Column]:
 
 
 class HouseholdsPage(Retranslating, QWidget):
-    print_household = Signal(str, str)
+    print_household = Signal(str, str, str)
 
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -4,12 +4,13 @@ Which tabs appear follows the account's role, as the server reported it at sign-
 secretary signed in at the office sees the dashboard, households, conflicts and visits of their
 own villages and the exports; county staff also see the batch inbox and the roster import;
 admins also see administration. The server enforces the same rules on every call, so a hidden
-tab is convenience, not protection. The whole window refreshes on F5 and every few minutes.
+tab is convenience, not protection. The whole window refreshes on F5; every few minutes every tab
+but the one in front refreshes too (a half-written note or a selection is not lost).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTime, QTimer, Signal
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -65,7 +66,7 @@ class CountyWindow(Retranslating, QMainWindow):
         self.statusBar().addPermanentWidget(self.refreshed_label)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self.refresh_in_background)
         self._build_menus()
         self.retranslate()
 
@@ -131,6 +132,14 @@ class CountyWindow(Retranslating, QMainWindow):
             page.refresh()  # type: ignore[attr-defined]
         self.refreshed_label.setText(self.tr("Refreshed at %1").replace("%1", QTime.currentTime().toString("HH:mm")))
 
+    def refresh_in_background(self) -> None:
+        """The periodic refresh: every page but the one in front, whose selection and typing stay."""
+        current = self.tabs.currentWidget()
+        for page in self.pages:
+            if page is not current or page is self.dashboard:
+                page.refresh()  # type: ignore[attr-defined]
+        self.refreshed_label.setText(self.tr("Refreshed at %1").replace("%1", QTime.currentTime().toString("HH:mm")))
+
     def _data_changed(self, what: str) -> None:
         """A page changed something: the pages that show it reload (the dashboard always)."""
         self.dashboard.refresh()
@@ -158,6 +167,7 @@ class CountyWindow(Retranslating, QMainWindow):
         self.ctx.ops.run(lambda _env: self.ctx.client.sign_out(), name="sign out")
         self.ctx.ops.wait_idle(10)
         self.signed_out.emit()
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its pages must not answer the next session's signals
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
