@@ -92,6 +92,7 @@ class Fieldwork:
         state.set("confirmed_by", head.name)
         state.type_findings(FINDINGS[k % len(FINDINGS)])
         state.set("follow_up", "下次走访核实务工收入")
+        self._answer_what_is_asked(state)
         fresh = self.store.households.get(household_id)
         check = session.finalize_check()
         if not check.ok:  # the plan asked for something the rules refuse: a bug in the bench, not a user error
@@ -101,6 +102,24 @@ class Fieldwork:
         self.stats["visits"] += 1
         self.stats["member_changes"] += len(done.member_changes)
         self.emit({"event": "finalized", "visit": k, "visit_id": done.visit.visit_id, "household_id": household_id})
+
+    def _answer_what_is_asked(self, state: _Draft) -> None:
+        """Answer the required questions the registry held no answer for, as the secretary must
+        on the spot (e.g. whether a child out of school is taught at home). Counted per field, so
+        the report shows where the demo data and the form disagree."""
+        s = state.session
+        for _round in range(6):
+            asked = [i for i in s.finalize_check().errors if i.code == "required" and i.path]
+            if not asked:
+                return
+            for issue in asked:
+                el = s.element(s.resolve_path(issue.path).name or "")
+                choices = s.choices(issue.path)
+                value: Any = {"boolean": False, "acknowledge": True, "integer": 0, "decimal": 0, "date": self.today.isoformat(),
+                              "select_one": choices[0].name if choices else None}.get(el.type, "入户时当面核实")
+                state.set(issue.path, value)
+                answered = self.stats.setdefault("answered_on_the_spot", {})
+                answered[el.name] = answered.get(el.name, 0) + 1
 
     def _member_change(self, state: _Draft, household: Any) -> None:
         s = state.session

@@ -6,7 +6,8 @@ bench.season.pytest_counter``, which counts every Hypothesis/schemathesis input 
 from the field season (its laptop kills, proxy cuts, batches resent whole after a cut, tampered
 copies). A test that fails counts every one of its runs as failed, since it cannot say which;
 the failure's first line is printed, so a reader can see whether something was lost or the test
-stopped for another reason. ``--quick`` runs the fast subset on SQLite only.
+stopped for another reason. ``--quick`` runs the fast subset on SQLite only (cut connections and
+replays then come from the field season alone).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ PROBES = (
     Probe("tests/test_server_resilience.py::test_a_server_killed_in_the_middle_of_a_merge_leaves_no_partial_batch", KILL,
           "the county server SIGKILLed while it merges a 1,500-household batch; resent, it lands once", 1, backends=True),
     Probe("tests/test_server_resilience.py::test_a_connection_cut_mid_upload_resumes_and_records_arrive_once", CUT,
-          "an upload through a proxy that cuts it twice resumes from the server's offset", 2, backends=True),
+          "an upload through a proxy that cuts it twice resumes from the server's offset", 2, quick=False, backends=True),
     Probe("tests/test_sync_envelope.py::test_every_single_byte_change_is_refused", TAMPER,
           "a sealed batch with one byte changed anywhere", CASES),
     Probe("tests/test_sync_envelope.py::test_truncated_or_extended_files_are_refused", TAMPER,
@@ -56,7 +57,7 @@ PROBES = (
     Probe("tests/test_server_sync.py::test_a_duplicate_upload_adds_nothing", REPLAY,
           "the same batch uploaded twice", 1, quick=False, backends=True),
     Probe("tests/test_server_resilience.py::test_a_usb_batch_file_gives_the_same_result_as_http", REPLAY,
-          "a batch imported from a USB file, then uploaded over HTTP", 1, backends=True),
+          "a batch imported from a USB file, then uploaded over HTTP", 1, quick=False, backends=True),
     Probe("tests/test_sync_envelope.py::test_random_bytes_are_refused_cleanly", FUZZ, "batch parser: random bytes", CASES),
     Probe("tests/test_sync_envelope.py::test_the_batch_schema_refuses_arbitrary_json_cleanly", FUZZ,
           "batch schema: arbitrary JSON", CASES),
