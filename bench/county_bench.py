@@ -16,8 +16,9 @@ all of them alike, the median of ``--repeat`` runs of:
 - the dashboard of the county (every township) and of one township (every village).
 
 Each is timed in the server's own code (a session and the query function, as the route calls
-it) and over HTTP against a ``fieldsurvey server run`` process with a staff token. Ratios are to
-the baseline of the same run. Nothing leaves 127.0.0.1.
+it) and over HTTP against a ``fieldsurvey server run`` process with a staff token; the HTTP
+baseline is ``GET /auth/me`` (the request, the token check and a transaction, no data). Ratios
+are to the baseline of the same run. Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def cases_over_http(url: str, township: str, deep: str) -> dict[str, Callable[[]
         return go
 
     return {
-        "baseline: GET /status": get("/status"),
+        "baseline: GET /auth/me": get("/auth/me"),
         "list: first page (100)": get("/county/households", limit=100),
         "list: page after 50,000": get("/county/households", limit=100, after=deep),
         "count: township not exited": get("/county/households", limit=1, scope=township, status="not_exited"),

@@ -107,6 +107,12 @@ class Division(Base):
     level: Mapped[str] = mapped_column(String(12))
 
 
+# Every column the county's counts and dashboards read, so they scan this narrow index and never
+# the rows with their JSON records (index-only: on 100,000 households about half the time).
+LIVE_COLUMNS = ("village_code", "deleted", "status", "household_type", "monitored", "member_count", "fail_bits",
+                "unknown_bits", "assessed_on", "last_visit_date", "flag_bits")
+
+
 class HouseholdRow(Base):
     __tablename__ = "households"
     household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -131,7 +137,8 @@ class HouseholdRow(Base):
     assessed_on: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_households_village_seq", "village_code", "seq"),
-                      Index("ix_households_village_no", "village_code", "household_no", "household_id"))
+                      Index("ix_households_village_no", "village_code", "household_no", "household_id"),
+                      Index("ix_households_live", *LIVE_COLUMNS))
 
 
 class MemberRow(Base):

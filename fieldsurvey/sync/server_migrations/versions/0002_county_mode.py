@@ -1,4 +1,4 @@
-"""County mode: each household's latest assessment per dimension, keyset paging, village populations.
+"""County mode: each household's latest assessment per dimension, list and count indexes, village populations.
 
 Revision ID: 0002
 Revises: 0001
@@ -9,6 +9,8 @@ household's latest assessment (bit i = the i-th of food, clothing, education, me
 water, income); a household never assessed has every dimension unknown (127). Existing
 households get them from the assessment stored with their latest visit, read here with plain
 SQL and JSON (no import of live code), so the dashboards are right from the first start.
+``ix_households_village_no`` serves keyset paging; ``ix_households_live`` holds every column the
+county's counts and dashboards read, so they scan it instead of the rows with their JSON records.
 ``village_populations`` holds the rural population a county states per village.
 """
 
@@ -25,6 +27,8 @@ depends_on = None
 
 DIMENSIONS = ("food", "clothing", "education", "medical", "housing", "water", "income")
 ALL_UNKNOWN = (1 << len(DIMENSIONS)) - 1
+LIVE_COLUMNS = ("village_code", "deleted", "status", "household_type", "monitored", "member_count", "fail_bits",
+                "unknown_bits", "assessed_on", "last_visit_date", "flag_bits")
 
 
 def upgrade() -> None:
@@ -33,6 +37,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("unknown_bits", sa.Integer(), server_default=str(ALL_UNKNOWN), nullable=False))
         batch.add_column(sa.Column("assessed_on", sa.Date(), nullable=True))
     op.create_index("ix_households_village_no", "households", ["village_code", "household_no", "household_id"], unique=False)
+    op.create_index("ix_households_live", "households", list(LIVE_COLUMNS), unique=False)
     op.create_table(
         "village_populations",
         sa.Column("village_code", sa.String(length=12), nullable=False),
@@ -86,6 +91,7 @@ def _fill_from_latest_visits() -> None:
 
 def downgrade() -> None:
     op.drop_table("village_populations")
+    op.drop_index("ix_households_live", table_name="households")
     op.drop_index("ix_households_village_no", table_name="households")
     with op.batch_alter_table("households") as batch:
         batch.drop_column("assessed_on")
