@@ -99,10 +99,9 @@ def prepare(folder: Path, households: int) -> tuple[ServerDir, list[Any], list[s
     for i, name in enumerate(("王书记", "李书记")):
         admin.add_user(sd, "screenshots", username=f"sec{i + 1}", role="secretary", display_name=name, password=None)
         admin.assign(sd, "screenshots", username=f"sec{i + 1}", villages=villages[:2])
-    with sd.transaction() as s:
-        from fieldsurvey.sync.server.assessments import reassess
+    from fieldsurvey.sync.server.assessments import reassess
 
-        reassess(s, None, None, date.today())
+    reassess(sd, None, None, date.today())
     return sd, homes, villages
 
 

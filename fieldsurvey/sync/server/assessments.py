@@ -27,6 +27,7 @@ from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.policy import Policy, load_policy
 from fieldsurvey.core.records import household_from_dict
 from fieldsurvey.sync.recordtypes import NESTED_OF
+from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.flags import dimension_bits, flag_bits
 from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow
 
@@ -95,23 +96,28 @@ def assess_unassessed_visits(session: Session, visits: Iterable[dict[str, Any]])
     return assess_rows(session, latest, lambda r: days[r.household_id], keep_flags=frozenset(sent_flags))
 
 
-def reassess(session: Session, villages: frozenset[str] | None, prefix: str | None, on: date,
+def reassess(sd: ServerDir, villages: frozenset[str] | None, prefix: str | None, on: date,
              progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every live household in scope, page by page (keyset on the household id)."""
+    """Recompute every live household in scope, a chunk per transaction (keyset on the id).
+
+    Short transactions: on SQLite a transaction holds the write lock, and re-assessing a whole
+    county takes minutes, during which laptops keep syncing.
+    """
+    from fieldsurvey.sync.server.county_lists import prefix_condition
+
     policy = load_policy()
     done, after = 0, ""
     while True:
-        stmt = select(HouseholdRow).where(HouseholdRow.deleted.is_(False), HouseholdRow.household_id > after)
-        if villages is not None:
-            stmt = stmt.where(HouseholdRow.village_code.in_(sorted(villages)))
-        if prefix:
-            stmt = stmt.where(HouseholdRow.village_code.startswith(prefix))
-        rows = list(session.execute(stmt.order_by(HouseholdRow.household_id).limit(CHUNK)).scalars())
-        if not rows:
-            return done
-        done += assess_rows(session, rows, on, policy)
-        after = rows[-1].household_id
-        session.flush()
-        session.expunge_all()
+        with sd.transaction() as session:
+            stmt = select(HouseholdRow).where(HouseholdRow.deleted.is_(False), HouseholdRow.household_id > after)
+            if villages is not None:
+                stmt = stmt.where(HouseholdRow.village_code.in_(sorted(villages)))
+            if prefix:
+                stmt = stmt.where(prefix_condition(HouseholdRow.village_code, prefix))
+            rows = list(session.execute(stmt.order_by(HouseholdRow.household_id).limit(CHUNK)).scalars())
+            if not rows:
+                return done
+            done += assess_rows(session, rows, on, policy)
+            after = rows[-1].household_id
         if progress:
             progress(done)

@@ -152,6 +152,8 @@ class AdminPage(Retranslating, QWidget):
         self.users: list[dict[str, Any]] = []
         self.devices: list[dict[str, Any]] = []
         self.populations: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+        self.last_code: dict[str, Any] | None = None  # the code just shown (it is never shown again)
         self.tabs = QTabWidget()
         self.user_table = ReadOnlyTable()
         self.add_user_button = QPushButton()
@@ -236,7 +238,7 @@ class AdminPage(Retranslating, QWidget):
             [p["village_code"] for p in self.populations], fit=False)
         self.audit_table.fill([self.tr("No."), self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Subject")],
                               [[str(e["entry_no"]), e["at"][:19].replace("T", " "), e["actor"], e["action"], e["subject"]]
-                               for e in getattr(self, "audit", [])], fit=False)
+                               for e in self.audit], fit=False)
 
     # -- actions -----------------------------------------------------------------------------
     def _run(self, op: Any, done_text: str | None = None) -> None:

@@ -38,7 +38,7 @@ class SignInDialog(Retranslating, QDialog):
         self.title = heading(size_delta=6)
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
-        self.server = QLineEdit(server_url or ctx.last.server_url or "http://127.0.0.1:8765")
+        self.server = QLineEdit(server_url or ctx.last.server_url or "http://127.0.0.1:8400")
         self.username = QLineEdit(ctx.last.username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

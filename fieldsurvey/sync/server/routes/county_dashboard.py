@@ -94,9 +94,9 @@ def put_population(village_code: Annotated[str, Path(pattern=r"^\d{12}$")], body
 def reassess(sd: ServerDirDep, who: Staff, scope: Scope = None, on: Day = None) -> dict[str, Any]:
     who.require("county_staff", "admin")
     day = on or date.today()
+    prefix = county_lists.scope_prefix(scope)
+    count = assessments.reassess(sd, who.villages, prefix, day)
     with sd.transaction() as session:
-        prefix = county_lists.scope_prefix(scope)
-        count = assessments.reassess(session, who.villages, prefix, day)
         audit.append(session, sd.keys.signing, actor=who.actor, action="reassessed", subject=prefix or "county",
                      details={"households": count, "on": day.isoformat()})
     return {"households": count, "on": day.isoformat()}
