@@ -114,7 +114,7 @@ def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None 
 
 def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
     with sd.transaction() as session:
-        env, _raw, _device, sha = open_batch(session, sd.keys, county, data, None)
+        env, _raw, _device, sha, _plain = open_batch(session, sd.keys, county, data, None)
         row = session.get(BatchRow, env.id)
         if row is None:  # the other attempt rolled back meanwhile: let the client retry
             raise refuse("retry", "请稍后重试", "please retry", 503)
@@ -135,6 +135,10 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
         session.rollback()
         return None
     seq = SeqAllocator(session)
+    # The checks loaded the batch's records before this transaction held the seq lock; another
+    # batch may have changed them since (PostgreSQL, concurrent uploads). Merge against what is
+    # committed now, not the copies in the session, or its edit would be overwritten unseen.
+    session.expire_all()
     applier = _Applier(session, checked, seq, now)
     applier.prepare()
     with session.no_autoflush:
