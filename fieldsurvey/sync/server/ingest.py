@@ -114,7 +114,7 @@ def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None 
 
 def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
     with sd.transaction() as session:
-        env, _raw, _device, sha, _plain = open_batch(session, sd.keys, county, data, None)
+        env, _raw, _device, sha = open_batch(session, sd.keys, county, data, None)
         row = session.get(BatchRow, env.id)
         if row is None:  # the other attempt rolled back meanwhile: let the client retry
             raise refuse("retry", "请稍后重试", "please retry", 503)
