@@ -7,7 +7,7 @@
     python -m bench machine             the machine, as the report records it
     python -m bench season [ARGS]       the field season alone (bench/field_season.py ARGS)
     python -m bench reliability [--quick]
-    python -m bench store|demo|ledger|sync|ui [ARGS]   one benchmark script with its own options
+    python -m bench store|demo|ui|ledger|sync|county [ARGS]   one benchmark script with its options
 
 Each benchmark prints its own figures beside its baseline and target; this runner adds the
 machine and its load at the start and end, and a summary of what ran, how long it took and
@@ -49,6 +49,8 @@ BENCHES = (
           what="household ledger PDFs: one ledger, a village, memory"),
     Bench("sync", "bench/sync_bench.py", ("--batches", "5", "--households", "100", "--link-visits", "200"),
           what="batch ingest against bulk insert (SQLite, PostgreSQL), wire size, 64 kbit/s link"),
+    Bench("county", "bench/county_bench.py", ("--households", "10000", "--repeat", "5"),
+          what="county mode: lists, counts and dashboards (SQLite, PostgreSQL), in code and over HTTP"),
 )
 SEASON_QUICK = ("--households", "1200", "--devices", "4", "--visits", "12", "--usb", "1", "--kills", "1", "--tamper", "6",
                 "--backends", "postgres,sqlite")

@@ -140,7 +140,11 @@ def check_edits(plan: Plan, county: CountyView, work: dict[str, dict[str, Any]],
     for d in plan.devices:
         done = work[d.username]["edits_done"]
         assert len(done) == len(d.edits), f"{d.username}: {len(done)} edits made, planned {len(d.edits)}"
-        for e in done:
+        last = {(e["record_id"], e["field"]): i for i, e in enumerate(done)}
+        for i, e in enumerate(done):
+            if last[(e["record_id"], e["field"])] != i:
+                found.add("edits_superseded_on_the_laptop")  # the same laptop changed that field again later
+                continue
             household = county.households[e["household_id"]]
             record = household if e["record_type"] == "household" else next(
                 m for m in household["members"] if m["member_id"] == e["record_id"])

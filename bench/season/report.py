@@ -6,6 +6,16 @@ from bench.season.plan import expected_conflicts
 from bench.season.scenario import SeasonResult
 
 
+def _answered(r: SeasonResult) -> dict[str, int]:
+    """Questions a laptop had to answer on the spot because the roster held no answer (beyond the
+    visitor, the confirmation and the findings every visit asks)."""
+    total: dict[str, int] = {}
+    for w in r.metrics["work"]:
+        for name, n in (w.get("answered_on_the_spot") or {}).items():
+            total[name] = total.get(name, 0) + n
+    return total
+
+
 def table(results: list[SeasonResult]) -> str:
     """One column per backend: throughput, merge, conflicts, wire, memory, then each phase."""
     if not results:
@@ -22,6 +32,7 @@ def table(results: list[SeasonResult]) -> str:
     row("visits finalized (planned)", lambda r: f"{r.found.counts.get('visits_on_county', 0):,} ({sum(len(d.visits) for d in r.plan.devices):,})")
     row("member changes recorded", lambda r: f"{r.found.counts.get('member_changes_on_county', 0):,}")
     row("drafts saved (autosave)", lambda r: f"{sum(w['drafts_saved'] for w in r.metrics['work']):,}")
+    row("required answers the registry lacked", lambda r: ", ".join(f"{k} {v}" for k, v in sorted(_answered(r).items())) or "none")
     row("household edits (on contested households)",
         lambda r: f"{sum(len(d.edits) for d in r.plan.devices):,} ({r.metrics['overlap_share']:.1%})")
     row("visits synced per second", lambda r: f"{r.metrics['visits_per_s']:.1f} /s")
