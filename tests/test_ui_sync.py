@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,14 +62,23 @@ def test_enroll_sync_and_send_a_change_from_the_panel(empty_app, county, qtbot, 
     assert p.enroll.isVisible() and not p.sync_button.isEnabled()
 
     code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_a")
-    p.enroll.url.setText(county.server.url)
-    p.enroll.code.setText("WRONG-CODE")  # the server keeps failing it, so the client retries
-    p.enroll.button.click()
-    qtbot.waitUntil(lambda: progress_dialog() is not None, timeout=10_000)
-    assert not p.enroll.button.isEnabled()
-    progress_dialog().findChild(QPushButton).click()  # its Cancel button
-    qtbot.waitUntil(lambda: p.enroll.button.isEnabled(), timeout=30_000)
+    with socket.socket() as silent:  # a server that accepts connections and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        p.enroll.url.setText(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        p.enroll.code.setText(code)
+        p.enroll.button.click()
+        qtbot.waitUntil(lambda: progress_dialog() is not None, timeout=30_000)
+        assert not p.enroll.button.isEnabled()
+        progress_dialog().findChild(QPushButton).click()  # its Cancel button
+        qtbot.waitUntil(lambda: p.enroll.button.isEnabled(), timeout=60_000)
     assert p.enroll.error.text() == ""  # cancelling is not an error
+
+    p.enroll.url.setText(county.server.url)
+    p.enroll.code.setText("WRONG-CODE")  # refused at once, with a sentence
+    p.enroll.button.click()
+    qtbot.waitUntil(lambda: p.enroll.error.text() != "", timeout=30_000)
+    assert "注册码" in p.enroll.error.text()
     p.enroll.code.setText(code)
     with qtbot.waitSignal(p.enroll.enrolled, timeout=30_000):
         p.enroll.button.click()
