@@ -44,3 +44,17 @@ def test_no_request_makes_the_server_fail(case: Any, county: County, admin_token
         base_url=county.server.url, headers={"Authorization": f"Bearer {admin_token}"}, checks=[not_a_server_error], timeout=60,
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("query", ["status=%00", "village=13%01", "q=%7f"])
+def test_a_control_character_in_a_query_is_refused_at_the_door(county: County, admin_token: str, query: str) -> None:
+    """Found by the fuzzer on PostgreSQL: a NUL in an export filter cut the CSV stream mid-response."""
+    import httpx
+
+    response = httpx.get(f"{county.server.url}/api/v1/exports/visits.csv?{query}",
+                         headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["message"]["zh"] == "请求中含有控制字符"
+    fine = httpx.get(f"{county.server.url}/api/v1/exports/visits.csv?status=normal",
+                     headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
+    assert fine.status_code in (200, 422)

@@ -8,6 +8,7 @@ is cut off at the door rather than filling memory.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -78,6 +79,32 @@ class _TooLarge(Exception):
     pass
 
 
+_CONTROL = re.compile(rb"%(?:0[0-8bcef]|1[0-9a-f]|7f)", re.IGNORECASE)
+
+
+class ControlCharacters:
+    """Refuse a path or query that carries control characters such as NUL.
+
+    No legitimate parameter holds one, and PostgreSQL refuses NUL in text, which would otherwise
+    surface mid-response (a streamed export cut short) instead of as a clear 4xx at the door.
+    Tab, newline and carriage return are left to the routes' own validation.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw_path = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "surrogateescape")
+            query = scope.get("query_string") or b""
+            if _CONTROL.search(query) or _CONTROL.search(raw_path) or any(c < 0x20 or c == 0x7F for c in raw_path):
+                response = JSONResponse(error_body("invalid_request", "请求中含有控制字符", "the request contains control characters"),
+                                        status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 async def _empty_receive() -> dict[str, Any]:
     return {"type": "http.request", "body": b"", "more_body": False}
 
@@ -116,5 +143,6 @@ def create_app(server_dir: ServerDir) -> FastAPI:
 
     for module in (public, auth, device, staff, admin, county_dashboard, county_queues, county_roster, county_export):
         app.include_router(module.router, prefix="/api/v1")
+    app.add_middleware(ControlCharacters)
     app.add_middleware(BodyLimit, limit=MAX_REQUEST)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -31,6 +32,8 @@ def export(kind: Annotated[Kind, Path()], fmt: Annotated[Literal["csv", "xlsx"],
     name = f"{kind}-{date.today().isoformat()}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
-        return StreamingResponse(csv_chunks(exporter), media_type=MEDIA["csv"], headers=headers)
+        chunks = csv_chunks(exporter)
+        first = next(chunks)  # the query runs here, so a database error is a status code, not a cut stream
+        return StreamingResponse(chain((first,), chunks), media_type=MEDIA["csv"], headers=headers)
     path = write_xlsx(exporter, sd.path / "exports")
     return FileResponse(path, media_type=MEDIA["xlsx"], filename=name, background=BackgroundTask(path.unlink, missing_ok=True))
