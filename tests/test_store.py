@@ -184,3 +184,13 @@ def test_finalized_visit_is_read_only_and_an_amendment_keeps_the_original(store_
         assert [x.visit_id for x in store.outbox.pending_visits()] == [v.visit_id]
         with pytest.raises(UserError):
             store.visits.amend(v.visit_id, "  ", "张书记")
+
+
+def test_bulk_assessments_set_flags_and_only_move_the_last_visit_forward(store_dir: Path) -> None:
+    with Store.open(store_dir, passphrase=PASS) as store:
+        a, b = (s.household_id for s in store.households.summaries())
+        store.households.set_assessments([(a, {"flags": ["dropout", "under_line"]}, date(2026, 1, 5)), (b, {"flags": []}, None)])
+        store.households.set_assessments([(a, {"flags": ["dropout"]}, date(2025, 1, 5)), (b, {"flags": ["uninsured"]}, date(2026, 2, 1))])
+        by_id = {s.household_id: s for s in store.households.summaries()}
+        assert (by_id[a].flags, by_id[a].flag_bits, by_id[a].last_visit_date) == (("dropout",), 1, date(2026, 1, 5))
+        assert (by_id[b].flags, by_id[b].flag_bits, by_id[b].last_visit_date) == (("uninsured",), 2, date(2026, 2, 1))

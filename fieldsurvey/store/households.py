@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.errors import UserError
@@ -176,29 +176,9 @@ class HouseholdRepo:
 
     def add_many(self, households: Iterable[Household], batch_size: int = 2000) -> int:
         """Bulk load from the county roster or the demo generator; not local edits."""
-        count = 0
-        batch: list[Household] = []
-        for h in households:
-            batch.append(h)
-            if len(batch) >= batch_size:
-                count += self._insert_batch(batch)
-                batch = []
-        if batch:
-            count += self._insert_batch(batch)
-        return count
+        from fieldsurvey.store.bulk import load_households
 
-    def _insert_batch(self, batch: list[Household]) -> int:
-        now = datetime.now()
-        rows: dict[str, list[dict[str, Any]]] = {"households": [], "members": [], "helpers": [], "measures": [], "incomes": []}
-        for h in batch:
-            rows["households"].append({**mapping.household_row_values(h), "updated_at": now})
-            for key, values in _child_rows(h).items():
-                rows[key].extend(values)
-        with self._store.session() as s:
-            for key, table in (("households", HouseholdRow), ("members", MemberRow), ("helpers", HelperRow), ("measures", MeasureRow), ("incomes", IncomeRow)):
-                if rows[key]:
-                    s.execute(insert(table.__table__), rows[key])
-        return len(batch)
+        return load_households(self._store.session, households, batch_size)
 
     def update(self, household: Household) -> None:
         """Save a changed household; each changed field is recorded in the outbox."""
@@ -258,10 +238,26 @@ class HouseholdRepo:
             s.add(MemberChangeRow(**mapping.column_values(change), synced=False))
 
     def set_assessments(self, items: Iterable[tuple[str, dict[str, Any], date | None]]) -> None:
-        """Bulk form of ``set_assessment`` for history loads: (household id, assessment, date)."""
+        """Bulk form of ``set_assessment`` (re-assessment, history loads): one executemany.
+
+        Items are (household id, assessment, visit date or None); the last visit date only ever
+        moves forward, as in ``set_assessment``.
+        """
+        t = HouseholdRow.__table__
+        rows = [
+            {"hid": hid, "a": a, "f": list(a.get("flags", [])), "b": mapping.flag_bits(a.get("flags", [])), "d": d}
+            for hid, a, d in items
+        ]
+        if not rows:
+            return
+        last = func.coalesce(func.max(t.c.last_visit_date, bindparam("d")), bindparam("d"), t.c.last_visit_date)
+        stmt = (
+            update(t)
+            .where(t.c.household_id == bindparam("hid"))
+            .values(latest_assessment=bindparam("a"), flags=bindparam("f"), flag_bits=bindparam("b"), last_visit_date=last)
+        )
         with self._store.session() as s:
-            for household_id, assessment, visit_date in items:
-                self.set_assessment(s, household_id, assessment, visit_date)
+            s.connection().execute(stmt, rows)
 
     # -- reads ------------------------------------------------------------------------------
     def get(self, household_id: str) -> Household | None:
