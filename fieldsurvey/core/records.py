@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar, get_type_hints
 
@@ -65,37 +66,63 @@ def _hints(cls: type) -> dict[str, Any]:
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
-def _decode(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _float_if_int(value: Any) -> Any:
+    return float(value) if isinstance(value, int) else value
+
+
+def _float_dict(value: dict[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in value.items()}
+
+
+def _decoder(tp: Any) -> Callable[[Any], Any] | None:
+    """How a field's non-null JSON value becomes its Python value; None when it is kept as is."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _decode(args[0], value) if len(args) == 1 else value
+        return _decoder(args[0]) if len(args) == 1 else None
     if tp is datetime:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat
     if tp is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if tp is DivisionCode:
-        return DivisionCode(value)
-    if tp is float and isinstance(value, int):
-        return float(value)
+        return DivisionCode
+    if tp is float:
+        return _float_if_int
     if origin is dict and typing.get_args(tp)[1:] == (float,):
-        return {k: float(v) for k, v in value.items()}
-    return value
+        return _float_dict
+    return None
+
+
+# Per record class: (field, decoder or None, nested record class or None), worked out once.
+# A household is rebuilt for every record of every batch the county receives; inspecting the
+# type hints per value made that the largest cost of the server's checks.
+_PLANS: dict[type, tuple[tuple[str, Callable[[Any], Any] | None, type | None], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, Callable[[Any], Any] | None, type | None], ...]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _hints(cls)
+        plan = _PLANS[cls] = tuple(
+            (f.name, _decoder(hints[f.name]), NESTED[f.name] if cls is Household and f.name in NESTED else None)
+            for f in dataclasses.fields(cls)
+        )
+    return plan
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a record; unknown keys are ignored so an older build reads a newer record."""
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name not in data:
+    for name, decoder, nested in _plan(cls):
+        if name not in data:
             continue
-        if cls is Household and f.name in NESTED:
-            kwargs[f.name] = [from_dict(NESTED[f.name], item) for item in data[f.name]]
+        value = data[name]
+        if nested is not None:
+            kwargs[name] = [from_dict(nested, item) for item in value]
+        elif decoder is None or value is None:
+            kwargs[name] = value
         else:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+            kwargs[name] = decoder(value)
     return cls(**kwargs)
 
 

@@ -97,6 +97,11 @@ class Envelope:
 
     def open_with_hash(self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey) -> tuple[Any, str]:
         """The payload and the SHA-256 of its plaintext bytes (what idempotency compares)."""
+        payload, plain = self.open_with_plaintext(sender_key, recipient_key)
+        return payload, hashlib.sha256(plain).hexdigest()
+
+    def open_with_plaintext(self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey) -> tuple[Any, bytes]:
+        """The payload and its plaintext bytes (the county hashes them and type-checks records on the text)."""
         self.verify(sender_key)
         try:
             compressed = SUITE.decrypt(self.body, recipient_key, info=INFO_PREFIX + self.header_bytes)
@@ -110,7 +115,7 @@ class Envelope:
         if len(plain) > MAX_PAYLOAD:
             raise _fail("payload_too_large", "解压后的数据过大", "the payload is too large once decompressed")
         try:
-            return canonical.loads(plain), hashlib.sha256(plain).hexdigest()
+            return canonical.loads(plain), plain
         except canonical.CanonicalError as e:
             raise _fail("bad_payload_json", "数据内容不是有效的JSON", "the payload is not valid JSON") from e
 

@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -116,6 +116,79 @@ def full_problems(record_type: str, record: dict[str, Any]) -> list[str]:
     return []
 
 
+# The kinds whose whole body is type-checked in one pass over a batch's text: kind → (key, type).
+WHOLE_RECORD_KINDS = {"household.create": ("household", "household"), "visit": ("visit", "visit"),
+                      "member_change": ("change", "member_change")}
+# Numbers in JSON text that may not fit a double (``1e400`` parses to infinity) are refused by
+# ``full_problems`` (their JSON cannot be written back) but would pass a check on the text, so a
+# batch with one is checked record by record. Only a number with an exponent of three or more
+# digits, or with 200 or more digits before it, can overflow. The text is searched with every
+# digit made "0", "E" made "e" and "+" dropped (bytes.find is fast where a regular expression
+# over 2 MB is not); each place found is then read back to the start of its token.
+_FOLD = bytes.maketrans(b"123456789E", b"000000000e")
+_OVERFLOW_SHAPES = (b"0e000", b"0" * 200)
+_NUMBER_BYTES = frozenset(b"0.-e")
+_BEFORE_NUMBER = frozenset(b":,[")
+_WHITESPACE = frozenset(b" \t\r\n")
+
+
+def _may_hold_huge_number(plaintext: bytes) -> bool:
+    """Whether a JSON number token of the text may overflow a double (False only when none can)."""
+    text = plaintext.translate(_FOLD, b"+")
+    for shape in _OVERFLOW_SHAPES:
+        at = text.find(shape)
+        while at >= 0:
+            start = at
+            while start > 0 and text[start - 1] in _NUMBER_BYTES:
+                start -= 1
+            while start > 0 and text[start - 1] in _WHITESPACE:
+                start -= 1
+            if start > 0 and text[start - 1] in _BEFORE_NUMBER:
+                return True  # a number token (or a string that looks like one: the slow path decides)
+            at = text.find(shape, at + 1)
+    return False
+
+
+@cache
+def _batch_bodies_model() -> type[BaseModel]:
+    """A batch's records with the bodies of ``WHOLE_RECORD_KINDS`` typed; everything else ignored."""
+    loose = ConfigDict(extra="ignore")
+    variants: list[Any] = []
+    for kind, (key, record_type) in WHOLE_RECORD_KINDS.items():
+        variants.append(create_model(  # type: ignore[call-overload]
+            f"Typed{record_type.title().replace('_', '')}Record", __config__=loose,
+            kind=(Literal[kind], ...), **{key: (_full_model(record_type), ...)},
+        ))
+    others = tuple(k for k in ("record.create", "record.update", "record.delete") if k not in WHOLE_RECORD_KINDS)
+    variants.append(create_model("OtherRecord", __config__=loose, kind=(Literal[others], ...)))  # type: ignore[call-overload]
+    union = Annotated[typing.Union[tuple(variants)], Field(discriminator="kind")]  # noqa: UP007 - built at run time
+    return create_model("TypedBatchBodies", __config__=loose, records=(list[union], ...))  # type: ignore[call-overload,no-any-return,valid-type]
+
+
+def whole_record_problems(plaintext: bytes) -> dict[int, list[str]] | None:
+    """``full_problems`` of every record of ``WHOLE_RECORD_KINDS`` in a batch, by position, in one pass.
+
+    The batch's JSON text is validated once against the same strict models instead of writing
+    each record back to JSON and validating it alone (the largest cost of checking a batch).
+    Call only after the batch passed its schema check: records are where the schema puts them.
+    Returns None when the per-record path must decide (a number that may not fit a double, or a
+    problem outside a record body); records without problems are absent from the answer.
+    """
+    if _may_hold_huge_number(plaintext):
+        return None
+    try:
+        _batch_bodies_model().model_validate_json(plaintext, strict=True)
+    except ValidationError as e:
+        found: dict[int, set[str]] = {}
+        for err in e.errors():
+            loc = err["loc"]  # ("records", i, kind, key, *where in the record)
+            if len(loc) < 4 or loc[0] != "records" or not isinstance(loc[1], int) or loc[2] not in WHOLE_RECORD_KINDS:
+                return None
+            found.setdefault(loc[1], set()).add(".".join(str(p) for p in loc[4:]) or "?")
+        return {i: sorted(names) for i, names in found.items()}
+    return {}
+
+
 def field_problems(record_type: str, values: dict[str, Any]) -> list[str]:
     """Names of fields whose values do not fit their type (empty when all fit)."""
     try:
@@ -130,9 +203,14 @@ def field_problems(record_type: str, values: dict[str, Any]) -> list[str]:
 
 
 def required_fields(record_type: str) -> list[str]:
+    return list(_required_fields(record_type))
+
+
+@cache
+def _required_fields(record_type: str) -> tuple[str, ...]:
     rt = RECORD_TYPES.get(record_type) or APPEND_ONLY_TYPES[record_type]
-    return [
+    return tuple(
         f.name
         for f in dataclasses.fields(rt.cls)
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
-    ]
+    )

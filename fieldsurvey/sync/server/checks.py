@@ -41,6 +41,7 @@ from fieldsurvey.sync.recordtypes import (
     field_problems,
     full_problems,
     required_fields,
+    whole_record_problems,
 )
 from fieldsurvey.sync.schema import (
     BatchPayload,
@@ -62,15 +63,24 @@ CODED = {"household": HOUSEHOLD_CODED, "member": MEMBER_CODED}
 REVIEW_FIELDS = ("review_status", "review_comment", "cursor", "updated_at")
 
 
-def visit_hash(visit: dict[str, Any]) -> str:
-    """Hash of what a finalized visit says; the county's review fields are not part of it.
+def visit_text(visit: dict[str, Any]) -> str:
+    """What a finalized visit says, as JSON text; the county's review fields are not part of it.
 
-    Sorted-key JSON from the standard library's C encoder (not the canonical writer): this is a
-    server-internal fingerprint compared only with itself, and it is computed for every visit.
+    Sorted-key JSON from the standard library's C encoder (not the canonical writer): its hash is
+    a server-internal fingerprint compared only with itself, and ingest stores this same text as
+    the visit's JSON column, so a visit is serialised once.
     """
-    body = json.dumps({k: v for k, v in visit.items() if k not in REVIEW_FIELDS}, sort_keys=True,
+    return json.dumps({k: v for k, v in visit.items() if k not in REVIEW_FIELDS}, sort_keys=True,
                       separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def visit_hash(visit: dict[str, Any]) -> str:
+    """Hash of what a finalized visit says (``visit_text``)."""
+    return text_hash(visit_text(visit))
 
 
 class Refused(UserError):
@@ -98,10 +108,12 @@ class CheckedBatch:
     village_of: dict[str, str]  # household id → village code (existing or created here)
     size: int
     visit_hashes: dict[str, str] = field(default_factory=dict)
+    visit_texts: dict[str, str] = field(default_factory=dict)  # visit id → ``visit_text``
 
 
-def open_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None) -> tuple[envelope.Envelope, Any, Device, str]:
-    """Frame, sender and signature checks, then decryption; returns the payload and its plaintext hash.
+def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
+               expected_device: str | None) -> tuple[envelope.Envelope, Any, Device, str, bytes]:
+    """Frame, sender and signature checks, then decryption; the payload, its plaintext hash and bytes.
 
     The hash is of the decrypted bytes, so a resend of the same sealed batch (or a re-seal of the
     same canonical payload) is recognised although every sealing encrypts differently."""
@@ -117,12 +129,12 @@ def open_batch(session: Session, keys: KeyPair, county: str, data: bytes, expect
         raise refuse("unknown_device", "批次来自未注册的设备", "the batch comes from a device that is not enrolled", 403)
     if device.revoked_at is not None:
         raise refuse("device_revoked", "该设备已被注销,批次被拒收", "the device has been revoked; the batch is refused", 403)
-    payload, sha = env.open_with_hash(signing_public_from_b64(device.signing_key), keys.encryption)
-    return env, payload, device, sha
+    payload, plain = env.open_with_plaintext(signing_public_from_b64(device.signing_key), keys.encryption)
+    return env, payload, device, hashlib.sha256(plain).hexdigest(), plain
 
 
 def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None = None) -> CheckedBatch:
-    env, raw, device, sha = open_batch(session, keys, county, data, expected_device)
+    env, raw, device, sha, plain = open_batch(session, keys, county, data, expected_device)
     batch = parse_batch(raw)
     h = batch.header
     user = session.get(User, device.user_id)
@@ -138,7 +150,7 @@ def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expec
     principal = principal_of(session, user, device.device_id)
     checked = CheckedBatch(env, batch, sha, device, principal, {}, {}, len(data))
     _check_villages(session, checked, county)
-    _check_records(session, checked)
+    _check_records(session, checked, whole_record_problems(plain))
     return checked
 
 
@@ -210,9 +222,13 @@ def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:
     return refuse("bad_record", f"第{i + 1}条记录({record_type})字段无效:{where}", f"record {i + 1} ({record_type}): invalid fields: {where}")
 
 
-def _check_full(i: int, record_type: str, record: dict[str, Any]) -> None:
-    """Types, required fields and ids of a whole record (a household with its parts) in one pass."""
-    bad = full_problems(record_type, record)
+def _check_full(i: int, record_type: str, record: dict[str, Any], typed: dict[int, list[str]] | None = None) -> None:
+    """Types, required fields and ids of a whole record (a household with its parts) in one pass.
+
+    ``typed``: the type problems of the batch's whole records, found in one pass over its text
+    (``whole_record_problems``); without it the record is type-checked alone.
+    """
+    bad = full_problems(record_type, record) if typed is None else typed.get(i)
     if bad:
         raise _fail_fields(i, record_type, bad)
     if any(record.get(f) == "" for f in required_fields(record_type)):
@@ -224,11 +240,11 @@ def _first_error(i: int, problems: list[Any]) -> Refused:
     return refuse("invalid_record", f"第{i + 1}条记录:{msg.zh}", f"record {i + 1}: {msg.en}")
 
 
-def _check_records(session: Session, checked: CheckedBatch) -> None:
+def _check_records(session: Session, checked: CheckedBatch, typed: dict[int, list[str]] | None) -> None:
     visit_ids: list[str] = []
     for i, r in enumerate(checked.payload.records):
         if isinstance(r, HouseholdCreate):
-            _check_full(i, "household", r.household)
+            _check_full(i, "household", r.household, typed)
             problems = validate_household(household_from_dict(r.household))
             if errors_only(problems):
                 raise _first_error(i, problems)
@@ -248,13 +264,14 @@ def _check_records(session: Session, checked: CheckedBatch) -> None:
             if bad:
                 raise _fail_fields(i, r.record_type, sorted(set(bad)))
         elif isinstance(r, VisitRecord):
-            _check_full(i, "visit", r.visit)
+            _check_full(i, "visit", r.visit, typed)
             if r.visit.get("status") != FINALIZED:
                 raise refuse("visit_not_final", f"第{i + 1}条记录:只能上传已提交的走访", f"record {i + 1}: only finalized visits are uploaded")
             visit_ids.append(str(r.visit["visit_id"]))
-            checked.visit_hashes[str(r.visit["visit_id"])] = visit_hash(r.visit)
+            text = checked.visit_texts[visit_ids[-1]] = visit_text(r.visit)
+            checked.visit_hashes[visit_ids[-1]] = text_hash(text)
         elif isinstance(r, MemberChangeRecord):
-            _check_full(i, "member_change", r.change)
+            _check_full(i, "member_change", r.change, typed)
     if visit_ids:
         existing = session.execute(select(VisitRow.visit_id, VisitRow.content_sha256).where(VisitRow.visit_id.in_(visit_ids)))
         for visit_id, sha in existing:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Column, MetaData, Table, Text, TypeDecorator, cast
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 
@@ -22,16 +25,44 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool
     return session.execute(stmt).first() is not None
 
 
-def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]]) -> set[str]:
-    """Multi-row INSERT … ON CONFLICT DO NOTHING; returns the primary keys this call inserted."""
+class _JsonbText(TypeDecorator[str]):
+    """JSON already written as text, into a PostgreSQL jsonb column (the server parses it)."""
+
+    impl = Text
+    cache_ok = True
+
+    def bind_expression(self, bindvalue: Any) -> Any:
+        return cast(bindvalue, JSONB)
+
+
+@cache
+def _json_text_table(table: Table, dialect: str) -> Table:
+    """``table`` with its ``data`` column taking JSON text instead of a value to serialise.
+
+    SQLite keeps JSON columns as text anyway; PostgreSQL casts the text to jsonb.
+    """
+    text_type: Any = _JsonbText() if dialect == "postgresql" else Text()
+    return Table(table.name, MetaData(), *(
+        Column(c.name, text_type if c.name == "data" else c.type, primary_key=c.primary_key) for c in table.columns
+    ))
+
+
+def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]], *, json_text: bool = False) -> set[str]:
+    """INSERT … ON CONFLICT DO NOTHING for many rows; returns the primary keys this call inserted.
+
+    One executemany: SQLAlchemy sends it as multi-row INSERTs with RETURNING in pages that fit
+    each database's parameter limit ("insertmanyvalues"), and the statement is compiled once and
+    cached rather than once per batch size as ``.values(rows)`` would be. Rows need the same keys.
+    ``json_text``: each row's ``data`` is JSON text already (a visit's, serialised once for its
+    hash and its column) rather than a value to serialise.
+    """
     if not rows:
         return set()
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
+    if json_text:
+        table = _json_text_table(table, dialect)
     pk = list(table.primary_key.columns)[0]
-    inserted: set[str] = set()
-    for start in range(0, len(rows), 500):  # keeps SQLite under its bound-parameter limit
-        stmt = module.insert(table).values(rows[start : start + 500]).on_conflict_do_nothing().returning(pk)
-        inserted.update(str(v) for v in session.execute(stmt).scalars())
-    return inserted
+    stmt = module.insert(table).on_conflict_do_nothing().returning(pk)
+    return {str(v) for v in session.execute(stmt, rows).scalars()}

@@ -34,7 +34,6 @@ from fieldsurvey.sync.schema import (
 from fieldsurvey.sync.server import audit, registry
 from fieldsurvey.sync.server.assessments import assess_unassessed_visits
 from fieldsurvey.sync.server.checks import (
-    REVIEW_FIELDS,
     CheckedBatch,
     Refused,
     check_batch,
@@ -114,7 +113,7 @@ def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None 
 
 def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
     with sd.transaction() as session:
-        env, _raw, _device, sha = open_batch(session, sd.keys, county, data, None)
+        env, _raw, _device, sha, _plain = open_batch(session, sd.keys, county, data, None)
         row = session.get(BatchRow, env.id)
         if row is None:  # the other attempt rolled back meanwhile: let the client retry
             raise refuse("retry", "请稍后重试", "please retry", 503)
@@ -313,9 +312,9 @@ class _Applier:
                 visit_date=date.fromisoformat(visit["visit_date"]), form_id=visit["form_id"], form_version=visit["form_version"],
                 batch_id=self.c.payload.header.batch_id, device_id=self.c.device.device_id, content_sha256=self.c.visit_hashes[vid],
                 review_status=None, review_comment=None, reviewed_by=None, reviewed_at=None, seq=self.seq.next(),
-                data={k: v for k, v in visit.items() if k not in REVIEW_FIELDS},
+                data=self.c.visit_texts[vid],  # the JSON text the checks hashed
             ))
-        inserted = insert_ignore_many(self.s, VisitRow, rows)
+        inserted = insert_ignore_many(self.s, VisitRow, rows, json_text=True)
         existing = {str(v["household_id"]) for _i, v in self.pending_visits
                     if str(v["visit_id"]) in inserted and str(v["household_id"]) not in self.derived}
         if existing:

@@ -15,19 +15,34 @@ from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import NESTED
 from fieldsurvey.sync.recordtypes import NESTED_OF, RECORD_TYPES
+from fieldsurvey.sync.server.flags import ALL_UNKNOWN
 from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, Tombstone
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
 RecordRow = HouseholdRow | MemberRow | PartRow
+# Columns a new household has before any visit or assessment (overridden by ``derived``).
+DERIVED_DEFAULTS: dict[str, Any] = {"flag_bits": 0, "last_visit_date": None, "fail_bits": 0, "unknown_bits": ALL_UNKNOWN,
+                                    "assessed_on": None}
 
 
 def record_id_of(record_type: str, record: dict[str, Any]) -> str:
     return str(record.get(RECORD_TYPES[record_type].id_field))
 
 
+_SKIP = {"household": frozenset({"revision", *NESTED})}
+_SKIP_REVISION = frozenset({"revision"})
+
+
 def _scalar_fields(record_type: str, data: dict[str, Any]) -> dict[str, Any]:
-    skip = {"revision", *(NESTED if record_type == "household" else ())}
+    """What the JSON column keeps: the record without its revision (a household without its parts).
+
+    A part without a revision key (as devices send new ones) is returned as is rather than
+    copied: record dicts are never changed in place here (``set_fields`` writes a new dict).
+    """
+    skip = _SKIP.get(record_type, _SKIP_REVISION)
+    if skip is _SKIP_REVISION and "revision" not in data:
+        return data
     return {k: v for k, v in data.items() if k not in skip}
 
 
@@ -55,35 +70,37 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
                       derived: dict[str, dict[str, Any]] | None = None) -> None:
     """New households with their members, helpers, measures and incomes, all at revision 1.
 
-    Written with one multi-row INSERT per table: a batch of 200 households is ~1,000 rows.
-    ``derived`` gives columns known up front (last visit date and flags from visits in the same
-    batch), so a new household is not updated right after it is written.
+    Written with one Core executemany per table (the ORM's bulk path costs more than the rows):
+    a batch of 200 households is ~1,000 rows. ``derived`` gives columns known up front (last
+    visit date, flags and assessment bits from visits in the same batch or from an import), so a
+    new household is not updated right after it is written. Every row has the same keys, as
+    executemany needs; the defaults are the columns' own.
     """
     derived = derived or {}
     rows: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     parts: list[dict[str, Any]] = []
+    part_keys = [(record_type, key, RECORD_TYPES[record_type].id_field) for record_type, key in NESTED_OF.items() if record_type != "member"]
     for data in households:
         s = seq.next()
         village = str(data["division_code"])
         hid = data["household_id"]
-        present = [m for m in data.get("members") or [] if m.get("present", True)]
-        rows.append({"household_id": hid, "revision": 1, "seq": s, "deleted": False, "flag_bits": 0,
-                     "member_count": len(present), "last_visit_date": None, "data": _scalar_fields("household", data),
-                     **household_columns(data), **derived.get(hid, {})})
-        for m in data.get("members") or []:
+        household_members = data.get("members") or []
+        present = sum(1 for m in household_members if m.get("present", True))
+        rows.append({"household_id": hid, "revision": 1, "seq": s, "deleted": False, "member_count": present,
+                     "data": _scalar_fields("household", data), **household_columns(data), **DERIVED_DEFAULTS,
+                     **derived.get(hid, {})})
+        for m in household_members:
             members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
                             "present": bool(m.get("present", True)), "revision": 1, "seq": s, "data": _scalar_fields("member", m)})
-        for record_type, key in NESTED_OF.items():
-            if record_type == "member":
-                continue
+        for record_type, key, id_field in part_keys:
             for part in data.get(key) or []:
-                parts.append({"household_id": hid, "part_type": record_type, "part_id": record_id_of(record_type, part),
+                parts.append({"household_id": hid, "part_type": record_type, "part_id": str(part.get(id_field)),
                               "village_code": village, "revision": 1, "seq": s, "deleted": False,
                               "data": _scalar_fields(record_type, part)})
     for model, values in ((HouseholdRow, rows), (MemberRow, members), (PartRow, parts)):
         if values:
-            session.execute(insert(model), values)
+            session.execute(insert(model.__table__), values)
 
 
 def insert_part(session: Session, household: HouseholdRow, record_type: str, record: dict[str, Any], s: int) -> RecordRow:
