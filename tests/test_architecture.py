@@ -61,3 +61,14 @@ def test_dependencies_point_one_way() -> None:
                 if target in (part, "core", "__init__") or target not in ALLOWED:
                     continue
                 assert target in allowed, f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
+
+
+def test_the_command_line_help_loads_no_heavy_library() -> None:
+    """``fieldsurvey --help`` on a cheap laptop answers at once: options only, no database, PDF or Qt code."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from fieldsurvey.cli import build_parser; build_parser().format_help(); "
+            "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
