@@ -58,7 +58,8 @@ def run(size: Size, backends: list[str], *, fast_kdf: bool = False, cut_every: i
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
+def season_cli(argv: list[str] | None = None) -> list[SeasonResult]:
+    """Parse the options, run the season on each backend, print the machine and the table."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     d = Size()
     ap.add_argument("--households", type=int, default=d.households)
@@ -85,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("every check passed")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    season_cli(argv)
     return 0
 
 

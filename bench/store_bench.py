@@ -19,10 +19,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from fieldsurvey.demo.generator import generate_county, iter_households
-
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
+from fieldsurvey.demo.generator import generate_county, iter_households
 from fieldsurvey.store import Store, schema
 from fieldsurvey.store.engine import make_plain_engine
 from fieldsurvey.store.keyfile import DEFAULT_KDF
