@@ -208,7 +208,8 @@ def check_assessments(plan: Plan, county: CountyView, found: Findings) -> None:
             continue
         household = household_from_dict(county.households[v["household_id"]])
         again = assess(household, on=date.fromisoformat(v["visit_date"])).to_dict()
-        assert same(again, v["assessment"]), f"visit {v['visit_id']}: the county's assessment differs from the laptop's"
+        assert same(again, v["assessment"]), (f"visit {v['visit_id']}: the county's assessment differs from the laptop's in "
+                                              f"{differing_keys(again, v['assessment'])}")
         compared += 1
     assert compared > 0, "no visit's assessment could be compared"
     found.add("assessments_compared", compared)

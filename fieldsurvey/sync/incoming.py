@@ -86,8 +86,13 @@ def _overlay(current: dict[str, Any] | None, items: list[dict[str, Any]]) -> dic
             record = dict(item["record"])
             if kind != "member":
                 record.pop("revision", None)
-            others = [c for c in h[key] if _key(kind, c) != _key(kind, record)]
-            h[key] = others if item.get("deleted") else [*others, record]
+            rid = _key(kind, record)
+            if item.get("deleted"):
+                h[key] = [c for c in h[key] if _key(kind, c) != rid]
+            elif any(_key(kind, c) == rid for c in h[key]):  # in its place: the order is the county's too
+                h[key] = [record if _key(kind, c) == rid else c for c in h[key]]
+            else:
+                h[key] = [*h[key], record]
     return h
 
 

@@ -43,11 +43,13 @@ def full_records(session: Session, rows: Sequence[HouseholdRow]) -> dict[str, di
         for r in chunk:
             out[r.household_id] = dict(r.data, revision=r.revision, members=[], helpers=[], measures=[], incomes=[])
         members = session.execute(select(MemberRow.household_id, MemberRow.data, MemberRow.revision)
-                                  .where(MemberRow.household_id.in_(ids), MemberRow.deleted.is_(False)))
+                                  .where(MemberRow.household_id.in_(ids), MemberRow.deleted.is_(False))
+                                  .order_by(MemberRow.household_id, MemberRow.position, MemberRow.member_id))
         for hid, data, revision in members:
             out[hid]["members"].append(dict(data, revision=revision))
         parts = session.execute(select(PartRow.household_id, PartRow.part_type, PartRow.data)
-                                .where(PartRow.household_id.in_(ids), PartRow.deleted.is_(False)))
+                                .where(PartRow.household_id.in_(ids), PartRow.deleted.is_(False))
+                                .order_by(PartRow.household_id, PartRow.part_type, PartRow.position, PartRow.part_id))
         for hid, part_type, data in parts:
             out[hid][NESTED_OF[part_type]].append(dict(data))
     return out

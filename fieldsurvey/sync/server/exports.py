@@ -123,7 +123,7 @@ class Exporter:
         by_id = {h.household_id: h for h in households}
         order = {hid: i for i, hid in enumerate(by_id)}
         rows = sorted(s.execute(select(MemberRow).where(MemberRow.household_id.in_(list(by_id)), MemberRow.deleted.is_(False)))
-                      .scalars(), key=lambda m: (order[m.household_id], m.data.get("relation") != "02", m.member_id))
+                      .scalars(), key=lambda m: (order[m.household_id], m.position, m.member_id))
         lang = self.lang
         for m in rows:
             h, d = by_id[m.household_id], m.data

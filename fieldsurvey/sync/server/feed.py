@@ -160,8 +160,8 @@ def _snapshot_page(session: Session, principal: Principal, cursor: str | None, t
     if ids:
         for kind, model in (("member", MemberRow), ("part", PartRow), ("visit", VisitRow), ("member_change", MemberChangeRow)):
             stmt = select(model).where(model.household_id.in_(ids))
-            if kind in ("member", "part"):
-                stmt = stmt.where(model.deleted.is_(False))
+            if kind in ("member", "part"):  # in the household's order, which the laptop keeps
+                stmt = stmt.where(model.deleted.is_(False)).order_by(model.household_id, model.position)
             items.extend(_item(kind, r) for r in session.execute(stmt).scalars())
     more = len(households) == per_page
     to_cursor = make_cursor(session, top, villages) + (f":{ids[-1]}" if more else "")

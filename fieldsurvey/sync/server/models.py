@@ -150,6 +150,7 @@ class MemberRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # entered by mistake and removed
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within the household
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
 
 
@@ -164,6 +165,7 @@ class PartRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within its kind
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
 
 

@@ -90,30 +90,43 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
         rows.append({"household_id": hid, "revision": 1, "seq": s, "deleted": False, "member_count": present,
                      "data": _scalar_fields("household", data), **household_columns(data), **DERIVED_DEFAULTS,
                      **derived.get(hid, {})})
-        for m in household_members:
+        for position, m in enumerate(household_members):
             members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
-                            "present": bool(m.get("present", True)), "revision": 1, "seq": s, "data": _scalar_fields("member", m)})
+                            "present": bool(m.get("present", True)), "revision": 1, "seq": s, "position": position,
+                            "data": _scalar_fields("member", m)})
         for record_type, key, id_field in part_keys:
-            for part in data.get(key) or []:
+            for position, part in enumerate(data.get(key) or []):
                 parts.append({"household_id": hid, "part_type": record_type, "part_id": str(part.get(id_field)),
-                              "village_code": village, "revision": 1, "seq": s, "deleted": False,
+                              "village_code": village, "revision": 1, "seq": s, "deleted": False, "position": position,
                               "data": _scalar_fields(record_type, part)})
     for model, values in ((HouseholdRow, rows), (MemberRow, members), (PartRow, parts)):
         if values:
             session.execute(insert(model.__table__), values)
 
 
+def _next_position(session: Session, household_id: str, record_type: str) -> int:
+    """After the household's last member (or part of this kind), as a laptop appends a new one."""
+    if record_type == "member":
+        stmt = select(func.max(MemberRow.position)).where(MemberRow.household_id == household_id)
+    else:
+        stmt = select(func.max(PartRow.position)).where(PartRow.household_id == household_id, PartRow.part_type == record_type)
+    last = session.execute(stmt).scalar()
+    return 0 if last is None else int(last) + 1
+
+
 def insert_part(session: Session, household: HouseholdRow, record_type: str, record: dict[str, Any], s: int) -> RecordRow:
     data = _scalar_fields(record_type, record)
+    session.flush()  # parts added earlier in this batch count for the position
+    position = _next_position(session, household.household_id, record_type)
     if record_type == "member":
         part: RecordRow = MemberRow(
             member_id=record["member_id"], household_id=household.household_id, village_code=household.village_code,
-            present=bool(data.get("present", True)), revision=1, seq=s, deleted=False, data=data,
+            present=bool(data.get("present", True)), revision=1, seq=s, deleted=False, position=position, data=data,
         )
     else:
         part = PartRow(
             household_id=household.household_id, part_type=record_type, part_id=record_id_of(record_type, record),
-            village_code=household.village_code, revision=1, seq=s, deleted=False, data=data,
+            village_code=household.village_code, revision=1, seq=s, deleted=False, position=position, data=data,
         )
     session.add(part)
     return part
@@ -178,10 +191,12 @@ def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
     data["revision"] = row.revision
     members = session.execute(
         select(MemberRow).where(MemberRow.household_id == row.household_id, MemberRow.deleted.is_(False))
+        .order_by(MemberRow.position, MemberRow.member_id)
     ).scalars()
     data["members"] = [dict(m.data, revision=m.revision) for m in members]
     parts = session.execute(
         select(PartRow).where(PartRow.household_id == row.household_id, PartRow.deleted.is_(False))
+        .order_by(PartRow.part_type, PartRow.position, PartRow.part_id)
     ).scalars()
     for key in ("helpers", "measures", "incomes"):
         data[key] = []
