@@ -49,11 +49,15 @@ def households_for(members: int, seed: int = 7) -> list[Household]:
     return out
 
 
-def plain_store(d: Path) -> Store:
+def _unencrypted(d: Path, make_engine: Callable[[Path], Any]) -> Store:
     d.mkdir(parents=True)
-    engine = make_plain_engine(d / "store.db")
+    engine = make_engine(d / "store.db")
     schema.upgrade(engine)
     return Store(d, engine, None, b"")  # type: ignore[arg-type]
+
+
+def plain_store(d: Path) -> Store:
+    return _unencrypted(d, make_plain_engine)
 
 
 def _unkeyed_engine(path: Path) -> Any:
@@ -70,10 +74,7 @@ def _unkeyed_engine(path: Path) -> Any:
 
 
 def unkeyed_store(d: Path) -> Store:
-    d.mkdir(parents=True)
-    engine = _unkeyed_engine(d / "store.db")
-    schema.upgrade(engine)
-    return Store(d, engine, None, b"")  # type: ignore[arg-type]
+    return _unencrypted(d, _unkeyed_engine)
 
 
 def encrypted_store(d: Path) -> Store:
