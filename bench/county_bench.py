@@ -28,7 +28,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -121,22 +120,15 @@ def load(servers: list[ServerDir], households: int) -> float:
 
 
 def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
+    """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
     import socket
+
+    from fieldsurvey.sync.demo_server import start_server as run_server
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(sd.path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(url + "/api/v1/info", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start")
+    return run_server(sd.path, port), f"http://127.0.0.1:{port}"
 
 
 def measure(cases: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:

@@ -27,7 +27,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 
 from fieldsurvey.core.assessment import assess  # noqa: E402
 from fieldsurvey.core.records import household_to_dict, visit_to_dict  # noqa: E402
@@ -126,18 +125,11 @@ def send_work(sd: ServerDir, url: str, homes: list[Any], villages: list[str]) ->
 
 
 def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
+    """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
+    from fieldsurvey.sync.demo_server import start_server as run_server
+
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(sd.path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(url + "/api/v1/info", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the county server did not start")
+    return run_server(sd.path, port), f"http://127.0.0.1:{port}"
 
 
 def roster_workbook(path: Path, village: str) -> Path:
