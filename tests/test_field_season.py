@@ -17,7 +17,6 @@ import pytest
 from bench.field_season import run
 from bench.season.plan import Size, expected_conflicts
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.server.checks import check_batch
 from fieldsurvey.sync.server.db import ServerDir
@@ -27,6 +26,7 @@ from fieldsurvey.sync.server.roster import import_roster
 from tests.test_server_harness import (
     COUNTY,
     VILLAGE_A,
+    enroll_secretary,
     postgres_available,
     postgres_database,
     roster,
@@ -68,15 +68,7 @@ def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(tmp
         admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
         data = roster(1)
         import_roster(sd, "test", data)
-        identities = []
-        for name in ("sec_a", "sec_a2"):
-            admin.add_user(sd, "test", username=name, role="secretary", display_name=None, password=None)
-            admin.assign(sd, "test", username=name, villages=[VILLAGE_A])
-            code, _ = admin.new_enroll_code(sd, "test", username=name)
-            keys = KeyPair.generate()
-            info = admin.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label=name)
-            c = info["county"]
-            identities.append(Identity(info["device_id"], name, c["code"], keys, c["signing_key"], c["encryption_key"]))
+        identities = [enroll_secretary(sd, name, [VILLAGE_A]) for name in ("sec_a", "sec_a2")]
         h = next(x for x in data["households"] if x["division_code"] == VILLAGE_A)
         hid = h["household_id"]
 

@@ -40,6 +40,18 @@ ADMIN_PASSWORD = "admin-pass-123"
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
 
+def enroll_secretary(sd: ServerDir, username: str, villages: list[str], *, label: str | None = None) -> Identity:
+    """A secretary assigned to ``villages`` with one device enrolled in process (no server running)."""
+    admin.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
+    admin.assign(sd, "test", username=username, villages=villages)
+    code, _ = admin.new_enroll_code(sd, "test", username=username)
+    keys = KeyPair.generate()
+    signing, encryption = keys.public_b64()
+    info = admin.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
+    c = info["county"]
+    return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -22,6 +22,7 @@ from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.server.checks import Refused
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.ingest import ingest
+from tests.test_server_harness import enroll_secretary
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1)
@@ -126,12 +127,7 @@ records = st.lists(
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("fuzz-county")))
     admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
-    admin.add_user(sd, "test", username="sec", role="secretary", display_name=None, password=None)
-    admin.assign(sd, "test", username="sec", villages=["610728101001"])
-    code, _ = admin.new_enroll_code(sd, "test", username="sec")
-    keys = KeyPair.generate()
-    info = admin.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label="fuzz")
-    yield sd, Identity(info["device_id"], "sec", "610728", keys, info["county"]["signing_key"], info["county"]["encryption_key"])
+    yield sd, enroll_secretary(sd, "sec", ["610728101001"], label="fuzz")
     sd.close()
 
 

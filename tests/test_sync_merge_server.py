@@ -19,13 +19,13 @@ from sqlalchemy import select
 
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.ingest import ingest
 from fieldsurvey.sync.server.models import ConflictRow, HouseholdRow
 from fieldsurvey.sync.server.roster import import_roster
 from tests.factories import household
+from tests.test_server_harness import enroll_secretary
 
 VILLAGE = "610728101001"
 FIELDS = ("phone", "address", "hamlet")
@@ -35,14 +35,7 @@ FIELDS = ("phone", "address", "hamlet")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, list[Identity]]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("merge-county")))
     admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
-    identities = []
-    for name in ("sec1", "sec2"):
-        admin.add_user(sd, "test", username=name, role="secretary", display_name=None, password=None)
-        admin.assign(sd, "test", username=name, villages=[VILLAGE])
-        code, _ = admin.new_enroll_code(sd, "test", username=name)
-        keys = KeyPair.generate()
-        info = admin.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label=name)
-        identities.append(Identity(info["device_id"], name, "610728", keys, info["county"]["signing_key"], info["county"]["encryption_key"]))
+    identities = [enroll_secretary(sd, name, [VILLAGE]) for name in ("sec1", "sec2")]
     yield sd, identities
     sd.close()
 
