@@ -78,11 +78,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def visit_hash(visit: dict[str, Any]) -> str:
-    """Hash of what a finalized visit says (``visit_text``)."""
-    return text_hash(visit_text(visit))
-
-
 class Refused(UserError):
     """A batch that changes nothing; ``status`` is the HTTP status the API answers with."""
 

@@ -25,7 +25,7 @@ from fieldsurvey.sync import canonical
 from fieldsurvey.sync.canonical import same
 from fieldsurvey.sync.recordtypes import NESTED_OF, field_problems
 from fieldsurvey.sync.server import audit, registry
-from fieldsurvey.sync.server.checks import REVIEW_FIELDS, visit_hash
+from fieldsurvey.sync.server.checks import text_hash, visit_text
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.dbutil import insert_ignore_many
 from fieldsurvey.sync.server.flags import apply_visit_to_household
@@ -105,13 +105,14 @@ def _import_visits(s: Any, visits: list[dict[str, Any]], seq: SeqAllocator) -> i
         household = households.get(str(v.get("household_id")))
         if household is None or v.get("status") != FINALIZED:
             raise UserError(Text(f"第{i}条走访记录无效(户不存在或未提交)", f"visit {i} is invalid (unknown household or not finalized)"), code="bad_roster")
+        text = visit_text(v)  # serialised once: its hash and its JSON column, as ingest does
         rows.append(dict(
             visit_id=str(v["visit_id"]), household_id=household.household_id, village_code=household.village_code,
             visit_date=date.fromisoformat(v["visit_date"]), form_id=v["form_id"], form_version=v["form_version"],
-            batch_id=None, device_id=None, content_sha256=visit_hash(v), review_status=None, review_comment=None,
-            reviewed_by=None, reviewed_at=None, seq=seq.next(), data={k: val for k, val in v.items() if k not in REVIEW_FIELDS},
+            batch_id=None, device_id=None, content_sha256=text_hash(text), review_status=None, review_comment=None,
+            reviewed_by=None, reviewed_at=None, seq=seq.next(), data=text,
         ))
-    inserted = insert_ignore_many(s, VisitRow, rows)
+    inserted = insert_ignore_many(s, VisitRow, rows, json_text=True)
     for v in visits:
         if str(v["visit_id"]) in inserted:
             apply_visit_to_household(households[str(v["household_id"])], v)
