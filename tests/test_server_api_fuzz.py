@@ -58,3 +58,13 @@ def test_a_control_character_in_a_query_is_refused_at_the_door(county: County, a
     fine = httpx.get(f"{county.server.url}/api/v1/exports/visits.csv?status=normal",
                      headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
     assert fine.status_code in (200, 422)
+
+
+def test_a_control_character_in_a_json_body_is_refused_at_the_door(county: County, admin_token: str) -> None:
+    """Found by the fuzzer on PostgreSQL: a NUL in a user name reached the database (a 500)."""
+    import httpx
+
+    response = httpx.post(f"{county.server.url}/api/v1/admin/enroll-codes", content=b'{"username": "sec\\u0000a"}',
+                          headers={"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json"}, timeout=30)
+    assert response.status_code == 400, response.text
+    assert response.json()["message"]["zh"] == "请求中含有控制字符"
