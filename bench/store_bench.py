@@ -66,8 +66,9 @@ def _unkeyed_engine(path: Path) -> Any:
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import QueuePool
 
-    from fieldsurvey.store.engine import _apply_pragmas
+    from fieldsurvey.store.engine import _apply_pragmas, bind_fast
 
+    bind_fast(sqlcipher3)
     engine = create_engine("sqlite://", creator=lambda: sqlcipher3.connect(str(path), check_same_thread=False), poolclass=QueuePool)
     event.listen(engine, "connect", _apply_pragmas)
     return engine

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.store.atomic import atomic_write
+from fieldsurvey.store.engine import bind_fast
 from fieldsurvey.sync.keys import KeyPair, read_county_keys
 
 CONFIG_FILE = "server.json"
@@ -38,6 +39,9 @@ def sqlite_url(data_dir: Path) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        import sqlite3
+
+        bind_fast(sqlite3)  # NULLs and booleans bound without the driver's slow adapter lookups
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
