@@ -58,8 +58,9 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
     sd = ServerDir(server_dir)
     admin.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
     divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in store.divisions.all()]
-    households = [household_to_dict(h) for h in store.households.iter_households()]
-    history = [visit_to_dict(v) for v in store.visits.history()]
+    # Streamed: the import reads a chunk at a time, so 100,000 households never sit in memory as dicts.
+    households = (household_to_dict(h) for h in store.households.iter_households())
+    history = (visit_to_dict(v) for v in store.visits.history())
     import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions,
                                "households": households, "visits": history})
     villages = [d["code"] for d in divisions if d["level"] == "village"]
