@@ -68,15 +68,10 @@ def _typed(survey: Survey, name: str, raw: Any) -> Any:
     return from_json(el, raw) if isinstance(el, Field) and raw is not None else raw
 
 
-def _fields_of(survey: Survey, repeat: str | None) -> list[Field]:
-    want = [] if repeat is None else [repeat]
-    return [f for f in survey.fields() if [r.name for r in survey.chains[f.name]] == want]
-
-
 def apply_answers(household: Household, answers: dict[str, Any], survey: Survey) -> ApplyResult:
     """The household as the visit found it, the member changes and the visit's own facts."""
     hh = copy.deepcopy(household)
-    for fld in _fields_of(survey, None):
+    for fld in survey.fields_in(None):
         f = HOUSEHOLD_ATTRS.get(fld.name)
         if f is None or fld.calculation is not None:
             continue
@@ -117,7 +112,7 @@ def _set_member_facts(
 def _apply_members(
     hh: Household, answers: dict[str, Any], survey: Survey, result: ApplyResult
 ) -> None:
-    member_fields = _fields_of(survey, MEMBERS)
+    member_fields = survey.fields_in(MEMBERS)
     bound = [
         el
         for el in survey.elements.values()
@@ -125,7 +120,7 @@ def _apply_members(
     ]
     per_member: dict[str, list[tuple[dict[str, Any], list[Field]]]] = {}
     for rep in bound:
-        fields = _fields_of(survey, rep.name)
+        fields = survey.fields_in(rep.name)
         for item in answers.get(rep.name, []):
             per_member.setdefault(str(item[ID_KEY]), []).append((item, fields))
     for item in answers.get(MEMBERS, []):
@@ -178,12 +173,12 @@ def _apply_income(hh: Household, base: Household, answers: dict[str, Any], surve
         return
     items = {
         f.name: float(answers[f.name])
-        for f in _fields_of(survey, None)
+        for f in survey.fields_in(None)
         if _is_item(f, survey) and answers.get(f.name) is not None
     }
     expenses = {
         f.name[len(EXPENSE_PREFIX) :]: float(answers[f.name])
-        for f in _fields_of(survey, None)
+        for f in survey.fields_in(None)
         if f.name.startswith(EXPENSE_PREFIX) and answers.get(f.name) is not None
     }
     medical = answers.get("medical_out_of_pocket")

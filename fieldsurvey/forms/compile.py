@@ -52,6 +52,7 @@ class Survey:
     checks: list[tuple[FormDef, Check]] = field(default_factory=list)
     order: list[Element] = field(default_factory=list)
     chains: dict[str, tuple[Repeat, ...]] = field(default_factory=dict)  # enclosing repeats
+    _fields_in: dict[str | None, list[Field]] = field(default_factory=dict, init=False, repr=False)
 
     def section(self, form_id: str) -> FormDef:
         return next(s for s in self.sections if s.id == form_id)
@@ -61,6 +62,18 @@ class Survey:
 
     def fields(self) -> list[Field]:
         return [e for e in self.elements.values() if isinstance(e, Field)]
+
+    def fields_in(self, repeat: str | None) -> list[Field]:
+        """Fields directly inside ``repeat`` (``None``: outside every repeat), in form order.
+
+        Prefilling and applying a visit ask this for every household; scanning the survey each
+        time was a third of the demo county's history generation. Kept once asked: a compiled
+        survey does not change.
+        """
+        if repeat not in self._fields_in:
+            want = [] if repeat is None else [repeat]
+            self._fields_in[repeat] = [f for f in self.fields() if [r.name for r in self.chains[f.name]] == want]
+        return self._fields_in[repeat]
 
 
 class _Scope:

@@ -34,14 +34,6 @@ def _json(value: Any) -> Any:
     return to_json(value)
 
 
-def _top_fields(survey: Survey) -> list[Field]:
-    return [e for e in survey.fields() if not survey.chains[e.name]]
-
-
-def _repeat_fields(survey: Survey, repeat: str) -> list[Field]:
-    return [e for e in survey.fields() if [r.name for r in survey.chains[e.name]] == [repeat]]
-
-
 def _member_answers(member: Member, fields: list[Field]) -> dict[str, Any]:
     out: dict[str, Any] = {ID_KEY: member.member_id}
     for fld in fields:
@@ -57,21 +49,21 @@ def prefill(household: Household, survey: Survey, today: date | None = None) -> 
     """Raw answers for a new visit of ``household`` on ``today``."""
     today = today or date.today()
     answers: dict[str, Any] = {}
-    for fld in _top_fields(survey):
+    for fld in survey.fields_in(None):
         if fld.name in HOUSEHOLD_ATTRS and fld.calculation is None:
             value = getattr(household, fld.name)
             if value is not None:
                 answers[fld.name] = _json(value)
     present = household.present_members
     if MEMBERS in survey.elements:
-        fields = _repeat_fields(survey, MEMBERS)
+        fields = survey.fields_in(MEMBERS)
         answers[MEMBERS] = [{**_member_answers(m, fields), "registered": True} for m in present]
     for el in survey.elements.values():
         if isinstance(el, Repeat) and el.repeat_over == MEMBERS:
-            fields = _repeat_fields(survey, el.name)
+            fields = survey.fields_in(el.name)
             answers[el.name] = [_member_answers(m, fields) for m in present]
     if MEASURES in survey.elements:
-        fields = _repeat_fields(survey, MEASURES)
+        fields = survey.fields_in(MEASURES)
         answers[MEASURES] = [_measure_answers(m, fields) for m in household.measures]
     answers.update(_income_answers(household, survey, today))
     return answers
