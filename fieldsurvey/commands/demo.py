@@ -15,7 +15,6 @@ import shutil
 import time
 from collections.abc import Callable
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,19 +77,26 @@ def prepare(
     *,
     kdf: dict | None = None,
     history_limit: int = HISTORY_LIMIT,
+    parallel: bool | None = None,
 ) -> tuple[Store, str]:
-    """Create the store and fill it; returns the open store and its recovery key."""
+    """Create the store and fill it; returns the open store and its recovery key.
+
+    ``parallel`` picks whether a producer process generates the households (``demo_fill``);
+    None decides by size.
+    """
+    from fieldsurvey.commands.demo_fill import Plan, fill
     from fieldsurvey.demo.generator import generate_county, iter_households
     from fieldsurvey.store import Store
 
+    today = date.today()
     county = generate_county(seed=seed, households=households)
+    iter_households(county, households, seed=seed, as_of=today)  # refuses a bad count here, before any file exists
     store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf)
     try:
         store.set_county(county.county_code, county.county_name)
         store.settings.set("secretary", SECRETARY)
         store.divisions.add_many(county.divisions)
-        count = store.households.add_many(iter_households(county, households, seed=seed))
-        visited = add_history(store, seed, limit=history_limit)
+        count, visited = fill(store, Plan(seed, households, today, history_limit), parallel=parallel)
         store.checkpoint()
     except BaseException:
         store.close()
@@ -101,19 +107,6 @@ def prepare(
         f"Generated {count} households in {len(county.villages)} villages; {visited} with past visits."
     )
     return store, recovery_key
-
-
-def add_history(store: Store, seed: int, *, limit: int, today: date | None = None) -> int:
-    """Past finalized visits with their assessments, in chunks so memory stays flat."""
-    from fieldsurvey.demo.history import history_for
-
-    done = 0
-    stream = history_for(islice(store.households.iter_households(), limit), today=today or date.today(), seed=seed)
-    while chunk := list(islice(stream, 500)):
-        store.visits.add_history([v for _, item in chunk for v in item.visits])
-        store.households.set_assessments((h.household_id, item.assessment, item.last_visit) for h, item in chunk)
-        done += len(chunk)
-    return done
 
 
 def _print_secrets(data_dir: Path, passphrase: str | None, recovery_key: str) -> None:

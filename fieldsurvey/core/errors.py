@@ -27,6 +27,11 @@ class UserError(FieldSurveyError):
     def __str__(self) -> str:
         return self.text.both()
 
+    def __reduce__(self) -> tuple:
+        # Exception pickles its args (the English text) only; the demo's producer process sends
+        # its errors to the writer whole.
+        return (type(self), (self.text,), {"code": self.code})
+
 
 class Cancelled(FieldSurveyError):
     """The user cancelled a long-running operation."""

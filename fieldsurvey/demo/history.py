@@ -46,27 +46,28 @@ class HistoryItem:
     last_visit: date
 
 
-def history_for(
-    households: Iterable[Household],
-    *,
-    today: date,
-    seed: int = 1,
-    policy: Policy | None = None,
-    library: FormLibrary | None = None,
-) -> Iterator[tuple[Household, HistoryItem]]:
-    policy = policy or load_policy()
-    survey = (library or FormLibrary()).survey(HOUSEHOLD_VISIT)
-    rng = random.Random(f"history-{seed}")
-    for h in households:
+class HistoryMaker:
+    """Past visits household after household, from one random stream (deterministic by seed)."""
+
+    def __init__(
+        self, *, today: date, seed: int = 1, policy: Policy | None = None, library: FormLibrary | None = None
+    ) -> None:
+        self.today = today
+        self.policy = policy or load_policy()
+        self.survey = (library or FormLibrary()).survey(HOUSEHOLD_VISIT)
+        self.rng = random.Random(f"history-{seed}")
+
+    def item(self, h: Household) -> HistoryItem:
+        rng, survey = self.rng, self.survey
         # Most households seen this quarter; some overdue (31–90 days), a few long overdue.
         roll = rng.random()
         days_ago = rng.randint(1, 30) if roll < 0.6 else rng.randint(31, 90) if roll < 0.9 else rng.randint(91, 200)
-        last = today - timedelta(days=days_ago)
+        last = self.today - timedelta(days=days_ago)
         dates = [last] if rng.random() < 0.5 else [last - timedelta(days=rng.randint(60, 150)), last]
         visits: list[Visit] = []
-        assessment = None
+        assessment: dict = {}
         for visit_date in dates:
-            result = assess(h, on=visit_date, policy=policy)
+            result = assess(h, on=visit_date, policy=self.policy)
             assessment = result.to_dict()
             finding = next((FINDINGS[f] for f in FINDINGS if f in result.flags), None) or rng.choice(ALL_MET)
             answers = prefill(h, survey, visit_date)
@@ -89,5 +90,17 @@ def history_for(
                     assessment=assessment,
                 )
             )
-        assert assessment is not None
-        yield h, HistoryItem(visits, assessment, last)
+        return HistoryItem(visits, assessment, last)
+
+
+def history_for(
+    households: Iterable[Household],
+    *,
+    today: date,
+    seed: int = 1,
+    policy: Policy | None = None,
+    library: FormLibrary | None = None,
+) -> Iterator[tuple[Household, HistoryItem]]:
+    maker = HistoryMaker(today=today, seed=seed, policy=policy, library=library)
+    for h in households:
+        yield h, maker.item(h)

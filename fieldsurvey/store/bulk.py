@@ -3,21 +3,27 @@
 SQLAlchemy's executemany spends most of its time per row building parameter dicts; a roster of
 100,000 households is a million rows. Here each table's INSERT is compiled once, each record is
 read with one ``attrgetter`` call in column order, and only the columns whose type needs it
-(dates, JSON) go through SQLAlchemy's own bind processors — the values stored are exactly what
-the ORM would store, in a fraction of the time. Used for loads that are not local edits; local
-edits go through the repositories so the outbox sees them.
+(dates, JSON) go through SQLAlchemy's own bind processors for the store's dialect — the values
+stored are exactly what the ORM would store, in a fraction of the time. Used for loads that are
+not local edits; local edits go through the repositories so the outbox sees them.
+
+Building rows (``HouseholdRows``) needs no connection, only the dialect, so a producer process
+can build them while this one writes (``TableRows`` are plain tuples: cheap to pickle).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Table
+from sqlalchemy import JSON, Boolean, Connection, Date, Table
+from sqlalchemy.dialects.sqlite import pysqlcipher
+from sqlalchemy.engine import Dialect
 
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.store.mapping import NESTED, household_derived
@@ -25,14 +31,20 @@ from fieldsurvey.store.models import HelperRow, HouseholdRow, IncomeRow, Measure
 
 # Columns filled from the parent household rather than from the record itself.
 PARENT_COLUMNS = ("household_id", "position")
+DERIVED_COLUMNS = ("head_name", "head_id_number", "head_initials", "member_count")
+# What JSON serialises empty lists and dicts to; most list columns of a household are empty.
+EMPTY_JSON = {list: "[]", dict: "{}"}
+
+# One table's rows: its INSERT statement and the parameter tuples, in column order.
+TableRows = tuple[str, list[tuple[Any, ...]]]
 
 
 class TableLoader:
-    """One table: the compiled INSERT, a getter for the record's fields, the bind processors."""
+    """One table: the INSERT, a getter for the record's fields, the bind processors, the rows."""
 
     def __init__(
         self,
-        conn: Connection,
+        dialect: Dialect,
         table: Table,
         record_type: type,
         extra: tuple[str, ...],
@@ -44,8 +56,6 @@ class TableLoader:
         self.defaults = tuple(_default_of(table.c[name]) for name in missing)
         self.columns += missing
         self._get = attrgetter(*fields)
-        self._n_extra = len(self.columns) - len(fields) - len(missing)
-        dialect = conn.dialect
         processors = [(converters or {}).get(name) or _processor(table.c[name], dialect) for name in self.columns]
         self._processed = [(i, p) for i, p in enumerate(processors) if p is not None]
         quoted = ", ".join(dialect.identifier_preparer.quote(c) for c in self.columns)
@@ -53,25 +63,46 @@ class TableLoader:
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, record: Any, *extra: Any) -> None:
-        values = list(self._get(record))
-        values.extend(extra)
-        values.extend(self.defaults)
+        values = [*self._get(record), *extra, *self.defaults]
         for i, process in self._processed:
-            if values[i] is not None:
-                values[i] = process(values[i])
+            value = values[i]
+            if value is not None:
+                values[i] = process(value)
         self.rows.append(tuple(values))
 
-    def flush(self, conn: Connection) -> None:
-        if self.rows:
-            conn.exec_driver_sql(self.sql, self.rows)
-            self.rows = []
+    def take(self) -> TableRows:
+        """The rows built so far (and forget them)."""
+        rows, self.rows = self.rows, []
+        return self.sql, rows
 
 
-def _processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
-    """SQLAlchemy's bind processor, except for booleans: sqlite3 stores True/False as 1/0 itself."""
-    if isinstance(column.type, Boolean):
+def _processor(column: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's bind processor for this dialect, or a faster one that writes the same text.
+
+    Booleans need none (the driver stores 1/0). A date becomes its ISO form, as SQLAlchemy's
+    SQLite DATE writes it, by the C method. JSON with SQLAlchemy's default serialiser
+    (``json.dumps``) is the default encoder's ``encode``, without ``dumps``' wrapper, and empty
+    lists and dicts — most of a household's list columns — need no encoder at all.
+    """
+    kind = column.type
+    if isinstance(kind, Boolean):
         return None
-    return column.type.bind_processor(dialect)
+    if type(kind) is Date:
+        return date.isoformat
+    if isinstance(kind, JSON) and getattr(dialect, "_json_serializer", None) is None:
+        return _json
+    return kind.dialect_impl(dialect).bind_processor(dialect)
+
+
+_ENCODE = json.JSONEncoder().encode  # json.dumps(value) with its defaults, as SQLAlchemy calls it
+
+
+def _json(value: Any) -> str:
+    if not value:
+        empty = EMPTY_JSON.get(type(value))
+        if empty is not None:
+            return empty
+    return _ENCODE(value)
 
 
 def _default_of(column: Any) -> Any:
@@ -81,26 +112,30 @@ def _default_of(column: Any) -> Any:
     return default.arg
 
 
-class HouseholdLoader:
-    """Adds households with their members, helpers, measures and incomes, table by table."""
+def store_dialect() -> Dialect:
+    """The dialect of the store's engine (``sqlite+pysqlcipher``), without a connection."""
+    return pysqlcipher.dialect()
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        derived = tuple(household_derived_columns())
+
+class HouseholdRows:
+    """Builds the rows of whole households, table by table; needs no database."""
+
+    def __init__(self, dialect: Dialect | None = None, now: datetime | None = None) -> None:
+        dialect = dialect or store_dialect()
         self.households = TableLoader(
-            conn, HouseholdRow.__table__, Household, (*derived, "updated_at"),  # type: ignore[arg-type]
+            dialect, HouseholdRow.__table__, Household, (*DERIVED_COLUMNS, "updated_at"),  # type: ignore[arg-type]
             converters={"division_code": lambda code: code.value},
         )
-        self._derived_names = derived
-        self.members = TableLoader(conn, MemberRow.__table__, Member, PARENT_COLUMNS)  # type: ignore[arg-type]
-        self.helpers = TableLoader(conn, HelperRow.__table__, Helper, PARENT_COLUMNS)  # type: ignore[arg-type]
-        self.measures = TableLoader(conn, MeasureRow.__table__, AssistanceMeasure, PARENT_COLUMNS)  # type: ignore[arg-type]
-        self.incomes = TableLoader(conn, IncomeRow.__table__, IncomeRecord, ("household_id",))  # type: ignore[arg-type]
-        self._now = datetime.now()
+        self.members = TableLoader(dialect, MemberRow.__table__, Member, PARENT_COLUMNS)  # type: ignore[arg-type]
+        self.helpers = TableLoader(dialect, HelperRow.__table__, Helper, PARENT_COLUMNS)  # type: ignore[arg-type]
+        self.measures = TableLoader(dialect, MeasureRow.__table__, AssistanceMeasure, PARENT_COLUMNS)  # type: ignore[arg-type]
+        self.incomes = TableLoader(dialect, IncomeRow.__table__, IncomeRecord, ("household_id",))  # type: ignore[arg-type]
+        self._tables = (self.households, self.members, self.helpers, self.measures, self.incomes)
+        self._now = now or datetime.now()
 
     def add(self, h: Household) -> None:
         derived = household_derived(h)
-        self.households.add(h, *(derived[name] for name in self._derived_names), self._now)
+        self.households.add(h, *(derived[name] for name in DERIVED_COLUMNS), self._now)
         hid = h.household_id
         add_member, add_helper, add_measure, add_income = self.members.add, self.helpers.add, self.measures.add, self.incomes.add
         for i, m in enumerate(h.members):
@@ -112,24 +147,26 @@ class HouseholdLoader:
         for x in h.incomes:
             add_income(x, hid)
 
-    def flush(self) -> None:
-        for loader in (self.households, self.members, self.helpers, self.measures, self.incomes):
-            loader.flush(self.conn)
+    def take(self) -> list[TableRows]:
+        """Every table's rows so far, parents first (the order foreign keys need)."""
+        return [t.take() for t in self._tables]
 
 
-def household_derived_columns() -> Iterable[str]:
-    return ("head_name", "head_id_number", "head_initials", "member_count")
+def insert_rows(conn: Connection, tables: Iterable[TableRows]) -> None:
+    for sql, rows in tables:
+        if rows:
+            conn.exec_driver_sql(sql, rows)
 
 
 def load_households(session_factory: Callable[[], Any], households: Iterable[Household], batch_size: int) -> int:
     """Insert in transactions of ``batch_size`` households; returns how many were loaded."""
     count = 0
+    builder = HouseholdRows()
     stream = iter(households)
     while chunk := list(islice(stream, batch_size)):
+        for h in chunk:
+            builder.add(h)
         with session_factory() as session:
-            loader = HouseholdLoader(session.connection())
-            for h in chunk:
-                loader.add(h)
-            loader.flush()
+            insert_rows(session.connection(), builder.take())
         count += len(chunk)
     return count

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ from fieldsurvey.store.models import (
     MemberRow,
 )
 from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE, track
+
+if TYPE_CHECKING:
+    from fieldsurvey.store.bulk import TableRows
 
 CHILD_TABLES = {
     "members": (MemberRow, "member_id", "member"),
@@ -179,6 +182,13 @@ class HouseholdRepo:
         from fieldsurvey.store.bulk import load_households
 
         return load_households(self._store.session, households, batch_size)
+
+    def add_rows(self, tables: list[TableRows]) -> None:
+        """Bulk load rows already built by ``bulk.HouseholdRows`` (the demo's producer), in one transaction."""
+        from fieldsurvey.store.bulk import insert_rows
+
+        with self._store.session() as s:
+            insert_rows(s.connection(), tables)
 
     def update(self, household: Household) -> None:
         """Save a changed household; each changed field is recorded in the outbox."""
