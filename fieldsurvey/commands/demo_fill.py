@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -59,7 +59,7 @@ class Plan:
     chunk: int = CHUNK  # households per chunk
 
 
-def produce(plan: Plan) -> Iterator[Chunk]:
+def produce(plan: Plan) -> Generator[Chunk, None, None]:
     """The county's households as row chunks, in household-number order (the store's order)."""
     from fieldsurvey.demo.generator import generate_county, iter_households
     from fieldsurvey.store.bulk import HouseholdRows
@@ -83,7 +83,7 @@ def fill(store: Store, plan: Plan, *, parallel: bool | None = None) -> tuple[int
     from fieldsurvey.demo.history import HistoryMaker
 
     if parallel is None:
-        parallel = plan.households >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+        parallel = plan.households >= PARALLEL_FROM and _cores() > 1
     chunks = _from_producer(plan) if parallel else produce(plan)
     history = HistoryMaker(today=plan.as_of, seed=plan.seed) if plan.history_limit > 0 else None
     count = visited = 0
@@ -104,7 +104,13 @@ def fill(store: Store, plan: Plan, *, parallel: bool | None = None) -> tuple[int
     return count, visited
 
 
-def _from_producer(plan: Plan) -> Iterator[Chunk]:
+def _cores() -> int:
+    """Cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def _from_producer(plan: Plan) -> Generator[Chunk, None, None]:
     """Run ``produce`` in a child interpreter and take its chunks as they come.
 
     A plain child (``python -m``), not ``multiprocessing``: spawning would re-import the
