@@ -29,8 +29,19 @@ NESTED: dict[str, type] = {
 }
 
 
+# Values that are JSON-ready as they are; by exact type, the common case, before any isinstance.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def encode_value(value: Any) -> Any:
     """A field value as JSON-ready data (dates as ISO text, division codes as digits)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else encode_value(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PLAIN else encode_value(v) for v in value]
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -47,13 +58,25 @@ def encode_value(value: Any) -> Any:
 def to_dict(obj: Any, *, nested: bool = True) -> dict[str, Any]:
     """Flat dict of a record's fields; a household's members etc. inline unless ``nested=False``."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(obj):
-        if f.name in NESTED and isinstance(obj, Household):
+    household = isinstance(obj, Household)
+    for name in _field_names(type(obj)):
+        if household and name in NESTED:
             if nested:
-                out[f.name] = [to_dict(item) for item in getattr(obj, f.name)]
+                out[name] = [to_dict(item) for item in getattr(obj, name)]
             continue
-        out[f.name] = encode_value(getattr(obj, f.name))
+        value = getattr(obj, name)
+        out[name] = value if type(value) in _PLAIN else encode_value(value)
     return out
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _hints(cls: type) -> dict[str, Any]:
