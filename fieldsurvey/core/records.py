@@ -59,7 +59,7 @@ def to_dict(obj: Any, *, nested: bool = True) -> dict[str, Any]:
     """Flat dict of a record's fields; a household's members etc. inline unless ``nested=False``."""
     out: dict[str, Any] = {}
     household = isinstance(obj, Household)
-    for name in _field_names(type(obj)):
+    for name in field_names(type(obj)):
         if household and name in NESTED:
             if nested:
                 out[name] = [to_dict(item) for item in getattr(obj, name)]
@@ -69,7 +69,8 @@ def to_dict(obj: Any, *, nested: bool = True) -> dict[str, Any]:
     return out
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
+    """A record type's field names in order; kept once asked, as every serialisation asks."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
@@ -172,6 +173,3 @@ def member_change_to_dict(c: MemberChange) -> dict[str, Any]:
 def member_change_from_dict(d: dict[str, Any]) -> MemberChange:
     return from_dict(MemberChange, d)
 
-
-def field_names(cls: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls)]

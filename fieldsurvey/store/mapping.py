@@ -7,12 +7,12 @@ nested collections of a household, which live in their own tables.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, TypeVar
 
 from fieldsurvey.core.assessment_result import FLAG_LABELS
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
+from fieldsurvey.core.records import field_names
 from fieldsurvey.core.visit import MemberChange, Visit
 from fieldsurvey.store.models import (
     HelperRow,
@@ -30,21 +30,12 @@ NESTED = ("members", "helpers", "measures", "incomes")
 FLAG_ORDER = tuple(FLAG_LABELS)  # bit i = flag i; FLAG_LABELS is append-only
 
 
-def _fields(cls: type) -> list[str]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = [f.name for f in dataclasses.fields(cls)]
-    return names
-
-
-_FIELDS: dict[type, list[str]] = {}
-
-HOUSEHOLD_COLUMNS = [f for f in _fields(Household) if f not in NESTED]
+HOUSEHOLD_COLUMNS = [f for f in field_names(Household) if f not in NESTED]
 
 
 def column_values(obj: Any) -> dict[str, Any]:
     """A record's own fields as column values (nested collections excluded)."""
-    values = {name: getattr(obj, name) for name in _fields(type(obj)) if name not in NESTED}
+    values = {name: getattr(obj, name) for name in field_names(type(obj)) if name not in NESTED}
     if isinstance(obj, Household):
         values["division_code"] = obj.division_code.value
     return values
@@ -117,7 +108,7 @@ def income_row_values(x: IncomeRecord, household_id: str) -> dict[str, Any]:
 
 
 def _from_row(cls: type[T], row: Any) -> T:
-    return cls(**{name: getattr(row, name) for name in _fields(cls) if name not in NESTED})
+    return cls(**{name: getattr(row, name) for name in field_names(cls) if name not in NESTED})
 
 
 def household_from_rows(
