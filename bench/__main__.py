@@ -42,7 +42,8 @@ class Bench:
 BENCHES = (
     Bench("store", "bench/store_bench.py", ("--members", "20000", "--reads", "2000", "--saves", "100"),
           what="SQLCipher store against plain SQLite: bulk insert, random reads, visit saves, unlock"),
-    Bench("demo", "bench/demo_bench.py", ("--households", "20000"), what="demo county generator against bare records"),
+    Bench("demo", "bench/demo_bench.py", ("--households", "20000"), ("--store",),
+          what="demo county generator against bare records; --full also generates and loads 100,000 into a store"),
     Bench("ui", "bench/ui_bench.py", ("--households", "2000", "--runs", "2", "--filter-households", "5000"),
           what="desktop app start-up to a usable list, filter latency"),
     Bench("ledger", "bench/ledger_bench.py", ("--households", "30", "--repeat", "5", "--skip-combined"),
