@@ -8,6 +8,7 @@ counts, reads as unanswered in every expression, and is left out of the saved an
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -40,6 +41,8 @@ class Engine:
         self.values: dict[Key, Value] = {}
         self.relevant: dict[Key, bool] = {}
         self.instances: dict[Key, list[str]] = {}
+        # forms whose expressions follow ODK's (JavaRosa's) rules: imported XLSForms
+        self.odk_forms = frozenset(f.id for f in survey.sections if f.semantics == "odk")
 
     # --- raw answers ---------------------------------------------------------------------------
     def load(self, answers: dict[str, Any]) -> list[str]:
@@ -145,7 +148,7 @@ class Engine:
             return None
         if fld.calculation is not None:
             value = scalar(fld.calculation.node, self.env(ctx, fld))
-            return None if is_empty(value) else value
+            return None if _unanswered(value) else value
         inst = self.raw_instance(ctx)
         if inst is not None and fld.name in inst:
             return inst[fld.name]  # type: ignore[no-any-return]
@@ -153,7 +156,7 @@ class Engine:
             value = coerce(fld, fld.default) if fld.default is not None else None
             if value is None and fld.dynamic_default is not None:
                 value = scalar(fld.dynamic_default.node, self.env(ctx, fld))
-                value = None if is_empty(value) else _fit(fld, value)
+                value = None if _unanswered(value) else _fit(fld, value)
             if value is not None:
                 target = self.raw_instance(ctx, create=True)
                 assert target is not None
@@ -191,15 +194,20 @@ class Engine:
                     for _ in self.instances.get((c, name), [])
                 )
             )
+        if many:  # the nodes of a nodeset are its relevant places (as in JavaRosa's XPath)
+            return Nodeset(tuple(self.values.get((c, name)) for c in ctxs if self.relevant.get((c, name))))
         values = tuple(self.values.get((c, name)) for c in ctxs)
-        if many:
-            return Nodeset(values)
         return values[0] if values else None
 
     def descendants(self, container: Container) -> Iterator[Field]:
         for el in container.walk():
             if isinstance(el, Field):
                 yield el
+
+
+def _unanswered(value: Value) -> bool:
+    """Empty, or NaN: JavaRosa stores a calculation that ends NaN as no answer."""
+    return is_empty(value) or (isinstance(value, float) and math.isnan(value))
 
 
 def _fit(fld: Field, value: Value) -> Value:
@@ -212,10 +220,11 @@ def _fit(fld: Field, value: Value) -> Value:
 class _Env:
     """What an expression at one place (instance, field, choice) can read."""
 
-    __slots__ = ("engine", "ctx", "element", "choice")
+    __slots__ = ("engine", "ctx", "element", "choice", "odk")
 
     def __init__(self, engine: Engine, ctx: Ctx, element: Element, choice: Any) -> None:
         self.engine, self.ctx, self.element, self.choice = engine, ctx, element, choice
+        self.odk = element.form_id in engine.odk_forms
 
     def value(self, name: str) -> Value | Nodeset:
         return self.engine.resolve(name, self.ctx)

@@ -16,6 +16,7 @@ from fieldsurvey.forms.model import (
     FIELD_TYPES,
     FORMAT_VERSION,
     SELECT_TYPES,
+    SEMANTICS,
     ChoiceList,
     Container,
     Element,
@@ -52,6 +53,7 @@ FORM_KEYS = {
     "choices",
     "fields",
     "checks",
+    "semantics",
 }
 VISIT_KEYS = {"format", "kind", "id", "version", "title", "description", "sections"}
 
@@ -382,8 +384,20 @@ def load_definition(data: Any, file: str) -> tuple[FormDef | VisitDef | None, li
             data,
             "fields" if "fields" in data else None,
         )
+    semantics = data.get("semantics", "fieldsurvey")
+    if semantics not in SEMANTICS:
+        loader.err(
+            "bad_semantics",
+            Text(
+                "semantics 应为 fieldsurvey 或 odk", "semantics must be fieldsurvey or odk"
+            ),
+            data,
+            "semantics",
+        )
+        semantics = "fieldsurvey"
     form = FormDef(
         id=fid,
+        semantics=semantics,
         version=version,
         title=title,
         root=root,

@@ -15,6 +15,7 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr import ast
 
 FORMAT_VERSION = 1
+SEMANTICS = ("fieldsurvey", "odk")
 
 # Field types that hold an answer the user gives.
 INPUT_TYPES = frozenset(
@@ -187,6 +188,7 @@ class FormDef:
     uses: tuple[str, ...] = ()
     description: Text | None = None
     source: str = ""  # the file it came from, as shown in messages
+    semantics: str = "fieldsurvey"  # or "odk": expressions compute as in ODK Collect (XLSForms)
 
     def walk(self) -> Iterator[Element]:
         return self.root.walk()

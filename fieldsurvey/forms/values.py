@@ -109,6 +109,8 @@ def _expected(field: Field) -> Text:
 
 
 def to_json(value: Value) -> Any:
+    if isinstance(value, float) and math.isinf(value):
+        return "-Infinity" if value < 0 else "Infinity"  # an ODK division by zero; JSON has none
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
@@ -153,5 +155,7 @@ def display(field: Field, value: Value, lang: str = "zh") -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
+        if math.isinf(value):
+            return "-Infinity" if value < 0 else "Infinity"
         return str(int(value)) if value.is_integer() else f"{value:.10g}"
     return str(value)

@@ -107,6 +107,7 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     form = {
         "format": FORMAT_VERSION,
         "kind": "form",
+        "semantics": "odk",
         "id": form_id,
         "version": version,
         "title": {"zh": str(title), "en": str(title)},

@@ -2,7 +2,9 @@
 
 The evaluator only walks the tree and calls the functions of ``functions.py``; everything it may
 read comes through the ``Env`` protocol, which the form session implements for the place being
-evaluated (which repeat instance, which field). Unanswered values follow ``values.py``.
+evaluated (which repeat instance, which field). Unanswered values follow ``values.py``; in a
+form with ``semantics: odk`` (an imported XLSForm; the Env says so with ``odk``) operators and
+functions follow XPath as JavaRosa computes it (``xpath.py``, ``functions_odk.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
-from fieldsurvey.forms.expr import ast
+from fieldsurvey.forms.expr import ast, xpath
 from fieldsurvey.forms.expr.functions import FIELD, FUNCTIONS, GROUP, MANY
 from fieldsurvey.forms.expr.values import (
     Nodeset,
@@ -26,6 +28,8 @@ from fieldsurvey.forms.expr.values import (
 
 
 class Env(Protocol):
+    odk: bool  # the form runs with ODK's (JavaRosa's) value rules
+
     def value(self, name: str) -> Value | Nodeset: ...
 
     def current(self) -> Value: ...
@@ -55,6 +59,8 @@ def evaluate(node: ast.Node, env: Env) -> Value | Nodeset:
     if isinstance(node, ast.Call):
         return _call(node, env)
     if isinstance(node, ast.Unary):
+        if _odk(env):
+            return xpath.negate(scalar(node.operand, env))
         return negate(scalar(node.operand, env))
     if isinstance(node, ast.ChoiceAttr):
         return env.choice_attr(node.name)
@@ -68,11 +74,26 @@ def scalar(node: ast.Node, env: Env) -> Value:
 
 
 def condition(node: ast.Node, env: Env) -> bool:
+    if _odk(env):
+        return xpath.to_boolean(scalar(node, env))
     return truthy(scalar(node, env))
+
+
+def _odk(env: Env) -> bool:
+    return getattr(env, "odk", False)
 
 
 def _binary(node: ast.Binary, env: Env) -> Value:
     op = node.op
+    if _odk(env) and op not in ("and", "or"):
+        a, b = scalar(node.left, env), scalar(node.right, env)
+        if op == "=":
+            return xpath.equals(a, b)
+        if op == "!=":
+            return not xpath.equals(a, b)
+        if op in ("<", "<=", ">", ">="):
+            return xpath.order(op, a, b)
+        return xpath.arithmetic(op, a, b)
     if op == "and":
         return condition(node.left, env) and condition(node.right, env)
     if op == "or":
@@ -92,11 +113,12 @@ def _call(node: ast.Call, env: Env) -> Value | Nodeset:
         cond, then, otherwise = node.args
         return scalar(then if condition(cond, env) else otherwise, env)
     if node.name == "coalesce":
+        empty = xpath.is_null if _odk(env) else is_empty
         for arg in node.args:
             v = scalar(arg, env)
-            if not is_empty(v):
+            if not empty(v):
                 return v
-        return None
+        return "" if _odk(env) else None
     spec = FUNCTIONS[node.name]
     args: list[Value | Nodeset] = []
     for i, arg in enumerate(node.args):
@@ -107,4 +129,5 @@ def _call(node: ast.Call, env: Env) -> Value | Nodeset:
             args.append(evaluate(arg, env))
         else:
             args.append(scalar(arg, env))
-    return spec.impl(env, *args)
+    impl = spec.odk_impl if spec.odk_impl is not None and _odk(env) else spec.impl
+    return impl(env, *args)

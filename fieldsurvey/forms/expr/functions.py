@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -46,6 +46,7 @@ class FunctionSpec:
     kinds: tuple[str, ...]  # kind of each argument; the last one repeats
     impl: Callable[..., Value]
     summary: Text
+    odk_impl: Callable[..., Value] | None = None  # the JavaRosa rule, for ``semantics: odk``
 
     def kind_of(self, index: int) -> str:
         return self.kinds[min(index, len(self.kinds) - 1)] if self.kinds else ANY
@@ -59,6 +60,16 @@ LAZY = frozenset({"if", "coalesce"})
 def _register(name: str, min_args: int, max_args: int | None, kinds: Sequence[str], summary: Text):
     def deco(fn: Callable[..., Value]) -> Callable[..., Value]:
         FUNCTIONS[name] = FunctionSpec(name, min_args, max_args, tuple(kinds), fn, summary)
+        return fn
+
+    return deco
+
+
+def odk_variant(name: str) -> Callable[[Callable[..., Value]], Callable[..., Value]]:
+    """Register how ``name`` computes in a form with ``semantics: odk`` (``functions_odk.py``)."""
+
+    def deco(fn: Callable[..., Value]) -> Callable[..., Value]:
+        FUNCTIONS[name] = replace(FUNCTIONS[name], odk_impl=fn)
         return fn
 
     return deco
@@ -352,3 +363,7 @@ def _id_birth_date(env: Env, v: Value) -> Value:
 def _id_sex(env: Env, v: Value) -> Value:
     info = _id_info(v)
     return info.sex if info else None
+
+
+# The ODK (JavaRosa) variants and the functions only XLSForms use; registered last, on this table.
+from fieldsurvey.forms.expr import functions_odk  # noqa: E402,F401
