@@ -106,7 +106,9 @@ def import_and_open(tmp_path: Path, xlsx: Path, **kw: bool) -> FormSession:
 def test_a_standard_xlsform_imports_and_runs(tmp_path: Path) -> None:
     xlsx = workbook(tmp_path / "farm.xlsx", FARM_SURVEY, FARM_CHOICES, FARM_SETTINGS)
     conversion = convert_xlsform(xlsx)
-    assert conversion.findings == []
+    assert conversion.unsupported == [] and conversion.ignored == []
+    [today] = conversion.differences  # the default today() is the visit date here
+    assert (today.row, today.name) == (19, "surveyed_on") and "visit date" in today.text.en
     form = conversion.form
     assert (form["id"], form["version"], form["title"]["zh"]) == (
         "county_farm",
@@ -244,3 +246,106 @@ def test_references_the_engine_cannot_resolve_are_reported_at_their_row(tmp_path
     [finding] = conversion.unsupported
     assert finding.row == 3 and finding.name == "b"
     assert "round() takes 1–2 arguments, got 3" in finding.text.en and "col" in finding.text.en
+
+
+def _rows_and_findings(conversion) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [(f.row, f.name, f.blocking, f.text.en) for f in conversion.findings]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "select_one crop or_other",
+        "select one crop or specify other",
+        "select_one crop or other",
+        "select one from crop or specify other",
+    ],
+)
+def test_or_other_brings_the_other_choice_and_its_text_field(tmp_path: Path, spelling: str) -> None:
+    # pyxform (xls2json.RE_SELECT, specify_other) appends the choice 'other' (label 'Other') to
+    # the list and adds a text field '<name>_other', 'Specify other.', relevant
+    # selected(../<name>, 'other'); the import carries both over, nothing is dropped.
+    rows = [
+        {"type": spelling, "name": "crop", "label::English (en)": "Crop"},
+        {"type": "integer", "name": "mu", "label::English (en)": "Area"},
+    ]
+    choices = [["list_name", "name", "label::English (en)"], ["crop", "rice", "Rice"]]
+    xlsx = workbook(tmp_path / "other.xlsx", rows, choices)
+    conversion = convert_xlsform(xlsx)
+    assert conversion.unsupported == []
+    names = [f["name"] for f in conversion.form["fields"]]
+    assert names == ["crop", "crop_other", "mu"]
+    s = import_and_open(tmp_path, xlsx)
+    assert [c.name for c in s.choices("crop")] == ["rice", "other"]
+    assert not s.is_relevant("crop_other")
+    s.set_value("crop", "other")
+    assert s.is_relevant("crop_other")
+    row = next(r for r in s.rows(conversion.form["id"]) if r.path == "crop_other")
+    assert row.label.en == "Specify other."
+    s.set_value("crop_other", "millet")
+    assert s.answers() == {"crop": "other", "crop_other": "millet"}
+    s.set_value("crop", "rice")
+    assert "crop_other" not in s.answers()
+
+
+def test_headers_are_read_as_pyxform_reads_them(tmp_path: Path) -> None:
+    # pyxform (parsing/sheet_headers.py, aliases.survey_header): header case does not matter,
+    # 'value' is 'name', 'Required_Message::English (en)' is the required message in English.
+    header = ["TYPE", "Value", "Label::English (en)", "label::Chinese (zh)", "Required",
+              "Required_Message::English (en)", "required_message::Chinese (zh)", "Relevance"]  # fmt: skip
+    rows = [
+        {"TYPE": "integer", "Value": "age", "Label::English (en)": "Age", "label::Chinese (zh)": "年龄"},
+        {"TYPE": "text", "Value": "school", "Label::English (en)": "School",
+         "label::Chinese (zh)": "学校", "Required": "yes", "Relevance": "${age} < 18",
+         "Required_Message::English (en)": "Which school?", "required_message::Chinese (zh)": "哪所学校?"},
+    ]  # fmt: skip
+    xlsx = workbook(tmp_path / "h.xlsx", rows, [["list_name", "name", "label"]], header=header)
+    conversion = convert_xlsform(xlsx)
+    assert conversion.findings == []
+    school = conversion.form["fields"][1]
+    assert school["required_message"] == {"zh": "哪所学校?", "en": "Which school?"}
+    assert school["relevant"] == "${age} < 18" and school["required"] is True
+    s = import_and_open(tmp_path, xlsx)
+    s.set_value("age", 12)
+    assert [i.text.en for i in s.issues("school")] == ["Which school?"]
+
+
+def test_columns_odk_would_use_are_refused_never_ignored(tmp_path: Path) -> None:
+    header = [*SURVEY_HEADER, "bind::odk:length", "body::accuracyThreshold", "instance::odk:tag",
+              "body::rows", "notes"]  # fmt: skip
+    rows = [
+        {"type": "text", "name": "a", "label::English (en)": "A", "bind::odk:length": "5"},
+        {"type": "text", "name": "b", "label::English (en)": "B", "body::accuracyThreshold": "5"},
+        {"type": "text", "name": "c", "label::English (en)": "C", "instance::odk:tag": "x"},
+        {"type": "text", "name": "d", "label::English (en)": "D", "body::rows": "3",
+         "notes": "asked at the door"},
+    ]  # fmt: skip
+    xlsx = workbook(tmp_path / "cols.xlsx", rows, [["list_name", "name", "label"]], header=header)
+    conversion = convert_xlsform(xlsx)
+    assert _rows_and_findings(conversion) == [
+        (2, "a", True, "column bind::odk:length is not supported"),
+        (3, "b", True, "column body::accuracyThreshold is not supported"),
+        (4, "c", True, "column instance::odk:tag is not supported"),
+        (5, None, False,
+         "column notes is not an XLSForm column; ODK does not use it either (ignored)"),
+        (5, "d", False, "column body::rows is ignored (display only)"),
+    ]  # fmt: skip
+    dropped = convert_xlsform(xlsx, allow_unsupported=True)
+    assert [f["name"] for f in dropped.form["fields"]] == ["d"]
+    assert dropped.dropped == ["a", "b", "c"]
+
+
+def test_deliberate_differences_are_said_per_field(tmp_path: Path) -> None:
+    rows = [
+        {"type": "decimal", "name": "low", "label::English (en)": "Lowest"},
+        {"type": "calculate", "name": "worst", "calculation": "max(${low}, -1)"},
+        {"type": "date", "name": "on", "label::English (en)": "On", "constraint": ". <= today()"},
+    ]
+    xlsx = workbook(tmp_path / "d.xlsx", rows, [["list_name", "name", "label"]])
+    conversion = convert_xlsform(xlsx)
+    assert conversion.unsupported == [] and conversion.ignored == []
+    assert [(f.row, f.name) for f in conversion.differences] == [(3, "worst"), (4, "on")]
+    assert "4.9E-324" in conversion.differences[0].text.en
+    s = import_and_open(tmp_path, xlsx)
+    s.set_value("low", -3)
+    assert s.value("worst") == -1

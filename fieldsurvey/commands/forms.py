@@ -143,6 +143,8 @@ def run_import(args: argparse.Namespace) -> int:
     conversion = convert_xlsform(source, allow_unsupported=args.allow_unsupported)
     for f in conversion.ignored:
         print(f"忽略 ignored: {f.message('en')}\n    {f.message('zh')}")
+    for f in conversion.differences:
+        print(f"与 ODK 不同 differs from ODK: {f.message('en')}\n    {f.message('zh')}")
     blocking = conversion.unsupported
     unsupported = [f for f in blocking if f.name not in conversion.dropped or f.name is None]
     dropped_reasons = [f for f in blocking if f.name in conversion.dropped]

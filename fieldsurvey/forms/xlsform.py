@@ -11,12 +11,15 @@ the engine will run it before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyxform import xls2json, xls2json_backends
+from pyxform import aliases, xls2json, xls2json_backends
 from pyxform.errors import PyXFormError
+from pyxform.parsing.sheet_headers import dealias_and_group_headers
+from pyxform.question import MultipleChoiceQuestion
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
@@ -41,7 +44,12 @@ class Conversion:
 
     @property
     def ignored(self) -> list[Finding]:
-        return [f for f in self.findings if not f.blocking]
+        return [f for f in self.findings if not f.blocking and not f.differs]
+
+    @property
+    def differences(self) -> list[Finding]:
+        """Carried over, but FieldSurvey deliberately behaves otherwise (said per field)."""
+        return [f for f in self.findings if f.differs]
 
 
 def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
@@ -69,7 +77,17 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
 def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversion:
     """The project-format form for an XLSForm workbook, with everything not carried over."""
     definition, survey, _ = _read(path)
-    conv = RowConverter(definition.survey or [])
+    conv = RowConverter(_survey_rows(definition, str(survey.get("default_language") or "default")))
+    for column, row in conv.extra_columns.items():
+        conv.note(
+            row,
+            None,
+            Text(
+                f"列 {column} 不是 XLSForm 的列,ODK 也不使用它,已忽略",
+                f"column {column} is not an XLSForm column; ODK does not use it either (ignored)",
+            ),
+            False,
+        )
     for sheet in ("entities", "external_choices", "osm"):
         if getattr(definition, sheet, None):
             conv.note(
@@ -123,7 +141,24 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     result = Conversion(form, conv.findings, dropped)
     if not conv.bad or allow_unsupported:
         _verify(result, conv, path)
+    # in the workbook's order: the survey sheet row by row, then what concerns a whole sheet
+    result.findings.sort(key=lambda f: (f.row is None, f.sheet != "survey", f.row or 0))
     return result
+
+
+def _survey_rows(definition: Any, default_language: str) -> Sequence[dict[str, Any]]:
+    """The survey sheet's rows with pyxform's header normalisation, each with its row number:
+    the same reading of case, aliases and ``::language`` as the survey dict was built with."""
+    rows = dealias_and_group_headers(
+        sheet_name="survey",
+        sheet_data=definition.survey or [],
+        sheet_header=definition.survey_header,
+        header_aliases=aliases.survey_header,
+        header_columns=set(MultipleChoiceQuestion.get_slot_names()),
+        default_language=default_language,
+        add_row_number=True,
+    ).data
+    return xls2json.dealias_types(dict_array=list(rows))
 
 
 def _used(list_name: str, fields: list[dict[str, Any]]) -> bool:

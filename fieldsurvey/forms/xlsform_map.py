@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fieldsurvey.core.text import Text
+
 # pyxform's normalised type → the project's field type.
 TYPES = {
     "text": "text",
@@ -58,3 +60,31 @@ def language_of(name: str) -> str | None:
 
 def truthy_cell(value: object) -> bool:
     return str(value).strip().lower() in ("yes", "true", "true()", "1")
+
+
+# Keys of a survey row (pyxform's normalised names) that the importer reads or checks; any other
+# column is one pyxform does not carry into the XForm either, so ODK ignores it too (listed).
+SURVEY_KEYS = frozenset(
+    {
+        "type", "name", "label", "hint", "bind", "control", "instance", "media", "default",
+        "choice_filter", "parameters", "trigger", "guidance_hint", "__row",
+    }
+)  # fmt: skip
+
+# body:: columns that change only how a question is drawn.
+LAYOUT_CONTROLS = frozenset({"rows", "autoplay"})
+
+# Functions that compute here what they were meant to, where JavaRosa computes something else:
+# the import says so at every field that calls one.
+DIFFERENCES = {
+    "today": Text(
+        "today() 取走访日期(整次走访不变);ODK Collect 取计算时设备的日期",
+        "today() is the visit date here (fixed for the visit); ODK Collect takes the device's"
+        " date at the moment it computes",
+    ),
+    "max": Text(
+        "max() 在全部为负数时取其中最大者;ODK Collect(JavaRosa)此时得 4.9E-324",
+        "max() of only negative numbers is the largest of them here; ODK Collect (JavaRosa)"
+        " gives 4.9E-324 then",
+    ),
+}

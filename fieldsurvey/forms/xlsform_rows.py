@@ -7,8 +7,12 @@ whose rules read them, for ``--allow-unsupported``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+from pyxform.xls2json import RE_SELECT
 
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr import ast
@@ -17,7 +21,10 @@ from fieldsurvey.forms.expr.parser import ExpressionError, parse_expression
 from fieldsurvey.forms.loader import NAME_RE
 from fieldsurvey.forms.xlsform_map import (
     BIND_EXPRESSIONS,
+    DIFFERENCES,
     IGNORED_TYPES,
+    LAYOUT_CONTROLS,
+    SURVEY_KEYS,
     TYPES,
     language_of,
     truthy_cell,
@@ -31,6 +38,7 @@ class Finding:
     name: str | None
     text: Text
     blocking: bool  # unsupported (True) or merely ignored (False)
+    differs: bool = False  # carried over, but FieldSurvey deliberately behaves otherwise here
 
     def message(self, lang: str = "en") -> str:
         zh = lang.startswith("zh")
@@ -45,14 +53,26 @@ class Finding:
 
 
 class RowConverter:
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+        """``rows``: the survey sheet with pyxform's own header normalisation (case, aliases
+        such as ``value`` for ``name``, ``label::English (en)``), each with its ``__row``."""
         self.findings: list[Finding] = []
         self.rows: dict[str, list[int]] = {}
+        self.raw_types: dict[int, str] = {}
+        self.other_of: dict[str, str] = {}  # 'crop_other' → 'crop' (or_other's text field)
+        self.extra_columns: dict[str, int] = {}  # columns ODK does not use either → first row
         for i, row in enumerate(rows, start=2):  # row 1 is the header
+            i = int(row.get("__row", i))
             name, kind = row.get("name"), str(row.get("type") or "")
+            self.raw_types[i] = kind
             if name and not kind.startswith("end"):
                 self.rows.setdefault(str(name), []).append(i)
-        self.raw_types = {i: str(r.get("type") or "") for i, r in enumerate(rows, start=2)}
+                parsed = RE_SELECT.search(kind.strip())
+                if parsed and parsed.group("specify_other"):
+                    self.other_of[f"{name}_other"] = str(name)
+            for key, value in row.items():
+                if key not in SURVEY_KEYS and value not in (None, "", {}):
+                    self.extra_columns.setdefault(key, i)
         self.row_of: dict[str, int | None] = {}
         self.bad: set[str] = set()  # names of fields that use something unsupported
         self.refs: dict[str, set[str]] = {}  # name → names its rules read
@@ -117,12 +137,22 @@ class RowConverter:
                 )
             if isinstance(n, ast.Ref):
                 self.refs.setdefault(name, set()).add(n.name)
+            if isinstance(n, ast.Call) and n.name in DIFFERENCES:
+                self.differs(row, name, DIFFERENCES[n.name])
         return text
+
+    def differs(self, row: int | None, name: str, text: Text) -> None:
+        """Say once per field where FieldSurvey deliberately behaves otherwise than ODK."""
+        finding = Finding("survey", row, name, text, False, True)
+        if finding not in self.findings:
+            self.findings.append(finding)
 
     # --- elements ------------------------------------------------------------------------------
     def element(self, data: dict[str, Any], parent: str | None) -> dict[str, Any] | None:
         name = str(data.get("name", ""))
         queue = self.rows.get(name)
+        if not queue and name in self.other_of:
+            return self.specify_other(name, parent)
         if not queue:
             if name != "meta":
                 self.note(
@@ -154,10 +184,16 @@ class RowConverter:
             return None
         our = TYPES.get(kind)
         if our is None:
+            known = kind in QUESTION_TYPE_DICT or kind.endswith(("_from_file", "from_file"))
             self.note(
                 row,
                 name,
-                Text(f"字段类型 {raw_type} 不受支持", f"type {raw_type} is not supported"),
+                Text(f"字段类型 {raw_type} 不受支持", f"type {raw_type} is not supported")
+                if known
+                else Text(
+                    f"{raw_type} 不是 XLSForm 的字段类型(pyxform 和 ODK 也不接受)",
+                    f"{raw_type} is not an XLSForm type (pyxform and ODK refuse it too)",
+                ),
                 True,
             )
             return {"name": name, "type": "text", "label": self.text(data.get("label")) or name}
@@ -166,18 +202,18 @@ class RowConverter:
             self.note(
                 row, name, Text("字段名须以字母开头", "a field name must start with a letter"), True
             )
-        for key, target in (
-            ("label", "label"),
-            ("hint", "hint"),
-            ("jr:requiredMsg", "required_message"),
-        ):
+        for key, target in (("label", "label"), ("hint", "hint")):
             value = self.text(data.get(key))
             if value is not None:
                 out[target] = value
-        if "or_other" in raw_type:
-            self.note(
-                row, name, Text("or_other(“其他”选项)不受支持", "or_other is not supported"), True
-            )
+        for key in ("instance",):
+            for column in data.get(key) or {}:
+                self.note(
+                    row,
+                    name,
+                    Text(f"列 {key}::{column} 不受支持", f"column {key}::{column} is not supported"),
+                    True,
+                )
         self.bind(data.get("bind") or {}, out, row, name)
         self.control(data, out, row, name, our)
         if our in ("select_one", "select_multiple"):
@@ -186,6 +222,21 @@ class RowConverter:
             kids = [self.element(c, name) for c in data.get("children", [])]
             out["fields"] = [k for k in kids if k is not None]
         return out
+
+    def specify_other(self, name: str, parent: str | None) -> dict[str, Any]:
+        """or_other's free-text field, as pyxform makes it: 'Specify other.', shown while the
+        select has 'other' selected (pyxform: relevant ``selected(../crop, 'other')``)."""
+        base = self.other_of[name]
+        self.row_of[name] = self.row_of.get(base)
+        if parent:
+            self.children.setdefault(parent, []).append(name)
+        self.refs[name] = {base}
+        return {
+            "name": name,
+            "type": "text",
+            "label": "Specify other.",
+            "relevant": f"selected(${{{base}}}, 'other')",
+        }
 
     def bind(self, bind: dict[str, Any], out: dict[str, Any], row: int, name: str) -> None:
         for key, value in bind.items():
@@ -210,13 +261,16 @@ class RowConverter:
                 expr = self.expr(value, row, name, BIND_EXPRESSIONS[key])
                 if expr:
                     out[BIND_EXPRESSIONS[key]] = expr
-            elif key == "jr:constraintMsg":
+            elif key in ("jr:constraintMsg", "jr:requiredMsg"):
                 msg = self.text(value)
                 if msg is not None:
-                    out["constraint_message"] = msg
+                    out["constraint_message" if key == "jr:constraintMsg" else "required_message"] = msg
             else:
                 self.note(
-                    row, name, Text(f"列 {key} 不受支持", f"column {key} is not supported"), True
+                    row,
+                    name,
+                    Text(f"列 bind::{key} 不受支持", f"column bind::{key} is not supported"),
+                    True,
                 )
 
     def control(
@@ -225,6 +279,18 @@ class RowConverter:
         control = data.get("control") or {}
         if control.get("appearance"):
             out["appearance"] = str(control["appearance"])
+        for key, value in control.items():
+            if key in ("appearance", "jr:count", "bodyless") or value in (None, ""):
+                continue
+            layout = key in LAYOUT_CONTROLS
+            self.note(
+                row,
+                name,
+                Text(f"列 body::{key} 被忽略(仅影响显示)", f"column body::{key} is ignored (display only)")
+                if layout
+                else Text(f"列 body::{key} 不受支持", f"column body::{key} is not supported"),
+                not layout,
+            )
         if "jr:count" in control:
             self.note(
                 row,
