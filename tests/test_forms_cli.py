@@ -129,7 +129,53 @@ def test_import_xlsform_writes_beside_the_workbook_and_will_not_overwrite(tmp_pa
     source = xlsform(tmp_path / "extra.xlsx", with_geopoint=False)
     run = fieldsurvey("forms", "import-xlsform", str(source), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    written = tmp_path / "extra.yaml"
+    written = tmp_path / "county_extra.yaml"  # named after the form id, not the workbook
     assert written.read_text(encoding="utf-8").startswith("# Imported from extra.xlsx")
-    again = fieldsurvey("forms", "import-xlsform", str(source), cwd=tmp_path)
+    source.unlink()
+    check = fieldsurvey("forms", "check", str(tmp_path), cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    again = fieldsurvey("forms", "import-xlsform", str(xlsform(source, False)), cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_import_xlsform_never_prints_a_traceback(tmp_path: Path) -> None:
+    choices_csv = tmp_path / "villages.csv"
+    choices_csv.write_text("list_name,name,label\nvillage,v1,Wangjiawan\n", encoding="utf-8")
+    no_survey = tmp_path / "no_survey.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "choices"
+    wb.save(no_survey)
+    for path, en, zh in (
+        (choices_csv, "Is it a choices CSV", "这是否是选项 CSV"),
+        (no_survey, "You must have a sheet named 'survey'", "工作簿中没有名为 survey 的工作表"),
+    ):
+        run = fieldsurvey("forms", "import-xlsform", str(path), cwd=tmp_path)
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert "Traceback" not in run.stderr and en in run.stderr and zh in run.stderr
+
+
+def test_one_pass_lists_every_problem_and_allow_unsupported_finishes(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    ws.append(["type", "name", "label", "relevant"])
+    ws.append(["geopoint", "spot", "Where", ""])
+    ws.append(["note", "seen", "Recorded at ${spot}", ""])
+    ws.append(["integer", "n", "How many", "round(${m}, 1, 2) > 1"])  # pyxform lets it pass
+    ws.append(["integer", "m", "More", ""])
+    wb.create_sheet("choices").append(["list_name", "name", "label"])
+    source = tmp_path / "mixed.xlsx"
+    wb.save(source)
+    run = fieldsurvey("forms", "import-xlsform", str(source), cwd=tmp_path)
+    assert run.returncode == 1
+    # both problems in the first run: the unsupported type and the broken reference
+    assert "row 2 'spot'] type geopoint is not supported" in run.stdout
+    assert "row 4 'n'] relevant: round() takes 1–2 arguments, got 3 (col 1)" in run.stdout
+    allow = fieldsurvey("forms", "import-xlsform", str(source), "--allow-unsupported", cwd=tmp_path)
+    assert allow.returncode == 0, allow.stdout + allow.stderr
+    assert "row 3 'seen'] the label showed the dropped field ${spot}; it shows '…' instead" in allow.stdout
+    written = tmp_path / "mixed.yaml"
+    check = fieldsurvey("forms", "check", str(written), cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    text = written.read_text(encoding="utf-8")
+    assert "name: m" in text and "name: n" not in text and "Recorded at …" in text

@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--out",
         type=Path,
         metavar="PATH",
-        help="where to write the form (default: FILE.yaml beside the workbook)",
+        help="where to write the form (default: <form id>.yaml beside the workbook)",
     )
     imp.add_argument(
         "--allow-unsupported",
@@ -132,47 +132,53 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(
             Text(f"找不到文件 {source}", f"{source} does not exist"), code="no_such_file"
         )
-    out: Path = args.out or source.with_suffix(".yaml")
-    if out.exists() and not args.force:
-        raise UserError(
-            Text(f"{out} 已存在(用 --force 覆盖)", f"{out} exists (use --force to overwrite)"),
-            code="exists",
-        )
+    if args.out is not None:
+        _refuse_overwrite(args.out, args.force)
     from fieldsurvey.forms.xlsform import convert_xlsform  # pyxform loads slowly: only when used
 
     conversion = convert_xlsform(source, allow_unsupported=args.allow_unsupported)
+    form = conversion.form
+    # named after the form id, so `forms check` accepts it where it is
+    out: Path = args.out or source.parent / f"{form['id']}.yaml"
     for f in conversion.ignored:
         print(f"忽略 ignored: {f.message('en')}\n    {f.message('zh')}")
     for f in conversion.differences:
         print(f"与 ODK 不同 differs from ODK: {f.message('en')}\n    {f.message('zh')}")
+    dropped = set(conversion.dropped)
     blocking = conversion.unsupported
-    unsupported = [f for f in blocking if f.name not in conversion.dropped or f.name is None]
-    dropped_reasons = [f for f in blocking if f.name in conversion.dropped]
-    if args.allow_unsupported and dropped_reasons:
-        for f in dropped_reasons:
+    kept = [f for f in blocking if not (args.allow_unsupported and f.name in dropped)]
+    for f in blocking:
+        if f not in kept:
             print(f"已去除 dropped: {f.message('en')}\n    {f.message('zh')}")
-        extra = [n for n in conversion.dropped if n not in {f.name for f in dropped_reasons}]
-        if extra:
-            print(
-                f"另因依赖被去除的字段 also dropped (they depend on dropped fields): {', '.join(extra)}"
-            )
-    if unsupported or (blocking and not args.allow_unsupported):
-        for f in unsupported if args.allow_unsupported else blocking:
+    extra = sorted(dropped - {f.name for f in blocking})
+    if extra:
+        print(f"另因依赖被去除的字段 also dropped (they depend on dropped fields): {', '.join(extra)}")
+    if kept:
+        for f in kept:
             print(f"不支持 unsupported: {f.message('en')}\n    {f.message('zh')}")
-        hint = (
-            ""
-            if args.allow_unsupported
-            else " Use --allow-unsupported to write the form without them."
-        )
-        hint_zh = "" if args.allow_unsupported else "可用 --allow-unsupported 去除这些内容后写出。"
-        print(f"未写出表单。{hint_zh} (The form was not written.{hint})")
+        if args.allow_unsupported:
+            print("未写出表单:以上问题无法通过去除字段解决。(The form was not written: these problems cannot be solved by leaving fields out.)")
+        else:
+            print(
+                "未写出表单。可用 --allow-unsupported 去除这些内容后写出。"
+                " (The form was not written. Use --allow-unsupported to write the form without them.)"
+            )
         return EXIT_PROBLEMS
-    _write_yaml(out, conversion.form, source)
-    form = conversion.form
+    if args.out is None:
+        _refuse_overwrite(out, args.force)
+    _write_yaml(out, form, source)
     print(
         f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']} (wrote {display_path(out)}: form {form['id']} version {form['version']})"
     )
     return 0
+
+
+def _refuse_overwrite(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        raise UserError(
+            Text(f"{out} 已存在(用 --force 覆盖)", f"{out} exists (use --force to overwrite)"),
+            code="exists",
+        )
 
 
 def _write_yaml(out: Path, form: dict[str, Any], source: Path) -> None:

@@ -11,6 +11,7 @@ the engine will run it before anything is written.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,18 +61,43 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
             definition, fallback_form_name=path.stem, warnings=warnings
         )
     except PyXFormError as e:
-        raise UserError(
-            Text(f"XLSForm 有误:{e}", f"the XLSForm has an error: {e}"), code="bad_xlsform"
-        ) from None
-    except (OSError, ValueError, KeyError) as e:
-        raise UserError(
-            Text(
-                f"无法读取 XLSForm 工作簿({type(e).__name__})",
-                f"cannot read the XLSForm workbook ({type(e).__name__})",
-            ),
-            code="bad_xlsform",
-        ) from None
+        raise UserError(_pyxform_problem(str(e).strip()), code="bad_xlsform") from None
+    except Exception as e:  # noqa: BLE001 - whatever the file holds: a message, never a traceback
+        raise UserError(_unreadable(path, e), code="bad_xlsform") from None
     return definition, survey, warnings
+
+
+# pyxform's messages for the commonest mistakes, in Chinese too (the rest keep pyxform's English).
+_PYXFORM_ZH = (
+    ("You must have a sheet named 'survey'", "工作簿中没有名为 survey 的工作表"),
+    ("required column headers were not found: 'type'", "survey 工作表缺少 type 列"),
+    ("was not recognized as a supported type", "不是 XLSForm 工作簿(应为 .xlsx、.xls、.csv 或 .md)"),
+    ("List name not in choices sheet", "choices 工作表中没有此选项表"),
+    ("Unmatched begin statement", "begin_group/begin_repeat 没有对应的 end"),
+    ("Unmatched end statement", "end_group/end_repeat 没有对应的 begin"),
+    ("Unknown question type", "未知的字段类型"),
+    ("There are more than one survey elements named", "字段名重复"),
+)
+
+
+def _pyxform_problem(message: str) -> Text:
+    zh = next((z for key, z in _PYXFORM_ZH if key in message), "XLSForm 有误")
+    return Text(f"{zh}(pyxform:{message})", f"the XLSForm has an error: {message}")
+
+
+def _unreadable(path: Path, error: Exception) -> Text:
+    if path.suffix.lower() == ".csv":
+        return Text(
+            "无法把这个 CSV 读作 XLSForm:CSV 格式的表单每个工作表以其名称(survey、choices、settings)"
+            "开头;这是否是选项 CSV(如 select_one_from_file 用的文件)?请给出表单工作簿本身",
+            "this CSV cannot be read as an XLSForm: a CSV form starts each sheet with its name"
+            " (survey, choices, settings). Is it a choices CSV (such as a select_one_from_file"
+            " list)? Give the form's workbook itself",
+        )
+    return Text(
+        f"无法读取 XLSForm 工作簿({type(error).__name__})",
+        f"cannot read the XLSForm workbook ({type(error).__name__})",
+    )
 
 
 def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversion:
@@ -119,9 +145,6 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     for key in ("instance_name", "public_key", "submission_url", "style"):
         if survey.get(key):
             conv.note(None, key, Text("此设置被忽略", "this setting is ignored"), False, "settings")
-    dropped: list[str] = []
-    if allow_unsupported:
-        dropped = conv.drop_unsupported(fields)
     form = {
         "format": FORMAT_VERSION,
         "kind": "form",
@@ -133,17 +156,62 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
             "zh": f"由 XLSForm {path.name} 导入",
             "en": f"imported from the XLSForm {path.name}",
         },
-        "choices": {k: v for k, v in choices.items() if _used(k, fields)},
+        "choices": choices,
         "fields": fields,
     }
-    if not form["choices"]:
-        del form["choices"]
-    result = Conversion(form, conv.findings, dropped)
-    if not conv.bad or allow_unsupported:
-        _verify(result, conv, path)
+    result = Conversion(form, conv.findings, [])
+    _finish(result, conv, path, allow_unsupported)
     # in the workbook's order: the survey sheet row by row, then what concerns a whole sheet
     result.findings.sort(key=lambda f: (f.row is None, f.sheet != "survey", f.row or 0))
     return result
+
+
+def _finish(result: Conversion, conv: RowConverter, path: Path, allow_unsupported: bool) -> None:
+    """Check the form as it would be written without the unsupported fields, so one pass lists
+    every problem; with ``allow_unsupported`` keep leaving out what does not check (and what
+    depends on it) until what remains is a form the engine runs."""
+    full = result.form
+    while True:
+        form = copy.deepcopy(full)
+        gone = conv.drop_unsupported(form["fields"])
+        rewritten = _rewrite_labels(form["fields"], set(gone))
+        form["choices"] = {k: v for k, v in full["choices"].items() if _used(k, form["fields"])}
+        if not form["choices"]:
+            del form["choices"]
+        problems = _verify(form, conv, path)
+        new = [p for p in problems if p not in result.findings]
+        result.findings.extend(new)
+        droppable = all(p.name and p.name in conv.row_of for p in problems)
+        if not allow_unsupported or not problems or not new or not droppable:
+            break
+        conv.bad.update(p.name for p in problems if p.name)
+    result.form = form  # what is written: without the unsupported fields
+    result.dropped = gone if allow_unsupported else []
+    if allow_unsupported and not problems:
+        for name, ref in rewritten:
+            text = Text(
+                f"标签中显示的字段 {ref} 已去除,标签改为显示“…”",
+                f"the label showed the dropped field {ref}; it shows '…' instead",
+            )
+            result.findings.append(Finding("survey", conv.row_of.get(name), name, text, False))
+
+
+def _rewrite_labels(fields: list[dict[str, Any]], gone: set[str]) -> list[tuple[str, str]]:
+    """Take ``${x}`` of dropped fields out of labels; returns (field, '${x}') for each."""
+    done: list[tuple[str, str]] = []
+    for f in fields:
+        label = f.get("label")
+        for name in gone:
+            ref = f"${{{name}}}"
+            if isinstance(label, str) and ref in label:
+                f["label"] = label = label.replace(ref, "…")
+                done.append((f["name"], ref))
+            elif isinstance(label, dict) and any(ref in str(v) for v in label.values()):
+                f["label"] = label = {k: str(v).replace(ref, "…") for k, v in label.items()}
+                done.append((f["name"], ref))
+        if "fields" in f:
+            done += _rewrite_labels(f["fields"], gone)
+    return done
 
 
 def _survey_rows(definition: Any, default_language: str) -> Sequence[dict[str, Any]]:
@@ -168,9 +236,10 @@ def _used(list_name: str, fields: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _verify(result: Conversion, conv: RowConverter, path: Path) -> None:
+def _verify(form: dict[str, Any], conv: RowConverter, path: Path) -> list[Finding]:
     """Load and check the converted form as the engine will; its errors become findings."""
-    definition, diags = load_definition(located(result.form), path.name)
+    found: list[Finding] = []
+    definition, diags = load_definition(located(form), path.name)
     if isinstance(definition, FormDef) and not any(d.is_error for d in diags):
         diags += compile_survey([definition])[1]
     for d in diags:
@@ -182,6 +251,5 @@ def _verify(result: Conversion, conv: RowConverter, path: Path) -> None:
             )
             if d.col is not None:
                 detail = Text(f"{detail.zh}(第{d.col}列)", f"{detail.en} (col {d.col})")
-            result.findings.append(
-                Finding("survey", conv.row_of.get(name or ""), name, detail, True)
-            )
+            found.append(Finding("survey", conv.row_of.get(name or ""), name, detail, True))
+    return found
