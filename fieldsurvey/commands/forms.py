@@ -69,6 +69,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     imp.set_defaults(handler=run_import)
 
+    exp = actions.add_parser(
+        "export-xlsform", help="write a form as an XLSForm workbook (to edit it in Excel)"
+    )
+    exp.add_argument("file", type=Path, metavar="FORM.yaml")
+    exp.add_argument(
+        "--out", type=Path, metavar="PATH", help="the workbook (default: FORM.xlsx beside the form)"
+    )
+    exp.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    exp.set_defaults(handler=run_export)
+
 
 def _print_diagnostic(d: Diagnostic) -> None:
 
@@ -169,6 +179,26 @@ def run_import(args: argparse.Namespace) -> int:
     _write_yaml(out, form, source)
     print(
         f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']} (wrote {display_path(out)}: form {form['id']} version {form['version']})"
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from fieldsurvey.forms.library import display_path
+    from fieldsurvey.forms.xlsform_export import export_xlsform
+
+    source: Path = args.file
+    if not source.is_file():
+        raise UserError(
+            Text(f"找不到文件 {source}", f"{source} does not exist"), code="no_such_file"
+        )
+    out: Path = args.out or source.with_suffix(".xlsx")
+    _refuse_overwrite(out, args.force)
+    form = export_xlsform(source, out)
+    print(
+        f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']};"
+        f"用 import-xlsform 导回 (wrote {display_path(out)}: form {form['id']} version"
+        f" {form['version']}; bring it back with import-xlsform)"
     )
     return 0
 

@@ -12,6 +12,7 @@ the engine will run it before anything is written.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,11 @@ def _unreadable(path: Path, error: Exception) -> Text:
 def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversion:
     """The project-format form for an XLSForm workbook, with everything not carried over."""
     definition, survey, _ = _read(path)
-    conv = RowConverter(_survey_rows(definition, str(survey.get("default_language") or "default")))
+    exported = "fieldsurvey_semantics" in survey  # written by 'forms export-xlsform'
+    conv = RowConverter(
+        _survey_rows(definition, str(survey.get("default_language") or "default")),
+        exported=exported,
+    )
     for column, row in conv.extra_columns.items():
         conv.note(
             row,
@@ -159,6 +164,11 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         "choices": choices,
         "fields": fields,
     }
+    if exported:  # the form's own keys, as 'forms export-xlsform' wrote them
+        del form["description"]
+        for key in ("semantics", "title", "description", "uses", "parameters", "checks"):
+            if survey.get(f"fieldsurvey_{key}") not in (None, ""):
+                form[key] = json.loads(str(survey[f"fieldsurvey_{key}"]))
     result = Conversion(form, conv.findings, [])
     _finish(result, conv, path, allow_unsupported)
     # in the workbook's order: the survey sheet row by row, then what concerns a whole sheet
@@ -229,6 +239,19 @@ def _survey_rows(definition: Any, default_language: str) -> Sequence[dict[str, A
     return xls2json.dealias_types(dict_array=list(rows))
 
 
+def _used_forms(form: dict[str, Any]) -> list[FormDef]:
+    """The library's forms a form reads fields of (``uses``), so its references check."""
+    from fieldsurvey.forms.library import FormLibrary
+
+    library = FormLibrary()
+    found = []
+    for form_id in form.get("uses") or []:
+        loaded = library.load_file(library.root / f"{form_id}.yaml").definition
+        if isinstance(loaded, FormDef):
+            found.append(loaded)
+    return found
+
+
 def _used(list_name: str, fields: list[dict[str, Any]]) -> bool:
     for f in fields:
         if f.get("choices") == list_name or ("fields" in f and _used(list_name, f["fields"])):
@@ -241,7 +264,7 @@ def _verify(form: dict[str, Any], conv: RowConverter, path: Path) -> list[Findin
     found: list[Finding] = []
     definition, diags = load_definition(located(form), path.name)
     if isinstance(definition, FormDef) and not any(d.is_error for d in diags):
-        diags += compile_survey([definition])[1]
+        diags += compile_survey([*_used_forms(form), definition])[1]
     for d in diags:
         if d.is_error:
             name = (d.field or "").rsplit("/", 1)[-1] or None

@@ -67,7 +67,7 @@ def truthy_cell(value: object) -> bool:
 SURVEY_KEYS = frozenset(
     {
         "type", "name", "label", "hint", "bind", "control", "instance", "media", "default",
-        "choice_filter", "parameters", "trigger", "guidance_hint", "__row",
+        "choice_filter", "parameters", "trigger", "guidance_hint", "__row", "fieldsurvey",
     }
 )  # fmt: skip
 

@@ -7,6 +7,7 @@ whose rules read them, for ``--allow-unsupported``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,10 +54,11 @@ class Finding:
 
 
 class RowConverter:
-    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, rows: Sequence[dict[str, Any]], *, exported: bool = False) -> None:
         """``rows``: the survey sheet with pyxform's own header normalisation (case, aliases
         such as ``value`` for ``name``, ``label::English (en)``), each with its ``__row``."""
         self.findings: list[Finding] = []
+        self.exported = exported  # written by 'forms export-xlsform': fieldsurvey:: columns
         self.rows: dict[str, list[int]] = {}
         self.raw_types: dict[int, str] = {}
         self.other_of: dict[str, str] = {}  # 'crop_other' → 'crop' (or_other's text field)
@@ -137,7 +139,7 @@ class RowConverter:
                 )
             if isinstance(n, ast.Ref):
                 self.refs.setdefault(name, set()).add(n.name)
-            if isinstance(n, ast.Call) and n.name in DIFFERENCES:
+            if isinstance(n, ast.Call) and n.name in DIFFERENCES and not self.exported:
                 self.differs(row, name, DIFFERENCES[n.name])
         return text
 
@@ -218,10 +220,27 @@ class RowConverter:
         self.control(data, out, row, name, our)
         if our in ("select_one", "select_multiple"):
             self.select(data, out, row, name)
+        if data.get("fieldsurvey"):
+            self.own_columns(data, out)
         if our in ("group", "repeat"):
             kids = [self.element(c, name) for c in data.get("children", [])]
             out["fields"] = [k for k in kids if k is not None]
         return out
+
+    def own_columns(self, data: dict[str, Any], out: dict[str, Any]) -> None:
+        """The ``fieldsurvey::…`` columns of a workbook written by ``forms export-xlsform``:
+        what XLSForm has no column for (the real type of a boolean, units, bound repeats …)."""
+        for key, cell in (data.get("fieldsurvey") or {}).items():
+            try:
+                value = json.loads(str(cell))
+            except ValueError:
+                value = cell
+            if key == "choices" and value == "inline":
+                self.used_lists.discard(str(out.get("choices")))
+                value = [self.choice(item) for item in data.get("choices") or []]
+            elif key == "choices":
+                self.used_lists.discard(str(out.get("choices")))
+            out[key] = value
 
     def specify_other(self, name: str, parent: str | None) -> dict[str, Any]:
         """or_other's free-text field, as pyxform makes it: 'Specify other.', shown while the
@@ -356,28 +375,33 @@ class RowConverter:
         for list_name, items in raw.items():
             if list_name not in self.used_lists:
                 continue
-            converted = []
-            for item in items:
-                choice: dict[str, Any] = {"name": str(item.get("name"))}
-                label = self.text(item.get("label"))
-                if label is not None:
-                    choice["label"] = label
-                for key, value in item.items():
-                    if key in ("name", "label"):
-                        continue
-                    if key == "media":
-                        self.note(
-                            None,
-                            list_name,
-                            Text("选项的 media 被忽略", "media of choices is ignored"),
-                            False,
-                            "choices",
-                        )
-                    else:
-                        choice[key] = value
-                converted.append(choice)
-            out[list_name] = converted
+            out[list_name] = [self.choice(item, list_name) for item in items]
         return out
+
+    def choice(self, item: dict[str, Any], list_name: str = "") -> dict[str, Any]:
+        choice: dict[str, Any] = {"name": str(item.get("name"))}
+        label = self.text(item.get("label"))
+        if label is not None:
+            choice["label"] = label
+        for key, value in item.items():
+            if key in ("name", "label"):
+                continue
+            if key == "media":
+                self.note(
+                    None,
+                    list_name,
+                    Text("选项的 media 被忽略", "media of choices is ignored"),
+                    False,
+                    "choices",
+                )
+            elif self.exported and key == "fieldsurvey_label":
+                if value not in (None, ""):
+                    choice["label"] = json.loads(str(value))
+            elif self.exported:
+                choice[key] = _exported_cell(value)
+            else:
+                choice[key] = value
+        return choice
 
     def drop_unsupported(self, fields: list[dict[str, Any]]) -> list[str]:
         """Leave out unsupported fields and everything whose rules read them; returns names."""
@@ -395,6 +419,15 @@ class RowConverter:
                     changed = True
         _prune(fields, gone)
         return sorted(gone, key=lambda n: self.row_of.get(n) or 0)
+
+
+def _exported_cell(value: Any) -> Any:
+    """An extra choice column of an exported form: JSON for what is not text (true, 3)."""
+    try:
+        decoded = json.loads(str(value))
+    except ValueError:
+        return value
+    return value if isinstance(decoded, str) else decoded
 
 
 def _prune(fields: list[dict[str, Any]], gone: set[str]) -> None:

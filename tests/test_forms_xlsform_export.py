@@ -1,0 +1,69 @@
+"""``forms export-xlsform``: a shipped form goes to Excel and comes back as the same form, so a
+county can edit it in a spreadsheet; the workbook is a standard XLSForm pyxform reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from fieldsurvey.forms.library import FormLibrary
+from fieldsurvey.forms.xlsform import convert_xlsform
+from fieldsurvey.forms.xlsform_export import export_xlsform
+
+SHIPPED = FormLibrary().root
+TEXT_KEYS = {"label", "hint", "required_message", "constraint_message", "warning_message",
+             "unit", "instance_label", "title", "description", "message"}  # fmt: skip
+
+
+def canonical(value: Any, key: str = "") -> Any:
+    """A form's data with every text as {zh, en} (one string stands for both languages)."""
+    if key in TEXT_KEYS and isinstance(value, str):
+        return {"zh": value, "en": value}
+    if isinstance(value, dict):
+        return {k: canonical(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("form", sorted(p.stem for p in SHIPPED.glob("*.yaml") if p.stem != "household_visit"))
+def test_a_shipped_form_comes_back_from_excel_unchanged(tmp_path: Path, form: str) -> None:
+    source = SHIPPED / f"{form}.yaml"
+    xlsx = tmp_path / f"{form}.xlsx"
+    export_xlsform(source, xlsx)
+    conversion = convert_xlsform(xlsx)
+    assert conversion.findings == []
+    original = yaml.safe_load(source.read_text(encoding="utf-8"))
+    original.setdefault("semantics", "fieldsurvey")  # the default, now said
+    back, want = canonical(conversion.form), canonical(original)
+    assert back.pop("fields") == want.pop("fields")
+    assert back == want
+
+
+def test_an_imported_form_round_trips_too(tmp_path: Path) -> None:
+    from tests.test_forms_xlsform import FARM_CHOICES, FARM_SETTINGS, FARM_SURVEY, workbook
+
+    first = convert_xlsform(workbook(tmp_path / "farm.xlsx", FARM_SURVEY, FARM_CHOICES, FARM_SETTINGS))
+    written = tmp_path / "county_farm.yaml"
+    written.write_text(yaml.safe_dump(first.form, allow_unicode=True), encoding="utf-8")
+    export_xlsform(written, tmp_path / "again.xlsx")
+    second = convert_xlsform(tmp_path / "again.xlsx")
+    assert second.unsupported == []
+    assert canonical(second.form) == canonical(first.form)  # semantics: odk kept
+
+
+def test_export_xlsform_command(tmp_path: Path) -> None:
+    from tests.test_forms_cli import fieldsurvey
+
+    out = tmp_path / "water.xlsx"
+    run = fieldsurvey("forms", "export-xlsform", str(SHIPPED / "water.yaml"), "--out", str(out), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "form water version" in run.stdout and out.exists()
+    back = fieldsurvey("forms", "import-xlsform", str(out), cwd=tmp_path)
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert (tmp_path / "water.yaml").exists()
+    again = fieldsurvey("forms", "export-xlsform", str(SHIPPED / "water.yaml"), "--out", str(out), cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
