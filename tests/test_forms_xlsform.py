@@ -349,3 +349,21 @@ def test_deliberate_differences_are_said_per_field(tmp_path: Path) -> None:
     s = import_and_open(tmp_path, xlsx)
     s.set_value("low", -3)
     assert s.value("worst") == -1
+
+
+def test_metadata_end_unlabelled_questions_and_odd_versions(tmp_path: Path) -> None:
+    rows = [
+        {"type": "end", "name": "end"},  # the metadata type 'end', not an end_group
+        {"type": "integer", "name": "n", "hint::English (en)": "How many?"},  # no label: ODK allows it
+        {"type": "note", "name": "done", "label::English (en)": "Finished at ${end}"},
+    ]
+    xlsx = workbook(tmp_path / "m.xlsx", rows, [["list_name", "name", "label"]],
+                    {"form_id": "meta_form", "version": "2024 06 (b)"})  # fmt: skip
+    conversion = convert_xlsform(xlsx, allow_unsupported=True)
+    assert conversion.unsupported == []
+    found = {(f.row, f.name): f.text.en for f in conversion.findings}
+    assert found[(2, "end")].startswith("metadata type end is ignored")
+    assert found[(3, "n")] == "no label in the workbook: its hint or its name is shown as its label"
+    assert found[(4, "done")] == "the label showed the dropped field ${end}; it shows '…' instead"
+    assert found[(None, "version")].startswith("version '2024 06 (b)' is written as '2024_06__b'")
+    assert conversion.form["fields"][0]["label"] == {"zh": "How many?", "en": "How many?"}

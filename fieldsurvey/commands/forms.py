@@ -156,7 +156,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"与 ODK 不同 differs from ODK: {f.message('en')}\n    {f.message('zh')}")
     dropped = set(conversion.dropped)
     blocking = conversion.unsupported
-    kept = [f for f in blocking if not (args.allow_unsupported and f.name in dropped)]
+    kept = [f for f in blocking if not (args.allow_unsupported and conversion.was_dropped(f))]
     for f in blocking:
         if f not in kept:
             print(f"已去除 dropped: {f.message('en')}\n    {f.message('zh')}")

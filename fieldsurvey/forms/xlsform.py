@@ -26,7 +26,7 @@ from pyxform.question import MultipleChoiceQuestion
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.compile import compile_survey
-from fieldsurvey.forms.loader import NAME_RE, load_definition
+from fieldsurvey.forms.loader import NAME_RE, VERSION_RE, load_definition
 from fieldsurvey.forms.model import FORMAT_VERSION, FormDef
 from fieldsurvey.forms.source import located
 from fieldsurvey.forms.xlsform_rows import Finding, RowConverter
@@ -39,6 +39,13 @@ class Conversion:
     form: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    dropped_sheets: list[str] = field(default_factory=list)  # whole-sheet features left out
+
+    def was_dropped(self, finding: Finding) -> bool:
+        """Whether an unsupported feature was left out (``allow_unsupported``)."""
+        if finding.row is None and finding.name is None:
+            return finding.sheet in self.dropped_sheets
+        return finding.name in self.dropped
 
     @property
     def unsupported(self) -> list[Finding]:
@@ -52,6 +59,9 @@ class Conversion:
     def differences(self) -> list[Finding]:
         """Carried over, but FieldSurvey deliberately behaves otherwise (said per field)."""
         return [f for f in self.findings if f.differs]
+
+
+WHOLE_SHEETS = ("entities", "external_choices", "osm")
 
 
 def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
@@ -119,7 +129,7 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
             ),
             False,
         )
-    for sheet in ("entities", "external_choices", "osm"):
+    for sheet in WHOLE_SHEETS:
         if getattr(definition, sheet, None):
             conv.note(
                 None,
@@ -146,6 +156,18 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     if not NAME_RE.match(form_id):
         form_id = "form_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in form_id)
     version = str(survey.get("version") or "1")
+    if not VERSION_RE.match(version):
+        safe = "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in version).strip("_.-")
+        safe = safe or "1"
+        conv.differs(
+            None,
+            "version",
+            Text(
+                f"版本 '{version}' 写作 '{safe}'(版本号也是归档文件名)",
+                f"version '{version}' is written as '{safe}' (a version names the archived file)",
+            ),
+        )
+        version = safe
     title = survey.get("title") or form_id
     for key in ("instance_name", "public_key", "submission_url", "style"):
         if survey.get(key):
@@ -184,7 +206,7 @@ def _finish(result: Conversion, conv: RowConverter, path: Path, allow_unsupporte
     while True:
         form = copy.deepcopy(full)
         gone = conv.drop_unsupported(form["fields"])
-        rewritten = _rewrite_labels(form["fields"], set(gone))
+        rewritten = _rewrite_labels(form["fields"], set(gone) | conv.metadata)
         form["choices"] = {k: v for k, v in full["choices"].items() if _used(k, form["fields"])}
         if not form["choices"]:
             del form["choices"]
@@ -197,6 +219,10 @@ def _finish(result: Conversion, conv: RowConverter, path: Path, allow_unsupporte
         conv.bad.update(p.name for p in problems if p.name)
     result.form = form  # what is written: without the unsupported fields
     result.dropped = gone if allow_unsupported else []
+    if allow_unsupported:  # a whole-sheet feature goes with the fields it concerns
+        result.dropped_sheets = sorted(
+            {f.sheet for f in result.findings if f.blocking and f.sheet in WHOLE_SHEETS}
+        )
     if allow_unsupported and not problems:
         for name, ref in rewritten:
             text = Text(

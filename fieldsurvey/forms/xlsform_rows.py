@@ -20,6 +20,7 @@ from fieldsurvey.forms.expr import ast
 from fieldsurvey.forms.expr.functions import FUNCTIONS
 from fieldsurvey.forms.expr.parser import ExpressionError, parse_expression
 from fieldsurvey.forms.loader import NAME_RE
+from fieldsurvey.forms.model import INPUT_TYPES
 from fieldsurvey.forms.xlsform_map import (
     BIND_EXPRESSIONS,
     DIFFERENCES,
@@ -59,6 +60,7 @@ class RowConverter:
         such as ``value`` for ``name``, ``label::English (en)``), each with its ``__row``."""
         self.findings: list[Finding] = []
         self.exported = exported  # written by 'forms export-xlsform': fieldsurvey:: columns
+        self.metadata: set[str] = set()  # metadata fields (start, deviceid …) not carried over
         self.rows: dict[str, list[int]] = {}
         self.raw_types: dict[int, str] = {}
         self.other_of: dict[str, str] = {}  # 'crop_other' → 'crop' (or_other's text field)
@@ -67,7 +69,7 @@ class RowConverter:
             i = int(row.get("__row", i))
             name, kind = row.get("name"), str(row.get("type") or "")
             self.raw_types[i] = kind
-            if name and not kind.startswith("end"):
+            if name and not kind.startswith(("end_", "end ")):  # 'end' alone is metadata
                 self.rows.setdefault(str(name), []).append(i)
                 parsed = RE_SELECT.search(kind.strip())
                 if parsed and parsed.group("specify_other"):
@@ -174,6 +176,7 @@ class RowConverter:
         kind = str(data.get("type", ""))
         raw_type = self.raw_types.get(row, kind)
         if kind in IGNORED_TYPES:
+            self.metadata.add(name)
             self.note(
                 row,
                 name,
@@ -186,7 +189,11 @@ class RowConverter:
             return None
         our = TYPES.get(kind)
         if our is None:
-            known = kind in QUESTION_TYPE_DICT or kind.endswith(("_from_file", "from_file"))
+            known = (
+                kind in QUESTION_TYPE_DICT
+                or kind in ("loop", "osm")
+                or kind.endswith(("_from_file", "from_file"))
+            )
             self.note(
                 row,
                 name,
@@ -222,6 +229,17 @@ class RowConverter:
             self.select(data, out, row, name)
         if data.get("fieldsurvey"):
             self.own_columns(data, out)
+        if "label" not in out and (our in INPUT_TYPES or our == "note"):
+            # ODK shows such a question without a label (a hint or an image may say it all)
+            out["label"] = out.get("hint") or name
+            self.differs(
+                row,
+                name,
+                Text(
+                    "工作簿中没有标签:以提示或字段名作为标签显示",
+                    "no label in the workbook: its hint or its name is shown as its label",
+                ),
+            )
         if our in ("group", "repeat"):
             kids = [self.element(c, name) for c in data.get("children", [])]
             out["fields"] = [k for k in kids if k is not None]
