@@ -185,6 +185,30 @@ def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
         recount_members(session, row.household_id)
 
 
+def id_number_column() -> Any:
+    """A member's ID number as the database reads it from the record (the one place that knows)."""
+    return MemberRow.data["id_number"].as_string()
+
+
+def households_of_people(session: Session, id_numbers: set[str]) -> dict[str, set[str]]:
+    """ID number (upper case) → the live households where a present member carries it.
+
+    A person is in one household at a time: a member who left (``present`` false) or was removed
+    as a mistake no longer counts, so a move between households is allowed.
+    """
+    homes: dict[str, set[str]] = {}
+    wanted = sorted({n for number in id_numbers for n in (number, number.upper(), number.lower())})
+    column = id_number_column()
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(column, MemberRow.household_id).join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
+            .where(column.in_(wanted[start : start + 500]), MemberRow.present, MemberRow.deleted.is_(False),
+                   HouseholdRow.deleted.is_(False)))
+        for number, household_id in rows:
+            homes.setdefault(str(number).upper(), set()).add(household_id)
+    return homes
+
+
 def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
     """The household in ``core.records`` shape, members and parts inline (for staff screens)."""
     data = dict(row.data)
