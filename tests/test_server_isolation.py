@@ -556,3 +556,27 @@ def test_random_batches_never_change_a_household_outside_the_devices_villages(co
             assert mine[h["household_id"]] == h["division_code"]
 
     attack()
+
+
+def test_a_json_roster_with_one_person_in_two_households_is_refused_whole(county: County) -> None:
+    from fieldsurvey.core.errors import UserError
+
+    one, two = new_household(VILLAGE_B), new_household(VILLAGE_C)
+    two["members"][3] = dict(two["members"][3], id_number=one["members"][3]["id_number"])
+    known = new_household(VILLAGE_B)
+    known["members"][2] = dict(known["members"][2], id_number=county.households(VILLAGE_A)[2]["members"][2]["id_number"])
+    left = new_household(VILLAGE_C)  # the same person, but marked as having left the household: allowed
+    left["members"][1] = dict(left["members"][1], id_number=county.households(VILLAGE_A)[2]["members"][1]["id_number"], present=False)
+    before = registry_rows(county.sd)
+    for households, where in (([one, two], "household 2, member 4"), ([known], "household 1, member 3")):
+        roster = {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": households}
+        with pytest.raises(UserError) as e:
+            import_roster(county.sd, "test", roster)
+        assert e.value.code == "duplicate_person" and where in e.value.text.en
+        assert not any(value in e.value.text.en or value in e.value.text.zh for value in personal_values(county))
+        assert registry_rows(county.sd) == before
+    counts = import_roster(county.sd, "test", {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": [left]})
+    assert counts["created"] == 1
+    again = import_roster(county.sd, "test", {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
+                                               "households": county.roster["households"]})  # a re-import is no duplicate
+    assert again["created"] == 0
