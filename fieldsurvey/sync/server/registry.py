@@ -10,13 +10,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import NESTED
 from fieldsurvey.sync.recordtypes import NESTED_OF, RECORD_TYPES
 from fieldsurvey.sync.server.flags import ALL_UNKNOWN
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, Tombstone
+from fieldsurvey.sync.server.models import (
+    ConflictRow,
+    HouseholdRow,
+    MemberChangeRow,
+    MemberRow,
+    PartRow,
+    Tombstone,
+    VisitRow,
+)
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
@@ -153,11 +161,28 @@ def set_fields(session: Session, row: RecordRow, values: dict[str, Any], s: int)
     row.revision += 1
     row.seq = s
     if isinstance(row, HouseholdRow):
+        old_village = row.village_code
         refresh_household_columns(row)
+        if row.village_code != old_village:
+            _moved(session, row, old_village, s)
     elif isinstance(row, MemberRow):
         row.present = bool(data.get("present", True))
         if "present" in values:
             recount_members(session, row.household_id)
+
+
+def _moved(session: Session, row: HouseholdRow, old_village: str, s: int) -> None:
+    """A household the county moved to another village (only county staff can: a device may not edit
+    ``division_code``). Everything that belongs to it follows, with this change number, so the new
+    village's devices receive it whole; the old village's devices receive a household tombstone
+    and erase their copy, since who may see a household is decided by its village."""
+    hid, village = row.household_id, row.village_code
+    for model in (MemberRow, PartRow, VisitRow, MemberChangeRow):
+        session.execute(update(model).where(model.household_id == hid).values(village_code=village, seq=s))
+    for model in (Tombstone, ConflictRow):
+        session.execute(update(model).where(model.household_id == hid).values(village_code=village))
+    session.add(Tombstone(record_type="household", record_id=hid, household_id=hid, village_code=old_village, seq=s,
+                          deleted_at=datetime.now(UTC)))
 
 
 def recount_members(session: Session, household_id: str) -> None:
