@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import NESTED
@@ -210,9 +210,14 @@ def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
         recount_members(session, row.household_id)
 
 
-def id_number_column() -> Any:
-    """A member's ID number as the database reads it from the record (the one place that knows)."""
-    return MemberRow.data["id_number"].as_string()
+def id_number_column(session: Session) -> Any:
+    """A member's ID number as the database reads it from the record (the one place that knows).
+
+    Written exactly as the index ``ix_members_id_number`` (migration 0004) is, so lookups use it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return MemberRow.data.op("->>")(literal_column("'id_number'"))
+    return func.json_extract(MemberRow.data, literal_column("'$.id_number'"))
 
 
 def _people_query(column: Any) -> Any:
@@ -227,7 +232,7 @@ def people_homes(session: Session) -> dict[str, str]:
     One pass over the members, for an import that checks thousands of people at once.
     """
     homes: dict[str, str] = {}
-    for number, household_id in session.execute(_people_query(id_number_column())):
+    for number, household_id in session.execute(_people_query(id_number_column(session))):
         if number:
             homes.setdefault(str(number).upper(), household_id)
     return homes
@@ -241,7 +246,7 @@ def households_of_people(session: Session, id_numbers: set[str]) -> dict[str, se
     """
     homes: dict[str, set[str]] = {}
     wanted = sorted({n for number in id_numbers for n in (number, number.upper(), number.lower())})
-    column = id_number_column()
+    column = id_number_column(session)
     for start in range(0, len(wanted), 500):
         for number, household_id in session.execute(_people_query(column).where(column.in_(wanted[start : start + 500]))):
             homes.setdefault(str(number).upper(), set()).add(household_id)
