@@ -5,8 +5,9 @@ members, helpers, measures, incomes; tombstones remove) — or, in a full resync
 from the county's whole household alone — then the device's own unsent edits are
 laid on top again, so downloading never hides work that is still waiting in the outbox. Visits
 from other devices are added as received; the county's review notes update the review fields
-only. Notices are kept for the secretary. The new cursor is written in the same transaction, so
-a page is applied entirely or not at all.
+only. Notices are kept for the secretary. A household tombstone (the county moved the household
+to a village this device does not serve) erases the household here. The new cursor is written in
+the same transaction, so a page is applied entirely or not at all.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ snapshot began, AFTER the last household id sent. The first page also carries th
 household ids (the device drops what the county no longer has, keeping its own unsent work), the
 divisions, and the device's recent notices. When the snapshot is done the feed continues
 incrementally from SEQ. Each page is applied on the device in one transaction with its cursor.
+
+Every page's header names the villages it was computed for, so a device learns when the county
+took one away (it then erases that village's households: ``sync/villages.py``).
 """
 
 from __future__ import annotations
