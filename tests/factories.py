@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
@@ -22,8 +22,15 @@ def member(name: str, relation: str, sex: str, birth: date, seq: int, **extra: o
     )
 
 
-def household(no: str = "6107281010010001", village: str = VILLAGE, **extra: object) -> Household:
-    """A family of four: head, spouse, a school-age daughter, the head's mother."""
+def household(no: str = "6107281010010001", village: str = VILLAGE, *, person_index: int | None = None,
+              **extra: object) -> Household:
+    """A family of four: head, spouse, a school-age daughter, the head's mother.
+
+    Their ID numbers follow from the last three digits of ``no``, so households whose numbers end
+    alike hold the same people. ``person_index`` (0, 1, 2 …) gives a family of people found in no
+    other household made with another index nor in any made without one (the county refuses one
+    person in two households): birthdays move by a day or more, order codes by the index.
+    """
     h = Household(
         household_no=no,
         division_code=DivisionCode(village),
@@ -45,15 +52,16 @@ def household(no: str = "6107281010010001", village: str = VILLAGE, **extra: obj
         clothing_secure=True,
         **extra,  # type: ignore[arg-type]
     )
-    seq = int(no[-3:]) * 4
+    seq = int(no[-3:]) * 4 if person_index is None else (person_index % 250) * 4
+    shift = timedelta(days=0 if person_index is None else person_index // 250 + 1)
     h.members = [
-        member("王建国", "02", "male", date(1975, 3, 14), seq + 1, health="chronic", labour_capacity="ordinary",
+        member("王建国", "02", "male", date(1975, 3, 14) + shift, seq + 1, health="chronic", labour_capacity="ordinary",
                resident_medical_insurance=True, critical_illness_insurance=True),
-        member("李秀兰", "10", "female", date(1977, 8, 2), seq + 2, health="healthy", labour_capacity="ordinary",
+        member("李秀兰", "10", "female", date(1977, 8, 2) + shift, seq + 2, health="healthy", labour_capacity="ordinary",
                resident_medical_insurance=True, critical_illness_insurance=True),
-        member("王子涵", "30", "female", date(2014, 9, 1), seq + 3, schooling="primary", health="healthy",
+        member("王子涵", "30", "female", date(2014, 9, 1) + shift, seq + 3, schooling="primary", health="healthy",
                resident_medical_insurance=True, critical_illness_insurance=True),
-        member("张桂英", "52", "female", date(1948, 1, 20), seq + 4, health="healthy",
+        member("张桂英", "52", "female", date(1948, 1, 20) + shift, seq + 4, health="healthy",
                resident_medical_insurance=True, critical_illness_insurance=True),
     ]
     h.helpers = [Helper("赵文军", "县农业农村局", date(2021, 3, 1), unit_level="county")]

@@ -232,8 +232,8 @@ def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -
 def roster(n_per_village: int = 3) -> dict[str, Any]:
     households = []
     for v_index, village in enumerate((VILLAGE_A, VILLAGE_B)):
-        for i in range(1, n_per_village + 1):
-            households.append(household_to_dict(household(no=f"{village}{v_index}{i:03d}", village=village)))
+        for i in range(1, n_per_village + 1):  # numbers ending alike would hold the same people
+            households.append(household_to_dict(household(no=f"{village}{v_index}{100 * v_index + i:03d}", village=village)))
     return {
         "format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
         "divisions": [

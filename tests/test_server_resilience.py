@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import socket
 import threading
 import time
@@ -38,8 +39,12 @@ def device(county: County) -> Device:
     return d
 
 
+_people = itertools.count()  # every new household holds people no other household has
+
+
 def new_households(prefix: str, n: int) -> list[dict[str, Any]]:
-    return [{"kind": "household.create", "household": household_to_dict(household(no=f"{prefix}{i:05d}", village=VILLAGE_A))}
+    return [{"kind": "household.create",
+             "household": household_to_dict(household(no=f"{prefix}{i:05d}", village=VILLAGE_A, person_index=next(_people)))}
             for i in range(n)]
 
 

@@ -7,6 +7,7 @@ conflict rows in the database say so too.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,7 @@ def server_record(sd: ServerDir, hid: str) -> tuple[dict[str, Any], int]:
         return dict(row.data), row.revision
 
 
+PEOPLE = itertools.count()
 actions = st.lists(
     st.one_of(
         st.tuples(st.just("edit"), st.integers(0, 1), st.sampled_from(FIELDS), st.sampled_from(["一", "二", "三"])),
@@ -60,7 +62,7 @@ actions = st.lists(
 @given(script=actions)
 def test_real_ingest_loses_no_edit_in_any_interleaving(county: tuple[ServerDir, list[Identity]], script: list[Any]) -> None:
     sd, identities = county
-    h = household(no=f"61072810100{uuid.uuid4().int % 10**5:05d}", village=VILLAGE)
+    h = household(no=f"61072810100{uuid.uuid4().int % 10**5:05d}", village=VILLAGE, person_index=next(PEOPLE))  # new people each time
     import_roster(sd, "test", {"format": "fieldsurvey-roster", "version": 1, "county": "610728", "households": [household_to_dict(h)]})
     hid = h.household_id
     record, revision = server_record(sd, hid)

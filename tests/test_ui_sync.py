@@ -141,3 +141,29 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
         if c.window is not None:
             c.window.close()
         c.shutdown()
+
+
+def test_the_panel_tells_the_secretary_when_a_village_was_taken_away(empty_app, county, qtbot) -> None:  # type: ignore[no-untyped-def]
+    sd = county.server.server_dir
+    admin.add_user(sd, "test", username="sec_two", role="secretary", display_name="两村书记", password=None)
+    admin.assign(sd, "test", username="sec_two", villages=[VILLAGE_A, "610728101002"])
+    w = empty_app.window
+    unlock(qtbot, w, PASSPHRASE)
+    w.act_sync.trigger()
+    p = panel()
+    qtbot.waitUntil(lambda: p.status is not None, timeout=10_000)
+    code, _ = admin.new_enroll_code(sd, "test", username="sec_two")
+    p.enroll.url.setText(county.server.url)
+    p.enroll.code.setText(code)
+    with qtbot.waitSignal(p.enroll.enrolled, timeout=30_000):
+        p.enroll.button.click()
+    both = len(county.households_in(VILLAGE_A)) + len(county.households_in("610728101002"))
+    qtbot.waitUntil(lambda: w.list_page.model.total == both, timeout=10_000)
+
+    admin.assign(sd, "test", username="sec_two", villages=["610728101002"], remove=True)
+    p.sync_button.click()
+    qtbot.waitUntil(lambda: w.list_page.model.total == len(county.households_in(VILLAGE_A)), timeout=30_000)
+    qtbot.waitUntil(lambda: "县里已不再把乙村分配给您" in p.report.toPlainText(), timeout=10_000)
+    assert f"{len(county.households_in('610728101002'))}户" in p.report.toPlainText()
+    qtbot.waitUntil(lambda: "县里已不再把乙村分配给您" in p.notices.toPlainText(), timeout=10_000)  # kept among the messages
+    p.close()

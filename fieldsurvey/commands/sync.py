@@ -66,6 +66,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     for n in applied.notices:
         if n["kind"] != "batch_accepted":
             print(f"县里的消息 From the county: {n['text']['zh']} ({n['text']['en']})")
+    if applied.forgotten is not None:
+        sentence = applied.forgotten.sentence()
+        print(f"{sentence.zh}  {sentence.en}")
     return 0
 
 

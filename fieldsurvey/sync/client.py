@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import platform
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from fieldsurvey.core.errors import UserError
@@ -31,6 +33,7 @@ from fieldsurvey.sync.keys import (
 )
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
+from fieldsurvey.sync.villages import forget_other_villages
 
 NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
 MAX_PAGES = 10_000
@@ -58,6 +61,8 @@ class SyncReport:
         d = self.downloaded
         out.append(Text(f"下载:{d.households}户更新,{d.visits}次走访,{d.deleted}户移除" + (",已完整重新同步" if d.full else ""),
                         f"downloaded: {d.households} households updated, {d.visits} visits, {d.deleted} removed" + (", full resync" if d.full else "")))
+        if d.forgotten is not None:
+            out.append(d.forgotten.sentence())
         for n in d.notices:
             if n["kind"] != "batch_accepted":
                 out.append(Text(f"县里的消息:{n['text']['zh']}", f"from the county: {n['text']['en']}"))
@@ -67,16 +72,21 @@ class SyncReport:
         d = self.downloaded
         return {"sent": self.sent_batches, "refused": self.refused,
                 "downloaded": {"households": d.households, "visits": d.visits, "deleted": d.deleted, "full": d.full},
-                "notices": [n for n in d.notices if n["kind"] != "batch_accepted"]}
+                "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
+                "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()}}
 
 
 class SyncClient:
+    """``http``: makes the HTTP client each call uses (by default one to the enrolled server's URL;
+    an in-process client for the county's app where a test needs no server process)."""
+
     def __init__(self, store: Any, *, progress: Progress | None = None, cancel: threading.Event | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, http: Callable[[], httpx.Client] | None = None) -> None:
         self.store = store
         self.progress = progress
         self.cancel = cancel or threading.Event()
         self.policy = policy
+        self.http = http
 
     # -- state --------------------------------------------------------------------------------
     def enrollment(self) -> Enrollment | None:
@@ -94,7 +104,8 @@ class SyncClient:
         return Identity(row.device_id, row.username, row.county, keys, row.county_signing_key, row.county_encryption_key), row
 
     def _transport(self, url: str, identity: Identity | None) -> Transport:
-        return Transport(url, identity=identity, policy=self.policy, progress=self.progress, cancel=self.cancel)
+        return Transport(url, identity=identity, policy=self.policy, progress=self.progress, cancel=self.cancel,
+                         client=self.http() if self.http else None)
 
     # -- enrollment -----------------------------------------------------------------------------
     def enroll(self, server_url: str, code: str, *, label: str | None = None, expect_fingerprint: str | None = None) -> Enrollment:
@@ -126,7 +137,13 @@ class SyncClient:
 
     # -- sync -------------------------------------------------------------------------------------
     def sync(self) -> SyncReport:
-        """Send every unconfirmed batch and what is pending, then download all feed pages."""
+        """Send every unconfirmed batch and what is pending, then download all feed pages.
+
+        The feed names the villages the user has now; households of any other village are then
+        erased from this laptop (``villages.py``) — after everything pending was offered to the
+        county. Work for the remaining villages that travelled in a batch refused because of a
+        lost village is sealed again without it and sent in the same sync.
+        """
         identity, row = self.identity()
         report = SyncReport()
         t = self._transport(row.server_url, identity)
@@ -136,9 +153,22 @@ class SyncClient:
             if batch is not None:
                 self._send(t, batch, report)
             report.downloaded = self._download(t, identity)
+            self._forget(report.downloaded)
+            if report.downloaded.forgotten is not None and report.refused and not self.cancel.is_set():
+                again = seal_pending(self.store, identity, self.enrollment().cursor)  # type: ignore[union-attr]
+                if again is not None:
+                    self._send(t, again, report)
+                    forgotten = report.downloaded.forgotten
+                    report.downloaded.merge(self._download(t, identity))
+                    report.downloaded.forgotten = forgotten
         finally:
             t.close()
         return report
+
+    def _forget(self, applied: Applied) -> None:
+        """Erase the households of villages the county no longer assigns (when the feed said so)."""
+        if applied.told_villages and not self.cancel.is_set():
+            applied.forgotten = forget_other_villages(self.store, applied.villages)
 
     def _send_pending(self, t: Transport, report: SyncReport) -> None:
         with self.store.session() as s:
@@ -217,7 +247,9 @@ class SyncClient:
                 raise UserError(Text("这个更新文件与本机的进度不衔接,请先导入更早的文件或联网同步",
                                      "this update file does not follow on from this device's state; import the earlier file first or sync online"),
                                 code="feed_gap")
-        return self.apply(payload)
+        applied = self.apply(payload)
+        self._forget(applied)
+        return applied
 
     def notices(self, unread_only: bool = True) -> list[SyncNotice]:
         with self.store.session() as s:

@@ -5,8 +5,9 @@ members, helpers, measures, incomes; tombstones remove) — or, in a full resync
 from the county's whole household alone — then the device's own unsent edits are
 laid on top again, so downloading never hides work that is still waiting in the outbox. Visits
 from other devices are added as received; the county's review notes update the review fields
-only. Notices are kept for the secretary. The new cursor is written in the same transaction, so
-a page is applied entirely or not at all.
+only. Notices are kept for the secretary. A household tombstone (the county moved the household
+to a village this device does not serve) erases the household here. The new cursor is written in
+the same transaction, so a page is applied entirely or not at all.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
 from fieldsurvey.sync.outgoing import confirm, wire_id
 from fieldsurvey.sync.recordtypes import NESTED_OF
+from fieldsurvey.sync.villages import Forgotten, erase_households
 
 PART_KEYS = {"member": "member_id", "helper": "helper_id", "measure": "measure_id", "income": "year"}
 
@@ -50,6 +52,10 @@ class Applied:
     deleted: int = 0
     notices: list[dict[str, Any]] = field(default_factory=list)
     full: bool = False
+    # The villages the county computed the feed for (None: the whole county), when it said so.
+    villages: list[str] | None = None
+    told_villages: bool = False
+    forgotten: Forgotten | None = None  # what the client erased afterwards (villages no longer served)
 
     def merge(self, other: Applied) -> None:
         self.households += other.households
@@ -57,6 +63,8 @@ class Applied:
         self.deleted += other.deleted
         self.notices.extend(other.notices)
         self.full = self.full or other.full
+        if other.told_villages:
+            self.villages, self.told_villages = other.villages, True
 
 
 def _key(record_type: str, record: dict[str, Any]) -> str:
@@ -122,7 +130,10 @@ def _reapply_outbox(session: Session, h: dict[str, Any]) -> None:
 def apply_page(session: Session, payload: dict[str, Any], repo: Any) -> Applied:
     """Apply one feed page and store its cursor; ``session`` is the one transaction, ``repo`` the
     store's household repository (its session-taking methods write the rows)."""
-    applied = Applied(full=bool(payload["header"].get("full")))
+    header = payload["header"]
+    applied = Applied(full=bool(header.get("full")))
+    if "villages" in header and (header["villages"] is None or isinstance(header["villages"], list)):
+        applied.villages, applied.told_villages = header["villages"], True
     by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
     visits: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
@@ -140,6 +151,17 @@ def apply_page(session: Session, payload: dict[str, Any], repo: Any) -> Applied:
             _notice(session, item, applied)
     if payload.get("divisions"):
         _divisions(session, payload["divisions"])
+    # A household tombstone: the county moved the household to a village this device does not
+    # serve (unless the same change brings it here live, for a device serving both villages).
+    gone = [hid for hid, items in by_household.items()
+            if any(i["type"] == "tombstone" and i.get("record_type") == "household" for i in items)
+            and not any(i["type"] == "household" for i in items)]
+    if gone:
+        here = [hid for hid in gone if session.get(HouseholdRow, hid) is not None]
+        erase_households(session, here)
+        for hid in gone:
+            del by_household[hid]
+        applied.deleted += len(here)
     for hid, items in by_household.items():
         if any(i["type"] == "household" and i.get("deleted") for i in items):
             repo.mark_deleted(session, hid)

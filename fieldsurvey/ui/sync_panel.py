@@ -290,8 +290,11 @@ class SyncPanel(Retranslating, QDialog):
 
     def import_from(self, path: Path) -> None:
         def done(applied) -> None:  # type: ignore[no-untyped-def]
-            self.report.setPlainText(self.tr("Applied: %1 households updated, %2 visits, %3 removed.")
-                                     .replace("%1", str(applied.households)).replace("%2", str(applied.visits)).replace("%3", str(applied.deleted)))
+            lines = [self.tr("Applied: %1 households updated, %2 visits, %3 removed.")
+                     .replace("%1", str(applied.households)).replace("%2", str(applied.visits)).replace("%3", str(applied.deleted))]
+            if applied.forgotten is not None:  # villages the county no longer assigns: erased here
+                lines.append(t(applied.forgotten.sentence()))
+            self.report.setPlainText("\n".join(lines))
             self.refresh()
 
         self.ctx.ops.run_long(import_op(path), parent=self, title=self.tr("Applying the update file…"), on_done=done, on_error=self._failed)

@@ -48,7 +48,6 @@ from fieldsurvey.sync.schema import (
     HouseholdCreate,
     MemberChangeRecord,
     RecordCreate,
-    RecordDelete,
     RecordUpdate,
     VisitRecord,
     counts_of,
@@ -56,6 +55,7 @@ from fieldsurvey.sync.schema import (
 )
 from fieldsurvey.sync.server.auth import Principal, principal_of
 from fieldsurvey.sync.server.models import Device, HouseholdRow, User, VisitRow
+from fieldsurvey.sync.server.ownership import RecordRefused, check_ownership
 
 CODED = {"household": HOUSEHOLD_CODED, "member": MEMBER_CODED}
 
@@ -79,11 +79,23 @@ def text_hash(text: str) -> str:
 
 
 class Refused(UserError):
-    """A batch that changes nothing; ``status`` is the HTTP status the API answers with."""
+    """A batch that changes nothing; ``status`` is the HTTP status the API answers with.
 
-    def __init__(self, text: Text, code: str, status: int = 422) -> None:
+    ``extra`` goes into the error body beside the message: for a refusal of one record, its
+    position (from 1) and kind, so the laptop and the county's inbox can point at it.
+    """
+
+    def __init__(self, text: Text, code: str, status: int = 422, **extra: Any) -> None:
         super().__init__(text, code=code)
         self.status = status
+        self.extra = extra
+
+
+def refused_record(e: RecordRefused) -> Refused:
+    """One record that may not be applied, as the refusal of its whole batch."""
+    n = e.i + 1
+    return Refused(Text(f"第{n}条记录({e.kind}):{e.why.zh}", f"record {n} ({e.kind}): {e.why.en}"), e.code, e.status,
+                   record=n, kind=e.kind)
 
 
 def refuse(code: str, zh: str, en: str, status: int = 422) -> Refused:
@@ -104,6 +116,7 @@ class CheckedBatch:
     size: int
     visit_hashes: dict[str, str] = field(default_factory=dict)
     visit_texts: dict[str, str] = field(default_factory=dict)  # visit id → ``visit_text``
+    resent: set[str] = field(default_factory=set)  # household creates that resend this user's own
 
 
 def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
@@ -176,40 +189,15 @@ def known_form(form_id: str, version: str) -> bool:
     return True
 
 
-def _household_ids(batch: BatchPayload) -> set[str]:
-    ids: set[str] = set()
-    for r in batch.records:
-        if isinstance(r, RecordCreate | RecordUpdate | RecordDelete):
-            ids.add(r.household_id)
-        elif isinstance(r, VisitRecord):
-            ids.add(str(r.visit.get("household_id")))
-        elif isinstance(r, MemberChangeRecord):
-            ids.add(str(r.change.get("household_id")))
-    return ids
-
-
 def _check_villages(session: Session, checked: CheckedBatch, county: str) -> None:
-    for i, r in enumerate(checked.payload.records):
-        if isinstance(r, HouseholdCreate):
-            hid, village = str(r.household.get("household_id")), str(r.household.get("division_code"))
-            if not village.startswith(county) or len(village) != 12:
-                raise refuse("bad_village", f"第{i + 1}条记录的行政区划不属于本县", f"record {i + 1}: the village is not in this county")
-            checked.village_of[hid] = village
-    wanted = _household_ids(checked.payload) - set(checked.village_of)
-    if wanted:
-        rows = session.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(wanted))).scalars()
-        for row in rows:
-            checked.households[row.household_id] = row
-            checked.village_of[row.household_id] = row.village_code
-    missing = wanted - set(checked.village_of)
-    if missing:
-        raise refuse("unknown_household", "批次引用了县里没有的户", "the batch refers to a household the county does not have")
-    outside = sorted(v for v in set(checked.village_of.values()) if not checked.principal.may_touch(v))
-    if outside:
-        raise refuse(
-            "village_not_assigned", f"设备无权处理这些村的记录:{', '.join(outside)}",
-            f"the device is not assigned to these villages: {', '.join(outside)}", 403,
-        )
+    """Every record against the villages of the device's user, by the record's own row (``ownership``)."""
+    try:
+        owners = check_ownership(session, checked.payload, checked.principal, county)
+    except RecordRefused as e:
+        raise refused_record(e) from None
+    checked.households.update(owners.households)
+    checked.village_of.update(owners.village_of)
+    checked.resent.update(owners.resent)
 
 
 def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:

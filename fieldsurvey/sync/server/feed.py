@@ -12,6 +12,9 @@ snapshot began, AFTER the last household id sent. The first page also carries th
 household ids (the device drops what the county no longer has, keeping its own unsent work), the
 divisions, and the device's recent notices. When the snapshot is done the feed continues
 incrementally from SEQ. Each page is applied on the device in one transaction with its cursor.
+
+Every page's header names the villages it was computed for, so a device learns when the county
+took one away (it then erases that village's households: ``sync/villages.py``).
 """
 
 from __future__ import annotations
@@ -112,14 +115,20 @@ def build_feed(session: Session, principal: Principal, cursor: str | None, limit
 def _header(session: Session, principal: Principal, cursor: str | None, to_cursor: str, *, full: bool, more: bool, count: int) -> dict[str, Any]:
     return {"schema": 1, "feed_id": str(uuid.uuid4()), "device_id": principal.device_id or "", "user": principal.username,
             "created_at": datetime.now(UTC).isoformat(), "from_cursor": cursor or "", "to_cursor": to_cursor,
-            "full": full, "more": more, "count": count}
+            "full": full, "more": more, "count": count,
+            "villages": None if principal.villages is None else sorted(principal.villages)}
 
 
 def _notices(principal: Principal) -> Select[Any]:
+    """The device's own notices and its villages' ones; a notice about a household (a conflict, its
+    resolution) only while that household is in the device's villages."""
     own = Notice.device_id == principal.device_id
     if principal.villages is None:
         return select(Notice).where(or_(own, Notice.device_id.is_(None)))
-    return select(Notice).where(or_(own, Notice.device_id.is_(None) & Notice.village_code.in_(sorted(principal.villages))))
+    villages = sorted(principal.villages)
+    in_scope = select(HouseholdRow.household_id).where(HouseholdRow.village_code.in_(villages))
+    about_its_households = or_(Notice.household_id.is_(None), Notice.household_id.in_(in_scope))
+    return select(Notice).where(or_(own & about_its_households, Notice.device_id.is_(None) & Notice.village_code.in_(villages)))
 
 
 def _changes_page(session: Session, principal: Principal, cursor: str | None, start: int, limit: int) -> dict[str, Any]:

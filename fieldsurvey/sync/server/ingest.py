@@ -23,6 +23,7 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import FIELD_LABELS
 from fieldsurvey.sync import envelope
 from fieldsurvey.sync.merge import FieldEdit, merge_fields
+from fieldsurvey.sync.recordtypes import LOCKED_FIELDS
 from fieldsurvey.sync.schema import (
     HouseholdCreate,
     MemberChangeRecord,
@@ -39,6 +40,7 @@ from fieldsurvey.sync.server.checks import (
     check_batch,
     open_batch,
     refuse,
+    refused_record,
 )
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.dbutil import insert_ignore, insert_ignore_many
@@ -52,7 +54,12 @@ from fieldsurvey.sync.server.models import (
     Rejection,
     VisitRow,
 )
+from fieldsurvey.sync.server.ownership import RecordRefused
 from fieldsurvey.sync.server.seq import SeqAllocator
+
+DUPLICATE_PERSON = Text("此人(证件号码)已在县里的另一户中登记,同一人不能同时在两户",
+                        "this person's ID number is already registered in another household of the county; "
+                        "one person cannot be in two households")
 
 
 @dataclass
@@ -107,7 +114,12 @@ def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None 
         _log_rejection(sd, data, refused, via)
         raise refused from e
     if result is None:
-        return _previous_result(sd, data, county)
+        try:
+            return _previous_result(sd, data, county)
+        except Refused as e:
+            if e.code != "retry":  # a batch id reused for other content is a refusal like any other
+                _log_rejection(sd, data, e, via)
+            raise
     return result
 
 
@@ -144,6 +156,7 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
         for i, record in enumerate(checked.payload.records):
             applier.apply(i, record)
         applier.flush()
+    applier.check_people()
     applier.outcomes.sort(key=lambda o: o["i"])
     assess_unassessed_visits(session, [r.visit for r in checked.payload.records if isinstance(r, VisitRecord)])
     conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
@@ -177,7 +190,9 @@ class _Applier:
         self.pending_visits: list[tuple[int, dict[str, Any]]] = []
         self.derived: dict[str, dict[str, Any]] = {}  # new household id → columns from its visits here
         self.existing_ids: set[str] = set()
-        self.existing_nos: dict[str, str] = {}
+        # (position, kind, household id, member record) of every member this batch adds or
+        # whose ID number or presence it changes: checked against the county after applying.
+        self.people: list[tuple[int, str, str, dict[str, Any]]] = []
 
     def apply(self, i: int, record: Any) -> None:
         if isinstance(record, HouseholdCreate):
@@ -209,16 +224,8 @@ class _Applier:
         return row
 
     def prepare(self) -> None:
-        """Look up in two queries which created households the county already has, and their numbers."""
-        creates = [r.household for r in self.c.payload.records if isinstance(r, HouseholdCreate)]
-        ids = [str(h["household_id"]) for h in creates]
-        nos = [str(h["household_no"]) for h in creates]
-        for chunk in range(0, len(ids), 500):
-            self.existing_ids.update(self.s.execute(
-                select(HouseholdRow.household_id).where(HouseholdRow.household_id.in_(ids[chunk : chunk + 500]))).scalars())
-            rows = self.s.execute(select(HouseholdRow.household_no, HouseholdRow.household_id)
-                                  .where(HouseholdRow.household_no.in_(nos[chunk : chunk + 500])))
-            self.existing_nos.update({no: hid for no, hid in rows})
+        """The created households the county already has: the checks allowed them as resends of this user's own."""
+        self.existing_ids.update(self.c.resent)
 
     def flush(self) -> None:
         self.flush_creates()
@@ -235,12 +242,9 @@ class _Applier:
             registry.insert_households(self.s, [data for _i, data in self.pending], self.seq, self.derived)
             for i, data in self.pending:
                 hid = str(data["household_id"])
-                duplicate = self.existing_nos.get(str(data["household_no"]))
-                conflict_ids = []
-                if duplicate is not None and duplicate != hid:
-                    conflict_ids.append(self._conflict("duplicate_no", "household", hid, hid, "household_no", None,
-                                                       data["household_no"], duplicate, 0))
-                self._outcome(i, "household.create", "household", hid, "created", conflicts=conflict_ids)
+                for member in data.get("members") or []:
+                    self.people.append((i, "household.create", hid, member))
+                self._outcome(i, "household.create", "household", hid, "created", conflicts=[])
             self.pending = []
 
     def _create_household(self, i: int, data: dict[str, Any]) -> None:
@@ -248,17 +252,21 @@ class _Applier:
         if hid not in self.existing_ids:
             self.pending.append((i, data))
             self.existing_ids.add(hid)
-            self.existing_nos.setdefault(str(data["household_no"]), hid)
             return
         self.flush_creates()
-        existing = self._household(hid)  # a resend of a create the county already has: merge as edits
-        fields = {k: v for k, v in data.items() if k not in ("household_id", "revision", "members", "helpers", "measures", "incomes")}
+        # A resend of this user's own create (the checks allowed nothing else): merge as edits.
+        # Village and number are the county's already (checked) and are never edited this way.
+        existing = self._household(hid)
+        fields = {k: v for k, v in data.items()
+                  if k not in ("household_id", "revision", "members", "helpers", "measures", "incomes")
+                  and ("household", k) not in LOCKED_FIELDS}
         self._update(i, "household", hid, hid, 1, [FieldEdit(k, existing.data.get(k) if existing.revision == 1 else None, v) for k, v in fields.items()])
         for record_type, key in (("member", "members"), ("helper", "helpers"), ("measure", "measures"), ("income", "incomes")):
             for part in data.get(key) or []:
-                self._create_part(i, RecordCreate(kind="record.create", record_type=record_type, household_id=hid, record=part))
+                self._create_part(i, RecordCreate(kind="record.create", record_type=record_type, household_id=hid, record=part),
+                                  "household.create")
 
-    def _create_part(self, i: int, record: RecordCreate) -> None:
+    def _create_part(self, i: int, record: RecordCreate, kind: str = "record.create") -> None:
         rid = registry.record_id_of(record.record_type, record.record)
         existing = registry.get_record(self.s, record.record_type, record.household_id, rid)
         if existing is not None:
@@ -271,6 +279,7 @@ class _Applier:
         registry.insert_part(self.s, household, record.record_type, record.record, self.seq.next())
         if record.record_type == "member":
             registry.recount_members(self.s, household.household_id)
+            self.people.append((i, kind, household.household_id, record.record))
         self._outcome(i, "record.create", record.record_type, rid, "created")
 
     def _update(self, i: int, record_type: str, household_id: str, record_id: str, base_revision: int, edits: list[FieldEdit]) -> None:
@@ -284,6 +293,8 @@ class _Applier:
         result = merge_fields(row.data, edits)
         if result.applied:
             registry.set_fields(self.s, row, result.applied, self.seq.next())
+            if record_type == "member" and {"id_number", "present"} & set(result.applied):
+                self.people.append((i, "record.update", household_id, row.data))
         ids = [self._conflict("field", record_type, record_id, household_id, c.field, c.base, c.device, c.server, base_revision) for c in result.conflicts]
         self._outcome(i, "record.update", record_type, record_id, result.outcome, fields=sorted(result.applied), conflicts=ids)
 
@@ -335,6 +346,26 @@ class _Applier:
         ))
         self._outcome(i, "member_change", "member_change", str(change["change_id"]), "created" if inserted else "unchanged")
 
+    def check_people(self) -> None:
+        """Refuse the batch when it leaves one person (ID number) present in two households.
+
+        Checked on the county's state after the batch, inside its transaction, so a person who
+        moves — marked not present in one household and added to another in the same batch —
+        passes, whatever the order of the two records. Only numbers the batch added or changed
+        are looked up, so a visits-only batch costs nothing here.
+        """
+        wanted: dict[str, tuple[int, str]] = {}
+        for i, kind, _hid, member in self.people:
+            number = member.get("id_number")
+            if isinstance(number, str) and number and member.get("present", True) is not False and not member.get("deleted"):
+                wanted.setdefault(number.upper(), (i, kind))
+        if not wanted:
+            return
+        homes = registry.households_of_people(self.s, set(wanted))
+        for number, (i, kind) in sorted(wanted.items(), key=lambda item: item[1][0]):
+            if len(homes.get(number, ())) > 1:
+                raise refused_record(RecordRefused(i, kind, "duplicate_person", 409, DUPLICATE_PERSON))
+
     def _conflict(self, kind: str, record_type: str, record_id: str, household_id: str, field_name: str,
                   base: Any, device_value: Any, server_value: Any, base_revision: int) -> str:
         cid = str(uuid.uuid4())
@@ -378,5 +409,6 @@ def _log_rejection(sd: ServerDir, data: bytes, error: Refused, via: str) -> None
                 data={"batch_id": batch_id, "code": error.code}, created_at=now,
             ))
         seq.finish()
+        where = {k: v for k, v in getattr(error, "extra", {}).items() if k in ("record", "kind")}
         audit.append(session, sd.keys.signing, actor=f"device:{device_id}" if device_id else "unknown", action="batch_refused",
-                     subject=batch_id or "?", details={"via": via, "code": error.code, "size": len(data)})
+                     subject=batch_id or "?", details={"via": via, "code": error.code, "size": len(data), **where})

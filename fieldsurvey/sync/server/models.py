@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -152,6 +153,11 @@ class MemberRow(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # entered by mistake and removed
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within the household
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+    # Lookup by ID number (one person, one household): on the JSON record, per dialect, as
+    # migration 0004 makes it and ``registry.id_number_column`` reads it. SQLite does not
+    # reflect expression indexes, so only PostgreSQL's is declared for the schema comparison.
+    __table_args__ = (Index("ix_members_id_number", text("(data ->> 'id_number')")).ddl_if(dialect="postgresql"),)
 
 
 class PartRow(Base):

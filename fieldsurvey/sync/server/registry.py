@@ -10,13 +10,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import NESTED
 from fieldsurvey.sync.recordtypes import NESTED_OF, RECORD_TYPES
 from fieldsurvey.sync.server.flags import ALL_UNKNOWN
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, Tombstone
+from fieldsurvey.sync.server.models import (
+    ConflictRow,
+    HouseholdRow,
+    MemberChangeRow,
+    MemberRow,
+    PartRow,
+    Tombstone,
+    VisitRow,
+)
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
@@ -153,11 +161,28 @@ def set_fields(session: Session, row: RecordRow, values: dict[str, Any], s: int)
     row.revision += 1
     row.seq = s
     if isinstance(row, HouseholdRow):
+        old_village = row.village_code
         refresh_household_columns(row)
+        if row.village_code != old_village:
+            _moved(session, row, old_village, s)
     elif isinstance(row, MemberRow):
         row.present = bool(data.get("present", True))
         if "present" in values:
             recount_members(session, row.household_id)
+
+
+def _moved(session: Session, row: HouseholdRow, old_village: str, s: int) -> None:
+    """A household the county moved to another village (only county staff can: a device may not edit
+    ``division_code``). Everything that belongs to it follows, with this change number, so the new
+    village's devices receive it whole; the old village's devices receive a household tombstone
+    and erase their copy, since who may see a household is decided by its village."""
+    hid, village = row.household_id, row.village_code
+    for model in (MemberRow, PartRow, VisitRow, MemberChangeRow):
+        session.execute(update(model).where(model.household_id == hid).values(village_code=village, seq=s))
+    for model in (Tombstone, ConflictRow):
+        session.execute(update(model).where(model.household_id == hid).values(village_code=village))
+    session.add(Tombstone(record_type="household", record_id=hid, household_id=hid, village_code=old_village, seq=s,
+                          deleted_at=datetime.now(UTC)))
 
 
 def recount_members(session: Session, household_id: str) -> None:
@@ -183,6 +208,49 @@ def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
     if isinstance(row, MemberRow):
         row.present = False
         recount_members(session, row.household_id)
+
+
+def id_number_column(session: Session) -> Any:
+    """A member's ID number as the database reads it from the record (the one place that knows).
+
+    Written exactly as the index ``ix_members_id_number`` (migration 0004) is, so lookups use it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return MemberRow.data.op("->>")(literal_column("'id_number'"))
+    return func.json_extract(MemberRow.data, literal_column("'$.id_number'"))
+
+
+def _people_query(column: Any) -> Any:
+    """Present members of live households, with their ID numbers (a member who left does not count)."""
+    return (select(column, MemberRow.household_id).join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
+            .where(MemberRow.present, MemberRow.deleted.is_(False), HouseholdRow.deleted.is_(False)))
+
+
+def people_homes(session: Session) -> dict[str, str]:
+    """Every person in the county: ID number (upper case) → a household where they are present.
+
+    One pass over the members, for an import that checks thousands of people at once.
+    """
+    homes: dict[str, str] = {}
+    for number, household_id in session.execute(_people_query(id_number_column(session))):
+        if number:
+            homes.setdefault(str(number).upper(), household_id)
+    return homes
+
+
+def households_of_people(session: Session, id_numbers: set[str]) -> dict[str, set[str]]:
+    """ID number (upper case) → the live households where a present member carries it.
+
+    A person is in one household at a time: a member who left (``present`` false) or was removed
+    as a mistake no longer counts, so a move between households is allowed.
+    """
+    homes: dict[str, set[str]] = {}
+    wanted = sorted({n for number in id_numbers for n in (number, number.upper(), number.lower())})
+    column = id_number_column(session)
+    for start in range(0, len(wanted), 500):
+        for number, household_id in session.execute(_people_query(column).where(column.in_(wanted[start : start + 500]))):
+            homes.setdefault(str(number).upper(), set()).add(household_id)
+    return homes
 
 
 def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
