@@ -20,6 +20,7 @@ import httpx
 
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.sync.urls import host_of, is_loopback_host, refuse_insecure_http
 
 TIMEOUT = httpx.Timeout(30.0, read=600.0)  # a roster check of a whole county reads for minutes
 CHUNK = 1024 * 1024
@@ -55,11 +56,12 @@ class ApiError(UserError):
 
 
 def normalise_url(raw: str) -> str:
+    """The address as typed, with a scheme: a bare name is https, except this computer's own (http)."""
     url = raw.strip().rstrip("/")
     if not url:
         raise UserError(Text("请填写服务器地址", "enter the server address"), code="no_server")
     if "://" not in url:
-        url = "http://" + url
+        url = ("http://" if is_loopback_host(host_of("http://" + url)) else "https://") + url
     if not url.startswith(("http://", "https://")):
         raise UserError(Text("服务器地址应以 http:// 或 https:// 开头", "the server address starts with http:// or https://"),
                         code="bad_server_url")
@@ -67,10 +69,16 @@ def normalise_url(raw: str) -> str:
 
 
 class CountyApi:
-    """A signed-in session; thread-safe for the calls the workers make one at a time."""
+    """A signed-in session; thread-safe for the calls the workers make one at a time.
 
-    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None) -> None:
+    ``http://`` to another computer is refused unless ``allow_insecure_http`` (the user confirmed
+    it): the password and the session's token would cross the network in clear text.
+    """
+
+    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None,
+                 allow_insecure_http: bool = False) -> None:
         self.server_url = normalise_url(server_url)
+        refuse_insecure_http(self.server_url, allow=allow_insecure_http)
         self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport)
         self._lock = threading.Lock()
         self.token: str | None = None
