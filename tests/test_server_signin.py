@@ -429,3 +429,58 @@ def test_only_an_admin_may_disable_reset_or_end_sessions(county: County, method:
     token = county.token("staff", STAFF_PASSWORD)
     r = county.call(method, path, token, json={"password": "another-pass-1"} if method == "PUT" else None)
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
+
+
+# -- the command line -------------------------------------------------------------------------
+def test_the_command_line_lists_and_ends_sessions_disables_resets_and_unlocks(
+        county: County, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from fieldsurvey.cli import main
+
+    d = ["--data-dir", str(county.sd.path)]
+    admin.add_user(county.sd, "test", username="clerk", role="county_staff", display_name=None, password="clerk-pass-123")
+    desk, laptop = county.token("clerk", "clerk-pass-123", "10.3.3.3"), county.token("clerk", "clerk-pass-123", "10.4.4.4")
+
+    assert main(["server", "session", "list", *d, "--username", "clerk", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {x["address"] for x in listed} == {"10.3.3.3", "10.4.4.4"} and {x["user"] for x in listed} == {"clerk"}
+    assert main(["server", "session", "list", *d]) == 0
+    assert "10.4.4.4" in capsys.readouterr().out
+    [on_laptop] = [x["session_id"] for x in listed if x["address"] == "10.4.4.4"]
+    assert main(["server", "session", "end", *d, on_laptop]) == 0
+    assert "Sessions ended: 1" in capsys.readouterr().out
+    assert county.call("GET", "/auth/me", laptop).status_code == 401
+    assert county.call("GET", "/auth/me", desk).status_code == 200
+    assert main(["server", "session", "end", *d, "not-a-session"]) == 2
+    assert "16 hexadecimal digits" in capsys.readouterr().err
+
+    assert main(["server", "user", "disable", *d, "--username", "clerk"]) == 0
+    assert "sessions ended 1" in capsys.readouterr().out
+    assert county.call("GET", "/auth/me", desk).status_code == 401
+    assert main(["server", "user", "list", *d]) == 0
+    assert next(line for line in capsys.readouterr().out.splitlines() if line.startswith("clerk")).endswith("DISABLED")
+    assert county.login("clerk", "clerk-pass-123").status_code == 401
+    assert main(["server", "user", "enable", *d, "--username", "clerk"]) == 0
+    assert county.login("clerk", "clerk-pass-123").status_code == 200
+
+    monkeypatch.setenv("FIELDSURVEY_SERVER_PASSWORD", "12345678")
+    assert main(["server", "user", "reset-password", *d, "--username", "clerk"]) == 2
+    assert "the password is too weak" in capsys.readouterr().err
+    monkeypatch.setenv("FIELDSURVEY_SERVER_PASSWORD", "clerk-new-pass-9")
+    assert main(["server", "user", "reset-password", *d, "--username", "clerk"]) == 0
+    assert "sessions ended 1" in capsys.readouterr().out
+    assert county.login("clerk", "clerk-pass-123").status_code == 401
+    assert county.login("clerk", "clerk-new-pass-9").status_code == 200
+
+    for i in range(10):
+        county.login("clerk", "someone-guessing", f"10.5.5.{i}")
+        county.clock.advance(seconds=40)
+    county.clock.now = datetime.now(UTC)  # the command line runs on the wall clock: the lock is still ahead of it
+    assert county.login("clerk", "clerk-new-pass-9").status_code == 429
+    assert main(["server", "user", "list", *d, "--format", "json"]) == 0
+    assert next(u for u in json.loads(capsys.readouterr().out) if u["username"] == "clerk")["locked_until"]
+    assert main(["server", "user", "unlock", *d, "--username", "clerk"]) == 0
+    assert "Sign-in unlocked: clerk" in capsys.readouterr().out
+    assert county.login("clerk", "clerk-new-pass-9").status_code == 200
+    assert main(["server", "session", "end", *d, "--username", "clerk"]) == 0
+    assert main(["server", "session", "list", *d, "--username", "clerk", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out.split("\n", 1)[1]) == []
