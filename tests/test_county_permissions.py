@@ -213,3 +213,27 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     wait(admin_window)
     assert device.pull() is not None  # enabled again: the laptop syncs again
     assert not next(u for u in page.users if u["username"] == "sec_a2")["disabled"]
+
+
+def test_a_window_whose_session_was_ended_returns_to_the_sign_in_once(secretary_window: Any, county: CountyServer,
+                                                                     qtbot: Any) -> None:
+    """No error box per page: one sentence on the sign-in dialog, which signs in again."""
+    from PySide6.QtWidgets import QApplication
+
+    controller = secretary_window
+    window = controller.window
+    r = county.api("DELETE", "/admin/users/sec_a/sessions", county.token("admin", ADMIN_PASSWORD))
+    assert r.status_code == 200 and r.json()["ended"] >= 1
+    window.refresh()  # every page asks the server: each gets 401
+    qtbot.waitUntil(lambda: controller.sign_in is not None and controller.sign_in.isVisible() and not window.isVisible(),
+                    timeout=30_000)
+    wait(controller)
+    dialog = controller.sign_in
+    qtbot.addWidget(dialog)
+    assert dialog.error.text() == "您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。"
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    controller.window = None  # closed and deleted with its session
+    dialog.password.setText(SECRETARY_PASSWORD)
+    with qtbot.waitSignal(dialog.signed_in, timeout=30_000):
+        dialog.try_sign_in()
+    assert controller.window is not None and controller.window.isVisible()

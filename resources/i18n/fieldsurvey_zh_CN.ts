@@ -869,6 +869,10 @@ This code is shown only now.</source>
         <source>FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, through the county server.</source>
         <translation>FieldSurvey %1 — 县级模式：通过县级服务器处理全县的批次、冲突、概览、花名册、导出和台账。</translation>
     </message>
+    <message>
+        <source>You were signed out: an administrator ended your session, it expired, or your account was disabled. Sign in again.</source>
+        <translation>您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>

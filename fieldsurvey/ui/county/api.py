@@ -68,6 +68,15 @@ def normalise_url(raw: str) -> str:
     return url
 
 
+class SessionLost(ApiError):
+    """401 on a signed-in call: the session was ended, expired, or the account disabled.
+
+    Quiet: the pages show no error box for it; the window says it once and returns to the sign-in.
+    """
+
+    quiet = True
+
+
 class CountyApi:
     """A signed-in session; thread-safe for the calls the workers make one at a time.
 
@@ -83,6 +92,7 @@ class CountyApi:
         self._lock = threading.Lock()
         self.token: str | None = None
         self.me: Me | None = None
+        self.on_lost: Callable[[], None] | None = None  # called (on the worker) when the session is gone
 
     def close(self) -> None:
         self._client.close()
@@ -130,7 +140,18 @@ class CountyApi:
         except httpx.TransportError as e:
             raise UserError(Text("无法连接县级服务器，请检查网络和服务器地址",
                                  "cannot reach the county server; check the network and the address"), code="unreachable") from e
-        return _answer(response)
+        return self._checked(response, auth)
+
+    def _checked(self, response: httpx.Response, auth: bool) -> Any:
+        try:
+            return _answer(response)
+        except ApiError as e:
+            if not (auth and self.token and e.status == 401):
+                raise
+            lost = SessionLost(e.text, e.code, e.status, e.body)
+        if self.on_lost is not None:
+            self.on_lost()
+        raise lost
 
     # -- files -------------------------------------------------------------------------------
     def download(self, path: str, target: Path, params: dict[str, Any], *, progress: Progress | None = None,
@@ -143,7 +164,7 @@ class CountyApi:
             with self._client.stream("GET", path, params=_clean(params), headers=self._headers(True)) as response:
                 if response.status_code >= 400:
                     response.read()
-                    _answer(response)
+                    self._checked(response, True)
                 total = int(response.headers.get("content-length") or 0)
                 with atomic_output(target) as f:
                     for block in response.iter_bytes(256 * 1024):

@@ -69,6 +69,8 @@ class SignInDialog(Retranslating, QDialog):
         self.confirmed_insecure: set[str] = set()  # http:// addresses the user said yes to, this time
         self.insecure_box: QMessageBox | None = None
         self.retranslate()
+        self.error.setText(ctx.signed_out_because)  # e.g. an administrator ended the last session
+        ctx.signed_out_because = ""
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sign in to the county server"))
@@ -131,6 +133,7 @@ class SignInDialog(Retranslating, QDialog):
         self.buttons.setEnabled(True)
         self.password.clear()
         self.ctx.api = api
+        api.on_lost = self.ctx.session_lost.emit  # from the worker; delivered on the main thread
         self.ctx.set_divisions(divisions)
         self.ctx.last.save(api.server_url, api.me.username if api.me else "")
         self.accept()
