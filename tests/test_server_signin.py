@@ -190,6 +190,17 @@ def test_failed_sign_ins_slow_down_then_lock_the_account(county: County) -> None
     assert county.login("office", OFFICE_PASSWORD, next(addresses)).status_code == 200  # other accounts never waited
 
 
+def test_an_unknown_name_is_slowed_and_locked_like_a_known_one(county: County) -> None:
+    """A guesser cannot tell real accounts by which names start to wait."""
+    answers = []
+    for n, name in enumerate(("staff", "no_such_clerk")):
+        for i in range(5):
+            assert county.login(name, "guess-guess-2", f"203.0.114.{n * 10 + i}").status_code == 401
+        r = county.login(name, "guess-guess-2", f"203.0.114.{n * 10 + 9}")
+        answers.append((r.status_code, r.json(), r.headers["Retry-After"]))
+    assert answers[0] == answers[1] and answers[0][0] == 429
+
+
 def test_failed_sign_ins_from_one_address_lock_that_address_for_every_account(county: County) -> None:
     spray = "192.0.2.99"
     for i in range(20):  # password spraying: one guess per name, so no account's own count grows
