@@ -316,6 +316,21 @@ def test_wrong_enrollment_codes_are_throttled_per_address(county: County) -> Non
     assert all("AAAA" not in e.details for e in failed)
 
 
+def test_a_laptop_shows_the_wait_instead_of_retrying_into_it(county: County) -> None:
+    """The device transport retries network faults, not the county's own 429: that would only extend the wait."""
+    from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
+
+    slept: list[float] = []
+    t = Transport("http://testserver", policy=RetryPolicy(attempts=4, sleep=slept.append), client=county.client("203.0.113.95"))
+    errors = []
+    for i in range(6):
+        with pytest.raises(ServerError) as e:
+            t.enroll(f"WXYZ-WXYZ-WXYZ-{i:04d}", KeyPair.generate(), "laptop")
+        errors.append(e.value.code)
+    assert errors == ["bad_enroll_code"] * 5 + ["too_many_attempts"] and slept == []
+    assert e.value.text.zh == "注册码错误次数过多，请2秒后再试"
+
+
 def test_an_enrollment_code_expires_and_is_used_once(county: County) -> None:
     admin.add_user(county.sd, "test", username="sec_expiry", role="secretary", display_name=None, password=None)
     code, expires = admin.new_enroll_code(county.sd, "test", username="sec_expiry", ttl_minutes=10)
