@@ -181,10 +181,10 @@ def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, l
             else:
                 reason = ""
             if reason or row is None or user is None:
-                details: dict[str, Any] = {"address": address or "file", "reason": reason}
+                details: dict[str, Any] = {"address": address, "reason": reason}
                 if outcome is not None and outcome.refused:
                     details["refused_while_waiting"] = outcome.refused
-                audit.append(s, sd.keys.signing, actor=f"address:{address}", action="enroll_failed",
+                audit.append(s, sd.keys.signing, actor=f"address:{address}" if address else "local", action="enroll_failed",
                              subject=user.username if user else "unknown code", details=details)
             else:
                 if keys:
