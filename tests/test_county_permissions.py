@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
@@ -140,3 +141,99 @@ def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: An
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait(admin_window)
     assert next(p for p in page.populations if p["village_code"] == VILLAGE_A)["rural_population"] == 2400
+
+
+def _select(table: Any, key: str) -> None:
+    for r in range(table.rowCount()):
+        if table.item(r, 0).data(0x0100) == key:
+            table.selectRow(r)
+    assert table.selected_key() == key
+
+
+def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_window: Any, county: CountyServer) -> None:
+    """The administration page against the real server: each action stops tokens and devices at the next request."""
+    window = admin_window.window
+    page = window.admin
+    window.tabs.setCurrentWidget(page)
+    r = county.api("POST", "/admin/users", county.token("admin", ADMIN_PASSWORD),
+                   json={"username": "clerk_ui", "role": "county_staff", "password": "clerk-ui-pass-1"})
+    assert r.status_code == 200, r.text
+    desk, laptop = county.token("clerk_ui", "clerk-ui-pass-1"), county.token("clerk_ui", "clerk-ui-pass-1")
+    device = enroll_device(county.server, "sec_a2", label="工作队的电脑")
+    device.pull()
+    page.refresh()
+    wait(admin_window)
+    assert page.tabs.tabText(2) == "会话"
+    theirs = [s for s in page.sessions if s["user"] == "clerk_ui"]
+    assert len(theirs) == 2 and {s["address"] for s in theirs} == {"127.0.0.1"}
+    assert [s["current"] for s in page.sessions].count(True) == 1  # the admin's own, marked in the table
+    assert any("本会话" in page.session_table.item(r, 0).text() for r in range(page.session_table.rowCount()))
+
+    _select(page.session_table, theirs[0]["session_id"])
+    box = page.end_session()
+    assert "clerk_ui" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    wait(admin_window)
+    ended = [t for t in (desk, laptop) if county.api("GET", "/auth/me", t).status_code == 401]
+    assert len(ended) == 1 and len([s for s in page.sessions if s["user"] == "clerk_ui"]) == 1
+    [still] = [t for t in (desk, laptop) if t not in ended]
+
+    _select(page.user_table, "clerk_ui")
+    dialog = page.reset_password()
+    dialog.first.setText("12345678")
+    dialog.second.setText("12345678")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.text() == "这是常见密码,很容易被猜到"  # the laptop's rule, in Chinese first
+    dialog.first.setText("clerk-ui-new-2")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.text() == "两次输入的密码不一致"
+    dialog.second.setText("clerk-ui-new-2")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait(admin_window)
+    assert county.api("GET", "/auth/me", still).status_code == 401
+    assert httpx.post(county.url + "/api/v1/auth/login", json={"username": "clerk_ui", "password": "clerk-ui-pass-1"},
+                      timeout=30).status_code == 401
+    fresh = county.token("clerk_ui", "clerk-ui-new-2")
+
+    for name in ("clerk_ui", "sec_a2"):
+        _select(page.user_table, name)
+        box = page.disable_user()
+        assert name in box.text() and "立即" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+        wait(admin_window)
+    assert {u["username"] for u in page.users if u["disabled"]} >= {"clerk_ui", "sec_a2"}
+    row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "sec_a2")
+    assert page.user_table.item(row, 4).text() == "是"
+    assert county.api("GET", "/auth/me", fresh).status_code == 401
+    with pytest.raises(Exception, match="account_disabled|disabled|停用"):
+        device.pull()
+
+    _select(page.user_table, "sec_a2")
+    page.enable_user()
+    wait(admin_window)
+    assert device.pull() is not None  # enabled again: the laptop syncs again
+    assert not next(u for u in page.users if u["username"] == "sec_a2")["disabled"]
+
+
+def test_a_window_whose_session_was_ended_returns_to_the_sign_in_once(secretary_window: Any, county: CountyServer,
+                                                                     qtbot: Any) -> None:
+    """No error box per page: one sentence on the sign-in dialog, which signs in again."""
+    from PySide6.QtWidgets import QApplication
+
+    controller = secretary_window
+    window = controller.window
+    r = county.api("DELETE", "/admin/users/sec_a/sessions", county.token("admin", ADMIN_PASSWORD))
+    assert r.status_code == 200 and r.json()["ended"] >= 1
+    window.refresh()  # every page asks the server: each gets 401
+    qtbot.waitUntil(lambda: controller.sign_in is not None and controller.sign_in.isVisible() and not window.isVisible(),
+                    timeout=30_000)
+    wait(controller)
+    dialog = controller.sign_in
+    qtbot.addWidget(dialog)
+    assert dialog.error.text() == "您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。"
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    controller.window = None  # closed and deleted with its session
+    dialog.password.setText(SECRETARY_PASSWORD)
+    with qtbot.waitSignal(dialog.signed_in, timeout=30_000):
+        dialog.try_sign_in()
+    assert controller.window is not None and controller.window.isVisible()

@@ -60,18 +60,63 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def listen_refusal(host: str, *, tls: bool, insecure_http: bool) -> Text | None:
+    """Why ``server run`` will not listen as asked (None: it may).
+
+    Passwords, tokens and enrollment codes must not cross a network in clear text, a private LAN
+    included: a non-loopback address needs TLS here, or ``--insecure-http`` when a TLS proxy in
+    front of this server terminates it.
+    """
+    from fieldsurvey.sync.urls import is_loopback_host
+
+    if tls or insecure_http or is_loopback_host(host):
+        return None
+    return Text(
+        f"不在本机的地址 {host} 上只能用 HTTPS 提供服务：请给出 --tls-cert 和 --tls-key；"
+        "若前面有负责 HTTPS 的反向代理，加上 --insecure-http",
+        f"serving on {host}, which is not this computer's loopback, needs HTTPS: give --tls-cert and --tls-key, "
+        "or --insecure-http when a TLS proxy in front of this server handles HTTPS",
+    )
+
+
+def _tls_files(args: argparse.Namespace) -> dict[str, str]:
+    """uvicorn's ssl options, after checking the pair loads (a clear error instead of a traceback)."""
+    if not args.tls_cert and not args.tls_key:
+        return {}
+    if not (args.tls_cert and args.tls_key):
+        raise UserError(Text("--tls-cert 和 --tls-key 要一起给出", "give --tls-cert and --tls-key together"), code="tls_pair")
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as e:
+        raise UserError(Text(f"无法读取证书或私钥:{e.__class__.__name__}", f"cannot load the certificate and key: {e}"),
+                        code="tls_files") from e
+    return {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    ssl = _tls_files(args)
+    refusal = listen_refusal(args.host, tls=bool(ssl), insecure_http=args.insecure_http)
+    if refusal is not None:
+        raise UserError(refusal, code="needs_tls")
+
     import uvicorn
 
     from fieldsurvey.sync.server.app import create_app
     from fieldsurvey.sync.server.db import migrate
+    from fieldsurvey.sync.urls import is_loopback_host
 
     sd = _server_dir(args)
     migrate(sd.engine)
     sd.keys  # noqa: B018 - fail before listening when the keys are missing
-    ssl = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
     print(f"县级服务器运行于 Serving on http{'s' if ssl else ''}://{args.host}:{args.port}  (API docs: /docs)", flush=True)
-    uvicorn.run(create_app(sd), host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5, **ssl)
+    if not ssl and not is_loopback_host(args.host):
+        print("注意:本服务以未加密的 HTTP 监听,只应位于负责 HTTPS 的反向代理之后 "
+              "Note: plain HTTP on a network address — only behind a TLS proxy (--insecure-http)", flush=True)
+    forwarded = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
+    uvicorn.run(create_app(sd), host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5,
+                **ssl, **forwarded)
     return 0
 
 
@@ -90,8 +135,71 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
     sd = _server_dir(args)
     with sd.transaction() as s:
-        users = list_users(s)
-    _print(args, users, "\n".join(f"{u['username']:<20} {u['role']:<13} {','.join(u['villages'])}" for u in users))
+        users = list_users(s, sd)
+
+    def state(u: dict[str, Any]) -> str:
+        return "DISABLED" if u["disabled"] else f"locked until {u['locked_until'][:19]}" if u.get("locked_until") else ""
+
+    _print(args, users, "\n".join(f"{u['username']:<20} {u['role']:<13} {','.join(u['villages']):<40} {state(u)}".rstrip()
+                                  for u in users))
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.server.admin import set_disabled
+
+    counts = set_disabled(_server_dir(args), "cli", username=args.username, disabled=True)
+    print(f"已停用 Disabled: {args.username} — 结束会话 sessions ended {counts['sessions_ended']}, "
+          f"收回注册码 codes withdrawn {counts['codes_withdrawn']}; 其设备不能再同步 their devices can no longer sync")
+    return 0
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.server.admin import set_disabled
+
+    set_disabled(_server_dir(args), "cli", username=args.username, disabled=False)
+    print(f"已启用 Enabled: {args.username}")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.server.admin import reset_password
+
+    sd = _server_dir(args)
+    password = _password(f"{args.username} 的新密码 New password for {args.username}: ")
+    assert password is not None
+    ended = reset_password(sd, "cli", username=args.username, password=password)
+    print(f"密码已重设 Password reset: {args.username} — 结束会话 sessions ended {ended}")
+    return 0
+
+
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.server.admin import unlock
+
+    was = unlock(_server_dir(args), "cli", username=args.username)
+    print(f"已解除登录锁定 Sign-in unlocked: {args.username}" if was else f"{args.username} 未被锁定 was not locked")
+    return 0
+
+
+def cmd_session_list(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.server.admin import list_sessions
+
+    sd = _server_dir(args)
+    with sd.transaction() as s:
+        sessions = list_sessions(s, username=args.username)
+    _print(args, sessions, "\n".join(
+        f"{x['session_id']}  {x['user']:<16} {x['address'] or '-':<18} since {x['created_at'][:16]}  "
+        f"last {(x['last_seen_at'] or '-')[:16]}  until {x['expires_at'][:16]}" for x in sessions) or "没有会话 No open sessions")
+    return 0
+
+
+def cmd_session_end(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.server.admin import end_sessions
+
+    if not args.session_id and not args.username:
+        raise UserError(Text("请给出会话编号或 --username", "give session ids or --username"), code="no_input")
+    ended = end_sessions(_server_dir(args), "cli", session_ids=args.session_id, username=args.username)
+    print(f"已结束会话 Sessions ended: {ended}")
     return 0
 
 
@@ -208,8 +316,12 @@ def register(sub: Any) -> None:
     p.add_argument("--db", help="database URL overriding server.json")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8400)
-    p.add_argument("--tls-cert", help="certificate file for HTTPS")
-    p.add_argument("--tls-key", help="private key file for HTTPS")
+    p.add_argument("--tls-cert", help="certificate file (PEM, with its chain) for HTTPS")
+    p.add_argument("--tls-key", help="private key file (PEM) for HTTPS")
+    p.add_argument("--insecure-http", action="store_true",
+                   help="serve plain HTTP on a non-loopback address: only behind a TLS proxy that handles HTTPS")
+    p.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="proxy addresses trusted for X-Forwarded-For (default 127.0.0.1), so sign-in limits count the real clients")
     p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
 
     user = ssub.add_parser("user", help="users")
@@ -220,6 +332,24 @@ def register(sub: Any) -> None:
     p.add_argument("--name", help="display name")
     p = cmd("list", cmd_user_list, "list users", usub)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p = cmd("disable", cmd_user_disable, "disable a user: their sessions end and their devices stop syncing at once", usub)
+    p.add_argument("--username", required=True)
+    p = cmd("enable", cmd_user_enable, "enable a disabled user again", usub)
+    p.add_argument("--username", required=True)
+    p = cmd("reset-password", cmd_user_reset_password,
+            f"set a new password (from {PASSWORD_ENV}, stdin or a prompt); ends the user's sessions", usub)
+    p.add_argument("--username", required=True)
+    p = cmd("unlock", cmd_user_unlock, "lift a sign-in lock left by too many failed attempts", usub)
+    p.add_argument("--username", required=True)
+
+    session = ssub.add_parser("session", help="signed-in sessions of people")
+    sesub = session.add_subparsers(dest="session_command", metavar="SUBCOMMAND", required=True)
+    p = cmd("list", cmd_session_list, "open sessions: who, from where, since when", sesub)
+    p.add_argument("--username", help="only this user's")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = cmd("end", cmd_session_end, "end sessions by id, or all of a user's", sesub)
+    p.add_argument("session_id", nargs="*", metavar="SESSION_ID", help="16 hex digits, from 'session list'")
+    p.add_argument("--username", help="end all of this user's sessions")
 
     p = cmd("assign", cmd_assign, "assign villages to a user")
     p.add_argument("--username", required=True)

@@ -26,9 +26,13 @@ def _progress(phase: str, done: int, total: int) -> None:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.urls import refuse_insecure_http
+
+    refuse_insecure_http(args.server, allow=args.allow_insecure_http, hint="--allow-insecure-http")  # before asking for the passphrase
     store, client = _client(args)
     with store:
-        row = client.enroll(args.server, args.code, label=args.label, expect_fingerprint=args.fingerprint)
+        row = client.enroll(args.server, args.code, label=args.label, expect_fingerprint=args.fingerprint,
+                            allow_insecure_http=args.allow_insecure_http)
     print(f"设备已注册 Device enrolled: {row.device_id}")
     print(f"县 County: {row.county_name} ({row.county})  用户 User: {row.display_name} ({row.username})")
     print(f"村 Villages: {', '.join(row.villages) if row.villages else '全县 whole county'}")
@@ -80,6 +84,8 @@ def register(sub: Any) -> None:
     p.add_argument("--code", required=True, help="the one-time enrollment code from the county")
     p.add_argument("--label", help="a name for this device (default: the computer's name)")
     p.add_argument("--fingerprint", help="the county key fingerprint to expect (read out by the county)")
+    p.add_argument("--allow-insecure-http", action="store_true",
+                   help="allow an http:// address on another computer (the code travels unencrypted; compare the fingerprint)")
     p.set_defaults(handler=cmd_enroll)
 
     p = sub.add_parser("sync", help="同步 upload pending work and download updates")

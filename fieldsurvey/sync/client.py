@@ -33,6 +33,7 @@ from fieldsurvey.sync.keys import (
 )
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
+from fieldsurvey.sync.urls import refuse_insecure_http
 from fieldsurvey.sync.villages import forget_other_villages
 
 NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
@@ -108,8 +109,15 @@ class SyncClient:
                          client=self.http() if self.http else None)
 
     # -- enrollment -----------------------------------------------------------------------------
-    def enroll(self, server_url: str, code: str, *, label: str | None = None, expect_fingerprint: str | None = None) -> Enrollment:
-        """Register this device with a one-time code and pin the county's keys."""
+    def enroll(self, server_url: str, code: str, *, label: str | None = None, expect_fingerprint: str | None = None,
+               allow_insecure_http: bool = False) -> Enrollment:
+        """Register this device with a one-time code and pin the county's keys.
+
+        ``http://`` to another computer is refused unless the user allowed it: the code and the
+        county's keys would cross the network unprotected (a fingerprint check still catches a
+        substituted server).
+        """
+        refuse_insecure_http(server_url, allow=allow_insecure_http, hint="--allow-insecure-http")
         if self.enrollment() is not None:
             raise UserError(Text("本设备已注册", "this device is already enrolled"), code="already_enrolled")
         keys = KeyPair.generate()

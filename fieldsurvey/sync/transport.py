@@ -60,6 +60,14 @@ class _Retry(Exception):
     pass
 
 
+def _error_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return str(body.get("error")) if isinstance(body, dict) else None
+
+
 class Transport:
     def __init__(self, base_url: str, *, identity: Identity | None = None, policy: RetryPolicy | None = None,
                  progress: Progress | None = None, cancel: threading.Event | None = None, chunk: int = CHUNK,
@@ -106,6 +114,8 @@ class Transport:
             request.headers.update(sign_request(self.identity.keys.signing, self.identity.device_id, method,
                                                 path_query, int(time.time()), request.content))
         response = self.client.send(request)
+        if response.status_code == 429 and _error_code(response) == "too_many_attempts":
+            raise ServerError(429, response.json())  # the county's own throttle: retrying only extends the wait
         if response.status_code >= 500 or response.status_code == 429:
             raise _Retry(f"server answered {response.status_code}")
         if response.status_code >= 400:

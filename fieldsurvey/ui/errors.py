@@ -85,8 +85,12 @@ def log_unexpected(exc: BaseException, where: str) -> None:
 
 
 def message_for(exc: BaseException) -> str | None:
-    """The sentence to show for ``exc`` in the current language; None when nothing is shown."""
-    if isinstance(exc, Cancelled):
+    """The sentence to show for ``exc`` in the current language; None when nothing is shown.
+
+    Nothing for a cancelled job, nor for an error marked ``quiet`` (handled where it matters once,
+    such as a county session that ended).
+    """
+    if isinstance(exc, Cancelled) or getattr(exc, "quiet", False):
         return None
     if isinstance(exc, UserError):
         return t(exc.text)

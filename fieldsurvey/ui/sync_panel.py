@@ -21,15 +21,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from fieldsurvey.sync.urls import is_insecure_http
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import t
+from fieldsurvey.ui.insecure_http import ask_insecure_http, refused_text
 from fieldsurvey.ui.ops import Changes, OpEnv, WithChanges
 from fieldsurvey.ui.widgets import Retranslating, error_label
 
@@ -80,10 +83,10 @@ def sync_op(env: OpEnv) -> WithChanges:
     return WithChanges(report, Changes(household_list=True, visits=True, everything=True))
 
 
-def enroll_op(url: str, code: str, fingerprint: str | None):  # type: ignore[no-untyped-def]
+def enroll_op(url: str, code: str, fingerprint: str | None, allow_insecure_http: bool = False):  # type: ignore[no-untyped-def]
     def op(env: OpEnv) -> WithChanges:
         client = _client(env)
-        row = client.enroll(url, code, expect_fingerprint=fingerprint or None)
+        row = client.enroll(url, code, expect_fingerprint=fingerprint or None, allow_insecure_http=allow_insecure_http)
         county = env.store.county()
         if not county[0]:
             env.store.set_county(row.county, row.county_name)
@@ -148,6 +151,8 @@ class EnrollWidget(Retranslating, QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.result)
         layout.addStretch(1)
+        self.confirmed_insecure: set[str] = set()  # http:// addresses the user said yes to
+        self.insecure_box: QMessageBox | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -162,10 +167,28 @@ class EnrollWidget(Retranslating, QWidget):
         if not url or not code:
             self.error.setText(self.tr("Enter the server address and the enrollment code."))
             return
+        allowed = url in self.confirmed_insecure
+        if is_insecure_http(url) and not allowed:
+            self.ask_insecure(url)
+            return
         self.error.clear()
         self.button.setEnabled(False)
-        self.ctx.ops.run_long(enroll_op(url, code, self.fingerprint.text().strip()), parent=self,
+        self.ctx.ops.run_long(enroll_op(url, code, self.fingerprint.text().strip(), allowed), parent=self,
                               title=self.tr("Enrolling with the county server…"), on_done=self._done, on_error=self._failed)
+
+    def ask_insecure(self, url: str) -> QMessageBox:
+        """Plain http:// to another computer: only after the user says yes (``ui/insecure_http.py``)."""
+        def yes() -> None:
+            self.insecure_box = None
+            self.confirmed_insecure.add(url)
+            self.enroll()
+
+        def no() -> None:
+            self.insecure_box = None
+            self.error.setText(refused_text())
+
+        self.insecure_box = ask_insecure_http(self, url, yes, no)
+        return self.insecure_box
 
     def _done(self, report) -> None:  # type: ignore[no-untyped-def]
         self.button.setEnabled(False)

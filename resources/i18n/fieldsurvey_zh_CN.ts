@@ -205,6 +205,94 @@ This code is shown only now.</source>
         <source>The audit log has problems: %1</source>
         <translation>审计日志有问题：%1</translation>
     </message>
+    <message>
+        <source>Sessions</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>Disable…</source>
+        <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Reset the password…</source>
+        <translation>重设密码…</translation>
+    </message>
+    <message>
+        <source>Lift the sign-in lock</source>
+        <translation>解除登录锁定</translation>
+    </message>
+    <message>
+        <source>End the session…</source>
+        <translation>结束会话…</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>登录时间</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source> (this session)</source>
+        <translation>（本会话）</translation>
+    </message>
+    <message>
+        <source>locked until %1</source>
+        <translation>锁定至 %1</translation>
+    </message>
+    <message>
+        <source>laptop only</source>
+        <translation>仅用笔记本</translation>
+    </message>
+    <message>
+        <source>Disable the user</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>Disable %1? They are signed out at once, cannot sign in, and their laptops can no longer sync until the account is enabled again (their unsent work stays on the laptops).</source>
+        <translation>停用 %1？该用户会立即被登出、不能再登录，其笔记本电脑也不能再同步，直到账号重新启用（未发送的工作仍保留在笔记本上）。</translation>
+    </message>
+    <message>
+        <source>%1 may sign in again.</source>
+        <translation>%1 可以重新登录了。</translation>
+    </message>
+    <message>
+        <source>The password of %1 was changed; they were signed out.</source>
+        <translation>%1 的密码已更改，其所有会话已结束。</translation>
+    </message>
+    <message>
+        <source>Choose a session first.</source>
+        <translation>请先选择一个会话。</translation>
+    </message>
+    <message>
+        <source>This is your own session: sign out instead.</source>
+        <translation>这是您自己的会话，请改用“退出登录”。</translation>
+    </message>
+    <message>
+        <source>End the session</source>
+        <translation>结束会话</translation>
+    </message>
+    <message>
+        <source>End the session of %1 from %2? It is signed out at its next step.</source>
+        <translation>结束 %1 来自 %2 的会话？该会话在下一步操作时即被登出。</translation>
+    </message>
 </context>
 <context>
     <name>AmendmentDialog</name>
@@ -780,6 +868,10 @@ This code is shown only now.</source>
     <message>
         <source>FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, through the county server.</source>
         <translation>FieldSurvey %1 — 县级模式：通过县级服务器处理全县的批次、冲突、概览、花名册、导出和台账。</translation>
+    </message>
+    <message>
+        <source>You were signed out: an administrator ended your session, it expired, or your account was disabled. Sign in again.</source>
+        <translation>您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。</translation>
     </message>
 </context>
 <context>
@@ -1644,6 +1736,25 @@ This code is shown only now.</source>
     </message>
 </context>
 <context>
+    <name>InsecureHttp</name>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation>未加密的连接</translation>
+    </message>
+    <message>
+        <source>%1 is an unencrypted http:// address on another computer. Passwords, codes and the households' personal data would cross the network readable by anyone on it, the office network included.
+
+Ask the county's administrator for the https:// address. Go on without encryption anyway?</source>
+        <translation>%1 是另一台电脑上未加密的 http:// 地址。密码、注册码和农户的个人信息将以明文经过网络，网络上的任何人（包括办公室网络）都能读到。
+
+请向县里的管理员索取 https:// 地址。仍要不加密继续吗？</translation>
+    </message>
+    <message>
+        <source>Not connected: use the server's https:// address, or confirm the unencrypted one.</source>
+        <translation>未连接：请使用服务器的 https:// 地址，或确认使用未加密的地址。</translation>
+    </message>
+</context>
+<context>
     <name>LedgerPrint</name>
     <message>
         <source>Ledger ready</source>
@@ -1951,10 +2062,6 @@ Data folder: %2</source>
         <source>Enter a user name.</source>
         <translation>请填写用户名。</translation>
     </message>
-    <message>
-        <source>A password has at least 8 characters.</source>
-        <translation>密码至少8个字符。</translation>
-    </message>
 </context>
 <context>
     <name>PassphraseFields</name>
@@ -2016,6 +2123,29 @@ Data folder: %2</source>
     <message>
         <source>Creating the encrypted data… this takes a moment.</source>
         <translation>正在创建加密数据……请稍候。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>New password for %1</source>
+        <translation>%1 的新密码</translation>
+    </message>
+    <message>
+        <source>%1 is signed out everywhere and signs in again with the new password; a sign-in lock is lifted.</source>
+        <translation>%1 将在所有地方被登出，需用新密码重新登录；登录锁定也会解除。</translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <source>Repeat it:</source>
+        <translation>再输入一次：</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致</translation>
     </message>
 </context>
 <context>

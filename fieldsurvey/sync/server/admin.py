@@ -1,7 +1,10 @@
-"""County administration shared by the command line and the API: setup, users, devices, codes.
+"""County administration shared by the command line and the API: setup, users, devices, codes, sessions.
 
 Every change here is audited. Enrollment codes are one-time and short-lived; only their hash is
-stored, so a database copy does not leak usable codes.
+stored, so a database copy does not leak usable codes. Disabling a user stops them at once: their
+sessions are ended, their unused codes withdrawn, and their devices refused on every request
+(``auth.device_for_request``, and ``checks`` for batches carried on a USB stick) until they are
+enabled again. A password reset ends the user's sessions and clears their sign-in lock.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.divisions import DivisionCode, county_full_name
@@ -24,10 +27,24 @@ from fieldsurvey.sync.keys import (
     signing_public_from_b64,
     write_county_keys,
 )
-from fieldsurvey.sync.server import audit
-from fieldsurvey.sync.server.auth import ROLES, hash_password, token_hash
+from fieldsurvey.sync.server import audit, throttle
+from fieldsurvey.sync.server.auth import (
+    ROLES,
+    TooManyAttempts,
+    hash_password,
+    token_hash,
+    user_throttle_key,
+)
 from fieldsurvey.sync.server.db import ServerDir, migrate, sqlite_url
-from fieldsurvey.sync.server.models import Device, Division, EnrollCode, Meta, User, UserVillage
+from fieldsurvey.sync.server.models import (
+    Device,
+    Division,
+    EnrollCode,
+    Meta,
+    SessionToken,
+    User,
+    UserVillage,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 CODE_TTL_MINUTES = 30
@@ -66,7 +83,7 @@ def _new_user(s: Session, username: str, role: str, display_name: str | None, pa
     if s.execute(select(User).where(User.username == username)).scalar_one_or_none():
         raise UserError(Text("用户名已存在", "this username already exists"), code="user_exists")
     user = User(user_id=str(uuid.uuid4()), username=username, display_name=display_name or username, role=role,
-                password_hash=hash_password(password) if password else None, disabled=False, created_at=datetime.now(UTC))
+                password_hash=hash_password(password, username) if password else None, disabled=False, created_at=datetime.now(UTC))
     s.add(user)
     s.flush()
     return user
@@ -115,6 +132,8 @@ def new_enroll_code(sd: ServerDir, actor: str, *, username: str, ttl_minutes: in
     expires = now + timedelta(minutes=max(1, min(ttl_minutes, 24 * 60)))
     with sd.transaction() as s:
         user = user_by_name(s, username)
+        if user.disabled:
+            raise UserError(Text("该账号已停用，不能发注册码", "this account is disabled: no enrollment code for it"), code="account_disabled")
         s.add(EnrollCode(code_hash=token_hash(normalise_code(code)), user_id=user.user_id, created_at=now, expires_at=expires))
         audit.append(s, sd.keys.signing, actor=actor, action="enroll_code_issued", subject=username, details={"expires_at": expires.isoformat()})
     return code, expires
@@ -124,32 +143,76 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, label: str) -> dict[str, Any]:
-    """Register a device's public keys against a one-time code; returns what the device pins."""
+BAD_CODE = Text("注册码无效、已用过或已过期", "the enrollment code is wrong, used or expired")
+
+
+def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, label: str,
+           address: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Register a device's public keys against a one-time code; returns what the device pins.
+
+    Over the network (``address`` given) wrong codes count against the address (``throttle.ENROLL``)
+    and each is audited; a code of a disabled account is refused like a wrong one.
+    """
     signing_public_from_b64(signing_key)
     encryption_public_from_b64(encryption_key)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
+    keys = [(throttle.ENROLL, throttle.ENROLL.key(address))] if address else []
+    result: dict[str, Any] | None = None
     with sd.transaction() as s:
-        row = s.get(EnrollCode, token_hash(normalise_code(code)))
-        expires = None if row is None else row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-        if row is None or expires is None or row.used_at is not None or expires < now:
-            raise UserError(Text("注册码无效、已用过或已过期", "the enrollment code is wrong, used or expired"), code="bad_enroll_code")
-        user = s.get(User, row.user_id)
-        assert user is not None
-        device_id = str(uuid.uuid4())
-        s.add(Device(device_id=device_id, user_id=user.user_id, label=label[:64] or "device", signing_key=signing_key,
-                     encryption_key=encryption_key, enrolled_at=now, revoked_at=None, last_seen_at=now, last_cursor=None))
-        row.used_at, row.device_id = now, device_id
-        audit.append(s, sd.keys.signing, actor=f"user:{user.username}", action="device_enrolled", subject=device_id, details={"label": label[:64]})
-        villages = sorted(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars())
-        meta = {m.key: m.value for m in s.execute(select(Meta)).scalars()}
-        return {
-            "device_id": device_id,
-            "user": {"username": user.username, "display_name": user.display_name, "role": user.role},
-            "villages": villages if user.role == "secretary" else None,
-            "county": {"code": meta["county"], "name": meta["county_name"], "signing_key": meta["signing_key"],
-                       "encryption_key": meta["encryption_key"], "fingerprint": sd.keys.fingerprint()},
-        }
+        outcome = throttle.begin(s, keys, now) if keys else None
+        if isinstance(outcome, throttle.Blocked):
+            if outcome.first:
+                audit.append(s, sd.keys.signing, actor=f"address:{address}", action="enroll_throttled", subject=f"address:{address}",
+                             details={"address": address, "until": outcome.until.isoformat()})
+            blocked = outcome
+        else:
+            blocked = None
+            row = s.get(EnrollCode, token_hash(normalise_code(code)))
+            expires = None if row is None else row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+            user = None if row is None else s.get(User, row.user_id)
+            if row is None or expires is None:
+                reason = "unknown_code"
+            elif row.used_at is not None:
+                reason = "used"
+            elif expires < now:
+                reason = "expired"
+            elif user is None or user.disabled:
+                reason = "account_disabled"
+            else:
+                reason = ""
+            if reason or row is None or user is None:
+                details: dict[str, Any] = {"address": address, "reason": reason}
+                if outcome is not None and outcome.refused:
+                    details["refused_while_waiting"] = outcome.refused
+                audit.append(s, sd.keys.signing, actor=f"address:{address}" if address else "local", action="enroll_failed",
+                             subject=user.username if user else "unknown code", details=details)
+            else:
+                if keys:
+                    throttle.succeeded(s, keys, now, clear=set())
+                result = _register_device(s, sd, row, user, signing_key, encryption_key, label, now)
+    if blocked is not None:
+        raise TooManyAttempts(blocked, now)
+    if result is None:
+        raise UserError(BAD_CODE, code="bad_enroll_code")
+    return result
+
+
+def _register_device(s: Session, sd: ServerDir, row: EnrollCode, user: User, signing_key: str, encryption_key: str,
+                     label: str, now: datetime) -> dict[str, Any]:
+    device_id = str(uuid.uuid4())
+    s.add(Device(device_id=device_id, user_id=user.user_id, label=label[:64] or "device", signing_key=signing_key,
+                 encryption_key=encryption_key, enrolled_at=now, revoked_at=None, last_seen_at=now, last_cursor=None))
+    row.used_at, row.device_id = now, device_id
+    audit.append(s, sd.keys.signing, actor=f"user:{user.username}", action="device_enrolled", subject=device_id, details={"label": label[:64]})
+    villages = sorted(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars())
+    meta = {m.key: m.value for m in s.execute(select(Meta)).scalars()}
+    return {
+        "device_id": device_id,
+        "user": {"username": user.username, "display_name": user.display_name, "role": user.role},
+        "villages": villages if user.role == "secretary" else None,
+        "county": {"code": meta["county"], "name": meta["county_name"], "signing_key": meta["signing_key"],
+                   "encryption_key": meta["encryption_key"], "fingerprint": sd.keys.fingerprint()},
+    }
 
 
 def revoke_device(sd: ServerDir, actor: str, device_id: str) -> None:
@@ -170,12 +233,106 @@ def list_devices(s: Session) -> list[dict[str, Any]]:
     return out
 
 
-def list_users(s: Session) -> list[dict[str, Any]]:
+def list_users(s: Session, sd: ServerDir | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Users with their villages; with ``sd``, also until when each one's sign-in is locked."""
+    now = now or datetime.now(UTC)
     out = []
     for u in s.execute(select(User).order_by(User.username)).scalars():
         villages = sorted(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == u.user_id)).scalars())
-        out.append({"username": u.username, "display_name": u.display_name, "role": u.role, "disabled": u.disabled, "villages": villages})
+        row = {"username": u.username, "display_name": u.display_name, "role": u.role, "disabled": u.disabled, "villages": villages,
+               "has_password": bool(u.password_hash)}
+        if sd is not None:
+            until = throttle.blocked_until(s, user_throttle_key(sd, u.username), now)
+            row["locked_until"] = until.isoformat() if until else None
+        out.append(row)
     return out
+
+
+# -- disabling, passwords, sessions -----------------------------------------------------------
+def set_disabled(sd: ServerDir, actor: str, *, username: str, disabled: bool) -> dict[str, int]:
+    """Disable (or enable) an account; disabling ends its sessions and withdraws its unused codes.
+
+    The last enabled admin cannot be disabled: nobody could administer the county afterwards.
+    """
+    with sd.transaction() as s:
+        user = user_by_name(s, username)
+        if disabled == bool(user.disabled):
+            return {"sessions_ended": 0, "codes_withdrawn": 0}
+        if disabled and user.role == "admin":
+            admins = s.execute(select(func.count()).select_from(User).where(User.role == "admin", User.disabled.is_(False))).scalar_one()
+            if admins <= 1:
+                raise UserError(Text("这是最后一个可用的管理员账号，不能停用", "this is the last enabled admin account: it cannot be disabled"),
+                                code="last_admin")
+        user.disabled = disabled
+        counts = {"sessions_ended": 0, "codes_withdrawn": 0}
+        if disabled:
+            counts["sessions_ended"] = _end(s, SessionToken.user_id == user.user_id)
+            counts["codes_withdrawn"] = s.execute(delete(EnrollCode).where(EnrollCode.user_id == user.user_id,
+                                                                           EnrollCode.used_at.is_(None))).rowcount or 0
+        devices = s.execute(select(func.count()).select_from(Device).where(Device.user_id == user.user_id,
+                                                                           Device.revoked_at.is_(None))).scalar_one()
+        audit.append(s, sd.keys.signing, actor=actor, action="user_disabled" if disabled else "user_enabled", subject=username,
+                     details={**counts, "devices": int(devices)})
+        return counts
+
+
+def reset_password(sd: ServerDir, actor: str, *, username: str, password: str) -> int:
+    """Set a new password (the strength rule applies); ends the user's sessions, clears their lock."""
+    phc = hash_password(password, username)
+    with sd.transaction() as s:
+        user = user_by_name(s, username)
+        user.password_hash = phc
+        ended = _end(s, SessionToken.user_id == user.user_id)
+        throttle.clear(s, user_throttle_key(sd, username), datetime.now(UTC))
+        audit.append(s, sd.keys.signing, actor=actor, action="password_reset", subject=username, details={"sessions_ended": ended})
+        return ended
+
+
+def unlock(sd: ServerDir, actor: str, *, username: str) -> bool:
+    """Lift an account's sign-in lock (say, after someone locked the admin out by guessing); True if it was locked."""
+    with sd.transaction() as s:
+        user_by_name(s, username)
+        was = throttle.clear(s, user_throttle_key(sd, username), datetime.now(UTC))
+        audit.append(s, sd.keys.signing, actor=actor, action="sign_in_unlocked", subject=username, details={"was_locked": was})
+        return was
+
+
+def _end(s: Session, where: Any) -> int:
+    return int(s.execute(delete(SessionToken).where(where)).rowcount or 0)
+
+
+def list_sessions(s: Session, *, username: str | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Open sessions, newest first: id (first 16 hex digits of the token's hash), user, address, times."""
+    now = now or datetime.now(UTC)
+    stmt = (select(SessionToken, User).join(User, User.user_id == SessionToken.user_id)
+            .where(SessionToken.expires_at >= now).order_by(SessionToken.created_at.desc()))
+    if username:
+        stmt = stmt.where(User.username == username)
+    return [{"session_id": t.token_hash[:16], "user": u.username, "role": u.role, "address": t.address,
+             "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
+             "last_seen_at": t.last_seen_at.isoformat() if t.last_seen_at else None}
+            for t, u in s.execute(stmt)]
+
+
+def end_sessions(sd: ServerDir, actor: str, *, session_ids: list[str] | None = None, username: str | None = None) -> int:
+    """End sessions by id, or all of a user's; their tokens stop working at the next request."""
+    ids = [i.lower() for i in session_ids or []]
+    if any(len(i) != 16 or any(c not in "0123456789abcdef" for c in i) for i in ids):
+        raise UserError(Text("会话编号是16位十六进制数", "a session id is 16 hexadecimal digits"), code="bad_session_id")
+    with sd.transaction() as s:
+        ended = 0
+        if username:
+            user = user_by_name(s, username)
+            ended += _end(s, SessionToken.user_id == user.user_id)
+        for sid in ids:
+            found = _end(s, SessionToken.token_hash.startswith(sid))
+            if not found:
+                raise UserError(Text(f"没有会话 {sid}(也许已结束或过期)", f"no session {sid} (it may have ended or expired)"),
+                                code="no_such_session")
+            ended += found
+        audit.append(s, sd.keys.signing, actor=actor, action="sessions_ended", subject=username or ",".join(ids)[:128],
+                     details={"sessions": ids, "user": username, "ended": ended})
+        return ended
 
 
 def data_dir_for(path: str | Path, db: str | None = None) -> ServerDir:

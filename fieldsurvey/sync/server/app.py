@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -146,7 +148,9 @@ async def _empty_receive() -> dict[str, Any]:
     return {"type": "http.request", "body": b"", "more_body": False}
 
 
-def create_app(server_dir: ServerDir) -> FastAPI:
+def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The app over a data directory; ``clock`` (tests) replaces the wall clock for sessions and sign-in waits."""
+    from fieldsurvey.sync.server.auth import dummy_hash
     from fieldsurvey.sync.server.routes import (
         admin,
         auth,
@@ -167,11 +171,14 @@ def create_app(server_dir: ServerDir) -> FastAPI:
     )
     app.state.server_dir = server_dir
     app.state.uploads = Uploads(server_dir.uploads_dir)
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    dummy_hash()  # made now, so the first sign-in with an unknown name takes no longer than the next
 
     @app.exception_handler(UserError)
     async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
         extra = getattr(exc, "extra", {}) or {}
-        return JSONResponse(error_body(exc.code, exc.text.zh, exc.text.en, **extra), status_code=status_for(exc))
+        headers = getattr(exc, "headers", None)
+        return JSONResponse(error_body(exc.code, exc.text.zh, exc.text.en, **extra), status_code=status_for(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,12 +1,15 @@
 """FastAPI dependencies: the data directory, a transaction, and who is asking.
 
 A route declares ``Staff`` (a logged-in person) or ``DeviceCaller`` (a signed device request) and
-receives a ``Principal`` that knows its role and villages; queries then filter by it.
+receives a ``Principal`` that knows its role and villages; queries then filter by it. ``Now`` is
+the app's clock (tests move it instead of sleeping) and ``Address`` the caller's address as the
+sign-in throttle counts it (behind a proxy, what uvicorn took from X-Forwarded-For).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.server.auth import AuthError, Principal, device_for_request, user_for_token
 from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.throttle import address_key
 from fieldsurvey.sync.server.uploads import Uploads
 
 bearer = HTTPBearer(auto_error=False, description="Session token from POST /api/v1/auth/login")
@@ -34,18 +38,28 @@ def db(sd: Annotated[ServerDir, Depends(server_dir)]) -> Iterator[Session]:
         yield session
 
 
+def clock(request: Request) -> datetime:
+    return request.app.state.clock()  # type: ignore[no-any-return]
+
+
+def client_address(request: Request) -> str:
+    return address_key(request.client.host if request.client else None)
+
+
 ServerDirDep = Annotated[ServerDir, Depends(server_dir)]
 UploadsDep = Annotated[Uploads, Depends(uploads)]
 SessionDep = Annotated[Session, Depends(db)]
+Now = Annotated[datetime, Depends(clock)]
+Address = Annotated[str, Depends(client_address)]
 
 
-def staff(sd: ServerDirDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+def staff(sd: ServerDirDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)], now: Now) -> Principal:
     if creds is None or not creds.credentials:
         raise AuthError(Text("请先登录", "log in first"), code="not_logged_in")
     # A short transaction of its own: on SQLite every transaction holds the write lock, so the
     # caller check must be over before the route's own work (ingest) opens another.
     with sd.transaction() as session:
-        return user_for_token(session, creds.credentials[:256])
+        return user_for_token(session, creds.credentials[:256], now)
 
 
 async def _body(request: Request) -> bytes:

@@ -70,11 +70,15 @@ class UserVillage(Base):
 
 
 class SessionToken(Base):
+    """A signed-in person's bearer token, kept as its SHA-256; its first 16 hex digits name it to admins."""
+
     __tablename__ = "sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str | None] = mapped_column(String(64))  # where it signed in from
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # to the minute
 
 
 class Device(Base):
@@ -98,6 +102,21 @@ class EnrollCode(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     device_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins and enrollment attempts per account and per address (see ``throttle.py``).
+
+    ``key`` is ``user:<keyed hash of the user name>``, ``addr:<address>`` or ``enroll:<address>``;
+    a user name is never stored as typed here, since people type passwords into that field too.
+    """
+
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refused: Mapped[int] = mapped_column(Integer, default=0)  # attempts refused while blocked, not yet audited
 
 
 class Division(Base):

@@ -1,8 +1,10 @@
-"""Administration (admins only): users and their villages, enrollment codes, devices, populations, audit.
+"""Administration (admins only): users and their villages, enrollment codes, devices, sessions, populations, audit.
 
 Everything goes through the server's admin endpoints, which check the role again and audit each
 change. An enrollment code is shown once, with its expiry and the county's key fingerprint, to
-be read to the secretary or written down; only its hash stays on the server.
+be read to the secretary or written down; only its hash stays on the server. Disabling a user
+signs them out and stops their laptops at once; a password reset signs them out; a sign-in lock
+left by someone guessing can be lifted; any open session can be ended.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.passphrase import check_strength
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.i18n import t
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, error_label, inform
 
@@ -70,14 +74,64 @@ class NewUserDialog(Retranslating, QDialog):
         if not self.username.text().strip():
             self.error.setText(self.tr("Enter a user name."))
             return
-        if self.password.text() and len(self.password.text()) < 8:
-            self.error.setText(self.tr("A password has at least 8 characters."))
+        strength = check_strength(self.password.text())
+        if self.password.text() and not strength.acceptable:
+            self.error.setText(t(strength.problems[0]))  # the server applies the same rule
             return
         self.accept()
 
     def body(self) -> dict[str, Any]:
         return {"username": self.username.text().strip(), "display_name": self.display_name.text().strip() or None,
                 "role": self.role.currentData(), "password": self.password.text() or None}
+
+
+class PasswordDialog(Retranslating, QDialog):
+    """A new password for a user, typed twice; the strength rule is the laptop's (and the server's)."""
+
+    def __init__(self, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.username = username
+        self.first = QLineEdit()
+        self.second = QLineEdit()
+        for w in (self.first, self.second):
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.form = QFormLayout()
+        self.form.addRow(QLabel(), self.first)
+        self.form.addRow(QLabel(), self.second)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("New password for %1").replace("%1", self.username))
+        self.note.setText(self.tr("%1 is signed out everywhere and signs in again with the new password; "
+                                  "a sign-in lock is lifted.").replace("%1", self.username))
+        for i, text in enumerate((self.tr("New password:"), self.tr("Repeat it:"))):
+            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                item.widget().setText(text)  # type: ignore[attr-defined]
+
+    def _accept(self) -> None:
+        strength = check_strength(self.first.text())
+        if not strength.acceptable:
+            self.error.setText(t(strength.problems[0]))
+            return
+        if self.first.text() != self.second.text():
+            self.error.setText(self.tr("The two passwords are not the same."))
+            return
+        self.accept()
+
+    def password(self) -> str:
+        return self.first.text()
 
 
 class VillagesDialog(QDialog):
@@ -153,6 +207,7 @@ class AdminPage(Retranslating, QWidget):
         self.devices: list[dict[str, Any]] = []
         self.populations: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
+        self.sessions: list[dict[str, Any]] = []
         self.last_code: dict[str, Any] | None = None  # the code just shown (it is never shown again)
         self.tabs = QTabWidget()
         self.user_table = ReadOnlyTable()
@@ -165,6 +220,17 @@ class AdminPage(Retranslating, QWidget):
         self.add_user_button.clicked.connect(self.add_user)
         self.villages_button.clicked.connect(self.assign_villages)
         self.code_button.clicked.connect(self.enrollment_code)
+        self.disable_button = QPushButton()
+        self.disable_button.clicked.connect(self.disable_user)
+        self.enable_button = QPushButton()
+        self.enable_button.clicked.connect(self.enable_user)
+        self.password_button = QPushButton()
+        self.password_button.clicked.connect(self.reset_password)
+        self.unlock_button = QPushButton()
+        self.unlock_button.clicked.connect(self.unlock_user)
+        self.session_table = ReadOnlyTable()
+        self.end_session_button = QPushButton()
+        self.end_session_button.clicked.connect(self.end_session)
         self.device_table = ReadOnlyTable()
         self.revoke_button = QPushButton()
         self.revoke_button.clicked.connect(self.revoke)
@@ -178,8 +244,10 @@ class AdminPage(Retranslating, QWidget):
         self.audit_result.setWordWrap(True)
         self.code_minutes_label = QLabel()
         self.tabs.addTab(self._tab(self.user_table, [self.add_user_button, self.villages_button, self.code_minutes_label,
-                                                     self.code_minutes, self.code_button]), "")
+                                                     self.code_minutes, self.code_button],
+                                   [self.disable_button, self.enable_button, self.password_button, self.unlock_button]), "")
         self.tabs.addTab(self._tab(self.device_table, [self.revoke_button]), "")
+        self.tabs.addTab(self._tab(self.session_table, [self.end_session_button]), "")
         self.tabs.addTab(self._tab(self.population_table, [self.population_button]), "")
         self.tabs.addTab(self._tab(self.audit_table, [self.verify_button, self.audit_result]), "")
         layout = QVBoxLayout(self)
@@ -187,14 +255,15 @@ class AdminPage(Retranslating, QWidget):
         self.retranslate()
 
     @staticmethod
-    def _tab(table: ReadOnlyTable, buttons: list[QWidget]) -> QWidget:
+    def _tab(table: ReadOnlyTable, *rows: list[QWidget]) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        row = QHBoxLayout()
-        for b in buttons:
-            row.addWidget(b)
-        row.addStretch(1)
-        v.addLayout(row)
+        for buttons in rows:
+            row = QHBoxLayout()
+            for b in buttons:
+                row.addWidget(b)
+            row.addStretch(1)
+            v.addLayout(row)
         v.addWidget(table, 1)
         return page
 
@@ -203,17 +272,23 @@ class AdminPage(Retranslating, QWidget):
         def op(_env: OpEnv) -> tuple[Any, ...]:
             api = self.ctx.client
             return (api.get("/admin/users"), api.get("/admin/devices"), api.get("/populations"),
-                    api.get("/audit", limit=200)["items"])
+                    api.get("/audit", limit=200)["items"], api.get("/admin/sessions"))
 
         def done(result: tuple[Any, ...]) -> None:
-            self.users, self.devices, self.populations, self.audit = result
+            self.users, self.devices, self.populations, self.audit, self.sessions = result
             self.retranslate()
 
         self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "administration"), name="admin")
 
     def retranslate(self) -> None:
-        for i, name in enumerate((self.tr("Users"), self.tr("Devices"), self.tr("Village populations"), self.tr("Audit log"))):
+        for i, name in enumerate((self.tr("Users"), self.tr("Devices"), self.tr("Sessions"), self.tr("Village populations"),
+                                  self.tr("Audit log"))):
             self.tabs.setTabText(i, name)
+        self.disable_button.setText(self.tr("Disable…"))
+        self.enable_button.setText(self.tr("Enable"))
+        self.password_button.setText(self.tr("Reset the password…"))
+        self.unlock_button.setText(self.tr("Lift the sign-in lock"))
+        self.end_session_button.setText(self.tr("End the session…"))
         self.add_user_button.setText(self.tr("Add a user…"))
         self.villages_button.setText(self.tr("Assign villages…"))
         self.code_minutes_label.setText(self.tr("Code valid for (minutes):"))
@@ -221,11 +296,16 @@ class AdminPage(Retranslating, QWidget):
         self.revoke_button.setText(self.tr("Revoke the device…"))
         self.population_button.setText(self.tr("Set the rural population…"))
         self.verify_button.setText(self.tr("Verify the audit log"))
-        self.user_table.fill([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Villages"), self.tr("Disabled")],
+        self.user_table.fill([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Villages"), self.tr("Disabled"),
+                              self.tr("Sign-in")],
                              [[u["username"], u["display_name"], labels.role(u["role"]),
                                "、".join(self.ctx.place_name(v) for v in u["villages"]) if u["role"] == "secretary" else self.tr("whole county"),
-                               self.tr("yes") if u["disabled"] else ""] for u in self.users],
+                               self.tr("yes") if u["disabled"] else "", self._sign_in_state(u)] for u in self.users],
                              [u["username"] for u in self.users], fit=False)
+        self.session_table.fill([self.tr("User"), self.tr("From"), self.tr("Signed in"), self.tr("Last used"), self.tr("Expires")],
+                                [[s["user"] + (self.tr(" (this session)") if s.get("current") else ""), s["address"] or "",
+                                  _local(s["created_at"]), _local(s["last_seen_at"]), _local(s["expires_at"])] for s in self.sessions],
+                                [s["session_id"] for s in self.sessions], fit=False)
         self.device_table.fill([self.tr("Device"), self.tr("User"), self.tr("Enrolled"), self.tr("Last sync"), self.tr("State")],
                                [[d["label"], d["user"], d["enrolled_at"][:16].replace("T", " "),
                                  (d["last_seen_at"] or "")[:16].replace("T", " ") or self.tr("never"),
@@ -239,6 +319,11 @@ class AdminPage(Retranslating, QWidget):
         self.audit_table.fill([self.tr("No."), self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Subject")],
                               [[str(e["entry_no"]), e["at"][:19].replace("T", " "), e["actor"], e["action"], e["subject"]]
                                for e in self.audit], fit=False)
+
+    def _sign_in_state(self, user: dict[str, Any]) -> str:
+        if user.get("locked_until"):
+            return self.tr("locked until %1").replace("%1", _local(user["locked_until"])[11:])
+        return "" if user.get("has_password", True) else self.tr("laptop only")
 
     # -- actions -----------------------------------------------------------------------------
     def _run(self, op: Any, done_text: str | None = None) -> None:
@@ -285,6 +370,77 @@ class AdminPage(Retranslating, QWidget):
 
         dialog.accepted.connect(go)
         dialog.open()
+
+    def _chosen_user(self) -> dict[str, Any] | None:
+        user = self.selected_user()
+        if user is None:
+            inform(self, self.tr("Administration"), self.tr("Choose a user first."))
+        return user
+
+    def _ask(self, title: str, text: str, op: Any) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: Any) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self._run(op)
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        return box
+
+    def disable_user(self) -> QMessageBox | None:
+        user = self._chosen_user()
+        if user is None:
+            return None
+        name = user["username"]
+        return self._ask(self.tr("Disable the user"), self.tr(
+            "Disable %1? They are signed out at once, cannot sign in, and their laptops can no longer sync until the "
+            "account is enabled again (their unsent work stays on the laptops).").replace("%1", name),
+            lambda _env: self.ctx.client.post(f"/admin/users/{name}/disable"))
+
+    def enable_user(self) -> None:
+        user = self._chosen_user()
+        if user is not None:
+            name = user["username"]
+            self._run(lambda _env: self.ctx.client.post(f"/admin/users/{name}/enable"))
+
+    def unlock_user(self) -> None:
+        user = self._chosen_user()
+        if user is not None:
+            name = user["username"]
+            self._run(lambda _env: self.ctx.client.post(f"/admin/users/{name}/unlock"),
+                      self.tr("%1 may sign in again.").replace("%1", name))
+
+    def reset_password(self) -> PasswordDialog | None:
+        user = self._chosen_user()
+        if user is None:
+            return None
+        name = user["username"]
+        dialog = PasswordDialog(name, self)
+
+        def go() -> None:
+            password = dialog.password()
+            self._run(lambda _env: self.ctx.client.put(f"/admin/users/{name}/password", {"password": password}),
+                      self.tr("The password of %1 was changed; they were signed out.").replace("%1", name))
+
+        dialog.accepted.connect(go)
+        dialog.open()
+        return dialog
+
+    def end_session(self) -> QMessageBox | None:
+        key = self.session_table.selected_key()
+        session = next((s for s in self.sessions if s["session_id"] == key), None)
+        if session is None:
+            inform(self, self.tr("Administration"), self.tr("Choose a session first."))
+            return None
+        if session.get("current"):
+            inform(self, self.tr("Administration"), self.tr("This is your own session: sign out instead."))
+            return None
+        return self._ask(self.tr("End the session"), self.tr("End the session of %1 from %2? It is signed out at its next step.")
+                         .replace("%1", session["user"]).replace("%2", session["address"] or "?"),
+                         lambda _env: self.ctx.client.delete(f"/admin/sessions/{key}"))
 
     def enrollment_code(self) -> None:
         user = self.selected_user()
@@ -358,3 +514,13 @@ class AdminPage(Retranslating, QWidget):
 
         self.ctx.ops.run(lambda _env: self.ctx.client.get("/admin/audit/verify"), owner=self, on_done=done,
                          on_error=lambda e: show_error(self, e, "audit"), name="audit verify")
+
+
+def _local(iso: str | None) -> str:
+    """A server time (UTC, ISO) as this computer's local time, to the minute."""
+    if not iso:
+        return ""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(iso)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -20,6 +20,7 @@ import httpx
 
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.sync.urls import host_of, is_loopback_host, refuse_insecure_http
 
 TIMEOUT = httpx.Timeout(30.0, read=600.0)  # a roster check of a whole county reads for minutes
 CHUNK = 1024 * 1024
@@ -55,26 +56,43 @@ class ApiError(UserError):
 
 
 def normalise_url(raw: str) -> str:
+    """The address as typed, with a scheme: a bare name is https, except this computer's own (http)."""
     url = raw.strip().rstrip("/")
     if not url:
         raise UserError(Text("请填写服务器地址", "enter the server address"), code="no_server")
     if "://" not in url:
-        url = "http://" + url
+        url = ("http://" if is_loopback_host(host_of("http://" + url)) else "https://") + url
     if not url.startswith(("http://", "https://")):
         raise UserError(Text("服务器地址应以 http:// 或 https:// 开头", "the server address starts with http:// or https://"),
                         code="bad_server_url")
     return url
 
 
-class CountyApi:
-    """A signed-in session; thread-safe for the calls the workers make one at a time."""
+class SessionLost(ApiError):
+    """401 on a signed-in call: the session was ended, expired, or the account disabled.
 
-    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None) -> None:
+    Quiet: the pages show no error box for it; the window says it once and returns to the sign-in.
+    """
+
+    quiet = True
+
+
+class CountyApi:
+    """A signed-in session; thread-safe for the calls the workers make one at a time.
+
+    ``http://`` to another computer is refused unless ``allow_insecure_http`` (the user confirmed
+    it): the password and the session's token would cross the network in clear text.
+    """
+
+    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None,
+                 allow_insecure_http: bool = False) -> None:
         self.server_url = normalise_url(server_url)
+        refuse_insecure_http(self.server_url, allow=allow_insecure_http)
         self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport)
         self._lock = threading.Lock()
         self.token: str | None = None
         self.me: Me | None = None
+        self.on_lost: Callable[[], None] | None = None  # called (on the worker) when the session is gone
 
     def close(self) -> None:
         self._client.close()
@@ -122,7 +140,18 @@ class CountyApi:
         except httpx.TransportError as e:
             raise UserError(Text("无法连接县级服务器，请检查网络和服务器地址",
                                  "cannot reach the county server; check the network and the address"), code="unreachable") from e
-        return _answer(response)
+        return self._checked(response, auth)
+
+    def _checked(self, response: httpx.Response, auth: bool) -> Any:
+        try:
+            return _answer(response)
+        except ApiError as e:
+            if not (auth and self.token and e.status == 401):
+                raise
+            lost = SessionLost(e.text, e.code, e.status, e.body)
+        if self.on_lost is not None:
+            self.on_lost()
+        raise lost
 
     # -- files -------------------------------------------------------------------------------
     def download(self, path: str, target: Path, params: dict[str, Any], *, progress: Progress | None = None,
@@ -135,7 +164,7 @@ class CountyApi:
             with self._client.stream("GET", path, params=_clean(params), headers=self._headers(True)) as response:
                 if response.status_code >= 400:
                     response.read()
-                    _answer(response)
+                    self._checked(response, True)
                 total = int(response.headers.get("content-length") or 0)
                 with atomic_output(target) as f:
                     for block in response.iter_bytes(256 * 1024):

@@ -51,6 +51,7 @@ def county_home() -> Path:
 class CountyContext(QObject):
     refresh_requested = Signal()  # the window's refresh action and timer; pages reload what they show
     data_changed = Signal(str)  # a page changed something on the server: "conflicts", "visits", "registry", "users"
+    session_lost = Signal()  # the server no longer knows the session (ended, expired, account disabled)
 
     def __init__(self, home: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +63,7 @@ class CountyContext(QObject):
         self.ops = Ops(self)
         self.jobs = Ops(self)
         self.divisions: list[dict[str, Any]] = []  # the county's townships and villages, loaded at sign-in
+        self.signed_out_because = ""  # why the window went back to the sign-in, shown there once
 
     @property
     def me(self) -> Me:

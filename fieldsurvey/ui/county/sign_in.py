@@ -2,7 +2,9 @@
 
 The password goes to the server once, in the login request, and is never kept; the address and
 user name are remembered for next time. The server's answer says which role the account has,
-which decides the tabs the window shows.
+which decides the tabs the window shows. An ``http://`` address on another computer is used only
+after the user says yes to a warning (``ui/insecure_http.py``); too many failed attempts get the
+server's sentence saying when to try again.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldsurvey.ui.county.api import CountyApi
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.sync.urls import is_insecure_http
+from fieldsurvey.ui.county.api import CountyApi, normalise_url
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import message_for
+from fieldsurvey.ui.insecure_http import ask_insecure_http, refused_text
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
 
@@ -60,7 +66,11 @@ class SignInDialog(Retranslating, QDialog):
         self.setMinimumWidth(480)
         (self.password if self.username.text() else self.username).setFocus()
         self._busy = False
+        self.confirmed_insecure: set[str] = set()  # http:// addresses the user said yes to, this time
+        self.insecure_box: QMessageBox | None = None
         self.retranslate()
+        self.error.setText(ctx.signed_out_because)  # e.g. an administrator ended the last session
+        ctx.signed_out_because = ""
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sign in to the county server"))
@@ -76,16 +86,25 @@ class SignInDialog(Retranslating, QDialog):
     def try_sign_in(self) -> None:
         if self._busy:
             return
-        url, user, password = self.server.text().strip(), self.username.text().strip(), self.password.text()
+        user, password = self.username.text().strip(), self.password.text()
         if not user or not password:
             self.error.setText(self.tr("Enter your user name and password."))
+            return
+        try:
+            url = normalise_url(self.server.text())
+        except UserError as e:
+            self.error.setText(message_for(e) or "")
+            return
+        allowed = url in self.confirmed_insecure
+        if is_insecure_http(url) and not allowed:
+            self.ask_insecure(url)
             return
         self._busy = True
         self.error.clear()
         self.buttons.setEnabled(False)
 
         def op(_env: OpEnv) -> tuple[CountyApi, list[dict[str, Any]]]:
-            api = CountyApi(url)
+            api = CountyApi(url, allow_insecure_http=allowed)
             try:
                 api.sign_in(user, password)
                 return api, list(api.get("/villages"))
@@ -95,12 +114,26 @@ class SignInDialog(Retranslating, QDialog):
 
         self.ctx.ops.run(op, owner=self, on_done=self._done, on_error=self._failed, name="sign in")
 
+    def ask_insecure(self, url: str) -> QMessageBox:
+        def yes() -> None:
+            self.insecure_box = None
+            self.confirmed_insecure.add(url)
+            self.try_sign_in()
+
+        def no() -> None:
+            self.insecure_box = None
+            self.error.setText(refused_text())
+
+        self.insecure_box = ask_insecure_http(self, url, yes, no)
+        return self.insecure_box
+
     def _done(self, result: tuple[CountyApi, list[dict[str, Any]]]) -> None:
         api, divisions = result
         self._busy = False
         self.buttons.setEnabled(True)
         self.password.clear()
         self.ctx.api = api
+        api.on_lost = self.ctx.session_lost.emit  # from the worker; delivered on the main thread
         self.ctx.set_divisions(divisions)
         self.ctx.last.save(api.server_url, api.me.username if api.me else "")
         self.accept()

@@ -56,6 +56,8 @@ class CountyWindow(Retranslating, QMainWindow):
         for page in self.pages:
             self.tabs.addTab(page, "")
         self.setCentralWidget(self.tabs)
+        self._lost = False
+        ctx.session_lost.connect(self._session_lost)
         self.dashboard.open_list.connect(self.open_households)
         self.households.print_household.connect(self.exports.print_household)
         ctx.data_changed.connect(self._data_changed)
@@ -162,7 +164,17 @@ class CountyWindow(Retranslating, QMainWindow):
             "FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, "
             "through the county server.").replace("%1", __version__))
 
+    def _session_lost(self) -> None:
+        """The server ended this session (an admin, the 12 hours, a disabled account): back to the sign-in, once."""
+        if self._lost or not self.isVisible():
+            return
+        self._lost = True
+        self.ctx.signed_out_because = self.tr("You were signed out: an administrator ended your session, it expired, "
+                                              "or your account was disabled. Sign in again.")
+        self.sign_out()
+
     def sign_out(self) -> None:
+        self.ctx.client.on_lost = None
         self.timer.stop()
         self.ctx.ops.run(lambda _env: self.ctx.client.sign_out(), name="sign out")
         self.ctx.ops.wait_idle(10)

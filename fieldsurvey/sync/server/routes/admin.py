@@ -1,4 +1,4 @@
-"""Routes for administrators: users, village assignment, devices, enrollment codes, audit check."""
+"""Routes for administrators: users, village assignment, devices, enrollment codes, sessions, audit check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from fieldsurvey.sync.server import admin, audit
-from fieldsurvey.sync.server.deps import ServerDirDep, SessionDep, Staff
+from fieldsurvey.sync.server.deps import Now, ServerDirDep, SessionDep, Staff
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 Name = Annotated[str, Path(min_length=1, max_length=64)]
@@ -21,6 +21,10 @@ class NewUser(BaseModel):
     password: Annotated[str | None, Field(min_length=8, max_length=256)] = None
 
 
+class NewPassword(BaseModel):
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
 class Villages(BaseModel):
     villages: Annotated[list[Annotated[str, Field(pattern=r"^\d{12}$")]], Field(max_length=500)]
     remove: bool = False
@@ -31,10 +35,10 @@ class CodeRequest(BaseModel):
     ttl_minutes: Annotated[int, Field(ge=1, le=1440)] = admin.CODE_TTL_MINUTES
 
 
-@router.get("/users", summary="Users with their roles and villages")
-def users(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
+@router.get("/users", summary="Users with their roles, villages, and until when their sign-in is locked")
+def users(session: SessionDep, sd: ServerDirDep, who: Staff, now: Now) -> list[dict[str, Any]]:
     who.require("admin")
-    return admin.list_users(session)
+    return admin.list_users(session, sd, now)
 
 
 @router.post("/users", summary="Add a user")
@@ -48,6 +52,49 @@ def add_user(body: NewUser, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
 def assign(username: Name, body: Villages, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     who.require("admin")
     return {"username": username, "villages": admin.assign(sd, who.actor, username=username, villages=body.villages, remove=body.remove)}
+
+
+@router.post("/users/{username}/disable", summary="Disable a user: their sessions end and their devices are refused at once")
+def disable(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    return {"username": username, "disabled": True, **admin.set_disabled(sd, who.actor, username=username, disabled=True)}
+
+
+@router.post("/users/{username}/enable", summary="Enable a disabled user again (their devices work again)")
+def enable(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    admin.set_disabled(sd, who.actor, username=username, disabled=False)
+    return {"username": username, "disabled": False}
+
+
+@router.put("/users/{username}/password", summary="Set a user's password: ends their sessions and lifts their sign-in lock")
+def reset_password(username: Name, body: NewPassword, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    return {"username": username, "sessions_ended": admin.reset_password(sd, who.actor, username=username, password=body.password)}
+
+
+@router.post("/users/{username}/unlock", summary="Lift a user's sign-in lock after too many failed attempts")
+def unlock(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    return {"username": username, "was_locked": admin.unlock(sd, who.actor, username=username)}
+
+
+@router.get("/sessions", summary="Open sessions: who, from where, since when")
+def sessions(session: SessionDep, who: Staff, now: Now) -> list[dict[str, Any]]:
+    who.require("admin")
+    return [{**row, "current": row["session_id"] == who.session_id} for row in admin.list_sessions(session, now=now)]
+
+
+@router.delete("/sessions/{session_id}", summary="End a session: its token stops working at once")
+def end_session(session_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")], sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    return {"ended": admin.end_sessions(sd, who.actor, session_ids=[session_id])}
+
+
+@router.delete("/users/{username}/sessions", summary="End all of a user's sessions")
+def end_user_sessions(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
+    who.require("admin")
+    return {"ended": admin.end_sessions(sd, who.actor, username=username)}
 
 
 @router.get("/devices", summary="Enrolled devices")

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from fieldsurvey.sync.server import auth
-from fieldsurvey.sync.server.deps import ServerDirDep, Staff, bearer
+from fieldsurvey.sync.server.deps import Address, Now, ServerDirDep, Staff, bearer
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -19,10 +19,10 @@ class LoginRequest(BaseModel):
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
-@router.post("/login", summary="Exchange a username and password for a bearer token")
-def login(body: LoginRequest, sd: ServerDirDep) -> dict[str, Any]:
-    with sd.transaction() as session:  # committed before the token is handed out
-        token, expires = auth.login(session, body.username, body.password)
+@router.post("/login", summary="Exchange a username and password for a bearer token",
+             description="Too many failures for the account or the address answer 429 with `retry_after` seconds.")
+def login(body: LoginRequest, sd: ServerDirDep, now: Now, address: Address) -> dict[str, Any]:
+    token, expires = auth.sign_in(sd, body.username, body.password, address=address, now=now)  # committed before it is handed out
     return {"token": token, "expires_at": expires.isoformat()}
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.deps import ServerDirDep, SessionDep
+from fieldsurvey.sync.server.deps import Address, Now, ServerDirDep, SessionDep
 from fieldsurvey.sync.server.models import Meta
 
 router = APIRouter(tags=["public"])
@@ -29,6 +29,8 @@ def info(session: SessionDep, sd: ServerDirDep) -> dict[str, Any]:
             "encryption_key": meta.get("encryption_key"), "fingerprint": sd.keys.fingerprint(), "protocol": 1}
 
 
-@router.post("/enroll", summary="Enroll a device with a one-time code; returns the keys to pin")
-def enroll(body: EnrollRequest, sd: ServerDirDep) -> dict[str, Any]:
-    return admin.enroll(sd, code=body.code, signing_key=body.signing_key, encryption_key=body.encryption_key, label=body.label)
+@router.post("/enroll", summary="Enroll a device with a one-time code; returns the keys to pin",
+             description="Too many wrong codes from one address answer 429 with `retry_after` seconds.")
+def enroll(body: EnrollRequest, sd: ServerDirDep, now: Now, address: Address) -> dict[str, Any]:
+    return admin.enroll(sd, code=body.code, signing_key=body.signing_key, encryption_key=body.encryption_key, label=body.label,
+                        address=address, now=now)
