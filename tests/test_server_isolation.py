@@ -234,9 +234,14 @@ _numbers = iter(range(500, 999))
 def new_household(village: str, **changes: Any) -> dict[str, Any]:
     """A household made on a laptop: fresh ids, a fresh number, people nobody else has."""
     n = next(_numbers)
-    h = household_to_dict(household(no=f"{village}9{n:03d}", village=village))
+    h = household_to_dict(household(no=f"{village}9{n:03d}", village=village, person_index=n))
     h.update(changes)
     return h
+
+
+def same_person(member: dict[str, Any]) -> dict[str, Any]:
+    """The fields that say who a member is: copied onto another member, they make the same person."""
+    return {k: member[k] for k in ("id_number", "birth_date", "sex")}
 
 
 def feed_household_ids(county: County, who: Identity) -> set[str]:
@@ -434,17 +439,17 @@ def feed_notices(county: County, who: Identity) -> list[dict[str, Any]]:
 def test_a_person_already_in_another_household_is_refused(county: County) -> None:
     b1 = county.households(VILLAGE_B)[0]
     h = new_household(VILLAGE_A)
-    h["members"][1] = dict(h["members"][1], id_number=b1["members"][1]["id_number"])  # the same person, another village
+    h["members"][1] = dict(h["members"][1], **same_person(b1["members"][1]))  # the same person, another village
     refused(county, county.ac, [{"kind": "household.create", "household": h}], "duplicate_person", 1, "household.create")
     a1 = county.households(VILLAGE_A)[0]
-    joiner = dict(new_household(VILLAGE_A)["members"][1], id_number=a1["members"][1]["id_number"])
+    joiner = dict(new_household(VILLAGE_A)["members"][1], **same_person(a1["members"][1]))
     refused(county, county.ac, [create("member", county.households(VILLAGE_A)[1]["household_id"], joiner)],
             "duplicate_person", 1, "record.create")
 
 
 def test_the_same_person_in_two_new_households_of_one_batch_is_refused(county: County) -> None:
     one, two = new_household(VILLAGE_A), new_household(VILLAGE_C)
-    two["members"][2] = dict(two["members"][2], id_number=one["members"][2]["id_number"])
+    two["members"][2] = dict(two["members"][2], **same_person(one["members"][2]))
     refused(county, county.ac, [{"kind": "household.create", "household": one}, {"kind": "household.create", "household": two}],
             "duplicate_person", 1, "household.create")
 
@@ -562,11 +567,11 @@ def test_a_json_roster_with_one_person_in_two_households_is_refused_whole(county
     from fieldsurvey.core.errors import UserError
 
     one, two = new_household(VILLAGE_B), new_household(VILLAGE_C)
-    two["members"][3] = dict(two["members"][3], id_number=one["members"][3]["id_number"])
+    two["members"][3] = dict(two["members"][3], **same_person(one["members"][3]))
     known = new_household(VILLAGE_B)
-    known["members"][2] = dict(known["members"][2], id_number=county.households(VILLAGE_A)[2]["members"][2]["id_number"])
+    known["members"][2] = dict(known["members"][2], **same_person(county.households(VILLAGE_A)[2]["members"][2]))
     left = new_household(VILLAGE_C)  # the same person, but marked as having left the household: allowed
-    left["members"][1] = dict(left["members"][1], id_number=county.households(VILLAGE_A)[2]["members"][1]["id_number"], present=False)
+    left["members"][1] = dict(left["members"][1], **same_person(county.households(VILLAGE_A)[2]["members"][1]), present=False)
     before = registry_rows(county.sd)
     for households, where in (([one, two], "household 2, member 4"), ([known], "household 1, member 3")):
         roster = {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": households}
