@@ -19,6 +19,7 @@ from fieldsurvey.ui.household_view import HouseholdView
 from fieldsurvey.ui.ledger_print import PrintDialog
 from fieldsurvey.ui.member_change import MemberChangeDialog
 from fieldsurvey.ui.new_household import NewHouseholdDialog
+from tests.conftest import assert_mode
 from tests.conftest_ui import *  # noqa: F403
 from tests.conftest_ui import PASSPHRASE, VILLAGE_B, unlock, wait_ops
 
@@ -194,7 +195,7 @@ def test_print_ledger_makes_a_pdf_of_this_household(window, ui_store, qtbot, tmp
     assert "周秀英" in text
     head_id = view.bundle.household.head.id_number
     assert head_id not in text  # masked: a public copy
-    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert_mode(target, 0o600)
 
 
 def _left():  # type: ignore[no-untyped-def]
