@@ -70,8 +70,12 @@ class CountyApi:
     """A signed-in session; thread-safe for the calls the workers make one at a time."""
 
     def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None) -> None:
+        # imported here: the sync package (cryptography, zstd) loads only when county mode signs in
+        from fieldsurvey.sync.transport import direct_mounts
+
         self.server_url = normalise_url(server_url)
-        self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport)
+        self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport,
+                                    mounts=direct_mounts(self.server_url))  # no system proxy for the LAN
         self._lock = threading.Lock()
         self.token: str | None = None
         self.me: Me | None = None
