@@ -1646,6 +1646,10 @@ This code is shown only now.</source>
 <context>
     <name>LedgerPrint</name>
     <message>
+        <source>Other users of this computer, or anyone with this drive, can read these files: keep the drive safe.</source>
+        <translation>这台电脑的其他用户，或拿到这个磁盘（U盘）的任何人，都能读取这些文件：请妥善保管。</translation>
+    </message>
+    <message>
         <source>Ledger ready</source>
         <translation>台账已生成</translation>
     </message>
