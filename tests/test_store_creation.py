@@ -230,3 +230,17 @@ def test_a_demo_killed_while_it_fills_is_made_again(tmp_path: Path, monkeypatch:
     with store:
         assert store.households.count() == 20
     assert Store.exists(killed_at)
+
+
+def test_the_command_line_says_a_store_was_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fieldsurvey.cli import main
+
+    d = tmp_path / "village"
+    Store.create(d, PASS, kdf=FAST_KDF, finished=False)[0].close()
+    monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASS)
+    assert main(["households", "--data-dir", str(d)]) == 2
+    err = capsys.readouterr().err
+    assert "interrupted while it was being created" in err and "set it up again" in err
+    assert "recovery key" not in err and "already holds" not in err

@@ -95,12 +95,13 @@ def _prompt(label: str) -> str:
 def open_store(args: argparse.Namespace) -> Store:
     """Unlock with --recovery-key, else $FIELDSURVEY_PASSPHRASE, else ask."""
     from fieldsurvey.store import Store  # imported late: --help must stay instant
+    from fieldsurvey.store.layout import StoreState, state
 
     recovery = getattr(args, "recovery_key", None)
     if recovery is not None:
         key = recovery or os.environ.get(RECOVERY_ENV) or _prompt("恢复密钥 Recovery key: ")
         return Store.open(args.data_dir, recovery_key=key)
-    if not Store.exists(args.data_dir):
+    if state(args.data_dir) is StoreState.EMPTY:  # an unfinished or key-less store: open says which
         raise UserError(
             Text(f"{args.data_dir} 中没有 FieldSurvey 数据", f"there is no FieldSurvey data in {args.data_dir}"),
             code="no_store",
