@@ -145,6 +145,10 @@ class Store:
             raise StoreError(KEYLESS, code="keyless_store")
         if not (d / DB_NAME).exists():
             raise StoreError(NO_STORE, code="no_store")
+        if (d / DB_NAME).is_file() and (d / DB_NAME).stat().st_size == 0:
+            # Truncated to nothing. A real store's file always holds its header page; SQLCipher
+            # would take an empty file for a new database (and write one), so it is not opened.
+            raise StoreError(DAMAGED_DB, code="damaged_db")
         if passphrase is None and recovery_key is None:
             raise StoreError(NEED_SECRET, code="secret_required")
         keyfile = cls._load_keyfile(d, use_backup=recovery_key is not None)
