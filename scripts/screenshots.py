@@ -36,7 +36,7 @@ from fieldsurvey.ui.operations import reassess_households  # noqa: E402
 
 PASSPHRASE = "shan-shui-tian-yun-42"
 SIZE = (1366, 768)  # a cheap laptop's screen
-FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 1024, "lanes": 1}
+FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 19456, "lanes": 1}
 
 
 def make_demo_store(data_dir: Path, households: int) -> None:

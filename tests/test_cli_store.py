@@ -110,3 +110,50 @@ def test_passphrase_change_and_recovery_key(store_dir: tuple[Path, str]) -> None
     assert by_key.returncode == 0 and "6107281010010001" in by_key.stdout
     bad_key = run("households", "--data-dir", str(d), "--recovery-key", "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
     assert bad_key.returncode == 2 and "wrong recovery key" in bad_key.stderr
+
+
+# One of each rule of core/passphrase.py, which the setup assistant applies as you type.
+WEAK = {"too short": "Ab3-xy", "common": "password", "repeated": "abababababab"}
+
+
+@pytest.mark.parametrize("rule", list(WEAK))
+def test_demo_and_passphrase_change_refuse_what_the_setup_assistant_refuses(
+    rule: str, store_dir: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fieldsurvey.cli import main
+    from fieldsurvey.core.passphrase import check_strength
+
+    weak = WEAK[rule]
+    verdict = check_strength(weak)
+    assert not verdict.acceptable  # the assistant's button stays disabled for it
+    expected = f"the passphrase is too weak: {verdict.problems[0].en}"
+    d, _ = store_dir
+    key_before = (d / "store.key").read_bytes()
+    monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASS)
+    monkeypatch.setenv("FIELDSURVEY_NEW_PASSPHRASE", weak)
+    assert main(["passphrase", "change", "--data-dir", str(d)]) == 2
+    assert expected in capsys.readouterr().err
+    assert (d / "store.key").read_bytes() == key_before
+    monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", weak)
+    demo = tmp_path / "demo"
+    assert main(["demo", "--no-gui", "--households", "3", "--data-dir", str(demo)]) == 2
+    assert expected in capsys.readouterr().err
+    assert not demo.exists()
+
+
+def test_the_demo_makes_and_prints_a_passphrase_that_passes_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fieldsurvey.cli import main
+    from fieldsurvey.commands.demo import make_passphrase
+    from fieldsurvey.core.passphrase import check_strength
+
+    assert all(check_strength(make_passphrase()).acceptable for _ in range(2000))
+    monkeypatch.delenv("FIELDSURVEY_PASSPHRASE", raising=False)
+    assert main(["demo", "--no-gui", "--households", "3", "--data-dir", str(tmp_path / "demo")]) == 0
+    printed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("密码短语 Passphrase: "))
+    passphrase = printed.split(": ", 1)[1]
+    assert check_strength(passphrase).acceptable
+    with Store.open(tmp_path / "demo", passphrase=passphrase) as store:
+        assert store.households.count() == 3

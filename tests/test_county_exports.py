@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.conftest import assert_mode
 from tests.test_county_harness import (
     STAFF_PASSWORD,
     TOWNSHIP,
@@ -62,7 +63,7 @@ def test_households_and_members_export_as_xlsx_and_csv_and_read_back(staff_windo
                                                                      tmp_path: Path) -> None:
     in_a = [h for h in county.households.values() if h.division_code.value == VILLAGE_A]
     path = export(staff_window, "households", "xlsx", VILLAGE_A, tmp_path / "households.xlsx")
-    assert path.stat().st_mode & 0o777 == 0o600
+    assert_mode(path, 0o600)
     rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("户编号", "乡镇", "行政村")
     assert sorted(r[0] for r in rows[1:]) == sorted(h.household_no for h in in_a)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import subprocess
 import time
 from datetime import date
 from pathlib import Path
@@ -71,28 +71,32 @@ def test_a_producer_that_dies_is_reported_not_waited_for() -> None:
     assert time.monotonic() - start < 60
 
 
-def _producers() -> list[int]:
-    found = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"fieldsurvey.commands.demo_fill" in cmdline and Path(f"/proc/{pid}/stat").read_text().split()[3] == str(os.getpid()):
-                found.append(int(pid))
-    return found
+@pytest.fixture
+def producers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen]:
+    """The producer processes demo_fill starts: the real processes, recorded as they start
+    (asking the process itself works on every OS, unlike reading /proc)."""
+    started: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def recording(*args: object, **kwargs: object) -> subprocess.Popen:
+        process = real(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(process)
+        return process
+
+    monkeypatch.setattr("fieldsurvey.commands.demo_fill.subprocess.Popen", recording)
+    return started
 
 
-def test_a_writer_that_stops_early_stops_the_producer() -> None:
+def test_a_writer_that_stops_early_stops_the_producer(producers: list[subprocess.Popen]) -> None:
     chunks = _from_producer(Plan(1, 400, date.today(), 0, chunk=20))
     first = next(chunks)
-    assert first.count == 20 and _producers()
+    assert first.count == 20 and len(producers) == 1 and producers[0].poll() is None
     chunks.close()  # what fill() does when the store write fails
-    assert _producers() == []
+    assert producers[0].poll() is not None
 
 
-def test_a_failed_fill_leaves_no_demo_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_fill_leaves_no_demo_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                producers: list[subprocess.Popen]) -> None:
     def full_disk(self: object, tables: object) -> None:
         raise OSError(28, "No space left on device")
 
@@ -100,4 +104,4 @@ def test_a_failed_fill_leaves_no_demo_directory(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(OSError):
         prepare(tmp_path / "demo", PASS, 50, 1, progress=lambda _m: None, kdf=FAST_KDF, parallel=True)
     assert not (tmp_path / "demo").exists()
-    assert _producers() == []
+    assert len(producers) == 1 and producers[0].poll() is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import stat
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from fieldsurvey.core.ids import mask_id_number
 from fieldsurvey.ledger import LedgerOptions, print_household, verify_fingerprint
 from fieldsurvey.ledger.model import LedgerInput, format_fingerprint
 from fieldsurvey.ledger.samples import NAMES, make_household, make_input, make_visits
+from tests.conftest import assert_mode
 
 HEADINGS = (
     "一、家庭基本情况", "二、家庭成员", "三、致贫原因与返贫致贫风险", "四、帮扶责任人", "五、家庭收入情况",
@@ -108,7 +108,7 @@ def test_metadata_a4_and_embedded_subset_font(normal: tuple[LedgerInput, Path]) 
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, "TrueType font must be embedded"
             assert "+" in font["/BaseFont"], "embedded as a subset"
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert_mode(out, 0o600)
 
 
 def test_big_household_lays_out_with_repeated_table_headers(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.ledger import LedgerOptions, print_village
 from fieldsurvey.ledger.model import LedgerInput, format_fingerprint
 from fieldsurvey.ledger.samples import NAMES, VILLAGE, make_input
+from tests.conftest import assert_mode
 
 CODE = VILLAGE.value
 
@@ -85,7 +85,7 @@ def test_one_file_per_household_with_progress(tmp_path: Path) -> None:
     assert names == sorted([f"{i.household.household_no}-公示.pdf" for i in inputs] + [f"{CODE}-村级汇总-公示.pdf"])
     for inp in inputs:
         path = out / f"{inp.household.household_no}-公示.pdf"
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert_mode(path, 0o600)
         text = text_of(path)
         assert inp.household.members[0].id_number not in text
         assert inp.household.head.name in text  # type: ignore[union-attr]
@@ -114,7 +114,7 @@ def test_combined_file_has_contents_and_bookmarks(tmp_path: Path) -> None:
         assert "扶贫手册" in cover and inp.household.household_no in cover
         assert f"{inp.household.household_no}{inp.household.head.name}{start + 1}" in toc  # type: ignore[union-attr]
     assert reader.metadata is not None and reader.metadata.author == NAMES.county
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert_mode(out, 0o600)
 
 
 def test_contents_list_each_ledger_fingerprint(tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_several_processes_print_the_same_files(tmp_path: Path) -> None:
         fingerprint = [line for line in PdfReader(a).pages[0].extract_text().splitlines() if "文档指纹" in line]
         assert fingerprint == [line for line in PdfReader(b).pages[0].extract_text().splitlines()
                                if "文档指纹" in line]
-        assert stat.S_IMODE(b.stat().st_mode) == 0o600
+        assert_mode(b, 0o600)
     assert one.pages == two.pages
 
 

@@ -29,3 +29,9 @@ def test_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     assert "fieldsurvey/store/migrations/script.py.mako" in names
     assert any(n.startswith("fieldsurvey/store/migrations/versions/0001") for n in names)
     assert not any(n.startswith("resources/") for n in names), "resources must live inside the package"
+    # The app's launcher is a gui-script: Windows starts it with pythonw, so no console window opens.
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode("utf-8")
+    gui = text.split("[gui_scripts]", 1)[1].split("[", 1)[0]
+    assert "fieldsurvey-app = fieldsurvey.cli:gui_main" in gui
+    assert "fieldsurvey = fieldsurvey.cli:main" in text.split("[console_scripts]", 1)[1]

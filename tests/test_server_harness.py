@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -134,9 +133,9 @@ class ServerProcess:
         raise AssertionError("the server did not start")
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown handlers, no chance to finish a transaction."""
+        """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self.proc.kill()
             self.proc.wait(10)
 
     def stop(self) -> None:

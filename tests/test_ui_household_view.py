@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from fieldsurvey.core.assessment_result import MET, NOT_MET
 from fieldsurvey.core.ids import make_id_number
@@ -19,6 +19,7 @@ from fieldsurvey.ui.household_view import HouseholdView
 from fieldsurvey.ui.ledger_print import PrintDialog
 from fieldsurvey.ui.member_change import MemberChangeDialog
 from fieldsurvey.ui.new_household import NewHouseholdDialog
+from tests.conftest import assert_mode
 from tests.conftest_ui import *  # noqa: F403
 from tests.conftest_ui import PASSPHRASE, VILLAGE_B, unlock, wait_ops
 
@@ -194,7 +195,35 @@ def test_print_ledger_makes_a_pdf_of_this_household(window, ui_store, qtbot, tmp
     assert "周秀英" in text
     head_id = view.bundle.household.head.id_number
     assert head_id not in text  # masked: a public copy
-    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert_mode(target, 0o600)
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    done = top(QMessageBox)
+    assert done.informativeText() == ""  # a private folder: no warning
+    done.close()
+
+
+def test_printing_where_others_can_read_it_says_so(window, ui_store, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Windows, outside the profile, on a drive that keeps no access lists (FAT): icacls fails."""
+    from fieldsurvey.core import private_files
+
+    monkeypatch.setattr(private_files, "is_windows", lambda: True)
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "profile"))
+    monkeypatch.setattr(private_files, "current_user_sid", lambda: "*S-1-5-21-1-2-3-1001")
+    monkeypatch.setattr(private_files, "run_icacls", lambda arguments: False)
+    view = open_view(window, qtbot, ui_store.ids["zhou"])
+    window.tabs.setCurrentWidget(view)
+    window.act_print.trigger()
+    dialog = top(PrintDialog)
+    target = tmp_path / "usb" / "ledger.pdf"
+    target.parent.mkdir()
+    dialog.target.setText(str(target))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(target.exists, timeout=30_000)
+    wait_ops(window)
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    done = top(QMessageBox)
+    assert "能读取这些文件" in done.informativeText()
+    done.close()
 
 
 def _left():  # type: ignore[no-untyped-def]

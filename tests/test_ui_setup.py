@@ -23,7 +23,7 @@ from fieldsurvey.ui.setup_wizard import (
     PAGE_SOURCE,
     SetupWizard,
 )
-from tests.conftest import FAST_KDF
+from tests.conftest import FAST_KDF, assert_mode
 from tests.conftest_ui import *  # noqa: F403
 from tests.conftest_ui import unlock
 
@@ -77,7 +77,8 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
     assert wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
     wiz.button(QWizard.WizardButton.CommitButton).click()
     qtbot.waitUntil(lambda: wiz.currentId() == PAGE_RECOVERY, timeout=10_000)
-    assert Store.exists(tmp_path / "new-data")
+    assert (tmp_path / "new-data" / "store.key").exists()
+    assert not Store.exists(tmp_path / "new-data")  # unfinished until the key is confirmed kept
 
     key = wiz.recovery.key.text()
     assert len(key) == 39 and key.count("-") == 7  # 8 groups of 4
@@ -85,10 +86,15 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
     assert not wiz.button(QWizard.WizardButton.BackButton).isVisible() or not wiz.button(QWizard.WizardButton.BackButton).isEnabled()
     saved = tmp_path / "key.txt"
     wiz.recovery.save_to(saved)
-    assert key in saved.read_text(encoding="utf-8") and oct(saved.stat().st_mode & 0o777) == "0o600"
+    assert key in saved.read_text(encoding="utf-8")
+    assert_mode(saved, 0o600)
+    note = wiz.recovery.saved_note.text()
+    assert "已保存到" in note and "能读取该文件" not in note  # private here: no warning
     wiz.recovery.confirm.setChecked(True)
     wiz.next()
     assert wiz.currentId() == PAGE_SOURCE
+    first_run.ctx.ops.wait_idle()
+    assert Store.exists(tmp_path / "new-data")
     assert wiz.source.roster.isChecked()
     wiz.next()
     assert wiz.currentId() == PAGE_ROSTER
@@ -119,6 +125,44 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
     first_run.ctx.ops.wait_idle()
     with Store.open(tmp_path / "new-data", recovery_key=key) as store:
         assert store.households.count() == 2
+
+
+def test_an_app_closed_before_the_recovery_key_was_confirmed_sets_up_again(first_run, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The user never confirmed keeping the key: the next start makes the store again, with a
+    key shown this time, rather than asking for a passphrase over a store nobody has the key of."""
+    wiz: SetupWizard = first_run.wizard
+    wiz.next()
+    page = wiz.passphrase
+    page.fields.first.setText(NEW_PASSPHRASE)
+    page.fields.second.setText(NEW_PASSPHRASE)
+    wiz.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: wiz.currentId() == PAGE_RECOVERY, timeout=10_000)
+    first_key = wiz.recovery.key.text()
+    wiz.reject()
+    first_run.ctx.ops.wait_idle()
+    first_run.shutdown()  # the app ends here, the store closed but never finished
+
+    again = AppController(tmp_path / "new-data", kdf=dict(FAST_KDF))
+    again.start()
+    try:
+        assert isinstance(again.wizard, SetupWizard)  # not the unlock screen
+        wiz2 = again.wizard
+        wiz2.next()
+        wiz2.passphrase.fields.first.setText(NEW_PASSPHRASE)
+        wiz2.passphrase.fields.second.setText(NEW_PASSPHRASE)
+        wiz2.button(QWizard.WizardButton.CommitButton).click()
+        qtbot.waitUntil(lambda: wiz2.currentId() == PAGE_RECOVERY, timeout=10_000)
+        second_key = wiz2.recovery.key.text()
+        assert second_key != first_key
+        wiz2.recovery.confirm.setChecked(True)
+        wiz2.next()
+        again.ctx.ops.wait_idle()
+        assert Store.exists(tmp_path / "new-data")
+        wiz2.close()
+    finally:
+        again.shutdown()
+    with Store.open(tmp_path / "new-data", recovery_key=second_key) as store:
+        assert store.households.count() == 0
 
 
 def test_closing_the_assistant_before_the_passphrase_leaves_nothing(first_run, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from fieldsurvey.store.sync_state import SentBatch
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 
-FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 1024, "lanes": 1}
+FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 19456, "lanes": 1}
 SYNC_PRESSES = 6  # how often the secretary presses Sync again after "cannot reach the server"
 
 

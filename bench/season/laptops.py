@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -77,9 +76,10 @@ class Laptop:
         raise Killed(events)
 
     def kill(self) -> None:
-        """SIGKILL, as when the battery dies: no handler runs, no transaction finishes."""
+        """SIGKILL (TerminateProcess on Windows), as when the battery dies: no handler runs, no
+        transaction finishes."""
         assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.kill()
 
     def stop(self) -> None:
         if self.proc is not None:

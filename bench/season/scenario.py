@@ -78,8 +78,11 @@ class Season:
         yield
         assert self.result is not None
         self.result.phases[name] = time.perf_counter() - start
-        self.result.load[name] = os.getloadavg()[0]
-        self.log(f"[{self.backend}] {name}: {self.result.phases[name]:.1f} s (load {self.result.load[name]:.1f})")
+        load = ""
+        if hasattr(os, "getloadavg"):  # Windows has no load average (tests/test_field_season runs this)
+            self.result.load[name] = os.getloadavg()[0]
+            load = f" (load {self.result.load[name]:.1f})"
+        self.log(f"[{self.backend}] {name}: {self.result.phases[name]:.1f} s{load}")
 
     def run(self) -> SeasonResult:
         start = time.perf_counter()

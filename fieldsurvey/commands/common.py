@@ -21,9 +21,41 @@ NEW_PASSPHRASE_ENV = "FIELDSURVEY_NEW_PASSPHRASE"
 RECOVERY_ENV = "FIELDSURVEY_RECOVERY_KEY"
 
 
+def app_data_root() -> Path:
+    """Where FieldSurvey keeps its data on this system, the folder Qt's
+    ``QStandardPaths.AppLocalDataLocation`` names (the app sets its name from this one's, and a
+    test compares the two) — worked out here without Qt, which the commands do not load:
+
+    - Windows: ``%LOCALAPPDATA%\\FieldSurvey`` (local, not roaming: the store stays on this laptop);
+    - macOS: ``~/Library/Application Support/FieldSurvey``;
+    - Linux and other Unix: ``$XDG_DATA_HOME/fieldsurvey``, else ``~/.local/share/fieldsurvey``
+      (a relative ``XDG_DATA_HOME`` is ignored, as the XDG specification and Qt say).
+    """
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "FieldSurvey"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "FieldSurvey"
+    xdg = os.environ.get("XDG_DATA_HOME") or ""
+    return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share") / "fieldsurvey"
+
+
+def legacy_data_root() -> Path:
+    """Where FieldSurvey 0.1 put its data on every system (the XDG folder, even on Windows)."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "fieldsurvey"
+
+
+def data_location(name: str) -> Path:
+    """``app_data_root() / name``, unless only an older FieldSurvey's folder of that name exists:
+    then that one, so a store made before keeps opening where it is."""
+    current = app_data_root() / name
+    legacy = legacy_data_root() / name
+    if legacy != current and legacy.exists() and not current.exists():
+        return legacy
+    return current
+
+
 def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "fieldsurvey" / "village"
+    return data_location("village")
 
 
 def add_data_dir(parser: argparse.ArgumentParser, *, required: bool = False, help_text: str | None = None) -> None:
@@ -63,12 +95,13 @@ def _prompt(label: str) -> str:
 def open_store(args: argparse.Namespace) -> Store:
     """Unlock with --recovery-key, else $FIELDSURVEY_PASSPHRASE, else ask."""
     from fieldsurvey.store import Store  # imported late: --help must stay instant
+    from fieldsurvey.store.layout import StoreState, state
 
     recovery = getattr(args, "recovery_key", None)
     if recovery is not None:
         key = recovery or os.environ.get(RECOVERY_ENV) or _prompt("恢复密钥 Recovery key: ")
         return Store.open(args.data_dir, recovery_key=key)
-    if not Store.exists(args.data_dir):
+    if state(args.data_dir) is StoreState.EMPTY:  # an unfinished or key-less store: open says which
         raise UserError(
             Text(f"{args.data_dir} 中没有 FieldSurvey 数据", f"there is no FieldSurvey data in {args.data_dir}"),
             code="no_store",
@@ -87,6 +120,11 @@ def ask_new_passphrase() -> str:
         again = _prompt("再输入一次 Repeat it: ")
         if again != passphrase:
             raise UserError(Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch")
+    return require_strong(passphrase)
+
+
+def require_strong(passphrase: str) -> str:
+    """The setup assistant's rule (``core/passphrase.py``) for every passphrase a command sets."""
     strength = check_strength(passphrase)
     if not strength.acceptable:
         first = strength.problems[0]

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fieldsurvey.commands.common import PASSPHRASE_ENV
+from fieldsurvey.commands.common import PASSPHRASE_ENV, data_location, require_strong
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 
@@ -36,8 +36,8 @@ SECRETARY = {"name": "李明华", "unit": "镇巴县农业农村局驻村工作�
 
 
 def demo_root() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "fieldsurvey"
+    """The folder holding ``demo`` and ``demo-server`` (see ``common.data_location``)."""
+    return data_location("demo").parent
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,13 +91,15 @@ def prepare(
     today = date.today()
     county = generate_county(seed=seed, households=households)
     iter_households(county, households, seed=seed, as_of=today)  # refuses a bad count here, before any file exists
-    store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf)
+    # Unfinished until filled: a demo killed half-way is made again, not opened half empty.
+    store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf, finished=False)
     try:
         store.set_county(county.county_code, county.county_name)
         store.settings.set("secretary", SECRETARY)
         store.divisions.add_many(county.divisions)
         count, visited = fill(store, Plan(seed, households, today, history_limit), parallel=parallel)
         store.checkpoint()
+        store.finish_creation()
     except BaseException:
         store.close()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -133,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
             print("加 --reset 可重新生成。Pass --reset to make it anew.")
             return 0
         return _open_app(data_dir, server_dir, args.port, passphrase)
+    if passphrase is not None:
+        require_strong(passphrase)  # the setup assistant's rule; checked before --reset deletes anything
     for d in (data_dir, server_dir):
         if d is not None and d.exists() and args.reset:
             shutil.rmtree(d)

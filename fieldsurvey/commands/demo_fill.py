@@ -119,7 +119,8 @@ def _from_producer(plan: Plan) -> Generator[Chunk, None, None]:
     seconds on the first households' past visits (the GIL is free while SQLite writes).
     """
     args = [str(plan.seed), str(plan.households), plan.as_of.isoformat(), str(plan.history_limit), str(plan.chunk)]
-    process = subprocess.Popen([sys.executable, "-m", __name__, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", __name__, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               env={**os.environ, "PYTHONUTF8": "1"})  # its error texts are Chinese
     inbox: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=IN_FLIGHT)
     reader = threading.Thread(target=_read_pipe, args=(process, inbox), name="demo-producer-reader", daemon=True)
     reader.start()

@@ -68,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         json.dump([_record(s) for s in summaries], out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif args.format == "csv":
-        writer = csv.writer(out)
+        # "\n", not csv's "\r\n": stdout is a text stream, which on Windows turns every "\n" into
+        # "\r\n" itself (csv's own ending would become "\r\r\n", a blank row in Excel).
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(list(_record(summaries[0]).keys()) if summaries else list(COLUMNS))
         for s in summaries:
             rec = _record(s)

@@ -15,6 +15,7 @@ from fieldsurvey.commands.common import open_store
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
+from fieldsurvey.core.private_files import folder_keeps_files_private
 from fieldsurvey.core.text import Text
 from fieldsurvey.ledger import (
     LedgerInput,
@@ -51,6 +52,17 @@ def _input(store: Store, household: Household) -> LedgerInput:
     )
 
 
+def _warn_if_others_can_read(out: Path) -> None:
+    """Ledgers hold names and ID numbers: say so when the folder cannot keep them private
+    (a USB stick's FAT file system; on Windows, a folder outside the profile that refused an
+    owner-only access list)."""
+    folder = out if out.is_dir() else out.parent
+    if folder.is_dir() and not folder_keeps_files_private(folder):
+        print(f"注意:写入 {folder} 的文件,这台电脑的其他用户或拿到该磁盘的人都能读取。"
+              f" Note: other users of this computer, or anyone with this drive, can read the files written to {folder}.",
+              file=sys.stderr)
+
+
 def _find(store: Store, household_no: str) -> Household:
     household = store.households.get_by_no(household_no.strip())
     if household is None:
@@ -64,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None:
         raise UserError(NEED_OUT, code="usage")
     options = LedgerOptions(mask_ids=args.mask_ids)
+    _warn_if_others_can_read(args.out)
     with open_store(args) as store:
         if args.household:
             return _print_one(store, args, options)

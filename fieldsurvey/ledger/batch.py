@@ -3,15 +3,15 @@
 A village streams: each household's ledger is rendered and written before the next record is
 read (or, on several processes, a couple per process at a time), so memory does not grow with
 the number of households. Everything is written into a
-hidden staging folder next to the target and moved into place only when the whole village is
-done, so a cancelled or failed run leaves no partial files and never replaces earlier prints
-with half a set.
+hidden staging folder next to the target (private to the user) and moved into place only when
+the whole village is done, so a cancelled or failed run leaves no partial files and never
+replaces earlier prints with half a set; an earlier print held open by a PDF viewer (Windows)
+stops the run before any file is replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fieldsurvey.core.errors import Cancelled, UserError
+from fieldsurvey.core.private_files import make_private_folder
 from fieldsurvey.core.text import Text
 from fieldsurvey.ledger.combined import Part, write_combined
 from fieldsurvey.ledger.household_pdf import RenderResult, render_household
 from fieldsurvey.ledger.model import DivisionNames, LedgerInput, LedgerOptions
-from fieldsurvey.ledger.output import atomic_output, sync_folder
+from fieldsurvey.ledger.output import atomic_output, replace_all, sync_folder
 from fieldsurvey.ledger.pipeline import open_private, render_all
 from fieldsurvey.ledger.village_report import (
     HouseholdSummary,
@@ -135,10 +136,11 @@ def print_village(
             result.files = [out]
         else:
             result.pages = sum(p.pages for p in parts)
-            for part in parts:
-                target = folder / part.path.name
-                os.replace(part.path, target)
-                result.files.append(target)
+            moves = [(part.path, folder / part.path.name) for part in parts]
+            aside = staging / ".replaced"
+            aside.mkdir()
+            replace_all(moves, aside)  # all or none: a PDF held open by a viewer stops it first
+            result.files = [target for _, target in moves]
             sync_folder(folder)
     return result
 
@@ -152,6 +154,7 @@ def _check_folder(folder: Path) -> None:
 def _staging(folder: Path) -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix=".ledger-printing-", dir=folder))
     try:
+        make_private_folder(path)  # on Windows the ledgers made in it inherit its access list
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fieldsurvey.core.errors import Cancelled
+from fieldsurvey.core.private_files import O_BINARY, full_fsync
 from fieldsurvey.ledger.fonts import ensure_fonts
 from fieldsurvey.ledger.household_pdf import render_household
 from fieldsurvey.ledger.model import LedgerInput, LedgerOptions
@@ -106,7 +107,9 @@ class open_private:  # noqa: N801 (used like open())
     """A new file readable by its owner only, the mode set before any data is written.
 
     ``durable`` files are synced to disk (they are moved into place as they are); parts that
-    are only read back to be joined into one file need not be.
+    are only read back to be joined into one file need not be. On Windows the mode is ignored:
+    the file inherits the owner-only access list of the staging folder it is made in
+    (``batch._staging``), and ``O_BINARY`` keeps the bytes as written.
     """
 
     def __init__(self, path: Path, *, durable: bool) -> None:
@@ -115,7 +118,7 @@ class open_private:  # noqa: N801 (used like open())
         self._file: BinaryIO | None = None
 
     def __enter__(self) -> BinaryIO:
-        fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
         self._file = os.fdopen(fd, "wb")
         return self._file
 
@@ -124,6 +127,6 @@ class open_private:  # noqa: N801 (used like open())
         try:
             if kind is None and self._durable:
                 self._file.flush()
-                os.fsync(self._file.fileno())
+                full_fsync(self._file.fileno())
         finally:
             self._file.close()

@@ -13,13 +13,21 @@ from types import ModuleType
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
+
+from fieldsurvey.core.text import Text
+from fieldsurvey.store import errors
 
 # Settings applied to every connection, SQLCipher or not, so a benchmark compares like with like.
 CONNECTION_PRAGMAS = (
     "PRAGMA cipher_log_level=NONE",  # SQLCipher would print decrypt errors on stderr; we report them
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",  # a commit that returned is on disk (WAL fsync on commit)
+    # macOS: fsync leaves data in the drive's cache; F_FULLFSYNC writes it, for commits and for
+    # checkpoints. SQLite ignores both pragmas on every other system.
+    "PRAGMA fullfsync=ON",
+    "PRAGMA checkpoint_fullfsync=ON",
     "PRAGMA foreign_keys=ON",
     "PRAGMA temp_store=MEMORY",  # no temporary files on disk at all
     "PRAGMA cache_size=-32768",  # 32 MiB of decrypted pages: fewer decryptions on reads
@@ -59,6 +67,36 @@ def _apply_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# SQLite's primary result codes that mean the file, the disk or another program is at fault,
+# not the code: each becomes a sentence (``errors.py``) wherever it surfaces.
+FILE_FAULTS: dict[int, tuple[Text, str]] = {
+    5: (errors.BUSY, "store_busy"),  # SQLITE_BUSY (after busy_timeout)
+    6: (errors.BUSY, "store_busy"),  # SQLITE_LOCKED
+    8: (errors.READ_ONLY, "store_read_only"),  # SQLITE_READONLY
+    10: (errors.DISK_ERROR, "disk_error"),  # SQLITE_IOERR
+    11: (errors.DAMAGED_DB, "damaged_db"),  # SQLITE_CORRUPT: a page fails SQLite's checks
+    13: (errors.DISK_FULL, "disk_full"),  # SQLITE_FULL
+    14: (errors.CANNOT_OPEN, "cannot_open_db"),  # SQLITE_CANTOPEN
+    26: (errors.DAMAGED_DB, "damaged_db"),  # SQLITE_NOTADB: SQLCipher's page HMAC failed
+}
+
+
+def file_fault(error: BaseException) -> errors.StoreError | None:
+    """The sentence for a driver error caused by the file or the disk, else None (a bug)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None
+    fault = FILE_FAULTS.get(code & 0xFF)
+    return errors.StoreError(fault[0], code=fault[1]) if fault else None
+
+
+def _translate_error(context: ExceptionContext) -> None:
+    """SQLAlchemy's ``handle_error`` hook: raise the sentence instead of the driver's message."""
+    fault = file_fault(context.original_exception)
+    if fault is not None:
+        raise fault from None
+
+
 def _engine_options() -> dict[str, Any]:
     return {
         "poolclass": QueuePool,
@@ -76,6 +114,7 @@ def make_encrypted_engine(path: Path, data_key: bytes) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(data_key), database=str(path))
     engine = create_engine(url, module=sqlcipher3, **_engine_options())
     event.listen(engine, "connect", _apply_pragmas)
+    event.listen(engine, "handle_error", _translate_error)
     return engine
 
 
@@ -86,4 +125,5 @@ def make_plain_engine(path: Path) -> Engine:
     bind_fast(sqlite3)
     engine = create_engine(URL.create("sqlite+pysqlite", database=str(path)), **_engine_options())
     event.listen(engine, "connect", _apply_pragmas)
+    event.listen(engine, "handle_error", _translate_error)
     return engine

@@ -38,6 +38,13 @@ FORMAT = "fieldsurvey-keyfile"
 VERSION = 1
 # RFC 9106's second recommended option (64 MiB, 3 passes, 4 lanes): ~0.2 s on a cheap laptop.
 DEFAULT_KDF = {"name": "argon2id", "iterations": 3, "memory_kib": 65536, "lanes": 4}
+# Argon2id settings a key file may ask for. Below OWASP's minimum (19 MiB) a stolen key file
+# could be guessed at cheaply; above 4 GiB, 10 passes or 16 lanes, unlocking would exhaust the
+# laptop or hang. A key file outside them is damaged or forged, and is refused before deriving.
+KDF_MEMORY_KIB = (19 * 1024, 4 * 1024 * 1024)
+KDF_ITERATIONS = (1, 10)
+KDF_LANES = (1, 16)
+MAX_KEYFILE_BYTES = 64 * 1024  # a real one is under 1 KiB
 RECOVERY_BYTES = 20
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
@@ -48,6 +55,12 @@ MISSING_KEYFILE = Text(
     "the key file is missing, so the data cannot be opened (wrong data directory, or the key file was deleted)",
 )
 DAMAGED_KEYFILE = Text("密钥文件已损坏,无法打开数据", "the key file is damaged, so the data cannot be opened")
+UNREADABLE_KEYFILE = Text("无法读取密钥文件,无法打开数据", "the key file cannot be read, so the data cannot be opened")
+BAD_KDF = Text(
+    "密钥文件中的密钥派生参数超出允许范围(内存 19 MiB–4 GiB,1–10 遍,1–16 路),文件已损坏或被篡改",
+    "the key file's key-derivation settings are out of range (memory 19 MiB–4 GiB, 1–10 passes, 1–16 lanes): "
+    "the file is damaged or was tampered with",
+)
 
 
 class KeyFileError(UserError):
@@ -60,6 +73,18 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def check_kdf(params: dict[str, Any]) -> None:
+    """Refuse Argon2id settings outside the bounds above, or of the wrong type, with a sentence."""
+
+    def within(name: str, bounds: tuple[int, int]) -> bool:
+        value = params.get(name)
+        return type(value) is int and bounds[0] <= value <= bounds[1]
+
+    if not (params.get("name") == "argon2id" and within("memory_kib", KDF_MEMORY_KIB)
+            and within("iterations", KDF_ITERATIONS) and within("lanes", KDF_LANES)):
+        raise KeyFileError(BAD_KDF, code="bad_kdf")
 
 
 def _argon2(passphrase: str, salt: bytes, params: dict[str, Any]) -> bytes:
@@ -109,6 +134,7 @@ class KeyFile:
         data_key = secrets.token_bytes(32)
         recovery_raw = secrets.token_bytes(RECOVERY_BYTES)
         params = dict(kdf or DEFAULT_KDF)
+        check_kdf(params)
         params["salt"] = _b64(secrets.token_bytes(16))
         kf = cls(store_id, params, {}, {})
         kf.passphrase_wrap = kf._wrap(data_key, _argon2(passphrase, _unb64(params["salt"]), params), "passphrase")
@@ -170,9 +196,14 @@ class KeyFile:
     @classmethod
     def load(cls, path: Path) -> KeyFile:
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as f:
+                raw = f.read(MAX_KEYFILE_BYTES + 1)
         except FileNotFoundError:
             raise KeyFileError(MISSING_KEYFILE, code="missing_keyfile") from None
+        except OSError:  # a folder in its place, no permission, a read error
+            raise KeyFileError(UNREADABLE_KEYFILE, code="unreadable_keyfile") from None
+        if len(raw) > MAX_KEYFILE_BYTES:
+            raise KeyFileError(DAMAGED_KEYFILE, code="damaged_keyfile")
         try:
             data = json.loads(raw.decode("utf-8"))
             if data.get("format") != FORMAT:
@@ -184,15 +215,16 @@ class KeyFile:
                 )
             kf = cls(str(data["store_id"]), dict(data["kdf"]), dict(data["passphrase_wrap"]), dict(data["recovery_wrap"]))
             for wrap in (kf.passphrase_wrap, kf.recovery_wrap):
-                _unb64(wrap["nonce"])
-                _unb64(wrap["ciphertext"])
-            _unb64(kf.kdf["salt"])
-            _unb64(kf.recovery_wrap["salt"])
-            int(kf.kdf["iterations"]), int(kf.kdf["memory_kib"]), int(kf.kdf["lanes"])
+                if len(_unb64(wrap["nonce"])) != 12 or len(_unb64(wrap["ciphertext"])) != 32 + 16:
+                    raise ValueError("wrap")
+            for salt in (kf.kdf["salt"], kf.recovery_wrap["salt"]):
+                if not 8 <= len(_unb64(salt)) <= 64:
+                    raise ValueError("salt")
         except KeyFileError:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError, RecursionError):
             raise KeyFileError(DAMAGED_KEYFILE, code="damaged_keyfile") from None
+        check_kdf(kf.kdf)
         return kf
 
 

@@ -2,8 +2,9 @@
 
 A data directory holds exactly three things: ``store.db`` (SQLCipher; its ``-wal``/``-shm``
 beside it), ``store.key`` (the wrapped data key, see ``keyfile.py``) and ``store.key.bak`` (the
-same, kept so a damaged key file does not lose the data). Everything else — settings, device keys,
-sync cursors — lives inside the encrypted database.
+same, kept so a damaged key file does not lose the data); while a store is being made, also
+``store.creating`` (see ``layout.py``). Everything else — settings, device keys, sync cursors —
+lives inside the encrypted database.
 
 The UI, the CLI and sync call the repositories (``households``, ``visits``, ``divisions``,
 ``settings``, ``outbox``) and never write SQL themselves.
@@ -22,39 +23,41 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.private_files import O_BINARY, make_private_folder
 from fieldsurvey.core.text import Text
-from fieldsurvey.store import schema
+from fieldsurvey.store import layout, schema
 from fieldsurvey.store.engine import make_encrypted_engine
+from fieldsurvey.store.errors import (
+    DAMAGED_DB,
+    KEYLESS,
+    NEED_SECRET,
+    NO_STORE,
+    STORE_EXISTS,
+    UNFINISHED,
+    StoreError,
+)
 from fieldsurvey.store.households import HouseholdRepo
 from fieldsurvey.store.keyfile import DAMAGED_KEYFILE, KeyFile, KeyFileError
+from fieldsurvey.store.layout import DB_NAME, KEY_BACKUP_NAME, KEY_NAME, StoreState
 from fieldsurvey.store.outbox import Outbox
 from fieldsurvey.store.settings import DivisionRepo, Settings
 from fieldsurvey.store.visits import VisitRepo
 
-DB_NAME = "store.db"
-KEY_NAME = "store.key"
-KEY_BACKUP_NAME = "store.key.bak"
+__all__ = ["DB_NAME", "KEY_BACKUP_NAME", "KEY_NAME", "Store", "StoreError"]
 
-NO_STORE = Text("该目录中没有 FieldSurvey 数据", "there is no FieldSurvey data in this directory")
-STORE_EXISTS = Text("该目录中已有 FieldSurvey 数据,不会覆盖", "this directory already holds FieldSurvey data; it will not be overwritten")
-DAMAGED_DB = Text("数据库文件已损坏或不是 FieldSurvey 数据库", "the database file is damaged or is not a FieldSurvey database")
-NEED_SECRET = Text("请提供密码短语或恢复密钥", "give the passphrase or the recovery key")
-
-
-class StoreError(UserError):
-    pass
+# Key file problems the backup copy can repair, when the store is opened with the recovery key.
+_REPAIRABLE = ("damaged_keyfile", "missing_keyfile", "unreadable_keyfile", "bad_kdf")
 
 
 def _prepare_dir(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    with suppress(PermissionError):
-        os.chmod(data_dir, 0o700)
+    with suppress(OSError):
+        make_private_folder(data_dir)
 
 
 def _create_private_file(path: Path) -> None:
     """SQLite gives -wal and -shm the main file's mode, so 0600 here protects all three."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | O_BINARY, 0o600)
     os.close(fd)
 
 
@@ -74,29 +77,56 @@ class Store:
     # -- life cycle -------------------------------------------------------------------------
     @staticmethod
     def exists(data_dir: Path | str) -> bool:
-        d = Path(data_dir)
-        return (d / DB_NAME).exists() or (d / KEY_NAME).exists()
+        """A finished store is here (an interrupted creation or a key-less database is not one)."""
+        return layout.state(data_dir) is StoreState.READY
 
     @classmethod
-    def create(cls, data_dir: Path | str, passphrase: str, *, kdf: dict | None = None) -> tuple[Store, str]:
-        """A new empty store; returns it and the recovery key, to be shown to the user once."""
+    def create(
+        cls, data_dir: Path | str, passphrase: str, *, kdf: dict | None = None, finished: bool = True
+    ) -> tuple[Store, str]:
+        """A new empty store; returns it and the recovery key, to be shown to the user once.
+
+        What an interrupted creation left is cleared first. Should this creation fail, nothing
+        of it is left (nor the directory, if it made it). ``finished=False`` keeps the store
+        marked unfinished until ``finish_creation()`` — for the setup assistant, until the
+        recovery key has been shown, and for the demo, until it is filled — so a kill before
+        then makes it again next time.
+        """
         d = Path(data_dir)
-        if cls.exists(d):
+        found = layout.state(d)
+        if found is StoreState.READY:
             raise StoreError(STORE_EXISTS, code="store_exists")
-        _prepare_dir(d)
         keyfile, data_key, recovery_key = KeyFile.create(str(uuid.uuid4()), passphrase, kdf)
-        _create_private_file(d / DB_NAME)
-        engine = make_encrypted_engine(d / DB_NAME, data_key)
+        made_dir = not d.exists()
+        _prepare_dir(d)
+        if found is StoreState.UNFINISHED:
+            layout.clear_unfinished(d)
+        elif found is StoreState.KEYLESS:
+            layout.set_aside_keyless(d)
+        engine: Engine | None = None
         try:
+            layout.mark_creating(d)
+            _create_private_file(d / DB_NAME)
+            engine = make_encrypted_engine(d / DB_NAME, data_key)
             schema.upgrade(engine)
+            keyfile.save(d / KEY_NAME)
+            keyfile.save(d / KEY_BACKUP_NAME)
+            store = cls(d, engine, keyfile, data_key)
+            if finished:
+                layout.mark_finished(d)
         except BaseException:
-            engine.dispose()
-            for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
-                (d / name).unlink(missing_ok=True)
+            if engine is not None:
+                engine.dispose()
+            with suppress(OSError):
+                layout.clear_unfinished(d)
+                if made_dir:
+                    d.rmdir()
             raise
-        keyfile.save(d / KEY_NAME)
-        keyfile.save(d / KEY_BACKUP_NAME)
-        return cls(d, engine, keyfile, data_key), recovery_key
+        return store, recovery_key
+
+    def finish_creation(self) -> None:
+        """The store is complete (see ``create(finished=False)``)."""
+        layout.mark_finished(self.data_dir)
 
     @classmethod
     def open(
@@ -108,8 +138,17 @@ class Store:
         migrate: bool = True,
     ) -> Store:
         d = Path(data_dir)
+        found = layout.state(d)
+        if found is StoreState.UNFINISHED:
+            raise StoreError(UNFINISHED, code="unfinished_store")
+        if found is StoreState.KEYLESS:
+            raise StoreError(KEYLESS, code="keyless_store")
         if not (d / DB_NAME).exists():
             raise StoreError(NO_STORE, code="no_store")
+        if (d / DB_NAME).is_file() and (d / DB_NAME).stat().st_size == 0:
+            # Truncated to nothing. A real store's file always holds its header page; SQLCipher
+            # would take an empty file for a new database (and write one), so it is not opened.
+            raise StoreError(DAMAGED_DB, code="damaged_db")
         if passphrase is None and recovery_key is None:
             raise StoreError(NEED_SECRET, code="secret_required")
         keyfile = cls._load_keyfile(d, use_backup=recovery_key is not None)
@@ -121,6 +160,10 @@ class Store:
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+                # A finished store always has a schema: an empty file (truncated to nothing,
+                # which SQLCipher would take for a new database) is damage, not a fresh start.
+                if schema.current_revision(conn) is None:
+                    raise StoreError(DAMAGED_DB, code="damaged_db")
             if migrate:
                 schema.upgrade(engine)
         except (DatabaseError, OperationalError):
@@ -148,7 +191,7 @@ class Store:
             return KeyFile.load(d / KEY_NAME)
         except KeyFileError as e:
             if not use_backup:
-                if e.code == "damaged_keyfile" or e.code == "missing_keyfile":
+                if e.code in _REPAIRABLE:
                     raise KeyFileError(
                         Text(e.text.zh + ";可用恢复密钥打开(会用备份密钥文件修复)", e.text.en + "; open it with the recovery key to repair it from the backup key file"),
                         code=e.code,

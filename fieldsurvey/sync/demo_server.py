@@ -132,7 +132,8 @@ def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0)
             raise UserError(Text(f"示范服务器未能启动(端口可能被占用),详见 {log_path}", f"the demo server did not start (is the port in use?); see {log_path}"),
                             code="demo_server_failed")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2).status_code == 200:
+            # trust_env=False: a system proxy must not carry (or refuse) a call to 127.0.0.1
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False).status_code == 200:
                 return proc
         except httpx.TransportError:
             pass

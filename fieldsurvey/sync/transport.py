@@ -12,12 +12,14 @@ chunks and retries (raising ``Cancelled``).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -68,6 +70,34 @@ def _error_code(response: httpx.Response) -> str | None:
     return str(body.get("error")) if isinstance(body, dict) else None
 
 
+def is_local_host(host: str) -> bool:
+    """Loopback, a private (RFC 1918, IPv6 ULA) or link-local address, ``localhost``, or a name
+    without a dot (an intranet name, as Windows' own proxy settings treat "<local>")."""
+    host = host.strip("[]").lower().rstrip(".")
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost") or "." not in host
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def direct_mounts(base_url: str) -> dict[str, None]:
+    """httpx mounts that reach ``base_url`` directly when it is on this machine or the LAN.
+
+    httpx takes its proxy from the environment and, on Windows and macOS, from the system's
+    settings (``urllib.request.getproxies``), but not the system's list of addresses to reach
+    directly. A corporate proxy would then carry — or refuse — the county server on the office
+    LAN and the demo on 127.0.0.1. The pattern's ``None`` means "no proxy" (httpx's own form).
+    """
+    host = urlsplit(base_url).hostname or ""
+    if not is_local_host(host):
+        return {}
+    literal = f"[{host}]" if ":" in host else host
+    return {f"all://{literal}": None}
+
+
 class Transport:
     def __init__(self, base_url: str, *, identity: Identity | None = None, policy: RetryPolicy | None = None,
                  progress: Progress | None = None, cancel: threading.Event | None = None, chunk: int = CHUNK,
@@ -80,7 +110,7 @@ class Transport:
         self.chunk = chunk
         self.client = client or httpx.Client(
             base_url=self.base_url, timeout=httpx.Timeout(self.policy.timeout, connect=10.0),
-            headers={"User-Agent": f"fieldsurvey/{__version__}"},
+            headers={"User-Agent": f"fieldsurvey/{__version__}"}, mounts=direct_mounts(self.base_url),
         )
 
     def close(self) -> None:

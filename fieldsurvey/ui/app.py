@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from fieldsurvey.commands.common import app_data_root
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import install_excepthooks, setup_logging
 from fieldsurvey.ui.fonts import load_app_font
@@ -22,12 +23,17 @@ from fieldsurvey.ui.pyside_guard import MainThreadCollector
 
 log = logging.getLogger(__name__)
 LOG_DIR_NAME = "logs"
-STORE_FILES = ("store.db", "store.key")  # as ``Store.exists`` looks for them (a test checks)
 
 
 def store_exists(data_dir: Path) -> bool:
-    """``Store.exists`` without importing the store (SQLAlchemy takes a second to load)."""
-    return any((data_dir / name).exists() for name in STORE_FILES)
+    """``Store.exists`` without loading SQLAlchemy (it takes a second): a finished store is here.
+
+    An interrupted creation, or a database whose key file is gone, opens the setup assistant,
+    which makes the store again (``store/layout.py``).
+    """
+    from fieldsurvey.store.layout import StoreState, state
+
+    return state(data_dir) is StoreState.READY
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -35,8 +41,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName("FieldSurvey")
-    app.setOrganizationName("FieldSurvey")
+    # QStandardPaths then names the same data folder as the commands (app_data_root, no Qt):
+    # "FieldSurvey" on Windows and macOS, "fieldsurvey" under XDG; no organisation folder.
+    app.setApplicationName(app_data_root().name)
+    app.setOrganizationName("")
     app.setApplicationDisplayName("FieldSurvey")
     load_app_font(app)
     return app
@@ -106,3 +114,11 @@ def run_app(data_dir: Path, *, passphrase_hint: str | None = None) -> int:
         return int(app.exec())
     finally:
         controller.shutdown()
+
+
+def show_startup_error(message: str) -> None:
+    """A one-line error from before any window opened, for the launcher without a console."""
+    from PySide6.QtWidgets import QMessageBox
+
+    create_application()
+    QMessageBox.critical(None, "FieldSurvey", message)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.private_files import folder_keeps_files_private
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, inform
@@ -55,6 +56,7 @@ class Printed:
     files: list[Path]
     pages: int
     households: int
+    private: bool = True  # False: the folder keeps no owner-only permission (a USB stick's FAT)
 
 
 def _names(store, village_code: str):  # type: ignore[no-untyped-def]
@@ -80,7 +82,7 @@ def print_household_op(household_id: str, target: Path, mask_ids: bool):  # type
         inp = LedgerInput(household, store.visits.for_household(household_id), _names(store, household.division_code.value))
         result = print_household(inp, target, LedgerOptions(mask_ids=mask_ids))
         env.progress(1, 1, check=False)
-        return Printed([target], result.pages, 1)
+        return Printed([target], result.pages, 1, folder_keeps_files_private(target.parent))
 
     return op
 
@@ -105,7 +107,8 @@ def print_village_op(village_code: str, out: Path, mask_ids: bool, combined: boo
             progress=lambda done, n: env.progress(done, n, check=False),
             cancelled=lambda: env.cancelled,
         )
-        return Printed(result.files, result.pages, result.households)
+        return Printed(result.files, result.pages, result.households,
+                       folder_keeps_files_private(result.files[0].parent))
 
     return op
 
@@ -193,6 +196,9 @@ def _done(parent: QWidget, printed: Printed) -> None:
         QCoreApplication.translate("LedgerPrint", "Made %1 PDF file(s) with %2 pages for %3 household(s).")
         .replace("%1", str(len(printed.files))).replace("%2", str(printed.pages)).replace("%3", str(printed.households))
     )
+    if not printed.private:
+        box.setInformativeText(QCoreApplication.translate(
+            "LedgerPrint", "Other users of this computer, or anyone with this drive, can read these files: keep the drive safe."))
     open_button = box.addButton(QCoreApplication.translate("LedgerPrint", "Open the PDF") if len(printed.files) == 1 else QCoreApplication.translate("LedgerPrint", "Open the folder"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
 

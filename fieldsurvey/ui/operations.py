@@ -67,17 +67,26 @@ def unlock(data_dir: Path, *, passphrase: str | None = None, recovery_key: str |
 
 
 def create(data_dir: Path, passphrase: str, profile: Profile, kdf: dict[str, Any] | None = None) -> OpFn:
-    """A new store for the setup assistant; returns the recovery key (shown once)."""
+    """A new store for the setup assistant; returns the recovery key (shown once).
+
+    The store stays marked unfinished until ``finish_creation``, once the user has confirmed
+    keeping the recovery key: should the app be closed or killed before, the next start runs
+    the assistant again and makes a new store with a key the user does see.
+    """
 
     def op(env: OpEnv) -> str:
         from fieldsurvey.store import Store
 
-        store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf)
+        store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf, finished=False)
         env.set_store(store)
         store.settings.set(PROFILE_KEY, {"name": profile.visitor, "unit": profile.unit})
         return recovery_key
 
     return op
+
+
+def finish_creation(env: OpEnv) -> None:
+    env.store.finish_creation()
 
 
 def lock(env: OpEnv) -> None:

@@ -205,6 +205,11 @@ class RecoveryPage(Retranslating, QWizardPage):
     def isComplete(self) -> bool:  # noqa: N802
         return self.confirm.isChecked()
 
+    def validatePage(self) -> bool:  # noqa: N802
+        """The key has been kept: only now is the store finished (see ``operations.create``)."""
+        self.wiz.ctx.ops.run(operations.finish_creation, owner=self, name="finish creating the store")
+        return True
+
     def key_document(self) -> str:
         return "\n".join([
             self.tr("FieldSurvey recovery key"),
@@ -232,8 +237,11 @@ class RecoveryPage(Retranslating, QWizardPage):
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
-        atomic_write(path, (self.key_document() + "\n").encode("utf-8"), mode=0o600)
-        self.saved_note.setText(self.tr("Saved to %1. Move it to a USB stick or print it, then delete it from this computer.").replace("%1", str(path)))
+        private = atomic_write(path, (self.key_document() + "\n").encode("utf-8"), mode=0o600)
+        note = self.tr("Saved to %1. Move it to a USB stick or print it, then delete it from this computer.").replace("%1", str(path))
+        if not private:  # a USB stick's FAT keeps no permissions; a shared folder may refuse them
+            note += " " + self.tr("Other users of this computer, or anyone with this drive, can read that file: keep the drive safe.")
+        self.saved_note.setText(note)
 
 
 class SourcePage(Retranslating, QWizardPage):

@@ -1757,6 +1757,10 @@ Ask the county's administrator for the https:// address. Go on without encryptio
 <context>
     <name>LedgerPrint</name>
     <message>
+        <source>Other users of this computer, or anyone with this drive, can read these files: keep the drive safe.</source>
+        <translation>这台电脑的其他用户，或拿到这个磁盘（U盘）的任何人，都能读取这些文件：请妥善保管。</translation>
+    </message>
+    <message>
         <source>Ledger ready</source>
         <translation>台账已生成</translation>
     </message>
@@ -2314,6 +2318,10 @@ Data folder: %2</source>
     <message>
         <source>Saved to %1. Move it to a USB stick or print it, then delete it from this computer.</source>
         <translation>已保存到 %1。请把它转存到U盘或打印出来，然后从这台电脑上删除。</translation>
+    </message>
+    <message>
+        <source>Other users of this computer, or anyone with this drive, can read that file: keep the drive safe.</source>
+        <translation>这台电脑的其他用户，或拿到这个磁盘（U盘）的任何人，都能读取该文件：请妥善保管。</translation>
     </message>
 </context>
 <context>

@@ -86,9 +86,13 @@ class CountyApi:
 
     def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None,
                  allow_insecure_http: bool = False) -> None:
+        # imported here: the sync package (cryptography, zstd) loads only when county mode signs in
+        from fieldsurvey.sync.transport import direct_mounts
+
         self.server_url = normalise_url(server_url)
         refuse_insecure_http(self.server_url, allow=allow_insecure_http)
-        self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport)
+        self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport,
+                                    mounts=direct_mounts(self.server_url))  # no system proxy for the LAN
         self._lock = threading.Lock()
         self.token: str | None = None
         self.me: Me | None = None

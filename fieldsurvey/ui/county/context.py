@@ -44,8 +44,16 @@ class LastSignIn:
 
 
 def county_home() -> Path:
-    """Where county mode keeps its settings and log (no personal data: the server has it)."""
-    return Path.home() / ".fieldsurvey-county"
+    """Where county mode keeps its settings and log (no personal data: the server has it).
+
+    ``county`` in the app's data folder (``commands.common.app_data_root``), unless only the
+    folder an older FieldSurvey used (``~/.fieldsurvey-county``) exists.
+    """
+    from fieldsurvey.commands.common import app_data_root
+
+    current = app_data_root() / "county"
+    legacy = Path.home() / ".fieldsurvey-county"
+    return legacy if legacy.exists() and not current.exists() else current
 
 
 class CountyContext(QObject):
