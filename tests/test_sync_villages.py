@@ -66,7 +66,7 @@ def _county(tmp: Path, url: str | None) -> County:
     data = isolation_roster()
     import_roster(sd, "test", data)
     app = create_app(sd)
-    return County(sd, data, lambda: TestClient(app, base_url="http://county.test"))
+    return County(sd, data, lambda: TestClient(app, base_url="http://localhost"))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -94,7 +94,7 @@ def laptop(county: County, tmp: Path, username: str, villages: list[str]) -> tup
     store, _recovery = Store.create(tmp, PASSPHRASE, kdf=FAST_KDF)
     client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01), http=county.http)
     code, _ = admin.new_enroll_code(county.sd, "test", username=username)
-    client.enroll("http://county.test", code, label=username)
+    client.enroll("http://localhost", code, label=username)
     return store, client
 
 
