@@ -9,6 +9,9 @@ column holds which field, staff confirm or correct that mapping, the server chec
 
 Files are read with openpyxl in read-only mode (rows stream; the workbook is never held whole)
 and kept under ``<data dir>/roster_uploads/`` with mode 0600 until imported or discarded.
+Before openpyxl opens one, ``core.xlsx_guard`` checks it against ``LIMITS`` (zip bombs, huge
+shared strings, padded rows: docs/security-limits.md); a declared sheet size beyond the row and
+column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a row are read.
 """
 
 from __future__ import annotations
@@ -24,12 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import MIB
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.sync.server.db import ServerDir
 
-MAX_FILE = 64 * 1024 * 1024
+MAX_FILE = 64 * MIB
 MAX_ROWS = 1_000_000
+MAX_COLUMNS = 1024  # a roster has a few dozen; the mapping may name columns up to 1000
 SAMPLE_ROWS = 5
+LIMITS = WorkbookLimits(file=MAX_FILE, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=MAX_ROWS + 1)
+WORKBOOK = Text("Excel(.xlsx)文件", "Excel (.xlsx) file")
 
 
 class StatusError(UserError):
@@ -186,26 +194,41 @@ class RosterUploads:
 
 # -- reading ---------------------------------------------------------------------------------
 def open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any, list[str]]:
-    """(workbook, worksheet, sheet names); the caller closes the workbook."""
+    """(workbook, worksheet, sheet names) of a workbook within ``LIMITS``; the caller closes the workbook."""
     from openpyxl import load_workbook
 
+    check_workbook(path, LIMITS, WORKBOOK)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise UserError(Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
     names = list(wb.sheetnames)
     if sheet is not None and sheet not in names:
         wb.close()
         raise UserError(Text("工作簿中没有这个工作表", "the workbook has no such sheet"), code="bad_sheet")
-    return wb, wb[sheet] if sheet else wb.worksheets[0], names
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    if not hasattr(ws, "reset_dimensions"):  # a chart sheet has no cells
+        wb.close()
+        raise UserError(Text("这个工作表没有单元格", "that sheet has no cells"), code="bad_sheet")
+    if (ws.max_row or 0) > MAX_ROWS + 1 or (ws.max_column or 0) > MAX_COLUMNS:
+        ws.reset_dimensions()  # openpyxl would pad every row (and add empty ones) up to what it declares
+    return wb, ws, names
+
+
+def _width(ws: Any) -> int:
+    return min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS)
+
+
+def _blank_row(values: tuple[Any, ...]) -> bool:
+    return values.count(None) == len(values) or all(blank(v) for v in values)  # the count is C-speed
 
 
 def iter_rows(ws: Any) -> Any:
     """(spreadsheet row number, values) for each row after the header; blank rows skipped."""
-    for n, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for n, values in enumerate(ws.iter_rows(min_row=2, max_col=_width(ws), values_only=True), start=2):
         if n > MAX_ROWS + 1:
             raise UserError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"), code="too_many_rows")
-        if any(not blank(v) for v in values):
+        if not _blank_row(values):
             yield n, list(values)
 
 
@@ -213,14 +236,19 @@ def preview(path: Path, sheet: str | None) -> dict[str, Any]:
     """Sheets, the header, the suggested mapping and a few rows, for the mapping step."""
     wb, ws, names = open_sheet(path, sheet)
     try:
-        rows = ws.iter_rows(values_only=True)
+        rows = ws.iter_rows(max_col=_width(ws), values_only=True)
         header = [text(v) for v in next(rows, ())]
+        while header and not header[-1]:  # a sheet without a declared size comes padded to MAX_COLUMNS
+            header.pop()
         sample = []
         for values in rows:
             if len(sample) >= SAMPLE_ROWS:
                 break
-            if any(not blank(v) for v in values):
-                sample.append([text(v) for v in values])
+            if not _blank_row(values):
+                cells = [text(v) for v in values]
+                while cells and not cells[-1]:
+                    cells.pop()
+                sample.append(cells)
     finally:
         wb.close()
     if not any(header):
