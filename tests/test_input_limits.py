@@ -30,6 +30,7 @@ from fieldsurvey.core.files import MIB, checked_size, read_limited
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.sync import canonical, envelope
+from fieldsurvey.sync.server import roster_xlsx
 
 WHAT = Text("测试文件", "test file")
 BOUND = 64 * MIB  # no refusal here may need more Python memory than this
@@ -107,7 +108,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
               b'spreadsheetml/2006/main"><sheetData>')
 SHEET_TAIL = b"</sheetData></worksheet>"
-ROSTER = WorkbookLimits(file=64 * MIB, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=1_000_001)
+ROSTER = roster_xlsx.LIMITS  # the county's roster bounds: 256 MB a sheet, 32 MB any part held whole
 
 
 def check(path: Path, limits: WorkbookLimits = ROSTER) -> UserError:
@@ -157,7 +158,7 @@ def test_a_200_mb_shared_string_is_refused_before_openpyxl_reads_it(tmp_path: Pa
 def test_declared_rows_a_wide_row_a_doctype_and_many_parts_are_refused(tmp_path: Path) -> None:
     base = roster_workbook(tmp_path / "base.xlsx")
     far = with_part(base, tmp_path / "far.xlsx", SHEET, SHEET_HEAD + b'<row r="5000000"><c r="A5000000"><v>1</v></c></row>' + SHEET_TAIL)
-    assert "more than 1000001 rows" in check(far).text.en  # openpyxl would pad five million rows
+    assert f"more than {ROSTER.rows} rows" in check(far).text.en  # openpyxl would pad five million rows
     wide = with_part(base, tmp_path / "wide.xlsx", SHEET,
                      SHEET_HEAD + b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * 20_000 + b"</row>" + SHEET_TAIL)
     assert "more than 16384 cells" in check(wide).text.en  # openpyxl builds a row whole: ~900 bytes a cell
@@ -183,8 +184,6 @@ def test_declared_rows_a_wide_row_a_doctype_and_many_parts_are_refused(tmp_path:
 
 @pytest.mark.timeout(60)
 def test_the_county_roster_refuses_hostile_workbooks_and_reads_an_oversized_declaration_quickly(tmp_path: Path) -> None:
-    from fieldsurvey.sync.server import roster_xlsx
-
     base = roster_workbook(tmp_path / "base.xlsx")
     bomb = with_part(base, tmp_path / "bomb.xlsx", SHEET, repeated(SHEET_HEAD, b" " * MIB, 300, SHEET_TAIL))
     assert refused(lambda: roster_xlsx.preview(bomb, None)).code == "workbook_too_large"

@@ -33,7 +33,7 @@ from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.sync.server.db import ServerDir
 
 MAX_FILE = 64 * MIB
-MAX_ROWS = 1_000_000
+MAX_ROWS = 200_000  # the check holds every row (about 3 KB each when all are rejected): ~600 MB at most
 MAX_COLUMNS = 1024  # a roster has a few dozen; the mapping may name columns up to 1000
 SAMPLE_ROWS = 5
 LIMITS = WorkbookLimits(file=MAX_FILE, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=MAX_ROWS + 1)
