@@ -20,6 +20,7 @@ from fieldsurvey import __version__
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.sync.server.auth import AuthError, Forbidden
 from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.roster_xlsx import RosterUploads
 from fieldsurvey.sync.server.uploads import MAX_CHUNK, Uploads
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,8 @@ def create_app(server_dir: ServerDir) -> FastAPI:
     )
     app.state.server_dir = server_dir
     app.state.uploads = Uploads(server_dir.uploads_dir)
+    app.state.uploads.sweep()  # unfinished uploads older than a day, left while the server was down
+    RosterUploads(server_dir).sweep()
 
     @app.exception_handler(UserError)
     async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
