@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.sync.server import admin, roster_xlsx, uploads
@@ -141,7 +142,11 @@ def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(tmp
 
 # -- through the routes ---------------------------------------------------------------------------
 @pytest.fixture()
-def county(tmp_path: Path) -> Iterator[tuple[ServerDir, TestClient]]:
+def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any]]:
+    """The county app in process, called through Starlette's test client (an httpx.Client)."""
+    with warnings.catch_warnings():  # Starlette warns on import that it would rather use httpx2
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+        from fastapi.testclient import TestClient
     sd = ServerDir(tmp_path / "county")
     admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
     with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
@@ -149,7 +154,7 @@ def county(tmp_path: Path) -> Iterator[tuple[ServerDir, TestClient]]:
     sd.close()
 
 
-def test_the_routes_refuse_a_device_s_extra_upload_and_sweep_at_start(county: tuple[ServerDir, TestClient]) -> None:
+def test_the_routes_refuse_a_device_s_extra_upload_and_sweep_at_start(county: tuple[ServerDir, Any]) -> None:
     sd, client = county
     identity = enroll_secretary(sd, "sec", ["610728101001"])
     t = Transport("http://127.0.0.1", identity=identity, client=client, policy=RetryPolicy(attempts=3, base=0.01))
@@ -169,7 +174,7 @@ def test_the_routes_refuse_a_device_s_extra_upload_and_sweep_at_start(county: tu
     assert start.json() == {"offset": 0}
 
 
-def test_the_roster_route_refuses_a_fourth_upload_with_a_sentence(county: tuple[ServerDir, TestClient]) -> None:
+def test_the_roster_route_refuses_a_fourth_upload_with_a_sentence(county: tuple[ServerDir, Any]) -> None:
     _sd, client = county
     token = client.post("/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
     auth = {"Authorization": f"Bearer {token}"}
