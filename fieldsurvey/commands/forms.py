@@ -135,13 +135,12 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from fieldsurvey.core.files import checked_size
     from fieldsurvey.forms.library import display_path
+    from fieldsurvey.forms.xlsform_map import MAX_FILE, XLSFORM
 
     source: Path = args.file
-    if not source.is_file():
-        raise UserError(
-            Text(f"找不到文件 {source}", f"{source} does not exist"), code="no_such_file"
-        )
+    checked_size(source, MAX_FILE, XLSFORM)  # a folder, a device or a huge file: one sentence
     if args.out is not None:
         _refuse_overwrite(args.out, args.force)
     from fieldsurvey.forms.xlsform import convert_xlsform  # pyxform loads slowly: only when used

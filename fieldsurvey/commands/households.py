@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from fieldsurvey.commands.common import add_data_dir, add_unlock_options, open_store
 from fieldsurvey.core.codes import code_list
+from fieldsurvey.core.spreadsheet import safe_row
 
 if TYPE_CHECKING:
     from fieldsurvey.store.households import HouseholdSummary
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         for s in summaries:
             rec = _record(s)
             rec["flags"] = ";".join(s.flags)
-            writer.writerow(rec.values())
+            writer.writerow(safe_row(rec.values()))  # opened in Excel: no text may start a formula
     else:
         statuses = code_list("status")
         rows = [

@@ -276,11 +276,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_import(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync.envelope import read_file
     from fieldsurvey.sync.server.ingest import ingest
 
     sd = _server_dir(args)
     for name in args.files:
-        result = ingest(sd, Path(name).read_bytes(), via="file")
+        result = ingest(sd, read_file(Path(name)), via="file")  # a folder, a device or a huge file: one sentence
         print(f"{name}: {result.message().both()} ({sum(result.counts.values())} records)")
     return 0
 

@@ -7,12 +7,19 @@ row, every XLSForm feature the engine does not support. Nothing is dropped silen
 fields whose rules depend on them) are left out and listed. Layout-only features (appearance,
 media, metadata such as start/end) are listed as ignored. The result is loaded and checked as
 the engine will run it before anything is written.
+
+The workbook is read within bounds whatever the file (docs/security-limits.md): at most
+``MAX_FILE`` bytes of a regular file, an .xlsx checked by ``core.xlsx_guard`` before pyxform's
+openpyxl opens it, and groups and repeats nested at most ``MAX_NESTING`` deep — counted on the
+rows before pyxform builds its tree, since pyxform and the conversion recurse once per level.
 """
 
 from __future__ import annotations
 
 import copy
+import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +31,22 @@ from pyxform.parsing.sheet_headers import dealias_and_group_headers
 from pyxform.question import MultipleChoiceQuestion
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import MIB, read_limited
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.forms.compile import compile_survey
 from fieldsurvey.forms.loader import NAME_RE, VERSION_RE, load_definition
 from fieldsurvey.forms.model import FORMAT_VERSION, FormDef
 from fieldsurvey.forms.source import located
+from fieldsurvey.forms.xlsform_map import MAX_FILE, MAX_NESTING, XLSFORM
 from fieldsurvey.forms.xlsform_rows import Finding, RowConverter
 
 __all__ = ["Conversion", "Finding", "convert_xlsform"]
+
+LIMITS = WorkbookLimits(file=MAX_FILE, sheet=64 * MIB, part=32 * MIB, total=128 * MIB, rows=100_000)
+# pyxform's own begin/end patterns (xls2json.RE_BEGIN_CONTROL …), leniently: any case, any spacing.
+_BEGIN = re.compile(r"^\s*begin[\s_]+(group|lgroup|repeat|loop|looped group)\b", re.IGNORECASE)
+_END = re.compile(r"^\s*end[\s_]+(group|lgroup|repeat|loop|looped group)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -64,10 +79,34 @@ class Conversion:
 WHOLE_SHEETS = ("entities", "external_choices", "osm")
 
 
+def _check_nesting(rows: list[dict[str, Any]]) -> None:
+    depth = 0
+    for i, row in enumerate(rows, start=2):  # row 1 is the header
+        kind = str(row.get("type") or "")
+        if _BEGIN.match(kind):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise UserError(
+                    Text(
+                        f"XLSForm 有误:survey 第{i}行,分组和重复组嵌套超过{MAX_NESTING}层",
+                        f"the XLSForm has an error: survey row {i}, groups and repeats are nested deeper than {MAX_NESTING} levels",
+                    ),
+                    code="bad_xlsform",
+                )
+        elif _END.match(kind):
+            depth = max(depth - 1, 0)
+
+
 def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
     warnings: list[str] = []
+    data = read_limited(path, MAX_FILE, XLSFORM)
+    if data[:4] == b"PK\x03\x04":  # an .xlsx (a zip): its parts are checked before openpyxl inflates them
+        check_workbook(data, LIMITS, XLSFORM)
+    suffix = path.suffix.lower()
+    file_type = suffix if suffix in {t.value for t in xls2json_backends.SupportedFileTypes} else None
     try:
-        definition = xls2json_backends.get_xlsform(str(path))
+        definition = xls2json_backends.get_xlsform(io.BytesIO(data), file_type=file_type)
+        _check_nesting(definition.survey or [])
         survey = xls2json.workbook_to_json(
             definition, fallback_form_name=path.stem, warnings=warnings
         )

@@ -23,6 +23,7 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
+from fieldsurvey.sync import envelope
 from fieldsurvey.sync.batch import Identity, open_feed
 from fieldsurvey.sync.incoming import Applied, apply_page
 from fieldsurvey.sync.keys import (
@@ -247,7 +248,7 @@ class SyncClient:
     def import_updates(self, path: Path) -> Applied:
         """Apply an update file the county office wrote for this device."""
         identity, row = self.identity()
-        payload = open_feed(identity, path.read_bytes())
+        payload = open_feed(identity, envelope.read_file(path))  # bounded: a folder or /dev/zero is one sentence
         start = payload["header"].get("from_cursor") or None
         if start and row.cursor and start != row.cursor and not payload["header"].get("full"):
             older = _seq(start) <= _seq(row.cursor) if _same_epoch(start, row.cursor) else False

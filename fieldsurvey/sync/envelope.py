@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import zstandard
@@ -31,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import read_limited
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync import canonical
 from fieldsurvey.sync.keys import verify_signature
@@ -41,7 +43,11 @@ KINDS = ("batch", "feed")
 MAX_HEADER = 16 * 1024
 MAX_BODY = 256 * 1024 * 1024
 MAX_PAYLOAD = 512 * 1024 * 1024  # decompressed; guards against compression bombs
+MAX_WINDOW = 8 * 1024 * 1024  # zstd window the decompressor may allocate (the sealer's level 9 uses 4 MiB)
 SIGNATURE_SIZE = 64
+MAX_FILE = 16 + MAX_HEADER + MAX_BODY + SIGNATURE_SIZE  # a whole envelope
+FILE = Text("批次或更新文件", "batch or update file")
+_BLOCK = 1024 * 1024
 INFO_PREFIX = b"fieldsurvey/envelope/v1\n"
 ZSTD_LEVEL = 9
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
@@ -107,17 +113,42 @@ class Envelope:
             compressed = SUITE.decrypt(self.body, recipient_key, info=INFO_PREFIX + self.header_bytes)
         except Exception as e:  # cryptography raises InvalidTag or ValueError
             raise _fail("bad_ciphertext", "无法解密:不是发给本机的数据", "cannot decrypt: not addressed to this key") from e
-        try:
-            reader = zstandard.ZstdDecompressor().stream_reader(compressed)
-            plain = reader.read(MAX_PAYLOAD + 1)
-        except zstandard.ZstdError as e:
-            raise _fail("bad_compression", "解压失败", "the payload does not decompress") from e
-        if len(plain) > MAX_PAYLOAD:
-            raise _fail("payload_too_large", "解压后的数据过大", "the payload is too large once decompressed")
+        plain = _decompress(compressed)
         try:
             return canonical.loads(plain), plain
         except canonical.CanonicalError as e:
             raise _fail("bad_payload_json", "数据内容不是有效的JSON", "the payload is not valid JSON") from e
+
+
+def _decompress(compressed: bytes) -> bytes:
+    """The payload, inflated in two passes so that a compression bomb costs neither memory nor much time.
+
+    The first pass counts the plaintext a block at a time and throws it away, stopping at
+    ``MAX_PAYLOAD``: a bomb is refused having held one block (``read(MAX_PAYLOAD + 1)`` would
+    allocate the whole bound up front). The second pass reads exactly the counted size. The
+    window the decompressor may allocate is bounded too (a frame may ask for up to 2 GiB).
+    """
+    limit = MAX_PAYLOAD  # read at call time: tests lower it
+    dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
+    try:
+        size = 0
+        with dctx.stream_reader(compressed, closefd=False) as reader:
+            while block := reader.read(_BLOCK):
+                size += len(block)
+                if size > limit:
+                    raise _fail("payload_too_large", "解压后的数据过大", "the payload is too large once decompressed")
+        with dctx.stream_reader(compressed, closefd=False) as reader:
+            plain = reader.read(size) if size else b""
+            while len(plain) < size and (more := reader.read(size - len(plain))):
+                plain += more
+    except zstandard.ZstdError as e:
+        raise _fail("bad_compression", "解压失败", "the payload does not decompress") from e
+    return plain
+
+
+def read_file(path: Path) -> bytes:
+    """A batch or update file named by a user: a regular file of at most ``MAX_FILE`` bytes."""
+    return read_limited(path, MAX_FILE, FILE)
 
 
 def parse(data: bytes) -> Envelope:

@@ -47,12 +47,18 @@ from typing import Any
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.divisions import Division, DivisionCode, county_name
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import MIB, read_limited
 from fieldsurvey.core.household import Household, Member
 from fieldsurvey.core.ids import IdNumberError, parse_id_number
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, validate_household
+from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 
 MAX_ROWS = 200_000
+MAX_COLUMNS = 256  # a roster has about twenty
+MAX_FILE = 64 * MIB
+XLSX_LIMITS = WorkbookLimits(file=MAX_FILE, sheet=128 * MIB, part=32 * MIB, total=256 * MIB, rows=MAX_ROWS + 1)
+ROSTER_FILE = Text("花名册文件", "roster file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +144,18 @@ class RosterFileError(UserError):
 
 # -- reading files ---------------------------------------------------------------------------
 def read_table(path: Path) -> list[list[Any]]:
-    """All rows of a CSV (UTF-8 or GB18030, as Excel saves it in China) or an .xlsx sheet."""
+    """All rows of a CSV (UTF-8 or GB18030, as Excel saves it in China) or an .xlsx sheet.
+
+    Bounded whatever the file: at most ``MAX_FILE`` bytes of a regular file, an .xlsx checked by
+    ``core.xlsx_guard`` before openpyxl opens it, at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
+    columns read (docs/security-limits.md).
+    """
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
             return _read_xlsx(path)
         if suffix in (".csv", ".txt"):
-            return _read_csv(path.read_bytes())
+            return _read_csv(read_limited(path, MAX_FILE, ROSTER_FILE))
     except OSError:
         raise RosterFileError(Text("无法读取该文件", "the file cannot be read")) from None
     raise RosterFileError(Text("只支持 CSV 或 Excel(.xlsx)花名册", "only CSV or Excel (.xlsx) rosters are supported"))
@@ -156,21 +167,36 @@ def _read_csv(data: bytes) -> list[list[Any]]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        rows: list[list[Any]] = []
+        try:
+            for row in csv.reader(io.StringIO(text, newline="")):
+                rows.append(row[:MAX_COLUMNS])
+                if len(rows) > MAX_ROWS + 1:
+                    break
+        except csv.Error:  # a field beyond csv.field_size_limit (128 KiB), or a NUL
+            raise RosterFileError(Text("CSV 文件格式不对(某个单元格过长或含有空字符)",
+                                       "the CSV file is malformed (a cell is too long or holds a NUL)")) from None
+        return rows
     raise RosterFileError(Text("文件编码无法识别(请另存为 UTF-8 CSV)", "unknown text encoding (save it as UTF-8 CSV)"))
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    check_workbook(path, XLSX_LIMITS, Text("Excel(.xlsx)花名册", "Excel (.xlsx) roster"))
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise RosterFileError(Text("不是有效的 Excel 文件", "not a valid Excel file")) from None
     try:
         ws = wb.worksheets[0]
-        rows: list[list[Any]] = []
-        for values in ws.iter_rows(values_only=True):
+        if (ws.max_row or 0) > MAX_ROWS + 1 or (ws.max_column or 0) > MAX_COLUMNS:
+            ws.reset_dimensions()  # openpyxl would pad every row (and add empty ones) up to what it declares
+        header = list(next(ws.iter_rows(max_row=1, max_col=min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True), ()))
+        while header and _blank(header[-1]):
+            header.pop()  # columns without a header are not read (parse_roster ignores them)
+        rows: list[list[Any]] = [header]
+        for values in ws.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True):
             rows.append(list(values))
             if len(rows) > MAX_ROWS + 1:
                 break

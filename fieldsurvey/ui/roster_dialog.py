@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.spreadsheet import safe_row
 from fieldsurvey.core.validation import ERROR
 from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.ui import operations
@@ -195,7 +196,7 @@ class RosterImport(Retranslating, QWidget):
 def write_csv(path: Path, rows: list[list[str]]) -> None:
     """UTF-8 with BOM, so Excel in China opens it with the right characters."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(safe_row(r) for r in rows)  # values from the roster file: no formula may start
     atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
 
 

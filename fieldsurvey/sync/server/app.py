@@ -22,6 +22,7 @@ from fieldsurvey import __version__
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.sync.server.auth import AuthError, Forbidden
 from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.roster_xlsx import RosterUploads
 from fieldsurvey.sync.server.uploads import MAX_CHUNK, Uploads
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,8 @@ def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = 
     app.state.uploads = Uploads(server_dir.uploads_dir)
     app.state.clock = clock or (lambda: datetime.now(UTC))
     dummy_hash()  # made now, so the first sign-in with an unknown name takes no longer than the next
+    app.state.uploads.sweep()  # unfinished uploads older than a day, left while the server was down
+    RosterUploads(server_dir).sweep()
 
     @app.exception_handler(UserError)
     async def _user_error(_request: Request, exc: UserError) -> JSONResponse:

@@ -7,7 +7,9 @@ database locked while it streams. The scope is the caller's villages and the lis
 chose (``county_lists.HouseholdFilter``), so an export holds what its user may see and nothing
 more. CSV is UTF-8 with a byte-order mark (Excel in China opens it as Chinese only then); XLSX
 is written by openpyxl in write-only mode to a private temporary file and sent from there.
-Headers and coded values are in the language asked for.
+Headers and coded values are in the language asked for. Every text cell goes through
+``core.spreadsheet.safe_cell`` (a text that could start a formula gets a leading quote), while
+numbers stay numbers; XLSX cannot hold most control characters, so those become U+FFFD there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +29,7 @@ from fieldsurvey.core.assessment_result import DIMENSION_LABELS, DIMENSIONS, OUT
 from fieldsurvey.core.assessment_result import FLAG_LABELS as FLAG_TEXTS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
@@ -43,6 +47,7 @@ from fieldsurvey.sync.server.models import MemberRow, VisitRow
 KINDS = ("households", "members", "visits", "assessments")
 CHUNK = 1000
 BOM = "\ufeff"
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl's ILLEGAL_CHARACTERS_RE
 
 HEADERS: dict[str, list[Text]] = {
     "households": [Text("户编号", "household number"), Text("乡镇", "township"), Text("行政村", "village"),
@@ -168,14 +173,20 @@ def csv_chunks(exporter: Exporter) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
-    writer.writerow(exporter.header())
+    writer.writerow(safe_row(exporter.header()))
     for i, row in enumerate(exporter.rows(), start=1):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
         if i % 500 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A cell for openpyxl: formula starts quoted, control characters XLSX cannot hold replaced."""
+    value = safe_cell(value)
+    return _XLSX_ILLEGAL.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def write_xlsx(exporter: Exporter, folder: Path) -> Path:
@@ -186,10 +197,14 @@ def write_xlsx(exporter: Exporter, folder: Path) -> Path:
     fd, name = tempfile.mkstemp(prefix="export-", suffix=".xlsx", dir=folder)
     os.close(fd)
     os.chmod(name, 0o600)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=exporter.kind)
-    ws.append(exporter.header())
-    for row in exporter.rows():
-        ws.append(row)
-    wb.save(name)
+    try:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(title=exporter.kind)
+        ws.append([_xlsx_cell(v) for v in exporter.header()])
+        for row in exporter.rows():
+            ws.append([_xlsx_cell(v) for v in row])
+        wb.save(name)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)  # no half-written personal data left behind
+        raise
     return Path(name)

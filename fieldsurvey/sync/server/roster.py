@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import MIB, read_limited
 from fieldsurvey.core.records import household_from_dict
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import errors_only, validate_household
@@ -37,12 +38,14 @@ from fieldsurvey.sync.server.models import Division, HouseholdRow, VisitRow
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 FORMAT = "fieldsurvey-roster"
+MAX_FILE = 128 * MIB  # about 20,000 households; a larger county imports its roster in parts (a re-import adds)
 CHUNK = 2000  # records read, checked and written at a time (memory, not transactions)
 
 
 def read_roster(path: Path) -> dict[str, Any]:
+    """A roster file of at most ``MAX_FILE`` bytes (parsed whole: about 4 bytes of memory per byte)."""
     try:
-        data = canonical.loads(path.read_bytes())
+        data = canonical.loads(read_limited(path, MAX_FILE, Text("花名册文件", "roster file")))
     except (OSError, canonical.CanonicalError) as e:
         raise UserError(Text("无法读取花名册文件(应为JSON)", "cannot read the roster file (JSON expected)"), code="bad_roster") from e
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("households"), list):

@@ -9,6 +9,9 @@ column holds which field, staff confirm or correct that mapping, the server chec
 
 Files are read with openpyxl in read-only mode (rows stream; the workbook is never held whole)
 and kept under ``<data dir>/roster_uploads/`` with mode 0600 until imported or discarded.
+Before openpyxl opens one, ``core.xlsx_guard`` checks it against ``LIMITS`` (zip bombs, huge
+shared strings, padded rows: docs/security-limits.md); a declared sheet size beyond the row and
+column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a row are read.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import hashlib
 import json
 import os
 import re
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,12 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import MIB, size_text
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.sync.server.db import ServerDir
 
-MAX_FILE = 64 * 1024 * 1024
-MAX_ROWS = 1_000_000
+MAX_FILE = 64 * MIB
+MAX_ROWS = 200_000  # the check holds every row (about 3 KB each when all are rejected): ~600 MB at most
+MAX_COLUMNS = 1024  # a roster has a few dozen; the mapping may name columns up to 1000
 SAMPLE_ROWS = 5
+LIMITS = WorkbookLimits(file=MAX_FILE, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=MAX_ROWS + 1)
+WORKBOOK = Text("Excel(.xlsx)文件", "Excel (.xlsx) file")
 
 
 class StatusError(UserError):
@@ -119,8 +129,20 @@ def check_mapping(mapping: dict[str, int], columns: int) -> None:
 
 
 # -- staged uploads --------------------------------------------------------------------------
+MAX_OPEN = 3  # uploads a user may hold at once (not yet imported or discarded)
+USER_BUDGET = 2 * MAX_FILE  # bytes announced by one user's open uploads
+EXPIRES = 24 * 3600  # seconds without a chunk or a step before an upload is removed
+_lock = threading.Lock()
+
+
 class RosterUploads:
-    """Uploaded workbooks, one file per upload id, owned by the user who started it."""
+    """Uploaded workbooks, one file per upload id, owned by the user who started it.
+
+    A user holds at most ``MAX_OPEN`` uploads, announcing at most ``USER_BUDGET`` bytes between
+    them (announcing reserves the space), and an upload untouched for ``EXPIRES`` (a day: no
+    chunk, preview, check or import) is removed with its file — swept at every new upload and at
+    server start, or found expired when its owner asks for it.
+    """
 
     def __init__(self, sd: ServerDir) -> None:
         self.folder = sd.path / "roster_uploads"
@@ -130,24 +152,72 @@ class RosterUploads:
             raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
         return self.folder / f"{upload_id}.xlsx", self.folder / f"{upload_id}.json"
 
+    @staticmethod
+    def _expired(*paths: Path) -> bool:
+        times = [p.stat().st_mtime for p in paths if p.exists()]
+        return bool(times) and time.time() - max(times) > EXPIRES
+
+    def sweep(self) -> int:
+        """Remove every upload untouched for longer than ``EXPIRES``; returns how many."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for meta in self.folder.glob("*.json"):
+            data = meta.with_suffix(".xlsx")
+            if self._expired(data, meta):
+                data.unlink(missing_ok=True)
+                meta.unlink(missing_ok=True)
+                removed += 1
+        for data in self.folder.glob("*.xlsx"):  # a file whose description was lost
+            if not data.with_suffix(".json").exists() and self._expired(data):
+                data.unlink(missing_ok=True)
+        return removed
+
+    def _open_of(self, username: str) -> list[int]:
+        """Announced sizes of the user's open uploads."""
+        sizes = []
+        for meta in self.folder.glob("*.json"):
+            try:
+                info = json.loads(meta.read_text("utf-8"))
+                if info["user"] == username:
+                    sizes.append(int(info["size"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return sizes
+
     def start(self, username: str, size: int, sha256: str, filename: str) -> str:
         if size > MAX_FILE:
             raise UserError(Text("文件太大（最大64MB）", "the file is too large (64 MB at most)"), code="too_large")
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        upload_id = uuid.uuid4().hex
-        data, meta = self._paths(upload_id)
-        fd = os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-        meta.write_text(json.dumps({"user": username, "size": size, "sha256": sha256, "filename": filename[:200]}), "utf-8")
-        os.chmod(meta, 0o600)
+        with _lock:
+            self.sweep()
+            open_sizes = self._open_of(username)
+            if len(open_sizes) >= MAX_OPEN:
+                raise StatusError(Text(f"您已有{len(open_sizes)}个未导入的花名册上传,请先导入或放弃它们(一天后自动作废)",
+                                       f"you already have {len(open_sizes)} roster uploads not imported; import or discard "
+                                       "them first (they expire after a day)"), "too_many_uploads", 409)
+            if sum(open_sizes) + size > USER_BUDGET:
+                raise StatusError(Text(f"您未导入的花名册上传将超过 {size_text(USER_BUDGET)} 的限额,请先导入或放弃已有的上传",
+                                       f"your roster uploads not imported would exceed your {size_text(USER_BUDGET)} "
+                                       "allowance; import or discard those already started"), "upload_budget", 413)
+            upload_id = uuid.uuid4().hex
+            data, meta = self._paths(upload_id)
+            fd = os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            meta.write_text(json.dumps({"user": username, "size": size, "sha256": sha256, "filename": filename[:200]}), "utf-8")
+            os.chmod(meta, 0o600)
         return upload_id
 
     def meta(self, upload_id: str, username: str) -> dict[str, Any]:
         data, meta = self._paths(upload_id)
+        if self._expired(data, meta):
+            data.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
         try:
             info = json.loads(meta.read_text("utf-8"))
         except FileNotFoundError as e:
-            raise UserError(Text("没有这个上传", "no such upload"), code="not_found") from e
+            raise UserError(Text("没有这个上传(或已超过一天未用而作废)", "no such upload (or it expired, unused for a day)"),
+                            code="not_found") from e
         if info["user"] != username:
             raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
         info["offset"] = data.stat().st_size
@@ -167,7 +237,7 @@ class RosterUploads:
     def path(self, upload_id: str, username: str) -> Path:
         """The complete file, checked against the announced size and hash."""
         info = self.meta(upload_id, username)
-        data, _ = self._paths(upload_id)
+        data, meta = self._paths(upload_id)
         if info["offset"] != info["size"]:
             raise UserError(Text("文件尚未上传完", "the file is not completely uploaded"), code="incomplete")
         digest = hashlib.sha256()
@@ -176,6 +246,7 @@ class RosterUploads:
                 digest.update(block)
         if digest.hexdigest() != info["sha256"]:
             raise UserError(Text("文件校验不符，请重新上传", "the file does not match its checksum; upload it again"), code="bad_checksum")
+        os.utime(meta)  # in use (preview, check, import): the day starts again
         return data
 
     def discard(self, upload_id: str, username: str) -> None:
@@ -186,26 +257,41 @@ class RosterUploads:
 
 # -- reading ---------------------------------------------------------------------------------
 def open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any, list[str]]:
-    """(workbook, worksheet, sheet names); the caller closes the workbook."""
+    """(workbook, worksheet, sheet names) of a workbook within ``LIMITS``; the caller closes the workbook."""
     from openpyxl import load_workbook
 
+    check_workbook(path, LIMITS, WORKBOOK)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise UserError(Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
     names = list(wb.sheetnames)
     if sheet is not None and sheet not in names:
         wb.close()
         raise UserError(Text("工作簿中没有这个工作表", "the workbook has no such sheet"), code="bad_sheet")
-    return wb, wb[sheet] if sheet else wb.worksheets[0], names
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    if not hasattr(ws, "reset_dimensions"):  # a chart sheet has no cells
+        wb.close()
+        raise UserError(Text("这个工作表没有单元格", "that sheet has no cells"), code="bad_sheet")
+    if (ws.max_row or 0) > MAX_ROWS + 1 or (ws.max_column or 0) > MAX_COLUMNS:
+        ws.reset_dimensions()  # openpyxl would pad every row (and add empty ones) up to what it declares
+    return wb, ws, names
+
+
+def _width(ws: Any) -> int:
+    return min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS)
+
+
+def _blank_row(values: tuple[Any, ...]) -> bool:
+    return values.count(None) == len(values) or all(blank(v) for v in values)  # the count is C-speed
 
 
 def iter_rows(ws: Any) -> Any:
     """(spreadsheet row number, values) for each row after the header; blank rows skipped."""
-    for n, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for n, values in enumerate(ws.iter_rows(min_row=2, max_col=_width(ws), values_only=True), start=2):
         if n > MAX_ROWS + 1:
             raise UserError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"), code="too_many_rows")
-        if any(not blank(v) for v in values):
+        if not _blank_row(values):
             yield n, list(values)
 
 
@@ -213,14 +299,19 @@ def preview(path: Path, sheet: str | None) -> dict[str, Any]:
     """Sheets, the header, the suggested mapping and a few rows, for the mapping step."""
     wb, ws, names = open_sheet(path, sheet)
     try:
-        rows = ws.iter_rows(values_only=True)
+        rows = ws.iter_rows(max_col=_width(ws), values_only=True)
         header = [text(v) for v in next(rows, ())]
+        while header and not header[-1]:  # a sheet without a declared size comes padded to MAX_COLUMNS
+            header.pop()
         sample = []
         for values in rows:
             if len(sample) >= SAMPLE_ROWS:
                 break
-            if any(not blank(v) for v in values):
-                sample.append([text(v) for v in values])
+            if not _blank_row(values):
+                cells = [text(v) for v in values]
+                while cells and not cells[-1]:
+                    cells.pop()
+                sample.append(cells)
     finally:
         wb.close()
     if not any(header):

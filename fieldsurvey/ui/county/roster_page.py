@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.spreadsheet import safe_row
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import ApiError
 from fieldsurvey.ui.county.context import CountyContext
@@ -268,6 +269,7 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
 
         writer = csv.writer(Sink())
         writer.writerow(["row", "household_no", "column", "code", "reason_zh", "reason_en"])
-        for x in report["rejected"]:
-            writer.writerow([x["row"], x["household_no"], x.get("column") or "", x["code"], x["reason"]["zh"], x["reason"]["en"]])
+        for x in report["rejected"]:  # the household numbers come from the file: no formula may start
+            writer.writerow(safe_row([x["row"], x["household_no"], x.get("column") or "", x["code"], x["reason"]["zh"],
+                                      x["reason"]["en"]]))
         f.write("".join(lines).encode("utf-8"))
