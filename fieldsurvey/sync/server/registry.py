@@ -93,7 +93,7 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
         for position, m in enumerate(household_members):
             members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
                             "present": bool(m.get("present", True)), "revision": 1, "seq": s, "position": position,
-                            "data": _scalar_fields("member", m)})
+                            "data": _scalar_fields("member", m), "id_index": m.get("id_number")})  # hashed by its type
         for record_type, key, id_field in part_keys:
             for position, part in enumerate(data.get(key) or []):
                 parts.append({"household_id": hid, "part_type": record_type, "part_id": str(part.get(id_field)),
