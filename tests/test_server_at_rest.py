@@ -336,3 +336,113 @@ def test_the_passphrase_changes_and_the_recovery_key_sets_a_forgotten_one(cli_se
     run_cli("server", "passphrase", "change", "--data-dir", d,  # back, for the other tests of this module
             env={"FIELDSURVEY_SERVER_PASSPHRASE": third, "FIELDSURVEY_SERVER_NEW_PASSPHRASE": PASSPHRASE})
     assert "admin" in run_cli("server", "user", "list", "--data-dir", d).stdout
+
+
+# -- an earlier version's plain directory: refused, then encrypted in place -----------------------
+def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
+    """A data directory as the version before this one left it: plain SQLite or plain rows, plain PEM keys, schema 0003."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy.orm import Session
+
+    from fieldsurvey.sync.keys import KeyPair, write_county_keys
+    from fieldsurvey.sync.server import audit
+    from fieldsurvey.sync.server.db import MIGRATIONS, make_engine, sqlite_url
+    from fieldsurvey.sync.server.models import JsonType
+    from fieldsurvey.sync.server.registry import DERIVED_DEFAULTS, household_columns
+
+    d.mkdir(parents=True)
+    keys = KeyPair.generate()
+    write_county_keys(d / "keys", keys)  # no password: the old format
+    url = url or sqlite_url(d)
+    (d / "server.json").write_text(json.dumps({"county": "610728", "db_url": url}), "utf-8")
+    engine = make_engine(url)  # no key: the old plain file
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    homes = [household(no=f"61072810100100{i}1", village=VILLAGE_A) for i in range(3)]
+    data = [household_to_dict(h) for h in homes]
+
+    def table(name: str, columns: list[str]) -> Any:
+        return sa.table(name, *[sa.column(c, JsonType) if c in ("data", "value") else sa.column(c) for c in columns])
+
+    signing, encryption = keys.public_b64()
+    with engine.begin() as conn:
+        conn.execute(table("meta", ["key", "value"]).insert(), [{"key": k, "value": v} for k, v in (
+            ("county", "610728"), ("county_name", "镇巴县"), ("epoch", "legacy000001"), ("signing_key", signing), ("encryption_key", encryption))])
+        conn.execute(table("divisions", ["code", "name", "parent", "level"]).insert(),
+                     [{"code": VILLAGE_A, "name": "甲村", "parent": None, "level": "village"}])
+        rows, members = [], []
+        for seq, h in enumerate(data, start=1):
+            rows.append({"household_id": h["household_id"], "revision": 1, "seq": seq, "deleted": False, "member_count": len(h["members"]),
+                         "data": {k: v for k, v in h.items() if k not in ("members", "helpers", "measures", "incomes", "revision")},
+                         **household_columns(h), **DERIVED_DEFAULTS})
+            members += [{"member_id": m["member_id"], "household_id": h["household_id"], "village_code": VILLAGE_A, "present": True,
+                         "revision": 1, "seq": seq, "deleted": False, "position": i, "data": m} for i, m in enumerate(h["members"])]
+        conn.execute(table("households", list(rows[0])).insert(), rows)
+        conn.execute(table("members", list(members[0])).insert(), members)
+    with Session(engine) as s, s.begin():
+        audit.append(s, keys.signing, actor="cli", action="server_init", subject="610728", details={})
+    engine.dispose()
+    return {"homes": homes, "keys": keys}
+
+
+@pytest.fixture(params=BACKENDS)
+def legacy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str | None, dict[str, Any]]]:
+    from tests.test_server_harness import postgres_available, postgres_database
+
+    if request.param == "postgres":
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        with postgres_database() as url:
+            yield tmp_path / "old", url, legacy_server(tmp_path / "old", url)
+    else:
+        yield tmp_path / "old", None, legacy_server(tmp_path / "old", None)
+
+
+def test_an_earlier_versions_plain_directory_is_refused_then_encrypted_in_place_losing_nothing(
+        legacy: tuple[Path, str | None, dict[str, Any]]) -> None:
+    d, url, made = legacy
+    homes = made["homes"]
+    id_numbers = [m.id_number for h in homes for m in h.members]
+    refused = one_sentence(run_cli("server", "status", "--data-dir", str(d), check=False))
+    assert "server encrypt" in refused and "earlier version" in refused
+    if url is None:
+        assert (d / "county.db").read_bytes().startswith(b"SQLite format 3")  # untouched by the refusal
+    out = run_cli("server", "encrypt", "--data-dir", str(d)).stdout
+    assert "Server recovery key" in out
+    status = json.loads(run_cli("server", "status", "--data-dir", str(d), "--format", "json").stdout)
+    assert status["households"] == 3 and status["members"] == 12
+    assert "intact" in run_cli("server", "audit", "verify", "--data-dir", str(d)).stdout  # the same signing key, now encrypted
+    sd = ServerDir(d)
+    try:
+        assert sd.keys.fingerprint() == made["keys"].fingerprint()
+        with sd.transaction() as s:
+            assert load_registry(s).household_of(id_numbers[5]) == homes[1].household_no
+            full = registry.full_household(s, s.get(HouseholdRow, homes[2].household_id))
+            assert [m["id_number"] for m in full["members"]] == [m.id_number for m in homes[2].members]
+    finally:
+        sd.close()
+    scan_directory(d, id_numbers + [m.name for h in homes for m in h.members])
+    if url is not None:
+        assert_absent(pg_dump(url), id_numbers, "pg_dump")
+    assert "already encrypted" in run_cli("server", "encrypt", "--data-dir", str(d)).stdout
+
+
+def test_an_interrupted_encryption_is_finished_by_running_it_again(tmp_path: Path) -> None:
+    from fieldsurvey.sync.server import vault
+
+    d = tmp_path / "old"
+    made = legacy_server(d, None)
+    vault.create(d / "keys", PASSPHRASE)  # the power went out right after the key file was written
+    assert "earlier version" in one_sentence(run_cli("server", "status", "--data-dir", str(d), check=False))
+    wrong = run_cli("server", "encrypt", "--data-dir", str(d), env={"FIELDSURVEY_SERVER_PASSPHRASE": "another-passphrase-77"}, check=False)
+    assert "wrong passphrase" in one_sentence(wrong)
+    assert (d / "county.db").read_bytes().startswith(b"SQLite format 3")  # nothing was changed by the wrong try
+    out = run_cli("server", "encrypt", "--data-dir", str(d)).stdout
+    assert "Server recovery key" not in out  # the key file of the first run is kept: its recovery key still holds
+    assert json.loads(run_cli("server", "status", "--data-dir", str(d), "--format", "json").stdout)["households"] == 3
+    scan_directory(d, [m.id_number for h in made["homes"] for m in h.members])
