@@ -28,6 +28,7 @@ from alembic.config import Config
 from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
@@ -102,7 +103,9 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
 
             bind_fast(sqlcipher3)
             cipher_url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(sqlcipher_key), database=make_url(url).database)
-            engine = create_engine(cipher_url, module=sqlcipher3, connect_args=connect_args)
+            # QueuePool as for plain SQLite: this dialect's default, SingletonThreadPool, has
+            # use-after-free crashes with sqlcipher3 across threads (see store/engine.py).
+            engine = create_engine(cipher_url, module=sqlcipher3, connect_args=connect_args, poolclass=QueuePool)
         else:
             import sqlite3
 
