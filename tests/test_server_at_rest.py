@@ -221,6 +221,24 @@ def test_a_sealed_record_altered_or_moved_in_the_database_does_not_open(county: 
         sd.close()
 
 
+def test_a_database_error_never_shows_the_values_it_was_given(county: County, workload: dict[str, Any]) -> None:
+    """Error messages reach logs: the plain record a statement was given must not be in them."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    new = workload["new"]
+    record = household_to_dict(new)["members"][0]
+    sd = county.server.server_dir
+    try:
+        with pytest.raises(IntegrityError) as e, sd.transaction() as s:  # the member exists already
+            s.execute(insert(MemberRow.__table__), [{"member_id": record["member_id"], "household_id": new.household_id,
+                                                     "village_code": VILLAGE_A, "present": True, "revision": 1, "seq": 1,
+                                                     "deleted": False, "position": 0, "data": record, "id_index": record["id_number"]}])
+        assert_absent(str(e.value).encode("utf-8"), [record["id_number"], record["name"]], "the error message")
+    finally:
+        sd.close()
+
+
 def test_the_private_keys_are_encrypted_files_apart_from_the_database(county: County) -> None:
     """Issue 13 §5: a copy of the database (or of the whole directory) cannot sign a rewritten audit chain."""
     keys_dir = county.server.data_dir / "keys"

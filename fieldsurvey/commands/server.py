@@ -134,10 +134,12 @@ def cmd_passphrase_change(args: argparse.Namespace) -> int:
     import os
 
     from fieldsurvey.sync.server import vault
-    from fieldsurvey.sync.server.db import ServerDir
+    from fieldsurvey.sync.server.db import NOT_ENCRYPTED, ServerDir
 
     sd = ServerDir(Path(args.data_dir))
     sd.read_config()
+    if sd.unencrypted_parts():
+        raise UserError(NOT_ENCRYPTED, code="server_not_encrypted")
     if args.recovery_key is not None:
         key = args.recovery_key or os.environ.get(RECOVERY_ENV) or getpass.getpass("县级服务器恢复密钥 Server recovery key: ")
         unlocked = vault.unlock(sd.keys_dir, recovery_key=key)

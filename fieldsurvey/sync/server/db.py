@@ -98,6 +98,8 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
     """
     if url.startswith("sqlite"):
         connect_args = {"timeout": 60, "check_same_thread": False}
+        # hide_parameters: a database error's message (and so a log line) never shows the values
+        # it was given, which are the plain records before sealing.
         if sqlcipher_key is not None:
             import sqlcipher3
 
@@ -105,12 +107,13 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
             cipher_url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(sqlcipher_key), database=make_url(url).database)
             # QueuePool as for plain SQLite: this dialect's default, SingletonThreadPool, has
             # use-after-free crashes with sqlcipher3 across threads (see store/engine.py).
-            engine = create_engine(cipher_url, module=sqlcipher3, connect_args=connect_args, poolclass=QueuePool)
+            engine = create_engine(cipher_url, module=sqlcipher3, connect_args=connect_args, poolclass=QueuePool,
+                                   hide_parameters=True)
         else:
             import sqlite3
 
             bind_fast(sqlite3)  # NULLs and booleans bound without the driver's slow adapter lookups
-            engine = create_engine(url, connect_args=connect_args)
+            engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -130,7 +133,7 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
 
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
     raise UserError(
         Text("只支持 SQLite 或 PostgreSQL 数据库地址", "only SQLite or postgresql+psycopg:// URLs are supported"),
         code="bad_db_url",
