@@ -53,6 +53,8 @@ PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 SEED = 17
 CHUNK = 1000
 STAFF = Principal("bench", "bench", "county_staff", None)
+# Synthetic counties only: their servers are encrypted with this passphrase unless one is given.
+os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", "bench-county-passphrase-1")
 
 
 def new_server(folder: Path, backend: str) -> tuple[ServerDir, str | None]:

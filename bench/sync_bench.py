@@ -15,6 +15,13 @@
    before timing and then frozen out of the garbage collector (``gc.freeze``): a county server
    does not hold 100 batches in memory, and scanning them on every collection would be charged
    to whichever side allocates more.
+   The same run measures what sealing the personal columns costs (``server/sealed.py``): a third
+   county receives the same batches (sealed to its own keys) with column encryption switched
+   off (``PlainColumns``, the benchmark's baseline only; on SQLite it keeps SQLCipher), batch by
+   batch in turn with the other two. After the ingest, both counties are read: a full read of
+   every household and member record (what exports, reassessment and a device's first download
+   do) and the county list's first page of 100, alternately, median of 5. Reported as ratios,
+   sealed ÷ unsealed.
 2. Wire size: a batch of 500 finalized visits sealed (canonical JSON, zstd, HPKE, signature),
    divided by 500. Target ≤ 2 KB per visit.
 3. Slow link: that 500-visit batch uploaded through a TCP proxy on 127.0.0.1 limited to ``--kbit``
@@ -29,6 +36,7 @@ import argparse
 import gc
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +47,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
@@ -47,15 +55,20 @@ from fieldsurvey.core.visit import FINALIZED, Visit
 from fieldsurvey.demo.generator import generate_county, iter_households
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin
+from fieldsurvey.sync.server import admin, county_lists
+from fieldsurvey.sync.server.auth import Principal
+from fieldsurvey.sync.server.county_lists import HouseholdFilter
 from fieldsurvey.sync.server.db import ServerDir, make_engine, migrate
 from fieldsurvey.sync.server.ingest import ingest
 from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, VisitRow
 from fieldsurvey.sync.server.registry import _scalar_fields, household_columns, record_id_of
+from fieldsurvey.sync.server.sealed import PlainColumns, attach
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 
 COUNTY_SEED = 11
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+# Synthetic counties only: their servers are encrypted with this passphrase unless one is given.
+os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", "bench-county-passphrase-1")
 
 
 def make_visit(h: Any, day: int) -> dict[str, Any]:
@@ -156,15 +169,15 @@ class CpuClock:
 
 
 def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: list[str], tmp: Path) -> dict[str, Any]:
-    urls: list[str | None] = [None, None]
+    urls: list[str | None] = [None, None, None]
     dbs: list[str] = []
-    clocks = [CpuClock(), CpuClock()]
+    clocks = [CpuClock(), CpuClock(), CpuClock()]
     admin: Any = None
     if backend == "postgres":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            for _ in range(2):
+            for _ in range(3):
                 name = f"fs_bench_{uuid.uuid4().hex[:8]}"
                 conn.execute(f'CREATE DATABASE "{name}"')
                 dbs.append(name)
@@ -174,15 +187,19 @@ def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: li
     try:
         sd, identity = county_with_device(tmp / f"{backend}-county", urls[0], villages)
         sealed = [seal_batch(identity, batch_payload(identity, recs, base_cursor=None)) for recs in batches]
+        open_sd, open_identity = county_with_device(tmp / f"{backend}-county-unsealed", urls[2], villages)
+        attach(open_sd.engine, PlainColumns())  # the same server, its personal columns left unsealed
+        open_batches = [seal_batch(open_identity, batch_payload(open_identity, recs, base_cursor=None)) for recs in batches]
         engine = make_engine(urls[1] or f"sqlite:///{tmp / f'{backend}-plain.db'}")
+        attach(engine, PlainColumns())
         migrate(engine)
         rows_per_batch = [plain_rows(recs, i * 1000) for i, recs in enumerate(batches)]
         gc.collect()
         gc.freeze()
         load_before = os.getloadavg()[0]
-        # Alternate the two, batch by batch, so a busy machine slows both sides alike.
-        ingest_s = plain_s = ingest_cpu = plain_cpu = 0.0
-        for data, rows in zip(sealed, rows_per_batch, strict=True):
+        # Alternate the three, batch by batch, so a busy machine slows every side alike.
+        ingest_s = plain_s = ingest_cpu = plain_cpu = open_s = open_cpu = 0.0
+        for data, open_data, rows in zip(sealed, open_batches, rows_per_batch, strict=True):
             c0, t0 = clocks[0].now(), time.perf_counter()
             ingest(sd, data, via="http")
             t1, c1 = time.perf_counter(), clocks[0].now()
@@ -191,13 +208,20 @@ def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: li
                 for model in (HouseholdRow, MemberRow, PartRow, VisitRow):
                     conn.execute(insert(model), rows[model])
             t3, c3 = time.perf_counter(), clocks[1].now()
+            c4, t4 = clocks[2].now(), time.perf_counter()
+            ingest(open_sd, open_data, via="http")
+            t5, c5 = time.perf_counter(), clocks[2].now()
             ingest_s += t1 - t0
             plain_s += t3 - t2
+            open_s += t5 - t4
             ingest_cpu += c1 - c0
             plain_cpu += c3 - c2
+            open_cpu += c5 - c4
+        reads = compare_reads(sd, open_sd)
         load_after = os.getloadavg()[0]
         gc.unfreeze()
         sd.close()
+        open_sd.close()
         engine.dispose()
     finally:
         if admin is not None:
@@ -210,7 +234,33 @@ def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: li
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     households = sum(sum(1 for r in recs if r["kind"] == "household.create") for recs in batches)
     return {"ingest_s": ingest_s, "plain_s": plain_s, "ingest_cpu": ingest_cpu, "plain_cpu": plain_cpu, "households": households,
+            "unsealed_s": open_s, "unsealed_cpu": open_cpu, "reads": reads,
             "server_cpu": all(c.server_visible for c in clocks), "load": (load_before, load_after)}
+
+
+def compare_reads(sealed: ServerDir, unsealed: ServerDir, rounds: int = 5) -> dict[str, tuple[float, float, int]]:
+    """Median seconds of each read on the sealed and the unsealed county, taken in turn: name → (sealed, unsealed, rows)."""
+    who = Principal("bench", "bench", "county_staff", None)
+
+    def full_read(sd: ServerDir) -> int:
+        with sd.transaction() as s:
+            return sum(1 for _ in s.execute(select(HouseholdRow.data))) + sum(1 for _ in s.execute(select(MemberRow.data)))
+
+    def list_page(sd: ServerDir) -> int:
+        with sd.transaction() as s:
+            return len(county_lists.page(s, HouseholdFilter(), who, after=None, limit=100)["items"])
+
+    out = {}
+    for name, fn in (("full read", full_read), ("list page", list_page)):
+        times: list[list[float]] = [[], []]
+        rows = 0
+        for _ in range(rounds):
+            for i, sd in enumerate((sealed, unsealed)):
+                t0 = time.perf_counter()
+                rows = fn(sd)
+                times[i].append(time.perf_counter() - t0)
+        out[name] = (statistics.median(times[0]), statistics.median(times[1]), rows)
+    return out
 
 
 class ThrottledProxy:
@@ -317,6 +367,11 @@ def main() -> None:
                   f"(CPU {r['plain_cpu']:.1f} s); ratio {r['ingest_s'] / r['plain_s']:.2f}x wall, "
                   f"{r['ingest_cpu'] / r['plain_cpu']:.2f}x CPU (target <= 3x); CPU = {cpu_of}; "
                   f"load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}", flush=True)
+            full, page = r["reads"]["full read"], r["reads"]["list page"]
+            print(f"[{backend}] column encryption (sealed / unsealed, same run): ingest {r['ingest_s']:.1f} s / {r['unsealed_s']:.1f} s = "
+                  f"{r['ingest_s'] / r['unsealed_s']:.2f}x wall, {r['ingest_cpu'] / r['unsealed_cpu']:.2f}x CPU; "
+                  f"full read of {full[2]} household and member records {full[0]:.2f} s / {full[1]:.2f} s = {full[0] / full[1]:.2f}x; "
+                  f"list page of {page[2]} {page[0] * 1000:.1f} ms / {page[1] * 1000:.1f} ms = {page[0] / page[1]:.2f}x", flush=True)
         _ids, visit_batch = workload(1, args.link_visits)
         county_keys, device_keys = KeyPair.generate(), KeyPair.generate()
         ident = Identity("bench-device", "sec", "610728", device_keys, *county_keys.public_b64())

@@ -7,6 +7,10 @@ import stat
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every county server a test makes (in process or as a ``fieldsurvey server`` process, which
+# inherits the environment) is encrypted with this passphrase unless the test gives its own.
+SERVER_PASSPHRASE = "county-server-test-passphrase-7"
+os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
 
 import pytest  # noqa: E402
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from fieldsurvey.store import Store
 from fieldsurvey.store.sync_state import SyncBase
 from fieldsurvey.sync.server.db import migrate
 from fieldsurvey.sync.server.models import Base
+from fieldsurvey.sync.server.sealed import ColumnCipher, attach
 from tests.conftest import FAST_KDF
 from tests.test_server_harness import postgres_available, postgres_database
 
@@ -61,6 +63,7 @@ def _members_in_order(url: str) -> tuple[list[str], list[str], list[str]]:
     from tests.factories import household
 
     engine = create_engine(url)
+    attach(engine, ColumnCipher(os.urandom(32), os.urandom(32)))  # what ServerDir.engine attaches
     migrate(engine)
     h = household_to_dict(household())
     names = [m["name"] for m in h["members"]]
@@ -117,6 +120,7 @@ def test_the_position_migration_numbers_existing_members_in_their_old_order(tmp_
     from fieldsurvey.sync.server.db import MIGRATIONS
 
     engine = create_engine(f"sqlite:///{tmp_path / 'county.db'}")
+    attach(engine, ColumnCipher(os.urandom(32), os.urandom(32)))  # revision 0004 seals the rows
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

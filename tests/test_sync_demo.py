@@ -40,3 +40,22 @@ def test_the_server_directory_is_never_inside_the_device_directory(tmp_path: Pat
     store, _ = prepare(tmp_path / "laptop", "demo-passphrase-for-test-9", households=3, seed=1, progress=lambda _m: None)
     with store, pytest.raises(UserError):
         prepare_demo_server(store, tmp_path / "laptop" / "county")
+
+
+def test_the_demo_encrypts_its_server_with_a_printed_passphrase_or_the_given_one(tmp_path: Path) -> None:
+    made = run_cli("demo", "--no-gui", "--households", "6", "--data-dir", str(tmp_path / "laptop"), "--server-dir", str(tmp_path / "county"),
+                   env={"FIELDSURVEY_SERVER_PASSPHRASE": ""}).stdout
+    assert "admin / demo-admin-2025" in made
+    [line] = [line for line in made.splitlines() if "Server passphrase:" in line]
+    printed = line.split("Server passphrase:", 1)[1].split()[0]
+    status = run_cli("server", "status", "--data-dir", str(tmp_path / "county"), "--format", "json",
+                     env={"FIELDSURVEY_SERVER_PASSPHRASE": printed}).stdout
+    assert '"households": 6' in status
+    assert not (tmp_path / "county" / "county.db").read_bytes().startswith(b"SQLite format 3")
+
+    given = run_cli("demo", "--no-gui", "--households", "6", "--data-dir", str(tmp_path / "laptop2"), "--server-dir", str(tmp_path / "county2"),
+                    env={"FIELDSURVEY_SERVER_PASSPHRASE": "given-demo-server-passphrase-5"}).stdout
+    assert "Server passphrase:" not in given and "admin / demo-admin-2025" in given
+    status = run_cli("server", "status", "--data-dir", str(tmp_path / "county2"), "--format", "json",
+                     env={"FIELDSURVEY_SERVER_PASSPHRASE": "given-demo-server-passphrase-5"}).stdout
+    assert '"households": 6' in status

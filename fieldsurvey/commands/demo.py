@@ -33,6 +33,7 @@ WORDS = (
 # this many households (a season in progress) so it still loads in well under a minute.
 HISTORY_LIMIT = 5000
 SECRETARY = {"name": "李明华", "unit": "镇巴县农业农村局驻村工作队"}
+SERVER_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"  # as fieldsurvey.sync.server.vault reads it
 
 
 def demo_root() -> Path:
@@ -48,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Prepare a demo county — an encrypted village store holding synthetic households "
             "(made-up people with valid-looking ID numbers) across a few villages of one county — "
             "start its county server on 127.0.0.1 and open the desktop app on it. Uses the "
-            f"passphrase in {PASSPHRASE_ENV} when set; otherwise makes one and prints it. "
+            f"passphrase in {PASSPHRASE_ENV} when set; otherwise makes one and prints it. The county "
+            f"server's data is encrypted with {SERVER_PASSPHRASE_ENV} when set, otherwise with a "
+            "passphrase made and printed the same way. "
             "Run it again to reopen the same demo; --reset makes a new one."
         ),
     )
@@ -148,34 +151,57 @@ def run(args: argparse.Namespace) -> int:
     generated = passphrase is None
     if passphrase is None:
         passphrase = make_passphrase()
+    server_passphrase = os.environ.get(SERVER_PASSPHRASE_ENV) or None
+    server_generated = server_dir is not None and server_passphrase is None
+    if server_generated:
+        server_passphrase = make_passphrase()
     started = time.monotonic()
     store, recovery_key = prepare(data_dir, passphrase, args.households, args.seed)
     try:
         if server_dir is not None:
             from fieldsurvey.sync.demo_server import prepare_demo_server
 
-            demo = prepare_demo_server(store, server_dir, port=args.port)
+            demo = prepare_demo_server(store, server_dir, port=args.port, passphrase=server_passphrase)
             print(
                 f"县级服务器数据 County server data: {server_dir}  (管理员 admin: {demo.admin} / {demo.admin_password}); "
                 f"{demo.visits_waiting} 条走访待同步 visits waiting to sync"
             )
+            if server_generated:
+                print(f"县级服务器密码短语 Server passphrase: {server_passphrase}  "
+                      f"(以后启动服务器时用 {SERVER_PASSPHRASE_ENV} 给出 give it in {SERVER_PASSPHRASE_ENV} to start the server later)")
     finally:
         store.close()
     _print_secrets(data_dir, passphrase if generated else None, recovery_key)
     print(f"用时 Took {time.monotonic() - started:.1f} s")
     if args.no_gui:
         return 0
-    return _open_app(data_dir, server_dir, args.port, passphrase)
+    return _open_app(data_dir, server_dir, args.port, passphrase, server_passphrase)
 
 
-def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: str | None) -> int:
+def _ask_server_passphrase() -> str:
+    """Reopening a demo: the server passphrase printed when it was made, from the environment or asked."""
+    import getpass
+    import sys
+
+    found = os.environ.get(SERVER_PASSPHRASE_ENV)
+    if found:
+        return found
+    if not sys.stdin.isatty():
+        raise UserError(Text(f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语(创建示范时已显示)",
+                             f"give the demo county server's passphrase (shown when the demo was made) in {SERVER_PASSPHRASE_ENV}"),
+                        code="no_passphrase")
+    return getpass.getpass("示范县级服务器密码短语 Demo server passphrase: ")
+
+
+def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: str | None,
+              server_passphrase: str | None = None) -> int:
     from fieldsurvey.ui.app import run_app
 
     server = None
     if server_dir is not None and server_dir.exists():
         from fieldsurvey.sync.demo_server import start_server
 
-        server = start_server(server_dir, port)
+        server = start_server(server_dir, port, passphrase=server_passphrase or _ask_server_passphrase())
         print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  (文档 docs: /docs)")
     try:
         return run_app(data_dir, passphrase_hint=passphrase)

@@ -13,13 +13,49 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 
 PASSWORD_ENV = "FIELDSURVEY_SERVER_PASSWORD"
+NEW_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_NEW_PASSPHRASE"
+RECOVERY_ENV = "FIELDSURVEY_SERVER_RECOVERY_KEY"
+
+
+def _passphrase(args: argparse.Namespace, *, new: bool = False) -> str:
+    """The server passphrase: --passphrase-file, else the environment, else asked on the terminal.
+
+    Never read from a pipe: commands that take a password on standard input would mix the two.
+    ``new`` asks twice and applies the strength rule (``server init``, ``server encrypt``).
+    """
+    from fieldsurvey.sync.server import vault
+
+    data_dir = Path(args.data_dir)
+    if getattr(args, "passphrase_file", None):
+        found: str | None = vault.read_passphrase_file(Path(args.passphrase_file), data_dir)
+    else:
+        found = vault.passphrase_from_env(data_dir)
+    if found is None:
+        if not sys.stdin.isatty():
+            raise UserError(vault.NO_PASSPHRASE, code="no_passphrase")
+        found = getpass.getpass("县级服务器密码短语 Server passphrase: ")
+        if new:
+            vault.require_strong(found)
+            if getpass.getpass("再输入一次 Again: ") != found:
+                raise UserError(Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch")
+    if new:
+        vault.require_strong(found)
+    return found
 
 
 def _server_dir(args: argparse.Namespace) -> Any:
-    from fieldsurvey.sync.server.db import ServerDir
+    """The data directory, unlocked: every command but ``init`` and ``encrypt`` comes through here."""
+    import os
 
+    from fieldsurvey.sync.server.db import NOT_ENCRYPTED, ServerDir
+
+    os.umask(0o077)  # whatever this process writes (uploads, exports, WAL) is the user's alone
     sd = ServerDir(Path(args.data_dir), getattr(args, "db", None))
     sd.read_config()  # a clear error when the directory is not a server's
+    if sd.unencrypted_parts():
+        raise UserError(NOT_ENCRYPTED, code="server_not_encrypted")
+    sd.passphrase = _passphrase(args)
+    sd.secrets  # noqa: B018 - a wrong passphrase is one sentence here, before any work
     return sd
 
 
@@ -48,15 +84,77 @@ def _print(args: argparse.Namespace, data: Any, text: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    import os
+
     from fieldsurvey.sync.server.admin import init_server
     from fieldsurvey.sync.server.db import ServerDir
 
+    os.umask(0o077)
     sd = ServerDir(Path(args.data_dir))
+    if sd.exists():
+        raise UserError(Text("该目录已初始化过县级服务器", "this directory already holds a county server"), code="server_exists")
+    sd.passphrase = _passphrase(args, new=True)
     password = _password(f"管理员 {args.admin} 的密码 Password for {args.admin}: ")
     assert password is not None
     fp = init_server(sd, county=args.county, name=args.name, admin=args.admin, password=password, db_url=args.db)
     print(f"县级服务器已创建 County server created in {sd.path}")
     print(f"县级密钥指纹 County key fingerprint: {fp}")
+    _print_recovery_key(sd.new_recovery_key)
+    return 0
+
+
+def _print_recovery_key(recovery_key: str | None) -> None:
+    if recovery_key:
+        print(f"县级服务器恢复密钥 Server recovery key: {recovery_key}")
+        print("请抄下并与服务器分开保管,它只显示这一次;忘记密码短语时用它设置新的。"
+              "Write it down and keep it apart from the server: it is shown only this once, and sets a new passphrase if the passphrase is forgotten.")
+
+
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    import os
+
+    from fieldsurvey.sync.server.db import ServerDir
+    from fieldsurvey.sync.server.upgrade import encrypt_in_place
+
+    os.umask(0o077)
+    sd = ServerDir(Path(args.data_dir), getattr(args, "db", None))
+    sd.read_config()
+    parts = sd.unencrypted_parts()
+    if not parts:
+        print("数据已加密,无需处理 The data is already encrypted; nothing to do.")
+        return 0
+    new_key_file = "key file" in parts
+    passphrase = _passphrase(args, new=new_key_file)
+    encrypt_in_place(sd, passphrase, progress=lambda line: print(line, flush=True), on_recovery_key=_print_recovery_key)
+    print(f"县级服务器数据已加密 The county server's data is encrypted: {sd.path}")
+    return 0
+
+
+def cmd_passphrase_change(args: argparse.Namespace) -> int:
+    import os
+
+    from fieldsurvey.sync.server import vault
+    from fieldsurvey.sync.server.db import NOT_ENCRYPTED, ServerDir
+
+    sd = ServerDir(Path(args.data_dir))
+    sd.read_config()
+    if sd.unencrypted_parts():
+        raise UserError(NOT_ENCRYPTED, code="server_not_encrypted")
+    if args.recovery_key is not None:
+        key = args.recovery_key or os.environ.get(RECOVERY_ENV) or getpass.getpass("县级服务器恢复密钥 Server recovery key: ")
+        unlocked = vault.unlock(sd.keys_dir, recovery_key=key)
+    else:
+        unlocked = vault.unlock(sd.keys_dir, passphrase=_passphrase(args))
+    new = os.environ.get(NEW_PASSPHRASE_ENV)
+    if new is None:
+        if not sys.stdin.isatty():
+            raise UserError(Text(f"请在 {NEW_PASSPHRASE_ENV} 中给出新的密码短语", f"give the new passphrase in {NEW_PASSPHRASE_ENV}"), code="no_passphrase")
+        new = getpass.getpass("新密码短语 New passphrase: ")
+        vault.require_strong(new)
+        if getpass.getpass("再输入一次 Again: ") != new:
+            raise UserError(Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch")
+    vault.change_passphrase(sd.keys_dir, unlocked, new)
+    print("县级服务器的密码短语已更改(数据无需重新加密)。The county server's passphrase is changed (the data is not re-encrypted).")
     return 0
 
 
@@ -104,10 +202,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from fieldsurvey.sync.server.app import create_app
-    from fieldsurvey.sync.server.db import migrate
+    from fieldsurvey.sync.server.db import make_private, migrate
     from fieldsurvey.sync.urls import is_loopback_host
 
     sd = _server_dir(args)
+    make_private(sd.path)
     migrate(sd.engine)
     sd.keys  # noqa: B018 - fail before listening when the keys are missing
     print(f"县级服务器运行于 Serving on http{'s' if ssl else ''}://{args.host}:{args.port}  (API docs: /docs)", flush=True)
@@ -304,6 +403,9 @@ def register(sub: Any) -> None:
     def cmd(name: str, handler: Any, help_text: str, parent: Any = ssub) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help_text)
         p.add_argument("--data-dir", required=True, metavar="S", help="the county server's data directory")
+        p.add_argument("--passphrase-file", metavar="FILE",
+                       help="read the server passphrase from the first line of FILE (outside S); default: "
+                            "$FIELDSURVEY_SERVER_PASSPHRASE_FILE, $FIELDSURVEY_SERVER_PASSPHRASE, or asked on the terminal")
         p.set_defaults(handler=handler)
         return p
 
@@ -312,6 +414,15 @@ def register(sub: Any) -> None:
     p.add_argument("--name", help="county name (default: from GB/T 2260)")
     p.add_argument("--admin", required=True, help="the admin's username")
     p.add_argument("--db", help="database URL (default: SQLite in S; or postgresql+psycopg://…)")
+
+    p = cmd("encrypt", cmd_encrypt, "encrypt a data directory made by an earlier version, in place (asks for a new passphrase)")
+    p.add_argument("--db", help="database URL overriding server.json")
+
+    passphrase = ssub.add_parser("passphrase", help="the server passphrase")
+    psub = passphrase.add_subparsers(dest="passphrase_command", metavar="SUBCOMMAND", required=True)
+    p = cmd("change", cmd_passphrase_change, "set a new passphrase (from $FIELDSURVEY_SERVER_NEW_PASSPHRASE or asked twice)", psub)
+    p.add_argument("--recovery-key", nargs="?", const="", default=None, metavar="KEY",
+                   help="unlock with the server's recovery key instead (or $FIELDSURVEY_SERVER_RECOVERY_KEY, or asked)")
 
     p = cmd("run", cmd_run, "serve the API (FastAPI on uvicorn)")
     p.add_argument("--db", help="database URL overriding server.json")

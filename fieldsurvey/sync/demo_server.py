@@ -9,6 +9,7 @@ device so that pressing Sync right away has something to send. ``start_server`` 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from fieldsurvey.sync.server.auth import principal_of
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import User
 from fieldsurvey.sync.server.roster import FORMAT, import_roster
+from fieldsurvey.sync.server.vault import PASSPHRASE_ENV
 
 DEMO_PORT = 8400
 DEMO_ADMIN = "admin"
@@ -49,13 +51,15 @@ class DemoServer:
     visits_waiting: int
 
 
-def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, visits: int = 5) -> DemoServer:
+def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, visits: int = 5,
+                        passphrase: str | None = None) -> DemoServer:
+    """``passphrase`` encrypts the server's data; None reads ``FIELDSURVEY_SERVER_PASSPHRASE``."""
     server_dir = Path(server_dir).resolve()
     if server_dir == Path(store.data_dir).resolve() or Path(store.data_dir).resolve() in server_dir.parents:
         raise UserError(Text("县级服务器目录不能放在设备数据目录里", "the server directory must not be inside the device's data directory"),
                         code="server_inside_store")
     county, county_name = store.county()
-    sd = ServerDir(server_dir)
+    sd = ServerDir(server_dir, passphrase=passphrase)
     admin.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
     divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in store.divisions.all()]
     # Streamed: the import reads a chunk at a time, so 100,000 households never sit in memory as dicts.
@@ -120,12 +124,18 @@ def _finalize_demo_visits(store: Any, count: int) -> int:
     return done
 
 
-def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0) -> subprocess.Popen[bytes]:
-    """Run ``fieldsurvey server run`` on 127.0.0.1 and wait until it answers."""
+def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0, passphrase: str | None = None) -> subprocess.Popen[bytes]:
+    """Run ``fieldsurvey server run`` on 127.0.0.1 and wait until it answers.
+
+    ``passphrase`` reaches the process in its environment (never its command line, which other
+    users can list); None passes on this process's ``FIELDSURVEY_SERVER_PASSPHRASE``.
+    """
     log_path = Path(server_dir) / "server.log"
-    with log_path.open("ab") as log:  # the server writes no personal data to its log
+    env = {**os.environ, PASSPHRASE_ENV: passphrase} if passphrase is not None else None
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "ab") as log:  # the server writes no personal data to its log
         proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server_dir), "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT)
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -1,6 +1,7 @@
 """County and device keys: Ed25519 to sign, X25519 to receive HPKE-encrypted envelopes.
 
-The county has one key of each kind, kept as PEM files in the server's data directory, written
+The county has one key of each kind, kept as encrypted PKCS#8 PEM files in the server's data
+directory (their password derives from the server's passphrase, see ``server/vault.py``), written
 atomically with 0600 permissions set before any byte (``store.atomic``). A device has one of each
 too; its private keys live inside the device's encrypted store, never in a plain file. Public
 keys travel as base64 of the 32 raw bytes. A fingerprint (SHA-256 of both public keys, shown in
@@ -110,14 +111,13 @@ class KeyPair:
         )
 
 
-def _pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+def _pem(key: Ed25519PrivateKey | X25519PrivateKey, password: bytes | None) -> bytes:
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
-def write_county_keys(directory: Path, keys: KeyPair) -> None:
-    """Write both county keys; refuses to overwrite, since losing them orphans every device."""
+def write_county_keys(directory: Path, keys: KeyPair, password: bytes | None = None) -> None:
+    """Write both county keys (encrypted with ``password``); refuses to overwrite, since losing them orphans every device."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name in (SIGNING_FILE, ENCRYPTION_FILE):
         if (directory / name).exists():
@@ -125,18 +125,44 @@ def write_county_keys(directory: Path, keys: KeyPair) -> None:
                 Text("县级密钥已存在,不会覆盖", "the county keys already exist and are not overwritten"),
                 code="keys_exist",
             )
-    atomic_write(directory / SIGNING_FILE, _pem(keys.signing))
-    atomic_write(directory / ENCRYPTION_FILE, _pem(keys.encryption))
+    atomic_write(directory / SIGNING_FILE, _pem(keys.signing, password))
+    atomic_write(directory / ENCRYPTION_FILE, _pem(keys.encryption, password))
 
 
-def read_county_keys(directory: Path) -> KeyPair:
+def county_keys_encrypted(directory: Path) -> bool:
+    """Whether both key files are encrypted PKCS#8 (False for an earlier version's plain files)."""
     try:
-        signing = serialization.load_pem_private_key((directory / SIGNING_FILE).read_bytes(), None)
-        encryption = serialization.load_pem_private_key((directory / ENCRYPTION_FILE).read_bytes(), None)
+        return all(b"ENCRYPTED PRIVATE KEY" in (directory / name).read_bytes()[:64] for name in (SIGNING_FILE, ENCRYPTION_FILE))
+    except FileNotFoundError:
+        return False
+
+
+def encrypt_county_keys(directory: Path, password: bytes) -> None:
+    """Rewrite plain key files (an earlier version's) encrypted; each file is replaced atomically."""
+    for name in (SIGNING_FILE, ENCRYPTION_FILE):
+        path = directory / name
+        data = path.read_bytes()
+        if b"ENCRYPTED PRIVATE KEY" in data[:64]:
+            continue
+        key = serialization.load_pem_private_key(data, None)
+        if not isinstance(key, Ed25519PrivateKey | X25519PrivateKey):
+            raise UserError(Text("县级密钥文件类型不对", "a county key file holds the wrong kind of key"), code="bad_keys")
+        atomic_write(path, _pem(key, password))
+
+
+def read_county_keys(directory: Path, password: bytes | None = None) -> KeyPair:
+    try:
+        signing = serialization.load_pem_private_key((directory / SIGNING_FILE).read_bytes(), password)
+        encryption = serialization.load_pem_private_key((directory / ENCRYPTION_FILE).read_bytes(), password)
     except FileNotFoundError as e:
         raise UserError(
             Text("找不到县级密钥,请先运行 server init", "the county keys are missing; run 'server init' first"),
             code="keys_missing",
+        ) from e
+    except (ValueError, TypeError) as e:  # wrong password, or plain where encrypted was expected (and back)
+        raise UserError(
+            Text("县级密钥文件无法解开(已损坏,或不属于这个密钥文件)", "the county key files cannot be opened (damaged, or not of this key file)"),
+            code="bad_keys",
         ) from e
     if not isinstance(signing, Ed25519PrivateKey) or not isinstance(encryption, X25519PrivateKey):
         raise UserError(Text("县级密钥文件类型不对", "a county key file holds the wrong kind of key"), code="bad_keys")

@@ -9,6 +9,7 @@ enabled again. A password reset ends the user's sessions and clears their sign-i
 
 from __future__ import annotations
 
+import os
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from fieldsurvey.sync.keys import (
     signing_public_from_b64,
     write_county_keys,
 )
-from fieldsurvey.sync.server import audit, throttle
+from fieldsurvey.sync.server import audit, throttle, vault
 from fieldsurvey.sync.server.auth import (
     ROLES,
     TooManyAttempts,
@@ -35,7 +36,7 @@ from fieldsurvey.sync.server.auth import (
     token_hash,
     user_throttle_key,
 )
-from fieldsurvey.sync.server.db import ServerDir, migrate, sqlite_url
+from fieldsurvey.sync.server.db import ServerDir, make_private, migrate, sqlite_path, sqlite_url
 from fieldsurvey.sync.server.models import (
     Device,
     Division,
@@ -50,18 +51,37 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud o
 CODE_TTL_MINUTES = 30
 
 
-def init_server(sd: ServerDir, *, county: str, name: str | None, admin: str, password: str, db_url: str | None) -> str:
-    """Create keys, schema, county record and first admin; returns the key fingerprint."""
+def init_server(sd: ServerDir, *, county: str, name: str | None, admin: str, password: str, db_url: str | None,
+                kdf: dict[str, Any] | None = None) -> str:
+    """Create keys, schema, county record and first admin; returns the key fingerprint.
+
+    The passphrase (``sd.passphrase`` or the environment, see ``vault``) wraps a new master key;
+    the recovery key that also unwraps it is left in ``sd.new_recovery_key`` to be shown once.
+    ``kdf`` overrides the Argon2id parameters (tests use cheap ones).
+    """
     if sd.exists():
         raise UserError(Text("该目录已初始化过县级服务器", "this directory already holds a county server"), code="server_exists")
     code = DivisionCode.parse(county)
     if code.level != "county":
         raise UserError(Text("请给出6位县级行政区划代码", "give the 6-digit county code"), code="bad_county")
+    passphrase = sd.passphrase if sd.passphrase is not None else vault.passphrase_from_env(sd.path)
+    if passphrase is None:
+        raise UserError(vault.NO_PASSPHRASE, code="no_passphrase")
+    vault.require_strong(passphrase)
     sd.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(sd.path)  # also when the directory already existed
+    unlocked, sd.new_recovery_key = vault.create(sd.keys_dir, passphrase, kdf)
+    sd.passphrase = passphrase
+    sd.__dict__["secrets"] = unlocked  # unwrapped already: no second Argon2id run
     keys = KeyPair.generate()
-    write_county_keys(sd.keys_dir, keys)
+    write_county_keys(sd.keys_dir, keys, unlocked.county_keys_password)
     sd.db_url_override = db_url
-    sd.write_config({"county": code.county, "db_url": db_url or sqlite_url(sd.path)})
+    url = db_url or sqlite_url(sd.path)
+    db_file = sqlite_path(url)
+    if db_file is not None and not db_file.exists():
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(db_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # SQLite gives -wal/-shm this mode too
+    sd.write_config({"county": code.county, "db_url": url})
     migrate(sd.engine)
     signing, encryption = keys.public_b64()
     county_name = name or county_full_name(code.county) or code.county
@@ -72,6 +92,7 @@ def init_server(sd: ServerDir, *, county: str, name: str | None, admin: str, pas
         s.add(Division(code=code.value, name=county_name, parent=None, level="county"))
         user = _new_user(s, admin, "admin", admin, password)
         audit.append(s, keys.signing, actor="cli", action="server_init", subject=code.county, details={"admin": user.user_id})
+    make_private(sd.path)
     return keys.fingerprint()
 
 

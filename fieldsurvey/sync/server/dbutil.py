@@ -10,6 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from fieldsurvey.sync.server.sealed import seal_text
+
 
 def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row.
@@ -54,7 +56,8 @@ def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]]
     each database's parameter limit ("insertmanyvalues"), and the statement is compiled once and
     cached rather than once per batch size as ``.values(rows)`` would be. Rows need the same keys.
     ``json_text``: each row's ``data`` is JSON text already (a visit's, serialised once for its
-    hash and its column) rather than a value to serialise.
+    hash and its column) rather than a value to serialise; it is sealed here, as the column's type
+    would seal a value, with the row's primary key as its record id.
     """
     if not rows:
         return set()
@@ -62,6 +65,10 @@ def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]]
     module = postgresql if dialect == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
     if json_text:
+        where = table.c.data.type.where  # a sealed column: seal the text as it is, so it still matches its hash
+        pk_name = list(table.primary_key.columns)[0].name
+        bind_dialect = session.get_bind().dialect
+        rows = [{**row, "data": seal_text(bind_dialect, where, str(row[pk_name]), row["data"])} for row in rows]
         table = _json_text_table(table, dialect)
     pk = list(table.primary_key.columns)[0]
     stmt = module.insert(table).on_conflict_do_nothing().returning(pk)

@@ -2,7 +2,8 @@
 
 Everything a county screen filters or sorts on over 100,000 households is a typed, indexed
 column (village, status, household type, poverty category, monitored, flag bits, last visit
-date); the full record travels as the JSON ``data`` column in the shape of ``core.records``.
+date); the full record travels as the JSON ``data`` column in the shape of ``core.records``,
+sealed (AES-256-GCM, see ``sealed.py``) because it holds names, ID numbers, phones and health.
 Every row a device may download carries ``seq``, the global change number its last change got,
 and ``village_code``, so the change feed is one indexed range scan per table. The Alembic
 migrations in ``server_migrations`` are the schema's source of truth; a test compares the two.
@@ -24,12 +25,16 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    text,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, attributes, mapped_column
+
+from fieldsurvey.sync.server.sealed import BlindIndex, SealedJson
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+# Personal records are sealed (see sealed.py): the id field in each names the record it belongs to.
+PART_IDS = ("helper_id", "measure_id", "year")
 
 
 class Base(DeclarativeBase):
@@ -150,7 +155,7 @@ class HouseholdRow(Base):
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJson("households.data", ("household_id",)))
     # The latest assessment per dimension (bit i = DIMENSIONS[i]; see flags.py): not met, unknown.
     fail_bits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unknown_bits: Mapped[int] = mapped_column(Integer, default=127, server_default="127")
@@ -171,12 +176,10 @@ class MemberRow(Base):
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # entered by mistake and removed
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within the household
-    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
-
-    # Lookup by ID number (one person, one household): on the JSON record, per dialect, as
-    # migration 0004 makes it and ``registry.id_number_column`` reads it. SQLite does not
-    # reflect expression indexes, so only PostgreSQL's is declared for the schema comparison.
-    __table_args__ = (Index("ix_members_id_number", text("(data ->> 'id_number')")).ddl_if(dialect="postgresql"),)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJson("members.data", ("member_id",)))
+    # HMAC of the ID number (``sealed.BlindIndex``): exact lookup and duplicate checks without decrypting.
+    # Set from ``data`` on every ORM write (below) and by ``registry.insert_households``.
+    id_index: Mapped[str | None] = mapped_column(BlindIndex(), index=True)
 
 
 class PartRow(Base):
@@ -191,7 +194,7 @@ class PartRow(Base):
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within its kind
-    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJson("household_parts.data", PART_IDS))
 
 
 class VisitRow(Base):
@@ -210,7 +213,7 @@ class VisitRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJson("visits.data", ("visit_id",)))
 
 
 class MemberChangeRow(Base):
@@ -220,7 +223,7 @@ class MemberChangeRow(Base):
     village_code: Mapped[str] = mapped_column(String(12), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJson("member_changes.data", ("change_id",)))
 
 
 class Tombstone(Base):
@@ -280,13 +283,13 @@ class ConflictRow(Base):
     household_id: Mapped[str] = mapped_column(String(36), index=True)
     village_code: Mapped[str] = mapped_column(String(12), index=True)
     field: Mapped[str] = mapped_column(String(48))
-    base_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
-    device_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
-    server_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    base_value: Mapped[Any] = mapped_column(SealedJson("conflicts.base_value"), nullable=True)
+    device_value: Mapped[Any] = mapped_column(SealedJson("conflicts.device_value"), nullable=True)
+    server_value: Mapped[Any] = mapped_column(SealedJson("conflicts.server_value"), nullable=True)
     base_revision: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), index=True)  # open | resolved
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    resolved_value: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    resolved_value: Mapped[Any] = mapped_column(SealedJson("conflicts.resolved_value"), nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
@@ -331,3 +334,13 @@ class VillagePopulation(Base):
     source: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _index_id_number(_mapper: Any, _connection: Any, member: MemberRow) -> None:
+    """Keep ``id_index`` in step with the sealed record on every ORM insert and update of a member."""
+    if member.id_index is None or attributes.get_history(member, "data").has_changes():
+        member.id_index = (member.data or {}).get("id_number")
+
+
+event.listen(MemberRow, "before_insert", _index_id_number)
+event.listen(MemberRow, "before_update", _index_id_number)

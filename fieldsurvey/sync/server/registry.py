@@ -7,10 +7,11 @@ computed in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal_column, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import NESTED
@@ -25,6 +26,7 @@ from fieldsurvey.sync.server.models import (
     Tombstone,
     VisitRow,
 )
+from fieldsurvey.sync.server.sealed import cipher_of
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
@@ -101,7 +103,7 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
         for position, m in enumerate(household_members):
             members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
                             "present": bool(m.get("present", True)), "revision": 1, "seq": s, "position": position,
-                            "data": _scalar_fields("member", m)})
+                            "data": _scalar_fields("member", m), "id_index": m.get("id_number")})  # hashed by its type
         for record_type, key, id_field in part_keys:
             for position, part in enumerate(data.get(key) or []):
                 parts.append({"household_id": hid, "part_type": record_type, "part_id": str(part.get(id_field)),
@@ -210,46 +212,50 @@ def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
         recount_members(session, row.household_id)
 
 
-def id_number_column(session: Session) -> Any:
-    """A member's ID number as the database reads it from the record (the one place that knows).
+def _people_query() -> Any:
+    """Present members of live households, by the keyed index of their ID numbers (a member who
+    left does not count). The ID numbers themselves are sealed with the record: never read here."""
+    return (select(MemberRow.id_index, MemberRow.household_id)
+            .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
+            .where(MemberRow.present, MemberRow.deleted.is_(False), HouseholdRow.deleted.is_(False),
+                   MemberRow.id_index.is_not(None)))
 
-    Written exactly as the index ``ix_members_id_number`` (migration 0004) is, so lookups use it.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        return MemberRow.data.op("->>")(literal_column("'id_number'"))
-    return func.json_extract(MemberRow.data, literal_column("'$.id_number'"))
 
-
-def _people_query(column: Any) -> Any:
-    """Present members of live households, with their ID numbers (a member who left does not count)."""
-    return (select(column, MemberRow.household_id).join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
-            .where(MemberRow.present, MemberRow.deleted.is_(False), HouseholdRow.deleted.is_(False)))
+def id_index_of(session: Session) -> Callable[[str], str]:
+    """The county's keyed index of an ID number (case and full-width forms normalised)."""
+    return cipher_of(session.get_bind().dialect).index
 
 
 def people_homes(session: Session) -> dict[str, str]:
-    """Every person in the county: ID number (upper case) → a household where they are present.
+    """Every person in the county: the index of their ID number (``id_index_of``) → a household
+    where they are present.
 
-    One pass over the members, for an import that checks thousands of people at once.
+    One pass over the members' index column, for an import that checks thousands of people at once.
     """
     homes: dict[str, str] = {}
-    for number, household_id in session.execute(_people_query(id_number_column(session))):
-        if number:
-            homes.setdefault(str(number).upper(), household_id)
+    for index, household_id in session.execute(_people_query()):
+        homes.setdefault(str(index), household_id)
     return homes
 
 
 def households_of_people(session: Session, id_numbers: set[str]) -> dict[str, set[str]]:
-    """ID number (upper case) → the live households where a present member carries it.
+    """ID number (as given) → the live households where a present member carries it.
 
     A person is in one household at a time: a member who left (``present`` false) or was removed
-    as a mistake no longer counts, so a move between households is allowed.
+    as a mistake no longer counts, so a move between households is allowed. Looked up through the
+    index (the ``BlindIndex`` type hashes the numbers bound to the query), so nothing is decrypted.
     """
+    index = id_index_of(session)
+    number_of: dict[str, list[str]] = {}
+    for number in id_numbers:
+        number_of.setdefault(index(number), []).append(number)
     homes: dict[str, set[str]] = {}
-    wanted = sorted({n for number in id_numbers for n in (number, number.upper(), number.lower())})
-    column = id_number_column(session)
+    wanted = sorted(id_numbers)
     for start in range(0, len(wanted), 500):
-        for number, household_id in session.execute(_people_query(column).where(column.in_(wanted[start : start + 500]))):
-            homes.setdefault(str(number).upper(), set()).add(household_id)
+        query = _people_query().where(MemberRow.id_index.in_(wanted[start : start + 500]))
+        for found, household_id in session.execute(query):
+            for number in number_of.get(str(found), ()):
+                homes.setdefault(number, set()).add(household_id)
     return homes
 
 

@@ -12,7 +12,7 @@ another the county already has — is refused, as the Excel import and device ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -68,11 +68,12 @@ def check_households(households: Iterable[Any], county: str, first: int = 1) -> 
             raise UserError(Text(f"第{i}户:{msg.zh}", f"household {i}: {msg.en}"), code="bad_roster")
 
 
-def check_people(households: list[dict[str, Any]], people: dict[str, str], first: int = 1) -> None:
+def check_people(households: list[dict[str, Any]], people: dict[str, str], index: Callable[[str], str],
+                 first: int = 1) -> None:
     """Refuse a person (ID number) present in two households, of the roster or of the county.
 
-    ``people`` maps the ID numbers seen so far (the county's, then the roster's) to a household
-    and grows with each household checked. A member marked not present (who left) does not count.
+    ``people`` maps the keyed index (``index``) of the ID numbers seen so far (the county's, then
+    the roster's) to a household and grows with each household checked. A member marked not present (who left) does not count.
     The message names the household and member by position, never the number.
     """
     for i, h in enumerate(households, start=first):
@@ -81,7 +82,7 @@ def check_people(households: list[dict[str, Any]], people: dict[str, str], first
             number = m.get("id_number") if isinstance(m, dict) else None
             if not isinstance(number, str) or not number or m.get("present", True) is False:
                 continue
-            home = people.setdefault(number.upper(), hid)
+            home = people.setdefault(index(number), hid)
             if home != hid:
                 raise UserError(Text(f"第{i}户第{k}名成员:此人(证件号码)已在另一户中登记(花名册或县里),同一人不能同时在两户",
                                      f"household {i}, member {k}: this person's ID number is already in another household "
@@ -108,10 +109,10 @@ def import_roster(sd: ServerDir, actor: str, data: dict[str, Any]) -> dict[str, 
             if str(d.get("code", "")).startswith(county) and s.get(Division, d["code"]) is None:
                 s.add(Division(code=d["code"], name=d["name"], parent=d.get("parent"), level=d.get("level", "village")))
                 counts["divisions"] += 1
-        people = registry.people_homes(s)
+        people, index = registry.people_homes(s), registry.id_index_of(s)
         for first, chunk in _numbered_chunks(data["households"]):
             check_households(chunk, county, first)
-            check_people(chunk, people, first)
+            check_people(chunk, people, index, first)
             _import_households(s, chunk, seq, counts)
         counts["visits"] = sum(_import_visits(s, chunk, seq, first) for first, chunk in _numbered_chunks(data.get("visits") or []))
         seq.finish()

@@ -47,6 +47,7 @@ from fieldsurvey.sync.server.roster_xlsx import (
     text,
     to_date,
 )
+from fieldsurvey.sync.server.sealed import cipher_of, normalise_id_number
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 Progress = Callable[[int], None]
@@ -82,21 +83,23 @@ class Registry:
     county: str
     villages: dict[str, str]  # code → name
     numbers: set[str]
-    people: dict[str, str]  # ID number → household number
+    people: dict[str, str]  # ID number index (keyed HMAC, see sealed.py) → household number
+    index: Callable[[str], str] = normalise_id_number  # ID number → its index
+
+    def household_of(self, id_number: str) -> str | None:
+        """The household number a person is registered in, found by index: no ID number is decrypted."""
+        return self.people.get(self.index(id_number))
 
 
 def load_registry(s: Session) -> Registry:
     county = str(s.execute(select(Meta.value).where(Meta.key == "county")).scalar_one())
     villages = dict(s.execute(select(Division.code, Division.name).where(Division.level == "village")).all())
     numbers = set(s.execute(select(HouseholdRow.household_no).where(HouseholdRow.deleted.is_(False))).scalars())
-    people: dict[str, str] = {}
-    rows = s.execute(select(MemberRow.data["id_number"].as_string(), HouseholdRow.household_no)
+    rows = s.execute(select(MemberRow.id_index, HouseholdRow.household_no)
                      .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
-                     .where(MemberRow.deleted.is_(False), HouseholdRow.deleted.is_(False)))
-    for id_number, no in rows:
-        if id_number:
-            people[id_number.upper()] = no
-    return Registry(county, villages, numbers, people)
+                     .where(MemberRow.deleted.is_(False), HouseholdRow.deleted.is_(False), MemberRow.id_index.is_not(None)))
+    people = {str(index): str(no) for index, no in rows}
+    return Registry(county, villages, numbers, people, cipher_of(s.get_bind().dialect).index)
 
 
 def check_workbook(path: Path, sheet: str | None, mapping: dict[str, int], reg: Registry,
@@ -124,9 +127,10 @@ def check_workbook(path: Path, sheet: str | None, mapping: dict[str, int], reg: 
                                f"the ID number repeats row {seen_ids[key]} (the same person twice)", "id_number")
                 else:
                     seen_ids[key] = n
-                    if key in reg.people:
-                        report.add(n, no, "duplicate_person", f"此人已在户{reg.people[key]}中登记",
-                                   f"this person is already registered in household {reg.people[key]}", "id_number")
+                    holder = reg.household_of(key)
+                    if holder is not None:
+                        report.add(n, no, "duplicate_person", f"此人已在户{holder}中登记",
+                                   f"this person is already registered in household {holder}", "id_number")
             groups[no].append((n, values))
     finally:
         wb.close()
