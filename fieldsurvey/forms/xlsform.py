@@ -110,6 +110,8 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
         survey = xls2json.workbook_to_json(
             definition, fallback_form_name=path.stem, warnings=warnings
         )
+    except UserError:  # the nesting bound's own sentence, naming the row
+        raise
     except PyXFormError as e:
         raise UserError(_pyxform_problem(str(e).strip()), code="bad_xlsform") from None
     except Exception as e:  # noqa: BLE001 - whatever the file holds: a message, never a traceback
