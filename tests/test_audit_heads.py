@@ -320,6 +320,21 @@ def test_a_fresh_valid_chain_replacing_the_log_is_caught(victim: County, tmp_pat
         assert not county.verify(laptop_head).ok
 
 
+def test_without_the_key_new_or_rewritten_entries_do_not_verify(victim: County) -> None:
+    county = victim
+    n = county.entries()
+    mallory = Ed25519PrivateKey.generate()  # a database, but not the county's key
+    with county.sd.transaction() as s:
+        audit.append(s, mallory, actor="cli", action="user_added", subject="ghost", details={})
+    assert county.verify().problems == [f"entry {n + 1}: signature does not verify"]
+    with county.sd.transaction() as s:
+        s.execute(delete(AuditEntry))
+        s.execute(update(Counter).where(Counter.name == "audit").values(value=0))
+        for i in range(3):
+            audit.append(s, mallory, actor="cli", action="user_added", subject=f"user{i}", details={})
+    assert county.verify().problems == [f"entry {i}: signature does not verify" for i in (1, 2, 3)]
+
+
 def test_a_correct_log_passes_verify_with_every_head(county: County, tmp_path: Path) -> None:
     client = laptop(county, tmp_path / "laptop")
     with client.store:
