@@ -361,17 +361,41 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync import audit_head
     from fieldsurvey.sync.server import audit
 
+    checkpoints = [h for name in args.checkpoint or [] for h in audit_head.read_checkpoint(Path(name))]
     sd = _server_dir(args)
     with sd.transaction() as s:
-        result = audit.verify(s, sd.keys.signing_public)
+        result = audit.verify(s, sd.keys.signing_public, checkpoints, str(sd.read_config()["county"]))
     if result.ok:
-        print(f"审计日志完好 Audit log intact: {result.entries} entries, head {result.head_hash}")
+        agreed = f"; {result.checkpoints} signed heads agree 与{result.checkpoints}个签名头一致" if checkpoints else ""
+        print(f"审计日志完好 Audit log intact: {result.entries} entries, head {result.head_hash}{agreed}")
         return 0
     for p in result.problems[:50]:
         print(f"  {p}", file=sys.stderr)
     raise UserError(Text(f"审计日志被改动:发现{len(result.problems)}处问题", f"the audit log was tampered with: {len(result.problems)} problems"), code="audit_broken")
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from fieldsurvey.store.atomic import atomic_write
+    from fieldsurvey.sync import audit_head
+    from fieldsurvey.sync.server import audit
+
+    sd = _server_dir(args)
+    county = str(sd.read_config()["county"])
+    with sd.transaction() as s:  # a checkpoint vouches for the log up to it: verify it first
+        result = audit.verify(s, sd.keys.signing_public, (), county)
+        if not result.ok:
+            for p in result.problems[:50]:
+                print(f"  {p}", file=sys.stderr)
+            raise UserError(Text("审计日志已被改动,不能为它签检查点", "the audit log was tampered with: no checkpoint is signed for it"),
+                            code="audit_broken")
+        head = audit.signed_head(s, sd.keys.signing, county)
+    atomic_write(Path(args.out), audit_head.checkpoint_bytes([head]))
+    print(f"审计检查点已写入 Audit checkpoint written: {args.out} — entry {head.entry_no}, hash {head.entry_hash}")
+    print("请把它保存在服务器以外 Keep it away from the server: 'server audit verify --checkpoint FILE' compares the log with it")
+    return 0
 
 
 def cmd_batch_import(args: argparse.Namespace) -> int:
@@ -490,7 +514,11 @@ def register(sub: Any) -> None:
 
     audit = ssub.add_parser("audit", help="the audit log")
     asub = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
-    cmd("verify", cmd_audit_verify, "check the hash chain: detects edited or removed entries", asub)
+    p = cmd("verify", cmd_audit_verify, "check the hash chain: detects edited or removed entries", asub)
+    p.add_argument("--checkpoint", nargs="+", action="extend", metavar="FILE",
+                   help="signed heads kept elsewhere (audit checkpoint, a laptop's 'sync audit-heads'): fail when the log is shorter or differs")
+    p = cmd("checkpoint", cmd_audit_checkpoint, "write a signed head of the audit log for an auditor to keep elsewhere", asub)
+    p.add_argument("--out", required=True, metavar="FILE")
 
     batch = ssub.add_parser("batch", help="batch files carried by USB")
     bsub = batch.add_subparsers(dest="batch_command", metavar="SUBCOMMAND", required=True)

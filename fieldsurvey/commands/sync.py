@@ -1,4 +1,4 @@
-"""``fieldsurvey enroll``, ``fieldsurvey sync`` and ``fieldsurvey batch export|import`` on the laptop."""
+"""``fieldsurvey enroll``, ``fieldsurvey sync [audit-heads]`` and ``fieldsurvey batch export|import`` on the laptop."""
 
 from __future__ import annotations
 
@@ -52,6 +52,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0 if not report.refused else 2
 
 
+def cmd_audit_heads(args: argparse.Namespace) -> int:
+    store, client = _client(args)
+    with store:
+        heads = client.export_audit_heads(Path(args.out))
+    newest = max(heads, key=lambda h: h.entry_no)
+    print(f"审计签名头已写入 Audit heads written: {args.out} — {len(heads)} heads, newest entry {newest.entry_no} ({newest.signed_at})")
+    print("交给县审计人员 For the county's auditor: fieldsurvey server audit verify --checkpoint FILE")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     store, client = _client(args)
     with store:
@@ -93,6 +103,13 @@ def register(sub: Any) -> None:
     add_unlock_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_sync)
+    ssub = p.add_subparsers(dest="sync_command", metavar="[SUBCOMMAND]", title="without a subcommand: sync now")
+    p = ssub.add_parser("audit-heads", help="write the county's signed audit heads this laptop holds, for the county's auditor")
+    # Given before or after the subcommand alike: no default here, or it would replace sync's.
+    p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="as for sync")
+    p.add_argument("--recovery-key", nargs="?", const="", default=argparse.SUPPRESS, metavar="KEY", help="as for sync")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=cmd_audit_heads)
 
     batch = sub.add_parser("batch", help="批次文件 batch and update files carried by USB stick")
     bsub = batch.add_subparsers(dest="batch_command", metavar="SUBCOMMAND", required=True)

@@ -8,6 +8,10 @@
   with a snapshot of the outbox rows it carried, so confirming removes only what was sent.
 - ``sync_notices``: what the county told the secretary — refusals, conflicts, resolutions,
   visits marked "has issues" — kept until read.
+- ``sync_audit_heads``: the signed heads of the county's audit log that came with batch
+  acceptances (``sync/audit_head.py``), checked against the pinned county key; the newest few
+  hundred are kept, so an auditor can compare what devices hold with the server's log
+  (``fieldsurvey sync audit-heads``).
 
 Only the sync client (``fieldsurvey.sync.client``) uses these tables, through ``Store.session()``.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,3 +77,18 @@ class SyncNotice(SyncBase):
     created_at: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[datetime] = mapped_column(DateTime)
     read: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class KeptAuditHead(SyncBase):
+    """A signed head of the county's audit log as received; two rows with one ``entry_no`` and
+    different hashes are both kept: together they prove the county's log was rewritten."""
+
+    __tablename__ = "sync_audit_heads"
+    entry_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entry_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    county: Mapped[str] = mapped_column(String(6))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    batch_id: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(100))
+    via: Mapped[str] = mapped_column(String(16))  # upload | feed
+    received_at: Mapped[datetime] = mapped_column(DateTime)

@@ -23,7 +23,8 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
-from fieldsurvey.sync import envelope
+from fieldsurvey.sync import audit_head, envelope, kept_heads
+from fieldsurvey.sync.audit_head import AuditHead
 from fieldsurvey.sync.batch import Identity, open_feed
 from fieldsurvey.sync.incoming import Applied, apply_page
 from fieldsurvey.sync.keys import (
@@ -48,6 +49,7 @@ class SyncReport:
     sent_batches: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
     downloaded: Applied = field(default_factory=Applied)
+    warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
 
     def lines(self) -> list[Text]:
         out = []
@@ -68,14 +70,20 @@ class SyncReport:
         for n in d.notices:
             if n["kind"] != "batch_accepted":
                 out.append(Text(f"县里的消息:{n['text']['zh']}", f"from the county: {n['text']['en']}"))
+        for w in self.all_warnings():
+            out.append(Text(f"警告:{w.zh}", f"warning: {w.en}"))
         return out
+
+    def all_warnings(self) -> list[Text]:
+        return [*self.warnings, *self.downloaded.warnings]
 
     def to_dict(self) -> dict[str, Any]:
         d = self.downloaded
         return {"sent": self.sent_batches, "refused": self.refused,
                 "downloaded": {"households": d.households, "visits": d.visits, "deleted": d.deleted, "full": d.full},
                 "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
-                "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()}}
+                "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both(),
+                "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()]}
 
 
 class SyncClient:
@@ -203,6 +211,13 @@ class SyncClient:
                 return
             raise
         with self.store.session() as s:
+            # A head that does not verify, or answers another batch, makes the whole answer
+            # untrusted: nothing is confirmed and the batch is sent again next time.
+            head = result.get("audit_head")
+            if head is None:
+                report.warnings.append(kept_heads.NO_HEAD)
+            else:
+                report.warnings.extend(kept_heads.accept(s, head, batch_id=batch.batch_id, via="upload"))
             row = s.get(SentBatch, batch.batch_id)
             if row is not None:
                 confirm(s, row, {k: result.get(k) for k in ("status", "conflicts", "already_received")})
@@ -259,6 +274,22 @@ class SyncClient:
         applied = self.apply(payload)
         self._forget(applied)
         return applied
+
+    # -- audit heads ------------------------------------------------------------------------------
+    def audit_heads(self) -> list[AuditHead]:
+        """The county's signed audit heads this device received and kept, oldest entry first."""
+        with self.store.session() as s:
+            return kept_heads.kept_heads(s)
+
+    def export_audit_heads(self, out: Path) -> list[AuditHead]:
+        """Write the kept heads as a checkpoint file for ``fieldsurvey server audit verify --checkpoint``."""
+        heads = self.audit_heads()
+        if not heads:
+            raise UserError(Text("本机还没有收到县里签名的审计日志头(还没有批次被县里接收)",
+                                 "this laptop holds no signed audit heads yet (the county has not accepted any of its batches)"),
+                            code="no_audit_heads")
+        atomic_write(out, audit_head.checkpoint_bytes(heads))
+        return heads
 
     def notices(self, unread_only: bool = True) -> list[SyncNotice]:
         with self.store.session() as s:

@@ -27,6 +27,7 @@ from fieldsurvey.core.records import (
     to_dict,
     visit_from_dict,
 )
+from fieldsurvey.core.text import Text
 from fieldsurvey.store.households import load_household
 from fieldsurvey.store.mapping import visit_row_values
 from fieldsurvey.store.models import (
@@ -38,6 +39,7 @@ from fieldsurvey.store.models import (
 )
 from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
+from fieldsurvey.sync.kept_heads import receive_from_feed
 from fieldsurvey.sync.outgoing import confirm, wire_id
 from fieldsurvey.sync.recordtypes import NESTED_OF
 from fieldsurvey.sync.villages import Forgotten, erase_households
@@ -56,6 +58,7 @@ class Applied:
     villages: list[str] | None = None
     told_villages: bool = False
     forgotten: Forgotten | None = None  # what the client erased afterwards (villages no longer served)
+    warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
 
     def merge(self, other: Applied) -> None:
         self.households += other.households
@@ -65,6 +68,7 @@ class Applied:
         self.full = self.full or other.full
         if other.told_villages:
             self.villages, self.told_villages = other.villages, True
+        self.warnings.extend(other.warnings)
 
 
 def _key(record_type: str, record: dict[str, Any]) -> str:
@@ -213,6 +217,8 @@ def _notice(session: Session, item: dict[str, Any], applied: Applied) -> None:
                            ref=item.get("ref"), text_zh=item["text"]["zh"], text_en=item["text"]["en"], data=item.get("data") or {},
                            created_at=str(item.get("created_at", "")), received_at=datetime.now(UTC).replace(tzinfo=None), read=False))
     applied.notices.append(item)
+    if item["kind"] == "batch_accepted" and (item.get("data") or {}).get("audit_head") is not None:
+        applied.warnings.extend(receive_from_feed(session, item["data"]["audit_head"], batch_id=item.get("ref")))
     if item["kind"] == "batch_accepted" and item.get("ref"):
         batch = session.get(SentBatch, item["ref"])
         if batch is not None:

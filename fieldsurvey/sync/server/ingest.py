@@ -70,6 +70,7 @@ class IngestResult:
     counts: dict[str, int]
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     conflicts: int = 0
+    audit_head: dict[str, Any] | None = None  # the signed head of the audit log (sync/audit_head.py)
 
     def to_dict(self) -> dict[str, Any]:
         """The answer to the device: a summary, and the records that did not simply go in.
@@ -84,7 +85,7 @@ class IngestResult:
             "batch_id": self.batch_id, "status": self.status, "already_received": self.already_received,
             "counts": self.counts, "conflicts": self.conflicts, "summary": summary,
             "outcomes": [o for o in self.outcomes if o["outcome"] in ("conflict", "deleted") or o.get("conflicts")],
-            "message": self.message().both(),
+            "message": self.message().both(), "audit_head": self.audit_head,
         }
 
     def message(self) -> Text:
@@ -131,7 +132,9 @@ def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
             raise refuse("retry", "请稍后重试", "please retry", 503)
         if row.content_sha256 != sha:
             raise refuse("batch_id_reused", "同一批次编号已用于不同内容,拒收", "this batch id was already used for different content", 409)
-        return IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
+        result = IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
+        result.audit_head = audit.signed_head(session, sd.keys.signing, county, batch_id=row.batch_id).to_dict()
+        return result
 
 
 def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> IngestResult | None:
@@ -166,18 +169,20 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
     row.status, row.conflict_count, row.result = status, conflicts, {"outcomes": applier.outcomes}
     checked.device.last_cursor = h.base_cursor
     result = IngestResult(h.batch_id, status, False, dict(h.counts), applier.outcomes, conflicts)
+    audit.append(
+        session, sd.keys.signing, actor=checked.principal.actor, action="batch_accepted", subject=h.batch_id,
+        details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes},
+    )
+    # The acceptance carries the signed head of the log, this batch's entry last: the device keeps it.
+    result.audit_head = audit.signed_head(session, sd.keys.signing, county_code(sd), batch_id=h.batch_id).to_dict()
     # The device hears of the acceptance in its feed too: a batch carried by USB has no reply.
     session.add(Notice(
         seq=seq.next(), device_id=checked.device.device_id, village_code=None, kind="batch_accepted", household_id=None,
         ref=h.batch_id, created_at=now, text_zh=f"批次已被县里接收:{result.message().zh}",
         text_en=f"the county accepted a batch: {result.message().en}",
-        data={"status": status, "conflicts": conflicts, "counts": dict(h.counts)},
+        data={"status": status, "conflicts": conflicts, "counts": dict(h.counts), "audit_head": result.audit_head},
     ))
     seq.finish()
-    audit.append(
-        session, sd.keys.signing, actor=checked.principal.actor, action="batch_accepted", subject=h.batch_id,
-        details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes},
-    )
     return result
 
 
