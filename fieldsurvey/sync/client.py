@@ -82,7 +82,7 @@ class SyncReport:
         return {"sent": self.sent_batches, "refused": self.refused,
                 "downloaded": {"households": d.households, "visits": d.visits, "deleted": d.deleted, "full": d.full},
                 "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
-                "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both(),
+                "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()},
                 "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()]}
 
 
