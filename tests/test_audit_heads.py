@@ -57,7 +57,7 @@ from tests.test_server_harness import (
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
-URL = "http://county.test"
+URL = "http://localhost"
 
 
 # -- an in-process county ------------------------------------------------------------------------
