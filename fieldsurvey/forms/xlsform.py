@@ -8,7 +8,7 @@ fields whose rules depend on them) are left out and listed. Layout-only features
 media, metadata such as start/end) are listed as ignored. The result is loaded and checked as
 the engine will run it before anything is written.
 
-The workbook is read within bounds whatever the file (docs/security-limits.md): at most
+The workbook is read within bounds whatever the file (docs/security.md, "Exports, imports and resource limits"): at most
 ``MAX_FILE`` bytes of a regular file, an .xlsx checked by ``core.xlsx_guard`` before pyxform's
 openpyxl opens it, and groups and repeats nested at most ``MAX_NESTING`` deep — counted on the
 rows before pyxform builds its tree, since pyxform and the conversion recurse once per level.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fieldsurvey.core.files import MIB
 from fieldsurvey.core.text import Text
 
-# Bounds of what the importer reads (docs/security-limits.md).
+# Bounds of what the importer reads (docs/security.md, "Exports, imports and resource limits").
 MAX_FILE = 16 * MIB  # a large XLSForm, choice lists included, is well under 1 MB
 MAX_NESTING = 32  # groups and repeats inside each other; real forms use a handful
 XLSFORM = Text("XLSForm 文件", "XLSForm file")

@@ -148,7 +148,7 @@ def read_table(path: Path) -> list[list[Any]]:
 
     Bounded whatever the file: at most ``MAX_FILE`` bytes of a regular file, an .xlsx checked by
     ``core.xlsx_guard`` before openpyxl opens it, at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
-    columns read (docs/security-limits.md).
+    columns read (docs/security.md, "Exports, imports and resource limits").
     """
     suffix = path.suffix.lower()
     try:

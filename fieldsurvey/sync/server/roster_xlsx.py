@@ -10,7 +10,7 @@ column holds which field, staff confirm or correct that mapping, the server chec
 Files are read with openpyxl in read-only mode (rows stream; the workbook is never held whole)
 and kept under ``<data dir>/roster_uploads/`` with mode 0600 until imported or discarded.
 Before openpyxl opens one, ``core.xlsx_guard`` checks it against ``LIMITS`` (zip bombs, huge
-shared strings, padded rows: docs/security-limits.md); a declared sheet size beyond the row and
+shared strings, padded rows: docs/security.md, "Exports, imports and resource limits"); a declared sheet size beyond the row and
 column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a row are read.
 """
 
