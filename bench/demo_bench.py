@@ -22,11 +22,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from usage import (  # bench/usage.py: the script's own folder is on sys.path
+    children_cpu_seconds,
+    peak_rss_mib,
+)
 
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
@@ -74,12 +78,13 @@ def main() -> None:
         members += len(h.members)
     wall, generated = time.perf_counter() - start, time.process_time() - cpu_start
     floor = baseline(shapes)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mib()
     print(f"households        {args.households:,} in {len(county.villages)} villages, {members:,} members")
     print(f"generator         {wall:.2f} s wall clock, {generated:.2f} s CPU ({generated / args.households * 1e6:.0f} µs per household)")
     print(f"baseline records  {floor:.2f} s CPU (bare objects of the same shapes)")
     print(f"ratio             {generated / floor:.1f}× the baseline")
-    print(f"peak memory       {peak_mb:.0f} MB resident (includes the list of shapes kept for the baseline)")
+    print("peak memory       " + (f"{peak_mb:.0f} MB resident (includes the list of shapes kept for the baseline)"
+                                  if peak_mb is not None else "not reported by this OS"))
     if args.store:
         generate_and_load(args.households, args.seed)
 
@@ -96,11 +101,12 @@ def generate_and_load(households: int, seed: int) -> None:
     for parallel in (False, True):
         with tempfile.TemporaryDirectory() as tmp:
             start, cpu_start = time.perf_counter(), time.process_time()
-            children_start = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+            children_start = children_cpu_seconds()
             store, _ = prepare(Path(tmp) / "store", "benchmark passphrase 基准测试", households, seed,
                                progress=lambda _m: None, parallel=parallel)
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-            children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children_start
+            children_end = children_cpu_seconds()
+            children = (children_end - children_start) if children_end is not None and children_start is not None else 0.0
             size = sum(f.stat().st_size for f in (Path(tmp) / "store").iterdir())
             store.close()
         walls[parallel] = wall

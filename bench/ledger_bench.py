@@ -20,7 +20,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
+from usage import peak_rss_mib  # bench/usage.py: the script's own folder is on sys.path
 
 from fieldsurvey.ledger import LedgerOptions, build_content, print_village, render_household
 from fieldsurvey.ledger.fonts import ensure_fonts
@@ -89,11 +89,11 @@ def child(count: int, combined: bool, workers: int) -> None:
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - start_cpu
         size = sum(p.stat().st_size for p in (out.rglob("*") if out.is_dir() else [out]))
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_mib()
     print(json.dumps({"count": count, "combined": combined, "workers": workers, "seconds": seconds,
                       "cpu_seconds": cpu_seconds,
                       "pages": result.pages,
-                      "peak_mib": peak_kib / 1024, "output_mib": size / 2**20}))
+                      "peak_mib": peak if peak is not None else float("nan"), "output_mib": size / 2**20}))
 
 
 def run_child(count: int, combined: bool, workers: int = 1) -> dict[str, float]:
