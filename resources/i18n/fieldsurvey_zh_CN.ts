@@ -1113,6 +1113,10 @@ This code is shown only now.</source>
         <translation>评估</translation>
     </message>
     <message>
+        <source>Medical costs and reimbursement</source>
+        <translation>医疗费用及报销</translation>
+    </message>
+    <message>
         <source>Excel workbook (.xlsx)</source>
         <translation>Excel 工作簿（.xlsx）</translation>
     </message>
