@@ -1640,6 +1640,34 @@ This code is shown only now.</source>
         <source>Ledger printing is not part of this installation yet.</source>
         <translation>本安装中还没有台账打印功能。</translation>
     </message>
+    <message>
+        <source>Medical costs and reimbursement</source>
+        <translation>医疗费用及报销</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Costs (yuan)</source>
+        <translation>合规费用（元）</translation>
+    </message>
+    <message>
+        <source>Reimbursed (yuan)</source>
+        <translation>已报销（元）</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>实际报销比例</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdsPage</name>
