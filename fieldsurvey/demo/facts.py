@@ -350,7 +350,8 @@ def living(hh: Household, ages: list[int], year: int, seed: int) -> None:
                 m.left_behind = "elderly"
             elif m.sex == "female":
                 m.left_behind = "woman"
-        if m.schooling in ("senior1", "senior2", "senior3", "vocational1", "vocational2", "vocational3",
+        # a child of compulsory-school age records aid in the education section (education_aid)
+        if age >= 16 and m.schooling in ("senior1", "senior2", "senior3", "vocational1", "vocational2", "vocational3",
                            "higher_vocational1", "higher_vocational2", "higher_vocational3", "college_plus"):
             m.non_compulsory_aid = ["yulu_plan"] if m.schooling.startswith(("vocational", "higher")) else ["national_grant"]
             m.non_compulsory_aid_amount = 3000.0 if m.non_compulsory_aid == ["yulu_plan"] else 2000.0
