@@ -177,6 +177,11 @@ class Policy:
         return [e for e in self.entries if not e.verified]
 
 
+def division_keys(division: str | DivisionCode) -> list[str]:
+    """The table keys that cover a division, most specific first: county, prefecture, province, national."""
+    return _division_keys(division)
+
+
 def _division_keys(division: str | DivisionCode) -> list[str]:
     digits = str(division).strip()
     if not digits.isdigit() or len(digits) < 2:
