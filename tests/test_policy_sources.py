@@ -22,7 +22,12 @@ from typing import Any
 
 import pytest
 
-from fieldsurvey.core.policy import POLICY_DIR_ENV, clear_policy_cache, load_policy, shipped_policy_dir
+from fieldsurvey.core.policy import (
+    POLICY_DIR_ENV,
+    clear_policy_cache,
+    load_policy,
+    shipped_policy_dir,
+)
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.sync.batch import batch_payload, seal_batch
 from fieldsurvey.sync.server import admin

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from fieldsurvey.core.household import Helper, Household, IncomeRecord
+from fieldsurvey.core.household import Household, IncomeRecord
 from fieldsurvey.core.policy import clear_policy_cache, load_policy
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.reimbursement import below_target, reimbursements
