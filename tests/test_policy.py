@@ -360,4 +360,8 @@ def test_the_shipped_folder_holds_only_known_tables() -> None:
         "medical",
         "relapse_risk",
         "village_exit_standard",
+        "medical_reimbursement",
+        "dibao_phase_out",
+        "relapse_rate",
+        "income_targets",
     }

@@ -63,6 +63,11 @@ def run_check(args: argparse.Namespace) -> int:
         f"(valid: {len(policy.entries)} values, {len(county)} from the county, "
         f"{len(policy.unverified())} unverified)"
     )
+    # Unverified values are the county's to settle: listed here (and on the county dashboard),
+    # never printed on households' ledgers.
+    for e in policy.unverified():
+        print(f"  未核实 UNVERIFIED {e.key} = {json.dumps(e.value, ensure_ascii=False)}")
+        print(f"      {e.note}")
     return 0
 
 

@@ -160,13 +160,9 @@ def _line_notes(line: IncomeLine, year: int) -> list[Reason]:
                 f"no threshold for {year}: the {line.year} threshold is carried forward",
             )
         )
-    if not line.amount.verified:
-        notes.append(
-            reason(
-                "该收入标准尚未核实,请以当地公布的数值为准",
-                "this line is unverified: check the locally published figure",
-            )
-        )
+    # Whether the line is verified is the county's question, not the household's: it is flagged
+    # on the county dashboard and by `fieldsurvey policy check`, never in a reason the ledger
+    # prints and the household signs.
     if line.amount.county:
         notes.append(
             reason("该收入标准来自本县政策表", "this line comes from the county's own policy table")

@@ -22,6 +22,14 @@ MAX_OTHER_POVERTY_CAUSES = 2
 MAX_RISKS = 5
 
 
+MEDICAL_COST_KEYS = ("hospital", "hospital_reimbursed", "outpatient", "outpatient_reimbursed")
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -63,6 +71,13 @@ class Member:
     family_doctor: bool | None = None
     chronic_disease_card: bool | None = None
     education_aid: str | None = None  # aid received for schooling (资助), free text or amount
+    # aid beyond compulsory school (雨露计划, 国家助学金 …): non_compulsory_aid codes, yuan this year
+    non_compulsory_aid: list[str] = field(default_factory=list)
+    non_compulsory_aid_amount: float | None = None
+    left_behind: str | None = None  # 留守: left_behind code (child, woman, elderly, not_left_behind)
+    wants_work: bool | None = None  # 就业意愿, asked of working-age members not in work
+    wants_training: bool | None = None  # 培训意愿
+    training_received: bool | None = None  # took part in skills training this year
     dibao: bool = False
     destitute_support: bool = False
     relocated: bool = False
@@ -98,6 +113,7 @@ class Helper:
     phone: str | None = None
     id_number: str | None = None
     end_date: date | None = None
+    confirmed_on: date | None = None  # last visit that confirmed this helper still helps
 
     @property
     def current(self) -> bool:
@@ -131,6 +147,9 @@ class IncomeRecord:
     household_size: int | None = None  # people the income is shared by, if not the member count
     medical_out_of_pocket: float | None = None
     sudden_expenses: float | None = None
+    # per member (member_id) this year: MEDICAL_COST_KEYS → yuan; the reimbursement rates of
+    # core/reimbursement.py are computed from these
+    medical_costs: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -165,6 +184,8 @@ class Household:
     renovation_status: str | None = None
     renovation_year: int | None = None
     relocated: bool = False
+    renovation_target_group: str | None = None  # renovation_target_group code (四类重点对象)
+    renovation_subsidy: float | None = None  # yuan granted for the renovation
     # drinking water
     water_source: str | None = None
     water_quantity_lpd: float | None = None  # litres per person per day
@@ -175,6 +196,25 @@ class Household:
     water_distance_v_m: float | None = None
     water_outage_days: int | None = None
     water_short_area: bool = False  # 缺水地区: lower quantity threshold applies
+    # production and living conditions (生产生活条件)
+    electricity: bool | None = None  # 通生活用电
+    broadcast_tv: bool | None = None  # 广播电视户户通
+    access_road: str | None = None  # 入户路类型: access_road code
+    road_distance_km: float | None = None  # distance to the village's main road
+    cooking_fuel: str | None = None  # 主要燃料类型: cooking_fuel code
+    farmland_mu: float | None = None  # 耕地面积 (亩)
+    irrigated_land_mu: float | None = None  # 有效灌溉面积
+    forest_land_mu: float | None = None  # 林地面积
+    returned_farmland_mu: float | None = None  # 退耕还林面积
+    orchard_mu: float | None = None  # 林果面积
+    grassland_mu: float | None = None  # 牧草地面积
+    water_surface_mu: float | None = None  # 水面面积
+    cooperative_member: bool | None = None  # 加入农民专业合作社
+    # social assistance
+    dibao_phase_out: bool | None = None  # 低保渐退: dibao continued after the household no longer qualifies
+    dibao_phase_out_start: date | None = None
+    dibao_phase_out_months: int | None = None
+    destitute_support_mode: str | None = None  # 特困供养: destitute_support_mode code
     members: list[Member] = field(default_factory=list)
     helpers: list[Helper] = field(default_factory=list)
     measures: list[AssistanceMeasure] = field(default_factory=list)
@@ -202,6 +242,16 @@ class Household:
 
     def latest_income(self) -> IncomeRecord | None:
         return max(self.incomes, key=lambda r: r.year, default=None)
+
+    def dibao_phase_out_end(self) -> date | None:
+        """The last day of the 低保渐退 period (start + months − 1 day), when both are recorded."""
+        if not self.dibao_phase_out or not self.dibao_phase_out_start or not self.dibao_phase_out_months:
+            return None
+        start = self.dibao_phase_out_start
+        months = start.month - 1 + self.dibao_phase_out_months
+        year, month = start.year + months // 12, months % 12 + 1
+        day = min(start.day, _days_in_month(year, month))
+        return date.fromordinal(date(year, month, day).toordinal() - 1)
 
     def current_helpers(self) -> list[Helper]:
         return [h for h in self.helpers if h.current]

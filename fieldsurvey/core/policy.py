@@ -35,6 +35,7 @@ from fieldsurvey.core.policy_tables import (
     COMPONENTS,
     NATIONAL,
     CostRatios,
+    DibaoPhaseOut,
     IncomeItem,
     Parser,
     RiskSettings,
@@ -94,6 +95,10 @@ class Policy:
     entries: tuple[Sourced[Any], ...]  # every value, for listing what is unverified
     overrides_dir: Path | None = None
     exit_standards: dict[str, Sourced[float]] | None = None  # village exit rate (%) by division key
+    reimbursement: dict[str, dict[str, Sourced[float]]] | None = None  # kind → division → target
+    dibao_phase_out: DibaoPhaseOut | None = None
+    relapse_rates: dict[str, Sourced[float]] | None = None  # relapse rate target (%) by division
+    income_targets: dict[str, dict[int, Sourced[float]]] | None = None  # division → year → yuan
 
     def poverty_line(self, year: int) -> Sourced[float] | None:
         """The national line for ``year``; None where none exists (before 2010, after 2020)."""
@@ -132,6 +137,30 @@ class Policy:
                 return found
         return None
 
+    def reimbursement_target(self, kind: str, division: str | DivisionCode) -> Sourced[float] | None:
+        """The share of ``kind`` costs (hospital, outpatient_chronic) to be reimbursed; None if none set."""
+        by_division = (self.reimbursement or {}).get(kind, {})
+        for key in _division_keys(division):
+            if key in by_division:
+                return by_division[key]
+        return None
+
+    def relapse_rate_target(self, division: str | DivisionCode) -> Sourced[float] | None:
+        """The relapse rate (percent) to stay below; None where no table entry covers the division."""
+        for key in _division_keys(division):
+            found = (self.relapse_rates or {}).get(key)
+            if found is not None:
+                return found
+        return None
+
+    def income_target(self, division: str | DivisionCode, year: int) -> Sourced[float] | None:
+        """The provincial income target of ``year`` for the poor population; None where none was set."""
+        for key in _division_keys(division):
+            found = (self.income_targets or {}).get(key, {}).get(year)
+            if found is not None:
+                return found
+        return None
+
     def water_thresholds(self, short_area: bool) -> WaterThresholds:
         return self.water_short if short_area else self.water_normal
 
@@ -146,6 +175,11 @@ class Policy:
 
     def unverified(self) -> list[Sourced[Any]]:
         return [e for e in self.entries if not e.verified]
+
+
+def division_keys(division: str | DivisionCode) -> list[str]:
+    """The table keys that cover a division, most specific first: county, prefecture, province, national."""
+    return _division_keys(division)
 
 
 def _division_keys(division: str | DivisionCode) -> list[str]:
@@ -206,6 +240,10 @@ def _build(t: dict[str, Table], overrides: Path | None) -> Policy:
         exempt_active_military=exempt_military,
         risk=parse.relapse_risk(t["relapse_risk"]),
         exit_standards=parse.exit_standards(t["village_exit_standard"]),
+        reimbursement=parse.reimbursement_targets(t["medical_reimbursement"]),
+        dibao_phase_out=parse.dibao_phase_out(t["dibao_phase_out"]),
+        relapse_rates=parse.relapse_rate(t["relapse_rate"]),
+        income_targets=parse.income_targets(t["income_targets"]),
         entries=tuple(parse.entries),
         overrides_dir=overrides,
     )

@@ -30,6 +30,10 @@ TABLES = (
     "medical",
     "relapse_risk",
     "village_exit_standard",
+    "medical_reimbursement",
+    "dibao_phase_out",
+    "relapse_rate",
+    "income_targets",
 )
 DESCRIPTIVE_KEYS = frozenset({"name", "title_zh", "title_en", "description", "unit"})
 VALUE_KEYS = frozenset({"value", "source", "verified", "note"})

@@ -86,6 +86,17 @@ class RiskSettings:
     labour_capacities: Sourced[list[str]]
 
 
+REIMBURSEMENT_KINDS = ("hospital", "outpatient_chronic")
+
+
+@dataclass(frozen=True, slots=True)
+class DibaoPhaseOut:
+    """低保渐退: months the allowance continues, and for a household with a disabled member."""
+
+    months: Sourced[int]
+    months_disabled: Sourced[int]
+
+
 @dataclass(slots=True)
 class Parser:
     """Reads typed values out of tables and remembers every one it read."""
@@ -160,6 +171,41 @@ class Parser:
             result[division] = self.number(t, "incidence_below_percent", division, low=0, high=100)
         if NATIONAL not in result:
             raise t.fail(("incidence_below_percent", NATIONAL), Text("缺少此项", "this key is missing"))
+        return result
+
+    def by_division(self, t: Table, *path: str, low: float, high: float) -> dict[str, Sourced[float]]:
+        """Values keyed by 6-digit division code (or national), each range-checked."""
+        result: dict[str, Sourced[float]] = {}
+        for division in t.mapping(*path):
+            if division != NATIONAL and not (division.isdigit() and len(division) == 6):
+                raise t.fail((*path, division),
+                             Text("应为6位行政区划代码或 national", "must be a 6-digit division code or 'national'"))
+            result[division] = self.number(t, *path, division, low=low, high=high)
+        return result
+
+    def reimbursement_targets(self, t: Table) -> dict[str, dict[str, Sourced[float]]]:
+        """Reimbursement-rate targets (0–1) by kind of cost and division."""
+        t.only_keys((), REIMBURSEMENT_KINDS)
+        return {kind: self.by_division(t, kind, low=0, high=1) for kind in REIMBURSEMENT_KINDS if kind in t.data}
+
+    def dibao_phase_out(self, t: Table) -> DibaoPhaseOut:
+        t.only_keys((), ["months", "months_disabled"])
+        return DibaoPhaseOut(self.integer(t, "months", low=1, high=60), self.integer(t, "months_disabled", low=1, high=60))
+
+    def relapse_rate(self, t: Table) -> dict[str, Sourced[float]]:
+        t.only_keys((), ["relapse_rate_below_percent"])
+        return self.by_division(t, "relapse_rate_below_percent", low=0, high=100)
+
+    def income_targets(self, t: Table) -> dict[str, dict[int, Sourced[float]]]:
+        t.only_keys((), ["targets"])
+        result: dict[str, dict[int, Sourced[float]]] = {}
+        for division, by_year in t.mapping("targets").items():
+            path = ("targets", division)
+            if not (division.isdigit() and len(division) == 6):
+                raise t.fail(path, Text("应为6位行政区划代码", "must be a 6-digit division code"))
+            if not isinstance(by_year, dict):
+                raise t.fail(path, Text("应为按年份的对象", "must be an object keyed by year"))
+            result[division] = {self.year(t, path, y): self.number(t, *path, y, low=1) for y in by_year}
         return result
 
     def water(self, t: Table) -> tuple[WaterThresholds, WaterThresholds]:

@@ -298,3 +298,68 @@ def water(rng: Random, hh: Household, short_area: bool, unsafe: bool) -> None:
     else:
         hh.water_source = _BAD_SOURCES.pick(rng)
         hh.water_quality_ok = False
+
+
+_ROADS: Weighted[str] = Weighted([("cement", 62), ("asphalt", 8), ("gravel", 22), ("dirt", 8)])
+_FUELS: Weighted[str] = Weighted([("firewood", 48), ("clean", 38), ("coal", 10), ("dung", 2), ("other", 2)])
+
+
+def living(hh: Household, ages: list[int], year: int, seed: int) -> None:
+    """生产生活条件, social assistance details, members' wishes and a year's medical costs.
+
+    Drawn from a generator of their own (seeded by the household number), so adding them left
+    every other fact of the demo county as it was.
+    """
+    rng = Random(f"{seed}:living:{hh.household_no}")
+    hh.electricity = rng.random() < 0.998
+    hh.broadcast_tv = rng.random() < 0.96
+    hh.access_road = "cement" if hh.relocated else _ROADS.pick(rng)
+    hh.road_distance_km = 0.0 if hh.relocated else round(rng.random() * 2.5, 1)
+    hh.cooking_fuel = "clean" if hh.relocated else _FUELS.pick(rng)
+    hh.farmland_mu = round(0.5 + rng.random() * 1.2 * max(1, len(ages)), 1)
+    hh.irrigated_land_mu = round(hh.farmland_mu * rng.choice((0.0, 0.2, 0.4)), 1)
+    hh.forest_land_mu = round(rng.random() * 12, 1)
+    hh.returned_farmland_mu = round(rng.random() * 2, 1) if rng.random() < 0.3 else 0.0
+    hh.orchard_mu = round(rng.random() * 1.5, 1) if rng.random() < 0.25 else 0.0
+    hh.grassland_mu = 0.0
+    hh.water_surface_mu = 0.0
+    hh.cooperative_member = hh.registered_poor and rng.random() < 0.55
+    if hh.poverty_category == "destitute":
+        hh.destitute_support_mode = "centralized" if rng.random() < 0.15 else "dispersed"
+    if hh.poverty_category == "dibao" and hh.status == "exited" and rng.random() < 0.2:
+        disabled = any(m.health == "disabled" for m in hh.members if m.present)
+        hh.dibao_phase_out = True
+        hh.dibao_phase_out_months = 18 if disabled else 12
+        hh.dibao_phase_out_start = date(year - 1, rng.randint(1, 12), 1)
+    elif hh.registered_poor:
+        hh.dibao_phase_out = False
+    if hh.renovation_status in ("completed", "in_progress", "planned"):
+        hh.renovation_target_group = "dibao" if hh.poverty_category == "dibao" else "registered_poor"
+        hh.renovation_subsidy = float(rng.choice((14000, 17000, 20000, 25000)))
+    working_away = any(m.work_status in ("out_province", "out_county_in_province") for m in hh.members if m.present)
+    for m, age in zip([m for m in hh.members if m.present], ages, strict=False):
+        if 16 <= age <= 65 and m.labour_capacity not in ("lost", "none", None):
+            if not m.work_status:
+                m.wants_work = rng.random() < 0.6
+            m.wants_training = rng.random() < 0.35
+            m.training_received = rng.random() < 0.2
+        if working_away and not m.work_status:
+            if age < 16:
+                m.left_behind = "child"
+            elif age >= 60:
+                m.left_behind = "elderly"
+            elif m.sex == "female":
+                m.left_behind = "woman"
+        # a child of compulsory-school age records aid in the education section (education_aid)
+        if age >= 16 and m.schooling in ("senior1", "senior2", "senior3", "vocational1", "vocational2", "vocational3",
+                           "higher_vocational1", "higher_vocational2", "higher_vocational3", "college_plus"):
+            m.non_compulsory_aid = ["yulu_plan"] if m.schooling.startswith(("vocational", "higher")) else ["national_grant"]
+            m.non_compulsory_aid_amount = 3000.0 if m.non_compulsory_aid == ["yulu_plan"] else 2000.0
+    latest = hh.latest_income()
+    if latest is None:
+        return
+    for m in hh.members:
+        if m.present and m.health in ("critical", "chronic") and rng.random() < 0.5:
+            costs = float(rng.randint(30, 400) * 100)
+            share = rng.choice((0.82, 0.86, 0.9, 0.92, 0.78))
+            latest.medical_costs[m.member_id] = {"hospital": costs, "hospital_reimbursed": round(costs * share, 2)}

@@ -224,6 +224,7 @@ class _Generator:
             conditions.add("renovated")
         dibao = hh.incomes[-1].items.get("transfer.dibao", 0.0)
         hh.measures = self.measures.measures(rng, hh, conditions, self.as_of, dibao, dibao_people)
+        facts.living(hh, ages, self.year, self.seed)
         return hh
 
     # -- choices about particular members ------------------------------------------------------

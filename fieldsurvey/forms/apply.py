@@ -21,19 +21,23 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from fieldsurvey.core.household import AssistanceMeasure, Household, IncomeRecord, Member
+from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.forms.compile import Survey
 from fieldsurvey.forms.engine import ID_KEY
 from fieldsurvey.forms.mapping import (
     EXPENSE_PREFIX,
+    HELPER_CONFIRMATION,
+    HELPER_FIELDS,
     HOUSEHOLD_ATTRS,
     INCOME_GROUP,
     MEASURE_ATTRS,
     MEASURES,
+    MEDICAL,
+    MEDICAL_COST_FIELDS,
     MEMBER_ATTRS,
     MEMBERS,
     empty_value,
@@ -83,6 +87,8 @@ def apply_answers(household: Household, answers: dict[str, Any], survey: Survey)
     if MEASURES in survey.elements:
         hh.measures = [_measure(item, survey) for item in answers.get(MEASURES, [])]
     _apply_income(hh, household, answers, survey)
+    visit_day = _typed(survey, "visit_date", answers.get("visit_date"))
+    _apply_helper(hh, answers, survey, visit_day)
     result.visit = VisitFacts(
         visit_date=_typed(survey, "visit_date", answers.get("visit_date")),
         visitor=answers.get("visitor"),
@@ -183,7 +189,8 @@ def _apply_income(hh: Household, base: Household, answers: dict[str, Any], surve
     }
     medical = answers.get("medical_out_of_pocket")
     sudden = answers.get("sudden_expenses")
-    if not (items or expenses or medical is not None or sudden is not None):
+    costs = _medical_costs(answers)
+    if not (items or expenses or medical is not None or sudden is not None or costs):
         return
     old = base.income_for(int(year))
     record = IncomeRecord(
@@ -195,12 +202,56 @@ def _apply_income(hh: Household, base: Household, answers: dict[str, Any], surve
         if medical is not None
         else (old.medical_out_of_pocket if old else None),
         sudden_expenses=float(sudden) if sudden is not None else None,
+        medical_costs=costs,
     )
     index = next((i for i, r in enumerate(hh.incomes) if r.year == record.year), None)
     if index is None:
         hh.incomes.append(record)
     else:
         hh.incomes[index] = record
+
+
+def _medical_costs(answers: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per member: the year's costs and reimbursements the medical section recorded."""
+    out: dict[str, dict[str, float]] = {}
+    for item in answers.get(MEDICAL, []):
+        costs = {key: float(item[name]) for name, key in MEDICAL_COST_FIELDS.items() if item.get(name) is not None}
+        if costs:
+            out[str(item[ID_KEY])] = costs
+    return out
+
+
+def _apply_helper(hh: Household, answers: dict[str, Any], survey: Survey, visit_day: date | None) -> None:
+    """帮扶责任人 confirmed: the current helpers get the visit's date as their last confirmation.
+    Changed: the current helpers' service ends the day before the new one starts, and the new
+    helper is added — the same history a roster change writes (a change adds a row)."""
+    choice = answers.get(HELPER_CONFIRMATION)
+    if choice == "confirmed":
+        for helper in hh.current_helpers():
+            helper.confirmed_on = visit_day
+        return
+    if choice != "changed":
+        return
+    values = {attr: _typed(survey, name, answers.get(name)) for name, attr in HELPER_FIELDS.items()}
+    start = values.get("start_date") or visit_day
+    if not values.get("name") or not values.get("unit") or start is None:
+        return
+    for helper in hh.current_helpers():
+        if helper.start_date < start:
+            helper.end_date = start - timedelta(days=1)
+        else:  # entered with the same start day: the new entry replaces it from that day
+            helper.end_date = helper.start_date
+    hh.helpers.append(
+        Helper(
+            name=values["name"],
+            unit=values["unit"],
+            start_date=start,
+            sex=values.get("sex"),
+            unit_level=values.get("unit_level"),
+            phone=values.get("phone"),
+            confirmed_on=visit_day,
+        )
+    )
 
 
 def _is_item(fld: Field, survey: Survey) -> bool:

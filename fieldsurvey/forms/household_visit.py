@@ -48,6 +48,9 @@ def policy_parameters(policy: Policy, on: date) -> dict[str, Any]:
         "school_end_age": policy.school.end_age.value,
         "school_entry_day": policy.school.entry_reference_day(on),
     }
+    if policy.dibao_phase_out is not None:
+        params["dibao_phase_out_months"] = policy.dibao_phase_out.months.value
+        params["dibao_phase_out_months_disabled"] = policy.dibao_phase_out.months_disabled.value
     for key in BUSINESS_RATIO_KEYS:
         ratio = ratios.get(f"business.{key}")
         if ratio is not None:

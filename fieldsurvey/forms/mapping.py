@@ -27,6 +27,25 @@ HOUSEHOLD_SKIP = frozenset(
 )
 MEMBER_SKIP = frozenset({"member_id", "present", "revision"})
 INCOME_EXTRAS = ("income_year", "income_household_size", "sudden_expenses")
+# Per-member medical costs of the income year (medical section) → IncomeRecord.medical_costs keys.
+MEDICAL = "medical"
+MEDICAL_COST_FIELDS = {
+    "hospital_costs": "hospital",
+    "hospital_reimbursed": "hospital_reimbursed",
+    "outpatient_costs": "outpatient",
+    "outpatient_reimbursed": "outpatient_reimbursed",
+}
+# The helper check of the needs section: confirm the current helper, or end them and add one.
+HELPER_CURRENT = "helper_current"
+HELPER_CONFIRMATION = "helper_confirmation"
+HELPER_FIELDS = {
+    "helper_name": "name",
+    "helper_sex": "sex",
+    "helper_unit": "unit",
+    "helper_unit_level": "unit_level",
+    "helper_phone": "phone",
+    "helper_start_date": "start_date",
+}
 VISIT_FIELDS = (
     "visit_date",
     "visitor",

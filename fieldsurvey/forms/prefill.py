@@ -18,8 +18,11 @@ from fieldsurvey.forms.compile import Survey
 from fieldsurvey.forms.engine import ID_KEY
 from fieldsurvey.forms.mapping import (
     EXPENSE_PREFIX,
+    HELPER_CURRENT,
     HOUSEHOLD_ATTRS,
     MEASURES,
+    MEDICAL,
+    MEDICAL_COST_FIELDS,
     MEMBERS,
     measure_attribute,
     member_attribute,
@@ -62,10 +65,15 @@ def prefill(household: Household, survey: Survey, today: date | None = None) -> 
         if isinstance(el, Repeat) and el.repeat_over == MEMBERS:
             fields = survey.fields_in(el.name)
             answers[el.name] = [_member_answers(m, fields) for m in present]
+    if HELPER_CURRENT in survey.elements:
+        current = household.current_helpers()
+        if current:
+            answers[HELPER_CURRENT] = "、".join(f"{x.name}({x.unit})" for x in current)
     if MEASURES in survey.elements:
         fields = survey.fields_in(MEASURES)
         answers[MEASURES] = [_measure_answers(m, fields) for m in household.measures]
     answers.update(_income_answers(household, survey, today))
+    medical_cost_answers(household, answers, survey, today.year)
     return answers
 
 
@@ -99,3 +107,15 @@ def _income_answers(household: Household, survey: Survey, today: date) -> dict[s
     if record.sudden_expenses is not None and "sudden_expenses" in survey.elements:
         out["sudden_expenses"] = record.sudden_expenses
     return out
+
+
+def medical_cost_answers(household: Household, answers: dict[str, Any], survey: Survey, year: int) -> None:
+    """Put the year's per-member medical costs into the medical section's instances."""
+    record = household.income_for(year)
+    if record is None or MEDICAL not in survey.elements:
+        return
+    for item in answers.get(MEDICAL, []):
+        costs = record.medical_costs.get(str(item[ID_KEY]), {})
+        for name, key in MEDICAL_COST_FIELDS.items():
+            if name in survey.elements and costs.get(key) is not None:
+                item[name] = costs[key]

@@ -15,6 +15,7 @@ from fieldsurvey.core.assessment_result import (
 )
 from fieldsurvey.core.household import Household, Member
 from fieldsurvey.core.policy import Policy, load_policy
+from fieldsurvey.core.reimbursement import KIND_LABELS, reimbursements
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.ledger import evidence
 from fieldsurvey.ledger.formatting import (
@@ -80,11 +81,12 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
     )
     sections = (
         _basics(inp, head, masked),
+        _conditions(h),
         _members(h, masked),
         _causes(h),
         _helpers(h),
         _income(h, policy),
-        _guarantees(h, assessment, last_visit),
+        _guarantees(h, assessment, last_visit, policy),
         _measures(h),
         _results(h),
         _visit_log(visits),
@@ -110,8 +112,45 @@ def _basics(inp: LedgerInput, head: Member | None, masked: bool) -> Section:
         ("脱贫状态", status_text(h)),
         ("户类型", label("household_type", h.household_type)),
         ("监测对象", "是" if h.monitored else "否"),
+        ("低保渐退", _phase_out(h)),
     )
+    if h.poverty_category == "destitute" or h.destitute_support_mode:
+        fields += (("特困供养方式", label("destitute_support_mode", h.destitute_support_mode)),)
     return Section("basics", "一、家庭基本情况", fields=fields)
+
+
+def _phase_out(h: Household) -> str:
+    if h.dibao_phase_out is None:
+        return "未记录"
+    if not h.dibao_phase_out:
+        return "否"
+    months = f"{h.dibao_phase_out_months}个月" if h.dibao_phase_out_months else "期限未记录"
+    end = h.dibao_phase_out_end()
+    return f"是,{day(h.dibao_phase_out_start)}起{months}" + (f"(至{day(end)})" if end else "")
+
+
+def _area(value: float | None) -> str:
+    return number(value, " 亩")
+
+
+def _conditions(h: Household) -> Section:
+    """生产生活条件 as the 贫困户登记表 records them."""
+    fields = (
+        ("通生活用电", yes_no(h.electricity)),
+        ("广播电视户户通", yes_no(h.broadcast_tv)),
+        ("入户路类型", label("access_road", h.access_road)),
+        ("距村主干路", number(h.road_distance_km, " 公里")),
+        ("主要燃料类型", label("cooking_fuel", h.cooking_fuel)),
+        ("加入农民专业合作社", yes_no(h.cooperative_member)),
+        ("耕地面积", _area(h.farmland_mu)),
+        ("其中有效灌溉面积", _area(h.irrigated_land_mu)),
+        ("林地面积", _area(h.forest_land_mu)),
+        ("退耕还林面积", _area(h.returned_farmland_mu)),
+        ("林果面积", _area(h.orchard_mu)),
+        ("牧草地面积", _area(h.grassland_mu)),
+        ("水面面积", _area(h.water_surface_mu)),
+    )
+    return Section("conditions", "二、生产生活条件", fields=fields)
 
 
 def _members(h: Household, masked: bool) -> Section:
@@ -166,7 +205,33 @@ def _members(h: Household, masked: bool) -> Section:
         if gone
         else ()
     )
-    return Section("members", "二、家庭成员", tables=tables, notes=notes)
+    more = tuple(
+        (
+            str(i),
+            m.name,
+            label("left_behind", m.left_behind),
+            _mark(m.wants_work),
+            _mark(m.wants_training),
+            _mark(m.training_received),
+            _aid(m),
+        )
+        for i, m in enumerate(present, 1)
+    )
+    tables += (
+        TableContent(
+            "member_more",
+            ("序号", "姓名", "留守情况", "就业意愿", "培训意愿", "本年参加培训", "非义务教育阶段资助"),
+            more,
+        ),
+    )
+    return Section("members", "三、家庭成员", tables=tables, notes=notes)
+
+
+def _aid(m: Member) -> str:
+    if not m.non_compulsory_aid:
+        return DASH
+    amount = f" {money(m.non_compulsory_aid_amount)}元" if m.non_compulsory_aid_amount is not None else ""
+    return labels("non_compulsory_aid", m.non_compulsory_aid) + amount
 
 
 def _pension(m: Member) -> bool | None:
@@ -214,7 +279,7 @@ def _causes(h: Household) -> Section:
         ("返贫致贫风险", labels("risk", h.risks)),
         ("风险消除", cleared),
     )
-    return Section("causes", "三、致贫原因与返贫致贫风险", fields=fields)
+    return Section("causes", "四、致贫原因与返贫致贫风险", fields=fields)
 
 
 def _helpers(h: Household) -> Section:
@@ -227,17 +292,17 @@ def _helpers(h: Household) -> Section:
             label("helper_unit_level", x.unit_level),
             text(x.phone),
             f"{day(x.start_date)} 至 {day(x.end_date) if x.end_date else '今'}",
-            "在帮" if x.current else "已调整",
+            ("在帮" + (f"({day(x.confirmed_on)}走访核实)" if x.confirmed_on else "")) if x.current else "已调整",
         )
         for x in ordered
     )
     table = TableContent("helpers", ("姓名", "性别", "工作单位", "单位级别", "联系电话", "帮扶起止", "状态"), rows)
-    return Section("helpers", "四、帮扶责任人(含调整记录)", tables=(table,) if rows else (),
+    return Section("helpers", "五、帮扶责任人(含调整记录)", tables=(table,) if rows else (),
                    notes=() if rows else ("尚未确定帮扶责任人",))
 
 
 def _income(h: Household, policy: Policy) -> Section:
-    title = "五、家庭收入情况(元)"
+    title = "六、家庭收入情况(元)"
     years = income_years(h, policy)
     if not years:
         return Section("income", title, notes=("尚无收入记录",))
@@ -252,7 +317,9 @@ def _income(h: Household, policy: Policy) -> Section:
     return Section("income", title, tables=tuple(tables), notes=income_notes(years))
 
 
-def _guarantees(h: Household, assessment: Assessment | None, last_visit: str | None) -> Section:
+def _guarantees(
+    h: Household, assessment: Assessment | None, last_visit: str | None, policy: Policy
+) -> Section:
     facts = {
         "food": evidence.food(h, last_visit),
         "clothing": evidence.clothing(h, last_visit),
@@ -265,7 +332,36 @@ def _guarantees(h: Household, assessment: Assessment | None, last_visit: str | N
         (DIMENSION_LABELS[dim].zh, facts[dim], _outcome(assessment, dim)) for dim in facts
     )
     table = TableContent("guarantees", ("项目", "记录的情况", "评估结果"), rows)
-    return Section("guarantees", "六、两不愁三保障及饮水安全", tables=(table,))
+    tables = (table,)
+    costs = _reimbursement(h, policy)
+    if costs is not None:
+        tables += (costs,)
+    return Section("guarantees", "七、两不愁三保障及饮水安全", tables=tables)
+
+
+def _reimbursement(h: Household, policy: Policy) -> TableContent | None:
+    """Each member's compliant medical costs of a year, what was reimbursed, and the target."""
+    names = {m.member_id: m.name for m in h.members}
+    rows = tuple(
+        (
+            f"{r.year}年",
+            names.get(r.member_id, DASH),
+            KIND_LABELS[r.kind].zh,
+            money(r.costs),
+            money(r.reimbursed),
+            f"{r.rate:.1%}",
+            f"{r.target.value:.0%}" if r.target else DASH,
+            r.verdict().zh,
+        )
+        for r in reimbursements(h, policy)
+    )
+    if not rows:
+        return None
+    return TableContent(
+        "reimbursement",
+        ("年度", "姓名", "类别", "合规费用(元)", "已报销(元)", "实际报销比例", "目标", "结果"),
+        rows,
+    )
 
 
 def _outcome(assessment: Assessment | None, dimension: str) -> str:
@@ -288,7 +384,7 @@ def _measures(h: Household) -> Section:
         for m in sorted(h.measures, key=lambda m: (m.year or 0, m.category, m.project))
     )
     table = TableContent("measures", ("类别", "项目", "年度", "规模", "资金(元)", "完成期限", "状态"), rows)
-    return Section("measures", "七、帮扶措施及项目", tables=(table,) if rows else (),
+    return Section("measures", "八、帮扶措施及项目", tables=(table,) if rows else (),
                    notes=() if rows else ("尚无帮扶措施记录",))
 
 
@@ -299,7 +395,7 @@ def _results(h: Household) -> Section:
         if m.result
     )
     table = TableContent("results", ("类别", "项目", "帮扶成效"), rows)
-    return Section("results", "八、帮扶成效", tables=(table,) if rows else (),
+    return Section("results", "九、帮扶成效", tables=(table,) if rows else (),
                    notes=() if rows else ("尚无帮扶成效记录",))
 
 
@@ -315,12 +411,12 @@ def _visit_log(visits: list[Visit]) -> Section:
             findings = f"【更正{ref}{reason}】{findings}"
         rows.append((day(v.visit_date), text(v.visitor), findings))
     table = TableContent("visits", ("走访日期", "走访人", "走访发现"), tuple(rows))
-    return Section("visits", "九、走访记录", tables=(table,) if rows else (),
+    return Section("visits", "十、走访记录", tables=(table,) if rows else (),
                    notes=() if rows else ("尚无已提交的走访记录",))
 
 
 def _assessment(h: Household, a: Assessment | None) -> Section:
-    title = "十、最近一次评估"
+    title = "十一、最近一次评估"
     if a is None:
         return Section("assessment", title, notes=("尚未评估",))
     names = {m.member_id: m.name for m in h.members}

@@ -53,9 +53,11 @@ COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
     "results": (1.6, 2.8, 5.0),
     "visits": (1.3, 1.3, 7.0),
     "assessment": (1.6, 1.2, 6.4),
+    "member_more": (0.6, 1.5, 1.2, 1.0, 1.0, 1.2, 3.4),
+    "reimbursement": (0.9, 1.3, 1.1, 1.3, 1.3, 1.2, 0.8, 1.6),
 }
 # Columns holding amounts (flush right); every column after the first in the income table.
-AMOUNT_COLUMNS: dict[str, tuple[int, ...]] = {"measures": (4,)}
+AMOUNT_COLUMNS: dict[str, tuple[int, ...]] = {"measures": (4,), "reimbursement": (3, 4, 5)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,5 +169,5 @@ def signatures() -> list[Any]:
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), st.body.fontName, 9.5),
                                ("TOPPADDING", (0, 0), (-1, -1), 9)]))
     intro = para("以上内容经核对属实,户主对帮扶措施及帮扶成效予以确认。", st.body)
-    return [KeepTogether([Spacer(1, 6 * mm), para("十一、签字确认", st.heading), intro,
+    return [KeepTogether([Spacer(1, 6 * mm), para("十二、签字确认", st.heading), intro,
                           Spacer(1, 3 * mm), table])]

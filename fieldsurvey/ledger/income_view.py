@@ -77,15 +77,12 @@ def detail_table(years: list[YearIncome], household: Household, policy: Policy) 
 
 def income_notes(years: list[YearIncome]) -> tuple[str, ...]:
     notes = ["人均纯收入 =(工资性+生产经营性+财产性+转移性收入 − 生产经营性支出)÷ 家庭人口,只计政策规定计入的项目"]
-    unverified = [f"{y.breakdown.year}年" for y in years if y.line and not y.line.amount.verified]
     for y in years:
         b = y.breakdown
         if b.estimated_expenses:
             notes.append(f"{b.year}年:生产经营性支出中 {money(sum(b.estimated_expenses.values()))} 元按默认成本比例估算")
         if b.unrecorded_expenses:
             notes.append(f"{b.year}年:有 {len(b.unrecorded_expenses)} 项经营收入未记录支出")
-    if unverified:
-        notes.append("、".join(unverified) + "所用标准在政策表中尚未核实,以县里确认的数字为准")
     return tuple(notes)
 
 

@@ -25,7 +25,7 @@ from fieldsurvey.core.visit import Visit
 
 # Bumped whenever the content model or its serialisation changes, so an old fingerprint is
 # never compared against content built a different way without it being visible.
-CONTENT_VERSION = "fieldsurvey-ledger/1"
+CONTENT_VERSION = "fieldsurvey-ledger/2"
 FINGERPRINT_CHARS = 16
 
 

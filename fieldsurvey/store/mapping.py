@@ -134,6 +134,10 @@ def _income_from_row(r: IncomeRow) -> IncomeRecord:
     rec = _from_row(IncomeRecord, r)
     rec.items = {k: float(v) for k, v in (r.items or {}).items()}
     rec.expenses = {k: float(v) for k, v in (r.expenses or {}).items()}
+    rec.medical_costs = {
+        member: {k: float(v) for k, v in (costs or {}).items()}
+        for member, costs in (r.medical_costs or {}).items()
+    }
     return rec
 
 

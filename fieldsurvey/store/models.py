@@ -86,6 +86,25 @@ class HouseholdRow(Base):
     water_distance_v_m: Mapped[float | None] = mapped_column(Float)
     water_outage_days: Mapped[int | None] = mapped_column(Integer)
     water_short_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    renovation_target_group: Mapped[str | None] = mapped_column(String(24))
+    renovation_subsidy: Mapped[float | None] = mapped_column(Float)
+    electricity: Mapped[bool | None] = mapped_column(Boolean)
+    broadcast_tv: Mapped[bool | None] = mapped_column(Boolean)
+    access_road: Mapped[str | None] = mapped_column(String(16))
+    road_distance_km: Mapped[float | None] = mapped_column(Float)
+    cooking_fuel: Mapped[str | None] = mapped_column(String(16))
+    farmland_mu: Mapped[float | None] = mapped_column(Float)
+    irrigated_land_mu: Mapped[float | None] = mapped_column(Float)
+    forest_land_mu: Mapped[float | None] = mapped_column(Float)
+    returned_farmland_mu: Mapped[float | None] = mapped_column(Float)
+    orchard_mu: Mapped[float | None] = mapped_column(Float)
+    grassland_mu: Mapped[float | None] = mapped_column(Float)
+    water_surface_mu: Mapped[float | None] = mapped_column(Float)
+    cooperative_member: Mapped[bool | None] = mapped_column(Boolean)
+    dibao_phase_out: Mapped[bool | None] = mapped_column(Boolean)
+    dibao_phase_out_start: Mapped[date | None] = mapped_column(Date)
+    dibao_phase_out_months: Mapped[int | None] = mapped_column(Integer)
+    destitute_support_mode: Mapped[str | None] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # derived, for list screens: kept up to date by the repository on every write
     head_name: Mapped[str | None] = mapped_column(String(64))
@@ -138,6 +157,12 @@ class MemberRow(Base):
     family_doctor: Mapped[bool | None] = mapped_column(Boolean)
     chronic_disease_card: Mapped[bool | None] = mapped_column(Boolean)
     education_aid: Mapped[str | None] = mapped_column(Text)
+    non_compulsory_aid: Mapped[list[str]] = mapped_column(JSON, default=list)
+    non_compulsory_aid_amount: Mapped[float | None] = mapped_column(Float)
+    left_behind: Mapped[str | None] = mapped_column(String(16))
+    wants_work: Mapped[bool | None] = mapped_column(Boolean)
+    wants_training: Mapped[bool | None] = mapped_column(Boolean)
+    training_received: Mapped[bool | None] = mapped_column(Boolean)
     dibao: Mapped[bool] = mapped_column(Boolean, default=False)
     destitute_support: Mapped[bool] = mapped_column(Boolean, default=False)
     relocated: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -158,6 +183,7 @@ class HelperRow(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     id_number: Mapped[str | None] = mapped_column(String(20))
     end_date: Mapped[date | None] = mapped_column(Date)
+    confirmed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class MeasureRow(Base):
@@ -184,6 +210,7 @@ class IncomeRow(Base):
     household_size: Mapped[int | None] = mapped_column(Integer)
     medical_out_of_pocket: Mapped[float | None] = mapped_column(Float)
     sudden_expenses: Mapped[float | None] = mapped_column(Float)
+    medical_costs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class VisitRow(Base):

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.household import Household
+from fieldsurvey.core.policy import load_policy
+from fieldsurvey.core.reimbursement import KIND_LABELS, reimbursements
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.ui import operations
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
-from fieldsurvey.ui.i18n import code_label
+from fieldsurvey.ui.i18n import code_label, t
 from fieldsurvey.ui.ops import Changes
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 
@@ -87,6 +89,7 @@ class HouseholdView(Retranslating, QWidget):
         self.visits_box.layout().addLayout(visit_buttons)  # type: ignore[union-attr]
         self.measures_box, self.measures = self._table_box()
         self.helpers_box, self.helpers = self._table_box()
+        self.medical_box, self.medical = self._table_box()
 
         actions = QHBoxLayout()
         for b in (self.new_visit_button, self.continue_button, self.print_button, self.member_button):
@@ -99,7 +102,8 @@ class HouseholdView(Retranslating, QWidget):
         layout.addWidget(self.place)
         layout.addWidget(self.facts)
         layout.addLayout(actions)
-        for w in (self.assessment_box, self.members_box, self.visits_box, self.measures_box, self.helpers_box):
+        for w in (self.assessment_box, self.members_box, self.medical_box, self.visits_box, self.measures_box,
+                  self.helpers_box):
             layout.addWidget(w)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -151,6 +155,7 @@ class HouseholdView(Retranslating, QWidget):
         self.visits_box.setTitle(self.tr("Visits"))
         self.measures_box.setTitle(self.tr("Assistance measures"))
         self.helpers_box.setTitle(self.tr("Assigned helpers"))
+        self.medical_box.setTitle(self.tr("Medical costs and reimbursement"))
         if self.bundle is None:
             self.title.setText(self.tr("Loading…"))
             self._update_buttons()
@@ -192,6 +197,7 @@ class HouseholdView(Retranslating, QWidget):
         self._draw_visits(b.visits)
         self._draw_measures(h)
         self._draw_helpers(h)
+        self._draw_medical(h)
 
     def _draw_assessment(self, b: operations.HouseholdBundle) -> None:
         self.cards.show_assessment(b.assessment)
@@ -251,6 +257,20 @@ class HouseholdView(Retranslating, QWidget):
             for x in h.helpers
         ]
         self.helpers.fill(headers, rows)
+
+    def _draw_medical(self, h: Household) -> None:
+        """Each member's yearly compliant costs, the reimbursement rate and the local target."""
+        names = {m.member_id: m.name for m in h.members}
+        found = reimbursements(h, load_policy())
+        headers = [self.tr("Year"), self.tr("Name"), self.tr("Kind"), self.tr("Costs (yuan)"),
+                   self.tr("Reimbursed (yuan)"), self.tr("Rate"), self.tr("Target"), self.tr("Result")]
+        rows = [
+            [str(r.year), names.get(r.member_id, "—"), t(KIND_LABELS[r.kind]), f"{r.costs:,.2f}",
+             f"{r.reimbursed:,.2f}", f"{r.rate:.1%}", f"{r.target.value:.0%}" if r.target else "—", t(r.verdict())]
+            for r in found
+        ]
+        self.medical.fill(headers, rows)
+        self.medical_box.setVisible(bool(found))
 
     def _update_buttons(self) -> None:
         loaded = self.bundle is not None

@@ -1032,6 +1032,50 @@ This code is shown only now.</source>
         <source>The exit standard is marked unverified in the policy tables: %1</source>
         <translation>政策表中该退出标准标为未核实：%1</translation>
     </message>
+    <message>
+        <source>relapse rate</source>
+        <translation>返贫率</translation>
+    </message>
+    <message>
+        <source>relapse target</source>
+        <translation>返贫率目标</translation>
+    </message>
+    <message>
+        <source>relapse verdict</source>
+        <translation>返贫率是否达标</translation>
+    </message>
+    <message>
+        <source>Relapse rate = people in relapsed households ÷ people in households that exited.</source>
+        <translation>返贫率 = 返贫户人口 ÷ 已脱贫户(含返贫户)人口。</translation>
+    </message>
+    <message>
+        <source>Relapse rate of %1: %2 %</source>
+        <translation>%1返贫率:%2 %</translation>
+    </message>
+    <message>
+        <source>(target: below %1 %, met)</source>
+        <translation>(目标:低于 %1 %,已达到)</translation>
+    </message>
+    <message>
+        <source>(target: below %1 %, not met)</source>
+        <translation>(目标:低于 %1 %,未达到)</translation>
+    </message>
+    <message>
+        <source>Income target for the poor population in %1: %2 yuan per person.</source>
+        <translation>%1年贫困人口人均可支配收入目标:%2 元。</translation>
+    </message>
+    <message>
+        <source>Policy values used for this county not yet verified against the published document (%1): </source>
+        <translation>本县使用的政策取值中尚未与公开文件核对的有 %1 项:</translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 项</translation>
+    </message>
+    <message>
+        <source>Confirm them and correct the county's policy tables.</source>
+        <translation>请核对并在本县政策表中更正。</translation>
+    </message>
 </context>
 <context>
     <name>EnrollPage</name>
@@ -1111,6 +1155,10 @@ This code is shown only now.</source>
     <message>
         <source>Assessments</source>
         <translation>评估</translation>
+    </message>
+    <message>
+        <source>Medical costs and reimbursement</source>
+        <translation>医疗费用及报销</translation>
     </message>
     <message>
         <source>Excel workbook (.xlsx)</source>
@@ -1635,6 +1683,34 @@ This code is shown only now.</source>
     <message>
         <source>Ledger printing is not part of this installation yet.</source>
         <translation>本安装中还没有台账打印功能。</translation>
+    </message>
+    <message>
+        <source>Medical costs and reimbursement</source>
+        <translation>医疗费用及报销</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Costs (yuan)</source>
+        <translation>合规费用（元）</translation>
+    </message>
+    <message>
+        <source>Reimbursed (yuan)</source>
+        <translation>已报销（元）</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>实际报销比例</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
     </message>
 </context>
 <context>

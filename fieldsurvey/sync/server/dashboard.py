@@ -11,6 +11,11 @@ Poverty incidence per village = people in households not exited or relapsed ÷ t
 rural population. The rural population is the county's figure (``village_populations``); where
 the county has not entered one, the people in the roster stand in, and the answer says so.
 The result is compared with the village exit standard of the policy tables.
+
+Relapse rate per village and for the scope = people in relapsed households ÷ people in
+households that exited (exited or relapsed), against the relapse-rate target of the policy tables
+(Chongqing: below 0.5%). The answer also lists the policy values that apply to the county and are
+still marked unverified, so county staff see them here and not the households on their ledgers.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from fieldsurvey.core.assessment_result import DIMENSIONS
 from fieldsurvey.core.codes import code_list
-from fieldsurvey.core.policy import load_policy
+from fieldsurvey.core.policy import Policy, division_keys, load_policy
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,
@@ -108,8 +113,22 @@ def dashboard(s: Session, who: Principal, scope: str | None, today: date | None 
         "total": total,
         "rows": [{"code": code, "name": _name(names, code, meta), "counts": rows[code]} for code in sorted(rows)],
         "incidence": incidence(s, who, by_village, names, today),
+        "relapse": relapse(load_policy(), prefix, total),
+        "income_target": _income_target(prefix, today),
+        "unverified_policy": unverified_policy(load_policy(), str(meta.get("county") or prefix)[:6])
+        if who.role in ("county_staff", "admin") else [],
         "batches_per_week": batches_per_week(s, today) if who.role in ("county_staff", "admin") else None,
     }
+
+
+def _income_target(prefix: str, today: date) -> dict[str, Any] | None:
+    """The province's income target for the poor population for this year or last, if one was set."""
+    policy = load_policy()
+    for year in (today.year, today.year - 1):
+        target = policy.income_target(prefix, year)
+        if target is not None:
+            return {"year": year, "value": target.value, "source": target.source}
+    return None
 
 
 def _name(names: dict[str, str], prefix: str, meta: dict[str, Any]) -> str:
@@ -149,7 +168,38 @@ def incidence(s: Session, who: Principal, by_village: dict[str, dict[str, int]],
             "standard_verified": standard.verified if standard else None,
             "meets_standard": (rate < standard.value) if (rate is not None and standard) else None,
             "filter": {"scope": village, "poor": True},
+            **relapse(policy, village, counts),
         })
+    return out
+
+
+def relapse(policy: Policy, division: str, counts: dict[str, int]) -> dict[str, Any]:
+    """Relapse rate (people in relapsed ÷ people in exited or relapsed households) and its target."""
+    relapsed = counts.get("status_people.relapsed", 0)
+    ever_exited = relapsed + counts.get("status_people.exited", 0)
+    rate = 100.0 * relapsed / ever_exited if ever_exited else None
+    target = policy.relapse_rate_target(division)
+    return {
+        "relapsed_people": relapsed,
+        "exited_people": ever_exited,
+        "relapse_rate_percent": round(rate, 2) if rate is not None else None,
+        "relapse_target_percent": target.value if target else None,
+        "relapse_target_source": target.source if target else None,
+        "meets_relapse_target": (rate < target.value) if (rate is not None and target) else None,
+    }
+
+
+def unverified_policy(policy: Policy, county: str) -> list[dict[str, Any]]:
+    """Policy values still marked unverified that apply to this county: national ones and those
+    keyed by its own county, prefecture or province code (another province's are left out)."""
+    mine = set(division_keys(county))
+    out = []
+    for entry in policy.unverified():
+        codes = [p for p in entry.key.replace(":", ".").split(".") if p.isdigit() and len(p) == 6]
+        if codes and not set(codes) <= mine:
+            continue
+        out.append({"key": entry.key, "value": entry.value, "source": entry.source, "note": entry.note,
+                    "county_table": entry.county})
     return out
 
 

@@ -29,6 +29,9 @@ from fieldsurvey.core.assessment_result import DIMENSION_LABELS, DIMENSIONS, OUT
 from fieldsurvey.core.assessment_result import FLAG_LABELS as FLAG_TEXTS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.policy import load_policy
+from fieldsurvey.core.reimbursement import KIND_LABELS, Reimbursement
+from fieldsurvey.core.reimbursement import KINDS as COST_KINDS
 from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.server.auth import Principal
@@ -42,9 +45,40 @@ from fieldsurvey.sync.server.county_lists import (
 )
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.flags import flags_of
-from fieldsurvey.sync.server.models import MemberRow, VisitRow
+from fieldsurvey.sync.server.models import MemberRow, PartRow, VisitRow
 
-KINDS = ("households", "members", "visits", "assessments")
+KINDS = ("households", "members", "visits", "assessments", "medical_costs")
+# Household facts of the record (生产生活条件, social assistance, renovation) exported as they are:
+# field → (header, code list or "bool" or "number" or "date").
+HOUSEHOLD_FACTS: tuple[tuple[str, Text, str], ...] = (
+    ("electricity", Text("通生活用电", "household electricity"), "bool"),
+    ("broadcast_tv", Text("广播电视户户通", "broadcast and TV"), "bool"),
+    ("access_road", Text("入户路类型", "access road"), "access_road"),
+    ("road_distance_km", Text("距村主干路（公里）", "distance to main road (km)"), "number"),
+    ("cooking_fuel", Text("主要燃料类型", "cooking fuel"), "cooking_fuel"),
+    ("farmland_mu", Text("耕地面积（亩）", "farmland (mu)"), "number"),
+    ("irrigated_land_mu", Text("有效灌溉面积（亩）", "irrigated (mu)"), "number"),
+    ("forest_land_mu", Text("林地面积（亩）", "forest land (mu)"), "number"),
+    ("returned_farmland_mu", Text("退耕还林面积（亩）", "returned to forest (mu)"), "number"),
+    ("orchard_mu", Text("林果面积（亩）", "orchards (mu)"), "number"),
+    ("grassland_mu", Text("牧草地面积（亩）", "grassland (mu)"), "number"),
+    ("water_surface_mu", Text("水面面积（亩）", "water surface (mu)"), "number"),
+    ("cooperative_member", Text("加入农民专业合作社", "cooperative member"), "bool"),
+    ("dibao_phase_out", Text("低保渐退", "dibao phase-out"), "bool"),
+    ("dibao_phase_out_start", Text("渐退开始日期", "phase-out start"), "date"),
+    ("dibao_phase_out_months", Text("渐退期限（月）", "phase-out months"), "number"),
+    ("destitute_support_mode", Text("特困供养方式", "destitute-support mode"), "destitute_support_mode"),
+    ("renovation_target_group", Text("危房改造对象类别", "renovation target group"), "renovation_target_group"),
+    ("renovation_subsidy", Text("危房改造补助（元）", "renovation subsidy (yuan)"), "number"),
+)
+MEMBER_FACTS: tuple[tuple[str, Text, str], ...] = (
+    ("left_behind", Text("留守情况", "left-behind status"), "left_behind"),
+    ("wants_work", Text("就业意愿", "wants work"), "bool"),
+    ("wants_training", Text("培训意愿", "wants training"), "bool"),
+    ("training_received", Text("本年参加培训", "trained this year"), "bool"),
+    ("non_compulsory_aid", Text("非义务教育阶段资助", "aid beyond compulsory school"), "non_compulsory_aid"),
+    ("non_compulsory_aid_amount", Text("资助金额（元）", "aid (yuan)"), "number"),
+)
 CHUNK = 1000
 BOM = "\ufeff"
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl's ILLEGAL_CHARACTERS_RE
@@ -55,12 +89,12 @@ HEADERS: dict[str, list[Text]] = {
                    Text("家庭人口", "members"), Text("脱贫状态", "status"), Text("贫困户属性", "poverty category"),
                    Text("户类型", "household type"), Text("监测对象", "monitored"), Text("联系电话", "phone"),
                    Text("最近走访日期", "last visit"), Text("评估日期", "assessed on"), Text("未达标项", "not met"),
-                   Text("问题标记", "problems")],
+                   Text("问题标记", "problems"), *[t for _, t, _ in HOUSEHOLD_FACTS]],
     "members": [Text("户编号", "household number"), Text("行政村", "village"), Text("姓名", "name"),
                 Text("证件号码", "ID number"), Text("与户主关系", "relationship to head"), Text("性别", "sex"),
                 Text("出生日期", "birth date"), Text("民族", "ethnic group"), Text("文化程度", "education"),
                 Text("在校生状况", "schooling"), Text("健康状况", "health"), Text("劳动能力", "labour capacity"),
-                Text("在户", "present")],
+                Text("在户", "present"), *[t for _, t, _ in MEMBER_FACTS]],
     "visits": [Text("户编号", "household number"), Text("行政村", "village"), Text("走访日期", "visit date"),
                Text("走访人", "visitor"), Text("表单", "form"), Text("版本", "version"), Text("走访情况", "findings"),
                Text("更正的走访", "amends"), Text("更正原因", "amendment reason"), Text("审核", "review"),
@@ -69,11 +103,28 @@ HEADERS: dict[str, list[Text]] = {
                     *[DIMENSION_LABELS[d] for d in DIMENSIONS], Text("符合退出条件", "exit eligible"),
                     Text("人均纯收入（元）", "net income per person (yuan)"), Text("标准（元）", "line (yuan)"),
                     Text("返贫致贫风险", "risks")],
+    "medical_costs": [Text("户编号", "household number"), Text("行政村", "village"), Text("年度", "year"),
+                      Text("姓名", "name"), Text("类别", "kind"), Text("合规费用（元）", "compliant costs (yuan)"),
+                      Text("已报销（元）", "reimbursed (yuan)"), Text("实际报销比例", "reimbursement rate"),
+                      Text("目标", "target"), Text("结果", "result")],
 }
 
 
 def _label(list_name: str, code: Any, lang: str) -> str:
     return code_list(list_name).label(str(code), lang) if code not in (None, "") else ""
+
+
+def _fact(value: Any, kind: str, lang: str) -> Any:
+    """A record fact as a cell: numbers stay numbers, codes become labels in ``lang``."""
+    if value is None or value == "" or value == []:
+        return ""
+    if kind == "bool":
+        return _yes(value, lang)
+    if kind in ("number", "date"):
+        return value
+    if isinstance(value, list):
+        return "、".join(_label(kind, v, lang) for v in value) if lang == "zh" else "; ".join(_label(kind, v, lang) for v in value)
+    return _label(kind, value, lang)
 
 
 def _yes(value: Any, lang: str) -> str:
@@ -122,7 +173,8 @@ class Exporter:
                    _label("poverty_category", h.poverty_category, lang), _label("household_type", h.household_type, lang),
                    _yes(h.monitored, lang), h.data.get("phone") or "",
                    h.last_visit_date.isoformat() if h.last_visit_date else "",
-                   h.assessed_on.isoformat() if h.assessed_on else "", failing, flags]
+                   h.assessed_on.isoformat() if h.assessed_on else "", failing, flags,
+                   *[_fact(h.data.get(name), kind, lang) for name, _, kind in HOUSEHOLD_FACTS]]
 
     def _members(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
         by_id = {h.household_id: h for h in households}
@@ -136,7 +188,32 @@ class Exporter:
                    _label("relation", d.get("relation"), lang), _label("sex", d.get("sex"), lang), d.get("birth_date") or "",
                    _label("ethnicity", d.get("ethnicity"), lang), _label("education", d.get("education"), lang),
                    _label("schooling", d.get("schooling"), lang), _label("health", d.get("health"), lang),
-                   _label("labour_capacity", d.get("labour_capacity"), lang), _yes(m.present, lang)]
+                   _label("labour_capacity", d.get("labour_capacity"), lang), _yes(m.present, lang),
+                   *[_fact(d.get(name), kind, lang) for name, _, kind in MEMBER_FACTS]]
+
+    def _medical_costs(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
+        """One row per member, year and kind of cost, with the rate and the division's target."""
+        by_id = {h.household_id: h for h in households}
+        order = {hid: i for i, hid in enumerate(by_id)}
+        members = {m.member_id: (m.data or {}).get("name") or "" for m in s.execute(
+            select(MemberRow).where(MemberRow.household_id.in_(list(by_id)))).scalars()}
+        parts = sorted(s.execute(select(PartRow).where(PartRow.household_id.in_(list(by_id)), PartRow.part_type == "income",
+                                                       PartRow.deleted.is_(False))).scalars(),
+                       key=lambda p: (order[p.household_id], str(p.part_id)))
+        policy, lang = load_policy(), self.lang
+        for p in parts:
+            h, data = by_id[p.household_id], p.data or {}
+            for member_id, costs in sorted((data.get("medical_costs") or {}).items(), key=lambda kv: members.get(kv[0], "")):
+                for kind, (cost_key, paid_key, target_kind) in COST_KINDS.items():
+                    amount = (costs or {}).get(cost_key)
+                    if not isinstance(amount, (int, float)) or amount <= 0:
+                        continue
+                    paid = (costs or {}).get(paid_key) or 0
+                    target = policy.reimbursement_target(target_kind, h.village_code)
+                    r = Reimbursement(int(data.get("year") or 0), member_id, kind, float(amount), float(paid), target)
+                    yield [h.household_no, place_names(names, h.village_code)[1], r.year, members.get(member_id, ""),
+                           KIND_LABELS[kind].get(lang), r.costs, r.reimbursed, round(r.rate, 4),
+                           r.target.value if r.target else "", r.verdict().get(lang)]
 
     def _visit_rows(self, s: Any, households: list[Any]) -> Iterator[tuple[Any, Any]]:
         by_id = {h.household_id: h for h in households}

@@ -133,6 +133,10 @@ class DashboardPage(Retranslating, QWidget):
         self.incidence_note = QLabel()
         self.incidence_note.setWordWrap(True)
         self.incidence_note.setStyleSheet("color: #555;")
+        # Policy values still to verify: county staff settle them; households never see them.
+        self.policy_note = QLabel()
+        self.policy_note.setWordWrap(True)
+        self.policy_note.setStyleSheet("color: #8a4b00;")
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(charts)
@@ -141,6 +145,7 @@ class DashboardPage(Retranslating, QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.tables, 1)
         lower_layout.addWidget(self.incidence_note)
+        lower_layout.addWidget(self.policy_note)
         split.addWidget(lower)
         split.setSizes([360, 300])
         layout = QVBoxLayout(self)
@@ -238,10 +243,15 @@ class DashboardPage(Retranslating, QWidget):
             standard = "—" if v["standard_percent"] is None else f"< {v['standard_percent']} %"
             verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v["meets_standard"]]
             source = self.tr("county figure") if v["population_source"] == "county" else self.tr("people in the roster")
+            relapse = "—" if v.get("relapse_rate_percent") is None else f"{v['relapse_rate_percent']:.2f} %"
+            relapse_target = "—" if v.get("relapse_target_percent") is None else f"< {v['relapse_target_percent']} %"
+            relapse_verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v.get("meets_relapse_target")]
             rows.append((v["village"], [(f"{v['poor_people']:,}", v["filter"]), (f"{v['population']:,}", None),
-                                        (source, None), (rate, None), (standard, None), (verdict, None)]))
+                                        (source, None), (rate, None), (standard, None), (verdict, None),
+                                        (relapse, None), (relapse_target, None), (relapse_verdict, None)]))
         self.incidence_table.fill([self.tr("poor people"), self.tr("rural population"), self.tr("population from"),
-                                   self.tr("incidence"), self.tr("exit standard"), self.tr("verdict")], rows)
+                                   self.tr("incidence"), self.tr("exit standard"), self.tr("verdict"),
+                                   self.tr("relapse rate"), self.tr("relapse target"), self.tr("relapse verdict")], rows)
         notes = [self.tr("Poverty incidence = people in households not exited or relapsed ÷ the village's rural population.")]
         if roster_used:
             notes.append(self.tr("Where the county has not entered a village's rural population (Administration tab), the "
@@ -250,7 +260,37 @@ class DashboardPage(Retranslating, QWidget):
         if unverified:
             notes.append(self.tr("The exit standard is marked unverified in the policy tables: %1")
                          .replace("%1", unverified[0]["standard_source"] or ""))
+        notes.append(self.tr("Relapse rate = people in relapsed households ÷ people in households that exited."))
+        total = d.get("relapse") or {}
+        if total.get("relapse_rate_percent") is not None:
+            line = self.tr("Relapse rate of %1: %2 %").replace("%1", d["scope"]["name"]).replace(
+                "%2", f"{total['relapse_rate_percent']:.2f}")
+            if total.get("relapse_target_percent") is not None:
+                line += " " + (self.tr("(target: below %1 %, met)") if total["meets_relapse_target"]
+                               else self.tr("(target: below %1 %, not met)")).replace("%1", str(total["relapse_target_percent"]))
+            notes.append(line)
+        target = d.get("income_target")
+        if target:
+            notes.append(self.tr("Income target for the poor population in %1: %2 yuan per person.")
+                         .replace("%1", str(target["year"])).replace("%2", f"{target['value']:,.0f}"))
         self.incidence_note.setText(" ".join(notes))
+        self._fill_policy_note(d.get("unverified_policy") or [])
+
+    def _fill_policy_note(self, unverified: list[dict[str, Any]]) -> None:
+        """Which policy values in use are still unverified (run `fieldsurvey policy check` for all)."""
+        if not unverified:
+            self.policy_note.setText("")
+            self.policy_note.setVisible(False)
+            return
+        keys = "; ".join(f"{u['key']} = {u['value']}" for u in unverified[:8])
+        more = len(unverified) - 8
+        text = self.tr("Policy values used for this county not yet verified against the published document (%1): ") \
+            .replace("%1", str(len(unverified))) + keys
+        if more > 0:
+            text += " " + self.tr("and %1 more").replace("%1", str(more))
+        self.policy_note.setText(text + ". " + self.tr("Confirm them and correct the county's policy tables."))
+        self.policy_note.setToolTip("\n".join(f"{u['key']}: {u['note'] or ''}" for u in unverified))
+        self.policy_note.setVisible(True)
 
     def _fill_batches(self, d: dict[str, Any]) -> None:
         b = d.get("batches_per_week")

@@ -16,7 +16,7 @@ from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx
 from fieldsurvey.sync.server.routes.county_dashboard import FilterDep
 
 router = APIRouter(prefix="/exports", tags=["county mode"])
-Kind = Literal["households", "members", "visits", "assessments"]
+Kind = Literal["households", "members", "visits", "assessments", "medical_costs"]
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
