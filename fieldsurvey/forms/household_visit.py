@@ -98,7 +98,10 @@ def open_visit(
 
 
 def visit_record(session: FormSession, household_id: str, visit: Visit | None = None) -> Visit:
-    """The session's state as a draft ``Visit`` (a new one, or ``visit`` updated)."""
+    """The session's state as a draft ``Visit`` (a new one, or ``visit`` updated); its ``end``
+    metadata fields (an imported XLSForm's) take the moment it is saved."""
+    if visit is None or visit.status != FINALIZED:
+        session.stamp_end()
     answers = session.answers()
     visit_date = session.value("visit_date") if "visit_date" in session.survey.elements else None
     visitor = session.value("visitor") if "visitor" in session.survey.elements else None
