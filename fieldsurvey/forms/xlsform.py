@@ -38,6 +38,7 @@ from fieldsurvey.forms.compile import compile_survey
 from fieldsurvey.forms.loader import NAME_RE, VERSION_RE, load_definition
 from fieldsurvey.forms.model import FORMAT_VERSION, FormDef
 from fieldsurvey.forms.source import located
+from fieldsurvey.forms.xlsform_files import DataFileError, read_table
 from fieldsurvey.forms.xlsform_map import MAX_FILE, MAX_NESTING, XLSFORM
 from fieldsurvey.forms.xlsform_rows import Finding, RowConverter
 
@@ -183,6 +184,7 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         f for f in (conv.element(c, None) for c in survey.get("children", [])) if f is not None
     ]
     choices = conv.choices(survey.get("choices") or {})
+    tables = _tables(conv, path)
     for lang in sorted(conv.languages):
         conv.note(
             None,
@@ -227,6 +229,8 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         "choices": choices,
         "fields": fields,
     }
+    if tables:
+        form["tables"] = tables
     if exported:  # the form's own keys, as 'forms export-xlsform' wrote them
         del form["description"]
         for key in ("semantics", "title", "description", "uses", "parameters", "checks"):
@@ -237,6 +241,18 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     # in the workbook's order: the survey sheet row by row, then what concerns a whole sheet
     result.findings.sort(key=lambda f: (f.row is None, f.sheet != "survey", f.row or 0))
     return result
+
+
+def _tables(conv: RowConverter, path: Path) -> dict[str, Any]:
+    """The data files the form reads (select_*_from_file, pulldata), from beside the workbook;
+    a missing or unreadable one is refused at the row that needs it."""
+    tables: dict[str, Any] = {}
+    for stem, (file_name, row, name) in sorted(conv.files.items()):
+        try:
+            tables[stem] = read_table(path.parent, file_name)
+        except DataFileError as e:
+            conv.note(row, name, e.text, True)
+    return tables
 
 
 def _finish(result: Conversion, conv: RowConverter, path: Path, allow_unsupported: bool) -> None:

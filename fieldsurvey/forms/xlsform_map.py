@@ -18,6 +18,18 @@ TYPES = {
     "int": "integer",
     "decimal": "decimal",
     "date": "date",
+    "time": "time",
+    "dateTime": "datetime",
+    "datetime": "datetime",
+    "geopoint": "geopoint",
+    "range": "range",
+    "rank": "rank",
+    "trigger": "acknowledge",  # the same control (an acknowledge is a trigger in the XForm)
+    "start": "start",
+    "end": "end",
+    "today": "today",
+    "deviceid": "deviceid",
+    "username": "username",
     "select one": "select_one",
     "select all that apply": "select_multiple",
     "note": "note",
@@ -28,21 +40,13 @@ TYPES = {
     "repeat": "repeat",
 }
 
-# Metadata the visit records itself (date, visitor) or a phone would; listed as ignored.
-IGNORED_TYPES = frozenset(
-    {
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "phonenumber",
-        "username",
-        "email",
-        "simserial",
-        "subscriberid",
-        "audit",
-    }
-)
+# Metadata only a phone has (its number, SIM, the audit log); listed as ignored. start, end,
+# today, deviceid and username are carried over and filled from the visit and the laptop.
+IGNORED_TYPES = frozenset({"phonenumber", "email", "simserial", "subscriberid", "audit"})
+
+# A data file beside the workbook (select_one_from_file, pulldata): at most this large.
+MAX_DATA_FILE = 4 * 1024 * 1024
+DATA_FILE = Text("表单数据文件", "form data file")
 
 # bind entries holding an expression → the project's attribute.
 BIND_EXPRESSIONS = {
@@ -87,6 +91,16 @@ DIFFERENCES = {
         "today() 取走访日期(整次走访不变);ODK Collect 取计算时设备的日期",
         "today() is the visit date here (fixed for the visit); ODK Collect takes the device's"
         " date at the moment it computes",
+    ),
+    "now": Text(
+        "now() 取打开走访时的时刻(走访打开期间不变);ODK Collect 每次重新计算时读取时钟",
+        "now() is the moment the visit was opened here (fixed while it is open); ODK Collect"
+        " reads the clock each time the calculation recomputes",
+    ),
+    "format-names": Text(
+        "format-date 的 %a/%b 在此写英文(Mon、Jan);ODK Collect 按手机语言书写",
+        "format-date's %a and %b are English here (Mon, Jan); ODK Collect writes them in the"
+        " phone's language",
     ),
     "max": Text(
         "max() 在全部为负数时取其中最大者;ODK Collect(JavaRosa)此时得 4.9E-324",

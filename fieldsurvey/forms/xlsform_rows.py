@@ -83,6 +83,8 @@ class RowConverter:
         self.children: dict[str, list[str]] = {}
         self.languages: set[str] = set()
         self.used_lists: set[str] = set()
+        # data files beside the workbook the form reads: table name → (file name, row, field)
+        self.files: dict[str, tuple[str, int | None, str]] = {}
 
     def note(
         self, row: int | None, name: str | None, text: Text, blocking: bool, sheet: str = "survey"
@@ -128,7 +130,24 @@ class RowConverter:
                 True,
             )
             return None
+        calls = {n.name for n in ast.walk(node) if isinstance(n, ast.Call)}
+        if "now" in calls and "once" not in calls and not self.exported:
+            self.differs(row, name, DIFFERENCES["now"])
         for n in ast.walk(node):
+            if isinstance(n, ast.Call) and n.name == "pulldata" and n.args:
+                first = n.args[0]
+                if isinstance(first, ast.String) and first.value:
+                    stem = first.value
+                    self.files.setdefault(stem, (f"{stem}.csv", row, name))
+            if (
+                isinstance(n, ast.Call)
+                and n.name in ("format-date", "format-date-time")
+                and len(n.args) == 2
+                and isinstance(n.args[1], ast.String)
+                and ("%a" in n.args[1].value or "%b" in n.args[1].value)
+                and not self.exported
+            ):
+                self.differs(row, name, DIFFERENCES["format-names"])
             if isinstance(n, ast.Call) and n.name not in FUNCTIONS:
                 self.note(
                     row,
@@ -225,7 +244,7 @@ class RowConverter:
                 )
         self.bind(data.get("bind") or {}, out, row, name)
         self.control(data, out, row, name, our)
-        if our in ("select_one", "select_multiple"):
+        if our in ("select_one", "select_multiple", "rank"):
             self.select(data, out, row, name)
         if data.get("fieldsurvey"):
             self.own_columns(data, out)
@@ -288,12 +307,11 @@ class RowConverter:
                 if truthy_cell(value):
                     out["read_only"] = True
                 elif str(value).strip().lower() not in ("", "no", "false", "false()"):
-                    self.note(
-                        row,
-                        name,
-                        Text("动态 read_only 不受支持", "a read_only expression is not supported"),
-                        True,
-                    )
+                    expr = self.expr(value, row, name, "read_only")
+                    if expr:
+                        out["read_only"] = expr
+            elif key == "type" and out["type"] == "range":
+                continue  # pyxform's int/decimal for a range: the step says which
             elif key in BIND_EXPRESSIONS:
                 expr = self.expr(value, row, name, BIND_EXPRESSIONS[key])
                 if expr:
@@ -319,6 +337,8 @@ class RowConverter:
         for key, value in control.items():
             if key in ("appearance", "jr:count", "bodyless") or value in (None, ""):
                 continue
+            if our == "range" and key in ("start", "end", "step"):
+                continue  # the range's parameters, read below
             layout = key in LAYOUT_CONTROLS
             self.note(
                 row,
@@ -329,23 +349,20 @@ class RowConverter:
                 not layout,
             )
         if "jr:count" in control:
-            self.note(
-                row,
-                name,
-                Text("repeat_count(固定条数的重复组)不受支持", "repeat_count is not supported"),
-                True,
-            )
-        if data.get("parameters"):
-            self.note(
-                row,
-                name,
-                Text("parameters 列不受支持", "the parameters column is not supported"),
-                True,
-            )
-        if data.get("trigger"):
-            self.note(
-                row, name, Text("trigger 列不受支持", "the trigger column is not supported"), True
-            )
+            count = self.expr(control["jr:count"], row, name, "repeat_count")
+            if count:
+                out["count"] = count
+        itemset = str(data.get("itemset") or "")
+        self.parameters(data.get("parameters") or {}, out, row, name, our, itemset)
+        trigger = data.get("trigger")
+        if trigger:
+            names: list[str] = []
+            for t in trigger if isinstance(trigger, list | tuple) else [trigger]:
+                names.extend(str(x) for x in (t if isinstance(t, list | tuple) else [t]))
+            out["trigger"] = names
+            self.refs.setdefault(name, set()).update(names)
+            if "calculation" not in out:
+                out["calculation"] = "''"  # pyxform: a trigger without a calculation clears it
         for key in ("media", "guidance_hint"):
             if data.get(key):
                 self.note(row, name, Text(f"{key} 被忽略", f"{key} is ignored"), False)
@@ -366,23 +383,86 @@ class RowConverter:
                 True,
             )
 
+    def parameters(
+        self,
+        params: dict[str, Any],
+        out: dict[str, Any],
+        row: int,
+        name: str,
+        our: str,
+        itemset: str,
+    ) -> None:
+        """The parameters column: a range's start/end/step, a file list's value/label columns;
+        geopoint's GPS settings mean nothing without a GPS (ignored); anything else refused."""
+        if our == "range":
+            spec = {"start": 1.0, "end": 10.0, "step": 1.0}  # pyxform's defaults
+            for key in ("start", "end", "step"):
+                if key in params:
+                    try:
+                        spec[key] = float(str(params[key]))
+                    except ValueError:
+                        continue  # pyxform refuses a non-number before this is reached
+            out["range"] = {k: int(v) if v.is_integer() else v for k, v in spec.items()}
+            params = {k: v for k, v in params.items() if k not in spec}
+        if our in ("select_one", "select_multiple") and itemset.lower().endswith((".csv", ".xml")):
+            params = {k: v for k, v in params.items() if k not in ("value", "label")}  # select()
+        if our in ("select_one", "select_multiple", "rank") and "randomize" in params:
+            self.note(
+                row,
+                name,
+                Text("参数 randomize 被忽略(仅影响选项顺序)", "parameter randomize is ignored (display order only)"),
+                False,
+            )
+            params = {k: v for k, v in params.items() if k not in ("randomize", "seed")}
+        if our == "geopoint":
+            for key in list(params):
+                self.note(
+                    row,
+                    name,
+                    Text(
+                        f"参数 {key} 被忽略(笔记本没有 GPS,坐标由人输入)",
+                        f"parameter {key} is ignored (no GPS on a laptop; coordinates are typed)",
+                    ),
+                    False,
+                )
+            params = {}
+        for key in params:
+            self.note(
+                row,
+                name,
+                Text(f"参数 {key} 不受支持", f"parameter {key} is not supported"),
+                True,
+            )
+
     def select(self, data: dict[str, Any], out: dict[str, Any], row: int, name: str) -> None:
         list_name = data.get("list_name")
         itemset = str(data.get("itemset") or "")
-        if not list_name or itemset.endswith((".csv", ".xml", ".geojson")):
+        if itemset.lower().endswith((".csv", ".xml")):
+            stem = itemset.rsplit(".", 1)[0]
+            out["choices"] = f"table:{stem}"
+            self.files[stem] = (itemset, row, name)
+            cols = data.get("parameters") or {}
+            if cols.get("value") or cols.get("label"):
+                out["choice_columns"] = {
+                    ("name" if k == "value" else k): str(cols[k])
+                    for k in ("value", "label")
+                    if cols.get(k)
+                }
+        elif not list_name:
             self.note(
                 row,
                 name,
                 Text(
-                    "从外部文件选择(select_*_from_file)不受支持",
-                    "select_one_from_file / select_multiple_from_file is not supported",
+                    f"从外部文件 {itemset} 选择不受支持(只支持 .csv 和 .xml)",
+                    f"choices from the file {itemset} are not supported (only .csv and .xml)",
                 ),
                 True,
             )
             out["choices"] = [{"name": "unsupported", "label": "unsupported"}]
             return
-        out["choices"] = str(list_name)
-        self.used_lists.add(str(list_name))
+        else:
+            out["choices"] = str(list_name)
+            self.used_lists.add(str(list_name))
         cf = self.expr(data.get("choice_filter"), row, name, "choice_filter")
         if cf:
             out["choice_filter"] = cf
