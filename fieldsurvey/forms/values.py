@@ -16,6 +16,7 @@ from typing import Any
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr.values import Value, is_empty
+from fieldsurvey.forms.expr.xpath import java_double
 from fieldsurvey.forms.model import Field
 
 TRUE_WORDS = {"true", "yes", "y", "1", "是", "有", "对"}
@@ -134,7 +135,8 @@ def parse_geopoint(raw: Any) -> str:
     """Coordinates typed or pasted on a laptop without GPS: 'lat lon [altitude]', with spaces or
     a comma between ('30.66, 104.06' as a map shows it). Latitude −90..90, longitude
     −180..180; the accuracy stays empty (nothing measured it). Saved as ODK writes a geopoint:
-    'lat lon altitude' with numbers as typed, space-separated."""
+    'lat lon altitude', each number as Java writes a double (GeoPointData's display text,
+    which is what ODK's expressions read: 30 is '30.0')."""
     if isinstance(raw, list | tuple):
         parts = [str(x) for x in raw]
     else:
@@ -160,7 +162,7 @@ def parse_geopoint(raw: Any) -> str:
         raise AnswerError(
             Text("海拔应在 -1000 到 10000 米之间", "the altitude must be between -1000 and 10000 m")
         )
-    return " ".join(_plain(n) for n in numbers)
+    return " ".join(_java_double(n) for n in numbers)
 
 
 def geopoint_parts(value: Any) -> tuple[float | None, float | None, float | None, float | None]:
@@ -173,6 +175,11 @@ def geopoint_parts(value: Any) -> tuple[float | None, float | None, float | None
         except (IndexError, ValueError):
             out.append(None)
     return out[0], out[1], out[2], out[3]
+
+
+def _java_double(n: float) -> str:
+    d = float(n)
+    return repr(d) if d.is_integer() and abs(d) < 1e7 else java_double(d)
 
 
 def _plain(n: float) -> str:

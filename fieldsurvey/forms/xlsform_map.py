@@ -42,7 +42,14 @@ TYPES = {
 
 # Metadata only a phone has (its number, SIM, the audit log); listed as ignored. start, end,
 # today, deviceid and username are carried over and filled from the visit and the laptop.
-IGNORED_TYPES = frozenset({"phonenumber", "email", "simserial", "subscriberid", "audit"})
+PHONE_ONLY = {
+    "phonenumber": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "simserial": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "subscriberid": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "email": Text("设备账号邮箱", "device account e-mail"),
+    "audit": Text("ODK Collect 的操作日志", "ODK Collect audit log"),
+}
+IGNORED_TYPES = frozenset(PHONE_ONLY)
 
 # A data file beside the workbook (select_one_from_file, pulldata): at most this large.
 MAX_DATA_FILE = 4 * 1024 * 1024

@@ -26,6 +26,7 @@ from fieldsurvey.forms.xlsform_map import (
     DIFFERENCES,
     IGNORED_TYPES,
     LAYOUT_CONTROLS,
+    PHONE_ONLY,
     SURVEY_KEYS,
     TYPES,
     language_of,
@@ -200,8 +201,8 @@ class RowConverter:
                 row,
                 name,
                 Text(
-                    f"元数据类型 {kind} 被忽略(走访记录自带日期和走访人)",
-                    f"metadata type {kind} is ignored (visits record their own date and visitor)",
+                    f"元数据类型 {kind} 被忽略(笔记本没有{PHONE_ONLY[kind].zh})",
+                    f"metadata type {kind} is ignored (a laptop has no {PHONE_ONLY[kind].en})",
                 ),
                 False,
             )
