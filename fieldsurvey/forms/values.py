@@ -72,6 +72,8 @@ def coerce(field: Field, raw: Any) -> Value:
             return parse_time(raw)
         if t in ("datetime", "start", "end"):
             return parse_datetime(raw)
+        if t in ("deviceid", "username"):
+            return str(raw)
         if t == "today":
             return raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip()[:10])
         if t == "geopoint":
@@ -90,8 +92,8 @@ def coerce(field: Field, raw: Any) -> Value:
             return list(dict.fromkeys(items))  # the order given (a main cause first), once each
         if t in ("id_number", "disability_cert"):
             return str(raw).strip().upper().replace(" ", "")
-        if t == "hidden":
-            return raw  # type: ignore[no-any-return]
+        if t in ("hidden", "calculate"):
+            return raw  # type: ignore[no-any-return]  # as computed (once() keeps a number)
         return str(raw)
     except (ValueError, TypeError):
         raise AnswerError(_expected(field)) from None

@@ -163,8 +163,10 @@ def _indexed_repeat(node: ast.Call, env: Env) -> Value:
     """``indexed-repeat(${field}, ${repeat}, n[, ${repeat2}, n2 …])`` (checked at load: the
     field and repeats are references, each repeat encloses the field)."""
     target = node.args[0]
-    assert isinstance(target, ast.Ref)
     at: list[tuple[str, int]] = []
+    refs = node.args[1::2]
+    if not isinstance(target, ast.Ref) or not all(isinstance(r, ast.Ref) for r in refs):
+        return "" if _odk(env) else None  # refused when the form is loaded
     for i in range(1, len(node.args) - 1, 2):
         rep = node.args[i]
         assert isinstance(rep, ast.Ref)
