@@ -116,7 +116,8 @@ class VisitEditor(Retranslating, QWidget):
         self.saver.attach(None, None)
         self.session = None
         self.show_message(self.tr("Opening the visit…"))
-        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor),
+        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
+                                               lang=self.ctx.lang),
                          owner=self, on_done=self._opened, on_error=self._open_failed, name="open visit")
 
     def _open_failed(self, error: BaseException) -> None:
