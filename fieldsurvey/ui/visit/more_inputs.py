@@ -31,10 +31,6 @@ from fieldsurvey.ui.visit.input_base import FieldInput
 from fieldsurvey.ui.visit.inputs import LineInput
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("VisitInputs", text)
-
-
 def _tool(text: str, tip: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
@@ -50,7 +46,7 @@ class TimeInput(LineInput):
         super().__init__(fld, parent)
         self.line.setMaximumWidth(110)
         self.line.setPlaceholderText("14:30")
-        self.now = _tool(_tr("Now"), _tr("Fill in the time now"))
+        self.now = _tool(QCoreApplication.translate("VisitInputs", "Now"), QCoreApplication.translate("VisitInputs", "Fill in the time now"))
         self.now.clicked.connect(lambda: self._fill(datetime.now().strftime("%H:%M")))
         layout = self.layout()
         assert isinstance(layout, QHBoxLayout)
@@ -73,7 +69,7 @@ class DateTimeInput(TimeInput):
         super().__init__(fld, parent)
         self.line.setMaximumWidth(170)
         self.line.setPlaceholderText("2024-05-01 14:30")
-        self.now.setToolTip(_tr("Fill in the date and time now"))
+        self.now.setToolTip(QCoreApplication.translate("VisitInputs", "Fill in the date and time now"))
         self.now.clicked.disconnect()
         self.now.clicked.connect(lambda: self._fill(datetime.now().strftime("%Y-%m-%d %H:%M")))
 
@@ -85,9 +81,9 @@ class GeopointInput(LineInput):
     def __init__(self, fld: Field, parent: QWidget | None = None) -> None:
         super().__init__(fld, parent)
         self.line.setMaximumWidth(300)
-        self.line.setPlaceholderText(_tr("latitude longitude [altitude], e.g. 30.6586 104.0647"))
+        self.line.setPlaceholderText(QCoreApplication.translate("VisitInputs", "latitude longitude [altitude], e.g. 30.6586 104.0647"))
         self.line.setToolTip(
-            _tr("Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude −180 to 180, then the altitude in metres if known.")
+            QCoreApplication.translate("VisitInputs", "Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude −180 to 180, then the altitude in metres if known.")
         )
         self.parts = QLabel()
         self.parts.setObjectName("geopointParts")
@@ -102,10 +98,10 @@ class GeopointInput(LineInput):
         if lat is None or lon is None:
             self.parts.setText("")
             return
-        shown = _tr("lat %1, lon %2").replace("%1", f"{lat:g}").replace("%2", f"{lon:g}")
+        shown = QCoreApplication.translate("VisitInputs", "lat %1, lon %2").replace("%1", f"{lat:g}").replace("%2", f"{lon:g}")
         if alt is not None:
-            shown += _tr(", altitude %1 m").replace("%1", f"{alt:g}")
-        self.parts.setText(shown + _tr("; accuracy: none (typed)"))
+            shown += QCoreApplication.translate("VisitInputs", ", altitude %1 m").replace("%1", f"{alt:g}")
+        self.parts.setText(shown + QCoreApplication.translate("VisitInputs", "; accuracy: none (typed)"))
 
 
 class RangeInput(FieldInput):
@@ -125,7 +121,7 @@ class RangeInput(FieldInput):
         self.slider.setMinimumWidth(200)
         self.value_label = QLabel()
         self.value_label.setMinimumWidth(48)
-        self.clear_button = _tool("×", _tr("Clear the answer"))
+        self.clear_button = _tool("×", QCoreApplication.translate("VisitInputs", "Clear the answer"))
         self.clear_button.setAutoRaise(True)
         self.clear_button.clicked.connect(lambda: self._emit(None))
         self.slider.valueChanged.connect(self._moved)
@@ -179,10 +175,10 @@ class RankInput(FieldInput):
         super().__init__(fld, parent)
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.up = _tool("↑", _tr("Move up"))
-        self.down = _tool("↓", _tr("Move down"))
-        self.accept = _tool(_tr("Accept order"), _tr("Rank the items in the order shown"))
-        self.clear_button = _tool("×", _tr("Clear the answer"))
+        self.up = _tool("↑", QCoreApplication.translate("VisitInputs", "Move up"))
+        self.down = _tool("↓", QCoreApplication.translate("VisitInputs", "Move down"))
+        self.accept = _tool(QCoreApplication.translate("VisitInputs", "Accept order"), QCoreApplication.translate("VisitInputs", "Rank the items in the order shown"))
+        self.clear_button = _tool("×", QCoreApplication.translate("VisitInputs", "Clear the answer"))
         self.up.clicked.connect(lambda: self.move(-1))
         self.down.clicked.connect(lambda: self.move(1))
         self.accept.clicked.connect(lambda: self._emit(self.order()))
