@@ -360,3 +360,46 @@ def test_read_only_expression_and_trigger(tmp_path: Path) -> None:
     s.set_value("members", 2)
     assert s.value("copy") == 4  # …until the trigger changes again
     assert reopen(s).value("copy") == 4  # not recomputed on opening
+
+
+def test_labels_in_any_language_and_default_language(tmp_path: Path) -> None:
+    header = ["type", "name", "label::Français (fr)", "label::English (en)", "label::Chinese (zh)",
+              "label::Tibetan", "calculation"]  # fmt: skip
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    ws.append(header)
+    ws.append(["select_one crop", "crop", "Culture", "Crop", "作物", "ལོ་ཏོག", ""])
+    ws.append(["text", "fr_only", "Remarque", "", "", "", ""])
+    ws.append(["calculate", "crop_name", "", "", "", "", "jr:choice-name(${crop}, '${crop}')"])
+    ch = wb.create_sheet("choices")
+    ch.append(["list_name", "name", "label::Français (fr)", "label::English (en)", "label::Chinese (zh)"])
+    ch.append(["crop", "rice", "Riz", "Rice", "水稻"])
+    st = wb.create_sheet("settings")
+    st.append(["form_id", "default_language"])
+    st.append(["lang_form", "Français (fr)"])
+    wb.save(tmp_path / "lang.xlsx")
+    conversion = convert_xlsform(tmp_path / "lang.xlsx")
+    assert conversion.findings == []  # nothing about languages is dropped any more
+    form = conversion.form
+    assert form["languages"] == {"fr": "Français (fr)", "mis-tibetan": "Tibetan"}
+    crop, fr_only, _ = form["fields"]
+    assert crop["label"] == {"zh": "作物", "en": "Crop", "fr": "Culture", "mis-tibetan": "ལོ་ཏོག"}
+    # only French: the default language stands in for Chinese and English
+    assert fr_only["label"] == {"zh": "Remarque", "en": "Remarque", "fr": "Remarque"}
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "lang_form.yaml").write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    library = FormLibrary(folder)
+    assert library.check() == []
+    s = FormSession(library.survey("lang_form"), today=TODAY)
+    assert s.languages() == [("zh", "中文"), ("en", "English"), ("fr", "Français (fr)"),
+                             ("mis-tibetan", "Tibetan")]  # fmt: skip
+    s.set_value("crop", "rice")
+    assert s.value("crop_name") == "水稻"
+    s.set_language("fr")
+    assert s.value("crop_name") == "Riz"  # jr:choice-name follows the form language
+    [row] = [r for r in s.rows("lang_form") if r.path == "crop"]
+    assert row.label.get("fr") == "Culture" and row.label.get("mis-tibetan") == "ལོ་ཏོག"
+    assert row.display.get("fr") == "Riz"
+    assert s.choices("crop")[0].label.get("fr") == "Riz"

@@ -510,6 +510,30 @@ def _header(loader: _Loader, data: LineDict, kind: str) -> tuple[str, str, Text]
     return fid, str(version or ""), title
 
 
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def _languages(loader: _Loader, data: LineDict) -> dict[str, str]:
+    """``languages: {fr: French, bo: 藏文}``: label languages besides zh and en."""
+    raw = data.get("languages")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and LANGUAGE_CODE_RE.match(k) and k not in ("zh", "en") for k in raw
+    ):
+        loader.err(
+            "bad_languages",
+            Text(
+                "languages 应为 {语言代码: 名称},如 {fr: Français}(zh 和 en 不用列出)",
+                "languages must map language codes to names, e.g. {fr: Français} (not zh or en)",
+            ),
+            data,
+            "languages",
+        )
+        return {}
+    return {str(k): str(v) for k, v in raw.items()}
+
+
 def load_definition(data: Any, file: str) -> tuple[FormDef | VisitDef | None, list[Diagnostic]]:
     """Build the tree for one form or visit file; the diagnostics say what is wrong with it."""
     loader = _Loader(file)
@@ -558,6 +582,7 @@ def load_definition(data: Any, file: str) -> tuple[FormDef | VisitDef | None, li
     fid, version, title = _header(loader, data, "form")
     loader.form_id = fid
     loader.tables = loader.tables_of(data.get("tables"), data)
+    loader.languages = _languages(loader, data)
     raw_choices = data.get("choices") or {}
     if not isinstance(raw_choices, dict):
         loader.err(
@@ -610,6 +635,7 @@ def load_definition(data: Any, file: str) -> tuple[FormDef | VisitDef | None, li
         description=loader.text(data.get("description"), data, "description", None),
         source=file,
         tables=loader.tables,
+        languages=loader.languages,
     )
     for name in sorted(set(loader.choices) - loader.used_lists):
         loader.warn(

@@ -107,7 +107,11 @@ def _walk(
                     session.label(el, ctx),
                     el.hint,
                     value,
-                    Text(display(el, value, "zh"), display(el, value, "en")),
+                    Text(
+                        display(el, value, "zh"),
+                        display(el, value, "en"),
+                        tuple((c, display(el, value, c)) for c in session.more_languages(el)),
+                    ),
                     required=is_required(engine, el, ctx),
                     read_only=session.read_only
                     or not el.is_input

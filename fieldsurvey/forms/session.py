@@ -10,7 +10,7 @@ redraws only those. ``finalize_check()`` gives the blocking errors and the warni
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -102,6 +102,24 @@ class FormSession:
     @property
     def form_version(self) -> str:
         return self.survey.version
+
+    def languages(self) -> list[tuple[str, str]]:
+        """The label languages of the visit's forms as (code, name): Chinese and English
+        first, then the further ones its imported forms bring, in the order they came."""
+        out = [("zh", "中文"), ("en", "English")]
+        for form in self.survey.sections:
+            out += [(code, name) for code, name in form.languages.items() if code not in dict(out)]
+        return out
+
+    @property
+    def language(self) -> str:
+        return self.engine.context.language
+
+    def set_language(self, code: str) -> None:
+        """Show labels in ``code``; ``jr:choice-name()`` follows it, as in ODK Collect."""
+        if code != self.engine.context.language:
+            self.engine.context = replace(self.engine.context, language=code)
+            self.engine.recompute()
 
     def sections(self) -> list[tuple[str, Text]]:
         return [(s.id, s.title) for s in self.survey.sections]
@@ -198,11 +216,18 @@ class FormSession:
             target = self.survey.elements[name]
             value = self.engine.resolve(name, ctx)
             if isinstance(target, Field) and not isinstance(value, Nodeset):
+                ref = f"${{{name}}}"
                 text = Text(
-                    text.zh.replace(f"${{{name}}}", display(target, value, "zh")),
-                    text.en.replace(f"${{{name}}}", display(target, value, "en")),
+                    text.zh.replace(ref, display(target, value, "zh")),
+                    text.en.replace(ref, display(target, value, "en")),
+                    tuple((c, t.replace(ref, display(target, value, c))) for c, t in text.more),
                 )
         return text
+
+    def more_languages(self, el: Element) -> tuple[str, ...]:
+        """The further label languages of the form an element belongs to."""
+        form = next((f for f in self.survey.sections if f.id == el.form_id), None)
+        return tuple(form.languages) if form is not None else ()
 
     # --- changing ------------------------------------------------------------------------------
     def set_value(self, path: str, raw: Any) -> Changes:

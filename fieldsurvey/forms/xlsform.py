@@ -161,6 +161,7 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         _survey_rows(definition, str(survey.get("default_language") or "default")),
         exported=exported,
     )
+    conv.default_language = survey.get("default_language") or None
     for column, row in conv.extra_columns.items():
         conv.note(
             row,
@@ -185,16 +186,6 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     ]
     choices = conv.choices(survey.get("choices") or {})
     tables = _tables(conv, path)
-    for lang in sorted(conv.languages):
-        conv.note(
-            None,
-            None,
-            Text(
-                f"语言“{lang}”的翻译未导入(只导入中文和英文)",
-                f"translations in '{lang}' are not imported (only Chinese and English)",
-            ),
-            False,
-        )
     form_id = str(survey.get("id_string") or path.stem)
     if not NAME_RE.match(form_id):
         form_id = "form_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in form_id)
@@ -229,6 +220,8 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         "choices": choices,
         "fields": fields,
     }
+    if conv.languages:  # labels in further languages: the editor's language menu offers them
+        form["languages"] = dict(sorted(conv.languages.items()))
     if tables:
         form["tables"] = tables
     if exported:  # the form's own keys, as 'forms export-xlsform' wrote them

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fieldsurvey.core.files import MIB
 from fieldsurvey.core.text import Text
 
@@ -73,6 +75,16 @@ def language_of(name: str) -> str | None:
     if "(en" in lowered or "english" in lowered:
         return "en"
     return None
+
+
+def language_code(name: str) -> str:
+    """A code for a further XLSForm language: 'French (fr)' → 'fr'; a name without one gets
+    'mis-' (ISO 639's 'uncoded') and its letters, e.g. 'Tibetan' → 'mis-tibetan'."""
+    m = re.search(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\)\s*$", name)
+    if m:
+        return m.group(1).lower().replace("_", "-")
+    letters = "".join(ch for ch in name.lower() if "a" <= ch <= "z" or ch.isdigit())[:8]
+    return f"mis-{letters or 'lang'}" if len(letters) >= 2 else "mis-lang"
 
 
 def truthy_cell(value: object) -> bool:

@@ -29,6 +29,7 @@ from fieldsurvey.forms.xlsform_map import (
     PHONE_ONLY,
     SURVEY_KEYS,
     TYPES,
+    language_code,
     language_of,
     truthy_cell,
 )
@@ -82,7 +83,8 @@ class RowConverter:
         self.bad: set[str] = set()  # names of fields that use something unsupported
         self.refs: dict[str, set[str]] = {}  # name → names its rules read
         self.children: dict[str, list[str]] = {}
-        self.languages: set[str] = set()
+        self.languages: dict[str, str] = {}  # further label languages: code → workbook name
+        self.default_language: str | None = None  # settings' default_language
         self.used_lists: set[str] = set()
         # data files beside the workbook the form reads: table name → (file name, row, field)
         self.files: dict[str, tuple[str, int | None, str]] = {}
@@ -101,18 +103,31 @@ class RowConverter:
         if isinstance(value, str):
             return value
         found: dict[str, str] = {}
+        more: dict[str, str] = {}
+        default = None
         for lang, text in value.items():
+            if text in (None, ""):
+                continue
             code = language_of(lang)
+            if lang == self.default_language:
+                default = text
             if code is None:
-                self.languages.add(lang)
+                other = language_code(lang)
+                self.languages[other] = lang
+                more[other] = text
             elif code == "default":
+                default = default if default is not None else text
                 found.setdefault("zh", text)
                 found.setdefault("en", text)
             else:
                 found[code] = text
-        if not found:
+        if not found and not more:
             return None
-        return {"zh": found.get("zh", found.get("en")), "en": found.get("en", found.get("zh"))}
+        # no Chinese or English: the form's default language (else its first) stands in for both
+        fallback = default if default is not None else next(iter(more.values()), None)
+        zh = found.get("zh", found.get("en", fallback))
+        en = found.get("en", found.get("zh", fallback))
+        return {"zh": zh, "en": en, **more}
 
     def expr(self, source: Any, row: int | None, name: str, column: str) -> str | None:
         if source is None or str(source).strip() == "":

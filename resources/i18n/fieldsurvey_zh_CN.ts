@@ -2819,6 +2819,10 @@ Data folder: %2</source>
         <translation>查找题目（Ctrl+F）</translation>
     </message>
     <message>
+        <source>Form language:</source>
+        <translation>表单语言：</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>走访</translation>
     </message>
