@@ -185,7 +185,8 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         f for f in (conv.element(c, None) for c in survey.get("children", [])) if f is not None
     ]
     choices = conv.choices(survey.get("choices") or {})
-    tables = _tables(conv, path)
+    provided = json.loads(str(survey["fieldsurvey_tables"])) if survey.get("fieldsurvey_tables") else {}
+    tables = _tables(conv, path, set(provided) if exported else set())
     form_id = str(survey.get("id_string") or path.stem)
     if not NAME_RE.match(form_id):
         form_id = "form_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in form_id)
@@ -226,7 +227,10 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         form["tables"] = tables
     if exported:  # the form's own keys, as 'forms export-xlsform' wrote them
         del form["description"]
-        for key in ("semantics", "title", "description", "uses", "parameters", "checks"):
+        for key in (
+            "semantics", "title", "description", "uses", "parameters", "checks", "tables",
+            "languages",
+        ):  # fmt: skip
             if survey.get(f"fieldsurvey_{key}") not in (None, ""):
                 form[key] = json.loads(str(survey[f"fieldsurvey_{key}"]))
     result = Conversion(form, conv.findings, [])
@@ -236,11 +240,14 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     return result
 
 
-def _tables(conv: RowConverter, path: Path) -> dict[str, Any]:
+def _tables(conv: RowConverter, path: Path, provided: set[str]) -> dict[str, Any]:
     """The data files the form reads (select_*_from_file, pulldata), from beside the workbook;
-    a missing or unreadable one is refused at the row that needs it."""
+    a missing or unreadable one is refused at the row that needs it. ``provided``: tables an
+    exported workbook carries in its settings."""
     tables: dict[str, Any] = {}
     for stem, (file_name, row, name) in sorted(conv.files.items()):
+        if stem in provided:
+            continue
         try:
             tables[stem] = read_table(path.parent, file_name)
         except DataFileError as e:
