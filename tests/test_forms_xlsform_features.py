@@ -403,3 +403,27 @@ def test_labels_in_any_language_and_default_language(tmp_path: Path) -> None:
     assert row.label.get("fr") == "Culture" and row.label.get("mis-tibetan") == "ལོ་ཏོག"
     assert row.display.get("fr") == "Riz"
     assert s.choices("crop")[0].label.get("fr") == "Riz"
+
+
+def test_pyxform_aliases_and_the_phone_number_type(tmp_path: Path) -> None:
+    s, conv = imported(tmp_path, [
+        {"type": "gps", "name": "where", "label": "Where"},
+        {"type": "date time", "name": "when", "label": "When"},
+        {"type": "uri:deviceid", "name": "device"},
+        {"type": "phone number", "name": "phone", "label": "Phone"},
+        {"type": "begin_repeat", "name": "pair", "label": "Pair", "repeat_count": "2"},
+        {"type": "text", "name": "who", "label": "Who"},
+        {"type": "end_repeat"},
+    ], device_id="dev-9")  # fmt: skip
+    types = {f["name"]: f["type"] for f in conv.form["fields"]}
+    assert types == {"where": "geopoint", "when": "datetime", "device": "deviceid", "phone": "text",
+                     "pair": "repeat"}  # fmt: skip
+    assert s.value("device") == "dev-9"
+    assert len(s.instances("pair")) == 2  # a number as repeat_count (pyxform's ${pair_count})
+    # pyxform's phone number: digits only (regex '^\d*$'), and Java's \d is ASCII only
+    s.set_value("phone", "13800138000")
+    assert s.issues("phone") == []
+    s.set_value("phone", "１３８")  # full-width digits: not \d in Java
+    assert [i.code for i in s.issues("phone")] == ["constraint"]
+    [phone] = [r for r in s.rows("real_form") if r.path == "phone"]
+    assert phone.hint is not None and phone.hint.en == "Enter numbers only."

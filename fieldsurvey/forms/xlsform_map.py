@@ -24,6 +24,12 @@ TYPES = {
     "dateTime": "datetime",
     "datetime": "datetime",
     "geopoint": "geopoint",
+    "gps": "geopoint",
+    "date time": "datetime",
+    "get today": "today",
+    "uri:deviceid": "deviceid",
+    "uri:username": "username",
+    "phone number": "text",  # with pyxform's digits-only constraint and hint (below)
     "range": "range",
     "rank": "rank",
     "trigger": "acknowledge",  # the same control (an acknowledge is a trigger in the XForm)
@@ -46,6 +52,11 @@ TYPES = {
 # today, deviceid and username are carried over and filled from the visit and the laptop.
 PHONE_ONLY = {
     "phonenumber": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "get phone number": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:phonenumber": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:simserial": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:subscriberid": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:email": Text("设备账号邮箱", "device account e-mail"),
     "simserial": Text("电话号码或 SIM 卡", "phone number or SIM"),
     "subscriberid": Text("电话号码或 SIM 卡", "phone number or SIM"),
     "email": Text("设备账号邮箱", "device account e-mail"),
@@ -56,6 +67,15 @@ IGNORED_TYPES = frozenset(PHONE_ONLY)
 # A data file beside the workbook (select_one_from_file, pulldata): at most this large.
 MAX_DATA_FILE = 4 * 1024 * 1024
 DATA_FILE = Text("表单数据文件", "form data file")
+
+# What pyxform's question type dictionary adds to a type beyond its bind type, where the row
+# does not say otherwise: the 'phone number' type is text of digits only.
+TYPE_DEFAULTS = {
+    "phone number": {
+        "constraint": "regex(., '^\\d*$')",
+        "hint": {"zh": "Enter numbers only.", "en": "Enter numbers only."},
+    },
+}
 
 # bind entries holding an expression → the project's attribute.
 BIND_EXPRESSIONS = {

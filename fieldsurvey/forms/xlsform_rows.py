@@ -28,6 +28,7 @@ from fieldsurvey.forms.xlsform_map import (
     LAYOUT_CONTROLS,
     PHONE_ONLY,
     SURVEY_KEYS,
+    TYPE_DEFAULTS,
     TYPES,
     language_code,
     language_of,
@@ -65,12 +66,16 @@ class RowConverter:
         self.metadata: set[str] = set()  # metadata fields (start, deviceid …) not carried over
         self.rows: dict[str, list[int]] = {}
         self.raw_types: dict[int, str] = {}
+        self.raw_counts: dict[int, str] = {}  # repeat_count cells as written
         self.other_of: dict[str, str] = {}  # 'crop_other' → 'crop' (or_other's text field)
         self.extra_columns: dict[str, int] = {}  # columns ODK does not use either → first row
         for i, row in enumerate(rows, start=2):  # row 1 is the header
             i = int(row.get("__row", i))
             name, kind = row.get("name"), str(row.get("type") or "")
             self.raw_types[i] = kind
+            control = row.get("control")
+            if isinstance(control, dict) and control.get("jr:count") not in (None, ""):
+                self.raw_counts[i] = str(control["jr:count"])
             if name and not kind.startswith(("end_", "end ")):  # 'end' alone is metadata
                 self.rows.setdefault(str(name), []).append(i)
                 parsed = RE_SELECT.search(kind.strip())
@@ -263,6 +268,8 @@ class RowConverter:
                     True,
                 )
         self.bind(data.get("bind") or {}, out, row, name)
+        for key, value in TYPE_DEFAULTS.get(kind, {}).items():
+            out.setdefault(key, value)
         self.control(data, out, row, name, our)
         if our in ("select_one", "select_multiple", "rank"):
             self.select(data, out, row, name)
@@ -369,7 +376,10 @@ class RowConverter:
                 not layout,
             )
         if "jr:count" in control:
-            count = self.expr(control["jr:count"], row, name, "repeat_count")
+            written = control["jr:count"]
+            if written == f"${{{name}_count}}" and row in self.raw_counts:
+                written = self.raw_counts[row]  # pyxform's own stand-in for a number
+            count = self.expr(written, row, name, "repeat_count")
             if count:
                 out["count"] = count
         itemset = str(data.get("itemset") or "")
