@@ -275,6 +275,22 @@ class RowConverter:
             self.select(data, out, row, name)
         if data.get("fieldsurvey"):
             self.own_columns(data, out)
+        if (
+            "label" not in out
+            and "hint" not in out
+            and not data.get("media")
+            and (our in INPUT_TYPES or our == "note")
+            and not self.exported
+        ):
+            self.note(
+                row,
+                name,
+                Text(
+                    "题目既无标签也无提示(pyxform 也不接受)",
+                    "a question needs a label or a hint (pyxform refuses it too)",
+                ),
+                True,
+            )
         if "label" not in out and (our in INPUT_TYPES or our == "note"):
             # ODK shows such a question without a label (a hint or an image may say it all)
             out["label"] = out.get("hint") or name
