@@ -1113,6 +1113,10 @@ This code is shown only now.</source>
         <translation>评估</translation>
     </message>
     <message>
+        <source>Visit answers (one column per question)</source>
+        <translation>走访答案（每题一列）</translation>
+    </message>
+    <message>
         <source>Excel workbook (.xlsx)</source>
         <translation>Excel 工作簿（.xlsx）</translation>
     </message>
