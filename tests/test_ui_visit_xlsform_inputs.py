@@ -127,3 +127,34 @@ def test_context_reaches_the_session(tmp_path: Path) -> None:
                                {"type": "text", "name": "x", "label": "X"}], now=opened)
     assert s.value("start") == opened and s.today == date(2024, 6, 15)
     assert isinstance(s.engine.context, VisitContext)
+
+
+def test_the_editor_reads_last_saved_from_the_households_last_finalized_visit(
+    tmp_path: Path, fast_kdf: dict
+) -> None:
+    from fieldsurvey.core.visit import Visit
+    from fieldsurvey.store import Store
+    from fieldsurvey.ui.visit.visit_ops import visit_context
+    from tests.factories import household
+
+    h = household("6107281010010001")
+    store, _ = Store.create(tmp_path / "s", "一个足够长的密码短语", kdf=fast_kdf)
+    try:
+        store.households.add_many([h])
+        older = Visit(household_id=h.household_id, visit_date=date(2024, 5, 1), visitor="王",
+                      form_id="household_visit", form_version="1", answers={"water": "river"})  # fmt: skip
+        last = Visit(household_id=h.household_id, visit_date=date(2024, 6, 1), visitor="王",
+                     form_id="household_visit", form_version="1", answers={"water": "well"})  # fmt: skip
+        store.visits.finalize(older, None, None)
+        store.visits.finalize(last, None, None)
+        draft = Visit(household_id=h.household_id, visit_date=date(2024, 7, 1), visitor="王",
+                      form_id="household_visit", form_version="1", answers={"water": "tap"})  # fmt: skip
+        store.visits.save_draft(draft)
+        context = visit_context(store, h.household_id, "王建国", "en", draft)
+        assert context.last_saved == {"water": "well"}  # the newest finalized, never the draft
+        assert context.username == "王建国" and context.device_id == ""  # not enrolled
+        assert context.language == "en" and context.now is not None
+        first = visit_context(store, "no-such-household", "王建国", "zh", None)
+        assert first.last_saved == {}
+    finally:
+        store.close()
