@@ -1,11 +1,12 @@
 """How real XLSForms fare in ``fieldsurvey forms import-xlsform``: a count over a corpus.
 
-    python bench/xlsform_corpus.py DIR [--json OUT]
+    python bench/xlsform_corpus.py DIR [DIR …] [--json OUT]
 
-DIR holds XLSForms (.xlsx, .xls, .csv, .md), for instance pyxform's own test workbooks
+Each DIR holds XLSForms (.xlsx, .xls, .csv, .md), for instance pyxform's own test workbooks
 (github.com/XLSForm/pyxform, tests/example_xls and tests/bug_example_xls, BSD-2-Clause),
 which ``docs/xlsform-corpus.md`` lists with the commit they were taken at. The corpus is read
-where it lies, not copied into this repository.
+where it lies, not copied into this repository; each folder keeps its files' names, so a form
+finds the data files (``select_one_from_file``, ``pulldata``) beside it as ODK Collect would.
 
 For every file: is it pyxform-valid (pyxform's own conversion to an XForm succeeds, without
 ODK Validate)? Does it import cleanly, is it refused (and for what, grouped by reason), or
@@ -54,12 +55,18 @@ def reason(text: str) -> str:
     return text.strip()
 
 
-def run(folder: Path) -> dict:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+def run(folders: list[Path]) -> dict:
+    files = [
+        p
+        for folder in folders
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix.lower() in SUFFIXES
+    ]
     report: dict = {"files": len(files), "forms": []}
     for path in files:
         valid, why = pyxform_valid(path)
-        entry: dict = {"file": path.name, "pyxform_valid": valid, "pyxform_error": why}
+        shown = f"{path.parent.name}/{path.name}" if len(folders) > 1 else path.name
+        entry: dict = {"file": shown, "pyxform_valid": valid, "pyxform_error": why}
         started = time.perf_counter()
         try:
             conv = convert_xlsform(path)
@@ -107,10 +114,10 @@ def summary(report: dict) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", type=Path)
+    ap.add_argument("folders", type=Path, nargs="+")
     ap.add_argument("--json", type=Path, help="write every form's result here")
     args = ap.parse_args()
-    report = run(args.folder)
+    report = run(args.folders)
     print(summary(report))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

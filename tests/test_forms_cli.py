@@ -95,7 +95,7 @@ def xlsform(path: Path, with_geopoint: bool) -> Path:
     ws.append(["text", "pname", "姓名", "Name", ""])
     ws.append(["end_repeat", "", "", "", ""])
     if with_geopoint:
-        ws.append(["geopoint", "where", "位置", "Location", "${people} > 0"])
+        ws.append(["audio", "where", "录音", "Recording", "${people} > 0"])
     wb.create_sheet("choices").append(["list_name", "name", "label"])
     st = wb.create_sheet("settings")
     st.append(["form_id", "version", "form_title"])
@@ -112,7 +112,7 @@ def test_import_xlsform_refuses_or_drops_unsupported_features(tmp_path: Path, al
         ["--allow-unsupported"] if allow else []
     )
     run = fieldsurvey(*args, cwd=tmp_path)
-    assert "row 6 'where'] type geopoint is not supported" in run.stdout
+    assert "row 6 'where'] type audio is not supported" in run.stdout
     if not allow:
         assert run.returncode == 1 and not out.exists()
         assert "--allow-unsupported" in run.stdout
@@ -159,7 +159,7 @@ def test_one_pass_lists_every_problem_and_allow_unsupported_finishes(tmp_path: P
     ws = wb.active
     ws.title = "survey"
     ws.append(["type", "name", "label", "relevant"])
-    ws.append(["geopoint", "spot", "Where", ""])
+    ws.append(["audio", "spot", "Recording", ""])
     ws.append(["note", "seen", "Recorded at ${spot}", ""])
     ws.append(["integer", "n", "How many", "round(${m}, 1, 2) > 1"])  # pyxform lets it pass
     ws.append(["integer", "m", "More", ""])
@@ -169,7 +169,7 @@ def test_one_pass_lists_every_problem_and_allow_unsupported_finishes(tmp_path: P
     run = fieldsurvey("forms", "import-xlsform", str(source), cwd=tmp_path)
     assert run.returncode == 1
     # both problems in the first run: the unsupported type and the broken reference
-    assert "row 2 'spot'] type geopoint is not supported" in run.stdout
+    assert "row 2 'spot'] type audio is not supported" in run.stdout
     assert "row 4 'n'] relevant: round() takes 1–2 arguments, got 3 (col 1)" in run.stdout
     allow = fieldsurvey("forms", "import-xlsform", str(source), "--allow-unsupported", cwd=tmp_path)
     assert allow.returncode == 0, allow.stdout + allow.stderr

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from fieldsurvey.forms.expr.evaluator import evaluate
 from fieldsurvey.forms.expr.functions import FUNCTIONS
 from fieldsurvey.forms.expr.parser import ExpressionError, parse_expression
 from fieldsurvey.forms.expr.values import Nodeset
+from fieldsurvey.forms.model import Table
 
 TODAY = date(2024, 6, 15)
 
@@ -244,6 +245,27 @@ class AnyEnv:
 
     def today(self) -> date:
         return TODAY
+
+    def now(self) -> datetime:
+        return datetime(2024, 6, 15, 9, 30)
+
+    def previous(self) -> object:
+        return self._current
+
+    def uuid(self, length: int | None) -> str:
+        return "0" * (length or 36)
+
+    def indexed(self, name: str, at: list[tuple[str, int]]) -> object:
+        return self.values.get(name)
+
+    def last_saved(self, name: str) -> object:
+        return self.values.get(name)
+
+    def choice_label(self, field: str, value: object) -> object:
+        return "label"
+
+    def table(self, name: str) -> Table | None:
+        return Table("t.csv", ("name", "label"), (("a", "A"),))
 
     def group_values(self, group: str, only: set[str] | None) -> list[object]:
         return [1, None, "2", 3.5]

@@ -153,17 +153,17 @@ def test_a_standard_xlsform_imports_and_runs(tmp_path: Path) -> None:
 
 
 UNSUPPORTED = [
-    {"type": "start", "name": "start"},
+    {"type": "phonenumber", "name": "phone"},
     {"type": "text", "name": "farmer", "label::Chinese (zh)": "农户", "label::English (en)": "Farmer"},
-    {"type": "geopoint", "name": "location", "label::Chinese (zh)": "位置", "label::English (en)": "Location"},
-    {"type": "integer", "name": "accuracy_ok", "label::Chinese (zh)": "精度", "label::English (en)": "Accuracy", "relevant": "${location} != ''"},
+    {"type": "audio", "name": "recording", "label::Chinese (zh)": "录音", "label::English (en)": "Recording"},
+    {"type": "integer", "name": "minutes", "label::Chinese (zh)": "时长", "label::English (en)": "Minutes", "relevant": "${recording} != ''"},
     {"type": "calculate", "name": "price", "calculation": "pulldata('prices', 'price', 'crop', 'rice')"},
-    {"type": "select_one_from_file villages.csv", "name": "village", "label::Chinese (zh)": "村", "label::English (en)": "Village"},
+    {"type": "select_one_from_file villages.geojson", "name": "village", "label::Chinese (zh)": "村", "label::English (en)": "Village"},
     {"type": "select_one yes_no", "name": "organic", "label::Chinese (zh)": "有机", "label::English (en)": "Organic"},
-    {"type": "calculate", "name": "organic_label", "calculation": "jr:choice-name(${organic}, '${organic}')"},
+    {"type": "calculate", "name": "organic_root", "calculation": "sqrt(${n})"},
     {"type": "integer", "name": "n", "label::Chinese (zh)": "户数", "label::English (en)": "Households"},
     {"type": "begin_repeat", "name": "families", "label::Chinese (zh)": "农户", "label::English (en)": "Families", "repeat_count": "${n}"},
-    {"type": "text", "name": "family", "label::Chinese (zh)": "户名", "label::English (en)": "Family"},
+    {"type": "text", "name": "family", "label::Chinese (zh)": "户名", "label::English (en)": "Family", "relevant": "${organic_root} > 1"},
     {"type": "end_repeat"},
 ]  # fmt: skip
 
@@ -181,20 +181,30 @@ def test_unsupported_features_are_listed_with_their_row(tmp_path: Path) -> None:
     assert found == [
         (
             2,
-            "start",
+            "phone",
             False,
-            "metadata type start is ignored (visits record their own date and visitor)",
+            "metadata type phonenumber is ignored (a laptop has no phone number or SIM)",
         ),
-        (4, "location", True, "type geopoint is not supported"),
-        (6, "price", True, "function pulldata() in calculation is not supported"),
-        (7, "village", True, "select_one_from_file / select_multiple_from_file is not supported"),
-        (9, "organic_label", True, "function jr:choice-name() in calculation is not supported"),
-        (11, "families", True, "repeat_count is not supported"),
+        (4, "recording", True, "type audio is not supported"),
+        (
+            6,
+            "price",
+            True,
+            "the file prices.csv is not beside the workbook (put the form's media files in the"
+            " workbook's folder)",
+        ),
+        (
+            7,
+            "village",
+            True,
+            "choices from the file villages.geojson are not supported (only .csv and .xml)",
+        ),
+        (9, "organic_root", True, "function sqrt() in calculation is not supported"),
     ]
     assert conversion.dropped == []
     assert (
         conversion.findings[1].message("zh")
-        == "[survey 第4行 'location'] 字段类型 geopoint 不受支持"
+        == "[survey 第4行 'recording'] 字段类型 audio 不受支持"
     )
 
 
@@ -207,21 +217,14 @@ def test_allow_unsupported_drops_them_and_what_depends_on_them(tmp_path: Path) -
         header=header,
     )
     conversion = convert_xlsform(xlsx, allow_unsupported=True)
-    assert conversion.dropped == [
-        "location",
-        "accuracy_ok",
-        "price",
-        "village",
-        "organic_label",
-        "families",
-        "family",
-    ]
+    assert conversion.dropped == ["recording", "minutes", "price", "village", "organic_root", "family"]
     names = [f["name"] for f in conversion.form["fields"]]
-    assert names == ["farmer", "organic", "n"]
+    assert names == ["farmer", "organic", "n", "families"]
     s = import_and_open(tmp_path, xlsx, allow_unsupported=True)
     s.set_value("organic", "yes")
-    s.set_value("n", 3)
-    assert s.answers() == {"organic": "yes", "n": 3}
+    s.set_value("n", 2)  # repeat_count: two entries, made by the form
+    assert [len(s.instances("families"))] == [2]
+    assert {k: v for k, v in s.answers().items() if k != "families"} == {"organic": "yes", "n": 2}
 
 
 def test_an_unreadable_workbook_is_a_user_error(tmp_path: Path) -> None:
@@ -353,17 +356,17 @@ def test_deliberate_differences_are_said_per_field(tmp_path: Path) -> None:
 
 def test_metadata_end_unlabelled_questions_and_odd_versions(tmp_path: Path) -> None:
     rows = [
-        {"type": "end", "name": "end"},  # the metadata type 'end', not an end_group
+        {"type": "simserial", "name": "sim"},  # metadata a laptop has no value for
         {"type": "integer", "name": "n", "hint::English (en)": "How many?"},  # no label: ODK allows it
-        {"type": "note", "name": "done", "label::English (en)": "Finished at ${end}"},
+        {"type": "note", "name": "done", "label::English (en)": "Card ${sim}"},
     ]
     xlsx = workbook(tmp_path / "m.xlsx", rows, [["list_name", "name", "label"]],
                     {"form_id": "meta_form", "version": "2024 06 (b)"})  # fmt: skip
     conversion = convert_xlsform(xlsx, allow_unsupported=True)
     assert conversion.unsupported == []
     found = {(f.row, f.name): f.text.en for f in conversion.findings}
-    assert found[(2, "end")].startswith("metadata type end is ignored")
+    assert found[(2, "sim")].startswith("metadata type simserial is ignored")
     assert found[(3, "n")] == "no label in the workbook: its hint or its name is shown as its label"
-    assert found[(4, "done")] == "the label showed the dropped field ${end}; it shows '…' instead"
+    assert found[(4, "done")] == "the label showed the dropped field ${sim}; it shows '…' instead"
     assert found[(None, "version")].startswith("version '2024 06 (b)' is written as '2024_06__b'")
     assert conversion.form["fields"][0]["label"] == {"zh": "How many?", "en": "How many?"}

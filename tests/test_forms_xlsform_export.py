@@ -67,3 +67,48 @@ def test_export_xlsform_command(tmp_path: Path) -> None:
     assert (tmp_path / "water.yaml").exists()
     again = fieldsurvey("forms", "export-xlsform", str(SHIPPED / "water.yaml"), "--out", str(out), cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_a_form_with_the_new_types_round_trips(tmp_path: Path) -> None:
+    from tests.test_forms_xlsform_features import REPEAT_ROWS, workbook
+
+    (tmp_path / "villages.csv").write_text("name,label\nv1,Wangjiawan\nv2,Shihe\n", encoding="utf-8")
+    rows = [
+        {"type": "start", "name": "start"}, {"type": "end", "name": "end"},
+        {"type": "deviceid", "name": "deviceid"},
+        {"type": "time", "name": "t", "label": "T"}, {"type": "dateTime", "name": "dt", "label": "DT"},
+        {"type": "geopoint", "name": "gp", "label": "GP"},
+        {"type": "range", "name": "r", "label": "R", "parameters": "start=0 end=10 step=2"},
+        {"type": "rank needs", "name": "rk", "label": "Rank"},
+        {"type": "select_one_from_file villages.csv", "name": "v", "label": "V"},
+        {"type": "calculate", "name": "p", "calculation": "pulldata('villages', 'label', 'name', ${v})"},
+        {"type": "text", "name": "ro", "label": "RO", "read_only": "${r} > 4"},
+        {"type": "integer", "name": "copy", "label": "Copy", "calculation": "${r} * 2", "trigger": "${r}"},
+        *REPEAT_ROWS,
+    ]  # fmt: skip
+    choices = [["list_name", "name", "label"], ["needs", "water", "Water"], ["needs", "road", "Road"]]
+    first = convert_xlsform(workbook(tmp_path, rows, choices))
+    assert first.unsupported == []
+    written = tmp_path / "real_form.yaml"
+    written.write_text(yaml.safe_dump(first.form, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "excel" / "again.xlsx"  # no CSV beside it: the workbook carries the table
+    export_xlsform(written, out)
+    second = convert_xlsform(out)
+    assert second.unsupported == []
+    assert canonical(second.form) == canonical(first.form)
+
+
+def test_further_languages_round_trip(tmp_path: Path) -> None:
+    form = {
+        "format": 1, "kind": "form", "id": "langs", "version": "1", "semantics": "odk",
+        "title": {"zh": "多语", "en": "Languages"}, "languages": {"fr": "Français (fr)"},
+        "choices": {"crop": [{"name": "rice", "label": {"zh": "水稻", "en": "Rice", "fr": "Riz"}}]},
+        "fields": [{"name": "crop", "type": "select_one", "choices": "crop",
+                    "label": {"zh": "作物", "en": "Crop", "fr": "Culture"}}],
+    }  # fmt: skip
+    written = tmp_path / "langs.yaml"
+    written.write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    export_xlsform(written, tmp_path / "langs.xlsx")
+    back = convert_xlsform(tmp_path / "langs.xlsx")
+    assert back.findings == []
+    assert canonical(back.form) == canonical(form)

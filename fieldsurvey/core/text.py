@@ -13,9 +13,17 @@ from dataclasses import dataclass
 class Text:
     zh: str
     en: str
+    # Further languages a form's labels may have (an imported XLSForm's French, Tibetan …), as
+    # (language code, text) pairs; program messages have none.
+    more: tuple[tuple[str, str], ...] = ()
 
     def get(self, lang: str) -> str:
-        return self.en if lang.startswith("en") else self.zh
+        """The text in ``lang``: zh/en, a further language the text has, else English."""
+        if lang.startswith("zh"):
+            return self.zh
+        if lang.startswith("en"):
+            return self.en
+        return next((text for code, text in self.more if code == lang), self.en)
 
     def both(self) -> str:
         return f"{self.zh} ({self.en})"

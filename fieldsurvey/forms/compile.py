@@ -92,14 +92,24 @@ class _Scope:
         if el is None:
             return None
         many = any(r.name not in self.inside for r in self.survey.chains[name])
+        in_repeat = bool(self.survey.chains[name])
         if isinstance(el, Repeat):
-            return RefInfo(REPEAT_KIND, True)
+            return RefInfo(REPEAT_KIND, True, in_repeat=in_repeat)
         if isinstance(el, Container):
-            return RefInfo(GROUP_KIND, many)
-        return RefInfo(FIELD_KIND, many, el.type in SELECT_TYPES)
+            return RefInfo(GROUP_KIND, many, in_repeat=in_repeat)
+        return RefInfo(FIELD_KIND, many, el.type in SELECT_TYPES, in_repeat)
 
     def has_param(self, name: str) -> bool:
         return name in self.survey.parameters
+
+    def encloses(self, repeat: str, name: str) -> bool:
+        return repeat in {r.name for r in self.survey.chains.get(name, ())}
+
+    def table_columns(self, name: str) -> tuple[str, ...] | None:
+        for form in self.survey.sections:
+            if name in form.tables:
+                return form.tables[name].columns
+        return None
 
 
 def _place(el: Element, form: FormDef, attribute: str | None = None) -> dict[str, Any]:
@@ -223,6 +233,7 @@ class _Compiler:
 
     def check_repeat(self, rep: Repeat, form: FormDef, chain: tuple[Repeat, ...]) -> None:
         self.check_template(rep.instance_label, rep, form, "instance_label", (*chain, rep))
+        self.check_expr(rep.count, rep, form, "count", chain)
         if rep.repeat_over is None:
             return
         source = self.survey.elements.get(rep.repeat_over)
@@ -260,6 +271,18 @@ class _Compiler:
         self.check_expr(fld.calculation, fld, form, "calculation", chain)
         self.check_expr(fld.dynamic_default, fld, form, "dynamic_default", chain)
         self.check_expr(fld.id_type, fld, form, "id_type", chain)
+        if isinstance(fld.read_only, Expr):
+            self.check_expr(fld.read_only, fld, form, "read_only", chain)
+        for name in fld.trigger:
+            target = self.survey.elements.get(name)
+            if not isinstance(target, Field):
+                self.diagnostics.append(
+                    error(
+                        "unknown_reference",
+                        Text(f"trigger 指向未知字段 {name}", f"trigger names unknown field {name}"),
+                        **_place(fld, form, "trigger"),
+                    )
+                )
         self.check_expr(fld.choice_filter, fld, form, "choice_filter", chain, choice_attrs=True)
         if fld.choice_filter is not None and fld.choices is not None:
             columns = {"name", "label"} | {k for c in fld.choices.choices for k in c.extra}
@@ -328,6 +351,10 @@ class _Compiler:
         if isinstance(el, Repeat) and el.repeat_over:
             deps.add(el.repeat_over)
             exprs.append(el.where)
+        if isinstance(el, Repeat):
+            exprs.append(el.count)
+        if isinstance(el, Field):
+            deps |= set(el.trigger)
         for expr in exprs:
             if expr is None:
                 continue

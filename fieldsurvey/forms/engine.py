@@ -9,34 +9,73 @@ counts, reads as unanswered in every expression, and is left out of the saved an
 from __future__ import annotations
 
 import math
+import secrets
+import string
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from fieldsurvey.forms.compile import Survey
+from fieldsurvey.forms.expr import ast
 from fieldsurvey.forms.expr.evaluator import condition, scalar
 from fieldsurvey.forms.expr.values import Nodeset, Value, is_empty
-from fieldsurvey.forms.model import Container, Element, Field, Repeat
+from fieldsurvey.forms.expr.xpath import java_int, to_int
+from fieldsurvey.forms.model import Container, Element, Field, Repeat, Table
 from fieldsurvey.forms.paths import Ctx
 from fieldsurvey.forms.values import coerce, from_json
 
 Key = tuple[Ctx, str]
 ID_KEY = "_id"
+METADATA = frozenset({"start", "end", "today", "deviceid", "username"})
+
+
+MAX_REPEAT_COUNT = 1000  # repeat_count beyond this is taken as this many (a typo, not a form)
+GUID_CHARS = string.digits + string.ascii_uppercase  # PropertyUtils.genGUID: base 36, upper case
 
 
 def new_instance_id() -> str:
     return str(uuid.uuid4())
 
 
+@dataclass(frozen=True)
+class VisitContext:
+    """What a form may read about the visit beyond its answers: the clock, the device, who is
+    visiting, the household's previous visit (``${last-saved#x}``) and the label language."""
+
+    now: datetime | None = None  # the moment the visit was opened (``now()``, ``start``)
+    device_id: str = ""
+    username: str = ""
+    last_saved: dict[str, Any] = field(default_factory=dict)  # answers of the last visit
+    language: str = "zh"
+
+
 class Engine:
     def __init__(
-        self, survey: Survey, params: dict[str, Value], today: date, *, apply_defaults: bool = True
+        self,
+        survey: Survey,
+        params: dict[str, Value],
+        today: date,
+        *,
+        apply_defaults: bool = True,
+        context: VisitContext | None = None,
     ) -> None:
         self.survey = survey
         self.params = params
         self.today = today
         self.apply_defaults = apply_defaults
+        self.context = context or VisitContext()
+        self.now = self.context.now or datetime.now().astimezone()
+        self.uuids: dict[tuple[Ctx, str, int], str] = {}
+        self.trigger_seen: dict[Key, tuple[Value, ...]] = {}
+        # calculations whose result is kept once computed (once(), and trigger-driven ones)
+        self.keeps = frozenset(
+            f.name
+            for f in survey.fields()
+            if f.calculation is not None
+            and any(isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node))
+        )
         self.raw: dict[str, Any] = {}
         self.values: dict[Key, Value] = {}
         self.relevant: dict[Key, bool] = {}
@@ -131,6 +170,8 @@ class Engine:
                     self.values[(ctx, el.name)] = self._value(el, ctx, rel)
 
     def _instances(self, rep: Repeat, ctx: Ctx) -> list[str]:
+        if rep.count is not None:
+            return self._counted(rep, ctx)
         if rep.repeat_over is None:
             inst = self.raw_instance(ctx)
             return [i[ID_KEY] for i in (inst or {}).get(rep.name, [])]
@@ -143,12 +184,41 @@ class Engine:
         source_el = self.survey.elements[source]
         return [k for k in keys if condition(rep.where.node, self.env(((source, k),), source_el))]
 
+    def _counted(self, rep: Repeat, ctx: Ctx) -> list[str]:
+        """``repeat_count``: as many instances as the expression says, kept in step with it as
+        JavaRosa does — new ones added at the end, the last ones (and their answers) removed
+        when the number falls. A non-relevant repeat keeps its instances untouched."""
+        assert rep.count is not None
+        if not self.relevant.get((ctx, rep.name), False) and self.apply_defaults:
+            inst = self.raw_instance(ctx)
+            return [i[ID_KEY] for i in (inst or {}).get(rep.name, [])]
+        raw = scalar(rep.count.node, self.env(ctx, rep))
+        n = 0 if is_empty(raw) else java_int(to_int(raw))
+        n = min(max(n, 0), MAX_REPEAT_COUNT)
+        if not self.apply_defaults:  # a finalized visit shows what was saved
+            inst = self.raw_instance(ctx)
+            return [i[ID_KEY] for i in (inst or {}).get(rep.name, [])]
+        items = self.raw_list(ctx, rep.name)
+        while len(items) < n:
+            items.append({ID_KEY: new_instance_id()})
+        del items[n:]
+        return [i[ID_KEY] for i in items]
+
     def _value(self, fld: Field, ctx: Ctx, rel: bool) -> Value:
         if not rel or fld.type == "note":
             return None
-        if fld.calculation is not None:
+        if fld.type in METADATA:
+            return self._metadata(fld, ctx)
+        if fld.trigger:
+            self._fire(fld, ctx)
+        elif fld.calculation is not None:
             value = scalar(fld.calculation.node, self.env(ctx, fld))
-            return None if _unanswered(value) else value
+            value = None if _unanswered(value) else value
+            if fld.name in self.keeps and self.apply_defaults:
+                target = self.raw_instance(ctx, create=True)
+                assert target is not None
+                target[fld.name] = value
+            return value
         inst = self.raw_instance(ctx)
         if inst is not None and fld.name in inst:
             return inst[fld.name]  # type: ignore[no-any-return]
@@ -163,6 +233,54 @@ class Engine:
                 target[fld.name] = value
             return value
         return None
+
+    def _metadata(self, fld: Field, ctx: Ctx) -> Value:
+        """start, today, deviceid, username: filled when the visit is new and kept from then on
+        (JavaRosa's preloaders fill them when the instance is created); end when it is saved."""
+        inst = self.raw_instance(ctx)
+        if inst is not None and inst.get(fld.name) is not None:
+            return inst[fld.name]  # type: ignore[no-any-return]
+        if not self.apply_defaults or fld.type == "end":
+            return None
+        value: Value = {
+            "start": self.now,
+            "today": self.today,
+            "deviceid": self.context.device_id or None,
+            "username": self.context.username or None,
+        }[fld.type]
+        if value is not None:
+            target = self.raw_instance(ctx, create=True)
+            assert target is not None
+            target[fld.name] = value
+        return value
+
+    def stamp_end(self, when: datetime) -> bool:
+        """Set every ``end`` field to the moment the visit is saved; False if there is none."""
+        ends = [f for f in self.survey.fields() if f.type == "end"]
+        for fld in ends:
+            if fld.type == "end":
+                for ctx in self.contexts(self.survey.chains[fld.name]):
+                    target = self.raw_instance(ctx, create=True)
+                    assert target is not None
+                    target[fld.name] = when
+        return bool(ends)
+
+    def _fire(self, fld: Field, ctx: Ctx) -> None:
+        """XLSForm's ``trigger``: compute the calculation into the answer when one of the
+        trigger fields changes value (ODK's setvalue on xforms-value-changed), never else."""
+        now = tuple(
+            v if not isinstance(v := self.resolve(t, ctx), Nodeset) else v.values
+            for t in fld.trigger
+        )  # type: ignore[misc]
+        key = (ctx, fld.name)
+        seen = self.trigger_seen.get(key)
+        self.trigger_seen[key] = now
+        if seen is None or seen == now or not self.apply_defaults or fld.calculation is None:
+            return
+        value = scalar(fld.calculation.node, self.env(ctx, fld))
+        target = self.raw_instance(ctx, create=True)
+        assert target is not None
+        target[fld.name] = None if _unanswered(value) else (_fit(fld, value) if fld.is_input else value)
 
     # --- reading -------------------------------------------------------------------------------
     def env(self, ctx: Ctx, el: Element, choice: Any = None) -> _Env:
@@ -269,6 +387,74 @@ class _Env:
 
     def today(self) -> date:
         return self.engine.today
+
+    def now(self) -> datetime:
+        return self.engine.now
+
+    def previous(self) -> Value:
+        """The answer this field holds already (``once()``): what was kept, or saved."""
+        inst = self.engine.raw_instance(self.ctx)
+        return None if inst is None else inst.get(self.element.name)
+
+    def uuid(self, length: int | None = None) -> str:
+        """A random id, drawn once per place while the visit is open (JavaRosa draws one each
+        time the calculation runs; ``once(uuid())`` keeps the first for good, here too)."""
+        key = (self.ctx, self.element.name, length or 0)
+        found = self.engine.uuids.get(key)
+        if found is None:
+            if length is None:
+                found = str(uuid.uuid4())
+            else:
+                found = "".join(secrets.choice(GUID_CHARS) for _ in range(max(length, 0)))
+            self.engine.uuids[key] = found
+        return found
+
+    def indexed(self, name: str, at: list[tuple[str, int]]) -> Value:
+        """``indexed-repeat``: the field's value in the given instances (1-based; below 1
+        counts as 1, as JavaRosa does); empty where there is no such instance."""
+        engine = self.engine
+        wanted = dict(at)
+        keys = dict(self.ctx)
+        for rep, key in self.ctx:
+            over = engine.survey.elements[rep]
+            if isinstance(over, Repeat) and over.repeat_over:
+                keys.setdefault(over.repeat_over, key)
+        ctx: Ctx = ()
+        for rep in engine.survey.chains[name]:
+            if rep.name in wanted:
+                instances = engine.instances.get((ctx, rep.name), [])
+                i = max(wanted[rep.name], 1)
+                if i > len(instances):
+                    return None
+                ctx = (*ctx, (rep.name, instances[i - 1]))
+            elif rep.name in keys:
+                ctx = (*ctx, (rep.name, keys[rep.name]))
+            else:  # an enclosing repeat neither named nor current: its first instance (XPath)
+                instances = engine.instances.get((ctx, rep.name), [])
+                if not instances:
+                    return None
+                ctx = (*ctx, (rep.name, instances[0]))
+        if not engine.relevant.get((ctx, name), False):
+            return None
+        return engine.values.get((ctx, name))
+
+    def last_saved(self, name: str) -> Value:
+        """``${last-saved#x}``: x as this household's last visit saved it."""
+        fld = self.engine.survey.elements.get(name)
+        raw = self.engine.context.last_saved.get(name)
+        return from_json(fld, raw) if isinstance(fld, Field) else None
+
+    def choice_label(self, field: str, value: Value) -> Value:
+        """``jr:choice-name``: the label of a choice of a select field, in the form's language."""
+        fld = self.engine.survey.elements.get(field)
+        if not isinstance(fld, Field) or fld.choices is None:
+            return ""
+        choice = fld.choices.get(str(value))
+        return choice.label.get(self.engine.context.language) if choice else ""
+
+    def table(self, name: str) -> Table | None:
+        form = next((f for f in self.engine.survey.sections if f.id == self.element.form_id), None)
+        return form.tables.get(name) if form is not None else None
 
     def group_values(self, group: str, only: set[str] | None) -> Iterable[Value]:
         el = self.engine.survey.elements.get(group)

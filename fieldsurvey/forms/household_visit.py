@@ -27,6 +27,7 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, Problem, validate_household
 from fieldsurvey.core.visit import DRAFT, FINALIZED, MemberChange, Visit
 from fieldsurvey.forms.apply import ApplyResult, apply_answers
+from fieldsurvey.forms.engine import VisitContext
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
 from fieldsurvey.forms.mapping import MEMBER_FIELD_ALIASES, MEMBERS
@@ -64,7 +65,10 @@ def start_visit(
     today: date | None = None,
     library: FormLibrary | None = None,
     policy: Policy | None = None,
+    context: VisitContext | None = None,
 ) -> FormSession:
+    """``context``: the clock, device, visitor, label language and the household's last
+    finalized visit (``${last-saved#x}``) for forms that read them (imported XLSForms)."""
     today = today or date.today()
     library = library or FormLibrary()
     survey = library.survey(HOUSEHOLD_VISIT)
@@ -75,6 +79,7 @@ def start_visit(
         parameters=policy_parameters(policy, today),
         today=today,
         cross_checks=[household_rules(household, today)],
+        context=context,
     )
 
 
@@ -84,6 +89,7 @@ def open_visit(
     *,
     library: FormLibrary | None = None,
     policy: Policy | None = None,
+    context: VisitContext | None = None,
 ) -> FormSession:
     """A saved visit with the form version it was filled with, where it was left."""
     library = library or FormLibrary()
@@ -97,11 +103,15 @@ def open_visit(
         cursor=visit.cursor,
         read_only=visit.finalized,
         cross_checks=[household_rules(household, visit.visit_date)],
+        context=context,
     )
 
 
 def visit_record(session: FormSession, household_id: str, visit: Visit | None = None) -> Visit:
-    """The session's state as a draft ``Visit`` (a new one, or ``visit`` updated)."""
+    """The session's state as a draft ``Visit`` (a new one, or ``visit`` updated); its ``end``
+    metadata fields (an imported XLSForm's) take the moment it is saved."""
+    if visit is None or visit.status != FINALIZED:
+        session.stamp_end()
     answers = session.answers()
     visit_date = session.value("visit_date") if "visit_date" in session.survey.elements else None
     visitor = session.value("visitor") if "visitor" in session.survey.elements else None

@@ -69,6 +69,13 @@ def field_issues(engine: Engine, fld: Field, ctx: Ctx) -> list[Issue]:
     return out
 
 
+def is_read_only(engine: Engine, fld: Field, ctx: Ctx) -> bool:
+    """Read-only: always, or while its expression holds (XLSForm's read_only column)."""
+    if isinstance(fld.read_only, Expr):
+        return condition(fld.read_only.node, engine.env(ctx, fld))
+    return bool(fld.read_only)
+
+
 def is_required(engine: Engine, fld: Field, ctx: Ctx) -> bool:
     if isinstance(fld.required, Expr):
         return condition(fld.required.node, engine.env(ctx, fld))

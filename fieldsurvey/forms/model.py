@@ -30,15 +30,23 @@ INPUT_TYPES = frozenset(
         "acknowledge",
         "id_number",
         "disability_cert",
+        "time",
+        "datetime",
+        "geopoint",
+        "rank",
+        "range",
     }
 )
 # Field types without user input: a note shows text, a calculate computes, a hidden keeps a
 # value the program sets (prefill) and the user does not see.
-NON_INPUT_TYPES = frozenset({"note", "calculate", "hidden"})
+# Metadata (XLSForm's start, end, today, deviceid, username): filled from the visit and the
+# device, never typed; shown nowhere but saved with the answers.
+METADATA_TYPES = frozenset({"start", "end", "today", "deviceid", "username"})
+NON_INPUT_TYPES = frozenset({"note", "calculate", "hidden"}) | METADATA_TYPES
 FIELD_TYPES = INPUT_TYPES | NON_INPUT_TYPES
 CONTAINER_TYPES = frozenset({"group", "repeat"})
-NUMBER_TYPES = frozenset({"integer", "decimal"})
-SELECT_TYPES = frozenset({"select_one", "select_multiple"})
+NUMBER_TYPES = frozenset({"integer", "decimal", "range"})
+SELECT_TYPES = frozenset({"select_one", "select_multiple", "rank"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,32 @@ class Template:
 
     text: Text
     refs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RangeSpec:
+    """A ``range`` field's bounds and step (XLSForm's ``parameters: start=1 end=10 step=1``)."""
+
+    start: float = 1
+    end: float = 10
+    step: float = 1
+
+    @property
+    def integer(self) -> bool:
+        return all(float(x).is_integer() for x in (self.start, self.end, self.step))
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A data file carried inside the form (a choices CSV beside an XLSForm): the source of a
+    ``select_one_from_file`` list and of ``pulldata()``. Cells are text, as ODK reads a CSV."""
+
+    name: str  # the file name as the workbook wrote it, e.g. "villages.csv"
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def column(self, name: str) -> int | None:
+        return self.columns.index(name) if name in self.columns else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +144,9 @@ class Field(Element):
     dynamic_default: Expr | None = None
     choices: ChoiceList | None = None
     choice_filter: Expr | None = None
-    read_only: bool = False
+    read_only: bool | Expr = False  # an expression: read-only while it holds
+    range: RangeSpec | None = None  # range fields
+    trigger: tuple[str, ...] = ()  # recompute the calculation only when one of these changes
     id_type: Expr | None = None  # id_number fields: validate only for ID-like document types
     unit: Text | None = None
 
@@ -147,10 +183,16 @@ class Repeat(Container):
     instance_label: Template | None = None
     min_count: int | None = None
     max_count: int | None = None
+    count: Expr | None = None  # XLSForm's repeat_count: this many instances, kept in step
 
     @property
     def bound(self) -> bool:
         return self.repeat_over is not None
+
+    @property
+    def fixed(self) -> bool:
+        """Instances the user cannot add or remove: bound to members or counted."""
+        return self.repeat_over is not None or self.count is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +231,8 @@ class FormDef:
     description: Text | None = None
     source: str = ""  # the file it came from, as shown in messages
     semantics: str = "fieldsurvey"  # or "odk": expressions compute as in ODK Collect (XLSForms)
+    tables: dict[str, Table] = field(default_factory=dict)  # data files carried in the form
+    languages: dict[str, str] = field(default_factory=dict)  # extra label languages: code → name
 
     def walk(self) -> Iterator[Element]:
         return self.root.walk()

@@ -30,6 +30,7 @@ class Reader:
         self.choices: dict[str, ChoiceList] = {}
         self.used_lists: set[str] = set()
         self.form_id = ""
+        self.languages: dict[str, str] = {}  # further label languages the form declares
 
     # --- diagnostics ---------------------------------------------------------------------------
     def err(
@@ -76,7 +77,7 @@ class Reader:
         if isinstance(value, str | int | float):
             return Text(str(value), str(value))
         if isinstance(value, dict):
-            extra = [k for k in value if k not in ("zh", "en")]
+            extra = [k for k in value if k not in ("zh", "en") and k not in self.languages]
             if extra:
                 self.err(
                     "bad_text",
@@ -106,7 +107,10 @@ class Reader:
                     key,
                     field=field,
                 )
-            return Text(str(zh if zh is not None else en), str(en if en is not None else zh))
+            more = tuple(
+                (k, str(v)) for k, v in value.items() if k in self.languages and v is not None
+            )
+            return Text(str(zh if zh is not None else en), str(en if en is not None else zh), more)
         self.err(
             "bad_text",
             Text(f"{key} 应为文字或 {{zh, en}}", f"{key} must be text or {{zh, en}}"),

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr.values import Value
-from fieldsurvey.forms.issues import Issue, field_issues, is_required
-from fieldsurvey.forms.model import Container, Element, Field, FormDef, Repeat
+from fieldsurvey.forms.issues import Issue, field_issues, is_read_only, is_required
+from fieldsurvey.forms.model import METADATA_TYPES, Container, Element, Field, FormDef, Repeat
 from fieldsurvey.forms.paths import Ctx, format_path
 from fieldsurvey.forms.values import display
 
@@ -59,7 +59,7 @@ def _walk(
             continue
         if isinstance(el, Repeat):
             keys = engine.instances.get((ctx, el.name), [])
-            free = not el.bound and not session.read_only
+            free = not el.fixed and not session.read_only
             can_add = free and (el.max_count is None or len(keys) < el.max_count)
             rows.append(
                 Row(
@@ -107,9 +107,15 @@ def _walk(
                     session.label(el, ctx),
                     el.hint,
                     value,
-                    Text(display(el, value, "zh"), display(el, value, "en")),
+                    Text(
+                        display(el, value, "zh"),
+                        display(el, value, "en"),
+                        tuple((c, display(el, value, c)) for c in session.more_languages(el)),
+                    ),
                     required=is_required(engine, el, ctx),
-                    read_only=session.read_only or el.read_only or not el.is_input,
+                    read_only=session.read_only
+                    or not el.is_input
+                    or is_read_only(engine, el, ctx),
                     issues=tuple(field_issues(engine, el, ctx)),
                 )
             )
@@ -117,6 +123,6 @@ def _walk(
 
 def _shown(el: Field) -> bool:
     """Hidden fields never show; calculations show only when the form gives them a label."""
-    if el.type == "hidden":
+    if el.type == "hidden" or el.type in METADATA_TYPES:
         return False
     return not (el.type == "calculate" and el.label is None)

@@ -10,14 +10,14 @@ redraws only those. ``finalize_check()`` gives the blocking errors and the warni
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.compile import Survey
-from fieldsurvey.forms.engine import ID_KEY, Engine, Key, new_instance_id
+from fieldsurvey.forms.engine import ID_KEY, Engine, Key, VisitContext, new_instance_id
 from fieldsurvey.forms.expr.values import Nodeset, Value
 from fieldsurvey.forms.issues import (
     Issue,
@@ -25,6 +25,7 @@ from fieldsurvey.forms.issues import (
     allowed_choices,
     check_issues,
     field_issues,
+    is_read_only,
     is_required,
 )
 from fieldsurvey.forms.model import Choice, Container, Element, Field, Repeat
@@ -33,6 +34,12 @@ from fieldsurvey.forms.rows import Row, section_rows
 from fieldsurvey.forms.values import coerce, display, to_json
 
 CrossCheck = Callable[["FormSession"], list[Issue]]
+_BOUND_ADD = Text("此组的条目由成员决定，不能手动添加", "entries here follow the members and cannot be added")
+_BOUND_REMOVE = Text(
+    "此组的条目由成员决定，不能手动删除", "entries here follow the members and cannot be removed"
+)
+_FIXED_ADD = Text("此组的条目数由表单计算,不能手动添加", "the form sets the number of entries here")
+_FIXED_REMOVE = Text("此组的条目数由表单计算,不能手动删除", "the form sets the number of entries here")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +78,16 @@ class FormSession:
         cursor: dict[str, Any] | None = None,
         read_only: bool = False,
         cross_checks: Iterable[CrossCheck] = (),
+        context: VisitContext | None = None,
     ) -> None:
         self.survey = survey
         self.read_only = read_only
         self.today = today or date.today()
         self.parameters = _parameters(survey, parameters or {})
         self.cross_checks = list(cross_checks)
-        self.engine = Engine(survey, self.parameters, self.today, apply_defaults=not read_only)
+        self.engine = Engine(
+            survey, self.parameters, self.today, apply_defaults=not read_only, context=context
+        )
         self.unknown_answers = self.engine.load(answers or {})
         self.engine.recompute()
         self.cursor = Cursor(survey.sections[0].id)
@@ -92,6 +102,24 @@ class FormSession:
     @property
     def form_version(self) -> str:
         return self.survey.version
+
+    def languages(self) -> list[tuple[str, str]]:
+        """The label languages of the visit's forms as (code, name): Chinese and English
+        first, then the further ones its imported forms bring, in the order they came."""
+        out = [("zh", "中文"), ("en", "English")]
+        for form in self.survey.sections:
+            out += [(code, name) for code, name in form.languages.items() if code not in dict(out)]
+        return out
+
+    @property
+    def language(self) -> str:
+        return self.engine.context.language
+
+    def set_language(self, code: str) -> None:
+        """Show labels in ``code``; ``jr:choice-name()`` follows it, as in ODK Collect."""
+        if code != self.engine.context.language:
+            self.engine.context = replace(self.engine.context, language=code)
+            self.engine.recompute()
 
     def sections(self) -> list[tuple[str, Text]]:
         return [(s.id, s.title) for s in self.survey.sections]
@@ -188,11 +216,18 @@ class FormSession:
             target = self.survey.elements[name]
             value = self.engine.resolve(name, ctx)
             if isinstance(target, Field) and not isinstance(value, Nodeset):
+                ref = f"${{{name}}}"
                 text = Text(
-                    text.zh.replace(f"${{{name}}}", display(target, value, "zh")),
-                    text.en.replace(f"${{{name}}}", display(target, value, "en")),
+                    text.zh.replace(ref, display(target, value, "zh")),
+                    text.en.replace(ref, display(target, value, "en")),
+                    tuple((c, t.replace(ref, display(target, value, c))) for c, t in text.more),
                 )
         return text
+
+    def more_languages(self, el: Element) -> tuple[str, ...]:
+        """The further label languages of the form an element belongs to."""
+        form = next((f for f in self.survey.sections if f.id == el.form_id), None)
+        return tuple(form.languages) if form is not None else ()
 
     # --- changing ------------------------------------------------------------------------------
     def set_value(self, path: str, raw: Any) -> Changes:
@@ -202,12 +237,12 @@ class FormSession:
         el = self.survey.elements.get(p.name or "")
         if not isinstance(el, Field) or not el.is_input:
             raise UserError(Text("此项不能填写", "this item cannot be filled in"), code="not_input")
-        if el.read_only:
-            raise UserError(Text("此项只读", "this item is read-only"), code="read_only")
         if not self.engine.relevant.get((p.ctx, el.name), False):
             raise UserError(
                 Text("此项当前不适用", "this item does not apply now"), code="not_relevant"
             )
+        if is_read_only(self.engine, el, p.ctx):
+            raise UserError(Text("此项只读", "this item is read-only"), code="read_only")
         value = coerce(el, raw)
         before = self._snapshot()
         inst = self.engine.raw_instance(p.ctx, create=True)
@@ -220,14 +255,8 @@ class FormSession:
         """Add an instance to a free repeat; returns its id."""
         self._writable()
         el = self.element(repeat)
-        if not isinstance(el, Repeat) or el.bound:
-            raise UserError(
-                Text(
-                    "此组的条目由成员决定，不能手动添加",
-                    "entries here follow the members and cannot be added",
-                ),
-                code="bound_repeat",
-            )
+        if not isinstance(el, Repeat) or el.fixed:
+            raise UserError(_FIXED_ADD if isinstance(el, Repeat) and el.count else _BOUND_ADD, code="bound_repeat")
         ctx = self.resolve_path(within).ctx if within else ()
         items = self.engine.raw_list(ctx, repeat)
         if el.max_count is not None and len(items) >= el.max_count:
@@ -249,14 +278,8 @@ class FormSession:
             raise bad_path(path)
         rep, key = p.ctx[-1]
         el = self.element(rep)
-        if isinstance(el, Repeat) and el.bound:
-            raise UserError(
-                Text(
-                    "此组的条目由成员决定，不能手动删除",
-                    "entries here follow the members and cannot be removed",
-                ),
-                code="bound_repeat",
-            )
+        if isinstance(el, Repeat) and el.fixed:
+            raise UserError(_FIXED_REMOVE if el.count else _BOUND_REMOVE, code="bound_repeat")
         before = self._snapshot()
         items = self.engine.raw_list(p.ctx[:-1], rep)
         items[:] = [i for i in items if i.get(ID_KEY) != key]
@@ -301,6 +324,11 @@ class FormSession:
         )
 
     # --- saving --------------------------------------------------------------------------------
+    def stamp_end(self, when: datetime | None = None) -> None:
+        """The visit is being saved: its ``end`` metadata fields take this moment."""
+        if not self.read_only and self.engine.stamp_end(when or datetime.now().astimezone()):
+            self.engine.recompute()
+
     def answers(self) -> dict[str, Any]:
         """The answers to save: relevant values only, JSON-ready, repeats as lists with ids."""
         out: dict[str, Any] = {}

@@ -38,6 +38,7 @@ from fieldsurvey.forms.compile import compile_survey
 from fieldsurvey.forms.loader import NAME_RE, VERSION_RE, load_definition
 from fieldsurvey.forms.model import FORMAT_VERSION, FormDef
 from fieldsurvey.forms.source import located
+from fieldsurvey.forms.xlsform_files import DataFileError, read_table
 from fieldsurvey.forms.xlsform_map import MAX_FILE, MAX_NESTING, XLSFORM
 from fieldsurvey.forms.xlsform_rows import Finding, RowConverter
 
@@ -160,6 +161,7 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         _survey_rows(definition, str(survey.get("default_language") or "default")),
         exported=exported,
     )
+    conv.default_language = survey.get("default_language") or None
     for column, row in conv.extra_columns.items():
         conv.note(
             row,
@@ -183,16 +185,8 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         f for f in (conv.element(c, None) for c in survey.get("children", [])) if f is not None
     ]
     choices = conv.choices(survey.get("choices") or {})
-    for lang in sorted(conv.languages):
-        conv.note(
-            None,
-            None,
-            Text(
-                f"语言“{lang}”的翻译未导入(只导入中文和英文)",
-                f"translations in '{lang}' are not imported (only Chinese and English)",
-            ),
-            False,
-        )
+    provided = json.loads(str(survey["fieldsurvey_tables"])) if survey.get("fieldsurvey_tables") else {}
+    tables = _tables(conv, path, set(provided) if exported else set())
     form_id = str(survey.get("id_string") or path.stem)
     if not NAME_RE.match(form_id):
         form_id = "form_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in form_id)
@@ -227,9 +221,16 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         "choices": choices,
         "fields": fields,
     }
+    if conv.languages:  # labels in further languages: the editor's language menu offers them
+        form["languages"] = dict(sorted(conv.languages.items()))
+    if tables:
+        form["tables"] = tables
     if exported:  # the form's own keys, as 'forms export-xlsform' wrote them
         del form["description"]
-        for key in ("semantics", "title", "description", "uses", "parameters", "checks"):
+        for key in (
+            "semantics", "title", "description", "uses", "parameters", "checks", "tables",
+            "languages",
+        ):  # fmt: skip
             if survey.get(f"fieldsurvey_{key}") not in (None, ""):
                 form[key] = json.loads(str(survey[f"fieldsurvey_{key}"]))
     result = Conversion(form, conv.findings, [])
@@ -237,6 +238,21 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
     # in the workbook's order: the survey sheet row by row, then what concerns a whole sheet
     result.findings.sort(key=lambda f: (f.row is None, f.sheet != "survey", f.row or 0))
     return result
+
+
+def _tables(conv: RowConverter, path: Path, provided: set[str]) -> dict[str, Any]:
+    """The data files the form reads (select_*_from_file, pulldata), from beside the workbook;
+    a missing or unreadable one is refused at the row that needs it. ``provided``: tables an
+    exported workbook carries in its settings."""
+    tables: dict[str, Any] = {}
+    for stem, (file_name, row, name) in sorted(conv.files.items()):
+        if stem in provided:
+            continue
+        try:
+            tables[stem] = read_table(path.parent, file_name)
+        except DataFileError as e:
+            conv.note(row, name, e.text, True)
+    return tables
 
 
 def _finish(result: Conversion, conv: RowConverter, path: Path, allow_unsupported: bool) -> None:

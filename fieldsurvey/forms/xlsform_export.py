@@ -32,14 +32,15 @@ SURVEY_COLUMNS = [
     "type", "name", f"label::{ZH}", f"label::{EN}", f"hint::{ZH}", f"hint::{EN}", "required",
     f"required_message::{ZH}", f"required_message::{EN}", "relevant", "constraint",
     f"constraint_message::{ZH}", f"constraint_message::{EN}", "calculation", "choice_filter",
-    "default", "read_only", "appearance",
+    "default", "read_only", "appearance", "parameters", "repeat_count", "trigger",
 ]  # fmt: skip
 # Field keys without an XLSForm column: JSON in a fieldsurvey:: column.
 EXTRA_KEYS = (
     "type", "choices", "warning", "warning_message", "unit", "id_type", "default",
     "dynamic_default", "repeat_over", "instance_label", "min_count", "max_count", "label",
     "hint", "required", "relevant", "constraint", "calculation", "choice_filter",
-    "required_message", "constraint_message",
+    "required_message", "constraint_message", "range", "trigger", "count", "read_only",
+    "choice_columns",
 )  # fmt: skip
 SMART_QUOTES = "\u201c\u201d\u2018\u2019"  # pyxform straightens these in every cell it reads
 # Keys whose ${…} pyxform checks against the workbook's own names: a reference to a field of
@@ -48,7 +49,10 @@ REFERENCING = ("label", "hint", "relevant", "constraint", "calculation", "choice
 REF = re.compile(r"\$\{([^}]*)\}")
 # XLSForm stand-ins for the project's own types, for ODK tools that open the workbook.
 STAND_INS = {"boolean": "text", "id_number": "text", "disability_cert": "text"}
-FORM_SETTINGS = ("semantics", "title", "description", "uses", "parameters", "checks")
+XLSFORM_TYPES = {"datetime": "dateTime"}  # the project's name → XLSForm's spelling
+FORM_SETTINGS = (
+    "semantics", "title", "description", "uses", "parameters", "checks", "tables", "languages",
+)  # fmt: skip
 
 
 def export_xlsform(form_file: Path, out: Path) -> dict[str, Any]:
@@ -153,8 +157,24 @@ def _rows(
             row["required"] = "yes"
         elif isinstance(f.get("required"), str):
             row["required"] = f["required"]
-        if f.get("read_only"):
+        if f.get("read_only") is True:
             row["read_only"] = "yes"
+        elif isinstance(f.get("read_only"), str):
+            row["read_only"] = f["read_only"]
+            extra["read_only"] = f["read_only"]
+        if isinstance(f.get("label"), dict) and set(f["label"]) - {"zh", "en"}:
+            extra["label"] = f["label"]  # further languages travel whole
+        if f.get("count") is not None:
+            row["repeat_count"] = str(f["count"])
+            extra["count"] = f["count"]
+        if f.get("trigger"):
+            row["trigger"] = " ".join(f"${{{t}}}" for t in f["trigger"])
+            extra["trigger"] = f["trigger"]
+        if isinstance(f.get("range"), dict):
+            row["parameters"] = " ".join(f"{k}={v}" for k, v in f["range"].items())
+            extra["range"] = f["range"]
+        if f.get("choice_columns"):
+            extra["choice_columns"] = f["choice_columns"]
         for key in ("warning", "warning_message", "unit", "id_type", "repeat_over",
                     "instance_label", "min_count", "max_count", "default", "dynamic_default"):  # fmt: skip
             if f.get(key) is not None:
@@ -165,10 +185,14 @@ def _rows(
             _rows(ws, f.get("fields") or [], definition, lists, names)
             _append(ws, {"type": f"end_{ftype}"}, {})
             continue
-        if ftype in ("select_one", "select_multiple"):
+        choices = f.get("choices")
+        if isinstance(choices, str) and choices.startswith("table:"):
+            table = definition.tables[choices[6:]]
+            row["type"] = f"{ftype}_from_file {table.name}"
+        elif ftype in ("select_one", "select_multiple", "rank"):
             row["type"] = f"{ftype} {_list_for(f, definition, lists, extra)}"
         else:
-            row["type"] = STAND_INS.get(ftype, ftype)
+            row["type"] = XLSFORM_TYPES.get(ftype, STAND_INS.get(ftype, ftype))
             if ftype in STAND_INS:
                 extra["type"] = ftype
         _append(ws, row, extra)
@@ -221,7 +245,8 @@ def _choices_sheet(ws: Any, lists: dict[str, list[dict[str, Any]]]) -> None:
         for item in items:
             zh, en = _texts(item.get("label"))
             label = item.get("label")
-            single = "" if isinstance(label, dict) and not _curly(label) else _json(label)
+            plain = isinstance(label, dict) and not _curly(label) and set(label) <= {"zh", "en"}
+            single = "" if plain else _json(label)  # one text, “quotes” or further languages
             ws.append(
                 [list_name, str(item["name"]), zh, en, single]
                 + [_cell(item[k]) if k in item else "" for k in extra_cols]

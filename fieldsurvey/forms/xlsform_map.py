@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fieldsurvey.core.files import MIB
 from fieldsurvey.core.text import Text
 
@@ -18,6 +20,24 @@ TYPES = {
     "int": "integer",
     "decimal": "decimal",
     "date": "date",
+    "time": "time",
+    "dateTime": "datetime",
+    "datetime": "datetime",
+    "geopoint": "geopoint",
+    "gps": "geopoint",
+    "date time": "datetime",
+    "get today": "today",
+    "uri:deviceid": "deviceid",
+    "uri:username": "username",
+    "phone number": "text",  # with pyxform's digits-only constraint and hint (below)
+    "range": "range",
+    "rank": "rank",
+    "trigger": "acknowledge",  # the same control (an acknowledge is a trigger in the XForm)
+    "start": "start",
+    "end": "end",
+    "today": "today",
+    "deviceid": "deviceid",
+    "username": "username",
     "select one": "select_one",
     "select all that apply": "select_multiple",
     "note": "note",
@@ -28,21 +48,34 @@ TYPES = {
     "repeat": "repeat",
 }
 
-# Metadata the visit records itself (date, visitor) or a phone would; listed as ignored.
-IGNORED_TYPES = frozenset(
-    {
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "phonenumber",
-        "username",
-        "email",
-        "simserial",
-        "subscriberid",
-        "audit",
-    }
-)
+# Metadata only a phone has (its number, SIM, the audit log); listed as ignored. start, end,
+# today, deviceid and username are carried over and filled from the visit and the laptop.
+PHONE_ONLY = {
+    "phonenumber": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "get phone number": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:phonenumber": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:simserial": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:subscriberid": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "uri:email": Text("设备账号邮箱", "device account e-mail"),
+    "simserial": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "subscriberid": Text("电话号码或 SIM 卡", "phone number or SIM"),
+    "email": Text("设备账号邮箱", "device account e-mail"),
+    "audit": Text("ODK Collect 的操作日志", "ODK Collect audit log"),
+}
+IGNORED_TYPES = frozenset(PHONE_ONLY)
+
+# A data file beside the workbook (select_one_from_file, pulldata): at most this large.
+MAX_DATA_FILE = 4 * 1024 * 1024
+DATA_FILE = Text("表单数据文件", "form data file")
+
+# What pyxform's question type dictionary adds to a type beyond its bind type, where the row
+# does not say otherwise: the 'phone number' type is text of digits only.
+TYPE_DEFAULTS = {
+    "phone number": {
+        "constraint": "regex(., '^\\d*$')",
+        "hint": {"zh": "Enter numbers only.", "en": "Enter numbers only."},
+    },
+}
 
 # bind entries holding an expression → the project's attribute.
 BIND_EXPRESSIONS = {
@@ -62,6 +95,16 @@ def language_of(name: str) -> str | None:
     if "(en" in lowered or "english" in lowered:
         return "en"
     return None
+
+
+def language_code(name: str) -> str:
+    """A code for a further XLSForm language: 'French (fr)' → 'fr'; a name without one gets
+    'mis-' (ISO 639's 'uncoded') and its letters, e.g. 'Tibetan' → 'mis-tibetan'."""
+    m = re.search(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\)\s*$", name)
+    if m:
+        return m.group(1).lower().replace("_", "-")
+    letters = "".join(ch for ch in name.lower() if "a" <= ch <= "z" or ch.isdigit())[:8]
+    return f"mis-{letters or 'lang'}" if len(letters) >= 2 else "mis-lang"
 
 
 def truthy_cell(value: object) -> bool:
@@ -87,6 +130,16 @@ DIFFERENCES = {
         "today() 取走访日期(整次走访不变);ODK Collect 取计算时设备的日期",
         "today() is the visit date here (fixed for the visit); ODK Collect takes the device's"
         " date at the moment it computes",
+    ),
+    "now": Text(
+        "now() 取打开走访时的时刻(走访打开期间不变);ODK Collect 每次重新计算时读取时钟",
+        "now() is the moment the visit was opened here (fixed while it is open); ODK Collect"
+        " reads the clock each time the calculation recomputes",
+    ),
+    "format-names": Text(
+        "format-date 的 %a/%b 在此写英文(Mon、Jan);ODK Collect 按手机语言书写",
+        "format-date's %a and %b are English here (Mon, Jan); ODK Collect writes them in the"
+        " phone's language",
     ),
     "max": Text(
         "max() 在全部为负数时取其中最大者;ODK Collect(JavaRosa)此时得 4.9E-324",

@@ -26,8 +26,11 @@ from fieldsurvey.forms.xlsform_map import (
     DIFFERENCES,
     IGNORED_TYPES,
     LAYOUT_CONTROLS,
+    PHONE_ONLY,
     SURVEY_KEYS,
+    TYPE_DEFAULTS,
     TYPES,
+    language_code,
     language_of,
     truthy_cell,
 )
@@ -63,12 +66,16 @@ class RowConverter:
         self.metadata: set[str] = set()  # metadata fields (start, deviceid …) not carried over
         self.rows: dict[str, list[int]] = {}
         self.raw_types: dict[int, str] = {}
+        self.raw_counts: dict[int, str] = {}  # repeat_count cells as written
         self.other_of: dict[str, str] = {}  # 'crop_other' → 'crop' (or_other's text field)
         self.extra_columns: dict[str, int] = {}  # columns ODK does not use either → first row
         for i, row in enumerate(rows, start=2):  # row 1 is the header
             i = int(row.get("__row", i))
             name, kind = row.get("name"), str(row.get("type") or "")
             self.raw_types[i] = kind
+            control = row.get("control")
+            if isinstance(control, dict) and control.get("jr:count") not in (None, ""):
+                self.raw_counts[i] = str(control["jr:count"])
             if name and not kind.startswith(("end_", "end ")):  # 'end' alone is metadata
                 self.rows.setdefault(str(name), []).append(i)
                 parsed = RE_SELECT.search(kind.strip())
@@ -81,8 +88,11 @@ class RowConverter:
         self.bad: set[str] = set()  # names of fields that use something unsupported
         self.refs: dict[str, set[str]] = {}  # name → names its rules read
         self.children: dict[str, list[str]] = {}
-        self.languages: set[str] = set()
+        self.languages: dict[str, str] = {}  # further label languages: code → workbook name
+        self.default_language: str | None = None  # settings' default_language
         self.used_lists: set[str] = set()
+        # data files beside the workbook the form reads: table name → (file name, row, field)
+        self.files: dict[str, tuple[str, int | None, str]] = {}
 
     def note(
         self, row: int | None, name: str | None, text: Text, blocking: bool, sheet: str = "survey"
@@ -98,18 +108,31 @@ class RowConverter:
         if isinstance(value, str):
             return value
         found: dict[str, str] = {}
+        more: dict[str, str] = {}
+        default = None
         for lang, text in value.items():
+            if text in (None, ""):
+                continue
             code = language_of(lang)
+            if lang == self.default_language:
+                default = text
             if code is None:
-                self.languages.add(lang)
+                other = language_code(lang)
+                self.languages[other] = lang
+                more[other] = text
             elif code == "default":
+                default = default if default is not None else text
                 found.setdefault("zh", text)
                 found.setdefault("en", text)
             else:
                 found[code] = text
-        if not found:
+        if not found and not more:
             return None
-        return {"zh": found.get("zh", found.get("en")), "en": found.get("en", found.get("zh"))}
+        # no Chinese or English: the form's default language (else its first) stands in for both
+        fallback = default if default is not None else next(iter(more.values()), None)
+        zh = found.get("zh", found.get("en", fallback))
+        en = found.get("en", found.get("zh", fallback))
+        return {"zh": zh, "en": en, **more}
 
     def expr(self, source: Any, row: int | None, name: str, column: str) -> str | None:
         if source is None or str(source).strip() == "":
@@ -128,7 +151,24 @@ class RowConverter:
                 True,
             )
             return None
+        calls = {n.name for n in ast.walk(node) if isinstance(n, ast.Call)}
+        if "now" in calls and "once" not in calls and not self.exported:
+            self.differs(row, name, DIFFERENCES["now"])
         for n in ast.walk(node):
+            if isinstance(n, ast.Call) and n.name == "pulldata" and n.args:
+                first = n.args[0]
+                if isinstance(first, ast.String) and first.value:
+                    stem = first.value
+                    self.files.setdefault(stem, (f"{stem}.csv", row, name))
+            if (
+                isinstance(n, ast.Call)
+                and n.name in ("format-date", "format-date-time")
+                and len(n.args) == 2
+                and isinstance(n.args[1], ast.String)
+                and ("%a" in n.args[1].value or "%b" in n.args[1].value)
+                and not self.exported
+            ):
+                self.differs(row, name, DIFFERENCES["format-names"])
             if isinstance(n, ast.Call) and n.name not in FUNCTIONS:
                 self.note(
                     row,
@@ -141,7 +181,11 @@ class RowConverter:
                 )
             if isinstance(n, ast.Ref):
                 self.refs.setdefault(name, set()).add(n.name)
-            if isinstance(n, ast.Call) and n.name in DIFFERENCES and not self.exported:
+            if (
+                isinstance(n, ast.Call)
+                and n.name in ("today", "max")
+                and not self.exported
+            ):
                 self.differs(row, name, DIFFERENCES[n.name])
         return text
 
@@ -181,8 +225,8 @@ class RowConverter:
                 row,
                 name,
                 Text(
-                    f"元数据类型 {kind} 被忽略(走访记录自带日期和走访人)",
-                    f"metadata type {kind} is ignored (visits record their own date and visitor)",
+                    f"元数据类型 {kind} 被忽略(笔记本没有{PHONE_ONLY[kind].zh})",
+                    f"metadata type {kind} is ignored (a laptop has no {PHONE_ONLY[kind].en})",
                 ),
                 False,
             )
@@ -224,11 +268,29 @@ class RowConverter:
                     True,
                 )
         self.bind(data.get("bind") or {}, out, row, name)
+        for key, value in TYPE_DEFAULTS.get(kind, {}).items():
+            out.setdefault(key, value)
         self.control(data, out, row, name, our)
-        if our in ("select_one", "select_multiple"):
+        if our in ("select_one", "select_multiple", "rank"):
             self.select(data, out, row, name)
         if data.get("fieldsurvey"):
             self.own_columns(data, out)
+        if (
+            "label" not in out
+            and "hint" not in out
+            and not data.get("media")
+            and (our in INPUT_TYPES or our == "note")
+            and not self.exported
+        ):
+            self.note(
+                row,
+                name,
+                Text(
+                    "题目既无标签也无提示(pyxform 也不接受)",
+                    "a question needs a label or a hint (pyxform refuses it too)",
+                ),
+                True,
+            )
         if "label" not in out and (our in INPUT_TYPES or our == "note"):
             # ODK shows such a question without a label (a hint or an image may say it all)
             out["label"] = out.get("hint") or name
@@ -288,12 +350,11 @@ class RowConverter:
                 if truthy_cell(value):
                     out["read_only"] = True
                 elif str(value).strip().lower() not in ("", "no", "false", "false()"):
-                    self.note(
-                        row,
-                        name,
-                        Text("动态 read_only 不受支持", "a read_only expression is not supported"),
-                        True,
-                    )
+                    expr = self.expr(value, row, name, "read_only")
+                    if expr:
+                        out["read_only"] = expr
+            elif key == "type" and out["type"] == "range":
+                continue  # pyxform's int/decimal for a range: the step says which
             elif key in BIND_EXPRESSIONS:
                 expr = self.expr(value, row, name, BIND_EXPRESSIONS[key])
                 if expr:
@@ -319,6 +380,8 @@ class RowConverter:
         for key, value in control.items():
             if key in ("appearance", "jr:count", "bodyless") or value in (None, ""):
                 continue
+            if our == "range" and key in ("start", "end", "step"):
+                continue  # the range's parameters, read below
             layout = key in LAYOUT_CONTROLS
             self.note(
                 row,
@@ -329,23 +392,23 @@ class RowConverter:
                 not layout,
             )
         if "jr:count" in control:
-            self.note(
-                row,
-                name,
-                Text("repeat_count(固定条数的重复组)不受支持", "repeat_count is not supported"),
-                True,
-            )
-        if data.get("parameters"):
-            self.note(
-                row,
-                name,
-                Text("parameters 列不受支持", "the parameters column is not supported"),
-                True,
-            )
-        if data.get("trigger"):
-            self.note(
-                row, name, Text("trigger 列不受支持", "the trigger column is not supported"), True
-            )
+            written = control["jr:count"]
+            if written == f"${{{name}_count}}" and row in self.raw_counts:
+                written = self.raw_counts[row]  # pyxform's own stand-in for a number
+            count = self.expr(written, row, name, "repeat_count")
+            if count:
+                out["count"] = count
+        itemset = str(data.get("itemset") or "")
+        self.parameters(data.get("parameters") or {}, out, row, name, our, itemset)
+        trigger = data.get("trigger")
+        if trigger:
+            names: list[str] = []
+            for t in trigger if isinstance(trigger, list | tuple) else [trigger]:
+                names.extend(str(x) for x in (t if isinstance(t, list | tuple) else [t]))
+            out["trigger"] = names
+            self.refs.setdefault(name, set()).update(names)
+            if "calculation" not in out:
+                out["calculation"] = "''"  # pyxform: a trigger without a calculation clears it
         for key in ("media", "guidance_hint"):
             if data.get(key):
                 self.note(row, name, Text(f"{key} 被忽略", f"{key} is ignored"), False)
@@ -366,23 +429,86 @@ class RowConverter:
                 True,
             )
 
+    def parameters(
+        self,
+        params: dict[str, Any],
+        out: dict[str, Any],
+        row: int,
+        name: str,
+        our: str,
+        itemset: str,
+    ) -> None:
+        """The parameters column: a range's start/end/step, a file list's value/label columns;
+        geopoint's GPS settings mean nothing without a GPS (ignored); anything else refused."""
+        if our == "range":
+            spec = {"start": 1.0, "end": 10.0, "step": 1.0}  # pyxform's defaults
+            for key in ("start", "end", "step"):
+                if key in params:
+                    try:
+                        spec[key] = float(str(params[key]))
+                    except ValueError:
+                        continue  # pyxform refuses a non-number before this is reached
+            out["range"] = {k: int(v) if v.is_integer() else v for k, v in spec.items()}
+            params = {k: v for k, v in params.items() if k not in spec}
+        if our in ("select_one", "select_multiple") and itemset.lower().endswith((".csv", ".xml")):
+            params = {k: v for k, v in params.items() if k not in ("value", "label")}  # select()
+        if our in ("select_one", "select_multiple", "rank") and "randomize" in params:
+            self.note(
+                row,
+                name,
+                Text("参数 randomize 被忽略(仅影响选项顺序)", "parameter randomize is ignored (display order only)"),
+                False,
+            )
+            params = {k: v for k, v in params.items() if k not in ("randomize", "seed")}
+        if our == "geopoint":
+            for key in list(params):
+                self.note(
+                    row,
+                    name,
+                    Text(
+                        f"参数 {key} 被忽略(笔记本没有 GPS,坐标由人输入)",
+                        f"parameter {key} is ignored (no GPS on a laptop; coordinates are typed)",
+                    ),
+                    False,
+                )
+            params = {}
+        for key in params:
+            self.note(
+                row,
+                name,
+                Text(f"参数 {key} 不受支持", f"parameter {key} is not supported"),
+                True,
+            )
+
     def select(self, data: dict[str, Any], out: dict[str, Any], row: int, name: str) -> None:
         list_name = data.get("list_name")
         itemset = str(data.get("itemset") or "")
-        if not list_name or itemset.endswith((".csv", ".xml", ".geojson")):
+        if itemset.lower().endswith((".csv", ".xml")):
+            stem = itemset.rsplit(".", 1)[0]
+            out["choices"] = f"table:{stem}"
+            self.files[stem] = (itemset, row, name)
+            cols = data.get("parameters") or {}
+            if cols.get("value") or cols.get("label"):
+                out["choice_columns"] = {
+                    ("name" if k == "value" else k): str(cols[k])
+                    for k in ("value", "label")
+                    if cols.get(k)
+                }
+        elif not list_name:
             self.note(
                 row,
                 name,
                 Text(
-                    "从外部文件选择(select_*_from_file)不受支持",
-                    "select_one_from_file / select_multiple_from_file is not supported",
+                    f"从外部文件 {itemset} 选择不受支持(只支持 .csv 和 .xml)",
+                    f"choices from the file {itemset} are not supported (only .csv and .xml)",
                 ),
                 True,
             )
             out["choices"] = [{"name": "unsupported", "label": "unsupported"}]
             return
-        out["choices"] = str(list_name)
-        self.used_lists.add(str(list_name))
+        else:
+            out["choices"] = str(list_name)
+            self.used_lists.add(str(list_name))
         cf = self.expr(data.get("choice_filter"), row, name, "choice_filter")
         if cf:
             out["choice_filter"] = cf

@@ -1161,6 +1161,10 @@ This code is shown only now.</source>
         <translation>医疗费用及报销</translation>
     </message>
     <message>
+        <source>Visit answers (one column per question)</source>
+        <translation>走访答案（每题一列）</translation>
+    </message>
+    <message>
         <source>Excel workbook (.xlsx)</source>
         <translation>Excel 工作簿（.xlsx）</translation>
     </message>
@@ -2895,6 +2899,10 @@ Data folder: %2</source>
         <translation>查找题目（Ctrl+F）</translation>
     </message>
     <message>
+        <source>Form language:</source>
+        <translation>表单语言：</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>走访</translation>
     </message>
@@ -3052,6 +3060,54 @@ Data folder: %2</source>
     <message>
         <source>Confirmed</source>
         <translation>已确认</translation>
+    </message>
+    <message>
+        <source>, altitude %1 m</source>
+        <translation>，海拔 %1 米</translation>
+    </message>
+    <message>
+        <source>; accuracy: none (typed)</source>
+        <translation>；精度：无（手工输入）</translation>
+    </message>
+    <message>
+        <source>Accept order</source>
+        <translation>按此顺序排名</translation>
+    </message>
+    <message>
+        <source>Fill in the date and time now</source>
+        <translation>填入当前日期和时间</translation>
+    </message>
+    <message>
+        <source>Fill in the time now</source>
+        <translation>填入当前时间</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Rank the items in the order shown</source>
+        <translation>按显示的顺序排名</translation>
+    </message>
+    <message>
+        <source>Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude −180 to 180, then the altitude in metres if known.</source>
+        <translation>输入或粘贴坐标（十进制度）：纬度 −90 到 90，经度 −180 到 180，已知时再加海拔（米）。</translation>
+    </message>
+    <message>
+        <source>lat %1, lon %2</source>
+        <translation>纬度 %1，经度 %2</translation>
+    </message>
+    <message>
+        <source>latitude longitude [altitude], e.g. 30.6586 104.0647</source>
+        <translation>纬度 经度 [海拔]，如 30.6586 104.0647</translation>
     </message>
 </context>
 <context>

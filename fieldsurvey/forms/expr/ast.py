@@ -27,9 +27,11 @@ class String(Node):
 
 @dataclass(frozen=True, slots=True)
 class Ref(Node):
-    """``${name}``: the value of another field (or, outside its repeat, all of its values)."""
+    """``${name}``: the value of another field (or, outside its repeat, all of its values).
+    ``${last-saved#name}`` (``last_saved``): its value in the household's previous visit."""
 
     name: str
+    last_saved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,4 +81,5 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 def references(node: Node) -> frozenset[str]:
-    return frozenset(n.name for n in walk(node) if isinstance(n, Ref))
+    """Fields whose current values the expression reads (a last-saved value is not one)."""
+    return frozenset(n.name for n in walk(node) if isinstance(n, Ref) and not n.last_saved)

@@ -12,7 +12,9 @@ from typing import Protocol
 
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr import ast
+from fieldsurvey.forms.expr.dateformat import format_problem
 from fieldsurvey.forms.expr.functions import FIELD, FUNCTIONS, GROUP, LITERAL, MANY, compile_pattern
+from fieldsurvey.forms.expr.functions_xlsform import NODE, REPEAT, indexed_repeat_kind
 
 FIELD_KIND = "field"
 GROUP_KIND = "group"
@@ -24,6 +26,7 @@ class RefInfo:
     kind: str  # FIELD_KIND, GROUP_KIND or REPEAT_KIND
     many: bool  # seen from here it has several values (inside a repeat we are not in)
     select: bool = False  # a select_one / select_multiple field
+    in_repeat: bool = False  # inside a repeat (wherever it is seen from)
 
 
 class Scope(Protocol):
@@ -33,6 +36,10 @@ class Scope(Protocol):
     def lookup(self, name: str) -> RefInfo | None: ...
 
     def has_param(self, name: str) -> bool: ...
+
+    def encloses(self, repeat: str, name: str) -> bool: ...
+
+    def table_columns(self, name: str) -> tuple[str, ...] | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,26 @@ def _check_ref(node: ast.Ref, scope: Scope, out: list[ExprProblem], arg_kind: st
     ref = f"${{{node.name}}}"
     if info is None:
         out.append(ExprProblem(Text(f"未知引用 {ref}", f"unknown reference {ref}"), node.col))
+        return
+    if node.last_saved:
+        if info.kind != FIELD_KIND or info.in_repeat:
+            out.append(
+                ExprProblem(
+                    Text(
+                        f"${{last-saved#{node.name}}} 只能用于重复组外的字段",
+                        f"${{last-saved#{node.name}}} works for fields outside repeats only",
+                    ),
+                    node.col,
+                )
+            )
+        return
+    if arg_kind == NODE:
+        if info.kind != FIELD_KIND:
+            out.append(ExprProblem(Text(f"{ref} 应为字段", f"{ref} must be a field"), node.col))
+        return
+    if arg_kind == REPEAT:
+        if info.kind != REPEAT_KIND:
+            out.append(ExprProblem(Text(f"{ref} 应为重复组", f"{ref} must be a repeat"), node.col))
         return
     if arg_kind == GROUP:
         if info.kind == FIELD_KIND:
@@ -147,13 +174,14 @@ def _check_call(node: ast.Call, scope: Scope, out: list[ExprProblem]) -> None:
             )
         )
     for i, arg in enumerate(node.args):
-        kind = spec.kind_of(i)
-        if kind in (GROUP, FIELD) and not isinstance(arg, ast.Ref):
-            what = (
-                Text("分组引用 ${…}", "a group reference ${…}")
-                if kind == GROUP
-                else Text("字段引用 ${…}", "a field reference ${…}")
-            )
+        kind = indexed_repeat_kind(i) if node.name == "indexed-repeat" else spec.kind_of(i)
+        if node.name == "indexed-repeat":
+            _check_indexed(node, i, arg, scope, out)
+        if kind in (GROUP, FIELD, NODE, REPEAT) and not isinstance(arg, ast.Ref):
+            what = {
+                GROUP: Text("分组引用 ${…}", "a group reference ${…}"),
+                REPEAT: Text("重复组引用 ${…}", "a repeat reference ${…}"),
+            }.get(kind, Text("字段引用 ${…}", "a field reference ${…}"))
             out.append(
                 ExprProblem(
                     Text(
@@ -179,6 +207,39 @@ def _check_call(node: ast.Call, scope: Scope, out: list[ExprProblem]) -> None:
             _check_literal(node, arg, scope, out)
             continue
         _check(arg, scope, out, kind)
+    if node.name in ("format-date", "format-date-time") and len(node.args) == 2:
+        fmt = node.args[1]
+        if isinstance(fmt, ast.String) and (problem := format_problem(fmt.value)) is not None:
+            out.append(ExprProblem(problem, fmt.col))
+
+
+def _check_indexed(
+    node: ast.Call, i: int, arg: ast.Node, scope: Scope, out: list[ExprProblem]
+) -> None:
+    """indexed-repeat's repeats must each enclose its field (JavaRosa refuses it otherwise)."""
+    if i == 0 and len(node.args) % 2 == 0:
+        out.append(
+            ExprProblem(
+                Text(
+                    "indexed-repeat() 的参数应为 字段, 重复组, 序号[, 重复组, 序号 …]",
+                    "indexed-repeat() takes field, repeat, index[, repeat, index …]",
+                ),
+                node.col,
+            )
+        )
+    target = node.args[0]
+    if i % 2 == 1 and isinstance(arg, ast.Ref) and isinstance(target, ast.Ref):
+        info = scope.lookup(arg.name)
+        if info is not None and info.kind == REPEAT_KIND and not scope.encloses(arg.name, target.name):
+            out.append(
+                ExprProblem(
+                    Text(
+                        f"${{{target.name}}} 不在重复组 ${{{arg.name}}} 内",
+                        f"${{{target.name}}} is not inside the repeat ${{{arg.name}}}",
+                    ),
+                    arg.col,
+                )
+            )
 
 
 def _check_literal(call: ast.Call, arg: ast.String, scope: Scope, out: list[ExprProblem]) -> None:
@@ -190,3 +251,41 @@ def _check_literal(call: ast.Call, arg: ast.String, scope: Scope, out: list[Expr
         )
     if call.name == "regex" and compile_pattern(arg.value) is None:
         out.append(ExprProblem(Text("正则表达式无效", "invalid regular expression"), arg.col))
+    if call.name == "jr:choice-name":
+        name = arg.value.strip()
+        name = name[2:-1] if name.startswith("${") and name.endswith("}") else ""
+        info = scope.lookup(name) if name else None
+        if info is None or not info.select:
+            out.append(
+                ExprProblem(
+                    Text(
+                        "jr:choice-name() 的第2个参数应为带引号的选择题引用,如 '${crop}'",
+                        "the second argument of jr:choice-name() must be a quoted select"
+                        " field reference such as '${crop}'",
+                    ),
+                    arg.col,
+                )
+            )
+    if call.name == "pulldata":
+        first = call.args[0]
+        columns = scope.table_columns(first.value) if isinstance(first, ast.String) else None
+        if arg is first and columns is None:
+            out.append(
+                ExprProblem(
+                    Text(
+                        f"表单没有附带数据文件 '{arg.value}'",
+                        f"the form carries no data file '{arg.value}'",
+                    ),
+                    arg.col,
+                )
+            )
+        elif arg is not first and columns is not None and arg.value not in columns:
+            out.append(
+                ExprProblem(
+                    Text(
+                        f"数据文件 '{first.value}' 没有列 '{arg.value}'",  # type: ignore[union-attr]
+                        f"data file '{first.value}' has no column '{arg.value}'",  # type: ignore[union-attr]
+                    ),
+                    arg.col,
+                )
+            )

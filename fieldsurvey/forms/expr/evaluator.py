@@ -10,8 +10,8 @@ functions follow XPath as JavaRosa computes it (``xpath.py``, ``functions_odk.py
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from fieldsurvey.forms.expr import ast, xpath
 from fieldsurvey.forms.expr.functions import FIELD, FUNCTIONS, GROUP, MANY
@@ -25,6 +25,9 @@ from fieldsurvey.forms.expr.values import (
     order,
     truthy,
 )
+
+if TYPE_CHECKING:
+    from fieldsurvey.forms.model import Table
 
 
 class Env(Protocol):
@@ -46,9 +49,25 @@ class Env(Protocol):
 
     def group_values(self, group: str, only: set[str] | None) -> Iterable[Value]: ...
 
+    def previous(self) -> Value: ...
+
+    def now(self) -> datetime: ...
+
+    def uuid(self, length: int | None) -> str: ...
+
+    def choice_label(self, field: str, value: Value) -> Value: ...
+
+    def table(self, name: str) -> Table | None: ...
+
+    def indexed(self, name: str, at: list[tuple[str, int]]) -> Value: ...
+
+    def last_saved(self, name: str) -> Value: ...
+
 
 def evaluate(node: ast.Node, env: Env) -> Value | Nodeset:
     if isinstance(node, ast.Ref):
+        if node.last_saved:
+            return env.last_saved(node.name)
         return env.value(node.name)
     if isinstance(node, ast.Number | ast.String):
         return node.value
@@ -112,6 +131,13 @@ def _call(node: ast.Call, env: Env) -> Value | Nodeset:
     if node.name == "if":
         cond, then, otherwise = node.args
         return scalar(then if condition(cond, env) else otherwise, env)
+    if node.name == "once":  # JavaRosa: the field's own value once it has one
+        before = env.previous()
+        if not xpath.is_null(before) if _odk(env) else not is_empty(before):
+            return before
+        return scalar(node.args[0], env)
+    if node.name == "indexed-repeat":
+        return _indexed_repeat(node, env)
     if node.name == "coalesce":
         empty = xpath.is_null if _odk(env) else is_empty
         for arg in node.args:
@@ -131,3 +157,19 @@ def _call(node: ast.Call, env: Env) -> Value | Nodeset:
             args.append(scalar(arg, env))
     impl = spec.odk_impl if spec.odk_impl is not None and _odk(env) else spec.impl
     return impl(env, *args)
+
+
+def _indexed_repeat(node: ast.Call, env: Env) -> Value:
+    """``indexed-repeat(${field}, ${repeat}, n[, ${repeat2}, n2 …])`` (checked at load: the
+    field and repeats are references, each repeat encloses the field)."""
+    target = node.args[0]
+    at: list[tuple[str, int]] = []
+    refs = node.args[1::2]
+    if not isinstance(target, ast.Ref) or not all(isinstance(r, ast.Ref) for r in refs):
+        return "" if _odk(env) else None  # refused when the form is loaded
+    for i in range(1, len(node.args) - 1, 2):
+        rep = node.args[i]
+        assert isinstance(rep, ast.Ref)
+        at.append((rep.name, xpath.java_int(xpath.to_int(scalar(node.args[i + 1], env)))))
+    value = env.indexed(target.name, at)
+    return "" if value is None and _odk(env) else value

@@ -54,7 +54,7 @@ class FunctionSpec:
 
 FUNCTIONS: dict[str, FunctionSpec] = {}
 # Functions the evaluator handles itself because they must not evaluate every argument.
-LAZY = frozenset({"if", "coalesce"})
+LAZY = frozenset({"if", "coalesce", "once", "indexed-repeat"})
 
 
 def _register(name: str, min_args: int, max_args: int | None, kinds: Sequence[str], summary: Text):
@@ -366,4 +366,4 @@ def _id_sex(env: Env, v: Value) -> Value:
 
 
 # The ODK (JavaRosa) variants and the functions only XLSForms use; registered last, on this table.
-from fieldsurvey.forms.expr import functions_odk  # noqa: E402,F401
+from fieldsurvey.forms.expr import functions_odk, functions_xlsform  # noqa: E402,F401,I001

@@ -10,7 +10,9 @@ zero below zero), ``number('abc')`` is NaN, ``substr`` counts negative positions
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from fieldsurvey.core.text import Text
@@ -19,7 +21,6 @@ from fieldsurvey.forms.expr.functions import (
     ANY,
     _register,
     _scalars,
-    compile_pattern,
     odk_variant,
 )
 from fieldsurvey.forms.expr.values import Nodeset, Value, to_date, to_string
@@ -165,8 +166,17 @@ def _substr(env: Env, s: Value, start: Value, end: Value = None) -> Value:
 @odk_variant("regex")
 def _regex(env: Env, s: Value, pattern: Value) -> Value:
     """Java's ``Pattern.matches``: the whole value must match, so '[0-9]{6}' refuses 1234567."""
-    compiled = compile_pattern(to_string(pattern))
+    compiled = compile_java_pattern(to_string(pattern))
     return compiled is not None and compiled.fullmatch(xpath.to_string(s)) is not None
+
+
+@lru_cache(maxsize=256)
+def compile_java_pattern(pattern: str) -> re.Pattern[str] | None:
+    """Java's classes \\d \\w \\s are ASCII only: '１２' (full-width) is not '\\d+' in ODK."""
+    try:
+        return re.compile(pattern, re.ASCII)
+    except re.error:
+        return None
 
 
 @_register("ends-with", 2, 2, (ANY, ANY), Text("是否以…结尾", "whether text ends with"))

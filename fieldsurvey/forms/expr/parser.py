@@ -62,7 +62,7 @@ MUL_OP: "*" | "/" | "div" | "mod"
 DOT: "."
 NUMBER: /\d+(\.\d+)?|\.\d+/
 STRING: /'[^']*'|"[^"]*"/
-REF: /\$\{[A-Za-z_][A-Za-z0-9_.\-]*\}/
+REF: /\$\{(last-saved#)?[A-Za-z_][A-Za-z0-9_.\-]*\}/
 NAME: /[A-Za-z_][A-Za-z0-9_]*([-:][A-Za-z_][A-Za-z0-9_]*)*/
 
 %import common.WS
@@ -101,7 +101,10 @@ class _ToAst(Transformer[Token, ast.Node]):
         return ast.String(meta.column, str(children[0])[1:-1])
 
     def ref(self, meta: Meta, children: list[Any]) -> ast.Node:
-        return ast.Ref(meta.column, str(children[0])[2:-1])
+        name = str(children[0])[2:-1]
+        if name.startswith("last-saved#"):
+            return ast.Ref(meta.column, name[len("last-saved#") :], True)
+        return ast.Ref(meta.column, name)
 
     def current(self, meta: Meta, children: list[Any]) -> ast.Node:
         return ast.Current(meta.column)

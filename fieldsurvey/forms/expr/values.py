@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Union
 
-Value = Union[None, bool, int, float, str, date, list[str]]  # noqa: UP007 - a type alias
+Value = Union[None, bool, int, float, str, date, time, list[str]]  # noqa: UP007 - a type alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ def to_number(v: object) -> int | float | None:
 
 
 def to_date(v: object) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
     if isinstance(v, date):
         return v
     if isinstance(v, str):
@@ -81,7 +83,9 @@ def to_string(v: object) -> str:
         return "true" if v else "false"
     if isinstance(v, list):
         return " ".join(v)
-    if isinstance(v, date):
+    if isinstance(v, datetime):
+        return v.isoformat(timespec="seconds")
+    if isinstance(v, date | time):
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -90,6 +94,12 @@ def to_string(v: object) -> str:
 
 def _comparable(a: object, b: object) -> tuple[object, object] | None:
     """Bring two non-empty values to one type, or None when they cannot meet."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a, b
+    if isinstance(a, time) and isinstance(b, time):
+        return a, b
+    if isinstance(a, time) or isinstance(b, time):
+        return None
     if isinstance(a, date) or isinstance(b, date):
         da, db = to_date(a), to_date(b)
         return (da, db) if da is not None and db is not None else None

@@ -21,7 +21,7 @@ forms and their tests were written against. Each rule here names the JavaRosa co
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from fieldsurvey.forms.expr.values import Value
@@ -46,10 +46,12 @@ def to_number(v: object) -> float:
         return 1.0 if v else 0.0
     if isinstance(v, int | float):
         return float(v)
-    if isinstance(v, datetime):
+    if isinstance(v, datetime):  # DateUtils.daysSinceEpoch: whole days, the time dropped
         return float((v.date() - EPOCH).days)
     if isinstance(v, date):
         return float((v - EPOCH).days)
+    if isinstance(v, time):  # a time answer is a Date on 1970-01-01 in JavaRosa
+        return 0.0
     if isinstance(v, str):
         s = v.replace(",", ".").strip()
         if not s or any(c not in "-.0123456789" for c in s):
@@ -103,10 +105,12 @@ def to_string(v: object) -> str:
         if abs(d - whole) < 1.0e-12:
             return str(whole)
         return java_double(d)
-    if isinstance(v, datetime):
-        return v.isoformat(timespec="milliseconds")
+    if isinstance(v, datetime):  # DateUtils.formatDate(d, FORMAT_ISO8601): the date part only
+        return v.date().isoformat()
     if isinstance(v, date):
         return v.isoformat()
+    if isinstance(v, time):  # TimeData unpacks to a Date on 1970-01-01
+        return EPOCH.isoformat()
     return str(v)
 
 

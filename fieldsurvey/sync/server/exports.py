@@ -1,4 +1,5 @@
-"""Exports for reporting upward: households, members, visits and assessments as CSV or XLSX.
+"""Exports for reporting upward: households, members, visits, assessments and the visits' answers
+(``export_answers.py``) as CSV or XLSX.
 
 Rows are produced a chunk of households at a time, in the list's order (keyset on village,
 household number and id), each chunk in a
@@ -34,6 +35,7 @@ from fieldsurvey.core.reimbursement import KIND_LABELS, Reimbursement
 from fieldsurvey.core.reimbursement import KINDS as COST_KINDS
 from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
+from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,
@@ -44,10 +46,11 @@ from fieldsurvey.sync.server.county_lists import (
     place_names,
 )
 from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.export_answers import Column, answer_cells, answer_columns
 from fieldsurvey.sync.server.flags import flags_of
 from fieldsurvey.sync.server.models import MemberRow, PartRow, VisitRow
 
-KINDS = ("households", "members", "visits", "assessments", "medical_costs")
+KINDS = ("households", "members", "visits", "assessments", "medical_costs", "answers")
 # Household facts of the record (生产生活条件, social assistance, renovation) exported as they are:
 # field → (header, code list or "bool" or "number" or "date").
 HOUSEHOLD_FACTS: tuple[tuple[str, Text, str], ...] = (
@@ -99,6 +102,8 @@ HEADERS: dict[str, list[Text]] = {
                Text("走访人", "visitor"), Text("表单", "form"), Text("版本", "version"), Text("走访情况", "findings"),
                Text("更正的走访", "amends"), Text("更正原因", "amendment reason"), Text("审核", "review"),
                Text("审核意见", "review comment")],
+    "answers": [Text("户编号", "household number"), Text("行政村", "village"), Text("走访日期", "visit date"),
+                Text("表单", "form"), Text("版本", "version")],
     "assessments": [Text("户编号", "household number"), Text("行政村", "village"), Text("评估日期", "assessed on"),
                     *[DIMENSION_LABELS[d] for d in DIMENSIONS], Text("符合退出条件", "exit eligible"),
                     Text("人均纯收入（元）", "net income per person (yuan)"), Text("标准（元）", "line (yuan)"),
@@ -136,13 +141,17 @@ def _yes(value: Any, lang: str) -> str:
 class Exporter:
     """Rows of one kind for one caller and filter, chunk by chunk."""
 
-    def __init__(self, sd: ServerDir, who: Principal, kind: str, f: HouseholdFilter, lang: str) -> None:
+    def __init__(self, sd: ServerDir, who: Principal, kind: str, f: HouseholdFilter, lang: str,
+                 library: FormLibrary | None = None) -> None:
         if kind not in KINDS:
             raise UserError(Text("未知的导出类型", "unknown export kind"), code="bad_kind")
         self.sd, self.who, self.kind, self.filter, self.lang = sd, who, kind, f, "en" if lang == "en" else "zh"
+        self.columns: list[Column] = []
+        if kind == "answers":  # the questions of the county's current household visit
+            self.columns = answer_columns((library or FormLibrary()).survey(HOUSEHOLD_VISIT))
 
     def header(self) -> list[str]:
-        return [t.get(self.lang) for t in HEADERS[self.kind]]
+        return [t.get(self.lang) for t in HEADERS[self.kind]] + [c.header for c in self.columns]
 
     def rows(self) -> Iterator[list[Any]]:
         after: tuple[str, str, str] | None = None
@@ -230,6 +239,12 @@ class Exporter:
             yield [h.household_no, place_names(names, h.village_code)[1], v.visit_date.isoformat(), d.get("visitor") or "",
                    v.form_id, v.form_version, d.get("findings") or "", d.get("amends") or "", d.get("amendment_reason") or "",
                    review[v.review_status].get(self.lang) if v.review_status in review else "", v.review_comment or ""]
+
+    def _answers(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
+        for h, v in self._visit_rows(s, households):
+            answers = v.data.get("answers")
+            yield [h.household_no, place_names(names, h.village_code)[1], v.visit_date.isoformat(), v.form_id,
+                   v.form_version, *answer_cells(self.columns, answers if isinstance(answers, dict) else {}, self.lang)]
 
     def _assessments(self, s: Any, households: list[Any], names: dict[str, str]) -> Iterator[list[Any]]:
         lang = self.lang

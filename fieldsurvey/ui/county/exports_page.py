@@ -32,7 +32,7 @@ from fieldsurvey.ui.county.widgets import ScopePicker
 from fieldsurvey.ui.ops import Job, OpEnv
 from fieldsurvey.ui.widgets import Retranslating, heading
 
-KINDS = ("households", "members", "visits", "assessments", "medical_costs")
+KINDS = ("households", "members", "visits", "assessments", "medical_costs", "answers")
 
 
 class ExportsPage(Retranslating, QWidget):
@@ -78,7 +78,8 @@ class ExportsPage(Retranslating, QWidget):
         self.export_box.setTitle(self.tr("Export for reporting upward"))
         self.print_box.setTitle(self.tr("Print household ledgers"))
         names = {"households": self.tr("Households"), "members": self.tr("Members"), "visits": self.tr("Visits"),
-                 "assessments": self.tr("Assessments"), "medical_costs": self.tr("Medical costs and reimbursement")}
+                 "assessments": self.tr("Assessments"), "medical_costs": self.tr("Medical costs and reimbursement"),
+                 "answers": self.tr("Visit answers (one column per question)")}
         for combo, items in ((self.kind, [(names[k], k) for k in KINDS]),
                              (self.fmt, [(self.tr("Excel workbook (.xlsx)"), "xlsx"), (self.tr("CSV, UTF-8 (.csv)"), "csv")]),
                              (self.export_lang, [(self.tr("Chinese headers and labels"), "zh"), (self.tr("English headers and labels"), "en")])):

@@ -90,6 +90,7 @@ class VisitEditor(Retranslating, QWidget):
         self.show_missing = False
         self.busy = False
         self.message_error = False
+        self.form_lang: str | None = None  # the language menu's choice; None: the program's
         self.saver = DraftSaver(ctx, household_id, self)
         self.saver.saving.connect(lambda: self._save_state("saving"))
         self.saver.saved.connect(self._saved)
@@ -116,7 +117,8 @@ class VisitEditor(Retranslating, QWidget):
         self.saver.attach(None, None)
         self.session = None
         self.show_message(self.tr("Opening the visit…"))
-        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor),
+        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
+                                               lang=self.ctx.lang),
                          owner=self, on_done=self._opened, on_error=self._open_failed, name="open visit")
 
     def _open_failed(self, error: BaseException) -> None:
@@ -142,6 +144,9 @@ class VisitEditor(Retranslating, QWidget):
         self.pages = {}  # made when a section is first shown
         self.stack.setCurrentIndex(PAGE_WORK)
         self.show_assessment(opened.assessment)
+        self._fill_languages()
+        if self.form_lang is not None:
+            opened.session.set_language(self.lang)
         self.retranslate()
         cursor = opened.session.cursor
         self.sections.select(cursor.section)
@@ -163,6 +168,33 @@ class VisitEditor(Retranslating, QWidget):
 
     # -- state ------------------------------------------------------------------------------
     @property
+    def lang(self) -> str:
+        """The language labels are shown in: the language menu's choice, else the program's."""
+        return self.form_lang or self.ctx.lang
+
+    def set_form_language(self, code: str) -> None:
+        """The language menu: labels (and ``jr:choice-name``) in one of the form's languages."""
+        self.form_lang = None if code == self.ctx.lang else code
+        if self.session is not None:
+            self.session.set_language(self.lang)
+            self.retranslate()
+
+    def _fill_languages(self) -> None:
+        box = self.language_box
+        languages = self.session.languages() if self.session is not None else []
+        box.blockSignals(True)
+        try:
+            box.clear()
+            for code, name in languages:
+                box.addItem(name, code)
+            box.setCurrentIndex(max(box.findData(self.lang), 0))
+        finally:
+            box.blockSignals(False)
+        shown = len(languages) > 2  # only forms with further languages need the menu
+        box.setVisible(shown)
+        self.language_label.setVisible(shown)
+
+    @property
     def read_only(self) -> bool:
         return self.session is None or self.session.read_only
 
@@ -176,12 +208,13 @@ class VisitEditor(Retranslating, QWidget):
         self.discard_button.setText(self.tr("Discard draft…"))
         self.assessment_box.setTitle(self.tr("Assessment at this visit"))
         self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
+        self.language_label.setText(self.tr("Form language:"))
         if self.stack.currentIndex() == PAGE_MESSAGE and self.session is None and not self.message_error:
             self.message.setText(self.tr("Opening the visit…"))
         if self.session is None or self.opened is None:
             self.setWindowTitle(self.tr("Visit"))
             return
-        lang = self.ctx.lang
+        lang = self.lang
         self.sections.set_sections([(key, title.get(lang)) for key, title in self.session.sections()])
         self._header()
         for page in self.pages.values():
@@ -257,7 +290,7 @@ class VisitEditor(Retranslating, QWidget):
     def redraw(self) -> None:
         page = self.current_page()
         if page is not None and self.session is not None:
-            page.apply(self.session.rows(page.section), self.session.choices, self.ctx.lang, self.extra, self.show_missing)
+            page.apply(self.session.rows(page.section), self.session.choices, self.lang, self.extra, self.show_missing)
 
     def _section_selected(self, row: int) -> None:
         section = self.sections.current_section()
@@ -307,7 +340,7 @@ class VisitEditor(Retranslating, QWidget):
         except UserError as e:
             if row is not None:
                 row.set_input_error(self.ctx.t(e.text))
-                row.show_row(row.row, row.choices, self.ctx.lang, self.extra.get(path, ()), self.show_missing)
+                row.show_row(row.row, row.choices, self.lang, self.extra.get(path, ()), self.show_missing)
             return
         if row is not None and row.input_error is not None:
             row.set_input_error(None)
@@ -342,7 +375,7 @@ class VisitEditor(Retranslating, QWidget):
         self._show_issues()
         page = self.current_page()
         if page is not None:
-            page.show_extra_issues(self.extra, self.ctx.lang, self.show_missing)
+            page.show_extra_issues(self.extra, self.lang, self.show_missing)
 
     def _show_issues(self) -> None:
         if self.session is None:
@@ -355,7 +388,7 @@ class VisitEditor(Retranslating, QWidget):
             counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
         self.sections.set_counts(counts)
         unanswered = 0 if self.show_missing else sum(1 for i in self.issues if i.code == "required")
-        self.problems.show_issues(self.session, shown, self.ctx.lang, unanswered)
+        self.problems.show_issues(self.session, shown, self.lang, unanswered)
 
     def replace_session(self, session: FormSession) -> None:
         """Carry on with a rebuilt session (members followed the register)."""
@@ -407,7 +440,7 @@ class VisitEditor(Retranslating, QWidget):
 
     def focus_search(self) -> None:
         if self.session is not None:
-            self.search.index(self.session, self.ctx.lang)
+            self.search.index(self.session, self.lang)
         self.search.setFocus()
         self.search.selectAll()
 

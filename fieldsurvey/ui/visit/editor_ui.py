@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -47,10 +48,19 @@ def setup_ui(e: VisitEditor) -> None:
     e.finalize_button.clicked.connect(e.actions.finalize)
     e.amend_button.clicked.connect(e.actions.amend)
     e.discard_button.clicked.connect(e.actions.discard)
+    e.language_label = QLabel()
+    e.language_box = QComboBox()
+    e.language_box.setObjectName("formLanguage")
+    e.language_box.activated.connect(lambda i: e.set_form_language(str(e.language_box.itemData(i))))
+    e.language_label.setBuddy(e.language_box)
+    e.language_label.setVisible(False)
+    e.language_box.setVisible(False)
     head = QHBoxLayout()
     head.addWidget(e.title)
     head.addWidget(e.state)
     head.addStretch(1)
+    head.addWidget(e.language_label)
+    head.addWidget(e.language_box)
     head.addWidget(e.save_label)
     for b in (e.discard_button, e.amend_button, e.finalize_button):
         head.addWidget(b)

@@ -220,6 +220,16 @@ def make_input(fld: Field) -> FieldInput:
         return AcknowledgeInput(fld)
     if t == "date":
         return DateInput(fld)
+    if t in ("time", "datetime", "geopoint", "range", "rank"):
+        from fieldsurvey.ui.visit import more_inputs  # imports LineInput from here
+
+        return {
+            "time": more_inputs.TimeInput,
+            "datetime": more_inputs.DateTimeInput,
+            "geopoint": more_inputs.GeopointInput,
+            "range": more_inputs.RangeInput,
+            "rank": more_inputs.RankInput,
+        }[t](fld)
     if t == "text" and fld.appearance == "multiline":
         return MultilineInput(fld)
     return LineInput(fld)

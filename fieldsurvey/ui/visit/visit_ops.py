@@ -9,7 +9,8 @@ worker and takes no input until the result is back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
@@ -17,6 +18,7 @@ from fieldsurvey.core.household import Household
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.visit import Visit
+from fieldsurvey.forms.engine import VisitContext
 from fieldsurvey.forms.household_visit import (
     FinalizedVisit,
     finalize_visit,
@@ -56,7 +58,31 @@ class Opened:
     continued: bool  # "new visit" found this household's draft and continues it
 
 
-def open_editor(household_id: str, visit_id: str | None, visitor: str, today: date | None = None) -> OpFn:
+def visit_context(store: Any, household_id: str, visitor: str, lang: str, current: Visit | None) -> VisitContext:
+    """What an imported form's metadata and functions read: the moment the visit is opened,
+    this laptop's enrolled device id, the user (enrolled user, else the visitor), the label
+    language and the answers of the household's last finalized visit (``${last-saved#x}``)."""
+    from fieldsurvey.store.sync_state import Enrollment
+
+    with store.session() as s:
+        enrolled = s.get(Enrollment, 1)
+        device_id, username = (enrolled.device_id, enrolled.username) if enrolled else ("", "")
+    last = next(
+        (v for v in store.visits.for_household(household_id)
+         if v.finalized and (current is None or v.visit_id != current.visit_id)),
+        None,
+    )
+    return VisitContext(
+        now=datetime.now().astimezone(),
+        device_id=device_id or "",
+        username=username or visitor,
+        last_saved=dict(last.answers) if last is not None else {},
+        language=lang,
+    )
+
+
+def open_editor(household_id: str, visit_id: str | None, visitor: str, today: date | None = None,
+                lang: str = "zh") -> OpFn:
     def op(env: OpEnv) -> Opened:
         store = env.store
         household = store.households.get(household_id)
@@ -75,12 +101,13 @@ def open_editor(household_id: str, visit_id: str | None, visitor: str, today: da
             visit = next((d for d in store.visits.drafts(household_id) if not d.amends), None)
             continued = visit is not None
         policy = load_policy()
+        context = visit_context(store, household_id, visitor, lang, visit)
         if visit is None:
-            session = start_visit(household, today=today, library=library(), policy=policy)
+            session = start_visit(household, today=today, library=library(), policy=policy, context=context)
             if visitor and "visitor" in session.survey.elements and not session.value("visitor"):
                 session.set_value("visitor", visitor)
         else:
-            session = open_visit(visit, household, library=library(), policy=policy)
+            session = open_visit(visit, household, library=library(), policy=policy, context=context)
         original = store.visits.get(visit.amends) if visit is not None and visit.amends else None
         assessment = None
         if visit is not None and visit.finalized and visit.assessment:

@@ -1,4 +1,4 @@
-"""County mode: exports of households, members, visits and assessments (CSV or XLSX), streamed."""
+"""County mode: exports of households, members, visits, assessments and answers (CSV or XLSX), streamed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx
 from fieldsurvey.sync.server.routes.county_dashboard import FilterDep
 
 router = APIRouter(prefix="/exports", tags=["county mode"])
-Kind = Literal["households", "members", "visits", "assessments", "medical_costs"]
+Kind = Literal["households", "members", "visits", "assessments", "medical_costs", "answers"]
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
