@@ -36,7 +36,7 @@ from fieldsurvey.sync.keys import (
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
 from fieldsurvey.sync.urls import refuse_insecure_http
-from fieldsurvey.sync.villages import forget_other_villages
+from fieldsurvey.sync.villages import forget_other_villages, pending_by_village
 
 NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
 MAX_PAGES = 10_000
@@ -157,12 +157,15 @@ class SyncClient:
         """Send every unconfirmed batch and what is pending, then download all feed pages.
 
         The feed names the villages the user has now; households of any other village are then
-        erased from this laptop (``villages.py``) — after everything pending was offered to the
-        county. Work for the remaining villages that travelled in a batch refused because of a
-        lost village is sealed again without it and sent in the same sync.
+        erased from this laptop (``villages.py``) — after everything pending was sent: the county
+        accepts this device's updates to a village it took away until this device has downloaded
+        a feed without it (``sync/server/drain.py``). Work for the remaining villages that
+        travelled in a batch refused because of a lost village (after the drain) is sealed again
+        without it and sent in the same sync.
         """
         identity, row = self.identity()
         report = SyncReport()
+        pending_before = pending_by_village(self.store)  # to tell what of an erased village went up first
         t = self._transport(row.server_url, identity)
         try:
             self._send_pending(t, report)
@@ -170,7 +173,7 @@ class SyncClient:
             if batch is not None:
                 self._send(t, batch, report)
             report.downloaded = self._download(t, identity)
-            self._forget(report.downloaded)
+            self._forget(report.downloaded, pending_before)
             if report.downloaded.forgotten is not None and report.refused and not self.cancel.is_set():
                 again = seal_pending(self.store, identity, self.enrollment().cursor)  # type: ignore[union-attr]
                 if again is not None:
@@ -182,10 +185,10 @@ class SyncClient:
             t.close()
         return report
 
-    def _forget(self, applied: Applied) -> None:
+    def _forget(self, applied: Applied, pending_before: dict[str, int] | None = None) -> None:
         """Erase the households of villages the county no longer assigns (when the feed said so)."""
         if applied.told_villages and not self.cancel.is_set():
-            applied.forgotten = forget_other_villages(self.store, applied.villages)
+            applied.forgotten = forget_other_villages(self.store, applied.villages, pending_before)
 
     def _send_pending(self, t: Transport, report: SyncReport) -> None:
         with self.store.session() as s:
