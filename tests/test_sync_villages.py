@@ -30,9 +30,17 @@ from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.server import admin, registry
 from fieldsurvey.sync.server.app import create_app
 from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, VisitRow
+from fieldsurvey.sync.server.models import (
+    AuditEntry,
+    HouseholdRow,
+    MemberChangeRow,
+    MemberRow,
+    VillageDrain,
+    VisitRow,
+)
 from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy
+from fieldsurvey.sync.villages import pending_by_village
 from tests.conftest import FAST_KDF
 from tests.test_server_harness import (
     BACKENDS,
@@ -142,32 +150,41 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(coun
         store.households.record_member_change(c, MemberChange(c.household_id, c.members[3].member_id, "death", date(2025, 5, 1)))
 
         admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)  # the county takes village C away
+        waiting = pending_by_village(store)
+        assert waiting[VILLAGE_C] >= 3 and waiting[VILLAGE_A] == 1
         report = client.sync()
 
-        # The batch holding everything was offered and refused (village C is not the user's any more) …
-        assert [r["code"] for r in report.refused] == ["village_not_assigned"]
-        # … village C's households and every trace of them are gone from the laptop …
+        # Everything pending went up in one batch, village C's work too (the drain window) …
+        assert report.refused == [] and [b["status"] for b in report.sent_batches] == ["merged"]
+        with county.sd.transaction() as s:
+            row = s.get(HouseholdRow, a1["household_id"])
+            assert row is not None and row.data["phone"] == "13811112222"
+            kept = s.get(HouseholdRow, c1["household_id"])
+            assert kept is not None and kept.data.get("hamlet") == "后山"
+            assert s.get(VisitRow, visit.visit_id) is not None
+            assert s.execute(select(MemberChangeRow).where(MemberChangeRow.household_id == c1["household_id"])).first() is not None
+            entry = s.execute(select(AuditEntry).where(AuditEntry.action == "batch_accepted")
+                              .order_by(AuditEntry.entry_no.desc()).limit(1)).scalar_one()
+            assert json.loads(entry.details)["drained_villages"] == [VILLAGE_C]  # the drained acceptance is audited
+            assert [(d.village_code, d.device_id) for d in s.execute(select(VillageDrain)).scalars()] == [
+                (VILLAGE_C, client.enrollment().device_id)]  # type: ignore[union-attr]
+        # … then village C's households and every trace of them left the laptop …
         forgotten = report.downloaded.forgotten
-        assert forgotten is not None and forgotten.to_dict() == {"villages": [VILLAGE_C], "households": 3, "unsent": 3}
+        assert forgotten is not None
+        assert forgotten.to_dict() == {"villages": [VILLAGE_C], "households": 3, "uploaded": waiting[VILLAGE_C], "refused": 0}
         assert store.households.count() == len(county.households(VILLAGE_A))
         text = store_text(store)
         for household in county.households(VILLAGE_C):
             found = [line for line in text.splitlines() if any(value in line for value in traces(household))]
             assert found == [], found[:3]
-        [gone] = [b for b in _batches(store) if b.batch_id == report.refused[0]["batch_id"]]
-        assert (gone.status, gone.data, gone.edits, gone.visit_ids) == ("refused", b"", [], [])  # no copy in a sent batch either
-        # … village A's edit travelled again on its own and reached the county …
-        assert [b["status"] for b in report.sent_batches] == ["merged"]
-        with county.sd.transaction() as s:
-            row = s.get(HouseholdRow, a1["household_id"])
-            assert row is not None and row.data["phone"] == "13811112222"
-            kept = s.get(HouseholdRow, c1["household_id"])
-            assert kept is not None and kept.data.get("hamlet") is None and kept.revision == 1  # nothing of C applied
+        for batch in _batches(store):  # no copy in a sent batch either
+            assert (batch.status, batch.data, batch.edits, batch.visit_ids) == ("accepted", b"", [], [])
         assert store.outbox.count() == {"edits": 0, "visits": 0, "member_changes": 0}
         # … and the secretary reads one sentence, in the report and among the messages.
         sentence = forgotten.sentence()
-        assert "丙" in sentence.zh and "3户" in sentence.zh and "3条记录" in sentence.zh
-        assert VILLAGE_C in sentence.en and "could not be sent" in sentence.en
+        assert "丙" in sentence.zh and "3户" in sentence.zh and f"{waiting[VILLAGE_C]}条记录上传到了县里" in sentence.zh
+        assert "拒收" not in sentence.zh
+        assert VILLAGE_C in sentence.en and f"first uploaded the {waiting[VILLAGE_C]} records" in sentence.en
         assert sentence in report.lines()
         assert [n.text_en for n in client.notices() if n.kind == "villages_removed"] == [sentence.en]
         assert report.to_dict()["erased"]["villages"] == [VILLAGE_C]
@@ -187,7 +204,7 @@ def test_a_village_lost_with_nothing_pending_is_erased_on_the_next_sync(county: 
         admin.assign(county.sd, "test", username="sec_bc", villages=[VILLAGE_B], remove=True)
         report = client.sync()
         assert report.refused == [] and report.downloaded.forgotten is not None
-        assert report.downloaded.forgotten.to_dict() == {"villages": [VILLAGE_B], "households": 3, "unsent": 0}
+        assert report.downloaded.forgotten.to_dict() == {"villages": [VILLAGE_B], "households": 3, "uploaded": 0, "refused": 0}
         assert "没有待上传的记录" in report.downloaded.forgotten.sentence().zh
         text = store_text(store)
         for household in county.households(VILLAGE_B):

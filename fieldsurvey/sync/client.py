@@ -172,6 +172,13 @@ class SyncClient:
             batch = seal_pending(self.store, identity, row.cursor)
             if batch is not None:
                 self._send(t, batch, report)
+                if _new_household_refused(report, batch.batch_id) and not self.cancel.is_set():
+                    # A household made here in a village the county has just taken away cannot
+                    # go (the county takes no new household there); the updates to its existing
+                    # households still can, until this device downloads (sync/server/drain.py).
+                    rest = seal_pending(self.store, identity, row.cursor, existing_only=True)
+                    if rest is not None:
+                        self._send(t, rest, report)
             report.downloaded = self._download(t, identity)
             self._forget(report.downloaded, pending_before)
             if report.downloaded.forgotten is not None and report.refused and not self.cancel.is_set():
@@ -204,6 +211,8 @@ class SyncClient:
         except ServerError as e:
             if e.status in (400, 403, 409, 413, 422):
                 reason = {"batch_id": batch.batch_id, "code": e.code, "zh": e.text.zh, "en": e.text.en}
+                if isinstance(e.body.get("kind"), str):  # which kind of record the county refused
+                    reason["kind"] = e.body["kind"]
                 with self.store.session() as s:
                     row = s.get(SentBatch, batch.batch_id)
                     if row is not None:
@@ -308,6 +317,12 @@ class SyncClient:
         with self.store.session() as s:
             for n in s.execute(select(SyncNotice).where(SyncNotice.notice_id.in_(notice_ids))).scalars():
                 n.read = True
+
+
+def _new_household_refused(report: SyncReport, batch_id: str) -> bool:
+    """The county refused this batch for a new household in a village the user does not have."""
+    return any(r["batch_id"] == batch_id and r["code"] == "village_not_assigned" and r.get("kind") == "household.create"
+               for r in report.refused)
 
 
 def _norm(fp: str) -> str:
