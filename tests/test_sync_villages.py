@@ -42,6 +42,7 @@ from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy
 from fieldsurvey.sync.villages import pending_by_village
 from tests.conftest import FAST_KDF
+from tests.factories import household
 from tests.test_server_harness import (
     BACKENDS,
     COUNTY,
@@ -195,6 +196,43 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(coun
         again = client.sync()  # nothing more to erase, nothing refused
         assert again.downloaded.forgotten is None and again.refused == [] and again.sent_batches == []
         assert store.households.count() == len(county.households(VILLAGE_A))
+
+
+def test_a_new_household_in_a_lost_village_is_refused_but_the_villages_updates_still_go_up(county: County, tmp_path: Path) -> None:
+    store, client = laptop(county, tmp_path / "laptop", "sec_ac2", [VILLAGE_A, VILLAGE_C])
+    with store:
+        client.sync()
+        made_here = household(no=f"{VILLAGE_C}9777", village=VILLAGE_C, person_index=777)
+        store.households.add(made_here)  # a household made on the laptop in C, never sent
+        c1, a1 = county.households(VILLAGE_C)[0], county.households(VILLAGE_A)[0]
+        visit = Visit(c1["household_id"], date(2025, 5, 7), "书记", "household_visit", "1", {"food_secure": True}, findings="正常")
+        store.visits.save_draft(visit)
+        store.visits.finalize(visit, None, {"flags": []})
+        a = store.households.get(a1["household_id"])
+        assert a is not None
+        a.phone = "13911112222"
+        store.households.update(a)
+        admin.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
+        waiting = pending_by_village(store)
+        report = client.sync()
+
+        # the batch with the new household was refused (no new household in a village being drained) …
+        assert [(r["code"], r.get("kind")) for r in report.refused] == [("village_not_assigned", "household.create")]
+        # … the updates went up alone before the download: C's visit and A's edit are on the county
+        assert [b["status"] for b in report.sent_batches] == ["merged"]
+        with county.sd.transaction() as s:
+            assert s.get(VisitRow, visit.visit_id) is not None
+            assert s.get(HouseholdRow, made_here.household_id) is None
+            row = s.get(HouseholdRow, a1["household_id"])
+            assert row is not None and row.data["phone"] == "13911112222"
+        forgotten = report.downloaded.forgotten
+        assert forgotten is not None
+        assert forgotten.to_dict() == {"villages": [VILLAGE_C], "households": 4, "uploaded": 1, "refused": waiting[VILLAGE_C] - 1}
+        sentence = forgotten.sentence()
+        assert "1条记录上传到了县里" in sentence.zh and "县里拒收" in sentence.zh and "refused by the county" in sentence.en
+        assert store.households.get(made_here.household_id) is None
+        assert not any(value in store_text(store) for value in [made_here.household_id, made_here.household_no])
+        assert store.outbox.count() == {"edits": 0, "visits": 0, "member_changes": 0}
 
 
 def test_a_village_lost_with_nothing_pending_is_erased_on_the_next_sync(county: County, tmp_path: Path) -> None:
