@@ -1,12 +1,14 @@
-"""A laptop that loses a village: it offers what is pending, then erases that village's households.
+"""A laptop that loses a village: it sends what is pending, then erases that village's households.
 
 The county's API runs in process (its FastAPI app behind Starlette's test client, on SQLite and on
 PostgreSQL); the laptop is a real encrypted store with the real sync client. After the county
-takes a village from the secretary, one sync sends what is pending (the county refuses what is
-for the lost village), learns the villages from the feed, erases every row about the lost
-village's households — a scan of every table of the store finds none of their ids, numbers or ID
-numbers — sends the remaining village's work again, and leaves the secretary one sentence.
-A household the county moves to another village leaves the laptops of the old village too.
+takes a village from the secretary, one sync sends everything pending — the county still accepts
+this device's updates to the lost village until it has downloaded a feed without it (the drain
+window, ``sync/server/drain.py``) — learns the villages from the feed, erases every row about the
+lost village's households (a scan of every table of the store finds none of their ids, numbers or
+ID numbers) and leaves the secretary one sentence counting what went up and what the county
+refused. A household made on the laptop in the lost village is refused; the village's updates go
+up without it. A household the county moves to another village leaves the old village's laptops.
 """
 
 from __future__ import annotations
