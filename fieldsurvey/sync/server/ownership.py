@@ -6,7 +6,9 @@ another household, in a village the sending device is not assigned to. So each r
 by its *own* current row on the county — the member's household, the visit's household, the
 household's village — and the batch is refused, whole, when any record:
 
-- belongs (by its own row) to a village the device's user may not touch;
+- belongs (by its own row) to a village the device's user may not touch — except an update (any
+  record but a ``household.create``) to a village the county took from the user and this device
+  has not yet drained (``drain.py``): the laptop's work from before it heard of the removal;
 - is on the county under another household than the one the batch names beside it;
 - creates a household whose id or household number the county already has, in any village —
   except a resend of a household this same user created, in the same village, with the same
