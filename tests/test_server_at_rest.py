@@ -34,6 +34,7 @@ from fieldsurvey.sync.server import registry
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import HouseholdRow, MemberRow
 from fieldsurvey.sync.server.roster_check import load_registry
+from fieldsurvey.sync.server.roster_xlsx import RosterUploads
 from fieldsurvey.sync.server.sealed import SealError
 from tests.factories import household, member
 from tests.test_server_harness import (
@@ -470,7 +471,24 @@ def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
     with Session(engine) as s, s.begin():
         audit.append(s, keys.signing, actor="cli", action="server_init", subject="610728", details={})
     engine.dispose()
-    return {"homes": homes, "keys": keys}
+    # a roster staged for import, and an export a stopped server left: plain files then
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(STAGED_HEADER)
+    staged_ids = [make_id_number("610728", date(1955, 5, 5 + k), 300 + 2 * k, "female") for k in range(2)]
+    for k, number in enumerate(staged_ids):
+        wb.active.append([f"61072810100193{k:02d}", VILLAGE_A, f"柳{k}", f"柳{k}", "户主", number, "女", "1955-05-05", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    staged = buffer.getvalue()
+    (d / "roster_uploads").mkdir()
+    (d / "roster_uploads" / f"{'d' * 32}.xlsx").write_bytes(staged)
+    (d / "roster_uploads" / f"{'d' * 32}.json").write_text(json.dumps({"user": "admin", "size": len(staged), "sha256":
+                                                                      hashlib.sha256(staged).hexdigest(), "filename": "r.xlsx"}), "utf-8")
+    (d / "exports").mkdir()
+    (d / "exports" / "export-abc.xlsx").write_bytes(staged)
+    return {"homes": homes, "keys": keys, "staged": staged, "staged_ids": staged_ids}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -507,9 +525,11 @@ def test_an_earlier_versions_plain_directory_is_refused_then_encrypted_in_place_
             assert load_registry(s).household_of(id_numbers[5]) == homes[1].household_no
             full = registry.full_household(s, s.get(HouseholdRow, homes[2].household_id))
             assert [m["id_number"] for m in full["members"]] == [m.id_number for m in homes[2].members]
+        assert RosterUploads(sd).content("d" * 32, "admin") == made["staged"]  # the staged roster: sealed, still importable
+        assert not (d / "exports" / "export-abc.xlsx").exists()
     finally:
         sd.close()
-    scan_directory(d, id_numbers + [m.name for h in homes for m in h.members])
+    scan_directory(d, id_numbers + made["staged_ids"] + [m.name for h in homes for m in h.members])
     if url is not None:
         assert_absent(pg_dump(url), id_numbers, "pg_dump")
     assert "already encrypted" in run_cli("server", "encrypt", "--data-dir", str(d)).stdout
