@@ -27,7 +27,7 @@ from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import HouseholdFilter
 from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx
+from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx, xlsx_chunks
 from fieldsurvey.sync.server.ingest import ingest
 from fieldsurvey.sync.server.roster import import_roster
 from tests.factories import household
@@ -120,8 +120,8 @@ def hostile_cells(values: list[Any]) -> list[str]:
 @pytest.mark.parametrize("kind", ["households", "members", "visits", "assessments"])
 def test_exports_quote_every_formula_start_and_keep_numbers_numeric(county: ServerDir, kind: str, tmp_path: Path) -> None:
     table = list(csv.reader(io.StringIO(b"".join(csv_chunks(exporter(county, kind))).decode("utf-8-sig"))))
-    path = write_xlsx(exporter(county, kind), tmp_path)
-    wb = load_workbook(path)  # not read-only: data_type tells a formula cell from a text
+    path = write_xlsx(exporter(county, kind), tmp_path, county.secrets.files_key)  # sealed on disk
+    wb = load_workbook(io.BytesIO(b"".join(xlsx_chunks(path, county.secrets.files_key))))  # not read-only: data_type tells a formula cell from a text
     cells = [c for row in wb.active.iter_rows() for c in row]
     assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
     xlsx_rows = [[c.value for c in row] for row in wb.active.iter_rows()]

@@ -9,17 +9,21 @@ runs against a real server process on SQLite and on PostgreSQL (``pg_dump`` of i
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import shutil
 import sqlite3
 import stat
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select, text
 
@@ -30,6 +34,7 @@ from fieldsurvey.sync.server import registry
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import HouseholdRow, MemberRow
 from fieldsurvey.sync.server.roster_check import load_registry
+from fieldsurvey.sync.server.roster_xlsx import RosterUploads
 from fieldsurvey.sync.server.sealed import SealError
 from tests.factories import household, member
 from tests.test_server_harness import (
@@ -66,10 +71,19 @@ def assert_absent(blob: bytes, needles: list[str], where: str) -> None:
             assert form not in blob, f"{needle!r} in plaintext in {where}"
 
 
+def scan_blob(blob: bytes, needles: list[str], where: str) -> None:
+    """The bytes, and — for a zip such as an .xlsx, whose parts are deflated — every part inflated."""
+    assert_absent(blob, needles, where)
+    if blob.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            for name in z.namelist():
+                assert_absent(z.read(name), needles, f"{where}:{name}")
+
+
 def scan_directory(path: Path, needles: list[str]) -> int:
     files = [p for p in path.rglob("*") if p.is_file()]
     for p in files:
-        assert_absent(p.read_bytes(), needles, str(p.relative_to(path)))
+        scan_blob(p.read_bytes(), needles, str(p.relative_to(path)))
     return len(files)
 
 
@@ -134,11 +148,63 @@ def workload(county: County) -> dict[str, Any]:
 
 def needles(workload: dict[str, Any], sd: ServerDir) -> list[str]:
     signing, encryption = sd.keys.private_b64()
-    return [*workload["id_numbers"], *workload["names"], *workload["phones"], workload["cert"], PASSPHRASE, signing, encryption]
+    ids = [*workload["id_numbers"], *workload.get("staged_ids", [])]
+    # GB 11643 numbers as plain digits too: the 17-digit body (a check digit X dropped or typed
+    # lower case) is how some county exports hold them.
+    bodies = sorted({number[:17] for number in ids} | {number.lower() for number in ids if number.endswith("X")})
+    return [*ids, *bodies, *workload["names"], *workload.get("staged_names", []), *workload["phones"], workload["cert"],
+            PASSPHRASE, signing, encryption]
+
+
+STAGED_HEADER = ["户编号", "行政区划代码", "户主姓名", "姓名", "与户主关系", "证件号码", "性别", "出生日期", "联系电话"]
+
+
+def stage_roster_and_export(county: County, workload: dict[str, Any]) -> None:
+    """A county roster uploaded for import and left staged (two chunks), and an XLSX export left in
+    ``exports/`` as a server stopped while sending it would leave it: both hold ID numbers."""
+    from openpyxl import Workbook
+
+    from fieldsurvey.sync.server.auth import Principal
+    from fieldsurvey.sync.server.county_lists import HouseholdFilter
+    from fieldsurvey.sync.server.exports import Exporter, write_xlsx
+
+    people = [(f"61072810100191{k:02d}", f"石{'甲乙丙丁'[k]}{'山水'[k % 2]}", make_id_number("610728", date(1960 + k, 2, 3), 900 + 2 * k, "male"))
+              for k in range(4)]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(STAGED_HEADER)
+    for no, name, number in people:
+        ws.append([no, VILLAGE_A, name, name, "户主", number, "男", "1960-02-03", "13600000000"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    with pytest.raises(AssertionError):  # the scan sees inside a workbook: a plain staged copy would be found
+        scan_blob(data, [people[0][2]], "the roster as uploaded")
+    token = county.server.token()
+    r = county.server.api("POST", "/roster/uploads", token, json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                                                                  "filename": "花名册.xlsx"})
+    assert r.status_code == 200, r.text
+    upload_id, half = r.json()["upload_id"], len(data) // 2
+    for offset, chunk in ((0, data[:half]), (half, data[half:])):
+        r = httpx.put(f"{county.server.url}/api/v1/roster/uploads/{upload_id}/chunk", params={"offset": offset}, content=chunk,
+                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"}, timeout=60)
+        assert r.status_code == 200, r.text
+    preview = county.server.api("GET", f"/roster/uploads/{upload_id}", token).json()  # it opens for the server
+    assert [row[5] for row in preview["sample"]] == [number for _no, _name, number in people]
+    workload["staged_ids"] = [number for _no, _name, number in people]
+    workload["staged_names"] = [name for _no, name, _number in people]
+    sd = county.server.server_dir
+    try:
+        staff = Principal("staff-id", "staff", "county_staff", None)
+        write_xlsx(Exporter(sd, staff, "members", HouseholdFilter(), "zh"), county.server.data_dir / "exports", sd.secrets.files_key)
+    finally:
+        sd.close()
+    assert list((county.server.data_dir / "roster_uploads").glob("*.sealed")) and list((county.server.data_dir / "exports").iterdir())
 
 
 # -- the scans -----------------------------------------------------------------------------------
 def test_no_id_number_name_phone_key_or_passphrase_in_any_file_of_the_data_directory(county: County, workload: dict[str, Any]) -> None:
+    stage_roster_and_export(county, workload)
     sd = county.server.server_dir
     try:
         found = needles(workload, sd)
@@ -405,7 +471,24 @@ def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
     with Session(engine) as s, s.begin():
         audit.append(s, keys.signing, actor="cli", action="server_init", subject="610728", details={})
     engine.dispose()
-    return {"homes": homes, "keys": keys}
+    # a roster staged for import, and an export a stopped server left: plain files then
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(STAGED_HEADER)
+    staged_ids = [make_id_number("610728", date(1955, 5, 5 + k), 300 + 2 * k, "female") for k in range(2)]
+    for k, number in enumerate(staged_ids):
+        wb.active.append([f"61072810100193{k:02d}", VILLAGE_A, f"柳{k}", f"柳{k}", "户主", number, "女", "1955-05-05", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    staged = buffer.getvalue()
+    (d / "roster_uploads").mkdir()
+    (d / "roster_uploads" / f"{'d' * 32}.xlsx").write_bytes(staged)
+    (d / "roster_uploads" / f"{'d' * 32}.json").write_text(json.dumps({"user": "admin", "size": len(staged), "sha256":
+                                                                      hashlib.sha256(staged).hexdigest(), "filename": "r.xlsx"}), "utf-8")
+    (d / "exports").mkdir()
+    (d / "exports" / "export-abc.xlsx").write_bytes(staged)
+    return {"homes": homes, "keys": keys, "staged": staged, "staged_ids": staged_ids}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -442,9 +525,11 @@ def test_an_earlier_versions_plain_directory_is_refused_then_encrypted_in_place_
             assert load_registry(s).household_of(id_numbers[5]) == homes[1].household_no
             full = registry.full_household(s, s.get(HouseholdRow, homes[2].household_id))
             assert [m["id_number"] for m in full["members"]] == [m.id_number for m in homes[2].members]
+        assert RosterUploads(sd).content("d" * 32, "admin") == made["staged"]  # the staged roster: sealed, still importable
+        assert not (d / "exports" / "export-abc.xlsx").exists()
     finally:
         sd.close()
-    scan_directory(d, id_numbers + [m.name for h in homes for m in h.members])
+    scan_directory(d, id_numbers + made["staged_ids"] + [m.name for h in homes for m in h.members])
     if url is not None:
         assert_absent(pg_dump(url), id_numbers, "pg_dump")
     assert "already encrypted" in run_cli("server", "encrypt", "--data-dir", str(d)).stdout

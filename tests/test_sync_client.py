@@ -20,7 +20,7 @@ from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.conftest import FAST_KDF
-from tests.test_server_harness import BACKENDS, VILLAGE_A, County, county_for, run_cli
+from tests.test_server_harness import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
 
 PASSPHRASE = "山路弯弯-测试-2025"
 
@@ -160,6 +160,33 @@ def test_enroll_and_sync_on_the_command_line(county: County, tmp_path: Path) -> 
     assert '"households": 0' in again.stdout
     wrong = run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", "AAAA-BBBB-CCCC-DDDD", env=env, check=False)
     assert wrong.returncode == 2 and "already enrolled" in wrong.stderr
+
+
+def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_exits_3(county: County, tmp_path: Path) -> None:
+    data_dir = tmp_path / "cli-laptop"
+    Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
+    sd = county.server.server_dir
+    admin.add_user(sd, "test", username="sec_ab_cli", role="secretary", display_name="两村书记", password=None)
+    admin.assign(sd, "test", username="sec_ab_cli", villages=[VILLAGE_A, VILLAGE_B])
+    code, _ = admin.new_enroll_code(sd, "test", username="sec_ab_cli")
+    env = {"FIELDSURVEY_PASSPHRASE": PASSPHRASE, **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")}}
+    run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code, env=env)
+    assert run_cli("sync", "--data-dir", str(data_dir), env=env).returncode == 0
+    target = county.households_in(VILLAGE_B)[0]
+    with Store.open(data_dir, passphrase=PASSPHRASE) as store:  # an edit waiting for village B
+        h = store.households.get(target["household_id"])
+        assert h is not None
+        h.hamlet = "北坡"
+        store.households.update(h)
+    run_cli("server", "assign", "--data-dir", str(county.server.data_dir), "--username", "sec_ab_cli",
+            "--village", VILLAGE_B, "--remove")  # the county's command line takes village B away
+    synced = run_cli("sync", "--data-dir", str(data_dir), env=env, check=False)
+    assert synced.returncode == 3, synced.stderr
+    assert "first uploaded the 1 records waiting for them" in synced.stdout and "本机先把这些村待上传的1条记录上传到了县里" in synced.stdout
+    assert "乙村" in synced.stdout
+    assert staff_record(county, target["household_id"])["hamlet"] == "北坡"  # it reached the county before the erase
+    again = run_cli("sync", "--data-dir", str(data_dir), env=env, check=False)
+    assert again.returncode == 0
 
 
 def test_a_wrong_enrollment_code_is_refused_at_once_with_a_sentence(county: County, tmp_path: Path) -> None:

@@ -1,12 +1,14 @@
-"""A laptop that loses a village: it offers what is pending, then erases that village's households.
+"""A laptop that loses a village: it sends what is pending, then erases that village's households.
 
 The county's API runs in process (its FastAPI app behind Starlette's test client, on SQLite and on
 PostgreSQL); the laptop is a real encrypted store with the real sync client. After the county
-takes a village from the secretary, one sync sends what is pending (the county refuses what is
-for the lost village), learns the villages from the feed, erases every row about the lost
-village's households — a scan of every table of the store finds none of their ids, numbers or ID
-numbers — sends the remaining village's work again, and leaves the secretary one sentence.
-A household the county moves to another village leaves the laptops of the old village too.
+takes a village from the secretary, one sync sends everything pending — the county still accepts
+this device's updates to the lost village until it has downloaded a feed without it (the drain
+window, ``sync/server/drain.py``) — learns the villages from the feed, erases every row about the
+lost village's households (a scan of every table of the store finds none of their ids, numbers or
+ID numbers) and leaves the secretary one sentence counting what went up and what the county
+refused. A household made on the laptop in the lost village is refused; the village's updates go
+up without it. A household the county moves to another village leaves the old village's laptops.
 """
 
 from __future__ import annotations
@@ -30,10 +32,19 @@ from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.server import admin, registry
 from fieldsurvey.sync.server.app import create_app
 from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, VisitRow
+from fieldsurvey.sync.server.models import (
+    AuditEntry,
+    HouseholdRow,
+    MemberChangeRow,
+    MemberRow,
+    VillageDrain,
+    VisitRow,
+)
 from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy
+from fieldsurvey.sync.villages import pending_by_village
 from tests.conftest import FAST_KDF
+from tests.factories import household
 from tests.test_server_harness import (
     BACKENDS,
     COUNTY,
@@ -142,32 +153,41 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(coun
         store.households.record_member_change(c, MemberChange(c.household_id, c.members[3].member_id, "death", date(2025, 5, 1)))
 
         admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)  # the county takes village C away
+        waiting = pending_by_village(store)
+        assert waiting[VILLAGE_C] >= 3 and waiting[VILLAGE_A] == 1
         report = client.sync()
 
-        # The batch holding everything was offered and refused (village C is not the user's any more) …
-        assert [r["code"] for r in report.refused] == ["village_not_assigned"]
-        # … village C's households and every trace of them are gone from the laptop …
+        # Everything pending went up in one batch, village C's work too (the drain window) …
+        assert report.refused == [] and [b["status"] for b in report.sent_batches] == ["merged"]
+        with county.sd.transaction() as s:
+            row = s.get(HouseholdRow, a1["household_id"])
+            assert row is not None and row.data["phone"] == "13811112222"
+            kept = s.get(HouseholdRow, c1["household_id"])
+            assert kept is not None and kept.data.get("hamlet") == "后山"
+            assert s.get(VisitRow, visit.visit_id) is not None
+            assert s.execute(select(MemberChangeRow).where(MemberChangeRow.household_id == c1["household_id"])).first() is not None
+            entry = s.execute(select(AuditEntry).where(AuditEntry.action == "batch_accepted")
+                              .order_by(AuditEntry.entry_no.desc()).limit(1)).scalar_one()
+            assert json.loads(entry.details)["drained_villages"] == [VILLAGE_C]  # the drained acceptance is audited
+            assert [(d.village_code, d.device_id) for d in s.execute(select(VillageDrain)).scalars()] == [
+                (VILLAGE_C, client.enrollment().device_id)]  # type: ignore[union-attr]
+        # … then village C's households and every trace of them left the laptop …
         forgotten = report.downloaded.forgotten
-        assert forgotten is not None and forgotten.to_dict() == {"villages": [VILLAGE_C], "households": 3, "unsent": 3}
+        assert forgotten is not None
+        assert forgotten.to_dict() == {"villages": [VILLAGE_C], "households": 3, "uploaded": waiting[VILLAGE_C], "refused": 0}
         assert store.households.count() == len(county.households(VILLAGE_A))
         text = store_text(store)
         for household in county.households(VILLAGE_C):
             found = [line for line in text.splitlines() if any(value in line for value in traces(household))]
             assert found == [], found[:3]
-        [gone] = [b for b in _batches(store) if b.batch_id == report.refused[0]["batch_id"]]
-        assert (gone.status, gone.data, gone.edits, gone.visit_ids) == ("refused", b"", [], [])  # no copy in a sent batch either
-        # … village A's edit travelled again on its own and reached the county …
-        assert [b["status"] for b in report.sent_batches] == ["merged"]
-        with county.sd.transaction() as s:
-            row = s.get(HouseholdRow, a1["household_id"])
-            assert row is not None and row.data["phone"] == "13811112222"
-            kept = s.get(HouseholdRow, c1["household_id"])
-            assert kept is not None and kept.data.get("hamlet") is None and kept.revision == 1  # nothing of C applied
+        for batch in _batches(store):  # no copy in a sent batch either
+            assert (batch.status, batch.data, batch.edits, batch.visit_ids) == ("accepted", b"", [], [])
         assert store.outbox.count() == {"edits": 0, "visits": 0, "member_changes": 0}
         # … and the secretary reads one sentence, in the report and among the messages.
         sentence = forgotten.sentence()
-        assert "丙" in sentence.zh and "3户" in sentence.zh and "3条记录" in sentence.zh
-        assert VILLAGE_C in sentence.en and "could not be sent" in sentence.en
+        assert "丙" in sentence.zh and "3户" in sentence.zh and f"{waiting[VILLAGE_C]}条记录上传到了县里" in sentence.zh
+        assert "拒收" not in sentence.zh
+        assert VILLAGE_C in sentence.en and f"first uploaded the {waiting[VILLAGE_C]} records" in sentence.en
         assert sentence in report.lines()
         assert [n.text_en for n in client.notices() if n.kind == "villages_removed"] == [sentence.en]
         assert report.to_dict()["erased"]["villages"] == [VILLAGE_C]
@@ -180,6 +200,43 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(coun
         assert store.households.count() == len(county.households(VILLAGE_A))
 
 
+def test_a_new_household_in_a_lost_village_is_refused_but_the_villages_updates_still_go_up(county: County, tmp_path: Path) -> None:
+    store, client = laptop(county, tmp_path / "laptop", "sec_ac2", [VILLAGE_A, VILLAGE_C])
+    with store:
+        client.sync()
+        made_here = household(no=f"{VILLAGE_C}9777", village=VILLAGE_C, person_index=777)
+        store.households.add(made_here)  # a household made on the laptop in C, never sent
+        c1, a1 = county.households(VILLAGE_C)[0], county.households(VILLAGE_A)[0]
+        visit = Visit(c1["household_id"], date(2025, 5, 7), "书记", "household_visit", "1", {"food_secure": True}, findings="正常")
+        store.visits.save_draft(visit)
+        store.visits.finalize(visit, None, {"flags": []})
+        a = store.households.get(a1["household_id"])
+        assert a is not None
+        a.phone = "13911112222"
+        store.households.update(a)
+        admin.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
+        waiting = pending_by_village(store)
+        report = client.sync()
+
+        # the batch with the new household was refused (no new household in a village being drained) …
+        assert [(r["code"], r.get("kind")) for r in report.refused] == [("village_not_assigned", "household.create")]
+        # … the updates went up alone before the download: C's visit and A's edit are on the county
+        assert [b["status"] for b in report.sent_batches] == ["merged"]
+        with county.sd.transaction() as s:
+            assert s.get(VisitRow, visit.visit_id) is not None
+            assert s.get(HouseholdRow, made_here.household_id) is None
+            row = s.get(HouseholdRow, a1["household_id"])
+            assert row is not None and row.data["phone"] == "13911112222"
+        forgotten = report.downloaded.forgotten
+        assert forgotten is not None
+        assert forgotten.to_dict() == {"villages": [VILLAGE_C], "households": 4, "uploaded": 1, "refused": waiting[VILLAGE_C] - 1}
+        sentence = forgotten.sentence()
+        assert "1条记录上传到了县里" in sentence.zh and "县里拒收" in sentence.zh and "refused by the county" in sentence.en
+        assert store.households.get(made_here.household_id) is None
+        assert not any(value in store_text(store) for value in [made_here.household_id, made_here.household_no])
+        assert store.outbox.count() == {"edits": 0, "visits": 0, "member_changes": 0}
+
+
 def test_a_village_lost_with_nothing_pending_is_erased_on_the_next_sync(county: County, tmp_path: Path) -> None:
     store, client = laptop(county, tmp_path / "laptop", "sec_bc", [VILLAGE_B, VILLAGE_C])
     with store:
@@ -187,7 +244,7 @@ def test_a_village_lost_with_nothing_pending_is_erased_on_the_next_sync(county: 
         admin.assign(county.sd, "test", username="sec_bc", villages=[VILLAGE_B], remove=True)
         report = client.sync()
         assert report.refused == [] and report.downloaded.forgotten is not None
-        assert report.downloaded.forgotten.to_dict() == {"villages": [VILLAGE_B], "households": 3, "unsent": 0}
+        assert report.downloaded.forgotten.to_dict() == {"villages": [VILLAGE_B], "households": 3, "uploaded": 0, "refused": 0}
         assert "没有待上传的记录" in report.downloaded.forgotten.sentence().zh
         text = store_text(store)
         for household in county.households(VILLAGE_B):

@@ -128,15 +128,15 @@ def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(tmp
     assert "allowance" in refusal(e.value, "upload_budget", 413)
 
     folder = tmp_path / "roster_uploads"
-    old = [folder / f"{ids[2]}.xlsx", folder / f"{ids[2]}.json"]
+    old = [folder / f"{ids[2]}.sealed", folder / f"{ids[2]}.json"]
     a_day_ago(*old)
     with pytest.raises(UserError) as e:
         ru.meta(ids[2], "staff")
     assert e.value.code == "not_found" and "expired" in e.value.text.en
     assert not any(p.exists() for p in old)
-    a_day_ago(folder / f"{ids[0]}.xlsx", folder / f"{ids[0]}.json")
+    a_day_ago(folder / f"{ids[0]}.sealed", folder / f"{ids[0]}.json")
     ru.start("someone", 10, SHA, "x.xlsx")  # a new upload sweeps the expired ones
-    assert not (folder / f"{ids[0]}.xlsx").exists()
+    assert not (folder / f"{ids[0]}.sealed").exists()
     assert ru.start("staff", roster_xlsx.MAX_FILE, SHA, "big2.xlsx")  # nothing of staff's is left open
 
 

@@ -10,6 +10,11 @@ from typing import Any
 
 from fieldsurvey.commands.common import add_data_dir, add_unlock_options, open_store
 
+EXIT_REFUSED = 2  # the county refused a batch: its work did not reach the county
+EXIT_ERASED = 3  # everything went up, but a village the county took away was erased from this laptop
+SYNC_EPILOG = ("退出码 Exit status: 0 同步完成 synced; 2 县里拒收了批次 the county refused a batch; "
+               "3 县里收回了村,本机已删除其资料 a village the county took away was erased from this laptop")
+
 
 def _client(args: argparse.Namespace) -> Any:
     from fieldsurvey.sync.client import SyncClient
@@ -49,7 +54,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     else:
         for line in report.lines():
             print(f"{line.zh}  {line.en}")
-    return 0 if not report.refused else 2
+    if report.refused:
+        return EXIT_REFUSED
+    return EXIT_ERASED if report.downloaded.forgotten is not None else 0
 
 
 def cmd_audit_heads(args: argparse.Namespace) -> int:
@@ -98,7 +105,7 @@ def register(sub: Any) -> None:
                    help="allow an http:// address on another computer (the code travels unencrypted; compare the fingerprint)")
     p.set_defaults(handler=cmd_enroll)
 
-    p = sub.add_parser("sync", help="同步 upload pending work and download updates")
+    p = sub.add_parser("sync", help="同步 upload pending work and download updates", epilog=SYNC_EPILOG)
     add_data_dir(p)
     add_unlock_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")

@@ -36,7 +36,7 @@ from fieldsurvey.sync.keys import (
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
 from fieldsurvey.sync.urls import refuse_insecure_http
-from fieldsurvey.sync.villages import forget_other_villages
+from fieldsurvey.sync.villages import forget_other_villages, pending_by_village
 
 NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
 MAX_PAGES = 10_000
@@ -157,20 +157,30 @@ class SyncClient:
         """Send every unconfirmed batch and what is pending, then download all feed pages.
 
         The feed names the villages the user has now; households of any other village are then
-        erased from this laptop (``villages.py``) — after everything pending was offered to the
-        county. Work for the remaining villages that travelled in a batch refused because of a
-        lost village is sealed again without it and sent in the same sync.
+        erased from this laptop (``villages.py``) — after everything pending was sent: the county
+        accepts this device's updates to a village it took away until this device has downloaded
+        a feed without it (``sync/server/drain.py``). Work for the remaining villages that
+        travelled in a batch refused because of a lost village (after the drain) is sealed again
+        without it and sent in the same sync.
         """
         identity, row = self.identity()
         report = SyncReport()
+        pending_before = pending_by_village(self.store)  # to tell what of an erased village went up first
         t = self._transport(row.server_url, identity)
         try:
             self._send_pending(t, report)
             batch = seal_pending(self.store, identity, row.cursor)
             if batch is not None:
                 self._send(t, batch, report)
+                if _new_household_refused(report, batch.batch_id) and not self.cancel.is_set():
+                    # A household made here in a village the county has just taken away cannot
+                    # go (the county takes no new household there); the updates to its existing
+                    # households still can, until this device downloads (sync/server/drain.py).
+                    rest = seal_pending(self.store, identity, row.cursor, existing_only=True)
+                    if rest is not None:
+                        self._send(t, rest, report)
             report.downloaded = self._download(t, identity)
-            self._forget(report.downloaded)
+            self._forget(report.downloaded, pending_before)
             if report.downloaded.forgotten is not None and report.refused and not self.cancel.is_set():
                 again = seal_pending(self.store, identity, self.enrollment().cursor)  # type: ignore[union-attr]
                 if again is not None:
@@ -182,10 +192,10 @@ class SyncClient:
             t.close()
         return report
 
-    def _forget(self, applied: Applied) -> None:
+    def _forget(self, applied: Applied, pending_before: dict[str, int] | None = None) -> None:
         """Erase the households of villages the county no longer assigns (when the feed said so)."""
         if applied.told_villages and not self.cancel.is_set():
-            applied.forgotten = forget_other_villages(self.store, applied.villages)
+            applied.forgotten = forget_other_villages(self.store, applied.villages, pending_before)
 
     def _send_pending(self, t: Transport, report: SyncReport) -> None:
         with self.store.session() as s:
@@ -201,6 +211,8 @@ class SyncClient:
         except ServerError as e:
             if e.status in (400, 403, 409, 413, 422):
                 reason = {"batch_id": batch.batch_id, "code": e.code, "zh": e.text.zh, "en": e.text.en}
+                if isinstance(e.body.get("kind"), str):  # which kind of record the county refused
+                    reason["kind"] = e.body["kind"]
                 with self.store.session() as s:
                     row = s.get(SentBatch, batch.batch_id)
                     if row is not None:
@@ -305,6 +317,12 @@ class SyncClient:
         with self.store.session() as s:
             for n in s.execute(select(SyncNotice).where(SyncNotice.notice_id.in_(notice_ids))).scalars():
                 n.read = True
+
+
+def _new_household_refused(report: SyncReport, batch_id: str) -> bool:
+    """The county refused this batch for a new household in a village the user does not have."""
+    return any(r["batch_id"] == batch_id and r["code"] == "village_not_assigned" and r.get("kind") == "household.create"
+               for r in report.refused)
 
 
 def _norm(fp: str) -> str:

@@ -34,14 +34,18 @@ def wire_id(record_type: str, record_id: str) -> str:
     return record_id.rsplit(":", 1)[-1] if record_type == "income" else record_id
 
 
-def outbox_records(store: Any, skip: tuple[set[int], set[str], set[str]] = (set(), set(), set())
+def outbox_records(store: Any, skip: tuple[set[int], set[str], set[str]] = (set(), set(), set()), *, existing_only: bool = False,
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str], list[str]]:
     """Batch records for what is pending, and what they carry (edit snapshots, visit and change ids).
 
     ``skip`` holds outbox items already travelling in an unconfirmed batch: they wait for its
     confirmation (which rebases them) instead of going out twice with an outdated base.
+    ``existing_only`` leaves out households made here and not yet sent, with everything about
+    them: what remains are updates to households the county has.
     """
     edits = [e for e in store.outbox.pending_edits() if e.edit_id not in skip[0]]
+    new_households = {e.household_id for e in edits if e.op == CREATE and e.record_type == "household"} if existing_only else set()
+    edits = [e for e in edits if e.household_id not in new_households]
     records: list[dict[str, Any]] = []
     snapshots: list[dict[str, Any]] = []
     updates: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
@@ -62,13 +66,13 @@ def outbox_records(store: Any, skip: tuple[set[int], set[str], set[str]] = (set(
                                 "household_id": e.household_id, "base_revision": e.base_revision, "changes": []}
                 records.append(updates[key])
             updates[key]["changes"].append({"field": e.field, "base": e.base_value, "value": e.new_value})
-    visits = [v for v in store.outbox.pending_visits() if v.visit_id not in skip[1]]
+    visits = [v for v in store.outbox.pending_visits() if v.visit_id not in skip[1] and v.household_id not in new_households]
     for v in visits:
         d = visit_to_dict(v)
         for name in LOCAL_ONLY_VISIT_FIELDS:
             d.pop(name, None)
         records.append({"kind": "visit", "visit": d})
-    changes = [c for c in store.outbox.pending_member_changes() if c.change_id not in skip[2]]
+    changes = [c for c in store.outbox.pending_member_changes() if c.change_id not in skip[2] and c.household_id not in new_households]
     records.extend({"kind": "member_change", "change": member_change_to_dict(c)} for c in changes)
     return records, snapshots, [v.visit_id for v in visits], [c.change_id for c in changes]
 
@@ -85,11 +89,13 @@ def carried_elsewhere(session: Session) -> tuple[set[int], set[str], set[str]]:
     return edit_ids, visit_ids, change_ids
 
 
-def seal_pending(store: Any, identity: Identity, cursor: str | None) -> SentBatch | None:
-    """Seal what is pending and not yet in an unconfirmed batch; None when there is nothing."""
+def seal_pending(store: Any, identity: Identity, cursor: str | None, *, existing_only: bool = False) -> SentBatch | None:
+    """Seal what is pending and not yet in an unconfirmed batch; None when there is nothing.
+
+    ``existing_only``: only updates to households the county has (see ``outbox_records``)."""
     with store.session() as s:
         skip = carried_elsewhere(s)
-    records, snapshots, visit_ids, change_ids = outbox_records(store, skip)
+    records, snapshots, visit_ids, change_ids = outbox_records(store, skip, existing_only=existing_only)
     if not records:
         return None
     return _store_batch(store, identity, cursor, records, snapshots, visit_ids, change_ids)

@@ -7,11 +7,15 @@ their members, helpers, measures, incomes, visits (drafts too), member changes, 
 the county's notices about them, and no sent batch keeps a copy of their records. A laptop must
 not keep the ids and personal data of people in villages it no longer serves.
 
-What was still waiting for those households at that point could not be delivered (the county
-refuses changes to a village the user no longer has), so it is erased with them and counted;
-the secretary reads one sentence saying which villages went, how many households, and how many
-unsent records. Deleting runs with SQLite's ``secure_delete`` (freed pages are zeroed) and the
-write-ahead log is checkpointed afterwards, so no old page keeps the data either.
+What was still waiting for those households went up first: the county keeps a drain window for
+a village it takes away (``sync/server/drain.py``) in which this device may still deliver its
+updates to the village's records, until it has downloaded a feed without the village — which is
+the download that leads here. So the pending records are normally on the county before the
+erase; only what the county refused (a new household in that village, work sent after the drain
+closed or after ``DRAIN_DAYS``) is erased unsent, and counted. The secretary reads one sentence
+saying which villages went, how many households, how many records were uploaded first and how
+many the county refused. Deleting runs with SQLite's ``secure_delete`` (freed pages are zeroed)
+and the write-ahead log is checkpointed afterwards, so no old page keeps the data either.
 """
 
 from __future__ import annotations
@@ -44,29 +48,64 @@ NOTICE_KIND = "villages_removed"
 
 @dataclass(frozen=True)
 class Forgotten:
-    """What one sync erased: the villages it no longer serves, their households, unsent records."""
+    """What one sync erased: the villages it no longer serves, their households, and the records
+    that were waiting for them — ``uploaded`` to the county before the erase, ``refused`` by it
+    (erased unsent). ``uploaded`` is None when unknown (an update file brought by USB stick)."""
 
     villages: tuple[tuple[str, str], ...]  # (code, name)
     households: int
-    unsent: int
+    refused: int
+    uploaded: int | None = None
 
     def sentence(self) -> Text:
         names_zh = "、".join(name or code for code, name in self.villages)
         names_en = ", ".join(f"{name} ({code})" if name else code for code, name in self.villages)
-        zh = f"县里已不再把{names_zh}分配给您:本机已删除这些村的{self.households}户及其成员、走访等全部资料。"
-        en = (f"The county no longer assigns you {names_en}: this laptop erased their {self.households} households "
-              "with their members, visits and everything else recorded about them.")
-        if self.unsent:
-            zh += f"其中{self.unsent}条记录县里尚未接收,因县里已不接受您修改这些村,未能上传,已一并删除。"
-            en += (f" {self.unsent} records the county had not received could not be sent (the county no longer accepts "
-                   "changes to these villages from you) and were erased with them.")
+        zh = f"县里已不再把{names_zh}分配给您。"
+        en = f"The county no longer assigns you {names_en}."
+        if self.uploaded:
+            zh += f"本机先把这些村待上传的{self.uploaded}条记录上传到了县里,然后"
+            en += f" This laptop first uploaded the {self.uploaded} records waiting for them to the county, then"
         else:
+            zh += "本机"
+            en += " This laptop"
+        zh += f"删除了这些村的{self.households}户及其成员、走访等全部资料。"
+        en += f" erased their {self.households} households with their members, visits and everything else recorded about them."
+        if self.refused and self.uploaded is None:  # an update file: what its batch file carried is unknown here
+            zh += f"其中{self.refused}条记录县里尚未确认接收,已一并删除。"
+            en += f" {self.refused} records the county had not confirmed receiving were erased with them."
+        elif self.refused:
+            zh += f"另有{self.refused}条记录县里拒收(您已不再负责这些村),未能上传,已一并删除。"
+            en += (f" {self.refused} records were refused by the county (these villages are no longer yours) and were "
+                   "erased unsent.")
+        elif not self.uploaded:
             zh += "这些村没有待上传的记录。"
             en += " Nothing for these villages was waiting to be sent."
         return Text(zh, en)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"villages": [code for code, _name in self.villages], "households": self.households, "unsent": self.unsent}
+        return {"villages": [code for code, _name in self.villages], "households": self.households,
+                "uploaded": self.uploaded, "refused": self.refused}
+
+
+def pending_by_village(store: Any) -> dict[str, int]:
+    """How many outbox records wait for each village (taken before a sync sends them).
+
+    Counted as ``erase_households`` counts unsent ones — a field edit, a create or a delete, a
+    finalized visit not yet sent, an unsent member change — so the two can be subtracted.
+    """
+    counts: dict[str, int] = {}
+    with store.session() as s:
+        village = select(HouseholdRow.household_id, HouseholdRow.division_code).subquery()
+        for model, only_unsent in ((PendingEditRow, False), (VisitRow, True), (MemberChangeRow, True)):
+            stmt = (select(village.c.division_code, func.count()).select_from(model)
+                    .join(village, village.c.household_id == model.household_id).group_by(village.c.division_code))
+            if only_unsent:
+                stmt = stmt.where(model.synced.is_(False))  # type: ignore[attr-defined]
+            if model is VisitRow:
+                stmt = stmt.where(VisitRow.status == "finalized")
+            for code, n in s.execute(stmt):
+                counts[str(code)] = counts.get(str(code), 0) + int(n)
+    return counts
 
 
 def _chunks(ids: list[str]) -> list[list[str]]:
@@ -87,8 +126,8 @@ def erase_households(session: Session, household_ids: list[str]) -> int:
         edit_ids.update(session.execute(select(PendingEditRow.edit_id).where(PendingEditRow.household_id.in_(ids))).scalars())
         visit_ids.update(session.execute(select(VisitRow.visit_id).where(VisitRow.household_id.in_(ids))).scalars())
         change_ids.update(session.execute(select(MemberChangeRow.change_id).where(MemberChangeRow.household_id.in_(ids))).scalars())
-        unsent += _count(session, select(func.count()).select_from(VisitRow)
-                         .where(VisitRow.household_id.in_(ids), VisitRow.synced.is_(False)))
+        unsent += _count(session, select(func.count()).select_from(VisitRow)  # a draft was never going to be sent
+                         .where(VisitRow.household_id.in_(ids), VisitRow.status == "finalized", VisitRow.synced.is_(False)))
         unsent += _count(session, select(func.count()).select_from(MemberChangeRow)
                          .where(MemberChangeRow.household_id.in_(ids), MemberChangeRow.synced.is_(False)))
         for model in (PendingEditRow, SyncNotice, VisitRow, MemberChangeRow, MemberRow, HelperRow, MeasureRow, IncomeRow, HouseholdRow):
@@ -118,11 +157,13 @@ def _redact_batches(session: Session, edit_ids: set[int], visit_ids: set[str], c
             batch.updated_at = datetime.now(UTC).replace(tzinfo=None)
 
 
-def forget_other_villages(store: Any, villages: list[str] | None) -> Forgotten | None:
+def forget_other_villages(store: Any, villages: list[str] | None, pending_before: dict[str, int] | None = None) -> Forgotten | None:
     """Keep only the households of ``villages`` (None: the whole county, nothing to erase).
 
     Records the villages in the enrollment, erases the rest in one transaction and leaves a
-    notice for the secretary; returns what went, or None when nothing did.
+    notice for the secretary; returns what went, or None when nothing did. ``pending_before``
+    (``pending_by_village`` before the sync sent anything) tells how many of the erased
+    villages' records were uploaded first: those pending then and not pending now.
     """
     with store.session() as s:
         enrollment = s.get(Enrollment, 1)
@@ -141,7 +182,8 @@ def forget_other_villages(store: Any, villages: list[str] | None) -> Forgotten |
             codes = sorted({code for _hid, code in rows})
             names = dict(s.execute(select(DivisionRow.code, DivisionRow.name).where(DivisionRow.code.in_(codes))).all())
             unsent = erase_households(s, [hid for hid, _code in rows])
-            forgotten = Forgotten(tuple((code, names.get(code, "")) for code in codes), len(rows), unsent)
+            uploaded = None if pending_before is None else max(0, sum(pending_before.get(c, 0) for c in codes) - unsent)
+            forgotten = Forgotten(tuple((code, names.get(code, "")) for code in codes), len(rows), unsent, uploaded)
             sentence = forgotten.sentence()
             lowest = s.execute(select(func.min(SyncNotice.notice_id))).scalar() or 0
             s.add(SyncNotice(notice_id=min(lowest, 0) - 1, kind=NOTICE_KIND, household_id=None, ref=None,  # below the county's ids

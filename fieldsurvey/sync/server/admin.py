@@ -28,7 +28,7 @@ from fieldsurvey.sync.keys import (
     signing_public_from_b64,
     write_county_keys,
 )
-from fieldsurvey.sync.server import audit, throttle, vault
+from fieldsurvey.sync.server import audit, drain, throttle, vault
 from fieldsurvey.sync.server.auth import (
     ROLES,
     TooManyAttempts,
@@ -125,7 +125,12 @@ def user_by_name(s: Session, username: str) -> User:
 
 
 def assign(sd: ServerDir, actor: str, *, username: str, villages: list[str], remove: bool = False) -> list[str]:
-    """Give (or take) villages to a user; returns the user's villages afterwards."""
+    """Give (or take) villages to a user; returns the user's villages afterwards.
+
+    Taking a village opens its drain window (``drain.py``): the user's laptops may still deliver
+    the updates they hold for it until each has downloaded a feed without it. Giving it back
+    ends the window.
+    """
     county = str(sd.read_config()["county"])
     codes = []
     for v in villages:
@@ -135,13 +140,19 @@ def assign(sd: ServerDir, actor: str, *, username: str, villages: list[str], rem
         codes.append(code.value)
     with sd.transaction() as s:
         user = user_by_name(s, username)
+        have = set(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars())
+        details: dict[str, Any] = {"villages": codes}
         if remove:
             s.execute(delete(UserVillage).where(UserVillage.user_id == user.user_id, UserVillage.village_code.in_(codes)))
+            taken = sorted(set(codes) & have)
+            if user.role == "secretary" and taken:  # staff see the whole county: nothing to drain
+                drain.record_removal(s, user.user_id, taken, datetime.now(UTC))
+                details["drain_until_days"] = drain.DRAIN_DAYS
         else:
-            have = set(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars())
             s.add_all(UserVillage(user_id=user.user_id, village_code=c) for c in codes if c not in have)
+            drain.cancel_removal(s, user.user_id, codes)
         audit.append(s, sd.keys.signing, actor=actor, action="villages_removed" if remove else "villages_assigned",
-                     subject=username, details={"villages": codes})
+                     subject=username, details=details)
         s.flush()
         return sorted(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars())
 

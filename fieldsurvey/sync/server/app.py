@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fieldsurvey import __version__
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.sync.server import exports
 from fieldsurvey.sync.server.auth import AuthError, Forbidden
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.roster_xlsx import RosterUploads
@@ -176,6 +177,8 @@ def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = 
     dummy_hash()  # made now, so the first sign-in with an unknown name takes no longer than the next
     app.state.uploads.sweep()  # unfinished uploads older than a day, left while the server was down
     RosterUploads(server_dir).sweep()
+    RosterUploads(server_dir).seal_plain()  # an earlier version's plain staged rosters
+    exports.sweep(server_dir.path / "exports")  # exports left by a server stopped while sending one
 
     @app.exception_handler(UserError)
     async def _user_error(_request: Request, exc: UserError) -> JSONResponse:

@@ -143,9 +143,16 @@ class Principal:
     villages: frozenset[str] | None  # None: the whole county
     device_id: str | None = None
     session_id: str | None = None  # a person's session: the first 16 hex digits of its token's hash
+    # Villages taken from the user whose existing records this device may still update (drain.py);
+    # filled in only where a batch is checked.
+    draining: frozenset[str] = frozenset()
 
     def may_touch(self, village_code: str) -> bool:
         return self.villages is None or village_code in self.villages
+
+    def may_drain(self, village_code: str) -> bool:
+        """An update (never a new household) to a record of a village this device is draining."""
+        return village_code in self.draining
 
     @property
     def actor(self) -> str:

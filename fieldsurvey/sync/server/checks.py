@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -53,6 +54,7 @@ from fieldsurvey.sync.schema import (
     counts_of,
     parse_batch,
 )
+from fieldsurvey.sync.server import drain
 from fieldsurvey.sync.server.auth import Principal, principal_of
 from fieldsurvey.sync.server.models import Device, HouseholdRow, User, VisitRow
 from fieldsurvey.sync.server.ownership import RecordRefused, check_ownership
@@ -117,6 +119,7 @@ class CheckedBatch:
     visit_hashes: dict[str, str] = field(default_factory=dict)
     visit_texts: dict[str, str] = field(default_factory=dict)  # visit id → ``visit_text``
     resent: set[str] = field(default_factory=set)  # household creates that resend this user's own
+    drained: set[str] = field(default_factory=set)  # removed villages this batch delivered updates to (drain.py)
 
 
 def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
@@ -156,6 +159,7 @@ def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expec
         raise refuse("bad_counts", "批次记录数与头信息不符(数据不完整)", "the record counts do not match the header (incomplete batch)")
     _check_forms(batch)
     principal = principal_of(session, user, device.device_id)
+    principal = replace(principal, draining=drain.draining(session, principal, datetime.now(UTC)))
     checked = CheckedBatch(env, batch, sha, device, principal, {}, {}, len(data))
     _check_villages(session, checked, county)
     _check_records(session, checked, whole_record_problems(plain))
@@ -198,6 +202,7 @@ def _check_villages(session: Session, checked: CheckedBatch, county: str) -> Non
     checked.households.update(owners.households)
     checked.village_of.update(owners.village_of)
     checked.resent.update(owners.resent)
+    checked.drained.update(owners.drained)
 
 
 def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.sync.server import feed
+from fieldsurvey.sync.server import drain, feed
 from fieldsurvey.sync.server.auth import principal_of
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import Device, User
@@ -29,4 +29,5 @@ def export_feed(sd: ServerDir, device_id: str) -> tuple[bytes, int]:
         assert user is not None
         who = principal_of(s, user, device.device_id)
         payload: dict[str, Any] = feed.build_feed(s, who, device.last_cursor, MAX_FILE_ITEMS)
+    drain.feed_served(sd, who)
     return seal_feed(sd, device, payload), len(payload["items"])

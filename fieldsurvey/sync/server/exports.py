@@ -7,7 +7,9 @@ short transaction of its own, so an export of a whole county neither holds memor
 database locked while it streams. The scope is the caller's villages and the list filter they
 chose (``county_lists.HouseholdFilter``), so an export holds what its user may see and nothing
 more. CSV is UTF-8 with a byte-order mark (Excel in China opens it as Chinese only then); XLSX
-is written by openpyxl in write-only mode to a private temporary file and sent from there.
+is written by openpyxl in write-only mode into a sealed file in the data directory's
+``exports/`` (``sealed_files.py``: it holds ID numbers) and sent from there decrypted, a record
+at a time.
 Headers and coded values are in the language asked for. Every text cell goes through
 ``core.spreadsheet.safe_cell`` (a text that could start a formula gets a leading quote), while
 numbers stay numbers; XLSX cannot hold most control characters, so those become U+FFFD there.
@@ -17,9 +19,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from fieldsurvey.core.reimbursement import KINDS as COST_KINDS
 from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
+from fieldsurvey.sync.server import sealed_files
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,
@@ -49,6 +51,9 @@ from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.export_answers import Column, answer_cells, answer_columns
 from fieldsurvey.sync.server.flags import flags_of
 from fieldsurvey.sync.server.models import MemberRow, PartRow, VisitRow
+
+EXPORT_PURPOSE = "export"
+EXPORT_FILE = Text("导出文件", "export file")
 
 KINDS = ("households", "members", "visits", "assessments", "medical_costs", "answers")
 # Household facts of the record (生产生活条件, social assistance, renovation) exported as they are:
@@ -281,22 +286,46 @@ def _xlsx_cell(value: Any) -> Any:
     return _XLSX_ILLEGAL.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-def write_xlsx(exporter: Exporter, folder: Path) -> Path:
-    """The workbook in a private temporary file (the caller sends and deletes it)."""
+def write_xlsx(exporter: Exporter, folder: Path, files_key: bytes) -> Path:
+    """The workbook in a private file of ``folder``, sealed (``sealed_files``): the caller streams it
+    back decrypted with ``xlsx_chunks`` and deletes it. openpyxl writes the zip straight into the
+    sealing stream, so no plain copy of the workbook is ever on disk in the data directory."""
     from openpyxl import Workbook
 
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, name = tempfile.mkstemp(prefix="export-", suffix=".xlsx", dir=folder)
-    os.close(fd)
-    os.chmod(name, 0o600)
+    path = folder / f"export-{uuid.uuid4().hex}.sealed"
+    out = sealed_files.SealedWriter(path, files_key, EXPORT_PURPOSE)
     try:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(title=exporter.kind)
         ws.append([_xlsx_cell(v) for v in exporter.header()])
         for row in exporter.rows():
             ws.append([_xlsx_cell(v) for v in row])
-        wb.save(name)
+        wb.save(out)  # type: ignore[arg-type]  # a write-only stream is all zipfile needs
+        out.close()
     except BaseException:
-        Path(name).unlink(missing_ok=True)  # no half-written personal data left behind
+        out.abandon()
+        path.unlink(missing_ok=True)  # no half-written personal data left behind
         raise
-    return Path(name)
+    return path
+
+
+def xlsx_chunks(path: Path, files_key: bytes) -> Iterator[bytes]:
+    """The sealed export decrypted a record at a time, for the response; the file is deleted after."""
+    try:
+        yield from sealed_files.records(path, files_key, EXPORT_PURPOSE, EXPORT_FILE)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def sweep(folder: Path) -> int:
+    """Delete every export left in ``folder`` (its request is gone: a server stopped mid-send);
+    an earlier version's were plain. Run at start; returns how many."""
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for left in folder.iterdir():
+        if left.is_file() and left.name.startswith("export-"):
+            left.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -171,7 +171,8 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
     result = IngestResult(h.batch_id, status, False, dict(h.counts), applier.outcomes, conflicts)
     audit.append(
         session, sd.keys.signing, actor=checked.principal.actor, action="batch_accepted", subject=h.batch_id,
-        details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes},
+        details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes,
+                 **({"drained_villages": sorted(checked.drained)} if checked.drained else {})},
     )
     # The acceptance carries the signed head of the log, this batch's entry last: the device keeps it.
     result.audit_head = audit.signed_head(session, sd.keys.signing, county_code(sd), batch_id=h.batch_id).to_dict()

@@ -74,6 +74,31 @@ class UserVillage(Base):
     village_code: Mapped[str] = mapped_column(String(12), primary_key=True, index=True)
 
 
+class VillageRemoval(Base):
+    """A village the county took from a user, and when: its drain window (``sync/server/drain.py``).
+
+    Until each of the user's devices has downloaded a feed page computed without the village (or
+    ``drain.DRAIN_DAYS`` have passed), that device may still deliver updates to the village's
+    existing records, so work done before the removal is not lost. Re-assigning the village
+    deletes the row (and its drains).
+    """
+
+    __tablename__ = "village_removals"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    removed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VillageDrain(Base):
+    """A device that has downloaded a feed page without a removed village: its drain is over."""
+
+    __tablename__ = "village_drains"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.device_id"), primary_key=True)
+    drained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SessionToken(Base):
     """A signed-in person's bearer token, kept as its SHA-256; its first 16 hex digits name it to admins."""
 

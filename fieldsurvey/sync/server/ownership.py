@@ -6,7 +6,9 @@ another household, in a village the sending device is not assigned to. So each r
 by its *own* current row on the county — the member's household, the visit's household, the
 household's village — and the batch is refused, whole, when any record:
 
-- belongs (by its own row) to a village the device's user may not touch;
+- belongs (by its own row) to a village the device's user may not touch — except an update (any
+  record but a ``household.create``) to a village the county took from the user and this device
+  has not yet drained (``drain.py``): the laptop's work from before it heard of the removal;
 - is on the county under another household than the one the batch names beside it;
 - creates a household whose id or household number the county already has, in any village —
   except a resend of a household this same user created, in the same village, with the same
@@ -73,6 +75,7 @@ class Owners:
     households: dict[str, HouseholdRow] = field(default_factory=dict)  # existing households the batch names
     village_of: dict[str, str] = field(default_factory=dict)  # household id → village (existing or created here)
     resent: set[str] = field(default_factory=set)  # creates that are resends of this user's own households
+    drained: set[str] = field(default_factory=set)  # removed villages the batch delivers updates to (drain.py)
 
 
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
@@ -181,6 +184,7 @@ def check_ownership(session: Session, payload: BatchPayload, who: Principal, cou
     owners = Owners(households={hid: row for hid, row in rows.households.items()}, resent=set(judge.collisions))
     owners.village_of.update({hid: row.village_code for hid, row in rows.households.items()})
     owners.village_of.update(judge.created)
+    owners.drained.update(judge.drained)
     return owners
 
 
@@ -198,14 +202,20 @@ class _Judge:
         self.created_visits: dict[str, str] = {}  # visit id → household id
         self.created_changes: dict[str, str] = {}  # change id → household id
         self.collisions: dict[str, tuple[int, str]] = {}  # household id → (position, kind) of a possible resend
+        self.may_drain = False  # the record at hand is an update a draining device may still deliver
+        self.drained: set[str] = set()  # removed villages whose records the batch updates (drain.py)
 
     # -- helpers -------------------------------------------------------------------------------
     def _refuse(self, i: int, kind: str, code: str, status: int, why: Text) -> RecordRefused:
         return RecordRefused(i, kind, code, status, why)
 
     def _touchable(self, i: int, kind: str, village: str) -> None:
-        if not self.who.may_touch(village):
-            raise self._refuse(i, kind, "village_not_assigned", 403, NOT_ASSIGNED)
+        if self.who.may_touch(village):
+            return
+        if self.may_drain and self.who.may_drain(village):  # pending work for a village just taken away
+            self.drained.add(village)
+            return
+        raise self._refuse(i, kind, "village_not_assigned", 403, NOT_ASSIGNED)
 
     def _household_village(self, i: int, kind: str, household_id: str) -> str:
         """The village of the household a record names: its own row, or its create earlier in the batch."""
@@ -235,6 +245,9 @@ class _Judge:
 
     # -- records ---------------------------------------------------------------------------------
     def record(self, i: int, r: Any) -> None:
+        # During a drain a device delivers updates to what the county has: never a new household
+        # (nor, through one, anything else), so a removed village gains nothing but that work.
+        self.may_drain = not isinstance(r, HouseholdCreate)
         if isinstance(r, HouseholdCreate):
             self._household_create(i, r.household)
         elif isinstance(r, RecordCreate):

@@ -102,9 +102,10 @@ def load_registry(s: Session) -> Registry:
     return Registry(county, villages, numbers, people, cipher_of(s.get_bind().dialect).index)
 
 
-def check_workbook(path: Path, sheet: str | None, mapping: dict[str, int], reg: Registry,
+def check_workbook(source: Path | bytes, sheet: str | None, mapping: dict[str, int], reg: Registry,
                    progress: Progress | None = None) -> Report:
-    wb, ws, _names = open_sheet(path, sheet)
+    """Every row of the workbook (a file, or a staged upload's decrypted bytes) against the registry."""
+    wb, ws, _names = open_sheet(source, sheet)
     report = Report()
     groups: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     seen_ids: dict[str, int] = {}
@@ -301,12 +302,12 @@ def _code(key: str, raw: str, n: int, no: str, report: Report) -> str | None:
     return None
 
 
-def import_workbook(sd: Any, who: Principal, path: Path, sheet: str | None, mapping: dict[str, int],
+def import_workbook(sd: Any, who: Principal, source: Path | bytes, sheet: str | None, mapping: dict[str, int],
                     progress: Progress | None = None) -> dict[str, Any]:
     """Check again and, when no row is rejected, write every household in one transaction."""
     with sd.transaction() as s:
         seq = SeqAllocator(s)  # taken first: no other writer changes the registry while we check
-        report = check_workbook(path, sheet, mapping, load_registry(s), progress)
+        report = check_workbook(source, sheet, mapping, load_registry(s), progress)
         if report.rejected:
             n = len({r["row"] for r in report.rejected})
             raise StatusError(Text(f"有{n}行不能导入，未导入任何数据", f"{n} rows cannot be imported; nothing was imported"),
@@ -317,7 +318,7 @@ def import_workbook(sd: Any, who: Principal, path: Path, sheet: str | None, mapp
         for start in range(0, len(records), 500):
             registry.insert_households(s, records[start : start + 500], seq, derived)
         seq.finish()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(source if isinstance(source, bytes) else source.read_bytes()).hexdigest()
         counts = {"households": len(records), "members": sum(len(r["members"]) for r in records), "rows": report.rows}
         audit.append(s, sd.keys.signing, actor=who.actor, action="roster_imported", subject=f"xlsx:{digest[:16]}",
                      details={**counts, "sha256": digest, "format": "xlsx"})

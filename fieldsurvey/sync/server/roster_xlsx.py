@@ -7,8 +7,11 @@ batch, since requests are limited to 1 MiB), the server reads the header and sug
 column holds which field, staff confirm or correct that mapping, the server checks every row
 (``roster_check.py``), and only a file without rejected rows is imported, in one transaction.
 
-Files are read with openpyxl in read-only mode (rows stream; the workbook is never held whole)
-and kept under ``<data dir>/roster_uploads/`` with mode 0600 until imported or discarded.
+Files are kept under ``<data dir>/roster_uploads/`` with mode 0600 until imported or discarded,
+sealed (``sealed_files.py``: each uploaded chunk one AES-GCM record; a roster holds every ID
+number of the county), and read by decrypting them into memory (at most ``MAX_FILE``) and
+handing openpyxl the bytes in read-only mode (rows stream; the workbook is never held whole).
+A plain staged file an earlier version left is sealed when the server starts (``sweep``).
 Before openpyxl opens one, ``core.xlsx_guard`` checks it against ``LIMITS`` (zip bombs, huge
 shared strings, padded rows: docs/security.md, "Exports, imports and resource limits"); a declared sheet size beyond the row and
 column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a row are read.
@@ -17,6 +20,7 @@ column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a row are r
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -32,6 +36,7 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import MIB, size_text
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
+from fieldsurvey.sync.server import sealed_files
 from fieldsurvey.sync.server.db import ServerDir
 
 MAX_FILE = 64 * MIB
@@ -40,6 +45,9 @@ MAX_COLUMNS = 1024  # a roster has a few dozen; the mapping may name columns up 
 SAMPLE_ROWS = 5
 LIMITS = WorkbookLimits(file=MAX_FILE, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=MAX_ROWS + 1)
 WORKBOOK = Text("Excel(.xlsx)文件", "Excel (.xlsx) file")
+STAGED = Text("暂存的花名册文件", "staged roster file")
+PURPOSE = "roster-upload"
+CHUNK_SEALED = 1024 * 1024  # a plain staged file is sealed in records of this size (an upload chunk's)
 
 
 class StatusError(UserError):
@@ -146,11 +154,16 @@ class RosterUploads:
 
     def __init__(self, sd: ServerDir) -> None:
         self.folder = sd.path / "roster_uploads"
+        self.sd = sd
+
+    @property
+    def key(self) -> bytes:
+        return self.sd.secrets.files_key
 
     def _paths(self, upload_id: str) -> tuple[Path, Path]:
         if not re.fullmatch(r"[0-9a-f]{32}", upload_id):
             raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
-        return self.folder / f"{upload_id}.xlsx", self.folder / f"{upload_id}.json"
+        return self.folder / f"{upload_id}.sealed", self.folder / f"{upload_id}.json"
 
     @staticmethod
     def _expired(*paths: Path) -> bool:
@@ -163,12 +176,13 @@ class RosterUploads:
         if not self.folder.is_dir():
             return 0
         for meta in self.folder.glob("*.json"):
-            data = meta.with_suffix(".xlsx")
-            if self._expired(data, meta):
+            data, plain = meta.with_suffix(".sealed"), meta.with_suffix(".xlsx")  # .xlsx: an earlier version's, plain
+            if self._expired(data, plain, meta):
                 data.unlink(missing_ok=True)
+                plain.unlink(missing_ok=True)
                 meta.unlink(missing_ok=True)
                 removed += 1
-        for data in self.folder.glob("*.xlsx"):  # a file whose description was lost
+        for data in [*self.folder.glob("*.sealed"), *self.folder.glob("*.xlsx")]:  # a file whose description was lost
             if not data.with_suffix(".json").exists() and self._expired(data):
                 data.unlink(missing_ok=True)
         return removed
@@ -202,8 +216,7 @@ class RosterUploads:
                                        "allowance; import or discard those already started"), "upload_budget", 413)
             upload_id = uuid.uuid4().hex
             data, meta = self._paths(upload_id)
-            fd = os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
+            sealed_files.create(data)
             meta.write_text(json.dumps({"user": username, "size": size, "sha256": sha256, "filename": filename[:200]}), "utf-8")
             os.chmod(meta, 0o600)
         return upload_id
@@ -220,49 +233,88 @@ class RosterUploads:
                             code="not_found") from e
         if info["user"] != username:
             raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
-        info["offset"] = data.stat().st_size
+        try:
+            info["offset"] = sealed_files.scan(data)[1]  # the plaintext bytes received, from the sealed file itself
+        except (OSError, sealed_files.SealedFileDamaged) as e:
+            raise sealed_files.SealedFileDamaged(STAGED) from e
         return dict(info)
 
     def append(self, upload_id: str, username: str, offset: int, chunk: bytes) -> int:
-        info = self.meta(upload_id, username)
-        if offset != info["offset"]:
-            raise StatusError(Text("上传位置不对", "wrong upload offset"), "wrong_offset", 409, offset=info["offset"])
-        if offset + len(chunk) > info["size"]:
-            raise UserError(Text("上传内容超过声明的大小", "more bytes than announced"), code="too_large")
-        data, _ = self._paths(upload_id)
-        with open(data, "ab") as f:
-            f.write(chunk)
-        return offset + len(chunk)
+        with _lock:  # one append at a time: each is the next sealed record
+            info = self.meta(upload_id, username)
+            if offset != info["offset"]:
+                raise StatusError(Text("上传位置不对", "wrong upload offset"), "wrong_offset", 409, offset=info["offset"])
+            if offset + len(chunk) > info["size"]:
+                raise UserError(Text("上传内容超过声明的大小", "more bytes than announced"), code="too_large")
+            if not chunk:
+                return offset
+            data, _ = self._paths(upload_id)
+            return sealed_files.append(data, self.key, PURPOSE, chunk, final=offset + len(chunk) == info["size"])
 
-    def path(self, upload_id: str, username: str) -> Path:
-        """The complete file, checked against the announced size and hash."""
+    def content(self, upload_id: str, username: str) -> bytes:
+        """The complete file, decrypted into memory, checked against the announced size and hash.
+
+        A staged file that does not open (altered on disk, cut short) is refused with a sentence."""
         info = self.meta(upload_id, username)
         data, meta = self._paths(upload_id)
         if info["offset"] != info["size"]:
             raise UserError(Text("文件尚未上传完", "the file is not completely uploaded"), code="incomplete")
-        digest = hashlib.sha256()
-        with open(data, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != info["sha256"]:
+        plain = sealed_files.read_all(data, self.key, PURPOSE, STAGED, limit=MAX_FILE)
+        if len(plain) != info["size"] or hashlib.sha256(plain).hexdigest() != info["sha256"]:
             raise UserError(Text("文件校验不符，请重新上传", "the file does not match its checksum; upload it again"), code="bad_checksum")
         os.utime(meta)  # in use (preview, check, import): the day starts again
-        return data
+        return plain
 
     def discard(self, upload_id: str, username: str) -> None:
         self.meta(upload_id, username)
         for p in self._paths(upload_id):
             p.unlink(missing_ok=True)
 
+    def seal_plain(self) -> int:
+        """Seal the plain staged files an earlier version left (``<id>.xlsx`` → ``<id>.sealed``); returns how many.
+
+        Run when the server starts and by ``server encrypt``. The sealed file is written under a
+        temporary name and renamed into place before the plain one is deleted, so a cut leaves
+        the plain file to be sealed next time; a plain file without its description (unusable)
+        is deleted. A partial upload stays partial: its last record is not marked final, and
+        the rest of it can still be sent."""
+        if not self.folder.is_dir():
+            return 0
+        sealed = 0
+        for left in self.folder.glob("*.sealing"):  # a sealing cut short: the plain file is still there
+            left.unlink(missing_ok=True)
+        for plain in self.folder.glob("*.xlsx"):
+            meta, target = plain.with_suffix(".json"), plain.with_suffix(".sealed")
+            try:
+                size = int(json.loads(meta.read_text("utf-8"))["size"])
+            except (OSError, ValueError, KeyError, TypeError):
+                plain.unlink(missing_ok=True)
+                continue
+            if not target.exists():
+                times = plain.stat()
+                partial = plain.with_suffix(".sealing")
+                sealed_files.create(partial)
+                done = 0
+                with open(plain, "rb") as f:
+                    for block in iter(lambda: f.read(CHUNK_SEALED), b""):
+                        done = sealed_files.append(partial, self.key, PURPOSE, block, final=done + len(block) == size)
+                os.utime(partial, (times.st_atime, times.st_mtime))  # its day to expire does not start again
+                os.replace(partial, target)
+            plain.unlink()
+            sealed += 1
+        return sealed
+
 
 # -- reading ---------------------------------------------------------------------------------
-def open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any, list[str]]:
-    """(workbook, worksheet, sheet names) of a workbook within ``LIMITS``; the caller closes the workbook."""
+def open_sheet(source: Path | bytes, sheet: str | None) -> tuple[Any, Any, list[str]]:
+    """(workbook, worksheet, sheet names) of a workbook (a file, or its bytes) within ``LIMITS``;
+    the caller closes the workbook."""
     from openpyxl import load_workbook
 
-    check_workbook(path, LIMITS, WORKBOOK)
+    check_workbook(source, LIMITS, WORKBOOK)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True,
+                           keep_links=False)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise UserError(Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
     names = list(wb.sheetnames)
@@ -295,9 +347,9 @@ def iter_rows(ws: Any) -> Any:
             yield n, list(values)
 
 
-def preview(path: Path, sheet: str | None) -> dict[str, Any]:
+def preview(source: Path | bytes, sheet: str | None) -> dict[str, Any]:
     """Sheets, the header, the suggested mapping and a few rows, for the mapping step."""
-    wb, ws, names = open_sheet(path, sheet)
+    wb, ws, names = open_sheet(source, sheet)
     try:
         rows = ws.iter_rows(max_col=_width(ws), values_only=True)
         header = [text(v) for v in next(rows, ())]

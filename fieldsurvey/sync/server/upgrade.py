@@ -11,7 +11,10 @@ power cut at any point loses nothing and running the command again finishes the 
    by ``sqlcipher_export``, every table's row count compared, and only then swapped in by rename;
 3. the county's private key files, each rewritten as encrypted PKCS#8 (atomic replace);
 4. the schema migrations, whose revision 0004 seals the personal columns and fills the ID number
-   index (one transaction).
+   index (one transaction);
+5. the staged roster uploads, sealed (``sealed_files.py``; each written beside its plain file and
+   renamed into place), and any export left in ``exports/`` deleted. A server of the version
+   just before this one, already encrypted, has its staged rosters sealed when it next starts.
 
 Replacing a file does not scrub the disk blocks the plain one used: ``docs/security.md`` says
 to keep the server on an encrypted disk, or to wipe the old disk after the upgrade.
@@ -61,6 +64,11 @@ def encrypt_in_place(sd: ServerDir, passphrase: str, *, kdf: dict | None = None,
     sd.__dict__.pop("secrets", None)
     progress("正在加密个人信息列 Sealing the personal records …")
     migrate(sd.engine)
+    from fieldsurvey.sync.server.exports import sweep as sweep_exports
+    from fieldsurvey.sync.server.roster_xlsx import RosterUploads
+
+    RosterUploads(sd).seal_plain()  # staged rosters waiting for import: sealed, still importable
+    sweep_exports(sd.path / "exports")  # exports whose request is long gone
     sd.close()
     make_private(sd.path)
 

@@ -9,7 +9,9 @@ passphrase itself is never written: every server command reads it from
 
 From the master key HKDF-SHA256 derives, each for one purpose only: the SQLCipher key of the
 embedded database, the AES-256-GCM key of the sealed columns, the HMAC key of the ID number
-index, and the password of the county's private key files (encrypted PKCS#8). A copy of the
+index, the key of the staged files kept in the data directory (rosters waiting for import,
+exports on their way: ``sealed_files.py``), and the password of the county's private key files
+(encrypted PKCS#8). A copy of the
 data directory or of the database therefore holds ciphertext and wrapped keys only.
 """
 
@@ -69,6 +71,11 @@ class ServerSecrets:
     @property
     def index_key(self) -> bytes:
         return self.derive("id-index")
+
+    @property
+    def files_key(self) -> bytes:
+        """The key the files kept in the data directory are sealed with (``sealed_files.py``)."""
+        return self.derive("staged-files")
 
     @property
     def county_keys_password(self) -> bytes:

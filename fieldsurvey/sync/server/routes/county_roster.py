@@ -43,23 +43,23 @@ async def chunk(upload_id: UploadId, request: Request, sd: ServerDirDep, who: St
 def get_preview(upload_id: UploadId, sd: ServerDirDep, who: Staff,
                 sheet: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
     who.require("county_staff", "admin")
-    return preview(RosterUploads(sd).path(upload_id, who.username), sheet)
+    return preview(RosterUploads(sd).content(upload_id, who.username), sheet)
 
 
 @router.post("/uploads/{upload_id}/check", summary="Dry run: every row that cannot be imported, with its reasons")
 def check(upload_id: UploadId, body: Mapping, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     who.require("county_staff", "admin")
-    path = RosterUploads(sd).path(upload_id, who.username)
+    content = RosterUploads(sd).content(upload_id, who.username)  # decrypted in memory, never to disk
     with sd.transaction() as session:
         registry = roster_check.load_registry(session)
-    return roster_check.check_workbook(path, body.sheet, body.mapping, registry).to_dict()
+    return roster_check.check_workbook(content, body.sheet, body.mapping, registry).to_dict()
 
 
 @router.post("/uploads/{upload_id}/import", summary="Import all households in one transaction, or nothing if any row is rejected")
 def do_import(upload_id: UploadId, body: Mapping, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     who.require("county_staff", "admin")
     uploads = RosterUploads(sd)
-    result = roster_check.import_workbook(sd, who, uploads.path(upload_id, who.username), body.sheet, body.mapping)
+    result = roster_check.import_workbook(sd, who, uploads.content(upload_id, who.username), body.sheet, body.mapping)
     uploads.discard(upload_id, who.username)
     return result
 

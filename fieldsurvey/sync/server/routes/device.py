@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.sync import envelope
 from fieldsurvey.sync.keys import encryption_public_from_b64
-from fieldsurvey.sync.server import feed
+from fieldsurvey.sync.server import drain, feed
 from fieldsurvey.sync.server.deps import DeviceCaller, ServerDirDep, UploadsDep
 from fieldsurvey.sync.server.ingest import county_code, ingest
 from fieldsurvey.sync.server.models import Device
@@ -66,6 +66,7 @@ def get_feed(who: DeviceCaller, sd: ServerDirDep,
         assert device is not None
         device.last_cursor = cursor  # what the device has applied: where a USB update file starts
         payload = feed.build_feed(session, who, cursor, limit)
+    drain.feed_served(sd, who)  # it goes out computed without any village taken away: those drains end
     data = seal_feed(sd, device, payload)
     return Response(data, media_type="application/octet-stream", headers={"X-FS-More": "1" if payload["header"]["more"] else "0"})
 
