@@ -427,3 +427,15 @@ def test_pyxform_aliases_and_the_phone_number_type(tmp_path: Path) -> None:
     assert [i.code for i in s.issues("phone")] == ["constraint"]
     [phone] = [r for r in s.rows("real_form") if r.path == "phone"]
     assert phone.hint is not None and phone.hint.en == "Enter numbers only."
+
+
+def test_an_acknowledged_trigger_reads_ok_as_in_javarosa(tmp_path: Path) -> None:
+    s, _ = imported(tmp_path, [
+        {"type": "trigger", "name": "seen", "label": "Seen"},
+        {"type": "calculate", "name": "text", "calculation": "string(${seen})"},
+        {"type": "calculate", "name": "is_x", "calculation": "${seen} = 'x'"},
+        {"type": "calculate", "name": "is_ok", "calculation": "${seen} = 'OK'"},
+    ])  # fmt: skip
+    s.set_value("seen", True)
+    # the trigger control stores the string 'OK' (JavaRosa's TriggerWidget), compared as text
+    assert (s.value("text"), s.value("is_x"), s.value("is_ok")) == ("OK", False, True)

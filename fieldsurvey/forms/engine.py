@@ -68,6 +68,7 @@ class Engine:
         self.context = context or VisitContext()
         self.now = self.context.now or datetime.now().astimezone()
         self.uuids: dict[tuple[Ctx, str, int], str] = {}
+        self.acknowledges = frozenset(f.name for f in survey.fields() if f.type == "acknowledge")
         self.trigger_seen: dict[Key, tuple[Value, ...]] = {}
         # calculations whose result is kept once computed (once(), and trigger-driven ones)
         self.keeps = frozenset(
@@ -323,6 +324,13 @@ class Engine:
                 yield el
 
 
+def _as_ok(value: Value | Nodeset) -> Value | Nodeset:
+    """An acknowledged trigger reads as JavaRosa stores it: the text 'OK'."""
+    if isinstance(value, Nodeset):
+        return Nodeset(tuple("OK" if v is True else v for v in value.values))
+    return "OK" if value is True else value
+
+
 def _unanswered(value: Value) -> bool:
     """Empty, or NaN: JavaRosa stores a calculation that ends NaN as no answer."""
     return is_empty(value) or (isinstance(value, float) and math.isnan(value))
@@ -345,10 +353,16 @@ class _Env:
         self.odk = element.form_id in engine.odk_forms
 
     def value(self, name: str) -> Value | Nodeset:
-        return self.engine.resolve(name, self.ctx)
+        value = self.engine.resolve(name, self.ctx)
+        if self.odk and name in self.engine.acknowledges:
+            return _as_ok(value)
+        return value
 
     def current(self) -> Value:
-        return self.engine.values.get((self.ctx, self.element.name))
+        value = self.engine.values.get((self.ctx, self.element.name))
+        if self.odk and self.element.name in self.engine.acknowledges:
+            return _as_ok(value)  # type: ignore[return-value]
+        return value
 
     def choice_attr(self, name: str) -> Value:
         if self.choice is None:
