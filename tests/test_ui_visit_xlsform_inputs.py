@@ -152,7 +152,8 @@ def test_the_editor_reads_last_saved_from_the_households_last_finalized_visit(
         store.visits.save_draft(draft)
         context = visit_context(store, h.household_id, "王建国", "en", draft)
         assert context.last_saved == {"water": "well"}  # the newest finalized, never the draft
-        assert context.username == "王建国" and context.device_id == ""  # not enrolled
+        assert context.username == "王建国"  # not enrolled: the visitor
+        assert context.device_id == store.store_id  # not enrolled: this laptop's store
         assert context.language == "en" and context.now is not None
         first = visit_context(store, "no-such-household", "王建国", "zh", None)
         assert first.last_saved == {}
