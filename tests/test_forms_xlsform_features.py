@@ -439,3 +439,22 @@ def test_an_acknowledged_trigger_reads_ok_as_in_javarosa(tmp_path: Path) -> None
     s.set_value("seen", True)
     # the trigger control stores the string 'OK' (JavaRosa's TriggerWidget), compared as text
     assert (s.value("text"), s.value("is_x"), s.value("is_ok")) == ("OK", False, True)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"type": "select_one_from_file ../secret.csv", "name": "v", "label": "V"},
+        {"type": "select_one_from_file C:secret.csv", "name": "v", "label": "V"},
+        {"type": "calculate", "name": "v", "calculation": "pulldata('../secret', 'a', 'b', 'c')"},
+        {"type": "calculate", "name": "v", "calculation": "pulldata('..\\secret', 'a', 'b', 'c')"},
+    ],
+)
+def test_a_data_file_name_cannot_leave_the_workbooks_folder(tmp_path: Path, row: dict) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (tmp_path / "secret.csv").write_text("name,label,a,b\nx,y,z,c\n", encoding="utf-8")
+    conversion = convert_xlsform(workbook(inner, [row, {"type": "text", "name": "t", "label": "T"}]))
+    [refused] = conversion.unsupported
+    assert "is not a plain name" in refused.text.en
+    assert "tables" not in conversion.form

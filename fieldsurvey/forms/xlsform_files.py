@@ -37,7 +37,7 @@ class DataFileError(Exception):
 
 def read_table(folder: Path, file_name: str) -> dict[str, Any]:
     """The file as a form table ``{file, columns, rows}``; raises ``DataFileError``."""
-    if "/" in file_name or "\\" in file_name or file_name.startswith("."):
+    if any(c in file_name for c in "/\\:") or file_name.startswith("."):  # stays in the folder
         raise DataFileError(
             Text(f"文件名 {file_name} 无效", f"the file name {file_name} is not a plain name")
         )
