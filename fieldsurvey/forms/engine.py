@@ -12,6 +12,7 @@ import math
 import secrets
 import string
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -68,15 +69,8 @@ class Engine:
         self.context = context or VisitContext()
         self.now = self.context.now or datetime.now().astimezone()
         self.uuids: dict[tuple[Ctx, str, int], str] = {}
-        self.acknowledges = frozenset(f.name for f in survey.fields() if f.type == "acknowledge")
         self.trigger_seen: dict[Key, tuple[Value, ...]] = {}
-        # calculations whose result is kept once computed (once(), and trigger-driven ones)
-        self.keeps = frozenset(
-            f.name
-            for f in survey.fields()
-            if f.calculation is not None
-            and any(isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node))
-        )
+        self.keeps, self.acknowledges = _facts(survey)
         self.raw: dict[str, Any] = {}
         self.values: dict[Key, Value] = {}
         self.relevant: dict[Key, bool] = {}
@@ -322,6 +316,27 @@ class Engine:
         for el in container.walk():
             if isinstance(el, Field):
                 yield el
+
+
+_FACTS: weakref.WeakKeyDictionary[Survey, tuple[frozenset[str], frozenset[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _facts(survey: Survey) -> tuple[frozenset[str], frozenset[str]]:
+    """Per compiled survey, worked out once (a county's demo opens thousands of sessions): the
+    calculations whose result is kept (``once()``) and the acknowledge fields."""
+    found = _FACTS.get(survey)
+    if found is None:
+        keeps = frozenset(
+            f.name
+            for f in survey.fields()
+            if f.calculation is not None
+            and any(isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node))
+        )
+        found = (keeps, frozenset(f.name for f in survey.fields() if f.type == "acknowledge"))
+        _FACTS[survey] = found
+    return found
 
 
 def _as_ok(value: Value | Nodeset) -> Value | Nodeset:
