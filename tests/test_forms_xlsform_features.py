@@ -458,3 +458,16 @@ def test_a_data_file_name_cannot_leave_the_workbooks_folder(tmp_path: Path, row:
     [refused] = conversion.unsupported
     assert "is not a plain name" in refused.text.en
     assert "tables" not in conversion.form
+
+
+def test_a_search_appearance_is_refused_not_drawn_from_the_choices_sheet(tmp_path: Path) -> None:
+    header_rows = [{"type": "select_one crop", "name": "crop", "label": "Crop"},
+                   {"type": "text", "name": "t", "label": "T"}]
+    wb_path = workbook(tmp_path, header_rows, [["list_name", "name", "label"], ["crop", "rice", "Rice"]])
+    wb = openpyxl.load_workbook(wb_path)
+    ws = wb["survey"]
+    ws.cell(row=1, column=len(HEADER) + 1, value="appearance")
+    ws.cell(row=2, column=len(HEADER) + 1, value="search('crops')")
+    wb.save(wb_path)
+    [refused] = convert_xlsform(wb_path).unsupported
+    assert refused.name == "crop" and "search()" in refused.text.en
