@@ -152,7 +152,8 @@ class RowConverter:
             )
             return None
         calls = {n.name for n in ast.walk(node) if isinstance(n, ast.Call)}
-        if "now" in calls and "once" not in calls and not self.exported:
+        if "now" in calls and "once" not in calls and column != "default" and not self.exported:
+            # a default is computed once, when the field is new: as in ODK
             self.differs(row, name, DIFFERENCES["now"])
         for n in ast.walk(node):
             if isinstance(n, ast.Call) and n.name == "pulldata" and n.args:
