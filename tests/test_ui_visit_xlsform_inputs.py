@@ -159,3 +159,15 @@ def test_the_editor_reads_last_saved_from_the_households_last_finalized_visit(
         assert first.last_saved == {}
     finally:
         store.close()
+
+
+def test_a_range_that_counts_down(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    s, _ = imported(tmp_path, [{"type": "range", "name": "r", "label": "R",
+                                "parameters": "start=10 end=0 step=5"}])  # fmt: skip
+    w = Wired(s, "r")
+    qtbot.addWidget(w.input)
+    assert w.input.slider.maximum() == 2  # 10, 5, 0
+    w.input.slider.setValue(1)
+    assert s.value("r") == 5
+    w.input.slider.setValue(2)
+    assert s.value("r") == 0 and w.input.slider.value() == 2
