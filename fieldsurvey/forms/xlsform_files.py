@@ -25,7 +25,7 @@ from defusedxml.common import DefusedXmlException
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import read_limited
 from fieldsurvey.core.text import Text
-from fieldsurvey.forms.loader import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from fieldsurvey.forms.form_parts import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
 from fieldsurvey.forms.xlsform_map import DATA_FILE, MAX_DATA_FILE, language_of
 
 
