@@ -471,3 +471,18 @@ def test_a_search_appearance_is_refused_not_drawn_from_the_choices_sheet(tmp_pat
     wb.save(wb_path)
     [refused] = convert_xlsform(wb_path).unsupported
     assert refused.name == "crop" and "search()" in refused.text.en
+
+
+def test_a_data_files_label_languages_join_the_forms(tmp_path: Path) -> None:
+    (tmp_path / "crops.csv").write_text(
+        "name,label::English (en),label::Français (fr),label::Chinese (zh)\nrice,Rice,Riz,水稻\n",
+        encoding="utf-8",
+    )
+    rows = [{"type": "select_one_from_file crops.csv", "name": "crop", "label": "Crop"},
+            {"type": "text", "name": "t", "label": "T"}]
+    s, conv = imported(tmp_path, rows)
+    assert conv.form["languages"] == {"fr": "Français (fr)"}
+    assert conv.form["tables"]["crops"]["columns"] == ["name", "label::en", "label::fr", "label::zh"]
+    [rice] = s.choices("crop")
+    assert (rice.label.get("zh"), rice.label.get("en"), rice.label.get("fr")) == ("水稻", "Rice", "Riz")
+    assert rice.extra == {}  # the label columns are labels, not choice columns

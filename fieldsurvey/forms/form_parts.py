@@ -57,6 +57,11 @@ class TableReader(Reader):
             )
             return None
         lab, zh, en = (table.column(c) for c in (label_col, f"{label_col}::zh", f"{label_col}::en"))
+        more = [
+            (code, i)
+            for code in self.languages
+            if (i := table.column(f"{label_col}::{code}")) is not None
+        ]
         choices: list[Choice] = []
         seen: set[str] = set()
         for row in table.rows:
@@ -68,8 +73,10 @@ class TableReader(Reader):
             label = Text(
                 row[zh] if zh is not None and row[zh] else both,
                 row[en] if en is not None and row[en] else both,
+                tuple((code, row[i]) for code, i in more if row[i]),
             )
-            extra = {c: row[i] for i, c in enumerate(table.columns) if i not in (key, lab, zh, en)}
+            skip = {key, lab, zh, en, *(i for _, i in more)}
+            extra = {c: row[i] for i, c in enumerate(table.columns) if i not in skip}
             choices.append(Choice(cname, label, extra))
         return ChoiceList(f"table:{name}", tuple(choices), f"table:{name}")
 
