@@ -486,3 +486,25 @@ def test_a_data_files_label_languages_join_the_forms(tmp_path: Path) -> None:
     [rice] = s.choices("crop")
     assert (rice.label.get("zh"), rice.label.get("en"), rice.label.get("fr")) == ("水稻", "Rice", "Riz")
     assert rice.extra == {}  # the label columns are labels, not choice columns
+
+
+def test_indexed_repeat_through_nested_repeats_and_a_trigger_that_clears(tmp_path: Path) -> None:
+    s, _ = imported(tmp_path, [
+        {"type": "begin_repeat", "name": "plot", "label": "Plot"},
+        {"type": "begin_repeat", "name": "crop", "label": "Crop"},
+        {"type": "text", "name": "cname", "label": "Name"},
+        {"type": "end_repeat"},
+        {"type": "end_repeat"},
+        {"type": "calculate", "name": "pick", "calculation": "indexed-repeat(${cname}, ${plot}, 2, ${crop}, 1)"},
+        {"type": "integer", "name": "n", "label": "N"},
+        {"type": "text", "name": "why", "label": "Why", "trigger": "${n}"},  # no calculation
+    ])  # fmt: skip
+    plots = [s.add_instance("plot") for _ in range(2)]
+    for i, p in enumerate(plots):
+        for j in range(2):
+            key = s.add_instance("crop", within=f"plot[{p}]")
+            s.set_value(f"plot[{p}]/crop[{key}]/cname", f"p{i + 1}c{j + 1}")
+    assert s.value("pick") == "p2c1"  # the second plot's first crop
+    s.set_value("why", "because")
+    s.set_value("n", 3)  # pyxform: a trigger without a calculation sets the field to ''
+    assert s.value("why") is None
