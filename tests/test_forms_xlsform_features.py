@@ -427,3 +427,84 @@ def test_pyxform_aliases_and_the_phone_number_type(tmp_path: Path) -> None:
     assert [i.code for i in s.issues("phone")] == ["constraint"]
     [phone] = [r for r in s.rows("real_form") if r.path == "phone"]
     assert phone.hint is not None and phone.hint.en == "Enter numbers only."
+
+
+def test_an_acknowledged_trigger_reads_ok_as_in_javarosa(tmp_path: Path) -> None:
+    s, _ = imported(tmp_path, [
+        {"type": "trigger", "name": "seen", "label": "Seen"},
+        {"type": "calculate", "name": "text", "calculation": "string(${seen})"},
+        {"type": "calculate", "name": "is_x", "calculation": "${seen} = 'x'"},
+        {"type": "calculate", "name": "is_ok", "calculation": "${seen} = 'OK'"},
+    ])  # fmt: skip
+    s.set_value("seen", True)
+    # the trigger control stores the string 'OK' (JavaRosa's TriggerWidget), compared as text
+    assert (s.value("text"), s.value("is_x"), s.value("is_ok")) == ("OK", False, True)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"type": "select_one_from_file ../secret.csv", "name": "v", "label": "V"},
+        {"type": "select_one_from_file C:secret.csv", "name": "v", "label": "V"},
+        {"type": "calculate", "name": "v", "calculation": "pulldata('../secret', 'a', 'b', 'c')"},
+        {"type": "calculate", "name": "v", "calculation": "pulldata('..\\secret', 'a', 'b', 'c')"},
+    ],
+)
+def test_a_data_file_name_cannot_leave_the_workbooks_folder(tmp_path: Path, row: dict) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (tmp_path / "secret.csv").write_text("name,label,a,b\nx,y,z,c\n", encoding="utf-8")
+    conversion = convert_xlsform(workbook(inner, [row, {"type": "text", "name": "t", "label": "T"}]))
+    [refused] = conversion.unsupported
+    assert "is not a plain name" in refused.text.en
+    assert "tables" not in conversion.form
+
+
+def test_a_search_appearance_is_refused_not_drawn_from_the_choices_sheet(tmp_path: Path) -> None:
+    header_rows = [{"type": "select_one crop", "name": "crop", "label": "Crop"},
+                   {"type": "text", "name": "t", "label": "T"}]
+    wb_path = workbook(tmp_path, header_rows, [["list_name", "name", "label"], ["crop", "rice", "Rice"]])
+    wb = openpyxl.load_workbook(wb_path)
+    ws = wb["survey"]
+    ws.cell(row=1, column=len(HEADER) + 1, value="appearance")
+    ws.cell(row=2, column=len(HEADER) + 1, value="search('crops')")
+    wb.save(wb_path)
+    [refused] = convert_xlsform(wb_path).unsupported
+    assert refused.name == "crop" and "search()" in refused.text.en
+
+
+def test_a_data_files_label_languages_join_the_forms(tmp_path: Path) -> None:
+    (tmp_path / "crops.csv").write_text(
+        "name,label::English (en),label::Français (fr),label::Chinese (zh)\nrice,Rice,Riz,水稻\n",
+        encoding="utf-8",
+    )
+    rows = [{"type": "select_one_from_file crops.csv", "name": "crop", "label": "Crop"},
+            {"type": "text", "name": "t", "label": "T"}]
+    s, conv = imported(tmp_path, rows)
+    assert conv.form["languages"] == {"fr": "Français (fr)"}
+    assert conv.form["tables"]["crops"]["columns"] == ["name", "label::en", "label::fr", "label::zh"]
+    [rice] = s.choices("crop")
+    assert (rice.label.get("zh"), rice.label.get("en"), rice.label.get("fr")) == ("水稻", "Rice", "Riz")
+    assert rice.extra == {}  # the label columns are labels, not choice columns
+
+
+def test_indexed_repeat_through_nested_repeats_and_a_trigger_that_clears(tmp_path: Path) -> None:
+    s, _ = imported(tmp_path, [
+        {"type": "begin_repeat", "name": "plot", "label": "Plot"},
+        {"type": "begin_repeat", "name": "crop", "label": "Crop"},
+        {"type": "text", "name": "cname", "label": "Name"},
+        {"type": "end_repeat"},
+        {"type": "end_repeat"},
+        {"type": "calculate", "name": "pick", "calculation": "indexed-repeat(${cname}, ${plot}, 2, ${crop}, 1)"},
+        {"type": "integer", "name": "n", "label": "N"},
+        {"type": "text", "name": "why", "label": "Why", "trigger": "${n}"},  # no calculation
+    ])  # fmt: skip
+    plots = [s.add_instance("plot") for _ in range(2)]
+    for i, p in enumerate(plots):
+        for j in range(2):
+            key = s.add_instance("crop", within=f"plot[{p}]")
+            s.set_value(f"plot[{p}]/crop[{key}]/cname", f"p{i + 1}c{j + 1}")
+    assert s.value("pick") == "p2c1"  # the second plot's first crop
+    s.set_value("why", "because")
+    s.set_value("n", 3)  # pyxform: a trigger without a calculation sets the field to ''
+    assert s.value("why") is None

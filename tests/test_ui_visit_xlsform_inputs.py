@@ -152,9 +152,22 @@ def test_the_editor_reads_last_saved_from_the_households_last_finalized_visit(
         store.visits.save_draft(draft)
         context = visit_context(store, h.household_id, "王建国", "en", draft)
         assert context.last_saved == {"water": "well"}  # the newest finalized, never the draft
-        assert context.username == "王建国" and context.device_id == ""  # not enrolled
+        assert context.username == "王建国"  # not enrolled: the visitor
+        assert context.device_id == store.store_id  # not enrolled: this laptop's store
         assert context.language == "en" and context.now is not None
         first = visit_context(store, "no-such-household", "王建国", "zh", None)
         assert first.last_saved == {}
     finally:
         store.close()
+
+
+def test_a_range_that_counts_down(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    s, _ = imported(tmp_path, [{"type": "range", "name": "r", "label": "R",
+                                "parameters": "start=10 end=0 step=5"}])  # fmt: skip
+    w = Wired(s, "r")
+    qtbot.addWidget(w.input)
+    assert w.input.slider.maximum() == 2  # 10, 5, 0
+    w.input.slider.setValue(1)
+    assert s.value("r") == 5
+    w.input.slider.setValue(2)
+    assert s.value("r") == 0 and w.input.slider.value() == 2

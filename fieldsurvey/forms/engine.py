@@ -12,6 +12,7 @@ import math
 import secrets
 import string
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,13 +70,7 @@ class Engine:
         self.now = self.context.now or datetime.now().astimezone()
         self.uuids: dict[tuple[Ctx, str, int], str] = {}
         self.trigger_seen: dict[Key, tuple[Value, ...]] = {}
-        # calculations whose result is kept once computed (once(), and trigger-driven ones)
-        self.keeps = frozenset(
-            f.name
-            for f in survey.fields()
-            if f.calculation is not None
-            and any(isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node))
-        )
+        self.keeps, self.acknowledges = _facts(survey)
         self.raw: dict[str, Any] = {}
         self.values: dict[Key, Value] = {}
         self.relevant: dict[Key, bool] = {}
@@ -323,6 +318,34 @@ class Engine:
                 yield el
 
 
+_FACTS: weakref.WeakKeyDictionary[Survey, tuple[frozenset[str], frozenset[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _facts(survey: Survey) -> tuple[frozenset[str], frozenset[str]]:
+    """Per compiled survey, worked out once (a county's demo opens thousands of sessions): the
+    calculations whose result is kept (``once()``) and the acknowledge fields."""
+    found = _FACTS.get(survey)
+    if found is None:
+        keeps = frozenset(
+            f.name
+            for f in survey.fields()
+            if f.calculation is not None
+            and any(isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node))
+        )
+        found = (keeps, frozenset(f.name for f in survey.fields() if f.type == "acknowledge"))
+        _FACTS[survey] = found
+    return found
+
+
+def _as_ok(value: Value | Nodeset) -> Value | Nodeset:
+    """An acknowledged trigger reads as JavaRosa stores it: the text 'OK'."""
+    if isinstance(value, Nodeset):
+        return Nodeset(tuple("OK" if v is True else v for v in value.values))
+    return "OK" if value is True else value
+
+
 def _unanswered(value: Value) -> bool:
     """Empty, or NaN: JavaRosa stores a calculation that ends NaN as no answer."""
     return is_empty(value) or (isinstance(value, float) and math.isnan(value))
@@ -345,10 +368,16 @@ class _Env:
         self.odk = element.form_id in engine.odk_forms
 
     def value(self, name: str) -> Value | Nodeset:
-        return self.engine.resolve(name, self.ctx)
+        value = self.engine.resolve(name, self.ctx)
+        if self.odk and name in self.engine.acknowledges:
+            return _as_ok(value)
+        return value
 
     def current(self) -> Value:
-        return self.engine.values.get((self.ctx, self.element.name))
+        value = self.engine.values.get((self.ctx, self.element.name))
+        if self.odk and self.element.name in self.engine.acknowledges:
+            return _as_ok(value)  # type: ignore[return-value]
+        return value
 
     def choice_attr(self, name: str) -> Value:
         if self.choice is None:

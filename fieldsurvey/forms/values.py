@@ -15,6 +15,7 @@ from typing import Any
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.forms.expr.dateformat import local
 from fieldsurvey.forms.expr.values import Value, is_empty
 from fieldsurvey.forms.expr.xpath import java_double
 from fieldsurvey.forms.model import Field
@@ -126,7 +127,7 @@ def parse_datetime(raw: Any) -> datetime:
             raise ValueError(text)  # a datetime needs its time
         value = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
     if value.tzinfo is None:
-        value = value.astimezone()  # the laptop's offset at that moment
+        value = local(value) or value  # the laptop's offset at that moment
     return value.replace(microsecond=(value.microsecond // 1000) * 1000)
 
 

@@ -249,9 +249,13 @@ def _tables(conv: RowConverter, path: Path, provided: set[str]) -> dict[str, Any
         if stem in provided:
             continue
         try:
-            tables[stem] = read_table(path.parent, file_name)
+            table = read_table(path.parent, file_name)
         except DataFileError as e:
             conv.note(row, name, e.text, True)
+            continue
+        for code, lang in table.pop("languages").items():  # label::Français (fr) columns
+            conv.languages.setdefault(code, lang)
+        tables[stem] = table
     return tables
 
 

@@ -25,8 +25,8 @@ from defusedxml.common import DefusedXmlException
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import read_limited
 from fieldsurvey.core.text import Text
-from fieldsurvey.forms.loader import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
-from fieldsurvey.forms.xlsform_map import DATA_FILE, MAX_DATA_FILE, language_of
+from fieldsurvey.forms.form_parts import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from fieldsurvey.forms.xlsform_map import DATA_FILE, MAX_DATA_FILE, language_code, language_of
 
 
 class DataFileError(Exception):
@@ -37,7 +37,7 @@ class DataFileError(Exception):
 
 def read_table(folder: Path, file_name: str) -> dict[str, Any]:
     """The file as a form table ``{file, columns, rows}``; raises ``DataFileError``."""
-    if "/" in file_name or "\\" in file_name or file_name.startswith("."):
+    if any(c in file_name for c in "/\\:") or file_name.startswith("."):  # stays in the folder
         raise DataFileError(
             Text(f"文件名 {file_name} 无效", f"the file name {file_name} is not a plain name")
         )
@@ -55,9 +55,9 @@ def read_table(folder: Path, file_name: str) -> dict[str, Any]:
     except UserError as e:
         raise DataFileError(e.text) from None
     if file_name.lower().endswith(".xml"):
-        columns, rows = _xml(data, file_name)
+        columns, rows, raw = _xml(data, file_name)
     else:
-        columns, rows = _csv(data, file_name)
+        columns, rows, raw = _csv(data, file_name)
     if len(rows) > MAX_TABLE_ROWS or len(columns) > MAX_TABLE_COLUMNS:
         raise DataFileError(
             Text(
@@ -65,20 +65,34 @@ def read_table(folder: Path, file_name: str) -> dict[str, Any]:
                 f"{file_name} is too large (at most {MAX_TABLE_ROWS} rows, {MAX_TABLE_COLUMNS} columns)",
             )
         )
-    return {"file": file_name, "columns": columns, "rows": rows}
+    return {"file": file_name, "columns": columns, "rows": rows, "languages": languages_of(raw)}
 
 
 def _column(header: str) -> str:
-    """``label::English (en)`` → ``label::en``; other headers as written."""
+    """``label::English (en)`` → ``label::en``, ``label::Français (fr)`` → ``label::fr`` (the
+    codes ``xlsform_map.language_code`` gives the survey's languages); others as written."""
     if "::" in header:
         base, lang = header.split("::", 1)
         code = language_of(lang)
         if code in ("zh", "en"):
             return f"{base}::{code}"
+        if code is None:
+            return f"{base}::{language_code(lang)}"
     return header
 
 
-def _csv(data: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
+def languages_of(header: list[str]) -> dict[str, str]:
+    """The further label languages of a data file's header: code → name as written."""
+    out: dict[str, str] = {}
+    for h in header:
+        if "::" in h:
+            lang = h.split("::", 1)[1].strip()
+            if language_of(lang) is None:
+                out[language_code(lang)] = lang
+    return out
+
+
+def _csv(data: bytes, file_name: str) -> tuple[list[str], list[list[str]], list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -95,10 +109,10 @@ def _csv(data: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
         raise DataFileError(Text(f"{file_name} 没有标题行", f"{file_name} has no header row"))
     columns = [_column(h.strip()) for h in table[0]]
     rows = [[*r[: len(columns)], *[""] * (len(columns) - len(r))] for r in table[1:] if any(r)]
-    return columns, rows
+    return columns, rows, [h.strip() for h in table[0]]
 
 
-def _xml(data: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
+def _xml(data: bytes, file_name: str) -> tuple[list[str], list[list[str]], list[str]]:
     try:
         root = ElementTree.fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ElementTree.ParseError, ValueError) as e:
@@ -116,4 +130,4 @@ def _xml(data: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
             Text(f"{file_name} 的 item 没有 name", f"the items of {file_name} have no name")
         )
     rows = [[(item.findtext(c) or "").strip() for c in columns] for item in items]
-    return [_column(c) for c in columns], rows
+    return [_column(c) for c in columns], rows, columns

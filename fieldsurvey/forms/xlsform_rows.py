@@ -152,7 +152,8 @@ class RowConverter:
             )
             return None
         calls = {n.name for n in ast.walk(node) if isinstance(n, ast.Call)}
-        if "now" in calls and "once" not in calls and not self.exported:
+        if "now" in calls and "once" not in calls and column != "default" and not self.exported:
+            # a default is computed once, when the field is new: as in ODK
             self.differs(row, name, DIFFERENCES["now"])
         for n in ast.walk(node):
             if isinstance(n, ast.Call) and n.name == "pulldata" and n.args:
@@ -377,6 +378,17 @@ class RowConverter:
         control = data.get("control") or {}
         if control.get("appearance"):
             out["appearance"] = str(control["appearance"])
+            if "search(" in out["appearance"].replace(" ", ""):
+                self.note(  # it takes the choices from a CSV: more than a drawing hint
+                    row,
+                    name,
+                    Text(
+                        "appearance search() 从 CSV 取选项,不受支持(请改用 select_one_from_file)",
+                        "appearance search() takes the choices from a CSV and is not supported"
+                        " (use select_one_from_file)",
+                    ),
+                    True,
+                )
         for key, value in control.items():
             if key in ("appearance", "jr:count", "bodyless") or value in (None, ""):
                 continue

@@ -74,6 +74,12 @@ class Store:
         self.settings = Settings(self)
         self.outbox = Outbox(self)
 
+    @property
+    def store_id(self) -> str:
+        """This store's id, drawn when it was created (not a secret): it stands for the laptop
+        where a form asks for a device id before the laptop is enrolled."""
+        return self._keyfile.store_id
+
     # -- life cycle -------------------------------------------------------------------------
     @staticmethod
     def exists(data_dir: Path | str) -> bool:

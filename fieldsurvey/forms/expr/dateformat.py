@@ -47,6 +47,22 @@ def format_problem(fmt: str) -> Text | None:
     return None
 
 
+def local(moment: datetime) -> datetime | None:
+    """``moment`` in the laptop's time zone (a naive one is taken as local wall time). Windows
+    cannot convert moments before 1970 (``OSError``): those take today's offset, which is the
+    offset in China (no daylight saving). None beyond the years a datetime holds."""
+    try:
+        return moment.astimezone()
+    except (OSError, OverflowError, ValueError):
+        offset = datetime.now().astimezone().tzinfo
+        try:
+            if moment.tzinfo is None:
+                return moment.replace(tzinfo=offset)
+            return moment.astimezone(offset)
+        except (OverflowError, ValueError):
+            return None
+
+
 def to_moment(value: object) -> datetime | None:
     """``XPathFuncExpr.toDate(value, true)`` in the laptop's time zone; None when it is empty
     or cannot be a moment."""
@@ -57,15 +73,19 @@ def to_moment(value: object) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, datetime):
-        return value.astimezone() if value.tzinfo else value.astimezone()
+        return local(value)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day).astimezone()
+        return local(datetime(value.year, value.month, value.day))
     if isinstance(value, time):
-        return datetime(1970, 1, 1, value.hour, value.minute, value.second).astimezone()
+        return local(datetime(1970, 1, 1, value.hour, value.minute, value.second))
     if isinstance(value, int | float):
         if math.isnan(value) or math.isinf(value) or abs(value) > 2**31 - 1:
             return None
-        return (EPOCH_UTC + timedelta(milliseconds=int(value * 86_400_000))).astimezone()
+        try:
+            moment = EPOCH_UTC + timedelta(milliseconds=int(value * 86_400_000))
+        except OverflowError:
+            return None  # beyond year 9999
+        return local(moment)
     if isinstance(value, str):
         return _parse(value.strip())
     return None
@@ -78,11 +98,11 @@ def _parse(text: str) -> datetime | None:
     try:
         day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if not m.group(4):
-            return datetime(day.year, day.month, day.day).astimezone()
+            return local(datetime(day.year, day.month, day.day))
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone()
+    return local(moment)
 
 
 def format_moment(moment: datetime, fmt: str) -> str:

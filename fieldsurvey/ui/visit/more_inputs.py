@@ -113,8 +113,9 @@ class RangeInput(FieldInput):
         self.start = spec.start if spec else 1.0
         self.step = spec.step if spec and spec.step else 1.0
         end = spec.end if spec else 10.0
+        self.sign = 1 if end >= self.start else -1  # ODK allows a range that counts down
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(0, max(round((end - self.start) / self.step), 0))
+        self.slider.setRange(0, round(abs(end - self.start) / self.step))
         self.slider.setSingleStep(1)
         self.slider.setPageStep(1)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
@@ -142,14 +143,14 @@ class RangeInput(FieldInput):
         self.clear_button.setVisible(editable)
 
     def value_at(self, position: int) -> int | float:
-        value = self.start + position * self.step
+        value = self.start + self.sign * position * self.step
         return int(value) if float(value).is_integer() else round(value, 10)
 
     def show_row(self, row: Row, choices: Sequence[Choice], lang: str) -> None:
         self._setting = True
         try:
             if isinstance(row.value, int | float) and not isinstance(row.value, bool):
-                self.slider.setValue(round((row.value - self.start) / self.step))
+                self.slider.setValue(round(abs(row.value - self.start) / self.step))
                 self.value_label.setText(row.display.get(lang))
             else:
                 self.slider.setValue(0)

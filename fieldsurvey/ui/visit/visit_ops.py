@@ -60,13 +60,15 @@ class Opened:
 
 def visit_context(store: Any, household_id: str, visitor: str, lang: str, current: Visit | None) -> VisitContext:
     """What an imported form's metadata and functions read: the moment the visit is opened,
-    this laptop's enrolled device id, the user (enrolled user, else the visitor), the label
+    this laptop's enrolled device id (before enrollment, its store's id), the user (enrolled
+    user, else the visitor), the label
     language and the answers of the household's last finalized visit (``${last-saved#x}``)."""
     from fieldsurvey.store.sync_state import Enrollment
 
     with store.session() as s:
         enrolled = s.get(Enrollment, 1)
         device_id, username = (enrolled.device_id, enrolled.username) if enrolled else ("", "")
+    device_id = device_id or getattr(store, "store_id", "")  # before enrollment: this store
     last = next(
         (v for v in store.visits.for_household(household_id)
          if v.finalized and (current is None or v.visit_id != current.visit_id)),
