@@ -21,7 +21,7 @@ from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import HouseholdFilter
 from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx
+from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx, xlsx_chunks
 from fieldsurvey.sync.server.ingest import ingest
 from fieldsurvey.sync.server.roster import import_roster
 from tests.factories import household
@@ -95,8 +95,10 @@ def test_answers_export_one_column_per_question(county: tuple[ServerDir, FormLib
     assert got["met"] == "2025-05-06T14:30:00+08:00" and got["arrived"] == "09:05:00"
     assert got["needs"] == "道路、饮水" and got["score"] == "6" and got["pair (n)"] == "2"
     assert got["版本"] == "1"  # filled with version 1; the columns follow the current visit (9)
-    path = write_xlsx(Exporter(sd, staff, "answers", HouseholdFilter(), "en", library=library), tmp_path)
-    rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    key = sd.secrets.files_key
+    path = write_xlsx(Exporter(sd, staff, "answers", HouseholdFilter(), "en", library=library), tmp_path, key)
+    workbook = load_workbook(io.BytesIO(b"".join(xlsx_chunks(path, key))), read_only=True)  # sealed on disk
+    rows = list(workbook.active.iter_rows(values_only=True))
     values = dict(zip(rows[0], rows[1], strict=True))
     assert values["score"] == 6 and values["house-Longitude"] == 104.0647  # numbers stay numbers
     assert values["needs"] == "Road, Water"
