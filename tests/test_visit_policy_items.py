@@ -142,6 +142,12 @@ def test_a_helper_changed_during_the_visit_reaches_the_household_and_the_store(
         assert saved is not None and [(x.name, x.end_date) for x in saved.helpers] == [
             ("赵文军", date(2025, 4, 30)), ("孙丽华", None)]
         assert saved.income_for(2025).medical_costs == h.income_for(2025).medical_costs  # type: ignore[union-attr]
+        # the change waits in the outbox for the next sync, as field edits of the helper records
+        edits = {(e.record_type, e.record_id, e.op, e.field): e.new_value for e in store.outbox.pending_edits()
+                 if e.record_type == "helper"}
+        assert edits[("helper", old.helper_id, "update", "end_date")] == "2025-04-30"
+        created = [v for (kind, rid, op, _f), v in edits.items() if rid == new.helper_id and op == "create"]
+        assert created and created[0]["name"] == "孙丽华" and created[0]["start_date"] == "2025-05-01"
 
 
 def test_a_confirmed_helper_is_kept_with_the_day_it_was_confirmed() -> None:
