@@ -253,3 +253,19 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
                 for r in costs] == [("2025", "王建国", "住院", "10000.0", "7500.0", "0.75", "0.8", "未达到80%目标")]
     finally:
         sd.close()
+
+
+def test_the_county_household_view_names_members_below_the_reimbursement_target(visited) -> None:  # type: ignore[no-untyped-def]
+    from fieldsurvey.ui.county.household_detail import HouseholdDetail
+
+    class Stub:
+        @staticmethod
+        def tr(text: str) -> str:
+            return text
+
+    _, h, _ = visited
+    record = household_to_dict(h)
+    assert HouseholdDetail._reimbursement_facts(Stub(), record) == [  # type: ignore[arg-type]
+        "2025 王建国 住院 reimbursed 75.0%, below the 80% target"]
+    h.income_for(2025).medical_costs[h.members[0].member_id]["hospital_reimbursed"] = 8000.0  # type: ignore[union-attr]
+    assert HouseholdDetail._reimbursement_facts(Stub(), household_to_dict(h)) == []  # type: ignore[arg-type]
