@@ -269,3 +269,13 @@ def test_the_county_household_view_names_members_below_the_reimbursement_target(
         "2025 王建国 住院 reimbursed 75.0%, below the 80% target"]
     h.income_for(2025).medical_costs[h.members[0].member_id]["hospital_reimbursed"] = 8000.0  # type: ignore[union-attr]
     assert HouseholdDetail._reimbursement_facts(Stub(), household_to_dict(h)) == []  # type: ignore[arg-type]
+
+
+def test_the_record_checks_refuse_codes_the_new_lists_do_not_hold() -> None:
+    from fieldsurvey.core.validation import validate_household
+
+    h = household()
+    h.access_road, h.cooking_fuel, h.dibao_phase_out_months = "highway", "clean", 99
+    h.members[3].left_behind, h.members[1].non_compulsory_aid = "elderly", ["yulu_plan", "lottery"]
+    found = {(p.field, p.member_index) for p in validate_household(h)}
+    assert found == {("access_road", None), ("dibao_phase_out_months", None), ("non_compulsory_aid", 2)}
