@@ -116,6 +116,15 @@ def test_poverty_incidence_uses_the_countys_population_when_given(window: Any, c
     people = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A)
     assert (a["poor_people"], a["population"], a["population_source"]) == (poor, people, "roster")
     assert a["standard_percent"] == 3 and a["meets_standard"] is False  # Shaanxi: western standard, unverified
+    # relapse rate per village (Shaanxi sets no target) and the unverified values for staff to settle
+    relapsed = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A and h.status == "relapsed")
+    exited = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A
+                 and h.status in ("exited", "relapsed"))
+    assert (a["relapsed_people"], a["exited_people"]) == (relapsed, exited) and a["relapse_target_percent"] is None
+    listed = dash.data["unverified_policy"]
+    assert dash.policy_note.isVisibleTo(dash) and f"有 {len(listed)} 项" in dash.policy_note.text()  # the test runs in Chinese
+    assert "monitoring_threshold:thresholds.610000.2025" in dash.policy_note.toolTip()
+    assert "340000" not in dash.policy_note.toolTip()  # another province's values are not this county's concern
     admin = county.token("admin", "admin-pass-123")
     r = county.api("PUT", f"/populations/{VILLAGE_A}", admin, json={"rural_population": 1000, "source": "县统计局2025年末户籍人口"})
     assert r.status_code == 200

@@ -185,3 +185,19 @@ def test_policy_check_lists_each_unverified_value_with_what_settles_it() -> None
     listed = re.findall(r"未核实 UNVERIFIED (\S+) = ", out)
     assert listed == [e.key for e in policy.unverified()] and len(listed) == len(policy.unverified())
     assert "poverty_line:lines.2019 = 3218" in out and "中国农村贫困监测报告2020" in out
+
+
+def test_the_village_report_gives_the_relapse_rate_against_the_target() -> None:
+    from fieldsurvey.ledger.model import DivisionNames
+    from fieldsurvey.ledger.village_report import HouseholdSummary, report_content
+
+    def row(no: str, status: str, size: int) -> HouseholdSummary:
+        return HouseholdSummary(no, "户主", size, True, status, "general", "exited", False, True, (), (), None)
+
+    rows = [row("1", "exited", 4), row("2", "exited", 4), row("3", "exited", 4), row("4", "exited", 4), row("5", "relapsed", 4)]
+    names = DivisionNames("某区县", "某镇", "某村")
+    chongqing = dict(report_content(rows, names, "500101001001").totals)
+    assert chongqing["返贫率"] == "20.00%(目标<0.5%,未达到)"
+    shaanxi = report_content(rows, names, "610728101001")
+    assert dict(shaanxi.totals)["返贫率"] == "20.00%"  # no target set for Shaanxi: the rate alone
+    assert "返贫率 = 返贫户人口 4 人 ÷ 已脱贫及返贫户人口 20 人" in shaanxi.notes

@@ -142,6 +142,12 @@ def test_a_helper_changed_during_the_visit_reaches_the_household_and_the_store(
         assert saved is not None and [(x.name, x.end_date) for x in saved.helpers] == [
             ("赵文军", date(2025, 4, 30)), ("孙丽华", None)]
         assert saved.income_for(2025).medical_costs == h.income_for(2025).medical_costs  # type: ignore[union-attr]
+        # the change waits in the outbox for the next sync, as field edits of the helper records
+        edits = {(e.record_type, e.record_id, e.op, e.field): e.new_value for e in store.outbox.pending_edits()
+                 if e.record_type == "helper"}
+        assert edits[("helper", old.helper_id, "update", "end_date")] == "2025-04-30"
+        created = [v for (kind, rid, op, _f), v in edits.items() if rid == new.helper_id and op == "create"]
+        assert created and created[0]["name"] == "孙丽华" and created[0]["start_date"] == "2025-05-01"
 
 
 def test_a_confirmed_helper_is_kept_with_the_day_it_was_confirmed() -> None:
@@ -247,3 +253,29 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
                 for r in costs] == [("2025", "王建国", "住院", "10000.0", "7500.0", "0.75", "0.8", "未达到80%目标")]
     finally:
         sd.close()
+
+
+def test_the_county_household_view_names_members_below_the_reimbursement_target(visited) -> None:  # type: ignore[no-untyped-def]
+    from fieldsurvey.ui.county.household_detail import HouseholdDetail
+
+    class Stub:
+        @staticmethod
+        def tr(text: str) -> str:
+            return text
+
+    _, h, _ = visited
+    record = household_to_dict(h)
+    assert HouseholdDetail._reimbursement_facts(Stub(), record) == [  # type: ignore[arg-type]
+        "2025 王建国 住院 reimbursed 75.0%, below the 80% target"]
+    h.income_for(2025).medical_costs[h.members[0].member_id]["hospital_reimbursed"] = 8000.0  # type: ignore[union-attr]
+    assert HouseholdDetail._reimbursement_facts(Stub(), household_to_dict(h)) == []  # type: ignore[arg-type]
+
+
+def test_the_record_checks_refuse_codes_the_new_lists_do_not_hold() -> None:
+    from fieldsurvey.core.validation import validate_household
+
+    h = household()
+    h.access_road, h.cooking_fuel, h.dibao_phase_out_months = "highway", "clean", 99
+    h.members[3].left_behind, h.members[1].non_compulsory_aid = "elderly", ["yulu_plan", "lottery"]
+    found = {(p.field, p.member_index) for p in validate_household(h)}
+    assert found == {("access_road", None), ("dibao_phase_out_months", None), ("non_compulsory_aid", 2)}

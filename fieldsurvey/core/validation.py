@@ -45,6 +45,13 @@ FIELD_LABELS: dict[str, Text] = {
     "housing_grade": Text("房屋安全等级", "housing grade"),
     "water_source": Text("饮水来源", "water source"),
     "helpers": Text("帮扶责任人", "assigned helper"),
+    "left_behind": Text("留守情况", "left-behind status"),
+    "non_compulsory_aid": Text("非义务教育阶段资助", "aid beyond compulsory school"),
+    "access_road": Text("入户路类型", "access road"),
+    "cooking_fuel": Text("主要燃料类型", "cooking fuel"),
+    "destitute_support_mode": Text("特困供养方式", "destitute-support mode"),
+    "renovation_target_group": Text("危房改造对象类别", "renovation target group"),
+    "dibao_phase_out_months": Text("低保渐退期限", "dibao phase-out period"),
     "incomes": Text("收入", "income"),
 }
 
@@ -59,6 +66,7 @@ MEMBER_CODED = {
     "work_status": "work_status",
     "political_status": "political_status",
     "id_type": "id_type",
+    "left_behind": "left_behind",
 }
 HOUSEHOLD_CODED = {
     "poverty_category": "poverty_category",
@@ -70,6 +78,10 @@ HOUSEHOLD_CODED = {
     "water_source": "water_source",
     "identification_standard": "identification_standard",
     "renovation_status": "renovation_status",
+    "renovation_target_group": "renovation_target_group",
+    "access_road": "access_road",
+    "cooking_fuel": "cooking_fuel",
+    "destitute_support_mode": "destitute_support_mode",
 }
 
 
@@ -124,6 +136,9 @@ def validate_member(member: Member, index: int | None = None) -> list[Problem]:
         value = getattr(member, fld)
         if value is not None and value not in code_list(list_name):
             add(fld, Text(f"代码“{value}”不在代码表中", f"code '{value}' is not in the code list"))
+    aid = code_list("non_compulsory_aid")
+    if any(c not in aid for c in member.non_compulsory_aid):
+        add("non_compulsory_aid", Text("含有不在代码表中的资助项目", "contains an aid not in the code list"))
     if member.work_months is not None and not 0 <= member.work_months <= 12:
         add("work_months", Text("应在0–12个月之间", "must be between 0 and 12 months"))
     if member.birth_date > date.today():
@@ -158,6 +173,8 @@ def validate_household(household: Household) -> list[Problem]:
         value = getattr(household, fld)
         if value is not None and value not in code_list(list_name):
             add(fld, Text(f"代码“{value}”不在代码表中", f"code '{value}' is not in the code list"))
+    if household.dibao_phase_out_months is not None and not 1 <= household.dibao_phase_out_months <= 60:
+        add("dibao_phase_out_months", Text("应在1–60个月之间", "must be between 1 and 60 months"))
     causes = code_list("poverty_cause")
     if len(household.other_poverty_causes) > MAX_OTHER_POVERTY_CAUSES:
         add("other_poverty_causes", Text("最多两项", "at most two"))

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from fieldsurvey.core.assessment_result import DIMENSION_LABELS, DIMENSIONS, FLAG_LABELS, NOT_MET
+from fieldsurvey.core.policy import Policy, load_policy
 from fieldsurvey.ledger.content import finalized_visits, latest_assessment
 from fieldsurvey.ledger.formatting import DASH, day, label
 from fieldsurvey.ledger.household_pdf import RenderResult
@@ -87,6 +88,13 @@ class VillageTotals:
     population_given: bool
 
     @property
+    def relapse_rate(self) -> float | None:
+        """返贫率 in percent: people of relapsed households over people of households that exited."""
+        relapsed = self.people_by_status.get("relapsed", 0)
+        exited = relapsed + self.people_by_status.get("exited", 0)
+        return 100.0 * relapsed / exited if exited else None
+
+    @property
     def incidence(self) -> float | None:
         """贫困发生率 in percent, or None for an empty village."""
         return 100.0 * self.poor_people / self.population if self.population else None
@@ -137,8 +145,10 @@ def report_content(
     names: DivisionNames,
     village_code: str,
     population: int | None = None,
+    policy: Policy | None = None,
 ) -> VillageReportContent:
     t = village_totals(summaries, population)
+    target = (policy or load_policy()).relapse_rate_target(village_code)
     status_zh = {s: label("status", s) for s in STATUSES}
     totals = [
         ("总户数", f"{t.households} 户"),
@@ -149,6 +159,7 @@ def report_content(
         ("监测对象", f"{t.monitored} 户"),
         ("尚未评估", f"{t.not_assessed} 户"),
         ("贫困发生率", f"{t.incidence:.2f}%" if t.incidence is not None else DASH),
+        ("返贫率", _relapse(t.relapse_rate, target.value if target else None)),
     ]
     failing = tuple((DIMENSION_LABELS[d].zh, f"{t.failing[d]} 户") for d in DIMENSIONS)
     rows = tuple(
@@ -172,8 +183,19 @@ def report_content(
     notes = (
         f"贫困发生率 = 未脱贫及返贫的建档立卡人口 {t.poor_people} 人 ÷ {basis}",
         "未达标项依据每户最近一次评估;未评估的户不计入未达标户数。",
+        f"返贫率 = 返贫户人口 {t.people_by_status['relapsed']} 人 ÷ 已脱贫及返贫户人口 "
+        f"{t.people_by_status['exited'] + t.people_by_status['relapsed']} 人"
+        + (f";目标为控制在{target.value:g}%以内" if target else ""),
     )
     return VillageReportContent(names, village_code, tuple(totals), failing, rows, notes)
+
+
+def _relapse(rate: float | None, target: float | None) -> str:
+    if rate is None:
+        return DASH
+    if target is None:
+        return f"{rate:.2f}%"
+    return f"{rate:.2f}%(目标<{target:g}%,{'达到' if rate < target else '未达到'})"
 
 
 def render_village_report(

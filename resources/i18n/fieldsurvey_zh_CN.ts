@@ -1355,6 +1355,10 @@ This code is shown only now.</source>
         <source>Review</source>
         <translation>审核</translation>
     </message>
+    <message>
+        <source>%1 %2 %3 reimbursed %4, below the %5 target</source>
+        <translation>%1年%2%3实际报销比例%4,未达到%5目标</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdList</name>

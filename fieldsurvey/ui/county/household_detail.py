@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
 
 from fieldsurvey.core.assessment_result import DIMENSIONS, Assessment
 from fieldsurvey.core.ids import mask_id_number
+from fieldsurvey.core.policy import load_policy
+from fieldsurvey.core.records import household_from_dict
+from fieldsurvey.core.reimbursement import KIND_LABELS, below_target
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import show_error
-from fieldsurvey.ui.i18n import code_label
+from fieldsurvey.ui.i18n import code_label, t
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 
@@ -148,6 +151,7 @@ class HouseholdDetail(Retranslating, QWidget):
             facts.append(str(r["group"]))
         if r.get("phone"):
             facts.append(str(r["phone"]))
+        facts.extend(self._reimbursement_facts(r))
         self.facts.setText(" · ".join(facts))
         self.members.fill(
             [self.tr("Name"), self.tr("Relationship"), self.tr("ID number"), self.tr("Sex"), self.tr("Birth date"), self.tr("Health")],
@@ -162,6 +166,20 @@ class HouseholdDetail(Retranslating, QWidget):
             [self.tr("Date"), self.tr("Visitor"), self.tr("Findings"), self.tr("Review")],
             [[v["visit_date"], v.get("visitor") or "", (v.get("findings") or "")[:80], labels.review(v.get("review_status"))]
              for v in self.visits])
+
+    def _reimbursement_facts(self, record: dict[str, Any]) -> list[str]:
+        """Members whose compliant medical costs were reimbursed below the division's target."""
+        try:
+            household = household_from_dict(record)
+        except (KeyError, TypeError, ValueError):  # a record the county could not read whole
+            return []
+        names = {m.member_id: m.name for m in household.members}
+        return [
+            self.tr("%1 %2 %3 reimbursed %4, below the %5 target")
+            .replace("%1", str(r.year)).replace("%2", names.get(r.member_id, "—")).replace("%3", t(KIND_LABELS[r.kind]))
+            .replace("%4", f"{r.rate:.1%}").replace("%5", f"{r.target.value:.0%}" if r.target else "")
+            for r in below_target(household, load_policy())
+        ]
 
     def _print(self) -> None:
         if self.record is not None and self.household_id:
