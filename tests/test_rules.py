@@ -210,7 +210,11 @@ PASSING: list[tuple[str, Callable[[Household], None]]] = [
     ("illness cause with someone ill", _household(main_poverty_cause="illness")),
     (
         "schooling cause, home-schooled child",
-        lambda h: (_no_students(h), setattr(h.members[3], "home_schooling", True)),
+        lambda h: (
+            _no_students(h),
+            setattr(h.members[3], "home_schooling", True),
+            setattr(h.members[3], "health", "disabled"),
+        ),
     ),
     (
         "disability cause, disabled member",
