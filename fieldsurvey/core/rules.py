@@ -14,7 +14,13 @@ from datetime import date
 
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.household import Household, IncomeRecord, Member
-from fieldsurvey.core.ids import IdNumberError, convert_15_to_18, parse_disability_cert
+from fieldsurvey.core.ids import (
+    LEGACY_15,
+    IdNumberError,
+    convert_15_to_18,
+    normalise_id_text,
+    parse_disability_cert,
+)
 from fieldsurvey.core.policy import Policy, load_policy
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, Problem
@@ -55,20 +61,16 @@ def _member_rules(member: Member, index: int, on: date) -> list[Problem]:
     def add(level: str, fld: str, text: Text) -> None:
         problems.append(Problem(level, fld, text, index, member.member_id))
 
-    id_number = member.id_number.strip()
+    id_number = normalise_id_text(member.id_number)
     if len(id_number) == 20:
         try:
             parse_disability_cert(id_number)
         except IdNumberError as e:
             add(ERROR, "id_number", e.text)
     elif len(id_number) == 15:
-        add(
-            WARNING,
-            "id_number",
-            Text(
-                "为旧式15位身份证号,应换为18位",
-                "is a legacy 15-digit number: record the 18-character one",
-            ),
+        # the same text as validation.py's, so a screen showing both lists it once
+        problems.append(
+            Problem(WARNING, "id_number", LEGACY_15, index, member.member_id, _eighteen(id_number))
         )
     elif len(id_number) != 18:
         add(
@@ -151,6 +153,13 @@ def _special_needs_rule(member: Member, index: int, special: list[str]) -> list[
                 )
             )
     return problems
+
+
+def _eighteen(legacy: str) -> str | None:
+    try:
+        return convert_15_to_18(legacy)
+    except IdNumberError:
+        return None
 
 
 def _schooling_stage(schooling: str | None) -> str | None:
@@ -290,8 +299,8 @@ def _spouse_rule(household: Household, present: list[tuple[int, Member]]) -> lis
 
 def _person_key(id_number: str | None) -> str:
     """The 18-character citizen number a person is known by, whatever form was recorded."""
-    value = (id_number or "").strip().upper()
-    if len(value) == 15 and value.isdigit():
+    value = normalise_id_text(id_number or "")
+    if len(value) == 15 and _eighteen(value):
         return convert_15_to_18(value)
     return value[:18]
 
