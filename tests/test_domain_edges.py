@@ -1016,7 +1016,7 @@ WATER_EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("case", "expected"), zip(WATER_CASES, WATER_EXPECTED, strict=True), ids=[c[0] for c in WATER_CASES])
+@pytest.mark.parametrize(("case", "expected"), list(zip(WATER_CASES, WATER_EXPECTED, strict=True)), ids=[c[0] for c in WATER_CASES])
 def test_water_reasons(case: tuple[str, dict[str, Any]], expected: tuple[str, list[tuple[str, str, str]]]) -> None:
     h = good()
     for k, v in case[1].items():
