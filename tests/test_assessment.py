@@ -143,7 +143,7 @@ ROWS: list[tuple[str, Callable[[Household], object], str, str]] = [
         MET,
     ),
     (
-        "age 15 left in grade 8 though 文化程度 says 初中",
+        "age 15 left in grade 8 though education says junior secondary",
         lambda h: child(
             h, 15, schooling="not_student", education="junior_secondary", completed_grade=8
         ),
