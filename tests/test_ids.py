@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
@@ -14,11 +15,13 @@ from fieldsurvey.core.ids import (
     age_on,
     check_char,
     convert_15_to_18,
+    is_valid_id_number,
     list_date,
     make_id_number,
     mask_id_number,
     parse_disability_cert,
     parse_id_number,
+    random_id_number,
 )
 from fieldsurvey.core.rules import check_household
 from fieldsurvey.core.validation import WARNING, errors_only, validate_household, validate_member
@@ -179,3 +182,55 @@ def test_rules_and_validation_word_the_legacy_warning_alike() -> None:
     warned = [p for p in check_household(h, date(2024, 1, 1)) if p.field == "id_number"]
     assert [(p.level, p.text, p.suggestion) for p in warned] == [(WARNING, LEGACY_15, STANDARD_EXAMPLE)]
     assert not errors_only(validate_household(h))
+
+
+def test_validity_as_a_yes_or_no() -> None:
+    assert is_valid_id_number(STANDARD_EXAMPLE) and is_valid_id_number("110105491231002")
+    assert not is_valid_id_number(STANDARD_EXAMPLE[:-1] + "1")
+
+
+def test_synthetic_numbers_take_the_sequence_modulo_1000_with_the_sex_digit() -> None:
+    def seq(n: int, sex: str) -> str:
+        return make_id_number("610728", date(1990, 1, 1), n, sex)[14:17]
+
+    assert (seq(999, "female"), seq(998, "male"), seq(999, "male"), seq(998, "female")) == ("998", "999", "999", "998")
+    assert (seq(1001, "male"), seq(1000, "female"), seq(2, "male"), seq(3, "female")) == ("001", "000", "003", "004")
+    rng = random.Random(7)
+    number = random_id_number(rng, "610728", date(1990, 1, 1), "female")
+    assert number == make_id_number("610728", date(1990, 1, 1), random.Random(7).randrange(1000), "female")
+    assert parse_id_number(number).sex == "female"
+
+
+def test_spaces_inside_a_number_are_dropped_and_a_new_number_is_not_converted() -> None:
+    info = parse_id_number("110105 19491231 002X")
+    assert info.id_number == STANDARD_EXAMPLE and info.converted_from_15 is False and info.area_code == "110105"
+
+
+def test_disability_certificate_messages() -> None:
+    cases = {
+        STANDARD_EXAMPLE + "4": ("残疾人证号应为20位", "a disability certificate number has 20 characters"),
+        STANDARD_EXAMPLE + "82": ("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"),
+        STANDARD_EXAMPLE + "0" + "2": ("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"),
+        STANDARD_EXAMPLE + "X2": ("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"),
+        STANDARD_EXAMPLE + "45": ("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"),
+        STANDARD_EXAMPLE + "40": ("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"),
+        STANDARD_EXAMPLE + "4X": ("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"),
+    }
+    for raw, text in cases.items():
+        with pytest.raises(IdNumberError) as e:
+            parse_disability_cert(raw)
+        assert (e.value.text.zh, e.value.text.en) == text, raw
+    cert = parse_disability_cert(STANDARD_EXAMPLE[:-1] + "x71")
+    assert (cert.category, cert.grade, cert.id_info.id_number) == (7, 1, STANDARD_EXAMPLE)
+
+
+def test_the_warnings_read_in_both_languages() -> None:
+    info = parse_id_number(make_id_number("610799", date(1980, 5, 1), 12, "male"))
+    assert [t.en for t in info.warnings()] == [
+        "area code 610799 is not in the division code list (GB/T 2260 as of 2025-12-31): please check it"
+    ]
+    legacy = parse_id_number("110105491231002")
+    assert [(t.zh, t.en) for t in legacy.warnings()] == [
+        ("为旧式15位身份证号,可换为对应的18位号码", "is a legacy 15-digit number: its 18-character form can replace it")
+    ]
+    assert parse_id_number(STANDARD_EXAMPLE).warnings() == []
