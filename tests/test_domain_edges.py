@@ -22,10 +22,11 @@ from fieldsurvey.core.assessment import assess, summarise
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.household import Helper, Household, IncomeRecord
 from fieldsurvey.core.ids import IdNumberError, make_id_number, mask_id_number, parse_id_number
-from fieldsurvey.core.income import income_breakdown
+from fieldsurvey.core.income import income_breakdown, present_on
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.rules import check_county, check_household
 from fieldsurvey.core.validation import ERROR, WARNING
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.core.water import judge_water
 from tests.test_assessment import ON, born, child, good, income, person
 
@@ -1273,3 +1274,60 @@ def test_a_previous_year_with_no_income_raises_no_drop() -> None:
     h = good()
     h.incomes = [IncomeRecord(2023, {}, {}), income(2024, 10)]
     assert not [f for f in assess(h, on=ON).risk_flags if f.code == "income_drop"]
+
+
+# -- income breakdown details and each year's household ------------------------------------------
+
+
+def breakdown_of(items: dict[str, float], expenses: dict[str, float], *, ratios: bool = False, tmp_path: Path | None = None, size: int | None = None):  # type: ignore[no-untyped-def]
+    policy = load_policy()
+    if ratios:
+        assert tmp_path is not None
+        policy = load_policy(overrides_dir=county_tables(tmp_path, {"business_cost_ratios": {
+            "enabled": {"value": True, "source": "县乡村振兴局 收入核算口径 2024"}}}))
+    return income_breakdown(IncomeRecord(2024, items, expenses, household_size=size), good(), policy)
+
+
+def test_a_record_of_one_person_is_divided_by_one() -> None:
+    assert breakdown_of({"wage.local": 5000}, {}, size=1).net_income_per_capita == 5000.0
+
+
+def test_each_business_item_without_its_expense_is_listed_whatever_comes_before() -> None:
+    b = breakdown_of({"business.crops": 3000, "business.livestock": 2000, "business.other": 1}, {"business.crops": 500})
+    assert b.unrecorded_expenses == ("business.livestock", "business.other")
+    assert b.business_expenses == 500.0
+    only_later = breakdown_of({"business.forestry_fruit": 800}, {})
+    assert only_later.unrecorded_expenses == ("business.forestry_fruit",)
+
+
+def test_estimates_are_rounded_to_fen_and_added_up(tmp_path: Path) -> None:
+    b = breakdown_of({"business.crops": 1234.567, "business.livestock": 1000.005}, {}, ratios=True, tmp_path=tmp_path)
+    assert b.estimated_expenses == {"business.crops": 493.83, "business.livestock": 400.0}
+    assert b.estimate_ratios == {"business.crops": 0.4, "business.livestock": 0.4}
+    assert b.business_expenses == 893.83
+    exact = breakdown_of({"business.crops": 100}, {"business.crops": 10.123, "business.livestock": 0.004})
+    assert exact.business_expenses == 10.13
+
+
+def test_the_size_of_a_year_follows_members_who_left_and_came_back() -> None:
+    h = good()
+    wife = h.members[1]
+    wife.present = True  # left in 2022, came back in 2024
+    out_2022 = MemberChange(h.household_id, wife.member_id, "other_out", date(2022, 6, 1))
+    back_2024 = MemberChange(h.household_id, wife.member_id, "other_in", date(2024, 2, 1))
+    changes = [back_2024, out_2022]  # not in date order
+
+    def size(year: int) -> int:
+        return income_breakdown(IncomeRecord(year, {"wage.local": 1}), h, load_policy(), changes).household_size
+
+    assert (size(2021), size(2022), size(2023), size(2024)) == (3, 2, 2, 3)
+
+
+def test_a_change_on_the_last_day_of_the_year_counts_for_that_year_and_an_unknown_reason_joins() -> None:
+    h = good()
+    son = h.members[2]
+    son.present = False
+    assert present_on(son, date(2023, 12, 31), [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))]) is False
+    assert present_on(son, date(2023, 12, 30), [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))]) is True
+    assert present_on(son, date(2023, 12, 31), [MemberChange(h.household_id, son.member_id, "no_such_reason", date(2023, 1, 1))]) is True
+    assert present_on(son, date(2023, 12, 31), [MemberChange(h.household_id, "someone else", "death", date(2020, 1, 1))]) is False
