@@ -64,9 +64,11 @@ def _households() -> dict[str, Household]:
         m.resident_medical_insurance = False  # uninsured
     zhou = make("6107281010020005", village=VILLAGE_B, group="五组", household_type="sudden_hardship")
     zhou.members[0] = member("周秀英", "02", "female", date(1972, 5, 6), 91, health="healthy",
-                             resident_medical_insurance=True, critical_illness_insurance=True)
+                             resident_medical_insurance=True, critical_illness_insurance=True,
+                             medical_assistance=True)
     zhou.members[1] = member("刘大山", "11", "male", date(1970, 2, 2), 93, health="healthy",
-                             resident_medical_insurance=True, critical_illness_insurance=True)
+                             resident_medical_insurance=True, critical_illness_insurance=True,
+                             medical_assistance=True)
     zhou.water_source = "unprotected_well"
     zhou.water_quality_ok = False
     return {"wang": wang, "li": li, "zhao": zhao, "chen": chen, "zhou": zhou}

@@ -56,13 +56,17 @@ def household(no: str = "6107281010010001", village: str = VILLAGE, *, person_in
     shift = timedelta(days=0 if person_index is None else person_index // 250 + 1)
     h.members = [
         member("王建国", "02", "male", date(1975, 3, 14) + shift, seq + 1, health="chronic", labour_capacity="ordinary",
-               resident_medical_insurance=True, critical_illness_insurance=True),
+               resident_medical_insurance=True, critical_illness_insurance=True,
+               medical_assistance=True),
         member("李秀兰", "10", "female", date(1977, 8, 2) + shift, seq + 2, health="healthy", labour_capacity="ordinary",
-               resident_medical_insurance=True, critical_illness_insurance=True),
+               resident_medical_insurance=True, critical_illness_insurance=True,
+               medical_assistance=True),
         member("王子涵", "30", "female", date(2014, 9, 1) + shift, seq + 3, schooling="primary", health="healthy",
-               resident_medical_insurance=True, critical_illness_insurance=True),
+               resident_medical_insurance=True, critical_illness_insurance=True,
+               medical_assistance=True),
         member("张桂英", "52", "female", date(1948, 1, 20) + shift, seq + 4, health="healthy",
-               resident_medical_insurance=True, critical_illness_insurance=True),
+               resident_medical_insurance=True, critical_illness_insurance=True,
+               medical_assistance=True),
     ]
     h.helpers = [Helper("赵文军", "县农业农村局", date(2021, 3, 1), unit_level="county")]
     h.measures = [AssistanceMeasure("industry", "产业奖补-养殖", year=2024, funds=3000.0, status="completed")]

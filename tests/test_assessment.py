@@ -38,6 +38,7 @@ def person(relation: str, sex: str, birth: date, **facts: object) -> Member:
     defaults: dict[str, object] = {
         "resident_medical_insurance": True,
         "critical_illness_insurance": True,
+        "medical_assistance": True,
         "health": "healthy",
     }
     defaults.update(facts)
@@ -134,33 +135,39 @@ ROWS: list[tuple[str, Callable[[Household], object], str, str]] = [
         MET,
     ),
     (
-        "age 15 finished junior",
-        lambda h: child(h, 15, schooling="not_student", education="junior_secondary"),
+        "age 15 finished grade 9",
+        lambda h: child(
+            h, 15, schooling="not_student", education="junior_secondary", completed_grade=9
+        ),
         "education",
         MET,
     ),
     (
-        "age 14 with junior education",
-        lambda h: child(h, 14, schooling="not_student", education="junior_secondary"),
+        "age 15 left in grade 8 though education says junior secondary",
+        lambda h: child(
+            h, 15, schooling="not_student", education="junior_secondary", completed_grade=8
+        ),
         "education",
         NOT_MET,
     ),
     ("schooling unrecorded", lambda h: child(h, 12, schooling=None), "education", UNKNOWN),
     (
         "home schooling counts",
-        lambda h: child(h, 12, schooling="not_student", home_schooling=True),
+        lambda h: child(
+            h, 12, schooling="not_student", home_schooling=True, health="disabled"
+        ),
         "education",
         MET,
     ),
     (
         "health-exempt child",
-        lambda h: child(h, 12, schooling="not_student", schooling_exempt=True),
+        lambda h: child(h, 12, schooling="not_student", schooling_exempt=True, health="critical"),
         "education",
         MET,
     ),
     (
         "exempt without schooling answer",
-        lambda h: child(h, 12, schooling=None, schooling_exempt=True),
+        lambda h: child(h, 12, schooling=None, schooling_exempt=True, health="disabled"),
         "education",
         MET,
     ),
@@ -320,7 +327,7 @@ def test_a_dropout_raises_the_flag_and_the_risk_naming_the_member() -> None:
 def test_an_exempt_or_home_schooled_child_raises_no_dropout_flag() -> None:
     for facts in ({"schooling_exempt": True}, {"home_schooling": True}):
         h = good()
-        child(h, 9, schooling="not_student", **facts)
+        child(h, 9, schooling="not_student", health="disabled", **facts)
         a = assess(h, on=ON)
         assert "dropout" not in a.flags and not any(f.code == "dropout" for f in a.risk_flags)
 

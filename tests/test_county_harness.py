@@ -53,7 +53,8 @@ def county_households() -> dict[str, Household]:
         m.resident_medical_insurance = False  # medical fails
     zhou = _h("6107281010020005", VILLAGE_B, household_type="sudden_hardship", water_quality_ok=False)
     zhou.members[0] = member("周秀英", "02", "female", date(1972, 5, 6), 91, health="healthy",
-                             resident_medical_insurance=True, critical_illness_insurance=True)
+                             resident_medical_insurance=True, critical_illness_insurance=True,
+                             medical_assistance=True)
     return {
         "wang": _h("6107281010010001", VILLAGE_A),
         "li": li,

@@ -123,19 +123,31 @@ def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_
     assert refused.status_code == 422 and refused.json()["error"] == "roster_rejected"
     assert households_count(county) == before
 
-    upload(qtbot, page, staff_window, workbook(tmp_path / "good.xlsx", good_rows()))
+    # a legacy 15-digit number and one typed with full-width digits import, with a warning
+    legacy = person(10)[:6] + person(10)[8:17]
+    wide = person(11, "female").translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    rows = [
+        *good_rows(),
+        [VILLAGE_A, "6107281010019201", "田福", "田福", "户主", legacy, "四组", "已脱贫"],  # row 6
+        [VILLAGE_A, "6107281010019201", "田福", "林巧", "配偶", wide, "四组", "已脱贫"],  # row 7
+    ]
+    upload(qtbot, page, staff_window, workbook(tmp_path / "good.xlsx", rows))
     report = check(qtbot, page, staff_window)
-    assert report["ok"] and report["accepted_households"] == 2 and report["accepted_members"] == 4
+    assert report["ok"] and report["accepted_households"] == 3 and report["accepted_members"] == 6
+    assert [(w["row"], w["code"], w["reason"]["zh"]) for w in report["warnings"]] == [
+        (6, "legacy_id_number", "(提示,不影响导入)15位旧证件号码已换为对应的18位号码")
+    ]
+    assert page.rejected.rowCount() == 1  # the warning is listed, and the import is open
     assert page.import_button.isEnabled()
     page.import_button.click()
     wait(staff_window)
-    qtbot.waitUntil(lambda: "2" in page.summary.text() and page.upload_id is None, timeout=30_000)
-    assert households_count(county) == before + 2
+    qtbot.waitUntil(lambda: "3" in page.summary.text() and page.upload_id is None, timeout=30_000)
+    assert households_count(county) == before + 3
     new = county.api("GET", "/county/households", params={"household_no": "610728101001910"}).json()["items"]
     assert [h["household_no"] for h in new] == ["6107281010019101"] and new[0]["member_count"] == 2
     assert new[0]["assessed_on"] == date.today().isoformat()  # assessed at import for the dashboards
     audit = county.api("GET", "/audit", params={"action": "roster_imported"}).json()["items"]
-    assert audit[0]["actor"] == "user:staff" and audit[0]["details"]["households"] == 2
+    assert audit[0]["actor"] == "user:staff" and audit[0]["details"]["households"] == 3
 
 
 def test_a_roster_file_that_is_not_a_workbook_is_refused_plainly(county: CountyServer, tmp_path: Path) -> None:

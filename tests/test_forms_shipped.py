@@ -319,7 +319,7 @@ def test_a_dropout_needs_its_reason_and_reaches_the_assessment() -> None:
         None,
         "厌学",
     )
-    assert [m.member_id for m in dropouts(hh, VISIT_DAY, load_policy())] == [son]
+    assert [m.member_id for m, _ in dropouts(hh, VISIT_DAY, load_policy())] == [son]
 
 
 def test_the_data_quality_rules_show_at_the_field_they_concern() -> None:

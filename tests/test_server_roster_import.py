@@ -127,3 +127,16 @@ def test_past_visits_stream_in_once_and_a_bad_one_undoes_the_whole_import(county
     with sd.transaction() as s:
         visited = s.get(HouseholdRow, visits[0]["household_id"])
         assert visited is not None and visited.last_visit_date is not None
+
+
+def test_a_member_with_a_legacy_15_digit_number_imports(county: tuple[ServerDir, str, list[Any]]) -> None:
+    """A 15-digit number is still its holder's number: a warning to replace it, never a refusal."""
+    sd, code, households = county
+    records = [household_to_dict(h) for h in households[:3]]
+    member = next(m for m in records[1]["members"] if m["birth_date"][:2] == "19")
+    member["id_number"] = member["id_number"][:6] + member["id_number"][8:17]
+    counts = roster.import_roster(sd, "test", roster_of(code, iter(records)))
+    assert counts["created"] == 3
+    with sd.transaction() as s:
+        row = s.get(MemberRow, member["member_id"])
+        assert row is not None and len(row.data["id_number"]) == 15

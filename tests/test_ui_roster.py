@@ -115,3 +115,17 @@ def test_unknown_file_type_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF")
     with pytest.raises(RosterFileError):
         read_table(path)
+
+
+def test_a_legacy_or_full_width_id_number_imports_with_a_warning() -> None:
+    rows = good_rows()
+    legacy = rows[0][6][:6] + rows[0][6][8:17]  # 王建国, born 1975: his 15-digit number
+    rows[0][6] = legacy
+    rows[1][6] = str(rows[1][6]).translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    report = parse_roster([HEADER, *rows])
+    assert report.errors == []
+    assert [(p.row, p.level, p.column, p.text.zh) for p in report.problems] == [
+        (2, "warning", "id_number", "15位旧证件号码已换为对应的18位号码")
+    ]
+    first = report.households[0]
+    assert [m.id_number for m in first.members[:2]] == [good_rows()[0][6], good_rows()[1][6]]

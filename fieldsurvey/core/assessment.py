@@ -15,7 +15,7 @@ household's record of the year before.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,8 +42,9 @@ from fieldsurvey.core.dimensions import (
 )
 from fieldsurvey.core.household import Household, IncomeRecord, Member
 from fieldsurvey.core.income import IncomeBreakdown, income_breakdown
-from fieldsurvey.core.policy import IncomeLine, Policy, load_policy
+from fieldsurvey.core.policy import IncomeItem, IncomeLine, Policy, load_policy
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.core.water import judge_water
 
 __all__ = ["AssessmentSummary", "assess", "pick_income", "summarise"]
@@ -63,11 +64,16 @@ def assess(
     on: date,
     policy: Policy | None = None,
     previous_income: IncomeRecord | None = None,
+    member_changes: Sequence[MemberChange] = (),
 ) -> Assessment:
+    """The household on ``on``. ``member_changes`` (the household's dated 人员变更) give each
+    year's own household size, so an earlier year's income is divided by the people of that
+    year; a record's own ``household_size`` comes first."""
     policy = policy or load_policy()
     record = pick_income(household, on.year)
     year = record.year if record else on.year
-    breakdown = income_breakdown(record, household, policy) if record else None
+    changes = list(member_changes)
+    breakdown = income_breakdown(record, household, policy, changes) if record else None
     line = policy.income_line(household.division_code, year)
     dimensions = {
         "food": judge_food(household),
@@ -76,14 +82,16 @@ def assess(
         "medical": judge_medical(household, on, policy),
         "housing": judge_housing(household),
         "water": judge_water(household, policy),
-        "income": judge_income(breakdown, line, on),
+        "income": judge_income(breakdown, line, on, policy),
     }
     per_capita = breakdown.net_income_per_capita if breakdown else None
     national = policy.poverty_line(year)
     threshold = policy.monitoring_threshold(household.division_code, year)
     if previous_income is None and record is not None:
         previous_income = household.income_for(record.year - 1)
-    previous = income_breakdown(previous_income, household, policy) if previous_income else None
+    previous = (
+        income_breakdown(previous_income, household, policy, changes) if previous_income else None
+    )
     dropped, no_insurance = dropouts(household, on, policy), uninsured(household, policy)
     return Assessment(
         household_id=household.household_id,
@@ -99,12 +107,15 @@ def assess(
         net_income_per_capita=per_capita,
         poverty_line=float(national.value) if national else None,
         monitoring_threshold=float(threshold.value) if threshold else None,
-        flags=_flags(dimensions, dropped, no_insurance),
+        flags=_flags(dimensions, dropped, no_insurance, breakdown),
     )
 
 
 def judge_income(
-    breakdown: IncomeBreakdown | None, line: IncomeLine | None, on: date
+    breakdown: IncomeBreakdown | None,
+    line: IncomeLine | None,
+    on: date,
+    policy: Policy | None = None,
 ) -> DimensionResult:
     if breakdown is None:
         return DimensionResult(
@@ -125,7 +136,7 @@ def judge_income(
                 ),
             ),
         )
-    notes = _income_notes(breakdown, on)
+    notes = _income_notes(breakdown, on, policy or load_policy())
     if line is None:
         missing = reason(
             f"政策表中没有{breakdown.year}年适用的收入标准",
@@ -170,8 +181,9 @@ def _line_notes(line: IncomeLine, year: int) -> list[Reason]:
     return notes
 
 
-def _income_notes(b: IncomeBreakdown, on: date) -> list[Reason]:
+def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
     notes: list[Reason] = []
+    items = policy.income_items()
     if b.year != on.year:
         notes.append(
             reason(
@@ -181,18 +193,23 @@ def _income_notes(b: IncomeBreakdown, on: date) -> list[Reason]:
             )
         )
     for key, amount in b.estimated_expenses.items():
+        label, ratio = _item_label(items, key), b.estimate_ratios.get(key, 0.0)
         notes.append(
             reason(
-                f"{key}未记录生产经营支出,按默认成本比例估算为{amount:g}元",
-                f"no expense recorded for {key}: estimated at {amount:g} yuan by the default cost ratio",
+                f"{label.zh}未记录生产经营支出,按政策表中本县默认成本比例{ratio:.0%}估算为{amount:g}元",
+                f"no expense recorded for {label.en}: estimated at {amount:g} yuan by the "
+                f"county's default cost ratio of {ratio:.0%} in the policy tables",
                 fact=f"expenses.{key}",
             )
         )
     for key in b.unrecorded_expenses:
+        label = _item_label(items, key)
         notes.append(
             reason(
-                f"{key}有经营收入但未记录生产经营支出,按0元计",
-                f"{key} has income but no expense recorded: counted as 0",
+                f"{label.zh}有经营收入但未记录生产经营支出,按0元计,纯收入可能偏高;"
+                "请补录支出",
+                f"{label.en} has income but no expense recorded: counted as 0, so net income "
+                "may be overstated; the expense is to be completed",
                 fact=f"expenses.{key}",
             )
         )
@@ -215,8 +232,16 @@ def _income_notes(b: IncomeBreakdown, on: date) -> list[Reason]:
     return notes
 
 
+def _item_label(items: dict[str, IncomeItem], key: str) -> Text:
+    item = items.get(key)
+    return item.label if item else Text(key, key)
+
+
 def _flags(
-    dimensions: dict[str, DimensionResult], dropped: list[Member], uninsured_members: list[Member]
+    dimensions: dict[str, DimensionResult],
+    dropped: list[tuple[Member, Reason]],
+    uninsured_members: list[Member],
+    breakdown: IncomeBreakdown | None,
 ) -> tuple[str, ...]:
     failing = {d for d, r in dimensions.items() if r.outcome == NOT_MET}
     flags = []
@@ -232,6 +257,8 @@ def _flags(
         flags.append("under_line")
     if failing & {"food", "clothing"}:
         flags.append("food_clothing")
+    if breakdown is not None and breakdown.unrecorded_expenses:
+        flags.append("expenses_unrecorded")  # for the secretary to complete
     return tuple(flags)
 
 
@@ -268,15 +295,20 @@ def _risk_flags(
                     RiskFlag(
                         "income_drop",
                         Text(
-                            f"人均纯收入由{previous.year}年{before:.2f}元降至{per_capita:.2f}元,"
+                            f"人均纯收入由{previous.year}年{before:.2f}元({previous.household_size}人)"
+                            f"降至{breakdown.year}年{per_capita:.2f}元({breakdown.household_size}人),"
                             f"降幅{fall:.0%}(超过{drop:.0%})",
-                            f"net income per capita fell from {before:.2f} ({previous.year}) "
-                            f"to {per_capita:.2f} yuan, by {fall:.0%} (over {drop:.0%})",
+                            f"net income per capita fell from {before:.2f} yuan in {previous.year} "
+                            f"({previous.household_size} people) to {per_capita:.2f} yuan in "
+                            f"{breakdown.year} ({breakdown.household_size} people), by {fall:.0%} "
+                            f"(over {drop:.0%})",
                         ),
                     )
                 )
     if record is not None and breakdown is not None and record.medical_out_of_pocket:
         flags.extend(_medical_burden(record.medical_out_of_pocket, breakdown.net_income, policy))
+    if record is not None and breakdown is not None and record.sudden_expenses:
+        flags.extend(_sudden_expense(record, breakdown.net_income, policy))
     if dimensions["housing"].outcome == NOT_MET:
         flags.append(RiskFlag("unsafe_house", dimensions["housing"].reasons[0].text))
     if dimensions["water"].outcome == NOT_MET:
@@ -285,14 +317,15 @@ def _risk_flags(
 
 
 def _member_risks(
-    household: Household, on: date, dropped: list[Member], no_insurance: list[Member]
+    household: Household,
+    on: date,
+    dropped: list[tuple[Member, Reason]],
+    no_insurance: list[Member],
 ) -> list[RiskFlag]:
-    """One flag per member who dropped out of school or has no basic medical insurance."""
+    """One flag per child out of compulsory education (saying why) or member uninsured."""
     flags: list[RiskFlag] = []
-    for member in dropped:
-        who = member_label(household, member, on)
-        text = Text(f"{who.zh}失学辍学", f"{who.en} has dropped out of school")
-        flags.append(RiskFlag("dropout", text, member.member_id))
+    for member, why in dropped:
+        flags.append(RiskFlag("dropout", why.text, member.member_id))
     for member in no_insurance:
         who = member_label(household, member, on)
         text = Text(f"{who.zh}未参加基本医疗保险", f"{who.en} has no basic medical insurance")
@@ -317,6 +350,31 @@ def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> 
             Text(
                 f"合规自付医疗支出{out_of_pocket:g}元,{why.zh}",
                 f"out-of-pocket medical spending of {out_of_pocket:g} yuan, {why.en}",
+            ),
+        )
+    ]
+
+
+def _sudden_expense(record: IncomeRecord, net_income: float, policy: Policy) -> list[RiskFlag]:
+    """支出骤增: a sudden non-medical expense (disaster, accident …) of the income record."""
+    amount = float(record.sudden_expenses or 0)
+    ratio = policy.risk.sudden_expense_ratio.value
+    limit = policy.risk.sudden_expense_amount.value
+    over_amount = amount > limit
+    if not (over_amount or net_income <= 0 or amount > ratio * net_income):
+        return []
+    why = (
+        Text(f"超过{limit:g}元", f"over {limit:g} yuan")
+        if over_amount
+        else Text(f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income")
+    )
+    return [
+        RiskFlag(
+            "sudden_expense",
+            Text(
+                f"{record.year}年突发大额支出(非医疗){amount:g}元,{why.zh},支出骤增",
+                f"a sudden non-medical expense of {amount:g} yuan in {record.year}, {why.en}: "
+                "expenses rose sharply",
             ),
         )
     ]

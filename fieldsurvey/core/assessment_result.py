@@ -41,6 +41,8 @@ FLAG_LABELS: dict[str, Text] = {
     "unsafe_water": Text("饮水不安全", "unsafe water"),
     "under_line": Text("收入低于标准", "income under the line"),
     "food_clothing": Text("吃穿有困难", "food or clothing insecure"),
+    # appended only: the store keeps flags as bits in this order
+    "expenses_unrecorded": Text("生产经营支出待补录", "business expenses to complete"),
 }
 
 

@@ -8,6 +8,7 @@ makes the dimension UNKNOWN, never MET: the visitor must see what is still to be
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from fieldsurvey.core.assessment_result import MET, NOT_MET, UNKNOWN, DimensionResult, Reason
@@ -21,6 +22,8 @@ Finding = tuple[str, Reason]  # (MET | NOT_MET | UNKNOWN, why)
 SEVERITY = {NOT_MET: 0, UNKNOWN: 1, MET: 2}
 COMPLETED_COMPULSORY = frozenset({"junior_secondary", "senior_secondary", "college_plus"})
 NOT_STUDENT = "not_student"
+PRESCHOOL = "preschool"
+LAST_COMPULSORY_GRADE = 9  # 九年义务教育: finished with grade 9 completed
 
 
 def member_label(household: Household, member: Member, on: date) -> Text:
@@ -92,7 +95,7 @@ def judge_education(household: Household, on: date, policy: Policy) -> Dimension
     findings: list[Finding] = []
     for member in household.present_members:
         if compulsory_age(member, on, policy):
-            findings.append(_child_schooling(household, member, on, ages.end_age.value))
+            findings.append(child_schooling(household, member, on, policy))
     if not findings:
         span = f"{ages.entry_age.value}–{ages.end_age.value}"
         findings.append(
@@ -107,38 +110,87 @@ def judge_education(household: Household, on: date, policy: Policy) -> Dimension
     return combine("education", findings)
 
 
-def dropouts(household: Household, on: date, policy: Policy) -> list[Member]:
-    """Children of compulsory-school age not enrolled, not home-schooled and not exempt."""
-    end_age = policy.school_ages().end_age.value
-    return [
-        m
-        for m in household.present_members
-        if compulsory_age(m, on, policy)
-        and _child_schooling(household, m, on, end_age)[0] == NOT_MET
-    ]
+def dropouts(household: Household, on: date, policy: Policy) -> list[tuple[Member, Reason]]:
+    """Children of compulsory-school age not in compulsory education, with the reason why."""
+    found = []
+    for m in household.present_members:
+        if compulsory_age(m, on, policy):
+            outcome, why = child_schooling(household, m, on, policy)
+            if outcome == NOT_MET:
+                found.append((m, why))
+    return found
 
 
-def _child_schooling(household: Household, member: Member, on: date, end_age: int) -> Finding:
+def special_needs(member: Member, policy: Policy) -> bool | None:
+    """Whether the child's health allows 送教上门 or the health exemption (None: not recorded)."""
+    if member.health is None:
+        return None
+    return member.health in policy.school_ages().special_needs_health.value
+
+
+def child_schooling(household: Household, member: Member, on: date, policy: Policy) -> Finding:
+    """One child's compulsory schooling: enrolled, taught at home, exempt, finished or not.
+
+    送教上门 and the health exemption stand for enrolment only for the children the policy table
+    names (disabled or seriously ill); recorded for another child they are ignored here and
+    reported by ``rules.py``, so the child is judged on their schooling like any other.
+    """
     who = member_label(household, member, on)
-    schooling = code_list("schooling")
-    if member.schooling_exempt:
+    claimed = member.schooling_exempt or bool(member.home_schooling)
+    eligible = special_needs(member, policy) if claimed else None
+    if claimed and eligible is None:
+        return UNKNOWN, reason(
+            f"{who.zh}记录了送教上门或因身体原因免于就学,但未记录健康状况,无法确认",
+            f"{who.en}: home schooling or a health exemption is recorded but health is not, "
+            "so it cannot be confirmed",
+            member=member,
+            fact="health",
+        )
+    if eligible and member.schooling_exempt:
         return MET, reason(
             f"{who.zh}经评估因身体原因不能就学,不计为失学辍学",
             f"{who.en} is assessed as unable to attend school for health reasons: not a dropout",
             member=member,
             fact="schooling_exempt",
         )
-    if member.home_schooling:
+    if eligible and member.home_schooling:
         return MET, reason(
             f"{who.zh}接受送教上门,视同在校",
             f"{who.en} is home-schooled, which counts as enrolled",
             member=member,
             fact="home_schooling",
         )
+    outcome, why = _enrolment(who, member)
+    if claimed:  # recorded for a child it cannot apply to: say so next to the finding
+        what = "home_schooling" if member.home_schooling else "schooling_exempt"
+        label = Text("送教上门", "home schooling") if member.home_schooling else Text(
+            "因身体原因免于就学", "the health exemption"
+        )
+        why = reason(
+            f"{why.text.zh};{label.zh}仅适用于残疾或重病儿童,该儿童不符合,不予认定",
+            f"{why.text.en}; {label.en} applies to disabled or seriously ill children only "
+            "and is not accepted for this child",
+            member=member,
+            fact=what if outcome == MET else why.fact,
+        )
+    return outcome, why
+
+
+def _enrolment(who: Text, member: Member) -> Finding:
+    """Enrolment judged on 在校生状况 and, out of school, on the highest grade completed."""
+    schooling = code_list("schooling")
     if member.schooling is None:
         return UNKNOWN, reason(
             f"{who.zh}未记录在校生状况",
             f"{who.en}: schooling was not recorded",
+            member=member,
+            fact="schooling",
+        )
+    if member.schooling == PRESCHOOL:
+        return NOT_MET, reason(
+            f"{who.zh}已到义务教育年龄仍在学前教育,未接受义务教育",
+            f"{who.en} is of compulsory-school age but still in pre-school: "
+            "not in compulsory education",
             member=member,
             fact="schooling",
         )
@@ -148,36 +200,76 @@ def _child_schooling(household: Household, member: Member, on: date, end_age: in
         return MET, reason(
             f"{who.zh}在校({zh})", f"{who.en} is enrolled ({en})", member=member, fact="schooling"
         )
-    if member.age(on) >= end_age and member.education in COMPLETED_COMPULSORY:
+    grade = member.completed_grade
+    if grade is not None and grade >= LAST_COMPULSORY_GRADE:
         return MET, reason(
-            f"{who.zh}已达初中及以上文化程度,视为完成义务教育",
-            f"{who.en} has junior secondary education or above: compulsory schooling completed",
+            f"{who.zh}已完成九年级,义务教育已完成",
+            f"{who.en} has completed grade 9: compulsory education finished",
             member=member,
-            fact="education",
+            fact="completed_grade",
         )
+    if grade is None and member.education in COMPLETED_COMPULSORY:
+        return UNKNOWN, reason(
+            f"{who.zh}不在校,文化程度为初中及以上,但未记录完成的最高年级,无法确认是否完成义务教育",
+            f"{who.en} is not in school with junior secondary education or above, but the highest "
+            "grade completed is not recorded: compulsory education may not be finished",
+            member=member,
+            fact="completed_grade",
+        )
+    left = f",完成{grade}年级后离校" if grade is not None else ""
+    left_en = f" after completing grade {grade}" if grade is not None else ""
     why_zh = f"(原因:{member.dropout_reason})" if member.dropout_reason else "(未记录原因)"
     why_en = (
         f" (reason: {member.dropout_reason})" if member.dropout_reason else " (no reason recorded)"
     )
     return NOT_MET, reason(
-        f"{who.zh}处于义务教育年龄但未在校,失学辍学{why_zh}",
-        f"{who.en} is of compulsory-school age but not enrolled: dropout{why_en}",
+        f"{who.zh}处于义务教育年龄但未在校{left},失学辍学{why_zh}",
+        f"{who.en} is of compulsory-school age but not enrolled{left_en}: dropout{why_en}",
         member=member,
         fact="schooling",
     )
 
 
-COVERAGE_FACTS: dict[str, tuple[str, Text]] = {
-    "basic_insurance": (
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One guarantee of 基本医疗有保障: the member fact it is read from and how it is worded.
+
+    The three guarantees (三重保障) are basic insurance, 大病保险 and 医疗救助. 医疗救助 is a
+    coverage a poor member is entitled to (纳入医疗救助保障范围), not money received when ill, so
+    it is asked and reported as "covered", like the two insurances.
+    """
+
+    fact: str
+    label: Text
+    has: Text  # "参加" / "has": the verb before the label
+    lacks: Text  # "未参加" / "has no"
+
+
+COVERAGES: dict[str, Coverage] = {
+    "basic_insurance": Coverage(
         "resident_medical_insurance",
         Text("基本医疗保险(居民医保或职工医保)", "basic medical insurance (resident or employee)"),
+        Text("参加", "has"),
+        Text("未参加", "has no"),
     ),
-    "critical_illness_insurance": (
+    "critical_illness_insurance": Coverage(
         "critical_illness_insurance",
         Text("大病保险", "critical illness insurance"),
+        Text("参加", "has"),
+        Text("未参加", "has no"),
     ),
-    "medical_assistance": ("medical_assistance", Text("医疗救助", "medical assistance")),
-    "family_doctor": ("family_doctor", Text("家庭医生签约", "a family doctor contract")),
+    "medical_assistance": Coverage(
+        "medical_assistance",
+        Text("医疗救助", "medical assistance"),
+        Text("纳入", "is covered by"),
+        Text("未纳入", "is not covered by"),
+    ),
+    "family_doctor": Coverage(
+        "family_doctor",
+        Text("家庭医生签约", "a family doctor contract"),
+        Text("已办理", "has"),
+        Text("未办理", "has no"),
+    ),
 }
 
 
@@ -186,7 +278,7 @@ def coverage(member: Member, kind: str) -> bool | None:
         return member.basic_insured
     if kind == "critical_illness_insurance" and member.employee_medical_insurance:
         return True  # employee insurance carries its own large-expense cover (职工大额医疗)
-    return getattr(member, COVERAGE_FACTS[kind][0])
+    return getattr(member, COVERAGES[kind].fact)
 
 
 def uninsured(household: Household, policy: Policy) -> list[Member]:
@@ -220,7 +312,7 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
             continue
         member_ok = True
         for kind in required:
-            fact, label = COVERAGE_FACTS[kind]
+            cover = COVERAGES[kind]
             has = coverage(member, kind)
             if has is None:
                 member_ok = False
@@ -228,10 +320,10 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
                     (
                         UNKNOWN,
                         reason(
-                            f"{who.zh}未记录是否参加{label.zh}",
-                            f"{who.en}: {label.en} was not recorded",
+                            f"{who.zh}未记录是否{cover.has.zh}{cover.label.zh}",
+                            f"{who.en}: {cover.label.en} was not recorded",
                             member=member,
-                            fact=fact,
+                            fact=cover.fact,
                         ),
                     )
                 )
@@ -241,19 +333,25 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
                     (
                         NOT_MET,
                         reason(
-                            f"{who.zh}未参加{label.zh}",
-                            f"{who.en} has no {label.en}",
+                            f"{who.zh}{cover.lacks.zh}{cover.label.zh}",
+                            f"{who.en} {cover.lacks.en} {cover.label.en}",
                             member=member,
-                            fact=fact,
+                            fact=cover.fact,
                         ),
                     )
                 )
         covered += member_ok
     if covered:
-        names = "、".join(COVERAGE_FACTS[k][1].zh for k in required)
-        names_en = ", ".join(COVERAGE_FACTS[k][1].en for k in required)
+        names = "、".join(COVERAGES[k].label.zh for k in required)
+        names_en = ", ".join(COVERAGES[k].label.en for k in required)
         findings.append(
-            (MET, reason(f"{covered}名成员已参加{names}", f"{covered} member(s) have {names_en}"))
+            (
+                MET,
+                reason(
+                    f"{covered}名成员的{names}均已落实",
+                    f"{covered} member(s) are covered by {names_en}",
+                ),
+            )
         )
     if not household.present_members:
         findings.append(

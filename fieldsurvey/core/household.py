@@ -49,7 +49,10 @@ class Member:
     schooling: str | None = None  # 在校生状况
     school_name: str | None = None
     dropout_reason: str | None = None  # set when a child of compulsory-school age is not enrolled
-    home_schooling: bool | None = None  # 送教上门: counts as enrolled
+    # highest grade completed (1–9 through compulsory school), asked of a child not in school:
+    # compulsory education is finished with grade 9 completed, whatever 文化程度 says
+    completed_grade: int | None = None
+    home_schooling: bool | None = None  # 送教上门: counts as enrolled (disabled or ill children)
     schooling_exempt: bool = False  # health prevents schooling (assessed so); not a dropout
     health: str | None = None
     disability_category: str | None = None

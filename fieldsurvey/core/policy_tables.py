@@ -53,6 +53,8 @@ class SchoolAges:
     entry_age: Sourced[int]
     end_age: Sourced[int]
     entry_cutoff: Sourced[str | None]  # "MM-DD": the entry age must be reached by this day
+    # health codes for which 送教上门 or the health exemption can stand for enrolment
+    special_needs_health: Sourced[list[str]]
 
     def entry_reference_day(self, on: date) -> date:
         """The cutoff of the school year in progress on ``on`` (or ``on`` itself if none)."""
@@ -81,6 +83,8 @@ class RiskSettings:
     income_drop_ratio: Sourced[float]
     medical_burden_ratio: Sourced[float]
     medical_burden_amount: Sourced[float]
+    sudden_expense_ratio: Sourced[float]  # of the household's net income
+    sudden_expense_amount: Sourced[float]  # yuan a year, whatever the income
     working_age_min: Sourced[int]
     working_age_max: Sourced[int]
     labour_capacities: Sourced[list[str]]
@@ -225,7 +229,7 @@ class Parser:
         )
 
     def school_ages(self, t: Table) -> SchoolAges:
-        t.only_keys((), ["entry_age", "end_age", "entry_cutoff"])
+        t.only_keys((), ["entry_age", "end_age", "entry_cutoff", "special_needs_health"])
         entry_age = self.integer(t, "entry_age", low=3, high=10)
         end_age = self.integer(t, "end_age", low=10, high=20)
         cutoff = self.keep(t.sourced("entry_cutoff", kind=str, nullable=True))
@@ -234,7 +238,14 @@ class Parser:
                 ("entry_cutoff", "value"),
                 Text("应为“月-日”,如 08-31", "must be MM-DD, e.g. 08-31"),
             )
-        return SchoolAges(entry_age, end_age, cutoff)
+        special = self.keep(t.sourced("special_needs_health", kind=list))
+        bad = [c for c in special.value if c not in code_list("health")]
+        if bad:
+            raise t.fail(
+                ("special_needs_health", "value"),
+                Text(f"不在健康状况代码表中:{bad}", f"not in the health code list: {bad}"),
+            )
+        return SchoolAges(entry_age, end_age, cutoff, special)
 
     def income_items(self, t: Table) -> dict[str, IncomeItem]:
         t.only_keys((), ["items"])
@@ -293,6 +304,8 @@ class Parser:
             "income_drop_ratio",
             "medical_burden_ratio",
             "medical_burden_amount",
+            "sudden_expense_ratio",
+            "sudden_expense_amount",
             "working_age_min",
             "working_age_max",
             "labour_capacities",
@@ -309,6 +322,8 @@ class Parser:
             self.number(t, "income_drop_ratio", low=0, high=1),
             self.number(t, "medical_burden_ratio", low=0),
             self.number(t, "medical_burden_amount", low=0),
+            self.number(t, "sudden_expense_ratio", low=0),
+            self.number(t, "sudden_expense_amount", low=0),
             self.integer(t, "working_age_min", low=10, high=30),
             self.integer(t, "working_age_max", low=40, high=80),
             capacities,

@@ -14,7 +14,14 @@ from datetime import date
 
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.household import Household, IncomeRecord, Member
-from fieldsurvey.core.ids import IdNumberError, convert_15_to_18, parse_disability_cert
+from fieldsurvey.core.ids import (
+    LEGACY_15,
+    IdNumberError,
+    convert_15_to_18,
+    normalise_id_text,
+    parse_disability_cert,
+)
+from fieldsurvey.core.policy import Policy, load_policy
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, Problem
 
@@ -29,13 +36,17 @@ SENIOR_EDUCATION = frozenset({"senior_secondary", "college_plus"})
 CAUSE_FIELDS = ("main_poverty_cause", "other_poverty_causes")
 
 
-def check_household(household: Household, on: date | None = None) -> list[Problem]:
+def check_household(
+    household: Household, on: date | None = None, policy: Policy | None = None
+) -> list[Problem]:
     """Every §7 rule for one household, as of ``on`` (today when not given) for ages."""
     on = on or date.today()
+    special = (policy or load_policy()).school_ages().special_needs_health.value
     problems: list[Problem] = []
     present = [(i, m) for i, m in enumerate(household.members, start=1) if m.present]
     for index, member in present:
         problems.extend(_member_rules(member, index, on))
+        problems.extend(_special_needs_rule(member, index, special))
     problems.extend(_cause_rules(household))
     problems.extend(_destitute_rule(household, present, on))
     problems.extend(_wage_rule(household, present, on))
@@ -50,20 +61,16 @@ def _member_rules(member: Member, index: int, on: date) -> list[Problem]:
     def add(level: str, fld: str, text: Text) -> None:
         problems.append(Problem(level, fld, text, index, member.member_id))
 
-    id_number = member.id_number.strip()
+    id_number = normalise_id_text(member.id_number)
     if len(id_number) == 20:
         try:
             parse_disability_cert(id_number)
         except IdNumberError as e:
             add(ERROR, "id_number", e.text)
     elif len(id_number) == 15:
-        add(
-            WARNING,
-            "id_number",
-            Text(
-                "为旧式15位身份证号,应换为18位",
-                "is a legacy 15-digit number: record the 18-character one",
-            ),
+        # the same text as validation.py's, so a screen showing both lists it once
+        problems.append(
+            Problem(WARNING, "id_number", LEGACY_15, index, member.member_id, _eighteen(id_number))
         )
     elif len(id_number) != 18:
         add(
@@ -114,6 +121,45 @@ def _member_rules(member: Member, index: int, on: date) -> list[Problem]:
                 ),
             )
     return problems
+
+
+def _special_needs_rule(member: Member, index: int, special: list[str]) -> list[Problem]:
+    """送教上门 and the health exemption are for disabled or seriously ill children only.
+
+    Recorded for a child whose recorded health is another (healthy, chronic illness) it is an
+    error, and the assessment does not count the child as covered by it.
+    """
+    if member.health is None or member.health in special:
+        return []
+    health = code_list("health").get(member.health)
+    zh, en = (health.label.zh, health.label.en) if health else (member.health, member.health)
+    problems = []
+    for fld, what, claimed in (
+        ("home_schooling", Text("送教上门", "home schooling"), bool(member.home_schooling)),
+        ("schooling_exempt", Text("因身体原因免于就学", "the health exemption"), member.schooling_exempt),
+    ):
+        if claimed:
+            problems.append(
+                Problem(
+                    ERROR,
+                    fld,
+                    Text(
+                        f"记录了{what.zh},但健康状况为{zh}:{what.zh}仅适用于残疾或重病儿童",
+                        f"{what.en} is recorded but health is {en}: it applies to disabled or "
+                        "seriously ill children only",
+                    ),
+                    index,
+                    member.member_id,
+                )
+            )
+    return problems
+
+
+def _eighteen(legacy: str) -> str | None:
+    try:
+        return convert_15_to_18(legacy)
+    except IdNumberError:
+        return None
 
 
 def _schooling_stage(schooling: str | None) -> str | None:
@@ -253,8 +299,8 @@ def _spouse_rule(household: Household, present: list[tuple[int, Member]]) -> lis
 
 def _person_key(id_number: str | None) -> str:
     """The 18-character citizen number a person is known by, whatever form was recorded."""
-    value = (id_number or "").strip().upper()
-    if len(value) == 15 and value.isdigit():
+    value = normalise_id_text(id_number or "")
+    if len(value) == 15 and _eighteen(value):
         return convert_15_to_18(value)
     return value[:18]
 
@@ -290,14 +336,15 @@ def poor_id_numbers_of(households: Iterable[Household]) -> frozenset[str]:
 
 
 def check_county(
-    households: Iterable[Household], on: date | None = None
+    households: Iterable[Household], on: date | None = None, policy: Policy | None = None
 ) -> dict[str, list[Problem]]:
     """Every rule for every household, with helpers checked against the whole county's poor."""
     households = list(households)
     poor = poor_id_numbers_of(households)
+    policy = policy or load_policy()
     results: dict[str, list[Problem]] = {}
     for household in households:
-        problems = check_household(household, on)
+        problems = check_household(household, on, policy)
         own = {p.text for p in problems if p.field == "helpers"}
         problems.extend(p for p in check_helpers(household, poor) if p.text not in own)
         results[household.household_id] = problems

@@ -13,7 +13,13 @@ from datetime import date
 
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.household import MAX_OTHER_POVERTY_CAUSES, MAX_RISKS, Household, Member
-from fieldsurvey.core.ids import IdNumberError, parse_disability_cert, parse_id_number
+from fieldsurvey.core.ids import (
+    LEGACY_15,
+    IdNumberError,
+    normalise_id_text,
+    parse_disability_cert,
+    parse_id_number,
+)
 from fieldsurvey.core.text import Text
 
 ERROR = "error"
@@ -92,6 +98,9 @@ class Problem:
     text: Text
     member_index: int | None = None  # 1-based position among the household's members
     member_id: str | None = None
+    # a value the screen may offer to put in the field (the 18-character form of a legacy
+    # ID number); kept out of ``text``, which never quotes an ID number
+    suggestion: str | None = None
 
     def where(self) -> Text:
         label = FIELD_LABELS.get(self.field, Text(self.field, self.field))
@@ -107,14 +116,15 @@ class Problem:
 def validate_member(member: Member, index: int | None = None) -> list[Problem]:
     problems: list[Problem] = []
 
-    def add(fld: str, text: Text, level: str = ERROR) -> None:
-        problems.append(Problem(level, fld, text, index, member.member_id))
+    def add(fld: str, text: Text, level: str = ERROR, suggestion: str | None = None) -> None:
+        problems.append(Problem(level, fld, text, index, member.member_id, suggestion))
 
     if not member.name.strip():
         add("name", Text("不能为空", "is required"))
     if member.id_type in ("resident_id", "disability_cert"):
+        number = normalise_id_text(member.id_number)
         try:
-            info = parse_id_number(member.id_number[:18])
+            info = parse_id_number(number if len(number) == 15 else number[:18])
         except IdNumberError as e:
             add("id_number", e.text)
         else:
@@ -122,7 +132,9 @@ def validate_member(member: Member, index: int | None = None) -> list[Problem]:
                 add("birth_date", Text("与身份证号中的出生日期不一致", "does not match the ID number"))
             if info.sex != member.sex:
                 add("sex", Text("与身份证号中的性别不一致", "does not match the ID number"))
-            if member.id_type == "resident_id" and len(member.id_number) != 18:
+            for text in info.warnings():  # a legacy 15-digit number, an area not in the list
+                add("id_number", text, WARNING, info.id_number if text == LEGACY_15 else None)
+            if member.id_type == "resident_id" and len(number) not in (15, 18):
                 add("id_number", Text("应为18位身份证号", "must be the 18-character ID number"))
     if member.disability_cert_no:
         try:

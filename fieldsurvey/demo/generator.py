@@ -296,9 +296,12 @@ class _Generator:
             m.relocated = hh.relocated
             if m.resident_medical_insurance or m.employee_medical_insurance:
                 severe = m.health == "disabled" and m.disability_grade in ("1", "2")
-                m.medical_assistance = m.dibao or m.destitute_support or monitored or severe or (
+                # 三重保障: poor people are within 医疗救助's scope (the random draw is kept
+                # so the rest of a seeded village comes out as before)
+                drawn = m.dibao or m.destitute_support or monitored or severe or (
                     hh.registered_poor and rng.random() < 0.5
                 )
+                m.medical_assistance = bool(drawn) or hh.registered_poor
             else:
                 m.medical_assistance = False
         return dibao

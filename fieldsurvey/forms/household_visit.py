@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -154,6 +154,7 @@ def finalize_visit(
     visit: Visit | None = None,
     *,
     policy: Policy | None = None,
+    member_changes: Sequence[MemberChange] = (),
 ) -> FinalizedVisit:
     """Check the visit, project it onto the household and assess the result.
 
@@ -173,7 +174,12 @@ def finalize_visit(
         )
     visit = visit_record(session, household.household_id, visit)
     applied = apply_answers(household, visit.answers, session.survey)
-    assessment = assess(applied.household, on=visit.visit_date, policy=policy or load_policy())
+    assessment = assess(
+        applied.household,
+        on=visit.visit_date,
+        policy=policy or load_policy(),
+        member_changes=[*member_changes, *applied.member_changes],
+    )
     return FinalizedVisit(visit, applied.household, applied.member_changes, assessment, applied)
 
 

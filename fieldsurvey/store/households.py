@@ -274,6 +274,23 @@ class HouseholdRepo:
         with self._store.session() as s:
             return load_household(s, household_id)
 
+    def member_changes(self, household_id: str) -> list[MemberChange]:
+        """The household's dated 人员变更, oldest first: the assessment reads each year's size."""
+        return self.member_changes_of([household_id]).get(household_id, [])
+
+    def member_changes_of(self, household_ids: list[str]) -> dict[str, list[MemberChange]]:
+        """``member_changes`` for many households in one query (bulk re-assessment)."""
+        found: dict[str, list[MemberChange]] = {}
+        with self._store.session() as s:
+            rows = s.execute(
+                select(MemberChangeRow)
+                .where(MemberChangeRow.household_id.in_(household_ids))
+                .order_by(MemberChangeRow.change_date)
+            ).scalars()
+            for r in rows:
+                found.setdefault(r.household_id, []).append(mapping.member_change_from_row(r))
+        return found
+
     def get_by_no(self, household_no: str) -> Household | None:
         with self._store.session() as s:
             row = s.execute(

@@ -136,6 +136,7 @@ class MemberRow(Base):
     schooling: Mapped[str | None] = mapped_column(String(20))
     school_name: Mapped[str | None] = mapped_column(String(64))
     dropout_reason: Mapped[str | None] = mapped_column(Text)
+    completed_grade: Mapped[int | None] = mapped_column(Integer)
     home_schooling: Mapped[bool | None] = mapped_column(Boolean)
     schooling_exempt: Mapped[bool] = mapped_column(Boolean, default=False)
     health: Mapped[str | None] = mapped_column(String(16))

@@ -159,7 +159,8 @@ def load_household(household_id: str, today: date | None = None) -> OpFn:
         if source is not None and source.assessment is not None:
             assessment = Assessment.from_dict(source.assessment)
         else:
-            assessment = assess(household, on=today or date.today())
+            changes = store.households.member_changes(household_id)
+            assessment = assess(household, on=today or date.today(), member_changes=changes)
         place = store.divisions.path(household.division_code.value)
         return HouseholdBundle(household, visits, assessment, source, place)
 
@@ -267,7 +268,11 @@ def reassess_households(store: Store, on: date, progress=None, cancelled=None) -
     batch: list[Household] = []
 
     def flush() -> None:
-        store.households.set_assessments((h.household_id, assess(h, on=on).to_dict(), None) for h in batch)
+        changes = store.households.member_changes_of([h.household_id for h in batch])
+        store.households.set_assessments(
+            (h.household_id, assess(h, on=on, member_changes=changes.get(h.household_id, ())).to_dict(), None)
+            for h in batch
+        )
 
     for household in store.households.iter_households():
         batch.append(household)

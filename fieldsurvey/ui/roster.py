@@ -49,7 +49,7 @@ from fieldsurvey.core.divisions import Division, DivisionCode, county_name
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import MIB, read_limited
 from fieldsurvey.core.household import Household, Member
-from fieldsurvey.core.ids import IdNumberError, parse_id_number
+from fieldsurvey.core.ids import LEGACY_15, IdNumberError, parse_id_number
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, validate_household
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
@@ -398,8 +398,12 @@ def _member(n: int, no: str, values: dict[str, Any], report: RosterReport) -> Me
             problem("sex", Text("性别与证件号码不一致", "sex does not match the ID number"))
         if birth and birth != info.birth_date:
             problem("birth_date", Text("出生日期与证件号码不一致", "birth date does not match the ID number"))
-        if info.converted_from_15:
-            problem("id_number", Text("15位旧证件号码已转换为18位", "old 15-digit ID number converted to 18 digits"), WARNING)
+        for warning in info.warnings():  # stored in its 18-character form; an area to check
+            if warning == LEGACY_15:
+                warning = Text("15位旧证件号码已换为对应的18位号码", "the legacy 15-digit ID number was replaced by its 18-character form")
+            else:
+                warning = Text(f"证件号码{warning.zh}", f"ID number: {warning.en}")
+            problem("id_number", warning, WARNING)
     if not name or info is None or relation is None:
         return None
     return Member(

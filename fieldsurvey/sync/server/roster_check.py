@@ -28,7 +28,7 @@ from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household, Member
-from fieldsurvey.core.ids import IdNumberError, parse_id_number
+from fieldsurvey.core.ids import LEGACY_15, IdNumberError, parse_id_number
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.text import Text
@@ -62,6 +62,12 @@ class Report:
     rejected_households: set[str] = field(default_factory=set)
     good: list[Household] = field(default_factory=list)
     bad_rows: dict[str, set[int]] = field(default_factory=dict)  # household number → its rejected rows
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # imported, but to check
+
+    def warn(self, row: int, no: str, code: str, text: Text, column: str | None = None) -> None:
+        """A row that imports but asks for a look (a legacy ID number, an unlisted area code)."""
+        self.warnings.append({"row": row, "household_no": no, "column": column, "code": code,
+                              "reason": {"zh": f"(提示,不影响导入){text.zh}", "en": f"(warning; imports) {text.en}"}})
 
     def add(self, row: int, no: str, code: str, zh: str, en: str, column: str | None = None) -> None:
         self.rejected.append({"row": row, "household_no": no, "column": column, "code": code, "reason": {"zh": zh, "en": en}})
@@ -73,7 +79,8 @@ class Report:
         rows_rejected = len({r["row"] for r in self.rejected})
         return {"ok": not self.rejected, "rows": self.rows, "households": self.households, "members": self.members,
                 "accepted_households": len(self.good), "accepted_members": sum(len(h.members) for h in self.good),
-                "rejected_rows": rows_rejected, "rejected_households": len(self.rejected_households), "rejected": self.rejected}
+                "rejected_rows": rows_rejected, "rejected_households": len(self.rejected_households), "rejected": self.rejected,
+                "warnings": sorted(self.warnings, key=lambda w: (w["row"], w["code"]))}
 
 
 @dataclass
@@ -276,6 +283,11 @@ def _member(n: int, no: str, values: dict[str, Any], report: Report) -> Member |
             bad("sex_mismatch", "性别与证件号码不一致", "the sex does not match the ID number", "sex")
         if birth and birth != info.birth_date:
             bad("birth_mismatch", "出生日期与证件号码不一致", "the birth date does not match the ID number", "birth_date")
+        for warning in info.warnings():  # stored in its 18-character form; an area to check
+            legacy = warning == LEGACY_15
+            report.warn(n, no, "legacy_id_number" if legacy else "unknown_area_code",
+                        Text("15位旧证件号码已换为对应的18位号码", "the legacy 15-digit ID number was replaced by its 18-character form")
+                        if legacy else Text(f"证件号码{warning.zh}", f"ID number: {warning.en}"), "id_number")
     if not ok or info is None or relation is None:
         return None
     return Member(name=name, id_number=info.id_number, relation=relation, sex=info.sex, birth_date=info.birth_date,

@@ -234,7 +234,7 @@ class CountyRosterPage(Retranslating, QWidget):
         self.summary.setStyleSheet("color: #1e7b34;" if r["ok"] else "color: #b3261e;")
         self.rejected.fill([self.tr("Row"), self.tr("Household no."), self.tr("Column"), self.tr("Reason")],
                            [[str(x["row"]), x["household_no"], _field_label(self.preview, x.get("column")), labels.text_of(x["reason"])]
-                            for x in r["rejected"]], fit=False)
+                            for x in [*r["rejected"], *r.get("warnings", [])]], fit=False)
 
 
 def _field_label(preview: dict[str, Any] | None, key: str | None) -> str:

@@ -140,7 +140,9 @@ def finalize(session: FormSession, visit: Visit | None, household_id: str) -> Op
         household = store.households.get(household_id)
         if household is None:
             raise UserError(HOUSEHOLD_GONE, code="not_found")
-        done = finalize_visit(session, household, visit)
+        done = finalize_visit(
+            session, household, visit, member_changes=store.households.member_changes(household_id)
+        )
         store.visits.finalize(done.visit, done.household, done.assessment.to_dict(), done.member_changes)
         return WithChanges(done, Changes(frozenset({household_id}), household_list=True, visits=True))
 
