@@ -114,6 +114,10 @@ def gui_main() -> int:
         print(line, file=sys.stderr)
 
     code = main(["app", *sys.argv[1:]], report)
+    from fieldsurvey.commands.desktop_libs import find_missing, uses_xcb
+
+    if uses_xcb() and find_missing().sonames:
+        return code  # Qt cannot open even a message box; the line went to stderr
     if code == EXIT_USER_ERROR and said:
         from fieldsurvey.ui.app import show_startup_error
 

@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fieldsurvey.commands.desktop_libs import require_desktop_libs
+
+    require_desktop_libs()  # before Qt, which would abort naming only the first missing library
     from fieldsurvey.ui.app import run_app  # Qt is imported only when the app is wanted
 
     return run_app(args.data_dir)
