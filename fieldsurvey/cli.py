@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None, report: Callable[[str], None] | None
     try:
         result = args.handler(args)
     except UserError as e:
-        say(f"错误:{e.text.zh} Error: {e.text.en}")
+        say(f"错误：{e.text.zh} Error: {e.text.en}")
         return EXIT_USER_ERROR
     except Cancelled:
         say("已取消 Cancelled")

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "passphrase."
         ),
     )
-    add_data_dir(p)
+    add_data_dir(p, opens_app=True)
     p.set_defaults(handler=run)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
 
 PASSWORD_ENV = "FIELDSURVEY_SERVER_PASSWORD"
@@ -237,7 +238,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         users = list_users(s, sd)
 
     def state(u: dict[str, Any]) -> str:
-        return "DISABLED" if u["disabled"] else f"locked until {u['locked_until'][:19]}" if u.get("locked_until") else ""
+        return "DISABLED" if u["disabled"] else f"locked until {local_minute(u['locked_until'])}" if u.get("locked_until") else ""
 
     _print(args, users, "\n".join(f"{u['username']:<20} {u['role']:<13} {','.join(u['villages']):<40} {state(u)}".rstrip()
                                   for u in users))
@@ -287,8 +288,8 @@ def cmd_session_list(args: argparse.Namespace) -> int:
     with sd.transaction() as s:
         sessions = list_sessions(s, username=args.username)
     _print(args, sessions, "\n".join(
-        f"{x['session_id']}  {x['user']:<16} {x['address'] or '-':<18} since {x['created_at'][:16]}  "
-        f"last {(x['last_seen_at'] or '-')[:16]}  until {x['expires_at'][:16]}" for x in sessions) or "没有会话 No open sessions")
+        f"{x['session_id']}  {x['user']:<16} {x['address'] or '-':<18} since {local_minute(x['created_at'])}  "
+        f"last {local_minute(x['last_seen_at'], '-')}  until {local_minute(x['expires_at'])}" for x in sessions) or "没有会话 No open sessions")
     return 0
 
 
@@ -316,7 +317,7 @@ def cmd_enroll_code(args: argparse.Namespace) -> int:
     sd = _server_dir(args)
     code, expires = new_enroll_code(sd, "cli", username=args.username, ttl_minutes=args.ttl_minutes)
     data = {"code": code, "expires_at": expires.isoformat(), "fingerprint": sd.keys.fingerprint()}
-    _print(args, data, f"注册码 Enrollment code: {code}\n有效至 Valid until: {expires.isoformat()}\n县级密钥指纹 County key fingerprint: {data['fingerprint']}")
+    _print(args, data, f"注册码 Enrollment code: {code}\n有效至 Valid until: {local_minute(expires)}\n县级密钥指纹 County key fingerprint: {data['fingerprint']}")
     return 0
 
 

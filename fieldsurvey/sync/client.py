@@ -35,7 +35,7 @@ from fieldsurvey.sync.keys import (
 )
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
-from fieldsurvey.sync.urls import refuse_insecure_http
+from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
 from fieldsurvey.sync.villages import forget_other_villages
 
 NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
@@ -126,6 +126,7 @@ class SyncClient:
         county's keys would cross the network unprotected (a fingerprint check still catches a
         substituted server).
         """
+        server_url = normalise_url(server_url)  # "county.example.cn" is completed, not an unreachable network
         refuse_insecure_http(server_url, allow=allow_insecure_http, hint="--allow-insecure-http")
         if self.enrollment() is not None:
             raise UserError(Text("本设备已注册", "this device is already enrolled"), code="already_enrolled")

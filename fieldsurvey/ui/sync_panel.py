@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.sync.urls import is_insecure_http
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.sync.urls import is_insecure_http, normalise_url
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import t
@@ -167,6 +168,12 @@ class EnrollWidget(Retranslating, QWidget):
         if not url or not code:
             self.error.setText(self.tr("Enter the server address and the enrollment code."))
             return
+        try:
+            url = normalise_url(url)  # completed with https:// (or explained) before any network
+        except UserError as e:
+            self.error.setText(t(e.text))
+            return
+        self.url.setText(url)  # the user sees the address that is used
         allowed = url in self.confirmed_insecure
         if is_insecure_http(url) and not allowed:
             self.ask_insecure(url)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
@@ -46,7 +47,7 @@ SIDES = ("base", "device", "server")
 
 def columns() -> list[Column]:
     return [
-        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: r["created_at"][:16].replace("T", " ")),
+        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: local_minute(r["created_at"])),
         Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.get("household_no") or ""),
         Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.get("village") or ""),
         Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"),
@@ -181,7 +182,7 @@ class Resolution(Retranslating, QWidget):
             self.outcome.setText("" if staff else self.tr("County staff resolve conflicts."))
         else:
             self.outcome.setText(self.tr("Resolved by %1 at %2: %3. Note: %4")
-                                 .replace("%1", c.get("resolved_by") or "").replace("%2", (c.get("resolved_at") or "")[:16].replace("T", " "))
+                                 .replace("%1", c.get("resolved_by") or "").replace("%2", local_minute(c.get("resolved_at")))
                                  .replace("%3", labels.value(c["field"], c.get("resolved_value"))).replace("%4", c.get("note") or ""))
 
     def chosen_value(self) -> Any:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
@@ -35,7 +36,7 @@ COLOURS = {"merged": "#1e7b34", "has_conflicts": "#a05a00", "refused": "#b3261e"
 
 
 def when(iso: str | None) -> str:
-    return (iso or "")[:16].replace("T", " ")
+    return local_minute(iso)
 
 
 def result_text(r: dict[str, Any]) -> str:
