@@ -63,11 +63,12 @@ def normalise_url(raw: str) -> str:
     completed with https://, this computer's own address with http:// (the demo server); any other
     scheme, or no host at all, is explained.
     """
-    url = raw.strip().rstrip("/")
+    url = raw.strip()
     if not url:
         raise UserError(Text("请填写服务器地址", "enter the server address"), code="no_server")
     if "://" not in url:
         url = ("http://" if is_loopback_host(host_of("http://" + url)) else "https://") + url
+    url = url.rstrip("/")
     if not url.lower().startswith(("http://", "https://")):
         raise UserError(Text(f"服务器地址“{raw.strip()}”应以 https:// 或 http:// 开头，例如 https://fupin.example.gov.cn",
                              f"the server address '{raw.strip()}' should start with https:// or http://, e.g. https://fupin.example.gov.cn"),
