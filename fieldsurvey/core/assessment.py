@@ -43,6 +43,7 @@ from fieldsurvey.core.dimensions import (
 from fieldsurvey.core.household import Household, IncomeRecord, Member
 from fieldsurvey.core.income import IncomeBreakdown, income_breakdown
 from fieldsurvey.core.policy import IncomeLine, Policy, load_policy
+from fieldsurvey.core.policy_tables import IncomeItem
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.water import judge_water
 
@@ -76,7 +77,7 @@ def assess(
         "medical": judge_medical(household, on, policy),
         "housing": judge_housing(household),
         "water": judge_water(household, policy),
-        "income": judge_income(breakdown, line, on),
+        "income": judge_income(breakdown, line, on, policy.income_items()),
     }
     per_capita = breakdown.net_income_per_capita if breakdown else None
     national = policy.poverty_line(year)
@@ -104,7 +105,7 @@ def assess(
 
 
 def judge_income(
-    breakdown: IncomeBreakdown | None, line: IncomeLine | None, on: date
+    breakdown: IncomeBreakdown | None, line: IncomeLine | None, on: date, items: dict[str, IncomeItem] | None = None
 ) -> DimensionResult:
     if breakdown is None:
         return DimensionResult(
@@ -125,7 +126,7 @@ def judge_income(
                 ),
             ),
         )
-    notes = _income_notes(breakdown, on)
+    notes = _income_notes(breakdown, on, items)
     if line is None:
         missing = reason(
             f"政策表中没有{breakdown.year}年适用的收入标准",
@@ -174,8 +175,14 @@ def _line_notes(line: IncomeLine, year: int) -> list[Reason]:
     return notes
 
 
-def _income_notes(b: IncomeBreakdown, on: date) -> list[Reason]:
+def _income_notes(b: IncomeBreakdown, on: date, items: dict[str, IncomeItem] | None = None) -> list[Reason]:
+    """Notes on how the income was counted, naming each item by its label, never by its key."""
     notes: list[Reason] = []
+    known = items or {}
+
+    def label(key: str) -> Text:
+        item = known.get(key)
+        return item.label if item is not None else Text(key, key)
     if b.year != on.year:
         notes.append(
             reason(
@@ -187,24 +194,24 @@ def _income_notes(b: IncomeBreakdown, on: date) -> list[Reason]:
     for key, amount in b.estimated_expenses.items():
         notes.append(
             reason(
-                f"{key}未记录生产经营支出,按默认成本比例估算为{amount:g}元",
-                f"no expense recorded for {key}: estimated at {amount:g} yuan by the default cost ratio",
+                f"{label(key).zh}未记录生产经营支出，按默认成本比例估算为{amount:g}元",
+                f"no expense recorded for {label(key).en}: estimated at {amount:g} yuan by the default cost ratio",
                 fact=f"expenses.{key}",
             )
         )
     for key in b.unrecorded_expenses:
         notes.append(
             reason(
-                f"{key}有经营收入但未记录生产经营支出,按0元计",
-                f"{key} has income but no expense recorded: counted as 0",
+                f"{label(key).zh}有经营收入但未记录生产经营支出，按0元计",
+                f"{label(key).en} has income but no expense recorded: counted as 0",
                 fact=f"expenses.{key}",
             )
         )
     for key, amount in b.excluded.items():
         notes.append(
             reason(
-                f"{key}({amount:g}元)按政策不计入纯收入",
-                f"{key} ({amount:g} yuan) is not counted by policy",
+                f"{label(key).zh}（{amount:g}元）按政策不计入纯收入",
+                f"{label(key).en} ({amount:g} yuan) is not counted by policy",
                 fact=f"items.{key}",
             )
         )

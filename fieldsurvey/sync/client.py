@@ -52,26 +52,28 @@ class SyncReport:
     warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
 
     def lines(self) -> list[Text]:
+        """The report a person reads, each line in both languages (the server's status codes named)."""
         out = []
         for b in self.sent_batches:
             counts = b.get("counts") or {}
             moved = sum(counts.values())
-            note = "已接收过 already received" if b.get("already_received") else f"{b.get('status')}"
-            out.append(Text(f"上传批次:{moved}条记录({note})", f"uploaded a batch of {moved} records ({note})"))
+            status = str(b.get("status") or "")
+            note = Text("已接收过", "already received") if b.get("already_received") else BATCH_STATUS.get(status, Text(status, status))
+            out.append(Text(f"上传批次：{moved}条记录（{note.zh}）", f"uploaded a batch of {moved} records ({note.en})"))
             if b.get("conflicts"):
                 out.append(Text(f"  其中{b['conflicts']}处冲突交县里处理", f"  {b['conflicts']} conflicts went to the county's queue"))
         for r in self.refused:
-            out.append(Text(f"批次被拒收:{r['zh']}", f"batch refused: {r['en']}"))
+            out.append(Text(f"批次被拒收：{r['zh']}", f"batch refused: {r['en']}"))
         d = self.downloaded
-        out.append(Text(f"下载:{d.households}户更新,{d.visits}次走访,{d.deleted}户移除" + (",已完整重新同步" if d.full else ""),
+        out.append(Text(f"下载：{d.households}户更新，{d.visits}次走访，{d.deleted}户移除" + ("，已完整重新同步" if d.full else ""),
                         f"downloaded: {d.households} households updated, {d.visits} visits, {d.deleted} removed" + (", full resync" if d.full else "")))
         if d.forgotten is not None:
             out.append(d.forgotten.sentence())
         for n in d.notices:
             if n["kind"] != "batch_accepted":
-                out.append(Text(f"县里的消息:{n['text']['zh']}", f"from the county: {n['text']['en']}"))
+                out.append(Text(f"县里的消息：{n['text']['zh']}", f"from the county: {n['text']['en']}"))
         for w in self.all_warnings():
-            out.append(Text(f"警告:{w.zh}", f"warning: {w.en}"))
+            out.append(Text(f"警告：{w.zh}", f"warning: {w.en}"))
         return out
 
     def all_warnings(self) -> list[Text]:
@@ -84,6 +86,15 @@ class SyncReport:
                 "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
                 "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()},
                 "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()]}
+
+
+# The server's batch statuses (sync/server/batches.py), as the sync report names them.
+BATCH_STATUS = {
+    "merged": Text("已合并", "merged"),
+    "has_conflicts": Text("已合并，有冲突待县里处理", "merged, with conflicts for the county"),
+    "refused": Text("被拒收", "refused"),
+    "applying": Text("正在合并", "being merged"),
+}
 
 
 class SyncClient:

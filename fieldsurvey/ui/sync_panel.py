@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.sync.urls import is_insecure_http, normalise_url
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
@@ -75,7 +76,7 @@ def status_op(env: OpEnv) -> SyncStatus:
     if row is None:
         return SyncStatus(False, pending=pending)
     notices = tuple((n.notice_id, n.text_zh, n.text_en) for n in client.notices())
-    last = row.last_sync_at.strftime("%Y-%m-%d %H:%M") if row.last_sync_at else ""
+    last = local_minute(row.last_sync_at)  # kept in UTC, shown in local time
     return SyncStatus(True, row.server_url, row.county_name, row.display_name, row.fingerprint, last, pending, notices)
 
 

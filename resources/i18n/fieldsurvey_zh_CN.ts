@@ -1029,8 +1029,8 @@ This code is shown only now.</source>
         <translation>县里尚未填报农村人口的村（系统管理页），暂以花名册人数代替，发生率会偏高。</translation>
     </message>
     <message>
-        <source>The exit standard is marked unverified in the policy tables: %1</source>
-        <translation>政策表中该退出标准标为未核实：%1</translation>
+        <source>The exit standard is not yet verified in the policy tables: check it against the figure your province published.</source>
+        <translation>政策表中的退出标准尚未核实，请以本省公布的数值为准。</translation>
     </message>
 </context>
 <context>
@@ -2339,8 +2339,20 @@ Data folder: %2</source>
         <translation>笔记本上的值</translation>
     </message>
     <message>
-        <source>At the county</source>
-        <translation>县里的值</translation>
+        <source>On the county server</source>
+        <translation>县服务器上的值</translation>
+    </message>
+    <message>
+        <source>Before (what laptop %1 started from)</source>
+        <translation>原值（笔记本“%1”修改前）</translation>
+    </message>
+    <message>
+        <source>Laptop %1 (%2), sent %3</source>
+        <translation>笔记本“%1”（%2），%3 上传</translation>
+    </message>
+    <message>
+        <source>On the county server before %1 (merged earlier from another laptop, or edited at the county)</source>
+        <translation>%1 前县服务器上的值（先前由其他笔记本同步合并，或由县里修改）</translation>
     </message>
     <message>
         <source>Keep this</source>
@@ -2683,7 +2695,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>never</source>
-        <translation>从未走访</translation>
+        <translation>从未同步</translation>
     </message>
     <message>
         <source>Enrolled with %1 (%2) as %3. Last sync: %4.</source>
