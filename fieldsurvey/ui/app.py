@@ -48,6 +48,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("")
     app.setApplicationDisplayName("FieldSurvey")
     load_app_font(app)
+    from fieldsurvey.ui.help import install_help_key
+
+    install_help_key(app)  # F1 on every screen opens the guide's part for it
     return app
 
 

@@ -652,6 +652,30 @@ This code is shown only now.</source>
         <source>no</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>new households</source>
+        <translation>新建农户</translation>
+    </message>
+    <message>
+        <source>new records</source>
+        <translation>新增记录</translation>
+    </message>
+    <message>
+        <source>changes</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>removals</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>member changes</source>
+        <translation>人员变更</translation>
+    </message>
 </context>
 <context>
     <name>CountyRosterPage</name>
@@ -872,6 +896,10 @@ This code is shown only now.</source>
     <message>
         <source>You were signed out: an administrator ended your session, it expired, or your account was disabled. Sign in again.</source>
         <translation>您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>使用说明(&amp;U)</translation>
     </message>
 </context>
 <context>
@@ -1707,8 +1735,12 @@ This code is shown only now.</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <source>Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.</source>
-        <translation>已拒收：%1（代码 %2）。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
+        <source>Refused: %1. Nothing of it was applied; the device was told on its next sync.</source>
+        <translation>已拒收：%1。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
     <message>
         <source>Created on the device at %1; %2 bytes; records: %3.</source>
@@ -1928,6 +1960,10 @@ Data folder: %2</source>
     <message>
         <source>Working…</source>
         <translation>正在处理……</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>使用说明(&amp;U)</translation>
     </message>
 </context>
 <context>
@@ -3127,6 +3163,13 @@ Data folder: %2</source>
     <message>
         <source>Data folder: %1</source>
         <translation>数据文件夹：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HelpWindow</name>
+    <message>
+        <source>FieldSurvey user guide</source>
+        <translation>FieldSurvey 使用说明</translation>
     </message>
 </context>
 </TS>

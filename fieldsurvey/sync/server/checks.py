@@ -91,10 +91,32 @@ class Refused(UserError):
         self.extra = extra
 
 
+# The batch record kinds (sync/schema.py) as the refusal sentence names them to people.
+RECORD_KINDS = {
+    "household.create": Text("新建农户", "new household"),
+    "record.create": Text("新增记录", "new record"),
+    "record.update": Text("修改", "change"),
+    "record.delete": Text("删除", "removal"),
+    "visit": Text("走访", "visit"),
+    "member_change": Text("人员变更", "member change"),
+    # record types, for a whole record's fields
+    "household": Text("农户", "household"),
+    "member": Text("家庭成员", "member"),
+    "helper": Text("帮扶责任人", "assigned helper"),
+    "measure": Text("帮扶措施", "assistance measure"),
+    "income": Text("收入", "income"),
+}
+
+
+def kind_label(kind: str) -> Text:
+    return RECORD_KINDS.get(kind, Text(kind, kind))
+
+
 def refused_record(e: RecordRefused) -> Refused:
     """One record that may not be applied, as the refusal of its whole batch."""
     n = e.i + 1
-    return Refused(Text(f"第{n}条记录({e.kind}):{e.why.zh}", f"record {n} ({e.kind}): {e.why.en}"), e.code, e.status,
+    k = kind_label(e.kind)
+    return Refused(Text(f"第{n}条记录（{k.zh}）：{e.why.zh}", f"record {n} ({k.en}): {e.why.en}"), e.code, e.status,
                    record=n, kind=e.kind)
 
 
@@ -202,7 +224,8 @@ def _check_villages(session: Session, checked: CheckedBatch, county: str) -> Non
 
 def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:
     where = ", ".join(names[:5])
-    return refuse("bad_record", f"第{i + 1}条记录({record_type})字段无效:{where}", f"record {i + 1} ({record_type}): invalid fields: {where}")
+    k = kind_label(record_type)
+    return refuse("bad_record", f"第{i + 1}条记录（{k.zh}）的字段无效：{'、'.join(names[:5])}", f"record {i + 1} ({k.en}): invalid fields: {where}")
 
 
 def _check_full(i: int, record_type: str, record: dict[str, Any], typed: dict[int, list[str]] | None = None) -> None:

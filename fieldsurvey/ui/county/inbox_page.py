@@ -148,13 +148,13 @@ class InboxPage(Retranslating, QWidget):
         self.detail_title.setText(self.tr("Batch %1").replace("%1", str(row.get("batch_id") or "?")))
         if row["status"] == "refused":
             reason = row.get("reason") or {}
-            self.detail_text.setText(self.tr("Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.")
-                                     .replace("%1", labels.text_of(reason)).replace("%2", str(reason.get("code", ""))))
+            self.detail_text.setText(self.tr("Refused: %1. Nothing of it was applied; the device was told on its next sync.")
+                                     .replace("%1", labels.text_of(reason)))
             self.outcomes.fill([], [], fit=False)
             self.outcomes.setVisible(False)
             return
         self.outcomes.setVisible(True)
-        counts = ", ".join(f"{k} {v}" for k, v in (row.get("counts") or {}).items())
+        counts = self.tr(", ").join(f"{labels.record_kind(k)} {v}" for k, v in (row.get("counts") or {}).items())
         self.detail_text.setText(self.tr("Created on the device at %1; %2 bytes; records: %3.")
                                  .replace("%1", when(row.get("created_at"))).replace("%2", f"{row.get('size', 0):,}")
                                  .replace("%3", counts))
