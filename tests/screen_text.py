@@ -102,7 +102,7 @@ ALLOWED_LATIN = {
     "pdf", "usb", "excel", "xlsx", "csv", "json", "id", "ctrl", "alt", "shift", "esc", "enter", "tab", "del", "url", "http", "https",
     "www", "fieldsurvey", "a", "b", "c", "d", "f", "kg", "km", "m", "cm", "mm", "l", "qr", "ok", "wps", "gb", "t", "docs", "api",
     "mb", "kb", "pin", "sqlcipher", "aes", "utc", "com", "cn", "gov", "example", "localhost", "x", "n", "qt", "fsb", "png",
-    "fingerprint",
+    "fingerprint", "wjg",  # the search box's example of pinyin initials
 }
 IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+\b")
 WORD = re.compile(r"[A-Za-z]{2,}")
