@@ -47,7 +47,7 @@ def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
 
     people = sum(i.household.size for i in inputs)
     assert f"总户数{len(inputs)}户" in text
-    assert f"总人口(列表内){people}人" in text
+    assert f"总人口（列表内）{people}人" in text
     for status, zh in (("not_exited", "未脱贫"), ("exited", "已脱贫"), ("relapsed", "返贫")):
         households, members = count(status)
         assert f"{zh}户数/人数{households}户/{members}人" in text

@@ -167,5 +167,5 @@ def require_strong(passphrase: str) -> str:
     strength = check_strength(passphrase)
     if not strength.acceptable:
         first = strength.problems[0]
-        raise UserError(Text(f"密码短语太弱:{first.zh}", f"the passphrase is too weak: {first.en}"), code="weak_passphrase")
+        raise UserError(Text(f"密码短语太弱：{first.zh}", f"the passphrase is too weak: {first.en}"), code="weak_passphrase")
     return passphrase

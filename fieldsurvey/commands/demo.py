@@ -113,7 +113,7 @@ def prepare(
         shutil.rmtree(data_dir, ignore_errors=True)
         raise
     progress(
-        f"已生成 {count} 户,{len(county.villages)} 个村,{visited} 户有走访记录。"
+        f"已生成 {count} 户，{len(county.villages)} 个村，{visited} 户有走访记录。"
         f"Generated {count} households in {len(county.villages)} villages; {visited} with past visits."
     )
     return store, recovery_key
@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(d)
     if server_dir is not None and server_dir.exists() and any(server_dir.iterdir()):
         raise UserError(
-            Text(f"服务器目录 {server_dir} 不是空的;加 --reset 重新生成", f"the server directory {server_dir} is not empty; pass --reset to make it anew"),
+            Text(f"服务器目录 {server_dir} 不是空的；加 --reset 重新生成", f"the server directory {server_dir} is not empty; pass --reset to make it anew"),
             code="server_dir_not_empty",
         )
     generated = passphrase is None
@@ -227,7 +227,7 @@ def _ask_server_passphrase() -> str:
     if found:
         return found
     if not sys.stdin.isatty():
-        raise UserError(Text(f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语(创建示范时已显示)",
+        raise UserError(Text(f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语（创建示范时已显示）",
                              f"give the demo county server's passphrase (shown when the demo was made) in {SERVER_PASSPHRASE_ENV}"),
                         code="no_passphrase")
     return getpass.getpass("示范县级服务器密码短语 Demo server passphrase: ")

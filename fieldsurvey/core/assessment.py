@@ -139,11 +139,11 @@ def judge_income(
     if ok:
         compare = Text("高于", "is above")
     elif per_capita == amount:
-        compare = Text("仅等于,未超过", "only equals, not above,")
+        compare = Text("仅等于，未超过", "only equals, not above,")
     else:
         compare = Text("低于", "is below")
     main = reason(
-        f"{breakdown.year}年人均纯收入{per_capita:.2f}元,{compare.zh}{line.label.zh}{amount:g}元",
+        f"{breakdown.year}年人均纯收入{per_capita:.2f}元，{compare.zh}{line.label.zh}{amount:g}元",
         f"net income per capita in {breakdown.year} is {per_capita:.2f} yuan and {compare.en} the {line.label.en} of {amount:g} yuan",
         fact="incomes",
     )
@@ -157,14 +157,14 @@ def _line_notes(line: IncomeLine, year: int) -> list[Reason]:
     if line.year != year:
         notes.append(
             reason(
-                f"{year}年没有监测标准,沿用{line.year}年标准",
+                f"{year}年没有监测标准，沿用{line.year}年标准",
                 f"no threshold for {year}: the {line.year} threshold is carried forward",
             )
         )
     if not line.amount.verified:
         notes.append(
             reason(
-                "该收入标准尚未核实,请以当地公布的数值为准",
+                "该收入标准尚未核实，请以当地公布的数值为准",
                 "this line is unverified: check the locally published figure",
             )
         )
@@ -186,7 +186,7 @@ def _income_notes(b: IncomeBreakdown, on: date, items: dict[str, IncomeItem] | N
     if b.year != on.year:
         notes.append(
             reason(
-                f"没有{on.year}年的收入记录,使用{b.year}年的记录",
+                f"没有{on.year}年的收入记录，使用{b.year}年的记录",
                 f"no income record for {on.year}: the {b.year} record is used",
                 fact="incomes",
             )
@@ -218,7 +218,7 @@ def _income_notes(b: IncomeBreakdown, on: date, items: dict[str, IncomeItem] | N
     for key, amount in b.unknown_items.items():
         notes.append(
             reason(
-                f"未知收入项目{key}({amount:g}元)未计入",
+                f"未知收入项目{key}（{amount:g}元）未计入",
                 f"unknown income item {key} ({amount:g} yuan) is not counted",
                 fact=key,
             )
@@ -280,7 +280,7 @@ def _risk_flags(
                         "income_drop",
                         Text(
                             f"人均纯收入由{previous.year}年{before:.2f}元降至{per_capita:.2f}元,"
-                            f"降幅{fall:.0%}(超过{drop:.0%})",
+                            f"降幅{fall:.0%}（超过{drop:.0%}）",
                             f"net income per capita fell from {before:.2f} ({previous.year}) "
                             f"to {per_capita:.2f} yuan, by {fall:.0%} (over {drop:.0%})",
                         ),
@@ -326,7 +326,7 @@ def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> 
         RiskFlag(
             "medical_burden",
             Text(
-                f"合规自付医疗支出{out_of_pocket:g}元,{why.zh}",
+                f"合规自付医疗支出{out_of_pocket:g}元，{why.zh}",
                 f"out-of-pocket medical spending of {out_of_pocket:g} yuan, {why.en}",
             ),
         )
@@ -341,7 +341,7 @@ def _no_labour(household: Household, on: date, policy: Policy) -> list[RiskFlag]
         return []
     if any(m.labour_capacity is None for m in working_age):
         text = Text(
-            f"{low}–{high}岁成员的劳动能力未记录完整,未能确认家中有劳动力",
+            f"{low}–{high}岁成员的劳动能力未记录完整，未能确认家中有劳动力",
             f"labour capacity of members aged {low}–{high} is not fully recorded: no labourer confirmed",
         )
     else:

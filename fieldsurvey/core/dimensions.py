@@ -31,7 +31,7 @@ def member_label(household: Household, member: Member, on: date) -> Text:
         (relation.label.zh, relation.label.en) if relation else ("关系未知", "relationship unknown")
     )
     age = member.age(on)
-    return Text(f"成员{index}({rel_zh},{age}岁)", f"member {index} ({rel_en}, age {age})")
+    return Text(f"成员{index}（{rel_zh}，{age}岁）", f"member {index} ({rel_en}, age {age})")
 
 
 def reason(zh: str, en: str, *, member: Member | None = None, fact: str | None = None) -> Reason:
@@ -99,7 +99,7 @@ def judge_education(household: Household, on: date, policy: Policy) -> Dimension
             (
                 MET,
                 reason(
-                    f"家中没有义务教育年龄({span}岁)的儿童",
+                    f"家中没有义务教育年龄（{span}岁）的儿童",
                     f"no child of compulsory-school age ({span}) in the household",
                 ),
             )
@@ -123,14 +123,14 @@ def _child_schooling(household: Household, member: Member, on: date, end_age: in
     schooling = code_list("schooling")
     if member.schooling_exempt:
         return MET, reason(
-            f"{who.zh}经评估因身体原因不能就学,不计为失学辍学",
+            f"{who.zh}经评估因身体原因不能就学，不计为失学辍学",
             f"{who.en} is assessed as unable to attend school for health reasons: not a dropout",
             member=member,
             fact="schooling_exempt",
         )
     if member.home_schooling:
         return MET, reason(
-            f"{who.zh}接受送教上门,视同在校",
+            f"{who.zh}接受送教上门，视同在校",
             f"{who.en} is home-schooled, which counts as enrolled",
             member=member,
             fact="home_schooling",
@@ -146,21 +146,21 @@ def _child_schooling(household: Household, member: Member, on: date, end_age: in
         label = schooling.get(member.schooling)
         zh, en = (label.label.zh, label.label.en) if label else (member.schooling, member.schooling)
         return MET, reason(
-            f"{who.zh}在校({zh})", f"{who.en} is enrolled ({en})", member=member, fact="schooling"
+            f"{who.zh}在校（{zh}）", f"{who.en} is enrolled ({en})", member=member, fact="schooling"
         )
     if member.age(on) >= end_age and member.education in COMPLETED_COMPULSORY:
         return MET, reason(
-            f"{who.zh}已达初中及以上文化程度,视为完成义务教育",
+            f"{who.zh}已达初中及以上文化程度，视为完成义务教育",
             f"{who.en} has junior secondary education or above: compulsory schooling completed",
             member=member,
             fact="education",
         )
-    why_zh = f"(原因:{member.dropout_reason})" if member.dropout_reason else "(未记录原因)"
+    why_zh = f"（原因：{member.dropout_reason}）" if member.dropout_reason else "（未记录原因）"
     why_en = (
         f" (reason: {member.dropout_reason})" if member.dropout_reason else " (no reason recorded)"
     )
     return NOT_MET, reason(
-        f"{who.zh}处于义务教育年龄但未在校,失学辍学{why_zh}",
+        f"{who.zh}处于义务教育年龄但未在校，失学辍学{why_zh}",
         f"{who.en} is of compulsory-school age but not enrolled: dropout{why_en}",
         member=member,
         fact="schooling",
@@ -170,7 +170,7 @@ def _child_schooling(household: Household, member: Member, on: date, end_age: in
 COVERAGE_FACTS: dict[str, tuple[str, Text]] = {
     "basic_insurance": (
         "resident_medical_insurance",
-        Text("基本医疗保险(居民医保或职工医保)", "basic medical insurance (resident or employee)"),
+        Text("基本医疗保险（居民医保或职工医保）", "basic medical insurance (resident or employee)"),
     ),
     "critical_illness_insurance": (
         "critical_illness_insurance",
@@ -210,7 +210,7 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
                 (
                     MET,
                     reason(
-                        f"{who.zh}为现役军人,享受军人医疗保障",
+                        f"{who.zh}为现役军人，享受军人医疗保障",
                         f"{who.en} is serving in the military, covered by military care",
                         member=member,
                         fact="active_military",
@@ -278,7 +278,7 @@ def judge_housing(household: Household) -> DimensionResult:
         found = (
             MET,
             reason(
-                f"住房为{grade}级,安全", f"the house is grade {grade}: safe", fact="housing_grade"
+                f"住房为{grade}级，安全", f"the house is grade {grade}: safe", fact="housing_grade"
             ),
         )
     elif grade == "none":

@@ -86,18 +86,18 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         converted = True
     if len(value) != 18:
         raise IdNumberError(
-            Text("身份证号应为18位(或旧式15位)", "an ID number has 18 characters (or 15 for old ones)")
+            Text("身份证号应为18位（或旧式15位）", "an ID number has 18 characters (or 15 for old ones)")
         )
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise IdNumberError(
-            Text("身份证号前17位须为数字,末位为数字或X", "an ID number is 17 digits then a digit or X")
+            Text("身份证号前17位须为数字，末位为数字或X", "an ID number is 17 digits then a digit or X")
         )
     if value[:2] not in _province_prefixes():
         raise IdNumberError(Text("身份证号的地区码不存在", "the area code of the ID number does not exist"))
     born = _parse_birth(value[6:14])
     if check_char(value[:17]) != value[17]:
         raise IdNumberError(
-            Text("身份证号校验位不正确,请核对是否录错", "the ID number's check character is wrong: please re-check it")
+            Text("身份证号校验位不正确，请核对是否录错", "the ID number's check character is wrong: please re-check it")
         )
     sex = "male" if int(value[16]) % 2 == 1 else "female"
     return IdNumberInfo(value, value[:6], born, sex, area_code_known(value[:6]), converted)

@@ -142,7 +142,7 @@ def report_content(
     status_zh = {s: label("status", s) for s in STATUSES}
     totals = [
         ("总户数", f"{t.households} 户"),
-        ("总人口(列表内)", f"{t.people} 人"),
+        ("总人口（列表内）", f"{t.people} 人"),
         *[(f"{status_zh[s]}户数 / 人数", f"{t.households_by_status[s]} 户 / {t.people_by_status[s]} 人")
           for s in STATUSES],
         ("非建档立卡监测户", f"{t.not_registered} 户"),
@@ -168,10 +168,10 @@ def report_content(
         for i, r in enumerate(summaries, 1)
     )
     basis = (f"全村人口 {t.population} 人" if t.population_given
-             else f"列表内 {t.population} 人(未提供全村人口,以列表内人口计算)")
+             else f"列表内 {t.population} 人（未提供全村人口，以列表内人口计算）")
     notes = (
         f"贫困发生率 = 未脱贫及返贫的建档立卡人口 {t.poor_people} 人 ÷ {basis}",
-        "未达标项依据每户最近一次评估;未评估的户不计入未达标户数。",
+        "未达标项依据每户最近一次评估；未评估的户不计入未达标户数。",
     )
     return VillageReportContent(names, village_code, tuple(totals), failing, rows, notes)
 

@@ -150,7 +150,7 @@ class SyncClient:
         county = info["county"]
         actual = fingerprint(signing_public_from_b64(county["signing_key"]), encryption_public_from_b64(county["encryption_key"]))
         if expect_fingerprint and _norm(expect_fingerprint) != _norm(actual):
-            raise UserError(Text("县级密钥指纹不符,可能连到了假冒的服务器", "the county key fingerprint does not match: this may not be your county's server"),
+            raise UserError(Text("县级密钥指纹不符，可能连到了假冒的服务器", "the county key fingerprint does not match: this may not be your county's server"),
                             code="fingerprint_mismatch")
         signing, encryption = keys.private_b64()
         row = Enrollment(
@@ -280,7 +280,7 @@ class SyncClient:
         if start and row.cursor and start != row.cursor and not payload["header"].get("full"):
             older = _seq(start) <= _seq(row.cursor) if _same_epoch(start, row.cursor) else False
             if not older:
-                raise UserError(Text("这个更新文件与本机的进度不衔接,请先导入更早的文件或联网同步",
+                raise UserError(Text("这个更新文件与本机的进度不衔接，请先导入更早的文件或联网同步",
                                      "this update file does not follow on from this device's state; import the earlier file first or sync online"),
                                 code="feed_gap")
         applied = self.apply(payload)
@@ -297,7 +297,7 @@ class SyncClient:
         """Write the kept heads as a checkpoint file for ``fieldsurvey server audit verify --checkpoint``."""
         heads = self.audit_heads()
         if not heads:
-            raise UserError(Text("本机还没有收到县里签名的审计日志头(还没有批次被县里接收)",
+            raise UserError(Text("本机还没有收到县里签名的审计日志头（还没有批次被县里接收）",
                                  "this laptop holds no signed audit heads yet (the county has not accepted any of its batches)"),
                             code="no_audit_heads")
         atomic_write(out, audit_head.checkpoint_bytes(heads))

@@ -72,7 +72,7 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
     import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions,
                                "households": households, "visits": history})
     villages = [d["code"] for d in divisions if d["level"] == "village"]
-    admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记(示范)", password=None)
+    admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记（示范）", password=None)
     admin.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
     url = f"http://127.0.0.1:{port}"
     device_id = _enroll_in_place(store, sd, url)
@@ -115,8 +115,8 @@ def _finalize_demo_visits(store: Any, count: int) -> int:
             break
         visit_date = today - timedelta(days=1 + i)
         session = start_visit(h, today=visit_date, library=library)
-        session.set_value("visitor", "驻村第一书记(示范)")
-        session.set_value("findings", "示范走访:入户核实家庭人口、收入和两不愁三保障情况。")
+        session.set_value("visitor", "驻村第一书记（示范）")
+        session.set_value("findings", "示范走访：入户核实家庭人口、收入和两不愁三保障情况。")
         session.set_value("follow_up", "按月跟踪家庭收入和务工情况。")
         session.set_value("household_confirmed", True)
         session.set_value("confirmed_by", h.head.name if h.head else "")

@@ -53,11 +53,11 @@ class Forgotten:
     def sentence(self) -> Text:
         names_zh = "、".join(name or code for code, name in self.villages)
         names_en = ", ".join(f"{name} ({code})" if name else code for code, name in self.villages)
-        zh = f"县里已不再把{names_zh}分配给您:本机已删除这些村的{self.households}户及其成员、走访等全部资料。"
+        zh = f"县里已不再把{names_zh}分配给您：本机已删除这些村的{self.households}户及其成员、走访等全部资料。"
         en = (f"The county no longer assigns you {names_en}: this laptop erased their {self.households} households "
               "with their members, visits and everything else recorded about them.")
         if self.unsent:
-            zh += f"其中{self.unsent}条记录县里尚未接收,因县里已不接受您修改这些村,未能上传,已一并删除。"
+            zh += f"其中{self.unsent}条记录县里尚未接收，因县里已不接受您修改这些村，未能上传，已一并删除。"
             en += (f" {self.unsent} records the county had not received could not be sent (the county no longer accepts "
                    "changes to these villages from you) and were erased with them.")
         else:

@@ -431,10 +431,9 @@ def _code(col: Column, raw: str, n: int, no: str, report: RosterReport) -> str |
         return wanted
     if wanted.isdigit() and len(wanted) == 1 and "0" + wanted in codes:
         return "0" + wanted  # Excel drops the leading zero of "02"
-    lowered = wanted.lower()
-    for item in codes:
-        if item.label.zh == wanted or item.label.en.lower() == lowered:
-            return item.code
+    found = codes.code_for_label(wanted)
+    if found is not None:
+        return found
     report.add(
         RowProblem(n, no, ERROR, Text(f"{col.zh}“{wanted}”不在代码表中", f"{col.en} '{wanted}' is not in the code list"), col.key)
     )

@@ -65,7 +65,7 @@ def _check(node: ast.Node, scope: Scope, out: list[ExprProblem], arg_kind: str |
             out.append(
                 ExprProblem(
                     Text(
-                        f"未知名称 {node.name}(引用字段请写成 ${{{node.name}}})",
+                        f"未知名称 {node.name}（引用字段请写成 ${{{node.name}}}）",
                         f"unknown name {node.name} (write ${{{node.name}}} for a field)",
                     ),
                     node.col,
@@ -92,13 +92,13 @@ def _check_ref(node: ast.Ref, scope: Scope, out: list[ExprProblem], arg_kind: st
         return
     if info.kind == GROUP_KIND:
         out.append(
-            ExprProblem(Text(f"{ref} 是分组,不是字段", f"{ref} is a group, not a field"), node.col)
+            ExprProblem(Text(f"{ref} 是分组，不是字段", f"{ref} is a group, not a field"), node.col)
         )
     elif info.kind == REPEAT_KIND and arg_kind != MANY:
         out.append(
             ExprProblem(
                 Text(
-                    f"{ref} 是重复组,只能用于 count() 等", f"{ref} is a repeat: use it in count()"
+                    f"{ref} 是重复组，只能用于 count() 等", f"{ref} is a repeat: use it in count()"
                 ),
                 node.col,
             )
@@ -140,7 +140,7 @@ def _check_call(node: ast.Call, scope: Scope, out: list[ExprProblem]) -> None:
         out.append(
             ExprProblem(
                 Text(
-                    f"{node.written}() 需要 {want} 个参数,实际 {n} 个",
+                    f"{node.written}() 需要 {want} 个参数，实际 {n} 个",
                     f"{node.written}() takes {want} arguments, got {n}",
                 ),
                 node.col,

@@ -291,9 +291,9 @@ def _code(key: str, raw: str, n: int, no: str, report: Report) -> str | None:
         return raw
     if raw.isdigit() and len(raw) == 1 and "0" + raw in codes:
         return "0" + raw  # Excel drops the leading zero of "02"
-    for item in codes:
-        if item.label.zh == raw or item.label.en.lower() == raw.lower():
-            return item.code
+    found = codes.code_for_label(raw)
+    if found is not None:
+        return found
     if key == "relation" and raw.startswith("之") and len(raw) > 1:  # "之子", "之女" as some exports write them
         return _code(key, raw[1:], n, no, report)
     code = "bad_relation" if key == "relation" else "bad_code"
