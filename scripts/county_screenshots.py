@@ -209,7 +209,7 @@ def shoot(url: str, out: Path, home: Path) -> None:  # noqa: PLR0915 - one pictu
     window.conflicts.view.selectRow(0)
     settle(app, controller, 300)
     window.conflicts.resolution.radios[1].setChecked(True)
-    window.conflicts.resolution.note.setPlainText("已电话核实,以书记入户登记为准。")
+    window.conflicts.resolution.note.setPlainText("已电话核实，以书记入户登记为准。")
     settle(app, controller, 300)
     grab(window, out / "county-conflicts.png")
     window.tabs.setCurrentWidget(window.inbox)

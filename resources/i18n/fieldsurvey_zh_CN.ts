@@ -626,7 +626,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>both changed the field</source>
-        <translation>笔记本和县里都改了这个字段</translation>
+        <translation>这台笔记本修改的字段在县服务器上已被改过</translation>
     </message>
     <message>
         <source>edited after the county removed it</source>
@@ -2388,7 +2388,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>On the county server before %1 (merged earlier from another laptop, or edited at the county)</source>
-        <translation>%1 前县服务器上的值（先前由其他笔记本同步合并，或由县里修改）</translation>
+        <translation>县服务器上的值（%1 前已有：其他笔记本同步或县里修改）</translation>
     </message>
     <message>
         <source>Keep this</source>

@@ -98,6 +98,7 @@ class Resolution(Retranslating, QWidget):
         self.radios = [QRadioButton() for _ in SIDES]
         for i in range(len(SIDES)):
             self.side_titles[i].setStyleSheet("font-weight: bold;")
+            self.side_titles[i].setWordWrap(True)  # they name the laptop, its user and the time
             self.side_values[i].setWordWrap(True)
             self.side_values[i].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.side_values[i].setStyleSheet("background: #f6f6f6; padding: 6px; border: 1px solid #ddd;")
