@@ -119,7 +119,7 @@ def test_verify_matches_the_printed_page_until_the_record_changes(store_dir: Pat
     assert run("--data-dir", str(store_dir), "--household", no, "--out", str(out)).returncode == 0
     last_page = PdfReader(out).pages[-1].extract_text()
     printed = next(line for line in last_page.splitlines() if line.startswith("文档指纹"))
-    fingerprint = printed.split(":", 1)[1].strip()
+    fingerprint = printed.split("：", 1)[1].strip()
 
     ok = run("verify", "--data-dir", str(store_dir), "--household", no, "--fingerprint", fingerprint)
     assert ok.returncode == 0, ok.stderr

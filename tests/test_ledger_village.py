@@ -127,7 +127,7 @@ def test_contents_list_each_ledger_fingerprint(tmp_path: Path) -> None:
         first = reader.get_destination_page_number(item)
         keywords = PdfReader(out).pages[first].extract_text()
         printed = [line for line in keywords.splitlines() if line.startswith("文档指纹")][0]
-        assert squeeze(printed.split(":", 1)[1]) in toc
+        assert squeeze(printed.split("：", 1)[1]) in toc
     assert "村级汇总表" not in toc
 
 
