@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None, report: Callable[[str], None] | None
     try:
         result = args.handler(args)
     except UserError as e:
-        say(f"错误:{e.text.zh} Error: {e.text.en}")
+        say(f"错误：{e.text.zh} Error: {e.text.en}")
         return EXIT_USER_ERROR
     except Cancelled:
         say("已取消 Cancelled")
@@ -114,6 +114,10 @@ def gui_main() -> int:
         print(line, file=sys.stderr)
 
     code = main(["app", *sys.argv[1:]], report)
+    from fieldsurvey.commands.desktop_libs import find_missing, uses_xcb
+
+    if uses_xcb() and find_missing().sonames:
+        return code  # Qt cannot open even a message box; the line went to stderr
     if code == EXIT_USER_ERROR and said:
         from fieldsurvey.ui.app import show_startup_error
 

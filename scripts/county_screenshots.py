@@ -178,9 +178,11 @@ def grab(widget: Any, path: Path) -> None:
 def shoot(url: str, out: Path, home: Path) -> None:  # noqa: PLR0915 - one picture after another
     from fieldsurvey.ui.app import create_application
     from fieldsurvey.ui.county.app import CountyController
+    from fieldsurvey.ui.i18n import set_language
 
     app = create_application()
     controller = CountyController(url, home)
+    set_language(LANGUAGE["value"])
     controller.start()
     dialog = controller.sign_in
     dialog.username.setText(STAFF[0])
@@ -207,7 +209,7 @@ def shoot(url: str, out: Path, home: Path) -> None:  # noqa: PLR0915 - one pictu
     window.conflicts.view.selectRow(0)
     settle(app, controller, 300)
     window.conflicts.resolution.radios[1].setChecked(True)
-    window.conflicts.resolution.note.setPlainText("已电话核实,以书记入户登记为准。")
+    window.conflicts.resolution.note.setPlainText("已电话核实，以书记入户登记为准。")
     settle(app, controller, 300)
     grab(window, out / "county-conflicts.png")
     window.tabs.setCurrentWidget(window.inbox)
@@ -224,11 +226,16 @@ def shoot(url: str, out: Path, home: Path) -> None:  # noqa: PLR0915 - one pictu
     controller.shutdown()
 
 
-def main() -> int:
+LANGUAGE = {"value": "zh_CN"}  # --language: the screens' language (the README's are Chinese)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--households", type=int, default=900)
-    args = parser.parse_args()
+    parser.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN")
+    args = parser.parse_args(argv)
+    LANGUAGE["value"] = args.language
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         sd, homes, villages = prepare(Path(tmp), args.households)

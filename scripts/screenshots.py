@@ -36,6 +36,7 @@ from fieldsurvey.ui.operations import reassess_households  # noqa: E402
 
 PASSPHRASE = "shan-shui-tian-yun-42"
 SIZE = (1366, 768)  # a cheap laptop's screen
+LANGUAGE = {"value": "zh_CN"}  # --language: the screens' language (the README's are Chinese)
 FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 19456, "lanes": 1}
 
 
@@ -78,6 +79,7 @@ def save(widget: QWidget, out: Path, name: str) -> Path:
 
 def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     c = AppController(data_dir, passphrase_hint=PASSPHRASE)
+    set_language(LANGUAGE["value"])
     c.start()
     w = c.window
     assert w is not None
@@ -164,6 +166,7 @@ def shoot_setup(app: QApplication, data_dir: Path, out: Path, work: Path) -> Non
     from PySide6.QtWidgets import QWizard
 
     c = AppController(data_dir, kdf=FAST_KDF)
+    set_language(LANGUAGE["value"])
     c.start()
     wiz = c.wizard
     assert wiz is not None
@@ -196,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--households", type=int, default=600)
+    parser.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN")
     args = parser.parse_args(argv)
+    LANGUAGE["value"] = args.language
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_application([sys.argv[0]])
     QCoreApplication.setApplicationName("FieldSurvey")

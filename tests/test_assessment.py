@@ -294,7 +294,7 @@ def test_late_entry_at_7_leaves_a_6_year_old_out_of_school_alone(tmp_path: Path)
     folder = _county(
         tmp_path,
         "school_ages",
-        {"entry_age": {"value": 7, "source": "县教育局: 条件不具备地区七周岁入学"}},
+        {"entry_age": {"value": 7, "source": "县教育局：条件不具备地区七周岁入学"}},
     )
     h = good()
     child(h, 6, schooling="not_student")
@@ -307,7 +307,7 @@ def test_reasons_name_the_member_by_position_and_relationship_not_by_name_or_id(
     a = assess(h, on=ON)
     [why] = [r for r in a.dimensions["education"].reasons if r.member_id == kid.member_id]
     assert why.fact == "schooling"
-    assert why.text.zh.startswith("成员3(子,12岁)") and "厌学" in why.text.zh
+    assert why.text.zh.startswith("成员3（子，12岁）") and "厌学" in why.text.zh
     assert "member 3 (son, age 12)" in why.text.en
     for r in a.dimensions["education"].reasons + a.dimensions["medical"].reasons:
         for text in (r.text.zh, r.text.en):
@@ -448,7 +448,7 @@ def test_a_county_override_changes_the_line(tmp_path: Path) -> None:
         "monitoring_threshold",
         {
             "thresholds": {
-                "610000": {"2024": {"value": 7000, "source": "陕西省2024年监测标准(县录入)"}}
+                "610000": {"2024": {"value": 7000, "source": "陕西省2024年监测标准（县录入）"}}
             }
         },
     )

@@ -84,7 +84,7 @@ def test_wrong_passphrase_is_one_clear_line_and_a_nonzero_exit(store_dir: tuple[
     d, _ = store_dir
     result = run("households", "--data-dir", str(d), env={"FIELDSURVEY_PASSPHRASE": "wrong"})
     assert result.returncode == 2
-    assert result.stderr.strip() == "错误:密码短语不正确 Error: wrong passphrase"
+    assert result.stderr.strip() == "错误：密码短语不正确 Error: wrong passphrase"
     assert result.stdout == ""
 
 

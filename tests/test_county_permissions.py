@@ -183,7 +183,7 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     dialog.first.setText("12345678")
     dialog.second.setText("12345678")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.error.text() == "这是常见密码,很容易被猜到"  # the laptop's rule, in Chinese first
+    assert dialog.error.text() == "这是常见密码，很容易被猜到"  # the laptop's rule, in Chinese first
     dialog.first.setText("clerk-ui-new-2")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.error.text() == "两次输入的密码不一致"

@@ -85,7 +85,7 @@ def test_resolve_a_conflict_is_audited_and_reaches_the_laptop(staff_window: Any,
         shown = [label.text() for label in panel.side_values]
         assert shown[1] == "13833334444" and shown[2] == "13811112222"  # laptop and county side by side
         panel.radios[1].setChecked(True)  # keep the laptop's number
-        panel.note.setPlainText("已电话核实,以第二台电脑登记的号码为准。")
+        panel.note.setPlainText("已电话核实，以第二台电脑登记的号码为准。")
         with qtbot.waitSignal(panel.resolved, timeout=20_000):
             panel.resolve_button.click()
         wait(staff_window)
@@ -126,7 +126,7 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(staff_window: Any,
         assert review.cards.cards["housing"].current_outcome == "not_met"  # the assessment sent with the visit
         review.issues_button.click()
         assert review.error.text(), "a comment is required for 'has issues'"
-        review.comment.setPlainText("危房改造进度未填写,请补充后更正。")
+        review.comment.setPlainText("危房改造进度未填写，请补充后更正。")
         review.issues_button.click()
         qtbot.waitUntil(lambda: (review.visit or {}).get("review_status") == "has_issues", timeout=20_000)
         wait(staff_window)
@@ -136,4 +136,4 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(staff_window: Any,
         assert notices and "危房改造进度未填写" in notices[0].text_zh
         on_laptop = store.visits.get(visit.visit_id)
         assert on_laptop is not None and on_laptop.review_status == "has_issues"
-        assert on_laptop.review_comment == "危房改造进度未填写,请补充后更正。"
+        assert on_laptop.review_comment == "危房改造进度未填写，请补充后更正。"

@@ -49,7 +49,7 @@ def store_dir(tmp_path: Path, fast_kdf: dict) -> Path:
         for h in households:
             for i, day in enumerate((5, 20)):
                 visit = Visit(h.household_id, date(2024, 3, day), "李书记", "visit", "1",
-                              findings=f"第{i + 1}次走访发现:生活正常")
+                              findings=f"第{i + 1}次走访发现：生活正常")
                 store.visits.finalize(visit, None, make_assessment(h).to_dict())
         store.visits.save_draft(Visit(households[0].household_id, date(2024, 4, 1),
                                       "李书记", "visit", "1", findings="未提交的草稿"))
@@ -73,7 +73,7 @@ def test_prints_one_household_from_the_store(store_dir: Path, tmp_path: Path) ->
     for m in household.members:
         assert m.name in text and m.id_number in text
     assert "镇巴县" in text and "泾洋街道" in text and "楮河村" in text
-    assert "第1次走访发现:生活正常" in text and "未提交的草稿" not in text
+    assert "第1次走访发现：生活正常" in text and "未提交的草稿" not in text
     pages = len(PdfReader(out).pages)
     assert f"第1页共{pages}页" in text
     assert (PdfReader(out).metadata or {}).get("/Author") == "镇巴县"
@@ -119,7 +119,7 @@ def test_verify_matches_the_printed_page_until_the_record_changes(store_dir: Pat
     assert run("--data-dir", str(store_dir), "--household", no, "--out", str(out)).returncode == 0
     last_page = PdfReader(out).pages[-1].extract_text()
     printed = next(line for line in last_page.splitlines() if line.startswith("文档指纹"))
-    fingerprint = printed.split(":", 1)[1].strip()
+    fingerprint = printed.split("：", 1)[1].strip()
 
     ok = run("verify", "--data-dir", str(store_dir), "--household", no, "--fingerprint", fingerprint)
     assert ok.returncode == 0, ok.stderr

@@ -69,7 +69,7 @@ def test_ledger_reads_back_in_chinese_with_every_section(normal: tuple[LedgerInp
     assert all(name in text for name in helper_names)  # ended helpers stay in the history
     assert "已调整" in text and "在帮" in text
     for role in ("户主", "帮扶责任人", "驻村第一书记"):
-        assert f"{role}签字:____" in text
+        assert f"{role}签字：____" in text
 
 
 def test_every_page_says_which_of_how_many(normal: tuple[LedgerInput, Path]) -> None:
@@ -78,7 +78,7 @@ def test_every_page_says_which_of_how_many(normal: tuple[LedgerInput, Path]) -> 
     assert len(texts) >= 3
     for i, text in enumerate(texts, 1):
         assert f"第 {i} 页 共 {len(texts)} 页" in text
-        assert "生成时间:2024-05-06 10:30" in text
+        assert "生成时间：2024-05-06 10:30" in text
     for i in range(len(texts)):
         assert ink_fraction(out, i) > 0.01
 
@@ -98,7 +98,7 @@ def test_metadata_a4_and_embedded_subset_font(normal: tuple[LedgerInput, Path]) 
     reader = PdfReader(out)
     meta = reader.metadata
     assert meta is not None
-    assert meta.title == f"扶贫手册(一户一本台账) 户编号 {inp.household.household_no}"
+    assert meta.title == f"扶贫手册（一户一本台账） 户编号 {inp.household.household_no}"
     assert meta.author == NAMES.county
     assert NAMES.village in (meta.subject or "")
     for page in reader.pages:
@@ -125,7 +125,7 @@ def test_big_household_lays_out_with_repeated_table_headers(tmp_path: Path) -> N
     finalized = [v for v in inp.visits if v.finalized]
     assert all(v.visit_date.isoformat() in joined for v in finalized)
     # The visit log spans pages: each page holding visit rows starts with the header row again.
-    pages_with_visits = [t for t in texts if "次走访:家中生产生活正常" in squeeze(t)]
+    pages_with_visits = [t for t in texts if "次走访：家中生产生活正常" in squeeze(t)]
     assert len(pages_with_visits) >= 2
     assert all("走访发现" in squeeze(t) for t in pages_with_visits)
     for i in range(len(texts)):
@@ -226,13 +226,13 @@ def test_income_table_shows_the_line_of_each_year(normal: tuple[LedgerInput, Pat
 def test_very_long_findings_continue_across_pages_in_full(tmp_path: Path) -> None:
     household = make_household(8, members=2)
     visits = make_visits(household, 4)
-    long_text = "".join(f"第{i}句:家中老人慢性病需长期服药,已办理慢病卡。" for i in range(300))
+    long_text = "".join(f"第{i}句：家中老人慢性病需长期服药，已办理慢病卡。" for i in range(300))
     visits[0].findings = long_text
     out = tmp_path / "long.pdf"
     result = print_household(LedgerInput(household, visits, NAMES), out)
     texts = [squeeze(t) for t in pages_text(out)]
     joined = "".join(texts)
-    assert all(f"第{i}句:家中老人慢性病需长期服药" in joined for i in range(300))
+    assert all(f"第{i}句：家中老人慢性病需长期服药" in joined for i in range(300))
     log_pages = [t for t in texts if "第1句" in t or "第299句" in t or "慢病卡" in t]
     assert len(log_pages) >= 2
     for t in texts:

@@ -47,7 +47,7 @@ def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
 
     people = sum(i.household.size for i in inputs)
     assert f"总户数{len(inputs)}户" in text
-    assert f"总人口(列表内){people}人" in text
+    assert f"总人口（列表内）{people}人" in text
     for status, zh in (("not_exited", "未脱贫"), ("exited", "已脱贫"), ("relapsed", "返贫")):
         households, members = count(status)
         assert f"{zh}户数/人数{households}户/{members}人" in text
@@ -127,7 +127,7 @@ def test_contents_list_each_ledger_fingerprint(tmp_path: Path) -> None:
         first = reader.get_destination_page_number(item)
         keywords = PdfReader(out).pages[first].extract_text()
         printed = [line for line in keywords.splitlines() if line.startswith("文档指纹")][0]
-        assert squeeze(printed.split(":", 1)[1]) in toc
+        assert squeeze(printed.split("：", 1)[1]) in toc
     assert "村级汇总表" not in toc
 
 

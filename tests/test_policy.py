@@ -167,7 +167,7 @@ def test_county_values_replace_shipped_ones_key_by_key(tmp_path: Path) -> None:
         tmp_path,
         monitoring_threshold={
             "thresholds": {
-                "610000": {"2024": {"value": 7300, "source": "陕西省2024年文件(县录入)"}}
+                "610000": {"2024": {"value": 7300, "source": "陕西省2024年文件（县录入）"}}
             }
         },
         water={"quantity_lpd": {"water_short": {"value": 25, "source": "县水利局 2024"}}},

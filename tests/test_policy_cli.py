@@ -42,7 +42,7 @@ def test_check_reports_the_file_and_key_of_a_bad_county_table(tmp_path: Path) ->
 
 def test_a_county_folder_from_the_environment_changes_the_line(tmp_path: Path) -> None:
     table = {
-        "thresholds": {"610000": {"2024": {"value": 7300, "source": "陕西省2024年标准(县录入)"}}}
+        "thresholds": {"610000": {"2024": {"value": 7300, "source": "陕西省2024年标准（县录入）"}}}
     }
     (tmp_path / "monitoring_threshold.json").write_text(
         json.dumps(table, ensure_ascii=False), encoding="utf-8"

@@ -217,7 +217,7 @@ def test_chinese_reaches_a_redirected_stdout_whose_locale_cannot_encode_it(liste
     wrong = subprocess.run([sys.executable, "-m", "fieldsurvey", "households", "--data-dir", str(listed_store)],
                            capture_output=True, env=env, cwd=ROOT, timeout=120)
     assert wrong.returncode == 2
-    assert wrong.stderr.decode("utf-8").strip() == "错误:密码短语不正确 Error: wrong passphrase"
+    assert wrong.stderr.decode("utf-8").strip() == "错误：密码短语不正确 Error: wrong passphrase"
 
 
 def test_processes_started_by_a_command_read_and_write_utf8(monkeypatch: pytest.MonkeyPatch) -> None:

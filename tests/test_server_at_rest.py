@@ -122,7 +122,7 @@ def personal_workload(county: County) -> dict[str, Any]:
                         "base_revision": 1, "changes": [{"field": "id_number", "base": head["id_number"], "value": value}]}])
     visit = {"visit_id": "21111111-2222-4333-8444-555555555555", "household_id": new.household_id, "visit_date": "2025-05-06",
              "visitor": "甲村书记", "form_id": "household", "form_version": "1", "status": "finalized",
-             "findings": f"核实成员{new.members[0].name},联系电话{PHONES[3]}",
+             "findings": f"核实成员{new.members[0].name}，联系电话{PHONES[3]}",
              "answers": {"phone": PHONES[3], "members": [{"member_id": m.member_id, "name": m.name, "id_number": m.id_number,
                                                           "health": m.health} for m in new.members]},
              "assessment": {"flags": []}}

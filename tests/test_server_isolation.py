@@ -30,7 +30,7 @@ from fieldsurvey.core.visit import FINALIZED, Visit
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.server import admin, county_review, feed
 from fieldsurvey.sync.server.auth import principal_of
-from fieldsurvey.sync.server.checks import Refused
+from fieldsurvey.sync.server.checks import Refused, kind_label
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.ingest import IngestResult, ingest
 from fieldsurvey.sync.server.models import (
@@ -186,7 +186,9 @@ def refused(county: County, who: Identity, records: list[dict[str, Any]], code: 
     error = e.value
     assert error.code == code, error.text.en
     assert (error.extra.get("record"), error.extra.get("kind")) == (record, kind)
-    assert f"record {record} ({kind})" in error.text.en and f"第{record}条记录({kind})" in error.text.zh
+    label = kind_label(kind)  # the record's kind as people name it, not its code
+    assert f"record {record} ({label.en})" in error.text.en and f"第{record}条记录（{label.zh}）" in error.text.zh
+    assert kind not in error.text.zh
     assert not any(value in error.text.en or value in error.text.zh for value in personal_values(county))
     assert registry_rows(county.sd) == before  # nothing of the batch was applied
     with county.sd.transaction() as s:

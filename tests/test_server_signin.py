@@ -154,7 +154,7 @@ def test_the_api_refuses_a_weak_password_with_a_sentence(county: County) -> None
     token = county.token()
     r = county.call("POST", "/admin/users", token, json={"username": "newcomer", "role": "county_staff", "password": "12345678"})
     assert r.status_code == 400 and r.json()["error"] == "weak_password"
-    assert r.json()["message"] == {"zh": "密码太弱：这是常见密码,很容易被猜到",
+    assert r.json()["message"] == {"zh": "密码太弱：这是常见密码，很容易被猜到",
                                    "en": "the password is too weak: this is a common password and easy to guess"}
     r = county.call("PUT", "/admin/users/staff/password", token, json={"password": "88888888"})
     assert r.status_code == 400 and r.json()["error"] == "weak_password"

@@ -97,7 +97,7 @@ def test_every_command_answers_a_damaged_store_with_one_sentence(
         printed = capsys.readouterr()
         lines = printed.err.strip().splitlines()
         assert code == 2, (name, printed.err)
-        assert len(lines) == 1 and lines[0].startswith("错误:") and sentence in lines[0], (name, printed.err)
+        assert len(lines) == 1 and lines[0].startswith("错误：") and sentence in lines[0], (name, printed.err)
         assert printed.out == "", name
         assert list(out.iterdir()) == [], f"{name} wrote {list(out.iterdir())}"
         assert took < 10, f"{name} took {took:.1f} s"  # a forged key file must not make it hang
@@ -119,7 +119,7 @@ def test_damage_met_half_way_through_a_village_print_is_a_sentence_and_leaves_no
     assert listed == 0 and "6107281010000001" in capsys.readouterr().out  # the list does not touch it
     code = main(["ledger", "--village", VILLAGE, "--out", str(out), "--jobs", "1", "--data-dir", str(d)])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and err[-1].startswith("错误:") and "database file is damaged" in err[-1]
+    assert code == 2 and err[-1].startswith("错误：") and "database file is damaged" in err[-1]
     assert list(out.iterdir()) == []  # no half set, no staging folder
 
 

@@ -61,7 +61,7 @@ def test_each_bad_row_is_listed_with_its_reason_and_its_household_left_out() -> 
     assert any("本行无误" in t and "第3行" in t for t in by_row[2])  # its household is left out
     assert any("本行无误" in t for t in by_row[4])
     assert any("户主" in t for t in by_row[6])  # household A03 has no head
-    assert by_row[7] == ["户编号为空,该行未导入"]
+    assert by_row[7] == ["户编号为空，该行未导入"]
     assert any("性别" in t for t in by_row[8])
     assert any("富裕户" in t and "代码表" in t for t in by_row[9])
     assert set(report.rejected) == {"610728101001A01", "610728101001A03", "610728101001A04", "610728101001A05"}

@@ -79,7 +79,7 @@ def test_change_passphrase_needs_the_current_one(window, ui_store, qtbot) -> Non
     dialog.fields.first.setText("12345678")
     dialog.fields.second.setText("12345678")
     ok.click()
-    assert dialog.error.text() == "这是常见密码,很容易被猜到"
+    assert dialog.error.text() == "这是常见密码，很容易被猜到"
     dialog.fields.first.setText("山高水长-2025-春")
     dialog.fields.second.setText("山高水长-2025-春")
     assert "强度" in dialog.fields.verdict.text()

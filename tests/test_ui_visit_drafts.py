@@ -129,5 +129,5 @@ def test_a_missing_visit_is_a_sentence_not_a_traceback(window, ui_store, qtbot, 
     assert isinstance(editor, VisitEditor)
     assert editor.message.text() == "正在打开走访…"  # the loading page, at once
     qtbot.waitUntil(lambda: editor.message_error, timeout=5000)
-    assert editor.message.text() == "找不到该走访记录(可能已被删除)"
+    assert editor.message.text() == "找不到该走访记录（可能已被删除）"
     assert "Traceback" not in editor.message.text()

@@ -17,11 +17,14 @@ def register(sub: argparse._SubParsersAction) -> None:
             "passphrase."
         ),
     )
-    add_data_dir(p)
+    add_data_dir(p, opens_app=True)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from fieldsurvey.commands.desktop_libs import require_desktop_libs
+
+    require_desktop_libs()  # before Qt, which would abort naming only the first missing library
     from fieldsurvey.ui.app import run_app  # Qt is imported only when the app is wanted
 
     return run_app(args.data_dir)

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,14 +59,51 @@ def default_data_dir() -> Path:
     return data_location("village")
 
 
-def add_data_dir(parser: argparse.ArgumentParser, *, required: bool = False, help_text: str | None = None) -> None:
+def add_data_dir(parser: argparse.ArgumentParser, *, required: bool = False, help_text: str | None = None,
+                 opens_app: bool = False) -> None:
+    """``--data-dir``: the app's folder by default; for a store command (``opens_app`` False) the
+    folder is found when the command runs (``store_data_dir``), so the demo's store is used when
+    it is the only one on this computer."""
+    default_help = (f"folder holding the encrypted store (default: {default_data_dir()})" if opens_app else
+                    f"folder holding the encrypted store (default: the app's, {default_data_dir()}, "
+                    f"or the demo's, {data_location('demo')}, when that is the only one)")
     parser.add_argument(
         "--data-dir",
         type=Path,
         required=required,
-        default=None if required else default_data_dir(),
+        default=default_data_dir() if opens_app and not required else None,
         metavar="DIR",
-        help=help_text or f"folder holding the encrypted store (default: {default_data_dir()})",
+        help=help_text or default_help,
+    )
+
+
+def store_data_dir(given: Path | None, note: Callable[[str], object] | None = None) -> Path:
+    """The store a command works on: ``--data-dir`` when given, else the app's, else the demo's.
+
+    The app keeps its store in ``default_data_dir()`` and ``fieldsurvey demo`` in the ``demo``
+    folder beside it; someone who has only tried the demo and types ``fieldsurvey ledger`` means
+    the demo's. When neither holds a store, the message names both folders and the option.
+    """
+    from fieldsurvey.store.layout import StoreState, state
+
+    if given is not None:
+        return given
+    app_dir = default_data_dir()
+    demo_dir = data_location("demo")
+    if state(app_dir) is not StoreState.EMPTY:
+        return app_dir
+    if state(demo_dir) is StoreState.READY:
+        (note or (lambda line: print(line, file=sys.stderr)))(
+            f"使用示范数据 Using the demo's data: {demo_dir}  （其他数据请用 --data-dir 指明 give --data-dir for another store）")
+        return demo_dir
+    raise UserError(
+        Text(
+            f"这台电脑上还没有 FieldSurvey 数据：应用的数据目录 {app_dir} 是空的，也没有示范数据。"
+            "请先用 fieldsurvey app 完成设置（或 fieldsurvey demo 试用），或用 --data-dir 指明数据目录。",
+            f"there is no FieldSurvey data on this computer yet: the app's data directory {app_dir} is empty and "
+            "there is no demo. Set up with 'fieldsurvey app' (or try 'fieldsurvey demo'), or give the folder with --data-dir.",
+        ),
+        code="no_store",
     )
 
 
@@ -97,6 +135,7 @@ def open_store(args: argparse.Namespace) -> Store:
     from fieldsurvey.store import Store  # imported late: --help must stay instant
     from fieldsurvey.store.layout import StoreState, state
 
+    args.data_dir = store_data_dir(args.data_dir)
     recovery = getattr(args, "recovery_key", None)
     if recovery is not None:
         key = recovery or os.environ.get(RECOVERY_ENV) or _prompt("恢复密钥 Recovery key: ")
@@ -128,5 +167,5 @@ def require_strong(passphrase: str) -> str:
     strength = check_strength(passphrase)
     if not strength.acceptable:
         first = strength.problems[0]
-        raise UserError(Text(f"密码短语太弱:{first.zh}", f"the passphrase is too weak: {first.en}"), code="weak_passphrase")
+        raise UserError(Text(f"密码短语太弱：{first.zh}", f"the passphrase is too weak: {first.en}"), code="weak_passphrase")
     return passphrase

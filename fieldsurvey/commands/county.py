@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fieldsurvey.commands.desktop_libs import require_desktop_libs
+
+    require_desktop_libs()  # before Qt, which would abort naming only the first missing library
     # Qt is imported only when the window is wanted
     from fieldsurvey.ui.county.app import run_county
 

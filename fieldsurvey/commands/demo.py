@@ -12,6 +12,7 @@ import argparse
 import os
 import secrets
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import date
@@ -34,6 +35,10 @@ WORDS = (
 HISTORY_LIMIT = 5000
 SECRETARY = {"name": "李明华", "unit": "镇巴县农业农村局驻村工作队"}
 SERVER_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"  # as fieldsurvey.sync.server.vault reads it
+# The passphrases the demo made, kept beside its store so every later ``fieldsurvey demo`` shows
+# them and fills them in. Only for the demo: its households are synthetic, and a real store's
+# passphrase is never written anywhere.
+DEMO_SECRETS_NAME = "demo-passphrases.json"
 
 
 def demo_root() -> Path:
@@ -108,10 +113,32 @@ def prepare(
         shutil.rmtree(data_dir, ignore_errors=True)
         raise
     progress(
-        f"已生成 {count} 户,{len(county.villages)} 个村,{visited} 户有走访记录。"
+        f"已生成 {count} 户，{len(county.villages)} 个村，{visited} 户有走访记录。"
         f"Generated {count} households in {len(county.villages)} villages; {visited} with past visits."
     )
     return store, recovery_key
+
+
+def save_demo_secrets(data_dir: Path, passphrase: str | None, server_passphrase: str | None) -> None:
+    """Remember the passphrases the demo made (not those the user gave in the environment)."""
+    import json
+
+    kept = {k: v for k, v in (("passphrase", passphrase), ("server_passphrase", server_passphrase)) if v}
+    if not kept:
+        return
+    fd = os.open(data_dir / DEMO_SECRETS_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(kept, f)
+
+
+def load_demo_secrets(data_dir: Path) -> dict[str, str]:
+    import json
+
+    try:
+        found = json.loads((data_dir / DEMO_SECRETS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
 
 
 def _print_secrets(data_dir: Path, passphrase: str | None, recovery_key: str) -> None:
@@ -131,13 +158,25 @@ def run(args: argparse.Namespace) -> int:
         server_dir = demo_root() / "demo-server"
     if args.households < 1:
         raise UserError(Text("户数至少为1", "the number of households must be at least 1"), code="bad_count")
+    if not args.no_gui:
+        from fieldsurvey.commands.desktop_libs import require_desktop_libs
+
+        require_desktop_libs()  # before making anything or starting the server
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if Store.exists(data_dir) and not args.reset:
+        saved = load_demo_secrets(data_dir)
+        passphrase = passphrase or saved.get("passphrase")
         print(f"示范数据已在 {data_dir}。Demo data is already in {data_dir}.")
+        if passphrase:
+            print(f"密码短语 Passphrase: {passphrase}")
+        else:
+            print("密码短语在创建示范时已显示；加 --reset 可重新生成示范。"
+                  "The passphrase was shown when the demo was made; --reset makes a new demo.")
         if args.no_gui:
             print("加 --reset 可重新生成。Pass --reset to make it anew.")
             return 0
-        return _open_app(data_dir, server_dir, args.port, passphrase)
+        server_passphrase = os.environ.get(SERVER_PASSPHRASE_ENV) or saved.get("server_passphrase")
+        return _open_app(data_dir, server_dir, args.port, passphrase, server_passphrase)
     if passphrase is not None:
         require_strong(passphrase)  # the setup assistant's rule; checked before --reset deletes anything
     for d in (data_dir, server_dir):
@@ -145,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(d)
     if server_dir is not None and server_dir.exists() and any(server_dir.iterdir()):
         raise UserError(
-            Text(f"服务器目录 {server_dir} 不是空的;加 --reset 重新生成", f"the server directory {server_dir} is not empty; pass --reset to make it anew"),
+            Text(f"服务器目录 {server_dir} 不是空的；加 --reset 重新生成", f"the server directory {server_dir} is not empty; pass --reset to make it anew"),
             code="server_dir_not_empty",
         )
     generated = passphrase is None
@@ -171,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
                       f"(以后启动服务器时用 {SERVER_PASSPHRASE_ENV} 给出 give it in {SERVER_PASSPHRASE_ENV} to start the server later)")
     finally:
         store.close()
+    save_demo_secrets(data_dir, passphrase if generated else None, server_passphrase if server_generated else None)
     _print_secrets(data_dir, passphrase if generated else None, recovery_key)
     print(f"用时 Took {time.monotonic() - started:.1f} s")
     if args.no_gui:
@@ -187,7 +227,7 @@ def _ask_server_passphrase() -> str:
     if found:
         return found
     if not sys.stdin.isatty():
-        raise UserError(Text(f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语(创建示范时已显示)",
+        raise UserError(Text(f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语（创建示范时已显示）",
                              f"give the demo county server's passphrase (shown when the demo was made) in {SERVER_PASSPHRASE_ENV}"),
                         code="no_passphrase")
     return getpass.getpass("示范县级服务器密码短语 Demo server passphrase: ")
@@ -195,17 +235,23 @@ def _ask_server_passphrase() -> str:
 
 def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: str | None,
               server_passphrase: str | None = None) -> int:
-    from fieldsurvey.ui.app import run_app
+    from fieldsurvey.ui.app import create_application, run_app
 
+    # Qt loads its window plugin here: should that fail, no server has been started to outlive it.
+    create_application()
     server = None
     if server_dir is not None and server_dir.exists():
         from fieldsurvey.sync.demo_server import start_server
 
         server = start_server(server_dir, port, passphrase=server_passphrase or _ask_server_passphrase())
-        print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  (文档 docs: /docs)")
+        print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  （文档 docs: /docs）")
     try:
         return run_app(data_dir, passphrase_hint=passphrase)
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=15)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -108,7 +108,7 @@ def run_check(args: argparse.Namespace) -> int:
     for d in errors + ([] if args.quiet else warnings):
         _print_diagnostic(d)
     print(
-        f"检查了{files}个文件:{len(errors)}个错误,{len(warnings)}个警告 "
+        f"检查了{files}个文件：{len(errors)}个错误，{len(warnings)}个警告 "
         f"(checked {files} files: {len(errors)} errors, {len(warnings)} warnings)"
     )
     return EXIT_PROBLEMS if errors else 0

@@ -58,7 +58,7 @@ def _warn_if_others_can_read(out: Path) -> None:
     owner-only access list)."""
     folder = out if out.is_dir() else out.parent
     if folder.is_dir() and not folder_keeps_files_private(folder):
-        print(f"注意:写入 {folder} 的文件,这台电脑的其他用户或拿到该磁盘的人都能读取。"
+        print(f"注意：写入 {folder} 的文件，这台电脑的其他用户或拿到该磁盘的人都能读取。"
               f" Note: other users of this computer, or anyone with this drive, can read the files written to {folder}.",
               file=sys.stderr)
 
@@ -89,7 +89,7 @@ def _print_one(store: Store, args: argparse.Namespace, options: LedgerOptions) -
     if out.is_dir():
         out = out / ledger_file_name(household.household_no, options.mask_ids)
     result = print_household(_input(store, household), out, options)
-    print(f"已生成 {out}(共 {result.pages} 页,指纹 {format_fingerprint(result.fingerprint)})"
+    print(f"已生成 {out}（共 {result.pages} 页，指纹 {format_fingerprint(result.fingerprint)}）"
           f" Wrote {out} ({result.pages} pages)")
     return 0
 
@@ -124,7 +124,7 @@ def _print_village(store: Store, args: argparse.Namespace, options: LedgerOption
         population=args.population, options=options, progress=_progress_printer(),
         workers=args.jobs if args.jobs else default_workers(total),
     )
-    print(f"已打印 {done.households} 户,{len(done.files)} 个文件,共 {done.pages} 页"
+    print(f"已打印 {done.households} 户，{len(done.files)} 个文件，共 {done.pages} 页"
           f" Printed {done.households} households: {len(done.files)} files, {done.pages} pages")
     return 0
 
@@ -150,8 +150,8 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"一致:纸质台账与当前记录相符({copy}) Match: the paper agrees with the record ({result.copy} copy)")
         return 0
     print(
-        "不一致:打印后记录已有变化,或这不是该户的台账。当前记录的指纹:"
-        f"{format_fingerprint(result.full)}(完整版)/{format_fingerprint(result.public)}(公示版)"
+        "不一致：打印后记录已有变化，或这不是该户的台账。当前记录的指纹："
+        f"{format_fingerprint(result.full)}（完整版）/{format_fingerprint(result.public)}（公示版）"
         " No match: the record changed since printing, or the paper is not this household's."
     )
     return EXIT_NO_MATCH

@@ -59,7 +59,7 @@ def run_check(args: argparse.Namespace) -> int:
         )
     county = [e for e in policy.entries if e.county]
     print(
-        f"政策表有效:共{len(policy.entries)}项,其中县级{len(county)}项,未核实{len(policy.unverified())}项 "
+        f"政策表有效：共{len(policy.entries)}项，其中县级{len(county)}项，未核实{len(policy.unverified())}项 "
         f"(valid: {len(policy.entries)} values, {len(county)} from the county, "
         f"{len(policy.unverified())} unverified)"
     )

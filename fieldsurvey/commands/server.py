@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
 
 PASSWORD_ENV = "FIELDSURVEY_SERVER_PASSWORD"
@@ -106,7 +107,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _print_recovery_key(recovery_key: str | None) -> None:
     if recovery_key:
         print(f"县级服务器恢复密钥 Server recovery key: {recovery_key}")
-        print("请抄下并与服务器分开保管,它只显示这一次;忘记密码短语时用它设置新的。"
+        print("请抄下并与服务器分开保管，它只显示这一次；忘记密码短语时用它设置新的。"
               "Write it down and keep it apart from the server: it is shown only this once, and sets a new passphrase if the passphrase is forgotten.")
 
 
@@ -188,7 +189,7 @@ def _tls_files(args: argparse.Namespace) -> dict[str, str]:
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.tls_cert, args.tls_key)
     except (OSError, ssl.SSLError) as e:
-        raise UserError(Text(f"无法读取证书或私钥:{e.__class__.__name__}", f"cannot load the certificate and key: {e}"),
+        raise UserError(Text(f"无法读取证书或私钥：{e.__class__.__name__}", f"cannot load the certificate and key: {e}"),
                         code="tls_files") from e
     return {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
 
@@ -211,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sd.keys  # noqa: B018 - fail before listening when the keys are missing
     print(f"县级服务器运行于 Serving on http{'s' if ssl else ''}://{args.host}:{args.port}  (API docs: /docs)", flush=True)
     if not ssl and not is_loopback_host(args.host):
-        print("注意:本服务以未加密的 HTTP 监听,只应位于负责 HTTPS 的反向代理之后 "
+        print("注意：本服务以未加密的 HTTP 监听，只应位于负责 HTTPS 的反向代理之后 "
               "Note: plain HTTP on a network address — only behind a TLS proxy (--insecure-http)", flush=True)
     forwarded = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     uvicorn.run(create_app(sd), host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5,
@@ -237,7 +238,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         users = list_users(s, sd)
 
     def state(u: dict[str, Any]) -> str:
-        return "DISABLED" if u["disabled"] else f"locked until {u['locked_until'][:19]}" if u.get("locked_until") else ""
+        return "DISABLED" if u["disabled"] else f"locked until {local_minute(u['locked_until'])}" if u.get("locked_until") else ""
 
     _print(args, users, "\n".join(f"{u['username']:<20} {u['role']:<13} {','.join(u['villages']):<40} {state(u)}".rstrip()
                                   for u in users))
@@ -287,8 +288,8 @@ def cmd_session_list(args: argparse.Namespace) -> int:
     with sd.transaction() as s:
         sessions = list_sessions(s, username=args.username)
     _print(args, sessions, "\n".join(
-        f"{x['session_id']}  {x['user']:<16} {x['address'] or '-':<18} since {x['created_at'][:16]}  "
-        f"last {(x['last_seen_at'] or '-')[:16]}  until {x['expires_at'][:16]}" for x in sessions) or "没有会话 No open sessions")
+        f"{x['session_id']}  {x['user']:<16} {x['address'] or '-':<18} since {local_minute(x['created_at'])}  "
+        f"last {local_minute(x['last_seen_at'], '-')}  until {local_minute(x['expires_at'])}" for x in sessions) or "没有会话 No open sessions")
     return 0
 
 
@@ -316,7 +317,7 @@ def cmd_enroll_code(args: argparse.Namespace) -> int:
     sd = _server_dir(args)
     code, expires = new_enroll_code(sd, "cli", username=args.username, ttl_minutes=args.ttl_minutes)
     data = {"code": code, "expires_at": expires.isoformat(), "fingerprint": sd.keys.fingerprint()}
-    _print(args, data, f"注册码 Enrollment code: {code}\n有效至 Valid until: {expires.isoformat()}\n县级密钥指纹 County key fingerprint: {data['fingerprint']}")
+    _print(args, data, f"注册码 Enrollment code: {code}\n有效至 Valid until: {local_minute(expires)}\n县级密钥指纹 County key fingerprint: {data['fingerprint']}")
     return 0
 
 
@@ -374,7 +375,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         return 0
     for p in result.problems[:50]:
         print(f"  {p}", file=sys.stderr)
-    raise UserError(Text(f"审计日志被改动:发现{len(result.problems)}处问题", f"the audit log was tampered with: {len(result.problems)} problems"), code="audit_broken")
+    raise UserError(Text(f"审计日志被改动：发现{len(result.problems)}处问题", f"the audit log was tampered with: {len(result.problems)} problems"), code="audit_broken")
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
@@ -389,7 +390,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
         if not result.ok:
             for p in result.problems[:50]:
                 print(f"  {p}", file=sys.stderr)
-            raise UserError(Text("审计日志已被改动,不能为它签检查点", "the audit log was tampered with: no checkpoint is signed for it"),
+            raise UserError(Text("审计日志已被改动，不能为它签检查点", "the audit log was tampered with: no checkpoint is signed for it"),
                             code="audit_broken")
         head = audit.signed_head(s, sd.keys.signing, county)
     atomic_write(Path(args.out), audit_head.checkpoint_bytes([head]))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldsurvey.commands.common import add_data_dir, add_unlock_options, open_store
+from fieldsurvey.core.local_time import local_minute
 
 EXIT_REFUSED = 2  # the county refused a batch: its work did not reach the county
 EXIT_ERASED = 3  # everything went up, but a village the county took away was erased from this laptop
@@ -64,7 +65,7 @@ def cmd_audit_heads(args: argparse.Namespace) -> int:
     with store:
         heads = client.export_audit_heads(Path(args.out))
     newest = max(heads, key=lambda h: h.entry_no)
-    print(f"审计签名头已写入 Audit heads written: {args.out} — {len(heads)} heads, newest entry {newest.entry_no} ({newest.signed_at})")
+    print(f"审计签名头已写入 Audit heads written: {args.out} — {len(heads)} heads, newest entry {newest.entry_no} ({local_minute(newest.signed_at)})")
     print("交给县审计人员 For the county's auditor: fieldsurvey server audit verify --checkpoint FILE")
     return 0
 

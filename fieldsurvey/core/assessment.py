@@ -149,11 +149,11 @@ def judge_income(
     if ok:
         compare = Text("高于", "is above")
     elif per_capita == amount:
-        compare = Text("仅等于,未超过", "only equals, not above,")
+        compare = Text("仅等于，未超过", "only equals, not above,")
     else:
         compare = Text("低于", "is below")
     main = reason(
-        f"{breakdown.year}年人均纯收入{per_capita:.2f}元,{compare.zh}{line.label.zh}{amount:g}元",
+        f"{breakdown.year}年人均纯收入{per_capita:.2f}元，{compare.zh}{line.label.zh}{amount:g}元",
         f"net income per capita in {breakdown.year} is {per_capita:.2f} yuan and {compare.en} the {line.label.en} of {amount:g} yuan",
         fact="incomes",
     )
@@ -167,7 +167,7 @@ def _line_notes(line: IncomeLine, year: int) -> list[Reason]:
     if line.year != year:
         notes.append(
             reason(
-                f"{year}年没有监测标准,沿用{line.year}年标准",
+                f"{year}年没有监测标准，沿用{line.year}年标准",
                 f"no threshold for {year}: the {line.year} threshold is carried forward",
             )
         )
@@ -187,7 +187,7 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
     if b.year != on.year:
         notes.append(
             reason(
-                f"没有{on.year}年的收入记录,使用{b.year}年的记录",
+                f"没有{on.year}年的收入记录，使用{b.year}年的记录",
                 f"no income record for {on.year}: the {b.year} record is used",
                 fact="incomes",
             )
@@ -196,7 +196,7 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
         label, ratio = _item_label(items, key), b.estimate_ratios.get(key, 0.0)
         notes.append(
             reason(
-                f"{label.zh}未记录生产经营支出,按政策表中本县默认成本比例{ratio:.0%}估算为{amount:g}元",
+                f"{label.zh}未记录生产经营支出，按政策表中本县默认成本比例{ratio:.0%}估算为{amount:g}元",
                 f"no expense recorded for {label.en}: estimated at {amount:g} yuan by the "
                 f"county's default cost ratio of {ratio:.0%} in the policy tables",
                 fact=f"expenses.{key}",
@@ -206,7 +206,7 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
         label = _item_label(items, key)
         notes.append(
             reason(
-                f"{label.zh}有经营收入但未记录生产经营支出,按0元计,纯收入可能偏高;"
+                f"{label.zh}有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高;"
                 "请补录支出",
                 f"{label.en} has income but no expense recorded: counted as 0, so net income "
                 "may be overstated; the expense is to be completed",
@@ -216,15 +216,15 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
     for key, amount in b.excluded.items():
         notes.append(
             reason(
-                f"{key}({amount:g}元)按政策不计入纯收入",
-                f"{key} ({amount:g} yuan) is not counted by policy",
+                f"{label(key).zh}（{amount:g}元）按政策不计入纯收入",
+                f"{label(key).en} ({amount:g} yuan) is not counted by policy",
                 fact=f"items.{key}",
             )
         )
     for key, amount in b.unknown_items.items():
         notes.append(
             reason(
-                f"未知收入项目{key}({amount:g}元)未计入",
+                f"未知收入项目{key}（{amount:g}元）未计入",
                 f"unknown income item {key} ({amount:g} yuan) is not counted",
                 fact=key,
             )
@@ -295,9 +295,9 @@ def _risk_flags(
                     RiskFlag(
                         "income_drop",
                         Text(
-                            f"人均纯收入由{previous.year}年{before:.2f}元({previous.household_size}人)"
-                            f"降至{breakdown.year}年{per_capita:.2f}元({breakdown.household_size}人),"
-                            f"降幅{fall:.0%}(超过{drop:.0%})",
+                            f"人均纯收入由{previous.year}年{before:.2f}元（{previous.household_size}人）"
+                            f"降至{breakdown.year}年{per_capita:.2f}元（{breakdown.household_size}人）,"
+                            f"降幅{fall:.0%}（超过{drop:.0%}）",
                             f"net income per capita fell from {before:.2f} yuan in {previous.year} "
                             f"({previous.household_size} people) to {per_capita:.2f} yuan in "
                             f"{breakdown.year} ({breakdown.household_size} people), by {fall:.0%} "
@@ -348,7 +348,7 @@ def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> 
         RiskFlag(
             "medical_burden",
             Text(
-                f"合规自付医疗支出{out_of_pocket:g}元,{why.zh}",
+                f"合规自付医疗支出{out_of_pocket:g}元，{why.zh}",
                 f"out-of-pocket medical spending of {out_of_pocket:g} yuan, {why.en}",
             ),
         )
@@ -372,7 +372,7 @@ def _sudden_expense(record: IncomeRecord, net_income: float, policy: Policy) -> 
         RiskFlag(
             "sudden_expense",
             Text(
-                f"{record.year}年突发大额支出(非医疗){amount:g}元,{why.zh},支出骤增",
+                f"{record.year}年突发大额支出（非医疗）{amount:g}元，{why.zh}，支出骤增",
                 f"a sudden non-medical expense of {amount:g} yuan in {record.year}, {why.en}: "
                 "expenses rose sharply",
             ),
@@ -388,7 +388,7 @@ def _no_labour(household: Household, on: date, policy: Policy) -> list[RiskFlag]
         return []
     if any(m.labour_capacity is None for m in working_age):
         text = Text(
-            f"{low}–{high}岁成员的劳动能力未记录完整,未能确认家中有劳动力",
+            f"{low}–{high}岁成员的劳动能力未记录完整，未能确认家中有劳动力",
             f"labour capacity of members aged {low}–{high} is not fully recorded: no labourer confirmed",
         )
     else:

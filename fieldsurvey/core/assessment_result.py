@@ -30,7 +30,7 @@ DIMENSION_LABELS: dict[str, Text] = {
 OUTCOME_LABELS: dict[str, Text] = {
     MET: Text("达标", "met"),
     NOT_MET: Text("未达标", "not met"),
-    UNKNOWN: Text("未知(缺少信息)", "unknown (information missing)"),
+    UNKNOWN: Text("未知（缺少信息）", "unknown (information missing)"),
 }
 
 # Problem flags that lists filter on and reports count, derived from an assessment.

@@ -6,6 +6,7 @@ standard or document each comes from; code here only looks values up.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -50,11 +51,27 @@ class CodeList:
         item = self.get(code)
         return item.label.get(lang) if item else code
 
+    def code_for_label(self, text: str) -> str | None:
+        """The code whose Chinese or English label ``text`` is, however its punctuation is typed.
+
+        Labels are written with Chinese punctuation (``A级（安全）``); a spreadsheet may hold the
+        ASCII or full-width form of the same label, so both sides are compared in NFKC form.
+        """
+        wanted = _fold(text)
+        for item in self.items:
+            if _fold(item.label.zh) == wanted or _fold(item.label.en) == wanted:
+                return item.code
+        return None
+
     def in_group(self, code: str, group: str) -> bool:
         return code in self.groups.get(group, ())
 
     def _index(self) -> dict[str, Code]:
         return _index_of(self.name)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
 
 
 @cache

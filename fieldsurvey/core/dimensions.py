@@ -34,7 +34,7 @@ def member_label(household: Household, member: Member, on: date) -> Text:
         (relation.label.zh, relation.label.en) if relation else ("关系未知", "relationship unknown")
     )
     age = member.age(on)
-    return Text(f"成员{index}({rel_zh},{age}岁)", f"member {index} ({rel_en}, age {age})")
+    return Text(f"成员{index}（{rel_zh}，{age}岁）", f"member {index} ({rel_en}, age {age})")
 
 
 def reason(zh: str, en: str, *, member: Member | None = None, fact: str | None = None) -> Reason:
@@ -102,7 +102,7 @@ def judge_education(household: Household, on: date, policy: Policy) -> Dimension
             (
                 MET,
                 reason(
-                    f"家中没有义务教育年龄({span}岁)的儿童",
+                    f"家中没有义务教育年龄（{span}岁）的儿童",
                     f"no child of compulsory-school age ({span}) in the household",
                 ),
             )
@@ -140,7 +140,7 @@ def child_schooling(household: Household, member: Member, on: date, policy: Poli
     eligible = special_needs(member, policy) if claimed else None
     if claimed and eligible is None:
         return UNKNOWN, reason(
-            f"{who.zh}记录了送教上门或因身体原因免于就学,但未记录健康状况,无法确认",
+            f"{who.zh}记录了送教上门或因身体原因免于就学，但未记录健康状况，无法确认",
             f"{who.en}: home schooling or a health exemption is recorded but health is not, "
             "so it cannot be confirmed",
             member=member,
@@ -148,14 +148,14 @@ def child_schooling(household: Household, member: Member, on: date, policy: Poli
         )
     if eligible and member.schooling_exempt:
         return MET, reason(
-            f"{who.zh}经评估因身体原因不能就学,不计为失学辍学",
+            f"{who.zh}经评估因身体原因不能就学，不计为失学辍学",
             f"{who.en} is assessed as unable to attend school for health reasons: not a dropout",
             member=member,
             fact="schooling_exempt",
         )
     if eligible and member.home_schooling:
         return MET, reason(
-            f"{who.zh}接受送教上门,视同在校",
+            f"{who.zh}接受送教上门，视同在校",
             f"{who.en} is home-schooled, which counts as enrolled",
             member=member,
             fact="home_schooling",
@@ -167,7 +167,7 @@ def child_schooling(household: Household, member: Member, on: date, policy: Poli
             "因身体原因免于就学", "the health exemption"
         )
         why = reason(
-            f"{why.text.zh};{label.zh}仅适用于残疾或重病儿童,该儿童不符合,不予认定",
+            f"{why.text.zh};{label.zh}仅适用于残疾或重病儿童，该儿童不符合，不予认定",
             f"{why.text.en}; {label.en} applies to disabled or seriously ill children only "
             "and is not accepted for this child",
             member=member,
@@ -188,7 +188,7 @@ def _enrolment(who: Text, member: Member) -> Finding:
         )
     if member.schooling == PRESCHOOL:
         return NOT_MET, reason(
-            f"{who.zh}已到义务教育年龄仍在学前教育,未接受义务教育",
+            f"{who.zh}已到义务教育年龄仍在学前教育，未接受义务教育",
             f"{who.en} is of compulsory-school age but still in pre-school: "
             "not in compulsory education",
             member=member,
@@ -198,19 +198,19 @@ def _enrolment(who: Text, member: Member) -> Finding:
         label = schooling.get(member.schooling)
         zh, en = (label.label.zh, label.label.en) if label else (member.schooling, member.schooling)
         return MET, reason(
-            f"{who.zh}在校({zh})", f"{who.en} is enrolled ({en})", member=member, fact="schooling"
+            f"{who.zh}在校（{zh}）", f"{who.en} is enrolled ({en})", member=member, fact="schooling"
         )
     grade = member.completed_grade
     if grade is not None and grade >= LAST_COMPULSORY_GRADE:
         return MET, reason(
-            f"{who.zh}已完成九年级,义务教育已完成",
+            f"{who.zh}已完成九年级，义务教育已完成",
             f"{who.en} has completed grade 9: compulsory education finished",
             member=member,
             fact="completed_grade",
         )
     if grade is None and member.education in COMPLETED_COMPULSORY:
         return UNKNOWN, reason(
-            f"{who.zh}不在校,文化程度为初中及以上,但未记录完成的最高年级,无法确认是否完成义务教育",
+            f"{who.zh}不在校，文化程度为初中及以上，但未记录完成的最高年级，无法确认是否完成义务教育",
             f"{who.en} is not in school with junior secondary education or above, but the highest "
             "grade completed is not recorded: compulsory education may not be finished",
             member=member,
@@ -218,12 +218,12 @@ def _enrolment(who: Text, member: Member) -> Finding:
         )
     left = f",完成{grade}年级后离校" if grade is not None else ""
     left_en = f" after completing grade {grade}" if grade is not None else ""
-    why_zh = f"(原因:{member.dropout_reason})" if member.dropout_reason else "(未记录原因)"
+    why_zh = f"（原因：{member.dropout_reason}）" if member.dropout_reason else "（未记录原因）"
     why_en = (
         f" (reason: {member.dropout_reason})" if member.dropout_reason else " (no reason recorded)"
     )
     return NOT_MET, reason(
-        f"{who.zh}处于义务教育年龄但未在校{left},失学辍学{why_zh}",
+        f"{who.zh}处于义务教育年龄但未在校{left}，失学辍学{why_zh}",
         f"{who.en} is of compulsory-school age but not enrolled{left_en}: dropout{why_en}",
         member=member,
         fact="schooling",
@@ -248,7 +248,7 @@ class Coverage:
 COVERAGES: dict[str, Coverage] = {
     "basic_insurance": Coverage(
         "resident_medical_insurance",
-        Text("基本医疗保险(居民医保或职工医保)", "basic medical insurance (resident or employee)"),
+        Text("基本医疗保险（居民医保或职工医保）", "basic medical insurance (resident or employee)"),
         Text("参加", "has"),
         Text("未参加", "has no"),
     ),
@@ -302,7 +302,7 @@ def judge_medical(household: Household, on: date, policy: Policy) -> DimensionRe
                 (
                     MET,
                     reason(
-                        f"{who.zh}为现役军人,享受军人医疗保障",
+                        f"{who.zh}为现役军人，享受军人医疗保障",
                         f"{who.en} is serving in the military, covered by military care",
                         member=member,
                         fact="active_military",
@@ -376,7 +376,7 @@ def judge_housing(household: Household) -> DimensionResult:
         found = (
             MET,
             reason(
-                f"住房为{grade}级,安全", f"the house is grade {grade}: safe", fact="housing_grade"
+                f"住房为{grade}级，安全", f"the house is grade {grade}: safe", fact="housing_grade"
             ),
         )
     elif grade == "none":

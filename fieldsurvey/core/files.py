@@ -32,7 +32,7 @@ def size_text(limit: int) -> str:
 
 
 def too_large(path: Path | str, what: Text, limit: int) -> UserError:
-    return UserError(Text(f"{path} 太大:{what.zh}最大 {size_text(limit)}",
+    return UserError(Text(f"{path} 太大：{what.zh}最大 {size_text(limit)}",
                           f"{path} is too large: a {what.en} is at most {size_text(limit)}"), code="file_too_large")
 
 
@@ -43,9 +43,9 @@ def _unreadable(path: Path, e: OSError) -> UserError:
 
 def _refuse_special(path: Path | str, mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise UserError(Text(f"{path} 是文件夹,不是文件", f"{path} is a folder, not a file"), code="not_a_file")
+        raise UserError(Text(f"{path} 是文件夹，不是文件", f"{path} is a folder, not a file"), code="not_a_file")
     if not stat.S_ISREG(mode):
-        raise UserError(Text(f"{path} 不是普通文件(是设备、管道或套接字)", f"{path} is not a regular file (a device, pipe or socket)"),
+        raise UserError(Text(f"{path} 不是普通文件（是设备、管道或套接字）", f"{path} is not a regular file (a device, pipe or socket)"),
                         code="not_a_file")
 
 

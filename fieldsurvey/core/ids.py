@@ -24,7 +24,7 @@ DISABILITY_GRADES = range(1, 5)
 
 
 LEGACY_15 = Text(
-    "为旧式15位身份证号,可换为对应的18位号码",
+    "为旧式15位身份证号，可换为对应的18位号码",
     "is a legacy 15-digit number: its 18-character form can replace it",
 )
 
@@ -58,7 +58,7 @@ class IdNumberInfo:
         if not self.area_known:
             found.append(
                 Text(
-                    f"地区码{self.area_code}不在行政区划代码表(GB/T 2260,截至{list_date()})中,请核对",
+                    f"地区码{self.area_code}不在行政区划代码表（GB/T 2260,截至{list_date()}）中，请核对",
                     f"area code {self.area_code} is not in the division code list (GB/T 2260 "
                     f"as of {list_date()}): please check it",
                 )
@@ -135,11 +135,11 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         converted = True
     if len(value) != 18:
         raise IdNumberError(
-            Text("身份证号应为18位(或旧式15位)", "an ID number has 18 characters (or 15 for old ones)")
+            Text("身份证号应为18位（或旧式15位）", "an ID number has 18 characters (or 15 for old ones)")
         )
     if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         raise IdNumberError(
-            Text("身份证号前17位须为数字,末位为数字或X", "an ID number is 17 digits then a digit or X")
+            Text("身份证号前17位须为数字，末位为数字或X", "an ID number is 17 digits then a digit or X")
         )
     if value[:2] not in _province_prefixes():
         raise IdNumberError(
@@ -151,7 +151,7 @@ def parse_id_number(raw: str) -> IdNumberInfo:
     born = _parse_birth(value[6:14])
     if check_char(value[:17]) != value[17]:
         raise IdNumberError(
-            Text("身份证号校验位不正确,请核对是否录错", "the ID number's check character is wrong: please re-check it")
+            Text("身份证号校验位不正确，请核对是否录错", "the ID number's check character is wrong: please re-check it")
         )
     sex = "male" if int(value[16]) % 2 == 1 else "female"
     return IdNumberInfo(value, value[:6], born, sex, area_code_known(value[:6]), converted)

@@ -43,7 +43,7 @@ def check_strength(passphrase: str) -> Strength:
     if len(passphrase) < MIN_LENGTH:
         problems.append(Text(f"至少需要{MIN_LENGTH}个字符", f"use at least {MIN_LENGTH} characters"))
     if passphrase.lower() in COMMON:
-        problems.append(Text("这是常见密码,很容易被猜到", "this is a common password and easy to guess"))
+        problems.append(Text("这是常见密码，很容易被猜到", "this is a common password and easy to guess"))
     if passphrase and len(set(passphrase)) <= 2:
         problems.append(Text("字符重复太多", "too many repeated characters"))
     pool = 0

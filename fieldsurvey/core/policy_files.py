@@ -57,7 +57,7 @@ class PolicyError(UserError):
         where = f"{name} → {key}" if key else name
         super().__init__(
             Text(
-                f"政策表“{where}”有误:{problem.zh}",
+                f"政策表“{where}”有误：{problem.zh}",
                 f"policy table '{where}' is invalid: {problem.en}",
             ),
             code="bad_policy_table",
@@ -75,13 +75,13 @@ def read_json(path: Path) -> dict[str, Any]:
             path,
             "",
             Text(
-                f"不是有效的JSON(第{e.lineno}行第{e.colno}列)",
+                f"不是有效的JSON（第{e.lineno}行第{e.colno}列）",
                 f"not valid JSON (line {e.lineno}, column {e.colno})",
             ),
         ) from None
     except (OSError, UnicodeDecodeError):
         raise PolicyError(
-            path, "", Text("无法读取(须为UTF-8文本)", "cannot be read (must be UTF-8 text)")
+            path, "", Text("无法读取（须为UTF-8文本）", "cannot be read (must be UTF-8 text)")
         ) from None
     if not isinstance(data, dict):
         raise PolicyError(path, "", Text("顶层应为对象", "the top level must be an object"))
@@ -101,7 +101,7 @@ def override_files(folder: Path) -> dict[str, Path]:
                 path,
                 "",
                 Text(
-                    f"不是已知的政策表(可用:{', '.join(TABLES)})",
+                    f"不是已知的政策表（可用：{', '.join(TABLES)}）",
                     f"not a known policy table (known: {', '.join(TABLES)})",
                 ),
             )
@@ -156,7 +156,7 @@ class Table:
             raise self.fail(
                 path,
                 Text(
-                    f"含有未知的键:{', '.join(sorted(unknown))}",
+                    f"含有未知的键：{', '.join(sorted(unknown))}",
                     f"unknown keys: {', '.join(sorted(unknown))}",
                 ),
             )
@@ -206,7 +206,7 @@ class Table:
             raise self.fail(
                 path,
                 Text(
-                    f"含有未知的键:{', '.join(sorted(unknown))}",
+                    f"含有未知的键：{', '.join(sorted(unknown))}",
                     f"unknown keys: {', '.join(sorted(unknown))}",
                 ),
             )

@@ -236,14 +236,14 @@ class Parser:
         if cutoff.value is not None and not _valid_month_day(cutoff.value):
             raise t.fail(
                 ("entry_cutoff", "value"),
-                Text("应为“月-日”,如 08-31", "must be MM-DD, e.g. 08-31"),
+                Text("应为“月-日”，如 08-31", "must be MM-DD, e.g. 08-31"),
             )
         special = self.keep(t.sourced("special_needs_health", kind=list))
         bad = [c for c in special.value if c not in code_list("health")]
         if bad:
             raise t.fail(
                 ("special_needs_health", "value"),
-                Text(f"不在健康状况代码表中:{bad}", f"not in the health code list: {bad}"),
+                Text(f"不在健康状况代码表中：{bad}", f"not in the health code list: {bad}"),
             )
         return SchoolAges(entry_age, end_age, cutoff, special)
 
@@ -316,7 +316,7 @@ class Parser:
         if bad:
             raise t.fail(
                 ("labour_capacities", "value"),
-                Text(f"不在劳动能力代码表中:{bad}", f"not in the labour capacity code list: {bad}"),
+                Text(f"不在劳动能力代码表中：{bad}", f"not in the labour capacity code list: {bad}"),
             )
         return RiskSettings(
             self.number(t, "income_drop_ratio", low=0, high=1),

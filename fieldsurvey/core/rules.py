@@ -144,7 +144,7 @@ def _special_needs_rule(member: Member, index: int, special: list[str]) -> list[
                     ERROR,
                     fld,
                     Text(
-                        f"记录了{what.zh},但健康状况为{zh}:{what.zh}仅适用于残疾或重病儿童",
+                        f"记录了{what.zh}，但健康状况为{zh}：{what.zh}仅适用于残疾或重病儿童",
                         f"{what.en} is recorded but health is {en}: it applies to disabled or "
                         "seriously ill children only",
                     ),
@@ -192,7 +192,7 @@ def _cause_rules(household: Household) -> list[Problem]:
             Problem(
                 ERROR,
                 field_of("illness"),
-                Text("为因病,但所有成员均为健康", "is illness, but every member is healthy"),
+                Text("为因病，但所有成员均为健康", "is illness, but every member is healthy"),
             )
         )
     if "schooling" in causes and not any(_is_student(m) for m in members):
@@ -200,7 +200,7 @@ def _cause_rules(household: Household) -> list[Problem]:
             Problem(
                 ERROR,
                 field_of("schooling"),
-                Text("为因学,但家中没有在校生", "is schooling costs, but no member is a student"),
+                Text("为因学，但家中没有在校生", "is schooling costs, but no member is a student"),
             )
         )
     if "disability" in causes and not any(_is_disabled(m) for m in members):
@@ -208,7 +208,7 @@ def _cause_rules(household: Household) -> list[Problem]:
             Problem(
                 ERROR,
                 field_of("disability"),
-                Text("为因残,但家中没有残疾成员", "is disability, but no member is disabled"),
+                Text("为因残，但家中没有残疾成员", "is disability, but no member is disabled"),
             )
         )
     return problems
@@ -261,7 +261,7 @@ def _wage_rule(household: Household, present: list[tuple[int, Member]], on: date
                 WARNING,
                 "incomes",
                 Text(
-                    f"{record.year}年有工资性收入,但没有务工成员",
+                    f"{record.year}年有工资性收入，但没有务工成员",
                     f"there is wage income in {record.year} but no member works",
                 ),
             )
@@ -272,7 +272,7 @@ def _wage_rule(household: Household, present: list[tuple[int, Member]], on: date
                 WARNING,
                 "incomes",
                 Text(
-                    f"有务工成员,但{record.year}年没有工资性收入",
+                    f"有务工成员，但{record.year}年没有工资性收入",
                     f"a member works but there is no wage income in {record.year}",
                 ),
             )
@@ -320,7 +320,7 @@ def check_helpers(household: Household, poor_id_numbers: Collection[str]) -> lis
                     ERROR,
                     "helpers",
                     Text(
-                        f"第{index}位帮扶责任人是建档立卡贫困人口,不能担任帮扶责任人",
+                        f"第{index}位帮扶责任人是建档立卡贫困人口，不能担任帮扶责任人",
                         f"helper {index} is a registered poor person and cannot be a helper",
                     ),
                 )

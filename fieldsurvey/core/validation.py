@@ -171,7 +171,7 @@ def validate_household(household: Household) -> list[Problem]:
     if not present:
         add("members", Text("至少应有一名成员", "there must be at least one member"))
     elif len(heads) != 1:
-        add("members", Text(f"应有且只有一位户主(现有{len(heads)}位)", f"there must be exactly one head ({len(heads)} now)"))
+        add("members", Text(f"应有且只有一位户主（现有{len(heads)}位）", f"there must be exactly one head ({len(heads)} now)"))
     seen: dict[str, int] = {}
     for i, member in enumerate(household.members, start=1):
         problems.extend(validate_member(member, i))

@@ -37,7 +37,7 @@ def judge_water(household: Household, policy: Policy) -> DimensionResult:
             (
                 MET if ok else NOT_MET,
                 reason(
-                    f"人均日供水量{qty:g}升,{area.zh}标准为不低于{need:g}升",
+                    f"人均日供水量{qty:g}升，{area.zh}标准为不低于{need:g}升",
                     f"{qty:g} L per person per day; the {area.en + ' ' if area.en else ''}standard is at least {need:g} L",
                     fact="water_quantity_lpd",
                 ),
@@ -82,7 +82,7 @@ def judge_water(household: Household, policy: Policy) -> DimensionResult:
             (
                 MET if days <= most else NOT_MET,
                 reason(
-                    f"全年停水{days}天,标准为不超过{most}天",
+                    f"全年停水{days}天，标准为不超过{most}天",
                     f"{days} days without supply in the year; at most {most} allowed",
                     fact="water_outage_days",
                 ),
@@ -95,14 +95,14 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
     """Met by any one of: piped into the yard, or a short trip, or a short distance either way."""
     limits = policy.water_thresholds(household.water_short_area)
     if household.water_piped:
-        return MET, reason("自来水入户(院)", "water is piped into the yard", fact="water_piped")
+        return MET, reason("自来水入户（院）", "water is piped into the yard", fact="water_piped")
     measures = (
         (
             "water_trip_minutes",
             household.water_trip_minutes,
             limits.trip_minutes.value,
             Text(
-                "取水往返{v:g}分钟(标准不超过{m:g}分钟)",
+                "取水往返{v:g}分钟（标准不超过{m:g}分钟）",
                 "a trip to fetch water takes {v:g} min (at most {m:g})",
             ),
         ),
@@ -111,7 +111,7 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
             household.water_distance_h_m,
             limits.distance_horizontal_m.value,
             Text(
-                "取水水平距离{v:g}米(标准不超过{m:g}米)",
+                "取水水平距离{v:g}米（标准不超过{m:g}米）",
                 "horizontal distance {v:g} m (at most {m:g})",
             ),
         ),
@@ -120,7 +120,7 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
             household.water_distance_v_m,
             limits.distance_vertical_m.value,
             Text(
-                "取水垂直距离{v:g}米(标准不超过{m:g}米)",
+                "取水垂直距离{v:g}米（标准不超过{m:g}米）",
                 "vertical distance {v:g} m (at most {m:g})",
             ),
         ),
@@ -129,7 +129,7 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
     for fact, value, most, text in recorded:
         if value <= most:
             said = text.format(v=value, m=most)
-            return MET, reason(f"取水方便:{said.zh}", f"convenient: {said.en}", fact=fact)
+            return MET, reason(f"取水方便：{said.zh}", f"convenient: {said.en}", fact=fact)
     if not recorded:
         fact = "water_piped" if household.water_piped is None else "water_trip_minutes"
         return UNKNOWN, reason(
@@ -139,7 +139,7 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
         )
     said = [t.format(v=v, m=m) for _, v, m, t in recorded]
     return NOT_MET, reason(
-        "取水不方便:" + ";".join(s.zh for s in said),
+        "取水不方便：" + ";".join(s.zh for s in said),
         "not convenient: " + "; ".join(s.en for s in said),
         fact=recorded[0][0],
     )

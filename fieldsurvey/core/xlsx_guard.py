@@ -91,7 +91,7 @@ def _check(f: IO[bytes], limits: WorkbookLimits, what: Text) -> None:
     if end is None:
         raise _invalid(what)
     if end[zipfile._ECD_ENTRIES_TOTAL] > limits.members or end[zipfile._ECD_SIZE] > limits.directory:
-        raise _too_large(f"部件过多(最多{limits.members}个)", f"too many parts (at most {limits.members})")
+        raise _too_large(f"部件过多（最多{limits.members}个）", f"too many parts (at most {limits.members})")
     try:
         with zipfile.ZipFile(f) as zf:
             infos = {i.filename: i for i in zf.infolist()}
@@ -120,7 +120,7 @@ def _sizes(infos: dict[str, zipfile.ZipInfo], limits: WorkbookLimits) -> None:
         if total > limits.total:
             raise _too_large(f"解压后共超过 {size_text(limits.total)}", f"it unpacks to more than {size_text(limits.total)} in all")
         if info.file_size > _RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise _too_large(f"部件 {name[:80]} 的压缩比异常(疑似压缩炸弹)",
+            raise _too_large(f"部件 {name[:80]} 的压缩比异常（疑似压缩炸弹）",
                              f"the part {name[:80]} is compressed beyond any real workbook (a zip bomb)")
 
 
@@ -197,7 +197,7 @@ class _SheetScan:
 
     def span(self, index: int) -> None:
         if index - self.row_start > self.row_bytes:
-            raise _too_large(f"一行(或表头、表尾)超过 {size_text(self.row_bytes)}",
+            raise _too_large(f"一行（或表头、表尾）超过 {size_text(self.row_bytes)}",
                              f"a row (or what precedes or follows the rows) takes more than {size_text(self.row_bytes)}")
         self.row_start = index
 

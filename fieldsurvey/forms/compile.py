@@ -409,7 +409,7 @@ class _Compiler:
             error(
                 "cycle",
                 Text(
-                    f"计算或显示条件形成循环:{shown}",
+                    f"计算或显示条件形成循环：{shown}",
                     f"calculations or conditions form a cycle: {shown}",
                 ),
                 **_place(el, self.owner[el.name], None),

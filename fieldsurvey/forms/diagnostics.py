@@ -84,11 +84,11 @@ class FormDefinitionError(UserError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         errs = errors_in(diagnostics) or diagnostics
         first = errs[0]
-        more_zh = f"(另有{len(errs) - 1}处错误)" if len(errs) > 1 else ""
+        more_zh = f"（另有{len(errs) - 1}处错误）" if len(errs) > 1 else ""
         more_en = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
         super().__init__(
             Text(
-                f"表单定义有误:{first.message('zh')}{more_zh}",
+                f"表单定义有误：{first.message('zh')}{more_zh}",
                 f"form definition error: {first.message('en')}{more_en}",
             ),
             code="bad_form",

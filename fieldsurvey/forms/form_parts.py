@@ -116,7 +116,7 @@ class TableReader(Reader):
                 self.err(
                     "bad_tables",
                     Text(
-                        f"数据表 '{name}' 过大(至多{MAX_TABLE_ROWS}行、{MAX_TABLE_COLUMNS}列)",
+                        f"数据表 '{name}' 过大（至多{MAX_TABLE_ROWS}行、{MAX_TABLE_COLUMNS}列）",
                         f"table '{name}' is too large (at most {MAX_TABLE_ROWS} rows,"
                         f" {MAX_TABLE_COLUMNS} columns)",
                     ),

@@ -248,7 +248,7 @@ class FormLibrary:
                         error(
                             "version_archived",
                             Text(
-                                f"版本 {d.version} 已在归档中:修改表单时请提高版本号",
+                                f"版本 {d.version} 已在归档中：修改表单时请提高版本号",
                                 f"version {d.version} is already archived: raise the version when a form changes",
                             ),
                             file=loaded.shown,

@@ -125,7 +125,7 @@ class _Loader(TableReader):
             self.err(
                 "bad_name",
                 Text(
-                    f"字段名 {name!r} 无效(字母开头,仅字母数字 _ . -)",
+                    f"字段名 {name!r} 无效（字母开头，仅字母数字 _ . -）",
                     f"invalid field name {name!r} (a letter, then letters, digits, _ . -)",
                 ),
                 data,
@@ -362,7 +362,7 @@ def _header(loader: _Loader, data: LineDict, kind: str) -> tuple[str, str, Text]
         loader.err(
             "bad_version",
             Text(
-                f"version {version!r} 只能含字母、数字和 . _ -(它也是归档文件名)",
+                f"version {version!r} 只能含字母、数字和 . _ -（它也是归档文件名）",
                 f"version {version!r} may hold letters, digits, . _ - only (it names the archived file)",
             ),
             data,

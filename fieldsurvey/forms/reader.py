@@ -82,7 +82,7 @@ class Reader:
                 self.err(
                     "bad_text",
                     Text(
-                        f"{key} 只能有 zh 和 en,多出 {extra}(文字含逗号时请加引号)",
+                        f"{key} 只能有 zh 和 en,多出 {extra}（文字含逗号时请加引号）",
                         f"{key} takes zh and en only, not {extra} (quote a text that has a comma)",
                     ),
                     data,

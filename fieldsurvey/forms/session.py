@@ -38,8 +38,8 @@ _BOUND_ADD = Text("此组的条目由成员决定，不能手动添加", "entrie
 _BOUND_REMOVE = Text(
     "此组的条目由成员决定，不能手动删除", "entries here follow the members and cannot be removed"
 )
-_FIXED_ADD = Text("此组的条目数由表单计算,不能手动添加", "the form sets the number of entries here")
-_FIXED_REMOVE = Text("此组的条目数由表单计算,不能手动删除", "the form sets the number of entries here")
+_FIXED_ADD = Text("此组的条目数由表单计算，不能手动添加", "the form sets the number of entries here")
+_FIXED_REMOVE = Text("此组的条目数由表单计算，不能手动删除", "the form sets the number of entries here")
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def read_source(path: Path, display: str | None = None) -> tuple[Any, list[Diagn
         return None, [
             error(
                 "unreadable",
-                Text(f"无法读取文件({reason})", f"cannot read the file ({reason})"),
+                Text(f"无法读取文件（{reason}）", f"cannot read the file ({reason})"),
                 file=shown,
             )
         ]

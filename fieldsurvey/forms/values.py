@@ -147,7 +147,7 @@ def parse_geopoint(raw: Any) -> str:
     if not 2 <= len(parts) <= 3:
         raise AnswerError(
             Text(
-                "请输入纬度和经度(可加海拔),如 30.6586 104.0647",
+                "请输入纬度和经度（可加海拔），如 30.6586 104.0647",
                 "enter latitude and longitude (and altitude if known), e.g. 30.6586 104.0647",
             )
         )
@@ -240,13 +240,13 @@ def _expected(field: Field) -> Text:
         "decimal": Text("请输入数字", "enter a number"),
         "date": Text("请输入日期（如 2024-05-01）", "enter a date (e.g. 2024-05-01)"),
         "boolean": Text("请选择是或否", "choose yes or no"),
-        "time": Text("请输入时间(如 14:30)", "enter a time (e.g. 14:30)"),
+        "time": Text("请输入时间（如 14:30）", "enter a time (e.g. 14:30)"),
         "datetime": Text(
-            "请输入日期和时间(如 2024-05-01 14:30)", "enter a date and time (e.g. 2024-05-01 14:30)"
+            "请输入日期和时间（如 2024-05-01 14:30）", "enter a date and time (e.g. 2024-05-01 14:30)"
         ),
         "range": Text("请输入数字", "enter a number"),
         "geopoint": Text(
-            "请输入纬度和经度,如 30.6586 104.0647", "enter latitude and longitude, e.g. 30.6586 104.0647"
+            "请输入纬度和经度，如 30.6586 104.0647", "enter latitude and longitude, e.g. 30.6586 104.0647"
         ),
         "acknowledge": Text("请确认", "confirm"),
     }.get(field.type, Text("输入格式不正确", "the input has the wrong form"))

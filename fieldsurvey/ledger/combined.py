@@ -83,7 +83,7 @@ def render_toc(content: TocContent, options: LedgerOptions) -> tuple[bytes, int]
         generated=generated,
         fingerprint_text=format_fingerprint(fingerprint),
         qr_payload=qr_payload(content.village_code, fingerprint, kind="FSTOC"),
-        banner="公示版:证件号码仅显示前6位和后4位" if content.masked else "",
+        banner="公示版：证件号码仅显示前6位和后4位" if content.masked else "",
     )
     st = styles()
     title = f"{content.names.village} 一户一本台账汇编"

@@ -33,7 +33,7 @@ from fieldsurvey.ledger.formatting import (
 from fieldsurvey.ledger.income_view import detail_table, income_notes, income_years, summary_table
 from fieldsurvey.ledger.model import LedgerContent, LedgerInput, Section, TableContent
 
-LEDGER_TITLE = "扶贫手册(一户一本台账)"
+LEDGER_TITLE = "扶贫手册（一户一本台账）"
 YEARS_PER_TABLE = 5
 
 
@@ -70,8 +70,8 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
     helpers_now = "、".join(x.name for x in h.current_helpers()) or DASH
     last_visit = day(visits[-1].visit_date) if visits else None
     cover = (
-        ("县(市、区)", inp.names.county),
-        ("乡(镇)", inp.names.township),
+        ("县（市、区）", inp.names.county),
+        ("乡（镇）", inp.names.township),
         ("行政村", inp.names.village),
         ("户编号", h.household_no),
         ("户主", head_name),
@@ -126,7 +126,7 @@ def _phase_out(h: Household) -> str:
         return "否"
     months = f"{h.dibao_phase_out_months}个月" if h.dibao_phase_out_months else "期限未记录"
     end = h.dibao_phase_out_end()
-    return f"是,{day(h.dibao_phase_out_start)}起{months}" + (f"(至{day(end)})" if end else "")
+    return f"是，{day(h.dibao_phase_out_start)}起{months}" + (f"(至{day(end)})" if end else "")
 
 
 def _area(value: float | None) -> str:
@@ -201,7 +201,7 @@ def _members(h: Household, masked: bool) -> Section:
     )
     gone = [m for m in h.members if not m.present]
     notes = (
-        ("已变更(迁出)的成员:" + "、".join(f"{m.name}({label('relation', m.relation)})" for m in gone),)
+        ("已变更（迁出）的成员：" + "、".join(f"{m.name}({label('relation', m.relation)})" for m in gone),)
         if gone
         else ()
     )
@@ -270,7 +270,7 @@ def _protection(m: Member) -> str:
 def _causes(h: Household) -> Section:
     cleared = DASH
     if h.risk_cleared:
-        cleared = f"已消除:{label('risk_cleared_method', h.risk_cleared_method)} {day(h.risk_cleared_date)}"
+        cleared = f"已消除：{label('risk_cleared_method', h.risk_cleared_method)} {day(h.risk_cleared_date)}"
     elif h.monitored:
         cleared = "未消除"
     fields = (
@@ -292,17 +292,17 @@ def _helpers(h: Household) -> Section:
             label("helper_unit_level", x.unit_level),
             text(x.phone),
             f"{day(x.start_date)} 至 {day(x.end_date) if x.end_date else '今'}",
-            ("在帮" + (f"({day(x.confirmed_on)}走访核实)" if x.confirmed_on else "")) if x.current else "已调整",
+            ("在帮" + (f"（{day(x.confirmed_on)}走访核实）" if x.confirmed_on else "")) if x.current else "已调整",
         )
         for x in ordered
     )
     table = TableContent("helpers", ("姓名", "性别", "工作单位", "单位级别", "联系电话", "帮扶起止", "状态"), rows)
-    return Section("helpers", "五、帮扶责任人(含调整记录)", tables=(table,) if rows else (),
+    return Section("helpers", "五、帮扶责任人（含调整记录）", tables=(table,) if rows else (),
                    notes=() if rows else ("尚未确定帮扶责任人",))
 
 
 def _income(h: Household, policy: Policy) -> Section:
-    title = "六、家庭收入情况(元)"
+    title = "六、家庭收入情况（元）"
     years = income_years(h, policy)
     if not years:
         return Section("income", title, notes=("尚无收入记录",))
@@ -359,7 +359,7 @@ def _reimbursement(h: Household, policy: Policy) -> TableContent | None:
         return None
     return TableContent(
         "reimbursement",
-        ("年度", "姓名", "类别", "合规费用(元)", "已报销(元)", "实际报销比例", "目标", "结果"),
+        ("年度", "姓名", "类别", "合规费用（元）", "已报销（元）", "实际报销比例", "目标", "结果"),
         rows,
     )
 
@@ -383,7 +383,7 @@ def _measures(h: Household) -> Section:
         )
         for m in sorted(h.measures, key=lambda m: (m.year or 0, m.category, m.project))
     )
-    table = TableContent("measures", ("类别", "项目", "年度", "规模", "资金(元)", "完成期限", "状态"), rows)
+    table = TableContent("measures", ("类别", "项目", "年度", "规模", "资金（元）", "完成期限", "状态"), rows)
     return Section("measures", "八、帮扶措施及项目", tables=(table,) if rows else (),
                    notes=() if rows else ("尚无帮扶措施记录",))
 
@@ -407,7 +407,7 @@ def _visit_log(visits: list[Visit]) -> Section:
         if v.amends:
             old = by_id.get(v.amends)
             ref = f"{day(old.visit_date)} 的记录" if old else "此前的记录"
-            reason = f",原因:{v.amendment_reason}" if v.amendment_reason else ""
+            reason = f",原因：{v.amendment_reason}" if v.amendment_reason else ""
             findings = f"【更正{ref}{reason}】{findings}"
         rows.append((day(v.visit_date), text(v.visitor), findings))
     table = TableContent("visits", ("走访日期", "走访人", "走访发现"), tuple(rows))
@@ -428,9 +428,9 @@ def _assessment(h: Household, a: Assessment | None) -> Section:
     fields = (
         ("评估日期", day(a.assessed_on)),
         ("政策年度", f"{a.policy_year}年"),
-        ("人均纯收入(元)", money(a.net_income_per_capita)),
-        ("贫困线(元)", money(a.poverty_line)),
-        ("监测标准(元)", money(a.monitoring_threshold)),
+        ("人均纯收入（元）", money(a.net_income_per_capita)),
+        ("贫困线（元）", money(a.poverty_line)),
+        ("监测标准（元）", money(a.monitoring_threshold)),
         ("结论", "符合脱贫标准" if a.exit_eligible else "未达到脱贫标准"),
     )
     rows = tuple(
@@ -446,8 +446,8 @@ def _assessment(h: Household, a: Assessment | None) -> Section:
     failing = [DIMENSION_LABELS[d].zh for d in DIMENSIONS if a.outcome(d) == NOT_MET]
     notes: list[str] = []
     if failing:
-        notes.append("未达标项目:" + "、".join(failing))
+        notes.append("未达标项目：" + "、".join(failing))
     if a.risk_flags:
-        notes.append("风险提示:" + ";".join(reason_text(f.member_id, f.text.zh) for f in a.risk_flags))
+        notes.append("风险提示：" + ";".join(reason_text(f.member_id, f.text.zh) for f in a.risk_flags))
     table = TableContent("assessment", ("项目", "结果", "依据"), rows)
     return Section("assessment", title, fields=fields, tables=(table,), notes=tuple(notes))

@@ -35,7 +35,7 @@ def ensure_fonts() -> str:
             if not path.is_file():
                 raise UserError(
                     Text(
-                        "找不到打印台账所需的中文字体文件,请重新安装本软件",
+                        "找不到打印台账所需的中文字体文件，请重新安装本软件",
                         "the Chinese font needed to print ledgers is missing: please reinstall",
                     ),
                     code="font_missing",

@@ -41,7 +41,7 @@ from fieldsurvey.ledger.model import (
     qr_payload,
 )
 
-PUBLIC_COPY_NOTE = "公示版:证件号码仅显示前6位和后4位"
+PUBLIC_COPY_NOTE = "公示版：证件号码仅显示前6位和后4位"
 
 # Relative column widths per table key (the income tables are sized in ``_columns``).
 COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
@@ -124,8 +124,8 @@ def cover(content: LedgerContent, generated: str) -> list[Any]:
     if content.masked:
         flow.append(para(PUBLIC_COPY_NOTE, st.subtitle))
     flow += [
-        para(f"填发单位:{content.names.county}", st.subtitle),
-        para(f"打印日期:{generated[:10]}", st.subtitle),
+        para(f"填发单位：{content.names.county}", st.subtitle),
+        para(f"打印日期：{generated[:10]}", st.subtitle),
         PageBreak(),
     ]
     return flow
@@ -161,13 +161,13 @@ def _columns(key: str, count: int) -> tuple[tuple[float, ...], tuple[int, ...]]:
 def signatures() -> list[Any]:
     st = styles()
     rows = [
-        [para(who, st.body), para("签字:______________________", st.body),
-         para("日期:______年____月____日", st.body)]
+        [para(who, st.body), para("签字：______________________", st.body),
+         para("日期：______年____月____日", st.body)]
         for who in ("户主", "帮扶责任人", "驻村第一书记")
     ]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.22, FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.36])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), st.body.fontName, 9.5),
                                ("TOPPADDING", (0, 0), (-1, -1), 9)]))
-    intro = para("以上内容经核对属实,户主对帮扶措施及帮扶成效予以确认。", st.body)
+    intro = para("以上内容经核对属实，户主对帮扶措施及帮扶成效予以确认。", st.body)
     return [KeepTogether([Spacer(1, 6 * mm), para("十二、签字确认", st.heading), intro,
                           Spacer(1, 3 * mm), table])]

@@ -263,8 +263,8 @@ class FurnishedCanvas(Canvas):
         self.setFont(font, 9)
         self.drawString(MARGIN_X, bottom + 11 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
         self.setFont(font, 7.5)
-        self.drawString(MARGIN_X, bottom + 6 * mm, f"生成时间:{f.generated}")
-        self.drawString(MARGIN_X, bottom + 1.5 * mm, f"文档指纹:{f.fingerprint_text}")
+        self.drawString(MARGIN_X, bottom + 6 * mm, f"生成时间：{f.generated}")
+        self.drawString(MARGIN_X, bottom + 1.5 * mm, f"文档指纹：{f.fingerprint_text}")
         self._draw_qr(width - MARGIN_X - QR_SIZE, bottom)
         self.restoreState()
 

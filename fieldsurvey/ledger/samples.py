@@ -88,14 +88,14 @@ def make_household(
     plan = [
         AssistanceMeasure(
             category=cats[j % len(cats)],
-            project=("发展中药材种植项目(天麻、魔芋、茶叶)及配套技术培训与产销对接服务" if long_names
+            project=("发展中药材种植项目（天麻、魔芋、茶叶）及配套技术培训与产销对接服务" if long_names
                      else f"产业扶持项目{j + 1}"),
             year=2016 + j % 8,
             scale=f"{2 + j % 5} 亩",
             funds=1000.0 * (1 + j % 6),
             deadline=date(2016 + j % 8, 12, 31),
             status=("completed", "in_progress", "planned")[j % 3],
-            result="年增收约 1,500 元,已稳定脱贫" if j % 3 == 0 else None,
+            result="年增收约 1,500 元，已稳定脱贫" if j % 3 == 0 else None,
         )
         for j in range(measures)
     ]
@@ -196,7 +196,7 @@ def make_visits(household: Household, count: int = 3, *, long_text: bool = False
     visits = []
     for i in range(count):
         when = start + timedelta(days=23 * i)
-        findings = f"第{i + 1}次走访:家中生产生活正常,务工收入稳定,了解医保缴费情况并宣讲政策。"
+        findings = f"第{i + 1}次走访：家中生产生活正常，务工收入稳定，了解医保缴费情况并宣讲政策。"
         if long_text:
             findings *= 4
         visits.append(Visit(

@@ -152,7 +152,7 @@ def report_content(
     status_zh = {s: label("status", s) for s in STATUSES}
     totals = [
         ("总户数", f"{t.households} 户"),
-        ("总人口(列表内)", f"{t.people} 人"),
+        ("总人口（列表内）", f"{t.people} 人"),
         *[(f"{status_zh[s]}户数 / 人数", f"{t.households_by_status[s]} 户 / {t.people_by_status[s]} 人")
           for s in STATUSES],
         ("非建档立卡监测户", f"{t.not_registered} 户"),
@@ -179,10 +179,10 @@ def report_content(
         for i, r in enumerate(summaries, 1)
     )
     basis = (f"全村人口 {t.population} 人" if t.population_given
-             else f"列表内 {t.population} 人(未提供全村人口,以列表内人口计算)")
+             else f"列表内 {t.population} 人（未提供全村人口，以列表内人口计算）")
     notes = (
         f"贫困发生率 = 未脱贫及返贫的建档立卡人口 {t.poor_people} 人 ÷ {basis}",
-        "未达标项依据每户最近一次评估;未评估的户不计入未达标户数。",
+        "未达标项依据每户最近一次评估；未评估的户不计入未达标户数。",
         f"返贫率 = 返贫户人口 {t.people_by_status['relapsed']} 人 ÷ 已脱贫及返贫户人口 "
         f"{t.people_by_status['exited'] + t.people_by_status['relapsed']} 人"
         + (f";目标为控制在{target.value:g}%以内" if target else ""),
@@ -195,7 +195,7 @@ def _relapse(rate: float | None, target: float | None) -> str:
         return DASH
     if target is None:
         return f"{rate:.2f}%"
-    return f"{rate:.2f}%(目标<{target:g}%,{'达到' if rate < target else '未达到'})"
+    return f"{rate:.2f}%（目标<{target:g}%,{'达到' if rate < target else '未达到'}）"
 
 
 def render_village_report(

@@ -51,13 +51,13 @@ _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 WRONG_PASSPHRASE = Text("密码短语不正确", "wrong passphrase")
 WRONG_RECOVERY = Text("恢复密钥不正确", "wrong recovery key")
 MISSING_KEYFILE = Text(
-    "找不到密钥文件,无法打开数据(数据目录不对,或密钥文件被删除)",
+    "找不到密钥文件，无法打开数据（数据目录不对，或密钥文件被删除）",
     "the key file is missing, so the data cannot be opened (wrong data directory, or the key file was deleted)",
 )
-DAMAGED_KEYFILE = Text("密钥文件已损坏,无法打开数据", "the key file is damaged, so the data cannot be opened")
-UNREADABLE_KEYFILE = Text("无法读取密钥文件,无法打开数据", "the key file cannot be read, so the data cannot be opened")
+DAMAGED_KEYFILE = Text("密钥文件已损坏，无法打开数据", "the key file is damaged, so the data cannot be opened")
+UNREADABLE_KEYFILE = Text("无法读取密钥文件，无法打开数据", "the key file cannot be read, so the data cannot be opened")
 BAD_KDF = Text(
-    "密钥文件中的密钥派生参数超出允许范围(内存 19 MiB–4 GiB,1–10 遍,1–16 路),文件已损坏或被篡改",
+    "密钥文件中的密钥派生参数超出允许范围（内存 19 MiB–4 GiB,1–10 遍，1–16 路），文件已损坏或被篡改",
     "the key file's key-derivation settings are out of range (memory 19 MiB–4 GiB, 1–10 passes, 1–16 lanes): "
     "the file is damaged or was tampered with",
 )
@@ -113,7 +113,7 @@ def parse_recovery_key(text: str) -> bytes:
     cleaned = "".join(c for c in text.upper() if c.isalnum())
     cleaned = cleaned.replace("0", "O").replace("1", "I").replace("8", "B")
     if len(cleaned) != RECOVERY_BYTES * 8 // 5 or any(c not in _B32 for c in cleaned):
-        raise KeyFileError(Text("恢复密钥格式不正确(应为8组,每组4个字符)", "the recovery key is malformed (8 groups of 4 characters)"))
+        raise KeyFileError(Text("恢复密钥格式不正确（应为8组，每组4个字符）", "the recovery key is malformed (8 groups of 4 characters)"))
     bits = 0
     for c in cleaned:
         bits = (bits << 5) | _B32.index(c)

@@ -17,7 +17,7 @@ HEAD = "0006"  # tests/test_store_migrations.py checks this equals Alembic's hea
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 NEWER_STORE = Text(
-    "这个数据库由更新版本的 FieldSurvey 创建,请先升级软件",
+    "这个数据库由更新版本的 FieldSurvey 创建，请先升级软件",
     "this store was created by a newer FieldSurvey: please upgrade before opening it",
 )
 

@@ -199,7 +199,7 @@ class Store:
             if not use_backup:
                 if e.code in _REPAIRABLE:
                     raise KeyFileError(
-                        Text(e.text.zh + ";可用恢复密钥打开(会用备份密钥文件修复)", e.text.en + "; open it with the recovery key to repair it from the backup key file"),
+                        Text(e.text.zh + ";可用恢复密钥打开（会用备份密钥文件修复）", e.text.en + "; open it with the recovery key to repair it from the backup key file"),
                         code=e.code,
                     ) from None
                 raise

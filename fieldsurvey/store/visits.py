@@ -21,7 +21,7 @@ from fieldsurvey.core.visit import DRAFT, FINALIZED, MemberChange, Visit
 from fieldsurvey.store.mapping import column_values, visit_from_row, visit_row_values
 from fieldsurvey.store.models import MemberChangeRow, VisitRow
 
-FINALIZED_IS_READ_ONLY = Text("该走访已提交,不能再修改;如需更正请新建更正记录", "this visit is finalized and cannot change; make an amendment instead")
+FINALIZED_IS_READ_ONLY = Text("该走访已提交，不能再修改；如需更正请新建更正记录", "this visit is finalized and cannot change; make an amendment instead")
 VISIT_NOT_FOUND = Text("找不到该走访记录", "visit not found")
 
 

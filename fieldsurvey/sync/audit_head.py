@@ -57,7 +57,7 @@ _COUNTY = re.compile(r"^[0-9]{6}$")
 
 
 def _bad(en: str, zh: str) -> UserError:
-    return UserError(Text(f"审计日志签名头无效:{zh}", f"not a valid signed audit head: {en}"), code="bad_audit_head")
+    return UserError(Text(f"审计日志签名头无效：{zh}", f"not a valid signed audit head: {en}"), code="bad_audit_head")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def _check_fields(doc: dict[str, Any]) -> None:
     if doc.get("format") != FORMAT:
         raise _bad("it is not an audit head", "不是审计日志签名头")
     if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
-        raise UserError(Text("不支持的审计签名头版本,请升级软件", "unsupported audit head version: upgrade FieldSurvey"),
+        raise UserError(Text("不支持的审计签名头版本，请升级软件", "unsupported audit head version: upgrade FieldSurvey"),
                         code="unsupported_audit_head")
     if not isinstance(doc.get("county"), str) or not _COUNTY.match(doc["county"]):
         raise _bad("the county code is missing or malformed", "县代码缺失或格式不对")
@@ -144,11 +144,11 @@ def parse(doc: Any) -> AuditHead:
 def verify(head: AuditHead, public: Ed25519PublicKey, county: str) -> None:
     """Refuse a head not signed by this county's key, or one for another county."""
     if not verify_signature(public, unb64(head.signature, length=64), head.message()):
-        raise UserError(Text("审计日志签名头的签名无效:不是本县密钥签的,或在途中被改动",
+        raise UserError(Text("审计日志签名头的签名无效：不是本县密钥签的，或在途中被改动",
                              "the audit head's signature does not verify: it was not signed with this county's key, or it was altered"),
                         code="audit_head_forged")
     if head.county != county:
-        raise UserError(Text(f"审计日志签名头属于另一个县({head.county})", f"the audit head belongs to another county ({head.county})"),
+        raise UserError(Text(f"审计日志签名头属于另一个县（{head.county}）", f"the audit head belongs to another county ({head.county})"),
                         code="audit_head_other_county")
 
 
@@ -164,7 +164,7 @@ def read_checkpoint(path: Path) -> list[AuditHead]:
     with open(path, "rb") as f:
         data = f.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
-        raise UserError(Text(f"{path} 太大,不是审计检查点文件", f"{path} is too large to be an audit checkpoint file"), code="checkpoint_too_large")
+        raise UserError(Text(f"{path} 太大，不是审计检查点文件", f"{path} is too large to be an audit checkpoint file"), code="checkpoint_too_large")
     try:
         doc = canonical.loads(data)
     except canonical.CanonicalError as e:
@@ -174,9 +174,9 @@ def read_checkpoint(path: Path) -> list[AuditHead]:
     if not isinstance(doc, dict) or doc.get("format") != CHECKPOINT_FORMAT or set(doc) != {"format", "version", "heads"}:
         raise UserError(Text(f"{path} 不是审计检查点文件", f"{path} is not an audit checkpoint file"), code="bad_checkpoint")
     if doc["version"] != VERSION:
-        raise UserError(Text("不支持的审计检查点版本,请升级软件", "unsupported audit checkpoint version: upgrade FieldSurvey"),
+        raise UserError(Text("不支持的审计检查点版本，请升级软件", "unsupported audit checkpoint version: upgrade FieldSurvey"),
                         code="unsupported_audit_head")
     heads = doc["heads"]
     if not isinstance(heads, list) or not 0 < len(heads) <= MAX_HEADS:
-        raise UserError(Text(f"{path} 中没有审计签名头,或数量过多", f"{path} holds no audit heads, or too many"), code="bad_checkpoint")
+        raise UserError(Text(f"{path} 中没有审计签名头，或数量过多", f"{path} holds no audit heads, or too many"), code="bad_checkpoint")
     return [parse(h) for h in heads]

@@ -52,26 +52,28 @@ class SyncReport:
     warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
 
     def lines(self) -> list[Text]:
+        """The report a person reads, each line in both languages (the server's status codes named)."""
         out = []
         for b in self.sent_batches:
             counts = b.get("counts") or {}
             moved = sum(counts.values())
-            note = "已接收过 already received" if b.get("already_received") else f"{b.get('status')}"
-            out.append(Text(f"上传批次:{moved}条记录({note})", f"uploaded a batch of {moved} records ({note})"))
+            status = str(b.get("status") or "")
+            note = Text("已接收过", "already received") if b.get("already_received") else BATCH_STATUS.get(status, Text(status, status))
+            out.append(Text(f"上传批次：{moved}条记录（{note.zh}）", f"uploaded a batch of {moved} records ({note.en})"))
             if b.get("conflicts"):
                 out.append(Text(f"  其中{b['conflicts']}处冲突交县里处理", f"  {b['conflicts']} conflicts went to the county's queue"))
         for r in self.refused:
-            out.append(Text(f"批次被拒收:{r['zh']}", f"batch refused: {r['en']}"))
+            out.append(Text(f"批次被拒收：{r['zh']}", f"batch refused: {r['en']}"))
         d = self.downloaded
-        out.append(Text(f"下载:{d.households}户更新,{d.visits}次走访,{d.deleted}户移除" + (",已完整重新同步" if d.full else ""),
+        out.append(Text(f"下载：{d.households}户更新，{d.visits}次走访，{d.deleted}户移除" + ("，已完整重新同步" if d.full else ""),
                         f"downloaded: {d.households} households updated, {d.visits} visits, {d.deleted} removed" + (", full resync" if d.full else "")))
         if d.forgotten is not None:
             out.append(d.forgotten.sentence())
         for n in d.notices:
             if n["kind"] != "batch_accepted":
-                out.append(Text(f"县里的消息:{n['text']['zh']}", f"from the county: {n['text']['en']}"))
+                out.append(Text(f"县里的消息：{n['text']['zh']}", f"from the county: {n['text']['en']}"))
         for w in self.all_warnings():
-            out.append(Text(f"警告:{w.zh}", f"warning: {w.en}"))
+            out.append(Text(f"警告：{w.zh}", f"warning: {w.en}"))
         return out
 
     def all_warnings(self) -> list[Text]:
@@ -84,6 +86,15 @@ class SyncReport:
                 "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
                 "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()},
                 "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()]}
+
+
+# The server's batch statuses (sync/server/batches.py), as the sync report names them.
+BATCH_STATUS = {
+    "merged": Text("已合并", "merged"),
+    "has_conflicts": Text("已合并，有冲突待县里处理", "merged, with conflicts for the county"),
+    "refused": Text("被拒收", "refused"),
+    "applying": Text("正在合并", "being merged"),
+}
 
 
 class SyncClient:
@@ -126,6 +137,7 @@ class SyncClient:
         county's keys would cross the network unprotected (a fingerprint check still catches a
         substituted server).
         """
+        server_url = normalise_url(server_url)  # "county.example.cn" is completed, not an unreachable network
         refuse_insecure_http(server_url, allow=allow_insecure_http, hint="--allow-insecure-http")
         if self.enrollment() is not None:
             raise UserError(Text("本设备已注册", "this device is already enrolled"), code="already_enrolled")
@@ -138,7 +150,7 @@ class SyncClient:
         county = info["county"]
         actual = fingerprint(signing_public_from_b64(county["signing_key"]), encryption_public_from_b64(county["encryption_key"]))
         if expect_fingerprint and _norm(expect_fingerprint) != _norm(actual):
-            raise UserError(Text("县级密钥指纹不符,可能连到了假冒的服务器", "the county key fingerprint does not match: this may not be your county's server"),
+            raise UserError(Text("县级密钥指纹不符，可能连到了假冒的服务器", "the county key fingerprint does not match: this may not be your county's server"),
                             code="fingerprint_mismatch")
         signing, encryption = keys.private_b64()
         row = Enrollment(
@@ -280,7 +292,7 @@ class SyncClient:
         if start and row.cursor and start != row.cursor and not payload["header"].get("full"):
             older = _seq(start) <= _seq(row.cursor) if _same_epoch(start, row.cursor) else False
             if not older:
-                raise UserError(Text("这个更新文件与本机的进度不衔接,请先导入更早的文件或联网同步",
+                raise UserError(Text("这个更新文件与本机的进度不衔接，请先导入更早的文件或联网同步",
                                      "this update file does not follow on from this device's state; import the earlier file first or sync online"),
                                 code="feed_gap")
         applied = self.apply(payload)
@@ -297,7 +309,7 @@ class SyncClient:
         """Write the kept heads as a checkpoint file for ``fieldsurvey server audit verify --checkpoint``."""
         heads = self.audit_heads()
         if not heads:
-            raise UserError(Text("本机还没有收到县里签名的审计日志头(还没有批次被县里接收)",
+            raise UserError(Text("本机还没有收到县里签名的审计日志头（还没有批次被县里接收）",
                                  "this laptop holds no signed audit heads yet (the county has not accepted any of its batches)"),
                             code="no_audit_heads")
         atomic_write(out, audit_head.checkpoint_bytes(heads))

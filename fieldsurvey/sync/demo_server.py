@@ -9,10 +9,14 @@ device so that pressing Sync right away has something to send. ``start_server`` 
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
@@ -68,7 +72,7 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
     import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions,
                                "households": households, "visits": history})
     villages = [d["code"] for d in divisions if d["level"] == "village"]
-    admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记(示范)", password=None)
+    admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记（示范）", password=None)
     admin.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
     url = f"http://127.0.0.1:{port}"
     device_id = _enroll_in_place(store, sd, url)
@@ -111,8 +115,8 @@ def _finalize_demo_visits(store: Any, count: int) -> int:
             break
         visit_date = today - timedelta(days=1 + i)
         session = start_visit(h, today=visit_date, library=library)
-        session.set_value("visitor", "驻村第一书记(示范)")
-        session.set_value("findings", "示范走访:入户核实家庭人口、收入和两不愁三保障情况。")
+        session.set_value("visitor", "驻村第一书记（示范）")
+        session.set_value("findings", "示范走访：入户核实家庭人口、收入和两不愁三保障情况。")
         session.set_value("follow_up", "按月跟踪家庭收入和务工情况。")
         session.set_value("household_confirmed", True)
         session.set_value("confirmed_by", h.head.name if h.head else "")
@@ -124,26 +128,96 @@ def _finalize_demo_visits(store: Any, count: int) -> int:
     return done
 
 
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something already listens on (or holds) ``host:port``.
+
+    Tried by binding, as the server will: a connect would miss a port held but not listening.
+    SO_REUSEADDR as uvicorn sets it on POSIX, so a port left in TIME_WAIT by a server that just
+    stopped counts as free; on Windows that option would let two sockets share the port, so there
+    SO_EXCLUSIVEADDRUSE, which makes the bind fail exactly when the server's own would.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if sys.platform == "win32":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)  # type: ignore[attr-defined]
+        else:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _busy_port_error(port: int) -> UserError:
+    """Says what holds the port: an earlier FieldSurvey server (a demo still running) or something else."""
+    try:
+        ours = httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False).status_code == 200
+    except httpx.HTTPError:
+        ours = False
+    if ours:
+        return UserError(
+            Text(f"端口 {port} 上已有一个 FieldSurvey 县级服务器在运行（可能是上次的示范没有退出）。请先停止它，或加 --port 换一个端口。",
+                 f"a FieldSurvey county server is already running on port {port} (perhaps an earlier demo that did not exit); "
+                 "stop it, or pass --port to use another port"),
+            code="port_in_use",
+        )
+    return UserError(
+        Text(f"端口 {port} 已被其他程序占用。请加 --port 换一个端口（如 --port {port + 1}）。",
+             f"port {port} is in use by another program; pass --port to use another one (e.g. --port {port + 1})"),
+        code="port_in_use",
+    )
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """Linux: a ``preexec_fn`` asking the kernel to stop the server when the process that started
+    it dies, however it dies.
+
+    The demo's app can end without running any Python cleanup (Qt aborts when a system library is
+    missing, a crash, a kill): the server must not stay behind holding the port. ``prctl`` is looked
+    up here, before the fork, so the child only makes the one call (no ``dlopen`` after a fork).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+    sigterm = int(signal.SIGTERM)
+
+    def set_death_signal() -> None:  # pragma: no cover - runs in the child between fork and exec
+        prctl(pr_set_pdeathsig, sigterm)
+
+    return set_death_signal
+
+
 def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0, passphrase: str | None = None) -> subprocess.Popen[bytes]:
     """Run ``fieldsurvey server run`` on 127.0.0.1 and wait until it answers.
 
     ``passphrase`` reaches the process in its environment (never its command line, which other
-    users can list); None passes on this process's ``FIELDSURVEY_SERVER_PASSPHRASE``.
+    users can list); None passes on this process's ``FIELDSURVEY_SERVER_PASSPHRASE``. A port
+    already taken is refused first: otherwise the server that holds it would answer the wait below
+    and this one, failing on the port, would be reported as started. On Linux the server dies
+    with this process (``_die_with_parent``).
     """
+    if port_in_use(port):
+        raise _busy_port_error(port)
     log_path = Path(server_dir) / "server.log"
     env = {**os.environ, PASSPHRASE_ENV: passphrase} if passphrase is not None else None
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    death_signal = _die_with_parent()
+    extra: dict[str, Any] = {"preexec_fn": death_signal} if death_signal is not None else {}
     with os.fdopen(fd, "ab") as log:  # the server writes no personal data to its log
         proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server_dir), "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
+                                stdout=log, stderr=subprocess.STDOUT, env=env, **extra)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise UserError(Text(f"示范服务器未能启动(端口可能被占用),详见 {log_path}", f"the demo server did not start (is the port in use?); see {log_path}"),
+            raise UserError(Text(f"示范服务器未能启动，详见 {log_path}", f"the demo server did not start; see {log_path}"),
                             code="demo_server_failed")
         try:
             # trust_env=False: a system proxy must not carry (or refuse) a call to 127.0.0.1
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False).status_code == 200 and proc.poll() is None:
                 return proc
         except httpx.TransportError:
             pass

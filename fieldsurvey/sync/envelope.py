@@ -93,7 +93,7 @@ class Envelope:
         if not verify_signature(sender_key, self.signature, self.signed):
             raise _fail(
                 "bad_signature",
-                "签名验证失败:数据在传输中被改动或不是该设备发出的",
+                "签名验证失败：数据在传输中被改动或不是该设备发出的",
                 "the signature does not verify: the data was altered or not sent by this sender",
             )
 
@@ -112,7 +112,7 @@ class Envelope:
         try:
             compressed = SUITE.decrypt(self.body, recipient_key, info=INFO_PREFIX + self.header_bytes)
         except Exception as e:  # cryptography raises InvalidTag or ValueError
-            raise _fail("bad_ciphertext", "无法解密:不是发给本机的数据", "cannot decrypt: not addressed to this key") from e
+            raise _fail("bad_ciphertext", "无法解密：不是发给本机的数据", "cannot decrypt: not addressed to this key") from e
         plain = _decompress(compressed)
         try:
             return canonical.loads(plain), plain
@@ -157,7 +157,7 @@ def parse(data: bytes) -> Envelope:
         raise _fail("not_an_envelope", "不是FieldSurvey批次文件", "not a FieldSurvey batch or update file")
     (header_len,) = struct.unpack_from(">I", data, 4)
     if not 1 <= header_len <= MAX_HEADER or 8 + header_len + 8 > len(data):
-        raise _fail("bad_frame", "文件结构损坏(头部长度)", "the file structure is damaged (header length)")
+        raise _fail("bad_frame", "文件结构损坏（头部长度）", "the file structure is damaged (header length)")
     header_bytes = data[8 : 8 + header_len]
     (body_len,) = struct.unpack_from(">Q", data, 8 + header_len)
     end = 16 + header_len + body_len

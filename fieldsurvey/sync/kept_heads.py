@@ -33,7 +33,7 @@ from fieldsurvey.sync.keys import signing_public_from_b64
 
 MAX_KEPT = 300
 CLOCK_SLACK = timedelta(minutes=10)  # the county's clock may step back a little (NTP); not more
-NO_HEAD = Text("县里的回复没有附带审计日志签名头(服务器版本较旧?)",
+NO_HEAD = Text("县里的回复没有附带审计日志签名头（服务器版本较旧?）",
                "the county's answer carried no signed audit head (an older server?)")
 
 
@@ -45,7 +45,7 @@ def check(session: Session, doc: Any, *, batch_id: str | None) -> AuditHead:
     head = audit_head.parse(doc)
     audit_head.verify(head, signing_public_from_b64(enrollment.county_signing_key), enrollment.county)
     if batch_id is not None and head.batch_id != batch_id:
-        raise UserError(Text("审计日志签名头不是这个批次的回执,可能是重放的旧回复",
+        raise UserError(Text("审计日志签名头不是这个批次的回执，可能是重放的旧回复",
                              "the audit head is not the receipt of this batch: it may be an old answer replayed"),
                         code="audit_head_other_batch")
     return head
@@ -74,14 +74,14 @@ def contradictions(head: AuditHead, kept: list[AuditHead]) -> list[Text]:
     out: list[Text] = []
     for other in kept:
         if other.entry_no == head.entry_no and other.entry_hash != head.entry_hash:
-            out.append(Text(f"县里的审计日志第{head.entry_no}条与本机此前收到的签名不一致:日志可能被改写,请告知县审计人员",
+            out.append(Text(f"县里的审计日志第{head.entry_no}条与本机此前收到的签名不一致：日志可能被改写，请告知县审计人员",
                             f"the county's audit log differs at entry {head.entry_no} from a signed head this laptop received "
                             "before: the log may have been rewritten; tell the county's auditor"))
             break
         earlier, later = sorted((other, head), key=lambda h: h.signed_time())
         if earlier.entry_no > later.entry_no and earlier.signed_time() + CLOCK_SLACK < later.signed_time():
-            out.append(Text(f"县里的审计日志变短了:{later.signed_at[:16]}签的是第{later.entry_no}条,而{earlier.signed_at[:16]}"
-                            f"已到第{earlier.entry_no}条。日志可能被删减,请告知县审计人员",
+            out.append(Text(f"县里的审计日志变短了：{later.signed_at[:16]}签的是第{later.entry_no}条，而{earlier.signed_at[:16]}"
+                            f"已到第{earlier.entry_no}条。日志可能被删减，请告知县审计人员",
                             f"the county's audit log got shorter: it was at entry {later.entry_no} when signed at {later.signed_at[:16]}, "
                             f"but already at entry {earlier.entry_no} at {earlier.signed_at[:16]}; entries may have been removed: "
                             "tell the county's auditor"))
@@ -99,7 +99,7 @@ def receive_from_feed(session: Session, doc: Any, *, batch_id: str | None) -> li
     try:
         return accept(session, doc, batch_id=batch_id, via="feed")
     except UserError as e:
-        return [Text(f"县里消息中的审计日志签名头被拒绝:{e.text.zh}。请告知县审计人员",
+        return [Text(f"县里消息中的审计日志签名头被拒绝：{e.text.zh}。请告知县审计人员",
                      f"an audit head in the county's updates was refused: {e.text.en}. Tell the county's auditor")]
 
 

@@ -122,7 +122,7 @@ def write_county_keys(directory: Path, keys: KeyPair, password: bytes | None = N
     for name in (SIGNING_FILE, ENCRYPTION_FILE):
         if (directory / name).exists():
             raise UserError(
-                Text("县级密钥已存在,不会覆盖", "the county keys already exist and are not overwritten"),
+                Text("县级密钥已存在，不会覆盖", "the county keys already exist and are not overwritten"),
                 code="keys_exist",
             )
     atomic_write(directory / SIGNING_FILE, _pem(keys.signing, password))
@@ -156,12 +156,12 @@ def read_county_keys(directory: Path, password: bytes | None = None) -> KeyPair:
         encryption = serialization.load_pem_private_key((directory / ENCRYPTION_FILE).read_bytes(), password)
     except FileNotFoundError as e:
         raise UserError(
-            Text("找不到县级密钥,请先运行 server init", "the county keys are missing; run 'server init' first"),
+            Text("找不到县级密钥，请先运行 server init", "the county keys are missing; run 'server init' first"),
             code="keys_missing",
         ) from e
     except (ValueError, TypeError) as e:  # wrong password, or plain where encrypted was expected (and back)
         raise UserError(
-            Text("县级密钥文件无法解开(已损坏,或不属于这个密钥文件)", "the county key files cannot be opened (damaged, or not of this key file)"),
+            Text("县级密钥文件无法解开（已损坏，或不属于这个密钥文件）", "the county key files cannot be opened (damaged, or not of this key file)"),
             code="bad_keys",
         ) from e
     if not isinstance(signing, Ed25519PrivateKey) or not isinstance(encryption, X25519PrivateKey):

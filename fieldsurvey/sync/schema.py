@@ -114,7 +114,7 @@ def describe(error: ValidationError) -> Text:
         loc = ".".join(str(p) for p in err["loc"])
         places.append(f"{loc or '?'} ({err['type']})")
     where = "; ".join(places)
-    return Text(f"批次内容格式不对:{where}", f"the batch content is malformed: {where}")
+    return Text(f"批次内容格式不对：{where}", f"the batch content is malformed: {where}")
 
 
 def parse_batch(payload: Any) -> BatchPayload:

@@ -32,7 +32,7 @@ from fieldsurvey.sync.signing import sign_request
 
 CHUNK = 256 * 1024
 Progress = Callable[[str, int, int], None]
-UNREACHABLE = Text("无法连接县级服务器,请检查网络后重试", "cannot reach the county server; check the connection and try again")
+UNREACHABLE = Text("无法连接县级服务器，请检查网络后重试", "cannot reach the county server; check the connection and try again")
 
 
 @dataclass
@@ -52,7 +52,7 @@ class ServerError(UserError):
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         message = body.get("message") if isinstance(body.get("message"), dict) else {}
-        text = Text(str(message.get("zh") or f"服务器拒绝了请求({status})"), str(message.get("en") or f"the server refused the request ({status})"))
+        text = Text(str(message.get("zh") or f"服务器拒绝了请求（{status}）"), str(message.get("en") or f"the server refused the request ({status})"))
         UserError.__init__(self, text, code=str(body.get("error") or f"http_{status}"))
         self.status = status
         self.body = body

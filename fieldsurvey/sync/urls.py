@@ -52,3 +52,29 @@ def refuse_insecure_http(url: str, *, allow: bool, hint: str = "") -> None:
         return
     text = INSECURE_HTTP if not hint else Text(f"{INSECURE_HTTP.zh}({hint})", f"{INSECURE_HTTP.en} ({hint})")
     raise UserError(text, code="insecure_http")
+
+
+def normalise_url(raw: str) -> str:
+    """The server address as typed, completed with a scheme, or a sentence saying what is wrong.
+
+    People type what the county office wrote down: ``fupin.example.gov.cn`` or ``192.168.1.20:8400``.
+    Handed to the HTTP library as it is, such an address fails as an unknown protocol, which the
+    sync would report as "the server cannot be reached" — blaming the network. A bare name is
+    completed with https://, this computer's own address with http:// (the demo server); any other
+    scheme, or no host at all, is explained.
+    """
+    url = raw.strip()
+    if not url:
+        raise UserError(Text("请填写服务器地址", "enter the server address"), code="no_server")
+    if "://" not in url:
+        url = ("http://" if is_loopback_host(host_of("http://" + url)) else "https://") + url
+    url = url.rstrip("/")
+    if not url.lower().startswith(("http://", "https://")):
+        raise UserError(Text(f"服务器地址“{raw.strip()}”应以 https:// 或 http:// 开头，例如 https://fupin.example.gov.cn",
+                             f"the server address '{raw.strip()}' should start with https:// or http://, e.g. https://fupin.example.gov.cn"),
+                        code="bad_server_url")
+    if not host_of(url) or any(c.isspace() for c in url):
+        raise UserError(Text(f"服务器地址“{raw.strip()}”不完整，例如 https://fupin.example.gov.cn",
+                             f"the server address '{raw.strip()}' is not complete; e.g. https://fupin.example.gov.cn"),
+                        code="bad_server_url")
+    return url

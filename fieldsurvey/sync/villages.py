@@ -63,7 +63,7 @@ class Forgotten:
         zh = f"县里已不再把{names_zh}分配给您。"
         en = f"The county no longer assigns you {names_en}."
         if self.uploaded:
-            zh += f"本机先把这些村待上传的{self.uploaded}条记录上传到了县里,然后"
+            zh += f"本机先把这些村待上传的{self.uploaded}条记录上传到了县里，然后"
             en += f" This laptop first uploaded the {self.uploaded} records waiting for them to the county, then"
         else:
             zh += "本机"
@@ -71,10 +71,10 @@ class Forgotten:
         zh += f"删除了这些村的{self.households}户及其成员、走访等全部资料。"
         en += f" erased their {self.households} households with their members, visits and everything else recorded about them."
         if self.refused and self.uploaded is None:  # an update file: what its batch file carried is unknown here
-            zh += f"其中{self.refused}条记录县里尚未确认接收,已一并删除。"
+            zh += f"其中{self.refused}条记录县里尚未确认接收，已一并删除。"
             en += f" {self.refused} records the county had not confirmed receiving were erased with them."
         elif self.refused:
-            zh += f"另有{self.refused}条记录县里拒收(您已不再负责这些村),未能上传,已一并删除。"
+            zh += f"另有{self.refused}条记录县里拒收（您已不再负责这些村），未能上传，已一并删除。"
             en += (f" {self.refused} records were refused by the county (these villages are no longer yours) and were "
                    "erased unsent.")
         elif not self.uploaded:

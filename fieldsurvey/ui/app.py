@@ -7,11 +7,12 @@ boxes), then the translators, then the first window.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldsurvey.commands.common import app_data_root
@@ -47,6 +48,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("")
     app.setApplicationDisplayName("FieldSurvey")
     load_app_font(app)
+    from fieldsurvey.ui.help import install_help_key
+
+    install_help_key(app)  # F1 on every screen opens the guide's part for it
     return app
 
 
@@ -100,6 +104,62 @@ class AppController(QObject):
         self.collector.stop()
 
 
+class InterruptToClose(QObject):
+    """Ctrl+C in the terminal closes the app as the window's close button does.
+
+    Qt's event loop runs in C++, where Python's own SIGINT handling (KeyboardInterrupt) cannot
+    act: the signal would wait, unseen, until the app ends. A Python handler asks for the windows
+    to close (so drafts are saved and the store is locked as on any close), and a short timer
+    hands control back to the interpreter now and then so that handler runs at all. On Windows
+    Ctrl+C reaches Python as SIGINT too (from a console); without a console nothing sends it and
+    the handler simply never runs. Nothing is installed off the main thread (tests' threads).
+    """
+
+    TICK_MS = 200
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.app = app
+        self.previous: object = None
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(lambda: None)  # only to let Python check for signals
+        self.interrupted = False
+
+    def install(self) -> bool:
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+            return False
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._on_signal)
+        except (ValueError, OSError):  # not allowed here (embedded interpreter)
+            return False
+        self.timer.start(self.TICK_MS)
+        return True
+
+    def uninstall(self) -> None:
+        import signal
+
+        self.timer.stop()
+        if self.previous is not None:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+            self.previous = None
+
+    def _on_signal(self, _signum: int, _frame: object) -> None:
+        # Python runs signal handlers between bytecodes; leave the closing to the event loop.
+        QTimer.singleShot(0, self.close_all)
+
+    def close_all(self) -> None:
+        self.interrupted = True
+        log.info("interrupted from the terminal: closing")
+        for widget in self.app.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()
+        self.app.quit()
+
+
 def run_app(data_dir: Path, *, passphrase_hint: str | None = None) -> int:
     """Open the app on ``data_dir``; returns the exit code when the last window closes.
 
@@ -110,9 +170,12 @@ def run_app(data_dir: Path, *, passphrase_hint: str | None = None) -> int:
     install_excepthooks()
     controller = AppController(Path(data_dir), passphrase_hint)
     controller.start()
+    interrupt = InterruptToClose(app)
+    interrupt.install()
     try:
         return int(app.exec())
     finally:
+        interrupt.uninstall()
         controller.shutdown()
 
 

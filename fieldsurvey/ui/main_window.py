@@ -91,6 +91,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_close_tab = self._action(self.close_current_tab, s.Close)
         self.act_escape = self._action(self.escape, "Esc")
         self.act_escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.act_guide = self._action(self.open_guide)  # F1 itself: ui/help.py's HelpKey, on every screen
         self.act_log = self._action(open_log_folder)
         self.act_about = self._action(self.about)
         self.act_sync = self._action(self.open_sync) if sync_hook.available() else None
@@ -113,11 +114,20 @@ class MainWindow(Retranslating, QMainWindow):
             self.menu_sync = bar.addMenu("")
             self.menu_sync.addAction(self.act_sync)
         self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_guide)
+        self.menu_help.addSeparator()
         self.menu_help.addAction(self.act_log)
         self.menu_help.addAction(self.act_about)
 
+    def open_guide(self) -> None:
+        """Help › User guide: the part of the screen in front (as F1)."""
+        from fieldsurvey.ui.help import help_for
+
+        help_for(self.tabs.currentWidget() if self.stack.currentWidget() is self.tabs else self.unlock_page)
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("FieldSurvey household visits"))
+        self.act_guide.setText(self.tr("&User guide") + "\tF1")
         self.menu_file.setTitle(self.tr("&File"))
         self.menu_household.setTitle(self.tr("&Household"))
         self.menu_help.setTitle(self.tr("&Help"))

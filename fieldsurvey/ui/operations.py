@@ -153,7 +153,7 @@ def load_household(household_id: str, today: date | None = None) -> OpFn:
         store = env.store
         household = store.households.get(household_id)
         if household is None:
-            raise UserError(Text("找不到该户(可能已被县里删除)", "household not found (the county may have removed it)"), code="not_found")
+            raise UserError(Text("找不到该户（可能已被县里删除）", "household not found (the county may have removed it)"), code="not_found")
         visits = store.visits.for_household(household_id)
         source = next((v for v in visits if v.finalized and v.assessment), None)
         if source is not None and source.assessment is not None:

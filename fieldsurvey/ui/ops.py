@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fieldsurvey.store import Store
 
 log = logging.getLogger(__name__)
-LOCKED = Text("数据已锁定,请先解锁", "the data is locked; unlock it first")
+LOCKED = Text("数据已锁定，请先解锁", "the data is locked; unlock it first")
 PROGRESS_INTERVAL_S = 0.05
 
 

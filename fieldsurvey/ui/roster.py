@@ -174,10 +174,10 @@ def _read_csv(data: bytes) -> list[list[Any]]:
                 if len(rows) > MAX_ROWS + 1:
                     break
         except csv.Error:  # a field beyond csv.field_size_limit (128 KiB), or a NUL
-            raise RosterFileError(Text("CSV 文件格式不对(某个单元格过长或含有空字符)",
+            raise RosterFileError(Text("CSV 文件格式不对（某个单元格过长或含有空字符）",
                                        "the CSV file is malformed (a cell is too long or holds a NUL)")) from None
         return rows
-    raise RosterFileError(Text("文件编码无法识别(请另存为 UTF-8 CSV)", "unknown text encoding (save it as UTF-8 CSV)"))
+    raise RosterFileError(Text("文件编码无法识别（请另存为 UTF-8 CSV）", "unknown text encoding (save it as UTF-8 CSV)"))
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
@@ -218,7 +218,7 @@ def parse_roster(
     if not rows:
         raise RosterFileError(Text("文件是空的", "the file is empty"))
     if len(rows) > MAX_ROWS + 1:
-        raise RosterFileError(Text(f"行数过多(最多{MAX_ROWS}行)", f"too many rows (at most {MAX_ROWS})"))
+        raise RosterFileError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"))
     columns = _header(rows[0], report)
     existing = set(existing_numbers)
     groups: dict[str, list[tuple[int, dict[str, str | Any]]]] = {}
@@ -233,13 +233,13 @@ def parse_roster(
         values = {key: raw[i] if i < len(raw) else None for i, key in columns.items()}
         no = _text(values.get("household_no"))
         if not no:
-            report.add(RowProblem(n, "", ERROR, Text("户编号为空,该行未导入", "household number is empty; row not imported"), "household_no"))
+            report.add(RowProblem(n, "", ERROR, Text("户编号为空，该行未导入", "household number is empty; row not imported"), "household_no"))
             continue
         id_number = values.get("id_number")
         if isinstance(id_number, (int, float)) and not isinstance(id_number, bool):
             values["id_number"] = None
             values["id_lost"] = True
-            report.add(RowProblem(n, no, ERROR, Text("证件号码在 Excel 中被存成了数字,末几位已丢失;请把该列设为文本后重新填写", "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"), "id_number"))
+            report.add(RowProblem(n, no, ERROR, Text("证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写", "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"), "id_number"))
         key = _text(values.get("id_number")).upper()
         if key:
             if key in seen_ids:
@@ -250,7 +250,7 @@ def parse_roster(
     divisions: dict[str, Division] = {}
     for no, members in groups.items():
         if no in existing:
-            _reject(report, no, members, Text("该户编号已在本机数据中,未导入(如需更新请用同步)", "this household number is already on this computer; not imported (updates come by sync)"))
+            _reject(report, no, members, Text("该户编号已在本机数据中，未导入（如需更新请用同步）", "this household number is already on this computer; not imported (updates come by sync)"))
             continue
         household = _household(no, members, report, divisions)
         if household is None:
@@ -278,7 +278,7 @@ def _header(row: list[Any], report: RosterReport) -> dict[int, str]:
     if missing:
         names_zh = "、".join(c.zh for c in missing)
         names_en = ", ".join(c.en for c in missing)
-        raise RosterFileError(Text(f"表头缺少必需的列:{names_zh}", f"the header lacks required columns: {names_en}"))
+        raise RosterFileError(Text(f"表头缺少必需的列：{names_zh}", f"the header lacks required columns: {names_en}"))
     return columns
 
 
@@ -293,9 +293,9 @@ def _household(no: str, members: list[tuple[int, dict[str, Any]]], report: Roste
     try:
         code = DivisionCode.parse(_text(members[0][1].get("division_code")))
         if code.level != "village":
-            raise UserError(Text("应为村级代码(末三位不为000)", "must be a village code"))
+            raise UserError(Text("应为村级代码（末三位不为000）", "must be a village code"))
     except UserError as e:
-        report.add(RowProblem(first_row, no, ERROR, Text(f"行政区划代码:{e.text.zh}", f"division code: {e.text.en}"), "division_code"))
+        report.add(RowProblem(first_row, no, ERROR, Text(f"行政区划代码：{e.text.zh}", f"division code: {e.text.en}"), "division_code"))
         code = None
     household_values = _household_values(no, members, report)
     parsed: list[tuple[int, Member]] = []
@@ -341,11 +341,11 @@ def _note_rejected(report: RosterReport, no: str, members: list[tuple[int, dict[
     for n, _ in members:
         if n not in bad:
             report.add(RowProblem(n, no, ERROR, Text(
-                f"本行无误,但同户第{rows_zh}行有错误,整户未导入",
+                f"本行无误，但同户第{rows_zh}行有错误，整户未导入",
                 f"this row is fine, but rows {rows_en} of the same household have errors, so the household was not imported",
             )))
     if bad:
-        report.add(RowProblem(bad[0], no, ERROR, Text("因此整户未导入,改正后请重新导入", "so the household was not imported; correct it and import again")))
+        report.add(RowProblem(bad[0], no, ERROR, Text("因此整户未导入，改正后请重新导入", "so the household was not imported; correct it and import again")))
 
 
 def _household_values(no: str, members: list[tuple[int, dict[str, Any]]], report: RosterReport) -> dict[str, str | None]:
@@ -382,7 +382,7 @@ def _member(n: int, no: str, values: dict[str, Any], report: RosterReport) -> Me
         try:
             info = parse_id_number(raw_id)
         except IdNumberError as e:
-            problem("id_number", Text(f"证件号码:{e.text.zh}", f"ID number: {e.text.en}"))
+            problem("id_number", Text(f"证件号码：{e.text.zh}", f"ID number: {e.text.en}"))
     relation = _code(_col("relation"), _text(values.get("relation")), n, no, report)
     if not _text(values.get("relation")):
         problem("relation", Text("与户主关系为空", "relationship to head is empty"))
@@ -392,7 +392,7 @@ def _member(n: int, no: str, values: dict[str, Any], report: RosterReport) -> Me
         coded[key] = _code(_col(key), raw, n, no, report) if raw else None
     birth = _date(values.get("birth_date"))
     if _text(values.get("birth_date")) and birth is None:
-        problem("birth_date", Text("出生日期无法识别(应为 YYYY-MM-DD)", "birth date not understood (use YYYY-MM-DD)"))
+        problem("birth_date", Text("出生日期无法识别（应为 YYYY-MM-DD）", "birth date not understood (use YYYY-MM-DD)"))
     if info is not None:
         if coded["sex"] and coded["sex"] != info.sex:
             problem("sex", Text("性别与证件号码不一致", "sex does not match the ID number"))
@@ -435,10 +435,9 @@ def _code(col: Column, raw: str, n: int, no: str, report: RosterReport) -> str |
         return wanted
     if wanted.isdigit() and len(wanted) == 1 and "0" + wanted in codes:
         return "0" + wanted  # Excel drops the leading zero of "02"
-    lowered = wanted.lower()
-    for item in codes:
-        if item.label.zh == wanted or item.label.en.lower() == lowered:
-            return item.code
+    found = codes.code_for_label(wanted)
+    if found is not None:
+        return found
     report.add(
         RowProblem(n, no, ERROR, Text(f"{col.zh}“{wanted}”不在代码表中", f"{col.en} '{wanted}' is not in the code list"), col.key)
     )

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.sync.urls import is_insecure_http
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.local_time import local_minute
+from fieldsurvey.sync.urls import is_insecure_http, normalise_url
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import t
@@ -74,7 +76,7 @@ def status_op(env: OpEnv) -> SyncStatus:
     if row is None:
         return SyncStatus(False, pending=pending)
     notices = tuple((n.notice_id, n.text_zh, n.text_en) for n in client.notices())
-    last = row.last_sync_at.strftime("%Y-%m-%d %H:%M") if row.last_sync_at else ""
+    last = local_minute(row.last_sync_at)  # kept in UTC, shown in local time
     return SyncStatus(True, row.server_url, row.county_name, row.display_name, row.fingerprint, last, pending, notices)
 
 
@@ -167,6 +169,12 @@ class EnrollWidget(Retranslating, QWidget):
         if not url or not code:
             self.error.setText(self.tr("Enter the server address and the enrollment code."))
             return
+        try:
+            url = normalise_url(url)  # completed with https:// (or explained) before any network
+        except UserError as e:
+            self.error.setText(t(e.text))
+            return
+        self.url.setText(url)  # the user sees the address that is used
         allowed = url in self.confirmed_insecure
         if is_insecure_http(url) and not allowed:
             self.ask_insecure(url)

@@ -626,7 +626,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>both changed the field</source>
-        <translation>笔记本和县里都改了这个字段</translation>
+        <translation>这台笔记本修改的字段在县服务器上已被改过</translation>
     </message>
     <message>
         <source>edited after the county removed it</source>
@@ -651,6 +651,30 @@ This code is shown only now.</source>
     <message>
         <source>no</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <source>new households</source>
+        <translation>新建农户</translation>
+    </message>
+    <message>
+        <source>new records</source>
+        <translation>新增记录</translation>
+    </message>
+    <message>
+        <source>changes</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>removals</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>member changes</source>
+        <translation>人员变更</translation>
     </message>
 </context>
 <context>
@@ -835,7 +859,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>&amp;Refresh from the server</source>
-        <translation>从服务器刷新(&amp;R)</translation>
+        <translation>从服务器刷新（&amp;R）</translation>
     </message>
     <message>
         <source>&amp;Sign out</source>
@@ -847,7 +871,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Open &amp;log folder</source>
-        <translation>打开日志文件夹(&amp;L)</translation>
+        <translation>打开日志文件夹（&amp;L）</translation>
     </message>
     <message>
         <source>&amp;About FieldSurvey</source>
@@ -872,6 +896,10 @@ This code is shown only now.</source>
     <message>
         <source>You were signed out: an administrator ended your session, it expired, or your account was disabled. Sign in again.</source>
         <translation>您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>使用说明(&amp;U)</translation>
     </message>
 </context>
 <context>
@@ -1029,8 +1057,8 @@ This code is shown only now.</source>
         <translation>县里尚未填报农村人口的村（系统管理页），暂以花名册人数代替，发生率会偏高。</translation>
     </message>
     <message>
-        <source>The exit standard is marked unverified in the policy tables: %1</source>
-        <translation>政策表中该退出标准标为未核实：%1</translation>
+        <source>The exit standard is not yet verified in the policy tables: check it against the figure your province published.</source>
+        <translation>政策表中的退出标准尚未核实，请以本省公布的数值为准。</translation>
     </message>
     <message>
         <source>relapse rate</source>
@@ -1046,27 +1074,27 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Relapse rate = people in relapsed households ÷ people in households that exited.</source>
-        <translation>返贫率 = 返贫户人口 ÷ 已脱贫户(含返贫户)人口。</translation>
+        <translation>返贫率 = 返贫户人口 ÷ 已脱贫户（含返贫户）人口。</translation>
     </message>
     <message>
         <source>Relapse rate of %1: %2 %</source>
-        <translation>%1返贫率:%2 %</translation>
+        <translation>%1返贫率：%2 %</translation>
     </message>
     <message>
         <source>(target: below %1 %, met)</source>
-        <translation>(目标:低于 %1 %,已达到)</translation>
+        <translation>（目标：低于 %1 %,已达到）</translation>
     </message>
     <message>
         <source>(target: below %1 %, not met)</source>
-        <translation>(目标:低于 %1 %,未达到)</translation>
+        <translation>（目标：低于 %1 %,未达到）</translation>
     </message>
     <message>
         <source>Income target for the poor population in %1: %2 yuan per person.</source>
-        <translation>%1年贫困人口人均可支配收入目标:%2 元。</translation>
+        <translation>%1年贫困人口人均可支配收入目标：%2 元。</translation>
     </message>
     <message>
         <source>Policy values used for this county not yet verified against the published document (%1): </source>
-        <translation>本县使用的政策取值中尚未与公开文件核对的有 %1 项:</translation>
+        <translation>本县使用的政策取值中尚未与公开文件核对的有 %1 项：</translation>
     </message>
     <message>
         <source>and %1 more</source>
@@ -1092,7 +1120,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Server &amp;address:</source>
-        <translation>服务器地址(&amp;A)：</translation>
+        <translation>服务器地址（&amp;A）：</translation>
     </message>
     <message>
         <source>Enrollment &amp;code:</source>
@@ -1100,11 +1128,11 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Key &amp;fingerprint (optional):</source>
-        <translation>密钥指纹（可不填）(&amp;F)：</translation>
+        <translation>密钥指纹（可不填）（&amp;F）：</translation>
     </message>
     <message>
         <source>&amp;Enroll and download the households</source>
-        <translation>注册并下载农户数据(&amp;E)</translation>
+        <translation>注册并下载农户数据（&amp;E）</translation>
     </message>
     <message>
         <source>Enter the server address and the enrollment code.</source>
@@ -1357,7 +1385,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>%1 %2 %3 reimbursed %4, below the %5 target</source>
-        <translation>%1年%2%3实际报销比例%4,未达到%5目标</translation>
+        <translation>%1年%2%3实际报销比例%4，未达到%5目标</translation>
     </message>
 </context>
 <context>
@@ -1791,8 +1819,12 @@ This code is shown only now.</source>
         <translation>批次 %1</translation>
     </message>
     <message>
-        <source>Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.</source>
-        <translation>已拒收：%1（代码 %2）。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
+        <source>Refused: %1. Nothing of it was applied; the device was told on its next sync.</source>
+        <translation>已拒收：%1。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
     <message>
         <source>Created on the device at %1; %2 bytes; records: %3.</source>
@@ -1909,15 +1941,15 @@ Ask the county's administrator for the https:// address. Go on without encryptio
     </message>
     <message>
         <source>&amp;Import roster…</source>
-        <translation>导入花名册(&amp;I)…</translation>
+        <translation>导入花名册（&amp;I）…</translation>
     </message>
     <message>
         <source>Print &amp;village ledgers…</source>
-        <translation>打印全村台账(&amp;V)…</translation>
+        <translation>打印全村台账（&amp;V）…</translation>
     </message>
     <message>
         <source>&amp;Re-assess all households</source>
-        <translation>重新评估全部农户(&amp;R)</translation>
+        <translation>重新评估全部农户（&amp;R）</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
@@ -1953,11 +1985,11 @@ Ask the county's administrator for the https:// address. Go on without encryptio
     </message>
     <message>
         <source>&amp;Close tab</source>
-        <translation>关闭标签页(&amp;C)</translation>
+        <translation>关闭标签页（&amp;C）</translation>
     </message>
     <message>
         <source>Open &amp;log folder</source>
-        <translation>打开日志文件夹(&amp;L)</translation>
+        <translation>打开日志文件夹（&amp;L）</translation>
     </message>
     <message>
         <source>&amp;About FieldSurvey</source>
@@ -2012,6 +2044,10 @@ Data folder: %2</source>
     <message>
         <source>Working…</source>
         <translation>正在处理……</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>使用说明(&amp;U)</translation>
     </message>
 </context>
 <context>
@@ -2077,7 +2113,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Village (name or 12-digit code):</source>
-        <translation>行政村（名称或12位代码）(&amp;V)：</translation>
+        <translation>行政村（名称或12位代码）（&amp;V）：</translation>
     </message>
     <message>
         <source>&amp;Group:</source>
@@ -2093,7 +2129,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Poverty category:</source>
-        <translation>贫困户属性(&amp;P)：</translation>
+        <translation>贫困户属性（&amp;P）：</translation>
     </message>
     <message>
         <source>P&amp;hone:</source>
@@ -2194,11 +2230,11 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Your &amp;name (written on visits):</source>
-        <translation>您的姓名（记入走访记录）(&amp;N)：</translation>
+        <translation>您的姓名（记入走访记录）（&amp;N）：</translation>
     </message>
     <message>
         <source>Your &amp;work unit:</source>
-        <translation>您的工作单位(&amp;W)：</translation>
+        <translation>您的工作单位（&amp;W）：</translation>
     </message>
     <message>
         <source>The passphrase opens the data every day. Choose one you can remember but others cannot guess; nobody, not even the county, can recover it for you.</source>
@@ -2252,7 +2288,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Relationship to head:</source>
-        <translation>与户主关系(&amp;R)：</translation>
+        <translation>与户主关系（&amp;R）：</translation>
     </message>
     <message>
         <source>&amp;Health:</source>
@@ -2373,7 +2409,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Save to a file…</source>
-        <translation>保存到文件(&amp;S)…</translation>
+        <translation>保存到文件（&amp;S）…</translation>
     </message>
     <message>
         <source>I have written down, printed or saved the recovery key</source>
@@ -2423,8 +2459,20 @@ Data folder: %2</source>
         <translation>笔记本上的值</translation>
     </message>
     <message>
-        <source>At the county</source>
-        <translation>县里的值</translation>
+        <source>On the county server</source>
+        <translation>县服务器上的值</translation>
+    </message>
+    <message>
+        <source>Before (what laptop %1 started from)</source>
+        <translation>原值（笔记本“%1”修改前）</translation>
+    </message>
+    <message>
+        <source>Laptop %1 (%2), sent %3</source>
+        <translation>笔记本“%1”（%2），%3 上传</translation>
+    </message>
+    <message>
+        <source>On the county server before %1 (merged earlier from another laptop, or edited at the county)</source>
+        <translation>县服务器上的值（%1 前已有：其他笔记本同步或县里修改）</translation>
     </message>
     <message>
         <source>Keep this</source>
@@ -2467,7 +2515,7 @@ Data folder: %2</source>
     <name>RosterImport</name>
     <message>
         <source>Roster &amp;file:</source>
-        <translation>花名册文件(&amp;F)：</translation>
+        <translation>花名册文件（&amp;F）：</translation>
     </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
@@ -2623,7 +2671,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Lock after idle:</source>
-        <translation>空闲多久后锁定(&amp;L)：</translation>
+        <translation>空闲多久后锁定（&amp;L）：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -2647,7 +2695,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Change &amp;passphrase…</source>
-        <translation>更改密码短语(&amp;P)…</translation>
+        <translation>更改密码短语（&amp;P）…</translation>
     </message>
 </context>
 <context>
@@ -2767,7 +2815,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>never</source>
-        <translation>从未走访</translation>
+        <translation>从未同步</translation>
     </message>
     <message>
         <source>Enrolled with %1 (%2) as %3. Last sync: %4.</source>
@@ -3251,6 +3299,13 @@ Data folder: %2</source>
     <message>
         <source>Data folder: %1</source>
         <translation>数据文件夹：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HelpWindow</name>
+    <message>
+        <source>FieldSurvey user guide</source>
+        <translation>FieldSurvey 使用说明</translation>
     </message>
 </context>
 </TS>

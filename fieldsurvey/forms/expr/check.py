@@ -72,7 +72,7 @@ def _check(node: ast.Node, scope: Scope, out: list[ExprProblem], arg_kind: str |
             out.append(
                 ExprProblem(
                     Text(
-                        f"未知名称 {node.name}(引用字段请写成 ${{{node.name}}})",
+                        f"未知名称 {node.name}（引用字段请写成 ${{{node.name}}}）",
                         f"unknown name {node.name} (write ${{{node.name}}} for a field)",
                     ),
                     node.col,
@@ -119,13 +119,13 @@ def _check_ref(node: ast.Ref, scope: Scope, out: list[ExprProblem], arg_kind: st
         return
     if info.kind == GROUP_KIND:
         out.append(
-            ExprProblem(Text(f"{ref} 是分组,不是字段", f"{ref} is a group, not a field"), node.col)
+            ExprProblem(Text(f"{ref} 是分组，不是字段", f"{ref} is a group, not a field"), node.col)
         )
     elif info.kind == REPEAT_KIND and arg_kind != MANY:
         out.append(
             ExprProblem(
                 Text(
-                    f"{ref} 是重复组,只能用于 count() 等", f"{ref} is a repeat: use it in count()"
+                    f"{ref} 是重复组，只能用于 count() 等", f"{ref} is a repeat: use it in count()"
                 ),
                 node.col,
             )
@@ -167,7 +167,7 @@ def _check_call(node: ast.Call, scope: Scope, out: list[ExprProblem]) -> None:
         out.append(
             ExprProblem(
                 Text(
-                    f"{node.written}() 需要 {want} 个参数,实际 {n} 个",
+                    f"{node.written}() 需要 {want} 个参数，实际 {n} 个",
                     f"{node.written}() takes {want} arguments, got {n}",
                 ),
                 node.col,
@@ -221,7 +221,7 @@ def _check_indexed(
         out.append(
             ExprProblem(
                 Text(
-                    "indexed-repeat() 的参数应为 字段, 重复组, 序号[, 重复组, 序号 …]",
+                    "indexed-repeat() 的参数应为 字段，重复组，序号[, 重复组，序号 …]",
                     "indexed-repeat() takes field, repeat, index[, repeat, index …]",
                 ),
                 node.col,
@@ -259,7 +259,7 @@ def _check_literal(call: ast.Call, arg: ast.String, scope: Scope, out: list[Expr
             out.append(
                 ExprProblem(
                     Text(
-                        "jr:choice-name() 的第2个参数应为带引号的选择题引用,如 '${crop}'",
+                        "jr:choice-name() 的第2个参数应为带引号的选择题引用，如 '${crop}'",
                         "the second argument of jr:choice-name() must be a quoted select"
                         " field reference such as '${crop}'",
                     ),

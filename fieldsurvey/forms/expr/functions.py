@@ -134,7 +134,7 @@ def _count_selected(env: Env, v: Value) -> Value:
 
 
 @_register(
-    "selected-at", 2, 2, (ANY, ANY), Text("第n个选中项(从0起)", "n-th selected choice, from 0")
+    "selected-at", 2, 2, (ANY, ANY), Text("第n个选中项（从0起）", "n-th selected choice, from 0")
 )
 def _selected_at(env: Env, v: Value, n: Value) -> Value:
     words, i = _words(v), to_number(n)
@@ -159,7 +159,7 @@ def _count_non_empty(env: Env, ns: Value | Nodeset) -> Value:
     return _count(env, ns)
 
 
-@_register("sum", 1, 1, (MANY,), Text("求和(空值不计)", "sum, empty values skipped"))
+@_register("sum", 1, 1, (MANY,), Text("求和（空值不计）", "sum, empty values skipped"))
 def _sum(env: Env, ns: Value | Nodeset) -> Value:
     total: int | float = 0
     for v in _scalars([ns]):
@@ -186,7 +186,7 @@ def _min(env: Env, *args: Value | Nodeset) -> Value:
 
 
 @_register(
-    "position", 0, 0, (), Text("当前实例序号(从1起)", "position of this repeat instance, from 1")
+    "position", 0, 0, (), Text("当前实例序号（从1起）", "position of this repeat instance, from 1")
 )
 def _position(env: Env) -> Value:
     return env.position()
@@ -198,7 +198,7 @@ def _position(env: Env) -> Value:
     2,
     (GROUP, ANY),
     Text(
-        "组内已填数值字段求和(都未填则为空)",
+        "组内已填数值字段求和（都未填则为空）",
         "sum of a group's answered number fields (empty if none)",
     ),
 )
@@ -215,7 +215,7 @@ def _sum_fields(env: Env, group: Value, names: Value = None) -> Value:
     1,
     1,
     (LITERAL,),
-    Text("表单参数(如政策表)", "a form parameter (e.g. from the policy table)"),
+    Text("表单参数（如政策表）", "a form parameter (e.g. from the policy table)"),
 )
 def _param(env: Env, name: Value) -> Value:
     return env.param(to_string(name))
@@ -227,7 +227,7 @@ def _number(env: Env, v: Value) -> Value:
     return None if is_empty(v) else to_number(v)
 
 
-@_register("int", 1, 1, (ANY,), Text("取整(向零)", "integer part"))
+@_register("int", 1, 1, (ANY,), Text("取整（向零）", "integer part"))
 def _int(env: Env, v: Value) -> Value:
     n = None if is_empty(v) else to_number(v)
     return None if n is None else int(n)
@@ -277,7 +277,7 @@ def _starts_with(env: Env, s: Value, t: Value) -> Value:
     return to_string(s).startswith(to_string(t))
 
 
-@_register("substr", 2, 3, (ANY, ANY, ANY), Text("截取(从0起)", "part of text, from 0"))
+@_register("substr", 2, 3, (ANY, ANY, ANY), Text("截取（从0起）", "part of text, from 0"))
 def _substr(env: Env, s: Value, start: Value, end: Value = None) -> Value:
     text, a = to_string(s), to_number(start)
     b = len(text) if end is None else to_number(end)
@@ -333,7 +333,7 @@ def _id_info(v: Value) -> IdNumberInfo | None:
     1,
     2,
     (ANY, ANY),
-    Text("周岁(出生日期或身份证号)", "age in years, from a birth date or ID number"),
+    Text("周岁（出生日期或身份证号）", "age in years, from a birth date or ID number"),
 )
 def _age(env: Env, v: Value, on: Value = None) -> Value:
     born: date | None = to_date(v) if isinstance(v, date) else None

@@ -28,7 +28,7 @@ FUNCTIONS["once"] = FunctionSpec(
     1,
     (ANY,),
     lambda env: None,
-    Text("字段已有值时保留,否则取此值", "keep the field's value once it has one"),
+    Text("字段已有值时保留，否则取此值", "keep the field's value once it has one"),
 )
 FUNCTIONS["indexed-repeat"] = FunctionSpec(
     "indexed-repeat",
@@ -77,7 +77,7 @@ _register(
     1,
     1,
     (ANY,),
-    Text("1970-01-01 起的天数(含小数)", "days since 1970-01-01, with the fraction"),
+    Text("1970-01-01 起的天数（含小数）", "days since 1970-01-01, with the fraction"),
 )
 def _decimal_date_time(env: Env, value: Value) -> Value:
     """``toDecimalDateTime(value, true)``: milliseconds since the epoch / one day."""

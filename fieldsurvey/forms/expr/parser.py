@@ -136,7 +136,7 @@ def parse_expression(source: str) -> ast.Node:
     if len(source) > MAX_LENGTH:
         raise ExpressionError(
             Text(
-                f"表达式过长(超过{MAX_LENGTH}个字符)",
+                f"表达式过长（超过{MAX_LENGTH}个字符）",
                 f"expression is longer than {MAX_LENGTH} characters",
             ),
             1,

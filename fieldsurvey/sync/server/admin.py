@@ -359,7 +359,7 @@ def end_sessions(sd: ServerDir, actor: str, *, session_ids: list[str] | None = N
         for sid in ids:
             found = _end(s, SessionToken.token_hash.startswith(sid))
             if not found:
-                raise UserError(Text(f"没有会话 {sid}(也许已结束或过期)", f"no session {sid} (it may have ended or expired)"),
+                raise UserError(Text(f"没有会话 {sid}（也许已结束或过期）", f"no session {sid} (it may have ended or expired)"),
                                 code="no_such_session")
             ended += found
         audit.append(s, sd.keys.signing, actor=actor, action="sessions_ended", subject=username or ",".join(ids)[:128],

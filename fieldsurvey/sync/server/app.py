@@ -189,7 +189,7 @@ def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})" for e in exc.errors()[:5])
-        return JSONResponse(error_body("invalid_request", f"请求格式不对:{where}", f"the request is malformed: {where}"), status_code=422)
+        return JSONResponse(error_body("invalid_request", f"请求格式不对：{where}", f"the request is malformed: {where}"), status_code=422)
 
     for module in (public, auth, device, staff, admin, county_dashboard, county_queues, county_roster, county_export):
         app.include_router(module.router, prefix="/api/v1")

@@ -260,7 +260,7 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     row = session.get(SessionToken, token_hash(token))
     if row is None or _aware(row.expires_at) < now:
-        raise AuthError(Text("登录已过期,请重新登录", "the session has expired; log in again"), code="session_expired")
+        raise AuthError(Text("登录已过期，请重新登录", "the session has expired; log in again"), code="session_expired")
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise AuthError(Text("账号已停用", "the account is disabled"), code="account_disabled")
@@ -277,14 +277,14 @@ def device_for_request(
     if device is None:
         raise AuthError(Text("未注册的设备", "this device is not enrolled"), code="unknown_device")
     if device.revoked_at is not None:
-        raise Forbidden(Text("该设备已被注销,不能再同步", "this device has been revoked and may not sync"), code="device_revoked")
+        raise Forbidden(Text("该设备已被注销，不能再同步", "this device has been revoked and may not sync"), code="device_revoked")
     try:
         ts = int(timestamp)
     except ValueError as e:
         raise AuthError(Text("请求时间戳无效", "the request timestamp is invalid"), code="bad_timestamp") from e
     if abs(time.time() - ts) > MAX_SKEW:
         raise AuthError(
-            Text("设备时钟与服务器相差太多,请校准电脑时间", "the device clock is too far from the server's; set the computer's time"),
+            Text("设备时钟与服务器相差太多，请校准电脑时间", "the device clock is too far from the server's; set the computer's time"),
             code="clock_skew",
         )
     key = signing_public_from_b64(device.signing_key)

@@ -93,10 +93,32 @@ class Refused(UserError):
         self.extra = extra
 
 
+# The batch record kinds (sync/schema.py) as the refusal sentence names them to people.
+RECORD_KINDS = {
+    "household.create": Text("新建农户", "new household"),
+    "record.create": Text("新增记录", "new record"),
+    "record.update": Text("修改", "change"),
+    "record.delete": Text("删除", "removal"),
+    "visit": Text("走访", "visit"),
+    "member_change": Text("人员变更", "member change"),
+    # record types, for a whole record's fields
+    "household": Text("农户", "household"),
+    "member": Text("家庭成员", "member"),
+    "helper": Text("帮扶责任人", "assigned helper"),
+    "measure": Text("帮扶措施", "assistance measure"),
+    "income": Text("收入", "income"),
+}
+
+
+def kind_label(kind: str) -> Text:
+    return RECORD_KINDS.get(kind, Text(kind, kind))
+
+
 def refused_record(e: RecordRefused) -> Refused:
     """One record that may not be applied, as the refusal of its whole batch."""
     n = e.i + 1
-    return Refused(Text(f"第{n}条记录({e.kind}):{e.why.zh}", f"record {n} ({e.kind}): {e.why.en}"), e.code, e.status,
+    k = kind_label(e.kind)
+    return Refused(Text(f"第{n}条记录（{k.zh}）：{e.why.zh}", f"record {n} ({k.en}): {e.why.en}"), e.code, e.status,
                    record=n, kind=e.kind)
 
 
@@ -130,7 +152,7 @@ def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
     same canonical payload) is recognised although every sealing encrypts differently."""
     env = envelope.parse(data)
     if env.kind != "batch":
-        raise refuse("not_a_batch", "这是更新文件,不是上传批次", "this is an update file, not a batch", 400)
+        raise refuse("not_a_batch", "这是更新文件，不是上传批次", "this is an update file, not a batch", 400)
     if expected_device is not None and env.sender != expected_device:
         raise refuse("wrong_sender", "批次不是本设备生成的", "the batch was made by another device", 403)
     if env.recipient != county:
@@ -139,7 +161,7 @@ def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
     if device is None:
         raise refuse("unknown_device", "批次来自未注册的设备", "the batch comes from a device that is not enrolled", 403)
     if device.revoked_at is not None:
-        raise refuse("device_revoked", "该设备已被注销,批次被拒收", "the device has been revoked; the batch is refused", 403)
+        raise refuse("device_revoked", "该设备已被注销，批次被拒收", "the device has been revoked; the batch is refused", 403)
     payload, plain = env.open_with_plaintext(signing_public_from_b64(device.signing_key), keys.encryption)
     return env, payload, device, hashlib.sha256(plain).hexdigest(), plain
 
@@ -156,7 +178,7 @@ def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expec
     if h.user != user.username:
         raise refuse("wrong_user", "批次的用户与设备登记的用户不符", "the batch's user is not the device's user", 403)
     if h.counts != counts_of(batch.records):
-        raise refuse("bad_counts", "批次记录数与头信息不符(数据不完整)", "the record counts do not match the header (incomplete batch)")
+        raise refuse("bad_counts", "批次记录数与头信息不符（数据不完整）", "the record counts do not match the header (incomplete batch)")
     _check_forms(batch)
     principal = principal_of(session, user, device.device_id)
     principal = replace(principal, draining=drain.draining(session, principal, datetime.now(UTC)))
@@ -177,7 +199,7 @@ def _check_forms(batch: BatchPayload) -> None:
     for form, versions in sorted(used.items()):
         for version in sorted(versions):
             if not known_form(form, version):
-                raise refuse("unknown_form", f"县里没有表单 {form} 的 {version} 版,请先更新县级服务器的表单",
+                raise refuse("unknown_form", f"县里没有表单 {form} 的 {version} 版，请先更新县级服务器的表单",
                              f"the county does not know form {form} version {version}; update the server's forms first")
 
 
@@ -207,7 +229,8 @@ def _check_villages(session: Session, checked: CheckedBatch, county: str) -> Non
 
 def _fail_fields(i: int, record_type: str, names: list[str]) -> Refused:
     where = ", ".join(names[:5])
-    return refuse("bad_record", f"第{i + 1}条记录({record_type})字段无效:{where}", f"record {i + 1} ({record_type}): invalid fields: {where}")
+    k = kind_label(record_type)
+    return refuse("bad_record", f"第{i + 1}条记录（{k.zh}）的字段无效：{'、'.join(names[:5])}", f"record {i + 1} ({k.en}): invalid fields: {where}")
 
 
 def _check_full(i: int, record_type: str, record: dict[str, Any], typed: dict[int, list[str]] | None = None) -> None:
@@ -225,7 +248,7 @@ def _check_full(i: int, record_type: str, record: dict[str, Any], typed: dict[in
 
 def _first_error(i: int, problems: list[Any]) -> Refused:
     msg = errors_only(problems)[0].message()
-    return refuse("invalid_record", f"第{i + 1}条记录:{msg.zh}", f"record {i + 1}: {msg.en}")
+    return refuse("invalid_record", f"第{i + 1}条记录：{msg.zh}", f"record {i + 1}: {msg.en}")
 
 
 def _check_records(session: Session, checked: CheckedBatch, typed: dict[int, list[str]] | None) -> None:
@@ -254,7 +277,7 @@ def _check_records(session: Session, checked: CheckedBatch, typed: dict[int, lis
         elif isinstance(r, VisitRecord):
             _check_full(i, "visit", r.visit, typed)
             if r.visit.get("status") != FINALIZED:
-                raise refuse("visit_not_final", f"第{i + 1}条记录:只能上传已提交的走访", f"record {i + 1}: only finalized visits are uploaded")
+                raise refuse("visit_not_final", f"第{i + 1}条记录：只能上传已提交的走访", f"record {i + 1}: only finalized visits are uploaded")
             visit_ids.append(str(r.visit["visit_id"]))
             text = checked.visit_texts[visit_ids[-1]] = visit_text(r.visit)
             checked.visit_hashes[visit_ids[-1]] = text_hash(text)
@@ -264,4 +287,4 @@ def _check_records(session: Session, checked: CheckedBatch, typed: dict[int, lis
         existing = session.execute(select(VisitRow.visit_id, VisitRow.content_sha256).where(VisitRow.visit_id.in_(visit_ids)))
         for visit_id, sha in existing:
             if sha != checked.visit_hashes[visit_id]:
-                raise refuse("visit_changed", "已提交的走访不能再修改(内容与县里的不同)", "a finalized visit cannot change (its content differs from the county's copy)", 409)
+                raise refuse("visit_changed", "已提交的走访不能再修改（内容与县里的不同）", "a finalized visit cannot change (its content differs from the county's copy)", 409)

@@ -49,7 +49,7 @@ def sqlite_url(data_dir: Path) -> str:
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # a plaintext SQLite file; SQLCipher's first bytes are random
 NOT_ENCRYPTED = Text(
-    "这个县级服务器数据目录是旧版本建立的,尚未加密;请运行一次 fieldsurvey server encrypt --data-dir 该目录(会要求设置密码短语,数据原地加密,不会丢失)",
+    "这个县级服务器数据目录是旧版本建立的，尚未加密；请运行一次 fieldsurvey server encrypt --data-dir 该目录（会要求设置密码短语，数据原地加密，不会丢失）",
     "this county server's data directory was made by an earlier version and is not encrypted yet; run "
     "'fieldsurvey server encrypt --data-dir DIR' once (it asks for a new passphrase and encrypts the data in place, losing nothing)",
 )
@@ -183,7 +183,7 @@ class ServerDir:
             return json.loads(self.config_path.read_text("utf-8"))
         except FileNotFoundError as e:
             raise UserError(
-                Text(f"{self.path} 不是县级服务器数据目录,请先运行 server init", f"{self.path} is not a county server data directory; run 'server init' first"),
+                Text(f"{self.path} 不是县级服务器数据目录，请先运行 server init", f"{self.path} is not a county server data directory; run 'server init' first"),
                 code="no_server_dir",
             ) from e
 
@@ -228,7 +228,7 @@ class ServerDir:
                     conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
             except DatabaseError:
                 engine.dispose()
-                raise UserError(Text("县级数据库无法用这个密钥文件打开(数据库已损坏,或不是这个服务器的)",
+                raise UserError(Text("县级数据库无法用这个密钥文件打开（数据库已损坏，或不是这个服务器的）",
                                      "the county database does not open with this key file (damaged, or not this server's database)"),
                                 code="damaged_db") from None
         return engine

@@ -57,7 +57,7 @@ from fieldsurvey.sync.server.models import (
 from fieldsurvey.sync.server.ownership import RecordRefused
 from fieldsurvey.sync.server.seq import SeqAllocator
 
-DUPLICATE_PERSON = Text("此人(证件号码)已在县里的另一户中登记,同一人不能同时在两户",
+DUPLICATE_PERSON = Text("此人（证件号码）已在县里的另一户中登记，同一人不能同时在两户",
                         "this person's ID number is already registered in another household of the county; "
                         "one person cannot be in two households")
 
@@ -90,9 +90,9 @@ class IngestResult:
 
     def message(self) -> Text:
         if self.already_received:
-            return Text("该批次已接收过,未重复处理", "already received; nothing applied twice")
+            return Text("该批次已接收过，未重复处理", "already received; nothing applied twice")
         if self.conflicts:
-            return Text(f"已合并,{self.conflicts}处冲突交县里处理", f"merged; {self.conflicts} conflicts sent to the county's queue")
+            return Text(f"已合并，{self.conflicts}处冲突交县里处理", f"merged; {self.conflicts} conflicts sent to the county's queue")
         return Text("已合并", "merged")
 
 
@@ -131,7 +131,7 @@ def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
         if row is None:  # the other attempt rolled back meanwhile: let the client retry
             raise refuse("retry", "请稍后重试", "please retry", 503)
         if row.content_sha256 != sha:
-            raise refuse("batch_id_reused", "同一批次编号已用于不同内容,拒收", "this batch id was already used for different content", 409)
+            raise refuse("batch_id_reused", "同一批次编号已用于不同内容，拒收", "this batch id was already used for different content", 409)
         result = IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
         result.audit_head = audit.signed_head(session, sd.keys.signing, county, batch_id=row.batch_id).to_dict()
         return result
@@ -179,7 +179,7 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
     # The device hears of the acceptance in its feed too: a batch carried by USB has no reply.
     session.add(Notice(
         seq=seq.next(), device_id=checked.device.device_id, village_code=None, kind="batch_accepted", household_id=None,
-        ref=h.batch_id, created_at=now, text_zh=f"批次已被县里接收:{result.message().zh}",
+        ref=h.batch_id, created_at=now, text_zh=f"批次已被县里接收：{result.message().zh}",
         text_en=f"the county accepted a batch: {result.message().en}",
         data={"status": status, "conflicts": conflicts, "counts": dict(h.counts), "audit_head": result.audit_head},
     ))
@@ -386,7 +386,7 @@ class _Applier:
         self.s.add(Notice(
             seq=self.seq.next(), device_id=self.c.device.device_id, village_code=None, kind="conflict",
             household_id=household_id, ref=cid, created_at=self.now,
-            text_zh=f"户{household.household_no}的“{label.zh}”与县里的修改冲突,两边的值都已保留,等待县里处理",
+            text_zh=f"户{household.household_no}的“{label.zh}”与县里的修改冲突，两边的值都已保留，等待县里处理",
             text_en=f"household {household.household_no}: '{label.en}' was also changed at the county; both values are kept for the county to resolve",
             data={"conflict_id": cid, "record_type": record_type, "record_id": record_id, "field": field_name, "kind": kind},
         ))
@@ -411,7 +411,7 @@ def _log_rejection(sd: ServerDir, data: bytes, error: Refused, via: str) -> None
         if device_id and session.get(Device, device_id) is not None and error.code not in ("bad_signature", "batch_id_reused"):
             session.add(Notice(
                 seq=seq.next(), device_id=device_id, village_code=None, kind="rejected", household_id=None, ref=batch_id,
-                text_zh=f"批次被县里拒收:{error.text.zh}", text_en=f"the county refused a batch: {error.text.en}",
+                text_zh=f"批次被县里拒收：{error.text.zh}", text_en=f"the county refused a batch: {error.text.en}",
                 data={"batch_id": batch_id, "code": error.code}, created_at=now,
             ))
         seq.finish()

@@ -188,7 +188,7 @@ def check_ownership(session: Session, payload: BatchPayload, who: Principal, cou
     return owners
 
 
-HOUSEHOLD_EXISTS = Text("县里已有这个户(户的编码相同),不能再新建;修改请在该户上进行",
+HOUSEHOLD_EXISTS = Text("县里已有这个户（户的编码相同），不能再新建；修改请在该户上进行",
                         "the county already has a household with this id; a new household needs a new id")
 
 
@@ -266,7 +266,7 @@ class _Judge:
             raise self._refuse(i, kind, "bad_village", 422, Text("行政区划不属于本县", "the village is not in this county"))
         self._touchable(i, kind, village)
         if hid in self.created or no in self.created_numbers:
-            raise self._refuse(i, kind, "duplicate_create", 422, Text("批次把同一户(同一编码或户编号)新建了两次",
+            raise self._refuse(i, kind, "duplicate_create", 422, Text("批次把同一户（同一编码或户编号）新建了两次",
                                                                        "the batch creates the same household (id or number) twice"))
         existing = self.rows.households.get(hid)
         if existing is not None:
@@ -275,7 +275,7 @@ class _Judge:
                 raise self._refuse(i, kind, "household_exists", 409, HOUSEHOLD_EXISTS)
             self.collisions[hid] = (i, kind)
         if self.rows.numbered.get(no, set()) - {hid}:
-            raise self._refuse(i, kind, "household_no_exists", 409, Text("县里已有这个户编号的户,不能再新建",
+            raise self._refuse(i, kind, "household_no_exists", 409, Text("县里已有这个户编号的户，不能再新建",
                                                                          "the county already has a household with this number"))
         for record_type, key in NESTED_OF.items():
             for part in h.get(key) or []:
@@ -290,7 +290,7 @@ class _Judge:
             mid = str(record.get("member_id"))
             home = self._member_home(i, kind, mid)
             if home is not None and home != household_id:
-                raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个成员编码,属于另一户", "the county already has this member id, in another household"))
+                raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个成员编码，属于另一户", "the county already has this member id, in another household"))
             self.created_members[mid] = household_id
             return
         key = _part_key(record_type, household_id, record)
@@ -336,7 +336,7 @@ class _Judge:
             self._touchable(i, kind, known[1])
             home = known[0]
         if home is not None and home != hid:
-            raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个走访编码,属于另一户", "the county already has this visit id, for another household"))
+            raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个走访编码，属于另一户", "the county already has this visit id, for another household"))
         self.created_visits[vid] = hid
 
     def _member_change(self, i: int, change: dict[str, Any]) -> None:
@@ -354,5 +354,5 @@ class _Judge:
             self._touchable(i, kind, known[1])
             other = known[0]
         if other is not None and other != hid:
-            raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个人员变更编码,属于另一户", "the county already has this member change id, for another household"))
+            raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个人员变更编码，属于另一户", "the county already has this member change id, for another household"))
         self.created_changes[cid] = hid

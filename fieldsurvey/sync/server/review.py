@@ -50,7 +50,7 @@ def resolve_conflict(s: Session, signer: Any, who: Principal, conflict_id: str, 
     no = household.household_no if household else "?"
     s.add(Notice(
         seq=seq.next(), device_id=c.device_id, village_code=None, kind="resolved", household_id=c.household_id, ref=c.conflict_id,
-        text_zh=f"户{no}的“{label.zh}”冲突已由县里处理:{note[:200]}", text_en=f"household {no}: the conflict on '{label.en}' was resolved by the county: {note[:200]}",
+        text_zh=f"户{no}的“{label.zh}”冲突已由县里处理：{note[:200]}", text_en=f"household {no}: the conflict on '{label.en}' was resolved by the county: {note[:200]}",
         data={"conflict_id": c.conflict_id, "field": c.field, "record_type": c.record_type, "record_id": c.record_id}, created_at=now,
     ))
     seq.finish()
@@ -74,7 +74,7 @@ def review_visit(s: Session, signer: Any, who: Principal, visit_id: str, status:
         household = s.get(HouseholdRow, v.household_id)
         s.add(Notice(
             seq=seq.next(), device_id=None, village_code=v.village_code, kind="has_issues", household_id=v.household_id, ref=visit_id,
-            text_zh=f"户{household.household_no if household else '?'}的走访({v.visit_date})被县里标记为有问题:{comment[:200]}",
+            text_zh=f"户{household.household_no if household else '?'}的走访（{v.visit_date}）被县里标记为有问题：{comment[:200]}",
             text_en=f"household {household.household_no if household else '?'}: the visit of {v.visit_date} was marked as having issues: {comment[:200]}",
             data={"visit_id": visit_id}, created_at=now,
         ))

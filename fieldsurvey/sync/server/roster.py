@@ -47,7 +47,7 @@ def read_roster(path: Path) -> dict[str, Any]:
     try:
         data = canonical.loads(read_limited(path, MAX_FILE, Text("花名册文件", "roster file")))
     except (OSError, canonical.CanonicalError) as e:
-        raise UserError(Text("无法读取花名册文件(应为JSON)", "cannot read the roster file (JSON expected)"), code="bad_roster") from e
+        raise UserError(Text("无法读取花名册文件（应为JSON）", "cannot read the roster file (JSON expected)"), code="bad_roster") from e
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("households"), list):
         raise UserError(Text("不是 FieldSurvey 花名册文件", "not a FieldSurvey roster file"), code="bad_roster")
     return data
@@ -61,11 +61,11 @@ def check_households(households: Iterable[Any], county: str, first: int = 1) -> 
         scalar = {k: v for k, v in h.items() if k not in NESTED_OF.values()}
         bad = field_problems("household", scalar)
         if bad or not str(h.get("division_code", "")).startswith(county) or not h.get("household_id"):
-            raise UserError(Text(f"第{i}户字段无效:{', '.join(bad) or 'division_code'}", f"household {i}: invalid fields: {', '.join(bad) or 'division_code'}"), code="bad_roster")
+            raise UserError(Text(f"第{i}户字段无效：{', '.join(bad) or 'division_code'}", f"household {i}: invalid fields: {', '.join(bad) or 'division_code'}"), code="bad_roster")
         problems = errors_only(validate_household(household_from_dict(h)))
         if problems:
             msg = problems[0].message()
-            raise UserError(Text(f"第{i}户:{msg.zh}", f"household {i}: {msg.en}"), code="bad_roster")
+            raise UserError(Text(f"第{i}户：{msg.zh}", f"household {i}: {msg.en}"), code="bad_roster")
 
 
 def check_people(households: list[dict[str, Any]], people: dict[str, str], index: Callable[[str], str],
@@ -84,7 +84,7 @@ def check_people(households: list[dict[str, Any]], people: dict[str, str], index
                 continue
             home = people.setdefault(index(number), hid)
             if home != hid:
-                raise UserError(Text(f"第{i}户第{k}名成员:此人(证件号码)已在另一户中登记(花名册或县里),同一人不能同时在两户",
+                raise UserError(Text(f"第{i}户第{k}名成员：此人（证件号码）已在另一户中登记（花名册或县里），同一人不能同时在两户",
                                      f"household {i}, member {k}: this person's ID number is already in another household "
                                      "(of the roster or of the county); one person cannot be in two households"),
                                 code="duplicate_person")
@@ -161,7 +161,7 @@ def _import_visits(s: Any, visits: list[dict[str, Any]], seq: SeqAllocator, firs
     for i, v in enumerate(visits, start=first):
         household = households.get(str(v.get("household_id")))
         if household is None or v.get("status") != FINALIZED:
-            raise UserError(Text(f"第{i}条走访记录无效(户不存在或未提交)", f"visit {i} is invalid (unknown household or not finalized)"), code="bad_roster")
+            raise UserError(Text(f"第{i}条走访记录无效（户不存在或未提交）", f"visit {i} is invalid (unknown household or not finalized)"), code="bad_roster")
         text = visit_text(v)  # serialised once: its hash and its JSON column, as ingest does
         rows.append(dict(
             visit_id=str(v["visit_id"]), household_id=household.household_id, village_code=household.village_code,

@@ -67,7 +67,7 @@ class Report:
     def warn(self, row: int, no: str, code: str, text: Text, column: str | None = None) -> None:
         """A row that imports but asks for a look (a legacy ID number, an unlisted area code)."""
         self.warnings.append({"row": row, "household_no": no, "column": column, "code": code,
-                              "reason": {"zh": f"(提示,不影响导入){text.zh}", "en": f"(warning; imports) {text.en}"}})
+                              "reason": {"zh": f"（提示，不影响导入）{text.zh}", "en": f"(warning; imports) {text.en}"}})
 
     def add(self, row: int, no: str, code: str, zh: str, en: str, column: str | None = None) -> None:
         self.rejected.append({"row": row, "household_no": no, "column": column, "code": code, "reason": {"zh": zh, "en": en}})
@@ -304,9 +304,9 @@ def _code(key: str, raw: str, n: int, no: str, report: Report) -> str | None:
         return raw
     if raw.isdigit() and len(raw) == 1 and "0" + raw in codes:
         return "0" + raw  # Excel drops the leading zero of "02"
-    for item in codes:
-        if item.label.zh == raw or item.label.en.lower() == raw.lower():
-            return item.code
+    found = codes.code_for_label(raw)
+    if found is not None:
+        return found
     if key == "relation" and raw.startswith("之") and len(raw) > 1:  # "之子", "之女" as some exports write them
         return _code(key, raw[1:], n, no, report)
     code = "bad_relation" if key == "relation" else "bad_code"

@@ -207,11 +207,11 @@ class RosterUploads:
             self.sweep()
             open_sizes = self._open_of(username)
             if len(open_sizes) >= MAX_OPEN:
-                raise StatusError(Text(f"您已有{len(open_sizes)}个未导入的花名册上传,请先导入或放弃它们(一天后自动作废)",
+                raise StatusError(Text(f"您已有{len(open_sizes)}个未导入的花名册上传，请先导入或放弃它们（一天后自动作废）",
                                        f"you already have {len(open_sizes)} roster uploads not imported; import or discard "
                                        "them first (they expire after a day)"), "too_many_uploads", 409)
             if sum(open_sizes) + size > USER_BUDGET:
-                raise StatusError(Text(f"您未导入的花名册上传将超过 {size_text(USER_BUDGET)} 的限额,请先导入或放弃已有的上传",
+                raise StatusError(Text(f"您未导入的花名册上传将超过 {size_text(USER_BUDGET)} 的限额，请先导入或放弃已有的上传",
                                        f"your roster uploads not imported would exceed your {size_text(USER_BUDGET)} "
                                        "allowance; import or discard those already started"), "upload_budget", 413)
             upload_id = uuid.uuid4().hex
@@ -229,7 +229,7 @@ class RosterUploads:
         try:
             info = json.loads(meta.read_text("utf-8"))
         except FileNotFoundError as e:
-            raise UserError(Text("没有这个上传(或已超过一天未用而作废)", "no such upload (or it expired, unused for a day)"),
+            raise UserError(Text("没有这个上传（或已超过一天未用而作废）", "no such upload (or it expired, unused for a day)"),
                             code="not_found") from e
         if info["user"] != username:
             raise UserError(Text("没有这个上传", "no such upload"), code="not_found")

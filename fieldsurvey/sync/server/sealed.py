@@ -78,7 +78,7 @@ class ColumnCipher:
             raw = base64.b64decode(box["ct"], validate=True)
             return self._aead.decrypt(raw[:12], raw[12:], _aad(where, str(box.get("rid", ""))))
         except (InvalidTag, KeyError, TypeError, ValueError, binascii.Error):
-            raise SealError(Text(f"数据库的 {where} 中有无法解密的数据(被改动过,或不是本县的密钥)",
+            raise SealError(Text(f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
                                  f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"),
                             code="sealed_data_damaged") from None
 
@@ -105,7 +105,7 @@ def attach(engine: Engine, cipher: ColumnCipher) -> None:
 def cipher_of(dialect: Dialect) -> ColumnCipher:
     cipher = getattr(dialect, _ATTR, None)
     if cipher is None:
-        raise SealError(Text("数据库连接没有列加密密钥,拒绝读写个人信息", "this database connection has no column key, so personal data is neither read nor written"),
+        raise SealError(Text("数据库连接没有列加密密钥，拒绝读写个人信息", "this database connection has no column key, so personal data is neither read nor written"),
                         code="no_column_key")
     return cipher  # type: ignore[no-any-return]
 

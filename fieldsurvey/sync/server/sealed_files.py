@@ -53,7 +53,7 @@ class SealedFileDamaged(UserError):
     status = 422
 
     def __init__(self, what: Text) -> None:
-        super().__init__(Text(f"{what.zh}已损坏或被改动(无法解密),请重新上传或重新生成",
+        super().__init__(Text(f"{what.zh}已损坏或被改动（无法解密），请重新上传或重新生成",
                               f"the {what.en} is damaged or was altered (it does not decrypt); upload or make it again"),
                          code="sealed_file_damaged")
 

@@ -86,7 +86,7 @@ def encrypt_sqlite_file(db: Path, key: bytes) -> None:
     try:
         busy = plain.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy and busy[0]:
-            raise UserError(Text("数据库正在使用中:请先停止县级服务器", "the database is in use: stop the county server first"), code="db_busy")
+            raise UserError(Text("数据库正在使用中：请先停止县级服务器", "the database is in use: stop the county server first"), code="db_busy")
         plain.execute("PRAGMA journal_mode=DELETE")  # no WAL beside the file we are about to replace
     finally:
         plain.close()
@@ -107,7 +107,7 @@ def encrypt_sqlite_file(db: Path, key: bytes) -> None:
         conn.close()
     if before != after:
         target.unlink(missing_ok=True)
-        raise UserError(Text("加密后的数据库与原数据库不一致,原数据未改动", "the encrypted copy differs from the database; the original is untouched"),
+        raise UserError(Text("加密后的数据库与原数据库不一致，原数据未改动", "the encrypted copy differs from the database; the original is untouched"),
                         code="encrypt_failed")
     with open(target, "rb+") as f:
         os.fsync(f.fileno())

@@ -118,11 +118,11 @@ class Uploads:
                 # a new attempt with other content replaces the unfinished one
             others = {b: n for b, n in self._open_uploads(device_id).items() if b != batch_id}
             if len(others) >= MAX_OPEN:
-                raise UploadError(Text(f"这台设备已有{len(others)}个未完成的上传,请先完成它们,或等一天后它们自动作废",
+                raise UploadError(Text(f"这台设备已有{len(others)}个未完成的上传，请先完成它们，或等一天后它们自动作废",
                                        f"this device already has {len(others)} unfinished uploads; finish them, "
                                        "or they expire after a day"), "too_many_uploads", 409)
             if sum(others.values()) + size > DEVICE_BUDGET:
-                raise UploadError(Text(f"这台设备未完成的上传将超过 {size_text(DEVICE_BUDGET)} 的限额,请先完成已开始的上传",
+                raise UploadError(Text(f"这台设备未完成的上传将超过 {size_text(DEVICE_BUDGET)} 的限额，请先完成已开始的上传",
                                        f"this device's unfinished uploads would exceed its {size_text(DEVICE_BUDGET)} "
                                        "allowance; finish the uploads already started"), "upload_budget", 413)
             part.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -136,7 +136,7 @@ class Uploads:
         if meta.exists() and self._expired(part, meta):
             self.discard(device_id, batch_id)
         if not meta.exists():
-            raise UploadError(Text("没有这个上传(或已超过一天未完成而作废)", "no such upload (or it expired, unfinished after a day)"),
+            raise UploadError(Text("没有这个上传（或已超过一天未完成而作废）", "no such upload (or it expired, unfinished after a day)"),
                               "no_upload", 404)
         info = json.loads(meta.read_text())
         return {"offset": part.stat().st_size if part.exists() else 0, "size": int(info["size"])}
@@ -165,7 +165,7 @@ class Uploads:
         data = part.read_bytes()
         if hashlib.sha256(data).hexdigest() != json.loads(meta.read_text())["sha256"]:
             self.discard(device_id, batch_id)
-            raise UploadError(Text("上传的数据与校验值不符,请重新上传", "the uploaded bytes do not match their hash; upload again"), "hash_mismatch", 422)
+            raise UploadError(Text("上传的数据与校验值不符，请重新上传", "the uploaded bytes do not match their hash; upload again"), "hash_mismatch", 422)
         return data
 
     def discard(self, device_id: str, batch_id: str) -> None:

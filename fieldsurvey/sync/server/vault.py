@@ -40,7 +40,7 @@ MAX_PASSPHRASE_FILE = 4096  # a passphrase file is one line; anything longer is 
 
 WRONG_PASSPHRASE = Text("县级服务器的密码短语不正确", "wrong passphrase for the county server")
 NO_PASSPHRASE = Text(
-    f"需要县级服务器的密码短语:请设置环境变量 {PASSPHRASE_ENV},或用 --passphrase-file 指定数据目录以外的文件,或在终端中运行",
+    f"需要县级服务器的密码短语：请设置环境变量 {PASSPHRASE_ENV},或用 --passphrase-file 指定数据目录以外的文件，或在终端中运行",
     f"the county server's passphrase is needed: set {PASSPHRASE_ENV}, give --passphrase-file FILE "
     "(a file outside the data directory), or run the command on a terminal",
 )
@@ -91,7 +91,7 @@ def require_strong(passphrase: str) -> None:
     strength = check_strength(passphrase)
     if not strength.acceptable:
         first = strength.problems[0]
-        raise UserError(Text(f"县级服务器的密码短语太弱:{first.zh}", f"the county server's passphrase is too weak: {first.en}"),
+        raise UserError(Text(f"县级服务器的密码短语太弱：{first.zh}", f"the county server's passphrase is too weak: {first.en}"),
                         code="weak_passphrase")
 
 
@@ -99,7 +99,7 @@ def create(keys_dir: Path, passphrase: str, kdf: dict[str, Any] | None = None) -
     """A new master key wrapped by ``passphrase``; returns it and the recovery key to show once."""
     require_strong(passphrase)
     if has_key_file(keys_dir):
-        raise UserError(Text("县级服务器的密钥文件已存在,不会覆盖", "the county server's key file already exists and is not overwritten"),
+        raise UserError(Text("县级服务器的密钥文件已存在，不会覆盖", "the county server's key file already exists and is not overwritten"),
                         code="keys_exist")
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     keyfile, master, recovery = KeyFile.create(str(uuid.uuid4()), passphrase, kdf or DEFAULT_KDF)
@@ -157,7 +157,7 @@ def read_passphrase_file(path: Path, data_dir: Path) -> str:
     except OSError:
         inside = False
     if inside:
-        raise UserError(Text("密码短语文件不能放在县级服务器的数据目录里(否则数据目录的副本会带着自己的钥匙)",
+        raise UserError(Text("密码短语文件不能放在县级服务器的数据目录里（否则数据目录的副本会带着自己的钥匙）",
                              "the passphrase file must not be inside the server's data directory (a copy of the directory would carry its own key)"),
                         code="passphrase_file_inside")
     try:
@@ -166,7 +166,7 @@ def read_passphrase_file(path: Path, data_dir: Path) -> str:
     except OSError as e:
         raise UserError(Text(f"无法读取密码短语文件 {path}", f"cannot read the passphrase file {path}"), code="passphrase_file_unreadable") from e
     if len(raw) > MAX_PASSPHRASE_FILE:
-        raise UserError(Text("密码短语文件太大,应只有一行", "the passphrase file is too large: it holds one line"), code="passphrase_file_too_large")
+        raise UserError(Text("密码短语文件太大，应只有一行", "the passphrase file is too large: it holds one line"), code="passphrase_file_too_large")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.passphrase import check_strength
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
@@ -307,8 +308,8 @@ class AdminPage(Retranslating, QWidget):
                                   _local(s["created_at"]), _local(s["last_seen_at"]), _local(s["expires_at"])] for s in self.sessions],
                                 [s["session_id"] for s in self.sessions], fit=False)
         self.device_table.fill([self.tr("Device"), self.tr("User"), self.tr("Enrolled"), self.tr("Last sync"), self.tr("State")],
-                               [[d["label"], d["user"], d["enrolled_at"][:16].replace("T", " "),
-                                 (d["last_seen_at"] or "")[:16].replace("T", " ") or self.tr("never"),
+                               [[d["label"], d["user"], local_minute(d["enrolled_at"]),
+                                 local_minute(d["last_seen_at"]) or self.tr("never"),
                                  self.tr("revoked") if d["revoked"] else self.tr("active")] for d in self.devices],
                                [d["device_id"] for d in self.devices], fit=False)
         self.population_table.fill(
@@ -317,7 +318,7 @@ class AdminPage(Retranslating, QWidget):
               p["source"] or "", p["updated_by"] or ""] for p in self.populations],
             [p["village_code"] for p in self.populations], fit=False)
         self.audit_table.fill([self.tr("No."), self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Subject")],
-                              [[str(e["entry_no"]), e["at"][:19].replace("T", " "), e["actor"], e["action"], e["subject"]]
+                              [[str(e["entry_no"]), local_minute(e["at"]), e["actor"], e["action"], e["subject"]]
                                for e in self.audit], fit=False)
 
     def _sign_in_state(self, user: dict[str, Any]) -> str:
@@ -456,7 +457,7 @@ class AdminPage(Retranslating, QWidget):
             box = QMessageBox(QMessageBox.Icon.Information, self.tr("Enrollment code"), self.tr(
                 "Enrollment code for %1:\n\n%2\n\nValid until %3, once. The laptop checks the county's key fingerprint:\n%4\n\n"
                 "This code is shown only now.").replace("%1", user["username"]).replace("%2", result["code"])
-                .replace("%3", result["expires_at"][:16].replace("T", " ")).replace("%4", result["fingerprint"]),
+                .replace("%3", local_minute(result["expires_at"])).replace("%4", result["fingerprint"]),
                 QMessageBox.StandardButton.Ok, self)
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

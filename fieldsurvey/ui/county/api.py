@@ -20,7 +20,7 @@ import httpx
 
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.sync.urls import host_of, is_loopback_host, refuse_insecure_http
+from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
 
 TIMEOUT = httpx.Timeout(30.0, read=600.0)  # a roster check of a whole county reads for minutes
 CHUNK = 1024 * 1024
@@ -53,19 +53,6 @@ class ApiError(UserError):
         super().__init__(text, code=code)
         self.status = status
         self.body = body or {}
-
-
-def normalise_url(raw: str) -> str:
-    """The address as typed, with a scheme: a bare name is https, except this computer's own (http)."""
-    url = raw.strip().rstrip("/")
-    if not url:
-        raise UserError(Text("请填写服务器地址", "enter the server address"), code="no_server")
-    if "://" not in url:
-        url = ("http://" if is_loopback_host(host_of("http://" + url)) else "https://") + url
-    if not url.startswith(("http://", "https://")):
-        raise UserError(Text("服务器地址应以 http:// 或 https:// 开头", "the server address starts with http:// or https://"),
-                        code="bad_server_url")
-    return url
 
 
 class SessionLost(ApiError):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from fieldsurvey.ui.app import create_application
+from fieldsurvey.ui.app import InterruptToClose, create_application
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import install_excepthooks, setup_logging
 from fieldsurvey.ui.i18n import set_language
@@ -48,7 +48,10 @@ def run_county(server_url: str | None = None) -> int:
     install_excepthooks()
     controller = CountyController(server_url)
     controller.start()
+    interrupt = InterruptToClose(app)
+    interrupt.install()
     try:
         return int(app.exec())
     finally:
+        interrupt.uninstall()
         controller.shutdown()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
@@ -46,7 +47,7 @@ SIDES = ("base", "device", "server")
 
 def columns() -> list[Column]:
     return [
-        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: r["created_at"][:16].replace("T", " ")),
+        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: local_minute(r["created_at"])),
         Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.get("household_no") or ""),
         Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.get("village") or ""),
         Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"),
@@ -97,6 +98,7 @@ class Resolution(Retranslating, QWidget):
         self.radios = [QRadioButton() for _ in SIDES]
         for i in range(len(SIDES)):
             self.side_titles[i].setStyleSheet("font-weight: bold;")
+            self.side_titles[i].setWordWrap(True)  # they name the laptop, its user and the time
             self.side_values[i].setWordWrap(True)
             self.side_values[i].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.side_values[i].setStyleSheet("background: #f6f6f6; padding: 6px; border: 1px solid #ddd;")
@@ -147,7 +149,7 @@ class Resolution(Retranslating, QWidget):
     def retranslate(self) -> None:
         c = self.conflict
         self.values_box.setTitle(self.tr("Values"))
-        for i, text in enumerate((self.tr("Before (what the laptop started from)"), self.tr("On the laptop"), self.tr("At the county"))):
+        for i, text in enumerate(self._side_titles(c)):
             self.side_titles[i].setText(text)
             self.radios[i].setText(self.tr("Keep this"))
         self.other.setText(self.tr("Another value:"))
@@ -181,8 +183,22 @@ class Resolution(Retranslating, QWidget):
             self.outcome.setText("" if staff else self.tr("County staff resolve conflicts."))
         else:
             self.outcome.setText(self.tr("Resolved by %1 at %2: %3. Note: %4")
-                                 .replace("%1", c.get("resolved_by") or "").replace("%2", (c.get("resolved_at") or "")[:16].replace("T", " "))
+                                 .replace("%1", c.get("resolved_by") or "").replace("%2", local_minute(c.get("resolved_at")))
                                  .replace("%3", labels.value(c["field"], c.get("resolved_value"))).replace("%4", c.get("note") or ""))
+
+    def _side_titles(self, c: dict[str, Any] | None) -> tuple[str, str, str]:
+        """Where each value came from: the laptop and its user, sent when; the server's value was
+        merged there before (another laptop's sync or a county edit), never just "the county's"."""
+        if c is None:
+            return (self.tr("Before (what the laptop started from)"), self.tr("On the laptop"), self.tr("On the county server"))
+        who = c.get("display_name") or c.get("user") or ""
+        laptop = c.get("device") or ""
+        sent = local_minute(c.get("created_at"))
+        return (
+            self.tr("Before (what laptop %1 started from)").replace("%1", laptop),
+            self.tr("Laptop %1 (%2), sent %3").replace("%1", laptop).replace("%2", who).replace("%3", sent),
+            self.tr("On the county server before %1 (merged earlier from another laptop, or edited at the county)").replace("%1", sent),
+        )
 
     def chosen_value(self) -> Any:
         c = self.conflict

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
@@ -35,7 +36,7 @@ COLOURS = {"merged": "#1e7b34", "has_conflicts": "#a05a00", "refused": "#b3261e"
 
 
 def when(iso: str | None) -> str:
-    return (iso or "")[:16].replace("T", " ")
+    return local_minute(iso)
 
 
 def result_text(r: dict[str, Any]) -> str:
@@ -147,13 +148,13 @@ class InboxPage(Retranslating, QWidget):
         self.detail_title.setText(self.tr("Batch %1").replace("%1", str(row.get("batch_id") or "?")))
         if row["status"] == "refused":
             reason = row.get("reason") or {}
-            self.detail_text.setText(self.tr("Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.")
-                                     .replace("%1", labels.text_of(reason)).replace("%2", str(reason.get("code", ""))))
+            self.detail_text.setText(self.tr("Refused: %1. Nothing of it was applied; the device was told on its next sync.")
+                                     .replace("%1", labels.text_of(reason)))
             self.outcomes.fill([], [], fit=False)
             self.outcomes.setVisible(False)
             return
         self.outcomes.setVisible(True)
-        counts = ", ".join(f"{k} {v}" for k, v in (row.get("counts") or {}).items())
+        counts = self.tr(", ").join(f"{labels.record_kind(k)} {v}" for k, v in (row.get("counts") or {}).items())
         self.detail_text.setText(self.tr("Created on the device at %1; %2 bytes; records: %3.")
                                  .replace("%1", when(row.get("created_at"))).replace("%2", f"{row.get('size', 0):,}")
                                  .replace("%3", counts))

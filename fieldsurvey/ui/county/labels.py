@@ -69,6 +69,16 @@ def record_type(code: str) -> str:
             "member_change": QCoreApplication.translate("CountyLabels", "member change")}.get(code, code)
 
 
+def record_kind(code: str) -> str:
+    """A batch record's kind (sync/schema.py) as people name it."""
+    return {"household.create": QCoreApplication.translate("CountyLabels", "new households"),
+            "record.create": QCoreApplication.translate("CountyLabels", "new records"),
+            "record.update": QCoreApplication.translate("CountyLabels", "changes"),
+            "record.delete": QCoreApplication.translate("CountyLabels", "removals"),
+            "visit": QCoreApplication.translate("CountyLabels", "visits"),
+            "member_change": QCoreApplication.translate("CountyLabels", "member changes")}.get(code, code)
+
+
 def outcome(code: str) -> str:
     return {"applied": QCoreApplication.translate("CountyLabels", "applied"), "unchanged": QCoreApplication.translate("CountyLabels", "already so"), "conflict": QCoreApplication.translate("CountyLabels", "conflict"), "created": QCoreApplication.translate("CountyLabels", "added"),
             "deleted": QCoreApplication.translate("CountyLabels", "removed")}.get(code, code)
@@ -88,7 +98,7 @@ def value(field_name: str, v: Any) -> str:
     list_name = HOUSEHOLD_CODED.get(field_name) or MEMBER_CODED.get(field_name)
     if list_name and isinstance(v, str):
         label = code_label(list_name, v)
-        return f"{label} ({v})" if label and label != v else v
+        return label or v  # the label only: a code key is no word for a person
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
     return str(v)

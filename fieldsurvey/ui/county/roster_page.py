@@ -194,6 +194,14 @@ class CountyRosterPage(Retranslating, QWidget):
             self.mapping_form.addRow(label + (" *" if f["required"] else ""), combo)
             self.combos[f["key"]] = combo
 
+    def _sample_headers(self) -> list[str]:
+        """Each sample column named by the field it is read as, in the user's language ("A: Name");
+        a column no field reads keeps the file's own heading, which is the file's data."""
+        assert self.preview is not None
+        read_as = {combo.currentData(): key for key, combo in self.combos.items() if combo.currentData() is not None}
+        return [f"{_column_letter(i)}: {_field_label(self.preview, read_as[i]) if i in read_as else h}"
+                for i, h in enumerate(self.preview["headers"])]
+
     def _mapping_changed(self) -> None:
         self.report = None
         self.retranslate()
@@ -215,7 +223,7 @@ class CountyRosterPage(Retranslating, QWidget):
         self.import_button.setEnabled(ok)
         self.save_report_button.setEnabled(bool(self.report and self.report["rejected"]))
         if self.preview:
-            self.sample.fill(self.preview["headers"], self.preview["sample"], fit=False)
+            self.sample.fill(self._sample_headers(), self.preview["sample"], fit=False)
         r = self.report
         if r is None:
             self.rejected.fill([], [], fit=False)

@@ -18,6 +18,7 @@ from fieldsurvey import __version__
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import open_log_folder
+from fieldsurvey.ui.help import help_for
 from fieldsurvey.ui.i18n import LANGUAGE_NAMES, language, set_language
 from fieldsurvey.ui.widgets import Retranslating
 
@@ -101,6 +102,10 @@ class CountyWindow(Retranslating, QMainWindow):
             self.menu_language.addAction(a)
             self.language_actions[code] = a
         self.menu_help = self.menuBar().addMenu("")
+        self.act_guide = QAction(self)
+        self.act_guide.triggered.connect(lambda: help_for(self.tabs.currentWidget()))
+        self.menu_help.addAction(self.act_guide)
+        self.menu_help.addSeparator()
         self.menu_help.addAction(self.act_log)
         self.menu_help.addAction(self.act_about)
 
@@ -119,6 +124,7 @@ class CountyWindow(Retranslating, QMainWindow):
         self.act_sign_out.setText(self.tr("&Sign out"))
         self.act_quit.setText(self.tr("&Quit"))
         self.act_log.setText(self.tr("Open &log folder"))
+        self.act_guide.setText(self.tr("&User guide") + "\tF1")
         self.act_about.setText(self.tr("&About FieldSurvey"))
         self.user_label.setText(self.tr("Signed in as %1 (%2) at %3").replace("%1", me.username)
                                 .replace("%2", labels.role(me.role)).replace("%3", self.ctx.client.server_url))

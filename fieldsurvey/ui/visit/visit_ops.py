@@ -29,8 +29,8 @@ from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.forms.session import FormSession
 from fieldsurvey.ui.ops import Changes, OpEnv, OpFn, WithChanges
 
-HOUSEHOLD_GONE = Text("找不到该户(可能已被县里删除)", "household not found (the county may have removed it)")
-VISIT_GONE = Text("找不到该走访记录(可能已被删除)", "the visit was not found (it may have been deleted)")
+HOUSEHOLD_GONE = Text("找不到该户（可能已被县里删除）", "household not found (the county may have removed it)")
+VISIT_GONE = Text("找不到该走访记录（可能已被删除）", "the visit was not found (it may have been deleted)")
 OTHER_HOUSEHOLD = Text("该走访记录不属于这一户", "this visit belongs to another household")
 
 _library: dict[str, FormLibrary] = {}
