@@ -35,7 +35,7 @@ from fieldsurvey.sync.keys import (
 )
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
-from fieldsurvey.sync.urls import refuse_insecure_http
+from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
 from fieldsurvey.sync.villages import forget_other_villages, pending_by_village
 
 NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")

@@ -258,8 +258,9 @@ class DashboardPage(Retranslating, QWidget):
                                  "people in the roster stand in for it, which overstates the incidence."))
         unverified = [v for v in d["incidence"] if v["standard_verified"] is False]
         if unverified:
-            notes.append(self.tr("The exit standard is marked unverified in the policy tables: %1")
-                         .replace("%1", unverified[0]["standard_source"] or ""))
+            # The table's source is a citation for county staff's policy view, not a sentence for the clerk.
+            notes.append(self.tr("The exit standard is not yet verified in the policy tables: check it against the figure "
+                                 "your province published."))
         notes.append(self.tr("Relapse rate = people in relapsed households ÷ people in households that exited."))
         total = d.get("relapse") or {}
         if total.get("relapse_rate_percent") is not None:
