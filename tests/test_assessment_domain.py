@@ -49,8 +49,8 @@ def test_a_member_outside_medical_assistance_fails_the_medical_dimension() -> No
     medical = assess(h, on=ON).dimensions["medical"]
     assert medical.outcome == NOT_MET
     assert zh(medical.reasons) == [
-        ("成员2(配偶,38岁)未纳入医疗救助", spouse.member_id, "medical_assistance"),
-        ("2名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实", None, None),
+        ("成员2（配偶，38岁）未纳入医疗救助", spouse.member_id, "medical_assistance"),
+        ("2名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实", None, None),
     ]
     assert medical.reasons[0].text.en == "member 2 (spouse, age 38) is not covered by medical assistance"
 
@@ -61,7 +61,7 @@ def test_medical_assistance_not_recorded_is_unknown_not_met() -> None:
     medical = assess(h, on=ON).dimensions["medical"]
     assert medical.outcome == UNKNOWN
     assert zh(medical.reasons)[0] == (
-        "成员3(子,10岁)未记录是否纳入医疗救助",
+        "成员3（子，10岁）未记录是否纳入医疗救助",
         h.members[2].member_id,
         "medical_assistance",
     )
@@ -74,7 +74,7 @@ def test_employee_insurance_stands_for_critical_illness_cover_but_not_for_assist
     head.critical_illness_insurance = None
     head.medical_assistance = False
     medical = assess(h, on=ON).dimensions["medical"]
-    assert zh(medical.reasons)[0] == ("成员1(户主,40岁)未纳入医疗救助", head.member_id, "medical_assistance")
+    assert zh(medical.reasons)[0] == ("成员1（户主，40岁）未纳入医疗救助", head.member_id, "medical_assistance")
     assert len(medical.reasons) == 2  # no "critical illness not recorded" for the head
 
 
@@ -97,7 +97,7 @@ def test_a_sudden_expense_over_the_amount_raises_the_risk_naming_it() -> None:
     h.incomes[-1].sudden_expenses = 20000
     flags = [f for f in assess(h, on=ON).risk_flags if f.code == "sudden_expense"]
     assert [(f.text.zh, f.member_id) for f in flags] == [
-        ("2024年突发大额支出(非医疗)20000元,超过10000元,支出骤增", None)
+        ("2024年突发大额支出（非医疗）20000元，超过10000元，支出骤增", None)
     ]
     assert flags[0].text.en == (
         "a sudden non-medical expense of 20000 yuan in 2024, over 10000 yuan: expenses rose sharply"
@@ -108,7 +108,7 @@ def test_a_sudden_expense_over_half_the_net_income_raises_the_risk() -> None:
     h = good()
     h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 9000}, {}, sudden_expenses=5000)]
     flags = [f.text.zh for f in assess(h, on=ON).risk_flags if f.code == "sudden_expense"]
-    assert flags == ["2024年突发大额支出(非医疗)5000元,超过家庭纯收入的50%,支出骤增"]
+    assert flags == ["2024年突发大额支出（非医疗）5000元，超过家庭纯收入的50%，支出骤增"]
 
 
 def test_a_small_sudden_expense_or_none_raises_nothing() -> None:
@@ -170,7 +170,7 @@ def test_the_drop_reason_names_both_years_and_their_household_sizes() -> None:
     ]
     flags = [f for f in assess(h, on=ON, member_changes=changes).risk_flags if f.code == "income_drop"]
     assert [f.text.zh for f in flags] == [
-        "人均纯收入由2023年12000.00元(4人)降至2024年8000.00元(3人),降幅33%(超过30%)"
+        "人均纯收入由2023年12000.00元（4人）降至2024年8000.00元（3人），降幅33%（超过30%）"
     ]
     assert flags[0].text.en == (
         "net income per capita fell from 12000.00 yuan in 2023 (4 people) to 8000.00 yuan in "
@@ -200,7 +200,7 @@ def test_a_records_own_household_size_comes_before_the_changes() -> None:
         IncomeRecord(2024, {"wage.migrant_work": 27000}),
     ]
     flags = [f.text.zh for f in assess(h, on=ON, member_changes=changes).risk_flags if f.code == "income_drop"]
-    assert flags == ["人均纯收入由2023年20000.00元(2人)降至2024年9000.00元(3人),降幅55%(超过30%)"]
+    assert flags == ["人均纯收入由2023年20000.00元（2人）降至2024年9000.00元（3人），降幅55%（超过30%）"]
 
 
 # -- compulsory education: pre-school and grade 9 ----------------------------------------------
@@ -213,11 +213,11 @@ def test_a_child_of_compulsory_age_in_preschool_is_not_in_compulsory_education()
     education = a.dimensions["education"]
     assert education.outcome == NOT_MET
     assert zh(education.reasons) == [
-        ("成员3(子,7岁)已到义务教育年龄仍在学前教育,未接受义务教育", kid.member_id, "schooling")
+        ("成员3（子，7岁）已到义务教育年龄仍在学前教育，未接受义务教育", kid.member_id, "schooling")
     ]
     assert "dropout" in a.flags
     assert [(f.text.zh, f.member_id) for f in a.risk_flags if f.code == "dropout"] == [
-        ("成员3(子,7岁)已到义务教育年龄仍在学前教育,未接受义务教育", kid.member_id)
+        ("成员3（子，7岁）已到义务教育年龄仍在学前教育，未接受义务教育", kid.member_id)
     ]
 
 
@@ -231,7 +231,7 @@ def test_leaving_after_grade_8_is_not_finishing_compulsory_education() -> None:
     assert education.outcome == NOT_MET
     assert zh(education.reasons) == [
         (
-            "成员3(子,15岁)处于义务教育年龄但未在校,完成8年级后离校,失学辍学(原因:外出务工)",
+            "成员3（子，15岁）处于义务教育年龄但未在校，完成8年级后离校，失学辍学（原因：外出务工）",
             kid.member_id,
             "schooling",
         )
@@ -244,7 +244,7 @@ def test_grade_9_completed_finishes_compulsory_education_even_at_14() -> None:
     education = assess(h, on=ON).dimensions["education"]
     assert education.outcome == MET
     assert zh(education.reasons) == [
-        ("成员3(子,14岁)已完成九年级,义务教育已完成", kid.member_id, "completed_grade")
+        ("成员3（子，14岁）已完成九年级，义务教育已完成", kid.member_id, "completed_grade")
     ]
 
 
@@ -267,8 +267,8 @@ def test_home_schooling_recorded_for_a_healthy_child_is_an_error_and_not_counted
     assert a.outcome("education") == NOT_MET
     assert zh(a.dimensions["education"].reasons) == [
         (
-            "成员3(子,12岁)处于义务教育年龄但未在校,失学辍学(未记录原因);"
-            "送教上门仅适用于残疾或重病儿童,该儿童不符合,不予认定",
+            "成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）;"
+            "送教上门仅适用于残疾或重病儿童，该儿童不符合，不予认定",
             kid.member_id,
             "schooling",
         )
@@ -280,7 +280,7 @@ def test_home_schooling_recorded_for_a_healthy_child_is_an_error_and_not_counted
             "home_schooling",
             3,
             kid.member_id,
-            "记录了送教上门,但健康状况为健康:送教上门仅适用于残疾或重病儿童",
+            "记录了送教上门，但健康状况为健康：送教上门仅适用于残疾或重病儿童",
         )
     ]
 
@@ -307,7 +307,7 @@ def test_an_enrolled_healthy_child_with_home_schooling_stays_enrolled_but_is_rep
     assert education.outcome == MET
     assert zh(education.reasons) == [
         (
-            "成员3(子,12岁)在校(小学);送教上门仅适用于残疾或重病儿童,该儿童不符合,不予认定",
+            "成员3（子，12岁）在校（小学）；送教上门仅适用于残疾或重病儿童，该儿童不符合，不予认定",
             kid.member_id,
             "home_schooling",
         )
@@ -319,7 +319,7 @@ def test_home_schooling_for_a_disabled_child_counts_and_raises_no_problem() -> N
     kid = child(h, 12, schooling="not_student", home_schooling=True, health="disabled")
     education = assess(h, on=ON).dimensions["education"]
     assert zh(education.reasons) == [
-        ("成员3(子,12岁)接受送教上门,视同在校", kid.member_id, "home_schooling")
+        ("成员3（子，12岁）接受送教上门，视同在校", kid.member_id, "home_schooling")
     ]
     assert not [p for p in check_household(h, ON) if p.field == "home_schooling"]
 
@@ -343,7 +343,7 @@ def test_unrecorded_costs_without_a_county_ratio_say_income_may_be_overstated() 
     notes = [(r.text.zh, r.fact) for r in a.dimensions["income"].reasons if r.fact != "incomes" and r.fact]
     assert notes == [
         (
-            "种植业收入有经营收入但未记录生产经营支出,按0元计,纯收入可能偏高;请补录支出",
+            "种植业收入有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高；请补录支出",
             "expenses.business.crops",
         )
     ]
@@ -362,7 +362,7 @@ def test_a_county_default_cost_ratio_is_used_and_said(tmp_path: Path) -> None:
     notes = [(r.text.zh, r.fact) for r in a.dimensions["income"].reasons if r.fact != "incomes" and r.fact]
     assert notes == [
         (
-            "种植业收入未记录生产经营支出,按政策表中本县默认成本比例40%估算为2400元",
+            "种植业收入未记录生产经营支出，按政策表中本县默认成本比例40%估算为2400元",
             "expenses.business.crops",
         )
     ]

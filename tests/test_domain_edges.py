@@ -123,24 +123,24 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                         None,
                                         'clothing_secure')]),
                          'education': ('met',
-                                       [('成员3(子,10岁)在校(小学)',
+                                       [('成员3（子，10岁）在校（小学）',
                                          'member 3 (son, age 10) is enrolled (primary school)',
                                          3,
                                          'schooling')]),
                          'medical': ('met',
-                                     [('3名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                     [('3名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                        '3 member(s) are covered by basic medical insurance '
                                        '(resident or employee), critical illness insurance, '
                                        'medical assistance',
                                        None,
                                        None)]),
                          'housing': ('met',
-                                     [('住房为A级,安全',
+                                     [('住房为A级，安全',
                                        'the house is grade A: safe',
                                        None,
                                        'housing_grade')]),
                          'water': ('met',
-                                   [('人均日供水量60升,标准为不低于35升',
+                                   [('人均日供水量60升，标准为不低于35升',
                                      '60 L per person per day; the standard is at least 35 L',
                                      None,
                                      'water_quantity_lpd'),
@@ -148,16 +148,16 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                      'water quality is acceptable',
                                      None,
                                      'water_quality_ok'),
-                                    ('自来水入户(院)',
+                                    ('自来水入户（院）',
                                      'water is piped into the yard',
                                      None,
                                      'water_piped'),
-                                    ('全年停水0天,标准为不超过36天',
+                                    ('全年停水0天，标准为不超过36天',
                                      '0 days without supply in the year; at most 36 allowed',
                                      None,
                                      'water_outage_days')]),
                          'income': ('met',
-                                    [('2024年人均纯收入10000.00元,高于2024年防返贫监测标准6000元',
+                                    [('2024年人均纯收入10000.00元，高于2024年防返贫监测标准6000元',
                                       'net income per capita in 2024 is 10000.00 yuan and is above '
                                       'the 2024 monitoring threshold of 6000 yuan',
                                       None,
@@ -222,7 +222,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                'per_capita': 10000.0,
                'policy_year': 2024},
  'housing_b': {'dimensions': {'housing': ('met',
-                                          [('住房为B级,安全',
+                                          [('住房为B级，安全',
                                             'the house is grade B: safe',
                                             None,
                                             'housing_grade')])},
@@ -242,19 +242,19 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                         'per_capita': 10000.0,
                         'policy_year': 2024},
  'soldier_before_uninsured': {'dimensions': {'medical': ('not_met',
-                                                         [('成员2(配偶,38岁)未参加基本医疗保险(居民医保或职工医保)',
+                                                         [('成员2（配偶，38岁）未参加基本医疗保险（居民医保或职工医保）',
                                                            'member 2 (spouse, age 38) has no basic '
                                                            'medical insurance (resident or '
                                                            'employee)',
                                                            2,
                                                            'resident_medical_insurance'),
-                                                          ('成员1(户主,40岁)为现役军人,享受军人医疗保障',
+                                                          ('成员1（户主，40岁）为现役军人，享受军人医疗保障',
                                                            'member 1 (head of household, age 40) '
                                                            'is serving in the military, covered by '
                                                            'military care',
                                                            1,
                                                            'active_military'),
-                                                          ('1名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                                          ('1名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                            '1 member(s) are covered by basic '
                                                            'medical insurance (resident or '
                                                            'employee), critical illness insurance, '
@@ -262,7 +262,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                                            None,
                                                            None)])},
                               'risks': [('uninsured',
-                                         '成员2(配偶,38岁)未参加基本医疗保险',
+                                         '成员2（配偶，38岁）未参加基本医疗保险',
                                          'member 2 (spouse, age 38) has no basic medical insurance',
                                          2)],
                               'flags': ['uninsured'],
@@ -270,18 +270,18 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                               'per_capita': 10000.0,
                               'policy_year': 2024},
  'insurance_unrecorded': {'dimensions': {'medical': ('unknown',
-                                                     [('成员2(配偶,38岁)未记录是否参加基本医疗保险(居民医保或职工医保)',
+                                                     [('成员2（配偶，38岁）未记录是否参加基本医疗保险（居民医保或职工医保）',
                                                        'member 2 (spouse, age 38): basic medical '
                                                        'insurance (resident or employee) was not '
                                                        'recorded',
                                                        2,
                                                        'resident_medical_insurance'),
-                                                      ('成员3(子,10岁)未记录是否参加大病保险',
+                                                      ('成员3（子，10岁）未记录是否参加大病保险',
                                                        'member 3 (son, age 10): critical illness '
                                                        'insurance was not recorded',
                                                        3,
                                                        'critical_illness_insurance'),
-                                                      ('1名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                                      ('1名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                        '1 member(s) are covered by basic medical '
                                                        'insurance (resident or employee), critical '
                                                        'illness insurance, medical assistance',
@@ -293,7 +293,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                           'per_capita': 10000.0,
                           'policy_year': 2024},
  'no_members': {'dimensions': {'education': ('met',
-                                             [('家中没有义务教育年龄(6–15岁)的儿童',
+                                             [('家中没有义务教育年龄（6–15岁）的儿童',
                                                'no child of compulsory-school age (6–15) in the '
                                                'household',
                                                None,
@@ -314,14 +314,14 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                 'per_capita': None,
                 'policy_year': 2024},
  'moved_out_uninsured': {'dimensions': {'medical': ('met',
-                                                    [('2名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                                    [('2名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                       '2 member(s) are covered by basic medical '
                                                       'insurance (resident or employee), critical '
                                                       'illness insurance, medical assistance',
                                                       None,
                                                       None)]),
                                         'income': ('met',
-                                                   [('2024年人均纯收入15000.00元,高于2024年防返贫监测标准6000元',
+                                                   [('2024年人均纯收入15000.00元，高于2024年防返贫监测标准6000元',
                                                      'net income per capita in 2024 is 15000.00 '
                                                      'yuan and is above the 2024 monitoring '
                                                      'threshold of 6000 yuan',
@@ -339,7 +339,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                       'per_capita': 10000.0,
                       'policy_year': 2024},
  'under_threshold': {'dimensions': {'income': ('not_met',
-                                               [('2024年人均纯收入5000.00元,低于2024年防返贫监测标准6000元',
+                                               [('2024年人均纯收入5000.00元，低于2024年防返贫监测标准6000元',
                                                  'net income per capita in 2024 is 5000.00 yuan '
                                                  'and is below the 2024 monitoring threshold of '
                                                  '6000 yuan',
@@ -355,7 +355,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                      'per_capita': 5000.0,
                      'policy_year': 2024},
  'at_threshold': {'dimensions': {'income': ('not_met',
-                                            [('2024年人均纯收入6000.00元,仅等于,未超过2024年防返贫监测标准6000元',
+                                            [('2024年人均纯收入6000.00元，仅等于，未超过2024年防返贫监测标准6000元',
                                               'net income per capita in 2024 is 6000.00 yuan and '
                                               'only equals, not above, the 2024 monitoring '
                                               'threshold of 6000 yuan',
@@ -367,13 +367,13 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                   'per_capita': 6000.0,
                   'policy_year': 2024},
  'national_line_2019': {'dimensions': {'income': ('met',
-                                                  [('2019年人均纯收入3300.00元,高于2019年国家扶贫标准3218元',
+                                                  [('2019年人均纯收入3300.00元，高于2019年国家扶贫标准3218元',
                                                     'net income per capita in 2019 is 3300.00 yuan '
                                                     'and is above the 2019 national poverty line '
                                                     'of 3218 yuan',
                                                     None,
                                                     'incomes'),
-                                                   ('没有2024年的收入记录,使用2019年的记录',
+                                                   ('没有2024年的收入记录，使用2019年的记录',
                                                     'no income record for 2024: the 2019 record is '
                                                     'used',
                                                     None,
@@ -384,14 +384,14 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                         'per_capita': 3300.0,
                         'policy_year': 2019},
  'national_line_2019_under': {'dimensions': {'income': ('not_met',
-                                                        [('2019年人均纯收入3218.00元,仅等于,未超过2019年国家扶贫标准3218元',
+                                                        [('2019年人均纯收入3218.00元，仅等于，未超过2019年国家扶贫标准3218元',
                                                           'net income per capita in 2019 is '
                                                           '3218.00 yuan and only equals, not '
                                                           'above, the 2019 national poverty line '
                                                           'of 3218 yuan',
                                                           None,
                                                           'incomes'),
-                                                         ('没有2024年的收入记录,使用2019年的记录',
+                                                         ('没有2024年的收入记录，使用2019年的记录',
                                                           'no income record for 2024: the 2019 '
                                                           'record is used',
                                                           None,
@@ -402,12 +402,12 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                               'per_capita': 3218.0,
                               'policy_year': 2019},
  'old_record': {'dimensions': {'income': ('met',
-                                          [('2022年人均纯收入9000.00元,高于2022年防返贫监测标准6000元',
+                                          [('2022年人均纯收入9000.00元，高于2022年防返贫监测标准6000元',
                                             'net income per capita in 2022 is 9000.00 yuan and is '
                                             'above the 2022 monitoring threshold of 6000 yuan',
                                             None,
                                             'incomes'),
-                                           ('没有2024年的收入记录,使用2022年的记录',
+                                           ('没有2024年的收入记录，使用2022年的记录',
                                             'no income record for 2024: the 2022 record is used',
                                             None,
                                             'incomes')])},
@@ -427,7 +427,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                'per_capita': None,
                'policy_year': 2024},
  'size_zero': {'dimensions': {'education': ('met',
-                                            [('家中没有义务教育年龄(6–15岁)的儿童',
+                                            [('家中没有义务教育年龄（6–15岁）的儿童',
                                               'no child of compulsory-school age (6–15) in the '
                                               'household',
                                               None,
@@ -448,7 +448,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                'per_capita': None,
                'policy_year': 2024},
  'no_wages': {'dimensions': {'income': ('not_met',
-                                        [('2024年人均纯收入5000.00元,低于2024年防返贫监测标准6000元',
+                                        [('2024年人均纯收入5000.00元，低于2024年防返贫监测标准6000元',
                                           'net income per capita in 2024 is 5000.00 yuan and is '
                                           'below the 2024 monitoring threshold of 6000 yuan',
                                           None,
@@ -463,23 +463,23 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
               'per_capita': 5000.0,
               'policy_year': 2024},
  'excluded_unknown': {'dimensions': {'income': ('met',
-                                                [('2024年人均纯收入10000.00元,高于2024年防返贫监测标准6000元',
+                                                [('2024年人均纯收入10000.00元，高于2024年防返贫监测标准6000元',
                                                   'net income per capita in 2024 is 10000.00 yuan '
                                                   'and is above the 2024 monitoring threshold of '
                                                   '6000 yuan',
                                                   None,
                                                   'incomes'),
-                                                 ('transfer.condolence(500元)按政策不计入纯收入',
-                                                  'transfer.condolence (500 yuan) is not counted '
+                                                 ('慰问金（500元）按政策不计入纯收入',
+                                                  'condolence payments (500 yuan) is not counted '
                                                   'by policy',
                                                   None,
                                                   'items.transfer.condolence'),
-                                                 ('未知收入项目gift.red_envelope(800元)未计入',
+                                                 ('未知收入项目gift.red_envelope（800元）未计入',
                                                   'unknown income item gift.red_envelope (800 '
                                                   'yuan) is not counted',
                                                   None,
                                                   'gift.red_envelope'),
-                                                 ('未知收入项目expenses:mystery(100元)未计入',
+                                                 ('未知收入项目expenses:mystery（100元）未计入',
                                                   'unknown income item expenses:mystery (100 yuan) '
                                                   'is not counted',
                                                   None,
@@ -490,13 +490,13 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                       'per_capita': 10000.0,
                       'policy_year': 2024},
  'drop': {'dimensions': {'income': ('met',
-                                    [('2024年人均纯收入6900.00元,高于2024年防返贫监测标准6000元',
+                                    [('2024年人均纯收入6900.00元，高于2024年防返贫监测标准6000元',
                                       'net income per capita in 2024 is 6900.00 yuan and is above '
                                       'the 2024 monitoring threshold of 6000 yuan',
                                       None,
                                       'incomes')])},
           'risks': [('income_drop',
-                     '人均纯收入由2023年10000.00元(3人)降至2024年6900.00元(3人),降幅31%(超过30%)',
+                     '人均纯收入由2023年10000.00元（3人）降至2024年6900.00元（3人），降幅31%（超过30%）',
                      'net income per capita fell from 10000.00 yuan in 2023 (3 people) to 6900.00 '
                      'yuan in 2024 (3 people), by 31% (over 30%)',
                      None)],
@@ -505,7 +505,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
           'per_capita': 6900.0,
           'policy_year': 2024},
  'drop_edge': {'dimensions': {'income': ('met',
-                                         [('2024年人均纯收入7000.00元,高于2024年防返贫监测标准6000元',
+                                         [('2024年人均纯收入7000.00元，高于2024年防返贫监测标准6000元',
                                            'net income per capita in 2024 is 7000.00 yuan and is '
                                            'above the 2024 monitoring threshold of 6000 yuan',
                                            None,
@@ -517,7 +517,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                'policy_year': 2024},
  'medical_amount': {'dimensions': {},
                     'risks': [('medical_burden',
-                               '合规自付医疗支出10001元,超过10000元',
+                               '合规自付医疗支出10001元，超过10000元',
                                'out-of-pocket medical spending of 10001 yuan, over 10000 yuan',
                                None)],
                     'flags': [],
@@ -531,7 +531,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                          'per_capita': 10000.0,
                          'policy_year': 2024},
  'medical_share': {'dimensions': {'income': ('not_met',
-                                             [('2024年人均纯收入3000.00元,低于2024年防返贫监测标准6000元',
+                                             [('2024年人均纯收入3000.00元，低于2024年防返贫监测标准6000元',
                                                'net income per capita in 2024 is 3000.00 yuan and '
                                                'is below the 2024 monitoring threshold of 6000 '
                                                'yuan',
@@ -543,7 +543,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                               'threshold of 6000 yuan',
                               None),
                              ('medical_burden',
-                              '合规自付医疗支出4501元,超过家庭纯收入的50%',
+                              '合规自付医疗支出4501元，超过家庭纯收入的50%',
                               'out-of-pocket medical spending of 4501 yuan, over 50% of the '
                               "household's net income",
                               None)],
@@ -552,7 +552,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                    'per_capita': 3000.0,
                    'policy_year': 2024},
  'medical_share_edge': {'dimensions': {'income': ('not_met',
-                                                  [('2024年人均纯收入3000.00元,低于2024年防返贫监测标准6000元',
+                                                  [('2024年人均纯收入3000.00元，低于2024年防返贫监测标准6000元',
                                                     'net income per capita in 2024 is 3000.00 yuan '
                                                     'and is below the 2024 monitoring threshold of '
                                                     '6000 yuan',
@@ -568,7 +568,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                         'per_capita': 3000.0,
                         'policy_year': 2024},
  'medical_no_income': {'dimensions': {'income': ('not_met',
-                                                 [('2024年人均纯收入0.00元,低于2024年防返贫监测标准6000元',
+                                                 [('2024年人均纯收入0.00元，低于2024年防返贫监测标准6000元',
                                                    'net income per capita in 2024 is 0.00 yuan and '
                                                    'is below the 2024 monitoring threshold of 6000 '
                                                    'yuan',
@@ -580,7 +580,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                   'threshold of 6000 yuan',
                                   None),
                                  ('medical_burden',
-                                  '合规自付医疗支出50元,超过家庭纯收入的50%',
+                                  '合规自付医疗支出50元，超过家庭纯收入的50%',
                                   'out-of-pocket medical spending of 50 yuan, over 50% of the '
                                   "household's net income",
                                   None)],
@@ -589,7 +589,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                        'per_capita': 0.0,
                        'policy_year': 2024},
  'sudden_no_income': {'dimensions': {'income': ('not_met',
-                                                [('2024年人均纯收入0.00元,低于2024年防返贫监测标准6000元',
+                                                [('2024年人均纯收入0.00元，低于2024年防返贫监测标准6000元',
                                                   'net income per capita in 2024 is 0.00 yuan and '
                                                   'is below the 2024 monitoring threshold of 6000 '
                                                   'yuan',
@@ -601,7 +601,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                  'threshold of 6000 yuan',
                                  None),
                                 ('sudden_expense',
-                                 '2024年突发大额支出(非医疗)50元,超过家庭纯收入的50%,支出骤增',
+                                 '2024年突发大额支出（非医疗）50元，超过家庭纯收入的50%，支出骤增',
                                  'a sudden non-medical expense of 50 yuan in 2024, over 50% of the '
                                  "household's net income: expenses rose sharply",
                                  None)],
@@ -620,7 +620,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                'policy_year': 2024},
  'labour_unrecorded': {'dimensions': {},
                        'risks': [('no_labour',
-                                  '16–65岁成员的劳动能力未记录完整,未能确认家中有劳动力',
+                                  '16–65岁成员的劳动能力未记录完整，未能确认家中有劳动力',
                                   'labour capacity of members aged 16–65 is not fully recorded: no '
                                   'labourer confirmed',
                                   None)],
@@ -629,14 +629,14 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                        'per_capita': 10000.0,
                        'policy_year': 2024},
  'labour_at_65': {'dimensions': {'medical': ('met',
-                                             [('4名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                             [('4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                '4 member(s) are covered by basic medical insurance '
                                                '(resident or employee), critical illness '
                                                'insurance, medical assistance',
                                                None,
                                                None)]),
                                  'income': ('met',
-                                            [('2024年人均纯收入7500.00元,高于2024年防返贫监测标准6000元',
+                                            [('2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元',
                                               'net income per capita in 2024 is 7500.00 yuan and '
                                               'is above the 2024 monitoring threshold of 6000 yuan',
                                               None,
@@ -647,14 +647,14 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                   'per_capita': 7500.0,
                   'policy_year': 2024},
  'labour_at_66': {'dimensions': {'medical': ('met',
-                                             [('4名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                             [('4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                '4 member(s) are covered by basic medical insurance '
                                                '(resident or employee), critical illness '
                                                'insurance, medical assistance',
                                                None,
                                                None)]),
                                  'income': ('met',
-                                            [('2024年人均纯收入7500.00元,高于2024年防返贫监测标准6000元',
+                                            [('2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元',
                                               'net income per capita in 2024 is 7500.00 yuan and '
                                               'is above the 2024 monitoring threshold of 6000 yuan',
                                               None,
@@ -668,14 +668,14 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                   'per_capita': 7500.0,
                   'policy_year': 2024},
  'labour_at_16': {'dimensions': {'medical': ('met',
-                                             [('4名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                             [('4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                '4 member(s) are covered by basic medical insurance '
                                                '(resident or employee), critical illness '
                                                'insurance, medical assistance',
                                                None,
                                                None)]),
                                  'income': ('met',
-                                            [('2024年人均纯收入7500.00元,高于2024年防返贫监测标准6000元',
+                                            [('2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元',
                                               'net income per capita in 2024 is 7500.00 yuan and '
                                               'is above the 2024 monitoring threshold of 6000 yuan',
                                               None,
@@ -686,25 +686,25 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                   'per_capita': 7500.0,
                   'policy_year': 2024},
  'labour_at_15': {'dimensions': {'education': ('met',
-                                               [('成员3(子,10岁)在校(小学)',
+                                               [('成员3（子，10岁）在校（小学）',
                                                  'member 3 (son, age 10) is enrolled (primary '
                                                  'school)',
                                                  3,
                                                  'schooling'),
-                                                ('成员4(独生子,15岁)在校(九年级)',
+                                                ('成员4（独生子，15岁）在校（九年级）',
                                                  'member 4 (only son, age 15) is enrolled (grade '
                                                  '9)',
                                                  4,
                                                  'schooling')]),
                                  'medical': ('met',
-                                             [('4名成员的基本医疗保险(居民医保或职工医保)、大病保险、医疗救助均已落实',
+                                             [('4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实',
                                                '4 member(s) are covered by basic medical insurance '
                                                '(resident or employee), critical illness '
                                                'insurance, medical assistance',
                                                None,
                                                None)]),
                                  'income': ('met',
-                                            [('2024年人均纯收入7500.00元,高于2024年防返贫监测标准6000元',
+                                            [('2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元',
                                               'net income per capita in 2024 is 7500.00 yuan and '
                                               'is above the 2024 monitoring threshold of 6000 yuan',
                                               None,
@@ -718,14 +718,14 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                   'per_capita': 7500.0,
                   'policy_year': 2024},
  'dropout_with_reason': {'dimensions': {'education': ('not_met',
-                                                      [('成员3(子,13岁)处于义务教育年龄但未在校,失学辍学(原因:厌学)',
+                                                      [('成员3（子，13岁）处于义务教育年龄但未在校，失学辍学（原因：厌学）',
                                                         'member 3 (son, age 13) is of '
                                                         'compulsory-school age but not enrolled: '
                                                         'dropout (reason: 厌学)',
                                                         3,
                                                         'schooling')])},
                          'risks': [('dropout',
-                                    '成员3(子,13岁)处于义务教育年龄但未在校,失学辍学(原因:厌学)',
+                                    '成员3（子，13岁）处于义务教育年龄但未在校，失学辍学（原因：厌学）',
                                     'member 3 (son, age 13) is of compulsory-school age but not '
                                     'enrolled: dropout (reason: 厌学)',
                                     3)],
@@ -734,7 +734,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                          'per_capita': 10000.0,
                          'policy_year': 2024},
  'unrecorded_schooling': {'dimensions': {'education': ('unknown',
-                                                       [('成员3(子,8岁)未记录在校生状况',
+                                                       [('成员3（子，8岁）未记录在校生状况',
                                                          'member 3 (son, age 8): schooling was not '
                                                          'recorded',
                                                          3,
@@ -745,7 +745,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                           'per_capita': 10000.0,
                           'policy_year': 2024},
  'unknown_schooling_code': {'dimensions': {'education': ('met',
-                                                         [('成员3(子,8岁)在校(grade_x)',
+                                                         [('成员3（子，8岁）在校（grade_x）',
                                                            'member 3 (son, age 8) is enrolled '
                                                            '(grade_x)',
                                                            3,
@@ -756,7 +756,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                             'per_capita': 10000.0,
                             'policy_year': 2024},
  'child_turning_6_in_october': {'dimensions': {'education': ('met',
-                                                             [('家中没有义务教育年龄(6–15岁)的儿童',
+                                                             [('家中没有义务教育年龄（6–15岁）的儿童',
                                                                'no child of compulsory-school age '
                                                                '(6–15) in the household',
                                                                None,
@@ -767,7 +767,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                 'per_capita': 10000.0,
                                 'policy_year': 2024},
  'child_16': {'dimensions': {'education': ('met',
-                                           [('家中没有义务教育年龄(6–15岁)的儿童',
+                                           [('家中没有义务教育年龄（6–15岁）的儿童',
                                              'no child of compulsory-school age (6–15) in the '
                                              'household',
                                              None,
@@ -778,7 +778,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
               'per_capita': 10000.0,
               'policy_year': 2024},
  'relation_unknown': {'dimensions': {'education': ('met',
-                                                   [('成员3(关系未知,10岁)在校(小学)',
+                                                   [('成员3（关系未知，10岁）在校（小学）',
                                                      'member 3 (relationship unknown, age 10) is '
                                                      'enrolled (primary school)',
                                                      3,
@@ -789,7 +789,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                       'per_capita': 10000.0,
                       'policy_year': 2024},
  'dropout_left_grade_7_no_reason': {'dimensions': {'education': ('not_met',
-                                                                 [('成员3(子,14岁)处于义务教育年龄但未在校,完成7年级后离校,失学辍学(未记录原因)',
+                                                                 [('成员3（子，14岁）处于义务教育年龄但未在校，完成7年级后离校，失学辍学（未记录原因）',
                                                                    'member 3 (son, age 14) is of '
                                                                    'compulsory-school age but not '
                                                                    'enrolled after completing '
@@ -798,7 +798,7 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
                                                                    3,
                                                                    'schooling')])},
                                     'risks': [('dropout',
-                                               '成员3(子,14岁)处于义务教育年龄但未在校,完成7年级后离校,失学辍学(未记录原因)',
+                                               '成员3（子，14岁）处于义务教育年龄但未在校，完成7年级后离校，失学辍学（未记录原因）',
                                                'member 3 (son, age 14) is of compulsory-school age '
                                                'but not enrolled after completing grade 7: dropout '
                                                '(no reason recorded)',
@@ -860,24 +860,24 @@ WATER_CASES: list[tuple[str, dict[str, Any]]] = [
 WATER_EXPECTED = [
     # good
     ('met', [
-        ('人均日供水量60升,标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
+        ('人均日供水量60升，标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('自来水入户(院)', 'water is piped into the yard', 'water_piped'),
-        ('全年停水0天,标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('自来水入户（院）', 'water is piped into the yard', 'water_piped'),
+        ('全年停水0天，标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # short area 25
     ('met', [
-        ('人均日供水量25升,缺水地区标准为不低于20升', '25 L per person per day; the water-short area standard is at least 20 L', 'water_quantity_lpd'),
+        ('人均日供水量25升，缺水地区标准为不低于20升', '25 L per person per day; the water-short area standard is at least 20 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('自来水入户(院)', 'water is piped into the yard', 'water_piped'),
-        ('全年停水0天,标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('自来水入户（院）', 'water is piped into the yard', 'water_piped'),
+        ('全年停水0天，标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # short area 19
     ('not_met', [
-        ('人均日供水量19升,缺水地区标准为不低于20升', '19 L per person per day; the water-short area standard is at least 20 L', 'water_quantity_lpd'),
+        ('人均日供水量19升，缺水地区标准为不低于20升', '19 L per person per day; the water-short area standard is at least 20 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('自来水入户(院)', 'water is piped into the yard', 'water_piped'),
-        ('全年停水0天,标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('自来水入户（院）', 'water is piped into the yard', 'water_piped'),
+        ('全年停水0天，标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # nothing
     ('unknown', [
@@ -888,38 +888,38 @@ WATER_EXPECTED = [
     ]),
     # far
     ('not_met', [
-        ('人均日供水量34升,标准为不低于35升', '34 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
+        ('人均日供水量34升，标准为不低于35升', '34 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
         ('水质不达标', 'water quality is not acceptable', 'water_quality_ok'),
-        ('取水不方便:取水往返30分钟(标准不超过20分钟);取水水平距离900米(标准不超过800米);取水垂直距离100米(标准不超过80米)', 'not convenient: a trip to fetch water takes 30 min (at most 20); horizontal distance 900 m (at most 800); vertical distance 100 m (at most 80)', 'water_trip_minutes'),
-        ('全年停水37天,标准为不超过36天', '37 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('取水不方便：取水往返30分钟（标准不超过20分钟）；取水水平距离900米（标准不超过800米）；取水垂直距离100米（标准不超过80米）', 'not convenient: a trip to fetch water takes 30 min (at most 20); horizontal distance 900 m (at most 800); vertical distance 100 m (at most 80)', 'water_trip_minutes'),
+        ('全年停水37天，标准为不超过36天', '37 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # edges
     ('met', [
-        ('人均日供水量35升,标准为不低于35升', '35 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
+        ('人均日供水量35升，标准为不低于35升', '35 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('取水方便:取水往返20分钟(标准不超过20分钟)', 'convenient: a trip to fetch water takes 20 min (at most 20)', 'water_trip_minutes'),
-        ('全年停水36天,标准为不超过36天', '36 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('取水方便：取水往返20分钟（标准不超过20分钟）', 'convenient: a trip to fetch water takes 20 min (at most 20)', 'water_trip_minutes'),
+        ('全年停水36天，标准为不超过36天', '36 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # h ok
     ('met', [
-        ('人均日供水量60升,标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
+        ('人均日供水量60升，标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('取水方便:取水水平距离800米(标准不超过800米)', 'convenient: horizontal distance 800 m (at most 800)', 'water_distance_h_m'),
-        ('全年停水0天,标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('取水方便：取水水平距离800米（标准不超过800米）', 'convenient: horizontal distance 800 m (at most 800)', 'water_distance_h_m'),
+        ('全年停水0天，标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # v ok
     ('met', [
-        ('人均日供水量60升,标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
+        ('人均日供水量60升，标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('取水方便:取水垂直距离80米(标准不超过80米)', 'convenient: vertical distance 80 m (at most 80)', 'water_distance_v_m'),
-        ('全年停水0天,标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('取水方便：取水垂直距离80米（标准不超过80米）', 'convenient: vertical distance 80 m (at most 80)', 'water_distance_v_m'),
+        ('全年停水0天，标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
     # not piped nothing
     ('unknown', [
         ('未记录是否自来水入户及取水时间或距离', 'neither piped supply nor the time or distance to fetch water was recorded', 'water_trip_minutes'),
-        ('人均日供水量60升,标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
+        ('人均日供水量60升，标准为不低于35升', '60 L per person per day; the standard is at least 35 L', 'water_quantity_lpd'),
         ('水质达标', 'water quality is acceptable', 'water_quality_ok'),
-        ('全年停水0天,标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
+        ('全年停水0天，标准为不超过36天', '0 days without supply in the year; at most 36 allowed', 'water_outage_days'),
     ]),
 ]
 
@@ -964,7 +964,7 @@ def test_without_the_exemption_the_soldier_is_uninsured_like_anyone(tmp_path: Pa
     a = assess(h, on=ON, policy=load_policy(overrides_dir=folder))
     assert a.outcome("medical") == "not_met" and "uninsured" in a.flags
     assert [(f.text.zh, f.member_id) for f in a.risk_flags if f.code == "uninsured"] == [
-        ("成员1(户主,40岁)未参加基本医疗保险", h.members[0].member_id)
+        ("成员1（户主，40岁）未参加基本医疗保险", h.members[0].member_id)
     ]
     assert a.dimensions["medical"].reasons[0].fact == "resident_medical_insurance"
 
@@ -978,7 +978,7 @@ def test_the_divisions_own_threshold_is_the_one_the_risk_flags_use(tmp_path: Pat
         ("under_monitoring_threshold", "人均纯收入10000.00元低于监测标准12000元")
     ]
     assert [r.text.zh for r in a.dimensions["income"].reasons] == [
-        "2024年人均纯收入10000.00元,低于2024年防返贫监测标准12000元",
+        "2024年人均纯收入10000.00元，低于2024年防返贫监测标准12000元",
         "该收入标准来自本县政策表",
     ]
 
@@ -988,7 +988,7 @@ def test_a_helper_who_is_the_households_own_member_is_an_error() -> None:
     h.helpers = [Helper("帮扶人", "县农业农村局", date(2021, 3, 1), id_number=h.members[1].id_number.lower())]
     problems = [p for p in check_household(h, ON) if p.field == "helpers"]
     assert [(p.level, p.text.zh, p.text.en) for p in problems] == [
-        (ERROR, "第1位帮扶责任人是建档立卡贫困人口,不能担任帮扶责任人",
+        (ERROR, "第1位帮扶责任人是建档立卡贫困人口，不能担任帮扶责任人",
          "helper 1 is a registered poor person and cannot be a helper")
     ]
     # the county check reports it once, not again as "poor elsewhere"
@@ -1004,7 +1004,7 @@ def test_a_helper_poor_in_another_household_is_found_by_the_county_check() -> No
     assert not [p for p in check_household(h, ON) if p.field == "helpers"]
     found = check_county([h, other], ON)
     assert [p.text.zh for p in found[h.household_id] if p.field == "helpers"] == [
-        "第1位帮扶责任人是建档立卡贫困人口,不能担任帮扶责任人"
+        "第1位帮扶责任人是建档立卡贫困人口，不能担任帮扶责任人"
     ]
 
 
@@ -1033,7 +1033,7 @@ def test_income_with_no_wages_while_a_member_works_is_a_warning() -> None:
     h.incomes = [IncomeRecord(2024, {"transfer.dibao": 6000}, {})]
     problems = [p for p in check_household(h, ON) if p.field == "incomes"]
     assert [(p.level, p.text.zh, p.text.en) for p in problems] == [
-        (WARNING, "有务工成员,但2024年没有工资性收入", "a member works but there is no wage income in 2024")
+        (WARNING, "有务工成员，但2024年没有工资性收入", "a member works but there is no wage income in 2024")
     ]
     b = income_breakdown(h.incomes[0], h, load_policy())
     assert b.components == {"wage": 0.0, "business": 0.0, "property": 0.0, "transfer": 6000.0}
@@ -1044,7 +1044,7 @@ def test_wages_with_nobody_working_is_a_warning_and_an_old_record_is_read() -> N
     h.members[0].work_status, h.members[0].work_months = None, None
     h.incomes = [income(2022, 9000), income(2025, 1)]  # 2025 is after ON: never read
     problems = [p for p in check_household(h, ON) if p.field == "incomes"]
-    assert [p.text.zh for p in problems] == ["2022年有工资性收入,但没有务工成员"]
+    assert [p.text.zh for p in problems] == ["2022年有工资性收入，但没有务工成员"]
     h.members[1].public_welfare_job = True
     assert not [p for p in check_household(h, ON) if p.field == "incomes"]
     h.members[1].public_welfare_job, h.members[1].work_months = False, 3
@@ -1112,8 +1112,8 @@ def test_a_birth_date_that_does_not_exist() -> None:
 
 def test_id_messages_word_each_rule() -> None:
     cases = {
-        "12345": ("身份证号应为18位(或旧式15位)", "an ID number has 18 characters (or 15 for old ones)"),
-        "61072819880229012": ("身份证号应为18位(或旧式15位)", "an ID number has 18 characters (or 15 for old ones)"),
+        "12345": ("身份证号应为18位（或旧式15位）", "an ID number has 18 characters (or 15 for old ones)"),
+        "61072819880229012": ("身份证号应为18位（或旧式15位）", "an ID number has 18 characters (or 15 for old ones)"),
         "61072888022901A": ("15位身份证号必须全为数字", "a 15-digit ID number must be all digits"),
     }
     for raw, text in cases.items():
@@ -1124,7 +1124,7 @@ def test_id_messages_word_each_rule() -> None:
     wrong = good_number[:-1] + ("0" if good_number[-1] != "0" else "1")
     with pytest.raises(IdNumberError) as e:
         parse_id_number(wrong)
-    assert e.value.text.zh == "身份证号校验位不正确,请核对是否录错"
+    assert e.value.text.zh == "身份证号校验位不正确，请核对是否录错"
     assert e.value.text.en == "the ID number's check character is wrong: please re-check it"
 
 
@@ -1173,7 +1173,7 @@ def test_an_explicit_previous_record_is_divided_by_its_own_size() -> None:
     h = good()
     a = assess(h, on=ON, previous_income=IncomeRecord(2023, {"wage.migrant_work": 60000}, {}, household_size=4))
     assert [f.text.zh for f in a.risk_flags] == [
-        "人均纯收入由2023年15000.00元(4人)降至2024年10000.00元(3人),降幅33%(超过30%)"
+        "人均纯收入由2023年15000.00元（4人）降至2024年10000.00元（3人），降幅33%（超过30%）"
     ]
 
 

@@ -131,7 +131,7 @@ def test_full_width_digits_and_letters_are_normalised_before_checking() -> None:
 def test_a_character_problem_is_never_blamed_on_the_area_code(raw: str) -> None:
     with pytest.raises(IdNumberError) as e:
         parse_id_number(raw)
-    assert e.value.text.zh == "身份证号前17位须为数字,末位为数字或X"
+    assert e.value.text.zh == "身份证号前17位须为数字，末位为数字或X"
     assert "地区" not in e.value.text.zh and "area" not in e.value.text.en
 
 
@@ -153,7 +153,7 @@ def test_an_unknown_area_code_in_a_real_province_is_a_warning_naming_it() -> Non
     info = parse_id_number(number)
     assert not info.area_known
     assert [t.zh for t in info.warnings()] == [
-        "地区码610799不在行政区划代码表(GB/T 2260,截至2025-12-31)中,请核对"
+        "地区码610799不在行政区划代码表（GB/T 2260,截至2025-12-31）中，请核对"
     ]
 
 
@@ -170,7 +170,7 @@ def test_a_legacy_15_digit_number_is_a_warning_offering_the_18_character_form() 
     member = Member("测试", "110105491231002", "02", "female", date(1949, 12, 31))
     problems = validate_member(member, 1)
     assert [(p.level, p.field, p.text.zh, p.suggestion) for p in problems] == [
-        (WARNING, "id_number", "为旧式15位身份证号,可换为对应的18位号码", STANDARD_EXAMPLE)
+        (WARNING, "id_number", "为旧式15位身份证号，可换为对应的18位号码", STANDARD_EXAMPLE)
     ]
     assert "110105491231002" not in problems[0].message().zh
 
@@ -231,6 +231,6 @@ def test_the_warnings_read_in_both_languages() -> None:
     ]
     legacy = parse_id_number("110105491231002")
     assert [(t.zh, t.en) for t in legacy.warnings()] == [
-        ("为旧式15位身份证号,可换为对应的18位号码", "is a legacy 15-digit number: its 18-character form can replace it")
+        ("为旧式15位身份证号，可换为对应的18位号码", "is a legacy 15-digit number: its 18-character form can replace it")
     ]
     assert parse_id_number(STANDARD_EXAMPLE).warnings() == []

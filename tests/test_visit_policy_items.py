@@ -99,7 +99,7 @@ def fill_visit(s: FormSession, h: Household) -> None:
 def visited() -> tuple[Household, Household, object]:
     before = household()
     s = start_visit(before, today=VISIT_DAY)
-    assert s.answers()["helper_current"] == "赵文军(县农业农村局)"
+    assert s.answers()["helper_current"] == "赵文军（县农业农村局）"
     assert "dibao_phase_out_months" not in s.answers()  # asked only in the phase-out period
     fill_visit(s, before)
     assert s.answers()["dibao_phase_out_months"] == 12  # proposed from dibao_phase_out.json
@@ -175,8 +175,8 @@ def test_the_ledger_prints_the_new_items_and_the_reimbursement_against_the_targe
     text = pdf_text(path)
     for shown in ("二、生产生活条件", "通生活用电是", "广播电视户户通否", "入户路类型砂石路", "距村主干路1.2公里",
                   "主要燃料类型柴草", "加入农民专业合作社是", "耕地面积3.5亩", "林地面积12亩",
-                  "低保渐退是,2025-03-01起12个月(至2026-02-28)", "留守老人", "改造对象:建档立卡贫困户",
-                  "改造补助:20,000.00元", "孙丽华", "已调整"):
+                  "低保渐退是，2025-03-01起12个月（至2026-02-28）", "留守老人", "改造对象：建档立卡贫困户",
+                  "改造补助：20,000.00元", "孙丽华", "已调整"):
         assert shown in text, shown
     # 王建国, 2025, inpatient: 10,000 costs, 7,500 reimbursed, 75.0% against Zhenba's 80%
     assert "2025年王建国住院10,000.007,500.0075.0%80%未达到80%目标" in text
@@ -212,7 +212,7 @@ def test_reimbursement_rates_meet_or_miss_the_target_of_the_division(tmp_path: P
     folder = tmp_path / "county"
     folder.mkdir()
     (folder / "medical_reimbursement.json").write_text(json.dumps({"hospital": {"450102": {
-        "value": 0.75, "source": "南宁市兴宁区医疗保障局 2025 年县域内住院报销目标(示例)"}}}), encoding="utf-8")
+        "value": 0.75, "source": "南宁市兴宁区医疗保障局 2025 年县域内住院报销目标（示例）"}}}), encoding="utf-8")
     county = load_policy(folder)
     assert {r.member_id for r in reimbursements(h, county) if r.kind == "hospital" and r.meets_target} == {head, spouse}
     clear_policy_cache()

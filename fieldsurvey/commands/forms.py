@@ -195,7 +195,7 @@ def run_export(args: argparse.Namespace) -> int:
     _refuse_overwrite(out, args.force)
     form = export_xlsform(source, out)
     print(
-        f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']};"
+        f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']}；"
         f"用 import-xlsform 导回 (wrote {display_path(out)}: form {form['id']} version"
         f" {form['version']}; bring it back with import-xlsform)"
     )

@@ -206,7 +206,7 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
         label = _item_label(items, key)
         notes.append(
             reason(
-                f"{label.zh}有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高;"
+                f"{label.zh}有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高；"
                 "请补录支出",
                 f"{label.en} has income but no expense recorded: counted as 0, so net income "
                 "may be overstated; the expense is to be completed",
@@ -216,8 +216,8 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
     for key, amount in b.excluded.items():
         notes.append(
             reason(
-                f"{label(key).zh}（{amount:g}元）按政策不计入纯收入",
-                f"{label(key).en} ({amount:g} yuan) is not counted by policy",
+                f"{_item_label(items, key).zh}（{amount:g}元）按政策不计入纯收入",
+                f"{_item_label(items, key).en} ({amount:g} yuan) is not counted by policy",
                 fact=f"items.{key}",
             )
         )
@@ -296,7 +296,7 @@ def _risk_flags(
                         "income_drop",
                         Text(
                             f"人均纯收入由{previous.year}年{before:.2f}元（{previous.household_size}人）"
-                            f"降至{breakdown.year}年{per_capita:.2f}元（{breakdown.household_size}人）,"
+                            f"降至{breakdown.year}年{per_capita:.2f}元（{breakdown.household_size}人），"
                             f"降幅{fall:.0%}（超过{drop:.0%}）",
                             f"net income per capita fell from {before:.2f} yuan in {previous.year} "
                             f"({previous.household_size} people) to {per_capita:.2f} yuan in "

@@ -167,7 +167,7 @@ def child_schooling(household: Household, member: Member, on: date, policy: Poli
             "因身体原因免于就学", "the health exemption"
         )
         why = reason(
-            f"{why.text.zh};{label.zh}仅适用于残疾或重病儿童，该儿童不符合，不予认定",
+            f"{why.text.zh}；{label.zh}仅适用于残疾或重病儿童，该儿童不符合，不予认定",
             f"{why.text.en}; {label.en} applies to disabled or seriously ill children only "
             "and is not accepted for this child",
             member=member,
@@ -216,7 +216,7 @@ def _enrolment(who: Text, member: Member) -> Finding:
             member=member,
             fact="completed_grade",
         )
-    left = f",完成{grade}年级后离校" if grade is not None else ""
+    left = f"，完成{grade}年级后离校" if grade is not None else ""
     left_en = f" after completing grade {grade}" if grade is not None else ""
     why_zh = f"（原因：{member.dropout_reason}）" if member.dropout_reason else "（未记录原因）"
     why_en = (

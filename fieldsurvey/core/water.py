@@ -139,7 +139,7 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
         )
     said = [t.format(v=v, m=m) for _, v, m, t in recorded]
     return NOT_MET, reason(
-        "取水不方便：" + ";".join(s.zh for s in said),
+        "取水不方便：" + "；".join(s.zh for s in said),
         "not convenient: " + "; ".join(s.en for s in said),
         fact=recorded[0][0],
     )

@@ -859,7 +859,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>&amp;Refresh from the server</source>
-        <translation>从服务器刷新（&amp;R）</translation>
+        <translation>从服务器刷新(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Sign out</source>
@@ -871,7 +871,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Open &amp;log folder</source>
-        <translation>打开日志文件夹（&amp;L）</translation>
+        <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;About FieldSurvey</source>
@@ -1097,12 +1097,12 @@ This code is shown only now.</source>
         <translation>本县使用的政策取值中尚未与公开文件核对的有 %1 项：</translation>
     </message>
     <message>
-        <source>and %1 more</source>
-        <translation>另有 %1 项</translation>
+        <source>%1 (%2)</source>
+        <translation>%1（%2项）</translation>
     </message>
     <message>
-        <source>Confirm them and correct the county's policy tables.</source>
-        <translation>请核对并在本县政策表中更正。</translation>
+        <source>. Confirm them and correct the county's policy tables.</source>
+        <translation>。请核对并在本县政策表中更正。</translation>
     </message>
 </context>
 <context>
@@ -1120,7 +1120,7 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Server &amp;address:</source>
-        <translation>服务器地址（&amp;A）：</translation>
+        <translation>服务器地址(&amp;A)：</translation>
     </message>
     <message>
         <source>Enrollment &amp;code:</source>
@@ -1128,11 +1128,11 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Key &amp;fingerprint (optional):</source>
-        <translation>密钥指纹（可不填）（&amp;F）：</translation>
+        <translation>密钥指纹（可不填）(&amp;F)：</translation>
     </message>
     <message>
         <source>&amp;Enroll and download the households</source>
-        <translation>注册并下载农户数据（&amp;E）</translation>
+        <translation>注册并下载农户数据(&amp;E)</translation>
     </message>
     <message>
         <source>Enter the server address and the enrollment code.</source>
@@ -1941,15 +1941,15 @@ Ask the county's administrator for the https:// address. Go on without encryptio
     </message>
     <message>
         <source>&amp;Import roster…</source>
-        <translation>导入花名册（&amp;I）…</translation>
+        <translation>导入花名册(&amp;I)…</translation>
     </message>
     <message>
         <source>Print &amp;village ledgers…</source>
-        <translation>打印全村台账（&amp;V）…</translation>
+        <translation>打印全村台账(&amp;V)…</translation>
     </message>
     <message>
         <source>&amp;Re-assess all households</source>
-        <translation>重新评估全部农户（&amp;R）</translation>
+        <translation>重新评估全部农户(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
@@ -1985,11 +1985,11 @@ Ask the county's administrator for the https:// address. Go on without encryptio
     </message>
     <message>
         <source>&amp;Close tab</source>
-        <translation>关闭标签页（&amp;C）</translation>
+        <translation>关闭标签页(&amp;C)</translation>
     </message>
     <message>
         <source>Open &amp;log folder</source>
-        <translation>打开日志文件夹（&amp;L）</translation>
+        <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;About FieldSurvey</source>
@@ -2113,7 +2113,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Village (name or 12-digit code):</source>
-        <translation>行政村（名称或12位代码）（&amp;V）：</translation>
+        <translation>行政村（名称或12位代码）(&amp;V)：</translation>
     </message>
     <message>
         <source>&amp;Group:</source>
@@ -2129,7 +2129,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Poverty category:</source>
-        <translation>贫困户属性（&amp;P）：</translation>
+        <translation>贫困户属性(&amp;P)：</translation>
     </message>
     <message>
         <source>P&amp;hone:</source>
@@ -2230,11 +2230,11 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Your &amp;name (written on visits):</source>
-        <translation>您的姓名（记入走访记录）（&amp;N）：</translation>
+        <translation>您的姓名（记入走访记录）(&amp;N)：</translation>
     </message>
     <message>
         <source>Your &amp;work unit:</source>
-        <translation>您的工作单位（&amp;W）：</translation>
+        <translation>您的工作单位(&amp;W)：</translation>
     </message>
     <message>
         <source>The passphrase opens the data every day. Choose one you can remember but others cannot guess; nobody, not even the county, can recover it for you.</source>
@@ -2288,7 +2288,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Relationship to head:</source>
-        <translation>与户主关系（&amp;R）：</translation>
+        <translation>与户主关系(&amp;R)：</translation>
     </message>
     <message>
         <source>&amp;Health:</source>
@@ -2409,7 +2409,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Save to a file…</source>
-        <translation>保存到文件（&amp;S）…</translation>
+        <translation>保存到文件(&amp;S)…</translation>
     </message>
     <message>
         <source>I have written down, printed or saved the recovery key</source>
@@ -2515,7 +2515,7 @@ Data folder: %2</source>
     <name>RosterImport</name>
     <message>
         <source>Roster &amp;file:</source>
-        <translation>花名册文件（&amp;F）：</translation>
+        <translation>花名册文件(&amp;F)：</translation>
     </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
@@ -2671,7 +2671,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>&amp;Lock after idle:</source>
-        <translation>空闲多久后锁定（&amp;L）：</translation>
+        <translation>空闲多久后锁定(&amp;L)：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -2695,7 +2695,7 @@ Data folder: %2</source>
     </message>
     <message>
         <source>Change &amp;passphrase…</source>
-        <translation>更改密码短语（&amp;P）…</translation>
+        <translation>更改密码短语(&amp;P)…</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from fieldsurvey.core.assessment_result import DIMENSIONS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.policy import Policy, division_keys, load_policy
+from fieldsurvey.core.resources import load_json, resource_path
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,
@@ -198,9 +199,20 @@ def unverified_policy(policy: Policy, county: str) -> list[dict[str, Any]]:
         codes = [p for p in entry.key.replace(":", ".").split(".") if p.isdigit() and len(p) == 6]
         if codes and not set(codes) <= mine:
             continue
+        table = entry.key.split(":", 1)[0]
+        zh, en = _table_titles(table)
         out.append({"key": entry.key, "value": entry.value, "source": entry.source, "note": entry.note,
-                    "county_table": entry.county})
+                    "county_table": entry.county, "table": table, "table_zh": zh, "table_en": en})
     return out
+
+
+def _table_titles(table: str) -> tuple[str, str]:
+    """The policy table's own titles, so county staff read 返贫风险提示参数, not relapse_risk."""
+    path = resource_path("policy", f"{table}.json")
+    if table.isidentifier() and path.is_file():
+        data = load_json("policy", f"{table}.json")
+        return str(data.get("title_zh") or table), str(data.get("title_en") or table)
+    return table, table
 
 
 def week_start(day: date) -> date:

@@ -34,6 +34,7 @@ from fieldsurvey.ui.county.charts import PALETTE, BarChart, LineChart
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.widgets import ScopePicker
 from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.i18n import lang
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, inform
 
@@ -283,14 +284,19 @@ class DashboardPage(Retranslating, QWidget):
             self.policy_note.setText("")
             self.policy_note.setVisible(False)
             return
-        keys = "; ".join(f"{u['key']} = {u['value']}" for u in unverified[:8])
-        more = len(unverified) - 8
+        english = lang() == "en"
+        tables: dict[str, int] = {}
+        for u in unverified:  # grouped by the table's title in the user's language, never by key
+            title = str(u.get("table_en" if english else "table_zh") or u.get("table") or "")
+            tables[title] = tables.get(title, 0) + 1
+        listed = (", " if english else "、").join(
+            self.tr("%1 (%2)").replace("%1", title).replace("%2", str(n)) for title, n in tables.items())
         text = self.tr("Policy values used for this county not yet verified against the published document (%1): ") \
-            .replace("%1", str(len(unverified))) + keys
-        if more > 0:
-            text += " " + self.tr("and %1 more").replace("%1", str(more))
-        self.policy_note.setText(text + ". " + self.tr("Confirm them and correct the county's policy tables."))
-        self.policy_note.setToolTip("\n".join(f"{u['key']}: {u['note'] or ''}" for u in unverified))
+            .replace("%1", str(len(unverified))) + listed
+        self.policy_note.setText(text + self.tr(". Confirm them and correct the county's policy tables."))
+        # Where to correct each one: the table's title, then the value's path in that table's file.
+        self.policy_note.setToolTip("\n".join(
+            f"{u.get('table_en' if english else 'table_zh') or ''}: {u['key']} = {u['value']}" for u in unverified))
         self.policy_note.setVisible(True)
 
     def _fill_batches(self, d: dict[str, Any]) -> None:
