@@ -347,6 +347,10 @@ This code is shown only now.</source>
         <source>No relapse risk found.</source>
         <translation>未发现返贫致贫风险。</translation>
     </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>ChangePassphraseDialog</name>
