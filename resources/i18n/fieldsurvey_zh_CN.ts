@@ -541,6 +541,14 @@ This code is shown only now.</source>
         <source>Result</source>
         <translation>结果</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
 </context>
 <context>
     <name>CountyLabels</name>
