@@ -2246,6 +2246,10 @@ Data folder: %2</source>
         <source>Choose the relationship to the head.</source>
         <translation>请选择与户主关系。</translation>
     </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
 </context>
 <context>
     <name>PopulationDialog</name>
