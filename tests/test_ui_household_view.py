@@ -86,7 +86,7 @@ def test_member_change_newborn_is_saved_with_its_reason(window, ui_store, qtbot)
     assert "校验位" in dialog.person.derived.text()
     born = date(2025, 1, 1)
     dialog.person.id_number.setText(make_id_number("610728", born, 11, "male"))
-    assert dialog.person.derived.text() == "男, 2025-01-01"
+    assert dialog.person.derived.text() == "男，2025-01-01"
     dialog.person.relation.setCurrentIndex(dialog.person.relation.findData("41"))  # 孙子
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)

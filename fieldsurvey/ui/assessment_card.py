@@ -121,7 +121,7 @@ class AssessmentCards(Retranslating, QWidget):
         parts.append(self.tr("policy year %1").replace("%1", str(a.policy_year)))
         self.income.setText(" · ".join(parts))
         if a.risk_flags:
-            self.risks.setText(self.tr("Risks: %1").replace("%1", "; ".join(t(f.text) for f in a.risk_flags)))
+            self.risks.setText(self.tr("Risks: %1").replace("%1", self.tr("; ").join(t(f.text) for f in a.risk_flags)))
             self.risks.setStyleSheet("color: #b3261e;")
         else:
             self.risks.setText(self.tr("No relapse risk found."))

@@ -81,7 +81,7 @@ class PersonFields(Retranslating, QWidget):
                 self.derived.setText(t(e.text))
                 self.derived.setStyleSheet("color: #b3261e;")
             else:
-                self.derived.setText(f"{code_label('sex', info.sex)}, {info.birth_date.isoformat()}")
+                self.derived.setText(self.tr("%1, %2").replace("%1", code_label("sex", info.sex)).replace("%2", info.birth_date.isoformat()))
                 self.derived.setStyleSheet("")
         self.changed.emit()
 

@@ -347,6 +347,10 @@ This code is shown only now.</source>
         <source>No relapse risk found.</source>
         <translation>未发现返贫致贫风险。</translation>
     </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>ChangePassphraseDialog</name>
@@ -536,6 +540,14 @@ This code is shown only now.</source>
     <message>
         <source>Result</source>
         <translation>结果</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -2317,6 +2329,10 @@ Data folder: %2</source>
     <message>
         <source>Choose the relationship to the head.</source>
         <translation>请选择与户主关系。</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
     </message>
 </context>
 <context>

@@ -41,9 +41,11 @@ def when(iso: str | None) -> str:
 
 def result_text(r: dict[str, Any]) -> str:
     if r["status"] == "refused":
-        return labels.batch_result("refused") + ": " + labels.text_of(r.get("reason"))
+        return (QCoreApplication.translate("CountyInbox", "%1: %2").replace("%1", labels.batch_result("refused"))
+                .replace("%2", labels.text_of(r.get("reason"))))
     if r["status"] == "has_conflicts":
-        return labels.batch_result("has_conflicts") + f" ({r['conflicts']})"
+        return (QCoreApplication.translate("CountyInbox", "%1 (%2)").replace("%1", labels.batch_result("has_conflicts"))
+                .replace("%2", str(r["conflicts"])))
     return labels.batch_result(r["status"])
 
 
