@@ -411,6 +411,27 @@ class VisitEditor(Retranslating, QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def escape(self) -> bool:
+        """Esc in the editor (the host's ``visit_host.escape``): True when the key stays here.
+
+        In a field of the form or in the question search Esc never closes the visit, a slip of
+        the finger mid-interview: in the search it clears the text and goes back to the form;
+        in a field it does nothing (a popup, such as the search's list, has taken Esc before
+        the window's shortcut sees it). From the section list, the buttons or a message page Esc
+        closes the tab as before, after the host flushes the draft, so nothing is lost."""
+        focus = QApplication.focusWidget()
+        if self.stack.currentIndex() != PAGE_WORK or focus is None or not self.isAncestorOf(focus):
+            return False
+        if focus is self.search or self.search.isAncestorOf(focus):
+            if self.search.text():
+                self.search.clear()
+            else:
+                page = self.current_page()
+                if page is not None:
+                    page.setFocus()
+            return True
+        return self.page_stack.isAncestorOf(focus)
+
     # Ctrl+F is the window's "find household"; inside the editor it finds a question instead.
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Find):
