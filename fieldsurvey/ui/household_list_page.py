@@ -131,7 +131,7 @@ class HouseholdListPage(Retranslating, QWidget):
         self.labels["village"].setText(self.tr("&Village:"))
         self.labels["group"].setText(self.tr("&Group:"))
         self.labels["status"].setText(self.tr("S&tatus:"))
-        self.labels["type"].setText(self.tr("T&ype:"))
+        self.labels["type"].setText(self.tr("Typ&e:"))
         self.labels["problem"].setText(self.tr("&Problem:"))
         self.clear_button.setText(self.tr("Show all"))
         self.empty_label.setText(self.tr("No households yet. Import a roster (File → Import roster) or add a household."))

@@ -121,11 +121,11 @@ class MainWindow(Retranslating, QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("FieldSurvey household visits"))
         self.menu_file.setTitle(self.tr("&File"))
-        self.menu_household.setTitle(self.tr("&Household"))
+        self.menu_household.setTitle(self.tr("H&ousehold"))
         self.menu_help.setTitle(self.tr("&Help"))
         if self.menu_sync is not None and self.act_sync is not None:
             self.menu_sync.setTitle(self.tr("S&ync"))
-            self.act_sync.setText(self.tr("Sync with the county server…"))
+            self.act_sync.setText(self.tr("&Sync with the county server…"))
         texts = {
             self.act_new_household: self.tr("&New household…"),
             self.act_import: self.tr("&Import roster…"),

@@ -1055,8 +1055,8 @@ This code is shown only now.</source>
         <translation>注册码(&amp;C)：</translation>
     </message>
     <message>
-        <source>Key &amp;fingerprint (optional):</source>
-        <translation>密钥指纹（可不填）(&amp;F)：</translation>
+        <source>&amp;Key fingerprint (optional):</source>
+        <translation>密钥指纹（可不填）(&amp;K)：</translation>
     </message>
     <message>
         <source>&amp;Enroll and download the households</source>
@@ -1374,8 +1374,8 @@ This code is shown only now.</source>
         <translation>脱贫状态(&amp;T)：</translation>
     </message>
     <message>
-        <source>T&amp;ype:</source>
-        <translation>户类型(&amp;Y)：</translation>
+        <source>Typ&amp;e:</source>
+        <translation>户类型(&amp;E)：</translation>
     </message>
     <message>
         <source>&amp;Problem:</source>
@@ -1804,8 +1804,8 @@ Ask the county's administrator for the https:// address. Go on without encryptio
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <source>&amp;Household</source>
-        <translation>农户(&amp;H)</translation>
+        <source>H&amp;ousehold</source>
+        <translation>农户(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1816,8 +1816,8 @@ Ask the county's administrator for the https:// address. Go on without encryptio
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <source>Sync with the county server…</source>
-        <translation>与县服务器同步…</translation>
+        <source>&amp;Sync with the county server…</source>
+        <translation>与县服务器同步(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;New household…</source>
@@ -1988,8 +1988,8 @@ Data folder: %2</source>
         <translation>新增农户</translation>
     </message>
     <message>
-        <source>Household &amp;no.:</source>
-        <translation>户编号(&amp;N)：</translation>
+        <source>Household n&amp;o.:</source>
+        <translation>户编号(&amp;O)：</translation>
     </message>
     <message>
         <source>&amp;Village (name or 12-digit code):</source>
@@ -2012,8 +2012,8 @@ Data folder: %2</source>
         <translation>贫困户属性(&amp;P)：</translation>
     </message>
     <message>
-        <source>P&amp;hone:</source>
-        <translation>联系电话(&amp;H)：</translation>
+        <source>Phon&amp;e:</source>
+        <translation>联系电话(&amp;E)：</translation>
     </message>
     <message>
         <source>Head of household</source>
@@ -2382,8 +2382,8 @@ Data folder: %2</source>
 <context>
     <name>RosterImport</name>
     <message>
-        <source>Roster &amp;file:</source>
-        <translation>花名册文件(&amp;F)：</translation>
+        <source>&amp;Roster file:</source>
+        <translation>花名册文件(&amp;R)：</translation>
     </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
@@ -2538,8 +2538,8 @@ Data folder: %2</source>
         <translation>界面语言(&amp;L)：</translation>
     </message>
     <message>
-        <source>&amp;Lock after idle:</source>
-        <translation>空闲多久后锁定(&amp;L)：</translation>
+        <source>Lock &amp;after idle:</source>
+        <translation>空闲多久后锁定(&amp;A)：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -2795,8 +2795,8 @@ Data folder: %2</source>
         <translation>该户的草稿已在另一个标签页中打开。按 Esc 关闭此页。</translation>
     </message>
     <message>
-        <source>&amp;Finalize…</source>
-        <translation>提交(&amp;F)…</translation>
+        <source>Finali&amp;ze…</source>
+        <translation>提交(&amp;Z)…</translation>
     </message>
     <message>
         <source>Check the visit and finalize it (Ctrl+Enter)</source>

@@ -170,7 +170,7 @@ class VisitEditor(Retranslating, QWidget):
         return self.saver.visit.visit_id if self.saver.visit is not None else None
 
     def retranslate(self) -> None:
-        self.finalize_button.setText(self.tr("&Finalize…"))
+        self.finalize_button.setText(self.tr("Finali&ze…"))
         self.finalize_button.setToolTip(self.tr("Check the visit and finalize it (Ctrl+Enter)"))
         self.amend_button.setText(self.tr("Correct (amend)…"))
         self.discard_button.setText(self.tr("Discard draft…"))
