@@ -3,7 +3,7 @@ labels broken at word boundaries with never one character alone on a line."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
 from fieldsurvey.ui.label_wrap import wrap_text
@@ -71,3 +71,31 @@ def test_wrap_text_rules() -> None:
         assert not line.startswith((" ", ")", ",")) and not line.endswith("(")
         assert all(word in text.split(" ") for word in line.split(" "))
     assert wrap_text("收入", metrics, per_char * 9) == "收入"
+
+
+def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_ui_visit_support import open_household, wait_ready
+
+    window.resize(1366, 768)
+    view = open_household(window, qtbot, ui_store.ids["wang"])
+    done = next(v for v in view.bundle.visits if v.finalized)
+    editor = window.open_visit(ui_store.ids["wang"], done.visit_id)
+    wait_ready(editor, qtbot)
+    qtbot.waitUntil(lambda: editor.assessment_box.isVisible(), timeout=5000)
+    qtbot.wait(50)
+    # unfolded: the cards scroll inside at most 40 % of the editor; every section stays in view
+    assert editor.assessment_scroll.isVisible()
+    assert editor.assessment_scroll.height() <= int(editor.height() * 0.4) + 1
+    assert editor.sections.verticalScrollBar().maximum() == 0
+    assert editor.sections.height() >= editor.sections.sizeHintForRow(0) * editor.sections.count()
+    assert editor.page_stack.height() >= 300
+    form_height = editor.page_stack.height()
+    # folded: one line with the verdict, and the form gets the room
+    qtbot.mouseClick(editor.assessment_toggle, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert not editor.assessment_scroll.isVisible()
+    assert editor.assessment_summary.text() == editor.cards.verdict.text() != ""
+    assert editor.page_stack.height() > form_height + 100
+    assert editor.assessment_toggle.text() == "展开详情"
+    editor.toggle_assessment()
+    assert editor.assessment_scroll.isVisibleTo(editor) and editor.assessment_toggle.text() == "收起详情"

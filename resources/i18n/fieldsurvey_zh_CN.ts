@@ -2954,6 +2954,14 @@ Data folder: %2</source>
         <source>New visit: the answers start from the register. Confirm or correct each one; the draft is saved as you go.</source>
         <translation>新走访：答案取自登记信息，请逐项核实或更正；填写内容随时自动保存为草稿。</translation>
     </message>
+    <message>
+        <source>Hide details</source>
+        <translation>收起详情</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>展开详情</translation>
+    </message>
 </context>
 <context>
     <name>VisitInputs</name>

@@ -94,6 +94,10 @@ class SectionList(QListWidget):
         if current is not None:
             self.select(current)
         self.blockSignals(False)
+        # every section in view without scrolling, whatever else shares the column (the
+        # problem list gives way first, on a small screen with the assessment unfolded)
+        rows = sum(self.sizeHintForRow(i) for i in range(self.count()))
+        self.setMinimumHeight(rows + 2 * self.frameWidth() + 2)
 
     def set_counts(self, counts: dict[str, Counts]) -> None:
         for i in range(self.count()):
