@@ -96,6 +96,10 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     save(w, out, "household-list")
 
     page.clear_filters()
+    page.search.setText("zhangwuji")  # full pinyin of a head the county does not have
+    settle(app)
+    save(w, out, "household-list-no-match")
+    page.clear_filters()
     page.problem.setCurrentIndex(page.problem.findData("unsafe_house"))
     summary = page.model.summary_at(0) or page.model.summary_at(0)
     page.clear_filters()

@@ -100,6 +100,21 @@ def test_ctrl_f_finds_a_question_in_any_section(window, ui_store, qtbot) -> None
     assert editor.session.cursor.path == "water_outage_days"
 
 
+def test_the_question_finder_takes_pinyin_initials_and_full_pinyin(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["chen"])
+    focus(window, editor.search)
+    editor.focus_search()
+    for typed in ("tsts", "tingshuitianshu", "TingShui", "停水天"):
+        assert editor.search.find(typed) == "water_outage_days", typed
+    qtbot.keyClicks(editor.search, "tsts")
+    assert "一年中停水天数" in " ".join(editor.search.model.stringList())
+    assert all("停水" in label or "tsts" in label for label in editor.search.model.stringList())
+    qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+    assert editor.sections.current_section() == "water"
+    qtbot.waitUntil(lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000)
+    assert editor.session.cursor.path == "water_outage_days"
+
+
 def test_tab_follows_the_form_and_ctrl_pgdown_moves_on(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
     editor = new_visit(window, qtbot, ui_store.ids["chen"])
     page = editor.current_page()

@@ -67,6 +67,9 @@ def warm_up() -> None:
     if editor_available():
         try:
             importlib.import_module(EDITOR_MODULE)
+            from fieldsurvey.core.pinyin import text_readings
+
+            text_readings("查找")  # the question finder's pinyin dictionaries, loaded here and not on Ctrl+F
         except Exception as e:  # noqa: BLE001 - reported when the user opens a visit
             log.error("the visit editor failed to import: %s", type(e).__name__)
 

@@ -1358,8 +1358,8 @@ This code is shown only now.</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <source>name, ID number, household no. or initials (e.g. wjg)</source>
-        <translation>姓名、证件号码、户编号或拼音首字母（如 wjg）</translation>
+        <source>name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)</source>
+        <translation>姓名、证件号码、户编号或拼音（如 wjg、wangjianguo）</translation>
     </message>
     <message>
         <source>&amp;Village:</source>
@@ -1408,6 +1408,18 @@ This code is shown only now.</source>
     <message>
         <source>Showing %1 / %2 households</source>
         <translation>显示 %1 / %2 户</translation>
+    </message>
+    <message>
+        <source>&amp;Clear search and filters</source>
+        <translation>清除搜索和筛选(&amp;C)</translation>
+    </message>
+    <message>
+        <source>No household matches “%1”.</source>
+        <translation>没有符合“%1”的农户。</translation>
+    </message>
+    <message>
+        <source>No household matches the chosen filters.</source>
+        <translation>没有符合所选条件的农户。</translation>
     </message>
 </context>
 <context>
@@ -2961,6 +2973,10 @@ Data folder: %2</source>
     <message>
         <source>Show details</source>
         <translation>展开详情</translation>
+    </message>
+    <message>
+        <source>Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)</source>
+        <translation>题目中的字词、拼音首字母或全拼（如 tsts 或 tingshui 可找到“停水天数”）</translation>
     </message>
 </context>
 <context>

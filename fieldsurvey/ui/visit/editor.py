@@ -183,6 +183,7 @@ class VisitEditor(Retranslating, QWidget):
         self.assessment_box.setTitle(self.tr("Assessment at this visit"))
         self._assessment_head()
         self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
+        self.search.setToolTip(self.tr("Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)"))
         if self.stack.currentIndex() == PAGE_MESSAGE and self.session is None and not self.message_error:
             self.message.setText(self.tr("Opening the visit…"))
         if self.session is None or self.opened is None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.pinyin import matches, text_readings
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.rows import FIELD_ROW
@@ -179,7 +180,9 @@ class ProblemList(QWidget):
 
 
 class FieldSearch(QLineEdit):
-    """Ctrl+F: type part of a question's label, pick it, and the editor goes there."""
+    """Ctrl+F: type part of a question's label, or its pinyin ("lx", "leixing" for 户类型), pick
+    it, and the editor goes there. The list under the field is filtered here, not by the
+    completer, so the pinyin matches show too."""
 
     go_to = Signal(str)
 
@@ -189,13 +192,14 @@ class FieldSearch(QLineEdit):
         self.setClearButtonEnabled(True)
         self.model = QStringListModel(self)
         self.completer_ = QCompleter(self.model, self)
-        self.completer_.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer_.setMaxVisibleItems(14)
-        self.setCompleter(self.completer_)
-        self.completer_.activated[str].connect(self._picked)
+        self.completer_.setWidget(self)
+        self.completer_.activated[str].connect(self._chosen)
         self.returnPressed.connect(lambda: self._picked(self.text()))
+        self.textEdited.connect(self._typed)
         self.places: dict[str, str] = {}
+        self.readings: dict[str, tuple[str, str]] = {}
 
     def index(self, session: FormSession, lang: str) -> None:
         """Every visible question of every section, named by its place."""
@@ -205,14 +209,30 @@ class FieldSearch(QLineEdit):
                 if row.kind == FIELD_ROW:
                     places.setdefault(place_label(session, row.path, lang), row.path)
         self.places = places
-        self.model.setStringList(list(places))
+        self.readings = {label: text_readings(label) for label in places}
+
+    def matching(self, text: str) -> list[str]:
+        """The places whose words, pinyin initials or full pinyin contain ``text``."""
+        return [label for label in self.places if matches(text, label, self.readings[label])]
 
     def find(self, text: str) -> str | None:
-        """The path of the first place whose words contain ``text``."""
+        """The path of the place named ``text``, or of the first place that matches it."""
         if text in self.places:
             return self.places[text]
-        needle = text.strip().lower()
-        return next((p for label, p in self.places.items() if needle and needle in label.lower()), None)
+        found = self.matching(text)
+        return self.places[found[0]] if found else None
+
+    def _typed(self, text: str) -> None:
+        found = self.matching(text) if text.strip() else []
+        self.model.setStringList(found)
+        if found:
+            self.completer_.complete()
+        else:
+            self.completer_.popup().hide()
+
+    def _chosen(self, text: str) -> None:
+        self.setText(text)
+        self._picked(text)
 
     def _picked(self, text: str) -> None:
         path = self.find(text)
