@@ -1216,6 +1216,10 @@ This code is shown only now.</source>
         <source>Open the folder</source>
         <translation>打开文件夹</translation>
     </message>
+    <message>
+        <source>The export is ready.</source>
+        <translation>导出完成。</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdDetail</name>
@@ -3139,6 +3143,25 @@ Data folder: %2</source>
     <message>
         <source>Data folder: %1</source>
         <translation>数据文件夹：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FilesReady</name>
+    <message>
+        <source>Saved as: %1</source>
+        <translation>已保存为：%1</translation>
+    </message>
+    <message>
+        <source>Saved in the folder: %1</source>
+        <translation>已保存在文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Open the file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开所在文件夹</translation>
     </message>
 </context>
 </TS>
