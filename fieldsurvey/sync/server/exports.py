@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -31,6 +32,7 @@ from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.xlsx_sheets import SAMPLE_ROWS, column_widths, dress, sheet_title
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,
@@ -49,6 +51,13 @@ CHUNK = 1000
 BOM = "\ufeff"
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl's ILLEGAL_CHARACTERS_RE
 
+# the workbook's one sheet, named in the caller's language
+SHEET_NAMES: dict[str, Text] = {
+    "households": Text("农户", "Households"),
+    "members": Text("家庭成员", "Members"),
+    "visits": Text("走访记录", "Visits"),
+    "assessments": Text("评估结果", "Assessments"),
+}
 HEADERS: dict[str, list[Text]] = {
     "households": [Text("户编号", "household number"), Text("乡镇", "township"), Text("行政村", "village"),
                    Text("村民小组", "village group"), Text("户主姓名", "head"), Text("户主证件号码", "head's ID number"),
@@ -199,9 +208,15 @@ def write_xlsx(exporter: Exporter, folder: Path) -> Path:
     os.chmod(name, 0o600)
     try:
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=exporter.kind)
-        ws.append([_xlsx_cell(v) for v in exporter.header()])
-        for row in exporter.rows():
+        ws = wb.create_sheet(title=sheet_title(SHEET_NAMES[exporter.kind].get(exporter.lang)))
+        header = [_xlsx_cell(v) for v in exporter.header()]
+        rows = exporter.rows()
+        first = [[_xlsx_cell(v) for v in row] for row in itertools.islice(rows, SAMPLE_ROWS)]
+        dress(ws, column_widths([header, *first]))  # widths from the header and the first rows
+        ws.append(header)
+        for row in first:
+            ws.append(row)
+        for row in rows:
             ws.append([_xlsx_cell(v) for v in row])
         wb.save(name)
     except BaseException:
