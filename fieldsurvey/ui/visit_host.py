@@ -67,7 +67,7 @@ def warm_up() -> None:
     if editor_available():
         try:
             importlib.import_module(EDITOR_MODULE)
-            from fieldsurvey.core.pinyin import text_readings
+            from fieldsurvey.ui.pinyin_search import text_readings
 
             text_readings("查找")  # the question finder's pinyin dictionaries, loaded here and not on Ctrl+F
         except Exception as e:  # noqa: BLE001 - reported when the user opens a visit

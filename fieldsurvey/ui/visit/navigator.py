@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.core.pinyin import matches, text_readings
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.rows import FIELD_ROW
 from fieldsurvey.forms.session import FormSession
+from fieldsurvey.ui.pinyin_search import matches, text_readings
 from fieldsurvey.ui.visit.panels import ERROR_COLOUR, WARNING_COLOUR, bold
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
