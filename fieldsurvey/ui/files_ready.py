@@ -16,15 +16,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FilesReady", text)
-
-
 def where(files: Sequence[Path]) -> str:
     """The sentence that says where the files are."""
     if len(files) == 1:
-        return _tr("Saved as: %1").replace("%1", QDir.toNativeSeparators(str(files[0])))
-    return _tr("Saved in the folder: %1").replace("%1", QDir.toNativeSeparators(str(files[0].parent)))
+        return QCoreApplication.translate("FilesReady", "Saved as: %1").replace("%1", QDir.toNativeSeparators(str(files[0])))
+    return QCoreApplication.translate("FilesReady", "Saved in the folder: %1").replace("%1", QDir.toNativeSeparators(str(files[0].parent)))
 
 
 def show_files_ready(parent: QWidget, title: str, text: str, files: Sequence[Path], note: str = "") -> QMessageBox:
@@ -40,8 +36,8 @@ def show_files_ready(parent: QWidget, title: str, text: str, files: Sequence[Pat
     box.open_folder = None  # type: ignore[attr-defined]
     if files:
         if len(files) == 1:
-            box.open_file = box.addButton(_tr("Open the file"), QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
-        box.open_folder = box.addButton(_tr("Open the folder"), QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
+            box.open_file = box.addButton(QCoreApplication.translate("FilesReady", "Open the file"), QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
+        box.open_folder = box.addButton(QCoreApplication.translate("FilesReady", "Open the folder"), QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
     box.addButton(QMessageBox.StandardButton.Close)
 
     def clicked(button: QAbstractButton) -> None:
