@@ -78,9 +78,9 @@ class HouseholdIndex:
         self.village_names = village_names
         self.today = today or date.today()
         if head_pinyin is None or len(head_pinyin) != len(self.rows):
-            from fieldsurvey.ui.pinyin_search import name_readings
+            from fieldsurvey.ui.pinyin_search import name_pinyin
 
-            head_pinyin = [name_readings(s.head_name)[1] if s.head_name else "" for s in self.rows]
+            head_pinyin = [name_pinyin(s.head_name or "") for s in self.rows]
         self.search_keys = [
             "\x1f".join(
                 (

@@ -134,10 +134,10 @@ def load_list(env: OpEnv) -> ListData:
     villages = {d.code.value: d.name for d in divisions if d.code.level == "village"}
     townships = {code: names.get(code[:9] + "000", "") for code in villages}
     summaries = store.households.summaries()
-    from fieldsurvey.ui.pinyin_search import name_readings
+    from fieldsurvey.ui.pinyin_search import name_pinyin
 
     # the first call loads pypinyin's dictionaries: here, on the worker, not on the UI thread
-    pinyin = [name_readings(s.head_name)[1] if s.head_name else "" for s in summaries]
+    pinyin = [name_pinyin(s.head_name or "") for s in summaries]
     return ListData(summaries, villages, townships, pinyin)
 
 

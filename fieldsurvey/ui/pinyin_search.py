@@ -39,6 +39,28 @@ def _char_reading(char: str) -> tuple[str, str]:
     return reading
 
 
+_FULL: dict[str, str] = {}
+
+
+def name_pinyin(name: str) -> str:
+    """The full pinyin of a name, for the household list (its initials are stored already).
+
+    About a microsecond a name once its characters are known: the list reads it for every
+    household on each load."""
+    if not name:
+        return ""
+    full = _FULL
+    try:
+        rest = "".join([full[c] for c in name[1:]])
+    except KeyError:
+        for c in name:
+            if c not in full:
+                full[c] = _char_reading(c)[1]
+        rest = "".join([full[c] for c in name[1:]])
+    first = SURNAMES.get(name[0]) or full.get(name[0]) or _char_reading(name[0])[1]
+    return first + rest
+
+
 def name_readings(name: str) -> tuple[str, str]:
     """(initials, full pinyin) of a name, character by character (cached per character)."""
     pairs = [_char_reading(c) for c in name]
