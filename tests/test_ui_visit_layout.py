@@ -99,3 +99,14 @@ def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(wind
     assert editor.assessment_toggle.text() == "展开详情"
     editor.toggle_assessment()
     assert editor.assessment_scroll.isVisibleTo(editor) and editor.assessment_toggle.text() == "收起详情"
+
+
+def test_a_finalized_visit_does_not_ask_to_finalize(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_ui_visit_support import open_household, wait_ready
+
+    view = open_household(window, qtbot, ui_store.ids["wang"])
+    done = next(v for v in view.bundle.visits if v.finalized)
+    editor = window.open_visit(ui_store.ids["wang"], done.visit_id)
+    wait_ready(editor, qtbot)
+    qtbot.wait(400)  # the whole-visit check has run
+    assert "提交" not in editor.problems.title.text()

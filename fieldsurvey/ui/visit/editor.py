@@ -386,7 +386,8 @@ class VisitEditor(Retranslating, QWidget):
             c = counts.get(key, Counts())
             counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
         self.sections.set_counts(counts)
-        unanswered = 0 if self.show_missing else sum(1 for i in self.issues if i.code == "required")
+        # a finalized visit is not finalized again: "listed when you finalize" would mislead there
+        unanswered = 0 if self.show_missing or self.read_only else sum(1 for i in self.issues if i.code == "required")
         self.problems.show_issues(self.session, shown, self.ctx.lang, unanswered)
 
     def replace_session(self, session: FormSession) -> None:
