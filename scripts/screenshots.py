@@ -98,6 +98,10 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     save(w, out, "household-list")
 
     page.clear_filters()
+    page.search.setText("zhangwuji")  # full pinyin of a head the county does not have
+    settle(app)
+    save(w, out, "household-list-no-match")
+    page.clear_filters()
     page.problem.setCurrentIndex(page.problem.findData("unsafe_house"))
     summary = page.model.summary_at(0) or page.model.summary_at(0)
     page.clear_filters()
@@ -119,6 +123,19 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
             save(w, out, "visit-editor-income")
         w.close_current_tab()
         settle(app, c.ctx)
+        done = next((v for v in view.bundle.visits if v.finalized), None) if view.bundle else None
+        if done is not None:  # a finalized visit: its assessment above the sections, at 1366×768
+            shown = w.open_visit(target, done.visit_id)
+            if shown is not None:
+                wait_for(app, lambda: shown.session is not None and not shown.current_page().pending)
+                settle(app, c.ctx, 600)
+                save(w, out, "visit-finalized")
+                shown.toggle_assessment()
+                settle(app, c.ctx, 300)
+                save(w, out, "visit-finalized-collapsed")
+                shown.toggle_assessment()
+            w.close_current_tab()
+            settle(app, c.ctx)
 
     w.tabs.setCurrentIndex(0)
     from fieldsurvey.ui.settings_dialog import SettingsDialog

@@ -137,3 +137,29 @@ def test_poverty_incidence_uses_the_countys_population_when_given(window: Any, c
         assert county.api("GET", "/audit", params={"action": "population_set"}).json()["items"][0]["subject"] == VILLAGE_A
     finally:
         county.api("PUT", f"/populations/{VILLAGE_A}", admin, json={"rural_population": None})
+
+
+def test_bar_labels_are_whole_and_count_axes_show_whole_numbers(window: Any, qtbot: Any) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from fieldsurvey.ui.county import labels
+
+    page = window.window.dashboard
+    chart = page.fails_chart
+    metrics = QFontMetrics(chart.tick_font)
+    wrapped = False
+    for width in (1366, 900):  # a laptop's screen, then a narrow window where labels must wrap
+        window.window.resize(width, 768)
+        qtbot.wait(100)
+        ticks = chart.plot.getAxis("bottom")._tickLevels[0]
+        shown = [text.replace("\n", "") for _x, text in ticks]
+        assert shown == [labels.dimension(d) for d in DIMENSIONS]  # none cut short with "…"
+        slot = chart.plot.getViewBox().width() / len(ticks)
+        assert all(metrics.horizontalAdvance(line) <= slot for _x, text in ticks for line in text.split("\n")), (width, ticks)
+        assert all(len(line) > 1 for _x, text in ticks for line in text.split("\n"))
+        wrapped = wrapped or any("\n" in text for _x, text in ticks)
+    assert wrapped  # 义务教育有保障 is wider than its bar in the narrow window
+    for counts in (page.fails_chart, page.status_chart, page.batches_chart):
+        left = counts.plot.getAxis("left")._tickLevels
+        assert left is not None and all(float(text).is_integer() and int(text) == value for value, text in left[0])
+    assert page.incidence_chart.plot.getAxis("left")._tickLevels is None  # a percentage: pyqtgraph's own ticks

@@ -83,6 +83,27 @@ def test_households_and_members_export_as_xlsx_and_csv_and_read_back(staff_windo
     assert [r[2] for r in table if r[3] == zhou.members[0].id_number] == ["周秀英"]
 
 
+@pytest.mark.parametrize(("lang", "title"), [("zh", "农户"), ("en", "Households")])
+def test_an_xlsx_export_opens_ready_to_read(staff_window: Any, tmp_path: Path, lang: str, title: str) -> None:
+    """The sheet is named in the user's language, the header stays in view, columns fit."""
+    path = export(staff_window, "households", "xlsx", None, tmp_path / f"households-{lang}.xlsx", lang=lang)
+    wb = load_workbook(path)
+    assert wb.sheetnames == [title]
+    ws = wb[title]
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    widths = {c.column_letter: ws.column_dimensions[c.column_letter].width for c in ws[1]}
+    assert all(w and w >= 6 for w in widths.values())
+    number, head_id = header.index("户编号" if lang == "zh" else "household number"), 5
+    letters = [c.column_letter for c in ws[1]]
+    assert widths[letters[number]] >= 16 + 2  # a 16-digit household number fits
+    assert widths[letters[head_id]] >= 18 + 2  # an 18-character ID number fits
+    for row in ws.iter_rows(min_row=1, values_only=True):  # nothing wider than its column, up to the cap
+        for letter, value in zip(letters, row, strict=False):
+            shown = 0 if value is None else sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+            assert shown <= widths[letter] or widths[letter] == 60
+
+
 def test_visits_and_assessments_export_in_scope(staff_window: Any, county: CountyServer, tmp_path: Path) -> None:
     path = export(staff_window, "assessments", "csv", VILLAGE_B, tmp_path / "assessments.csv")
     table = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))

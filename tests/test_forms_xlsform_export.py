@@ -43,6 +43,26 @@ def test_a_shipped_form_comes_back_from_excel_unchanged(tmp_path: Path, form: st
     assert back == want
 
 
+def test_the_exported_workbook_keeps_its_header_in_view_and_sizes_its_columns(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    form = sorted(p for p in SHIPPED.glob("*.yaml") if p.stem != "household_visit")[0]
+    xlsx = tmp_path / "form.xlsx"
+    export_xlsform(form, xlsx)
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["survey", "choices", "settings"]  # XLSForm's names, which tools look for
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        header = [c for c in ws[1] if c.value]
+        for cell in header:  # each header fits its column (two widths per Chinese character)
+            width = ws.column_dimensions[cell.column_letter].width
+            assert width >= min(60, sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(cell.value))), (ws.title, cell.value)
+    label = [c.column_letter for c in wb["survey"][1] if str(c.value).startswith("label")][0]
+    longest = max(len(str(v)) for (v,) in wb["survey"].iter_rows(min_row=2, min_col=wb["survey"][label + "1"].column,
+                                                                  max_col=wb["survey"][label + "1"].column, values_only=True) if v)
+    assert wb["survey"].column_dimensions[label].width >= min(60, longest)
+
+
 def test_an_imported_form_round_trips_too(tmp_path: Path) -> None:
     from tests.test_forms_xlsform import FARM_CHOICES, FARM_SETTINGS, FARM_SURVEY, workbook
 

@@ -117,6 +117,53 @@ def test_combined_file_has_contents_and_bookmarks(tmp_path: Path) -> None:
     assert_mode(out, 0o600)
 
 
+def pdftotext_pages(path: Path) -> list[str]:
+    """Each page's text as poppler's pdftotext reads it (what a reader's viewer shows)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=120)
+    pages = out.stdout.decode("utf-8").split("\f")
+    return [squeeze(p) for p in pages[:-1]] if pages and not pages[-1].strip() else [squeeze(p) for p in pages]
+
+
+def test_every_page_of_the_combined_file_gives_its_page_in_the_whole_file(tmp_path: Path) -> None:
+    inputs = village(4)
+    out = tmp_path / "village.pdf"
+    result = print_village(inputs, 4, out, names=NAMES, village_code=CODE)
+    pages = pdftotext_pages(out)
+    total = len(pages)
+    assert total == result.pages == len(PdfReader(out).pages)
+    for number, text in enumerate(pages, 1):
+        assert f"全册第{number}页共{total}页" in text, number
+    # Follow the contents on paper: the start page it gives for each household is the page
+    # whose footer says 全册第 N 页, and that page is the first of the household's own ledger.
+    toc = pages[0]
+    assert "起始页为全册页码" in toc
+    reader = PdfReader(out)
+    for inp, item in zip(inputs, reader.outline[2:], strict=True):
+        h = inp.household
+        start = reader.get_destination_page_number(item) + 1  # where the bookmark opens, 1-based
+        page = pages[start - 1]
+        assert f"全册第{start}页共{total}页" in page
+        assert h.household_no in page and "第1页共" in page
+        own_total = int(page.split("第1页共", 1)[1].split("页", 1)[0])
+        # the contents' row: number, head, start page, page count, fingerprint
+        assert f"{h.household_no}{h.head.name}{start}{own_total}" in toc  # type: ignore[union-attr]
+        last = pages[start + own_total - 2]
+        assert f"全册第{start + own_total - 1}页" in last and f"第{own_total}页共{own_total}页" in last
+
+
+def test_a_ledger_printed_alone_has_no_whole_file_page(tmp_path: Path) -> None:
+    from fieldsurvey.ledger import print_household
+
+    out = tmp_path / "one.pdf"
+    print_household(make_input(1), out)
+    assert not any("全册" in p for p in pdftotext_pages(out))
+
+
 def test_contents_list_each_ledger_fingerprint(tmp_path: Path) -> None:
     inputs = village(3)
     out = tmp_path / "village.pdf"

@@ -46,6 +46,8 @@ def search(window, qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
         ("赵", ["赵国强"]),  # part of it
         ("czy", ["陈志远"]),  # pinyin initials
         ("ZXY", ["周秀英"]),  # initials in capitals
+        ("zhaoguoqiang", ["赵国强"]),  # full pinyin
+        ("Chen", ["陈志远"]),  # the start of it
         ("6107281010020005", ["周秀英"]),  # household number
         ("10010002", ["李明华"]),  # part of a household number
     ],
@@ -54,6 +56,26 @@ def test_search_by_name_initials_and_household_number(window, qtbot, term: str, 
     search(window, qtbot, term)
     assert heads(window) == expected
     assert window.count_label.text() == f"显示 {len(expected)} / 5 户"
+
+
+def test_a_search_with_no_match_says_so_and_clears_in_one_click(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = window.list_page
+    assert not page.no_match.isVisible()
+    search(window, qtbot, "不存在的户主")
+    assert heads(window) == []
+    assert page.no_match.isVisible()
+    assert page.no_match_label.text() == "没有符合“不存在的户主”的农户。"
+    assert page.no_match_button.text() == "清除搜索和筛选(&C)"
+    qtbot.mouseClick(page.no_match_button, Qt.MouseButton.LeftButton)
+    assert page.search.text() == "" and page.model.rowCount() == 5
+    assert not page.no_match.isVisible()
+    page.problem.setCurrentIndex(page.problem.findData("uninsured"))
+    page.search.setText("王建国")  # insured: nothing left
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=2000)
+    assert page.no_match.isVisible() and "王建国" in page.no_match_label.text()
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    assert not page.no_match.isVisible()
 
 
 def test_search_by_id_number_and_its_check_character(window, qtbot) -> None:  # type: ignore[no-untyped-def]

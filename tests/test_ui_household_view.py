@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import QDir, QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from fieldsurvey.core.assessment_result import MET, NOT_MET
@@ -246,6 +248,33 @@ def test_print_village_makes_one_pdf_with_every_household(window, ui_store, qtbo
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert "6107281010020004" in text and "6107281010020005" in text
     assert "6107281010010001" not in text  # another village
+    # "ledger ready" says where the file is and opens it or its folder through the desktop
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    done = top(QMessageBox)
+    assert done.windowTitle() == "台账已生成"
+    assert f"已保存为：{QDir.toNativeSeparators(str(target))}" in done.text()
+    opened = Opened()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        done.open_folder.click()
+        assert opened.paths == [str(tmp_path)]
+        done.open_file.click()
+        assert opened.paths == [str(tmp_path), str(target)]
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert done.open_folder.text() == "打开所在文件夹" and done.open_file.text() == "打开文件"
+
+
+class Opened(QObject):
+    """Receives what the app asks the desktop to open (Qt's own hook for a URL scheme)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.paths.append(url.toLocalFile())
 
 
 def test_reassess_all_updates_the_list_flags(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]

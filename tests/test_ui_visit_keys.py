@@ -1,4 +1,5 @@
-"""The visit editor from the keyboard: Ctrl+S saves, Esc closes after saving, Ctrl+F finds a
+"""The visit editor from the keyboard: Ctrl+S saves, Esc in a field keeps the visit open, Ctrl+W
+(or Esc outside the fields) closes after saving, Ctrl+F finds a
 question, Tab follows the form, Ctrl+PgDown moves to the next section, Ctrl+Enter finalizes and
 Ctrl+P prints the household's ledger."""
 
@@ -34,15 +35,55 @@ def test_ctrl_s_saves_a_new_visit_as_a_draft(window, ui_store, qtbot) -> None:  
     assert editor.save_label.text().startswith("草稿已保存")
 
 
-def test_esc_closes_the_visit_after_saving_what_was_typed(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_esc_in_a_field_keeps_the_visit_open(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
     hid = ui_store.ids["zhao"]
     editor = new_visit(window, qtbot, hid)
-    row(editor, "address").input.line.setText("示范村二组5号")  # no pause, no Ctrl+S
+    line = row(editor, "address").input.line
+    focus(window, line)
+    line.setText("示范村二组5号")
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # the window's Esc shortcut, focus still in the field
+    assert window.tabs.indexOf(editor) >= 0
+    assert window.tabs.currentWidget() is editor
+    assert line.text() == "示范村二组5号"
+
+
+def test_esc_in_the_question_search_clears_it_and_keeps_the_visit(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["zhao"])
+    focus(window, editor.search)
+    editor.search.setText("停水")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert editor.search.text() == ""
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.tabs.indexOf(editor) >= 0
+
+
+def test_closing_the_tab_asks_nothing_and_loses_nothing(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+W (and Esc outside the fields) closes without a question because the draft is saved
+    first, the focused field's unsaved text included."""
+    hid = ui_store.ids["zhao"]
+    editor = new_visit(window, qtbot, hid)
+    line = row(editor, "address").input.line
+    focus(window, line)
+    line.setText("示范村二组5号")  # no pause, no Ctrl+S, focus still in the field
+    qtbot.keyClick(window, Qt.Key.Key_W, CTRL)
+    assert window.tabs.indexOf(editor) == -1
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QMessageBox")]
+    wait_ops(window)
+    [draft] = stored_drafts(window, qtbot, hid)
+    assert draft.answers["address"] == "示范村二组5号"
+
+
+def test_esc_from_the_section_list_closes_after_saving(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    hid = ui_store.ids["zhao"]
+    editor = new_visit(window, qtbot, hid)
+    row(editor, "address").input.line.setText("示范村二组6号")
+    focus(window, editor.sections)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.tabs.indexOf(editor) == -1
     wait_ops(window)
     [draft] = stored_drafts(window, qtbot, hid)
-    assert draft.answers["address"] == "示范村二组5号"
+    assert draft.answers["address"] == "示范村二组6号"
 
 
 def test_ctrl_f_finds_a_question_in_any_section(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -53,6 +94,21 @@ def test_ctrl_f_finds_a_question_in_any_section(window, ui_store, qtbot) -> None
     assert editor.search.hasFocus() or not window.isActiveWindow()
     assert "一年中停水天数" in " ".join(editor.search.places)
     editor.search.setText("停水天数")
+    qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+    assert editor.sections.current_section() == "water"
+    qtbot.waitUntil(lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000)
+    assert editor.session.cursor.path == "water_outage_days"
+
+
+def test_the_question_finder_takes_pinyin_initials_and_full_pinyin(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    editor = new_visit(window, qtbot, ui_store.ids["chen"])
+    focus(window, editor.search)
+    editor.focus_search()
+    for typed in ("tsts", "tingshuitianshu", "TingShui", "停水天"):
+        assert editor.search.find(typed) == "water_outage_days", typed
+    qtbot.keyClicks(editor.search, "tsts")
+    assert "一年中停水天数" in " ".join(editor.search.model.stringList())
+    assert all("停水" in label or "tsts" in label for label in editor.search.model.stringList())
     qtbot.keyClick(editor.search, Qt.Key.Key_Return)
     assert editor.sections.current_section() == "water"
     qtbot.waitUntil(lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000)

@@ -21,6 +21,7 @@ import yaml
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.xlsx_sheets import column_widths, dress
 from fieldsurvey.forms.diagnostics import errors_in
 from fieldsurvey.forms.loader import load_definition
 from fieldsurvey.forms.model import FormDef
@@ -86,6 +87,10 @@ def export_xlsform(form_file: Path, out: Path) -> dict[str, Any]:
             values.append(_json(raw[key]))
     settings.append(keys)
     settings.append(values)
+    # the sheet names are XLSForm's own (survey, choices, settings) and must stay so; the
+    # header is kept in view and the columns sized for a person editing the form in Excel
+    for ws in wb.worksheets:
+        dress(ws, column_widths(ws.iter_rows(values_only=True)))
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return raw  # type: ignore[no-any-return]

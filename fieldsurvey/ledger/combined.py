@@ -5,8 +5,10 @@ first, so the page counts are known; the table of contents is rendered next with
 part starts on, and the files are joined one after another straight into the target
 (``pdf_join.py``) with one bookmark per part, so memory does not grow with the size of the
 village. A household's ledger
-keeps its own 第 X 页 共 Y 页 so it can still be taken out and filed on its own; the contents
-page gives the page in the combined file.
+keeps its own 第 X 页 共 Y 页 so it can still be taken out and filed on its own; every page of
+the combined file also says where it is in the whole (全册第 N 页 共 M 页, stamped over the
+footer as the parts are joined), which is the page the contents give, so the contents can be
+followed on paper.
 """
 
 from __future__ import annotations
@@ -19,10 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Spacer
 
 from fieldsurvey.core.errors import Cancelled
-from fieldsurvey.ledger.layout import PageFurniture, build_pdf, data_table, para, styles
+from fieldsurvey.ledger.fonts import ensure_fonts
+from fieldsurvey.ledger.layout import (
+    MARGIN_X,
+    PAGE_SIZE,
+    PageFurniture,
+    build_pdf,
+    data_table,
+    para,
+    styles,
+)
 from fieldsurvey.ledger.model import (
     DivisionNames,
     LedgerOptions,
@@ -94,6 +106,8 @@ def render_toc(content: TocContent, options: LedgerOptions) -> tuple[bytes, int]
         Spacer(1, 6 * mm),
         para("目录", st.heading),
         data_table(TOC_HEADERS, content.rows, TOC_WEIGHTS, right=(4, 5)),
+        Spacer(1, 3 * mm),
+        para("起始页为全册页码，即每页页脚的“全册第 N 页”；各册自身的“第 X 页 共 Y 页”从 1 起。", st.subtitle),
     ]
     buffer = io.BytesIO()
     pages = build_pdf(buffer, flow, furniture, title=title, subject=f"一户一本台账汇编 {content.names.place}",
@@ -118,8 +132,10 @@ def write_combined(
         if rendered == toc_pages:
             break
         toc_pages = rendered
+    total_pages = toc_pages + sum(part.pages for part in parts)
+    stamps = io.BytesIO(page_stamps(total_pages))
     with atomic_output(target) as f:
-        joiner = PdfJoiner(f)
+        joiner = PdfJoiner(f, stamps=stamps)
         joiner.add(io.BytesIO(toc_bytes), "目录")
         for part in parts:
             if cancelled and cancelled():
@@ -133,3 +149,21 @@ def write_combined(
         })
         total = joiner.page_count
     return total
+
+
+def whole_file_page(page: int, total: int) -> str:
+    return f"全册第 {page} 页 共 {total} 页"
+
+
+def page_stamps(total: int) -> bytes:
+    """``total`` A4 pages, each with only its place in the whole file, beside the footer's own
+    第 X 页 共 Y 页 (``layout.FurnishedCanvas`` draws that at the left margin, 21 mm up)."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE_SIZE, pageCompression=1)
+    font = ensure_fonts()
+    for page in range(1, total + 1):
+        canvas.setFont(font, 9)
+        canvas.drawString(MARGIN_X + 48 * mm, 21 * mm, whole_file_page(page, total))
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

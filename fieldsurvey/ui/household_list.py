@@ -3,7 +3,7 @@
 20,000 households must filter within ~50 ms on a cheap laptop, so filtering does not go through
 ``QSortFilterProxyModel`` (which calls back into the model for every row and role). Instead
 ``HouseholdIndex`` precomputes, once per load, plain Python columns: a lowercase search key
-(head's name, ID number, household number, pinyin initials), village, group, status, type,
+(head's name, ID number, household number, pinyin initials and full pinyin), village, group, status, type,
 flag bits and the last-visit day. A filter is a few list comprehensions over those columns,
 walked in the current sort order (each column's order is computed once and cached), and the
 model shows the resulting row numbers.
@@ -72,10 +72,15 @@ class FilterState:
 class HouseholdIndex:
     """Summaries plus the precomputed columns filtering and sorting read."""
 
-    def __init__(self, summaries: Sequence[HouseholdSummary], village_names: dict[str, str], today: date | None = None) -> None:
+    def __init__(self, summaries: Sequence[HouseholdSummary], village_names: dict[str, str], today: date | None = None,
+                 head_pinyin: Sequence[str] | None = None) -> None:
         self.rows = list(summaries)
         self.village_names = village_names
         self.today = today or date.today()
+        if head_pinyin is None or len(head_pinyin) != len(self.rows):
+            from fieldsurvey.ui.pinyin_search import name_pinyin
+
+            head_pinyin = [name_pinyin(s.head_name or "") for s in self.rows]
         self.search_keys = [
             "\x1f".join(
                 (
@@ -83,9 +88,10 @@ class HouseholdIndex:
                     (s.head_id_number or "").lower(),
                     s.household_no.lower(),
                     (s.head_initials or "").lower(),
+                    full,
                 )
             )
-            for s in self.rows
+            for s, full in zip(self.rows, head_pinyin, strict=True)
         ]
         self.villages = [s.division_code for s in self.rows]
         self.groups = [s.group or "" for s in self.rows]

@@ -104,6 +104,20 @@ class HouseholdListPage(Retranslating, QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
+        # the search or the filters leave nothing: say so, and offer the way back
+        self.no_match = QWidget()
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setStyleSheet("QWidget#noMatch { background: #fff6dc; border-radius: 3px; }")
+        self.no_match_label = QLabel()
+        self.no_match_label.setWordWrap(True)
+        self.no_match_button = QPushButton()
+        self.no_match_button.clicked.connect(self.clear_filters)
+        self.no_match_button.clicked.connect(self.search.setFocus)
+        no_match_row = QHBoxLayout(self.no_match)
+        no_match_row.setContentsMargins(8, 6, 8, 6)
+        no_match_row.addWidget(self.no_match_label, 1)
+        no_match_row.addWidget(self.no_match_button)
+        self.no_match.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.labels["search"])
@@ -117,6 +131,7 @@ class HouseholdListPage(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
 
@@ -127,13 +142,14 @@ class HouseholdListPage(Retranslating, QWidget):
     # -- texts ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.labels["search"].setText(self.tr("&Search:"))
-        self.search.setPlaceholderText(self.tr("name, ID number, household no. or initials (e.g. wjg)"))
+        self.search.setPlaceholderText(self.tr("name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)"))
         self.labels["village"].setText(self.tr("&Village:"))
         self.labels["group"].setText(self.tr("&Group:"))
         self.labels["status"].setText(self.tr("S&tatus:"))
-        self.labels["type"].setText(self.tr("T&ype:"))
+        self.labels["type"].setText(self.tr("Typ&e:"))
         self.labels["problem"].setText(self.tr("&Problem:"))
         self.clear_button.setText(self.tr("Show all"))
+        self.no_match_button.setText(self.tr("&Clear search and filters"))
         self.empty_label.setText(self.tr("No households yet. Import a roster (File → Import roster) or add a household."))
         self.model.retranslate()
         self.delegate.reset()
@@ -182,7 +198,7 @@ class HouseholdListPage(Retranslating, QWidget):
 
     def _loaded(self, data: operations.ListData) -> None:
         self._loading = False
-        index = HouseholdIndex(data.summaries, data.village_names)
+        index = HouseholdIndex(data.summaries, data.village_names, head_pinyin=data.head_pinyin)
         self.model.set_index(index)
         self._size_columns()
         self._fill_village_combo()
@@ -256,6 +272,11 @@ class HouseholdListPage(Retranslating, QWidget):
     def _update_counts(self) -> None:
         shown, total = len(self.model.visible), self.model.total
         self.count_text = self.tr("Showing %1 / %2 households").replace("%1", str(shown)).replace("%2", str(total))
+        if total and not shown:
+            term = self.search.text().strip()
+            self.no_match_label.setText(self.tr("No household matches “%1”.").replace("%1", term) if term
+                                        else self.tr("No household matches the chosen filters."))
+        self.no_match.setVisible(bool(total) and not shown)
         self.counts_changed.emit(shown, total)
 
     # -- selection --------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from fieldsurvey.core.text import Text
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+# the same names as menu items, each with its own Alt+letter (the menu reads the same in both)
+LANGUAGE_MENU_NAMES = {"zh_CN": "中文(&Z)", "en": "&English"}
 
 _state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
 

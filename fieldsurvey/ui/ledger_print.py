@@ -12,8 +12,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -188,27 +187,20 @@ class PrintDialog(Retranslating, QDialog):
         self.accept()
 
 
-def _done(parent: QWidget, printed: Printed) -> None:
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle(QCoreApplication.translate("LedgerPrint", "Ledger ready"))
-    box.setText(
+def _done(parent: QWidget, printed: Printed) -> QMessageBox:
+    """"Ledger ready": how much was made, where it is, and buttons to open it or its folder."""
+    from fieldsurvey.ui.files_ready import show_files_ready
+
+    note = "" if printed.private else QCoreApplication.translate(
+        "LedgerPrint", "Other users of this computer, or anyone with this drive, can read these files: keep the drive safe.")
+    return show_files_ready(
+        parent,
+        QCoreApplication.translate("LedgerPrint", "Ledger ready"),
         QCoreApplication.translate("LedgerPrint", "Made %1 PDF file(s) with %2 pages for %3 household(s).")
-        .replace("%1", str(len(printed.files))).replace("%2", str(printed.pages)).replace("%3", str(printed.households))
+        .replace("%1", str(len(printed.files))).replace("%2", str(printed.pages)).replace("%3", str(printed.households)),
+        printed.files,
+        note,
     )
-    if not printed.private:
-        box.setInformativeText(QCoreApplication.translate(
-            "LedgerPrint", "Other users of this computer, or anyone with this drive, can read these files: keep the drive safe."))
-    open_button = box.addButton(QCoreApplication.translate("LedgerPrint", "Open the PDF") if len(printed.files) == 1 else QCoreApplication.translate("LedgerPrint", "Open the folder"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Close)
-
-    def clicked(button) -> None:  # type: ignore[no-untyped-def]
-        if button is open_button:
-            target = printed.files[0] if len(printed.files) == 1 else printed.files[0].parent
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
-
-    box.buttonClicked.connect(clicked)
-    box.open()
 
 
 def print_household(parent: QWidget, ctx: AppContext, household_id: str, household_no: str | None = None) -> PrintDialog:

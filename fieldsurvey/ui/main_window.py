@@ -66,9 +66,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.retranslate()
 
     # -- actions and menus ------------------------------------------------------------------
-    def _action(self, slot, shortcut: QKeySequence | str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:  # type: ignore[no-untyped-def]
         a = QAction(self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            a.setShortcuts(shortcut)  # every binding of the platform (Close is Ctrl+F4 and Ctrl+W)
+        elif shortcut is not None:
             a.setShortcut(QKeySequence(shortcut))
         a.triggered.connect(slot)
         self.addAction(a)  # shortcuts work even when the menu bar is hidden
@@ -129,11 +131,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.setWindowTitle(self.tr("FieldSurvey household visits"))
         self.act_guide.setText(self.tr("&User guide") + "\tF1")
         self.menu_file.setTitle(self.tr("&File"))
-        self.menu_household.setTitle(self.tr("&Household"))
+        self.menu_household.setTitle(self.tr("H&ousehold"))
         self.menu_help.setTitle(self.tr("&Help"))
         if self.menu_sync is not None and self.act_sync is not None:
             self.menu_sync.setTitle(self.tr("S&ync"))
-            self.act_sync.setText(self.tr("Sync with the county server…"))
+            self.act_sync.setText(self.tr("&Sync with the county server…"))
         texts = {
             self.act_new_household: self.tr("&New household…"),
             self.act_import: self.tr("&Import roster…"),
@@ -303,8 +305,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def escape(self) -> None:
-        """Esc closes the current household or visit tab (the list stays)."""
+        """Esc closes the current household or visit tab (the list stays), unless a visit editor
+        uses the key itself: Esc in one of its fields never closes the visit."""
         if self.stack.currentIndex() == PAGE_WORK and self.tabs.currentIndex() > 0:
+            w = self.tabs.currentWidget()
+            if w is not None and not isinstance(w, HouseholdView) and visit_host.escape(w):
+                return
             self.close_current_tab()
 
     def current_household_id(self) -> str | None:

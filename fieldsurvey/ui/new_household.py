@@ -77,8 +77,8 @@ class NewHouseholdDialog(Retranslating, QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("New household"))
-        texts = (self.tr("Household &no.:"), self.tr("&Village (name or 12-digit code):"), self.tr("&Group:"),
-                 self.tr("&Status:"), self.tr("&Type:"), self.tr("&Poverty category:"), self.tr("P&hone:"))
+        texts = (self.tr("Household n&o.:"), self.tr("&Village (name or 12-digit code):"), self.tr("&Group:"),
+                 self.tr("&Status:"), self.tr("&Type:"), self.tr("&Poverty category:"), self.tr("Phon&e:"))
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
         self.head_box.setTitle(self.tr("Head of household"))

@@ -124,6 +124,7 @@ class ListData:
     summaries: list[HouseholdSummary]
     village_names: dict[str, str]
     township_of: dict[str, str]  # village code -> township name
+    head_pinyin: list[str] | None = None  # full pinyin of each head's name, read on the worker
 
 
 def load_list(env: OpEnv) -> ListData:
@@ -132,7 +133,12 @@ def load_list(env: OpEnv) -> ListData:
     names = {d.code.value: d.name for d in divisions}
     villages = {d.code.value: d.name for d in divisions if d.code.level == "village"}
     townships = {code: names.get(code[:9] + "000", "") for code in villages}
-    return ListData(store.households.summaries(), villages, townships)
+    summaries = store.households.summaries()
+    from fieldsurvey.ui.pinyin_search import name_pinyin
+
+    # the first call loads pypinyin's dictionaries: here, on the worker, not on the UI thread
+    pinyin = [name_pinyin(s.head_name or "") for s in summaries]
+    return ListData(summaries, villages, townships, pinyin)
 
 
 # -- one household ---------------------------------------------------------------------------

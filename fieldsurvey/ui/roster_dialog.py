@@ -85,7 +85,7 @@ class RosterImport(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.file_label.setText(self.tr("Roster &file:"))
+        self.file_label.setText(self.tr("&Roster file:"))
         self.path.setPlaceholderText(self.tr("a CSV or Excel (.xlsx) file from the county, one row per member"))
         self.browse.setText(self.tr("Browse…"))
         self.check_button.setText(self.tr("&Check file"))

@@ -81,7 +81,7 @@ class SettingsDialog(Retranslating, QDialog):
         self.general.setTitle(self.tr("General"))
         self.label_language.setText(self.tr("&Language:"))
         self.label_language.setBuddy(self.language)
-        self.label_lock.setText(self.tr("&Lock after idle:"))
+        self.label_lock.setText(self.tr("Lock &after idle:"))
         self.label_lock.setBuddy(self.auto_lock)
         self.auto_lock.setSuffix(" " + self.tr("minutes"))
         self.you.setTitle(self.tr("Visitor (written on each visit)"))

@@ -161,7 +161,7 @@ class EnrollWidget(Retranslating, QWidget):
         self.explain.setText(self.tr("The county office gives you the server address, a one-time enrollment code and, to be safe, the county key's fingerprint."))
         self.labels[0].setText(self.tr("Server &address:"))
         self.labels[1].setText(self.tr("Enrollment &code:"))
-        self.labels[2].setText(self.tr("Key &fingerprint (optional):"))
+        self.labels[2].setText(self.tr("&Key fingerprint (optional):"))
         self.button.setText(self.tr("&Enroll and download the households"))
 
     def enroll(self) -> None:

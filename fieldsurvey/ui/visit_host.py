@@ -26,6 +26,10 @@ package provides::
       what Ctrl+S does (default: ``flush``).
   ``visit_id() -> str | None``
       the visit it edits once a draft exists, so the host does not open the same draft twice.
+  ``escape() -> bool``
+      what Esc does inside the editor; True when the editor used the key (Esc in a field must
+      not close a visit half filled in: it may clear a search or a popup), False to let the
+      host close the tab.
 
 - Signals it may define: ``visit_finalized(str)`` (the host refreshes the household and shows
   the assessment), ``visit_saved(str)``.
@@ -63,6 +67,9 @@ def warm_up() -> None:
     if editor_available():
         try:
             importlib.import_module(EDITOR_MODULE)
+            from fieldsurvey.ui.pinyin_search import text_readings
+
+            text_readings("查找")  # the question finder's pinyin dictionaries, loaded here and not on Ctrl+F
         except Exception as e:  # noqa: BLE001 - reported when the user opens a visit
             log.error("the visit editor failed to import: %s", type(e).__name__)
 
@@ -85,6 +92,12 @@ def save_shortcut(editor: QWidget) -> None:
         fn()
     else:
         flush(editor)
+
+
+def escape(editor: QWidget) -> bool:
+    """Offer Esc to an editor first; True when it used the key and the tab must stay open."""
+    fn = getattr(editor, "escape", None)
+    return bool(fn()) if callable(fn) else False
 
 
 def editor_visit_id(editor: QWidget) -> str | None:

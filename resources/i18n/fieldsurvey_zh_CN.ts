@@ -1139,8 +1139,8 @@ This code is shown only now.</source>
         <translation>注册码(&amp;C)：</translation>
     </message>
     <message>
-        <source>Key &amp;fingerprint (optional):</source>
-        <translation>密钥指纹（可不填）(&amp;F)：</translation>
+        <source>&amp;Key fingerprint (optional):</source>
+        <translation>密钥指纹（可不填）(&amp;K)：</translation>
     </message>
     <message>
         <source>&amp;Enroll and download the households</source>
@@ -1308,6 +1308,10 @@ This code is shown only now.</source>
         <source>Open the folder</source>
         <translation>打开文件夹</translation>
     </message>
+    <message>
+        <source>The export is ready.</source>
+        <translation>导出完成。</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdDetail</name>
@@ -1454,8 +1458,8 @@ This code is shown only now.</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <source>name, ID number, household no. or initials (e.g. wjg)</source>
-        <translation>姓名、证件号码、户编号或拼音首字母（如 wjg）</translation>
+        <source>name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)</source>
+        <translation>姓名、证件号码、户编号或拼音（如 wjg、wangjianguo）</translation>
     </message>
     <message>
         <source>&amp;Village:</source>
@@ -1470,8 +1474,8 @@ This code is shown only now.</source>
         <translation>脱贫状态(&amp;T)：</translation>
     </message>
     <message>
-        <source>T&amp;ype:</source>
-        <translation>户类型(&amp;Y)：</translation>
+        <source>Typ&amp;e:</source>
+        <translation>户类型(&amp;E)：</translation>
     </message>
     <message>
         <source>&amp;Problem:</source>
@@ -1504,6 +1508,18 @@ This code is shown only now.</source>
     <message>
         <source>Showing %1 / %2 households</source>
         <translation>显示 %1 / %2 户</translation>
+    </message>
+    <message>
+        <source>&amp;Clear search and filters</source>
+        <translation>清除搜索和筛选(&amp;C)</translation>
+    </message>
+    <message>
+        <source>No household matches “%1”.</source>
+        <translation>没有符合“%1”的农户。</translation>
+    </message>
+    <message>
+        <source>No household matches the chosen filters.</source>
+        <translation>没有符合所选条件的农户。</translation>
     </message>
 </context>
 <context>
@@ -1932,8 +1948,8 @@ Ask the county's administrator for the https:// address. Go on without encryptio
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <source>&amp;Household</source>
-        <translation>农户(&amp;H)</translation>
+        <source>H&amp;ousehold</source>
+        <translation>农户(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1944,8 +1960,8 @@ Ask the county's administrator for the https:// address. Go on without encryptio
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <source>Sync with the county server…</source>
-        <translation>与县服务器同步…</translation>
+        <source>&amp;Sync with the county server…</source>
+        <translation>与县服务器同步(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;New household…</source>
@@ -2120,8 +2136,8 @@ Data folder: %2</source>
         <translation>新增农户</translation>
     </message>
     <message>
-        <source>Household &amp;no.:</source>
-        <translation>户编号(&amp;N)：</translation>
+        <source>Household n&amp;o.:</source>
+        <translation>户编号(&amp;O)：</translation>
     </message>
     <message>
         <source>&amp;Village (name or 12-digit code):</source>
@@ -2144,8 +2160,8 @@ Data folder: %2</source>
         <translation>贫困户属性(&amp;P)：</translation>
     </message>
     <message>
-        <source>P&amp;hone:</source>
-        <translation>联系电话(&amp;H)：</translation>
+        <source>Phon&amp;e:</source>
+        <translation>联系电话(&amp;E)：</translation>
     </message>
     <message>
         <source>Head of household</source>
@@ -2530,8 +2546,8 @@ Data folder: %2</source>
 <context>
     <name>RosterImport</name>
     <message>
-        <source>Roster &amp;file:</source>
-        <translation>花名册文件(&amp;F)：</translation>
+        <source>&amp;Roster file:</source>
+        <translation>花名册文件(&amp;R)：</translation>
     </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
@@ -2686,8 +2702,8 @@ Data folder: %2</source>
         <translation>界面语言(&amp;L)：</translation>
     </message>
     <message>
-        <source>&amp;Lock after idle:</source>
-        <translation>空闲多久后锁定(&amp;L)：</translation>
+        <source>Lock &amp;after idle:</source>
+        <translation>空闲多久后锁定(&amp;A)：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -2943,8 +2959,8 @@ Data folder: %2</source>
         <translation>该户的草稿已在另一个标签页中打开。按 Esc 关闭此页。</translation>
     </message>
     <message>
-        <source>&amp;Finalize…</source>
-        <translation>提交(&amp;F)…</translation>
+        <source>Finali&amp;ze…</source>
+        <translation>提交(&amp;Z)…</translation>
     </message>
     <message>
         <source>Check the visit and finalize it (Ctrl+Enter)</source>
@@ -3105,6 +3121,18 @@ Data folder: %2</source>
     <message>
         <source>New visit: the answers start from the register. Confirm or correct each one; the draft is saved as you go.</source>
         <translation>新走访：答案取自登记信息，请逐项核实或更正；填写内容随时自动保存为草稿。</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>收起详情</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>展开详情</translation>
+    </message>
+    <message>
+        <source>Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)</source>
+        <translation>题目中的字词、拼音首字母或全拼（如 tsts 或 tingshui 可找到“停水天数”）</translation>
     </message>
 </context>
 <context>
@@ -3322,6 +3350,22 @@ Data folder: %2</source>
     <message>
         <source>FieldSurvey user guide</source>
         <translation>FieldSurvey 使用说明</translation>
+    <name>FilesReady</name>
+    <message>
+        <source>Saved as: %1</source>
+        <translation>已保存为：%1</translation>
+    </message>
+    <message>
+        <source>Saved in the folder: %1</source>
+        <translation>已保存在文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Open the file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开所在文件夹</translation>
     </message>
 </context>
 </TS>

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -38,6 +40,7 @@ from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
 from fieldsurvey.sync.server import sealed_files
+from fieldsurvey.core.xlsx_sheets import SAMPLE_ROWS, column_widths, dress, sheet_title
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,
@@ -91,6 +94,13 @@ CHUNK = 1000
 BOM = "\ufeff"
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl's ILLEGAL_CHARACTERS_RE
 
+# the workbook's one sheet, named in the caller's language
+SHEET_NAMES: dict[str, Text] = {
+    "households": Text("农户", "Households"),
+    "members": Text("家庭成员", "Members"),
+    "visits": Text("走访记录", "Visits"),
+    "assessments": Text("评估结果", "Assessments"),
+}
 HEADERS: dict[str, list[Text]] = {
     "households": [Text("户编号", "household number"), Text("乡镇", "township"), Text("行政村", "village"),
                    Text("村民小组", "village group"), Text("户主姓名", "head"), Text("户主证件号码", "head's ID number"),
@@ -297,9 +307,15 @@ def write_xlsx(exporter: Exporter, folder: Path, files_key: bytes) -> Path:
     out = sealed_files.SealedWriter(path, files_key, EXPORT_PURPOSE)
     try:
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=exporter.kind)
-        ws.append([_xlsx_cell(v) for v in exporter.header()])
-        for row in exporter.rows():
+        ws = wb.create_sheet(title=sheet_title(SHEET_NAMES[exporter.kind].get(exporter.lang)))
+        header = [_xlsx_cell(v) for v in exporter.header()]
+        rows = exporter.rows()
+        first = [[_xlsx_cell(v) for v in row] for row in itertools.islice(rows, SAMPLE_ROWS)]
+        dress(ws, column_widths([header, *first]))  # widths from the header and the first rows
+        ws.append(header)
+        for row in first:
+            ws.append(row)
+        for row in rows:
             ws.append([_xlsx_cell(v) for v in row])
         wb.save(out)  # type: ignore[arg-type]  # a write-only stream is all zipfile needs
         out.close()

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.ledger_bulk import Place, Printed, print_one, print_villages
 from fieldsurvey.ui.county.widgets import ScopePicker
+from fieldsurvey.ui.files_ready import show_files_ready
 from fieldsurvey.ui.ops import Job, OpEnv
 from fieldsurvey.ui.widgets import Retranslating, heading
 
@@ -174,22 +172,10 @@ class ExportsPage(Retranslating, QWidget):
     # -- done --------------------------------------------------------------------------------
     def _finished(self, files: list[Path], printed: Printed | None) -> None:
         self.last_files = files
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(self.tr("Done"))
         if printed is not None:
-            box.setText(self.tr("Made %1 PDF file(s) with %2 pages for %3 household(s).").replace("%1", str(len(files)))
-                        .replace("%2", f"{printed.pages:,}").replace("%3", f"{printed.households:,}"))
+            text = (self.tr("Made %1 PDF file(s) with %2 pages for %3 household(s).").replace("%1", str(len(files)))
+                    .replace("%2", f"{printed.pages:,}").replace("%3", f"{printed.households:,}"))
         else:
-            box.setText(self.tr("Saved %1.").replace("%1", str(files[0])))
-        one = len(files) == 1
-        open_button = box.addButton(self.tr("Open the file") if one else self.tr("Open the folder"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-
-        def clicked(button: Any) -> None:
-            if button is open_button and files:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(files[0] if one else files[0].parent)))
-
-        box.buttonClicked.connect(clicked)
-        box.open()
+            text = self.tr("The export is ready.")
+        box = show_files_ready(self, self.tr("Done"), text, files)
         self.done_box = box

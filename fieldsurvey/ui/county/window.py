@@ -19,7 +19,8 @@ from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import open_log_folder
 from fieldsurvey.ui.help import help_for
-from fieldsurvey.ui.i18n import LANGUAGE_NAMES, language, set_language
+
+from fieldsurvey.ui.i18n import LANGUAGE_MENU_NAMES, language, set_language
 from fieldsurvey.ui.widgets import Retranslating
 
 REFRESH_MS = 3 * 60_000
@@ -94,7 +95,7 @@ class CountyWindow(Retranslating, QMainWindow):
         self.menu_language = self.menuBar().addMenu("")
         group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
-        for code, name in LANGUAGE_NAMES.items():
+        for code, name in LANGUAGE_MENU_NAMES.items():
             a = QAction(name, self, checkable=True)
             a.setChecked(code == language())
             a.triggered.connect(lambda _c=False, code=code: self.set_language(code))

@@ -18,16 +18,17 @@ import contextlib
 import dataclasses
 import weakref
 
-from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
+    QToolButton,
     QWidget,
 )
 from shiboken6 import isValid
@@ -51,6 +52,8 @@ from fieldsurvey.ui.visit.section_page import SectionPage
 from fieldsurvey.ui.widgets import Retranslating
 
 CHECK_DELAY_MS = 300
+ASSESSMENT_SHARE = 0.4  # of the editor's height, at most, for the unfolded assessment
+ASSESSMENT_MIN_PX = 140
 # issues the rows do not carry themselves: form checks, §7 rules, too few entries
 PLACED_ELSEWHERE = ("rule", "min_count")
 PAGE_MESSAGE, PAGE_WORK = 0, 1
@@ -71,6 +74,9 @@ class VisitEditor(Retranslating, QWidget):
     discard_button: QPushButton
     banner: QLabel
     assessment_box: QGroupBox
+    assessment_toggle: QToolButton
+    assessment_summary: QLabel
+    assessment_scroll: QScrollArea
     cards: AssessmentCards | None
     search: FieldSearch
     sections: SectionList
@@ -202,13 +208,15 @@ class VisitEditor(Retranslating, QWidget):
         return self.saver.visit.visit_id if self.saver.visit is not None else None
 
     def retranslate(self) -> None:
-        self.finalize_button.setText(self.tr("&Finalize…"))
+        self.finalize_button.setText(self.tr("Finali&ze…"))
         self.finalize_button.setToolTip(self.tr("Check the visit and finalize it (Ctrl+Enter)"))
         self.amend_button.setText(self.tr("Correct (amend)…"))
         self.discard_button.setText(self.tr("Discard draft…"))
         self.assessment_box.setTitle(self.tr("Assessment at this visit"))
+        self._assessment_head()
         self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
         self.language_label.setText(self.tr("Form language:"))
+        self.search.setToolTip(self.tr("Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)"))
         if self.stack.currentIndex() == PAGE_MESSAGE and self.session is None and not self.message_error:
             self.message.setText(self.tr("Opening the visit…"))
         if self.session is None or self.opened is None:
@@ -249,9 +257,33 @@ class VisitEditor(Retranslating, QWidget):
         """The assessment made when the visit was finalized, as the household view shows it."""
         if assessment is not None and self.cards is None:
             self.cards = AssessmentCards()
-            QVBoxLayout(self.assessment_box).addWidget(self.cards)
+            self.assessment_scroll.setWidget(self.cards)
         if self.cards is not None:
             self.cards.show_assessment(assessment)
+        self._assessment_head()
+
+    def set_assessment_open(self, shown: bool) -> None:
+        """Fold the assessment to its verdict line, or unfold its cards."""
+        if self.assessment_toggle.isChecked() != shown:
+            self.assessment_toggle.setChecked(shown)  # comes back here through ``toggled``
+            return
+        self.assessment_scroll.setVisible(shown)
+        self._assessment_head()
+
+    def toggle_assessment(self) -> None:
+        self.set_assessment_open(not self.assessment_toggle.isChecked())
+
+    def _assessment_head(self) -> None:
+        shown = self.assessment_toggle.isChecked()
+        self.assessment_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.assessment_toggle.setText(self.tr("Hide details") if shown else self.tr("Show details"))
+        verdict = self.cards.verdict.text() if self.cards is not None else ""
+        self.assessment_summary.setText("" if shown else verdict)
+        self.assessment_summary.setVisible(not shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        self.assessment_scroll.setMaximumHeight(max(ASSESSMENT_MIN_PX, int(self.height() * ASSESSMENT_SHARE)))
+        super().resizeEvent(event)
 
     def _save_state(self, state: str, text: str = "") -> None:
         if state == "saving":
@@ -387,7 +419,8 @@ class VisitEditor(Retranslating, QWidget):
             c = counts.get(key, Counts())
             counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
         self.sections.set_counts(counts)
-        unanswered = 0 if self.show_missing else sum(1 for i in self.issues if i.code == "required")
+        # a finalized visit is not finalized again: "listed when you finalize" would mislead there
+        unanswered = 0 if self.show_missing or self.read_only else sum(1 for i in self.issues if i.code == "required")
         self.problems.show_issues(self.session, shown, self.lang, unanswered)
 
     def replace_session(self, session: FormSession) -> None:
@@ -443,6 +476,27 @@ class VisitEditor(Retranslating, QWidget):
             self.search.index(self.session, self.lang)
         self.search.setFocus()
         self.search.selectAll()
+
+    def escape(self) -> bool:
+        """Esc in the editor (the host's ``visit_host.escape``): True when the key stays here.
+
+        In a field of the form or in the question search Esc never closes the visit, a slip of
+        the finger mid-interview: in the search it clears the text and goes back to the form;
+        in a field it does nothing (a popup, such as the search's list, has taken Esc before
+        the window's shortcut sees it). From the section list, the buttons or a message page Esc
+        closes the tab as before, after the host flushes the draft, so nothing is lost."""
+        focus = QApplication.focusWidget()
+        if self.stack.currentIndex() != PAGE_WORK or focus is None or not self.isAncestorOf(focus):
+            return False
+        if focus is self.search or self.search.isAncestorOf(focus):
+            if self.search.text():
+                self.search.clear()
+            else:
+                page = self.current_page()
+                if page is not None:
+                    page.setFocus()
+            return True
+        return self.page_stack.isAncestorOf(focus)
 
     # Ctrl+F is the window's "find household"; inside the editor it finds a question instead.
     def event(self, event: QEvent) -> bool:

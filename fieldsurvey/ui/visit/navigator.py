@@ -27,6 +27,7 @@ from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.rows import FIELD_ROW
 from fieldsurvey.forms.session import FormSession
+from fieldsurvey.ui.pinyin_search import matches, text_readings
 from fieldsurvey.ui.visit.panels import ERROR_COLOUR, WARNING_COLOUR, bold
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -94,6 +95,10 @@ class SectionList(QListWidget):
         if current is not None:
             self.select(current)
         self.blockSignals(False)
+        # every section in view without scrolling, whatever else shares the column (the
+        # problem list gives way first, on a small screen with the assessment unfolded)
+        rows = sum(self.sizeHintForRow(i) for i in range(self.count()))
+        self.setMinimumHeight(rows + 2 * self.frameWidth() + 2)
 
     def set_counts(self, counts: dict[str, Counts]) -> None:
         for i in range(self.count()):
@@ -175,7 +180,9 @@ class ProblemList(QWidget):
 
 
 class FieldSearch(QLineEdit):
-    """Ctrl+F: type part of a question's label, pick it, and the editor goes there."""
+    """Ctrl+F: type part of a question's label, or its pinyin ("lx", "leixing" for 户类型), pick
+    it, and the editor goes there. The list under the field is filtered here, not by the
+    completer, so the pinyin matches show too."""
 
     go_to = Signal(str)
 
@@ -185,13 +192,14 @@ class FieldSearch(QLineEdit):
         self.setClearButtonEnabled(True)
         self.model = QStringListModel(self)
         self.completer_ = QCompleter(self.model, self)
-        self.completer_.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer_.setMaxVisibleItems(14)
-        self.setCompleter(self.completer_)
-        self.completer_.activated[str].connect(self._picked)
+        self.completer_.setWidget(self)
+        self.completer_.activated[str].connect(self._chosen)
         self.returnPressed.connect(lambda: self._picked(self.text()))
+        self.textEdited.connect(self._typed)
         self.places: dict[str, str] = {}
+        self.readings: dict[str, tuple[str, str]] = {}
 
     def index(self, session: FormSession, lang: str) -> None:
         """Every visible question of every section, named by its place."""
@@ -201,14 +209,30 @@ class FieldSearch(QLineEdit):
                 if row.kind == FIELD_ROW:
                     places.setdefault(place_label(session, row.path, lang), row.path)
         self.places = places
-        self.model.setStringList(list(places))
+        self.readings = {label: text_readings(label) for label in places}
+
+    def matching(self, text: str) -> list[str]:
+        """The places whose words, pinyin initials or full pinyin contain ``text``."""
+        return [label for label in self.places if matches(text, label, self.readings[label])]
 
     def find(self, text: str) -> str | None:
-        """The path of the first place whose words contain ``text``."""
+        """The path of the place named ``text``, or of the first place that matches it."""
         if text in self.places:
             return self.places[text]
-        needle = text.strip().lower()
-        return next((p for label, p in self.places.items() if needle and needle in label.lower()), None)
+        found = self.matching(text)
+        return self.places[found[0]] if found else None
+
+    def _typed(self, text: str) -> None:
+        found = self.matching(text) if text.strip() else []
+        self.model.setStringList(found)
+        if found:
+            self.completer_.complete()
+        else:
+            self.completer_.popup().hide()
+
+    def _chosen(self, text: str) -> None:
+        self.setText(text)
+        self._picked(text)
 
     def _picked(self, text: str) -> None:
         path = self.find(text)

@@ -5,6 +5,11 @@ one; containers (group, repeat, entry) hold their children in a vertical layout 
 section page fills. A field row shows its label (with * when required), the input or the
 computed value, the unit, the hint in grey and, right under the input, its errors in red and
 warnings in amber — marked ✗ / ⚠ as well, so colour is never the only signal.
+
+Inputs line up in one column per section: the star's place is kept whether or not the field is
+required, and a row inside groups or entries gets a label narrower by exactly its indent
+(``set_indent``, from ``Container.child_offset``). Labels break at word boundaries
+(``ui/label_wrap.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.model import Choice, Field, Repeat
 from fieldsurvey.forms.rows import FIELD_ROW, GROUP_ROW, INSTANCE_ROW, REPEAT_ROW, Row
+from fieldsurvey.ui.label_wrap import wrap_text
 from fieldsurvey.ui.visit.inputs import FieldInput, make_input
 
 ERROR_COLOUR = "#b3261e"
@@ -34,6 +40,8 @@ HINT_COLOUR = "#666666"
 NOTE_BACKGROUND = "#f3f3ee"
 ENTRY_BACKGROUND = "#fbfbf8"
 LABEL_WIDTH = 230
+STAR_WIDTH = 10
+MIN_LABEL_WIDTH = 120  # deep inside entries a label still holds a few words a line
 INDENT = 14
 
 
@@ -119,6 +127,8 @@ class FieldRow(QWidget):
         self.unit: QLabel | None = None
         self.hint: QLabel | None = _hint_label() if fld.hint is not None else None
         self.issues: QLabel | None = None
+        self.label_text = ""  # as the engine gave it; ``self.label`` shows it wrapped
+        self.indent = 0
         self.right = QVBoxLayout()
         self.right.setContentsMargins(0, 0, 0, 0)
         self.right.setSpacing(2)
@@ -158,14 +168,15 @@ class FieldRow(QWidget):
         if self.hint is not None:
             self.right.addWidget(self.hint)
         outer.addWidget(self.label)
-        if fld.is_input and fld.required is not False:
-            self.star = bold(QLabel("*"))
-            paint(self.star, ERROR_COLOUR)
-            self.star.setFixedWidth(10)
-            self.star.setAlignment(Qt.AlignmentFlag.AlignTop)
-            outer.addWidget(self.star)
-        else:
-            outer.addSpacing(10)
+        # the star's place is there on every row, so inputs line up whatever is required
+        self.star = bold(QLabel("*" if fld.is_input and fld.required is not False else ""))
+        paint(self.star, ERROR_COLOUR)
+        self.star.setFixedWidth(STAR_WIDTH)
+        self.star.setAlignment(Qt.AlignmentFlag.AlignTop)
+        policy = self.star.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.star.setSizePolicy(policy)
+        outer.addWidget(self.star)
         outer.addLayout(self.right, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
@@ -173,11 +184,12 @@ class FieldRow(QWidget):
         self.row = row
         self.choices = choices
         label = row.label.get(lang)
-        if self.label.text() != label:
-            self.label.setText(label)
+        if self.label_text != label:
+            self.label_text = label
+            self._wrap_label()
             self.setAccessibleName(label)
         if self.star is not None:
-            self.star.setVisible(row.required)
+            self.star.setVisible(row.required and bool(self.star.text()))
             self.star.setToolTip(QCoreApplication.translate("VisitPanels", "Required"))
         if self.hint is not None:
             hint = row.hint.get(lang) if row.hint else ""
@@ -203,6 +215,23 @@ class FieldRow(QWidget):
             style_issue_label(self._issue_label(), issues, lang)
         else:
             style_issue_label(self.issues, (), lang)
+
+    def set_indent(self, indent: int) -> None:
+        """How far in from the section's edge the row sits; the label gives that up, so the
+        inputs of nested rows start where the top-level ones do."""
+        if indent == self.indent or self.field.type == "note":
+            return
+        self.indent = indent
+        self.label.setFixedWidth(max(MIN_LABEL_WIDTH, LABEL_WIDTH - indent))
+        self._wrap_label()
+
+    def _wrap_label(self) -> None:
+        if self.field.type == "note":
+            self.label.setText(self.label_text)
+            return
+        margins = self.label.contentsMargins()
+        width = self.label.maximumWidth() - margins.left() - margins.right()
+        self.label.setText(wrap_text(self.label_text, self.label.fontMetrics(), width))
 
     def _issue_label(self) -> QLabel:
         if self.issues is None:
@@ -251,6 +280,12 @@ class Container(QFrame):
 
     def tab_widgets(self) -> list[QWidget]:
         return []
+
+    def child_offset(self) -> int:
+        """How far right of this panel's own edge its child rows start."""
+        layout = self.layout()
+        own = layout.contentsMargins().left() if layout is not None else 0
+        return own + self.frameWidth() + self.children_box.contentsMargins().left()
 
 
 def set_layout_children(layout: QVBoxLayout, widgets: list[QWidget]) -> None:

@@ -154,7 +154,7 @@ class SectionPage(QScrollArea):
         """One slice; True when every row has its widget."""
         wanted: dict[int, list[QWidget]] = {id(self): []}
         holders: dict[int, Container | SectionPage] = {id(self): self}
-        stack: list[tuple[int, Container | SectionPage]] = [(-1, self)]
+        stack: list[tuple[int, Container | SectionPage, int]] = [(-1, self, 0)]  # depth, holder, indent
         order: list[str] = []
         skip_below: int | None = None  # rows inside a container not made yet wait with it
         complete = True
@@ -165,7 +165,7 @@ class SectionPage(QScrollArea):
                 skip_below = None
             while stack[-1][0] >= row.depth:
                 stack.pop()
-            parent = stack[-1][1]
+            _depth, parent, indent = stack[-1]
             widget = self.widgets.get(row.path)
             if widget is None or widget.kind != row.kind:
                 if time.perf_counter() > deadline:
@@ -173,11 +173,13 @@ class SectionPage(QScrollArea):
                     skip_below = row.depth
                     continue
                 widget = self._make(row)
+            if isinstance(widget, FieldRow):
+                widget.set_indent(indent)
             self._show(widget, row, choices_for, lang, extra.get(row.path, ()), show_missing)
             wanted[id(parent)].append(widget)
             order.append(row.path)
             if isinstance(widget, Container):
-                stack.append((row.depth, widget))
+                stack.append((row.depth, widget, indent + widget.child_offset()))
                 wanted[id(widget)] = []
                 holders[id(widget)] = widget
         present = {r.path for r in rows}
