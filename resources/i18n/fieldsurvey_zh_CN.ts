@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -168,7 +168,7 @@
 
 %2
 
-Valid until %3, once. The laptop checks the county's key fingerprint:
+Valid until %3, once. The laptop checks the county&apos;s key fingerprint:
 %4
 
 This code is shown only now.</source>
@@ -692,7 +692,7 @@ This code is shown only now.</source>
 <context>
     <name>CountyRosterPage</name>
     <message>
-        <source>The county's roster</source>
+        <source>The county&apos;s roster</source>
         <translation>县里的花名册</translation>
     </message>
     <message>
@@ -728,11 +728,11 @@ This code is shown only now.</source>
         <translation>（文件中没有）</translation>
     </message>
     <message>
-        <source>Import the county's roster</source>
+        <source>Import the county&apos;s roster</source>
         <translation>导入县里的花名册</translation>
     </message>
     <message>
-        <source>Choose the Excel (.xlsx) export of the county's roster (one row per person). Check the column for each field, then check the rows: every row that cannot be imported is listed with its reason. The import adds all households or, if any row is rejected, none.</source>
+        <source>Choose the Excel (.xlsx) export of the county&apos;s roster (one row per person). Check the column for each field, then check the rows: every row that cannot be imported is listed with its reason. The import adds all households or, if any row is rejected, none.</source>
         <translation>请选择县里导出的花名册 Excel 文件（.xlsx，每人一行）。核对每个字段对应的列，然后检查全部行：不能导入的每一行都会列出原因。导入时要么全部户导入，要么只要有一行被拒绝就一户也不导入。</translation>
     </message>
     <message>
@@ -921,7 +921,7 @@ This code is shown only now.</source>
         <translation>已重新评估</translation>
     </message>
     <message>
-        <source>%1 households were assessed again with the county's policy tables.</source>
+        <source>%1 households were assessed again with the county&apos;s policy tables.</source>
         <translation>已按县里的政策表重新评估 %1 户。</translation>
     </message>
     <message>
@@ -933,7 +933,7 @@ This code is shown only now.</source>
         <translation>重新评估</translation>
     </message>
     <message>
-        <source>Assess every household in this scope again from its record, with the county's policy tables (after the tables or records changed).</source>
+        <source>Assess every household in this scope again from its record, with the county&apos;s policy tables (after the tables or records changed).</source>
         <translation>按县里的政策表，根据登记信息重新评估本范围内的每一户（政策表或登记信息变化后使用）。</translation>
     </message>
     <message>
@@ -1061,11 +1061,11 @@ This code is shown only now.</source>
         <translation>结论</translation>
     </message>
     <message>
-        <source>Poverty incidence = people in households not exited or relapsed ÷ the village's rural population.</source>
+        <source>Poverty incidence = people in households not exited or relapsed ÷ the village&apos;s rural population.</source>
         <translation>贫困发生率 = 未脱贫户和返贫户的人口 ÷ 该村农村人口。</translation>
     </message>
     <message>
-        <source>Where the county has not entered a village's rural population (Administration tab), the people in the roster stand in for it, which overstates the incidence.</source>
+        <source>Where the county has not entered a village&apos;s rural population (Administration tab), the people in the roster stand in for it, which overstates the incidence.</source>
         <translation>县里尚未填报农村人口的村（系统管理页），暂以花名册人数代替，发生率会偏高。</translation>
     </message>
     <message>
@@ -1113,8 +1113,20 @@ This code is shown only now.</source>
         <translation>%1（%2项）</translation>
     </message>
     <message>
-        <source>. Confirm them and correct the county's policy tables.</source>
+        <source>. Confirm them and correct the county&apos;s policy tables.</source>
         <translation>。请核对并在本县政策表中更正。</translation>
+    </message>
+    <message>
+        <source>The exit standard is marked unverified in the policy tables: %1</source>
+        <translation>政策表中该退出标准标为未核实：%1</translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 项</translation>
+    </message>
+    <message>
+        <source>Confirm them and correct the county&apos;s policy tables.</source>
+        <translation>请核对并在本县政策表中更正。</translation>
     </message>
 </context>
 <context>
@@ -1127,7 +1139,7 @@ This code is shown only now.</source>
 <context>
     <name>EnrollWidget</name>
     <message>
-        <source>The county office gives you the server address, a one-time enrollment code and, to be safe, the county key's fingerprint.</source>
+        <source>The county office gives you the server address, a one-time enrollment code and, to be safe, the county key&apos;s fingerprint.</source>
         <translation>县里会提供服务器地址、一次性注册码，以及用于核对的县级密钥指纹。</translation>
     </message>
     <message>
@@ -1139,8 +1151,8 @@ This code is shown only now.</source>
         <translation>注册码(&amp;C)：</translation>
     </message>
     <message>
-        <source>&amp;Key fingerprint (optional):</source>
-        <translation>密钥指纹（可不填）(&amp;K)：</translation>
+        <source>Key &amp;fingerprint (optional):</source>
+        <translation>密钥指纹（可不填）(&amp;F)：</translation>
     </message>
     <message>
         <source>&amp;Enroll and download the households</source>
@@ -1153,6 +1165,10 @@ This code is shown only now.</source>
     <message>
         <source>Enrolling with the county server…</source>
         <translation>正在向县服务器注册……</translation>
+    </message>
+    <message>
+        <source>&amp;Key fingerprint (optional):</source>
+        <translation>密钥指纹（可不填）(&amp;K)：</translation>
     </message>
 </context>
 <context>
@@ -1458,8 +1474,8 @@ This code is shown only now.</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <source>name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)</source>
-        <translation>姓名、证件号码、户编号或拼音（如 wjg、wangjianguo）</translation>
+        <source>name, ID number, household no. or initials (e.g. wjg)</source>
+        <translation>姓名、证件号码、户编号或拼音首字母（如 wjg）</translation>
     </message>
     <message>
         <source>&amp;Village:</source>
@@ -1474,8 +1490,8 @@ This code is shown only now.</source>
         <translation>脱贫状态(&amp;T)：</translation>
     </message>
     <message>
-        <source>Typ&amp;e:</source>
-        <translation>户类型(&amp;E)：</translation>
+        <source>T&amp;ype:</source>
+        <translation>户类型(&amp;Y)：</translation>
     </message>
     <message>
         <source>&amp;Problem:</source>
@@ -1508,6 +1524,14 @@ This code is shown only now.</source>
     <message>
         <source>Showing %1 / %2 households</source>
         <translation>显示 %1 / %2 户</translation>
+    </message>
+    <message>
+        <source>name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)</source>
+        <translation>姓名、证件号码、户编号或拼音（如 wjg、wangjianguo）</translation>
+    </message>
+    <message>
+        <source>Typ&amp;e:</source>
+        <translation>户类型(&amp;E)：</translation>
     </message>
     <message>
         <source>&amp;Clear search and filters</source>
@@ -1589,7 +1613,7 @@ This code is shown only now.</source>
         <translation>农户</translation>
     </message>
     <message>
-        <source>%1's household</source>
+        <source>%1&apos;s household</source>
         <translation>%1户</translation>
     </message>
     <message>
@@ -1835,7 +1859,7 @@ This code is shown only now.</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <source>Secretary's user name</source>
+        <source>Secretary&apos;s user name</source>
         <translation>书记的用户名</translation>
     </message>
     <message>
@@ -1878,6 +1902,10 @@ This code is shown only now.</source>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
+    <message>
+        <source>Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.</source>
+        <translation>已拒收：%1（代码 %2）。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
+    </message>
 </context>
 <context>
     <name>InsecureHttp</name>
@@ -1886,15 +1914,15 @@ This code is shown only now.</source>
         <translation>未加密的连接</translation>
     </message>
     <message>
-        <source>%1 is an unencrypted http:// address on another computer. Passwords, codes and the households' personal data would cross the network readable by anyone on it, the office network included.
+        <source>%1 is an unencrypted http:// address on another computer. Passwords, codes and the households&apos; personal data would cross the network readable by anyone on it, the office network included.
 
-Ask the county's administrator for the https:// address. Go on without encryption anyway?</source>
+Ask the county&apos;s administrator for the https:// address. Go on without encryption anyway?</source>
         <translation>%1 是另一台电脑上未加密的 http:// 地址。密码、注册码和农户的个人信息将以明文经过网络，网络上的任何人（包括办公室网络）都能读到。
 
 请向县里的管理员索取 https:// 地址。仍要不加密继续吗？</translation>
     </message>
     <message>
-        <source>Not connected: use the server's https:// address, or confirm the unencrypted one.</source>
+        <source>Not connected: use the server&apos;s https:// address, or confirm the unencrypted one.</source>
         <translation>未连接：请使用服务器的 https:// 地址，或确认使用未加密的地址。</translation>
     </message>
 </context>
@@ -1948,8 +1976,8 @@ Ask the county's administrator for the https:// address. Go on without encryptio
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <source>H&amp;ousehold</source>
-        <translation>农户(&amp;O)</translation>
+        <source>&amp;Household</source>
+        <translation>农户(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1960,8 +1988,8 @@ Ask the county's administrator for the https:// address. Go on without encryptio
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <source>&amp;Sync with the county server…</source>
-        <translation>与县服务器同步(&amp;S)…</translation>
+        <source>Sync with the county server…</source>
+        <translation>与县服务器同步…</translation>
     </message>
     <message>
         <source>&amp;New household…</source>
@@ -2077,6 +2105,14 @@ Data folder: %2</source>
         <source>&amp;User guide</source>
         <translation>使用说明(&amp;U)</translation>
     </message>
+    <message>
+        <source>H&amp;ousehold</source>
+        <translation>农户(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Sync with the county server…</source>
+        <translation>与县服务器同步(&amp;S)…</translation>
+    </message>
 </context>
 <context>
     <name>MemberChangeDialog</name>
@@ -2136,8 +2172,8 @@ Data folder: %2</source>
         <translation>新增农户</translation>
     </message>
     <message>
-        <source>Household n&amp;o.:</source>
-        <translation>户编号(&amp;O)：</translation>
+        <source>Household &amp;no.:</source>
+        <translation>户编号(&amp;N)：</translation>
     </message>
     <message>
         <source>&amp;Village (name or 12-digit code):</source>
@@ -2160,8 +2196,8 @@ Data folder: %2</source>
         <translation>贫困户属性(&amp;P)：</translation>
     </message>
     <message>
-        <source>Phon&amp;e:</source>
-        <translation>联系电话(&amp;E)：</translation>
+        <source>P&amp;hone:</source>
+        <translation>联系电话(&amp;H)：</translation>
     </message>
     <message>
         <source>Head of household</source>
@@ -2182,6 +2218,14 @@ Data folder: %2</source>
     <message>
         <source>Choose a village, or type its 12-digit code.</source>
         <translation>请选择行政村，或输入12位行政区划代码。</translation>
+    </message>
+    <message>
+        <source>Household n&amp;o.:</source>
+        <translation>户编号(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Phon&amp;e:</source>
+        <translation>联系电话(&amp;E)：</translation>
     </message>
 </context>
 <context>
@@ -2542,12 +2586,16 @@ Data folder: %2</source>
         <source>Resolved by %1 at %2: %3. Note: %4</source>
         <translation>%1 于 %2 处理：%3。说明：%4</translation>
     </message>
+    <message>
+        <source>At the county</source>
+        <translation>县里的值</translation>
+    </message>
 </context>
 <context>
     <name>RosterImport</name>
     <message>
-        <source>&amp;Roster file:</source>
-        <translation>花名册文件(&amp;R)：</translation>
+        <source>Roster &amp;file:</source>
+        <translation>花名册文件(&amp;F)：</translation>
     </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
@@ -2590,7 +2638,7 @@ Data folder: %2</source>
         <translation>正在检查花名册……</translation>
     </message>
     <message>
-        <source>Nothing is imported until you have seen the check's report.</source>
+        <source>Nothing is imported until you have seen the check&apos;s report.</source>
         <translation>看过检查报告之后才会导入。</translation>
     </message>
     <message>
@@ -2657,6 +2705,10 @@ Data folder: %2</source>
         <source>Save the report</source>
         <translation>保存报告</translation>
     </message>
+    <message>
+        <source>&amp;Roster file:</source>
+        <translation>花名册文件(&amp;R)：</translation>
+    </message>
 </context>
 <context>
     <name>RosterImportDialog</name>
@@ -2702,8 +2754,8 @@ Data folder: %2</source>
         <translation>界面语言(&amp;L)：</translation>
     </message>
     <message>
-        <source>Lock &amp;after idle:</source>
-        <translation>空闲多久后锁定(&amp;A)：</translation>
+        <source>&amp;Lock after idle:</source>
+        <translation>空闲多久后锁定(&amp;L)：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -2728,6 +2780,10 @@ Data folder: %2</source>
     <message>
         <source>Change &amp;passphrase…</source>
         <translation>更改密码短语(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Lock &amp;after idle:</source>
+        <translation>空闲多久后锁定(&amp;A)：</translation>
     </message>
 </context>
 <context>
@@ -2955,12 +3011,12 @@ Data folder: %2</source>
         <translation>正在打开走访…</translation>
     </message>
     <message>
-        <source>This household's draft is already open in another tab. Press Esc to close this one.</source>
+        <source>This household&apos;s draft is already open in another tab. Press Esc to close this one.</source>
         <translation>该户的草稿已在另一个标签页中打开。按 Esc 关闭此页。</translation>
     </message>
     <message>
-        <source>Finali&amp;ze…</source>
-        <translation>提交(&amp;Z)…</translation>
+        <source>&amp;Finalize…</source>
+        <translation>提交(&amp;F)…</translation>
     </message>
     <message>
         <source>Check the visit and finalize it (Ctrl+Enter)</source>
@@ -2991,7 +3047,7 @@ Data folder: %2</source>
         <translation>走访</translation>
     </message>
     <message>
-        <source>Visit to %1's household</source>
+        <source>Visit to %1&apos;s household</source>
         <translation>%1户走访</translation>
     </message>
     <message>
@@ -3035,7 +3091,7 @@ Data folder: %2</source>
         <translation>提交走访</translation>
     </message>
     <message>
-        <source>Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household's register takes the answers now.</source>
+        <source>Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household&apos;s register takes the answers now.</source>
         <translation>确定提交本次走访吗？提交后不能再修改，如需更正须新建更正记录并说明原因。提交时，户的登记信息将按本次走访的答案更新。</translation>
     </message>
     <message>
@@ -3063,7 +3119,7 @@ Data folder: %2</source>
         <translation>删除草稿</translation>
     </message>
     <message>
-        <source>Discard this draft? Its answers are deleted. The household's register is not changed.</source>
+        <source>Discard this draft? Its answers are deleted. The household&apos;s register is not changed.</source>
         <translation>确定删除这份草稿吗？草稿中的答案将被删除，户的登记信息不变。</translation>
     </message>
     <message>
@@ -3123,6 +3179,10 @@ Data folder: %2</source>
         <translation>新走访：答案取自登记信息，请逐项核实或更正；填写内容随时自动保存为草稿。</translation>
     </message>
     <message>
+        <source>Finali&amp;ze…</source>
+        <translation>提交(&amp;Z)…</translation>
+    </message>
+    <message>
         <source>Hide details</source>
         <translation>收起详情</translation>
     </message>
@@ -3131,7 +3191,7 @@ Data folder: %2</source>
         <translation>展开详情</translation>
     </message>
     <message>
-        <source>Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)</source>
+        <source>Part of a question&apos;s words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)</source>
         <translation>题目中的字词、拼音首字母或全拼（如 tsts 或 tingshui 可找到“停水天数”）</translation>
     </message>
 </context>
@@ -3350,6 +3410,9 @@ Data folder: %2</source>
     <message>
         <source>FieldSurvey user guide</source>
         <translation>FieldSurvey 使用说明</translation>
+    </message>
+</context>
+<context>
     <name>FilesReady</name>
     <message>
         <source>Saved as: %1</source>

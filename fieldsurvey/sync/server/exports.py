@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -38,9 +37,9 @@ from fieldsurvey.core.reimbursement import KIND_LABELS, Reimbursement
 from fieldsurvey.core.reimbursement import KINDS as COST_KINDS
 from fieldsurvey.core.spreadsheet import safe_cell, safe_row
 from fieldsurvey.core.text import Text
+from fieldsurvey.core.xlsx_sheets import SAMPLE_ROWS, column_widths, dress, sheet_title
 from fieldsurvey.forms.library import HOUSEHOLD_VISIT, FormLibrary
 from fieldsurvey.sync.server import sealed_files
-from fieldsurvey.core.xlsx_sheets import SAMPLE_ROWS, column_widths, dress, sheet_title
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.county_lists import (
     H,

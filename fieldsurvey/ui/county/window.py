@@ -19,7 +19,6 @@ from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import open_log_folder
 from fieldsurvey.ui.help import help_for
-
 from fieldsurvey.ui.i18n import LANGUAGE_MENU_NAMES, language, set_language
 from fieldsurvey.ui.widgets import Retranslating
 
