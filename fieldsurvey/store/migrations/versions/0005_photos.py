@@ -1,0 +1,42 @@
+"""Photos: pictures as evidence, inside the encrypted database, addressed by their SHA-256.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "photo_blobs",
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("jpeg", sa.LargeBinary(), nullable=False),
+        sa.Column("thumbnail", sa.LargeBinary(), nullable=True),
+        sa.Column("byte_size", sa.Integer(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("taken_at", sa.String(32), nullable=True),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+    )
+    # Which photo of which household the county has confirmed (so it is never sent again).
+    op.create_table(
+        "photo_sent",
+        sa.Column("household_id", sa.String(36), primary_key=True),
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("photo_sent")
+    op.drop_table("photo_blobs")
