@@ -28,8 +28,8 @@ def fieldsurvey(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str
 def test_the_shipped_forms_pass() -> None:
     run = fieldsurvey("forms", "check")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "checked 8 files: 0 errors, 0 warnings" in run.stdout
-    assert "检查了8个文件" in run.stdout
+    assert "checked 13 files: 0 errors, 0 warnings" in run.stdout
+    assert "检查了13个文件" in run.stdout
 
 
 def test_a_broken_form_exits_non_zero_with_form_field_and_position(tmp_path: Path) -> None:
@@ -50,8 +50,8 @@ def test_a_broken_form_exits_non_zero_with_form_field_and_position(tmp_path: Pat
     assert "forms/household.yaml:" in out
     assert "field 'causes/risks', constraint, col 21: unexpected '>'" in out
     assert "字段 'causes/risks', constraint, 第21列" in out
-    assert "household_visit.yaml:11: section household 1 cannot be used" in out
-    assert "checked 8 files: 2 errors, 0 warnings" in out  # no cascade of derived errors
+    assert "household_visit.yaml:11: section household 2 cannot be used" in out
+    assert "checked 13 files: 2 errors, 0 warnings" in out  # no cascade of derived errors
     # the syntax error is found at load; once fixed, the unknown reference shows
     household.write_text(text.replace("<=> 5", "<= 5"), encoding="utf-8")
     run = fieldsurvey("forms", "check", str(tmp_path / "forms" / "household.yaml"), cwd=tmp_path)
@@ -80,7 +80,7 @@ def test_list_shows_the_visit_and_its_sections() -> None:
     run = fieldsurvey("forms", "list")
     assert run.returncode == 0
     assert (
-        "household@1 → income@1 → education@1 → medical@1 → housing@1 → water@1 → needs@1"
+        "household@2 → income@1 → education@1 → medical@1 → housing@2 → water@2 → needs@2"
         in run.stdout
     )
 

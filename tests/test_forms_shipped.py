@@ -146,7 +146,7 @@ def test_every_shipped_form_passes_the_checker() -> None:
         "water",
         "needs",
     ]
-    assert survey.kind == "visit" and survey.version == "1"
+    assert survey.kind == "visit" and survey.version == "2"
 
 
 def test_the_income_form_has_every_item_of_the_policy_table() -> None:
@@ -353,7 +353,7 @@ def test_a_draft_reopens_where_it_was_left_and_a_finalized_visit_is_read_only() 
     s.set_value("water_outage_days", 10)
     s.move_to("water_outage_days")
     visit = visit_record(s, household.household_id)
-    assert (visit.form_id, visit.form_version, visit.visitor) == (HOUSEHOLD_VISIT, "1", "刘书记")
+    assert (visit.form_id, visit.form_version, visit.visitor) == (HOUSEHOLD_VISIT, "2", "刘书记")
     again = open_visit(visit, household)
     assert again.answers() == s.answers()
     assert again.cursor.section == "water" and again.cursor.path == "water_outage_days"
@@ -397,7 +397,7 @@ def test_a_visit_saved_reopened_and_finalized_in_the_encrypted_store(
             saved is not None and saved.member(son).education_aid == "营养改善计划、寄宿生生活补助"
         )  # type: ignore[union-attr]
         final = store.visits.get(draft.visit_id)
-        assert final is not None and final.finalized and final.form_version == "1"
+        assert final is not None and final.finalized and final.form_version == "2"
         shown = open_visit(final, saved)
         assert shown.read_only and shown.answers() == again.answers()
 

@@ -30,6 +30,7 @@ INPUT_TYPES = frozenset(
         "acknowledge",
         "id_number",
         "disability_cert",
+        "photo",
     }
 )
 # Field types without user input: a note shows text, a calculate computes, a hidden keeps a
@@ -39,6 +40,10 @@ FIELD_TYPES = INPUT_TYPES | NON_INPUT_TYPES
 CONTAINER_TYPES = frozenset({"group", "repeat"})
 NUMBER_TYPES = frozenset({"integer", "decimal"})
 SELECT_TYPES = frozenset({"select_one", "select_multiple"})
+# What a photo field's pictures show (core/photo_refs.py: KINDS); the ledger and the county pick
+# pictures by kind (the household photo on the cover, housing photos in the housing section).
+PHOTO_KINDS = ("household", "house_exterior", "house_interior", "water_source", "visit", "document")
+PHOTO_MAX_COUNT = 20  # per field: a bound on what one answer may hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,11 @@ class Field(Element):
     read_only: bool = False
     id_type: Expr | None = None  # id_number fields: validate only for ID-like document types
     unit: Text | None = None
+    # photo fields: how many pictures, what they show, the caption printed with them
+    min_count: int | None = None
+    max_count: int | None = None
+    kind: str | None = None
+    caption: Text | None = None
 
     @property
     def is_input(self) -> bool:
