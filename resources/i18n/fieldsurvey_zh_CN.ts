@@ -349,6 +349,25 @@ This code is shown only now.</source>
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Take photo</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo taken</source>
+        <translation>已拍摄</translation>
+    </message>
+</context>
+<context>
     <name>ChangePassphraseDialog</name>
     <message>
         <source>Change passphrase</source>
@@ -1636,6 +1655,18 @@ This code is shown only now.</source>
         <source>Ledger printing is not part of this installation yet.</source>
         <translation>本安装中还没有台账打印功能。</translation>
     </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>No photos yet: add them in a visit (household, housing, water, visit record).</source>
+        <translation>还没有照片:可在走访中添加(户和成员、住房、饮水、走访记录)。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdsPage</name>
@@ -2200,6 +2231,126 @@ Data folder: %2</source>
     </message>
 </context>
 <context>
+    <name>PhotoImport</name>
+    <message>
+        <source>%1 more files were not added: at most %2 at once.</source>
+        <translation>另有 %1 个文件未添加:一次最多 %2 个。</translation>
+    </message>
+    <message>
+        <source>Some files were not added</source>
+        <translation>部分文件未添加</translation>
+    </message>
+    <message>
+        <source>The other photos were added. These were not:</source>
+        <translation>其余照片已添加。以下文件未添加:</translation>
+    </message>
+    <message>
+        <source>Adding photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Adding photos…</source>
+        <translation>正在添加照片…</translation>
+    </message>
+    <message>
+        <source>Adding photos… %1 of %2</source>
+        <translation>正在添加照片… 第 %1 张,共 %2 张</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoInput</name>
+    <message>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Camera…</source>
+        <translation>拍照…</translation>
+    </message>
+    <message>
+        <source>Caption…</source>
+        <translation>说明…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>or drag pictures here</source>
+        <translation>或把照片拖到这里</translation>
+    </message>
+    <message>
+        <source>%1 of at most %2</source>
+        <translation>%1 张,最多 %2 张</translation>
+    </message>
+    <message>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Pictures (%1)</source>
+        <translation>图片 (%1)</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>照片说明</translation>
+    </message>
+    <message>
+        <source>Caption for this photo:</source>
+        <translation>这张照片的说明:</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+</context>
+<context>
+    <name>Photos</name>
+    <message>
+        <source>Taken %1</source>
+        <translation>拍摄于 %1</translation>
+    </message>
+    <message>
+        <source>Capture time unknown</source>
+        <translation>拍摄时间不详</translation>
+    </message>
+    <message>
+        <source>Location %1</source>
+        <translation>位置 %1</translation>
+    </message>
+</context>
+<context>
     <name>PopulationDialog</name>
     <message>
         <source>Rural population of %1</source>
@@ -2564,6 +2715,14 @@ Data folder: %2</source>
     <message>
         <source>Change &amp;passphrase…</source>
         <translation>更改密码短语(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Photo si&amp;ze (long edge):</source>
+        <translation>照片尺寸(长边)(&amp;Z):</translation>
+    </message>
+    <message>
+        <source>pixels</source>
+        <translation>像素</translation>
     </message>
 </context>
 <context>

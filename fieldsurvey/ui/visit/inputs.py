@@ -220,6 +220,10 @@ def make_input(fld: Field) -> FieldInput:
         return AcknowledgeInput(fld)
     if t == "date":
         return DateInput(fld)
+    if t == "photo":
+        from fieldsurvey.ui.visit.photo_input import PhotoInput
+
+        return PhotoInput(fld)
     if t == "text" and fld.appearance == "multiline":
         return MultilineInput(fld)
     return LineInput(fld)
