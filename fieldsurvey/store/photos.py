@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, LargeBinary, String, cast, delete, func, select
+from sqlalchemy import JSON, Float, Integer, LargeBinary, String, cast, delete, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import DateTime
@@ -63,6 +63,18 @@ class PhotoSent(PhotoBase):
     household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     confirmed_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="accepted")  # or "refused"
+    reason: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class PhotoOutbox(PhotoBase):
+    """A sealed photo bundle not yet confirmed by the county (resent with the same bytes)."""
+
+    __tablename__ = "photo_outbox"
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    pairs: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,9 +242,41 @@ class PhotoRepo:
                     out.setdefault((hid, h), None)
         return list(out)
 
-    def mark_sent(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def mark_sent(self, pairs: Iterable[tuple[str, str]], *, refused: dict[tuple[str, str], Any] | None = None) -> None:
+        """The county has these (household, photo) pairs, or (``refused``) will not take them:
+        either way they are not offered again; a refusal keeps the county's sentence."""
         now = datetime.now()
         with self._store.session() as s:
             for hid, h in pairs:
-                s.execute(sqlite_insert(PhotoSent).values(household_id=hid, sha256=h, confirmed_at=now)
+                s.execute(sqlite_insert(PhotoSent).values(household_id=hid, sha256=h, confirmed_at=now, status="accepted")
                           .on_conflict_do_nothing())
+            for (hid, h), reason in (refused or {}).items():
+                s.execute(sqlite_insert(PhotoSent).values(household_id=hid, sha256=h, confirmed_at=now, status="refused",
+                                                          reason=reason).on_conflict_do_nothing())
+
+    def refusals(self) -> list[tuple[str, str, Any]]:
+        with self._store.session() as s:
+            rows = s.execute(select(PhotoSent.household_id, PhotoSent.sha256, PhotoSent.reason)
+                             .where(PhotoSent.status == "refused")).all()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def meta_json(self, sha256: str) -> dict[str, Any]:
+        info = self.info([sha256]).get(sha256)
+        if info is None:
+            return {}
+        return {"width": info.width, "height": info.height, "taken_at": info.taken_at,
+                "latitude": info.latitude, "longitude": info.longitude}
+
+    # -- the outbox of sealed bundles -------------------------------------------------------
+    def outbox(self) -> list[tuple[str, bytes, list[tuple[str, str]]]]:
+        with self._store.session() as s:
+            rows = s.scalars(select(PhotoOutbox).order_by(PhotoOutbox.created_at)).all()
+            return [(r.bundle_id, r.data, [(p[0], p[1]) for p in r.pairs]) for r in rows]
+
+    def keep_bundle(self, bundle_id: str, data: bytes, pairs: list[tuple[str, str]]) -> None:
+        with self._store.session() as s:
+            s.add(PhotoOutbox(bundle_id=bundle_id, data=data, pairs=[list(p) for p in pairs], created_at=datetime.now()))
+
+    def bundle_done(self, bundle_id: str) -> None:
+        with self._store.session() as s:
+            s.execute(delete(PhotoOutbox).where(PhotoOutbox.bundle_id == bundle_id))

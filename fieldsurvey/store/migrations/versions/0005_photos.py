@@ -34,9 +34,20 @@ def upgrade() -> None:
         sa.Column("household_id", sa.String(36), primary_key=True),
         sa.Column("sha256", sa.String(64), primary_key=True),
         sa.Column("confirmed_at", sa.DateTime(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False, server_default="accepted"),  # or "refused"
+        sa.Column("reason", sa.JSON(), nullable=True),  # the county's sentence for a refusal
+    )
+    # Sealed photo bundles not yet confirmed: a stopped or cut upload resumes with the same bytes.
+    op.create_table(
+        "photo_outbox",
+        sa.Column("bundle_id", sa.String(36), primary_key=True),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("pairs", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
     )
 
 
 def downgrade() -> None:
+    op.drop_table("photo_outbox")
     op.drop_table("photo_sent")
     op.drop_table("photo_blobs")

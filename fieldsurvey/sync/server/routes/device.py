@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from fieldsurvey.sync import envelope
+from fieldsurvey.sync import envelope, photo_bundle
 from fieldsurvey.sync.keys import encryption_public_from_b64
-from fieldsurvey.sync.server import feed
+from fieldsurvey.sync.server import feed, photos
 from fieldsurvey.sync.server.deps import DeviceCaller, ServerDirDep, UploadsDep
 from fieldsurvey.sync.server.ingest import county_code, ingest
 from fieldsurvey.sync.server.models import Device
@@ -48,6 +48,8 @@ def commit_upload(batch_id: BatchId, who: DeviceCaller, up: UploadsDep, sd: Serv
     assert who.device_id
     data = up.complete(who.device_id, batch_id)
     try:
+        if envelope.parse(data).kind == photo_bundle.KIND:  # photos travel the same resumable way
+            return photos.ingest_photos(sd, data, via="http", expected_device=who.device_id)
         result = ingest(sd, data, via="http", expected_device=who.device_id)
     finally:
         up.discard(who.device_id, batch_id)
