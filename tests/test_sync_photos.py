@@ -190,3 +190,35 @@ def test_photos_ride_on_the_usb_stick_beside_the_batch(county: County, tmp_path:
         # online later: the county has it, so the bundle is dropped without a byte sent
         report = client.sync()
         assert report.photos is not None and report.photos.bytes_sent == 0 and store.photos.outbox() == []
+
+
+def test_a_stopped_photo_upload_resumes_where_it_stopped(county: County, tmp_path: Path) -> None:
+    from fieldsurvey.core.errors import Cancelled
+
+    store, client = new_device(county, tmp_path / "stop")
+    with store:
+        client.sync()
+        hid = county.households_in(VILLAGE_A)[1]["household_id"]
+        shots = [noisy_photo(-1, (1000, 800)) for _ in range(2)]
+        store.photos.add_many(shots)
+        finalize_with_photos(store, hid, {"house_interior_photos": [item(s.sha256) for s in shots]}, day=9)
+        seen: list[int] = []
+
+        def stop_midway(phase: str, done: int, total: int) -> None:
+            if phase == "photos":
+                seen.append(done)
+                if done > total // 3:
+                    client.cancel.set()  # the secretary presses Cancel
+
+        client.progress = stop_midway
+        with pytest.raises(Cancelled):
+            client.sync()
+        assert store.photos.outbox() and store.photos.unsent()  # kept for the next sync
+        sent_before = max(seen)
+        client.cancel.clear()
+        resumed: list[tuple[int, int]] = []
+        client.progress = lambda phase, done, total: resumed.append((done, total)) if phase == "photos" else None
+        report = client.sync()
+        assert report.photos is not None and report.photos.stored == 2
+        assert resumed[0][0] >= sent_before - 256 * 1024  # went on from the county's offset, not from 0
+        assert store.photos.unsent() == [] and store.photos.outbox() == []

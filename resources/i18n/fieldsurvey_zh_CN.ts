@@ -2880,6 +2880,18 @@ Data folder: %2</source>
         <source>Applying the update file…</source>
         <translation>正在应用更新文件……</translation>
     </message>
+    <message>
+        <source>Sending photos: %1 of %2 left (Cancel stops; the next sync resumes)</source>
+        <translation>正在发送照片:还剩 %1,共 %2(可取消,下次同步从中断处继续)</translation>
+    </message>
+    <message>
+        <source>Photos waiting to be sent: %1 (%2); they go after the records.</source>
+        <translation>待发送照片:%1 张(%2),在记录之后发送。</translation>
+    </message>
+    <message>
+        <source>Stopped. What was sent is kept by the county; the next sync resumes where this one stopped.</source>
+        <translation>已停止。已发送的部分县里会保留,下次同步从中断处继续。</translation>
+    </message>
 </context>
 <context>
     <name>UnlockPage</name>
