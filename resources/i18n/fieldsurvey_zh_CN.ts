@@ -673,6 +673,17 @@ This code is shown only now.</source>
     </message>
 </context>
 <context>
+    <name>CountyPhotos</name>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>No photos of this household have reached the county.</source>
+        <translation>县里还没有收到这一户的照片。</translation>
+    </message>
+</context>
+<context>
     <name>CountyRosterPage</name>
     <message>
         <source>The county's roster</source>
