@@ -126,7 +126,6 @@ def _caption_style() -> ParagraphStyle:
 
 def photo_grid(photos: tuple[PhotoContent, ...], images: Mapping[str, bytes]) -> list[Any]:
     """Two pictures a row, each with its caption and date under it."""
-    st = styles()
     cells = [[photo_flowable(p, images[p.sha256], FRAME_WIDTH * 0.46, 62 * mm), para(p.caption, _caption_style())]
              for p in photos if p.sha256 in images]
     if not cells:
