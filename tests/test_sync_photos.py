@@ -222,3 +222,38 @@ def test_a_stopped_photo_upload_resumes_where_it_stopped(county: County, tmp_pat
         assert report.photos is not None and report.photos.stored == 2
         assert resumed[0][0] >= sent_before - 256 * 1024  # went on from the county's offset, not from 0
         assert store.photos.unsent() == [] and store.photos.outbox() == []
+
+
+def test_a_forged_or_foreign_bundle_is_refused_whole_and_audited(county: County, tmp_path: Path) -> None:
+    from fieldsurvey.sync.photo_upload import seal_bundle
+    from fieldsurvey.sync.server.models import AuditEntry
+    from fieldsurvey.sync.transport import ServerError, Transport
+
+    store, client = new_device(county, tmp_path / "forge")
+    with store:
+        client.sync()
+        identity, _row = client.identity()
+        hid = county.households_in(VILLAGE_A)[2]["household_id"]
+        shot = noisy_photo(77, (300, 200))
+        store.photos.add(shot)
+        bundle_id, data = seal_bundle(store, identity, [(hid, shot.sha256)])
+        t = Transport(county.server.url, identity=identity)
+        try:
+            broken = bytearray(data)
+            broken[len(data) // 2] ^= 1  # one flipped bit: the signature no longer holds
+            with pytest.raises(ServerError) as e:
+                t.upload(bundle_id, bytes(broken))
+            assert e.value.status in (400, 403, 422)
+            # a photo whose visit the county never got: refused, said, nothing stored
+            result = t.upload(*seal_bundle(store, identity, [(hid, shot.sha256)]))
+        finally:
+            t.close()
+    assert result["counts"] == {"stored": 0, "already": 0, "refused": 1}
+    assert result["outcomes"][0]["code"] == "unreferenced" and "走访" in result["outcomes"][0]["message"]["zh"]
+    sd = ServerDir(county.server.data_dir)
+    try:
+        with sd.transaction() as s:
+            assert s.query(PhotoRow).filter(PhotoRow.sha256 == shot.sha256).count() == 0
+            assert s.query(AuditEntry).filter(AuditEntry.action == "photos_refused").count() >= 1
+    finally:
+        sd.close()

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import size_text
 from fieldsurvey.core.photo_refs import photo_hashes, photo_refs
 from fieldsurvey.core.text import Text
@@ -207,7 +208,21 @@ UNREFERENCED = Text("县里没有提到这张照片的走访记录(请先同步�
 
 
 def ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | None = None) -> dict[str, Any]:
-    """Check a bundle whole, then keep each photo the county may take; per-photo outcomes."""
+    """Check a bundle whole, then keep each photo the county may take; per-photo outcomes.
+
+    A bundle refused whole (forged, another county's, over a limit) is an audit entry too."""
+    try:
+        return _ingest_photos(sd, data, via=via, expected_device=expected_device)
+    except UserError as e:
+        with sd.transaction() as session:
+            audit.append(session, sd.keys.signing, actor=f"device:{expected_device}" if expected_device else f"file:{via}",
+                         action="photos_refused", subject=str(len(data)), details={"via": via, "code": e.code})
+        if isinstance(e, Refused):
+            raise
+        raise Refused(e.text, e.code, 422) from e
+
+
+def _ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | None = None) -> dict[str, Any]:
     from fieldsurvey.sync.server.ingest import county_code
 
     county = county_code(sd)

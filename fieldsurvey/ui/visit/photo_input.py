@@ -96,7 +96,14 @@ class PhotoInput(FieldInput):
         layout.addLayout(buttons)
         self.setAcceptDrops(True)
         self.strip.setAcceptDrops(False)
+        # One Tab stop per field, as a radio group is one: the add button; the pictures and the
+        # buttons that act on the chosen one take focus by click (Enter on a picture opens it).
+        for w in (self.strip, self.caption_button, self.delete_button):
+            w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._update_buttons()
+
+    def focus_target(self) -> QWidget:
+        return self.add_button
 
     # -- engine ---------------------------------------------------------------------------
     def _context(self) -> AppContext | None:
