@@ -9,7 +9,7 @@ from typing import Any
 from fieldsurvey.core.photo_refs import item
 from fieldsurvey.core.visit import Visit
 from tests.test_county_harness import *  # noqa: F403
-from tests.test_county_harness import CountyServer, wait
+from tests.test_county_harness import STAFF_PASSWORD, CountyServer, wait
 from tests.test_county_review import laptop, select_row
 from tests.test_sync_photos import noisy_photo
 
@@ -26,7 +26,9 @@ def test_county_mode_shows_the_households_photos(staff_window: Any, county: Coun
                       {"food_secure": True, "renovation_before_photos": [item(shots[0].sha256, "西墙裂缝")],
                        "house_photos": [item(shots[1].sha256)]}, findings="危房")
         store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": []})
+        from fieldsurvey.core.assessment import assess
+
+        store.visits.finalize(visit, None, assess(store.households.get(hid), on=date.today()).to_dict())  # type: ignore[arg-type]
         assert client.sync().photos.stored == 2  # type: ignore[union-attr]
 
     window = staff_window.window
@@ -54,3 +56,21 @@ def test_county_mode_shows_the_households_photos(staff_window: Any, county: Coun
     review = window.visits.detail
     qtbot.waitUntil(lambda: len(review.photos.items) == 2, timeout=20_000)
     wait(staff_window)
+
+    # the county prints the ledger with the house photos, fetched from the server
+    from fieldsurvey.ui.county.api import CountyApi
+    from fieldsurvey.ui.county.ledger_bulk import Place, print_one
+    from tests.test_ledger_photos import images_by_page
+
+    api = CountyApi(county.url)
+    api.sign_in("staff", STAFF_PASSWORD)
+    try:
+        li = county.households["li"]
+        target = tmp_path / "li.pdf"
+        print_one(api, Place("镇巴县", "泾洋街道", "示范村", li.division_code.value), li.household_no, hid, target, False)
+    finally:
+        api.close()
+    import hashlib
+
+    printed = {hashlib.sha256(d).hexdigest() for imgs in images_by_page(target) for d in imgs}
+    assert {shots[0].sha256, shots[1].sha256} <= printed
