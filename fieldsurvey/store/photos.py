@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, LargeBinary, String, cast, delete, func, select
+from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, delete, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import DateTime
@@ -32,10 +32,6 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.photo_refs import SHA256_HEX, photo_hashes, photo_refs
 from fieldsurvey.core.text import Text
 from fieldsurvey.store.models import VisitRow
-
-# Answers are JSON text in SQLite: only visits whose text names a photo are read and walked, so
-# listing or pruning stays cheap in a store of thousands of visits without photos.
-_MAY_HOLD_PHOTOS = cast(VisitRow.answers, String).like('%"photo"%')
 
 PHOTO_MISSING = Text("找不到这张照片", "this photo is not in the store")
 
@@ -56,6 +52,16 @@ class PhotoBlob(PhotoBase):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PhotoLink(PhotoBase):
+    """A visit names a photo (kept with every write of a visit: ``link``)."""
+
+    __tablename__ = "photo_links"
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    finalized: Mapped[bool] = mapped_column(Boolean)
 
 
 class PhotoSent(PhotoBase):
@@ -204,43 +210,53 @@ class PhotoRepo:
                                       ref.caption, r.status == "finalized"))
         return out
 
+    # -- which visit names which photo ----------------------------------------------------
+    @staticmethod
+    def link(session: Any, visit_id: str, household_id: str, answers: Any, finalized: bool) -> None:
+        """Record the photos a visit's answers name (inside the transaction that writes it)."""
+        session.execute(delete(PhotoLink).where(PhotoLink.visit_id == visit_id))
+        rows = [{"visit_id": visit_id, "sha256": h, "household_id": household_id, "finalized": finalized}
+                for h in photo_hashes(answers or {})]
+        if rows:
+            session.execute(sqlite_insert(PhotoLink).values(rows).on_conflict_do_nothing())
+
+    @staticmethod
+    def unlink(session: Any, *, visit_id: str | None = None, household_ids: Sequence[str] = ()) -> None:
+        if visit_id is not None:
+            session.execute(delete(PhotoLink).where(PhotoLink.visit_id == visit_id))
+        for i in range(0, len(household_ids), 500):
+            session.execute(delete(PhotoLink).where(PhotoLink.household_id.in_(household_ids[i:i + 500])))
+
+    @staticmethod
+    def prune_in(session: Any) -> int:
+        """Remove blobs no visit names any more, in the caller's transaction."""
+        linked = select(PhotoLink.sha256)
+        return int(session.execute(delete(PhotoBlob).where(PhotoBlob.sha256.not_in(linked))).rowcount or 0)
+
     def referenced(self) -> set[str]:
         with self._store.session() as s:
-            answers = s.scalars(select(VisitRow.answers).where(_MAY_HOLD_PHOTOS)).all()
-        out: set[str] = set()
-        for a in answers:
-            out.update(photo_hashes(a or {}))
-        return out
+            return set(s.scalars(select(PhotoLink.sha256).distinct()).all())
 
     def prune(self) -> int:
         """Remove blobs no visit refers to (a photo deleted from a draft); returns how many."""
-        if self.count() == 0:
-            return 0
-        keep = self.referenced()
         with self._store.session() as s:
-            stored = s.scalars(select(PhotoBlob.sha256)).all()
-            gone = [h for h in stored if h not in keep]
-            for i in range(0, len(gone), 500):
-                s.execute(delete(PhotoBlob).where(PhotoBlob.sha256.in_(gone[i:i + 500])))
-        return len(gone)
+            return self.prune_in(s)
 
     # -- sync ------------------------------------------------------------------------------
     def unsent(self, household_ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
-        """(household, photo) pairs of finalized visits the county has not confirmed yet."""
+        """(household, photo) pairs of finalized visits the county has not confirmed yet (and
+        whose picture this laptop holds), in a stable order."""
         with self._store.session() as s:
-            q = select(VisitRow.household_id, VisitRow.answers).where(VisitRow.status == "finalized", _MAY_HOLD_PHOTOS)
-            rows = s.execute(q).all()
-            sent = set(s.execute(select(PhotoSent.household_id, PhotoSent.sha256)).all())
-            stored = set(s.scalars(select(PhotoBlob.sha256)).all())
-        wanted = set(household_ids) if household_ids is not None else None
-        out: dict[tuple[str, str], None] = {}
-        for hid, answers in rows:
-            if wanted is not None and hid not in wanted:
-                continue
-            for h in photo_hashes(answers or {}):
-                if (hid, h) not in sent and h in stored:
-                    out.setdefault((hid, h), None)
-        return list(out)
+            q = (select(PhotoLink.household_id, PhotoLink.sha256).distinct()
+                 .join(PhotoBlob, PhotoBlob.sha256 == PhotoLink.sha256)
+                 .outerjoin(PhotoSent, (PhotoSent.household_id == PhotoLink.household_id) & (PhotoSent.sha256 == PhotoLink.sha256))
+                 .where(PhotoLink.finalized.is_(True), PhotoSent.sha256.is_(None))
+                 .order_by(PhotoLink.household_id, PhotoLink.sha256))
+            rows = [(r[0], r[1]) for r in s.execute(q).all()]
+        if household_ids is not None:
+            wanted = set(household_ids)
+            rows = [r for r in rows if r[0] in wanted]
+        return rows
 
     def mark_sent(self, pairs: Iterable[tuple[str, str]], *, refused: dict[tuple[str, str], Any] | None = None) -> None:
         """The county has these (household, photo) pairs, or (``refused``) will not take them:

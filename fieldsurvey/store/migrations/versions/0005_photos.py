@@ -28,6 +28,16 @@ def upgrade() -> None:
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("added_at", sa.DateTime(), nullable=False),
     )
+    # Which visit names which photo: an index kept with every visit write, so pruning and
+    # "what is not sent yet" never read the visits' answers.
+    op.create_table(
+        "photo_links",
+        sa.Column("visit_id", sa.String(36), primary_key=True),
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("household_id", sa.String(36), nullable=False, index=True),
+        sa.Column("finalized", sa.Boolean(), nullable=False),
+    )
+    op.create_index("ix_photo_links_sha256", "photo_links", ["sha256"])
     # Which photo of which household the county has confirmed (so it is never sent again).
     op.create_table(
         "photo_sent",
@@ -49,5 +59,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("photo_outbox")
+    op.drop_index("ix_photo_links_sha256", table_name="photo_links")
+    op.drop_table("photo_links")
     op.drop_table("photo_sent")
     op.drop_table("photo_blobs")
