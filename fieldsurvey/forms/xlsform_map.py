@@ -44,6 +44,8 @@ TYPES = {
     "calculate": "calculate",
     "acknowledge": "acknowledge",
     "hidden": "hidden",
+    "image": "photo",
+    "photo": "photo",
     "group": "group",
     "repeat": "repeat",
 }
@@ -76,6 +78,28 @@ TYPE_DEFAULTS = {
         "hint": {"zh": "Enter numbers only.", "en": "Enter numbers only."},
     },
 }
+
+# An image question's kind, guessed from its name or label when the workbook has no
+# ``fieldsurvey::kind`` column (first match wins; "visit" otherwise). The import says so.
+PHOTO_KIND_WORDS = (
+    ("document", ("document", "certificate", "card", "id_", "证", "证件", "证明", "文件", "材料")),
+    ("water_source", ("water", "well", "tank", "水")),
+    ("house_interior", ("interior", "inside", "indoor", "室内", "屋内")),
+    ("house_exterior", ("house", "housing", "home", "roof", "building", "住房", "房屋", "危房", "外观")),
+    ("household", ("family", "household", "户貌", "全家", "家庭")),
+)
+# image appearances that are not photos (a drawing pad, a signature) are refused.
+NOT_PHOTO_APPEARANCES = frozenset({"draw", "signature"})
+
+
+def photo_kind(name: str, label: str) -> str:
+    text = f"{name} {label}".lower()
+    for kind, words in PHOTO_KIND_WORDS:
+        if any(w in text for w in words):
+            return kind
+    return "visit"
+
+
 
 # bind entries holding an expression → the project's attribute.
 BIND_EXPRESSIONS = {
