@@ -267,7 +267,7 @@ def test_home_schooling_recorded_for_a_healthy_child_is_an_error_and_not_counted
     assert a.outcome("education") == NOT_MET
     assert zh(a.dimensions["education"].reasons) == [
         (
-            "成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）;"
+            "成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）；"
             "送教上门仅适用于残疾或重病儿童，该儿童不符合，不予认定",
             kid.member_id,
             "schooling",

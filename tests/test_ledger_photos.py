@@ -61,11 +61,11 @@ def test_cover_and_housing_photos_are_printed_with_dates(tmp_path: Path) -> None
     digests = [[hashlib.sha256(d).hexdigest() for d in imgs] for imgs in pages]
     # the cover (page 1) holds the household photo, embedded as the very JPEG stored
     assert pics["全家福"].sha256 in digests[0] and len(pages[0]) == 1
-    housing_page = next(i for i, t in enumerate(texts) if "六、两不愁三保障" in t)
+    housing_page = next(i for i, t in enumerate(texts) if "七、两不愁三保障" in t)
     housing = {h for imgs in digests[housing_page:housing_page + 2] for h in imgs}
     assert {pics["改造前"].sha256, pics["改造后"].sha256} <= housing
     joined = "".join(texts)
-    assert "改造前:西墙裂缝(2026-05-04拍摄)" in joined and "改造后(2026-05-06走访)" in joined
+    assert "改造前：西墙裂缝（2026-05-04拍摄）" in joined and "改造后（2026-05-06走访）" in joined
     every = {h for imgs in digests for h in imgs}
     assert pics["证明材料"].sha256 in every and pics["走访"].sha256 in every  # the full copy: documents too
     # the fingerprint covers the pictures: the record with the same photos verifies, other photos do not

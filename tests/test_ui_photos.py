@@ -86,7 +86,7 @@ def test_add_view_and_remove_photos_in_a_draft(window, ui_store, qtbot, tmp_path
     box.close()
     qtbot.waitUntil(lambda: inp.strip.loaded_count() == 3, timeout=5000)
     qtbot.waitUntil(lambda: all(e.taken_at for e in inp.entries()), timeout=5000)
-    assert inp.count_label.text() == "3 张,最多 4 张"
+    assert inp.count_label.text() == "3 张，最多 4 张"
     shot(editor, "editor-housing-photos")
 
     # the viewer: upright first picture, time and place shown, next/previous, zoom

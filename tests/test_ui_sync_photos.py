@@ -18,7 +18,7 @@ __all__ = ["county", "empty_app"]
 
 
 def test_the_panel_shows_photos_waiting_and_sends_them(empty_app, county, qtbot) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
-    assert photos_label(1_048_576, 3 * 1_048_576) == "正在发送照片:还剩 2.0 MB,共 3.0 MB(可取消,下次同步从中断处继续)"
+    assert photos_label(1_048_576, 3 * 1_048_576) == "正在发送照片：还剩 2.0 MB,共 3.0 MB（可取消，下次同步从中断处继续）"
     w = empty_app.window
     unlock(qtbot, w, PASSPHRASE)
     w.act_sync.trigger()
@@ -42,9 +42,9 @@ def test_the_panel_shows_photos_waiting_and_sends_them(empty_app, county, qtbot)
     wait_ops(w)
     p.refresh()
     qtbot.waitUntil(lambda: p.status is not None and p.status.photos_waiting == 1, timeout=5000)
-    assert "待发送照片:1 张" in p.state.text()
+    assert "待发送照片：1 张" in p.state.text()
     p.sync_button.click()
-    qtbot.waitUntil(lambda: "照片:上传1张" in p.report.toPlainText(), timeout=30_000)
+    qtbot.waitUntil(lambda: "照片：上传1张" in p.report.toPlainText(), timeout=30_000)
     qtbot.waitUntil(lambda: p.status is not None and p.status.photos_waiting == 0, timeout=10_000)
     assert "待发送照片" not in p.state.text()
     p.close()

@@ -41,8 +41,7 @@ EXTRA_KEYS = (
     "dynamic_default", "repeat_over", "instance_label", "min_count", "max_count", "label",
     "hint", "required", "relevant", "constraint", "calculation", "choice_filter",
     "required_message", "constraint_message", "range", "trigger", "count", "read_only",
-    "choice_columns",
-    "required_message", "constraint_message", "kind", "caption",
+    "choice_columns", "kind", "caption",
 )  # fmt: skip
 SMART_QUOTES = "\u201c\u201d\u2018\u2019"  # pyxform straightens these in every cell it reads
 # Keys whose ${…} pyxform checks against the workbook's own names: a reference to a field of

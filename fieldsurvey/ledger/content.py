@@ -89,7 +89,7 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
         ("帮扶责任人", helpers_now),
     )
     photos = _printed_photos(inp)
-    guarantees = _guarantees(h, assessment, last_visit)
+    guarantees = _guarantees(h, assessment, last_visit, policy)
     visit_log = _visit_log(visits)
     guarantees = replace(guarantees, photos=_pick(photos, HOUSING_KINDS, MAX_SECTION_PHOTOS))
     # The public copy (公示版) never shows documents: certificates and receipts carry ID numbers.
@@ -103,7 +103,7 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
         _causes(h),
         _helpers(h),
         _income(h, policy),
-        _guarantees(h, assessment, last_visit, policy),
+        guarantees,
         _measures(h),
         _results(h),
         visit_log,
@@ -114,7 +114,7 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
 
 # Which photos the ledger prints, by the kind their form field gives them (docs/forms.md):
 # the household photo on the cover; the house (outside, inside, before and after renovation)
-# and the water source in section six with their dates; the visit and, in the full copy only,
+# and the water source in section seven (两不愁三保障) with their dates; the visit and, in the full copy only,
 # documents in the visit log. At most this many per section, newest visit first.
 HOUSING_KINDS = ("house_exterior", "house_interior", "water_source")
 MAX_SECTION_PHOTOS = 6
