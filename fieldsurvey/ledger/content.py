@@ -133,8 +133,8 @@ def _printed_photos(inp: LedgerInput) -> list[LedgerPhoto]:
 
 def _photo_caption(p: LedgerPhoto) -> str:
     when = (p.taken_at or "")[:10] or p.visit_date
-    words = f"{p.title}" + (f":{p.caption}" if p.caption else "")
-    return f"{words}({when}{'拍摄' if p.taken_at else '走访'})"
+    words = f"{p.title}" + (f"：{p.caption}" if p.caption else "")
+    return f"{words}（{when}{'拍摄' if p.taken_at else '走访'}）"
 
 
 def _pick(photos: list[LedgerPhoto], kinds: tuple[str, ...], limit: int) -> tuple[PhotoContent, ...]:
