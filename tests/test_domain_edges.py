@@ -1399,3 +1399,34 @@ def test_education_special_cases_word_their_reasons(
 
 def test_no_findings_at_all_is_unknown() -> None:
     assert combine("medical", []) == DimensionResult("medical", "unknown", ())
+
+
+def test_a_carried_forward_threshold_and_a_missing_line_are_worded() -> None:
+    h = good()
+    h.incomes = [income(2027, 10000)]
+    a = assess(h, on=date(2027, 5, 1))
+    assert [(r.text.zh, r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
+        ("2027年人均纯收入10000.00元,高于2025年防返贫监测标准6000元",
+         "net income per capita in 2027 is 10000.00 yuan and is above the 2025 monitoring threshold of 6000 yuan",
+         "incomes"),
+        ("2027年没有监测标准,沿用2025年标准", "no threshold for 2027: the 2025 threshold is carried forward", None),
+        ("该收入标准尚未核实,请以当地公布的数值为准", "this line is unverified: check the locally published figure", None),
+    ]
+    assert (a.poverty_line, a.monitoring_threshold, a.risk_flags) == (None, 6000.0, ())
+    h.incomes = [income(2008, 10000)]
+    a = assess(h, on=date(2008, 12, 1))
+    assert [(r.text.zh, r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
+        ("政策表中没有2008年适用的收入标准", "the policy tables have no income line for 2008", "incomes")
+    ]
+    assert (a.poverty_line, a.monitoring_threshold) == (None, None)
+
+
+def test_a_county_line_says_where_it_comes_from_in_english_too(tmp_path: Path) -> None:
+    folder = county_tables(tmp_path, {"monitoring_threshold": {"thresholds": {"610728": {
+        "2024": {"value": 9000, "source": "镇巴县乡村振兴局 2024年监测标准"}}}}})
+    a = assess(good(), on=ON, policy=load_policy(overrides_dir=folder))
+    assert [(r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
+        ("net income per capita in 2024 is 10000.00 yuan and is above the 2024 monitoring threshold of 9000 yuan", "incomes"),
+        ("this line comes from the county's own policy table", None),
+    ]
+    assert a.risk_flags == ()
