@@ -905,6 +905,8 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
 
 def observed(h: Household) -> dict[str, Any]:
     a = assess(h, on=ON)
+    assert a.household_id == h.household_id and a.assessed_on == ON
+    assert all(r.dimension == d for d, r in a.dimensions.items())
     ids = {m.member_id: i for i, m in enumerate(h.members, start=1)}
 
     def dims() -> dict[str, tuple[str, list[tuple[str, str, int | None, str | None]]]]:
@@ -1430,3 +1432,22 @@ def test_a_county_line_says_where_it_comes_from_in_english_too(tmp_path: Path) -
         ("this line comes from the county's own policy table", None),
     ]
     assert a.risk_flags == ()
+
+
+def test_a_sudden_expense_of_exactly_the_amount_is_not_over_it() -> None:
+    h = good()  # net income 30000: half is 15000
+    h.incomes[-1].sudden_expenses = 10000
+    assert not [f for f in assess(h, on=ON).risk_flags if f.code == "sudden_expense"]
+    h.incomes[-1].sudden_expenses = 10000.5
+    assert [f.code for f in assess(h, on=ON).risk_flags] == ["sudden_expense"]
+
+
+def test_the_unrecorded_cost_note_in_english() -> None:
+    h = good()
+    h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 30000, "business.livestock": 6000}, {})]
+    notes = [r for r in assess(h, on=ON).dimensions["income"].reasons if r.fact == "expenses.business.livestock"]
+    assert [(r.text.en, r.member_id) for r in notes] == [(
+        "livestock farming has income but no expense recorded: counted as 0, so net income may be "
+        "overstated; the expense is to be completed",
+        None,
+    )]
