@@ -366,6 +366,10 @@ def test_a_county_default_cost_ratio_is_used_and_said(tmp_path: Path) -> None:
             "expenses.business.crops",
         )
     ]
+    assert [r.text.en for r in a.dimensions["income"].reasons if r.fact == "expenses.business.crops"] == [
+        "no expense recorded for crop farming: estimated at 2400 yuan by the county's default cost "
+        "ratio of 40% in the policy tables"
+    ]
     assert "expenses_unrecorded" not in a.flags
     assert a.net_income_per_capita == round((36000 - 2400) / 3, 2)
 
