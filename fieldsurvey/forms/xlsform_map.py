@@ -165,6 +165,13 @@ DIFFERENCES = {
         "format-date's %a and %b are English here (Mon, Jan); ODK Collect writes them in the"
         " phone's language",
     ),
+    "dynamic_default": Text(
+        "引用其他题目的默认值在该题首次显示（相关条件成立）时按当时的答案计算；ODK Collect 在打开表单"
+        "（或新增一条重复组）时计算一次",
+        "a default that refers to other questions is computed here when the question is first shown"
+        " (its relevance holds), from the answers at that moment; ODK Collect computes it once when"
+        " the form is opened (or a repeat is added)",
+    ),
     "max": Text(
         "max() 在全部为负数时取其中最大者;ODK Collect(JavaRosa)此时得 4.9E-324",
         "max() of only negative numbers is the largest of them here; ODK Collect (JavaRosa)"

@@ -458,6 +458,8 @@ class RowConverter:
                 expr = self.expr(text, row, name, "default")
                 if expr:
                     out["dynamic_default"] = expr
+                    if "${" in text:  # the moment it is computed changes what it reads
+                        self.differs(row, name, DIFFERENCES["dynamic_default"])
             else:
                 out["default"] = _literal(text, our)
         if our == "calculate" and "calculation" not in out and name not in self.bad:
