@@ -1,0 +1,102 @@
+"""What goes into the bundle: one list read by the spec, the build script and the fast tests.
+
+Kept apart from the spec (which only PyInstaller can execute) so that a test can check without
+building that every resource the app reads at run time is listed, and that Qt modules the app
+never uses stay out (the bundle's size target is 250 MB; QML/Quick alone would add ~60 MB).
+"""
+
+from __future__ import annotations
+
+import re
+
+APP_NAME = "FieldSurvey"  # the windowed executable (fieldsurvey/frozen.py reads the same names)
+CLI_NAME = "fieldsurvey"  # its console twin
+
+# (source relative to the repository, destination inside the bundle). The destinations are the
+# layout of an installed wheel, so fieldsurvey.core.resources and Alembic find them unchanged.
+DATA: list[tuple[str, str]] = [
+    ("resources/codes", "fieldsurvey/resources/codes"),
+    ("resources/demo", "fieldsurvey/resources/demo"),
+    ("resources/divisions", "fieldsurvey/resources/divisions"),
+    ("resources/fonts", "fieldsurvey/resources/fonts"),
+    ("resources/forms", "fieldsurvey/resources/forms"),
+    ("resources/i18n", "fieldsurvey/resources/i18n"),
+    ("resources/policy", "fieldsurvey/resources/policy"),
+    # Alembic reads migration scripts as files, not as imported modules.
+    ("fieldsurvey/store/migrations", "fieldsurvey/store/migrations"),
+    ("fieldsurvey/sync/server_migrations", "fieldsurvey/sync/server_migrations"),
+]
+
+# Imported by name at run time (importlib, runpy, uvicorn's string imports), which the analysis
+# cannot see.
+HIDDEN_IMPORTS: list[str] = [
+    "fieldsurvey.__main__",  # `EXE -m fieldsurvey server run …` (the demo's county server)
+    "fieldsurvey.commands.demo_fill",  # `EXE -m fieldsurvey.commands.demo_fill` (the demo's producer)
+    *(f"fieldsurvey.commands.{name}" for name in (
+        "demo", "forms", "households", "ledger", "passphrase", "policy", "server", "sync", "app", "county",
+        "ledger_run", "common",
+    )),
+    "fieldsurvey.store.migrations.env",
+    "fieldsurvey.sync.server_migrations.env",
+    "sqlcipher3",
+    "sqlcipher3.dbapi2",
+    "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.postgresql",
+    "psycopg",
+    "uvicorn.logging",
+    "uvicorn.loops.auto",
+    "uvicorn.protocols.http.auto",
+    "uvicorn.protocols.websockets.auto",
+    "uvicorn.lifespan.on",
+    "rl_accel",
+    "reportlab.graphics.barcode.qr",
+    "reportlab.graphics.barcode.code128",
+]
+
+# Packages installed for development or by other tools that the app never imports.
+EXCLUDES: list[str] = [
+    "tkinter", "_tkinter", "IPython", "jupyter_client", "notebook", "matplotlib", "scipy", "pandas",
+    "pytest", "_pytest", "pytestqt", "hypothesis", "schemathesis", "pypdfium2", "zxingcpp", "ruff",
+    "PyQt5", "PyQt6", "PySide2",
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuick3D",
+    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",
+    "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtCharts",
+    "PySide6.QtDataVisualization", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtSql",
+    "PySide6.QtTest", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtUiTools", "PySide6.QtXml",
+    "PySide6.QtNetworkAuth", "PySide6.QtBluetooth", "PySide6.QtPositioning", "PySide6.QtSensors",
+    "PySide6.QtSerialPort", "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine",
+    "PySide6.QtSpatialAudio", "PySide6.QtTextToSpeech", "PySide6.QtConcurrent", "PySide6.QtDBus",
+    "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtSvgWidgets",
+    "pyqtgraph.opengl", "pyqtgraph.examples", "pyqtgraph.jupyter", "pyqtgraph.canvas",
+    "pyqtgraph.flowchart", "pyqtgraph.console",
+]
+
+# Qt libraries and plugin folders the app does not load. Matched on the bundle path.
+_UNUSED_QT = re.compile(
+    r"(^|[/\\])(lib)?Qt6?(Qml|Quick|Pdf|VirtualKeyboard|Designer|WebEngine|3D|Multimedia|Charts|"
+    r"DataVisualization|Sql|Test|Help|Positioning|Sensors|SerialPort|Bluetooth|RemoteObjects|"
+    r"Scxml|StateMachine|SpatialAudio|TextToSpeech|ShaderTools|Location|Graphs)[A-Za-z]*[.]"
+    r"|[/\\]plugins[/\\](qmltooling|qmllint|designer|sqldrivers|virtualkeyboard|"
+    r"wayland-graphics-integration-server|position|sensors|multimedia|sceneparsers|geometryloaders|"
+    r"renderers|renderplugins|texttospeech|assetimporters)[/\\]"
+    r"|[/\\]qml[/\\]"
+)
+
+
+def unused_binary(dest: str) -> bool:
+    return bool(_UNUSED_QT.search("/" + dest))
+
+
+def unused_data(dest: str) -> bool:
+    # Qt's own translations for the tools above, and the QML tree, are data in the analysis.
+    return bool(_UNUSED_QT.search("/" + dest)) or bool(re.search(r"translations[/\\](qml|qtwebengine|designer|linguist|assistant|qtmultimedia|qtserialport|qtlocation|qtconnectivity|qtwebsockets)", dest))
+
+
+def cli_exe_name(windows: bool) -> str:
+    """The console twin's file name: ``fieldsurvey.com`` on Windows (``.com`` is found first)."""
+    return CLI_NAME + ".com" if windows else CLI_NAME
+
+
+def folder_name(version: str) -> str:
+    """The bundle folder (and the archive's) name carries the version from pyproject.toml."""
+    return f"FieldSurvey-{version}"
