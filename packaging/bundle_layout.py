@@ -58,6 +58,11 @@ EXCLUDES: list[str] = [
     "tkinter", "_tkinter", "IPython", "jupyter_client", "notebook", "matplotlib", "scipy", "pandas",
     "pytest", "_pytest", "pytestqt", "hypothesis", "schemathesis", "pypdfium2", "zxingcpp", "ruff",
     "PyQt5", "PyQt6", "PySide2",
+    # Pulled in by optional paths of libraries (fastapi's CLI, pkg_resources, trio for anyio,
+    # reportlab's raster output) that FieldSurvey never takes: ~25 MB. The ledger is vector
+    # (reportlab canvas and its own QR code), so Pillow is not needed.
+    "PIL", "pygments", "rich", "typer", "fastapi_cli", "setuptools", "pkg_resources", "distutils",
+    "pydoc_data", "trio", "docutils", "IPython",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuick3D",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",
     "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtCharts",
@@ -69,6 +74,7 @@ EXCLUDES: list[str] = [
     "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtSvgWidgets",
     "pyqtgraph.opengl", "pyqtgraph.examples", "pyqtgraph.jupyter", "pyqtgraph.canvas",
     "pyqtgraph.flowchart", "pyqtgraph.console",
+    "zstandard._cffi", "zstandard.backend_cffi",  # the C backend is the one used; cffi's is 12 MB more
 ]
 
 # Qt libraries and plugin folders the app does not load. Matched on the bundle path.
@@ -87,9 +93,28 @@ def unused_binary(dest: str) -> bool:
     return bool(_UNUSED_QT.search("/" + dest))
 
 
+# Qt's own translations: the app loads qtbase_<language> for zh_CN and en (fieldsurvey/ui/i18n.py).
+_QT_TRANSLATION = re.compile(r"PySide6[/\\]Qt[/\\]translations[/\\](?P<name>[^/\\]+)$")
+_KEPT_TRANSLATION = re.compile(r"^qt(base)?_(zh_CN|en)\.qm$")
+
+
 def unused_data(dest: str) -> bool:
-    # Qt's own translations for the tools above, and the QML tree, are data in the analysis.
-    return bool(_UNUSED_QT.search("/" + dest)) or bool(re.search(r"translations[/\\](qml|qtwebengine|designer|linguist|assistant|qtmultimedia|qtserialport|qtlocation|qtconnectivity|qtwebsockets)", dest))
+    match = _QT_TRANSLATION.search(dest)
+    if match:
+        return not _KEPT_TRANSLATION.match(match["name"])
+    return bool(_UNUSED_QT.search("/" + dest))
+
+
+# Where a Debian-family system keeps its own libraries. On Linux the bundle does not carry
+# copies of these (X11/xcb, fontconfig, GLib, OpenSSL…): the .deb depends on the packages that
+# provide them (scripts/build_bundle.py finds them with ldd and dpkg -S), so the laptop's own,
+# security-updated libraries are used, and a missing one is a dependency dpkg/apt installs, not
+# a start-up crash. Libraries shipped inside Python wheels (Qt, ICU, OpenBLAS…) stay bundled.
+SYSTEM_LIBRARY_DIRS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/lib32/")
+
+
+def system_library(source: str) -> bool:
+    return source.replace("\\", "/").startswith(SYSTEM_LIBRARY_DIRS)
 
 
 def cli_exe_name(windows: bool) -> str:
