@@ -1,7 +1,14 @@
 """FieldSurvey: offline-first household survey system for village secretaries and county staff."""
 
+from __future__ import annotations
 
-def _version() -> str:
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _version(frozen: bool | None = None, here: Path | None = None) -> str:
     """The version, from one place: ``pyproject.toml``'s ``[project] version``.
 
     An installed FieldSurvey (pip, editable or not) reads it from its package metadata. The
@@ -12,8 +19,8 @@ def _version() -> str:
     import sys
     from pathlib import Path
 
-    here = Path(__file__).resolve().parent
-    if getattr(sys, "frozen", False):
+    here = here or Path(__file__).resolve().parent
+    if getattr(sys, "frozen", False) if frozen is None else frozen:
         return (here / "VERSION").read_text(encoding="utf-8").strip()
     from importlib.metadata import PackageNotFoundError, version
 

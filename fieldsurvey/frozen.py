@@ -29,11 +29,12 @@ CLI_NAME = "fieldsurvey"  # its console twin
 
 def role(executable: str) -> str:
     """``"app"`` for the windowed executable, ``"cli"`` for the console twin (by file name)."""
-    path = Path(executable)
-    if path.suffix.lower() == ".com":
+    name = executable.replace("\\", "/").rsplit("/", 1)[-1]  # a Windows path read anywhere too
+    suffix = Path(name).suffix.lower()
+    if suffix == ".com":
         return "cli"
-    name = path.stem if path.suffix.lower() == ".exe" else path.name
-    return "app" if name == APP_NAME else "cli"
+    stem = name[: -len(suffix)] if suffix == ".exe" else name
+    return "app" if stem == APP_NAME else "cli"
 
 
 def run_module(argv: Sequence[str]) -> int:
