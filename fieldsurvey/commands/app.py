@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fieldsurvey.commands.common import add_data_dir
+from fieldsurvey.commands.common import PASSPHRASE_ENV, add_data_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,10 +18,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_data_dir(p)
+    p.add_argument("--check", action="store_true",
+                   help=f"check this installation: open the app, unlock with ${PASSPHRASE_ENV} (or asked), "
+                        "wait for the household list, print the timings and close")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check(args)
     from fieldsurvey.ui.app import run_app  # Qt is imported only when the app is wanted
 
     return run_app(args.data_dir)
+
+
+def _check(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+    import sys
+
+    from fieldsurvey.core.errors import UserError
+    from fieldsurvey.core.text import Text
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if not passphrase:
+        if not sys.stdin.isatty():
+            raise UserError(Text(f"请在 {PASSPHRASE_ENV} 中给出密码短语", f"give the passphrase in {PASSPHRASE_ENV}"),
+                            code="no_passphrase")
+        passphrase = getpass.getpass("密码短语 Passphrase: ")
+    from fieldsurvey.ui.startup_check import run_check
+
+    return run_check(args.data_dir, passphrase)
