@@ -82,6 +82,10 @@ _UNUSED_QT = re.compile(
     r"(^|[/\\])(lib)?Qt6?(Qml|Quick|Pdf|VirtualKeyboard|Designer|WebEngine|3D|Multimedia|Charts|"
     r"DataVisualization|Sql|Test|Help|Positioning|Sensors|SerialPort|Bluetooth|RemoteObjects|"
     r"Scxml|StateMachine|SpatialAudio|TextToSpeech|ShaderTools|Location|Graphs)[A-Za-z]*[.]"
+    # Embedded-device back ends (EGLFS, framebuffer, VNC): a laptop's desktop is X11 or Wayland.
+    r"|(^|[/\\])(lib)?Qt6?(EglFSDeviceIntegration|EglFsKmsSupport|EglFsKmsGbmSupport)[.]"
+    r"|[/\\]platforms[/\\](lib)?q(eglfs|linuxfb|minimalegl|vnc|vkkhrdisplay|bsdfb|directfb)[.]"
+    r"|[/\\]plugins[/\\](egldeviceintegrations|generic)[/\\]"
     r"|[/\\]plugins[/\\](qmltooling|qmllint|designer|sqldrivers|virtualkeyboard|"
     r"wayland-graphics-integration-server|position|sensors|multimedia|sceneparsers|geometryloaders|"
     r"renderers|renderplugins|texttospeech|assetimporters)[/\\]"

@@ -55,17 +55,36 @@ def _elf_files(root: Path) -> Iterable[Path]:
                     yield path
 
 
+# Plugins Qt loads only when their own system libraries are there (the GTK 3 theme follows the
+# desktop's look when GTK 3 is installed): their libraries are not made package dependencies.
+OPTIONAL_PLUGINS = ("platformthemes/libqgtk3.so",)
+
+
+def _needed(elf: Path) -> list[str]:
+    """The libraries ``elf`` names itself (DT_NEEDED), not those its libraries pull in."""
+    out = subprocess.run(["readelf", "-d", str(elf)], capture_output=True, text=True, timeout=60).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
 def external_libraries(bundle: Path) -> tuple[set[str], set[str]]:
-    """(paths of system libraries the bundle loads, names ldd could not find)."""
+    """(paths of the system libraries the bundle's files name directly, names ldd could not find).
+
+    ldd resolves each name as the loader will (bundled libraries first, through the bundle's
+    own folders); only names an ELF file lists as NEEDED count, so the package depends on
+    what the bundle uses and apt brings those libraries' own dependencies.
+    """
     lib_dirs = sorted({str(p.parent) for p in bundle.rglob("*.so*")})
     env = dict(os.environ, LD_LIBRARY_PATH=":".join(lib_dirs))
     resolved: set[str] = set()
     missing: set[str] = set()
     for elf in _elf_files(bundle):
+        if elf.as_posix().endswith(OPTIONAL_PLUGINS):
+            continue
+        needed = set(_needed(elf))
         out = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, env=env, timeout=60).stdout
         for line in out.splitlines():
             name, _, rest = line.strip().partition(" => ")
-            if not rest:
+            if not rest or name not in needed:
                 continue
             if rest.startswith("not found"):
                 missing.add(name)
@@ -103,9 +122,34 @@ def glibc_floor(bundle: Path) -> str:
     return f"{best[0]}.{best[1]}"
 
 
+# Libraries the bundle names that a build machine may lack (so ldd says "not found" and dpkg -S
+# cannot answer), by Debian package. An unknown missing library stops the build: it would be the
+# start-up trap this list exists to prevent.
+MISSING_ON_BUILD = {
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libwayland-cursor.so.0": "libwayland-cursor0",
+    "libwayland-egl.so.1": "libwayland-egl1",
+    "libwayland-client.so.0": "libwayland-client0",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libOpenGL.so.0": "libopengl0",
+    "libcups.so.2": "libcups2",
+}
+
+
 def depends(bundle: Path) -> list[str]:
-    resolved, _missing = external_libraries(bundle)
-    names = packages_of(resolved) | set(QT_BASELINE)
+    resolved, missing = external_libraries(bundle)
+    unknown = sorted(missing - set(MISSING_ON_BUILD))
+    if unknown:
+        raise SystemExit(f"the bundle needs {', '.join(unknown)}, which this machine lacks and packaging/deb.py "
+                         "cannot name a package for: install it here or add it to MISSING_ON_BUILD")
+    names = packages_of(resolved) | set(QT_BASELINE) | {MISSING_ON_BUILD[name] for name in missing}
     names.discard("libc6")
     return [f"libc6 (>= {glibc_floor(bundle)})", *sorted(names)]
 
