@@ -96,20 +96,28 @@ def external_libraries(bundle: Path) -> tuple[set[str], set[str]]:
 
 
 def packages_of(paths: Iterable[str]) -> set[str]:
-    """The Debian packages owning ``paths`` (``dpkg -S``), ignoring the :arch qualifier."""
-    packages: set[str] = set()
+    """The Debian packages owning ``paths`` (one ``dpkg -S`` call), ignoring the :arch qualifier."""
+    wanted: dict[str, list[str]] = {}
     for path in sorted(paths):
         if _LIBC.match(Path(path).name):
             continue
         candidates = [path, os.path.realpath(path)]
-        if path.startswith("/lib/"):
-            candidates.append("/usr" + path)  # merged /usr: dpkg knows one of the two names
-        for candidate in candidates:
-            found = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-            if found.returncode == 0:
-                packages.add(found.stdout.split(":", 1)[0].split(",")[0].strip())
-                break
-    return packages
+        for candidate in list(candidates):  # merged /usr: dpkg knows only one of the two names
+            if candidate.startswith("/lib"):
+                candidates.append("/usr" + candidate)
+            elif candidate.startswith("/usr/lib"):
+                candidates.append(candidate[len("/usr"):])
+        wanted[path] = candidates
+    if not wanted:
+        return set()
+    every = sorted({c for cs in wanted.values() for c in cs})
+    found = subprocess.run(["dpkg", "-S", *every], capture_output=True, text=True, timeout=120).stdout
+    owner: dict[str, str] = {}
+    for line in found.splitlines():
+        packages, sep, owned = line.partition(": ")
+        if sep:
+            owner[owned.strip()] = packages.split(",")[0].split(":")[0].strip()
+    return {next(owner[c] for c in cs if c in owner) for cs in wanted.values() if any(c in owner for c in cs)}
 
 
 def glibc_floor(bundle: Path) -> str:
