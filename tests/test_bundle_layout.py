@@ -19,6 +19,7 @@ import pytest
 import fieldsurvey
 from fieldsurvey.commands.server_config import MAX_CONFIG_BYTES, read_config
 from fieldsurvey.frozen import role, run_module
+from tests.conftest_ui import *  # noqa: F403 - the controller, app and ui_store fixtures
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -279,4 +280,23 @@ def test_about_shows_the_sqlcipher_qt_and_python_versions(controller, qtbot) -> 
     box.close()
 
 
-from tests.conftest_ui import *  # noqa: E402, F403 - the controller fixture
+# -- fieldsurvey app --check --------------------------------------------------------------------
+
+def test_the_installation_check_unlocks_and_lists(app, ui_store, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from fieldsurvey.ui.startup_check import process_age, run_check
+    from tests.conftest_ui import PASSPHRASE
+
+    assert run_check(ui_store.data_dir, PASSPHRASE) == 0
+    out = capsys.readouterr().out
+    assert "Unlock screen shown" in out
+    assert "Household list: 5 households shown" in out
+    assert "since start" in out or process_age() is None
+
+
+def test_the_installation_check_fails_on_a_wrong_passphrase(app, ui_store, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from fieldsurvey.ui.startup_check import run_check
+
+    assert run_check(ui_store.data_dir, "not-the-passphrase", timeout_s=8) == 1
+    out = capsys.readouterr().out
+    assert "no household list within 8 s" in out
+    assert "not-the-passphrase" not in out
