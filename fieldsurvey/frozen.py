@@ -8,7 +8,9 @@ The bundle has two executables built from one analysis (``packaging/fieldsurvey.
 - ``fieldsurvey`` (``fieldsurvey.com`` on Windows, a console program): the command line, as
   the ``fieldsurvey`` console script of a pip install. Windows looks for ``.com`` before
   ``.exe``, so typing ``fieldsurvey`` in a console finds the console twin although its
-  file system does not tell ``FieldSurvey.exe`` from ``fieldsurvey.exe``.
+  file system does not tell ``FieldSurvey.exe`` from ``fieldsurvey.exe``. On Linux and macOS
+  it is a symbolic link to ``FieldSurvey`` (no console flag to differ by), told apart by the
+  name it was started by.
 
 A frozen program has no ``python`` to start children with, yet the demo's producer and the
 demo's county server are started as ``[sys.executable, "-m", MODULE, …]``: this entry point
@@ -27,14 +29,29 @@ APP_NAME = "FieldSurvey"  # the windowed executable
 CLI_NAME = "fieldsurvey"  # its console twin
 
 
-def role(executable: str) -> str:
-    """``"app"`` for the windowed executable, ``"cli"`` for the console twin (by file name)."""
-    name = executable.replace("\\", "/").rsplit("/", 1)[-1]  # a Windows path read anywhere too
+def role(executable: str, argv0: str = "") -> str:
+    """``"app"`` for the windowed executable, ``"cli"`` for the console twin.
+
+    Told by file name: ``executable`` is the file that runs (``sys.executable``), ``argv0`` the
+    name it was started by. On Windows the twin is its own file (``fieldsurvey.com``); on Linux
+    and macOS it is a symbolic link ``fieldsurvey`` → ``FieldSurvey``, so the file is the same
+    and only the name it was started by differs (``/usr/bin/fieldsurvey`` links to it too).
+    """
+
+    def base(path: str) -> str:
+        return path.replace("\\", "/").rsplit("/", 1)[-1]  # a Windows path read anywhere too
+
+    name = base(executable)
     suffix = Path(name).suffix.lower()
     if suffix == ".com":
         return "cli"
     stem = name[: -len(suffix)] if suffix == ".exe" else name
-    return "app" if stem == APP_NAME else "cli"
+    if stem != APP_NAME:
+        return "cli"
+    started_as = base(argv0)
+    if started_as.lower().endswith(".exe"):
+        started_as = started_as[:-4]
+    return "cli" if started_as == CLI_NAME else "app"
 
 
 def run_module(argv: Sequence[str]) -> int:
@@ -62,6 +79,6 @@ def main(argv: Sequence[str] | None = None, executable: str | None = None) -> in
     os.environ.pop("QT_PLUGIN_PATH", None)
     from fieldsurvey import cli
 
-    if role(executable or sys.executable) == "app" and not args:
+    if role(executable or sys.executable, sys.argv[0] if argv is None else "") == "app" and not args:
         return cli.gui_main()
     return cli.main(args)

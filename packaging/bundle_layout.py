@@ -48,7 +48,7 @@ HIDDEN_IMPORTS: list[str] = [
     "uvicorn.protocols.http.auto",
     "uvicorn.protocols.websockets.auto",
     "uvicorn.lifespan.on",
-    "rl_accel",
+    "_rl_accel",  # reportlab's C accelerator (the rl-accel package)
     "reportlab.graphics.barcode.qr",
     "reportlab.graphics.barcode.code128",
 ]
@@ -59,9 +59,8 @@ EXCLUDES: list[str] = [
     "pytest", "_pytest", "pytestqt", "hypothesis", "schemathesis", "pypdfium2", "zxingcpp", "ruff",
     "PyQt5", "PyQt6", "PySide2",
     # Pulled in by optional paths of libraries (fastapi's CLI, pkg_resources, trio for anyio,
-    # reportlab's raster output) that FieldSurvey never takes: ~25 MB. The ledger is vector
-    # (reportlab canvas and its own QR code), so Pillow is not needed.
-    "PIL", "pygments", "rich", "typer", "fastapi_cli", "setuptools", "pkg_resources", "distutils",
+    # docutils) that FieldSurvey never takes. Pillow stays: reportlab.lib.utils imports it.
+    "pygments", "rich", "typer", "fastapi_cli", "setuptools", "pkg_resources", "distutils",
     "pydoc_data", "trio", "docutils", "IPython",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuick3D",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",

@@ -231,5 +231,7 @@ def build_deb(bundle: Path, version: str, out_dir: Path, work: Path) -> Path:
         (meta / script).chmod(0o755)
     out_dir.mkdir(parents=True, exist_ok=True)
     deb = out_dir / f"{PACKAGE}_{deb_version(version)}_{arch}.deb"
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)], check=True)
+    # xz (every dpkg since Debian 7 reads it; zstd only since 12) at level 2: within a few MB of
+    # level 6 on this mostly-compiled payload, in a fraction of the time.
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z2", "--build", str(root), str(deb)], check=True)
     return deb

@@ -173,15 +173,17 @@ def test_the_version_comes_from_pyproject_everywhere(tmp_path: Path, capsys: pyt
 
 # -- the two executables ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("executable", "expected"), [
-    ("/opt/fieldsurvey/FieldSurvey", "app"),
-    (r"C:\Users\li\AppData\Local\Programs\FieldSurvey\FieldSurvey.exe", "app"),
-    ("/opt/fieldsurvey/fieldsurvey", "cli"),
-    (r"C:\Users\li\AppData\Local\Programs\FieldSurvey\fieldsurvey.com", "cli"),
-    ("/usr/bin/python3", "cli"),
+@pytest.mark.parametrize(("executable", "argv0", "expected"), [
+    ("/opt/fieldsurvey/FieldSurvey", "/opt/fieldsurvey/FieldSurvey", "app"),
+    ("/opt/fieldsurvey/FieldSurvey", "fieldsurvey-app", "app"),  # /usr/bin/fieldsurvey-app, the menu entry
+    ("/opt/fieldsurvey/FieldSurvey", "fieldsurvey", "cli"),  # the fieldsurvey -> FieldSurvey link
+    ("/opt/fieldsurvey/FieldSurvey", "/usr/bin/fieldsurvey", "cli"),
+    (r"C:\Users\li\AppData\Local\Programs\FieldSurvey\FieldSurvey.exe", "FieldSurvey.exe", "app"),
+    (r"C:\Users\li\AppData\Local\Programs\FieldSurvey\fieldsurvey.com", "FieldSurvey", "cli"),
+    ("/usr/bin/python3", "", "cli"),
 ])
-def test_which_executable_opens_the_app(executable: str, expected: str) -> None:
-    assert role(executable) == expected
+def test_which_executable_opens_the_app(executable: str, argv0: str, expected: str) -> None:
+    assert role(executable, argv0) == expected
     assert bundle_layout.cli_exe_name(True) == "fieldsurvey.com"  # found before FieldSurvey.exe on PATH
 
 
