@@ -70,6 +70,7 @@ pip_env() {
     env -i HOME="$WORK/home" PATH="$PIP_BIN:/usr/bin:/bin" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen PYTHONPATH="$ROOT" \
         FIELDSURVEY_PASSPHRASE="$FIELDSURVEY_PASSPHRASE" FIELDSURVEY_SERVER_PASSPHRASE="$FIELDSURVEY_SERVER_PASSPHRASE" "$@"
 }
+cd "$WORK"  # not the checkout: a Python started here must not find the project's sources in its folder
 bundle_env sh -c 'command -v fieldsurvey' | grep -q "^$WORK/bin/" || fail "the bundle is not the fieldsurvey on PATH"
 if bundle_env sh -c 'command -v python3 >/dev/null && python3 -c "import fieldsurvey"' 2>/dev/null; then
     fail "a Python with fieldsurvey is on the bundle's PATH"
@@ -81,7 +82,7 @@ median() {
     local times=() i s e
     for ((i = 0; i < RUNS; i++)); do
         s=$(date +%s.%N); "$@" >/dev/null 2>&1 || fail "$*"; e=$(date +%s.%N)
-        times+=("$(echo "$e - $s" | bc)")
+        times+=("$(echo "$e $s" | awk '{printf "%.3f", $1 - $2}')")
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
@@ -126,7 +127,8 @@ say "a store made by the pip install opens in the bundle (what an upgrade from p
 bundle_env fieldsurvey-app app --check --data-dir "$WORK/p-village" | grep "Household list"
 
 say "ledger print"
-NO="$(bundle_env fieldsurvey households --data-dir "$WORK/b-village" --format json | grep -m1 -o '"household_no": "[0-9]*"' | grep -o '[0-9]\{16\}')"
+bundle_env fieldsurvey households --data-dir "$WORK/b-village" --format json > "$WORK/households.json"
+NO="$(grep -m1 -o '"household_no": "[0-9]*"' "$WORK/households.json" | grep -o '[0-9]\{16\}')"
 bundle_env fieldsurvey ledger --data-dir "$WORK/b-village" --household "$NO" --out "$WORK/ledger.pdf" >/dev/null
 # Read back with the project's Python (pypdf): the reader is not what is being checked.
 "$PYTHON" - "$WORK/ledger.pdf" "$NO" <<'EOF'
@@ -166,10 +168,10 @@ if [ "$(id -u)" = 0 ] && dpkg --help 2>/dev/null | grep -q -- "--force-script-ch
     printf 'root:*:19000:0:99999:7:::\n' > "$DR/etc/shadow"
     printf 'root:*::\n' > "$DR/etc/gshadow"
     OLD="$WORK/old"
-    "$PYTHON" - "$INST/opt/fieldsurvey" "$OLD" <<'EOF'
+    "$PYTHON" - "$INST/opt/fieldsurvey" "$OLD" "$ROOT" <<'EOF'
 import sys
 from pathlib import Path
-sys.path.insert(0, "packaging")
+sys.path.insert(0, str(Path(sys.argv[3]) / "packaging"))
 import deb
 print(deb.build_deb(Path(sys.argv[1]), "0.0.1", Path(sys.argv[2]), Path(sys.argv[2]) / "work"))
 EOF
@@ -197,7 +199,7 @@ fi
 say "figures"
 B_SIZE=$(du -sb "$INST/opt/fieldsurvey" | cut -f1)
 DEB_SIZE=$(stat -c %s "$DEB")
-ratio() { echo "scale=2; $1 / $2" | bc; }
+ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 cat <<EOF
 load average:            $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other work)
 version:                 $VERSION ($(dpkg-deb -f "$DEB" Architecture))
