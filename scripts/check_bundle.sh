@@ -155,7 +155,7 @@ SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "Serving on" "$WORK/server.log" && break; sleep 0.2; done
 grep -q "Serving on http://127.0.0.1:8471" "$WORK/server.log" || { cat "$WORK/server.log"; fail "the server did not start"; }
 bundle_env fieldsurvey sync --data-dir "$WORK/b-village" | tail -n3 | tee "$WORK/sync.txt"
-grep -qiE "sent|已发送|up to date|已同步|synced" "$WORK/sync.txt" || fail "sync did not report"
+grep -qE "uploaded a batch|上传批次" "$WORK/sync.txt" || fail "sync did not report"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 if [ "$(id -u)" = 0 ] && dpkg --help 2>/dev/null | grep -q -- "--force-script-chrootless\|force-help"; then
