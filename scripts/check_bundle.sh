@@ -150,7 +150,9 @@ data_dir = "b-server"
 passphrase_file = "server-passphrase"
 port = 8471
 EOF
-bundle_env fieldsurvey -m fieldsurvey server run --config "$WORK/server.toml" > "$WORK/server.log" 2>&1 &
+# Not through the bundle_env function: `func &` forks a shell whose $! is not the server's pid.
+env -i HOME="$WORK/home" PATH="$WORK/bin:/usr/bin:/bin" LANG=C.UTF-8 \
+    fieldsurvey -m fieldsurvey server run --config "$WORK/server.toml" > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "Serving on" "$WORK/server.log" && break; sleep 0.2; done
 grep -q "Serving on http://127.0.0.1:8471" "$WORK/server.log" || { cat "$WORK/server.log"; fail "the server did not start"; }
