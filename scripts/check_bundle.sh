@@ -170,7 +170,7 @@ if [ "$(id -u)" = 0 ] && dpkg --help 2>/dev/null | grep -q -- "--force-script-ch
     printf 'root:*:19000:0:99999:7:::\n' > "$DR/etc/shadow"
     printf 'root:*::\n' > "$DR/etc/gshadow"
     OLD="$WORK/old"
-    "$PYTHON" - "$INST/opt/fieldsurvey" "$OLD" "$ROOT" <<'EOF'
+    "$PYTHON" - "$INST/opt/fieldsurvey" "$OLD" "$ROOT" >/dev/null <<'EOF'
 import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(sys.argv[3]) / "packaging"))
@@ -178,18 +178,23 @@ import deb
 print(deb.build_deb(Path(sys.argv[1]), "0.0.1", Path(sys.argv[2]), Path(sys.argv[2]) / "work"))
 EOF
     DPKG=(dpkg --root="$DR" --force-script-chrootless --force-not-root --force-depends --log=/dev/null)
-    "${DPKG[@]}" -i "$OLD"/fieldsurvey_0.0.1_*.deb >/dev/null
+    # (dpkg warns that the Depends are not installed in the empty root: kept in dpkg.log)
+    "${DPKG[@]}" -i "$OLD"/fieldsurvey_0.0.1_*.deb >/dev/null 2>"$WORK/dpkg.log" \
+        || { cat "$WORK/dpkg.log"; fail "dpkg"; }
     grep -q '^fieldsurvey:' "$DR/etc/passwd" || fail "postinst did not create the service user"
     [ "$(stat -c %a "$DR/var/lib/fieldsurvey")" = 700 ] || fail "/var/lib/fieldsurvey is not 0700"
     echo "data" > "$DR/var/lib/fieldsurvey/county-data"
     echo '# edited by the county' >> "$DR/etc/fieldsurvey/server.toml"
-    "${DPKG[@]}" -i "$DEB" >/dev/null
+    "${DPKG[@]}" -i "$DEB" >/dev/null 2>>"$WORK/dpkg.log" \
+        || { cat "$WORK/dpkg.log"; fail "dpkg"; }
     "${DPKG[@]}" -s fieldsurvey | grep -q "^Version: $VERSION" || fail "upgrade"
     grep -q "edited by the county" "$DR/etc/fieldsurvey/server.toml" || fail "the upgrade lost the edited server.toml"
-    "${DPKG[@]}" -r fieldsurvey >/dev/null
+    "${DPKG[@]}" -r fieldsurvey >/dev/null 2>>"$WORK/dpkg.log" \
+        || { cat "$WORK/dpkg.log"; fail "dpkg"; }
     [ -f "$DR/var/lib/fieldsurvey/county-data" ] || fail "remove deleted the data"
     [ ! -e "$DR/opt/fieldsurvey/fieldsurvey" ] || fail "remove left the program"
-    "${DPKG[@]}" -P fieldsurvey >/dev/null
+    "${DPKG[@]}" -P fieldsurvey >/dev/null 2>>"$WORK/dpkg.log" \
+        || { cat "$WORK/dpkg.log"; fail "dpkg"; }
     [ ! -e "$DR/var/lib/fieldsurvey" ] && [ ! -e "$DR/etc/fieldsurvey" ] || fail "purge kept the data"
     ! grep -q '^fieldsurvey:' "$DR/etc/passwd" || fail "purge kept the service user"
     ! getent passwd fieldsurvey >/dev/null || fail "the scripts touched this machine's users"
