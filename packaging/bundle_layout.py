@@ -20,6 +20,7 @@ DATA: list[tuple[str, str]] = [
     ("resources/divisions", "fieldsurvey/resources/divisions"),
     ("resources/fonts", "fieldsurvey/resources/fonts"),
     ("resources/forms", "fieldsurvey/resources/forms"),
+    ("resources/help", "fieldsurvey/resources/help"),
     ("resources/i18n", "fieldsurvey/resources/i18n"),
     ("resources/policy", "fieldsurvey/resources/policy"),
     # Alembic reads migration scripts as files, not as imported modules.
@@ -64,7 +65,7 @@ EXCLUDES: list[str] = [
     "pydoc_data", "trio", "docutils", "IPython",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuick3D",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",
-    "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtCharts",
+    "PySide6.Qt3DCore", "PySide6.QtCharts",
     "PySide6.QtDataVisualization", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtSql",
     "PySide6.QtTest", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtUiTools", "PySide6.QtXml",
     "PySide6.QtNetworkAuth", "PySide6.QtBluetooth", "PySide6.QtPositioning", "PySide6.QtSensors",
@@ -76,9 +77,11 @@ EXCLUDES: list[str] = [
     "zstandard._cffi", "zstandard.backend_cffi",  # the C backend is the one used; cffi's is 12 MB more
 ]
 
-# Qt libraries and plugin folders the app does not load. Matched on the bundle path.
+# Qt libraries and plugin folders the app does not load. Matched on the bundle path. Qt Multimedia
+# stays: the photo field's camera button uses it where the build machine's PySide6 has it
+# (PySide6-Essentials alone does not, and then the button is absent, as in the pip install).
 _UNUSED_QT = re.compile(
-    r"(^|[/\\])(lib)?Qt6?(Qml|Quick|Pdf|VirtualKeyboard|Designer|WebEngine|3D|Multimedia|Charts|"
+    r"(^|[/\\])(lib)?Qt6?(Qml|Quick|Pdf|VirtualKeyboard|Designer|WebEngine|3D|Charts|"
     r"DataVisualization|Sql|Test|Help|Positioning|Sensors|SerialPort|Bluetooth|RemoteObjects|"
     r"Scxml|StateMachine|SpatialAudio|TextToSpeech|ShaderTools|Location|Graphs)[A-Za-z]*[.]"
     # Embedded-device back ends (EGLFS, framebuffer, VNC): a laptop's desktop is X11 or Wayland.
@@ -86,7 +89,7 @@ _UNUSED_QT = re.compile(
     r"|[/\\]platforms[/\\](lib)?q(eglfs|linuxfb|minimalegl|vnc|vkkhrdisplay|bsdfb|directfb)[.]"
     r"|[/\\]plugins[/\\](egldeviceintegrations|generic)[/\\]"
     r"|[/\\]plugins[/\\](qmltooling|qmllint|designer|sqldrivers|virtualkeyboard|"
-    r"wayland-graphics-integration-server|position|sensors|multimedia|sceneparsers|geometryloaders|"
+    r"wayland-graphics-integration-server|position|sensors|sceneparsers|geometryloaders|"
     r"renderers|renderplugins|texttospeech|assetimporters)[/\\]"
     r"|[/\\]qml[/\\]"
 )
