@@ -135,7 +135,7 @@ def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_
     report = check(qtbot, page, staff_window)
     assert report["ok"] and report["accepted_households"] == 3 and report["accepted_members"] == 6
     assert [(w["row"], w["code"], w["reason"]["zh"]) for w in report["warnings"]] == [
-        (6, "legacy_id_number", "(提示,不影响导入)15位旧证件号码已换为对应的18位号码")
+        (6, "legacy_id_number", "（提示，不影响导入）15位旧证件号码已换为对应的18位号码")
     ]
     assert page.rejected.rowCount() == 1  # the warning is listed, and the import is open
     assert page.import_button.isEnabled()

@@ -1247,47 +1247,47 @@ def test_a_change_on_the_last_day_of_the_year_counts_for_that_year_and_an_unknow
 
 EDUCATION_CASES = [
     ('preschool', 7, {'schooling': 'preschool'}, 'not_met', [
-        ('成员3(子,7岁)已到义务教育年龄仍在学前教育,未接受义务教育',
+        ('成员3（子，7岁）已到义务教育年龄仍在学前教育，未接受义务教育',
          'member 3 (son, age 7) is of compulsory-school age but still in pre-school: not in compulsory education',
          'schooling'),
     ]),
     ('grade 9 done', 14, {'schooling': 'not_student', 'education': 'junior_secondary', 'completed_grade': 9}, 'met', [
-        ('成员3(子,14岁)已完成九年级,义务教育已完成',
+        ('成员3（子，14岁）已完成九年级，义务教育已完成',
          'member 3 (son, age 14) has completed grade 9: compulsory education finished',
          'completed_grade'),
     ]),
     ('grade unknown', 15, {'schooling': 'not_student', 'education': 'junior_secondary'}, 'unknown', [
-        ('成员3(子,15岁)不在校,文化程度为初中及以上,但未记录完成的最高年级,无法确认是否完成义务教育',
+        ('成员3（子，15岁）不在校，文化程度为初中及以上，但未记录完成的最高年级，无法确认是否完成义务教育',
          'member 3 (son, age 15) is not in school with junior secondary education or above, but the highest grade completed is not recorded: compulsory education may not be finished',
          'completed_grade'),
     ]),
     ('exempt, health unrecorded', 12, {'schooling': 'not_student', 'schooling_exempt': True, 'health': None}, 'unknown', [
-        ('成员3(子,12岁)记录了送教上门或因身体原因免于就学,但未记录健康状况,无法确认',
+        ('成员3（子，12岁）记录了送教上门或因身体原因免于就学，但未记录健康状况，无法确认',
          'member 3 (son, age 12): home schooling or a health exemption is recorded but health is not, so it cannot be confirmed',
          'health'),
     ]),
     ('exempt, disabled', 12, {'schooling': 'not_student', 'schooling_exempt': True, 'health': 'disabled'}, 'met', [
-        ('成员3(子,12岁)经评估因身体原因不能就学,不计为失学辍学',
+        ('成员3（子，12岁）经评估因身体原因不能就学，不计为失学辍学',
          'member 3 (son, age 12) is assessed as unable to attend school for health reasons: not a dropout',
          'schooling_exempt'),
     ]),
     ('home-schooled, critical', 12, {'schooling': 'primary', 'home_schooling': True, 'health': 'critical'}, 'met', [
-        ('成员3(子,12岁)接受送教上门,视同在校',
+        ('成员3（子，12岁）接受送教上门，视同在校',
          'member 3 (son, age 12) is home-schooled, which counts as enrolled',
          'home_schooling'),
     ]),
     ('home-schooled, healthy, enrolled', 12, {'schooling': 'primary', 'home_schooling': True, 'health': 'healthy'}, 'met', [
-        ('成员3(子,12岁)在校(小学);送教上门仅适用于残疾或重病儿童,该儿童不符合,不予认定',
+        ('成员3（子，12岁）在校（小学）；送教上门仅适用于残疾或重病儿童，该儿童不符合，不予认定',
          'member 3 (son, age 12) is enrolled (primary school); home schooling applies to disabled or seriously ill children only and is not accepted for this child',
          'home_schooling'),
     ]),
     ('exempt, healthy, enrolled', 12, {'schooling': 'grade7', 'schooling_exempt': True, 'health': 'healthy'}, 'met', [
-        ('成员3(子,12岁)在校(七年级);因身体原因免于就学仅适用于残疾或重病儿童,该儿童不符合,不予认定',
+        ('成员3（子，12岁）在校（七年级）；因身体原因免于就学仅适用于残疾或重病儿童，该儿童不符合，不予认定',
          'member 3 (son, age 12) is enrolled (grade 7); the health exemption applies to disabled or seriously ill children only and is not accepted for this child',
          'schooling_exempt'),
     ]),
     ('exempt, healthy, out of school', 12, {'schooling': 'not_student', 'schooling_exempt': True, 'health': 'healthy'}, 'not_met', [
-        ('成员3(子,12岁)处于义务教育年龄但未在校,失学辍学(未记录原因);因身体原因免于就学仅适用于残疾或重病儿童,该儿童不符合,不予认定',
+        ('成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）；因身体原因免于就学仅适用于残疾或重病儿童，该儿童不符合，不予认定',
          'member 3 (son, age 12) is of compulsory-school age but not enrolled: dropout (no reason recorded); the health exemption applies to disabled or seriously ill children only and is not accepted for this child',
          'schooling'),
     ]),
@@ -1315,11 +1315,10 @@ def test_a_carried_forward_threshold_and_a_missing_line_are_worded() -> None:
     h.incomes = [income(2027, 10000)]
     a = assess(h, on=date(2027, 5, 1))
     assert [(r.text.zh, r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
-        ("2027年人均纯收入10000.00元,高于2025年防返贫监测标准6000元",
+        ("2027年人均纯收入10000.00元，高于2025年防返贫监测标准6000元",
          "net income per capita in 2027 is 10000.00 yuan and is above the 2025 monitoring threshold of 6000 yuan",
          "incomes"),
-        ("2027年没有监测标准,沿用2025年标准", "no threshold for 2027: the 2025 threshold is carried forward", None),
-        ("该收入标准尚未核实,请以当地公布的数值为准", "this line is unverified: check the locally published figure", None),
+        ("2027年没有监测标准，沿用2025年标准", "no threshold for 2027: the 2025 threshold is carried forward", None),
     ]
     assert (a.poverty_line, a.monitoring_threshold, a.risk_flags) == (None, 6000.0, ())
     h.incomes = [income(2008, 10000)]

@@ -78,7 +78,7 @@ def test_the_scan_catches_the_ways_an_internal_file_was_cited() -> None:
     for bad in ("domain reference §2: 工资性收入", "seed 001 (镇巴 577 standard)", "see REFERENCE.md §4",
                 "not in the domain reference: chosen", "../shared/seeds/003"):
         assert INTERNAL.search(bad), bad
-    assert not INTERNAL.search("中共中央办公厅、国务院办公厅《关于建立贫困退出机制的意见》(厅字〔2016〕16号) 二.(二)")
+    assert not INTERNAL.search("中共中央办公厅、国务院办公厅《关于建立贫困退出机制的意见》（厅字〔2016〕16号）二.（二）")
 
 
 def test_a_value_only_an_internal_note_supported_is_unverified_and_names_what_settles_it() -> None:
@@ -163,7 +163,7 @@ def test_the_dashboard_shows_the_relapse_rate_and_the_unverified_values(
     folder = tmp_path / "policy"
     folder.mkdir()
     (folder / "relapse_rate.json").write_text(json.dumps({"relapse_rate_below_percent": {"610728": {
-        "value": 0.5, "source": "镇巴县乡村振兴局《关于巩固拓展脱贫攻坚成果的实施方案》(示例) 返贫率控制在0.5%以内"}}},
+        "value": 0.5, "source": "镇巴县乡村振兴局《关于巩固拓展脱贫攻坚成果的实施方案》（示例）返贫率控制在0.5%以内"}}},
         ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv(POLICY_DIR_ENV, str(folder))
     clear_policy_cache()
@@ -197,7 +197,7 @@ def test_the_village_report_gives_the_relapse_rate_against_the_target() -> None:
     rows = [row("1", "exited", 4), row("2", "exited", 4), row("3", "exited", 4), row("4", "exited", 4), row("5", "relapsed", 4)]
     names = DivisionNames("某区县", "某镇", "某村")
     chongqing = dict(report_content(rows, names, "500101001001").totals)
-    assert chongqing["返贫率"] == "20.00%(目标<0.5%,未达到)"
+    assert chongqing["返贫率"] == "20.00%（目标<0.5%,未达到）"
     shaanxi = report_content(rows, names, "610728101001")
     assert dict(shaanxi.totals)["返贫率"] == "20.00%"  # no target set for Shaanxi: the rate alone
     assert "返贫率 = 返贫户人口 4 人 ÷ 已脱贫及返贫户人口 20 人" in shaanxi.notes

@@ -68,7 +68,7 @@ def prefill(household: Household, survey: Survey, today: date | None = None) -> 
     if HELPER_CURRENT in survey.elements:
         current = household.current_helpers()
         if current:
-            answers[HELPER_CURRENT] = "、".join(f"{x.name}({x.unit})" for x in current)
+            answers[HELPER_CURRENT] = "、".join(f"{x.name}（{x.unit}）" for x in current)
     if MEASURES in survey.elements:
         fields = survey.fields_in(MEASURES)
         answers[MEASURES] = [_measure_answers(m, fields) for m in household.measures]

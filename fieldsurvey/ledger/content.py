@@ -173,7 +173,7 @@ def _phase_out(h: Household) -> str:
         return "否"
     months = f"{h.dibao_phase_out_months}个月" if h.dibao_phase_out_months else "期限未记录"
     end = h.dibao_phase_out_end()
-    return f"是，{day(h.dibao_phase_out_start)}起{months}" + (f"(至{day(end)})" if end else "")
+    return f"是，{day(h.dibao_phase_out_start)}起{months}" + (f"（至{day(end)}）" if end else "")
 
 
 def _area(value: float | None) -> str:

@@ -99,7 +99,10 @@ SHEET_NAMES: dict[str, Text] = {
     "members": Text("家庭成员", "Members"),
     "visits": Text("走访记录", "Visits"),
     "assessments": Text("评估结果", "Assessments"),
+    "medical_costs": Text("医疗费用及报销", "Medical costs"),
+    "answers": Text("走访答案", "Visit answers"),
 }
+assert set(SHEET_NAMES) == set(KINDS), "every export kind names its sheet"
 HEADERS: dict[str, list[Text]] = {
     "households": [Text("户编号", "household number"), Text("乡镇", "township"), Text("行政村", "village"),
                    Text("村民小组", "village group"), Text("户主姓名", "head"), Text("户主证件号码", "head's ID number"),
