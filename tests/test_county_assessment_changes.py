@@ -33,7 +33,7 @@ from fieldsurvey.sync.server.models import HouseholdRow
 from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.conftest import FAST_KDF
-from tests.factories import household
+from tests.factories import household, member
 from tests.test_server_harness import (
     BACKENDS,
     COUNTY,
@@ -88,14 +88,20 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
             sd.close()
 
 
-def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(county, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sd, http = county
+def enrolled_laptop(sd: ServerDir, http: object, tmp: Path) -> tuple[Store, SyncClient]:
+    """The village secretary's laptop, enrolled with the county (not yet synced)."""
     admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=None)
     admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
-    store, _recovery = Store.create(tmp_path / "laptop", PASSPHRASE, kdf=FAST_KDF)
-    client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01), http=http)
+    store, _recovery = Store.create(tmp / "laptop", PASSPHRASE, kdf=FAST_KDF)
+    client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01), http=http)  # type: ignore[arg-type]
     code, _ = admin.new_enroll_code(sd, "test", username="sec_a")
     client.enroll("http://localhost", code, label="sec_a")
+    return store, client
+
+
+def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(county, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sd, http = county
+    store, client = enrolled_laptop(sd, http, tmp_path)
     with store:
         client.sync()
         (h,) = list(store.households.iter_households())
@@ -148,3 +154,45 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(c
             assessments.columns_of(laptop)
         again = assessments.county_assessments(s, [row], VISIT_DAY)[hid]
     assert again.to_dict() == laptop.to_dict()
+
+
+def test_a_member_who_joined_after_the_income_year_leaves_the_countys_columns_as_the_laptops(  # type: ignore[no-untyped-def]
+    county, tmp_path: Path
+) -> None:
+    """The columns the dashboards count: last year's 27000 was shared by four (6750 each, above
+    the 6000 line); the baby born this May does not divide it. Counted among the present five it
+    would be 5400, under the line, and the household would be listed as failing on income."""
+    sd, http = county
+    store, client = enrolled_laptop(sd, http, tmp_path)
+    with store:
+        client.sync()
+        (h,) = list(store.households.iter_households())
+        hid = h.household_id
+        born = date(2025, 5, 1)
+        baby = member("王小宝", "40", "male", born, 901, health="healthy", resident_medical_insurance=True,
+                      critical_illness_insurance=True, medical_assistance=True)
+        h.members.append(baby)
+        change = MemberChange(hid, baby.member_id, "newborn", born)
+        h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 27000})]  # this year's not yet recorded
+        visit = Visit(hid, VISIT_DAY, "书记", "household_visit", "1", {"food_secure": True})
+        store.visits.finalize(visit, h, None, [change])
+        client.sync()
+        laptop = assess(store.households.get(hid), on=VISIT_DAY,  # type: ignore[arg-type]
+                        member_changes=store.households.member_changes(hid))
+    assert laptop.net_income_per_capita == 6750.0 and laptop.outcome("income") == "met"
+    policy = load_policy()
+    with sd.transaction() as s:
+        row = s.get(HouseholdRow, hid)
+        assert row is not None and row.member_count == 5
+        blind = assessments.assess_record(assessments.full_records(s, [row])[hid], VISIT_DAY, policy)
+        assert (blind.net_income_per_capita, blind.outcome("income")) == (5400.0, "not_met")
+        assert assessments.columns_of(blind) != assessments.columns_of(laptop)
+        assert {k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")} == \
+            assessments.columns_of(laptop)  # ingest assessed the visit that came without one
+    assert assessments.reassess(sd, None, None, VISIT_DAY) == 1
+    with sd.transaction() as s:
+        row = s.get(HouseholdRow, hid)
+        assert row is not None
+        assert {k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")} == \
+            assessments.columns_of(laptop)
+        assert assessments.county_assessments(s, [row], VISIT_DAY)[hid].to_dict() == laptop.to_dict()
