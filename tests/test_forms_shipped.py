@@ -402,6 +402,49 @@ def test_a_visit_saved_reopened_and_finalized_in_the_encrypted_store(
         assert shown.read_only and shown.answers() == again.answers()
 
 
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_a_full_width_id_number_is_saved_in_ascii(tmp_path: Path, fast_kdf: dict) -> None:
+    """１２３…Ｘ from a Chinese input method passes the check and is stored, applied and
+    finalized as the ASCII number: one person, one number, in the store, exports and ledger."""
+    household = zhang_household()
+    wife = household.members[1]
+    number = make_id_number(AREA, date(2024, 2, 1), 87, "female")
+    assert number.endswith("X")  # the check character is a letter: its full-width form too
+    store, _ = Store.create(tmp_path / "village", "correct horse battery staple 7", kdf=fast_kdf)
+    with store:
+        store.households.add(household)
+        s = start_visit(store.households.get(household.household_id), today=VISIT_DAY)  # type: ignore[arg-type]
+        fill_required(s)
+        baby = s.add_instance("members")
+        s.set_value(f"members[{baby}]/name", "张小雨")
+        s.set_value(f"members[{baby}]/relation", "43")
+        s.set_value(f"members[{baby}]/id_number", " " + number.translate(FULL_WIDTH) + "　")
+        s.set_value(f"members[{baby}]/change_reason", "newborn")
+        s.set_value(f"members[{baby}]/change_date", "2024-02-01")
+        s.set_value(f"members[{baby}]/health", "healthy")
+        for fact, value in insured(family_doctor=False).items():
+            s.set_value(f"medical[{baby}]/{fact}", value)
+        s.set_value("sudden_expenses", 0)
+        cert = wife.id_number + "43"
+        s.set_value(f"members[{wife.member_id}]/disability_cert_no", cert.translate(FULL_WIDTH).lower())
+        assert s.value(f"members[{baby}]/id_number") == number
+        assert s.value(f"members[{baby}]/sex") == "female"
+        assert s.value(f"members[{baby}]/birth_date") == date(2024, 2, 1)
+        assert s.value(f"members[{wife.member_id}]/disability_cert_no") == cert
+        assert [(i.path, i.code) for i in s.finalize_check().errors] == []
+        done = finalize_visit(s, household)
+        store.visits.finalize(done.visit, done.household, done.assessment.to_dict(), done.member_changes)
+        saved = store.households.get(household.household_id)
+        visit = store.visits.get(done.visit.visit_id)
+    assert saved is not None and visit is not None
+    assert [m.id_number for m in saved.members if m.name == "张小雨"] == [number]
+    assert saved.member(wife.member_id).disability_cert_no == cert  # type: ignore[union-attr]
+    new = next(item for item in visit.answers["members"] if item.get("name") == "张小雨")
+    assert new["id_number"] == number  # the answers that sync to the county and its answer export
+
+
 def demo_households(count: int, seed: int, as_of: date) -> list[Household]:
     county = generate_county(seed=seed, households=count)
     return list(iter_households(county, count, seed=seed, as_of=as_of))

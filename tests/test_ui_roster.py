@@ -81,6 +81,16 @@ def test_duplicate_id_and_existing_household_are_reported() -> None:
     assert report.households == []
 
 
+def test_a_full_width_copy_of_an_id_number_is_the_same_person() -> None:
+    rows = good_rows()
+    rows[3][6] = str(rows[0][6]).translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    report = parse_roster([HEADER, *rows])
+    assert [(p.row, p.column, p.text.zh) for p in report.errors] == [
+        (5, "id_number", "证件号码与第2行重复"), (5, None, "因此整户未导入，改正后请重新导入")
+    ]
+    assert [h.household_no for h in report.households] == ["610728101001A01"]
+
+
 def test_missing_required_column_is_one_clear_error() -> None:
     with pytest.raises(RosterFileError) as e:
         parse_roster([["户编号", "姓名"], ["1", "王"]])

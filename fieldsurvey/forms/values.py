@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.ids import normalise_id_text
 from fieldsurvey.core.photo_refs import SHA256_HEX, is_photo_item
 from fieldsurvey.core.photo_refs import item as photo_item
 from fieldsurvey.core.text import Text
@@ -94,7 +95,9 @@ def coerce(field: Field, raw: Any) -> Value:
                 _choice(field, item)
             return list(dict.fromkeys(items))  # the order given (a main cause first), once each
         if t in ("id_number", "disability_cert"):
-            return str(raw).strip().upper().replace(" ", "")
+            # saved as checked: full-width １２３…Ｘ from a Chinese input method becomes ASCII,
+            # so the store, exports, ledger and the county's duplicate checks see one number
+            return normalise_id_text(str(raw))
         if t in ("hidden", "calculate"):
             return raw  # type: ignore[no-any-return]  # as computed (once() keeps a number)
         if t == "photo":

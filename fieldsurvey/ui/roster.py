@@ -49,7 +49,7 @@ from fieldsurvey.core.divisions import Division, DivisionCode, county_name
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import MIB, read_limited
 from fieldsurvey.core.household import Household, Member
-from fieldsurvey.core.ids import LEGACY_15, IdNumberError, parse_id_number
+from fieldsurvey.core.ids import LEGACY_15, IdNumberError, normalise_id_text, parse_id_number
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, validate_household
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
@@ -240,7 +240,7 @@ def parse_roster(
             values["id_number"] = None
             values["id_lost"] = True
             report.add(RowProblem(n, no, ERROR, Text("证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写", "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"), "id_number"))
-        key = _text(values.get("id_number")).upper()
+        key = normalise_id_text(_text(values.get("id_number")))  # １２３…Ｘ is the same person
         if key:
             if key in seen_ids:
                 report.add(RowProblem(n, no, ERROR, Text(f"证件号码与第{seen_ids[key]}行重复", f"ID number repeats row {seen_ids[key]}"), "id_number"))

@@ -10,6 +10,10 @@ on the household as the visit left it); ingest copies its seven outcomes into ``
 - "re-assess": staff recompute the households in their scope on a day, after policy tables or
   the registry changed (``reassess``).
 
+The county assesses as the laptop does: each household with the dated member changes (人员变更)
+its batches brought (``member_changes`` rows), so an earlier year's income is divided by that
+year's own household size and both sides reach the same outcome and reasons.
+
 These columns are the county's reading of its own registry, not record fields: they change no
 revision and send nothing to devices.
 """
@@ -24,12 +28,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.core.assessment import assess
+from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.policy import Policy, load_policy
-from fieldsurvey.core.records import household_from_dict
+from fieldsurvey.core.records import household_from_dict, member_change_from_dict
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.sync.recordtypes import NESTED_OF
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.flags import dimension_bits, flag_bits
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow
+from fieldsurvey.sync.server.models import HouseholdRow, MemberChangeRow, MemberRow, PartRow
 
 CHUNK = 500
 
@@ -55,12 +61,54 @@ def full_records(session: Session, rows: Sequence[HouseholdRow]) -> dict[str, di
     return out
 
 
-def assessment_columns(record: dict[str, Any], on: date, policy: Policy) -> dict[str, Any]:
+def member_changes_of(session: Session, household_ids: Sequence[str]) -> dict[str, list[MemberChange]]:
+    """Each household's dated member changes, oldest first: one query per chunk.
+
+    The assessment reads each year's household size from them, as the laptop does
+    (``store.households.member_changes_of``).
+    """
+    out: dict[str, list[MemberChange]] = {}
+    ids = list(household_ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(select(MemberChangeRow.household_id, MemberChangeRow.data)
+                               .where(MemberChangeRow.household_id.in_(ids[start : start + CHUNK])))
+        for hid, data in rows:
+            out.setdefault(hid, []).append(member_change_from_dict(dict(data)))
+    for changes in out.values():
+        changes.sort(key=lambda c: (c.change_date, c.change_id))
+    return out
+
+
+def assess_record(record: dict[str, Any], on: date, policy: Policy,
+                  member_changes: Sequence[MemberChange] = ()) -> Assessment:
+    """One household record (``core.records`` shape) assessed on ``on`` with its member changes."""
+    return assess(household_from_dict(record), on=on, policy=policy, member_changes=member_changes)
+
+
+def county_assessments(session: Session, rows: Sequence[HouseholdRow], on: date | Callable[[HouseholdRow], date],
+                       policy: Policy | None = None) -> dict[str, Assessment]:
+    """The county's full assessment of ``rows`` from its registry: records and member changes."""
+    policy = policy or load_policy()
+    records = full_records(session, rows)
+    changes = member_changes_of(session, [r.household_id for r in rows])
+    return {row.household_id: assess_record(records[row.household_id], on(row) if callable(on) else on, policy,
+                                            changes.get(row.household_id, ()))
+            for row in rows}
+
+
+def assessment_columns(record: dict[str, Any], on: date, policy: Policy,
+                       member_changes: Sequence[MemberChange] = ()) -> dict[str, Any]:
     """The derived columns of one household record assessed on ``on``."""
-    result = assess(household_from_dict(record), on=on, policy=policy).to_dict()
+    return columns_of(assess_record(record, on, policy, member_changes))
+
+
+def columns_of(assessment: Assessment) -> dict[str, Any]:
+    """The indexed columns (dimension bits, flags, day) an assessment gives its household row."""
+    result = assessment.to_dict()
     bits = dimension_bits(result)
     assert bits is not None
-    return {"fail_bits": bits[0], "unknown_bits": bits[1], "assessed_on": on, "flag_bits": flag_bits(result["flags"])}
+    return {"fail_bits": bits[0], "unknown_bits": bits[1], "assessed_on": assessment.assessed_on,
+            "flag_bits": flag_bits(result["flags"])}
 
 
 def assess_rows(session: Session, rows: Sequence[HouseholdRow], on: date | Callable[[HouseholdRow], date],
@@ -69,11 +117,9 @@ def assess_rows(session: Session, rows: Sequence[HouseholdRow], on: date | Calla
 
     ``keep_flags``: households whose problem flags came with their visit and stay as sent.
     """
-    policy = policy or load_policy()
-    records = full_records(session, rows)
+    assessed = county_assessments(session, rows, on, policy)
     for row in rows:
-        day = on(row) if callable(on) else on
-        for name, value in assessment_columns(records[row.household_id], day, policy).items():
+        for name, value in columns_of(assessed[row.household_id]).items():
             if not (name == "flag_bits" and row.household_id in keep_flags):
                 setattr(row, name, value)
     return len(rows)
