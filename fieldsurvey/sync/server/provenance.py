@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -129,7 +129,12 @@ def conflict_source(c: ConflictRow) -> dict[str, Any] | None:
         return None
     return {"source": "device" if c.server_device_id else "county", "change": c.server_change,
             "device_id": c.server_device_id, "user_id": c.server_user_id, "username": c.server_username,
-            "batch_id": c.server_batch_id, "at": c.server_changed_at.isoformat()}
+            "batch_id": c.server_batch_id, "at": _utc(c.server_changed_at).isoformat()}
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives back naive times (stored as UTC): the API says so with an offset either way."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def county_source(change: str, at: datetime, *, user_id: str | None, username: str) -> Source:
