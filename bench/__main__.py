@@ -50,6 +50,8 @@ BENCHES = (
           what="household ledger PDFs: one ledger, a village, memory"),
     Bench("sync", "bench/sync_bench.py", ("--batches", "5", "--households", "100", "--link-visits", "200"),
           what="batch ingest against bulk insert (SQLite, PostgreSQL), wire size, 64 kbit/s link"),
+    Bench("photo", "bench/photo_bench.py", ("--photos", "30", "--upload-photos", "20"),
+          what="photo import against Pillow's decode+resize+encode, store growth, 256 kbit/s upload"),
     Bench("county", "bench/county_bench.py", ("--households", "10000", "--repeat", "5"),
           what="county mode: lists, counts and dashboards (SQLite, PostgreSQL), in code and over HTTP"),
 )

@@ -103,6 +103,7 @@ ALLOWED_LATIN = {
     "www", "fieldsurvey", "a", "b", "c", "d", "f", "kg", "km", "m", "cm", "mm", "l", "qr", "ok", "wps", "gb", "t", "docs", "api",
     "mb", "kb", "pin", "sqlcipher", "aes", "utc", "com", "cn", "gov", "example", "localhost", "x", "n", "qt", "fsb", "png",
     "fingerprint", "wjg",  # the search box's example of pinyin initials
+    "wangjianguo", "zhangwuji",  # its example of full pinyin, and the pinyin typed for "no household matches"
 }
 IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+\b")
 WORD = re.compile(r"[A-Za-z]{2,}")

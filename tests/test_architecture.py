@@ -10,13 +10,14 @@ PACKAGE = Path(__file__).parent.parent / "fieldsurvey"
 # Who may import whom (besides itself and core). Anything not listed is forbidden.
 ALLOWED = {
     "core": set(),
+    "media": set(),
     "store": {"core"},
     "forms": {"core"},
     "ledger": {"core"},
-    "demo": {"core", "forms"},
+    "demo": {"core", "forms", "media"},
     "sync": {"core", "store", "forms", "ledger"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui", "media"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 

@@ -267,7 +267,7 @@ def test_home_schooling_recorded_for_a_healthy_child_is_an_error_and_not_counted
     assert a.outcome("education") == NOT_MET
     assert zh(a.dimensions["education"].reasons) == [
         (
-            "成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）;"
+            "成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）；"
             "送教上门仅适用于残疾或重病儿童，该儿童不符合，不予认定",
             kid.member_id,
             "schooling",
@@ -365,6 +365,10 @@ def test_a_county_default_cost_ratio_is_used_and_said(tmp_path: Path) -> None:
             "种植业收入未记录生产经营支出，按政策表中本县默认成本比例40%估算为2400元",
             "expenses.business.crops",
         )
+    ]
+    assert [r.text.en for r in a.dimensions["income"].reasons if r.fact == "expenses.business.crops"] == [
+        "no expense recorded for crop farming: estimated at 2400 yuan by the county's default cost "
+        "ratio of 40% in the policy tables"
     ]
     assert "expenses_unrecorded" not in a.flags
     assert a.net_income_per_capita == round((36000 - 2400) / 3, 2)

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from fieldsurvey.core.assessment import assess, summarise
-from fieldsurvey.core.assessment_result import Assessment
+from fieldsurvey.core.assessment_result import Assessment, DimensionResult
+from fieldsurvey.core.dimensions import combine
 from fieldsurvey.core.household import Helper, Household, IncomeRecord
 from fieldsurvey.core.ids import IdNumberError, make_id_number, mask_id_number, parse_id_number
 from fieldsurvey.core.income import income_breakdown, present_on
@@ -811,6 +812,8 @@ EXPECTED = {'good': {'dimensions': {'food': ('met',
 
 def observed(h: Household) -> dict[str, Any]:
     a = assess(h, on=ON)
+    assert a.household_id == h.household_id and a.assessed_on == ON
+    assert all(r.dimension == d for d, r in a.dimensions.items())
     ids = {m.member_id: i for i, m in enumerate(h.members, start=1)}
 
     def dims() -> dict[str, tuple[str, list[tuple[str, str, int | None, str | None]]]]:
@@ -1238,3 +1241,120 @@ def test_a_change_on_the_last_day_of_the_year_counts_for_that_year_and_an_unknow
     assert present_on(son, date(2023, 12, 30), [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))]) is True
     assert present_on(son, date(2023, 12, 31), [MemberChange(h.household_id, son.member_id, "no_such_reason", date(2023, 1, 1))]) is True
     assert present_on(son, date(2023, 12, 31), [MemberChange(h.household_id, "someone else", "death", date(2020, 1, 1))]) is False
+
+
+# -- education: each special case in both languages, with the member and the fact ------------------
+
+EDUCATION_CASES = [
+    ('preschool', 7, {'schooling': 'preschool'}, 'not_met', [
+        ('成员3(子,7岁)已到义务教育年龄仍在学前教育,未接受义务教育',
+         'member 3 (son, age 7) is of compulsory-school age but still in pre-school: not in compulsory education',
+         'schooling'),
+    ]),
+    ('grade 9 done', 14, {'schooling': 'not_student', 'education': 'junior_secondary', 'completed_grade': 9}, 'met', [
+        ('成员3(子,14岁)已完成九年级,义务教育已完成',
+         'member 3 (son, age 14) has completed grade 9: compulsory education finished',
+         'completed_grade'),
+    ]),
+    ('grade unknown', 15, {'schooling': 'not_student', 'education': 'junior_secondary'}, 'unknown', [
+        ('成员3(子,15岁)不在校,文化程度为初中及以上,但未记录完成的最高年级,无法确认是否完成义务教育',
+         'member 3 (son, age 15) is not in school with junior secondary education or above, but the highest grade completed is not recorded: compulsory education may not be finished',
+         'completed_grade'),
+    ]),
+    ('exempt, health unrecorded', 12, {'schooling': 'not_student', 'schooling_exempt': True, 'health': None}, 'unknown', [
+        ('成员3(子,12岁)记录了送教上门或因身体原因免于就学,但未记录健康状况,无法确认',
+         'member 3 (son, age 12): home schooling or a health exemption is recorded but health is not, so it cannot be confirmed',
+         'health'),
+    ]),
+    ('exempt, disabled', 12, {'schooling': 'not_student', 'schooling_exempt': True, 'health': 'disabled'}, 'met', [
+        ('成员3(子,12岁)经评估因身体原因不能就学,不计为失学辍学',
+         'member 3 (son, age 12) is assessed as unable to attend school for health reasons: not a dropout',
+         'schooling_exempt'),
+    ]),
+    ('home-schooled, critical', 12, {'schooling': 'primary', 'home_schooling': True, 'health': 'critical'}, 'met', [
+        ('成员3(子,12岁)接受送教上门,视同在校',
+         'member 3 (son, age 12) is home-schooled, which counts as enrolled',
+         'home_schooling'),
+    ]),
+    ('home-schooled, healthy, enrolled', 12, {'schooling': 'primary', 'home_schooling': True, 'health': 'healthy'}, 'met', [
+        ('成员3(子,12岁)在校(小学);送教上门仅适用于残疾或重病儿童,该儿童不符合,不予认定',
+         'member 3 (son, age 12) is enrolled (primary school); home schooling applies to disabled or seriously ill children only and is not accepted for this child',
+         'home_schooling'),
+    ]),
+    ('exempt, healthy, enrolled', 12, {'schooling': 'grade7', 'schooling_exempt': True, 'health': 'healthy'}, 'met', [
+        ('成员3(子,12岁)在校(七年级);因身体原因免于就学仅适用于残疾或重病儿童,该儿童不符合,不予认定',
+         'member 3 (son, age 12) is enrolled (grade 7); the health exemption applies to disabled or seriously ill children only and is not accepted for this child',
+         'schooling_exempt'),
+    ]),
+    ('exempt, healthy, out of school', 12, {'schooling': 'not_student', 'schooling_exempt': True, 'health': 'healthy'}, 'not_met', [
+        ('成员3(子,12岁)处于义务教育年龄但未在校,失学辍学(未记录原因);因身体原因免于就学仅适用于残疾或重病儿童,该儿童不符合,不予认定',
+         'member 3 (son, age 12) is of compulsory-school age but not enrolled: dropout (no reason recorded); the health exemption applies to disabled or seriously ill children only and is not accepted for this child',
+         'schooling'),
+    ]),
+]
+
+
+@pytest.mark.parametrize(("name", "age", "facts", "outcome", "reasons"), EDUCATION_CASES, ids=[c[0] for c in EDUCATION_CASES])
+def test_education_special_cases_word_their_reasons(
+    name: str, age: int, facts: dict[str, Any], outcome: str, reasons: list[tuple[str, str, str]]
+) -> None:
+    h = good()
+    kid = child(h, age, **facts)
+    result = assess(h, on=ON).dimensions["education"]
+    assert result.outcome == outcome
+    assert [(r.text.zh, r.text.en, r.fact) for r in result.reasons] == reasons
+    assert all(r.member_id == kid.member_id for r in result.reasons)
+
+
+def test_no_findings_at_all_is_unknown() -> None:
+    assert combine("medical", []) == DimensionResult("medical", "unknown", ())
+
+
+def test_a_carried_forward_threshold_and_a_missing_line_are_worded() -> None:
+    h = good()
+    h.incomes = [income(2027, 10000)]
+    a = assess(h, on=date(2027, 5, 1))
+    assert [(r.text.zh, r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
+        ("2027年人均纯收入10000.00元,高于2025年防返贫监测标准6000元",
+         "net income per capita in 2027 is 10000.00 yuan and is above the 2025 monitoring threshold of 6000 yuan",
+         "incomes"),
+        ("2027年没有监测标准,沿用2025年标准", "no threshold for 2027: the 2025 threshold is carried forward", None),
+        ("该收入标准尚未核实,请以当地公布的数值为准", "this line is unverified: check the locally published figure", None),
+    ]
+    assert (a.poverty_line, a.monitoring_threshold, a.risk_flags) == (None, 6000.0, ())
+    h.incomes = [income(2008, 10000)]
+    a = assess(h, on=date(2008, 12, 1))
+    assert [(r.text.zh, r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
+        ("政策表中没有2008年适用的收入标准", "the policy tables have no income line for 2008", "incomes")
+    ]
+    assert (a.poverty_line, a.monitoring_threshold) == (None, None)
+
+
+def test_a_county_line_says_where_it_comes_from_in_english_too(tmp_path: Path) -> None:
+    folder = county_tables(tmp_path, {"monitoring_threshold": {"thresholds": {"610728": {
+        "2024": {"value": 9000, "source": "镇巴县乡村振兴局 2024年监测标准"}}}}})
+    a = assess(good(), on=ON, policy=load_policy(overrides_dir=folder))
+    assert [(r.text.en, r.fact) for r in a.dimensions["income"].reasons] == [
+        ("net income per capita in 2024 is 10000.00 yuan and is above the 2024 monitoring threshold of 9000 yuan", "incomes"),
+        ("this line comes from the county's own policy table", None),
+    ]
+    assert a.risk_flags == ()
+
+
+def test_a_sudden_expense_of_exactly_the_amount_is_not_over_it() -> None:
+    h = good()  # net income 30000: half is 15000
+    h.incomes[-1].sudden_expenses = 10000
+    assert not [f for f in assess(h, on=ON).risk_flags if f.code == "sudden_expense"]
+    h.incomes[-1].sudden_expenses = 10000.5
+    assert [f.code for f in assess(h, on=ON).risk_flags] == ["sudden_expense"]
+
+
+def test_the_unrecorded_cost_note_in_english() -> None:
+    h = good()
+    h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 30000, "business.livestock": 6000}, {})]
+    notes = [r for r in assess(h, on=ON).dimensions["income"].reasons if r.fact == "expenses.business.livestock"]
+    assert [(r.text.en, r.member_id) for r in notes] == [(
+        "livestock farming has income but no expense recorded: counted as 0, so net income may be "
+        "overstated; the expense is to be completed",
+        None,
+    )]

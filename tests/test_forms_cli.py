@@ -82,7 +82,7 @@ def test_list_shows_the_visit_and_its_sections() -> None:
     run = fieldsurvey("forms", "list")
     assert run.returncode == 0
     assert (
-        "household@2 → income@1 → education@1 → medical@2 → housing@2 → water@1 → needs@2"
+        "household@2 → income@1 → education@1 → medical@2 → housing@2 → water@2 → needs@2"
         in run.stdout
     )
 

@@ -508,3 +508,18 @@ def test_indexed_repeat_through_nested_repeats_and_a_trigger_that_clears(tmp_pat
     s.set_value("why", "because")
     s.set_value("n", 3)  # pyxform: a trigger without a calculation sets the field to ''
     assert s.value("why") is None
+
+
+def test_a_default_reading_another_answer_is_said_to_differ_in_timing(tmp_path: Path) -> None:
+    """ODK computes a dynamic default once at form load; here when the question is first shown.
+    A default that reads another answer can therefore differ, and the import says so at that field;
+    a default from functions alone reads no answer and is not flagged."""
+    s, conv = imported(tmp_path, [
+        {"type": "integer", "name": "a", "label": "A"},
+        {"type": "integer", "name": "b", "label": "B", "default": "${a} + 1", "relevant": "${a} > 0"},
+        {"type": "text", "name": "t", "label": "T", "default": "concat('村', '委')"},
+    ])  # fmt: skip
+    assert [f.name for f in conv.differences] == ["b"]
+    assert "ODK Collect computes it once when the form is opened" in conv.differences[0].text.en
+    s.set_value("a", 4)  # b is shown now: its default reads a at this moment
+    assert s.value("b") == 5

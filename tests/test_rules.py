@@ -11,6 +11,7 @@ import pytest
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.household import Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.ids import make_id_number
+from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.rules import check_county, check_helpers, check_household, poor_id_numbers_of
 from fieldsurvey.core.validation import ERROR, WARNING
 
@@ -406,3 +407,54 @@ def test_an_unknown_schooling_code_has_no_stage() -> None:
     h.members[3].schooling = "grade_x"
     h.members[3].birth_date = born(10)
     assert not [p for p in check_household(h, ON) if p.field == "schooling"]
+
+
+def test_the_latest_earlier_income_record_is_the_one_checked() -> None:
+    h = clean()
+    h.members[0].work_status = h.members[0].work_months = None
+    h.incomes = [IncomeRecord(2023, {"wage.local": 100.0}), IncomeRecord(2021, {"transfer.dibao": 50.0})]
+    assert [p.text.zh for p in check_household(h, ON) if p.field == "incomes"] == ["2023年有工资性收入,但没有务工成员"]
+
+
+@pytest.mark.parametrize(("months", "wage", "expected"), [
+    (1, 0.0, ["有务工成员,但2024年没有工资性收入"]),
+    (1, 1.0, []),
+    (0, 1.0, ["2024年有工资性收入,但没有务工成员"]),
+    (0, 0.0, []),
+], ids=["one month, no wage", "one month, one yuan", "no work, one yuan", "nothing"])
+def test_the_wage_rule_at_one_month_and_one_yuan(months: int, wage: float, expected: list[str]) -> None:
+    h = clean()
+    h.members[0].work_status, h.members[0].work_months = None, months
+    h.incomes = [IncomeRecord(2024, {"wage.local": wage, "wage.migrant_work": None})]  # type: ignore[dict-item]
+    assert [p.text.zh for p in check_household(h, ON) if p.field == "incomes"] == expected
+
+
+def test_special_needs_problems_in_english_and_with_an_unlisted_health_code() -> None:
+    h = clean()
+    kid = h.members[3]
+    kid.home_schooling, kid.health = True, "mystery"
+    problems = [p for p in check_household(h, ON) if p.field == "home_schooling"]
+    assert [(p.text.zh, p.text.en, p.member_index, p.member_id) for p in problems] == [(
+        "记录了送教上门,但健康状况为mystery:送教上门仅适用于残疾或重病儿童",
+        "home schooling is recorded but health is mystery: it applies to disabled or seriously ill children only",
+        4, kid.member_id,
+    )]
+    kid.home_schooling, kid.schooling_exempt, kid.health = False, True, "healthy"
+    problems = [p for p in check_household(h, ON) if p.field == "schooling_exempt"]
+    assert [p.text.zh for p in problems] == ["记录了因身体原因免于就学,但健康状况为健康:因身体原因免于就学仅适用于残疾或重病儿童"]
+
+
+def test_the_county_check_uses_the_day_and_the_policy_it_is_given() -> None:
+    h = clean()
+    h.members[2].labour_capacity = None  # 16 on ON, 15 a year earlier
+    assert [p.field for p in check_county([h], ON, load_policy())[h.household_id]] == ["labour_capacity"]
+    assert check_county([h], date(ON.year - 1, ON.month, ON.day))[h.household_id] == []
+
+
+def test_helpers_without_numbers_or_with_odd_legacy_numbers_match_no_one() -> None:
+    h = clean()
+    h.helpers = [
+        Helper("甲", "县农业农村局", date(2021, 3, 1), id_number=None),
+        Helper("乙", "县农业农村局", date(2021, 3, 1), id_number="61072888030100A"),
+    ]
+    assert check_helpers(h, {"", "XXXX"}) == []

@@ -32,6 +32,9 @@ def test_the_demo_device_can_press_sync_at_once(tmp_path: Path) -> None:
         assert report.sent_batches[0]["counts"] == {"visit": 4}
         assert report.downloaded.households == 0 and not report.downloaded.full  # the roster was already there
         assert store.outbox.count()["visits"] == 0
+        # the drawn pictures of the demo's past visits reach the county with the first sync
+        assert report.photos is not None and report.photos.refused == [] and report.photos.stored >= 12
+        assert store.photos.unsent() == []
     after = run_cli("server", "status", "--data-dir", str(tmp_path / "county"), "--format", "json").stdout
     assert '"visits": 4' in after
 

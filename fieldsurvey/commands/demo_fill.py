@@ -75,6 +75,21 @@ def produce(plan: Plan) -> Generator[Chunk, None, None]:
         done += len(batch)
 
 
+# The first households with past visits get drawn pictures (houses, water tanks; never people)
+# on their latest visit, so the photo features show at once in the demo.
+PHOTO_HOUSEHOLDS = 12
+
+
+def _add_pictures(store: Store, households: list[Any], items: list[Any], limit: int, seed: int) -> None:
+    from fieldsurvey.demo.pictures import photos_for
+
+    for h, item in list(zip(households, items, strict=True))[:limit]:
+        latest = item.visits[-1]
+        answers, made = photos_for(h, latest.visit_date, seed)
+        store.photos.add_many(made)
+        latest.answers.update(answers)
+
+
 def fill(store: Store, plan: Plan, *, parallel: bool | None = None) -> tuple[int, int]:
     """Load the households and the past visits; returns (households, households with visits).
 
@@ -95,6 +110,8 @@ def fill(store: Store, plan: Plan, *, parallel: bool | None = None) -> tuple[int
             count += chunk.count
             if chunk.history and history is not None:
                 items = [(h.household_id, history.item(h)) for h in chunk.history]
+                if visited < PHOTO_HOUSEHOLDS:
+                    _add_pictures(store, chunk.history, [item for _, item in items], PHOTO_HOUSEHOLDS - visited, plan.seed)
                 store.visits.add_history([v for _, item in items for v in item.visits])
                 store.households.set_assessments((hid, item.assessment, item.last_visit) for hid, item in items)
                 visited += len(items)

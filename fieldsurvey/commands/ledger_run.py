@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from fieldsurvey.commands.common import open_store
+from fieldsurvey.commands.ledger_photos import ledger_photos
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
@@ -47,9 +48,9 @@ def _names(store: Store, code: str) -> DivisionNames:
 
 
 def _input(store: Store, household: Household) -> LedgerInput:
-    return LedgerInput(
-        household, store.visits.for_household(household.household_id), _names(store, household.division_code.value)
-    )
+    visits = store.visits.for_household(household.household_id)
+    return LedgerInput(household, visits, _names(store, household.division_code.value),
+                       photos=ledger_photos(store, household.household_id, visits))
 
 
 def _warn_if_others_can_read(out: Path) -> None:
@@ -108,7 +109,8 @@ def _print_village(store: Store, args: argparse.Namespace, options: LedgerOption
 
     def records() -> Iterator[LedgerInput]:
         for household in store.households.iter_households(village=code):
-            yield LedgerInput(household, store.visits.for_household(household.household_id), names)
+            visits = store.visits.for_household(household.household_id)
+            yield LedgerInput(household, visits, names, photos=ledger_photos(store, household.household_id, visits))
 
     if args.report_only:
         out: Path = args.out

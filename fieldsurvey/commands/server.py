@@ -400,12 +400,24 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_import(args: argparse.Namespace) -> int:
+    from fieldsurvey.sync import envelope
     from fieldsurvey.sync.envelope import read_file
+    from fieldsurvey.sync.photo_bundle import KIND as PHOTOS
     from fieldsurvey.sync.server.ingest import ingest
+    from fieldsurvey.sync.server.photos import ingest_photos
 
     sd = _server_dir(args)
     for name in args.files:
-        result = ingest(sd, read_file(Path(name)), via="file")  # a folder, a device or a huge file: one sentence
+        data = read_file(Path(name))  # a folder, a device or a huge file: one sentence
+        if envelope.parse(data).kind == PHOTOS:  # the photo bundles written beside a batch file
+            got = ingest_photos(sd, data, via="file")
+            c = got["counts"]
+            print(f"{name}: 照片 photos — {c['stored']} stored, {c['already']} already held, {c['refused']} refused")
+            for o in got["outcomes"]:
+                if o["outcome"] == "refused":
+                    print(f"  {o['message']['zh']} ({o['message']['en']})")
+            continue
+        result = ingest(sd, data, via="file")
         print(f"{name}: {result.message().both()} ({sum(result.counts.values())} records)")
     return 0
 

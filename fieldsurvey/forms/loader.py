@@ -17,6 +17,8 @@ from fieldsurvey.forms.model import (
     FIELD_TYPES,
     FORMAT_VERSION,
     METADATA_TYPES,
+    PHOTO_KINDS,
+    PHOTO_MAX_COUNT,
     SELECT_TYPES,
     SEMANTICS,
     ChoiceList,
@@ -40,6 +42,7 @@ FIELD_KEYS = COMMON_KEYS | {
     "required", "required_message", "constraint", "constraint_message", "warning", "warning_message",
     "calculation", "default", "dynamic_default", "choices", "choice_filter", "read_only", "id_type", "unit",
     "range", "trigger", "choice_columns",
+    "min_count", "max_count", "kind", "caption",
 }  # fmt: skip
 GROUP_KEYS = COMMON_KEYS | {"fields"}
 REPEAT_KEYS = GROUP_KEYS | {"repeat_over", "instance_label", "min_count", "max_count", "count"}
@@ -307,6 +310,7 @@ class _Loader(TableReader):
                 "calculation",
                 field=ptext,
             )
+        self.photo_keys(fld, data, ptext)
         if fld.type == "calculate" and fld.calculation is None and "calculation" not in data:
             self.err(
                 "missing_calculation",
@@ -329,6 +333,36 @@ class _Loader(TableReader):
                 field=ptext,
             )
         return fld
+
+    def photo_keys(self, fld: Field, data: LineDict, ptext: str) -> None:
+        """``kind``, ``caption``, ``min_count``, ``max_count``: photo fields only."""
+        keys = [k for k in ("kind", "caption", "min_count", "max_count") if data.get(k) is not None]
+        if fld.type != "photo":
+            for key in keys:
+                self.err("photo_key", Text(f"只有照片字段可以有 {key}", f"only photo fields take {key}"),
+                         data, key, field=ptext)
+            return
+        kind = data.get("kind")
+        if kind not in PHOTO_KINDS:
+            self.err("photo_kind", Text(f"照片字段需要 kind,取值之一：{'、'.join(PHOTO_KINDS)}",
+                                        f"a photo field needs a kind, one of: {', '.join(PHOTO_KINDS)}"),
+                     data, "kind", field=ptext)
+        else:
+            fld.kind = kind
+        fld.caption = self.text(data.get("caption"), data, "caption", ptext)
+        for key in ("min_count", "max_count"):
+            value = data.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= PHOTO_MAX_COUNT:
+                self.err("bad_count", Text(f"{key} 应为 0 到 {PHOTO_MAX_COUNT} 的整数",
+                                           f"{key} must be a whole number from 0 to {PHOTO_MAX_COUNT}"),
+                         data, key, field=ptext)
+            else:
+                setattr(fld, key, value)
+        if fld.min_count is not None and fld.max_count is not None and fld.min_count > fld.max_count:
+            self.err("bad_count", Text("min_count 不能大于 max_count", "min_count cannot exceed max_count"),
+                     data, "min_count", field=ptext)
 
     # --- form level ----------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ INPUT_TYPES = frozenset(
         "geopoint",
         "rank",
         "range",
+        "photo",
     }
 )
 # Field types without user input: a note shows text, a calculate computes, a hidden keeps a
@@ -47,6 +48,10 @@ FIELD_TYPES = INPUT_TYPES | NON_INPUT_TYPES
 CONTAINER_TYPES = frozenset({"group", "repeat"})
 NUMBER_TYPES = frozenset({"integer", "decimal", "range"})
 SELECT_TYPES = frozenset({"select_one", "select_multiple", "rank"})
+# What a photo field's pictures show (core/photo_refs.py: KINDS); the ledger and the county pick
+# pictures by kind (the household photo on the cover, housing photos in the housing section).
+PHOTO_KINDS = ("household", "house_exterior", "house_interior", "water_source", "visit", "document")
+PHOTO_MAX_COUNT = 20  # per field: a bound on what one answer may hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,11 @@ class Field(Element):
     trigger: tuple[str, ...] = ()  # recompute the calculation only when one of these changes
     id_type: Expr | None = None  # id_number fields: validate only for ID-like document types
     unit: Text | None = None
+    # photo fields: how many pictures, what they show, the caption printed with them
+    min_count: int | None = None
+    max_count: int | None = None
+    kind: str | None = None
+    caption: Text | None = None
 
     @property
     def is_input(self) -> bool:

@@ -14,11 +14,13 @@ from datetime import date, datetime, time
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.photo_refs import SHA256_HEX, is_photo_item
+from fieldsurvey.core.photo_refs import item as photo_item
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.expr.dateformat import local
 from fieldsurvey.forms.expr.values import Value, is_empty
 from fieldsurvey.forms.expr.xpath import java_double
-from fieldsurvey.forms.model import Field
+from fieldsurvey.forms.model import PHOTO_MAX_COUNT, Field
 
 TRUE_WORDS = {"true", "yes", "y", "1", "是", "有", "对"}
 FALSE_WORDS = {"false", "no", "n", "0", "否", "无", "不"}
@@ -95,6 +97,8 @@ def coerce(field: Field, raw: Any) -> Value:
             return str(raw).strip().upper().replace(" ", "")
         if t in ("hidden", "calculate"):
             return raw  # type: ignore[no-any-return]  # as computed (once() keeps a number)
+        if t == "photo":
+            return _photos(field, raw)  # type: ignore[return-value]
         return str(raw)
     except (ValueError, TypeError):
         raise AnswerError(_expected(field)) from None
@@ -217,6 +221,26 @@ def _rank(field: Field, raw: Any) -> list[str]:
     return items
 
 
+def _photos(field: Field, raw: Any) -> list[dict[str, str]] | None:
+    """A photo answer: a list of ``{"photo": sha256, "caption": …}`` (``core/photo_refs.py``).
+
+    Accepts such items or bare hashes; each picture once, in the order given. The pictures
+    themselves are in the store; the answer only names them.
+    """
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    out: dict[str, dict[str, str]] = {}
+    for it in items:
+        if isinstance(it, str) and SHA256_HEX.fullmatch(it):
+            it = photo_item(it)
+        if not is_photo_item(it):
+            raise ValueError("not a photo")
+        caption = it.get("caption")
+        out.setdefault(it["photo"], photo_item(it["photo"], caption if isinstance(caption, str) else None))
+    if len(out) > PHOTO_MAX_COUNT:
+        raise AnswerError(Text(f"每题最多 {PHOTO_MAX_COUNT} 张照片", f"at most {PHOTO_MAX_COUNT} photos per question"))
+    return list(out.values()) or None
+
+
 def _boolean(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -249,6 +273,7 @@ def _expected(field: Field) -> Text:
             "请输入纬度和经度，如 30.6586 104.0647", "enter latitude and longitude, e.g. 30.6586 104.0647"
         ),
         "acknowledge": Text("请确认", "confirm"),
+        "photo": Text("照片答案应为照片列表", "a photo answer is a list of photos"),
     }.get(field.type, Text("输入格式不正确", "the input has the wrong form"))
 
 
@@ -262,7 +287,7 @@ def to_json(value: Value) -> Any:
     if isinstance(value, time):
         return value.isoformat(timespec="seconds")
     if isinstance(value, list):
-        return list(value)
+        return [dict(v) if isinstance(v, dict) else v for v in value]
     return value
 
 
@@ -298,6 +323,8 @@ def display(field: Field, value: Value, lang: str = "zh") -> str:
             c = field.choices.get(n)
             labels.append(c.label.get(lang) if c else n)
         return "、".join(labels) if lang.startswith("zh") else ", ".join(labels)
+    if field.type == "photo" and isinstance(value, list):
+        return f"{len(value)} 张照片" if lang.startswith("zh") else f"{len(value)} photo{'s' if len(value) != 1 else ''}"
     if isinstance(value, bool):
         return ("是" if value else "否") if lang.startswith("zh") else ("yes" if value else "no")
     if isinstance(value, datetime):

@@ -41,7 +41,7 @@ EXTRA_KEYS = (
     "dynamic_default", "repeat_over", "instance_label", "min_count", "max_count", "label",
     "hint", "required", "relevant", "constraint", "calculation", "choice_filter",
     "required_message", "constraint_message", "range", "trigger", "count", "read_only",
-    "choice_columns",
+    "choice_columns", "kind", "caption",
 )  # fmt: skip
 SMART_QUOTES = "\u201c\u201d\u2018\u2019"  # pyxform straightens these in every cell it reads
 # Keys whose ${…} pyxform checks against the workbook's own names: a reference to a field of
@@ -49,7 +49,7 @@ SMART_QUOTES = "\u201c\u201d\u2018\u2019"  # pyxform straightens these in every 
 REFERENCING = ("label", "hint", "relevant", "constraint", "calculation", "choice_filter", "required")
 REF = re.compile(r"\$\{([^}]*)\}")
 # XLSForm stand-ins for the project's own types, for ODK tools that open the workbook.
-STAND_INS = {"boolean": "text", "id_number": "text", "disability_cert": "text"}
+STAND_INS = {"boolean": "text", "id_number": "text", "disability_cert": "text", "photo": "image"}
 XLSFORM_TYPES = {"datetime": "dateTime"}  # the project's name → XLSForm's spelling
 FORM_SETTINGS = (
     "semantics", "title", "description", "uses", "parameters", "checks", "tables", "languages",
@@ -181,7 +181,8 @@ def _rows(
         if f.get("choice_columns"):
             extra["choice_columns"] = f["choice_columns"]
         for key in ("warning", "warning_message", "unit", "id_type", "repeat_over",
-                    "instance_label", "min_count", "max_count", "default", "dynamic_default"):  # fmt: skip
+                    "instance_label", "min_count", "max_count", "default", "dynamic_default", "kind",
+                    "caption"):  # fmt: skip
             if f.get(key) is not None:
                 extra[key] = f[key]
         if ftype in ("group", "repeat"):

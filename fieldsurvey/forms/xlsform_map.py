@@ -44,6 +44,8 @@ TYPES = {
     "calculate": "calculate",
     "acknowledge": "acknowledge",
     "hidden": "hidden",
+    "image": "photo",
+    "photo": "photo",
     "group": "group",
     "repeat": "repeat",
 }
@@ -76,6 +78,28 @@ TYPE_DEFAULTS = {
         "hint": {"zh": "Enter numbers only.", "en": "Enter numbers only."},
     },
 }
+
+# An image question's kind, guessed from its name or label when the workbook has no
+# ``fieldsurvey::kind`` column (first match wins; "visit" otherwise). The import says so.
+PHOTO_KIND_WORDS = (
+    ("document", ("document", "certificate", "card", "id_", "证", "证件", "证明", "文件", "材料")),
+    ("water_source", ("water", "well", "tank", "水")),
+    ("house_interior", ("interior", "inside", "indoor", "室内", "屋内")),
+    ("house_exterior", ("house", "housing", "home", "roof", "building", "住房", "房屋", "危房", "外观")),
+    ("household", ("family", "household", "户貌", "全家", "家庭")),
+)
+# image appearances that are not photos (a drawing pad, a signature) are refused.
+NOT_PHOTO_APPEARANCES = frozenset({"draw", "signature"})
+
+
+def photo_kind(name: str, label: str) -> str:
+    text = f"{name} {label}".lower()
+    for kind, words in PHOTO_KIND_WORDS:
+        if any(w in text for w in words):
+            return kind
+    return "visit"
+
+
 
 # bind entries holding an expression → the project's attribute.
 BIND_EXPRESSIONS = {
@@ -140,6 +164,13 @@ DIFFERENCES = {
         "format-date 的 %a/%b 在此写英文(Mon、Jan);ODK Collect 按手机语言书写",
         "format-date's %a and %b are English here (Mon, Jan); ODK Collect writes them in the"
         " phone's language",
+    ),
+    "dynamic_default": Text(
+        "引用其他题目的默认值在该题首次显示（相关条件成立）时按当时的答案计算；ODK Collect 在打开表单"
+        "（或新增一条重复组）时计算一次",
+        "a default that refers to other questions is computed here when the question is first shown"
+        " (its relevance holds), from the answers at that moment; ODK Collect computes it once when"
+        " the form is opened (or a repeat is added)",
     ),
     "max": Text(
         "max() 在全部为负数时取其中最大者;ODK Collect(JavaRosa)此时得 4.9E-324",

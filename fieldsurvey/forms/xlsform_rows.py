@@ -26,12 +26,14 @@ from fieldsurvey.forms.xlsform_map import (
     DIFFERENCES,
     IGNORED_TYPES,
     LAYOUT_CONTROLS,
+    NOT_PHOTO_APPEARANCES,
     PHONE_ONLY,
     SURVEY_KEYS,
     TYPE_DEFAULTS,
     TYPES,
     language_code,
     language_of,
+    photo_kind,
     truthy_cell,
 )
 
@@ -292,6 +294,8 @@ class RowConverter:
                 ),
                 True,
             )
+        if our == "photo":
+            self.photo(out, row, name)
         if "label" not in out and (our in INPUT_TYPES or our == "note"):
             # ODK shows such a question without a label (a hint or an image may say it all)
             out["label"] = out.get("hint") or name
@@ -307,6 +311,24 @@ class RowConverter:
             kids = [self.element(c, name) for c in data.get("children", [])]
             out["fields"] = [k for k in kids if k is not None]
         return out
+
+    def photo(self, out: dict[str, Any], row: int, name: str) -> None:
+        """An ``image``/``photo`` question: a photo field of at most one picture, as in ODK."""
+        appearance = str(out.get("appearance") or "").split()
+        bad = [a for a in appearance if a in NOT_PHOTO_APPEARANCES]
+        if bad:
+            self.note(row, name, Text(f"图片题的 appearance {bad[0]}(手绘或签名)不受支持",
+                                      f"an image question with appearance {bad[0]} (a drawing or signature) is not supported"),
+                      True)
+        out.pop("appearance", None)
+        out.setdefault("max_count", 1)
+        if "kind" not in out:
+            label = out.get("label")
+            label_text = " ".join(label.values()) if isinstance(label, dict) else str(label or "")
+            out["kind"] = photo_kind(name, label_text)
+            self.differs(row, name, Text(f"照片类别按题名推定为 {out['kind']}(可用 fieldsurvey::kind 列指定)",
+                                         f"the photo kind is taken to be {out['kind']} from the question "
+                                         "(a fieldsurvey::kind column sets it)"))
 
     def own_columns(self, data: dict[str, Any], out: dict[str, Any]) -> None:
         """The ``fieldsurvey::…`` columns of a workbook written by ``forms export-xlsform``:
@@ -411,7 +433,12 @@ class RowConverter:
             if count:
                 out["count"] = count
         itemset = str(data.get("itemset") or "")
-        self.parameters(data.get("parameters") or {}, out, row, name, our, itemset)
+        if data.get("parameters") and our == "photo" and _only_max_pixels(data["parameters"]):
+            self.differs(row, name, Text(
+                "max-pixels 被忽略：照片一律缩放到本软件设定的长边（默认 1600 像素）",
+                "max-pixels is ignored: every photo is scaled to the app's long edge (1600 px by default)"))
+        else:
+            self.parameters(data.get("parameters") or {}, out, row, name, our, itemset)
         trigger = data.get("trigger")
         if trigger:
             names: list[str] = []
@@ -431,6 +458,8 @@ class RowConverter:
                 expr = self.expr(text, row, name, "default")
                 if expr:
                     out["dynamic_default"] = expr
+                    if "${" in text:  # the moment it is computed changes what it reads
+                        self.differs(row, name, DIFFERENCES["dynamic_default"])
             else:
                 out["default"] = _literal(text, our)
         if our == "calculate" and "calculation" not in out and name not in self.bad:
@@ -605,3 +634,10 @@ def _literal(text: str, our: str) -> Any:
         except ValueError:
             return text
     return text
+
+
+def _only_max_pixels(parameters: object) -> bool:
+    """ODK's image parameter ``max-pixels=N`` is the only one a photo question may carry."""
+    text = " ".join(f"{k}={v}" for k, v in parameters.items()) if isinstance(parameters, dict) else str(parameters)
+    keys = [part.split("=", 1)[0].strip() for part in text.split() if part.strip()]
+    return bool(keys) and all(k == "max-pixels" for k in keys)

@@ -6,6 +6,8 @@ it should not print, and the fingerprint covers exactly what is on paper.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fieldsurvey.core.assessment_result import (
     DIMENSION_LABELS,
     DIMENSIONS,
@@ -31,7 +33,14 @@ from fieldsurvey.ledger.formatting import (
     yes_no,
 )
 from fieldsurvey.ledger.income_view import detail_table, income_notes, income_years, summary_table
-from fieldsurvey.ledger.model import LedgerContent, LedgerInput, Section, TableContent
+from fieldsurvey.ledger.model import (
+    LedgerContent,
+    LedgerInput,
+    LedgerPhoto,
+    PhotoContent,
+    Section,
+    TableContent,
+)
 
 LEDGER_TITLE = "扶贫手册（一户一本台账）"
 YEARS_PER_TABLE = 5
@@ -79,6 +88,14 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
         ("脱贫状态", status_text(h)),
         ("帮扶责任人", helpers_now),
     )
+    photos = _printed_photos(inp)
+    guarantees = _guarantees(h, assessment, last_visit, policy)
+    visit_log = _visit_log(visits)
+    guarantees = replace(guarantees, photos=_pick(photos, HOUSING_KINDS, MAX_SECTION_PHOTOS))
+    # The public copy (公示版) never shows documents: certificates and receipts carry ID numbers.
+    log_kinds = ("visit",) if masked else ("visit", "document")
+    visit_log = replace(visit_log, photos=_pick(photos, log_kinds, MAX_SECTION_PHOTOS))
+    cover_photo = next(iter(_pick(photos, ("household",), 1)), None)
     sections = (
         _basics(inp, head, masked),
         _conditions(h),
@@ -86,13 +103,43 @@ def build_content(inp: LedgerInput, *, masked: bool, policy: Policy | None = Non
         _causes(h),
         _helpers(h),
         _income(h, policy),
-        _guarantees(h, assessment, last_visit, policy),
+        guarantees,
         _measures(h),
         _results(h),
-        _visit_log(visits),
+        visit_log,
         _assessment(h, assessment),
     )
-    return LedgerContent(h.household_no, head_name, inp.names, masked, cover, sections)
+    return LedgerContent(h.household_no, head_name, inp.names, masked, cover, sections, cover_photo)
+
+
+# Which photos the ledger prints, by the kind their form field gives them (docs/forms.md):
+# the household photo on the cover; the house (outside, inside, before and after renovation)
+# and the water source in section seven (两不愁三保障) with their dates; the visit and, in the full copy only,
+# documents in the visit log. At most this many per section, newest visit first.
+HOUSING_KINDS = ("house_exterior", "house_interior", "water_source")
+MAX_SECTION_PHOTOS = 6
+
+
+def _printed_photos(inp: LedgerInput) -> list[LedgerPhoto]:
+    """The caller's photos (finalized visits only, newest first), each picture once."""
+    seen: set[str] = set()
+    out = []
+    for p in inp.photos:
+        if p.sha256 not in seen:
+            seen.add(p.sha256)
+            out.append(p)
+    return out
+
+
+def _photo_caption(p: LedgerPhoto) -> str:
+    when = (p.taken_at or "")[:10] or p.visit_date
+    words = f"{p.title}" + (f"：{p.caption}" if p.caption else "")
+    return f"{words}（{when}{'拍摄' if p.taken_at else '走访'}）"
+
+
+def _pick(photos: list[LedgerPhoto], kinds: tuple[str, ...], limit: int) -> tuple[PhotoContent, ...]:
+    chosen = [p for p in photos if p.kind in kinds][:limit]
+    return tuple(PhotoContent(p.sha256, _photo_caption(p), p.width, p.height) for p in chosen)
 
 
 def _basics(inp: LedgerInput, head: Member | None, masked: bool) -> Section:

@@ -6,13 +6,18 @@ how it looks on A4.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
+    Image,
     KeepTogether,
     PageBreak,
     Spacer,
@@ -36,6 +41,7 @@ from fieldsurvey.ledger.model import (
     LedgerContent,
     LedgerInput,
     LedgerOptions,
+    PhotoContent,
     Section,
     format_fingerprint,
     qr_payload,
@@ -69,10 +75,11 @@ class RenderResult:
 def render_household(inp: LedgerInput, options: LedgerOptions, out: BinaryIO) -> RenderResult:
     """Write one household's ledger PDF to ``out`` and say how many pages it has."""
     content = build_content(inp, masked=options.mask_ids, policy=options.policy)
-    return render_content(content, options, out)
+    return render_content(content, options, out, images={p.sha256: p.jpeg for p in inp.photos})
 
 
-def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO) -> RenderResult:
+def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO,
+                   images: Mapping[str, bytes] | None = None) -> RenderResult:
     fingerprint = content.fingerprint()
     generated = (options.generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
     furniture = PageFurniture(
@@ -85,7 +92,7 @@ def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO
     )
     pages = build_pdf(
         out,
-        story(content, generated),
+        story(content, generated, images or {}),
         furniture,
         title=f"{LEDGER_TITLE} 户编号 {content.household_no}",
         subject=f"一户一本台账 {content.names.place}",
@@ -95,23 +102,59 @@ def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO
     return RenderResult(pages, fingerprint)
 
 
-def story(content: LedgerContent, generated: str) -> list[Any]:
-    flow: list[Any] = cover(content, generated)
+def story(content: LedgerContent, generated: str, images: Mapping[str, bytes] | None = None) -> list[Any]:
+    images = images or {}
+    flow: list[Any] = cover(content, generated, images)
     for section in content.sections:
-        flow += section_flow(section)
+        flow += section_flow(section, images)
     flow += signatures()
     return flow
 
 
-def cover(content: LedgerContent, generated: str) -> list[Any]:
+def photo_flowable(photo: PhotoContent, data: bytes, box_w: float, box_h: float) -> Any:
+    """The JPEG as stored (reportlab embeds it as is, DCTDecode), scaled into the box."""
+    w, h = photo.width, photo.height
+    if not (w and h):
+        from reportlab.lib.utils import ImageReader
+
+        w, h = ImageReader(io.BytesIO(data)).getSize()
+    scale = min(box_w / w, box_h / h)
+    return Image(io.BytesIO(data), width=w * scale, height=h * scale)
+
+
+def _caption_style() -> ParagraphStyle:
+    return ParagraphStyle("photo_caption", parent=styles().note, alignment=TA_CENTER)
+
+
+def photo_grid(photos: tuple[PhotoContent, ...], images: Mapping[str, bytes]) -> list[Any]:
+    """Two pictures a row, each with its caption and date under it."""
+    cells = [[photo_flowable(p, images[p.sha256], FRAME_WIDTH * 0.46, 62 * mm), para(p.caption, _caption_style())]
+             for p in photos if p.sha256 in images]
+    if not cells:
+        return []
+    rows = [cells[i:i + 2] + ([""] if len(cells[i:i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    return [Spacer(1, 2 * mm), table]
+
+
+def cover(content: LedgerContent, generated: str, images: Mapping[str, bytes] | None = None) -> list[Any]:
     st = styles()
+    images = images or {}
+    photo = content.cover_photo
+    shown = photo is not None and photo.sha256 in images
     flow: list[Any] = [
-        Spacer(1, 30 * mm),
+        Spacer(1, (12 if shown else 30) * mm),
         para("扶贫手册", st.title),
         Spacer(1, 4 * mm),
         para("一户一本台账", st.subtitle),
-        Spacer(1, 22 * mm),
+        Spacer(1, (6 if shown else 22) * mm),
     ]
+    if shown:
+        assert photo is not None
+        flow += [photo_flowable(photo, images[photo.sha256], FRAME_WIDTH * 0.6, 58 * mm), para(photo.caption, _caption_style()),
+                 Spacer(1, 4 * mm)]
     rows = [[para(label, st.subtitle), para(value, st.subtitle)] for label, value in content.cover]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.5], hAlign="CENTER")
     table.setStyle(TableStyle([
@@ -120,7 +163,7 @@ def cover(content: LedgerContent, generated: str) -> list[Any]:
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),
     ]))
-    flow += [table, Spacer(1, 25 * mm)]
+    flow += [table, Spacer(1, (8 if shown else 25) * mm)]
     if content.masked:
         flow.append(para(PUBLIC_COPY_NOTE, st.subtitle))
     flow += [
@@ -131,7 +174,7 @@ def cover(content: LedgerContent, generated: str) -> list[Any]:
     return flow
 
 
-def section_flow(section: Section) -> list[Any]:
+def section_flow(section: Section, images: Mapping[str, bytes] | None = None) -> list[Any]:
     st = styles()
     # Start the section on a new page unless its heading and first rows fit here.
     needed = 40 * mm
@@ -145,6 +188,8 @@ def section_flow(section: Section) -> list[Any]:
         weights, right = _columns(table.key, len(table.headers))
         flow += [data_table(table.headers, table.rows, weights, right), Spacer(1, 2 * mm)]
     flow += [para(note, st.note) for note in section.notes]
+    if section.photos:
+        flow += photo_grid(section.photos, images or {})
     return flow
 
 

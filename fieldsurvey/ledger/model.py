@@ -41,6 +41,22 @@ class DivisionNames:
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerPhoto:
+    """A photo of a finalized visit as the caller found it (store or county): what it shows
+    (the form field's kind), what its field calls it, when it was taken, and its JPEG."""
+
+    kind: str  # household, house_exterior, house_interior, water_source, visit, document
+    title: str  # the field's caption: 户貌, 全家福, 改造前, 改造后 …
+    sha256: str
+    jpeg: bytes
+    visit_date: str  # ISO date of the visit that holds it
+    taken_at: str | None = None  # ISO time from the camera
+    caption: str | None = None  # the secretary's own words
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class LedgerInput:
     """One household's record as the store gives it; visits in any order, drafts included."""
 
@@ -48,6 +64,7 @@ class LedgerInput:
     visits: Sequence[Visit]
     names: DivisionNames
     assessment: Assessment | None = None  # None: the one stored with the newest finalized visit
+    photos: Sequence[LedgerPhoto] = ()  # newest visit first; printed by kind (content.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +84,23 @@ class TableContent:
 
 
 @dataclass(frozen=True, slots=True)
+class PhotoContent:
+    """A printed photo: its caption line and its hash (so the fingerprint covers the picture)."""
+
+    sha256: str
+    caption: str
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     key: str
     title: str
     fields: tuple[tuple[str, str], ...] = ()
     tables: tuple[TableContent, ...] = ()
     notes: tuple[str, ...] = ()
+    photos: tuple[PhotoContent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +111,7 @@ class LedgerContent:
     masked: bool
     cover: tuple[tuple[str, str], ...]
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    cover_photo: PhotoContent | None = None
 
     def canonical(self) -> bytes:
         return canonical_bytes(self)
@@ -91,9 +120,20 @@ class LedgerContent:
         return content_fingerprint(self)
 
 
+def _without_empty_photos(value: Any) -> Any:
+    """A ledger without photos serialises exactly as before photos existed, so its fingerprint
+    (on paper already) still verifies; a photo's hash enters the fingerprint when one is printed."""
+    if isinstance(value, dict):
+        return {k: _without_empty_photos(v) for k, v in value.items()
+                if not (k in ("photos", "cover_photo") and not v)}
+    if isinstance(value, list | tuple):
+        return [_without_empty_photos(v) for v in value]
+    return value
+
+
 def canonical_bytes(content: Any) -> bytes:
     """Stable bytes of a content dataclass for hashing: sorted keys, no whitespace, UTF-8."""
-    body = json.dumps(asdict(content), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = json.dumps(_without_empty_photos(asdict(content)), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f"{CONTENT_VERSION}\n{type(content).__name__}\n{body}".encode()
 
 

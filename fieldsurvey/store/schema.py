@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 
-HEAD = "0006"  # tests/test_store_migrations.py checks this equals Alembic's head
+HEAD = "0007"  # tests/test_store_migrations.py checks this equals Alembic's head
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 NEWER_STORE = Text(

@@ -7,7 +7,7 @@ same, kept so a damaged key file does not lose the data); while a store is being
 lives inside the encrypted database.
 
 The UI, the CLI and sync call the repositories (``households``, ``visits``, ``divisions``,
-``settings``, ``outbox``) and never write SQL themselves.
+``settings``, ``outbox``, ``photos``) and never write SQL themselves.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from fieldsurvey.store.households import HouseholdRepo
 from fieldsurvey.store.keyfile import DAMAGED_KEYFILE, KeyFile, KeyFileError
 from fieldsurvey.store.layout import DB_NAME, KEY_BACKUP_NAME, KEY_NAME, StoreState
 from fieldsurvey.store.outbox import Outbox
+from fieldsurvey.store.photos import PhotoRepo
 from fieldsurvey.store.settings import DivisionRepo, Settings
 from fieldsurvey.store.visits import VisitRepo
 
@@ -73,6 +74,7 @@ class Store:
         self.divisions = DivisionRepo(self)
         self.settings = Settings(self)
         self.outbox = Outbox(self)
+        self.photos = PhotoRepo(self)
 
     @property
     def store_id(self) -> str:
@@ -179,6 +181,8 @@ class Store:
             engine.dispose()
             raise
         store = cls(d, engine, keyfile, data_key)
+        if migrate:
+            store.photos.prune()  # photos removed from drafts since the last session
         if recovery_key is not None and cls._keyfile_damaged(d / KEY_NAME):
             keyfile.save(d / KEY_NAME)  # opened from the backup copy: restore the primary
         return store

@@ -20,6 +20,7 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.core.visit import DRAFT, FINALIZED, MemberChange, Visit
 from fieldsurvey.store.mapping import column_values, visit_from_row, visit_row_values
 from fieldsurvey.store.models import MemberChangeRow, VisitRow
+from fieldsurvey.store.photos import PhotoRepo
 
 FINALIZED_IS_READ_ONLY = Text("该走访已提交，不能再修改；如需更正请新建更正记录", "this visit is finalized and cannot change; make an amendment instead")
 VISIT_NOT_FOUND = Text("找不到该走访记录", "visit not found")
@@ -45,6 +46,7 @@ class VisitRepo:
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
+            PhotoRepo.link(s, visit.visit_id, visit.household_id, visit.answers, finalized=False)
         return visit
 
     def finalize(
@@ -70,6 +72,7 @@ class VisitRepo:
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
+            PhotoRepo.link(s, visit.visit_id, visit.household_id, visit.answers, finalized=True)
             if household is not None:
                 self._store.households.update_in(s, household)
             for change in member_changes:
@@ -83,6 +86,9 @@ class VisitRepo:
         if rows:
             with self._store.session() as s:
                 s.execute(insert(VisitRow.__table__), rows)
+                for v in visits:
+                    if "photo" in repr(v.answers):  # cheap pre-check: most past visits have none
+                        PhotoRepo.link(s, v.visit_id, v.household_id, v.answers, finalized=True)
         return len(rows)
 
     def history(self) -> list[Visit]:
@@ -123,6 +129,7 @@ class VisitRepo:
             if row.status == FINALIZED:
                 raise UserError(FINALIZED_IS_READ_ONLY, code="finalized")
             s.delete(row)
+            PhotoRepo.unlink(s, visit_id=visit_id)
 
     def set_review(self, visit_id: str, review_status: str | None, comment: str | None) -> None:
         """County staff's "has issues" note, arriving by sync; the visit's content stays as it was."""

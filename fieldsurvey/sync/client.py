@@ -34,6 +34,7 @@ from fieldsurvey.sync.keys import (
     signing_public_from_b64,
 )
 from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
+from fieldsurvey.sync.photo_upload import PhotoReport, PhotoSender
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
 from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
 from fieldsurvey.sync.villages import forget_other_villages, pending_by_village
@@ -50,6 +51,7 @@ class SyncReport:
     refused: list[dict[str, Any]] = field(default_factory=list)
     downloaded: Applied = field(default_factory=Applied)
     warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
+    photos: PhotoReport | None = None  # photos go after the records (sync/photo_upload.py)
 
     def lines(self) -> list[Text]:
         """The report a person reads, each line in both languages (the server's status codes named)."""
@@ -72,6 +74,12 @@ class SyncReport:
         for n in d.notices:
             if n["kind"] != "batch_accepted":
                 out.append(Text(f"县里的消息：{n['text']['zh']}", f"from the county: {n['text']['en']}"))
+        p = self.photos
+        if p is not None and (p.stored or p.already or p.refused or p.bundles):
+            out.append(Text(f"照片：上传{p.stored}张，县里已有{p.already}张，共{p.bytes_sent // 1024} KB",
+                            f"photos: {p.stored} uploaded, {p.already} already at the county, {p.bytes_sent // 1024} KB"))
+            for r in p.refused:
+                out.append(Text(f"  照片未被接收：{r.get('zh', '')}", f"  a photo was not accepted: {r.get('en', '')}"))
         for w in self.all_warnings():
             out.append(Text(f"警告：{w.zh}", f"warning: {w.en}"))
         return out
@@ -85,7 +93,10 @@ class SyncReport:
                 "downloaded": {"households": d.households, "visits": d.visits, "deleted": d.deleted, "full": d.full},
                 "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
                 "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()},
-                "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()]}
+                "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()],
+                "photos": None if self.photos is None else {
+                    "stored": self.photos.stored, "already": self.photos.already, "refused": self.photos.refused,
+                    "bytes_sent": self.photos.bytes_sent, "bundles": self.photos.bundles}}
 
 
 # The server's batch statuses (sync/server/batches.py), as the sync report names them.
@@ -200,6 +211,8 @@ class SyncClient:
                     forgotten = report.downloaded.forgotten
                     report.downloaded.merge(self._download(t, identity))
                     report.downloaded.forgotten = forgotten
+            if not self.cancel.is_set():  # the records are in: now the pictures
+                report.photos = PhotoSender(self.store, identity, t, self.progress, self.cancel).send()
         finally:
             t.close()
         return report
@@ -282,7 +295,9 @@ class SyncClient:
             stored = s.get(SentBatch, batch.batch_id)
             if stored is not None:
                 stored.exported_to = str(out)
-        return {"batch_id": batch.batch_id, "counts": batch.counts, "bytes": len(batch.data), "again": pending is not None}
+        photos = PhotoSender(self.store, identity, None, self.progress, self.cancel).export(out.parent, out.stem)  # type: ignore[arg-type]
+        return {"batch_id": batch.batch_id, "counts": batch.counts, "bytes": len(batch.data), "again": pending is not None,
+                "photo_files": [str(p) for p in photos]}
 
     def import_updates(self, path: Path) -> Applied:
         """Apply an update file the county office wrote for this device."""

@@ -39,7 +39,7 @@ from fieldsurvey.sync.keys import verify_signature
 
 MAGIC = b"FSE1"
 FORMAT = 1
-KINDS = ("batch", "feed")
+KINDS = ("batch", "feed", "photos")  # photos: sync/photo_bundle.py
 MAX_HEADER = 16 * 1024
 MAX_BODY = 256 * 1024 * 1024
 MAX_PAYLOAD = 512 * 1024 * 1024  # decompressed; guards against compression bombs

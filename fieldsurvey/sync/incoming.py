@@ -38,6 +38,7 @@ from fieldsurvey.store.models import (
     VisitRow,
 )
 from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE
+from fieldsurvey.store.photos import PhotoRepo
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
 from fieldsurvey.sync.kept_heads import receive_from_feed
 from fieldsurvey.sync.outgoing import confirm, wire_id
@@ -205,6 +206,7 @@ def _visit(session: Session, repo: Any, record: dict[str, Any]) -> int:
         return 0
     visit = visit_from_dict(record)
     session.add(VisitRow(**visit_row_values(visit), synced=True))
+    PhotoRepo.link(session, visit.visit_id, visit.household_id, visit.answers, finalized=True)
     session.flush()
     repo.set_assessment(session, visit.household_id, visit.assessment, visit.visit_date if isinstance(visit.visit_date, date) else None)
     return 1

@@ -39,6 +39,7 @@ from fieldsurvey.store.models import (
     PendingEditRow,
     VisitRow,
 )
+from fieldsurvey.store.photos import PhotoRepo
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
 from fieldsurvey.sync.outgoing import PENDING
 
@@ -132,6 +133,8 @@ def erase_households(session: Session, household_ids: list[str]) -> int:
                          .where(MemberChangeRow.household_id.in_(ids), MemberChangeRow.synced.is_(False)))
         for model in (PendingEditRow, SyncNotice, VisitRow, MemberChangeRow, MemberRow, HelperRow, MeasureRow, IncomeRow, HouseholdRow):
             session.execute(delete(model).where(model.household_id.in_(ids)))  # type: ignore[attr-defined]
+        PhotoRepo.unlink(session, household_ids=ids)
+    PhotoRepo.prune_in(session)  # their pictures go with them (unless another household's visit names one)
     unsent += len(edit_ids)
     _redact_batches(session, edit_ids, visit_ids, change_ids)
     return unsent

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +28,10 @@ from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.i18n import code_label, t
 from fieldsurvey.ui.ops import Changes
+from fieldsurvey.ui.photos.entry import PhotoEntry
+from fieldsurvey.ui.photos.loaders import photo_loader, thumb_loader
+from fieldsurvey.ui.photos.strip import PhotoStrip
+from fieldsurvey.ui.photos.viewer import PhotoViewer
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 
 
@@ -90,6 +94,14 @@ class HouseholdView(Retranslating, QWidget):
         self.measures_box, self.measures = self._table_box()
         self.helpers_box, self.helpers = self._table_box()
         self.medical_box, self.medical = self._table_box()
+        self.photos_box = QGroupBox()
+        self.photos_box.setObjectName("householdPhotos")
+        self.photo_strip = PhotoStrip(thumb_loader(ctx, self))
+        self.photo_strip.open_requested.connect(self._open_photo)
+        self.no_photos = QLabel()
+        photos_layout = QVBoxLayout(self.photos_box)
+        photos_layout.addWidget(self.photo_strip)
+        photos_layout.addWidget(self.no_photos)
 
         actions = QHBoxLayout()
         for b in (self.new_visit_button, self.continue_button, self.print_button, self.member_button):
@@ -102,7 +114,7 @@ class HouseholdView(Retranslating, QWidget):
         layout.addWidget(self.place)
         layout.addWidget(self.facts)
         layout.addLayout(actions)
-        for w in (self.assessment_box, self.members_box, self.medical_box, self.visits_box, self.measures_box,
+        for w in (self.assessment_box, self.photos_box, self.members_box, self.medical_box, self.visits_box, self.measures_box,
                   self.helpers_box):
             layout.addWidget(w)
         layout.addStretch(1)
@@ -156,6 +168,8 @@ class HouseholdView(Retranslating, QWidget):
         self.measures_box.setTitle(self.tr("Assistance measures"))
         self.helpers_box.setTitle(self.tr("Assigned helpers"))
         self.medical_box.setTitle(self.tr("Medical costs and reimbursement"))
+        self.photos_box.setTitle(self.tr("Photos"))
+        self.no_photos.setText(self.tr("No photos yet: add them in a visit (household, housing, water, visit record)."))
         if self.bundle is None:
             self.title.setText(self.tr("Loading…"))
             self._update_buttons()
@@ -198,6 +212,30 @@ class HouseholdView(Retranslating, QWidget):
         self._draw_measures(h)
         self._draw_helpers(h)
         self._draw_medical(h)
+        self._draw_photos(b)
+
+    def photo_entries(self) -> list[PhotoEntry]:
+        if self.bundle is None:
+            return []
+        lang = self.ctx.lang
+        return [PhotoEntry.from_info(p.info, p.caption or p.title.get(lang),
+                                     f"{p.visit_date} · {p.title.get(lang)}"
+                                     + ("" if p.finalized else " · " + self.tr("draft")))
+                for p in self.bundle.photos]
+
+    def _draw_photos(self, b: operations.HouseholdBundle) -> None:
+        self.photo_strip.set_entries(self.photo_entries())
+        self.photo_strip.setVisible(bool(b.photos))
+        self.no_photos.setVisible(not b.photos)
+
+    def _open_photo(self, index: int) -> PhotoViewer | None:
+        entries = self.photo_entries()
+        if not entries:
+            return None
+        viewer = PhotoViewer(entries, index, photo_loader(self.ctx, self), self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+        return viewer
 
     def _draw_assessment(self, b: operations.HouseholdBundle) -> None:
         self.cards.show_assessment(b.assessment)

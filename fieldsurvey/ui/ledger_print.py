@@ -78,7 +78,11 @@ def print_household_op(household_id: str, target: Path, mask_ids: bool):  # type
 
             raise UserError(Text("找不到该户", "household not found"), code="not_found")
         env.progress(0, 1)
-        inp = LedgerInput(household, store.visits.for_household(household_id), _names(store, household.division_code.value))
+        from fieldsurvey.commands.ledger_photos import ledger_photos
+
+        visits = store.visits.for_household(household_id)
+        inp = LedgerInput(household, visits, _names(store, household.division_code.value),
+                          photos=ledger_photos(store, household_id, visits))
         result = print_household(inp, target, LedgerOptions(mask_ids=mask_ids))
         env.progress(1, 1, check=False)
         return Printed([target], result.pages, 1, folder_keeps_files_private(target.parent))
@@ -88,6 +92,7 @@ def print_household_op(household_id: str, target: Path, mask_ids: bool):  # type
 
 def print_village_op(village_code: str, out: Path, mask_ids: bool, combined: bool):  # type: ignore[no-untyped-def]
     def op(env: OpEnv) -> Printed:
+        from fieldsurvey.commands.ledger_photos import ledger_photos
         from fieldsurvey.ledger import LedgerInput, LedgerOptions
         from fieldsurvey.ledger.batch import print_village
 
@@ -98,7 +103,8 @@ def print_village_op(village_code: str, out: Path, mask_ids: bool, combined: boo
 
         def inputs():  # type: ignore[no-untyped-def]
             for h in store.households.iter_households(village_code):
-                yield LedgerInput(h, store.visits.for_household(h.household_id), names)
+                visits = store.visits.for_household(h.household_id)
+                yield LedgerInput(h, visits, names, photos=ledger_photos(store, h.household_id, visits))
 
         result = print_village(
             inputs(), total, out, names=names, village_code=village_code, combined=combined,

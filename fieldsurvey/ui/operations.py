@@ -149,6 +149,31 @@ class HouseholdBundle:
     assessment: Assessment | None
     assessment_visit: Visit | None  # the finalized visit it was made at; None = computed now
     place: dict[str, str | None]  # county / township / village names
+    photos: tuple[HouseholdPhotoView, ...] = ()  # newest visit first
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdPhotoView:
+    """A photo on the household page: the store's info and what its field calls it."""
+
+    info: Any  # store.photos.PhotoInfo
+    visit_date: str
+    title: Text  # the field's caption or label (改造后, 全家福 …)
+    kind: str
+    caption: str | None  # the user's own words
+    finalized: bool
+
+
+def household_photos(store: Store, household_id: str, visits: list[Visit]) -> tuple[HouseholdPhotoView, ...]:
+    from fieldsurvey.forms.photo_fields import field_info
+
+    forms = {v.visit_id: (v.form_id, v.form_version) for v in visits}
+    out = []
+    for p in store.photos.for_household(household_id):
+        form_id, version = forms.get(p.visit_id, ("household_visit", None))
+        info = field_info(form_id, version, p.field)
+        out.append(HouseholdPhotoView(p.info, p.visit_date, info.title, info.kind, p.caption, p.finalized))
+    return tuple(out)
 
 
 def load_household(household_id: str, today: date | None = None) -> OpFn:
@@ -168,7 +193,8 @@ def load_household(household_id: str, today: date | None = None) -> OpFn:
             changes = store.households.member_changes(household_id)
             assessment = assess(household, on=today or date.today(), member_changes=changes)
         place = store.divisions.path(household.division_code.value)
-        return HouseholdBundle(household, visits, assessment, source, place)
+        photos = household_photos(store, household_id, visits)
+        return HouseholdBundle(household, visits, assessment, source, place, photos)
 
     return op
 

@@ -45,6 +45,11 @@ class SettingsDialog(Retranslating, QDialog):
         self.auto_lock = QSpinBox()
         self.auto_lock.setRange(spec.minimum or 1, spec.maximum or 240)
         self.auto_lock.setValue(ctx.settings.auto_lock_minutes)
+        edge = SPECS["photo_long_edge"]
+        self.photo_edge = QSpinBox()
+        self.photo_edge.setRange(edge.minimum or 640, edge.maximum or 4000)
+        self.photo_edge.setSingleStep(100)
+        self.photo_edge.setValue(ctx.settings.get("photo_long_edge"))
         self.visitor = QLineEdit(ctx.profile.visitor)
         self.unit = QLineEdit(ctx.profile.unit)
         self.change_passphrase = QPushButton()
@@ -58,6 +63,8 @@ class SettingsDialog(Retranslating, QDialog):
         self.label_language, self.label_lock = QLabel(), QLabel()
         self.general_form.addRow(self.label_language, self.language)
         self.general_form.addRow(self.label_lock, self.auto_lock)
+        self.label_photo_edge = QLabel()
+        self.general_form.addRow(self.label_photo_edge, self.photo_edge)
         self.you = QGroupBox()
         you_form = QFormLayout(self.you)
         self.label_visitor, self.label_unit = QLabel(), QLabel()
@@ -84,6 +91,9 @@ class SettingsDialog(Retranslating, QDialog):
         self.label_lock.setText(self.tr("Lock &after idle:"))
         self.label_lock.setBuddy(self.auto_lock)
         self.auto_lock.setSuffix(" " + self.tr("minutes"))
+        self.label_photo_edge.setText(self.tr("Photo si&ze (long edge):"))
+        self.label_photo_edge.setBuddy(self.photo_edge)
+        self.photo_edge.setSuffix(" " + self.tr("pixels"))
         self.you.setTitle(self.tr("Visitor (written on each visit)"))
         self.label_visitor.setText(self.tr("&Name:"))
         self.label_visitor.setBuddy(self.visitor)
@@ -102,6 +112,8 @@ class SettingsDialog(Retranslating, QDialog):
         if minutes != self.ctx.settings.auto_lock_minutes:
             self.ctx.settings.set("auto_lock_minutes", minutes)
             self.auto_lock_changed.emit(minutes)
+        if self.photo_edge.value() != self.ctx.settings.get("photo_long_edge"):
+            self.ctx.settings.set("photo_long_edge", self.photo_edge.value())
         profile = self.ctx.profile
         if self.ctx.is_unlocked and (self.visitor.text().strip(), self.unit.text().strip()) != (profile.visitor, profile.unit):
             new = Profile(self.visitor.text().strip(), self.unit.text().strip(), profile.county_code, profile.county_name)

@@ -47,11 +47,22 @@ def phase_label(phase: str) -> str:
     return QCoreApplication.translate("SyncPanel", "Syncing…")
 
 
+def megabytes(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{max(0, n) // 1024} KB"
+
+
+def photos_label(done: int, total: int) -> str:
+    """What the progress dialog says while photos go: the bytes still to send."""
+    return (QCoreApplication.translate("SyncPanel", "Sending photos: %1 of %2 left (Cancel stops; the next sync resumes)")
+            .replace("%1", megabytes(total - done)).replace("%2", megabytes(total)))
+
+
 def _client(env: OpEnv):  # type: ignore[no-untyped-def]
     from fieldsurvey.sync.client import SyncClient
 
     def progress(phase: str, done: int, total: int) -> None:
-        env.progress(done, total, phase_label(phase), check=False)
+        label = photos_label(done, total) if phase == "photos" else phase_label(phase)
+        env.progress(done, total, label, check=False)
 
     return SyncClient(env.store, progress=progress, cancel=env.cancel_event)
 
@@ -67,6 +78,8 @@ class SyncStatus:
     last_sync: str = ""
     pending: dict[str, int] | None = None
     notices: tuple[tuple[int, str, str], ...] = ()  # (id, zh, en)
+    photos_waiting: int = 0  # (household, photo) pairs not yet confirmed by the county
+    photo_bytes: int = 0  # their pictures' size, each picture once
 
 
 def status_op(env: OpEnv) -> SyncStatus:
@@ -77,7 +90,10 @@ def status_op(env: OpEnv) -> SyncStatus:
         return SyncStatus(False, pending=pending)
     notices = tuple((n.notice_id, n.text_zh, n.text_en) for n in client.notices())
     last = local_minute(row.last_sync_at)  # kept in UTC, shown in local time
-    return SyncStatus(True, row.server_url, row.county_name, row.display_name, row.fingerprint, last, pending, notices)
+    waiting = env.store.photos.unsent()
+    size = sum(i.byte_size for i in env.store.photos.info(sha for _, sha in waiting).values())
+    return SyncStatus(True, row.server_url, row.county_name, row.display_name, row.fingerprint, last, pending, notices,
+                      len(waiting), size)
 
 
 def sync_op(env: OpEnv) -> WithChanges:
@@ -289,6 +305,9 @@ class SyncPanel(Retranslating, QDialog):
                 .replace("%3", s.user).replace("%4", last) + "\n" + waiting
                 + "\n" + self.tr("County key fingerprint: %1").replace("%1", s.fingerprint)
             )
+            if s.photos_waiting:
+                self.state.setText(self.state.text() + "\n" + self.tr("Photos waiting to be sent: %1 (%2); they go after the records.")
+                                   .replace("%1", str(s.photos_waiting)).replace("%2", megabytes(s.photo_bytes)))
         lang = self.ctx.lang
         self.notices.setPlainText("\n".join(zh if lang == "zh" else en for _id, zh, en in (s.notices if s else ())))
         self.notices_box.setVisible(bool(s and s.notices))
@@ -296,7 +315,16 @@ class SyncPanel(Retranslating, QDialog):
     def sync(self) -> None:
         self.error.clear()
         self.ctx.ops.run_long(sync_op, parent=self, title=self.tr("Syncing with the county server…"),
-                              on_done=lambda report: (self._show_report(report), self.refresh()), on_error=self._failed)
+                              on_done=lambda report: (self._show_report(report), self.refresh()), on_error=self._stopped_or_failed)
+
+    def _stopped_or_failed(self, error: BaseException) -> None:
+        from fieldsurvey.core.errors import Cancelled
+
+        if isinstance(error, Cancelled):  # the user stopped it: nothing is lost, the next sync resumes
+            self.report.setPlainText(self.tr("Stopped. What was sent is kept by the county; the next sync resumes where this one stopped."))
+            self.refresh()
+            return
+        self._failed(error)
 
     def _show_report(self, report) -> None:  # type: ignore[no-untyped-def]
         self.report.setPlainText("\n".join(t(line) for line in report.lines()))

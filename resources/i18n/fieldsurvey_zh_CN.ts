@@ -1800,6 +1800,18 @@ This code is shown only now.</source>
         <source>Result</source>
         <translation>结果</translation>
     </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>No photos yet: add them in a visit (household, housing, water, visit record).</source>
+        <translation>还没有照片：可在走访中添加（户和成员、住房、饮水、走访记录）。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdsPage</name>
@@ -2814,6 +2826,14 @@ Data folder: %2</source>
         <source>Lock &amp;after idle:</source>
         <translation>空闲多久后锁定(&amp;A)：</translation>
     </message>
+    <message>
+        <source>Photo si&amp;ze (long edge):</source>
+        <translation>照片尺寸（长边）(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>pixels</source>
+        <translation>像素</translation>
+    </message>
 </context>
 <context>
     <name>SetupWizard</name>
@@ -2969,6 +2989,18 @@ Data folder: %2</source>
     <message>
         <source>Applying the update file…</source>
         <translation>正在应用更新文件……</translation>
+    </message>
+    <message>
+        <source>Sending photos: %1 of %2 left (Cancel stops; the next sync resumes)</source>
+        <translation>正在发送照片：还剩 %1,共 %2（可取消，下次同步从中断处继续）</translation>
+    </message>
+    <message>
+        <source>Photos waiting to be sent: %1 (%2); they go after the records.</source>
+        <translation>待发送照片：%1 张（%2），在记录之后发送。</translation>
+    </message>
+    <message>
+        <source>Stopped. What was sent is kept by the county; the next sync resumes where this one stopped.</source>
+        <translation>已停止。已发送的部分县里会保留，下次同步从中断处继续。</translation>
     </message>
 </context>
 <context>
@@ -3458,6 +3490,156 @@ Data folder: %2</source>
     <message>
         <source>Open the folder</source>
         <translation>打开所在文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Take photo</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo taken</source>
+        <translation>已拍摄</translation>
+    </message>
+</context>
+<context>
+    <name>CountyPhotos</name>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>No photos of this household have reached the county.</source>
+        <translation>县里还没有收到这一户的照片。</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoImport</name>
+    <message>
+        <source>%1 more files were not added: at most %2 at once.</source>
+        <translation>另有 %1 个文件未添加：一次最多 %2 个。</translation>
+    </message>
+    <message>
+        <source>Some files were not added</source>
+        <translation>部分文件未添加</translation>
+    </message>
+    <message>
+        <source>The other photos were added. These were not:</source>
+        <translation>其余照片已添加。以下文件未添加：</translation>
+    </message>
+    <message>
+        <source>Adding photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Adding photos…</source>
+        <translation>正在添加照片…</translation>
+    </message>
+    <message>
+        <source>Adding photos… %1 of %2</source>
+        <translation>正在添加照片… 第 %1 张，共 %2 张</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoInput</name>
+    <message>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Camera…</source>
+        <translation>拍照…</translation>
+    </message>
+    <message>
+        <source>Caption…</source>
+        <translation>说明…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>or drag pictures here</source>
+        <translation>或把照片拖到这里</translation>
+    </message>
+    <message>
+        <source>%1 of at most %2</source>
+        <translation>%1 张，最多 %2 张</translation>
+    </message>
+    <message>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Pictures (%1)</source>
+        <translation>图片（%1）</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>照片说明</translation>
+    </message>
+    <message>
+        <source>Caption for this photo:</source>
+        <translation>这张照片的说明：</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+</context>
+<context>
+    <name>Photos</name>
+    <message>
+        <source>Taken %1</source>
+        <translation>拍摄于 %1</translation>
+    </message>
+    <message>
+        <source>Capture time unknown</source>
+        <translation>拍摄时间不详</translation>
+    </message>
+    <message>
+        <source>Location %1</source>
+        <translation>位置 %1</translation>
     </message>
 </context>
 </TS>

@@ -89,7 +89,8 @@ def _words(v: Value) -> list[str]:
     if is_empty(v):
         return []
     if isinstance(v, list):
-        return v
+        # a photo field's answer counts its pictures: count-selected(${house_photos})
+        return [x["photo"] if isinstance(x, dict) and "photo" in x else x for x in v]
     return to_string(v).split()
 
 

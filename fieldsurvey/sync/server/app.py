@@ -161,6 +161,7 @@ def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = 
         county_queues,
         county_roster,
         device,
+        photos,
         public,
         staff,
     )
@@ -191,7 +192,8 @@ def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = 
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})" for e in exc.errors()[:5])
         return JSONResponse(error_body("invalid_request", f"请求格式不对：{where}", f"the request is malformed: {where}"), status_code=422)
 
-    for module in (public, auth, device, staff, admin, county_dashboard, county_queues, county_roster, county_export):
+    for module in (public, auth, device, photos, staff, admin, county_dashboard, county_queues, county_roster,
+                   county_export):
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(ControlCharacters)
     app.add_middleware(BodyLimit, limit=MAX_REQUEST)

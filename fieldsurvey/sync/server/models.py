@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     event,
@@ -394,3 +395,32 @@ def _index_id_number(_mapper: Any, _connection: Any, member: MemberRow) -> None:
 
 event.listen(MemberRow, "before_insert", _index_id_number)
 event.listen(MemberRow, "before_update", _index_id_number)
+
+
+class PhotoRow(Base):
+    """A picture the county holds, once per SHA-256 of its JPEG (``server/photos.py``).
+
+    ``jpeg`` is AES-256-GCM ciphertext (nonce ‖ ct) under the column key with the hash as
+    associated data; ``meta`` (size, capture time, GPS position) is a sealed JSON column: a
+    position tells where a family lives.
+    """
+
+    __tablename__ = "photos"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    meta: Mapped[dict[str, Any]] = mapped_column(SealedJson("photos.meta", ("sha256",)))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HouseholdPhotoRow(Base):
+    """Which household a photo belongs to: who may see it follows the household's village."""
+
+    __tablename__ = "household_photos"
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    bundle_id: Mapped[str | None] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -82,6 +82,19 @@ class ColumnCipher:
                                  f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"),
                             code="sealed_data_damaged") from None
 
+    def seal_bytes(self, where: str, rid: str, data: bytes) -> bytes:
+        """Binary values (photos): nonce ‖ ciphertext, the same key and associated data as above."""
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, _aad(where, rid))
+
+    def open_bytes(self, where: str, rid: str, sealed: bytes) -> bytes:
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:], _aad(where, rid))
+        except (InvalidTag, ValueError):
+            raise SealError(Text(f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
+                                 f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"),
+                            code="sealed_data_damaged") from None
+
     def index(self, id_number: str) -> str:
         return hmac.new(self._index_key, normalise_id_number(id_number).encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -113,6 +113,19 @@ class CountyApi:
     def post(self, path: str, json: Any = None, **params: Any) -> Any:
         return self._call("POST", path, json=json, params=_clean(params))
 
+    def get_bytes(self, path: str) -> bytes:
+        """A binary answer (a photo), with the same errors as the JSON calls."""
+        try:
+            response = self._client.request("GET", path, headers=self._headers(True))
+        except httpx.TimeoutException as e:
+            raise UserError(Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
+        except httpx.TransportError as e:
+            raise UserError(Text("无法连接县级服务器，请检查网络和服务器地址",
+                                 "cannot reach the county server; check the network and the address"), code="unreachable") from e
+        if response.status_code >= 400:
+            self._checked(response, True)
+        return response.content
+
     def put(self, path: str, json: Any = None) -> Any:
         return self._call("PUT", path, json=json)
 

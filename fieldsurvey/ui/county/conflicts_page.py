@@ -35,6 +35,7 @@ from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.photos import CountyPhotos
 from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
@@ -125,7 +126,8 @@ class Resolution(Retranslating, QWidget):
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         layout = QVBoxLayout(self)
-        for w in (self.title, self.kind, self.values_box, self.note_label, self.note, self.error):
+        self.photos = CountyPhotos(ctx)  # the evidence beside the disagreement
+        for w in (self.title, self.kind, self.values_box, self.photos, self.note_label, self.note, self.error):
             layout.addWidget(w)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -137,6 +139,7 @@ class Resolution(Retranslating, QWidget):
 
     def show_conflict(self, conflict: dict[str, Any] | None) -> None:
         self.conflict = conflict
+        self.photos.show_for((conflict or {}).get("household_id"))
         self.note.clear()
         self.other_value.clear()
         self.error.clear()

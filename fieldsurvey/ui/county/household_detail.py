@@ -29,6 +29,7 @@ from fieldsurvey.core.reimbursement import KIND_LABELS, below_target
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.photos import CountyPhotos
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.i18n import code_label, t
 from fieldsurvey.ui.ops import OpEnv
@@ -84,6 +85,8 @@ class HouseholdDetail(Retranslating, QWidget):
         layout.addWidget(self.members_box)
         layout.addWidget(self.assessment_box)
         layout.addWidget(self.visits_box)
+        self.photos = CountyPhotos(ctx)
+        layout.addWidget(self.photos)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -108,6 +111,7 @@ class HouseholdDetail(Retranslating, QWidget):
         self.household_id = household_id
         self.record, self.visits = None, []
         self.retranslate()
+        self.photos.show_for(household_id)
         if household_id is None:
             return
 

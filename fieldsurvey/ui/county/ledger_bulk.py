@@ -42,8 +42,35 @@ class Place:
     code: str
 
 
-def ledger_inputs(api: CountyApi, place: Place, f: dict[str, Any] | None = None) -> Iterator[Any]:
-    """LedgerInput for every household of the village (or under ``f``), page by page."""
+def ledger_photos(api: CountyApi, household_id: str, *, masked: bool) -> list[Any]:
+    """The photos the household's ledger prints, fetched from the county: only those it prints
+    (the cover's, six of the house and water, six of the visit and, in the full copy, documents)."""
+    from fieldsurvey.forms.photo_fields import field_info
+    from fieldsurvey.ledger.content import HOUSING_KINDS, MAX_SECTION_PHOTOS
+    from fieldsurvey.ledger.model import LedgerPhoto
+
+    quota = {("household",): 1, HOUSING_KINDS: MAX_SECTION_PHOTOS,
+             ("visit",) if masked else ("visit", "document"): MAX_SECTION_PHOTOS}
+    taken: dict[tuple[str, ...], int] = dict.fromkeys(quota, 0)
+    out: list[Any] = []
+    seen: set[str] = set()
+    for it in api.get(f"/households/{household_id}/photos")["photos"]:
+        info = field_info(str(it.get("form_id") or "household_visit"), it.get("form_version"), str(it.get("field") or ""))
+        group = next((g for g in quota if info.kind in g), None)
+        if group is None or taken[group] >= quota[group] or it["sha256"] in seen:
+            continue
+        taken[group] += 1
+        seen.add(it["sha256"])
+        jpeg = api.get_bytes(f"/households/{household_id}/photos/{it['sha256']}")
+        out.append(LedgerPhoto(kind=info.kind, title=info.title.zh, sha256=it["sha256"], jpeg=jpeg,
+                               visit_date=str(it.get("visit_date") or ""), taken_at=it.get("taken_at"),
+                               caption=it.get("caption"), width=int(it.get("width") or 0), height=int(it.get("height") or 0)))
+    return out
+
+
+def ledger_inputs(api: CountyApi, place: Place, f: dict[str, Any] | None = None, *, masked: bool = False) -> Iterator[Any]:
+    """LedgerInput for every household of the village (or under ``f``), page by page, with the
+    photos its ledger prints."""
     from fieldsurvey.ledger import DivisionNames, LedgerInput
 
     names = DivisionNames(place.county, place.township, place.village)
@@ -52,7 +79,8 @@ def ledger_inputs(api: CountyApi, place: Place, f: dict[str, Any] | None = None)
         page = api.get("/county/records", after=after, limit=PAGE, **(f or {"scope": place.code}))
         for item in page["items"]:
             visits = [visit_from_dict(v) for v in item["visits"]]
-            yield LedgerInput(household_from_dict(item["record"]), visits, names)
+            record = household_from_dict(item["record"])
+            yield LedgerInput(record, visits, names, photos=ledger_photos(api, record.household_id, masked=masked))
         after = page.get("next")
         if not after:
             return
@@ -87,7 +115,7 @@ def print_villages(api: CountyApi, places: list[Place], out: Path, *, combined: 
                 target = out / f"{place.code}-{_safe(place.village)}"
             start = offset
             printed = print_village(
-                ledger_inputs(api, place), totals[place.code], target, names=_names(place), village_code=place.code,
+                ledger_inputs(api, place, masked=mask_ids), totals[place.code], target, names=_names(place), village_code=place.code,
                 combined=combined, options=options, cancelled=cancelled,
                 progress=lambda done, _n, s=start, v=place.village: progress(s + done, grand, v),
             )
@@ -124,7 +152,7 @@ def print_one(api: CountyApi, place: Place, household_no: str, household_id: str
     from fieldsurvey.ledger import LedgerOptions
     from fieldsurvey.ledger.batch import print_household
 
-    for inp in ledger_inputs(api, place, {"household_no": household_no, "scope": place.code}):
+    for inp in ledger_inputs(api, place, {"household_no": household_no, "scope": place.code}, masked=mask_ids):
         if inp.household.household_id == household_id:
             rendered = print_household(inp, target, LedgerOptions(mask_ids=mask_ids))
             return Printed([target], rendered.pages, 1)

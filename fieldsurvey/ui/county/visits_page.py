@@ -28,6 +28,7 @@ from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.household_detail import latest_assessment
 from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.photos import CountyPhotos
 from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
@@ -73,7 +74,9 @@ class VisitReview(Retranslating, QWidget):
         self.ok_button.clicked.connect(lambda: self.review("ok"))
         inner = QWidget()
         layout = QVBoxLayout(inner)
-        for w in (self.title, self.findings, self.cards, self.review_state, self.comment_label, self.comment, self.error):
+        self.photos = CountyPhotos(ctx)
+        for w in (self.title, self.findings, self.photos, self.cards, self.review_state, self.comment_label, self.comment,
+                  self.error):
             layout.addWidget(w)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -93,6 +96,7 @@ class VisitReview(Retranslating, QWidget):
         self.visit = visit
         self.comment.setPlainText((visit or {}).get("review_comment") or "")
         self.error.clear()
+        self.photos.show_for((visit or {}).get("household_id"), (visit or {}).get("visit_id"))
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -230,6 +230,10 @@ def make_input(fld: Field) -> FieldInput:
             "range": more_inputs.RangeInput,
             "rank": more_inputs.RankInput,
         }[t](fld)
+    if t == "photo":
+        from fieldsurvey.ui.visit.photo_input import PhotoInput
+
+        return PhotoInput(fld)
     if t == "text" and fld.appearance == "multiline":
         return MultilineInput(fld)
     return LineInput(fld)

@@ -148,7 +148,7 @@ class FieldRow(QWidget):
         self.label.setContentsMargins(0, 4, 0, 0)  # level with the text in the input
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
-        wide = fld.type in ("text", "select_multiple")
+        wide = fld.type in ("text", "select_multiple", "photo")
         if not fld.is_input:
             self.value_label = bold(QLabel())
             self.value_label.setObjectName("computed")

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from fieldsurvey.sync import envelope
+from fieldsurvey.core.errors import UserError
+from fieldsurvey.sync import envelope, photo_bundle
 from fieldsurvey.sync.keys import encryption_public_from_b64
-from fieldsurvey.sync.server import drain, feed
+from fieldsurvey.sync.server import drain, feed, photos
 from fieldsurvey.sync.server.deps import DeviceCaller, ServerDirDep, UploadsDep
 from fieldsurvey.sync.server.ingest import county_code, ingest
 from fieldsurvey.sync.server.models import Device
@@ -48,10 +49,20 @@ def commit_upload(batch_id: BatchId, who: DeviceCaller, up: UploadsDep, sd: Serv
     assert who.device_id
     data = up.complete(who.device_id, batch_id)
     try:
+        if _kind(data) == photo_bundle.KIND:  # photos travel the same resumable way
+            return photos.ingest_photos(sd, data, via="http", expected_device=who.device_id)
         result = ingest(sd, data, via="http", expected_device=who.device_id)
     finally:
         up.discard(who.device_id, batch_id)
     return result.to_dict()
+
+
+def _kind(data: bytes) -> str:
+    """The envelope's kind; an envelope that does not parse goes to ingest, which refuses and logs it."""
+    try:
+        return envelope.parse(data).kind
+    except UserError:
+        return "batch"
 
 
 @router.get("/feed", summary="One page of this device's change feed, sealed to the device (application/octet-stream)",

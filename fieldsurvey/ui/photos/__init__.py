@@ -1,0 +1,1 @@
+"""Photos in the desktop app: thumbnails, the viewer, importing off the UI thread, the camera."""
