@@ -97,10 +97,10 @@ def test_a_field_untouched_since_the_roster_import_names_the_import(county: Coun
 
 
 def test_a_conflict_filed_before_provenance_says_unknown(county: County, laptops: tuple[Device, Device]) -> None:
-    """Conflicts filed before migration 0007 have no origin columns: listed with ``server_source`` null."""
+    """Conflicts filed before migration 0008 have no origin columns: listed with ``server_source`` null."""
     hid = county.households_in(VILLAGE_A)[2]["household_id"]
     [conflict] = listed(county, hid)
-    with county.server.server_dir.transaction() as s:  # as migration 0007 leaves an older conflict
+    with county.server.server_dir.transaction() as s:  # as migration 0008 leaves an older conflict
         s.execute(update(ConflictRow).where(ConflictRow.conflict_id == conflict["conflict_id"]).values(
             server_change=None, server_device_id=None, server_user_id=None, server_username=None, server_batch_id=None,
             server_changed_at=None))

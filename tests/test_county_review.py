@@ -148,7 +148,7 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(staff_window: Any,
 
 def test_the_conflict_page_names_a_county_change_and_says_when_the_origin_is_unknown(staff_window: Any) -> None:
     """A value last set at the county names the county user; a conflict filed before the server
-    kept provenance (migration 0007) says so rather than guessing."""
+    kept provenance (migration 0008) says so rather than guessing."""
     from fieldsurvey.ui.county.conflicts_page import Resolution
 
     panel = Resolution(staff_window.window.ctx)

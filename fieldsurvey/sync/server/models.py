@@ -320,7 +320,7 @@ class ConflictRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
     # Where the server's value came from when the conflict was filed (``provenance.py``); all
-    # null for conflicts filed before migration 0007 or values written before it: "unknown".
+    # null for conflicts filed before migration 0008 or values written before it: "unknown".
     server_change: Mapped[str | None] = mapped_column(String(16))  # created | edited | deleted | resolved | imported
     server_device_id: Mapped[str | None] = mapped_column(String(36))  # a laptop's sync; null for a county change
     server_user_id: Mapped[str | None] = mapped_column(String(36))

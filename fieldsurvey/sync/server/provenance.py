@@ -84,7 +84,7 @@ class ProvenanceLog:
 
     def source_of(self, kind: str, record_type: str, household_id: str, record_id: str, field: str) -> Source | None:
         """Where the server's side of a conflict of ``kind`` came from; None when nobody recorded it
-        (the record's last write predates provenance, migration 0007)."""
+        (the record's last write predates provenance, migration 0008)."""
         record = (record_type, household_id, record_id)
         if kind == "deleted":  # the record was removed: who removed it
             return self._load([(*record, WHOLE)]).get((*record, WHOLE))
@@ -124,7 +124,7 @@ def file_with(conflict: ConflictRow, source: Source | None) -> None:
 
 def conflict_source(c: ConflictRow) -> dict[str, Any] | None:
     """The origin of a conflict's server value as the API gives it; None when unknown (filed
-    before migration 0007, or the value's last write predates it)."""
+    before migration 0008, or the value's last write predates it)."""
     if c.server_change is None or c.server_changed_at is None:
         return None
     return {"source": "device" if c.server_device_id else "county", "change": c.server_change,

@@ -1,7 +1,7 @@
 """Record provenance: who last changed each field, and where a conflict's server value came from.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03
 
 ``record_provenance`` holds, per record and field (``*`` for a record created or removed whole),
@@ -15,8 +15,8 @@ ids, field names, user and device names and times only.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
