@@ -9,13 +9,25 @@ the roster import names the import; a conflict filed before provenance was kept 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import update
 
+from fieldsurvey.sync.server import admin
+from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import ConflictRow
+from fieldsurvey.sync.server.provenance import (
+    CREATED,
+    DELETED,
+    EDITED,
+    RESOLVED,
+    ProvenanceLog,
+    Source,
+    county_source,
+)
 from tests.test_server_harness import BACKENDS, VILLAGE_A, County, Device, county_for, enroll_device
 
 
@@ -106,3 +118,40 @@ def test_a_conflict_filed_before_provenance_says_unknown(county: County, laptops
             server_changed_at=None))
     [old] = listed(county, hid)
     assert old["server_source"] is None and old["server_value"] == conflict["server_value"]
+
+
+def test_the_origin_lookup_by_kind_field_record_and_household(tmp_path: Path) -> None:
+    """In process, on SQLite: a field's own write wins; a part created with its household answers
+    with the household's creation; a removed record names who removed it; a record-level conflict
+    takes the latest write, whether flushed already or still buffered in this transaction."""
+    sd = ServerDir(tmp_path / "county")
+    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
+    t0 = datetime(2026, 12, 2, 6, 5, tzinfo=UTC)
+    created = Source(CREATED, t0, "dev-1", "user-1", None, "batch-1")
+    edited = Source(EDITED, t0 + timedelta(hours=1), "dev-2", "user-2", None, "batch-2")
+    resolved = county_source(RESOLVED, t0 + timedelta(hours=2), user_id="user-3", username="admin")
+    removed = Source(DELETED, t0 + timedelta(hours=3), "dev-1", "user-1", None, "batch-3")
+    try:
+        with sd.transaction() as s:
+            log = ProvenanceLog(s)
+            log.whole("household", "h1", "h1", created)
+            log.note("household", "h1", "h1", ["phone"], edited)
+            log.flush()
+        with sd.transaction() as s:
+            log = ProvenanceLog(s)
+            assert log.source_of("field", "household", "h1", "h1", "phone") == edited
+            assert log.source_of("field", "household", "h1", "h1", "address") == created
+            assert log.source_of("field", "member", "h1", "m1", "name") == created  # came with the household
+            assert log.source_of("field", "member", "h2", "m9", "name") is None  # nothing recorded: unknown
+            log.note("household", "h1", "h1", ["phone"], resolved)  # buffered, not flushed
+            assert log.source_of("field", "household", "h1", "h1", "phone") == resolved
+            assert log.source_of("delete", "household", "h1", "h1", "*") == resolved  # latest of the record
+            log.whole("helper", "h1", "p1", removed)
+            assert log.source_of("deleted", "helper", "h1", "p1", "amount") == removed
+            log.flush()
+        with sd.transaction() as s:  # upserted: the last writer is what stays
+            log = ProvenanceLog(s)
+            assert log.source_of("field", "household", "h1", "h1", "phone") == resolved
+            assert log.source_of("delete", "helper", "h1", "p1", "*") == removed
+    finally:
+        sd.close()

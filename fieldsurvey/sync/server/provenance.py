@@ -53,7 +53,7 @@ class Source:
 
 
 def _from_row(r: RecordProvenance) -> Source:
-    return Source(r.change, r.changed_at, r.device_id, r.user_id, r.username, r.batch_id)
+    return Source(r.change, _utc(r.changed_at), r.device_id, r.user_id, r.username, r.batch_id)
 
 
 class ProvenanceLog:
