@@ -71,6 +71,9 @@ def test_the_second_laptops_conflict_names_the_first_laptop_its_user_and_when(co
     assert (source["username"], source["display_name"]) == ("sec_a", "甲村书记")
     assert source["batch_id"] == first["batch_id"]
     assert before <= datetime.fromisoformat(source["at"]) <= after
+    # the laptop that raised it hears that another laptop's sync changed the field, not "the county"
+    notice = next(i for i in li.pull() if i["type"] == "notice" and i["kind"] == "conflict" and i["ref"] == conflict["conflict_id"])
+    assert "另一台笔记本同步的修改" in notice["text"]["zh"] and "another laptop's sync" in notice["text"]["en"]
     # the staff API's own conflict gives the same origin, by id
     one = staff(county, "GET", f"/conflicts/{conflict['conflict_id']}")
     assert one["server_source"]["device_id"] == wang.identity.device_id and one["server_source"]["batch_id"] == first["batch_id"]

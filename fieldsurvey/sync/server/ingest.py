@@ -399,14 +399,19 @@ class _Applier:
             village_code=household.village_code, field=field_name, base_value=base, device_value=device_value,
             server_value=server_value, base_revision=base_revision, status="open", created_at=self.now,
         )
-        file_with(conflict, self.provenance.source_of(kind, record_type, household_id, record_id, field_name))
+        source = self.provenance.source_of(kind, record_type, household_id, record_id, field_name)
+        file_with(conflict, source)
         self.s.add(conflict)
         label = FIELD_LABELS.get(field_name, Text(field_name, field_name))
+        # Say who else changed it when the server knows: another laptop's sync is not "the county".
+        elsewhere = (Text("另一台笔记本同步的修改", "another laptop's sync")
+                     if source is not None and source.device_id and source.device_id != self.c.device.device_id
+                     else Text("县里的修改", "the county"))
         self.s.add(Notice(
             seq=self.seq.next(), device_id=self.c.device.device_id, village_code=None, kind="conflict",
             household_id=household_id, ref=cid, created_at=self.now,
-            text_zh=f"户{household.household_no}的“{label.zh}”与县里的修改冲突，两边的值都已保留，等待县里处理",
-            text_en=f"household {household.household_no}: '{label.en}' was also changed at the county; both values are kept for the county to resolve",
+            text_zh=f"户{household.household_no}的“{label.zh}”与{elsewhere.zh}冲突，两边的值都已保留，等待县里处理",
+            text_en=f"household {household.household_no}: '{label.en}' was also changed by {elsewhere.en}; both values are kept for the county to resolve",
             data={"conflict_id": cid, "record_type": record_type, "record_id": record_id, "field": field_name, "kind": kind},
         ))
         return cid
