@@ -195,6 +195,9 @@ def _tls_files(args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from fieldsurvey.commands.server_config import apply_config
+
+    apply_config(args)  # --config FILE (the system service's /etc/fieldsurvey/server.toml)
     ssl = _tls_files(args)
     refusal = listen_refusal(args.host, tls=bool(ssl), insecure_http=args.insecure_http)
     if refusal is not None:
@@ -437,9 +440,9 @@ def register(sub: Any) -> None:
     server = sub.add_parser("server", help="县级服务器 the county server: run it and administer it")
     ssub = server.add_subparsers(dest="server_command", metavar="SUBCOMMAND", required=True)
 
-    def cmd(name: str, handler: Any, help_text: str, parent: Any = ssub) -> argparse.ArgumentParser:
+    def cmd(name: str, handler: Any, help_text: str, parent: Any = ssub, *, data_dir_required: bool = True) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help_text)
-        p.add_argument("--data-dir", required=True, metavar="S", help="the county server's data directory")
+        p.add_argument("--data-dir", required=data_dir_required, metavar="S", help="the county server's data directory")
         p.add_argument("--passphrase-file", metavar="FILE",
                        help="read the server passphrase from the first line of FILE (outside S); default: "
                             "$FIELDSURVEY_SERVER_PASSPHRASE_FILE, $FIELDSURVEY_SERVER_PASSPHRASE, or asked on the terminal")
@@ -461,17 +464,21 @@ def register(sub: Any) -> None:
     p.add_argument("--recovery-key", nargs="?", const="", default=None, metavar="KEY",
                    help="unlock with the server's recovery key instead (or $FIELDSURVEY_SERVER_RECOVERY_KEY, or asked)")
 
-    p = cmd("run", cmd_run, "serve the API (FastAPI on uvicorn)")
+    p = cmd("run", cmd_run, "serve the API (FastAPI on uvicorn)", data_dir_required=False)
+    p.add_argument("--config", metavar="FILE",
+                   help="read the settings from a TOML file (the system service uses /etc/fieldsurvey/server.toml); "
+                        "options given here win. Keys: data_dir, database_url, passphrase_file, host, port, tls_cert, "
+                        "tls_key, insecure_http, forwarded_allow_ips, log_level")
     p.add_argument("--db", help="database URL overriding server.json")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8400)
+    p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8400)")
     p.add_argument("--tls-cert", help="certificate file (PEM, with its chain) for HTTPS")
     p.add_argument("--tls-key", help="private key file (PEM) for HTTPS")
     p.add_argument("--insecure-http", action="store_true",
                    help="serve plain HTTP on a non-loopback address: only behind a TLS proxy that handles HTTPS")
     p.add_argument("--forwarded-allow-ips", metavar="IPS",
                    help="proxy addresses trusted for X-Forwarded-For (default 127.0.0.1), so sign-in limits count the real clients")
-    p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument("--log-level", default=None, choices=("critical", "error", "warning", "info", "debug"))
 
     user = ssub.add_parser("user", help="users")
     usub = user.add_subparsers(dest="user_command", metavar="SUBCOMMAND", required=True)

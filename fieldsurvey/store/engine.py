@@ -127,3 +127,20 @@ def make_plain_engine(path: Path) -> Engine:
     event.listen(engine, "connect", _apply_pragmas)
     event.listen(engine, "handle_error", _translate_error)
     return engine
+
+
+def cipher_version() -> str:
+    """The SQLCipher library this process encrypts with (``PRAGMA cipher_version``).
+
+    Asked of a throwaway in-memory connection, so it works before any store is unlocked: the
+    About box shows it, because county IT checks it against security advisories.
+    """
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(":memory:")
+    try:
+        row = connection.execute("PRAGMA cipher_version").fetchone()
+        sqlite = connection.execute("SELECT sqlite_version()").fetchone()
+    finally:
+        connection.close()
+    return f"{row[0] if row else 'unknown'} (SQLite {sqlite[0]})"

@@ -21,7 +21,7 @@ from fieldsurvey.ui.household_list_page import HouseholdListPage
 from fieldsurvey.ui.household_view import HouseholdView
 from fieldsurvey.ui.idle import IdleWatcher
 from fieldsurvey.ui.unlock import UnlockPage
-from fieldsurvey.ui.widgets import Retranslating, inform
+from fieldsurvey.ui.widgets import Retranslating
 
 PAGE_UNLOCK, PAGE_WORK = 0, 1
 
@@ -418,7 +418,9 @@ class MainWindow(Retranslating, QMainWindow):
         sync_hook.open_sync_panel(self, self.ctx)
 
     def about(self) -> None:
-        inform(
+        from fieldsurvey.ui.about import show_about
+
+        self.about_box = show_about(
             self,
             self.tr("About FieldSurvey"),
             self.tr("FieldSurvey %1 — offline household visits for village first secretaries.\nData folder: %2")

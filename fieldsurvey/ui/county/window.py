@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from fieldsurvey import __version__
 from fieldsurvey.ui.county import labels
@@ -166,7 +166,9 @@ class CountyWindow(Retranslating, QMainWindow):
         self.ctx.settings.set("language", code)
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("About FieldSurvey"), self.tr(
+        from fieldsurvey.ui.about import show_about
+
+        self.about_box = show_about(self, self.tr("About FieldSurvey"), self.tr(
             "FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, "
             "through the county server.").replace("%1", __version__))
 
