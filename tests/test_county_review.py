@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from fieldsurvey.core.assessment import assess
+from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
@@ -84,6 +85,12 @@ def test_resolve_a_conflict_is_audited_and_reaches_the_laptop(staff_window: Any,
         assert panel.conflict["conflict_id"] == conflict["conflict_id"]
         shown = [label.text() for label in panel.side_values]
         assert shown[1] == "13833334444" and shown[2] == "13811112222"  # laptop and county side by side
+        # the county's value is named by where it came from: laptop "one" of 示范村书记, synced when
+        source = conflict["server_source"]
+        assert (source["device"], source["username"], source["display_name"]) == ("one", "sec_a", "示范村书记")
+        titles = [label.text() for label in panel.side_titles]
+        assert titles[1] == f"笔记本“two”（示范村工作队），{local_minute(conflict['created_at'])} 上传"
+        assert titles[2] == f"示范村书记（sec_a）的笔记本（设备“one”）于 {local_minute(source['at'])} 同步的值"
         panel.radios[1].setChecked(True)  # keep the laptop's number
         panel.note.setPlainText("已电话核实，以第二台电脑登记的号码为准。")
         with qtbot.waitSignal(panel.resolved, timeout=20_000):
@@ -137,3 +144,25 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(staff_window: Any,
         on_laptop = store.visits.get(visit.visit_id)
         assert on_laptop is not None and on_laptop.review_status == "has_issues"
         assert on_laptop.review_comment == "危房改造进度未填写，请补充后更正。"
+
+
+def test_the_conflict_page_names_a_county_change_and_says_when_the_origin_is_unknown(staff_window: Any) -> None:
+    """A value last set at the county names the county user; a conflict filed before the server
+    kept provenance (migration 0008) says so rather than guessing."""
+    from fieldsurvey.ui.county.conflicts_page import Resolution
+
+    panel = Resolution(staff_window.window.ctx)
+    conflict = {"conflict_id": "c", "kind": "field", "record_type": "household", "field": "phone", "status": "open",
+                "household_no": "610728101001001", "village": "示范村", "device": "two", "user": "sec_a2",
+                "display_name": "示范村工作队", "created_at": "2026-12-02T06:05:00+00:00", "base_value": "1",
+                "device_value": "2", "server_value": "3",
+                "server_source": {"source": "county", "change": "resolved", "device_id": None, "device": None, "user_id": "u",
+                                  "username": "admin", "display_name": "admin", "batch_id": None, "at": "2026-12-01T02:30:00+00:00"}}
+    panel.show_conflict(conflict)
+    assert panel.side_titles[2].text() == f"县里 admin 于 {local_minute('2026-12-01T02:30:00+00:00')} 处理先前冲突时定的值"
+    panel.show_conflict({**conflict, "server_source": {**conflict["server_source"], "change": "imported", "username": "staff",
+                                                         "display_name": "县乡村振兴局"}})
+    assert panel.side_titles[2].text().startswith("县里 县乡村振兴局（staff） 于 ")
+    panel.show_conflict({**conflict, "server_source": None})
+    assert panel.side_titles[2].text() == f"县服务器上 {local_minute(conflict['created_at'])} 前的值（来源未记录）"
+    assert "县里的值" not in panel.side_titles[2].text()

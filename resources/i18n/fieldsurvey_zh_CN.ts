@@ -2559,8 +2559,41 @@ Data folder: %2</source>
         <translation>笔记本“%1”（%2），%3 上传</translation>
     </message>
     <message>
-        <source>On the county server before %1 (merged earlier from another laptop, or edited at the county)</source>
-        <translation>县服务器上的值（%1 前已有：其他笔记本同步或县里修改）</translation>
+        <source>On the county server before %1 (where this value came from is not recorded)</source>
+        <translation>县服务器上 %1 前的值（来源未记录）</translation>
+    </message>
+    <message>
+        <source>Synced from %1's laptop (device %2) at %3</source>
+        <translation>%1的笔记本（设备“%2”）于 %3 同步的值</translation>
+    </message>
+    <message>
+        <source>Created on %1's laptop (device %2), synced %3</source>
+        <translation>%1的笔记本（设备“%2”）新建、于 %3 同步的值</translation>
+    </message>
+    <message>
+        <source>Removed on %1's laptop (device %2), synced %3</source>
+        <translation>%1的笔记本（设备“%2”）删除此记录，于 %3 同步</translation>
+    </message>
+    <message>
+        <source>Set at the county by %1 at %2 (resolving an earlier conflict)</source>
+        <translation>县里 %1 于 %2 处理先前冲突时定的值</translation>
+    </message>
+    <message>
+        <source>Imported at the county by %1 at %2 (roster import)</source>
+        <translation>县里 %1 于 %2 导入花名册时的值</translation>
+    </message>
+    <message>
+        <source>Changed at the county by %1 at %2</source>
+        <translation>县里 %1 于 %2 修改的值</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a person: display name (user name)</comment>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>Keep this</source>
@@ -2597,10 +2630,6 @@ Data folder: %2</source>
     <message>
         <source>Resolved by %1 at %2: %3. Note: %4</source>
         <translation>%1 于 %2 处理：%3。说明：%4</translation>
-    </message>
-    <message>
-        <source>At the county</source>
-        <translation>县里的值</translation>
     </message>
 </context>
 <context>

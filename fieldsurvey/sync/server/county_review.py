@@ -154,7 +154,13 @@ def conflicts(s: Session, who: Principal, *, status: str | None, scope: str | No
     items = []
     for c, household_no in rows[:limit]:
         username, display = users.get(c.user_id, (None, None))
-        items.append({**conflict_dict(c), "household_no": household_no, "village": names.get(c.village_code, c.village_code),
+        item = conflict_dict(c)
+        source = item["server_source"]
+        if source is not None:  # named as the laptop side is: the device's label, the user's names
+            known = users.get(source["user_id"] or "")
+            source.update(device=devices.get(source["device_id"] or ""),
+                          username=known[0] if known else source["username"], display_name=known[1] if known else None)
+        items.append({**item, "household_no": household_no, "village": names.get(c.village_code, c.village_code),
                       "device": devices.get(c.device_id), "user": username, "display_name": display,
                       "record_label": labels.get((c.record_type, c.record_id))})
     last = rows[limit - 1][0] if len(rows) > limit else None

@@ -73,3 +73,21 @@ def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]]
     pk = list(table.primary_key.columns)[0]
     stmt = module.insert(table).on_conflict_do_nothing().returning(pk)
     return {str(v) for v in session.execute(stmt, rows).scalars()}
+
+
+def upsert_many(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE for many rows, in one executemany.
+
+    The last writer wins (provenance rows: who last changed a field). Rows need the same keys
+    and distinct primary keys (PostgreSQL refuses to update one row twice in one statement).
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    table = model.__table__  # type: ignore[attr-defined]
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = module.insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=keys,
+                                      set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys})
+    session.execute(stmt, rows)

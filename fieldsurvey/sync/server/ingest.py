@@ -55,6 +55,14 @@ from fieldsurvey.sync.server.models import (
     VisitRow,
 )
 from fieldsurvey.sync.server.ownership import RecordRefused
+from fieldsurvey.sync.server.provenance import (
+    CREATED,
+    DELETED,
+    EDITED,
+    ProvenanceLog,
+    Source,
+    file_with,
+)
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 DUPLICATE_PERSON = Text("此人（证件号码）已在县里的另一户中登记，同一人不能同时在两户",
@@ -159,6 +167,7 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
         for i, record in enumerate(checked.payload.records):
             applier.apply(i, record)
         applier.flush()
+    applier.provenance.flush()
     applier.check_people()
     applier.outcomes.sort(key=lambda o: o["i"])
     assess_unassessed_visits(session, [r.visit for r in checked.payload.records if isinstance(r, VisitRecord)])
@@ -199,6 +208,10 @@ class _Applier:
         # (position, kind, household id, member record) of every member this batch adds or
         # whose ID number or presence it changes: checked against the county after applying.
         self.people: list[tuple[int, str, str, dict[str, Any]]] = []
+        # Who changed what: this device, its user and this batch, received now (``provenance.py``).
+        self.provenance = ProvenanceLog(session)
+        self.origin = {change: Source(change, now, checked.device.device_id, checked.principal.user_id, None,
+                                      checked.payload.header.batch_id) for change in (CREATED, EDITED, DELETED)}
 
     def apply(self, i: int, record: Any) -> None:
         if isinstance(record, HouseholdCreate):
@@ -248,6 +261,7 @@ class _Applier:
             registry.insert_households(self.s, [data for _i, data in self.pending], self.seq, self.derived)
             for i, data in self.pending:
                 hid = str(data["household_id"])
+                self.provenance.whole("household", hid, hid, self.origin[CREATED])  # with its members and parts
                 for member in data.get("members") or []:
                     self.people.append((i, "household.create", hid, member))
                 self._outcome(i, "household.create", "household", hid, "created", conflicts=[])
@@ -283,6 +297,7 @@ class _Applier:
             return
         household = self._household(record.household_id)
         registry.insert_part(self.s, household, record.record_type, record.record, self.seq.next())
+        self.provenance.whole(record.record_type, household.household_id, rid, self.origin[CREATED])
         if record.record_type == "member":
             registry.recount_members(self.s, household.household_id)
             self.people.append((i, kind, household.household_id, record.record))
@@ -299,6 +314,7 @@ class _Applier:
         result = merge_fields(row.data, edits)
         if result.applied:
             registry.set_fields(self.s, row, result.applied, self.seq.next())
+            self.provenance.note(record_type, household_id, record_id, result.applied, self.origin[EDITED])
             if record_type == "member" and {"id_number", "present"} & set(result.applied):
                 self.people.append((i, "record.update", household_id, row.data))
         ids = [self._conflict("field", record_type, record_id, household_id, c.field, c.base, c.device, c.server, base_revision) for c in result.conflicts]
@@ -314,6 +330,7 @@ class _Applier:
             self._outcome(i, "record.delete", record.record_type, record.record_id, "conflict", conflicts=[cid])
             return
         registry.delete_part(self.s, row, self.seq.next())  # type: ignore[arg-type]
+        self.provenance.whole(record.record_type, record.household_id, record.record_id, self.origin[DELETED])
         self._outcome(i, "record.delete", record.record_type, record.record_id, "deleted")
 
     def flush_visits(self) -> None:
@@ -376,18 +393,25 @@ class _Applier:
                   base: Any, device_value: Any, server_value: Any, base_revision: int) -> str:
         cid = str(uuid.uuid4())
         household = self._household(household_id)
-        self.s.add(ConflictRow(
+        conflict = ConflictRow(
             conflict_id=cid, kind=kind, batch_id=self.c.payload.header.batch_id, device_id=self.c.device.device_id,
             user_id=self.c.principal.user_id, record_type=record_type, record_id=record_id, household_id=household_id,
             village_code=household.village_code, field=field_name, base_value=base, device_value=device_value,
             server_value=server_value, base_revision=base_revision, status="open", created_at=self.now,
-        ))
+        )
+        source = self.provenance.source_of(kind, record_type, household_id, record_id, field_name)
+        file_with(conflict, source)
+        self.s.add(conflict)
         label = FIELD_LABELS.get(field_name, Text(field_name, field_name))
+        # Say who else changed it when the server knows: another laptop's sync is not "the county".
+        elsewhere = (Text("另一台笔记本同步的修改", "another laptop's sync")
+                     if source is not None and source.device_id and source.device_id != self.c.device.device_id
+                     else Text("县里的修改", "the county"))
         self.s.add(Notice(
             seq=self.seq.next(), device_id=self.c.device.device_id, village_code=None, kind="conflict",
             household_id=household_id, ref=cid, created_at=self.now,
-            text_zh=f"户{household.household_no}的“{label.zh}”与县里的修改冲突，两边的值都已保留，等待县里处理",
-            text_en=f"household {household.household_no}: '{label.en}' was also changed at the county; both values are kept for the county to resolve",
+            text_zh=f"户{household.household_no}的“{label.zh}”与{elsewhere.zh}冲突，两边的值都已保留，等待县里处理",
+            text_en=f"household {household.household_no}: '{label.en}' was also changed by {elsewhere.en}; both values are kept for the county to resolve",
             data={"conflict_id": cid, "record_type": record_type, "record_id": record_id, "field": field_name, "kind": kind},
         ))
         return cid

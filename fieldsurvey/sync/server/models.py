@@ -319,6 +319,31 @@ class ConflictRow(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+    # Where the server's value came from when the conflict was filed (``provenance.py``); all
+    # null for conflicts filed before migration 0008 or values written before it: "unknown".
+    server_change: Mapped[str | None] = mapped_column(String(16))  # created | edited | deleted | resolved | imported
+    server_device_id: Mapped[str | None] = mapped_column(String(36))  # a laptop's sync; null for a county change
+    server_user_id: Mapped[str | None] = mapped_column(String(36))
+    server_username: Mapped[str | None] = mapped_column(String(64))  # the county user (or the command line's actor)
+    server_batch_id: Mapped[str | None] = mapped_column(String(64))
+    server_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RecordProvenance(Base):
+    """Who last wrote a field of a record (``provenance.py``); ``field`` ``*`` is the whole record
+    as created or removed. Ids, field names, user and device names and times only: never values."""
+
+    __tablename__ = "record_provenance"
+    record_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(48), primary_key=True)
+    change: Mapped[str] = mapped_column(String(16))  # created | edited | deleted | resolved | imported
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    username: Mapped[str | None] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Notice(Base):

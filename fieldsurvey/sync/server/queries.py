@@ -25,6 +25,7 @@ from fieldsurvey.sync.server.models import (
     User,
     VisitRow,
 )
+from fieldsurvey.sync.server.provenance import conflict_source
 
 MAX_LIMIT = 500
 
@@ -105,7 +106,8 @@ def conflict_dict(c: ConflictRow) -> dict[str, Any]:
             "record_id": c.record_id, "household_id": c.household_id, "village_code": c.village_code, "field": c.field,
             "base_value": c.base_value, "device_value": c.device_value, "server_value": c.server_value, "base_revision": c.base_revision,
             "status": c.status, "created_at": c.created_at.isoformat(), "resolved_value": c.resolved_value, "resolved_by": c.resolved_by,
-            "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None, "note": c.note}
+            "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None, "note": c.note,
+            "server_source": conflict_source(c)}
 
 
 def conflicts(s: Session, who: Principal, *, status: str | None, household_id: str | None, offset: int, limit: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from fieldsurvey.sync.recordtypes import field_problems
 from fieldsurvey.sync.server import audit, registry
 from fieldsurvey.sync.server.auth import Forbidden, Principal
 from fieldsurvey.sync.server.models import ConflictRow, HouseholdRow, Notice, VisitRow
+from fieldsurvey.sync.server.provenance import RESOLVED, ProvenanceLog, county_source
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 REVIEW_STATUSES = ("has_issues", "ok")
@@ -36,6 +37,7 @@ def resolve_conflict(s: Session, signer: Any, who: Principal, conflict_id: str, 
     if c.status != "open":
         raise UserError(Text("该冲突已处理", "this conflict is already resolved"), code="already_resolved")
     seq = SeqAllocator(s)
+    now = datetime.now(UTC)
     if c.kind in ("field", "deleted"):
         bad = field_problems(c.record_type, {c.field: value})
         if bad:
@@ -43,7 +45,10 @@ def resolve_conflict(s: Session, signer: Any, who: Principal, conflict_id: str, 
         row = registry.get_record(s, c.record_type, c.household_id, c.record_id)
         if row is not None and not registry.is_deleted(row):
             registry.set_fields(s, row, {c.field: value}, seq.next())
-    now = datetime.now(UTC)
+            log = ProvenanceLog(s)  # the value is now the county's choice, whichever side it came from
+            log.note(c.record_type, c.household_id, c.record_id, [c.field],
+                     county_source(RESOLVED, now, user_id=who.user_id, username=who.username))
+            log.flush()
     c.status, c.resolved_value, c.resolved_by, c.resolved_at, c.note = "resolved", value, who.username, now, note[:2000]
     household = s.get(HouseholdRow, c.household_id)
     label = FIELD_LABELS.get(c.field, Text(c.field, c.field))

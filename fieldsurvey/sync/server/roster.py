@@ -13,7 +13,7 @@ another the county already has — is refused, as the Excel import and device ba
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.dbutil import insert_ignore_many
 from fieldsurvey.sync.server.flags import apply_visit_to_household
 from fieldsurvey.sync.server.models import Division, HouseholdRow, VisitRow
+from fieldsurvey.sync.server.provenance import IMPORTED, ProvenanceLog, Source, county_source
 from fieldsurvey.sync.server.seq import SeqAllocator
 
 FORMAT = "fieldsurvey-roster"
@@ -110,11 +111,14 @@ def import_roster(sd: ServerDir, actor: str, data: dict[str, Any]) -> dict[str, 
                 s.add(Division(code=d["code"], name=d["name"], parent=d.get("parent"), level=d.get("level", "village")))
                 counts["divisions"] += 1
         people, index = registry.people_homes(s), registry.id_index_of(s)
+        log = ProvenanceLog(s)
+        origin = county_source(IMPORTED, datetime.now(UTC), user_id=None, username=actor.removeprefix("user:"))
         for first, chunk in _numbered_chunks(data["households"]):
             check_households(chunk, county, first)
             check_people(chunk, people, index, first)
-            _import_households(s, chunk, seq, counts)
+            _import_households(s, chunk, seq, counts, log, origin)
         counts["visits"] = sum(_import_visits(s, chunk, seq, first) for first, chunk in _numbered_chunks(data.get("visits") or []))
+        log.flush()
         seq.finish()
         audit.append(s, sd.keys.signing, actor=actor, action="roster_imported", subject=county, details=counts)
     return counts
@@ -129,12 +133,16 @@ def _numbered_chunks(records: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
         first += len(chunk)
 
 
-def _import_households(s: Any, chunk: list[dict[str, Any]], seq: SeqAllocator, counts: dict[str, int]) -> None:
-    """New households inserted, known ones updated field by field (new revision), unchanged ones left."""
+def _import_households(s: Any, chunk: list[dict[str, Any]], seq: SeqAllocator, counts: dict[str, int],
+                       log: ProvenanceLog, origin: Source) -> None:
+    """New households inserted, known ones updated field by field (new revision), unchanged ones left;
+    each noted as the county's import (``provenance.py``)."""
     ids = [h["household_id"] for h in chunk]
     existing = {r.household_id: r for r in s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(ids))).scalars()}
     new = [h for h in chunk if h["household_id"] not in existing]
     registry.insert_households(s, new, seq)
+    for h in new:
+        log.whole("household", h["household_id"], h["household_id"], origin)
     counts["created"] += len(new)
     for h in chunk:
         row = existing.get(h["household_id"])
@@ -143,6 +151,7 @@ def _import_households(s: Any, chunk: list[dict[str, Any]], seq: SeqAllocator, c
         changed = {k: v for k, v in h.items() if k not in (*NESTED_OF.values(), "revision") and not same(row.data.get(k), v)}
         if changed:
             registry.set_fields(s, row, changed, seq.next())
+            log.note("household", row.household_id, row.household_id, changed, origin)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1

@@ -17,7 +17,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from fieldsurvey.sync.server import audit, registry
 from fieldsurvey.sync.server.assessments import assessment_columns
 from fieldsurvey.sync.server.auth import Principal
 from fieldsurvey.sync.server.models import Division, HouseholdRow, MemberRow, Meta
+from fieldsurvey.sync.server.provenance import IMPORTED, ProvenanceLog, county_source
 from fieldsurvey.sync.server.roster_xlsx import (
     FIELD_BY_KEY,
     FIELDS,
@@ -329,6 +330,11 @@ def import_workbook(sd: Any, who: Principal, source: Path | bytes, sheet: str | 
         derived = {r["household_id"]: assessment_columns(r, today, policy) for r in records}
         for start in range(0, len(records), 500):
             registry.insert_households(s, records[start : start + 500], seq, derived)
+        log = ProvenanceLog(s)  # each household noted as this county user's import
+        origin = county_source(IMPORTED, datetime.now(UTC), user_id=who.user_id, username=who.username)
+        for r in records:
+            log.whole("household", r["household_id"], r["household_id"], origin)
+        log.flush()
         seq.finish()
         digest = hashlib.sha256(source if isinstance(source, bytes) else source.read_bytes()).hexdigest()
         counts = {"households": len(records), "members": sum(len(r["members"]) for r in records), "rows": report.rows}

@@ -190,8 +190,9 @@ class Resolution(Retranslating, QWidget):
                                  .replace("%3", labels.value(c["field"], c.get("resolved_value"))).replace("%4", c.get("note") or ""))
 
     def _side_titles(self, c: dict[str, Any] | None) -> tuple[str, str, str]:
-        """Where each value came from: the laptop and its user, sent when; the server's value was
-        merged there before (another laptop's sync or a county edit), never just "the county's"."""
+        """Where each value came from: the laptop and its user, sent when; the server's value as
+        the server recorded it (``server_source``: which laptop and user synced it when, or which
+        county user set it), never just "the county's"."""
         if c is None:
             return (self.tr("Before (what the laptop started from)"), self.tr("On the laptop"), self.tr("On the county server"))
         who = c.get("display_name") or c.get("user") or ""
@@ -200,8 +201,33 @@ class Resolution(Retranslating, QWidget):
         return (
             self.tr("Before (what laptop %1 started from)").replace("%1", laptop),
             self.tr("Laptop %1 (%2), sent %3").replace("%1", laptop).replace("%2", who).replace("%3", sent),
-            self.tr("On the county server before %1 (merged earlier from another laptop, or edited at the county)").replace("%1", sent),
+            self._server_title(c, sent),
         )
+
+    def _server_title(self, c: dict[str, Any], sent: str) -> str:
+        """The county server's value, named by its origin; "unknown" for conflicts filed before the
+        server kept it (or values last written before then)."""
+        source = c.get("server_source")
+        if not source:
+            return self.tr("On the county server before %1 (where this value came from is not recorded)").replace("%1", sent)
+        at = local_minute(source.get("at"))
+        person = source.get("display_name") or source.get("username") or ""
+        if source.get("username") and source.get("display_name") and source["username"] != source["display_name"]:
+            person = self.tr("%1 (%2)", "a person: display name (user name)").replace("%1", source["display_name"]).replace(
+                "%2", source["username"])
+        if source.get("source") == "device":
+            texts = {
+                "created": self.tr("Created on %1's laptop (device %2), synced %3"),
+                "deleted": self.tr("Removed on %1's laptop (device %2), synced %3"),
+            }
+            text = texts.get(source.get("change") or "", self.tr("Synced from %1's laptop (device %2) at %3"))
+            return text.replace("%1", person).replace("%2", source.get("device") or self.tr("unknown")).replace("%3", at)
+        texts = {
+            "resolved": self.tr("Set at the county by %1 at %2 (resolving an earlier conflict)"),
+            "imported": self.tr("Imported at the county by %1 at %2 (roster import)"),
+        }
+        text = texts.get(source.get("change") or "", self.tr("Changed at the county by %1 at %2"))
+        return text.replace("%1", person).replace("%2", at)
 
     def chosen_value(self) -> Any:
         c = self.conflict
@@ -233,7 +259,8 @@ class Resolution(Retranslating, QWidget):
             return self.ctx.client.post(f"/conflicts/{conflict_id}/resolve", {"value": value, "note": note})  # type: ignore[no-any-return]
 
         def done(result: dict[str, Any]) -> None:
-            self.conflict = {**c, **result}
+            # the listing's names (household, laptop, origin of the server value) stay; the status is new
+            self.conflict = {**c, **result, "server_source": c.get("server_source")}
             self.retranslate()
             self.resolved.emit()
             self.ctx.data_changed.emit("conflicts")
