@@ -19,11 +19,13 @@ from sqlalchemy import select
 from bench.season.plan import Plan
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.records import household_from_dict, household_to_dict, visit_from_dict
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.ledger import DivisionNames, LedgerInput, verify_fingerprint
 from fieldsurvey.ledger.model import format_fingerprint
 from fieldsurvey.sync.canonical import same
 from fieldsurvey.sync.outgoing import LOCAL_ONLY_VISIT_FIELDS
 from fieldsurvey.sync.server import registry
+from fieldsurvey.sync.server.assessments import member_changes_of
 from fieldsurvey.sync.server.checks import REVIEW_FIELDS
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import (
@@ -48,6 +50,7 @@ class CountyView:
     member_changes: dict[str, str]  # change id → village
     conflicts: list[ConflictRow]
     divisions: dict[str, tuple[str, str | None]]  # code → (name, parent)
+    changes_of: dict[str, list[MemberChange]]  # household id → its dated member changes, oldest first
 
     @classmethod
     def read(cls, sd: ServerDir, villages: set[str]) -> CountyView:
@@ -66,7 +69,8 @@ class CountyView:
             for c in conflicts:
                 s.expunge(c)
             divisions = {d.code: (d.name, d.parent) for d in s.execute(select(Division)).scalars()}
-        return cls(households, village_of, visits, visit_village, changes, conflicts, divisions)
+            changes_of = member_changes_of(s, list(households))
+        return cls(households, village_of, visits, visit_village, changes, conflicts, divisions, changes_of)
 
     def names(self, village: str) -> DivisionNames:
         name, township = self.divisions.get(village, (village, None))
@@ -207,7 +211,10 @@ def check_assessments(plan: Plan, county: CountyView, found: Findings) -> None:
         if v["household_id"] in edited:
             continue
         household = household_from_dict(county.households[v["household_id"]])
-        again = assess(household, on=date.fromisoformat(v["visit_date"])).to_dict()
+        on = date.fromisoformat(v["visit_date"])
+        # the changes the laptop held when it finalized: those dated up to the visit
+        changes = [c for c in county.changes_of.get(v["household_id"], []) if c.change_date <= on]
+        again = assess(household, on=on, member_changes=changes).to_dict()
         assert same(again, v["assessment"]), (f"visit {v['visit_id']}: the county's assessment differs from the laptop's in "
                                               f"{differing_keys(again, v['assessment'])}")
         compared += 1
