@@ -153,17 +153,40 @@ def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
     env = envelope.parse(data)
     if env.kind != "batch":
         raise refuse("not_a_batch", "这是更新文件，不是上传批次", "this is an update file, not a batch", 400)
-    if expected_device is not None and env.sender != expected_device:
-        raise refuse("wrong_sender", "批次不是本设备生成的", "the batch was made by another device", 403)
-    if env.recipient != county:
-        raise refuse("wrong_county", "批次不是发给本县的", "the batch is addressed to another county", 422)
-    device = session.get(Device, env.sender)
-    if device is None:
-        raise refuse("unknown_device", "批次来自未注册的设备", "the batch comes from a device that is not enrolled", 403)
-    if device.revoked_at is not None:
-        raise refuse("device_revoked", "该设备已被注销，批次被拒收", "the device has been revoked; the batch is refused", 403)
+    device = envelope_sender(session, env, county, expected_device, BATCH_WORDS)
     payload, plain = env.open_with_plaintext(signing_public_from_b64(device.signing_key), keys.encryption)
     return env, payload, device, hashlib.sha256(plain).hexdigest(), plain
+
+
+@dataclass(frozen=True)
+class SenderWords:
+    """How a refusal names what was sent (批次 / batch, 照片包 / photo bundle)."""
+
+    zh: str
+    en: str
+
+
+BATCH_WORDS = SenderWords("批次", "batch")
+
+
+def envelope_sender(session: Session, env: envelope.Envelope, county: str, expected_device: str | None,
+                    words: SenderWords) -> Device:
+    """The enrolled, unrevoked device that sent ``env`` to this county, before anything is opened.
+
+    One place for every envelope a device sends (batches, photo bundles): the sender named on the
+    frame must be the device the request is signed by, the recipient this county, the device known
+    and not revoked. A new kind of upload gets the same checks by calling this, not by copying them."""
+    zh, en = words.zh, words.en
+    if expected_device is not None and env.sender != expected_device:
+        raise refuse("wrong_sender", f"{zh}不是本设备生成的", f"the {en} was made by another device", 403)
+    if env.recipient != county:
+        raise refuse("wrong_county", f"{zh}不是发给本县的", f"the {en} is addressed to another county", 422)
+    device = session.get(Device, env.sender)
+    if device is None:
+        raise refuse("unknown_device", f"{zh}来自未注册的设备", f"the {en} comes from a device that is not enrolled", 403)
+    if device.revoked_at is not None:
+        raise refuse("device_revoked", f"该设备已被注销，{zh}被拒收", f"the device has been revoked; the {en} is refused", 403)
+    return device
 
 
 def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expected_device: str | None = None) -> CheckedBatch:

@@ -32,7 +32,7 @@ from fieldsurvey.sync import envelope, photo_bundle
 from fieldsurvey.sync.keys import signing_public_from_b64
 from fieldsurvey.sync.server import audit
 from fieldsurvey.sync.server.auth import Principal, principal_of
-from fieldsurvey.sync.server.checks import Refused, refuse
+from fieldsurvey.sync.server.checks import Refused, SenderWords, envelope_sender, refuse
 from fieldsurvey.sync.server.dbutil import insert_ignore
 from fieldsurvey.sync.server.models import (
     Device,
@@ -177,20 +177,15 @@ def missing(session: Session, who: Principal, pairs: list[tuple[str, str]]) -> d
 
 
 # -- device: receiving a bundle ----------------------------------------------------------------
+BUNDLE_WORDS = SenderWords("照片包", "bundle")
+
+
 def open_bundle(session: Session, keys: Any, county: str, data: bytes, expected_device: str | None
                 ) -> tuple[photo_bundle.Bundle, Device, Principal]:
     env = envelope.parse(data)
     if env.kind != photo_bundle.KIND:
         raise refuse("not_photos", "这不是照片包", "this is not a photo bundle", 400)
-    if expected_device is not None and env.sender != expected_device:
-        raise refuse("wrong_sender", "照片包不是本设备生成的", "the bundle was made by another device", 403)
-    if env.recipient != county:
-        raise refuse("wrong_county", "照片包不是发给本县的", "the bundle is addressed to another county", 422)
-    device = session.get(Device, env.sender)
-    if device is None:
-        raise refuse("unknown_device", "照片包来自未注册的设备", "the bundle comes from a device that is not enrolled", 403)
-    if device.revoked_at is not None:
-        raise refuse("device_revoked", "该设备已被注销，照片包被拒收", "the device has been revoked; the bundle is refused", 403)
+    device = envelope_sender(session, env, county, expected_device, BUNDLE_WORDS)
     raw = env.open(signing_public_from_b64(device.signing_key), keys.encryption)
     bundle = photo_bundle.parse(raw)
     user = session.get(User, device.user_id)
