@@ -255,8 +255,13 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
         sd.close()
 
 
-def test_the_county_household_view_names_members_below_the_reimbursement_target(visited) -> None:  # type: ignore[no-untyped-def]
+def test_the_county_household_view_names_members_below_the_reimbursement_target(visited, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fieldsurvey.ui import i18n
     from fieldsurvey.ui.county.household_detail import HouseholdDetail
+
+    # English throughout (the stub's tr gives the English source): the code label must follow,
+    # whatever language an earlier test of the session left set
+    monkeypatch.setitem(i18n._state, "language", "en")
 
     class Stub:
         @staticmethod
@@ -266,7 +271,7 @@ def test_the_county_household_view_names_members_below_the_reimbursement_target(
     _, h, _ = visited
     record = household_to_dict(h)
     assert HouseholdDetail._reimbursement_facts(Stub(), record) == [  # type: ignore[arg-type]
-        "2025 王建国 住院 reimbursed 75.0%, below the 80% target"]
+        "2025 王建国 inpatient reimbursed 75.0%, below the 80% target"]
     h.income_for(2025).medical_costs[h.members[0].member_id]["hospital_reimbursed"] = 8000.0  # type: ignore[union-attr]
     assert HouseholdDetail._reimbursement_facts(Stub(), household_to_dict(h)) == []  # type: ignore[arg-type]
 
