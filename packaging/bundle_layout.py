@@ -63,6 +63,10 @@ EXCLUDES: list[str] = [
     # docutils) that FieldSurvey never takes. Pillow stays: reportlab.lib.utils imports it.
     "pygments", "rich", "typer", "fastapi_cli", "setuptools", "pkg_resources", "distutils",
     "pydoc_data", "trio", "docutils", "IPython",
+    # HEIC decoding (pillow-heif, 24 MB of which 20 MB is the x265 encoder libheif links) would put
+    # the bundle over its 250 MB budget; without it a HEIC photo is refused with a sentence saying
+    # how to convert it (fieldsurvey/media/photos.py), as issue 18 allows. pip installs keep it.
+    "pillow_heif",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuick3D",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",
     "PySide6.Qt3DCore", "PySide6.QtCharts",
