@@ -333,17 +333,21 @@ def _member_risks(
     return flags
 
 
+def _over_threshold(spent: float, net_income: float, ratio: float, amount: float) -> Text | None:
+    """Why ``spent`` is too much: above the fixed amount, else above the share of net income (any
+    spending counts when there is no positive income); None when it is neither."""
+    if spent > amount:
+        return Text(f"超过{amount:g}元", f"over {amount:g} yuan")
+    if net_income <= 0 or spent > ratio * net_income:
+        return Text(f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income")
+    return None
+
+
 def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> list[RiskFlag]:
-    ratio, amount = policy.risk.medical_burden_ratio.value, policy.risk.medical_burden_amount.value
-    over_amount = out_of_pocket > amount
-    over_share = net_income <= 0 or out_of_pocket > ratio * net_income
-    if not (over_amount or over_share):
+    risk = policy.risk
+    why = _over_threshold(out_of_pocket, net_income, risk.medical_burden_ratio.value, risk.medical_burden_amount.value)
+    if why is None:
         return []
-    why = (
-        Text(f"超过{amount:g}元", f"over {amount:g} yuan")
-        if over_amount
-        else Text(f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income")
-    )
     return [
         RiskFlag(
             "medical_burden",
@@ -358,16 +362,10 @@ def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> 
 def _sudden_expense(record: IncomeRecord, net_income: float, policy: Policy) -> list[RiskFlag]:
     """支出骤增: a sudden non-medical expense (disaster, accident …) of the income record."""
     amount = float(record.sudden_expenses or 0)
-    ratio = policy.risk.sudden_expense_ratio.value
-    limit = policy.risk.sudden_expense_amount.value
-    over_amount = amount > limit
-    if not (over_amount or net_income <= 0 or amount > ratio * net_income):
+    risk = policy.risk
+    why = _over_threshold(amount, net_income, risk.sudden_expense_ratio.value, risk.sudden_expense_amount.value)
+    if why is None:
         return []
-    why = (
-        Text(f"超过{limit:g}元", f"over {limit:g} yuan")
-        if over_amount
-        else Text(f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income")
-    )
     return [
         RiskFlag(
             "sudden_expense",
