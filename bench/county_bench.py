@@ -125,7 +125,7 @@ def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
     """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
     import socket
 
-    from fieldsurvey.sync.demo_server import start_server as run_server
+    from fieldsurvey.commands.demo_server import start_server as run_server
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

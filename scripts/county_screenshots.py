@@ -128,7 +128,7 @@ def send_work(sd: ServerDir, url: str, homes: list[Any], villages: list[str]) ->
 
 def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
     """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
-    from fieldsurvey.sync.demo_server import start_server as run_server
+    from fieldsurvey.commands.demo_server import start_server as run_server
 
     port = free_port()
     return run_server(sd.path, port), f"http://127.0.0.1:{port}"

@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from fieldsurvey.app.assessments import reassess_households  # noqa: E402
 from fieldsurvey.core.ids import make_id_number  # noqa: E402
 from fieldsurvey.ui.app import AppController, create_application  # noqa: E402
 from fieldsurvey.ui.household_list import MONITORED  # noqa: E402
 from fieldsurvey.ui.i18n import set_language  # noqa: E402
-from fieldsurvey.ui.operations import reassess_households  # noqa: E402
 
 PASSPHRASE = "shan-shui-tian-yun-42"
 SIZE = (1366, 768)  # a cheap laptop's screen

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from fieldsurvey.app.assessments import reassess_households
 from fieldsurvey.core.divisions import Division, DivisionCode
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.store import Store
-from fieldsurvey.ui.operations import reassess_households
 from tests.conftest import FAST_KDF
 from tests.factories import household, member
 

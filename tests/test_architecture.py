@@ -16,8 +16,9 @@ ALLOWED = {
     "ledger": {"core"},
     "demo": {"core", "forms", "media"},
     "sync": {"core", "store", "forms", "ledger"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui", "media"},
+    "app": {"core", "store", "forms", "ledger", "sync", "media"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "app"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui", "media", "app"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 

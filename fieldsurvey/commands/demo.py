@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
     store, recovery_key = prepare(data_dir, passphrase, args.households, args.seed)
     try:
         if server_dir is not None:
-            from fieldsurvey.sync.demo_server import prepare_demo_server
+            from fieldsurvey.commands.demo_server import prepare_demo_server
 
             demo = prepare_demo_server(store, server_dir, port=args.port, passphrase=server_passphrase)
             print(
@@ -241,7 +241,7 @@ def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: st
     create_application()
     server = None
     if server_dir is not None and server_dir.exists():
-        from fieldsurvey.sync.demo_server import start_server
+        from fieldsurvey.commands.demo_server import start_server
 
         server = start_server(server_dir, port, passphrase=server_passphrase or _ask_server_passphrase())
         print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  （文档 docs: /docs）")

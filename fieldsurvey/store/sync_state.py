@@ -92,3 +92,23 @@ class KeptAuditHead(SyncBase):
     signature: Mapped[str] = mapped_column(String(100))
     via: Mapped[str] = mapped_column(String(16))  # upload | feed
     received_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SyncStateRepo:
+    """The sync client's tables, read and written here so the client holds no session.
+
+    Rows come back detached (the store's sessions do not expire on commit): the caller may read
+    them after the transaction, and changes it makes to them are not saved unless passed back.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def enrollment(self) -> Enrollment | None:
+        with self._store.session() as s:
+            return s.get(Enrollment, 1)
+
+    def enroll(self, row: Enrollment) -> None:
+        """Record this device's enrollment (the one row; a second enrollment replaces the first)."""
+        with self._store.session() as s:
+            s.merge(row)

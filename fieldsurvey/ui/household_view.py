@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.app.households import HouseholdBundle
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.reimbursement import KIND_LABELS, reimbursements
 from fieldsurvey.core.visit import Visit
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.i18n import code_label, t
@@ -54,7 +55,7 @@ class HouseholdView(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
-        self.bundle: operations.HouseholdBundle | None = None
+        self.bundle: HouseholdBundle | None = None
         self.editor_available = False
         self.ledger_available = False
 
@@ -139,9 +140,9 @@ class HouseholdView(Retranslating, QWidget):
 
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
-        self.ctx.ops.run(operations.load_household(self.household_id), owner=self, on_done=self._loaded, name="load household")
+        self.ctx.ops.run(ops.load_household(self.household_id), owner=self, on_done=self._loaded, name="load household")
 
-    def _loaded(self, bundle: operations.HouseholdBundle) -> None:
+    def _loaded(self, bundle: HouseholdBundle) -> None:
         self.bundle = bundle
         self.retranslate()
 
@@ -184,7 +185,7 @@ class HouseholdView(Retranslating, QWidget):
         head = h.head
         return f"{head.name if head else h.household_no}"
 
-    def _draw(self, b: operations.HouseholdBundle) -> None:
+    def _draw(self, b: HouseholdBundle) -> None:
         h = b.household
         head = h.head
         self.title.setText(self.tr("%1's household").replace("%1", head.name) if head else h.household_no)
@@ -223,7 +224,7 @@ class HouseholdView(Retranslating, QWidget):
                                      + ("" if p.finalized else " · " + self.tr("draft")))
                 for p in self.bundle.photos]
 
-    def _draw_photos(self, b: operations.HouseholdBundle) -> None:
+    def _draw_photos(self, b: HouseholdBundle) -> None:
         self.photo_strip.set_entries(self.photo_entries())
         self.photo_strip.setVisible(bool(b.photos))
         self.no_photos.setVisible(not b.photos)
@@ -237,7 +238,7 @@ class HouseholdView(Retranslating, QWidget):
         viewer.open()
         return viewer
 
-    def _draw_assessment(self, b: operations.HouseholdBundle) -> None:
+    def _draw_assessment(self, b: HouseholdBundle) -> None:
         self.cards.show_assessment(b.assessment)
         if b.assessment_visit is not None:
             self.assessment_source.setText(

@@ -8,13 +8,15 @@ personal data stays on screen or in models), and shows the unlock screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from fieldsurvey import __version__
 from fieldsurvey.core.household import Household
-from fieldsurvey.ui import ledger_print, operations, sync_hook, visit_host
+from fieldsurvey.ui import ledger_print, ops, sync_hook, visit_host
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import open_log_folder, show_error
 from fieldsurvey.ui.household_list_page import HouseholdListPage
@@ -22,6 +24,9 @@ from fieldsurvey.ui.household_view import HouseholdView
 from fieldsurvey.ui.idle import IdleWatcher
 from fieldsurvey.ui.unlock import UnlockPage
 from fieldsurvey.ui.widgets import Retranslating
+
+if TYPE_CHECKING:
+    from fieldsurvey.app.assessments import Reassessed
 
 PAGE_UNLOCK, PAGE_WORK = 0, 1
 
@@ -181,7 +186,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._set_locked_ui(False)
         self.list_page.reload()
         if self.editor_available:
-            self.ctx.ops.run(operations.warm_up_editor, name="warm up editor")  # queued after the list
+            self.ctx.ops.run(ops.warm_up_editor, name="warm up editor")  # queued after the list
         self.list_page.focus_search()
         self.idle.set_timeout_ms(self.ctx.settings.auto_lock_minutes * 60_000)
         self.idle.start()
@@ -213,7 +218,7 @@ class MainWindow(Retranslating, QMainWindow):
                 dialog.reject()
         while self.tabs.count() > 1:
             self._remove_tab(1)
-        self.ctx.ops.run(operations.lock, name="lock")
+        self.ctx.ops.run(ops.lock, name="lock")
         self.ctx.is_unlocked = False
         self.list_page.clear_filters()
         self.list_page.model.set_index(_empty_index())
@@ -226,7 +231,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.idle.stop()
         for editor in self._editors():
             visit_host.flush(editor)
-        self.ctx.ops.run(operations.lock, name="lock at exit")
+        self.ctx.ops.run(ops.lock, name="lock at exit")
         self.ctx.ops.wait_idle(30)
         event.accept()
 
@@ -370,7 +375,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         def amend(reason: str) -> None:
             self.ctx.ops.run(
-                operations.amend_visit(visit_id, reason, self.ctx.profile.visitor),
+                ops.amend_visit(visit_id, reason, self.ctx.profile.visitor),
                 owner=self,
                 on_done=lambda draft: self.open_visit(household_id, draft.visit_id),
                 name="amend visit",
@@ -399,13 +404,13 @@ class MainWindow(Retranslating, QMainWindow):
     def reassess_all(self) -> None:
         """Recompute every household's flags from its records (after new policy tables)."""
 
-        def done(result: operations.ImportResult) -> None:
-            text = self.tr("Re-assessed %1 households.").replace("%1", str(result.imported))
+        def done(result: Reassessed) -> None:
+            text = self.tr("Re-assessed %1 households.").replace("%1", str(result.assessed))
             if result.cancelled:
                 text += " " + self.tr("Stopped before the end; run it again to finish.")
             self.statusBar().showMessage(text, 10000)
 
-        self.ctx.ops.run_long(operations.reassess_all, parent=self, title=self.tr("Assessing all households…"), on_done=done)
+        self.ctx.ops.run_long(ops.reassess_all, parent=self, title=self.tr("Assessing all households…"), on_done=done)
 
     def open_settings(self) -> None:
         from fieldsurvey.ui.settings_dialog import SettingsDialog

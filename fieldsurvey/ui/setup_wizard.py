@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.store.atomic import atomic_write
-from fieldsurvey.ui import operations, sync_hook
+from fieldsurvey.ui import ops, sync_hook
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import LANGUAGE_NAMES, set_language
@@ -133,7 +133,7 @@ class PassphrasePage(Retranslating, QWizardPage):
         self.status.setText(self.tr("Creating the encrypted data… this takes a moment."))
         profile = Profile(self.visitor.text().strip(), self.unit.text().strip())
         self.wiz.ctx.ops.run(
-            operations.create(self.wiz.ctx.data_dir, self.fields.passphrase(), profile, self.wiz.kdf),
+            ops.create(self.wiz.ctx.data_dir, self.fields.passphrase(), profile, self.wiz.kdf),
             owner=self, on_done=self._created, on_error=self._failed, name="create store",
         )
         return False
@@ -206,8 +206,8 @@ class RecoveryPage(Retranslating, QWizardPage):
         return self.confirm.isChecked()
 
     def validatePage(self) -> bool:  # noqa: N802
-        """The key has been kept: only now is the store finished (see ``operations.create``)."""
-        self.wiz.ctx.ops.run(operations.finish_creation, owner=self, name="finish creating the store")
+        """The key has been kept: only now is the store finished (see ``ops.create``)."""
+        self.wiz.ctx.ops.run(ops.finish_creation, owner=self, name="finish creating the store")
         return True
 
     def key_document(self) -> str:
@@ -369,7 +369,7 @@ class SetupWizard(Retranslating, QWizard):
     def accept(self) -> None:
         if not self.passphrase.created:
             return
-        self.ctx.ops.run(lambda env: operations.load_profile(env.store), owner=self, on_done=self._finish, name="load profile")
+        self.ctx.ops.run(lambda env: ops.load_profile(env.store), owner=self, on_done=self._finish, name="load profile")
 
     def _finish(self, profile: Profile) -> None:
         super().accept()

@@ -33,14 +33,15 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from fieldsurvey.app.visits import Opened
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.session import Changes, FinalizeResult, FormSession
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
-from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.autosave import DraftSaver
 from fieldsurvey.ui.visit.checker import Checker
 from fieldsurvey.ui.visit.editor_actions import EditorActions
@@ -88,7 +89,7 @@ class VisitEditor(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
-        self.opened: visit_ops.Opened | None = None
+        self.opened: Opened | None = None
         self.session: FormSession | None = None
         self.pages: dict[str, SectionPage] = {}
         self.issues: list[Issue] = []
@@ -123,7 +124,7 @@ class VisitEditor(Retranslating, QWidget):
         self.saver.attach(None, None)
         self.session = None
         self.show_message(self.tr("Opening the visit…"))
-        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
+        self.ctx.ops.run(ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
                                                lang=self.ctx.lang),
                          owner=self, on_done=self._opened, on_error=self._open_failed, name="open visit")
 
@@ -136,7 +137,7 @@ class VisitEditor(Retranslating, QWidget):
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "color: #555;")
         self.stack.setCurrentIndex(PAGE_MESSAGE)
 
-    def _opened(self, opened: visit_ops.Opened) -> None:
+    def _opened(self, opened: Opened) -> None:
         if any(self._same_draft(e, opened) for e in list(_open_editors)):
             self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
             return
@@ -161,7 +162,7 @@ class VisitEditor(Retranslating, QWidget):
             self.go_to(cursor.path)
         self.refresh_check()
 
-    def _same_draft(self, other: VisitEditor, opened: visit_ops.Opened) -> bool:
+    def _same_draft(self, other: VisitEditor, opened: Opened) -> bool:
         """Whether another live tab of this app edits the draft ``opened`` would edit: its saved
         draft, or (for a new visit) the household's new visit not saved yet."""
         if other is self or not isValid(other) or other.ctx is not self.ctx or not other.window().isVisible():

@@ -21,14 +21,14 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.forms.mapping import MEMBERS
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.dialogs import AmendmentDialog
 from fieldsurvey.ui.errors import show_error
-from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.navigator import place_label
 from fieldsurvey.ui.visit.panels import FieldRow
 
 if TYPE_CHECKING:
+    from fieldsurvey.forms.household_visit import FinalizedVisit
     from fieldsurvey.ui.visit.editor import VisitEditor
 
 MAX_LISTED = 12
@@ -117,10 +117,10 @@ class EditorActions(QObject):
         e.finalize_button.setEnabled(False)
         e.save_label.setText(QCoreApplication.translate("VisitEditor", "Finalizing…"))
         visit = copy.deepcopy(e.saver.visit) if e.saver.visit is not None else None
-        e.ctx.ops.run(visit_ops.finalize(e.session, visit, e.household_id), owner=e,
+        e.ctx.ops.run(ops.finalize(e.session, visit, e.household_id), owner=e,
                       on_done=self._finalized, on_error=self._finalize_failed, name="finalize visit")
 
-    def _finalized(self, done: visit_ops.FinalizedVisit) -> None:
+    def _finalized(self, done: FinalizedVisit) -> None:
         e = self.editor
         assert e.session is not None and e.opened is not None
         e.busy = False
@@ -154,7 +154,7 @@ class EditorActions(QObject):
         dialog = AmendmentDialog(e)
 
         def start(reason: str) -> None:
-            e.ctx.ops.run(operations.amend_visit(visit.visit_id, reason, e.ctx.profile.visitor), owner=e,
+            e.ctx.ops.run(ops.amend_visit(visit.visit_id, reason, e.ctx.profile.visitor), owner=e,
                           on_done=lambda draft: e.load(draft.visit_id), name="amend visit")
 
         dialog.reason_given.connect(start)
@@ -176,7 +176,7 @@ class EditorActions(QObject):
         e = self.editor
         e.saver.attach(None, None)  # nothing may save it again
         e.session = None
-        e.ctx.ops.run(operations.delete_draft(e.household_id, visit.visit_id), owner=e,
+        e.ctx.ops.run(ops.delete_draft(e.household_id, visit.visit_id), owner=e,
                       on_done=lambda _r: self._discarded(), name="discard visit draft")
 
     def _discarded(self) -> None:
@@ -245,7 +245,7 @@ class EditorActions(QObject):
             self.member_dialog = dialog
             dialog.open()
 
-        e.ctx.ops.run(visit_ops.load_household(e.household_id), owner=e, on_done=show, name="load household")
+        e.ctx.ops.run(ops.get_household(e.household_id), owner=e, on_done=show, name="load household")
 
     # -- words ------------------------------------------------------------------------------
     def banner_text(self) -> str:

@@ -1,7 +1,7 @@
 """Reading a county household roster (CSV or Excel) into households, with a report per row.
 
-This module is headless (no Qt) so it can be tested and reused by the command line; the import
-page only draws its report. A roster has a header row and one row per member:
+Headless (no Qt), so it is tested and reused by the command line; the import page only draws
+its report. ``read_roster`` checks a file against the store, ``import_roster`` loads it. A roster has a header row and one row per member:
 
 ====================  =================  ====================================================
 header (zh / en)      required           value
@@ -42,8 +42,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fieldsurvey.app.changes import Changes, WithChanges
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.divisions import Division, DivisionCode, county_name
 from fieldsurvey.core.errors import UserError
@@ -53,6 +54,9 @@ from fieldsurvey.core.ids import LEGACY_15, IdNumberError, normalise_id_text, pa
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, validate_household
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
+
+if TYPE_CHECKING:
+    from fieldsurvey.store import Store
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 256  # a roster has about twenty
@@ -490,3 +494,40 @@ def _date(value: Any) -> date | None:
 def template_rows() -> list[list[str]]:
     """The header of a roster (Chinese names), for the "save an empty template" button."""
     return [[c.zh for c in COLUMNS]]
+
+
+# -- against the store -----------------------------------------------------------------------
+IMPORT_CHUNK = 500
+
+
+def read_roster(store: Store, path: Path, progress: Progress | None = None) -> RosterReport:
+    """Read and check a roster file; numbers already in the store are reported, not imported."""
+    rows = read_table(path)
+    existing = {s.household_no for s in store.households.summaries()}
+    return parse_roster(rows, existing, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    imported: int
+    cancelled: bool
+
+
+def import_roster(store: Store, report: RosterReport, *, progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> WithChanges:
+    """Load the roster's valid households in chunks; cancelling keeps the chunks already in."""
+    county = report.county
+    if county and not store.county()[0]:
+        store.set_county(*county)
+    store.divisions.add_many(report.divisions)
+    total = len(report.households)
+    done = 0
+    stopped = False
+    for start in range(0, total, IMPORT_CHUNK):
+        if cancelled is not None and cancelled():
+            stopped = True
+            break
+        if progress is not None:
+            progress(done, total)
+        done += store.households.add_many(report.households[start:start + IMPORT_CHUNK])
+    return WithChanges(ImportResult(done, stopped), Changes(household_list=True))
