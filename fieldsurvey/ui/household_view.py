@@ -56,8 +56,6 @@ class HouseholdView(Retranslating, QWidget):
         self.ctx = ctx
         self.household_id = household_id
         self.bundle: HouseholdBundle | None = None
-        self.editor_available = False
-        self.ledger_available = False
 
         self.title = heading(size_delta=5)
         self.place = QLabel()
@@ -149,11 +147,6 @@ class HouseholdView(Retranslating, QWidget):
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches(self.household_id):
             self.reload()
-
-    def set_capabilities(self, *, editor: bool, ledger: bool) -> None:
-        self.editor_available = editor
-        self.ledger_available = ledger
-        self._update_buttons()
 
     # -- drawing ----------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -314,16 +307,11 @@ class HouseholdView(Retranslating, QWidget):
     def _update_buttons(self) -> None:
         loaded = self.bundle is not None
         drafts = self.drafts()
-        no_editor = self.tr("The visit editor is not part of this installation yet.")
-        self.new_visit_button.setEnabled(loaded and self.editor_available)
-        self.new_visit_button.setToolTip("" if self.editor_available else no_editor)
+        self.new_visit_button.setEnabled(loaded)
         self.continue_button.setVisible(bool(drafts))
-        self.continue_button.setEnabled(self.editor_available)
-        self.continue_button.setToolTip("" if self.editor_available else no_editor)
-        self.open_visit_button.setEnabled(self.editor_available and loaded and bool(self.bundle and self.bundle.visits))
+        self.open_visit_button.setEnabled(loaded and bool(self.bundle and self.bundle.visits))
         self.amend_button.setEnabled(loaded and bool(self.bundle and any(v.finalized for v in self.bundle.visits)))
-        self.print_button.setEnabled(loaded and self.ledger_available)
-        self.print_button.setToolTip("" if self.ledger_available else self.tr("Ledger printing is not part of this installation yet."))
+        self.print_button.setEnabled(loaded)
         self.member_button.setEnabled(loaded)
 
     # -- actions ----------------------------------------------------------------------------
@@ -343,7 +331,7 @@ class HouseholdView(Retranslating, QWidget):
 
     def _open_selected_visit(self) -> None:
         v = self._selected_visit()
-        if v is not None and self.editor_available:
+        if v is not None:
             self.open_visit_requested.emit(self.household_id, v.visit_id)
 
     def _amend_selected(self) -> None:

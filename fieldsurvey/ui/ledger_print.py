@@ -8,7 +8,6 @@ leaves nothing on disk (the ledger package stages its files).
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +31,6 @@ from fieldsurvey.core.private_files import folder_keeps_files_private
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, inform
-
-
-def available() -> bool:
-    try:
-        return importlib.util.find_spec("fieldsurvey.ledger") is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def default_folder(ctx: AppContext) -> Path:
