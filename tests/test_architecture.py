@@ -74,3 +74,34 @@ def test_the_command_line_help_loads_no_heavy_library() -> None:
             "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""
+
+
+SERVER_PACKAGES = ("fieldsurvey.server", "fieldsurvey.sync.server")
+
+
+def _client_side_sync() -> list[Path]:
+    """sync/ without the county server's modules (while they still live under sync/)."""
+    return [p for p in modules_in("sync") if p.relative_to(PACKAGE / "sync").parts[0] not in ("server", "server_migrations")]
+
+
+def test_the_ui_and_the_sync_client_hold_no_session_and_write_no_sql() -> None:
+    """They call the store's repositories (docs/architecture.md); SQL lives in store/."""
+    for path in [*modules_in("ui"), *modules_in("app"), *_client_side_sync()]:
+        bad = [n for n in imports_of(path) if n.split(".")[0] in ("sqlalchemy", "alembic")]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+        assert ".session()" not in path.read_text(encoding="utf-8"), f"{path.relative_to(PACKAGE)} opens a store session"
+
+
+def test_the_ui_imports_no_server_code() -> None:
+    """The laptop and county apps speak to the server over HTTP only."""
+    for path in modules_in("ui"):
+        bad = [n for n in imports_of(path) if any(n == s or n.startswith(s + ".") for s in SERVER_PACKAGES)]
+        bad += [f"{n}.server" for n in imports_of(path) if n == "fieldsurvey.sync" and _imports_name(path, "server")]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def _imports_name(path: Path, name: str) -> bool:
+    """``from fieldsurvey.sync import server`` names the package without a dotted module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(n, ast.ImportFrom) and n.module == "fieldsurvey.sync" and any(a.name == name for a in n.names)
+               for n in ast.walk(tree))

@@ -42,7 +42,7 @@ from fieldsurvey.store.layout import DB_NAME, KEY_BACKUP_NAME, KEY_NAME, StoreSt
 from fieldsurvey.store.outbox import Outbox
 from fieldsurvey.store.photos import PhotoRepo
 from fieldsurvey.store.settings import DivisionRepo, Settings
-from fieldsurvey.store.sync_state import SyncStateRepo
+from fieldsurvey.store.sync_repo import SyncStateRepo
 from fieldsurvey.store.visits import VisitRepo
 
 __all__ = ["DB_NAME", "KEY_BACKUP_NAME", "KEY_NAME", "Store", "StoreError"]

@@ -13,7 +13,8 @@
   hundred are kept, so an auditor can compare what devices hold with the server's log
   (``fieldsurvey sync audit-heads``).
 
-Only the sync client (``fieldsurvey.sync.client``) uses these tables, through ``Store.session()``.
+Only the sync client (``fieldsurvey.sync``) uses these tables, through ``store.sync_state``
+(``store/sync_repo.py``).
 """
 
 from __future__ import annotations
@@ -93,22 +94,3 @@ class KeptAuditHead(SyncBase):
     via: Mapped[str] = mapped_column(String(16))  # upload | feed
     received_at: Mapped[datetime] = mapped_column(DateTime)
 
-
-class SyncStateRepo:
-    """The sync client's tables, read and written here so the client holds no session.
-
-    Rows come back detached (the store's sessions do not expire on commit): the caller may read
-    them after the transaction, and changes it makes to them are not saved unless passed back.
-    """
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-
-    def enrollment(self) -> Enrollment | None:
-        with self._store.session() as s:
-            return s.get(Enrollment, 1)
-
-    def enroll(self, row: Enrollment) -> None:
-        """Record this device's enrollment (the one row; a second enrollment replaces the first)."""
-        with self._store.session() as s:
-            s.merge(row)
