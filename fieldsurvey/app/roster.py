@@ -40,19 +40,26 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldsurvey.app.changes import Changes, WithChanges
-from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.divisions import Division, DivisionCode, county_name
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import MIB, read_limited
-from fieldsurvey.core.household import Household, Member
-from fieldsurvey.core.ids import LEGACY_15, IdNumberError, normalise_id_text, parse_id_number
+from fieldsurvey.core.household import Household
+from fieldsurvey.core.roster import (
+    FIELD_BY_KEY,
+    Field,
+    Problem,
+    Registry,
+    blank,
+    check_rows,
+    field_of_header,
+    text,
+)
 from fieldsurvey.core.text import Text
-from fieldsurvey.core.validation import ERROR, WARNING, validate_household
+from fieldsurvey.core.validation import ERROR
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 
 if TYPE_CHECKING:
@@ -65,47 +72,16 @@ XLSX_LIMITS = WorkbookLimits(file=MAX_FILE, sheet=128 * MIB, part=32 * MIB, tota
 ROSTER_FILE = Text("花名册文件", "roster file")
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    required: bool = False
-    code_list: str | None = None
-    household_level: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("household_no", "户编号", "household_no", required=True),
-    Column("division_code", "行政区划代码", "division_code", required=True),
-    Column("township", "乡镇", "township"),
-    Column("village", "行政村", "village"),
-    Column("group", "村民小组", "group", household_level=True),
-    Column("name", "姓名", "name", required=True),
-    Column("id_number", "证件号码", "id_number", required=True),
-    Column("relation", "与户主关系", "relation", required=True, code_list="relation"),
-    Column("sex", "性别", "sex", code_list="sex"),
-    Column("birth_date", "出生日期", "birth_date"),
-    Column("ethnicity", "民族", "ethnicity", code_list="ethnicity"),
-    Column("education", "文化程度", "education", code_list="education"),
-    Column("schooling", "在校生状况", "schooling", code_list="schooling"),
-    Column("health", "健康状况", "health", code_list="health"),
-    Column("labour_capacity", "劳动能力", "labour_capacity", code_list="labour_capacity"),
-    Column("poverty_category", "贫困户属性", "poverty_category", code_list="poverty_category", household_level=True),
-    Column("status", "脱贫状态", "status", code_list="status", household_level=True),
-    Column("household_type", "户类型", "household_type", code_list="household_type", household_level=True),
-    Column("phone", "联系电话", "phone", household_level=True),
-)
-_BY_HEADER = {h.strip().lower(): c for c in COLUMNS for h in (c.zh, c.en, c.key)}
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    household_no: str
-    level: str  # ERROR or WARNING
-    text: Text
-    column: str | None = None  # header key
+# The columns of the laptop's template, and those a laptop roster must have (the checks and the
+# other column names are core/roster.py's, shared with the county server).
+COLUMNS: tuple[Field, ...] = tuple(FIELD_BY_KEY[k] for k in (
+    "household_no", "division_code", "township", "village", "group", "name", "id_number", "relation", "sex", "birth_date",
+    "ethnicity", "education", "schooling", "health", "labour_capacity", "poverty_category", "status", "household_type",
+    "phone"))
+REQUIRED = ("household_no", "division_code", "name", "id_number", "relation")
+NUMBER_HERE = Text("该户编号已在本机数据中，未导入（如需更新请用同步）",
+                   "this household number is already on this computer; not imported (updates come by sync)")
+RowProblem = Problem
 
 
 @dataclass
@@ -119,11 +95,6 @@ class RosterReport:
     rows_read: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     error_rows: dict[str, set[int]] = field(default_factory=dict)  # household_no -> rows with errors
-
-    def add(self, problem: RowProblem) -> None:
-        self.problems.append(problem)
-        if problem.level == ERROR:
-            self.error_rows.setdefault(problem.household_no, set()).add(problem.row)
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -197,7 +168,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         if (ws.max_row or 0) > MAX_ROWS + 1 or (ws.max_column or 0) > MAX_COLUMNS:
             ws.reset_dimensions()  # openpyxl would pad every row (and add empty ones) up to what it declares
         header = list(next(ws.iter_rows(max_row=1, max_col=min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True), ()))
-        while header and _blank(header[-1]):
+        while header and blank(header[-1]):
             header.pop()  # columns without a header are not read (parse_roster ignores them)
         rows: list[list[Any]] = [header]
         for values in ws.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True):
@@ -209,7 +180,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         wb.close()
 
 
-# -- parsing ---------------------------------------------------------------------------------
+# -- checking --------------------------------------------------------------------------------
 Progress = Callable[[int, int], None]
 
 
@@ -217,68 +188,52 @@ def parse_roster(
     rows: list[list[Any]],
     existing_numbers: Iterable[str] = (),
     progress: Progress | None = None,
+    *,
+    registry: Registry | None = None,
 ) -> RosterReport:
-    report = RosterReport()
+    """Check a roster's rows (the header first) with the county's rules (``core/roster.py``).
+
+    ``registry`` says what this laptop holds (its county, who is registered where); without one,
+    only ``existing_numbers`` are known.
+    """
     if not rows:
         raise RosterFileError(Text("文件是空的", "the file is empty"))
     if len(rows) > MAX_ROWS + 1:
         raise RosterFileError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"))
+    report = RosterReport()
     columns = _header(rows[0], report)
-    existing = set(existing_numbers)
-    groups: dict[str, list[tuple[int, dict[str, str | Any]]]] = {}
-    seen_ids: dict[str, int] = {}
+    if registry is None:
+        registry = Registry(numbers=set(existing_numbers), number_taken=NUMBER_HERE)
     total = len(rows) - 1
-    for n, raw in enumerate(rows[1:], start=2):
-        if progress and n % 500 == 0:
-            progress(n - 1, total)
-        if all(_blank(v) for v in raw):
-            continue
-        report.rows_read += 1
-        values = {key: raw[i] if i < len(raw) else None for i, key in columns.items()}
-        no = _text(values.get("household_no"))
-        if not no:
-            report.add(RowProblem(n, "", ERROR, Text("户编号为空，该行未导入", "household number is empty; row not imported"), "household_no"))
-            continue
-        id_number = values.get("id_number")
-        if isinstance(id_number, (int, float)) and not isinstance(id_number, bool):
-            values["id_number"] = None
-            values["id_lost"] = True
-            report.add(RowProblem(n, no, ERROR, Text("证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写", "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"), "id_number"))
-        key = normalise_id_text(_text(values.get("id_number")))  # １２３…Ｘ is the same person
-        if key:
-            if key in seen_ids:
-                report.add(RowProblem(n, no, ERROR, Text(f"证件号码与第{seen_ids[key]}行重复", f"ID number repeats row {seen_ids[key]}"), "id_number"))
-            else:
-                seen_ids[key] = n
-        groups.setdefault(no, []).append((n, values))
+    body = ((n, {key: raw[i] if i < len(raw) else None for i, key in columns.items()})
+            for n, raw in enumerate(rows[1:], start=2) if not all(blank(v) for v in raw))
+    checked = check_rows(body, registry, (lambda done: progress(done, total)) if progress else None)
+    report.households = checked.households
+    report.problems = checked.problems
+    report.rejected = checked.rejected
+    report.error_rows = checked.error_rows
+    report.rows_read = checked.rows
     divisions: dict[str, Division] = {}
-    for no, members in groups.items():
-        if no in existing:
-            _reject(report, no, members, Text("该户编号已在本机数据中，未导入（如需更新请用同步）", "this household number is already on this computer; not imported (updates come by sync)"))
-            continue
-        household = _household(no, members, report, divisions)
-        if household is None:
-            report.rejected[no] = [n for n, _ in members]
-            continue
-        report.households.append(household)
+    for h in checked.households:
+        _add_divisions(h.division_code, checked.first_values[h.household_no], divisions)
+    report.divisions = sorted(divisions.values(), key=lambda d: d.code.value)
     if progress:
         progress(total, total)
-    report.divisions = sorted(divisions.values(), key=lambda d: d.code.value)
     return report
 
 
 def _header(row: list[Any], report: RosterReport) -> dict[int, str]:
     columns: dict[int, str] = {}
     for i, value in enumerate(row):
-        name = _text(value)
+        name = text(value)
         if not name:
             continue
-        col = _BY_HEADER.get(name.lower())
-        if col is None:
+        key = field_of_header(name)
+        if key is None:
             report.ignored_columns.append(name)
-        elif col.key not in columns.values():
-            columns[i] = col.key
-    missing = [c for c in COLUMNS if c.required and c.key not in columns.values()]
+        elif key not in columns.values():
+            columns[i] = key
+    missing = [FIELD_BY_KEY[k] for k in REQUIRED if k not in columns.values()]
     if missing:
         names_zh = "、".join(c.zh for c in missing)
         names_en = ", ".join(c.en for c in missing)
@@ -286,209 +241,17 @@ def _header(row: list[Any], report: RosterReport) -> dict[int, str]:
     return columns
 
 
-def _reject(report: RosterReport, no: str, members: list[tuple[int, dict[str, Any]]], why: Text) -> None:
-    for n, _ in members:
-        report.add(RowProblem(n, no, ERROR, why))
-    report.rejected[no] = [n for n, _ in members]
-
-
-def _household(no: str, members: list[tuple[int, dict[str, Any]]], report: RosterReport, divisions: dict[str, Division]) -> Household | None:
-    first_row = members[0][0]
-    try:
-        code = DivisionCode.parse(_text(members[0][1].get("division_code")))
-        if code.level != "village":
-            raise UserError(Text("应为村级代码（末三位不为000）", "must be a village code"))
-    except UserError as e:
-        report.add(RowProblem(first_row, no, ERROR, Text(f"行政区划代码：{e.text.zh}", f"division code: {e.text.en}"), "division_code"))
-        code = None
-    household_values = _household_values(no, members, report)
-    parsed: list[tuple[int, Member]] = []
-    for n, values in members:
-        if code is not None and _text(values.get("division_code")) not in ("", code.value):
-            report.add(RowProblem(n, no, ERROR, Text("同一户的行政区划代码不一致", "division code differs within the household"), "division_code"))
-        member = _member(n, no, values, report)
-        if member is not None:
-            parsed.append((n, member))
-    if code is None or _has_errors(report, no):
-        _note_rejected(report, no, members)
-        return None
-    household = Household(
-        household_no=no,
-        division_code=code,
-        group=household_values.get("group") or None,
-        phone=household_values.get("phone") or None,
-        poverty_category=household_values.get("poverty_category") or None,
-        status=household_values.get("status") or "not_exited",
-        household_type=household_values.get("household_type") or None,
-        members=[m for _, m in parsed],
-    )
-    for problem in validate_household(household):
-        row = parsed[problem.member_index - 1][0] if problem.member_index else first_row
-        report.add(RowProblem(row, no, problem.level, problem.message(), problem.field))
-    if _has_errors(report, no):
-        _note_rejected(report, no, members)
-        return None
-    _add_divisions(code, members[0][1], divisions)
-    return household
-
-
-def _has_errors(report: RosterReport, no: str) -> bool:
-    """Errors found for any row of this household, in the first pass (duplicates) or now."""
-    return bool(report.error_rows.get(no))
-
-
-def _note_rejected(report: RosterReport, no: str, members: list[tuple[int, dict[str, Any]]]) -> None:
-    """Every row of a rejected household appears in the report, the good ones saying why."""
-    bad = sorted(report.error_rows.get(no, ()))
-    rows_zh = "、".join(str(n) for n in bad)
-    rows_en = ", ".join(str(n) for n in bad)
-    for n, _ in members:
-        if n not in bad:
-            report.add(RowProblem(n, no, ERROR, Text(
-                f"本行无误，但同户第{rows_zh}行有错误，整户未导入",
-                f"this row is fine, but rows {rows_en} of the same household have errors, so the household was not imported",
-            )))
-    if bad:
-        report.add(RowProblem(bad[0], no, ERROR, Text("因此整户未导入，改正后请重新导入", "so the household was not imported; correct it and import again")))
-
-
-def _household_values(no: str, members: list[tuple[int, dict[str, Any]]], report: RosterReport) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for col in COLUMNS:
-        if not col.household_level:
-            continue
-        for n, values in members:
-            raw = _text(values.get(col.key))
-            if not raw:
-                continue
-            value = _code(col, raw, n, no, report) if col.code_list else raw
-            if value is None:
-                continue
-            if col.key in out and out[col.key] != value:
-                report.add(RowProblem(n, no, ERROR, Text(f"{col.zh}与本户前面的行不一致", f"{col.en} differs from earlier rows of the household"), col.key))
-            out.setdefault(col.key, value)
-    return out
-
-
-def _member(n: int, no: str, values: dict[str, Any], report: RosterReport) -> Member | None:
-    def problem(col: str, text: Text, level: str = ERROR) -> None:
-        report.add(RowProblem(n, no, level, text, col))
-
-    name = _text(values.get("name"))
-    if not name:
-        problem("name", Text("姓名为空", "name is empty"))
-    raw_id = _text(values.get("id_number"))
-    info = None
-    if not raw_id:
-        if not values.get("id_lost"):
-            problem("id_number", Text("证件号码为空", "ID number is empty"))
-    else:
-        try:
-            info = parse_id_number(raw_id)
-        except IdNumberError as e:
-            problem("id_number", Text(f"证件号码：{e.text.zh}", f"ID number: {e.text.en}"))
-    relation = _code(_col("relation"), _text(values.get("relation")), n, no, report)
-    if not _text(values.get("relation")):
-        problem("relation", Text("与户主关系为空", "relationship to head is empty"))
-    coded: dict[str, str | None] = {}
-    for key in ("sex", "ethnicity", "education", "schooling", "health", "labour_capacity"):
-        raw = _text(values.get(key))
-        coded[key] = _code(_col(key), raw, n, no, report) if raw else None
-    birth = _date(values.get("birth_date"))
-    if _text(values.get("birth_date")) and birth is None:
-        problem("birth_date", Text("出生日期无法识别（应为 YYYY-MM-DD）", "birth date not understood (use YYYY-MM-DD)"))
-    if info is not None:
-        if coded["sex"] and coded["sex"] != info.sex:
-            problem("sex", Text("性别与证件号码不一致", "sex does not match the ID number"))
-        if birth and birth != info.birth_date:
-            problem("birth_date", Text("出生日期与证件号码不一致", "birth date does not match the ID number"))
-        for warning in info.warnings():  # stored in its 18-character form; an area to check
-            if warning == LEGACY_15:
-                warning = Text("15位旧证件号码已换为对应的18位号码", "the legacy 15-digit ID number was replaced by its 18-character form")
-            else:
-                warning = Text(f"证件号码{warning.zh}", f"ID number: {warning.en}")
-            problem("id_number", warning, WARNING)
-    if not name or info is None or relation is None:
-        return None
-    return Member(
-        name=name,
-        id_number=info.id_number,
-        relation=relation,
-        sex=info.sex,
-        birth_date=info.birth_date,
-        ethnicity=coded["ethnicity"] or "01",
-        education=coded["education"],
-        schooling=coded["schooling"],
-        health=coded["health"],
-        labour_capacity=coded["labour_capacity"],
-    )
-
-
-def _col(key: str) -> Column:
-    return next(c for c in COLUMNS if c.key == key)
-
-
-def _code(col: Column, raw: str, n: int, no: str, report: RosterReport) -> str | None:
-    """A code from its code, its Chinese label or its English label."""
-    if not raw:
-        return None
-    assert col.code_list is not None
-    codes = code_list(col.code_list)
-    wanted = raw.strip()
-    if wanted in codes:
-        return wanted
-    if wanted.isdigit() and len(wanted) == 1 and "0" + wanted in codes:
-        return "0" + wanted  # Excel drops the leading zero of "02"
-    found = codes.code_for_label(wanted)
-    if found is not None:
-        return found
-    report.add(
-        RowProblem(n, no, ERROR, Text(f"{col.zh}“{wanted}”不在代码表中", f"{col.en} '{wanted}' is not in the code list"), col.key)
-    )
-    return None
-
-
 def _add_divisions(code: DivisionCode, values: dict[str, Any], divisions: dict[str, Division]) -> None:
     county = code.county + "000000"
     township = code.township + "000"
     if county not in divisions:
         divisions[county] = Division(DivisionCode(county), county_name(code.county) or code.county, None)
-    township_name = _text(values.get("township"))
+    township_name = text(values.get("township"))
     if township not in divisions or (township_name and divisions[township].name == township):
         divisions[township] = Division(DivisionCode(township), township_name or township, county)
-    village_name = _text(values.get("village"))
+    village_name = text(values.get("village"))
     if code.value not in divisions or (village_name and divisions[code.value].name == code.value):
         divisions[code.value] = Division(code, village_name or code.value, township)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def template_rows() -> list[list[str]]:
@@ -500,11 +263,18 @@ def template_rows() -> list[list[str]]:
 IMPORT_CHUNK = 500
 
 
+def registry_of(store: Store) -> Registry:
+    """What this laptop holds, as a roster is checked against it: its county (once it has one),
+    its household numbers and who is registered where."""
+    county = store.county()[0] or None
+    people = store.households.registered_people()
+    return Registry(county=county, numbers={s.household_no for s in store.households.summaries()},
+                    household_of=people.get, number_taken=NUMBER_HERE)
+
+
 def read_roster(store: Store, path: Path, progress: Progress | None = None) -> RosterReport:
-    """Read and check a roster file; numbers already in the store are reported, not imported."""
-    rows = read_table(path)
-    existing = {s.household_no for s in store.households.summaries()}
-    return parse_roster(rows, existing, progress=progress)
+    """Read and check a roster file against the store; what the store has is reported, not imported."""
+    return parse_roster(read_table(path), progress=progress, registry=registry_of(store))
 
 
 @dataclass(frozen=True, slots=True)
