@@ -36,12 +36,12 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 def server_rejects(path: Path, existing: dict[str, object]) -> set[str]:
     """The household numbers the county server's roster check leaves out of this file."""
-    from fieldsurvey.sync.server.roster_check import Registry, check_workbook
+    from fieldsurvey.sync.server.roster_check import check_workbook, county_registry
     from fieldsurvey.sync.server.roster_xlsx import suggest_mapping
     from fieldsurvey.sync.server.sealed import normalise_id_number
 
-    registry = Registry("610728", {VILLAGE: "示范村"}, set(existing["numbers"]),  # type: ignore[arg-type]
-                        {normalise_id_number(k): v for k, v in existing["people"].items()})  # type: ignore[union-attr]
+    registry = county_registry("610728", {VILLAGE: "示范村"}, set(existing["numbers"]),  # type: ignore[arg-type]
+                               {normalise_id_number(k): v for k, v in existing["people"].items()})  # type: ignore[union-attr]
     return set(check_workbook(path, None, suggest_mapping(HEADER), registry).rejected_households)
 
 

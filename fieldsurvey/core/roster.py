@@ -13,6 +13,7 @@ Reasons name rows and columns, never the people in them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,12 +22,16 @@ from typing import Any
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.core.files import MIB
 from fieldsurvey.core.household import Household, Member
 from fieldsurvey.core.ids import LEGACY_15, IdNumberError, normalise_id_text, parse_id_number
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, validate_household
 
 PROGRESS_EVERY = 500  # rows
+# The county's roster upload: bounded on the laptop before a byte is sent, and on the server.
+COUNTY_MAX_FILE = 64 * MIB
+WORKBOOK = Text("Excel(.xlsx)文件", "Excel (.xlsx) file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,8 @@ MEMBER_CODES = ("sex", "ethnicity", "education", "schooling", "health", "labour_
 
 
 def normal_header(header: Any) -> str:
-    return "".join(str(header or "").split()).lower()
+    """A header as compared: no spaces, underscores, brackets, colons or stars; lower case."""
+    return re.sub(r"[\s_()（）:：*]+", "", str(header or "")).lower()
 
 
 _SYNONYMS = {normal_header(h): f.key for f in FIELDS for h in (*f.headers, f.zh, f.en)}
