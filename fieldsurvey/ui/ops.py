@@ -39,12 +39,15 @@ from fieldsurvey.core.text import Text
 
 if TYPE_CHECKING:
     from fieldsurvey.app.households import HouseholdBundle, ListData
+    from fieldsurvey.app.ledgers import Printed
     from fieldsurvey.app.roster import RosterReport
+    from fieldsurvey.app.sync import SyncStatus
     from fieldsurvey.app.visits import Opened
     from fieldsurvey.core.household import Household
     from fieldsurvey.core.visit import MemberChange, Visit
     from fieldsurvey.forms.session import FormSession
     from fieldsurvey.store import Store
+    from fieldsurvey.sync.client import SyncClient
     from fieldsurvey.ui.context import Profile
 
 log = logging.getLogger(__name__)
@@ -529,5 +532,91 @@ def delete_draft(household_id: str, visit_id: str) -> OpFn:
         from fieldsurvey.app import visits
 
         return visits.delete_draft(env.store, household_id, visit_id)
+
+    return op
+
+
+# -- ledgers ---------------------------------------------------------------------------------
+def print_household(household_id: str, target: Path, mask_ids: bool) -> OpFn:
+    def op(env: OpEnv) -> Printed:
+        from fieldsurvey.app import ledgers
+
+        return ledgers.print_household(env.store, household_id, target, mask_ids=mask_ids, progress=env.step)
+
+    return op
+
+
+def print_village(village_code: str, out: Path, mask_ids: bool, combined: bool) -> OpFn:
+    def op(env: OpEnv) -> Printed:
+        from fieldsurvey.app import ledgers
+
+        return ledgers.print_village(env.store, village_code, out, mask_ids=mask_ids, combined=combined,
+                                     progress=env.step, cancelled=lambda: env.cancelled)
+
+    return op
+
+
+def villages_with_households(env: OpEnv) -> list[tuple[str, str]]:
+    from fieldsurvey.app import ledgers
+
+    return ledgers.villages_with_households(env.store)
+
+
+# -- sync ------------------------------------------------------------------------------------
+def _sync_client(env: OpEnv) -> SyncClient:
+    """The device's sync client, reporting its phases to the progress dialog in the ui's words."""
+    from fieldsurvey.sync.client import SyncClient
+    from fieldsurvey.ui.sync_panel import phase_label, photos_label
+
+    def progress(phase: str, done: int, total: int) -> None:
+        label = photos_label(done, total) if phase == "photos" else phase_label(phase)
+        env.progress(done, total, label, check=False)
+
+    return SyncClient(env.store, progress=progress, cancel=env.cancel_event)
+
+
+def sync_status(env: OpEnv) -> SyncStatus:
+    from fieldsurvey.app import sync
+
+    return sync.status(env.store, _sync_client(env))
+
+
+def sync(env: OpEnv) -> WithChanges:
+    from fieldsurvey.app import sync as app_sync
+
+    return app_sync.sync(_sync_client(env))
+
+
+def enroll(url: str, code: str, fingerprint: str | None, allow_insecure_http: bool = False) -> OpFn:
+    def op(env: OpEnv) -> WithChanges:
+        from fieldsurvey.app import sync
+
+        return sync.enroll(env.store, _sync_client(env), url, code, fingerprint=fingerprint,
+                           allow_insecure_http=allow_insecure_http)
+
+    return op
+
+
+def export_batch(out: Path) -> OpFn:
+    def op(env: OpEnv) -> dict[str, Any]:
+        from fieldsurvey.app import sync
+
+        return sync.export_batch(_sync_client(env), out)
+
+    return op
+
+
+def import_updates(path: Path) -> OpFn:
+    def op(env: OpEnv) -> WithChanges:
+        from fieldsurvey.app import sync
+
+        return sync.import_updates(_sync_client(env), path)
+
+    return op
+
+
+def mark_read(ids: list[int]) -> OpFn:
+    def op(env: OpEnv) -> None:
+        _sync_client(env).mark_read(ids)
 
     return op
