@@ -115,7 +115,7 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
         raise
     except PyXFormError as e:
         raise UserError(_pyxform_problem(str(e).strip()), code="bad_xlsform") from None
-    except Exception as e:  # noqa: BLE001 - whatever the file holds: a message, never a traceback
+    except Exception as e:  # whatever the file holds: a message, never a traceback
         raise UserError(_unreadable(path, e), code="bad_xlsform") from None
     return definition, survey, warnings
 
