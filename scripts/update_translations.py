@@ -11,9 +11,9 @@ Runs, from the top of the repository:
 lupdate keeps the translation of every string the UI still has (keyed by class and source
 text), adds new strings untranslated, and with ``-no-obsolete`` drops the strings the UI no
 longer has; ``-locations none`` keeps line numbers out of the file, so moving code does not
-change it. This script then checks that no translation of a live string changed, lists what was
-dropped and what still needs a Chinese translation (tests/test_ui_i18n.py fails until it has one),
-and compiles the .qm that the app loads (the test compares it with a fresh compile).
+change it. This script then checks that no translation of a live string changed, lists what
+was dropped and what still needs a Chinese translation (tests/ui/test_ui_i18n.py fails until it
+has one), and compiles the .qm that the app loads (the test compares it with a fresh compile).
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ def messages(ts: Path) -> dict[Key, str | None]:
         name = ctx.findtext("name") or ""
         for msg in ctx.findall("message"):
             tr = msg.find("translation")
-            finished = tr is not None and tr.get("type") not in ("unfinished", "obsolete", "vanished")
-            out[(name, msg.findtext("source") or "")] = tr.text if finished and tr is not None else None
+            if tr is not None and tr.get("type") not in ("unfinished", "obsolete", "vanished"):
+                out[(name, msg.findtext("source") or "")] = tr.text
+            else:
+                out[(name, msg.findtext("source") or "")] = None
     return out
 
 
@@ -62,11 +64,11 @@ def main() -> int:
 
     changed = [k for k, zh in after.items() if before.get(k) and zh != before[k]]
     if changed:  # lupdate never does this; a failure here means the tool changed behaviour
-        print(f"lupdate changed {len(changed)} live translations, e.g. {changed[:3]}", file=sys.stderr)
+        print(f"lupdate changed {len(changed)} translations: {changed[:3]}", file=sys.stderr)
         return 1
     dropped = sorted(k for k in before if k not in after)
     untranslated = sorted(k for k, zh in after.items() if not zh)
-    print(f"{len(after)} messages; {len(dropped)} dropped (no longer in the UI):")
+    print(f"{len(after)} messages; {len(dropped)} dropped (no longer in the UI).")
     for context, source in dropped:
         print(f"  {context}: {source}")
     if untranslated:
