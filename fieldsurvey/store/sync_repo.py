@@ -130,7 +130,7 @@ class SyncStateRepo:
                 stmt = (select(village.c.division_code, func.count()).select_from(model)
                         .join(village, village.c.household_id == model.household_id).group_by(village.c.division_code))
                 if only_unsent:
-                    stmt = stmt.where(model.synced.is_(False))  # type: ignore[attr-defined]
+                    stmt = stmt.where(model.synced.is_(False))  # type: ignore[union-attr]
                 if model is VisitRow:
                     stmt = stmt.where(VisitRow.status == "finalized")
                 for code, n in s.execute(stmt):
@@ -328,7 +328,7 @@ class SyncWriter:
                                     .where(MemberChangeRow.household_id.in_(ids), MemberChangeRow.synced.is_(False))).scalar_one())
             for model in (PendingEditRow, SyncNotice, VisitRow, MemberChangeRow, MemberRow, HelperRow, MeasureRow, IncomeRow,
                           HouseholdRow):
-                s.execute(delete(model).where(model.household_id.in_(ids)))  # type: ignore[attr-defined]
+                s.execute(delete(model).where(model.household_id.in_(ids)))
             PhotoRepo.unlink(s, household_ids=ids)
         PhotoRepo.prune_in(s)  # their pictures go with them (unless another household's visit names one)
         unsent += len(edit_ids)
