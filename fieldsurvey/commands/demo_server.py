@@ -27,10 +27,10 @@ from typing import Any
 
 import httpx
 
+from fieldsurvey.app.visits import finalize
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.text import Text
-from fieldsurvey.app.visits import finalize
 from fieldsurvey.forms.household_visit import start_visit
 from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.store.sync_state import Enrollment
