@@ -152,11 +152,11 @@ def test_a_device_cannot_touch_a_village_it_is_not_assigned(county: County, devi
 
 
 def test_a_revoked_device_can_neither_upload_nor_download(county: County, devices: tuple[Device, Device, Device]) -> None:
-    from fieldsurvey.sync.server import admin
+    from fieldsurvey.server.devices import enrollment
 
     stolen = enroll_device(county.server, "sec_a", "stolen laptop")
     stolen.pull()
-    admin.revoke_device(county.server.server_dir, "test", stolen.identity.device_id)
+    enrollment.revoke_device(county.server.server_dir, "test", stolen.identity.device_id)
     h = household_in(county, VILLAGE_A, 0)
     with pytest.raises(ServerError) as up:
         stolen.upload([stolen.edit(h["household_id"], {"address": (h["address"], "x")})])
@@ -227,11 +227,11 @@ def test_status_counts_on_the_command_line(county: County) -> None:
 
 
 def test_every_endpoint_checks_who_asks_and_which_villages(county: County) -> None:
-    from fieldsurvey.sync.server import admin
+    from fieldsurvey.server.users import accounts
 
-    admin.add_user(county.server.server_dir, "test", username="sec_office", role="secretary", display_name=None,
-                   password="office-pass-123")
-    admin.assign(county.server.server_dir, "test", username="sec_office", villages=[VILLAGE_A])
+    accounts.add_user(county.server.server_dir, "test", username="sec_office", role="secretary", display_name=None,
+                      password="office-pass-123")
+    accounts.assign(county.server.server_dir, "test", username="sec_office", villages=[VILLAGE_A])
     token = county.server.token("sec_office", "office-pass-123")
     listed = county.server.api("GET", "/households", token).json()
     assert listed["total"] == len(county.households_in(VILLAGE_A))

@@ -24,7 +24,7 @@ def _passphrase(args: argparse.Namespace, *, new: bool = False) -> str:
     Never read from a pipe: commands that take a password on standard input would mix the two.
     ``new`` asks twice and applies the strength rule (``server init``, ``server encrypt``).
     """
-    from fieldsurvey.sync.server import vault
+    from fieldsurvey.server.db import vault
 
     data_dir = Path(args.data_dir)
     if getattr(args, "passphrase_file", None):
@@ -48,7 +48,7 @@ def _server_dir(args: argparse.Namespace) -> Any:
     """The data directory, unlocked: every command but ``init`` and ``encrypt`` comes through here."""
     import os
 
-    from fieldsurvey.sync.server.db import NOT_ENCRYPTED, ServerDir
+    from fieldsurvey.server.db.engine import NOT_ENCRYPTED, ServerDir
 
     os.umask(0o077)  # whatever this process writes (uploads, exports, WAL) is the user's alone
     sd = ServerDir(Path(args.data_dir), getattr(args, "db", None))
@@ -87,8 +87,8 @@ def _print(args: argparse.Namespace, data: Any, text: str) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     import os
 
-    from fieldsurvey.sync.server.admin import init_server
-    from fieldsurvey.sync.server.db import ServerDir
+    from fieldsurvey.server.db.engine import ServerDir
+    from fieldsurvey.server.setup import init_server
 
     os.umask(0o077)
     sd = ServerDir(Path(args.data_dir))
@@ -114,8 +114,8 @@ def _print_recovery_key(recovery_key: str | None) -> None:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     import os
 
-    from fieldsurvey.sync.server.db import ServerDir
-    from fieldsurvey.sync.server.upgrade import encrypt_in_place
+    from fieldsurvey.server.db.engine import ServerDir
+    from fieldsurvey.server.db.upgrade import encrypt_in_place
 
     os.umask(0o077)
     sd = ServerDir(Path(args.data_dir), getattr(args, "db", None))
@@ -134,8 +134,8 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
 def cmd_passphrase_change(args: argparse.Namespace) -> int:
     import os
 
-    from fieldsurvey.sync.server import vault
-    from fieldsurvey.sync.server.db import NOT_ENCRYPTED, ServerDir
+    from fieldsurvey.server.db import vault
+    from fieldsurvey.server.db.engine import NOT_ENCRYPTED, ServerDir
 
     sd = ServerDir(Path(args.data_dir))
     sd.read_config()
@@ -205,8 +205,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from fieldsurvey.sync.server.app import create_app
-    from fieldsurvey.sync.server.db import make_private, migrate
+    from fieldsurvey.server.app import create_app
+    from fieldsurvey.server.db.engine import make_private, migrate
     from fieldsurvey.sync.urls import is_loopback_host
 
     sd = _server_dir(args)
@@ -224,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import add_user
+    from fieldsurvey.server.users.accounts import add_user
 
     sd = _server_dir(args)
     password = _password(f"{args.username} 的密码(秘书可留空) Password (may be empty for a secretary): ", optional=args.role == "secretary")
@@ -234,7 +234,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import list_users
+    from fieldsurvey.server.users.accounts import list_users
 
     sd = _server_dir(args)
     with sd.transaction() as s:
@@ -249,7 +249,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import set_disabled
+    from fieldsurvey.server.users.accounts import set_disabled
 
     counts = set_disabled(_server_dir(args), "cli", username=args.username, disabled=True)
     print(f"已停用 Disabled: {args.username} — 结束会话 sessions ended {counts['sessions_ended']}, "
@@ -258,7 +258,7 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_user_enable(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import set_disabled
+    from fieldsurvey.server.users.accounts import set_disabled
 
     set_disabled(_server_dir(args), "cli", username=args.username, disabled=False)
     print(f"已启用 Enabled: {args.username}")
@@ -266,7 +266,7 @@ def cmd_user_enable(args: argparse.Namespace) -> int:
 
 
 def cmd_user_reset_password(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import reset_password
+    from fieldsurvey.server.users.accounts import reset_password
 
     sd = _server_dir(args)
     password = _password(f"{args.username} 的新密码 New password for {args.username}: ")
@@ -277,7 +277,7 @@ def cmd_user_reset_password(args: argparse.Namespace) -> int:
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import unlock
+    from fieldsurvey.server.users.accounts import unlock
 
     was = unlock(_server_dir(args), "cli", username=args.username)
     print(f"已解除登录锁定 Sign-in unlocked: {args.username}" if was else f"{args.username} 未被锁定 was not locked")
@@ -285,7 +285,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_session_list(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import list_sessions
+    from fieldsurvey.server.users.accounts import list_sessions
 
     sd = _server_dir(args)
     with sd.transaction() as s:
@@ -297,7 +297,7 @@ def cmd_session_list(args: argparse.Namespace) -> int:
 
 
 def cmd_session_end(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import end_sessions
+    from fieldsurvey.server.users.accounts import end_sessions
 
     if not args.session_id and not args.username:
         raise UserError(Text("请给出会话编号或 --username", "give session ids or --username"), code="no_input")
@@ -307,7 +307,7 @@ def cmd_session_end(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import assign
+    from fieldsurvey.server.users.accounts import assign
 
     villages = assign(_server_dir(args), "cli", username=args.username, villages=args.village, remove=args.remove)
     print(f"{args.username} 负责的村 villages: {', '.join(villages) or '-'}")
@@ -315,7 +315,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll_code(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import new_enroll_code
+    from fieldsurvey.server.devices.enrollment import new_enroll_code
 
     sd = _server_dir(args)
     code, expires = new_enroll_code(sd, "cli", username=args.username, ttl_minutes=args.ttl_minutes)
@@ -325,7 +325,7 @@ def cmd_enroll_code(args: argparse.Namespace) -> int:
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import revoke_device
+    from fieldsurvey.server.devices.enrollment import revoke_device
 
     revoke_device(_server_dir(args), "cli", args.device_id)
     print(f"设备已注销 Device revoked: {args.device_id}")
@@ -333,7 +333,7 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.admin import list_devices
+    from fieldsurvey.server.devices.enrollment import list_devices
 
     sd = _server_dir(args)
     with sd.transaction() as s:
@@ -343,7 +343,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.roster import import_roster, read_roster
+    from fieldsurvey.server.roster.json_import import import_roster, read_roster
 
     counts = import_roster(_server_dir(args), "cli", read_roster(Path(args.file)))
     print(f"花名册已导入 Roster imported: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged households")
@@ -351,7 +351,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from fieldsurvey.sync.server.queries import status_counts
+    from fieldsurvey.server.dashboard.status import status_counts
 
     sd = _server_dir(args)
     with sd.transaction() as s:
@@ -365,8 +365,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from fieldsurvey.server.audit import chain as audit
     from fieldsurvey.sync import audit_head
-    from fieldsurvey.sync.server import audit
 
     checkpoints = [h for name in args.checkpoint or [] for h in audit_head.read_checkpoint(Path(name))]
     sd = _server_dir(args)
@@ -382,9 +382,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from fieldsurvey.server.audit import chain as audit
     from fieldsurvey.store.atomic import atomic_write
     from fieldsurvey.sync import audit_head
-    from fieldsurvey.sync.server import audit
 
     sd = _server_dir(args)
     county = str(sd.read_config()["county"])
@@ -403,11 +403,11 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_import(args: argparse.Namespace) -> int:
+    from fieldsurvey.server.batches.ingest import ingest
+    from fieldsurvey.server.photos.service import ingest_photos
     from fieldsurvey.sync import envelope
     from fieldsurvey.sync.envelope import read_file
     from fieldsurvey.sync.photo_bundle import KIND as PHOTOS
-    from fieldsurvey.sync.server.ingest import ingest
-    from fieldsurvey.sync.server.photos import ingest_photos
 
     sd = _server_dir(args)
     for name in args.files:
@@ -426,8 +426,8 @@ def cmd_batch_import(args: argparse.Namespace) -> int:
 
 
 def cmd_feed_export(args: argparse.Namespace) -> int:
+    from fieldsurvey.server.feed.update_file import export_feed
     from fieldsurvey.store.atomic import atomic_write
-    from fieldsurvey.sync.server.export import export_feed
 
     sd = _server_dir(args)
     data, count = export_feed(sd, args.device)
