@@ -382,8 +382,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from fieldsurvey.core.atomic import atomic_write
     from fieldsurvey.server.audit import chain as audit
-    from fieldsurvey.store.atomic import atomic_write
     from fieldsurvey.sync import audit_head
 
     sd = _server_dir(args)
@@ -426,8 +426,8 @@ def cmd_batch_import(args: argparse.Namespace) -> int:
 
 
 def cmd_feed_export(args: argparse.Namespace) -> int:
+    from fieldsurvey.core.atomic import atomic_write
     from fieldsurvey.server.feed.update_file import export_feed
-    from fieldsurvey.store.atomic import atomic_write
 
     sd = _server_dir(args)
     data, count = export_feed(sd, args.device)

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
 from fieldsurvey.sync import audit_head, envelope, kept_heads
 from fieldsurvey.sync.audit_head import AuditHead

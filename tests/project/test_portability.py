@@ -33,13 +33,13 @@ from sqlalchemy import text
 
 from fieldsurvey.cli import main
 from fieldsurvey.core import private_files
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.ledger import LedgerOptions, print_household, print_village
 from fieldsurvey.ledger.samples import NAMES, VILLAGE, make_input
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.store import Store
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy, Transport, direct_mounts
 from tests.support.common import FAST_KDF

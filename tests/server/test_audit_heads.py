@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
@@ -38,7 +39,6 @@ from fieldsurvey.server.feed.update_file import export_feed
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.store.sync_state import KeptAuditHead, SentBatch
 from fieldsurvey.sync import audit_head, canonical, kept_heads, signing
 from fieldsurvey.sync.audit_head import AuditHead

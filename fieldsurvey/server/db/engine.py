@@ -30,12 +30,12 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.encryption.sqlcipher import bind_fast, raw_key_literal
 from fieldsurvey.server.db import vault
 from fieldsurvey.server.db.sealed_columns import ColumnCipher, attach
-from fieldsurvey.store.atomic import atomic_write
-from fieldsurvey.store.engine import bind_fast, raw_key_literal
 from fieldsurvey.sync.keys import KeyPair, county_keys_encrypted, read_county_keys
 
 CONFIG_FILE = "server.json"
@@ -92,7 +92,7 @@ def make_private(path: Path) -> None:
 def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
     """An engine for ``url``; a SQLite file is opened with SQLCipher when ``sqlcipher_key`` is given.
 
-    The key reaches SQLCipher as raw hex (``store.engine.raw_key_literal``), so opening a
+    The key reaches SQLCipher as raw hex (``encryption.sqlcipher.raw_key_literal``), so opening a
     connection runs no key derivation. Without a key SQLite stays plain: only the benchmarks'
     baseline and ``server encrypt`` (reading an earlier version's file) do that.
     """

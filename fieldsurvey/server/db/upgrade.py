@@ -29,8 +29,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey.core.atomic import fsync_dir
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.encryption.sqlcipher import raw_key_literal
 from fieldsurvey.server.db import vault
 from fieldsurvey.server.db.engine import (
     ServerDir,
@@ -39,8 +41,6 @@ from fieldsurvey.server.db.engine import (
     migrate,
     sqlite_path,
 )
-from fieldsurvey.store.atomic import fsync_dir
-from fieldsurvey.store.engine import raw_key_literal
 from fieldsurvey.sync.keys import encrypt_county_keys
 
 

@@ -1,7 +1,7 @@
 """The county server's secrets: one passphrase unwraps a master key that is never stored in plain.
 
 ``keys/server.key`` (and its copy ``server.key.bak``) is the laptop's key file
-(``store/keyfile.py``): a random 256-bit master key wrapped with AES-256-GCM by a key Argon2id
+(``encryption/keyfile.py``): a random 256-bit master key wrapped with AES-256-GCM by a key Argon2id
 derives from the passphrase, and again by the recovery key shown once at ``server init``. The
 passphrase itself is never written: every server command reads it from
 ``FIELDSURVEY_SERVER_PASSPHRASE``, from a file named by ``FIELDSURVEY_SERVER_PASSPHRASE_FILE`` (or
@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.passphrase import check_strength
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.keyfile import DEFAULT_KDF, KeyFile, KeyFileError
+from fieldsurvey.encryption.keyfile import DEFAULT_KDF, KeyFile, KeyFileError
 
 PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"
 PASSPHRASE_FILE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE_FILE"
