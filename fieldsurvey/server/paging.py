@@ -1,7 +1,7 @@
 """Paging shared by the staff lists: the villages filter, counts, and keyset cursors.
 
-Offset lists (the staff API's) cap ``limit`` at ``MAX_LIMIT``. Keyset lists (the county app's
-queues) hand out an opaque ``next`` cursor — the sort key of the page's last row, JSON in
+Every list caps ``limit`` at ``MAX_LIMIT``. The lists of batches, conflicts, visits and
+households hand out an opaque ``next`` cursor — the sort key of the page's last row, JSON in
 URL-safe base64 — so the ten-thousandth page is as quick as the first. A cursor that does not
 decode is the caller's mistake (``bad_cursor``), never a 500.
 """

@@ -90,7 +90,7 @@ def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(county: Cou
         assert [n.kind for n in notices] == ["conflict"] and "冲突" in notices[0].text_zh
         assert s2.households.get(hid).phone == "13811111111"  # type: ignore[union-attr]  # the county's value, until resolved
         token = county.server.token("staff", "staff-pass-123")
-        [conflict] = county.server.api("GET", "/conflicts", token, params={"household_id": hid}).json()["items"]
+        [conflict] = county.server.api("GET", "/county/conflicts", token, params={"household_id": hid}).json()["items"]
         assert {conflict["device_value"], conflict["server_value"]} == {"13811111111", "13822222222"}
 
 

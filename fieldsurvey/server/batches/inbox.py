@@ -1,9 +1,9 @@
 """The batch inbox: every batch received, merged or refused, with what a person needs to read a row.
 
-Accepted batches and refusals live in two tables; both lists merge them by time, newest first.
-``inbox_page`` (the staff API) pages by offset; ``inbox`` (the county app) adds the secretary,
-the device's label, the record counts and villages, a refusal's reason, and pages by keyset, so
-the ten-thousandth batch of a busy county is as quick to reach as the first.
+Accepted batches and refusals live in two tables; ``inbox`` merges them by time, newest first,
+with the secretary, the device's label, the record counts and villages, a refusal's reason, and
+pages by keyset, so the ten-thousandth batch of a busy county is as quick to reach as the first.
+``batch_detail`` is one batch with the outcome of each record, or why it was refused.
 """
 
 from __future__ import annotations
@@ -12,15 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Integer,
-    String,
-    cast,
     false,
-    literal,
-    null,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -31,38 +25,6 @@ from fieldsurvey.server.db.models import (
     Rejection,
     User,
 )
-
-
-def inbox_page(s: Session, *, status: str | None, device_id: str | None, offset: int, limit: int) -> dict[str, Any]:
-    """Accepted and refused batches in one list, newest first (county staff only)."""
-    accepted = select(
-        BatchRow.batch_id.label("batch_id"), BatchRow.device_id.label("device_id"), BatchRow.received_at.label("received_at"),
-        BatchRow.status.label("status"), BatchRow.via.label("via"), BatchRow.size.label("size"), BatchRow.user_id.label("user_id"),
-        BatchRow.conflict_count.label("conflicts"), cast(null(), String(48)).label("reason_code"),
-    )
-    refused = select(
-        Rejection.batch_id, Rejection.device_id, Rejection.received_at, literal("refused", String(16)),
-        Rejection.via, Rejection.size, cast(null(), String(36)), literal(0, Integer),
-        Rejection.reason_code,
-    )
-    both = union_all(accepted, refused).subquery()
-    stmt = select(both)
-    if status:
-        stmt = stmt.where(both.c.status == status)
-    if device_id:
-        stmt = stmt.where(both.c.device_id == device_id)
-    total = paging.count(s, stmt)
-    rows = s.execute(stmt.order_by(both.c.received_at.desc()).offset(offset).limit(min(limit, paging.MAX_LIMIT))).mappings().all()
-    users = {u.user_id: u.username for u in s.execute(select(User)).scalars()}
-    items = []
-    for r in rows:
-        item = dict(r)
-        item["received_at"] = r["received_at"].isoformat()
-        item["user"] = users.get(r["user_id"]) if r["user_id"] else None
-        item.pop("user_id")
-        item["signature_verified"] = r["status"] != "refused" or r["reason_code"] not in ("bad_signature", "not_an_envelope", "bad_frame")
-        items.append(item)
-    return {"total": total, "items": items}
 
 
 def batch_detail(s: Session, batch_id: str) -> dict[str, Any] | None:

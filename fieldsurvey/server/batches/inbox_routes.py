@@ -6,24 +6,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.batches import inbox
 from fieldsurvey.server.deps import SessionDep, Staff
-from fieldsurvey.server.params import After, IdPath, Limit, Offset, not_found
+from fieldsurvey.server.params import After, IdPath, Limit, not_found
 
-router = APIRouter(tags=["batches"])
-
-
-@router.get("/batches", summary="Batch inbox: every batch received, merged or refused, newest first")
-def batches(session: SessionDep, who: Staff, offset: Offset = 0, limit: Limit = 50,
-            status: Literal["merged", "has_conflicts", "refused"] | None = None,
-            device_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    who.require("county_staff", "admin")
-    return inbox.inbox_page(session, status=status, device_id=device_id, offset=offset, limit=limit)
+router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY])
 
 
 @router.get("/batches/{batch_id}", summary="One batch with the outcome of each record, or why it was refused")
 def batch(batch_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     detail = inbox.batch_detail(session, batch_id)
     if detail is None:
         raise not_found()
@@ -35,5 +27,4 @@ def batch_queue(session: SessionDep, who: Staff, after: After = None, limit: Lim
             status: Literal["merged", "has_conflicts", "refused"] | None = None,
             device_id: Annotated[str | None, Query(max_length=64)] = None,
             username: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     return inbox.inbox(session, status=status, device_id=device_id, username=username, after=after, limit=limit)

@@ -1,8 +1,7 @@
-"""The conflict queue: one conflict as the API shows it, and the lists of them.
+"""The conflict queue: one conflict as the API shows it, and the one list of them.
 
-``conflict_page`` (the staff API) pages by offset, oldest first; ``conflict_queue`` (the county
-app) adds the household number, village, device, secretary and the record's name, newest first,
-keyset-paged. Both are limited to the villages the caller may see.
+``conflict_queue`` adds to each conflict the household number, village, device, secretary and
+the record's name, newest first, keyset-paged, limited to the villages the caller may see.
 """
 
 from __future__ import annotations
@@ -38,19 +37,9 @@ def conflict_dict(c: ConflictRow) -> dict[str, Any]:
             "server_source": conflict_source(c)}
 
 
-def conflict_page(s: Session, who: Principal, *, status: str | None, household_id: str | None, offset: int, limit: int) -> dict[str, Any]:
-    stmt = paging.in_villages(select(ConflictRow), ConflictRow.village_code, who)
-    if status:
-        stmt = stmt.where(ConflictRow.status == status)
-    if household_id:
-        stmt = stmt.where(ConflictRow.household_id == household_id)
-    total = paging.count(s, stmt)
-    rows = s.execute(stmt.order_by(ConflictRow.created_at, ConflictRow.conflict_id).offset(offset).limit(min(limit, paging.MAX_LIMIT))).scalars()
-    return {"total": total, "items": [conflict_dict(c) for c in rows]}
-
-
 def conflict_queue(s: Session, who: Principal, *, status: str | None, scope: str | None, after: str | None,
-              limit: int) -> dict[str, Any]:
+                   limit: int, household_id: str | None = None) -> dict[str, Any]:
+    """Conflicts newest first, keyset-paged; ``total`` on the first page."""
     stmt = select(ConflictRow, HouseholdRow.household_no).join(HouseholdRow, HouseholdRow.household_id == ConflictRow.household_id)
     if who.villages is not None:
         stmt = stmt.where(ConflictRow.village_code.in_(sorted(who.villages)))
@@ -59,6 +48,8 @@ def conflict_queue(s: Session, who: Principal, *, status: str | None, scope: str
         stmt = stmt.where(prefix_condition(ConflictRow.village_code, prefix))
     if status:
         stmt = stmt.where(ConflictRow.status == status)
+    if household_id:
+        stmt = stmt.where(ConflictRow.household_id == household_id)
     total = paging.count(s, stmt) if not after else None
     if after:
         when, key = paging.decode(after, 2)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from fieldsurvey.server.audit import chain as audit
+from fieldsurvey.server.auth.roles import ADMIN_ONLY, STAFF_ONLY
 from fieldsurvey.server.dashboard import assessments, populations
 from fieldsurvey.server.dashboard import counts as dashboard
 from fieldsurvey.server.dashboard import status as status_counts
@@ -34,18 +35,16 @@ class Population(BaseModel):
     source: Annotated[str, Field(max_length=500)] = ""
 
 
-@router.put("/populations/{village_code}", summary="State a village's rural population with its source (admin; audited)")
+@router.put("/populations/{village_code}", summary="State a village's rural population with its source (admin; audited)", dependencies=[ADMIN_ONLY])
 def put_population(village_code: Annotated[str, Path(pattern=r"^\d{12}$")], body: Population, sd: ServerDirDep,
                    who: Staff) -> dict[str, Any]:
-    who.require("admin")
     with sd.transaction() as session:
         populations.set_population(session, sd.keys.signing, who, village_code, body.rural_population, body.source)
     return {"village_code": village_code, "rural_population": body.rural_population}
 
 
-@router.post("/reassess", summary="Assess every household in scope again with the county's policy tables (audited)")
+@router.post("/reassess", summary="Assess every household in scope again with the county's policy tables (audited)", dependencies=[STAFF_ONLY])
 def reassess(sd: ServerDirDep, who: Staff, scope: Scope = None, on: Day = None) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     day = on or date.today()
     prefix = county_lists.scope_prefix(scope)
     count = assessments.reassess(sd, who.villages, prefix, day)

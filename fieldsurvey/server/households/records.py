@@ -26,7 +26,7 @@ from fieldsurvey.server.db.models import (
 )
 from fieldsurvey.server.db.sealed_columns import cipher_of
 from fieldsurvey.server.db.seq import SeqAllocator
-from fieldsurvey.server.households.flags import ALL_UNKNOWN
+from fieldsurvey.server.households.flags import ALL_UNKNOWN, flags_of
 from fieldsurvey.sync.recordtypes import NESTED_OF, RECORD_TYPES
 
 MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
@@ -277,3 +277,11 @@ def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
     for p in parts:
         data[NESTED_OF[p.part_type]].append(dict(p.data))
     return data
+
+
+def household_summary(r: HouseholdRow) -> dict[str, Any]:
+    """The household's indexed columns, as the household route shows them beside the full record."""
+    return {"household_id": r.household_id, "household_no": r.household_no, "village_code": r.village_code, "status": r.status,
+            "household_type": r.household_type, "poverty_category": r.poverty_category, "monitored": r.monitored,
+            "flags": flags_of(r.flag_bits), "last_visit_date": r.last_visit_date.isoformat() if r.last_visit_date else None,
+            "member_count": r.member_count, "revision": r.revision}

@@ -5,29 +5,18 @@ Secretaries at the office see only their villages; county staff and admins the w
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
 from fieldsurvey.server.db.models import Division, HouseholdRow
 from fieldsurvey.server.deps import SessionDep, Staff
-from fieldsurvey.server.households import filters, queries
+from fieldsurvey.server.households import filters
 from fieldsurvey.server.households import records as registry
 from fieldsurvey.server.households.filters import HouseholdFilter
-from fieldsurvey.server.params import Dimension, IdPath, Limit, Offset, Scope, Village, not_found
+from fieldsurvey.server.params import Dimension, IdPath, Scope, not_found
 
 router = APIRouter(tags=["households"])
-
-
-@router.get("/households", summary="Households, paged and filtered on indexed columns")
-def households(session: SessionDep, who: Staff, offset: Offset = 0, limit: Limit = 50, village: Village = None,
-               status: Annotated[str | None, Query(max_length=16)] = None,
-               household_type: Annotated[str | None, Query(max_length=24)] = None,
-               flag: Annotated[str | None, Query(max_length=24)] = None, monitored: bool | None = None,
-               visited_before: date | None = None, household_no: Annotated[str | None, Query(max_length=32)] = None) -> dict[str, Any]:
-    return queries.household_page(session, who, village=village, status=status, household_type=household_type, flag=flag,
-                              monitored=monitored, visited_before=visited_before, household_no=household_no, offset=offset, limit=limit)
 
 
 @router.get("/households/{household_id}", summary="One household in full (members, helpers, measures, incomes)")
@@ -35,7 +24,7 @@ def household(household_id: IdPath, session: SessionDep, who: Staff) -> dict[str
     row = session.get(HouseholdRow, household_id)
     if row is None or row.deleted or not who.may_touch(row.village_code):
         raise not_found()
-    return {"summary": queries.household_summary(row), "record": registry.full_household(session, row)}
+    return {"summary": registry.household_summary(row), "record": registry.full_household(session, row)}
 
 
 @router.get("/villages", summary="Divisions of the county the caller may see")

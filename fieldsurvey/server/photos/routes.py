@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import DeviceCaller, ServerDirDep, Staff
 from fieldsurvey.server.photos import service as photos
 
@@ -62,7 +63,7 @@ def get_limits(who: Staff, sd: ServerDirDep) -> dict[str, Any]:
         return photos.get_limits(session).to_dict()
 
 
-@router.put("/photo-limits", summary="Set the county's photo limits (admins)")
+@router.put("/photo-limits", summary="Set the county's photo limits (admins)", dependencies=[ADMIN_ONLY])
 def put_limits(body: Limits, who: Staff, sd: ServerDirDep) -> dict[str, Any]:
     with sd.transaction() as session:
         values = {k: v for k, v in body.model_dump().items() if v is not None}

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.deps import ServerDirDep, Staff
 from fieldsurvey.server.roster import xlsx_check as roster_check
 from fieldsurvey.server.roster.xlsx_upload import MAX_FILE, RosterUploads, preview
 
-router = APIRouter(prefix="/roster", tags=["roster"])
+router = APIRouter(prefix="/roster", tags=["roster"], dependencies=[STAFF_ONLY])
 UploadId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
@@ -28,27 +29,23 @@ class Mapping(BaseModel):
 
 @router.post("/uploads", summary="Start uploading an .xlsx roster (size and SHA-256); returns its id")
 def start(body: UploadStart, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     return {"upload_id": RosterUploads(sd).start(who.username, body.size, body.sha256, body.filename), "offset": 0}
 
 
 @router.put("/uploads/{upload_id}/chunk", summary="Append a chunk (application/octet-stream, at most 1 MiB) at the offset")
 async def chunk(upload_id: UploadId, request: Request, sd: ServerDirDep, who: Staff,
                 offset: Annotated[int, Query(ge=0)]) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     return {"offset": RosterUploads(sd).append(upload_id, who.username, offset, await request.body())}
 
 
 @router.get("/uploads/{upload_id}", summary="The sheets, header, suggested column mapping and a few rows")
 def get_preview(upload_id: UploadId, sd: ServerDirDep, who: Staff,
                 sheet: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     return preview(RosterUploads(sd).content(upload_id, who.username), sheet)
 
 
 @router.post("/uploads/{upload_id}/check", summary="Dry run: every row that cannot be imported, with its reasons")
 def check(upload_id: UploadId, body: Mapping, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     content = RosterUploads(sd).content(upload_id, who.username)  # decrypted in memory, never to disk
     with sd.transaction() as session:
         registry = roster_check.load_registry(session)
@@ -57,7 +54,6 @@ def check(upload_id: UploadId, body: Mapping, sd: ServerDirDep, who: Staff) -> d
 
 @router.post("/uploads/{upload_id}/import", summary="Import all households in one transaction, or nothing if any row is rejected")
 def do_import(upload_id: UploadId, body: Mapping, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     uploads = RosterUploads(sd)
     result = roster_check.import_workbook(sd, who, uploads.content(upload_id, who.username), body.sheet, body.mapping)
     uploads.discard(upload_id, who.username)
@@ -66,6 +62,5 @@ def do_import(upload_id: UploadId, body: Mapping, sd: ServerDirDep, who: Staff) 
 
 @router.delete("/uploads/{upload_id}", summary="Discard an upload")
 def discard(upload_id: UploadId, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
-    who.require("county_staff", "admin")
     RosterUploads(sd).discard(upload_id, who.username)
     return {"discarded": True}

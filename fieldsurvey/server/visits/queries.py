@@ -1,8 +1,7 @@
-"""Visits as staff read them: a summary row, and the lists.
+"""Visits as staff read them: a summary row, and the one list of them.
 
-``visit_page`` (the staff API) pages by offset; ``visit_queue`` (the county app) adds the
-household number, village, findings and assessment, newest first, keyset-paged. Both are limited
-to the villages the caller may see.
+``visit_queue`` adds the household number, village, findings and assessment, newest first,
+keyset-paged, limited to the villages the caller may see.
 """
 
 from __future__ import annotations
@@ -22,17 +21,6 @@ from fieldsurvey.server.db.models import (
     VisitRow,
 )
 from fieldsurvey.server.households.filters import division_names, prefix_condition, scope_prefix
-
-
-def visit_page(s: Session, who: Principal, *, household_id: str | None, review_status: str | None, offset: int, limit: int) -> dict[str, Any]:
-    stmt = paging.in_villages(select(VisitRow), VisitRow.village_code, who)
-    if household_id:
-        stmt = stmt.where(VisitRow.household_id == household_id)
-    if review_status:
-        stmt = stmt.where(VisitRow.review_status == review_status)
-    total = paging.count(s, stmt)
-    rows = s.execute(stmt.order_by(VisitRow.visit_date.desc(), VisitRow.visit_id).offset(offset).limit(min(limit, paging.MAX_LIMIT))).scalars()
-    return {"total": total, "items": [visit_summary(v) for v in rows]}
 
 
 def visit_summary(v: VisitRow) -> dict[str, Any]:

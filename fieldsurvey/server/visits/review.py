@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.server.audit import chain as audit
-from fieldsurvey.server.auth.identity import Forbidden, Principal
+from fieldsurvey.server.auth.identity import Principal
 from fieldsurvey.server.db.models import HouseholdRow, Notice, VisitRow
 from fieldsurvey.server.db.seq import SeqAllocator
 
@@ -26,10 +26,9 @@ def _not_found(what: Text) -> UserError:
 
 
 def review_visit(s: Session, signer: Any, who: Principal, visit_id: str, status: str, comment: str) -> VisitRow:
+    """Mark a visit; the route lets only county staff and admins here."""
     if status not in REVIEW_STATUSES:
         raise UserError(Text("审核状态应为 has_issues 或 ok", "the review status is has_issues or ok"), code="bad_status")
-    if who.role not in ("county_staff", "admin") or who.device_id:
-        raise Forbidden(Text("只有县里的工作人员可以审核走访", "only county staff review visits"))
     v = s.get(VisitRow, visit_id)
     if v is None:
         raise _not_found(Text("没有这次走访", "no such visit"))

@@ -7,19 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
-from fieldsurvey.server.params import After, IdPath, Limit, Offset, Scope
+from fieldsurvey.server.params import After, IdPath, Limit, Scope
 from fieldsurvey.server.visits import queries
 from fieldsurvey.server.visits.review import review_visit as mark_reviewed
 
 router = APIRouter(tags=["visits"])
-
-
-@router.get("/visits", summary="Visits, newest first")
-def visits(session: SessionDep, who: Staff, offset: Offset = 0, limit: Limit = 50,
-           household_id: Annotated[str | None, Query(max_length=64)] = None,
-           review_status: Literal["has_issues", "ok"] | None = None) -> dict[str, Any]:
-    return queries.visit_page(session, who, household_id=household_id, review_status=review_status, offset=offset, limit=limit)
 
 
 class Review(BaseModel):
@@ -27,7 +21,7 @@ class Review(BaseModel):
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
-@router.post("/visits/{visit_id}/review", summary="Mark a visit 'has issues' (with a comment the secretary sees) or ok")
+@router.post("/visits/{visit_id}/review", summary="Mark a visit 'has issues' (with a comment the secretary sees) or ok", dependencies=[STAFF_ONLY])
 def review_visit(visit_id: IdPath, body: Review, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     with sd.transaction() as session:
         return queries.visit_summary(mark_reviewed(session, sd.keys.signing, who, visit_id, body.status, body.comment))
