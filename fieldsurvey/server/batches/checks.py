@@ -144,6 +144,18 @@ class CheckedBatch:
     drained: set[str] = field(default_factory=set)  # removed villages this batch delivered updates to (drain.py)
 
 
+def active_user_of(session: Session, device: Device) -> User:
+    """The sending device's user; a disabled (or vanished) account is refused, batch or bundle alike.
+
+    Over HTTP ``auth.identity.device_for_request`` refuses such a device already; a batch or photo
+    bundle carried on a USB stick reaches the checks without a request, so they ask again here.
+    """
+    user = session.get(User, device.user_id)
+    if user is None or user.disabled:
+        raise refuse("account_disabled", "该设备的账号已停用", "the account of this device is disabled", 403)
+    return user
+
+
 def open_batch(session: Session, keys: KeyPair, county: str, data: bytes,
                expected_device: str | None) -> tuple[envelope.Envelope, Any, Device, str, bytes]:
     """Frame, sender and signature checks, then decryption; the payload, its plaintext hash and bytes.
@@ -193,9 +205,7 @@ def check_batch(session: Session, keys: KeyPair, county: str, data: bytes, expec
     env, raw, device, sha, plain = open_batch(session, keys, county, data, expected_device)
     batch = parse_batch(raw)
     h = batch.header
-    user = session.get(User, device.user_id)
-    if user is None or user.disabled:
-        raise refuse("account_disabled", "该设备的账号已停用", "the account of this device is disabled", 403)
+    user = active_user_of(session, device)
     if h.batch_id != env.id or h.device_id != device.device_id or h.county != county:
         raise refuse("header_mismatch", "批次内外头信息不一致", "the batch header does not match its envelope")
     if h.user != user.username:

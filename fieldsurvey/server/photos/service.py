@@ -30,7 +30,13 @@ from fieldsurvey.core.photo_refs import photo_hashes, photo_refs
 from fieldsurvey.core.text import Text
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.auth.identity import Principal, principal_of
-from fieldsurvey.server.batches.checks import Refused, SenderWords, envelope_sender, refuse
+from fieldsurvey.server.batches.checks import (
+    Refused,
+    SenderWords,
+    active_user_of,
+    envelope_sender,
+    refuse,
+)
 from fieldsurvey.server.db.dialect import insert_ignore
 from fieldsurvey.server.db.models import (
     Device,
@@ -38,7 +44,6 @@ from fieldsurvey.server.db.models import (
     HouseholdRow,
     Meta,
     PhotoRow,
-    User,
     VisitRow,
 )
 from fieldsurvey.server.db.sealed_columns import cipher_of
@@ -188,9 +193,7 @@ def open_bundle(session: Session, keys: Any, county: str, data: bytes, expected_
     device = envelope_sender(session, env, county, expected_device, BUNDLE_WORDS)
     raw = env.open(signing_public_from_b64(device.signing_key), keys.encryption)
     bundle = photo_bundle.parse(raw)
-    user = session.get(User, device.user_id)
-    if user is None or user.disabled:
-        raise refuse("account_disabled", "该设备的账号已停用", "the account of this device is disabled", 403)
+    user = active_user_of(session, device)
     if bundle.bundle_id != env.id or bundle.device_id != device.device_id or bundle.county != county:
         raise refuse("header_mismatch", "照片包内外头信息不一致", "the bundle header does not match its envelope")
     if bundle.user != user.username:
