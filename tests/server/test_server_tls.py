@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from fieldsurvey.cli import main
-from fieldsurvey.commands.server import listen_refusal
+from fieldsurvey.commands.server_setup import listen_refusal
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.server.users import accounts

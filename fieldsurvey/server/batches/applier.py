@@ -7,6 +7,7 @@ county's value stays, the device hears of it), a locked field is refused. Who ch
 noted for provenance, each record gets an outcome, and at the end every person the batch adds or
 changes is checked against the county: one person (ID number) is in one household only.
 """
+
 from __future__ import annotations
 
 import uuid

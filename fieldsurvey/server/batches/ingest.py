@@ -7,6 +7,7 @@ conflicts and notices are written, one audit entry lists every accepted change, 
 row gets its result. A refused batch is logged (rejections table, audit, a notice to the
 device) in a separate transaction after the rollback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
