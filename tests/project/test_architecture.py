@@ -11,13 +11,15 @@ PACKAGE = Path(__file__).parents[2] / "fieldsurvey"
 ALLOWED = {
     "core": set(),
     "media": set(),
-    "store": {"core"},
+    "encryption": set(),
+    "store": {"core", "encryption"},
     "forms": {"core"},
     "ledger": {"core"},
     "demo": {"core", "forms", "media"},
     "sync": {"core", "store", "forms", "ledger"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui", "media"},
+    "server": {"core", "sync", "forms", "ledger", "media", "encryption"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 
@@ -62,6 +64,26 @@ def test_dependencies_point_one_way() -> None:
                 if target in (part, "core", "__init__") or target not in ALLOWED:
                     continue
                 assert target in allowed, f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
+
+
+def test_the_county_server_imports_neither_the_store_nor_the_ui() -> None:
+    """The server shares only the protocol (sync) and the low-level pieces below both (core,
+    encryption) with the laptop: a server built on the laptop's store or its Qt code could not be
+    deployed without them, and a change to the laptop's storage could break the county."""
+    assert (PACKAGE / "server" / "app.py").exists()
+    for path in modules_in("server"):
+        bad = [n for n in imports_of(path)
+               if n.split(".")[:2] in (["fieldsurvey", "store"], ["fieldsurvey", "ui"], ["fieldsurvey", "commands"])]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_neither_the_protocol_nor_the_ui_imports_the_server() -> None:
+    """sync/ is the protocol both sides speak and ui/ talks to the server over HTTP only
+    (ui/county/api.py): neither may reach into the server's modules."""
+    for part in ("sync", "ui", "store", "encryption", "core"):
+        for path in modules_in(part):
+            bad = [n for n in imports_of(path) if n.split(".")[:2] == ["fieldsurvey", "server"]]
+            assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 
 def test_the_command_line_help_loads_no_heavy_library() -> None:
