@@ -34,7 +34,7 @@ WORDS = (
 # this many households (a season in progress) so it still loads in well under a minute.
 HISTORY_LIMIT = 5000
 SECRETARY = {"name": "李明华", "unit": "镇巴县农业农村局驻村工作队"}
-SERVER_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"  # as fieldsurvey.sync.server.vault reads it
+SERVER_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"  # as fieldsurvey.server.db.vault reads it
 # The passphrases the demo made, kept beside its store so every later ``fieldsurvey demo`` shows
 # them and fills them in. Only for the demo: its households are synthetic, and a real store's
 # passphrase is never written anywhere.

@@ -33,14 +33,17 @@ from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.text import Text
 from fieldsurvey.forms.household_visit import start_visit
 from fieldsurvey.forms.library import FormLibrary
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import principal_of
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import User
+from fieldsurvey.server.db.vault import PASSPHRASE_ENV
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.feed import pages as feed
+from fieldsurvey.server.roster.json_import import FORMAT, import_roster
+from fieldsurvey.server.users import accounts
 from fieldsurvey.store.sync_state import Enrollment
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin, feed
-from fieldsurvey.sync.server.auth import principal_of
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import User
-from fieldsurvey.sync.server.roster import FORMAT, import_roster
-from fieldsurvey.sync.server.vault import PASSPHRASE_ENV
 
 DEMO_PORT = 8400
 DEMO_ADMIN = "admin"
@@ -67,7 +70,7 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
                         code="server_inside_store")
     county, county_name = store.county()
     sd = ServerDir(server_dir, passphrase=passphrase)
-    admin.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
+    setup.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
     divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in store.divisions.all()]
     # Streamed: the import reads a chunk at a time, so 100,000 households never sit in memory as dicts.
     households = (household_to_dict(h) for h in store.households.iter_households())
@@ -75,8 +78,8 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
     import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions,
                                "households": households, "visits": history})
     villages = [d["code"] for d in divisions if d["level"] == "village"]
-    admin.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记（示范）", password=None)
-    admin.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
+    accounts.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记（示范）", password=None)
+    accounts.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
     url = f"http://127.0.0.1:{port}"
     device_id = _enroll_in_place(store, sd, url)
     waiting = _finalize_demo_visits(store, visits)
@@ -86,10 +89,10 @@ def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, 
 
 def _enroll_in_place(store: Any, sd: ServerDir, url: str) -> str:
     """What ``fieldsurvey enroll`` does over HTTP, done directly on both sides for the demo."""
-    code, _ = admin.new_enroll_code(sd, "demo", username=DEMO_SECRETARY)
+    code, _ = enrollment.new_enroll_code(sd, "demo", username=DEMO_SECRETARY)
     keys = KeyPair.generate()
     signing_pub, encryption_pub = keys.public_b64()
-    info = admin.enroll(sd, code=code, signing_key=signing_pub, encryption_key=encryption_pub, label="demo laptop")
+    info = enrollment.enroll(sd, code=code, signing_key=signing_pub, encryption_key=encryption_pub, label="demo laptop")
     with sd.transaction() as s:  # the device already holds the roster: start its feed at "now"
         user = s.query(User).filter(User.username == DEMO_SECRETARY).one()
         who = principal_of(s, user, info["device_id"])

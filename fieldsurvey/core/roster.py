@@ -22,16 +22,12 @@ from typing import Any
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.core.files import MIB
 from fieldsurvey.core.household import Household, Member
 from fieldsurvey.core.ids import LEGACY_15, IdNumberError, normalise_id_text, parse_id_number
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.validation import ERROR, WARNING, validate_household
 
 PROGRESS_EVERY = 500  # rows
-# The county's roster upload: bounded on the laptop before a byte is sent, and on the server.
-COUNTY_MAX_FILE = 64 * MIB
-WORKBOOK = Text("Excel(.xlsx)文件", "Excel (.xlsx) file")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,9 +36,9 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 def server_rejects(path: Path, existing: dict[str, object]) -> set[str]:
     """The household numbers the county server's roster check leaves out of this file."""
-    from fieldsurvey.sync.server.roster_check import check_workbook, county_registry
-    from fieldsurvey.sync.server.roster_xlsx import suggest_mapping
-    from fieldsurvey.sync.server.sealed import normalise_id_number
+    from fieldsurvey.core.roster import suggest_mapping
+    from fieldsurvey.server.db.sealed_columns import normalise_id_number
+    from fieldsurvey.server.roster.xlsx_check import check_workbook, county_registry
 
     registry = county_registry("610728", {VILLAGE: "示范村"}, set(existing["numbers"]),  # type: ignore[arg-type]
                                {normalise_id_number(k): v for k, v in existing["people"].items()})  # type: ignore[union-attr]

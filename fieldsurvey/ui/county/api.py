@@ -186,9 +186,9 @@ class CountyApi:
                       cancelled: Callable[[], bool] | None = None) -> str:
         """Send an .xlsx in 1 MiB chunks (the server's request limit); returns the upload id."""
         from fieldsurvey.core.files import read_limited
-        from fieldsurvey.core.roster import COUNTY_MAX_FILE, WORKBOOK
+        from fieldsurvey.core.roster_limits import MAX_FILE, WORKBOOK
 
-        data = read_limited(path, COUNTY_MAX_FILE, WORKBOOK)  # the server's bound, said before a byte is sent
+        data = read_limited(path, MAX_FILE, WORKBOOK)  # the server's bound, said before a byte is sent
         start = self.post("/roster/uploads", {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "filename": path.name})
         upload_id, offset = str(start["upload_id"]), int(start["offset"])
         while offset < len(data):
