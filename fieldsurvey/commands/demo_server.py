@@ -5,6 +5,8 @@ device's data directory) with the store's villages and households, a demo secret
 every village, and the store's device enrolled and pinned — then finalizes a few visits on the
 device so that pressing Sync right away has something to send. ``start_server`` runs it on
 127.0.0.1 for the desktop app.
+
+The visits are finalized by ``app.visits.finalize``, the one function the laptop's editor uses.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from typing import Any
 
 import httpx
 
+from fieldsurvey.app.visits import finalize
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.text import Text
-from fieldsurvey.forms.household_visit import finalize_visit, start_visit
+from fieldsurvey.forms.household_visit import start_visit
 from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import principal_of
@@ -96,14 +99,13 @@ def _enroll_in_place(store: Any, sd: ServerDir, url: str) -> str:
         cursor = feed.make_cursor(s, feed.current_seq(s), who.villages)
     signing, encryption = keys.private_b64()
     county = info["county"]
-    with store.session() as s:
-        s.add(Enrollment(
-            slot=1, device_id=info["device_id"], username=DEMO_SECRETARY, display_name=info["user"]["display_name"],
-            role="secretary", villages=info["villages"], county=county["code"], county_name=county["name"], server_url=url,
-            signing_private=signing, encryption_private=encryption, county_signing_key=county["signing_key"],
-            county_encryption_key=county["encryption_key"], fingerprint=county["fingerprint"],
-            enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=cursor, last_sync_at=None,
-        ))
+    store.sync_state.enroll(Enrollment(
+        slot=1, device_id=info["device_id"], username=DEMO_SECRETARY, display_name=info["user"]["display_name"],
+        role="secretary", villages=info["villages"], county=county["code"], county_name=county["name"], server_url=url,
+        signing_private=signing, encryption_private=encryption, county_signing_key=county["signing_key"],
+        county_encryption_key=county["encryption_key"], fingerprint=county["fingerprint"],
+        enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=cursor, last_sync_at=None,
+    ))
     return str(info["device_id"])
 
 
@@ -125,8 +127,7 @@ def _finalize_demo_visits(store: Any, count: int) -> int:
         session.set_value("confirmed_by", h.head.name if h.head else "")
         if not session.finalize_check().ok:
             continue  # a demo household whose record needs correcting first: leave it for the user
-        result = finalize_visit(session, h)
-        store.visits.finalize(result.visit, result.household, result.assessment.to_dict(), result.member_changes)
+        finalize(store, session, None, h.household_id)
         done += 1
     return done
 

@@ -42,6 +42,7 @@ from fieldsurvey.store.layout import DB_NAME, KEY_BACKUP_NAME, KEY_NAME, StoreSt
 from fieldsurvey.store.outbox import Outbox
 from fieldsurvey.store.photos import PhotoRepo
 from fieldsurvey.store.settings import DivisionRepo, Settings
+from fieldsurvey.store.sync_repo import SyncStateRepo
 from fieldsurvey.store.visits import VisitRepo
 
 __all__ = ["DB_NAME", "KEY_BACKUP_NAME", "KEY_NAME", "Store", "StoreError"]
@@ -75,6 +76,7 @@ class Store:
         self.settings = Settings(self)
         self.outbox = Outbox(self)
         self.photos = PhotoRepo(self)
+        self.sync_state = SyncStateRepo(self)
 
     @property
     def store_id(self) -> str:

@@ -17,9 +17,10 @@ ALLOWED = {
     "ledger": {"core"},
     "demo": {"core", "forms", "media"},
     "sync": {"core", "store", "forms", "ledger"},
+    "app": {"core", "store", "forms", "ledger", "sync", "media"},
     "server": {"core", "sync", "forms", "ledger", "media", "encryption"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption", "app"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption", "app"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 
@@ -95,3 +96,11 @@ def test_the_command_line_help_loads_no_heavy_library() -> None:
             "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""
+
+
+def test_the_ui_and_the_sync_client_hold_no_session_and_write_no_sql() -> None:
+    """They call the store's repositories (docs/architecture.md); SQL lives in store/."""
+    for path in [*modules_in("ui"), *modules_in("app"), *modules_in("sync")]:
+        bad = [n for n in imports_of(path) if n.split(".")[0] in ("sqlalchemy", "alembic")]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+        assert ".session()" not in path.read_text(encoding="utf-8"), f"{path.relative_to(PACKAGE)} opens a store session"

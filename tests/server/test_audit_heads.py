@@ -39,7 +39,7 @@ from fieldsurvey.server.feed.update_file import export_feed
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
-from fieldsurvey.store.sync_state import KeptAuditHead, SentBatch
+from fieldsurvey.store.sync_state import SentBatch
 from fieldsurvey.sync import audit_head, canonical, kept_heads, signing
 from fieldsurvey.sync.audit_head import AuditHead
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
@@ -463,10 +463,11 @@ def test_the_laptop_sees_a_log_that_shrank_or_forked_and_keeps_a_bounded_number(
     assert kept_heads.MAX_KEPT == 300
     monkeypatch.setattr(kept_heads, "MAX_KEPT", 20)  # the same rule, with fewer heads to sign
     client = laptop(county, tmp_path / "laptop")
-    with client.store, client.store.session() as s:
-        for n in range(1, 31):
-            kept_heads.keep(s, head(n, n), via="upload")
-        rows = s.execute(select(KeptAuditHead.entry_no).order_by(KeptAuditHead.entry_no)).scalars().all()
+    with client.store:
+        with client.store.sync_state.transaction() as w:
+            for n in range(1, 31):
+                kept_heads.keep(w, head(n, n), via="upload")
+        rows = [r.entry_no for r in client.store.sync_state.kept_heads()]
         assert rows == list(range(11, 31))  # the newest kept
 
 

@@ -204,7 +204,7 @@ def test_the_county_roster_refuses_hostile_workbooks_and_reads_an_oversized_decl
 
 @pytest.mark.timeout(60)
 def test_the_laptop_roster_import_refuses_hostile_files(tmp_path: Path) -> None:
-    from fieldsurvey.ui.roster import MAX_FILE, parse_roster, read_table
+    from fieldsurvey.app.roster import MAX_FILE, parse_roster, read_table
 
     base = roster_workbook(tmp_path / "base.xlsx")
     assert len(read_table(base)) == 4

@@ -87,7 +87,7 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
     c.start()
     wiz: SetupWizard = c.wizard
     try:
-        assert wiz.sync_available
+        assert wiz.source.enroll.isEnabled()
         wiz.next()
         wiz.passphrase.fields.first.setText(PASSPHRASE)
         wiz.passphrase.fields.second.setText(PASSPHRASE)

@@ -27,13 +27,12 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import MIB, size_text
+from fieldsurvey.core.roster import FIELD_BY_KEY, FIELDS, blank, suggest_mapping, text
 from fieldsurvey.core.roster_limits import MAX_FILE, WORKBOOK
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
@@ -56,67 +55,6 @@ class StatusError(UserError):
         super().__init__(text, code=code)
         self.status = status
         self.extra = extra
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """A field a roster column can be mapped to, with the header names it is known by."""
-
-    key: str
-    zh: str
-    en: str
-    headers: tuple[str, ...]
-    required: bool = False
-    code_list: str | None = None
-    household_level: bool = False
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("household_no", "户编号", "household number", ("户编号", "户号", "家庭编号", "household_no", "household number"),
-          required=True, household_level=True),
-    Field("division_code", "行政区划代码", "division code", ("行政区划代码", "村代码", "区划代码", "行政区划", "division_code"),
-          household_level=True),
-    Field("village", "行政村", "village name", ("行政村", "村", "所在村", "村名", "village"), household_level=True),
-    Field("group", "村民小组", "village group", ("村民小组", "组", "小组", "group"), household_level=True),
-    Field("head_name", "户主姓名", "head's name", ("户主姓名", "户主", "head_name", "head")),
-    Field("name", "姓名", "name", ("姓名", "成员姓名", "家庭成员姓名", "name", "member name")),
-    Field("id_number", "证件号码", "ID number", ("证件号码", "身份证号", "身份证号码", "公民身份号码", "成员证件号码", "id_number", "id number"),
-          required=True),
-    Field("relation", "与户主关系", "relationship to head", ("与户主关系", "与户主的关系", "relation", "relationship"),
-          required=True, code_list="relation"),
-    Field("sex", "性别", "sex", ("性别", "sex"), code_list="sex"),
-    Field("birth_date", "出生日期", "birth date", ("出生日期", "出生年月", "birth_date", "date of birth")),
-    Field("ethnicity", "民族", "ethnic group", ("民族", "ethnicity"), code_list="ethnicity"),
-    Field("education", "文化程度", "education", ("文化程度", "education"), code_list="education"),
-    Field("schooling", "在校生状况", "schooling", ("在校生状况", "在校生情况", "schooling"), code_list="schooling"),
-    Field("health", "健康状况", "health", ("健康状况", "health"), code_list="health"),
-    Field("labour_capacity", "劳动能力", "labour capacity", ("劳动能力", "劳动技能", "labour_capacity"), code_list="labour_capacity"),
-    Field("phone", "联系电话", "phone", ("联系电话", "电话", "手机号码", "phone"), household_level=True),
-    Field("poverty_category", "贫困户属性", "poverty category", ("贫困户属性", "poverty_category"), code_list="poverty_category",
-          household_level=True),
-    Field("status", "脱贫状态", "status", ("脱贫状态", "脱贫标志", "status"), code_list="status", household_level=True),
-    Field("household_type", "户类型", "household type", ("户类型", "监测对象类别", "监测类型", "household_type"),
-          code_list="household_type", household_level=True),
-)
-FIELD_BY_KEY = {f.key: f for f in FIELDS}
-
-
-def _normal(header: Any) -> str:
-    text = re.sub(r"[\s_()()::*]+", "", str(header or "")).lower()
-    return text
-
-
-_SYNONYMS = {_normal(h): f.key for f in FIELDS for h in f.headers}
-
-
-def suggest_mapping(headers: list[str]) -> dict[str, int]:
-    """field → column index for the headers it recognises (first match wins, never twice)."""
-    mapping: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        key = _SYNONYMS.get(_normal(header))
-        if key and key not in mapping:
-            mapping[key] = i
-    return mapping
 
 
 def check_mapping(mapping: dict[str, int], columns: int) -> None:
@@ -369,31 +307,3 @@ def preview(source: Path | bytes, sheet: str | None) -> dict[str, Any]:
         raise UserError(Text("第一行应为表头", "the first row must be the header"), code="no_header")
     return {"sheets": names, "sheet": ws.title, "headers": header, "suggested": suggest_mapping(header), "sample": sample,
             "fields": [{"key": f.key, "zh": f.zh, "en": f.en, "required": f.required} for f in FIELDS]}
-
-
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
-
-
-def to_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = text(value)
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
