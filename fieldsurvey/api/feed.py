@@ -40,7 +40,8 @@ class FeedHeader(_Item):
     to_cursor: Annotated[Cursor, Field(description="ask with this one next; store it with the page")]
     full: Annotated[bool, Field(description="a snapshot page of a full resync")]
     first: Annotated[bool, Field(description="the first page of a full resync (also carries `live_households`, "
-                                             "`divisions` and recent notices); false on every other page")]
+                                             "`divisions` and recent notices); false on every other page "
+                                             "(absent from incremental pages of servers before December 2026)")] = False
     more: Annotated[bool, Field(description="ask again with `to_cursor`")]
     count: Annotated[int, Field(ge=0, description="number of items")]
     villages: Annotated[list[VillageCode] | None, Field(description="the villages the page was computed for; "
