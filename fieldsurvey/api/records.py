@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from fieldsurvey.api.codes import Coded
 from fieldsurvey.core.household import MAX_OTHER_POVERTY_CAUSES, MAX_RISKS
 
-Id = Annotated[str, Field(min_length=1, max_length=64, description="client-made UUID")]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+OwnId = Annotated[str, Field(min_length=1, max_length=64, description="the record's id: a UUID its maker chose")]
 Text = Annotated[str, Field(min_length=1)]
 DivisionCodeText = Annotated[str, Field(pattern=r"^\d{12}$", description="12-digit village code")]
 Yuan = Annotated[float, Field(description="yuan")]
@@ -40,7 +41,7 @@ class Record(BaseModel):
 class Member(Record):
     """A household member (家庭成员)."""
 
-    member_id: Id
+    member_id: OwnId
     name: Text
     id_number: Annotated[str, Field(min_length=1, description="ID number of the kind `id_type` says")]
     relation: Annotated[str, Coded("relation"), Field(description="to the head; `02` is the head")]
@@ -91,7 +92,7 @@ class Member(Record):
 class Helper(Record):
     """An assigned helper (帮扶责任人); a change of helper ends the old row and adds a new one."""
 
-    helper_id: Id
+    helper_id: OwnId
     name: Text
     unit: Text
     start_date: date
@@ -106,7 +107,7 @@ class Helper(Record):
 class Measure(Record):
     """An assistance measure (帮扶措施)."""
 
-    measure_id: Id
+    measure_id: OwnId
     category: _code("assistance_category")
     project: Text
     year: int | None = None
@@ -134,7 +135,7 @@ class Income(Record):
 class HouseholdFields(Record):
     """A household's own fields (建档立卡户), without its members and other parts."""
 
-    household_id: Id
+    household_id: OwnId
     household_no: Annotated[str, Field(min_length=1, description="the national platform's household number")]
     division_code: DivisionCodeText
     group: Annotated[str | None, Field(description="村民小组")] = None
@@ -206,7 +207,7 @@ class Household(HouseholdFields):
 class Visit(Record):
     """A finalized visit (走访) as a device sends it: immutable, append-only."""
 
-    visit_id: Id
+    visit_id: OwnId
     household_id: Id
     visit_date: date
     visitor: Text
@@ -233,7 +234,7 @@ class ReviewedVisit(Visit):
 class MemberChange(Record):
     """A member joining or leaving (人员变更): append-only."""
 
-    change_id: Id
+    change_id: OwnId
     household_id: Id
     member_id: Id
     reason: Annotated[str, Coded("member_change_reason"), Field(description="its `direction` says in or out")]
