@@ -8,7 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fieldsurvey.api.reference import MARKERS, SCHEMA_FILE, json_schema, json_schema_text, markdown, updated
+from fieldsurvey.api.reference import (
+    MARKERS,
+    SCHEMA_FILE,
+    json_schema,
+    json_schema_text,
+    markdown,
+    updated,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "sync-protocol.md"
