@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.store.atomic import atomic_write
@@ -243,7 +244,7 @@ class SyncClient:
                     if row is not None:
                         row.status, row.result = "refused", reason
                 report.refused.append(reason)
-                if e.status == 403 and e.code in ("device_revoked", "account_disabled"):
+                if e.status == 403 and e.code in (ErrorCode.DEVICE_REVOKED, ErrorCode.ACCOUNT_DISABLED):
                     raise
                 return
             raise

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
@@ -227,4 +228,13 @@ def _answer(response: httpx.Response) -> Any:
     else:
         text = Text(f"服务器拒绝了请求（{response.status_code}）", f"the server refused the request ({response.status_code})")
     code = str(body.get("error") or f"http_{response.status_code}") if isinstance(body, dict) else f"http_{response.status_code}"
-    raise ApiError(text, code, response.status_code, body if isinstance(body, dict) else None)
+    raise ApiError(text, known_code(code), response.status_code, body if isinstance(body, dict) else None)
+
+
+def known_code(code: str) -> str:
+    """The catalogue's member for a code the server answered (``ErrorCode`` is a ``str``), or the
+    text as it came (an ``http_…`` stand-in, or a code of a newer server)."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return code
