@@ -5,7 +5,7 @@
 
 The reference (types, required fields, defaults, code lists of every batch record and feed item)
 goes between the markers of ``fieldsurvey/api/reference.py``; the JSON Schema to
-``docs/sync-records.schema.json``. tests/test_protocol_reference.py runs the check.
+``docs/sync-records.schema.json``. tests/api/test_protocol_reference.py runs the check.
 """
 
 from __future__ import annotations

@@ -1,35 +1,30 @@
-"""Shared test set-up: Qt runs offscreen, stores use a fast KDF unless a test needs the real one."""
+"""Shared test set-up: Qt runs offscreen, stores use a fast KDF unless a test needs the real one.
+
+Each folder (``core``, ``forms``, ``store``, ``sync``, ``server``, ``ui``, ``county``, ``ledger``,
+``demo``, ``project``) has its own ``conftest.py`` for its fixtures; helpers are imported from
+``tests.support``.
+"""
 
 from __future__ import annotations
 
 import os
-import stat
-from pathlib import Path
+
+from tests.support.common import FAST_KDF, SERVER_PASSPHRASE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Every county server a test makes (in process or as a ``fieldsurvey server`` process, which
-# inherits the environment) is encrypted with this passphrase unless the test gives its own.
-SERVER_PASSPHRASE = "county-server-test-passphrase-7"
 os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
 
 import pytest  # noqa: E402
-
-# Windows has no file modes (files there get owner-only access lists, core/private_files.py):
-# mode assertions run where the OS has modes.
-HAS_MODES = os.name == "posix"
-
-
-def assert_mode(path: Path, mode: int) -> None:
-    """``path`` has exactly ``mode`` (0o600: its owner alone reads it), where modes exist."""
-    if HAS_MODES:
-        assert stat.S_IMODE(path.stat().st_mode) == mode, f"{path.name}: {oct(stat.S_IMODE(path.stat().st_mode))}"
-
-# Argon2id at the smallest settings a key file may ask for (19 MiB, one pass, one lane: about
-# 20 ms here; keyfile.KDF_MEMORY_KIB refuses less). Tests of the key file itself and the
-# benchmarks use the production parameters.
-FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 19456, "lanes": 1}
 
 
 @pytest.fixture
 def fast_kdf() -> dict:
     return dict(FAST_KDF)
+
+
+@pytest.fixture
+def app(qapp):  # type: ignore[no-untyped-def]
+    """The QApplication with the bundled font, as ``run_app`` prepares it (village and county)."""
+    from fieldsurvey.ui.app import create_application
+
+    return create_application()

@@ -1,6 +1,6 @@
 """The county side of the season: a real server process, its database, and the staff's API calls.
 
-The server is the one the sync tests run (``tests/test_server_harness.py``: ``server init`` and
+The server is the one the sync tests run (``tests/support/server.py``: ``server init`` and
 ``server run`` on a free 127.0.0.1 port), on a fresh PostgreSQL database created on
 127.0.0.1:5432 and dropped afterwards, or on SQLite in its data directory. People are added
 and enrollment codes issued by the admin over the HTTP API; county staff resolve conflicts
@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.season.plan import Plan
 from bench.season.proxy import CuttingProxy
-from tests.test_server_harness import (
+from tests.support.server import (
     ADMIN_PASSWORD,
     ServerProcess,
     postgres_available,

@@ -44,7 +44,7 @@ from bench.season.laptops import PASSPHRASE, Killed, Laptop, on_all
 from bench.season.plan import Plan, Size, make_plan, overlap_share
 from bench.season.proxy import Counts
 from fieldsurvey.sync.server.db import ServerDir
-from tests.test_server_harness import run_cli
+from tests.support.server import run_cli
 
 KILL_AFTER_CHARS = 2 * PIECE  # pull the plug once this much of the findings was saved
 
@@ -79,7 +79,7 @@ class Season:
         assert self.result is not None
         self.result.phases[name] = time.perf_counter() - start
         load = ""
-        if hasattr(os, "getloadavg"):  # Windows has no load average (tests/test_field_season runs this)
+        if hasattr(os, "getloadavg"):  # Windows has no load average (tests/server/test_field_season.py runs this)
             self.result.load[name] = os.getloadavg()[0]
             load = f" (load {self.result.load[name]:.1f})"
         self.log(f"[{self.backend}] {name}: {self.result.phases[name]:.1f} s{load}")

@@ -5,7 +5,7 @@ fields named in docs/sync-protocol.md: ``record`` and ``kind`` of a refused reco
 a chunk at the wrong place, ``retry_after`` of a wait). ``ErrorCode`` members are ``str``, so a
 member compares equal to the code on the wire and serialises as it; clients branch on members
 (``e.code == ErrorCode.NO_UPLOAD``), never on string literals a typo would silently miss.
-``tests/test_api_errors.py`` reads the server's sources and fails on a code raised there that is
+``tests/api/test_api_errors.py`` reads the server's sources and fails on a code raised there that is
 not listed here. Some codes reach only the county's command line (data directory and passphrase
 problems), never HTTP; they share the catalogue because they share the raising code.
 """

@@ -6,7 +6,7 @@ These are the JSON shapes of ``core/records.py``'s ``to_dict`` (one per dataclas
 division code is its 12 digits, coded fields hold a code of their list (``Coded``). Required
 fields are the dataclass's fields without a default, plus the record's id (a client-made UUID:
 whoever makes a record names it). Every other field may be left out and then has the default
-shown. ``tests/test_api_records.py`` holds these models to the dataclasses (same fields, same
+shown. ``tests/api/test_api_records.py`` holds these models to the dataclasses (same fields, same
 defaults, compatible types) and to the records real batches and feed pages carry.
 """
 

@@ -1,0 +1,301 @@
+"""A real county server for tests: a ``fieldsurvey server run`` process on a free 127.0.0.1 port.
+
+Shared by the server and sync tests (imported from here). Each server gets its own data directory
+and, for PostgreSQL, its own database ``fs_test_<random>`` created on 127.0.0.1:5432 and dropped
+afterwards. Devices are real too: they enroll over HTTP with a one-time code and seal batches
+with their own keys.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.sync.batch import Identity, batch_payload, open_feed, seal_batch
+from fieldsurvey.sync.keys import KeyPair
+from fieldsurvey.sync.server import admin
+from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.sync.server.roster import import_roster
+from fieldsurvey.sync.transport import RetryPolicy, Transport
+from tests.support.factories import household
+
+COUNTY = "610728"
+VILLAGE_A = "610728101001"
+VILLAGE_B = "610728101002"
+ADMIN_PASSWORD = "admin-pass-123"
+PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+
+
+def enroll_secretary(sd: ServerDir, username: str, villages: list[str], *, label: str | None = None) -> Identity:
+    """A secretary assigned to ``villages`` with one device enrolled in process (no server running)."""
+    admin.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
+    admin.assign(sd, "test", username=username, villages=villages)
+    code, _ = admin.new_enroll_code(sd, "test", username=username)
+    keys = KeyPair.generate()
+    signing, encryption = keys.public_b64()
+    info = admin.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
+    c = info["county"]
+    return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh database for one test module; dropped afterwards."""
+    import psycopg
+
+    name = f"fs_test_{secrets.token_hex(6)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "fieldsurvey", *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"fieldsurvey {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
+    return proc
+
+
+@dataclass
+class ServerProcess:
+    data_dir: Path
+    db_url: str | None
+    port: int = 0
+    proc: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def server_dir(self) -> ServerDir:
+        return ServerDir(self.data_dir)
+
+    def init(self) -> None:
+        args = ["server", "init", "--data-dir", str(self.data_dir), "--county", COUNTY, "--admin", "admin"]
+        if self.db_url:
+            args += ["--db", self.db_url]
+        run_cli(*args, stdin=ADMIN_PASSWORD + "\n")
+
+    def start(self) -> None:
+        self.port = self.port or free_port()
+        self.log = self.data_dir / "server.log"
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(self.data_dir), "--port", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the server exited: {self.log.read_text()}")
+            try:
+                if httpx.get(self.url + "/api/v1/info", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("the server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.server_dir.close()
+
+    def token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
+        r = httpx.post(self.url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=30)
+        r.raise_for_status()
+        return str(r.json()["token"])
+
+    def api(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(method, self.url + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, timeout=60, **kwargs)
+
+    def status(self) -> dict[str, Any]:
+        from fieldsurvey.sync.server.queries import status_counts
+
+        sd = ServerDir(self.data_dir)
+        try:
+            with sd.transaction() as s:
+                return status_counts(s)
+        finally:
+            sd.close()
+
+
+@dataclass
+class Device:
+    """A device enrolled over HTTP; builds, seals and sends batches as the real client does."""
+
+    server: ServerProcess
+    identity: Identity
+    cursor: str | None = None
+    seen: dict[str, dict[str, Any]] = field(default_factory=dict)  # household id → latest record from the feed
+
+    def transport(self, **kwargs: Any) -> Transport:
+        return Transport(self.server.url, identity=self.identity, policy=RetryPolicy(attempts=4, base=0.05, timeout=60), **kwargs)
+
+    def seal(self, records: list[dict[str, Any]], batch_id: str | None = None) -> tuple[str, bytes]:
+        payload = batch_payload(self.identity, records, base_cursor=self.cursor, batch_id=batch_id)
+        return payload["header"]["batch_id"], seal_batch(self.identity, payload)
+
+    def upload(self, records: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        batch_id, data = self.seal(records)
+        t = self.transport(**kwargs)
+        try:
+            return t.upload(batch_id, data)
+        finally:
+            t.close()
+
+    def pull(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Download every feed page from the cursor; returns all items."""
+        items: list[dict[str, Any]] = []
+        self.pages: list[dict[str, Any]] = []
+        t = self.transport()
+        try:
+            while True:
+                payload = open_feed(self.identity, t.feed_page(self.cursor, limit))
+                self.pages.append(payload["header"])
+                items.extend(payload["items"])
+                for item in payload["items"]:
+                    if item["type"] == "household":
+                        self.seen[item["record"]["household_id"]] = item["record"]
+                self.cursor = payload["header"]["to_cursor"]
+                if not payload["header"]["more"]:
+                    return items
+        finally:
+            t.close()
+
+    def edit(self, household_id: str, changes: dict[str, tuple[Any, Any]], base_revision: int | None = None) -> dict[str, Any]:
+        base = base_revision if base_revision is not None else int(self.seen.get(household_id, {}).get("revision", 1))
+        return {"kind": "record.update", "record_type": "household", "record_id": household_id, "household_id": household_id,
+                "base_revision": base, "changes": [{"field": f, "base": b, "value": v} for f, (b, v) in changes.items()]}
+
+
+def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -> Device:
+    code, _ = admin.new_enroll_code(server.server_dir, "test", username=username)
+    keys = KeyPair.generate()
+    t = Transport(server.url, policy=RetryPolicy(attempts=3, base=0.05))
+    try:
+        info = t.enroll(code, keys, label)
+    finally:
+        t.close()
+    county = info["county"]
+    identity = Identity(info["device_id"], info["user"]["username"], county["code"], keys, county["signing_key"], county["encryption_key"])
+    return Device(server, identity)
+
+
+def roster(n_per_village: int = 3) -> dict[str, Any]:
+    households = []
+    for v_index, village in enumerate((VILLAGE_A, VILLAGE_B)):
+        for i in range(1, n_per_village + 1):  # numbers ending alike would hold the same people
+            households.append(household_to_dict(household(no=f"{village}{v_index}{100 * v_index + i:03d}", village=village)))
+    return {
+        "format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
+        "divisions": [
+            {"code": "610728101000", "name": "示范镇", "parent": "610728000000", "level": "township"},
+            {"code": VILLAGE_A, "name": "甲村", "parent": "610728101000", "level": "village"},
+            {"code": VILLAGE_B, "name": "乙村", "parent": "610728101000", "level": "village"},
+        ],
+        "households": households,
+    }
+
+
+@dataclass
+class County:
+    """A running server with a roster, a secretary for each village and a county staff member."""
+
+    server: ServerProcess
+    roster: dict[str, Any]
+
+    def households_in(self, village: str) -> list[dict[str, Any]]:
+        return [h for h in self.roster["households"] if h["division_code"] == village]
+
+
+def setup_county(server: ServerProcess) -> County:
+    sd = server.server_dir
+    data = roster()
+    import_roster(sd, "test", data)
+    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
+    admin.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
+    admin.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
+    admin.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
+    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    admin.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
+    admin.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
+    sd.close()
+    return County(server, data)
+
+
+@contextmanager
+def running_county(tmp: Path, backend: str) -> Iterator[County]:
+    if backend == "postgres":
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        with postgres_database() as url:
+            yield from _county(tmp, url)
+    else:
+        yield from _county(tmp, None)
+
+
+def _county(tmp: Path, url: str | None) -> Iterator[County]:
+    server = ServerProcess(tmp / "county", url)
+    server.init()
+    county = setup_county(server)
+    server.start()
+    try:
+        yield county
+    finally:
+        server.stop()
+
+
+BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def county_for(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+    """Body of a module-scoped ``county`` fixture parametrised with ``BACKENDS``."""
+    with running_county(tmp_path_factory.mktemp(f"county-{request.param}"), request.param) as c:
+        yield c
