@@ -28,10 +28,6 @@ Yuan = Annotated[float, Field(description="yuan")]
 MedicalCostKey = Literal["hospital", "hospital_reimbursed", "outpatient", "outpatient_reimbursed"]
 
 
-def _code(name: str) -> Any:
-    return Annotated[str, Coded(name)]
-
-
 class Record(BaseModel):
     """Strict: unknown fields are refused, ``"60"`` is not a number."""
 
@@ -45,24 +41,24 @@ class Member(Record):
     name: Text
     id_number: Annotated[str, Field(min_length=1, description="ID number of the kind `id_type` says")]
     relation: Annotated[str, Coded("relation"), Field(description="to the head; `02` is the head")]
-    sex: _code("sex")
+    sex: Annotated[str, Coded("sex")]
     birth_date: date
-    id_type: _code("id_type") = "resident_id"
-    ethnicity: _code("ethnicity") = "01"
-    political_status: _code("political_status") | None = None
-    education: _code("education") | None = None
-    schooling: _code("schooling") | None = None
+    id_type: Annotated[str, Coded("id_type")] = "resident_id"
+    ethnicity: Annotated[str, Coded("ethnicity")] = "01"
+    political_status: Annotated[str, Coded("political_status")] | None = None
+    education: Annotated[str, Coded("education")] | None = None
+    schooling: Annotated[str, Coded("schooling")] | None = None
     school_name: str | None = None
     dropout_reason: Annotated[str | None, Field(description="a child of compulsory-school age not enrolled")] = None
     completed_grade: Annotated[int | None, Field(description="highest grade completed (1–9), for a child not in school")] = None
     home_schooling: Annotated[bool | None, Field(description="送教上门: counts as enrolled")] = None
     schooling_exempt: Annotated[bool, Field(description="health prevents schooling: not a dropout")] = False
-    health: _code("health") | None = None
-    disability_category: _code("disability_category") | None = None
-    disability_grade: _code("disability_grade") | None = None
+    health: Annotated[str, Coded("health")] | None = None
+    disability_category: Annotated[str, Coded("disability_category")] | None = None
+    disability_grade: Annotated[str, Coded("disability_grade")] | None = None
     disability_cert_no: Annotated[str | None, Field(description="starts with the member's ID number")] = None
-    labour_capacity: _code("labour_capacity") | None = None
-    work_status: _code("work_status") | None = None
+    labour_capacity: Annotated[str, Coded("labour_capacity")] | None = None
+    work_status: Annotated[str, Coded("work_status")] | None = None
     work_months: Annotated[int | None, Field(description="months worked this year, 0–12")] = None
     public_welfare_job: bool = False
     active_military: bool = False
@@ -76,9 +72,9 @@ class Member(Record):
     family_doctor: bool | None = None
     chronic_disease_card: bool | None = None
     education_aid: Annotated[str | None, Field(description="aid received for schooling, free text or amount")] = None
-    non_compulsory_aid: list[_code("non_compulsory_aid")] = Field(default_factory=list)  # type: ignore[valid-type]
+    non_compulsory_aid: list[Annotated[str, Coded("non_compulsory_aid")]] = Field(default_factory=list)
     non_compulsory_aid_amount: Yuan | None = None
-    left_behind: _code("left_behind") | None = None
+    left_behind: Annotated[str, Coded("left_behind")] | None = None
     wants_work: bool | None = None
     wants_training: bool | None = None
     training_received: bool | None = None
@@ -96,8 +92,8 @@ class Helper(Record):
     name: Text
     unit: Text
     start_date: date
-    sex: _code("sex") | None = None
-    unit_level: _code("helper_unit_level") | None = None
+    sex: Annotated[str, Coded("sex")] | None = None
+    unit_level: Annotated[str, Coded("helper_unit_level")] | None = None
     phone: str | None = None
     id_number: str | None = None
     end_date: date | None = None
@@ -108,13 +104,13 @@ class Measure(Record):
     """An assistance measure (帮扶措施)."""
 
     measure_id: OwnId
-    category: _code("assistance_category")
+    category: Annotated[str, Coded("assistance_category")]
     project: Text
     year: int | None = None
     scale: str | None = None
     funds: Yuan | None = None
     deadline: date | None = None
-    status: _code("measure_status") = "planned"
+    status: Annotated[str, Coded("measure_status")] = "planned"
     result: Annotated[str | None, Field(description="帮扶成效")] = None
 
 
@@ -142,31 +138,31 @@ class HouseholdFields(Record):
     hamlet: Annotated[str | None, Field(description="自然村")] = None
     address: str | None = None
     phone: str | None = None
-    identification_standard: _code("identification_standard") | None = "national"
+    identification_standard: Annotated[str, Coded("identification_standard")] | None = "national"
     registered_poor: bool = True
-    poverty_category: _code("poverty_category") | None = None
-    status: _code("status") = "not_exited"
+    poverty_category: Annotated[str, Coded("poverty_category")] | None = None
+    status: Annotated[str, Coded("status")] = "not_exited"
     exit_year: int | None = None
-    household_type: _code("household_type") | None = None
+    household_type: Annotated[str, Coded("household_type")] | None = None
     risk_cleared: bool = False
-    risk_cleared_method: _code("risk_cleared_method") | None = None
+    risk_cleared_method: Annotated[str, Coded("risk_cleared_method")] | None = None
     risk_cleared_date: date | None = None
-    main_poverty_cause: _code("poverty_cause") | None = None
-    other_poverty_causes: Annotated[list[_code("poverty_cause")], Field(  # type: ignore[valid-type]
+    main_poverty_cause: Annotated[str, Coded("poverty_cause")] | None = None
+    other_poverty_causes: Annotated[list[Annotated[str, Coded("poverty_cause")]], Field(
         max_length=MAX_OTHER_POVERTY_CAUSES)] = Field(default_factory=list)
-    risks: Annotated[list[_code("risk")], Field(max_length=MAX_RISKS)] = Field(default_factory=list)  # type: ignore[valid-type]
+    risks: Annotated[list[Annotated[str, Coded("risk")]], Field(max_length=MAX_RISKS)] = Field(default_factory=list)
     food_secure: bool | None = None
     clothing_secure: bool | None = None
-    housing_grade: _code("housing_grade") | None = None
-    housing_structure: _code("housing_structure") | None = None
+    housing_grade: Annotated[str, Coded("housing_grade")] | None = None
+    housing_structure: Annotated[str, Coded("housing_structure")] | None = None
     housing_area: Annotated[float | None, Field(description="m²")] = None
     house_built_year: int | None = None
-    renovation_status: _code("renovation_status") | None = None
+    renovation_status: Annotated[str, Coded("renovation_status")] | None = None
     renovation_year: int | None = None
     relocated: bool = False
-    renovation_target_group: _code("renovation_target_group") | None = None
+    renovation_target_group: Annotated[str, Coded("renovation_target_group")] | None = None
     renovation_subsidy: Yuan | None = None
-    water_source: _code("water_source") | None = None
+    water_source: Annotated[str, Coded("water_source")] | None = None
     water_quantity_lpd: Annotated[float | None, Field(description="litres per person per day")] = None
     water_quality_ok: bool | None = None
     water_piped: Annotated[bool | None, Field(description="piped into the yard")] = None
@@ -177,9 +173,9 @@ class HouseholdFields(Record):
     water_short_area: Annotated[bool, Field(description="缺水地区: the lower quantity threshold applies")] = False
     electricity: bool | None = None
     broadcast_tv: bool | None = None
-    access_road: _code("access_road") | None = None
+    access_road: Annotated[str, Coded("access_road")] | None = None
     road_distance_km: float | None = None
-    cooking_fuel: _code("cooking_fuel") | None = None
+    cooking_fuel: Annotated[str, Coded("cooking_fuel")] | None = None
     farmland_mu: Annotated[float | None, Field(description="亩")] = None
     irrigated_land_mu: float | None = None
     forest_land_mu: float | None = None
@@ -191,7 +187,7 @@ class HouseholdFields(Record):
     dibao_phase_out: bool | None = None
     dibao_phase_out_start: date | None = None
     dibao_phase_out_months: Annotated[int | None, Field(description="1–60")] = None
-    destitute_support_mode: _code("destitute_support_mode") | None = None
+    destitute_support_mode: Annotated[str, Coded("destitute_support_mode")] | None = None
     revision: Annotated[int, Field(ge=0, description="the county's revision of the record")] = 0
 
 
