@@ -20,9 +20,9 @@ import httpx
 from sqlalchemy import select
 
 from fieldsurvey.api.errors import ErrorCode
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
 from fieldsurvey.sync import audit_head, envelope, kept_heads
 from fieldsurvey.sync.audit_head import AuditHead
@@ -100,7 +100,7 @@ class SyncReport:
                     "bytes_sent": self.photos.bytes_sent, "bundles": self.photos.bundles}}
 
 
-# The server's batch statuses (sync/server/batches.py), as the sync report names them.
+# The server's batch statuses (server/batches/), as the sync report names them.
 BATCH_STATUS = {
     "merged": Text("已合并", "merged"),
     "has_conflicts": Text("已合并，有冲突待县里处理", "merged, with conflicts for the county"),
@@ -183,7 +183,7 @@ class SyncClient:
         The feed names the villages the user has now; households of any other village are then
         erased from this laptop (``villages.py``) — after everything pending was sent: the county
         accepts this device's updates to a village it took away until this device has downloaded
-        a feed without it (``sync/server/drain.py``). Work for the remaining villages that
+        a feed without it (``server/drain.py``). Work for the remaining villages that
         travelled in a batch refused because of a lost village (after the drain) is sealed again
         without it and sent in the same sync.
         """
@@ -199,7 +199,7 @@ class SyncClient:
                 if _new_household_refused(report, batch.batch_id) and not self.cancel.is_set():
                     # A household made here in a village the county has just taken away cannot
                     # go (the county takes no new household there); the updates to its existing
-                    # households still can, until this device downloads (sync/server/drain.py).
+                    # households still can, until this device downloads (server/drain.py).
                     rest = seal_pending(self.store, identity, row.cursor, existing_only=True)
                     if rest is not None:
                         self._send(t, rest, report)

@@ -8,7 +8,7 @@ the county's notices about them, and no sent batch keeps a copy of their records
 not keep the ids and personal data of people in villages it no longer serves.
 
 What was still waiting for those households went up first: the county keeps a drain window for
-a village it takes away (``sync/server/drain.py``) in which this device may still deliver its
+a village it takes away (``server/drain.py``) in which this device may still deliver its
 updates to the village's records, until it has downloaded a feed without the village — which is
 the download that leads here. So the pending records are normally on the county before the
 erase; only what the county refused (a new household in that village, work sent after the drain

@@ -36,8 +36,8 @@ IMPORT_CHUNK = 500
 def warm_up(env: OpEnv) -> None:
     """Load what unlocking needs on the worker while the user types the passphrase."""
     import fieldsurvey.core.assessment  # noqa: F401
+    import fieldsurvey.encryption.keyfile  # noqa: F401
     import fieldsurvey.store  # noqa: F401
-    import fieldsurvey.store.keyfile  # noqa: F401
 
 
 def warm_up_editor(env: OpEnv) -> None:
@@ -109,7 +109,7 @@ def change_passphrase(data_dir: Path, current: str | None, new: str) -> OpFn:
     """Check the current passphrase against the key file first (unless unlocked by recovery)."""
 
     def op(env: OpEnv) -> None:
-        from fieldsurvey.store.keyfile import KeyFile
+        from fieldsurvey.encryption.keyfile import KeyFile
 
         if current is not None:
             KeyFile.load(data_dir / STORE_KEY_FILE).unlock_with_passphrase(current)

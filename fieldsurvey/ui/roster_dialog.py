@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.spreadsheet import safe_row
 from fieldsurvey.core.validation import ERROR
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.ui import operations
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for

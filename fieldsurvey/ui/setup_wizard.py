@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from fieldsurvey.store.atomic import atomic_write
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.ui import operations, sync_hook
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import message_for

@@ -31,19 +31,19 @@ from fieldsurvey.api.codes import Coded
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.visit import MemberChange, Visit
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import principal_of
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import Device, User
+from fieldsurvey.server.feed.pages import build_feed
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.visits.review import review_visit
 from fieldsurvey.store import Store
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.incoming import apply_page
 from fieldsurvey.sync.outgoing import outbox_records
 from fieldsurvey.sync.recordtypes import required_fields
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.auth import principal_of
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.feed import build_feed
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.models import Device, User
-from fieldsurvey.sync.server.review import review_visit
-from fieldsurvey.sync.server.roster import import_roster
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
 from tests.support.server import enroll_secretary
@@ -115,7 +115,7 @@ def test_a_coded_field_accepts_exactly_its_code_list() -> None:
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity, str]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("api-county")))
-    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
+    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
     identity = enroll_secretary(sd, "sec", [VILLAGE])
     homes = [household(no=f"61072810100100{i}", village=VILLAGE, person_index=40 + i) for i in range(2)]
     for h in homes:

@@ -21,11 +21,11 @@ from pydantic import BaseModel, TypeAdapter
 from fieldsurvey.api import county as api
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import Visit
+from fieldsurvey.server import setup
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.factories import household
 from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
@@ -39,7 +39,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
         from fastapi.testclient import TestClient
     sd = ServerDir(Path(tmp_path_factory.mktemp("answers")) / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
     home = household(no="6107281010010001", village=VILLAGE, person_index=70)
     import_roster(sd, "test", {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
                                "households": [household_to_dict(home)]})

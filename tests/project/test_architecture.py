@@ -12,13 +12,15 @@ ALLOWED = {
     "core": set(),
     "media": set(),
     "api": set(),  # the HTTP and batch contract: core and pydantic only, importable by all
-    "store": {"core", "api"},
+    "encryption": set(),
+    "store": {"core", "encryption", "api"},
     "forms": {"core", "api"},
     "ledger": {"core", "api"},
     "demo": {"core", "forms", "media", "api"},
     "sync": {"core", "store", "forms", "ledger", "api"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "api"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui", "media", "api"},
+    "server": {"core", "sync", "forms", "ledger", "media", "encryption", "api"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption", "api"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption", "api"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 
@@ -74,6 +76,26 @@ def test_dependencies_point_one_way() -> None:
                 if target in (part, "core", "__init__") or target not in ALLOWED:
                     continue
                 assert target in allowed, f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
+
+
+def test_the_county_server_imports_neither_the_store_nor_the_ui() -> None:
+    """The server shares only the protocol (sync) and the low-level pieces below both (core,
+    encryption) with the laptop: a server built on the laptop's store or its Qt code could not be
+    deployed without them, and a change to the laptop's storage could break the county."""
+    assert (PACKAGE / "server" / "app.py").exists()
+    for path in modules_in("server"):
+        bad = [n for n in imports_of(path)
+               if n.split(".")[:2] in (["fieldsurvey", "store"], ["fieldsurvey", "ui"], ["fieldsurvey", "commands"])]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_neither_the_protocol_nor_the_ui_imports_the_server() -> None:
+    """sync/ is the protocol both sides speak and ui/ talks to the server over HTTP only
+    (ui/county/api.py): neither may reach into the server's modules."""
+    for part in ("sync", "ui", "store", "encryption", "core"):
+        for path in modules_in(part):
+            bad = [n for n in imports_of(path) if n.split(".")[:2] == ["fieldsurvey", "server"]]
+            assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 
 def test_the_command_line_help_loads_no_heavy_library() -> None:

@@ -24,11 +24,12 @@ import httpx
 import pytest
 
 from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, open_feed, seal_batch
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.factories import household
 
@@ -41,12 +42,12 @@ PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
 def enroll_secretary(sd: ServerDir, username: str, villages: list[str], *, label: str | None = None) -> Identity:
     """A secretary assigned to ``villages`` with one device enrolled in process (no server running)."""
-    admin.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
-    admin.assign(sd, "test", username=username, villages=villages)
-    code, _ = admin.new_enroll_code(sd, "test", username=username)
+    accounts.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
+    accounts.assign(sd, "test", username=username, villages=villages)
+    code, _ = enrollment.new_enroll_code(sd, "test", username=username)
     keys = KeyPair.generate()
     signing, encryption = keys.public_b64()
-    info = admin.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
+    info = enrollment.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
     c = info["county"]
     return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
 
@@ -156,7 +157,7 @@ class ServerProcess:
         return httpx.request(method, self.url + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, timeout=60, **kwargs)
 
     def status(self) -> dict[str, Any]:
-        from fieldsurvey.sync.server.queries import status_counts
+        from fieldsurvey.server.dashboard.status import status_counts
 
         sd = ServerDir(self.data_dir)
         try:
@@ -216,7 +217,7 @@ class Device:
 
 
 def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -> Device:
-    code, _ = admin.new_enroll_code(server.server_dir, "test", username=username)
+    code, _ = enrollment.new_enroll_code(server.server_dir, "test", username=username)
     keys = KeyPair.generate()
     t = Transport(server.url, policy=RetryPolicy(attempts=3, base=0.05))
     try:
@@ -259,13 +260,13 @@ def setup_county(server: ServerProcess) -> County:
     sd = server.server_dir
     data = roster()
     import_roster(sd, "test", data)
-    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
-    admin.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
-    admin.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
-    admin.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
-    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
+    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
+    accounts.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
+    accounts.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
+    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
+    accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
     sd.close()
     return County(server, data)
 
