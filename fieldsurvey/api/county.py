@@ -137,19 +137,6 @@ class Status(Answer):
     devices: int
 
 
-class BatchRow(Answer):
-    batch_id: str
-    device_id: str | None
-    received_at: str
-    status: Literal["merged", "has_conflicts", "refused"]
-    via: str
-    size: int | None
-    user: str | None
-    conflicts: int
-    reason_code: ErrorCode | str | None
-    signature_verified: bool
-
-
 class Reason(Answer):
     code: ErrorCode | str
     zh: str
@@ -207,32 +194,6 @@ class Conflict(Answer):
     resolved_at: str | None
     note: str | None
     server_source: ServerSource | None
-
-
-class HouseholdSummary(Answer):
-    household_id: str
-    household_no: str
-    village_code: str
-    status: str | None
-    household_type: str | None
-    poverty_category: str | None
-    monitored: bool
-    flags: list[str]
-    last_visit_date: str | None
-    member_count: int
-    revision: int
-
-
-class VisitSummary(Answer):
-    visit_id: str
-    household_id: str
-    village_code: str
-    visit_date: str
-    form_id: str
-    form_version: str
-    batch_id: str | None
-    review_status: Literal["has_issues", "ok"] | None
-    review_comment: str | None
 
 
 class DivisionRow(Answer):
