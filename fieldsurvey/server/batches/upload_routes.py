@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.server.batches.ingest import answer_again, ingest
@@ -24,19 +25,19 @@ class UploadStart(BaseModel):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
-@router.post("/uploads/{batch_id}", summary="Announce a batch upload (size and SHA-256); returns the offset to continue from")
+@router.post("/uploads/{batch_id}", response_model=answers.UploadOffset, summary="Announce a batch upload (size and SHA-256); returns the offset to continue from")
 def start_upload(batch_id: BatchId, body: UploadStart, who: DeviceCaller, up: UploadsDep) -> dict[str, Any]:
     assert who.device_id
     return {"offset": up.start(who.device_id, batch_id, body.size, body.sha256)}
 
 
-@router.get("/uploads/{batch_id}", summary="How many bytes of this upload the server holds")
+@router.get("/uploads/{batch_id}", response_model=answers.UploadState, summary="How many bytes of this upload the server holds")
 def upload_status(batch_id: BatchId, who: DeviceCaller, up: UploadsDep) -> dict[str, Any]:
     assert who.device_id
     return up.status(who.device_id, batch_id)
 
 
-@router.put("/uploads/{batch_id}/chunk", summary="Append a chunk (application/octet-stream) at the given offset")
+@router.put("/uploads/{batch_id}/chunk", response_model=answers.UploadOffset, summary="Append a chunk (application/octet-stream) at the given offset")
 async def upload_chunk(batch_id: BatchId, request: Request, who: DeviceCaller, up: UploadsDep,
                        offset: Annotated[int, Query(ge=0)]) -> dict[str, Any]:
     assert who.device_id
