@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.db.models import Meta
 from fieldsurvey.server.deps import Address, Now, ServerDirDep, SessionDep
 from fieldsurvey.server.devices import enrollment as enrollment
@@ -22,14 +23,14 @@ class EnrollRequest(BaseModel):
     label: Annotated[str, Field(max_length=64)] = "laptop"
 
 
-@router.get("/info", summary="County code, name and public keys (compare the fingerprint when enrolling)")
+@router.get("/info", response_model=answers.CountyInfo, summary="County code, name and public keys (compare the fingerprint when enrolling)")
 def info(session: SessionDep, sd: ServerDirDep) -> dict[str, Any]:
     meta = {m.key: m.value for m in session.execute(select(Meta)).scalars()}
     return {"county": meta.get("county"), "county_name": meta.get("county_name"), "signing_key": meta.get("signing_key"),
             "encryption_key": meta.get("encryption_key"), "fingerprint": sd.keys.fingerprint(), "protocol": 1}
 
 
-@router.post("/enroll", summary="Enroll a device with a one-time code; returns the keys to pin",
+@router.post("/enroll", response_model=answers.Enrolled, summary="Enroll a device with a one-time code; returns the keys to pin",
              description="Too many wrong codes from one address answer 429 with `retry_after` seconds.")
 def enroll(body: EnrollRequest, sd: ServerDirDep, now: Now, address: Address) -> dict[str, Any]:
     return enrollment.enroll(sd, code=body.code, signing_key=body.signing_key, encryption_key=body.encryption_key, label=body.label,

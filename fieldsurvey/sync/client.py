@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
@@ -230,7 +231,7 @@ class SyncClient:
                     reason["kind"] = e.body["kind"]
                 self.store.sync_state.refuse_batch(batch.batch_id, reason)
                 report.refused.append(reason)
-                if e.status == 403 and e.code in ("device_revoked", "account_disabled"):
+                if e.status == 403 and e.code in (ErrorCode.DEVICE_REVOKED, ErrorCode.ACCOUNT_DISABLED):
                     raise
                 return
             raise

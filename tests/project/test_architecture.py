@@ -11,16 +11,17 @@ PACKAGE = Path(__file__).parents[2] / "fieldsurvey"
 ALLOWED = {
     "core": set(),
     "media": set(),
+    "api": set(),  # the HTTP and batch contract: core and pydantic only, importable by all
     "encryption": set(),
-    "store": {"core", "encryption"},
-    "forms": {"core"},
-    "ledger": {"core"},
-    "demo": {"core", "forms", "media"},
-    "sync": {"core", "store", "forms", "ledger"},
-    "app": {"core", "store", "forms", "ledger", "sync", "media"},
-    "server": {"core", "sync", "forms", "ledger", "media", "encryption"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption", "app"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption", "app"},
+    "store": {"core", "encryption", "api"},
+    "forms": {"core", "api"},
+    "ledger": {"core", "api"},
+    "demo": {"core", "forms", "media", "api"},
+    "sync": {"core", "store", "forms", "ledger", "api"},
+    "app": {"core", "store", "forms", "ledger", "sync", "media", "api"},
+    "server": {"core", "sync", "forms", "ledger", "media", "encryption", "api"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption", "app", "api"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption", "app", "api"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 
@@ -43,6 +44,17 @@ def modules_in(part: str) -> list[Path]:
 def test_core_imports_no_qt_no_sqlalchemy_no_http() -> None:
     for path in modules_in("core"):
         bad = [n for n in imports_of(path) if n.split(".")[0] in HEAVY_FOR_CORE]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_the_contract_imports_only_the_standard_library_pydantic_and_core() -> None:
+    """Server and clients both import ``api``: it must not drag a database, HTTP or Qt along."""
+    import sys
+
+    allowed = {"fieldsurvey", "pydantic", "pydantic_core", "__future__", *sys.stdlib_module_names}
+    for path in modules_in("api"):
+        bad = [n for n in imports_of(path) if n.split(".")[0] not in allowed
+               or (n.startswith("fieldsurvey.") and n.split(".")[1] not in ("api", "core"))]
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 

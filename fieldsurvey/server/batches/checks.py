@@ -187,7 +187,8 @@ def envelope_sender(session: Session, env: envelope.Envelope, county: str, expec
 
     One place for every envelope a device sends (batches, photo bundles): the sender named on the
     frame must be the device the request is signed by, the recipient this county, the device known
-    and not revoked. A new kind of upload gets the same checks by calling this, not by copying them."""
+    and not revoked. A new kind of upload gets the same checks by calling this, not by copying them.
+    An unknown sender is 401 (who sent it is not known), as for a signed request; a revoked one 403."""
     zh, en = words.zh, words.en
     if expected_device is not None and env.sender != expected_device:
         raise refuse("wrong_sender", f"{zh}不是本设备生成的", f"the {en} was made by another device", 403)
@@ -195,7 +196,7 @@ def envelope_sender(session: Session, env: envelope.Envelope, county: str, expec
         raise refuse("wrong_county", f"{zh}不是发给本县的", f"the {en} is addressed to another county", 422)
     device = session.get(Device, env.sender)
     if device is None:
-        raise refuse("unknown_device", f"{zh}来自未注册的设备", f"the {en} comes from a device that is not enrolled", 403)
+        raise refuse("unknown_device", f"{zh}来自未注册的设备", f"the {en} comes from a device that is not enrolled", 401)
     if device.revoked_at is not None:
         raise refuse("device_revoked", f"该设备已被注销，{zh}被拒收", f"the device has been revoked; the {en} is refused", 403)
     return device

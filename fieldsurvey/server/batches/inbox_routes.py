@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.batches import inbox
 from fieldsurvey.server.deps import SessionDep, Staff
@@ -14,7 +15,7 @@ from fieldsurvey.server.params import After, IdPath, Limit, not_found
 router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY])
 
 
-@router.get("/batches/{batch_id}", summary="One batch with the outcome of each record, or why it was refused")
+@router.get("/batches/{batch_id}", response_model=answers.BatchDetail, summary="One batch with the outcome of each record, or why it was refused")
 def batch(batch_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     detail = inbox.batch_detail(session, batch_id)
     if detail is None:

@@ -112,9 +112,26 @@ def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
             raise refuse("retry", "请稍后重试", "please retry", 503)
         if row.content_sha256 != sha:
             raise refuse("batch_id_reused", "同一批次编号已用于不同内容，拒收", "this batch id was already used for different content", 409)
-        result = IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
-        result.audit_head = audit.signed_head(session, sd.keys.signing, county, batch_id=row.batch_id).to_dict()
-        return result
+        return _stored_result(session, sd, county, row)
+
+
+def _stored_result(session: Session, sd: ServerDir, county: str, row: BatchRow) -> IngestResult:
+    """The answer an accepted batch got, again: ``already_received`` with a fresh signed head."""
+    result = IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
+    result.audit_head = audit.signed_head(session, sd.keys.signing, county, batch_id=row.batch_id).to_dict()
+    return result
+
+
+def answer_again(sd: ServerDir, device_id: str, batch_id: str) -> IngestResult | None:
+    """The stored answer to this device's accepted batch ``batch_id``, or None (no such batch of it).
+
+    A commit that comes again after the county answered (the answer was lost on the way) finds its
+    upload gone; this answer lets the laptop confirm the batch without sending its bytes again."""
+    with sd.transaction() as session:
+        row = session.get(BatchRow, batch_id)
+        if row is None or row.device_id != device_id:
+            return None
+        return _stored_result(session, sd, county_code(sd), row)
 
 
 def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> IngestResult | None:

@@ -10,7 +10,9 @@ An enrolled device cannot fill the county's disk with uploads it never finishes:
 most ``MAX_OPEN`` unfinished uploads, whose announced sizes count against ``DEVICE_BUDGET``
 (announcing reserves the space, so appending cannot exceed it), and an upload untouched for
 ``EXPIRES`` seconds (a day) is removed — by the next announcement of any device, at server start,
-or when its own device asks for it (then 404 ``no_upload``: the client starts it again).
+or when its own device asks for it (then 404 ``no_upload``: the client starts it again). A
+committed upload is removed at once; a commit of it that comes again gets the batch's stored
+answer (``ingest.answer_again``), not ``no_upload``.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.conflicts import queries
 from fieldsurvey.server.conflicts.resolve import resolve_conflict
@@ -19,7 +20,7 @@ from fieldsurvey.server.params import After, IdPath, Limit, Scope, not_found
 router = APIRouter(tags=["conflicts"])
 
 
-@router.get("/conflicts/{conflict_id}", summary="One conflict")
+@router.get("/conflicts/{conflict_id}", response_model=answers.Conflict, summary="One conflict")
 def conflict(conflict_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     c = session.get(ConflictRow, conflict_id)
     if c is None or not who.may_touch(c.village_code):

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.auth.roles import ADMIN_ONLY, STAFF_ONLY
 from fieldsurvey.server.dashboard import assessments, populations
@@ -54,6 +55,6 @@ def reassess(sd: ServerDirDep, who: Staff, scope: Scope = None, on: Day = None) 
     return {"households": count, "on": day.isoformat()}
 
 
-@router.get("/status", summary="Counts: households, members, visits, batches, open conflicts")
+@router.get("/status", response_model=answers.Status, summary="Counts: households, members, visits, batches, open conflicts")
 def status(session: SessionDep, who: Staff) -> dict[str, Any]:
     return status_counts.status_counts(session, who)

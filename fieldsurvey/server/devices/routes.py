@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.devices import enrollment
@@ -20,7 +21,7 @@ class CodeRequest(BaseModel):
     ttl_minutes: Annotated[int, Field(ge=1, le=1440)] = enrollment.CODE_TTL_MINUTES
 
 
-@router.get("/devices", summary="Enrolled devices")
+@router.get("/devices", response_model=list[answers.DeviceRow], summary="Enrolled devices")
 def devices(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
     return enrollment.list_devices(session)
 

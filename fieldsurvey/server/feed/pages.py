@@ -1,5 +1,10 @@
 """The change feed: what a device downloads, from its cursor, for its villages only.
 
+``limit`` counts items: an incremental page holds at most that many (fewer, to end on a change),
+unless one change alone has more, which then comes whole; a snapshot page holds
+max(1, limit // 10) whole households. Every page's header says ``first`` (the first page of a full
+resync, the one with the live household ids, divisions and recent notices) and ``full``.
+
 A cursor is ``EPOCH:SEQ:SCOPE`` — the database's epoch (a new county database has a new one),
 the last change number the device has applied, and a short hash of the villages it was computed
 for. Incremental pages end on a change-number boundary, so a page never splits one change.
@@ -115,7 +120,7 @@ def build_feed(session: Session, principal: Principal, cursor: str | None, limit
 def _header(session: Session, principal: Principal, cursor: str | None, to_cursor: str, *, full: bool, more: bool, count: int) -> dict[str, Any]:
     return {"schema": 1, "feed_id": str(uuid.uuid4()), "device_id": principal.device_id or "", "user": principal.username,
             "created_at": datetime.now(UTC).isoformat(), "from_cursor": cursor or "", "to_cursor": to_cursor,
-            "full": full, "more": more, "count": count,
+            "full": full, "first": False, "more": more, "count": count,
             "villages": None if principal.villages is None else sorted(principal.villages)}
 
 
@@ -146,12 +151,15 @@ def _changes_page(session: Session, principal: Principal, cursor: str | None, st
         rows.extend((r.seq, kind, r) for r in got)
         if len(got) == limit:
             safe = min(safe, got[-1].seq - 1)
-    if safe <= start:  # one change bigger than a page: take that change whole
-        safe = start + 1
+    taken = sorted(r[0] for r in rows if r[0] <= safe)
+    if len(taken) > limit:  # ``limit`` counts the page's items: end before the change that would pass it
+        safe = min(safe, taken[limit] - 1)
+    if safe <= start and rows:  # one change bigger than a page: take that change whole
+        safe = min(r[0] for r in rows)  # the next change in scope (start + 1 may be another village's)
         for kind, stmt in queries:
             model = stmt.column_descriptions[0]["entity"]
             extra = session.execute(stmt.where(model.seq == safe)).scalars().all()
-            rows = [r for r in rows if r[0] != safe] + [(r.seq, kind, r) for r in extra]
+            rows = [r for r in rows if (r[0], r[1]) != (safe, kind)] + [(r.seq, kind, r) for r in extra]
     rows = sorted((r for r in rows if r[0] <= safe), key=lambda r: (r[0], r[1]))
     items = [_item(kind, row) for _, kind, row in rows]
     header = _header(session, principal, cursor, make_cursor(session, safe, villages), full=False, more=safe < top, count=len(items))

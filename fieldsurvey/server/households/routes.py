@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.db.models import Division, HouseholdRow
 from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.households import filters
@@ -27,7 +28,7 @@ def household(household_id: IdPath, session: SessionDep, who: Staff) -> dict[str
     return {"summary": registry.household_summary(row), "record": registry.full_household(session, row)}
 
 
-@router.get("/villages", summary="Divisions of the county the caller may see")
+@router.get("/villages", response_model=list[answers.DivisionRow], summary="Divisions of the county the caller may see")
 def villages(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
     rows = session.query(Division).order_by(Division.code).all()
     return [{"code": r.code, "name": r.name, "parent": r.parent, "level": r.level}

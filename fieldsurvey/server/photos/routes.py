@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
@@ -57,7 +58,7 @@ def photo(household_id: HouseholdId, sha256: Sha, who: Staff, sd: ServerDirDep) 
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 
-@router.get("/photo-limits", summary="The county's photo limits")
+@router.get("/photo-limits", response_model=answers.PhotoLimits, summary="The county's photo limits")
 def get_limits(who: Staff, sd: ServerDirDep) -> dict[str, Any]:
     with sd.transaction() as session:
         return photos.get_limits(session).to_dict()

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import county as answers
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import Now, ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import Name
@@ -31,7 +32,7 @@ class Villages(BaseModel):
     remove: bool = False
 
 
-@router.get("/users", summary="Users with their roles, villages, and until when their sign-in is locked")
+@router.get("/users", response_model=list[answers.UserRow], summary="Users with their roles, villages, and until when their sign-in is locked")
 def users(session: SessionDep, sd: ServerDirDep, who: Staff, now: Now) -> list[dict[str, Any]]:
     return accounts.list_users(session, sd, now)
 
@@ -68,7 +69,7 @@ def unlock(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"username": username, "was_locked": accounts.unlock(sd, who.actor, username=username)}
 
 
-@router.get("/sessions", summary="Open sessions: who, from where, since when")
+@router.get("/sessions", response_model=list[answers.SessionRow], summary="Open sessions: who, from where, since when")
 def sessions(session: SessionDep, who: Staff, now: Now) -> list[dict[str, Any]]:
     return [{**row, "current": row["session_id"] == who.session_id} for row in accounts.list_sessions(session, now=now)]
 
