@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.marks import mark_if_slow
 from tests.support.ui import make_store, running_controller
 
 
@@ -15,3 +16,13 @@ from tests.support.ui import make_store, running_controller
 def controller(app, tmp_path: Path, qtbot) -> Iterator:  # type: ignore[no-untyped-def]
     """The real app on the store, showing the unlock screen, in Chinese."""
     yield from running_controller(qtbot, make_store(tmp_path / "data"))
+
+
+SLOW = {  # module: why its tests are slow (tests.support.marks)
+    "test_first_run.py": "the app and the demo started as processes",
+    "test_portability.py": "a county server process, stores, syncs and ledgers without POSIX",
+}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    mark_if_slow(item, Path(__file__).parent, SLOW)

@@ -157,7 +157,8 @@ class ServerProcess:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        raise AssertionError("the server did not start")
+        self.kill()  # not left running behind the failure
+        raise AssertionError(f"the server did not start within 60 s: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""
