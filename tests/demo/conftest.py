@@ -13,6 +13,7 @@ from tests.support.marks import mark_if_slow
 SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_sync_demo.py": "the demo's server process",
     "test_demo_fill.py": "a producer process filling a store",
+    "test_demo_generator.py": "whole demo counties generated, one streamed at scale for its memory",
 }
 
 
