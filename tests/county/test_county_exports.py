@@ -123,7 +123,7 @@ def test_ledgers_print_for_a_village_and_a_township(staff_window: Any, county: C
     text = "".join(p.extract_text() for p in reader.pages)
     in_b = [h for h in county.households.values() if h.division_code.value == VILLAGE_B]
     assert all(h.household_no in text for h in in_b)
-    assert page.done_box.text().startswith("Made 1") or "1" in page.done_box.text()
+    assert page.done_box.text().splitlines()[0] == f"已生成 1 个 PDF 文件，共 {len(reader.pages):,} 页，{len(in_b)} 户。"
     page.done_box.close()
 
     township = tmp_path / "township.pdf"

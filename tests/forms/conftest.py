@@ -3,3 +3,19 @@
 Forms are written inline in each test; workbooks are made with openpyxl in the test. No fixture
 beyond ``tests/conftest.py``'s is shared across these modules.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.marks import mark_if_slow
+
+SLOW = {  # module: why its tests are slow (tests.support.marks)
+    "test_forms_shipped.py": "the shipped forms over the demo county's households",
+}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    mark_if_slow(item, Path(__file__).parent, SLOW)

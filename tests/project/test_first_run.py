@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -141,8 +140,8 @@ def test_ctrl_c_in_the_terminal_closes_the_app(tmp_path: Path, fast_kdf: dict) -
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
+        # "shown" comes from the running event loop: run_app installed the handler before it
         assert proc.stdout is not None and proc.stdout.readline().strip() == "shown"
-        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:

@@ -70,10 +70,15 @@ def postgres_available() -> bool:
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    """A fresh database for one test module; dropped afterwards."""
+    """A fresh database for one test module, dropped afterwards.
+
+    Its name carries the pytest-xdist worker (``gw0``, ``gw1``; ``main`` without workers) and a
+    random part, so parallel workers, and other test runs on the same server, never share one.
+    """
     import psycopg
 
-    name = f"fs_test_{secrets.token_hex(6)}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"fs_test_{worker}_{secrets.token_hex(6)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -89,6 +94,10 @@ def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, chec
     if check and proc.returncode != 0:
         raise AssertionError(f"fieldsurvey {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
     return proc
+
+
+# What the server's log says when its port is already bound (Linux and macOS errno; Windows).
+PORT_TAKEN = ("address already in use", "10048")
 
 
 @dataclass
@@ -114,9 +123,24 @@ class ServerProcess:
         run_cli(*args, stdin=ADMIN_PASSWORD + "\n")
 
     def start(self) -> None:
-        self.port = self.port or free_port()
+        """``server run`` on this port (a free one the first time), once it answers.
+
+        A free port is free only until someone binds it: under ``pytest -n`` (or beside another
+        test run) a port picked here may be taken before the server binds it. The server then
+        exits at once saying so, and is started again on another port.
+        """
+        picked = not self.port
+        for _ in range(3 if picked else 1):
+            self.port = free_port() if picked else self.port
+            if self._run():
+                return
+        raise AssertionError(f"no free port for the server: {self.log.read_text() if self.log else ''}")
+
+    def _run(self) -> bool:
+        """Start the process and wait for it; False when the port was taken."""
         self.log = self.data_dir / "server.log"
         with open(self.log, "ab") as log:
+            start = log.tell()
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(self.data_dir), "--port", str(self.port)],
                 stdout=log, stderr=subprocess.STDOUT,
@@ -124,14 +148,18 @@ class ServerProcess:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                said = self.log.read_bytes()[start:].decode("utf-8", "replace")
+                if any(taken in said.lower() for taken in PORT_TAKEN):
+                    return False
                 raise AssertionError(f"the server exited: {self.log.read_text()}")
             try:
                 if httpx.get(self.url + "/api/v1/info", timeout=2).status_code == 200:
-                    return
+                    return True
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        raise AssertionError("the server did not start")
+        self.kill()  # not left running behind the failure
+        raise AssertionError(f"the server did not start within 60 s: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""

@@ -7,7 +7,9 @@ synthetic: made-up names, ID numbers valid by construction.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -125,6 +127,27 @@ def _left():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+@contextmanager
+def worker_held(ops) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Hold the app's one database worker: operations submitted meanwhile wait in its queue.
+
+    A test sees, deterministically, what the UI shows before an operation's answer arrives (the
+    loading page of a visit), then lets the queue run on leaving the block.
+    """
+    running, release = threading.Event(), threading.Event()
+
+    def hold(_env) -> None:  # type: ignore[no-untyped-def]
+        running.set()
+        release.wait(60)
+
+    ops.run(hold, name="held by a test")
+    assert running.wait(30), "the database worker did not take the test's hold"
+    try:
+        yield
+    finally:
+        release.set()
 
 
 def wait_ops(window) -> None:  # type: ignore[no-untyped-def]

@@ -3,3 +3,20 @@
 Servers and devices come from ``tests.support.server``; the modules that sync against a real
 server define their ``county`` fixture (SQLite and PostgreSQL) themselves.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.marks import mark_if_slow
+
+SLOW = {  # module: why its tests are slow (tests.support.marks)
+    "test_sync_client.py": "a county server process per backend, laptops syncing",
+    "test_sync_photos.py": "a county server process per backend, photos uploaded",
+}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    mark_if_slow(item, Path(__file__).parent, SLOW)

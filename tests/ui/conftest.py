@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.common import FAST_KDF
+from tests.support.marks import mark_if_slow
 from tests.support.server import County, running_county
 from tests.support.ui import EMPTY_APP_PASSPHRASE, UiStore, make_store, running_controller, unlock
 
@@ -56,3 +57,14 @@ def empty_app(app, tmp_path: Path, qtbot) -> Iterator:  # type: ignore[no-untype
     if c.window.isVisible():
         c.window.close()
     c.shutdown()
+
+
+SLOW = {  # module: why its tests are slow (tests.support.marks)
+    "test_ui_insecure_http.py": "a county server process on the network address",
+    "test_ui_sync.py": "a county server process, enrollment and sync from the panel",
+    "test_ui_sync_photos.py": "a county server process, photos sent from the panel",
+}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    mark_if_slow(item, Path(__file__).parent, SLOW)

@@ -77,7 +77,7 @@ def test_add_view_and_remove_photos_in_a_draft(window, ui_store, qtbot, tmp_path
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(files[0].read_bytes()[:20_000])
     job = inp.add_files([files[0], broken, files[1], files[2]])
-    assert job is not None and job.worker.isRunning() or job.worker.isFinished()  # its own thread
+    assert job is not None and job.worker.wait(20_000) and job.worker.isFinished()  # decoded on its own QThread
     qtbot.waitUntil(lambda: len(editor.session.value("house_photos") or []) == 3, timeout=20_000)
     box = refusal_box(qtbot)
     assert "broken.jpg" in box.text() and "不完整或已损坏" in box.text()

@@ -16,7 +16,7 @@ from fieldsurvey.ui.household_view import HouseholdView
 from fieldsurvey.ui.visit import VisitEditor
 from fieldsurvey.ui.visit.inputs import LineInput
 from fieldsurvey.ui.visit.panels import InstancePanel
-from tests.support.ui import PASSPHRASE, wait_ops
+from tests.support.ui import PASSPHRASE, wait_ops, worker_held
 from tests.support.visit import (
     LEFT,
     answer,
@@ -51,10 +51,11 @@ def open_from_list(window, qtbot, name: str) -> HouseholdView:  # type: ignore[n
 
 def start_visit(window, qtbot, name: str) -> VisitEditor:  # type: ignore[no-untyped-def]
     view = open_from_list(window, qtbot, name)
-    qtbot.mouseClick(view.new_visit_button, LEFT)
-    editor = window.tabs.currentWidget()
-    assert isinstance(editor, VisitEditor)
-    assert editor.message.text() == "正在打开走访…" or editor.session is not None  # loading page first
+    with worker_held(window.ctx.ops):  # the visit opens on the worker: the loading page shows first
+        qtbot.mouseClick(view.new_visit_button, LEFT)
+        editor = window.tabs.currentWidget()
+        assert isinstance(editor, VisitEditor)
+        assert editor.message.text() == "正在打开走访…" and editor.session is None
     wait_ready(editor, qtbot)
     return editor
 

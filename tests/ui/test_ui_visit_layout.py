@@ -79,8 +79,7 @@ def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(wind
     done = next(v for v in view.bundle.visits if v.finalized)
     editor = window.open_visit(ui_store.ids["wang"], done.visit_id)
     wait_ready(editor, qtbot)
-    qtbot.waitUntil(lambda: editor.assessment_box.isVisible(), timeout=5000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: editor.assessment_box.isVisible() and editor.assessment_scroll.isVisible(), timeout=5000)
     # unfolded: the cards scroll inside at most 40 % of the editor; every section stays in view
     assert editor.assessment_scroll.isVisible()
     assert editor.assessment_scroll.height() <= int(editor.height() * 0.4) + 1
@@ -90,7 +89,7 @@ def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(wind
     form_height = editor.page_stack.height()
     # folded: one line with the verdict, and the form gets the room
     qtbot.mouseClick(editor.assessment_toggle, Qt.MouseButton.LeftButton)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: editor.page_stack.height() > form_height + 100, timeout=5000)  # laid out again
     assert not editor.assessment_scroll.isVisible()
     assert editor.assessment_summary.text() == editor.cards.verdict.text() != ""
     assert editor.page_stack.height() > form_height + 100
@@ -106,5 +105,5 @@ def test_a_finalized_visit_does_not_ask_to_finalize(window, ui_store, qtbot) -> 
     done = next(v for v in view.bundle.visits if v.finalized)
     editor = window.open_visit(ui_store.ids["wang"], done.visit_id)
     wait_ready(editor, qtbot)
-    qtbot.wait(400)  # the whole-visit check has run
+    qtbot.waitUntil(lambda: not editor.checker.busy, timeout=5000)  # the whole-visit check has run
     assert "提交" not in editor.problems.title.text()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from fieldsurvey.app import visits as app_visits
 from fieldsurvey.ui.i18n import set_language
 from fieldsurvey.ui.visit import VisitEditor, checker
+from fieldsurvey.ui.visit.panels import shown_issues
 from tests.support.visit import (
     LEFT,
     new_visit,
@@ -37,11 +38,15 @@ def test_opening_and_checking_stay_off_the_window_thread(window, ui_store, qtbot
     monkeypatch.setattr(app_visits, "library", library)
     monkeypatch.setattr(checker, "check_copy", check_copy)
     editor = new_visit(window, qtbot, ui_store.ids["li"])
+    shown: list = []
+    editor.checker.checked.connect(shown.append)
     type_text(editor, qtbot, "phone", "0916-1234567")
-    qtbot.waitUntil(lambda: not editor.checker.busy and bool(threads["check"]), timeout=5000)
+    qtbot.waitUntil(lambda: not editor.checker.busy and bool(threads["check"]) and bool(shown), timeout=5000)
     assert threads == {"open": {"other"}, "check": {"other"}}
     # the check's result is what the sections and the problem list show
-    assert editor.problems.title.text().startswith("问题") or editor.problems.title.text() == "未发现问题"
+    issues = [*shown[-1].errors, *shown[-1].warnings]
+    assert editor.issues == issues
+    assert editor.problems.list.count() == len(shown_issues(issues, editor.show_missing))
 
 
 def test_a_draft_is_edited_in_one_tab_only(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
