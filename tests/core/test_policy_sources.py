@@ -36,6 +36,7 @@ from fieldsurvey.sync.server.dashboard import dashboard, relapse, unverified_pol
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.ingest import ingest
 from fieldsurvey.sync.server.roster import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -123,7 +124,7 @@ def test_relapse_rate_against_the_target() -> None:
 @pytest.fixture
 def county(tmp_path: Path) -> Iterator[ServerDir]:
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     records = []

@@ -47,6 +47,7 @@ from fieldsurvey.sync.server.models import (
     VisitRow,
 )
 from fieldsurvey.sync.server.roster import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
@@ -99,7 +100,7 @@ class County:
 
 def make_county(tmp: Path, url: str | None) -> County:
     sd = ServerDir(tmp / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
     data = isolation_roster()
     import_roster(sd, "test", data)
     county = County(sd, data, enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]), enroll_secretary(sd, "sec_b", [VILLAGE_B]))

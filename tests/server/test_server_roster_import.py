@@ -22,6 +22,7 @@ from fieldsurvey.demo.history import history_for
 from fieldsurvey.sync.server import admin, roster
 from fieldsurvey.sync.server.db import ServerDir
 from fieldsurvey.sync.server.models import AuditEntry, HouseholdRow, MemberRow, VisitRow
+from tests.support.common import FAST_KDF
 
 HOUSEHOLDS = 230
 CHUNK = 50
@@ -32,7 +33,7 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Se
     monkeypatch.setattr(roster, "CHUNK", CHUNK)
     generated = generate_county(seed=5, households=HOUSEHOLDS)
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None)
+    admin.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
     yield sd, generated.county_code, list(iter_households(generated, HOUSEHOLDS, seed=5))
     sd.close()
 

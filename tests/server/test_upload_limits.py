@@ -33,6 +33,7 @@ from fieldsurvey.sync.server.uploads import (
     Uploads,
 )
 from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
+from tests.support.common import FAST_KDF
 from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
 
 SHA = "ab" * 32
@@ -148,7 +149,7 @@ def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any]]:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
         from fastapi.testclient import TestClient
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
+    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None, kdf=dict(FAST_KDF))
     with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
         yield sd, client
     sd.close()
