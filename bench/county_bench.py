@@ -41,13 +41,17 @@ from sqlalchemy import text
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.demo.generator import generate_county, iter_households
-from fieldsurvey.sync.server import admin, county_lists, dashboard, registry
-from fieldsurvey.sync.server.assessments import assessment_columns
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.county_lists import HouseholdFilter
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import Division
-from fieldsurvey.sync.server.seq import SeqAllocator
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.dashboard import counts as dashboard
+from fieldsurvey.server.dashboard.assessments import assessment_columns
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import Division
+from fieldsurvey.server.db.seq import SeqAllocator
+from fieldsurvey.server.households import filters as county_lists
+from fieldsurvey.server.households import records as registry
+from fieldsurvey.server.households.filters import HouseholdFilter
+from fieldsurvey.server.users import accounts
 
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 SEED = 17
@@ -69,8 +73,8 @@ def new_server(folder: Path, backend: str) -> tuple[ServerDir, str | None]:
             conn.execute(f'CREATE DATABASE "{db_name}"')
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db_name}"
     sd = ServerDir(folder / backend)
-    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=url)
-    admin.add_user(sd, "bench", username="staff", role="county_staff", display_name="bench", password="staff-pass-123")
+    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=url)
+    accounts.add_user(sd, "bench", username="staff", role="county_staff", display_name="bench", password="staff-pass-123")
     return sd, db_name
 
 
@@ -125,7 +129,7 @@ def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
     """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
     import socket
 
-    from fieldsurvey.sync.demo_server import start_server as run_server
+    from fieldsurvey.commands.demo_server import start_server as run_server
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

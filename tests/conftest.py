@@ -26,7 +26,7 @@ def fast_password_hashes() -> Iterator[None]:
     (64 MiB, three passes) that was a quarter of a second of CPU each. A server started as a
     process keeps the production parameters.
     """
-    from fieldsurvey.sync.server import auth
+    from fieldsurvey.server.auth import identity as auth
 
     saved = auth.ARGON2
     auth.ARGON2 = dict(FAST_PASSWORD_HASH)

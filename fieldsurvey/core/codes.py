@@ -7,6 +7,7 @@ standard or document each comes from; code here only looks values up.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -33,7 +34,7 @@ class CodeList:
     def __contains__(self, code: object) -> bool:
         return code in self._index()
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Code]:
         return iter(self.items)
 
     def __len__(self) -> int:

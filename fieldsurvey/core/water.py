@@ -137,9 +137,9 @@ def _water_convenience(household: Household, policy: Policy) -> Finding:
             "neither piped supply nor the time or distance to fetch water was recorded",
             fact=fact,
         )
-    said = [t.format(v=v, m=m) for _, v, m, t in recorded]
+    failed = [t.format(v=v, m=m) for _, v, m, t in recorded]
     return NOT_MET, reason(
-        "取水不方便：" + "；".join(s.zh for s in said),
-        "not convenient: " + "; ".join(s.en for s in said),
+        "取水不方便：" + "；".join(s.zh for s in failed),
+        "not convenient: " + "; ".join(s.en for s in failed),
         fact=recorded[0][0],
     )

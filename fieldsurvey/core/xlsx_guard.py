@@ -85,12 +85,14 @@ def _check(f: IO[bytes], limits: WorkbookLimits, what: Text) -> None:
     try:
         # The end record only, before ZipFile builds a ZipInfo per part. zipfile's own reader of it
         # (private, unchanged since Python 2); the part-count test fails loudly should it go.
-        end = zipfile._EndRecData(f)
+        end = zipfile._EndRecData(f)  # type: ignore[attr-defined]  # private, see above
     except OSError:
         end = None
     if end is None:
         raise _invalid(what)
-    if end[zipfile._ECD_ENTRIES_TOTAL] > limits.members or end[zipfile._ECD_SIZE] > limits.directory:
+    entries = end[zipfile._ECD_ENTRIES_TOTAL]  # type: ignore[attr-defined]
+    size = end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if entries > limits.members or size > limits.directory:
         raise _too_large(f"部件过多（最多{limits.members}个）", f"too many parts (at most {limits.members})")
     try:
         with zipfile.ZipFile(f) as zf:
@@ -129,7 +131,7 @@ def _classify(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Wo
     """The worksheets openpyxl will stream, and the shared strings part, as openpyxl finds them."""
     from openpyxl.packaging.manifest import Manifest
     from openpyxl.packaging.relationship import get_rels_path
-    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.excel import _find_workbook_part  # type: ignore[attr-defined]  # private
     from openpyxl.reader.workbook import WorkbookParser
     from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
     from openpyxl.xml.functions import fromstring
@@ -144,7 +146,11 @@ def _classify(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Wo
         return name
 
     try:
-        manifest = Manifest.from_tree(fromstring(zf.read(small(ARC_CONTENT_TYPES))))
+        content_types = fromstring(zf.read(small(ARC_CONTENT_TYPES)))
+        # The stubs type from_tree's node as their own protocol; openpyxl passes fromstring's.
+        manifest = Manifest.from_tree(content_types)  # type: ignore[arg-type]
+        if manifest is None:
+            raise _invalid(what)
         part = _find_workbook_part(manifest)
         workbook = small(part.PartName[1:])
         rels = get_rels_path(workbook)
@@ -155,7 +161,7 @@ def _classify(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Wo
         targets = [(rel.Type or "", rel.target) for _sheet, rel in parser.find_sheets()]
     except WorkbookError:
         raise
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged package
+    except Exception as e:  # openpyxl raises many kinds for a damaged package
         raise _invalid(what) from e
     shared = manifest.find(SHARED_STRINGS)
     strings = shared.PartName[1:] if shared is not None and shared.PartName[1:] in infos else None

@@ -243,7 +243,7 @@ class FamilyBuilder:
         """Birth years of ``count`` children, each with both parents aged 20–40 at the birth."""
         low = max(father.birth_year, mother.birth_year) + 20
         high = min(father.birth_year, mother.birth_year) + 40
-        years = []
+        years: list[int] = []
         by = low + rng.randint(0, 8)
         while len(years) < count and by <= min(high, self.year):
             years.append(by)

@@ -69,7 +69,8 @@ class Engine:
         self.context = context or VisitContext()
         self.now = self.context.now or datetime.now().astimezone()
         self.uuids: dict[tuple[Ctx, str, int], str] = {}
-        self.trigger_seen: dict[Key, tuple[Value, ...]] = {}
+        # A trigger field's value, or all its values (a tuple) when it sits in a repeat below.
+        self.trigger_seen: dict[Key, tuple[Value | tuple[Value, ...], ...]] = {}
         self.keeps, self.acknowledges = _facts(survey)
         self.raw: dict[str, Any] = {}
         self.values: dict[Key, Value] = {}
@@ -216,7 +217,7 @@ class Engine:
             return value
         inst = self.raw_instance(ctx)
         if inst is not None and fld.name in inst:
-            return inst[fld.name]  # type: ignore[no-any-return]
+            return inst[fld.name]
         if self.apply_defaults and (fld.default is not None or fld.dynamic_default is not None):
             value = coerce(fld, fld.default) if fld.default is not None else None
             if value is None and fld.dynamic_default is not None:
@@ -234,7 +235,7 @@ class Engine:
         (JavaRosa's preloaders fill them when the instance is created); end when it is saved."""
         inst = self.raw_instance(ctx)
         if inst is not None and inst.get(fld.name) is not None:
-            return inst[fld.name]  # type: ignore[no-any-return]
+            return inst[fld.name]
         if not self.apply_defaults or fld.type == "end":
             return None
         value: Value = {
@@ -266,7 +267,7 @@ class Engine:
         now = tuple(
             v if not isinstance(v := self.resolve(t, ctx), Nodeset) else v.values
             for t in fld.trigger
-        )  # type: ignore[misc]
+        )
         key = (ctx, fld.name)
         seen = self.trigger_seen.get(key)
         self.trigger_seen[key] = now
@@ -284,8 +285,8 @@ class Engine:
     def resolve(self, name: str, ctx: Ctx) -> Value | Nodeset:
         target = self.survey.elements[name]
         keys = dict(ctx)
-        for rep, key in ctx:
-            over = self.survey.elements[rep]
+        for rep_name, key in ctx:
+            over = self.survey.elements[rep_name]
             if isinstance(over, Repeat) and over.repeat_over:
                 keys.setdefault(over.repeat_over, key)
         ctxs: list[Ctx] = [()]
@@ -383,9 +384,9 @@ class _Env:
         if self.choice is None:
             return None
         if name == "name":
-            return self.choice.name  # type: ignore[no-any-return]
+            return self.choice.name
         if name == "label":
-            return self.choice.label.zh  # type: ignore[no-any-return]
+            return self.choice.label.zh
         value = self.choice.extra.get(name)
         return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
@@ -444,8 +445,8 @@ class _Env:
         engine = self.engine
         wanted = dict(at)
         keys = dict(self.ctx)
-        for rep, key in self.ctx:
-            over = engine.survey.elements[rep]
+        for rep_name, key in self.ctx:
+            over = engine.survey.elements[rep_name]
             if isinstance(over, Repeat) and over.repeat_over:
                 keys.setdefault(over.repeat_over, key)
         ctx: Ctx = ()

@@ -144,12 +144,12 @@ class FormLibrary:
                     f"节 {ref.form} {ref.version} 无法使用",
                     f"section {ref.form} {ref.version} cannot be used",
                 )
-                diags += [error("bad_section", text, **place), *e.diagnostics]  # type: ignore[arg-type]
+                diags += [error("bad_section", text, **place), *e.diagnostics]
                 broken.add(ref.form)
                 continue
             if not isinstance(form, FormDef):
                 text = Text(f"{ref.form} 不是表单", f"{ref.form} is not a form")
-                diags.append(error("bad_section", text, **place))  # type: ignore[arg-type]
+                diags.append(error("bad_section", text, **place))
                 broken.add(ref.form)
                 continue
             missing = [u for u in form.uses if u not in {f.id for f in forms} | broken]
@@ -159,7 +159,7 @@ class FormLibrary:
                     f"表单 {form.id} 用到的 {names} 应排在它之前",
                     f"form {form.id} uses {names}, which must come before it",
                 )
-                diags.append(error("uses_order", text, **place))  # type: ignore[arg-type]
+                diags.append(error("uses_order", text, **place))
             forms.append(form)
         if broken or not forms:
             # a broken section is reported on its own; compiling the others without it would

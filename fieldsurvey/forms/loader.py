@@ -123,6 +123,8 @@ class _Loader(TableReader):
                 field=where,
             )
             return None
+        if not isinstance(data, LineDict):  # a mapping built in code rather than read from a file
+            data = LineDict(data)
         name, ftype = data.get("name"), data.get("type")
         if not isinstance(name, str) or not NAME_RE.match(name):
             self.err(

@@ -86,6 +86,6 @@ def empty_value(f: dataclasses.Field[Any], current: Any) -> Any:
         return None
     if isinstance(f.default, bool):
         return False
-    if f.default_factory is list:  # type: ignore[comparison-overlap]
+    if f.default_factory is list:
         return []
     return current

@@ -8,6 +8,7 @@ builds the element tree on top of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fieldsurvey.core.codes import code_list
@@ -43,7 +44,7 @@ class Reader:
     ) -> None:
         self.diagnostics.append(warning(code, text, file=self.file, line=_line(data, key), **place))
 
-    def check_keys(self, data: LineDict, allowed: set[str], field: str | None) -> None:
+    def check_keys(self, data: Mapping[str, Any], allowed: set[str], field: str | None) -> None:
         for key in data:
             if key not in allowed:
                 self.err(

@@ -99,7 +99,7 @@ def coerce(field: Field, raw: Any) -> Value:
             # so the store, exports, ledger and the county's duplicate checks see one number
             return normalise_id_text(str(raw))
         if t in ("hidden", "calculate"):
-            return raw  # type: ignore[no-any-return]  # as computed (once() keeps a number)
+            return raw  # as computed (once() keeps a number)
         if t == "photo":
             return _photos(field, raw)  # type: ignore[return-value]
         return str(raw)
@@ -301,7 +301,7 @@ def from_json(field: Field, raw: Any) -> Value:
     try:
         return coerce(field, raw)
     except UserError:
-        return raw  # type: ignore[no-any-return]
+        return raw
 
 
 def default_problem(field: Field, default: Any) -> Text | None:

@@ -1,10 +1,11 @@
 """Import a standard XLSForm (survey, choices and settings sheets) as a project form.
 
 pyxform reads the workbook and normalises it (aliases, groups, repeats, translations);
-``xlsform_rows.py`` maps that survey dict onto the project's format and lists, with the sheet
-row, every XLSForm feature the engine does not support. Nothing is dropped silently: without
-``allow_unsupported`` an unsupported feature stops the import; with it the affected fields (and
-fields whose rules depend on them) are left out and listed. Layout-only features (appearance,
+``xlsform_rows.py`` (on ``xlsform_cells``, ``xlsform_choices`` and ``xlsform_columns``) maps that
+survey dict onto the project's format and lists, with the sheet row, every XLSForm feature the
+engine does not support. Nothing is dropped silently: without ``allow_unsupported`` an
+unsupported feature stops the import; with it the affected fields (and fields whose rules depend
+on them) are left out and listed. Layout-only features (appearance,
 media, metadata such as start/end) are listed as ignored. The result is loaded and checked as
 the engine will run it before anything is written.
 
@@ -39,8 +40,9 @@ from fieldsurvey.forms.loader import NAME_RE, VERSION_RE, load_definition
 from fieldsurvey.forms.model import FORMAT_VERSION, FormDef
 from fieldsurvey.forms.source import located
 from fieldsurvey.forms.xlsform_files import DataFileError, read_table
+from fieldsurvey.forms.xlsform_findings import Finding
 from fieldsurvey.forms.xlsform_map import MAX_FILE, MAX_NESTING, XLSFORM
-from fieldsurvey.forms.xlsform_rows import Finding, RowConverter
+from fieldsurvey.forms.xlsform_rows import RowConverter
 
 __all__ = ["Conversion", "Finding", "convert_xlsform"]
 
@@ -115,7 +117,7 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
         raise
     except PyXFormError as e:
         raise UserError(_pyxform_problem(str(e).strip()), code="bad_xlsform") from None
-    except Exception as e:  # noqa: BLE001 - whatever the file holds: a message, never a traceback
+    except Exception as e:  # whatever the file holds: a message, never a traceback
         raise UserError(_unreadable(path, e), code="bad_xlsform") from None
     return definition, survey, warnings
 

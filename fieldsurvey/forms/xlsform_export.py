@@ -69,7 +69,7 @@ def export_xlsform(form_file: Path, out: Path) -> dict[str, Any]:
         )
     raw = yaml.safe_load(form_file.read_text(encoding="utf-8"))
     wb = openpyxl.Workbook()
-    survey = wb.active
+    survey = wb.worksheets[0]  # a new workbook's one sheet
     survey.title = "survey"
     survey.append([*SURVEY_COLUMNS, *(f"fieldsurvey::{k}" for k in EXTRA_KEYS)])
     lists: dict[str, list[dict[str, Any]]] = {}
@@ -93,7 +93,7 @@ def export_xlsform(form_file: Path, out: Path) -> dict[str, Any]:
         dress(ws, column_widths(ws.iter_rows(values_only=True)))
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
-    return raw  # type: ignore[no-any-return]
+    return raw
 
 
 def _json(value: Any) -> str:
@@ -218,6 +218,7 @@ def _list_for(
     choices = f.get("choices")
     if isinstance(choices, str) and not choices.startswith("code:"):
         return choices
+    assert isinstance(choices, (str, list))  # load_definition checked the select's choices
     field = next(e for e in definition.walk() if e.name == f["name"])
     source = getattr(field, "choices", None)
     name = f"{f['name']}_choices" if isinstance(choices, list) else choices.replace(":", "_")

@@ -146,7 +146,7 @@ def _basics(inp: LedgerInput, head: Member | None, masked: bool) -> Section:
     h = inp.household
     place = "".join(p for p in (inp.names.village, h.group, h.hamlet) if p)
     address = f"{place} {h.address}" if h.address else place
-    fields = (
+    fields: tuple[tuple[str, str], ...] = (
         ("户编号", h.household_no),
         ("户主", head.name if head else DASH),
         ("户主证件号码", id_number(head.id_number, masked) if head else DASH),
@@ -233,7 +233,7 @@ def _members(h: Household, masked: bool) -> Section:
         )
         for i, m in enumerate(present, 1)
     )
-    tables = (
+    tables: tuple[TableContent, ...] = (
         TableContent(
             "members",
             ("序号", "姓名", "与户主关系", "性别", "民族", "证件号码", "政治面貌", "文化程度", "在校生状况"),
@@ -379,7 +379,7 @@ def _guarantees(
         (DIMENSION_LABELS[dim].zh, facts[dim], _outcome(assessment, dim)) for dim in facts
     )
     table = TableContent("guarantees", ("项目", "记录的情况", "评估结果"), rows)
-    tables = (table,)
+    tables: tuple[TableContent, ...] = (table,)
     costs = _reimbursement(h, policy)
     if costs is not None:
         tables += (costs,)

@@ -9,7 +9,7 @@ the furniture when the document is saved (the usual two-step "numbered canvas").
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -221,6 +221,11 @@ class PageFurniture:
 class FurnishedCanvas(Canvas):
     """Defers page furniture to ``save`` so each page can say how many pages there are."""
 
+    # Canvas's own private members, used as its docs' "page x of y" recipe does; the stubs
+    # leave them out.
+    _pageNumber: int
+    _startPage: Callable[[], None]
+
     def __init__(self, *args: Any, furniture: PageFurniture, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
@@ -229,7 +234,7 @@ class FurnishedCanvas(Canvas):
         # survives that, so the QR form is defined exactly once per document.
         self._qr_state = {"ready": False}
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+    def showPage(self) -> None:  # reportlab's name
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -289,7 +294,7 @@ def draw_qr(canvas: Canvas, payload: str, size: float, border: int = 2) -> None:
     horizontal runs, which is many times faster than the widget's one shape per run.
     """
     widget = QrCodeWidget(payload, barLevel="M")
-    code = widget.qr
+    code = widget.qr  # type: ignore[attr-defined]  # set in __init__, absent from the stubs
     # Any of the eight mask patterns gives a valid code; scoring all eight to pick the "best"
     # (what ``make()`` does) costs a third of a ledger's rendering time for no gain in reading.
     if code.version is None:
@@ -349,7 +354,7 @@ def build_pdf(
         subject=subject,
         author=author,
         creator="FieldSurvey",
-        keywords=keywords,
+        keywords=keywords,  # type: ignore[arg-type]  # a string, as canvas.setKeywords wants
         # Start in the CJK font so no unembedded base-14 font is listed in the file.
         initialFontName=ensure_fonts(),
         initialFontSize=9,

@@ -132,7 +132,8 @@ class PdfJoiner:
         """Lay stamp page ``index`` over ``page`` (already renumbered)."""
         assert self._stamps is not None and self._stamp_streams is not None
         stamp = self._stamps.reader.pages[index]
-        form = _stream(stamp.get_contents().get_data() if stamp.get_contents() is not None else b"")
+        contents = stamp.get_contents()
+        form = _stream(contents.get_data() if contents is not None else b"")
         form.update({
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +57,9 @@ def render_all(
     durable: bool,
     workers: int = 1,
     cancelled: Callable[[], bool] | None = None,
-) -> Iterator[Rendered]:
-    """Yield each household's ledger, rendered into ``folder / name_of(input)``, in order."""
+) -> Generator[Rendered, None, None]:
+    """Yield each household's ledger, rendered into ``folder / name_of(input)``, in order.
+    A generator, so that ``close()`` stops the workers when the caller stops early."""
     if workers <= 1:
         for inp in inputs:
             _check(cancelled)
@@ -103,7 +104,7 @@ def render_to_file(inp: LedgerInput, path: str, options: LedgerOptions, durable:
     return result.pages, result.fingerprint
 
 
-class open_private:  # noqa: N801 (used like open())
+class open_private:  # lower case: used like open()
     """A new file readable by its owner only, the mode set before any data is written.
 
     ``durable`` files are synced to disk (they are moved into place as they are); parts that

@@ -131,7 +131,7 @@ class VillageReportContent:
     names: DivisionNames
     village_code: str
     totals: tuple[tuple[str, str], ...]
-    failing: tuple[tuple[str, ...], ...]
+    failing: tuple[tuple[str, str], ...]  # (dimension, households not meeting it)
     rows: tuple[tuple[str, ...], ...]
     notes: tuple[str, ...]
 

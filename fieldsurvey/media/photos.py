@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, SupportsFloat
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -126,13 +127,14 @@ def heic_refusal(name: str) -> UserError:
                    "photo_heic")
 
 
-def _rational(value: object) -> float:
+def _rational(value: SupportsFloat) -> float:
     return float(value)  # IFDRational and ints both convert
 
 
-def _dms(values: object, ref: object) -> float | None:
+def _dms(values: Any, ref: object) -> float | None:
+    """Degrees from EXIF's (degrees, minutes, seconds); None when the tag holds anything else."""
     try:
-        d, m, s = (_rational(v) for v in values)  # type: ignore[union-attr]
+        d, m, s = (_rational(v) for v in values)
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     deg = d + m / 60 + s / 3600
@@ -196,7 +198,7 @@ def process_bytes(data: bytes, name: str, *, long_edge: int = DEFAULT_LONG_EDGE)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             width, height = img.size
             if width * height > MAX_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")

@@ -353,6 +353,25 @@ This code is shown only now.</source>
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Take photo</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo taken</source>
+        <translation>已拍摄</translation>
+    </message>
+</context>
+<context>
     <name>ChangePassphraseDialog</name>
     <message>
         <source>Change passphrase</source>
@@ -687,6 +706,17 @@ This code is shown only now.</source>
     <message>
         <source>member changes</source>
         <translation>人员变更</translation>
+    </message>
+</context>
+<context>
+    <name>CountyPhotos</name>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>No photos of this household have reached the county.</source>
+        <translation>县里还没有收到这一户的照片。</translation>
     </message>
 </context>
 <context>
@@ -1116,18 +1146,6 @@ This code is shown only now.</source>
         <source>. Confirm them and correct the county&apos;s policy tables.</source>
         <translation>。请核对并在本县政策表中更正。</translation>
     </message>
-    <message>
-        <source>The exit standard is marked unverified in the policy tables: %1</source>
-        <translation>政策表中该退出标准标为未核实：%1</translation>
-    </message>
-    <message>
-        <source>and %1 more</source>
-        <translation>另有 %1 项</translation>
-    </message>
-    <message>
-        <source>Confirm them and correct the county&apos;s policy tables.</source>
-        <translation>请核对并在本县政策表中更正。</translation>
-    </message>
 </context>
 <context>
     <name>EnrollPage</name>
@@ -1149,10 +1167,6 @@ This code is shown only now.</source>
     <message>
         <source>Enrollment &amp;code:</source>
         <translation>注册码(&amp;C)：</translation>
-    </message>
-    <message>
-        <source>Key &amp;fingerprint (optional):</source>
-        <translation>密钥指纹（可不填）(&amp;F)：</translation>
     </message>
     <message>
         <source>&amp;Enroll and download the households</source>
@@ -1313,8 +1327,19 @@ This code is shown only now.</source>
         <translation>已生成 %1 个 PDF 文件，共 %2 页，%3 户。</translation>
     </message>
     <message>
-        <source>Saved %1.</source>
-        <translation>已保存 %1。</translation>
+        <source>The export is ready.</source>
+        <translation>导出完成。</translation>
+    </message>
+</context>
+<context>
+    <name>FilesReady</name>
+    <message>
+        <source>Saved as: %1</source>
+        <translation>已保存为：%1</translation>
+    </message>
+    <message>
+        <source>Saved in the folder: %1</source>
+        <translation>已保存在文件夹：%1</translation>
     </message>
     <message>
         <source>Open the file</source>
@@ -1322,11 +1347,14 @@ This code is shown only now.</source>
     </message>
     <message>
         <source>Open the folder</source>
-        <translation>打开文件夹</translation>
+        <translation>打开所在文件夹</translation>
     </message>
+</context>
+<context>
+    <name>HelpWindow</name>
     <message>
-        <source>The export is ready.</source>
-        <translation>导出完成。</translation>
+        <source>FieldSurvey user guide</source>
+        <translation>FieldSurvey 使用说明</translation>
     </message>
 </context>
 <context>
@@ -1474,10 +1502,6 @@ This code is shown only now.</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <source>name, ID number, household no. or initials (e.g. wjg)</source>
-        <translation>姓名、证件号码、户编号或拼音首字母（如 wjg）</translation>
-    </message>
-    <message>
         <source>&amp;Village:</source>
         <translation>村(&amp;V)：</translation>
     </message>
@@ -1488,10 +1512,6 @@ This code is shown only now.</source>
     <message>
         <source>S&amp;tatus:</source>
         <translation>脱贫状态(&amp;T)：</translation>
-    </message>
-    <message>
-        <source>T&amp;ype:</source>
-        <translation>户类型(&amp;Y)：</translation>
     </message>
     <message>
         <source>&amp;Problem:</source>
@@ -1914,10 +1934,6 @@ This code is shown only now.</source>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
-    <message>
-        <source>Refused: %1 (code %2). Nothing of it was applied; the device was told on its next sync.</source>
-        <translation>已拒收：%1（代码 %2）。其中的内容都没有应用；设备下次同步时会收到通知。</translation>
-    </message>
 </context>
 <context>
     <name>InsecureHttp</name>
@@ -1953,14 +1969,6 @@ Ask the county&apos;s administrator for the https:// address. Go on without encr
         <translation>已为 %3 户生成 %1 个 PDF 文件，共 %2 页。</translation>
     </message>
     <message>
-        <source>Open the PDF</source>
-        <translation>打开 PDF</translation>
-    </message>
-    <message>
-        <source>Open the folder</source>
-        <translation>打开文件夹</translation>
-    </message>
-    <message>
         <source>Printing the household ledger…</source>
         <translation>正在生成户台账……</translation>
     </message>
@@ -1988,20 +1996,12 @@ Ask the county&apos;s administrator for the https:// address. Go on without encr
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <source>&amp;Household</source>
-        <translation>农户(&amp;H)</translation>
-    </message>
-    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>S&amp;ync</source>
         <translation>同步(&amp;Y)</translation>
-    </message>
-    <message>
-        <source>Sync with the county server…</source>
-        <translation>与县服务器同步…</translation>
     </message>
     <message>
         <source>&amp;New household…</source>
@@ -2184,10 +2184,6 @@ Data folder: %2</source>
         <translation>新增农户</translation>
     </message>
     <message>
-        <source>Household &amp;no.:</source>
-        <translation>户编号(&amp;N)：</translation>
-    </message>
-    <message>
         <source>&amp;Village (name or 12-digit code):</source>
         <translation>行政村（名称或12位代码）(&amp;V)：</translation>
     </message>
@@ -2206,10 +2202,6 @@ Data folder: %2</source>
     <message>
         <source>&amp;Poverty category:</source>
         <translation>贫困户属性(&amp;P)：</translation>
-    </message>
-    <message>
-        <source>P&amp;hone:</source>
-        <translation>联系电话(&amp;H)：</translation>
     </message>
     <message>
         <source>Head of household</source>
@@ -2408,6 +2400,126 @@ Data folder: %2</source>
     </message>
 </context>
 <context>
+    <name>PhotoImport</name>
+    <message>
+        <source>%1 more files were not added: at most %2 at once.</source>
+        <translation>另有 %1 个文件未添加：一次最多 %2 个。</translation>
+    </message>
+    <message>
+        <source>Some files were not added</source>
+        <translation>部分文件未添加</translation>
+    </message>
+    <message>
+        <source>The other photos were added. These were not:</source>
+        <translation>其余照片已添加。以下文件未添加：</translation>
+    </message>
+    <message>
+        <source>Adding photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Adding photos…</source>
+        <translation>正在添加照片…</translation>
+    </message>
+    <message>
+        <source>Adding photos… %1 of %2</source>
+        <translation>正在添加照片… 第 %1 张，共 %2 张</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoInput</name>
+    <message>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Camera…</source>
+        <translation>拍照…</translation>
+    </message>
+    <message>
+        <source>Caption…</source>
+        <translation>说明…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>or drag pictures here</source>
+        <translation>或把照片拖到这里</translation>
+    </message>
+    <message>
+        <source>%1 of at most %2</source>
+        <translation>%1 张，最多 %2 张</translation>
+    </message>
+    <message>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Pictures (%1)</source>
+        <translation>图片（%1）</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>照片说明</translation>
+    </message>
+    <message>
+        <source>Caption for this photo:</source>
+        <translation>这张照片的说明：</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+</context>
+<context>
+    <name>Photos</name>
+    <message>
+        <source>Taken %1</source>
+        <translation>拍摄于 %1</translation>
+    </message>
+    <message>
+        <source>Capture time unknown</source>
+        <translation>拍摄时间不详</translation>
+    </message>
+    <message>
+        <source>Location %1</source>
+        <translation>位置 %1</translation>
+    </message>
+</context>
+<context>
     <name>PopulationDialog</name>
     <message>
         <source>Rural population of %1</source>
@@ -2563,15 +2675,15 @@ Data folder: %2</source>
         <translation>县服务器上 %1 前的值（来源未记录）</translation>
     </message>
     <message>
-        <source>Synced from %1's laptop (device %2) at %3</source>
+        <source>Synced from %1&apos;s laptop (device %2) at %3</source>
         <translation>%1的笔记本（设备“%2”）于 %3 同步的值</translation>
     </message>
     <message>
-        <source>Created on %1's laptop (device %2), synced %3</source>
+        <source>Created on %1&apos;s laptop (device %2), synced %3</source>
         <translation>%1的笔记本（设备“%2”）新建、于 %3 同步的值</translation>
     </message>
     <message>
-        <source>Removed on %1's laptop (device %2), synced %3</source>
+        <source>Removed on %1&apos;s laptop (device %2), synced %3</source>
         <translation>%1的笔记本（设备“%2”）删除此记录，于 %3 同步</translation>
     </message>
     <message>
@@ -2634,10 +2746,6 @@ Data folder: %2</source>
 </context>
 <context>
     <name>RosterImport</name>
-    <message>
-        <source>Roster &amp;file:</source>
-        <translation>花名册文件(&amp;F)：</translation>
-    </message>
     <message>
         <source>a CSV or Excel (.xlsx) file from the county, one row per member</source>
         <translation>县里提供的 CSV 或 Excel（.xlsx）文件，每名成员一行</translation>
@@ -2793,10 +2901,6 @@ Data folder: %2</source>
     <message>
         <source>&amp;Language:</source>
         <translation>界面语言(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>&amp;Lock after idle:</source>
-        <translation>空闲多久后锁定(&amp;L)：</translation>
     </message>
     <message>
         <source>minutes</source>
@@ -3074,10 +3178,6 @@ Data folder: %2</source>
     <message>
         <source>This household&apos;s draft is already open in another tab. Press Esc to close this one.</source>
         <translation>该户的草稿已在另一个标签页中打开。按 Esc 关闭此页。</translation>
-    </message>
-    <message>
-        <source>&amp;Finalize…</source>
-        <translation>提交(&amp;F)…</translation>
     </message>
     <message>
         <source>Check the visit and finalize it (Ctrl+Enter)</source>
@@ -3464,182 +3564,6 @@ Data folder: %2</source>
     <message>
         <source>Data folder: %1</source>
         <translation>数据文件夹：%1</translation>
-    </message>
-</context>
-<context>
-    <name>HelpWindow</name>
-    <message>
-        <source>FieldSurvey user guide</source>
-        <translation>FieldSurvey 使用说明</translation>
-    </message>
-</context>
-<context>
-    <name>FilesReady</name>
-    <message>
-        <source>Saved as: %1</source>
-        <translation>已保存为：%1</translation>
-    </message>
-    <message>
-        <source>Saved in the folder: %1</source>
-        <translation>已保存在文件夹：%1</translation>
-    </message>
-    <message>
-        <source>Open the file</source>
-        <translation>打开文件</translation>
-    </message>
-    <message>
-        <source>Open the folder</source>
-        <translation>打开所在文件夹</translation>
-    </message>
-</context>
-<context>
-    <name>CameraDialog</name>
-    <message>
-        <source>Take a photo</source>
-        <translation>拍照</translation>
-    </message>
-    <message>
-        <source>Take photo</source>
-        <translation>拍摄</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Photo taken</source>
-        <translation>已拍摄</translation>
-    </message>
-</context>
-<context>
-    <name>CountyPhotos</name>
-    <message>
-        <source>Photos</source>
-        <translation>照片</translation>
-    </message>
-    <message>
-        <source>No photos of this household have reached the county.</source>
-        <translation>县里还没有收到这一户的照片。</translation>
-    </message>
-</context>
-<context>
-    <name>PhotoImport</name>
-    <message>
-        <source>%1 more files were not added: at most %2 at once.</source>
-        <translation>另有 %1 个文件未添加：一次最多 %2 个。</translation>
-    </message>
-    <message>
-        <source>Some files were not added</source>
-        <translation>部分文件未添加</translation>
-    </message>
-    <message>
-        <source>The other photos were added. These were not:</source>
-        <translation>其余照片已添加。以下文件未添加：</translation>
-    </message>
-    <message>
-        <source>Adding photos</source>
-        <translation>添加照片</translation>
-    </message>
-    <message>
-        <source>Adding photos…</source>
-        <translation>正在添加照片…</translation>
-    </message>
-    <message>
-        <source>Adding photos… %1 of %2</source>
-        <translation>正在添加照片… 第 %1 张，共 %2 张</translation>
-    </message>
-</context>
-<context>
-    <name>PhotoInput</name>
-    <message>
-        <source>Add photos…</source>
-        <translation>添加照片…</translation>
-    </message>
-    <message>
-        <source>Camera…</source>
-        <translation>拍照…</translation>
-    </message>
-    <message>
-        <source>Caption…</source>
-        <translation>说明…</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>or drag pictures here</source>
-        <translation>或把照片拖到这里</translation>
-    </message>
-    <message>
-        <source>%1 of at most %2</source>
-        <translation>%1 张，最多 %2 张</translation>
-    </message>
-    <message>
-        <source>Add photos</source>
-        <translation>添加照片</translation>
-    </message>
-    <message>
-        <source>Pictures (%1)</source>
-        <translation>图片（%1）</translation>
-    </message>
-    <message>
-        <source>Caption</source>
-        <translation>照片说明</translation>
-    </message>
-    <message>
-        <source>Caption for this photo:</source>
-        <translation>这张照片的说明：</translation>
-    </message>
-</context>
-<context>
-    <name>PhotoViewer</name>
-    <message>
-        <source>◀ Previous</source>
-        <translation>◀ 上一张</translation>
-    </message>
-    <message>
-        <source>Next ▶</source>
-        <translation>下一张 ▶</translation>
-    </message>
-    <message>
-        <source>Zoom out</source>
-        <translation>缩小</translation>
-    </message>
-    <message>
-        <source>Zoom in</source>
-        <translation>放大</translation>
-    </message>
-    <message>
-        <source>Fit</source>
-        <translation>适应窗口</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Photo</source>
-        <translation>照片</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>正在加载…</translation>
-    </message>
-</context>
-<context>
-    <name>Photos</name>
-    <message>
-        <source>Taken %1</source>
-        <translation>拍摄于 %1</translation>
-    </message>
-    <message>
-        <source>Capture time unknown</source>
-        <translation>拍摄时间不详</translation>
-    </message>
-    <message>
-        <source>Location %1</source>
-        <translation>位置 %1</translation>
     </message>
 </context>
 </TS>

@@ -30,11 +30,13 @@ import httpx
 import pytest
 
 from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.server import setup
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, open_feed, seal_batch
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
@@ -48,12 +50,12 @@ PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
 def enroll_secretary(sd: ServerDir, username: str, villages: list[str], *, label: str | None = None) -> Identity:
     """A secretary assigned to ``villages`` with one device enrolled in process (no server running)."""
-    admin.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
-    admin.assign(sd, "test", username=username, villages=villages)
-    code, _ = admin.new_enroll_code(sd, "test", username=username)
+    accounts.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
+    accounts.assign(sd, "test", username=username, villages=villages)
+    code, _ = enrollment.new_enroll_code(sd, "test", username=username)
     keys = KeyPair.generate()
     signing, encryption = keys.public_b64()
-    info = admin.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
+    info = enrollment.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
     c = info["county"]
     return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
 
@@ -163,7 +165,7 @@ def run_in_process(*args: str, stdin: str | None = "", env: dict[str, str] | Non
 class ThreadServer:
     """What ``fieldsurvey server run`` serves, on a thread of this process: real HTTP on 127.0.0.1.
 
-    The steps of ``commands.server.cmd_run`` (private modes, migrations, the keys checked,
+    The steps of ``commands.server_setup.cmd_run`` (private modes, migrations, the keys checked,
     ``create_app``, uvicorn) without a second interpreter; ``stop`` asks uvicorn to finish as
     SIGTERM does. Tests whose point is the process (killing it mid-merge) use the process.
     """
@@ -171,8 +173,8 @@ class ThreadServer:
     def __init__(self, data_dir: Path, port: int) -> None:
         import uvicorn
 
-        from fieldsurvey.sync.server.app import create_app
-        from fieldsurvey.sync.server.db import make_private, migrate
+        from fieldsurvey.server.app import create_app
+        from fieldsurvey.server.db.engine import make_private, migrate
 
         self.sd = ServerDir(data_dir)
         make_private(self.sd.path)
@@ -225,7 +227,7 @@ class ServerProcess:
         """What ``fieldsurvey server init`` does, in process, with the key file's fast KDF."""
         sd = ServerDir(self.data_dir)
         try:
-            admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=self.db_url,
+            setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=self.db_url,
                               kdf=dict(FAST_KDF))
         finally:
             sd.close()
@@ -282,7 +284,7 @@ class ServerProcess:
         return httpx.request(method, self.url + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, timeout=60, **kwargs)
 
     def status(self) -> dict[str, Any]:
-        from fieldsurvey.sync.server.queries import status_counts
+        from fieldsurvey.server.dashboard.status import status_counts
 
         sd = ServerDir(self.data_dir)
         try:
@@ -342,7 +344,7 @@ class Device:
 
 
 def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -> Device:
-    code, _ = admin.new_enroll_code(server.server_dir, "test", username=username)
+    code, _ = enrollment.new_enroll_code(server.server_dir, "test", username=username)
     keys = KeyPair.generate()
     t = Transport(server.url, policy=RetryPolicy(attempts=3, base=0.05))
     try:
@@ -385,13 +387,13 @@ def setup_county(server: ServerProcess) -> County:
     sd = server.server_dir
     data = roster()
     import_roster(sd, "test", data)
-    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
-    admin.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
-    admin.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
-    admin.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
-    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
+    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
+    accounts.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
+    accounts.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
+    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
+    accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
     sd.close()
     return County(server, data)
 

@@ -268,7 +268,8 @@ def _check_literal(call: ast.Call, arg: ast.String, scope: Scope, out: list[Expr
             )
     if call.name == "pulldata":
         first = call.args[0]
-        columns = scope.table_columns(first.value) if isinstance(first, ast.String) else None
+        table = first.value if isinstance(first, ast.String) else None
+        columns = scope.table_columns(table) if table is not None else None
         if arg is first and columns is None:
             out.append(
                 ExprProblem(
@@ -283,8 +284,8 @@ def _check_literal(call: ast.Call, arg: ast.String, scope: Scope, out: list[Expr
             out.append(
                 ExprProblem(
                     Text(
-                        f"数据文件 '{first.value}' 没有列 '{arg.value}'",  # type: ignore[union-attr]
-                        f"data file '{first.value}' has no column '{arg.value}'",  # type: ignore[union-attr]
+                        f"数据文件 '{table}' 没有列 '{arg.value}'",
+                        f"data file '{table}' has no column '{arg.value}'",
                     ),
                     arg.col,
                 )

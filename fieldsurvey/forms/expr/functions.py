@@ -367,4 +367,4 @@ def _id_sex(env: Env, v: Value) -> Value:
 
 
 # The ODK (JavaRosa) variants and the functions only XLSForms use; registered last, on this table.
-from fieldsurvey.forms.expr import functions_odk, functions_xlsform  # noqa: E402,F401,I001
+from fieldsurvey.forms.expr import functions_odk, functions_xlsform  # noqa: E402,F401

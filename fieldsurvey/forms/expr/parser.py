@@ -147,7 +147,8 @@ def parse_expression(source: str) -> ast.Node:
         tree = _parser().parse(source)
         node: ast.Node = _ToAst().transform(tree)
     except UnexpectedCharacters as e:
-        char = source[e.pos_in_stream] if e.pos_in_stream < len(source) else ""
+        pos = e.pos_in_stream
+        char = source[pos] if pos is not None and pos < len(source) else ""
         raise ExpressionError(
             Text(f"无法识别的字符 {char!r}", f"unexpected character {char!r}"), e.column
         ) from None

@@ -186,7 +186,7 @@ class CountyApi:
                       cancelled: Callable[[], bool] | None = None) -> str:
         """Send an .xlsx in 1 MiB chunks (the server's request limit); returns the upload id."""
         from fieldsurvey.core.files import read_limited
-        from fieldsurvey.sync.server.roster_xlsx import MAX_FILE, WORKBOOK
+        from fieldsurvey.core.roster_limits import MAX_FILE, WORKBOOK
 
         data = read_limited(path, MAX_FILE, WORKBOOK)  # the server's bound, said before a byte is sent
         start = self.post("/roster/uploads", {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "filename": path.name})
