@@ -36,6 +36,7 @@ from fieldsurvey.server.dashboard.counts import dashboard, relapse, unverified_p
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -123,7 +124,7 @@ def test_relapse_rate_against_the_target() -> None:
 @pytest.fixture
 def county(tmp_path: Path) -> Iterator[ServerDir]:
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     records = []

@@ -96,7 +96,7 @@ class County:
 
 def make_county(tmp: Path, db_url: str | None) -> County:
     sd = ServerDir(tmp / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=db_url)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=db_url, kdf=dict(FAST_KDF))
     data = roster()
     import_roster(sd, "test", data)
     accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)

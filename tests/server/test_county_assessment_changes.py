@@ -68,7 +68,7 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
 
     def make(url: str | None) -> ServerDir:
         sd = ServerDir(tmp_path / "county")
-        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
         import_roster(sd, "test", roster())
         return sd
 

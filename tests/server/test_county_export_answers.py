@@ -25,6 +25,7 @@ from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
 from tests.forms.test_forms_xlsform_features import workbook
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -63,7 +64,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
     library = FormLibrary(forms)
     assert library.check() == []
     sd = ServerDir(root / "server")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     h = household(no="6107281010019002", village=VILLAGE_A)

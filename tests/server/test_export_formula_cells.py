@@ -30,6 +30,7 @@ from fieldsurvey.server.exports.tables import Exporter, csv_chunks, write_xlsx, 
 from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
@@ -75,7 +76,7 @@ def database(backend: str) -> Iterator[str | None]:
 def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerDir]:
     with database(request.param) as url:
         sd = ServerDir(tmp_path_factory.mktemp(f"export-{request.param}"))
-        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
         import_roster(sd, "test", {**roster(1), "households": []})  # the villages only
         identity = enroll_secretary(sd, "sec", [VILLAGE_A])
         names = list(HOSTILE)

@@ -31,6 +31,7 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.server.roster import xlsx_upload as roster_xlsx
 from fieldsurvey.sync import canonical, envelope
+from tests.support.common import FAST_KDF
 
 WHAT = Text("测试文件", "test file")
 BOUND = 64 * MIB  # no refusal here may need more Python memory than this
@@ -315,7 +316,7 @@ def test_a_decompression_bomb_batch_is_refused_before_it_inflates_past_the_bound
     from tests.support.server import COUNTY, enroll_secretary
 
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     try:
         identity = enroll_secretary(sd, "sec", ["610728101001"])
         bomb = zstd_bomb(600 * MIB)

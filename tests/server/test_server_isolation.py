@@ -50,6 +50,7 @@ from fieldsurvey.server.feed import pages as feed
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
@@ -102,7 +103,7 @@ class County:
 
 def make_county(tmp: Path, url: str | None) -> County:
     sd = ServerDir(tmp / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
     data = isolation_roster()
     import_roster(sd, "test", data)
     county = County(sd, data, enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]), enroll_secretary(sd, "sec_b", [VILLAGE_B]))

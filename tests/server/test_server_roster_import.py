@@ -23,6 +23,7 @@ from fieldsurvey.server import setup
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import AuditEntry, HouseholdRow, MemberRow, VisitRow
 from fieldsurvey.server.roster import json_import as roster
+from tests.support.common import FAST_KDF
 
 HOUSEHOLDS = 230
 CHUNK = 50
@@ -33,7 +34,7 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Se
     monkeypatch.setattr(roster, "CHUNK", CHUNK)
     generated = generate_county(seed=5, households=HOUSEHOLDS)
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None)
+    setup.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
     yield sd, generated.county_code, list(iter_households(generated, HOUSEHOLDS, seed=5))
     sd.close()
 

@@ -40,6 +40,7 @@ from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.store import Store
 from fieldsurvey.sync.batch import batch_payload, seal_batch
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -232,7 +233,7 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
     visit.status, visit.finalized_at = FINALIZED, datetime(2025, 6, 15, 11)
     visit.assessment = done.assessment.to_dict()
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     payload = batch_payload(identity, [{"kind": "household.create", "household": household_to_dict(h)},

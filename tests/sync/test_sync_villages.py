@@ -76,7 +76,7 @@ def _county(tmp: Path, url: str | None) -> County:
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     sd = ServerDir(tmp / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
     data = isolation_roster()
     import_roster(sd, "test", data)
     app = create_app(sd)
