@@ -48,7 +48,7 @@ from fieldsurvey.server.dashboard.assessments import assessment_columns
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import Division
 from fieldsurvey.server.db.seq import SeqAllocator
-from fieldsurvey.server.households import filters as county_lists
+from fieldsurvey.server.households import filters
 from fieldsurvey.server.households import records as registry
 from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.users import accounts
@@ -153,9 +153,9 @@ def measure(cases: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float
 def cases_in_process(sd: ServerDir) -> tuple[dict[str, Callable[[], Any]], str, str]:
     with sd.transaction() as s:
         township = s.execute(text("SELECT code FROM divisions WHERE level = 'township' ORDER BY code LIMIT 1")).scalar_one()[:9]
-        walk = county_lists.page(s, HouseholdFilter(), STAFF, after=None, limit=500)
+        walk = filters.page(s, HouseholdFilter(), STAFF, after=None, limit=500)
         for _ in range(99):
-            walk = county_lists.page(s, HouseholdFilter(), STAFF, after=walk["next"], limit=500)
+            walk = filters.page(s, HouseholdFilter(), STAFF, after=walk["next"], limit=500)
     deep = walk["next"]
 
     def run(fn: Callable[[Any], Any]) -> Callable[[], Any]:
@@ -166,10 +166,10 @@ def cases_in_process(sd: ServerDir) -> tuple[dict[str, Callable[[], Any]], str, 
 
     return {
         "baseline: SELECT count(*)": run(lambda s: s.execute(text("SELECT count(*) FROM households")).scalar_one()),
-        "list: first page (100)": run(lambda s: county_lists.page(s, HouseholdFilter(), STAFF, after=None, limit=100)),
-        "list: page after 50,000": run(lambda s: county_lists.page(s, HouseholdFilter(), STAFF, after=deep, limit=100)),
-        "count: township not exited": run(lambda s: county_lists.count(s, HouseholdFilter(scope=township, status="not_exited"), STAFF)),
-        "count: county fails housing": run(lambda s: county_lists.count(s, HouseholdFilter(fails="housing"), STAFF)),
+        "list: first page (100)": run(lambda s: filters.page(s, HouseholdFilter(), STAFF, after=None, limit=100)),
+        "list: page after 50,000": run(lambda s: filters.page(s, HouseholdFilter(), STAFF, after=deep, limit=100)),
+        "count: township not exited": run(lambda s: filters.count(s, HouseholdFilter(scope=township, status="not_exited"), STAFF)),
+        "count: county fails housing": run(lambda s: filters.count(s, HouseholdFilter(fails="housing"), STAFF)),
         "dashboard: county": run(lambda s: dashboard.dashboard(s, STAFF, None)),
         "dashboard: township": run(lambda s: dashboard.dashboard(s, STAFF, township)),
     }, township, deep

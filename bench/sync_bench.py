@@ -60,7 +60,7 @@ from fieldsurvey.server.db.engine import ServerDir, make_engine, migrate
 from fieldsurvey.server.db.models import HouseholdRow, MemberRow, PartRow, VisitRow
 from fieldsurvey.server.db.sealed_columns import PlainColumns, attach
 from fieldsurvey.server.devices import enrollment
-from fieldsurvey.server.households import filters as county_lists
+from fieldsurvey.server.households import filters
 from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.households.records import _scalar_fields, household_columns, record_id_of
 from fieldsurvey.server.users import accounts
@@ -251,7 +251,7 @@ def compare_reads(sealed: ServerDir, unsealed: ServerDir, rounds: int = 5) -> di
 
     def list_page(sd: ServerDir) -> int:
         with sd.transaction() as s:
-            return len(county_lists.page(s, HouseholdFilter(), who, after=None, limit=100)["items"])
+            return len(filters.page(s, HouseholdFilter(), who, after=None, limit=100)["items"])
 
     out = {}
     for name, fn in (("full read", full_read), ("list page", list_page)):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from fieldsurvey.api import county as answers
 from fieldsurvey.server.db.models import Meta
 from fieldsurvey.server.deps import Address, Now, ServerDirDep, SessionDep
-from fieldsurvey.server.devices import enrollment as enrollment
+from fieldsurvey.server.devices import enrollment
 
 router = APIRouter(tags=["public"])
 

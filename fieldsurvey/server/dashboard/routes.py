@@ -15,7 +15,7 @@ from fieldsurvey.server.dashboard import assessments, populations
 from fieldsurvey.server.dashboard import counts as dashboard
 from fieldsurvey.server.dashboard import status as status_counts
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
-from fieldsurvey.server.households import filters as county_lists
+from fieldsurvey.server.households import filters
 from fieldsurvey.server.params import Day, Scope
 
 router = APIRouter(tags=["dashboard"])
@@ -47,7 +47,7 @@ def put_population(village_code: Annotated[str, Path(pattern=r"^\d{12}$")], body
 @router.post("/reassess", summary="Assess every household in scope again with the county's policy tables (audited)", dependencies=[STAFF_ONLY])
 def reassess(sd: ServerDirDep, who: Staff, scope: Scope = None, on: Day = None) -> dict[str, Any]:
     day = on or date.today()
-    prefix = county_lists.scope_prefix(scope)
+    prefix = filters.scope_prefix(scope)
     count = assessments.reassess(sd, who.villages, prefix, day)
     with sd.transaction() as session:
         audit.append(session, sd.keys.signing, actor=who.actor, action="reassessed", subject=prefix or "county",
