@@ -15,21 +15,7 @@ from fieldsurvey.server.app import create_app
 from fieldsurvey.server.db.engine import ServerDir
 from tests.support.server import ADMIN_PASSWORD, COUNTY
 
-UNTYPED = {
-    "GET /api/v1/county/batches", "GET /api/v1/county/conflicts", "GET /api/v1/county/households",
-    "GET /api/v1/county/records", "GET /api/v1/county/visits", "GET /api/v1/households/{household_id}",
-    "GET /api/v1/dashboard", "GET /api/v1/populations", "PUT /api/v1/populations/{village_code}",
-    "POST /api/v1/reassess", "POST /api/v1/conflicts/{conflict_id}/resolve", "POST /api/v1/visits/{visit_id}/review",
-    "POST /api/v1/admin/users", "PUT /api/v1/admin/users/{username}/villages", "POST /api/v1/admin/users/{username}/disable",
-    "POST /api/v1/admin/users/{username}/enable", "PUT /api/v1/admin/users/{username}/password",
-    "POST /api/v1/admin/users/{username}/unlock", "DELETE /api/v1/admin/sessions/{session_id}",
-    "DELETE /api/v1/admin/users/{username}/sessions", "POST /api/v1/admin/devices/{device_id}/revoke",
-    "POST /api/v1/admin/enroll-codes", "POST /api/v1/uploads/{batch_id}/commit", "POST /api/v1/photos/missing",
-    "GET /api/v1/households/{household_id}/photos", "PUT /api/v1/photo-limits",
-    "POST /api/v1/roster/uploads", "PUT /api/v1/roster/uploads/{upload_id}/chunk", "GET /api/v1/roster/uploads/{upload_id}",
-    "POST /api/v1/roster/uploads/{upload_id}/check", "POST /api/v1/roster/uploads/{upload_id}/import",
-    "DELETE /api/v1/roster/uploads/{upload_id}",
-}
+UNTYPED: set[str] = set()  # every JSON route shows its answer; keep it so
 
 
 def says_something(schema: dict[str, Any], components: dict[str, Any]) -> bool:
