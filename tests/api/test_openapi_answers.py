@@ -26,13 +26,17 @@ def says_something(schema: dict[str, Any], components: dict[str, Any]) -> bool:
     return bool(schema.get("properties") or schema.get("anyOf") or schema.get("oneOf") or schema.get("enum"))
 
 
-def test_every_route_shows_its_answer_except_the_listed_debt(tmp_path: Path) -> None:
+def openapi(tmp_path: Path) -> dict[str, Any]:
     sd = ServerDir(tmp_path / "county")
     setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
     try:
-        spec = create_app(sd).openapi()
+        return create_app(sd).openapi()
     finally:
         sd.close()
+
+
+def test_every_route_shows_its_answer_except_the_listed_debt(tmp_path: Path) -> None:
+    spec = openapi(tmp_path)
     components = spec.get("components", {}).get("schemas", {})
     untyped = set()
     for path, methods in spec["paths"].items():
@@ -45,3 +49,17 @@ def test_every_route_shows_its_answer_except_the_listed_debt(tmp_path: Path) -> 
             if not says_something(content.get("application/json", {}).get("schema", {}), components):
                 untyped.add(f"{method.upper()} {path}")
     assert untyped == UNTYPED
+
+
+def test_every_route_shows_its_refusals_with_the_one_error_body(tmp_path: Path) -> None:
+    spec = openapi(tmp_path)
+    components = spec["components"]["schemas"]
+    assert set(components["ErrorBody"]["required"]) == {"error", "message"}
+    assert "HTTPValidationError" not in components  # a malformed request gets the same body, not FastAPI's
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            refused = {code: r for code, r in op["responses"].items() if code.startswith("4")}
+            assert {"401", "422"} <= set(refused), f"{method.upper()} {path}: {sorted(refused)}"
+            for code, r in refused.items():
+                ref = r["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith("/ErrorBody"), f"{method.upper()} {path} {code}: {ref}"

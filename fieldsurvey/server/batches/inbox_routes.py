@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.batches import inbox
 from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.params import After, IdPath, Limit, not_found
 
-router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY])
+router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY], responses=refusals.STAFF)
 
 
 @router.get("/batches/{batch_id}", response_model=answers.BatchDetail, summary="One batch with the outcome of each record, or why it was refused")

@@ -11,13 +11,14 @@ from fieldsurvey.api import county as answers
 from fieldsurvey.api import files
 from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.server import refusals
 from fieldsurvey.server.batches.ingest import answer_again, ingest
 from fieldsurvey.server.batches.uploads import UploadError
 from fieldsurvey.server.deps import DeviceCaller, ServerDirDep, UploadsDep
 from fieldsurvey.server.photos import service as photos
 from fieldsurvey.sync import envelope, photo_bundle
 
-router = APIRouter(tags=["batches"])
+router = APIRouter(tags=["batches"], responses=refusals.DEVICE)
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")]
 
 

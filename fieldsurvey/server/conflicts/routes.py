@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.conflicts import queries
 from fieldsurvey.server.conflicts.resolve import resolve_conflict
@@ -18,7 +19,7 @@ from fieldsurvey.server.db.models import (
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import After, IdPath, Limit, Scope, not_found
 
-router = APIRouter(tags=["conflicts"])
+router = APIRouter(tags=["conflicts"], responses=refusals.STAFF)
 
 
 @router.get("/conflicts/{conflict_id}", response_model=answers.Conflict, summary="One conflict")

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api import dashboard as dash
+from fieldsurvey.server import refusals
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.auth.roles import ADMIN_ONLY, STAFF_ONLY
 from fieldsurvey.server.dashboard import assessments, populations
@@ -19,7 +20,7 @@ from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.households import filters
 from fieldsurvey.server.params import Day, Scope
 
-router = APIRouter(tags=["dashboard"])
+router = APIRouter(tags=["dashboard"], responses=refusals.STAFF)
 
 
 @router.get("/dashboard", response_model=dash.Dashboard, summary="Counts of a county, township or village, per township or village, with their filters")

@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.api import admin
 from fieldsurvey.api import county as answers
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.server.params import Name
 
-router = APIRouter(prefix="/admin", tags=["devices"], dependencies=[ADMIN_ONLY])
+router = APIRouter(prefix="/admin", tags=["devices"], dependencies=[ADMIN_ONLY], responses=refusals.STAFF)
 
 
 class CodeRequest(BaseModel):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.db.models import Division, HouseholdRow
 from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.households import filters
@@ -18,7 +19,7 @@ from fieldsurvey.server.households import records as registry
 from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.params import Dimension, IdPath, Scope, not_found
 
-router = APIRouter(tags=["households"])
+router = APIRouter(tags=["households"], responses=refusals.STAFF)
 
 
 @router.get("/households/{household_id}", response_model=lists.HouseholdDetail, summary="One household in full (members, helpers, measures, incomes)")

@@ -12,11 +12,12 @@ from fieldsurvey.api import county as answers
 from fieldsurvey.api import files
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import DeviceCaller, ServerDirDep, Staff
 from fieldsurvey.server.photos import service as photos
 
-router = APIRouter(tags=["photos"])
+router = APIRouter(tags=["photos"], responses=refusals.STAFF)
 HouseholdId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_\-]+$")]
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 PairItem = Annotated[list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]],

@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api import files
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.deps import ServerDirDep, Staff
 from fieldsurvey.server.roster import xlsx_check as roster_check
 from fieldsurvey.server.roster.xlsx_upload import MAX_FILE, RosterUploads, preview
 
-router = APIRouter(prefix="/roster", tags=["roster"], dependencies=[STAFF_ONLY])
+router = APIRouter(prefix="/roster", tags=["roster"], dependencies=[STAFF_ONLY], responses=refusals.STAFF)
 UploadId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 

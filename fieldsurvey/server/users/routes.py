@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field
 
 from fieldsurvey.api import admin
 from fieldsurvey.api import county as answers
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import Now, ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import Name
 from fieldsurvey.server.users import accounts
 
-router = APIRouter(prefix="/admin", tags=["users"], dependencies=[ADMIN_ONLY])
+router = APIRouter(prefix="/admin", tags=["users"], dependencies=[ADMIN_ONLY], responses=refusals.STAFF)
 
 
 class NewUser(BaseModel):

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import After, IdPath, Limit, Scope
 from fieldsurvey.server.visits import queries
 from fieldsurvey.server.visits.review import review_visit as mark_reviewed
 
-router = APIRouter(tags=["visits"])
+router = APIRouter(tags=["visits"], responses=refusals.STAFF)
 
 
 class Review(BaseModel):
