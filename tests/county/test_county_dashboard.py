@@ -52,7 +52,7 @@ def listed(qtbot: Any, controller: Any) -> set[str]:
     while page.model.canFetchMore():
         page.model.fetchMore()
         wait(controller)
-    return {r["household_id"] for r in page.model.rows}
+    return {r.household_id for r in page.model.rows}
 
 
 def click_cell(qtbot: Any, table: Any, row: int, column: int) -> None:

@@ -54,7 +54,7 @@ def test_a_secretary_sees_their_villages_and_no_administration(secretary_window:
     assert window.dashboard.data["total"]["households"] == len(in_a)
     window.households.refresh()
     wait(secretary_window)
-    assert {r["household_id"] for r in window.households.model.rows} == in_a
+    assert {r.household_id for r in window.households.model.rows} == in_a
     target = tmp_path / "mine.csv"
     window.exports.kind.setCurrentIndex(window.exports.kind.findData("households"))
     window.exports.fmt.setCurrentIndex(window.exports.fmt.findData("csv"))

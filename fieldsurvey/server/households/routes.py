@@ -63,14 +63,16 @@ def household_filter(
 FilterDep = Annotated[HouseholdFilter, Depends(household_filter)]
 
 
-@router.get("/county/households", response_model=lists.KeysetPage[lists.HouseholdItem], summary="Households under a filter, keyset-paged (pass 'next' as 'after')")
+@router.get("/county/households", response_model=lists.KeysetPage[lists.HouseholdItem], response_model_exclude_unset=True,
+            summary="Households under a filter, keyset-paged (pass 'next' as 'after')")
 def list_households(session: SessionDep, who: Staff, f: FilterDep,
                     after: Annotated[str | None, Query(max_length=400)] = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     return filters.page(session, f, who, after=after, limit=limit)
 
 
-@router.get("/county/records", response_model=lists.KeysetPage[lists.HouseholdRecords], summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)")
+@router.get("/county/records", response_model=lists.KeysetPage[lists.HouseholdRecords], response_model_exclude_unset=True,
+            summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)")
 def list_records(session: SessionDep, who: Staff, f: FilterDep, after: Annotated[str | None, Query(max_length=400)] = None,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     return filters.records_page(session, f, who, after=after, limit=limit)
