@@ -1,5 +1,6 @@
-"""Fixtures for the project-wide tests (import rules, README, packaging, bundle, portability):
-the real village app on a small store, for the one bundle check that reads the About box."""
+"""Fixtures for the project-wide tests (import rules, README, packaging, bundle, portability): a
+small real store and the village app on it, for the bundle checks that open a store or read the
+About box."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from pathlib import Path
 import pytest
 
 from tests.support.marks import mark_if_slow
-from tests.support.ui import make_store, running_controller
+from tests.support.ui import UiStore, make_store, running_controller
 
 
 @pytest.fixture
-def controller(app, tmp_path: Path, qtbot) -> Iterator:  # type: ignore[no-untyped-def]
+def ui_store(tmp_path: Path) -> UiStore:
+    return make_store(tmp_path / "data")
+
+
+@pytest.fixture
+def controller(app, ui_store: UiStore, qtbot) -> Iterator:  # type: ignore[no-untyped-def]
     """The real app on the store, showing the unlock screen, in Chinese."""
-    yield from running_controller(qtbot, make_store(tmp_path / "data"))
+    yield from running_controller(qtbot, ui_store)
 
 
 SLOW = {  # module: why its tests are slow (tests.support.marks)
