@@ -202,7 +202,7 @@ class ThreadServer:
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True,
                                        name=f"county-server-{self.port}")
         self.thread.start()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_S
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise AssertionError("the server did not start")
