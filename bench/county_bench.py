@@ -41,13 +41,17 @@ from sqlalchemy import text
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.demo.generator import generate_county, iter_households
-from fieldsurvey.sync.server import admin, county_lists, dashboard, registry
-from fieldsurvey.sync.server.assessments import assessment_columns
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.county_lists import HouseholdFilter
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import Division
-from fieldsurvey.sync.server.seq import SeqAllocator
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.dashboard import counts as dashboard
+from fieldsurvey.server.dashboard.assessments import assessment_columns
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import Division
+from fieldsurvey.server.db.seq import SeqAllocator
+from fieldsurvey.server.households import filters
+from fieldsurvey.server.households import records as registry
+from fieldsurvey.server.households.filters import HouseholdFilter
+from fieldsurvey.server.users import accounts
 
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 SEED = 17
@@ -69,8 +73,8 @@ def new_server(folder: Path, backend: str) -> tuple[ServerDir, str | None]:
             conn.execute(f'CREATE DATABASE "{db_name}"')
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db_name}"
     sd = ServerDir(folder / backend)
-    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=url)
-    admin.add_user(sd, "bench", username="staff", role="county_staff", display_name="bench", password="staff-pass-123")
+    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=url)
+    accounts.add_user(sd, "bench", username="staff", role="county_staff", display_name="bench", password="staff-pass-123")
     return sd, db_name
 
 
@@ -125,7 +129,7 @@ def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
     """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
     import socket
 
-    from fieldsurvey.sync.demo_server import start_server as run_server
+    from fieldsurvey.commands.demo_server import start_server as run_server
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -149,9 +153,9 @@ def measure(cases: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float
 def cases_in_process(sd: ServerDir) -> tuple[dict[str, Callable[[], Any]], str, str]:
     with sd.transaction() as s:
         township = s.execute(text("SELECT code FROM divisions WHERE level = 'township' ORDER BY code LIMIT 1")).scalar_one()[:9]
-        walk = county_lists.page(s, HouseholdFilter(), STAFF, after=None, limit=500)
+        walk = filters.page(s, HouseholdFilter(), STAFF, after=None, limit=500)
         for _ in range(99):
-            walk = county_lists.page(s, HouseholdFilter(), STAFF, after=walk["next"], limit=500)
+            walk = filters.page(s, HouseholdFilter(), STAFF, after=walk["next"], limit=500)
     deep = walk["next"]
 
     def run(fn: Callable[[Any], Any]) -> Callable[[], Any]:
@@ -162,10 +166,10 @@ def cases_in_process(sd: ServerDir) -> tuple[dict[str, Callable[[], Any]], str, 
 
     return {
         "baseline: SELECT count(*)": run(lambda s: s.execute(text("SELECT count(*) FROM households")).scalar_one()),
-        "list: first page (100)": run(lambda s: county_lists.page(s, HouseholdFilter(), STAFF, after=None, limit=100)),
-        "list: page after 50,000": run(lambda s: county_lists.page(s, HouseholdFilter(), STAFF, after=deep, limit=100)),
-        "count: township not exited": run(lambda s: county_lists.count(s, HouseholdFilter(scope=township, status="not_exited"), STAFF)),
-        "count: county fails housing": run(lambda s: county_lists.count(s, HouseholdFilter(fails="housing"), STAFF)),
+        "list: first page (100)": run(lambda s: filters.page(s, HouseholdFilter(), STAFF, after=None, limit=100)),
+        "list: page after 50,000": run(lambda s: filters.page(s, HouseholdFilter(), STAFF, after=deep, limit=100)),
+        "count: township not exited": run(lambda s: filters.count(s, HouseholdFilter(scope=township, status="not_exited"), STAFF)),
+        "count: county fails housing": run(lambda s: filters.count(s, HouseholdFilter(fails="housing"), STAFF)),
         "dashboard: county": run(lambda s: dashboard.dashboard(s, STAFF, None)),
         "dashboard: township": run(lambda s: dashboard.dashboard(s, STAFF, township)),
     }, township, deep

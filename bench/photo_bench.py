@@ -47,10 +47,10 @@ from fieldsurvey.core.records import household_to_dict, visit_to_dict  # noqa: E
 from fieldsurvey.core.visit import FINALIZED, Visit  # noqa: E402
 from fieldsurvey.demo.generator import generate_county, iter_households  # noqa: E402
 from fieldsurvey.media import photos as media  # noqa: E402
+from fieldsurvey.server.roster.json_import import FORMAT, import_roster  # noqa: E402
 from fieldsurvey.store import Store  # noqa: E402
 from fieldsurvey.sync.batch import batch_payload, seal_batch  # noqa: E402
 from fieldsurvey.sync.photo_upload import PhotoSender  # noqa: E402
-from fieldsurvey.sync.server.roster import FORMAT, import_roster  # noqa: E402
 from fieldsurvey.sync.transport import RetryPolicy, Transport  # noqa: E402
 
 CAMERA = (4032, 3024)

@@ -30,9 +30,9 @@ from typing import Any
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.demo.generator import generate_county, iter_households
+from fieldsurvey.encryption.keyfile import DEFAULT_KDF
 from fieldsurvey.store import Store, schema
 from fieldsurvey.store.engine import make_plain_engine
-from fieldsurvey.store.keyfile import DEFAULT_KDF
 
 PASSPHRASE = "benchmark passphrase 基准测试"
 
@@ -66,7 +66,8 @@ def _unkeyed_engine(path: Path) -> Any:
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import QueuePool
 
-    from fieldsurvey.store.engine import _apply_pragmas, bind_fast
+    from fieldsurvey.encryption.sqlcipher import bind_fast
+    from fieldsurvey.store.engine import _apply_pragmas
 
     bind_fast(sqlcipher3)
     engine = create_engine("sqlite://", creator=lambda: sqlcipher3.connect(str(path), check_same_thread=False), poolclass=QueuePool)

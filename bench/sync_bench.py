@@ -53,16 +53,19 @@ from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import FINALIZED, Visit
 from fieldsurvey.demo.generator import generate_county, iter_households
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir, make_engine, migrate
+from fieldsurvey.server.db.models import HouseholdRow, MemberRow, PartRow, VisitRow
+from fieldsurvey.server.db.sealed_columns import PlainColumns, attach
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.households import filters
+from fieldsurvey.server.households.filters import HouseholdFilter
+from fieldsurvey.server.households.records import _scalar_fields, household_columns, record_id_of
+from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin, county_lists
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.county_lists import HouseholdFilter
-from fieldsurvey.sync.server.db import ServerDir, make_engine, migrate
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow, PartRow, VisitRow
-from fieldsurvey.sync.server.registry import _scalar_fields, household_columns, record_id_of
-from fieldsurvey.sync.server.sealed import PlainColumns, attach
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 
 COUNTY_SEED = 11
@@ -101,12 +104,12 @@ def workload(batches: int, per_batch: int) -> tuple[list[str], list[list[dict[st
 
 def county_with_device(path: Path, url: str | None, villages: list[str]) -> tuple[ServerDir, Identity]:
     sd = ServerDir(path)
-    admin.init_server(sd, county=villages[0][:6], name=None, admin="admin", password="bench-admin-1", db_url=url)
-    admin.add_user(sd, "bench", username="sec", role="secretary", display_name=None, password=None)
-    admin.assign(sd, "bench", username="sec", villages=villages)
-    code, _ = admin.new_enroll_code(sd, "bench", username="sec")
+    setup.init_server(sd, county=villages[0][:6], name=None, admin="admin", password="bench-admin-1", db_url=url)
+    accounts.add_user(sd, "bench", username="sec", role="secretary", display_name=None, password=None)
+    accounts.assign(sd, "bench", username="sec", villages=villages)
+    code, _ = enrollment.new_enroll_code(sd, "bench", username="sec")
     keys = KeyPair.generate()
-    info = admin.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label="bench")
+    info = enrollment.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label="bench")
     c = info["county"]
     return sd, Identity(info["device_id"], "sec", c["code"], keys, c["signing_key"], c["encryption_key"])
 
@@ -248,7 +251,7 @@ def compare_reads(sealed: ServerDir, unsealed: ServerDir, rounds: int = 5) -> di
 
     def list_page(sd: ServerDir) -> int:
         with sd.transaction() as s:
-            return len(county_lists.page(s, HouseholdFilter(), who, after=None, limit=100)["items"])
+            return len(filters.page(s, HouseholdFilter(), who, after=None, limit=100)["items"])
 
     out = {}
     for name, fn in (("full read", full_read), ("list page", list_page)):
@@ -310,7 +313,7 @@ def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
     households = list(iter_households(county, visits, seed=COUNTY_SEED + 1))
     villages = sorted({str(h.division_code) for h in households})
     sd, identity = county_with_device(tmp / "link-county", None, villages)
-    from fieldsurvey.sync.server.roster import FORMAT, import_roster
+    from fieldsurvey.server.roster.json_import import FORMAT, import_roster
 
     import_roster(sd, "bench", {"format": FORMAT, "version": 1, "county": villages[0][:6], "households": [household_to_dict(h) for h in households]})
     sd.close()

@@ -81,8 +81,8 @@ def child(data_dir: str, typing_s: float) -> int:
 
 # -- parent ---------------------------------------------------------------------------------
 def prepare_store(data_dir: Path, households: int) -> None:
+    from fieldsurvey.app.assessments import reassess_households
     from fieldsurvey.commands.demo import prepare
-    from fieldsurvey.ui.operations import reassess_households
 
     store, _ = prepare(data_dir, PASSPHRASE, households, 1, progress=lambda _m: None)
     try:
@@ -169,11 +169,11 @@ def filter_summaries(count: int):  # type: ignore[no-untyped-def]
 
 def bench_filter(count: int) -> dict[str, float]:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from fieldsurvey.app.households import ListData
     from fieldsurvey.ui.app import create_application
     from fieldsurvey.ui.context import AppContext
     from fieldsurvey.ui.household_list_page import HouseholdListPage
     from fieldsurvey.ui.i18n import set_language
-    from fieldsurvey.ui.operations import ListData
 
     print(f"\ngenerating {count} demo households for the filter benchmark …", flush=True)
     summaries, names = filter_summaries(count)

@@ -33,7 +33,6 @@ COMMAND_MODULES = (
 
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
-EXIT_INTERNAL = 70
 
 
 def build_parser() -> argparse.ArgumentParser:

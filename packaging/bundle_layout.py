@@ -25,7 +25,7 @@ DATA: list[tuple[str, str]] = [
     ("resources/policy", "fieldsurvey/resources/policy"),
     # Alembic reads migration scripts as files, not as imported modules.
     ("fieldsurvey/store/migrations", "fieldsurvey/store/migrations"),
-    ("fieldsurvey/sync/server_migrations", "fieldsurvey/sync/server_migrations"),
+    ("fieldsurvey/server/db/migrations", "fieldsurvey/server/db/migrations"),
 ]
 
 # Imported by name at run time (importlib, runpy, uvicorn's string imports), which the analysis
@@ -38,7 +38,7 @@ HIDDEN_IMPORTS: list[str] = [
         "ledger_run", "common",
     )),
     "fieldsurvey.store.migrations.env",
-    "fieldsurvey.sync.server_migrations.env",
+    "fieldsurvey.server.db.migrations.env",
     "sqlcipher3",
     "sqlcipher3.dbapi2",
     "sqlalchemy.dialects.sqlite",

@@ -34,11 +34,13 @@ from fieldsurvey.core.assessment import assess  # noqa: E402
 from fieldsurvey.core.records import household_to_dict, visit_to_dict  # noqa: E402
 from fieldsurvey.core.visit import FINALIZED, Visit  # noqa: E402
 from fieldsurvey.demo.generator import generate_county, iter_households  # noqa: E402
+from fieldsurvey.server import setup  # noqa: E402
+from fieldsurvey.server.db.engine import ServerDir  # noqa: E402
+from fieldsurvey.server.devices import enrollment  # noqa: E402
+from fieldsurvey.server.roster.json_import import import_roster  # noqa: E402
+from fieldsurvey.server.users import accounts  # noqa: E402
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch  # noqa: E402
 from fieldsurvey.sync.keys import KeyPair  # noqa: E402
-from fieldsurvey.sync.server import admin  # noqa: E402
-from fieldsurvey.sync.server.db import ServerDir  # noqa: E402
-from fieldsurvey.sync.server.roster import import_roster  # noqa: E402
 from fieldsurvey.sync.transport import RetryPolicy, Transport  # noqa: E402
 
 SIZE = (1366, 768)
@@ -67,7 +69,7 @@ def edit(h: Any, field: str, base: Any, value: Any) -> dict[str, Any]:
 
 class Laptop:
     def __init__(self, sd: ServerDir, url: str, username: str) -> None:
-        code, _ = admin.new_enroll_code(sd, "screenshots", username=username)
+        code, _ = enrollment.new_enroll_code(sd, "screenshots", username=username)
         keys = KeyPair.generate()
         t = Transport(url, policy=RetryPolicy(attempts=3, base=0.05))
         info = t.enroll(code, keys, f"{username}的笔记本")
@@ -89,18 +91,18 @@ class Laptop:
 
 def prepare(folder: Path, households: int) -> tuple[ServerDir, list[Any], list[str]]:
     sd = ServerDir(folder / "county")
-    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=None)
     county = generate_county(seed=7, households=households)
     homes = list(iter_households(county, households, seed=7))
     divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in county.divisions]
     import_roster(sd, "screenshots", {"format": "fieldsurvey-roster", "version": 1, "county": "610728",
                                       "divisions": divisions, "households": [household_to_dict(h) for h in homes]})
     villages = [str(v) for v in county.villages]
-    admin.add_user(sd, "screenshots", username=STAFF[0], role="county_staff", display_name="县乡村振兴局", password=STAFF[1])
+    accounts.add_user(sd, "screenshots", username=STAFF[0], role="county_staff", display_name="县乡村振兴局", password=STAFF[1])
     for i, name in enumerate(("王书记", "李书记")):
-        admin.add_user(sd, "screenshots", username=f"sec{i + 1}", role="secretary", display_name=name, password=None)
-        admin.assign(sd, "screenshots", username=f"sec{i + 1}", villages=villages[:2])
-    from fieldsurvey.sync.server.assessments import reassess
+        accounts.add_user(sd, "screenshots", username=f"sec{i + 1}", role="secretary", display_name=name, password=None)
+        accounts.assign(sd, "screenshots", username=f"sec{i + 1}", villages=villages[:2])
+    from fieldsurvey.server.dashboard.assessments import reassess
 
     reassess(sd, None, None, date.today())
     return sd, homes, villages
@@ -128,7 +130,7 @@ def send_work(sd: ServerDir, url: str, homes: list[Any], villages: list[str]) ->
 
 def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
     """The demo's own starter (``fieldsurvey server run``, waits until it answers) on a free port."""
-    from fieldsurvey.sync.demo_server import start_server as run_server
+    from fieldsurvey.commands.demo_server import start_server as run_server
 
     port = free_port()
     return run_server(sd.path, port), f"http://127.0.0.1:{port}"

@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from fieldsurvey.app.assessments import reassess_households  # noqa: E402
 from fieldsurvey.core.ids import make_id_number  # noqa: E402
 from fieldsurvey.ui.app import AppController, create_application  # noqa: E402
 from fieldsurvey.ui.household_list import MONITORED  # noqa: E402
 from fieldsurvey.ui.i18n import set_language  # noqa: E402
-from fieldsurvey.ui.operations import reassess_households  # noqa: E402
 
 PASSPHRASE = "shan-shui-tian-yun-42"
 SIZE = (1366, 768)  # a cheap laptop's screen
@@ -111,31 +111,30 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     settle(app, c.ctx)
     save(w, out, "household")
 
-    if w.editor_available:
-        editor = w.open_visit(target, None)
-        if editor is not None:  # drawn in slices: wait until the section is complete
-            wait_for(app, lambda: editor.session is not None and not editor.current_page().pending)
+    editor = w.open_visit(target, None)
+    if editor is not None:  # drawn in slices: wait until the section is complete
+        wait_for(app, lambda: editor.session is not None and not editor.current_page().pending)
+        settle(app, c.ctx, 600)
+        save(w, out, "visit-editor")
+        editor.sections.setCurrentRow(1)  # income: net income per capita follows the answers
+        wait_for(app, lambda: not editor.current_page().pending)
+        settle(app, c.ctx, 600)
+        save(w, out, "visit-editor-income")
+    w.close_current_tab()
+    settle(app, c.ctx)
+    done = next((v for v in view.bundle.visits if v.finalized), None) if view.bundle else None
+    if done is not None:  # a finalized visit: its assessment above the sections, at 1366×768
+        shown = w.open_visit(target, done.visit_id)
+        if shown is not None:
+            wait_for(app, lambda: shown.session is not None and not shown.current_page().pending)
             settle(app, c.ctx, 600)
-            save(w, out, "visit-editor")
-            editor.sections.setCurrentRow(1)  # income: net income per capita follows the answers
-            wait_for(app, lambda: not editor.current_page().pending)
-            settle(app, c.ctx, 600)
-            save(w, out, "visit-editor-income")
+            save(w, out, "visit-finalized")
+            shown.toggle_assessment()
+            settle(app, c.ctx, 300)
+            save(w, out, "visit-finalized-collapsed")
+            shown.toggle_assessment()
         w.close_current_tab()
         settle(app, c.ctx)
-        done = next((v for v in view.bundle.visits if v.finalized), None) if view.bundle else None
-        if done is not None:  # a finalized visit: its assessment above the sections, at 1366×768
-            shown = w.open_visit(target, done.visit_id)
-            if shown is not None:
-                wait_for(app, lambda: shown.session is not None and not shown.current_page().pending)
-                settle(app, c.ctx, 600)
-                save(w, out, "visit-finalized")
-                shown.toggle_assessment()
-                settle(app, c.ctx, 300)
-                save(w, out, "visit-finalized-collapsed")
-                shown.toggle_assessment()
-            w.close_current_tab()
-            settle(app, c.ctx)
 
     w.tabs.setCurrentIndex(0)
     from fieldsurvey.ui.settings_dialog import SettingsDialog

@@ -8,13 +8,34 @@ Each folder (``core``, ``forms``, ``store``, ``sync``, ``server``, ``ui``, ``cou
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
-from tests.support.common import FAST_KDF, SERVER_PASSPHRASE
+from tests.support.common import FAST_KDF, FAST_PASSWORD_HASH, SERVER_PASSPHRASE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
+# The processes the tests start (servers, the app, CLI runs, xdist's workers) import the whole
+# package: where the machine sets PYTHONDONTWRITEBYTECODE, each of them compiled it from source
+# again. Bytecode caches are what every user's Python keeps, so the tests keep them too.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashes() -> Iterator[None]:
+    """County server passwords hashed at tiny costs in this process (``FAST_PASSWORD_HASH``).
+
+    Every county fixture sets passwords and every ``token()`` signs in: at the production cost
+    (64 MiB, three passes) that was a quarter of a second of CPU each. A server started as a
+    process keeps the production parameters.
+    """
+    from fieldsurvey.server.auth import identity as auth
+
+    saved = auth.ARGON2
+    auth.ARGON2 = dict(FAST_PASSWORD_HASH)
+    yield
+    auth.ARGON2 = saved
 
 
 @pytest.fixture

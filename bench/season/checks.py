@@ -22,19 +22,19 @@ from fieldsurvey.core.records import household_from_dict, household_to_dict, vis
 from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.ledger import DivisionNames, LedgerInput, verify_fingerprint
 from fieldsurvey.ledger.model import format_fingerprint
-from fieldsurvey.sync.canonical import same
-from fieldsurvey.sync.outgoing import LOCAL_ONLY_VISIT_FIELDS
-from fieldsurvey.sync.server import registry
-from fieldsurvey.sync.server.assessments import member_changes_of
-from fieldsurvey.sync.server.checks import REVIEW_FIELDS
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import (
+from fieldsurvey.server.batches.checks import REVIEW_FIELDS
+from fieldsurvey.server.dashboard.assessments import member_changes_of
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import (
     ConflictRow,
     Division,
     HouseholdRow,
     MemberChangeRow,
     VisitRow,
 )
+from fieldsurvey.server.households import records as registry
+from fieldsurvey.sync.canonical import same
+from fieldsurvey.sync.outgoing import LOCAL_ONLY_VISIT_FIELDS
 
 NESTED_IDS = {"members": "member_id", "helpers": "helper_id", "measures": "measure_id", "incomes": "year"}
 

@@ -75,7 +75,7 @@ def running_county(work: Path, backend: str, *, cut_every: int, seed: int) -> It
 
 
 def _county(work: Path, url: str | None, backend: str, cut_every: int, seed: int) -> Iterator[County]:
-    server = ServerProcess(work / f"county-{backend}", url)
+    server = ServerProcess(work / f"county-{backend}", url, process=True)
     server.init()
     server.start()
     proxy = CuttingProxy(server.port, every=cut_every, seed=seed)
@@ -120,26 +120,24 @@ def usb_export(county: County, device_id: str, out: Path) -> str:
                    "--out", str(out)).stdout.strip()
 
 
-def open_conflicts(county: County) -> list[dict[str, Any]]:
+def conflicts_with(county: County, status: str) -> list[dict[str, Any]]:
+    """Every conflict with this status, following the list's ``next`` cursor."""
     items: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"status": status, "limit": 500}
     while True:
-        page = county.api(STAFF, "GET", "/conflicts", params={"status": "open", "offset": len(items), "limit": 500})
+        page = county.api(STAFF, "GET", "/county/conflicts", params=params)
         items += page["items"]
-        if len(page["items"]) < 500:
+        if not page["next"]:
             return items
+        params["after"] = page["next"]
+
+
+def open_conflicts(county: County) -> list[dict[str, Any]]:
+    return conflicts_with(county, "open")
 
 
 def all_conflicts(county: County) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for status in ("open", "resolved"):
-        offset = 0
-        while True:
-            page = county.api(STAFF, "GET", "/conflicts", params={"status": status, "offset": offset, "limit": 500})
-            items += page["items"]
-            offset += len(page["items"])
-            if len(page["items"]) < 500:
-                break
-    return items
+    return conflicts_with(county, "open") + conflicts_with(county, "resolved")
 
 
 def resolve_all(county: County) -> list[dict[str, Any]]:

@@ -135,7 +135,7 @@ def write_roster(size: Size, folder: Path) -> tuple[DemoCounty, list[Path], dict
     a secretary would have to invent one. They are never visited (they may still be edited).
     """
     # the county side only: laptop processes import this module and need none of the server
-    from fieldsurvey.sync.server.roster import FORMAT
+    from fieldsurvey.server.roster.json_import import FORMAT
 
     county = generate_county(seed=size.seed, households=size.households)
     folder.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ from bench.season.fieldwork import PIECE
 from bench.season.laptops import PASSPHRASE, Killed, Laptop, on_all
 from bench.season.plan import Plan, Size, make_plan, overlap_share
 from bench.season.proxy import Counts
-from fieldsurvey.sync.server.db import ServerDir
+from fieldsurvey.server.db.engine import ServerDir
 from tests.support.server import run_cli
 
 KILL_AFTER_CHARS = 2 * PIECE  # pull the plug once this much of the findings was saved

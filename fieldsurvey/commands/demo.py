@@ -34,7 +34,7 @@ WORDS = (
 # this many households (a season in progress) so it still loads in well under a minute.
 HISTORY_LIMIT = 5000
 SECRETARY = {"name": "李明华", "unit": "镇巴县农业农村局驻村工作队"}
-SERVER_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"  # as fieldsurvey.sync.server.vault reads it
+SERVER_PASSPHRASE_ENV = "FIELDSURVEY_SERVER_PASSPHRASE"  # as fieldsurvey.server.db.vault reads it
 # The passphrases the demo made, kept beside its store so every later ``fieldsurvey demo`` shows
 # them and fills them in. Only for the demo: its households are synthetic, and a real store's
 # passphrase is never written anywhere.
@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
     store, recovery_key = prepare(data_dir, passphrase, args.households, args.seed)
     try:
         if server_dir is not None:
-            from fieldsurvey.sync.demo_server import prepare_demo_server
+            from fieldsurvey.commands.demo_server import prepare_demo_server
 
             demo = prepare_demo_server(store, server_dir, port=args.port, passphrase=server_passphrase)
             print(
@@ -241,7 +241,7 @@ def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: st
     create_application()
     server = None
     if server_dir is not None and server_dir.exists():
-        from fieldsurvey.sync.demo_server import start_server
+        from fieldsurvey.commands.demo_server import start_server
 
         server = start_server(server_dir, port, passphrase=server_passphrase or _ask_server_passphrase())
         print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  （文档 docs: /docs）")

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from fieldsurvey.app.ledgers import ledger_photos
 from fieldsurvey.commands.common import open_store
-from fieldsurvey.commands.ledger_photos import ledger_photos
 from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household

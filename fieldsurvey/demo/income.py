@@ -23,7 +23,6 @@ from random import Random
 
 from fieldsurvey.core.household import Household, IncomeRecord, Member
 
-BUSINESS_ITEMS = ("business.crops", "business.livestock", "business.forestry_fruit", "business.other")
 # excluded from net income by the default policy (义务兵津贴, 慰问金, 抚恤金)
 EXCLUDED_ITEMS = frozenset({"transfer.conscript_pay", "transfer.condolence", "transfer.pension_for_martyrs"})
 MIGRANT_WORK = frozenset({"out_province", "out_county_in_province"})

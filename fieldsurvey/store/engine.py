@@ -9,7 +9,6 @@ dialect, SingletonThreadPool, has known use-after-free crashes with sqlcipher3 a
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -17,6 +16,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 
 from fieldsurvey.core.text import Text
+from fieldsurvey.encryption.sqlcipher import bind_fast, raw_key_literal
 from fieldsurvey.store import errors
 
 # Settings applied to every connection, SQLCipher or not, so a benchmark compares like with like.
@@ -33,31 +33,6 @@ CONNECTION_PRAGMAS = (
     "PRAGMA cache_size=-32768",  # 32 MiB of decrypted pages: fewer decryptions on reads
     "PRAGMA busy_timeout=10000",
 )
-
-
-def bind_fast(dbapi: ModuleType) -> None:
-    """Let the driver bind ``None`` and ``bool`` without its slow adaptation path.
-
-    The sqlite3 family of drivers binds int, float, str and bytes directly, but sends every other
-    value (``None``, ``bool``) through the adapter protocol: a registry miss, then attribute
-    lookups for ``__adapt__`` and ``__conform__``. In sqlcipher3 that costs about 3 µs per value;
-    a member row carries some twenty of them, which made a bulk load of 100,000 members twice as
-    slow as the same load through Python's sqlite3. A registered adapter is a dictionary hit
-    instead. What is stored does not change: ``None`` stays NULL, and ``True``/``False`` were
-    always stored as the integers 1/0. Registration is per driver module and idempotent.
-    """
-    dbapi.register_adapter(type(None), _null)
-    dbapi.register_adapter(bool, int)
-
-
-def _null(_value: None) -> None:
-    return None
-
-
-def raw_key_literal(data_key: bytes) -> str:
-    if len(data_key) != 32:
-        raise ValueError("the data key must be 32 bytes")
-    return f"x'{data_key.hex()}'"
 
 
 def _apply_pragmas(dbapi_conn: Any, _record: Any) -> None:

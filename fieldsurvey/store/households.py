@@ -337,6 +337,15 @@ class HouseholdRepo:
                 q = q.where(HouseholdRow.division_code == village)
             return int(s.execute(q).scalar_one())
 
+    def registered_people(self) -> dict[str, str]:
+        """ID number → household number of every member present in a live household (a roster
+        check refuses a person registered in another household)."""
+        with self._store.session() as s:
+            q = (select(MemberRow.id_number, HouseholdRow.household_no)
+                 .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
+                 .where(HouseholdRow.deleted.is_(False), MemberRow.present.is_(True)))
+            return {str(i): str(no) for i, no in s.execute(q)}
+
     def member_count(self) -> int:
         with self._store.session() as s:
             return int(s.execute(select(func.count()).select_from(MemberRow).where(MemberRow.present.is_(True))).scalar_one())

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldsurvey.core.private_files import O_BINARY, make_private_folder
 from fieldsurvey.core.text import Text
+from fieldsurvey.encryption.keyfile import DAMAGED_KEYFILE, KeyFile, KeyFileError
 from fieldsurvey.store import layout, schema
 from fieldsurvey.store.engine import make_encrypted_engine
 from fieldsurvey.store.errors import (
@@ -37,11 +38,11 @@ from fieldsurvey.store.errors import (
     StoreError,
 )
 from fieldsurvey.store.households import HouseholdRepo
-from fieldsurvey.store.keyfile import DAMAGED_KEYFILE, KeyFile, KeyFileError
 from fieldsurvey.store.layout import DB_NAME, KEY_BACKUP_NAME, KEY_NAME, StoreState
 from fieldsurvey.store.outbox import Outbox
 from fieldsurvey.store.photos import PhotoRepo
 from fieldsurvey.store.settings import DivisionRepo, Settings
+from fieldsurvey.store.sync_repo import SyncStateRepo
 from fieldsurvey.store.visits import VisitRepo
 
 __all__ = ["DB_NAME", "KEY_BACKUP_NAME", "KEY_NAME", "Store", "StoreError"]
@@ -75,6 +76,7 @@ class Store:
         self.settings = Settings(self)
         self.outbox = Outbox(self)
         self.photos = PhotoRepo(self)
+        self.sync_state = SyncStateRepo(self)
 
     @property
     def store_id(self) -> str:

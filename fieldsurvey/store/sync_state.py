@@ -13,7 +13,8 @@
   hundred are kept, so an auditor can compare what devices hold with the server's log
   (``fieldsurvey sync audit-heads``).
 
-Only the sync client (``fieldsurvey.sync.client``) uses these tables, through ``Store.session()``.
+Only the sync client (``fieldsurvey.sync``) uses these tables, through ``store.sync_state``
+(``store/sync_repo.py``).
 """
 
 from __future__ import annotations
@@ -92,3 +93,4 @@ class KeptAuditHead(SyncBase):
     signature: Mapped[str] = mapped_column(String(100))
     via: Mapped[str] = mapped_column(String(16))  # upload | feed
     received_at: Mapped[datetime] = mapped_column(DateTime)
+

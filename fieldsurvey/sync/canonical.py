@@ -25,6 +25,8 @@ import json
 import math
 from typing import Any
 
+from fieldsurvey.core.json_values import same as same  # one rule for sync and the store
+
 MAX_SAFE_INTEGER = 2**53 - 1
 
 
@@ -89,16 +91,3 @@ def is_canonical(data: bytes) -> bool:
         return dumps(loads(data)) == data
     except CanonicalError:
         return False
-
-
-def same(a: Any, b: Any) -> bool:
-    """JSON value equality as the merge needs it: ``1 == 1.0`` but ``True != 1``."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return type(a) is type(b) and a == b

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 
+from fieldsurvey.api.errors import ErrorCode
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
 from fieldsurvey.sync import audit_head, envelope, kept_heads
 from fieldsurvey.sync.audit_head import AuditHead
@@ -33,7 +33,7 @@ from fieldsurvey.sync.keys import (
     fingerprint,
     signing_public_from_b64,
 )
-from fieldsurvey.sync.outgoing import PENDING, confirm, seal_pending
+from fieldsurvey.sync.outgoing import seal_pending
 from fieldsurvey.sync.photo_upload import PhotoReport, PhotoSender
 from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Transport
 from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
@@ -99,7 +99,7 @@ class SyncReport:
                     "bytes_sent": self.photos.bytes_sent, "bundles": self.photos.bundles}}
 
 
-# The server's batch statuses (sync/server/batches.py), as the sync report names them.
+# The server's batch statuses (server/batches/), as the sync report names them.
 BATCH_STATUS = {
     "merged": Text("已合并", "merged"),
     "has_conflicts": Text("已合并，有冲突待县里处理", "merged, with conflicts for the county"),
@@ -122,11 +122,7 @@ class SyncClient:
 
     # -- state --------------------------------------------------------------------------------
     def enrollment(self) -> Enrollment | None:
-        with self.store.session() as s:
-            row = s.get(Enrollment, 1)
-            if row is not None:
-                s.expunge(row)
-            return row
+        return self.store.sync_state.enrollment()
 
     def identity(self) -> tuple[Identity, Enrollment]:
         row = self.enrollment()
@@ -171,8 +167,7 @@ class SyncClient:
             county_signing_key=county["signing_key"], county_encryption_key=county["encryption_key"], fingerprint=actual,
             enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=None, last_sync_at=None,
         )
-        with self.store.session() as s:
-            s.add(row)
+        self.store.sync_state.enroll(row)
         return row
 
     # -- sync -------------------------------------------------------------------------------------
@@ -182,7 +177,7 @@ class SyncClient:
         The feed names the villages the user has now; households of any other village are then
         erased from this laptop (``villages.py``) — after everything pending was sent: the county
         accepts this device's updates to a village it took away until this device has downloaded
-        a feed without it (``sync/server/drain.py``). Work for the remaining villages that
+        a feed without it (``server/drain.py``). Work for the remaining villages that
         travelled in a batch refused because of a lost village (after the drain) is sealed again
         without it and sent in the same sync.
         """
@@ -198,7 +193,7 @@ class SyncClient:
                 if _new_household_refused(report, batch.batch_id) and not self.cancel.is_set():
                     # A household made here in a village the county has just taken away cannot
                     # go (the county takes no new household there); the updates to its existing
-                    # households still can, until this device downloads (sync/server/drain.py).
+                    # households still can, until this device downloads (server/drain.py).
                     rest = seal_pending(self.store, identity, row.cursor, existing_only=True)
                     if rest is not None:
                         self._send(t, rest, report)
@@ -223,11 +218,7 @@ class SyncClient:
             applied.forgotten = forget_other_villages(self.store, applied.villages, pending_before)
 
     def _send_pending(self, t: Transport, report: SyncReport) -> None:
-        with self.store.session() as s:
-            batches = s.execute(select(SentBatch).where(SentBatch.status == PENDING).order_by(SentBatch.created_at)).scalars().all()
-            for b in batches:
-                s.expunge(b)
-        for b in batches:
+        for b in self.store.sync_state.pending_batches():
             self._send(t, b, report)
 
     def _send(self, t: Transport, batch: SentBatch, report: SyncReport) -> None:
@@ -238,26 +229,21 @@ class SyncClient:
                 reason = {"batch_id": batch.batch_id, "code": e.code, "zh": e.text.zh, "en": e.text.en}
                 if isinstance(e.body.get("kind"), str):  # which kind of record the county refused
                     reason["kind"] = e.body["kind"]
-                with self.store.session() as s:
-                    row = s.get(SentBatch, batch.batch_id)
-                    if row is not None:
-                        row.status, row.result = "refused", reason
+                self.store.sync_state.refuse_batch(batch.batch_id, reason)
                 report.refused.append(reason)
-                if e.status == 403 and e.code in ("device_revoked", "account_disabled"):
+                if e.status == 403 and e.code in (ErrorCode.DEVICE_REVOKED, ErrorCode.ACCOUNT_DISABLED):
                     raise
                 return
             raise
-        with self.store.session() as s:
+        with self.store.sync_state.transaction() as w:
             # A head that does not verify, or answers another batch, makes the whole answer
             # untrusted: nothing is confirmed and the batch is sent again next time.
             head = result.get("audit_head")
             if head is None:
                 report.warnings.append(kept_heads.NO_HEAD)
             else:
-                report.warnings.extend(kept_heads.accept(s, head, batch_id=batch.batch_id, via="upload"))
-            row = s.get(SentBatch, batch.batch_id)
-            if row is not None:
-                confirm(s, row, {k: result.get(k) for k in ("status", "conflicts", "already_received")})
+                report.warnings.extend(kept_heads.accept(w, head, batch_id=batch.batch_id, via="upload"))
+            w.confirm_batch(batch.batch_id, {k: result.get(k) for k in ("status", "conflicts", "already_received")})
         report.sent_batches.append(result)
 
     def _download(self, t: Transport, identity: Identity) -> Applied:
@@ -276,25 +262,19 @@ class SyncClient:
 
     def apply(self, payload: dict[str, Any]) -> Applied:
         """Apply one verified feed page in one transaction."""
-        with self.store.session() as s:
-            return apply_page(s, payload, self.store.households)
+        with self.store.sync_state.transaction() as w:
+            return apply_page(w, payload)
 
     # -- USB --------------------------------------------------------------------------------------
     def export_batch(self, out: Path) -> dict[str, Any]:
         """Write a batch file for the county office: unconfirmed batches first, else a new one."""
         identity, row = self.identity()
-        with self.store.session() as s:
-            pending = s.execute(select(SentBatch).where(SentBatch.status == PENDING).order_by(SentBatch.created_at)).scalars().first()
-            if pending is not None:
-                s.expunge(pending)
+        pending = next(iter(self.store.sync_state.pending_batches()), None)
         batch = pending or seal_pending(self.store, identity, row.cursor)
         if batch is None:
             raise UserError(Text("没有待上传的数据", "there is nothing waiting to be sent"), code="nothing_pending")
         atomic_write(out, batch.data)
-        with self.store.session() as s:
-            stored = s.get(SentBatch, batch.batch_id)
-            if stored is not None:
-                stored.exported_to = str(out)
+        self.store.sync_state.mark_exported(batch.batch_id, str(out))
         photos = PhotoSender(self.store, identity, None, self.progress, self.cancel).export(out.parent, out.stem)  # type: ignore[arg-type]
         return {"batch_id": batch.batch_id, "counts": batch.counts, "bytes": len(batch.data), "again": pending is not None,
                 "photo_files": [str(p) for p in photos]}
@@ -317,8 +297,7 @@ class SyncClient:
     # -- audit heads ------------------------------------------------------------------------------
     def audit_heads(self) -> list[AuditHead]:
         """The county's signed audit heads this device received and kept, oldest entry first."""
-        with self.store.session() as s:
-            return kept_heads.kept_heads(s)
+        return kept_heads.kept_heads(self.store)
 
     def export_audit_heads(self, out: Path) -> list[AuditHead]:
         """Write the kept heads as a checkpoint file for ``fieldsurvey server audit verify --checkpoint``."""
@@ -331,19 +310,10 @@ class SyncClient:
         return heads
 
     def notices(self, unread_only: bool = True) -> list[SyncNotice]:
-        with self.store.session() as s:
-            q = select(SyncNotice).where(SyncNotice.kind != "batch_accepted").order_by(SyncNotice.notice_id)
-            if unread_only:
-                q = q.where(SyncNotice.read.is_(False))
-            rows = list(s.execute(q).scalars())
-            for r in rows:
-                s.expunge(r)
-            return rows
+        return self.store.sync_state.notices(unread_only)
 
     def mark_read(self, notice_ids: list[int]) -> None:
-        with self.store.session() as s:
-            for n in s.execute(select(SyncNotice).where(SyncNotice.notice_id.in_(notice_ids))).scalars():
-                n.read = True
+        self.store.sync_state.mark_read(notice_ids)
 
 
 def _new_household_refused(report: SyncReport, batch_id: str) -> bool:

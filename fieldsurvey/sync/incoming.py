@@ -14,12 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from fieldsurvey.core.records import (
     household_from_dict,
@@ -28,22 +24,13 @@ from fieldsurvey.core.records import (
     visit_from_dict,
 )
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.households import load_household
-from fieldsurvey.store.mapping import visit_row_values
-from fieldsurvey.store.models import (
-    DivisionRow,
-    HouseholdRow,
-    MemberChangeRow,
-    PendingEditRow,
-    VisitRow,
-)
 from fieldsurvey.store.outbox import CREATE, DELETE, UPDATE
-from fieldsurvey.store.photos import PhotoRepo
-from fieldsurvey.store.sync_state import Enrollment, SentBatch, SyncNotice
+from fieldsurvey.store.sync_repo import SyncWriter
+from fieldsurvey.store.sync_state import SyncNotice
 from fieldsurvey.sync.kept_heads import receive_from_feed
-from fieldsurvey.sync.outgoing import confirm, wire_id
+from fieldsurvey.sync.outgoing import wire_id
 from fieldsurvey.sync.recordtypes import NESTED_OF
-from fieldsurvey.sync.villages import Forgotten, erase_households
+from fieldsurvey.sync.villages import Forgotten
 
 PART_KEYS = {"member": "member_id", "helper": "helper_id", "measure": "measure_id", "income": "year"}
 
@@ -109,11 +96,9 @@ def _overlay(current: dict[str, Any] | None, items: list[dict[str, Any]]) -> dic
     return h
 
 
-def _reapply_outbox(session: Session, h: dict[str, Any]) -> None:
+def _reapply_outbox(w: SyncWriter, h: dict[str, Any]) -> None:
     """Lay this device's unsent edits over the county's copy (they will be sent and merged)."""
-    hid = h["household_id"]
-    rows = session.execute(select(PendingEditRow).where(PendingEditRow.household_id == hid)).scalars().all()
-    for row in rows:
+    for row in w.pending_edits_of(h["household_id"]):
         rtype, rid = row.record_type, wire_id(row.record_type, row.record_id)
         if rtype == "household":
             if row.op == UPDATE:
@@ -132,9 +117,8 @@ def _reapply_outbox(session: Session, h: dict[str, Any]) -> None:
             match[0][row.field] = row.new_value
 
 
-def apply_page(session: Session, payload: dict[str, Any], repo: Any) -> Applied:
-    """Apply one feed page and store its cursor; ``session`` is the one transaction, ``repo`` the
-    store's household repository (its session-taking methods write the rows)."""
+def apply_page(w: SyncWriter, payload: dict[str, Any]) -> Applied:
+    """Apply one feed page and store its cursor, all through ``w`` (one transaction)."""
     header = payload["header"]
     applied = Applied(full=bool(header.get("full")))
     if "villages" in header and (header["villages"] is None or isinstance(header["villages"], list)):
@@ -153,99 +137,68 @@ def apply_page(session: Session, payload: dict[str, Any], repo: Any) -> Applied:
         elif kind == "member_change":
             changes.append(item["record"])
         elif kind == "notice":
-            _notice(session, item, applied)
+            _notice(w, item, applied)
     if payload.get("divisions"):
-        _divisions(session, payload["divisions"])
+        w.upsert_divisions(payload["divisions"])
     # A household tombstone: the county moved the household to a village this device does not
     # serve (unless the same change brings it here live, for a device serving both villages).
     gone = [hid for hid, items in by_household.items()
             if any(i["type"] == "tombstone" and i.get("record_type") == "household" for i in items)
             and not any(i["type"] == "household" for i in items)]
     if gone:
-        here = [hid for hid in gone if session.get(HouseholdRow, hid) is not None]
-        erase_households(session, here)
+        here = [hid for hid in gone if w.has_household(hid)]
+        w.erase_households(here)
         for hid in gone:
             del by_household[hid]
         applied.deleted += len(here)
     for hid, items in by_household.items():
         if any(i["type"] == "household" and i.get("deleted") for i in items):
-            repo.mark_deleted(session, hid)
+            w.mark_household_deleted(hid)
             applied.deleted += 1
             continue
         # A snapshot page holds each household whole: start from it, not from the local copy,
         # so parts the county no longer has disappear here too (unsent local work is laid back).
-        local = None if applied.full else load_household(session, hid)
+        local = None if applied.full else w.household(hid)
         merged = _overlay(to_dict(local) if local else None, items)
         if merged is None:
             continue
-        _reapply_outbox(session, merged)
-        repo.replace_from_server(session, household_from_dict(merged))
+        _reapply_outbox(w, merged)
+        w.replace_household(household_from_dict(merged))
         applied.households += 1
     for v in visits:
-        applied.visits += _visit(session, repo, v)
+        review = (v.get("review_status"), v.get("review_comment"))
+        applied.visits += w.add_visit_from_server(visit_from_dict(v), review)
     for c in changes:
-        if session.get(HouseholdRow, c["household_id"]) is not None and session.get(MemberChangeRow, c["change_id"]) is None:
-            change = member_change_from_dict(c)
-            session.add(MemberChangeRow(change_id=change.change_id, household_id=change.household_id, member_id=change.member_id,
-                                        reason=change.reason, change_date=change.change_date, note=change.note, synced=True))
+        w.add_member_change_from_server(member_change_from_dict(c))
     if payload.get("live_households") is not None:
-        applied.deleted += _drop_missing(session, repo, set(payload["live_households"]))
-    enrollment = session.get(Enrollment, 1)
-    if enrollment is not None:
-        enrollment.cursor = payload["header"]["to_cursor"]
-        enrollment.last_sync_at = datetime.now(UTC).replace(tzinfo=None)
+        applied.deleted += _drop_missing(w, set(payload["live_households"]))
+    w.set_cursor(payload["header"]["to_cursor"])
     return applied
 
 
-def _visit(session: Session, repo: Any, record: dict[str, Any]) -> int:
-    row = session.get(VisitRow, record["visit_id"])
-    if row is not None:
-        row.review_status, row.review_comment = record.get("review_status"), record.get("review_comment")
-        return 0
-    if session.get(HouseholdRow, record["household_id"]) is None:
-        return 0
-    visit = visit_from_dict(record)
-    session.add(VisitRow(**visit_row_values(visit), synced=True))
-    PhotoRepo.link(session, visit.visit_id, visit.household_id, visit.answers, finalized=True)
-    session.flush()
-    repo.set_assessment(session, visit.household_id, visit.assessment, visit.visit_date if isinstance(visit.visit_date, date) else None)
-    return 1
-
-
-def _notice(session: Session, item: dict[str, Any], applied: Applied) -> None:
-    if session.get(SyncNotice, int(item["notice_id"])) is not None:
+def _notice(w: SyncWriter, item: dict[str, Any], applied: Applied) -> None:
+    if w.has_notice(int(item["notice_id"])):
         return
-    session.add(SyncNotice(notice_id=int(item["notice_id"]), kind=item["kind"], household_id=item.get("household_id"),
-                           ref=item.get("ref"), text_zh=item["text"]["zh"], text_en=item["text"]["en"], data=item.get("data") or {},
-                           created_at=str(item.get("created_at", "")), received_at=datetime.now(UTC).replace(tzinfo=None), read=False))
+    w.add_notice(SyncNotice(notice_id=int(item["notice_id"]), kind=item["kind"], household_id=item.get("household_id"),
+                            ref=item.get("ref"), text_zh=item["text"]["zh"], text_en=item["text"]["en"], data=item.get("data") or {},
+                            created_at=str(item.get("created_at", "")), received_at=datetime.now(UTC).replace(tzinfo=None),
+                            read=False))
     applied.notices.append(item)
     if item["kind"] == "batch_accepted" and (item.get("data") or {}).get("audit_head") is not None:
-        applied.warnings.extend(receive_from_feed(session, item["data"]["audit_head"], batch_id=item.get("ref")))
+        applied.warnings.extend(receive_from_feed(w, item["data"]["audit_head"], batch_id=item.get("ref")))
     if item["kind"] == "batch_accepted" and item.get("ref"):
-        batch = session.get(SentBatch, item["ref"])
-        if batch is not None:
-            confirm(session, batch, item.get("data"))
+        w.confirm_batch(item["ref"], item.get("data"))
     if item["kind"] == "rejected" and item.get("ref"):
-        batch = session.get(SentBatch, item["ref"])
-        if batch is not None and batch.status == "pending":
-            batch.status = "refused"
-            batch.result = {"code": (item.get("data") or {}).get("code"), "zh": item["text"]["zh"], "en": item["text"]["en"]}
+        w.refuse_pending_batch(item["ref"], {"code": (item.get("data") or {}).get("code"), "zh": item["text"]["zh"],
+                                             "en": item["text"]["en"]})
 
 
-def _divisions(session: Session, divisions: list[dict[str, Any]]) -> None:
-    for d in divisions:
-        stmt = sqlite_insert(DivisionRow).values(code=d["code"], name=d["name"], parent=d.get("parent"), level=d.get("level", "village"))
-        session.execute(stmt.on_conflict_do_update(index_elements=["code"], set_={"name": d["name"], "parent": d.get("parent")}))
-
-
-def _drop_missing(session: Session, repo: Any, live: set[str]) -> int:
+def _drop_missing(w: SyncWriter, live: set[str]) -> int:
     """After a full resync: hide households the county no longer has, unless created here and unsent."""
-    created_here = set(session.execute(
-        select(PendingEditRow.record_id).where(PendingEditRow.record_type == "household", PendingEditRow.op == CREATE)).scalars())
+    created_here = w.households_created_here()
     dropped = 0
-    for hid in session.execute(select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False))).scalars().all():
+    for hid in w.live_household_ids():
         if hid not in live and hid not in created_here:
-            repo.mark_deleted(session, hid)
+            w.mark_household_deleted(hid)
             dropped += 1
     return dropped
-

@@ -21,12 +21,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.sync_state import Enrollment, KeptAuditHead
+from fieldsurvey.store.sync_repo import SyncWriter
+from fieldsurvey.store.sync_state import KeptAuditHead
 from fieldsurvey.sync import audit_head
 from fieldsurvey.sync.audit_head import AuditHead
 from fieldsurvey.sync.keys import signing_public_from_b64
@@ -37,9 +35,9 @@ NO_HEAD = Text("县里的回复没有附带审计日志签名头（服务器版�
                "the county's answer carried no signed audit head (an older server?)")
 
 
-def check(session: Session, doc: Any, *, batch_id: str | None) -> AuditHead:
+def check(w: SyncWriter, doc: Any, *, batch_id: str | None) -> AuditHead:
     """Parse and verify a head against the pinned county key; it must answer ``batch_id``."""
-    enrollment = session.get(Enrollment, 1)
+    enrollment = w.enrollment()
     if enrollment is None:
         raise UserError(Text("本设备尚未注册", "this device is not enrolled"), code="not_enrolled")
     head = audit_head.parse(doc)
@@ -51,21 +49,15 @@ def check(session: Session, doc: Any, *, batch_id: str | None) -> AuditHead:
     return head
 
 
-def keep(session: Session, head: AuditHead, *, via: str) -> list[Text]:
+def keep(w: SyncWriter, head: AuditHead, *, via: str) -> list[Text]:
     """Store a verified head; returns warnings when it contradicts the heads already kept."""
-    if session.get(KeptAuditHead, (head.entry_no, head.entry_hash)) is not None:
+    if w.has_head(head.entry_no, head.entry_hash):
         return []
-    columns = (KeptAuditHead.county, KeptAuditHead.entry_no, KeptAuditHead.entry_hash, KeptAuditHead.signed_at)
-    kept = [AuditHead(county, int(n), h, at, None, "") for county, n, h, at in session.execute(select(*columns))]
+    kept = [AuditHead(county, n, h, at, None, "") for county, n, h, at in w.head_summaries()]
     warnings = contradictions(head, kept)
-    session.add(KeptAuditHead(entry_no=head.entry_no, entry_hash=head.entry_hash, county=head.county, signed_at=head.signed_at,
+    w.keep_head(KeptAuditHead(entry_no=head.entry_no, entry_hash=head.entry_hash, county=head.county, signed_at=head.signed_at,
                               batch_id=head.batch_id, signature=head.signature, via=via,
-                              received_at=datetime.now(UTC).replace(tzinfo=None)))
-    session.flush()
-    cutoff = session.execute(select(KeptAuditHead.entry_no).order_by(KeptAuditHead.entry_no.desc())
-                             .offset(MAX_KEPT - 1).limit(1)).scalar_one_or_none()
-    if cutoff is not None:
-        session.execute(delete(KeptAuditHead).where(KeptAuditHead.entry_no < cutoff))
+                              received_at=datetime.now(UTC).replace(tzinfo=None)), keep_newest=MAX_KEPT)
     return warnings
 
 
@@ -89,23 +81,23 @@ def contradictions(head: AuditHead, kept: list[AuditHead]) -> list[Text]:
     return out
 
 
-def accept(session: Session, doc: Any, *, batch_id: str | None, via: str) -> list[Text]:
+def accept(w: SyncWriter, doc: Any, *, batch_id: str | None, via: str) -> list[Text]:
     """``check`` then ``keep``: raises when the head does not verify (an upload's answer)."""
-    return keep(session, check(session, doc, batch_id=batch_id), via=via)
+    return keep(w, check(w, doc, batch_id=batch_id), via=via)
 
 
-def receive_from_feed(session: Session, doc: Any, *, batch_id: str | None) -> list[Text]:
+def receive_from_feed(w: SyncWriter, doc: Any, *, batch_id: str | None) -> list[Text]:
     """A head in a feed notice: kept when it verifies, otherwise dropped with a warning."""
     try:
-        return accept(session, doc, batch_id=batch_id, via="feed")
+        return accept(w, doc, batch_id=batch_id, via="feed")
     except UserError as e:
         return [Text(f"县里消息中的审计日志签名头被拒绝：{e.text.zh}。请告知县审计人员",
                      f"an audit head in the county's updates was refused: {e.text.en}. Tell the county's auditor")]
 
 
-def kept_heads(session: Session) -> list[AuditHead]:
-    rows = session.execute(select(KeptAuditHead).order_by(KeptAuditHead.entry_no, KeptAuditHead.signed_at)).scalars()
-    return [_head(r) for r in rows]
+def kept_heads(store: Any) -> list[AuditHead]:
+    """The heads this device kept, oldest entry first."""
+    return [_head(r) for r in store.sync_state.kept_heads()]
 
 
 def _head(row: KeptAuditHead) -> AuditHead:

@@ -2,7 +2,7 @@
 
 The county has one key of each kind, kept as encrypted PKCS#8 PEM files in the server's data
 directory (their password derives from the server's passphrase, see ``server/vault.py``), written
-atomically with 0600 permissions set before any byte (``store.atomic``). A device has one of each
+atomically with 0600 permissions set before any byte (``core.atomic``). A device has one of each
 too; its private keys live inside the device's encrypted store, never in a plain file. Public
 keys travel as base64 of the 32 raw bytes. A fingerprint (SHA-256 of both public keys, shown in
 groups of four hex digits) lets a person compare keys read aloud over the phone.
@@ -21,9 +21,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
-from fieldsurvey.store.atomic import atomic_write
 
 SIGNING_FILE = "county-signing.pem"
 ENCRYPTION_FILE = "county-encryption.pem"

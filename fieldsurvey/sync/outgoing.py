@@ -1,10 +1,10 @@
 """What a device sends: the outbox turned into batch records, sealed once, confirmed carefully.
 
 A batch is built from the outbox and stored with its exact bytes before it is sent, so every
-retry and every USB copy is the same batch. Confirming a batch removes from the outbox only what
-it carried: an outbox row edited again after sealing stays, with the sent value as its new base
-(a created record edited again becomes field edits against what was sent), so a later edit is
-never lost by confirming an earlier one.
+retry and every USB copy is the same batch. Confirming a batch (``SyncWriter.confirm_batch`` in
+the store) removes from the outbox only what it carried: an outbox row edited again after
+sealing stays, with the sent value as its new base (a created record edited again becomes field
+edits against what was sent), so a later edit is never lost by confirming an earlier one.
 """
 
 from __future__ import annotations
@@ -14,18 +14,12 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from fieldsurvey.core.records import member_change_to_dict, visit_to_dict
-from fieldsurvey.store.models import MemberChangeRow, PendingEditRow, VisitRow
 from fieldsurvey.store.outbox import CREATE, DELETE
+from fieldsurvey.store.sync_repo import PENDING
 from fieldsurvey.store.sync_state import SentBatch
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from fieldsurvey.sync.canonical import same
 
-PENDING = "pending"
-ACCEPTED = "accepted"
 LOCAL_ONLY_VISIT_FIELDS = ("cursor", "review_status", "review_comment")
 
 
@@ -77,12 +71,12 @@ def outbox_records(store: Any, skip: tuple[set[int], set[str], set[str]] = (set(
     return records, snapshots, [v.visit_id for v in visits], [c.change_id for c in changes]
 
 
-def carried_elsewhere(session: Session) -> tuple[set[int], set[str], set[str]]:
+def carried_elsewhere(store: Any) -> tuple[set[int], set[str], set[str]]:
     """Outbox items already inside a sealed, unconfirmed batch."""
     edit_ids: set[int] = set()
     visit_ids: set[str] = set()
     change_ids: set[str] = set()
-    for b in session.execute(select(SentBatch).where(SentBatch.status == PENDING)).scalars():
+    for b in store.sync_state.pending_batches():
         edit_ids.update(int(e["edit_id"]) for e in b.edits)
         visit_ids.update(b.visit_ids)
         change_ids.update(b.change_ids)
@@ -93,8 +87,7 @@ def seal_pending(store: Any, identity: Identity, cursor: str | None, *, existing
     """Seal what is pending and not yet in an unconfirmed batch; None when there is nothing.
 
     ``existing_only``: only updates to households the county has (see ``outbox_records``)."""
-    with store.session() as s:
-        skip = carried_elsewhere(s)
+    skip = carried_elsewhere(store)
     records, snapshots, visit_ids, change_ids = outbox_records(store, skip, existing_only=existing_only)
     if not records:
         return None
@@ -109,35 +102,6 @@ def _store_batch(store: Any, identity: Identity, cursor: str | None, records: li
     row = SentBatch(batch_id=payload["header"]["batch_id"], created_at=now, data=data, status=PENDING, exported_to=None,
                     edits=snapshots, visit_ids=visit_ids, change_ids=change_ids, counts=payload["header"]["counts"],
                     result=None, updated_at=now)
-    with store.session() as s:
-        s.add(row)
+    store.sync_state.add_batch(row)
     return row
 
-
-def confirm(session: Session, batch: SentBatch, result: dict[str, Any] | None) -> None:
-    """The county has this batch: clear exactly what it carried from the outbox."""
-    if batch.status == ACCEPTED:
-        return
-    for snap in batch.edits:
-        row = session.get(PendingEditRow, int(snap["edit_id"]))
-        if row is None:
-            continue
-        if same(row.new_value, snap["new_value"]):
-            session.delete(row)
-        elif row.op == CREATE:  # edited again after sealing: the rest travels as field edits
-            sent = snap["new_value"] or {}
-            for name, value in (row.new_value or {}).items():
-                if name not in ("members", "helpers", "measures", "incomes", "revision") and not same(sent.get(name), value):
-                    session.add(PendingEditRow(record_type=row.record_type, record_id=row.record_id, household_id=row.household_id,
-                                               op="update", field=name, base_value=sent.get(name), new_value=value, base_revision=1,
-                                               created_at=row.created_at, updated_at=row.updated_at))
-            session.delete(row)
-        else:
-            row.base_value = snap["new_value"]
-    if batch.visit_ids:
-        session.execute(update(VisitRow).where(VisitRow.visit_id.in_(batch.visit_ids)).values(synced=True))
-    if batch.change_ids:
-        session.execute(update(MemberChangeRow).where(MemberChangeRow.change_id.in_(batch.change_ids)).values(synced=True))
-    batch.status = ACCEPTED
-    batch.result = result
-    batch.updated_at = datetime.now(UTC).replace(tzinfo=None)

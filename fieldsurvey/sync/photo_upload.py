@@ -149,7 +149,7 @@ class PhotoSender:
         drops those without sending a byte again."""
         from pathlib import Path
 
-        from fieldsurvey.store.atomic import atomic_write
+        from fieldsurvey.core.atomic import atomic_write
 
         unsent = self.store.photos.unsent()
         outbox = self.store.photos.outbox()

@@ -52,7 +52,6 @@ APPEND_ONLY_TYPES: dict[str, RecordType] = {
     "visit": RecordType("visit", Visit, "visit_id", "走访"),
     "member_change": RecordType("member_change", MemberChange, "change_id", "人员变更"),
 }
-PART_TYPES = ("member", "helper", "measure", "income")
 NESTED_OF = {"member": "members", "helper": "helpers", "measure": "measures", "income": "incomes"}
 # Fields a device may not change: moving a household between villages changes who may see it,
 # so only county staff do it.

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fieldsurvey import __version__
+from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.batch import Identity
@@ -144,7 +145,7 @@ class Transport:
             request.headers.update(sign_request(self.identity.keys.signing, self.identity.device_id, method,
                                                 path_query, int(time.time()), request.content))
         response = self.client.send(request)
-        if response.status_code == 429 and _error_code(response) == "too_many_attempts":
+        if response.status_code == 429 and _error_code(response) == ErrorCode.TOO_MANY_ATTEMPTS:
             raise ServerError(429, response.json())  # the county's own throttle: retrying only extends the wait
         if response.status_code >= 500 or response.status_code == 429:
             raise _Retry(f"server answered {response.status_code}")
@@ -180,7 +181,7 @@ class Transport:
                 self.progress("upload", len(data), len(data))
                 return dict(self.request("POST", f"/uploads/{batch_id}/commit").json())
             except ServerError as e:
-                if e.code in ("wrong_offset", "no_upload", "incomplete"):
+                if e.code in (ErrorCode.WRONG_OFFSET, ErrorCode.NO_UPLOAD, ErrorCode.INCOMPLETE):
                     continue  # the server's state moved (another attempt, a restart): ask again
                 raise
         raise UserError(UNREACHABLE, code="unreachable")
@@ -189,7 +190,7 @@ class Transport:
         try:
             r = self.request("PUT", f"/uploads/{batch_id}/chunk", params={"offset": offset}, content=piece)
         except ServerError as e:
-            if e.code == "wrong_offset" and isinstance(e.body.get("offset"), int):
+            if e.code == ErrorCode.WRONG_OFFSET and isinstance(e.body.get("offset"), int):
                 return int(e.body["offset"])  # a retried chunk had arrived after all
             raise
         return int(r.json()["offset"])

@@ -93,7 +93,7 @@ class AppController(QObject):
         if profile is not None:
             self.window.show_unlocked(profile)
         self.window.show()
-        from fieldsurvey.ui.operations import warm_up
+        from fieldsurvey.ui.ops import warm_up
 
         self.ctx.ops.run(warm_up, name="warm up")
 

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.app.households import ListData
 from fieldsurvey.core.assessment_result import FLAG_LABELS
 from fieldsurvey.core.codes import code_list
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.household_list import (
     COL_HEAD,
@@ -194,9 +195,9 @@ class HouseholdListPage(Retranslating, QWidget):
             return
         self._loading = True
         self._selected_before_reload = self.current_household_id()
-        self.ctx.ops.run(operations.load_list, owner=self, on_done=self._loaded, on_error=self._load_failed, name="load list")
+        self.ctx.ops.run(ops.load_list, owner=self, on_done=self._loaded, on_error=self._load_failed, name="load list")
 
-    def _loaded(self, data: operations.ListData) -> None:
+    def _loaded(self, data: ListData) -> None:
         self._loading = False
         index = HouseholdIndex(data.summaries, data.village_names, head_pinyin=data.head_pinyin)
         self.model.set_index(index)

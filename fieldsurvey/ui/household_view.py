@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.app.households import HouseholdBundle
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.reimbursement import KIND_LABELS, reimbursements
 from fieldsurvey.core.visit import Visit
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.i18n import code_label, t
@@ -54,9 +55,7 @@ class HouseholdView(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
-        self.bundle: operations.HouseholdBundle | None = None
-        self.editor_available = False
-        self.ledger_available = False
+        self.bundle: HouseholdBundle | None = None
 
         self.title = heading(size_delta=5)
         self.place = QLabel()
@@ -139,20 +138,15 @@ class HouseholdView(Retranslating, QWidget):
 
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
-        self.ctx.ops.run(operations.load_household(self.household_id), owner=self, on_done=self._loaded, name="load household")
+        self.ctx.ops.run(ops.load_household(self.household_id), owner=self, on_done=self._loaded, name="load household")
 
-    def _loaded(self, bundle: operations.HouseholdBundle) -> None:
+    def _loaded(self, bundle: HouseholdBundle) -> None:
         self.bundle = bundle
         self.retranslate()
 
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches(self.household_id):
             self.reload()
-
-    def set_capabilities(self, *, editor: bool, ledger: bool) -> None:
-        self.editor_available = editor
-        self.ledger_available = ledger
-        self._update_buttons()
 
     # -- drawing ----------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -184,7 +178,7 @@ class HouseholdView(Retranslating, QWidget):
         head = h.head
         return f"{head.name if head else h.household_no}"
 
-    def _draw(self, b: operations.HouseholdBundle) -> None:
+    def _draw(self, b: HouseholdBundle) -> None:
         h = b.household
         head = h.head
         self.title.setText(self.tr("%1's household").replace("%1", head.name) if head else h.household_no)
@@ -223,7 +217,7 @@ class HouseholdView(Retranslating, QWidget):
                                      + ("" if p.finalized else " · " + self.tr("draft")))
                 for p in self.bundle.photos]
 
-    def _draw_photos(self, b: operations.HouseholdBundle) -> None:
+    def _draw_photos(self, b: HouseholdBundle) -> None:
         self.photo_strip.set_entries(self.photo_entries())
         self.photo_strip.setVisible(bool(b.photos))
         self.no_photos.setVisible(not b.photos)
@@ -237,7 +231,7 @@ class HouseholdView(Retranslating, QWidget):
         viewer.open()
         return viewer
 
-    def _draw_assessment(self, b: operations.HouseholdBundle) -> None:
+    def _draw_assessment(self, b: HouseholdBundle) -> None:
         self.cards.show_assessment(b.assessment)
         if b.assessment_visit is not None:
             self.assessment_source.setText(
@@ -313,16 +307,11 @@ class HouseholdView(Retranslating, QWidget):
     def _update_buttons(self) -> None:
         loaded = self.bundle is not None
         drafts = self.drafts()
-        no_editor = self.tr("The visit editor is not part of this installation yet.")
-        self.new_visit_button.setEnabled(loaded and self.editor_available)
-        self.new_visit_button.setToolTip("" if self.editor_available else no_editor)
+        self.new_visit_button.setEnabled(loaded)
         self.continue_button.setVisible(bool(drafts))
-        self.continue_button.setEnabled(self.editor_available)
-        self.continue_button.setToolTip("" if self.editor_available else no_editor)
-        self.open_visit_button.setEnabled(self.editor_available and loaded and bool(self.bundle and self.bundle.visits))
+        self.open_visit_button.setEnabled(loaded and bool(self.bundle and self.bundle.visits))
         self.amend_button.setEnabled(loaded and bool(self.bundle and any(v.finalized for v in self.bundle.visits)))
-        self.print_button.setEnabled(loaded and self.ledger_available)
-        self.print_button.setToolTip("" if self.ledger_available else self.tr("Ledger printing is not part of this installation yet."))
+        self.print_button.setEnabled(loaded)
         self.member_button.setEnabled(loaded)
 
     # -- actions ----------------------------------------------------------------------------
@@ -342,7 +331,7 @@ class HouseholdView(Retranslating, QWidget):
 
     def _open_selected_visit(self) -> None:
         v = self._selected_visit()
-        if v is not None and self.editor_available:
+        if v is not None:
             self.open_visit_requested.emit(self.household_id, v.visit_id)
 
     def _amend_selected(self) -> None:

@@ -8,9 +8,8 @@ leaves nothing on disk (the ledger package stages its files).
 
 from __future__ import annotations
 
-import importlib.util
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -28,17 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.core.private_files import folder_keeps_files_private
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
-from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, inform
 
-
-def available() -> bool:
-    try:
-        return importlib.util.find_spec("fieldsurvey.ledger") is not None
-    except (ImportError, ValueError):
-        return False
+if TYPE_CHECKING:
+    from fieldsurvey.app.ledgers import Printed
 
 
 def default_folder(ctx: AppContext) -> Path:
@@ -47,75 +41,6 @@ def default_folder(ctx: AppContext) -> Path:
         return Path(last)
     docs = Path.home() / "Documents"
     return docs if docs.is_dir() else Path.home()
-
-
-# -- operations (worker) ---------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Printed:
-    files: list[Path]
-    pages: int
-    households: int
-    private: bool = True  # False: the folder keeps no owner-only permission (a USB stick's FAT)
-
-
-def _names(store, village_code: str):  # type: ignore[no-untyped-def]
-    from fieldsurvey.ledger import DivisionNames
-
-    path = store.divisions.path(village_code)
-    return DivisionNames(path.get("county") or "", path.get("township") or "", path.get("village") or village_code)
-
-
-def print_household_op(household_id: str, target: Path, mask_ids: bool):  # type: ignore[no-untyped-def]
-    def op(env: OpEnv) -> Printed:
-        from fieldsurvey.ledger import LedgerInput, LedgerOptions
-        from fieldsurvey.ledger.batch import print_household
-
-        store = env.store
-        household = store.households.get(household_id)
-        if household is None:
-            from fieldsurvey.core.errors import UserError
-            from fieldsurvey.core.text import Text
-
-            raise UserError(Text("找不到该户", "household not found"), code="not_found")
-        env.progress(0, 1)
-        from fieldsurvey.commands.ledger_photos import ledger_photos
-
-        visits = store.visits.for_household(household_id)
-        inp = LedgerInput(household, visits, _names(store, household.division_code.value),
-                          photos=ledger_photos(store, household_id, visits))
-        result = print_household(inp, target, LedgerOptions(mask_ids=mask_ids))
-        env.progress(1, 1, check=False)
-        return Printed([target], result.pages, 1, folder_keeps_files_private(target.parent))
-
-    return op
-
-
-def print_village_op(village_code: str, out: Path, mask_ids: bool, combined: bool):  # type: ignore[no-untyped-def]
-    def op(env: OpEnv) -> Printed:
-        from fieldsurvey.commands.ledger_photos import ledger_photos
-        from fieldsurvey.ledger import LedgerInput, LedgerOptions
-        from fieldsurvey.ledger.batch import print_village
-
-        store = env.store
-        names = _names(store, village_code)
-        total = store.households.count(village_code)
-        env.progress(0, total)
-
-        def inputs():  # type: ignore[no-untyped-def]
-            for h in store.households.iter_households(village_code):
-                visits = store.visits.for_household(h.household_id)
-                yield LedgerInput(h, visits, names, photos=ledger_photos(store, h.household_id, visits))
-
-        result = print_village(
-            inputs(), total, out, names=names, village_code=village_code, combined=combined,
-            options=LedgerOptions(mask_ids=mask_ids),
-            progress=lambda done, n: env.progress(done, n, check=False),
-            cancelled=lambda: env.cancelled,
-        )
-        return Printed(result.files, result.pages, result.households,
-                       folder_keeps_files_private(result.files[0].parent))
-
-    return op
 
 
 # -- dialogs ---------------------------------------------------------------------------------
@@ -217,7 +142,7 @@ def print_household(parent: QWidget, ctx: AppContext, household_id: str, househo
 
     def go() -> None:
         target = Path(dialog.target.text().strip())
-        ctx.ops.run_long(print_household_op(household_id, target, dialog.mask.isChecked()), parent=parent,
+        ctx.ops.run_long(ops.print_household(household_id, target, dialog.mask.isChecked()), parent=parent,
                          title=QCoreApplication.translate("LedgerPrint", "Printing the household ledger…"), on_done=lambda p: _done(parent, p))
 
     dialog.accepted.connect(go)
@@ -236,13 +161,10 @@ def print_village(parent: QWidget, ctx: AppContext, village: str | None) -> None
         def go() -> None:
             out = Path(dialog.target.text().strip())
             chosen = dialog.village.currentData()
-            ctx.ops.run_long(print_village_op(chosen, out, dialog.mask.isChecked(), dialog.combined.isChecked()), parent=parent,
+            ctx.ops.run_long(ops.print_village(chosen, out, dialog.mask.isChecked(), dialog.combined.isChecked()), parent=parent,
                              title=QCoreApplication.translate("LedgerPrint", "Printing the village ledgers…"), on_done=lambda p: _done(parent, p))
 
         dialog.accepted.connect(go)
         dialog.open()
 
-    def villages_op(env: OpEnv) -> list[tuple[str, str]]:
-        return [(d.name, d.code.value) for d in env.store.divisions.villages() if env.store.households.count(d.code.value)]
-
-    ctx.ops.run(villages_op, owner=parent, on_done=got_villages, name="list villages")
+    ctx.ops.run(ops.villages_with_households, owner=parent, on_done=got_villages, name="list villages")

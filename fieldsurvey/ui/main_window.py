@@ -8,13 +8,15 @@ personal data stays on screen or in models), and shows the unlock screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from fieldsurvey import __version__
 from fieldsurvey.core.household import Household
-from fieldsurvey.ui import ledger_print, operations, sync_hook, visit_host
+from fieldsurvey.ui import ledger_print, ops, visit_host
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import open_log_folder, show_error
 from fieldsurvey.ui.household_list_page import HouseholdListPage
@@ -22,6 +24,9 @@ from fieldsurvey.ui.household_view import HouseholdView
 from fieldsurvey.ui.idle import IdleWatcher
 from fieldsurvey.ui.unlock import UnlockPage
 from fieldsurvey.ui.widgets import Retranslating
+
+if TYPE_CHECKING:
+    from fieldsurvey.app.assessments import Reassessed
 
 PAGE_UNLOCK, PAGE_WORK = 0, 1
 
@@ -31,8 +36,6 @@ class MainWindow(Retranslating, QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.resize(1280, 800)
-        self.editor_available = visit_host.editor_available()
-        self.ledger_available = ledger_print.available()
         self.stack = QStackedWidget()
         self.unlock_page = UnlockPage(ctx, passphrase_hint)
         self.unlock_page.unlocked.connect(self._unlocked)
@@ -96,9 +99,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_guide = self._action(self.open_guide)  # F1 itself: ui/help.py's HelpKey, on every screen
         self.act_log = self._action(open_log_folder)
         self.act_about = self._action(self.about)
-        self.act_sync = self._action(self.open_sync) if sync_hook.available() else None
-        self.act_print.setEnabled(self.ledger_available)
-        self.act_print_village.setEnabled(self.ledger_available)
+        self.act_sync = self._action(self.open_sync)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -111,10 +112,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_household = bar.addMenu("")
         for a in (self.act_find, self.act_new_visit, self.act_save, self.act_print, self.act_member, self.act_close_tab):
             self.menu_household.addAction(a)
-        self.menu_sync = None
-        if self.act_sync is not None:
-            self.menu_sync = bar.addMenu("")
-            self.menu_sync.addAction(self.act_sync)
+        self.menu_sync = bar.addMenu("")
+        self.menu_sync.addAction(self.act_sync)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_guide)
         self.menu_help.addSeparator()
@@ -133,9 +132,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_file.setTitle(self.tr("&File"))
         self.menu_household.setTitle(self.tr("H&ousehold"))
         self.menu_help.setTitle(self.tr("&Help"))
-        if self.menu_sync is not None and self.act_sync is not None:
-            self.menu_sync.setTitle(self.tr("S&ync"))
-            self.act_sync.setText(self.tr("&Sync with the county server…"))
+        self.menu_sync.setTitle(self.tr("S&ync"))
+        self.act_sync.setText(self.tr("&Sync with the county server…"))
         texts = {
             self.act_new_household: self.tr("&New household…"),
             self.act_import: self.tr("&Import roster…"),
@@ -155,8 +153,6 @@ class MainWindow(Retranslating, QMainWindow):
         }
         for action, text in texts.items():
             action.setText(text)
-        if not self.ledger_available:
-            self.act_print.setToolTip(self.tr("Ledger printing is not part of this installation yet."))
         self.tabs.setTabText(0, self.tr("Households"))
         self._profile_shown()
 
@@ -164,14 +160,8 @@ class MainWindow(Retranslating, QMainWindow):
     def _set_locked_ui(self, locked: bool) -> None:
         self.stack.setCurrentIndex(PAGE_UNLOCK if locked else PAGE_WORK)
         for a in (self.act_new_household, self.act_import, self.act_print_village, self.act_reassess, self.act_lock, self.act_find,
-                  self.act_save, self.act_print, self.act_new_visit, self.act_member, self.act_close_tab):
+                  self.act_save, self.act_print, self.act_new_visit, self.act_member, self.act_close_tab, self.act_sync):
             a.setEnabled(not locked)
-        if self.act_sync is not None:
-            self.act_sync.setEnabled(not locked)
-        if not locked:
-            self.act_print.setEnabled(self.ledger_available)
-            self.act_print_village.setEnabled(self.ledger_available)
-            self.act_new_visit.setEnabled(self.editor_available)
         self.menu_household.setEnabled(not locked)
         self.count_label.setVisible(not locked)
 
@@ -180,8 +170,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.ctx.set_profile(profile)
         self._set_locked_ui(False)
         self.list_page.reload()
-        if self.editor_available:
-            self.ctx.ops.run(operations.warm_up_editor, name="warm up editor")  # queued after the list
+        self.ctx.ops.run(ops.warm_up_editor, name="warm up editor")  # queued after the list
         self.list_page.focus_search()
         self.idle.set_timeout_ms(self.ctx.settings.auto_lock_minutes * 60_000)
         self.idle.start()
@@ -207,13 +196,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.idle.stop()
         self.ctx.about_to_lock.emit()
         for editor in self._editors():
-            visit_host.flush(editor)
+            editor.flush()
         for dialog in self.findChildren(QDialog):  # they may show names and ID numbers
             if dialog.isVisible():
                 dialog.reject()
         while self.tabs.count() > 1:
             self._remove_tab(1)
-        self.ctx.ops.run(operations.lock, name="lock")
+        self.ctx.ops.run(ops.lock, name="lock")
         self.ctx.is_unlocked = False
         self.list_page.clear_filters()
         self.list_page.model.set_index(_empty_index())
@@ -225,14 +214,15 @@ class MainWindow(Retranslating, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.idle.stop()
         for editor in self._editors():
-            visit_host.flush(editor)
-        self.ctx.ops.run(operations.lock, name="lock at exit")
+            editor.flush()
+        self.ctx.ops.run(ops.lock, name="lock at exit")
         self.ctx.ops.wait_idle(30)
         event.accept()
 
     # -- tabs -------------------------------------------------------------------------------
-    def _editors(self) -> list[QWidget]:
-        return [w for w in (self.tabs.widget(i) for i in range(1, self.tabs.count())) if w is not None and not isinstance(w, HouseholdView)]
+    def _editors(self) -> list[visit_host.VisitEditorTab]:
+        tabs = (visit_host.as_editor(self.tabs.widget(i)) for i in range(1, self.tabs.count()))
+        return [e for e in tabs if e is not None]
 
     def _find_tab(self, predicate) -> int:  # type: ignore[no-untyped-def]
         for i in range(1, self.tabs.count()):
@@ -256,7 +246,6 @@ class MainWindow(Retranslating, QMainWindow):
             self.tabs.setCurrentIndex(i)
             return self.tabs.widget(i)  # type: ignore[return-value]
         view = HouseholdView(self.ctx, household_id)
-        view.set_capabilities(editor=self.editor_available, ledger=self.ledger_available)
         view.new_visit_requested.connect(lambda hid: self.open_visit(hid, None))
         view.open_visit_requested.connect(self.open_visit)
         view.amend_requested.connect(self.amend_visit)
@@ -266,10 +255,8 @@ class MainWindow(Retranslating, QMainWindow):
         return view
 
     def open_visit(self, household_id: str, visit_id: str | None) -> QWidget | None:
-        if not self.editor_available:
-            return None
         if visit_id is not None:
-            i = self._find_tab(lambda w: visit_host.editor_visit_id(w) == visit_id)
+            i = self._find_tab(lambda w: (e := visit_host.as_editor(w)) is not None and e.visit_id() == visit_id)
             if i > 0:
                 self.tabs.setCurrentIndex(i)
                 return self.tabs.widget(i)
@@ -278,9 +265,9 @@ class MainWindow(Retranslating, QMainWindow):
         except Exception as e:  # noqa: BLE001 - shown as a sentence, logged without data
             show_error(self, e, "open visit editor")
             return None
-        finalized = getattr(editor, "visit_finalized", None)
-        if finalized is not None:
-            finalized.connect(lambda _vid, hid=household_id: self._visit_finalized(hid))
+        tab = visit_host.as_editor(editor)
+        assert tab is not None, "the visit package's editor keeps the VisitEditorTab protocol"
+        tab.visit_finalized.connect(lambda _vid, hid=household_id: self._visit_finalized(hid))
         self._add_tab(editor, editor.windowTitle() or self.tr("Visit"))
         return editor
 
@@ -290,9 +277,8 @@ class MainWindow(Retranslating, QMainWindow):
     def close_tab(self, index: int) -> None:
         if index <= 0:
             return
-        widget = self.tabs.widget(index)
-        if widget is not None and not isinstance(widget, HouseholdView):
-            visit_host.flush(widget)
+        if (editor := visit_host.as_editor(self.tabs.widget(index))) is not None:
+            editor.flush()
         self._remove_tab(index)
 
     def _remove_tab(self, index: int) -> None:
@@ -308,8 +294,8 @@ class MainWindow(Retranslating, QMainWindow):
         """Esc closes the current household or visit tab (the list stays), unless a visit editor
         uses the key itself: Esc in one of its fields never closes the visit."""
         if self.stack.currentIndex() == PAGE_WORK and self.tabs.currentIndex() > 0:
-            w = self.tabs.currentWidget()
-            if w is not None and not isinstance(w, HouseholdView) and visit_host.escape(w):
+            editor = visit_host.as_editor(self.tabs.currentWidget())
+            if editor is not None and editor.escape():
                 return
             self.close_current_tab()
 
@@ -319,7 +305,8 @@ class MainWindow(Retranslating, QMainWindow):
             return w.household_id
         if w is self.list_page:
             return self.list_page.current_household_id()
-        return getattr(w, "household_id", None) if w is not None else None
+        editor = visit_host.as_editor(w)
+        return editor.household_id if editor is not None else None
 
     # -- commands ---------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -327,9 +314,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.list_page.focus_search()
 
     def save_current(self) -> None:
-        w = self.tabs.currentWidget()
-        if w is not None and w is not self.list_page and not isinstance(w, HouseholdView):
-            visit_host.save_shortcut(w)
+        if (editor := visit_host.as_editor(self.tabs.currentWidget())) is not None:
+            editor.save_shortcut()
 
     def print_current(self) -> None:
         hid = self.current_household_id()
@@ -349,8 +335,6 @@ class MainWindow(Retranslating, QMainWindow):
             self.open_household(hid)  # the change is made from the household's own page
 
     def print_household(self, household_id: str) -> None:
-        if not self.ledger_available:
-            return
         i = self._find_tab(lambda w: isinstance(w, HouseholdView) and w.household_id == household_id)
         view = self.tabs.widget(i) if i > 0 else None
         number = view.bundle.household.household_no if isinstance(view, HouseholdView) and view.bundle else None
@@ -360,8 +344,7 @@ class MainWindow(Retranslating, QMainWindow):
         ledger_print.print_household(self, self.ctx, household_id, number)
 
     def print_village(self) -> None:
-        if self.ledger_available:
-            ledger_print.print_village(self, self.ctx, self.list_page.filter_state().village)
+        ledger_print.print_village(self, self.ctx, self.list_page.filter_state().village)
 
     def amend_visit(self, household_id: str, visit_id: str) -> None:
         from fieldsurvey.ui.dialogs import AmendmentDialog
@@ -370,7 +353,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         def amend(reason: str) -> None:
             self.ctx.ops.run(
-                operations.amend_visit(visit_id, reason, self.ctx.profile.visitor),
+                ops.amend_visit(visit_id, reason, self.ctx.profile.visitor),
                 owner=self,
                 on_done=lambda draft: self.open_visit(household_id, draft.visit_id),
                 name="amend visit",
@@ -399,13 +382,13 @@ class MainWindow(Retranslating, QMainWindow):
     def reassess_all(self) -> None:
         """Recompute every household's flags from its records (after new policy tables)."""
 
-        def done(result: operations.ImportResult) -> None:
-            text = self.tr("Re-assessed %1 households.").replace("%1", str(result.imported))
+        def done(result: Reassessed) -> None:
+            text = self.tr("Re-assessed %1 households.").replace("%1", str(result.assessed))
             if result.cancelled:
                 text += " " + self.tr("Stopped before the end; run it again to finish.")
             self.statusBar().showMessage(text, 10000)
 
-        self.ctx.ops.run_long(operations.reassess_all, parent=self, title=self.tr("Assessing all households…"), on_done=done)
+        self.ctx.ops.run_long(ops.reassess_all, parent=self, title=self.tr("Assessing all households…"), on_done=done)
 
     def open_settings(self) -> None:
         from fieldsurvey.ui.settings_dialog import SettingsDialog
@@ -415,7 +398,9 @@ class MainWindow(Retranslating, QMainWindow):
         dialog.open()
 
     def open_sync(self) -> None:
-        sync_hook.open_sync_panel(self, self.ctx)
+        from fieldsurvey.ui.sync_panel import open_sync_panel  # the sync stack loads on first use
+
+        open_sync_panel(self, self.ctx)
 
     def about(self) -> None:
         from fieldsurvey.ui.about import show_about

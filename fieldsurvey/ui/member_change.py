@@ -26,7 +26,7 @@ from fieldsurvey.core.codes import code_list
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.validation import errors_only, validate_household
 from fieldsurvey.core.visit import MemberChange
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import code_label, t
@@ -162,7 +162,7 @@ class MemberChangeDialog(Retranslating, QDialog):
             return
         household, change = result
         self.buttons.setEnabled(False)
-        self.ctx.ops.run(operations.change_member(household, change), owner=self, on_done=lambda _r: self.accept(),
+        self.ctx.ops.run(ops.change_member(household, change), owner=self, on_done=lambda _r: self.accept(),
                          on_error=self._failed, name="member change")
 
     def _failed(self, error: BaseException) -> None:

@@ -24,7 +24,7 @@ from fieldsurvey.core.divisions import DivisionCode
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.validation import errors_only, validate_household
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.household_list import HouseholdIndex
@@ -135,7 +135,7 @@ class NewHouseholdDialog(Retranslating, QDialog):
             self.error.setText(result)
             return
         self.buttons.setEnabled(False)
-        self.ctx.ops.run(operations.add_household(result), owner=self, on_done=self._done, on_error=self._failed, name="new household")
+        self.ctx.ops.run(ops.add_household(result), owner=self, on_done=self._done, on_error=self._failed, name="new household")
 
     def _done(self, household_id: str) -> None:
         self.accept()

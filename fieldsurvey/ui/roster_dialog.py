@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.app.roster import COLUMNS, ImportResult, RosterReport, template_rows
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.spreadsheet import safe_row
 from fieldsurvey.core.validation import ERROR
-from fieldsurvey.store.atomic import atomic_write
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import t
-from fieldsurvey.ui.roster import COLUMNS, RosterReport, template_rows
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, error_label
 
 
@@ -122,7 +122,7 @@ class RosterImport(Retranslating, QWidget):
         self.imported_count = 0
         self._update_buttons()
         self.ctx.settings.set("last_folder", str(path.parent))
-        self.ctx.ops.run_long(operations.read_roster(path), parent=self, title=self.tr("Checking the roster…"),
+        self.ctx.ops.run_long(ops.read_roster(path), parent=self, title=self.tr("Checking the roster…"),
                               on_done=self._checked, on_error=self._failed)
 
     def _checked(self, report: RosterReport) -> None:
@@ -166,10 +166,10 @@ class RosterImport(Retranslating, QWidget):
         if self.report is None or not self.report.households:
             return
         self.import_button.setEnabled(False)
-        self.ctx.ops.run_long(operations.import_roster(self.report), parent=self, title=self.tr("Importing households…"),
+        self.ctx.ops.run_long(ops.import_roster(self.report), parent=self, title=self.tr("Importing households…"),
                               on_done=self._imported, on_error=self._failed)
 
-    def _imported(self, result: operations.ImportResult) -> None:
+    def _imported(self, result: ImportResult) -> None:
         self.imported_count = result.imported
         self._show_report()
         self._update_buttons()

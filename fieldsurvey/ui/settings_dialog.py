@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import LANGUAGE_NAMES, set_language
@@ -117,7 +117,7 @@ class SettingsDialog(Retranslating, QDialog):
         profile = self.ctx.profile
         if self.ctx.is_unlocked and (self.visitor.text().strip(), self.unit.text().strip()) != (profile.visitor, profile.unit):
             new = Profile(self.visitor.text().strip(), self.unit.text().strip(), profile.county_code, profile.county_name)
-            self.ctx.ops.run(operations.save_profile(new), owner=self.ctx, on_done=self.ctx.set_profile, name="save profile")
+            self.ctx.ops.run(ops.save_profile(new), owner=self.ctx, on_done=self.ctx.set_profile, name="save profile")
         self.accept()
 
     def _change_passphrase(self) -> None:
@@ -173,7 +173,7 @@ class ChangePassphraseDialog(Retranslating, QDialog):
         self.error.setText(self.tr("Changing… this takes a moment."))
         current = self.current.text() if self.require_current else None
         self.ctx.ops.run(
-            operations.change_passphrase(self.ctx.data_dir, current, self.fields.passphrase()),
+            ops.change_passphrase(self.ctx.data_dir, current, self.fields.passphrase()),
             owner=self, on_done=self._done, on_error=self._failed, name="change passphrase",
         )
 

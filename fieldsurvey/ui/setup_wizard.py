@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from fieldsurvey.store.atomic import atomic_write
-from fieldsurvey.ui import operations, sync_hook
+from fieldsurvey.core.atomic import atomic_write
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import LANGUAGE_NAMES, set_language
@@ -133,7 +133,7 @@ class PassphrasePage(Retranslating, QWizardPage):
         self.status.setText(self.tr("Creating the encrypted data… this takes a moment."))
         profile = Profile(self.visitor.text().strip(), self.unit.text().strip())
         self.wiz.ctx.ops.run(
-            operations.create(self.wiz.ctx.data_dir, self.fields.passphrase(), profile, self.wiz.kdf),
+            ops.create(self.wiz.ctx.data_dir, self.fields.passphrase(), profile, self.wiz.kdf),
             owner=self, on_done=self._created, on_error=self._failed, name="create store",
         )
         return False
@@ -206,8 +206,8 @@ class RecoveryPage(Retranslating, QWizardPage):
         return self.confirm.isChecked()
 
     def validatePage(self) -> bool:  # noqa: N802
-        """The key has been kept: only now is the store finished (see ``operations.create``)."""
-        self.wiz.ctx.ops.run(operations.finish_creation, owner=self, name="finish creating the store")
+        """The key has been kept: only now is the store finished (see ``ops.create``)."""
+        self.wiz.ctx.ops.run(ops.finish_creation, owner=self, name="finish creating the store")
         return True
 
     def key_document(self) -> str:
@@ -252,18 +252,11 @@ class SourcePage(Retranslating, QWizardPage):
         self.roster = QRadioButton()
         self.enroll = QRadioButton()
         self.empty = QRadioButton()
-        self.enroll_note = QLabel()
-        self.enroll_note.setWordWrap(True)
-        self.enroll_note.setStyleSheet("color: #666;")
         layout = QVBoxLayout(self)
         for i, b in enumerate((self.roster, self.enroll, self.empty)):
             self.group.addButton(b, i)
             layout.addWidget(b)
-            if b is self.enroll:
-                layout.addWidget(self.enroll_note)
         layout.addStretch(1)
-        self.enroll.setEnabled(wizard.sync_available)
-        self.enroll_note.setVisible(not wizard.sync_available)
         self.roster.setChecked(True)
         self.retranslate()
 
@@ -271,14 +264,13 @@ class SourcePage(Retranslating, QWizardPage):
         self.setTitle(self.tr("Where do the households come from?"))
         self.roster.setText(self.tr("Import a household roster file (CSV or Excel) from the county"))
         self.enroll.setText(self.tr("Enroll with the county server (address and one-time enrollment code)"))
-        self.enroll_note.setText(self.tr("The county server connection is not part of this installation yet."))
         self.empty.setText(self.tr("Start empty and add households by hand"))
 
     def nextId(self) -> int:  # noqa: N802
         choice = self.group.checkedId()
         if choice == SOURCE_ROSTER:
             return PAGE_ROSTER
-        if choice == SOURCE_ENROLL and self.wiz.sync_available:
+        if choice == SOURCE_ENROLL:
             return PAGE_ENROLL
         return -1
 
@@ -305,17 +297,19 @@ class RosterPage(Retranslating, QWizardPage):
 
 
 class EnrollPage(Retranslating, QWizardPage):
-    """Hosts the sync package's enrollment widget (present only when it is installed)."""
+    """Hosts the sync panel's enrollment widget: server address and one-time code."""
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self.wiz = wizard
         self.done = False
+        # the sync stack loads when this page is made, not when the app starts
+        from fieldsurvey.ui.sync_panel import EnrollWidget
+
         layout = QVBoxLayout(self)
-        self.widget = sync_hook.enrollment_widget(wizard.ctx, self)
-        if self.widget is not None:
-            layout.addWidget(self.widget)
-            self.widget.enrolled.connect(self._enrolled)
+        self.widget = EnrollWidget(wizard.ctx, self)
+        layout.addWidget(self.widget)
+        self.widget.enrolled.connect(self._enrolled)
         self.setFinalPage(True)
         self.retranslate()
 
@@ -344,7 +338,6 @@ class SetupWizard(Retranslating, QWizard):
         self.kdf = kdf
         self.busy = False
         self.recovery_key = ""
-        self.sync_available = sync_hook.enrollment_available()
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.welcome = WelcomePage(self)
@@ -357,8 +350,7 @@ class SetupWizard(Retranslating, QWizard):
         self.setPage(PAGE_RECOVERY, self.recovery)
         self.setPage(PAGE_SOURCE, self.source)
         self.setPage(PAGE_ROSTER, self.roster)
-        if self.sync_available:
-            self.setPage(PAGE_ENROLL, EnrollPage(self))
+        self.setPage(PAGE_ENROLL, EnrollPage(self))
         self.setStartId(PAGE_WELCOME)
         self.resize(820, 600)
         self.retranslate()
@@ -369,7 +361,7 @@ class SetupWizard(Retranslating, QWizard):
     def accept(self) -> None:
         if not self.passphrase.created:
             return
-        self.ctx.ops.run(lambda env: operations.load_profile(env.store), owner=self, on_done=self._finish, name="load profile")
+        self.ctx.ops.run(lambda env: ops.load_profile(env.store), owner=self, on_done=self._finish, name="load profile")
 
     def _finish(self, profile: Profile) -> None:
         super().accept()

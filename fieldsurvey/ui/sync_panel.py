@@ -7,7 +7,6 @@ After a sync every view reloads (any household may have changed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.app.sync import SyncStatus
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.sync.urls import is_insecure_http, normalise_url
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.i18n import t
 from fieldsurvey.ui.insecure_http import ask_insecure_http, refused_text
-from fieldsurvey.ui.ops import Changes, OpEnv, WithChanges
 from fieldsurvey.ui.widgets import Retranslating, error_label
 
 
@@ -55,85 +54,6 @@ def photos_label(done: int, total: int) -> str:
     """What the progress dialog says while photos go: the bytes still to send."""
     return (QCoreApplication.translate("SyncPanel", "Sending photos: %1 of %2 left (Cancel stops; the next sync resumes)")
             .replace("%1", megabytes(total - done)).replace("%2", megabytes(total)))
-
-
-def _client(env: OpEnv):  # type: ignore[no-untyped-def]
-    from fieldsurvey.sync.client import SyncClient
-
-    def progress(phase: str, done: int, total: int) -> None:
-        label = photos_label(done, total) if phase == "photos" else phase_label(phase)
-        env.progress(done, total, label, check=False)
-
-    return SyncClient(env.store, progress=progress, cancel=env.cancel_event)
-
-
-# -- operations (worker) ---------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class SyncStatus:
-    enrolled: bool
-    server_url: str = ""
-    county_name: str = ""
-    user: str = ""
-    fingerprint: str = ""
-    last_sync: str = ""
-    pending: dict[str, int] | None = None
-    notices: tuple[tuple[int, str, str], ...] = ()  # (id, zh, en)
-    photos_waiting: int = 0  # (household, photo) pairs not yet confirmed by the county
-    photo_bytes: int = 0  # their pictures' size, each picture once
-
-
-def status_op(env: OpEnv) -> SyncStatus:
-    client = _client(env)
-    row = client.enrollment()
-    pending = env.store.outbox.count()
-    if row is None:
-        return SyncStatus(False, pending=pending)
-    notices = tuple((n.notice_id, n.text_zh, n.text_en) for n in client.notices())
-    last = local_minute(row.last_sync_at)  # kept in UTC, shown in local time
-    waiting = env.store.photos.unsent()
-    size = sum(i.byte_size for i in env.store.photos.info(sha for _, sha in waiting).values())
-    return SyncStatus(True, row.server_url, row.county_name, row.display_name, row.fingerprint, last, pending, notices,
-                      len(waiting), size)
-
-
-def sync_op(env: OpEnv) -> WithChanges:
-    report = _client(env).sync()
-    return WithChanges(report, Changes(household_list=True, visits=True, everything=True))
-
-
-def enroll_op(url: str, code: str, fingerprint: str | None, allow_insecure_http: bool = False):  # type: ignore[no-untyped-def]
-    def op(env: OpEnv) -> WithChanges:
-        client = _client(env)
-        row = client.enroll(url, code, expect_fingerprint=fingerprint or None, allow_insecure_http=allow_insecure_http)
-        county = env.store.county()
-        if not county[0]:
-            env.store.set_county(row.county, row.county_name)
-        report = client.sync()  # the first download brings the village's households
-        return WithChanges(report, Changes(household_list=True, visits=True, everything=True))
-
-    return op
-
-
-def export_op(out: Path):  # type: ignore[no-untyped-def]
-    def op(env: OpEnv) -> dict[str, Any]:
-        return _client(env).export_batch(out)
-
-    return op
-
-
-def import_op(path: Path):  # type: ignore[no-untyped-def]
-    def op(env: OpEnv) -> WithChanges:
-        applied = _client(env).import_updates(path)
-        return WithChanges(applied, Changes(household_list=True, visits=True, everything=True))
-
-    return op
-
-
-def mark_read_op(ids: list[int]):  # type: ignore[no-untyped-def]
-    def op(env: OpEnv) -> None:
-        _client(env).mark_read(ids)
-
-    return op
 
 
 # -- widgets ---------------------------------------------------------------------------------
@@ -197,7 +117,7 @@ class EnrollWidget(Retranslating, QWidget):
             return
         self.error.clear()
         self.button.setEnabled(False)
-        self.ctx.ops.run_long(enroll_op(url, code, self.fingerprint.text().strip(), allowed), parent=self,
+        self.ctx.ops.run_long(ops.enroll(url, code, self.fingerprint.text().strip(), allowed), parent=self,
                               title=self.tr("Enrolling with the county server…"), on_done=self._done, on_error=self._failed)
 
     def ask_insecure(self, url: str) -> QMessageBox:
@@ -278,7 +198,7 @@ class SyncPanel(Retranslating, QDialog):
         self._show_status()
 
     def refresh(self) -> None:
-        self.ctx.ops.run(status_op, owner=self, on_done=self._status, on_error=self._failed, name="sync status")
+        self.ctx.ops.run(ops.sync_status, owner=self, on_done=self._status, on_error=self._failed, name="sync status")
 
     def _status(self, status: SyncStatus) -> None:
         self.status = status
@@ -314,7 +234,7 @@ class SyncPanel(Retranslating, QDialog):
 
     def sync(self) -> None:
         self.error.clear()
-        self.ctx.ops.run_long(sync_op, parent=self, title=self.tr("Syncing with the county server…"),
+        self.ctx.ops.run_long(ops.sync, parent=self, title=self.tr("Syncing with the county server…"),
                               on_done=lambda report: (self._show_report(report), self.refresh()), on_error=self._stopped_or_failed)
 
     def _stopped_or_failed(self, error: BaseException) -> None:
@@ -340,7 +260,7 @@ class SyncPanel(Retranslating, QDialog):
                                      .replace("%1", str(path)).replace("%2", str(info.get("bytes", 0))))
             self.refresh()
 
-        self.ctx.ops.run_long(export_op(path), parent=self, title=self.tr("Sealing the batch…"), on_done=done, on_error=self._failed)
+        self.ctx.ops.run_long(ops.export_batch(path), parent=self, title=self.tr("Sealing the batch…"), on_done=done, on_error=self._failed)
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the update file"), str(Path.home()))
@@ -356,11 +276,11 @@ class SyncPanel(Retranslating, QDialog):
             self.report.setPlainText("\n".join(lines))
             self.refresh()
 
-        self.ctx.ops.run_long(import_op(path), parent=self, title=self.tr("Applying the update file…"), on_done=done, on_error=self._failed)
+        self.ctx.ops.run_long(ops.import_updates(path), parent=self, title=self.tr("Applying the update file…"), on_done=done, on_error=self._failed)
 
     def _mark_read(self) -> None:
         if self.status and self.status.notices:
-            self.ctx.ops.run(mark_read_op([n[0] for n in self.status.notices]), owner=self, on_done=lambda _r: self.refresh())
+            self.ctx.ops.run(ops.mark_read([n[0] for n in self.status.notices]), owner=self, on_done=lambda _r: self.refresh())
 
     def _failed(self, error: BaseException) -> None:
         self.error.setText(message_for(error) or "")

@@ -94,7 +94,7 @@ class UiSettings:
     def save(self) -> None:
         if self._path is None:  # no data folder yet (setup assistant): kept in memory until then
             return
-        from fieldsurvey.store.atomic import atomic_write  # the store package is slow to import
+        from fieldsurvey.core.atomic import atomic_write  # the store package is slow to import
 
         data = json.dumps(self._values, ensure_ascii=False, indent=1).encode("utf-8")
         atomic_write(self._path, data, mode=0o600)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.core.errors import Cancelled, UserError
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext, Profile
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
@@ -145,9 +145,9 @@ class UnlockPage(Retranslating, QWidget):
             return
         self._set_busy(True)
         if self._recovery_mode:
-            fn = operations.unlock(self.ctx.data_dir, recovery_key=secret)
+            fn = ops.unlock(self.ctx.data_dir, recovery_key=secret)
         else:
-            fn = operations.unlock(self.ctx.data_dir, passphrase=secret)
+            fn = ops.unlock(self.ctx.data_dir, passphrase=secret)
         used_recovery = self._recovery_mode
         self.ctx.ops.run(fn, owner=self, on_done=lambda profile: self._done(profile, used_recovery), on_error=self._failed, name="unlock")
 

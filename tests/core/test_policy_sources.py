@@ -29,13 +29,14 @@ from fieldsurvey.core.policy import (
     shipped_policy_dir,
 )
 from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.dashboard.counts import dashboard, relapse, unverified_policy
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.dashboard import dashboard, relapse, unverified_policy
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.roster import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -123,7 +124,7 @@ def test_relapse_rate_against_the_target() -> None:
 @pytest.fixture
 def county(tmp_path: Path) -> Iterator[ServerDir]:
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     records = []

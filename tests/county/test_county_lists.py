@@ -15,8 +15,8 @@ import pytest
 
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.demo.generator import generate_county, iter_households
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.roster import import_roster
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from tests.support.county import STAFF_PASSWORD, CountyServer, wait, window_for
 from tests.support.server import ServerProcess
 
@@ -32,7 +32,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
     divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in demo.divisions]
     import_roster(server.server_dir, "test", {"format": "fieldsurvey-roster", "version": 1, "county": "610728",
                                               "divisions": divisions, "households": [household_to_dict(h) for h in homes]})
-    admin.add_user(server.server_dir, "test", username="staff", role="county_staff", display_name="县局", password=STAFF_PASSWORD)
+    accounts.add_user(server.server_dir, "test", username="staff", role="county_staff", display_name="县局", password=STAFF_PASSWORD)
     server.server_dir.close()
     server.start()
     try:

@@ -19,9 +19,9 @@ import pytest
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.visit import Visit
+from fieldsurvey.server.devices import enrollment
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
-from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
 from tests.support.county import (
@@ -49,7 +49,7 @@ PASSPHRASE = "qing-shan-county-2025"
 def laptop(county: CountyServer, folder: Path, username: str) -> tuple[Store, SyncClient]:
     store, _recovery = Store.create(folder, PASSPHRASE, kdf=FAST_KDF)
     client = SyncClient(store, policy=RetryPolicy(attempts=3, base=0.05))
-    code, _ = admin.new_enroll_code(county.server.server_dir, "test", username=username)
+    code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username=username)
     client.enroll(county.url, code, label=folder.name)
     client.sync()
     return store, client

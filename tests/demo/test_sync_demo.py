@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from fieldsurvey.commands.demo import prepare
+from fieldsurvey.commands.demo_server import prepare_demo_server, start_server
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.sync.client import SyncClient
-from fieldsurvey.sync.demo_server import prepare_demo_server, start_server
 from tests.support.server import free_port, run_cli
 
 

@@ -1,4 +1,5 @@
-"""``fieldsurvey forms …`` as a user runs it: a real subprocess, exit codes and messages."""
+"""``fieldsurvey forms …`` as a user runs it: exit codes and messages; once as a real subprocess,
+otherwise in this process through the same ``cli.main`` (``run_in_process``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support.server import run_in_process
+
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "resources" / "forms"
 
 
-def fieldsurvey(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def fieldsurvey(*args: str, cwd: Path = ROOT, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``fieldsurvey ARGS`` run in ``cwd`` with HOME there; in this process unless ``process``."""
+    if not process:
+        return run_in_process(*args, env={"HOME": str(cwd)}, cwd=cwd)
     return subprocess.run(
         [sys.executable, "-m", "fieldsurvey", *args],
         cwd=cwd,
@@ -26,7 +32,7 @@ def fieldsurvey(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str
 
 
 def test_the_shipped_forms_pass() -> None:
-    run = fieldsurvey("forms", "check")
+    run = fieldsurvey("forms", "check", process=True)  # once as a real process with a bare environment
     assert run.returncode == 0, run.stdout + run.stderr
     shipped = len(list((ROOT / "resources" / "forms").rglob("*.yaml")))  # current forms and archived versions
     assert f"checked {shipped} files: 0 errors, 0 warnings" in run.stdout

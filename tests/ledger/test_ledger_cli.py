@@ -1,4 +1,8 @@
-"""``fieldsurvey ledger`` against a real encrypted store, run as a user runs it."""
+"""``fieldsurvey ledger`` against a real encrypted store, run as a user runs it.
+
+The command runs in this process (``run_in_process``: pipes, environment, exit status as a
+process sees them); the ``--jobs`` run starts a real one.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +20,20 @@ from fieldsurvey.core.ids import mask_id_number
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.ledger.samples import VILLAGE, make_assessment, make_household
 from fieldsurvey.store import Store
+from tests.support.server import run_in_process
 
 PASS = "台账打印测试用的密码短语"
 ROOT = Path(__file__).parents[2]
 CODE = VILLAGE.value
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDSURVEY_")}
-    env["FIELDSURVEY_PASSPHRASE"] = PASS
+def run(*args: str, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``fieldsurvey ledger ARGS`` with the passphrase in the environment; in this process unless
+    ``process`` (the ``--jobs`` run, whose workers are processes of their own, gets a real one)."""
+    env = {"FIELDSURVEY_PASSPHRASE": PASS}
+    if not process:
+        return run_in_process("ledger", *args, env=env, drop_env="FIELDSURVEY_", cwd=ROOT)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDSURVEY_")} | env
     return subprocess.run([sys.executable, "-m", "fieldsurvey", "ledger", *args],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
 
@@ -100,7 +109,7 @@ def test_prints_a_village_as_folder_and_as_one_file(store_dir: Path, tmp_path: P
     assert "4/4" in result.stderr
 
     combined = tmp_path / "village.pdf"
-    result = run("--data-dir", str(store_dir), "--village", CODE, "--out", str(combined), "--jobs", "2")
+    result = run("--data-dir", str(store_dir), "--village", CODE, "--out", str(combined), "--jobs", "2", process=True)
     assert result.returncode == 0, result.stderr
     reader = PdfReader(combined)
     assert [item.title.split()[0] for item in reader.outline[2:]] == nos

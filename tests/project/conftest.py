@@ -1,6 +1,6 @@
-"""Fixtures for the project-wide tests (import rules, README, packaging, bundle, portability): a
-small real store and the village app on it, for the bundle checks that open a store or read the
-About box."""
+"""Fixtures for the project-wide tests (import rules, README, packaging, bundle, portability):
+the real village app on a small store, for the bundle checks that read the About box and run
+the installation check."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.support.ui import UiStore, make_store, running_controller
 
 @pytest.fixture
 def ui_store(tmp_path: Path) -> UiStore:
+    """A small real store, for the installation check that unlocks it."""
     return make_store(tmp_path / "data")
 
 

@@ -11,13 +11,17 @@ PACKAGE = Path(__file__).parents[2] / "fieldsurvey"
 ALLOWED = {
     "core": set(),
     "media": set(),
-    "store": {"core"},
-    "forms": {"core"},
-    "ledger": {"core"},
-    "demo": {"core", "forms", "media"},
-    "sync": {"core", "store", "forms", "ledger"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "demo", "ui", "media"},
+    "api": set(),  # the HTTP and batch contract: core and pydantic only, importable by all
+    "encryption": set(),
+    "store": {"core", "encryption", "api"},
+    "forms": {"core", "api"},
+    "ledger": {"core", "api"},
+    "demo": {"core", "forms", "media", "api"},
+    "sync": {"core", "store", "forms", "ledger", "api"},
+    "app": {"core", "store", "forms", "ledger", "sync", "media", "api"},
+    "server": {"core", "sync", "forms", "ledger", "media", "encryption", "api"},
+    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption", "app", "api"},
+    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption", "app", "api"},
 }
 HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
 
@@ -43,6 +47,17 @@ def test_core_imports_no_qt_no_sqlalchemy_no_http() -> None:
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 
+def test_the_contract_imports_only_the_standard_library_pydantic_and_core() -> None:
+    """Server and clients both import ``api``: it must not drag a database, HTTP or Qt along."""
+    import sys
+
+    allowed = {"fieldsurvey", "pydantic", "pydantic_core", "__future__", *sys.stdlib_module_names}
+    for path in modules_in("api"):
+        bad = [n for n in imports_of(path) if n.split(".")[0] not in allowed
+               or (n.startswith("fieldsurvey.") and n.split(".")[1] not in ("api", "core"))]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
 def test_only_ui_imports_qt() -> None:
     for path in PACKAGE.rglob("*.py"):
         if path.relative_to(PACKAGE).parts[0] == "ui":
@@ -64,6 +79,26 @@ def test_dependencies_point_one_way() -> None:
                 assert target in allowed, f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
 
 
+def test_the_county_server_imports_neither_the_store_nor_the_ui() -> None:
+    """The server shares only the protocol (sync) and the low-level pieces below both (core,
+    encryption) with the laptop: a server built on the laptop's store or its Qt code could not be
+    deployed without them, and a change to the laptop's storage could break the county."""
+    assert (PACKAGE / "server" / "app.py").exists()
+    for path in modules_in("server"):
+        bad = [n for n in imports_of(path)
+               if n.split(".")[:2] in (["fieldsurvey", "store"], ["fieldsurvey", "ui"], ["fieldsurvey", "commands"])]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_neither_the_protocol_nor_the_ui_imports_the_server() -> None:
+    """sync/ is the protocol both sides speak and ui/ talks to the server over HTTP only
+    (ui/county/api.py): neither may reach into the server's modules."""
+    for part in ("sync", "ui", "store", "encryption", "core"):
+        for path in modules_in(part):
+            bad = [n for n in imports_of(path) if n.split(".")[:2] == ["fieldsurvey", "server"]]
+            assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
 def test_the_command_line_help_loads_no_heavy_library() -> None:
     """``fieldsurvey --help`` on a cheap laptop answers at once: options only, no database, PDF or Qt code."""
     import subprocess
@@ -73,3 +108,11 @@ def test_the_command_line_help_loads_no_heavy_library() -> None:
             "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""
+
+
+def test_the_ui_and_the_sync_client_hold_no_session_and_write_no_sql() -> None:
+    """They call the store's repositories (docs/architecture.md); SQL lives in store/."""
+    for path in [*modules_in("ui"), *modules_in("app"), *modules_in("sync")]:
+        bad = [n for n in imports_of(path) if n.split(".")[0] in ("sqlalchemy", "alembic")]
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+        assert ".session()" not in path.read_text(encoding="utf-8"), f"{path.relative_to(PACKAGE)} opens a store session"

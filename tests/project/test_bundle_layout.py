@@ -37,7 +37,7 @@ def test_the_spec_lists_every_resource_folder_and_both_migration_trees() -> None
         if folder.is_dir() and folder.name != "__pycache__":
             assert f"resources/{folder.name}" in sources, f"resources/{folder.name} is not in the bundle"
     assert "fieldsurvey/store/migrations" in sources
-    assert "fieldsurvey/sync/server_migrations" in sources
+    assert "fieldsurvey/server/db/migrations" in sources
     for src, dest in bundle_layout.DATA:
         assert (ROOT / src).is_dir(), src
         # the installed wheel's layout, which fieldsurvey.core.resources and Alembic look in

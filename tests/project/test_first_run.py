@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from fieldsurvey.commands import desktop_libs
+from fieldsurvey.commands.demo_server import port_in_use, start_server
 from fieldsurvey.commands.desktop_libs import SONAMES, find_missing, require_desktop_libs, uses_xcb
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.store import Store
-from fieldsurvey.sync.demo_server import port_in_use, start_server
 from fieldsurvey.sync.urls import normalise_url
 from tests.support.server import free_port
 

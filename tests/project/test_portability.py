@@ -33,14 +33,14 @@ from sqlalchemy import text
 
 from fieldsurvey.cli import main
 from fieldsurvey.core import private_files
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.ledger import LedgerOptions, print_household, print_village
 from fieldsurvey.ledger.samples import NAMES, VILLAGE, make_input
+from fieldsurvey.server.devices import enrollment
 from fieldsurvey.store import Store
-from fieldsurvey.store.atomic import atomic_write
 from fieldsurvey.sync.client import SyncClient
-from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.transport import RetryPolicy, Transport, direct_mounts
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
@@ -92,7 +92,7 @@ def test_the_laptop_works_without_the_posix_only_parts_of_os(
     store, recovery = Store.create(d, PASS, kdf=FAST_KDF)
     with store:
         client = SyncClient(store, policy=RetryPolicy(attempts=3, base=0.05))
-        code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_a")
+        code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_a")
         client.enroll(county.server.url, code, label="windows-like")
         first = client.sync()
         assert first.downloaded.households == len(county.households_in(VILLAGE_A))
@@ -154,7 +154,7 @@ def test_a_system_proxy_does_not_carry_sync_to_a_server_on_this_machine(
     store, _ = Store.create(tmp_path / "village", PASS, kdf=FAST_KDF)
     with store:
         client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01))
-        code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_a")
+        code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_a")
         client.enroll(county.server.url, code, label="behind-a-proxy")
         report = client.sync()
         assert report.downloaded.households == len(county.households_in(VILLAGE_A))

@@ -1,4 +1,4 @@
-"""Fixtures for the county server's tests (``fieldsurvey.sync.server``: API, ingest, sign-in,
+"""Fixtures for the county server's tests (``fieldsurvey.server``: API, ingest, sign-in,
 storage at rest, limits). Servers, devices and rosters come from ``tests.support.server``.
 
 ``county`` here is a real server process per test module, once on SQLite and once on PostgreSQL

@@ -26,22 +26,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 
+from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.server import setup
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.audit import chain as audit
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import AuditEntry, Counter, Notice
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.feed.update_file import export_feed
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
-from fieldsurvey.store.atomic import atomic_write
-from fieldsurvey.store.sync_state import KeptAuditHead, SentBatch
+from fieldsurvey.store.sync_state import SentBatch
 from fieldsurvey.sync import audit_head, canonical, kept_heads, signing
 from fieldsurvey.sync.audit_head import AuditHead
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.keys import KeyPair, unb64, verify_signature
-from fieldsurvey.sync.server import admin, audit
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.export import export_feed
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.models import AuditEntry, Counter, Notice
-from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.common import FAST_KDF
 from tests.support.server import (
@@ -88,16 +91,16 @@ class County:
     def note(self, n: int = 1) -> None:
         """Ordinary county work that writes audit entries (an enrollment code each)."""
         for _ in range(n):
-            admin.new_enroll_code(self.sd, "test", username="sec_a")
+            enrollment.new_enroll_code(self.sd, "test", username="sec_a")
 
 
 def make_county(tmp: Path, db_url: str | None) -> County:
     sd = ServerDir(tmp / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=db_url)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=db_url, kdf=dict(FAST_KDF))
     data = roster()
     import_roster(sd, "test", data)
-    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
-    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
+    accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
     return County(sd, data)
 
 
@@ -206,7 +209,7 @@ class Laptop(SyncClient):
 def laptop(county: County, tmp: Path) -> Laptop:
     store, _recovery = Store.create(tmp, PASSPHRASE, kdf=FAST_KDF)
     client = Laptop(store, create_app(county.sd))
-    code, _ = admin.new_enroll_code(county.sd, "test", username="sec_a")
+    code, _ = enrollment.new_enroll_code(county.sd, "test", username="sec_a")
     client.enroll(URL, code, label=tmp.name)
     client.sync()  # the village's households
     return client
@@ -460,10 +463,11 @@ def test_the_laptop_sees_a_log_that_shrank_or_forked_and_keeps_a_bounded_number(
     assert kept_heads.MAX_KEPT == 300
     monkeypatch.setattr(kept_heads, "MAX_KEPT", 20)  # the same rule, with fewer heads to sign
     client = laptop(county, tmp_path / "laptop")
-    with client.store, client.store.session() as s:
-        for n in range(1, 31):
-            kept_heads.keep(s, head(n, n), via="upload")
-        rows = s.execute(select(KeptAuditHead.entry_no).order_by(KeptAuditHead.entry_no)).scalars().all()
+    with client.store:
+        with client.store.sync_state.transaction() as w:
+            for n in range(1, 31):
+                kept_heads.keep(w, head(n, n), via="upload")
+        rows = [r.entry_no for r in client.store.sync_state.kept_heads()]
         assert rows == list(range(11, 31))  # the newest kept
 
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import ConflictRow
-from fieldsurvey.sync.server.provenance import (
+from fieldsurvey.server import setup
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import ConflictRow
+from fieldsurvey.server.households.provenance import (
     CREATED,
     DELETED,
     EDITED,
@@ -28,6 +28,7 @@ from fieldsurvey.sync.server.provenance import (
     Source,
     county_source,
 )
+from tests.support.common import FAST_KDF
 from tests.support.server import BACKENDS, VILLAGE_A, County, Device, county_for, enroll_device
 
 
@@ -128,7 +129,7 @@ def test_the_origin_lookup_by_kind_field_record_and_household(tmp_path: Path) ->
     with the household's creation; a removed record names who removed it; a record-level conflict
     takes the latest write, whether flushed already or still buffered in this transaction."""
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
+    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
     t0 = datetime(2026, 12, 2, 6, 5, tzinfo=UTC)
     created = Source(CREATED, t0, "dev-1", "user-1", None, "batch-1")
     edited = Source(EDITED, t0 + timedelta(hours=1), "dev-2", "user-2", None, "batch-2")

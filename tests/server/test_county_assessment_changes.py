@@ -24,13 +24,16 @@ from fieldsurvey.core.household import IncomeRecord
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.visit import MemberChange, Visit
+from fieldsurvey.server import setup
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.dashboard import assessments
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import HouseholdRow
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
-from fieldsurvey.sync.server import admin, assessments
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import HouseholdRow
-from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
@@ -65,7 +68,7 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
 
     def make(url: str | None) -> ServerDir:
         sd = ServerDir(tmp_path / "county")
-        admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
         import_roster(sd, "test", roster())
         return sd
 
@@ -90,11 +93,11 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
 
 def enrolled_laptop(sd: ServerDir, http: object, tmp: Path) -> tuple[Store, SyncClient]:
     """The village secretary's laptop, enrolled with the county (not yet synced)."""
-    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=None)
-    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=None)
+    accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
     store, _recovery = Store.create(tmp / "laptop", PASSPHRASE, kdf=FAST_KDF)
     client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01), http=http)  # type: ignore[arg-type]
-    code, _ = admin.new_enroll_code(sd, "test", username="sec_a")
+    code, _ = enrollment.new_enroll_code(sd, "test", username="sec_a")
     client.enroll("http://localhost", code, label="sec_a")
     return store, client
 

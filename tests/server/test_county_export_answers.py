@@ -16,15 +16,16 @@ from openpyxl import load_workbook
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.forms.xlsform import convert_xlsform
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.exports.tables import Exporter, csv_chunks, write_xlsx, xlsx_chunks
+from fieldsurvey.server.households.filters import HouseholdFilter
+from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.county_lists import HouseholdFilter
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx, xlsx_chunks
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.roster import import_roster
 from tests.forms.test_forms_xlsform_features import workbook
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -63,7 +64,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
     library = FormLibrary(forms)
     assert library.check() == []
     sd = ServerDir(root / "server")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     h = household(no="6107281010019002", village=VILLAGE_A)

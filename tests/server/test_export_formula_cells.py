@@ -22,14 +22,15 @@ from openpyxl import load_workbook
 
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.spreadsheet import FORMULA_TRIGGERS, safe_cell, safe_row
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.exports.tables import Exporter, csv_chunks, write_xlsx, xlsx_chunks
+from fieldsurvey.server.households.filters import HouseholdFilter
+from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.county_lists import HouseholdFilter
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.exports import Exporter, csv_chunks, write_xlsx, xlsx_chunks
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.roster import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
@@ -75,7 +76,7 @@ def database(backend: str) -> Iterator[str | None]:
 def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerDir]:
     with database(request.param) as url:
         sd = ServerDir(tmp_path_factory.mktemp(f"export-{request.param}"))
-        admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
         import_roster(sd, "test", {**roster(1), "households": []})  # the villages only
         identity = enroll_secretary(sd, "sec", [VILLAGE_A])
         names = list(HOSTILE)

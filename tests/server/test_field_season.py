@@ -16,13 +16,14 @@ import pytest
 
 from bench.field_season import run
 from bench.season.plan import Size, expected_conflicts
+from fieldsurvey.server import setup
+from fieldsurvey.server.batches.checks import check_batch
+from fieldsurvey.server.batches.ingest import _apply, ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import ConflictRow, HouseholdRow
+from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.checks import check_batch
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.ingest import _apply, ingest
-from fieldsurvey.sync.server.models import ConflictRow, HouseholdRow
-from fieldsurvey.sync.server.roster import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.server import (
     COUNTY,
     VILLAGE_A,
@@ -65,7 +66,7 @@ def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(tmp
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     with postgres_database() as url:
         sd = ServerDir(tmp_path / "county")
-        admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
         data = roster(1)
         import_roster(sd, "test", data)
         identities = [enroll_secretary(sd, name, [VILLAGE_A]) for name in ("sec_a", "sec_a2")]

@@ -29,8 +29,9 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.files import MIB, checked_size, read_limited
 from fieldsurvey.core.text import Text
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
+from fieldsurvey.server.roster import xlsx_upload as roster_xlsx
 from fieldsurvey.sync import canonical, envelope
-from fieldsurvey.sync.server import roster_xlsx
+from tests.support.common import FAST_KDF
 
 WHAT = Text("测试文件", "test file")
 BOUND = 64 * MIB  # no refusal here may need more Python memory than this
@@ -204,7 +205,7 @@ def test_the_county_roster_refuses_hostile_workbooks_and_reads_an_oversized_decl
 
 @pytest.mark.timeout(60)
 def test_the_laptop_roster_import_refuses_hostile_files(tmp_path: Path) -> None:
-    from fieldsurvey.ui.roster import MAX_FILE, parse_roster, read_table
+    from fieldsurvey.app.roster import MAX_FILE, parse_roster, read_table
 
     base = roster_workbook(tmp_path / "base.xlsx")
     assert len(read_table(base)) == 4
@@ -308,14 +309,14 @@ def sealed_around(compressed: bytes, sender: str, recipient: str, signer: Any, r
 def test_a_decompression_bomb_batch_is_refused_before_it_inflates_past_the_bound(tmp_path: Path) -> None:
     """600 MB of payload in about 20 KB, sealed and signed by an enrolled device: refused by the
     county at ``MAX_PAYLOAD`` (512 MiB) holding one block of it, and nothing is applied."""
-    from fieldsurvey.sync.server import admin
-    from fieldsurvey.sync.server.db import ServerDir
-    from fieldsurvey.sync.server.ingest import ingest
-    from fieldsurvey.sync.server.queries import status_counts
+    from fieldsurvey.server import setup
+    from fieldsurvey.server.batches.ingest import ingest
+    from fieldsurvey.server.dashboard.status import status_counts
+    from fieldsurvey.server.db.engine import ServerDir
     from tests.support.server import COUNTY, enroll_secretary
 
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     try:
         identity = enroll_secretary(sd, "sec", ["610728101001"])
         bomb = zstd_bomb(600 * MIB)

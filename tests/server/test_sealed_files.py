@@ -26,12 +26,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from fieldsurvey.core.ids import make_id_number
-from fieldsurvey.sync.server import admin, sealed_files
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.roster import import_roster
-from fieldsurvey.sync.server.sealed_files import CHUNK, HEADER, SealedFileDamaged, SealedWriter
-from fieldsurvey.sync.server.vault import ServerSecrets
+from fieldsurvey.server import setup
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.db import sealed_files
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.sealed_files import CHUNK, HEADER, SealedFileDamaged, SealedWriter
+from fieldsurvey.server.db.vault import ServerSecrets
+from fieldsurvey.server.roster.json_import import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.server import COUNTY, VILLAGE_A, roster
 
 KEY = ServerSecrets(b"\x11" * 32).files_key
@@ -140,7 +142,7 @@ def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any, dict[str, str]]]:
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None, kdf=dict(FAST_KDF))
     client = TestClient(create_app(sd), base_url="http://127.0.0.1")
     token = client.post("/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
     yield sd, client, {"Authorization": f"Bearer {token}"}

@@ -19,7 +19,10 @@ from tests.support.server import BACKENDS, County, county_for
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
+    # A server process: the fuzzer is one long test (hundreds of requests), and with the server on
+    # a thread of this process the two share one interpreter lock and overran the 300 s timeout
+    # on a busy machine.
+    yield from county_for(request, tmp_path_factory, process=True)
 
 
 @pytest.fixture(scope="module")

@@ -29,13 +29,13 @@ from sqlalchemy import select, text
 
 from fieldsurvey.core.ids import make_id_number
 from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import HouseholdRow, MemberRow
+from fieldsurvey.server.db.sealed_columns import SealError
+from fieldsurvey.server.households import records as registry
+from fieldsurvey.server.roster.xlsx_check import load_registry
+from fieldsurvey.server.roster.xlsx_upload import RosterUploads
 from fieldsurvey.sync.keys import read_county_keys
-from fieldsurvey.sync.server import registry
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import HouseholdRow, MemberRow
-from fieldsurvey.sync.server.roster_check import load_registry
-from fieldsurvey.sync.server.roster_xlsx import RosterUploads
-from fieldsurvey.sync.server.sealed import SealError
 from tests.support.factories import household, member
 from tests.support.server import (
     BACKENDS,
@@ -164,9 +164,9 @@ def stage_roster_and_export(county: County, workload: dict[str, Any]) -> None:
     ``exports/`` as a server stopped while sending it would leave it: both hold ID numbers."""
     from openpyxl import Workbook
 
-    from fieldsurvey.sync.server.auth import Principal
-    from fieldsurvey.sync.server.county_lists import HouseholdFilter
-    from fieldsurvey.sync.server.exports import Exporter, write_xlsx
+    from fieldsurvey.server.auth.identity import Principal
+    from fieldsurvey.server.exports.tables import Exporter, write_xlsx
+    from fieldsurvey.server.households.filters import HouseholdFilter
 
     people = [(f"61072810100191{k:02d}", f"石{'甲乙丙丁'[k]}{'山水'[k % 2]}", make_id_number("610728", date(1960 + k, 2, 3), 900 + 2 * k, "male"))
               for k in range(4)]
@@ -430,11 +430,11 @@ def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
     from alembic.config import Config
     from sqlalchemy.orm import Session
 
+    from fieldsurvey.server.audit import chain as audit
+    from fieldsurvey.server.db.engine import MIGRATIONS, make_engine, sqlite_url
+    from fieldsurvey.server.db.models import JsonType
+    from fieldsurvey.server.households.records import DERIVED_DEFAULTS, household_columns
     from fieldsurvey.sync.keys import KeyPair, write_county_keys
-    from fieldsurvey.sync.server import audit
-    from fieldsurvey.sync.server.db import MIGRATIONS, make_engine, sqlite_url
-    from fieldsurvey.sync.server.models import JsonType
-    from fieldsurvey.sync.server.registry import DERIVED_DEFAULTS, household_columns
 
     d.mkdir(parents=True)
     keys = KeyPair.generate()
@@ -536,7 +536,7 @@ def test_an_earlier_versions_plain_directory_is_refused_then_encrypted_in_place_
 
 
 def test_an_interrupted_encryption_is_finished_by_running_it_again(tmp_path: Path) -> None:
-    from fieldsurvey.sync.server import vault
+    from fieldsurvey.server.db import vault
 
     d = tmp_path / "old"
     made = legacy_server(d, None)

@@ -1,7 +1,7 @@
 """The drain window: a device delivers its updates for a village the county just took away, then no more.
 
 The county runs in process on SQLite and on PostgreSQL. A secretary of villages A and C has two
-devices; the county takes village C away (through ``admin.assign``, which the command line, the
+devices; the county takes village C away (through ``accounts.assign``, which the command line, the
 API route and county mode's administration page all use). Each device may still deliver updates
 to C's existing records — field edits, visits, member changes, new members — until it has
 downloaded a feed page computed without C (over HTTP through the real route, or as a USB update
@@ -23,12 +23,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
-from fieldsurvey.sync.batch import Identity, open_feed
-from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin, drain
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.export import export_feed
-from fieldsurvey.sync.server.models import (
+from fieldsurvey.server import drain
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.db.models import (
     AuditEntry,
     HouseholdRow,
     MemberChangeRow,
@@ -37,6 +34,11 @@ from fieldsurvey.sync.server.models import (
     VillageRemoval,
     VisitRow,
 )
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.feed.update_file import export_feed
+from fieldsurvey.server.users import accounts
+from fieldsurvey.sync.batch import Identity, open_feed
+from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.server.test_server_isolation import (
     VILLAGE_C,
@@ -80,10 +82,10 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[County]:
 
 def second_device(county: County, username: str) -> Identity:
     """Another laptop of the same secretary."""
-    code, _ = admin.new_enroll_code(county.sd, "test", username=username)
+    code, _ = enrollment.new_enroll_code(county.sd, "test", username=username)
     keys = KeyPair.generate()
     signing, encryption = keys.public_b64()
-    info = admin.enroll(county.sd, code=code, signing_key=signing, encryption_key=encryption, label=f"{username}-2")
+    info = enrollment.enroll(county.sd, code=code, signing_key=signing, encryption_key=encryption, label=f"{username}-2")
     c = info["county"]
     return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
 
@@ -102,7 +104,7 @@ def download(county: County, who: Identity) -> dict[str, Any]:
 
 
 def take_c(county: County) -> None:
-    admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)
+    accounts.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)
 
 
 def hamlet(county: County, k: int, value: str) -> dict[str, Any]:
@@ -214,7 +216,7 @@ def test_giving_the_village_back_ends_the_removal_and_a_new_removal_starts_afres
     take_c(county)
     download(county, county.ac)
     refused(county, county.ac, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update")
-    admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C])  # C is the secretary's again
+    accounts.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C])  # C is the secretary's again
     with county.sd.transaction() as s:
         assert s.execute(select(VillageRemoval)).first() is None and s.execute(select(VillageDrain)).first() is None
     send(county, county.ac, [hamlet(county, 0, "后山")])

@@ -27,13 +27,13 @@ from sqlalchemy import func, select
 
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import FINALIZED, Visit
-from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from fieldsurvey.sync.server import admin, county_review, feed
-from fieldsurvey.sync.server.auth import principal_of
-from fieldsurvey.sync.server.checks import Refused, kind_label
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.ingest import IngestResult, ingest
-from fieldsurvey.sync.server.models import (
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import principal_of
+from fieldsurvey.server.batches.checks import Refused, kind_label
+from fieldsurvey.server.batches.ingest import IngestResult, ingest
+from fieldsurvey.server.conflicts import queries
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import (
     AuditEntry,
     ConflictRow,
     Device,
@@ -46,7 +46,11 @@ from fieldsurvey.sync.server.models import (
     User,
     VisitRow,
 )
-from fieldsurvey.sync.server.roster import import_roster
+from fieldsurvey.server.feed import pages as feed
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
+from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
@@ -99,7 +103,7 @@ class County:
 
 def make_county(tmp: Path, url: str | None) -> County:
     sd = ServerDir(tmp / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
     data = isolation_roster()
     import_roster(sd, "test", data)
     county = County(sd, data, enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]), enroll_secretary(sd, "sec_b", [VILLAGE_B]))
@@ -413,18 +417,18 @@ def test_a_conflict_is_filed_with_the_households_village_and_shown_only_to_who_m
         assert conflict.village_code == VILLAGE_C
         office_c = principal_of(s, s.execute(select(User).where(User.username == "sec_ac")).scalar_one())
         office_b = principal_of(s, s.execute(select(User).where(User.username == "sec_b")).scalar_one())
-        seen_c = county_review.conflicts(s, office_c, status="open", scope=None, after=None, limit=100)["items"]
-        seen_b = county_review.conflicts(s, office_b, status="open", scope=None, after=None, limit=100)["items"]
+        seen_c = queries.conflict_queue(s, office_c, status="open", scope=None, after=None, limit=100)["items"]
+        seen_b = queries.conflict_queue(s, office_b, status="open", scope=None, after=None, limit=100)["items"]
     assert conflict.conflict_id in {c["conflict_id"] for c in seen_c}
     assert conflict.conflict_id not in {c["conflict_id"] for c in seen_b}
     notices = feed_notices(county, county.ac)
     assert any(n["kind"] == "conflict" and n["household_id"] == c1["household_id"] for n in notices)
     # Once the user no longer serves village C, the device no longer hears about that household.
-    admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)
+    accounts.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)
     try:
         assert not any(n.get("household_id") == c1["household_id"] for n in feed_notices(county, county.ac))
     finally:
-        admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C])
+        accounts.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C])
 
 
 def feed_notices(county: County, who: Identity) -> list[dict[str, Any]]:

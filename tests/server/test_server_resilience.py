@@ -29,7 +29,7 @@ from tests.support.server import (
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
+    yield from county_for(request, tmp_path_factory, process=True)  # killed in the middle of a merge
 
 
 @pytest.fixture(scope="module")

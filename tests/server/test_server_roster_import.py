@@ -19,9 +19,11 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.demo.generator import generate_county, iter_households
 from fieldsurvey.demo.history import history_for
-from fieldsurvey.sync.server import admin, roster
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import AuditEntry, HouseholdRow, MemberRow, VisitRow
+from fieldsurvey.server import setup
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import AuditEntry, HouseholdRow, MemberRow, VisitRow
+from fieldsurvey.server.roster import json_import as roster
+from tests.support.common import FAST_KDF
 
 HOUSEHOLDS = 230
 CHUNK = 50
@@ -32,7 +34,7 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Se
     monkeypatch.setattr(roster, "CHUNK", CHUNK)
     generated = generate_county(seed=5, households=HOUSEHOLDS)
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None)
+    setup.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
     yield sd, generated.county_code, list(iter_households(generated, HOUSEHOLDS, seed=5))
     sd.close()
 

@@ -10,11 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+from fieldsurvey.server.db.engine import migrate
+from fieldsurvey.server.db.models import Base
+from fieldsurvey.server.db.sealed_columns import ColumnCipher, attach
 from fieldsurvey.store import Store
 from fieldsurvey.store.sync_state import SyncBase
-from fieldsurvey.sync.server.db import migrate
-from fieldsurvey.sync.server.models import Base
-from fieldsurvey.sync.server.sealed import ColumnCipher, attach
 from tests.support.common import FAST_KDF
 from tests.support.server import postgres_available, postgres_database
 
@@ -57,9 +57,9 @@ def _members_in_order(url: str) -> tuple[list[str], list[str], list[str]]:
     from sqlalchemy.orm import Session
 
     from fieldsurvey.core.records import household_to_dict
-    from fieldsurvey.sync.server import registry
-    from fieldsurvey.sync.server.models import HouseholdRow
-    from fieldsurvey.sync.server.seq import SeqAllocator
+    from fieldsurvey.server.db.models import HouseholdRow
+    from fieldsurvey.server.db.seq import SeqAllocator
+    from fieldsurvey.server.households import records as registry
     from tests.support.factories import household
 
     engine = create_engine(url)
@@ -117,7 +117,7 @@ def test_the_position_migration_numbers_existing_members_in_their_old_order(tmp_
     from alembic.config import Config
     from sqlalchemy import text
 
-    from fieldsurvey.sync.server.db import MIGRATIONS
+    from fieldsurvey.server.db.engine import MIGRATIONS
 
     engine = create_engine(f"sqlite:///{tmp_path / 'county.db'}")
     attach(engine, ColumnCipher(os.urandom(32), os.urandom(32)))  # revision 0004 seals the rows

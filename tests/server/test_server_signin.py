@@ -23,13 +23,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.auth import identity as auth
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import AuditEntry, SessionToken, SignInThrottle
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin, auth
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.models import AuditEntry, SessionToken, SignInThrottle
 from fieldsurvey.sync.signing import sign_request
 from tests.support.server import (
     ADMIN_PASSWORD,
@@ -85,9 +87,9 @@ def _county(tmp: Path, url: str | None) -> Iterator[County]:
     server = ServerProcess(tmp / "county", url)
     server.init()
     sd = server.server_dir
-    admin.reset_password(sd, "test", username="admin", password=ADMIN_PASSWORD)  # hashed with the fast parameters
-    admin.add_user(sd, "test", username="staff", role="county_staff", display_name=None, password=STAFF_PASSWORD)
-    admin.add_user(sd, "test", username="office", role="county_staff", display_name=None, password=OFFICE_PASSWORD)
+    accounts.reset_password(sd, "test", username="admin", password=ADMIN_PASSWORD)  # hashed with the fast parameters
+    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name=None, password=STAFF_PASSWORD)
+    accounts.add_user(sd, "test", username="office", role="county_staff", display_name=None, password=OFFICE_PASSWORD)
     clock = Clock(datetime.now(UTC))
     try:
         yield County(sd, clock, create_app(sd, clock=clock))
@@ -127,7 +129,7 @@ def county(county_db: County) -> County:
 
 
 def _reset(county: County, username: str, password: str) -> None:
-    admin.reset_password(county.sd, "test", username=username, password=password)
+    accounts.reset_password(county.sd, "test", username=username, password=password)
 
 
 # -- passwords --------------------------------------------------------------------------------
@@ -136,17 +138,17 @@ def _reset(county: County, username: str, password: str) -> None:
 def test_a_weak_password_is_refused_when_a_user_is_added_or_reset(county: County, weak: str, why: str) -> None:
     """The laptop's passphrase rule (core.passphrase), for every way a password is set."""
     with pytest.raises(UserError) as e:
-        admin.add_user(county.sd, "test", username="weakling", role="county_staff", display_name=None, password=weak)
+        accounts.add_user(county.sd, "test", username="weakling", role="county_staff", display_name=None, password=weak)
     assert e.value.code == "weak_password" and why in e.value.text.en
     with pytest.raises(UserError) as e:
-        admin.reset_password(county.sd, "test", username="staff", password=weak)
+        accounts.reset_password(county.sd, "test", username="staff", password=weak)
     assert e.value.code == "weak_password"
     assert county.token("staff", STAFF_PASSWORD)  # nothing changed
 
 
 def test_a_password_may_not_be_the_user_name(county: County) -> None:
     with pytest.raises(UserError) as e:
-        admin.add_user(county.sd, "test", username="samename", role="county_staff", display_name=None, password="SameName")
+        accounts.add_user(county.sd, "test", username="samename", role="county_staff", display_name=None, password="SameName")
     assert e.value.text.en == "the password is too weak: the password must not be the user name"
 
 
@@ -234,9 +236,9 @@ def test_an_ipv6_caller_is_counted_by_its_64_block(county: County) -> None:
 def test_unknown_names_accounts_without_password_and_disabled_accounts_cost_one_real_hash(
         county: County, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same code path for every failure: one Argon2id verification with the real parameters, the same answer."""
-    admin.add_user(county.sd, "test", username="laptop_only", role="secretary", display_name=None, password=None)
-    admin.add_user(county.sd, "test", username="gone", role="county_staff", display_name=None, password="gone-pass-123")
-    admin.set_disabled(county.sd, "test", username="gone", disabled=True)
+    accounts.add_user(county.sd, "test", username="laptop_only", role="secretary", display_name=None, password=None)
+    accounts.add_user(county.sd, "test", username="gone", role="county_staff", display_name=None, password="gone-pass-123")
+    accounts.set_disabled(county.sd, "test", username="gone", disabled=True)
     checked: list[str] = []
     real = auth.password_ok
 
@@ -304,8 +306,8 @@ def _enroll(county: County, code: str, address: str) -> Any:
 
 
 def test_wrong_enrollment_codes_are_throttled_per_address(county: County) -> None:
-    admin.add_user(county.sd, "test", username="sec_enroll", role="secretary", display_name=None, password=None)
-    code, _ = admin.new_enroll_code(county.sd, "test", username="sec_enroll")
+    accounts.add_user(county.sd, "test", username="sec_enroll", role="secretary", display_name=None, password=None)
+    code, _ = enrollment.new_enroll_code(county.sd, "test", username="sec_enroll")
     for i in range(5):
         assert _enroll(county, f"AAAA-BBBB-CCCC-{i:04d}", "203.0.113.77").json()["error"] == "bad_enroll_code"
     r = _enroll(county, code, "203.0.113.77")  # the right code, while the address waits: not even looked at
@@ -332,8 +334,8 @@ def test_a_laptop_shows_the_wait_instead_of_retrying_into_it(county: County) -> 
 
 
 def test_an_enrollment_code_expires_and_is_used_once(county: County) -> None:
-    admin.add_user(county.sd, "test", username="sec_expiry", role="secretary", display_name=None, password=None)
-    code, expires = admin.new_enroll_code(county.sd, "test", username="sec_expiry", ttl_minutes=10)
+    accounts.add_user(county.sd, "test", username="sec_expiry", role="secretary", display_name=None, password=None)
+    code, expires = enrollment.new_enroll_code(county.sd, "test", username="sec_expiry", ttl_minutes=10)
     county.clock.now = expires + timedelta(seconds=1)
     r = _enroll(county, code, "203.0.113.80")
     assert r.status_code == 400 and r.json()["error"] == "bad_enroll_code"
@@ -353,7 +355,7 @@ def _signed(county: County, identity: Identity, path: str) -> Any:
 def test_disabling_a_user_stops_their_sessions_devices_and_codes_at_once(county: County) -> None:
     device = enroll_secretary(county.sd, "sec_off", [VILLAGE_A])
     _reset(county, "sec_off", "sec-off-pass-1")
-    pending_code, _ = admin.new_enroll_code(county.sd, "test", username="sec_off")
+    pending_code, _ = enrollment.new_enroll_code(county.sd, "test", username="sec_off")
     token = county.token("sec_off", "sec-off-pass-1")
     assert county.call("GET", "/auth/me", token).status_code == 200
     assert _signed(county, device, "/feed").status_code == 200
@@ -385,7 +387,7 @@ def test_the_last_admin_cannot_be_disabled(county: County) -> None:
 
 
 def test_a_password_reset_ends_sessions_and_lifts_the_lock(county: County) -> None:
-    admin.add_user(county.sd, "test", username="forgetful", role="county_staff", display_name=None, password="old-pass-1234")
+    accounts.add_user(county.sd, "test", username="forgetful", role="county_staff", display_name=None, password="old-pass-1234")
     first, second = county.token("forgetful", "old-pass-1234"), county.token("forgetful", "old-pass-1234", "198.51.100.8")
     for i in range(10):
         county.login("forgetful", "not-it-at-all", f"198.51.100.{100 + i}")
@@ -463,7 +465,7 @@ def test_the_command_line_lists_and_ends_sessions_disables_resets_and_unlocks(
     from fieldsurvey.cli import main
 
     d = ["--data-dir", str(county.sd.path)]
-    admin.add_user(county.sd, "test", username="clerk", role="county_staff", display_name=None, password="clerk-pass-123")
+    accounts.add_user(county.sd, "test", username="clerk", role="county_staff", display_name=None, password="clerk-pass-123")
     desk, laptop = county.token("clerk", "clerk-pass-123", "10.3.3.3"), county.token("clerk", "clerk-pass-123", "10.4.4.4")
 
     assert main(["server", "session", "list", *d, "--username", "clerk", "--format", "json"]) == 0

@@ -74,7 +74,7 @@ def test_the_same_field_changed_on_two_devices_conflicts_and_keeps_both(county: 
     a1.upload([a1.edit(hid, {"water_source": (h["water_source"], "protected_well")})])
     result = a2.upload([a2.edit(hid, {"water_source": (h["water_source"], "rainwater")})])
     assert result["status"] == "has_conflicts" and result["conflicts"] == 1
-    [conflict] = staff_get(county, "/conflicts", household_id=hid)["items"]
+    [conflict] = staff_get(county, "/county/conflicts", household_id=hid)["items"]
     assert (conflict["base_value"], conflict["device_value"], conflict["server_value"]) == (h["water_source"], "rainwater", "protected_well")
     assert staff_get(county, f"/households/{hid}")["record"]["water_source"] == "protected_well"  # not overwritten
 
@@ -104,7 +104,7 @@ def test_a_duplicate_upload_adds_nothing(county: County, devices: tuple[Device, 
     assert "already received" in second["message"]
     assert after["visits"] == before["visits"] + 1
     assert after["batches_received"] == before["batches_received"] + 1
-    assert staff_get(county, "/households", flag="unsafe_water")["total"] == 1
+    assert staff_get(county, "/county/households", flag="unsafe_water")["total"] == 1
 
 
 def test_the_same_batch_id_with_other_content_is_refused_with_409(county: County, devices: tuple[Device, Device, Device]) -> None:
@@ -138,7 +138,7 @@ def test_one_flipped_byte_is_refused_and_nothing_is_applied(county: County, devi
     assert after["batches_received"] == before["batches_received"]
     assert after["batches_refused"] == before["batches_refused"] + 3
     assert staff_get(county, f"/households/{h['household_id']}")["record"]["address"] == h["address"]
-    refused = staff_get(county, "/batches", status="refused")["items"]
+    refused = staff_get(county, "/county/batches", status="refused")["items"]
     assert any(r["batch_id"] == batch_id for r in refused)
 
 
@@ -152,11 +152,11 @@ def test_a_device_cannot_touch_a_village_it_is_not_assigned(county: County, devi
 
 
 def test_a_revoked_device_can_neither_upload_nor_download(county: County, devices: tuple[Device, Device, Device]) -> None:
-    from fieldsurvey.sync.server import admin
+    from fieldsurvey.server.devices import enrollment
 
     stolen = enroll_device(county.server, "sec_a", "stolen laptop")
     stolen.pull()
-    admin.revoke_device(county.server.server_dir, "test", stolen.identity.device_id)
+    enrollment.revoke_device(county.server.server_dir, "test", stolen.identity.device_id)
     h = household_in(county, VILLAGE_A, 0)
     with pytest.raises(ServerError) as up:
         stolen.upload([stolen.edit(h["household_id"], {"address": (h["address"], "x")})])
@@ -227,20 +227,20 @@ def test_status_counts_on_the_command_line(county: County) -> None:
 
 
 def test_every_endpoint_checks_who_asks_and_which_villages(county: County) -> None:
-    from fieldsurvey.sync.server import admin
+    from fieldsurvey.server.users import accounts
 
-    admin.add_user(county.server.server_dir, "test", username="sec_office", role="secretary", display_name=None,
-                   password="office-pass-123")
-    admin.assign(county.server.server_dir, "test", username="sec_office", villages=[VILLAGE_A])
+    accounts.add_user(county.server.server_dir, "test", username="sec_office", role="secretary", display_name=None,
+                      password="office-pass-123")
+    accounts.assign(county.server.server_dir, "test", username="sec_office", villages=[VILLAGE_A])
     token = county.server.token("sec_office", "office-pass-123")
-    listed = county.server.api("GET", "/households", token).json()
+    listed = county.server.api("GET", "/county/households", token, params={"limit": 500}).json()
     assert listed["total"] == len(county.households_in(VILLAGE_A))
     assert {h["village_code"] for h in listed["items"]} == {VILLAGE_A}
     other = household_in(county, VILLAGE_B, 0)["household_id"]
     assert county.server.api("GET", f"/households/{other}", token).status_code == 404
-    assert county.server.api("GET", "/batches", token).status_code == 403
+    assert county.server.api("GET", "/county/batches", token).status_code == 403
     assert county.server.api("GET", "/admin/users", token).status_code == 403
     assert county.server.api("GET", "/status", "not-a-token").status_code == 401
     staff = county.server.token("staff", "staff-pass-123")
     assert county.server.api("GET", "/admin/devices", staff).status_code == 403
-    assert county.server.api("GET", "/batches", staff).status_code == 200
+    assert county.server.api("GET", "/county/batches", staff).status_code == 200

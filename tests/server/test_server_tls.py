@@ -27,10 +27,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from fieldsurvey.cli import main
-from fieldsurvey.commands.server import listen_refusal
+from fieldsurvey.commands.server_setup import listen_refusal
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from fieldsurvey.sync.urls import is_insecure_http, is_loopback_host
 from tests.support.server import ADMIN_PASSWORD, COUNTY, ServerProcess, free_port
@@ -74,7 +75,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
     tmp = tmp_path_factory.mktemp("tls")
     server = ServerProcess(tmp / "county", None)
     server.init()
-    admin.add_user(server.server_dir, "test", username="sec_tls", role="secretary", display_name=None, password=None)
+    accounts.add_user(server.server_dir, "test", username="sec_tls", role="secretary", display_name=None, password=None)
     server.server_dir.close()
     cert, key = self_signed(tmp)
     server.port = free_port()
@@ -115,7 +116,7 @@ def test_a_device_enrolls_and_staff_sign_in_over_tls(tls_server: TlsServer, monk
     from fieldsurvey.ui.county.api import CountyApi
 
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_server.cert))
-    code, _ = admin.new_enroll_code(tls_server.server.server_dir, "test", username="sec_tls")
+    code, _ = enrollment.new_enroll_code(tls_server.server.server_dir, "test", username="sec_tls")
     t = Transport(tls_server.url, policy=RetryPolicy(attempts=2, base=0.05))
     try:
         info = t.enroll(code, KeyPair.generate(), "laptop over TLS")

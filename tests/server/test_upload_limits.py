@@ -21,18 +21,21 @@ from typing import Any
 import pytest
 
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.sync.server import admin, roster_xlsx, uploads
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.roster_xlsx import RosterUploads
-from fieldsurvey.sync.server.uploads import (
+from fieldsurvey.server import setup
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.batches import uploads
+from fieldsurvey.server.batches.uploads import (
     DEVICE_BUDGET,
     MAX_OPEN,
     MAX_UPLOAD,
     UploadError,
     Uploads,
 )
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.roster import xlsx_upload as roster_xlsx
+from fieldsurvey.server.roster.xlsx_upload import RosterUploads
 from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
+from tests.support.common import FAST_KDF
 from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
 
 SHA = "ab" * 32
@@ -148,7 +151,7 @@ def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any]]:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
         from fastapi.testclient import TestClient
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None, kdf=dict(FAST_KDF))
     with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
         yield sd, client
     sd.close()

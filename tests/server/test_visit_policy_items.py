@@ -31,15 +31,16 @@ from fieldsurvey.forms.household_visit import finalize_visit, start_visit
 from fieldsurvey.forms.session import FormSession
 from fieldsurvey.ledger.household_pdf import render_household
 from fieldsurvey.ledger.model import DivisionNames, LedgerInput, LedgerOptions
+from fieldsurvey.server import setup
+from fieldsurvey.server.auth.identity import Principal
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.exports.tables import Exporter, csv_chunks
+from fieldsurvey.server.households.filters import HouseholdFilter
+from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.store import Store
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.auth import Principal
-from fieldsurvey.sync.server.county_lists import HouseholdFilter
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.exports import Exporter, csv_chunks
-from fieldsurvey.sync.server.ingest import ingest
-from fieldsurvey.sync.server.roster import import_roster
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
 
@@ -232,7 +233,7 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
     visit.status, visit.finalized_at = FINALIZED, datetime(2025, 6, 15, 11)
     visit.assessment = done.assessment.to_dict()
     sd = ServerDir(tmp_path / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     payload = batch_payload(identity, [{"kind": "household.create", "household": household_to_dict(h)},

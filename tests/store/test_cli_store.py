@@ -1,4 +1,9 @@
-"""The command line as a user types it: listing, unlocking, wrong secrets, passphrase change."""
+"""The command line as a user types it: listing, unlocking, wrong secrets, passphrase change.
+
+Commands run in this process through ``cli.main`` (``run_in_process``: pipes, environment and
+exit status as a process sees them); the entry point and a passphrase piped on stdin run as real
+processes.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,18 @@ import pytest
 from fieldsurvey.cli import build_parser
 from fieldsurvey.store import Store
 from tests.support.factories import household
+from tests.support.server import run_in_process
 
 PASS = "村里的网络时有时无"
 ROOT = Path(__file__).parents[2]
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
+        process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``fieldsurvey ARGS`` without the test run's FIELDSURVEY_ variables; in this process
+    (``run_in_process``) unless ``process``."""
+    if not process:
+        return run_in_process(*args, env=env, stdin=stdin, drop_env="FIELDSURVEY_", cwd=ROOT)
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDSURVEY_")}
     full_env.update(env or {})
     return subprocess.run(
@@ -37,7 +48,7 @@ def store_dir(tmp_path: Path, fast_kdf: dict) -> tuple[Path, str]:
 
 
 def test_every_command_explains_itself() -> None:
-    top = run("--help")
+    top = run("--help", process=True)  # once as a real process: the entry point
     assert top.returncode == 0 and "COMMAND" in top.stdout
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
@@ -76,7 +87,7 @@ def test_households_filter_by_village_and_table_and_csv(store_dir: tuple[Path, s
 
 def test_passphrase_from_stdin_when_not_in_the_environment(store_dir: tuple[Path, str]) -> None:
     d, _ = store_dir
-    result = run("households", "--data-dir", str(d), "--format", "json", stdin=PASS + "\n")
+    result = run("households", "--data-dir", str(d), "--format", "json", stdin=PASS + "\n", process=True)
     assert result.returncode == 0, result.stderr
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.visit import Visit
+from fieldsurvey.encryption.keyfile import KeyFile
 from fieldsurvey.store import Store
-from fieldsurvey.store.keyfile import KeyFile
 from tests.support.common import HAS_MODES
 from tests.support.factories import household
 

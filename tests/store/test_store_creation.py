@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 import fieldsurvey.store.store as store_module
+from fieldsurvey.core import atomic
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.store import Store, atomic, layout, schema
-from fieldsurvey.store.keyfile import KeyFile
+from fieldsurvey.encryption.keyfile import KeyFile
+from fieldsurvey.store import Store, layout, schema
 from fieldsurvey.store.layout import StoreState
 from tests.support.common import FAST_KDF
 from tests.support.factories import household

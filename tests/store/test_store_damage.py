@@ -14,8 +14,8 @@ import pytest
 
 from fieldsurvey.cli import main
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.encryption.keyfile import KeyFile, KeyFileError
 from fieldsurvey.store import Store
-from fieldsurvey.store.keyfile import KeyFile, KeyFileError
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
 

@@ -103,14 +103,12 @@ def test_unsent_lists_finalized_visits_photos_until_the_county_confirms(store: S
 
 
 def test_erasing_a_household_erases_its_photos(store: Store, tmp_path: Path) -> None:
-    from fieldsurvey.sync.villages import erase_households
-
     p = photos.import_photo(write_jpeg(tmp_path / "e.jpg", drawn(seed=33)))
     store.photos.add(p)
     hid = _household(store)
     store.visits.add_history([Visit(household_id=hid, visit_date=date(2026, 5, 4), visitor="t", form_id="household_visit",
                                     form_version="2", answers={"house_photos": [item(p.sha256)]}, status="finalized")])
     assert store.photos.prune() == 0 and store.photos.has(p.sha256)
-    with store.session() as s:
-        erase_households(s, [hid])
+    with store.sync_state.transaction() as w:
+        w.erase_households([hid])
     assert not store.photos.has(p.sha256) and store.photos.unsent() == []

@@ -19,8 +19,8 @@ import pytest
 
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.records import household_to_dict
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.roster import import_roster
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from tests.support.factories import household, member
 from tests.support.server import (
     COUNTY,
@@ -103,11 +103,11 @@ def start_county(tmp: Path, db_url: str | None) -> CountyServer:
     sd = server.server_dir
     households = county_households()
     import_roster(sd, "test", county_roster(households))
-    admin.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password=STAFF_PASSWORD)
-    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=SECRETARY_PASSWORD)
-    admin.add_user(sd, "test", username="sec_a2", role="secretary", display_name="示范村工作队", password=None)
-    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
+    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password=STAFF_PASSWORD)
+    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=SECRETARY_PASSWORD)
+    accounts.add_user(sd, "test", username="sec_a2", role="secretary", display_name="示范村工作队", password=None)
+    accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
     sd.close()
     server.start()
     county = CountyServer(server, households)

@@ -1,6 +1,9 @@
-"""A real county server for tests: a ``fieldsurvey server run`` process on a free 127.0.0.1 port.
+"""A real county server for tests: the app ``fieldsurvey server run`` serves, on 127.0.0.1.
 
-Shared by the server and sync tests (imported from here). Each server gets its own data directory
+It runs on a thread of the test process (real HTTP on a free port, the real app and database),
+or, where the process is the point (killing it in the middle of a merge), as a ``fieldsurvey
+server run`` process. The command line runs in process too (``run_cli``) unless a test asks for
+a process. Shared by the server and sync tests (imported from here). Each server gets its own data directory
 and, for PostgreSQL, its own database ``fs_test_<random>`` created on 127.0.0.1:5432 and dropped
 afterwards. Devices are real too: they enroll over HTTP with a one-time code and seal batches
 with their own keys.
@@ -8,12 +11,15 @@ with their own keys.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,12 +30,15 @@ import httpx
 import pytest
 
 from fieldsurvey.core.records import household_to_dict
+from fieldsurvey.server import setup
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, open_feed, seal_batch
 from fieldsurvey.sync.keys import KeyPair
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.roster import import_roster
 from fieldsurvey.sync.transport import RetryPolicy, Transport
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 
 COUNTY = "610728"
@@ -41,12 +50,12 @@ PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
 def enroll_secretary(sd: ServerDir, username: str, villages: list[str], *, label: str | None = None) -> Identity:
     """A secretary assigned to ``villages`` with one device enrolled in process (no server running)."""
-    admin.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
-    admin.assign(sd, "test", username=username, villages=villages)
-    code, _ = admin.new_enroll_code(sd, "test", username=username)
+    accounts.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
+    accounts.assign(sd, "test", username=username, villages=villages)
+    code, _ = enrollment.new_enroll_code(sd, "test", username=username)
     keys = KeyPair.generate()
     signing, encryption = keys.public_b64()
-    info = admin.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
+    info = enrollment.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
     c = info["county"]
     return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
 
@@ -87,9 +96,21 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "fieldsurvey", *args], input=stdin, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, check: bool = True,
+            process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``fieldsurvey ARGS`` with ``stdin`` piped in; in this process unless ``process`` is asked for.
+
+    In process, ``cli.main`` runs exactly as ``python -m fieldsurvey`` would run it, with the
+    streams a pipe gives (not terminals) and ``env`` laid over the environment for the call
+    (``run_in_process``). Starting Python and importing the package again costs two to four
+    seconds a call on the test machine; a test whose point is the process boundary (an exit on a
+    signal, a fresh interpreter) passes ``process=True``.
+    """
+    if process:
+        proc = subprocess.run([sys.executable, "-m", "fieldsurvey", *args], input=stdin, capture_output=True, text=True,
+                              env={**os.environ, **(env or {})}, timeout=120)
+    else:
+        proc = run_in_process(*args, stdin=stdin, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"fieldsurvey {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
     return proc
@@ -103,13 +124,109 @@ STARTUP_S = 180
 PORT_TAKEN = ("address already in use", "10048")
 
 
+_CLI_LOCK = threading.Lock()
+
+
+def run_in_process(*args: str, stdin: str | None = "", env: dict[str, str] | None = None,
+                   drop_env: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``cli.main(args)`` in this process, seen from outside as ``python -m fieldsurvey`` is.
+
+    stdin, stdout and stderr are pipes (text over UTF-8 bytes, not terminals); the environment is
+    this process's with the variables starting with ``drop_env`` removed and ``env`` laid over it,
+    restored afterwards, as are the working directory (``cwd``) and the umask (server commands
+    set 0o077 for their process; the tests' own files keep the usual modes). The exit status is ``main``'s
+    answer, or ``SystemExit``'s code (argparse's ``--help`` and usage errors), or 1 with the
+    traceback on stderr for an exception ``main`` lets through, as the interpreter would report.
+    """
+    from fieldsurvey.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    with _CLI_LOCK:
+        saved_env, saved_cwd, saved_umask = dict(os.environ), os.getcwd(), os.umask(0o022)
+        os.umask(saved_umask)
+        saved = sys.stdin, sys.stdout, sys.stderr
+        try:
+            for name in [n for n in os.environ if drop_env and n.startswith(drop_env)]:
+                del os.environ[name]
+            os.environ.update(env or {})
+            if cwd is not None:
+                os.chdir(cwd)
+            sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin or ""), out, err
+            try:
+                code = main(list(args))
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+                if not isinstance(e.code, int) and e.code is not None:
+                    print(e.code, file=sys.stderr)
+            except Exception:
+                traceback.print_exc()
+                code = 1
+            out.flush()
+            err.flush()
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+            os.chdir(saved_cwd)
+            os.umask(saved_umask)
+            os.environ.clear()
+            os.environ.update(saved_env)
+    assert isinstance(out.buffer, io.BytesIO) and isinstance(err.buffer, io.BytesIO)
+    return subprocess.CompletedProcess(["fieldsurvey", *args], code, out.buffer.getvalue().decode("utf-8"),
+                                       err.buffer.getvalue().decode("utf-8"))
+
+
+class ThreadServer:
+    """What ``fieldsurvey server run`` serves, on a thread of this process: real HTTP on 127.0.0.1.
+
+    The steps of ``commands.server_setup.cmd_run`` (private modes, migrations, the keys checked,
+    ``create_app``, uvicorn) without a second interpreter; ``stop`` asks uvicorn to finish as
+    SIGTERM does. Tests whose point is the process (killing it mid-merge) use the process.
+    """
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        import uvicorn
+
+        from fieldsurvey.server.app import create_app
+        from fieldsurvey.server.db.engine import make_private, migrate
+
+        self.sd = ServerDir(data_dir)
+        make_private(self.sd.path)
+        migrate(self.sd.engine)
+        self.sd.keys  # noqa: B018 - fail before listening when the keys are missing
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", port))
+        self.port = int(self.socket.getsockname()[1])
+        config = uvicorn.Config(create_app(self.sd), log_config=None, log_level="warning", access_log=False,
+                                timeout_graceful_shutdown=5)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True,
+                                       name=f"county-server-{self.port}")
+        self.thread.start()
+        deadline = time.monotonic() + STARTUP_S
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise AssertionError("the server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+        self.socket.close()
+        self.sd.close()
+
+
 @dataclass
 class ServerProcess:
+    """A county server for tests; on a thread of this process (``ThreadServer``) unless ``process``
+    asks for a real ``fieldsurvey server run`` (needed to kill it)."""
+
     data_dir: Path
     db_url: str | None
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    process: bool = False
+    thread: ThreadServer | None = None
 
     @property
     def url(self) -> str:
@@ -120,18 +237,27 @@ class ServerProcess:
         return ServerDir(self.data_dir)
 
     def init(self) -> None:
-        args = ["server", "init", "--data-dir", str(self.data_dir), "--county", COUNTY, "--admin", "admin"]
-        if self.db_url:
-            args += ["--db", self.db_url]
-        run_cli(*args, stdin=ADMIN_PASSWORD + "\n")
+        """What ``fieldsurvey server init`` does, in process, with the key file's fast KDF."""
+        sd = ServerDir(self.data_dir)
+        try:
+            setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=self.db_url,
+                              kdf=dict(FAST_KDF))
+        finally:
+            sd.close()
 
     def start(self) -> None:
-        """``server run`` on this port (a free one the first time), once it answers.
+        """The server on this port (a free one the first time), once it answers.
+
+        In this process on a thread unless ``process=True`` (the port bound here, so no race).
 
         A free port is free only until someone binds it: under ``pytest -n`` (or beside another
         test run) a port picked here may be taken before the server binds it. The server then
         exits at once saying so, and is started again on another port.
         """
+        if not self.process:
+            self.thread = ThreadServer(self.data_dir, self.port)
+            self.port = self.thread.port
+            return
         picked = not self.port
         for _ in range(3 if picked else 1):
             self.port = free_port() if picked else self.port
@@ -166,11 +292,15 @@ class ServerProcess:
 
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""
+        assert self.process, "only a server process can be killed: ServerProcess(..., process=True)"
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
 
     def stop(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+            self.thread = None
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -188,7 +318,7 @@ class ServerProcess:
         return httpx.request(method, self.url + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, timeout=60, **kwargs)
 
     def status(self) -> dict[str, Any]:
-        from fieldsurvey.sync.server.queries import status_counts
+        from fieldsurvey.server.dashboard.status import status_counts
 
         sd = ServerDir(self.data_dir)
         try:
@@ -248,7 +378,7 @@ class Device:
 
 
 def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -> Device:
-    code, _ = admin.new_enroll_code(server.server_dir, "test", username=username)
+    code, _ = enrollment.new_enroll_code(server.server_dir, "test", username=username)
     keys = KeyPair.generate()
     t = Transport(server.url, policy=RetryPolicy(attempts=3, base=0.05))
     try:
@@ -291,30 +421,30 @@ def setup_county(server: ServerProcess) -> County:
     sd = server.server_dir
     data = roster()
     import_roster(sd, "test", data)
-    admin.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
-    admin.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
-    admin.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
-    admin.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
-    admin.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
-    admin.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
+    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
+    accounts.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
+    accounts.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
+    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
+    accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
+    accounts.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
     sd.close()
     return County(server, data)
 
 
 @contextmanager
-def running_county(tmp: Path, backend: str) -> Iterator[County]:
+def running_county(tmp: Path, backend: str, *, process: bool = False) -> Iterator[County]:
     if backend == "postgres":
         if not postgres_available():
             pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
         with postgres_database() as url:
-            yield from _county(tmp, url)
+            yield from _county(tmp, url, process)
     else:
-        yield from _county(tmp, None)
+        yield from _county(tmp, None, process)
 
 
-def _county(tmp: Path, url: str | None) -> Iterator[County]:
-    server = ServerProcess(tmp / "county", url)
+def _county(tmp: Path, url: str | None, process: bool) -> Iterator[County]:
+    server = ServerProcess(tmp / "county", url, process=process)
     server.init()
     county = setup_county(server)
     server.start()
@@ -327,7 +457,8 @@ def _county(tmp: Path, url: str | None) -> Iterator[County]:
 BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def county_for(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county_for(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, *,
+               process: bool = False) -> Iterator[County]:
     """Body of a module-scoped ``county`` fixture parametrised with ``BACKENDS``."""
-    with running_county(tmp_path_factory.mktemp(f"county-{request.param}"), request.param) as c:
+    with running_county(tmp_path_factory.mktemp(f"county-{request.param}"), request.param, process=process) as c:
         yield c

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from fieldsurvey.app.assessments import reassess_households
 from fieldsurvey.core.divisions import Division, DivisionCode
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.store import Store
-from fieldsurvey.ui.operations import reassess_households
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
 

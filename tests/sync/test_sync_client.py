@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from fieldsurvey.core.visit import Visit
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
-from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
 from tests.support.server import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
@@ -33,7 +34,7 @@ def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def new_device(county: County, tmp: Path, username: str = "sec_a") -> tuple[Store, SyncClient]:
     store, _recovery = Store.create(tmp, PASSPHRASE, kdf=FAST_KDF)
     client = SyncClient(store, policy=RetryPolicy(attempts=3, base=0.05))
-    code, _ = admin.new_enroll_code(county.server.server_dir, "test", username=username)
+    code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username=username)
     client.enroll(county.server.url, code, label=tmp.name)
     return store, client
 
@@ -89,7 +90,7 @@ def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(county: Cou
         assert [n.kind for n in notices] == ["conflict"] and "冲突" in notices[0].text_zh
         assert s2.households.get(hid).phone == "13811111111"  # type: ignore[union-attr]  # the county's value, until resolved
         token = county.server.token("staff", "staff-pass-123")
-        [conflict] = county.server.api("GET", "/conflicts", token, params={"household_id": hid}).json()["items"]
+        [conflict] = county.server.api("GET", "/county/conflicts", token, params={"household_id": hid}).json()["items"]
         assert {conflict["device_value"], conflict["server_value"]} == {"13811111111", "13822222222"}
 
 
@@ -150,7 +151,7 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
 def test_enroll_and_sync_on_the_command_line(county: County, tmp_path: Path) -> None:
     data_dir = tmp_path / "cli-laptop"
     Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
-    code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_b")
+    code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_b")
     env = {"FIELDSURVEY_PASSPHRASE": PASSPHRASE, **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")}}
     enrolled = run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code, env=env)
     assert "Device enrolled" in enrolled.stdout and "610728101002" in enrolled.stdout
@@ -166,9 +167,9 @@ def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_e
     data_dir = tmp_path / "cli-laptop"
     Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
     sd = county.server.server_dir
-    admin.add_user(sd, "test", username="sec_ab_cli", role="secretary", display_name="两村书记", password=None)
-    admin.assign(sd, "test", username="sec_ab_cli", villages=[VILLAGE_A, VILLAGE_B])
-    code, _ = admin.new_enroll_code(sd, "test", username="sec_ab_cli")
+    accounts.add_user(sd, "test", username="sec_ab_cli", role="secretary", display_name="两村书记", password=None)
+    accounts.assign(sd, "test", username="sec_ab_cli", villages=[VILLAGE_A, VILLAGE_B])
+    code, _ = enrollment.new_enroll_code(sd, "test", username="sec_ab_cli")
     env = {"FIELDSURVEY_PASSPHRASE": PASSPHRASE, **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")}}
     run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code, env=env)
     assert run_cli("sync", "--data-dir", str(data_dir), env=env).returncode == 0

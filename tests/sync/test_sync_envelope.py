@@ -14,14 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.server import setup
+from fieldsurvey.server.batches.checks import Refused
+from fieldsurvey.server.batches.ingest import ingest
+from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.sync import canonical, envelope
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.schema import parse_batch
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.checks import Refused
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.ingest import ingest
+from tests.support.common import FAST_KDF
 from tests.support.server import enroll_secretary
 
 json_values = st.recursive(
@@ -126,7 +127,7 @@ records = st.lists(
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("fuzz-county")))
-    admin.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
+    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
     yield sd, enroll_secretary(sd, "sec", ["610728101001"], label="fuzz")
     sd.close()
 

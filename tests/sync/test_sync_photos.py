@@ -16,11 +16,11 @@ from PIL import Image
 from fieldsurvey.core.photo_refs import item
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.media import photos as media
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import HouseholdPhotoRow, PhotoRow
+from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
 from fieldsurvey.store.sync_state import Enrollment
-from fieldsurvey.sync.server import admin
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import HouseholdPhotoRow, PhotoRow
 from tests.server.test_server_resilience import CuttingProxy
 from tests.support.server import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
 from tests.sync.test_sync_client import new_device
@@ -123,8 +123,8 @@ def test_only_who_may_see_the_household_sees_its_photos(county: County, tmp_path
         finalize_with_photos(store, hid, {"family_photos": [item(shot.sha256)]})
         assert client.sync().photos.stored == 1  # type: ignore[union-attr]
     sd = county.server.server_dir
-    admin.add_user(sd, "test", username="viewer_b", role="secretary", display_name="乙村", password="viewer-b-pass-9")
-    admin.assign(sd, "test", username="viewer_b", villages=[VILLAGE_B])
+    accounts.add_user(sd, "test", username="viewer_b", role="secretary", display_name="乙村", password="viewer-b-pass-9")
+    accounts.assign(sd, "test", username="viewer_b", villages=[VILLAGE_B])
     other = county.server.token("viewer_b", "viewer-b-pass-9")
     assert county.server.api("GET", f"/households/{hid}/photos", other).json()["photos"] == []
     r = county.server.api("GET", f"/households/{hid}/photos/{shot.sha256}", other)
@@ -225,8 +225,8 @@ def test_a_stopped_photo_upload_resumes_where_it_stopped(county: County, tmp_pat
 
 
 def test_a_forged_or_foreign_bundle_is_refused_whole_and_audited(county: County, tmp_path: Path) -> None:
+    from fieldsurvey.server.db.models import AuditEntry
     from fieldsurvey.sync.photo_upload import seal_bundle
-    from fieldsurvey.sync.server.models import AuditEntry
     from fieldsurvey.sync.transport import ServerError, Transport
 
     store, client = new_device(county, tmp_path / "forge")

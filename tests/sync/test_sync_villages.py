@@ -4,7 +4,7 @@ The county's API runs in process (its FastAPI app behind Starlette's test client
 PostgreSQL); the laptop is a real encrypted store with the real sync client. After the county
 takes a village from the secretary, one sync sends everything pending — the county still accepts
 this device's updates to the lost village until it has downloaded a feed without it (the drain
-window, ``sync/server/drain.py``) — learns the villages from the feed, erases every row about the
+window, ``server/drain.py``) — learns the villages from the feed, erases every row about the
 lost village's households (a scan of every table of the store finds none of their ids, numbers or
 ID numbers) and leaves the secretary one sentence counting what went up and what the county
 refused. A household made on the laptop in the lost village is refused; the village's updates go
@@ -26,13 +26,10 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.store import Store
-from fieldsurvey.store.sync_state import Enrollment, SentBatch
-from fieldsurvey.sync.client import SyncClient
-from fieldsurvey.sync.server import admin, registry
-from fieldsurvey.sync.server.app import create_app
-from fieldsurvey.sync.server.db import ServerDir
-from fieldsurvey.sync.server.models import (
+from fieldsurvey.server import setup
+from fieldsurvey.server.app import create_app
+from fieldsurvey.server.db.engine import ServerDir
+from fieldsurvey.server.db.models import (
     AuditEntry,
     HouseholdRow,
     MemberChangeRow,
@@ -40,7 +37,13 @@ from fieldsurvey.sync.server.models import (
     VillageDrain,
     VisitRow,
 )
-from fieldsurvey.sync.server.roster import import_roster
+from fieldsurvey.server.devices import enrollment as server_enrollment
+from fieldsurvey.server.households import records as registry
+from fieldsurvey.server.roster.json_import import import_roster
+from fieldsurvey.server.users import accounts
+from fieldsurvey.store import Store
+from fieldsurvey.store.sync_state import Enrollment, SentBatch
+from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from fieldsurvey.sync.villages import pending_by_village
 from tests.server.test_server_isolation import VILLAGE_C, isolation_roster
@@ -73,7 +76,7 @@ def _county(tmp: Path, url: str | None) -> County:
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     sd = ServerDir(tmp / "county")
-    admin.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url)
+    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
     data = isolation_roster()
     import_roster(sd, "test", data)
     app = create_app(sd)
@@ -100,11 +103,11 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[County]:
 
 
 def laptop(county: County, tmp: Path, username: str, villages: list[str]) -> tuple[Store, SyncClient]:
-    admin.add_user(county.sd, "test", username=username, role="secretary", display_name=f"{username}书记", password=None)
-    admin.assign(county.sd, "test", username=username, villages=villages)
+    accounts.add_user(county.sd, "test", username=username, role="secretary", display_name=f"{username}书记", password=None)
+    accounts.assign(county.sd, "test", username=username, villages=villages)
     store, _recovery = Store.create(tmp, PASSPHRASE, kdf=FAST_KDF)
     client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01), http=county.http)
-    code, _ = admin.new_enroll_code(county.sd, "test", username=username)
+    code, _ = server_enrollment.new_enroll_code(county.sd, "test", username=username)
     client.enroll("http://localhost", code, label=username)
     return store, client
 
@@ -152,7 +155,7 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(coun
         store.visits.finalize(visit, None, {"flags": []})
         store.households.record_member_change(c, MemberChange(c.household_id, c.members[3].member_id, "death", date(2025, 5, 1)))
 
-        admin.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)  # the county takes village C away
+        accounts.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C], remove=True)  # the county takes village C away
         waiting = pending_by_village(store)
         assert waiting[VILLAGE_C] >= 3 and waiting[VILLAGE_A] == 1
         report = client.sync()
@@ -214,7 +217,7 @@ def test_a_new_household_in_a_lost_village_is_refused_but_the_villages_updates_s
         assert a is not None
         a.phone = "13911112222"
         store.households.update(a)
-        admin.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
+        accounts.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
         waiting = pending_by_village(store)
         report = client.sync()
 
@@ -241,7 +244,7 @@ def test_a_village_lost_with_nothing_pending_is_erased_on_the_next_sync(county: 
     store, client = laptop(county, tmp_path / "laptop", "sec_bc", [VILLAGE_B, VILLAGE_C])
     with store:
         client.sync()
-        admin.assign(county.sd, "test", username="sec_bc", villages=[VILLAGE_B], remove=True)
+        accounts.assign(county.sd, "test", username="sec_bc", villages=[VILLAGE_B], remove=True)
         report = client.sync()
         assert report.refused == [] and report.downloaded.forgotten is not None
         assert report.downloaded.forgotten.to_dict() == {"villages": [VILLAGE_B], "households": 3, "uploaded": 0, "refused": 0}

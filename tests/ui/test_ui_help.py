@@ -98,15 +98,14 @@ def test_f1_on_each_screen_opens_its_part(controller, ui_store, qtbot) -> None: 
     assert guide.topic == "household" and shown_part(guide) == "查看农户"
     guide.close()
 
-    if w.editor_available:
-        editor = w.open_visit(ui_store.ids["wang"], None)
-        qtbot.waitUntil(lambda: editor.session is not None, timeout=10_000)
-        wait_ops(w)
-        guide = press_f1(qtbot, editor.sections)
-        assert guide.topic == "visit" and shown_part(guide) == "入户走访"
-        guide.close()
-        w.close_current_tab()
-        wait_ops(w)
+    editor = w.open_visit(ui_store.ids["wang"], None)
+    qtbot.waitUntil(lambda: editor.session is not None, timeout=10_000)
+    wait_ops(w)
+    guide = press_f1(qtbot, editor.sections)
+    assert guide.topic == "visit" and shown_part(guide) == "入户走访"
+    guide.close()
+    w.close_current_tab()
+    wait_ops(w)
 
     w.open_settings()
     from fieldsurvey.ui.settings_dialog import SettingsDialog

@@ -165,13 +165,13 @@ def test_enter_opens_the_household(window, qtbot) -> None:  # type: ignore[no-un
 
 
 def test_list_follows_a_new_household(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from fieldsurvey.ui import operations
+    from fieldsurvey.ui import ops
     from tests.support.factories import household
 
     h = household("6107281010020099", village=VILLAGE_B)
     h.members[0].name = "孙立新"
     with qtbot.waitSignal(window.list_page.loaded, timeout=5000):
-        window.ctx.ops.run(operations.add_household(h))
+        window.ctx.ops.run(ops.add_household(h))
     wait_ops(window)
     assert window.list_page.model.total == 6
     search(window, qtbot, "slx")

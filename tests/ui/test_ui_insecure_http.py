@@ -20,8 +20,8 @@ import httpx
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from fieldsurvey.server.devices import enrollment
 from fieldsurvey.store import Store
-from fieldsurvey.sync.server import admin
 from fieldsurvey.sync.urls import is_loopback_host
 from fieldsurvey.ui.app import AppController
 from fieldsurvey.ui.sync_panel import SyncPanel
@@ -142,7 +142,7 @@ def test_the_laptop_enrolls_over_plain_http_only_after_the_user_says_yes(
     w.act_sync.trigger()
     panel = next(x for x in QApplication.topLevelWidgets() if isinstance(x, SyncPanel) and x.isVisible())
     qtbot.waitUntil(lambda: panel.status is not None, timeout=10_000)
-    code, _ = admin.new_enroll_code(server.server_dir, "test", username="sec_a")
+    code, _ = enrollment.new_enroll_code(server.server_dir, "test", username="sec_a")
     panel.enroll.url.setText(url)
     panel.enroll.code.setText(code)
     panel.enroll.button.click()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from fieldsurvey.app.roster import RosterFileError, parse_roster, read_table
 from fieldsurvey.core.ids import make_id_number
-from fieldsurvey.ui.roster import RosterFileError, parse_roster, read_table
 
 HEADER = ["户编号", "行政区划代码", "乡镇", "行政村", "村民小组", "姓名", "证件号码", "与户主关系", "性别", "贫困户属性", "脱贫状态", "户类型"]
 

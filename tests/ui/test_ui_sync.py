@@ -7,7 +7,8 @@ import socket
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWizard
 from shiboken6 import isValid
 
-from fieldsurvey.sync.server import admin
+from fieldsurvey.server.devices import enrollment
+from fieldsurvey.server.users import accounts
 from fieldsurvey.ui.app import AppController
 from fieldsurvey.ui.main_window import PAGE_WORK
 from fieldsurvey.ui.setup_wizard import PAGE_ENROLL, SetupWizard
@@ -37,7 +38,7 @@ def test_enroll_sync_and_send_a_change_from_the_panel(empty_app, county, qtbot, 
     assert "本机尚未在县服务器注册" in p.state.text()
     assert p.enroll.isVisible() and not p.sync_button.isEnabled()
 
-    code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_a")
+    code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_a")
     with socket.socket() as silent:  # a server that accepts connections and never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -86,7 +87,7 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
     c.start()
     wiz: SetupWizard = c.wizard
     try:
-        assert wiz.sync_available
+        assert wiz.source.enroll.isEnabled()
         wiz.next()
         wiz.passphrase.fields.first.setText(PASSPHRASE)
         wiz.passphrase.fields.second.setText(PASSPHRASE)
@@ -99,7 +100,7 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
         assert wiz.currentId() == PAGE_ENROLL
         page = wiz.currentPage()
         assert not wiz.button(QWizard.WizardButton.FinishButton).isEnabled()
-        code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_b")
+        code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_b")
         page.widget.url.setText(county.server.url)
         page.widget.code.setText(code)
         with qtbot.waitSignal(page.widget.enrolled, timeout=30_000):
@@ -122,14 +123,14 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
 
 def test_the_panel_tells_the_secretary_when_a_village_was_taken_away(empty_app, county, qtbot) -> None:  # type: ignore[no-untyped-def]
     sd = county.server.server_dir
-    admin.add_user(sd, "test", username="sec_two", role="secretary", display_name="两村书记", password=None)
-    admin.assign(sd, "test", username="sec_two", villages=[VILLAGE_A, "610728101002"])
+    accounts.add_user(sd, "test", username="sec_two", role="secretary", display_name="两村书记", password=None)
+    accounts.assign(sd, "test", username="sec_two", villages=[VILLAGE_A, "610728101002"])
     w = empty_app.window
     unlock(qtbot, w, PASSPHRASE)
     w.act_sync.trigger()
     p = panel()
     qtbot.waitUntil(lambda: p.status is not None, timeout=10_000)
-    code, _ = admin.new_enroll_code(sd, "test", username="sec_two")
+    code, _ = enrollment.new_enroll_code(sd, "test", username="sec_two")
     p.enroll.url.setText(county.server.url)
     p.enroll.code.setText(code)
     with qtbot.waitSignal(p.enroll.enrolled, timeout=30_000):
@@ -137,7 +138,7 @@ def test_the_panel_tells_the_secretary_when_a_village_was_taken_away(empty_app, 
     both = len(county.households_in(VILLAGE_A)) + len(county.households_in("610728101002"))
     qtbot.waitUntil(lambda: w.list_page.model.total == both, timeout=10_000)
 
-    admin.assign(sd, "test", username="sec_two", villages=["610728101002"], remove=True)
+    accounts.assign(sd, "test", username="sec_two", villages=["610728101002"], remove=True)
     p.sync_button.click()
     qtbot.waitUntil(lambda: w.list_page.model.total == len(county.households_in(VILLAGE_A)), timeout=30_000)
     qtbot.waitUntil(lambda: "县里已不再把乙村分配给您" in p.report.toPlainText(), timeout=10_000)

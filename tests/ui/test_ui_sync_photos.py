@@ -6,7 +6,7 @@ from datetime import date
 
 from fieldsurvey.core.photo_refs import item
 from fieldsurvey.core.visit import Visit
-from fieldsurvey.sync.server import admin
+from fieldsurvey.server.devices import enrollment
 from fieldsurvey.ui.sync_panel import photos_label
 from tests.support.server import VILLAGE_A
 from tests.support.ui import EMPTY_APP_PASSPHRASE as PASSPHRASE
@@ -22,7 +22,7 @@ def test_the_panel_shows_photos_waiting_and_sends_them(empty_app, county, qtbot)
     w.act_sync.trigger()
     p = panel()
     qtbot.waitUntil(lambda: p.status is not None, timeout=10_000)
-    code, _ = admin.new_enroll_code(county.server.server_dir, "test", username="sec_a")
+    code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_a")
     p.enroll.url.setText(county.server.url)
     p.enroll.code.setText(code)
     with qtbot.waitSignal(p.enroll.enrolled, timeout=30_000):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from fieldsurvey.app import visits as app_visits
 from fieldsurvey.forms.library import FormLibrary
 from fieldsurvey.forms.xlsform import convert_xlsform
-from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.more_inputs import GeopointInput
 from tests.support.visit import new_visit, row
 
@@ -49,7 +49,7 @@ def county_library(tmp_path: Path) -> FormLibrary:
 
 
 def test_an_imported_form_in_the_visit_editor(window, ui_store, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setitem(visit_ops._library, "default", county_library(tmp_path))
+    monkeypatch.setitem(app_visits._library, "default", county_library(tmp_path))
     editor = new_visit(window, qtbot, ui_store.ids["wang"])  # visited ten days ago: note 'ok'
     session = editor.session
     assert session.value("note") == "ok"  # ${last-saved#note}: the last finalized visit's answer

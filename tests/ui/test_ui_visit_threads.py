@@ -8,8 +8,9 @@ import threading
 
 from PySide6.QtCore import Qt
 
+from fieldsurvey.app import visits as app_visits
 from fieldsurvey.ui.i18n import set_language
-from fieldsurvey.ui.visit import VisitEditor, checker, visit_ops
+from fieldsurvey.ui.visit import VisitEditor, checker
 from fieldsurvey.ui.visit.panels import shown_issues
 from tests.support.visit import (
     LEFT,
@@ -24,7 +25,7 @@ from tests.support.visit import (
 
 def test_opening_and_checking_stay_off_the_window_thread(window, ui_store, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     threads: dict[str, set[str]] = {"open": set(), "check": set()}
-    real_library, real_check = visit_ops.library, checker.check_copy
+    real_library, real_check = app_visits.library, checker.check_copy
 
     def library():  # type: ignore[no-untyped-def]
         threads["open"].add("main" if threading.current_thread() is threading.main_thread() else "other")
@@ -34,7 +35,7 @@ def test_opening_and_checking_stay_off_the_window_thread(window, ui_store, qtbot
         threads["check"].add("main" if threading.current_thread() is threading.main_thread() else "other")
         return real_check(session, answers)
 
-    monkeypatch.setattr(visit_ops, "library", library)
+    monkeypatch.setattr(app_visits, "library", library)
     monkeypatch.setattr(checker, "check_copy", check_copy)
     editor = new_visit(window, qtbot, ui_store.ids["li"])
     shown: list = []

@@ -132,9 +132,9 @@ def test_context_reaches_the_session(tmp_path: Path) -> None:
 def test_the_editor_reads_last_saved_from_the_households_last_finalized_visit(
     tmp_path: Path, fast_kdf: dict
 ) -> None:
+    from fieldsurvey.app.visits import visit_context
     from fieldsurvey.core.visit import Visit
     from fieldsurvey.store import Store
-    from fieldsurvey.ui.visit.visit_ops import visit_context
     from tests.support.factories import household
 
     h = household("6107281010010001")

@@ -14,10 +14,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
+from fieldsurvey.api import county as answers
+from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
@@ -25,6 +28,7 @@ from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
 TIMEOUT = httpx.Timeout(30.0, read=600.0)  # a roster check of a whole county reads for minutes
 CHUNK = 1024 * 1024
 Progress = Callable[[int, int], None]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +94,26 @@ class CountyApi:
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, username: str, password: str) -> Me:
-        answer = self._call("POST", "/auth/login", json={"username": username, "password": password}, auth=False)
-        self.token = str(answer["token"])
-        me = self._call("GET", "/auth/me")
-        info = self._call("GET", "/info", auth=False)
-        villages = me.get("villages")
-        self.me = Me(str(me["username"]), str(me["role"]), tuple(villages) if villages is not None else None,
-                     str(info.get("county") or ""), str(info.get("county_name") or ""))
+        token = self.get_as(answers.Token, "/auth/login", method="POST",
+                            json={"username": username, "password": password}, auth=False)
+        self.token = token.token
+        me = self.get_as(answers.Me, "/auth/me")
+        info = self.get_as(answers.CountyInfo, "/info", auth=False)
+        self.me = Me(me.username, me.role, tuple(me.villages) if me.villages is not None else None,
+                     info.county or "", info.county_name or "")
         return self.me
+
+    def get_as(self, model: type[M], path: str, *, method: str = "GET", auth: bool = True, **kwargs: Any) -> M:
+        """An answer read into its model of ``fieldsurvey/api/county.py`` (the route's
+        ``response_model``) instead of a dict read by key; an answer that does not fit is the
+        server's fault, said as such."""
+        answer = self._call(method, path, auth=auth, **kwargs)
+        try:
+            return model.model_validate(answer)
+        except ValidationError as e:
+            raise UserError(Text("县级服务器的回答格式不对，请联系管理员",
+                                 "the county server's answer is malformed; tell its administrator"),
+                            code="bad_answer") from e
 
     def sign_out(self) -> None:
         if self.token:
@@ -186,7 +202,7 @@ class CountyApi:
                       cancelled: Callable[[], bool] | None = None) -> str:
         """Send an .xlsx in 1 MiB chunks (the server's request limit); returns the upload id."""
         from fieldsurvey.core.files import read_limited
-        from fieldsurvey.sync.server.roster_xlsx import MAX_FILE, WORKBOOK
+        from fieldsurvey.core.roster_limits import MAX_FILE, WORKBOOK
 
         data = read_limited(path, MAX_FILE, WORKBOOK)  # the server's bound, said before a byte is sent
         start = self.post("/roster/uploads", {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "filename": path.name})
@@ -227,4 +243,13 @@ def _answer(response: httpx.Response) -> Any:
     else:
         text = Text(f"服务器拒绝了请求（{response.status_code}）", f"the server refused the request ({response.status_code})")
     code = str(body.get("error") or f"http_{response.status_code}") if isinstance(body, dict) else f"http_{response.status_code}"
-    raise ApiError(text, code, response.status_code, body if isinstance(body, dict) else None)
+    raise ApiError(text, known_code(code), response.status_code, body if isinstance(body, dict) else None)
+
+
+def known_code(code: str) -> str:
+    """The catalogue's member for a code the server answered (``ErrorCode`` is a ``str``), or the
+    text as it came (an ``http_…`` stand-in, or a code of a newer server)."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return code

@@ -37,7 +37,7 @@ class LastSignIn:
         self.username = str(raw.get("username") or "") if isinstance(raw, dict) else ""
 
     def save(self, server_url: str, username: str) -> None:
-        from fieldsurvey.store.atomic import atomic_write
+        from fieldsurvey.core.atomic import atomic_write
 
         self.server_url, self.username = server_url, username
         atomic_write(self.path, json.dumps({"server_url": server_url, "username": username}).encode("utf-8"))

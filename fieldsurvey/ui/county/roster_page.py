@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.spreadsheet import safe_row
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import ApiError
@@ -156,7 +157,7 @@ class CountyRosterPage(Retranslating, QWidget):
             self.ctx.data_changed.emit("registry")
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, ApiError) and error.code == "roster_rejected" and "report" in error.body:
+            if isinstance(error, ApiError) and error.code == ErrorCode.ROSTER_REJECTED and "report" in error.body:
                 self._show_report(error.body["report"])  # changed since the check: the new report
             show_error(self, error, "roster import")
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QWidget
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.forms.household_visit import visit_record
 from fieldsurvey.forms.session import FormSession
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
-from fieldsurvey.ui.visit import visit_ops
 
 SAVE_DELAY_MS = 300
 
@@ -83,7 +83,7 @@ class DraftSaver(QObject):
         self.in_flight += 1
         self.saving.emit()
         self.ctx.ops.run(
-            visit_ops.save_draft(snapshot, first),
+            ops.save_draft(snapshot, first),
             owner=self.owner,
             on_done=self._saved,
             on_error=self._failed,

@@ -7,7 +7,8 @@ queues a draft save (``DraftSaver``); the whole-visit check (§7 rules included)
 after typing stops and feeds the section counts and the problem list.
 
 Opening runs on the database worker (compiling the forms from cold takes a few hundred
-milliseconds), with a "loading" page meanwhile. The host (``ui/visit_host.py``) calls
+milliseconds), with a "loading" page meanwhile. What the editor accepts follows from its one
+``editor_state`` (``state.py``: loading, editing, finalizing, read-only, discarded). The host (``ui/visit_host.py``) calls
 ``flush`` before lock, close and quit, ``save_shortcut`` for Ctrl+S, and reads ``visit_id`` and
 ``household_id``.
 """
@@ -33,14 +34,15 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from fieldsurvey.app.visits import Opened
 from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.session import Changes, FinalizeResult, FormSession
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
-from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.autosave import DraftSaver
 from fieldsurvey.ui.visit.checker import Checker
 from fieldsurvey.ui.visit.editor_actions import EditorActions
@@ -49,6 +51,7 @@ from fieldsurvey.ui.visit.members import RegisterFollower
 from fieldsurvey.ui.visit.navigator import Counts, FieldSearch, ProblemList, SectionList, section_of
 from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
 from fieldsurvey.ui.visit.section_page import SectionPage
+from fieldsurvey.ui.visit.state import EditorState
 from fieldsurvey.ui.widgets import Retranslating
 
 CHECK_DELAY_MS = 300
@@ -88,13 +91,13 @@ class VisitEditor(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
-        self.opened: visit_ops.Opened | None = None
+        self.opened: Opened | None = None
         self.session: FormSession | None = None
         self.pages: dict[str, SectionPage] = {}
         self.issues: list[Issue] = []
         self.extra: dict[str, list[Issue]] = {}
         self.show_missing = False
-        self.busy = False
+        self.editor_state = EditorState.LOADING
         self.message_error = False
         self.form_lang: str | None = None  # the language menu's choice; None: the program's
         self.saver = DraftSaver(ctx, household_id, self)
@@ -122,8 +125,9 @@ class VisitEditor(Retranslating, QWidget):
         """Open (or reopen) a visit on the worker; the loading page shows meanwhile."""
         self.saver.attach(None, None)
         self.session = None
+        self.set_state(EditorState.LOADING)
         self.show_message(self.tr("Opening the visit…"))
-        self.ctx.ops.run(visit_ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
+        self.ctx.ops.run(ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
                                                lang=self.ctx.lang),
                          owner=self, on_done=self._opened, on_error=self._open_failed, name="open visit")
 
@@ -136,12 +140,13 @@ class VisitEditor(Retranslating, QWidget):
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "color: #555;")
         self.stack.setCurrentIndex(PAGE_MESSAGE)
 
-    def _opened(self, opened: visit_ops.Opened) -> None:
+    def _opened(self, opened: Opened) -> None:
         if any(self._same_draft(e, opened) for e in list(_open_editors)):
             self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
             return
         self.opened = opened
         self.session = opened.session
+        self.set_state(EditorState.READ_ONLY if opened.session.read_only else EditorState.EDITING)
         self.saver.attach(opened.session, opened.visit)
         self.show_missing = False
         for page in self.pages.values():
@@ -161,12 +166,12 @@ class VisitEditor(Retranslating, QWidget):
             self.go_to(cursor.path)
         self.refresh_check()
 
-    def _same_draft(self, other: VisitEditor, opened: visit_ops.Opened) -> bool:
+    def _same_draft(self, other: VisitEditor, opened: Opened) -> bool:
         """Whether another live tab of this app edits the draft ``opened`` would edit: its saved
         draft, or (for a new visit) the household's new visit not saved yet."""
         if other is self or not isValid(other) or other.ctx is not self.ctx or not other.window().isVisible():
             return False
-        if other.session is None or other.read_only:
+        if other.editor_state not in (EditorState.EDITING, EditorState.FINALIZING):
             return False
         if opened.visit is not None:
             return not opened.visit.finalized and other.visit_id() == opened.visit.visit_id
@@ -200,9 +205,21 @@ class VisitEditor(Retranslating, QWidget):
         box.setVisible(shown)
         self.language_label.setVisible(shown)
 
+    def set_state(self, state: EditorState) -> None:
+        """Move to ``state``; while finalizing the form and the Finalize button take no input."""
+        self.editor_state = state
+        working = state is not EditorState.FINALIZING
+        self.splitter.setEnabled(working)
+        self.finalize_button.setEnabled(working)
+
+    @property
+    def editing(self) -> bool:
+        """A draft open and ours: answers may change, be saved and be checked."""
+        return self.editor_state is EditorState.EDITING
+
     @property
     def read_only(self) -> bool:
-        return self.session is None or self.session.read_only
+        return self.editor_state is EditorState.READ_ONLY
 
     def visit_id(self) -> str | None:
         return self.saver.visit.visit_id if self.saver.visit is not None else None
@@ -217,7 +234,7 @@ class VisitEditor(Retranslating, QWidget):
         self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
         self.language_label.setText(self.tr("Form language:"))
         self.search.setToolTip(self.tr("Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)"))
-        if self.stack.currentIndex() == PAGE_MESSAGE and self.session is None and not self.message_error:
+        if self.editor_state is EditorState.LOADING and self.session is None and not self.message_error:
             self.message.setText(self.tr("Opening the visit…"))
         if self.session is None or self.opened is None:
             self.setWindowTitle(self.tr("Visit"))
@@ -332,7 +349,7 @@ class VisitEditor(Retranslating, QWidget):
         self.page_stack.setCurrentWidget(page)
         if page.dirty:
             self.redraw()
-        if self.session.cursor.section != section and not self.busy:
+        if self.session.cursor.section != section and self.editor_state is not EditorState.FINALIZING:
             self.session.move_to_section(section)
             self.saver.cursor_moved()
 
@@ -356,7 +373,7 @@ class VisitEditor(Retranslating, QWidget):
         if page.dirty:
             self.redraw()
         page.reveal(path)
-        if not self.busy:
+        if self.editor_state is not EditorState.FINALIZING:
             with contextlib.suppress(UserError):
                 self.session.move_to(path)
 
@@ -364,7 +381,7 @@ class VisitEditor(Retranslating, QWidget):
     def _commit(self, path: str, raw: object) -> None:
         session = self.session
         page = self.current_page()
-        if session is None or self.busy or session.read_only:
+        if session is None or not self.editing:
             return
         row = page.field_row(path) if page is not None else None
         try:
@@ -392,7 +409,8 @@ class VisitEditor(Retranslating, QWidget):
     def refresh_check(self) -> None:
         """Start the whole-visit check (§7 rules included) in the background."""
         self.check_timer.stop()
-        if self.session is not None and not self.busy:  # while finalizing the worker has it
+        # while finalizing the worker has the session
+        if self.session is not None and self.editor_state in (EditorState.EDITING, EditorState.READ_ONLY):
             self.checker.request(self.session)
 
     def _checked(self, result: FinalizeResult) -> None:
@@ -434,7 +452,7 @@ class VisitEditor(Retranslating, QWidget):
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Where the user is, for the cursor a draft reopens at."""
-        if not isValid(self) or new is None or self.session is None or self.busy or self.session.read_only or not self.isAncestorOf(new):
+        if not isValid(self) or new is None or self.session is None or not self.editing or not self.isAncestorOf(new):
             return
         w: QWidget | None = new
         while w is not None and w is not self and not isinstance(w, FieldRow):
@@ -456,9 +474,9 @@ class VisitEditor(Retranslating, QWidget):
                     widget.input.commit_pending()
 
     def flush(self) -> None:
-        if self.busy:
-            return  # finalizing: the worker holds the session and writes everything
-        if self.session is not None and not self.read_only:
+        if self.editor_state is EditorState.FINALIZING:
+            return  # the worker holds the session and writes everything
+        if self.editing:
             self.commit_typing()
         self.saver.flush()
 

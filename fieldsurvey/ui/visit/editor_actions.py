@@ -21,14 +21,15 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.forms.mapping import MEMBERS
-from fieldsurvey.ui import operations
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.dialogs import AmendmentDialog
 from fieldsurvey.ui.errors import show_error
-from fieldsurvey.ui.visit import visit_ops
 from fieldsurvey.ui.visit.navigator import place_label
 from fieldsurvey.ui.visit.panels import FieldRow
+from fieldsurvey.ui.visit.state import EditorState
 
 if TYPE_CHECKING:
+    from fieldsurvey.forms.household_visit import FinalizedVisit
     from fieldsurvey.ui.visit.editor import VisitEditor
 
 MAX_LISTED = 12
@@ -62,7 +63,7 @@ class EditorActions(QObject):
     def finalize(self) -> None:
         e = self.editor
         session = e.session
-        if session is None or e.read_only or e.busy:
+        if session is None or not e.editing:
             return
         if self.deciding:
             return
@@ -77,7 +78,7 @@ class EditorActions(QObject):
         self.deciding = False
         e = self.editor
         session = e.session
-        if session is None or e.read_only or e.busy:
+        if session is None or not e.editing:
             return
         errors = [i for i in e.issues if i.is_error]
         warnings = [i for i in e.issues if not i.is_error]
@@ -108,25 +109,21 @@ class EditorActions(QObject):
     def finalize_now(self) -> None:
         """Hand the session to the worker: check, apply to the register, assess, store."""
         e = self.editor
-        if e.session is None or e.read_only or e.busy:
+        if e.session is None or not e.editing:
             return
         e.flush()  # queued saves run first; the finalize then updates the same row
         e.check_timer.stop()
-        e.busy = True
-        e.splitter.setEnabled(False)
-        e.finalize_button.setEnabled(False)
+        e.set_state(EditorState.FINALIZING)
         e.save_label.setText(QCoreApplication.translate("VisitEditor", "Finalizing…"))
         visit = copy.deepcopy(e.saver.visit) if e.saver.visit is not None else None
-        e.ctx.ops.run(visit_ops.finalize(e.session, visit, e.household_id), owner=e,
+        e.ctx.ops.run(ops.finalize(e.session, visit, e.household_id), owner=e,
                       on_done=self._finalized, on_error=self._finalize_failed, name="finalize visit")
 
-    def _finalized(self, done: visit_ops.FinalizedVisit) -> None:
+    def _finalized(self, done: FinalizedVisit) -> None:
         e = self.editor
         assert e.session is not None and e.opened is not None
-        e.busy = False
-        e.splitter.setEnabled(True)
-        e.finalize_button.setEnabled(True)
         e.session.read_only = True
+        e.set_state(EditorState.READ_ONLY)
         e.saver.attach(e.session, done.visit)
         e.opened = dataclasses.replace(e.opened, household=done.household, visit=done.visit, assessment=done.assessment)
         e.show_assessment(done.assessment)
@@ -139,9 +136,7 @@ class EditorActions(QObject):
 
     def _finalize_failed(self, error: BaseException) -> None:
         e = self.editor
-        e.busy = False
-        e.splitter.setEnabled(True)
-        e.finalize_button.setEnabled(True)
+        e.set_state(EditorState.EDITING)
         e.save_label.clear()
         show_error(e, error, "finalize visit")
 
@@ -154,7 +149,7 @@ class EditorActions(QObject):
         dialog = AmendmentDialog(e)
 
         def start(reason: str) -> None:
-            e.ctx.ops.run(operations.amend_visit(visit.visit_id, reason, e.ctx.profile.visitor), owner=e,
+            e.ctx.ops.run(ops.amend_visit(visit.visit_id, reason, e.ctx.profile.visitor), owner=e,
                           on_done=lambda draft: e.load(draft.visit_id), name="amend visit")
 
         dialog.reason_given.connect(start)
@@ -176,7 +171,8 @@ class EditorActions(QObject):
         e = self.editor
         e.saver.attach(None, None)  # nothing may save it again
         e.session = None
-        e.ctx.ops.run(operations.delete_draft(e.household_id, visit.visit_id), owner=e,
+        e.set_state(EditorState.DISCARDED)
+        e.ctx.ops.run(ops.delete_draft(e.household_id, visit.visit_id), owner=e,
                       on_done=lambda _r: self._discarded(), name="discard visit draft")
 
     def _discarded(self) -> None:
@@ -187,7 +183,7 @@ class EditorActions(QObject):
     # -- entries ----------------------------------------------------------------------------
     def add_entry(self, repeat: str, within: str) -> None:
         e = self.editor
-        if e.session is None or e.read_only or e.busy:
+        if e.session is None or not e.editing:
             return
         try:
             key = e.session.add_instance(repeat, within)
@@ -205,7 +201,7 @@ class EditorActions(QObject):
     def remove_entry(self, path: str) -> None:
         e = self.editor
         session = e.session
-        if session is None or e.read_only or e.busy:
+        if session is None or not e.editing:
             return
         lang = e.ctx.lang
         who = place_label(session, path, lang).split(" › ")[-1]
@@ -224,7 +220,7 @@ class EditorActions(QObject):
 
     def _remove(self, path: str) -> None:
         e = self.editor
-        if e.session is None or e.read_only or e.busy:
+        if e.session is None or not e.editing:
             return
         try:
             changes = e.session.remove_instance(path)
@@ -245,7 +241,7 @@ class EditorActions(QObject):
             self.member_dialog = dialog
             dialog.open()
 
-        e.ctx.ops.run(visit_ops.load_household(e.household_id), owner=e, on_done=show, name="load household")
+        e.ctx.ops.run(ops.get_household(e.household_id), owner=e, on_done=show, name="load household")
 
     # -- words ------------------------------------------------------------------------------
     def banner_text(self) -> str:

@@ -23,8 +23,8 @@ from fieldsurvey.forms.mapping import MEMBERS
 from fieldsurvey.forms.model import Repeat
 from fieldsurvey.forms.prefill import prefill
 from fieldsurvey.forms.session import FormSession
+from fieldsurvey.ui import ops
 from fieldsurvey.ui.ops import Changes
-from fieldsurvey.ui.visit import visit_ops
 
 if TYPE_CHECKING:
     from fieldsurvey.ui.visit.editor import VisitEditor
@@ -84,14 +84,14 @@ class RegisterFollower(QObject):
 
     def _changed(self, changes: Changes) -> None:
         e = self.editor
-        if not changes.touches(e.household_id) or e.read_only or e.busy:
+        if not changes.touches(e.household_id) or not e.editing:
             return
-        e.ctx.ops.run(visit_ops.load_household(e.household_id), owner=e, on_done=self._loaded,
+        e.ctx.ops.run(ops.get_household(e.household_id), owner=e, on_done=self._loaded,
                       on_error=lambda _error: None, name="reload household for visit")
 
     def _loaded(self, household: Household) -> None:
         e = self.editor
-        if e.session is None or e.read_only or e.busy or e.opened is None:
+        if e.session is None or not e.editing or e.opened is None:
             return
         e.opened = dataclasses.replace(e.opened, household=household)
         rebuilt = follow_register(e.session, household)

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from fieldsurvey.core.ids import make_id_number
+from fieldsurvey.encryption.keyfile import KeyFile
 from fieldsurvey.store import schema
 from fieldsurvey.store.engine import make_encrypted_engine
-from fieldsurvey.store.keyfile import KeyFile
 
 PASSPHRASE = "old store passphrase"
 STORE_ID = "00000000-0000-4000-8000-000000000001"

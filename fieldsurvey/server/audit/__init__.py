@@ -1,0 +1,1 @@
+"""The audit log: the hash-chained, signed entries and reading them."""

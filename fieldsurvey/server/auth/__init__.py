@@ -1,0 +1,1 @@
+"""Who is asking: passwords, sessions and signed device requests, the sign-in throttle, role checks."""

@@ -1,0 +1,1 @@
+"""The conflict queue: listing conflicts and resolving them."""

@@ -1,0 +1,1 @@
+"""Dashboards: counts per county, township and village, populations, assessments kept as columns."""

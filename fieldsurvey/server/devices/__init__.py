@@ -1,0 +1,1 @@
+"""Devices: enrollment codes, enrolling, revoking and listing devices (administrators)."""

@@ -1,0 +1,1 @@
+"""Exports for reporting upward (CSV or XLSX): households, members, visits, assessments, answers."""

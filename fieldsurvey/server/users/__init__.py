@@ -1,0 +1,1 @@
+"""User accounts: adding, disabling, villages, sign-in locks and sessions (administrators)."""

@@ -1,0 +1,1 @@
+"""Visits as county staff read and review them."""
