@@ -14,6 +14,10 @@ from tests.support.common import FAST_KDF, FAST_PASSWORD_HASH, SERVER_PASSPHRASE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
+# The processes the tests start (servers, the app, CLI runs, xdist's workers) import the whole
+# package: where the machine sets PYTHONDONTWRITEBYTECODE, each of them compiled it from source
+# again. Bytecode caches are what every user's Python keeps, so the tests keep them too.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 import pytest  # noqa: E402
 

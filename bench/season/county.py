@@ -75,7 +75,7 @@ def running_county(work: Path, backend: str, *, cut_every: int, seed: int) -> It
 
 
 def _county(work: Path, url: str | None, backend: str, cut_every: int, seed: int) -> Iterator[County]:
-    server = ServerProcess(work / f"county-{backend}", url)
+    server = ServerProcess(work / f"county-{backend}", url, process=True)
     server.init()
     server.start()
     proxy = CuttingProxy(server.port, every=cut_every, seed=seed)

@@ -14,6 +14,7 @@ from tests.support.marks import mark_if_slow
 
 SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_forms_shipped.py": "the shipped forms over the demo county's households",
+    "test_forms_xlsform_export.py": "forms exported and read back through the command",
 }
 
 

@@ -12,6 +12,7 @@ from tests.support.marks import mark_if_slow
 
 SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_ledger_village.py": "villages printed, several processes, cancels",
+    "test_ledger_cli.py": "villages printed through the command",
 }
 
 

@@ -56,6 +56,10 @@ SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_server_sync.py": "a county server process per backend",
     "test_server_tls.py": "server processes over TLS",
     "test_server_docs.py": "a county server process per backend",
+    "test_audit_heads.py": "command lines and every head on both backends",
+    "test_server_isolation.py": "random batches against both backends (Hypothesis)",
+    "test_server_drain.py": "a county per test on both backends",
+    "test_input_limits.py": "hostile files at full size, each bounded by time and memory",
 }
 
 

@@ -16,6 +16,7 @@ from tests.support.marks import mark_if_slow
 SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_store_creation.py": "creations killed in child processes",
     "test_store_damage.py": "every command run as a process against each kind of damage",
+    "test_cli_store.py": "every command run as a process",
 }
 
 

@@ -116,6 +116,10 @@ def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, chec
     return proc
 
 
+# How long a server may take to answer: seconds on an idle machine, over a minute when several
+# test runs share two cores (seen at a load of 15).
+STARTUP_S = 180
+
 # What the server's log says when its port is already bound (Linux and macOS errno; Windows).
 PORT_TAKEN = ("address already in use", "10048")
 
@@ -198,7 +202,7 @@ class ThreadServer:
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True,
                                        name=f"county-server-{self.port}")
         self.thread.start()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_S
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise AssertionError("the server did not start")
@@ -270,7 +274,7 @@ class ServerProcess:
                 [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(self.data_dir), "--port", str(self.port)],
                 stdout=log, stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 said = self.log.read_bytes()[start:].decode("utf-8", "replace")
@@ -284,7 +288,7 @@ class ServerProcess:
                 pass
             time.sleep(0.2)
         self.kill()  # not left running behind the failure
-        raise AssertionError(f"the server did not start within 60 s: {self.log.read_text()[-2000:]}")
+        raise AssertionError(f"the server did not start within {STARTUP_S} s: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""

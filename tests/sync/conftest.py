@@ -15,6 +15,7 @@ from tests.support.marks import mark_if_slow
 SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_sync_client.py": "a county server process per backend, laptops syncing",
     "test_sync_photos.py": "a county server process per backend, photos uploaded",
+    "test_sync_envelope.py": "fuzzing the parser and the ingest (Hypothesis)",
 }
 
 

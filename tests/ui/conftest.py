@@ -63,6 +63,7 @@ SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_ui_insecure_http.py": "a county server process on the network address",
     "test_ui_sync.py": "a county server process, enrollment and sync from the panel",
     "test_ui_sync_photos.py": "a county server process, photos sent from the panel",
+    "test_ui_wording.py": "every screen walked, a village ledger rendered",
 }
 
 
