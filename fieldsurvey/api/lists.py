@@ -51,7 +51,7 @@ class ListedSource(ServerSource):
 class ListedConflict(Conflict):
     """A conflict in the queue, with what people call its household, village, device and record."""
 
-    server_source: ListedSource | None  # type: ignore[assignment]
+    server_source: ListedSource | None
     household_no: str
     village: str
     device: str | None

@@ -56,9 +56,7 @@ class NewUserDialog(Retranslating, QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Add a user"))
         for i, text in enumerate((self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
+            _label_of(self.form, i, text)
         self.password.setPlaceholderText(self.tr("at least 8 characters; empty for a laptop-only secretary"))
 
     def _accept(self) -> None:
@@ -107,9 +105,7 @@ class PasswordDialog(Retranslating, QDialog):
         self.note.setText(self.tr("%1 is signed out everywhere and signs in again with the new password; "
                                   "a sign-in lock is lifted.").replace("%1", self.username))
         for i, text in enumerate((self.tr("New password:"), self.tr("Repeat it:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
+            _label_of(self.form, i, text)
 
     def _accept(self) -> None:
         strength = check_strength(self.first.text())
@@ -176,9 +172,7 @@ class PopulationDialog(Retranslating, QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rural population of %1").replace("%1", self.row.village))
         for i, text in enumerate((self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
+            _label_of(self.form, i, text)
 
     def _accept(self) -> None:
         if self.number.value() and not self.source.text().strip():
@@ -188,3 +182,11 @@ class PopulationDialog(Retranslating, QDialog):
 
     def body(self) -> dict[str, Any]:
         return {"rural_population": self.number.value() or None, "source": self.source.text().strip()}
+
+
+def _label_of(form: QFormLayout, row: int, text: str) -> None:
+    """Set the label of a form's row (the rows are added with blank labels, named on retranslate)."""
+    item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+    label = item.widget() if item is not None else None
+    if isinstance(label, QLabel):
+        label.setText(text)

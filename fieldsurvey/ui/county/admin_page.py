@@ -157,7 +157,7 @@ class AdminPage(Retranslating, QWidget):
         self.verify_button.setText(self.tr("Verify the audit log"))
         self.user_table.fill([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Villages"), self.tr("Disabled"),
                               self.tr("Sign-in")],
-                             [[u.username, u.display_name, labels.role(u.role),
+                             [[u.username, u.display_name or "", labels.role(u.role),
                                "、".join(self.ctx.place_name(v) for v in u.villages) if u.role == "secretary" else self.tr("whole county"),
                                self.tr("yes") if u.disabled else "", self._sign_in_state(u)] for u in self.users],
                              [u.username for u in self.users], fit=False)
