@@ -9,11 +9,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.server import refusals
 from fieldsurvey.server.db.models import Meta
 from fieldsurvey.server.deps import Address, Now, ServerDirDep, SessionDep
 from fieldsurvey.server.devices import enrollment
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], responses=refusals.PUBLIC)
 
 
 class EnrollRequest(BaseModel):

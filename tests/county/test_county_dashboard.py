@@ -52,7 +52,7 @@ def listed(qtbot: Any, controller: Any) -> set[str]:
     while page.model.canFetchMore():
         page.model.fetchMore()
         wait(controller)
-    return {r["household_id"] for r in page.model.rows}
+    return {r.household_id for r in page.model.rows}
 
 
 def click_cell(qtbot: Any, table: Any, row: int, column: int) -> None:
@@ -67,7 +67,7 @@ def column_of(table: Any, header: str) -> int:
 def test_each_dimension_count_opens_exactly_its_households(window: Any, county: CountyServer, qtbot: Any) -> None:
     dash = window.window.dashboard
     d = dash.data
-    assert d["total"]["households"] == len(county.households)
+    assert d.total["households"] == len(county.households)
     assert expected_failing(county, "housing") == county.ids("li", "sun")  # the test is about something
     assert expected_failing(county, "medical") == county.ids("chen")
     table = dash.guarantees_table
@@ -75,7 +75,7 @@ def test_each_dimension_count_opens_exactly_its_households(window: Any, county: 
     assert table.item(total_row, 0).text() == dash.tr("Total")
     for i, dimension in enumerate(DIMENSIONS):
         expected = expected_failing(county, dimension)
-        assert d["total"][f"fails.{dimension}"] == len(expected), dimension
+        assert d.total[f"fails.{dimension}"] == len(expected), dimension
         if not expected:
             assert table.item(total_row, i + 1).data(Qt.ItemDataRole.UserRole + 1) is None  # a zero is not a link
             continue
@@ -110,17 +110,17 @@ def test_a_bar_and_a_village_row_open_their_households(window: Any, county: Coun
 
 def test_poverty_incidence_uses_the_countys_population_when_given(window: Any, county: CountyServer, qtbot: Any) -> None:
     dash = window.window.dashboard
-    [a] = [v for v in dash.data["incidence"] if v["village_code"] == VILLAGE_A]
+    [a] = [v for v in dash.data.incidence if v.village_code == VILLAGE_A]
     poor = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A and h.status != "exited")
     people = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A)
-    assert (a["poor_people"], a["population"], a["population_source"]) == (poor, people, "roster")
-    assert a["standard_percent"] == 3 and a["meets_standard"] is False  # Shaanxi: western standard, unverified
+    assert (a.poor_people, a.population, a.population_source) == (poor, people, "roster")
+    assert a.standard_percent == 3 and a.meets_standard is False  # Shaanxi: western standard, unverified
     # relapse rate per village (Shaanxi sets no target) and the unverified values for staff to settle
     relapsed = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A and h.status == "relapsed")
     exited = sum(h.size for h in county.households.values() if h.division_code.value == VILLAGE_A
                  and h.status in ("exited", "relapsed"))
-    assert (a["relapsed_people"], a["exited_people"]) == (relapsed, exited) and a["relapse_target_percent"] is None
-    listed = dash.data["unverified_policy"]
+    assert (a.relapsed_people, a.exited_people) == (relapsed, exited) and a.relapse_target_percent is None
+    listed = dash.data.unverified_policy
     assert dash.policy_note.isVisibleTo(dash) and f"有 {len(listed)} 项" in dash.policy_note.text()  # the test runs in Chinese
     assert "monitoring_threshold:thresholds.610000.2025" in dash.policy_note.toolTip()
     assert "340000" not in dash.policy_note.toolTip()  # another province's values are not this county's concern
@@ -130,9 +130,9 @@ def test_poverty_incidence_uses_the_countys_population_when_given(window: Any, c
     try:
         with qtbot.waitSignal(dash.loaded, timeout=20_000):
             dash.refresh()
-        [a] = [v for v in dash.data["incidence"] if v["village_code"] == VILLAGE_A]
-        assert a["population_source"] == "county" and a["rate_percent"] == round(100 * poor / 1000, 2)
-        assert a["meets_standard"] is (100 * poor / 1000 < 3)
+        [a] = [v for v in dash.data.incidence if v.village_code == VILLAGE_A]
+        assert a.population_source == "county" and a.rate_percent == round(100 * poor / 1000, 2)
+        assert a.meets_standard is (100 * poor / 1000 < 3)
         assert county.api("GET", "/audit", params={"action": "population_set"}).json()["items"][0]["subject"] == VILLAGE_A
     finally:
         county.api("PUT", f"/populations/{VILLAGE_A}", admin, json={"rural_population": None})

@@ -85,5 +85,5 @@ def test_the_households_tab_fetches_a_page_at_a_time(staff_window: Any, county: 
     qtbot.waitUntil(lambda: model.pages_fetched >= 2, timeout=20_000)
     wait(staff_window)
     assert len(model.rows) == 200 and model.canFetchMore()
-    ids = [r["household_id"] for r in model.rows]
+    ids = [r.household_id for r in model.rows]
     assert len(set(ids)) == 200

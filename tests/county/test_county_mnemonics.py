@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from fieldsurvey.ui.county.admin_page import (
+from fieldsurvey.api.dashboard import Population
+from fieldsurvey.ui.county.admin_dialogs import (
     NewUserDialog,
     PasswordDialog,
     PopulationDialog,
@@ -54,7 +55,8 @@ def test_county_mode_has_distinct_mnemonics(admin_window: Any, qtbot: Any, langu
         NewUserDialog(window),
         PasswordDialog("sec_a", window),
         VillagesDialog(ctx, "sec_a", [VILLAGE_A], window),
-        PopulationDialog({"village_code": VILLAGE_A, "village": "示范村", "rural_population": 420, "source": "2024年统计年报"}, window),
+        PopulationDialog(Population(village_code=VILLAGE_A, village="示范村", roster_people=400, rural_population=420,
+                                    source="2024年统计年报", updated_by=None, updated_at=None), window),
     ]
     for dialog in dialogs:
         problems += clashes(shown(dialog, qtbot))

@@ -51,10 +51,10 @@ def test_a_secretary_sees_their_villages_and_no_administration(secretary_window:
     assert window.admin is None and window.inbox is None and window.roster is None
     assert not window.dashboard.reassess_button.isVisible()
     in_a = {h.household_id for h in county.households.values() if h.division_code.value == VILLAGE_A}
-    assert window.dashboard.data["total"]["households"] == len(in_a)
+    assert window.dashboard.data.total["households"] == len(in_a)
     window.households.refresh()
     wait(secretary_window)
-    assert {r["household_id"] for r in window.households.model.rows} == in_a
+    assert {r.household_id for r in window.households.model.rows} == in_a
     target = tmp_path / "mine.csv"
     window.exports.kind.setCurrentIndex(window.exports.kind.findData("households"))
     window.exports.fmt.setCurrentIndex(window.exports.fmt.findData("csv"))
@@ -100,8 +100,8 @@ def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: An
     device.pull()
     page.refresh()
     wait(admin_window)
-    [row] = [d for d in page.devices if d["device_id"] == device.identity.device_id]
-    assert row["last_seen_at"] and not row["revoked"]  # last sync shown
+    [row] = [d for d in page.devices if d.device_id == device.identity.device_id]
+    assert row.last_seen_at and not row.revoked  # last sync shown
 
     dialog = page.add_user()
     dialog.username.setText("sec_new")
@@ -109,14 +109,14 @@ def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: An
     dialog.role.setCurrentIndex(dialog.role.findData("secretary"))
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait(admin_window)
-    assert any(u["username"] == "sec_new" for u in page.users)
+    assert any(u.username == "sec_new" for u in page.users)
 
     for r in range(page.user_table.rowCount()):
         if page.user_table.item(r, 0).text() == "sec_new":
             page.user_table.selectRow(r)
     page.enrollment_code()
     wait(admin_window)
-    assert len(page.last_code["code"].replace("-", "")) == 16 and page.last_code["fingerprint"]
+    assert len(page.last_code.code.replace("-", "")) == 16 and page.last_code.fingerprint
 
     for r in range(page.device_table.rowCount()):
         if page.device_table.item(r, 0).data(0x0100) == device.identity.device_id:
@@ -125,7 +125,7 @@ def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: An
     box = page.revoke()
     box.button(QMessageBox.StandardButton.Yes).click()
     wait(admin_window)
-    assert next(d for d in page.devices if d["device_id"] == device.identity.device_id)["revoked"]
+    assert next(d for d in page.devices if d.device_id == device.identity.device_id).revoked
     with pytest.raises(Exception, match="revoked|403"):
         device.pull()
 
@@ -139,7 +139,7 @@ def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: An
     dialog.source.setText("镇统计站2025年")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait(admin_window)
-    assert next(p for p in page.populations if p["village_code"] == VILLAGE_A)["rural_population"] == 2400
+    assert next(p for p in page.populations if p.village_code == VILLAGE_A).rural_population == 2400
 
 
 def _select(table: Any, key: str) -> None:
@@ -163,18 +163,18 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     page.refresh()
     wait(admin_window)
     assert page.tabs.tabText(2) == "会话"
-    theirs = [s for s in page.sessions if s["user"] == "clerk_ui"]
-    assert len(theirs) == 2 and {s["address"] for s in theirs} == {"127.0.0.1"}
-    assert [s["current"] for s in page.sessions].count(True) == 1  # the admin's own, marked in the table
+    theirs = [s for s in page.sessions if s.user == "clerk_ui"]
+    assert len(theirs) == 2 and {s.address for s in theirs} == {"127.0.0.1"}
+    assert [s.current for s in page.sessions].count(True) == 1  # the admin's own, marked in the table
     assert any("本会话" in page.session_table.item(r, 0).text() for r in range(page.session_table.rowCount()))
 
-    _select(page.session_table, theirs[0]["session_id"])
+    _select(page.session_table, theirs[0].session_id)
     box = page.end_session()
     assert "clerk_ui" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
     wait(admin_window)
     ended = [t for t in (desk, laptop) if county.api("GET", "/auth/me", t).status_code == 401]
-    assert len(ended) == 1 and len([s for s in page.sessions if s["user"] == "clerk_ui"]) == 1
+    assert len(ended) == 1 and len([s for s in page.sessions if s.user == "clerk_ui"]) == 1
     [still] = [t for t in (desk, laptop) if t not in ended]
 
     _select(page.user_table, "clerk_ui")
@@ -200,7 +200,7 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
         assert name in box.text() and "立即" in box.text()
         box.button(QMessageBox.StandardButton.Yes).click()
         wait(admin_window)
-    assert {u["username"] for u in page.users if u["disabled"]} >= {"clerk_ui", "sec_a2"}
+    assert {u.username for u in page.users if u.disabled} >= {"clerk_ui", "sec_a2"}
     row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "sec_a2")
     assert page.user_table.item(row, 4).text() == "是"
     assert county.api("GET", "/auth/me", fresh).status_code == 401
@@ -211,7 +211,7 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     page.enable_user()
     wait(admin_window)
     assert device.pull() is not None  # enabled again: the laptop syncs again
-    assert not next(u for u in page.users if u["username"] == "sec_a2")["disabled"]
+    assert not next(u for u in page.users if u.username == "sec_a2").disabled
 
 
 def test_a_window_whose_session_was_ended_returns_to_the_sign_in_once(secretary_window: Any, county: CountyServer,

@@ -55,9 +55,9 @@ def laptop(county: CountyServer, folder: Path, username: str) -> tuple[Store, Sy
     return store, client
 
 
-def select_row(qtbot: Any, page: Any, key: str, value: str) -> dict[str, Any]:
-    qtbot.waitUntil(lambda: any(r.get(key) == value for r in page.model.rows), timeout=20_000)
-    row = next(i for i, r in enumerate(page.model.rows) if r.get(key) == value)
+def select_row(qtbot: Any, page: Any, key: str, value: str) -> Any:
+    qtbot.waitUntil(lambda: any(getattr(r, key) == value for r in page.model.rows), timeout=20_000)
+    row = next(i for i, r in enumerate(page.model.rows) if getattr(r, key) == value)
     page.view.selectRow(row)
     return page.model.rows[row]
 
@@ -81,15 +81,15 @@ def test_resolve_a_conflict_is_audited_and_reaches_the_laptop(staff_window: Any,
         window.refresh()
         conflict = select_row(qtbot, window.conflicts, "household_id", hid)
         panel = window.conflicts.resolution
-        assert panel.conflict["conflict_id"] == conflict["conflict_id"]
+        assert panel.conflict.conflict_id == conflict.conflict_id
         shown = [label.text() for label in panel.side_values]
         assert shown[1] == "13833334444" and shown[2] == "13811112222"  # laptop and county side by side
         # the county's value is named by where it came from: laptop "one" of 示范村书记, synced when
-        source = conflict["server_source"]
-        assert (source["device"], source["username"], source["display_name"]) == ("one", "sec_a", "示范村书记")
+        source = conflict.server_source
+        assert (source.device, source.username, source.display_name) == ("one", "sec_a", "示范村书记")
         titles = [label.text() for label in panel.side_titles]
-        assert titles[1] == f"笔记本“two”（示范村工作队），{local_minute(conflict['created_at'])} 上传"
-        assert titles[2] == f"示范村书记（sec_a）的笔记本（设备“one”）于 {local_minute(source['at'])} 同步的值"
+        assert titles[1] == f"笔记本“two”（示范村工作队），{local_minute(conflict.created_at)} 上传"
+        assert titles[2] == f"示范村书记（sec_a）的笔记本（设备“one”）于 {local_minute(source.at)} 同步的值"
         panel.radios[1].setChecked(True)  # keep the laptop's number
         panel.note.setPlainText("已电话核实，以第二台电脑登记的号码为准。")
         with qtbot.waitSignal(panel.resolved, timeout=20_000):
@@ -97,7 +97,7 @@ def test_resolve_a_conflict_is_audited_and_reaches_the_laptop(staff_window: Any,
         wait(staff_window)
         assert "13833334444" in panel.outcome.text()
 
-        audit = county.api("GET", "/audit", params={"action": "conflict_resolved", "subject": conflict["conflict_id"]}).json()
+        audit = county.api("GET", "/audit", params={"action": "conflict_resolved", "subject": conflict.conflict_id}).json()
         [entry] = audit["items"]
         assert entry["actor"] == "user:staff" and entry["details"]["field"] == "phone"
         assert county.api("GET", f"/households/{hid}").json()["record"]["phone"] == "13833334444"
@@ -134,7 +134,7 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(staff_window: Any,
         assert review.error.text(), "a comment is required for 'has issues'"
         review.comment.setPlainText("危房改造进度未填写，请补充后更正。")
         review.issues_button.click()
-        qtbot.waitUntil(lambda: (review.visit or {}).get("review_status") == "has_issues", timeout=20_000)
+        qtbot.waitUntil(lambda: review.visit is not None and review.visit.review_status == "has_issues", timeout=20_000)
         wait(staff_window)
 
         client.sync()
@@ -148,20 +148,24 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(staff_window: Any,
 def test_the_conflict_page_names_a_county_change_and_says_when_the_origin_is_unknown(staff_window: Any) -> None:
     """A value last set at the county names the county user; a conflict filed before the server
     kept provenance (migration 0008) says so rather than guessing."""
+    from fieldsurvey.api.lists import ListedConflict
     from fieldsurvey.ui.county.conflicts_page import Resolution
 
     panel = Resolution(staff_window.window.ctx)
-    conflict = {"conflict_id": "c", "kind": "field", "record_type": "household", "field": "phone", "status": "open",
-                "household_no": "610728101001001", "village": "示范村", "device": "two", "user": "sec_a2",
-                "display_name": "示范村工作队", "created_at": "2026-12-02T06:05:00+00:00", "base_value": "1",
-                "device_value": "2", "server_value": "3",
-                "server_source": {"source": "county", "change": "resolved", "device_id": None, "device": None, "user_id": "u",
-                                  "username": "admin", "display_name": "admin", "batch_id": None, "at": "2026-12-01T02:30:00+00:00"}}
+    listed = {"conflict_id": "c", "kind": "field", "record_type": "household", "field": "phone", "status": "open",
+              "household_no": "610728101001001", "village": "示范村", "device": "two", "user": "sec_a2",
+              "display_name": "示范村工作队", "created_at": "2026-12-02T06:05:00+00:00", "base_value": "1",
+              "device_value": "2", "server_value": "3", "batch_id": "b", "device_id": "d", "record_id": "h",
+              "household_id": "h", "village_code": "610728101001", "base_revision": 1, "resolved_value": None,
+              "resolved_by": None, "resolved_at": None, "note": None, "record_label": None,
+              "server_source": {"source": "county", "change": "resolved", "device_id": None, "device": None, "user_id": "u",
+                                "username": "admin", "display_name": "admin", "batch_id": None, "at": "2026-12-01T02:30:00+00:00"}}
+    conflict = ListedConflict.model_validate(listed)
     panel.show_conflict(conflict)
     assert panel.side_titles[2].text() == f"县里 admin 于 {local_minute('2026-12-01T02:30:00+00:00')} 处理先前冲突时定的值"
-    panel.show_conflict({**conflict, "server_source": {**conflict["server_source"], "change": "imported", "username": "staff",
-                                                         "display_name": "县乡村振兴局"}})
+    panel.show_conflict(ListedConflict.model_validate({**listed, "server_source": {
+        **listed["server_source"], "change": "imported", "username": "staff", "display_name": "县乡村振兴局"}}))
     assert panel.side_titles[2].text().startswith("县里 县乡村振兴局（staff） 于 ")
-    panel.show_conflict({**conflict, "server_source": None})
-    assert panel.side_titles[2].text() == f"县服务器上 {local_minute(conflict['created_at'])} 前的值（来源未记录）"
+    panel.show_conflict(conflict.model_copy(update={"server_source": None}))
+    assert panel.side_titles[2].text() == f"县服务器上 {local_minute(conflict.created_at)} 前的值（来源未记录）"
     assert "县里的值" not in panel.side_titles[2].text()

@@ -88,11 +88,11 @@ def upload(qtbot: Any, page: Any, controller: Any, path: Path) -> None:
     qtbot.waitUntil(lambda: page.preview is not None, timeout=20_000)
 
 
-def check(qtbot: Any, page: Any, controller: Any) -> dict[str, Any]:
+def check(qtbot: Any, page: Any, controller: Any) -> Any:
     page.check_button.click()
     wait(controller)
     qtbot.waitUntil(lambda: page.report is not None, timeout=30_000)
-    return page.report  # type: ignore[no-any-return]
+    return page.report
 
 
 def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_whole(
@@ -107,14 +107,14 @@ def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_
     assert mapping["household_no"] == 2 and mapping["id_number"] == 6 and mapping["division_code"] == 1
     assert mapping["relation"] == 5 and mapping["name"] == 4 and mapping["head_name"] == 3 and "group" in mapping
     report = check(qtbot, page, staff_window)
-    reasons = {(r["row"], r["code"]) for r in report["rejected"]}
+    reasons = {(r.row, r.code) for r in report.rejected}
     assert {(6, "bad_id_number"), (8, "duplicate_person"), (9, "unknown_village"), (10, "duplicate_person"),
             (11, "missing_head"), (12, "bad_relation")} <= reasons
     assert (7, "household_rejected") in reasons  # the good row of a rejected household says why it is out
-    assert {r["row"] for r in report["rejected"]} == set(range(6, 13))  # rows 2–5 are fine
-    assert report["accepted_households"] == 2 and not report["ok"]
+    assert {r.row for r in report.rejected} == set(range(6, 13))  # rows 2–5 are fine
+    assert report.accepted_households == 2 and not report.ok
     assert not page.import_button.isEnabled()
-    assert page.rejected.rowCount() == len(report["rejected"])
+    assert page.rejected.rowCount() == len(report.rejected)
     assert any("证件号码" in page.rejected.item(r, 3).text() for r in range(page.rejected.rowCount()))
 
     # the server refuses the import of this file as a whole, even when asked directly
@@ -132,8 +132,8 @@ def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_
     ]
     upload(qtbot, page, staff_window, workbook(tmp_path / "good.xlsx", rows))
     report = check(qtbot, page, staff_window)
-    assert report["ok"] and report["accepted_households"] == 3 and report["accepted_members"] == 6
-    assert [(w["row"], w["code"], w["reason"]["zh"]) for w in report["warnings"]] == [
+    assert report.ok and report.accepted_households == 3 and report.accepted_members == 6
+    assert [(w.row, w.code, w.reason.zh) for w in report.warnings] == [
         (6, "legacy_id_number", "（提示，不影响导入）15位旧证件号码已换为对应的18位号码")
     ]
     assert page.rejected.rowCount() == 1  # the warning is listed, and the import is open

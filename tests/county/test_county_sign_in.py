@@ -12,4 +12,4 @@ def test_staff_sign_in_and_see_the_county(staff_window: Any, county: CountyServe
     pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
     assert pages == [window.dashboard, window.households, window.inbox, window.conflicts, window.visits, window.roster,
                      window.exports]  # no administration for county staff
-    assert window.dashboard.data["total"]["households"] == len(county.households)
+    assert window.dashboard.data.total["households"] == len(county.households)

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.server import refusals
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.audit import entries as audit_log
 from fieldsurvey.server.auth.roles import ADMIN_ONLY, STAFF_ONLY
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import Limit, Offset
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=refusals.STAFF)
 
 
 @router.get("/audit", response_model=answers.Page[answers.AuditEntry], summary="The audit log, newest first (county staff and admins)", dependencies=[STAFF_ONLY])

@@ -9,10 +9,11 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth import identity as auth
 from fieldsurvey.server.deps import Address, Now, ServerDirDep, Staff, bearer
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=refusals.PUBLIC)
 
 
 class LoginRequest(BaseModel):

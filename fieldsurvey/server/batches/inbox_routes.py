@@ -7,12 +7,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.batches import inbox
 from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.params import After, IdPath, Limit, not_found
 
-router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY])
+router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY], responses=refusals.STAFF)
 
 
 @router.get("/batches/{batch_id}", response_model=answers.BatchDetail, summary="One batch with the outcome of each record, or why it was refused")
@@ -23,7 +25,7 @@ def batch(batch_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     return detail
 
 
-@router.get("/county/batches", summary="Batch inbox, newest first: device, secretary, villages, counts, result or reason")
+@router.get("/county/batches", response_model=lists.KeysetPage[lists.InboxBatch], summary="Batch inbox, newest first: device, secretary, villages, counts, result or reason")
 def batch_queue(session: SessionDep, who: Staff, after: After = None, limit: Limit = 100,
             status: Literal["merged", "has_conflicts", "refused"] | None = None,
             device_id: Annotated[str | None, Query(max_length=64)] = None,

@@ -8,15 +8,17 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.api import files
 from fieldsurvey.api.errors import ErrorCode
 from fieldsurvey.core.errors import UserError
+from fieldsurvey.server import refusals
 from fieldsurvey.server.batches.ingest import answer_again, ingest
 from fieldsurvey.server.batches.uploads import UploadError
 from fieldsurvey.server.deps import DeviceCaller, ServerDirDep, UploadsDep
 from fieldsurvey.server.photos import service as photos
 from fieldsurvey.sync import envelope, photo_bundle
 
-router = APIRouter(tags=["batches"])
+router = APIRouter(tags=["batches"], responses=refusals.DEVICE)
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")]
 
 
@@ -44,7 +46,7 @@ async def upload_chunk(batch_id: BatchId, request: Request, who: DeviceCaller, u
     return {"offset": up.append(who.device_id, batch_id, offset, await request.body())}
 
 
-@router.post("/uploads/{batch_id}/commit",
+@router.post("/uploads/{batch_id}/commit", response_model=answers.IngestAnswer | files.PhotoIngest,
              summary="Check and apply the uploaded batch (idempotent: committed again, the same answer)")
 def commit_upload(batch_id: BatchId, who: DeviceCaller, up: UploadsDep, sd: ServerDirDep) -> dict[str, Any]:
     assert who.device_id

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.conflicts import queries
 from fieldsurvey.server.conflicts.resolve import resolve_conflict
@@ -17,7 +19,7 @@ from fieldsurvey.server.db.models import (
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import After, IdPath, Limit, Scope, not_found
 
-router = APIRouter(tags=["conflicts"])
+router = APIRouter(tags=["conflicts"], responses=refusals.STAFF)
 
 
 @router.get("/conflicts/{conflict_id}", response_model=answers.Conflict, summary="One conflict")
@@ -33,13 +35,13 @@ class Resolution(BaseModel):
     note: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-@router.post("/conflicts/{conflict_id}/resolve", summary="Resolve a conflict with a value and a note (audited, sent to the device)", dependencies=[STAFF_ONLY])
+@router.post("/conflicts/{conflict_id}/resolve", response_model=answers.Conflict, summary="Resolve a conflict with a value and a note (audited, sent to the device)", dependencies=[STAFF_ONLY])
 def resolve(conflict_id: IdPath, body: Resolution, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     with sd.transaction() as session:
         return queries.conflict_dict(resolve_conflict(session, sd.keys.signing, who, conflict_id, body.value, body.note))
 
 
-@router.get("/county/conflicts", summary="Conflicts with their household numbers, newest first")
+@router.get("/county/conflicts", response_model=lists.KeysetPage[lists.ListedConflict], summary="Conflicts with their household numbers, newest first")
 def conflict_queue(session: SessionDep, who: Staff, after: After = None, limit: Limit = 100, scope: Scope = None,
                    status: Literal["open", "resolved"] | None = "open",
                    household_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:

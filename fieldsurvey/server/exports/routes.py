@@ -10,12 +10,13 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
+from fieldsurvey.server import refusals
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.deps import ServerDirDep, Staff
 from fieldsurvey.server.exports.tables import Exporter, csv_chunks, write_xlsx, xlsx_chunks
 from fieldsurvey.server.households.routes import FilterDep
 
-router = APIRouter(prefix="/exports", tags=["exports"])
+router = APIRouter(prefix="/exports", tags=["exports"], responses=refusals.STAFF)
 Kind = Literal["households", "members", "visits", "assessments", "medical_costs", "answers"]
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

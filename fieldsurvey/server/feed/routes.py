@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from fieldsurvey.server import drain
+from fieldsurvey.server import drain, refusals
 from fieldsurvey.server.batches.ingest import county_code
 from fieldsurvey.server.db.models import Device
 from fieldsurvey.server.deps import DeviceCaller, ServerDirDep
@@ -15,7 +15,7 @@ from fieldsurvey.server.feed import pages as feed
 from fieldsurvey.sync import envelope
 from fieldsurvey.sync.keys import encryption_public_from_b64
 
-router = APIRouter(tags=["feed"])
+router = APIRouter(tags=["feed"], responses=refusals.DEVICE)
 
 
 @router.get("/feed", summary="One page of this device's change feed, sealed to the device (application/octet-stream)",

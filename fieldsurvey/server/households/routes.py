@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.api import lists
+from fieldsurvey.server import refusals
 from fieldsurvey.server.db.models import Division, HouseholdRow
 from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.households import filters
@@ -17,10 +19,10 @@ from fieldsurvey.server.households import records as registry
 from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.params import Dimension, IdPath, Scope, not_found
 
-router = APIRouter(tags=["households"])
+router = APIRouter(tags=["households"], responses=refusals.STAFF)
 
 
-@router.get("/households/{household_id}", summary="One household in full (members, helpers, measures, incomes)")
+@router.get("/households/{household_id}", response_model=lists.HouseholdDetail, summary="One household in full (members, helpers, measures, incomes)")
 def household(household_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     row = session.get(HouseholdRow, household_id)
     if row is None or row.deleted or not who.may_touch(row.village_code):
@@ -61,14 +63,16 @@ def household_filter(
 FilterDep = Annotated[HouseholdFilter, Depends(household_filter)]
 
 
-@router.get("/county/households", summary="Households under a filter, keyset-paged (pass 'next' as 'after')")
+@router.get("/county/households", response_model=lists.KeysetPage[lists.HouseholdItem], response_model_exclude_unset=True,
+            summary="Households under a filter, keyset-paged (pass 'next' as 'after')")
 def list_households(session: SessionDep, who: Staff, f: FilterDep,
                     after: Annotated[str | None, Query(max_length=400)] = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     return filters.page(session, f, who, after=after, limit=limit)
 
 
-@router.get("/county/records", summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)")
+@router.get("/county/records", response_model=lists.KeysetPage[lists.HouseholdRecords], response_model_exclude_unset=True,
+            summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)")
 def list_records(session: SessionDep, who: Staff, f: FilterDep, after: Annotated[str | None, Query(max_length=400)] = None,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     return filters.records_page(session, f, who, after=after, limit=limit)

@@ -9,13 +9,15 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
+from fieldsurvey.api import files
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.text import Text
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import DeviceCaller, ServerDirDep, Staff
 from fieldsurvey.server.photos import service as photos
 
-router = APIRouter(tags=["photos"])
+router = APIRouter(tags=["photos"], responses=refusals.STAFF)
 HouseholdId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_\-]+$")]
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 PairItem = Annotated[list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]],
@@ -36,13 +38,13 @@ class Limits(BaseModel):
 NO_PHOTO = Text("找不到这张照片", "no such photo")
 
 
-@router.post("/photos/missing", summary="Which (household, photo) pairs the county lacks (devices ask before uploading)")
+@router.post("/photos/missing", response_model=files.MissingPhotos, summary="Which (household, photo) pairs the county lacks (devices ask before uploading)")
 def photos_missing(body: MissingQuery, who: DeviceCaller, sd: ServerDirDep) -> dict[str, Any]:
     with sd.transaction() as session:
         return photos.missing(session, who, [(p[0], p[1]) for p in body.photos])
 
 
-@router.get("/households/{household_id}/photos", summary="The photos of a household, as its visits name them")
+@router.get("/households/{household_id}/photos", response_model=files.HouseholdPhotos, summary="The photos of a household, as its visits name them")
 def household_photos(household_id: HouseholdId, who: Staff, sd: ServerDirDep) -> dict[str, Any]:
     with sd.transaction() as session:
         return {"photos": photos.household_photos(session, who, household_id)}
@@ -64,7 +66,7 @@ def get_limits(who: Staff, sd: ServerDirDep) -> dict[str, Any]:
         return photos.get_limits(session).to_dict()
 
 
-@router.put("/photo-limits", summary="Set the county's photo limits (admins)", dependencies=[ADMIN_ONLY])
+@router.put("/photo-limits", response_model=answers.PhotoLimits, summary="Set the county's photo limits (admins)", dependencies=[ADMIN_ONLY])
 def put_limits(body: Limits, who: Staff, sd: ServerDirDep) -> dict[str, Any]:
     with sd.transaction() as session:
         values = {k: v for k, v in body.model_dump().items() if v is not None}

@@ -7,13 +7,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from fieldsurvey.api import admin
 from fieldsurvey.api import county as answers
+from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import ADMIN_ONLY
 from fieldsurvey.server.deps import Now, ServerDirDep, SessionDep, Staff
 from fieldsurvey.server.params import Name
 from fieldsurvey.server.users import accounts
 
-router = APIRouter(prefix="/admin", tags=["users"], dependencies=[ADMIN_ONLY])
+router = APIRouter(prefix="/admin", tags=["users"], dependencies=[ADMIN_ONLY], responses=refusals.STAFF)
 
 
 class NewUser(BaseModel):
@@ -37,34 +39,34 @@ def users(session: SessionDep, sd: ServerDirDep, who: Staff, now: Now) -> list[d
     return accounts.list_users(session, sd, now)
 
 
-@router.post("/users", summary="Add a user")
+@router.post("/users", response_model=admin.UserAdded, summary="Add a user")
 def add_user(body: NewUser, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     user = accounts.add_user(sd, who.actor, username=body.username, role=body.role, display_name=body.display_name, password=body.password)
     return {"username": user.username, "role": user.role}
 
 
-@router.put("/users/{username}/villages", summary="Assign villages to a user (or remove them)")
+@router.put("/users/{username}/villages", response_model=admin.VillagesAssigned, summary="Assign villages to a user (or remove them)")
 def assign(username: Name, body: Villages, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"username": username, "villages": accounts.assign(sd, who.actor, username=username, villages=body.villages, remove=body.remove)}
 
 
-@router.post("/users/{username}/disable", summary="Disable a user: their sessions end and their devices are refused at once")
+@router.post("/users/{username}/disable", response_model=admin.Disabled, summary="Disable a user: their sessions end and their devices are refused at once")
 def disable(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"username": username, "disabled": True, **accounts.set_disabled(sd, who.actor, username=username, disabled=True)}
 
 
-@router.post("/users/{username}/enable", summary="Enable a disabled user again (their devices work again)")
+@router.post("/users/{username}/enable", response_model=admin.Disabled, summary="Enable a disabled user again (their devices work again)")
 def enable(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     accounts.set_disabled(sd, who.actor, username=username, disabled=False)
     return {"username": username, "disabled": False}
 
 
-@router.put("/users/{username}/password", summary="Set a user's password: ends their sessions and lifts their sign-in lock")
+@router.put("/users/{username}/password", response_model=admin.PasswordSet, summary="Set a user's password: ends their sessions and lifts their sign-in lock")
 def reset_password(username: Name, body: NewPassword, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"username": username, "sessions_ended": accounts.reset_password(sd, who.actor, username=username, password=body.password)}
 
 
-@router.post("/users/{username}/unlock", summary="Lift a user's sign-in lock after too many failed attempts")
+@router.post("/users/{username}/unlock", response_model=admin.Unlocked, summary="Lift a user's sign-in lock after too many failed attempts")
 def unlock(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"username": username, "was_locked": accounts.unlock(sd, who.actor, username=username)}
 
@@ -74,11 +76,11 @@ def sessions(session: SessionDep, who: Staff, now: Now) -> list[dict[str, Any]]:
     return [{**row, "current": row["session_id"] == who.session_id} for row in accounts.list_sessions(session, now=now)]
 
 
-@router.delete("/sessions/{session_id}", summary="End a session: its token stops working at once")
+@router.delete("/sessions/{session_id}", response_model=admin.SessionsEnded, summary="End a session: its token stops working at once")
 def end_session(session_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")], sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"ended": accounts.end_sessions(sd, who.actor, session_ids=[session_id])}
 
 
-@router.delete("/users/{username}/sessions", summary="End all of a user's sessions")
+@router.delete("/users/{username}/sessions", response_model=admin.SessionsEnded, summary="End all of a user's sessions")
 def end_user_sessions(username: Name, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     return {"ended": accounts.end_sessions(sd, who.actor, username=username)}

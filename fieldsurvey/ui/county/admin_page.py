@@ -11,17 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import RootModel
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -30,186 +24,48 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.admin import (
+    DeviceRevoked,
+    Disabled,
+    EnrollCode,
+    PasswordSet,
+    SessionsEnded,
+    Unlocked,
+    UserAdded,
+    VillagesAssigned,
+)
+from fieldsurvey.api.county import AuditEntry, AuditVerify, DeviceRow, Page, SessionRow, UserRow
+from fieldsurvey.api.dashboard import Population, PopulationSet
 from fieldsurvey.core.local_time import local_minute
-from fieldsurvey.core.passphrase import check_strength
 from fieldsurvey.ui.county import labels
+from fieldsurvey.ui.county.admin_dialogs import (
+    NewUserDialog,
+    PasswordDialog,
+    PopulationDialog,
+    VillagesDialog,
+)
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.errors import show_error
-from fieldsurvey.ui.i18n import t
 from fieldsurvey.ui.ops import OpEnv
-from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, error_label, inform
+from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, inform
 
-
-class NewUserDialog(Retranslating, QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.username = QLineEdit()
-        self.display_name = QLineEdit()
-        self.role = QComboBox()
-        for code in ("secretary", "county_staff", "admin"):
-            self.role.addItem(labels.role(code), code)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        for w in (self.username, self.display_name, self.role, self.password):
-            self.form.addRow(QLabel(), w)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Add a user"))
-        for i, text in enumerate((self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
-        self.password.setPlaceholderText(self.tr("at least 8 characters; empty for a laptop-only secretary"))
-
-    def _accept(self) -> None:
-        if not self.username.text().strip():
-            self.error.setText(self.tr("Enter a user name."))
-            return
-        strength = check_strength(self.password.text())
-        if self.password.text() and not strength.acceptable:
-            self.error.setText(t(strength.problems[0]))  # the server applies the same rule
-            return
-        self.accept()
-
-    def body(self) -> dict[str, Any]:
-        return {"username": self.username.text().strip(), "display_name": self.display_name.text().strip() or None,
-                "role": self.role.currentData(), "password": self.password.text() or None}
-
-
-class PasswordDialog(Retranslating, QDialog):
-    """A new password for a user, typed twice; the strength rule is the laptop's (and the server's)."""
-
-    def __init__(self, username: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.username = username
-        self.first = QLineEdit()
-        self.second = QLineEdit()
-        for w in (self.first, self.second):
-            w.setEchoMode(QLineEdit.EchoMode.Password)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        self.form.addRow(QLabel(), self.first)
-        self.form.addRow(QLabel(), self.second)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("New password for %1").replace("%1", self.username))
-        self.note.setText(self.tr("%1 is signed out everywhere and signs in again with the new password; "
-                                  "a sign-in lock is lifted.").replace("%1", self.username))
-        for i, text in enumerate((self.tr("New password:"), self.tr("Repeat it:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
-
-    def _accept(self) -> None:
-        strength = check_strength(self.first.text())
-        if not strength.acceptable:
-            self.error.setText(t(strength.problems[0]))
-            return
-        if self.first.text() != self.second.text():
-            self.error.setText(self.tr("The two passwords are not the same."))
-            return
-        self.accept()
-
-    def password(self) -> str:
-        return self.first.text()
-
-
-class VillagesDialog(QDialog):
-    """Tick the villages a user works in."""
-
-    def __init__(self, ctx: CountyContext, username: str, current: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Villages of %1").replace("%1", username))
-        self.list = QListWidget()
-        for code, name in ctx.villages():
-            item = QListWidgetItem(f"{ctx.place_name(code[:9])} · {name}")
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setCheckState(Qt.CheckState.Checked if code in current else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list)
-        layout.addWidget(buttons)
-        self.resize(420, 480)
-
-    def chosen(self) -> list[str]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
-
-
-class PopulationDialog(Retranslating, QDialog):
-    """A village's rural population and where the figure comes from (0: withdraw it)."""
-
-    def __init__(self, row: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.row = row
-        self.number = QSpinBox()
-        self.number.setRange(0, 10_000_000)
-        self.number.setValue(row["rural_population"] or 0)
-        self.source = QLineEdit(row["source"] or "")
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        self.form.addRow(QLabel(), self.number)
-        self.form.addRow(QLabel(), self.source)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Rural population of %1").replace("%1", self.row["village"]))
-        for i, text in enumerate((self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
-
-    def _accept(self) -> None:
-        if self.number.value() and not self.source.text().strip():
-            self.error.setText(self.tr("Say where the figure comes from."))
-            return
-        self.accept()
-
-    def body(self) -> dict[str, Any]:
-        return {"rural_population": self.number.value() or None, "source": self.source.text().strip()}
+# the administration lists, read whole (an admin's county has hundreds of users, not thousands)
+Users = RootModel[list[UserRow]]
+Devices = RootModel[list[DeviceRow]]
+Populations = RootModel[list[Population]]
+Sessions = RootModel[list[SessionRow]]
 
 
 class AdminPage(Retranslating, QWidget):
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.users: list[dict[str, Any]] = []
-        self.devices: list[dict[str, Any]] = []
-        self.populations: list[dict[str, Any]] = []
-        self.audit: list[dict[str, Any]] = []
-        self.sessions: list[dict[str, Any]] = []
-        self.last_code: dict[str, Any] | None = None  # the code just shown (it is never shown again)
+        self.users: list[UserRow] = []
+        self.devices: list[DeviceRow] = []
+        self.populations: list[Population] = []
+        self.audit: list[AuditEntry] = []
+        self.sessions: list[SessionRow] = []
+        self.last_code: EnrollCode | None = None  # the code just shown (it is never shown again)
         self.tabs = QTabWidget()
         self.user_table = ReadOnlyTable()
         self.add_user_button = QPushButton()
@@ -272,8 +128,10 @@ class AdminPage(Retranslating, QWidget):
     def refresh(self) -> None:
         def op(_env: OpEnv) -> tuple[Any, ...]:
             api = self.ctx.client
-            return (api.get("/admin/users"), api.get("/admin/devices"), api.get("/populations"),
-                    api.get("/audit", limit=200)["items"], api.get("/admin/sessions"))
+            return (api.get_as(Users, "/admin/users").root, api.get_as(Devices, "/admin/devices").root,
+                    api.get_as(Populations, "/populations").root,
+                    api.get_as(Page[AuditEntry], "/audit", params={"limit": 200}).items,
+                    api.get_as(Sessions, "/admin/sessions").root)
 
         def done(result: tuple[Any, ...]) -> None:
             self.users, self.devices, self.populations, self.audit, self.sessions = result
@@ -299,32 +157,32 @@ class AdminPage(Retranslating, QWidget):
         self.verify_button.setText(self.tr("Verify the audit log"))
         self.user_table.fill([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Villages"), self.tr("Disabled"),
                               self.tr("Sign-in")],
-                             [[u["username"], u["display_name"], labels.role(u["role"]),
-                               "、".join(self.ctx.place_name(v) for v in u["villages"]) if u["role"] == "secretary" else self.tr("whole county"),
-                               self.tr("yes") if u["disabled"] else "", self._sign_in_state(u)] for u in self.users],
-                             [u["username"] for u in self.users], fit=False)
+                             [[u.username, u.display_name or "", labels.role(u.role),
+                               "、".join(self.ctx.place_name(v) for v in u.villages) if u.role == "secretary" else self.tr("whole county"),
+                               self.tr("yes") if u.disabled else "", self._sign_in_state(u)] for u in self.users],
+                             [u.username for u in self.users], fit=False)
         self.session_table.fill([self.tr("User"), self.tr("From"), self.tr("Signed in"), self.tr("Last used"), self.tr("Expires")],
-                                [[s["user"] + (self.tr(" (this session)") if s.get("current") else ""), s["address"] or "",
-                                  _local(s["created_at"]), _local(s["last_seen_at"]), _local(s["expires_at"])] for s in self.sessions],
-                                [s["session_id"] for s in self.sessions], fit=False)
+                                [[s.user + (self.tr(" (this session)") if s.current else ""), s.address or "",
+                                  _local(s.created_at), _local(s.last_seen_at), _local(s.expires_at)] for s in self.sessions],
+                                [s.session_id for s in self.sessions], fit=False)
         self.device_table.fill([self.tr("Device"), self.tr("User"), self.tr("Enrolled"), self.tr("Last sync"), self.tr("State")],
-                               [[d["label"], d["user"], local_minute(d["enrolled_at"]),
-                                 local_minute(d["last_seen_at"]) or self.tr("never"),
-                                 self.tr("revoked") if d["revoked"] else self.tr("active")] for d in self.devices],
-                               [d["device_id"] for d in self.devices], fit=False)
+                               [[d.label, d.user, local_minute(d.enrolled_at),
+                                 local_minute(d.last_seen_at) or self.tr("never"),
+                                 self.tr("revoked") if d.revoked else self.tr("active")] for d in self.devices],
+                               [d.device_id for d in self.devices], fit=False)
         self.population_table.fill(
             [self.tr("Village"), self.tr("People in the roster"), self.tr("Rural population"), self.tr("Source"), self.tr("Entered by")],
-            [[p["village"], f"{p['roster_people']:,}", f"{p['rural_population']:,}" if p["rural_population"] else self.tr("not entered"),
-              p["source"] or "", p["updated_by"] or ""] for p in self.populations],
-            [p["village_code"] for p in self.populations], fit=False)
+            [[p.village, f"{p.roster_people:,}", f"{p.rural_population:,}" if p.rural_population else self.tr("not entered"),
+              p.source or "", p.updated_by or ""] for p in self.populations],
+            [p.village_code for p in self.populations], fit=False)
         self.audit_table.fill([self.tr("No."), self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Subject")],
-                              [[str(e["entry_no"]), local_minute(e["at"]), e["actor"], e["action"], e["subject"]]
+                              [[str(e.entry_no), local_minute(e.at), e.actor, e.action, e.subject or ""]
                                for e in self.audit], fit=False)
 
-    def _sign_in_state(self, user: dict[str, Any]) -> str:
-        if user.get("locked_until"):
-            return self.tr("locked until %1").replace("%1", _local(user["locked_until"])[11:])
-        return "" if user.get("has_password", True) else self.tr("laptop only")
+    def _sign_in_state(self, user: UserRow) -> str:
+        if user.locked_until:
+            return self.tr("locked until %1").replace("%1", _local(user.locked_until)[11:])
+        return "" if user.has_password else self.tr("laptop only")
 
     # -- actions -----------------------------------------------------------------------------
     def _run(self, op: Any, done_text: str | None = None) -> None:
@@ -340,39 +198,40 @@ class AdminPage(Retranslating, QWidget):
 
         def go() -> None:
             body = dialog.body()
-            self._run(lambda _env: self.ctx.client.post("/admin/users", body))
+            self._run(lambda _env: self.ctx.client.get_as(UserAdded, "/admin/users", method="POST", json=body))
 
         dialog.accepted.connect(go)
         dialog.open()
         return dialog
 
-    def selected_user(self) -> dict[str, Any] | None:
+    def selected_user(self) -> UserRow | None:
         key = self.user_table.selected_key()
-        return next((u for u in self.users if u["username"] == key), None)
+        return next((u for u in self.users if u.username == key), None)
 
     def assign_villages(self) -> None:
         user = self.selected_user()
         if user is None:
             inform(self, self.tr("Administration"), self.tr("Choose a user first."))
             return
-        dialog = VillagesDialog(self.ctx, user["username"], user["villages"], self)
+        dialog = VillagesDialog(self.ctx, user.username, user.villages, self)
 
         def go() -> None:
-            chosen, before = set(dialog.chosen()), set(user["villages"])
+            chosen, before = set(dialog.chosen()), set(user.villages)
 
             def op(_env: OpEnv) -> None:
-                api, name = self.ctx.client, user["username"]
+                api, name = self.ctx.client, user.username
                 if chosen - before:
-                    api.put(f"/admin/users/{name}/villages", {"villages": sorted(chosen - before)})
+                    api.get_as(VillagesAssigned, f"/admin/users/{name}/villages", method="PUT", json={"villages": sorted(chosen - before)})
                 if before - chosen:
-                    api.put(f"/admin/users/{name}/villages", {"villages": sorted(before - chosen), "remove": True})
+                    api.get_as(VillagesAssigned, f"/admin/users/{name}/villages", method="PUT",
+                               json={"villages": sorted(before - chosen), "remove": True})
 
             self._run(op)
 
         dialog.accepted.connect(go)
         dialog.open()
 
-    def _chosen_user(self) -> dict[str, Any] | None:
+    def _chosen_user(self) -> UserRow | None:
         user = self.selected_user()
         if user is None:
             inform(self, self.tr("Administration"), self.tr("Choose a user first."))
@@ -395,35 +254,36 @@ class AdminPage(Retranslating, QWidget):
         user = self._chosen_user()
         if user is None:
             return None
-        name = user["username"]
+        name = user.username
         return self._ask(self.tr("Disable the user"), self.tr(
             "Disable %1? They are signed out at once, cannot sign in, and their laptops can no longer sync until the "
             "account is enabled again (their unsent work stays on the laptops).").replace("%1", name),
-            lambda _env: self.ctx.client.post(f"/admin/users/{name}/disable"))
+            lambda _env: self.ctx.client.get_as(Disabled, f"/admin/users/{name}/disable", method="POST"))
 
     def enable_user(self) -> None:
         user = self._chosen_user()
         if user is not None:
-            name = user["username"]
-            self._run(lambda _env: self.ctx.client.post(f"/admin/users/{name}/enable"))
+            name = user.username
+            self._run(lambda _env: self.ctx.client.get_as(Disabled, f"/admin/users/{name}/enable", method="POST"))
 
     def unlock_user(self) -> None:
         user = self._chosen_user()
         if user is not None:
-            name = user["username"]
-            self._run(lambda _env: self.ctx.client.post(f"/admin/users/{name}/unlock"),
+            name = user.username
+            self._run(lambda _env: self.ctx.client.get_as(Unlocked, f"/admin/users/{name}/unlock", method="POST"),
                       self.tr("%1 may sign in again.").replace("%1", name))
 
     def reset_password(self) -> PasswordDialog | None:
         user = self._chosen_user()
         if user is None:
             return None
-        name = user["username"]
+        name = user.username
         dialog = PasswordDialog(name, self)
 
         def go() -> None:
             password = dialog.password()
-            self._run(lambda _env: self.ctx.client.put(f"/admin/users/{name}/password", {"password": password}),
+            self._run(lambda _env: self.ctx.client.get_as(PasswordSet, f"/admin/users/{name}/password", method="PUT",
+                                                          json={"password": password}),
                       self.tr("The password of %1 was changed; they were signed out.").replace("%1", name))
 
         dialog.accepted.connect(go)
@@ -432,16 +292,16 @@ class AdminPage(Retranslating, QWidget):
 
     def end_session(self) -> QMessageBox | None:
         key = self.session_table.selected_key()
-        session = next((s for s in self.sessions if s["session_id"] == key), None)
+        session = next((s for s in self.sessions if s.session_id == key), None)
         if session is None:
             inform(self, self.tr("Administration"), self.tr("Choose a session first."))
             return None
-        if session.get("current"):
+        if session.current:
             inform(self, self.tr("Administration"), self.tr("This is your own session: sign out instead."))
             return None
         return self._ask(self.tr("End the session"), self.tr("End the session of %1 from %2? It is signed out at its next step.")
-                         .replace("%1", session["user"]).replace("%2", session["address"] or "?"),
-                         lambda _env: self.ctx.client.delete(f"/admin/sessions/{key}"))
+                         .replace("%1", session.user).replace("%2", session.address or "?"),
+                         lambda _env: self.ctx.client.get_as(SessionsEnded, f"/admin/sessions/{key}", method="DELETE"))
 
     def enrollment_code(self) -> None:
         user = self.selected_user()
@@ -450,14 +310,15 @@ class AdminPage(Retranslating, QWidget):
             return
         minutes = self.code_minutes.value()
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.post("/admin/enroll-codes", {"username": user["username"], "ttl_minutes": minutes})  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> EnrollCode:
+            return self.ctx.client.get_as(EnrollCode, "/admin/enroll-codes", method="POST",
+                                          json={"username": user.username, "ttl_minutes": minutes})
 
-        def done(result: dict[str, Any]) -> None:
+        def done(result: EnrollCode) -> None:
             box = QMessageBox(QMessageBox.Icon.Information, self.tr("Enrollment code"), self.tr(
                 "Enrollment code for %1:\n\n%2\n\nValid until %3, once. The laptop checks the county's key fingerprint:\n%4\n\n"
-                "This code is shown only now.").replace("%1", user["username"]).replace("%2", result["code"])
-                .replace("%3", local_minute(result["expires_at"])).replace("%4", result["fingerprint"]),
+                "This code is shown only now.").replace("%1", user.username).replace("%2", result.code)
+                .replace("%3", local_minute(result.expires_at)).replace("%4", result.fingerprint),
                 QMessageBox.StandardButton.Ok, self)
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -468,19 +329,20 @@ class AdminPage(Retranslating, QWidget):
 
     def revoke(self) -> QMessageBox | None:
         device_id = self.device_table.selected_key()
-        device = next((d for d in self.devices if d["device_id"] == device_id), None)
+        device = next((d for d in self.devices if d.device_id == device_id), None)
         if device is None:
             inform(self, self.tr("Administration"), self.tr("Choose a device first."))
             return None
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Revoke the device"), self.tr(
             "Revoke %1 of %2? It will no longer upload or download; its unsent work stays on the laptop.")
-            .replace("%1", device["label"]).replace("%2", device["user"]),
+            .replace("%1", device.label).replace("%2", device.user),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(button: Any) -> None:
             if box.standardButton(button) == QMessageBox.StandardButton.Yes:
-                self._run(lambda _env: self.ctx.client.post(f"/admin/devices/{device_id}/revoke"))
+                self._run(lambda _env: self.ctx.client.get_as(DeviceRevoked, f"/admin/devices/{device_id}/revoke",
+                                                              method="POST"))
 
         box.buttonClicked.connect(answered)
         box.open()
@@ -488,7 +350,7 @@ class AdminPage(Retranslating, QWidget):
 
     def edit_population(self) -> PopulationDialog | None:
         code = self.population_table.selected_key()
-        row = next((p for p in self.populations if p["village_code"] == code), None)
+        row = next((p for p in self.populations if p.village_code == code), None)
         if row is None:
             inform(self, self.tr("Administration"), self.tr("Choose a village first."))
             return None
@@ -496,7 +358,7 @@ class AdminPage(Retranslating, QWidget):
 
         def go() -> None:
             body = dialog.body()
-            self._run(lambda _env: self.ctx.client.put(f"/populations/{code}", body))
+            self._run(lambda _env: self.ctx.client.get_as(PopulationSet, f"/populations/{code}", method="PUT", json=body))
             self.ctx.data_changed.emit("populations")
 
         dialog.accepted.connect(go)
@@ -504,16 +366,16 @@ class AdminPage(Retranslating, QWidget):
         return dialog
 
     def verify_audit(self) -> None:
-        def done(result: dict[str, Any]) -> None:
-            if result["ok"]:
+        def done(result: AuditVerify) -> None:
+            if result.ok:
                 self.audit_result.setText(self.tr("The audit log is intact: %1 entries, each linked and signed.")
-                                          .replace("%1", f"{result['entries']:,}"))
+                                          .replace("%1", f"{result.entries:,}"))
                 self.audit_result.setStyleSheet("color: #1e7b34;")
             else:
-                self.audit_result.setText(self.tr("The audit log has problems: %1").replace("%1", "; ".join(result["problems"][:5])))
+                self.audit_result.setText(self.tr("The audit log has problems: %1").replace("%1", "; ".join(result.problems[:5])))
                 self.audit_result.setStyleSheet("color: #b3261e;")
 
-        self.ctx.ops.run(lambda _env: self.ctx.client.get("/admin/audit/verify"), owner=self, on_done=done,
+        self.ctx.ops.run(lambda _env: self.ctx.client.get_as(AuditVerify, "/admin/audit/verify"), owner=self, on_done=done,
                          on_error=lambda e: show_error(self, e, "audit"), name="audit verify")
 
 

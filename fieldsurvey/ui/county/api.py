@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api.errors import ErrorCode
+from fieldsurvey.api.lists import KeysetPage
 from fieldsurvey.core.errors import Cancelled, UserError
 from fieldsurvey.core.text import Text
 from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
@@ -104,9 +105,9 @@ class CountyApi:
         return self.me
 
     def get_as(self, model: type[M], path: str, *, method: str = "GET", auth: bool = True, **kwargs: Any) -> M:
-        """An answer read into its model of ``fieldsurvey/api/county.py`` (the route's
-        ``response_model``) instead of a dict read by key; an answer that does not fit is the
-        server's fault, said as such."""
+        """An answer read into its model of ``fieldsurvey/api/`` (the route's ``response_model``)
+        instead of a dict read by key; an answer that does not fit is the server's fault, said
+        as such."""
         answer = self._call(method, path, auth=auth, **kwargs)
         try:
             return model.model_validate(answer)
@@ -114,6 +115,10 @@ class CountyApi:
             raise UserError(Text("县级服务器的回答格式不对，请联系管理员",
                                  "the county server's answer is malformed; tell its administrator"),
                             code="bad_answer") from e
+
+    def page(self, model: type[M], path: str, **params: Any) -> KeysetPage[M]:
+        """One page of a keyset-paged list (``None`` and empty parameters left out)."""
+        return self.get_as(KeysetPage[model], path, params=_clean(params))  # type: ignore[valid-type]
 
     def sign_out(self) -> None:
         if self.token:

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.county import Conflict
+from fieldsurvey.api.lists import KeysetPage, ListedConflict
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
@@ -48,15 +50,15 @@ SIDES = ("base", "device", "server")
 
 def columns() -> list[Column]:
     return [
-        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: local_minute(r["created_at"])),
-        Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.get("household_no") or ""),
-        Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.get("village") or ""),
+        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: local_minute(r.created_at)),
+        Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.household_no),
+        Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.village),
         Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"),
-               lambda r: labels.record_type(r["record_type"]) + (f" {r['record_label']}" if r.get("record_label") else "")),
-        Column("field", lambda: QCoreApplication.translate("CountyConflicts", "Field"), lambda r: labels.field(r["field"]) if r["field"] != "*" else "—"),
-        Column("secretary", lambda: QCoreApplication.translate("CountyConflicts", "From"), lambda r: r.get("display_name") or r.get("user") or ""),
-        Column("status", lambda: QCoreApplication.translate("CountyConflicts", "Status"), lambda r: QCoreApplication.translate("CountyConflicts", "open") if r["status"] == "open" else QCoreApplication.translate("CountyConflicts", "resolved"),
-               lambda r: "#a05a00" if r["status"] == "open" else "#1e7b34"),
+               lambda r: labels.record_type(r.record_type) + (f" {r.record_label}" if r.record_label else "")),
+        Column("field", lambda: QCoreApplication.translate("CountyConflicts", "Field"), lambda r: labels.field(r.field) if r.field != "*" else "—"),
+        Column("secretary", lambda: QCoreApplication.translate("CountyConflicts", "From"), lambda r: r.display_name or r.user or ""),
+        Column("status", lambda: QCoreApplication.translate("CountyConflicts", "Status"), lambda r: QCoreApplication.translate("CountyConflicts", "open") if r.status == "open" else QCoreApplication.translate("CountyConflicts", "resolved"),
+               lambda r: "#a05a00" if r.status == "open" else "#1e7b34"),
     ]
 
 
@@ -87,7 +89,7 @@ class Resolution(Retranslating, QWidget):
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.conflict: dict[str, Any] | None = None
+        self.conflict: ListedConflict | None = None
         self.title = heading(size_delta=2)
         self.kind = QLabel()
         self.kind.setWordWrap(True)
@@ -137,9 +139,9 @@ class Resolution(Retranslating, QWidget):
         layout.addStretch(1)
         self.retranslate()
 
-    def show_conflict(self, conflict: dict[str, Any] | None) -> None:
+    def show_conflict(self, conflict: ListedConflict | None) -> None:
         self.conflict = conflict
-        self.photos.show_for((conflict or {}).get("household_id"))
+        self.photos.show_for(conflict.household_id if conflict else None)
         self.note.clear()
         self.other_value.clear()
         self.error.clear()
@@ -166,19 +168,19 @@ class Resolution(Retranslating, QWidget):
             for w in (self.values_box, self.note_label, self.note, self.resolve_button):
                 w.setVisible(False)
             return
-        record = labels.record_type(c["record_type"]) + (f" {c['record_label']}" if c.get("record_label") else "")
-        self.title.setText(f"{c.get('household_no', '')} · {c.get('village', '')} · {record}"
-                           + (f" · {labels.field(c['field'])}" if c["field"] != "*" else ""))
-        self.kind.setText(labels.conflict_kind(c["kind"]))
-        field_kind = c["kind"] == "field"
+        record = labels.record_type(c.record_type) + (f" {c.record_label}" if c.record_label else "")
+        self.title.setText(f"{c.household_no} · {c.village} · {record}"
+                           + (f" · {labels.field(c.field)}" if c.field != "*" else ""))
+        self.kind.setText(labels.conflict_kind(c.kind))
+        field_kind = c.kind == "field"
         self.values_box.setVisible(True)
         for i, side in enumerate(SIDES):
-            v = c.get(f"{side}_value")
-            self.side_values[i].setText(labels.value(c["field"], v) if c["field"] != "*" else self.tr("(the whole record)"))
+            v = getattr(c, f"{side}_value")
+            self.side_values[i].setText(labels.value(c.field, v) if c.field != "*" else self.tr("(the whole record)"))
             self.radios[i].setVisible(field_kind)
         self.other.setVisible(field_kind)
         self.other_value.setVisible(field_kind)
-        is_open = c["status"] == "open"
+        is_open = c.status == "open"
         for w in (self.note_label, self.note, self.resolve_button):
             w.setVisible(is_open and staff)
         self.resolve_button.setText(self.tr("Resolve") if field_kind else self.tr("Close with the note"))
@@ -186,60 +188,60 @@ class Resolution(Retranslating, QWidget):
             self.outcome.setText("" if staff else self.tr("County staff resolve conflicts."))
         else:
             self.outcome.setText(self.tr("Resolved by %1 at %2: %3. Note: %4")
-                                 .replace("%1", c.get("resolved_by") or "").replace("%2", local_minute(c.get("resolved_at")))
-                                 .replace("%3", labels.value(c["field"], c.get("resolved_value"))).replace("%4", c.get("note") or ""))
+                                 .replace("%1", c.resolved_by or "").replace("%2", local_minute(c.resolved_at))
+                                 .replace("%3", labels.value(c.field, c.resolved_value)).replace("%4", c.note or ""))
 
-    def _side_titles(self, c: dict[str, Any] | None) -> tuple[str, str, str]:
+    def _side_titles(self, c: ListedConflict | None) -> tuple[str, str, str]:
         """Where each value came from: the laptop and its user, sent when; the server's value as
         the server recorded it (``server_source``: which laptop and user synced it when, or which
         county user set it), never just "the county's"."""
         if c is None:
             return (self.tr("Before (what the laptop started from)"), self.tr("On the laptop"), self.tr("On the county server"))
-        who = c.get("display_name") or c.get("user") or ""
-        laptop = c.get("device") or ""
-        sent = local_minute(c.get("created_at"))
+        who = c.display_name or c.user or ""
+        laptop = c.device or ""
+        sent = local_minute(c.created_at)
         return (
             self.tr("Before (what laptop %1 started from)").replace("%1", laptop),
             self.tr("Laptop %1 (%2), sent %3").replace("%1", laptop).replace("%2", who).replace("%3", sent),
             self._server_title(c, sent),
         )
 
-    def _server_title(self, c: dict[str, Any], sent: str) -> str:
+    def _server_title(self, c: ListedConflict, sent: str) -> str:
         """The county server's value, named by its origin; "unknown" for conflicts filed before the
         server kept it (or values last written before then)."""
-        source = c.get("server_source")
-        if not source:
+        source = c.server_source
+        if source is None:
             return self.tr("On the county server before %1 (where this value came from is not recorded)").replace("%1", sent)
-        at = local_minute(source.get("at"))
-        person = source.get("display_name") or source.get("username") or ""
-        if source.get("username") and source.get("display_name") and source["username"] != source["display_name"]:
-            person = self.tr("%1 (%2)", "a person: display name (user name)").replace("%1", source["display_name"]).replace(
-                "%2", source["username"])
-        if source.get("source") == "device":
+        at = local_minute(source.at)
+        person = source.display_name or source.username or ""
+        if source.username and source.display_name and source.username != source.display_name:
+            person = self.tr("%1 (%2)", "a person: display name (user name)").replace("%1", source.display_name).replace(
+                "%2", source.username)
+        if source.source == "device":
             texts = {
                 "created": self.tr("Created on %1's laptop (device %2), synced %3"),
                 "deleted": self.tr("Removed on %1's laptop (device %2), synced %3"),
             }
-            text = texts.get(source.get("change") or "", self.tr("Synced from %1's laptop (device %2) at %3"))
-            return text.replace("%1", person).replace("%2", source.get("device") or self.tr("unknown")).replace("%3", at)
+            text = texts.get(source.change, self.tr("Synced from %1's laptop (device %2) at %3"))
+            return text.replace("%1", person).replace("%2", source.device or self.tr("unknown")).replace("%3", at)
         texts = {
             "resolved": self.tr("Set at the county by %1 at %2 (resolving an earlier conflict)"),
             "imported": self.tr("Imported at the county by %1 at %2 (roster import)"),
         }
-        text = texts.get(source.get("change") or "", self.tr("Changed at the county by %1 at %2"))
+        text = texts.get(source.change, self.tr("Changed at the county by %1 at %2"))
         return text.replace("%1", person).replace("%2", at)
 
     def chosen_value(self) -> Any:
         c = self.conflict
         assert c is not None
-        if c["kind"] != "field":
+        if c.kind != "field":
             return None
         index = self.choices.checkedId()
         if index < 0:
             raise UserError(Text("请选择要保留的值，或填写另一个值", "choose the value to keep, or type another"), code="no_choice")
         if index < len(SIDES):
-            return c.get(f"{SIDES[index]}_value")
-        return typed(self.other_value.text(), [c.get("base_value"), c.get("device_value"), c.get("server_value")])
+            return getattr(c, f"{SIDES[index]}_value")
+        return typed(self.other_value.text(), [c.base_value, c.device_value, c.server_value])
 
     def resolve(self) -> None:
         c = self.conflict
@@ -253,14 +255,17 @@ class Resolution(Retranslating, QWidget):
         except UserError as e:
             self.error.setText(self.ctx.t(e.text))
             return
-        conflict_id = c["conflict_id"]
+        conflict_id = c.conflict_id
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.post(f"/conflicts/{conflict_id}/resolve", {"value": value, "note": note})  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> Conflict:
+            return self.ctx.client.get_as(Conflict, f"/conflicts/{conflict_id}/resolve", method="POST",
+                                          json={"value": value, "note": note})
 
-        def done(result: dict[str, Any]) -> None:
+        def done(result: Conflict) -> None:
             # the listing's names (household, laptop, origin of the server value) stay; the status is new
-            self.conflict = {**c, **result, "server_source": c.get("server_source")}
+            self.conflict = c.model_copy(update={"status": result.status, "resolved_value": result.resolved_value,
+                                                 "resolved_by": result.resolved_by, "resolved_at": result.resolved_at,
+                                                 "note": result.note})
             self.retranslate()
             self.resolved.emit()
             self.ctx.data_changed.emit("conflicts")
@@ -314,8 +319,8 @@ class ConflictsPage(Retranslating, QWidget):
         scope = self.scope.scope()
         status = self.status.currentData() if self.status.count() else "open"
 
-        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
-            return api.get("/county/conflicts", after=after, limit=limit, scope=scope, status=status)  # type: ignore[no-any-return]
+        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[ListedConflict]:
+            return api.page(ListedConflict, "/county/conflicts", after=after, limit=limit, scope=scope, status=status)
 
         return fetch
 

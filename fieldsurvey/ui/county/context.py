@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from fieldsurvey.api.county import DivisionRow
 from fieldsurvey.core.text import Text
 from fieldsurvey.ui import i18n
 from fieldsurvey.ui.county.api import CountyApi, Me
@@ -70,7 +70,7 @@ class CountyContext(QObject):
         self.last = LastSignIn(self.home)
         self.ops = Ops(self)
         self.jobs = Ops(self)
-        self.divisions: list[dict[str, Any]] = []  # the county's townships and villages, loaded at sign-in
+        self.divisions: list[DivisionRow] = []  # the county's townships and villages, loaded at sign-in
         self.signed_out_because = ""  # why the window went back to the sign-in, shown there once
 
     @property
@@ -91,25 +91,25 @@ class CountyContext(QObject):
         return i18n.t(text)
 
     # -- places ------------------------------------------------------------------------------
-    def set_divisions(self, rows: list[dict[str, Any]]) -> None:
-        self.divisions = sorted(rows, key=lambda d: d["code"])
+    def set_divisions(self, rows: list[DivisionRow]) -> None:
+        self.divisions = sorted(rows, key=lambda d: d.code)
 
     def townships(self) -> list[tuple[str, str]]:
         """(code prefix, name) of townships that have villages this account may see."""
-        seen = {d["code"][:9] for d in self.divisions if d["level"] == "village"}
-        names = {d["code"][:9]: d["name"] for d in self.divisions if d["level"] == "township"}
+        seen = {d.code[:9] for d in self.divisions if d.level == "village"}
+        names = {d.code[:9]: d.name for d in self.divisions if d.level == "township"}
         return [(code, names.get(code, code)) for code in sorted(seen)]
 
     def villages(self, township: str | None = None) -> list[tuple[str, str]]:
-        return [(d["code"], d["name"]) for d in self.divisions
-                if d["level"] == "village" and (township is None or d["code"].startswith(township))]
+        return [(d.code, d.name) for d in self.divisions
+                if d.level == "village" and (township is None or d.code.startswith(township))]
 
     def place_name(self, code: str) -> str:
         """A village's, township's or the county's name from its code or prefix."""
         full = code if len(code) == 12 else (code + "000" if len(code) == 9 else code + "000000")
         for d in self.divisions:
-            if d["code"] == full:
-                return str(d["name"])
+            if d.code == full:
+                return d.name
         return self.me.county_name if len(code) == 6 else code
 
     def shutdown(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.dashboard import Dashboard, Reassessed, UnverifiedPolicy
 from fieldsurvey.core.assessment_result import DIMENSIONS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.ui.county import labels
@@ -95,7 +96,7 @@ class DashboardPage(Retranslating, QWidget):
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.data: dict[str, Any] | None = None
+        self.data: Dashboard | None = None
         self.scope = ScopePicker(ctx)
         self.scope.changed.connect(lambda _s: self.refresh())
         self.as_of = QLabel()
@@ -158,12 +159,12 @@ class DashboardPage(Retranslating, QWidget):
     def refresh(self) -> None:
         scope = self.scope.scope()
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.get("/dashboard", scope=scope)  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> Dashboard:
+            return self.ctx.client.get_as(Dashboard, "/dashboard", params={"scope": scope} if scope else {})
 
         self.ctx.ops.run(op, owner=self, on_done=self._show, on_error=lambda e: show_error(self, e, "dashboard"), name="dashboard")
 
-    def _show(self, data: dict[str, Any]) -> None:
+    def _show(self, data: Dashboard) -> None:
         self.data = data
         self.retranslate()
         self.loaded.emit()
@@ -171,12 +172,12 @@ class DashboardPage(Retranslating, QWidget):
     def _reassess(self) -> None:
         scope = self.scope.scope()
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.post("/reassess", scope=scope)  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> Reassessed:
+            return self.ctx.client.get_as(Reassessed, "/reassess", method="POST", params={"scope": scope} if scope else {})
 
-        def done(result: dict[str, Any]) -> None:
+        def done(result: Reassessed) -> None:
             inform(self, self.tr("Re-assessed"), self.tr("%1 households were assessed again with the county's policy tables.")
-                   .replace("%1", f"{result['households']:,}"))
+                   .replace("%1", f"{result.households:,}"))
             self.ctx.data_changed.emit("registry")
             self.refresh()
 
@@ -199,23 +200,23 @@ class DashboardPage(Retranslating, QWidget):
             self.as_of.setText(self.tr("Loading…"))
             return
         d = self.data
-        self.as_of.setText(self.tr("%1 · as of %2").replace("%1", d["scope"]["name"]).replace("%2", d["as_of"]))
+        self.as_of.setText(self.tr("%1 · as of %2").replace("%1", d.scope.name).replace("%2", d.as_of))
         self._fill_tables(d)
         self._draw_charts(d)
 
-    def _rows(self, d: dict[str, Any]) -> list[tuple[str, str, dict[str, int]]]:
-        rows = [(r["code"], r["name"], r["counts"]) for r in d["rows"]]
-        rows.append((d["scope"]["code"], self.tr("Total"), d["total"]))
+    def _rows(self, d: Dashboard) -> list[tuple[str, str, dict[str, int]]]:
+        rows = [(r.code, r.name, r.counts) for r in d.rows]
+        rows.append((d.scope.code, self.tr("Total"), d.total))
         return rows
 
-    def _cells(self, d: dict[str, Any], code: str, counts: dict[str, int], measures: list[str]) -> list[tuple[str, dict[str, Any] | None]]:
+    def _cells(self, d: Dashboard, code: str, counts: dict[str, int], measures: list[str]) -> list[tuple[str, dict[str, Any] | None]]:
         cells: list[tuple[str, dict[str, Any] | None]] = []
         for m in measures:
             n = counts.get(m, 0)
-            cells.append((f"{n:,}", {"scope": code, **d["filters"][m]} if n else None))
+            cells.append((f"{n:,}", {"scope": code, **d.filters[m]} if n else None))
         return cells
 
-    def _fill_tables(self, d: dict[str, Any]) -> None:
+    def _fill_tables(self, d: Dashboard) -> None:
         statuses = code_list("status").codes()
         types = [c for c in code_list("household_type").codes() if c not in ("ordinary",)]
         people = ["households", "people", *[f"status.{s}" for s in statuses], *[f"status_people.{s}" for s in statuses],
@@ -235,19 +236,19 @@ class DashboardPage(Retranslating, QWidget):
         self._fill_incidence(d)
         self._fill_batches(d)
 
-    def _fill_incidence(self, d: dict[str, Any]) -> None:
+    def _fill_incidence(self, d: Dashboard) -> None:
         rows = []
         roster_used = False
-        for v in d["incidence"]:
-            roster_used |= v["population_source"] == "roster"
-            rate = "—" if v["rate_percent"] is None else f"{v['rate_percent']:.2f} %"
-            standard = "—" if v["standard_percent"] is None else f"< {v['standard_percent']} %"
-            verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v["meets_standard"]]
-            source = self.tr("county figure") if v["population_source"] == "county" else self.tr("people in the roster")
-            relapse = "—" if v.get("relapse_rate_percent") is None else f"{v['relapse_rate_percent']:.2f} %"
-            relapse_target = "—" if v.get("relapse_target_percent") is None else f"< {v['relapse_target_percent']} %"
-            relapse_verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v.get("meets_relapse_target")]
-            rows.append((v["village"], [(f"{v['poor_people']:,}", v["filter"]), (f"{v['population']:,}", None),
+        for v in d.incidence:
+            roster_used |= v.population_source == "roster"
+            rate = "—" if v.rate_percent is None else f"{v.rate_percent:.2f} %"
+            standard = "—" if v.standard_percent is None else f"< {_number(v.standard_percent)} %"
+            verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v.meets_standard]
+            source = self.tr("county figure") if v.population_source == "county" else self.tr("people in the roster")
+            relapse = "—" if v.relapse_rate_percent is None else f"{v.relapse_rate_percent:.2f} %"
+            relapse_target = "—" if v.relapse_target_percent is None else f"< {_number(v.relapse_target_percent)} %"
+            relapse_verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v.meets_relapse_target]
+            rows.append((v.village, [(f"{v.poor_people:,}", v.filter), (f"{v.population:,}", None),
                                         (source, None), (rate, None), (standard, None), (verdict, None),
                                         (relapse, None), (relapse_target, None), (relapse_verdict, None)]))
         self.incidence_table.fill([self.tr("poor people"), self.tr("rural population"), self.tr("population from"),
@@ -257,28 +258,28 @@ class DashboardPage(Retranslating, QWidget):
         if roster_used:
             notes.append(self.tr("Where the county has not entered a village's rural population (Administration tab), the "
                                  "people in the roster stand in for it, which overstates the incidence."))
-        unverified = [v for v in d["incidence"] if v["standard_verified"] is False]
+        unverified = [v for v in d.incidence if v.standard_verified is False]
         if unverified:
             # The table's source is a citation for county staff's policy view, not a sentence for the clerk.
             notes.append(self.tr("The exit standard is not yet verified in the policy tables: check it against the figure "
                                  "your province published."))
         notes.append(self.tr("Relapse rate = people in relapsed households ÷ people in households that exited."))
-        total = d.get("relapse") or {}
-        if total.get("relapse_rate_percent") is not None:
-            line = self.tr("Relapse rate of %1: %2 %").replace("%1", d["scope"]["name"]).replace(
-                "%2", f"{total['relapse_rate_percent']:.2f}")
-            if total.get("relapse_target_percent") is not None:
-                line += " " + (self.tr("(target: below %1 %, met)") if total["meets_relapse_target"]
-                               else self.tr("(target: below %1 %, not met)")).replace("%1", str(total["relapse_target_percent"]))
+        total = d.relapse
+        if total.relapse_rate_percent is not None:
+            line = self.tr("Relapse rate of %1: %2 %").replace("%1", d.scope.name).replace(
+                "%2", f"{total.relapse_rate_percent:.2f}")
+            if total.relapse_target_percent is not None:
+                line += " " + (self.tr("(target: below %1 %, met)") if total.meets_relapse_target
+                               else self.tr("(target: below %1 %, not met)")).replace("%1", _number(total.relapse_target_percent))
             notes.append(line)
-        target = d.get("income_target")
+        target = d.income_target
         if target:
             notes.append(self.tr("Income target for the poor population in %1: %2 yuan per person.")
-                         .replace("%1", str(target["year"])).replace("%2", f"{target['value']:,.0f}"))
+                         .replace("%1", str(target.year)).replace("%2", f"{target.value:,.0f}"))
         self.incidence_note.setText(" ".join(notes))
-        self._fill_policy_note(d.get("unverified_policy") or [])
+        self._fill_policy_note(d.unverified_policy)
 
-    def _fill_policy_note(self, unverified: list[dict[str, Any]]) -> None:
+    def _fill_policy_note(self, unverified: list[UnverifiedPolicy]) -> None:
         """Which policy values in use are still unverified (run `fieldsurvey policy check` for all)."""
         if not unverified:
             self.policy_note.setText("")
@@ -287,7 +288,7 @@ class DashboardPage(Retranslating, QWidget):
         english = lang() == "en"
         tables: dict[str, int] = {}
         for u in unverified:  # grouped by the table's title in the user's language, never by key
-            title = str(u.get("table_en" if english else "table_zh") or u.get("table") or "")
+            title = (u.table_en if english else u.table_zh) or u.table
             tables[title] = tables.get(title, 0) + 1
         listed = (", " if english else "、").join(
             self.tr("%1 (%2)").replace("%1", title).replace("%2", str(n)) for title, n in tables.items())
@@ -296,43 +297,43 @@ class DashboardPage(Retranslating, QWidget):
         self.policy_note.setText(text + self.tr(". Confirm them and correct the county's policy tables."))
         # Where to correct each one: the table's title, then the value's path in that table's file.
         self.policy_note.setToolTip("\n".join(
-            f"{u.get('table_en' if english else 'table_zh') or ''}: {u['key']} = {u['value']}" for u in unverified))
+            f"{u.table_en if english else u.table_zh}: {u.key} = {u.value}" for u in unverified))
         self.policy_note.setVisible(True)
 
-    def _fill_batches(self, d: dict[str, Any]) -> None:
-        b = d.get("batches_per_week")
+    def _fill_batches(self, d: Dashboard) -> None:
+        b = d.batches_per_week
         if not b:
             self.batches_table.fill([], [])
             return
-        weeks = [w[5:] for w in b["weeks"]]
-        self.batches_table.fill(weeks, [(s["display_name"] or s["username"], [(str(n), None) for n in s["counts"]])
-                                        for s in b["series"]])
+        weeks = [w[5:] for w in b.weeks]
+        self.batches_table.fill(weeks, [(s.display_name or s.username, [(str(n), None) for n in s.counts])
+                                        for s in b.series])
 
-    def _draw_charts(self, d: dict[str, Any]) -> None:
-        total = d["total"]
+    def _draw_charts(self, d: Dashboard) -> None:
+        total = d.total
         self.fails_chart.set_bars([labels.dimension(x) for x in DIMENSIONS], [total[f"fails.{x}"] for x in DIMENSIONS],
                                   [PALETTE[3]] * len(DIMENSIONS))
         statuses = code_list("status").codes()
         self.status_chart.set_bars([labels.status(s) for s in statuses], [total[f"status.{s}"] for s in statuses],
                                    [PALETTE[i] for i in range(len(statuses))])
-        inc = [v for v in d["incidence"] if v["rate_percent"] is not None]
-        standard = next((v["standard_percent"] for v in inc if v["standard_percent"] is not None), None)
-        self.incidence_chart.set_bars([v["village"] for v in inc], [v["rate_percent"] for v in inc],
-                                      [PALETTE[3] if v["meets_standard"] is False else PALETTE[2] for v in inc],
+        inc = [v for v in d.incidence if v.rate_percent is not None]
+        standard = next((v.standard_percent for v in inc if v.standard_percent is not None), None)
+        self.incidence_chart.set_bars([v.village for v in inc], [v.rate_percent or 0.0 for v in inc],
+                                      [PALETTE[3] if v.meets_standard is False else PALETTE[2] for v in inc],
                                       reference=standard, reference_label=self.tr("exit standard") if standard else "")
-        b = d.get("batches_per_week")
+        b = d.batches_per_week
         self.batches_chart.setVisible(bool(b))
         if b:
-            series = [(s["display_name"] or s["username"], s["counts"]) for s in b["series"][:8]]
-            self.batches_chart.set_series([w[5:] for w in b["weeks"]], series)
+            series = [(s.display_name or s.username, s.counts) for s in b.series[:8]]
+            self.batches_chart.set_series([w[5:] for w in b.weeks], series)
 
     # -- clicks on bars ----------------------------------------------------------------------
     def _emit(self, measure: str, title: str) -> None:
         if self.data is None:
             return
         d = self.data
-        self.open_list.emit({"scope": d["scope"]["code"], **d["filters"][measure]},
-                            f"{title} · {d['scope']['name']} ({d['total'][measure]:,})")
+        self.open_list.emit({"scope": d.scope.code, **d.filters[measure]},
+                            f"{title} · {d.scope.name} ({d.total[measure]:,})")
 
     def _fails_bar(self, index: int) -> None:
         dim = DIMENSIONS[index]
@@ -345,7 +346,12 @@ class DashboardPage(Retranslating, QWidget):
     def _incidence_bar(self, index: int) -> None:
         if self.data is None:
             return
-        inc = [v for v in self.data["incidence"] if v["rate_percent"] is not None]
+        inc = [v for v in self.data.incidence if v.rate_percent is not None]
         if 0 <= index < len(inc):
             v = inc[index]
-            self.open_list.emit(v["filter"], self.tr("poor people") + f" · {v['village']} ({v['poor_people']:,})")
+            self.open_list.emit(v.filter, self.tr("poor people") + f" · {v.village} ({v.poor_people:,})")
+
+
+def _number(value: float) -> str:
+    """A percentage as the policy table states it: ``3``, not ``3.0`` (the answer's numbers are floats)."""
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.lists import HouseholdDetail as Detail
+from fieldsurvey.api.lists import ListedVisit
 from fieldsurvey.core.assessment_result import DIMENSIONS, Assessment
 from fieldsurvey.core.ids import mask_id_number
 from fieldsurvey.core.policy import load_policy
@@ -36,13 +38,13 @@ from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 
 
-def latest_assessment(visits: list[dict[str, Any]]) -> tuple[Assessment | None, str | None]:
+def latest_assessment(visits: list[ListedVisit]) -> tuple[Assessment | None, str | None]:
     """The assessment of the newest visit that has one, and that visit's date."""
     for v in visits:  # newest first
-        a = v.get("assessment")
+        a = v.assessment
         if isinstance(a, dict) and isinstance(a.get("dimensions"), dict):
             try:
-                return Assessment.from_dict({"household_id": v["household_id"], **a}), v["visit_date"]
+                return Assessment.from_dict({"household_id": v.household_id, **a}), v.visit_date
             except (KeyError, TypeError, ValueError):
                 continue
     return None, None
@@ -57,7 +59,7 @@ class HouseholdDetail(Retranslating, QWidget):
         self.ctx = ctx
         self.household_id: str | None = None
         self.record: dict[str, Any] | None = None
-        self.visits: list[dict[str, Any]] = []
+        self.visits: list[ListedVisit] = []
         self.title = heading(size_delta=3)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
@@ -115,13 +117,13 @@ class HouseholdDetail(Retranslating, QWidget):
         if household_id is None:
             return
 
-        def op(_env: OpEnv) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        def op(_env: OpEnv) -> tuple[dict[str, Any], list[ListedVisit]]:
             api = self.ctx.client
-            record = api.get(f"/households/{household_id}")["record"]
-            visits = api.get("/county/visits", household_id=household_id, limit=50)["items"]
+            record = api.get_as(Detail, f"/households/{household_id}").record
+            visits = api.page(ListedVisit, "/county/visits", household_id=household_id, limit=50).items
             return record, visits
 
-        def done(result: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+        def done(result: tuple[dict[str, Any], list[ListedVisit]]) -> None:
             if household_id == self.household_id:
                 self.record, self.visits = result
                 self.retranslate()
@@ -168,7 +170,7 @@ class HouseholdDetail(Retranslating, QWidget):
                                        else self.tr("No visit with an assessment has reached the county yet."))
         self.visit_table.fill(
             [self.tr("Date"), self.tr("Visitor"), self.tr("Findings"), self.tr("Review")],
-            [[v["visit_date"], v.get("visitor") or "", (v.get("findings") or "")[:80], labels.review(v.get("review_status"))]
+            [[v.visit_date, v.visitor or "", (v.findings or "")[:80], labels.review(v.review_status)]
              for v in self.visits])
 
     def _reimbursement_facts(self, record: dict[str, Any]) -> list[str]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.lists import HouseholdItem, KeysetPage
 from fieldsurvey.core.assessment_result import DIMENSIONS, FLAG_LABELS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.ui.county import labels
@@ -40,17 +41,17 @@ FILTER_KEYS = ("scope", "status", "household_type", "monitored", "poor", "fails"
 
 def columns() -> list[Column]:
     return [
-        Column("household_no", lambda: QCoreApplication.translate("CountyHouseholds", "Household no."), lambda r: r["household_no"]),
-        Column("village", lambda: QCoreApplication.translate("CountyHouseholds", "Village"), lambda r: r["village"]),
-        Column("group", lambda: QCoreApplication.translate("CountyHouseholds", "Group"), lambda r: r.get("group") or ""),
-        Column("head", lambda: QCoreApplication.translate("CountyHouseholds", "Head"), lambda r: r.get("head_name") or ""),
-        Column("id", lambda: QCoreApplication.translate("CountyHouseholds", "ID number"), lambda r: r.get("head_id_number") or ""),
-        Column("members", lambda: QCoreApplication.translate("CountyHouseholds", "Members"), lambda r: str(r["member_count"])),
-        Column("status", lambda: QCoreApplication.translate("CountyHouseholds", "Status"), lambda r: labels.status(r.get("status"))),
-        Column("type", lambda: QCoreApplication.translate("CountyHouseholds", "Type"), lambda r: labels.household_type(r.get("household_type"))),
-        Column("failing", lambda: QCoreApplication.translate("CountyHouseholds", "Not met"), lambda r: "、".join(labels.dimension(d) for d in r["failing"]),
-               lambda r: "#b3261e" if r["failing"] else None),
-        Column("last_visit", lambda: QCoreApplication.translate("CountyHouseholds", "Last visit"), lambda r: r.get("last_visit_date") or QCoreApplication.translate("CountyHouseholds", "never")),
+        Column("household_no", lambda: QCoreApplication.translate("CountyHouseholds", "Household no."), lambda r: r.household_no),
+        Column("village", lambda: QCoreApplication.translate("CountyHouseholds", "Village"), lambda r: r.village),
+        Column("group", lambda: QCoreApplication.translate("CountyHouseholds", "Group"), lambda r: r.group or ""),
+        Column("head", lambda: QCoreApplication.translate("CountyHouseholds", "Head"), lambda r: r.head_name or ""),
+        Column("id", lambda: QCoreApplication.translate("CountyHouseholds", "ID number"), lambda r: r.head_id_number or ""),
+        Column("members", lambda: QCoreApplication.translate("CountyHouseholds", "Members"), lambda r: str(r.member_count)),
+        Column("status", lambda: QCoreApplication.translate("CountyHouseholds", "Status"), lambda r: labels.status(r.status)),
+        Column("type", lambda: QCoreApplication.translate("CountyHouseholds", "Type"), lambda r: labels.household_type(r.household_type)),
+        Column("failing", lambda: QCoreApplication.translate("CountyHouseholds", "Not met"), lambda r: "、".join(labels.dimension(d) for d in r.failing),
+               lambda r: "#b3261e" if r.failing else None),
+        Column("last_visit", lambda: QCoreApplication.translate("CountyHouseholds", "Last visit"), lambda r: r.last_visit_date or QCoreApplication.translate("CountyHouseholds", "never")),
     ]
 
 
@@ -112,8 +113,8 @@ class HouseholdsPage(Retranslating, QWidget):
     def _fetch(self):  # type: ignore[no-untyped-def]
         params = {k: v for k, v in self.filter.items() if k in FILTER_KEYS}
 
-        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
-            return api.get("/county/households", after=after, limit=limit, **params)  # type: ignore[no-any-return]
+        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[HouseholdItem]:
+            return api.page(HouseholdItem, "/county/households", after=after, limit=limit, **params)
 
         return fetch
 
@@ -174,7 +175,7 @@ class HouseholdsPage(Retranslating, QWidget):
 
     def _selected(self, current: Any, _previous: Any) -> None:
         row = self.model.item(current.row()) if current.isValid() else None
-        self.detail.show_household(row["household_id"] if row else None)
+        self.detail.show_household(row.household_id if row else None)
 
     # -- texts -------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -7,8 +7,6 @@ reason. Selecting a batch shows the outcome of each of its records (or the refus
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.county import BatchDetail
+from fieldsurvey.api.lists import InboxBatch, KeysetPage
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
@@ -39,27 +39,27 @@ def when(iso: str | None) -> str:
     return local_minute(iso)
 
 
-def result_text(r: dict[str, Any]) -> str:
-    if r["status"] == "refused":
+def result_text(r: InboxBatch) -> str:
+    if r.status == "refused":
         return (QCoreApplication.translate("CountyInbox", "%1: %2").replace("%1", labels.batch_result("refused"))
-                .replace("%2", labels.text_of(r.get("reason"))))
-    if r["status"] == "has_conflicts":
+                .replace("%2", labels.text_of(r.reason)))
+    if r.status == "has_conflicts":
         return (QCoreApplication.translate("CountyInbox", "%1 (%2)").replace("%1", labels.batch_result("has_conflicts"))
-                .replace("%2", str(r["conflicts"])))
-    return labels.batch_result(r["status"])
+                .replace("%2", str(r.conflicts)))
+    return labels.batch_result(r.status)
 
 
 def columns(ctx: CountyContext) -> list[Column]:
     return [
-        Column("received", lambda: QCoreApplication.translate("CountyInbox", "Received"), lambda r: when(r["received_at"])),
-        Column("secretary", lambda: QCoreApplication.translate("CountyInbox", "Secretary"), lambda r: r.get("display_name") or r.get("user") or "—"),
-        Column("device", lambda: QCoreApplication.translate("CountyInbox", "Device"), lambda r: r.get("device") or (r.get("device_id") or "—")[:8]),
-        Column("villages", lambda: QCoreApplication.translate("CountyInbox", "Villages"), lambda r: "、".join(ctx.place_name(v) for v in r.get("villages") or []) or "—"),
-        Column("records", lambda: QCoreApplication.translate("CountyInbox", "Records"), lambda r: "—" if r.get("records") is None else str(r["records"])),
-        Column("signature", lambda: QCoreApplication.translate("CountyInbox", "Signature"), lambda r: QCoreApplication.translate("CountyInbox", "verified") if r["signature_verified"] else QCoreApplication.translate("CountyInbox", "not verified"),
-               lambda r: None if r["signature_verified"] else "#b3261e"),
-        Column("via", lambda: QCoreApplication.translate("CountyInbox", "Via"), lambda r: QCoreApplication.translate("CountyInbox", "network") if r.get("via") == "http" else QCoreApplication.translate("CountyInbox", "USB file")),
-        Column("result", lambda: QCoreApplication.translate("CountyInbox", "Result"), result_text, lambda r: COLOURS.get(r["status"])),
+        Column("received", lambda: QCoreApplication.translate("CountyInbox", "Received"), lambda r: when(r.received_at)),
+        Column("secretary", lambda: QCoreApplication.translate("CountyInbox", "Secretary"), lambda r: r.display_name or r.user or "—"),
+        Column("device", lambda: QCoreApplication.translate("CountyInbox", "Device"), lambda r: r.device or (r.device_id or "—")[:8]),
+        Column("villages", lambda: QCoreApplication.translate("CountyInbox", "Villages"), lambda r: "、".join(ctx.place_name(v) for v in r.villages or []) or "—"),
+        Column("records", lambda: QCoreApplication.translate("CountyInbox", "Records"), lambda r: "—" if r.records is None else str(r.records)),
+        Column("signature", lambda: QCoreApplication.translate("CountyInbox", "Signature"), lambda r: QCoreApplication.translate("CountyInbox", "verified") if r.signature_verified else QCoreApplication.translate("CountyInbox", "not verified"),
+               lambda r: None if r.signature_verified else "#b3261e"),
+        Column("via", lambda: QCoreApplication.translate("CountyInbox", "Via"), lambda r: QCoreApplication.translate("CountyInbox", "network") if r.via == "http" else QCoreApplication.translate("CountyInbox", "USB file")),
+        Column("result", lambda: QCoreApplication.translate("CountyInbox", "Result"), result_text, lambda r: COLOURS.get(r.status)),
     ]
 
 
@@ -110,8 +110,8 @@ class InboxPage(Retranslating, QWidget):
     def _fetch(self):  # type: ignore[no-untyped-def]
         status, username = self.status.currentData(), self.user.text().strip() or None
 
-        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
-            return api.get("/county/batches", after=after, limit=limit, status=status, username=username)  # type: ignore[no-any-return]
+        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[InboxBatch]:
+            return api.page(InboxBatch, "/county/batches", after=after, limit=limit, status=status, username=username)
 
         return fetch
 
@@ -132,37 +132,38 @@ class InboxPage(Retranslating, QWidget):
         if not self.detail_title.text():
             self.detail_title.setText(self.tr("Choose a batch to see what became of each record."))
 
-    def _selected(self, row: dict[str, Any] | None) -> None:
+    def _selected(self, row: InboxBatch | None) -> None:
         if row is None:
             return
-        if row["status"] == "refused" or not row.get("batch_id"):
+        if row.status == "refused" or not row.batch_id:
             self._show_detail(row, None)
             return
-        batch_id = row["batch_id"]
+        batch_id = row.batch_id
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.get(f"/batches/{batch_id}")  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> BatchDetail:
+            return self.ctx.client.get_as(BatchDetail, f"/batches/{batch_id}")
 
         self.ctx.ops.run(op, owner=self, on_done=lambda detail: self._show_detail(row, detail),
                          on_error=lambda e: show_error(self, e, "batch"), name="batch")
 
-    def _show_detail(self, row: dict[str, Any], detail: dict[str, Any] | None) -> None:
-        self.detail_title.setText(self.tr("Batch %1").replace("%1", str(row.get("batch_id") or "?")))
-        if row["status"] == "refused":
-            reason = row.get("reason") or {}
+    def _show_detail(self, row: InboxBatch, detail: BatchDetail | None) -> None:
+        self.detail_title.setText(self.tr("Batch %1").replace("%1", str(row.batch_id or "?")))
+        if row.status == "refused":
+            reason = row.reason
             self.detail_text.setText(self.tr("Refused: %1. Nothing of it was applied; the device was told on its next sync.")
                                      .replace("%1", labels.text_of(reason)))
             self.outcomes.fill([], [], fit=False)
             self.outcomes.setVisible(False)
             return
         self.outcomes.setVisible(True)
-        counts = self.tr(", ").join(f"{labels.record_kind(k)} {v}" for k, v in (row.get("counts") or {}).items())
+        counts = self.tr(", ").join(f"{labels.record_kind(k)} {v}" for k, v in row.counts.items())
         self.detail_text.setText(self.tr("Created on the device at %1; %2 bytes; records: %3.")
-                                 .replace("%1", when(row.get("created_at"))).replace("%2", f"{row.get('size', 0):,}")
+                                 .replace("%1", when(row.created_at)).replace("%2", f"{row.size or 0:,}")
                                  .replace("%3", counts))
-        outcomes = (detail or {}).get("outcomes") or []
+        outcomes = (detail.outcomes if detail else None) or []
         self.outcomes.fill(
             [self.tr("#"), self.tr("Record"), self.tr("Outcome"), self.tr("Fields"), self.tr("Conflicts")],
-            [[str(o["i"] + 1), labels.record_type(o.get("record_type", "")), labels.outcome(o.get("outcome", "")),
-              "、".join(labels.field(f) for f in o.get("fields") or []), str(len(o.get("conflicts") or []))]
+            [[str(o.i + 1), labels.record_type(o.record_type or ""), labels.outcome(o.outcome),
+              "、".join(labels.field(f) for f in getattr(o, "fields", None) or []),
+              str(len(getattr(o, "conflicts", None) or []))]
              for o in outcomes], fit=False)

@@ -104,8 +104,10 @@ def value(field_name: str, v: Any) -> str:
     return str(v)
 
 
-def text_of(message: dict[str, Any] | None) -> str:
-    """A bilingual ``{"zh", "en"}`` the server sent, in the current language."""
+def text_of(message: Any) -> str:
+    """A bilingual message the server sent (a model with ``zh`` and ``en``, or such a dict), in the
+    current language."""
     if not message:
         return ""
-    return str(message.get("en" if lang() == "en" else "zh") or message.get("zh") or "")
+    zh, en = (message.get("zh"), message.get("en")) if isinstance(message, dict) else (message.zh, message.en)
+    return str((en if lang() == "en" else zh) or zh or "")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey.api.files import HouseholdPhotos
+from fieldsurvey.api.lists import HouseholdItem, HouseholdRecords
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.records import household_from_dict, visit_from_dict
 from fieldsurvey.core.text import Text
@@ -54,17 +56,17 @@ def ledger_photos(api: CountyApi, household_id: str, *, masked: bool) -> list[An
     taken: dict[tuple[str, ...], int] = dict.fromkeys(quota, 0)
     out: list[Any] = []
     seen: set[str] = set()
-    for it in api.get(f"/households/{household_id}/photos")["photos"]:
-        info = field_info(str(it.get("form_id") or "household_visit"), it.get("form_version"), str(it.get("field") or ""))
+    for it in api.get_as(HouseholdPhotos, f"/households/{household_id}/photos").photos:
+        info = field_info(it.form_id or "household_visit", it.form_version, it.field)
         group = next((g for g in quota if info.kind in g), None)
-        if group is None or taken[group] >= quota[group] or it["sha256"] in seen:
+        if group is None or taken[group] >= quota[group] or it.sha256 in seen:
             continue
         taken[group] += 1
-        seen.add(it["sha256"])
-        jpeg = api.get_bytes(f"/households/{household_id}/photos/{it['sha256']}")
-        out.append(LedgerPhoto(kind=info.kind, title=info.title.zh, sha256=it["sha256"], jpeg=jpeg,
-                               visit_date=str(it.get("visit_date") or ""), taken_at=it.get("taken_at"),
-                               caption=it.get("caption"), width=int(it.get("width") or 0), height=int(it.get("height") or 0)))
+        seen.add(it.sha256)
+        jpeg = api.get_bytes(f"/households/{household_id}/photos/{it.sha256}")
+        out.append(LedgerPhoto(kind=info.kind, title=info.title.zh, sha256=it.sha256, jpeg=jpeg,
+                               visit_date=it.visit_date, taken_at=it.taken_at,
+                               caption=it.caption, width=it.width or 0, height=it.height or 0))
     return out
 
 
@@ -76,12 +78,12 @@ def ledger_inputs(api: CountyApi, place: Place, f: dict[str, Any] | None = None,
     names = DivisionNames(place.county, place.township, place.village)
     after: str | None = None
     while True:
-        page = api.get("/county/records", after=after, limit=PAGE, **(f or {"scope": place.code}))
-        for item in page["items"]:
-            visits = [visit_from_dict(v) for v in item["visits"]]
-            record = household_from_dict(item["record"])
+        page = api.page(HouseholdRecords, "/county/records", after=after, limit=PAGE, **(f or {"scope": place.code}))
+        for item in page.items:
+            visits = [visit_from_dict(v) for v in item.visits]
+            record = household_from_dict(item.record)
             yield LedgerInput(record, visits, names, photos=ledger_photos(api, record.household_id, masked=masked))
-        after = page.get("next")
+        after = page.next
         if not after:
             return
 
@@ -93,7 +95,7 @@ def print_villages(api: CountyApi, places: list[Place], out: Path, *, combined: 
     from fieldsurvey.ledger.batch import print_village
 
     options = LedgerOptions(mask_ids=mask_ids)
-    totals = {p.code: int(api.get("/county/households", scope=p.code, limit=1)["total"]) for p in places}
+    totals = {p.code: api.page(HouseholdItem, "/county/households", scope=p.code, limit=1).total or 0 for p in places}
     places = [p for p in places if totals[p.code]]
     if not places:
         raise UserError(Text("所选范围内没有可打印的户", "there are no households to print in this scope"), code="nothing_to_print")

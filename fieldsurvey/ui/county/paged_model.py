@@ -14,12 +14,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from fieldsurvey.api.lists import KeysetPage
 from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.ops import OpEnv
 
 Index = QModelIndex | QPersistentModelIndex
-Fetch = Callable[[CountyApi, str | None, int], dict[str, Any]]  # (api, after cursor, limit) → {"items", "next", "total"}
+Fetch = Callable[[CountyApi, str | None, int], KeysetPage[Any]]  # (api, after cursor, limit) → a page of rows
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
@@ -29,8 +30,8 @@ FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 class Column:
     key: str
     header: Callable[[], str]  # called each time: follows the language
-    value: Callable[[dict[str, Any]], str]
-    colour: Callable[[dict[str, Any]], str | None] | None = None
+    value: Callable[[Any], str]  # of a row: the list's model (``fieldsurvey/api/lists.py``)
+    colour: Callable[[Any], str | None] | None = None
 
 
 class PagedModel(QAbstractTableModel):
@@ -40,7 +41,7 @@ class PagedModel(QAbstractTableModel):
     def __init__(self, ctx: CountyContext, columns: list[Column], fetch: Fetch, page_size: int = 100) -> None:
         super().__init__()
         self.ctx, self.columns, self.fetch, self.page_size = ctx, columns, fetch, page_size
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[Any] = []  # the list's models, in the server's order
         self.total: int | None = None
         self._next: str | None = None
         self._done = True
@@ -80,23 +81,23 @@ class PagedModel(QAbstractTableModel):
         self._loading = True
         generation, after, limit, fetch = self._generation, self._next, self.page_size, self.fetch
 
-        def op(_env: OpEnv) -> dict[str, Any]:
+        def op(_env: OpEnv) -> KeysetPage[Any]:
             return fetch(self.ctx.client, after, limit)
 
         self.ctx.ops.run(op, owner=self, on_done=lambda page: self._arrived(generation, page),
                          on_error=lambda e: self._failed(generation, e), name="list page")
 
-    def _arrived(self, generation: int, page: dict[str, Any]) -> None:
+    def _arrived(self, generation: int, page: KeysetPage[Any]) -> None:
         if generation != self._generation:
             return
-        items = list(page.get("items") or [])
-        if page.get("total") is not None:
-            self.total = int(page["total"])
+        items = list(page.items)
+        if page.total is not None:
+            self.total = page.total
         if items:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(items) - 1)
             self.rows.extend(items)
             self.endInsertRows()
-        self._next = page.get("next")
+        self._next = page.next
         self._done = not self._next
         self._loading = False
         self.pages_fetched += 1
@@ -109,7 +110,7 @@ class PagedModel(QAbstractTableModel):
             self.failed.emit(error)
 
     # -- the table ---------------------------------------------------------------------------
-    def item(self, row: int) -> dict[str, Any] | None:
+    def item(self, row: int) -> Any | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008

@@ -8,11 +8,11 @@ context's worker and kept in memory for the session, never written to disk.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from fieldsurvey.api.files import HouseholdPhoto, HouseholdPhotos
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.photos.entry import PhotoEntry
@@ -22,10 +22,10 @@ from fieldsurvey.ui.photos.viewer import PhotoViewer
 MAX_CACHE = 64
 
 
-def _title(item: dict[str, Any]) -> str:
+def _title(item: HouseholdPhoto) -> str:
     from fieldsurvey.forms.photo_fields import field_info
 
-    info = field_info(str(item.get("form_id") or "household_visit"), item.get("form_version"), str(item.get("field") or ""))
+    info = field_info(item.form_id or "household_visit", item.form_version, item.field)
     return info.title.get("zh")
 
 
@@ -38,7 +38,7 @@ class CountyPhotos(QGroupBox):
         self.ctx = ctx
         self.household_id: str | None = None
         self.visit_id: str | None = None
-        self.items: list[dict[str, Any]] = []
+        self.items: list[HouseholdPhoto] = []
         self._jpegs: dict[str, bytes] = {}
         self.strip = PhotoStrip(self._load_thumbs)
         self.strip.open_requested.connect(self.open_viewer)
@@ -59,18 +59,18 @@ class CountyPhotos(QGroupBox):
         if household_id is None:
             return
 
-        def op(_env: OpEnv) -> list[dict[str, Any]]:
-            return list(self.ctx.client.get(f"/households/{household_id}/photos")["photos"])
+        def op(_env: OpEnv) -> list[HouseholdPhoto]:
+            return self.ctx.client.get_as(HouseholdPhotos, f"/households/{household_id}/photos").photos
 
-        def done(items: list[dict[str, Any]]) -> None:
+        def done(items: list[HouseholdPhoto]) -> None:
             if household_id == self.household_id and visit_id == self.visit_id:
-                self.items = [i for i in items if visit_id is None or i.get("visit_id") == visit_id]
+                self.items = [i for i in items if visit_id is None or i.visit_id == visit_id]
                 self._redraw()
 
         self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda _e: None, name="photos")
 
     def entries(self) -> list[PhotoEntry]:
-        return [PhotoEntry.from_info(i, i.get("caption") or _title(i), f"{i.get('visit_date', '')} · {_title(i)}")
+        return [PhotoEntry.from_info(i, i.caption or _title(i), f"{i.visit_date} · {_title(i)}")
                 for i in self.items]
 
     def _redraw(self) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.api.errors import ErrorCode
+from fieldsurvey.api.files import RosterCheck, RosterImported, RosterPreview
 from fieldsurvey.core.spreadsheet import safe_row
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import ApiError
@@ -45,8 +45,8 @@ class CountyRosterPage(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.upload_id: str | None = None
-        self.preview: dict[str, Any] | None = None
-        self.report: dict[str, Any] | None = None
+        self.preview: RosterPreview | None = None
+        self.report: RosterCheck | None = None
         self.title = heading(size_delta=3)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -115,12 +115,12 @@ class CountyRosterPage(Retranslating, QWidget):
         self.upload_id, self.preview, self.report = None, None, None
         self.file_label.setText(path.name)
 
-        def op(env: OpEnv) -> tuple[str, dict[str, Any]]:
+        def op(env: OpEnv) -> tuple[str, RosterPreview]:
             api = self.ctx.client
             upload_id = api.upload_roster(path, progress=lambda d, t: env.progress(d, t), cancelled=lambda: env.cancelled)
-            return upload_id, api.get(f"/roster/uploads/{upload_id}")
+            return upload_id, api.get_as(RosterPreview, f"/roster/uploads/{upload_id}")
 
-        def done(result: tuple[str, dict[str, Any]]) -> None:
+        def done(result: tuple[str, RosterPreview]) -> None:
             self.upload_id, self.preview = result
             self._build_mapping()
             self.retranslate()
@@ -133,38 +133,38 @@ class CountyRosterPage(Retranslating, QWidget):
     def check(self) -> None:
         if not self.upload_id:
             return
-        upload_id, body = self.upload_id, {"sheet": self.preview["sheet"] if self.preview else None, "mapping": self.mapping()}
+        upload_id, body = self.upload_id, {"sheet": self.preview.sheet if self.preview else None, "mapping": self.mapping()}
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.post(f"/roster/uploads/{upload_id}/check", body)  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> RosterCheck:
+            return self.ctx.client.get_as(RosterCheck, f"/roster/uploads/{upload_id}/check", method="POST", json=body)
 
         self.ctx.jobs.run_long(op, parent=self, title=self.tr("Checking every row…"), on_done=self._show_report, cancellable=False)
 
     def do_import(self) -> None:
-        if not self.upload_id or not (self.report and self.report["ok"]):
+        if not self.upload_id or not (self.report and self.report.ok):
             return
-        upload_id, body = self.upload_id, {"sheet": self.preview["sheet"] if self.preview else None, "mapping": self.mapping()}
+        upload_id, body = self.upload_id, {"sheet": self.preview.sheet if self.preview else None, "mapping": self.mapping()}
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.post(f"/roster/uploads/{upload_id}/import", body)  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> RosterImported:
+            return self.ctx.client.get_as(RosterImported, f"/roster/uploads/{upload_id}/import", method="POST", json=body)
 
-        def done(result: dict[str, Any]) -> None:
+        def done(result: RosterImported) -> None:
             self.upload_id, self.report = None, None
             self.retranslate()
-            self.summary.setText(self.tr("Imported %1 households with %2 members.").replace("%1", f"{result['households']:,}")
-                                 .replace("%2", f"{result['members']:,}"))
+            self.summary.setText(self.tr("Imported %1 households with %2 members.").replace("%1", f"{result.households:,}")
+                                 .replace("%2", f"{result.members:,}"))
             inform(self, self.tr("Roster imported"), self.summary.text())
             self.ctx.data_changed.emit("registry")
 
         def failed(error: BaseException) -> None:
             if isinstance(error, ApiError) and error.code == ErrorCode.ROSTER_REJECTED and "report" in error.body:
-                self._show_report(error.body["report"])  # changed since the check: the new report
+                self._show_report(RosterCheck.model_validate(error.body["report"]))  # changed since the check
             show_error(self, error, "roster import")
 
         self.ctx.jobs.run_long(op, parent=self, title=self.tr("Importing the roster…"), on_done=done, on_error=failed,
                                cancellable=False)
 
-    def _show_report(self, report: dict[str, Any]) -> None:
+    def _show_report(self, report: RosterCheck) -> None:
         self.report = report
         self.retranslate()
 
@@ -182,18 +182,18 @@ class CountyRosterPage(Retranslating, QWidget):
         self.combos = {}
         if not self.preview:
             return
-        headers = self.preview["headers"]
-        for f in self.preview["fields"]:
+        headers = self.preview.headers
+        for f in self.preview.fields:
             combo = QComboBox()
             combo.addItem(self.tr("(not in the file)"), None)
             for i, h in enumerate(headers):
                 combo.addItem(f"{_column_letter(i)}: {h}", i)
-            suggested = self.preview["suggested"].get(f["key"])
+            suggested = self.preview.suggested.get(f.key)
             combo.setCurrentIndex(max(0, combo.findData(suggested)))
             combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
-            label = f["zh"] if lang() == "zh" else f["en"]
-            self.mapping_form.addRow(label + (" *" if f["required"] else ""), combo)
-            self.combos[f["key"]] = combo
+            label = f.zh if lang() == "zh" else f.en
+            self.mapping_form.addRow(label + (" *" if f.required else ""), combo)
+            self.combos[f.key] = combo
 
     def _sample_headers(self) -> list[str]:
         """Each sample column named by the field it is read as, in the user's language ("A: Name");
@@ -201,7 +201,7 @@ class CountyRosterPage(Retranslating, QWidget):
         assert self.preview is not None
         read_as = {combo.currentData(): key for key, combo in self.combos.items() if combo.currentData() is not None}
         return [f"{_column_letter(i)}: {_field_label(self.preview, read_as[i]) if i in read_as else h}"
-                for i, h in enumerate(self.preview["headers"])]
+                for i, h in enumerate(self.preview.headers)]
 
     def _mapping_changed(self) -> None:
         self.report = None
@@ -220,11 +220,11 @@ class CountyRosterPage(Retranslating, QWidget):
         self.import_button.setText(self.tr("Import"))
         self.save_report_button.setText(self.tr("Save the report…"))
         self.check_button.setEnabled(self.upload_id is not None)
-        ok = bool(self.report and self.report["ok"] and self.upload_id)
+        ok = bool(self.report and self.report.ok and self.upload_id)
         self.import_button.setEnabled(ok)
-        self.save_report_button.setEnabled(bool(self.report and self.report["rejected"]))
+        self.save_report_button.setEnabled(bool(self.report and self.report.rejected))
         if self.preview:
-            self.sample.fill(self._sample_headers(), self.preview["sample"], fit=False)
+            self.sample.fill(self._sample_headers(), self.preview.sample, fit=False)
         r = self.report
         if r is None:
             self.rejected.fill([], [], fit=False)
@@ -232,26 +232,26 @@ class CountyRosterPage(Retranslating, QWidget):
                 self.summary.setText(self.tr("Check the rows before importing."))
             return
         text = self.tr("%1 rows, %2 households. Can be imported: %3 households with %4 members. Rejected: %5 rows of %6 households.")
-        for key, value in (("%1", r["rows"]), ("%2", r["households"]), ("%3", r["accepted_households"]),
-                           ("%4", r["accepted_members"]), ("%5", r["rejected_rows"]), ("%6", r["rejected_households"])):
+        for key, value in (("%1", r.rows), ("%2", r.households), ("%3", r.accepted_households),
+                           ("%4", r.accepted_members), ("%5", r.rejected_rows), ("%6", r.rejected_households)):
             text = text.replace(key, f"{value:,}")
-        if r["ok"]:
+        if r.ok:
             text += " " + self.tr("Nothing was rejected: the roster can be imported.")
         else:
             text += " " + self.tr("Correct the rejected rows in the file and check again; nothing is imported until every row passes.")
         self.summary.setText(text)
-        self.summary.setStyleSheet("color: #1e7b34;" if r["ok"] else "color: #b3261e;")
+        self.summary.setStyleSheet("color: #1e7b34;" if r.ok else "color: #b3261e;")
         self.rejected.fill([self.tr("Row"), self.tr("Household no."), self.tr("Column"), self.tr("Reason")],
-                           [[str(x["row"]), x["household_no"], _field_label(self.preview, x.get("column")), labels.text_of(x["reason"])]
-                            for x in [*r["rejected"], *r.get("warnings", [])]], fit=False)
+                           [[str(x.row), x.household_no, _field_label(self.preview, x.column), labels.text_of(x.reason)]
+                            for x in [*r.rejected, *r.warnings]], fit=False)
 
 
-def _field_label(preview: dict[str, Any] | None, key: str | None) -> str:
+def _field_label(preview: RosterPreview | None, key: str | None) -> str:
     if not key:
         return ""
-    for f in (preview or {}).get("fields", []):
-        if f["key"] == key:
-            return str(f["zh"] if lang() == "zh" else f["en"])
+    for f in preview.fields if preview else []:
+        if f.key == key:
+            return f.zh if lang() == "zh" else f.en
     return labels.field(key)
 
 
@@ -264,7 +264,7 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def write_report(path: Path, report: dict[str, Any]) -> None:
+def write_report(path: Path, report: RosterCheck) -> None:
     """The rejected rows as CSV (UTF-8 with BOM, for Excel), written privately."""
     from fieldsurvey.ledger.output import atomic_output
 
@@ -278,7 +278,6 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
 
         writer = csv.writer(Sink())
         writer.writerow(["row", "household_no", "column", "code", "reason_zh", "reason_en"])
-        for x in report["rejected"]:  # the household numbers come from the file: no formula may start
-            writer.writerow(safe_row([x["row"], x["household_no"], x.get("column") or "", x["code"], x["reason"]["zh"],
-                                      x["reason"]["en"]]))
+        for x in report.rejected:  # the household numbers come from the file: no formula may start
+            writer.writerow(safe_row([x.row, x.household_no, x.column or "", x.code, x.reason.zh, x.reason.en]))
         f.write("".join(lines).encode("utf-8"))

@@ -9,8 +9,7 @@ server's sentence saying when to try again.
 
 from __future__ import annotations
 
-from typing import Any
-
+from pydantic import RootModel
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.county import DivisionRow
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.sync.urls import is_insecure_http
 from fieldsurvey.ui.county.api import CountyApi, normalise_url
@@ -31,6 +31,8 @@ from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.insecure_http import ask_insecure_http, refused_text
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
+
+Divisions = RootModel[list[DivisionRow]]
 
 
 class SignInDialog(Retranslating, QDialog):
@@ -103,11 +105,11 @@ class SignInDialog(Retranslating, QDialog):
         self.error.clear()
         self.buttons.setEnabled(False)
 
-        def op(_env: OpEnv) -> tuple[CountyApi, list[dict[str, Any]]]:
+        def op(_env: OpEnv) -> tuple[CountyApi, list[DivisionRow]]:
             api = CountyApi(url, allow_insecure_http=allowed)
             try:
                 api.sign_in(user, password)
-                return api, list(api.get("/villages"))
+                return api, api.get_as(Divisions, "/villages").root
             except BaseException:
                 api.close()
                 raise
@@ -127,7 +129,7 @@ class SignInDialog(Retranslating, QDialog):
         self.insecure_box = ask_insecure_http(self, url, yes, no)
         return self.insecure_box
 
-    def _done(self, result: tuple[CountyApi, list[dict[str, Any]]]) -> None:
+    def _done(self, result: tuple[CountyApi, list[DivisionRow]]) -> None:
         api, divisions = result
         self._busy = False
         self.buttons.setEnabled(True)

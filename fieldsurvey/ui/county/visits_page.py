@@ -7,8 +7,6 @@ the review. A finalized visit itself never changes: only the county's review fie
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.api.lists import KeysetPage, ListedVisit, ReviewedVisit
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.api import CountyApi
@@ -41,13 +40,13 @@ REVIEW_COLOURS = {"has_issues": "#b3261e", "ok": "#1e7b34"}
 
 def columns() -> list[Column]:
     return [
-        Column("date", lambda: QCoreApplication.translate("CountyVisits", "Date"), lambda r: r["visit_date"]),
-        Column("household", lambda: QCoreApplication.translate("CountyVisits", "Household no."), lambda r: r["household_no"]),
-        Column("village", lambda: QCoreApplication.translate("CountyVisits", "Village"), lambda r: r["village"]),
-        Column("visitor", lambda: QCoreApplication.translate("CountyVisits", "Visitor"), lambda r: r.get("visitor") or ""),
-        Column("findings", lambda: QCoreApplication.translate("CountyVisits", "Findings"), lambda r: (r.get("findings") or "").replace("\n", " ")[:60]),
-        Column("review", lambda: QCoreApplication.translate("CountyVisits", "Review"), lambda r: labels.review(r.get("review_status")),
-               lambda r: REVIEW_COLOURS.get(r.get("review_status") or "")),
+        Column("date", lambda: QCoreApplication.translate("CountyVisits", "Date"), lambda r: r.visit_date),
+        Column("household", lambda: QCoreApplication.translate("CountyVisits", "Household no."), lambda r: r.household_no),
+        Column("village", lambda: QCoreApplication.translate("CountyVisits", "Village"), lambda r: r.village),
+        Column("visitor", lambda: QCoreApplication.translate("CountyVisits", "Visitor"), lambda r: r.visitor or ""),
+        Column("findings", lambda: QCoreApplication.translate("CountyVisits", "Findings"), lambda r: (r.findings or "").replace("\n", " ")[:60]),
+        Column("review", lambda: QCoreApplication.translate("CountyVisits", "Review"), lambda r: labels.review(r.review_status),
+               lambda r: REVIEW_COLOURS.get(r.review_status or "")),
     ]
 
 
@@ -55,7 +54,7 @@ class VisitReview(Retranslating, QWidget):
     def __init__(self, ctx: CountyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.visit: dict[str, Any] | None = None
+        self.visit: ListedVisit | None = None
         self.title = heading(size_delta=2)
         self.findings = QLabel()
         self.findings.setWordWrap(True)
@@ -92,11 +91,11 @@ class VisitReview(Retranslating, QWidget):
         outer.addWidget(scroll)
         self.retranslate()
 
-    def show_visit(self, visit: dict[str, Any] | None) -> None:
+    def show_visit(self, visit: ListedVisit | None) -> None:
         self.visit = visit
-        self.comment.setPlainText((visit or {}).get("review_comment") or "")
+        self.comment.setPlainText(visit.review_comment or "" if visit else "")
         self.error.clear()
-        self.photos.show_for((visit or {}).get("household_id"), (visit or {}).get("visit_id"))
+        self.photos.show_for(visit.household_id if visit else None, visit.visit_id if visit else None)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -113,17 +112,17 @@ class VisitReview(Retranslating, QWidget):
             self.review_state.clear()
             self.cards.show_assessment(None)
             return
-        self.title.setText(f"{v['household_no']} · {v['village']} · {v['visit_date']}")
-        parts = [self.tr("Visitor: %1").replace("%1", v.get("visitor") or "—"),
-                 self.tr("Findings: %1").replace("%1", v.get("findings") or "—")]
-        if v.get("amends"):
-            parts.append(self.tr("Corrects an earlier visit: %1").replace("%1", v.get("amendment_reason") or ""))
+        self.title.setText(f"{v.household_no} · {v.village} · {v.visit_date}")
+        parts = [self.tr("Visitor: %1").replace("%1", v.visitor or "—"),
+                 self.tr("Findings: %1").replace("%1", v.findings or "—")]
+        if v.amends:
+            parts.append(self.tr("Corrects an earlier visit: %1").replace("%1", v.amendment_reason or ""))
         self.findings.setText("\n".join(parts))
         assessment, _day = latest_assessment([v])
         self.cards.show_assessment(assessment)
-        state = labels.review(v.get("review_status"))
-        if v.get("reviewed_by"):
-            state += " · " + self.tr("by %1").replace("%1", v["reviewed_by"])
+        state = labels.review(v.review_status)
+        if v.reviewed_by:
+            state += " · " + self.tr("by %1").replace("%1", v.reviewed_by)
         self.review_state.setText(self.tr("Review: %1").replace("%1", state))
 
     def review(self, status: str) -> None:
@@ -134,15 +133,17 @@ class VisitReview(Retranslating, QWidget):
         if status == "has_issues" and not comment:
             self.error.setText(self.tr("Say what is wrong, so the secretary can correct it."))
             return
-        visit_id = v["visit_id"]
+        visit_id = v.visit_id
 
-        def op(_env: OpEnv) -> dict[str, Any]:
-            return self.ctx.client.post(f"/visits/{visit_id}/review", {"status": status, "comment": comment})  # type: ignore[no-any-return]
+        def op(_env: OpEnv) -> ReviewedVisit:
+            return self.ctx.client.get_as(ReviewedVisit, f"/visits/{visit_id}/review", method="POST",
+                                          json={"status": status, "comment": comment})
 
-        def done(result: dict[str, Any]) -> None:
+        def done(result: ReviewedVisit) -> None:
             if self.visit is v:
-                self.visit = {**v, "review_status": result["review_status"], "review_comment": result["review_comment"],
-                              "reviewed_by": self.ctx.me.username}
+                self.visit = v.model_copy(update={"review_status": result.review_status,
+                                                  "review_comment": result.review_comment,
+                                                  "reviewed_by": self.ctx.me.username})
                 self.retranslate()
             self.ctx.data_changed.emit("visits")
 
@@ -185,8 +186,8 @@ class VisitsPage(Retranslating, QWidget):
     def _fetch(self):  # type: ignore[no-untyped-def]
         scope, review = self.scope.scope(), self.review_filter.currentData()
 
-        def fetch(api: CountyApi, after: str | None, limit: int) -> dict[str, Any]:
-            return api.get("/county/visits", after=after, limit=limit, scope=scope, review_status=review)  # type: ignore[no-any-return]
+        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[ListedVisit]:
+            return api.page(ListedVisit, "/county/visits", after=after, limit=limit, scope=scope, review_status=review)
 
         return fetch
 
