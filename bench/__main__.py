@@ -40,29 +40,74 @@ class Bench:
 
 
 BENCHES = (
-    Bench("store", "bench/store_bench.py", ("--members", "20000", "--reads", "2000", "--saves", "100"),
-          what="SQLCipher store against plain SQLite: bulk insert, random reads, visit saves, unlock"),
-    Bench("demo", "bench/demo_bench.py", ("--households", "20000"), ("--store",),
-          what="demo county generator against bare records; --full also generates and loads 100,000 into a store"),
-    Bench("ui", "bench/ui_bench.py", ("--households", "2000", "--runs", "2", "--filter-households", "5000"),
-          what="desktop app start-up to a usable list, filter latency"),
-    Bench("ledger", "bench/ledger_bench.py", ("--households", "30", "--repeat", "5", "--skip-combined"),
-          what="household ledger PDFs: one ledger, a village, memory"),
-    Bench("sync", "bench/sync_bench.py", ("--batches", "5", "--households", "100", "--link-visits", "200"),
-          what="batch ingest against bulk insert (SQLite, PostgreSQL), wire size, 64 kbit/s link"),
-    Bench("photo", "bench/photo_bench.py", ("--photos", "30", "--upload-photos", "20"),
-          what="photo import against Pillow's decode+resize+encode, store growth, 256 kbit/s upload"),
-    Bench("county", "bench/county_bench.py", ("--households", "10000", "--repeat", "5"),
-          what="county mode: lists, counts and dashboards (SQLite, PostgreSQL), in code and over HTTP"),
+    Bench(
+        "store",
+        "bench/store_bench.py",
+        ("--members", "20000", "--reads", "2000", "--saves", "100"),
+        what="SQLCipher store against plain SQLite: bulk insert, random reads, visit saves, unlock",
+    ),
+    Bench(
+        "demo",
+        "bench/demo_bench.py",
+        ("--households", "20000"),
+        ("--store",),
+        what="demo county generator against bare records; --full also generates and loads 100,000 into a store",
+    ),
+    Bench(
+        "ui",
+        "bench/ui_bench.py",
+        ("--households", "2000", "--runs", "2", "--filter-households", "5000"),
+        what="desktop app start-up to a usable list, filter latency",
+    ),
+    Bench(
+        "ledger",
+        "bench/ledger_bench.py",
+        ("--households", "30", "--repeat", "5", "--skip-combined"),
+        what="household ledger PDFs: one ledger, a village, memory",
+    ),
+    Bench(
+        "sync",
+        "bench/sync_bench.py",
+        ("--batches", "5", "--households", "100", "--link-visits", "200"),
+        what="batch ingest against bulk insert (SQLite, PostgreSQL), wire size, 64 kbit/s link",
+    ),
+    Bench(
+        "photo",
+        "bench/photo_bench.py",
+        ("--photos", "30", "--upload-photos", "20"),
+        what="photo import against Pillow's decode+resize+encode, store growth, 256 kbit/s upload",
+    ),
+    Bench(
+        "county",
+        "bench/county_bench.py",
+        ("--households", "10000", "--repeat", "5"),
+        what="county mode: lists, counts and dashboards (SQLite, PostgreSQL), in code and over HTTP",
+    ),
 )
-SEASON_QUICK = ("--households", "1200", "--devices", "4", "--visits", "12", "--usb", "1", "--kills", "1", "--tamper", "6",
-                "--backends", "postgres,sqlite")
+SEASON_QUICK = (
+    "--households",
+    "1200",
+    "--devices",
+    "4",
+    "--visits",
+    "12",
+    "--usb",
+    "1",
+    "--kills",
+    "1",
+    "--tamper",
+    "6",
+    "--backends",
+    "postgres,sqlite",
+)
 NAMES = [b.name for b in BENCHES] + ["season", "reliability"]
 
 
 def run_script(bench: Bench, args: tuple[str, ...]) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, bench.script, *args], cwd=ROOT, env=env, check=False).returncode
+    return subprocess.run(
+        [sys.executable, bench.script, *args], cwd=ROOT, env=env, check=False
+    ).returncode
 
 
 def banner(text: str) -> None:
@@ -83,11 +128,20 @@ def run_all(full: bool, only: list[str]) -> int:
         banner(f"{b.name}: {b.what}\n  python {b.script} {' '.join(args)}")
         t0 = time.perf_counter()
         rc = run_script(b, args)
-        summary.append((b.name, " ".join(args) or "(defaults)", time.perf_counter() - t0, "ok" if rc == 0 else f"exit {rc}"))
+        summary.append(
+            (
+                b.name,
+                " ".join(args) or "(defaults)",
+                time.perf_counter() - t0,
+                "ok" if rc == 0 else f"exit {rc}",
+            )
+        )
     season_results = []
     if "season" in only:
         args = () if full else SEASON_QUICK
-        banner(f"season: the field season end to end\n  python bench/field_season.py {' '.join(args)}")
+        banner(
+            f"season: the field season end to end\n  python bench/field_season.py {' '.join(args)}"
+        )
         t0 = time.perf_counter()
         try:
             season_results = season_cli(list(args))
@@ -97,7 +151,9 @@ def run_all(full: bool, only: list[str]) -> int:
             print(status, flush=True)
         summary.append(("season", " ".join(args) or "(defaults)", time.perf_counter() - t0, status))
     if "reliability" in only:
-        banner(f"reliability: kill -9, cut connections, tampered and replayed batches, fuzzed inputs{'' if full else ' (quick subset, SQLite)'}")
+        banner(
+            f"reliability: kill -9, cut connections, tampered and replayed batches, fuzzed inputs{'' if full else ' (quick subset, SQLite)'}"
+        )
         t0 = time.perf_counter()
         probes = reliability.selected(quick=not full)
         rows = reliability.tally(probes, reliability.run_tests(probes, quick=not full))
@@ -105,13 +161,23 @@ def run_all(full: bool, only: list[str]) -> int:
             rows += reliability.season_rows(r.reliability, r.backend)
         print(reliability.render(rows), flush=True)
         bad = sum(r["failed"] for r in rows)
-        summary.append(("reliability", "full" if full else "--quick", time.perf_counter() - t0,
-                        "ok" if bad == 0 and all(r["outcome"] == "passed" for r in rows) else f"{bad} failed runs"))
+        summary.append(
+            (
+                "reliability",
+                "full" if full else "--quick",
+                time.perf_counter() - t0,
+                "ok"
+                if bad == 0 and all(r["outcome"] == "passed" for r in rows)
+                else f"{bad} failed runs",
+            )
+        )
     banner("summary")
     for name, args, seconds, status in summary:
         print(f"{name:<12} {seconds:7.1f} s  {status:<28} {args}")
     print(f"{'all':<12} {time.perf_counter() - start:7.1f} s")
-    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)")
+    print(
+        f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)"
+    )
     return 0 if all(s[3].startswith("ok") for s in summary) else 1
 
 
@@ -140,7 +206,10 @@ def main(argv: list[str]) -> int:
         only = argv[argv.index("--only") + 1].split(",")
         unknown = set(only) - set(NAMES)
         if unknown:
-            print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(NAMES)}", file=sys.stderr)
+            print(
+                f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(NAMES)}",
+                file=sys.stderr,
+            )
             return 2
     return run_all(full, only)
 

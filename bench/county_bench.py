@@ -73,8 +73,17 @@ def new_server(folder: Path, backend: str) -> tuple[ServerDir, str | None]:
             conn.execute(f'CREATE DATABASE "{db_name}"')
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db_name}"
     sd = ServerDir(folder / backend)
-    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=url)
-    accounts.add_user(sd, "bench", username="staff", role="county_staff", display_name="bench", password="staff-pass-123")
+    setup.init_server(
+        sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=url
+    )
+    accounts.add_user(
+        sd,
+        "bench",
+        username="staff",
+        role="county_staff",
+        display_name="bench",
+        password="staff-pass-123",
+    )
     return sd, db_name
 
 
@@ -152,7 +161,9 @@ def measure(cases: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float
 
 def cases_in_process(sd: ServerDir) -> tuple[dict[str, Callable[[], Any]], str, str]:
     with sd.transaction() as s:
-        township = s.execute(text("SELECT code FROM divisions WHERE level = 'township' ORDER BY code LIMIT 1")).scalar_one()[:9]
+        township = s.execute(
+            text("SELECT code FROM divisions WHERE level = 'township' ORDER BY code LIMIT 1")
+        ).scalar_one()[:9]
         walk = filters.page(s, HouseholdFilter(), STAFF, after=None, limit=500)
         for _ in range(99):
             walk = filters.page(s, HouseholdFilter(), STAFF, after=walk["next"], limit=500)
@@ -162,22 +173,41 @@ def cases_in_process(sd: ServerDir) -> tuple[dict[str, Callable[[], Any]], str, 
         def go() -> Any:
             with sd.transaction() as s:
                 return fn(s)
+
         return go
 
-    return {
-        "baseline: SELECT count(*)": run(lambda s: s.execute(text("SELECT count(*) FROM households")).scalar_one()),
-        "list: first page (100)": run(lambda s: filters.page(s, HouseholdFilter(), STAFF, after=None, limit=100)),
-        "list: page after 50,000": run(lambda s: filters.page(s, HouseholdFilter(), STAFF, after=deep, limit=100)),
-        "count: township not exited": run(lambda s: filters.count(s, HouseholdFilter(scope=township, status="not_exited"), STAFF)),
-        "count: county fails housing": run(lambda s: filters.count(s, HouseholdFilter(fails="housing"), STAFF)),
-        "dashboard: county": run(lambda s: dashboard.dashboard(s, STAFF, None)),
-        "dashboard: township": run(lambda s: dashboard.dashboard(s, STAFF, township)),
-    }, township, deep
+    return (
+        {
+            "baseline: SELECT count(*)": run(
+                lambda s: s.execute(text("SELECT count(*) FROM households")).scalar_one()
+            ),
+            "list: first page (100)": run(
+                lambda s: filters.page(s, HouseholdFilter(), STAFF, after=None, limit=100)
+            ),
+            "list: page after 50,000": run(
+                lambda s: filters.page(s, HouseholdFilter(), STAFF, after=deep, limit=100)
+            ),
+            "count: township not exited": run(
+                lambda s: filters.count(
+                    s, HouseholdFilter(scope=township, status="not_exited"), STAFF
+                )
+            ),
+            "count: county fails housing": run(
+                lambda s: filters.count(s, HouseholdFilter(fails="housing"), STAFF)
+            ),
+            "dashboard: county": run(lambda s: dashboard.dashboard(s, STAFF, None)),
+            "dashboard: township": run(lambda s: dashboard.dashboard(s, STAFF, township)),
+        },
+        township,
+        deep,
+    )
 
 
 def cases_over_http(url: str, township: str, deep: str) -> dict[str, Callable[[], Any]]:
     client = httpx.Client(base_url=url + "/api/v1", timeout=120)
-    token = client.post("/auth/login", json={"username": "staff", "password": "staff-pass-123"}).json()["token"]
+    token = client.post(
+        "/auth/login", json={"username": "staff", "password": "staff-pass-123"}
+    ).json()["token"]
     client.headers["Authorization"] = f"Bearer {token}"
 
     def get(path: str, **params: Any) -> Callable[[], Any]:
@@ -185,13 +215,16 @@ def cases_over_http(url: str, township: str, deep: str) -> dict[str, Callable[[]
             r = client.get(path, params=params)
             r.raise_for_status()
             return r.json()
+
         return go
 
     return {
         "baseline: GET /auth/me": get("/auth/me"),
         "list: first page (100)": get("/county/households", limit=100),
         "list: page after 50,000": get("/county/households", limit=100, after=deep),
-        "count: township not exited": get("/county/households", limit=1, scope=township, status="not_exited"),
+        "count: township not exited": get(
+            "/county/households", limit=1, scope=township, status="not_exited"
+        ),
         "count: county fails housing": get("/county/households", limit=1, fails="housing"),
         "dashboard: county": get("/dashboard"),
         "dashboard: township": get("/dashboard", scope=township),
@@ -209,7 +242,9 @@ def report(title: str, medians: dict[str, float]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--repeat", type=int, default=15)
@@ -220,15 +255,23 @@ def main() -> int:
         made = [new_server(Path(tmp), b) for b in backends]
         start = time.perf_counter()
         writing = load([sd for sd, _db in made], args.households)
-        print(f"{args.households:,} households generated, assessed and written in {time.perf_counter() - start:.0f} s "
-              f"(writing alone {writing:.0f} s per database)")
+        print(
+            f"{args.households:,} households generated, assessed and written in {time.perf_counter() - start:.0f} s "
+            f"(writing alone {writing:.0f} s per database)"
+        )
         try:
             for backend, (sd, _db) in zip(backends, made, strict=True):
                 cases, township, deep = cases_in_process(sd)
-                report(f"{backend}, in the server's code ({args.households:,} households):", measure(cases, args.repeat))
+                report(
+                    f"{backend}, in the server's code ({args.households:,} households):",
+                    measure(cases, args.repeat),
+                )
                 proc, url = start_server(sd)
                 try:
-                    report(f"{backend}, over HTTP:", measure(cases_over_http(url, township, deep), args.repeat))
+                    report(
+                        f"{backend}, over HTTP:",
+                        measure(cases_over_http(url, township, deep), args.repeat),
+                    )
                 finally:
                     proc.terminate()
                     proc.wait(10)

@@ -50,13 +50,27 @@ def baseline(shapes: list[tuple[int, int, int, int]]) -> float:
             division_code=code,
             household_id=str(i),
             members=[
-                Member(name="甲", id_number="x", relation="02", sex="male", birth_date=born, member_id=str(j))
+                Member(
+                    name="甲",
+                    id_number="x",
+                    relation="02",
+                    sex="male",
+                    birth_date=born,
+                    member_id=str(j),
+                )
                 for j in range(members)
             ],
-            incomes=[IncomeRecord(year=2023 + k, items={"wage.local": 1.0}, expenses={}) for k in range(incomes)],
-            helpers=[Helper(name="乙", unit="u", start_date=born, helper_id=str(k)) for k in range(helpers)],
+            incomes=[
+                IncomeRecord(year=2023 + k, items={"wage.local": 1.0}, expenses={})
+                for k in range(incomes)
+            ],
+            helpers=[
+                Helper(name="乙", unit="u", start_date=born, helper_id=str(k))
+                for k in range(helpers)
+            ],
             measures=[
-                AssistanceMeasure(category="industry", project="p", measure_id=str(k)) for k in range(measures)
+                AssistanceMeasure(category="industry", project="p", measure_id=str(k))
+                for k in range(measures)
             ],
         )
     return time.process_time() - start
@@ -66,7 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--store", action="store_true", help="also generate and load into a new encrypted store")
+    parser.add_argument(
+        "--store", action="store_true", help="also generate and load into a new encrypted store"
+    )
     args = parser.parse_args()
 
     county = generate_county(seed=args.seed, households=args.households)
@@ -79,12 +95,22 @@ def main() -> None:
     wall, generated = time.perf_counter() - start, time.process_time() - cpu_start
     floor = baseline(shapes)
     peak_mb = peak_rss_mib()
-    print(f"households        {args.households:,} in {len(county.villages)} villages, {members:,} members")
-    print(f"generator         {wall:.2f} s wall clock, {generated:.2f} s CPU ({generated / args.households * 1e6:.0f} µs per household)")
+    print(
+        f"households        {args.households:,} in {len(county.villages)} villages, {members:,} members"
+    )
+    print(
+        f"generator         {wall:.2f} s wall clock, {generated:.2f} s CPU ({generated / args.households * 1e6:.0f} µs per household)"
+    )
     print(f"baseline records  {floor:.2f} s CPU (bare objects of the same shapes)")
     print(f"ratio             {generated / floor:.1f}× the baseline")
-    print("peak memory       " + (f"{peak_mb:.0f} MB resident (includes the list of shapes kept for the baseline)"
-                                  if peak_mb is not None else "not reported by this OS"))
+    print(
+        "peak memory       "
+        + (
+            f"{peak_mb:.0f} MB resident (includes the list of shapes kept for the baseline)"
+            if peak_mb is not None
+            else "not reported by this OS"
+        )
+    )
     if args.store:
         generate_and_load(args.households, args.seed)
 
@@ -102,19 +128,33 @@ def generate_and_load(households: int, seed: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             start, cpu_start = time.perf_counter(), time.process_time()
             children_start = children_cpu_seconds()
-            store, _ = prepare(Path(tmp) / "store", "benchmark passphrase 基准测试", households, seed,
-                               progress=lambda _m: None, parallel=parallel)
+            store, _ = prepare(
+                Path(tmp) / "store",
+                "benchmark passphrase 基准测试",
+                households,
+                seed,
+                progress=lambda _m: None,
+                parallel=parallel,
+            )
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
             children_end = children_cpu_seconds()
-            children = (children_end - children_start) if children_end is not None and children_start is not None else 0.0
+            children = (
+                (children_end - children_start)
+                if children_end is not None and children_start is not None
+                else 0.0
+            )
             size = sum(f.stat().st_size for f in (Path(tmp) / "store").iterdir())
             store.close()
         walls[parallel] = wall
         how = "with a producer process" if parallel else "in one process        "
-        print(f"generate + load   {how} {wall:5.1f} s wall clock, {cpu:.1f} s CPU here"
-              + (f" + {children:.1f} s in the producer" if parallel else ""))
-    print(f"                  {households:,} households into a new encrypted store, {min(households, HISTORY_LIMIT):,} with "
-          f"past visits, {size / 2**20:.0f} MiB, {os.cpu_count()} cores   target: well under 60 s")
+        print(
+            f"generate + load   {how} {wall:5.1f} s wall clock, {cpu:.1f} s CPU here"
+            + (f" + {children:.1f} s in the producer" if parallel else "")
+        )
+    print(
+        f"                  {households:,} households into a new encrypted store, {min(households, HISTORY_LIMIT):,} with "
+        f"past visits, {size / 2**20:.0f} MiB, {os.cpu_count()} cores   target: well under 60 s"
+    )
     print(f"ratio             {walls[True] / walls[False]:.2f}× the one-process wall clock")
 
 

@@ -85,15 +85,27 @@ def child(count: int, combined: bool, workers: int) -> None:
         out = Path(d) / ("village.pdf" if combined else "village")
         inputs = (make_input(seed) for seed in range(count))
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = print_village(inputs, count, out, names=NAMES, village_code=VILLAGE.value, workers=workers)
+        result = print_village(
+            inputs, count, out, names=NAMES, village_code=VILLAGE.value, workers=workers
+        )
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - start_cpu
         size = sum(p.stat().st_size for p in (out.rglob("*") if out.is_dir() else [out]))
     peak = peak_rss_mib()
-    print(json.dumps({"count": count, "combined": combined, "workers": workers, "seconds": seconds,
-                      "cpu_seconds": cpu_seconds,
-                      "pages": result.pages,
-                      "peak_mib": peak if peak is not None else float("nan"), "output_mib": size / 2**20}))
+    print(
+        json.dumps(
+            {
+                "count": count,
+                "combined": combined,
+                "workers": workers,
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "pages": result.pages,
+                "peak_mib": peak if peak is not None else float("nan"),
+                "output_mib": size / 2**20,
+            }
+        )
+    )
 
 
 def run_child(count: int, combined: bool, workers: int = 1) -> dict[str, float]:
@@ -104,7 +116,9 @@ def run_child(count: int, combined: bool, workers: int = 1) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--households", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-combined", action="store_true")
@@ -125,9 +139,11 @@ def main() -> None:
     big = LedgerInput(big_household, make_visits(big_household, 30, long_text=True), NAMES)
     for label, inp in (("normal household", normal), ("15 members, 30 visits", big)):
         r = time_one(inp, args.repeat)
-        print(f"{label}: {r['pages']:.0f} pages, {r['ledger_ms']:.0f} ms per ledger, "
-              f"{r['cpu_ms']:.0f} ms of CPU "
-              f"(baseline {r['baseline_ms']:.0f} ms, ratio {r['ratio']:.1f}×)")
+        print(
+            f"{label}: {r['pages']:.0f} pages, {r['ledger_ms']:.0f} ms per ledger, "
+            f"{r['cpu_ms']:.0f} ms of CPU "
+            f"(baseline {r['baseline_ms']:.0f} ms, ratio {r['ratio']:.1f}×)"
+        )
 
     small = max(args.households // 10, 10)
     modes = [False] if args.skip_combined else [False, True]
@@ -135,19 +151,25 @@ def main() -> None:
         what = "one combined file" if combined else "one file per household"
         runs = [run_child(small, combined), run_child(args.households, combined)]
         for r in runs:
-            print(f"village, {what}: {r['count']} households, {r['pages']} pages in {r['seconds']:.1f} s "
-                  f"({1000 * r['seconds'] / r['count']:.0f} ms each; {r['cpu_seconds']:.1f} s of CPU), "
-                  f"peak {r['peak_mib']:.0f} MiB, "
-                  f"output {r['output_mib']:.1f} MiB")
+            print(
+                f"village, {what}: {r['count']} households, {r['pages']} pages in {r['seconds']:.1f} s "
+                f"({1000 * r['seconds'] / r['count']:.0f} ms each; {r['cpu_seconds']:.1f} s of CPU), "
+                f"peak {r['peak_mib']:.0f} MiB, "
+                f"output {r['output_mib']:.1f} MiB"
+            )
         growth = runs[1]["peak_mib"] - runs[0]["peak_mib"]
         print(f"  memory growth {small} → {args.households} households: {growth:+.0f} MiB")
     workers = default_workers(args.households)
     if workers > 1:
         r = run_child(args.households, False, workers)
-        print(f"village on {workers} processes, one file per household: {r['count']} households in "
-              f"{r['seconds']:.1f} s ({1000 * r['seconds'] / r['count']:.0f} ms each), "
-              f"parent peak {r['peak_mib']:.0f} MiB")
-    print(f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every figure)")
+        print(
+            f"village on {workers} processes, one file per household: {r['count']} households in "
+            f"{r['seconds']:.1f} s ({1000 * r['seconds'] / r['count']:.0f} ms each), "
+            f"parent peak {r['peak_mib']:.0f} MiB"
+        )
+    print(
+        f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every figure)"
+    )
 
 
 if __name__ == "__main__":

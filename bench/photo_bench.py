@@ -41,17 +41,17 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.sync_bench import ThrottledProxy, county_with_device, free_port  # noqa: E402
-from fieldsurvey.core.photo_refs import item  # noqa: E402
-from fieldsurvey.core.records import household_to_dict, visit_to_dict  # noqa: E402
-from fieldsurvey.core.visit import FINALIZED, Visit  # noqa: E402
-from fieldsurvey.demo.generator import generate_county, iter_households  # noqa: E402
-from fieldsurvey.media import photos as media  # noqa: E402
-from fieldsurvey.server.roster.json_import import FORMAT, import_roster  # noqa: E402
-from fieldsurvey.store import Store  # noqa: E402
-from fieldsurvey.sync.batch import batch_payload, seal_batch  # noqa: E402
-from fieldsurvey.sync.photo_upload import PhotoSender  # noqa: E402
-from fieldsurvey.sync.transport import RetryPolicy, Transport  # noqa: E402
+from bench.sync_bench import ThrottledProxy, county_with_device, free_port
+from fieldsurvey.core.photo_refs import item
+from fieldsurvey.core.records import household_to_dict, visit_to_dict
+from fieldsurvey.core.visit import FINALIZED, Visit
+from fieldsurvey.demo.generator import generate_county, iter_households
+from fieldsurvey.media import photos as media
+from fieldsurvey.server.roster.json_import import FORMAT, import_roster
+from fieldsurvey.store import Store
+from fieldsurvey.sync.batch import batch_payload, seal_batch
+from fieldsurvey.sync.photo_upload import PhotoSender
+from fieldsurvey.sync.transport import RetryPolicy, Transport
 
 CAMERA = (4032, 3024)
 FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 19456, "lanes": 1}
@@ -65,10 +65,15 @@ def camera_jpeg(seed: int, noise: float = 18.0) -> bytes:
     d = ImageDraw.Draw(img)
     for _ in range(6):
         x, y = rng.randint(-500, w), rng.randint(h // 3, h)
-        d.ellipse((x, y, x + rng.randint(800, 2000), y + rng.randint(400, 1200)),
-                  fill=(rng.randint(60, 140), rng.randint(100, 170), rng.randint(50, 110)))
+        d.ellipse(
+            (x, y, x + rng.randint(800, 2000), y + rng.randint(400, 1200)),
+            fill=(rng.randint(60, 140), rng.randint(100, 170), rng.randint(50, 110)),
+        )
     d.rectangle((w // 4, h // 2, 3 * w // 4, h - 200), fill=(rng.randint(150, 220), 150, 110))
-    d.polygon([(w // 5, h // 2), (w // 2, h // 5), (4 * w // 5, h // 2)], fill=(rng.randint(90, 160), 40, 30))
+    d.polygon(
+        [(w // 5, h // 2), (w // 2, h // 5), (4 * w // 5, h // 2)],
+        fill=(rng.randint(90, 160), 40, 30),
+    )
     grain = Image.effect_noise(CAMERA, noise).convert("RGB")
     img = Image.blend(img, grain, 0.12)
     exif = Image.Exif()
@@ -107,7 +112,9 @@ def store_size(d: Path) -> int:
     return sum(p.stat().st_size for p in d.iterdir() if p.name.startswith("store.db"))
 
 
-def bench_import(tmp: Path, n: int, edge: int) -> tuple[dict[str, float], list[media.ImportedPhoto], Store]:
+def bench_import(
+    tmp: Path, n: int, edge: int
+) -> tuple[dict[str, float], list[media.ImportedPhoto], Store]:
     folder = tmp / "camera"
     folder.mkdir()
     t0 = time.perf_counter()
@@ -140,31 +147,61 @@ def bench_import(tmp: Path, n: int, edge: int) -> tuple[dict[str, float], list[m
     after = store_size(tmp / "store")
     jpeg_mean = statistics.mean(len(p.jpeg) for p in kept)
     camera_mean = statistics.mean(p.stat().st_size for p in files)
-    return ({"photos": n, "camera_mb": camera_mean / 1e6, "made_s": made_s,
-             "ours_ms": statistics.median(ours) * 1000, "base_ms": statistics.median(base) * 1000,
-             "ratio": statistics.median(ours) / statistics.median(base),
-             "lean_ms": statistics.median(leanest) * 1000, "lean_ratio": statistics.median(ours) / statistics.median(leanest),
-             "ours_total_s": sum(ours), "base_total_s": sum(base),
-             "growth_kb": (after - before) / n / 1024, "jpeg_kb": jpeg_mean / 1024,
-             "overhead": (after - before) / n / jpeg_mean}, kept, store)
+    return (
+        {
+            "photos": n,
+            "camera_mb": camera_mean / 1e6,
+            "made_s": made_s,
+            "ours_ms": statistics.median(ours) * 1000,
+            "base_ms": statistics.median(base) * 1000,
+            "ratio": statistics.median(ours) / statistics.median(base),
+            "lean_ms": statistics.median(leanest) * 1000,
+            "lean_ratio": statistics.median(ours) / statistics.median(leanest),
+            "ours_total_s": sum(ours),
+            "base_total_s": sum(base),
+            "growth_kb": (after - before) / n / 1024,
+            "jpeg_kb": jpeg_mean / 1024,
+            "overhead": (after - before) / n / jpeg_mean,
+        },
+        kept,
+        store,
+    )
 
 
-def bench_link(tmp: Path, store: Store, photos: list[media.ImportedPhoto], n: int, kbit: float) -> dict[str, float]:
+def bench_link(
+    tmp: Path, store: Store, photos: list[media.ImportedPhoto], n: int, kbit: float
+) -> dict[str, float]:
     import httpx
 
     county = generate_county(seed=18, households=n)
     households = list(iter_households(county, n, seed=18))
     villages = sorted({str(h.division_code) for h in households})
     sd, identity = county_with_device(tmp / "county", None, villages)
-    import_roster(sd, "bench", {"format": FORMAT, "version": 1, "county": villages[0][:6],
-                                "households": [household_to_dict(h) for h in households]})
+    import_roster(
+        sd,
+        "bench",
+        {
+            "format": FORMAT,
+            "version": 1,
+            "county": villages[0][:6],
+            "households": [household_to_dict(h) for h in households],
+        },
+    )
     sd.close()
     store.divisions.add_many(county.divisions)
     store.households.add_many(households)
     records = []
     for i, (h, p) in enumerate(zip(households, photos[:n], strict=False)):
-        v = Visit(h.household_id, date(2026, 5, 1) + timedelta(days=i % 20), "驻村第一书记", "household_visit", "2",
-                  {"house_photos": [item(p.sha256)]}, status=FINALIZED, findings="照片基准")
+        v = Visit(
+            h.household_id,
+            date(2026, 5, 1) + timedelta(days=i % 20),
+            "驻村第一书记",
+            "household_visit",
+            "2",
+            {"house_photos": [item(p.sha256)]},
+            status=FINALIZED,
+            findings="照片基准",
+        )
         store.visits.add_history([v])
         d = visit_to_dict(v)
         for k in ("cursor", "review_status", "review_comment"):
@@ -173,9 +210,22 @@ def bench_link(tmp: Path, store: Store, photos: list[media.ImportedPhoto], n: in
     # the visits reach the county first, at full speed (photos of unknown visits are refused)
     data = seal_batch(identity, batch_payload(identity, records, base_cursor=None))
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(tmp / "county"),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fieldsurvey",
+            "server",
+            "run",
+            "--data-dir",
+            str(tmp / "county"),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
     try:
         for _ in range(240):
             try:
@@ -183,13 +233,17 @@ def bench_link(tmp: Path, store: Store, photos: list[media.ImportedPhoto], n: in
                     break
             except httpx.TransportError:
                 time.sleep(0.25)
-        direct = Transport(f"http://127.0.0.1:{port}", identity=identity, policy=RetryPolicy(timeout=120))
+        direct = Transport(
+            f"http://127.0.0.1:{port}", identity=identity, policy=RetryPolicy(timeout=120)
+        )
         from fieldsurvey.sync.envelope import parse
 
         assert direct.upload(parse(data).id, data)["status"] == "merged"
         direct.close()
         proxy = ThrottledProxy(port, kbit * 1000 / 8)
-        t = Transport(f"http://127.0.0.1:{proxy.port}", identity=identity, policy=RetryPolicy(timeout=120))
+        t = Transport(
+            f"http://127.0.0.1:{proxy.port}", identity=identity, policy=RetryPolicy(timeout=120)
+        )
         t0 = time.perf_counter()
         report = PhotoSender(store, identity, t).send()
         elapsed = time.perf_counter() - t0
@@ -201,8 +255,16 @@ def bench_link(tmp: Path, store: Store, photos: list[media.ImportedPhoto], n: in
     assert report.stored == min(n, len(photos)) and not report.refused, report
     ideal = report.bytes_sent * 8 / (kbit * 1000)
     jpeg = sum(len(p.jpeg) for p in photos[:n])
-    return {"photos": report.stored, "bytes": report.bytes_sent, "jpeg_bytes": jpeg, "bundles": report.bundles,
-            "upload_s": elapsed, "ideal_s": ideal, "ratio": elapsed / ideal, "wire_over_jpeg": report.bytes_sent / jpeg}
+    return {
+        "photos": report.stored,
+        "bytes": report.bytes_sent,
+        "jpeg_bytes": jpeg,
+        "bundles": report.bundles,
+        "upload_s": elapsed,
+        "ideal_s": ideal,
+        "ratio": elapsed / ideal,
+        "wire_over_jpeg": report.bytes_sent / jpeg,
+    }
 
 
 def main() -> int:
@@ -215,18 +277,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         imp, photos, store = bench_import(tmp, args.photos, args.long_edge)
-        print(f"import: {imp['photos']} camera JPEGs ({CAMERA[0]}x{CAMERA[1]}, mean {imp['camera_mb']:.1f} MB) → "
-              f"{args.long_edge} px: ours {imp['ours_ms']:.0f} ms/photo (pipeline + encrypted store), "
-              f"Pillow decode+resize+encode {imp['base_ms']:.0f} ms/photo: {imp['ratio']:.2f}x (target <= 1.3x); "
-              f"totals {imp['ours_total_s']:.1f} s vs {imp['base_total_s']:.1f} s; against the leanest Pillow "
-              f"(draft + one resize + encode, no EXIF, thumbnail, hash or store) {imp['lean_ms']:.0f} ms/photo: {imp['lean_ratio']:.2f}x")
-        print(f"store growth: {imp['growth_kb']:.0f} KB per photo for JPEGs of {imp['jpeg_kb']:.0f} KB mean "
-              f"({imp['overhead']:.2f}x the JPEG: thumbnail and pages)")
+        print(
+            f"import: {imp['photos']} camera JPEGs ({CAMERA[0]}x{CAMERA[1]}, mean {imp['camera_mb']:.1f} MB) → "
+            f"{args.long_edge} px: ours {imp['ours_ms']:.0f} ms/photo (pipeline + encrypted store), "
+            f"Pillow decode+resize+encode {imp['base_ms']:.0f} ms/photo: {imp['ratio']:.2f}x (target <= 1.3x); "
+            f"totals {imp['ours_total_s']:.1f} s vs {imp['base_total_s']:.1f} s; against the leanest Pillow "
+            f"(draft + one resize + encode, no EXIF, thumbnail, hash or store) {imp['lean_ms']:.0f} ms/photo: {imp['lean_ratio']:.2f}x"
+        )
+        print(
+            f"store growth: {imp['growth_kb']:.0f} KB per photo for JPEGs of {imp['jpeg_kb']:.0f} KB mean "
+            f"({imp['overhead']:.2f}x the JPEG: thumbnail and pages)"
+        )
         if args.upload_photos:
             link = bench_link(tmp, store, photos, args.upload_photos, args.kbit)
-            print(f"link: {link['photos']} photos, {link['bytes'] / 1e6:.2f} MB sealed in {link['bundles']} bundles "
-                  f"({link['wire_over_jpeg']:.3f}x the JPEG bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s, "
-                  f"line time {link['ideal_s']:.1f} s: {link['ratio']:.2f}x (target <= 1.2x)")
+            print(
+                f"link: {link['photos']} photos, {link['bytes'] / 1e6:.2f} MB sealed in {link['bundles']} bundles "
+                f"({link['wire_over_jpeg']:.3f}x the JPEG bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s, "
+                f"line time {link['ideal_s']:.1f} s: {link['ratio']:.2f}x (target <= 1.2x)"
+            )
         store.close()
     return 0
 

@@ -70,7 +70,11 @@ def _unkeyed_engine(path: Path) -> Any:
     from fieldsurvey.store.engine import _apply_pragmas
 
     bind_fast(sqlcipher3)
-    engine = create_engine("sqlite://", creator=lambda: sqlcipher3.connect(str(path), check_same_thread=False), poolclass=QueuePool)
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlcipher3.connect(str(path), check_same_thread=False),
+        poolclass=QueuePool,
+    )
     event.listen(engine, "connect", _apply_pragmas)
     return engine
 
@@ -90,7 +94,9 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run_side(make: Callable[[Path], Store], d: Path, households: list[Household], reads: int, saves: int) -> dict[str, float]:
+def run_side(
+    make: Callable[[Path], Store], d: Path, households: list[Household], reads: int, saves: int
+) -> dict[str, float]:
     store = make(d)
     insert_s = timed(lambda: store.households.add_many(households))
     store.checkpoint()
@@ -102,7 +108,14 @@ def run_side(make: Callable[[Path], Store], d: Path, households: list[Household]
     read_s = timed(lambda: [reopened.households.get(i) for i in sample])
     latencies: list[float] = []
     for i in range(saves):
-        v = Visit(rng.choice(ids), date.today(), "基准测试", "visit", "1", {"n": i, "note": "走访记录" * 20})
+        v = Visit(
+            rng.choice(ids),
+            date.today(),
+            "基准测试",
+            "visit",
+            "1",
+            {"n": i, "note": "走访记录" * 20},
+        )
         latencies.append(timed(lambda v=v: reopened.visits.save_draft(v)))
     reopened.close()
     latencies.sort()
@@ -132,12 +145,16 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--reads", type=int, default=10_000)
     parser.add_argument("--saves", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each side; figures are medians")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each side; figures are medians"
+    )
     args = parser.parse_args()
 
     households = households_for(args.members)
     n_members = sum(len(h.members) for h in households)
-    print(f"workload: {len(households)} households, {n_members} members; {args.reads} random reads; {args.saves} visit saves")
+    print(
+        f"workload: {len(households)} households, {n_members} members; {args.reads} random reads; {args.saves} visit saves"
+    )
     names = ("plain", "unkeyed", "cipher")
     sides: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     makers = {"plain": plain_store, "unkeyed": unkeyed_store, "cipher": encrypted_store}
@@ -147,25 +164,46 @@ def main() -> None:
         root = Path(tmp)
         for r in range(args.rounds):
             for name in names if r % 2 == 0 else names[::-1]:
-                sides[name].append(run_side(makers[name], root / f"{name}-{r}", households, args.reads, args.saves))
+                sides[name].append(
+                    run_side(makers[name], root / f"{name}-{r}", households, args.reads, args.saves)
+                )
         unlock = unlock_times(root / "cipher-0")
-    plain, unkeyed, cipher = ({k: statistics.median(x[k] for x in sides[name]) for k in sides[name][0]} for name in names)
-    print(f"medians of {args.rounds} rounds; bulk insert ratio per round: "
-          + ", ".join(f"{c['insert_s'] / p['insert_s']:.2f}×" for p, c in zip(sides["plain"], sides["cipher"], strict=True)))
+    plain, unkeyed, cipher = (
+        {k: statistics.median(x[k] for x in sides[name]) for k in sides[name][0]} for name in names
+    )
+    print(
+        f"medians of {args.rounds} rounds; bulk insert ratio per round: "
+        + ", ".join(
+            f"{c['insert_s'] / p['insert_s']:.2f}×"
+            for p, c in zip(sides["plain"], sides["cipher"], strict=True)
+        )
+    )
     kdf = DEFAULT_KDF
-    measures = [("bulk insert", "insert_s", "s", "≤ 1.3×"), ("random reads", "read_s", "s", "≤ 1.5×"),
-                ("visit save p50", "save_p50_ms", "ms", ""), ("visit save p95", "save_p95_ms", "ms", "≤ 20 ms")]
-    print(f"{'measure':<16}{'plain SQLite':>14}{'no key':>12}{'SQLCipher':>12}{'÷ plain':>9}{'÷ no key':>10}  target")
+    measures = [
+        ("bulk insert", "insert_s", "s", "≤ 1.3×"),
+        ("random reads", "read_s", "s", "≤ 1.5×"),
+        ("visit save p50", "save_p50_ms", "ms", ""),
+        ("visit save p95", "save_p95_ms", "ms", "≤ 20 ms"),
+    ]
+    print(
+        f"{'measure':<16}{'plain SQLite':>14}{'no key':>12}{'SQLCipher':>12}{'÷ plain':>9}{'÷ no key':>10}  target"
+    )
     for label, key, unit, target in measures:
         p, u, c = plain[key], unkeyed[key], cipher[key]
         fmt = f"{{:.{2 if unit == 's' else 1}f}} {unit}"
-        print(f"{label:<16}{fmt.format(p):>14}{fmt.format(u):>12}{fmt.format(c):>12}{c / p:>8.2f}×{c / u:>9.2f}×  {target}")
-    print("plain SQLite: Python's sqlite3; no key: the SQLCipher library (sqlcipher3, its own SQLite build) without encryption")
+        print(
+            f"{label:<16}{fmt.format(p):>14}{fmt.format(u):>12}{fmt.format(c):>12}{c / p:>8.2f}×{c / u:>9.2f}×  {target}"
+        )
+    print(
+        "plain SQLite: Python's sqlite3; no key: the SQLCipher library (sqlcipher3, its own SQLite build) without encryption"
+    )
     print(
         f"unlock (Argon2id {kdf['memory_kib'] // 1024} MiB, t={kdf['iterations']}, p={kdf['lanes']}) + open: "
         f"median {statistics.median(unlock):.3f} s, max {max(unlock):.3f} s   target ≤ 0.5 s"
     )
-    print(f"per-member insert: plain {plain['insert_s'] / n_members * 1e6:.1f} µs, SQLCipher {cipher['insert_s'] / n_members * 1e6:.1f} µs")
+    print(
+        f"per-member insert: plain {plain['insert_s'] / n_members * 1e6:.1f} µs, SQLCipher {cipher['insert_s'] / n_members * 1e6:.1f} µs"
+    )
 
 
 if __name__ == "__main__":

@@ -77,12 +77,39 @@ os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", "bench-county-passphrase-
 def make_visit(h: Any, day: int) -> dict[str, Any]:
     """A finalized visit as the form records it: the answers about the household and its members."""
     on = date(2025, 3, 1) + timedelta(days=day % 200)
-    answers = {k: v for k, v in household_to_dict(h).items() if k not in ("members", "helpers", "measures", "incomes", "household_id")}
-    answers["members"] = [{k: m.get(k) for k in ("member_id", "schooling", "health", "labour_capacity", "work_status", "work_months",
-                                                  "resident_medical_insurance", "critical_illness_insurance", "family_doctor")}
-                          for m in household_to_dict(h)["members"]]
-    visit = Visit(h.household_id, on, "驻村第一书记", "household_visit", "1", answers, status=FINALIZED,
-                  findings="入户核实家庭成员、收入和两不愁三保障情况。", assessment=assess(h, on=on).to_dict())
+    answers = {
+        k: v
+        for k, v in household_to_dict(h).items()
+        if k not in ("members", "helpers", "measures", "incomes", "household_id")
+    }
+    answers["members"] = [
+        {
+            k: m.get(k)
+            for k in (
+                "member_id",
+                "schooling",
+                "health",
+                "labour_capacity",
+                "work_status",
+                "work_months",
+                "resident_medical_insurance",
+                "critical_illness_insurance",
+                "family_doctor",
+            )
+        }
+        for m in household_to_dict(h)["members"]
+    ]
+    visit = Visit(
+        h.household_id,
+        on,
+        "驻村第一书记",
+        "household_visit",
+        "1",
+        answers,
+        status=FINALIZED,
+        findings="入户核实家庭成员、收入和两不愁三保障情况。",
+        assessment=assess(h, on=on).to_dict(),
+    )
     d = visit_to_dict(visit)
     for name in ("cursor", "review_status", "review_comment"):
         d.pop(name, None)
@@ -96,48 +123,122 @@ def workload(batches: int, per_batch: int) -> tuple[list[str], list[list[dict[st
     out = []
     for b in range(batches):
         chunk = all_households[b * per_batch : (b + 1) * per_batch]
-        records: list[dict[str, Any]] = [{"kind": "household.create", "household": household_to_dict(h)} for h in chunk]
+        records: list[dict[str, Any]] = [
+            {"kind": "household.create", "household": household_to_dict(h)} for h in chunk
+        ]
         records += [{"kind": "visit", "visit": make_visit(h, i)} for i, h in enumerate(chunk)]
         out.append(records)
     return villages, out
 
 
-def county_with_device(path: Path, url: str | None, villages: list[str]) -> tuple[ServerDir, Identity]:
+def county_with_device(
+    path: Path, url: str | None, villages: list[str]
+) -> tuple[ServerDir, Identity]:
     sd = ServerDir(path)
-    setup.init_server(sd, county=villages[0][:6], name=None, admin="admin", password="bench-admin-1", db_url=url)
-    accounts.add_user(sd, "bench", username="sec", role="secretary", display_name=None, password=None)
+    setup.init_server(
+        sd, county=villages[0][:6], name=None, admin="admin", password="bench-admin-1", db_url=url
+    )
+    accounts.add_user(
+        sd, "bench", username="sec", role="secretary", display_name=None, password=None
+    )
     accounts.assign(sd, "bench", username="sec", villages=villages)
     code, _ = enrollment.new_enroll_code(sd, "bench", username="sec")
     keys = KeyPair.generate()
-    info = enrollment.enroll(sd, code=code, signing_key=keys.public_b64()[0], encryption_key=keys.public_b64()[1], label="bench")
+    info = enrollment.enroll(
+        sd,
+        code=code,
+        signing_key=keys.public_b64()[0],
+        encryption_key=keys.public_b64()[1],
+        label="bench",
+    )
     c = info["county"]
-    return sd, Identity(info["device_id"], "sec", c["code"], keys, c["signing_key"], c["encryption_key"])
+    return sd, Identity(
+        info["device_id"], "sec", c["code"], keys, c["signing_key"], c["encryption_key"]
+    )
 
 
 def plain_rows(records: list[dict[str, Any]], seq: int) -> dict[Any, list[dict[str, Any]]]:
     """The rows ingest writes for a batch, built directly (what a bulk loader would insert)."""
-    rows: dict[Any, list[dict[str, Any]]] = {HouseholdRow: [], MemberRow: [], PartRow: [], VisitRow: []}
-    village_of = {r["household"]["household_id"]: r["household"]["division_code"] for r in records if r["kind"] == "household.create"}
+    rows: dict[Any, list[dict[str, Any]]] = {
+        HouseholdRow: [],
+        MemberRow: [],
+        PartRow: [],
+        VisitRow: [],
+    }
+    village_of = {
+        r["household"]["household_id"]: r["household"]["division_code"]
+        for r in records
+        if r["kind"] == "household.create"
+    }
     for r in records:
         seq += 1
         if r["kind"] == "household.create":
             h = r["household"]
-            rows[HouseholdRow].append({"household_id": h["household_id"], "revision": 1, "seq": seq, "deleted": False, "flag_bits": 0,
-                                       "member_count": len(h["members"]), "last_visit_date": None,
-                                       "data": _scalar_fields("household", h), **household_columns(h)})
+            rows[HouseholdRow].append(
+                {
+                    "household_id": h["household_id"],
+                    "revision": 1,
+                    "seq": seq,
+                    "deleted": False,
+                    "flag_bits": 0,
+                    "member_count": len(h["members"]),
+                    "last_visit_date": None,
+                    "data": _scalar_fields("household", h),
+                    **household_columns(h),
+                }
+            )
             for m in h["members"]:
-                rows[MemberRow].append({"member_id": m["member_id"], "household_id": h["household_id"], "village_code": h["division_code"],
-                                        "present": True, "deleted": False, "revision": 1, "seq": seq, "data": _scalar_fields("member", m)})
-            for rtype, key in (("helper", "helpers"), ("measure", "measures"), ("income", "incomes")):
+                rows[MemberRow].append(
+                    {
+                        "member_id": m["member_id"],
+                        "household_id": h["household_id"],
+                        "village_code": h["division_code"],
+                        "present": True,
+                        "deleted": False,
+                        "revision": 1,
+                        "seq": seq,
+                        "data": _scalar_fields("member", m),
+                    }
+                )
+            for rtype, key in (
+                ("helper", "helpers"),
+                ("measure", "measures"),
+                ("income", "incomes"),
+            ):
                 for p in h[key]:
-                    rows[PartRow].append({"household_id": h["household_id"], "part_type": rtype, "part_id": record_id_of(rtype, p),
-                                          "village_code": h["division_code"], "revision": 1, "seq": seq, "deleted": False, "data": p})
+                    rows[PartRow].append(
+                        {
+                            "household_id": h["household_id"],
+                            "part_type": rtype,
+                            "part_id": record_id_of(rtype, p),
+                            "village_code": h["division_code"],
+                            "revision": 1,
+                            "seq": seq,
+                            "deleted": False,
+                            "data": p,
+                        }
+                    )
         else:
             v = r["visit"]
-            rows[VisitRow].append({"visit_id": v["visit_id"], "household_id": v["household_id"], "village_code": village_of[v["household_id"]],
-                                   "visit_date": date.fromisoformat(v["visit_date"]), "form_id": v["form_id"], "form_version": v["form_version"],
-                                   "batch_id": None, "device_id": None, "content_sha256": "0" * 64, "review_status": None,
-                                   "review_comment": None, "reviewed_by": None, "reviewed_at": None, "seq": seq, "data": v})
+            rows[VisitRow].append(
+                {
+                    "visit_id": v["visit_id"],
+                    "household_id": v["household_id"],
+                    "village_code": village_of[v["household_id"]],
+                    "visit_date": date.fromisoformat(v["visit_date"]),
+                    "form_id": v["form_id"],
+                    "form_version": v["form_version"],
+                    "batch_id": None,
+                    "device_id": None,
+                    "content_sha256": "0" * 64,
+                    "review_status": None,
+                    "review_comment": None,
+                    "reviewed_by": None,
+                    "reviewed_at": None,
+                    "seq": seq,
+                    "data": v,
+                }
+            )
     return rows
 
 
@@ -158,7 +259,9 @@ class CpuClock:
         if self.admin is None or not self.server_visible:
             return 0.0
         total = 0.0
-        for (pid,) in self.admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.dbname,)).fetchall():
+        for (pid,) in self.admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.dbname,)
+        ).fetchall():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
@@ -171,7 +274,9 @@ class CpuClock:
         return time.process_time() + self._server()
 
 
-def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: list[str], tmp: Path) -> dict[str, Any]:
+def bench_ingest(
+    backend: str, batches: list[list[dict[str, Any]]], villages: list[str], tmp: Path
+) -> dict[str, Any]:
     urls: list[str | None] = [None, None, None]
     dbs: list[str] = []
     clocks = [CpuClock(), CpuClock(), CpuClock()]
@@ -189,10 +294,20 @@ def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: li
         clocks = [CpuClock(admin, name) for name in dbs]
     try:
         sd, identity = county_with_device(tmp / f"{backend}-county", urls[0], villages)
-        sealed = [seal_batch(identity, batch_payload(identity, recs, base_cursor=None)) for recs in batches]
-        open_sd, open_identity = county_with_device(tmp / f"{backend}-county-unsealed", urls[2], villages)
-        attach(open_sd.engine, PlainColumns())  # the same server, its personal columns left unsealed
-        open_batches = [seal_batch(open_identity, batch_payload(open_identity, recs, base_cursor=None)) for recs in batches]
+        sealed = [
+            seal_batch(identity, batch_payload(identity, recs, base_cursor=None))
+            for recs in batches
+        ]
+        open_sd, open_identity = county_with_device(
+            tmp / f"{backend}-county-unsealed", urls[2], villages
+        )
+        attach(
+            open_sd.engine, PlainColumns()
+        )  # the same server, its personal columns left unsealed
+        open_batches = [
+            seal_batch(open_identity, batch_payload(open_identity, recs, base_cursor=None))
+            for recs in batches
+        ]
         engine = make_engine(urls[1] or f"sqlite:///{tmp / f'{backend}-plain.db'}")
         attach(engine, PlainColumns())
         migrate(engine)
@@ -236,18 +351,31 @@ def bench_ingest(backend: str, batches: list[list[dict[str, Any]]], villages: li
                 for name in dbs:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     households = sum(sum(1 for r in recs if r["kind"] == "household.create") for recs in batches)
-    return {"ingest_s": ingest_s, "plain_s": plain_s, "ingest_cpu": ingest_cpu, "plain_cpu": plain_cpu, "households": households,
-            "unsealed_s": open_s, "unsealed_cpu": open_cpu, "reads": reads,
-            "server_cpu": all(c.server_visible for c in clocks), "load": (load_before, load_after)}
+    return {
+        "ingest_s": ingest_s,
+        "plain_s": plain_s,
+        "ingest_cpu": ingest_cpu,
+        "plain_cpu": plain_cpu,
+        "households": households,
+        "unsealed_s": open_s,
+        "unsealed_cpu": open_cpu,
+        "reads": reads,
+        "server_cpu": all(c.server_visible for c in clocks),
+        "load": (load_before, load_after),
+    }
 
 
-def compare_reads(sealed: ServerDir, unsealed: ServerDir, rounds: int = 5) -> dict[str, tuple[float, float, int]]:
+def compare_reads(
+    sealed: ServerDir, unsealed: ServerDir, rounds: int = 5
+) -> dict[str, tuple[float, float, int]]:
     """Median seconds of each read on the sealed and the unsealed county, taken in turn: name → (sealed, unsealed, rows)."""
     who = Principal("bench", "bench", "county_staff", None)
 
     def full_read(sd: ServerDir) -> int:
         with sd.transaction() as s:
-            return sum(1 for _ in s.execute(select(HouseholdRow.data))) + sum(1 for _ in s.execute(select(MemberRow.data)))
+            return sum(1 for _ in s.execute(select(HouseholdRow.data))) + sum(
+                1 for _ in s.execute(select(MemberRow.data))
+            )
 
     def list_page(sd: ServerDir) -> int:
         with sd.transaction() as s:
@@ -315,13 +443,35 @@ def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
     sd, identity = county_with_device(tmp / "link-county", None, villages)
     from fieldsurvey.server.roster.json_import import FORMAT, import_roster
 
-    import_roster(sd, "bench", {"format": FORMAT, "version": 1, "county": villages[0][:6], "households": [household_to_dict(h) for h in households]})
+    import_roster(
+        sd,
+        "bench",
+        {
+            "format": FORMAT,
+            "version": 1,
+            "county": villages[0][:6],
+            "households": [household_to_dict(h) for h in households],
+        },
+    )
     sd.close()
     records = [{"kind": "visit", "visit": make_visit(h, i)} for i, h in enumerate(households)]
     data = seal_batch(identity, batch_payload(identity, records, base_cursor=None))
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(tmp / "link-county"), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fieldsurvey",
+            "server",
+            "run",
+            "--data-dir",
+            str(tmp / "link-county"),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(240):
             try:
@@ -330,7 +480,9 @@ def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
             except httpx.TransportError:
                 time.sleep(0.25)
         proxy = ThrottledProxy(port, kbit * 1000 / 8)
-        t = Transport(f"http://127.0.0.1:{proxy.port}", identity=identity, policy=RetryPolicy(timeout=120))
+        t = Transport(
+            f"http://127.0.0.1:{proxy.port}", identity=identity, policy=RetryPolicy(timeout=120)
+        )
         t0 = time.perf_counter()
         result = t.upload(batch_payload_id(data), data)
         elapsed = time.perf_counter() - t0
@@ -340,7 +492,12 @@ def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
         proc.terminate()
         proc.wait(10)
     assert result["status"] == "merged", result
-    return {"bytes": len(data), "visits": visits, "upload_s": elapsed, "ideal_s": len(data) * 8 / (kbit * 1000)}
+    return {
+        "bytes": len(data),
+        "visits": visits,
+        "upload_s": elapsed,
+        "ideal_s": len(data) * 8 / (kbit * 1000),
+    }
 
 
 def batch_payload_id(data: bytes) -> str:
@@ -350,7 +507,9 @@ def batch_payload_id(data: bytes) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--batches", type=int, default=100)
     ap.add_argument("--households", type=int, default=200)
     ap.add_argument("--backends", default="sqlite,postgres")
@@ -359,32 +518,50 @@ def main() -> None:
     ap.add_argument("--skip-link", action="store_true")
     ap.add_argument("--skip-ingest", action="store_true")
     args = ap.parse_args()
-    villages, batches = workload(args.batches, args.households) if not args.skip_ingest else ([], [])
+    villages, batches = (
+        workload(args.batches, args.households) if not args.skip_ingest else ([], [])
+    )
     with tempfile.TemporaryDirectory(prefix="fs-sync-bench-") as tmp:
         for backend in [] if args.skip_ingest else args.backends.split(","):
             r = bench_ingest(backend, batches, villages, Path(tmp))
-            cpu_of = "this process" + (" + PostgreSQL server processes" if backend == "postgres" and r["server_cpu"] else "")
-            print(f"[{backend}] ingest {args.batches} batches x {args.households} households (+members, +1 visit each): "
-                  f"{r['ingest_s']:.1f} s = {r['households'] / r['ingest_s']:.0f} households/s (CPU {r['ingest_cpu']:.1f} s); "
-                  f"plain bulk insert of the same rows {r['plain_s']:.1f} s = {r['households'] / r['plain_s']:.0f}/s "
-                  f"(CPU {r['plain_cpu']:.1f} s); ratio {r['ingest_s'] / r['plain_s']:.2f}x wall, "
-                  f"{r['ingest_cpu'] / r['plain_cpu']:.2f}x CPU (target <= 3x); CPU = {cpu_of}; "
-                  f"load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}", flush=True)
+            cpu_of = "this process" + (
+                " + PostgreSQL server processes"
+                if backend == "postgres" and r["server_cpu"]
+                else ""
+            )
+            print(
+                f"[{backend}] ingest {args.batches} batches x {args.households} households (+members, +1 visit each): "
+                f"{r['ingest_s']:.1f} s = {r['households'] / r['ingest_s']:.0f} households/s (CPU {r['ingest_cpu']:.1f} s); "
+                f"plain bulk insert of the same rows {r['plain_s']:.1f} s = {r['households'] / r['plain_s']:.0f}/s "
+                f"(CPU {r['plain_cpu']:.1f} s); ratio {r['ingest_s'] / r['plain_s']:.2f}x wall, "
+                f"{r['ingest_cpu'] / r['plain_cpu']:.2f}x CPU (target <= 3x); CPU = {cpu_of}; "
+                f"load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}",
+                flush=True,
+            )
             full, page = r["reads"]["full read"], r["reads"]["list page"]
-            print(f"[{backend}] column encryption (sealed / unsealed, same run): ingest {r['ingest_s']:.1f} s / {r['unsealed_s']:.1f} s = "
-                  f"{r['ingest_s'] / r['unsealed_s']:.2f}x wall, {r['ingest_cpu'] / r['unsealed_cpu']:.2f}x CPU; "
-                  f"full read of {full[2]} household and member records {full[0]:.2f} s / {full[1]:.2f} s = {full[0] / full[1]:.2f}x; "
-                  f"list page of {page[2]} {page[0] * 1000:.1f} ms / {page[1] * 1000:.1f} ms = {page[0] / page[1]:.2f}x", flush=True)
+            print(
+                f"[{backend}] column encryption (sealed / unsealed, same run): ingest {r['ingest_s']:.1f} s / {r['unsealed_s']:.1f} s = "
+                f"{r['ingest_s'] / r['unsealed_s']:.2f}x wall, {r['ingest_cpu'] / r['unsealed_cpu']:.2f}x CPU; "
+                f"full read of {full[2]} household and member records {full[0]:.2f} s / {full[1]:.2f} s = {full[0] / full[1]:.2f}x; "
+                f"list page of {page[2]} {page[0] * 1000:.1f} ms / {page[1] * 1000:.1f} ms = {page[0] / page[1]:.2f}x",
+                flush=True,
+            )
         _ids, visit_batch = workload(1, args.link_visits)
         county_keys, device_keys = KeyPair.generate(), KeyPair.generate()
         ident = Identity("bench-device", "sec", "610728", device_keys, *county_keys.public_b64())
         only_visits = [r for r in visit_batch[0] if r["kind"] == "visit"]
         size = len(seal_batch(ident, batch_payload(ident, only_visits, base_cursor=None)))
-        print(f"wire: {len(only_visits)} finalized visits sealed = {size} bytes, {size / len(only_visits):.0f} bytes per visit (target <= 2048)", flush=True)
+        print(
+            f"wire: {len(only_visits)} finalized visits sealed = {size} bytes, {size / len(only_visits):.0f} bytes per visit (target <= 2048)",
+            flush=True,
+        )
         if not args.skip_link:
             link = bench_link(Path(tmp), args.link_visits, args.kbit)
-            print(f"link: {link['visits']}-visit batch ({link['bytes']} bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s "
-                  f"(the bytes alone need {link['ideal_s']:.1f} s)", flush=True)
+            print(
+                f"link: {link['visits']}-visit batch ({link['bytes']} bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s "
+                f"(the bytes alone need {link['ideal_s']:.1f} s)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

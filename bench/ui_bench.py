@@ -73,7 +73,10 @@ def child(data_dir: str, typing_s: float) -> int:
     app.exec()
     unlock_clicked = marks["unlock_clicked"]
     rows = window.list_page.model.total
-    print(f"READY rows={rows} shown={shown:.3f} unlock_clicked={unlock_clicked:.3f} list={marks['list']:.3f}", flush=True)
+    print(
+        f"READY rows={rows} shown={shown:.3f} unlock_clicked={unlock_clicked:.3f} list={marks['list']:.3f}",
+        flush=True,
+    )
     window.close()
     controller.shutdown()
     return 0
@@ -94,8 +97,13 @@ def prepare_store(data_dir: Path, households: int) -> None:
 def run_child(data_dir: Path, typing_s: float) -> tuple[float, dict[str, float]]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", str(data_dir), str(typing_s)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", str(data_dir), str(typing_s)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert proc.stdout is not None
     line = ""
     for line in proc.stdout:
@@ -138,10 +146,21 @@ def bench_startup(households: int, runs: int, typing_s: float) -> dict[str, floa
     print(f"  baseline: python -c 'import PySide6.QtWidgets'        {base:6.2f} s")
     print(f"  spawn → unlock screen shown                             {shown:6.2f} s")
     print(f"  instant: unlock pressed → list painted (cold imports)   {cold:6.2f} s")
-    print(f"  instant: spawn → list painted (wall)                    {wall:6.2f} s   = {wall / START_TARGET_S:.2f} × the 2 s target")
+    print(
+        f"  instant: spawn → list painted (wall)                    {wall:6.2f} s   = {wall / START_TARGET_S:.2f} × the 2 s target"
+    )
     print(f"  typed ({typing_s:.1f} s): unlock pressed → list painted         {warm:6.2f} s")
-    print(f"  typed: app's own time (screen shown + unlock → list)    {app_time:6.2f} s   = {app_time / START_TARGET_S:.2f} × the 2 s target, {app_time / base:.1f} × baseline")
-    return {"wall": wall, "baseline": base, "shown": shown, "cold": cold, "warm": warm, "app": app_time}
+    print(
+        f"  typed: app's own time (screen shown + unlock → list)    {app_time:6.2f} s   = {app_time / START_TARGET_S:.2f} × the 2 s target, {app_time / base:.1f} × baseline"
+    )
+    return {
+        "wall": wall,
+        "baseline": base,
+        "shown": shown,
+        "cold": cold,
+        "warm": warm,
+        "app": app_time,
+    }
 
 
 def filter_summaries(count: int):  # type: ignore[no-untyped-def]
@@ -159,11 +178,24 @@ def filter_summaries(count: int):  # type: ignore[no-untyped-def]
         derived = household_derived(h)
         flags = assess(h, on=today).flags
         last = None if i % 3 == 0 else date.fromordinal(today.toordinal() - (i * 7) % 200)
-        out.append(HouseholdSummary(
-            h.household_id, h.household_no, h.division_code.value, h.group, derived["head_name"],
-            derived["head_id_number"], derived["head_initials"], derived["member_count"], h.status,
-            h.poverty_category, h.household_type, tuple(flags), flag_bits(flags), last,
-        ))
+        out.append(
+            HouseholdSummary(
+                h.household_id,
+                h.household_no,
+                h.division_code.value,
+                h.group,
+                derived["head_name"],
+                derived["head_id_number"],
+                derived["head_initials"],
+                derived["member_count"],
+                h.status,
+                h.poverty_category,
+                h.household_type,
+                tuple(flags),
+                flag_bits(flags),
+                last,
+            )
+        )
     return out, names
 
 
@@ -194,7 +226,7 @@ def bench_filter(count: int) -> dict[str, float]:
         toggles: list[float] = []
         paints: list[float] = []  # baseline: repainting the unchanged list, between the actions
 
-        def timed(action) -> float:  # type: ignore[no-untyped-def]  # noqa: F811
+        def timed(action) -> float:  # type: ignore[no-untyped-def]
             start = time.perf_counter()
             page.table.viewport().repaint()
             paints.append((time.perf_counter() - start) * 1000)
@@ -204,7 +236,12 @@ def bench_filter(count: int) -> dict[str, float]:
             return (time.perf_counter() - start) * 1000
 
         sample = summaries[len(summaries) // 2]
-        terms = [sample.head_name or "", sample.head_initials or "", sample.household_no[-8:], (sample.head_id_number or "")[-6:]]
+        terms = [
+            sample.head_name or "",
+            sample.head_initials or "",
+            sample.household_no[-8:],
+            (sample.head_id_number or "")[-6:],
+        ]
         for term in terms:
             for n in range(1, len(term) + 1):
                 typing.append(timed(lambda n=n, term=term: page.search.setText(term[:n])))
@@ -223,12 +260,16 @@ def bench_filter(count: int) -> dict[str, float]:
     base_med, base_p95, _ = stats(paints)
     print(f"\nFilter latency over {count} households (action + table repaint)")
     print(f"  initial load of the list (index + model + paint)  {load_ms:7.1f} ms")
-    print(f"  baseline: repaint of the unchanged list  n={len(paints):3d}  median {base_med:5.1f} ms  p95 {base_p95:5.1f} ms")
+    print(
+        f"  baseline: repaint of the unchanged list  n={len(paints):3d}  median {base_med:5.1f} ms  p95 {base_p95:5.1f} ms"
+    )
     result = {"load_ms": load_ms, "paint": base_med}
     for label, xs in (("typing a search term", typing), ("changing a filter", toggles)):
         med, p95, worst = stats(xs)
-        print(f"  {label:<22} n={len(xs):3d}  median {med:5.1f} ms  p95 {p95:5.1f} ms  max {worst:5.1f} ms"
-              f"   p95 = {p95 / FILTER_TARGET_MS:.2f} × the 50 ms target, median = {med / base_med:.1f} × baseline")
+        print(
+            f"  {label:<22} n={len(xs):3d}  median {med:5.1f} ms  p95 {p95:5.1f} ms  max {worst:5.1f} ms"
+            f"   p95 = {p95 / FILTER_TARGET_MS:.2f} × the 50 ms target, median = {med / base_med:.1f} × baseline"
+        )
         result[label] = p95
     return result
 
@@ -240,7 +281,9 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--filter-households", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--typing", type=float, default=2.0, help="seconds a person takes to type the passphrase")
+    parser.add_argument(
+        "--typing", type=float, default=2.0, help="seconds a person takes to type the passphrase"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.households:

@@ -42,7 +42,7 @@ def pyxform_valid(path: Path) -> tuple[bool, str]:
 
     try:
         convert(xlsform=str(path), validate=False, pretty_print=False)
-    except Exception as e:  # noqa: BLE001 - pyxform's verdict, whatever it raises
+    except Exception as e:
         return False, f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
     return True, ""
 
@@ -83,7 +83,7 @@ def run(folders: list[Path]) -> dict:
         except UserError as e:
             entry["result"] = "unreadable"
             entry["reasons"] = [e.text.en[:160]]
-        except Exception as e:  # noqa: BLE001 - a crash is what this run is looking for
+        except Exception as e:
             entry["result"] = "crash"
             entry["reasons"] = [f"{type(e).__name__}: {e}"[:200]]
         entry["seconds"] = round(time.perf_counter() - started, 3)
@@ -95,7 +95,10 @@ def summary(report: dict) -> str:
     forms = report["forms"]
     valid = [f for f in forms if f["pyxform_valid"]]
     lines = [f"{report['files']} files, {len(valid)} pyxform-valid"]
-    for group, members in (("pyxform-valid", valid), ("not pyxform-valid", [f for f in forms if not f["pyxform_valid"]])):
+    for group, members in (
+        ("pyxform-valid", valid),
+        ("not pyxform-valid", [f for f in forms if not f["pyxform_valid"]]),
+    ):
         counts = Counter(f["result"] for f in members)
         lines.append(f"  {group}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     crashes = [f for f in forms if f["result"] == "crash"]

@@ -63,7 +63,9 @@ def use_utf8() -> None:
     """
     os.environ.setdefault("PYTHONUTF8", "1")
     for stream in (sys.stdout, sys.stderr, sys.stdin):
-        encoding = str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        encoding = (
+            str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        )
         if stream is None or encoding == "utf8" or not hasattr(stream, "reconfigure"):
             continue
         if stream is sys.stdin and stream.isatty():

@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None, executable: str | None = None) -> in
     os.environ.pop("QT_PLUGIN_PATH", None)
     from fieldsurvey import cli
 
-    if role(executable or sys.executable, sys.argv[0] if argv is None else "") == "app" and not args:
+    if (
+        role(executable or sys.executable, sys.argv[0] if argv is None else "") == "app"
+        and not args
+    ):
         return cli.gui_main()
     return cli.main(args)

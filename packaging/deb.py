@@ -28,13 +28,29 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 # What Qt's xcb platform plugin (the desktop's window system) loads, by package name.
 QT_BASELINE = (
-    "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0",
-    "libxcb-render-util0", "libxcb-shape0", "libxcb-xfixes0", "libxcb-xinerama0", "libxcb-xkb1",
-    "libxkbcommon-x11-0", "libxkbcommon0", "libegl1", "libgl1", "libfontconfig1", "libfreetype6",
-    "libdbus-1-3", "libglib2.0-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xfixes0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+    "libxkbcommon0",
+    "libegl1",
+    "libgl1",
+    "libfontconfig1",
+    "libfreetype6",
+    "libdbus-1-3",
+    "libglib2.0-0",
 )
 # Libraries every Debian system has as part of libc; depended on through libc6 with a version.
-_LIBC = re.compile(r"^(libc|libm|libdl|libpthread|librt|libutil|libresolv|libanl|ld-linux[-\w]*)\.so")
+_LIBC = re.compile(
+    r"^(libc|libm|libdl|libpthread|librt|libutil|libresolv|libanl|ld-linux[-\w]*)\.so"
+)
 
 
 def deb_version(version: str) -> str:
@@ -43,7 +59,9 @@ def deb_version(version: str) -> str:
 
 
 def deb_arch() -> str:
-    found = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    )
     return found.stdout.strip()
 
 
@@ -62,7 +80,9 @@ OPTIONAL_PLUGINS = ("platformthemes/libqgtk3.so",)
 
 def _needed(elf: Path) -> list[str]:
     """The libraries ``elf`` names itself (DT_NEEDED), not those its libraries pull in."""
-    out = subprocess.run(["readelf", "-d", str(elf)], capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(
+        ["readelf", "-d", str(elf)], capture_output=True, text=True, timeout=60
+    ).stdout
     return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
 
 
@@ -81,7 +101,9 @@ def external_libraries(bundle: Path) -> tuple[set[str], set[str]]:
         if elf.as_posix().endswith(OPTIONAL_PLUGINS):
             continue
         needed = set(_needed(elf))
-        out = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, env=env, timeout=60).stdout
+        out = subprocess.run(
+            ["ldd", str(elf)], capture_output=True, text=True, env=env, timeout=60
+        ).stdout
         for line in out.splitlines():
             name, _, rest = line.strip().partition(" => ")
             if not rest or name not in needed:
@@ -106,18 +128,24 @@ def packages_of(paths: Iterable[str]) -> set[str]:
             if candidate.startswith("/lib"):
                 candidates.append("/usr" + candidate)
             elif candidate.startswith("/usr/lib"):
-                candidates.append(candidate[len("/usr"):])
+                candidates.append(candidate[len("/usr") :])
         wanted[path] = candidates
     if not wanted:
         return set()
     every = sorted({c for cs in wanted.values() for c in cs})
-    found = subprocess.run(["dpkg", "-S", *every], capture_output=True, text=True, timeout=120).stdout
+    found = subprocess.run(
+        ["dpkg", "-S", *every], capture_output=True, text=True, timeout=120
+    ).stdout
     owner: dict[str, str] = {}
     for line in found.splitlines():
         packages, sep, owned = line.partition(": ")
         if sep:
             owner[owned.strip()] = packages.split(",")[0].split(":")[0].strip()
-    return {next(owner[c] for c in cs if c in owner) for cs in wanted.values() if any(c in owner for c in cs)}
+    return {
+        next(owner[c] for c in cs if c in owner)
+        for cs in wanted.values()
+        if any(c in owner for c in cs)
+    }
 
 
 def glibc_floor(bundle: Path) -> str:
@@ -155,8 +183,10 @@ def depends(bundle: Path) -> list[str]:
     resolved, missing = external_libraries(bundle)
     unknown = sorted(missing - set(MISSING_ON_BUILD))
     if unknown:
-        raise SystemExit(f"the bundle needs {', '.join(unknown)}, which this machine lacks and packaging/deb.py "
-                         "cannot name a package for: install it here or add it to MISSING_ON_BUILD")
+        raise SystemExit(
+            f"the bundle needs {', '.join(unknown)}, which this machine lacks and packaging/deb.py "
+            "cannot name a package for: install it here or add it to MISSING_ON_BUILD"
+        )
     names = packages_of(resolved) | set(QT_BASELINE) | {MISSING_ON_BUILD[name] for name in missing}
     names.discard("libc6")
     return [f"libc6 (>= {glibc_floor(bundle)})", *sorted(names)]
@@ -209,7 +239,9 @@ def layout(bundle: Path, root: Path) -> None:
     doc.mkdir(parents=True)
     for name in ("README.Debian", "copyright"):
         shutil.copy2(DEBIAN / name, doc / name)
-    for path in root.rglob("*"):  # dpkg-deb refuses group/other-writable trees; umask may leave some
+    for path in root.rglob(
+        "*"
+    ):  # dpkg-deb refuses group/other-writable trees; umask may leave some
         if not path.is_symlink():
             path.chmod(path.stat().st_mode & ~0o022)
 
@@ -224,7 +256,9 @@ def build_deb(bundle: Path, version: str, out_dir: Path, work: Path) -> Path:
     meta = root / "DEBIAN"
     meta.mkdir()
     size_kb = sum(p.lstat().st_size for p in root.rglob("*") if p.is_file()) // 1024
-    (meta / "control").write_text(control(version, arch, depends(bundle), size_kb), encoding="utf-8")
+    (meta / "control").write_text(
+        control(version, arch, depends(bundle), size_kb), encoding="utf-8"
+    )
     (meta / "conffiles").write_text("/etc/fieldsurvey/server.toml\n", encoding="utf-8")
     for script in ("postinst", "prerm", "postrm"):
         shutil.copy2(DEBIAN / script, meta / script)
@@ -233,5 +267,8 @@ def build_deb(bundle: Path, version: str, out_dir: Path, work: Path) -> Path:
     deb = out_dir / f"{PACKAGE}_{deb_version(version)}_{arch}.deb"
     # xz (every dpkg since Debian 7 reads it; zstd only since 12) at level 2: within a few MB of
     # level 6 on this mostly-compiled payload, in a fraction of the time.
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z2", "--build", str(root), str(deb)], check=True)
+    subprocess.run(
+        ["dpkg-deb", "--root-owner-group", "-Zxz", "-z2", "--build", str(root), str(deb)],
+        check=True,
+    )
     return deb

@@ -40,21 +40,49 @@ def folder_size(path: Path) -> int:
 def freeze(dist: Path, work: Path) -> Path:
     """Run PyInstaller on the shared spec; returns the bundle folder."""
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(dist), "--workpath", str(work), str(ROOT / "packaging" / "fieldsurvey.spec")],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+            str(ROOT / "packaging" / "fieldsurvey.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
     )
     return dist / bundle_layout.folder_name(project_version())
 
 
 def windows_installer(bundle: Path, dist: Path) -> Path | None:
     iss = ROOT / "packaging" / "windows" / "fieldsurvey.iss"
-    command = [f"/DAppVersion={project_version()}", f"/DBundleDir={bundle}", f"/DOutputDir={dist}", str(iss)]
+    command = [
+        f"/DAppVersion={project_version()}",
+        f"/DBundleDir={bundle}",
+        f"/DOutputDir={dist}",
+        str(iss),
+    ]
     iscc = shutil.which("iscc") or next(
-        (str(p) for p in (Path(r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe"), Path(r"C:\Program Files\Inno Setup 6\ISCC.exe"))
-         if p.exists()), None)
+        (
+            str(p)
+            for p in (
+                Path(r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe"),
+                Path(r"C:\Program Files\Inno Setup 6\ISCC.exe"),
+            )
+            if p.exists()
+        ),
+        None,
+    )
     if iscc is None:
-        print("Inno Setup 6 not found; install it and run:\n  iscc " + " ".join(f'"{c}"' for c in command))
+        print(
+            "Inno Setup 6 not found; install it and run:\n  iscc "
+            + " ".join(f'"{c}"' for c in command)
+        )
         return None
     subprocess.run([iscc, *command], check=True)
     return dist / f"FieldSurvey-{project_version()}-setup.exe"
@@ -62,14 +90,22 @@ def windows_installer(bundle: Path, dist: Path) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
-    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bundle", help="PyInstaller's work folder")
-    parser.add_argument("--no-package", action="store_true", help="build the folder only, no .deb or installer")
+    parser.add_argument(
+        "--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=ROOT / "build" / "bundle", help="PyInstaller's work folder"
+    )
+    parser.add_argument(
+        "--no-package", action="store_true", help="build the folder only, no .deb or installer"
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     bundle = freeze(args.dist, args.work)
-    print(f"bundle: {bundle} ({folder_size(bundle) / 1e6:.0f} MB, {time.monotonic() - started:.0f} s)")
+    print(
+        f"bundle: {bundle} ({folder_size(bundle) / 1e6:.0f} MB, {time.monotonic() - started:.0f} s)"
+    )
     if args.no_package:
         return 0
     if sys.platform.startswith("linux") and shutil.which("dpkg-deb"):

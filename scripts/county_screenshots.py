@@ -54,8 +54,17 @@ def free_port() -> int:
 
 
 def visit(h: Any, day: date, visitor: str, findings: str) -> dict[str, Any]:
-    v = Visit(h.household_id, day, visitor, "household_visit", "1", {"food_secure": h.food_secure}, status=FINALIZED,
-              findings=findings, assessment=assess(h, on=day).to_dict())
+    v = Visit(
+        h.household_id,
+        day,
+        visitor,
+        "household_visit",
+        "1",
+        {"food_secure": h.food_secure},
+        status=FINALIZED,
+        findings=findings,
+        assessment=assess(h, on=day).to_dict(),
+    )
     d = visit_to_dict(v)
     for name in ("cursor", "review_status", "review_comment"):
         d.pop(name, None)
@@ -63,8 +72,14 @@ def visit(h: Any, day: date, visitor: str, findings: str) -> dict[str, Any]:
 
 
 def edit(h: Any, field: str, base: Any, value: Any) -> dict[str, Any]:
-    return {"kind": "record.update", "record_type": "household", "record_id": h.household_id, "household_id": h.household_id,
-            "base_revision": 1, "changes": [{"field": field, "base": base, "value": value}]}
+    return {
+        "kind": "record.update",
+        "record_type": "household",
+        "record_id": h.household_id,
+        "household_id": h.household_id,
+        "base_revision": 1,
+        "changes": [{"field": field, "base": base, "value": value}],
+    }
 
 
 class Laptop:
@@ -75,7 +90,14 @@ class Laptop:
         info = t.enroll(code, keys, f"{username}的笔记本")
         t.close()
         county = info["county"]
-        self.identity = Identity(info["device_id"], username, county["code"], keys, county["signing_key"], county["encryption_key"])
+        self.identity = Identity(
+            info["device_id"],
+            username,
+            county["code"],
+            keys,
+            county["signing_key"],
+            county["encryption_key"],
+        )
         self.url = url
 
     def send(self, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -83,7 +105,7 @@ class Laptop:
         t = Transport(self.url, identity=self.identity, policy=RetryPolicy(attempts=3, base=0.05))
         try:
             return t.upload(payload["header"]["batch_id"], seal_batch(self.identity, payload))
-        except Exception as e:  # noqa: BLE001 - a refused batch is part of the picture
+        except Exception as e:
             return {"refused": str(e)}
         finally:
             t.close()
@@ -91,16 +113,44 @@ class Laptop:
 
 def prepare(folder: Path, households: int) -> tuple[ServerDir, list[Any], list[str]]:
     sd = ServerDir(folder / "county")
-    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=None)
+    setup.init_server(
+        sd, county="610728", name=None, admin="admin", password="admin-pass-123", db_url=None
+    )
     county = generate_county(seed=7, households=households)
     homes = list(iter_households(county, households, seed=7))
-    divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in county.divisions]
-    import_roster(sd, "screenshots", {"format": "fieldsurvey-roster", "version": 1, "county": "610728",
-                                      "divisions": divisions, "households": [household_to_dict(h) for h in homes]})
+    divisions = [
+        {"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level}
+        for d in county.divisions
+    ]
+    import_roster(
+        sd,
+        "screenshots",
+        {
+            "format": "fieldsurvey-roster",
+            "version": 1,
+            "county": "610728",
+            "divisions": divisions,
+            "households": [household_to_dict(h) for h in homes],
+        },
+    )
     villages = [str(v) for v in county.villages]
-    accounts.add_user(sd, "screenshots", username=STAFF[0], role="county_staff", display_name="县乡村振兴局", password=STAFF[1])
+    accounts.add_user(
+        sd,
+        "screenshots",
+        username=STAFF[0],
+        role="county_staff",
+        display_name="县乡村振兴局",
+        password=STAFF[1],
+    )
     for i, name in enumerate(("王书记", "李书记")):
-        accounts.add_user(sd, "screenshots", username=f"sec{i + 1}", role="secretary", display_name=name, password=None)
+        accounts.add_user(
+            sd,
+            "screenshots",
+            username=f"sec{i + 1}",
+            role="secretary",
+            display_name=name,
+            password=None,
+        )
         accounts.assign(sd, "screenshots", username=f"sec{i + 1}", villages=villages[:2])
     from fieldsurvey.server.dashboard.assessments import reassess
 
@@ -112,20 +162,58 @@ def send_work(sd: ServerDir, url: str, homes: list[Any], villages: list[str]) ->
     first = [h for h in homes if str(h.division_code) in villages[:2]]
     one, two = Laptop(sd, url, "sec1"), Laptop(sd, url, "sec2")
     today = date.today()
-    for week in range(8, 0, -1):  # visits over the past weeks (the server stamps its own receipt time)
+    for week in range(
+        8, 0, -1
+    ):  # visits over the past weeks (the server stamps its own receipt time)
         chunk = first[week * 6 : week * 6 + 6]
-        one.send([{"kind": "visit", "visit": visit(h, today - timedelta(days=7 * week), "王书记", "入户核实收入和住房情况。")}
-                  for h in chunk])
-    two.send([{"kind": "visit", "visit": visit(h, today - timedelta(days=2), "李书记", "房屋有裂缝,建议鉴定。")} for h in first[60:66]])
+        one.send(
+            [
+                {
+                    "kind": "visit",
+                    "visit": visit(
+                        h, today - timedelta(days=7 * week), "王书记", "入户核实收入和住房情况。"
+                    ),
+                }
+                for h in chunk
+            ]
+        )
+    two.send(
+        [
+            {
+                "kind": "visit",
+                "visit": visit(h, today - timedelta(days=2), "李书记", "房屋有裂缝,建议鉴定。"),
+            }
+            for h in first[60:66]
+        ]
+    )
     target = first[1]
-    one.send([edit(target, "phone", target.phone, "13800001111"), edit(target, "housing_grade", target.housing_grade, "C")])
-    two.send([edit(target, "phone", target.phone, "13900002222"), edit(target, "housing_grade", target.housing_grade, "D")])
+    one.send(
+        [
+            edit(target, "phone", target.phone, "13800001111"),
+            edit(target, "housing_grade", target.housing_grade, "C"),
+        ]
+    )
+    two.send(
+        [
+            edit(target, "phone", target.phone, "13900002222"),
+            edit(target, "housing_grade", target.housing_grade, "D"),
+        ]
+    )
     other = first[3]
     one.send([edit(other, "water_source", other.water_source, "unprotected_well")])
     two.send([edit(other, "water_source", other.water_source, "protected_well")])
-    two.send([{"kind": "record.update", "record_type": "household", "record_id": "00000000-0000-4000-8000-000000000000",
-               "household_id": "00000000-0000-4000-8000-000000000000", "base_revision": 1,
-               "changes": [{"field": "phone", "base": None, "value": "1"}]}])  # refused: unknown household
+    two.send(
+        [
+            {
+                "kind": "record.update",
+                "record_type": "household",
+                "record_id": "00000000-0000-4000-8000-000000000000",
+                "household_id": "00000000-0000-4000-8000-000000000000",
+                "base_revision": 1,
+                "changes": [{"field": "phone", "base": None, "value": "1"}],
+            }
+        ]
+    )  # refused: unknown household
 
 
 def start_server(sd: ServerDir) -> tuple[subprocess.Popen[bytes], str]:
@@ -147,12 +235,50 @@ def roster_workbook(path: Path, village: str) -> Path:
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["户编号", "户主姓名", "姓名", "与户主关系", "证件号码", "行政区划代码", "村民小组", "脱贫状态"])
+    ws.append(
+        [
+            "户编号",
+            "户主姓名",
+            "姓名",
+            "与户主关系",
+            "证件号码",
+            "行政区划代码",
+            "村民小组",
+            "脱贫状态",
+        ]
+    )
     rows = [
         ["6107281009990001", "严大明", "严大明", "户主", idn(1), village, "一组", "已脱贫"],
-        ["6107281009990001", "严大明", "罗桂芝", "配偶", idn(2, "female"), village, "一组", "已脱贫"],
-        ["6107281009990002", "石秋生", "石秋生", "户主", idn(3)[:-1] + "0", village, "二组", "未脱贫"],
-        ["6107281009990003", "龚二妹", "龚二妹", "户主", idn(4, "female"), "610728199201", "二组", "已脱贫"],
+        [
+            "6107281009990001",
+            "严大明",
+            "罗桂芝",
+            "配偶",
+            idn(2, "female"),
+            village,
+            "一组",
+            "已脱贫",
+        ],
+        [
+            "6107281009990002",
+            "石秋生",
+            "石秋生",
+            "户主",
+            idn(3)[:-1] + "0",
+            village,
+            "二组",
+            "未脱贫",
+        ],
+        [
+            "6107281009990003",
+            "龚二妹",
+            "龚二妹",
+            "户主",
+            idn(4, "female"),
+            "610728199201",
+            "二组",
+            "已脱贫",
+        ],
         ["6107281009990004", "彭老三", "彭老三", "兄", idn(5), village, "三组", "已脱贫"],
         ["6107281009990005", "谭平", "谭平", "户主", idn(1), village, "三组", "已脱贫"],
     ]
@@ -177,7 +303,7 @@ def grab(widget: Any, path: Path) -> None:
     print(f"wrote {path}")
 
 
-def shoot(url: str, out: Path, home: Path) -> None:  # noqa: PLR0915 - one picture after another
+def shoot(url: str, out: Path, home: Path) -> None:
     from fieldsurvey.ui.app import create_application
     from fieldsurvey.ui.county.app import CountyController
     from fieldsurvey.ui.i18n import set_language
@@ -232,7 +358,9 @@ LANGUAGE = {"value": "zh_CN"}  # --language: the screens' language (the README's
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--households", type=int, default=900)
     parser.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN")

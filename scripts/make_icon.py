@@ -32,7 +32,7 @@ def svg() -> str:
     check = " ".join(f"{x},{y}" for x, y in CHECK)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">\n'
-        '  <title>FieldSurvey 入户走访</title>\n'
+        "  <title>FieldSurvey 入户走访</title>\n"
         f'  <rect x="8" y="8" width="240" height="240" rx="48" fill="{GREEN}"/>\n'
         f'  <polygon points="{house}" fill="{WHITE}"/>\n'
         f'  <polyline points="{check}" fill="none" stroke="{GREEN}" stroke-width="{CHECK_WIDTH}" '
@@ -68,8 +68,11 @@ def main() -> None:
     images = {size: draw(size) for size in SIZES}
     for size, img in images.items():
         img.save(OUT / f"fieldsurvey-{size}.png", optimize=True)
-    images[256].save(OUT / "fieldsurvey.ico", sizes=[(s, s) for s in SIZES if s <= 256],
-                     append_images=[images[s] for s in SIZES if s < 256])
+    images[256].save(
+        OUT / "fieldsurvey.ico",
+        sizes=[(s, s) for s in SIZES if s <= 256],
+        append_images=[images[s] for s in SIZES if s < 256],
+    )
     print(f"icons written to {OUT}")
 
 

@@ -31,7 +31,9 @@ MYPY_TIMEOUT_S = 900  # a cold run takes about a minute on two busy cores
 UPDATE_HINT = "python scripts/mypy_baseline.py --update"
 
 # "path:line: error: message  [code]", line (and column) absent for a few whole-file errors.
-ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+?):(?:\d+:){0,2} error: .*?(?:\s+\[(?P<code>[a-z-]+)\])?$")
+ERROR_LINE = re.compile(
+    r"^(?P<path>[^:\n]+?):(?:\d+:){0,2} error: .*?(?:\s+\[(?P<code>[a-z-]+)\])?$"
+)
 
 
 class MypyFailed(RuntimeError):

@@ -24,10 +24,16 @@ DOC = ROOT / "docs" / "sync-protocol.md"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report whether the files are current")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether the files are current"
+    )
     args = parser.parse_args(argv)
     wanted = {DOC: updated(DOC.read_text(encoding="utf-8")), ROOT / SCHEMA_FILE: json_schema_text()}
-    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        path
+        for path, text in wanted.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     if args.check:
         for path in stale:
             print(f"stale: {path.relative_to(ROOT)} (run python scripts/protocol_schema.py)")

@@ -19,7 +19,7 @@ os.environ.setdefault("FIELDSURVEY_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
 # again. Bytecode caches are what every user's Python keeps, so the tests keep them too.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -74,7 +74,9 @@ def running_county(work: Path, backend: str, *, cut_every: int, seed: int) -> It
         raise ValueError(f"unknown backend {backend!r}")
 
 
-def _county(work: Path, url: str | None, backend: str, cut_every: int, seed: int) -> Iterator[County]:
+def _county(
+    work: Path, url: str | None, backend: str, cut_every: int, seed: int
+) -> Iterator[County]:
     server = ServerProcess(work / f"county-{backend}", url, process=True)
     server.init()
     server.start()
@@ -99,25 +101,54 @@ def import_roster(county: County, files: list[Path]) -> list[float]:
 def add_people(county: County, plan: Plan) -> None:
     """A secretary per laptop with its villages, and a county staff member, added by the admin."""
     for d in plan.devices:
-        county.api("admin", "POST", "/admin/users", json={"username": d.username, "role": "secretary", "display_name": d.visitor})
-        county.api("admin", "PUT", f"/admin/users/{d.username}/villages", json={"villages": d.villages})
-    county.api("admin", "POST", "/admin/users", json={"username": STAFF, "role": "county_staff", "display_name": "县乡村振兴局",
-                                                       "password": STAFF_PASSWORD})
+        county.api(
+            "admin",
+            "POST",
+            "/admin/users",
+            json={"username": d.username, "role": "secretary", "display_name": d.visitor},
+        )
+        county.api(
+            "admin", "PUT", f"/admin/users/{d.username}/villages", json={"villages": d.villages}
+        )
+    county.api(
+        "admin",
+        "POST",
+        "/admin/users",
+        json={
+            "username": STAFF,
+            "role": "county_staff",
+            "display_name": "县乡村振兴局",
+            "password": STAFF_PASSWORD,
+        },
+    )
 
 
 def enroll_code(county: County, username: str) -> str:
-    return str(county.api("admin", "POST", "/admin/enroll-codes", json={"username": username})["code"])
+    return str(
+        county.api("admin", "POST", "/admin/enroll-codes", json={"username": username})["code"]
+    )
 
 
 def usb_import(county: County, batch_file: Path) -> tuple[str, float]:
     start = time.perf_counter()
-    out = run_cli("server", "batch", "import", "--data-dir", str(county.server.data_dir), str(batch_file)).stdout
+    out = run_cli(
+        "server", "batch", "import", "--data-dir", str(county.server.data_dir), str(batch_file)
+    ).stdout
     return out.strip(), time.perf_counter() - start
 
 
 def usb_export(county: County, device_id: str, out: Path) -> str:
-    return run_cli("server", "feed", "export", "--data-dir", str(county.server.data_dir), "--device", device_id,
-                   "--out", str(out)).stdout.strip()
+    return run_cli(
+        "server",
+        "feed",
+        "export",
+        "--data-dir",
+        str(county.server.data_dir),
+        "--device",
+        device_id,
+        "--out",
+        str(out),
+    ).stdout.strip()
 
 
 def conflicts_with(county: County, status: str) -> list[dict[str, Any]]:
@@ -151,11 +182,26 @@ def resolve_all(county: County) -> list[dict[str, Any]]:
             value = c["server_value"]
         else:
             value = _typed_value(c["field"], n)
-        note = {"device": "经电话核实,采用村里上报的值", "server": "经核实,县里的记录正确", "typed": "两者都不对,按户籍信息更正"}[choice]
-        resolved.append(county.api(STAFF, "POST", f"/conflicts/{c['conflict_id']}/resolve", json={"value": value, "note": note}))
+        note = {
+            "device": "经电话核实,采用村里上报的值",
+            "server": "经核实,县里的记录正确",
+            "typed": "两者都不对,按户籍信息更正",
+        }[choice]
+        resolved.append(
+            county.api(
+                STAFF,
+                "POST",
+                f"/conflicts/{c['conflict_id']}/resolve",
+                json={"value": value, "note": note},
+            )
+        )
     return resolved
 
 
 def _typed_value(name: str, n: int) -> Any:
-    return {"phone": f"1370000{n:04d}", "address": f"县里核实地址{n}号", "hamlet": f"核实组{n}",
-            "group": f"{n % 9 + 1}组(核实)"}.get(name, f"核实{n}")
+    return {
+        "phone": f"1370000{n:04d}",
+        "address": f"县里核实地址{n}号",
+        "hamlet": f"核实组{n}",
+        "group": f"{n % 9 + 1}组(核实)",
+    }.get(name, f"核实{n}")

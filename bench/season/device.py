@@ -61,8 +61,14 @@ class BenchSyncClient(SyncClient):
         self.commit_times: list[float] = []
 
     def _transport(self, url: str, identity: Any) -> Transport:
-        return TimedTransport(url, identity=identity, policy=self.policy, progress=self.progress, cancel=self.cancel,
-                              commit_times=self.commit_times)
+        return TimedTransport(
+            url,
+            identity=identity,
+            policy=self.policy,
+            progress=self.progress,
+            cancel=self.cancel,
+            commit_times=self.commit_times,
+        )
 
 
 class Laptop:
@@ -72,11 +78,15 @@ class Laptop:
 
     def _open(self, store: Store) -> None:
         self.store = store
-        self.client = BenchSyncClient(store, RetryPolicy(attempts=10, base=0.1, cap=2.0, timeout=120))
+        self.client = BenchSyncClient(
+            store, RetryPolicy(attempts=10, base=0.1, cap=2.0, timeout=120)
+        )
 
     # -- commands -----------------------------------------------------------------------------
     def create(self, data_dir: str, passphrase: str, fast_kdf: bool) -> dict[str, Any]:
-        store, _recovery = Store.create(Path(data_dir), passphrase, kdf=dict(FAST_KDF) if fast_kdf else None)
+        store, _recovery = Store.create(
+            Path(data_dir), passphrase, kdf=dict(FAST_KDF) if fast_kdf else None
+        )
         self._open(store)
         return {}
 
@@ -84,8 +94,15 @@ class Laptop:
         start = time.perf_counter()
         store = Store.open(Path(data_dir), passphrase=passphrase)
         self._open(store)
-        drafts = [{"visit_id": v.visit_id, "household_id": v.household_id, "findings": v.findings or ""} for v in store.visits.drafts()]
-        return {"seconds": time.perf_counter() - start, "integrity_problems": store.integrity_problems(), "drafts": drafts}
+        drafts = [
+            {"visit_id": v.visit_id, "household_id": v.household_id, "findings": v.findings or ""}
+            for v in store.visits.drafts()
+        ]
+        return {
+            "seconds": time.perf_counter() - start,
+            "integrity_problems": store.integrity_problems(),
+            "drafts": drafts,
+        }
 
     def enroll(self, url: str, code: str, label: str) -> dict[str, Any]:
         assert self.client is not None
@@ -96,7 +113,11 @@ class Laptop:
         assert self.store is not None
         start = time.perf_counter()
         result = Fieldwork(self.store, DevicePlan.from_json(plan), emit).run()
-        return {**result, "seconds": time.perf_counter() - start, "outbox": self.store.outbox.count()}
+        return {
+            **result,
+            "seconds": time.perf_counter() - start,
+            "outbox": self.store.outbox.count(),
+        }
 
     def sync(self) -> dict[str, Any]:
         """Press Sync until it goes through, as a secretary on a bad line does."""
@@ -113,9 +134,15 @@ class Laptop:
                 failures.append(e.code)
                 continue
             d = report.to_dict()
-            return {"seconds": time.perf_counter() - start, "presses": len(failures) + 1, "sent": _sent(report.sent_batches),
-                    "refused": report.refused, "downloaded": d["downloaded"], "notices": len(d["notices"]),
-                    "commit_times": self.client.commit_times}
+            return {
+                "seconds": time.perf_counter() - start,
+                "presses": len(failures) + 1,
+                "sent": _sent(report.sent_batches),
+                "refused": report.refused,
+                "downloaded": d["downloaded"],
+                "notices": len(d["notices"]),
+                "commit_times": self.client.commit_times,
+            }
         raise RuntimeError(f"sync failed {len(failures)} times: {failures}")
 
     def export(self, path: str) -> dict[str, Any]:
@@ -131,17 +158,28 @@ class Laptop:
     def import_updates(self, path: str) -> dict[str, Any]:
         assert self.client is not None
         applied = self.client.import_updates(Path(path))
-        return {"households": applied.households, "visits": applied.visits, "full": applied.full, "notices": len(applied.notices)}
+        return {
+            "households": applied.households,
+            "visits": applied.visits,
+            "full": applied.full,
+            "notices": len(applied.notices),
+        }
 
     def tamper(self, copies: int, seed: int) -> dict[str, Any]:
         assert self.client is not None and self.store is not None
         identity, row = self.client.identity()
         with self.store.session() as s:
-            batch = s.execute(select(SentBatch).order_by(SentBatch.created_at.desc())).scalars().first()
+            batch = (
+                s.execute(select(SentBatch).order_by(SentBatch.created_at.desc())).scalars().first()
+            )
             data = bytes(batch.data) if batch is not None else b""
         if not data:
             raise RuntimeError("no batch was ever sealed on this device")
-        t = Transport(row.server_url, identity=identity, policy=RetryPolicy(attempts=10, base=0.1, cap=2.0, timeout=120))
+        t = Transport(
+            row.server_url,
+            identity=identity,
+            policy=RetryPolicy(attempts=10, base=0.1, cap=2.0, timeout=120),
+        )
         try:
             return tamper_and_replay(t, data, copies, seed)
         finally:
@@ -162,11 +200,24 @@ class Laptop:
                 raise RuntimeError("a sampled household is missing from the device")
             code = h.division_code.value
             path = self.store.divisions.path(code)
-            names = DivisionNames(path["county"] or self.store.county()[1], path["township"] or "", path["village"] or code)
+            names = DivisionNames(
+                path["county"] or self.store.county()[1],
+                path["township"] or "",
+                path["village"] or code,
+            )
             target = Path(out_dir) / f"{h.household_no}.pdf"
-            result = print_household(LedgerInput(h, self.store.visits.for_household(hid), names), target)
-            out.append({"household_id": hid, "path": str(target), "pages": result.pages, "fingerprint": result.fingerprint,
-                        "names": [names.county, names.township, names.village]})
+            result = print_household(
+                LedgerInput(h, self.store.visits.for_household(hid), names), target
+            )
+            out.append(
+                {
+                    "household_id": hid,
+                    "path": str(target),
+                    "pages": result.pages,
+                    "fingerprint": result.fingerprint,
+                    "names": [names.county, names.township, names.village],
+                }
+            )
         return out
 
     def snapshot(self, path: str) -> dict[str, Any]:
@@ -183,10 +234,21 @@ class Laptop:
             changes = sorted(s.execute(select(MemberChangeRow.change_id)).scalars())
             batches = [(b.batch_id, b.status) for b in s.execute(select(SentBatch)).scalars()]
         enrollment = self.client.enrollment()
-        notices = [{"kind": n.kind, "ref": n.ref, "household_id": n.household_id} for n in self.client.notices(unread_only=False)]
-        doc = {"households": households, "visits": visits, "member_changes": changes, "outbox": store.outbox.count(),
-               "batches": batches, "notices": notices, "integrity_problems": store.integrity_problems(),
-               "villages": enrollment.villages if enrollment else None, "device_id": enrollment.device_id if enrollment else None}
+        notices = [
+            {"kind": n.kind, "ref": n.ref, "household_id": n.household_id}
+            for n in self.client.notices(unread_only=False)
+        ]
+        doc = {
+            "households": households,
+            "visits": visits,
+            "member_changes": changes,
+            "outbox": store.outbox.count(),
+            "batches": batches,
+            "notices": notices,
+            "integrity_problems": store.integrity_problems(),
+            "villages": enrollment.villages if enrollment else None,
+            "device_id": enrollment.device_id if enrollment else None,
+        }
         Path(path).write_text(json.dumps(doc, ensure_ascii=False, default=str), "utf-8")
         return {"households": len(households), "visits": len(visits)}
 
@@ -198,15 +260,33 @@ class Laptop:
 
 
 def _sent(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"batch_id": b.get("batch_id"), "status": b.get("status"), "conflicts": b.get("conflicts"),
-             "already_received": b.get("already_received"), "counts": b.get("counts")} for b in batches]
+    return [
+        {
+            "batch_id": b.get("batch_id"),
+            "status": b.get("status"),
+            "conflicts": b.get("conflicts"),
+            "already_received": b.get("already_received"),
+            "counts": b.get("counts"),
+        }
+        for b in batches
+    ]
 
 
 def main() -> int:
     laptop = Laptop()
-    commands = {"create": laptop.create, "open": laptop.open, "enroll": laptop.enroll, "work": laptop.work,
-                "sync": laptop.sync, "export": laptop.export, "import": laptop.import_updates, "tamper": laptop.tamper,
-                "ledger": laptop.ledger, "snapshot": laptop.snapshot, "close": laptop.close}
+    commands = {
+        "create": laptop.create,
+        "open": laptop.open,
+        "enroll": laptop.enroll,
+        "work": laptop.work,
+        "sync": laptop.sync,
+        "export": laptop.export,
+        "import": laptop.import_updates,
+        "tamper": laptop.tamper,
+        "ledger": laptop.ledger,
+        "snapshot": laptop.snapshot,
+        "close": laptop.close,
+    }
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -215,7 +295,9 @@ def main() -> int:
             result = commands[msg.pop("cmd")](**msg)
             emit({"ok": True, "result": result})
         except Exception as e:  # reported to the orchestrator, which fails the run with it
-            emit({"ok": False, "error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()})
+            emit(
+                {"ok": False, "error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()}
+            )
     laptop.close()
     return 0
 

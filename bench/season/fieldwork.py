@@ -36,8 +36,13 @@ FINDINGS = (
     "今年新发展中蜂养殖，收入有所增加，房屋无裂缝，自来水入户，冬季断水天数较少。",
 )
 PIECE = 6  # characters typed between two autosaves
-INSURED = {"resident_medical_insurance": True, "employee_medical_insurance": False, "critical_illness_insurance": True,
-           "medical_assistance": False, "family_doctor": False}
+INSURED = {
+    "resident_medical_insurance": True,
+    "employee_medical_insurance": False,
+    "critical_illness_insurance": True,
+    "medical_assistance": False,
+    "family_doctor": False,
+}
 Emit = Callable[[dict[str, Any]], None]
 
 
@@ -47,8 +52,15 @@ class Fieldwork:
         self.today = today or date.today()
         self.library = FormLibrary()
         self.policy: Policy = load_policy()
-        self.stats = {"visits": 0, "skipped_visits": 0, "member_changes": 0, "drafts_saved": 0, "edits": 0,
-                      "skipped_edits": 0, "resumed": None}
+        self.stats = {
+            "visits": 0,
+            "skipped_visits": 0,
+            "member_changes": 0,
+            "drafts_saved": 0,
+            "edits": 0,
+            "skipped_edits": 0,
+            "resumed": None,
+        }
         self.edits_done: list[dict[str, Any]] = []
 
     # -- the day ------------------------------------------------------------------------------
@@ -66,7 +78,11 @@ class Fieldwork:
 
     # -- one visit ----------------------------------------------------------------------------
     def visit(self, k: int, household_id: str) -> None:
-        mine = [v for v in self.store.visits.for_household(household_id) if v.visitor == self.plan.visitor]
+        mine = [
+            v
+            for v in self.store.visits.for_household(household_id)
+            if v.visitor == self.plan.visitor
+        ]
         if any(v.finalized for v in mine):
             self.stats["skipped_visits"] += 1
             return
@@ -76,9 +92,15 @@ class Fieldwork:
         draft = next((v for v in mine if not v.finalized and not v.amends), None)
         if draft is not None:
             session = open_visit(draft, household, library=self.library, policy=self.policy)
-            self.stats["resumed"] = {"visit": k, "visit_id": draft.visit_id, "findings": len(session.value("findings") or "")}
+            self.stats["resumed"] = {
+                "visit": k,
+                "visit_id": draft.visit_id,
+                "findings": len(session.value("findings") or ""),
+            }
         else:
-            session = start_visit(household, today=self.today, library=self.library, policy=self.policy)
+            session = start_visit(
+                household, today=self.today, library=self.library, policy=self.policy
+            )
         state = _Draft(self, session, household_id, k, draft)
         state.set("visitor", self.plan.visitor)
         if k % 2 == 0 and session.is_relevant("water_outage_days"):
@@ -88,20 +110,35 @@ class Fieldwork:
         if k in self.plan.member_change_at:
             self._member_change(state, household)
         state.set("household_confirmed", True)
-        head = next((m for m in household.present_members if m.relation == "02"), household.members[0])
+        head = next(
+            (m for m in household.present_members if m.relation == "02"), household.members[0]
+        )
         state.set("confirmed_by", head.name)
         state.type_findings(FINDINGS[k % len(FINDINGS)])
         state.set("follow_up", "下次走访核实务工收入")
         self._answer_what_is_asked(state)
         fresh = self.store.households.get(household_id)
         check = session.finalize_check()
-        if not check.ok:  # the plan asked for something the rules refuse: a bug in the bench, not a user error
-            raise RuntimeError(f"visit {k}: {[(i.path.split('/')[-1], i.text.en) for i in check.errors]}")
+        if (
+            not check.ok
+        ):  # the plan asked for something the rules refuse: a bug in the bench, not a user error
+            raise RuntimeError(
+                f"visit {k}: {[(i.path.split('/')[-1], i.text.en) for i in check.errors]}"
+            )
         done = finalize_visit(session, fresh, state.visit, policy=self.policy)
-        self.store.visits.finalize(done.visit, done.household, done.assessment.to_dict(), done.member_changes)
+        self.store.visits.finalize(
+            done.visit, done.household, done.assessment.to_dict(), done.member_changes
+        )
         self.stats["visits"] += 1
         self.stats["member_changes"] += len(done.member_changes)
-        self.emit({"event": "finalized", "visit": k, "visit_id": done.visit.visit_id, "household_id": household_id})
+        self.emit(
+            {
+                "event": "finalized",
+                "visit": k,
+                "visit_id": done.visit.visit_id,
+                "household_id": household_id,
+            }
+        )
 
     def _answer_what_is_asked(self, state: _Draft) -> None:
         """Answer the required questions the registry held no answer for, as the secretary must
@@ -115,8 +152,14 @@ class Fieldwork:
             for issue in asked:
                 el = s.element(s.resolve_path(issue.path).name or "")
                 choices = s.choices(issue.path)
-                value: Any = {"boolean": False, "acknowledge": True, "integer": 0, "decimal": 0, "date": self.today.isoformat(),
-                              "select_one": choices[0].name if choices else None}.get(el.type, "入户时当面核实")
+                value: Any = {
+                    "boolean": False,
+                    "acknowledge": True,
+                    "integer": 0,
+                    "decimal": 0,
+                    "date": self.today.isoformat(),
+                    "select_one": choices[0].name if choices else None,
+                }.get(el.type, "入户时当面核实")
                 state.set(issue.path, value)
                 answered = self.stats.setdefault("answered_on_the_spot", {})
                 answered[el.name] = answered.get(el.name, 0) + 1
@@ -124,7 +167,8 @@ class Fieldwork:
     def _member_change(self, state: _Draft, household: Any) -> None:
         s = state.session
         if any(not s.value(f"members[{i}]/registered") for i in s.instances("members")) or any(
-                s.value(f"members[{i}]/change_reason") for i in s.instances("members")):
+            s.value(f"members[{i}]/change_reason") for i in s.instances("members")
+        ):
             return  # already recorded in the draft before a crash
         leaving = [m for m in household.present_members if m.relation not in ("02", "10")]
         if state.k % 2 == 1 and leaving:
@@ -133,14 +177,19 @@ class Fieldwork:
             state.set(f"{path}/change_date", (self.today - timedelta(days=12)).isoformat())
             if s.finalize_check().ok:
                 return
-            state.set(f"{path}/change_reason", None)  # the rules object (e.g. the poverty cause): a newborn instead
+            state.set(
+                f"{path}/change_reason", None
+            )  # the rules object (e.g. the poverty cause): a newborn instead
             state.set(f"{path}/change_date", None)
         baby = s.add_instance("members")
         born = self.today - timedelta(days=20 + (self.plan.index * 13 + state.k) % 300)
         sex = "male" if state.k % 2 else "female"
         state.set(f"members[{baby}]/name", f"{head_surname(household)}小宝")
         state.set(f"members[{baby}]/relation", "41")
-        state.set(f"members[{baby}]/id_number", make_id_number("610728", born, 500 + (self.plan.index * 37 + state.k) % 499, sex))
+        state.set(
+            f"members[{baby}]/id_number",
+            make_id_number("610728", born, 500 + (self.plan.index * 37 + state.k) % 499, sex),
+        )
         state.set(f"members[{baby}]/change_reason", "newborn")
         state.set(f"members[{baby}]/change_date", born.isoformat())
         state.set(f"members[{baby}]/health", "healthy")
@@ -159,8 +208,14 @@ class Fieldwork:
         else:
             target, record_type, record_id = h, "household", h.household_id
             current = getattr(h, e.field)
-        done = {"household_id": e.household_id, "record_type": record_type, "record_id": record_id, "field": e.field,
-                "value": e.value, "pair": e.pair}
+        done = {
+            "household_id": e.household_id,
+            "record_type": record_type,
+            "record_id": record_id,
+            "field": e.field,
+            "value": e.value,
+            "pair": e.pair,
+        }
         if current == e.value:
             self.stats["skipped_edits"] += 1  # done before a crash, or already so
         else:
@@ -173,8 +228,16 @@ class Fieldwork:
 class _Draft:
     """The visit being filled: every change is saved at once, then announced."""
 
-    def __init__(self, work: Fieldwork, session: FormSession, household_id: str, k: int, visit: Visit | None) -> None:
-        self.work, self.session, self.household_id, self.k, self.visit = work, session, household_id, k, visit
+    def __init__(
+        self, work: Fieldwork, session: FormSession, household_id: str, k: int, visit: Visit | None
+    ) -> None:
+        self.work, self.session, self.household_id, self.k, self.visit = (
+            work,
+            session,
+            household_id,
+            k,
+            visit,
+        )
         self.saves = 0
 
     def set(self, path: str, value: Any) -> None:
@@ -190,8 +253,17 @@ class _Draft:
         self.saves += 1
         self.work.stats["drafts_saved"] += 1
         findings = self.session.value("findings") or ""
-        self.work.emit({"event": "draft", "visit": self.k, "visit_id": self.visit.visit_id, "household_id": self.household_id,
-                        "save": self.saves, "path": path, "findings": len(findings)})
+        self.work.emit(
+            {
+                "event": "draft",
+                "visit": self.k,
+                "visit_id": self.visit.visit_id,
+                "household_id": self.household_id,
+                "save": self.saves,
+                "path": path,
+                "findings": len(findings),
+            }
+        )
 
     def type_findings(self, text: str) -> None:
         """Type the findings a few characters at a time, continuing a crashed draft's text."""

@@ -50,10 +50,23 @@ class Laptop:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._log = open(self.folder / "laptop.log", "a", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "bench.season.device"], cwd=ROOT, env=env, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.season.device"],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            encoding="utf-8",
+        )
 
-    def call(self, cmd: str, on_event: Callable[[Laptop, dict[str, Any]], None] | None = None, **args: Any) -> Any:
+    def call(
+        self,
+        cmd: str,
+        on_event: Callable[[Laptop, dict[str, Any]], None] | None = None,
+        **args: Any,
+    ) -> Any:
         proc = self.proc
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
         events: list[dict[str, Any]] = []
@@ -107,7 +120,9 @@ def on_all(laptops: list[Laptop], fn: Callable[[Laptop], Any]) -> list[Any]:
         except BaseException as e:  # collected and re-raised in the calling thread
             errors.append(e)
 
-    threads = [threading.Thread(target=run, args=(i, lp), name=lp.name) for i, lp in enumerate(laptops)]
+    threads = [
+        threading.Thread(target=run, args=(i, lp), name=lp.name) for i, lp in enumerate(laptops)
+    ]
     for t in threads:
         t.start()
     for t in threads:

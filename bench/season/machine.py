@@ -55,16 +55,18 @@ def postgres_version() -> str:
 
 def describe() -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return "\n".join([
-        f"CPU:       {cpu_model()}, {os.cpu_count()} cores",
-        f"memory:    {memory_gib():.1f} GiB",
-        f"system:    {platform.system()} {platform.release()}",
-        f"Python:    {platform.python_version()} ({platform.python_implementation()})",
-        f"SQLite:    {sqlite3.sqlite_version} (server side, Python's sqlite3)",
-        f"store:     {sqlcipher_version()}",
-        f"county DB: {postgres_version()}",
-        f"load:      {load} (1, 5, 15 min)",
-    ])
+    return "\n".join(
+        [
+            f"CPU:       {cpu_model()}, {os.cpu_count()} cores",
+            f"memory:    {memory_gib():.1f} GiB",
+            f"system:    {platform.system()} {platform.release()}",
+            f"Python:    {platform.python_version()} ({platform.python_implementation()})",
+            f"SQLite:    {sqlite3.sqlite_version} (server side, Python's sqlite3)",
+            f"store:     {sqlcipher_version()}",
+            f"county DB: {postgres_version()}",
+            f"load:      {load} (1, 5, 15 min)",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -127,7 +127,9 @@ class Plan:
         return {d.code.value: d.name for d in self.county.divisions}
 
 
-def write_roster(size: Size, folder: Path) -> tuple[DemoCounty, list[Path], dict[str, list[str]], set[str]]:
+def write_roster(
+    size: Size, folder: Path
+) -> tuple[DemoCounty, list[Path], dict[str, list[str]], set[str]]:
     """Stream the synthetic county into roster files of ``ROSTER_CHUNK`` households each.
 
     Also returns the households a visit cannot finalize as they are: the demo gives registered
@@ -139,18 +141,28 @@ def write_roster(size: Size, folder: Path) -> tuple[DemoCounty, list[Path], dict
 
     county = generate_county(seed=size.seed, households=size.households)
     folder.mkdir(parents=True, exist_ok=True)
-    divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in county.divisions]
+    divisions = [
+        {"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level}
+        for d in county.divisions
+    ]
     by_village: dict[str, list[str]] = {}
     untyped: set[str] = set()
     files: list[Path] = []
-    for n, chunk in enumerate(_chunks(iter_households(county, size.households, seed=size.seed), ROSTER_CHUNK)):
+    for n, chunk in enumerate(
+        _chunks(iter_households(county, size.households, seed=size.seed), ROSTER_CHUNK)
+    ):
         for h in chunk:
             by_village.setdefault(h["division_code"], []).append(h["household_id"])
             if h["household_type"] is None:
                 untyped.add(h["household_id"])
         path = folder / f"roster-{n + 1:03d}.json"
-        doc = {"format": FORMAT, "version": 1, "county": county.county_code, "divisions": divisions if n == 0 else [],
-               "households": chunk}
+        doc = {
+            "format": FORMAT,
+            "version": 1,
+            "county": county.county_code,
+            "divisions": divisions if n == 0 else [],
+            "households": chunk,
+        }
         path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
         files.append(path)
     return county, files, by_village, untyped
@@ -171,7 +183,9 @@ def make_plan(size: Size, folder: Path) -> Plan:
     if size.devices < 1 or size.visits < 1:
         raise ValueError("at least one device and one visit")
     if size.usb + size.kills > size.devices:
-        raise ValueError("--usb plus --kills cannot exceed --devices (a killed laptop syncs over HTTP)")
+        raise ValueError(
+            "--usb plus --kills cannot exceed --devices (a killed laptop syncs over HTTP)"
+        )
     county, files, by_village, untyped = write_roster(size, folder)
     homes = _home_villages(size, by_village, untyped)
     pairs_each = size.pairs_per_device
@@ -179,10 +193,17 @@ def make_plan(size: Size, folder: Path) -> Plan:
     for i, home in enumerate(homes):
         usb = i >= size.devices - size.usb
         shared = homes[(i + 1) % size.devices][0] if size.devices > 1 else None
-        devices.append(DevicePlan(
-            index=i, username=f"sec{i:02d}", label=f"第{i + 1}台笔记本", visitor=f"驻村第一书记{i + 1:02d}",
-            home=home, shared=shared, usb=usb,
-        ))
+        devices.append(
+            DevicePlan(
+                index=i,
+                username=f"sec{i:02d}",
+                label=f"第{i + 1}台笔记本",
+                visitor=f"驻村第一书记{i + 1:02d}",
+                home=home,
+                shared=shared,
+                usb=usb,
+            )
+        )
     # Contested households: the first ``pairs_each`` of each home, never visited by anyone.
     contested: dict[int, list[str]] = {}
     pairs: list[Pair] = []
@@ -194,8 +215,12 @@ def make_plan(size: Size, folder: Path) -> Plan:
         step = max(1, round(1 / size.member_changes)) if size.member_changes > 0 else 0
         d.member_change_at = [k for k in range(size.visits) if step and k % step == step // 2]
         visited = set(d.visits)
-        free = [h for h in own[pairs_each:] if h not in visited] or d.visits  # own edits: unvisited households first
-        n_plain = max(0, size.edits_per_device - 2 * pairs_each)  # the rest are the two sides of pairs
+        free = [
+            h for h in own[pairs_each:] if h not in visited
+        ] or d.visits  # own edits: unvisited households first
+        n_plain = max(
+            0, size.edits_per_device - 2 * pairs_each
+        )  # the rest are the two sides of pairs
         d.edits = [_own_edit(d.index, k, free[k % len(free)]) for k in range(n_plain)]
     for d in devices:
         if size.devices < 2:
@@ -206,16 +231,24 @@ def make_plan(size: Size, folder: Path) -> Plan:
             pair = Pair(len(pairs), hid, owner.index, d.index, same)
             pairs.append(pair)
             owner_field = HOUSEHOLD_FIELDS[pair.index % len(HOUSEHOLD_FIELDS)]
-            other_field = owner_field if same else HOUSEHOLD_FIELDS[(pair.index + 1) % len(HOUSEHOLD_FIELDS)]
-            owner.edits.append(Edit(hid, owner_field, _value(owner_field, owner.index, 900 + k), pair=pair.index))
-            d.edits.append(Edit(hid, other_field, _value(other_field, d.index, 950 + k), pair=pair.index))
+            other_field = (
+                owner_field if same else HOUSEHOLD_FIELDS[(pair.index + 1) % len(HOUSEHOLD_FIELDS)]
+            )
+            owner.edits.append(
+                Edit(hid, owner_field, _value(owner_field, owner.index, 900 + k), pair=pair.index)
+            )
+            d.edits.append(
+                Edit(hid, other_field, _value(other_field, d.index, 950 + k), pair=pair.index)
+            )
     http = [d for d in devices if not d.usb]
     for d in http[: size.kills]:
         d.kill_at = size.visits // 2
     return Plan(size, county, files, by_village, devices, pairs)
 
 
-def _home_villages(size: Size, by_village: dict[str, list[str]], untyped: set[str]) -> list[list[str]]:
+def _home_villages(
+    size: Size, by_village: dict[str, list[str]], untyped: set[str]
+) -> list[list[str]]:
     """Villages in code order, handed out until each device has enough households."""
     need = size.visits + size.pairs_per_device + 1
     villages = sorted(by_village)
@@ -231,8 +264,10 @@ def _home_villages(size: Size, by_village: dict[str, list[str]], untyped: set[st
             home.append(villages[at])
             at += 1
         if not enough(home):
-            raise ValueError(f"{size.households} households are too few for {size.devices} devices with {size.visits} visits each "
-                             f"(each needs {need} households of its own)")
+            raise ValueError(
+                f"{size.households} households are too few for {size.devices} devices with {size.visits} visits each "
+                f"(each needs {need} households of its own)"
+            )
         homes.append(home)
     return homes
 

@@ -29,12 +29,24 @@ class Counts:
     down: int = 0  # server → device
 
     def minus(self, before: Counts) -> Counts:
-        return Counts(self.connections - before.connections, self.cut - before.cut, self.up - before.up, self.down - before.down)
+        return Counts(
+            self.connections - before.connections,
+            self.cut - before.cut,
+            self.up - before.up,
+            self.down - before.down,
+        )
 
 
 class CuttingProxy:
-    def __init__(self, target_port: int, *, every: int = 2, min_bytes: int = 200, max_bytes: int = 256 * 1024,
-                 seed: int = 1) -> None:
+    def __init__(
+        self,
+        target_port: int,
+        *,
+        every: int = 2,
+        min_bytes: int = 200,
+        max_bytes: int = 256 * 1024,
+        seed: int = 1,
+    ) -> None:
         self.target_port = target_port
         self.every, self.min_bytes, self.max_bytes = every, min_bytes, max_bytes
         self._armed = 0
@@ -76,11 +88,25 @@ class CuttingProxy:
                 if self.cutting:
                     self._armed += 1
                     if self._armed % self.every == 0:
-                        limit = round(math.exp(self._rng.uniform(math.log(self.min_bytes), math.log(self.max_bytes))))
+                        limit = round(
+                            math.exp(
+                                self._rng.uniform(
+                                    math.log(self.min_bytes), math.log(self.max_bytes)
+                                )
+                            )
+                        )
                 up_cut = self._rng.random() < 0.5
             conn = _Connection(self, client, upstream)
-            threading.Thread(target=conn.pipe, args=(client, upstream, True, limit if up_cut else None), daemon=True).start()
-            threading.Thread(target=conn.pipe, args=(upstream, client, False, None if up_cut else limit), daemon=True).start()
+            threading.Thread(
+                target=conn.pipe,
+                args=(client, upstream, True, limit if up_cut else None),
+                daemon=True,
+            ).start()
+            threading.Thread(
+                target=conn.pipe,
+                args=(upstream, client, False, None if up_cut else limit),
+                daemon=True,
+            ).start()
 
     def _count(self, up: bool, n: int) -> None:
         with self._lock:
@@ -115,7 +141,9 @@ class _Connection:
                 data = src.recv(65536)
                 if not data:
                     with contextlib.suppress(OSError):
-                        dst.shutdown(socket.SHUT_WR)  # pass the half-close on, keep the other way open
+                        dst.shutdown(
+                            socket.SHUT_WR
+                        )  # pass the half-close on, keep the other way open
                     self._direction_done()
                     return
                 if limit is not None and sent + len(data) >= limit:

@@ -60,7 +60,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         test["seconds"] = round(report.duration, 2)
         if report.failed:
             text = str(report.longrepr or "")
-            test["error"] = next((ln.strip() for ln in text.splitlines() if ln.strip().startswith("E ")), text[:200])
+            test["error"] = next(
+                (ln.strip() for ln in text.splitlines() if ln.strip().startswith("E ")), text[:200]
+            )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

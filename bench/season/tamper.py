@@ -42,7 +42,9 @@ def damage(data: bytes, how: str, rng: random.Random) -> bytes:
         header = bytes(out[MAGIC_AND_LENGTH : MAGIC_AND_LENGTH + header_len])
         start = header.index(b'"id":"') + 6
         old_id = header[start : header.index(b'"', start)]
-        new = header.replace(old_id, str(uuid.uuid4()).encode()[: len(old_id)].ljust(len(old_id), b"0"))
+        new = header.replace(
+            old_id, str(uuid.uuid4()).encode()[: len(old_id)].ljust(len(old_id), b"0")
+        )
         out[MAGIC_AND_LENGTH : MAGIC_AND_LENGTH + header_len] = new
     else:
         raise ValueError(how)
@@ -66,8 +68,12 @@ def tamper_and_replay(t: Transport, data: bytes, copies: int, seed: int) -> dict
             continue
         accepted.append(f"{how}: {result.get('status')}")
     again = t.upload(str(_batch_id(data)), data)
-    return {"copies": copies, "refused": dict(refused), "accepted": accepted,
-            "replay_already_received": bool(again.get("already_received"))}
+    return {
+        "copies": copies,
+        "refused": dict(refused),
+        "accepted": accepted,
+        "replay_already_received": bool(again.get("already_received")),
+    }
 
 
 def _batch_id(data: bytes) -> str | None:

@@ -132,7 +132,14 @@ BatchRecord = Annotated[
 ]
 
 BATCH_RECORD_MODELS: tuple[type[BaseModel], ...] = (
-    HouseholdCreate, MemberCreate, HelperCreate, MeasureCreate, IncomeCreate, RecordUpdate, RecordDelete, VisitRecord,
+    HouseholdCreate,
+    MemberCreate,
+    HelperCreate,
+    MeasureCreate,
+    IncomeCreate,
+    RecordUpdate,
+    RecordDelete,
+    VisitRecord,
     MemberChangeRecord,
 )
 

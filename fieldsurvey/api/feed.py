@@ -22,7 +22,12 @@ from fieldsurvey.api.records import (
     ReviewedVisit,
 )
 
-Cursor = Annotated[str, Field(max_length=200, description="EPOCH:SEQ:SCOPE, or EPOCH:SEQ:SCOPE:AFTER during a snapshot")]
+Cursor = Annotated[
+    str,
+    Field(
+        max_length=200, description="EPOCH:SEQ:SCOPE, or EPOCH:SEQ:SCOPE:AFTER during a snapshot"
+    ),
+]
 VillageCode = Annotated[str, Field(pattern=r"^\d{12}$")]
 
 
@@ -37,15 +42,24 @@ class FeedHeader(_Item):
     user: str
     created_at: datetime
     from_cursor: Annotated[str, Field(description="the cursor asked with; empty when none")]
-    to_cursor: Annotated[Cursor, Field(description="ask with this one next; store it with the page")]
+    to_cursor: Annotated[
+        Cursor, Field(description="ask with this one next; store it with the page")
+    ]
     full: Annotated[bool, Field(description="a snapshot page of a full resync")]
-    first: Annotated[bool, Field(description="the first page of a full resync (also carries `live_households`, "
-                                             "`divisions` and recent notices); false on every other page "
-                                             "(absent from incremental pages of servers before December 2026)")] = False
+    first: Annotated[
+        bool,
+        Field(
+            description="the first page of a full resync (also carries `live_households`, "
+            "`divisions` and recent notices); false on every other page "
+            "(absent from incremental pages of servers before December 2026)"
+        ),
+    ] = False
     more: Annotated[bool, Field(description="ask again with `to_cursor`")]
     count: Annotated[int, Field(ge=0, description="number of items")]
-    villages: Annotated[list[VillageCode] | None, Field(description="the villages the page was computed for; "
-                                                                     "null: the whole county")]
+    villages: Annotated[
+        list[VillageCode] | None,
+        Field(description="the villages the page was computed for; null: the whole county"),
+    ]
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
@@ -121,19 +135,36 @@ class NoticeItem(_Item):
     notice_id: int
     kind: Literal["batch_accepted", "rejected", "conflict", "resolved", "has_issues"]
     household_id: Id | None
-    ref: Annotated[str | None, Field(description="the batch, conflict or visit the notice is about")]
+    ref: Annotated[
+        str | None, Field(description="the batch, conflict or visit the notice is about")
+    ]
     text: NoticeText
     data: dict[str, Any] | None
     created_at: datetime
 
 
 FeedItem = Annotated[
-    HouseholdItem | MemberItem | HelperItem | MeasureItem | IncomeItem | VisitItem | MemberChangeItem | TombstoneItem
+    HouseholdItem
+    | MemberItem
+    | HelperItem
+    | MeasureItem
+    | IncomeItem
+    | VisitItem
+    | MemberChangeItem
+    | TombstoneItem
     | NoticeItem,
     Discriminator("type"),
 ]
 FEED_ITEM_MODELS: tuple[type[BaseModel], ...] = (
-    HouseholdItem, MemberItem, HelperItem, MeasureItem, IncomeItem, VisitItem, MemberChangeItem, TombstoneItem, NoticeItem,
+    HouseholdItem,
+    MemberItem,
+    HelperItem,
+    MeasureItem,
+    IncomeItem,
+    VisitItem,
+    MemberChangeItem,
+    TombstoneItem,
+    NoticeItem,
 )
 
 
@@ -149,5 +180,9 @@ class FeedPage(_Item):
 
     header: FeedHeader
     items: list[FeedItem]
-    live_households: Annotated[list[Id] | None, Field(description="first page of a full resync only")] = None
-    divisions: Annotated[list[Division] | None, Field(description="first page of a full resync only")] = None
+    live_households: Annotated[
+        list[Id] | None, Field(description="first page of a full resync only")
+    ] = None
+    divisions: Annotated[
+        list[Division] | None, Field(description="first page of a full resync only")
+    ] = None

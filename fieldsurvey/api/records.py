@@ -21,7 +21,9 @@ from fieldsurvey.api.codes import Coded
 from fieldsurvey.core.household import MAX_OTHER_POVERTY_CAUSES, MAX_RISKS
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-OwnId = Annotated[str, Field(min_length=1, max_length=64, description="the record's id: a UUID its maker chose")]
+OwnId = Annotated[
+    str, Field(min_length=1, max_length=64, description="the record's id: a UUID its maker chose")
+]
 Text = Annotated[str, Field(min_length=1)]
 DivisionCodeText = Annotated[str, Field(pattern=r"^\d{12}$", description="12-digit village code")]
 Yuan = Annotated[float, Field(description="yuan")]
@@ -39,7 +41,9 @@ class Member(Record):
 
     member_id: OwnId
     name: Text
-    id_number: Annotated[str, Field(min_length=1, description="ID number of the kind `id_type` says")]
+    id_number: Annotated[
+        str, Field(min_length=1, description="ID number of the kind `id_type` says")
+    ]
     relation: Annotated[str, Coded("relation"), Field(description="to the head; `02` is the head")]
     sex: Annotated[str, Coded("sex")]
     birth_date: date
@@ -49,20 +53,30 @@ class Member(Record):
     education: Annotated[str, Coded("education")] | None = None
     schooling: Annotated[str, Coded("schooling")] | None = None
     school_name: str | None = None
-    dropout_reason: Annotated[str | None, Field(description="a child of compulsory-school age not enrolled")] = None
-    completed_grade: Annotated[int | None, Field(description="highest grade completed (1–9), for a child not in school")] = None
+    dropout_reason: Annotated[
+        str | None, Field(description="a child of compulsory-school age not enrolled")
+    ] = None
+    completed_grade: Annotated[
+        int | None, Field(description="highest grade completed (1–9), for a child not in school")
+    ] = None
     home_schooling: Annotated[bool | None, Field(description="送教上门: counts as enrolled")] = None
-    schooling_exempt: Annotated[bool, Field(description="health prevents schooling: not a dropout")] = False
+    schooling_exempt: Annotated[
+        bool, Field(description="health prevents schooling: not a dropout")
+    ] = False
     health: Annotated[str, Coded("health")] | None = None
     disability_category: Annotated[str, Coded("disability_category")] | None = None
     disability_grade: Annotated[str, Coded("disability_grade")] | None = None
-    disability_cert_no: Annotated[str | None, Field(description="starts with the member's ID number")] = None
+    disability_cert_no: Annotated[
+        str | None, Field(description="starts with the member's ID number")
+    ] = None
     labour_capacity: Annotated[str, Coded("labour_capacity")] | None = None
     work_status: Annotated[str, Coded("work_status")] | None = None
     work_months: Annotated[int | None, Field(description="months worked this year, 0–12")] = None
     public_welfare_job: bool = False
     active_military: bool = False
-    resident_medical_insurance: Annotated[bool | None, Field(description="null: not recorded (never “no”)")] = None
+    resident_medical_insurance: Annotated[
+        bool | None, Field(description="null: not recorded (never “no”)")
+    ] = None
     employee_medical_insurance: bool | None = None
     critical_illness_insurance: bool | None = None
     commercial_medical_insurance: bool | None = None
@@ -71,8 +85,12 @@ class Member(Record):
     employee_pension: bool | None = None
     family_doctor: bool | None = None
     chronic_disease_card: bool | None = None
-    education_aid: Annotated[str | None, Field(description="aid received for schooling, free text or amount")] = None
-    non_compulsory_aid: list[Annotated[str, Coded("non_compulsory_aid")]] = Field(default_factory=list)
+    education_aid: Annotated[
+        str | None, Field(description="aid received for schooling, free text or amount")
+    ] = None
+    non_compulsory_aid: list[Annotated[str, Coded("non_compulsory_aid")]] = Field(
+        default_factory=list
+    )
     non_compulsory_aid_amount: Yuan | None = None
     left_behind: Annotated[str, Coded("left_behind")] | None = None
     wants_work: bool | None = None
@@ -81,7 +99,9 @@ class Member(Record):
     dibao: bool = False
     destitute_support: bool = False
     relocated: bool = False
-    present: Annotated[bool, Field(description="false once a member change moved them out (history is kept)")] = True
+    present: Annotated[
+        bool, Field(description="false once a member change moved them out (history is kept)")
+    ] = True
     revision: Annotated[int, Field(ge=0, description="the county's revision of the record")] = 0
 
 
@@ -97,7 +117,9 @@ class Helper(Record):
     phone: str | None = None
     id_number: str | None = None
     end_date: date | None = None
-    confirmed_on: Annotated[date | None, Field(description="last visit that confirmed this helper still helps")] = None
+    confirmed_on: Annotated[
+        date | None, Field(description="last visit that confirmed this helper still helps")
+    ] = None
 
 
 class Measure(Record):
@@ -118,21 +140,29 @@ class Income(Record):
     """One year of household income by item (yuan); identified by its household and `year`."""
 
     year: int
-    items: Annotated[dict[str, float], Field(description="income item key of the policy table → yuan")] = Field(
-        default_factory=dict)
-    expenses: Annotated[dict[str, float], Field(description="expense item key → yuan")] = Field(default_factory=dict)
-    household_size: Annotated[int | None, Field(description="people the income is shared by, if not the member count")] = None
+    items: Annotated[
+        dict[str, float], Field(description="income item key of the policy table → yuan")
+    ] = Field(default_factory=dict)
+    expenses: Annotated[dict[str, float], Field(description="expense item key → yuan")] = Field(
+        default_factory=dict
+    )
+    household_size: Annotated[
+        int | None, Field(description="people the income is shared by, if not the member count")
+    ] = None
     medical_out_of_pocket: Yuan | None = None
     sudden_expenses: Yuan | None = None
-    medical_costs: Annotated[dict[str, dict[MedicalCostKey, float]], Field(description="member_id → cost → yuan")] = Field(
-        default_factory=dict)
+    medical_costs: Annotated[
+        dict[str, dict[MedicalCostKey, float]], Field(description="member_id → cost → yuan")
+    ] = Field(default_factory=dict)
 
 
 class HouseholdFields(Record):
     """A household's own fields (建档立卡户), without its members and other parts."""
 
     household_id: OwnId
-    household_no: Annotated[str, Field(min_length=1, description="the national platform's household number")]
+    household_no: Annotated[
+        str, Field(min_length=1, description="the national platform's household number")
+    ]
     division_code: DivisionCodeText
     group: Annotated[str | None, Field(description="村民小组")] = None
     hamlet: Annotated[str | None, Field(description="自然村")] = None
@@ -148,9 +178,12 @@ class HouseholdFields(Record):
     risk_cleared_method: Annotated[str, Coded("risk_cleared_method")] | None = None
     risk_cleared_date: date | None = None
     main_poverty_cause: Annotated[str, Coded("poverty_cause")] | None = None
-    other_poverty_causes: Annotated[list[Annotated[str, Coded("poverty_cause")]], Field(
-        max_length=MAX_OTHER_POVERTY_CAUSES)] = Field(default_factory=list)
-    risks: Annotated[list[Annotated[str, Coded("risk")]], Field(max_length=MAX_RISKS)] = Field(default_factory=list)
+    other_poverty_causes: Annotated[
+        list[Annotated[str, Coded("poverty_cause")]], Field(max_length=MAX_OTHER_POVERTY_CAUSES)
+    ] = Field(default_factory=list)
+    risks: Annotated[list[Annotated[str, Coded("risk")]], Field(max_length=MAX_RISKS)] = Field(
+        default_factory=list
+    )
     food_secure: bool | None = None
     clothing_secure: bool | None = None
     housing_grade: Annotated[str, Coded("housing_grade")] | None = None
@@ -163,14 +196,18 @@ class HouseholdFields(Record):
     renovation_target_group: Annotated[str, Coded("renovation_target_group")] | None = None
     renovation_subsidy: Yuan | None = None
     water_source: Annotated[str, Coded("water_source")] | None = None
-    water_quantity_lpd: Annotated[float | None, Field(description="litres per person per day")] = None
+    water_quantity_lpd: Annotated[float | None, Field(description="litres per person per day")] = (
+        None
+    )
     water_quality_ok: bool | None = None
     water_piped: Annotated[bool | None, Field(description="piped into the yard")] = None
     water_trip_minutes: float | None = None
     water_distance_h_m: float | None = None
     water_distance_v_m: float | None = None
     water_outage_days: int | None = None
-    water_short_area: Annotated[bool, Field(description="缺水地区: the lower quantity threshold applies")] = False
+    water_short_area: Annotated[
+        bool, Field(description="缺水地区: the lower quantity threshold applies")
+    ] = False
     electricity: bool | None = None
     broadcast_tv: bool | None = None
     access_road: Annotated[str, Coded("access_road")] | None = None
@@ -210,14 +247,20 @@ class Visit(Record):
     form_id: Text
     form_version: Text
     status: Annotated[Literal["finalized"], Field(description="only finalized visits travel")]
-    answers: Annotated[dict[str, Any], Field(description="field name of the form → answer")] = Field(default_factory=dict)
+    answers: Annotated[dict[str, Any], Field(description="field name of the form → answer")] = (
+        Field(default_factory=dict)
+    )
     created_at: datetime | None = None
     updated_at: datetime | None = None
     finalized_at: datetime | None = None
-    amends: Annotated[str | None, Field(description="visit_id of the finalized visit this one corrects")] = None
+    amends: Annotated[
+        str | None, Field(description="visit_id of the finalized visit this one corrects")
+    ] = None
     amendment_reason: str | None = None
     findings: Annotated[str | None, Field(description="what the visitor found, in words")] = None
-    assessment: Annotated[dict[str, Any] | None, Field(description="the assessment made when it was finalized")] = None
+    assessment: Annotated[
+        dict[str, Any] | None, Field(description="the assessment made when it was finalized")
+    ] = None
 
 
 class ReviewedVisit(Visit):
@@ -233,9 +276,16 @@ class MemberChange(Record):
     change_id: OwnId
     household_id: Id
     member_id: Id
-    reason: Annotated[str, Coded("member_change_reason"), Field(description="its `direction` says in or out")]
+    reason: Annotated[
+        str, Coded("member_change_reason"), Field(description="its `direction` says in or out")
+    ]
     change_date: date
     note: str | None = None
 
 
-PART_MODELS: dict[str, type[Record]] = {"member": Member, "helper": Helper, "measure": Measure, "income": Income}
+PART_MODELS: dict[str, type[Record]] = {
+    "member": Member,
+    "helper": Helper,
+    "measure": Measure,
+    "income": Income,
+}

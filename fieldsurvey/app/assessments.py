@@ -36,7 +36,9 @@ class Shown:
     visit: Visit | None  # the finalized visit it was made at; None = computed now
 
 
-def shown_assessment(store: Store, household: Household, visits: Sequence[Visit], today: date | None = None) -> Shown:
+def shown_assessment(
+    store: Store, household: Household, visits: Sequence[Visit], today: date | None = None
+) -> Shown:
     """The newest finalized visit's assessment (``visits`` newest first), else one made now."""
     source = next((v for v in visits if v.finalized and v.assessment), None)
     if source is not None and source.assessment is not None:
@@ -51,8 +53,13 @@ class Reassessed:
     cancelled: bool
 
 
-def reassess_households(store: Store, on: date, *, progress: Progress | None = None,
-                        cancelled: IsCancelled | None = None) -> Reassessed:
+def reassess_households(
+    store: Store,
+    on: date,
+    *,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> Reassessed:
     """Assess every household from its current records and store the list flags.
 
     Chunks are committed one by one, so a cancel keeps the work done so far.
@@ -64,7 +71,11 @@ def reassess_households(store: Store, on: date, *, progress: Progress | None = N
     def flush() -> None:
         changes = store.households.member_changes_of([h.household_id for h in batch])
         store.households.set_assessments(
-            (h.household_id, assess(h, on=on, member_changes=changes.get(h.household_id, ())).to_dict(), None)
+            (
+                h.household_id,
+                assess(h, on=on, member_changes=changes.get(h.household_id, ())).to_dict(),
+                None,
+            )
             for h in batch
         )
 

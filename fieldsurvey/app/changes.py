@@ -26,7 +26,9 @@ class WithChanges(NamedTuple):
     changes: Changes
 
 
-def household_changed(household_id: str, *, household_list: bool = False, visits: bool = False) -> Changes:
+def household_changed(
+    household_id: str, *, household_list: bool = False, visits: bool = False
+) -> Changes:
     return Changes(frozenset({household_id}), household_list=household_list, visits=visits)
 
 

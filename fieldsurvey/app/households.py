@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from fieldsurvey.store.households import HouseholdSummary
     from fieldsurvey.store.photos import PhotoInfo
 
-HOUSEHOLD_GONE = Text("找不到该户（可能已被县里删除）", "household not found (the county may have removed it)")
+HOUSEHOLD_GONE = Text(
+    "找不到该户（可能已被县里删除）", "household not found (the county may have removed it)"
+)
 DUPLICATE_NO = Text("该户编号已存在", "this household number already exists")
 
 
@@ -80,7 +82,9 @@ def get_household(store: Store, household_id: str) -> Household:
     return household
 
 
-def household_photos(store: Store, household_id: str, visits: Sequence[Visit]) -> tuple[HouseholdPhotoView, ...]:
+def household_photos(
+    store: Store, household_id: str, visits: Sequence[Visit]
+) -> tuple[HouseholdPhotoView, ...]:
     from fieldsurvey.forms.photo_fields import field_info
 
     forms = {v.visit_id: (v.form_id, v.form_version) for v in visits}
@@ -88,7 +92,9 @@ def household_photos(store: Store, household_id: str, visits: Sequence[Visit]) -
     for p in store.photos.for_household(household_id):
         form_id, version = forms.get(p.visit_id, ("household_visit", None))
         info = field_info(form_id, version, p.field)
-        out.append(HouseholdPhotoView(p.info, p.visit_date, info.title, info.kind, p.caption, p.finalized))
+        out.append(
+            HouseholdPhotoView(p.info, p.visit_date, info.title, info.kind, p.caption, p.finalized)
+        )
     return tuple(out)
 
 
@@ -107,10 +113,14 @@ def add_household(store: Store, household: Household) -> WithChanges:
     if store.households.get_by_no(household.household_no) is not None:
         raise UserError(DUPLICATE_NO, code="duplicate")
     store.households.add(household)
-    return WithChanges(household.household_id, household_changed(household.household_id, household_list=True))
+    return WithChanges(
+        household.household_id, household_changed(household.household_id, household_list=True)
+    )
 
 
 def change_member(store: Store, household: Household, change: MemberChange) -> WithChanges:
     """Save the household with a member joined or left, and the change record, in one go."""
     store.households.record_member_change(household, change)
-    return WithChanges(change.change_id, household_changed(household.household_id, household_list=True))
+    return WithChanges(
+        change.change_id, household_changed(household.household_id, household_list=True)
+    )

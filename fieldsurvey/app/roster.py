@@ -68,19 +68,43 @@ if TYPE_CHECKING:
 MAX_ROWS = 200_000
 MAX_COLUMNS = 256  # a roster has about twenty
 MAX_FILE = 64 * MIB
-XLSX_LIMITS = WorkbookLimits(file=MAX_FILE, sheet=128 * MIB, part=32 * MIB, total=256 * MIB, rows=MAX_ROWS + 1)
+XLSX_LIMITS = WorkbookLimits(
+    file=MAX_FILE, sheet=128 * MIB, part=32 * MIB, total=256 * MIB, rows=MAX_ROWS + 1
+)
 ROSTER_FILE = Text("花名册文件", "roster file")
 
 
 # The columns of the laptop's template, and those a laptop roster must have (the checks and the
 # other column names are core/roster.py's, shared with the county server).
-COLUMNS: tuple[Field, ...] = tuple(FIELD_BY_KEY[k] for k in (
-    "household_no", "division_code", "township", "village", "group", "name", "id_number", "relation", "sex", "birth_date",
-    "ethnicity", "education", "schooling", "health", "labour_capacity", "poverty_category", "status", "household_type",
-    "phone"))
+COLUMNS: tuple[Field, ...] = tuple(
+    FIELD_BY_KEY[k]
+    for k in (
+        "household_no",
+        "division_code",
+        "township",
+        "village",
+        "group",
+        "name",
+        "id_number",
+        "relation",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "education",
+        "schooling",
+        "health",
+        "labour_capacity",
+        "poverty_category",
+        "status",
+        "household_type",
+        "phone",
+    )
+)
 REQUIRED = ("household_no", "division_code", "name", "id_number", "relation")
-NUMBER_HERE = Text("该户编号已在本机数据中，未导入（如需更新请用同步）",
-                   "this household number is already on this computer; not imported (updates come by sync)")
+NUMBER_HERE = Text(
+    "该户编号已在本机数据中，未导入（如需更新请用同步）",
+    "this household number is already on this computer; not imported (updates come by sync)",
+)
 RowProblem = Problem
 
 
@@ -94,7 +118,9 @@ class RosterReport:
     rejected: dict[str, list[int]] = field(default_factory=dict)  # household_no -> its rows
     rows_read: int = 0
     ignored_columns: list[str] = field(default_factory=list)
-    error_rows: dict[str, set[int]] = field(default_factory=dict)  # household_no -> rows with errors
+    error_rows: dict[str, set[int]] = field(
+        default_factory=dict
+    )  # household_no -> rows with errors
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -133,7 +159,9 @@ def read_table(path: Path) -> list[list[Any]]:
             return _read_csv(read_limited(path, MAX_FILE, ROSTER_FILE))
     except OSError:
         raise RosterFileError(Text("无法读取该文件", "the file cannot be read")) from None
-    raise RosterFileError(Text("只支持 CSV 或 Excel(.xlsx)花名册", "only CSV or Excel (.xlsx) rosters are supported"))
+    raise RosterFileError(
+        Text("只支持 CSV 或 Excel(.xlsx)花名册", "only CSV or Excel (.xlsx) rosters are supported")
+    )
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
@@ -149,10 +177,18 @@ def _read_csv(data: bytes) -> list[list[Any]]:
                 if len(rows) > MAX_ROWS + 1:
                     break
         except csv.Error:  # a field beyond csv.field_size_limit (128 KiB), or a NUL
-            raise RosterFileError(Text("CSV 文件格式不对（某个单元格过长或含有空字符）",
-                                       "the CSV file is malformed (a cell is too long or holds a NUL)")) from None
+            raise RosterFileError(
+                Text(
+                    "CSV 文件格式不对（某个单元格过长或含有空字符）",
+                    "the CSV file is malformed (a cell is too long or holds a NUL)",
+                )
+            ) from None
         return rows
-    raise RosterFileError(Text("文件编码无法识别（请另存为 UTF-8 CSV）", "unknown text encoding (save it as UTF-8 CSV)"))
+    raise RosterFileError(
+        Text(
+            "文件编码无法识别（请另存为 UTF-8 CSV）", "unknown text encoding (save it as UTF-8 CSV)"
+        )
+    )
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
@@ -161,13 +197,22 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     check_workbook(path, XLSX_LIMITS, Text("Excel(.xlsx)花名册", "Excel (.xlsx) roster"))
     try:
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+    except Exception:
         raise RosterFileError(Text("不是有效的 Excel 文件", "not a valid Excel file")) from None
     try:
         ws = wb.worksheets[0]
         if (ws.max_row or 0) > MAX_ROWS + 1 or (ws.max_column or 0) > MAX_COLUMNS:
             ws.reset_dimensions()  # openpyxl would pad every row (and add empty ones) up to what it declares
-        header = list(next(ws.iter_rows(max_row=1, max_col=min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True), ()))
+        header = list(
+            next(
+                ws.iter_rows(
+                    max_row=1,
+                    max_col=min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS),
+                    values_only=True,
+                ),
+                (),
+            )
+        )
         while header and blank(header[-1]):
             header.pop()  # columns without a header are not read (parse_roster ignores them)
         rows: list[list[Any]] = [header]
@@ -199,14 +244,19 @@ def parse_roster(
     if not rows:
         raise RosterFileError(Text("文件是空的", "the file is empty"))
     if len(rows) > MAX_ROWS + 1:
-        raise RosterFileError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"))
+        raise RosterFileError(
+            Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})")
+        )
     report = RosterReport()
     columns = _header(rows[0], report)
     if registry is None:
         registry = Registry(numbers=set(existing_numbers), number_taken=NUMBER_HERE)
     total = len(rows) - 1
-    body = ((n, {key: raw[i] if i < len(raw) else None for i, key in columns.items()})
-            for n, raw in enumerate(rows[1:], start=2) if not all(blank(v) for v in raw))
+    body = (
+        (n, {key: raw[i] if i < len(raw) else None for i, key in columns.items()})
+        for n, raw in enumerate(rows[1:], start=2)
+        if not all(blank(v) for v in raw)
+    )
     checked = check_rows(body, registry, (lambda done: progress(done, total)) if progress else None)
     report.households = checked.households
     report.problems = checked.problems
@@ -237,15 +287,21 @@ def _header(row: list[Any], report: RosterReport) -> dict[int, str]:
     if missing:
         names_zh = "、".join(c.zh for c in missing)
         names_en = ", ".join(c.en for c in missing)
-        raise RosterFileError(Text(f"表头缺少必需的列：{names_zh}", f"the header lacks required columns: {names_en}"))
+        raise RosterFileError(
+            Text(f"表头缺少必需的列：{names_zh}", f"the header lacks required columns: {names_en}")
+        )
     return columns
 
 
-def _add_divisions(code: DivisionCode, values: dict[str, Any], divisions: dict[str, Division]) -> None:
+def _add_divisions(
+    code: DivisionCode, values: dict[str, Any], divisions: dict[str, Division]
+) -> None:
     county = code.county + "000000"
     township = code.township + "000"
     if county not in divisions:
-        divisions[county] = Division(DivisionCode(county), county_name(code.county) or code.county, None)
+        divisions[county] = Division(
+            DivisionCode(county), county_name(code.county) or code.county, None
+        )
     township_name = text(values.get("township"))
     if township not in divisions or (township_name and divisions[township].name == township):
         divisions[township] = Division(DivisionCode(township), township_name or township, county)
@@ -268,8 +324,12 @@ def registry_of(store: Store) -> Registry:
     its household numbers and who is registered where."""
     county = store.county()[0] or None
     people = store.households.registered_people()
-    return Registry(county=county, numbers={s.household_no for s in store.households.summaries()},
-                    household_of=people.get, number_taken=NUMBER_HERE)
+    return Registry(
+        county=county,
+        numbers={s.household_no for s in store.households.summaries()},
+        household_of=people.get,
+        number_taken=NUMBER_HERE,
+    )
 
 
 def read_roster(store: Store, path: Path, progress: Progress | None = None) -> RosterReport:
@@ -283,8 +343,13 @@ class ImportResult:
     cancelled: bool
 
 
-def import_roster(store: Store, report: RosterReport, *, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> WithChanges:
+def import_roster(
+    store: Store,
+    report: RosterReport,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> WithChanges:
     """Load the roster's valid households in chunks; cancelling keeps the chunks already in."""
     county = report.county
     if county and not store.county()[0]:
@@ -299,5 +364,5 @@ def import_roster(store: Store, report: RosterReport, *, progress: Progress | No
             break
         if progress is not None:
             progress(done, total)
-        done += store.households.add_many(report.households[start:start + IMPORT_CHUNK])
+        done += store.households.add_many(report.households[start : start + IMPORT_CHUNK])
     return WithChanges(ImportResult(done, stopped), Changes(household_list=True))

@@ -43,19 +43,38 @@ def status(store: Store, client: SyncClient) -> SyncStatus:
     last = local_minute(row.last_sync_at)  # kept in UTC, shown in local time
     waiting = store.photos.unsent()
     size = sum(i.byte_size for i in store.photos.info(sha for _, sha in waiting).values())
-    return SyncStatus(True, row.server_url, row.county_name, row.display_name, row.fingerprint, last, pending, notices,
-                      len(waiting), size)
+    return SyncStatus(
+        True,
+        row.server_url,
+        row.county_name,
+        row.display_name,
+        row.fingerprint,
+        last,
+        pending,
+        notices,
+        len(waiting),
+        size,
+    )
 
 
 def sync(client: SyncClient) -> WithChanges:
     return WithChanges(client.sync(), EVERYTHING)
 
 
-def enroll(store: Store, client: SyncClient, url: str, code: str, *, fingerprint: str | None,
-           allow_insecure_http: bool = False) -> WithChanges:
+def enroll(
+    store: Store,
+    client: SyncClient,
+    url: str,
+    code: str,
+    *,
+    fingerprint: str | None,
+    allow_insecure_http: bool = False,
+) -> WithChanges:
     """Enroll, take the county's name when the store has none yet, then the first download
     (which brings the villages' households)."""
-    row = client.enroll(url, code, expect_fingerprint=fingerprint or None, allow_insecure_http=allow_insecure_http)
+    row = client.enroll(
+        url, code, expect_fingerprint=fingerprint or None, allow_insecure_http=allow_insecure_http
+    )
     if not store.county()[0]:
         store.set_county(row.county, row.county_name)
     return WithChanges(client.sync(), EVERYTHING)

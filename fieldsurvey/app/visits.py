@@ -33,7 +33,9 @@ from fieldsurvey.forms.session import FormSession
 if TYPE_CHECKING:
     from fieldsurvey.store import Store
 
-VISIT_GONE = Text("找不到该走访记录（可能已被删除）", "the visit was not found (it may have been deleted)")
+VISIT_GONE = Text(
+    "找不到该走访记录（可能已被删除）", "the visit was not found (it may have been deleted)"
+)
 OTHER_HOUSEHOLD = Text("该走访记录不属于这一户", "this visit belongs to another household")
 
 _library: dict[str, FormLibrary] = {}
@@ -61,7 +63,9 @@ class Opened:
     continued: bool  # "new visit" found this household's draft and continues it
 
 
-def visit_context(store: Store, household_id: str, visitor: str, lang: str, current: Visit | None) -> VisitContext:
+def visit_context(
+    store: Store, household_id: str, visitor: str, lang: str, current: Visit | None
+) -> VisitContext:
     """What an imported form's metadata and functions read: the moment the visit is opened,
     this laptop's enrolled device id (before enrollment, its store's id), the user (enrolled
     user, else the visitor), the label language and the answers of the household's last
@@ -70,8 +74,11 @@ def visit_context(store: Store, household_id: str, visitor: str, lang: str, curr
     device_id, username = (enrolled.device_id, enrolled.username) if enrolled else ("", "")
     device_id = device_id or store.store_id  # before enrollment: this store
     last = next(
-        (v for v in store.visits.for_household(household_id)
-         if v.finalized and (current is None or v.visit_id != current.visit_id)),
+        (
+            v
+            for v in store.visits.for_household(household_id)
+            if v.finalized and (current is None or v.visit_id != current.visit_id)
+        ),
         None,
     )
     return VisitContext(
@@ -83,8 +90,15 @@ def visit_context(store: Store, household_id: str, visitor: str, lang: str, curr
     )
 
 
-def open_editor(store: Store, household_id: str, visit_id: str | None, visitor: str, *,
-                today: date | None = None, lang: str = "zh") -> Opened:
+def open_editor(
+    store: Store,
+    household_id: str,
+    visit_id: str | None,
+    visitor: str,
+    *,
+    today: date | None = None,
+    lang: str = "zh",
+) -> Opened:
     """Open a visit in the form engine: ``visit_id`` None starts one (or continues the
     household's draft), a draft's id continues it, a finalized visit's id shows it."""
     household = get_household(store, household_id)
@@ -103,7 +117,9 @@ def open_editor(store: Store, household_id: str, visit_id: str | None, visitor: 
     policy = load_policy()
     context = visit_context(store, household_id, visitor, lang, visit)
     if visit is None:
-        session = start_visit(household, today=today, library=library(), policy=policy, context=context)
+        session = start_visit(
+            household, today=today, library=library(), policy=policy, context=context
+        )
         if visitor and "visitor" in session.survey.elements and not session.value("visitor"):
             session.set_value("visitor", visitor)
     else:
@@ -123,14 +139,18 @@ def save_draft(store: Store, visit: Visit, *, first: bool) -> Visit | WithChange
     return saved
 
 
-def finalize(store: Store, session: FormSession, visit: Visit | None, household_id: str) -> WithChanges:
+def finalize(
+    store: Store, session: FormSession, visit: Visit | None, household_id: str
+) -> WithChanges:
     """Check, project onto the household as it is in the store now, assess, and write it all
     in one transaction. Returns the ``FinalizedVisit``; a failed check raises ``UserError``."""
     household = get_household(store, household_id)
     done: FinalizedVisit = finalize_visit(
         session, household, visit, member_changes=store.households.member_changes(household_id)
     )
-    store.visits.finalize(done.visit, done.household, done.assessment.to_dict(), done.member_changes)
+    store.visits.finalize(
+        done.visit, done.household, done.assessment.to_dict(), done.member_changes
+    )
     return WithChanges(done, household_changed(household_id, household_list=True, visits=True))
 
 

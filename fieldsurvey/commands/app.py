@@ -18,9 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_data_dir(p, opens_app=True)
-    p.add_argument("--check", action="store_true",
-                   help=f"check this installation: open the app, unlock with ${PASSPHRASE_ENV} (or asked), "
-                        "wait for the household list, print the timings and close")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help=f"check this installation: open the app, unlock with ${PASSPHRASE_ENV} (or asked), "
+        "wait for the household list, print the timings and close",
+    )
     p.set_defaults(handler=run)
 
 
@@ -47,8 +50,13 @@ def _check(args: argparse.Namespace) -> int:
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase:
         if not sys.stdin.isatty():
-            raise UserError(Text(f"请在 {PASSPHRASE_ENV} 中给出密码短语", f"give the passphrase in {PASSPHRASE_ENV}"),
-                            code="no_passphrase")
+            raise UserError(
+                Text(
+                    f"请在 {PASSPHRASE_ENV} 中给出密码短语",
+                    f"give the passphrase in {PASSPHRASE_ENV}",
+                ),
+                code="no_passphrase",
+            )
         passphrase = getpass.getpass("密码短语 Passphrase: ")
     from fieldsurvey.ui.startup_check import run_check
 

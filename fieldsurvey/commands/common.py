@@ -33,7 +33,10 @@ def app_data_root() -> Path:
       (a relative ``XDG_DATA_HOME`` is ignored, as the XDG specification and Qt say).
     """
     if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "FieldSurvey"
+        return (
+            Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+            / "FieldSurvey"
+        )
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "FieldSurvey"
     xdg = os.environ.get("XDG_DATA_HOME") or ""
@@ -59,14 +62,22 @@ def default_data_dir() -> Path:
     return data_location("village")
 
 
-def add_data_dir(parser: argparse.ArgumentParser, *, required: bool = False, help_text: str | None = None,
-                 opens_app: bool = False) -> None:
+def add_data_dir(
+    parser: argparse.ArgumentParser,
+    *,
+    required: bool = False,
+    help_text: str | None = None,
+    opens_app: bool = False,
+) -> None:
     """``--data-dir``: the app's folder by default; for a store command (``opens_app`` False) the
     folder is found when the command runs (``store_data_dir``), so the demo's store is used when
     it is the only one on this computer."""
-    default_help = (f"folder holding the encrypted store (default: {default_data_dir()})" if opens_app else
-                    f"folder holding the encrypted store (default: the app's, {default_data_dir()}, "
-                    f"or the demo's, {data_location('demo')}, when that is the only one)")
+    default_help = (
+        f"folder holding the encrypted store (default: {default_data_dir()})"
+        if opens_app
+        else f"folder holding the encrypted store (default: the app's, {default_data_dir()}, "
+        f"or the demo's, {data_location('demo')}, when that is the only one)"
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -94,7 +105,8 @@ def store_data_dir(given: Path | None, note: Callable[[str], object] | None = No
         return app_dir
     if state(demo_dir) is StoreState.READY:
         (note or (lambda line: print(line, file=sys.stderr)))(
-            f"使用示范数据 Using the demo's data: {demo_dir}  （其他数据请用 --data-dir 指明 give --data-dir for another store）")
+            f"使用示范数据 Using the demo's data: {demo_dir}  （其他数据请用 --data-dir 指明 give --data-dir for another store）"
+        )
         return demo_dir
     raise UserError(
         Text(
@@ -142,7 +154,10 @@ def open_store(args: argparse.Namespace) -> Store:
         return Store.open(args.data_dir, recovery_key=key)
     if state(args.data_dir) is StoreState.EMPTY:  # an unfinished or key-less store: open says which
         raise UserError(
-            Text(f"{args.data_dir} 中没有 FieldSurvey 数据", f"there is no FieldSurvey data in {args.data_dir}"),
+            Text(
+                f"{args.data_dir} 中没有 FieldSurvey 数据",
+                f"there is no FieldSurvey data in {args.data_dir}",
+            ),
             code="no_store",
         )
     passphrase = os.environ.get(PASSPHRASE_ENV)
@@ -158,7 +173,9 @@ def ask_new_passphrase() -> str:
         passphrase = _prompt("新密码短语 New passphrase: ")
         again = _prompt("再输入一次 Repeat it: ")
         if again != passphrase:
-            raise UserError(Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch")
+            raise UserError(
+                Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch"
+            )
     return require_strong(passphrase)
 
 
@@ -167,5 +184,8 @@ def require_strong(passphrase: str) -> str:
     strength = check_strength(passphrase)
     if not strength.acceptable:
         first = strength.problems[0]
-        raise UserError(Text(f"密码短语太弱：{first.zh}", f"the passphrase is too weak: {first.en}"), code="weak_passphrase")
+        raise UserError(
+            Text(f"密码短语太弱：{first.zh}", f"the passphrase is too weak: {first.en}"),
+            code="weak_passphrase",
+        )
     return passphrase

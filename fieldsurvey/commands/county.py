@@ -15,7 +15,11 @@ def register(sub: argparse._SubParsersAction) -> None:
             "import the roster, export for reporting and print ledgers; admins also manage users and devices."
         ),
     )
-    p.add_argument("--server", metavar="URL", help="the county server's address, e.g. https://fupin.example.gov.cn")
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        help="the county server's address, e.g. https://fupin.example.gov.cn",
+    )
     p.set_defaults(handler=run)
 
 

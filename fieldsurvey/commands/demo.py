@@ -27,8 +27,30 @@ if TYPE_CHECKING:
     from fieldsurvey.store import Store
 
 WORDS = (
-    "shan", "shui", "tian", "yun", "feng", "lin", "he", "qiao", "cha", "mai", "dou", "gu",
-    "song", "zhu", "mei", "lan", "ju", "hua", "shi", "quan", "xi", "po", "ling", "yuan",
+    "shan",
+    "shui",
+    "tian",
+    "yun",
+    "feng",
+    "lin",
+    "he",
+    "qiao",
+    "cha",
+    "mai",
+    "dou",
+    "gu",
+    "song",
+    "zhu",
+    "mei",
+    "lan",
+    "ju",
+    "hua",
+    "shi",
+    "quan",
+    "xi",
+    "po",
+    "ling",
+    "yuan",
 )
 # Past visits and assessments cost ~2 ms a household; a very large demo county gets them for
 # this many households (a season in progress) so it still loads in well under a minute.
@@ -60,15 +82,47 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Run it again to reopen the same demo; --reset makes a new one."
         ),
     )
-    p.add_argument("--data-dir", type=Path, default=demo_root() / "demo", metavar="DIR",
-                   help=f"the village device's data directory (default: {demo_root() / 'demo'})")
-    p.add_argument("--server-dir", type=Path, default=None, metavar="S",
-                   help=f"also prepare the county server's data here (default without --no-gui: {demo_root() / 'demo-server'})")
-    p.add_argument("--households", type=int, default=600, metavar="N", help="number of households (default: 600)")
-    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed; the same seed gives the same county (default: 1)")
-    p.add_argument("--port", type=int, default=8400, help="port of the demo county server (default: 8400)")
-    p.add_argument("--reset", action="store_true", help="delete an existing demo in DIR (and S) and make a new one")
-    p.add_argument("--no-gui", action="store_true", help="only prepare the data; do not start the server or open the app")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=demo_root() / "demo",
+        metavar="DIR",
+        help=f"the village device's data directory (default: {demo_root() / 'demo'})",
+    )
+    p.add_argument(
+        "--server-dir",
+        type=Path,
+        default=None,
+        metavar="S",
+        help=f"also prepare the county server's data here (default without --no-gui: {demo_root() / 'demo-server'})",
+    )
+    p.add_argument(
+        "--households",
+        type=int,
+        default=600,
+        metavar="N",
+        help="number of households (default: 600)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed; the same seed gives the same county (default: 1)",
+    )
+    p.add_argument(
+        "--port", type=int, default=8400, help="port of the demo county server (default: 8400)"
+    )
+    p.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete an existing demo in DIR (and S) and make a new one",
+    )
+    p.add_argument(
+        "--no-gui",
+        action="store_true",
+        help="only prepare the data; do not start the server or open the app",
+    )
     p.set_defaults(handler=run)
 
 
@@ -98,14 +152,18 @@ def prepare(
 
     today = date.today()
     county = generate_county(seed=seed, households=households)
-    iter_households(county, households, seed=seed, as_of=today)  # refuses a bad count here, before any file exists
+    iter_households(
+        county, households, seed=seed, as_of=today
+    )  # refuses a bad count here, before any file exists
     # Unfinished until filled: a demo killed half-way is made again, not opened half empty.
     store, recovery_key = Store.create(data_dir, passphrase, kdf=kdf, finished=False)
     try:
         store.set_county(county.county_code, county.county_name)
         store.settings.set("secretary", SECRETARY)
         store.divisions.add_many(county.divisions)
-        count, visited = fill(store, Plan(seed, households, today, history_limit), parallel=parallel)
+        count, visited = fill(
+            store, Plan(seed, households, today, history_limit), parallel=parallel
+        )
         store.checkpoint()
         store.finish_creation()
     except BaseException:
@@ -119,11 +177,15 @@ def prepare(
     return store, recovery_key
 
 
-def save_demo_secrets(data_dir: Path, passphrase: str | None, server_passphrase: str | None) -> None:
+def save_demo_secrets(
+    data_dir: Path, passphrase: str | None, server_passphrase: str | None
+) -> None:
     """Remember the passphrases the demo made (not those the user gave in the environment)."""
     import json
 
-    kept = {k: v for k, v in (("passphrase", passphrase), ("server_passphrase", server_passphrase)) if v}
+    kept = {
+        k: v for k, v in (("passphrase", passphrase), ("server_passphrase", server_passphrase)) if v
+    }
     if not kept:
         return
     fd = os.open(data_dir / DEMO_SECRETS_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -146,7 +208,9 @@ def _print_secrets(data_dir: Path, passphrase: str | None, recovery_key: str) ->
     if passphrase:
         print(f"密码短语 Passphrase: {passphrase}")
     print(f"恢复密钥 Recovery key: {recovery_key}")
-    print("请妥善保存恢复密钥,它只显示这一次。Keep the recovery key safe: it is shown only this once.")
+    print(
+        "请妥善保存恢复密钥,它只显示这一次。Keep the recovery key safe: it is shown only this once."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -157,7 +221,9 @@ def run(args: argparse.Namespace) -> int:
     if server_dir is None and not args.no_gui:
         server_dir = demo_root() / "demo-server"
     if args.households < 1:
-        raise UserError(Text("户数至少为1", "the number of households must be at least 1"), code="bad_count")
+        raise UserError(
+            Text("户数至少为1", "the number of households must be at least 1"), code="bad_count"
+        )
     if not args.no_gui:
         from fieldsurvey.commands.desktop_libs import require_desktop_libs
 
@@ -170,21 +236,28 @@ def run(args: argparse.Namespace) -> int:
         if passphrase:
             print(f"密码短语 Passphrase: {passphrase}")
         else:
-            print("密码短语在创建示范时已显示；加 --reset 可重新生成示范。"
-                  "The passphrase was shown when the demo was made; --reset makes a new demo.")
+            print(
+                "密码短语在创建示范时已显示；加 --reset 可重新生成示范。"
+                "The passphrase was shown when the demo was made; --reset makes a new demo."
+            )
         if args.no_gui:
             print("加 --reset 可重新生成。Pass --reset to make it anew.")
             return 0
         server_passphrase = os.environ.get(SERVER_PASSPHRASE_ENV) or saved.get("server_passphrase")
         return _open_app(data_dir, server_dir, args.port, passphrase, server_passphrase)
     if passphrase is not None:
-        require_strong(passphrase)  # the setup assistant's rule; checked before --reset deletes anything
+        require_strong(
+            passphrase
+        )  # the setup assistant's rule; checked before --reset deletes anything
     for d in (data_dir, server_dir):
         if d is not None and d.exists() and args.reset:
             shutil.rmtree(d)
     if server_dir is not None and server_dir.exists() and any(server_dir.iterdir()):
         raise UserError(
-            Text(f"服务器目录 {server_dir} 不是空的；加 --reset 重新生成", f"the server directory {server_dir} is not empty; pass --reset to make it anew"),
+            Text(
+                f"服务器目录 {server_dir} 不是空的；加 --reset 重新生成",
+                f"the server directory {server_dir} is not empty; pass --reset to make it anew",
+            ),
             code="server_dir_not_empty",
         )
     generated = passphrase is None
@@ -200,17 +273,23 @@ def run(args: argparse.Namespace) -> int:
         if server_dir is not None:
             from fieldsurvey.commands.demo_server import prepare_demo_server
 
-            demo = prepare_demo_server(store, server_dir, port=args.port, passphrase=server_passphrase)
+            demo = prepare_demo_server(
+                store, server_dir, port=args.port, passphrase=server_passphrase
+            )
             print(
                 f"县级服务器数据 County server data: {server_dir}  (管理员 admin: {demo.admin} / {demo.admin_password}); "
                 f"{demo.visits_waiting} 条走访待同步 visits waiting to sync"
             )
             if server_generated:
-                print(f"县级服务器密码短语 Server passphrase: {server_passphrase}  "
-                      f"(以后启动服务器时用 {SERVER_PASSPHRASE_ENV} 给出 give it in {SERVER_PASSPHRASE_ENV} to start the server later)")
+                print(
+                    f"县级服务器密码短语 Server passphrase: {server_passphrase}  "
+                    f"(以后启动服务器时用 {SERVER_PASSPHRASE_ENV} 给出 give it in {SERVER_PASSPHRASE_ENV} to start the server later)"
+                )
     finally:
         store.close()
-    save_demo_secrets(data_dir, passphrase if generated else None, server_passphrase if server_generated else None)
+    save_demo_secrets(
+        data_dir, passphrase if generated else None, server_passphrase if server_generated else None
+    )
     _print_secrets(data_dir, passphrase if generated else None, recovery_key)
     print(f"用时 Took {time.monotonic() - started:.1f} s")
     if args.no_gui:
@@ -227,14 +306,23 @@ def _ask_server_passphrase() -> str:
     if found:
         return found
     if not sys.stdin.isatty():
-        raise UserError(Text(f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语（创建示范时已显示）",
-                             f"give the demo county server's passphrase (shown when the demo was made) in {SERVER_PASSPHRASE_ENV}"),
-                        code="no_passphrase")
+        raise UserError(
+            Text(
+                f"请在 {SERVER_PASSPHRASE_ENV} 中给出示范县级服务器的密码短语（创建示范时已显示）",
+                f"give the demo county server's passphrase (shown when the demo was made) in {SERVER_PASSPHRASE_ENV}",
+            ),
+            code="no_passphrase",
+        )
     return getpass.getpass("示范县级服务器密码短语 Demo server passphrase: ")
 
 
-def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: str | None,
-              server_passphrase: str | None = None) -> int:
+def _open_app(
+    data_dir: Path,
+    server_dir: Path | None,
+    port: int,
+    passphrase: str | None,
+    server_passphrase: str | None = None,
+) -> int:
     from fieldsurvey.ui.app import create_application, run_app
 
     # Qt loads its window plugin here: should that fail, no server has been started to outlive it.
@@ -243,8 +331,12 @@ def _open_app(data_dir: Path, server_dir: Path | None, port: int, passphrase: st
     if server_dir is not None and server_dir.exists():
         from fieldsurvey.commands.demo_server import start_server
 
-        server = start_server(server_dir, port, passphrase=server_passphrase or _ask_server_passphrase())
-        print(f"县级服务器已启动 County server running: http://127.0.0.1:{port}  （文档 docs: /docs）")
+        server = start_server(
+            server_dir, port, passphrase=server_passphrase or _ask_server_passphrase()
+        )
+        print(
+            f"县级服务器已启动 County server running: http://127.0.0.1:{port}  （文档 docs: /docs）"
+        )
     try:
         return run_app(data_dir, passphrase_hint=passphrase)
     finally:

@@ -80,7 +80,9 @@ def produce(plan: Plan) -> Generator[Chunk, None, None]:
 PHOTO_HOUSEHOLDS = 12
 
 
-def _add_pictures(store: Store, households: list[Any], items: list[Any], limit: int, seed: int) -> None:
+def _add_pictures(
+    store: Store, households: list[Any], items: list[Any], limit: int, seed: int
+) -> None:
     from fieldsurvey.demo.pictures import photos_for
 
     for h, item in list(zip(households, items, strict=True))[:limit]:
@@ -111,9 +113,17 @@ def fill(store: Store, plan: Plan, *, parallel: bool | None = None) -> tuple[int
             if chunk.history and history is not None:
                 items = [(h.household_id, history.item(h)) for h in chunk.history]
                 if visited < PHOTO_HOUSEHOLDS:
-                    _add_pictures(store, chunk.history, [item for _, item in items], PHOTO_HOUSEHOLDS - visited, plan.seed)
+                    _add_pictures(
+                        store,
+                        chunk.history,
+                        [item for _, item in items],
+                        PHOTO_HOUSEHOLDS - visited,
+                        plan.seed,
+                    )
                 store.visits.add_history([v for _, item in items for v in item.visits])
-                store.households.set_assessments((hid, item.assessment, item.last_visit) for hid, item in items)
+                store.households.set_assessments(
+                    (hid, item.assessment, item.last_visit) for hid, item in items
+                )
                 visited += len(items)
     finally:
         gc.set_threshold(*threshold)
@@ -135,11 +145,23 @@ def _from_producer(plan: Plan) -> Generator[Chunk, None, None]:
     unpickles chunks into a short queue, so the producer keeps going while this process spends
     seconds on the first households' past visits (the GIL is free while SQLite writes).
     """
-    args = [str(plan.seed), str(plan.households), plan.as_of.isoformat(), str(plan.history_limit), str(plan.chunk)]
-    process = subprocess.Popen([sys.executable, "-m", __name__, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               env={**os.environ, "PYTHONUTF8": "1"})  # its error texts are Chinese
+    args = [
+        str(plan.seed),
+        str(plan.households),
+        plan.as_of.isoformat(),
+        str(plan.history_limit),
+        str(plan.chunk),
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", __name__, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONUTF8": "1"},
+    )  # its error texts are Chinese
     inbox: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=IN_FLIGHT)
-    reader = threading.Thread(target=_read_pipe, args=(process, inbox), name="demo-producer-reader", daemon=True)
+    reader = threading.Thread(
+        target=_read_pipe, args=(process, inbox), name="demo-producer-reader", daemon=True
+    )
     reader.start()
     try:
         while True:
@@ -167,8 +189,13 @@ def _read_pipe(process: subprocess.Popen[bytes], inbox: queue.Queue[tuple[str, A
     while True:
         try:
             kind, value = pickle.load(process.stdout)
-        except Exception:  # noqa: BLE001 — EOF or a torn message: the producer died
-            kind, value = "error", InternalError(f"the demo's producer process stopped without a word (exit code {process.wait()})")
+        except Exception:
+            kind, value = (
+                "error",
+                InternalError(
+                    f"the demo's producer process stopped without a word (exit code {process.wait()})"
+                ),
+            )
         inbox.put((kind, value))
         if kind != "chunk":
             return
@@ -177,7 +204,9 @@ def _read_pipe(process: subprocess.Popen[bytes], inbox: queue.Queue[tuple[str, A
 def _producer_main(argv: list[str]) -> int:
     """In the producer process: every chunk, then "done" (or the error that stopped it)."""
     seed, households, as_of, history_limit, chunk = argv
-    plan = Plan(int(seed), int(households), date.fromisoformat(as_of), int(history_limit), int(chunk))
+    plan = Plan(
+        int(seed), int(households), date.fromisoformat(as_of), int(history_limit), int(chunk)
+    )
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the pipe
     gc.set_threshold(*FEWER_COLLECTIONS)
@@ -187,7 +216,7 @@ def _producer_main(argv: list[str]) -> int:
         pickle.dump(("done", None), out)
     except BrokenPipeError:
         return 1  # the writer stopped reading: it failed or was interrupted, and says why itself
-    except BaseException as e:  # noqa: BLE001 — whatever stops the producer must reach the writer
+    except BaseException as e:
         pickle.dump(("error", _transportable(e)), out)
     out.flush()
     return 0
@@ -198,7 +227,7 @@ def _transportable(error: BaseException) -> BaseException:
     try:
         if isinstance(pickle.loads(pickle.dumps(error)), type(error)):
             return error
-    except Exception:  # noqa: BLE001 — a failed round trip only means "send the text instead"
+    except Exception:
         pass
     text = "".join(traceback.format_exception(error))
     return InternalError(f"the demo's producer process failed:\n{text}")

@@ -61,24 +61,65 @@ class DemoServer:
     visits_waiting: int
 
 
-def prepare_demo_server(store: Any, server_dir: Path, *, port: int = DEMO_PORT, visits: int = 5,
-                        passphrase: str | None = None) -> DemoServer:
+def prepare_demo_server(
+    store: Any,
+    server_dir: Path,
+    *,
+    port: int = DEMO_PORT,
+    visits: int = 5,
+    passphrase: str | None = None,
+) -> DemoServer:
     """``passphrase`` encrypts the server's data; None reads ``FIELDSURVEY_SERVER_PASSPHRASE``."""
     server_dir = Path(server_dir).resolve()
-    if server_dir == Path(store.data_dir).resolve() or Path(store.data_dir).resolve() in server_dir.parents:
-        raise UserError(Text("县级服务器目录不能放在设备数据目录里", "the server directory must not be inside the device's data directory"),
-                        code="server_inside_store")
+    if (
+        server_dir == Path(store.data_dir).resolve()
+        or Path(store.data_dir).resolve() in server_dir.parents
+    ):
+        raise UserError(
+            Text(
+                "县级服务器目录不能放在设备数据目录里",
+                "the server directory must not be inside the device's data directory",
+            ),
+            code="server_inside_store",
+        )
     county, county_name = store.county()
     sd = ServerDir(server_dir, passphrase=passphrase)
-    setup.init_server(sd, county=county, name=county_name or None, admin=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, db_url=None)
-    divisions = [{"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level} for d in store.divisions.all()]
+    setup.init_server(
+        sd,
+        county=county,
+        name=county_name or None,
+        admin=DEMO_ADMIN,
+        password=DEMO_ADMIN_PASSWORD,
+        db_url=None,
+    )
+    divisions = [
+        {"code": d.code.value, "name": d.name, "parent": d.parent, "level": d.code.level}
+        for d in store.divisions.all()
+    ]
     # Streamed: the import reads a chunk at a time, so 100,000 households never sit in memory as dicts.
     households = (household_to_dict(h) for h in store.households.iter_households())
     history = (visit_to_dict(v) for v in store.visits.history())
-    import_roster(sd, "demo", {"format": FORMAT, "version": 1, "county": county, "divisions": divisions,
-                               "households": households, "visits": history})
+    import_roster(
+        sd,
+        "demo",
+        {
+            "format": FORMAT,
+            "version": 1,
+            "county": county,
+            "divisions": divisions,
+            "households": households,
+            "visits": history,
+        },
+    )
     villages = [d["code"] for d in divisions if d["level"] == "village"]
-    accounts.add_user(sd, "demo", username=DEMO_SECRETARY, role="secretary", display_name="驻村第一书记（示范）", password=None)
+    accounts.add_user(
+        sd,
+        "demo",
+        username=DEMO_SECRETARY,
+        role="secretary",
+        display_name="驻村第一书记（示范）",
+        password=None,
+    )
     accounts.assign(sd, "demo", username=DEMO_SECRETARY, villages=villages)
     url = f"http://127.0.0.1:{port}"
     device_id = _enroll_in_place(store, sd, url)
@@ -92,20 +133,36 @@ def _enroll_in_place(store: Any, sd: ServerDir, url: str) -> str:
     code, _ = enrollment.new_enroll_code(sd, "demo", username=DEMO_SECRETARY)
     keys = KeyPair.generate()
     signing_pub, encryption_pub = keys.public_b64()
-    info = enrollment.enroll(sd, code=code, signing_key=signing_pub, encryption_key=encryption_pub, label="demo laptop")
+    info = enrollment.enroll(
+        sd, code=code, signing_key=signing_pub, encryption_key=encryption_pub, label="demo laptop"
+    )
     with sd.transaction() as s:  # the device already holds the roster: start its feed at "now"
         user = s.query(User).filter(User.username == DEMO_SECRETARY).one()
         who = principal_of(s, user, info["device_id"])
         cursor = feed.make_cursor(s, feed.current_seq(s), who.villages)
     signing, encryption = keys.private_b64()
     county = info["county"]
-    store.sync_state.enroll(Enrollment(
-        slot=1, device_id=info["device_id"], username=DEMO_SECRETARY, display_name=info["user"]["display_name"],
-        role="secretary", villages=info["villages"], county=county["code"], county_name=county["name"], server_url=url,
-        signing_private=signing, encryption_private=encryption, county_signing_key=county["signing_key"],
-        county_encryption_key=county["encryption_key"], fingerprint=county["fingerprint"],
-        enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=cursor, last_sync_at=None,
-    ))
+    store.sync_state.enroll(
+        Enrollment(
+            slot=1,
+            device_id=info["device_id"],
+            username=DEMO_SECRETARY,
+            display_name=info["user"]["display_name"],
+            role="secretary",
+            villages=info["villages"],
+            county=county["code"],
+            county_name=county["name"],
+            server_url=url,
+            signing_private=signing,
+            encryption_private=encryption,
+            county_signing_key=county["signing_key"],
+            county_encryption_key=county["encryption_key"],
+            fingerprint=county["fingerprint"],
+            enrolled_at=datetime.now(UTC).replace(tzinfo=None),
+            cursor=cursor,
+            last_sync_at=None,
+        )
+    )
     return str(info["device_id"])
 
 
@@ -155,19 +212,28 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
 def _busy_port_error(port: int) -> UserError:
     """Says what holds the port: an earlier FieldSurvey server (a demo still running) or something else."""
     try:
-        ours = httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False).status_code == 200
+        ours = (
+            httpx.get(
+                f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False
+            ).status_code
+            == 200
+        )
     except httpx.HTTPError:
         ours = False
     if ours:
         return UserError(
-            Text(f"端口 {port} 上已有一个 FieldSurvey 县级服务器在运行（可能是上次的示范没有退出）。请先停止它，或加 --port 换一个端口。",
-                 f"a FieldSurvey county server is already running on port {port} (perhaps an earlier demo that did not exit); "
-                 "stop it, or pass --port to use another port"),
+            Text(
+                f"端口 {port} 上已有一个 FieldSurvey 县级服务器在运行（可能是上次的示范没有退出）。请先停止它，或加 --port 换一个端口。",
+                f"a FieldSurvey county server is already running on port {port} (perhaps an earlier demo that did not exit); "
+                "stop it, or pass --port to use another port",
+            ),
             code="port_in_use",
         )
     return UserError(
-        Text(f"端口 {port} 已被其他程序占用。请加 --port 换一个端口（如 --port {port + 1}）。",
-             f"port {port} is in use by another program; pass --port to use another one (e.g. --port {port + 1})"),
+        Text(
+            f"端口 {port} 已被其他程序占用。请加 --port 换一个端口（如 --port {port + 1}）。",
+            f"port {port} is in use by another program; pass --port to use another one (e.g. --port {port + 1})",
+        ),
         code="port_in_use",
     )
 
@@ -195,7 +261,9 @@ def _die_with_parent() -> Callable[[], None] | None:
     return set_death_signal
 
 
-def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0, passphrase: str | None = None) -> subprocess.Popen[bytes]:
+def start_server(
+    server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0, passphrase: str | None = None
+) -> subprocess.Popen[bytes]:
     """Run ``fieldsurvey server run`` on 127.0.0.1 and wait until it answers.
 
     ``passphrase`` reaches the process in its environment (never its command line, which other
@@ -212,19 +280,48 @@ def start_server(server_dir: Path, port: int = DEMO_PORT, *, wait: float = 60.0,
     death_signal = _die_with_parent()
     extra: dict[str, Any] = {"preexec_fn": death_signal} if death_signal is not None else {}
     with os.fdopen(fd, "ab") as log:  # the server writes no personal data to its log
-        proc = subprocess.Popen([sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server_dir), "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, env=env, **extra)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fieldsurvey",
+                "server",
+                "run",
+                "--data-dir",
+                str(server_dir),
+                "--port",
+                str(port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            **extra,
+        )
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise UserError(Text(f"示范服务器未能启动，详见 {log_path}", f"the demo server did not start; see {log_path}"),
-                            code="demo_server_failed")
+            raise UserError(
+                Text(
+                    f"示范服务器未能启动，详见 {log_path}",
+                    f"the demo server did not start; see {log_path}",
+                ),
+                code="demo_server_failed",
+            )
         try:
             # trust_env=False: a system proxy must not carry (or refuse) a call to 127.0.0.1
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False).status_code == 200 and proc.poll() is None:
+            if (
+                httpx.get(
+                    f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False
+                ).status_code
+                == 200
+                and proc.poll() is None
+            ):
                 return proc
         except httpx.TransportError:
             pass
         time.sleep(0.25)
     proc.terminate()
-    raise UserError(Text("示范服务器启动超时", "the demo server took too long to start"), code="demo_server_failed")
+    raise UserError(
+        Text("示范服务器启动超时", "the demo server took too long to start"),
+        code="demo_server_failed",
+    )

@@ -82,7 +82,9 @@ def full_install_lines() -> Missing:
     return Missing(list(SONAMES))
 
 
-def uses_xcb(environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform) -> bool:
+def uses_xcb(
+    environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform
+) -> bool:
     """Whether Qt will load its xcb plugin: on Linux/BSD unless another platform is asked for.
 
     A Wayland session without ``QT_QPA_PLATFORM`` still counts: Qt falls back to xcb there when

@@ -161,12 +161,16 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"已去除 dropped: {f.message('en')}\n    {f.message('zh')}")
     extra = sorted(dropped - {f.name for f in blocking})
     if extra:
-        print(f"另因依赖被去除的字段 also dropped (they depend on dropped fields): {', '.join(extra)}")
+        print(
+            f"另因依赖被去除的字段 also dropped (they depend on dropped fields): {', '.join(extra)}"
+        )
     if kept:
         for f in kept:
             print(f"不支持 unsupported: {f.message('en')}\n    {f.message('zh')}")
         if args.allow_unsupported:
-            print("未写出表单:以上问题无法通过去除字段解决。(The form was not written: these problems cannot be solved by leaving fields out.)")
+            print(
+                "未写出表单:以上问题无法通过去除字段解决。(The form was not written: these problems cannot be solved by leaving fields out.)"
+            )
         else:
             print(
                 "未写出表单。可用 --allow-unsupported 去除这些内容后写出。"
@@ -212,7 +216,6 @@ def _refuse_overwrite(out: Path, force: bool) -> None:
 
 def _write_yaml(out: Path, form: dict[str, Any], source: Path) -> None:
     import yaml
-
 
     header = f"# Imported from {source.name} by 'fieldsurvey forms import-xlsform'. Format: docs/forms.md\n"
     text = header + yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)

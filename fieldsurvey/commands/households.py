@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_dir(p)
     add_unlock_options(p)
     p.add_argument("--village", metavar="CODE", help="only this village (12-digit division code)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -80,11 +85,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         statuses = code_list("status")
         rows = [
-            (s.household_no, s.division_code, s.head_name or "", s.head_id_number or "", str(s.member_count), statuses.label(s.status))
+            (
+                s.household_no,
+                s.division_code,
+                s.head_name or "",
+                s.head_id_number or "",
+                str(s.member_count),
+                statuses.label(s.status),
+            )
             for s in summaries
         ]
         widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(HEADERS_ZH)]
-        out.write("  ".join(_pad(h, w) for h, w in zip(HEADERS_ZH, widths, strict=True)).rstrip() + "\n")
+        out.write(
+            "  ".join(_pad(h, w) for h, w in zip(HEADERS_ZH, widths, strict=True)).rstrip() + "\n"
+        )
         for r in rows:
             out.write("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
         out.write(f"共 {len(rows)} 户 ({len(rows)} households)\n")

@@ -47,20 +47,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_unlock_options(p)
     target = p.add_mutually_exclusive_group()
     target.add_argument("--household", metavar="NO", help="the household number (户编号) to print")
-    target.add_argument("--village", metavar="CODE", help="print every household of this village (12-digit code)")
-    p.add_argument("--out", type=Path, metavar="PATH",
-                   help="a .pdf file, or a folder (one file per household when printing a village)")
-    p.add_argument("--mask-ids", action="store_true",
-                   help="public copy (公示): ID numbers show only their first 6 and last 4 characters")
+    target.add_argument(
+        "--village", metavar="CODE", help="print every household of this village (12-digit code)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="a .pdf file, or a folder (one file per household when printing a village)",
+    )
+    p.add_argument(
+        "--mask-ids",
+        action="store_true",
+        help="public copy (公示): ID numbers show only their first 6 and last 4 characters",
+    )
     p.add_argument("--no-report", action="store_true", help="village: leave out the village report")
-    p.add_argument("--report-only", action="store_true", help="village: print only the village report")
-    p.add_argument("--jobs", type=int, metavar="N",
-                   help="village: render on N processes (default: one per core, up to 4, for 30 households or more)")
-    p.add_argument("--population", type=int, metavar="N",
-                   help="village population for poverty incidence (default: people of the households listed)")
+    p.add_argument(
+        "--report-only", action="store_true", help="village: print only the village report"
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="village: render on N processes (default: one per core, up to 4, for 30 households or more)",
+    )
+    p.add_argument(
+        "--population",
+        type=int,
+        metavar="N",
+        help="village population for poverty incidence (default: people of the households listed)",
+    )
     p.set_defaults(handler=_deferred("run"))
 
-    verbs = p.add_subparsers(dest="ledger_command", metavar="verify", title="checking a printed page")
+    verbs = p.add_subparsers(
+        dest="ledger_command", metavar="verify", title="checking a printed page"
+    )
     v = verbs.add_parser(
         "verify",
         help="check a printed ledger's fingerprint against the record",
@@ -73,7 +94,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_data_dir(v)
     add_unlock_options(v)
-    v.add_argument("--household", metavar="NO", required=True, help="the household number printed on the page")
-    v.add_argument("--fingerprint", metavar="XXXX", required=True, help="the fingerprint printed on the page")
+    v.add_argument(
+        "--household", metavar="NO", required=True, help="the household number printed on the page"
+    )
+    v.add_argument(
+        "--fingerprint", metavar="XXXX", required=True, help="the fingerprint printed on the page"
+    )
     v.set_defaults(handler=_deferred("run_verify"))
-

@@ -35,10 +35,11 @@ from fieldsurvey.store import Store
 EXIT_NO_MATCH = 1
 
 NOT_FOUND = Text("找不到该户编号对应的户", "no household has this household number")
-NEED_TARGET = Text("请用 --household 指定一户或用 --village 指定一个村", "give --household or --village")
+NEED_TARGET = Text(
+    "请用 --household 指定一户或用 --village 指定一个村", "give --household or --village"
+)
 NEED_OUT = Text("请用 --out 指定输出文件或文件夹", "give --out, the file or folder to write")
 NOT_VILLAGE = Text("--village 应为12位村级行政区划代码", "--village takes a 12-digit village code")
-
 
 
 def _names(store: Store, code: str) -> DivisionNames:
@@ -49,8 +50,12 @@ def _names(store: Store, code: str) -> DivisionNames:
 
 def _input(store: Store, household: Household) -> LedgerInput:
     visits = store.visits.for_household(household.household_id)
-    return LedgerInput(household, visits, _names(store, household.division_code.value),
-                       photos=ledger_photos(store, household.household_id, visits))
+    return LedgerInput(
+        household,
+        visits,
+        _names(store, household.division_code.value),
+        photos=ledger_photos(store, household.household_id, visits),
+    )
 
 
 def _warn_if_others_can_read(out: Path) -> None:
@@ -59,9 +64,11 @@ def _warn_if_others_can_read(out: Path) -> None:
     owner-only access list)."""
     folder = out if out.is_dir() else out.parent
     if folder.is_dir() and not folder_keeps_files_private(folder):
-        print(f"注意：写入 {folder} 的文件，这台电脑的其他用户或拿到该磁盘的人都能读取。"
-              f" Note: other users of this computer, or anyone with this drive, can read the files written to {folder}.",
-              file=sys.stderr)
+        print(
+            f"注意：写入 {folder} 的文件，这台电脑的其他用户或拿到该磁盘的人都能读取。"
+            f" Note: other users of this computer, or anyone with this drive, can read the files written to {folder}.",
+            file=sys.stderr,
+        )
 
 
 def _find(store: Store, household_no: str) -> Household:
@@ -90,8 +97,10 @@ def _print_one(store: Store, args: argparse.Namespace, options: LedgerOptions) -
     if out.is_dir():
         out = out / ledger_file_name(household.household_no, options.mask_ids)
     result = print_household(_input(store, household), out, options)
-    print(f"已生成 {out}（共 {result.pages} 页，指纹 {format_fingerprint(result.fingerprint)}）"
-          f" Wrote {out} ({result.pages} pages)")
+    print(
+        f"已生成 {out}（共 {result.pages} 页，指纹 {format_fingerprint(result.fingerprint)}）"
+        f" Wrote {out} ({result.pages} pages)"
+    )
     return 0
 
 
@@ -110,7 +119,12 @@ def _print_village(store: Store, args: argparse.Namespace, options: LedgerOption
     def records() -> Iterator[LedgerInput]:
         for household in store.households.iter_households(village=code):
             visits = store.visits.for_household(household.household_id)
-            yield LedgerInput(household, visits, names, photos=ledger_photos(store, household.household_id, visits))
+            yield LedgerInput(
+                household,
+                visits,
+                names,
+                photos=ledger_photos(store, household.household_id, visits),
+            )
 
     if args.report_only:
         out: Path = args.out
@@ -118,16 +132,27 @@ def _print_village(store: Store, args: argparse.Namespace, options: LedgerOption
             out = out / report_file_name(code, options.mask_ids)
         summaries = [summarise(inp) for inp in records()]
         with atomic_output(out) as f:
-            result = render_village_report(report_content(summaries, names, code, args.population), options, f)
+            result = render_village_report(
+                report_content(summaries, names, code, args.population), options, f
+            )
         print(f"已生成 {out}(共 {result.pages} 页) Wrote {out} ({result.pages} pages)")
         return 0
     done = print_village(
-        records(), total, args.out, names=names, village_code=code, include_report=not args.no_report,
-        population=args.population, options=options, progress=_progress_printer(),
+        records(),
+        total,
+        args.out,
+        names=names,
+        village_code=code,
+        include_report=not args.no_report,
+        population=args.population,
+        options=options,
+        progress=_progress_printer(),
         workers=args.jobs if args.jobs else default_workers(total),
     )
-    print(f"已打印 {done.households} 户，{len(done.files)} 个文件，共 {done.pages} 页"
-          f" Printed {done.households} households: {len(done.files)} files, {done.pages} pages")
+    print(
+        f"已打印 {done.households} 户，{len(done.files)} 个文件，共 {done.pages} 页"
+        f" Printed {done.households} households: {len(done.files)} files, {done.pages} pages"
+    )
     return 0
 
 
@@ -136,7 +161,9 @@ def _progress_printer() -> Callable[[int, int], None]:
 
     def show(done: int, total: int) -> None:
         if interactive:
-            print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+            print(
+                f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True
+            )
         elif done == total or done % 50 == 0:
             print(f"{done}/{total}", file=sys.stderr, flush=True)
 
@@ -149,7 +176,9 @@ def run_verify(args: argparse.Namespace) -> int:
         result = verify_fingerprint(_input(store, household), args.fingerprint)
     if result.matches:
         copy = "完整版" if result.copy == "full" else "公示版"
-        print(f"一致:纸质台账与当前记录相符({copy}) Match: the paper agrees with the record ({result.copy} copy)")
+        print(
+            f"一致:纸质台账与当前记录相符({copy}) Match: the paper agrees with the record ({result.copy} copy)"
+        )
         return 0
     print(
         "不一致：打印后记录已有变化，或这不是该户的台账。当前记录的指纹："

@@ -35,12 +35,27 @@ def register(sub: Any) -> None:
     server = sub.add_parser("server", help="县级服务器 the county server: run it and administer it")
     ssub = server.add_subparsers(dest="server_command", metavar="SUBCOMMAND", required=True)
 
-    def cmd(name: str, handler: Any, help_text: str, parent: Any = ssub, *, data_dir_required: bool = True) -> argparse.ArgumentParser:
+    def cmd(
+        name: str,
+        handler: Any,
+        help_text: str,
+        parent: Any = ssub,
+        *,
+        data_dir_required: bool = True,
+    ) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help_text)
-        p.add_argument("--data-dir", required=data_dir_required, metavar="S", help="the county server's data directory")
-        p.add_argument("--passphrase-file", metavar="FILE",
-                       help="read the server passphrase from the first line of FILE (outside S); default: "
-                            "$FIELDSURVEY_SERVER_PASSPHRASE_FILE, $FIELDSURVEY_SERVER_PASSPHRASE, or asked on the terminal")
+        p.add_argument(
+            "--data-dir",
+            required=data_dir_required,
+            metavar="S",
+            help="the county server's data directory",
+        )
+        p.add_argument(
+            "--passphrase-file",
+            metavar="FILE",
+            help="read the server passphrase from the first line of FILE (outside S); default: "
+            "$FIELDSURVEY_SERVER_PASSPHRASE_FILE, $FIELDSURVEY_SERVER_PASSPHRASE, or asked on the terminal",
+        )
         p.set_defaults(handler=handler)
         return p
 
@@ -50,30 +65,56 @@ def register(sub: Any) -> None:
     p.add_argument("--admin", required=True, help="the admin's username")
     p.add_argument("--db", help="database URL (default: SQLite in S; or postgresql+psycopg://…)")
 
-    p = cmd("encrypt", cmd_encrypt, "encrypt a data directory made by an earlier version, in place (asks for a new passphrase)")
+    p = cmd(
+        "encrypt",
+        cmd_encrypt,
+        "encrypt a data directory made by an earlier version, in place (asks for a new passphrase)",
+    )
     p.add_argument("--db", help="database URL overriding server.json")
 
     passphrase = ssub.add_parser("passphrase", help="the server passphrase")
     psub = passphrase.add_subparsers(dest="passphrase_command", metavar="SUBCOMMAND", required=True)
-    p = cmd("change", cmd_passphrase_change, "set a new passphrase (from $FIELDSURVEY_SERVER_NEW_PASSPHRASE or asked twice)", psub)
-    p.add_argument("--recovery-key", nargs="?", const="", default=None, metavar="KEY",
-                   help="unlock with the server's recovery key instead (or $FIELDSURVEY_SERVER_RECOVERY_KEY, or asked)")
+    p = cmd(
+        "change",
+        cmd_passphrase_change,
+        "set a new passphrase (from $FIELDSURVEY_SERVER_NEW_PASSPHRASE or asked twice)",
+        psub,
+    )
+    p.add_argument(
+        "--recovery-key",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="KEY",
+        help="unlock with the server's recovery key instead (or $FIELDSURVEY_SERVER_RECOVERY_KEY, or asked)",
+    )
 
     p = cmd("run", cmd_run, "serve the API (FastAPI on uvicorn)", data_dir_required=False)
-    p.add_argument("--config", metavar="FILE",
-                   help="read the settings from a TOML file (the system service uses /etc/fieldsurvey/server.toml); "
-                        "options given here win. Keys: data_dir, database_url, passphrase_file, host, port, tls_cert, "
-                        "tls_key, insecure_http, forwarded_allow_ips, log_level")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read the settings from a TOML file (the system service uses /etc/fieldsurvey/server.toml); "
+        "options given here win. Keys: data_dir, database_url, passphrase_file, host, port, tls_cert, "
+        "tls_key, insecure_http, forwarded_allow_ips, log_level",
+    )
     p.add_argument("--db", help="database URL overriding server.json")
     p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 8400)")
     p.add_argument("--tls-cert", help="certificate file (PEM, with its chain) for HTTPS")
     p.add_argument("--tls-key", help="private key file (PEM) for HTTPS")
-    p.add_argument("--insecure-http", action="store_true",
-                   help="serve plain HTTP on a non-loopback address: only behind a TLS proxy that handles HTTPS")
-    p.add_argument("--forwarded-allow-ips", metavar="IPS",
-                   help="proxy addresses trusted for X-Forwarded-For (default 127.0.0.1), so sign-in limits count the real clients")
-    p.add_argument("--log-level", default=None, choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="serve plain HTTP on a non-loopback address: only behind a TLS proxy that handles HTTPS",
+    )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="proxy addresses trusted for X-Forwarded-For (default 127.0.0.1), so sign-in limits count the real clients",
+    )
+    p.add_argument(
+        "--log-level", default=None, choices=("critical", "error", "warning", "info", "debug")
+    )
 
     user = ssub.add_parser("user", help="users")
     usub = user.add_subparsers(dest="user_command", metavar="SUBCOMMAND", required=True)
@@ -83,12 +124,21 @@ def register(sub: Any) -> None:
     p.add_argument("--name", help="display name")
     p = cmd("list", cmd_user_list, "list users", usub)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p = cmd("disable", cmd_user_disable, "disable a user: their sessions end and their devices stop syncing at once", usub)
+    p = cmd(
+        "disable",
+        cmd_user_disable,
+        "disable a user: their sessions end and their devices stop syncing at once",
+        usub,
+    )
     p.add_argument("--username", required=True)
     p = cmd("enable", cmd_user_enable, "enable a disabled user again", usub)
     p.add_argument("--username", required=True)
-    p = cmd("reset-password", cmd_user_reset_password,
-            f"set a new password (from {PASSWORD_ENV}, stdin or a prompt); ends the user's sessions", usub)
+    p = cmd(
+        "reset-password",
+        cmd_user_reset_password,
+        f"set a new password (from {PASSWORD_ENV}, stdin or a prompt); ends the user's sessions",
+        usub,
+    )
     p.add_argument("--username", required=True)
     p = cmd("unlock", cmd_user_unlock, "lift a sign-in lock left by too many failed attempts", usub)
     p.add_argument("--username", required=True)
@@ -99,7 +149,9 @@ def register(sub: Any) -> None:
     p.add_argument("--username", help="only this user's")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p = cmd("end", cmd_session_end, "end sessions by id, or all of a user's", sesub)
-    p.add_argument("session_id", nargs="*", metavar="SESSION_ID", help="16 hex digits, from 'session list'")
+    p.add_argument(
+        "session_id", nargs="*", metavar="SESSION_ID", help="16 hex digits, from 'session list'"
+    )
     p.add_argument("--username", help="end all of this user's sessions")
 
     p = cmd("assign", cmd_assign, "assign villages to a user")
@@ -129,10 +181,22 @@ def register(sub: Any) -> None:
 
     audit = ssub.add_parser("audit", help="the audit log")
     asub = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
-    p = cmd("verify", cmd_audit_verify, "check the hash chain: detects edited or removed entries", asub)
-    p.add_argument("--checkpoint", nargs="+", action="extend", metavar="FILE",
-                   help="signed heads kept elsewhere (audit checkpoint, a laptop's 'sync audit-heads'): fail when the log is shorter or differs")
-    p = cmd("checkpoint", cmd_audit_checkpoint, "write a signed head of the audit log for an auditor to keep elsewhere", asub)
+    p = cmd(
+        "verify", cmd_audit_verify, "check the hash chain: detects edited or removed entries", asub
+    )
+    p.add_argument(
+        "--checkpoint",
+        nargs="+",
+        action="extend",
+        metavar="FILE",
+        help="signed heads kept elsewhere (audit checkpoint, a laptop's 'sync audit-heads'): fail when the log is shorter or differs",
+    )
+    p = cmd(
+        "checkpoint",
+        cmd_audit_checkpoint,
+        "write a signed head of the audit log for an auditor to keep elsewhere",
+        asub,
+    )
     p.add_argument("--out", required=True, metavar="FILE")
 
     batch = ssub.add_parser("batch", help="batch files carried by USB")

@@ -37,7 +37,9 @@ def read_passphrase(args: argparse.Namespace, *, new: bool = False) -> str:
         if new:
             vault.require_strong(found)
             if getpass.getpass("再输入一次 Again: ") != found:
-                raise UserError(Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch")
+                raise UserError(
+                    Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch"
+                )
     if new:
         vault.require_strong(found)
     return found
@@ -71,7 +73,9 @@ def ask_password(prompt: str, *, optional: bool = False) -> str | None:
     if not first and optional:
         return None
     if getpass.getpass("再输入一次 Again: ") != first:
-        raise UserError(Text("两次输入的密码不一致", "the two passwords differ"), code="password_mismatch")
+        raise UserError(
+            Text("两次输入的密码不一致", "the two passwords differ"), code="password_mismatch"
+        )
     return first
 
 
@@ -80,4 +84,8 @@ def no_password() -> str:
 
 
 def print_result(args: argparse.Namespace, data: Any, text: str) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2) if getattr(args, "format", "text") == "json" else text)
+    print(
+        json.dumps(data, ensure_ascii=False, indent=2)
+        if getattr(args, "format", "text") == "json"
+        else text
+    )

@@ -18,7 +18,9 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     from fieldsurvey.server.roster.json_import import import_roster, read_roster
 
     counts = import_roster(open_server_dir(args), "cli", read_roster(Path(args.file)))
-    print(f"花名册已导入 Roster imported: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged households")
+    print(
+        f"花名册已导入 Roster imported: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged households"
+    )
     return 0
 
 
@@ -28,10 +30,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     sd = open_server_dir(args)
     with sd.transaction() as s:
         counts = status_counts(s)
-    labels = (("households", "户 households"), ("members", "人 members"), ("visits", "走访 visits"),
-              ("batches_received", "已收批次 batches received"), ("batches_refused", "拒收批次 batches refused"),
-              ("open_conflicts", "待处理冲突 open conflicts"), ("devices", "设备 devices"))
-    text = f"{counts['county_name']} ({counts['county']})\n" + "\n".join(f"  {label:<32} {counts[k]}" for k, label in labels)
+    labels = (
+        ("households", "户 households"),
+        ("members", "人 members"),
+        ("visits", "走访 visits"),
+        ("batches_received", "已收批次 batches received"),
+        ("batches_refused", "拒收批次 batches refused"),
+        ("open_conflicts", "待处理冲突 open conflicts"),
+        ("devices", "设备 devices"),
+    )
+    text = f"{counts['county_name']} ({counts['county']})\n" + "\n".join(
+        f"  {label:<32} {counts[k]}" for k, label in labels
+    )
     print_result(args, counts, text)
     return 0
 
@@ -40,17 +50,33 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from fieldsurvey.server.audit import chain as audit
     from fieldsurvey.sync import audit_head
 
-    checkpoints = [h for name in args.checkpoint or [] for h in audit_head.read_checkpoint(Path(name))]
+    checkpoints = [
+        h for name in args.checkpoint or [] for h in audit_head.read_checkpoint(Path(name))
+    ]
     sd = open_server_dir(args)
     with sd.transaction() as s:
-        result = audit.verify(s, sd.keys.signing_public, checkpoints, str(sd.read_config()["county"]))
+        result = audit.verify(
+            s, sd.keys.signing_public, checkpoints, str(sd.read_config()["county"])
+        )
     if result.ok:
-        agreed = f"; {result.checkpoints} signed heads agree 与{result.checkpoints}个签名头一致" if checkpoints else ""
-        print(f"审计日志完好 Audit log intact: {result.entries} entries, head {result.head_hash}{agreed}")
+        agreed = (
+            f"; {result.checkpoints} signed heads agree 与{result.checkpoints}个签名头一致"
+            if checkpoints
+            else ""
+        )
+        print(
+            f"审计日志完好 Audit log intact: {result.entries} entries, head {result.head_hash}{agreed}"
+        )
         return 0
     for p in result.problems[:50]:
         print(f"  {p}", file=sys.stderr)
-    raise UserError(Text(f"审计日志被改动：发现{len(result.problems)}处问题", f"the audit log was tampered with: {len(result.problems)} problems"), code="audit_broken")
+    raise UserError(
+        Text(
+            f"审计日志被改动：发现{len(result.problems)}处问题",
+            f"the audit log was tampered with: {len(result.problems)} problems",
+        ),
+        code="audit_broken",
+    )
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
@@ -65,12 +91,21 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
         if not result.ok:
             for p in result.problems[:50]:
                 print(f"  {p}", file=sys.stderr)
-            raise UserError(Text("审计日志已被改动，不能为它签检查点", "the audit log was tampered with: no checkpoint is signed for it"),
-                            code="audit_broken")
+            raise UserError(
+                Text(
+                    "审计日志已被改动，不能为它签检查点",
+                    "the audit log was tampered with: no checkpoint is signed for it",
+                ),
+                code="audit_broken",
+            )
         head = audit.signed_head(s, sd.keys.signing, county)
     atomic_write(Path(args.out), audit_head.checkpoint_bytes([head]))
-    print(f"审计检查点已写入 Audit checkpoint written: {args.out} — entry {head.entry_no}, hash {head.entry_hash}")
-    print("请把它保存在服务器以外 Keep it away from the server: 'server audit verify --checkpoint FILE' compares the log with it")
+    print(
+        f"审计检查点已写入 Audit checkpoint written: {args.out} — entry {head.entry_no}, hash {head.entry_hash}"
+    )
+    print(
+        "请把它保存在服务器以外 Keep it away from the server: 'server audit verify --checkpoint FILE' compares the log with it"
+    )
     return 0
 
 
@@ -87,7 +122,9 @@ def cmd_batch_import(args: argparse.Namespace) -> int:
         if envelope.parse(data).kind == PHOTOS:  # the photo bundles written beside a batch file
             got = ingest_photos(sd, data, via="file")
             c = got["counts"]
-            print(f"{name}: 照片 photos — {c['stored']} stored, {c['already']} already held, {c['refused']} refused")
+            print(
+                f"{name}: 照片 photos — {c['stored']} stored, {c['already']} already held, {c['refused']} refused"
+            )
             for o in got["outcomes"]:
                 if o["outcome"] == "refused":
                     print(f"  {o['message']['zh']} ({o['message']['en']})")

@@ -31,11 +31,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     os.umask(0o077)
     sd = ServerDir(Path(args.data_dir))
     if sd.exists():
-        raise UserError(Text("该目录已初始化过县级服务器", "this directory already holds a county server"), code="server_exists")
+        raise UserError(
+            Text("该目录已初始化过县级服务器", "this directory already holds a county server"),
+            code="server_exists",
+        )
     sd.passphrase = read_passphrase(args, new=True)
     password = ask_password(f"管理员 {args.admin} 的密码 Password for {args.admin}: ")
     assert password is not None
-    fp = init_server(sd, county=args.county, name=args.name, admin=args.admin, password=password, db_url=args.db)
+    fp = init_server(
+        sd, county=args.county, name=args.name, admin=args.admin, password=password, db_url=args.db
+    )
     print(f"县级服务器已创建 County server created in {sd.path}")
     print(f"县级密钥指纹 County key fingerprint: {fp}")
     _print_recovery_key(sd.new_recovery_key)
@@ -45,8 +50,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _print_recovery_key(recovery_key: str | None) -> None:
     if recovery_key:
         print(f"县级服务器恢复密钥 Server recovery key: {recovery_key}")
-        print("请抄下并与服务器分开保管，它只显示这一次；忘记密码短语时用它设置新的。"
-              "Write it down and keep it apart from the server: it is shown only this once, and sets a new passphrase if the passphrase is forgotten.")
+        print(
+            "请抄下并与服务器分开保管，它只显示这一次；忘记密码短语时用它设置新的。"
+            "Write it down and keep it apart from the server: it is shown only this once, and sets a new passphrase if the passphrase is forgotten."
+        )
 
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
@@ -64,7 +71,12 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
         return 0
     new_key_file = "key file" in parts
     passphrase = read_passphrase(args, new=new_key_file)
-    encrypt_in_place(sd, passphrase, progress=lambda line: print(line, flush=True), on_recovery_key=_print_recovery_key)
+    encrypt_in_place(
+        sd,
+        passphrase,
+        progress=lambda line: print(line, flush=True),
+        on_recovery_key=_print_recovery_key,
+    )
     print(f"县级服务器数据已加密 The county server's data is encrypted: {sd.path}")
     return 0
 
@@ -80,20 +92,34 @@ def cmd_passphrase_change(args: argparse.Namespace) -> int:
     if sd.unencrypted_parts():
         raise UserError(NOT_ENCRYPTED, code="server_not_encrypted")
     if args.recovery_key is not None:
-        key = args.recovery_key or os.environ.get(RECOVERY_ENV) or getpass.getpass("县级服务器恢复密钥 Server recovery key: ")
+        key = (
+            args.recovery_key
+            or os.environ.get(RECOVERY_ENV)
+            or getpass.getpass("县级服务器恢复密钥 Server recovery key: ")
+        )
         unlocked = vault.unlock(sd.keys_dir, recovery_key=key)
     else:
         unlocked = vault.unlock(sd.keys_dir, passphrase=read_passphrase(args))
     new = os.environ.get(NEW_PASSPHRASE_ENV)
     if new is None:
         if not sys.stdin.isatty():
-            raise UserError(Text(f"请在 {NEW_PASSPHRASE_ENV} 中给出新的密码短语", f"give the new passphrase in {NEW_PASSPHRASE_ENV}"), code="no_passphrase")
+            raise UserError(
+                Text(
+                    f"请在 {NEW_PASSPHRASE_ENV} 中给出新的密码短语",
+                    f"give the new passphrase in {NEW_PASSPHRASE_ENV}",
+                ),
+                code="no_passphrase",
+            )
         new = getpass.getpass("新密码短语 New passphrase: ")
         vault.require_strong(new)
         if getpass.getpass("再输入一次 Again: ") != new:
-            raise UserError(Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch")
+            raise UserError(
+                Text("两次输入的密码短语不一致", "the two passphrases differ"), code="mismatch"
+            )
     vault.change_passphrase(sd.keys_dir, unlocked, new)
-    print("县级服务器的密码短语已更改(数据无需重新加密)。The county server's passphrase is changed (the data is not re-encrypted).")
+    print(
+        "县级服务器的密码短语已更改(数据无需重新加密)。The county server's passphrase is changed (the data is not re-encrypted)."
+    )
     return 0
 
 
@@ -121,14 +147,24 @@ def _tls_files(args: argparse.Namespace) -> dict[str, str]:
     if not args.tls_cert and not args.tls_key:
         return {}
     if not (args.tls_cert and args.tls_key):
-        raise UserError(Text("--tls-cert 和 --tls-key 要一起给出", "give --tls-cert and --tls-key together"), code="tls_pair")
+        raise UserError(
+            Text("--tls-cert 和 --tls-key 要一起给出", "give --tls-cert and --tls-key together"),
+            code="tls_pair",
+        )
     import ssl
 
     try:
-        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.tls_cert, args.tls_key)
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            args.tls_cert, args.tls_key
+        )
     except (OSError, ssl.SSLError) as e:
-        raise UserError(Text(f"无法读取证书或私钥：{e.__class__.__name__}", f"cannot load the certificate and key: {e}"),
-                        code="tls_files") from e
+        raise UserError(
+            Text(
+                f"无法读取证书或私钥：{e.__class__.__name__}",
+                f"cannot load the certificate and key: {e}",
+            ),
+            code="tls_files",
+        ) from e
     return {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
 
 
@@ -151,11 +187,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     make_private(sd.path)
     migrate(sd.engine)
     sd.keys  # noqa: B018 - fail before listening when the keys are missing
-    print(f"县级服务器运行于 Serving on http{'s' if ssl else ''}://{args.host}:{args.port}  (API docs: /docs)", flush=True)
+    print(
+        f"县级服务器运行于 Serving on http{'s' if ssl else ''}://{args.host}:{args.port}  (API docs: /docs)",
+        flush=True,
+    )
     if not ssl and not is_loopback_host(args.host):
-        print("注意：本服务以未加密的 HTTP 监听，只应位于负责 HTTPS 的反向代理之后 "
-              "Note: plain HTTP on a network address — only behind a TLS proxy (--insecure-http)", flush=True)
-    forwarded = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
-    uvicorn.run(create_app(sd), host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5,
-                **ssl, **forwarded)
+        print(
+            "注意：本服务以未加密的 HTTP 监听，只应位于负责 HTTPS 的反向代理之后 "
+            "Note: plain HTTP on a network address — only behind a TLS proxy (--insecure-http)",
+            flush=True,
+        )
+    forwarded = (
+        {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
+    )
+    uvicorn.run(
+        create_app(sd),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=5,
+        **ssl,
+        **forwarded,
+    )
     return 0

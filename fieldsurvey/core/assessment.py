@@ -206,8 +206,7 @@ def _income_notes(b: IncomeBreakdown, on: date, policy: Policy) -> list[Reason]:
         label = _item_label(items, key)
         notes.append(
             reason(
-                f"{label.zh}有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高；"
-                "请补录支出",
+                f"{label.zh}有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高；请补录支出",
                 f"{label.en} has income but no expense recorded: counted as 0, so net income "
                 "may be overstated; the expense is to be completed",
                 fact=f"expenses.{key}",
@@ -339,13 +338,17 @@ def _over_threshold(spent: float, net_income: float, ratio: float, amount: float
     if spent > amount:
         return Text(f"超过{amount:g}元", f"over {amount:g} yuan")
     if net_income <= 0 or spent > ratio * net_income:
-        return Text(f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income")
+        return Text(
+            f"超过家庭纯收入的{ratio:.0%}", f"over {ratio:.0%} of the household's net income"
+        )
     return None
 
 
 def _medical_burden(out_of_pocket: float, net_income: float, policy: Policy) -> list[RiskFlag]:
     risk = policy.risk
-    why = _over_threshold(out_of_pocket, net_income, risk.medical_burden_ratio.value, risk.medical_burden_amount.value)
+    why = _over_threshold(
+        out_of_pocket, net_income, risk.medical_burden_ratio.value, risk.medical_burden_amount.value
+    )
     if why is None:
         return []
     return [
@@ -363,7 +366,9 @@ def _sudden_expense(record: IncomeRecord, net_income: float, policy: Policy) -> 
     """支出骤增: a sudden non-medical expense (disaster, accident …) of the income record."""
     amount = float(record.sudden_expenses or 0)
     risk = policy.risk
-    why = _over_threshold(amount, net_income, risk.sudden_expense_ratio.value, risk.sudden_expense_amount.value)
+    why = _over_threshold(
+        amount, net_income, risk.sudden_expense_ratio.value, risk.sudden_expense_amount.value
+    )
     if why is None:
         return []
     return [

@@ -53,7 +53,12 @@ class Reason:
     fact: str | None = None  # which recorded fact (field name) it rests on
 
     def to_dict(self) -> dict[str, Any]:
-        return {"zh": self.text.zh, "en": self.text.en, "member_id": self.member_id, "fact": self.fact}
+        return {
+            "zh": self.text.zh,
+            "en": self.text.en,
+            "member_id": self.member_id,
+            "fact": self.fact,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Reason:
@@ -77,7 +82,12 @@ class RiskFlag:
     member_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "zh": self.text.zh, "en": self.text.en, "member_id": self.member_id}
+        return {
+            "code": self.code,
+            "zh": self.text.zh,
+            "en": self.text.en,
+            "member_id": self.member_id,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +131,15 @@ class Assessment:
             assessed_on=date.fromisoformat(d["assessed_on"]),
             policy_year=int(d["policy_year"]),
             dimensions={
-                k: DimensionResult(k, v["outcome"], tuple(Reason.from_dict(r) for r in v["reasons"]))
+                k: DimensionResult(
+                    k, v["outcome"], tuple(Reason.from_dict(r) for r in v["reasons"])
+                )
                 for k, v in d["dimensions"].items()
             },
             exit_eligible=bool(d["exit_eligible"]),
             risk_flags=tuple(
-                RiskFlag(f["code"], Text(f["zh"], f["en"]), f.get("member_id")) for f in d.get("risk_flags", [])
+                RiskFlag(f["code"], Text(f["zh"], f["en"]), f.get("member_id"))
+                for f in d.get("risk_flags", [])
             ),
             net_income_per_capita=d.get("net_income_per_capita"),
             poverty_line=d.get("poverty_line"),

@@ -92,7 +92,9 @@ def code_list(name: str) -> CodeList:
         for it in raw["items"]
     )
     groups = {k: tuple(v) for k, v in raw.get("groups", {}).items()}
-    return CodeList(raw["name"], Text(raw["title_zh"], raw["title_en"]), raw["source"], items, groups)
+    return CodeList(
+        raw["name"], Text(raw["title_zh"], raw["title_en"]), raw["source"], items, groups
+    )
 
 
 def all_code_lists() -> list[str]:

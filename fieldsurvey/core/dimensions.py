@@ -163,8 +163,10 @@ def child_schooling(household: Household, member: Member, on: date, policy: Poli
     outcome, why = _enrolment(who, member)
     if claimed:  # recorded for a child it cannot apply to: say so next to the finding
         what = "home_schooling" if member.home_schooling else "schooling_exempt"
-        label = Text("送教上门", "home schooling") if member.home_schooling else Text(
-            "因身体原因免于就学", "the health exemption"
+        label = (
+            Text("送教上门", "home schooling")
+            if member.home_schooling
+            else Text("因身体原因免于就学", "the health exemption")
         )
         why = reason(
             f"{why.text.zh}；{label.zh}仅适用于残疾或重病儿童，该儿童不符合，不予认定",
@@ -248,7 +250,9 @@ class Coverage:
 COVERAGES: dict[str, Coverage] = {
     "basic_insurance": Coverage(
         "resident_medical_insurance",
-        Text("基本医疗保险（居民医保或职工医保）", "basic medical insurance (resident or employee)"),
+        Text(
+            "基本医疗保险（居民医保或职工医保）", "basic medical insurance (resident or employee)"
+        ),
         Text("参加", "has"),
         Text("未参加", "has no"),
     ),

@@ -27,7 +27,8 @@ class DivisionCode:
             value += "000000"
         if len(value) != 12 or not value.isdigit():
             raise UserError(
-                Text("行政区划代码应为12位数字", "a division code is 12 digits"), code="bad_division_code"
+                Text("行政区划代码应为12位数字", "a division code is 12 digits"),
+                code="bad_division_code",
             )
         return cls(value)
 
@@ -53,7 +54,9 @@ class DivisionCode:
 
     def contains(self, other: DivisionCode) -> bool:
         """Whether ``other`` lies inside this division (or is it)."""
-        prefix = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "village": 12}[self.level]
+        prefix = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "village": 12}[
+            self.level
+        ]
         return other.value[:prefix] == self.value[:prefix]
 
     def __str__(self) -> str:
@@ -74,9 +77,13 @@ def county_name(county_code: str) -> str | None:
 
 
 def county_full_name(county_code: str) -> str:
-    """"陕西省汉中市镇巴县" from the province, prefecture and county names."""
+    """ "陕西省汉中市镇巴县" from the province, prefecture and county names."""
     data = _gb2260()["current"]
-    parts = [data.get(county_code[:2] + "0000"), data.get(county_code[:4] + "00"), data.get(county_code)]
+    parts = [
+        data.get(county_code[:2] + "0000"),
+        data.get(county_code[:4] + "00"),
+        data.get(county_code),
+    ]
     seen: list[str] = []
     for p in parts:
         if p and p not in seen and p not in ("市辖区", "县"):

@@ -27,33 +27,53 @@ def size_text(limit: int) -> str:
     for unit, size in (("GB", 1024 * MIB), ("MB", MIB), ("KB", 1024)):
         if limit >= size:
             value = limit / size
-            return f"{value:.0f} {unit}" if value == int(value) or value >= 10 else f"{value:.1f} {unit}"
+            return (
+                f"{value:.0f} {unit}"
+                if value == int(value) or value >= 10
+                else f"{value:.1f} {unit}"
+            )
     return f"{limit} B"
 
 
 def too_large(path: Path | str, what: Text, limit: int) -> UserError:
-    return UserError(Text(f"{path} 太大：{what.zh}最大 {size_text(limit)}",
-                          f"{path} is too large: a {what.en} is at most {size_text(limit)}"), code="file_too_large")
+    return UserError(
+        Text(
+            f"{path} 太大：{what.zh}最大 {size_text(limit)}",
+            f"{path} is too large: a {what.en} is at most {size_text(limit)}",
+        ),
+        code="file_too_large",
+    )
 
 
 def _unreadable(path: Path, e: OSError) -> UserError:
     reason = e.strerror or type(e).__name__
-    return UserError(Text(f"无法读取 {path}({reason})", f"cannot read {path} ({reason})"), code="unreadable")
+    return UserError(
+        Text(f"无法读取 {path}({reason})", f"cannot read {path} ({reason})"), code="unreadable"
+    )
 
 
 def _refuse_special(path: Path | str, mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise UserError(Text(f"{path} 是文件夹，不是文件", f"{path} is a folder, not a file"), code="not_a_file")
+        raise UserError(
+            Text(f"{path} 是文件夹，不是文件", f"{path} is a folder, not a file"), code="not_a_file"
+        )
     if not stat.S_ISREG(mode):
-        raise UserError(Text(f"{path} 不是普通文件（是设备、管道或套接字）", f"{path} is not a regular file (a device, pipe or socket)"),
-                        code="not_a_file")
+        raise UserError(
+            Text(
+                f"{path} 不是普通文件（是设备、管道或套接字）",
+                f"{path} is not a regular file (a device, pipe or socket)",
+            ),
+            code="not_a_file",
+        )
 
 
 def _stat(path: Path) -> os.stat_result:
     try:
         return path.stat()
     except FileNotFoundError:
-        raise UserError(Text(f"找不到文件 {path}", f"{path} does not exist"), code="no_such_file") from None
+        raise UserError(
+            Text(f"找不到文件 {path}", f"{path} does not exist"), code="no_such_file"
+        ) from None
     except OSError as e:
         raise _unreadable(path, e) from None
 
@@ -95,7 +115,9 @@ def read_limited(path: Path, limit: int, what: Text) -> bytes:
                     break
                 parts.append(block)
                 total += len(block)
-                request = min(_BLOCK, limit + 1 - total)  # it grew (or reports no size, as /proc does)
+                request = min(
+                    _BLOCK, limit + 1 - total
+                )  # it grew (or reports no size, as /proc does)
         except OSError as e:
             raise _unreadable(path, e) from None
     data = parts[0] if len(parts) == 1 else b"".join(parts)  # no copy for an ordinary file

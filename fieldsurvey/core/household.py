@@ -77,7 +77,9 @@ class Member:
     # aid beyond compulsory school (雨露计划, 国家助学金 …): non_compulsory_aid codes, yuan this year
     non_compulsory_aid: list[str] = field(default_factory=list)
     non_compulsory_aid_amount: float | None = None
-    left_behind: str | None = None  # 留守: left_behind code (child, woman, elderly, not_left_behind)
+    left_behind: str | None = (
+        None  # 留守: left_behind code (child, woman, elderly, not_left_behind)
+    )
     wants_work: bool | None = None  # 就业意愿, asked of working-age members not in work
     wants_training: bool | None = None  # 培训意愿
     training_received: bool | None = None  # took part in skills training this year
@@ -214,7 +216,9 @@ class Household:
     water_surface_mu: float | None = None  # 水面面积
     cooperative_member: bool | None = None  # 加入农民专业合作社
     # social assistance
-    dibao_phase_out: bool | None = None  # 低保渐退: dibao continued after the household no longer qualifies
+    dibao_phase_out: bool | None = (
+        None  # 低保渐退: dibao continued after the household no longer qualifies
+    )
     dibao_phase_out_start: date | None = None
     dibao_phase_out_months: int | None = None
     destitute_support_mode: str | None = None  # 特困供养: destitute_support_mode code
@@ -238,7 +242,9 @@ class Household:
 
     @property
     def monitored(self) -> bool:
-        return self.household_type in ("unstable", "edge", "sudden_hardship") and not self.risk_cleared
+        return (
+            self.household_type in ("unstable", "edge", "sudden_hardship") and not self.risk_cleared
+        )
 
     def income_for(self, year: int) -> IncomeRecord | None:
         return next((r for r in self.incomes if r.year == year), None)
@@ -248,7 +254,11 @@ class Household:
 
     def dibao_phase_out_end(self) -> date | None:
         """The last day of the 低保渐退 period (start + months − 1 day), when both are recorded."""
-        if not self.dibao_phase_out or not self.dibao_phase_out_start or not self.dibao_phase_out_months:
+        if (
+            not self.dibao_phase_out
+            or not self.dibao_phase_out_start
+            or not self.dibao_phase_out_months
+        ):
             return None
         start = self.dibao_phase_out_start
         months = start.month - 1 + self.dibao_phase_out_months

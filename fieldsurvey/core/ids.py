@@ -121,7 +121,9 @@ def _parse_birth(digits: str) -> date:
 def convert_15_to_18(old: str) -> str:
     """Legacy 15-digit numbers omit the century (always 19xx) and the check character."""
     if len(old) != 15 or not _digits(old):
-        raise IdNumberError(Text("15位身份证号必须全为数字", "a 15-digit ID number must be all digits"))
+        raise IdNumberError(
+            Text("15位身份证号必须全为数字", "a 15-digit ID number must be all digits")
+        )
     first17 = old[:6] + "19" + old[6:]
     return first17 + check_char(first17)
 
@@ -135,11 +137,17 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         converted = True
     if len(value) != 18:
         raise IdNumberError(
-            Text("身份证号应为18位（或旧式15位）", "an ID number has 18 characters (or 15 for old ones)")
+            Text(
+                "身份证号应为18位（或旧式15位）",
+                "an ID number has 18 characters (or 15 for old ones)",
+            )
         )
     if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         raise IdNumberError(
-            Text("身份证号前17位须为数字，末位为数字或X", "an ID number is 17 digits then a digit or X")
+            Text(
+                "身份证号前17位须为数字，末位为数字或X",
+                "an ID number is 17 digits then a digit or X",
+            )
         )
     if value[:2] not in _province_prefixes():
         raise IdNumberError(
@@ -151,7 +159,10 @@ def parse_id_number(raw: str) -> IdNumberInfo:
     born = _parse_birth(value[6:14])
     if check_char(value[:17]) != value[17]:
         raise IdNumberError(
-            Text("身份证号校验位不正确，请核对是否录错", "the ID number's check character is wrong: please re-check it")
+            Text(
+                "身份证号校验位不正确，请核对是否录错",
+                "the ID number's check character is wrong: please re-check it",
+            )
         )
     sex = "male" if int(value[16]) % 2 == 1 else "female"
     return IdNumberInfo(value, value[:6], born, sex, area_code_known(value[:6]), converted)
@@ -198,13 +209,19 @@ def parse_disability_cert(raw: str) -> DisabilityCertInfo:
     """残疾人证号: the holder's 18-character ID number + category (1–7) + grade (1–4)."""
     value = normalise_id_text(raw)
     if len(value) != 20:
-        raise IdNumberError(Text("残疾人证号应为20位", "a disability certificate number has 20 characters"))
+        raise IdNumberError(
+            Text("残疾人证号应为20位", "a disability certificate number has 20 characters")
+        )
     info = parse_id_number(value[:18])
     category, grade = value[18], value[19]
     if not (_digits(category) and int(category) in DISABILITY_CATEGORIES):
-        raise IdNumberError(Text("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"))
+        raise IdNumberError(
+            Text("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7")
+        )
     if not (_digits(grade) and int(grade) in DISABILITY_GRADES):
-        raise IdNumberError(Text("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"))
+        raise IdNumberError(
+            Text("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4")
+        )
     return DisabilityCertInfo(info, int(category), int(grade))
 
 

@@ -13,8 +13,20 @@ from fieldsurvey.core.text import Text
 
 MIN_LENGTH = 8
 COMMON = {
-    "password", "passw0rd", "12345678", "123456789", "1234567890", "qwertyui", "11111111",
-    "88888888", "66666666", "abcd1234", "iloveyou", "woaini1314", "a1234567", "00000000",
+    "password",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwertyui",
+    "11111111",
+    "88888888",
+    "66666666",
+    "abcd1234",
+    "iloveyou",
+    "woaini1314",
+    "a1234567",
+    "00000000",
 }
 
 
@@ -41,9 +53,13 @@ class Strength:
 def check_strength(passphrase: str) -> Strength:
     problems: list[Text] = []
     if len(passphrase) < MIN_LENGTH:
-        problems.append(Text(f"至少需要{MIN_LENGTH}个字符", f"use at least {MIN_LENGTH} characters"))
+        problems.append(
+            Text(f"至少需要{MIN_LENGTH}个字符", f"use at least {MIN_LENGTH} characters")
+        )
     if passphrase.lower() in COMMON:
-        problems.append(Text("这是常见密码，很容易被猜到", "this is a common password and easy to guess"))
+        problems.append(
+            Text("这是常见密码，很容易被猜到", "this is a common password and easy to guess")
+        )
     if passphrase and len(set(passphrase)) <= 2:
         problems.append(Text("字符重复太多", "too many repeated characters"))
     pool = 0

@@ -28,9 +28,12 @@ class PhotoRef:
 
 
 def is_photo_item(value: Any) -> bool:
-    return (isinstance(value, dict) and isinstance(value.get("photo"), str)
-            and SHA256_HEX.fullmatch(value["photo"]) is not None
-            and set(value) <= {"photo", "caption"})
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("photo"), str)
+        and SHA256_HEX.fullmatch(value["photo"]) is not None
+        and set(value) <= {"photo", "caption"}
+    )
 
 
 def item(sha256: str, caption: str | None = None) -> dict[str, str]:
@@ -42,6 +45,7 @@ def item(sha256: str, caption: str | None = None) -> dict[str, str]:
 
 def photo_refs(answers: Any) -> Iterator[PhotoRef]:
     """Every photo a visit's answers hold, in answer order (a repeat's instances included)."""
+
     def walk(value: Any, name: str, depth: int) -> Iterator[PhotoRef]:
         if depth > _MAX_DEPTH:
             return

@@ -137,7 +137,9 @@ class Policy:
                 return found
         return None
 
-    def reimbursement_target(self, kind: str, division: str | DivisionCode) -> Sourced[float] | None:
+    def reimbursement_target(
+        self, kind: str, division: str | DivisionCode
+    ) -> Sourced[float] | None:
         """The share of ``kind`` costs (hospital, outpatient_chronic) to be reimbursed; None if none set."""
         by_division = (self.reimbursement or {}).get(kind, {})
         for key in _division_keys(division):

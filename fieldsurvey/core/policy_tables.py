@@ -170,31 +170,52 @@ class Parser:
         result: dict[str, Sourced[float]] = {}
         for division in t.mapping("incidence_below_percent"):
             if division != NATIONAL and not (division.isdigit() and len(division) == 6):
-                raise t.fail(("incidence_below_percent", division),
-                             Text("应为6位行政区划代码或 national", "must be a 6-digit division code or 'national'"))
+                raise t.fail(
+                    ("incidence_below_percent", division),
+                    Text(
+                        "应为6位行政区划代码或 national",
+                        "must be a 6-digit division code or 'national'",
+                    ),
+                )
             result[division] = self.number(t, "incidence_below_percent", division, low=0, high=100)
         if NATIONAL not in result:
-            raise t.fail(("incidence_below_percent", NATIONAL), Text("缺少此项", "this key is missing"))
+            raise t.fail(
+                ("incidence_below_percent", NATIONAL), Text("缺少此项", "this key is missing")
+            )
         return result
 
-    def by_division(self, t: Table, *path: str, low: float, high: float) -> dict[str, Sourced[float]]:
+    def by_division(
+        self, t: Table, *path: str, low: float, high: float
+    ) -> dict[str, Sourced[float]]:
         """Values keyed by 6-digit division code (or national), each range-checked."""
         result: dict[str, Sourced[float]] = {}
         for division in t.mapping(*path):
             if division != NATIONAL and not (division.isdigit() and len(division) == 6):
-                raise t.fail((*path, division),
-                             Text("应为6位行政区划代码或 national", "must be a 6-digit division code or 'national'"))
+                raise t.fail(
+                    (*path, division),
+                    Text(
+                        "应为6位行政区划代码或 national",
+                        "must be a 6-digit division code or 'national'",
+                    ),
+                )
             result[division] = self.number(t, *path, division, low=low, high=high)
         return result
 
     def reimbursement_targets(self, t: Table) -> dict[str, dict[str, Sourced[float]]]:
         """Reimbursement-rate targets (0–1) by kind of cost and division."""
         t.only_keys((), REIMBURSEMENT_KINDS)
-        return {kind: self.by_division(t, kind, low=0, high=1) for kind in REIMBURSEMENT_KINDS if kind in t.data}
+        return {
+            kind: self.by_division(t, kind, low=0, high=1)
+            for kind in REIMBURSEMENT_KINDS
+            if kind in t.data
+        }
 
     def dibao_phase_out(self, t: Table) -> DibaoPhaseOut:
         t.only_keys((), ["months", "months_disabled"])
-        return DibaoPhaseOut(self.integer(t, "months", low=1, high=60), self.integer(t, "months_disabled", low=1, high=60))
+        return DibaoPhaseOut(
+            self.integer(t, "months", low=1, high=60),
+            self.integer(t, "months_disabled", low=1, high=60),
+        )
 
     def relapse_rate(self, t: Table) -> dict[str, Sourced[float]]:
         t.only_keys((), ["relapse_rate_below_percent"])
@@ -209,7 +230,9 @@ class Parser:
                 raise t.fail(path, Text("应为6位行政区划代码", "must be a 6-digit division code"))
             if not isinstance(by_year, dict):
                 raise t.fail(path, Text("应为按年份的对象", "must be an object keyed by year"))
-            result[division] = {self.year(t, path, y): self.number(t, *path, y, low=1) for y in by_year}
+            result[division] = {
+                self.year(t, path, y): self.number(t, *path, y, low=1) for y in by_year
+            }
         return result
 
     def water(self, t: Table) -> tuple[WaterThresholds, WaterThresholds]:
@@ -316,7 +339,9 @@ class Parser:
         if bad:
             raise t.fail(
                 ("labour_capacities", "value"),
-                Text(f"不在劳动能力代码表中：{bad}", f"not in the labour capacity code list: {bad}"),
+                Text(
+                    f"不在劳动能力代码表中：{bad}", f"not in the labour capacity code list: {bad}"
+                ),
             )
         return RiskSettings(
             self.number(t, "income_drop_ratio", low=0, high=1),

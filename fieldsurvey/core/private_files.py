@@ -122,8 +122,13 @@ def icacls_arguments(path: Path, who: str, *, folder: bool) -> list[str]:
 
 def run_icacls(arguments: list[str]) -> bool:
     try:
-        done = subprocess.run(arguments, capture_output=True, timeout=_ICACLS_TIMEOUT,
-                              creationflags=_NO_WINDOW, check=False)
+        done = subprocess.run(
+            arguments,
+            capture_output=True,
+            timeout=_ICACLS_TIMEOUT,
+            creationflags=_NO_WINDOW,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0
@@ -134,8 +139,13 @@ def current_user_sid() -> str | None:
     """The signed-in user as icacls takes it: ``*S-1-5-21-…`` (a SID does not depend on the
     display language or on how the account name is spelt), else ``DOMAIN\\user``."""
     try:
-        out = subprocess.run(["whoami", "/user", "/fo", "csv", "/nh"], capture_output=True,
-                             timeout=_ICACLS_TIMEOUT, creationflags=_NO_WINDOW, check=False).stdout
+        out = subprocess.run(
+            ["whoami", "/user", "/fo", "csv", "/nh"],
+            capture_output=True,
+            timeout=_ICACLS_TIMEOUT,
+            creationflags=_NO_WINDOW,
+            check=False,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         out = b""
     found = re.search(r'"(S-1-[0-9-]+)"', out.decode("ascii", "replace"))

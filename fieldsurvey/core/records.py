@@ -128,7 +128,11 @@ def _plan(cls: type) -> tuple[tuple[str, Callable[[Any], Any] | None, type | Non
     if plan is None:
         hints = _hints(cls)
         plan = _PLANS[cls] = tuple(
-            (f.name, _decoder(hints[f.name]), NESTED[f.name] if cls is Household and f.name in NESTED else None)
+            (
+                f.name,
+                _decoder(hints[f.name]),
+                NESTED[f.name] if cls is Household and f.name in NESTED else None,
+            )
             for f in dataclasses.fields(cls)
         )
     return plan
@@ -172,4 +176,3 @@ def member_change_to_dict(c: MemberChange) -> dict[str, Any]:
 
 def member_change_from_dict(d: dict[str, Any]) -> MemberChange:
     return from_dict(MemberChange, d)
-

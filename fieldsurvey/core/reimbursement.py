@@ -58,8 +58,10 @@ class Reimbursement:
         if met is None:
             return Text("本地未设目标", "no local target")
         target = f"{self.target.value:.0%}" if self.target else ""
-        return Text(f"达到{target}目标", f"meets the {target} target") if met else Text(
-            f"未达到{target}目标", f"below the {target} target"
+        return (
+            Text(f"达到{target}目标", f"meets the {target} target")
+            if met
+            else Text(f"未达到{target}目标", f"below the {target} target")
         )
 
 

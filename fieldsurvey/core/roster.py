@@ -44,32 +44,116 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("household_no", "户编号", "household number", ("户编号", "户号", "家庭编号", "household_no", "household number"),
-          required=True, household_level=True),
-    Field("division_code", "行政区划代码", "division code", ("行政区划代码", "村代码", "区划代码", "行政区划", "division_code"),
-          household_level=True),
+    Field(
+        "household_no",
+        "户编号",
+        "household number",
+        ("户编号", "户号", "家庭编号", "household_no", "household number"),
+        required=True,
+        household_level=True,
+    ),
+    Field(
+        "division_code",
+        "行政区划代码",
+        "division code",
+        ("行政区划代码", "村代码", "区划代码", "行政区划", "division_code"),
+        household_level=True,
+    ),
     Field("township", "乡镇", "township", ("乡镇", "乡镇（街道）", "township")),
-    Field("village", "行政村", "village name", ("行政村", "村", "所在村", "村名", "village"), household_level=True),
-    Field("group", "村民小组", "village group", ("村民小组", "组", "小组", "group"), household_level=True),
+    Field(
+        "village",
+        "行政村",
+        "village name",
+        ("行政村", "村", "所在村", "村名", "village"),
+        household_level=True,
+    ),
+    Field(
+        "group",
+        "村民小组",
+        "village group",
+        ("村民小组", "组", "小组", "group"),
+        household_level=True,
+    ),
     Field("head_name", "户主姓名", "head's name", ("户主姓名", "户主", "head_name", "head")),
     Field("name", "姓名", "name", ("姓名", "成员姓名", "家庭成员姓名", "name", "member name")),
-    Field("id_number", "证件号码", "ID number", ("证件号码", "身份证号", "身份证号码", "公民身份号码", "成员证件号码", "id_number", "id number"),
-          required=True),
-    Field("relation", "与户主关系", "relationship to head", ("与户主关系", "与户主的关系", "relation", "relationship"),
-          required=True, code_list="relation"),
+    Field(
+        "id_number",
+        "证件号码",
+        "ID number",
+        (
+            "证件号码",
+            "身份证号",
+            "身份证号码",
+            "公民身份号码",
+            "成员证件号码",
+            "id_number",
+            "id number",
+        ),
+        required=True,
+    ),
+    Field(
+        "relation",
+        "与户主关系",
+        "relationship to head",
+        ("与户主关系", "与户主的关系", "relation", "relationship"),
+        required=True,
+        code_list="relation",
+    ),
     Field("sex", "性别", "sex", ("性别", "sex"), code_list="sex"),
-    Field("birth_date", "出生日期", "birth date", ("出生日期", "出生年月", "birth_date", "date of birth")),
+    Field(
+        "birth_date",
+        "出生日期",
+        "birth date",
+        ("出生日期", "出生年月", "birth_date", "date of birth"),
+    ),
     Field("ethnicity", "民族", "ethnic group", ("民族", "ethnicity"), code_list="ethnicity"),
     Field("education", "文化程度", "education", ("文化程度", "education"), code_list="education"),
-    Field("schooling", "在校生状况", "schooling", ("在校生状况", "在校生情况", "schooling"), code_list="schooling"),
+    Field(
+        "schooling",
+        "在校生状况",
+        "schooling",
+        ("在校生状况", "在校生情况", "schooling"),
+        code_list="schooling",
+    ),
     Field("health", "健康状况", "health", ("健康状况", "health"), code_list="health"),
-    Field("labour_capacity", "劳动能力", "labour capacity", ("劳动能力", "劳动技能", "labour_capacity"), code_list="labour_capacity"),
-    Field("phone", "联系电话", "phone", ("联系电话", "电话", "手机号码", "phone"), household_level=True),
-    Field("poverty_category", "贫困户属性", "poverty category", ("贫困户属性", "poverty_category"), code_list="poverty_category",
-          household_level=True),
-    Field("status", "脱贫状态", "status", ("脱贫状态", "脱贫标志", "status"), code_list="status", household_level=True),
-    Field("household_type", "户类型", "household type", ("户类型", "监测对象类别", "监测类型", "household_type"),
-          code_list="household_type", household_level=True),
+    Field(
+        "labour_capacity",
+        "劳动能力",
+        "labour capacity",
+        ("劳动能力", "劳动技能", "labour_capacity"),
+        code_list="labour_capacity",
+    ),
+    Field(
+        "phone",
+        "联系电话",
+        "phone",
+        ("联系电话", "电话", "手机号码", "phone"),
+        household_level=True,
+    ),
+    Field(
+        "poverty_category",
+        "贫困户属性",
+        "poverty category",
+        ("贫困户属性", "poverty_category"),
+        code_list="poverty_category",
+        household_level=True,
+    ),
+    Field(
+        "status",
+        "脱贫状态",
+        "status",
+        ("脱贫状态", "脱贫标志", "status"),
+        code_list="status",
+        household_level=True,
+    ),
+    Field(
+        "household_type",
+        "户类型",
+        "household type",
+        ("户类型", "监测对象类别", "监测类型", "household_type"),
+        code_list="household_type",
+        household_level=True,
+    ),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 MEMBER_CODES = ("sex", "ethnicity", "education", "schooling", "health", "labour_capacity")
@@ -165,12 +249,24 @@ class Checked:
     households: list[Household] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rejected: dict[str, list[int]] = field(default_factory=dict)  # household number → its rows
-    error_rows: dict[str, set[int]] = field(default_factory=dict)  # household number → rows with errors
-    first_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # household number → its first row
+    error_rows: dict[str, set[int]] = field(
+        default_factory=dict
+    )  # household number → rows with errors
+    first_values: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # household number → its first row
     rows: int = 0
     groups: int = 0  # households in the file, good or bad
 
-    def add(self, row: int, no: str, code: str, message: Text, column: str | None = None, level: str = ERROR) -> None:
+    def add(
+        self,
+        row: int,
+        no: str,
+        code: str,
+        message: Text,
+        column: str | None = None,
+        level: str = ERROR,
+    ) -> None:
         self.problems.append(Problem(row, no, level, code, message, column))
         if level == ERROR:
             self.error_rows.setdefault(no, set()).add(row)
@@ -180,8 +276,11 @@ class Checked:
         return [p for p in self.problems if p.level == ERROR]
 
 
-def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], registry: Registry,
-               progress: Callable[[int], None] | None = None) -> Checked:
+def check_rows(
+    rows: Iterable[tuple[int, dict[str, Any]]],
+    registry: Registry,
+    progress: Callable[[int], None] | None = None,
+) -> Checked:
     """Check every row (``(row number, values by field key)``, blank rows left out) and every
     household they form against ``registry``."""
     out = Checked()
@@ -193,20 +292,41 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], registry: Registry,
             progress(out.rows)
         no = text(values.get("household_no"))
         if not no:
-            out.add(n, "", "missing_household_no", Text("户编号为空，该行未导入", "household number is empty; row not imported"),
-                    "household_no")
+            out.add(
+                n,
+                "",
+                "missing_household_no",
+                Text("户编号为空，该行未导入", "household number is empty; row not imported"),
+                "household_no",
+            )
             continue
         key = _id_key(values.get("id_number"))
         if key:
             if key in seen_ids:
-                out.add(n, no, "duplicate_person", Text(f"证件号码与第{seen_ids[key]}行重复", f"ID number repeats row {seen_ids[key]}"),
-                        "id_number")
+                out.add(
+                    n,
+                    no,
+                    "duplicate_person",
+                    Text(
+                        f"证件号码与第{seen_ids[key]}行重复",
+                        f"ID number repeats row {seen_ids[key]}",
+                    ),
+                    "id_number",
+                )
             else:
                 seen_ids[key] = n
                 holder = registry.household_of(key)
                 if holder is not None and holder != no:
-                    out.add(n, no, "duplicate_person", Text(f"此人已在户{holder}中登记", f"this person is already registered in household {holder}"),
-                            "id_number")
+                    out.add(
+                        n,
+                        no,
+                        "duplicate_person",
+                        Text(
+                            f"此人已在户{holder}中登记",
+                            f"this person is already registered in household {holder}",
+                        ),
+                        "id_number",
+                    )
         groups.setdefault(no, []).append((n, values))
     out.groups = len(groups)
     numbers = set(registry.numbers)
@@ -236,17 +356,34 @@ def _explain(out: Checked, no: str, members: list[tuple[int, dict[str, Any]]]) -
     rows_en = ", ".join(str(n) for n in bad)
     for n, _ in members:
         if n not in bad:
-            out.add(n, no, "household_rejected", Text(
-                f"本行无误，但同户第{rows_zh}行有错误，整户未导入",
-                f"this row is fine, but rows {rows_en} of the same household have errors, so the household was not imported",
-            ))
+            out.add(
+                n,
+                no,
+                "household_rejected",
+                Text(
+                    f"本行无误，但同户第{rows_zh}行有错误，整户未导入",
+                    f"this row is fine, but rows {rows_en} of the same household have errors, so the household was not imported",
+                ),
+            )
     if bad:
-        out.add(bad[0], no, "household_rejected",
-                Text("因此整户未导入，改正后请重新导入", "so the household was not imported; correct it and import again"))
+        out.add(
+            bad[0],
+            no,
+            "household_rejected",
+            Text(
+                "因此整户未导入，改正后请重新导入",
+                "so the household was not imported; correct it and import again",
+            ),
+        )
 
 
-def _household(no: str, members: list[tuple[int, dict[str, Any]]], registry: Registry, taken: bool,
-               out: Checked) -> Household | None:
+def _household(
+    no: str,
+    members: list[tuple[int, dict[str, Any]]],
+    registry: Registry,
+    taken: bool,
+    out: Checked,
+) -> Household | None:
     first = members[0][0]
     if taken:
         out.add(first, no, "household_exists", registry.number_taken, "household_no")
@@ -255,17 +392,35 @@ def _household(no: str, members: list[tuple[int, dict[str, Any]]], registry: Reg
     parsed = [(n, m) for n, m in ((n, _member(n, no, v, out)) for n, v in members) if m is not None]
     heads = [m for _, m in parsed if m.relation == "02"]
     if len(parsed) == len(members) and not heads:
-        out.add(first, no, "missing_head", Text("该户没有户主（与户主关系为“户主”的一行）",
-                                                "the household has no head (a row whose relationship is 'head of household')"),
-                "relation")
+        out.add(
+            first,
+            no,
+            "missing_head",
+            Text(
+                "该户没有户主（与户主关系为“户主”的一行）",
+                "the household has no head (a row whose relationship is 'head of household')",
+            ),
+            "relation",
+        )
     elif len(heads) > 1:
-        out.add(first, no, "several_heads", Text(f"该户有{len(heads)}位户主", f"the household has {len(heads)} heads"), "relation")
+        out.add(
+            first,
+            no,
+            "several_heads",
+            Text(f"该户有{len(heads)}位户主", f"the household has {len(heads)} heads"),
+            "relation",
+        )
     if village is None or len(parsed) != len(members) or out.error_rows.get(no):
         return None
     household = Household(
-        household_no=no, division_code=village, group=values.get("group") or None, phone=values.get("phone") or None,
-        poverty_category=values.get("poverty_category") or None, status=values.get("status") or "not_exited",
-        household_type=values.get("household_type") or None, members=[m for _, m in parsed],
+        household_no=no,
+        division_code=village,
+        group=values.get("group") or None,
+        phone=values.get("phone") or None,
+        poverty_category=values.get("poverty_category") or None,
+        status=values.get("status") or "not_exited",
+        household_type=values.get("household_type") or None,
+        members=[m for _, m in parsed],
     )
     for problem in validate_household(household):
         row = parsed[problem.member_index - 1][0] if problem.member_index else first
@@ -273,7 +428,9 @@ def _household(no: str, members: list[tuple[int, dict[str, Any]]], registry: Reg
     return household
 
 
-def _household_values(no: str, members: list[tuple[int, dict[str, Any]]], out: Checked) -> dict[str, str]:
+def _household_values(
+    no: str, members: list[tuple[int, dict[str, Any]]], out: Checked
+) -> dict[str, str]:
     """The household's own fields: the same on every row that gives them."""
     values: dict[str, str] = {}
     for f in FIELDS:
@@ -287,13 +444,23 @@ def _household_values(no: str, members: list[tuple[int, dict[str, Any]]], out: C
             if value is None:
                 continue
             if f.key in values and values[f.key] != value:
-                out.add(n, no, "inconsistent_household", Text(f"{f.zh}与本户前面的行不一致", f"{f.en} differs from earlier rows of the household"),
-                        f.key)
+                out.add(
+                    n,
+                    no,
+                    "inconsistent_household",
+                    Text(
+                        f"{f.zh}与本户前面的行不一致",
+                        f"{f.en} differs from earlier rows of the household",
+                    ),
+                    f.key,
+                )
             values.setdefault(f.key, value)
     return values
 
 
-def _village(no: str, row: int, values: dict[str, str], registry: Registry, out: Checked) -> DivisionCode | None:
+def _village(
+    no: str, row: int, values: dict[str, str], registry: Registry, out: Checked
+) -> DivisionCode | None:
     raw = values.get("division_code", "")
     if raw:
         try:
@@ -301,23 +468,50 @@ def _village(no: str, row: int, values: dict[str, str], registry: Registry, out:
             if code.level != "village":
                 raise UserError(Text("应为村级代码（末三位不为000）", "must be a village code"))
         except UserError as e:
-            out.add(row, no, "bad_division_code", Text(f"行政区划代码：{e.text.zh}", f"division code: {e.text.en}"), "division_code")
+            out.add(
+                row,
+                no,
+                "bad_division_code",
+                Text(f"行政区划代码：{e.text.zh}", f"division code: {e.text.en}"),
+                "division_code",
+            )
             return None
         outside = registry.county is not None and code.county != registry.county
         if outside or (registry.villages is not None and code.value not in registry.villages):
-            out.add(row, no, "unknown_village", Text("本县没有这个村（行政区划代码不认识）",
-                                                     "the county has no such village (unknown division code)"), "division_code")
+            out.add(
+                row,
+                no,
+                "unknown_village",
+                Text(
+                    "本县没有这个村（行政区划代码不认识）",
+                    "the county has no such village (unknown division code)",
+                ),
+                "division_code",
+            )
             return None
         return code
     name = values.get("village", "")
     matches = [c for c, n in (registry.villages or {}).items() if n == name] if name else []
     if len(matches) != 1:
         if registry.villages is None:
-            out.add(row, no, "bad_division_code", Text("行政区划代码为空", "the division code is empty"), "division_code")
+            out.add(
+                row,
+                no,
+                "bad_division_code",
+                Text("行政区划代码为空", "the division code is empty"),
+                "division_code",
+            )
         else:
-            out.add(row, no, "unknown_village", Text("本县没有这个村名（或有重名，请用行政区划代码）",
-                                                     "the county has no village of that name (or several; use the division code)"),
-                    "village")
+            out.add(
+                row,
+                no,
+                "unknown_village",
+                Text(
+                    "本县没有这个村名（或有重名，请用行政区划代码）",
+                    "the county has no village of that name (or several; use the division code)",
+                ),
+                "village",
+            )
         return None
     return DivisionCode.parse(matches[0])
 
@@ -341,41 +535,93 @@ def _member(n: int, no: str, values: dict[str, Any], out: Checked) -> Member | N
     if not name:
         bad("missing_name", Text("姓名为空", "name is empty"), "name")
     elif relation == "02" and head_name and text(values.get("name")) and head_name != name:
-        bad("head_name_mismatch", Text("户主姓名与本行姓名不一致", "the head's name differs from this row's name"), "head_name")
+        bad(
+            "head_name_mismatch",
+            Text("户主姓名与本行姓名不一致", "the head's name differs from this row's name"),
+            "head_name",
+        )
     raw_id = values.get("id_number")
     info = None
     if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
-        bad("bad_id_number", Text("证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写",
-                                  "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again"),
-            "id_number")
+        bad(
+            "bad_id_number",
+            Text(
+                "证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写",
+                "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again",
+            ),
+            "id_number",
+        )
     elif not text(raw_id):
         bad("bad_id_number", Text("证件号码为空", "ID number is empty"), "id_number")
     else:
         try:
             info = parse_id_number(text(raw_id))
         except IdNumberError as e:
-            bad("bad_id_number", Text(f"证件号码：{e.text.zh}", f"ID number: {e.text.en}"), "id_number")
-    coded = {k: (_code(k, text(values.get(k)), n, no, out) if text(values.get(k)) else None) for k in MEMBER_CODES}
+            bad(
+                "bad_id_number",
+                Text(f"证件号码：{e.text.zh}", f"ID number: {e.text.en}"),
+                "id_number",
+            )
+    coded = {
+        k: (_code(k, text(values.get(k)), n, no, out) if text(values.get(k)) else None)
+        for k in MEMBER_CODES
+    }
     if any(text(values.get(k)) and v is None for k, v in coded.items()):
         ok = False
     birth = to_date(values.get("birth_date"))
     if text(values.get("birth_date")) and birth is None:
-        bad("bad_birth_date", Text("出生日期无法识别（应为 YYYY-MM-DD）", "birth date not understood (use YYYY-MM-DD)"), "birth_date")
+        bad(
+            "bad_birth_date",
+            Text(
+                "出生日期无法识别（应为 YYYY-MM-DD）", "birth date not understood (use YYYY-MM-DD)"
+            ),
+            "birth_date",
+        )
     if info is not None:
         if coded["sex"] and coded["sex"] != info.sex:
-            bad("sex_mismatch", Text("性别与证件号码不一致", "sex does not match the ID number"), "sex")
+            bad(
+                "sex_mismatch",
+                Text("性别与证件号码不一致", "sex does not match the ID number"),
+                "sex",
+            )
         if birth and birth != info.birth_date:
-            bad("birth_mismatch", Text("出生日期与证件号码不一致", "birth date does not match the ID number"), "birth_date")
+            bad(
+                "birth_mismatch",
+                Text("出生日期与证件号码不一致", "birth date does not match the ID number"),
+                "birth_date",
+            )
         for warning in info.warnings():  # stored in its 18-character form; an area to check
             legacy = warning == LEGACY_15
-            message = (Text("15位旧证件号码已换为对应的18位号码", "the legacy 15-digit ID number was replaced by its 18-character form")
-                       if legacy else Text(f"证件号码{warning.zh}", f"ID number: {warning.en}"))
-            out.add(n, no, "legacy_id_number" if legacy else "unknown_area_code", message, "id_number", WARNING)
+            message = (
+                Text(
+                    "15位旧证件号码已换为对应的18位号码",
+                    "the legacy 15-digit ID number was replaced by its 18-character form",
+                )
+                if legacy
+                else Text(f"证件号码{warning.zh}", f"ID number: {warning.en}")
+            )
+            out.add(
+                n,
+                no,
+                "legacy_id_number" if legacy else "unknown_area_code",
+                message,
+                "id_number",
+                WARNING,
+            )
     if not ok or info is None or relation is None:
         return None
-    return Member(name=name, id_number=info.id_number, relation=relation, sex=info.sex, birth_date=info.birth_date,
-                  ethnicity=coded["ethnicity"] or "01", education=coded["education"], schooling=coded["schooling"],
-                  health=coded["health"], labour_capacity=coded["labour_capacity"])
+    return Member(
+        name=name,
+        id_number=info.id_number,
+        relation=relation,
+        sex=info.sex,
+        birth_date=info.birth_date,
+        ethnicity=coded["ethnicity"] or "01",
+        education=coded["education"],
+        schooling=coded["schooling"],
+        health=coded["health"],
+        labour_capacity=coded["labour_capacity"],
+    )
 
 
 def _code(key: str, raw: str, n: int, no: str, out: Checked) -> str | None:
@@ -391,8 +637,16 @@ def _code(key: str, raw: str, n: int, no: str, out: Checked) -> str | None:
     found = codes.code_for_label(wanted)
     if found is not None:
         return found
-    if key == "relation" and wanted.startswith("之") and len(wanted) > 1:  # "之子", "之女" as some exports write them
+    if (
+        key == "relation" and wanted.startswith("之") and len(wanted) > 1
+    ):  # "之子", "之女" as some exports write them
         return _code(key, wanted[1:], n, no, out)
     code = "bad_relation" if key == "relation" else "bad_code"
-    out.add(n, no, code, Text(f"{f.zh}“{wanted}”不在代码表中", f"{f.en} '{wanted}' is not in the code list"), key)
+    out.add(
+        n,
+        no,
+        code,
+        Text(f"{f.zh}“{wanted}”不在代码表中", f"{f.en} '{wanted}' is not in the code list"),
+        key,
+    )
     return None

@@ -9,5 +9,7 @@ from __future__ import annotations
 from fieldsurvey.core.files import MIB
 from fieldsurvey.core.text import Text
 
-MAX_FILE = 64 * MIB  # an .xlsx roster as uploaded (the staged, sealed copy is read back within this too)
+MAX_FILE = (
+    64 * MIB
+)  # an .xlsx roster as uploaded (the staged, sealed copy is read back within this too)
 WORKBOOK = Text("Excel(.xlsx)文件", "Excel (.xlsx) file")

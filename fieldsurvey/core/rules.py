@@ -136,7 +136,11 @@ def _special_needs_rule(member: Member, index: int, special: list[str]) -> list[
     problems = []
     for fld, what, claimed in (
         ("home_schooling", Text("送教上门", "home schooling"), bool(member.home_schooling)),
-        ("schooling_exempt", Text("因身体原因免于就学", "the health exemption"), member.schooling_exempt),
+        (
+            "schooling_exempt",
+            Text("因身体原因免于就学", "the health exemption"),
+            member.schooling_exempt,
+        ),
     ):
         if claimed:
             problems.append(

@@ -106,7 +106,9 @@ class Problem:
         label = FIELD_LABELS.get(self.field, Text(self.field, self.field))
         if self.member_index is None:
             return label
-        return Text(f"成员{self.member_index}的{label.zh}", f"member {self.member_index}, {label.en}")
+        return Text(
+            f"成员{self.member_index}的{label.zh}", f"member {self.member_index}, {label.en}"
+        )
 
     def message(self) -> Text:
         where = self.where()
@@ -129,7 +131,10 @@ def validate_member(member: Member, index: int | None = None) -> list[Problem]:
             add("id_number", e.text)
         else:
             if info.birth_date != member.birth_date:
-                add("birth_date", Text("与身份证号中的出生日期不一致", "does not match the ID number"))
+                add(
+                    "birth_date",
+                    Text("与身份证号中的出生日期不一致", "does not match the ID number"),
+                )
             if info.sex != member.sex:
                 add("sex", Text("与身份证号中的性别不一致", "does not match the ID number"))
             for text in info.warnings():  # a legacy 15-digit number, an area not in the list
@@ -143,14 +148,20 @@ def validate_member(member: Member, index: int | None = None) -> list[Problem]:
             add("disability_cert_no", e.text)
         else:
             if cert.id_info.id_number != member.id_number[:18]:
-                add("disability_cert_no", Text("前18位应为本人身份证号", "must start with the member's ID number"))
+                add(
+                    "disability_cert_no",
+                    Text("前18位应为本人身份证号", "must start with the member's ID number"),
+                )
     for fld, list_name in MEMBER_CODED.items():
         value = getattr(member, fld)
         if value is not None and value not in code_list(list_name):
             add(fld, Text(f"代码“{value}”不在代码表中", f"code '{value}' is not in the code list"))
     aid = code_list("non_compulsory_aid")
     if any(c not in aid for c in member.non_compulsory_aid):
-        add("non_compulsory_aid", Text("含有不在代码表中的资助项目", "contains an aid not in the code list"))
+        add(
+            "non_compulsory_aid",
+            Text("含有不在代码表中的资助项目", "contains an aid not in the code list"),
+        )
     if member.work_months is not None and not 0 <= member.work_months <= 12:
         add("work_months", Text("应在0–12个月之间", "must be between 0 and 12 months"))
     if member.birth_date > date.today():
@@ -171,29 +182,52 @@ def validate_household(household: Household) -> list[Problem]:
     if not present:
         add("members", Text("至少应有一名成员", "there must be at least one member"))
     elif len(heads) != 1:
-        add("members", Text(f"应有且只有一位户主（现有{len(heads)}位）", f"there must be exactly one head ({len(heads)} now)"))
+        add(
+            "members",
+            Text(
+                f"应有且只有一位户主（现有{len(heads)}位）",
+                f"there must be exactly one head ({len(heads)} now)",
+            ),
+        )
     seen: dict[str, int] = {}
     for i, member in enumerate(household.members, start=1):
         problems.extend(validate_member(member, i))
         key = member.id_number.upper()
         if member.present and key in seen:
             problems.append(
-                Problem(ERROR, "id_number", Text(f"与成员{seen[key]}重复", f"duplicates member {seen[key]}"), i, member.member_id)
+                Problem(
+                    ERROR,
+                    "id_number",
+                    Text(f"与成员{seen[key]}重复", f"duplicates member {seen[key]}"),
+                    i,
+                    member.member_id,
+                )
             )
         seen.setdefault(key, i)
     for fld, list_name in HOUSEHOLD_CODED.items():
         value = getattr(household, fld)
         if value is not None and value not in code_list(list_name):
             add(fld, Text(f"代码“{value}”不在代码表中", f"code '{value}' is not in the code list"))
-    if household.dibao_phase_out_months is not None and not 1 <= household.dibao_phase_out_months <= 60:
+    if (
+        household.dibao_phase_out_months is not None
+        and not 1 <= household.dibao_phase_out_months <= 60
+    ):
         add("dibao_phase_out_months", Text("应在1–60个月之间", "must be between 1 and 60 months"))
     causes = code_list("poverty_cause")
     if len(household.other_poverty_causes) > MAX_OTHER_POVERTY_CAUSES:
         add("other_poverty_causes", Text("最多两项", "at most two"))
     if any(c not in causes for c in household.other_poverty_causes):
-        add("other_poverty_causes", Text("含有不在代码表中的原因", "contains a cause not in the code list"))
-    if household.main_poverty_cause and household.main_poverty_cause in household.other_poverty_causes:
-        add("other_poverty_causes", Text("不应与主要致贫原因重复", "must not repeat the main cause"))
+        add(
+            "other_poverty_causes",
+            Text("含有不在代码表中的原因", "contains a cause not in the code list"),
+        )
+    if (
+        household.main_poverty_cause
+        and household.main_poverty_cause in household.other_poverty_causes
+    ):
+        add(
+            "other_poverty_causes", Text("不应与主要致贫原因重复", "must not repeat the main cause")
+        )
     risks = code_list("risk")
     if len(household.risks) > MAX_RISKS:
         add("risks", Text("最多五项", "at most five"))

@@ -62,11 +62,16 @@ class WorkbookError(UserError):
 
 
 def _invalid(what: Text) -> WorkbookError:
-    return WorkbookError(Text(f"不是有效的 {what.zh}", f"not a valid {what.en}"), code="bad_workbook")
+    return WorkbookError(
+        Text(f"不是有效的 {what.zh}", f"not a valid {what.en}"), code="bad_workbook"
+    )
 
 
 def _too_large(zh: str, en: str) -> WorkbookError:
-    return WorkbookError(Text(f"Excel 文件超出限制:{zh}", f"the Excel file is beyond the limits: {en}"), code="workbook_too_large")
+    return WorkbookError(
+        Text(f"Excel 文件超出限制:{zh}", f"the Excel file is beyond the limits: {en}"),
+        code="workbook_too_large",
+    )
 
 
 def check_workbook(source: Path | bytes, limits: WorkbookLimits, what: Text) -> None:
@@ -93,7 +98,9 @@ def _check(f: IO[bytes], limits: WorkbookLimits, what: Text) -> None:
     entries = end[zipfile._ECD_ENTRIES_TOTAL]  # type: ignore[attr-defined]
     size = end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
     if entries > limits.members or size > limits.directory:
-        raise _too_large(f"部件过多（最多{limits.members}个）", f"too many parts (at most {limits.members})")
+        raise _too_large(
+            f"部件过多（最多{limits.members}个）", f"too many parts (at most {limits.members})"
+        )
     try:
         with zipfile.ZipFile(f) as zf:
             infos = {i.filename: i for i in zf.infolist()}
@@ -101,14 +108,24 @@ def _check(f: IO[bytes], limits: WorkbookLimits, what: Text) -> None:
             sheets, strings = _classify(zf, infos, limits, what)
             for name, info in infos.items():
                 if name not in sheets and info.file_size > limits.part:
-                    raise _too_large(f"部件 {name[:80]} 解压后超过 {size_text(limits.part)}",
-                                     f"the part {name[:80]} unpacks to more than {size_text(limits.part)}")
+                    raise _too_large(
+                        f"部件 {name[:80]} 解压后超过 {size_text(limits.part)}",
+                        f"the part {name[:80]} unpacks to more than {size_text(limits.part)}",
+                    )
             for name in sheets:
                 _scan(zf, name, _SheetScan, limits, what)
             if strings is not None:
                 _scan(zf, strings, _StringsScan, limits, what)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError,
-            KeyError) as e:  # damaged, encrypted or of an unknown compression
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+    ) as e:  # damaged, encrypted or of an unknown compression
         raise _invalid(what) from e
 
 
@@ -117,17 +134,27 @@ def _sizes(infos: dict[str, zipfile.ZipInfo], limits: WorkbookLimits) -> None:
     for name, info in infos.items():
         total += info.file_size
         if info.file_size > limits.sheet:
-            raise _too_large(f"部件 {name[:80]} 解压后超过 {size_text(limits.sheet)}",
-                             f"the part {name[:80]} unpacks to more than {size_text(limits.sheet)}")
+            raise _too_large(
+                f"部件 {name[:80]} 解压后超过 {size_text(limits.sheet)}",
+                f"the part {name[:80]} unpacks to more than {size_text(limits.sheet)}",
+            )
         if total > limits.total:
-            raise _too_large(f"解压后共超过 {size_text(limits.total)}", f"it unpacks to more than {size_text(limits.total)} in all")
-        if info.file_size > _RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise _too_large(f"部件 {name[:80]} 的压缩比异常（疑似压缩炸弹）",
-                             f"the part {name[:80]} is compressed beyond any real workbook (a zip bomb)")
+            raise _too_large(
+                f"解压后共超过 {size_text(limits.total)}",
+                f"it unpacks to more than {size_text(limits.total)} in all",
+            )
+        if info.file_size > _RATIO_FLOOR and info.file_size > limits.ratio * max(
+            info.compress_size, 1
+        ):
+            raise _too_large(
+                f"部件 {name[:80]} 的压缩比异常（疑似压缩炸弹）",
+                f"the part {name[:80]} is compressed beyond any real workbook (a zip bomb)",
+            )
 
 
-def _classify(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: WorkbookLimits,
-              what: Text) -> tuple[set[str], str | None]:
+def _classify(
+    zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: WorkbookLimits, what: Text
+) -> tuple[set[str], str | None]:
     """The worksheets openpyxl will stream, and the shared strings part, as openpyxl finds them."""
     from openpyxl.packaging.manifest import Manifest
     from openpyxl.packaging.relationship import get_rels_path
@@ -141,8 +168,10 @@ def _classify(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Wo
         if info is None:
             raise _invalid(what)
         if info.file_size > limits.part:
-            raise _too_large(f"部件 {name[:80]} 解压后超过 {size_text(limits.part)}",
-                             f"the part {name[:80]} unpacks to more than {size_text(limits.part)}")
+            raise _too_large(
+                f"部件 {name[:80]} 解压后超过 {size_text(limits.part)}",
+                f"the part {name[:80]} unpacks to more than {size_text(limits.part)}",
+            )
         return name
 
     try:
@@ -190,7 +219,10 @@ class _SheetScan:
         if name == "c" or name.endswith(":c"):
             self.cells += 1
             if self.cells > self.cells_per_row:
-                raise _too_large(f"一行超过{self.cells_per_row}个单元格", f"a row has more than {self.cells_per_row} cells")
+                raise _too_large(
+                    f"一行超过{self.cells_per_row}个单元格",
+                    f"a row has more than {self.cells_per_row} cells",
+                )
         elif name == "row" or name.endswith(":row"):
             self.next_row(attrs.get("r", ""))
 
@@ -203,8 +235,10 @@ class _SheetScan:
 
     def span(self, index: int) -> None:
         if index - self.row_start > self.row_bytes:
-            raise _too_large(f"一行（或表头、表尾）超过 {size_text(self.row_bytes)}",
-                             f"a row (or what precedes or follows the rows) takes more than {size_text(self.row_bytes)}")
+            raise _too_large(
+                f"一行（或表头、表尾）超过 {size_text(self.row_bytes)}",
+                f"a row (or what precedes or follows the rows) takes more than {size_text(self.row_bytes)}",
+            )
         self.row_start = index
 
     def finish(self) -> None:
@@ -224,8 +258,10 @@ class _StringsScan(_SheetScan):
 
     def span(self, index: int) -> None:
         if index - self.row_start > self.row_bytes:
-            raise _too_large(f"一个共享字符串超过 {size_text(self.row_bytes)}",
-                             f"a shared string takes more than {size_text(self.row_bytes)}")
+            raise _too_large(
+                f"一个共享字符串超过 {size_text(self.row_bytes)}",
+                f"a shared string takes more than {size_text(self.row_bytes)}",
+            )
         self.row_start = index
 
 
@@ -233,7 +269,9 @@ def _refuse_doctype(*_args: Any) -> None:
     raise _too_large("含有 DOCTYPE 声明", "it declares a DOCTYPE (no workbook does)")
 
 
-def _scan(zf: zipfile.ZipFile, name: str, kind: type[_SheetScan], limits: WorkbookLimits, what: Text) -> None:
+def _scan(
+    zf: zipfile.ZipFile, name: str, kind: type[_SheetScan], limits: WorkbookLimits, what: Text
+) -> None:
     parser = expat.ParserCreate()
     scan = kind(parser, limits)
     parser.StartElementHandler = scan.start

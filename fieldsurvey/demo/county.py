@@ -31,6 +31,7 @@ MARRIED_IN_AREAS: tuple[tuple[str, float], ...] = (
     ("610924", 2),
 )
 
+
 @dataclass(frozen=True, slots=True)
 class VillageProfile:
     """What the household generator needs to know about one village."""
@@ -60,7 +61,9 @@ class DemoCounty:
         return next(p for p in self.profiles if p.code == village)
 
 
-def generate_county(seed: int = 1, villages: int | None = None, households: int = 600) -> DemoCounty:
+def generate_county(
+    seed: int = 1, villages: int | None = None, households: int = 600
+) -> DemoCounty:
     """Build the county's divisions, sized for ``households`` unless ``villages`` is given.
 
     Small counts get 3 townships of 3–5 villages, so the demo shows a real hierarchy; larger
@@ -70,7 +73,10 @@ def generate_county(seed: int = 1, villages: int | None = None, households: int 
         raise UserError(Text("户数不能为负数", "the number of households cannot be negative"))
     if villages is not None and not 1 <= villages <= MAX_VILLAGES:
         raise UserError(
-            Text(f"行政村数应在1–{MAX_VILLAGES}之间", f"the number of villages must be 1–{MAX_VILLAGES}")
+            Text(
+                f"行政村数应在1–{MAX_VILLAGES}之间",
+                f"the number of villages must be 1–{MAX_VILLAGES}",
+            )
         )
     rng = DemoRandom(f"demo-county:{seed}")
     tables = demo_tables()
@@ -129,7 +135,9 @@ def _township_names(rng: Random, tables: DemoTables, count: int) -> list[str]:
         rng.shuffle(extra)
         names += [n for n in extra if n not in names]
     if count > len(names):
-        raise UserError(Text("乡镇数量超出演示数据的名称范围", "too many townships for the demo name list"))
+        raise UserError(
+            Text("乡镇数量超出演示数据的名称范围", "too many townships for the demo name list")
+        )
     return [n + "镇" for n in names[:count]]
 
 
@@ -139,7 +147,9 @@ def _village_names(rng: Random, tables: DemoTables, count: int) -> list[str]:
     if count > len(names):
         names += [f"{a}{b}" for b in ("上", "下") for a in list(names)]
     if count > len(names):
-        raise UserError(Text("行政村数量超出演示数据的名称范围", "too many villages for the demo name list"))
+        raise UserError(
+            Text("行政村数量超出演示数据的名称范围", "too many villages for the demo name list")
+        )
     return [n + "村" for n in names[:count]]
 
 
@@ -175,7 +185,12 @@ def _village_profile(
                 if len(names) == wanted:
                     break
         if not names:  # twenty draws collided: take the first name still free
-            free = (d + x for d in tables.hamlet_descriptors for x in tables.hamlet_suffixes if d + x not in used)
+            free = (
+                d + x
+                for d in tables.hamlet_descriptors
+                for x in tables.hamlet_suffixes
+                if d + x not in used
+            )
             names.append(next(free))
             used.add(names[0])
         hamlets.append(tuple(names))

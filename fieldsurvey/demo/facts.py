@@ -16,17 +16,37 @@ from random import Random
 from fieldsurvey.core.household import Household, Member
 from fieldsurvey.demo.tables import Weighted, triangular_ints
 
-_EXIT_YEARS: Weighted[int] = Weighted([(2014, 3), (2015, 6), (2016, 12), (2017, 16), (2018, 22), (2019, 26), (2020, 15)])
-_CLEARED_METHODS: Weighted[str] = Weighted([("income_stable", 50), ("assistance", 35), ("natural", 10), ("other", 5)])
+_EXIT_YEARS: Weighted[int] = Weighted(
+    [(2014, 3), (2015, 6), (2016, 12), (2017, 16), (2018, 22), (2019, 26), (2020, 15)]
+)
+_CLEARED_METHODS: Weighted[str] = Weighted(
+    [("income_stable", 50), ("assistance", 35), ("natural", 10), ("other", 5)]
+)
 _STRUCTURES: Weighted[str] = Weighted(
-    [("brick_concrete", 52), ("reinforced_concrete", 16), ("brick_wood", 14), ("earth_wood", 10),
-     ("stone_wood", 5), ("other", 3)]
+    [
+        ("brick_concrete", 52),
+        ("reinforced_concrete", 16),
+        ("brick_wood", 14),
+        ("earth_wood", 10),
+        ("stone_wood", 5),
+        ("other", 3),
+    ]
 )
-_OLD_STRUCTURES: Weighted[str] = Weighted([("earth_wood", 55), ("stone_wood", 20), ("brick_wood", 25)])
+_OLD_STRUCTURES: Weighted[str] = Weighted(
+    [("earth_wood", 55), ("stone_wood", 20), ("brick_wood", 25)]
+)
 _SAFE_SOURCES: Weighted[str] = Weighted(
-    [("purified_tap", 62), ("protected_well", 31), ("unprotected_well", 3), ("rainwater", 1), ("other", 3)]
+    [
+        ("purified_tap", 62),
+        ("protected_well", 31),
+        ("unprotected_well", 3),
+        ("rainwater", 1),
+        ("other", 3),
+    ]
 )
-_BAD_SOURCES: Weighted[str] = Weighted([("unprotected_well", 60), ("surface", 25), ("rainwater", 15)])
+_BAD_SOURCES: Weighted[str] = Weighted(
+    [("unprotected_well", 60), ("surface", 25), ("rainwater", 15)]
+)
 _AREA = triangular_ints(50, 220, 110)  # m² of a house
 _OLD_AREA = triangular_ints(40, 140, 80)  # m² of an old, unsafe house
 _LITRES = triangular_ints(40, 150, 70)  # litres per person per day
@@ -34,21 +54,43 @@ _SHORT_LITRES = triangular_ints(25, 150, 55)  # … in a water-short area
 _OUTAGE = triangular_ints(0, 20, 2)  # days without water in a year
 _SHORT_OUTAGE = triangular_ints(0, 30, 2)
 _DISASTER_RISKS: Weighted[str] = Weighted(
-    [("disaster_geological", 40), ("disaster_flood", 30), ("disaster_weather", 15), ("disaster_drought", 10),
-     ("disaster_biological", 5)]
+    [
+        ("disaster_geological", 40),
+        ("disaster_flood", 30),
+        ("disaster_weather", 15),
+        ("disaster_drought", 10),
+        ("disaster_biological", 5),
+    ]
 )
 # main and other poverty causes: base weights, used only when the members make a cause possible
 _CAUSE_WEIGHTS = {
-    "illness": 40, "disability": 30, "schooling": 12, "lack_labour": 20, "lack_funds": 25,
-    "lack_skills": 15, "disaster": 3, "lack_land": 4, "lack_water": 2, "poor_transport": 5,
-    "low_motivation": 3, "other": 2,
+    "illness": 40,
+    "disability": 30,
+    "schooling": 12,
+    "lack_labour": 20,
+    "lack_funds": 25,
+    "lack_skills": 15,
+    "disaster": 3,
+    "lack_land": 4,
+    "lack_water": 2,
+    "poor_transport": 5,
+    "low_motivation": 3,
+    "other": 2,
 }
 _SCHOOL_CONDITIONS = {
-    "primary": "compulsory_student", "grade7": "compulsory_student", "grade8": "compulsory_student",
-    "grade9": "compulsory_student", "senior1": "senior_student", "senior2": "senior_student",
-    "senior3": "senior_student", "vocational1": "vocational_student", "vocational2": "vocational_student",
-    "vocational3": "vocational_student", "higher_vocational1": "vocational_student",
-    "higher_vocational2": "vocational_student", "higher_vocational3": "vocational_student",
+    "primary": "compulsory_student",
+    "grade7": "compulsory_student",
+    "grade8": "compulsory_student",
+    "grade9": "compulsory_student",
+    "senior1": "senior_student",
+    "senior2": "senior_student",
+    "senior3": "senior_student",
+    "vocational1": "vocational_student",
+    "vocational2": "vocational_student",
+    "vocational3": "vocational_student",
+    "higher_vocational1": "vocational_student",
+    "higher_vocational2": "vocational_student",
+    "higher_vocational3": "vocational_student",
     "college_plus": "college_student",
 }
 
@@ -113,8 +155,19 @@ class MemberSummary:
                 conditions.add("welfare_job")
         if able:
             conditions.add("able")  # someone can farm or work: production measures make sense
-        return cls(len(members), ill, critical, disabled, students, able, workers, working_age_labour,
-                   max(ages), ages[0], conditions)
+        return cls(
+            len(members),
+            ill,
+            critical,
+            disabled,
+            students,
+            able,
+            workers,
+            working_age_labour,
+            max(ages),
+            ages[0],
+            conditions,
+        )
 
 
 def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, as_of: date) -> None:
@@ -135,7 +188,9 @@ def classify(rng: Random, hh: Household, s: MemberSummary, troubled: bool, as_of
             hh.household_type = "unstable" if rng.random() < 0.7 else "sudden_hardship"
         else:
             hh.status, hh.exit_year = "exited", _EXIT_YEARS.pick(rng)
-            hh.household_type = "unstable" if rng.random() < (0.5 if troubled else 0.1) else "exited"
+            hh.household_type = (
+                "unstable" if rng.random() < (0.5 if troubled else 0.1) else "exited"
+            )
         hh.identification_standard = "national" if rng.random() < 0.92 else "provincial"
     else:
         hh.poverty_category = hh.identification_standard = None
@@ -169,7 +224,9 @@ _OTHER_COUNTS = (0, 1, 1, 2)
 
 
 @cache
-def _cause_table(ill: bool, disabled: bool, students: bool, lack_labour: bool, water_short: bool) -> Weighted[str]:
+def _cause_table(
+    ill: bool, disabled: bool, students: bool, lack_labour: bool, water_short: bool
+) -> Weighted[str]:
     allowed = dict(_CAUSE_WEIGHTS)
     if not ill:
         del allowed["illness"]
@@ -189,12 +246,22 @@ def risks(rng: Random, hh: Household, s: MemberSummary, water_bad: bool, fell: b
     if hh.household_type not in ("unstable", "edge", "sudden_hardship"):
         return
     lack_labour = s.able == 0 or (s.able == 1 and s.size >= 4)
-    table = _risk_table(s.ill, s.critical, s.disabled, s.students, lack_labour, s.workers > 0, s.able + s.workers > 0)
+    table = _risk_table(
+        s.ill,
+        s.critical,
+        s.disabled,
+        s.students,
+        lack_labour,
+        s.workers > 0,
+        s.able + s.workers > 0,
+    )
     chosen: list[str] = []
     if water_bad:
         chosen.append("water_safety")
     if fell:  # a sharp fall in income is what made it a risk
-        fall = [c for c in ("unstable_employment", "illness", "industry_failure") if c in table.items]
+        fall = [
+            c for c in ("unstable_employment", "illness", "industry_failure") if c in table.items
+        ]
         if fall:
             chosen.append(rng.choice(fall))
     for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
@@ -208,7 +275,13 @@ def risks(rng: Random, hh: Household, s: MemberSummary, water_bad: bool, fell: b
 
 @cache
 def _risk_table(
-    ill: bool, critical: bool, disabled: bool, students: bool, lack_labour: bool, workers: bool, productive: bool
+    ill: bool,
+    critical: bool,
+    disabled: bool,
+    students: bool,
+    lack_labour: bool,
+    workers: bool,
+    productive: bool,
 ) -> Weighted[str]:
     """Risks a household's members make possible; "disaster" stands for the kinds of disaster."""
     candidates: list[tuple[str, float]] = [("accident", 2), ("other", 1), ("disaster", 4)]
@@ -245,7 +318,9 @@ def housing(rng: Random, hh: Household, size: int, unsafe: bool, year: int) -> N
         hh.housing_structure = _OLD_STRUCTURES.pick(rng)
         hh.housing_area = float(_OLD_AREA.pick(rng))
         hh.house_built_year = rng.randint(1962, 1995)
-        hh.renovation_status = "planned" if rng.random() < 0.6 else "in_progress" if rng.random() < 0.6 else None
+        hh.renovation_status = (
+            "planned" if rng.random() < 0.6 else "in_progress" if rng.random() < 0.6 else None
+        )
         if hh.renovation_status is not None:
             hh.renovation_year = year + (hh.renovation_status == "planned")
         return
@@ -301,7 +376,9 @@ def water(rng: Random, hh: Household, short_area: bool, unsafe: bool) -> None:
 
 
 _ROADS: Weighted[str] = Weighted([("cement", 62), ("asphalt", 8), ("gravel", 22), ("dirt", 8)])
-_FUELS: Weighted[str] = Weighted([("firewood", 48), ("clean", 38), ("coal", 10), ("dung", 2), ("other", 2)])
+_FUELS: Weighted[str] = Weighted(
+    [("firewood", 48), ("clean", 38), ("coal", 10), ("dung", 2), ("other", 2)]
+)
 
 
 def living(hh: Household, ages: list[int], year: int, seed: int) -> None:
@@ -334,9 +411,13 @@ def living(hh: Household, ages: list[int], year: int, seed: int) -> None:
     elif hh.registered_poor:
         hh.dibao_phase_out = False
     if hh.renovation_status in ("completed", "in_progress", "planned"):
-        hh.renovation_target_group = "dibao" if hh.poverty_category == "dibao" else "registered_poor"
+        hh.renovation_target_group = (
+            "dibao" if hh.poverty_category == "dibao" else "registered_poor"
+        )
         hh.renovation_subsidy = float(rng.choice((14000, 17000, 20000, 25000)))
-    working_away = any(m.work_status in ("out_province", "out_county_in_province") for m in hh.members if m.present)
+    working_away = any(
+        m.work_status in ("out_province", "out_county_in_province") for m in hh.members if m.present
+    )
     for m, age in zip([m for m in hh.members if m.present], ages, strict=False):
         if 16 <= age <= 65 and m.labour_capacity not in ("lost", "none", None):
             if not m.work_status:
@@ -351,10 +432,26 @@ def living(hh: Household, ages: list[int], year: int, seed: int) -> None:
             elif m.sex == "female":
                 m.left_behind = "woman"
         # a child of compulsory-school age records aid in the education section (education_aid)
-        if age >= 16 and m.schooling in ("senior1", "senior2", "senior3", "vocational1", "vocational2", "vocational3",
-                           "higher_vocational1", "higher_vocational2", "higher_vocational3", "college_plus"):
-            m.non_compulsory_aid = ["yulu_plan"] if m.schooling.startswith(("vocational", "higher")) else ["national_grant"]
-            m.non_compulsory_aid_amount = 3000.0 if m.non_compulsory_aid == ["yulu_plan"] else 2000.0
+        if age >= 16 and m.schooling in (
+            "senior1",
+            "senior2",
+            "senior3",
+            "vocational1",
+            "vocational2",
+            "vocational3",
+            "higher_vocational1",
+            "higher_vocational2",
+            "higher_vocational3",
+            "college_plus",
+        ):
+            m.non_compulsory_aid = (
+                ["yulu_plan"]
+                if m.schooling.startswith(("vocational", "higher"))
+                else ["national_grant"]
+            )
+            m.non_compulsory_aid_amount = (
+                3000.0 if m.non_compulsory_aid == ["yulu_plan"] else 2000.0
+            )
     latest = hh.latest_income()
     if latest is None:
         return
@@ -362,4 +459,7 @@ def living(hh: Household, ages: list[int], year: int, seed: int) -> None:
         if m.present and m.health in ("critical", "chronic") and rng.random() < 0.5:
             costs = float(rng.randint(30, 400) * 100)
             share = rng.choice((0.82, 0.86, 0.9, 0.92, 0.78))
-            latest.medical_costs[m.member_id] = {"hospital": costs, "hospital_reimbursed": round(costs * share, 2)}
+            latest.medical_costs[m.member_id] = {
+                "hospital": costs,
+                "hospital_reimbursed": round(costs * share, 2),
+            }

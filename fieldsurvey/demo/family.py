@@ -71,7 +71,9 @@ _AGE_SINGLE_PARENT = triangular_ints(30, 61, 44)
 _AGE_SINGLE = triangular_ints(30, 66, 52)
 _AGE_SIBLINGS = triangular_ints(40, 71, 56)
 # years the husband is older than his wife: mostly 0–4, a few where she is older
-SPOUSE_GAP: Weighted[int] = Weighted([(-2, 1), (-1, 3), (0, 6), (1, 8), (2, 9), (3, 7), (4, 5), (5, 3), (6, 2), (7, 1)])
+SPOUSE_GAP: Weighted[int] = Weighted(
+    [(-2, 1), (-1, 3), (0, 6), (1, 8), (2, 9), (3, 7), (4, 5), (5, 3), (6, 2), (7, 1)]
+)
 
 
 class FamilyBuilder:
@@ -146,14 +148,18 @@ class FamilyBuilder:
         other = grandmother or Person("10", False, head.birth_year + 3, surname, 0)
         young_year = self._child_year(rng, head, other, self.year - 25)
         if rng.random() < 0.85:  # a married son with his wife and children
-            son = Person("22", True, young_year, head.surname, 1, LOCAL_AREA, rng.random() < 0.6, True)
+            son = Person(
+                "22", True, young_year, head.surname, 1, LOCAL_AREA, rng.random() < 0.6, True
+            )
             people.append(son)
             wife = self._wife(rng, son, relation="38")
             if rng.random() < 0.8:
                 people.append(wife)
             people += self._grandchildren(rng, son, wife, son.surname, ("41", "42"))
         else:  # a daughter whose husband married in (上门女婿)
-            daughter = Person("32", False, young_year, head.surname, 1, LOCAL_AREA, rng.random() < 0.4, True)
+            daughter = Person(
+                "32", False, young_year, head.surname, 1, LOCAL_AREA, rng.random() < 0.4, True
+            )
             husband = self._husband(rng, daughter, relation="28")
             people += [daughter, husband]
             kids_surname = daughter.surname if rng.random() < 0.5 else husband.surname
@@ -167,11 +173,22 @@ class FamilyBuilder:
         if male and rng.random() < 0.7:
             people.append(self._wife(rng, head))
         head_age = self.year - head.birth_year
-        son_age = max(26, min(head_age - rng.randint(22, 34), 42))  # the parents are 20–40 years apart
+        son_age = max(
+            26, min(head_age - rng.randint(22, 34), 42)
+        )  # the parents are 20–40 years apart
         son_surname = surname if male else self.names.outside_surname(rng)
         son = Person("22", True, self.year - son_age, son_surname, 1, LOCAL_AREA, True, True)
         mother_surname = self.names.outside_surname(rng)
-        mother = Person("38", False, son.birth_year + rng.randint(0, 4), mother_surname, 1, self._area(rng), True, True)
+        mother = Person(
+            "38",
+            False,
+            son.birth_year + rng.randint(0, 4),
+            mother_surname,
+            1,
+            self._area(rng),
+            True,
+            True,
+        )
         if rng.random() < 0.4:
             people.append(son)
             if rng.random() < 0.5:
@@ -231,13 +248,31 @@ class FamilyBuilder:
         if relation is None:
             relation = "12" if rng.random() < 0.8 else "10"
         by = husband.birth_year + SPOUSE_GAP.pick(rng)
-        return Person(relation, False, by, self.names.outside_surname(rng), husband.generation, self._area(rng), False, True)
+        return Person(
+            relation,
+            False,
+            by,
+            self.names.outside_surname(rng),
+            husband.generation,
+            self._area(rng),
+            False,
+            True,
+        )
 
     def _husband(self, rng: Random, wife: Person, relation: str | None = None) -> Person:
         if relation is None:
             relation = "11" if rng.random() < 0.8 else "10"
         by = wife.birth_year - SPOUSE_GAP.pick(rng)
-        return Person(relation, True, by, self.names.outside_surname(rng), wife.generation, self._area(rng), False, True)
+        return Person(
+            relation,
+            True,
+            by,
+            self.names.outside_surname(rng),
+            wife.generation,
+            self._area(rng),
+            False,
+            True,
+        )
 
     def _birth_years(self, rng: Random, father: Person, mother: Person, count: int) -> list[int]:
         """Birth years of ``count`` children, each with both parents aged 20–40 at the birth."""
@@ -271,7 +306,17 @@ class FamilyBuilder:
             age = self.year - by
             if age >= 24 and not (male and rng.random() < keep_adults):
                 continue  # married out or set up their own household
-            kids.append(Person(relation, male, by, surname, father.generation + 1, LOCAL_AREA, age >= 18 and rng.random() < 0.6))
+            kids.append(
+                Person(
+                    relation,
+                    male,
+                    by,
+                    surname,
+                    father.generation + 1,
+                    LOCAL_AREA,
+                    age >= 18 and rng.random() < 0.6,
+                )
+            )
         return kids
 
     def _grandchildren(

@@ -71,14 +71,19 @@ def iter_households(
     """
     if not 0 <= households <= MAX_HOUSEHOLDS:
         raise UserError(
-            Text(f"户数应在0–{MAX_HOUSEHOLDS}之间", f"the number of households must be 0–{MAX_HOUSEHOLDS}")
+            Text(
+                f"户数应在0–{MAX_HOUSEHOLDS}之间",
+                f"the number of households must be 0–{MAX_HOUSEHOLDS}",
+            )
         )
     if not county.profiles:
         raise UserError(Text("演示县没有行政村", "the demo county has no villages"))
     today = date.today()
     as_of = as_of or today
     if as_of > today:
-        raise UserError(Text("基准日期不能晚于今天", "the reference date cannot be later than today"))
+        raise UserError(
+            Text("基准日期不能晚于今天", "the reference date cannot be later than today")
+        )
     if as_of < EARLIEST_AS_OF:
         raise UserError(
             Text(
@@ -126,18 +131,34 @@ class _Generator:
     def _village(self, profile: VillageProfile, count: int) -> Iterator[Household]:
         rng = DemoRandom(f"demo-households:{self.seed}:{profile.code.value}")
         cadres = CadrePool(
-            rng, self.tables, self.names, self.ids, count, profile.township_name, profile.name, self.as_of
+            rng,
+            self.tables,
+            self.names,
+            self.ids,
+            count,
+            profile.township_name,
+            profile.name,
+            self.as_of,
         )
         width = max(4, len(str(count)))
         contexts = {  # by (registered poor, single adult): the same for every household alike
             (registered, single): MemberContext(
-                self.as_of, self.school_year, profile.township_name, profile.name, registered, single, False, False
+                self.as_of,
+                self.school_year,
+                profile.township_name,
+                profile.name,
+                registered,
+                single,
+                False,
+                False,
             )
             for registered in (False, True)
             for single in (False, True)
         }
         for seq in range(1, count + 1):
-            yield self._household(rng, profile, f"{profile.code.value}{seq:0{width}d}", cadres, contexts)
+            yield self._household(
+                rng, profile, f"{profile.code.value}{seq:0{width}d}", cadres, contexts
+            )
 
     def _plan(self, rng: Random) -> _Plan:
         s = self.shares
@@ -211,7 +232,13 @@ class _Generator:
         hh.clothing_secure = rng.random() < 0.998
         latest = self.year - 1
         years = (latest - 2, latest - 1, latest) if rng.random() < 0.8 else (latest - 1, latest)
-        hh.incomes = incomes(rng, hh, present, ages, IncomePlan(years, plan.under_line, plan.sharp_fall, plan.big_expense))
+        hh.incomes = incomes(
+            rng,
+            hh,
+            present,
+            ages,
+            IncomePlan(years, plan.under_line, plan.sharp_fall, plan.big_expense),
+        )
         hh.helpers = cadres.helpers(rng, self.record_ids.next)
         conditions = summary.conditions
         if hh.poverty_category == "destitute":
@@ -262,8 +289,11 @@ class _Generator:
     def _welfare_job(rng: Random, present: list[Member], ages: list[int]) -> None:
         """公益岗位: a member who cannot work away gets a local public-welfare job."""
         fit = [
-            m for m, age in zip(present, ages, strict=True)
-            if 35 <= age <= 64 and m.labour_capacity in ("weak", "ordinary") and m.work_status not in MIGRANT_WORK
+            m
+            for m, age in zip(present, ages, strict=True)
+            if 35 <= age <= 64
+            and m.labour_capacity in ("weak", "ordinary")
+            and m.work_status not in MIGRANT_WORK
             and not m.active_military
         ]
         if fit:
@@ -271,7 +301,9 @@ class _Generator:
             m.public_welfare_job, m.work_status, m.work_months = True, "in_township", 12
 
     @staticmethod
-    def _protection_flags(rng: Random, hh: Household, present: list[Member], ages: list[int]) -> int:
+    def _protection_flags(
+        rng: Random, hh: Household, present: list[Member], ages: list[int]
+    ) -> int:
         """Dibao, destitute support, relocation and medical assistance, as the category says.
 
         Returns the number of members on dibao.
@@ -285,7 +317,8 @@ class _Generator:
                 on_dibao = present
             else:  # 按人施保: those who cannot provide for themselves
                 on_dibao = [
-                    m for m, age in zip(present, ages, strict=True)
+                    m
+                    for m, age in zip(present, ages, strict=True)
                     if age >= 60 or m.health != "healthy" or m.labour_capacity in ("lost", "none")
                 ] or present[:1]
             for m in on_dibao:
@@ -298,8 +331,12 @@ class _Generator:
                 severe = m.health == "disabled" and m.disability_grade in ("1", "2")
                 # 三重保障: poor people are within 医疗救助's scope (the random draw is kept
                 # so the rest of a seeded village comes out as before)
-                drawn = m.dibao or m.destitute_support or monitored or severe or (
-                    hh.registered_poor and rng.random() < 0.5
+                drawn = (
+                    m.dibao
+                    or m.destitute_support
+                    or monitored
+                    or severe
+                    or (hh.registered_poor and rng.random() < 0.5)
                 )
                 m.medical_assistance = bool(drawn) or hh.registered_poor
             else:

@@ -50,7 +50,12 @@ class HistoryMaker:
     """Past visits household after household, from one random stream (deterministic by seed)."""
 
     def __init__(
-        self, *, today: date, seed: int = 1, policy: Policy | None = None, library: FormLibrary | None = None
+        self,
+        *,
+        today: date,
+        seed: int = 1,
+        policy: Policy | None = None,
+        library: FormLibrary | None = None,
     ) -> None:
         self.today = today
         self.policy = policy or load_policy()
@@ -61,19 +66,31 @@ class HistoryMaker:
         rng, survey = self.rng, self.survey
         # Most households seen this quarter; some overdue (31–90 days), a few long overdue.
         roll = rng.random()
-        days_ago = rng.randint(1, 30) if roll < 0.6 else rng.randint(31, 90) if roll < 0.9 else rng.randint(91, 200)
+        days_ago = (
+            rng.randint(1, 30)
+            if roll < 0.6
+            else rng.randint(31, 90)
+            if roll < 0.9
+            else rng.randint(91, 200)
+        )
         last = self.today - timedelta(days=days_ago)
-        dates = [last] if rng.random() < 0.5 else [last - timedelta(days=rng.randint(60, 150)), last]
+        dates = (
+            [last] if rng.random() < 0.5 else [last - timedelta(days=rng.randint(60, 150)), last]
+        )
         visits: list[Visit] = []
         assessment: dict = {}
         for visit_date in dates:
             result = assess(h, on=visit_date, policy=self.policy)
             assessment = result.to_dict()
-            finding = next((FINDINGS[f] for f in FINDINGS if f in result.flags), None) or rng.choice(ALL_MET)
+            finding = next(
+                (FINDINGS[f] for f in FINDINGS if f in result.flags), None
+            ) or rng.choice(ALL_MET)
             answers = prefill(h, survey, visit_date)
             stamp = datetime.combine(visit_date, time(10, rng.randint(0, 59)))
             visitor = rng.choice(VISITORS)
-            answers.update({"visit_date": visit_date.isoformat(), "visitor": visitor, "findings": finding})
+            answers.update(
+                {"visit_date": visit_date.isoformat(), "visitor": visitor, "findings": finding}
+            )
             visits.append(
                 Visit(
                     household_id=h.household_id,

@@ -56,7 +56,18 @@ _MONTH_DAYS = (_month_days(False), _month_days(True))
 class _YearSlot:
     """The counter and the cached number pieces of one (area, year, sex)."""
 
-    __slots__ = ("count", "size", "days", "mul", "add", "jan1", "prefix", "prefix_sum", "month_days", "parity")
+    __slots__ = (
+        "count",
+        "size",
+        "days",
+        "mul",
+        "add",
+        "jan1",
+        "prefix",
+        "prefix_sum",
+        "month_days",
+        "parity",
+    )
 
     def __init__(self, area: str, year: int, male: bool, days: int, key: int) -> None:
         self.count = 0
@@ -101,7 +112,9 @@ class IdAllocator:
         order = 2 * order_slot + slot.parity
         md_text, md_sum = slot.month_days[day]
         check = CHECK_CHARS[(slot.prefix_sum + md_sum + _ORDER_PART[order]) % 11]
-        return date.fromordinal(slot.jan1 + day), f"{slot.prefix}{md_text}{_ORDER_TEXT[order]}{check}"
+        return date.fromordinal(
+            slot.jan1 + day
+        ), f"{slot.prefix}{md_text}{_ORDER_TEXT[order]}{check}"
 
     def _open_slot(self, area: str, birth_year: int, male: bool) -> _YearSlot:
         """The counter to use when the year's own is missing or full: a year back, at most twice."""
@@ -118,7 +131,9 @@ class IdAllocator:
             days = (self._as_of - date(year, 1, 1)).days + 1
         else:
             days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
-        digest = blake2b(f"demo-id:{self._seed}:{area}:{year}:{int(male)}".encode(), digest_size=16).digest()
+        digest = blake2b(
+            f"demo-id:{self._seed}:{area}:{year}:{int(male)}".encode(), digest_size=16
+        ).digest()
         slot = _YearSlot(area, year, male, days, int.from_bytes(digest, "big"))
         self._slots[(area, year, male)] = slot
         return slot

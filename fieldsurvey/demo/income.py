@@ -24,7 +24,9 @@ from random import Random
 from fieldsurvey.core.household import Household, IncomeRecord, Member
 
 # excluded from net income by the default policy (义务兵津贴, 慰问金, 抚恤金)
-EXCLUDED_ITEMS = frozenset({"transfer.conscript_pay", "transfer.condolence", "transfer.pension_for_martyrs"})
+EXCLUDED_ITEMS = frozenset(
+    {"transfer.conscript_pay", "transfer.condolence", "transfer.pension_for_martyrs"}
+)
 MIGRANT_WORK = frozenset({"out_province", "out_county_in_province"})
 FALL = 0.3  # a "sharp fall": net income per capita at least 30 % below the year before
 _MONTHLY = {  # (lowest, span) yuan a month counted as wage income; draws centre on the middle
@@ -77,7 +79,6 @@ def net_per_capita(items: dict[str, float], expenses: dict[str, float], size: in
 _EXCLUDED = tuple(sorted(EXCLUDED_ITEMS))
 
 
-
 def incomes(
     rng: Random, hh: Household, members: list[Member], ages: list[int], plan: IncomePlan
 ) -> list[IncomeRecord]:
@@ -104,7 +105,12 @@ def incomes(
             earned = (1 + growth) ** -back / fall
             allowance = 0.97**back
             # wages and farm income each had their own good or bad year; allowances follow policy
-            factor = {"w": earned * (0.9 + 0.2 * r()), "b": earned * (0.85 + 0.3 * r()), "p": allowance, "t": allowance}
+            factor = {
+                "w": earned * (0.9 + 0.2 * r()),
+                "b": earned * (0.85 + 0.3 * r()),
+                "p": allowance,
+                "t": allowance,
+            }
             year_items = {k: (v * factor[k[0]] + 0.5) // 1.0 for k, v in items.items()}
             farm = factor["b"]
             year_expenses = {k: (v * farm + 0.5) // 1.0 for k, v in expenses.items()}
@@ -116,7 +122,9 @@ def incomes(
     return records
 
 
-def _top_up(rng: Random, items: dict[str, float], members: list[Member], ages: list[int], amount: float) -> None:
+def _top_up(
+    rng: Random, items: dict[str, float], members: list[Member], ages: list[int], amount: float
+) -> None:
     """Lift a household the items above leave under ~7,500: family help, odd jobs or relief."""
     if ages[0] >= 55:
         key = "transfer.support_from_children"
@@ -132,12 +140,16 @@ def _top_up(rng: Random, items: dict[str, float], members: list[Member], ages: l
     items[key] = items.get(key, 0.0) + (amount + 0.5) // 1.0
 
 
-def _deepen_fall(r: Callable[[], float], before: IncomeRecord, latest: IncomeRecord, size: int) -> None:
+def _deepen_fall(
+    r: Callable[[], float], before: IncomeRecord, latest: IncomeRecord, size: int
+) -> None:
     """Make sure the year before earned clearly more, when few items scaled with the fall."""
     wanted = net_per_capita(latest.items, latest.expenses, size) / (1 - FALL) * (1.05 + 0.35 * r())
     gap = (wanted - net_per_capita(before.items, before.expenses, size)) * size
     if gap > 0:  # the lost job: wages the household earned the year before and no longer has
-        before.items["wage.migrant_work"] = before.items.get("wage.migrant_work", 0.0) + (gap + 0.5) // 1.0
+        before.items["wage.migrant_work"] = (
+            before.items.get("wage.migrant_work", 0.0) + (gap + 0.5) // 1.0
+        )
 
 
 def _latest(
@@ -153,26 +165,38 @@ def _latest(
         work = m.work_status
         capacity = m.labour_capacity
         if m.public_welfare_job:
-            items["wage.public_welfare_job"] = get("wage.public_welfare_job", 0.0) + (12 * (500 + 200 * r()) + 0.5) // 1.0
+            items["wage.public_welfare_job"] = (
+                get("wage.public_welfare_job", 0.0) + (12 * (500 + 200 * r()) + 0.5) // 1.0
+            )
         elif work is not None:
             low, span = _MONTHLY[work]
             key = "wage.migrant_work" if work in MIGRANT_WORK else "wage.local"
-            items[key] = get(key, 0.0) + ((m.work_months or 0) * (low + span * (r() + r()) / 2) + 0.5) // 1.0
+            items[key] = (
+                get(key, 0.0) + ((m.work_months or 0) * (low + span * (r() + r()) / 2) + 0.5) // 1.0
+            )
         if capacity in _FARMING and (work is None or work == "in_township"):
             farming = True
             able = able or capacity != "weak"
         elif capacity == "ordinary" or capacity == "skilled":
             able = True
         if m.dibao:
-            items["transfer.dibao"] = get("transfer.dibao", 0.0) + (2800 + 2400 * (r() + r()) / 2 + 0.5) // 1.0
+            items["transfer.dibao"] = (
+                get("transfer.dibao", 0.0) + (2800 + 2400 * (r() + r()) / 2 + 0.5) // 1.0
+            )
         elif m.destitute_support:
-            items["transfer.destitute"] = get("transfer.destitute", 0.0) + (7600 + 1800 * r() + 0.5) // 1.0
+            items["transfer.destitute"] = (
+                get("transfer.destitute", 0.0) + (7600 + 1800 * r() + 0.5) // 1.0
+            )
         if age >= 60:
             old += 1
             if m.resident_pension:
-                items["transfer.pension"] = get("transfer.pension", 0.0) + (1800 + 800 * r() + 0.5) // 1.0
+                items["transfer.pension"] = (
+                    get("transfer.pension", 0.0) + (1800 + 800 * r() + 0.5) // 1.0
+                )
             if age >= 80:
-                items["transfer.elderly"] = get("transfer.elderly", 0.0) + (1200.0 if age >= 90 else 720.0)
+                items["transfer.elderly"] = get("transfer.elderly", 0.0) + (
+                    1200.0 if age >= 90 else 720.0
+                )
         health = m.health
         if health == "healthy":
             pass
@@ -204,7 +228,9 @@ def _latest(
     return items, expenses
 
 
-def _scale_to(items: dict[str, float], expenses: dict[str, float], size: int, target: float) -> None:
+def _scale_to(
+    items: dict[str, float], expenses: dict[str, float], size: int, target: float
+) -> None:
     """Bring net income per capita down to ``target``: earnings first, then everything."""
     net = net_per_capita(items, expenses, size) * size
     want = target * size

@@ -22,27 +22,101 @@ from fieldsurvey.demo.tables import DemoTables, Weighted
 DISABILITY_CATEGORY: Weighted[str] = Weighted(
     [("4", 40), ("2", 14), ("1", 12), ("5", 10), ("6", 10), ("7", 9), ("3", 5)]
 )
-CHILD_DISABILITY_CATEGORY: Weighted[str] = Weighted([("5", 35), ("4", 25), ("7", 15), ("2", 12), ("3", 8), ("1", 5)])
+CHILD_DISABILITY_CATEGORY: Weighted[str] = Weighted(
+    [("5", 35), ("4", 25), ("7", 15), ("2", 12), ("3", 8), ("1", 5)]
+)
 DISABILITY_GRADE: Weighted[str] = Weighted([("1", 10), ("2", 20), ("3", 30), ("4", 40)])
 # education of adults no longer at school, by birth year (older women had less schooling)
 _EDUCATION_BY_COHORT: tuple[tuple[int, Weighted[str], Weighted[str]], ...] = (
-    (1955, Weighted([("illiterate", 35), ("primary", 45), ("junior_secondary", 17), ("senior_secondary", 3)]),
-     Weighted([("illiterate", 60), ("primary", 32), ("junior_secondary", 8)])),
-    (1970, Weighted([("illiterate", 12), ("primary", 45), ("junior_secondary", 36), ("senior_secondary", 7)]),
-     Weighted([("illiterate", 28), ("primary", 45), ("junior_secondary", 24), ("senior_secondary", 3)])),
-    (1985, Weighted([("illiterate", 4), ("primary", 28), ("junior_secondary", 55), ("senior_secondary", 11), ("college_plus", 2)]),
-     Weighted([("illiterate", 8), ("primary", 34), ("junior_secondary", 48), ("senior_secondary", 8), ("college_plus", 2)])),
-    (2000, Weighted([("illiterate", 1), ("primary", 9), ("junior_secondary", 55), ("senior_secondary", 23), ("college_plus", 12)]),
-     Weighted([("illiterate", 1), ("primary", 10), ("junior_secondary", 52), ("senior_secondary", 23), ("college_plus", 14)])),
-    (9999, Weighted([("primary", 3), ("junior_secondary", 42), ("senior_secondary", 35), ("college_plus", 20)]),
-     Weighted([("primary", 3), ("junior_secondary", 40), ("senior_secondary", 35), ("college_plus", 22)])),
+    (
+        1955,
+        Weighted(
+            [("illiterate", 35), ("primary", 45), ("junior_secondary", 17), ("senior_secondary", 3)]
+        ),
+        Weighted([("illiterate", 60), ("primary", 32), ("junior_secondary", 8)]),
+    ),
+    (
+        1970,
+        Weighted(
+            [("illiterate", 12), ("primary", 45), ("junior_secondary", 36), ("senior_secondary", 7)]
+        ),
+        Weighted(
+            [("illiterate", 28), ("primary", 45), ("junior_secondary", 24), ("senior_secondary", 3)]
+        ),
+    ),
+    (
+        1985,
+        Weighted(
+            [
+                ("illiterate", 4),
+                ("primary", 28),
+                ("junior_secondary", 55),
+                ("senior_secondary", 11),
+                ("college_plus", 2),
+            ]
+        ),
+        Weighted(
+            [
+                ("illiterate", 8),
+                ("primary", 34),
+                ("junior_secondary", 48),
+                ("senior_secondary", 8),
+                ("college_plus", 2),
+            ]
+        ),
+    ),
+    (
+        2000,
+        Weighted(
+            [
+                ("illiterate", 1),
+                ("primary", 9),
+                ("junior_secondary", 55),
+                ("senior_secondary", 23),
+                ("college_plus", 12),
+            ]
+        ),
+        Weighted(
+            [
+                ("illiterate", 1),
+                ("primary", 10),
+                ("junior_secondary", 52),
+                ("senior_secondary", 23),
+                ("college_plus", 14),
+            ]
+        ),
+    ),
+    (
+        9999,
+        Weighted(
+            [
+                ("primary", 3),
+                ("junior_secondary", 42),
+                ("senior_secondary", 35),
+                ("college_plus", 20),
+            ]
+        ),
+        Weighted(
+            [
+                ("primary", 3),
+                ("junior_secondary", 40),
+                ("senior_secondary", 35),
+                ("college_plus", 22),
+            ]
+        ),
+    ),
 )
 _GRADE_CODES = {7: "grade7", 8: "grade8", 9: "grade9"}
 _SENIOR = ("senior1", "senior2", "senior3")
 _VOCATIONAL = ("vocational1", "vocational2", "vocational3")
 _HIGHER_VOCATIONAL = ("higher_vocational1", "higher_vocational2", "higher_vocational3")
 # (disabled, critical, chronic) rates for ages <16, 16–59, 60–69, 70+
-_HEALTH_RATES = ((0.015, 0.004, 0.01), (0.06, 0.015, 0.07), (0.09, 0.035, 0.25), (0.09, 0.035, 0.35))
+_HEALTH_RATES = (
+    (0.015, 0.004, 0.01),
+    (0.06, 0.015, 0.07),
+    (0.09, 0.035, 0.25),
+    (0.09, 0.035, 0.35),
+)
 _FAR = frozenset({"out_province", "out_county_in_province"})
 _FAR_MONTHS: Weighted[int] = Weighted([(6, 1), (7, 1), (8, 2), (9, 3), (10, 5), (11, 6), (12, 5)])
 _LOCAL_MONTHS: Weighted[int] = Weighted(
@@ -50,8 +124,14 @@ _LOCAL_MONTHS: Weighted[int] = Weighted(
 )
 _MIGRANT: Weighted[str] = Weighted([("out_province", 65), ("out_county_in_province", 35)])
 _AT_HOME_WORK: Weighted[str | None] = Weighted(
-    [("out_province", 25), ("out_county_in_province", 12), ("out_township_in_county", 10),
-     ("in_township", 13), ("other", 2), (None, 38)]
+    [
+        ("out_province", 25),
+        ("out_county_in_province", 12),
+        ("out_township_in_county", 10),
+        ("in_township", 13),
+        ("other", 2),
+        (None, 38),
+    ]
 )
 
 
@@ -114,7 +194,9 @@ class MemberFactory:
         )
         r = rng.random
         # health: disability and illness are far commoner in registered households, and with age
-        disabled, critical, chronic = _HEALTH_RATES[0 if age < 16 else 1 if age < 60 else 2 if age < 70 else 3]
+        disabled, critical, chronic = _HEALTH_RATES[
+            0 if age < 16 else 1 if age < 60 else 2 if age < 70 else 3
+        ]
         if ctx.more_disability:
             disabled *= 3
         x = r()
@@ -125,7 +207,13 @@ class MemberFactory:
             m.disability_category, m.disability_grade = category, grade
             m.disability_cert_no = m.id_number + category + grade
         else:
-            health = "critical" if x < disabled + critical else "chronic" if x < disabled + critical + chronic else "healthy"
+            health = (
+                "critical"
+                if x < disabled + critical
+                else "chronic"
+                if x < disabled + critical + chronic
+                else "healthy"
+            )
         m.health = health
         if p.settled and age >= 18:  # married adults are not at school
             m.schooling = "not_student" if age <= 23 else None
@@ -145,7 +233,11 @@ class MemberFactory:
             m.resident_medical_insurance, m.employee_medical_insurance = True, False
             m.critical_illness_insurance = True
             m.commercial_medical_insurance = r() < (0.35 if ctx.registered_poor else 0.1)
-        if age >= 16 and not m.employee_pension and (m.schooling is None or m.schooling == "not_student"):
+        if (
+            age >= 16
+            and not m.employee_pension
+            and (m.schooling is None or m.schooling == "not_student")
+        ):
             m.resident_pension = r() < 0.95
             m.employee_pension = False
         m.family_doctor = True if health != "healthy" or age >= 65 else r() < 0.88
@@ -153,7 +245,9 @@ class MemberFactory:
         if age >= 18:
             x = r()
             party = 0.07 if p.male and age >= 35 else 0.02
-            m.political_status = "cpc_member" if x < party else "cyl_member" if age <= 28 and x < 0.2 else "masses"
+            m.political_status = (
+                "cpc_member" if x < party else "cyl_member" if age <= 28 and x < 0.2 else "masses"
+            )
         elif age >= 14:
             m.political_status = "cyl_member" if r() < 0.3 else "masses"
         return m
@@ -248,7 +342,11 @@ class MemberFactory:
         if health == "disabled":
             g = m.disability_grade
             m.labour_capacity = (
-                "lost" if g in ("1", "2") or (g == "3" and x < 0.3) else "weak" if g == "3" or x < 0.5 else "ordinary"
+                "lost"
+                if g in ("1", "2") or (g == "3" and x < 0.3)
+                else "weak"
+                if g == "3" or x < 0.5
+                else "ordinary"
             )
         elif health == "critical":
             m.labour_capacity = "lost" if x < 0.6 else "weak"
@@ -259,7 +357,9 @@ class MemberFactory:
         elif health == "chronic" and x < 0.55:
             m.labour_capacity = "weak"
         else:
-            skilled = 0.25 if age < 50 and m.education in ("senior_secondary", "college_plus") else 0.12
+            skilled = (
+                0.25 if age < 50 and m.education in ("senior_secondary", "college_plus") else 0.12
+            )
             m.labour_capacity = "skilled" if x < skilled else "ordinary"
         if p.male and 18 <= age <= 22 and r() < 0.01:
             m.active_military = True  # 现役军人: conscript pay goes to the household
@@ -285,6 +385,10 @@ def _adult_education(rng: Random, birth_year: int, male: bool, m: Member) -> str
         if birth_year <= until:
             education = (men if male else women).pick(rng)
             break
-    if m.health == "disabled" and m.disability_category in ("5", "7") and m.disability_grade in ("1", "2"):
+    if (
+        m.health == "disabled"
+        and m.disability_category in ("5", "7")
+        and m.disability_grade in ("1", "2")
+    ):
         return "illiterate"
     return education

@@ -38,7 +38,10 @@ def _scene(rng: random.Random) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     d = ImageDraw.Draw(img)
     for _ in range(3):  # hills
         x = rng.randint(-200, w)
-        d.ellipse((x, int(h * 0.45), x + rng.randint(500, 900), int(h * 0.9)), fill=(90, 140 + rng.randint(0, 40), 80))
+        d.ellipse(
+            (x, int(h * 0.45), x + rng.randint(500, 900), int(h * 0.9)),
+            fill=(90, 140 + rng.randint(0, 40), 80),
+        )
     d.rectangle((0, int(h * 0.72), w, h), fill=(110, 150, 80))  # ground
     return img, d
 
@@ -55,7 +58,9 @@ def house(seed: int, *, unsafe: bool = False, fresh: bool = False) -> Image.Imag
     d.polygon([(left - 60, top + tilt), (w // 2, int(h * 0.2)), (right + 60, top)], fill=roof)
     d.rectangle((w // 2 - 70, base - 230, w // 2 + 70, base), fill=(110, 70, 40))  # door
     for x in (left + 60, right - 200):  # windows
-        d.rectangle((x, top + 80, x + 140, top + 200), fill=(170, 210, 235), outline=(80, 60, 50), width=6)
+        d.rectangle(
+            (x, top + 80, x + 140, top + 200), fill=(170, 210, 235), outline=(80, 60, 50), width=6
+        )
     if unsafe:  # cracks and a prop
         for _ in range(4):
             x, y = rng.randint(left + 20, right - 20), rng.randint(top + 20, base - 40)
@@ -73,16 +78,27 @@ def water_tank(seed: int) -> Image.Image:
     img, d = _scene(rng)
     w, h = SIZE
     cx, top, base = w // 2, int(h * 0.35), int(h * 0.8)
-    d.rectangle((cx - 260, top, cx + 260, base), fill=(150, 155, 160), outline=(90, 90, 95), width=6)
-    d.ellipse((cx - 260, top - 60, cx + 260, top + 60), fill=(175, 180, 185), outline=(90, 90, 95), width=6)
+    d.rectangle(
+        (cx - 260, top, cx + 260, base), fill=(150, 155, 160), outline=(90, 90, 95), width=6
+    )
+    d.ellipse(
+        (cx - 260, top - 60, cx + 260, top + 60),
+        fill=(175, 180, 185),
+        outline=(90, 90, 95),
+        width=6,
+    )
     for y in range(top + 80, base, 90):  # bands
         d.line((cx - 260, y, cx + 260, y), fill=(120, 125, 130), width=5)
-    d.line((cx + 260, base - 60, cx + 420, base - 60), fill=(70, 110, 160), width=18)  # pipe and tap
+    d.line(
+        (cx + 260, base - 60, cx + 420, base - 60), fill=(70, 110, 160), width=18
+    )  # pipe and tap
     d.rectangle((cx + 410, base - 80, cx + 440, base - 20), fill=(60, 60, 65))
     return img
 
 
-def photos_for(h: Household, visit_date: date, seed: int) -> tuple[dict[str, list[dict[str, str]]], list[ImportedPhoto]]:
+def photos_for(
+    h: Household, visit_date: date, seed: int
+) -> tuple[dict[str, list[dict[str, str]]], list[ImportedPhoto]]:
     """Answers for the photo fields of ``h``'s visit, and the pictures they name."""
     rng = random.Random(f"photos-{seed}-{h.household_id}")
     taken = rng.randint(0, 50)
@@ -98,7 +114,11 @@ def photos_for(h: Household, visit_date: date, seed: int) -> tuple[dict[str, lis
     house_seed = rng.randint(0, 10_000)
     if h.housing_grade != "none":
         add("household_view_photos", house(house_seed, unsafe=unsafe))
-        add("house_photos", house(house_seed + 1, unsafe=unsafe), "房屋正面" if not unsafe else "墙体裂缝")
+        add(
+            "house_photos",
+            house(house_seed + 1, unsafe=unsafe),
+            "房屋正面" if not unsafe else "墙体裂缝",
+        )
     if h.renovation_status in ("planned", "in_progress", "completed"):
         add("renovation_before_photos", house(house_seed + 2, unsafe=True), "改造前")
     if h.renovation_status == "completed":

@@ -40,7 +40,10 @@ class DemoShares:
             value = getattr(self, f.name)
             if not 0.0 <= value <= 1.0:
                 raise UserError(
-                    Text(f"比例 {f.name} 应在0–1之间", f"the share '{f.name}' must be between 0 and 1"),
+                    Text(
+                        f"比例 {f.name} 应在0–1之间",
+                        f"the share '{f.name}' must be between 0 and 1",
+                    ),
                     code="bad_demo_share",
                 )
 

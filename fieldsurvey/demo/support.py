@@ -21,14 +21,48 @@ from fieldsurvey.demo.names import NameMaker
 from fieldsurvey.demo.tables import DemoTables, Project, Weighted
 
 _PHONE_PREFIXES = (
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
-    "155", "156", "157", "158", "159", "166", "173", "177", "180", "181", "183", "187", "189",
-    "198", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "177",
+    "180",
+    "181",
+    "183",
+    "187",
+    "189",
+    "198",
+    "199",
 )
 _OPTIONAL_CATEGORIES: Weighted[str] = Weighted(
-    [("industry", 40), ("finance", 15), ("employment", 12), ("living_conditions", 10),
-     ("infrastructure", 8), ("water", 6), ("social_assistance", 8), ("health", 8),
-     ("compulsory_education", 6), ("other_education", 4)]
+    [
+        ("industry", 40),
+        ("finance", 15),
+        ("employment", 12),
+        ("living_conditions", 10),
+        ("infrastructure", 8),
+        ("water", 6),
+        ("social_assistance", 8),
+        ("health", 8),
+        ("compulsory_education", 6),
+        ("other_education", 4),
+    ]
 )
 
 
@@ -75,12 +109,21 @@ class CadrePool:
         year = as_of.year
         where = (township, village)
         self.current = [self._cadre(rng, tables, names, ids, where, year) for _ in range(count)]
-        self.former = [self._cadre(rng, tables, names, ids, where, year) for _ in range(max(1, count // 3))]
-        self._latest_start = max(_TRANSITION, min(as_of.toordinal(), date(year, 1, 1).toordinal() + 180))
+        self.former = [
+            self._cadre(rng, tables, names, ids, where, year) for _ in range(max(1, count // 3))
+        ]
+        self._latest_start = max(
+            _TRANSITION, min(as_of.toordinal(), date(year, 1, 1).toordinal() + 180)
+        )
 
     @staticmethod
     def _cadre(
-        rng: Random, tables: DemoTables, names: NameMaker, ids: IdAllocator, where: tuple[str, str], year: int
+        rng: Random,
+        tables: DemoTables,
+        names: NameMaker,
+        ids: IdAllocator,
+        where: tuple[str, str],
+        year: int,
     ) -> Cadre:
         unit, level = tables.helper_units.pick(rng)
         male = rng.random() < 0.65
@@ -104,10 +147,16 @@ class CadrePool:
         current = self.current
         first = int(r() * len(current))
         span = self._latest_start - _TRANSITION + 1
-        out.append(_helper(new_id(), current[first], date.fromordinal(_TRANSITION + int(r() * span)), None))
+        out.append(
+            _helper(new_id(), current[first], date.fromordinal(_TRANSITION + int(r() * span)), None)
+        )
         if r() < 0.15:
             second = (first + 1 + int(r() * (len(current) - 1))) % len(current)
-            out.append(_helper(new_id(), current[second], date.fromordinal(_TRANSITION + int(r() * span)), None))
+            out.append(
+                _helper(
+                    new_id(), current[second], date.fromordinal(_TRANSITION + int(r() * span)), None
+                )
+            )
         return out
 
 
@@ -127,10 +176,16 @@ def _helper(helper_id: str, c: Cadre, start: date, end: date | None) -> Helper:
 
 # a situation of the household → the category of measure it calls for, most pressing first
 _CALLED_FOR = (
-    ("relocated", "relocation"), ("destitute", "social_security"), ("dibao", "social_security"),
-    ("welfare_job", "public_welfare_job"), ("renovated", "housing"), ("dropout", "compulsory_education"),
-    ("home_schooling", "compulsory_education"), ("vocational_student", "other_education"),
-    ("college_student", "other_education"), ("critical", "health"),
+    ("relocated", "relocation"),
+    ("destitute", "social_security"),
+    ("dibao", "social_security"),
+    ("welfare_job", "public_welfare_job"),
+    ("renovated", "housing"),
+    ("dropout", "compulsory_education"),
+    ("home_schooling", "compulsory_education"),
+    ("vocational_student", "other_education"),
+    ("college_student", "other_education"),
+    ("critical", "health"),
 )
 _CALLING = frozenset(condition for condition, _ in _CALLED_FOR)
 _COUNTS = (1, 1, 2, 2, 3, 4)  # measures a household has in all, including those called for
@@ -224,7 +279,11 @@ class MeasurePicker:
         else:
             status = "in_progress" if year == this_year else "planned"
         n_low, n_high = p.n
-        n = dibao_people if p.when == "dibao" and dibao_people else n_low + int(r() * (n_high - n_low + 1))
+        n = (
+            dibao_people
+            if p.when == "dibao" and dibao_people
+            else n_low + int(r() * (n_high - n_low + 1))
+        )
         return AssistanceMeasure(
             category=p.category,
             project=p.project,
@@ -239,5 +298,7 @@ class MeasurePicker:
 
 
 _PRODUCTIVE = frozenset({"industry", "employment", "finance"})  # need someone able to work
-_YEARLY = frozenset({"social_security", "public_welfare_job", "other_education", "compulsory_education"})
+_YEARLY = frozenset(
+    {"social_security", "public_welfare_job", "other_education", "compulsory_education"}
+)
 _PAID = frozenset({"social_security", "public_welfare_job"})

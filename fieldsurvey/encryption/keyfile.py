@@ -54,8 +54,12 @@ MISSING_KEYFILE = Text(
     "找不到密钥文件，无法打开数据（数据目录不对，或密钥文件被删除）",
     "the key file is missing, so the data cannot be opened (wrong data directory, or the key file was deleted)",
 )
-DAMAGED_KEYFILE = Text("密钥文件已损坏，无法打开数据", "the key file is damaged, so the data cannot be opened")
-UNREADABLE_KEYFILE = Text("无法读取密钥文件，无法打开数据", "the key file cannot be read, so the data cannot be opened")
+DAMAGED_KEYFILE = Text(
+    "密钥文件已损坏，无法打开数据", "the key file is damaged, so the data cannot be opened"
+)
+UNREADABLE_KEYFILE = Text(
+    "无法读取密钥文件，无法打开数据", "the key file cannot be read, so the data cannot be opened"
+)
 BAD_KDF = Text(
     "密钥文件中的密钥派生参数超出允许范围（内存 19 MiB–4 GiB,1–10 遍，1–16 路），文件已损坏或被篡改",
     "the key file's key-derivation settings are out of range (memory 19 MiB–4 GiB, 1–10 passes, 1–16 lanes): "
@@ -82,8 +86,12 @@ def check_kdf(params: dict[str, Any]) -> None:
         value = params.get(name)
         return type(value) is int and bounds[0] <= value <= bounds[1]
 
-    if not (params.get("name") == "argon2id" and within("memory_kib", KDF_MEMORY_KIB)
-            and within("iterations", KDF_ITERATIONS) and within("lanes", KDF_LANES)):
+    if not (
+        params.get("name") == "argon2id"
+        and within("memory_kib", KDF_MEMORY_KIB)
+        and within("iterations", KDF_ITERATIONS)
+        and within("lanes", KDF_LANES)
+    ):
         raise KeyFileError(BAD_KDF, code="bad_kdf")
 
 
@@ -98,7 +106,9 @@ def _argon2(passphrase: str, salt: bytes, params: dict[str, Any]) -> bytes:
 
 
 def _hkdf(secret: bytes, salt: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"fieldsurvey recovery wrap").derive(secret)
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=salt, info=b"fieldsurvey recovery wrap"
+    ).derive(secret)
 
 
 def format_recovery_key(raw: bytes) -> str:
@@ -113,7 +123,12 @@ def parse_recovery_key(text: str) -> bytes:
     cleaned = "".join(c for c in text.upper() if c.isalnum())
     cleaned = cleaned.replace("0", "O").replace("1", "I").replace("8", "B")
     if len(cleaned) != RECOVERY_BYTES * 8 // 5 or any(c not in _B32 for c in cleaned):
-        raise KeyFileError(Text("恢复密钥格式不正确（应为8组，每组4个字符）", "the recovery key is malformed (8 groups of 4 characters)"))
+        raise KeyFileError(
+            Text(
+                "恢复密钥格式不正确（应为8组，每组4个字符）",
+                "the recovery key is malformed (8 groups of 4 characters)",
+            )
+        )
     bits = 0
     for c in cleaned:
         bits = (bits << 5) | _B32.index(c)
@@ -129,7 +144,9 @@ class KeyFile:
 
     # -- creation -------------------------------------------------------------------------
     @classmethod
-    def create(cls, store_id: str, passphrase: str, kdf: dict[str, Any] | None = None) -> tuple[KeyFile, bytes, str]:
+    def create(
+        cls, store_id: str, passphrase: str, kdf: dict[str, Any] | None = None
+    ) -> tuple[KeyFile, bytes, str]:
         """A new key file, the data key it protects, and the recovery key to show once."""
         data_key = secrets.token_bytes(32)
         recovery_raw = secrets.token_bytes(RECOVERY_BYTES)
@@ -137,7 +154,9 @@ class KeyFile:
         check_kdf(params)
         params["salt"] = _b64(secrets.token_bytes(16))
         kf = cls(store_id, params, {}, {})
-        kf.passphrase_wrap = kf._wrap(data_key, _argon2(passphrase, _unb64(params["salt"]), params), "passphrase")
+        kf.passphrase_wrap = kf._wrap(
+            data_key, _argon2(passphrase, _unb64(params["salt"]), params), "passphrase"
+        )
         recovery_salt = secrets.token_bytes(16)
         kf.recovery_wrap = kf._wrap(data_key, _hkdf(recovery_raw, recovery_salt), "recovery")
         kf.recovery_wrap["salt"] = _b64(recovery_salt)
@@ -147,7 +166,9 @@ class KeyFile:
         params = dict(self.kdf)
         params["salt"] = _b64(secrets.token_bytes(16))
         self.kdf = params
-        self.passphrase_wrap = self._wrap(data_key, _argon2(new_passphrase, _unb64(params["salt"]), params), "passphrase")
+        self.passphrase_wrap = self._wrap(
+            data_key, _argon2(new_passphrase, _unb64(params["salt"]), params), "passphrase"
+        )
 
     # -- unlocking ------------------------------------------------------------------------
     def unlock_with_passphrase(self, passphrase: str) -> bytes:
@@ -165,11 +186,17 @@ class KeyFile:
 
     def _wrap(self, data_key: bytes, kek: bytes, purpose: str) -> dict[str, str]:
         nonce = secrets.token_bytes(12)
-        return {"alg": "AES-256-GCM", "nonce": _b64(nonce), "ciphertext": _b64(AESGCM(kek).encrypt(nonce, data_key, self._aad(purpose)))}
+        return {
+            "alg": "AES-256-GCM",
+            "nonce": _b64(nonce),
+            "ciphertext": _b64(AESGCM(kek).encrypt(nonce, data_key, self._aad(purpose))),
+        }
 
     def _unwrap(self, wrap: dict[str, str], kek: bytes, purpose: str, wrong: Text) -> bytes:
         try:
-            key = AESGCM(kek).decrypt(_unb64(wrap["nonce"]), _unb64(wrap["ciphertext"]), self._aad(purpose))
+            key = AESGCM(kek).decrypt(
+                _unb64(wrap["nonce"]), _unb64(wrap["ciphertext"]), self._aad(purpose)
+            )
         except InvalidTag:
             raise KeyFileError(wrong, code="wrong_" + purpose) from None
         except (KeyError, ValueError):
@@ -210,10 +237,18 @@ class KeyFile:
                 raise ValueError("format")
             if data.get("version") != VERSION:
                 raise KeyFileError(
-                    Text("密钥文件版本过新,请升级 FieldSurvey", "the key file is from a newer FieldSurvey: please upgrade"),
+                    Text(
+                        "密钥文件版本过新,请升级 FieldSurvey",
+                        "the key file is from a newer FieldSurvey: please upgrade",
+                    ),
                     code="newer_keyfile",
                 )
-            kf = cls(str(data["store_id"]), dict(data["kdf"]), dict(data["passphrase_wrap"]), dict(data["recovery_wrap"]))
+            kf = cls(
+                str(data["store_id"]),
+                dict(data["kdf"]),
+                dict(data["passphrase_wrap"]),
+                dict(data["recovery_wrap"]),
+            )
             for wrap in (kf.passphrase_wrap, kf.recovery_wrap):
                 if len(_unb64(wrap["nonce"])) != 12 or len(_unb64(wrap["ciphertext"])) != 32 + 16:
                     raise ValueError("wrap")
@@ -222,7 +257,14 @@ class KeyFile:
                     raise ValueError("salt")
         except KeyFileError:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError, RecursionError):
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            UnicodeDecodeError,
+            AttributeError,
+            RecursionError,
+        ):
             raise KeyFileError(DAMAGED_KEYFILE, code="damaged_keyfile") from None
         check_kdf(kf.kdf)
         return kf

@@ -215,13 +215,19 @@ def _medical_costs(answers: dict[str, Any]) -> dict[str, dict[str, float]]:
     """Per member: the year's costs and reimbursements the medical section recorded."""
     out: dict[str, dict[str, float]] = {}
     for item in answers.get(MEDICAL, []):
-        costs = {key: float(item[name]) for name, key in MEDICAL_COST_FIELDS.items() if item.get(name) is not None}
+        costs = {
+            key: float(item[name])
+            for name, key in MEDICAL_COST_FIELDS.items()
+            if item.get(name) is not None
+        }
         if costs:
             out[str(item[ID_KEY])] = costs
     return out
 
 
-def _apply_helper(hh: Household, answers: dict[str, Any], survey: Survey, visit_day: date | None) -> None:
+def _apply_helper(
+    hh: Household, answers: dict[str, Any], survey: Survey, visit_day: date | None
+) -> None:
     """帮扶责任人 confirmed: the current helpers get the visit's date as their last confirmation.
     Changed: the current helpers' service ends the day before the new one starts, and the new
     helper is added — the same history a roster change writes (a change adds a row)."""

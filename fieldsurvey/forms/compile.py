@@ -72,7 +72,9 @@ class Survey:
         """
         if repeat not in self._fields_in:
             want = [] if repeat is None else [repeat]
-            self._fields_in[repeat] = [f for f in self.fields() if [r.name for r in self.chains[f.name]] == want]
+            self._fields_in[repeat] = [
+                f for f in self.fields() if [r.name for r in self.chains[f.name]] == want
+            ]
         return self._fields_in[repeat]
 
 

@@ -276,7 +276,9 @@ class Engine:
         value = scalar(fld.calculation.node, self.env(ctx, fld))
         target = self.raw_instance(ctx, create=True)
         assert target is not None
-        target[fld.name] = None if _unanswered(value) else (_fit(fld, value) if fld.is_input else value)
+        target[fld.name] = (
+            None if _unanswered(value) else (_fit(fld, value) if fld.is_input else value)
+        )
 
     # --- reading -------------------------------------------------------------------------------
     def env(self, ctx: Ctx, el: Element, choice: Any = None) -> _Env:
@@ -309,7 +311,9 @@ class Engine:
                 )
             )
         if many:  # the nodes of a nodeset are its relevant places (as in JavaRosa's XPath)
-            return Nodeset(tuple(self.values.get((c, name)) for c in ctxs if self.relevant.get((c, name))))
+            return Nodeset(
+                tuple(self.values.get((c, name)) for c in ctxs if self.relevant.get((c, name)))
+            )
         values = tuple(self.values.get((c, name)) for c in ctxs)
         return values[0] if values else None
 
@@ -333,7 +337,9 @@ def _facts(survey: Survey) -> tuple[frozenset[str], frozenset[str]]:
             f.name
             for f in survey.fields()
             if f.calculation is not None
-            and any(isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node))
+            and any(
+                isinstance(n, ast.Call) and n.name == "once" for n in ast.walk(f.calculation.node)
+            )
         )
         found = (keeps, frozenset(f.name for f in survey.fields() if f.type == "acknowledge"))
         _FACTS[survey] = found

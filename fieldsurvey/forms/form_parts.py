@@ -85,7 +85,9 @@ class TableReader(Reader):
         if raw is None:
             return out
         if not isinstance(raw, dict):
-            self.err("bad_tables", Text("tables 应为映射", "tables must be a mapping"), data, "tables")
+            self.err(
+                "bad_tables", Text("tables 应为映射", "tables must be a mapping"), data, "tables"
+            )
             return out
         cells = 0
         for name, spec in raw.items():
@@ -131,7 +133,6 @@ class TableReader(Reader):
             )
         return out
 
-
     def range_spec(self, data: LineDict, ptext: str) -> RangeSpec | None:
         raw = data.get("range") or {}
         bad = not isinstance(raw, dict) or any(k not in ("start", "end", "step") for k in raw)
@@ -143,7 +144,9 @@ class TableReader(Reader):
                 else:
                     values[k] = v
         spec = RangeSpec(**values) if not bad else None
-        if spec is not None and (spec.step <= 0 or abs(spec.end - spec.start) / spec.step > 100_000):
+        if spec is not None and (
+            spec.step <= 0 or abs(spec.end - spec.start) / spec.step > 100_000
+        ):
             bad = True
         if bad:
             self.err(
@@ -179,5 +182,3 @@ def read_languages(loader: Reader, data: LineDict) -> dict[str, str]:
         )
         return {}
     return {str(k): str(v) for k, v in raw.items()}
-
-

@@ -51,11 +51,31 @@ def field_issues(engine: Engine, fld: Field, ctx: Ctx) -> list[Issue]:
     if fld.type == "photo" and isinstance(value, list):
         n = len(value)
         if fld.min_count and n < fld.min_count:
-            out.append(Issue(ERROR, "min_count", path, Text(f"至少需要 {fld.min_count} 张照片（现有 {n} 张）",
-                                                            f"at least {fld.min_count} photos are needed ({n} now)"), section))
+            out.append(
+                Issue(
+                    ERROR,
+                    "min_count",
+                    path,
+                    Text(
+                        f"至少需要 {fld.min_count} 张照片（现有 {n} 张）",
+                        f"at least {fld.min_count} photos are needed ({n} now)",
+                    ),
+                    section,
+                )
+            )
         if fld.max_count is not None and n > fld.max_count:
-            out.append(Issue(ERROR, "max_count", path, Text(f"最多 {fld.max_count} 张照片（现有 {n} 张）",
-                                                            f"at most {fld.max_count} photos ({n} now)"), section))
+            out.append(
+                Issue(
+                    ERROR,
+                    "max_count",
+                    path,
+                    Text(
+                        f"最多 {fld.max_count} 张照片（现有 {n} 张）",
+                        f"at most {fld.max_count} photos ({n} now)",
+                    ),
+                    section,
+                )
+            )
     choice_problem = _choice_problem(engine, fld, ctx, value)
     if choice_problem is not None:
         out.append(Issue(ERROR, "choice", path, choice_problem, section))

@@ -341,14 +341,26 @@ class _Loader(TableReader):
         keys = [k for k in ("kind", "caption", "min_count", "max_count") if data.get(k) is not None]
         if fld.type != "photo":
             for key in keys:
-                self.err("photo_key", Text(f"只有照片字段可以有 {key}", f"only photo fields take {key}"),
-                         data, key, field=ptext)
+                self.err(
+                    "photo_key",
+                    Text(f"只有照片字段可以有 {key}", f"only photo fields take {key}"),
+                    data,
+                    key,
+                    field=ptext,
+                )
             return
         kind = data.get("kind")
         if kind not in PHOTO_KINDS:
-            self.err("photo_kind", Text(f"照片字段需要 kind,取值之一：{'、'.join(PHOTO_KINDS)}",
-                                        f"a photo field needs a kind, one of: {', '.join(PHOTO_KINDS)}"),
-                     data, "kind", field=ptext)
+            self.err(
+                "photo_kind",
+                Text(
+                    f"照片字段需要 kind,取值之一：{'、'.join(PHOTO_KINDS)}",
+                    f"a photo field needs a kind, one of: {', '.join(PHOTO_KINDS)}",
+                ),
+                data,
+                "kind",
+                field=ptext,
+            )
         else:
             fld.kind = kind
         fld.caption = self.text(data.get("caption"), data, "caption", ptext)
@@ -356,15 +368,35 @@ class _Loader(TableReader):
             value = data.get(key)
             if value is None:
                 continue
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= PHOTO_MAX_COUNT:
-                self.err("bad_count", Text(f"{key} 应为 0 到 {PHOTO_MAX_COUNT} 的整数",
-                                           f"{key} must be a whole number from 0 to {PHOTO_MAX_COUNT}"),
-                         data, key, field=ptext)
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or not 0 <= value <= PHOTO_MAX_COUNT
+            ):
+                self.err(
+                    "bad_count",
+                    Text(
+                        f"{key} 应为 0 到 {PHOTO_MAX_COUNT} 的整数",
+                        f"{key} must be a whole number from 0 to {PHOTO_MAX_COUNT}",
+                    ),
+                    data,
+                    key,
+                    field=ptext,
+                )
             else:
                 setattr(fld, key, value)
-        if fld.min_count is not None and fld.max_count is not None and fld.min_count > fld.max_count:
-            self.err("bad_count", Text("min_count 不能大于 max_count", "min_count cannot exceed max_count"),
-                     data, "min_count", field=ptext)
+        if (
+            fld.min_count is not None
+            and fld.max_count is not None
+            and fld.min_count > fld.max_count
+        ):
+            self.err(
+                "bad_count",
+                Text("min_count 不能大于 max_count", "min_count cannot exceed max_count"),
+                data,
+                "min_count",
+                field=ptext,
+            )
 
     # --- form level ----------------------------------------------------------------------------
 
@@ -489,9 +521,7 @@ def load_definition(data: Any, file: str) -> tuple[FormDef | VisitDef | None, li
     if semantics not in SEMANTICS:
         loader.err(
             "bad_semantics",
-            Text(
-                "semantics 应为 fieldsurvey 或 odk", "semantics must be fieldsurvey or odk"
-            ),
+            Text("semantics 应为 fieldsurvey 或 odk", "semantics must be fieldsurvey or odk"),
             data,
             "semantics",
         )

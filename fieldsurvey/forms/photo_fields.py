@@ -31,7 +31,9 @@ def photo_fields(survey: object) -> dict[str, PhotoField]:
     out: dict[str, PhotoField] = {}
     for el in getattr(survey, "elements", {}).values():
         if isinstance(el, Field) and el.type == "photo":
-            out[el.name] = PhotoField(el.name, el.kind or "visit", el.display_label(), el.caption, el.form_id)
+            out[el.name] = PhotoField(
+                el.name, el.kind or "visit", el.display_label(), el.caption, el.form_id
+            )
     return out
 
 
@@ -48,5 +50,7 @@ def visit_photo_fields(form_id: str, version: str | None = None) -> dict[str, Ph
 
 def field_info(form_id: str, version: str | None, name: str) -> PhotoField:
     """A field's info, falling back to the current form and then to a bare "visit" photo."""
-    found = visit_photo_fields(form_id, version).get(name) or visit_photo_fields(form_id, None).get(name)
+    found = visit_photo_fields(form_id, version).get(name) or visit_photo_fields(form_id, None).get(
+        name
+    )
     return found or PhotoField(name, "visit", Text(name, name), None, "")

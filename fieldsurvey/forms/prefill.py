@@ -109,7 +109,9 @@ def _income_answers(household: Household, survey: Survey, today: date) -> dict[s
     return out
 
 
-def medical_cost_answers(household: Household, answers: dict[str, Any], survey: Survey, year: int) -> None:
+def medical_cost_answers(
+    household: Household, answers: dict[str, Any], survey: Survey, year: int
+) -> None:
     """Put the year's per-member medical costs into the medical section's instances."""
     record = household.income_for(year)
     if record is None or MEDICAL not in survey.elements:

@@ -113,9 +113,7 @@ def _walk(
                         tuple((c, display(el, value, c)) for c in session.more_languages(el)),
                     ),
                     required=is_required(engine, el, ctx),
-                    read_only=session.read_only
-                    or not el.is_input
-                    or is_read_only(engine, el, ctx),
+                    read_only=session.read_only or not el.is_input or is_read_only(engine, el, ctx),
                     issues=tuple(field_issues(engine, el, ctx)),
                 )
             )

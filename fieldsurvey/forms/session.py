@@ -34,12 +34,18 @@ from fieldsurvey.forms.rows import Row, section_rows
 from fieldsurvey.forms.values import coerce, display, to_json
 
 CrossCheck = Callable[["FormSession"], list[Issue]]
-_BOUND_ADD = Text("此组的条目由成员决定，不能手动添加", "entries here follow the members and cannot be added")
+_BOUND_ADD = Text(
+    "此组的条目由成员决定，不能手动添加", "entries here follow the members and cannot be added"
+)
 _BOUND_REMOVE = Text(
     "此组的条目由成员决定，不能手动删除", "entries here follow the members and cannot be removed"
 )
-_FIXED_ADD = Text("此组的条目数由表单计算，不能手动添加", "the form sets the number of entries here")
-_FIXED_REMOVE = Text("此组的条目数由表单计算，不能手动删除", "the form sets the number of entries here")
+_FIXED_ADD = Text(
+    "此组的条目数由表单计算，不能手动添加", "the form sets the number of entries here"
+)
+_FIXED_REMOVE = Text(
+    "此组的条目数由表单计算，不能手动删除", "the form sets the number of entries here"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +262,10 @@ class FormSession:
         self._writable()
         el = self.element(repeat)
         if not isinstance(el, Repeat) or el.fixed:
-            raise UserError(_FIXED_ADD if isinstance(el, Repeat) and el.count else _BOUND_ADD, code="bound_repeat")
+            raise UserError(
+                _FIXED_ADD if isinstance(el, Repeat) and el.count else _BOUND_ADD,
+                code="bound_repeat",
+            )
         ctx = self.resolve_path(within).ctx if within else ()
         items = self.engine.raw_list(ctx, repeat)
         if el.max_count is not None and len(items) >= el.max_count:

@@ -238,9 +238,16 @@ def _photos(field: Field, raw: Any) -> list[dict[str, str]] | None:
         if not is_photo_item(it):
             raise ValueError("not a photo")
         caption = it.get("caption")
-        out.setdefault(it["photo"], photo_item(it["photo"], caption if isinstance(caption, str) else None))
+        out.setdefault(
+            it["photo"], photo_item(it["photo"], caption if isinstance(caption, str) else None)
+        )
     if len(out) > PHOTO_MAX_COUNT:
-        raise AnswerError(Text(f"每题最多 {PHOTO_MAX_COUNT} 张照片", f"at most {PHOTO_MAX_COUNT} photos per question"))
+        raise AnswerError(
+            Text(
+                f"每题最多 {PHOTO_MAX_COUNT} 张照片",
+                f"at most {PHOTO_MAX_COUNT} photos per question",
+            )
+        )
     return list(out.values()) or None
 
 
@@ -269,11 +276,13 @@ def _expected(field: Field) -> Text:
         "boolean": Text("请选择是或否", "choose yes or no"),
         "time": Text("请输入时间（如 14:30）", "enter a time (e.g. 14:30)"),
         "datetime": Text(
-            "请输入日期和时间（如 2024-05-01 14:30）", "enter a date and time (e.g. 2024-05-01 14:30)"
+            "请输入日期和时间（如 2024-05-01 14:30）",
+            "enter a date and time (e.g. 2024-05-01 14:30)",
         ),
         "range": Text("请输入数字", "enter a number"),
         "geopoint": Text(
-            "请输入纬度和经度，如 30.6586 104.0647", "enter latitude and longitude, e.g. 30.6586 104.0647"
+            "请输入纬度和经度，如 30.6586 104.0647",
+            "enter latitude and longitude, e.g. 30.6586 104.0647",
         ),
         "acknowledge": Text("请确认", "confirm"),
         "photo": Text("照片答案应为照片列表", "a photo answer is a list of photos"),
@@ -327,7 +336,11 @@ def display(field: Field, value: Value, lang: str = "zh") -> str:
             labels.append(c.label.get(lang) if c else n)
         return "、".join(labels) if lang.startswith("zh") else ", ".join(labels)
     if field.type == "photo" and isinstance(value, list):
-        return f"{len(value)} 张照片" if lang.startswith("zh") else f"{len(value)} photo{'s' if len(value) != 1 else ''}"
+        return (
+            f"{len(value)} 张照片"
+            if lang.startswith("zh")
+            else f"{len(value)} photo{'s' if len(value) != 1 else ''}"
+        )
     if isinstance(value, bool):
         return ("是" if value else "否") if lang.startswith("zh") else ("yes" if value else "no")
     if isinstance(value, datetime):

@@ -103,10 +103,14 @@ def _check_nesting(rows: list[dict[str, Any]]) -> None:
 def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
     warnings: list[str] = []
     data = read_limited(path, MAX_FILE, XLSFORM)
-    if data[:4] == b"PK\x03\x04":  # an .xlsx (a zip): its parts are checked before openpyxl inflates them
+    if (
+        data[:4] == b"PK\x03\x04"
+    ):  # an .xlsx (a zip): its parts are checked before openpyxl inflates them
         check_workbook(data, LIMITS, XLSFORM)
     suffix = path.suffix.lower()
-    file_type = suffix if suffix in {t.value for t in xls2json_backends.SupportedFileTypes} else None
+    file_type = (
+        suffix if suffix in {t.value for t in xls2json_backends.SupportedFileTypes} else None
+    )
     try:
         definition = xls2json_backends.get_xlsform(io.BytesIO(data), file_type=file_type)
         _check_nesting(definition.survey or [])
@@ -126,7 +130,10 @@ def _read(path: Path) -> tuple[Any, dict[str, Any], list[str]]:
 _PYXFORM_ZH = (
     ("You must have a sheet named 'survey'", "工作簿中没有名为 survey 的工作表"),
     ("required column headers were not found: 'type'", "survey 工作表缺少 type 列"),
-    ("was not recognized as a supported type", "不是 XLSForm 工作簿(应为 .xlsx、.xls、.csv 或 .md)"),
+    (
+        "was not recognized as a supported type",
+        "不是 XLSForm 工作簿(应为 .xlsx、.xls、.csv 或 .md)",
+    ),
     ("List name not in choices sheet", "choices 工作表中没有此选项表"),
     ("Unmatched begin statement", "begin_group/begin_repeat 没有对应的 end"),
     ("Unmatched end statement", "end_group/end_repeat 没有对应的 begin"),
@@ -187,7 +194,9 @@ def convert_xlsform(path: Path, *, allow_unsupported: bool = False) -> Conversio
         f for f in (conv.element(c, None) for c in survey.get("children", [])) if f is not None
     ]
     choices = conv.choices(survey.get("choices") or {})
-    provided = json.loads(str(survey["fieldsurvey_tables"])) if survey.get("fieldsurvey_tables") else {}
+    provided = (
+        json.loads(str(survey["fieldsurvey_tables"])) if survey.get("fieldsurvey_tables") else {}
+    )
     tables = _tables(conv, path, set(provided) if exported else set())
     form_id = str(survey.get("id_string") or path.stem)
     if not NAME_RE.match(form_id):
@@ -342,10 +351,10 @@ def _used_forms(form: dict[str, Any]) -> list[FormDef]:
 
 
 def _used(list_name: str, fields: list[dict[str, Any]]) -> bool:
-    for f in fields:
-        if f.get("choices") == list_name or ("fields" in f and _used(list_name, f["fields"])):
-            return True
-    return False
+    return any(
+        f.get("choices") == list_name or ("fields" in f and _used(list_name, f["fields"]))
+        for f in fields
+    )
 
 
 def _verify(form: dict[str, Any], conv: RowConverter, path: Path) -> list[Finding]:

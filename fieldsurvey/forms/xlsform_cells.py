@@ -160,10 +160,6 @@ class CellReader:
                 )
             if isinstance(n, ast.Ref):
                 self.refs.setdefault(name, set()).add(n.name)
-            if (
-                isinstance(n, ast.Call)
-                and n.name in ("today", "max")
-                and not self.exported
-            ):
+            if isinstance(n, ast.Call) and n.name in ("today", "max") and not self.exported:
                 self.differs(row, name, DIFFERENCES[n.name])
         return text

@@ -45,7 +45,9 @@ class ColumnReader(ChoiceReader):
             elif key in ("jr:constraintMsg", "jr:requiredMsg"):
                 msg = self.text(value)
                 if msg is not None:
-                    out["constraint_message" if key == "jr:constraintMsg" else "required_message"] = msg
+                    out[
+                        "constraint_message" if key == "jr:constraintMsg" else "required_message"
+                    ] = msg
             else:
                 self.note(
                     row,
@@ -80,7 +82,10 @@ class ColumnReader(ChoiceReader):
             self.note(
                 row,
                 name,
-                Text(f"列 body::{key} 被忽略(仅影响显示)", f"column body::{key} is ignored (display only)")
+                Text(
+                    f"列 body::{key} 被忽略(仅影响显示)",
+                    f"column body::{key} is ignored (display only)",
+                )
                 if layout
                 else Text(f"列 body::{key} 不受支持", f"column body::{key} is not supported"),
                 not layout,
@@ -94,9 +99,14 @@ class ColumnReader(ChoiceReader):
                 out["count"] = count
         itemset = str(data.get("itemset") or "")
         if data.get("parameters") and our == "photo" and _only_max_pixels(data["parameters"]):
-            self.differs(row, name, Text(
-                "max-pixels 被忽略：照片一律缩放到本软件设定的长边（默认 1600 像素）",
-                "max-pixels is ignored: every photo is scaled to the app's long edge (1600 px by default)"))
+            self.differs(
+                row,
+                name,
+                Text(
+                    "max-pixels 被忽略：照片一律缩放到本软件设定的长边（默认 1600 像素）",
+                    "max-pixels is ignored: every photo is scaled to the app's long edge (1600 px by default)",
+                ),
+            )
         else:
             self.parameters(data.get("parameters") or {}, out, row, name, our, itemset)
         trigger = data.get("trigger")
@@ -157,7 +167,10 @@ class ColumnReader(ChoiceReader):
             self.note(
                 row,
                 name,
-                Text("参数 randomize 被忽略(仅影响选项顺序)", "parameter randomize is ignored (display order only)"),
+                Text(
+                    "参数 randomize 被忽略(仅影响选项顺序)",
+                    "parameter randomize is ignored (display order only)",
+                ),
                 False,
             )
             params = {k: v for k, v in params.items() if k not in ("randomize", "seed")}
@@ -186,18 +199,30 @@ class ColumnReader(ChoiceReader):
         appearance = str(out.get("appearance") or "").split()
         bad = [a for a in appearance if a in NOT_PHOTO_APPEARANCES]
         if bad:
-            self.note(row, name, Text(f"图片题的 appearance {bad[0]}(手绘或签名)不受支持",
-                                      f"an image question with appearance {bad[0]} (a drawing or signature) is not supported"),
-                      True)
+            self.note(
+                row,
+                name,
+                Text(
+                    f"图片题的 appearance {bad[0]}(手绘或签名)不受支持",
+                    f"an image question with appearance {bad[0]} (a drawing or signature) is not supported",
+                ),
+                True,
+            )
         out.pop("appearance", None)
         out.setdefault("max_count", 1)
         if "kind" not in out:
             label = out.get("label")
             label_text = " ".join(label.values()) if isinstance(label, dict) else str(label or "")
             out["kind"] = photo_kind(name, label_text)
-            self.differs(row, name, Text(f"照片类别按题名推定为 {out['kind']}(可用 fieldsurvey::kind 列指定)",
-                                         f"the photo kind is taken to be {out['kind']} from the question "
-                                         "(a fieldsurvey::kind column sets it)"))
+            self.differs(
+                row,
+                name,
+                Text(
+                    f"照片类别按题名推定为 {out['kind']}(可用 fieldsurvey::kind 列指定)",
+                    f"the photo kind is taken to be {out['kind']} from the question "
+                    "(a fieldsurvey::kind column sets it)",
+                ),
+            )
 
     def own_columns(self, data: dict[str, Any], out: dict[str, Any]) -> None:
         """The ``fieldsurvey::…`` columns of a workbook written by ``forms export-xlsform``:
@@ -231,6 +256,10 @@ def _literal(text: str, our: str) -> Any:
 
 def _only_max_pixels(parameters: object) -> bool:
     """ODK's image parameter ``max-pixels=N`` is the only one a photo question may carry."""
-    text = " ".join(f"{k}={v}" for k, v in parameters.items()) if isinstance(parameters, dict) else str(parameters)
+    text = (
+        " ".join(f"{k}={v}" for k, v in parameters.items())
+        if isinstance(parameters, dict)
+        else str(parameters)
+    )
     keys = [part.split("=", 1)[0].strip() for part in text.split() if part.strip()]
     return bool(keys) and all(k == "max-pixels" for k in keys)

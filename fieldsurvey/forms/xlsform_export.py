@@ -46,7 +46,15 @@ EXTRA_KEYS = (
 SMART_QUOTES = "\u201c\u201d\u2018\u2019"  # pyxform straightens these in every cell it reads
 # Keys whose ${…} pyxform checks against the workbook's own names: a reference to a field of
 # another form (``uses``) moves them to the fieldsurvey:: column.
-REFERENCING = ("label", "hint", "relevant", "constraint", "calculation", "choice_filter", "required")
+REFERENCING = (
+    "label",
+    "hint",
+    "relevant",
+    "constraint",
+    "calculation",
+    "choice_filter",
+    "required",
+)
 REF = re.compile(r"\$\{([^}]*)\}")
 # XLSForm stand-ins for the project's own types, for ODK tools that open the workbook.
 STAND_INS = {"boolean": "text", "id_number": "text", "disability_cert": "text", "photo": "image"}

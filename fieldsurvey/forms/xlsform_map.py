@@ -85,7 +85,10 @@ PHOTO_KIND_WORDS = (
     ("document", ("document", "certificate", "card", "id_", "证", "证件", "证明", "文件", "材料")),
     ("water_source", ("water", "well", "tank", "水")),
     ("house_interior", ("interior", "inside", "indoor", "室内", "屋内")),
-    ("house_exterior", ("house", "housing", "home", "roof", "building", "住房", "房屋", "危房", "外观")),
+    (
+        "house_exterior",
+        ("house", "housing", "home", "roof", "building", "住房", "房屋", "危房", "外观"),
+    ),
     ("household", ("family", "household", "户貌", "全家", "家庭")),
 )
 # image appearances that are not photos (a drawing pad, a signature) are refused.
@@ -98,7 +101,6 @@ def photo_kind(name: str, label: str) -> str:
         if any(w in text for w in words):
             return kind
     return "visit"
-
 
 
 # bind entries holding an expression → the project's attribute.

@@ -99,7 +99,9 @@ class RowConverter(ColumnReader):
                 self.note(
                     row,
                     name,
-                    Text(f"列 {key}::{column} 不受支持", f"column {key}::{column} is not supported"),
+                    Text(
+                        f"列 {key}::{column} 不受支持", f"column {key}::{column} is not supported"
+                    ),
                     True,
                 )
         self.bind(data.get("bind") or {}, out, row, name)

@@ -43,7 +43,9 @@ class VillagePrintResult:
     pages: int = 0
 
 
-def print_household(inp: LedgerInput, target: Path, options: LedgerOptions | None = None) -> RenderResult:
+def print_household(
+    inp: LedgerInput, target: Path, options: LedgerOptions | None = None
+) -> RenderResult:
     """Render one ledger straight into ``target`` (atomically, mode 0600)."""
     target = Path(target)
     _check_folder(target.parent)
@@ -112,15 +114,25 @@ def print_village(
         with contextlib.closing(rendered_parts):  # stop the workers before the folder goes
             for item in rendered_parts:
                 summaries.append(item.summary)
-                parts.append(Part(item.path, "ledger", item.pages, item.fingerprint,
-                                  item.summary.household_no, item.summary.head))
+                parts.append(
+                    Part(
+                        item.path,
+                        "ledger",
+                        item.pages,
+                        item.fingerprint,
+                        item.summary.household_no,
+                        item.summary.head,
+                    )
+                )
                 done += 1
                 result.pages += item.pages
                 if progress:
                     progress(done, max(total, done))
         if not parts:
-            raise UserError(Text("该村没有可打印的户", "this village has no households to print"),
-                            code="nothing_to_print")
+            raise UserError(
+                Text("该村没有可打印的户", "this village has no households to print"),
+                code="nothing_to_print",
+            )
         if cancelled and cancelled():
             raise Cancelled()
         result.households = done
@@ -147,7 +159,9 @@ def print_village(
 
 def _check_folder(folder: Path) -> None:
     if not folder.is_dir():
-        raise UserError(Text("输出文件夹不存在", "the output folder does not exist"), code="no_folder")
+        raise UserError(
+            Text("输出文件夹不存在", "the output folder does not exist"), code="no_folder"
+        )
 
 
 @contextlib.contextmanager

@@ -80,8 +80,17 @@ def toc_content(
     page = toc_pages + 1
     for i, part in enumerate(parts, 1):
         what = "村级汇总表" if part.kind == "report" else "扶贫手册"
-        rows.append((str(i), what, part.household_no or "—", part.head or "—", str(page),
-                     str(part.pages), format_fingerprint(part.fingerprint)))
+        rows.append(
+            (
+                str(i),
+                what,
+                part.household_no or "—",
+                part.head or "—",
+                str(page),
+                str(part.pages),
+                format_fingerprint(part.fingerprint),
+            )
+        )
         page += part.pages
     return TocContent(names, village_code, masked, tuple(rows))
 
@@ -107,11 +116,21 @@ def render_toc(content: TocContent, options: LedgerOptions) -> tuple[bytes, int]
         para("目录", st.heading),
         data_table(TOC_HEADERS, content.rows, TOC_WEIGHTS, right=(4, 5)),
         Spacer(1, 3 * mm),
-        para("起始页为全册页码，即每页页脚的“全册第 N 页”；各册自身的“第 X 页 共 Y 页”从 1 起。", st.subtitle),
+        para(
+            "起始页为全册页码，即每页页脚的“全册第 N 页”；各册自身的“第 X 页 共 Y 页”从 1 起。",
+            st.subtitle,
+        ),
     ]
     buffer = io.BytesIO()
-    pages = build_pdf(buffer, flow, furniture, title=title, subject=f"一户一本台账汇编 {content.names.place}",
-                      author=content.names.county, keywords=f"fingerprint:{fingerprint}")
+    pages = build_pdf(
+        buffer,
+        flow,
+        furniture,
+        title=title,
+        subject=f"一户一本台账汇编 {content.names.place}",
+        author=content.names.county,
+        keywords=f"fingerprint:{fingerprint}",
+    )
     return buffer.getvalue(), pages
 
 
@@ -141,12 +160,14 @@ def write_combined(
             if cancelled and cancelled():
                 raise Cancelled()
             joiner.add(part.path, part.bookmark)
-        joiner.finish({
-            "Title": f"{names.village} 一户一本台账汇编",
-            "Subject": f"一户一本台账汇编 {names.place}",
-            "Author": names.county,
-            "Creator": "FieldSurvey",
-        })
+        joiner.finish(
+            {
+                "Title": f"{names.village} 一户一本台账汇编",
+                "Subject": f"一户一本台账汇编 {names.place}",
+                "Author": names.county,
+                "Creator": "FieldSurvey",
+            }
+        )
         total = joiner.page_count
     return total
 

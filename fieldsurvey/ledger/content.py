@@ -137,7 +137,9 @@ def _photo_caption(p: LedgerPhoto) -> str:
     return f"{words}（{when}{'拍摄' if p.taken_at else '走访'}）"
 
 
-def _pick(photos: list[LedgerPhoto], kinds: tuple[str, ...], limit: int) -> tuple[PhotoContent, ...]:
+def _pick(
+    photos: list[LedgerPhoto], kinds: tuple[str, ...], limit: int
+) -> tuple[PhotoContent, ...]:
     chosen = [p for p in photos if p.kind in kinds][:limit]
     return tuple(PhotoContent(p.sha256, _photo_caption(p), p.width, p.height) for p in chosen)
 
@@ -236,19 +238,44 @@ def _members(h: Household, masked: bool) -> Section:
     tables: tuple[TableContent, ...] = (
         TableContent(
             "members",
-            ("序号", "姓名", "与户主关系", "性别", "民族", "证件号码", "政治面貌", "文化程度", "在校生状况"),
+            (
+                "序号",
+                "姓名",
+                "与户主关系",
+                "性别",
+                "民族",
+                "证件号码",
+                "政治面貌",
+                "文化程度",
+                "在校生状况",
+            ),
             identity,
         ),
         TableContent(
             "member_support",
-            ("序号", "姓名", "健康状况", "残疾", "劳动能力", "务工情况", "基本医保", "大病保险",
-             "医疗救助", "养老保险", "家庭医生", "低保/特困/公益岗"),
+            (
+                "序号",
+                "姓名",
+                "健康状况",
+                "残疾",
+                "劳动能力",
+                "务工情况",
+                "基本医保",
+                "大病保险",
+                "医疗救助",
+                "养老保险",
+                "家庭医生",
+                "低保/特困/公益岗",
+            ),
             support,
         ),
     )
     gone = [m for m in h.members if not m.present]
     notes = (
-        ("已变更（迁出）的成员：" + "、".join(f"{m.name}({label('relation', m.relation)})" for m in gone),)
+        (
+            "已变更（迁出）的成员："
+            + "、".join(f"{m.name}({label('relation', m.relation)})" for m in gone),
+        )
         if gone
         else ()
     )
@@ -267,7 +294,15 @@ def _members(h: Household, masked: bool) -> Section:
     tables += (
         TableContent(
             "member_more",
-            ("序号", "姓名", "留守情况", "就业意愿", "培训意愿", "本年参加培训", "非义务教育阶段资助"),
+            (
+                "序号",
+                "姓名",
+                "留守情况",
+                "就业意愿",
+                "培训意愿",
+                "本年参加培训",
+                "非义务教育阶段资助",
+            ),
             more,
         ),
     )
@@ -277,7 +312,11 @@ def _members(h: Household, masked: bool) -> Section:
 def _aid(m: Member) -> str:
     if not m.non_compulsory_aid:
         return DASH
-    amount = f" {money(m.non_compulsory_aid_amount)}元" if m.non_compulsory_aid_amount is not None else ""
+    amount = (
+        f" {money(m.non_compulsory_aid_amount)}元"
+        if m.non_compulsory_aid_amount is not None
+        else ""
+    )
     return labels("non_compulsory_aid", m.non_compulsory_aid) + amount
 
 
@@ -309,8 +348,15 @@ def _work(m: Member) -> str:
 
 
 def _protection(m: Member) -> str:
-    kinds = [name for flag, name in ((m.dibao, "低保"), (m.destitute_support, "特困"),
-                                     (m.public_welfare_job, "公益岗")) if flag]
+    kinds = [
+        name
+        for flag, name in (
+            (m.dibao, "低保"),
+            (m.destitute_support, "特困"),
+            (m.public_welfare_job, "公益岗"),
+        )
+        if flag
+    ]
     return "、".join(kinds) or DASH
 
 
@@ -339,13 +385,21 @@ def _helpers(h: Household) -> Section:
             label("helper_unit_level", x.unit_level),
             text(x.phone),
             f"{day(x.start_date)} 至 {day(x.end_date) if x.end_date else '今'}",
-            ("在帮" + (f"（{day(x.confirmed_on)}走访核实）" if x.confirmed_on else "")) if x.current else "已调整",
+            ("在帮" + (f"（{day(x.confirmed_on)}走访核实）" if x.confirmed_on else ""))
+            if x.current
+            else "已调整",
         )
         for x in ordered
     )
-    table = TableContent("helpers", ("姓名", "性别", "工作单位", "单位级别", "联系电话", "帮扶起止", "状态"), rows)
-    return Section("helpers", "五、帮扶责任人（含调整记录）", tables=(table,) if rows else (),
-                   notes=() if rows else ("尚未确定帮扶责任人",))
+    table = TableContent(
+        "helpers", ("姓名", "性别", "工作单位", "单位级别", "联系电话", "帮扶起止", "状态"), rows
+    )
+    return Section(
+        "helpers",
+        "五、帮扶责任人（含调整记录）",
+        tables=(table,) if rows else (),
+        notes=() if rows else ("尚未确定帮扶责任人",),
+    )
 
 
 def _income(h: Household, policy: Policy) -> Section:
@@ -375,9 +429,7 @@ def _guarantees(
         "housing": evidence.housing(h),
         "water": evidence.water(h),
     }
-    rows = tuple(
-        (DIMENSION_LABELS[dim].zh, facts[dim], _outcome(assessment, dim)) for dim in facts
-    )
+    rows = tuple((DIMENSION_LABELS[dim].zh, facts[dim], _outcome(assessment, dim)) for dim in facts)
     table = TableContent("guarantees", ("项目", "记录的情况", "评估结果"), rows)
     tables: tuple[TableContent, ...] = (table,)
     costs = _reimbursement(h, policy)
@@ -430,9 +482,15 @@ def _measures(h: Household) -> Section:
         )
         for m in sorted(h.measures, key=lambda m: (m.year or 0, m.category, m.project))
     )
-    table = TableContent("measures", ("类别", "项目", "年度", "规模", "资金（元）", "完成期限", "状态"), rows)
-    return Section("measures", "八、帮扶措施及项目", tables=(table,) if rows else (),
-                   notes=() if rows else ("尚无帮扶措施记录",))
+    table = TableContent(
+        "measures", ("类别", "项目", "年度", "规模", "资金（元）", "完成期限", "状态"), rows
+    )
+    return Section(
+        "measures",
+        "八、帮扶措施及项目",
+        tables=(table,) if rows else (),
+        notes=() if rows else ("尚无帮扶措施记录",),
+    )
 
 
 def _results(h: Household) -> Section:
@@ -442,8 +500,12 @@ def _results(h: Household) -> Section:
         if m.result
     )
     table = TableContent("results", ("类别", "项目", "帮扶成效"), rows)
-    return Section("results", "九、帮扶成效", tables=(table,) if rows else (),
-                   notes=() if rows else ("尚无帮扶成效记录",))
+    return Section(
+        "results",
+        "九、帮扶成效",
+        tables=(table,) if rows else (),
+        notes=() if rows else ("尚无帮扶成效记录",),
+    )
 
 
 def _visit_log(visits: list[Visit]) -> Section:
@@ -458,8 +520,12 @@ def _visit_log(visits: list[Visit]) -> Section:
             findings = f"【更正{ref}{reason}】{findings}"
         rows.append((day(v.visit_date), text(v.visitor), findings))
     table = TableContent("visits", ("走访日期", "走访人", "走访发现"), tuple(rows))
-    return Section("visits", "十、走访记录", tables=(table,) if rows else (),
-                   notes=() if rows else ("尚无已提交的走访记录",))
+    return Section(
+        "visits",
+        "十、走访记录",
+        tables=(table,) if rows else (),
+        notes=() if rows else ("尚无已提交的走访记录",),
+    )
 
 
 def _assessment(h: Household, a: Assessment | None) -> Section:
@@ -495,6 +561,8 @@ def _assessment(h: Household, a: Assessment | None) -> Section:
     if failing:
         notes.append("未达标项目：" + "、".join(failing))
     if a.risk_flags:
-        notes.append("风险提示：" + ";".join(reason_text(f.member_id, f.text.zh) for f in a.risk_flags))
+        notes.append(
+            "风险提示：" + ";".join(reason_text(f.member_id, f.text.zh) for f in a.risk_flags)
+        )
     table = TableContent("assessment", ("项目", "结果", "依据"), rows)
     return Section("assessment", title, fields=fields, tables=(table,), notes=tuple(notes))

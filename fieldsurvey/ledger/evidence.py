@@ -80,9 +80,16 @@ def housing(household: Household) -> str:
             f"面积：{number(h.housing_area, ' m²')}",
             f"建房：{number(h.house_built_year, '年')}",
             f"危房改造：{renovation}",
-            *([f"改造对象：{label('renovation_target_group', h.renovation_target_group)}"]
-              if h.renovation_target_group else []),
-            *([f"改造补助：{money(h.renovation_subsidy)}元"] if h.renovation_subsidy is not None else []),
+            *(
+                [f"改造对象：{label('renovation_target_group', h.renovation_target_group)}"]
+                if h.renovation_target_group
+                else []
+            ),
+            *(
+                [f"改造补助：{money(h.renovation_subsidy)}元"]
+                if h.renovation_subsidy is not None
+                else []
+            ),
             f"易地搬迁：{yes_no(h.relocated)}",
         ]
     )

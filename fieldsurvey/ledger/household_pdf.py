@@ -78,8 +78,12 @@ def render_household(inp: LedgerInput, options: LedgerOptions, out: BinaryIO) ->
     return render_content(content, options, out, images={p.sha256: p.jpeg for p in inp.photos})
 
 
-def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO,
-                   images: Mapping[str, bytes] | None = None) -> RenderResult:
+def render_content(
+    content: LedgerContent,
+    options: LedgerOptions,
+    out: BinaryIO,
+    images: Mapping[str, bytes] | None = None,
+) -> RenderResult:
     fingerprint = content.fingerprint()
     generated = (options.generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
     furniture = PageFurniture(
@@ -102,7 +106,9 @@ def render_content(content: LedgerContent, options: LedgerOptions, out: BinaryIO
     return RenderResult(pages, fingerprint)
 
 
-def story(content: LedgerContent, generated: str, images: Mapping[str, bytes] | None = None) -> list[Any]:
+def story(
+    content: LedgerContent, generated: str, images: Mapping[str, bytes] | None = None
+) -> list[Any]:
     images = images or {}
     flow: list[Any] = cover(content, generated, images)
     for section in content.sections:
@@ -128,18 +134,36 @@ def _caption_style() -> ParagraphStyle:
 
 def photo_grid(photos: tuple[PhotoContent, ...], images: Mapping[str, bytes]) -> list[Any]:
     """Two pictures a row, each with its caption and date under it."""
-    cells = [[photo_flowable(p, images[p.sha256], FRAME_WIDTH * 0.46, 62 * mm), para(p.caption, _caption_style())]
-             for p in photos if p.sha256 in images]
+    cells = [
+        [
+            photo_flowable(p, images[p.sha256], FRAME_WIDTH * 0.46, 62 * mm),
+            para(p.caption, _caption_style()),
+        ]
+        for p in photos
+        if p.sha256 in images
+    ]
     if not cells:
         return []
-    rows = [cells[i:i + 2] + ([""] if len(cells[i:i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
+    rows = [
+        cells[i : i + 2] + ([""] if len(cells[i : i + 2]) == 1 else [])
+        for i in range(0, len(cells), 2)
+    ]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return [Spacer(1, 2 * mm), table]
 
 
-def cover(content: LedgerContent, generated: str, images: Mapping[str, bytes] | None = None) -> list[Any]:
+def cover(
+    content: LedgerContent, generated: str, images: Mapping[str, bytes] | None = None
+) -> list[Any]:
     st = styles()
     images = images or {}
     photo = content.cover_photo
@@ -153,16 +177,23 @@ def cover(content: LedgerContent, generated: str, images: Mapping[str, bytes] | 
     ]
     if shown:
         assert photo is not None
-        flow += [photo_flowable(photo, images[photo.sha256], FRAME_WIDTH * 0.6, 58 * mm), para(photo.caption, _caption_style()),
-                 Spacer(1, 4 * mm)]
+        flow += [
+            photo_flowable(photo, images[photo.sha256], FRAME_WIDTH * 0.6, 58 * mm),
+            para(photo.caption, _caption_style()),
+            Spacer(1, 4 * mm),
+        ]
     rows = [[para(label, st.subtitle), para(value, st.subtitle)] for label, value in content.cover]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.5], hAlign="CENTER")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), st.body.fontName, 13),
-        ("LINEBELOW", (1, 0), (1, -1), 0.6, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), st.body.fontName, 13),
+                ("LINEBELOW", (1, 0), (1, -1), 0.6, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     flow += [table, Spacer(1, (8 if shown else 25) * mm)]
     if content.masked:
         flow.append(para(PUBLIC_COPY_NOTE, st.subtitle))
@@ -180,7 +211,10 @@ def section_flow(section: Section, images: Mapping[str, bytes] | None = None) ->
     needed = 40 * mm
     if section.tables and not section.fields:
         table = section.tables[0]
-        needed = max(needed, 20 * mm + first_row_height(table.rows, _columns(table.key, len(table.headers))[0]))
+        needed = max(
+            needed,
+            20 * mm + first_row_height(table.rows, _columns(table.key, len(table.headers))[0]),
+        )
     flow: list[Any] = [CondPageBreak(needed), para(section.title, st.heading)]
     if section.fields:
         flow += [field_grid(section.fields), Spacer(1, 2 * mm)]
@@ -206,13 +240,22 @@ def _columns(key: str, count: int) -> tuple[tuple[float, ...], tuple[int, ...]]:
 def signatures() -> list[Any]:
     st = styles()
     rows = [
-        [para(who, st.body), para("签字：______________________", st.body),
-         para("日期：______年____月____日", st.body)]
+        [
+            para(who, st.body),
+            para("签字：______________________", st.body),
+            para("日期：______年____月____日", st.body),
+        ]
         for who in ("户主", "帮扶责任人", "驻村第一书记")
     ]
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.22, FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.36])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), st.body.fontName, 9.5),
-                               ("TOPPADDING", (0, 0), (-1, -1), 9)]))
+    table.setStyle(
+        TableStyle(
+            [("FONT", (0, 0), (-1, -1), st.body.fontName, 9.5), ("TOPPADDING", (0, 0), (-1, -1), 9)]
+        )
+    )
     intro = para("以上内容经核对属实，户主对帮扶措施及帮扶成效予以确认。", st.body)
-    return [KeepTogether([Spacer(1, 6 * mm), para("十二、签字确认", st.heading), intro,
-                          Spacer(1, 3 * mm), table])]
+    return [
+        KeepTogether(
+            [Spacer(1, 6 * mm), para("十二、签字确认", st.heading), intro, Spacer(1, 3 * mm), table]
+        )
+    ]

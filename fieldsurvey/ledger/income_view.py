@@ -24,8 +24,10 @@ class YearIncome:
 
 def income_years(household: Household, policy: Policy) -> list[YearIncome]:
     return [
-        YearIncome(income_breakdown(r, household, policy),
-                   policy.income_line(household.division_code, r.year))
+        YearIncome(
+            income_breakdown(r, household, policy),
+            policy.income_line(household.division_code, r.year),
+        )
         for r in sorted(household.incomes, key=lambda r: r.year)
     ]
 
@@ -43,12 +45,17 @@ def summary_table(years: list[YearIncome]) -> TableContent:
         ("人均纯收入", *(money(x.net_income_per_capita) for x in b)),
         ("衡量标准", *(y.line.label.zh if y.line else DASH for y in years)),
         ("标准（元/人·年）", *(_line_amount(y.line) for y in years)),
-        ("是否高于标准", *(_above(x.net_income_per_capita, y.line) for x, y in zip(b, years, strict=True))),
+        (
+            "是否高于标准",
+            *(_above(x.net_income_per_capita, y.line) for x, y in zip(b, years, strict=True)),
+        ),
     ]
     return TableContent("income", ("项目", *(f"{x.year}年" for x in b)), tuple(rows))
 
 
-def detail_table(years: list[YearIncome], household: Household, policy: Policy) -> TableContent | None:
+def detail_table(
+    years: list[YearIncome], household: Household, policy: Policy
+) -> TableContent | None:
     """Every recorded item by year, with whether the policy counts it."""
     items = policy.income_items()
     by_year = {r.year: r for r in household.incomes}
@@ -68,19 +75,27 @@ def detail_table(years: list[YearIncome], household: Household, policy: Policy) 
         item = items.get(key)
         name = item.label.zh if item else f"未知项目（{key}）"
         counted = "计入" if item and item.counted else "不计入" if item else "未计入"
-        amounts = (money(by_year[y.breakdown.year].items.get(key)) if by_year[y.breakdown.year].items.get(key)
-                   else DASH for y in years)
+        amounts = (
+            money(by_year[y.breakdown.year].items.get(key))
+            if by_year[y.breakdown.year].items.get(key)
+            else DASH
+            for y in years
+        )
         rows.append((name, *amounts, counted))
     headers = ("收入项目", *(f"{y.breakdown.year}年" for y in years), "是否计入")
     return TableContent("income_items", headers, tuple(rows))
 
 
 def income_notes(years: list[YearIncome]) -> tuple[str, ...]:
-    notes = ["人均纯收入 =（工资性+生产经营性+财产性+转移性收入 − 生产经营性支出）÷ 家庭人口，只计政策规定计入的项目"]
+    notes = [
+        "人均纯收入 =（工资性+生产经营性+财产性+转移性收入 − 生产经营性支出）÷ 家庭人口，只计政策规定计入的项目"
+    ]
     for y in years:
         b = y.breakdown
         if b.estimated_expenses:
-            notes.append(f"{b.year}年：生产经营性支出中 {money(sum(b.estimated_expenses.values()))} 元按默认成本比例估算")
+            notes.append(
+                f"{b.year}年：生产经营性支出中 {money(sum(b.estimated_expenses.values()))} 元按默认成本比例估算"
+            )
         if b.unrecorded_expenses:
             notes.append(f"{b.year}年：有 {len(b.unrecorded_expenses)} 项经营收入未记录支出")
     return tuple(notes)

@@ -57,18 +57,26 @@ def styles() -> Styles:
         font = ensure_fonts()
         base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK")
         _styles = Styles(
-            title=ParagraphStyle("title", parent=base, fontSize=26, leading=34, alignment=TA_CENTER),
-            subtitle=ParagraphStyle("subtitle", parent=base, fontSize=13, leading=18, alignment=TA_CENTER),
-            heading=ParagraphStyle("heading", parent=base, fontSize=12.5, leading=17, spaceBefore=8,
-                                   spaceAfter=4),
+            title=ParagraphStyle(
+                "title", parent=base, fontSize=26, leading=34, alignment=TA_CENTER
+            ),
+            subtitle=ParagraphStyle(
+                "subtitle", parent=base, fontSize=13, leading=18, alignment=TA_CENTER
+            ),
+            heading=ParagraphStyle(
+                "heading", parent=base, fontSize=12.5, leading=17, spaceBefore=8, spaceAfter=4
+            ),
             body=base,
             cell=ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
-            head_cell=ParagraphStyle("head_cell", parent=base, fontSize=8.5, leading=11,
-                                     alignment=TA_CENTER),
-            amount_cell=ParagraphStyle("amount_cell", parent=base, fontSize=8.5, leading=11,
-                                       alignment=TA_RIGHT),
-            note=ParagraphStyle("note", parent=base, fontSize=8.5, leading=12,
-                                textColor=colors.HexColor("#333333")),
+            head_cell=ParagraphStyle(
+                "head_cell", parent=base, fontSize=8.5, leading=11, alignment=TA_CENTER
+            ),
+            amount_cell=ParagraphStyle(
+                "amount_cell", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT
+            ),
+            note=ParagraphStyle(
+                "note", parent=base, fontSize=8.5, leading=12, textColor=colors.HexColor("#333333")
+            ),
         )
     return _styles
 
@@ -162,7 +170,9 @@ def data_table(
     st = styles()
     total = sum(weights)
     widths = [FRAME_WIDTH * w / total for w in weights]
-    data: list[list[Any]] = [[cell(h, w, st.head_cell) for h, w in zip(headers, widths, strict=True)]]
+    data: list[list[Any]] = [
+        [cell(h, w, st.head_cell) for h, w in zip(headers, widths, strict=True)]
+    ]
     limits = [int(w / st.cell.fontSize) * LINES_PER_ROW for w in widths]
     continued: list[int] = []  # table rows that carry on the text of the row above
     for row in rows:
@@ -170,15 +180,24 @@ def data_table(
             if n:
                 continued.append(len(data))
             data.append(
-                [cell(c, widths[i], st.amount_cell if i in right else st.cell) for i, c in enumerate(piece)]
+                [
+                    cell(c, widths[i], st.amount_cell if i in right else st.cell)
+                    for i, c in enumerate(piece)
+                ]
             )
     table = LongTable(data, colWidths=widths, repeatRows=1)
     commands = _cell_commands(st.cell.fontName, grid=not continued)
     if continued:
         # Rule every row except between a row and its continuation, so it reads as one entry.
-        commands += [("BOX", (0, 0), (-1, -1), 0.5, GRID), ("LINEAFTER", (0, 0), (-2, -1), 0.5, GRID)]
-        commands += [("LINEBELOW", (0, r), (-1, r), 0.5, GRID)
-                     for r in range(len(data) - 1) if r + 1 not in continued]
+        commands += [
+            ("BOX", (0, 0), (-1, -1), 0.5, GRID),
+            ("LINEAFTER", (0, 0), (-2, -1), 0.5, GRID),
+        ]
+        commands += [
+            ("LINEBELOW", (0, r), (-1, r), 0.5, GRID)
+            for r in range(len(data) - 1)
+            if r + 1 not in continued
+        ]
         commands += [("VALIGN", (0, 1), (-1, -1), "TOP")]
     commands += [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
     commands += [("ALIGN", (c, 1), (c, -1), "RIGHT") for c in right]
@@ -195,13 +214,19 @@ def field_grid(fields: Sequence[tuple[str, str]], pairs_per_row: int = 2) -> Lon
     for i in range(0, len(fields), pairs_per_row):
         row: list[Any] = []
         for label, value in fields[i : i + pairs_per_row]:
-            row += [cell(label, widths[len(row)], st.head_cell), cell(value, widths[len(row) + 1], st.cell)]
+            row += [
+                cell(label, widths[len(row)], st.head_cell),
+                cell(value, widths[len(row) + 1], st.cell),
+            ]
         row += [""] * (2 * pairs_per_row - len(row))
         cells.append(row)
     table = LongTable(cells, colWidths=widths, splitInRow=1)
     commands = _cell_commands(st.cell.fontName)
     for c in range(0, 2 * pairs_per_row, 2):
-        commands += [("BACKGROUND", (c, 0), (c, -1), HEADER_FILL), ("ALIGN", (c, 0), (c, -1), "CENTER")]
+        commands += [
+            ("BACKGROUND", (c, 0), (c, -1), HEADER_FILL),
+            ("ALIGN", (c, 0), (c, -1), "CENTER"),
+        ]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -263,8 +288,12 @@ class FurnishedCanvas(Canvas):
             self.setFont(font, 8)
             self.drawCentredString(width / 2, top - 6.5 * mm, f.banner)
         bottom = 10 * mm
-        self.line(MARGIN_X, bottom + QR_SIZE + 1.5 * mm, width - MARGIN_X - QR_SIZE - 3 * mm,
-                  bottom + QR_SIZE + 1.5 * mm)
+        self.line(
+            MARGIN_X,
+            bottom + QR_SIZE + 1.5 * mm,
+            width - MARGIN_X - QR_SIZE - 3 * mm,
+            bottom + QR_SIZE + 1.5 * mm,
+        )
         self.setFont(font, 9)
         self.drawString(MARGIN_X, bottom + 11 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
         self.setFont(font, 7.5)

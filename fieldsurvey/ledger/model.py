@@ -124,8 +124,11 @@ def _without_empty_photos(value: Any) -> Any:
     """A ledger without photos serialises exactly as before photos existed, so its fingerprint
     (on paper already) still verifies; a photo's hash enters the fingerprint when one is printed."""
     if isinstance(value, dict):
-        return {k: _without_empty_photos(v) for k, v in value.items()
-                if not (k in ("photos", "cover_photo") and not v)}
+        return {
+            k: _without_empty_photos(v)
+            for k, v in value.items()
+            if not (k in ("photos", "cover_photo") and not v)
+        }
     if isinstance(value, list | tuple):
         return [_without_empty_photos(v) for v in value]
     return value
@@ -133,7 +136,12 @@ def _without_empty_photos(value: Any) -> Any:
 
 def canonical_bytes(content: Any) -> bytes:
     """Stable bytes of a content dataclass for hashing: sorted keys, no whitespace, UTF-8."""
-    body = json.dumps(_without_empty_photos(asdict(content)), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = json.dumps(
+        _without_empty_photos(asdict(content)),
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return f"{CONTENT_VERSION}\n{type(content).__name__}\n{body}".encode()
 
 

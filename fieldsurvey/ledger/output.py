@@ -28,16 +28,23 @@ from fieldsurvey.core.text import Text
 
 def file_in_use(name: str) -> UserError:
     return UserError(
-        Text(f"无法替换 {name}:它正被其他程序（如 PDF 阅读器）打开。请关闭该 PDF 后重试，原有文件均未改动",
-             f"cannot replace {name}: another program (a PDF viewer?) has it open. Close the PDF and "
-             "try again; no existing file was changed"),
+        Text(
+            f"无法替换 {name}:它正被其他程序（如 PDF 阅读器）打开。请关闭该 PDF 后重试，原有文件均未改动",
+            f"cannot replace {name}: another program (a PDF viewer?) has it open. Close the PDF and "
+            "try again; no existing file was changed",
+        ),
         code="file_in_use",
     )
 
 
 def not_a_file(name: str) -> UserError:
-    return UserError(Text(f"{name} 已存在且不是文件，不会替换", f"{name} exists and is not a file; it is not replaced"),
-                     code="not_a_file")
+    return UserError(
+        Text(
+            f"{name} 已存在且不是文件，不会替换",
+            f"{name} exists and is not a file; it is not replaced",
+        ),
+        code="not_a_file",
+    )
 
 
 @contextlib.contextmanager

@@ -111,11 +111,15 @@ class PdfJoiner:
         for page in pages:
             new_ref = IndirectObject(copier.mapping[_object_number(page)], 0, None)
             dict.pop(page, "/Parent", None)  # the old page tree is not copied
-            stamped = self._stamps is not None and len(self._page_refs) < len(self._stamps.reader.pages)
+            stamped = self._stamps is not None and len(self._page_refs) < len(
+                self._stamps.reader.pages
+            )
             if stamped:  # its own resources, so the stamp's name goes on this page alone
                 resources = _direct_copy(page.get("/Resources", DictionaryObject()))
                 if "/XObject" in resources:
-                    resources[NameObject("/XObject")] = _direct_copy(dict.__getitem__(resources, "/XObject"))
+                    resources[NameObject("/XObject")] = _direct_copy(
+                        dict.__getitem__(resources, "/XObject")
+                    )
                 page[NameObject("/Resources")] = resources
             copier.convert(page)
             if stamped:
@@ -134,12 +138,16 @@ class PdfJoiner:
         stamp = self._stamps.reader.pages[index]
         contents = stamp.get_contents()
         form = _stream(contents.get_data() if contents is not None else b"")
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([NumberObject(int(v)) for v in stamp.mediabox]),
-            NameObject("/Resources"): self._stamps.convert(_direct_copy(stamp.get("/Resources", DictionaryObject()))),
-        })
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject([NumberObject(int(v)) for v in stamp.mediabox]),
+                NameObject("/Resources"): self._stamps.convert(
+                    _direct_copy(stamp.get("/Resources", DictionaryObject()))
+                ),
+            }
+        )
         form_id = self._reserve()
         self._write(form_id, form)
         self._stamps.flush()
@@ -148,29 +156,39 @@ class PdfJoiner:
         xobjects[NameObject(STAMP_NAME)] = IndirectObject(form_id, 0, None)
         resources[NameObject("/XObject")] = xobjects
         contents = dict.get(page, "/Contents")
-        parts = list(contents) if isinstance(contents, list) else ([contents] if contents is not None else [])
+        parts = (
+            list(contents)
+            if isinstance(contents, list)
+            else ([contents] if contents is not None else [])
+        )
         before, after = self._stamp_streams
         page[NameObject("/Contents")] = ArrayObject([before, *parts, after])
 
     def finish(self, info: dict[str, str]) -> None:
         """Write the page tree, bookmarks, document information, cross-references, trailer."""
-        pages = DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"),
-            NameObject("/Kids"): ArrayObject(self._page_refs),
-            NameObject("/Count"): NumberObject(len(self._page_refs)),
-        })
+        pages = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Kids"): ArrayObject(self._page_refs),
+                NameObject("/Count"): NumberObject(len(self._page_refs)),
+            }
+        )
         self._write(self._pages_id, pages)
-        catalog = DictionaryObject({
-            NameObject("/Type"): NameObject("/Catalog"),
-            NameObject("/Pages"): IndirectObject(self._pages_id, 0, None),
-        })
+        catalog = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Catalog"),
+                NameObject("/Pages"): IndirectObject(self._pages_id, 0, None),
+            }
+        )
         if self._bookmarks:
             catalog[NameObject("/Outlines")] = self._write_outline()
             catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
         catalog_id = self._reserve()
         self._write(catalog_id, catalog)
         now = datetime.now(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
-        document = DictionaryObject({NameObject(f"/{k}"): TextStringObject(v) for k, v in info.items()})
+        document = DictionaryObject(
+            {NameObject(f"/{k}"): TextStringObject(v) for k, v in info.items()}
+        )
         document[NameObject("/CreationDate")] = TextStringObject(now)
         document[NameObject("/ModDate")] = TextStringObject(now)
         info_id = self._reserve()
@@ -182,22 +200,26 @@ class PdfJoiner:
         root_id = self._reserve()
         ids = [self._reserve() for _ in self._bookmarks]
         for i, ((title, page), item_id) in enumerate(zip(self._bookmarks, ids, strict=True)):
-            item = DictionaryObject({
-                NameObject("/Title"): TextStringObject(title),
-                NameObject("/Parent"): IndirectObject(root_id, 0, None),
-                NameObject("/Dest"): ArrayObject([page, NameObject("/Fit")]),
-            })
+            item = DictionaryObject(
+                {
+                    NameObject("/Title"): TextStringObject(title),
+                    NameObject("/Parent"): IndirectObject(root_id, 0, None),
+                    NameObject("/Dest"): ArrayObject([page, NameObject("/Fit")]),
+                }
+            )
             if i > 0:
                 item[NameObject("/Prev")] = IndirectObject(ids[i - 1], 0, None)
             if i + 1 < len(ids):
                 item[NameObject("/Next")] = IndirectObject(ids[i + 1], 0, None)
             self._write(item_id, item)
-        root = DictionaryObject({
-            NameObject("/Type"): NameObject("/Outlines"),
-            NameObject("/First"): IndirectObject(ids[0], 0, None),
-            NameObject("/Last"): IndirectObject(ids[-1], 0, None),
-            NameObject("/Count"): NumberObject(len(ids)),
-        })
+        root = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Outlines"),
+                NameObject("/First"): IndirectObject(ids[0], 0, None),
+                NameObject("/Last"): IndirectObject(ids[-1], 0, None),
+                NameObject("/Count"): NumberObject(len(ids)),
+            }
+        )
         self._write(root_id, root)
         return IndirectObject(root_id, 0, None)
 
@@ -219,17 +241,22 @@ class PdfJoiner:
         for obj_id in range(1, size):
             offset = self._offsets.get(obj_id)
             # Every reserved number is written; a gap would be a bug, listed as free, not lost.
-            lines.append(f"{offset:010d} 00000 n\r\n".encode() if offset is not None
-                         else b"0000000000 00000 f\r\n")
+            lines.append(
+                f"{offset:010d} 00000 n\r\n".encode()
+                if offset is not None
+                else b"0000000000 00000 f\r\n"
+            )
         self._out.write(b"".join(lines))
         seed = f"{self._info_text}|{size}|{xref_at}".encode()
         file_id = ByteStringObject(hashlib.sha256(seed).digest()[:16])
-        trailer = DictionaryObject({
-            NameObject("/Size"): NumberObject(size),
-            NameObject("/Root"): IndirectObject(catalog_id, 0, None),
-            NameObject("/Info"): IndirectObject(info_id, 0, None),
-            NameObject("/ID"): ArrayObject([file_id, file_id]),
-        })
+        trailer = DictionaryObject(
+            {
+                NameObject("/Size"): NumberObject(size),
+                NameObject("/Root"): IndirectObject(catalog_id, 0, None),
+                NameObject("/Info"): IndirectObject(info_id, 0, None),
+                NameObject("/ID"): ArrayObject([file_id, file_id]),
+            }
+        )
         self._out.write(b"trailer\n")
         trailer.write_to_stream(self._out)
         self._out.write(f"\nstartxref\n{xref_at}\n%%EOF\n".encode())
@@ -248,7 +275,11 @@ def _direct_copy(obj: Any) -> Any:
     copy, never to what other pages still point at."""
     if isinstance(obj, IndirectObject):
         resolved = obj.get_object()
-        return _direct_copy(resolved) if isinstance(resolved, dict) and not hasattr(resolved, "get_data") else obj
+        return (
+            _direct_copy(resolved)
+            if isinstance(resolved, dict) and not hasattr(resolved, "get_data")
+            else obj
+        )
     if isinstance(obj, dict):
         return DictionaryObject({k: _direct_copy_inner(v) for k, v in dict.items(obj)})
     if isinstance(obj, list):

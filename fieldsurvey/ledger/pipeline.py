@@ -74,7 +74,13 @@ def render_all(
             for inp in inputs:
                 _check(cancelled)
                 path = folder / name_of(inp)
-                window.append((summarise(inp), path, pool.submit(render_to_file, inp, str(path), options, durable)))
+                window.append(
+                    (
+                        summarise(inp),
+                        path,
+                        pool.submit(render_to_file, inp, str(path), options, durable),
+                    )
+                )
                 if len(window) >= IN_FLIGHT_PER_WORKER * workers:
                     yield _collect(window)
             while window:
@@ -97,7 +103,9 @@ def _check(cancelled: Callable[[], bool] | None) -> None:
         raise Cancelled()
 
 
-def render_to_file(inp: LedgerInput, path: str, options: LedgerOptions, durable: bool) -> tuple[int, str]:
+def render_to_file(
+    inp: LedgerInput, path: str, options: LedgerOptions, durable: bool
+) -> tuple[int, str]:
     """Render one ledger into a new private file (runs in a worker process, hence plain values)."""
     with open_private(Path(path), durable=durable) as f:
         result = render_household(inp, options, f)

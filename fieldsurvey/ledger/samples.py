@@ -37,7 +37,9 @@ CAUSES = ("illness", "disability", "schooling", "lack_labour", "lack_funds", "la
 
 
 def _name(rng: random.Random, surname: str | None = None) -> str:
-    return (surname or rng.choice(SURNAMES)) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    return (surname or rng.choice(SURNAMES)) + "".join(
+        rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))
+    )
 
 
 def make_household(
@@ -58,38 +60,66 @@ def make_household(
         if long_names:
             name = name + "·" + "阿卜杜热合曼买买提艾力"[: 4 + i % 8]
         student = 6 <= 2024 - born.year <= 15
-        people.append(Member(
-            name=name,
-            id_number=make_id_number(AREA, born, seed * 7 + i, sex),
-            relation="02" if i == 0 else RELATIONS[(i - 1) % len(RELATIONS)],
-            sex=sex,
-            birth_date=born,
-            education=rng.choice(("primary", "junior_secondary", "senior_secondary", "illiterate")),
-            schooling="primary" if student else "not_student",
-            school_name="泾洋镇中心小学" if student else None,
-            health=rng.choice(("healthy", "healthy", "chronic", "disabled")),
-            labour_capacity=rng.choice(("ordinary", "weak", "none")),
-            work_status=rng.choice((None, "out_province", "in_township")),
-            work_months=rng.choice((None, 6, 10)),
-            resident_medical_insurance=rng.random() > 0.1,
-            critical_illness_insurance=True,
-            medical_assistance=rng.random() > 0.5,
-            resident_pension=rng.random() > 0.3,
-            family_doctor=True,
-            dibao=rng.random() > 0.8,
-        ))
+        people.append(
+            Member(
+                name=name,
+                id_number=make_id_number(AREA, born, seed * 7 + i, sex),
+                relation="02" if i == 0 else RELATIONS[(i - 1) % len(RELATIONS)],
+                sex=sex,
+                birth_date=born,
+                education=rng.choice(
+                    ("primary", "junior_secondary", "senior_secondary", "illiterate")
+                ),
+                schooling="primary" if student else "not_student",
+                school_name="泾洋镇中心小学" if student else None,
+                health=rng.choice(("healthy", "healthy", "chronic", "disabled")),
+                labour_capacity=rng.choice(("ordinary", "weak", "none")),
+                work_status=rng.choice((None, "out_province", "in_township")),
+                work_months=rng.choice((None, 6, 10)),
+                resident_medical_insurance=rng.random() > 0.1,
+                critical_illness_insurance=True,
+                medical_assistance=rng.random() > 0.5,
+                resident_pension=rng.random() > 0.3,
+                family_doctor=True,
+                dibao=rng.random() > 0.8,
+            )
+        )
     helpers = [
-        Helper(_name(rng), "镇巴县农业农村局产业发展股", date(2016, 3, 1), sex="male",
-               unit_level="county", phone="13800000001", end_date=date(2019, 12, 31)),
-        Helper(_name(rng), "泾洋街道办事处" + ("乡村振兴工作站驻村工作队" if long_names else ""),
-               date(2020, 1, 1), sex="female", unit_level="township", phone="13900000002"),
+        Helper(
+            _name(rng),
+            "镇巴县农业农村局产业发展股",
+            date(2016, 3, 1),
+            sex="male",
+            unit_level="county",
+            phone="13800000001",
+            end_date=date(2019, 12, 31),
+        ),
+        Helper(
+            _name(rng),
+            "泾洋街道办事处" + ("乡村振兴工作站驻村工作队" if long_names else ""),
+            date(2020, 1, 1),
+            sex="female",
+            unit_level="township",
+            phone="13900000002",
+        ),
     ]
-    cats = ("industry", "employment", "finance", "health", "compulsory_education", "housing", "water")
+    cats = (
+        "industry",
+        "employment",
+        "finance",
+        "health",
+        "compulsory_education",
+        "housing",
+        "water",
+    )
     plan = [
         AssistanceMeasure(
             category=cats[j % len(cats)],
-            project=("发展中药材种植项目（天麻、魔芋、茶叶）及配套技术培训与产销对接服务" if long_names
-                     else f"产业扶持项目{j + 1}"),
+            project=(
+                "发展中药材种植项目（天麻、魔芋、茶叶）及配套技术培训与产销对接服务"
+                if long_names
+                else f"产业扶持项目{j + 1}"
+            ),
             year=2016 + j % 8,
             scale=f"{2 + j % 5} 亩",
             funds=1000.0 * (1 + j % 6),
@@ -118,7 +148,9 @@ def make_household(
         for k, y in enumerate(range(2021, 2024))
     ]
     if people:  # the head's hospital stay of the last year: 81.7% reimbursed against Zhenba's 80%
-        incomes[-1].medical_costs = {people[0].member_id: {"hospital": 12000.0, "hospital_reimbursed": 9800.0}}
+        incomes[-1].medical_costs = {
+            people[0].member_id: {"hospital": 12000.0, "hospital_reimbursed": 9800.0}
+        }
     return Household(
         household_no=household_no or f"61072810120{seed:07d}",
         division_code=VILLAGE,
@@ -172,7 +204,9 @@ def make_assessment(household: Household, on: date = date(2024, 3, 15)) -> Asses
         d: DimensionResult(
             d,
             NOT_MET if d in failing else MET,
-            (Reason(Text("房屋为C级危房", "house graded C"), fact="housing_grade"),) if d in failing else (),
+            (Reason(Text("房屋为C级危房", "house graded C"), fact="housing_grade"),)
+            if d in failing
+            else (),
         )
         for d in DIMENSIONS
     }
@@ -199,19 +233,29 @@ def make_visits(household: Household, count: int = 3, *, long_text: bool = False
         findings = f"第{i + 1}次走访：家中生产生活正常，务工收入稳定，了解医保缴费情况并宣讲政策。"
         if long_text:
             findings *= 4
-        visits.append(Visit(
-            household_id=household.household_id,
-            visit_date=when.date(),
-            visitor=("李书记", "王干部", "张帮扶人")[i % 3],
-            form_id="visit",
-            form_version="1",
-            status=FINALIZED,
-            finalized_at=when,
-            findings=findings,
-        ))
+        visits.append(
+            Visit(
+                household_id=household.household_id,
+                visit_date=when.date(),
+                visitor=("李书记", "王干部", "张帮扶人")[i % 3],
+                form_id="visit",
+                form_version="1",
+                status=FINALIZED,
+                finalized_at=when,
+                findings=findings,
+            )
+        )
     visits[-1].assessment = make_assessment(household).to_dict()
-    visits.append(Visit(household.household_id, date(2024, 4, 1), "草稿人", "visit", "1",
-                        findings="草稿不应打印"))
+    visits.append(
+        Visit(
+            household.household_id,
+            date(2024, 4, 1),
+            "草稿人",
+            "visit",
+            "1",
+            findings="草稿不应打印",
+        )
+    )
     return visits
 
 

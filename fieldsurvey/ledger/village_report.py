@@ -100,7 +100,9 @@ class VillageTotals:
         return 100.0 * self.poor_people / self.population if self.population else None
 
 
-def village_totals(rows: Iterable[HouseholdSummary], population: int | None = None) -> VillageTotals:
+def village_totals(
+    rows: Iterable[HouseholdSummary], population: int | None = None
+) -> VillageTotals:
     rows = list(rows)
     hh: Counter[str] = Counter()
     people: Counter[str] = Counter()
@@ -136,7 +138,18 @@ class VillageReportContent:
     notes: tuple[str, ...]
 
 
-ROW_HEADERS = ("序号", "户编号", "户主", "人口", "脱贫状态", "贫困户属性", "户类型", "问题标记", "未达标项", "最近走访")
+ROW_HEADERS = (
+    "序号",
+    "户编号",
+    "户主",
+    "人口",
+    "脱贫状态",
+    "贫困户属性",
+    "户类型",
+    "问题标记",
+    "未达标项",
+    "最近走访",
+)
 ROW_WEIGHTS = (0.5, 3.0, 1.3, 0.8, 1.1, 1.5, 1.5, 1.9, 1.6, 1.5)
 
 
@@ -153,8 +166,13 @@ def report_content(
     totals = [
         ("总户数", f"{t.households} 户"),
         ("总人口（列表内）", f"{t.people} 人"),
-        *[(f"{status_zh[s]}户数 / 人数", f"{t.households_by_status[s]} 户 / {t.people_by_status[s]} 人")
-          for s in STATUSES],
+        *[
+            (
+                f"{status_zh[s]}户数 / 人数",
+                f"{t.households_by_status[s]} 户 / {t.people_by_status[s]} 人",
+            )
+            for s in STATUSES
+        ],
         ("非建档立卡监测户", f"{t.not_registered} 户"),
         ("监测对象", f"{t.monitored} 户"),
         ("尚未评估", f"{t.not_assessed} 户"),
@@ -171,15 +189,22 @@ def report_content(
             label("status", r.status) if r.registered_poor else DASH,
             label("poverty_category", r.poverty_category),
             label("household_type", r.household_type),
-            "、".join((["监测对象"] if r.monitored else []) + [FLAG_LABELS[f].zh if f in FLAG_LABELS else f
-                                                          for f in r.flags]) or DASH,
-            "、".join(DIMENSION_LABELS[d].zh for d in r.failing) or ("未评估" if not r.assessed else DASH),
+            "、".join(
+                (["监测对象"] if r.monitored else [])
+                + [FLAG_LABELS[f].zh if f in FLAG_LABELS else f for f in r.flags]
+            )
+            or DASH,
+            "、".join(DIMENSION_LABELS[d].zh for d in r.failing)
+            or ("未评估" if not r.assessed else DASH),
             day(r.last_visit),
         )
         for i, r in enumerate(summaries, 1)
     )
-    basis = (f"全村人口 {t.population} 人" if t.population_given
-             else f"列表内 {t.population} 人（未提供全村人口，以列表内人口计算）")
+    basis = (
+        f"全村人口 {t.population} 人"
+        if t.population_given
+        else f"列表内 {t.population} 人（未提供全村人口，以列表内人口计算）"
+    )
     notes = (
         f"贫困发生率 = 未脱贫及返贫的建档立卡人口 {t.poor_people} 人 ÷ {basis}",
         "未达标项依据每户最近一次评估；未评估的户不计入未达标户数。",

@@ -77,8 +77,13 @@ class PhotoMeta:
     longitude: float | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"width": self.width, "height": self.height, "taken_at": self.taken_at,
-                "latitude": self.latitude, "longitude": self.longitude}
+        return {
+            "width": self.width,
+            "height": self.height,
+            "taken_at": self.taken_at,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> PhotoMeta:
@@ -86,9 +91,13 @@ class PhotoMeta:
             return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
         taken = data.get("taken_at")
-        return cls(width=int(data.get("width") or 0), height=int(data.get("height") or 0),
-                   taken_at=taken if isinstance(taken, str) and len(taken) <= 32 else None,
-                   latitude=num(data.get("latitude")), longitude=num(data.get("longitude")))
+        return cls(
+            width=int(data.get("width") or 0),
+            height=int(data.get("height") or 0),
+            taken_at=taken if isinstance(taken, str) and len(taken) <= 32 else None,
+            latitude=num(data.get("latitude")),
+            longitude=num(data.get("longitude")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +129,14 @@ def _refuse(name: str, zh: str, en: str, code: str) -> UserError:
 
 
 def heic_refusal(name: str) -> UserError:
-    return _refuse(name, "无法读取 HEIC 照片。请在手机上把相机格式设为“兼容性最佳”（JPEG），"
-                         "或用手机相册“导出/分享为 JPEG”后再添加",
-                   "HEIC photos cannot be read here. Set the phone's camera format to "
-                   "\"Most Compatible\" (JPEG), or export/share the picture as JPEG, then add it again",
-                   "photo_heic")
+    return _refuse(
+        name,
+        "无法读取 HEIC 照片。请在手机上把相机格式设为“兼容性最佳”（JPEG），"
+        "或用手机相册“导出/分享为 JPEG”后再添加",
+        "HEIC photos cannot be read here. Set the phone's camera format to "
+        '"Most Compatible" (JPEG), or export/share the picture as JPEG, then add it again',
+        "photo_heic",
+    )
 
 
 def _rational(value: SupportsFloat) -> float:
@@ -164,7 +176,12 @@ def _location(exif: Image.Exif) -> tuple[float | None, float | None]:
     if not gps or 2 not in gps or 4 not in gps:
         return None, None
     lat, lon = _dms(gps.get(2), gps.get(1)), _dms(gps.get(4), gps.get(3))
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+    if (
+        lat is None
+        or lon is None
+        or not (-90 <= lat <= 90 and -180 <= lon <= 180)
+        or (lat == 0 and lon == 0)
+    ):
         return None, None
     return lat, lon
 
@@ -216,7 +233,9 @@ def process_bytes(data: bytes, name: str, *, long_edge: int = DEFAULT_LONG_EDGE)
             img.load()
             img = ImageOps.exif_transpose(img)
             if img.mode not in ("RGB", "L"):
-                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                if img.mode in ("RGBA", "LA", "PA") or (
+                    img.mode == "P" and "transparency" in img.info
+                ):
                     rgba = img.convert("RGBA")
                     img = Image.new("RGB", rgba.size, (255, 255, 255))
                     img.paste(rgba, mask=rgba.getchannel("A"))
@@ -227,20 +246,35 @@ def process_bytes(data: bytes, name: str, *, long_edge: int = DEFAULT_LONG_EDGE)
             jpeg = _encode(img)
             thumb = make_thumbnail(img)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse(name, f"图片过大（超过 {MAX_PIXELS // 1_000_000} 百万像素），不予导入；请先缩小后再添加",
-                      f"the picture is too large (over {MAX_PIXELS // 1_000_000} megapixels) and was not imported; "
-                      "shrink it first", "photo_too_many_pixels") from None
+        raise _refuse(
+            name,
+            f"图片过大（超过 {MAX_PIXELS // 1_000_000} 百万像素），不予导入；请先缩小后再添加",
+            f"the picture is too large (over {MAX_PIXELS // 1_000_000} megapixels) and was not imported; "
+            "shrink it first",
+            "photo_too_many_pixels",
+        ) from None
     except UnidentifiedImageError:
         if name.lower().endswith(_HEIC_SUFFIXES) and not HEIC_SUPPORTED:
             raise heic_refusal(name) from None
-        raise _refuse(name, "不是可识别的图片文件（支持 JPEG、PNG、HEIC 等）",
-                      "is not a picture FieldSurvey can read (JPEG, PNG, HEIC …)", "photo_not_image") from None
+        raise _refuse(
+            name,
+            "不是可识别的图片文件（支持 JPEG、PNG、HEIC 等）",
+            "is not a picture FieldSurvey can read (JPEG, PNG, HEIC …)",
+            "photo_not_image",
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError, struct.error):
-        raise _refuse(name, "图片文件不完整或已损坏（可能没有复制完），请重新复制后再添加",
-                      "the picture file is incomplete or damaged (perhaps not fully copied); copy it again",
-                      "photo_damaged") from None
-    meta = PhotoMeta(width=img.size[0], height=img.size[1], taken_at=taken_at, latitude=lat, longitude=lon)
-    return ImportedPhoto(sha256=hashlib.sha256(jpeg).hexdigest(), jpeg=jpeg, thumbnail=thumb, meta=meta)
+        raise _refuse(
+            name,
+            "图片文件不完整或已损坏（可能没有复制完），请重新复制后再添加",
+            "the picture file is incomplete or damaged (perhaps not fully copied); copy it again",
+            "photo_damaged",
+        ) from None
+    meta = PhotoMeta(
+        width=img.size[0], height=img.size[1], taken_at=taken_at, latitude=lat, longitude=lon
+    )
+    return ImportedPhoto(
+        sha256=hashlib.sha256(jpeg).hexdigest(), jpeg=jpeg, thumbnail=thumb, meta=meta
+    )
 
 
 def import_photo(path: Path | str, *, long_edge: int = DEFAULT_LONG_EDGE) -> ImportedPhoto:
@@ -250,16 +284,23 @@ def import_photo(path: Path | str, *, long_edge: int = DEFAULT_LONG_EDGE) -> Imp
         data = read_limited(path, MAX_FILE_BYTES, PHOTO_WHAT)
     except UserError as e:
         if e.code == "no_such_file":
-            raise _refuse(path.name, "文件已不存在（是否在导入时被移走或拔出了手机/U盘?）",
-                          "the file is gone (moved, or the phone or USB stick unplugged during the import?)",
-                          "photo_vanished") from None
+            raise _refuse(
+                path.name,
+                "文件已不存在（是否在导入时被移走或拔出了手机/U盘?）",
+                "the file is gone (moved, or the phone or USB stick unplugged during the import?)",
+                "photo_vanished",
+            ) from None
         raise
     return process_bytes(data, path.name, long_edge=long_edge)
 
 
-def import_photos(paths: Sequence[Path | str] | Iterable[Path | str], *, long_edge: int = DEFAULT_LONG_EDGE,
-                  progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> ImportResult:
+def import_photos(
+    paths: Sequence[Path | str] | Iterable[Path | str],
+    *,
+    long_edge: int = DEFAULT_LONG_EDGE,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
     """Import a batch: each refused file is a sentence in ``refused``; the rest go in.
 
     ``progress(done, total)`` is called after each file; ``cancelled()`` is checked before each,

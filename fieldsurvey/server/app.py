@@ -75,7 +75,9 @@ class BodyLimit:
             await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
-        response = JSONResponse(error_body("too_large", "请求太大", "the request is too large"), status_code=413)
+        response = JSONResponse(
+            error_body("too_large", "请求太大", "the request is too large"), status_code=413
+        )
         await response({"type": "http"}, _empty_receive, send)
 
 
@@ -104,7 +106,11 @@ class ControlCharacters:
             return
         raw_path = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "surrogateescape")
         query = scope.get("query_string") or b""
-        if _CONTROL.search(query) or _CONTROL.search(raw_path) or any(c < 0x20 or c == 0x7F for c in raw_path):
+        if (
+            _CONTROL.search(query)
+            or _CONTROL.search(raw_path)
+            or any(c < 0x20 or c == 0x7F for c in raw_path)
+        ):
             await _refuse_control(scope, send)
             return
         if b"json" not in (dict(scope.get("headers") or []).get(b"content-type") or b""):
@@ -142,7 +148,12 @@ _JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bcef]|1[0-9a-f]|7f)|\x00", re.IGNOREC
 
 
 async def _refuse_control(scope: Scope, send: Send) -> None:
-    response = JSONResponse(error_body("invalid_request", "请求中含有控制字符", "the request contains control characters"), status_code=400)
+    response = JSONResponse(
+        error_body(
+            "invalid_request", "请求中含有控制字符", "the request contains control characters"
+        ),
+        status_code=400,
+    )
     await response(scope, _empty_receive, send)
 
 
@@ -187,16 +198,42 @@ def create_app(server_dir: ServerDir, *, clock: Callable[[], datetime] | None = 
     async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
         extra = getattr(exc, "extra", {}) or {}
         headers = getattr(exc, "headers", None)
-        return JSONResponse(error_body(exc.code, exc.text.zh, exc.text.en, **extra), status_code=status_for(exc), headers=headers)
+        return JSONResponse(
+            error_body(exc.code, exc.text.zh, exc.text.en, **extra),
+            status_code=status_for(exc),
+            headers=headers,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})" for e in exc.errors()[:5])
-        return JSONResponse(error_body("invalid_request", f"请求格式不对：{where}", f"the request is malformed: {where}"), status_code=422)
+        where = "; ".join(
+            ".".join(str(p) for p in e.get("loc", ())) + f" ({e.get('type')})"
+            for e in exc.errors()[:5]
+        )
+        return JSONResponse(
+            error_body(
+                "invalid_request", f"请求格式不对：{where}", f"the request is malformed: {where}"
+            ),
+            status_code=422,
+        )
 
-    for module in (public, auth_routes, upload_routes, feed_routes, photo_routes, dashboard_routes, household_routes,
-                   inbox_routes, conflict_routes, visit_routes, user_routes, device_routes, audit_routes, roster_routes,
-                   export_routes):
+    for module in (
+        public,
+        auth_routes,
+        upload_routes,
+        feed_routes,
+        photo_routes,
+        dashboard_routes,
+        household_routes,
+        inbox_routes,
+        conflict_routes,
+        visit_routes,
+        user_routes,
+        device_routes,
+        audit_routes,
+        roster_routes,
+        export_routes,
+    ):
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(ControlCharacters)
     app.add_middleware(BodyLimit, limit=MAX_REQUEST)

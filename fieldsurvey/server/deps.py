@@ -58,7 +58,11 @@ Now = Annotated[datetime, Depends(clock)]
 Address = Annotated[str, Depends(client_address)]
 
 
-def staff(sd: ServerDirDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)], now: Now) -> Principal:
+def staff(
+    sd: ServerDirDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    now: Now,
+) -> Principal:
     if creds is None or not creds.credentials:
         raise AuthError(Text("请先登录", "log in first"), code="not_logged_in")
     # A short transaction of its own: on SQLite every transaction holds the write lock, so the
@@ -80,13 +84,20 @@ def device_caller(
     x_fs_signature: Annotated[str | None, Header()] = None,
 ) -> Principal:
     if not (x_fs_device and x_fs_timestamp and x_fs_signature):
-        raise AuthError(Text("缺少设备签名", "the device signature headers are missing"), code="unsigned")
+        raise AuthError(
+            Text("缺少设备签名", "the device signature headers are missing"), code="unsigned"
+        )
     path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
     query = request.scope.get("query_string", b"").decode("latin-1")
     with sd.transaction() as session:
         _device, principal = device_for_request(
-            session, device_id=x_fs_device, timestamp=x_fs_timestamp[:20], signature=x_fs_signature[:200],
-            method=request.method, path=path + (f"?{query}" if query else ""), body=body,
+            session,
+            device_id=x_fs_device,
+            timestamp=x_fs_timestamp[:20],
+            signature=x_fs_signature[:200],
+            method=request.method,
+            path=path + (f"?{query}" if query else ""),
+            body=body,
         )
     return principal
 

@@ -31,7 +31,9 @@ from fieldsurvey.server.db.models import VillageDrain, VillageRemoval
 if TYPE_CHECKING:
     from fieldsurvey.server.db.engine import ServerDir
 
-DRAIN_DAYS = 30  # the hard cap: after this, no device of the user may deliver anything for the village
+DRAIN_DAYS = (
+    30  # the hard cap: after this, no device of the user may deliver anything for the village
+)
 DRAIN_WINDOW = timedelta(days=DRAIN_DAYS)
 
 
@@ -42,7 +44,11 @@ def _aware(moment: datetime) -> datetime:
 
 def record_removal(session: Session, user_id: str, villages: list[str], now: datetime) -> None:
     """The county took these villages from the user now (an earlier removal of one keeps its date)."""
-    have = set(session.execute(select(VillageRemoval.village_code).where(VillageRemoval.user_id == user_id)).scalars())
+    have = set(
+        session.execute(
+            select(VillageRemoval.village_code).where(VillageRemoval.user_id == user_id)
+        ).scalars()
+    )
     for code in sorted(set(villages) - have):
         session.add(VillageRemoval(user_id=user_id, village_code=code, removed_at=now))
 
@@ -51,8 +57,16 @@ def cancel_removal(session: Session, user_id: str, villages: list[str]) -> None:
     """The user has these villages again: no drain, no refusal (a later removal starts afresh)."""
     if not villages:
         return
-    session.execute(delete(VillageDrain).where(VillageDrain.user_id == user_id, VillageDrain.village_code.in_(villages)))
-    session.execute(delete(VillageRemoval).where(VillageRemoval.user_id == user_id, VillageRemoval.village_code.in_(villages)))
+    session.execute(
+        delete(VillageDrain).where(
+            VillageDrain.user_id == user_id, VillageDrain.village_code.in_(villages)
+        )
+    )
+    session.execute(
+        delete(VillageRemoval).where(
+            VillageRemoval.user_id == user_id, VillageRemoval.village_code.in_(villages)
+        )
+    )
 
 
 def draining(session: Session, principal: Principal, now: datetime) -> frozenset[str]:
@@ -60,14 +74,26 @@ def draining(session: Session, principal: Principal, now: datetime) -> frozenset
     ``DRAIN_DAYS``, not assigned again, and not yet drained by this device."""
     if principal.device_id is None or principal.villages is None:
         return frozenset()
-    removals = session.execute(select(VillageRemoval.village_code, VillageRemoval.removed_at)
-                               .where(VillageRemoval.user_id == principal.user_id)).all()
-    open_ = {code for code, removed_at in removals
-             if code not in principal.villages and _aware(removed_at) + DRAIN_WINDOW > now}
+    removals = session.execute(
+        select(VillageRemoval.village_code, VillageRemoval.removed_at).where(
+            VillageRemoval.user_id == principal.user_id
+        )
+    ).all()
+    open_ = {
+        code
+        for code, removed_at in removals
+        if code not in principal.villages and _aware(removed_at) + DRAIN_WINDOW > now
+    }
     if not open_:
         return frozenset()
-    drained = set(session.execute(select(VillageDrain.village_code).where(
-        VillageDrain.user_id == principal.user_id, VillageDrain.device_id == principal.device_id)).scalars())
+    drained = set(
+        session.execute(
+            select(VillageDrain.village_code).where(
+                VillageDrain.user_id == principal.user_id,
+                VillageDrain.device_id == principal.device_id,
+            )
+        ).scalars()
+    )
     return frozenset(open_ - drained)
 
 
@@ -76,11 +102,21 @@ def mark_drained(session: Session, principal: Principal, now: datetime) -> list[
     village not among them is drained for it. Returns the villages newly drained."""
     if principal.device_id is None or principal.villages is None:
         return []
-    removed = session.execute(select(VillageRemoval.village_code).where(VillageRemoval.user_id == principal.user_id)).scalars()
+    removed = session.execute(
+        select(VillageRemoval.village_code).where(VillageRemoval.user_id == principal.user_id)
+    ).scalars()
     newly = []
     for code in sorted(set(removed) - principal.villages):
-        if insert_ignore(session, VillageDrain, dict(user_id=principal.user_id, village_code=code,
-                                                     device_id=principal.device_id, drained_at=now)):
+        if insert_ignore(
+            session,
+            VillageDrain,
+            dict(
+                user_id=principal.user_id,
+                village_code=code,
+                device_id=principal.device_id,
+                drained_at=now,
+            ),
+        ):
             newly.append(code)
     return newly
 
@@ -96,5 +132,11 @@ def feed_served(sd: ServerDir, principal: Principal) -> None:
     with sd.transaction() as s:
         newly = mark_drained(s, principal, datetime.now(UTC))
         if newly:
-            audit.append(s, sd.keys.signing, actor=principal.actor, action="villages_drained", subject=principal.username,
-                         details={"device": principal.device_id, "villages": newly})
+            audit.append(
+                s,
+                sd.keys.signing,
+                actor=principal.actor,
+                action="villages_drained",
+                subject=principal.username,
+                details={"device": principal.device_id, "villages": newly},
+            )

@@ -34,7 +34,11 @@ def count(s: Session, stmt: Select[Any]) -> int:
 
 
 def encode(*parts: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(parts), separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(list(parts), separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def decode(cursor: str, n: int) -> list[Any]:

@@ -18,7 +18,10 @@ After = Annotated[str | None, Query(max_length=400, description="the 'next' of t
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
 Name = Annotated[str, Path(min_length=1, max_length=64)]
 Village = Annotated[str | None, Query(pattern=r"^\d{6,12}$")]
-Scope = Annotated[str | None, Query(pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="county, township or village code")]
+Scope = Annotated[
+    str | None,
+    Query(pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="county, township or village code"),
+]
 Dimension = Literal["food", "clothing", "education", "medical", "housing", "water", "income"]
 assert set(DIMENSIONS) == set(Dimension.__args__)  # type: ignore[attr-defined]
 Day = Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2100, 12, 31))]

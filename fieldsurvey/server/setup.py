@@ -24,8 +24,16 @@ from fieldsurvey.sync.keys import (
 )
 
 
-def init_server(sd: ServerDir, *, county: str, name: str | None, admin: str, password: str, db_url: str | None,
-                kdf: dict[str, Any] | None = None) -> str:
+def init_server(
+    sd: ServerDir,
+    *,
+    county: str,
+    name: str | None,
+    admin: str,
+    password: str,
+    db_url: str | None,
+    kdf: dict[str, Any] | None = None,
+) -> str:
     """Create keys, schema, county record and first admin; returns the key fingerprint.
 
     The passphrase (``sd.passphrase`` or the environment, see ``vault``) wraps a new master key;
@@ -33,10 +41,15 @@ def init_server(sd: ServerDir, *, county: str, name: str | None, admin: str, pas
     ``kdf`` overrides the Argon2id parameters (tests use cheap ones).
     """
     if sd.exists():
-        raise UserError(Text("该目录已初始化过县级服务器", "this directory already holds a county server"), code="server_exists")
+        raise UserError(
+            Text("该目录已初始化过县级服务器", "this directory already holds a county server"),
+            code="server_exists",
+        )
     code = DivisionCode.parse(county)
     if code.level != "county":
-        raise UserError(Text("请给出6位县级行政区划代码", "give the 6-digit county code"), code="bad_county")
+        raise UserError(
+            Text("请给出6位县级行政区划代码", "give the 6-digit county code"), code="bad_county"
+        )
     passphrase = sd.passphrase if sd.passphrase is not None else vault.passphrase_from_env(sd.path)
     if passphrase is None:
         raise UserError(vault.NO_PASSPHRASE, code="no_passphrase")
@@ -53,18 +66,32 @@ def init_server(sd: ServerDir, *, county: str, name: str | None, admin: str, pas
     db_file = sqlite_path(url)
     if db_file is not None and not db_file.exists():
         db_file.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(db_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # SQLite gives -wal/-shm this mode too
+        os.close(
+            os.open(db_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        )  # SQLite gives -wal/-shm this mode too
     sd.write_config({"county": code.county, "db_url": url})
     migrate(sd.engine)
     signing, encryption = keys.public_b64()
     county_name = name or county_full_name(code.county) or code.county
     with sd.transaction() as s:
-        for key, value in (("county", code.county), ("county_name", county_name), ("epoch", uuid.uuid4().hex[:12]),
-                           ("signing_key", signing), ("encryption_key", encryption)):
+        for key, value in (
+            ("county", code.county),
+            ("county_name", county_name),
+            ("epoch", uuid.uuid4().hex[:12]),
+            ("signing_key", signing),
+            ("encryption_key", encryption),
+        ):
             s.add(Meta(key=key, value=value))
         s.add(Division(code=code.value, name=county_name, parent=None, level="county"))
         user = new_user(s, admin, "admin", admin, password)
-        audit.append(s, keys.signing, actor="cli", action="server_init", subject=code.county, details={"admin": user.user_id})
+        audit.append(
+            s,
+            keys.signing,
+            actor="cli",
+            action="server_init",
+            subject=code.county,
+            details={"admin": user.user_id},
+        )
     make_private(sd.path)
     return keys.fingerprint()
 

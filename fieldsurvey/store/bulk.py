@@ -50,16 +50,25 @@ class TableLoader:
         extra: tuple[str, ...],
         converters: dict[str, Callable[[Any], Any]] | None = None,
     ) -> None:
-        fields = [f.name for f in dataclasses.fields(record_type) if f.name not in NESTED and f.name in table.c]
+        fields = [
+            f.name
+            for f in dataclasses.fields(record_type)
+            if f.name not in NESTED and f.name in table.c
+        ]
         self.columns = fields + [c for c in extra if c in table.c and c not in fields]
         missing = [c.name for c in table.columns if c.name not in self.columns]
         self.defaults = tuple(_default_of(table.c[name]) for name in missing)
         self.columns += missing
         self._get = attrgetter(*fields)
-        processors = [(converters or {}).get(name) or _processor(table.c[name], dialect) for name in self.columns]
+        processors = [
+            (converters or {}).get(name) or _processor(table.c[name], dialect)
+            for name in self.columns
+        ]
         self._processed = [(i, p) for i, p in enumerate(processors) if p is not None]
         quoted = ", ".join(dialect.identifier_preparer.quote(c) for c in self.columns)
-        self.sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' for _ in self.columns)})"
+        self.sql = (
+            f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' for _ in self.columns)})"
+        )
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, record: Any, *extra: Any) -> None:
@@ -123,12 +132,17 @@ class HouseholdRows:
     def __init__(self, dialect: Dialect | None = None, now: datetime | None = None) -> None:
         dialect = dialect or store_dialect()
         self.households = TableLoader(
-            dialect, HouseholdRow.__table__, Household, (*DERIVED_COLUMNS, "updated_at"),  # type: ignore[arg-type]
+            dialect,
+            HouseholdRow.__table__,
+            Household,
+            (*DERIVED_COLUMNS, "updated_at"),  # type: ignore[arg-type]
             converters={"division_code": lambda code: code.value},
         )
         self.members = TableLoader(dialect, MemberRow.__table__, Member, PARENT_COLUMNS)  # type: ignore[arg-type]
         self.helpers = TableLoader(dialect, HelperRow.__table__, Helper, PARENT_COLUMNS)  # type: ignore[arg-type]
-        self.measures = TableLoader(dialect, MeasureRow.__table__, AssistanceMeasure, PARENT_COLUMNS)  # type: ignore[arg-type]
+        self.measures = TableLoader(
+            dialect, MeasureRow.__table__, AssistanceMeasure, PARENT_COLUMNS
+        )  # type: ignore[arg-type]
         self.incomes = TableLoader(dialect, IncomeRow.__table__, IncomeRecord, ("household_id",))  # type: ignore[arg-type]
         self._tables = (self.households, self.members, self.helpers, self.measures, self.incomes)
         self._now = now or datetime.now()
@@ -137,7 +151,12 @@ class HouseholdRows:
         derived = household_derived(h)
         self.households.add(h, *(derived[name] for name in DERIVED_COLUMNS), self._now)
         hid = h.household_id
-        add_member, add_helper, add_measure, add_income = self.members.add, self.helpers.add, self.measures.add, self.incomes.add
+        add_member, add_helper, add_measure, add_income = (
+            self.members.add,
+            self.helpers.add,
+            self.measures.add,
+            self.incomes.add,
+        )
         for i, m in enumerate(h.members):
             add_member(m, hid, i)
         for i, x in enumerate(h.helpers):
@@ -158,7 +177,9 @@ def insert_rows(conn: Connection, tables: Iterable[TableRows]) -> None:
             conn.exec_driver_sql(sql, rows)
 
 
-def load_households(session_factory: Callable[[], Any], households: Iterable[Household], batch_size: int) -> int:
+def load_households(
+    session_factory: Callable[[], Any], households: Iterable[Household], batch_size: int
+) -> int:
     """Insert in transactions of ``batch_size`` households; returns how many were loaded."""
     count = 0
     builder = HouseholdRows()

@@ -98,7 +98,12 @@ def _insert_household(session: Session, h: Household, extra: dict[str, Any] | No
 
 def _insert_children(session: Session, h: Household) -> None:
     rows = _child_rows(h)
-    for key, table in (("members", MemberRow), ("helpers", HelperRow), ("measures", MeasureRow), ("incomes", IncomeRow)):
+    for key, table in (
+        ("members", MemberRow),
+        ("helpers", HelperRow),
+        ("measures", MeasureRow),
+        ("incomes", IncomeRow),
+    ):
         if rows[key]:
             session.execute(insert(table.__table__), rows[key])
 
@@ -117,8 +122,15 @@ def load_household(session: Session, household_id: str) -> Household | None:
 
 def _assemble(session: Session, rows: list[HouseholdRow]) -> list[Household]:
     ids = [r.household_id for r in rows]
-    children: dict[str, dict[str, list[Any]]] = {i: {"members": [], "helpers": [], "measures": [], "incomes": []} for i in ids}
-    for key, table in (("members", MemberRow), ("helpers", HelperRow), ("measures", MeasureRow), ("incomes", IncomeRow)):
+    children: dict[str, dict[str, list[Any]]] = {
+        i: {"members": [], "helpers": [], "measures": [], "incomes": []} for i in ids
+    }
+    for key, table in (
+        ("members", MemberRow),
+        ("helpers", HelperRow),
+        ("measures", MeasureRow),
+        ("incomes", IncomeRow),
+    ):
         # Core rows, not ORM instances: a third of the cost, and attribute access works the same.
         t = table.__table__
         for child in session.execute(select(t).where(t.c.household_id.in_(ids))):
@@ -136,8 +148,17 @@ def _track_changes(session: Session, old: Household, new: Household) -> None:
             continue
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            track(session, record_type="household", record_id=hid, household_id=hid, op=UPDATE,
-                  field=name, base_value=before, new_value=after, base_revision=old.revision)
+            track(
+                session,
+                record_type="household",
+                record_id=hid,
+                household_id=hid,
+                op=UPDATE,
+                field=name,
+                base_value=before,
+                new_value=after,
+                base_revision=old.revision,
+            )
     for key, (_table, id_name, record_type) in CHILD_TABLES.items():
         olds = {getattr(x, id_name): x for x in getattr(old, key)}
         news = {getattr(x, id_name): x for x in getattr(new, key)}
@@ -147,22 +168,47 @@ def _track_changes(session: Session, old: Household, new: Household) -> None:
     _track_collection(session, hid, "income", olds, news)
 
 
-def _track_collection(session: Session, hid: str, record_type: str, olds: dict[str, Any], news: dict[str, Any]) -> None:
+def _track_collection(
+    session: Session, hid: str, record_type: str, olds: dict[str, Any], news: dict[str, Any]
+) -> None:
     for rid, item in news.items():
         before = olds.get(rid)
         if before is None:
-            track(session, record_type=record_type, record_id=rid, household_id=hid, op=CREATE, new_value=to_dict(item))
+            track(
+                session,
+                record_type=record_type,
+                record_id=rid,
+                household_id=hid,
+                op=CREATE,
+                new_value=to_dict(item),
+            )
             continue
         base_revision = getattr(before, "revision", 0)
         for name, value in mapping.column_values(item).items():
             if name == "revision":
                 continue
             if getattr(before, name) != value:
-                track(session, record_type=record_type, record_id=rid, household_id=hid, op=UPDATE,
-                      field=name, base_value=getattr(before, name), new_value=value, base_revision=base_revision)
+                track(
+                    session,
+                    record_type=record_type,
+                    record_id=rid,
+                    household_id=hid,
+                    op=UPDATE,
+                    field=name,
+                    base_value=getattr(before, name),
+                    new_value=value,
+                    base_revision=base_revision,
+                )
     for rid, item in olds.items():
         if rid not in news:
-            track(session, record_type=record_type, record_id=rid, household_id=hid, op=DELETE, base_value=to_dict(item))
+            track(
+                session,
+                record_type=record_type,
+                record_id=rid,
+                household_id=hid,
+                op=DELETE,
+                base_value=to_dict(item),
+            )
 
 
 class HouseholdRepo:
@@ -175,7 +221,14 @@ class HouseholdRepo:
         with self._store.session() as s:
             _insert_household(s, household)
             hid = household.household_id
-            track(s, record_type="household", record_id=hid, household_id=hid, op=CREATE, new_value=to_dict(household))
+            track(
+                s,
+                record_type="household",
+                record_id=hid,
+                household_id=hid,
+                op=CREATE,
+                new_value=to_dict(household),
+            )
 
     def add_many(self, households: Iterable[Household], batch_size: int = 2000) -> int:
         """Bulk load from the county roster or the demo generator; not local edits."""
@@ -195,7 +248,9 @@ class HouseholdRepo:
         with self._store.session() as s:
             self.update_in(s, household)
 
-    def update_in(self, session: Session, household: Household, *, track_changes: bool = True) -> None:
+    def update_in(
+        self, session: Session, household: Household, *, track_changes: bool = True
+    ) -> None:
         old = load_household(session, household.household_id)
         if old is None:
             raise UserError(NOT_FOUND, code="not_found")
@@ -230,7 +285,13 @@ class HouseholdRepo:
         if row is not None:
             row.deleted = True
 
-    def set_assessment(self, session: Session, household_id: str, assessment: dict[str, Any] | None, visit_date: date | None) -> None:
+    def set_assessment(
+        self,
+        session: Session,
+        household_id: str,
+        assessment: dict[str, Any] | None,
+        visit_date: date | None,
+    ) -> None:
         row = session.get(HouseholdRow, household_id)
         if row is None:
             raise UserError(NOT_FOUND, code="not_found")
@@ -255,16 +316,29 @@ class HouseholdRepo:
         """
         t = HouseholdRow.__table__
         rows = [
-            {"hid": hid, "a": a, "f": list(a.get("flags", [])), "b": mapping.flag_bits(a.get("flags", [])), "d": d}
+            {
+                "hid": hid,
+                "a": a,
+                "f": list(a.get("flags", [])),
+                "b": mapping.flag_bits(a.get("flags", [])),
+                "d": d,
+            }
             for hid, a, d in items
         ]
         if not rows:
             return
-        last = func.coalesce(func.max(t.c.last_visit_date, bindparam("d")), bindparam("d"), t.c.last_visit_date)
+        last = func.coalesce(
+            func.max(t.c.last_visit_date, bindparam("d")), bindparam("d"), t.c.last_visit_date
+        )
         stmt = (
             update(t)
             .where(t.c.household_id == bindparam("hid"))
-            .values(latest_assessment=bindparam("a"), flags=bindparam("f"), flag_bits=bindparam("b"), last_visit_date=last)
+            .values(
+                latest_assessment=bindparam("a"),
+                flags=bindparam("f"),
+                flag_bits=bindparam("b"),
+                last_visit_date=last,
+            )
         )
         with self._store.session() as s:
             s.connection().execute(stmt, rows)
@@ -294,13 +368,19 @@ class HouseholdRepo:
     def get_by_no(self, household_no: str) -> Household | None:
         with self._store.session() as s:
             row = s.execute(
-                select(HouseholdRow).where(HouseholdRow.household_no == household_no, HouseholdRow.deleted.is_(False))
+                select(HouseholdRow).where(
+                    HouseholdRow.household_no == household_no, HouseholdRow.deleted.is_(False)
+                )
             ).scalar_one_or_none()
             return _assemble(s, [row])[0] if row else None
 
     def get_many(self, household_ids: list[str]) -> list[Household]:
         with self._store.session() as s:
-            rows = list(s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(household_ids))).scalars())
+            rows = list(
+                s.execute(
+                    select(HouseholdRow).where(HouseholdRow.household_id.in_(household_ids))
+                ).scalars()
+            )
             by_id = {h.household_id: h for h in _assemble(s, rows)} if rows else {}
             return [by_id[i] for i in household_ids if i in by_id]
 
@@ -309,7 +389,9 @@ class HouseholdRepo:
         last = ""
         while True:
             with self._store.session() as s:
-                q = select(HouseholdRow).where(HouseholdRow.deleted.is_(False), HouseholdRow.household_no > last)
+                q = select(HouseholdRow).where(
+                    HouseholdRow.deleted.is_(False), HouseholdRow.household_no > last
+                )
                 if village:
                     q = q.where(HouseholdRow.division_code == village)
                 rows = list(s.execute(q.order_by(HouseholdRow.household_no).limit(chunk)).scalars())
@@ -332,7 +414,11 @@ class HouseholdRepo:
 
     def count(self, village: str | None = None) -> int:
         with self._store.session() as s:
-            q = select(func.count()).select_from(HouseholdRow).where(HouseholdRow.deleted.is_(False))
+            q = (
+                select(func.count())
+                .select_from(HouseholdRow)
+                .where(HouseholdRow.deleted.is_(False))
+            )
             if village:
                 q = q.where(HouseholdRow.division_code == village)
             return int(s.execute(q).scalar_one())
@@ -341,11 +427,17 @@ class HouseholdRepo:
         """ID number → household number of every member present in a live household (a roster
         check refuses a person registered in another household)."""
         with self._store.session() as s:
-            q = (select(MemberRow.id_number, HouseholdRow.household_no)
-                 .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
-                 .where(HouseholdRow.deleted.is_(False), MemberRow.present.is_(True)))
+            q = (
+                select(MemberRow.id_number, HouseholdRow.household_no)
+                .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
+                .where(HouseholdRow.deleted.is_(False), MemberRow.present.is_(True))
+            )
             return {str(i): str(no) for i, no in s.execute(q)}
 
     def member_count(self) -> int:
         with self._store.session() as s:
-            return int(s.execute(select(func.count()).select_from(MemberRow).where(MemberRow.present.is_(True))).scalar_one())
+            return int(
+                s.execute(
+                    select(func.count()).select_from(MemberRow).where(MemberRow.present.is_(True))
+                ).scalar_one()
+            )

@@ -47,9 +47,31 @@ def flag_bits(flags: list[str] | tuple[str, ...]) -> int:
 
 # Surnames read differently from the character's everyday reading (曾 zēng, not céng).
 SURNAME_INITIALS = {
-    "曾": "z", "单": "s", "解": "x", "仇": "q", "查": "z", "朴": "p", "区": "o", "缪": "m", "覃": "q",
-    "尉": "y", "盖": "g", "乐": "y", "翟": "z", "秘": "b", "种": "c", "句": "g", "员": "y", "繁": "p",
-    "折": "s", "沈": "s", "长": "c", "隗": "w", "召": "s", "冼": "x", "教": "j",
+    "曾": "z",
+    "单": "s",
+    "解": "x",
+    "仇": "q",
+    "查": "z",
+    "朴": "p",
+    "区": "o",
+    "缪": "m",
+    "覃": "q",
+    "尉": "y",
+    "盖": "g",
+    "乐": "y",
+    "翟": "z",
+    "秘": "b",
+    "种": "c",
+    "句": "g",
+    "员": "y",
+    "繁": "p",
+    "折": "s",
+    "沈": "s",
+    "长": "c",
+    "隗": "w",
+    "召": "s",
+    "冼": "x",
+    "教": "j",
 }
 _INITIALS: dict[str, str] = {}
 
@@ -125,7 +147,9 @@ def household_from_rows(
     h = Household(**values)
     h.members = [_from_row(Member, r) for r in sorted(members, key=lambda r: r.position)]
     h.helpers = [_from_row(Helper, r) for r in sorted(helpers, key=lambda r: r.position)]
-    h.measures = [_from_row(AssistanceMeasure, r) for r in sorted(measures, key=lambda r: r.position)]
+    h.measures = [
+        _from_row(AssistanceMeasure, r) for r in sorted(measures, key=lambda r: r.position)
+    ]
     h.incomes = [_income_from_row(r) for r in sorted(incomes, key=lambda r: r.year)]
     return h
 

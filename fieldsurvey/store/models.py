@@ -204,7 +204,9 @@ class MeasureRow(Base):
 
 class IncomeRow(Base):
     __tablename__ = "incomes"
-    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), primary_key=True)
+    household_id: Mapped[str] = mapped_column(
+        ForeignKey("households.household_id"), primary_key=True
+    )
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     expenses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -268,4 +270,6 @@ class PendingEditRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
-    __table_args__ = (Index("ix_pending_edits_record_field", "record_type", "record_id", "field", unique=True),)
+    __table_args__ = (
+        Index("ix_pending_edits_record_field", "record_type", "record_id", "field", unique=True),
+    )

@@ -120,8 +120,15 @@ class Outbox:
             rows = s.execute(select(PendingEditRow).order_by(PendingEditRow.edit_id)).scalars()
             return [
                 PendingEdit(
-                    r.edit_id, r.record_type, r.record_id, r.household_id, r.op, r.field,
-                    r.base_value, r.new_value, r.base_revision,
+                    r.edit_id,
+                    r.record_type,
+                    r.record_id,
+                    r.household_id,
+                    r.op,
+                    r.field,
+                    r.base_value,
+                    r.new_value,
+                    r.base_revision,
                 )
                 for r in rows
             ]
@@ -129,13 +136,17 @@ class Outbox:
     def pending_visits(self) -> list[Visit]:
         with self._store.session() as s:
             rows = s.execute(
-                select(VisitRow).where(VisitRow.status == "finalized", VisitRow.synced.is_(False)).order_by(VisitRow.finalized_at)
+                select(VisitRow)
+                .where(VisitRow.status == "finalized", VisitRow.synced.is_(False))
+                .order_by(VisitRow.finalized_at)
             ).scalars()
             return [visit_from_row(r) for r in rows]
 
     def pending_member_changes(self) -> list[MemberChange]:
         with self._store.session() as s:
-            rows = s.execute(select(MemberChangeRow).where(MemberChangeRow.synced.is_(False))).scalars()
+            rows = s.execute(
+                select(MemberChangeRow).where(MemberChangeRow.synced.is_(False))
+            ).scalars()
             return [member_change_from_row(r) for r in rows]
 
     def count(self) -> dict[str, int]:
@@ -156,8 +167,14 @@ class Outbox:
             if edit_ids:
                 s.execute(delete(PendingEditRow).where(PendingEditRow.edit_id.in_(list(edit_ids))))
             if visit_ids:
-                s.execute(update(VisitRow).where(VisitRow.visit_id.in_(list(visit_ids))).values(synced=True))
+                s.execute(
+                    update(VisitRow)
+                    .where(VisitRow.visit_id.in_(list(visit_ids)))
+                    .values(synced=True)
+                )
             if change_ids:
                 s.execute(
-                    update(MemberChangeRow).where(MemberChangeRow.change_id.in_(list(change_ids))).values(synced=True)
+                    update(MemberChangeRow)
+                    .where(MemberChangeRow.change_id.in_(list(change_ids)))
+                    .values(synced=True)
                 )

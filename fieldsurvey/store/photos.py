@@ -109,7 +109,9 @@ class HouseholdPhoto:
 
 
 def _info(row: PhotoBlob) -> PhotoInfo:
-    return PhotoInfo(row.sha256, row.byte_size, row.width, row.height, row.taken_at, row.latitude, row.longitude)
+    return PhotoInfo(
+        row.sha256, row.byte_size, row.width, row.height, row.taken_at, row.latitude, row.longitude
+    )
 
 
 class PhotoRepo:
@@ -128,27 +130,52 @@ class PhotoRepo:
         with self._store.session() as s:
             for p in photos:
                 meta = p.meta
-                s.execute(sqlite_insert(PhotoBlob).values(
-                    sha256=p.sha256, jpeg=p.jpeg, thumbnail=p.thumbnail, byte_size=len(p.jpeg),
-                    width=meta.width, height=meta.height, taken_at=meta.taken_at,
-                    latitude=meta.latitude, longitude=meta.longitude, added_at=now,
-                ).on_conflict_do_nothing(index_elements=["sha256"]))
+                s.execute(
+                    sqlite_insert(PhotoBlob)
+                    .values(
+                        sha256=p.sha256,
+                        jpeg=p.jpeg,
+                        thumbnail=p.thumbnail,
+                        byte_size=len(p.jpeg),
+                        width=meta.width,
+                        height=meta.height,
+                        taken_at=meta.taken_at,
+                        latitude=meta.latitude,
+                        longitude=meta.longitude,
+                        added_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["sha256"])
+                )
         return [p.sha256 for p in photos]
 
-    def add_received(self, sha256: str, jpeg: bytes, meta: dict[str, Any], thumbnail: bytes | None = None) -> None:
+    def add_received(
+        self, sha256: str, jpeg: bytes, meta: dict[str, Any], thumbnail: bytes | None = None
+    ) -> None:
         """A photo that came from elsewhere (a USB batch, the demo) with its metadata as JSON."""
         import hashlib
 
         if hashlib.sha256(jpeg).hexdigest() != sha256:
-            raise UserError(Text("照片内容与其校验值不符", "the photo's content does not match its hash"),
-                            code="photo_hash_mismatch")
+            raise UserError(
+                Text("照片内容与其校验值不符", "the photo's content does not match its hash"),
+                code="photo_hash_mismatch",
+            )
         with self._store.session() as s:
-            s.execute(sqlite_insert(PhotoBlob).values(
-                sha256=sha256, jpeg=jpeg, thumbnail=thumbnail, byte_size=len(jpeg),
-                width=int(meta.get("width") or 0), height=int(meta.get("height") or 0),
-                taken_at=meta.get("taken_at"), latitude=meta.get("latitude"),
-                longitude=meta.get("longitude"), added_at=datetime.now(),
-            ).on_conflict_do_nothing(index_elements=["sha256"]))
+            s.execute(
+                sqlite_insert(PhotoBlob)
+                .values(
+                    sha256=sha256,
+                    jpeg=jpeg,
+                    thumbnail=thumbnail,
+                    byte_size=len(jpeg),
+                    width=int(meta.get("width") or 0),
+                    height=int(meta.get("height") or 0),
+                    taken_at=meta.get("taken_at"),
+                    latitude=meta.get("latitude"),
+                    longitude=meta.get("longitude"),
+                    added_at=datetime.now(),
+                )
+                .on_conflict_do_nothing(index_elements=["sha256"])
+            )
 
     def jpeg(self, sha256: str) -> bytes:
         with self._store.session() as s:
@@ -166,7 +193,9 @@ class PhotoRepo:
         out: dict[str, PhotoInfo] = {}
         with self._store.session() as s:
             for i in range(0, len(wanted), 500):
-                for row in s.scalars(select(PhotoBlob).where(PhotoBlob.sha256.in_(wanted[i:i + 500]))):
+                for row in s.scalars(
+                    select(PhotoBlob).where(PhotoBlob.sha256.in_(wanted[i : i + 500]))
+                ):
                     out[row.sha256] = _info(row)
         return out
 
@@ -188,10 +217,17 @@ class PhotoRepo:
         An amended visit's photos are listed with the visit that replaced it only.
         """
         with self._store.session() as s:
-            rows = s.execute(select(VisitRow.visit_id, VisitRow.visit_date, VisitRow.status, VisitRow.answers,
-                                    VisitRow.amends)
-                             .where(VisitRow.household_id == household_id)
-                             .order_by(VisitRow.visit_date.desc(), VisitRow.created_at.desc())).all()
+            rows = s.execute(
+                select(
+                    VisitRow.visit_id,
+                    VisitRow.visit_date,
+                    VisitRow.status,
+                    VisitRow.answers,
+                    VisitRow.amends,
+                )
+                .where(VisitRow.household_id == household_id)
+                .order_by(VisitRow.visit_date.desc(), VisitRow.created_at.desc())
+            ).all()
         replaced = {r.amends for r in rows if r.amends}
         refs: list[tuple[Any, Any]] = []
         for r in rows:
@@ -206,8 +242,16 @@ class PhotoRepo:
             if ref.sha256 not in infos or (r.visit_id, ref.sha256) in seen:
                 continue
             seen.add((r.visit_id, ref.sha256))
-            out.append(HouseholdPhoto(infos[ref.sha256], r.visit_id, r.visit_date.isoformat(), ref.field,
-                                      ref.caption, r.status == "finalized"))
+            out.append(
+                HouseholdPhoto(
+                    infos[ref.sha256],
+                    r.visit_id,
+                    r.visit_date.isoformat(),
+                    ref.field,
+                    ref.caption,
+                    r.status == "finalized",
+                )
+            )
         return out
 
     # -- which visit names which photo ----------------------------------------------------
@@ -215,23 +259,36 @@ class PhotoRepo:
     def link(session: Any, visit_id: str, household_id: str, answers: Any, finalized: bool) -> None:
         """Record the photos a visit's answers name (inside the transaction that writes it)."""
         session.execute(delete(PhotoLink).where(PhotoLink.visit_id == visit_id))
-        rows = [{"visit_id": visit_id, "sha256": h, "household_id": household_id, "finalized": finalized}
-                for h in photo_hashes(answers or {})]
+        rows = [
+            {
+                "visit_id": visit_id,
+                "sha256": h,
+                "household_id": household_id,
+                "finalized": finalized,
+            }
+            for h in photo_hashes(answers or {})
+        ]
         if rows:
             session.execute(sqlite_insert(PhotoLink).values(rows).on_conflict_do_nothing())
 
     @staticmethod
-    def unlink(session: Any, *, visit_id: str | None = None, household_ids: Sequence[str] = ()) -> None:
+    def unlink(
+        session: Any, *, visit_id: str | None = None, household_ids: Sequence[str] = ()
+    ) -> None:
         if visit_id is not None:
             session.execute(delete(PhotoLink).where(PhotoLink.visit_id == visit_id))
         for i in range(0, len(household_ids), 500):
-            session.execute(delete(PhotoLink).where(PhotoLink.household_id.in_(household_ids[i:i + 500])))
+            session.execute(
+                delete(PhotoLink).where(PhotoLink.household_id.in_(household_ids[i : i + 500]))
+            )
 
     @staticmethod
     def prune_in(session: Any) -> int:
         """Remove blobs no visit names any more, in the caller's transaction."""
         linked = select(PhotoLink.sha256)
-        return int(session.execute(delete(PhotoBlob).where(PhotoBlob.sha256.not_in(linked))).rowcount or 0)
+        return int(
+            session.execute(delete(PhotoBlob).where(PhotoBlob.sha256.not_in(linked))).rowcount or 0
+        )
 
     def referenced(self) -> set[str]:
         with self._store.session() as s:
@@ -247,41 +304,70 @@ class PhotoRepo:
         """(household, photo) pairs of finalized visits the county has not confirmed yet (and
         whose picture this laptop holds), in a stable order."""
         with self._store.session() as s:
-            q = (select(PhotoLink.household_id, PhotoLink.sha256).distinct()
-                 .join(PhotoBlob, PhotoBlob.sha256 == PhotoLink.sha256)
-                 .outerjoin(PhotoSent, (PhotoSent.household_id == PhotoLink.household_id) & (PhotoSent.sha256 == PhotoLink.sha256))
-                 .where(PhotoLink.finalized.is_(True), PhotoSent.sha256.is_(None))
-                 .order_by(PhotoLink.household_id, PhotoLink.sha256))
+            q = (
+                select(PhotoLink.household_id, PhotoLink.sha256)
+                .distinct()
+                .join(PhotoBlob, PhotoBlob.sha256 == PhotoLink.sha256)
+                .outerjoin(
+                    PhotoSent,
+                    (PhotoSent.household_id == PhotoLink.household_id)
+                    & (PhotoSent.sha256 == PhotoLink.sha256),
+                )
+                .where(PhotoLink.finalized.is_(True), PhotoSent.sha256.is_(None))
+                .order_by(PhotoLink.household_id, PhotoLink.sha256)
+            )
             rows = [(r[0], r[1]) for r in s.execute(q).all()]
         if household_ids is not None:
             wanted = set(household_ids)
             rows = [r for r in rows if r[0] in wanted]
         return rows
 
-    def mark_sent(self, pairs: Iterable[tuple[str, str]], *, refused: dict[tuple[str, str], Any] | None = None) -> None:
+    def mark_sent(
+        self, pairs: Iterable[tuple[str, str]], *, refused: dict[tuple[str, str], Any] | None = None
+    ) -> None:
         """The county has these (household, photo) pairs, or (``refused``) will not take them:
         either way they are not offered again; a refusal keeps the county's sentence."""
         now = datetime.now()
         with self._store.session() as s:
             for hid, h in pairs:
-                s.execute(sqlite_insert(PhotoSent).values(household_id=hid, sha256=h, confirmed_at=now, status="accepted")
-                          .on_conflict_do_nothing())
+                s.execute(
+                    sqlite_insert(PhotoSent)
+                    .values(household_id=hid, sha256=h, confirmed_at=now, status="accepted")
+                    .on_conflict_do_nothing()
+                )
             for (hid, h), reason in (refused or {}).items():
-                s.execute(sqlite_insert(PhotoSent).values(household_id=hid, sha256=h, confirmed_at=now, status="refused",
-                                                          reason=reason).on_conflict_do_nothing())
+                s.execute(
+                    sqlite_insert(PhotoSent)
+                    .values(
+                        household_id=hid,
+                        sha256=h,
+                        confirmed_at=now,
+                        status="refused",
+                        reason=reason,
+                    )
+                    .on_conflict_do_nothing()
+                )
 
     def refusals(self) -> list[tuple[str, str, Any]]:
         with self._store.session() as s:
-            rows = s.execute(select(PhotoSent.household_id, PhotoSent.sha256, PhotoSent.reason)
-                             .where(PhotoSent.status == "refused")).all()
+            rows = s.execute(
+                select(PhotoSent.household_id, PhotoSent.sha256, PhotoSent.reason).where(
+                    PhotoSent.status == "refused"
+                )
+            ).all()
         return [(r[0], r[1], r[2]) for r in rows]
 
     def meta_json(self, sha256: str) -> dict[str, Any]:
         info = self.info([sha256]).get(sha256)
         if info is None:
             return {}
-        return {"width": info.width, "height": info.height, "taken_at": info.taken_at,
-                "latitude": info.latitude, "longitude": info.longitude}
+        return {
+            "width": info.width,
+            "height": info.height,
+            "taken_at": info.taken_at,
+            "latitude": info.latitude,
+            "longitude": info.longitude,
+        }
 
     # -- the outbox of sealed bundles -------------------------------------------------------
     def outbox(self) -> list[tuple[str, bytes, list[tuple[str, str]]]]:
@@ -291,7 +377,14 @@ class PhotoRepo:
 
     def keep_bundle(self, bundle_id: str, data: bytes, pairs: list[tuple[str, str]]) -> None:
         with self._store.session() as s:
-            s.add(PhotoOutbox(bundle_id=bundle_id, data=data, pairs=[list(p) for p in pairs], created_at=datetime.now()))
+            s.add(
+                PhotoOutbox(
+                    bundle_id=bundle_id,
+                    data=data,
+                    pairs=[list(p) for p in pairs],
+                    created_at=datetime.now(),
+                )
+            )
 
     def bundle_done(self, bundle_id: str) -> None:
         with self._store.session() as s:

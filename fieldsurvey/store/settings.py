@@ -28,7 +28,9 @@ class Settings:
     def set(self, key: str, value: Any) -> None:
         with self._store.session() as s:
             s.execute(
-                sqlite_insert(Meta).values(key=key, value=value).on_conflict_do_update(index_elements=["key"], set_={"value": value})
+                sqlite_insert(Meta)
+                .values(key=key, value=value)
+                .on_conflict_do_update(index_elements=["key"], set_={"value": value})
             )
 
 
@@ -47,7 +49,12 @@ class DivisionRepo:
             stmt = sqlite_insert(DivisionRow)
             s.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=["code"], set_={"name": stmt.excluded.name, "parent": stmt.excluded.parent, "level": stmt.excluded.level}
+                    index_elements=["code"],
+                    set_={
+                        "name": stmt.excluded.name,
+                        "parent": stmt.excluded.parent,
+                        "level": stmt.excluded.level,
+                    },
                 ),
                 rows,
             )

@@ -92,7 +92,12 @@ class Store:
 
     @classmethod
     def create(
-        cls, data_dir: Path | str, passphrase: str, *, kdf: dict | None = None, finished: bool = True
+        cls,
+        data_dir: Path | str,
+        passphrase: str,
+        *,
+        kdf: dict | None = None,
+        finished: bool = True,
     ) -> tuple[Store, str]:
         """A new empty store; returns it and the recovery key, to be shown to the user once.
 
@@ -205,7 +210,11 @@ class Store:
             if not use_backup:
                 if e.code in _REPAIRABLE:
                     raise KeyFileError(
-                        Text(e.text.zh + ";可用恢复密钥打开（会用备份密钥文件修复）", e.text.en + "; open it with the recovery key to repair it from the backup key file"),
+                        Text(
+                            e.text.zh + ";可用恢复密钥打开（会用备份密钥文件修复）",
+                            e.text.en
+                            + "; open it with the recovery key to repair it from the backup key file",
+                        ),
                         code=e.code,
                     ) from None
                 raise
@@ -251,7 +260,9 @@ class Store:
         """SQLCipher's page HMAC check and SQLite's structural check; empty means healthy."""
         problems: list[str] = []
         with self.engine.connect() as conn:
-            problems += [r[0] for r in conn.execute(text("PRAGMA cipher_integrity_check")).fetchall()]
+            problems += [
+                r[0] for r in conn.execute(text("PRAGMA cipher_integrity_check")).fetchall()
+            ]
             result = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
             if result != ["ok"]:
                 problems += result

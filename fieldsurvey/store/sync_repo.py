@@ -82,7 +82,9 @@ class SyncStateRepo:
     def pending_batches(self) -> list[SentBatch]:
         """Sealed batches the county has not confirmed, oldest first."""
         with self._store.session() as s:
-            stmt = select(SentBatch).where(SentBatch.status == PENDING).order_by(SentBatch.created_at)
+            stmt = (
+                select(SentBatch).where(SentBatch.status == PENDING).order_by(SentBatch.created_at)
+            )
             return list(s.execute(stmt).scalars())
 
     def add_batch(self, row: SentBatch) -> None:
@@ -106,18 +108,28 @@ class SyncStateRepo:
     def notices(self, unread_only: bool = True) -> list[SyncNotice]:
         """What the county told the secretary (batch receipts left out), oldest first."""
         with self._store.session() as s:
-            q = select(SyncNotice).where(SyncNotice.kind != "batch_accepted").order_by(SyncNotice.notice_id)
+            q = (
+                select(SyncNotice)
+                .where(SyncNotice.kind != "batch_accepted")
+                .order_by(SyncNotice.notice_id)
+            )
             if unread_only:
                 q = q.where(SyncNotice.read.is_(False))
             return list(s.execute(q).scalars())
 
     def mark_read(self, notice_ids: list[int]) -> None:
         with self._store.session() as s:
-            s.execute(update(SyncNotice).where(SyncNotice.notice_id.in_(notice_ids)).values(read=True))
+            s.execute(
+                update(SyncNotice).where(SyncNotice.notice_id.in_(notice_ids)).values(read=True)
+            )
 
     def kept_heads(self) -> list[KeptAuditHead]:
         with self._store.session() as s:
-            return list(s.execute(select(KeptAuditHead).order_by(KeptAuditHead.entry_no, KeptAuditHead.signed_at)).scalars())
+            return list(
+                s.execute(
+                    select(KeptAuditHead).order_by(KeptAuditHead.entry_no, KeptAuditHead.signed_at)
+                ).scalars()
+            )
 
     # -- outbox by village --------------------------------------------------------------------
     def pending_by_village(self) -> dict[str, int]:
@@ -126,9 +138,17 @@ class SyncStateRepo:
         counts: dict[str, int] = {}
         with self._store.session() as s:
             village = select(HouseholdRow.household_id, HouseholdRow.division_code).subquery()
-            for model, only_unsent in ((PendingEditRow, False), (VisitRow, True), (MemberChangeRow, True)):
-                stmt = (select(village.c.division_code, func.count()).select_from(model)
-                        .join(village, village.c.household_id == model.household_id).group_by(village.c.division_code))
+            for model, only_unsent in (
+                (PendingEditRow, False),
+                (VisitRow, True),
+                (MemberChangeRow, True),
+            ):
+                stmt = (
+                    select(village.c.division_code, func.count())
+                    .select_from(model)
+                    .join(village, village.c.household_id == model.household_id)
+                    .group_by(village.c.division_code)
+                )
                 if only_unsent:
                     stmt = stmt.where(model.synced.is_(False))  # type: ignore[union-attr]
                 if model is VisitRow:
@@ -182,16 +202,33 @@ class SyncWriter:
                 sent = snap["new_value"] or {}
                 for name, value in (row.new_value or {}).items():
                     if name not in NESTED and not same(sent.get(name), value):
-                        s.add(PendingEditRow(record_type=row.record_type, record_id=row.record_id, household_id=row.household_id,
-                                             op="update", field=name, base_value=sent.get(name), new_value=value, base_revision=1,
-                                             created_at=row.created_at, updated_at=row.updated_at))
+                        s.add(
+                            PendingEditRow(
+                                record_type=row.record_type,
+                                record_id=row.record_id,
+                                household_id=row.household_id,
+                                op="update",
+                                field=name,
+                                base_value=sent.get(name),
+                                new_value=value,
+                                base_revision=1,
+                                created_at=row.created_at,
+                                updated_at=row.updated_at,
+                            )
+                        )
                 s.delete(row)
             else:
                 row.base_value = snap["new_value"]
         if batch.visit_ids:
-            s.execute(update(VisitRow).where(VisitRow.visit_id.in_(batch.visit_ids)).values(synced=True))
+            s.execute(
+                update(VisitRow).where(VisitRow.visit_id.in_(batch.visit_ids)).values(synced=True)
+            )
         if batch.change_ids:
-            s.execute(update(MemberChangeRow).where(MemberChangeRow.change_id.in_(batch.change_ids)).values(synced=True))
+            s.execute(
+                update(MemberChangeRow)
+                .where(MemberChangeRow.change_id.in_(batch.change_ids))
+                .values(synced=True)
+            )
         batch.status = ACCEPTED
         batch.result = result
         batch.updated_at = _now()
@@ -209,12 +246,25 @@ class SyncWriter:
     def add_notice(self, notice: SyncNotice) -> None:
         self._s.add(notice)
 
-    def add_local_notice(self, *, kind: str, text_zh: str, text_en: str, data: dict[str, Any]) -> None:
+    def add_local_notice(
+        self, *, kind: str, text_zh: str, text_en: str, data: dict[str, Any]
+    ) -> None:
         """A notice made on this laptop: numbered below the county's ids, which are positive."""
         lowest = self._s.execute(select(func.min(SyncNotice.notice_id))).scalar() or 0
-        self._s.add(SyncNotice(notice_id=min(lowest, 0) - 1, kind=kind, household_id=None, ref=None, text_zh=text_zh,
-                               text_en=text_en, data=data, created_at=datetime.now(UTC).isoformat(), received_at=_now(),
-                               read=False))
+        self._s.add(
+            SyncNotice(
+                notice_id=min(lowest, 0) - 1,
+                kind=kind,
+                household_id=None,
+                ref=None,
+                text_zh=text_zh,
+                text_en=text_en,
+                data=data,
+                created_at=datetime.now(UTC).isoformat(),
+                received_at=_now(),
+                read=False,
+            )
+        )
         self._s.flush()
 
     def has_head(self, entry_no: int, entry_hash: str) -> bool:
@@ -222,7 +272,12 @@ class SyncWriter:
 
     def head_summaries(self) -> list[tuple[str, int, str, str]]:
         """(county, entry_no, entry_hash, signed_at) of every kept head."""
-        columns = (KeptAuditHead.county, KeptAuditHead.entry_no, KeptAuditHead.entry_hash, KeptAuditHead.signed_at)
+        columns = (
+            KeptAuditHead.county,
+            KeptAuditHead.entry_no,
+            KeptAuditHead.entry_hash,
+            KeptAuditHead.signed_at,
+        )
         return [(c, int(n), h, at) for c, n, h, at in self._s.execute(select(*columns))]
 
     def keep_head(self, row: KeptAuditHead, *, keep_newest: int) -> None:
@@ -230,8 +285,12 @@ class SyncWriter:
         s = self._s
         s.add(row)
         s.flush()
-        cutoff = s.execute(select(KeptAuditHead.entry_no).order_by(KeptAuditHead.entry_no.desc())
-                           .offset(keep_newest - 1).limit(1)).scalar_one_or_none()
+        cutoff = s.execute(
+            select(KeptAuditHead.entry_no)
+            .order_by(KeptAuditHead.entry_no.desc())
+            .offset(keep_newest - 1)
+            .limit(1)
+        ).scalar_one_or_none()
         if cutoff is not None:
             s.execute(delete(KeptAuditHead).where(KeptAuditHead.entry_no < cutoff))
 
@@ -244,7 +303,11 @@ class SyncWriter:
 
     def pending_edits_of(self, household_id: str) -> list[PendingEditRow]:
         """This device's unsent edits of one household, oldest first."""
-        stmt = select(PendingEditRow).where(PendingEditRow.household_id == household_id).order_by(PendingEditRow.edit_id)
+        stmt = (
+            select(PendingEditRow)
+            .where(PendingEditRow.household_id == household_id)
+            .order_by(PendingEditRow.edit_id)
+        )
         return list(self._s.execute(stmt).scalars())
 
     def replace_household(self, household: Household) -> None:
@@ -254,18 +317,35 @@ class SyncWriter:
         self._store.households.mark_deleted(self._s, household_id)
 
     def live_household_ids(self) -> list[str]:
-        return list(self._s.execute(select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False))).scalars())
+        return list(
+            self._s.execute(
+                select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False))
+            ).scalars()
+        )
 
     def households_created_here(self) -> set[str]:
         """Households made on this laptop whose creation has not been sent yet."""
-        return set(self._s.execute(select(PendingEditRow.record_id)
-                                   .where(PendingEditRow.record_type == "household", PendingEditRow.op == CREATE)).scalars())
+        return set(
+            self._s.execute(
+                select(PendingEditRow.record_id).where(
+                    PendingEditRow.record_type == "household", PendingEditRow.op == CREATE
+                )
+            ).scalars()
+        )
 
     def upsert_divisions(self, divisions: Iterable[dict[str, Any]]) -> None:
         for d in divisions:
-            stmt = sqlite_insert(DivisionRow).values(code=d["code"], name=d["name"], parent=d.get("parent"),
-                                                     level=d.get("level", "village"))
-            self._s.execute(stmt.on_conflict_do_update(index_elements=["code"], set_={"name": d["name"], "parent": d.get("parent")}))
+            stmt = sqlite_insert(DivisionRow).values(
+                code=d["code"],
+                name=d["name"],
+                parent=d.get("parent"),
+                level=d.get("level", "village"),
+            )
+            self._s.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["code"], set_={"name": d["name"], "parent": d.get("parent")}
+                )
+            )
 
     def add_visit_from_server(self, visit: Visit, review: tuple[str | None, str | None]) -> bool:
         """A finalized visit from another device, or the county's review of one already here
@@ -286,19 +366,38 @@ class SyncWriter:
 
     def add_member_change_from_server(self, change: MemberChange) -> None:
         s = self._s
-        if s.get(HouseholdRow, change.household_id) is None or s.get(MemberChangeRow, change.change_id) is not None:
+        if (
+            s.get(HouseholdRow, change.household_id) is None
+            or s.get(MemberChangeRow, change.change_id) is not None
+        ):
             return
-        s.add(MemberChangeRow(change_id=change.change_id, household_id=change.household_id, member_id=change.member_id,
-                              reason=change.reason, change_date=change.change_date, note=change.note, synced=True))
+        s.add(
+            MemberChangeRow(
+                change_id=change.change_id,
+                household_id=change.household_id,
+                member_id=change.member_id,
+                reason=change.reason,
+                change_date=change.change_date,
+                note=change.note,
+                synced=True,
+            )
+        )
 
     # -- erasing villages no longer served ----------------------------------------------------
     def households_outside(self, villages: list[str]) -> list[tuple[str, str]]:
         """(household id, village code) of every household not in ``villages``."""
-        stmt = select(HouseholdRow.household_id, HouseholdRow.division_code).where(HouseholdRow.division_code.not_in(villages))
+        stmt = select(HouseholdRow.household_id, HouseholdRow.division_code).where(
+            HouseholdRow.division_code.not_in(villages)
+        )
         return [(str(h), str(c)) for h, c in self._s.execute(stmt).all()]
 
     def division_names(self, codes: list[str]) -> dict[str, str]:
-        return {str(c): str(n) for c, n in self._s.execute(select(DivisionRow.code, DivisionRow.name).where(DivisionRow.code.in_(codes)))}
+        return {
+            str(c): str(n)
+            for c, n in self._s.execute(
+                select(DivisionRow.code, DivisionRow.name).where(DivisionRow.code.in_(codes))
+            )
+        }
 
     @contextmanager
     def secure_delete(self) -> Iterator[None]:
@@ -317,25 +416,61 @@ class SyncWriter:
         visit_ids: set[str] = set()
         change_ids: set[str] = set()
         for i in range(0, len(household_ids), CHUNK):
-            ids = household_ids[i:i + CHUNK]
-            edit_ids.update(s.execute(select(PendingEditRow.edit_id).where(PendingEditRow.household_id.in_(ids))).scalars())
-            visit_ids.update(s.execute(select(VisitRow.visit_id).where(VisitRow.household_id.in_(ids))).scalars())
-            change_ids.update(s.execute(select(MemberChangeRow.change_id).where(MemberChangeRow.household_id.in_(ids))).scalars())
-            unsent += int(s.execute(select(func.count()).select_from(VisitRow)  # a draft was never going to be sent
-                                    .where(VisitRow.household_id.in_(ids), VisitRow.status == "finalized",
-                                           VisitRow.synced.is_(False))).scalar_one())
-            unsent += int(s.execute(select(func.count()).select_from(MemberChangeRow)
-                                    .where(MemberChangeRow.household_id.in_(ids), MemberChangeRow.synced.is_(False))).scalar_one())
-            for model in (PendingEditRow, SyncNotice, VisitRow, MemberChangeRow, MemberRow, HelperRow, MeasureRow, IncomeRow,
-                          HouseholdRow):
+            ids = household_ids[i : i + CHUNK]
+            edit_ids.update(
+                s.execute(
+                    select(PendingEditRow.edit_id).where(PendingEditRow.household_id.in_(ids))
+                ).scalars()
+            )
+            visit_ids.update(
+                s.execute(select(VisitRow.visit_id).where(VisitRow.household_id.in_(ids))).scalars()
+            )
+            change_ids.update(
+                s.execute(
+                    select(MemberChangeRow.change_id).where(MemberChangeRow.household_id.in_(ids))
+                ).scalars()
+            )
+            unsent += int(
+                s.execute(
+                    select(func.count())
+                    .select_from(VisitRow)  # a draft was never going to be sent
+                    .where(
+                        VisitRow.household_id.in_(ids),
+                        VisitRow.status == "finalized",
+                        VisitRow.synced.is_(False),
+                    )
+                ).scalar_one()
+            )
+            unsent += int(
+                s.execute(
+                    select(func.count())
+                    .select_from(MemberChangeRow)
+                    .where(MemberChangeRow.household_id.in_(ids), MemberChangeRow.synced.is_(False))
+                ).scalar_one()
+            )
+            for model in (
+                PendingEditRow,
+                SyncNotice,
+                VisitRow,
+                MemberChangeRow,
+                MemberRow,
+                HelperRow,
+                MeasureRow,
+                IncomeRow,
+                HouseholdRow,
+            ):
                 s.execute(delete(model).where(model.household_id.in_(ids)))
             PhotoRepo.unlink(s, household_ids=ids)
-        PhotoRepo.prune_in(s)  # their pictures go with them (unless another household's visit names one)
+        PhotoRepo.prune_in(
+            s
+        )  # their pictures go with them (unless another household's visit names one)
         unsent += len(edit_ids)
         self._redact_batches(edit_ids, visit_ids, change_ids)
         return unsent
 
-    def _redact_batches(self, edit_ids: set[int], visit_ids: set[str], change_ids: set[str]) -> None:
+    def _redact_batches(
+        self, edit_ids: set[int], visit_ids: set[str], change_ids: set[str]
+    ) -> None:
         """Sent batches keep no copy of erased records.
 
         An accepted or refused batch is history: its sealed bytes and its snapshot of the outbox
@@ -344,13 +479,20 @@ class SyncWriter:
         becomes refused.
         """
         for batch in self._s.execute(select(SentBatch)).scalars():
-            carried = (any(int(e["edit_id"]) in edit_ids for e in batch.edits) or bool(set(batch.visit_ids) & visit_ids)
-                       or bool(set(batch.change_ids) & change_ids))
+            carried = (
+                any(int(e["edit_id"]) in edit_ids for e in batch.edits)
+                or bool(set(batch.visit_ids) & visit_ids)
+                or bool(set(batch.change_ids) & change_ids)
+            )
             if batch.status == PENDING and not carried:
                 continue
             if batch.status == PENDING:
                 batch.status = REFUSED
-                batch.result = {"code": "villages_removed", "zh": "所属的村已不再由您负责", "en": "its villages are no longer yours"}
+                batch.result = {
+                    "code": "villages_removed",
+                    "zh": "所属的村已不再由您负责",
+                    "en": "its villages are no longer yours",
+                }
             if batch.data or batch.edits or batch.visit_ids or batch.change_ids:
                 batch.data, batch.edits, batch.visit_ids, batch.change_ids = b"", [], [], []
                 batch.updated_at = _now()

@@ -32,7 +32,9 @@ class SyncBase(DeclarativeBase):
 
 class Enrollment(SyncBase):
     __tablename__ = "sync_enrollment"
-    slot: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1: one enrollment per store
+    slot: Mapped[int] = mapped_column(
+        Integer, primary_key=True
+    )  # always 1: one enrollment per store
     device_id: Mapped[str] = mapped_column(String(36))
     username: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(64))
@@ -68,7 +70,9 @@ class SentBatch(SyncBase):
 
 class SyncNotice(SyncBase):
     __tablename__ = "sync_notices"
-    notice_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # the server's id
+    notice_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False
+    )  # the server's id
     kind: Mapped[str] = mapped_column(String(16))
     household_id: Mapped[str | None] = mapped_column(String(36), index=True)
     ref: Mapped[str | None] = mapped_column(String(64))
@@ -93,4 +97,3 @@ class KeptAuditHead(SyncBase):
     signature: Mapped[str] = mapped_column(String(100))
     via: Mapped[str] = mapped_column(String(16))  # upload | feed
     received_at: Mapped[datetime] = mapped_column(DateTime)
-

@@ -22,7 +22,10 @@ from fieldsurvey.store.mapping import column_values, visit_from_row, visit_row_v
 from fieldsurvey.store.models import MemberChangeRow, VisitRow
 from fieldsurvey.store.photos import PhotoRepo
 
-FINALIZED_IS_READ_ONLY = Text("该走访已提交，不能再修改；如需更正请新建更正记录", "this visit is finalized and cannot change; make an amendment instead")
+FINALIZED_IS_READ_ONLY = Text(
+    "该走访已提交，不能再修改；如需更正请新建更正记录",
+    "this visit is finalized and cannot change; make an amendment instead",
+)
 VISIT_NOT_FOUND = Text("找不到该走访记录", "visit not found")
 
 
@@ -50,7 +53,10 @@ class VisitRepo:
         return visit
 
     def finalize(
-        self, visit: Visit, household: Household | None, assessment: dict[str, Any] | None,
+        self,
+        visit: Visit,
+        household: Household | None,
+        assessment: dict[str, Any] | None,
         member_changes: Sequence[MemberChange] = (),
     ) -> Visit:
         """Make the visit read-only, apply its facts to the registry, record the assessment
@@ -77,7 +83,9 @@ class VisitRepo:
                 self._store.households.update_in(s, household)
             for change in member_changes:
                 s.add(MemberChangeRow(**column_values(change), synced=False))
-            self._store.households.set_assessment(s, visit.household_id, assessment, visit.visit_date)
+            self._store.households.set_assessment(
+                s, visit.household_id, assessment, visit.visit_date
+            )
         return visit
 
     def add_history(self, visits: list[Visit]) -> int:
@@ -95,19 +103,28 @@ class VisitRepo:
         """Finalized visits the county already has (synced), oldest first."""
         with self._store.session() as s:
             rows = s.execute(
-                select(VisitRow).where(VisitRow.status == FINALIZED, VisitRow.synced.is_(True)).order_by(VisitRow.visit_date)
+                select(VisitRow)
+                .where(VisitRow.status == FINALIZED, VisitRow.synced.is_(True))
+                .order_by(VisitRow.visit_date)
             ).scalars()
             return [visit_from_row(r) for r in rows]
 
-    def amend(self, original_id: str, reason: str, visitor: str, form_version: str | None = None) -> Visit:
+    def amend(
+        self, original_id: str, reason: str, visitor: str, form_version: str | None = None
+    ) -> Visit:
         """A new draft correcting a finalized visit, starting from its answers."""
         original = self.get(original_id)
         if original is None:
             raise UserError(VISIT_NOT_FOUND, code="not_found")
         if not original.finalized:
-            raise UserError(Text("只能更正已提交的走访", "only a finalized visit can be amended"), code="not_finalized")
+            raise UserError(
+                Text("只能更正已提交的走访", "only a finalized visit can be amended"),
+                code="not_finalized",
+            )
         if not reason.strip():
-            raise UserError(Text("请填写更正原因", "give the reason for the amendment"), code="reason_required")
+            raise UserError(
+                Text("请填写更正原因", "give the reason for the amendment"), code="reason_required"
+            )
         draft = Visit(
             household_id=original.household_id,
             visit_date=original.visit_date,
@@ -160,7 +177,10 @@ class VisitRepo:
             q = select(VisitRow).where(VisitRow.status == DRAFT)
             if household_id:
                 q = q.where(VisitRow.household_id == household_id)
-            return [visit_from_row(r) for r in s.execute(q.order_by(VisitRow.updated_at.desc())).scalars()]
+            return [
+                visit_from_row(r)
+                for r in s.execute(q.order_by(VisitRow.updated_at.desc())).scalars()
+            ]
 
     def latest_finalized(self, household_id: str) -> Visit | None:
         return next((v for v in self.for_household(household_id) if v.finalized), None)

@@ -57,7 +57,10 @@ _COUNTY = re.compile(r"^[0-9]{6}$")
 
 
 def _bad(en: str, zh: str) -> UserError:
-    return UserError(Text(f"审计日志签名头无效：{zh}", f"not a valid signed audit head: {en}"), code="bad_audit_head")
+    return UserError(
+        Text(f"审计日志签名头无效：{zh}", f"not a valid signed audit head: {en}"),
+        code="bad_audit_head",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,15 @@ class AuditHead:
     signature: str  # base64 of the Ed25519 signature over DOMAIN + canonical(signed body)
 
     def body(self) -> dict[str, Any]:
-        return {"format": FORMAT, "version": VERSION, "county": self.county, "entry_no": self.entry_no,
-                "entry_hash": self.entry_hash, "signed_at": self.signed_at, "batch_id": self.batch_id}
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "county": self.county,
+            "entry_no": self.entry_no,
+            "entry_hash": self.entry_hash,
+            "signed_at": self.signed_at,
+            "batch_id": self.batch_id,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.body(), "signature": self.signature}
@@ -93,20 +103,34 @@ def signed_message(body: dict[str, Any]) -> bytes:
     return DOMAIN + canonical.dumps(body)
 
 
-def sign(signer: Ed25519PrivateKey, *, county: str, entry_no: int, entry_hash: str,
-         batch_id: str | None = None, signed_at: str | None = None) -> AuditHead:
+def sign(
+    signer: Ed25519PrivateKey,
+    *,
+    county: str,
+    entry_no: int,
+    entry_hash: str,
+    batch_id: str | None = None,
+    signed_at: str | None = None,
+) -> AuditHead:
     at = signed_at or datetime.now(UTC).isoformat(timespec="microseconds")
     unsigned = AuditHead(county, int(entry_no), entry_hash, at, batch_id, "")
     _check_fields(unsigned.body())
-    return AuditHead(county, int(entry_no), entry_hash, at, batch_id, b64(signer.sign(unsigned.message())))
+    return AuditHead(
+        county, int(entry_no), entry_hash, at, batch_id, b64(signer.sign(unsigned.message()))
+    )
 
 
 def _check_fields(doc: dict[str, Any]) -> None:
     if doc.get("format") != FORMAT:
         raise _bad("it is not an audit head", "不是审计日志签名头")
     if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
-        raise UserError(Text("不支持的审计签名头版本，请升级软件", "unsupported audit head version: upgrade FieldSurvey"),
-                        code="unsupported_audit_head")
+        raise UserError(
+            Text(
+                "不支持的审计签名头版本，请升级软件",
+                "unsupported audit head version: upgrade FieldSurvey",
+            ),
+            code="unsupported_audit_head",
+        )
     if not isinstance(doc.get("county"), str) or not _COUNTY.match(doc["county"]):
         raise _bad("the county code is missing or malformed", "县代码缺失或格式不对")
     n = doc.get("entry_no")
@@ -138,23 +162,44 @@ def parse(doc: Any) -> AuditHead:
     if not isinstance(doc["signature"], str) or len(doc["signature"]) > 100:
         raise _bad("the signature is missing", "缺少签名")
     unb64(doc["signature"], length=64)  # a clear error for a malformed signature
-    return AuditHead(doc["county"], doc["entry_no"], doc["entry_hash"], doc["signed_at"], doc["batch_id"], doc["signature"])
+    return AuditHead(
+        doc["county"],
+        doc["entry_no"],
+        doc["entry_hash"],
+        doc["signed_at"],
+        doc["batch_id"],
+        doc["signature"],
+    )
 
 
 def verify(head: AuditHead, public: Ed25519PublicKey, county: str) -> None:
     """Refuse a head not signed by this county's key, or one for another county."""
     if not verify_signature(public, unb64(head.signature, length=64), head.message()):
-        raise UserError(Text("审计日志签名头的签名无效：不是本县密钥签的，或在途中被改动",
-                             "the audit head's signature does not verify: it was not signed with this county's key, or it was altered"),
-                        code="audit_head_forged")
+        raise UserError(
+            Text(
+                "审计日志签名头的签名无效：不是本县密钥签的，或在途中被改动",
+                "the audit head's signature does not verify: it was not signed with this county's key, or it was altered",
+            ),
+            code="audit_head_forged",
+        )
     if head.county != county:
-        raise UserError(Text(f"审计日志签名头属于另一个县（{head.county}）", f"the audit head belongs to another county ({head.county})"),
-                        code="audit_head_other_county")
+        raise UserError(
+            Text(
+                f"审计日志签名头属于另一个县（{head.county}）",
+                f"the audit head belongs to another county ({head.county})",
+            ),
+            code="audit_head_other_county",
+        )
 
 
 def checkpoint_bytes(heads: list[AuditHead]) -> bytes:
     """A checkpoint file: canonical JSON, one object listing the heads."""
-    return canonical.dumps({"format": CHECKPOINT_FORMAT, "version": VERSION, "heads": [h.to_dict() for h in heads]}) + b"\n"
+    return (
+        canonical.dumps(
+            {"format": CHECKPOINT_FORMAT, "version": VERSION, "heads": [h.to_dict() for h in heads]}
+        )
+        + b"\n"
+    )
 
 
 def read_checkpoint(path: Path) -> list[AuditHead]:
@@ -164,19 +209,44 @@ def read_checkpoint(path: Path) -> list[AuditHead]:
     with open(path, "rb") as f:
         data = f.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
-        raise UserError(Text(f"{path} 太大，不是审计检查点文件", f"{path} is too large to be an audit checkpoint file"), code="checkpoint_too_large")
+        raise UserError(
+            Text(
+                f"{path} 太大，不是审计检查点文件",
+                f"{path} is too large to be an audit checkpoint file",
+            ),
+            code="checkpoint_too_large",
+        )
     try:
         doc = canonical.loads(data)
     except canonical.CanonicalError as e:
-        raise UserError(Text(f"{path} 不是有效的JSON", f"{path} is not valid JSON"), code="bad_checkpoint") from e
+        raise UserError(
+            Text(f"{path} 不是有效的JSON", f"{path} is not valid JSON"), code="bad_checkpoint"
+        ) from e
     if isinstance(doc, dict) and doc.get("format") == FORMAT:
         return [parse(doc)]
-    if not isinstance(doc, dict) or doc.get("format") != CHECKPOINT_FORMAT or set(doc) != {"format", "version", "heads"}:
-        raise UserError(Text(f"{path} 不是审计检查点文件", f"{path} is not an audit checkpoint file"), code="bad_checkpoint")
+    if (
+        not isinstance(doc, dict)
+        or doc.get("format") != CHECKPOINT_FORMAT
+        or set(doc) != {"format", "version", "heads"}
+    ):
+        raise UserError(
+            Text(f"{path} 不是审计检查点文件", f"{path} is not an audit checkpoint file"),
+            code="bad_checkpoint",
+        )
     if doc["version"] != VERSION:
-        raise UserError(Text("不支持的审计检查点版本，请升级软件", "unsupported audit checkpoint version: upgrade FieldSurvey"),
-                        code="unsupported_audit_head")
+        raise UserError(
+            Text(
+                "不支持的审计检查点版本，请升级软件",
+                "unsupported audit checkpoint version: upgrade FieldSurvey",
+            ),
+            code="unsupported_audit_head",
+        )
     heads = doc["heads"]
     if not isinstance(heads, list) or not 0 < len(heads) <= MAX_HEADS:
-        raise UserError(Text(f"{path} 中没有审计签名头，或数量过多", f"{path} holds no audit heads, or too many"), code="bad_checkpoint")
+        raise UserError(
+            Text(
+                f"{path} 中没有审计签名头，或数量过多", f"{path} holds no audit heads, or too many"
+            ),
+            code="bad_checkpoint",
+        )
     return [parse(h) for h in heads]

@@ -48,8 +48,14 @@ def form_versions(records: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in sorted(used.items())}
 
 
-def batch_payload(identity: Identity, records: list[dict[str, Any]], *, base_cursor: str | None,
-                  batch_id: str | None = None, created_at: str | None = None) -> dict[str, Any]:
+def batch_payload(
+    identity: Identity,
+    records: list[dict[str, Any]],
+    *,
+    base_cursor: str | None,
+    batch_id: str | None = None,
+    created_at: str | None = None,
+) -> dict[str, Any]:
     return {
         "header": {
             "schema": SCHEMA_VERSION,
@@ -69,17 +75,38 @@ def batch_payload(identity: Identity, records: list[dict[str, Any]], *, base_cur
 def seal_batch(identity: Identity, payload: dict[str, Any]) -> bytes:
     h = payload["header"]
     return envelope.seal(
-        kind="batch", envelope_id=h["batch_id"], sender=identity.device_id, recipient=identity.county,
-        created_at=h["created_at"], payload=payload, signer=identity.keys.signing, recipient_key=identity.county_encryption,
+        kind="batch",
+        envelope_id=h["batch_id"],
+        sender=identity.device_id,
+        recipient=identity.county,
+        created_at=h["created_at"],
+        payload=payload,
+        signer=identity.keys.signing,
+        recipient_key=identity.county_encryption,
     )
 
 
 def open_feed(identity: Identity, data: bytes) -> dict[str, Any]:
     """Verify an update (feed) from the county and return its payload."""
     env = envelope.parse(data)
-    if env.kind != "feed" or env.recipient != identity.device_id or env.sender != f"county:{identity.county}":
-        raise UserError(Text("这个更新文件不是发给本设备的", "this update file is not addressed to this device"), code="wrong_recipient")
+    if (
+        env.kind != "feed"
+        or env.recipient != identity.device_id
+        or env.sender != f"county:{identity.county}"
+    ):
+        raise UserError(
+            Text(
+                "这个更新文件不是发给本设备的", "this update file is not addressed to this device"
+            ),
+            code="wrong_recipient",
+        )
     payload = env.open(identity.county_signing, identity.keys.encryption)
-    if not isinstance(payload, dict) or not isinstance(payload.get("header"), dict) or not isinstance(payload.get("items"), list):
-        raise UserError(Text("更新文件内容格式不对", "the update file's content is malformed"), code="bad_feed")
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("header"), dict)
+        or not isinstance(payload.get("items"), list)
+    ):
+        raise UserError(
+            Text("更新文件内容格式不对", "the update file's content is malformed"), code="bad_feed"
+        )
     return payload

@@ -60,7 +60,11 @@ def _normalise(value: Any) -> Any:
 def dumps(value: Any) -> bytes:
     """The canonical UTF-8 bytes of a JSON-ready value."""
     return json.dumps(
-        _normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        _normalise(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
     ).encode("utf-8")
 
 

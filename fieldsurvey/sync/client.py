@@ -39,7 +39,10 @@ from fieldsurvey.sync.transport import Progress, RetryPolicy, ServerError, Trans
 from fieldsurvey.sync.urls import normalise_url, refuse_insecure_http
 from fieldsurvey.sync.villages import forget_other_villages, pending_by_village
 
-NOT_ENROLLED = Text("本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll", "this device is not enrolled; run 'fieldsurvey enroll' first")
+NOT_ENROLLED = Text(
+    "本设备尚未注册到县级服务器,请先运行 fieldsurvey enroll",
+    "this device is not enrolled; run 'fieldsurvey enroll' first",
+)
 MAX_PAGES = 10_000
 
 
@@ -50,7 +53,9 @@ class SyncReport:
     sent_batches: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
     downloaded: Applied = field(default_factory=Applied)
-    warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
+    warnings: list[Text] = field(
+        default_factory=list
+    )  # about the county's audit log (sync/kept_heads.py)
     photos: PhotoReport | None = None  # photos go after the records (sync/photo_upload.py)
 
     def lines(self) -> list[Text]:
@@ -60,26 +65,57 @@ class SyncReport:
             counts = b.get("counts") or {}
             moved = sum(counts.values())
             status = str(b.get("status") or "")
-            note = Text("已接收过", "already received") if b.get("already_received") else BATCH_STATUS.get(status, Text(status, status))
-            out.append(Text(f"上传批次：{moved}条记录（{note.zh}）", f"uploaded a batch of {moved} records ({note.en})"))
+            note = (
+                Text("已接收过", "already received")
+                if b.get("already_received")
+                else BATCH_STATUS.get(status, Text(status, status))
+            )
+            out.append(
+                Text(
+                    f"上传批次：{moved}条记录（{note.zh}）",
+                    f"uploaded a batch of {moved} records ({note.en})",
+                )
+            )
             if b.get("conflicts"):
-                out.append(Text(f"  其中{b['conflicts']}处冲突交县里处理", f"  {b['conflicts']} conflicts went to the county's queue"))
+                out.append(
+                    Text(
+                        f"  其中{b['conflicts']}处冲突交县里处理",
+                        f"  {b['conflicts']} conflicts went to the county's queue",
+                    )
+                )
         for r in self.refused:
             out.append(Text(f"批次被拒收：{r['zh']}", f"batch refused: {r['en']}"))
         d = self.downloaded
-        out.append(Text(f"下载：{d.households}户更新，{d.visits}次走访，{d.deleted}户移除" + ("，已完整重新同步" if d.full else ""),
-                        f"downloaded: {d.households} households updated, {d.visits} visits, {d.deleted} removed" + (", full resync" if d.full else "")))
+        out.append(
+            Text(
+                f"下载：{d.households}户更新，{d.visits}次走访，{d.deleted}户移除"
+                + ("，已完整重新同步" if d.full else ""),
+                f"downloaded: {d.households} households updated, {d.visits} visits, {d.deleted} removed"
+                + (", full resync" if d.full else ""),
+            )
+        )
         if d.forgotten is not None:
             out.append(d.forgotten.sentence())
         for n in d.notices:
             if n["kind"] != "batch_accepted":
-                out.append(Text(f"县里的消息：{n['text']['zh']}", f"from the county: {n['text']['en']}"))
+                out.append(
+                    Text(f"县里的消息：{n['text']['zh']}", f"from the county: {n['text']['en']}")
+                )
         p = self.photos
         if p is not None and (p.stored or p.already or p.refused or p.bundles):
-            out.append(Text(f"照片：上传{p.stored}张，县里已有{p.already}张，共{p.bytes_sent // 1024} KB",
-                            f"photos: {p.stored} uploaded, {p.already} already at the county, {p.bytes_sent // 1024} KB"))
+            out.append(
+                Text(
+                    f"照片：上传{p.stored}张，县里已有{p.already}张，共{p.bytes_sent // 1024} KB",
+                    f"photos: {p.stored} uploaded, {p.already} already at the county, {p.bytes_sent // 1024} KB",
+                )
+            )
             for r in p.refused:
-                out.append(Text(f"  照片未被接收：{r.get('zh', '')}", f"  a photo was not accepted: {r.get('en', '')}"))
+                out.append(
+                    Text(
+                        f"  照片未被接收：{r.get('zh', '')}",
+                        f"  a photo was not accepted: {r.get('en', '')}",
+                    )
+                )
         for w in self.all_warnings():
             out.append(Text(f"警告：{w.zh}", f"warning: {w.en}"))
         return out
@@ -89,14 +125,30 @@ class SyncReport:
 
     def to_dict(self) -> dict[str, Any]:
         d = self.downloaded
-        return {"sent": self.sent_batches, "refused": self.refused,
-                "downloaded": {"households": d.households, "visits": d.visits, "deleted": d.deleted, "full": d.full},
-                "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
-                "erased": None if d.forgotten is None else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()},
-                "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()],
-                "photos": None if self.photos is None else {
-                    "stored": self.photos.stored, "already": self.photos.already, "refused": self.photos.refused,
-                    "bytes_sent": self.photos.bytes_sent, "bundles": self.photos.bundles}}
+        return {
+            "sent": self.sent_batches,
+            "refused": self.refused,
+            "downloaded": {
+                "households": d.households,
+                "visits": d.visits,
+                "deleted": d.deleted,
+                "full": d.full,
+            },
+            "notices": [n for n in d.notices if n["kind"] != "batch_accepted"],
+            "erased": None
+            if d.forgotten is None
+            else {**d.forgotten.to_dict(), "message": d.forgotten.sentence().both()},
+            "warnings": [{"zh": w.zh, "en": w.en} for w in self.all_warnings()],
+            "photos": None
+            if self.photos is None
+            else {
+                "stored": self.photos.stored,
+                "already": self.photos.already,
+                "refused": self.photos.refused,
+                "bytes_sent": self.photos.bytes_sent,
+                "bundles": self.photos.bundles,
+            },
+        }
 
 
 # The server's batch statuses (server/batches/), as the sync report names them.
@@ -112,8 +164,15 @@ class SyncClient:
     """``http``: makes the HTTP client each call uses (by default one to the enrolled server's URL;
     an in-process client for the county's app where a test needs no server process)."""
 
-    def __init__(self, store: Any, *, progress: Progress | None = None, cancel: threading.Event | None = None,
-                 policy: RetryPolicy | None = None, http: Callable[[], httpx.Client] | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        *,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        policy: RetryPolicy | None = None,
+        http: Callable[[], httpx.Client] | None = None,
+    ) -> None:
         self.store = store
         self.progress = progress
         self.cancel = cancel or threading.Event()
@@ -129,25 +188,49 @@ class SyncClient:
         if row is None:
             raise UserError(NOT_ENROLLED, code="not_enrolled")
         keys = KeyPair.from_private_b64(row.signing_private, row.encryption_private)
-        return Identity(row.device_id, row.username, row.county, keys, row.county_signing_key, row.county_encryption_key), row
+        return Identity(
+            row.device_id,
+            row.username,
+            row.county,
+            keys,
+            row.county_signing_key,
+            row.county_encryption_key,
+        ), row
 
     def _transport(self, url: str, identity: Identity | None) -> Transport:
-        return Transport(url, identity=identity, policy=self.policy, progress=self.progress, cancel=self.cancel,
-                         client=self.http() if self.http else None)
+        return Transport(
+            url,
+            identity=identity,
+            policy=self.policy,
+            progress=self.progress,
+            cancel=self.cancel,
+            client=self.http() if self.http else None,
+        )
 
     # -- enrollment -----------------------------------------------------------------------------
-    def enroll(self, server_url: str, code: str, *, label: str | None = None, expect_fingerprint: str | None = None,
-               allow_insecure_http: bool = False) -> Enrollment:
+    def enroll(
+        self,
+        server_url: str,
+        code: str,
+        *,
+        label: str | None = None,
+        expect_fingerprint: str | None = None,
+        allow_insecure_http: bool = False,
+    ) -> Enrollment:
         """Register this device with a one-time code and pin the county's keys.
 
         ``http://`` to another computer is refused unless the user allowed it: the code and the
         county's keys would cross the network unprotected (a fingerprint check still catches a
         substituted server).
         """
-        server_url = normalise_url(server_url)  # "county.example.cn" is completed, not an unreachable network
+        server_url = normalise_url(
+            server_url
+        )  # "county.example.cn" is completed, not an unreachable network
         refuse_insecure_http(server_url, allow=allow_insecure_http, hint="--allow-insecure-http")
         if self.enrollment() is not None:
-            raise UserError(Text("本设备已注册", "this device is already enrolled"), code="already_enrolled")
+            raise UserError(
+                Text("本设备已注册", "this device is already enrolled"), code="already_enrolled"
+            )
         keys = KeyPair.generate()
         t = self._transport(server_url, None)
         try:
@@ -155,17 +238,37 @@ class SyncClient:
         finally:
             t.close()
         county = info["county"]
-        actual = fingerprint(signing_public_from_b64(county["signing_key"]), encryption_public_from_b64(county["encryption_key"]))
+        actual = fingerprint(
+            signing_public_from_b64(county["signing_key"]),
+            encryption_public_from_b64(county["encryption_key"]),
+        )
         if expect_fingerprint and _norm(expect_fingerprint) != _norm(actual):
-            raise UserError(Text("县级密钥指纹不符，可能连到了假冒的服务器", "the county key fingerprint does not match: this may not be your county's server"),
-                            code="fingerprint_mismatch")
+            raise UserError(
+                Text(
+                    "县级密钥指纹不符，可能连到了假冒的服务器",
+                    "the county key fingerprint does not match: this may not be your county's server",
+                ),
+                code="fingerprint_mismatch",
+            )
         signing, encryption = keys.private_b64()
         row = Enrollment(
-            slot=1, device_id=info["device_id"], username=info["user"]["username"], display_name=info["user"]["display_name"],
-            role=info["user"]["role"], villages=info.get("villages"), county=county["code"], county_name=county["name"],
-            server_url=server_url.rstrip("/"), signing_private=signing, encryption_private=encryption,
-            county_signing_key=county["signing_key"], county_encryption_key=county["encryption_key"], fingerprint=actual,
-            enrolled_at=datetime.now(UTC).replace(tzinfo=None), cursor=None, last_sync_at=None,
+            slot=1,
+            device_id=info["device_id"],
+            username=info["user"]["username"],
+            display_name=info["user"]["display_name"],
+            role=info["user"]["role"],
+            villages=info.get("villages"),
+            county=county["code"],
+            county_name=county["name"],
+            server_url=server_url.rstrip("/"),
+            signing_private=signing,
+            encryption_private=encryption,
+            county_signing_key=county["signing_key"],
+            county_encryption_key=county["encryption_key"],
+            fingerprint=actual,
+            enrolled_at=datetime.now(UTC).replace(tzinfo=None),
+            cursor=None,
+            last_sync_at=None,
         )
         self.store.sync_state.enroll(row)
         return row
@@ -183,7 +286,9 @@ class SyncClient:
         """
         identity, row = self.identity()
         report = SyncReport()
-        pending_before = pending_by_village(self.store)  # to tell what of an erased village went up first
+        pending_before = pending_by_village(
+            self.store
+        )  # to tell what of an erased village went up first
         t = self._transport(row.server_url, identity)
         try:
             self._send_pending(t, report)
@@ -199,7 +304,11 @@ class SyncClient:
                         self._send(t, rest, report)
             report.downloaded = self._download(t, identity)
             self._forget(report.downloaded, pending_before)
-            if report.downloaded.forgotten is not None and report.refused and not self.cancel.is_set():
+            if (
+                report.downloaded.forgotten is not None
+                and report.refused
+                and not self.cancel.is_set()
+            ):
                 again = seal_pending(self.store, identity, self.enrollment().cursor)  # type: ignore[union-attr]
                 if again is not None:
                     self._send(t, again, report)
@@ -207,7 +316,9 @@ class SyncClient:
                     report.downloaded.merge(self._download(t, identity))
                     report.downloaded.forgotten = forgotten
             if not self.cancel.is_set():  # the records are in: now the pictures
-                report.photos = PhotoSender(self.store, identity, t, self.progress, self.cancel).send()
+                report.photos = PhotoSender(
+                    self.store, identity, t, self.progress, self.cancel
+                ).send()
         finally:
             t.close()
         return report
@@ -226,12 +337,20 @@ class SyncClient:
             result = t.upload(batch.batch_id, batch.data)
         except ServerError as e:
             if e.status in (400, 403, 409, 413, 422):
-                reason = {"batch_id": batch.batch_id, "code": e.code, "zh": e.text.zh, "en": e.text.en}
+                reason = {
+                    "batch_id": batch.batch_id,
+                    "code": e.code,
+                    "zh": e.text.zh,
+                    "en": e.text.en,
+                }
                 if isinstance(e.body.get("kind"), str):  # which kind of record the county refused
                     reason["kind"] = e.body["kind"]
                 self.store.sync_state.refuse_batch(batch.batch_id, reason)
                 report.refused.append(reason)
-                if e.status == 403 and e.code in (ErrorCode.DEVICE_REVOKED, ErrorCode.ACCOUNT_DISABLED):
+                if e.status == 403 and e.code in (
+                    ErrorCode.DEVICE_REVOKED,
+                    ErrorCode.ACCOUNT_DISABLED,
+                ):
                     raise
                 return
             raise
@@ -242,8 +361,13 @@ class SyncClient:
             if head is None:
                 report.warnings.append(kept_heads.NO_HEAD)
             else:
-                report.warnings.extend(kept_heads.accept(w, head, batch_id=batch.batch_id, via="upload"))
-            w.confirm_batch(batch.batch_id, {k: result.get(k) for k in ("status", "conflicts", "already_received")})
+                report.warnings.extend(
+                    kept_heads.accept(w, head, batch_id=batch.batch_id, via="upload")
+                )
+            w.confirm_batch(
+                batch.batch_id,
+                {k: result.get(k) for k in ("status", "conflicts", "already_received")},
+            )
         report.sent_batches.append(result)
 
     def _download(self, t: Transport, identity: Identity) -> Applied:
@@ -272,24 +396,40 @@ class SyncClient:
         pending = next(iter(self.store.sync_state.pending_batches()), None)
         batch = pending or seal_pending(self.store, identity, row.cursor)
         if batch is None:
-            raise UserError(Text("没有待上传的数据", "there is nothing waiting to be sent"), code="nothing_pending")
+            raise UserError(
+                Text("没有待上传的数据", "there is nothing waiting to be sent"),
+                code="nothing_pending",
+            )
         atomic_write(out, batch.data)
         self.store.sync_state.mark_exported(batch.batch_id, str(out))
-        photos = PhotoSender(self.store, identity, None, self.progress, self.cancel).export(out.parent, out.stem)  # type: ignore[arg-type]
-        return {"batch_id": batch.batch_id, "counts": batch.counts, "bytes": len(batch.data), "again": pending is not None,
-                "photo_files": [str(p) for p in photos]}
+        photos = PhotoSender(self.store, identity, None, self.progress, self.cancel).export(
+            out.parent, out.stem
+        )  # type: ignore[arg-type]
+        return {
+            "batch_id": batch.batch_id,
+            "counts": batch.counts,
+            "bytes": len(batch.data),
+            "again": pending is not None,
+            "photo_files": [str(p) for p in photos],
+        }
 
     def import_updates(self, path: Path) -> Applied:
         """Apply an update file the county office wrote for this device."""
         identity, row = self.identity()
-        payload = open_feed(identity, envelope.read_file(path))  # bounded: a folder or /dev/zero is one sentence
+        payload = open_feed(
+            identity, envelope.read_file(path)
+        )  # bounded: a folder or /dev/zero is one sentence
         start = payload["header"].get("from_cursor") or None
         if start and row.cursor and start != row.cursor and not payload["header"].get("full"):
             older = _seq(start) <= _seq(row.cursor) if _same_epoch(start, row.cursor) else False
             if not older:
-                raise UserError(Text("这个更新文件与本机的进度不衔接，请先导入更早的文件或联网同步",
-                                     "this update file does not follow on from this device's state; import the earlier file first or sync online"),
-                                code="feed_gap")
+                raise UserError(
+                    Text(
+                        "这个更新文件与本机的进度不衔接，请先导入更早的文件或联网同步",
+                        "this update file does not follow on from this device's state; import the earlier file first or sync online",
+                    ),
+                    code="feed_gap",
+                )
         applied = self.apply(payload)
         self._forget(applied)
         return applied
@@ -303,9 +443,13 @@ class SyncClient:
         """Write the kept heads as a checkpoint file for ``fieldsurvey server audit verify --checkpoint``."""
         heads = self.audit_heads()
         if not heads:
-            raise UserError(Text("本机还没有收到县里签名的审计日志头（还没有批次被县里接收）",
-                                 "this laptop holds no signed audit heads yet (the county has not accepted any of its batches)"),
-                            code="no_audit_heads")
+            raise UserError(
+                Text(
+                    "本机还没有收到县里签名的审计日志头（还没有批次被县里接收）",
+                    "this laptop holds no signed audit heads yet (the county has not accepted any of its batches)",
+                ),
+                code="no_audit_heads",
+            )
         atomic_write(out, audit_head.checkpoint_bytes(heads))
         return heads
 
@@ -318,8 +462,12 @@ class SyncClient:
 
 def _new_household_refused(report: SyncReport, batch_id: str) -> bool:
     """The county refused this batch for a new household in a village the user does not have."""
-    return any(r["batch_id"] == batch_id and r["code"] == "village_not_assigned" and r.get("kind") == "household.create"
-               for r in report.refused)
+    return any(
+        r["batch_id"] == batch_id
+        and r["code"] == "village_not_assigned"
+        and r.get("kind") == "household.create"
+        for r in report.refused
+    )
 
 
 def _norm(fp: str) -> str:

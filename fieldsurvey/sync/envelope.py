@@ -43,7 +43,9 @@ KINDS = ("batch", "feed", "photos")  # photos: sync/photo_bundle.py
 MAX_HEADER = 16 * 1024
 MAX_BODY = 256 * 1024 * 1024
 MAX_PAYLOAD = 512 * 1024 * 1024  # decompressed; guards against compression bombs
-MAX_WINDOW = 8 * 1024 * 1024  # zstd window the decompressor may allocate (the sealer's level 9 uses 4 MiB)
+MAX_WINDOW = (
+    8 * 1024 * 1024
+)  # zstd window the decompressor may allocate (the sealer's level 9 uses 4 MiB)
 SIGNATURE_SIZE = 64
 MAX_FILE = 16 + MAX_HEADER + MAX_BODY + SIGNATURE_SIZE  # a whole envelope
 FILE = Text("批次或更新文件", "batch or update file")
@@ -101,23 +103,35 @@ class Envelope:
         """Verify, decrypt, decompress and parse; returns the payload."""
         return self.open_with_hash(sender_key, recipient_key)[0]
 
-    def open_with_hash(self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey) -> tuple[Any, str]:
+    def open_with_hash(
+        self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey
+    ) -> tuple[Any, str]:
         """The payload and the SHA-256 of its plaintext bytes (what idempotency compares)."""
         payload, plain = self.open_with_plaintext(sender_key, recipient_key)
         return payload, hashlib.sha256(plain).hexdigest()
 
-    def open_with_plaintext(self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey) -> tuple[Any, bytes]:
+    def open_with_plaintext(
+        self, sender_key: Ed25519PublicKey, recipient_key: X25519PrivateKey
+    ) -> tuple[Any, bytes]:
         """The payload and its plaintext bytes (the county hashes them and type-checks records on the text)."""
         self.verify(sender_key)
         try:
-            compressed = SUITE.decrypt(self.body, recipient_key, info=INFO_PREFIX + self.header_bytes)
+            compressed = SUITE.decrypt(
+                self.body, recipient_key, info=INFO_PREFIX + self.header_bytes
+            )
         except Exception as e:  # cryptography raises InvalidTag or ValueError
-            raise _fail("bad_ciphertext", "无法解密：不是发给本机的数据", "cannot decrypt: not addressed to this key") from e
+            raise _fail(
+                "bad_ciphertext",
+                "无法解密：不是发给本机的数据",
+                "cannot decrypt: not addressed to this key",
+            ) from e
         plain = _decompress(compressed)
         try:
             return canonical.loads(plain), plain
         except canonical.CanonicalError as e:
-            raise _fail("bad_payload_json", "数据内容不是有效的JSON", "the payload is not valid JSON") from e
+            raise _fail(
+                "bad_payload_json", "数据内容不是有效的JSON", "the payload is not valid JSON"
+            ) from e
 
 
 def _decompress(compressed: bytes) -> bytes:
@@ -136,7 +150,11 @@ def _decompress(compressed: bytes) -> bytes:
             while block := reader.read(_BLOCK):
                 size += len(block)
                 if size > limit:
-                    raise _fail("payload_too_large", "解压后的数据过大", "the payload is too large once decompressed")
+                    raise _fail(
+                        "payload_too_large",
+                        "解压后的数据过大",
+                        "the payload is too large once decompressed",
+                    )
         with dctx.stream_reader(compressed, closefd=False) as reader:
             plain = reader.read(size) if size else b""
             while len(plain) < size and (more := reader.read(size - len(plain))):
@@ -154,10 +172,14 @@ def read_file(path: Path) -> bytes:
 def parse(data: bytes) -> Envelope:
     """Check the frame and the header; nothing is trusted until ``Envelope.verify``."""
     if len(data) < 16 + SIGNATURE_SIZE or data[:4] != MAGIC:
-        raise _fail("not_an_envelope", "不是FieldSurvey批次文件", "not a FieldSurvey batch or update file")
+        raise _fail(
+            "not_an_envelope", "不是FieldSurvey批次文件", "not a FieldSurvey batch or update file"
+        )
     (header_len,) = struct.unpack_from(">I", data, 4)
     if not 1 <= header_len <= MAX_HEADER or 8 + header_len + 8 > len(data):
-        raise _fail("bad_frame", "文件结构损坏（头部长度）", "the file structure is damaged (header length)")
+        raise _fail(
+            "bad_frame", "文件结构损坏（头部长度）", "the file structure is damaged (header length)"
+        )
     header_bytes = data[8 : 8 + header_len]
     (body_len,) = struct.unpack_from(">Q", data, 8 + header_len)
     end = 16 + header_len + body_len
@@ -170,9 +192,15 @@ def parse(data: bytes) -> Envelope:
     if not isinstance(header, dict) or set(header) != HEADER_FIELDS:
         raise _fail("bad_header", "文件头字段不对", "the header does not have the expected fields")
     if header["format"] != FORMAT or header["kind"] not in KINDS:
-        raise _fail("unsupported_format", "不支持的文件格式版本", "unsupported format version or kind")
-    if not all(isinstance(header[k], str) and 0 < len(header[k]) <= 128 for k in HEADER_FIELDS - {"format"}):
-        raise _fail("bad_header", "文件头字段值无效", "a header field is empty, too long or not text")
+        raise _fail(
+            "unsupported_format", "不支持的文件格式版本", "unsupported format version or kind"
+        )
+    if not all(
+        isinstance(header[k], str) and 0 < len(header[k]) <= 128 for k in HEADER_FIELDS - {"format"}
+    ):
+        raise _fail(
+            "bad_header", "文件头字段值无效", "a header field is empty, too long or not text"
+        )
     return Envelope(header, header_bytes, data[16 + header_len : end], data[:end], data[end:])
 
 
@@ -188,11 +216,24 @@ def seal(
     recipient_key: X25519PublicKey,
 ) -> bytes:
     header_bytes = canonical.dumps(
-        {"format": FORMAT, "kind": kind, "id": envelope_id, "sender": sender, "recipient": recipient, "created_at": created_at}
+        {
+            "format": FORMAT,
+            "kind": kind,
+            "id": envelope_id,
+            "sender": sender,
+            "recipient": recipient,
+            "created_at": created_at,
+        }
     )
     compressed = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(canonical.dumps(payload))
     body = SUITE.encrypt(compressed, recipient_key, info=INFO_PREFIX + header_bytes)
-    signed = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + struct.pack(">Q", len(body)) + body
+    signed = (
+        MAGIC
+        + struct.pack(">I", len(header_bytes))
+        + header_bytes
+        + struct.pack(">Q", len(body))
+        + body
+    )
     return signed + signer.sign(signed)
 
 

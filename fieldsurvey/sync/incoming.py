@@ -32,7 +32,12 @@ from fieldsurvey.sync.outgoing import wire_id
 from fieldsurvey.sync.recordtypes import NESTED_OF
 from fieldsurvey.sync.villages import Forgotten
 
-PART_KEYS = {"member": "member_id", "helper": "helper_id", "measure": "measure_id", "income": "year"}
+PART_KEYS = {
+    "member": "member_id",
+    "helper": "helper_id",
+    "measure": "measure_id",
+    "income": "year",
+}
 
 
 @dataclass
@@ -45,8 +50,12 @@ class Applied:
     # The villages the county computed the feed for (None: the whole county), when it said so.
     villages: list[str] | None = None
     told_villages: bool = False
-    forgotten: Forgotten | None = None  # what the client erased afterwards (villages no longer served)
-    warnings: list[Text] = field(default_factory=list)  # about the county's audit log (sync/kept_heads.py)
+    forgotten: Forgotten | None = (
+        None  # what the client erased afterwards (villages no longer served)
+    )
+    warnings: list[Text] = field(
+        default_factory=list
+    )  # about the county's audit log (sync/kept_heads.py)
 
     def merge(self, other: Applied) -> None:
         self.households += other.households
@@ -89,7 +98,9 @@ def _overlay(current: dict[str, Any] | None, items: list[dict[str, Any]]) -> dic
             rid = _key(kind, record)
             if item.get("deleted"):
                 h[key] = [c for c in h[key] if _key(kind, c) != rid]
-            elif any(_key(kind, c) == rid for c in h[key]):  # in its place: the order is the county's too
+            elif any(
+                _key(kind, c) == rid for c in h[key]
+            ):  # in its place: the order is the county's too
                 h[key] = [record if _key(kind, c) == rid else c for c in h[key]]
             else:
                 h[key] = [*h[key], record]
@@ -121,7 +132,9 @@ def apply_page(w: SyncWriter, payload: dict[str, Any]) -> Applied:
     """Apply one feed page and store its cursor, all through ``w`` (one transaction)."""
     header = payload["header"]
     applied = Applied(full=bool(header.get("full")))
-    if "villages" in header and (header["villages"] is None or isinstance(header["villages"], list)):
+    if "villages" in header and (
+        header["villages"] is None or isinstance(header["villages"], list)
+    ):
         applied.villages, applied.told_villages = header["villages"], True
     by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
     visits: list[dict[str, Any]] = []
@@ -142,9 +155,12 @@ def apply_page(w: SyncWriter, payload: dict[str, Any]) -> Applied:
         w.upsert_divisions(payload["divisions"])
     # A household tombstone: the county moved the household to a village this device does not
     # serve (unless the same change brings it here live, for a device serving both villages).
-    gone = [hid for hid, items in by_household.items()
-            if any(i["type"] == "tombstone" and i.get("record_type") == "household" for i in items)
-            and not any(i["type"] == "household" for i in items)]
+    gone = [
+        hid
+        for hid, items in by_household.items()
+        if any(i["type"] == "tombstone" and i.get("record_type") == "household" for i in items)
+        and not any(i["type"] == "household" for i in items)
+    ]
     if gone:
         here = [hid for hid in gone if w.has_household(hid)]
         w.erase_households(here)
@@ -179,18 +195,36 @@ def apply_page(w: SyncWriter, payload: dict[str, Any]) -> Applied:
 def _notice(w: SyncWriter, item: dict[str, Any], applied: Applied) -> None:
     if w.has_notice(int(item["notice_id"])):
         return
-    w.add_notice(SyncNotice(notice_id=int(item["notice_id"]), kind=item["kind"], household_id=item.get("household_id"),
-                            ref=item.get("ref"), text_zh=item["text"]["zh"], text_en=item["text"]["en"], data=item.get("data") or {},
-                            created_at=str(item.get("created_at", "")), received_at=datetime.now(UTC).replace(tzinfo=None),
-                            read=False))
+    w.add_notice(
+        SyncNotice(
+            notice_id=int(item["notice_id"]),
+            kind=item["kind"],
+            household_id=item.get("household_id"),
+            ref=item.get("ref"),
+            text_zh=item["text"]["zh"],
+            text_en=item["text"]["en"],
+            data=item.get("data") or {},
+            created_at=str(item.get("created_at", "")),
+            received_at=datetime.now(UTC).replace(tzinfo=None),
+            read=False,
+        )
+    )
     applied.notices.append(item)
     if item["kind"] == "batch_accepted" and (item.get("data") or {}).get("audit_head") is not None:
-        applied.warnings.extend(receive_from_feed(w, item["data"]["audit_head"], batch_id=item.get("ref")))
+        applied.warnings.extend(
+            receive_from_feed(w, item["data"]["audit_head"], batch_id=item.get("ref"))
+        )
     if item["kind"] == "batch_accepted" and item.get("ref"):
         w.confirm_batch(item["ref"], item.get("data"))
     if item["kind"] == "rejected" and item.get("ref"):
-        w.refuse_pending_batch(item["ref"], {"code": (item.get("data") or {}).get("code"), "zh": item["text"]["zh"],
-                                             "en": item["text"]["en"]})
+        w.refuse_pending_batch(
+            item["ref"],
+            {
+                "code": (item.get("data") or {}).get("code"),
+                "zh": item["text"]["zh"],
+                "en": item["text"]["en"],
+            },
+        )
 
 
 def _drop_missing(w: SyncWriter, live: set[str]) -> int:

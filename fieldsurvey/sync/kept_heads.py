@@ -31,8 +31,10 @@ from fieldsurvey.sync.keys import signing_public_from_b64
 
 MAX_KEPT = 300
 CLOCK_SLACK = timedelta(minutes=10)  # the county's clock may step back a little (NTP); not more
-NO_HEAD = Text("县里的回复没有附带审计日志签名头（服务器版本较旧?）",
-               "the county's answer carried no signed audit head (an older server?)")
+NO_HEAD = Text(
+    "县里的回复没有附带审计日志签名头（服务器版本较旧?）",
+    "the county's answer carried no signed audit head (an older server?)",
+)
 
 
 def check(w: SyncWriter, doc: Any, *, batch_id: str | None) -> AuditHead:
@@ -41,11 +43,17 @@ def check(w: SyncWriter, doc: Any, *, batch_id: str | None) -> AuditHead:
     if enrollment is None:
         raise UserError(Text("本设备尚未注册", "this device is not enrolled"), code="not_enrolled")
     head = audit_head.parse(doc)
-    audit_head.verify(head, signing_public_from_b64(enrollment.county_signing_key), enrollment.county)
+    audit_head.verify(
+        head, signing_public_from_b64(enrollment.county_signing_key), enrollment.county
+    )
     if batch_id is not None and head.batch_id != batch_id:
-        raise UserError(Text("审计日志签名头不是这个批次的回执，可能是重放的旧回复",
-                             "the audit head is not the receipt of this batch: it may be an old answer replayed"),
-                        code="audit_head_other_batch")
+        raise UserError(
+            Text(
+                "审计日志签名头不是这个批次的回执，可能是重放的旧回复",
+                "the audit head is not the receipt of this batch: it may be an old answer replayed",
+            ),
+            code="audit_head_other_batch",
+        )
     return head
 
 
@@ -55,9 +63,19 @@ def keep(w: SyncWriter, head: AuditHead, *, via: str) -> list[Text]:
         return []
     kept = [AuditHead(county, n, h, at, None, "") for county, n, h, at in w.head_summaries()]
     warnings = contradictions(head, kept)
-    w.keep_head(KeptAuditHead(entry_no=head.entry_no, entry_hash=head.entry_hash, county=head.county, signed_at=head.signed_at,
-                              batch_id=head.batch_id, signature=head.signature, via=via,
-                              received_at=datetime.now(UTC).replace(tzinfo=None)), keep_newest=MAX_KEPT)
+    w.keep_head(
+        KeptAuditHead(
+            entry_no=head.entry_no,
+            entry_hash=head.entry_hash,
+            county=head.county,
+            signed_at=head.signed_at,
+            batch_id=head.batch_id,
+            signature=head.signature,
+            via=via,
+            received_at=datetime.now(UTC).replace(tzinfo=None),
+        ),
+        keep_newest=MAX_KEPT,
+    )
     return warnings
 
 
@@ -66,17 +84,28 @@ def contradictions(head: AuditHead, kept: list[AuditHead]) -> list[Text]:
     out: list[Text] = []
     for other in kept:
         if other.entry_no == head.entry_no and other.entry_hash != head.entry_hash:
-            out.append(Text(f"县里的审计日志第{head.entry_no}条与本机此前收到的签名不一致：日志可能被改写，请告知县审计人员",
-                            f"the county's audit log differs at entry {head.entry_no} from a signed head this laptop received "
-                            "before: the log may have been rewritten; tell the county's auditor"))
+            out.append(
+                Text(
+                    f"县里的审计日志第{head.entry_no}条与本机此前收到的签名不一致：日志可能被改写，请告知县审计人员",
+                    f"the county's audit log differs at entry {head.entry_no} from a signed head this laptop received "
+                    "before: the log may have been rewritten; tell the county's auditor",
+                )
+            )
             break
         earlier, later = sorted((other, head), key=lambda h: h.signed_time())
-        if earlier.entry_no > later.entry_no and earlier.signed_time() + CLOCK_SLACK < later.signed_time():
-            out.append(Text(f"县里的审计日志变短了：{later.signed_at[:16]}签的是第{later.entry_no}条，而{earlier.signed_at[:16]}"
-                            f"已到第{earlier.entry_no}条。日志可能被删减，请告知县审计人员",
-                            f"the county's audit log got shorter: it was at entry {later.entry_no} when signed at {later.signed_at[:16]}, "
-                            f"but already at entry {earlier.entry_no} at {earlier.signed_at[:16]}; entries may have been removed: "
-                            "tell the county's auditor"))
+        if (
+            earlier.entry_no > later.entry_no
+            and earlier.signed_time() + CLOCK_SLACK < later.signed_time()
+        ):
+            out.append(
+                Text(
+                    f"县里的审计日志变短了：{later.signed_at[:16]}签的是第{later.entry_no}条，而{earlier.signed_at[:16]}"
+                    f"已到第{earlier.entry_no}条。日志可能被删减，请告知县审计人员",
+                    f"the county's audit log got shorter: it was at entry {later.entry_no} when signed at {later.signed_at[:16]}, "
+                    f"but already at entry {earlier.entry_no} at {earlier.signed_at[:16]}; entries may have been removed: "
+                    "tell the county's auditor",
+                )
+            )
             break
     return out
 
@@ -91,8 +120,12 @@ def receive_from_feed(w: SyncWriter, doc: Any, *, batch_id: str | None) -> list[
     try:
         return accept(w, doc, batch_id=batch_id, via="feed")
     except UserError as e:
-        return [Text(f"县里消息中的审计日志签名头被拒绝：{e.text.zh}。请告知县审计人员",
-                     f"an audit head in the county's updates was refused: {e.text.en}. Tell the county's auditor")]
+        return [
+            Text(
+                f"县里消息中的审计日志签名头被拒绝：{e.text.zh}。请告知县审计人员",
+                f"an audit head in the county's updates was refused: {e.text.en}. Tell the county's auditor",
+            )
+        ]
 
 
 def kept_heads(store: Any) -> list[AuditHead]:
@@ -101,4 +134,6 @@ def kept_heads(store: Any) -> list[AuditHead]:
 
 
 def _head(row: KeptAuditHead) -> AuditHead:
-    return AuditHead(row.county, int(row.entry_no), row.entry_hash, row.signed_at, row.batch_id, row.signature)
+    return AuditHead(
+        row.county, int(row.entry_no), row.entry_hash, row.signed_at, row.batch_id, row.signature
+    )

@@ -37,9 +37,15 @@ def unb64(text: str, *, length: int | None = None) -> bytes:
     try:
         raw = base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError) as e:
-        raise UserError(Text("密钥或签名的编码无效", "a key or signature is not valid base64"), code="bad_base64") from e
+        raise UserError(
+            Text("密钥或签名的编码无效", "a key or signature is not valid base64"),
+            code="bad_base64",
+        ) from e
     if length is not None and len(raw) != length:
-        raise UserError(Text("密钥或签名的长度不对", "a key or signature has the wrong length"), code="bad_key_length")
+        raise UserError(
+            Text("密钥或签名的长度不对", "a key or signature has the wrong length"),
+            code="bad_key_length",
+        )
     return raw
 
 
@@ -62,7 +68,9 @@ def encryption_public_from_b64(text: str) -> X25519PublicKey:
 
 
 def fingerprint(signing: Ed25519PublicKey, encryption: X25519PublicKey) -> str:
-    digest = hashlib.sha256(b"fieldsurvey-keys\n" + raw_public(signing) + raw_public(encryption)).hexdigest()
+    digest = hashlib.sha256(
+        b"fieldsurvey-keys\n" + raw_public(signing) + raw_public(encryption)
+    ).hexdigest()
     return " ".join(digest[i : i + 4] for i in range(0, 32, 4)).upper()
 
 
@@ -112,8 +120,14 @@ class KeyPair:
 
 
 def _pem(key: Ed25519PrivateKey | X25519PrivateKey, password: bytes | None) -> bytes:
-    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    encryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
 
 
 def write_county_keys(directory: Path, keys: KeyPair, password: bytes | None = None) -> None:
@@ -122,7 +136,10 @@ def write_county_keys(directory: Path, keys: KeyPair, password: bytes | None = N
     for name in (SIGNING_FILE, ENCRYPTION_FILE):
         if (directory / name).exists():
             raise UserError(
-                Text("县级密钥已存在，不会覆盖", "the county keys already exist and are not overwritten"),
+                Text(
+                    "县级密钥已存在，不会覆盖",
+                    "the county keys already exist and are not overwritten",
+                ),
                 code="keys_exist",
             )
     atomic_write(directory / SIGNING_FILE, _pem(keys.signing, password))
@@ -132,7 +149,10 @@ def write_county_keys(directory: Path, keys: KeyPair, password: bytes | None = N
 def county_keys_encrypted(directory: Path) -> bool:
     """Whether both key files are encrypted PKCS#8 (False for an earlier version's plain files)."""
     try:
-        return all(b"ENCRYPTED PRIVATE KEY" in (directory / name).read_bytes()[:64] for name in (SIGNING_FILE, ENCRYPTION_FILE))
+        return all(
+            b"ENCRYPTED PRIVATE KEY" in (directory / name).read_bytes()[:64]
+            for name in (SIGNING_FILE, ENCRYPTION_FILE)
+        )
     except FileNotFoundError:
         return False
 
@@ -146,24 +166,43 @@ def encrypt_county_keys(directory: Path, password: bytes) -> None:
             continue
         key = serialization.load_pem_private_key(data, None)
         if not isinstance(key, Ed25519PrivateKey | X25519PrivateKey):
-            raise UserError(Text("县级密钥文件类型不对", "a county key file holds the wrong kind of key"), code="bad_keys")
+            raise UserError(
+                Text("县级密钥文件类型不对", "a county key file holds the wrong kind of key"),
+                code="bad_keys",
+            )
         atomic_write(path, _pem(key, password))
 
 
 def read_county_keys(directory: Path, password: bytes | None = None) -> KeyPair:
     try:
-        signing = serialization.load_pem_private_key((directory / SIGNING_FILE).read_bytes(), password)
-        encryption = serialization.load_pem_private_key((directory / ENCRYPTION_FILE).read_bytes(), password)
+        signing = serialization.load_pem_private_key(
+            (directory / SIGNING_FILE).read_bytes(), password
+        )
+        encryption = serialization.load_pem_private_key(
+            (directory / ENCRYPTION_FILE).read_bytes(), password
+        )
     except FileNotFoundError as e:
         raise UserError(
-            Text("找不到县级密钥，请先运行 server init", "the county keys are missing; run 'server init' first"),
+            Text(
+                "找不到县级密钥，请先运行 server init",
+                "the county keys are missing; run 'server init' first",
+            ),
             code="keys_missing",
         ) from e
-    except (ValueError, TypeError) as e:  # wrong password, or plain where encrypted was expected (and back)
+    except (
+        ValueError,
+        TypeError,
+    ) as e:  # wrong password, or plain where encrypted was expected (and back)
         raise UserError(
-            Text("县级密钥文件无法解开（已损坏，或不属于这个密钥文件）", "the county key files cannot be opened (damaged, or not of this key file)"),
+            Text(
+                "县级密钥文件无法解开（已损坏，或不属于这个密钥文件）",
+                "the county key files cannot be opened (damaged, or not of this key file)",
+            ),
             code="bad_keys",
         ) from e
     if not isinstance(signing, Ed25519PrivateKey) or not isinstance(encryption, X25519PrivateKey):
-        raise UserError(Text("县级密钥文件类型不对", "a county key file holds the wrong kind of key"), code="bad_keys")
+        raise UserError(
+            Text("县级密钥文件类型不对", "a county key file holds the wrong kind of key"),
+            code="bad_keys",
+        )
     return KeyPair(signing, encryption)

@@ -38,7 +38,10 @@ _ID = re.compile(r"^[A-Za-z0-9_\-]{1,36}$")
 
 class BundleError(UserError):
     def __init__(self, en: str, zh: str) -> None:
-        super().__init__(Text(f"照片包格式不正确：{zh}", f"the photo bundle is malformed: {en}"), code="bad_photo_bundle")
+        super().__init__(
+            Text(f"照片包格式不正确：{zh}", f"the photo bundle is malformed: {en}"),
+            code="bad_photo_bundle",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +62,43 @@ class Bundle:
     photos: list[BundlePhoto]
 
 
-def photo_entry(household_id: str, sha256: str, jpeg: bytes | None, meta: dict[str, Any]) -> dict[str, Any]:
+def photo_entry(
+    household_id: str, sha256: str, jpeg: bytes | None, meta: dict[str, Any]
+) -> dict[str, Any]:
     """``jpeg`` None: the same picture is in this bundle already, for another household (sent once)."""
-    keep = {k: meta.get(k) for k in ("width", "height", "taken_at", "latitude", "longitude") if meta.get(k) is not None}
-    return {"household_id": household_id, "sha256": sha256, "meta": keep,
-            "jpeg": None if jpeg is None else base64.b64encode(jpeg).decode("ascii")}
+    keep = {
+        k: meta.get(k)
+        for k in ("width", "height", "taken_at", "latitude", "longitude")
+        if meta.get(k) is not None
+    }
+    return {
+        "household_id": household_id,
+        "sha256": sha256,
+        "meta": keep,
+        "jpeg": None if jpeg is None else base64.b64encode(jpeg).decode("ascii"),
+    }
 
 
-def payload(bundle_id: str, device_id: str, user: str, county: str, created_at: str,
-            photos: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"header": {"schema": SCHEMA, "bundle_id": bundle_id, "device_id": device_id, "user": user,
-                       "county": county, "created_at": created_at, "count": len(photos)},
-            "photos": photos}
+def payload(
+    bundle_id: str,
+    device_id: str,
+    user: str,
+    county: str,
+    created_at: str,
+    photos: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "header": {
+            "schema": SCHEMA,
+            "bundle_id": bundle_id,
+            "device_id": device_id,
+            "user": user,
+            "county": county,
+            "created_at": created_at,
+            "count": len(photos),
+        },
+        "photos": photos,
+    }
 
 
 def _meta(raw: Any) -> dict[str, Any]:
@@ -108,7 +136,11 @@ def parse(raw: Any) -> Bundle:
     for key in ("bundle_id", "device_id", "user", "county", "created_at"):
         if not isinstance(h[key], str) or not 0 < len(h[key]) <= 128:
             raise BundleError(f"bad {key}", f"{key} 不正确")
-    if not isinstance(items, list) or not 0 < len(items) <= MAX_BUNDLE_PHOTOS or h["count"] != len(items):
+    if (
+        not isinstance(items, list)
+        or not 0 < len(items) <= MAX_BUNDLE_PHOTOS
+        or h["count"] != len(items)
+    ):
         raise BundleError("the photo count does not match", "照片数与头信息不符")
     photos = []
     for it in items:
@@ -120,7 +152,9 @@ def parse(raw: Any) -> Bundle:
             raise BundleError("bad photo hash", "照片校验值不正确")
         if it["jpeg"] is None:  # a picture this bundle carries for another household
             if it["sha256"] not in {p.sha256 for p in photos if p.jpeg}:
-                raise BundleError("a photo without bytes that the bundle does not carry", "照片包中缺少照片内容")
+                raise BundleError(
+                    "a photo without bytes that the bundle does not carry", "照片包中缺少照片内容"
+                )
             photos.append(BundlePhoto(it["household_id"], it["sha256"], _meta(it["meta"]), b""))
             continue
         if not isinstance(it["jpeg"], str) or len(it["jpeg"]) > (MAX_PHOTO_BYTES * 4) // 3 + 4:

@@ -43,23 +43,41 @@ def seal_bundle(store: Any, identity: Identity, pairs: list[tuple[str, str]]) ->
     bundle_id = str(uuid.uuid4())
     photos, carried = [], set()
     for hid, sha in pairs:  # a picture for two households travels once
-        photos.append(photo_bundle.photo_entry(hid, sha, None if sha in carried else store.photos.jpeg(sha),
-                                               store.photos.meta_json(sha)))
+        photos.append(
+            photo_bundle.photo_entry(
+                hid,
+                sha,
+                None if sha in carried else store.photos.jpeg(sha),
+                store.photos.meta_json(sha),
+            )
+        )
         carried.add(sha)
     now = datetime.now(UTC).isoformat()
-    data = envelope.seal(kind=photo_bundle.KIND, envelope_id=bundle_id, sender=identity.device_id,
-                         recipient=identity.county, created_at=now,
-                         payload=photo_bundle.payload(bundle_id, identity.device_id, identity.user, identity.county, now, photos),
-                         signer=identity.keys.signing, recipient_key=identity.county_encryption)
+    data = envelope.seal(
+        kind=photo_bundle.KIND,
+        envelope_id=bundle_id,
+        sender=identity.device_id,
+        recipient=identity.county,
+        created_at=now,
+        payload=photo_bundle.payload(
+            bundle_id, identity.device_id, identity.user, identity.county, now, photos
+        ),
+        signer=identity.keys.signing,
+        recipient_key=identity.county_encryption,
+    )
     return bundle_id, data
 
 
-def pack(store: Any, pairs: list[tuple[str, str]], max_bytes: int, max_count: int) -> list[list[tuple[str, str]]]:
+def pack(
+    store: Any, pairs: list[tuple[str, str]], max_bytes: int, max_count: int
+) -> list[list[tuple[str, str]]]:
     sizes = {i.sha256: i.byte_size for i in store.photos.info(sha for _, sha in pairs).values()}
     groups: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     total = 0
-    for pair in sorted(pairs, key=lambda p: p[1]):  # one picture's households side by side: one bundle
+    for pair in sorted(
+        pairs, key=lambda p: p[1]
+    ):  # one picture's households side by side: one bundle
         size = 0 if current and current[-1][1] == pair[1] else sizes.get(pair[1], 0)
         if current and (total + size > max_bytes or len(current) >= max_count):
             groups.append(current)
@@ -72,8 +90,14 @@ def pack(store: Any, pairs: list[tuple[str, str]], max_bytes: int, max_count: in
 
 
 class PhotoSender:
-    def __init__(self, store: Any, identity: Identity, transport: Transport,
-                 progress: Callable[[str, int, int], None] | None = None, cancel: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        identity: Identity,
+        transport: Transport,
+        progress: Callable[[str, int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.store = store
         self.identity = identity
         self.t = transport
@@ -86,8 +110,10 @@ class PhotoSender:
         limits: dict[str, int] = {}
         lacking: set[tuple[str, str]] = set()
         for i in range(0, len(pairs), ASK_GROUP):
-            group = pairs[i:i + ASK_GROUP]
-            answer = self.t.request("POST", "/photos/missing", json={"photos": [list(p) for p in group]}).json()
+            group = pairs[i : i + ASK_GROUP]
+            answer = self.t.request(
+                "POST", "/photos/missing", json={"photos": [list(p) for p in group]}
+            ).json()
             limits = answer.get("limits") or limits
             missing = {(m[0], m[1]) for m in answer.get("missing", [])}
             have = [p for p in group if p not in missing]
@@ -106,10 +132,15 @@ class PhotoSender:
             if any(p in lacking for p in pairs):
                 outbox.append((bundle_id, data, pairs))  # resumed with the same bytes
             else:
-                self.store.photos.bundle_done(bundle_id)  # arrived (e.g. by USB) or its answer was lost
+                self.store.photos.bundle_done(
+                    bundle_id
+                )  # arrived (e.g. by USB) or its answer was lost
         in_outbox = {p for _, _, pairs in outbox for p in pairs}
         fresh = [p for p in unsent if p in lacking and p not in in_outbox]
-        max_bytes = min(int(limits.get("bundle_bytes", photo_bundle.MAX_BUNDLE_BYTES)), photo_bundle.MAX_BUNDLE_BYTES)
+        max_bytes = min(
+            int(limits.get("bundle_bytes", photo_bundle.MAX_BUNDLE_BYTES)),
+            photo_bundle.MAX_BUNDLE_BYTES,
+        )
         max_count = int(limits.get("per_bundle", 50))
         for pairs in pack(self.store, fresh, max_bytes, max_count):
             bundle_id, data = seal_bundle(self.store, self.identity, pairs)
@@ -122,16 +153,34 @@ class PhotoSender:
                 break
             base = done
             saved = self.t.progress
-            self.t.progress = lambda _phase, off, _n, base=base: self.progress("photos", base + off, total)
+            self.t.progress = lambda _phase, off, _n, base=base: self.progress(
+                "photos", base + off, total
+            )
             try:
                 result = self.t.upload(bundle_id, data)
             except ServerError as e:
-                if e.status not in (400, 403, 409, 413, 422) or e.code in ("device_revoked", "account_disabled"):
+                if e.status not in (400, 403, 409, 413, 422) or e.code in (
+                    "device_revoked",
+                    "account_disabled",
+                ):
                     raise
                 # refused whole (a limit the county lowered meanwhile): said, and not offered again
-                self._confirm(bundle_id, pairs, {"outcomes": [
-                    {"household_id": h, "sha256": s, "outcome": "refused", "code": e.code,
-                     "message": {"zh": e.text.zh, "en": e.text.en}} for h, s in pairs]})
+                self._confirm(
+                    bundle_id,
+                    pairs,
+                    {
+                        "outcomes": [
+                            {
+                                "household_id": h,
+                                "sha256": s,
+                                "outcome": "refused",
+                                "code": e.code,
+                                "message": {"zh": e.text.zh, "en": e.text.en},
+                            }
+                            for h, s in pairs
+                        ]
+                    },
+                )
                 continue
             finally:
                 self.t.progress = saved
@@ -154,7 +203,9 @@ class PhotoSender:
         unsent = self.store.photos.unsent()
         outbox = self.store.photos.outbox()
         in_outbox = {p for _, _, pairs in outbox for p in pairs}
-        for pairs in pack(self.store, [p for p in unsent if p not in in_outbox], photo_bundle.MAX_BUNDLE_BYTES, 50):
+        for pairs in pack(
+            self.store, [p for p in unsent if p not in in_outbox], photo_bundle.MAX_BUNDLE_BYTES, 50
+        ):
             bundle_id, data = seal_bundle(self.store, self.identity, pairs)
             self.store.photos.keep_bundle(bundle_id, data, pairs)
             outbox.append((bundle_id, data, pairs))
@@ -165,7 +216,9 @@ class PhotoSender:
             files.append(path)
         return files
 
-    def _confirm(self, bundle_id: str, pairs: list[tuple[str, str]], result: dict[str, Any]) -> None:
+    def _confirm(
+        self, bundle_id: str, pairs: list[tuple[str, str]], result: dict[str, Any]
+    ) -> None:
         ok: list[tuple[str, str]] = []
         refused: dict[tuple[str, str], Any] = {}
         for o in result.get("outcomes", []):

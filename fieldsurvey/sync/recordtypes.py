@@ -91,7 +91,12 @@ def _full_model(name: str) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(rt.cls):
         if rt.cls is Household and f.name in NESTED:
-            child = {"members": "member", "helpers": "helper", "measures": "measure", "incomes": "income"}[f.name]
+            child = {
+                "members": "member",
+                "helpers": "helper",
+                "measures": "measure",
+                "incomes": "income",
+            }[f.name]
             fields[f.name] = (list[_full_model(child)] | None, None)  # type: ignore[misc]
         elif f.name in required:
             fields[f.name] = (_json_type(hints[f.name]), ...)
@@ -116,8 +121,11 @@ def full_problems(record_type: str, record: dict[str, Any]) -> list[str]:
 
 
 # The kinds whose whole body is type-checked in one pass over a batch's text: kind → (key, type).
-WHOLE_RECORD_KINDS = {"household.create": ("household", "household"), "visit": ("visit", "visit"),
-                      "member_change": ("change", "member_change")}
+WHOLE_RECORD_KINDS = {
+    "household.create": ("household", "household"),
+    "visit": ("visit", "visit"),
+    "member_change": ("change", "member_change"),
+}
 # Numbers in JSON text that may not fit a double (``1e400`` parses to infinity) are refused by
 # ``full_problems`` (their JSON cannot be written back) but would pass a check on the text, so a
 # batch with one is checked record by record. Only a number with an exponent of three or more
@@ -143,7 +151,9 @@ def _may_hold_huge_number(plaintext: bytes) -> bool:
             while start > 0 and text[start - 1] in _WHITESPACE:
                 start -= 1
             if start > 0 and text[start - 1] in _BEFORE_NUMBER:
-                return True  # a number token (or a string that looks like one: the slow path decides)
+                return (
+                    True  # a number token (or a string that looks like one: the slow path decides)
+                )
             at = text.find(shape, at + 1)
     return False
 
@@ -154,11 +164,19 @@ def _batch_bodies_model() -> type[BaseModel]:
     loose = ConfigDict(extra="ignore")
     variants: list[Any] = []
     for kind, (key, record_type) in WHOLE_RECORD_KINDS.items():
-        variants.append(create_model(  # type: ignore[call-overload]
-            f"Typed{record_type.title().replace('_', '')}Record", __config__=loose,
-            kind=(Literal[kind], ...), **{key: (_full_model(record_type), ...)},
-        ))
-    others = tuple(k for k in ("record.create", "record.update", "record.delete") if k not in WHOLE_RECORD_KINDS)
+        variants.append(
+            create_model(  # type: ignore[call-overload]
+                f"Typed{record_type.title().replace('_', '')}Record",
+                __config__=loose,
+                kind=(Literal[kind], ...),
+                **{key: (_full_model(record_type), ...)},
+            )
+        )
+    others = tuple(
+        k
+        for k in ("record.create", "record.update", "record.delete")
+        if k not in WHOLE_RECORD_KINDS
+    )
     variants.append(create_model("OtherRecord", __config__=loose, kind=(Literal[others], ...)))  # type: ignore[call-overload]
     union = Annotated[typing.Union[tuple(variants)], Field(discriminator="kind")]  # noqa: UP007 - built at run time
     return create_model("TypedBatchBodies", __config__=loose, records=(list[union], ...))  # type: ignore[call-overload,no-any-return,valid-type]
@@ -181,7 +199,12 @@ def whole_record_problems(plaintext: bytes) -> dict[int, list[str]] | None:
         found: dict[int, set[str]] = {}
         for err in e.errors():
             loc = err["loc"]  # ("records", i, kind, key, *where in the record)
-            if len(loc) < 4 or loc[0] != "records" or not isinstance(loc[1], int) or loc[2] not in WHOLE_RECORD_KINDS:
+            if (
+                len(loc) < 4
+                or loc[0] != "records"
+                or not isinstance(loc[1], int)
+                or loc[2] not in WHOLE_RECORD_KINDS
+            ):
                 return None
             found.setdefault(loc[1], set()).add(".".join(str(p) for p in loc[4:]) or "?")
         return {i: sorted(names) for i, names in found.items()}

@@ -46,7 +46,9 @@ class BatchHeader(_Strict):
     created_at: Annotated[str, Field(min_length=10, max_length=40)]
     base_cursor: Annotated[str, Field(max_length=64)] | None
     counts: dict[str, Annotated[int, Field(ge=0)]]
-    form_versions: dict[Annotated[str, Field(max_length=64)], list[Annotated[str, Field(max_length=32)]]]
+    form_versions: dict[
+        Annotated[str, Field(max_length=64)], list[Annotated[str, Field(max_length=32)]]
+    ]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -21,10 +21,19 @@ MAX_SKEW = 600  # seconds; field laptops' clocks drift
 
 
 def signing_base(method: str, path_and_query: str, timestamp: str, body: bytes) -> bytes:
-    return "\n".join((method.upper(), path_and_query, timestamp, hashlib.sha256(body).hexdigest())).encode()
+    return "\n".join(
+        (method.upper(), path_and_query, timestamp, hashlib.sha256(body).hexdigest())
+    ).encode()
 
 
-def sign_request(key: Ed25519PrivateKey, device_id: str, method: str, path_and_query: str, timestamp: int, body: bytes) -> dict[str, str]:
+def sign_request(
+    key: Ed25519PrivateKey,
+    device_id: str,
+    method: str,
+    path_and_query: str,
+    timestamp: int,
+    body: bytes,
+) -> dict[str, str]:
     ts = str(timestamp)
     return {
         HEADER_DEVICE: device_id,

@@ -33,7 +33,10 @@ from fieldsurvey.sync.signing import sign_request
 
 CHUNK = 256 * 1024
 Progress = Callable[[str, int, int], None]
-UNREACHABLE = Text("无法连接县级服务器，请检查网络后重试", "cannot reach the county server; check the connection and try again")
+UNREACHABLE = Text(
+    "无法连接县级服务器，请检查网络后重试",
+    "cannot reach the county server; check the connection and try again",
+)
 
 
 @dataclass
@@ -53,7 +56,10 @@ class ServerError(UserError):
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         message = body.get("message") if isinstance(body.get("message"), dict) else {}
-        text = Text(str(message.get("zh") or f"服务器拒绝了请求（{status}）"), str(message.get("en") or f"the server refused the request ({status})"))
+        text = Text(
+            str(message.get("zh") or f"服务器拒绝了请求（{status}）"),
+            str(message.get("en") or f"the server refused the request ({status})"),
+        )
         UserError.__init__(self, text, code=str(body.get("error") or f"http_{status}"))
         self.status = status
         self.body = body
@@ -100,9 +106,17 @@ def direct_mounts(base_url: str) -> dict[str, None]:
 
 
 class Transport:
-    def __init__(self, base_url: str, *, identity: Identity | None = None, policy: RetryPolicy | None = None,
-                 progress: Progress | None = None, cancel: threading.Event | None = None, chunk: int = CHUNK,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        identity: Identity | None = None,
+        policy: RetryPolicy | None = None,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        chunk: int = CHUNK,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.identity = identity
         self.policy = policy or RetryPolicy()
@@ -110,8 +124,10 @@ class Transport:
         self.cancel = cancel or threading.Event()
         self.chunk = chunk
         self.client = client or httpx.Client(
-            base_url=self.base_url, timeout=httpx.Timeout(self.policy.timeout, connect=10.0),
-            headers={"User-Agent": f"fieldsurvey/{__version__}"}, mounts=direct_mounts(self.base_url),
+            base_url=self.base_url,
+            timeout=httpx.Timeout(self.policy.timeout, connect=10.0),
+            headers={"User-Agent": f"fieldsurvey/{__version__}"},
+            mounts=direct_mounts(self.base_url),
         )
 
     def close(self) -> None:
@@ -122,31 +138,63 @@ class Transport:
         if self.cancel.is_set():
             raise Cancelled()
 
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None,
-                content: bytes | None = None, signed: bool = True) -> httpx.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        signed: bool = True,
+    ) -> httpx.Response:
         last: Exception | None = None
         for attempt in range(self.policy.attempts):
             self._check_cancel()
             try:
-                return self._once(method, path, params=params, json=json, content=content, signed=signed)
+                return self._once(
+                    method, path, params=params, json=json, content=content, signed=signed
+                )
             except (httpx.TransportError, _Retry) as e:
                 last = e
                 if attempt + 1 < self.policy.attempts:
                     self.policy.sleep(self.policy.delay(attempt))
         raise UserError(UNREACHABLE, code="unreachable") from last
 
-    def _once(self, method: str, path: str, *, params: dict[str, Any] | None, json: Any, content: bytes | None,
-              signed: bool) -> httpx.Response:
-        request = self.client.build_request(method, "/api/v1" + path, params=params, json=json, content=content)
+    def _once(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        content: bytes | None,
+        signed: bool,
+    ) -> httpx.Response:
+        request = self.client.build_request(
+            method, "/api/v1" + path, params=params, json=json, content=content
+        )
         if signed:
             if self.identity is None:
-                raise UserError(Text("本设备尚未注册", "this device is not enrolled"), code="not_enrolled")
+                raise UserError(
+                    Text("本设备尚未注册", "this device is not enrolled"), code="not_enrolled"
+                )
             path_query = request.url.raw_path.decode("latin-1")
-            request.headers.update(sign_request(self.identity.keys.signing, self.identity.device_id, method,
-                                                path_query, int(time.time()), request.content))
+            request.headers.update(
+                sign_request(
+                    self.identity.keys.signing,
+                    self.identity.device_id,
+                    method,
+                    path_query,
+                    int(time.time()),
+                    request.content,
+                )
+            )
         response = self.client.send(request)
         if response.status_code == 429 and _error_code(response) == ErrorCode.TOO_MANY_ATTEMPTS:
-            raise ServerError(429, response.json())  # the county's own throttle: retrying only extends the wait
+            raise ServerError(
+                429, response.json()
+            )  # the county's own throttle: retrying only extends the wait
         if response.status_code >= 500 or response.status_code == 429:
             raise _Retry(f"server answered {response.status_code}")
         if response.status_code >= 400:
@@ -171,7 +219,11 @@ class Transport:
         """Send a sealed batch in chunks, resuming after cuts; returns the server's result."""
         sha = hashlib.sha256(data).hexdigest()
         for _round in range(self.policy.attempts):
-            offset = int(self.request("POST", f"/uploads/{batch_id}", json={"size": len(data), "sha256": sha}).json()["offset"])
+            offset = int(
+                self.request(
+                    "POST", f"/uploads/{batch_id}", json={"size": len(data), "sha256": sha}
+                ).json()["offset"]
+            )
             try:
                 while offset < len(data):
                     self._check_cancel()
@@ -188,7 +240,9 @@ class Transport:
 
     def _chunk(self, batch_id: str, offset: int, piece: bytes) -> int:
         try:
-            r = self.request("PUT", f"/uploads/{batch_id}/chunk", params={"offset": offset}, content=piece)
+            r = self.request(
+                "PUT", f"/uploads/{batch_id}/chunk", params={"offset": offset}, content=piece
+            )
         except ServerError as e:
             if e.code == ErrorCode.WRONG_OFFSET and isinstance(e.body.get("offset"), int):
                 return int(e.body["offset"])  # a retried chunk had arrived after all

@@ -50,7 +50,11 @@ def refuse_insecure_http(url: str, *, allow: bool, hint: str = "") -> None:
     """Raise ``insecure_http`` unless the address is https, loopback, or the user allowed it."""
     if allow or not is_insecure_http(url):
         return
-    text = INSECURE_HTTP if not hint else Text(f"{INSECURE_HTTP.zh}({hint})", f"{INSECURE_HTTP.en} ({hint})")
+    text = (
+        INSECURE_HTTP
+        if not hint
+        else Text(f"{INSECURE_HTTP.zh}({hint})", f"{INSECURE_HTTP.en} ({hint})")
+    )
     raise UserError(text, code="insecure_http")
 
 
@@ -70,11 +74,19 @@ def normalise_url(raw: str) -> str:
         url = ("http://" if is_loopback_host(host_of("http://" + url)) else "https://") + url
     url = url.rstrip("/")
     if not url.lower().startswith(("http://", "https://")):
-        raise UserError(Text(f"服务器地址“{raw.strip()}”应以 https:// 或 http:// 开头，例如 https://fupin.example.gov.cn",
-                             f"the server address '{raw.strip()}' should start with https:// or http://, e.g. https://fupin.example.gov.cn"),
-                        code="bad_server_url")
+        raise UserError(
+            Text(
+                f"服务器地址“{raw.strip()}”应以 https:// 或 http:// 开头，例如 https://fupin.example.gov.cn",
+                f"the server address '{raw.strip()}' should start with https:// or http://, e.g. https://fupin.example.gov.cn",
+            ),
+            code="bad_server_url",
+        )
     if not host_of(url) or any(c.isspace() for c in url):
-        raise UserError(Text(f"服务器地址“{raw.strip()}”不完整，例如 https://fupin.example.gov.cn",
-                             f"the server address '{raw.strip()}' is not complete; e.g. https://fupin.example.gov.cn"),
-                        code="bad_server_url")
+        raise UserError(
+            Text(
+                f"服务器地址“{raw.strip()}”不完整，例如 https://fupin.example.gov.cn",
+                f"the server address '{raw.strip()}' is not complete; e.g. https://fupin.example.gov.cn",
+            ),
+            code="bad_server_url",
+        )
     return url

@@ -52,21 +52,29 @@ class Forgotten:
             en += " This laptop"
         zh += f"删除了这些村的{self.households}户及其成员、走访等全部资料。"
         en += f" erased their {self.households} households with their members, visits and everything else recorded about them."
-        if self.refused and self.uploaded is None:  # an update file: what its batch file carried is unknown here
+        if (
+            self.refused and self.uploaded is None
+        ):  # an update file: what its batch file carried is unknown here
             zh += f"其中{self.refused}条记录县里尚未确认接收，已一并删除。"
             en += f" {self.refused} records the county had not confirmed receiving were erased with them."
         elif self.refused:
             zh += f"另有{self.refused}条记录县里拒收（您已不再负责这些村），未能上传，已一并删除。"
-            en += (f" {self.refused} records were refused by the county (these villages are no longer yours) and were "
-                   "erased unsent.")
+            en += (
+                f" {self.refused} records were refused by the county (these villages are no longer yours) and were "
+                "erased unsent."
+            )
         elif not self.uploaded:
             zh += "这些村没有待上传的记录。"
             en += " Nothing for these villages was waiting to be sent."
         return Text(zh, en)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"villages": [code for code, _name in self.villages], "households": self.households,
-                "uploaded": self.uploaded, "refused": self.refused}
+        return {
+            "villages": [code for code, _name in self.villages],
+            "households": self.households,
+            "uploaded": self.uploaded,
+            "refused": self.refused,
+        }
 
 
 def pending_by_village(store: Any) -> dict[str, int]:
@@ -75,7 +83,9 @@ def pending_by_village(store: Any) -> dict[str, int]:
     return store.sync_state.pending_by_village()
 
 
-def forget_other_villages(store: Any, villages: list[str] | None, pending_before: dict[str, int] | None = None) -> Forgotten | None:
+def forget_other_villages(
+    store: Any, villages: list[str] | None, pending_before: dict[str, int] | None = None
+) -> Forgotten | None:
     """Keep only the households of ``villages`` (None: the whole county, nothing to erase).
 
     Records the villages in the enrollment, erases the rest in one transaction and leaves a
@@ -95,9 +105,17 @@ def forget_other_villages(store: Any, villages: list[str] | None, pending_before
             codes = sorted({code for _hid, code in rows})
             names = w.division_names(codes)
             unsent = w.erase_households([hid for hid, _code in rows])
-            uploaded = None if pending_before is None else max(0, sum(pending_before.get(c, 0) for c in codes) - unsent)
-            forgotten = Forgotten(tuple((code, names.get(code, "")) for code in codes), len(rows), unsent, uploaded)
+            uploaded = (
+                None
+                if pending_before is None
+                else max(0, sum(pending_before.get(c, 0) for c in codes) - unsent)
+            )
+            forgotten = Forgotten(
+                tuple((code, names.get(code, "")) for code in codes), len(rows), unsent, uploaded
+            )
             sentence = forgotten.sentence()
-            w.add_local_notice(kind=NOTICE_KIND, text_zh=sentence.zh, text_en=sentence.en, data=forgotten.to_dict())
+            w.add_local_notice(
+                kind=NOTICE_KIND, text_zh=sentence.zh, text_en=sentence.en, data=forgotten.to_dict()
+            )
     store.checkpoint()  # the write-ahead log holds the old pages until then
     return forgotten

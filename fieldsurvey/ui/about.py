@@ -39,7 +39,13 @@ def about_text(summary: str, extra: list[tuple[str, str]] | None = None) -> str:
 
 def show_about(parent: QWidget, title: str, summary: str) -> QMessageBox:
     """A non-blocking About box whose text can be selected and copied."""
-    box = QMessageBox(QMessageBox.Icon.Information, title, about_text(summary), QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        title,
+        about_text(summary),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setObjectName("aboutBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -57,7 +57,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 class AppController(QObject):
     """Chooses the first screen and hands over from the setup assistant to the main window."""
 
-    def __init__(self, data_dir: Path, passphrase_hint: str | None = None, kdf: dict | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, passphrase_hint: str | None = None, kdf: dict | None = None
+    ) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
         self.ctx = AppContext(self.data_dir)
@@ -129,7 +131,9 @@ class InterruptToClose(QObject):
         import signal
         import threading
 
-        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+        if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "SIGINT"
+        ):
             return False
         try:
             self.previous = signal.signal(signal.SIGINT, self._on_signal)

@@ -58,7 +58,9 @@ class DimensionCard(QFrame):
         self.title.setText(t(DIMENSION_LABELS[self.dimension]))
         self.outcome.setText(f"{mark} {t(OUTCOME_LABELS.get(outcome, OUTCOME_LABELS[UNKNOWN]))}")
         self.outcome.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        self.setStyleSheet(f"QFrame#dimensionCard {{ background: {background}; border: 1px solid {colour}; border-radius: 4px; }}")
+        self.setStyleSheet(
+            f"QFrame#dimensionCard {{ background: {background}; border: 1px solid {colour}; border-radius: 4px; }}"
+        )
         reasons = [f"• {t(r.text)}" for r in result.reasons] if result else []
         self.reasons.setText("\n".join(reasons))
         self.reasons.setVisible(bool(reasons))
@@ -105,23 +107,41 @@ class AssessmentCards(Retranslating, QWidget):
             return
         failing = a.failing()
         if a.exit_eligible:
-            self.verdict.setText(self.tr("All dimensions are met: the household meets the exit criteria."))
+            self.verdict.setText(
+                self.tr("All dimensions are met: the household meets the exit criteria.")
+            )
         elif failing:
             names = "、".join(t(DIMENSION_LABELS[d]) for d in failing)
             self.verdict.setText(self.tr("Not met: %1").replace("%1", names))
         else:
-            self.verdict.setText(self.tr("Some dimensions are unknown: information is missing, so the household cannot be judged yet."))
+            self.verdict.setText(
+                self.tr(
+                    "Some dimensions are unknown: information is missing, so the household cannot be judged yet."
+                )
+            )
         parts: list[str] = []
         if a.net_income_per_capita is not None:
-            parts.append(self.tr("Net income per person: %1 yuan").replace("%1", f"{a.net_income_per_capita:,.0f}"))
+            parts.append(
+                self.tr("Net income per person: %1 yuan").replace(
+                    "%1", f"{a.net_income_per_capita:,.0f}"
+                )
+            )
         if a.monitoring_threshold is not None:
-            parts.append(self.tr("monitoring threshold %1 yuan").replace("%1", f"{a.monitoring_threshold:,.0f}"))
+            parts.append(
+                self.tr("monitoring threshold %1 yuan").replace(
+                    "%1", f"{a.monitoring_threshold:,.0f}"
+                )
+            )
         if a.poverty_line is not None:
             parts.append(self.tr("poverty line %1 yuan").replace("%1", f"{a.poverty_line:,.0f}"))
         parts.append(self.tr("policy year %1").replace("%1", str(a.policy_year)))
         self.income.setText(" · ".join(parts))
         if a.risk_flags:
-            self.risks.setText(self.tr("Risks: %1").replace("%1", self.tr("; ").join(t(f.text) for f in a.risk_flags)))
+            self.risks.setText(
+                self.tr("Risks: %1").replace(
+                    "%1", self.tr("; ").join(t(f.text) for f in a.risk_flags)
+                )
+            )
             self.risks.setStyleSheet("color: #b3261e;")
         else:
             self.risks.setText(self.tr("No relapse risk found."))

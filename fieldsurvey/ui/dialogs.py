@@ -26,7 +26,9 @@ class AmendmentDialog(Retranslating, QDialog):
         self.explanation.setWordWrap(True)
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.reason.textChanged.connect(self._update)
@@ -40,13 +42,17 @@ class AmendmentDialog(Retranslating, QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Correct a finalized visit"))
-        self.explanation.setText(self.tr(
-            "The finalized visit stays as it is. The correction starts from its answers as a new "
-            "draft and records why. Reason for the correction:"
-        ))
+        self.explanation.setText(
+            self.tr(
+                "The finalized visit stays as it is. The correction starts from its answers as a new "
+                "draft and records why. Reason for the correction:"
+            )
+        )
 
     def _update(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason.toPlainText().strip()))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            bool(self.reason.toPlainText().strip())
+        )
 
     def _accept(self) -> None:
         text = self.reason.toPlainText().strip()

@@ -45,7 +45,9 @@ def setup_logging(directory: Path) -> Path:
         if getattr(h, "_fieldsurvey_ui", False):
             root.removeHandler(h)
             h.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
     handler._fieldsurvey_ui = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -63,7 +65,9 @@ def safe_description(exc: BaseException) -> str:
         seen.add(id(current))
         kind = type(current)
         if isinstance(current, UserError):
-            lines.append(f"{kind.__module__}.{kind.__qualname__} [{current.code}]: {current.text.en}")
+            lines.append(
+                f"{kind.__module__}.{kind.__qualname__} [{current.code}]: {current.text.en}"
+            )
         else:
             lines.append(f"{kind.__module__}.{kind.__qualname__}")
         for frame in traceback.extract_tb(current.__traceback__):
@@ -111,7 +115,9 @@ def show_error(parent: QWidget | None, exc: BaseException, where: str = "ui") ->
     if text is None:
         return
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning if isinstance(exc, UserError) else QMessageBox.Icon.Critical)
+    box.setIcon(
+        QMessageBox.Icon.Warning if isinstance(exc, UserError) else QMessageBox.Icon.Critical
+    )
     box.setWindowTitle(QCoreApplication.translate("Errors", "FieldSurvey"))
     box.setText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)

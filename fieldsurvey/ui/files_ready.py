@@ -1,4 +1,4 @@
-""""Your file is ready": where it was saved, and buttons to open it or the folder it is in.
+""" "Your file is ready": where it was saved, and buttons to open it or the folder it is in.
 
 Used when ledgers and exports are written, in both modes. A secretary who prints a village's
 ledgers looks for the file next; the message gives its full path (selectable, to paste into a
@@ -19,11 +19,17 @@ from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 def where(files: Sequence[Path]) -> str:
     """The sentence that says where the files are."""
     if len(files) == 1:
-        return QCoreApplication.translate("FilesReady", "Saved as: %1").replace("%1", QDir.toNativeSeparators(str(files[0])))
-    return QCoreApplication.translate("FilesReady", "Saved in the folder: %1").replace("%1", QDir.toNativeSeparators(str(files[0].parent)))
+        return QCoreApplication.translate("FilesReady", "Saved as: %1").replace(
+            "%1", QDir.toNativeSeparators(str(files[0]))
+        )
+    return QCoreApplication.translate("FilesReady", "Saved in the folder: %1").replace(
+        "%1", QDir.toNativeSeparators(str(files[0].parent))
+    )
 
 
-def show_files_ready(parent: QWidget, title: str, text: str, files: Sequence[Path], note: str = "") -> QMessageBox:
+def show_files_ready(
+    parent: QWidget, title: str, text: str, files: Sequence[Path], note: str = ""
+) -> QMessageBox:
     """Open (not exec) the message; it stays until closed, the app usable meanwhile."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
@@ -36,8 +42,14 @@ def show_files_ready(parent: QWidget, title: str, text: str, files: Sequence[Pat
     box.open_folder = None  # type: ignore[attr-defined]
     if files:
         if len(files) == 1:
-            box.open_file = box.addButton(QCoreApplication.translate("FilesReady", "Open the file"), QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
-        box.open_folder = box.addButton(QCoreApplication.translate("FilesReady", "Open the folder"), QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
+            box.open_file = box.addButton(
+                QCoreApplication.translate("FilesReady", "Open the file"),
+                QMessageBox.ButtonRole.ActionRole,
+            )  # type: ignore[attr-defined]
+        box.open_folder = box.addButton(
+            QCoreApplication.translate("FilesReady", "Open the folder"),
+            QMessageBox.ButtonRole.ActionRole,
+        )  # type: ignore[attr-defined]
     box.addButton(QMessageBox.StandardButton.Close)
 
     def clicked(button: QAbstractButton) -> None:

@@ -83,7 +83,9 @@ def topic_for(widget: QWidget | None) -> str:
     window = widget.window() if widget is not None else QApplication.activeWindow()
     if window is None:
         return ""
-    shown = [c for c in window.findChildren(QWidget) if type(c).__name__ in TOPICS and c.isVisible()]
+    shown = [
+        c for c in window.findChildren(QWidget) if type(c).__name__ in TOPICS and c.isVisible()
+    ]
     if shown:
         return TOPICS[type(max(shown, key=_depth)).__name__]
     return TOPICS.get(type(window).__name__, "")
@@ -153,11 +155,18 @@ class HelpKey(QObject):
     screen in front. An application event filter rather than a shortcut per window: shortcuts of
     the same key in two live windows would be ambiguous and neither would fire."""
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_F1
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier and isinstance(obj, QWidget)):
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_F1
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and isinstance(obj, QWidget)
+        ):
             focus = QApplication.focusWidget()
-            if focus is None or obj is focus or not obj.isAncestorOf(focus):  # not the copy passed up to a parent
+            if (
+                focus is None or obj is focus or not obj.isAncestorOf(focus)
+            ):  # not the copy passed up to a parent
                 help_for(obj)
                 return True
         return False

@@ -72,8 +72,13 @@ class FilterState:
 class HouseholdIndex:
     """Summaries plus the precomputed columns filtering and sorting read."""
 
-    def __init__(self, summaries: Sequence[HouseholdSummary], village_names: dict[str, str], today: date | None = None,
-                 head_pinyin: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        summaries: Sequence[HouseholdSummary],
+        village_names: dict[str, str],
+        today: date | None = None,
+        head_pinyin: Sequence[str] | None = None,
+    ) -> None:
         self.rows = list(summaries)
         self.village_names = village_names
         self.today = today or date.today()
@@ -98,7 +103,9 @@ class HouseholdIndex:
         self.statuses = [s.status for s in self.rows]
         self.types = [s.household_type or "" for s in self.rows]
         self.flag_bits = [s.flag_bits for s in self.rows]
-        self.visit_days = [s.last_visit_date.toordinal() if s.last_visit_date else -1 for s in self.rows]
+        self.visit_days = [
+            s.last_visit_date.toordinal() if s.last_visit_date else -1 for s in self.rows
+        ]
         self._orders: dict[int, list[int]] = {}
         self._monitored = monitored_types()
 
@@ -106,7 +113,11 @@ class HouseholdIndex:
         return len(self.rows)
 
     def groups_of(self, village: str | None) -> list[str]:
-        found = {g for v, g in zip(self.villages, self.groups, strict=True) if g and (village is None or v == village)}
+        found = {
+            g
+            for v, g in zip(self.villages, self.groups, strict=True)
+            if g and (village is None or v == village)
+        }
         return sorted(found, key=_group_key)
 
     # -- sorting ----------------------------------------------------------------------------
@@ -127,7 +138,10 @@ class HouseholdIndex:
             return lambda i: rows[i].head_id_number or ""
         if column == COL_VILLAGE:
             names = self.village_names
-            return lambda i: (names.get(rows[i].division_code, rows[i].division_code), rows[i].household_no)
+            return lambda i: (
+                names.get(rows[i].division_code, rows[i].division_code),
+                rows[i].household_no,
+            )
         if column == COL_GROUP:
             return lambda i: (_group_key(self.groups[i]), rows[i].household_no)
         if column == COL_MEMBERS:
@@ -143,7 +157,12 @@ class HouseholdIndex:
         return lambda i: rows[i].household_no
 
     # -- filtering --------------------------------------------------------------------------
-    def filter(self, state: FilterState, order: Sequence[int], previous: tuple[FilterState, list[int]] | None = None) -> list[int]:
+    def filter(
+        self,
+        state: FilterState,
+        order: Sequence[int],
+        previous: tuple[FilterState, list[int]] | None = None,
+    ) -> list[int]:
         """Row numbers matching ``state``, in ``order``.
 
         When only the search text grew since ``previous``, only its result is searched again
@@ -195,7 +214,7 @@ class HouseholdIndex:
 
 
 def _group_key(group: str) -> tuple[int, str]:
-    """"二组" after "一组", "10组" after "9组": by the number in it when there is one."""
+    """ "二组" after "一组", "10组" after "9组": by the number in it when there is one."""
     digits = "".join(c for c in group if c.isdigit())
     if digits:
         return int(digits), group
@@ -212,11 +231,24 @@ def _chinese_number(text: str) -> int:
         return 0
     if "十" in chars:
         tens, _, ones = chars.partition("十")
-        return (_NUMERALS.index(tens[0]) + 1 if tens else 1) * 10 + (_NUMERALS.index(ones[0]) + 1 if ones else 0)
+        return (_NUMERALS.index(tens[0]) + 1 if tens else 1) * 10 + (
+            _NUMERALS.index(ones[0]) + 1 if ones else 0
+        )
     return _NUMERALS.index(chars[0]) + 1
 
 
-COL_NO, COL_HEAD, COL_ID, COL_VILLAGE, COL_GROUP, COL_MEMBERS, COL_STATUS, COL_TYPE, COL_PROBLEMS, COL_LAST_VISIT = range(10)
+(
+    COL_NO,
+    COL_HEAD,
+    COL_ID,
+    COL_VILLAGE,
+    COL_GROUP,
+    COL_MEMBERS,
+    COL_STATUS,
+    COL_TYPE,
+    COL_PROBLEMS,
+    COL_LAST_VISIT,
+) = range(10)
 
 
 def column_titles() -> list[str]:
@@ -310,7 +342,9 @@ class HouseholdTableModel(QAbstractTableModel):
         self._display = {}
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._titles) - 1)
         if self.visible:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.visible) - 1, len(self._titles) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.visible) - 1, len(self._titles) - 1)
+            )
 
     # -- Qt model interface -----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -319,7 +353,9 @@ class HouseholdTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._titles)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._titles[section]
         return None

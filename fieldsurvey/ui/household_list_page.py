@@ -73,8 +73,17 @@ class HouseholdListPage(Retranslating, QWidget):
             combo.currentIndexChanged.connect(self._combo_changed)
         self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self.clear_filters)
-        self.labels = {name: QLabel() for name in ("search", "village", "group", "status", "type", "problem")}
-        for name, widget in (("search", self.search), ("village", self.village), ("group", self.group), ("status", self.status), ("type", self.household_type), ("problem", self.problem)):
+        self.labels = {
+            name: QLabel() for name in ("search", "village", "group", "status", "type", "problem")
+        }
+        for name, widget in (
+            ("search", self.search),
+            ("village", self.village),
+            ("group", self.group),
+            ("status", self.status),
+            ("type", self.household_type),
+            ("problem", self.problem),
+        ):
             self.labels[name].setBuddy(widget)
 
         self.table = QTableView()
@@ -124,7 +133,13 @@ class HouseholdListPage(Retranslating, QWidget):
         top.addWidget(self.labels["search"])
         top.addWidget(self.search, 2)
         top.addSpacing(12)
-        for name, widget in (("village", self.village), ("group", self.group), ("status", self.status), ("type", self.household_type), ("problem", self.problem)):
+        for name, widget in (
+            ("village", self.village),
+            ("group", self.group),
+            ("status", self.status),
+            ("type", self.household_type),
+            ("problem", self.problem),
+        ):
             top.addWidget(self.labels[name])
             top.addWidget(widget)
         top.addStretch(1)
@@ -143,7 +158,9 @@ class HouseholdListPage(Retranslating, QWidget):
     # -- texts ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.labels["search"].setText(self.tr("&Search:"))
-        self.search.setPlaceholderText(self.tr("name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)"))
+        self.search.setPlaceholderText(
+            self.tr("name, ID number, household no. or pinyin (e.g. wjg, wangjianguo)")
+        )
         self.labels["village"].setText(self.tr("&Village:"))
         self.labels["group"].setText(self.tr("&Group:"))
         self.labels["status"].setText(self.tr("S&tatus:"))
@@ -151,7 +168,9 @@ class HouseholdListPage(Retranslating, QWidget):
         self.labels["problem"].setText(self.tr("&Problem:"))
         self.clear_button.setText(self.tr("Show all"))
         self.no_match_button.setText(self.tr("&Clear search and filters"))
-        self.empty_label.setText(self.tr("No households yet. Import a roster (File → Import roster) or add a household."))
+        self.empty_label.setText(
+            self.tr("No households yet. Import a roster (File → Import roster) or add a household.")
+        )
         self.model.retranslate()
         self.delegate.reset()
         if self.model.index_data is not None:
@@ -162,19 +181,27 @@ class HouseholdListPage(Retranslating, QWidget):
 
     def _fill_static_combos(self) -> None:
         any_text = self.tr("(all)")
-        _refill(self.status, [(any_text, None)] + [(t(c.label), c.code) for c in code_list("status")])
+        _refill(
+            self.status, [(any_text, None)] + [(t(c.label), c.code) for c in code_list("status")]
+        )
         types = [(any_text, None), (self.tr("monitored (any type)"), MONITORED)]
         types += [(t(c.label), c.code) for c in code_list("household_type")]
         _refill(self.household_type, types)
         problems = [(any_text, None)] + [(t(label), key) for key, label in FLAG_LABELS.items()]
-        problems += [(self.tr("not visited in 30 days"), NOT_VISITED_30), (self.tr("not visited in 90 days"), NOT_VISITED_90)]
+        problems += [
+            (self.tr("not visited in 30 days"), NOT_VISITED_30),
+            (self.tr("not visited in 90 days"), NOT_VISITED_90),
+        ]
         _refill(self.problem, problems)
 
     def _fill_village_combo(self) -> None:
         index = self.model.index_data
         items: list[tuple[str, str | None]] = [(self.tr("(all)"), None)]
         if index is not None:
-            items += sorted(((name, code) for code, name in index.village_names.items()), key=lambda x: x[1] or "")
+            items += sorted(
+                ((name, code) for code, name in index.village_names.items()),
+                key=lambda x: x[1] or "",
+            )
             known = set(index.village_names)
             items += [(code, code) for code in sorted(set(index.villages) - known)]
         _refill(self.village, items)
@@ -195,7 +222,13 @@ class HouseholdListPage(Retranslating, QWidget):
             return
         self._loading = True
         self._selected_before_reload = self.current_household_id()
-        self.ctx.ops.run(ops.load_list, owner=self, on_done=self._loaded, on_error=self._load_failed, name="load list")
+        self.ctx.ops.run(
+            ops.load_list,
+            owner=self,
+            on_done=self._loaded,
+            on_error=self._load_failed,
+            name="load list",
+        )
 
     def _loaded(self, data: ListData) -> None:
         self._loading = False
@@ -215,10 +248,22 @@ class HouseholdListPage(Retranslating, QWidget):
     def _size_columns(self) -> None:
         """Widths from the font and typical contents, not by measuring 20,000 rows."""
         fm = self.table.fontMetrics()
-        longest = {name: max((t(c.label) for c in code_list(name)), key=fm.horizontalAdvance) for name in ("status", "household_type")}
-        samples = ("61072810020100040", "王建国国", "610728********123X", "庙河村村村", "十二组", "人口",
-                   longest["status"], longest["household_type"], max((t(x) for x in FLAG_LABELS.values()), key=fm.horizontalAdvance),
-                   "2025-01-01")
+        longest = {
+            name: max((t(c.label) for c in code_list(name)), key=fm.horizontalAdvance)
+            for name in ("status", "household_type")
+        }
+        samples = (
+            "61072810020100040",
+            "王建国国",
+            "610728********123X",
+            "庙河村村村",
+            "十二组",
+            "人口",
+            longest["status"],
+            longest["household_type"],
+            max((t(x) for x in FLAG_LABELS.values()), key=fm.horizontalAdvance),
+            "2025-01-01",
+        )
         header = self.table.horizontalHeader()
         for col, sample in enumerate(samples):
             title = self.model.headerData(col, Qt.Orientation.Horizontal)
@@ -272,11 +317,18 @@ class HouseholdListPage(Retranslating, QWidget):
 
     def _update_counts(self) -> None:
         shown, total = len(self.model.visible), self.model.total
-        self.count_text = self.tr("Showing %1 / %2 households").replace("%1", str(shown)).replace("%2", str(total))
+        self.count_text = (
+            self.tr("Showing %1 / %2 households")
+            .replace("%1", str(shown))
+            .replace("%2", str(total))
+        )
         if total and not shown:
             term = self.search.text().strip()
-            self.no_match_label.setText(self.tr("No household matches “%1”.").replace("%1", term) if term
-                                        else self.tr("No household matches the chosen filters."))
+            self.no_match_label.setText(
+                self.tr("No household matches “%1”.").replace("%1", term)
+                if term
+                else self.tr("No household matches the chosen filters.")
+            )
         self.no_match.setVisible(bool(total) and not shown)
         self.counts_changed.emit(shown, total)
 
@@ -300,7 +352,7 @@ class HouseholdListPage(Retranslating, QWidget):
         if household_id:
             self.open_household.emit(str(household_id))
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self._activated(self.table.currentIndex())
             return

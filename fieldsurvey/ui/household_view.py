@@ -39,7 +39,11 @@ from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 def _yes(value: bool | None) -> str:
     if value is None:
         return QCoreApplication.translate("HouseholdView", "not recorded")
-    return QCoreApplication.translate("HouseholdView", "yes") if value else QCoreApplication.translate("HouseholdView", "no")
+    return (
+        QCoreApplication.translate("HouseholdView", "yes")
+        if value
+        else QCoreApplication.translate("HouseholdView", "no")
+    )
 
 
 class HouseholdView(Retranslating, QWidget):
@@ -65,7 +69,9 @@ class HouseholdView(Retranslating, QWidget):
         self.continue_button = QPushButton()
         self.print_button = QPushButton()
         self.member_button = QPushButton()
-        self.new_visit_button.clicked.connect(lambda: self.new_visit_requested.emit(self.household_id))
+        self.new_visit_button.clicked.connect(
+            lambda: self.new_visit_requested.emit(self.household_id)
+        )
         self.continue_button.clicked.connect(self._continue_draft)
         self.print_button.clicked.connect(lambda: self.print_requested.emit(self.household_id))
         self.member_button.clicked.connect(self._member_change)
@@ -103,7 +109,12 @@ class HouseholdView(Retranslating, QWidget):
         photos_layout.addWidget(self.no_photos)
 
         actions = QHBoxLayout()
-        for b in (self.new_visit_button, self.continue_button, self.print_button, self.member_button):
+        for b in (
+            self.new_visit_button,
+            self.continue_button,
+            self.print_button,
+            self.member_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
 
@@ -113,8 +124,15 @@ class HouseholdView(Retranslating, QWidget):
         layout.addWidget(self.place)
         layout.addWidget(self.facts)
         layout.addLayout(actions)
-        for w in (self.assessment_box, self.photos_box, self.members_box, self.medical_box, self.visits_box, self.measures_box,
-                  self.helpers_box):
+        for w in (
+            self.assessment_box,
+            self.photos_box,
+            self.members_box,
+            self.medical_box,
+            self.visits_box,
+            self.measures_box,
+            self.helpers_box,
+        ):
             layout.addWidget(w)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -138,7 +156,12 @@ class HouseholdView(Retranslating, QWidget):
 
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
-        self.ctx.ops.run(ops.load_household(self.household_id), owner=self, on_done=self._loaded, name="load household")
+        self.ctx.ops.run(
+            ops.load_household(self.household_id),
+            owner=self,
+            on_done=self._loaded,
+            name="load household",
+        )
 
     def _loaded(self, bundle: HouseholdBundle) -> None:
         self.bundle = bundle
@@ -156,14 +179,18 @@ class HouseholdView(Retranslating, QWidget):
         self.member_button.setText(self.tr("&Member change…"))
         self.open_visit_button.setText(self.tr("Open visit"))
         self.amend_button.setText(self.tr("Correct (amend)…"))
-        self.assessment_box.setTitle(self.tr("Assessment (two assurances, three guarantees, water, income)"))
+        self.assessment_box.setTitle(
+            self.tr("Assessment (two assurances, three guarantees, water, income)")
+        )
         self.members_box.setTitle(self.tr("Members"))
         self.visits_box.setTitle(self.tr("Visits"))
         self.measures_box.setTitle(self.tr("Assistance measures"))
         self.helpers_box.setTitle(self.tr("Assigned helpers"))
         self.medical_box.setTitle(self.tr("Medical costs and reimbursement"))
         self.photos_box.setTitle(self.tr("Photos"))
-        self.no_photos.setText(self.tr("No photos yet: add them in a visit (household, housing, water, visit record)."))
+        self.no_photos.setText(
+            self.tr("No photos yet: add them in a visit (household, housing, water, visit record).")
+        )
         if self.bundle is None:
             self.title.setText(self.tr("Loading…"))
             self._update_buttons()
@@ -181,7 +208,9 @@ class HouseholdView(Retranslating, QWidget):
     def _draw(self, b: HouseholdBundle) -> None:
         h = b.household
         head = h.head
-        self.title.setText(self.tr("%1's household").replace("%1", head.name) if head else h.household_no)
+        self.title.setText(
+            self.tr("%1's household").replace("%1", head.name) if head else h.household_no
+        )
         self.setWindowTitle(self.window_title())
         place = [b.place.get("county"), b.place.get("township"), b.place.get("village"), h.group]
         number = self.tr("Household no. %1").replace("%1", h.household_no)
@@ -189,12 +218,20 @@ class HouseholdView(Retranslating, QWidget):
         dash = "—"
         facts = [
             self.tr("Status: %1").replace("%1", code_label("status", h.status) or dash),
-            self.tr("Poverty category: %1").replace("%1", code_label("poverty_category", h.poverty_category) or dash),
-            self.tr("Type: %1").replace("%1", code_label("household_type", h.household_type) or dash),
+            self.tr("Poverty category: %1").replace(
+                "%1", code_label("poverty_category", h.poverty_category) or dash
+            ),
+            self.tr("Type: %1").replace(
+                "%1", code_label("household_type", h.household_type) or dash
+            ),
             self.tr("Members: %1").replace("%1", str(h.size)),
         ]
         if h.main_poverty_cause:
-            facts.append(self.tr("Main poverty cause: %1").replace("%1", code_label("poverty_cause", h.main_poverty_cause)))
+            facts.append(
+                self.tr("Main poverty cause: %1").replace(
+                    "%1", code_label("poverty_cause", h.main_poverty_cause)
+                )
+            )
         if h.phone:
             facts.append(self.tr("Phone: %1").replace("%1", h.phone))
         if h.monitored:
@@ -212,10 +249,15 @@ class HouseholdView(Retranslating, QWidget):
         if self.bundle is None:
             return []
         lang = self.ctx.lang
-        return [PhotoEntry.from_info(p.info, p.caption or p.title.get(lang),
-                                     f"{p.visit_date} · {p.title.get(lang)}"
-                                     + ("" if p.finalized else " · " + self.tr("draft")))
-                for p in self.bundle.photos]
+        return [
+            PhotoEntry.from_info(
+                p.info,
+                p.caption or p.title.get(lang),
+                f"{p.visit_date} · {p.title.get(lang)}"
+                + ("" if p.finalized else " · " + self.tr("draft")),
+            )
+            for p in self.bundle.photos
+        ]
 
     def _draw_photos(self, b: HouseholdBundle) -> None:
         self.photo_strip.set_entries(self.photo_entries())
@@ -235,25 +277,46 @@ class HouseholdView(Retranslating, QWidget):
         self.cards.show_assessment(b.assessment)
         if b.assessment_visit is not None:
             self.assessment_source.setText(
-                self.tr("From the visit of %1 by %2.").replace("%1", b.assessment_visit.visit_date.isoformat()).replace("%2", b.assessment_visit.visitor or "—")
+                self.tr("From the visit of %1 by %2.")
+                .replace("%1", b.assessment_visit.visit_date.isoformat())
+                .replace("%2", b.assessment_visit.visitor or "—")
             )
         else:
             self.assessment_source.setText(
-                self.tr("No finalized visit yet: this is computed from the records as they stand today and is not stored.")
+                self.tr(
+                    "No finalized visit yet: this is computed from the records as they stand today and is not stored."
+                )
             )
 
     def _draw_members(self, h: Household) -> None:
         today = date.today()
-        headers = [self.tr("Name"), self.tr("Relationship"), self.tr("Sex"), self.tr("Age"), self.tr("ID number"),
-                   self.tr("Health"), self.tr("Schooling"), self.tr("Labour capacity"), self.tr("Medical insurance")]
+        headers = [
+            self.tr("Name"),
+            self.tr("Relationship"),
+            self.tr("Sex"),
+            self.tr("Age"),
+            self.tr("ID number"),
+            self.tr("Health"),
+            self.tr("Schooling"),
+            self.tr("Labour capacity"),
+            self.tr("Medical insurance"),
+        ]
         rows = []
         for m in h.members:
             name = m.name if m.present else self.tr("%1 (moved out)").replace("%1", m.name)
-            rows.append([
-                name, code_label("relation", m.relation), code_label("sex", m.sex), str(m.age(today)), m.id_number,
-                code_label("health", m.health), code_label("schooling", m.schooling),
-                code_label("labour_capacity", m.labour_capacity), _yes(m.basic_insured),
-            ])
+            rows.append(
+                [
+                    name,
+                    code_label("relation", m.relation),
+                    code_label("sex", m.sex),
+                    str(m.age(today)),
+                    m.id_number,
+                    code_label("health", m.health),
+                    code_label("schooling", m.schooling),
+                    code_label("labour_capacity", m.labour_capacity),
+                    _yes(m.basic_insured),
+                ]
+            )
         self.members.fill(headers, rows, [m.member_id for m in h.members])
 
     def _draw_visits(self, visits: list[Visit]) -> None:
@@ -268,24 +331,54 @@ class HouseholdView(Retranslating, QWidget):
                 state = self.tr("finalized")
             if v.review_status == "has_issues":
                 state += " · " + self.tr("county: has issues")
-            rows.append([v.visit_date.isoformat(), v.visitor, state, (v.findings or v.amendment_reason or "").replace("\n", " ")])
+            rows.append(
+                [
+                    v.visit_date.isoformat(),
+                    v.visitor,
+                    state,
+                    (v.findings or v.amendment_reason or "").replace("\n", " "),
+                ]
+            )
         self.visits.fill(headers, rows, [v.visit_id for v in visits])
         if not visits:
             self.visits.setMinimumHeight(40)
 
     def _draw_measures(self, h: Household) -> None:
-        headers = [self.tr("Category"), self.tr("Project"), self.tr("Year"), self.tr("Funds (yuan)"), self.tr("State")]
+        headers = [
+            self.tr("Category"),
+            self.tr("Project"),
+            self.tr("Year"),
+            self.tr("Funds (yuan)"),
+            self.tr("State"),
+        ]
         rows = [
-            [code_label("assistance_category", x.category), x.project, str(x.year or ""),
-             f"{x.funds:,.0f}" if x.funds is not None else "", code_label("measure_status", x.status)]
+            [
+                code_label("assistance_category", x.category),
+                x.project,
+                str(x.year or ""),
+                f"{x.funds:,.0f}" if x.funds is not None else "",
+                code_label("measure_status", x.status),
+            ]
             for x in h.measures
         ]
         self.measures.fill(headers, rows)
 
     def _draw_helpers(self, h: Household) -> None:
-        headers = [self.tr("Name"), self.tr("Unit"), self.tr("Phone"), self.tr("From"), self.tr("Until")]
+        headers = [
+            self.tr("Name"),
+            self.tr("Unit"),
+            self.tr("Phone"),
+            self.tr("From"),
+            self.tr("Until"),
+        ]
         rows = [
-            [x.name, x.unit, x.phone or "", x.start_date.isoformat(), x.end_date.isoformat() if x.end_date else self.tr("current")]
+            [
+                x.name,
+                x.unit,
+                x.phone or "",
+                x.start_date.isoformat(),
+                x.end_date.isoformat() if x.end_date else self.tr("current"),
+            ]
             for x in h.helpers
         ]
         self.helpers.fill(headers, rows)
@@ -294,11 +387,27 @@ class HouseholdView(Retranslating, QWidget):
         """Each member's yearly compliant costs, the reimbursement rate and the local target."""
         names = {m.member_id: m.name for m in h.members}
         found = reimbursements(h, load_policy())
-        headers = [self.tr("Year"), self.tr("Name"), self.tr("Kind"), self.tr("Costs (yuan)"),
-                   self.tr("Reimbursed (yuan)"), self.tr("Rate"), self.tr("Target"), self.tr("Result")]
+        headers = [
+            self.tr("Year"),
+            self.tr("Name"),
+            self.tr("Kind"),
+            self.tr("Costs (yuan)"),
+            self.tr("Reimbursed (yuan)"),
+            self.tr("Rate"),
+            self.tr("Target"),
+            self.tr("Result"),
+        ]
         rows = [
-            [str(r.year), names.get(r.member_id, "—"), t(KIND_LABELS[r.kind]), f"{r.costs:,.2f}",
-             f"{r.reimbursed:,.2f}", f"{r.rate:.1%}", f"{r.target.value:.0%}" if r.target else "—", t(r.verdict())]
+            [
+                str(r.year),
+                names.get(r.member_id, "—"),
+                t(KIND_LABELS[r.kind]),
+                f"{r.costs:,.2f}",
+                f"{r.reimbursed:,.2f}",
+                f"{r.rate:.1%}",
+                f"{r.target.value:.0%}" if r.target else "—",
+                t(r.verdict()),
+            ]
             for r in found
         ]
         self.medical.fill(headers, rows)
@@ -310,7 +419,9 @@ class HouseholdView(Retranslating, QWidget):
         self.new_visit_button.setEnabled(loaded)
         self.continue_button.setVisible(bool(drafts))
         self.open_visit_button.setEnabled(loaded and bool(self.bundle and self.bundle.visits))
-        self.amend_button.setEnabled(loaded and bool(self.bundle and any(v.finalized for v in self.bundle.visits)))
+        self.amend_button.setEnabled(
+            loaded and bool(self.bundle and any(v.finalized for v in self.bundle.visits))
+        )
         self.print_button.setEnabled(loaded)
         self.member_button.setEnabled(loaded)
 

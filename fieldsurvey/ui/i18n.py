@@ -54,7 +54,9 @@ def set_language(language: str) -> None:
         app.installTranslator(t)
     _state["translators"] = translators
     _state["language"] = language
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English))
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English)
+    )
     # Qt posts LanguageChange; deliver it now so every window has switched when this returns.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
 
@@ -76,4 +78,3 @@ def t(text: Text) -> str:
 def code_label(list_name: str, code: str | None) -> str:
     """A code list label (relationship, status, …) in the current language; "" for none."""
     return code_list(list_name).label(code, lang()) if code else ""
-

@@ -65,7 +65,7 @@ class IdleWatcher(QObject):
             app.removeEventFilter(self)
             self._installed = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS:
             self._last = time.monotonic()
         return False

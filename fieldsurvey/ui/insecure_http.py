@@ -13,16 +13,22 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-def ask_insecure_http(parent: QWidget | None, url: str, on_yes: Callable[[], None], on_no: Callable[[], None]) -> QMessageBox:
+def ask_insecure_http(
+    parent: QWidget | None, url: str, on_yes: Callable[[], None], on_no: Callable[[], None]
+) -> QMessageBox:
     """A non-blocking Yes/No question (No by default); calls ``on_yes`` or ``on_no`` once answered."""
     box = QMessageBox(
-        QMessageBox.Icon.Warning, QCoreApplication.translate("InsecureHttp", "Unencrypted connection"),
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("InsecureHttp", "Unencrypted connection"),
         QCoreApplication.translate(
             "InsecureHttp",
             "%1 is an unencrypted http:// address on another computer. Passwords, codes and the households' "
             "personal data would cross the network readable by anyone on it, the office network included.\n\n"
-            "Ask the county's administrator for the https:// address. Go on without encryption anyway?").replace("%1", url),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+            "Ask the county's administrator for the https:// address. Go on without encryption anyway?",
+        ).replace("%1", url),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -38,4 +44,7 @@ def ask_insecure_http(parent: QWidget | None, url: str, on_yes: Callable[[], Non
 
 
 def refused_text() -> str:
-    return QCoreApplication.translate("InsecureHttp", "Not connected: use the server's https:// address, or confirm the unencrypted one.")
+    return QCoreApplication.translate(
+        "InsecureHttp",
+        "Not connected: use the server's https:// address, or confirm the unencrypted one.",
+    )

@@ -34,7 +34,10 @@ class FastTextDelegate(QStyledItemDelegate):
         self._metrics = self._view.fontMetrics()
         self._style = self._view.style()
         palette = self._view.palette()
-        self._pens = (palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.HighlightedText))
+        self._pens = (
+            palette.color(QPalette.ColorRole.Text),
+            palette.color(QPalette.ColorRole.HighlightedText),
+        )
         self._highlight = palette.brush(QPalette.ColorRole.Highlight)
         self._alternate = palette.brush(QPalette.ColorRole.AlternateBase)
         self._alternating = self._view.alternatingRowColors()
@@ -46,7 +49,12 @@ class FastTextDelegate(QStyledItemDelegate):
         model = self._view.selectionModel()
         self.selected = {i.row() for i in model.selectedRows()} if model is not None else set()
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         column = index.column()
         row = index.row()
         selected = row in self.selected

@@ -69,7 +69,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.retranslate()
 
     # -- actions and menus ------------------------------------------------------------------
-    def _action(self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(
+        self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+    ) -> QAction:  # type: ignore[no-untyped-def]
         a = QAction(self)
         if isinstance(shortcut, QKeySequence.StandardKey):
             a.setShortcuts(shortcut)  # every binding of the platform (Close is Ctrl+F4 and Ctrl+W)
@@ -96,7 +98,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.act_close_tab = self._action(self.close_current_tab, s.Close)
         self.act_escape = self._action(self.escape, "Esc")
         self.act_escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.act_guide = self._action(self.open_guide)  # F1 itself: ui/help.py's HelpKey, on every screen
+        self.act_guide = self._action(
+            self.open_guide
+        )  # F1 itself: ui/help.py's HelpKey, on every screen
         self.act_log = self._action(open_log_folder)
         self.act_about = self._action(self.about)
         self.act_sync = self._action(self.open_sync)
@@ -104,13 +108,25 @@ class MainWindow(Retranslating, QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
-        for a in (self.act_new_household, self.act_import, self.act_reassess, self.act_print_village):
+        for a in (
+            self.act_new_household,
+            self.act_import,
+            self.act_reassess,
+            self.act_print_village,
+        ):
             self.menu_file.addAction(a)
         self.menu_file.addSeparator()
         for a in (self.act_settings, self.act_lock, self.act_quit):
             self.menu_file.addAction(a)
         self.menu_household = bar.addMenu("")
-        for a in (self.act_find, self.act_new_visit, self.act_save, self.act_print, self.act_member, self.act_close_tab):
+        for a in (
+            self.act_find,
+            self.act_new_visit,
+            self.act_save,
+            self.act_print,
+            self.act_member,
+            self.act_close_tab,
+        ):
             self.menu_household.addAction(a)
         self.menu_sync = bar.addMenu("")
         self.menu_sync.addAction(self.act_sync)
@@ -124,7 +140,11 @@ class MainWindow(Retranslating, QMainWindow):
         """Help › User guide: the part of the screen in front (as F1)."""
         from fieldsurvey.ui.help import help_for
 
-        help_for(self.tabs.currentWidget() if self.stack.currentWidget() is self.tabs else self.unlock_page)
+        help_for(
+            self.tabs.currentWidget()
+            if self.stack.currentWidget() is self.tabs
+            else self.unlock_page
+        )
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("FieldSurvey household visits"))
@@ -159,8 +179,20 @@ class MainWindow(Retranslating, QMainWindow):
     # -- lock and unlock --------------------------------------------------------------------
     def _set_locked_ui(self, locked: bool) -> None:
         self.stack.setCurrentIndex(PAGE_UNLOCK if locked else PAGE_WORK)
-        for a in (self.act_new_household, self.act_import, self.act_print_village, self.act_reassess, self.act_lock, self.act_find,
-                  self.act_save, self.act_print, self.act_new_visit, self.act_member, self.act_close_tab, self.act_sync):
+        for a in (
+            self.act_new_household,
+            self.act_import,
+            self.act_print_village,
+            self.act_reassess,
+            self.act_lock,
+            self.act_find,
+            self.act_save,
+            self.act_print,
+            self.act_new_visit,
+            self.act_member,
+            self.act_close_tab,
+            self.act_sync,
+        ):
             a.setEnabled(not locked)
         self.menu_household.setEnabled(not locked)
         self.count_label.setVisible(not locked)
@@ -185,9 +217,17 @@ class MainWindow(Retranslating, QMainWindow):
     def _after_recovery(self) -> None:
         from fieldsurvey.ui.settings_dialog import ChangePassphraseDialog
 
-        dialog = ChangePassphraseDialog(self.ctx, self, require_current=False,
-                                        intro=self.tr("You opened the data with the recovery key. Please set a new passphrase now."))
-        dialog.changed.connect(lambda: self.statusBar().showMessage(self.tr("The new passphrase is set."), 8000))
+        dialog = ChangePassphraseDialog(
+            self.ctx,
+            self,
+            require_current=False,
+            intro=self.tr(
+                "You opened the data with the recovery key. Please set a new passphrase now."
+            ),
+        )
+        dialog.changed.connect(
+            lambda: self.statusBar().showMessage(self.tr("The new passphrase is set."), 8000)
+        )
         dialog.open()
 
     def lock(self) -> None:
@@ -211,7 +251,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._set_locked_ui(True)
         self.ctx.locked.emit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
         for editor in self._editors():
             editor.flush()
@@ -241,7 +281,9 @@ class MainWindow(Retranslating, QMainWindow):
             self.tabs.setTabText(i, text)
 
     def open_household(self, household_id: str) -> HouseholdView:
-        i = self._find_tab(lambda w: isinstance(w, HouseholdView) and w.household_id == household_id)
+        i = self._find_tab(
+            lambda w: isinstance(w, HouseholdView) and w.household_id == household_id
+        )
         if i > 0:
             self.tabs.setCurrentIndex(i)
             return self.tabs.widget(i)  # type: ignore[return-value]
@@ -256,13 +298,15 @@ class MainWindow(Retranslating, QMainWindow):
 
     def open_visit(self, household_id: str, visit_id: str | None) -> QWidget | None:
         if visit_id is not None:
-            i = self._find_tab(lambda w: (e := visit_host.as_editor(w)) is not None and e.visit_id() == visit_id)
+            i = self._find_tab(
+                lambda w: (e := visit_host.as_editor(w)) is not None and e.visit_id() == visit_id
+            )
             if i > 0:
                 self.tabs.setCurrentIndex(i)
                 return self.tabs.widget(i)
         try:
             editor = visit_host.open_visit_editor(self, self.ctx, household_id, visit_id)
-        except Exception as e:  # noqa: BLE001 - shown as a sentence, logged without data
+        except Exception as e:
             show_error(self, e, "open visit editor")
             return None
         tab = visit_host.as_editor(editor)
@@ -335,11 +379,28 @@ class MainWindow(Retranslating, QMainWindow):
             self.open_household(hid)  # the change is made from the household's own page
 
     def print_household(self, household_id: str) -> None:
-        i = self._find_tab(lambda w: isinstance(w, HouseholdView) and w.household_id == household_id)
+        i = self._find_tab(
+            lambda w: isinstance(w, HouseholdView) and w.household_id == household_id
+        )
         view = self.tabs.widget(i) if i > 0 else None
-        number = view.bundle.household.household_no if isinstance(view, HouseholdView) and view.bundle else None
+        number = (
+            view.bundle.household.household_no
+            if isinstance(view, HouseholdView) and view.bundle
+            else None
+        )
         if number is None:
-            summary = next((s for s in (self.list_page.model.index_data.rows if self.list_page.model.index_data else []) if s.household_id == household_id), None)
+            summary = next(
+                (
+                    s
+                    for s in (
+                        self.list_page.model.index_data.rows
+                        if self.list_page.model.index_data
+                        else []
+                    )
+                    if s.household_id == household_id
+                ),
+                None,
+            )
             number = summary.household_no if summary else None
         ledger_print.print_household(self, self.ctx, household_id, number)
 
@@ -388,7 +449,9 @@ class MainWindow(Retranslating, QMainWindow):
                 text += " " + self.tr("Stopped before the end; run it again to finish.")
             self.statusBar().showMessage(text, 10000)
 
-        self.ctx.ops.run_long(ops.reassess_all, parent=self, title=self.tr("Assessing all households…"), on_done=done)
+        self.ctx.ops.run_long(
+            ops.reassess_all, parent=self, title=self.tr("Assessing all households…"), on_done=done
+        )
 
     def open_settings(self) -> None:
         from fieldsurvey.ui.settings_dialog import SettingsDialog
@@ -408,8 +471,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.about_box = show_about(
             self,
             self.tr("About FieldSurvey"),
-            self.tr("FieldSurvey %1 — offline household visits for village first secretaries.\nData folder: %2")
-            .replace("%1", __version__).replace("%2", str(self.ctx.data_dir)),
+            self.tr(
+                "FieldSurvey %1 — offline household visits for village first secretaries.\nData folder: %2"
+            )
+            .replace("%1", __version__)
+            .replace("%2", str(self.ctx.data_dir)),
         )
 
     # -- status bar -------------------------------------------------------------------------

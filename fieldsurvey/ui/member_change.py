@@ -40,7 +40,9 @@ def direction(reason: str | None) -> str | None:
 
 
 class MemberChangeDialog(Retranslating, QDialog):
-    def __init__(self, ctx: AppContext, household: Household, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, household: Household, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.household = household
@@ -61,9 +63,17 @@ class MemberChangeDialog(Retranslating, QDialog):
         form.addRow(self.labels["leaving"], self.leaving)
         form.addRow(self.labels["new_head"], self.new_head)
         form.addRow(self.labels["note"], self.note)
-        for key, w in (("reason", self.reason), ("when", self.when), ("leaving", self.leaving), ("new_head", self.new_head), ("note", self.note)):
+        for key, w in (
+            ("reason", self.reason),
+            ("when", self.when),
+            ("leaving", self.leaving),
+            ("new_head", self.new_head),
+            ("note", self.note),
+        ):
             self.labels[key].setBuddy(w)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -108,7 +118,11 @@ class MemberChangeDialog(Retranslating, QDialog):
         for key, widget in (("leaving", self.leaving), ("note", self.note)):
             widget.setVisible(out if key == "leaving" else way is not None)
             self.labels[key].setVisible(widget.isVisibleTo(self))
-        leaving = self.household.member(self.leaving.currentData()) if out and self.leaving.currentData() else None
+        leaving = (
+            self.household.member(self.leaving.currentData())
+            if out and self.leaving.currentData()
+            else None
+        )
         head_leaves = bool(leaving and leaving.is_head)
         self.new_head.clear()
         if head_leaves:
@@ -142,9 +156,13 @@ class MemberChangeDialog(Retranslating, QDialog):
             if leaving is None:
                 return self.tr("Choose the member who leaves.")
             if len(h.present_members) == 1:
-                return self.tr("The last member cannot leave; the county closes a household record.")
+                return self.tr(
+                    "The last member cannot leave; the county closes a household record."
+                )
             if leaving.is_head:
-                new_head = h.member(self.new_head.currentData()) if self.new_head.currentData() else None
+                new_head = (
+                    h.member(self.new_head.currentData()) if self.new_head.currentData() else None
+                )
                 if new_head is None:
                     return self.tr("Choose the new head of the household.")
                 new_head.relation = "02"
@@ -162,8 +180,13 @@ class MemberChangeDialog(Retranslating, QDialog):
             return
         household, change = result
         self.buttons.setEnabled(False)
-        self.ctx.ops.run(ops.change_member(household, change), owner=self, on_done=lambda _r: self.accept(),
-                         on_error=self._failed, name="member change")
+        self.ctx.ops.run(
+            ops.change_member(household, change),
+            owner=self,
+            on_done=lambda _r: self.accept(),
+            on_error=self._failed,
+            name="member change",
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)

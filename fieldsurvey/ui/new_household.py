@@ -36,7 +36,9 @@ from fieldsurvey.ui.widgets import Retranslating, error_label
 class NewHouseholdDialog(Retranslating, QDialog):
     created = Signal(str)  # household_id
 
-    def __init__(self, ctx: AppContext, index: HouseholdIndex | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, index: HouseholdIndex | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.index = index
@@ -53,13 +55,23 @@ class NewHouseholdDialog(Retranslating, QDialog):
         self.error = error_label()
         self.labels = [QLabel() for _ in range(7)]
         form = QFormLayout()
-        widgets = (self.household_no, self.village, self.group, self.status, self.household_type, self.category, self.phone)
+        widgets = (
+            self.household_no,
+            self.village,
+            self.group,
+            self.status,
+            self.household_type,
+            self.category,
+            self.phone,
+        )
         for label, w in zip(self.labels, widgets, strict=True):
             form.addRow(label, w)
             label.setBuddy(w)
         self.head_box = QGroupBox()
         QVBoxLayout(self.head_box).addWidget(self.head)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -77,12 +89,23 @@ class NewHouseholdDialog(Retranslating, QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("New household"))
-        texts = (self.tr("Household n&o.:"), self.tr("&Village (name or 12-digit code):"), self.tr("&Group:"),
-                 self.tr("&Status:"), self.tr("&Type:"), self.tr("&Poverty category:"), self.tr("Phon&e:"))
+        texts = (
+            self.tr("Household n&o.:"),
+            self.tr("&Village (name or 12-digit code):"),
+            self.tr("&Group:"),
+            self.tr("&Status:"),
+            self.tr("&Type:"),
+            self.tr("&Poverty category:"),
+            self.tr("Phon&e:"),
+        )
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
         self.head_box.setTitle(self.tr("Head of household"))
-        for combo, name, none_allowed in ((self.status, "status", False), (self.household_type, "household_type", True), (self.category, "poverty_category", True)):
+        for combo, name, none_allowed in (
+            (self.status, "status", False),
+            (self.household_type, "household_type", True),
+            (self.category, "poverty_category", True),
+        ):
             current = combo.currentData()
             combo.clear()
             if none_allowed:
@@ -121,9 +144,13 @@ class NewHouseholdDialog(Retranslating, QDialog):
         if problem:
             return problem
         h = Household(
-            household_no=no, division_code=code, group=self.group.currentText().strip() or None,
-            phone=self.phone.text().strip() or None, status=self.status.currentData(),
-            household_type=self.household_type.currentData(), poverty_category=self.category.currentData(),
+            household_no=no,
+            division_code=code,
+            group=self.group.currentText().strip() or None,
+            phone=self.phone.text().strip() or None,
+            status=self.status.currentData(),
+            household_type=self.household_type.currentData(),
+            poverty_category=self.category.currentData(),
             members=[self.head.member()],
         )
         errors = errors_only(validate_household(h))
@@ -135,7 +162,13 @@ class NewHouseholdDialog(Retranslating, QDialog):
             self.error.setText(result)
             return
         self.buttons.setEnabled(False)
-        self.ctx.ops.run(ops.add_household(result), owner=self, on_done=self._done, on_error=self._failed, name="new household")
+        self.ctx.ops.run(
+            ops.add_household(result),
+            owner=self,
+            on_done=self._done,
+            on_error=self._failed,
+            name="new household",
+        )
 
     def _done(self, household_id: str) -> None:
         self.accept()

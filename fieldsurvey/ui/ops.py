@@ -156,7 +156,7 @@ class DbWorker(QThread):
                 if job.cancel_event.is_set():
                     raise Cancelled()
                 job.result = job.fn(OpEnv(self, job))
-            except BaseException as e:  # noqa: BLE001 - every failure goes back to the UI
+            except BaseException as e:
                 job.error = e
             job.done = True
             self.job_finished.emit(job)
@@ -167,7 +167,7 @@ class DbWorker(QThread):
         if self.store is not None:  # the app is quitting with the store open
             try:
                 self.store.close()
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 log.warning("closing the store at exit failed: %s", type(e).__name__)
             self.store = None
 
@@ -260,7 +260,9 @@ class Ops(QObject):
 
                 show_error(parent, error, title)
 
-        job = self.run(fn, owner=parent, on_done=done, on_error=failed, on_progress=progress, name=title)
+        job = self.run(
+            fn, owner=parent, on_done=done, on_error=failed, on_progress=progress, name=title
+        )
         dialog.canceled.connect(job.cancel)
         return job
 
@@ -329,8 +331,8 @@ STORE_KEY_FILE = "store.key"
 
 def warm_up(env: OpEnv) -> None:
     """Load what unlocking needs on the worker while the user types the passphrase."""
-    import fieldsurvey.core.assessment  # noqa: F401
-    import fieldsurvey.encryption.keyfile  # noqa: F401
+    import fieldsurvey.core.assessment
+    import fieldsurvey.encryption.keyfile
     import fieldsurvey.store  # noqa: F401
 
 
@@ -348,7 +350,9 @@ def load_profile(store: Store) -> Profile:
     return Profile.from_store_values(store.settings.get(PROFILE_KEY), store.county())
 
 
-def unlock(data_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None) -> OpFn:
+def unlock(
+    data_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None
+) -> OpFn:
     def op(env: OpEnv) -> Profile:
         from fieldsurvey.store import Store
 
@@ -362,7 +366,9 @@ def unlock(data_dir: Path, *, passphrase: str | None = None, recovery_key: str |
     return op
 
 
-def create(data_dir: Path, passphrase: str, profile: Profile, kdf: dict[str, Any] | None = None) -> OpFn:
+def create(
+    data_dir: Path, passphrase: str, profile: Profile, kdf: dict[str, Any] | None = None
+) -> OpFn:
     """A new store for the setup assistant; returns the recovery key (shown once).
 
     The store stays marked unfinished until ``finish_creation``, once the user has confirmed
@@ -465,7 +471,9 @@ def change_member(household: Household, change: MemberChange) -> OpFn:
 def reassess_all(env: OpEnv) -> WithChanges:
     from fieldsurvey.app.assessments import reassess_households
 
-    result = reassess_households(env.store, date.today(), progress=env.step, cancelled=lambda: env.cancelled)
+    result = reassess_households(
+        env.store, date.today(), progress=env.step, cancelled=lambda: env.cancelled
+    )
     return WithChanges(result, Changes(household_list=True))
 
 
@@ -483,18 +491,27 @@ def import_roster(report: RosterReport) -> OpFn:
     def op(env: OpEnv) -> WithChanges:
         from fieldsurvey.app import roster
 
-        return roster.import_roster(env.store, report, progress=env.step, cancelled=lambda: env.cancelled)
+        return roster.import_roster(
+            env.store, report, progress=env.step, cancelled=lambda: env.cancelled
+        )
 
     return op
 
 
 # -- visits ----------------------------------------------------------------------------------
-def open_editor(household_id: str, visit_id: str | None, visitor: str, today: date | None = None,
-                lang: str = "zh") -> OpFn:
+def open_editor(
+    household_id: str,
+    visit_id: str | None,
+    visitor: str,
+    today: date | None = None,
+    lang: str = "zh",
+) -> OpFn:
     def op(env: OpEnv) -> Opened:
         from fieldsurvey.app import visits
 
-        return visits.open_editor(env.store, household_id, visit_id, visitor, today=today, lang=lang)
+        return visits.open_editor(
+            env.store, household_id, visit_id, visitor, today=today, lang=lang
+        )
 
     return op
 
@@ -510,6 +527,7 @@ def save_draft(visit: Visit, first: bool) -> OpFn:
 
 def finalize(session: FormSession, visit: Visit | None, household_id: str) -> OpFn:
     """The editor takes no input while this runs: the session is used on the worker."""
+
     def op(env: OpEnv) -> WithChanges:
         from fieldsurvey.app import visits
 
@@ -541,7 +559,9 @@ def print_household(household_id: str, target: Path, mask_ids: bool) -> OpFn:
     def op(env: OpEnv) -> Printed:
         from fieldsurvey.app import ledgers
 
-        return ledgers.print_household(env.store, household_id, target, mask_ids=mask_ids, progress=env.step)
+        return ledgers.print_household(
+            env.store, household_id, target, mask_ids=mask_ids, progress=env.step
+        )
 
     return op
 
@@ -550,8 +570,15 @@ def print_village(village_code: str, out: Path, mask_ids: bool, combined: bool) 
     def op(env: OpEnv) -> Printed:
         from fieldsurvey.app import ledgers
 
-        return ledgers.print_village(env.store, village_code, out, mask_ids=mask_ids, combined=combined,
-                                     progress=env.step, cancelled=lambda: env.cancelled)
+        return ledgers.print_village(
+            env.store,
+            village_code,
+            out,
+            mask_ids=mask_ids,
+            combined=combined,
+            progress=env.step,
+            cancelled=lambda: env.cancelled,
+        )
 
     return op
 
@@ -591,8 +618,14 @@ def enroll(url: str, code: str, fingerprint: str | None, allow_insecure_http: bo
     def op(env: OpEnv) -> WithChanges:
         from fieldsurvey.app import sync
 
-        return sync.enroll(env.store, _sync_client(env), url, code, fingerprint=fingerprint,
-                           allow_insecure_http=allow_insecure_http)
+        return sync.enroll(
+            env.store,
+            _sync_client(env),
+            url,
+            code,
+            fingerprint=fingerprint,
+            allow_insecure_http=allow_insecure_http,
+        )
 
     return op
 

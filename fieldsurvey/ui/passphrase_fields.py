@@ -46,7 +46,9 @@ class PassphraseFields(Retranslating, QWidget):
     def retranslate(self) -> None:
         self.label_first.setText(self.tr("New passphrase:"))
         self.label_second.setText(self.tr("Repeat it:"))
-        self.first.setPlaceholderText(self.tr("at least 8 characters; a short sentence is easy to remember"))
+        self.first.setPlaceholderText(
+            self.tr("at least 8 characters; a short sentence is easy to remember")
+        )
         self._update()
 
     def passphrase(self) -> str:
@@ -82,7 +84,9 @@ class PassphraseFields(Retranslating, QWidget):
                 verdict += " — " + self.tr("the two passphrases are not the same")
             self.verdict.setText(verdict)
         else:
-            self.verdict.setText(self.tr("Too weak: %1").replace("%1", "; ".join(t(p) for p in strength.problems)))
+            self.verdict.setText(
+                self.tr("Too weak: %1").replace("%1", "; ".join(t(p) for p in strength.problems))
+            )
         self.verdict.setStyleSheet(f"color: {colour};")
         self.changed.emit()
 

@@ -36,7 +36,11 @@ class PersonFields(Retranslating, QWidget):
         self.form.addRow(self.labels[2], self.derived)
         self.form.addRow(self.labels[3], self.relation)
         self.form.addRow(self.labels[4], self.health)
-        for label, w in zip(self.labels, (self.name, self.id_number, self.derived, self.relation, self.health), strict=True):
+        for label, w in zip(
+            self.labels,
+            (self.name, self.id_number, self.derived, self.relation, self.health),
+            strict=True,
+        ):
             label.setBuddy(w)
         self.relation.setVisible(not head)
         self.labels[3].setVisible(not head)
@@ -46,7 +50,17 @@ class PersonFields(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        for label, text in zip(self.labels, (self.tr("&Name:"), self.tr("&ID number:"), self.tr("Sex, born:"), self.tr("&Relationship to head:"), self.tr("&Health:")), strict=True):
+        for label, text in zip(
+            self.labels,
+            (
+                self.tr("&Name:"),
+                self.tr("&ID number:"),
+                self.tr("Sex, born:"),
+                self.tr("&Relationship to head:"),
+                self.tr("&Health:"),
+            ),
+            strict=True,
+        ):
             label.setText(text)
         current = self.relation.currentData()
         self.relation.clear()
@@ -81,7 +95,11 @@ class PersonFields(Retranslating, QWidget):
                 self.derived.setText(t(e.text))
                 self.derived.setStyleSheet("color: #b3261e;")
             else:
-                self.derived.setText(self.tr("%1, %2").replace("%1", code_label("sex", info.sex)).replace("%2", info.birth_date.isoformat()))
+                self.derived.setText(
+                    self.tr("%1, %2")
+                    .replace("%1", code_label("sex", info.sex))
+                    .replace("%2", info.birth_date.isoformat())
+                )
                 self.derived.setStyleSheet("")
         self.changed.emit()
 

@@ -18,9 +18,30 @@ _CHAR: dict[str, tuple[str, str]] = {}
 # Surnames read differently from the character's everyday reading (曾 zēng, not céng); the same
 # list as the store's ``SURNAME_INITIALS``, with the whole syllable.
 SURNAMES = {
-    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "查": "zha", "朴": "piao", "区": "ou", "缪": "miao",
-    "覃": "qin", "尉": "yu", "盖": "ge", "乐": "yue", "翟": "zhai", "秘": "bi", "种": "chong", "句": "gou",
-    "员": "yun", "繁": "po", "折": "she", "沈": "shen", "长": "chang", "隗": "wei", "召": "shao", "冼": "xian",
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "查": "zha",
+    "朴": "piao",
+    "区": "ou",
+    "缪": "miao",
+    "覃": "qin",
+    "尉": "yu",
+    "盖": "ge",
+    "乐": "yue",
+    "翟": "zhai",
+    "秘": "bi",
+    "种": "chong",
+    "句": "gou",
+    "员": "yun",
+    "繁": "po",
+    "折": "she",
+    "沈": "shen",
+    "长": "chang",
+    "隗": "wei",
+    "召": "shao",
+    "冼": "xian",
     "教": "jiao",
 }
 
@@ -29,7 +50,10 @@ def _char_reading(char: str) -> tuple[str, str]:
     reading = _CHAR.get(char)
     if reading is None:
         if char.isascii() or not char.isalpha():
-            reading = (char.lower() if char.isalnum() else "", char.lower() if char.isalnum() else "")
+            reading = (
+                char.lower() if char.isalnum() else "",
+                char.lower() if char.isalnum() else "",
+            )
         else:
             from pypinyin import Style, lazy_pinyin  # 0.4 s of dictionaries: loaded on first use
 
@@ -74,7 +98,12 @@ def text_readings(text: str) -> tuple[str, str]:
     """(initials, full pinyin) of a short text read as a whole, punctuation dropped."""
     from pypinyin import Style, lazy_pinyin
 
-    syllables = [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [c for c in chars if c.isalnum()])]
+    syllables = [
+        s.lower()
+        for s in lazy_pinyin(
+            text, style=Style.NORMAL, errors=lambda chars: [c for c in chars if c.isalnum()]
+        )
+    ]
     syllables = ["".join(ch for ch in s if ch.isalnum()) for s in syllables]
     syllables = [s for s in syllables if s]
     return "".join(s[0] for s in syllables), "".join(syllables)

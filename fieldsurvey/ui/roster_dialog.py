@@ -86,7 +86,9 @@ class RosterImport(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.file_label.setText(self.tr("&Roster file:"))
-        self.path.setPlaceholderText(self.tr("a CSV or Excel (.xlsx) file from the county, one row per member"))
+        self.path.setPlaceholderText(
+            self.tr("a CSV or Excel (.xlsx) file from the county, one row per member")
+        )
         self.browse.setText(self.tr("Browse…"))
         self.check_button.setText(self.tr("&Check file"))
         self.template_button.setText(self.tr("Save an empty template…"))
@@ -103,8 +105,12 @@ class RosterImport(Retranslating, QWidget):
 
     # -- checking ---------------------------------------------------------------------------
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the roster"), self.ctx.settings.get("last_folder") or str(Path.home()),
-                                              self.tr("Rosters (*.csv *.xlsx)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the roster"),
+            self.ctx.settings.get("last_folder") or str(Path.home()),
+            self.tr("Rosters (*.csv *.xlsx)"),
+        )
         if path:
             self.path.setText(path)
             self.check()
@@ -122,8 +128,13 @@ class RosterImport(Retranslating, QWidget):
         self.imported_count = 0
         self._update_buttons()
         self.ctx.settings.set("last_folder", str(path.parent))
-        self.ctx.ops.run_long(ops.read_roster(path), parent=self, title=self.tr("Checking the roster…"),
-                              on_done=self._checked, on_error=self._failed)
+        self.ctx.ops.run_long(
+            ops.read_roster(path),
+            parent=self,
+            title=self.tr("Checking the roster…"),
+            on_done=self._checked,
+            on_error=self._failed,
+        )
 
     def _checked(self, report: RosterReport) -> None:
         self.report = report
@@ -138,27 +149,48 @@ class RosterImport(Retranslating, QWidget):
     def _show_report(self) -> None:
         r = self.report
         if r is None:
-            self.summary.setText(self.tr("Nothing is imported until you have seen the check's report."))
+            self.summary.setText(
+                self.tr("Nothing is imported until you have seen the check's report.")
+            )
             self.problems.fill([], [], fit=False)
             return
         bad_rows = len({p.row for p in r.errors})
         parts = [
             self.tr("Rows read: %1.").replace("%1", str(r.rows_read)),
-            self.tr("Households ready to import: %1 (%2 members).").replace("%1", str(len(r.households))).replace("%2", str(r.member_count)),
-            self.tr("Rows with errors: %1; households not imported: %2.").replace("%1", str(bad_rows)).replace("%2", str(len(r.rejected))),
+            self.tr("Households ready to import: %1 (%2 members).")
+            .replace("%1", str(len(r.households)))
+            .replace("%2", str(r.member_count)),
+            self.tr("Rows with errors: %1; households not imported: %2.")
+            .replace("%1", str(bad_rows))
+            .replace("%2", str(len(r.rejected))),
         ]
         if r.ignored_columns:
-            parts.append(self.tr("Columns not used: %1.").replace("%1", "、".join(r.ignored_columns)))
+            parts.append(
+                self.tr("Columns not used: %1.").replace("%1", "、".join(r.ignored_columns))
+            )
         if self.imported_count:
             parts.append(self.tr("Imported %1 households.").replace("%1", str(self.imported_count)))
         self.summary.setText(" ".join(parts))
-        headers = [self.tr("Row"), self.tr("Household no."), self.tr("Level"), self.tr("Column"), self.tr("Problem")]
+        headers = [
+            self.tr("Row"),
+            self.tr("Household no."),
+            self.tr("Level"),
+            self.tr("Column"),
+            self.tr("Problem"),
+        ]
         columns = {c.key: c for c in COLUMNS}
         rows = []
         for p in sorted(r.problems, key=lambda p: (p.row, p.level != ERROR)):
             col = columns.get(p.column or "")
-            rows.append([str(p.row), p.household_no, self.tr("error") if p.level == ERROR else self.tr("warning"),
-                         (col.zh if self.ctx.lang == "zh" else col.en) if col else "", t(p.text)])
+            rows.append(
+                [
+                    str(p.row),
+                    p.household_no,
+                    self.tr("error") if p.level == ERROR else self.tr("warning"),
+                    (col.zh if self.ctx.lang == "zh" else col.en) if col else "",
+                    t(p.text),
+                ]
+            )
         self.problems.fill(headers, rows, fit=False)
 
     # -- importing --------------------------------------------------------------------------
@@ -166,37 +198,58 @@ class RosterImport(Retranslating, QWidget):
         if self.report is None or not self.report.households:
             return
         self.import_button.setEnabled(False)
-        self.ctx.ops.run_long(ops.import_roster(self.report), parent=self, title=self.tr("Importing households…"),
-                              on_done=self._imported, on_error=self._failed)
+        self.ctx.ops.run_long(
+            ops.import_roster(self.report),
+            parent=self,
+            title=self.tr("Importing households…"),
+            on_done=self._imported,
+            on_error=self._failed,
+        )
 
     def _imported(self, result: ImportResult) -> None:
         self.imported_count = result.imported
         self._show_report()
         self._update_buttons()
         if result.cancelled:
-            self.error.setText(self.tr("Import cancelled after %1 households; those stay imported.").replace("%1", str(result.imported)))
+            self.error.setText(
+                self.tr("Import cancelled after %1 households; those stay imported.").replace(
+                    "%1", str(result.imported)
+                )
+            )
         self.imported.emit(result.imported)
 
     # -- files ------------------------------------------------------------------------------
     def _save_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the template"), str(Path.home() / "roster-template.csv"), "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the template"),
+            str(Path.home() / "roster-template.csv"),
+            "CSV (*.csv)",
+        )
         if path:
             write_csv(Path(path), template_rows())
 
     def _save_report(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report"), str(Path.home() / "roster-report.csv"), "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report"), str(Path.home() / "roster-report.csv"), "CSV (*.csv)"
+        )
         if path:
             rows = [["row", "household_no", "level", "column", "problem_zh", "problem_en"]]
-            rows += [[str(p.row), p.household_no, p.level, p.column or "", p.text.zh, p.text.en] for p in self.report.problems]
+            rows += [
+                [str(p.row), p.household_no, p.level, p.column or "", p.text.zh, p.text.en]
+                for p in self.report.problems
+            ]
             write_csv(Path(path), rows)
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
     """UTF-8 with BOM, so Excel in China opens it with the right characters."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(safe_row(r) for r in rows)  # values from the roster file: no formula may start
+    csv.writer(buffer).writerows(
+        safe_row(r) for r in rows
+    )  # values from the roster file: no formula may start
     atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
 
 

@@ -73,7 +73,9 @@ class SettingsDialog(Retranslating, QDialog):
         self.security = QGroupBox()
         sec = QVBoxLayout(self.security)
         sec.addWidget(self.change_passphrase)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -115,9 +117,22 @@ class SettingsDialog(Retranslating, QDialog):
         if self.photo_edge.value() != self.ctx.settings.get("photo_long_edge"):
             self.ctx.settings.set("photo_long_edge", self.photo_edge.value())
         profile = self.ctx.profile
-        if self.ctx.is_unlocked and (self.visitor.text().strip(), self.unit.text().strip()) != (profile.visitor, profile.unit):
-            new = Profile(self.visitor.text().strip(), self.unit.text().strip(), profile.county_code, profile.county_name)
-            self.ctx.ops.run(ops.save_profile(new), owner=self.ctx, on_done=self.ctx.set_profile, name="save profile")
+        if self.ctx.is_unlocked and (self.visitor.text().strip(), self.unit.text().strip()) != (
+            profile.visitor,
+            profile.unit,
+        ):
+            new = Profile(
+                self.visitor.text().strip(),
+                self.unit.text().strip(),
+                profile.county_code,
+                profile.county_name,
+            )
+            self.ctx.ops.run(
+                ops.save_profile(new),
+                owner=self.ctx,
+                on_done=self.ctx.set_profile,
+                name="save profile",
+            )
         self.accept()
 
     def _change_passphrase(self) -> None:
@@ -129,7 +144,14 @@ class ChangePassphraseDialog(Retranslating, QDialog):
 
     changed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, require_current: bool = True, intro: str = "") -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        require_current: bool = True,
+        intro: str = "",
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.intro = QLabel(intro)
@@ -141,7 +163,9 @@ class ChangePassphraseDialog(Retranslating, QDialog):
         self.label_current = QLabel()
         self.fields = PassphraseFields()
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._apply)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -174,12 +198,19 @@ class ChangePassphraseDialog(Retranslating, QDialog):
         current = self.current.text() if self.require_current else None
         self.ctx.ops.run(
             ops.change_passphrase(self.ctx.data_dir, current, self.fields.passphrase()),
-            owner=self, on_done=self._done, on_error=self._failed, name="change passphrase",
+            owner=self,
+            on_done=self._done,
+            on_error=self._failed,
+            name="change passphrase",
         )
 
     def _done(self, _result: object) -> None:
         self.changed.emit()
-        inform(self.parentWidget(), self.tr("Passphrase changed"), self.tr("The new passphrase is set. Use it the next time you unlock."))
+        inform(
+            self.parentWidget(),
+            self.tr("Passphrase changed"),
+            self.tr("The new passphrase is set. Use it the next time you unlock."),
+        )
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

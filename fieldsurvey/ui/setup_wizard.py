@@ -68,11 +68,13 @@ class WelcomePage(Retranslating, QWizardPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Welcome to FieldSurvey"))
-        self.intro.setText(self.tr(
-            "This assistant sets up this computer for household visits. The household data will be "
-            "stored encrypted in the data folder below; only your passphrase (or the recovery key) "
-            "can open it."
-        ))
+        self.intro.setText(
+            self.tr(
+                "This assistant sets up this computer for household visits. The household data will be "
+                "stored encrypted in the data folder below; only your passphrase (or the recovery key) "
+                "can open it."
+            )
+        )
         self.language_label.setText(self.tr("Language of the program:"))
         self.folder.setText(self.tr("Data folder: %1").replace("%1", str(self.wiz.ctx.data_dir)))
 
@@ -114,16 +116,18 @@ class PassphrasePage(Retranslating, QWizardPage):
         self.setTitle(self.tr("You and your passphrase"))
         self.labels[0].setText(self.tr("Your &name (written on visits):"))
         self.labels[1].setText(self.tr("Your &work unit:"))
-        self.explain.setText(self.tr(
-            "The passphrase opens the data every day. Choose one you can remember but others cannot "
-            "guess; nobody, not even the county, can recover it for you."
-        ))
+        self.explain.setText(
+            self.tr(
+                "The passphrase opens the data every day. Choose one you can remember but others cannot "
+                "guess; nobody, not even the county, can recover it for you."
+            )
+        )
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Create the encrypted data"))
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.fields.is_valid() and not self.wiz.busy
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if self.created:
             return True
         if self.wiz.busy:
@@ -134,7 +138,10 @@ class PassphrasePage(Retranslating, QWizardPage):
         profile = Profile(self.visitor.text().strip(), self.unit.text().strip())
         self.wiz.ctx.ops.run(
             ops.create(self.wiz.ctx.data_dir, self.fields.passphrase(), profile, self.wiz.kdf),
-            owner=self, on_done=self._created, on_error=self._failed, name="create store",
+            owner=self,
+            on_done=self._created,
+            on_error=self._failed,
+            name="create store",
         )
         return False
 
@@ -188,37 +195,43 @@ class RecoveryPage(Retranslating, QWizardPage):
         layout.addWidget(self.confirm)
         self.retranslate()
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self.key.setText(self.wiz.recovery_key)
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Your recovery key"))
-        self.explain.setText(self.tr(
-            "If the passphrase is ever forgotten, this key is the only way to open the data. It is "
-            "shown only now. Write it down or print it, and keep it somewhere safe, away from this "
-            "computer."
-        ))
+        self.explain.setText(
+            self.tr(
+                "If the passphrase is ever forgotten, this key is the only way to open the data. It is "
+                "shown only now. Write it down or print it, and keep it somewhere safe, away from this "
+                "computer."
+            )
+        )
         self.print_button.setText(self.tr("&Print…"))
         self.save_button.setText(self.tr("&Save to a file…"))
         self.confirm.setText(self.tr("I have written down, printed or saved the recovery key"))
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.confirm.isChecked()
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         """The key has been kept: only now is the store finished (see ``ops.create``)."""
         self.wiz.ctx.ops.run(ops.finish_creation, owner=self, name="finish creating the store")
         return True
 
     def key_document(self) -> str:
-        return "\n".join([
-            self.tr("FieldSurvey recovery key"),
-            "",
-            self.wiz.recovery_key,
-            "",
-            self.tr("Data folder: %1").replace("%1", str(self.wiz.ctx.data_dir)),
-            self.tr("Keep this paper safe and away from the computer. Anyone with it and the computer can open the data."),
-        ])
+        return "\n".join(
+            [
+                self.tr("FieldSurvey recovery key"),
+                "",
+                self.wiz.recovery_key,
+                "",
+                self.tr("Data folder: %1").replace("%1", str(self.wiz.ctx.data_dir)),
+                self.tr(
+                    "Keep this paper safe and away from the computer. Anyone with it and the computer can open the data."
+                ),
+            ]
+        )
 
     def _print(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -232,15 +245,24 @@ class RecoveryPage(Retranslating, QWizardPage):
             self.saved_note.setText(self.tr("Sent to the printer."))
 
     def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the recovery key"), str(Path.home() / "fieldsurvey-recovery-key.txt"), "Text (*.txt)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the recovery key"),
+            str(Path.home() / "fieldsurvey-recovery-key.txt"),
+            "Text (*.txt)",
+        )
         if path:
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
         private = atomic_write(path, (self.key_document() + "\n").encode("utf-8"), mode=0o600)
-        note = self.tr("Saved to %1. Move it to a USB stick or print it, then delete it from this computer.").replace("%1", str(path))
+        note = self.tr(
+            "Saved to %1. Move it to a USB stick or print it, then delete it from this computer."
+        ).replace("%1", str(path))
         if not private:  # a USB stick's FAT keeps no permissions; a shared folder may refuse them
-            note += " " + self.tr("Other users of this computer, or anyone with this drive, can read that file: keep the drive safe.")
+            note += " " + self.tr(
+                "Other users of this computer, or anyone with this drive, can read that file: keep the drive safe."
+            )
         self.saved_note.setText(note)
 
 
@@ -262,11 +284,15 @@ class SourcePage(Retranslating, QWizardPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Where do the households come from?"))
-        self.roster.setText(self.tr("Import a household roster file (CSV or Excel) from the county"))
-        self.enroll.setText(self.tr("Enroll with the county server (address and one-time enrollment code)"))
+        self.roster.setText(
+            self.tr("Import a household roster file (CSV or Excel) from the county")
+        )
+        self.enroll.setText(
+            self.tr("Enroll with the county server (address and one-time enrollment code)")
+        )
         self.empty.setText(self.tr("Start empty and add households by hand"))
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         choice = self.group.checkedId()
         if choice == SOURCE_ROSTER:
             return PAGE_ROSTER
@@ -290,9 +316,13 @@ class RosterPage(Retranslating, QWizardPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Import a household roster"))
-        self.note.setText(self.tr("Check the file first: every row with a problem is listed with its reason, and nothing is left out without being listed. You can also import later from the File menu."))
+        self.note.setText(
+            self.tr(
+                "Check the file first: every row with a problem is listed with its reason, and nothing is left out without being listed. You can also import later from the File menu."
+            )
+        )
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         return -1
 
 
@@ -320,10 +350,10 @@ class EnrollPage(Retranslating, QWizardPage):
         self.done = True
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.done
 
-    def nextId(self) -> int:  # noqa: N802
+    def nextId(self) -> int:
         return -1
 
 
@@ -332,7 +362,9 @@ class SetupWizard(Retranslating, QWizard):
 
     completed = Signal(object)
 
-    def __init__(self, ctx: AppContext, kdf: dict | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, kdf: dict | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.kdf = kdf
@@ -361,7 +393,12 @@ class SetupWizard(Retranslating, QWizard):
     def accept(self) -> None:
         if not self.passphrase.created:
             return
-        self.ctx.ops.run(lambda env: ops.load_profile(env.store), owner=self, on_done=self._finish, name="load profile")
+        self.ctx.ops.run(
+            lambda env: ops.load_profile(env.store),
+            owner=self,
+            on_done=self._finish,
+            name="load profile",
+        )
 
     def _finish(self, profile: Profile) -> None:
         super().accept()

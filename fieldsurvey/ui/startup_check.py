@@ -51,7 +51,9 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
     controller.start()
     window = controller.window
     if window is None:
-        print("错误:这里没有数据,应用打开了设置向导 Error: no store here; the app opened the setup assistant")
+        print(
+            "错误:这里没有数据,应用打开了设置向导 Error: no store here; the app opened the setup assistant"
+        )
         return 1
     result = {"code": 1}
 
@@ -59,20 +61,28 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
         if not window.isVisible() or window.stack.currentIndex() != PAGE_UNLOCK:
             QTimer.singleShot(20, unlock_screen)
             return
-        print(f"解锁界面 Unlock screen shown: {time.monotonic() - started:.2f} s {origin}", flush=True)
+        print(
+            f"解锁界面 Unlock screen shown: {time.monotonic() - started:.2f} s {origin}", flush=True
+        )
         window.unlock_page.secret.setText(passphrase)
         window.unlock_page.unlock_button.click()
 
     def listed() -> None:
         rows = window.list_page.model.rowCount()
-        print(f"户列表 Household list: {rows} households shown after {time.monotonic() - started:.2f} s {origin}", flush=True)
+        print(
+            f"户列表 Household list: {rows} households shown after {time.monotonic() - started:.2f} s {origin}",
+            flush=True,
+        )
         result["code"] = 0 if rows > 0 else 1
         window.close()
 
     def too_slow() -> None:
         said = window.unlock_page.error.text()
-        print(f"错误:{timeout_s:.0f} 秒内未显示户列表 Error: no household list within {timeout_s:.0f} s"
-              + (f" ({said})" if said else ""), flush=True)
+        print(
+            f"错误:{timeout_s:.0f} 秒内未显示户列表 Error: no household list within {timeout_s:.0f} s"
+            + (f" ({said})" if said else ""),
+            flush=True,
+        )
         window.close()
 
     window.list_page.loaded.connect(listed)

@@ -52,8 +52,13 @@ def megabytes(n: int) -> str:
 
 def photos_label(done: int, total: int) -> str:
     """What the progress dialog says while photos go: the bytes still to send."""
-    return (QCoreApplication.translate("SyncPanel", "Sending photos: %1 of %2 left (Cancel stops; the next sync resumes)")
-            .replace("%1", megabytes(total - done)).replace("%2", megabytes(total)))
+    return (
+        QCoreApplication.translate(
+            "SyncPanel", "Sending photos: %1 of %2 left (Cancel stops; the next sync resumes)"
+        )
+        .replace("%1", megabytes(total - done))
+        .replace("%2", megabytes(total))
+    )
 
 
 # -- widgets ---------------------------------------------------------------------------------
@@ -94,7 +99,11 @@ class EnrollWidget(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.explain.setText(self.tr("The county office gives you the server address, a one-time enrollment code and, to be safe, the county key's fingerprint."))
+        self.explain.setText(
+            self.tr(
+                "The county office gives you the server address, a one-time enrollment code and, to be safe, the county key's fingerprint."
+            )
+        )
         self.labels[0].setText(self.tr("Server &address:"))
         self.labels[1].setText(self.tr("Enrollment &code:"))
         self.labels[2].setText(self.tr("&Key fingerprint (optional):"))
@@ -117,11 +126,17 @@ class EnrollWidget(Retranslating, QWidget):
             return
         self.error.clear()
         self.button.setEnabled(False)
-        self.ctx.ops.run_long(ops.enroll(url, code, self.fingerprint.text().strip(), allowed), parent=self,
-                              title=self.tr("Enrolling with the county server…"), on_done=self._done, on_error=self._failed)
+        self.ctx.ops.run_long(
+            ops.enroll(url, code, self.fingerprint.text().strip(), allowed),
+            parent=self,
+            title=self.tr("Enrolling with the county server…"),
+            on_done=self._done,
+            on_error=self._failed,
+        )
 
     def ask_insecure(self, url: str) -> QMessageBox:
         """Plain http:// to another computer: only after the user says yes (``ui/insecure_http.py``)."""
+
         def yes() -> None:
             self.insecure_box = None
             self.confirmed_insecure.add(url)
@@ -198,7 +213,13 @@ class SyncPanel(Retranslating, QDialog):
         self._show_status()
 
     def refresh(self) -> None:
-        self.ctx.ops.run(ops.sync_status, owner=self, on_done=self._status, on_error=self._failed, name="sync status")
+        self.ctx.ops.run(
+            ops.sync_status,
+            owner=self,
+            on_done=self._status,
+            on_error=self._failed,
+            name="sync status",
+        )
 
     def _status(self, status: SyncStatus) -> None:
         self.status = status
@@ -214,34 +235,64 @@ class SyncPanel(Retranslating, QDialog):
             self.state.setText(self.tr("Loading…"))
             return
         pending = s.pending or {}
-        waiting = self.tr("Waiting to be sent: %1 changes, %2 visits, %3 member changes.").replace(
-            "%1", str(pending.get("edits", 0))).replace("%2", str(pending.get("visits", 0))).replace("%3", str(pending.get("member_changes", 0)))
+        waiting = (
+            self.tr("Waiting to be sent: %1 changes, %2 visits, %3 member changes.")
+            .replace("%1", str(pending.get("edits", 0)))
+            .replace("%2", str(pending.get("visits", 0)))
+            .replace("%3", str(pending.get("member_changes", 0)))
+        )
         if not enrolled:
-            self.state.setText(self.tr("This laptop is not enrolled with a county server yet.") + " " + waiting)
+            self.state.setText(
+                self.tr("This laptop is not enrolled with a county server yet.") + " " + waiting
+            )
         else:
             last = s.last_sync or self.tr("never")
             self.state.setText(
-                self.tr("Enrolled with %1 (%2) as %3. Last sync: %4.").replace("%1", s.server_url).replace("%2", s.county_name)
-                .replace("%3", s.user).replace("%4", last) + "\n" + waiting
-                + "\n" + self.tr("County key fingerprint: %1").replace("%1", s.fingerprint)
+                self.tr("Enrolled with %1 (%2) as %3. Last sync: %4.")
+                .replace("%1", s.server_url)
+                .replace("%2", s.county_name)
+                .replace("%3", s.user)
+                .replace("%4", last)
+                + "\n"
+                + waiting
+                + "\n"
+                + self.tr("County key fingerprint: %1").replace("%1", s.fingerprint)
             )
             if s.photos_waiting:
-                self.state.setText(self.state.text() + "\n" + self.tr("Photos waiting to be sent: %1 (%2); they go after the records.")
-                                   .replace("%1", str(s.photos_waiting)).replace("%2", megabytes(s.photo_bytes)))
+                self.state.setText(
+                    self.state.text()
+                    + "\n"
+                    + self.tr("Photos waiting to be sent: %1 (%2); they go after the records.")
+                    .replace("%1", str(s.photos_waiting))
+                    .replace("%2", megabytes(s.photo_bytes))
+                )
         lang = self.ctx.lang
-        self.notices.setPlainText("\n".join(zh if lang == "zh" else en for _id, zh, en in (s.notices if s else ())))
+        self.notices.setPlainText(
+            "\n".join(zh if lang == "zh" else en for _id, zh, en in (s.notices if s else ()))
+        )
         self.notices_box.setVisible(bool(s and s.notices))
 
     def sync(self) -> None:
         self.error.clear()
-        self.ctx.ops.run_long(ops.sync, parent=self, title=self.tr("Syncing with the county server…"),
-                              on_done=lambda report: (self._show_report(report), self.refresh()), on_error=self._stopped_or_failed)
+        self.ctx.ops.run_long(
+            ops.sync,
+            parent=self,
+            title=self.tr("Syncing with the county server…"),
+            on_done=lambda report: (self._show_report(report), self.refresh()),
+            on_error=self._stopped_or_failed,
+        )
 
     def _stopped_or_failed(self, error: BaseException) -> None:
         from fieldsurvey.core.errors import Cancelled
 
-        if isinstance(error, Cancelled):  # the user stopped it: nothing is lost, the next sync resumes
-            self.report.setPlainText(self.tr("Stopped. What was sent is kept by the county; the next sync resumes where this one stopped."))
+        if isinstance(
+            error, Cancelled
+        ):  # the user stopped it: nothing is lost, the next sync resumes
+            self.report.setPlainText(
+                self.tr(
+                    "Stopped. What was sent is kept by the county; the next sync resumes where this one stopped."
+                )
+            )
             self.refresh()
             return
         self._failed(error)
@@ -250,37 +301,66 @@ class SyncPanel(Retranslating, QDialog):
         self.report.setPlainText("\n".join(t(line) for line in report.lines()))
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the batch file"), str(Path.home() / "fieldsurvey-batch.fsb"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the batch file"), str(Path.home() / "fieldsurvey-batch.fsb")
+        )
         if path:
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
         def done(info: dict[str, Any]) -> None:
-            self.report.setPlainText(self.tr("Saved %1 (%2 bytes). Take it to the county office; it is encrypted for the county.")
-                                     .replace("%1", str(path)).replace("%2", str(info.get("bytes", 0))))
+            self.report.setPlainText(
+                self.tr(
+                    "Saved %1 (%2 bytes). Take it to the county office; it is encrypted for the county."
+                )
+                .replace("%1", str(path))
+                .replace("%2", str(info.get("bytes", 0)))
+            )
             self.refresh()
 
-        self.ctx.ops.run_long(ops.export_batch(path), parent=self, title=self.tr("Sealing the batch…"), on_done=done, on_error=self._failed)
+        self.ctx.ops.run_long(
+            ops.export_batch(path),
+            parent=self,
+            title=self.tr("Sealing the batch…"),
+            on_done=done,
+            on_error=self._failed,
+        )
 
     def _import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the update file"), str(Path.home()))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the update file"), str(Path.home())
+        )
         if path:
             self.import_from(Path(path))
 
     def import_from(self, path: Path) -> None:
         def done(applied) -> None:  # type: ignore[no-untyped-def]
-            lines = [self.tr("Applied: %1 households updated, %2 visits, %3 removed.")
-                     .replace("%1", str(applied.households)).replace("%2", str(applied.visits)).replace("%3", str(applied.deleted))]
+            lines = [
+                self.tr("Applied: %1 households updated, %2 visits, %3 removed.")
+                .replace("%1", str(applied.households))
+                .replace("%2", str(applied.visits))
+                .replace("%3", str(applied.deleted))
+            ]
             if applied.forgotten is not None:  # villages the county no longer assigns: erased here
                 lines.append(t(applied.forgotten.sentence()))
             self.report.setPlainText("\n".join(lines))
             self.refresh()
 
-        self.ctx.ops.run_long(ops.import_updates(path), parent=self, title=self.tr("Applying the update file…"), on_done=done, on_error=self._failed)
+        self.ctx.ops.run_long(
+            ops.import_updates(path),
+            parent=self,
+            title=self.tr("Applying the update file…"),
+            on_done=done,
+            on_error=self._failed,
+        )
 
     def _mark_read(self) -> None:
         if self.status and self.status.notices:
-            self.ctx.ops.run(ops.mark_read([n[0] for n in self.status.notices]), owner=self, on_done=lambda _r: self.refresh())
+            self.ctx.ops.run(
+                ops.mark_read([n[0] for n in self.status.notices]),
+                owner=self,
+                on_done=lambda _r: self.refresh(),
+            )
 
     def _failed(self, error: BaseException) -> None:
         self.error.setText(message_for(error) or "")

@@ -34,10 +34,19 @@ SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
         SettingSpec("language", str, "zh_CN", "Language"),
-        SettingSpec("auto_lock_minutes", int, 10, "Lock after idle minutes", minimum=1, maximum=240),
+        SettingSpec(
+            "auto_lock_minutes", int, 10, "Lock after idle minutes", minimum=1, maximum=240
+        ),
         SettingSpec("last_folder", str, "", "Folder last used for files"),
         # photos are scaled so their long edge is at most this many pixels (media/photos.py)
-        SettingSpec("photo_long_edge", int, 1600, "Photo size (long edge, pixels)", minimum=640, maximum=4000),
+        SettingSpec(
+            "photo_long_edge",
+            int,
+            1600,
+            "Photo size (long edge, pixels)",
+            minimum=640,
+            maximum=4000,
+        ),
     )
 }
 

@@ -31,7 +31,9 @@ class UnlockPage(Retranslating, QWidget):
 
     unlocked = Signal(object, bool)
 
-    def __init__(self, ctx: AppContext, passphrase_hint: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, passphrase_hint: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._recovery_mode = False
@@ -60,7 +62,9 @@ class UnlockPage(Retranslating, QWidget):
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
         self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint_label.setStyleSheet("background: #fff8e1; border: 1px solid #e0c36a; padding: 8px;")
+        self.hint_label.setStyleSheet(
+            "background: #fff8e1; border: 1px solid #e0c36a; padding: 8px;"
+        )
         self.folder = QLabel()
         self.folder.setStyleSheet("color: #666;")
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -106,9 +110,15 @@ class UnlockPage(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("FieldSurvey household visits"))
-        self.subtitle.setText(self.tr("The household data on this computer is encrypted. Enter your passphrase to open it."))
+        self.subtitle.setText(
+            self.tr(
+                "The household data on this computer is encrypted. Enter your passphrase to open it."
+            )
+        )
         if self._recovery_mode:
-            self.prompt.setText(self.tr("Recovery key (the 8 groups of letters shown when the data was set up):"))
+            self.prompt.setText(
+                self.tr("Recovery key (the 8 groups of letters shown when the data was set up):")
+            )
             self.mode_button.setText(self.tr("Use the passphrase instead"))
         else:
             self.prompt.setText(self.tr("Passphrase:"))
@@ -117,10 +127,14 @@ class UnlockPage(Retranslating, QWidget):
         self.unlock_button.setText(self.tr("Unlock"))
         self.status.setText(self.tr("Unlocking… this takes a moment.") if self._busy else "")
         if self._hint:
-            self.hint_label.setText(self.tr("Demo data: the passphrase printed when it was prepared is already filled in: %1").replace("%1", self._hint))
+            self.hint_label.setText(
+                self.tr(
+                    "Demo data: the passphrase printed when it was prepared is already filled in: %1"
+                ).replace("%1", self._hint)
+            )
         self.folder.setText(self.tr("Data folder: %1").replace("%1", str(self.ctx.data_dir)))
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         self.secret.setFocus()
 
@@ -141,7 +155,11 @@ class UnlockPage(Retranslating, QWidget):
             return
         secret = self.secret.text()
         if not secret.strip():
-            self.error.setText(self.tr("Enter the recovery key.") if self._recovery_mode else self.tr("Enter the passphrase."))
+            self.error.setText(
+                self.tr("Enter the recovery key.")
+                if self._recovery_mode
+                else self.tr("Enter the passphrase.")
+            )
             return
         self._set_busy(True)
         if self._recovery_mode:
@@ -149,7 +167,13 @@ class UnlockPage(Retranslating, QWidget):
         else:
             fn = ops.unlock(self.ctx.data_dir, passphrase=secret)
         used_recovery = self._recovery_mode
-        self.ctx.ops.run(fn, owner=self, on_done=lambda profile: self._done(profile, used_recovery), on_error=self._failed, name="unlock")
+        self.ctx.ops.run(
+            fn,
+            owner=self,
+            on_done=lambda profile: self._done(profile, used_recovery),
+            on_error=self._failed,
+            name="unlock",
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -181,4 +205,3 @@ class UnlockPage(Retranslating, QWidget):
         self.error.clear()
         self.show_secret.setChecked(False)
         self.retranslate()
-

@@ -62,12 +62,16 @@ def warm_up() -> None:
         importlib.import_module(EDITOR_MODULE)
         from fieldsurvey.ui.pinyin_search import text_readings
 
-        text_readings("查找")  # the question finder's pinyin dictionaries, loaded here and not on Ctrl+F
-    except Exception as e:  # noqa: BLE001 - reported when the user opens a visit
+        text_readings(
+            "查找"
+        )  # the question finder's pinyin dictionaries, loaded here and not on Ctrl+F
+    except Exception as e:
         log.error("the visit editor failed to import: %s", type(e).__name__)
 
 
-def open_visit_editor(parent: QWidget, ctx: AppContext, household_id: str, visit_id: str | None) -> QWidget:
+def open_visit_editor(
+    parent: QWidget, ctx: AppContext, household_id: str, visit_id: str | None
+) -> QWidget:
     from fieldsurvey.ui.visit import open_visit_editor as open_editor
 
     return open_editor(parent, ctx, household_id, visit_id)

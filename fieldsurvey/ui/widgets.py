@@ -23,7 +23,7 @@ class Retranslating:
     def retranslate(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)  # type: ignore[misc]
@@ -59,7 +59,14 @@ class ReadOnlyTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(True)
         self.setWordWrap(False)
 
-    def fill(self, headers: Sequence[str], rows: Sequence[Sequence[str]], keys: Sequence[str] | None = None, *, fit: bool = True) -> None:
+    def fill(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        keys: Sequence[str] | None = None,
+        *,
+        fit: bool = True,
+    ) -> None:
         """Show ``rows``; with ``fit`` the table is as tall as its rows (up to 12, then it scrolls)."""
         self.clear()
         self.setColumnCount(len(headers))
@@ -77,7 +84,12 @@ class ReadOnlyTable(QTableWidget):
         if not fit:
             return
         shown = min(len(rows), 12)  # longer tables scroll
-        height = self.horizontalHeader().sizeHint().height() + sum(self.rowHeight(r) for r in range(shown)) + 2 * self.frameWidth() + 2
+        height = (
+            self.horizontalHeader().sizeHint().height()
+            + sum(self.rowHeight(r) for r in range(shown))
+            + 2 * self.frameWidth()
+            + 2
+        )
         if len(rows) > shown:
             height += self.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(max(height, self.horizontalHeader().sizeHint().height() + 8))
@@ -90,7 +102,9 @@ class ReadOnlyTable(QTableWidget):
 
 def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     """A message that does not block the event loop (the worker's results keep arriving)."""
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

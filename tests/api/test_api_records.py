@@ -75,17 +75,34 @@ def _bare(tp: Any) -> Any:
     return origin or tp
 
 
-@pytest.mark.parametrize(("core_cls", "model", "id_field"), PAIRS, ids=[p[1].__name__ for p in PAIRS])
-def test_each_model_has_its_dataclass_fields_defaults_and_kinds_of_value(core_cls: type, model: type[BaseModel],
-                                                                         id_field: str) -> None:
+@pytest.mark.parametrize(
+    ("core_cls", "model", "id_field"), PAIRS, ids=[p[1].__name__ for p in PAIRS]
+)
+def test_each_model_has_its_dataclass_fields_defaults_and_kinds_of_value(
+    core_cls: type, model: type[BaseModel], id_field: str
+) -> None:
     hints = typing.get_type_hints(core_cls)
-    fields = {f.name: f for f in dataclasses.fields(core_cls)} if dataclasses.is_dataclass(core_cls) else {}
+    fields = (
+        {f.name: f for f in dataclasses.fields(core_cls)}
+        if dataclasses.is_dataclass(core_cls)
+        else {}
+    )
     expected = set(fields) - NOT_SENT.get(core_cls, set())
     assert set(model.model_fields) == expected
     required = {name for name, info in model.model_fields.items() if info.is_required()}
-    core_required = set(required_fields({Household: "household", Member: "member", Helper: "helper",
-                                         AssistanceMeasure: "measure", IncomeRecord: "income", Visit: "visit",
-                                         MemberChange: "member_change"}[core_cls]))
+    core_required = set(
+        required_fields(
+            {
+                Household: "household",
+                Member: "member",
+                Helper: "helper",
+                AssistanceMeasure: "measure",
+                IncomeRecord: "income",
+                Visit: "visit",
+                MemberChange: "member_change",
+            }[core_cls]
+        )
+    )
     extra_required = {"status"} if core_cls is Visit else set()  # only finalized visits travel
     assert required == core_required | {id_field} | extra_required
     model_hints = typing.get_type_hints(model, include_extras=True)
@@ -94,7 +111,9 @@ def test_each_model_has_its_dataclass_fields_defaults_and_kinds_of_value(core_cl
         if f.default is not dataclasses.MISSING and name not in required:
             assert info.default == f.default, name
         elif f.default_factory is not dataclasses.MISSING and name not in required:  # type: ignore[misc]
-            assert info.default_factory is not None and info.default_factory() == f.default_factory(), name  # type: ignore[misc,call-arg]
+            assert (
+                info.default_factory is not None and info.default_factory() == f.default_factory()
+            ), name  # type: ignore[misc,call-arg]
         core_kind, api_kind = _bare(hints[name]), _bare(model_hints[name])
         if core_kind.__name__ == "DivisionCode":
             core_kind = str
@@ -104,26 +123,50 @@ def test_each_model_has_its_dataclass_fields_defaults_and_kinds_of_value(core_cl
 
 
 def test_a_coded_field_accepts_exactly_its_code_list() -> None:
-    good = {"member_id": "m1", "name": "甲", "id_number": "x", "relation": "02", "sex": "female", "birth_date": "1990-01-01"}
+    good = {
+        "member_id": "m1",
+        "name": "甲",
+        "id_number": "x",
+        "relation": "02",
+        "sex": "female",
+        "birth_date": "1990-01-01",
+    }
     api.Member.model_validate_json(json.dumps(good), strict=True)
     with pytest.raises(ValueError, match="sex"):
         api.Member.model_validate_json(json.dumps({**good, "sex": "f"}), strict=True)
     schema = api.Member.model_json_schema()["properties"]["sex"]
-    assert schema["enum"] == Coded("sex").codes() == ["male", "female"] and schema["x-code-list"] == "sex"
+    assert (
+        schema["enum"] == Coded("sex").codes() == ["male", "female"]
+        and schema["x-code-list"] == "sex"
+    )
 
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity, str]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("api-county")))
-    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None)
+    setup.init_server(
+        sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None
+    )
     identity = enroll_secretary(sd, "sec", [VILLAGE])
-    homes = [household(no=f"61072810100100{i}", village=VILLAGE, person_index=40 + i) for i in range(2)]
+    homes = [
+        household(no=f"61072810100100{i}", village=VILLAGE, person_index=40 + i) for i in range(2)
+    ]
     for h in homes:
-        h.helpers = [Helper("李帮扶", "县农业局", date(2024, 1, 1), unit_level="county", phone="13900000000")]
+        h.helpers = [
+            Helper("李帮扶", "县农业局", date(2024, 1, 1), unit_level="county", phone="13900000000")
+        ]
         h.measures = [AssistanceMeasure("industry", "养殖", year=2024, funds=3000.0)]
         h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 12000.0}, household_size=4)]
-    import_roster(sd, "test", {"format": "fieldsurvey-roster", "version": 1, "county": "610728",
-                               "households": [household_to_dict(h) for h in homes]})
+    import_roster(
+        sd,
+        "test",
+        {
+            "format": "fieldsurvey-roster",
+            "version": 1,
+            "county": "610728",
+            "households": [household_to_dict(h) for h in homes],
+        },
+    )
     yield sd, identity, homes[0].household_id
     sd.close()
 
@@ -140,11 +183,19 @@ def served_page(sd: ServerDir, identity: Identity, cursor: str | None) -> dict[s
     return page
 
 
-def test_a_real_batch_and_the_feed_on_both_sides_of_it_validate(county: tuple[ServerDir, Identity, str], tmp_path: Path) -> None:
+def test_a_real_batch_and_the_feed_on_both_sides_of_it_validate(
+    county: tuple[ServerDir, Identity, str], tmp_path: Path
+) -> None:
     sd, identity, hid = county
     first = served_page(sd, identity, None)
     assert first["header"]["full"] and first["header"]["first"] and first["divisions"]
-    assert {i["type"] for i in first["items"]} >= {"household", "member", "helper", "measure", "income"}
+    assert {i["type"] for i in first["items"]} >= {
+        "household",
+        "member",
+        "helper",
+        "measure",
+        "income",
+    }
     store, _recovery = Store.create(tmp_path / "laptop", PASSPHRASE, kdf=FAST_KDF)
     with store:
         with store.sync_state.transaction() as w:
@@ -158,22 +209,43 @@ def test_a_real_batch_and_the_feed_on_both_sides_of_it_validate(county: tuple[Se
         h.helpers = []
         h.incomes.append(IncomeRecord(2025, {"wage.migrant_work": 15000.0}))
         store.households.update(h)
-        visit = Visit(hid, date(2025, 5, 6), "甲村书记", "household_visit", "1", {"food_secure": True}, findings="房屋有裂缝")
+        visit = Visit(
+            hid,
+            date(2025, 5, 6),
+            "甲村书记",
+            "household_visit",
+            "1",
+            {"food_secure": True},
+            findings="房屋有裂缝",
+        )
         store.visits.save_draft(visit)
         store.visits.finalize(visit, None, {"flags": ["unsafe_house"]})
-        store.households.record_member_change(h, MemberChange(hid, h.members[-1].member_id, "newborn", date(2025, 5, 1)))
+        store.households.record_member_change(
+            h, MemberChange(hid, h.members[-1].member_id, "newborn", date(2025, 5, 1))
+        )
         store.households.add(household(no="6107281010019999", village=VILLAGE, person_index=90))
         records, *_ = outbox_records(store)
-    typed = api_batch.BatchRecords.model_validate_json(json.dumps({"records": records}), strict=True)
+    typed = api_batch.BatchRecords.model_validate_json(
+        json.dumps({"records": records}), strict=True
+    )
     kinds = {type(r).__name__ for r in typed.records}
-    assert kinds == {"HouseholdCreate", "MemberCreate", "IncomeCreate", "RecordUpdate", "RecordDelete", "VisitRecord",
-                     "MemberChangeRecord"}
+    assert kinds == {
+        "HouseholdCreate",
+        "MemberCreate",
+        "IncomeCreate",
+        "RecordUpdate",
+        "RecordDelete",
+        "VisitRecord",
+        "MemberChangeRecord",
+    }
     payload = batch_payload(identity, records, base_cursor=first["header"]["to_cursor"])
     result = ingest(sd, seal_batch(identity, payload), via="test")
     assert result.status == "merged"
     with sd.transaction() as s:
         staff = s.execute(select(User).where(User.username == "admin")).scalar_one()
-        review_visit(s, sd.keys.signing, principal_of(s, staff), visit.visit_id, "has_issues", "请补照片")
+        review_visit(
+            s, sd.keys.signing, principal_of(s, staff), visit.visit_id, "has_issues", "请补照片"
+        )
     cursor, seen = first["header"]["to_cursor"], set()
     while True:
         page = served_page(sd, identity, cursor)
@@ -182,17 +254,37 @@ def test_a_real_batch_and_the_feed_on_both_sides_of_it_validate(county: tuple[Se
         cursor = page["header"]["to_cursor"]
         if not page["header"]["more"]:
             break
-    assert seen >= {"household", "member", "income", "visit", "member_change", "tombstone", "notice"}
+    assert seen >= {
+        "household",
+        "member",
+        "income",
+        "visit",
+        "member_change",
+        "tombstone",
+        "notice",
+    }
 
 
-@pytest.mark.parametrize("model", [*api_batch.BATCH_RECORD_MODELS, *api_feed.FEED_ITEM_MODELS, api_feed.FeedHeader],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model",
+    [*api_batch.BATCH_RECORD_MODELS, *api_feed.FEED_ITEM_MODELS, api_feed.FeedHeader],
+    ids=lambda m: m.__name__,
+)
 def test_every_wire_model_refuses_unknown_fields(model: type[BaseModel]) -> None:
     assert model.model_config.get("extra") == "forbid" and model.model_config.get("strict") is True
 
 
 def test_dates_travel_as_iso_text() -> None:
-    assert api.MemberChange.model_validate_json(json.dumps(
-        {"change_id": "c", "household_id": "h", "member_id": "m", "reason": "newborn", "change_date": "2025-05-01"}),
-        strict=True).change_date == date(2025, 5, 1)
+    assert api.MemberChange.model_validate_json(
+        json.dumps(
+            {
+                "change_id": "c",
+                "household_id": "h",
+                "member_id": "m",
+                "reason": "newborn",
+                "change_date": "2025-05-01",
+            }
+        ),
+        strict=True,
+    ).change_date == date(2025, 5, 1)
     assert isinstance(api_feed.FeedHeader.model_fields["created_at"].annotation, type(datetime))

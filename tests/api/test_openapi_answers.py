@@ -23,12 +23,16 @@ def says_something(schema: dict[str, Any], components: dict[str, Any]) -> bool:
         return says_something(components[schema["$ref"].rsplit("/", 1)[-1]], components)
     if schema.get("type") == "array":
         return says_something(schema.get("items", {}), components)
-    return bool(schema.get("properties") or schema.get("anyOf") or schema.get("oneOf") or schema.get("enum"))
+    return bool(
+        schema.get("properties") or schema.get("anyOf") or schema.get("oneOf") or schema.get("enum")
+    )
 
 
 def openapi(tmp_path: Path) -> dict[str, Any]:
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None)
+    setup.init_server(
+        sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None
+    )
     try:
         return create_app(sd).openapi()
     finally:
@@ -46,7 +50,9 @@ def test_every_route_shows_its_answer_except_the_listed_debt(tmp_path: Path) -> 
             content = ok.get("content", {})
             if any(kind != "application/json" for kind in content):
                 continue  # bytes (a feed envelope, a photo, an export): the content type is the answer
-            if not says_something(content.get("application/json", {}).get("schema", {}), components):
+            if not says_something(
+                content.get("application/json", {}).get("schema", {}), components
+            ):
                 untyped.add(f"{method.upper()} {path}")
     assert untyped == UNTYPED
 
@@ -55,7 +61,9 @@ def test_every_route_shows_its_refusals_with_the_one_error_body(tmp_path: Path) 
     spec = openapi(tmp_path)
     components = spec["components"]["schemas"]
     assert set(components["ErrorBody"]["required"]) == {"error", "message"}
-    assert "HTTPValidationError" not in components  # a malformed request gets the same body, not FastAPI's
+    assert (
+        "HTTPValidationError" not in components
+    )  # a malformed request gets the same body, not FastAPI's
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
             refused = {code: r for code, r in op["responses"].items() if code.startswith("4")}

@@ -153,9 +153,7 @@ ROWS: list[tuple[str, Callable[[Household], object], str, str]] = [
     ("schooling unrecorded", lambda h: child(h, 12, schooling=None), "education", UNKNOWN),
     (
         "home schooling counts",
-        lambda h: child(
-            h, 12, schooling="not_student", home_schooling=True, health="disabled"
-        ),
+        lambda h: child(h, 12, schooling="not_student", home_schooling=True, health="disabled"),
         "education",
         MET,
     ),
@@ -400,7 +398,9 @@ def test_before_2021_income_is_measured_against_the_national_line() -> None:
         assert a.outcome("income") == expected
         assert a.poverty_line == 3218 and a.monitoring_threshold is None
         # the line is unverified in the tables: that is flagged to county staff, not in the reason
-        assert not any("unverified" in r.text.en or "核实" in r.text.zh for r in a.dimensions["income"].reasons)
+        assert not any(
+            "unverified" in r.text.en or "核实" in r.text.zh for r in a.dimensions["income"].reasons
+        )
 
 
 def test_excluded_items_do_not_count() -> None:

@@ -52,7 +52,10 @@ def test_a_member_outside_medical_assistance_fails_the_medical_dimension() -> No
         ("成员2（配偶，38岁）未纳入医疗救助", spouse.member_id, "medical_assistance"),
         ("2名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实", None, None),
     ]
-    assert medical.reasons[0].text.en == "member 2 (spouse, age 38) is not covered by medical assistance"
+    assert (
+        medical.reasons[0].text.en
+        == "member 2 (spouse, age 38) is not covered by medical assistance"
+    )
 
 
 def test_medical_assistance_not_recorded_is_unknown_not_met() -> None:
@@ -74,7 +77,11 @@ def test_employee_insurance_stands_for_critical_illness_cover_but_not_for_assist
     head.critical_illness_insurance = None
     head.medical_assistance = False
     medical = assess(h, on=ON).dimensions["medical"]
-    assert zh(medical.reasons)[0] == ("成员1（户主，40岁）未纳入医疗救助", head.member_id, "medical_assistance")
+    assert zh(medical.reasons)[0] == (
+        "成员1（户主，40岁）未纳入医疗救助",
+        head.member_id,
+        "medical_assistance",
+    )
     assert len(medical.reasons) == 2  # no "critical illness not recorded" for the head
 
 
@@ -168,7 +175,9 @@ def test_the_drop_reason_names_both_years_and_their_household_sizes() -> None:
         IncomeRecord(2023, {"wage.migrant_work": 48000}),  # 12000 each for 4
         IncomeRecord(2024, {"wage.migrant_work": 24000}),  # 8000 each for 3
     ]
-    flags = [f for f in assess(h, on=ON, member_changes=changes).risk_flags if f.code == "income_drop"]
+    flags = [
+        f for f in assess(h, on=ON, member_changes=changes).risk_flags if f.code == "income_drop"
+    ]
     assert [f.text.zh for f in flags] == [
         "人均纯收入由2023年12000.00元（4人）降至2024年8000.00元（3人），降幅33%（超过30%）"
     ]
@@ -199,8 +208,14 @@ def test_a_records_own_household_size_comes_before_the_changes() -> None:
         IncomeRecord(2023, {"wage.migrant_work": 40000}, household_size=2),  # 20000 each
         IncomeRecord(2024, {"wage.migrant_work": 27000}),
     ]
-    flags = [f.text.zh for f in assess(h, on=ON, member_changes=changes).risk_flags if f.code == "income_drop"]
-    assert flags == ["人均纯收入由2023年20000.00元（2人）降至2024年9000.00元（3人），降幅55%（超过30%）"]
+    flags = [
+        f.text.zh
+        for f in assess(h, on=ON, member_changes=changes).risk_flags
+        if f.code == "income_drop"
+    ]
+    assert flags == [
+        "人均纯收入由2023年20000.00元（2人）降至2024年9000.00元（3人），降幅55%（超过30%）"
+    ]
 
 
 # -- compulsory education: pre-school and grade 9 ----------------------------------------------
@@ -224,7 +239,11 @@ def test_a_child_of_compulsory_age_in_preschool_is_not_in_compulsory_education()
 def test_leaving_after_grade_8_is_not_finishing_compulsory_education() -> None:
     h = good()
     kid = child(
-        h, 15, schooling="not_student", education="junior_secondary", completed_grade=8,
+        h,
+        15,
+        schooling="not_student",
+        education="junior_secondary",
+        completed_grade=8,
         dropout_reason="外出务工",
     )
     education = assess(h, on=ON).dimensions["education"]
@@ -273,7 +292,9 @@ def test_home_schooling_recorded_for_a_healthy_child_is_an_error_and_not_counted
             "schooling",
         )
     ]
-    problems = [p for p in check_household(h, ON) if p.field in ("home_schooling", "schooling_exempt")]
+    problems = [
+        p for p in check_household(h, ON) if p.field in ("home_schooling", "schooling_exempt")
+    ]
     assert [(p.level, p.field, p.member_index, p.member_id, p.text.zh) for p in problems] == [
         (
             ERROR,
@@ -340,7 +361,11 @@ def test_unrecorded_costs_without_a_county_ratio_say_income_may_be_overstated() 
     h = good()
     h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 30000, "business.crops": 6000}, {})]
     a = assess(h, on=ON)
-    notes = [(r.text.zh, r.fact) for r in a.dimensions["income"].reasons if r.fact != "incomes" and r.fact]
+    notes = [
+        (r.text.zh, r.fact)
+        for r in a.dimensions["income"].reasons
+        if r.fact != "incomes" and r.fact
+    ]
     assert notes == [
         (
             "种植业收入有经营收入但未记录生产经营支出，按0元计，纯收入可能偏高；请补录支出",
@@ -359,14 +384,20 @@ def test_a_county_default_cost_ratio_is_used_and_said(tmp_path: Path) -> None:
     h = good()
     h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 30000, "business.crops": 6000}, {})]
     a = assess(h, on=ON, policy=load_policy(overrides_dir=folder))
-    notes = [(r.text.zh, r.fact) for r in a.dimensions["income"].reasons if r.fact != "incomes" and r.fact]
+    notes = [
+        (r.text.zh, r.fact)
+        for r in a.dimensions["income"].reasons
+        if r.fact != "incomes" and r.fact
+    ]
     assert notes == [
         (
             "种植业收入未记录生产经营支出，按政策表中本县默认成本比例40%估算为2400元",
             "expenses.business.crops",
         )
     ]
-    assert [r.text.en for r in a.dimensions["income"].reasons if r.fact == "expenses.business.crops"] == [
+    assert [
+        r.text.en for r in a.dimensions["income"].reasons if r.fact == "expenses.business.crops"
+    ] == [
         "no expense recorded for crop farming: estimated at 2400 yuan by the county's default cost "
         "ratio of 40% in the policy tables"
     ]
@@ -377,7 +408,9 @@ def test_a_county_default_cost_ratio_is_used_and_said(tmp_path: Path) -> None:
 def test_recorded_costs_raise_no_note_and_no_flag() -> None:
     h = good()
     h.incomes = [
-        IncomeRecord(2024, {"wage.migrant_work": 30000, "business.crops": 6000}, {"business.crops": 1000})
+        IncomeRecord(
+            2024, {"wage.migrant_work": 30000, "business.crops": 6000}, {"business.crops": 1000}
+        )
     ]
     a = assess(h, on=ON)
     assert not [r for r in a.dimensions["income"].reasons if (r.fact or "").startswith("expenses")]

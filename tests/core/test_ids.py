@@ -66,7 +66,9 @@ def test_impossible_birth_dates_are_refused(bad_date: str) -> None:
     assert "出生日期" in e.value.text.zh
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "1101051949123100", "11010519491231002Y", "A1010519491231002X"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "1101051949123100", "11010519491231002Y", "A1010519491231002X"]
+)
 def test_malformed_numbers_are_refused(raw: str) -> None:
     with pytest.raises(IdNumberError):
         parse_id_number(raw)
@@ -119,14 +121,27 @@ WIDE = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 def test_full_width_digits_and_letters_are_normalised_before_checking() -> None:
     info = parse_id_number(STANDARD_EXAMPLE.translate(WIDE))
     assert info.id_number == STANDARD_EXAMPLE
-    assert parse_id_number(" " + STANDARD_EXAMPLE.lower().replace("x", "ｘ") + "\u3000").id_number == STANDARD_EXAMPLE
+    assert (
+        parse_id_number(" " + STANDARD_EXAMPLE.lower().replace("x", "ｘ") + "\u3000").id_number
+        == STANDARD_EXAMPLE
+    )
     assert parse_disability_cert((STANDARD_EXAMPLE + "42").translate(WIDE)).grade == 2
 
 
 @pytest.mark.parametrize(
     "raw",
-    ["11O10519491231002X", "1101051949123100二X", "11010519491231002Y", "１１０１０５１９４９１２３１００２Ｙ"],
-    ids=["letter O", "hanzi", "Y at the end", "full-width Y at the end"],  # ASCII ids: mutmut re-selects by id
+    [
+        "11O10519491231002X",
+        "1101051949123100二X",
+        "11010519491231002Y",
+        "１１０１０５１９４９１２３１００２Ｙ",
+    ],
+    ids=[
+        "letter O",
+        "hanzi",
+        "Y at the end",
+        "full-width Y at the end",
+    ],  # ASCII ids: mutmut re-selects by id
 )
 def test_a_character_problem_is_never_blamed_on_the_area_code(raw: str) -> None:
     with pytest.raises(IdNumberError) as e:
@@ -161,7 +176,9 @@ def test_the_list_is_current_to_its_date_with_counties_created_after_2013() -> N
     assert list_date() == "2025-12-31"
     for code in ("653229", "653228", "110118", "610728"):  # 和安县, 和康县 (2024), 密云区 (2015)
         assert parse_id_number(make_id_number(code, date(1990, 1, 1), 4, "female")).area_known
-    assert parse_id_number(make_id_number("110103", date(1950, 1, 1), 4, "female")).area_known  # 崇文区, abolished 2010
+    assert parse_id_number(
+        make_id_number("110103", date(1950, 1, 1), 4, "female")
+    ).area_known  # 崇文区, abolished 2010
 
 
 def test_a_legacy_15_digit_number_is_a_warning_offering_the_18_character_form() -> None:
@@ -176,11 +193,17 @@ def test_a_legacy_15_digit_number_is_a_warning_offering_the_18_character_form() 
 
 
 def test_rules_and_validation_word_the_legacy_warning_alike() -> None:
-    h = Household("1", DivisionCode.parse("110105001001"), members=[
-        Member("测试", "１１０１０５４９１２３１００２", "02", "female", date(1949, 12, 31))
-    ])
+    h = Household(
+        "1",
+        DivisionCode.parse("110105001001"),
+        members=[
+            Member("测试", "１１０１０５４９１２３１００２", "02", "female", date(1949, 12, 31))
+        ],
+    )
     warned = [p for p in check_household(h, date(2024, 1, 1)) if p.field == "id_number"]
-    assert [(p.level, p.text, p.suggestion) for p in warned] == [(WARNING, LEGACY_15, STANDARD_EXAMPLE)]
+    assert [(p.level, p.text, p.suggestion) for p in warned] == [
+        (WARNING, LEGACY_15, STANDARD_EXAMPLE)
+    ]
     assert not errors_only(validate_household(h))
 
 
@@ -193,28 +216,65 @@ def test_synthetic_numbers_take_the_sequence_modulo_1000_with_the_sex_digit() ->
     def seq(n: int, sex: str) -> str:
         return make_id_number("610728", date(1990, 1, 1), n, sex)[14:17]
 
-    assert (seq(999, "female"), seq(998, "male"), seq(999, "male"), seq(998, "female")) == ("998", "999", "999", "998")
-    assert (seq(1001, "male"), seq(1000, "female"), seq(2, "male"), seq(3, "female")) == ("001", "000", "003", "004")
+    assert (seq(999, "female"), seq(998, "male"), seq(999, "male"), seq(998, "female")) == (
+        "998",
+        "999",
+        "999",
+        "998",
+    )
+    assert (seq(1001, "male"), seq(1000, "female"), seq(2, "male"), seq(3, "female")) == (
+        "001",
+        "000",
+        "003",
+        "004",
+    )
     rng = random.Random(7)
     number = random_id_number(rng, "610728", date(1990, 1, 1), "female")
-    assert number == make_id_number("610728", date(1990, 1, 1), random.Random(7).randrange(1000), "female")
+    assert number == make_id_number(
+        "610728", date(1990, 1, 1), random.Random(7).randrange(1000), "female"
+    )
     assert parse_id_number(number).sex == "female"
 
 
 def test_spaces_inside_a_number_are_dropped_and_a_new_number_is_not_converted() -> None:
     info = parse_id_number("110105 19491231 002X")
-    assert info.id_number == STANDARD_EXAMPLE and info.converted_from_15 is False and info.area_code == "110105"
+    assert (
+        info.id_number == STANDARD_EXAMPLE
+        and info.converted_from_15 is False
+        and info.area_code == "110105"
+    )
 
 
 def test_disability_certificate_messages() -> None:
     cases = {
-        STANDARD_EXAMPLE + "4": ("残疾人证号应为20位", "a disability certificate number has 20 characters"),
-        STANDARD_EXAMPLE + "82": ("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"),
-        STANDARD_EXAMPLE + "0" + "2": ("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"),
-        STANDARD_EXAMPLE + "X2": ("残疾人证号中的残疾类别应为1–7", "the disability category must be 1–7"),
-        STANDARD_EXAMPLE + "45": ("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"),
-        STANDARD_EXAMPLE + "40": ("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"),
-        STANDARD_EXAMPLE + "4X": ("残疾人证号中的残疾等级应为1–4", "the disability grade must be 1–4"),
+        STANDARD_EXAMPLE + "4": (
+            "残疾人证号应为20位",
+            "a disability certificate number has 20 characters",
+        ),
+        STANDARD_EXAMPLE + "82": (
+            "残疾人证号中的残疾类别应为1–7",
+            "the disability category must be 1–7",
+        ),
+        STANDARD_EXAMPLE + "0" + "2": (
+            "残疾人证号中的残疾类别应为1–7",
+            "the disability category must be 1–7",
+        ),
+        STANDARD_EXAMPLE + "X2": (
+            "残疾人证号中的残疾类别应为1–7",
+            "the disability category must be 1–7",
+        ),
+        STANDARD_EXAMPLE + "45": (
+            "残疾人证号中的残疾等级应为1–4",
+            "the disability grade must be 1–4",
+        ),
+        STANDARD_EXAMPLE + "40": (
+            "残疾人证号中的残疾等级应为1–4",
+            "the disability grade must be 1–4",
+        ),
+        STANDARD_EXAMPLE + "4X": (
+            "残疾人证号中的残疾等级应为1–4",
+            "the disability grade must be 1–4",
+        ),
     }
     for raw, text in cases.items():
         with pytest.raises(IdNumberError) as e:
@@ -231,6 +291,9 @@ def test_the_warnings_read_in_both_languages() -> None:
     ]
     legacy = parse_id_number("110105491231002")
     assert [(t.zh, t.en) for t in legacy.warnings()] == [
-        ("为旧式15位身份证号，可换为对应的18位号码", "is a legacy 15-digit number: its 18-character form can replace it")
+        (
+            "为旧式15位身份证号，可换为对应的18位号码",
+            "is a legacy 15-digit number: its 18-character form can replace it",
+        )
     ]
     assert parse_id_number(STANDARD_EXAMPLE).warnings() == []

@@ -13,7 +13,9 @@ from fieldsurvey.core.policy import POLICY_DIR_ENV
 from tests.support.server import run_in_process
 
 
-def run(*args: str, env: dict[str, str] | None = None, process: bool = False) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, process: bool = False
+) -> subprocess.CompletedProcess[str]:
     """``fieldsurvey policy ARGS``; in this process (``run_in_process``) unless ``process``."""
     if not process:
         return run_in_process("policy", *args, env=env, drop_env=POLICY_DIR_ENV)
@@ -30,7 +32,9 @@ def run(*args: str, env: dict[str, str] | None = None, process: bool = False) ->
 
 
 def test_line_names_the_threshold_its_division_and_that_it_is_unverified() -> None:
-    done = run("line", "610728", "2024", process=True)  # once as a real process: the entry point and its pipes
+    done = run(
+        "line", "610728", "2024", process=True
+    )  # once as a real process: the entry point and its pipes
     assert done.returncode == 0, done.stderr
     assert "2024年防返贫监测标准" in done.stdout and "6000" in done.stdout
     assert "610000" in done.stdout and "UNVERIFIED" in done.stdout

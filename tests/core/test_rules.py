@@ -293,95 +293,155 @@ def test_a_helper_matches_a_member_recorded_by_disability_number() -> None:
 
 
 # Every problem each failing household raises, in full: level, field, member position, both texts.
-RULE_TEXTS = {'ID of 17 characters': [('error',
-                          'id_number',
-                          2,
-                          '应为18位身份证号或20位残疾人证号',
-                          'must be an 18-character ID number or a 20-character disability certificate '
-                          'number')],
- 'legacy 15-digit ID': [('warning',
-                         'id_number',
-                         2,
-                         '为旧式15位身份证号，可换为对应的18位号码',
-                         'is a legacy 15-digit number: its 18-character form can replace it')],
- 'disability number, grade 5': [('error',
-                                 'id_number',
-                                 2,
-                                 '残疾人证号中的残疾等级应为1–4',
-                                 'the disability grade must be 1–4')],
- 'schooling missing at 6': [('error',
-                             'schooling',
-                             4,
-                             '6–23岁成员须填写在校生状况',
-                             'is required for members aged 6–23')],
- 'schooling missing at 23': [('error',
-                              'schooling',
-                              3,
-                              '6–23岁成员须填写在校生状况',
-                              'is required for members aged 6–23')],
- 'labour missing at 16': [('error',
-                           'labour_capacity',
-                           3,
-                           '16–65岁成员须填写劳动能力',
-                           'is required for members aged 16–65')],
- 'labour missing at 65': [('error',
-                           'labour_capacity',
-                           2,
-                           '16–65岁成员须填写劳动能力',
-                           'is required for members aged 16–65')],
- 'cause illness, all healthy': [('error',
-                                 'main_poverty_cause',
-                                 None,
-                                 '为因病，但所有成员均为健康',
-                                 'is illness, but every member is healthy')],
- 'cause schooling, no student': [('error',
-                                  'other_poverty_causes',
-                                  None,
-                                  '为因学，但家中没有在校生',
-                                  'is schooling costs, but no member is a student')],
- 'cause disability, none disabled': [('error',
-                                      'main_poverty_cause',
-                                      None,
-                                      '为因残，但家中没有残疾成员',
-                                      'is disability, but no member is disabled')],
- 'destitute with a labourer': [('warning',
-                                'labour_capacity',
-                                1,
-                                '特困供养户不应有16–65岁有劳动能力的成员',
-                                'a destitute-support household should have no member aged 16–65 able to '
-                                'work')],
- '13 work months': [('error', 'work_months', 1, '应在0–12个月之间', 'must be between 0 and 12 months')],
- '-1 work months': [('error', 'work_months', 1, '应在0–12个月之间', 'must be between 0 and 12 months')],
- 'wage income, nobody works': [('warning',
-                                'incomes',
-                                None,
-                                '2024年有工资性收入，但没有务工成员',
-                                'there is wage income in 2024 but no member works')],
- 'working, no wage income': [('warning',
-                              'incomes',
-                              None,
-                              '有务工成员，但2024年没有工资性收入',
-                              'a member works but there is no wage income in 2024')],
- 'head and spouse both male': [('error', 'sex', 2, '配偶与户主性别相同', 'the spouse has the same sex as the head')],
- '14 at senior secondary': [('error',
-                             'schooling',
-                             3,
-                             '14岁不应在高中及以上就读',
-                             'a child of 14 cannot be at senior secondary level or above')],
- '14 with senior education': [('error',
-                               'education',
-                               4,
-                               '14岁不应有高中及以上文化程度',
-                               'a child of 14 cannot have senior secondary education or above')],
- 'helper is a member': [('error',
-                         'helpers',
-                         None,
-                         '第1位帮扶责任人是建档立卡贫困人口，不能担任帮扶责任人',
-                         'helper 1 is a registered poor person and cannot be a helper')]}
+RULE_TEXTS = {
+    "ID of 17 characters": [
+        (
+            "error",
+            "id_number",
+            2,
+            "应为18位身份证号或20位残疾人证号",
+            "must be an 18-character ID number or a 20-character disability certificate number",
+        )
+    ],
+    "legacy 15-digit ID": [
+        (
+            "warning",
+            "id_number",
+            2,
+            "为旧式15位身份证号，可换为对应的18位号码",
+            "is a legacy 15-digit number: its 18-character form can replace it",
+        )
+    ],
+    "disability number, grade 5": [
+        (
+            "error",
+            "id_number",
+            2,
+            "残疾人证号中的残疾等级应为1–4",
+            "the disability grade must be 1–4",
+        )
+    ],
+    "schooling missing at 6": [
+        ("error", "schooling", 4, "6–23岁成员须填写在校生状况", "is required for members aged 6–23")
+    ],
+    "schooling missing at 23": [
+        ("error", "schooling", 3, "6–23岁成员须填写在校生状况", "is required for members aged 6–23")
+    ],
+    "labour missing at 16": [
+        (
+            "error",
+            "labour_capacity",
+            3,
+            "16–65岁成员须填写劳动能力",
+            "is required for members aged 16–65",
+        )
+    ],
+    "labour missing at 65": [
+        (
+            "error",
+            "labour_capacity",
+            2,
+            "16–65岁成员须填写劳动能力",
+            "is required for members aged 16–65",
+        )
+    ],
+    "cause illness, all healthy": [
+        (
+            "error",
+            "main_poverty_cause",
+            None,
+            "为因病，但所有成员均为健康",
+            "is illness, but every member is healthy",
+        )
+    ],
+    "cause schooling, no student": [
+        (
+            "error",
+            "other_poverty_causes",
+            None,
+            "为因学，但家中没有在校生",
+            "is schooling costs, but no member is a student",
+        )
+    ],
+    "cause disability, none disabled": [
+        (
+            "error",
+            "main_poverty_cause",
+            None,
+            "为因残，但家中没有残疾成员",
+            "is disability, but no member is disabled",
+        )
+    ],
+    "destitute with a labourer": [
+        (
+            "warning",
+            "labour_capacity",
+            1,
+            "特困供养户不应有16–65岁有劳动能力的成员",
+            "a destitute-support household should have no member aged 16–65 able to work",
+        )
+    ],
+    "13 work months": [
+        ("error", "work_months", 1, "应在0–12个月之间", "must be between 0 and 12 months")
+    ],
+    "-1 work months": [
+        ("error", "work_months", 1, "应在0–12个月之间", "must be between 0 and 12 months")
+    ],
+    "wage income, nobody works": [
+        (
+            "warning",
+            "incomes",
+            None,
+            "2024年有工资性收入，但没有务工成员",
+            "there is wage income in 2024 but no member works",
+        )
+    ],
+    "working, no wage income": [
+        (
+            "warning",
+            "incomes",
+            None,
+            "有务工成员，但2024年没有工资性收入",
+            "a member works but there is no wage income in 2024",
+        )
+    ],
+    "head and spouse both male": [
+        ("error", "sex", 2, "配偶与户主性别相同", "the spouse has the same sex as the head")
+    ],
+    "14 at senior secondary": [
+        (
+            "error",
+            "schooling",
+            3,
+            "14岁不应在高中及以上就读",
+            "a child of 14 cannot be at senior secondary level or above",
+        )
+    ],
+    "14 with senior education": [
+        (
+            "error",
+            "education",
+            4,
+            "14岁不应有高中及以上文化程度",
+            "a child of 14 cannot have senior secondary education or above",
+        )
+    ],
+    "helper is a member": [
+        (
+            "error",
+            "helpers",
+            None,
+            "第1位帮扶责任人是建档立卡贫困人口，不能担任帮扶责任人",
+            "helper 1 is a registered poor person and cannot be a helper",
+        )
+    ],
+}
 
 
 @pytest.mark.parametrize(("name", "change"), [r[:2] for r in FAILING], ids=[r[0] for r in FAILING])
-def test_each_rule_words_its_problem_and_raises_nothing_else(name: str, change: Callable[[Household], None]) -> None:
+def test_each_rule_words_its_problem_and_raises_nothing_else(
+    name: str, change: Callable[[Household], None]
+) -> None:
     h = clean()
     change(h)
     got = [(p.level, p.field, p.member_index, p.text.zh, p.text.en) for p in check_household(h, ON)]
@@ -412,17 +472,28 @@ def test_an_unknown_schooling_code_has_no_stage() -> None:
 def test_the_latest_earlier_income_record_is_the_one_checked() -> None:
     h = clean()
     h.members[0].work_status = h.members[0].work_months = None
-    h.incomes = [IncomeRecord(2023, {"wage.local": 100.0}), IncomeRecord(2021, {"transfer.dibao": 50.0})]
-    assert [p.text.zh for p in check_household(h, ON) if p.field == "incomes"] == ["2023年有工资性收入，但没有务工成员"]
+    h.incomes = [
+        IncomeRecord(2023, {"wage.local": 100.0}),
+        IncomeRecord(2021, {"transfer.dibao": 50.0}),
+    ]
+    assert [p.text.zh for p in check_household(h, ON) if p.field == "incomes"] == [
+        "2023年有工资性收入，但没有务工成员"
+    ]
 
 
-@pytest.mark.parametrize(("months", "wage", "expected"), [
-    (1, 0.0, ["有务工成员，但2024年没有工资性收入"]),
-    (1, 1.0, []),
-    (0, 1.0, ["2024年有工资性收入，但没有务工成员"]),
-    (0, 0.0, []),
-], ids=["one month, no wage", "one month, one yuan", "no work, one yuan", "nothing"])
-def test_the_wage_rule_at_one_month_and_one_yuan(months: int, wage: float, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("months", "wage", "expected"),
+    [
+        (1, 0.0, ["有务工成员，但2024年没有工资性收入"]),
+        (1, 1.0, []),
+        (0, 1.0, ["2024年有工资性收入，但没有务工成员"]),
+        (0, 0.0, []),
+    ],
+    ids=["one month, no wage", "one month, one yuan", "no work, one yuan", "nothing"],
+)
+def test_the_wage_rule_at_one_month_and_one_yuan(
+    months: int, wage: float, expected: list[str]
+) -> None:
     h = clean()
     h.members[0].work_status, h.members[0].work_months = None, months
     h.incomes = [IncomeRecord(2024, {"wage.local": wage, "wage.migrant_work": None})]  # type: ignore[dict-item]
@@ -434,20 +505,27 @@ def test_special_needs_problems_in_english_and_with_an_unlisted_health_code() ->
     kid = h.members[3]
     kid.home_schooling, kid.health = True, "mystery"
     problems = [p for p in check_household(h, ON) if p.field == "home_schooling"]
-    assert [(p.text.zh, p.text.en, p.member_index, p.member_id) for p in problems] == [(
-        "记录了送教上门，但健康状况为mystery：送教上门仅适用于残疾或重病儿童",
-        "home schooling is recorded but health is mystery: it applies to disabled or seriously ill children only",
-        4, kid.member_id,
-    )]
+    assert [(p.text.zh, p.text.en, p.member_index, p.member_id) for p in problems] == [
+        (
+            "记录了送教上门，但健康状况为mystery：送教上门仅适用于残疾或重病儿童",
+            "home schooling is recorded but health is mystery: it applies to disabled or seriously ill children only",
+            4,
+            kid.member_id,
+        )
+    ]
     kid.home_schooling, kid.schooling_exempt, kid.health = False, True, "healthy"
     problems = [p for p in check_household(h, ON) if p.field == "schooling_exempt"]
-    assert [p.text.zh for p in problems] == ["记录了因身体原因免于就学，但健康状况为健康：因身体原因免于就学仅适用于残疾或重病儿童"]
+    assert [p.text.zh for p in problems] == [
+        "记录了因身体原因免于就学，但健康状况为健康：因身体原因免于就学仅适用于残疾或重病儿童"
+    ]
 
 
 def test_the_county_check_uses_the_day_and_the_policy_it_is_given() -> None:
     h = clean()
     h.members[2].labour_capacity = None  # 16 on ON, 15 a year earlier
-    assert [p.field for p in check_county([h], ON, load_policy())[h.household_id]] == ["labour_capacity"]
+    assert [p.field for p in check_county([h], ON, load_policy())[h.household_id]] == [
+        "labour_capacity"
+    ]
     assert check_county([h], date(ON.year - 1, ON.month, ON.day))[h.household_id] == []
 
 

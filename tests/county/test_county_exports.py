@@ -40,12 +40,13 @@ def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[A
     yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
 
 
-
 def choose(combo: Any, data: Any) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 
-def export(controller: Any, kind: str, fmt: str, scope: str | None, target: Path, lang: str = "zh") -> Path:
+def export(
+    controller: Any, kind: str, fmt: str, scope: str | None, target: Path, lang: str = "zh"
+) -> Path:
     page = controller.window.exports
     choose(page.kind, kind)
     choose(page.fmt, fmt)
@@ -58,8 +59,9 @@ def export(controller: Any, kind: str, fmt: str, scope: str | None, target: Path
     return target
 
 
-def test_households_and_members_export_as_xlsx_and_csv_and_read_back(staff_window: Any, county: CountyServer,
-                                                                     tmp_path: Path) -> None:
+def test_households_and_members_export_as_xlsx_and_csv_and_read_back(
+    staff_window: Any, county: CountyServer, tmp_path: Path
+) -> None:
     in_a = [h for h in county.households.values() if h.division_code.value == VILLAGE_A]
     path = export(staff_window, "households", "xlsx", VILLAGE_A, tmp_path / "households.xlsx")
     assert_mode(path, 0o600)
@@ -83,9 +85,13 @@ def test_households_and_members_export_as_xlsx_and_csv_and_read_back(staff_windo
 
 
 @pytest.mark.parametrize(("lang", "title"), [("zh", "农户"), ("en", "Households")])
-def test_an_xlsx_export_opens_ready_to_read(staff_window: Any, tmp_path: Path, lang: str, title: str) -> None:
+def test_an_xlsx_export_opens_ready_to_read(
+    staff_window: Any, tmp_path: Path, lang: str, title: str
+) -> None:
     """The sheet is named in the user's language, the header stays in view, columns fit."""
-    path = export(staff_window, "households", "xlsx", None, tmp_path / f"households-{lang}.xlsx", lang=lang)
+    path = export(
+        staff_window, "households", "xlsx", None, tmp_path / f"households-{lang}.xlsx", lang=lang
+    )
     wb = load_workbook(path)
     assert wb.sheetnames == [title]
     ws = wb[title]
@@ -97,23 +103,37 @@ def test_an_xlsx_export_opens_ready_to_read(staff_window: Any, tmp_path: Path, l
     letters = [c.column_letter for c in ws[1]]
     assert widths[letters[number]] >= 16 + 2  # a 16-digit household number fits
     assert widths[letters[head_id]] >= 18 + 2  # an 18-character ID number fits
-    for row in ws.iter_rows(min_row=1, values_only=True):  # nothing wider than its column, up to the cap
+    for row in ws.iter_rows(
+        min_row=1, values_only=True
+    ):  # nothing wider than its column, up to the cap
         for letter, value in zip(letters, row, strict=False):
             shown = 0 if value is None else sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
             assert shown <= widths[letter] or widths[letter] == 60
 
 
-def test_visits_and_assessments_export_in_scope(staff_window: Any, county: CountyServer, tmp_path: Path) -> None:
+def test_visits_and_assessments_export_in_scope(
+    staff_window: Any, county: CountyServer, tmp_path: Path
+) -> None:
     path = export(staff_window, "assessments", "csv", VILLAGE_B, tmp_path / "assessments.csv")
     table = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
-    assert table[0][3:10] == ["不愁吃", "不愁穿", "义务教育有保障", "基本医疗有保障", "住房安全有保障", "饮水安全", "收入达标"]
+    assert table[0][3:10] == [
+        "不愁吃",
+        "不愁穿",
+        "义务教育有保障",
+        "基本医疗有保障",
+        "住房安全有保障",
+        "饮水安全",
+        "收入达标",
+    ]
     assert {r[1] for r in table[1:]} <= {"青石村"}  # only the chosen village
     path = export(staff_window, "visits", "xlsx", TOWNSHIP, tmp_path / "visits.xlsx")
     rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("户编号", "行政村", "走访日期")
 
 
-def test_ledgers_print_for_a_village_and_a_township(staff_window: Any, county: CountyServer, tmp_path: Path) -> None:
+def test_ledgers_print_for_a_village_and_a_township(
+    staff_window: Any, county: CountyServer, tmp_path: Path
+) -> None:
     page = staff_window.window.exports
     page.combined.setChecked(True)
     out = tmp_path / "village.pdf"
@@ -123,7 +143,10 @@ def test_ledgers_print_for_a_village_and_a_township(staff_window: Any, county: C
     text = "".join(p.extract_text() for p in reader.pages)
     in_b = [h for h in county.households.values() if h.division_code.value == VILLAGE_B]
     assert all(h.household_no in text for h in in_b)
-    assert page.done_box.text().splitlines()[0] == f"已生成 1 个 PDF 文件，共 {len(reader.pages):,} 页，{len(in_b)} 户。"
+    assert (
+        page.done_box.text().splitlines()[0]
+        == f"已生成 1 个 PDF 文件，共 {len(reader.pages):,} 页，{len(in_b)} 户。"
+    )
     page.done_box.close()
 
     township = tmp_path / "township.pdf"
@@ -144,11 +167,15 @@ def test_ledgers_print_for_a_village_and_a_township(staff_window: Any, county: C
     wait(staff_window, 180)
     village_a = folder / f"{VILLAGE_A}-示范村"
     names = sorted(p.name for p in village_a.iterdir())
-    assert f"{county.households['wang'].household_no}.pdf" in names and any("村级汇总" in n for n in names)
+    assert f"{county.households['wang'].household_no}.pdf" in names and any(
+        "村级汇总" in n for n in names
+    )
     page.done_box.close()
 
 
-def test_a_cancelled_township_print_leaves_no_file(staff_window: Any, county: CountyServer, tmp_path: Path) -> None:
+def test_a_cancelled_township_print_leaves_no_file(
+    staff_window: Any, county: CountyServer, tmp_path: Path
+) -> None:
     from fieldsurvey.core.errors import Cancelled
     from fieldsurvey.ui.county.ledger_bulk import print_villages
 
@@ -156,13 +183,24 @@ def test_a_cancelled_township_print_leaves_no_file(staff_window: Any, county: Co
     out = tmp_path / "out"
     out.mkdir()
     done: list[int] = []
-    with pytest.raises(Cancelled):  # stopped after two households, in the middle of the first village
-        print_villages(staff_window.ctx.client, page.places(TOWNSHIP), out / "township.pdf", combined=True, mask_ids=False,
-                       progress=lambda n, _total, _village: done.append(n), cancelled=lambda: len(done) >= 2)
+    with pytest.raises(
+        Cancelled
+    ):  # stopped after two households, in the middle of the first village
+        print_villages(
+            staff_window.ctx.client,
+            page.places(TOWNSHIP),
+            out / "township.pdf",
+            combined=True,
+            mask_ids=False,
+            progress=lambda n, _total, _village: done.append(n),
+            cancelled=lambda: len(done) >= 2,
+        )
     assert done and list(out.iterdir()) == []  # no file, no staging left behind
 
 
-def test_cancel_in_the_progress_dialog_stops_the_job(staff_window: Any, county: CountyServer, tmp_path: Path) -> None:
+def test_cancel_in_the_progress_dialog_stops_the_job(
+    staff_window: Any, county: CountyServer, tmp_path: Path
+) -> None:
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     page = staff_window.window.exports

@@ -30,7 +30,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
 
 
 @pytest.fixture
-def admin_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]  # noqa: F811
+def admin_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     yield from window_for(qtbot, county, tmp_path / "home", "admin", ADMIN_PASSWORD)
 
 
@@ -55,8 +55,18 @@ def test_county_mode_has_distinct_mnemonics(admin_window: Any, qtbot: Any, langu
         NewUserDialog(window),
         PasswordDialog("sec_a", window),
         VillagesDialog(ctx, "sec_a", [VILLAGE_A], window),
-        PopulationDialog(Population(village_code=VILLAGE_A, village="示范村", roster_people=400, rural_population=420,
-                                    source="2024年统计年报", updated_by=None, updated_at=None), window),
+        PopulationDialog(
+            Population(
+                village_code=VILLAGE_A,
+                village="示范村",
+                roster_people=400,
+                rural_population=420,
+                source="2024年统计年报",
+                updated_by=None,
+                updated_at=None,
+            ),
+            window,
+        ),
     ]
     for dialog in dialogs:
         problems += clashes(shown(dialog, qtbot))

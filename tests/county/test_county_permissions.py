@@ -43,14 +43,23 @@ def admin_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[A
     yield from window_for(qtbot, county, tmp_path / "home", "admin", ADMIN_PASSWORD)
 
 
-def test_a_secretary_sees_their_villages_and_no_administration(secretary_window: Any, county: CountyServer,
-                                                               tmp_path: Path) -> None:
+def test_a_secretary_sees_their_villages_and_no_administration(
+    secretary_window: Any, county: CountyServer, tmp_path: Path
+) -> None:
     window = secretary_window.window
     pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
-    assert pages == [window.dashboard, window.households, window.conflicts, window.visits, window.exports]
+    assert pages == [
+        window.dashboard,
+        window.households,
+        window.conflicts,
+        window.visits,
+        window.exports,
+    ]
     assert window.admin is None and window.inbox is None and window.roster is None
     assert not window.dashboard.reassess_button.isVisible()
-    in_a = {h.household_id for h in county.households.values() if h.division_code.value == VILLAGE_A}
+    in_a = {
+        h.household_id for h in county.households.values() if h.division_code.value == VILLAGE_A
+    }
     assert window.dashboard.data.total["households"] == len(in_a)
     window.households.refresh()
     wait(secretary_window)
@@ -61,24 +70,34 @@ def test_a_secretary_sees_their_villages_and_no_administration(secretary_window:
     window.exports.export(target)
     wait(secretary_window)
     rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))[1:]
-    assert {r[0] for r in rows} == {h.household_no for h in county.households.values() if h.household_id in in_a}
+    assert {r[0] for r in rows} == {
+        h.household_no for h in county.households.values() if h.household_id in in_a
+    }
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("GET", "/admin/users", None),
-    ("POST", "/admin/users", {"username": "mallory", "role": "admin", "password": "password-123"}),
-    ("PUT", "/admin/users/sec_a/villages", {"villages": ["610728101002"]}),
-    ("POST", "/admin/enroll-codes", {"username": "sec_a"}),
-    ("GET", "/admin/devices", None),
-    ("GET", "/admin/audit/verify", None),
-    ("PUT", f"/populations/{VILLAGE_A}", {"rural_population": 10, "source": "x"}),
-    ("GET", "/county/batches", None),
-    ("GET", "/audit", None),
-    ("POST", "/reassess", None),
-    ("POST", "/roster/uploads", {"size": 10, "sha256": "0" * 64}),
-])
-def test_the_server_refuses_admin_and_staff_calls_from_a_secretary(county: CountyServer, method: str, path: str,
-                                                                    body: Any) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/admin/users", None),
+        (
+            "POST",
+            "/admin/users",
+            {"username": "mallory", "role": "admin", "password": "password-123"},
+        ),
+        ("PUT", "/admin/users/sec_a/villages", {"villages": ["610728101002"]}),
+        ("POST", "/admin/enroll-codes", {"username": "sec_a"}),
+        ("GET", "/admin/devices", None),
+        ("GET", "/admin/audit/verify", None),
+        ("PUT", f"/populations/{VILLAGE_A}", {"rural_population": 10, "source": "x"}),
+        ("GET", "/county/batches", None),
+        ("GET", "/audit", None),
+        ("POST", "/reassess", None),
+        ("POST", "/roster/uploads", {"size": 10, "sha256": "0" * 64}),
+    ],
+)
+def test_the_server_refuses_admin_and_staff_calls_from_a_secretary(
+    county: CountyServer, method: str, path: str, body: Any
+) -> None:
     token = county.token("sec_a", SECRETARY_PASSWORD)
     response = county.api(method, path, token, json=body)
     assert response.status_code == 403, response.text
@@ -86,12 +105,20 @@ def test_the_server_refuses_admin_and_staff_calls_from_a_secretary(county: Count
 
 
 def test_county_staff_cannot_administer(county: CountyServer) -> None:
-    for method, path in (("GET", "/admin/users"), ("POST", "/admin/enroll-codes"), ("GET", "/admin/devices")):
-        response = county.api(method, path, json={"username": "sec_a"} if method == "POST" else None)
+    for method, path in (
+        ("GET", "/admin/users"),
+        ("POST", "/admin/enroll-codes"),
+        ("GET", "/admin/devices"),
+    ):
+        response = county.api(
+            method, path, json={"username": "sec_a"} if method == "POST" else None
+        )
         assert response.status_code == 403
 
 
-def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(admin_window: Any, county: CountyServer, qtbot: Any) -> None:
+def test_an_admin_adds_a_user_makes_a_code_and_revokes_a_device(
+    admin_window: Any, county: CountyServer, qtbot: Any
+) -> None:
     window = admin_window.window
     page = window.admin
     assert page is not None and window.tabs.indexOf(page) >= 0
@@ -149,15 +176,24 @@ def _select(table: Any, key: str) -> None:
     assert table.selected_key() == key
 
 
-def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_window: Any, county: CountyServer) -> None:
+def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(
+    admin_window: Any, county: CountyServer
+) -> None:
     """The administration page against the real server: each action stops tokens and devices at the next request."""
     window = admin_window.window
     page = window.admin
     window.tabs.setCurrentWidget(page)
-    r = county.api("POST", "/admin/users", county.token("admin", ADMIN_PASSWORD),
-                   json={"username": "clerk_ui", "role": "county_staff", "password": "clerk-ui-pass-1"})
+    r = county.api(
+        "POST",
+        "/admin/users",
+        county.token("admin", ADMIN_PASSWORD),
+        json={"username": "clerk_ui", "role": "county_staff", "password": "clerk-ui-pass-1"},
+    )
     assert r.status_code == 200, r.text
-    desk, laptop = county.token("clerk_ui", "clerk-ui-pass-1"), county.token("clerk_ui", "clerk-ui-pass-1")
+    desk, laptop = (
+        county.token("clerk_ui", "clerk-ui-pass-1"),
+        county.token("clerk_ui", "clerk-ui-pass-1"),
+    )
     device = enroll_device(county.server, "sec_a2", label="工作队的电脑")
     device.pull()
     page.refresh()
@@ -165,8 +201,13 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     assert page.tabs.tabText(2) == "会话"
     theirs = [s for s in page.sessions if s.user == "clerk_ui"]
     assert len(theirs) == 2 and {s.address for s in theirs} == {"127.0.0.1"}
-    assert [s.current for s in page.sessions].count(True) == 1  # the admin's own, marked in the table
-    assert any("本会话" in page.session_table.item(r, 0).text() for r in range(page.session_table.rowCount()))
+    assert [s.current for s in page.sessions].count(
+        True
+    ) == 1  # the admin's own, marked in the table
+    assert any(
+        "本会话" in page.session_table.item(r, 0).text()
+        for r in range(page.session_table.rowCount())
+    )
 
     _select(page.session_table, theirs[0].session_id)
     box = page.end_session()
@@ -182,7 +223,9 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     dialog.first.setText("12345678")
     dialog.second.setText("12345678")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.error.text() == "这是常见密码，很容易被猜到"  # the laptop's rule, in Chinese first
+    assert (
+        dialog.error.text() == "这是常见密码，很容易被猜到"
+    )  # the laptop's rule, in Chinese first
     dialog.first.setText("clerk-ui-new-2")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.error.text() == "两次输入的密码不一致"
@@ -190,8 +233,14 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait(admin_window)
     assert county.api("GET", "/auth/me", still).status_code == 401
-    assert httpx.post(county.url + "/api/v1/auth/login", json={"username": "clerk_ui", "password": "clerk-ui-pass-1"},
-                      timeout=30).status_code == 401
+    assert (
+        httpx.post(
+            county.url + "/api/v1/auth/login",
+            json={"username": "clerk_ui", "password": "clerk-ui-pass-1"},
+            timeout=30,
+        ).status_code
+        == 401
+    )
     fresh = county.token("clerk_ui", "clerk-ui-new-2")
 
     for name in ("clerk_ui", "sec_a2"):
@@ -201,7 +250,11 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
         box.button(QMessageBox.StandardButton.Yes).click()
         wait(admin_window)
     assert {u.username for u in page.users if u.disabled} >= {"clerk_ui", "sec_a2"}
-    row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "sec_a2")
+    row = next(
+        r
+        for r in range(page.user_table.rowCount())
+        if page.user_table.item(r, 0).text() == "sec_a2"
+    )
     assert page.user_table.item(row, 4).text() == "是"
     assert county.api("GET", "/auth/me", fresh).status_code == 401
     with pytest.raises(Exception, match="account_disabled|disabled|停用"):
@@ -214,8 +267,9 @@ def test_an_admin_ends_a_session_resets_a_password_and_disables_a_user(admin_win
     assert not next(u for u in page.users if u.username == "sec_a2").disabled
 
 
-def test_a_window_whose_session_was_ended_returns_to_the_sign_in_once(secretary_window: Any, county: CountyServer,
-                                                                     qtbot: Any) -> None:
+def test_a_window_whose_session_was_ended_returns_to_the_sign_in_once(
+    secretary_window: Any, county: CountyServer, qtbot: Any
+) -> None:
     """No error box per page: one sentence on the sign-in dialog, which signs in again."""
     from PySide6.QtWidgets import QApplication
 
@@ -224,13 +278,24 @@ def test_a_window_whose_session_was_ended_returns_to_the_sign_in_once(secretary_
     r = county.api("DELETE", "/admin/users/sec_a/sessions", county.token("admin", ADMIN_PASSWORD))
     assert r.status_code == 200 and r.json()["ended"] >= 1
     window.refresh()  # every page asks the server: each gets 401
-    qtbot.waitUntil(lambda: controller.sign_in is not None and controller.sign_in.isVisible() and not window.isVisible(),
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            controller.sign_in is not None
+            and controller.sign_in.isVisible()
+            and not window.isVisible()
+        ),
+        timeout=30_000,
+    )
     wait(controller)
     dialog = controller.sign_in
     qtbot.addWidget(dialog)
-    assert dialog.error.text() == "您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。"
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert (
+        dialog.error.text()
+        == "您已被登出：管理员结束了您的会话、会话已过期，或您的账号已停用。请重新登录。"
+    )
+    assert not [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
     controller.window = None  # closed and deleted with its session
     dialog.password.setText(SECRETARY_PASSWORD)
     with qtbot.waitSignal(dialog.signed_in, timeout=30_000):

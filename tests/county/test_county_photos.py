@@ -15,19 +15,33 @@ from tests.sync.test_sync_photos import noisy_photo
 SHOTS = Path("/tmp/fieldsurvey-photo-shots")
 
 
-def test_county_mode_shows_the_households_photos(staff_window: Any, county: CountyServer, qtbot: Any, tmp_path: Path) -> None:
+def test_county_mode_shows_the_households_photos(
+    staff_window: Any, county: CountyServer, qtbot: Any, tmp_path: Path
+) -> None:
     store, client = laptop(county, tmp_path / "laptop", "sec_a")
     hid = county.households["li"].household_id
     shots = [noisy_photo(41, (640, 480)), noisy_photo(42, (480, 640))]
     with store:
         store.photos.add_many(shots)
-        visit = Visit(hid, date.today(), "示范村书记", "household_visit", "2",
-                      {"food_secure": True, "renovation_before_photos": [item(shots[0].sha256, "西墙裂缝")],
-                       "house_photos": [item(shots[1].sha256)]}, findings="危房")
+        visit = Visit(
+            hid,
+            date.today(),
+            "示范村书记",
+            "household_visit",
+            "2",
+            {
+                "food_secure": True,
+                "renovation_before_photos": [item(shots[0].sha256, "西墙裂缝")],
+                "house_photos": [item(shots[1].sha256)],
+            },
+            findings="危房",
+        )
         store.visits.save_draft(visit)
         from fieldsurvey.core.assessment import assess
 
-        store.visits.finalize(visit, None, assess(store.households.get(hid), on=date.today()).to_dict())  # type: ignore[arg-type]
+        store.visits.finalize(
+            visit, None, assess(store.households.get(hid), on=date.today()).to_dict()
+        )  # type: ignore[arg-type]
         assert client.sync().photos.stored == 2  # type: ignore[union-attr]
 
     window = staff_window.window
@@ -36,7 +50,9 @@ def test_county_mode_shows_the_households_photos(staff_window: Any, county: Coun
     page.refresh()
     select_row(qtbot, page, "household_id", hid)
     photos = page.detail.photos
-    qtbot.waitUntil(lambda: len(photos.items) == 2 and photos.strip.loaded_count() == 2, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: len(photos.items) == 2 and photos.strip.loaded_count() == 2, timeout=20_000
+    )
     entries = {e.sha256: e for e in photos.entries()}
     before, house = entries[shots[0].sha256], entries[shots[1].sha256]
     assert before.caption == "西墙裂缝" and "改造前" in before.context
@@ -66,7 +82,14 @@ def test_county_mode_shows_the_households_photos(staff_window: Any, county: Coun
     try:
         li = county.households["li"]
         target = tmp_path / "li.pdf"
-        print_one(api, Place("镇巴县", "泾洋街道", "示范村", li.division_code.value), li.household_no, hid, target, False)
+        print_one(
+            api,
+            Place("镇巴县", "泾洋街道", "示范村", li.division_code.value),
+            li.household_no,
+            hid,
+            target,
+            False,
+        )
     finally:
         api.close()
     import hashlib

@@ -36,7 +36,18 @@ def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[A
     yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
 
 
-HEADER = ["序号", "行政区划代码", "户编号", "户主姓名", "姓名", "与户主关系", "证件号码", "村民小组", "脱贫状态", "备注"]
+HEADER = [
+    "序号",
+    "行政区划代码",
+    "户编号",
+    "户主姓名",
+    "姓名",
+    "与户主关系",
+    "证件号码",
+    "村民小组",
+    "脱贫状态",
+    "备注",
+]
 
 
 def person(seq: int, sex: str = "male", born: date = date(1968, 4, 2)) -> str:
@@ -57,9 +68,36 @@ def workbook(path: Path, rows: list[list[Any]]) -> Path:
 def good_rows() -> list[list[Any]]:
     return [
         [VILLAGE_A, "6107281010019101", "刘长顺", "刘长顺", "户主", person(1), "一组", "已脱贫"],
-        [VILLAGE_A, "6107281010019101", "刘长顺", "何春花", "配偶", person(2, "female"), "一组", "已脱贫"],
-        [VILLAGE_B, "6107281010029102", "郑玉兰", "郑玉兰", "户主", person(3, "female"), "二组", "未脱贫"],
-        [VILLAGE_B, "6107281010029102", "郑玉兰", "郑小军", "之子", person(4, "male", date(2001, 6, 5)), "二组", "未脱贫"],
+        [
+            VILLAGE_A,
+            "6107281010019101",
+            "刘长顺",
+            "何春花",
+            "配偶",
+            person(2, "female"),
+            "一组",
+            "已脱贫",
+        ],
+        [
+            VILLAGE_B,
+            "6107281010029102",
+            "郑玉兰",
+            "郑玉兰",
+            "户主",
+            person(3, "female"),
+            "二组",
+            "未脱贫",
+        ],
+        [
+            VILLAGE_B,
+            "6107281010029102",
+            "郑玉兰",
+            "郑小军",
+            "之子",
+            person(4, "male", date(2001, 6, 5)),
+            "二组",
+            "未脱贫",
+        ],
     ]
 
 
@@ -68,13 +106,76 @@ def bad_rows(county: CountyServer) -> list[list[Any]]:
     wrong_check = person(5)[:-1] + ("0" if person(5)[-1] != "0" else "1")
     return [
         *good_rows(),
-        [VILLAGE_A, "6107281010019103", "冯大海", "冯大海", "户主", wrong_check, "三组", "已脱贫"],  # row 6: bad ID
-        [VILLAGE_A, "6107281010019104", "蒋三妹", "蒋三妹", "户主", person(6, "female"), "三组", "已脱贫"],
-        [VILLAGE_A, "6107281010019104", "蒋三妹", "蒋小妹", "女", person(6, "female"), "三组", "已脱贫"],  # row 8: twice
-        ["610728101999", "6107281010019105", "韩老四", "韩老四", "户主", person(7), "一组", "已脱贫"],  # row 9: unknown village
-        [VILLAGE_B, "6107281010029106", "杨秀", "杨秀", "户主", already, "一组", "已脱贫"],  # row 10: in the roster
-        [VILLAGE_B, "6107281010029107", "秦山", "秦山", "弟", person(8), "一组", "已脱贫"],  # row 11: no head
-        [VILLAGE_B, "6107281010029108", "许平", "许平", "老板", person(9), "一组", "已脱贫"],  # row 12: bad relation
+        [
+            VILLAGE_A,
+            "6107281010019103",
+            "冯大海",
+            "冯大海",
+            "户主",
+            wrong_check,
+            "三组",
+            "已脱贫",
+        ],  # row 6: bad ID
+        [
+            VILLAGE_A,
+            "6107281010019104",
+            "蒋三妹",
+            "蒋三妹",
+            "户主",
+            person(6, "female"),
+            "三组",
+            "已脱贫",
+        ],
+        [
+            VILLAGE_A,
+            "6107281010019104",
+            "蒋三妹",
+            "蒋小妹",
+            "女",
+            person(6, "female"),
+            "三组",
+            "已脱贫",
+        ],  # row 8: twice
+        [
+            "610728101999",
+            "6107281010019105",
+            "韩老四",
+            "韩老四",
+            "户主",
+            person(7),
+            "一组",
+            "已脱贫",
+        ],  # row 9: unknown village
+        [
+            VILLAGE_B,
+            "6107281010029106",
+            "杨秀",
+            "杨秀",
+            "户主",
+            already,
+            "一组",
+            "已脱贫",
+        ],  # row 10: in the roster
+        [
+            VILLAGE_B,
+            "6107281010029107",
+            "秦山",
+            "秦山",
+            "弟",
+            person(8),
+            "一组",
+            "已脱贫",
+        ],  # row 11: no head
+        [
+            VILLAGE_B,
+            "6107281010029108",
+            "许平",
+            "许平",
+            "老板",
+            person(9),
+            "一组",
+            "已脱贫",
+        ],  # row 12: bad relation
     ]
 
 
@@ -96,7 +197,8 @@ def check(qtbot: Any, page: Any, controller: Any) -> Any:
 
 
 def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_whole(
-        staff_window: Any, county: CountyServer, qtbot: Any, tmp_path: Path) -> None:
+    staff_window: Any, county: CountyServer, qtbot: Any, tmp_path: Path
+) -> None:
     window = staff_window.window
     page = window.roster
     window.tabs.setCurrentWidget(page)
@@ -104,21 +206,41 @@ def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_
 
     upload(qtbot, page, staff_window, workbook(tmp_path / "bad.xlsx", bad_rows(county)))
     mapping = page.mapping()
-    assert mapping["household_no"] == 2 and mapping["id_number"] == 6 and mapping["division_code"] == 1
-    assert mapping["relation"] == 5 and mapping["name"] == 4 and mapping["head_name"] == 3 and "group" in mapping
+    assert (
+        mapping["household_no"] == 2 and mapping["id_number"] == 6 and mapping["division_code"] == 1
+    )
+    assert (
+        mapping["relation"] == 5
+        and mapping["name"] == 4
+        and mapping["head_name"] == 3
+        and "group" in mapping
+    )
     report = check(qtbot, page, staff_window)
     reasons = {(r.row, r.code) for r in report.rejected}
-    assert {(6, "bad_id_number"), (8, "duplicate_person"), (9, "unknown_village"), (10, "duplicate_person"),
-            (11, "missing_head"), (12, "bad_relation")} <= reasons
-    assert (7, "household_rejected") in reasons  # the good row of a rejected household says why it is out
+    assert {
+        (6, "bad_id_number"),
+        (8, "duplicate_person"),
+        (9, "unknown_village"),
+        (10, "duplicate_person"),
+        (11, "missing_head"),
+        (12, "bad_relation"),
+    } <= reasons
+    assert (
+        7,
+        "household_rejected",
+    ) in reasons  # the good row of a rejected household says why it is out
     assert {r.row for r in report.rejected} == set(range(6, 13))  # rows 2–5 are fine
     assert report.accepted_households == 2 and not report.ok
     assert not page.import_button.isEnabled()
     assert page.rejected.rowCount() == len(report.rejected)
-    assert any("证件号码" in page.rejected.item(r, 3).text() for r in range(page.rejected.rowCount()))
+    assert any(
+        "证件号码" in page.rejected.item(r, 3).text() for r in range(page.rejected.rowCount())
+    )
 
     # the server refuses the import of this file as a whole, even when asked directly
-    refused = county.api("POST", f"/roster/uploads/{page.upload_id}/import", json={"mapping": page.mapping()})
+    refused = county.api(
+        "POST", f"/roster/uploads/{page.upload_id}/import", json={"mapping": page.mapping()}
+    )
     assert refused.status_code == 422 and refused.json()["error"] == "roster_rejected"
     assert households_count(county) == before
 
@@ -142,14 +264,20 @@ def test_bad_rows_are_reported_and_nothing_is_imported_then_a_good_file_imports_
     wait(staff_window)
     qtbot.waitUntil(lambda: "3" in page.summary.text() and page.upload_id is None, timeout=30_000)
     assert households_count(county) == before + 3
-    new = county.api("GET", "/county/households", params={"household_no": "610728101001910"}).json()["items"]
+    new = county.api(
+        "GET", "/county/households", params={"household_no": "610728101001910"}
+    ).json()["items"]
     assert [h["household_no"] for h in new] == ["6107281010019101"] and new[0]["member_count"] == 2
-    assert new[0]["assessed_on"] == date.today().isoformat()  # assessed at import for the dashboards
+    assert (
+        new[0]["assessed_on"] == date.today().isoformat()
+    )  # assessed at import for the dashboards
     audit = county.api("GET", "/audit", params={"action": "roster_imported"}).json()["items"]
     assert audit[0]["actor"] == "user:staff" and audit[0]["details"]["households"] == 3
 
 
-def test_a_roster_file_that_is_not_a_workbook_is_refused_plainly(county: CountyServer, tmp_path: Path) -> None:
+def test_a_roster_file_that_is_not_a_workbook_is_refused_plainly(
+    county: CountyServer, tmp_path: Path
+) -> None:
     from fieldsurvey.ui.county.api import ApiError, CountyApi
 
     api = CountyApi(county.url)

@@ -23,7 +23,10 @@ PASS = "demo-fill-passphrase-7"
 
 def _contents(store: Store) -> tuple[list, list, list]:
     households = list(store.households.iter_households())
-    visits = [(v.household_id, v.visit_date, v.visitor, v.answers, v.assessment) for v in store.visits.history()]
+    visits = [
+        (v.household_id, v.visit_date, v.visitor, v.answers, v.assessment)
+        for v in store.visits.history()
+    ]
     summaries = [(s.household_no, s.flags, s.last_visit_date) for s in store.households.summaries()]
     return households, visits, summaries
 
@@ -40,20 +43,37 @@ def test_the_producer_process_fills_the_store_exactly_as_one_process_does(tmp_pa
             found[parallel] = _contents(store)
     households, visits, summaries = found[True]
     assert len(households) == 150 and len({v[0] for v in visits}) == 60
-    assert sum(1 for s in summaries if s[2] is not None) == 60  # the assessments reached the household rows
+    assert (
+        sum(1 for s in summaries if s[2] is not None) == 60
+    )  # the assessments reached the household rows
     assert found[True] == found[False]
 
 
-def test_past_visits_come_from_the_first_households_as_the_store_orders_them(tmp_path: Path) -> None:
+def test_past_visits_come_from_the_first_households_as_the_store_orders_them(
+    tmp_path: Path,
+) -> None:
     """The writer makes the history from generated households; they must be the store's first, unchanged."""
-    store, _ = prepare(tmp_path / "s", PASS, 90, 2, progress=lambda _m: None, kdf=FAST_KDF, history_limit=25, parallel=True)
+    store, _ = prepare(
+        tmp_path / "s",
+        PASS,
+        90,
+        2,
+        progress=lambda _m: None,
+        kdf=FAST_KDF,
+        history_limit=25,
+        parallel=True,
+    )
     with store:
         stored = list(store.households.iter_households())
         visits = [(v.household_id, v.visit_date, v.answers) for v in store.visits.history()]
-    generated = list(iter_households(generate_county(seed=2, households=90), 90, seed=2, as_of=date.today()))
+    generated = list(
+        iter_households(generate_county(seed=2, households=90), 90, seed=2, as_of=date.today())
+    )
     assert stored == generated
     expected = []
-    for n, (h, (_, item)) in enumerate(zip(stored[:25], history_for(stored[:25], today=date.today(), seed=2), strict=True)):
+    for n, (h, (_, item)) in enumerate(
+        zip(stored[:25], history_for(stored[:25], today=date.today(), seed=2), strict=True)
+    ):
         if n < PHOTO_HOUSEHOLDS:  # the first households' latest visit carries drawn pictures
             item.visits[-1].answers.update(photos_for(h, item.visits[-1].visit_date, 2)[0])
         expected += [(v.household_id, v.visit_date, v.answers) for v in item.visits]
@@ -99,13 +119,16 @@ def test_a_writer_that_stops_early_stops_the_producer(producers: list[subprocess
     assert producers[0].poll() is not None
 
 
-def test_a_failed_fill_leaves_no_demo_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                producers: list[subprocess.Popen]) -> None:
+def test_a_failed_fill_leaves_no_demo_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, producers: list[subprocess.Popen]
+) -> None:
     def full_disk(self: object, tables: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("fieldsurvey.store.households.HouseholdRepo.add_rows", full_disk)
     with pytest.raises(OSError):
-        prepare(tmp_path / "demo", PASS, 50, 1, progress=lambda _m: None, kdf=FAST_KDF, parallel=True)
+        prepare(
+            tmp_path / "demo", PASS, 50, 1, progress=lambda _m: None, kdf=FAST_KDF, parallel=True
+        )
     assert not (tmp_path / "demo").exists()
     assert len(producers) == 1 and producers[0].poll() is not None

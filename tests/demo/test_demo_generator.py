@@ -119,7 +119,9 @@ def test_bad_arguments_are_refused_in_both_languages(county) -> None:  # type: i
         iter_households(county, 10, as_of=date.today().replace(year=date.today().year + 1))
     assert e.value.text.zh and e.value.text.en
     with pytest.raises(UserError):
-        iter_households(county, 10, as_of=date(2021, 6, 30))  # before the transition period's helpers
+        iter_households(
+            county, 10, as_of=date(2021, 6, 30)
+        )  # before the transition period's helpers
     with pytest.raises(UserError):
         DemoShares(dropout=1.5)
     with pytest.raises(UserError):
@@ -138,7 +140,10 @@ def test_allocate_splits_exactly_in_proportion() -> None:
 
 def test_same_seed_gives_identical_households(county) -> None:  # type: ignore[no-untyped-def]
     first = [fingerprint(h) for h in iter_households(county, 400, seed=11, as_of=ON)]
-    again = [fingerprint(h) for h in iter_households(generate_county(seed=7, households=SAMPLE), 400, seed=11, as_of=ON)]
+    again = [
+        fingerprint(h)
+        for h in iter_households(generate_county(seed=7, households=SAMPLE), 400, seed=11, as_of=ON)
+    ]
     assert first == again
 
 
@@ -157,7 +162,11 @@ def test_output_does_not_depend_on_the_process_or_its_hash_seed() -> None:
     for hash_seed in ("1", "987654"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         done = subprocess.run(
-            [sys.executable, "-c", FINGERPRINT_SCRIPT], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", FINGERPRINT_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         digests.add(done.stdout.strip())
     assert len(digests) == 1 and len(next(iter(digests))) == 64
@@ -210,7 +219,10 @@ def test_every_coded_value_is_in_its_code_list(households) -> None:  # type: ign
     check("disability_grade", [m.disability_grade for m in members])
     check("ethnicity", [m.ethnicity for m in members])
     check("risk", [r for h in households for r in h.risks])
-    check("poverty_cause", [c for h in households for c in [h.main_poverty_cause, *h.other_poverty_causes]])
+    check(
+        "poverty_cause",
+        [c for h in households for c in [h.main_poverty_cause, *h.other_poverty_causes]],
+    )
     check("risk_cleared_method", [h.risk_cleared_method for h in households])
     check("helper_unit_level", [x.unit_level for h in households for x in h.helpers])
     check("assistance_category", [x.category for h in households for x in h.measures])
@@ -227,7 +239,10 @@ def test_id_numbers_are_valid_unique_and_agree_with_the_member(households) -> No
             info = parse_id_number(m.id_number)
             assert info.id_number == m.id_number
             assert info.birth_date == m.birth_date and info.sex == m.sex
-            assert make_id_number(info.area_code, m.birth_date, int(m.id_number[14:17]), m.sex) == m.id_number
+            assert (
+                make_id_number(info.area_code, m.birth_date, int(m.id_number[14:17]), m.sex)
+                == m.id_number
+            )
             assert m.id_number not in seen
             seen.add(m.id_number)
             areas[info.area_code] += 1
@@ -236,7 +251,10 @@ def test_id_numbers_are_valid_unique_and_agree_with_the_member(households) -> No
             if m.disability_cert_no:
                 cert = parse_disability_cert(m.disability_cert_no)
                 assert cert.id_info.id_number == m.id_number
-                assert (str(cert.category), str(cert.grade)) == (m.disability_category, m.disability_grade)
+                assert (str(cert.category), str(cert.grade)) == (
+                    m.disability_category,
+                    m.disability_grade,
+                )
     assert areas["610728"] / sum(areas.values()) > 0.85  # mostly local
     assert len(areas) >= 4  # and some spouses from neighbouring counties
     cadres = {x.id_number for h in households for x in h.helpers}
@@ -288,7 +306,9 @@ def test_names_follow_sex_generation_and_village_lineages(households) -> None:  
     oldest, youngest = given[0], given[-1]
     old_female = {n for n, _ in oldest["female"] + oldest["female_single"]}
     young_names = {n for n, _ in youngest["male"] + youngest["female"]}
-    women_born_early = [m for h in households for m in h.members if m.sex == "female" and m.birth_date.year <= 1959]
+    women_born_early = [
+        m for h in households for m in h.members if m.sex == "female" and m.birth_date.year <= 1959
+    ]
     assert women_born_early
     assert all(m.name[1:] in old_female for m in women_born_early)
     born_late = [m for h in households for m in h.members if m.birth_date.year >= 2015]
@@ -296,7 +316,9 @@ def test_names_follow_sex_generation_and_village_lineages(households) -> None:  
     # children mostly take the father's surname
     same = total = 0
     for h in households:
-        father = next((m for m in h.present_members if m.relation in ("02", "11") and m.sex == "male"), None)
+        father = next(
+            (m for m in h.present_members if m.relation in ("02", "11") and m.sex == "male"), None
+        )
         for m in h.present_members:
             if father and m.relation in OWN_CHILDREN and h.head is father:
                 total += 1
@@ -318,7 +340,8 @@ def test_household_sizes_are_those_of_a_mountain_county(households) -> None:  # 
     assert counts[1] / len(sizes) > 0.08  # elderly or disabled people living alone
     assert max(sizes) <= 8
     left_behind = [
-        h for h in households
+        h
+        for h in households
         if any(m.relation in GRANDCHILDREN for m in h.present_members)
         and not any(m.relation in OWN_CHILDREN | {"28", "38"} for m in h.present_members)
     ]
@@ -369,13 +392,19 @@ def test_categories_flags_causes_and_risks_agree_with_the_members(households) ->
         ages = [m.age(ON) for m in present]
         ill = any(m.health in ("chronic", "critical") for m in present)
         disabled = any(m.health == "disabled" for m in present)
-        students = any(m.schooling not in (None, "not_student", "preschool") or m.home_schooling for m in present)
+        students = any(
+            m.schooling not in (None, "not_student", "preschool") or m.home_schooling
+            for m in present
+        )
         latest = h.latest_income()
         assert latest is not None
         if h.poverty_category == "destitute":
             assert all(m.destitute_support for m in present)
             assert latest.items.get("transfer.destitute", 0) > 0
-            assert not any(16 <= a <= 65 and m.labour_capacity in ("ordinary", "skilled") for m, a in zip(present, ages, strict=True))
+            assert not any(
+                16 <= a <= 65 and m.labour_capacity in ("ordinary", "skilled")
+                for m, a in zip(present, ages, strict=True)
+            )
         elif h.poverty_category == "dibao":
             assert any(m.dibao for m in present) and latest.items.get("transfer.dibao", 0) > 0
         elif h.poverty_category == "general":
@@ -429,12 +458,16 @@ def test_income_items_are_those_of_the_policy_table(households) -> None:  # type
         for r in h.incomes:
             assert set(r.items) <= known, set(r.items) - known
             assert set(r.expenses) <= business
-            assert all(v >= 0 for v in r.items.values()) and all(v >= 0 for v in r.expenses.values())
+            assert all(v >= 0 for v in r.items.values()) and all(
+                v >= 0 for v in r.expenses.values()
+            )
             assert r.medical_out_of_pocket is not None and r.medical_out_of_pocket >= 0
 
 
 def test_incomes_are_plausible_with_a_small_share_under_the_line(households) -> None:  # type: ignore[no-untyped-def]
-    per_capita = [net_per_capita(h.incomes[-1].items, h.incomes[-1].expenses, h.size) for h in households]
+    per_capita = [
+        net_per_capita(h.incomes[-1].items, h.incomes[-1].expenses, h.size) for h in households
+    ]
     assert 8_000 <= statistics.median(per_capita) <= 20_000
     quartiles = statistics.quantiles(per_capita, n=4)
     assert quartiles[0] >= 7_000 and quartiles[2] <= 25_000
@@ -471,7 +504,10 @@ def test_each_kind_of_problem_appears_in_a_small_share_of_households(households)
     flags = Counter()
     for h in households:
         flags.update(assess(h, on=ON, policy=policy).flags)
-    share = {k: flags[k] / len(households) for k in ("dropout", "uninsured", "unsafe_house", "unsafe_water", "under_line")}
+    share = {
+        k: flags[k] / len(households)
+        for k in ("dropout", "uninsured", "unsafe_house", "unsafe_water", "under_line")
+    }
     for kind in ("dropout", "uninsured", "unsafe_house", "unsafe_water"):
         assert 0.004 <= share[kind] <= 0.035, share
     assert 0.025 <= share["under_line"] <= 0.065, share

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "resources" / "forms"
 
 
-def fieldsurvey(*args: str, cwd: Path = ROOT, process: bool = False) -> subprocess.CompletedProcess[str]:
+def fieldsurvey(
+    *args: str, cwd: Path = ROOT, process: bool = False
+) -> subprocess.CompletedProcess[str]:
     """``fieldsurvey ARGS`` run in ``cwd`` with HOME there; in this process unless ``process``."""
     if not process:
         return run_in_process(*args, env={"HOME": str(cwd)}, cwd=cwd)
@@ -32,9 +34,13 @@ def fieldsurvey(*args: str, cwd: Path = ROOT, process: bool = False) -> subproce
 
 
 def test_the_shipped_forms_pass() -> None:
-    run = fieldsurvey("forms", "check", process=True)  # once as a real process with a bare environment
+    run = fieldsurvey(
+        "forms", "check", process=True
+    )  # once as a real process with a bare environment
     assert run.returncode == 0, run.stdout + run.stderr
-    shipped = len(list((ROOT / "resources" / "forms").rglob("*.yaml")))  # current forms and archived versions
+    shipped = len(
+        list((ROOT / "resources" / "forms").rglob("*.yaml"))
+    )  # current forms and archived versions
     assert f"checked {shipped} files: 0 errors, 0 warnings" in run.stdout
     assert f"检查了{shipped}个文件" in run.stdout
 
@@ -181,7 +187,10 @@ def test_one_pass_lists_every_problem_and_allow_unsupported_finishes(tmp_path: P
     assert "row 4 'n'] relevant: round() takes 1–2 arguments, got 3 (col 1)" in run.stdout
     allow = fieldsurvey("forms", "import-xlsform", str(source), "--allow-unsupported", cwd=tmp_path)
     assert allow.returncode == 0, allow.stdout + allow.stderr
-    assert "row 3 'seen'] the label showed the dropped field ${spot}; it shows '…' instead" in allow.stdout
+    assert (
+        "row 3 'seen'] the label showed the dropped field ${spot}; it shows '…' instead"
+        in allow.stdout
+    )
     written = tmp_path / "mixed.yaml"
     check = fieldsurvey("forms", "check", str(written), cwd=tmp_path)
     assert check.returncode == 0, check.stdout

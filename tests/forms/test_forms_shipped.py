@@ -428,14 +428,18 @@ def test_a_full_width_id_number_is_saved_in_ascii(tmp_path: Path, fast_kdf: dict
             s.set_value(f"medical[{baby}]/{fact}", value)
         s.set_value("sudden_expenses", 0)
         cert = wife.id_number + "43"
-        s.set_value(f"members[{wife.member_id}]/disability_cert_no", cert.translate(FULL_WIDTH).lower())
+        s.set_value(
+            f"members[{wife.member_id}]/disability_cert_no", cert.translate(FULL_WIDTH).lower()
+        )
         assert s.value(f"members[{baby}]/id_number") == number
         assert s.value(f"members[{baby}]/sex") == "female"
         assert s.value(f"members[{baby}]/birth_date") == date(2024, 2, 1)
         assert s.value(f"members[{wife.member_id}]/disability_cert_no") == cert
         assert [(i.path, i.code) for i in s.finalize_check().errors] == []
         done = finalize_visit(s, household)
-        store.visits.finalize(done.visit, done.household, done.assessment.to_dict(), done.member_changes)
+        store.visits.finalize(
+            done.visit, done.household, done.assessment.to_dict(), done.member_changes
+        )
         saved = store.households.get(household.household_id)
         visit = store.visits.get(done.visit.visit_id)
     assert saved is not None and visit is not None

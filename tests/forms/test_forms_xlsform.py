@@ -203,8 +203,7 @@ def test_unsupported_features_are_listed_with_their_row(tmp_path: Path) -> None:
     ]
     assert conversion.dropped == []
     assert (
-        conversion.findings[1].message("zh")
-        == "[survey 第4行 'recording'] 字段类型 audio 不受支持"
+        conversion.findings[1].message("zh") == "[survey 第4行 'recording'] 字段类型 audio 不受支持"
     )
 
 
@@ -217,7 +216,14 @@ def test_allow_unsupported_drops_them_and_what_depends_on_them(tmp_path: Path) -
         header=header,
     )
     conversion = convert_xlsform(xlsx, allow_unsupported=True)
-    assert conversion.dropped == ["recording", "minutes", "price", "village", "organic_root", "family"]
+    assert conversion.dropped == [
+        "recording",
+        "minutes",
+        "price",
+        "village",
+        "organic_root",
+        "family",
+    ]
     names = [f["name"] for f in conversion.form["fields"]]
     assert names == ["farmer", "organic", "n", "families"]
     s = import_and_open(tmp_path, xlsx, allow_unsupported=True)
@@ -357,7 +363,11 @@ def test_deliberate_differences_are_said_per_field(tmp_path: Path) -> None:
 def test_metadata_end_unlabelled_questions_and_odd_versions(tmp_path: Path) -> None:
     rows = [
         {"type": "simserial", "name": "sim"},  # metadata a laptop has no value for
-        {"type": "integer", "name": "n", "hint::English (en)": "How many?"},  # no label: ODK allows it
+        {
+            "type": "integer",
+            "name": "n",
+            "hint::English (en)": "How many?",
+        },  # no label: ODK allows it
         {"type": "note", "name": "done", "label::English (en)": "Card ${sim}"},
     ]
     xlsx = workbook(tmp_path / "m.xlsx", rows, [["list_name", "name", "label"]],

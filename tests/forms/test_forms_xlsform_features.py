@@ -217,8 +217,10 @@ def test_format_date_escapes(tmp_path: Path) -> None:
 
 
 def test_an_escape_javarosa_refuses_is_refused_at_import(tmp_path: Path) -> None:
-    rows = [{"type": "date", "name": "d", "label": "Day"},
-            {"type": "calculate", "name": "f", "calculation": "format-date(${d}, '%Y %B')"}]
+    rows = [
+        {"type": "date", "name": "d", "label": "Day"},
+        {"type": "calculate", "name": "f", "calculation": "format-date(${d}, '%Y %B')"},
+    ]
     conversion = convert_xlsform(workbook(tmp_path, rows))
     assert [(f.name, f.text.en) for f in conversion.unsupported] == [
         ("f", "calculation: the date format does not support %B (col 19)")
@@ -260,8 +262,14 @@ def test_once_now_uuid_and_text_functions(tmp_path: Path) -> None:
 def test_choice_name_in_the_form_language(tmp_path: Path) -> None:
     choices = [["list_name", "name", "label::Chinese (zh)", "label::English (en)"],
                ["crop", "rice", "水稻", "Rice"], ["crop", "corn", "玉米", "Maize"]]  # fmt: skip
-    rows = [{"type": "select_one crop", "name": "crop", "label": "Crop"},
-            {"type": "calculate", "name": "crop_name", "calculation": "jr:choice-name(${crop}, '${crop}')"}]
+    rows = [
+        {"type": "select_one crop", "name": "crop", "label": "Crop"},
+        {
+            "type": "calculate",
+            "name": "crop_name",
+            "calculation": "jr:choice-name(${crop}, '${crop}')",
+        },
+    ]
     s, _ = imported(tmp_path, rows, choices)
     s.set_value("crop", "corn")
     assert s.value("crop_name") == "玉米"
@@ -282,10 +290,18 @@ def test_select_from_file_and_pulldata_carry_the_csv(tmp_path: Path) -> None:
         {"type": "calculate", "name": "size", "calculation": "pulldata('villages', 'households', 'name', ${village})"},
         {"type": "calculate", "name": "none", "calculation": "pulldata('villages', 'households', 'name', 'v99')"},
     ]  # fmt: skip
-    choices = [["list_name", "name", "label"], ["township", "t1", "Nianzi"], ["township", "t2", "Yudu"]]
+    choices = [
+        ["list_name", "name", "label"],
+        ["township", "t1", "Nianzi"],
+        ["township", "t2", "Yudu"],
+    ]
     s, conv = imported(tmp_path, rows, choices)
     table = conv.form["tables"]["villages"]
-    assert table["file"] == "villages.csv" and table["columns"][:3] == ["name", "label::zh", "label::en"]
+    assert table["file"] == "villages.csv" and table["columns"][:3] == [
+        "name",
+        "label::zh",
+        "label::en",
+    ]
     (tmp_path / "villages.csv").unlink()  # the form carries it: the workbook's folder is not needed
     s.set_value("township", "t1")
     assert [c.name for c in s.choices("village")] == ["v11", "v12"]
@@ -298,8 +314,10 @@ def test_select_from_file_and_pulldata_carry_the_csv(tmp_path: Path) -> None:
 
 
 def test_a_data_file_is_bounded_and_a_missing_one_refused(tmp_path: Path) -> None:
-    rows = [{"type": "select_one_from_file big.csv", "name": "v", "label": "V"},
-            {"type": "text", "name": "other", "label": "Other"}]
+    rows = [
+        {"type": "select_one_from_file big.csv", "name": "v", "label": "V"},
+        {"type": "text", "name": "other", "label": "Other"},
+    ]
     (tmp_path / "big.csv").write_bytes(b"name,label\n" + b"x" * (4 * 1024 * 1024 + 1))
     conversion = convert_xlsform(workbook(tmp_path, rows))
     [refused] = conversion.unsupported
@@ -315,8 +333,10 @@ def test_xml_choices_are_read_without_entities(tmp_path: Path) -> None:
         "<item><name>corn</name><label>Maize</label></item></root>",
         encoding="utf-8",
     )
-    rows = [{"type": "select_multiple_from_file crops.xml", "name": "crops", "label": "Crops"},
-            {"type": "text", "name": "other", "label": "Other"}]
+    rows = [
+        {"type": "select_multiple_from_file crops.xml", "name": "crops", "label": "Crops"},
+        {"type": "text", "name": "other", "label": "Other"},
+    ]
     s, _ = imported(tmp_path, rows)
     s.set_value("crops", "corn rice")
     assert s.value("crops") == ["corn", "rice"]
@@ -373,7 +393,9 @@ def test_labels_in_any_language_and_default_language(tmp_path: Path) -> None:
     ws.append(["text", "fr_only", "Remarque", "", "", "", ""])
     ws.append(["calculate", "crop_name", "", "", "", "", "jr:choice-name(${crop}, '${crop}')"])
     ch = wb.create_sheet("choices")
-    ch.append(["list_name", "name", "label::Français (fr)", "label::English (en)", "label::Chinese (zh)"])
+    ch.append(
+        ["list_name", "name", "label::Français (fr)", "label::English (en)", "label::Chinese (zh)"]
+    )
     ch.append(["crop", "rice", "Riz", "Rice", "水稻"])
     st = wb.create_sheet("settings")
     st.append(["form_id", "default_language"])
@@ -389,7 +411,9 @@ def test_labels_in_any_language_and_default_language(tmp_path: Path) -> None:
     assert fr_only["label"] == {"zh": "Remarque", "en": "Remarque", "fr": "Remarque"}
     folder = tmp_path / "forms"
     folder.mkdir()
-    (folder / "lang_form.yaml").write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    (folder / "lang_form.yaml").write_text(
+        yaml.safe_dump(form, allow_unicode=True), encoding="utf-8"
+    )
     library = FormLibrary(folder)
     assert library.check() == []
     s = FormSession(library.survey("lang_form"), today=TODAY)
@@ -454,16 +478,22 @@ def test_a_data_file_name_cannot_leave_the_workbooks_folder(tmp_path: Path, row:
     inner = tmp_path / "inner"
     inner.mkdir()
     (tmp_path / "secret.csv").write_text("name,label,a,b\nx,y,z,c\n", encoding="utf-8")
-    conversion = convert_xlsform(workbook(inner, [row, {"type": "text", "name": "t", "label": "T"}]))
+    conversion = convert_xlsform(
+        workbook(inner, [row, {"type": "text", "name": "t", "label": "T"}])
+    )
     [refused] = conversion.unsupported
     assert "is not a plain name" in refused.text.en
     assert "tables" not in conversion.form
 
 
 def test_a_search_appearance_is_refused_not_drawn_from_the_choices_sheet(tmp_path: Path) -> None:
-    header_rows = [{"type": "select_one crop", "name": "crop", "label": "Crop"},
-                   {"type": "text", "name": "t", "label": "T"}]
-    wb_path = workbook(tmp_path, header_rows, [["list_name", "name", "label"], ["crop", "rice", "Rice"]])
+    header_rows = [
+        {"type": "select_one crop", "name": "crop", "label": "Crop"},
+        {"type": "text", "name": "t", "label": "T"},
+    ]
+    wb_path = workbook(
+        tmp_path, header_rows, [["list_name", "name", "label"], ["crop", "rice", "Rice"]]
+    )
     wb = openpyxl.load_workbook(wb_path)
     ws = wb["survey"]
     ws.cell(row=1, column=len(HEADER) + 1, value="appearance")
@@ -478,13 +508,24 @@ def test_a_data_files_label_languages_join_the_forms(tmp_path: Path) -> None:
         "name,label::English (en),label::Français (fr),label::Chinese (zh)\nrice,Rice,Riz,水稻\n",
         encoding="utf-8",
     )
-    rows = [{"type": "select_one_from_file crops.csv", "name": "crop", "label": "Crop"},
-            {"type": "text", "name": "t", "label": "T"}]
+    rows = [
+        {"type": "select_one_from_file crops.csv", "name": "crop", "label": "Crop"},
+        {"type": "text", "name": "t", "label": "T"},
+    ]
     s, conv = imported(tmp_path, rows)
     assert conv.form["languages"] == {"fr": "Français (fr)"}
-    assert conv.form["tables"]["crops"]["columns"] == ["name", "label::en", "label::fr", "label::zh"]
+    assert conv.form["tables"]["crops"]["columns"] == [
+        "name",
+        "label::en",
+        "label::fr",
+        "label::zh",
+    ]
     [rice] = s.choices("crop")
-    assert (rice.label.get("zh"), rice.label.get("en"), rice.label.get("fr")) == ("水稻", "Rice", "Riz")
+    assert (rice.label.get("zh"), rice.label.get("en"), rice.label.get("fr")) == (
+        "水稻",
+        "Rice",
+        "Riz",
+    )
     assert rice.extra == {}  # the label columns are labels, not choice columns
 
 

@@ -34,8 +34,14 @@ def run(*args: str, process: bool = False) -> subprocess.CompletedProcess[str]:
     if not process:
         return run_in_process("ledger", *args, env=env, drop_env="FIELDSURVEY_", cwd=ROOT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDSURVEY_")} | env
-    return subprocess.run([sys.executable, "-m", "fieldsurvey", "ledger", *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "fieldsurvey", "ledger", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def text_of(path: Path) -> str:
@@ -48,20 +54,36 @@ def store_dir(tmp_path: Path, fast_kdf: dict) -> Path:
     store, _ = Store.create(d, PASS, kdf=fast_kdf)
     with store:
         store.set_county("610728", "镇巴县")
-        store.divisions.add_many([
-            Division(DivisionCode("610728000000"), "镇巴县", None),
-            Division(DivisionCode("610728101000"), "泾洋街道", "610728000000"),
-            Division(DivisionCode(CODE), "楮河村", "610728101000"),
-        ])
+        store.divisions.add_many(
+            [
+                Division(DivisionCode("610728000000"), "镇巴县", None),
+                Division(DivisionCode("610728101000"), "泾洋街道", "610728000000"),
+                Division(DivisionCode(CODE), "楮河村", "610728101000"),
+            ]
+        )
         households = [make_household(seed) for seed in range(4)]
         store.households.add_many(households)
         for h in households:
             for i, day in enumerate((5, 20)):
-                visit = Visit(h.household_id, date(2024, 3, day), "李书记", "visit", "1",
-                              findings=f"第{i + 1}次走访发现：生活正常")
+                visit = Visit(
+                    h.household_id,
+                    date(2024, 3, day),
+                    "李书记",
+                    "visit",
+                    "1",
+                    findings=f"第{i + 1}次走访发现：生活正常",
+                )
                 store.visits.finalize(visit, None, make_assessment(h).to_dict())
-        store.visits.save_draft(Visit(households[0].household_id, date(2024, 4, 1),
-                                      "李书记", "visit", "1", findings="未提交的草稿"))
+        store.visits.save_draft(
+            Visit(
+                households[0].household_id,
+                date(2024, 4, 1),
+                "李书记",
+                "visit",
+                "1",
+                findings="未提交的草稿",
+            )
+        )
     return d
 
 
@@ -90,7 +112,9 @@ def test_prints_one_household_from_the_store(store_dir: Path, tmp_path: Path) ->
 
 def test_public_copy_into_a_folder(store_dir: Path, tmp_path: Path) -> None:
     no = household_nos(store_dir)[0]
-    result = run("--data-dir", str(store_dir), "--household", no, "--out", str(tmp_path), "--mask-ids")
+    result = run(
+        "--data-dir", str(store_dir), "--household", no, "--out", str(tmp_path), "--mask-ids"
+    )
     assert result.returncode == 0, result.stderr
     text = text_of(tmp_path / f"{no}-公示.pdf")
     with Store.open(store_dir, passphrase=PASS) as store:
@@ -105,24 +129,47 @@ def test_prints_a_village_as_folder_and_as_one_file(store_dir: Path, tmp_path: P
     result = run("--data-dir", str(store_dir), "--village", CODE, "--out", str(folder))
     assert result.returncode == 0, result.stderr
     nos = household_nos(store_dir)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{n}.pdf" for n in nos] + [f"{CODE}-村级汇总.pdf"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{n}.pdf" for n in nos] + [f"{CODE}-村级汇总.pdf"]
+    )
     assert "4/4" in result.stderr
 
     combined = tmp_path / "village.pdf"
-    result = run("--data-dir", str(store_dir), "--village", CODE, "--out", str(combined), "--jobs", "2", process=True)
+    result = run(
+        "--data-dir",
+        str(store_dir),
+        "--village",
+        CODE,
+        "--out",
+        str(combined),
+        "--jobs",
+        "2",
+        process=True,
+    )
     assert result.returncode == 0, result.stderr
     reader = PdfReader(combined)
     assert [item.title.split()[0] for item in reader.outline[2:]] == nos
 
     report = tmp_path / "report.pdf"
-    result = run("--data-dir", str(store_dir), "--village", CODE, "--report-only", "--out", str(report),
-                 "--population", "400")
+    result = run(
+        "--data-dir",
+        str(store_dir),
+        "--village",
+        CODE,
+        "--report-only",
+        "--out",
+        str(report),
+        "--population",
+        "400",
+    )
     assert result.returncode == 0, result.stderr
     text = text_of(report)
     assert "总户数4户" in text and "全村人口400人" in text
 
 
-def test_verify_matches_the_printed_page_until_the_record_changes(store_dir: Path, tmp_path: Path) -> None:
+def test_verify_matches_the_printed_page_until_the_record_changes(
+    store_dir: Path, tmp_path: Path
+) -> None:
     no = household_nos(store_dir)[2]
     out = tmp_path / "paper.pdf"
     assert run("--data-dir", str(store_dir), "--household", no, "--out", str(out)).returncode == 0
@@ -130,7 +177,9 @@ def test_verify_matches_the_printed_page_until_the_record_changes(store_dir: Pat
     printed = next(line for line in last_page.splitlines() if line.startswith("文档指纹"))
     fingerprint = printed.split("：", 1)[1].strip()
 
-    ok = run("verify", "--data-dir", str(store_dir), "--household", no, "--fingerprint", fingerprint)
+    ok = run(
+        "verify", "--data-dir", str(store_dir), "--household", no, "--fingerprint", fingerprint
+    )
     assert ok.returncode == 0, ok.stderr
     assert "一致" in ok.stdout and "full copy" in ok.stdout
 
@@ -139,13 +188,17 @@ def test_verify_matches_the_printed_page_until_the_record_changes(store_dir: Pat
         assert household is not None
         household.water_quantity_lpd = 12.0
         store.households.update(household)
-    changed = run("verify", "--data-dir", str(store_dir), "--household", no, "--fingerprint", fingerprint)
+    changed = run(
+        "verify", "--data-dir", str(store_dir), "--household", no, "--fingerprint", fingerprint
+    )
     assert changed.returncode == 1
     assert "不一致" in changed.stdout
 
 
 def test_unknown_household_is_a_clear_error(store_dir: Path, tmp_path: Path) -> None:
-    result = run("--data-dir", str(store_dir), "--household", "999999999", "--out", str(tmp_path / "x.pdf"))
+    result = run(
+        "--data-dir", str(store_dir), "--household", "999999999", "--out", str(tmp_path / "x.pdf")
+    )
     assert result.returncode == 2
     assert "找不到该户编号对应的户" in result.stderr and "999999999" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()

@@ -19,8 +19,16 @@ from fieldsurvey.ledger.samples import NAMES, make_household, make_input, make_v
 from tests.support.common import assert_mode
 
 HEADINGS = (
-    "一、家庭基本情况", "二、生产生活条件", "三、家庭成员", "四、致贫原因与返贫致贫风险", "五、帮扶责任人",
-    "六、家庭收入情况", "七、两不愁三保障及饮水安全", "八、帮扶措施及项目", "九、帮扶成效", "十、走访记录",
+    "一、家庭基本情况",
+    "二、生产生活条件",
+    "三、家庭成员",
+    "四、致贫原因与返贫致贫风险",
+    "五、帮扶责任人",
+    "六、家庭收入情况",
+    "七、两不愁三保障及饮水安全",
+    "八、帮扶措施及项目",
+    "九、帮扶成效",
+    "十、走访记录",
     "十一、最近一次评估",
     "十二、签字确认",
 )
@@ -63,7 +71,13 @@ def test_ledger_reads_back_in_chinese_with_every_section(normal: tuple[LedgerInp
     for m in inp.household.present_members:
         assert m.name in text
         assert m.id_number in text
-    for value in ("陕西省汉中市镇巴县", "泾洋街道", "样例村", inp.household.household_no, "扶贫手册"):
+    for value in (
+        "陕西省汉中市镇巴县",
+        "泾洋街道",
+        "样例村",
+        inp.household.household_no,
+        "扶贫手册",
+    ):
         assert value in text
     helper_names = [h.name for h in inp.household.helpers]
     assert all(name in text for name in helper_names)  # ended helpers stay in the history
@@ -102,7 +116,9 @@ def test_metadata_a4_and_embedded_subset_font(normal: tuple[LedgerInput, Path]) 
     assert meta.author == NAMES.county
     assert NAMES.village in (meta.subject or "")
     for page in reader.pages:
-        assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
+        assert (
+            round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
+        )
         fonts = page["/Resources"]["/Font"]
         for ref in fonts.values():
             font = ref.get_object()
@@ -148,7 +164,9 @@ def test_public_copy_masks_id_numbers(tmp_path: Path) -> None:
 def test_fingerprint_is_stable_and_follows_the_record(tmp_path: Path) -> None:
     inp = make_input(3)
     first = print_household(inp, tmp_path / "a.pdf", LedgerOptions(generated_at=WHEN))
-    again = print_household(inp, tmp_path / "b.pdf", LedgerOptions(generated_at=datetime(2025, 1, 1)))
+    again = print_household(
+        inp, tmp_path / "b.pdf", LedgerOptions(generated_at=datetime(2025, 1, 1))
+    )
     assert first.fingerprint == again.fingerprint and len(first.fingerprint) == 16
     for text in pages_text(tmp_path / "a.pdf"):
         assert format_fingerprint(first.fingerprint) in text
@@ -193,7 +211,13 @@ def test_household_without_visits_or_assessment_still_prints(tmp_path: Path) -> 
     out = tmp_path / "bare.pdf"
     result = print_household(LedgerInput(household, [], NAMES), out)
     text = squeeze("\n".join(pages_text(out)))
-    for words in ("尚无已提交的走访记录", "尚未评估", "尚无收入记录", "尚无帮扶措施记录", "尚未确定帮扶责任人"):
+    for words in (
+        "尚无已提交的走访记录",
+        "尚未评估",
+        "尚无收入记录",
+        "尚无帮扶措施记录",
+        "尚未确定帮扶责任人",
+    ):
         assert words in text
     assert result.pages == len(PdfReader(out).pages)
 
@@ -236,5 +260,7 @@ def test_very_long_findings_continue_across_pages_in_full(tmp_path: Path) -> Non
     log_pages = [t for t in texts if "第1句" in t or "第299句" in t or "慢病卡" in t]
     assert len(log_pages) >= 2
     for t in texts:
-        assert t.count("走访日期走访人走访发现") <= 1  # the header repeats once per page, not mid-page
+        assert (
+            t.count("走访日期走访人走访发现") <= 1
+        )  # the header repeats once per page, not mid-page
     assert result.pages == len(texts)

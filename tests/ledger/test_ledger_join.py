@@ -40,7 +40,9 @@ def test_joined_file_has_every_page_and_bookmark(tmp_path: Path) -> None:
     with out.open("wb") as f:
         joiner = PdfJoiner(f)
         for i, data in enumerate(parts):
-            assert joiner.add(io.BytesIO(data), f"第{i + 1}户") == len(PdfReader(io.BytesIO(data)).pages)
+            assert joiner.add(io.BytesIO(data), f"第{i + 1}户") == len(
+                PdfReader(io.BytesIO(data)).pages
+            )
         joiner.finish({"Title": "合订本", "Author": "测试县"})
     reader = PdfReader(out, strict=True)
     expected = [page.extract_text() for data in parts for page in PdfReader(io.BytesIO(data)).pages]

@@ -20,16 +20,37 @@ from tests.support.photo_fixtures import drawn, jpeg_bytes
 CODE = "610728101001"
 
 
-def photo(kind: str, title: str, seed: int, taken: str | None = "2026:05:04 10:11:12", caption: str | None = None) -> LedgerPhoto:
-    p = media.process_bytes(jpeg_bytes(drawn(1200, 900, seed=seed), taken=taken), f"{seed}.jpg", long_edge=800)
-    return LedgerPhoto(kind=kind, title=title, sha256=p.sha256, jpeg=p.jpeg, visit_date="2026-05-06",
-                       taken_at=p.meta.taken_at, caption=caption, width=p.meta.width, height=p.meta.height)
+def photo(
+    kind: str,
+    title: str,
+    seed: int,
+    taken: str | None = "2026:05:04 10:11:12",
+    caption: str | None = None,
+) -> LedgerPhoto:
+    p = media.process_bytes(
+        jpeg_bytes(drawn(1200, 900, seed=seed), taken=taken), f"{seed}.jpg", long_edge=800
+    )
+    return LedgerPhoto(
+        kind=kind,
+        title=title,
+        sha256=p.sha256,
+        jpeg=p.jpeg,
+        visit_date="2026-05-06",
+        taken_at=p.meta.taken_at,
+        caption=caption,
+        width=p.meta.width,
+        height=p.meta.height,
+    )
 
 
 def with_photos(seed: int = 1) -> LedgerInput:
-    pics = [photo("household", "全家福", 10), photo("house_exterior", "改造前", 30, caption="西墙裂缝"),
-            photo("house_exterior", "改造后", 50, taken=None), photo("document", "证明材料", 70),
-            photo("visit", "走访", 90)]
+    pics = [
+        photo("household", "全家福", 10),
+        photo("house_exterior", "改造前", 30, caption="西墙裂缝"),
+        photo("house_exterior", "改造后", 50, taken=None),
+        photo("document", "证明材料", 70),
+        photo("visit", "走访", 90),
+    ]
     return dataclasses.replace(make_input(seed), photos=pics)
 
 
@@ -62,12 +83,14 @@ def test_cover_and_housing_photos_are_printed_with_dates(tmp_path: Path) -> None
     # the cover (page 1) holds the household photo, embedded as the very JPEG stored
     assert pics["全家福"].sha256 in digests[0] and len(pages[0]) == 1
     housing_page = next(i for i, t in enumerate(texts) if "七、两不愁三保障" in t)
-    housing = {h for imgs in digests[housing_page:housing_page + 2] for h in imgs}
+    housing = {h for imgs in digests[housing_page : housing_page + 2] for h in imgs}
     assert {pics["改造前"].sha256, pics["改造后"].sha256} <= housing
     joined = "".join(texts)
     assert "改造前：西墙裂缝（2026-05-04拍摄）" in joined and "改造后（2026-05-06走访）" in joined
     every = {h for imgs in digests for h in imgs}
-    assert pics["证明材料"].sha256 in every and pics["走访"].sha256 in every  # the full copy: documents too
+    assert (
+        pics["证明材料"].sha256 in every and pics["走访"].sha256 in every
+    )  # the full copy: documents too
     # the fingerprint covers the pictures: the record with the same photos verifies, other photos do not
     fp = build_content(inp, masked=False).fingerprint()
     assert verify_fingerprint(inp, fp).matches

@@ -35,14 +35,20 @@ def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
     inputs = village(13)
     inputs[5].household.members.pop()  # sizes differ, so people counts are not households × 4
     inputs[6].visits.clear()  # never visited, never assessed
-    inputs[7].household.registered_poor = False  # an edge household: monitored, never registered poor
+    inputs[
+        7
+    ].household.registered_poor = False  # an edge household: monitored, never registered poor
     result = print_village(inputs, len(inputs), tmp_path, names=NAMES, village_code=CODE)
     report = tmp_path / f"{CODE}-村级汇总.pdf"
     assert report in result.files
     text = text_of(report)
 
     def count(status: str) -> tuple[int, int]:
-        chosen = [i.household for i in inputs if i.household.status == status and i.household.registered_poor]
+        chosen = [
+            i.household
+            for i in inputs
+            if i.household.status == status and i.household.registered_poor
+        ]
         return len(chosen), sum(h.size for h in chosen)
 
     people = sum(i.household.size for i in inputs)
@@ -58,7 +64,11 @@ def test_report_totals_equal_the_households_given(tmp_path: Path) -> None:
     monitored = sum(1 for i in inputs if i.household.monitored)
     assert f"监测对象{monitored}户" in text
     assert "非建档立卡监测户1户" in text
-    poor = sum(i.household.size for i in inputs if i.household.status in ("not_exited", "relapsed") and i.household.registered_poor)
+    poor = sum(
+        i.household.size
+        for i in inputs
+        if i.household.status in ("not_exited", "relapsed") and i.household.registered_poor
+    )
     assert f"贫困发生率{100 * poor / people:.2f}%" in text
     for inp in inputs:
         assert inp.household.household_no in text
@@ -77,12 +87,21 @@ def test_one_file_per_household_with_progress(tmp_path: Path) -> None:
     inputs = village(5)
     seen: list[tuple[int, int]] = []
     out = tmp_path / "printed"
-    result = print_village(inputs, 5, out, names=NAMES, village_code=CODE,
-                           options=LedgerOptions(mask_ids=True), progress=lambda d, t: seen.append((d, t)))
+    result = print_village(
+        inputs,
+        5,
+        out,
+        names=NAMES,
+        village_code=CODE,
+        options=LedgerOptions(mask_ids=True),
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert seen == [(i, 5) for i in range(1, 6)]
     assert result.households == 5
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted([f"{i.household.household_no}-公示.pdf" for i in inputs] + [f"{CODE}-村级汇总-公示.pdf"])
+    assert names == sorted(
+        [f"{i.household.household_no}-公示.pdf" for i in inputs] + [f"{CODE}-村级汇总-公示.pdf"]
+    )
     for inp in inputs:
         path = out / f"{inp.household.household_no}-公示.pdf"
         assert_mode(path, 0o600)
@@ -156,7 +175,9 @@ def test_every_page_of_the_combined_file_gives_its_page_in_the_whole_file(tmp_pa
         # the contents' row: number, head, start page, page count, fingerprint
         assert f"{h.household_no}{h.head.name}{start}{own_total}" in toc  # type: ignore[union-attr]
         last = pages[start + own_total - 2]
-        assert f"全册第{start + own_total - 1}页" in last and f"第{own_total}页共{own_total}页" in last
+        assert (
+            f"全册第{start + own_total - 1}页" in last and f"第{own_total}页共{own_total}页" in last
+        )
 
 
 def test_a_ledger_printed_alone_has_no_whole_file_page(tmp_path: Path) -> None:
@@ -197,8 +218,9 @@ def test_cancel_leaves_no_files(tmp_path: Path, target: str) -> None:
     out_root.mkdir()
     calls, cancelled = _cancel_after(3)
     with pytest.raises(Cancelled):
-        print_village(village(8), 8, out_root / target, names=NAMES, village_code=CODE,
-                      cancelled=cancelled)  # type: ignore[arg-type]
+        print_village(
+            village(8), 8, out_root / target, names=NAMES, village_code=CODE, cancelled=cancelled
+        )  # type: ignore[arg-type]
     assert len(calls) == 4
     leftovers = [p for p in out_root.rglob("*") if p.is_file()]
     assert leftovers == []
@@ -257,24 +279,43 @@ def test_cancel_while_joining_leaves_no_file(tmp_path: Path) -> None:
     # 3 households polled once each, once more before the report, then once per joined part.
     calls, cancelled = _cancel_after(5)
     with pytest.raises(Cancelled):
-        print_village(village(3), 3, tmp_path / "village.pdf", names=NAMES, village_code=CODE,
-                      cancelled=cancelled)  # type: ignore[arg-type]
+        print_village(
+            village(3),
+            3,
+            tmp_path / "village.pdf",
+            names=NAMES,
+            village_code=CODE,
+            cancelled=cancelled,
+        )  # type: ignore[arg-type]
     assert len(calls) == 6
     assert list(tmp_path.iterdir()) == []
 
 
 def test_several_processes_print_the_same_files(tmp_path: Path) -> None:
     inputs = village(6)
-    one = print_village(inputs, 6, tmp_path / "one", names=NAMES, village_code=CODE, include_report=False)
+    one = print_village(
+        inputs, 6, tmp_path / "one", names=NAMES, village_code=CODE, include_report=False
+    )
     seen: list[int] = []
-    two = print_village(inputs, 6, tmp_path / "two", names=NAMES, village_code=CODE, include_report=False,
-                        workers=2, progress=lambda done, total: seen.append(done))
+    two = print_village(
+        inputs,
+        6,
+        tmp_path / "two",
+        names=NAMES,
+        village_code=CODE,
+        include_report=False,
+        workers=2,
+        progress=lambda done, total: seen.append(done),
+    )
     assert seen == list(range(1, 7))
     assert [p.name for p in one.files] == [p.name for p in two.files]
     for a, b in zip(one.files, two.files, strict=True):
-        fingerprint = [line for line in PdfReader(a).pages[0].extract_text().splitlines() if "文档指纹" in line]
-        assert fingerprint == [line for line in PdfReader(b).pages[0].extract_text().splitlines()
-                               if "文档指纹" in line]
+        fingerprint = [
+            line for line in PdfReader(a).pages[0].extract_text().splitlines() if "文档指纹" in line
+        ]
+        assert fingerprint == [
+            line for line in PdfReader(b).pages[0].extract_text().splitlines() if "文档指纹" in line
+        ]
         assert_mode(b, 0o600)
     assert one.pages == two.pages
 
@@ -282,6 +323,13 @@ def test_several_processes_print_the_same_files(tmp_path: Path) -> None:
 def test_cancel_with_several_processes_leaves_no_files(tmp_path: Path) -> None:
     calls, cancelled = _cancel_after(5)
     with pytest.raises(Cancelled):
-        print_village(village(12), 12, tmp_path / "out", names=NAMES, village_code=CODE, workers=2,
-                      cancelled=cancelled)  # type: ignore[arg-type]
+        print_village(
+            village(12),
+            12,
+            tmp_path / "out",
+            names=NAMES,
+            village_code=CODE,
+            workers=2,
+            cancelled=cancelled,
+        )  # type: ignore[arg-type]
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

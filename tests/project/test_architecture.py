@@ -20,10 +20,45 @@ ALLOWED = {
     "sync": {"core", "store", "forms", "ledger", "api"},
     "app": {"core", "store", "forms", "ledger", "sync", "media", "api"},
     "server": {"core", "sync", "forms", "ledger", "media", "encryption", "api"},
-    "ui": {"core", "store", "forms", "ledger", "sync", "demo", "commands", "media", "encryption", "app", "api"},
-    "commands": {"core", "store", "forms", "ledger", "sync", "server", "demo", "ui", "media", "encryption", "app", "api"},
+    "ui": {
+        "core",
+        "store",
+        "forms",
+        "ledger",
+        "sync",
+        "demo",
+        "commands",
+        "media",
+        "encryption",
+        "app",
+        "api",
+    },
+    "commands": {
+        "core",
+        "store",
+        "forms",
+        "ledger",
+        "sync",
+        "server",
+        "demo",
+        "ui",
+        "media",
+        "encryption",
+        "app",
+        "api",
+    },
 }
-HEAVY_FOR_CORE = ("PySide6", "sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn", "starlette", "reportlab", "requests")
+HEAVY_FOR_CORE = (
+    "PySide6",
+    "sqlalchemy",
+    "alembic",
+    "httpx",
+    "fastapi",
+    "uvicorn",
+    "starlette",
+    "reportlab",
+    "requests",
+)
 
 
 def imports_of(path: Path) -> set[str]:
@@ -53,8 +88,12 @@ def test_the_contract_imports_only_the_standard_library_pydantic_and_core() -> N
 
     allowed = {"fieldsurvey", "pydantic", "pydantic_core", "__future__", *sys.stdlib_module_names}
     for path in modules_in("api"):
-        bad = [n for n in imports_of(path) if n.split(".")[0] not in allowed
-               or (n.startswith("fieldsurvey.") and n.split(".")[1] not in ("api", "core"))]
+        bad = [
+            n
+            for n in imports_of(path)
+            if n.split(".")[0] not in allowed
+            or (n.startswith("fieldsurvey.") and n.split(".")[1] not in ("api", "core"))
+        ]
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 
@@ -62,7 +101,9 @@ def test_only_ui_imports_qt() -> None:
     for path in PACKAGE.rglob("*.py"):
         if path.relative_to(PACKAGE).parts[0] == "ui":
             continue
-        qt = [n for n in imports_of(path) if n.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph")]
+        qt = [
+            n for n in imports_of(path) if n.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph")
+        ]
         assert not qt, f"{path.relative_to(PACKAGE)} imports Qt: {qt}"
 
 
@@ -76,7 +117,9 @@ def test_dependencies_point_one_way() -> None:
                 target = parts[1]
                 if target in (part, "core", "__init__") or target not in ALLOWED:
                     continue
-                assert target in allowed, f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
+                assert target in allowed, (
+                    f"{path.relative_to(PACKAGE)} imports fieldsurvey.{target}"
+                )
 
 
 def test_the_county_server_imports_neither_the_store_nor_the_ui() -> None:
@@ -85,8 +128,12 @@ def test_the_county_server_imports_neither_the_store_nor_the_ui() -> None:
     deployed without them, and a change to the laptop's storage could break the county."""
     assert (PACKAGE / "server" / "app.py").exists()
     for path in modules_in("server"):
-        bad = [n for n in imports_of(path)
-               if n.split(".")[:2] in (["fieldsurvey", "store"], ["fieldsurvey", "ui"], ["fieldsurvey", "commands"])]
+        bad = [
+            n
+            for n in imports_of(path)
+            if n.split(".")[:2]
+            in (["fieldsurvey", "store"], ["fieldsurvey", "ui"], ["fieldsurvey", "commands"])
+        ]
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
 
 
@@ -104,9 +151,13 @@ def test_the_command_line_help_loads_no_heavy_library() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from fieldsurvey.cli import build_parser; build_parser().format_help(); "
-            "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    code = (
+        "import sys; from fieldsurvey.cli import build_parser; build_parser().format_help(); "
+        "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert loaded == ""
 
 
@@ -115,4 +166,6 @@ def test_the_ui_and_the_sync_client_hold_no_session_and_write_no_sql() -> None:
     for path in [*modules_in("ui"), *modules_in("app"), *modules_in("sync")]:
         bad = [n for n in imports_of(path) if n.split(".")[0] in ("sqlalchemy", "alembic")]
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
-        assert ".session()" not in path.read_text(encoding="utf-8"), f"{path.relative_to(PACKAGE)} opens a store session"
+        assert ".session()" not in path.read_text(encoding="utf-8"), (
+            f"{path.relative_to(PACKAGE)} opens a store session"
+        )

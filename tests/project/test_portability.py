@@ -51,12 +51,58 @@ ROOT = Path(__file__).parents[2]
 
 # What CPython on Windows does not have (os.fchmod arrives in 3.13; the rest never).
 POSIX_ONLY_OS = (
-    "fchmod", "fchown", "lchown", "chown", "chroot", "getuid", "geteuid", "getgid", "getegid", "getgroups",
-    "setuid", "seteuid", "setgid", "getpgid", "getpgrp", "setsid", "getsid", "killpg", "fork", "forkpty",
-    "sync", "fdatasync", "nice", "getloadavg", "uname", "statvfs", "fstatvfs", "mkfifo", "mknod",
-    "sched_getaffinity", "sched_setaffinity", "posix_fadvise", "posix_fallocate", "pipe2", "wait3", "wait4",
-    "getpriority", "setpriority", "openpty", "ttyname", "ctermid", "sysconf", "pathconf", "fpathconf",
-    "O_NOFOLLOW", "O_DIRECTORY", "O_CLOEXEC", "O_SYNC", "O_DSYNC", "O_NONBLOCK", "O_NOCTTY", "O_ASYNC",
+    "fchmod",
+    "fchown",
+    "lchown",
+    "chown",
+    "chroot",
+    "getuid",
+    "geteuid",
+    "getgid",
+    "getegid",
+    "getgroups",
+    "setuid",
+    "seteuid",
+    "setgid",
+    "getpgid",
+    "getpgrp",
+    "setsid",
+    "getsid",
+    "killpg",
+    "fork",
+    "forkpty",
+    "sync",
+    "fdatasync",
+    "nice",
+    "getloadavg",
+    "uname",
+    "statvfs",
+    "fstatvfs",
+    "mkfifo",
+    "mknod",
+    "sched_getaffinity",
+    "sched_setaffinity",
+    "posix_fadvise",
+    "posix_fallocate",
+    "pipe2",
+    "wait3",
+    "wait4",
+    "getpriority",
+    "setpriority",
+    "openpty",
+    "ttyname",
+    "ctermid",
+    "sysconf",
+    "pathconf",
+    "fpathconf",
+    "O_NOFOLLOW",
+    "O_DIRECTORY",
+    "O_CLOEXEC",
+    "O_SYNC",
+    "O_DSYNC",
+    "O_NONBLOCK",
+    "O_NOCTTY",
+    "O_ASYNC",
 )
 # (SIGALRM stays: pytest-timeout, not the code under test, needs it here)
 POSIX_ONLY_SIGNALS = ("SIGKILL", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGCHLD", "SIGPIPE")
@@ -98,7 +144,14 @@ def test_the_laptop_works_without_the_posix_only_parts_of_os(
         assert first.downloaded.households == len(county.households_in(VILLAGE_A))
         h = store.households.get(county.households_in(VILLAGE_A)[0]["household_id"])
         assert h is not None
-        visit = Visit(h.household_id, date(2025, 6, 1), "甲村书记", "household_visit", "1", {"food_secure": True})
+        visit = Visit(
+            h.household_id,
+            date(2025, 6, 1),
+            "甲村书记",
+            "household_visit",
+            "1",
+            {"food_secure": True},
+        )
         store.visits.save_draft(visit)
         store.visits.finalize(visit, None, {"flags": []})
         sent = client.sync()
@@ -110,7 +163,9 @@ def test_the_laptop_works_without_the_posix_only_parts_of_os(
         inputs = [make_input(i) for i in range(1, 4)]
         print_household(inputs[0], tmp_path / "one.pdf")
         village = print_village(inputs, 3, tmp_path / "ledgers", names=NAMES, village_code=VILLAGE)
-        combined = print_village(inputs, 3, tmp_path / "village.pdf", names=NAMES, village_code=VILLAGE)
+        combined = print_village(
+            inputs, 3, tmp_path / "village.pdf", names=NAMES, village_code=VILLAGE
+        )
     assert len(PdfReader(tmp_path / "one.pdf").pages) >= 1
     assert len(village.files) == 4 and all(PdfReader(f).pages for f in village.files)
     assert len(PdfReader(combined.files[0]).pages) == combined.pages
@@ -137,7 +192,9 @@ class RecordingProxy:
             with conn:
                 data = conn.recv(65536).decode("latin-1")
                 self.requests.append(data.split("\r\n", 1)[0])
-                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                conn.sendall(
+                    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
 
     def close(self) -> None:
         self.sock.close()
@@ -147,7 +204,14 @@ def test_a_system_proxy_does_not_carry_sync_to_a_server_on_this_machine(
     county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there: any call through it fails
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.setenv(name, dead)
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
@@ -160,10 +224,20 @@ def test_a_system_proxy_does_not_carry_sync_to_a_server_on_this_machine(
         assert report.downloaded.households == len(county.households_in(VILLAGE_A))
 
 
-def test_lan_addresses_go_direct_and_others_through_the_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for url in ("http://192.168.1.10:8400", "http://10.20.30.40", "http://172.16.5.1:8400", "http://[::1]:8400",
-                "http://169.254.10.1", "http://[fe80::1]", "http://localhost:8400", "http://countyserver:8400",
-                "http://[fd12:3456::1]"):
+def test_lan_addresses_go_direct_and_others_through_the_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for url in (
+        "http://192.168.1.10:8400",
+        "http://10.20.30.40",
+        "http://172.16.5.1:8400",
+        "http://[::1]:8400",
+        "http://169.254.10.1",
+        "http://[fe80::1]",
+        "http://localhost:8400",
+        "http://countyserver:8400",
+        "http://[fd12:3456::1]",
+    ):
         assert direct_mounts(url), url
     for url in ("https://county.example.gov.cn", "http://8.8.8.8", "http://[2606:4700:4700::1111]"):
         assert direct_mounts(url) == {}, url
@@ -195,7 +269,9 @@ def test_csv_on_a_windows_text_stdout_has_single_line_ends(
     listed_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     raw = io.BytesIO()
-    windows_stdout = io.TextIOWrapper(raw, encoding="utf-8", newline="\r\n", write_through=True)  # "\n" → "\r\n"
+    windows_stdout = io.TextIOWrapper(
+        raw, encoding="utf-8", newline="\r\n", write_through=True
+    )  # "\n" → "\r\n"
     monkeypatch.setattr(sys, "stdout", windows_stdout)
     monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASS)
     assert main(["households", "--data-dir", str(listed_store), "--format", "csv"]) == 0
@@ -206,27 +282,52 @@ def test_csv_on_a_windows_text_stdout_has_single_line_ends(
     assert [r[0] for r in rows] == ["household_no", "6107281010010001", "6107281010010002"]
 
 
-def test_chinese_reaches_a_redirected_stdout_whose_locale_cannot_encode_it(listed_store: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONUTF8", "PYTHONIOENCODING", "FIELDSURVEY_PASSPHRASE")}
-    env.update(PYTHONIOENCODING="cp1252", PYTHONUTF8="0", FIELDSURVEY_PASSPHRASE=PASS)  # an English Windows, redirected
-    done = subprocess.run([sys.executable, "-m", "fieldsurvey", "households", "--data-dir", str(listed_store)],
-                          capture_output=True, env=env, cwd=ROOT, timeout=120)
+def test_chinese_reaches_a_redirected_stdout_whose_locale_cannot_encode_it(
+    listed_store: Path,
+) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONUTF8", "PYTHONIOENCODING", "FIELDSURVEY_PASSPHRASE")
+    }
+    env.update(
+        PYTHONIOENCODING="cp1252", PYTHONUTF8="0", FIELDSURVEY_PASSPHRASE=PASS
+    )  # an English Windows, redirected
+    done = subprocess.run(
+        [sys.executable, "-m", "fieldsurvey", "households", "--data-dir", str(listed_store)],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "王建国" in done.stdout.decode("utf-8") and "户主" in done.stdout.decode("utf-8")
     env["FIELDSURVEY_PASSPHRASE"] = "不对的密码短语"
-    wrong = subprocess.run([sys.executable, "-m", "fieldsurvey", "households", "--data-dir", str(listed_store)],
-                           capture_output=True, env=env, cwd=ROOT, timeout=120)
+    wrong = subprocess.run(
+        [sys.executable, "-m", "fieldsurvey", "households", "--data-dir", str(listed_store)],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert wrong.returncode == 2
     assert wrong.stderr.decode("utf-8").strip() == "错误：密码短语不正确 Error: wrong passphrase"
 
 
-def test_processes_started_by_a_command_read_and_write_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_processes_started_by_a_command_read_and_write_utf8(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from fieldsurvey.cli import use_utf8
 
     monkeypatch.delenv("PYTHONUTF8", raising=False)
     use_utf8()
-    child = subprocess.run([sys.executable, "-c", "import sys; print(sys.flags.utf8_mode)"],
-                           capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    child = subprocess.run(
+        [sys.executable, "-c", "import sys; print(sys.flags.utf8_mode)"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
     assert child.stdout.strip() == "1"
 
 
@@ -260,7 +361,9 @@ def test_files_outside_the_profile_get_an_owner_only_access_list_before_any_byte
     assert arguments[2:] == ["/inheritance:r", "/grant:r", "*S-1-5-21-1000-2000-3000-1001:F"]
     assert size == 0  # restricted while still empty
     assert (tmp_path / "D" / "export.csv").read_bytes() == b"personal data"
-    assert atomic_write(tmp_path / "usb" / "recovery-key.txt", b"K7QX-...") is False  # written, but not private
+    assert (
+        atomic_write(tmp_path / "usb" / "recovery-key.txt", b"K7QX-...") is False
+    )  # written, but not private
 
 
 def test_a_village_print_outside_the_profile_needs_one_access_list_not_one_per_ledger(
@@ -271,20 +374,37 @@ def test_a_village_print_outside_the_profile_needs_one_access_list_not_one_per_l
     out.mkdir(parents=True)
     print_village(inputs, 5, out, names=NAMES, village_code=VILLAGE)
     [(arguments, _)] = windows
-    assert Path(arguments[1]).name.startswith(".ledger-printing-")  # the staging folder, inherited by each
+    assert Path(arguments[1]).name.startswith(
+        ".ledger-printing-"
+    )  # the staging folder, inherited by each
     assert arguments[-1] == "*S-1-5-21-1000-2000-3000-1001:(OI)(CI)F"
     assert len(list(out.glob("*.pdf"))) == 6
 
 
 def test_the_ledger_command_says_when_others_can_read_what_it_writes(
-    windows: list[tuple[list[str], int]], listed_store: Path, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    windows: list[tuple[list[str], int]],
+    listed_store: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASS)
     for folder, warned in ((tmp_path / "profile" / "Documents", False), (tmp_path / "usb", True)):
         folder.mkdir(parents=True)
-        assert main(["ledger", "--data-dir", str(listed_store), "--household", "6107281010010001",
-                     "--out", str(folder / "ledger.pdf")]) == 0
+        assert (
+            main(
+                [
+                    "ledger",
+                    "--data-dir",
+                    str(listed_store),
+                    "--household",
+                    "6107281010010001",
+                    "--out",
+                    str(folder / "ledger.pdf"),
+                ]
+            )
+            == 0
+        )
         err = capsys.readouterr().err
         assert ("anyone with this drive, can read the files" in err) is warned, err
         assert (folder / "ledger.pdf").exists()
@@ -297,7 +417,11 @@ def held_open(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
 
     def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if target.resolve() in (Path(src).resolve(), Path(dst).resolve()):
-            raise PermissionError(13, "The process cannot access the file because it is being used by another process", str(target))
+            raise PermissionError(
+                13,
+                "The process cannot access the file because it is being used by another process",
+                str(target),
+            )
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
@@ -309,17 +433,26 @@ def test_a_village_print_stops_before_replacing_anything_when_one_pdf_is_open(
     inputs = [make_input(i) for i in range(1, 6)]
     out = tmp_path / "ledgers"
     out.mkdir()
-    first = print_village(inputs, 5, out, names=NAMES, village_code=VILLAGE,
-                          options=LedgerOptions())
+    first = print_village(
+        inputs, 5, out, names=NAMES, village_code=VILLAGE, options=LedgerOptions()
+    )
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     held_open(monkeypatch, sorted(first.files)[-1])  # the last one moved: all the others come first
     with pytest.raises(UserError) as e:
         print_village(inputs, 5, out, names=NAMES, village_code=VILLAGE)
-    assert e.value.code == "file_in_use" and "Close the PDF" in e.value.text.en and "关闭" in e.value.text.zh
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # every old file, no new one, no staging
+    assert (
+        e.value.code == "file_in_use"
+        and "Close the PDF" in e.value.text.en
+        and "关闭" in e.value.text.zh
+    )
+    assert {
+        p.name: p.read_bytes() for p in out.iterdir()
+    } == before  # every old file, no new one, no staging
 
 
-def test_a_single_pdf_held_open_is_refused_with_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_single_pdf_held_open_is_refused_with_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inp = make_input(1)
     target = tmp_path / "one.pdf"
     print_household(inp, target)
@@ -328,7 +461,9 @@ def test_a_single_pdf_held_open_is_refused_with_a_sentence(tmp_path: Path, monke
     with pytest.raises(UserError) as e:
         print_household(inp, target)
     assert e.value.code == "file_in_use"
-    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["one.pdf"]
+    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "one.pdf"
+    ]
 
 
 def test_a_folder_in_the_way_of_a_ledger_is_not_replaced(tmp_path: Path) -> None:

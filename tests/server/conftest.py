@@ -17,7 +17,9 @@ from tests.support.server import BACKENDS, County, county_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
     yield from county_for(request, tmp_path_factory)
 
 
@@ -40,9 +42,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group: dict[object, int] = {}
         for i in places:
             group.setdefault(items[i].callspec.params["county"], len(group))  # type: ignore[attr-defined]
-        ordered = sorted((items[i] for i in places),
-                         key=lambda it: (group[it.callspec.params["county"]],  # type: ignore[attr-defined]
-                                         it.function.__code__.co_firstlineno))  # type: ignore[attr-defined]
+        ordered = sorted(
+            (items[i] for i in places),
+            key=lambda it: (
+                group[it.callspec.params["county"]],  # type: ignore[attr-defined]
+                it.function.__code__.co_firstlineno,
+            ),
+        )  # type: ignore[attr-defined]
         for i, item in zip(places, ordered, strict=True):
             items[i] = item
 

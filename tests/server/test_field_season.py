@@ -54,11 +54,15 @@ def test_a_short_season_with_every_fault_loses_nothing(tmp_path: Path) -> None:
     assert sum(rel["tamper"]["refused"].values()) == 6 and rel["tamper"]["replay_already_received"]
     # one laptop synced by USB only, and it too holds the county's view (checked by the season)
     assert [s.get("usb") for s in m["sync"]].count(True) == 1 and m["usb_import_s"]
-    assert found["ledgers"] >= 2 and found["assessments_compared"] > 0 and found["audit_entries"] > 0
+    assert (
+        found["ledgers"] >= 2 and found["assessments_compared"] > 0 and found["audit_entries"] > 0
+    )
 
 
 @pytest.mark.postgres
-def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(tmp_path: Path) -> None:
+def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(
+    tmp_path: Path,
+) -> None:
     """The race the full season found on PostgreSQL: batch B was checked (its household read into
     the session) before batch A's merge of the same field committed; B then merged against its
     stale copy and overwrote A's value unseen. B must see A's value and raise a conflict."""
@@ -66,7 +70,15 @@ def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(tmp
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     with postgres_database() as url:
         sd = ServerDir(tmp_path / "county")
-        setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=url, kdf=dict(FAST_KDF))
+        setup.init_server(
+            sd,
+            county=COUNTY,
+            name=None,
+            admin="admin",
+            password="admin-pass-123",
+            db_url=url,
+            kdf=dict(FAST_KDF),
+        )
         data = roster(1)
         import_roster(sd, "test", data)
         identities = [enroll_secretary(sd, name, [VILLAGE_A]) for name in ("sec_a", "sec_a2")]
@@ -74,21 +86,34 @@ def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(tmp
         hid = h["household_id"]
 
         def sealed(identity: Identity, phone: str) -> bytes:
-            edit = {"kind": "record.update", "record_type": "household", "record_id": hid, "household_id": hid,
-                    "base_revision": 1, "changes": [{"field": "phone", "base": h["phone"], "value": phone}]}
+            edit = {
+                "kind": "record.update",
+                "record_type": "household",
+                "record_id": hid,
+                "household_id": hid,
+                "base_revision": 1,
+                "changes": [{"field": "phone", "base": h["phone"], "value": phone}],
+            }
             return seal_batch(identity, batch_payload(identity, [edit], base_cursor=None))
 
         a, b = sealed(identities[0], "13811110000"), sealed(identities[1], "13822220000")
         try:
             with sd.transaction() as session:
                 checked = check_batch(session, sd.keys, COUNTY, b)  # B reads the household …
-                assert ingest(sd, a, via="http").conflicts == 0  # … A merges and commits meanwhile …
+                assert (
+                    ingest(sd, a, via="http").conflicts == 0
+                )  # … A merges and commits meanwhile …
                 result = _apply(session, sd, checked, "http")  # … then B merges
             assert result is not None and result.conflicts == 1
             with sd.transaction() as session:
                 row = session.get(HouseholdRow, hid)
                 assert row is not None and row.data["phone"] == "13811110000" and row.revision == 2
-                [conflict] = session.query(ConflictRow).filter(ConflictRow.household_id == hid).all()
-                assert (conflict.device_value, conflict.server_value) == ("13822220000", "13811110000")
+                [conflict] = (
+                    session.query(ConflictRow).filter(ConflictRow.household_id == hid).all()
+                )
+                assert (conflict.device_value, conflict.server_value) == (
+                    "13822220000",
+                    "13811110000",
+                )
         finally:
             sd.close()

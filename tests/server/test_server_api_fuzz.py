@@ -18,7 +18,9 @@ from tests.support.server import BACKENDS, County, county_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
     # A server process: the fuzzer is one long test (hundreds of requests), and with the server on
     # a thread of this process the two share one interpreter lock and overran the 300 s timeout
     # on a busy machine.
@@ -44,30 +46,47 @@ def test_no_request_makes_the_server_fail(case: Any, county: County, admin_token
     if case.path == "/api/v1/auth/logout":
         return  # would end the session the other cases use
     response = case.call_and_validate(
-        base_url=county.server.url, headers={"Authorization": f"Bearer {admin_token}"}, checks=[not_a_server_error], timeout=60,
+        base_url=county.server.url,
+        headers={"Authorization": f"Bearer {admin_token}"},
+        checks=[not_a_server_error],
+        timeout=60,
     )
     assert response.status_code < 500
 
 
 @pytest.mark.parametrize("query", ["status=%00", "village=13%01", "q=%7f"])
-def test_a_control_character_in_a_query_is_refused_at_the_door(county: County, admin_token: str, query: str) -> None:
+def test_a_control_character_in_a_query_is_refused_at_the_door(
+    county: County, admin_token: str, query: str
+) -> None:
     """Found by the fuzzer on PostgreSQL: a NUL in an export filter cut the CSV stream mid-response."""
     import httpx
 
-    response = httpx.get(f"{county.server.url}/api/v1/exports/visits.csv?{query}",
-                         headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
+    response = httpx.get(
+        f"{county.server.url}/api/v1/exports/visits.csv?{query}",
+        headers={"Authorization": f"Bearer {admin_token}"},
+        timeout=30,
+    )
     assert response.status_code == 400
     assert response.json()["message"]["zh"] == "请求中含有控制字符"
-    fine = httpx.get(f"{county.server.url}/api/v1/exports/visits.csv?status=normal",
-                     headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
+    fine = httpx.get(
+        f"{county.server.url}/api/v1/exports/visits.csv?status=normal",
+        headers={"Authorization": f"Bearer {admin_token}"},
+        timeout=30,
+    )
     assert fine.status_code in (200, 422)
 
 
-def test_a_control_character_in_a_json_body_is_refused_at_the_door(county: County, admin_token: str) -> None:
+def test_a_control_character_in_a_json_body_is_refused_at_the_door(
+    county: County, admin_token: str
+) -> None:
     """Found by the fuzzer on PostgreSQL: a NUL in a user name reached the database (a 500)."""
     import httpx
 
-    response = httpx.post(f"{county.server.url}/api/v1/admin/enroll-codes", content=b'{"username": "sec\\u0000a"}',
-                          headers={"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json"}, timeout=30)
+    response = httpx.post(
+        f"{county.server.url}/api/v1/admin/enroll-codes",
+        content=b'{"username": "sec\\u0000a"}',
+        headers={"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 400, response.text
     assert response.json()["message"]["zh"] == "请求中含有控制字符"

@@ -85,9 +85,13 @@ def second_device(county: County, username: str) -> Identity:
     code, _ = enrollment.new_enroll_code(county.sd, "test", username=username)
     keys = KeyPair.generate()
     signing, encryption = keys.public_b64()
-    info = enrollment.enroll(county.sd, code=code, signing_key=signing, encryption_key=encryption, label=f"{username}-2")
+    info = enrollment.enroll(
+        county.sd, code=code, signing_key=signing, encryption_key=encryption, label=f"{username}-2"
+    )
     c = info["county"]
-    return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
+    return Identity(
+        info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"]
+    )
 
 
 def download(county: County, who: Identity) -> dict[str, Any]:
@@ -96,7 +100,9 @@ def download(county: County, who: Identity) -> dict[str, Any]:
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     client = TestClient(create_app(county.sd), base_url="http://localhost")
-    t = Transport("http://localhost", identity=who, policy=RetryPolicy(attempts=1, base=0.01), client=client)
+    t = Transport(
+        "http://localhost", identity=who, policy=RetryPolicy(attempts=1, base=0.01), client=client
+    )
     try:
         return open_feed(who, t.feed_page(None))
     finally:
@@ -114,63 +120,119 @@ def hamlet(county: County, k: int, value: str) -> dict[str, Any]:
 
 def last_audit(county: County, action: str) -> dict[str, Any]:
     with county.sd.transaction() as s:
-        entry = s.execute(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.entry_no.desc()).limit(1)).scalar_one()
+        entry = s.execute(
+            select(AuditEntry)
+            .where(AuditEntry.action == action)
+            .order_by(AuditEntry.entry_no.desc())
+            .limit(1)
+        ).scalar_one()
         return {"actor": entry.actor, "subject": entry.subject, **json.loads(entry.details)}
 
 
-def test_during_the_drain_updates_to_the_lost_villages_records_are_accepted_and_audited(county: County) -> None:
+def test_during_the_drain_updates_to_the_lost_villages_records_are_accepted_and_audited(
+    county: County,
+) -> None:
     c1, c2 = county.households(VILLAGE_C)[0], county.households(VILLAGE_C)[1]
     take_c(county)
     with county.sd.transaction() as s:
         [removal] = s.execute(select(VillageRemoval)).scalars().all()
         assert removal.village_code == VILLAGE_C
-    member = dict(new_household(VILLAGE_C)["members"][2], member_id=str(uuid.uuid4()), relation="99")  # someone new joins
+    member = dict(
+        new_household(VILLAGE_C)["members"][2], member_id=str(uuid.uuid4()), relation="99"
+    )  # someone new joins
     visit = visit_record(c1["household_id"])
     change = member_change(c1, c1["members"][3], "death")
-    result = send(county, county.ac, [
-        hamlet(county, 0, "后山"),
-        update("member", c1["members"][0]["member_id"], c1["household_id"], {"work_months": (c1["members"][0]["work_months"], 9)}),
-        visit, change,
-        create("member", c2["household_id"], member),
-    ])
-    assert result.status == "merged" and {o["outcome"] for o in result.outcomes} == {"applied", "created"}
+    result = send(
+        county,
+        county.ac,
+        [
+            hamlet(county, 0, "后山"),
+            update(
+                "member",
+                c1["members"][0]["member_id"],
+                c1["household_id"],
+                {"work_months": (c1["members"][0]["work_months"], 9)},
+            ),
+            visit,
+            change,
+            create("member", c2["household_id"], member),
+        ],
+    )
+    assert result.status == "merged" and {o["outcome"] for o in result.outcomes} == {
+        "applied",
+        "created",
+    }
     with county.sd.transaction() as s:
         row = s.get(HouseholdRow, c1["household_id"])
         assert row is not None and row.data["hamlet"] == "后山" and row.village_code == VILLAGE_C
         assert s.get(VisitRow, visit["visit"]["visit_id"]) is not None
         assert s.get(MemberChangeRow, change["change"]["change_id"]) is not None
-        new = s.execute(select(MemberRow).where(MemberRow.member_id == member["member_id"])).scalar_one()
+        new = s.execute(
+            select(MemberRow).where(MemberRow.member_id == member["member_id"])
+        ).scalar_one()
         assert (new.household_id, new.village_code) == (c2["household_id"], VILLAGE_C)
     entry = last_audit(county, "batch_accepted")
-    assert entry["actor"] == f"device:{county.ac.device_id}" and entry["drained_villages"] == [VILLAGE_C]
+    assert entry["actor"] == f"device:{county.ac.device_id}" and entry["drained_villages"] == [
+        VILLAGE_C
+    ]
     removed = last_audit(county, "villages_removed")
     assert removed["villages"] == [VILLAGE_C] and removed["drain_until_days"] == drain.DRAIN_DAYS
     # an ordinary batch of the user's own village says nothing about a drain
     a1 = county.households(VILLAGE_A)[0]
-    send(county, county.ac, [update("household", a1["household_id"], a1["household_id"], {"hamlet": (None, "前村")})])
+    send(
+        county,
+        county.ac,
+        [update("household", a1["household_id"], a1["household_id"], {"hamlet": (None, "前村")})],
+    )
     assert "drained_villages" not in last_audit(county, "batch_accepted")
 
 
 def test_no_new_household_goes_into_a_village_being_drained(county: County) -> None:
     take_c(county)
-    refused(county, county.ac, [create_household(VILLAGE_C)], "village_not_assigned", 1, "household.create")
+    refused(
+        county,
+        county.ac,
+        [create_household(VILLAGE_C)],
+        "village_not_assigned",
+        1,
+        "household.create",
+    )
     # nor beside an update the drain allows: the batch is refused whole
-    refused(county, county.ac, [hamlet(county, 0, "后山"), create_household(VILLAGE_C)], "village_not_assigned", 2, "household.create")
+    refused(
+        county,
+        county.ac,
+        [hamlet(county, 0, "后山"), create_household(VILLAGE_C)],
+        "village_not_assigned",
+        2,
+        "household.create",
+    )
 
 
 def create_household(village: str) -> dict[str, Any]:
     return {"kind": "household.create", "household": new_household(village)}
 
 
-def test_the_drain_is_only_for_the_user_who_lost_the_village_and_only_for_that_village(county: County) -> None:
+def test_the_drain_is_only_for_the_user_who_lost_the_village_and_only_for_that_village(
+    county: County,
+) -> None:
     take_c(county)
-    refused(county, county.b, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update")  # sec_b never had C
+    refused(
+        county, county.b, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update"
+    )  # sec_b never had C
     b1 = county.households(VILLAGE_B)[1]
-    refused(county, county.ac, [update("household", b1["household_id"], b1["household_id"], {"hamlet": (None, "x")})],
-            "village_not_assigned", 1, "record.update")  # sec_ac never had B
+    refused(
+        county,
+        county.ac,
+        [update("household", b1["household_id"], b1["household_id"], {"hamlet": (None, "x")})],
+        "village_not_assigned",
+        1,
+        "record.update",
+    )  # sec_ac never had B
 
 
-def test_a_device_that_downloaded_a_feed_without_the_village_is_refused_afterwards(county: County) -> None:
+def test_a_device_that_downloaded_a_feed_without_the_village_is_refused_afterwards(
+    county: County,
+) -> None:
     other = second_device(county, "sec_ac")
     before = download(county, county.ac)  # before the removal: a page with C drains nothing
     assert before["header"]["villages"] == [VILLAGE_A, VILLAGE_C]
@@ -180,8 +242,17 @@ def test_a_device_that_downloaded_a_feed_without_the_village_is_refused_afterwar
     audit = last_audit(county, "villages_drained")
     assert (audit["device"], audit["villages"]) == (county.ac.device_id, [VILLAGE_C])
     # the first laptop has had its page without C: it has sent what it had, and erases C now
-    refused(county, county.ac, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update")
-    refused(county, county.ac, [visit_record(county.households(VILLAGE_C)[0]["household_id"])], "village_not_assigned", 1, "visit")
+    refused(
+        county, county.ac, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update"
+    )
+    refused(
+        county,
+        county.ac,
+        [visit_record(county.households(VILLAGE_C)[0]["household_id"])],
+        "village_not_assigned",
+        1,
+        "visit",
+    )
     # the second laptop of the same secretary has not: its pending work still goes up
     assert send(county, other, [hamlet(county, 1, "河边")]).status == "merged"
     download(county, other)
@@ -196,7 +267,9 @@ def test_an_update_file_for_usb_ends_the_drain_as_a_download_does(county: County
     assert send(county, county.ac, [hamlet(county, 0, "后山")]).status == "merged"
     data, _items = export_feed(county.sd, county.ac.device_id)
     assert open_feed(county.ac, data)["header"]["villages"] == [VILLAGE_A]
-    refused(county, county.ac, [hamlet(county, 1, "河边")], "village_not_assigned", 1, "record.update")
+    refused(
+        county, county.ac, [hamlet(county, 1, "河边")], "village_not_assigned", 1, "record.update"
+    )
 
 
 def test_thirty_days_after_the_removal_the_drain_ends_for_every_device(county: County) -> None:
@@ -204,45 +277,81 @@ def test_thirty_days_after_the_removal_the_drain_ends_for_every_device(county: C
 
     def removed_days_ago(days: float) -> None:
         with county.sd.transaction() as s:
-            s.execute(sql_update(VillageRemoval).values(removed_at=datetime.now(UTC) - timedelta(days=days)))
+            s.execute(
+                sql_update(VillageRemoval).values(
+                    removed_at=datetime.now(UTC) - timedelta(days=days)
+                )
+            )
 
     removed_days_ago(drain.DRAIN_DAYS - 1)
-    assert send(county, county.ac, [hamlet(county, 0, "后山")]).status == "merged"  # a day left: not yet drained, accepted
+    assert (
+        send(county, county.ac, [hamlet(county, 0, "后山")]).status == "merged"
+    )  # a day left: not yet drained, accepted
     removed_days_ago(drain.DRAIN_DAYS + 0.01)
-    refused(county, county.ac, [hamlet(county, 1, "河边")], "village_not_assigned", 1, "record.update")
+    refused(
+        county, county.ac, [hamlet(county, 1, "河边")], "village_not_assigned", 1, "record.update"
+    )
 
 
-def test_giving_the_village_back_ends_the_removal_and_a_new_removal_starts_afresh(county: County) -> None:
+def test_giving_the_village_back_ends_the_removal_and_a_new_removal_starts_afresh(
+    county: County,
+) -> None:
     take_c(county)
     download(county, county.ac)
-    refused(county, county.ac, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update")
-    accounts.assign(county.sd, "test", username="sec_ac", villages=[VILLAGE_C])  # C is the secretary's again
+    refused(
+        county, county.ac, [hamlet(county, 0, "后山")], "village_not_assigned", 1, "record.update"
+    )
+    accounts.assign(
+        county.sd, "test", username="sec_ac", villages=[VILLAGE_C]
+    )  # C is the secretary's again
     with county.sd.transaction() as s:
-        assert s.execute(select(VillageRemoval)).first() is None and s.execute(select(VillageDrain)).first() is None
+        assert (
+            s.execute(select(VillageRemoval)).first() is None
+            and s.execute(select(VillageDrain)).first() is None
+        )
     send(county, county.ac, [hamlet(county, 0, "后山")])
-    assert "drained_villages" not in last_audit(county, "batch_accepted")  # an own village, not a drain
+    assert "drained_villages" not in last_audit(
+        county, "batch_accepted"
+    )  # an own village, not a drain
     download(county, county.ac)
     take_c(county)  # taken again: this device's work since is delivered once more before it drains
     assert send(county, county.ac, [hamlet(county, 1, "河边")]).status == "merged"
     assert last_audit(county, "batch_accepted")["drained_villages"] == [VILLAGE_C]
 
 
-def test_removing_a_village_through_the_api_opens_the_drain_and_assigning_closes_it(county: County) -> None:
+def test_removing_a_village_through_the_api_opens_the_drain_and_assigning_closes_it(
+    county: County,
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     client = TestClient(create_app(county.sd), base_url="http://localhost")
-    token = client.post("/api/v1/auth/login", json={"username": "admin", "password": "admin-pass-123"}).json()["token"]
+    token = client.post(
+        "/api/v1/auth/login", json={"username": "admin", "password": "admin-pass-123"}
+    ).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    r = client.put("/api/v1/admin/users/sec_ac/villages", json={"villages": [VILLAGE_C], "remove": True}, headers=headers)
+    r = client.put(
+        "/api/v1/admin/users/sec_ac/villages",
+        json={"villages": [VILLAGE_C], "remove": True},
+        headers=headers,
+    )
     assert r.status_code == 200 and r.json()["villages"] == [VILLAGE_A]
     with county.sd.transaction() as s:
-        assert [(v.village_code, v.removed_at is not None) for v in s.execute(select(VillageRemoval)).scalars()] == [(VILLAGE_C, True)]
-    r = client.put("/api/v1/admin/users/sec_ac/villages", json={"villages": [VILLAGE_C]}, headers=headers)
+        assert [
+            (v.village_code, v.removed_at is not None)
+            for v in s.execute(select(VillageRemoval)).scalars()
+        ] == [(VILLAGE_C, True)]
+    r = client.put(
+        "/api/v1/admin/users/sec_ac/villages", json={"villages": [VILLAGE_C]}, headers=headers
+    )
     assert r.status_code == 200 and r.json()["villages"] == [VILLAGE_A, VILLAGE_C]
     with county.sd.transaction() as s:
         assert s.execute(select(VillageRemoval)).first() is None
     # removing a village the user does not have opens nothing
-    client.put("/api/v1/admin/users/sec_ac/villages", json={"villages": [VILLAGE_B], "remove": True}, headers=headers)
+    client.put(
+        "/api/v1/admin/users/sec_ac/villages",
+        json={"villages": [VILLAGE_B], "remove": True},
+        headers=headers,
+    )
     with county.sd.transaction() as s:
         assert s.execute(select(VillageRemoval)).first() is None

@@ -28,8 +28,12 @@ from tests.support.server import (
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory, process=True)  # killed in the middle of a merge
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
+    yield from county_for(
+        request, tmp_path_factory, process=True
+    )  # killed in the middle of a merge
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +47,15 @@ _people = itertools.count()  # every new household holds people no other househo
 
 
 def new_households(prefix: str, n: int) -> list[dict[str, Any]]:
-    return [{"kind": "household.create",
-             "household": household_to_dict(household(no=f"{prefix}{i:05d}", village=VILLAGE_A, person_index=next(_people)))}
-            for i in range(n)]
+    return [
+        {
+            "kind": "household.create",
+            "household": household_to_dict(
+                household(no=f"{prefix}{i:05d}", village=VILLAGE_A, person_index=next(_people))
+            ),
+        }
+        for i in range(n)
+    ]
 
 
 class CuttingProxy:
@@ -74,10 +84,16 @@ class CuttingProxy:
             if self.cuts_left > 0:
                 self.cuts_left -= 1
                 limit = self.after
-            threading.Thread(target=self._pipe, args=(client, upstream, limit, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, None, False), daemon=True).start()
+            threading.Thread(
+                target=self._pipe, args=(client, upstream, limit, True), daemon=True
+            ).start()
+            threading.Thread(
+                target=self._pipe, args=(upstream, client, None, False), daemon=True
+            ).start()
 
-    def _pipe(self, src: socket.socket, dst: socket.socket, limit: int | None, from_client: bool) -> None:
+    def _pipe(
+        self, src: socket.socket, dst: socket.socket, limit: int | None, from_client: bool
+    ) -> None:
         sent = 0
         try:
             while True:
@@ -104,15 +120,22 @@ class CuttingProxy:
         self.listener.close()
 
 
-def test_a_connection_cut_mid_upload_resumes_and_records_arrive_once(county: County, device: Device) -> None:
+def test_a_connection_cut_mid_upload_resumes_and_records_arrive_once(
+    county: County, device: Device
+) -> None:
     records = new_households("61072810100199", 400)
     batch_id, data = device.seal(records)
     assert len(data) > 60_000
     proxy = CuttingProxy(county.server.port, after=30_000, cuts=2)
     offsets: list[int] = []
     before = county.server.status()
-    t = Transport(f"http://127.0.0.1:{proxy.port}", identity=device.identity, chunk=8 * 1024,
-                  policy=RetryPolicy(attempts=6, base=0.05, timeout=30), progress=lambda _p, done, _t: offsets.append(done))
+    t = Transport(
+        f"http://127.0.0.1:{proxy.port}",
+        identity=device.identity,
+        chunk=8 * 1024,
+        policy=RetryPolicy(attempts=6, base=0.05, timeout=30),
+        progress=lambda _p, done, _t: offsets.append(done),
+    )
     try:
         result = t.upload(batch_id, data)
     finally:
@@ -127,7 +150,9 @@ def test_a_connection_cut_mid_upload_resumes_and_records_arrive_once(county: Cou
     assert after["batches_received"] == before["batches_received"] + 1
 
 
-def test_a_server_killed_in_the_middle_of_a_merge_leaves_no_partial_batch(county: County, device: Device) -> None:
+def test_a_server_killed_in_the_middle_of_a_merge_leaves_no_partial_batch(
+    county: County, device: Device
+) -> None:
     records = new_households("61072810100198", 1500)
     batch_id, data = device.seal(records)
     before = county.server.status()
@@ -141,7 +166,14 @@ def test_a_server_killed_in_the_middle_of_a_merge_leaves_no_partial_batch(county
 
     def commit() -> None:
         try:
-            outcome["result"] = t._once("POST", f"/uploads/{batch_id}/commit", params=None, json=None, content=None, signed=True)
+            outcome["result"] = t._once(
+                "POST",
+                f"/uploads/{batch_id}/commit",
+                params=None,
+                json=None,
+                content=None,
+                signed=True,
+            )
         except Exception as e:  # the connection dies with the server
             outcome["error"] = e
 
@@ -154,7 +186,9 @@ def test_a_server_killed_in_the_middle_of_a_merge_leaves_no_partial_batch(county
     county.server.start()
     middle = county.server.status()
     assert middle["households"] in (before["households"], before["households"] + 1500)
-    assert (middle["households"] == before["households"]) == (middle["batches_received"] == before["batches_received"])
+    assert (middle["households"] == before["households"]) == (
+        middle["batches_received"] == before["batches_received"]
+    )
     # The device retries as usual: the batch lands exactly once.
     t = device.transport()
     result = t.upload(batch_id, data)
@@ -166,16 +200,25 @@ def test_a_server_killed_in_the_middle_of_a_merge_leaves_no_partial_batch(county
     assert "error" in outcome or "result" in outcome
 
 
-def test_a_usb_batch_file_gives_the_same_result_as_http(county: County, device: Device, tmp_path: Any) -> None:
+def test_a_usb_batch_file_gives_the_same_result_as_http(
+    county: County, device: Device, tmp_path: Any
+) -> None:
     h = county.households_in(VILLAGE_A)[0]
     device.pull()
     base = device.seen[h["household_id"]]
-    records = [device.edit(h["household_id"], {"hamlet": (base.get("hamlet"), "上湾"), "phone": (base.get("phone"), "13900000009")})]
+    records = [
+        device.edit(
+            h["household_id"],
+            {"hamlet": (base.get("hamlet"), "上湾"), "phone": (base.get("phone"), "13900000009")},
+        )
+    ]
     records += new_households("61072810100197", 3)
     batch_id, data = device.seal(records)
     path = tmp_path / "batch.fsb"
     path.write_bytes(data)
-    out = run_cli("server", "batch", "import", "--data-dir", str(county.server.data_dir), str(path)).stdout
+    out = run_cli(
+        "server", "batch", "import", "--data-dir", str(county.server.data_dir), str(path)
+    ).stdout
     assert "merged" in out
     t = device.transport()
     over_http = t.upload(batch_id, data)
@@ -184,18 +227,34 @@ def test_a_usb_batch_file_gives_the_same_result_as_http(county: County, device: 
     token = county.server.token("staff", "staff-pass-123")
     detail = county.server.api("GET", f"/batches/{batch_id}", token).json()
     assert detail["via"] == "file" and detail["status"] == over_http["status"] == "merged"
-    assert [o["outcome"] for o in detail["outcomes"]] == ["applied", "created", "created", "created"]
+    assert [o["outcome"] for o in detail["outcomes"]] == [
+        "applied",
+        "created",
+        "created",
+        "created",
+    ]
     assert over_http["summary"] == {"applied": 1, "created": 3}
 
     # The reverse: an update file for the device carries what HTTP would.
     cursor = device.cursor
     feed_file = tmp_path / "updates.fsu"
-    run_cli("server", "feed", "export", "--data-dir", str(county.server.data_dir), "--device", device.identity.device_id,
-            "--out", str(feed_file))
+    run_cli(
+        "server",
+        "feed",
+        "export",
+        "--data-dir",
+        str(county.server.data_dir),
+        "--device",
+        device.identity.device_id,
+        "--out",
+        str(feed_file),
+    )
     from_file = open_feed(device.identity, feed_file.read_bytes())
     over_http_items = device.pull()
     assert from_file["header"]["from_cursor"] == cursor
-    assert [i.get("record", {}).get("household_id") for i in from_file["items"]] == [i.get("record", {}).get("household_id") for i in over_http_items]
+    assert [i.get("record", {}).get("household_id") for i in from_file["items"]] == [
+        i.get("record", {}).get("household_id") for i in over_http_items
+    ]
 
 
 def test_the_audit_log_detects_an_edited_or_removed_entry(county: County) -> None:

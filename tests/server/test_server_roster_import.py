@@ -30,11 +30,21 @@ CHUNK = 50
 
 
 @pytest.fixture()
-def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ServerDir, str, list[Any]]]:
+def county(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[ServerDir, str, list[Any]]]:
     monkeypatch.setattr(roster, "CHUNK", CHUNK)
     generated = generate_county(seed=5, households=HOUSEHOLDS)
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=generated.county_code, name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county=generated.county_code,
+        name=None,
+        admin="admin",
+        password="admin-pass-1",
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     yield sd, generated.county_code, list(iter_households(generated, HOUSEHOLDS, seed=5))
     sd.close()
 
@@ -52,8 +62,16 @@ class Counted:
             yield r
 
 
-def roster_of(county: str, households: Iterable[dict[str, Any]], visits: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
-    return {"format": roster.FORMAT, "version": 1, "county": county, "households": households, "visits": visits}
+def roster_of(
+    county: str, households: Iterable[dict[str, Any]], visits: Iterable[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    return {
+        "format": roster.FORMAT,
+        "version": 1,
+        "county": county,
+        "households": households,
+        "visits": visits,
+    }
 
 
 def counts_in(sd: ServerDir) -> tuple[int, int, int, int]:
@@ -62,11 +80,18 @@ def counts_in(sd: ServerDir) -> tuple[int, int, int, int]:
             s.scalar(select(func.count()).select_from(HouseholdRow)) or 0,
             s.scalar(select(func.count()).select_from(MemberRow)) or 0,
             s.scalar(select(func.count()).select_from(VisitRow)) or 0,
-            s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "roster_imported")) or 0,
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "roster_imported")
+            )
+            or 0,
         )
 
 
-def test_a_streamed_roster_spanning_chunks_imports_whole_and_reimports_as_unchanged(county: tuple[ServerDir, str, list[Any]]) -> None:
+def test_a_streamed_roster_spanning_chunks_imports_whole_and_reimports_as_unchanged(
+    county: tuple[ServerDir, str, list[Any]],
+) -> None:
     sd, code, households = county
     stream = Counted(household_to_dict(h) for h in households)
     counts = roster.import_roster(sd, "test", roster_of(code, stream))
@@ -75,7 +100,11 @@ def test_a_streamed_roster_spanning_chunks_imports_whole_and_reimports_as_unchan
     assert counts_in(sd) == (HOUSEHOLDS, sum(len(h.members) for h in households), 0, 1)
     with sd.transaction() as s:  # members keep the roster's order, across chunk boundaries too
         last = households[-1]
-        ids = s.scalars(select(MemberRow.member_id).where(MemberRow.household_id == last.household_id).order_by(MemberRow.position)).all()
+        ids = s.scalars(
+            select(MemberRow.member_id)
+            .where(MemberRow.household_id == last.household_id)
+            .order_by(MemberRow.position)
+        ).all()
     assert ids == [m.member_id for m in last.members]
 
     again = [household_to_dict(h) for h in households]
@@ -87,7 +116,9 @@ def test_a_streamed_roster_spanning_chunks_imports_whole_and_reimports_as_unchan
         assert row is not None and row.data["phone"] == "13900000000" and row.revision == 2
 
 
-def test_a_bad_household_late_in_the_stream_leaves_the_county_as_it_was(county: tuple[ServerDir, str, list[Any]]) -> None:
+def test_a_bad_household_late_in_the_stream_leaves_the_county_as_it_was(
+    county: tuple[ServerDir, str, list[Any]],
+) -> None:
     sd, code, households = county
     records = [household_to_dict(h) for h in households]
     bad = 3 * CHUNK + 7  # in the fourth chunk: three chunks are written before it is read
@@ -96,7 +127,9 @@ def test_a_bad_household_late_in_the_stream_leaves_the_county_as_it_was(county: 
     with pytest.raises(UserError) as caught:
         roster.import_roster(sd, "test", roster_of(code, stream))
     assert caught.value.code == "bad_roster"
-    assert f"household {bad + 1}" in caught.value.text.en and f"第{bad + 1}户" in caught.value.text.zh
+    assert (
+        f"household {bad + 1}" in caught.value.text.en and f"第{bad + 1}户" in caught.value.text.zh
+    )
     assert stream.pulled == 4 * CHUNK  # read a chunk at a time: nothing after the failing chunk
     assert counts_in(sd) == (0, 0, 0, 0)
 
@@ -109,21 +142,33 @@ def test_a_roster_of_another_county_is_refused(county: tuple[ServerDir, str, lis
     assert counts_in(sd) == (0, 0, 0, 0)
 
 
-def test_past_visits_stream_in_once_and_a_bad_one_undoes_the_whole_import(county: tuple[ServerDir, str, list[Any]]) -> None:
+def test_past_visits_stream_in_once_and_a_bad_one_undoes_the_whole_import(
+    county: tuple[ServerDir, str, list[Any]],
+) -> None:
     sd, code, households = county
-    visits = [visit_to_dict(v) for _, item in history_for(households[:80], today=date(2026, 11, 1), seed=5) for v in item.visits]
+    visits = [
+        visit_to_dict(v)
+        for _, item in history_for(households[:80], today=date(2026, 11, 1), seed=5)
+        for v in item.visits
+    ]
     assert len(visits) > CHUNK  # several visit chunks
 
     spoilt = [dict(v) for v in visits]
     spoilt[-1]["household_id"] = "no-such-household"
     with pytest.raises(UserError) as caught:
-        roster.import_roster(sd, "test", roster_of(code, (household_to_dict(h) for h in households), iter(spoilt)))
+        roster.import_roster(
+            sd, "test", roster_of(code, (household_to_dict(h) for h in households), iter(spoilt))
+        )
     assert caught.value.code == "bad_roster" and f"visit {len(visits)}" in caught.value.text.en
     assert counts_in(sd) == (0, 0, 0, 0)  # the households written before the bad visit are gone too
 
-    counts = roster.import_roster(sd, "test", roster_of(code, (household_to_dict(h) for h in households), iter(visits)))
+    counts = roster.import_roster(
+        sd, "test", roster_of(code, (household_to_dict(h) for h in households), iter(visits))
+    )
     assert counts["visits"] == len(visits)
-    again = roster.import_roster(sd, "test", roster_of(code, (household_to_dict(h) for h in households), iter(visits)))
+    again = roster.import_roster(
+        sd, "test", roster_of(code, (household_to_dict(h) for h in households), iter(visits))
+    )
     assert again["visits"] == 0 and again["unchanged"] == HOUSEHOLDS
     assert counts_in(sd)[2:] == (len(visits), 2)
     with sd.transaction() as s:
@@ -131,7 +176,9 @@ def test_past_visits_stream_in_once_and_a_bad_one_undoes_the_whole_import(county
         assert visited is not None and visited.last_visit_date is not None
 
 
-def test_a_member_with_a_legacy_15_digit_number_imports(county: tuple[ServerDir, str, list[Any]]) -> None:
+def test_a_member_with_a_legacy_15_digit_number_imports(
+    county: tuple[ServerDir, str, list[Any]],
+) -> None:
     """A 15-digit number is still its holder's number: a warning to replace it, never a refusal."""
     sd, code, households = county
     records = [household_to_dict(h) for h in households[:3]]

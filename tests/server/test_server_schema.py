@@ -26,7 +26,11 @@ def _diffs(url: str) -> list:
         migrate(engine)  # a second run is a no-op
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-            return [d for d in compare_metadata(ctx, Base.metadata) if not (d[0] == "remove_table" and d[1].name == "alembic_version")]
+            return [
+                d
+                for d in compare_metadata(ctx, Base.metadata)
+                if not (d[0] == "remove_table" and d[1].name == "alembic_version")
+            ]
     finally:
         engine.dispose()
 
@@ -48,7 +52,9 @@ def test_the_device_sync_tables_match_their_migration(tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         insp = inspect(conn)
         for table in SyncBase.metadata.sorted_tables:
-            assert {c["name"] for c in insp.get_columns(table.name)} == {c.name for c in table.columns}, table.name
+            assert {c["name"] for c in insp.get_columns(table.name)} == {
+                c.name for c in table.columns
+            }, table.name
     store.close()
 
 
@@ -72,22 +78,42 @@ def _members_in_order(url: str) -> tuple[list[str], list[str], list[str]]:
             seq = SeqAllocator(s)
             registry.insert_households(s, [h], seq)
             seq.finish()
-        with Session(engine) as s, s.begin():  # edit the head twice: PostgreSQL moves the row each time
+        with (
+            Session(engine) as s,
+            s.begin(),
+        ):  # edit the head twice: PostgreSQL moves the row each time
             seq = SeqAllocator(s)
             for n in range(2):
-                row = registry.get_record(s, "member", h["household_id"], h["members"][0]["member_id"])
+                row = registry.get_record(
+                    s, "member", h["household_id"], h["members"][0]["member_id"]
+                )
                 registry.set_fields(s, row, {"phone": f"1380000000{n}"}, seq.next())
                 s.flush()
             seq.finish()
         with Session(engine) as s:
-            after_edit = [m["name"] for m in registry.full_household(s, s.get(HouseholdRow, h["household_id"]))["members"]]
-        newborn = household_to_dict(household())["members"][2] | {"name": "新生儿", "member_id": "new-member-0001"}
+            after_edit = [
+                m["name"]
+                for m in registry.full_household(s, s.get(HouseholdRow, h["household_id"]))[
+                    "members"
+                ]
+            ]
+        newborn = household_to_dict(household())["members"][2] | {
+            "name": "新生儿",
+            "member_id": "new-member-0001",
+        }
         with Session(engine) as s, s.begin():
             seq = SeqAllocator(s)
-            registry.insert_part(s, s.get(HouseholdRow, h["household_id"]), "member", newborn, seq.next())
+            registry.insert_part(
+                s, s.get(HouseholdRow, h["household_id"]), "member", newborn, seq.next()
+            )
             seq.finish()
         with Session(engine) as s:
-            after_birth = [m["name"] for m in registry.full_household(s, s.get(HouseholdRow, h["household_id"]))["members"]]
+            after_birth = [
+                m["name"]
+                for m in registry.full_household(s, s.get(HouseholdRow, h["household_id"]))[
+                    "members"
+                ]
+            ]
         return names, after_edit, after_birth
     finally:
         engine.dispose()
@@ -95,7 +121,9 @@ def _members_in_order(url: str) -> tuple[list[str], list[str], list[str]]:
 
 def _check_member_order(url: str) -> None:
     names, after_edit, after_birth = _members_in_order(url)
-    assert after_edit == names  # the assessment's "member 2" and the ledger's rows stay who they were
+    assert (
+        after_edit == names
+    )  # the assessment's "member 2" and the ledger's rows stay who they were
     assert after_birth == [*names, "新生儿"]
 
 
@@ -127,10 +155,17 @@ def test_the_position_migration_numbers_existing_members_in_their_old_order(tmp_
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0002")
         for member_id, seq in (("b", 1), ("a", 1), ("c", 7), ("d", 3)):
-            conn.execute(text("INSERT INTO members (member_id, household_id, village_code, present, revision, seq, deleted, data) "
-                              "VALUES (:m, 'h1', '610728101001', 1, 1, :s, 0, '{}')"), {"m": member_id, "s": seq})
+            conn.execute(
+                text(
+                    "INSERT INTO members (member_id, household_id, village_code, present, revision, seq, deleted, data) "
+                    "VALUES (:m, 'h1', '610728101001', 1, 1, :s, 0, '{}')"
+                ),
+                {"m": member_id, "s": seq},
+            )
     migrate(engine)
     with engine.connect() as conn:
-        order = conn.execute(text("SELECT member_id FROM members ORDER BY position")).scalars().all()
+        order = (
+            conn.execute(text("SELECT member_id FROM members ORDER BY position")).scalars().all()
+        )
     engine.dispose()
     assert order == ["a", "b", "d", "c"]

@@ -68,28 +68,56 @@ class County:
         return TestClient(self.app, client=(address, 50000))
 
     def login(self, username: str, password: str, address: str = "198.51.100.7") -> Any:
-        return self.client(address).post("/api/v1/auth/login", json={"username": username, "password": password})
+        return self.client(address).post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
 
-    def token(self, username: str = "admin", password: str = ADMIN_PASSWORD, address: str = "198.51.100.7") -> str:
+    def token(
+        self, username: str = "admin", password: str = ADMIN_PASSWORD, address: str = "198.51.100.7"
+    ) -> str:
         r = self.login(username, password, address)
         assert r.status_code == 200, r.text
         return str(r.json()["token"])
 
     def call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
-        return self.client().request(method, "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        return self.client().request(
+            method, "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, **kwargs
+        )
 
     def audit(self, action: str) -> list[AuditEntry]:
         with self.sd.transaction() as s:
-            return list(s.execute(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.entry_no)).scalars())
+            return list(
+                s.execute(
+                    select(AuditEntry)
+                    .where(AuditEntry.action == action)
+                    .order_by(AuditEntry.entry_no)
+                ).scalars()
+            )
 
 
 def _county(tmp: Path, url: str | None) -> Iterator[County]:
     server = ServerProcess(tmp / "county", url)
     server.init()
     sd = server.server_dir
-    accounts.reset_password(sd, "test", username="admin", password=ADMIN_PASSWORD)  # hashed with the fast parameters
-    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name=None, password=STAFF_PASSWORD)
-    accounts.add_user(sd, "test", username="office", role="county_staff", display_name=None, password=OFFICE_PASSWORD)
+    accounts.reset_password(
+        sd, "test", username="admin", password=ADMIN_PASSWORD
+    )  # hashed with the fast parameters
+    accounts.add_user(
+        sd,
+        "test",
+        username="staff",
+        role="county_staff",
+        display_name=None,
+        password=STAFF_PASSWORD,
+    )
+    accounts.add_user(
+        sd,
+        "test",
+        username="office",
+        role="county_staff",
+        display_name=None,
+        password=OFFICE_PASSWORD,
+    )
     clock = Clock(datetime.now(UTC))
     try:
         yield County(sd, clock, create_app(sd, clock=clock))
@@ -108,7 +136,9 @@ def fast_hashes() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fast_hashes: None) -> Iterator[County]:
+def county_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fast_hashes: None
+) -> Iterator[County]:
     tmp = tmp_path_factory.mktemp(f"signin-{request.param}")
     if request.param == "postgres":
         if not postgres_available():
@@ -133,12 +163,28 @@ def _reset(county: County, username: str, password: str) -> None:
 
 
 # -- passwords --------------------------------------------------------------------------------
-@pytest.mark.parametrize(("weak", "why"), [("short1", "at least 8 characters"), ("12345678", "common password"),
-                                          ("password", "common password"), ("aaaaaaaaaaaa", "repeated characters")])
-def test_a_weak_password_is_refused_when_a_user_is_added_or_reset(county: County, weak: str, why: str) -> None:
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("short1", "at least 8 characters"),
+        ("12345678", "common password"),
+        ("password", "common password"),
+        ("aaaaaaaaaaaa", "repeated characters"),
+    ],
+)
+def test_a_weak_password_is_refused_when_a_user_is_added_or_reset(
+    county: County, weak: str, why: str
+) -> None:
     """The laptop's passphrase rule (core.passphrase), for every way a password is set."""
     with pytest.raises(UserError) as e:
-        accounts.add_user(county.sd, "test", username="weakling", role="county_staff", display_name=None, password=weak)
+        accounts.add_user(
+            county.sd,
+            "test",
+            username="weakling",
+            role="county_staff",
+            display_name=None,
+            password=weak,
+        )
     assert e.value.code == "weak_password" and why in e.value.text.en
     with pytest.raises(UserError) as e:
         accounts.reset_password(county.sd, "test", username="staff", password=weak)
@@ -148,16 +194,30 @@ def test_a_weak_password_is_refused_when_a_user_is_added_or_reset(county: County
 
 def test_a_password_may_not_be_the_user_name(county: County) -> None:
     with pytest.raises(UserError) as e:
-        accounts.add_user(county.sd, "test", username="samename", role="county_staff", display_name=None, password="SameName")
+        accounts.add_user(
+            county.sd,
+            "test",
+            username="samename",
+            role="county_staff",
+            display_name=None,
+            password="SameName",
+        )
     assert e.value.text.en == "the password is too weak: the password must not be the user name"
 
 
 def test_the_api_refuses_a_weak_password_with_a_sentence(county: County) -> None:
     token = county.token()
-    r = county.call("POST", "/admin/users", token, json={"username": "newcomer", "role": "county_staff", "password": "12345678"})
+    r = county.call(
+        "POST",
+        "/admin/users",
+        token,
+        json={"username": "newcomer", "role": "county_staff", "password": "12345678"},
+    )
     assert r.status_code == 400 and r.json()["error"] == "weak_password"
-    assert r.json()["message"] == {"zh": "密码太弱：这是常见密码，很容易被猜到",
-                                   "en": "the password is too weak: this is a common password and easy to guess"}
+    assert r.json()["message"] == {
+        "zh": "密码太弱：这是常见密码，很容易被猜到",
+        "en": "the password is too weak: this is a common password and easy to guess",
+    }
     r = county.call("PUT", "/admin/users/staff/password", token, json={"password": "88888888"})
     assert r.status_code == 400 and r.json()["error"] == "weak_password"
 
@@ -168,11 +228,22 @@ def test_failed_sign_ins_slow_down_then_lock_the_account(county: County) -> None
     addresses = iter(f"203.0.113.{i}" for i in range(1, 250))
     for _ in range(4):
         assert county.login("staff", "guess-guess-1", next(addresses)).status_code == 401
-    assert county.login("staff", "guess-guess-1", next(addresses)).status_code == 401  # the 5th: from now on, waits
-    r = county.login("staff", STAFF_PASSWORD, next(addresses))  # even the right password is not even checked
+    assert (
+        county.login("staff", "guess-guess-1", next(addresses)).status_code == 401
+    )  # the 5th: from now on, waits
+    r = county.login(
+        "staff", STAFF_PASSWORD, next(addresses)
+    )  # even the right password is not even checked
     assert r.status_code == 429, r.text
-    assert r.json()["error"] == "too_many_attempts" and r.json()["retry_after"] == 2 and r.headers["Retry-After"] == "2"
-    assert r.json()["message"] == {"zh": "登录失败次数过多，请2秒后再试", "en": "too many failed sign-ins; try again in 2 seconds"}
+    assert (
+        r.json()["error"] == "too_many_attempts"
+        and r.json()["retry_after"] == 2
+        and r.headers["Retry-After"] == "2"
+    )
+    assert r.json()["message"] == {
+        "zh": "登录失败次数过多，请2秒后再试",
+        "en": "too many failed sign-ins; try again in 2 seconds",
+    }
     waits = []
     for _ in range(5):  # failures 6 … 10, each after the wait the previous one imposed
         county.clock.advance(seconds=r.json()["retry_after"])
@@ -181,15 +252,24 @@ def test_failed_sign_ins_slow_down_then_lock_the_account(county: County) -> None
         assert r.status_code == 429
         waits.append(r.json()["retry_after"])
     assert waits == [4, 8, 16, 32, 900]
-    assert r.json()["message"]["en"] == "too many failed sign-ins: this account is locked for now; try again in 15 minutes"
+    assert (
+        r.json()["message"]["en"]
+        == "too many failed sign-ins: this account is locked for now; try again in 15 minutes"
+    )
     assert "已暂时锁定" in r.json()["message"]["zh"] and "15分钟" in r.json()["message"]["zh"]
     county.clock.advance(minutes=14)
     assert county.login("staff", STAFF_PASSWORD, next(addresses)).status_code == 429
     county.clock.advance(minutes=1)
-    assert county.login("staff", STAFF_PASSWORD, next(addresses)).status_code == 200  # the lock ran out
-    assert county.login("staff", "guess-guess-1", next(addresses)).status_code == 401  # and success cleared the count
+    assert (
+        county.login("staff", STAFF_PASSWORD, next(addresses)).status_code == 200
+    )  # the lock ran out
+    assert (
+        county.login("staff", "guess-guess-1", next(addresses)).status_code == 401
+    )  # and success cleared the count
     assert county.login("staff", STAFF_PASSWORD, next(addresses)).status_code == 200
-    assert county.login("office", OFFICE_PASSWORD, next(addresses)).status_code == 200  # other accounts never waited
+    assert (
+        county.login("office", OFFICE_PASSWORD, next(addresses)).status_code == 200
+    )  # other accounts never waited
 
 
 def test_an_unknown_name_is_slowed_and_locked_like_a_known_one(county: County) -> None:
@@ -203,18 +283,29 @@ def test_an_unknown_name_is_slowed_and_locked_like_a_known_one(county: County) -
     assert answers[0] == answers[1] and answers[0][0] == 429
 
 
-def test_failed_sign_ins_from_one_address_lock_that_address_for_every_account(county: County) -> None:
+def test_failed_sign_ins_from_one_address_lock_that_address_for_every_account(
+    county: County,
+) -> None:
     spray = "192.0.2.99"
     for i in range(20):  # password spraying: one guess per name, so no account's own count grows
         assert county.login(f"user{i}", "Spring2025!", spray).status_code == 401
     r = county.login("office", OFFICE_PASSWORD, spray)
     assert r.status_code == 429 and r.json()["retry_after"] == 2
-    assert r.json()["message"]["en"] == "too many failed sign-ins from this address; try again in 2 seconds"
-    assert county.login("office", OFFICE_PASSWORD, "192.0.2.100").status_code == 200  # another address is not held up
+    assert (
+        r.json()["message"]["en"]
+        == "too many failed sign-ins from this address; try again in 2 seconds"
+    )
+    assert (
+        county.login("office", OFFICE_PASSWORD, "192.0.2.100").status_code == 200
+    )  # another address is not held up
     county.clock.advance(seconds=2)
-    assert county.login("office", OFFICE_PASSWORD, spray).status_code == 200  # a success is not counted against it
+    assert (
+        county.login("office", OFFICE_PASSWORD, spray).status_code == 200
+    )  # a success is not counted against it
     assert county.login("nobody", "Spring2025!", spray).status_code == 401
-    assert county.login("office", OFFICE_PASSWORD, spray).status_code == 429  # but it does not wipe the address's count
+    assert (
+        county.login("office", OFFICE_PASSWORD, spray).status_code == 429
+    )  # but it does not wipe the address's count
 
 
 def test_parallel_guesses_cannot_slip_past_the_count(county: County) -> None:
@@ -222,22 +313,46 @@ def test_parallel_guesses_cannot_slip_past_the_count(county: County) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(4) as pool:
-        codes = list(pool.map(lambda i: county.login("office", f"guess-{i:04d}", f"198.18.0.{i}").status_code, range(20)))
+        codes = list(
+            pool.map(
+                lambda i: county.login("office", f"guess-{i:04d}", f"198.18.0.{i}").status_code,
+                range(20),
+            )
+        )
     assert codes.count(401) == 5 and codes.count(429) == 15, codes
 
 
 def test_an_ipv6_caller_is_counted_by_its_64_block(county: County) -> None:
     for i in range(20):
-        assert county.login(f"v6user{i}", "Spring2025!", f"2001:db8:1:2::{i + 1:x}").status_code == 401
-    assert county.login("office", OFFICE_PASSWORD, "2001:db8:1:2:ffff::9").status_code == 429  # same /64, another address
+        assert (
+            county.login(f"v6user{i}", "Spring2025!", f"2001:db8:1:2::{i + 1:x}").status_code == 401
+        )
+    assert (
+        county.login("office", OFFICE_PASSWORD, "2001:db8:1:2:ffff::9").status_code == 429
+    )  # same /64, another address
     assert county.login("office", OFFICE_PASSWORD, "2001:db8:1:3::1").status_code == 200
 
 
 def test_unknown_names_accounts_without_password_and_disabled_accounts_cost_one_real_hash(
-        county: County, monkeypatch: pytest.MonkeyPatch) -> None:
+    county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same code path for every failure: one Argon2id verification with the real parameters, the same answer."""
-    accounts.add_user(county.sd, "test", username="laptop_only", role="secretary", display_name=None, password=None)
-    accounts.add_user(county.sd, "test", username="gone", role="county_staff", display_name=None, password="gone-pass-123")
+    accounts.add_user(
+        county.sd,
+        "test",
+        username="laptop_only",
+        role="secretary",
+        display_name=None,
+        password=None,
+    )
+    accounts.add_user(
+        county.sd,
+        "test",
+        username="gone",
+        role="county_staff",
+        display_name=None,
+        password="gone-pass-123",
+    )
     accounts.set_disabled(county.sd, "test", username="gone", disabled=True)
     checked: list[str] = []
     real = auth.password_ok
@@ -248,16 +363,32 @@ def test_unknown_names_accounts_without_password_and_disabled_accounts_cost_one_
 
     monkeypatch.setattr(auth, "password_ok", spy)
     answers = {}
-    for i, (name, password) in enumerate((("staff", "wrong-pass-123"), ("no_such_user", "wrong-pass-123"),
-                                          ("laptop_only", "wrong-pass-123"), ("gone", "gone-pass-123"))):
+    for i, (name, password) in enumerate(
+        (
+            ("staff", "wrong-pass-123"),
+            ("no_such_user", "wrong-pass-123"),
+            ("laptop_only", "wrong-pass-123"),
+            ("gone", "gone-pass-123"),
+        )
+    ):
         started = len(checked)
         r = county.login(name, password, f"198.51.100.{50 + i}")
         assert len(checked) == started + 1, name  # exactly one verification each
         answers[name] = (r.status_code, r.json())
-    assert len({json.dumps(a, sort_keys=True) for a in answers.values()}) == 1, answers  # indistinguishable answers
-    assert answers["staff"] == (401, {"error": "bad_login", "message": {"zh": "用户名或密码不对", "en": "wrong username or password"}})
+    assert len({json.dumps(a, sort_keys=True) for a in answers.values()}) == 1, (
+        answers
+    )  # indistinguishable answers
+    assert answers["staff"] == (
+        401,
+        {
+            "error": "bad_login",
+            "message": {"zh": "用户名或密码不对", "en": "wrong username or password"},
+        },
+    )
     parameters = {phc.split("$")[3] for phc in checked}
-    assert parameters == {f"m={auth.ARGON2['memory_cost']},t={auth.ARGON2['iterations']},p=1"}, parameters  # as costly as a real one
+    assert parameters == {f"m={auth.ARGON2['memory_cost']},t={auth.ARGON2['iterations']},p=1"}, (
+        parameters
+    )  # as costly as a real one
     assert checked[1] == checked[2] == auth.dummy_hash() and checked[0] != checked[1]
 
 
@@ -267,7 +398,9 @@ def test_the_production_parameters_are_the_dummy_hashs_too(monkeypatch: pytest.M
     assert real.split("$")[3] == auth.dummy_hash().split("$")[3] == "m=65536,t=3,p=1"
 
 
-def test_every_failure_is_audited_with_address_and_reason_but_never_the_password(county: County) -> None:
+def test_every_failure_is_audited_with_address_and_reason_but_never_the_password(
+    county: County,
+) -> None:
     before = len(county.audit("sign_in_failed"))
     secret_guess = "My-Secret-Guess-77"
     typed_into_name = "Tr0ub4dor&3-typed-as-name"
@@ -280,9 +413,13 @@ def test_every_failure_is_audited_with_address_and_reason_but_never_the_password
     assert unknown["reason"] == "unknown_user" and entries[1].subject.startswith("unknown:")
     assert county.login("staff", STAFF_PASSWORD).status_code == 200
     signed_in = county.audit("signed_in")[-1]
-    assert signed_in.subject == "staff" and json.loads(signed_in.details)["address"] == "198.51.100.7"
+    assert (
+        signed_in.subject == "staff" and json.loads(signed_in.details)["address"] == "198.51.100.7"
+    )
     with county.sd.transaction() as s:
-        everything = " ".join(f"{e.actor} {e.subject} {e.details}" for e in s.execute(select(AuditEntry)).scalars())
+        everything = " ".join(
+            f"{e.actor} {e.subject} {e.details}" for e in s.execute(select(AuditEntry)).scalars()
+        )
         keys = " ".join(s.execute(select(SignInThrottle.key)).scalars())
     for text in (secret_guess, typed_into_name, STAFF_PASSWORD):
         assert text not in everything and text not in keys
@@ -301,18 +438,37 @@ def test_every_failure_is_audited_with_address_and_reason_but_never_the_password
 # -- enrollment codes -------------------------------------------------------------------------
 def _enroll(county: County, code: str, address: str) -> Any:
     signing, encryption = KeyPair.generate().public_b64()
-    return county.client(address).post("/api/v1/enroll", json={"code": code, "signing_key": signing, "encryption_key": encryption,
-                                                               "label": "test laptop"})
+    return county.client(address).post(
+        "/api/v1/enroll",
+        json={
+            "code": code,
+            "signing_key": signing,
+            "encryption_key": encryption,
+            "label": "test laptop",
+        },
+    )
 
 
 def test_wrong_enrollment_codes_are_throttled_per_address(county: County) -> None:
-    accounts.add_user(county.sd, "test", username="sec_enroll", role="secretary", display_name=None, password=None)
+    accounts.add_user(
+        county.sd, "test", username="sec_enroll", role="secretary", display_name=None, password=None
+    )
     code, _ = enrollment.new_enroll_code(county.sd, "test", username="sec_enroll")
     for i in range(5):
-        assert _enroll(county, f"AAAA-BBBB-CCCC-{i:04d}", "203.0.113.77").json()["error"] == "bad_enroll_code"
-    r = _enroll(county, code, "203.0.113.77")  # the right code, while the address waits: not even looked at
-    assert r.status_code == 429 and r.json()["message"]["en"] == "too many wrong enrollment codes; try again in 2 seconds"
-    assert _enroll(county, code, "203.0.113.78").status_code == 200  # another address is not held up
+        assert (
+            _enroll(county, f"AAAA-BBBB-CCCC-{i:04d}", "203.0.113.77").json()["error"]
+            == "bad_enroll_code"
+        )
+    r = _enroll(
+        county, code, "203.0.113.77"
+    )  # the right code, while the address waits: not even looked at
+    assert (
+        r.status_code == 429
+        and r.json()["message"]["en"] == "too many wrong enrollment codes; try again in 2 seconds"
+    )
+    assert (
+        _enroll(county, code, "203.0.113.78").status_code == 200
+    )  # another address is not held up
     failed = county.audit("enroll_failed")[-5:]
     assert {json.loads(e.details)["reason"] for e in failed} == {"unknown_code"}
     assert all("AAAA" not in e.details for e in failed)
@@ -323,7 +479,11 @@ def test_a_laptop_shows_the_wait_instead_of_retrying_into_it(county: County) -> 
     from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
 
     slept: list[float] = []
-    t = Transport("http://testserver", policy=RetryPolicy(attempts=4, sleep=slept.append), client=county.client("203.0.113.95"))
+    t = Transport(
+        "http://testserver",
+        policy=RetryPolicy(attempts=4, sleep=slept.append),
+        client=county.client("203.0.113.95"),
+    )
     errors = []
     for i in range(6):
         with pytest.raises(ServerError) as e:
@@ -334,8 +494,12 @@ def test_a_laptop_shows_the_wait_instead_of_retrying_into_it(county: County) -> 
 
 
 def test_an_enrollment_code_expires_and_is_used_once(county: County) -> None:
-    accounts.add_user(county.sd, "test", username="sec_expiry", role="secretary", display_name=None, password=None)
-    code, expires = enrollment.new_enroll_code(county.sd, "test", username="sec_expiry", ttl_minutes=10)
+    accounts.add_user(
+        county.sd, "test", username="sec_expiry", role="secretary", display_name=None, password=None
+    )
+    code, expires = enrollment.new_enroll_code(
+        county.sd, "test", username="sec_expiry", ttl_minutes=10
+    )
     county.clock.now = expires + timedelta(seconds=1)
     r = _enroll(county, code, "203.0.113.80")
     assert r.status_code == 400 and r.json()["error"] == "bad_enroll_code"
@@ -343,12 +507,17 @@ def test_an_enrollment_code_expires_and_is_used_once(county: County) -> None:
     county.clock.now = expires - timedelta(minutes=1)
     assert _enroll(county, code, "203.0.113.80").status_code == 200
     r = _enroll(county, code, "203.0.113.81")
-    assert r.status_code == 400 and json.loads(county.audit("enroll_failed")[-1].details)["reason"] == "used"
+    assert (
+        r.status_code == 400
+        and json.loads(county.audit("enroll_failed")[-1].details)["reason"] == "used"
+    )
 
 
 # -- administration ---------------------------------------------------------------------------
 def _signed(county: County, identity: Identity, path: str) -> Any:
-    headers = sign_request(identity.keys.signing, identity.device_id, "GET", "/api/v1" + path, int(time.time()), b"")
+    headers = sign_request(
+        identity.keys.signing, identity.device_id, "GET", "/api/v1" + path, int(time.time()), b""
+    )
     return county.client().get("/api/v1" + path, headers=headers)
 
 
@@ -362,22 +531,45 @@ def test_disabling_a_user_stops_their_sessions_devices_and_codes_at_once(county:
     admin_token = county.token()
 
     r = county.call("POST", "/admin/users/sec_off/disable", admin_token)
-    assert r.status_code == 200 and r.json()["sessions_ended"] == 1 and r.json()["codes_withdrawn"] == 1
-    assert county.call("GET", "/auth/me", token).status_code == 401  # the bearer token, at the next request
+    assert (
+        r.status_code == 200
+        and r.json()["sessions_ended"] == 1
+        and r.json()["codes_withdrawn"] == 1
+    )
+    assert (
+        county.call("GET", "/auth/me", token).status_code == 401
+    )  # the bearer token, at the next request
     r = _signed(county, device, "/feed")  # the device's signed requests
     assert r.status_code == 403 and r.json()["error"] == "account_disabled"
-    assert county.login("sec_off", "sec-off-pass-1").json()["error"] == "bad_login"  # no new session
-    assert _enroll(county, pending_code, "203.0.113.90").json()["error"] == "bad_enroll_code"  # its code was withdrawn
-    assert county.call("POST", "/admin/enroll-codes", admin_token, json={"username": "sec_off"}).json()["error"] == "account_disabled"
+    assert (
+        county.login("sec_off", "sec-off-pass-1").json()["error"] == "bad_login"
+    )  # no new session
+    assert (
+        _enroll(county, pending_code, "203.0.113.90").json()["error"] == "bad_enroll_code"
+    )  # its code was withdrawn
+    assert (
+        county.call(
+            "POST", "/admin/enroll-codes", admin_token, json={"username": "sec_off"}
+        ).json()["error"]
+        == "account_disabled"
+    )
     payload = batch_payload(device, [], base_cursor=None)  # a batch carried on a USB stick
     with pytest.raises(UserError) as e:
         ingest(county.sd, seal_batch(device, payload), via="file")
     assert e.value.code == "account_disabled"
-    assert [json.loads(a.details) for a in county.audit("user_disabled")][-1] == {"sessions_ended": 1, "codes_withdrawn": 1, "devices": 1}
+    assert [json.loads(a.details) for a in county.audit("user_disabled")][-1] == {
+        "sessions_ended": 1,
+        "codes_withdrawn": 1,
+        "devices": 1,
+    }
 
     assert county.call("POST", "/admin/users/sec_off/enable", admin_token).status_code == 200
-    assert _signed(county, device, "/feed").status_code == 200  # enabled again: the device works again
-    assert county.call("GET", "/auth/me", county.token("sec_off", "sec-off-pass-1")).status_code == 200
+    assert (
+        _signed(county, device, "/feed").status_code == 200
+    )  # enabled again: the device works again
+    assert (
+        county.call("GET", "/auth/me", county.token("sec_off", "sec-off-pass-1")).status_code == 200
+    )
 
 
 def test_the_last_admin_cannot_be_disabled(county: County) -> None:
@@ -387,13 +579,25 @@ def test_the_last_admin_cannot_be_disabled(county: County) -> None:
 
 
 def test_a_password_reset_ends_sessions_and_lifts_the_lock(county: County) -> None:
-    accounts.add_user(county.sd, "test", username="forgetful", role="county_staff", display_name=None, password="old-pass-1234")
-    first, second = county.token("forgetful", "old-pass-1234"), county.token("forgetful", "old-pass-1234", "198.51.100.8")
+    accounts.add_user(
+        county.sd,
+        "test",
+        username="forgetful",
+        role="county_staff",
+        display_name=None,
+        password="old-pass-1234",
+    )
+    first, second = (
+        county.token("forgetful", "old-pass-1234"),
+        county.token("forgetful", "old-pass-1234", "198.51.100.8"),
+    )
     for i in range(10):
         county.login("forgetful", "not-it-at-all", f"198.51.100.{100 + i}")
         county.clock.advance(seconds=40)
     assert county.login("forgetful", "old-pass-1234").status_code == 429
-    r = county.call("PUT", "/admin/users/forgetful/password", county.token(), json={"password": "new-pass-5678"})
+    r = county.call(
+        "PUT", "/admin/users/forgetful/password", county.token(), json={"password": "new-pass-5678"}
+    )
     assert r.status_code == 200 and r.json()["sessions_ended"] == 2
     for token in (first, second):
         assert county.call("GET", "/auth/me", token).status_code == 401
@@ -406,16 +610,25 @@ def test_an_admin_unlocks_an_account_locked_by_someone_guessing(county: County) 
         county.login("office", "attacker-guess", f"198.51.100.{120 + i}")
         county.clock.advance(seconds=40)
     admin_token = county.token()
-    [row] = [u for u in county.call("GET", "/admin/users", admin_token).json() if u["username"] == "office"]
+    [row] = [
+        u
+        for u in county.call("GET", "/admin/users", admin_token).json()
+        if u["username"] == "office"
+    ]
     assert row["locked_until"]
     assert county.login("office", OFFICE_PASSWORD).status_code == 429
-    assert county.call("POST", "/admin/users/office/unlock", admin_token).json()["was_locked"] is True
+    assert (
+        county.call("POST", "/admin/users/office/unlock", admin_token).json()["was_locked"] is True
+    )
     assert county.login("office", OFFICE_PASSWORD).status_code == 200
 
 
 def test_sessions_are_listed_and_ended_one_by_one_or_per_user(county: County) -> None:
     admin_token = county.token()
-    desk, home = county.token("office", OFFICE_PASSWORD, "10.1.2.3"), county.token("office", OFFICE_PASSWORD, "10.9.9.9")
+    desk, home = (
+        county.token("office", OFFICE_PASSWORD, "10.1.2.3"),
+        county.token("office", OFFICE_PASSWORD, "10.9.9.9"),
+    )
     county.clock.advance(minutes=5)
     assert county.call("GET", "/auth/me", desk).status_code == 200  # marks its last use
     listed = county.call("GET", "/admin/sessions", admin_token).json()
@@ -426,14 +639,24 @@ def test_sessions_are_listed_and_ended_one_by_one_or_per_user(county: County) ->
     assert [x["current"] for x in listed if x["user"] == "admin"].count(True) == 1
     assert all(len(x["session_id"]) == 16 for x in listed)
 
-    r = county.call("DELETE", f"/admin/sessions/{by_address['10.9.9.9']['session_id']}", admin_token)
+    r = county.call(
+        "DELETE", f"/admin/sessions/{by_address['10.9.9.9']['session_id']}", admin_token
+    )
     assert r.status_code == 200 and r.json()["ended"] == 1
     assert county.call("GET", "/auth/me", home).status_code == 401
     assert county.call("GET", "/auth/me", desk).status_code == 200  # only that one
-    assert county.call("DELETE", f"/admin/sessions/{by_address['10.9.9.9']['session_id']}", admin_token).status_code == 400
+    assert (
+        county.call(
+            "DELETE", f"/admin/sessions/{by_address['10.9.9.9']['session_id']}", admin_token
+        ).status_code
+        == 400
+    )
     assert county.call("DELETE", "/admin/users/office/sessions", admin_token).json()["ended"] >= 1
     assert county.call("GET", "/auth/me", desk).status_code == 401
-    assert [e.subject for e in county.audit("sessions_ended")][-2:] == [by_address["10.9.9.9"]["session_id"], "office"]
+    assert [e.subject for e in county.audit("sessions_ended")][-2:] == [
+        by_address["10.9.9.9"]["session_id"],
+        "office",
+    ]
 
 
 def test_a_session_expires_after_twelve_hours(county: County) -> None:
@@ -448,29 +671,53 @@ def test_a_session_expires_after_twelve_hours(county: County) -> None:
         assert s.get(SessionToken, auth.token_hash(token)) is None
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("POST", "/admin/users/office/disable"), ("POST", "/admin/users/office/enable"), ("POST", "/admin/users/office/unlock"),
-    ("PUT", "/admin/users/office/password"), ("GET", "/admin/sessions"), ("DELETE", "/admin/sessions/0123456789abcdef"),
-    ("DELETE", "/admin/users/office/sessions"),
-])
-def test_only_an_admin_may_disable_reset_or_end_sessions(county: County, method: str, path: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/admin/users/office/disable"),
+        ("POST", "/admin/users/office/enable"),
+        ("POST", "/admin/users/office/unlock"),
+        ("PUT", "/admin/users/office/password"),
+        ("GET", "/admin/sessions"),
+        ("DELETE", "/admin/sessions/0123456789abcdef"),
+        ("DELETE", "/admin/users/office/sessions"),
+    ],
+)
+def test_only_an_admin_may_disable_reset_or_end_sessions(
+    county: County, method: str, path: str
+) -> None:
     token = county.token("staff", STAFF_PASSWORD)
-    r = county.call(method, path, token, json={"password": "another-pass-1"} if method == "PUT" else None)
+    r = county.call(
+        method, path, token, json={"password": "another-pass-1"} if method == "PUT" else None
+    )
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
 
 
 # -- the command line -------------------------------------------------------------------------
 def test_the_command_line_lists_and_ends_sessions_disables_resets_and_unlocks(
-        county: County, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    county: County, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from fieldsurvey.cli import main
 
     d = ["--data-dir", str(county.sd.path)]
-    accounts.add_user(county.sd, "test", username="clerk", role="county_staff", display_name=None, password="clerk-pass-123")
-    desk, laptop = county.token("clerk", "clerk-pass-123", "10.3.3.3"), county.token("clerk", "clerk-pass-123", "10.4.4.4")
+    accounts.add_user(
+        county.sd,
+        "test",
+        username="clerk",
+        role="county_staff",
+        display_name=None,
+        password="clerk-pass-123",
+    )
+    desk, laptop = (
+        county.token("clerk", "clerk-pass-123", "10.3.3.3"),
+        county.token("clerk", "clerk-pass-123", "10.4.4.4"),
+    )
 
     assert main(["server", "session", "list", *d, "--username", "clerk", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert {x["address"] for x in listed} == {"10.3.3.3", "10.4.4.4"} and {x["user"] for x in listed} == {"clerk"}
+    assert {x["address"] for x in listed} == {"10.3.3.3", "10.4.4.4"} and {
+        x["user"] for x in listed
+    } == {"clerk"}
     assert main(["server", "session", "list", *d]) == 0
     assert "10.4.4.4" in capsys.readouterr().out
     [on_laptop] = [x["session_id"] for x in listed if x["address"] == "10.4.4.4"]
@@ -485,7 +732,9 @@ def test_the_command_line_lists_and_ends_sessions_disables_resets_and_unlocks(
     assert "sessions ended 1" in capsys.readouterr().out
     assert county.call("GET", "/auth/me", desk).status_code == 401
     assert main(["server", "user", "list", *d]) == 0
-    assert next(line for line in capsys.readouterr().out.splitlines() if line.startswith("clerk")).endswith("DISABLED")
+    assert next(
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("clerk")
+    ).endswith("DISABLED")
     assert county.login("clerk", "clerk-pass-123").status_code == 401
     assert main(["server", "user", "enable", *d, "--username", "clerk"]) == 0
     assert county.login("clerk", "clerk-pass-123").status_code == 200
@@ -502,10 +751,14 @@ def test_the_command_line_lists_and_ends_sessions_disables_resets_and_unlocks(
     for i in range(10):
         county.login("clerk", "someone-guessing", f"10.5.5.{i}")
         county.clock.advance(seconds=40)
-    county.clock.now = datetime.now(UTC)  # the command line runs on the wall clock: the lock is still ahead of it
+    county.clock.now = datetime.now(
+        UTC
+    )  # the command line runs on the wall clock: the lock is still ahead of it
     assert county.login("clerk", "clerk-new-pass-9").status_code == 429
     assert main(["server", "user", "list", *d, "--format", "json"]) == 0
-    assert next(u for u in json.loads(capsys.readouterr().out) if u["username"] == "clerk")["locked_until"]
+    assert next(u for u in json.loads(capsys.readouterr().out) if u["username"] == "clerk")[
+        "locked_until"
+    ]
     assert main(["server", "user", "unlock", *d, "--username", "clerk"]) == 0
     assert "Sign-in unlocked: clerk" in capsys.readouterr().out
     assert county.login("clerk", "clerk-new-pass-9").status_code == 200

@@ -24,13 +24,19 @@ from tests.support.server import (
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
     yield from county_for(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def devices(county: County) -> tuple[Device, Device, Device]:
-    a1, a2, b = enroll_device(county.server, "sec_a"), enroll_device(county.server, "sec_a2"), enroll_device(county.server, "sec_b")
+    a1, a2, b = (
+        enroll_device(county.server, "sec_a"),
+        enroll_device(county.server, "sec_a2"),
+        enroll_device(county.server, "sec_b"),
+    )
     for d in (a1, a2, b):
         d.pull()
     return a1, a2, b
@@ -47,19 +53,25 @@ def staff_get(county: County, path: str, **params: Any) -> Any:
     return r.json()
 
 
-def test_a_device_downloads_only_its_villages(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_a_device_downloads_only_its_villages(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, _a2, b = devices
     assert {r["division_code"] for r in a1.seen.values()} == {VILLAGE_A}
     assert {r["division_code"] for r in b.seen.values()} == {VILLAGE_B}
     assert len(a1.seen) == len(county.households_in(VILLAGE_A))
 
 
-def test_two_devices_editing_different_fields_merge(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_two_devices_editing_different_fields_merge(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, a2, _ = devices
     h = household_in(county, VILLAGE_A, 0)
     hid = h["household_id"]
     r1 = a1.upload([a1.edit(hid, {"phone": (h["phone"], "13800000001")})])
-    r2 = a2.upload([a2.edit(hid, {"housing_grade": (h["housing_grade"], "C")})])  # made on the old revision
+    r2 = a2.upload(
+        [a2.edit(hid, {"housing_grade": (h["housing_grade"], "C")})]
+    )  # made on the old revision
     assert r1["status"] == "merged" and r2["status"] == "merged"
     record = staff_get(county, f"/households/{hid}")["record"]
     assert record["phone"] == "13800000001" and record["housing_grade"] == "C"
@@ -67,7 +79,9 @@ def test_two_devices_editing_different_fields_merge(county: County, devices: tup
     assert a1.seen[hid]["phone"] == "13800000001" and a1.seen[hid]["housing_grade"] == "C"
 
 
-def test_the_same_field_changed_on_two_devices_conflicts_and_keeps_both(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_the_same_field_changed_on_two_devices_conflicts_and_keeps_both(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, a2, _ = devices
     h = household_in(county, VILLAGE_A, 1)
     hid = h["household_id"]
@@ -75,11 +89,22 @@ def test_the_same_field_changed_on_two_devices_conflicts_and_keeps_both(county: 
     result = a2.upload([a2.edit(hid, {"water_source": (h["water_source"], "rainwater")})])
     assert result["status"] == "has_conflicts" and result["conflicts"] == 1
     [conflict] = staff_get(county, "/county/conflicts", household_id=hid)["items"]
-    assert (conflict["base_value"], conflict["device_value"], conflict["server_value"]) == (h["water_source"], "rainwater", "protected_well")
-    assert staff_get(county, f"/households/{hid}")["record"]["water_source"] == "protected_well"  # not overwritten
+    assert (conflict["base_value"], conflict["device_value"], conflict["server_value"]) == (
+        h["water_source"],
+        "rainwater",
+        "protected_well",
+    )
+    assert (
+        staff_get(county, f"/households/{hid}")["record"]["water_source"] == "protected_well"
+    )  # not overwritten
 
     token = county.server.token("staff", "staff-pass-123")
-    r = county.server.api("POST", f"/conflicts/{conflict['conflict_id']}/resolve", token, json={"value": "rainwater", "note": "电话核实为收集雨水"})
+    r = county.server.api(
+        "POST",
+        f"/conflicts/{conflict['conflict_id']}/resolve",
+        token,
+        json={"value": "rainwater", "note": "电话核实为收集雨水"},
+    )
     assert r.status_code == 200 and r.json()["status"] == "resolved"
     items = a2.pull()
     notices = [i for i in items if i["type"] == "notice" and i["kind"] != "batch_accepted"]
@@ -87,13 +112,26 @@ def test_the_same_field_changed_on_two_devices_conflicts_and_keeps_both(county: 
     assert a2.seen[hid]["water_source"] == "rainwater"
 
 
-def test_a_duplicate_upload_adds_nothing(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_a_duplicate_upload_adds_nothing(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     _a1, _a2, b = devices
     h = household_in(county, VILLAGE_B, 0)
-    visit = {"kind": "visit", "visit": {
-        "visit_id": "11111111-2222-4333-8444-555555555555", "household_id": h["household_id"], "visit_date": "2025-05-06",
-        "visitor": "乙村书记", "form_id": "household_visit", "form_version": "1", "answers": {"food_secure": True},
-        "status": "finalized", "findings": "家中一切正常", "assessment": {"flags": ["unsafe_water"]}}}
+    visit = {
+        "kind": "visit",
+        "visit": {
+            "visit_id": "11111111-2222-4333-8444-555555555555",
+            "household_id": h["household_id"],
+            "visit_date": "2025-05-06",
+            "visitor": "乙村书记",
+            "form_id": "household_visit",
+            "form_version": "1",
+            "answers": {"food_secure": True},
+            "status": "finalized",
+            "findings": "家中一切正常",
+            "assessment": {"flags": ["unsafe_water"]},
+        },
+    }
     batch_id, data = b.seal([visit])
     before = county.server.status()
     t = b.transport()
@@ -107,11 +145,15 @@ def test_a_duplicate_upload_adds_nothing(county: County, devices: tuple[Device, 
     assert staff_get(county, "/county/households", flag="unsafe_water")["total"] == 1
 
 
-def test_the_same_batch_id_with_other_content_is_refused_with_409(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_the_same_batch_id_with_other_content_is_refused_with_409(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     _a1, _a2, b = devices
     h = household_in(county, VILLAGE_B, 1)
     batch_id, data = b.seal([b.edit(h["household_id"], {"address": (h["address"], "新地址一")})])
-    _same_id, other = b.seal([b.edit(h["household_id"], {"address": (h["address"], "新地址二")})], batch_id=batch_id)
+    _same_id, other = b.seal(
+        [b.edit(h["household_id"], {"address": (h["address"], "新地址二")})], batch_id=batch_id
+    )
     t = b.transport()
     t.upload(batch_id, data)
     with pytest.raises(ServerError) as e:
@@ -121,7 +163,9 @@ def test_the_same_batch_id_with_other_content_is_refused_with_409(county: County
     assert staff_get(county, f"/households/{h['household_id']}")["record"]["address"] == "新地址一"
 
 
-def test_one_flipped_byte_is_refused_and_nothing_is_applied(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_one_flipped_byte_is_refused_and_nothing_is_applied(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, _a2, _b = devices
     h = household_in(county, VILLAGE_A, 2)
     batch_id, data = a1.seal([a1.edit(h["household_id"], {"address": (h["address"], "篡改测试")})])
@@ -137,21 +181,29 @@ def test_one_flipped_byte_is_refused_and_nothing_is_applied(county: County, devi
     after = county.server.status()
     assert after["batches_received"] == before["batches_received"]
     assert after["batches_refused"] == before["batches_refused"] + 3
-    assert staff_get(county, f"/households/{h['household_id']}")["record"]["address"] == h["address"]
+    assert (
+        staff_get(county, f"/households/{h['household_id']}")["record"]["address"] == h["address"]
+    )
     refused = staff_get(county, "/county/batches", status="refused")["items"]
     assert any(r["batch_id"] == batch_id for r in refused)
 
 
-def test_a_device_cannot_touch_a_village_it_is_not_assigned(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_a_device_cannot_touch_a_village_it_is_not_assigned(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, _a2, _b = devices
     h = household_in(county, VILLAGE_B, 2)
     with pytest.raises(ServerError) as e:
         a1.upload([a1.edit(h["household_id"], {"address": (h["address"], "越权修改")})])
     assert e.value.status == 403 and e.value.code == "village_not_assigned"
-    assert staff_get(county, f"/households/{h['household_id']}")["record"]["address"] == h["address"]
+    assert (
+        staff_get(county, f"/households/{h['household_id']}")["record"]["address"] == h["address"]
+    )
 
 
-def test_a_revoked_device_can_neither_upload_nor_download(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_a_revoked_device_can_neither_upload_nor_download(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     from fieldsurvey.server.devices import enrollment
 
     stolen = enroll_device(county.server, "sec_a", "stolen laptop")
@@ -166,7 +218,9 @@ def test_a_revoked_device_can_neither_upload_nor_download(county: County, device
     assert up.value.code == "device_revoked"
 
 
-def test_an_unknown_cursor_gets_a_full_resync(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_an_unknown_cursor_gets_a_full_resync(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     _a1, _a2, b = devices
     b.cursor = "another-epoch:99:abc"
     b.seen.clear()
@@ -174,41 +228,71 @@ def test_an_unknown_cursor_gets_a_full_resync(county: County, devices: tuple[Dev
     assert len(b.seen) == len(county.households_in(VILLAGE_B))
 
 
-def test_a_full_resync_in_small_pages_brings_whole_households(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_a_full_resync_in_small_pages_brings_whole_households(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     _a1, _a2, b = devices
     h = household_in(county, VILLAGE_B, 0)
     b.pull()
-    b.upload([b.edit(h["household_id"], {"hamlet": (b.seen[h["household_id"]].get("hamlet"), "后山")})])  # a later change number
+    b.upload(
+        [b.edit(h["household_id"], {"hamlet": (b.seen[h["household_id"]].get("hamlet"), "后山")})]
+    )  # a later change number
     b.cursor = None
     items = b.pull(limit=10)  # one household per snapshot page
-    assert len(b.pages) > len(county.households_in(VILLAGE_B)) - 1 and all(p["full"] for p in b.pages[:-1])
+    assert len(b.pages) > len(county.households_in(VILLAGE_B)) - 1 and all(
+        p["full"] for p in b.pages[:-1]
+    )
     for household in county.households_in(VILLAGE_B):
-        members = [i for i in items if i["type"] == "member" and i["household_id"] == household["household_id"]]
+        members = [
+            i
+            for i in items
+            if i["type"] == "member" and i["household_id"] == household["household_id"]
+        ]
         assert len(members) == len(household["members"])
-    position = {i["record"]["household_id"]: n for n, i in enumerate(items) if i["type"] == "household"}
+    position = {
+        i["record"]["household_id"]: n for n, i in enumerate(items) if i["type"] == "household"
+    }
     for n, i in enumerate(items):
         if i["type"] in ("member", "helper", "measure", "income"):
             assert position[i["household_id"]] < n  # never before its household
     assert b.seen[h["household_id"]]["hamlet"] == "后山"
 
 
-def test_a_record_deleted_at_the_county_travels_as_a_tombstone(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_a_record_deleted_at_the_county_travels_as_a_tombstone(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, a2, _b = devices
     h = household_in(county, VILLAGE_A, 2)
     helper = h["helpers"][0]
     a2.pull()
-    result = a1.upload([{"kind": "record.delete", "record_type": "helper", "record_id": helper["helper_id"],
-                         "household_id": h["household_id"], "base_revision": 1}])
+    result = a1.upload(
+        [
+            {
+                "kind": "record.delete",
+                "record_type": "helper",
+                "record_id": helper["helper_id"],
+                "household_id": h["household_id"],
+                "base_revision": 1,
+            }
+        ]
+    )
     assert result["outcomes"][0]["outcome"] == "deleted"
     tombstones = [i for i in a2.pull() if i["type"] == "tombstone"]
-    assert [(t["record_type"], t["record_id"]) for t in tombstones] == [("helper", helper["helper_id"])]
+    assert [(t["record_type"], t["record_id"]) for t in tombstones] == [
+        ("helper", helper["helper_id"])
+    ]
 
 
-def test_invalid_records_are_refused_with_the_field_named(county: County, devices: tuple[Device, Device, Device]) -> None:
+def test_invalid_records_are_refused_with_the_field_named(
+    county: County, devices: tuple[Device, Device, Device]
+) -> None:
     a1, _a2, _b = devices
     h = household_in(county, VILLAGE_A, 0)
-    for change, field_name in ((("housing_area", (None, "big")), "housing_area"), (("status", ("exited", "rich")), "status"),
-                               (("division_code", (VILLAGE_A, VILLAGE_B)), "division_code")):
+    for change, field_name in (
+        (("housing_area", (None, "big")), "housing_area"),
+        (("status", ("exited", "rich")), "status"),
+        (("division_code", (VILLAGE_A, VILLAGE_B)), "division_code"),
+    ):
         with pytest.raises(ServerError) as e:
             a1.upload([a1.edit(h["household_id"], dict([change]))])
         assert e.value.status == 422 and field_name in e.value.text.en
@@ -219,7 +303,9 @@ def test_status_counts_on_the_command_line(county: County) -> None:
 
     from tests.support.server import run_cli
 
-    out = run_cli("server", "status", "--data-dir", str(county.server.data_dir), "--format", "json").stdout
+    out = run_cli(
+        "server", "status", "--data-dir", str(county.server.data_dir), "--format", "json"
+    ).stdout
     counts = json.loads(out)
     assert counts["households"] == len(county.roster["households"])
     assert counts["members"] == 4 * len(county.roster["households"])
@@ -229,8 +315,14 @@ def test_status_counts_on_the_command_line(county: County) -> None:
 def test_every_endpoint_checks_who_asks_and_which_villages(county: County) -> None:
     from fieldsurvey.server.users import accounts
 
-    accounts.add_user(county.server.server_dir, "test", username="sec_office", role="secretary", display_name=None,
-                      password="office-pass-123")
+    accounts.add_user(
+        county.server.server_dir,
+        "test",
+        username="sec_office",
+        role="secretary",
+        display_name=None,
+        password="office-pass-123",
+    )
     accounts.assign(county.server.server_dir, "test", username="sec_office", villages=[VILLAGE_A])
     token = county.server.token("sec_office", "office-pass-123")
     listed = county.server.api("GET", "/county/households", token, params={"limit": 500}).json()

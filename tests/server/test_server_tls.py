@@ -43,17 +43,33 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "county server test")])
     now = datetime.now(UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
+        )
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = directory / "county.crt", directory / "county.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
@@ -75,22 +91,50 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
     tmp = tmp_path_factory.mktemp("tls")
     server = ServerProcess(tmp / "county", None)
     server.init()
-    accounts.add_user(server.server_dir, "test", username="sec_tls", role="secretary", display_name=None, password=None)
+    accounts.add_user(
+        server.server_dir,
+        "test",
+        username="sec_tls",
+        role="secretary",
+        display_name=None,
+        password=None,
+    )
     server.server_dir.close()
     cert, key = self_signed(tmp)
     server.port = free_port()
     output = tmp / "server.out"
     with open(output, "wb") as out:
         server.proc = subprocess.Popen(
-            [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server.data_dir), "--port", str(server.port),
-             "--tls-cert", str(cert), "--tls-key", str(key)], stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "fieldsurvey",
+                "server",
+                "run",
+                "--data-dir",
+                str(server.data_dir),
+                "--port",
+                str(server.port),
+                "--tls-cert",
+                str(cert),
+                "--tls-key",
+                str(key),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     tls = TlsServer(server, cert, output)
     try:
         deadline = time.monotonic() + 60
         while True:
             assert server.proc.poll() is None, output.read_text()
             try:
-                if httpx.get(tls.url + "/api/v1/info", verify=tls.trusting(), timeout=2).status_code == 200:
+                if (
+                    httpx.get(
+                        tls.url + "/api/v1/info", verify=tls.trusting(), timeout=2
+                    ).status_code
+                    == 200
+                ):
                     break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the TLS server did not start"
@@ -105,13 +149,19 @@ def test_server_run_serves_https_with_its_own_certificate(tls_server: TlsServer)
     assert r.status_code == 200 and r.json()["county"] == COUNTY
     assert f"Serving on https://127.0.0.1:{tls_server.server.port}" in tls_server.output.read_text()
     with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
-        httpx.get(tls_server.url + "/api/v1/info", timeout=10)  # a client that does not trust it is not fooled
+        httpx.get(
+            tls_server.url + "/api/v1/info", timeout=10
+        )  # a client that does not trust it is not fooled
     with pytest.raises(httpx.HTTPError):
-        r = httpx.get(f"http://127.0.0.1:{tls_server.server.port}/api/v1/info", timeout=10)  # no plain HTTP on the port
+        r = httpx.get(
+            f"http://127.0.0.1:{tls_server.server.port}/api/v1/info", timeout=10
+        )  # no plain HTTP on the port
         r.raise_for_status()
 
 
-def test_a_device_enrolls_and_staff_sign_in_over_tls(tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_device_enrolls_and_staff_sign_in_over_tls(
+    tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What a county with its own certificate does: laptops trust it through SSL_CERT_FILE."""
     from fieldsurvey.ui.county.api import CountyApi
 
@@ -134,7 +184,9 @@ def test_a_device_enrolls_and_staff_sign_in_over_tls(tls_server: TlsServer, monk
 
 # -- refusing plain HTTP across a network -----------------------------------------------------
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "10.0.0.5", "county.example.cn"])
-def test_server_run_refuses_a_network_address_without_tls(host: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_run_refuses_a_network_address_without_tls(
+    host: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # No data directory at all: the refusal comes before anything is opened (and a broken check could not listen).
     assert main(["server", "run", "--data-dir", str(tmp_path / "none"), "--host", host]) == 2
     err = capsys.readouterr().err
@@ -150,37 +202,83 @@ def test_listening_on_loopback_or_behind_a_proxy_is_allowed() -> None:
     assert listen_refusal("192.168.1.10", tls=False, insecure_http=False) is not None
 
 
-def test_server_run_checks_its_certificate_files_before_starting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_run_checks_its_certificate_files_before_starting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cert, _key = self_signed(tmp_path)
-    assert main(["server", "run", "--data-dir", str(tmp_path / "none"), "--tls-cert", str(cert)]) == 2
+    assert (
+        main(["server", "run", "--data-dir", str(tmp_path / "none"), "--tls-cert", str(cert)]) == 2
+    )
     assert "give --tls-cert and --tls-key together" in capsys.readouterr().err
-    (tmp_path / "wrong.key").write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    assert main(["server", "run", "--data-dir", str(tmp_path / "none"), "--tls-cert", str(cert),
-                 "--tls-key", str(tmp_path / "wrong.key")]) == 2  # a key that is not the certificate's
+    (tmp_path / "wrong.key").write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    assert (
+        main(
+            [
+                "server",
+                "run",
+                "--data-dir",
+                str(tmp_path / "none"),
+                "--tls-cert",
+                str(cert),
+                "--tls-key",
+                str(tmp_path / "wrong.key"),
+            ]
+        )
+        == 2
+    )  # a key that is not the certificate's
     assert "cannot load the certificate and key" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("url", "insecure"), [
-    ("http://192.168.1.20:8400", True), ("http://10.0.0.1", True), ("http://county.example.cn", True),
-    ("http://[fd00::2]:8400", True), ("http://0.0.0.0:8400", True), ("HTTP://172.16.5.5", True),
-    ("https://192.168.1.20:8400", False), ("http://127.0.0.1:8400", False), ("http://localhost:8400", False),
-    ("http://[::1]:8400", False), ("http://127.0.0.2", False),
-])
+@pytest.mark.parametrize(
+    ("url", "insecure"),
+    [
+        ("http://192.168.1.20:8400", True),
+        ("http://10.0.0.1", True),
+        ("http://county.example.cn", True),
+        ("http://[fd00::2]:8400", True),
+        ("http://0.0.0.0:8400", True),
+        ("HTTP://172.16.5.5", True),
+        ("https://192.168.1.20:8400", False),
+        ("http://127.0.0.1:8400", False),
+        ("http://localhost:8400", False),
+        ("http://[::1]:8400", False),
+        ("http://127.0.0.2", False),
+    ],
+)
 def test_which_addresses_count_as_plain_http_to_another_computer(url: str, insecure: bool) -> None:
     assert is_insecure_http(url) is insecure
 
 
 def test_a_name_is_never_resolved_to_decide() -> None:
-    assert not is_loopback_host("localhost.example.com") and not is_loopback_host("127.0.0.1.nip.io")
+    assert not is_loopback_host("localhost.example.com") and not is_loopback_host(
+        "127.0.0.1.nip.io"
+    )
 
 
-def test_enroll_refuses_plain_http_to_another_computer_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["enroll", "--data-dir", str(tmp_path / "laptop"), "--server", "http://192.168.1.20:8400", "--code", "ABCD-EFGH-JKLM-NPQR"]
+def test_enroll_refuses_plain_http_to_another_computer_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "enroll",
+        "--data-dir",
+        str(tmp_path / "laptop"),
+        "--server",
+        "http://192.168.1.20:8400",
+        "--code",
+        "ABCD-EFGH-JKLM-NPQR",
+    ]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "unencrypted http://" in err and "--allow-insecure-http" in err and "未加密" in err
-    assert main([*args, "--allow-insecure-http"]) == 2  # allowed: it goes on, to the laptop's (missing) store
+    assert (
+        main([*args, "--allow-insecure-http"]) == 2
+    )  # allowed: it goes on, to the laptop's (missing) store
     err = capsys.readouterr().err
     assert "unencrypted http://" not in err and err.strip()
 
@@ -190,12 +288,16 @@ def test_the_sync_client_and_the_county_app_refuse_plain_http_to_another_compute
     from fieldsurvey.ui.county.api import CountyApi, normalise_url
 
     with pytest.raises(UserError) as e:
-        SyncClient(store=None).enroll("http://10.20.30.40:8400", "ABCD-EFGH-JKLM-NPQR")  # before touching the store
+        SyncClient(store=None).enroll(
+            "http://10.20.30.40:8400", "ABCD-EFGH-JKLM-NPQR"
+        )  # before touching the store
     assert e.value.code == "insecure_http"
     with pytest.raises(UserError) as e:
         CountyApi("http://10.20.30.40:8400")
     assert e.value.code == "insecure_http"
     CountyApi("http://10.20.30.40:8400", allow_insecure_http=True).close()
     CountyApi("http://127.0.0.1:8400").close()
-    assert normalise_url("county.example.cn:8400") == "https://county.example.cn:8400"  # a bare name means https
+    assert (
+        normalise_url("county.example.cn:8400") == "https://county.example.cn:8400"
+    )  # a bare name means https
     assert normalise_url("127.0.0.1:8400") == "http://127.0.0.1:8400"

@@ -76,7 +76,9 @@ def test_a_device_s_unfinished_uploads_count_against_its_byte_budget(tmp_path: P
     with pytest.raises(UploadError) as e:
         up.start("dev1", "small", 1, SHA)
     assert "allowance" in refusal(e.value, "upload_budget", 413)
-    up.start("dev1", "big-2", MAX_UPLOAD - 1, "cd" * 32)  # the same batch again with other content replaces it
+    up.start(
+        "dev1", "big-2", MAX_UPLOAD - 1, "cd" * 32
+    )  # the same batch again with other content replaces it
     with pytest.raises(UploadError):
         up.start("dev1", "small", 2, SHA)
     assert up.start("dev1", "small", 1, SHA) == 0
@@ -90,7 +92,10 @@ def test_an_unfinished_upload_expires_after_a_day_and_its_file_is_removed(tmp_pa
     up = Uploads(tmp_path / "uploads")
     up.start("dev1", "old", 1000, SHA)
     up.append("dev1", "old", 0, b"x" * 100)
-    part, meta = tmp_path / "uploads" / "dev1" / "old.part", tmp_path / "uploads" / "dev1" / "old.json"
+    part, meta = (
+        tmp_path / "uploads" / "dev1" / "old.part",
+        tmp_path / "uploads" / "dev1" / "old.json",
+    )
     assert part.exists() and meta.exists()
     up.start("dev1", "recent", 1000, SHA)
     a_day_ago(part, meta)
@@ -112,11 +117,16 @@ def test_an_unfinished_upload_expires_after_a_day_and_its_file_is_removed(tmp_pa
         up.start("dev4", f"b{i}", MAX_UPLOAD // 2, SHA)
     a_day_ago(*(tmp_path / "uploads" / "dev4").iterdir())
     assert up.start("dev4", "fresh", MAX_UPLOAD, SHA) == 0
-    assert sorted(p.name for p in (tmp_path / "uploads" / "dev4").iterdir()) == ["fresh.json", "fresh.part"]
+    assert sorted(p.name for p in (tmp_path / "uploads" / "dev4").iterdir()) == [
+        "fresh.json",
+        "fresh.part",
+    ]
 
 
 # -- a county user's roster uploads ---------------------------------------------------------------
-def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(tmp_path: Path) -> None:
+def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(
+    tmp_path: Path,
+) -> None:
     ru = RosterUploads(ServerDir(tmp_path))
     ids = [ru.start("staff", 1000, SHA, f"r{i}.xlsx") for i in range(roster_xlsx.MAX_OPEN)]
     with pytest.raises(UserError) as e:
@@ -140,7 +150,9 @@ def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(tmp
     a_day_ago(folder / f"{ids[0]}.sealed", folder / f"{ids[0]}.json")
     ru.start("someone", 10, SHA, "x.xlsx")  # a new upload sweeps the expired ones
     assert not (folder / f"{ids[0]}.sealed").exists()
-    assert ru.start("staff", roster_xlsx.MAX_FILE, SHA, "big2.xlsx")  # nothing of staff's is left open
+    assert ru.start(
+        "staff", roster_xlsx.MAX_FILE, SHA, "big2.xlsx"
+    )  # nothing of staff's is left open
 
 
 # -- through the routes ---------------------------------------------------------------------------
@@ -148,24 +160,45 @@ def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(tmp
 def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any]]:
     """The county app in process, called through Starlette's test client (an httpx.Client)."""
     with warnings.catch_warnings():  # Starlette warns on import that it would rather use httpx2
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+        warnings.filterwarnings(
+            "ignore", message="Using `httpx` with `starlette.testclient` is deprecated"
+        )
         from fastapi.testclient import TestClient
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county=COUNTY,
+        name=None,
+        admin="admin",
+        password=ADMIN_PASSWORD,
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
         yield sd, client
     sd.close()
 
 
-def test_the_routes_refuse_a_device_s_extra_upload_and_sweep_at_start(county: tuple[ServerDir, Any]) -> None:
+def test_the_routes_refuse_a_device_s_extra_upload_and_sweep_at_start(
+    county: tuple[ServerDir, Any],
+) -> None:
     sd, client = county
     identity = enroll_secretary(sd, "sec", ["610728101001"])
-    t = Transport("http://127.0.0.1", identity=identity, client=client, policy=RetryPolicy(attempts=3, base=0.01))
+    t = Transport(
+        "http://127.0.0.1",
+        identity=identity,
+        client=client,
+        policy=RetryPolicy(attempts=3, base=0.01),
+    )
     for i in range(MAX_OPEN):
-        assert t.request("POST", f"/uploads/b{i}", json={"size": 100, "sha256": SHA}).json() == {"offset": 0}
+        assert t.request("POST", f"/uploads/b{i}", json={"size": 100, "sha256": SHA}).json() == {
+            "offset": 0
+        }
     data = b"\x00" * 50
     with pytest.raises(ServerError) as e:
-        t.upload("one-more", data)  # a 409 is final: the device is told at once, not after eight retries
+        t.upload(
+            "one-more", data
+        )  # a 409 is final: the device is told at once, not after eight retries
     assert e.value.status == 409 and e.value.code == "too_many_uploads"
     assert "未完成的上传" in e.value.text.zh and "unfinished uploads" in e.value.text.en
 
@@ -173,17 +206,34 @@ def test_the_routes_refuse_a_device_s_extra_upload_and_sweep_at_start(county: tu
     a_day_ago(*folder.iterdir())
     create_app(sd)  # a server starting after a day removes what was left unfinished
     assert list(folder.iterdir()) == []
-    start = t.request("POST", "/uploads/one-more", json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    start = t.request(
+        "POST",
+        "/uploads/one-more",
+        json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+    )
     assert start.json() == {"offset": 0}
 
 
-def test_the_roster_route_refuses_a_fourth_upload_with_a_sentence(county: tuple[ServerDir, Any]) -> None:
+def test_the_roster_route_refuses_a_fourth_upload_with_a_sentence(
+    county: tuple[ServerDir, Any],
+) -> None:
     _sd, client = county
-    token = client.post("/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
+    token = client.post(
+        "/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    ).json()["token"]
     auth = {"Authorization": f"Bearer {token}"}
     for _ in range(roster_xlsx.MAX_OPEN):
-        assert client.post("/api/v1/roster/uploads", json={"size": 10, "sha256": SHA}, headers=auth).status_code == 200
+        assert (
+            client.post(
+                "/api/v1/roster/uploads", json={"size": 10, "sha256": SHA}, headers=auth
+            ).status_code
+            == 200
+        )
     r = client.post("/api/v1/roster/uploads", json={"size": 10, "sha256": SHA}, headers=auth)
     assert r.status_code == 409
     body = r.json()
-    assert body["error"] == "too_many_uploads" and body["message"]["zh"] and "import or discard" in body["message"]["en"]
+    assert (
+        body["error"] == "too_many_uploads"
+        and body["message"]["zh"]
+        and "import or discard" in body["message"]["en"]
+    )

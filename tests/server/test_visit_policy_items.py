@@ -51,7 +51,12 @@ NAMES = DivisionNames("镇巴县", "泾洋街道", "示范村")
 def fill_visit(s: FormSession, h: Household) -> None:
     """Everything the shipped visit requires of the factory household, and the new items."""
     head, spouse, daughter, grandma = (m.member_id for m in h.members)
-    for key, level in ((head, "junior_secondary"), (spouse, "primary"), (daughter, "primary"), (grandma, "illiterate")):
+    for key, level in (
+        (head, "junior_secondary"),
+        (spouse, "primary"),
+        (daughter, "primary"),
+        (grandma, "illiterate"),
+    ):
         s.set_value(f"members[{key}]/education", level)
         for fact in ("employee_medical_insurance", "medical_assistance", "family_doctor"):
             s.set_value(f"medical[{key}]/{fact}", fact == "medical_assistance")
@@ -111,27 +116,59 @@ def visited() -> tuple[Household, Household, object]:
 def test_the_visit_sets_every_new_item_on_the_household(visited) -> None:  # type: ignore[no-untyped-def]
     before, h, _ = visited
     assert (h.electricity, h.broadcast_tv, h.access_road, h.road_distance_km, h.cooking_fuel) == (
-        True, False, "gravel", 1.2, "firewood")
-    assert (h.farmland_mu, h.irrigated_land_mu, h.forest_land_mu, h.cooperative_member) == (3.5, 1.0, 12.0, True)
-    assert (h.dibao_phase_out, h.dibao_phase_out_start, h.dibao_phase_out_months) == (True, date(2025, 3, 1), 12)
+        True,
+        False,
+        "gravel",
+        1.2,
+        "firewood",
+    )
+    assert (h.farmland_mu, h.irrigated_land_mu, h.forest_land_mu, h.cooperative_member) == (
+        3.5,
+        1.0,
+        12.0,
+        True,
+    )
+    assert (h.dibao_phase_out, h.dibao_phase_out_start, h.dibao_phase_out_months) == (
+        True,
+        date(2025, 3, 1),
+        12,
+    )
     assert h.dibao_phase_out_end() == date(2026, 2, 28)
     assert (h.renovation_target_group, h.renovation_subsidy) == ("registered_poor", 20000.0)
     spouse, grandma = h.members[1], h.members[3]
-    assert (spouse.wants_work, spouse.wants_training, spouse.training_received) == (True, True, False)
+    assert (spouse.wants_work, spouse.wants_training, spouse.training_received) == (
+        True,
+        True,
+        False,
+    )
     assert grandma.left_behind == "elderly" and spouse.left_behind is None
     income = h.income_for(2025)
     assert income is not None
-    assert income.medical_costs == {h.members[0].member_id: {"hospital": 10000.0, "hospital_reimbursed": 7500.0}}
+    assert income.medical_costs == {
+        h.members[0].member_id: {"hospital": 10000.0, "hospital_reimbursed": 7500.0}
+    }
     assert income.items == before.income_for(2025).items  # type: ignore[union-attr]  # the rest of the year kept
 
 
 def test_a_helper_changed_during_the_visit_reaches_the_household_and_the_store(
-    visited, tmp_path: Path, fast_kdf: dict  # type: ignore[no-untyped-def]
+    visited,
+    tmp_path: Path,
+    fast_kdf: dict,  # type: ignore[no-untyped-def]
 ) -> None:
     before, h, done = visited
     old, new = h.helpers
-    assert (old.name, old.start_date, old.end_date) == ("赵文军", date(2021, 3, 1), date(2025, 4, 30))
-    assert (new.name, new.sex, new.unit, new.unit_level, new.phone) == ("孙丽华", "female", "县人社局", "county", "13900000002")
+    assert (old.name, old.start_date, old.end_date) == (
+        "赵文军",
+        date(2021, 3, 1),
+        date(2025, 4, 30),
+    )
+    assert (new.name, new.sex, new.unit, new.unit_level, new.phone) == (
+        "孙丽华",
+        "female",
+        "县人社局",
+        "county",
+        "13900000002",
+    )
     assert (new.start_date, new.end_date, new.confirmed_on) == (date(2025, 5, 1), None, VISIT_DAY)
     assert [x.name for x in h.current_helpers()] == ["孙丽华"]
     store, _ = Store.create(tmp_path / "village", "correct horse battery staple 7", kdf=fast_kdf)
@@ -141,14 +178,23 @@ def test_a_helper_changed_during_the_visit_reaches_the_household_and_the_store(
         store.visits.finalize(draft, h, done.assessment.to_dict())  # type: ignore[attr-defined]
         saved = store.households.get(h.household_id)
         assert saved is not None and [(x.name, x.end_date) for x in saved.helpers] == [
-            ("赵文军", date(2025, 4, 30)), ("孙丽华", None)]
+            ("赵文军", date(2025, 4, 30)),
+            ("孙丽华", None),
+        ]
         assert saved.income_for(2025).medical_costs == h.income_for(2025).medical_costs  # type: ignore[union-attr]
         # the change waits in the outbox for the next sync, as field edits of the helper records
-        edits = {(e.record_type, e.record_id, e.op, e.field): e.new_value for e in store.outbox.pending_edits()
-                 if e.record_type == "helper"}
+        edits = {
+            (e.record_type, e.record_id, e.op, e.field): e.new_value
+            for e in store.outbox.pending_edits()
+            if e.record_type == "helper"
+        }
         assert edits[("helper", old.helper_id, "update", "end_date")] == "2025-04-30"
-        created = [v for (kind, rid, op, _f), v in edits.items() if rid == new.helper_id and op == "create"]
-        assert created and created[0]["name"] == "孙丽华" and created[0]["start_date"] == "2025-05-01"
+        created = [
+            v for (kind, rid, op, _f), v in edits.items() if rid == new.helper_id and op == "create"
+        ]
+        assert (
+            created and created[0]["name"] == "孙丽华" and created[0]["start_date"] == "2025-05-01"
+        )
 
 
 def test_a_confirmed_helper_is_kept_with_the_day_it_was_confirmed() -> None:
@@ -157,7 +203,9 @@ def test_a_confirmed_helper_is_kept_with_the_day_it_was_confirmed() -> None:
     fill_visit(s, h)
     s.set_value("helper_confirmation", "confirmed")
     after = finalize_visit(s, h).household
-    assert [(x.name, x.end_date, x.confirmed_on) for x in after.helpers] == [("赵文军", None, VISIT_DAY)]
+    assert [(x.name, x.end_date, x.confirmed_on) for x in after.helpers] == [
+        ("赵文军", None, VISIT_DAY)
+    ]
 
 
 def pdf_text(path: Path) -> str:
@@ -165,19 +213,37 @@ def pdf_text(path: Path) -> str:
 
 
 def test_the_ledger_prints_the_new_items_and_the_reimbursement_against_the_target(
-    visited, tmp_path: Path  # type: ignore[no-untyped-def]
+    visited,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     _, h, done = visited
     visit = done.visit
     visit.status, visit.finalized_at = FINALIZED, datetime(2025, 6, 15, 11)
     path = tmp_path / "ledger.pdf"
     with path.open("wb") as out:
-        render_household(LedgerInput(h, [visit], NAMES, done.assessment), LedgerOptions(generated_at=datetime(2025, 6, 16)), out)
+        render_household(
+            LedgerInput(h, [visit], NAMES, done.assessment),
+            LedgerOptions(generated_at=datetime(2025, 6, 16)),
+            out,
+        )
     text = pdf_text(path)
-    for shown in ("二、生产生活条件", "通生活用电是", "广播电视户户通否", "入户路类型砂石路", "距村主干路1.2公里",
-                  "主要燃料类型柴草", "加入农民专业合作社是", "耕地面积3.5亩", "林地面积12亩",
-                  "低保渐退是，2025-03-01起12个月（至2026-02-28）", "留守老人", "改造对象：建档立卡贫困户",
-                  "改造补助：20,000.00元", "孙丽华", "已调整"):
+    for shown in (
+        "二、生产生活条件",
+        "通生活用电是",
+        "广播电视户户通否",
+        "入户路类型砂石路",
+        "距村主干路1.2公里",
+        "主要燃料类型柴草",
+        "加入农民专业合作社是",
+        "耕地面积3.5亩",
+        "林地面积12亩",
+        "低保渐退是，2025-03-01起12个月（至2026-02-28）",
+        "留守老人",
+        "改造对象：建档立卡贫困户",
+        "改造补助：20,000.00元",
+        "孙丽华",
+        "已调整",
+    ):
         assert shown in text, shown
     # 王建国, 2025, inpatient: 10,000 costs, 7,500 reimbursed, 75.0% against Zhenba's 80%
     assert "2025年王建国住院10,000.007,500.0075.0%80%未达到80%目标" in text
@@ -189,14 +255,26 @@ def test_reimbursement_rates_meet_or_miss_the_target_of_the_division(tmp_path: P
     policy = load_policy()
     h = household()
     head, spouse = h.members[0].member_id, h.members[1].member_id
-    h.incomes = [IncomeRecord(2025, medical_costs={
-        head: {"hospital": 10000.0, "hospital_reimbursed": 7500.0},
-        spouse: {"hospital": 5000.0, "hospital_reimbursed": 4000.0, "outpatient": 1000.0, "outpatient_reimbursed": 850.0},
-    })]
+    h.incomes = [
+        IncomeRecord(
+            2025,
+            medical_costs={
+                head: {"hospital": 10000.0, "hospital_reimbursed": 7500.0},
+                spouse: {
+                    "hospital": 5000.0,
+                    "hospital_reimbursed": 4000.0,
+                    "outpatient": 1000.0,
+                    "outpatient_reimbursed": 850.0,
+                },
+            },
+        )
+    ]
     found = {(r.member_id, r.kind): r for r in reimbursements(h, policy)}
     assert set(found) == {(head, "hospital"), (spouse, "hospital"), (spouse, "outpatient")}
     assert found[head, "hospital"].rate == 0.75 and found[head, "hospital"].meets_target is False
-    assert found[spouse, "hospital"].rate == 0.8 and found[spouse, "hospital"].meets_target is True  # 80% is met
+    assert (
+        found[spouse, "hospital"].rate == 0.8 and found[spouse, "hospital"].meets_target is True
+    )  # 80% is met
     assert found[spouse, "hospital"].target.value == 0.8  # type: ignore[union-attr]
     assert "镇脱贫发〔2019〕9号" in found[spouse, "hospital"].target.source  # type: ignore[union-attr]
     # Zhenba sets no chronic outpatient target: the rate is shown without a verdict
@@ -208,20 +286,39 @@ def test_reimbursement_rates_meet_or_miss_the_target_of_the_division(tmp_path: P
 
     h.division_code = DivisionCode("450102001001")
     gx = {(r.member_id, r.kind): r.meets_target for r in reimbursements(h, policy)}
-    assert gx == {(head, "hospital"): False, (spouse, "hospital"): False, (spouse, "outpatient"): True}
+    assert gx == {
+        (head, "hospital"): False,
+        (spouse, "hospital"): False,
+        (spouse, "outpatient"): True,
+    }
     # a county corrects its target in its own table
     folder = tmp_path / "county"
     folder.mkdir()
-    (folder / "medical_reimbursement.json").write_text(json.dumps({"hospital": {"450102": {
-        "value": 0.75, "source": "南宁市兴宁区医疗保障局 2025 年县域内住院报销目标（示例）"}}}), encoding="utf-8")
+    (folder / "medical_reimbursement.json").write_text(
+        json.dumps(
+            {
+                "hospital": {
+                    "450102": {
+                        "value": 0.75,
+                        "source": "南宁市兴宁区医疗保障局 2025 年县域内住院报销目标（示例）",
+                    }
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     county = load_policy(folder)
-    assert {r.member_id for r in reimbursements(h, county) if r.kind == "hospital" and r.meets_target} == {head, spouse}
+    assert {
+        r.member_id for r in reimbursements(h, county) if r.kind == "hospital" and r.meets_target
+    } == {head, spouse}
     clear_policy_cache()
 
 
 def exported(sd: ServerDir, kind: str) -> list[dict[str, str]]:
     staff = Principal("staff-id", "staff", "county_staff", None)
-    raw = b"".join(csv_chunks(Exporter(sd, staff, kind, HouseholdFilter(), "zh"))).decode("utf-8-sig")
+    raw = b"".join(csv_chunks(Exporter(sd, staff, kind, HouseholdFilter(), "zh"))).decode(
+        "utf-8-sig"
+    )
     return list(csv.DictReader(io.StringIO(raw)))
 
 
@@ -233,30 +330,74 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
     visit.status, visit.finalized_at = FINALIZED, datetime(2025, 6, 15, 11)
     visit.assessment = done.assessment.to_dict()
     sd = ServerDir(tmp_path / "county")
-    setup.init_server(sd, county=COUNTY, name=None, admin="admin", password="admin-pass-123", db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county=COUNTY,
+        name=None,
+        admin="admin",
+        password="admin-pass-123",
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
-    payload = batch_payload(identity, [{"kind": "household.create", "household": household_to_dict(h)},
-                                       {"kind": "visit", "visit": visit_to_dict(visit)}], base_cursor=None)
+    payload = batch_payload(
+        identity,
+        [
+            {"kind": "household.create", "household": household_to_dict(h)},
+            {"kind": "visit", "visit": visit_to_dict(visit)},
+        ],
+        base_cursor=None,
+    )
     ingest(sd, seal_batch(identity, payload), via="file")
     try:
         households = exported(sd, "households")
         row = next(r for r in households if r["户编号"] == h.household_no)
-        assert (row["通生活用电"], row["广播电视户户通"], row["入户路类型"], row["主要燃料类型"]) == ("是", "否", "砂石路", "柴草")
-        assert (row["耕地面积（亩）"], row["林地面积（亩）"], row["加入农民专业合作社"]) == ("3.5", "12.0", "是")
-        assert (row["低保渐退"], row["渐退开始日期"], row["渐退期限（月）"]) == ("是", "2025-03-01", "12")
+        assert (
+            row["通生活用电"],
+            row["广播电视户户通"],
+            row["入户路类型"],
+            row["主要燃料类型"],
+        ) == ("是", "否", "砂石路", "柴草")
+        assert (row["耕地面积（亩）"], row["林地面积（亩）"], row["加入农民专业合作社"]) == (
+            "3.5",
+            "12.0",
+            "是",
+        )
+        assert (row["低保渐退"], row["渐退开始日期"], row["渐退期限（月）"]) == (
+            "是",
+            "2025-03-01",
+            "12",
+        )
         assert (row["危房改造对象类别"], row["危房改造补助（元）"]) == ("建档立卡贫困户", "20000.0")
         members = {r["姓名"]: r for r in exported(sd, "members")}
         assert members["张桂英"]["留守情况"] == "留守老人"
-        assert (members["李秀兰"]["就业意愿"], members["李秀兰"]["培训意愿"], members["李秀兰"]["本年参加培训"]) == ("是", "是", "否")
+        assert (
+            members["李秀兰"]["就业意愿"],
+            members["李秀兰"]["培训意愿"],
+            members["李秀兰"]["本年参加培训"],
+        ) == ("是", "是", "否")
         costs = exported(sd, "medical_costs")
-        assert [(r["年度"], r["姓名"], r["类别"], r["合规费用（元）"], r["已报销（元）"], r["实际报销比例"], r["目标"], r["结果"])
-                for r in costs] == [("2025", "王建国", "住院", "10000.0", "7500.0", "0.75", "0.8", "未达到80%目标")]
+        assert [
+            (
+                r["年度"],
+                r["姓名"],
+                r["类别"],
+                r["合规费用（元）"],
+                r["已报销（元）"],
+                r["实际报销比例"],
+                r["目标"],
+                r["结果"],
+            )
+            for r in costs
+        ] == [("2025", "王建国", "住院", "10000.0", "7500.0", "0.75", "0.8", "未达到80%目标")]
     finally:
         sd.close()
 
 
-def test_the_county_household_view_names_members_below_the_reimbursement_target(visited, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_county_household_view_names_members_below_the_reimbursement_target(
+    visited, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from fieldsurvey.ui import i18n
     from fieldsurvey.ui.county.household_detail import HouseholdDetail
 
@@ -272,7 +413,8 @@ def test_the_county_household_view_names_members_below_the_reimbursement_target(
     _, h, _ = visited
     record = household_to_dict(h)
     assert HouseholdDetail._reimbursement_facts(Stub(), record) == [  # type: ignore[arg-type]
-        "2025 王建国 inpatient reimbursed 75.0%, below the 80% target"]
+        "2025 王建国 inpatient reimbursed 75.0%, below the 80% target"
+    ]
     h.income_for(2025).medical_costs[h.members[0].member_id]["hospital_reimbursed"] = 8000.0  # type: ignore[union-attr]
     assert HouseholdDetail._reimbursement_facts(Stub(), household_to_dict(h)) == []  # type: ignore[arg-type]
 
@@ -284,4 +426,8 @@ def test_the_record_checks_refuse_codes_the_new_lists_do_not_hold() -> None:
     h.access_road, h.cooking_fuel, h.dibao_phase_out_months = "highway", "clean", 99
     h.members[3].left_behind, h.members[1].non_compulsory_aid = "elderly", ["yulu_plan", "lottery"]
     found = {(p.field, p.member_index) for p in validate_household(h)}
-    assert found == {("access_road", None), ("dibao_phase_out_months", None), ("non_compulsory_aid", 2)}
+    assert found == {
+        ("access_road", None),
+        ("dibao_phase_out_months", None),
+        ("non_compulsory_aid", 2),
+    }

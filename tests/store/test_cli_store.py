@@ -24,8 +24,9 @@ PASS = "村里的网络时有时无"
 ROOT = Path(__file__).parents[2]
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
-        process: bool = False) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, process: bool = False
+) -> subprocess.CompletedProcess[str]:
     """``fieldsurvey ARGS`` without the test run's FIELDSURVEY_ variables; in this process
     (``run_in_process``) unless ``process``."""
     if not process:
@@ -34,7 +35,12 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "fieldsurvey", *args],
-        capture_output=True, text=True, env=full_env, cwd=ROOT, input=stdin, timeout=120,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        input=stdin,
+        timeout=120,
     )
 
 
@@ -42,7 +48,9 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
 def store_dir(tmp_path: Path, fast_kdf: dict) -> tuple[Path, str]:
     d = tmp_path / "village"
     store, recovery = Store.create(d, PASS, kdf=fast_kdf)
-    store.households.add_many([household("6107281010010001"), household("6107281010020001", village="610728101002")])
+    store.households.add_many(
+        [household("6107281010010001"), household("6107281010020001", village="610728101002")]
+    )
     store.close()
     return d, recovery
 
@@ -60,7 +68,9 @@ def test_every_command_explains_itself() -> None:
 
 def test_households_json_has_the_fields_reports_need(store_dir: tuple[Path, str]) -> None:
     d, _ = store_dir
-    result = run("households", "--data-dir", str(d), "--format", "json", env={"FIELDSURVEY_PASSPHRASE": PASS})
+    result = run(
+        "households", "--data-dir", str(d), "--format", "json", env={"FIELDSURVEY_PASSPHRASE": PASS}
+    )
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert len(rows) == 2
@@ -87,7 +97,9 @@ def test_households_filter_by_village_and_table_and_csv(store_dir: tuple[Path, s
 
 def test_passphrase_from_stdin_when_not_in_the_environment(store_dir: tuple[Path, str]) -> None:
     d, _ = store_dir
-    result = run("households", "--data-dir", str(d), "--format", "json", stdin=PASS + "\n", process=True)
+    result = run(
+        "households", "--data-dir", str(d), "--format", "json", stdin=PASS + "\n", process=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -100,26 +112,46 @@ def test_wrong_passphrase_is_one_clear_line_and_a_nonzero_exit(store_dir: tuple[
 
 
 def test_missing_store_is_explained(tmp_path: Path) -> None:
-    result = run("households", "--data-dir", str(tmp_path / "nothing"), env={"FIELDSURVEY_PASSPHRASE": PASS})
+    result = run(
+        "households", "--data-dir", str(tmp_path / "nothing"), env={"FIELDSURVEY_PASSPHRASE": PASS}
+    )
     assert result.returncode == 2
     assert "no FieldSurvey data" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_passphrase_change_and_recovery_key(store_dir: tuple[Path, str]) -> None:
     d, recovery = store_dir
-    weak = run("passphrase", "change", "--data-dir", str(d),
-               env={"FIELDSURVEY_PASSPHRASE": PASS, "FIELDSURVEY_NEW_PASSPHRASE": "1234"})
+    weak = run(
+        "passphrase",
+        "change",
+        "--data-dir",
+        str(d),
+        env={"FIELDSURVEY_PASSPHRASE": PASS, "FIELDSURVEY_NEW_PASSPHRASE": "1234"},
+    )
     assert weak.returncode == 2 and "too weak" in weak.stderr
-    changed = run("passphrase", "change", "--data-dir", str(d),
-                  env={"FIELDSURVEY_PASSPHRASE": PASS, "FIELDSURVEY_NEW_PASSPHRASE": "换了一个新的密码短语"})
+    changed = run(
+        "passphrase",
+        "change",
+        "--data-dir",
+        str(d),
+        env={"FIELDSURVEY_PASSPHRASE": PASS, "FIELDSURVEY_NEW_PASSPHRASE": "换了一个新的密码短语"},
+    )
     assert changed.returncode == 0, changed.stderr
     old = run("households", "--data-dir", str(d), env={"FIELDSURVEY_PASSPHRASE": PASS})
     assert old.returncode == 2
-    new = run("households", "--data-dir", str(d), env={"FIELDSURVEY_PASSPHRASE": "换了一个新的密码短语"})
+    new = run(
+        "households", "--data-dir", str(d), env={"FIELDSURVEY_PASSPHRASE": "换了一个新的密码短语"}
+    )
     assert new.returncode == 0
     by_key = run("households", "--data-dir", str(d), "--recovery-key", recovery)
     assert by_key.returncode == 0 and "6107281010010001" in by_key.stdout
-    bad_key = run("households", "--data-dir", str(d), "--recovery-key", "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
+    bad_key = run(
+        "households",
+        "--data-dir",
+        str(d),
+        "--recovery-key",
+        "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+    )
     assert bad_key.returncode == 2 and "wrong recovery key" in bad_key.stderr
 
 
@@ -129,7 +161,10 @@ WEAK = {"too short": "Ab3-xy", "common": "password", "repeated": "abababababab"}
 
 @pytest.mark.parametrize("rule", list(WEAK))
 def test_demo_and_passphrase_change_refuse_what_the_setup_assistant_refuses(
-    rule: str, store_dir: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    rule: str,
+    store_dir: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from fieldsurvey.cli import main
@@ -162,8 +197,14 @@ def test_the_demo_makes_and_prints_a_passphrase_that_passes_the_rule(
 
     assert all(check_strength(make_passphrase()).acceptable for _ in range(2000))
     monkeypatch.delenv("FIELDSURVEY_PASSPHRASE", raising=False)
-    assert main(["demo", "--no-gui", "--households", "3", "--data-dir", str(tmp_path / "demo")]) == 0
-    printed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("密码短语 Passphrase: "))
+    assert (
+        main(["demo", "--no-gui", "--households", "3", "--data-dir", str(tmp_path / "demo")]) == 0
+    )
+    printed = next(
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("密码短语 Passphrase: ")
+    )
     passphrase = printed.split(": ", 1)[1]
     assert check_strength(passphrase).acceptable
     with Store.open(tmp_path / "demo", passphrase=passphrase) as store:

@@ -38,7 +38,9 @@ def test_a_photo_is_upright_scaled_and_keeps_time_and_place(tmp_path: Path) -> N
 def test_long_edge_is_configurable_and_small_pictures_are_not_enlarged(tmp_path: Path) -> None:
     big = photos.import_photo(write_jpeg(tmp_path / "a.jpg", drawn(4000, 3000)), long_edge=800)
     assert (big.meta.width, big.meta.height) == (800, 600)
-    small = photos.import_photo(write_jpeg(tmp_path / "b.jpg", drawn(640, 480), gps=None, taken=None))
+    small = photos.import_photo(
+        write_jpeg(tmp_path / "b.jpg", drawn(640, 480), gps=None, taken=None)
+    )
     assert (small.meta.width, small.meta.height) == (640, 480)
     assert small.meta.taken_at is None and small.meta.latitude is None
 
@@ -61,11 +63,19 @@ def test_png_with_transparency_becomes_jpeg(tmp_path: Path) -> None:
 
 def _huge_png(path: Path, width: int, height: int) -> None:
     """A tiny PNG whose header claims width x height pixels (a decompression bomb)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_every_bad_file_is_a_sentence_and_the_rest_go_in(tmp_path: Path) -> None:
@@ -84,8 +94,13 @@ def test_every_bad_file_is_a_sentence_and_the_rest_go_in(tmp_path: Path) -> None
     assert len(result.photos) == 2
     reasons = {r.name: r.reason for r in result.refused}
     assert set(reasons) == {"notes.jpg", "half.jpg", "100mp.png", "gone.jpg", "phone.heic"}
-    assert "不是可识别的图片" in reasons["notes.jpg"].zh and "not a picture" in reasons["notes.jpg"].en
-    assert "不完整或已损坏" in reasons["half.jpg"].zh and "incomplete or damaged" in reasons["half.jpg"].en
+    assert (
+        "不是可识别的图片" in reasons["notes.jpg"].zh and "not a picture" in reasons["notes.jpg"].en
+    )
+    assert (
+        "不完整或已损坏" in reasons["half.jpg"].zh
+        and "incomplete or damaged" in reasons["half.jpg"].en
+    )
     assert "百万像素" in reasons["100mp.png"].zh and "megapixels" in reasons["100mp.png"].en
     assert "不存在" in reasons["gone.jpg"].zh and "gone" in reasons["gone.jpg"].en
     for r in result.refused:  # one sentence each, no traceback or driver text
@@ -120,4 +135,6 @@ def test_a_batch_can_be_cancelled_and_reports_progress(tmp_path: Path) -> None:
     photos.import_photos(files, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
     with pytest.raises(Cancelled):
-        photos.import_photos(files, cancelled=lambda: len(seen) > 3, progress=lambda d, t: seen.append((d, t)))
+        photos.import_photos(
+            files, cancelled=lambda: len(seen) > 3, progress=lambda d, t: seen.append((d, t))
+        )

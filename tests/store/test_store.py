@@ -81,7 +81,9 @@ def test_missing_key_file_explains_itself(store_dir: Path) -> None:
     assert "密钥文件" in e.value.text.zh and "key file is missing" in e.value.text.en
 
 
-def test_damaged_key_file_is_repaired_from_the_backup_with_the_recovery_key(tmp_path: Path, fast_kdf: dict) -> None:
+def test_damaged_key_file_is_repaired_from_the_backup_with_the_recovery_key(
+    tmp_path: Path, fast_kdf: dict
+) -> None:
     store, recovery = Store.create(tmp_path / "s", PASS, kdf=fast_kdf)
     store.close()
     key_path = tmp_path / "s" / "store.key"
@@ -115,14 +117,18 @@ def test_damaged_database_gives_a_clear_error(store_dir: Path) -> None:
     assert "damaged" in e.value.text.en
 
 
-def test_no_personal_data_in_plaintext_anywhere_under_the_data_dir(tmp_path: Path, fast_kdf: dict) -> None:
+def test_no_personal_data_in_plaintext_anywhere_under_the_data_dir(
+    tmp_path: Path, fast_kdf: dict
+) -> None:
     h = household()
     d = tmp_path / "s"
     store, _ = Store.create(d, PASS, kdf=fast_kdf)
     store.households.add_many([h])
     h.members[0].health = "critical"
     store.households.update(h)  # a write that stays in the WAL
-    store.visits.save_draft(Visit(h.household_id, date.today(), "驻村第一书记", "visit", "1", {"note": "王建国家"}))
+    store.visits.save_draft(
+        Visit(h.household_id, date.today(), "驻村第一书记", "visit", "1", {"note": "王建国家"})
+    )
     needles = [m.name for m in h.members] + [m.id_number for m in h.members] + ["王建国家"]
     files = [p for p in d.rglob("*") if p.is_file()]
     assert any(p.name.endswith("-wal") for p in files)
@@ -134,7 +140,9 @@ def test_no_personal_data_in_plaintext_anywhere_under_the_data_dir(tmp_path: Pat
     store.close()
 
 
-@pytest.mark.skipif(not HAS_MODES, reason="no file modes on this OS (owner-only access lists instead)")
+@pytest.mark.skipif(
+    not HAS_MODES, reason="no file modes on this OS (owner-only access lists instead)"
+)
 def test_files_are_private_to_the_user(store_dir: Path) -> None:
     assert (store_dir.stat().st_mode & 0o077) == 0
     for p in store_dir.iterdir():
@@ -171,7 +179,9 @@ def test_finalized_visit_is_read_only_and_an_amendment_keeps_the_original(store_
     with Store.open(store_dir, passphrase=PASS) as store:
         h = store.households.get_by_no("6107281010010002")
         assert h is not None
-        v = store.visits.save_draft(Visit(h.household_id, date(2026, 11, 20), "张书记", "visit", "1", {"food": True}))
+        v = store.visits.save_draft(
+            Visit(h.household_id, date(2026, 11, 20), "张书记", "visit", "1", {"food": True})
+        )
         changed = dataclasses.replace(h, housing_grade="C")
         assessment = {"flags": ["unsafe_house"], "household_id": h.household_id}
         store.visits.finalize(v, changed, assessment)
@@ -191,8 +201,23 @@ def test_finalized_visit_is_read_only_and_an_amendment_keeps_the_original(store_
 def test_bulk_assessments_set_flags_and_only_move_the_last_visit_forward(store_dir: Path) -> None:
     with Store.open(store_dir, passphrase=PASS) as store:
         a, b = (s.household_id for s in store.households.summaries())
-        store.households.set_assessments([(a, {"flags": ["dropout", "under_line"]}, date(2026, 1, 5)), (b, {"flags": []}, None)])
-        store.households.set_assessments([(a, {"flags": ["dropout"]}, date(2025, 1, 5)), (b, {"flags": ["uninsured"]}, date(2026, 2, 1))])
+        store.households.set_assessments(
+            [(a, {"flags": ["dropout", "under_line"]}, date(2026, 1, 5)), (b, {"flags": []}, None)]
+        )
+        store.households.set_assessments(
+            [
+                (a, {"flags": ["dropout"]}, date(2025, 1, 5)),
+                (b, {"flags": ["uninsured"]}, date(2026, 2, 1)),
+            ]
+        )
         by_id = {s.household_id: s for s in store.households.summaries()}
-        assert (by_id[a].flags, by_id[a].flag_bits, by_id[a].last_visit_date) == (("dropout",), 1, date(2026, 1, 5))
-        assert (by_id[b].flags, by_id[b].flag_bits, by_id[b].last_visit_date) == (("uninsured",), 2, date(2026, 2, 1))
+        assert (by_id[a].flags, by_id[a].flag_bits, by_id[a].last_visit_date) == (
+            ("dropout",),
+            1,
+            date(2026, 1, 5),
+        )
+        assert (by_id[b].flags, by_id[b].flag_bits, by_id[b].last_visit_date) == (
+            ("uninsured",),
+            2,
+            date(2026, 2, 1),
+        )

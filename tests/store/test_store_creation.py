@@ -33,8 +33,13 @@ ROOT = Path(__file__).parents[2]
 
 
 def creator(d: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "tests.support.store_creator", str(d), PASS, json.dumps(FAST_KDF)],
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.support.store_creator", str(d), PASS, json.dumps(FAST_KDF)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def assert_made_again(d: Path) -> None:
@@ -68,23 +73,34 @@ def snapshots_at_each_step(monkeypatch: pytest.MonkeyPatch, d: Path, where: Path
             result = fn(*args, **kwargs)
             snapshot()
             return result
+
         return step
 
     def before(fn: Callable[..., Any]) -> Callable[..., Any]:
         def step(*args: Any, **kwargs: Any) -> Any:
             snapshot()
             return fn(*args, **kwargs)
+
         return step
 
-    for owner, name in ((layout, "mark_creating"), (store_module, "_create_private_file"),
-                        (store_module, "make_encrypted_engine"), (schema, "upgrade"), (KeyFile, "save"),
-                        (layout, "mark_finished")):
+    for owner, name in (
+        (layout, "mark_creating"),
+        (store_module, "_create_private_file"),
+        (store_module, "make_encrypted_engine"),
+        (schema, "upgrade"),
+        (KeyFile, "save"),
+        (layout, "mark_finished"),
+    ):
         monkeypatch.setattr(owner, name, after(getattr(owner, name)))
-    monkeypatch.setattr(atomic.os, "replace", before(os.replace))  # a key file written, not yet renamed
+    monkeypatch.setattr(
+        atomic.os, "replace", before(os.replace)
+    )  # a key file written, not yet renamed
     return taken
 
 
-def test_a_creation_interrupted_at_any_step_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_creation_interrupted_at_any_step_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = tmp_path / "village"
     taken = snapshots_at_each_step(monkeypatch, d, tmp_path / "killed-at")
     Store.create(d, PASS, kdf=FAST_KDF)[0].close()
@@ -130,7 +146,9 @@ def test_a_creation_killed_at_random_moments_is_made_again(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("failing", ["schema", "first key file", "second key file", "finishing"])
-def test_a_failed_creation_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+def test_a_failed_creation_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
     """As when os.fchmod raised AttributeError on Windows: the exception reaches the caller, and
     no file (nor the directory it made) remains to refuse the next attempt."""
     calls = {"save": 0}
@@ -174,7 +192,10 @@ def test_a_failed_creation_in_an_existing_folder_keeps_the_folder_and_its_other_
     d = tmp_path / "village"
     d.mkdir()
     (d / "ui-settings.json").write_text("{}")
-    monkeypatch.setattr("fieldsurvey.store.schema.upgrade", lambda *_a: (_ for _ in ()).throw(OSError(5, "I/O error")))
+    monkeypatch.setattr(
+        "fieldsurvey.store.schema.upgrade",
+        lambda *_a: (_ for _ in ()).throw(OSError(5, "I/O error")),
+    )
     with pytest.raises(OSError):
         Store.create(d, PASS, kdf=FAST_KDF)
     assert sorted(p.name for p in d.iterdir()) == ["ui-settings.json"]
@@ -209,7 +230,9 @@ def test_a_finished_store_is_still_refused_as_a_target(tmp_path: Path) -> None:
         Store.create(d, PASS, kdf=FAST_KDF)
 
 
-def test_a_demo_killed_while_it_fills_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_demo_killed_while_it_fills_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The demo keeps its store unfinished until every household is in: a demo killed while it
     fills is made again, not opened half empty."""
     from fieldsurvey.commands import demo_fill

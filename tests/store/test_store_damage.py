@@ -51,14 +51,30 @@ def _forged_kdf(d: Path) -> None:
 
 
 DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
-    "database truncated to nothing": (lambda d: (d / "store.db").write_bytes(b""), "database file is damaged"),
-    "database truncated to half": (lambda d: _rewrite(d / "store.db", lambda b: b[: len(b) // 2]), "database file is damaged"),
-    "first page garbled": (lambda d: _rewrite(d / "store.db", lambda b: b[:100] + os.urandom(PAGE - 100) + b[PAGE:]),
-                           "database file is damaged"),
-    "every page after the first garbled": (lambda d: _rewrite(d / "store.db", _garble_after_first_page),
-                                           "database file is damaged"),
-    "key file garbled": (lambda d: (d / "store.key").write_bytes(os.urandom(400)), "key file is damaged"),
-    "key file asking for 1 TiB of memory": (_forged_kdf, "key-derivation settings are out of range"),
+    "database truncated to nothing": (
+        lambda d: (d / "store.db").write_bytes(b""),
+        "database file is damaged",
+    ),
+    "database truncated to half": (
+        lambda d: _rewrite(d / "store.db", lambda b: b[: len(b) // 2]),
+        "database file is damaged",
+    ),
+    "first page garbled": (
+        lambda d: _rewrite(d / "store.db", lambda b: b[:100] + os.urandom(PAGE - 100) + b[PAGE:]),
+        "database file is damaged",
+    ),
+    "every page after the first garbled": (
+        lambda d: _rewrite(d / "store.db", _garble_after_first_page),
+        "database file is damaged",
+    ),
+    "key file garbled": (
+        lambda d: (d / "store.key").write_bytes(os.urandom(400)),
+        "key file is damaged",
+    ),
+    "key file asking for 1 TiB of memory": (
+        _forged_kdf,
+        "key-derivation settings are out of range",
+    ),
 }
 
 COMMANDS: dict[str, list[str]] = {
@@ -68,7 +84,14 @@ COMMANDS: dict[str, list[str]] = {
     "ledger village folder": ["ledger", "--village", VILLAGE, "--out", "{out}"],
     "ledger village file": ["ledger", "--village", VILLAGE, "--out", "{out}/village.pdf"],
     "ledger report": ["ledger", "--village", VILLAGE, "--report-only", "--out", "{out}/report.pdf"],
-    "ledger verify": ["ledger", "verify", "--household", "6107281010000001", "--fingerprint", "AAAA-BBBB-CCCC-DDDD"],
+    "ledger verify": [
+        "ledger",
+        "verify",
+        "--household",
+        "6107281010000001",
+        "--fingerprint",
+        "AAAA-BBBB-CCCC-DDDD",
+    ],
     "sync": ["sync"],
     "batch export": ["batch", "export", "--out", "{out}/batch.fsb"],
     "batch import": ["batch", "import", "{out}/update.fsu"],
@@ -79,7 +102,11 @@ COMMANDS: dict[str, list[str]] = {
 
 @pytest.mark.parametrize("damage", list(DAMAGES))
 def test_every_command_answers_a_damaged_store_with_one_sentence(
-    damage: str, healthy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    damage: str,
+    healthy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     d = tmp_path / "village"
     shutil.copytree(healthy, d)
@@ -97,7 +124,10 @@ def test_every_command_answers_a_damaged_store_with_one_sentence(
         printed = capsys.readouterr()
         lines = printed.err.strip().splitlines()
         assert code == 2, (name, printed.err)
-        assert len(lines) == 1 and lines[0].startswith("错误：") and sentence in lines[0], (name, printed.err)
+        assert len(lines) == 1 and lines[0].startswith("错误：") and sentence in lines[0], (
+            name,
+            printed.err,
+        )
         assert printed.out == "", name
         assert list(out.iterdir()) == [], f"{name} wrote {list(out.iterdir())}"
         assert took < 10, f"{name} took {took:.1f} s"  # a forged key file must not make it hang
@@ -106,7 +136,10 @@ def test_every_command_answers_a_damaged_store_with_one_sentence(
 
 
 def test_damage_met_half_way_through_a_village_print_is_a_sentence_and_leaves_no_files(
-    healthy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    healthy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The store opens and the first ledgers print; the damage is met later, mid-run."""
     d = tmp_path / "village"
@@ -116,8 +149,12 @@ def test_damage_met_half_way_through_a_village_print_is_a_sentence_and_leaves_no
     out.mkdir()
     monkeypatch.setenv("FIELDSURVEY_PASSPHRASE", PASS)
     listed = main(["households", "--data-dir", str(d)])
-    assert listed == 0 and "6107281010000001" in capsys.readouterr().out  # the list does not touch it
-    code = main(["ledger", "--village", VILLAGE, "--out", str(out), "--jobs", "1", "--data-dir", str(d)])
+    assert (
+        listed == 0 and "6107281010000001" in capsys.readouterr().out
+    )  # the list does not touch it
+    code = main(
+        ["ledger", "--village", VILLAGE, "--out", str(out), "--jobs", "1", "--data-dir", str(d)]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and err[-1].startswith("错误：") and "database file is damaged" in err[-1]
     assert list(out.iterdir()) == []  # no half set, no staging folder
@@ -161,7 +198,9 @@ OUT_OF_RANGE = [
 
 
 @pytest.mark.parametrize("changes", OUT_OF_RANGE, ids=[json.dumps(c) for c in OUT_OF_RANGE])
-def test_argon2_settings_out_of_range_are_refused_before_deriving(healthy: Path, tmp_path: Path, changes: dict) -> None:
+def test_argon2_settings_out_of_range_are_refused_before_deriving(
+    healthy: Path, tmp_path: Path, changes: dict
+) -> None:
     d = tmp_path / "village"
     shutil.copytree(healthy, d)
     _with_kdf(d, **changes)
@@ -169,13 +208,18 @@ def test_argon2_settings_out_of_range_are_refused_before_deriving(healthy: Path,
     with pytest.raises(KeyFileError) as e:
         Store.open(d, passphrase=PASS)
     assert e.value.code == "bad_kdf"
-    assert "19 MiB–4 GiB, 1–10 passes, 1–16 lanes" in e.value.text.en and "19 MiB–4 GiB" in e.value.text.zh
+    assert (
+        "19 MiB–4 GiB, 1–10 passes, 1–16 lanes" in e.value.text.en
+        and "19 MiB–4 GiB" in e.value.text.zh
+    )
     assert time.monotonic() - started < 5  # refused, not attempted
 
 
 def test_argon2_settings_at_the_edges_are_accepted(tmp_path: Path) -> None:
-    for kdf in ({"name": "argon2id", "memory_kib": 19 * 1024, "iterations": 1, "lanes": 1},
-                {"name": "argon2id", "memory_kib": 19 * 1024, "iterations": 10, "lanes": 16}):
+    for kdf in (
+        {"name": "argon2id", "memory_kib": 19 * 1024, "iterations": 1, "lanes": 1},
+        {"name": "argon2id", "memory_kib": 19 * 1024, "iterations": 10, "lanes": 16},
+    ):
         kf, key, _ = KeyFile.create("store-id", PASS, kdf)
         kf.save(tmp_path / "store.key")
         assert KeyFile.load(tmp_path / "store.key").unlock_with_passphrase(PASS) == key
@@ -183,14 +227,26 @@ def test_argon2_settings_at_the_edges_are_accepted(tmp_path: Path) -> None:
 
 def test_creating_a_key_file_with_settings_out_of_range_is_refused(tmp_path: Path) -> None:
     with pytest.raises(KeyFileError) as e:
-        Store.create(tmp_path / "s", PASS, kdf={"name": "argon2id", "memory_kib": 1024, "iterations": 1, "lanes": 1})
+        Store.create(
+            tmp_path / "s",
+            PASS,
+            kdf={"name": "argon2id", "memory_kib": 1024, "iterations": 1, "lanes": 1},
+        )
     assert e.value.code == "bad_kdf"
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("spoil", [
-    "deeply nested", "too large", "a folder", "short nonce", "short salt", "not an object",
-])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "deeply nested",
+        "too large",
+        "a folder",
+        "short nonce",
+        "short salt",
+        "not an object",
+    ],
+)
 def test_a_malformed_key_file_is_a_sentence(healthy: Path, tmp_path: Path, spoil: str) -> None:
     d = tmp_path / "village"
     shutil.copytree(healthy, d)

@@ -32,7 +32,10 @@ def test_sigkill_mid_stream_loses_no_returned_save(tmp_path: Path, fast_kdf: dic
     for _trial in range(TRIALS):
         child = subprocess.Popen(
             [sys.executable, "-m", "tests.support.store_writer", str(d), PASS, h.household_id],
-            stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parents[2],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=Path(__file__).parents[2],
         )
         assert child.stdout is not None
         deadline = time.monotonic() + rng.uniform(0.4, 1.5)
@@ -62,4 +65,6 @@ def test_sigkill_mid_stream_loses_no_returned_save(tmp_path: Path, fast_kdf: dic
             assert all(saved[k] == promised[k] for k in promised)
             stored = store.households.get(h.household_id)
             assert stored is not None and (stored.water_outage_days or 0) >= last_outage
-    assert len(promised) >= TRIALS * 5  # every trial killed a writer after at least 5 returned saves
+    assert (
+        len(promised) >= TRIALS * 5
+    )  # every trial killed a writer after at least 5 returned saves

@@ -33,22 +33,37 @@ def _household(store: Store) -> str:
 
 def test_photo_refs_are_found_in_answers_and_repeats() -> None:
     a, b = "a" * 64, "b" * 64
-    answers = {"house_photos": [item(a, "改造前"), item(b)], "members": [{"_id": "m1", "pic": [item(a)]}],
-               "note": "photo", "bad": [{"photo": "not-a-hash"}]}
+    answers = {
+        "house_photos": [item(a, "改造前"), item(b)],
+        "members": [{"_id": "m1", "pic": [item(a)]}],
+        "note": "photo",
+        "bad": [{"photo": "not-a-hash"}],
+    }
     refs = list(photo_refs(answers))
     assert [(r.field, r.sha256, r.caption) for r in refs] == [
-        ("house_photos", a, "改造前"), ("house_photos", b, None), ("pic", a, None)]
+        ("house_photos", a, "改造前"),
+        ("house_photos", b, None),
+        ("pic", a, None),
+    ]
 
 
-def test_same_picture_twice_is_kept_once_and_listed_with_its_visit(store: Store, tmp_path: Path) -> None:
+def test_same_picture_twice_is_kept_once_and_listed_with_its_visit(
+    store: Store, tmp_path: Path
+) -> None:
     src = write_jpeg(tmp_path / "house.jpg", drawn(seed=7))
     p = photos.import_photo(src)
     assert store.photos.add(p) == store.photos.add(photos.import_photo(src)) == p.sha256
     assert store.photos.count() == 1
     assert store.photos.jpeg(p.sha256) == p.jpeg
     hid = _household(store)
-    visit = Visit(household_id=hid, visit_date=date(2026, 5, 4), visitor="test", form_id="household_visit",
-                  form_version="1", answers={"house_exterior_photos": [item(p.sha256, "正面")]})
+    visit = Visit(
+        household_id=hid,
+        visit_date=date(2026, 5, 4),
+        visitor="test",
+        form_id="household_visit",
+        form_version="1",
+        answers={"house_exterior_photos": [item(p.sha256, "正面")]},
+    )
     store.visits.save_draft(visit)
     listed = store.photos.for_household(hid)
     assert len(listed) == 1
@@ -61,20 +76,37 @@ def test_a_photo_removed_from_a_draft_is_pruned(store: Store, tmp_path: Path) ->
     dropped = photos.import_photo(write_jpeg(tmp_path / "d.jpg", drawn(seed=2)))
     store.photos.add_many([kept, dropped])
     hid = _household(store)
-    store.visits.save_draft(Visit(household_id=hid, visit_date=date(2026, 5, 4), visitor="t",
-                                  form_id="household_visit", form_version="1",
-                                  answers={"visit_photos": [item(kept.sha256)]}))
+    store.visits.save_draft(
+        Visit(
+            household_id=hid,
+            visit_date=date(2026, 5, 4),
+            visitor="t",
+            form_id="household_visit",
+            form_version="1",
+            answers={"visit_photos": [item(kept.sha256)]},
+        )
+    )
     assert store.photos.prune() == 1
     assert store.photos.has(kept.sha256) and not store.photos.has(dropped.sha256)
 
 
 def test_plaintext_scan_of_the_data_directory_finds_no_jpeg(store: Store, tmp_path: Path) -> None:
-    ps = [photos.import_photo(write_jpeg(tmp_path / f"{i}.jpg", drawn(1200, 900, seed=i))) for i in range(3)]
+    ps = [
+        photos.import_photo(write_jpeg(tmp_path / f"{i}.jpg", drawn(1200, 900, seed=i)))
+        for i in range(3)
+    ]
     store.photos.add_many(ps)
     hid = _household(store)
-    store.visits.save_draft(Visit(household_id=hid, visit_date=date(2026, 5, 4), visitor="t",
-                                  form_id="household_visit", form_version="1",
-                                  answers={"visit_photos": [item(p.sha256) for p in ps]}))
+    store.visits.save_draft(
+        Visit(
+            household_id=hid,
+            visit_date=date(2026, 5, 4),
+            visitor="t",
+            form_id="household_visit",
+            form_version="1",
+            answers={"visit_photos": [item(p.sha256) for p in ps]},
+        )
+    )
     data_dir = store.data_dir
     files = [Path(root) / f for root, _, names in os.walk(data_dir) for f in names]
     assert any(f.name.startswith("store.db") for f in files)
@@ -90,12 +122,21 @@ def test_plaintext_scan_of_the_data_directory_finds_no_jpeg(store: Store, tmp_pa
     assert b"JFIF\x00\x01" not in raw and all(p.jpeg[:16] not in raw for p in ps)
 
 
-def test_unsent_lists_finalized_visits_photos_until_the_county_confirms(store: Store, tmp_path: Path) -> None:
+def test_unsent_lists_finalized_visits_photos_until_the_county_confirms(
+    store: Store, tmp_path: Path
+) -> None:
     p = photos.import_photo(write_jpeg(tmp_path / "w.jpg", drawn(seed=9)))
     store.photos.add(p)
     hid = _household(store)
-    v = Visit(household_id=hid, visit_date=date(2026, 5, 4), visitor="t", form_id="household_visit",
-              form_version="1", answers={"water_photos": [item(p.sha256)]}, status="finalized")
+    v = Visit(
+        household_id=hid,
+        visit_date=date(2026, 5, 4),
+        visitor="t",
+        form_id="household_visit",
+        form_version="1",
+        answers={"water_photos": [item(p.sha256)]},
+        status="finalized",
+    )
     store.visits.add_history([v])
     assert store.photos.unsent() == [(hid, p.sha256)]
     store.photos.mark_sent([(hid, p.sha256)])
@@ -106,8 +147,19 @@ def test_erasing_a_household_erases_its_photos(store: Store, tmp_path: Path) -> 
     p = photos.import_photo(write_jpeg(tmp_path / "e.jpg", drawn(seed=33)))
     store.photos.add(p)
     hid = _household(store)
-    store.visits.add_history([Visit(household_id=hid, visit_date=date(2026, 5, 4), visitor="t", form_id="household_visit",
-                                    form_version="2", answers={"house_photos": [item(p.sha256)]}, status="finalized")])
+    store.visits.add_history(
+        [
+            Visit(
+                household_id=hid,
+                visit_date=date(2026, 5, 4),
+                visitor="t",
+                form_id="household_visit",
+                form_version="2",
+                answers={"house_photos": [item(p.sha256)]},
+                status="finalized",
+            )
+        ]
+    )
     assert store.photos.prune() == 0 and store.photos.has(p.sha256)
     with store.sync_state.transaction() as w:
         w.erase_households([hid])

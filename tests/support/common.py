@@ -19,7 +19,10 @@ HAS_MODES = os.name == "posix"
 def assert_mode(path: Path, mode: int) -> None:
     """``path`` has exactly ``mode`` (0o600: its owner alone reads it), where modes exist."""
     if HAS_MODES:
-        assert stat.S_IMODE(path.stat().st_mode) == mode, f"{path.name}: {oct(stat.S_IMODE(path.stat().st_mode))}"
+        assert stat.S_IMODE(path.stat().st_mode) == mode, (
+            f"{path.name}: {oct(stat.S_IMODE(path.stat().st_mode))}"
+        )
+
 
 # Argon2id at the smallest settings a key file may ask for (19 MiB, one pass, one lane: about
 # 20 ms here; keyfile.KDF_MEMORY_KIB refuses less). Tests of the key file itself and the

@@ -45,16 +45,30 @@ def _h(no: str, village: str, **changes: Any) -> Household:
 
 def county_households() -> dict[str, Household]:
     """Seven households, each with a known status and (at most) one failing dimension."""
-    li = _h("6107281010010002", VILLAGE_A, status="not_exited", household_type="edge", housing_grade="D")
+    li = _h(
+        "6107281010010002", VILLAGE_A, status="not_exited", household_type="edge", housing_grade="D"
+    )
     zhao = _h("6107281010010003", VILLAGE_A, status="relapsed", household_type="unstable")
-    zhao.members[2].schooling = "not_student"  # a school-age daughter out of school: education fails
+    zhao.members[
+        2
+    ].schooling = "not_student"  # a school-age daughter out of school: education fails
     chen = _h("6107281010020004", VILLAGE_B, status="not_exited")
     for m in chen.members:
         m.resident_medical_insurance = False  # medical fails
-    zhou = _h("6107281010020005", VILLAGE_B, household_type="sudden_hardship", water_quality_ok=False)
-    zhou.members[0] = member("周秀英", "02", "female", date(1972, 5, 6), 91, health="healthy",
-                             resident_medical_insurance=True, critical_illness_insurance=True,
-                             medical_assistance=True)
+    zhou = _h(
+        "6107281010020005", VILLAGE_B, household_type="sudden_hardship", water_quality_ok=False
+    )
+    zhou.members[0] = member(
+        "周秀英",
+        "02",
+        "female",
+        date(1972, 5, 6),
+        91,
+        health="healthy",
+        resident_medical_insurance=True,
+        critical_illness_insurance=True,
+        medical_assistance=True,
+    )
     return {
         "wang": _h("6107281010010001", VILLAGE_A),
         "li": li,
@@ -68,9 +82,16 @@ def county_households() -> dict[str, Household]:
 
 def county_roster(households: dict[str, Household]) -> dict[str, Any]:
     return {
-        "format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
+        "format": "fieldsurvey-roster",
+        "version": 1,
+        "county": COUNTY,
         "divisions": [
-            {"code": "610728101000", "name": "泾洋街道", "parent": "610728000000", "level": "township"},
+            {
+                "code": "610728101000",
+                "name": "泾洋街道",
+                "parent": "610728000000",
+                "level": "township",
+            },
             {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"},
             {"code": VILLAGE_B, "name": "青石村", "parent": "610728101000", "level": "village"},
         ],
@@ -90,7 +111,9 @@ class CountyServer:
     def token(self, username: str = "staff", password: str = STAFF_PASSWORD) -> str:
         return self.server.token(username, password)
 
-    def api(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+    def api(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         return self.server.api(method, path, token or self.token(), **kwargs)
 
     def ids(self, *keys: str) -> set[str]:
@@ -103,15 +126,33 @@ def start_county(tmp: Path, db_url: str | None) -> CountyServer:
     sd = server.server_dir
     households = county_households()
     import_roster(sd, "test", county_roster(households))
-    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password=STAFF_PASSWORD)
-    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="示范村书记", password=SECRETARY_PASSWORD)
-    accounts.add_user(sd, "test", username="sec_a2", role="secretary", display_name="示范村工作队", password=None)
+    accounts.add_user(
+        sd,
+        "test",
+        username="staff",
+        role="county_staff",
+        display_name="县乡村振兴局",
+        password=STAFF_PASSWORD,
+    )
+    accounts.add_user(
+        sd,
+        "test",
+        username="sec_a",
+        role="secretary",
+        display_name="示范村书记",
+        password=SECRETARY_PASSWORD,
+    )
+    accounts.add_user(
+        sd, "test", username="sec_a2", role="secretary", display_name="示范村工作队", password=None
+    )
     accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
     accounts.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
     sd.close()
     server.start()
     county = CountyServer(server, households)
-    r = county.api("POST", "/reassess", params={"on": date.today().isoformat()})  # the roster's first assessment
+    r = county.api(
+        "POST", "/reassess", params={"on": date.today().isoformat()}
+    )  # the roster's first assessment
     assert r.status_code == 200, r.text
     return county
 
@@ -172,7 +213,9 @@ def close(controller: Any) -> None:
     controller.shutdown()
 
 
-def window_for(qtbot: Any, county: CountyServer, home: Path, username: str, password: str) -> Iterator[Any]:
+def window_for(
+    qtbot: Any, county: CountyServer, home: Path, username: str, password: str
+) -> Iterator[Any]:
     """Body of a window fixture: signed in as ``username``, closed afterwards."""
     controller = sign_in(qtbot, county.url, home, username, password)
     yield controller

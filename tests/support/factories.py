@@ -22,8 +22,13 @@ def member(name: str, relation: str, sex: str, birth: date, seq: int, **extra: o
     )
 
 
-def household(no: str = "6107281010010001", village: str = VILLAGE, *, person_index: int | None = None,
-              **extra: object) -> Household:
+def household(
+    no: str = "6107281010010001",
+    village: str = VILLAGE,
+    *,
+    person_index: int | None = None,
+    **extra: object,
+) -> Household:
     """A family of four: head, spouse, a school-age daughter, the head's mother.
 
     Their ID numbers follow from the last three digits of ``no``, so households whose numbers end
@@ -55,25 +60,76 @@ def household(no: str = "6107281010010001", village: str = VILLAGE, *, person_in
     seq = int(no[-3:]) * 4 if person_index is None else (person_index % 250) * 4
     shift = timedelta(days=0 if person_index is None else person_index // 250 + 1)
     h.members = [
-        member("王建国", "02", "male", date(1975, 3, 14) + shift, seq + 1, health="chronic", labour_capacity="ordinary",
-               resident_medical_insurance=True, critical_illness_insurance=True,
-               medical_assistance=True),
-        member("李秀兰", "10", "female", date(1977, 8, 2) + shift, seq + 2, health="healthy", labour_capacity="ordinary",
-               resident_medical_insurance=True, critical_illness_insurance=True,
-               medical_assistance=True),
-        member("王子涵", "30", "female", date(2014, 9, 1) + shift, seq + 3, schooling="primary", health="healthy",
-               resident_medical_insurance=True, critical_illness_insurance=True,
-               medical_assistance=True),
-        member("张桂英", "52", "female", date(1948, 1, 20) + shift, seq + 4, health="healthy",
-               resident_medical_insurance=True, critical_illness_insurance=True,
-               medical_assistance=True),
+        member(
+            "王建国",
+            "02",
+            "male",
+            date(1975, 3, 14) + shift,
+            seq + 1,
+            health="chronic",
+            labour_capacity="ordinary",
+            resident_medical_insurance=True,
+            critical_illness_insurance=True,
+            medical_assistance=True,
+        ),
+        member(
+            "李秀兰",
+            "10",
+            "female",
+            date(1977, 8, 2) + shift,
+            seq + 2,
+            health="healthy",
+            labour_capacity="ordinary",
+            resident_medical_insurance=True,
+            critical_illness_insurance=True,
+            medical_assistance=True,
+        ),
+        member(
+            "王子涵",
+            "30",
+            "female",
+            date(2014, 9, 1) + shift,
+            seq + 3,
+            schooling="primary",
+            health="healthy",
+            resident_medical_insurance=True,
+            critical_illness_insurance=True,
+            medical_assistance=True,
+        ),
+        member(
+            "张桂英",
+            "52",
+            "female",
+            date(1948, 1, 20) + shift,
+            seq + 4,
+            health="healthy",
+            resident_medical_insurance=True,
+            critical_illness_insurance=True,
+            medical_assistance=True,
+        ),
     ]
     h.helpers = [Helper("赵文军", "县农业农村局", date(2021, 3, 1), unit_level="county")]
-    h.measures = [AssistanceMeasure("industry", "产业奖补-养殖", year=2024, funds=3000.0, status="completed")]
+    h.measures = [
+        AssistanceMeasure("industry", "产业奖补-养殖", year=2024, funds=3000.0, status="completed")
+    ]
     h.incomes = [
-        IncomeRecord(2024, {"wage.migrant_work": 30000.0, "business.livestock": 8000.0, "transfer.pension": 2400.0},
-                     {"business.livestock": 3000.0}),
-        IncomeRecord(2025, {"wage.migrant_work": 32000.0, "business.livestock": 9000.0, "transfer.pension": 2600.0},
-                     {"business.livestock": 3500.0}),
+        IncomeRecord(
+            2024,
+            {
+                "wage.migrant_work": 30000.0,
+                "business.livestock": 8000.0,
+                "transfer.pension": 2400.0,
+            },
+            {"business.livestock": 3000.0},
+        ),
+        IncomeRecord(
+            2025,
+            {
+                "wage.migrant_work": 32000.0,
+                "business.livestock": 9000.0,
+                "transfer.pension": 2600.0,
+            },
+            {"business.livestock": 3500.0},
+        ),
     ]
     return h

@@ -78,7 +78,11 @@ def _texts(widget: QWidget) -> list[str]:
 
 def window_entries(window: QWidget) -> list[Entry]:
     entries: list[Entry] = []
-    if isinstance(window, QMainWindow) and window.menuWidget() is not None and not window.menuBar().isHidden():
+    if (
+        isinstance(window, QMainWindow)
+        and window.menuWidget() is not None
+        and not window.menuBar().isHidden()
+    ):
         for action in window.menuBar().actions():
             if action.isVisible() and (letter := mnemonic(action.text())):
                 entries.append(Entry(letter, action.text(), ()))
@@ -102,9 +106,11 @@ def window_clashes(window: QWidget) -> list[str]:
     entries = window_entries(window)
     clashes = []
     for i, a in enumerate(entries):
-        for b in entries[i + 1:]:
+        for b in entries[i + 1 :]:
             if a.letter == b.letter and a.can_show_with(b):
-                clashes.append(f"{window.windowTitle() or type(window).__name__}: {a.text!r} and {b.text!r} (Alt+{a.letter})")
+                clashes.append(
+                    f"{window.windowTitle() or type(window).__name__}: {a.text!r} and {b.text!r} (Alt+{a.letter})"
+                )
     return clashes
 
 
@@ -121,7 +127,9 @@ def menu_clashes(window: QMainWindow) -> list[str]:
             if letter is None:
                 clashes.append(f"{menu.title()}: {action.text()!r} has no mnemonic")
             elif letter in seen:
-                clashes.append(f"{menu.title()}: {seen[letter]!r} and {action.text()!r} (Alt+{letter})")
+                clashes.append(
+                    f"{menu.title()}: {seen[letter]!r} and {action.text()!r} (Alt+{letter})"
+                )
             else:
                 seen[letter] = action.text()
             if action.menu() is not None:

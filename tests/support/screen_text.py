@@ -44,7 +44,9 @@ def _visible(w: QWidget) -> bool:
 def _strip_markup(text: str) -> str:
     if "<" in text and ">" in text:
         text = re.sub(r"<[^>]+>", " ", text)
-    return text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return (
+        text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    )
 
 
 def visible_texts(root: QWidget, max_rows: int = 40) -> list[Seen]:
@@ -53,7 +55,13 @@ def visible_texts(root: QWidget, max_rows: int = 40) -> list[Seen]:
     def add(text: object, w: QWidget, chrome: bool) -> None:
         text = None if text is None else str(text)
         if text and text.strip():
-            out.append(Seen(_strip_markup(text.replace("&", "")) if chrome else text, f"{type(w).__name__}:{w.objectName()}", chrome))
+            out.append(
+                Seen(
+                    _strip_markup(text.replace("&", "")) if chrome else text,
+                    f"{type(w).__name__}:{w.objectName()}",
+                    chrome,
+                )
+            )
 
     widgets = [root, *root.findChildren(QWidget)]
     for w in widgets:
@@ -85,7 +93,11 @@ def visible_texts(root: QWidget, max_rows: int = 40) -> list[Seen]:
             except TypeError:  # a list model keeps columnCount private: one column
                 columns = 1
             for c in range(columns):
-                add(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole), w, True)
+                add(
+                    model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole),
+                    w,
+                    True,
+                )
             for r in range(min(model.rowCount(QModelIndex()), max_rows)):
                 for c in range(columns):
                     value = model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole)
@@ -99,11 +111,63 @@ def visible_texts(root: QWidget, max_rows: int = 40) -> list[Seen]:
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Latin that is at home in a Chinese sentence: names of things, units, abbreviations everyone uses.
 ALLOWED_LATIN = {
-    "pdf", "usb", "excel", "xlsx", "csv", "json", "id", "ctrl", "alt", "shift", "esc", "enter", "tab", "del", "url", "http", "https",
-    "www", "fieldsurvey", "a", "b", "c", "d", "f", "kg", "km", "m", "cm", "mm", "l", "qr", "ok", "wps", "gb", "t", "docs", "api",
-    "mb", "kb", "pin", "sqlcipher", "aes", "utc", "com", "cn", "gov", "example", "localhost", "x", "n", "qt", "fsb", "png",
-    "fingerprint", "wjg",  # the search box's example of pinyin initials
-    "wangjianguo", "zhangwuji",  # its example of full pinyin, and the pinyin typed for "no household matches"
+    "pdf",
+    "usb",
+    "excel",
+    "xlsx",
+    "csv",
+    "json",
+    "id",
+    "ctrl",
+    "alt",
+    "shift",
+    "esc",
+    "enter",
+    "tab",
+    "del",
+    "url",
+    "http",
+    "https",
+    "www",
+    "fieldsurvey",
+    "a",
+    "b",
+    "c",
+    "d",
+    "f",
+    "kg",
+    "km",
+    "m",
+    "cm",
+    "mm",
+    "l",
+    "qr",
+    "ok",
+    "wps",
+    "gb",
+    "t",
+    "docs",
+    "api",
+    "mb",
+    "kb",
+    "pin",
+    "sqlcipher",
+    "aes",
+    "utc",
+    "com",
+    "cn",
+    "gov",
+    "example",
+    "localhost",
+    "x",
+    "n",
+    "qt",
+    "fsb",
+    "png",
+    "fingerprint",
+    "wjg",  # the search box's example of pinyin initials
+    "wangjianguo",
+    "zhangwuji",  # its example of full pinyin, and the pinyin typed for "no household matches"
 }
 IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+\b")
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -111,11 +175,21 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 
 def internal_codes(text: str) -> list[str]:
     """Code keys and English words in a text meant to be Chinese; file paths and addresses excepted."""
-    cleaned = re.sub(r"(?:https?://|file://)\S+|[A-Za-z]:\\\S+|(?:/[\w.\-]+){2,}|\S+@\S+", " ", text)
-    cleaned = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", " ", cleaned)  # a batch's id
-    cleaned = re.sub(r"\b[\w\-]+\.(?:pdf|xlsx|csv|fsb|png|json|txt|log)\b", " ", cleaned, flags=re.IGNORECASE)
-    found = [m.group(0) for m in IDENTIFIER.finditer(cleaned) if not re.fullmatch(r"[\d.]+", m.group(0))]
-    found += [w for w in WORD.findall(IDENTIFIER.sub(" ", cleaned)) if w.lower() not in ALLOWED_LATIN]
+    cleaned = re.sub(
+        r"(?:https?://|file://)\S+|[A-Za-z]:\\\S+|(?:/[\w.\-]+){2,}|\S+@\S+", " ", text
+    )
+    cleaned = re.sub(
+        r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", " ", cleaned
+    )  # a batch's id
+    cleaned = re.sub(
+        r"\b[\w\-]+\.(?:pdf|xlsx|csv|fsb|png|json|txt|log)\b", " ", cleaned, flags=re.IGNORECASE
+    )
+    found = [
+        m.group(0) for m in IDENTIFIER.finditer(cleaned) if not re.fullmatch(r"[\d.]+", m.group(0))
+    ]
+    found += [
+        w for w in WORD.findall(IDENTIFIER.sub(" ", cleaned)) if w.lower() not in ALLOWED_LATIN
+    ]
     return found
 
 

@@ -48,16 +48,24 @@ ADMIN_PASSWORD = "admin-pass-123"
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
 
-def enroll_secretary(sd: ServerDir, username: str, villages: list[str], *, label: str | None = None) -> Identity:
+def enroll_secretary(
+    sd: ServerDir, username: str, villages: list[str], *, label: str | None = None
+) -> Identity:
     """A secretary assigned to ``villages`` with one device enrolled in process (no server running)."""
-    accounts.add_user(sd, "test", username=username, role="secretary", display_name=None, password=None)
+    accounts.add_user(
+        sd, "test", username=username, role="secretary", display_name=None, password=None
+    )
     accounts.assign(sd, "test", username=username, villages=villages)
     code, _ = enrollment.new_enroll_code(sd, "test", username=username)
     keys = KeyPair.generate()
     signing, encryption = keys.public_b64()
-    info = enrollment.enroll(sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username)
+    info = enrollment.enroll(
+        sd, code=code, signing_key=signing, encryption_key=encryption, label=label or username
+    )
     c = info["county"]
-    return Identity(info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"])
+    return Identity(
+        info["device_id"], username, c["code"], keys, c["signing_key"], c["encryption_key"]
+    )
 
 
 def free_port() -> int:
@@ -96,8 +104,13 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, check: bool = True,
-            process: bool = False) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    process: bool = False,
+) -> subprocess.CompletedProcess[str]:
     """``fieldsurvey ARGS`` with ``stdin`` piped in; in this process unless ``process`` is asked for.
 
     In process, ``cli.main`` runs exactly as ``python -m fieldsurvey`` would run it, with the
@@ -107,12 +120,20 @@ def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, chec
     signal, a fresh interpreter) passes ``process=True``.
     """
     if process:
-        proc = subprocess.run([sys.executable, "-m", "fieldsurvey", *args], input=stdin, capture_output=True, text=True,
-                              env={**os.environ, **(env or {})}, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "fieldsurvey", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            timeout=120,
+        )
     else:
         proc = run_in_process(*args, stdin=stdin, env=env)
     if check and proc.returncode != 0:
-        raise AssertionError(f"fieldsurvey {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
+        raise AssertionError(
+            f"fieldsurvey {' '.join(args)} failed ({proc.returncode}): {proc.stderr}"
+        )
     return proc
 
 
@@ -127,8 +148,13 @@ PORT_TAKEN = ("address already in use", "10048")
 _CLI_LOCK = threading.Lock()
 
 
-def run_in_process(*args: str, stdin: str | None = "", env: dict[str, str] | None = None,
-                   drop_env: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_in_process(
+    *args: str,
+    stdin: str | None = "",
+    env: dict[str, str] | None = None,
+    drop_env: str | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """``cli.main(args)`` in this process, seen from outside as ``python -m fieldsurvey`` is.
 
     stdin, stdout and stderr are pipes (text over UTF-8 bytes, not terminals); the environment is
@@ -171,8 +197,12 @@ def run_in_process(*args: str, stdin: str | None = "", env: dict[str, str] | Non
             os.environ.clear()
             os.environ.update(saved_env)
     assert isinstance(out.buffer, io.BytesIO) and isinstance(err.buffer, io.BytesIO)
-    return subprocess.CompletedProcess(["fieldsurvey", *args], code, out.buffer.getvalue().decode("utf-8"),
-                                       err.buffer.getvalue().decode("utf-8"))
+    return subprocess.CompletedProcess(
+        ["fieldsurvey", *args],
+        code,
+        out.buffer.getvalue().decode("utf-8"),
+        err.buffer.getvalue().decode("utf-8"),
+    )
 
 
 class ThreadServer:
@@ -196,11 +226,20 @@ class ThreadServer:
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", port))
         self.port = int(self.socket.getsockname()[1])
-        config = uvicorn.Config(create_app(self.sd), log_config=None, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=5)
+        config = uvicorn.Config(
+            create_app(self.sd),
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True,
-                                       name=f"county-server-{self.port}")
+        self.thread = threading.Thread(
+            target=self.server.run,
+            kwargs={"sockets": [self.socket]},
+            daemon=True,
+            name=f"county-server-{self.port}",
+        )
         self.thread.start()
         deadline = time.monotonic() + STARTUP_S
         while not self.server.started:
@@ -240,8 +279,15 @@ class ServerProcess:
         """What ``fieldsurvey server init`` does, in process, with the key file's fast KDF."""
         sd = ServerDir(self.data_dir)
         try:
-            setup.init_server(sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=self.db_url,
-                              kdf=dict(FAST_KDF))
+            setup.init_server(
+                sd,
+                county=COUNTY,
+                name=None,
+                admin="admin",
+                password=ADMIN_PASSWORD,
+                db_url=self.db_url,
+                kdf=dict(FAST_KDF),
+            )
         finally:
             sd.close()
 
@@ -263,7 +309,9 @@ class ServerProcess:
             self.port = free_port() if picked else self.port
             if self._run():
                 return
-        raise AssertionError(f"no free port for the server: {self.log.read_text() if self.log else ''}")
+        raise AssertionError(
+            f"no free port for the server: {self.log.read_text() if self.log else ''}"
+        )
 
     def _run(self) -> bool:
         """Start the process and wait for it; False when the port was taken."""
@@ -271,8 +319,19 @@ class ServerProcess:
         with open(self.log, "ab") as log:
             start = log.tell()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(self.data_dir), "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "fieldsurvey",
+                    "server",
+                    "run",
+                    "--data-dir",
+                    str(self.data_dir),
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + STARTUP_S
         while time.monotonic() < deadline:
@@ -288,7 +347,9 @@ class ServerProcess:
                 pass
             time.sleep(0.2)
         self.kill()  # not left running behind the failure
-        raise AssertionError(f"the server did not start within {STARTUP_S} s: {self.log.read_text()[-2000:]}")
+        raise AssertionError(
+            f"the server did not start within {STARTUP_S} s: {self.log.read_text()[-2000:]}"
+        )
 
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): no shutdown handlers, no chance to finish a transaction."""
@@ -310,12 +371,22 @@ class ServerProcess:
         self.server_dir.close()
 
     def token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
-        r = httpx.post(self.url + "/api/v1/auth/login", json={"username": username, "password": password}, timeout=30)
+        r = httpx.post(
+            self.url + "/api/v1/auth/login",
+            json={"username": username, "password": password},
+            timeout=30,
+        )
         r.raise_for_status()
         return str(r.json()["token"])
 
     def api(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, self.url + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"}, timeout=60, **kwargs)
+        return httpx.request(
+            method,
+            self.url + "/api/v1" + path,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+            **kwargs,
+        )
 
     def status(self) -> dict[str, Any]:
         from fieldsurvey.server.dashboard.status import status_counts
@@ -335,10 +406,17 @@ class Device:
     server: ServerProcess
     identity: Identity
     cursor: str | None = None
-    seen: dict[str, dict[str, Any]] = field(default_factory=dict)  # household id → latest record from the feed
+    seen: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # household id → latest record from the feed
 
     def transport(self, **kwargs: Any) -> Transport:
-        return Transport(self.server.url, identity=self.identity, policy=RetryPolicy(attempts=4, base=0.05, timeout=60), **kwargs)
+        return Transport(
+            self.server.url,
+            identity=self.identity,
+            policy=RetryPolicy(attempts=4, base=0.05, timeout=60),
+            **kwargs,
+        )
 
     def seal(self, records: list[dict[str, Any]], batch_id: str | None = None) -> tuple[str, bytes]:
         payload = batch_payload(self.identity, records, base_cursor=self.cursor, batch_id=batch_id)
@@ -371,10 +449,25 @@ class Device:
         finally:
             t.close()
 
-    def edit(self, household_id: str, changes: dict[str, tuple[Any, Any]], base_revision: int | None = None) -> dict[str, Any]:
-        base = base_revision if base_revision is not None else int(self.seen.get(household_id, {}).get("revision", 1))
-        return {"kind": "record.update", "record_type": "household", "record_id": household_id, "household_id": household_id,
-                "base_revision": base, "changes": [{"field": f, "base": b, "value": v} for f, (b, v) in changes.items()]}
+    def edit(
+        self,
+        household_id: str,
+        changes: dict[str, tuple[Any, Any]],
+        base_revision: int | None = None,
+    ) -> dict[str, Any]:
+        base = (
+            base_revision
+            if base_revision is not None
+            else int(self.seen.get(household_id, {}).get("revision", 1))
+        )
+        return {
+            "kind": "record.update",
+            "record_type": "household",
+            "record_id": household_id,
+            "household_id": household_id,
+            "base_revision": base,
+            "changes": [{"field": f, "base": b, "value": v} for f, (b, v) in changes.items()],
+        }
 
 
 def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -> Device:
@@ -386,7 +479,14 @@ def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -
     finally:
         t.close()
     county = info["county"]
-    identity = Identity(info["device_id"], info["user"]["username"], county["code"], keys, county["signing_key"], county["encryption_key"])
+    identity = Identity(
+        info["device_id"],
+        info["user"]["username"],
+        county["code"],
+        keys,
+        county["signing_key"],
+        county["encryption_key"],
+    )
     return Device(server, identity)
 
 
@@ -394,11 +494,22 @@ def roster(n_per_village: int = 3) -> dict[str, Any]:
     households = []
     for v_index, village in enumerate((VILLAGE_A, VILLAGE_B)):
         for i in range(1, n_per_village + 1):  # numbers ending alike would hold the same people
-            households.append(household_to_dict(household(no=f"{village}{v_index}{100 * v_index + i:03d}", village=village)))
+            households.append(
+                household_to_dict(
+                    household(no=f"{village}{v_index}{100 * v_index + i:03d}", village=village)
+                )
+            )
     return {
-        "format": "fieldsurvey-roster", "version": 1, "county": COUNTY,
+        "format": "fieldsurvey-roster",
+        "version": 1,
+        "county": COUNTY,
         "divisions": [
-            {"code": "610728101000", "name": "示范镇", "parent": "610728000000", "level": "township"},
+            {
+                "code": "610728101000",
+                "name": "示范镇",
+                "parent": "610728000000",
+                "level": "township",
+            },
             {"code": VILLAGE_A, "name": "甲村", "parent": "610728101000", "level": "village"},
             {"code": VILLAGE_B, "name": "乙村", "parent": "610728101000", "level": "village"},
         ],
@@ -421,10 +532,23 @@ def setup_county(server: ServerProcess) -> County:
     sd = server.server_dir
     data = roster()
     import_roster(sd, "test", data)
-    accounts.add_user(sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None)
-    accounts.add_user(sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None)
-    accounts.add_user(sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None)
-    accounts.add_user(sd, "test", username="staff", role="county_staff", display_name="县乡村振兴局", password="staff-pass-123")
+    accounts.add_user(
+        sd, "test", username="sec_a", role="secretary", display_name="甲村书记", password=None
+    )
+    accounts.add_user(
+        sd, "test", username="sec_a2", role="secretary", display_name="甲村工作队", password=None
+    )
+    accounts.add_user(
+        sd, "test", username="sec_b", role="secretary", display_name="乙村书记", password=None
+    )
+    accounts.add_user(
+        sd,
+        "test",
+        username="staff",
+        role="county_staff",
+        display_name="县乡村振兴局",
+        password="staff-pass-123",
+    )
     accounts.assign(sd, "test", username="sec_a", villages=[VILLAGE_A])
     accounts.assign(sd, "test", username="sec_a2", villages=[VILLAGE_A])
     accounts.assign(sd, "test", username="sec_b", villages=[VILLAGE_B])
@@ -457,8 +581,14 @@ def _county(tmp: Path, url: str | None, process: bool) -> Iterator[County]:
 BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def county_for(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, *,
-               process: bool = False) -> Iterator[County]:
+def county_for(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    process: bool = False,
+) -> Iterator[County]:
     """Body of a module-scoped ``county`` fixture parametrised with ``BACKENDS``."""
-    with running_county(tmp_path_factory.mktemp(f"county-{request.param}"), request.param, process=process) as c:
+    with running_county(
+        tmp_path_factory.mktemp(f"county-{request.param}"), request.param, process=process
+    ) as c:
         yield c

@@ -17,7 +17,9 @@ def main(data_dir: str, passphrase: str, household_id: str) -> None:
     i = 0
     while True:
         i += 1
-        visit = Visit(household_id, date.today(), "测试书记", "visit", "1", {"n": i, "note": "x" * (i % 500)})
+        visit = Visit(
+            household_id, date.today(), "测试书记", "visit", "1", {"n": i, "note": "x" * (i % 500)}
+        )
         store.visits.save_draft(visit)
         if i % 3 == 0:
             h = store.households.get(household_id)

@@ -46,6 +46,7 @@ def _divisions() -> list[Division]:
 
 def _households() -> dict[str, Household]:
     """Five households with different heads, villages, groups, types and problems."""
+
     def make(no: str, village: str = VILLAGE_A, **changes: object) -> Household:
         h = household(no, village=village)
         for name, value in changes.items():
@@ -53,7 +54,13 @@ def _households() -> dict[str, Household]:
         return h
 
     wang = make("6107281010010001")  # head 王建国, exited, 三组, all met
-    li = make("6107281010010002", group="一组", status="not_exited", household_type="edge", housing_grade="D")
+    li = make(
+        "6107281010010002",
+        group="一组",
+        status="not_exited",
+        household_type="edge",
+        housing_grade="D",
+    )
     li.members[0].name = "李明华"
     zhao = make("6107281010010003", group="二组", household_type="unstable")
     zhao.members[0].name = "赵国强"
@@ -62,13 +69,31 @@ def _households() -> dict[str, Household]:
     chen.members[0].name = "陈志远"
     for m in chen.members:
         m.resident_medical_insurance = False  # uninsured
-    zhou = make("6107281010020005", village=VILLAGE_B, group="五组", household_type="sudden_hardship")
-    zhou.members[0] = member("周秀英", "02", "female", date(1972, 5, 6), 91, health="healthy",
-                             resident_medical_insurance=True, critical_illness_insurance=True,
-                             medical_assistance=True)
-    zhou.members[1] = member("刘大山", "11", "male", date(1970, 2, 2), 93, health="healthy",
-                             resident_medical_insurance=True, critical_illness_insurance=True,
-                             medical_assistance=True)
+    zhou = make(
+        "6107281010020005", village=VILLAGE_B, group="五组", household_type="sudden_hardship"
+    )
+    zhou.members[0] = member(
+        "周秀英",
+        "02",
+        "female",
+        date(1972, 5, 6),
+        91,
+        health="healthy",
+        resident_medical_insurance=True,
+        critical_illness_insurance=True,
+        medical_assistance=True,
+    )
+    zhou.members[1] = member(
+        "刘大山",
+        "11",
+        "male",
+        date(1970, 2, 2),
+        93,
+        health="healthy",
+        resident_medical_insurance=True,
+        critical_illness_insurance=True,
+        medical_assistance=True,
+    )
     zhou.water_source = "unprotected_well"
     zhou.water_quality_ok = False
     return {"wang": wang, "li": li, "zhao": zhao, "chen": chen, "zhou": zhou}
@@ -84,15 +109,24 @@ def make_store(data_dir: Path) -> UiStore:
         reassess_households(store, date.today())
         # 王建国's household was visited ten days ago (finalized, with its assessment)
         wang = households["wang"]
-        visit = Visit(wang.household_id, date.today() - timedelta(days=10), "测试书记", "household_visit", "1",
-                      {"note": "ok"}, findings="家中情况稳定")
+        visit = Visit(
+            wang.household_id,
+            date.today() - timedelta(days=10),
+            "测试书记",
+            "household_visit",
+            "1",
+            {"note": "ok"},
+            findings="家中情况稳定",
+        )
         from fieldsurvey.core.assessment import assess
 
         store.visits.finalize(visit, None, assess(wang, on=date.today()).to_dict())
         store.settings.set("secretary", {"name": "测试书记", "unit": "县农业农村局"})
     finally:
         store.close()
-    return UiStore(data_dir, PASSPHRASE, recovery_key, {k: h.household_id for k, h in households.items()})
+    return UiStore(
+        data_dir, PASSPHRASE, recovery_key, {k: h.household_id for k, h in households.items()}
+    )
 
 
 def running_controller(qtbot, ui_store: UiStore) -> Iterator:  # type: ignore[no-untyped-def]

@@ -32,8 +32,14 @@ def open_household(window, qtbot, household_id: str) -> HouseholdView:  # type: 
 
 def wait_ready(editor: VisitEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
     """Until the visit is open and the current section is fully drawn."""
-    qtbot.waitUntil(lambda: editor.session is not None and editor.current_page() is not None
-                    and not editor.current_page().pending, timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (
+            editor.session is not None
+            and editor.current_page() is not None
+            and not editor.current_page().pending
+        ),
+        timeout=15_000,
+    )
 
 
 def new_visit(window, qtbot, household_id: str) -> VisitEditor:  # type: ignore[no-untyped-def]
@@ -69,7 +75,9 @@ def member_id(editor: VisitEditor, name: str, repeat: str = "members") -> str:
     raise KeyError(name)
 
 
-def path_of(editor: VisitEditor, field: str, member: str | None = None, repeat: str = "members") -> str:
+def path_of(
+    editor: VisitEditor, field: str, member: str | None = None, repeat: str = "members"
+) -> str:
     return f"{repeat}[{member_id(editor, member, repeat)}]/{field}" if member else field
 
 
@@ -91,7 +99,10 @@ def type_text(editor: VisitEditor, qtbot, path: str, text: str) -> None:  # type
         inp.edit.setPlainText(text)
     else:
         raise TypeError(type(inp))
-    qtbot.waitUntil(lambda: editor.session.display_value(path) == text or r.input_error is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: editor.session.display_value(path) == text or r.input_error is not None,
+        timeout=3000,
+    )
 
 
 def type_keys(editor: VisitEditor, qtbot, path: str, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +145,11 @@ def question(qtbot) -> QMessageBox:  # type: ignore[no-untyped-def]
     box: list[QMessageBox] = []
 
     def found() -> bool:
-        box[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        box[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
         return bool(box)
 
     qtbot.waitUntil(found, timeout=3000)
@@ -156,21 +171,27 @@ def fill_required(editor: VisitEditor, qtbot, education: dict[str, str]) -> None
     for name, level in education.items():
         choose(editor, qtbot, path_of(editor, "education", name), level)
     section(editor, qtbot, "education")
-    type_text(editor, qtbot, path_of(editor, "school_name", "王子涵", "compulsory_children"), "示范村小学")
+    type_text(
+        editor, qtbot, path_of(editor, "school_name", "王子涵", "compulsory_children"), "示范村小学"
+    )
     section(editor, qtbot, "medical")
     for name in education:
         for field in ("employee_medical_insurance", "medical_assistance"):
             click_choice(editor, qtbot, path_of(editor, field, name, "medical"), False)
         click_choice(editor, qtbot, path_of(editor, "family_doctor", name, "medical"), True)
     if "王建国" in education:
-        click_choice(editor, qtbot, path_of(editor, "chronic_disease_card", "王建国", "medical"), True)
+        click_choice(
+            editor, qtbot, path_of(editor, "chronic_disease_card", "王建国", "medical"), True
+        )
 
 
 def confirm_and_finalize(editor: VisitEditor, qtbot) -> str:  # type: ignore[no-untyped-def]
     """Tick the household's confirmation, finalize, accept the warnings; the finalized id."""
     section(editor, qtbot, "needs")
     qtbot.mouseClick(row(editor, "household_confirmed").input.check, LEFT)
-    qtbot.waitUntil(lambda: editor.current_page().field_row("confirmed_by") is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: editor.current_page().field_row("confirmed_by") is not None, timeout=3000
+    )
     type_text(editor, qtbot, "confirmed_by", "王建国")
     qtbot.mouseClick(editor.finalize_button, LEFT)
     with qtbot.waitSignal(editor.visit_finalized, timeout=10_000) as finalized:
@@ -182,6 +203,10 @@ def stored_drafts(window, qtbot, household_id: str) -> list:  # type: ignore[no-
     """The household's drafts as the store holds them, read on the app's own database worker
     (after every queued save), so the test never opens a second connection mid-write."""
     box: list = []
-    window.ctx.ops.run(lambda env: env.store.visits.drafts(household_id), on_done=box.append, name="test: read drafts")
+    window.ctx.ops.run(
+        lambda env: env.store.visits.drafts(household_id),
+        on_done=box.append,
+        name="test: read drafts",
+    )
     qtbot.waitUntil(lambda: bool(box), timeout=5000)
     return list(box[0])

@@ -29,12 +29,14 @@ def _left_is_chinese(text: str, i: int) -> bool:
     if CJK.match(before[-1]):
         return True
     m = PLACEHOLDER_END.search(before)
-    return bool(m) and bool(CJK.search(before[max(0, m.start() - 1):m.start()]))
+    return bool(m) and bool(CJK.search(before[max(0, m.start() - 1) : m.start()]))
 
 
 def _right_is_text(text: str, i: int) -> bool:
-    after = text[i + 1:].lstrip(" ")
-    return bool(after) and (bool(CJK.match(after[0])) or bool(PLACEHOLDER_START.match(after)) or after[0].isalnum())
+    after = text[i + 1 :].lstrip(" ")
+    return bool(after) and (
+        bool(CJK.match(after[0])) or bool(PLACEHOLDER_START.match(after)) or after[0].isalnum()
+    )
 
 
 def _braces(text: str) -> list[bool]:
@@ -76,14 +78,26 @@ def positions(text: str) -> list[int]:
     for i, ch in enumerate(text):
         if inside[i] or ch not in ",:;":
             continue
-        if ch in ",;" and i and text[i - 1].isdigit() and i + 1 < len(text) and text[i + 1].isdigit():
+        if (
+            ch in ",;"
+            and i
+            and text[i - 1].isdigit()
+            and i + 1 < len(text)
+            and text[i + 1].isdigit()
+        ):
             continue  # 1,000
-        if ch == ":" and i and text[i - 1].isdigit() and i + 1 < len(text) and text[i + 1].isdigit():
+        if (
+            ch == ":"
+            and i
+            and text[i - 1].isdigit()
+            and i + 1 < len(text)
+            and text[i + 1].isdigit()
+        ):
             continue  # 10:30
         if _left_is_chinese(text, i) and (_right_is_text(text, i) or ch == ":"):
             found.append(i)
     for start, end in _paren_pairs(text, inside):
-        content = text[start + 1:end]
+        content = text[start + 1 : end]
         if re.fullmatch(r"&.", content):
             continue  # a menu mnemonic, (&F)
         if HAS_CJK.search(content) or _left_is_chinese(text, start):
@@ -92,7 +106,7 @@ def positions(text: str) -> list[int]:
 
 
 def problems(text: str) -> list[str]:
-    return [text[max(0, i - 6):i + 7] for i in positions(text)]
+    return [text[max(0, i - 6) : i + 7] for i in positions(text)]
 
 
 def fix(text: str) -> str:

@@ -27,7 +27,9 @@ PASSPHRASE = "山路弯弯-测试-2025"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def county(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[County]:
     yield from county_for(request, tmp_path_factory)
 
 
@@ -44,11 +46,15 @@ def staff_record(county: County, household_id: str) -> dict:
     return county.server.api("GET", f"/households/{household_id}", token).json()["record"]
 
 
-def test_enroll_then_sync_downloads_the_village_and_sends_edits_and_visits(county: County, tmp_path: Path) -> None:
+def test_enroll_then_sync_downloads_the_village_and_sends_edits_and_visits(
+    county: County, tmp_path: Path
+) -> None:
     store, client = new_device(county, tmp_path / "laptop")
     with store:
         first = client.sync()
-        assert first.downloaded.full and first.downloaded.households == len(county.households_in(VILLAGE_A))
+        assert first.downloaded.full and first.downloaded.households == len(
+            county.households_in(VILLAGE_A)
+        )
         assert store.households.count() == len(county.households_in(VILLAGE_A))
         target = county.households_in(VILLAGE_A)[0]
         h = store.households.get(target["household_id"])
@@ -56,8 +62,15 @@ def test_enroll_then_sync_downloads_the_village_and_sends_edits_and_visits(count
         h.housing_grade = "C"
         h.members[0].work_months = 9
         store.households.update(h)
-        visit = Visit(h.household_id, date(2025, 5, 6), "甲村书记", "household_visit", "1", {"food_secure": True},
-                      findings="房屋有裂缝")
+        visit = Visit(
+            h.household_id,
+            date(2025, 5, 6),
+            "甲村书记",
+            "household_visit",
+            "1",
+            {"food_secure": True},
+            findings="房屋有裂缝",
+        )
         store.visits.save_draft(visit)
         store.visits.finalize(visit, None, {"flags": ["unsafe_house"]})
         assert store.outbox.count()["edits"] == 2 and store.outbox.count()["visits"] == 1
@@ -66,12 +79,22 @@ def test_enroll_then_sync_downloads_the_village_and_sends_edits_and_visits(count
         assert store.outbox.count() == {"edits": 0, "visits": 0, "member_changes": 0}
         record = staff_record(county, h.household_id)
         assert record["housing_grade"] == "C"
-        assert next(m for m in record["members"] if m["member_id"] == h.members[0].member_id)["work_months"] == 9
+        assert (
+            next(m for m in record["members"] if m["member_id"] == h.members[0].member_id)[
+                "work_months"
+            ]
+            == 9
+        )
         again = client.sync()
-        assert again.sent_batches == [] and store.households.get(h.household_id).revision == record["revision"]  # type: ignore[union-attr]
+        assert (
+            again.sent_batches == []
+            and store.households.get(h.household_id).revision == record["revision"]
+        )  # type: ignore[union-attr]
 
 
-def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(county: County, tmp_path: Path) -> None:
+def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(
+    county: County, tmp_path: Path
+) -> None:
     s1, c1 = new_device(county, tmp_path / "one")
     s2, c2 = new_device(county, tmp_path / "two", "sec_a2")
     with s1, s2:
@@ -90,8 +113,13 @@ def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(county: Cou
         assert [n.kind for n in notices] == ["conflict"] and "冲突" in notices[0].text_zh
         assert s2.households.get(hid).phone == "13811111111"  # type: ignore[union-attr]  # the county's value, until resolved
         token = county.server.token("staff", "staff-pass-123")
-        [conflict] = county.server.api("GET", "/county/conflicts", token, params={"household_id": hid}).json()["items"]
-        assert {conflict["device_value"], conflict["server_value"]} == {"13811111111", "13822222222"}
+        [conflict] = county.server.api(
+            "GET", "/county/conflicts", token, params={"household_id": hid}
+        ).json()["items"]
+        assert {conflict["device_value"], conflict["server_value"]} == {
+            "13811111111",
+            "13822222222",
+        }
 
 
 def test_unsent_work_survives_a_full_resync(county: County, tmp_path: Path) -> None:
@@ -134,10 +162,22 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
         assert info["counts"] == {"record.update": 1}
         h.hamlet = "下湾"  # edited again after the batch was sealed
         store.households.update(h)
-        run_cli("server", "batch", "import", "--data-dir", str(county.server.data_dir), str(batch_file))
+        run_cli(
+            "server", "batch", "import", "--data-dir", str(county.server.data_dir), str(batch_file)
+        )
         device_id = client.enrollment().device_id  # type: ignore[union-attr]
         updates = tmp_path / "from-county.fsu"
-        run_cli("server", "feed", "export", "--data-dir", str(county.server.data_dir), "--device", device_id, "--out", str(updates))
+        run_cli(
+            "server",
+            "feed",
+            "export",
+            "--data-dir",
+            str(county.server.data_dir),
+            "--device",
+            device_id,
+            "--out",
+            str(updates),
+        )
         applied = client.import_updates(updates)
         assert applied.households >= 1
         [edit] = store.outbox.pending_edits()  # the later edit stays, rebased on what was sent
@@ -152,26 +192,64 @@ def test_enroll_and_sync_on_the_command_line(county: County, tmp_path: Path) -> 
     data_dir = tmp_path / "cli-laptop"
     Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
     code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_b")
-    env = {"FIELDSURVEY_PASSPHRASE": PASSPHRASE, **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")}}
-    enrolled = run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code, env=env)
+    env = {
+        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
+        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
+    }
+    enrolled = run_cli(
+        "enroll",
+        "--data-dir",
+        str(data_dir),
+        "--server",
+        county.server.url,
+        "--code",
+        code,
+        env=env,
+    )
     assert "Device enrolled" in enrolled.stdout and "610728101002" in enrolled.stdout
     synced = run_cli("sync", "--data-dir", str(data_dir), env=env)
     assert "households updated" in synced.stdout
     again = run_cli("sync", "--data-dir", str(data_dir), "--format", "json", env=env)
     assert '"households": 0' in again.stdout
-    wrong = run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", "AAAA-BBBB-CCCC-DDDD", env=env, check=False)
+    wrong = run_cli(
+        "enroll",
+        "--data-dir",
+        str(data_dir),
+        "--server",
+        county.server.url,
+        "--code",
+        "AAAA-BBBB-CCCC-DDDD",
+        env=env,
+        check=False,
+    )
     assert wrong.returncode == 2 and "already enrolled" in wrong.stderr
 
 
-def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_exits_3(county: County, tmp_path: Path) -> None:
+def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_exits_3(
+    county: County, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "cli-laptop"
     Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
     sd = county.server.server_dir
-    accounts.add_user(sd, "test", username="sec_ab_cli", role="secretary", display_name="两村书记", password=None)
+    accounts.add_user(
+        sd, "test", username="sec_ab_cli", role="secretary", display_name="两村书记", password=None
+    )
     accounts.assign(sd, "test", username="sec_ab_cli", villages=[VILLAGE_A, VILLAGE_B])
     code, _ = enrollment.new_enroll_code(sd, "test", username="sec_ab_cli")
-    env = {"FIELDSURVEY_PASSPHRASE": PASSPHRASE, **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")}}
-    run_cli("enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code, env=env)
+    env = {
+        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
+        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
+    }
+    run_cli(
+        "enroll",
+        "--data-dir",
+        str(data_dir),
+        "--server",
+        county.server.url,
+        "--code",
+        code,
+        env=env,
+    )
     assert run_cli("sync", "--data-dir", str(data_dir), env=env).returncode == 0
     target = county.households_in(VILLAGE_B)[0]
     with Store.open(data_dir, passphrase=PASSPHRASE) as store:  # an edit waiting for village B
@@ -179,18 +257,34 @@ def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_e
         assert h is not None
         h.hamlet = "北坡"
         store.households.update(h)
-    run_cli("server", "assign", "--data-dir", str(county.server.data_dir), "--username", "sec_ab_cli",
-            "--village", VILLAGE_B, "--remove")  # the county's command line takes village B away
+    run_cli(
+        "server",
+        "assign",
+        "--data-dir",
+        str(county.server.data_dir),
+        "--username",
+        "sec_ab_cli",
+        "--village",
+        VILLAGE_B,
+        "--remove",
+    )  # the county's command line takes village B away
     synced = run_cli("sync", "--data-dir", str(data_dir), env=env, check=False)
     assert synced.returncode == 3, synced.stderr
-    assert "first uploaded the 1 records waiting for them" in synced.stdout and "本机先把这些村待上传的1条记录上传到了县里" in synced.stdout
+    assert (
+        "first uploaded the 1 records waiting for them" in synced.stdout
+        and "本机先把这些村待上传的1条记录上传到了县里" in synced.stdout
+    )
     assert "乙村" in synced.stdout
-    assert staff_record(county, target["household_id"])["hamlet"] == "北坡"  # it reached the county before the erase
+    assert (
+        staff_record(county, target["household_id"])["hamlet"] == "北坡"
+    )  # it reached the county before the erase
     again = run_cli("sync", "--data-dir", str(data_dir), env=env, check=False)
     assert again.returncode == 0
 
 
-def test_a_wrong_enrollment_code_is_refused_at_once_with_a_sentence(county: County, tmp_path: Path) -> None:
+def test_a_wrong_enrollment_code_is_refused_at_once_with_a_sentence(
+    county: County, tmp_path: Path
+) -> None:
     from fieldsurvey.core.errors import UserError
 
     store, _recovery = Store.create(tmp_path / "laptop", PASSPHRASE, kdf=FAST_KDF)

@@ -26,9 +26,14 @@ from tests.support.common import FAST_KDF
 from tests.support.server import enroll_secretary
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -41,7 +46,10 @@ def test_canonical_form_is_stable_and_round_trips(value: Any) -> None:
 
 
 def test_canonical_rules() -> None:
-    assert canonical.dumps({"b": 1, "a": [1.5, "村", None, True]}) == '{"a":[1.5,"村",null,true],"b":1}'.encode()
+    assert (
+        canonical.dumps({"b": 1, "a": [1.5, "村", None, True]})
+        == '{"a":[1.5,"村",null,true],"b":1}'.encode()
+    )
     assert canonical.dumps(-0.0) == b"0.0"
     for bad in (math.nan, math.inf, 2**60, {1: "x"}, b"bytes"):
         with pytest.raises(canonical.CanonicalError):
@@ -107,19 +115,50 @@ def test_the_batch_schema_refuses_arbitrary_json_cleanly(value: Any) -> None:
         parse_batch(value)
 
 
-record_kinds = st.sampled_from(["household.create", "record.create", "record.update", "record.delete", "visit", "member_change"])
+record_kinds = st.sampled_from(
+    [
+        "household.create",
+        "record.create",
+        "record.update",
+        "record.delete",
+        "visit",
+        "member_change",
+    ]
+)
 records = st.lists(
-    st.fixed_dictionaries({"kind": record_kinds}, optional={
-        "household": st.dictionaries(st.sampled_from(["household_id", "household_no", "division_code", "members", "status"]), json_values, max_size=5),
-        "record_type": st.sampled_from(["household", "member", "helper", "income", "nope"]),
-        "record_id": st.text(min_size=1, max_size=8),
-        "household_id": st.text(min_size=1, max_size=8),
-        "base_revision": st.integers(-1, 3),
-        "changes": st.lists(st.fixed_dictionaries({"field": st.sampled_from(["phone", "status", "x", "members"]), "base": json_values, "value": json_values}), max_size=3),
-        "record": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
-        "visit": st.dictionaries(st.sampled_from(["visit_id", "household_id", "status", "visit_date", "form_id"]), json_values, max_size=5),
-        "change": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
-    }),
+    st.fixed_dictionaries(
+        {"kind": record_kinds},
+        optional={
+            "household": st.dictionaries(
+                st.sampled_from(
+                    ["household_id", "household_no", "division_code", "members", "status"]
+                ),
+                json_values,
+                max_size=5,
+            ),
+            "record_type": st.sampled_from(["household", "member", "helper", "income", "nope"]),
+            "record_id": st.text(min_size=1, max_size=8),
+            "household_id": st.text(min_size=1, max_size=8),
+            "base_revision": st.integers(-1, 3),
+            "changes": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "field": st.sampled_from(["phone", "status", "x", "members"]),
+                        "base": json_values,
+                        "value": json_values,
+                    }
+                ),
+                max_size=3,
+            ),
+            "record": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
+            "visit": st.dictionaries(
+                st.sampled_from(["visit_id", "household_id", "status", "visit_date", "form_id"]),
+                json_values,
+                max_size=5,
+            ),
+            "change": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
+        },
+    ),
     max_size=4,
 )
 
@@ -127,14 +166,26 @@ records = st.lists(
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("fuzz-county")))
-    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county="610728",
+        name=None,
+        admin="admin",
+        password="admin-pass-1",
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     yield sd, enroll_secretary(sd, "sec", ["610728101001"], label="fuzz")
     sd.close()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(records)
-def test_the_ingest_refuses_malformed_records_without_crashing(county: tuple[ServerDir, Identity], recs: list[dict[str, Any]]) -> None:
+def test_the_ingest_refuses_malformed_records_without_crashing(
+    county: tuple[ServerDir, Identity], recs: list[dict[str, Any]]
+) -> None:
     sd, identity = county
     data = seal_batch(identity, batch_payload(identity, recs, base_cursor=None))
     try:

@@ -12,8 +12,13 @@ def test_an_updated_member_stays_in_its_place_and_a_new_one_comes_last() -> None
     ids = [m["member_id"] for m in h["members"]]
     head = dict(h["members"][0], phone="13800000000", revision=2)
     newborn = dict(h["members"][2], member_id="new-member", name="新生儿")
-    out = _overlay(h, [{"type": "member", "household_id": h["household_id"], "record": head},
-                       {"type": "member", "household_id": h["household_id"], "record": newborn}])
+    out = _overlay(
+        h,
+        [
+            {"type": "member", "household_id": h["household_id"], "record": head},
+            {"type": "member", "household_id": h["household_id"], "record": newborn},
+        ],
+    )
     assert out is not None
     assert [m["member_id"] for m in out["members"]] == [*ids, "new-member"]
     assert out["members"][0]["phone"] == "13800000000"
@@ -23,6 +28,8 @@ def test_a_deleted_member_leaves_the_others_in_order() -> None:
     h = household_to_dict(household())
     ids = [m["member_id"] for m in h["members"]]
     gone = dict(h["members"][1])
-    out = _overlay(h, [{"type": "member", "household_id": h["household_id"], "record": gone, "deleted": True}])
+    out = _overlay(
+        h, [{"type": "member", "household_id": h["household_id"], "record": gone, "deleted": True}]
+    )
     assert out is not None
     assert [m["member_id"] for m in out["members"]] == [ids[0], *ids[2:]]

@@ -61,12 +61,18 @@ class Device:
         self.local = dict(server)
 
     def pending(self) -> list[FieldEdit]:
-        return [FieldEdit(f, self.seen[f], self.local[f]) for f in FIELDS if self.local[f] != self.seen[f]]
+        return [
+            FieldEdit(f, self.seen[f], self.local[f])
+            for f in FIELDS
+            if self.local[f] != self.seen[f]
+        ]
 
 
 @settings(max_examples=400, deadline=None)
 @given(initial=st.fixed_dictionaries({f: VALUES for f in FIELDS}), script=actions)
-def test_any_interleaving_of_two_devices_loses_no_edit(initial: dict[str, int], script: list[Action]) -> None:
+def test_any_interleaving_of_two_devices_loses_no_edit(
+    initial: dict[str, int], script: list[Action]
+) -> None:
     server = dict(initial)
     devices = [Device(server), Device(server)]
     queue: list[tuple[int, FieldConflict]] = []
@@ -79,18 +85,30 @@ def test_any_interleaving_of_two_devices_loses_no_edit(initial: dict[str, int], 
         before = dict(server)
         result = merge_fields(server, edits)
         for f, v in result.applied.items():
-            assert before[f] == next(e for e in edits if e.field == f).base  # the device saw what it replaced
+            assert (
+                before[f] == next(e for e in edits if e.field == f).base
+            )  # the device saw what it replaced
             server[f] = v
         queue.extend((d, c) for c in result.conflicts)
         for e in edits:  # every edit has exactly one fate, and each fate keeps the device's value
-            fates = [e.field in result.applied, e.field in result.unchanged, any(c.field == e.field for c in result.conflicts)]
+            fates = [
+                e.field in result.applied,
+                e.field in result.unchanged,
+                any(c.field == e.field for c in result.conflicts),
+            ]
             assert fates.count(True) == 1
             if fates[0] or fates[1]:
                 assert server[e.field] == e.value
             else:
                 conflict = next(c for c in result.conflicts if c.field == e.field)
-                assert (conflict.device, conflict.server, conflict.base) == (e.value, before[e.field], e.base)
-                assert server[e.field] == before[e.field]  # the county's value is not overwritten either
+                assert (conflict.device, conflict.server, conflict.base) == (
+                    e.value,
+                    before[e.field],
+                    e.base,
+                )
+                assert (
+                    server[e.field] == before[e.field]
+                )  # the county's value is not overwritten either
         for f in FIELDS:  # nothing else moved
             if f not in result.applied:
                 assert server[f] == before[f]

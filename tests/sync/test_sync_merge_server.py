@@ -36,7 +36,15 @@ FIELDS = ("phone", "address", "hamlet")
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, list[Identity]]]:
     sd = ServerDir(Path(tmp_path_factory.mktemp("merge-county")))
-    setup.init_server(sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None, kdf=dict(FAST_KDF))
+    setup.init_server(
+        sd,
+        county="610728",
+        name=None,
+        admin="admin",
+        password="admin-pass-1",
+        db_url=None,
+        kdf=dict(FAST_KDF),
+    )
     identities = [enroll_secretary(sd, name, [VILLAGE]) for name in ("sec1", "sec2")]
     yield sd, identities
     sd.close()
@@ -52,19 +60,39 @@ def server_record(sd: ServerDir, hid: str) -> tuple[dict[str, Any], int]:
 PEOPLE = itertools.count()
 actions = st.lists(
     st.one_of(
-        st.tuples(st.just("edit"), st.integers(0, 1), st.sampled_from(FIELDS), st.sampled_from(["一", "二", "三"])),
+        st.tuples(
+            st.just("edit"),
+            st.integers(0, 1),
+            st.sampled_from(FIELDS),
+            st.sampled_from(["一", "二", "三"]),
+        ),
         st.tuples(st.just("sync"), st.integers(0, 1), st.just(""), st.just("")),
     ),
     max_size=14,
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(script=actions)
-def test_real_ingest_loses_no_edit_in_any_interleaving(county: tuple[ServerDir, list[Identity]], script: list[Any]) -> None:
+def test_real_ingest_loses_no_edit_in_any_interleaving(
+    county: tuple[ServerDir, list[Identity]], script: list[Any]
+) -> None:
     sd, identities = county
-    h = household(no=f"61072810100{uuid.uuid4().int % 10**5:05d}", village=VILLAGE, person_index=next(PEOPLE))  # new people each time
-    import_roster(sd, "test", {"format": "fieldsurvey-roster", "version": 1, "county": "610728", "households": [household_to_dict(h)]})
+    h = household(
+        no=f"61072810100{uuid.uuid4().int % 10**5:05d}", village=VILLAGE, person_index=next(PEOPLE)
+    )  # new people each time
+    import_roster(
+        sd,
+        "test",
+        {
+            "format": "fieldsurvey-roster",
+            "version": 1,
+            "county": "610728",
+            "households": [household_to_dict(h)],
+        },
+    )
     hid = h.household_id
     record, revision = server_record(sd, hid)
     seen = [(dict(record), revision), (dict(record), revision)]
@@ -74,21 +102,46 @@ def test_real_ingest_loses_no_edit_in_any_interleaving(county: tuple[ServerDir, 
             local[d][field] = value
             continue
         base, base_revision = seen[d]
-        changes = [{"field": f, "base": base.get(f), "value": local[d][f]} for f in FIELDS if local[d][f] != base.get(f)]
+        changes = [
+            {"field": f, "base": base.get(f), "value": local[d][f]}
+            for f in FIELDS
+            if local[d][f] != base.get(f)
+        ]
         if changes:
             before, _ = server_record(sd, hid)
-            records = [{"kind": "record.update", "record_type": "household", "record_id": hid, "household_id": hid,
-                        "base_revision": base_revision, "changes": changes}]
-            result = ingest(sd, seal_batch(identities[d], batch_payload(identities[d], records, base_cursor=None)), via="http")
+            records = [
+                {
+                    "kind": "record.update",
+                    "record_type": "household",
+                    "record_id": hid,
+                    "household_id": hid,
+                    "base_revision": base_revision,
+                    "changes": changes,
+                }
+            ]
+            result = ingest(
+                sd,
+                seal_batch(identities[d], batch_payload(identities[d], records, base_cursor=None)),
+                via="http",
+            )
             after, _ = server_record(sd, hid)
             [outcome] = result.outcomes
             with sd.transaction() as s:
-                conflicts = {c.field: c for c in s.execute(select(ConflictRow).where(ConflictRow.conflict_id.in_(outcome["conflicts"]))).scalars()}
+                conflicts = {
+                    c.field: c
+                    for c in s.execute(
+                        select(ConflictRow).where(ConflictRow.conflict_id.in_(outcome["conflicts"]))
+                    ).scalars()
+                }
             for c in changes:
                 f = c["field"]
                 if f in conflicts:
                     row = conflicts[f]
-                    assert (row.base_value, row.device_value, row.server_value) == (c["base"], c["value"], before.get(f))
+                    assert (row.base_value, row.device_value, row.server_value) == (
+                        c["base"],
+                        c["value"],
+                        before.get(f),
+                    )
                     assert after[f] == before[f]
                 else:
                     assert after[f] == c["value"]  # applied, or the county already had it

@@ -22,13 +22,27 @@ from tests.support.factories import household
 
 def _records() -> list[dict[str, Any]]:
     h = household_to_dict(household())
-    visit = Visit(h["household_id"], date(2026, 11, 1), "测试书记", "household_visit", "1", {"food_secure": True},
-                  findings="房屋为B级")
-    change = MemberChange(h["household_id"], h["members"][0]["member_id"], "birth", date(2026, 10, 2))
+    visit = Visit(
+        h["household_id"],
+        date(2026, 11, 1),
+        "测试书记",
+        "household_visit",
+        "1",
+        {"food_secure": True},
+        findings="房屋为B级",
+    )
+    change = MemberChange(
+        h["household_id"], h["members"][0]["member_id"], "birth", date(2026, 10, 2)
+    )
     return [
         {"kind": "household.create", "household": h},
         {"kind": "visit", "visit": visit_to_dict(visit)},
-        {"kind": "record.update", "record_type": "household", "record_id": h["household_id"], "fields": {"group": "四组"}},
+        {
+            "kind": "record.update",
+            "record_type": "household",
+            "record_id": h["household_id"],
+            "fields": {"group": "四组"},
+        },
         {"kind": "member_change", "change": member_change_to_dict(change)},
     ]
 
@@ -73,8 +87,20 @@ def _spoil(records: list[dict[str, Any]], how: str) -> list[dict[str, Any]]:
     return r
 
 
-@pytest.mark.parametrize("how", ["none", "string for a number", "number for a string", "missing required field", "unknown field",
-                                 "bad member inside a household", "float for an int", "bool for an int", "several at once"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "none",
+        "string for a number",
+        "number for a string",
+        "missing required field",
+        "unknown field",
+        "bad member inside a household",
+        "float for an int",
+        "bool for an int",
+        "several at once",
+    ],
+)
 def test_the_one_pass_check_finds_what_each_record_checked_alone_finds(how: str) -> None:
     records = _records() if how == "none" else _spoil(_records(), how)
     expected = _reference(records)
@@ -84,12 +110,16 @@ def test_the_one_pass_check_finds_what_each_record_checked_alone_finds(how: str)
 
 @pytest.mark.parametrize("number", ["1e400", "-2.5E+308", "1" * 320])
 def test_a_number_that_may_not_fit_a_double_leaves_the_decision_to_each_record(number: str) -> None:
-    text = _text(_records()).replace(b'"water_quantity_lpd":60', b'"water_quantity_lpd":' + number.encode())
+    text = _text(_records()).replace(
+        b'"water_quantity_lpd":60', b'"water_quantity_lpd":' + number.encode()
+    )
     assert number.encode() in text
     assert whole_record_problems(text) is None
 
 
 def test_a_number_like_string_does_not_cost_the_fast_path_when_it_cannot_be_a_number() -> None:
     records = _records()
-    records[1]["visit"]["findings"] = "编号 1e400 的记录"  # inside a string, not after ':' ',' or '['
+    records[1]["visit"]["findings"] = (
+        "编号 1e400 的记录"  # inside a string, not after ':' ',' or '['
+    )
     assert whole_record_problems(_text(records)) == {}

@@ -23,7 +23,9 @@ def window(controller, qtbot):  # type: ignore[no-untyped-def]
 
 
 def visible_boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
 
 
 def close_boxes() -> None:

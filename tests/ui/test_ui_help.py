@@ -30,7 +30,9 @@ def test_the_guide_has_a_part_for_every_screen_and_its_pictures(lang: str) -> No
     pictures = re.findall(r'<img src="([^"]+)"', html)
     assert len(pictures) >= 8
     for src in pictures:
-        assert not QImage(str(resource_path("help", src))).isNull(), src  # shipped, and Qt can read it
+        assert not QImage(str(resource_path("help", src))).isNull(), (
+            src
+        )  # shipped, and Qt can read it
     assert "http://" not in html.replace("https://fupin.example.gov.cn", "")  # nothing fetched
 
 
@@ -40,20 +42,39 @@ def test_both_languages_cover_the_same_parts() -> None:
 
 
 def test_every_screen_named_for_help_exists() -> None:
-    modules = ["fieldsurvey.ui.setup_wizard", "fieldsurvey.ui.unlock", "fieldsurvey.ui.household_list_page",
-               "fieldsurvey.ui.household_view", "fieldsurvey.ui.member_change", "fieldsurvey.ui.new_household",
-               "fieldsurvey.ui.visit.editor", "fieldsurvey.ui.dialogs", "fieldsurvey.ui.sync_panel", "fieldsurvey.ui.ledger_print",
-               "fieldsurvey.ui.settings_dialog", "fieldsurvey.ui.roster_dialog", "fieldsurvey.ui.main_window",
-               "fieldsurvey.ui.county.sign_in", "fieldsurvey.ui.county.dashboard_page", "fieldsurvey.ui.county.households_page",
-               "fieldsurvey.ui.county.inbox_page", "fieldsurvey.ui.county.conflicts_page", "fieldsurvey.ui.county.visits_page",
-               "fieldsurvey.ui.county.roster_page", "fieldsurvey.ui.county.exports_page", "fieldsurvey.ui.county.admin_page",
-               "fieldsurvey.ui.county.window"]
+    modules = [
+        "fieldsurvey.ui.setup_wizard",
+        "fieldsurvey.ui.unlock",
+        "fieldsurvey.ui.household_list_page",
+        "fieldsurvey.ui.household_view",
+        "fieldsurvey.ui.member_change",
+        "fieldsurvey.ui.new_household",
+        "fieldsurvey.ui.visit.editor",
+        "fieldsurvey.ui.dialogs",
+        "fieldsurvey.ui.sync_panel",
+        "fieldsurvey.ui.ledger_print",
+        "fieldsurvey.ui.settings_dialog",
+        "fieldsurvey.ui.roster_dialog",
+        "fieldsurvey.ui.main_window",
+        "fieldsurvey.ui.county.sign_in",
+        "fieldsurvey.ui.county.dashboard_page",
+        "fieldsurvey.ui.county.households_page",
+        "fieldsurvey.ui.county.inbox_page",
+        "fieldsurvey.ui.county.conflicts_page",
+        "fieldsurvey.ui.county.visits_page",
+        "fieldsurvey.ui.county.roster_page",
+        "fieldsurvey.ui.county.exports_page",
+        "fieldsurvey.ui.county.admin_page",
+        "fieldsurvey.ui.county.window",
+    ]
     defined = {name for m in modules for name in vars(importlib.import_module(m))}
     assert set(TOPICS) <= defined, set(TOPICS) - defined
 
 
 def help_window() -> HelpWindow:
-    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, HelpWindow) and w.isVisible()]
+    shown = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, HelpWindow) and w.isVisible()
+    ]
     assert len(shown) == 1
     return shown[0]
 
@@ -82,7 +103,10 @@ def test_f1_on_each_screen_opens_its_part(controller, ui_store, qtbot) -> None: 
     w.show()
     qtbot.waitExposed(w)
     guide = press_f1(qtbot, w.unlock_page.secret)
-    assert guide.browser.source().fileName() == "guide_zh_CN.html" and guide.browser.source().fragment() == "unlock"
+    assert (
+        guide.browser.source().fileName() == "guide_zh_CN.html"
+        and guide.browser.source().fragment() == "unlock"
+    )
     assert shown_part(guide) == "解锁"
     guide.close()
 
@@ -110,7 +134,9 @@ def test_f1_on_each_screen_opens_its_part(controller, ui_store, qtbot) -> None: 
     w.open_settings()
     from fieldsurvey.ui.settings_dialog import SettingsDialog
 
-    dialog = next(x for x in QApplication.topLevelWidgets() if isinstance(x, SettingsDialog) and x.isVisible())
+    dialog = next(
+        x for x in QApplication.topLevelWidgets() if isinstance(x, SettingsDialog) and x.isVisible()
+    )
     guide = press_f1(qtbot, dialog.visitor)  # in a dialog too
     assert guide.topic == "settings" and shown_part(guide) == "设置"
     guide.close()
@@ -126,8 +152,16 @@ def test_the_help_menu_opens_the_guide_in_the_users_language(controller, qtbot) 
     w.act_guide.trigger()
     guide = help_window()
     assert guide.windowTitle() == "FieldSurvey 使用说明" and guide.topic == "unlock"
-    assert guide.browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl("images/unlock.jpg")) is not None
+    assert (
+        guide.browser.document().resource(
+            QTextDocument.ResourceType.ImageResource, QUrl("images/unlock.jpg")
+        )
+        is not None
+    )
     set_language("en")  # the open guide follows the switch, at the same part
-    assert guide.browser.source().fileName() == "guide_en.html" and guide.browser.source().fragment() == "unlock"
+    assert (
+        guide.browser.source().fileName() == "guide_en.html"
+        and guide.browser.source().fragment() == "unlock"
+    )
     assert shown_part(guide) == "Unlock"
     guide.close()

@@ -51,7 +51,9 @@ def search(window, qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
         ("10010002", ["李明华"]),  # part of a household number
     ],
 )
-def test_search_by_name_initials_and_household_number(window, qtbot, term: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_name_initials_and_household_number(
+    window, qtbot, term: str, expected: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     search(window, qtbot, term)
     assert heads(window) == expected
     assert window.count_label.text() == f"显示 {len(expected)} / 5 户"
@@ -88,7 +90,9 @@ def test_search_by_id_number_and_its_check_character(window, qtbot) -> None:  # 
 def test_typing_real_keys_narrows_the_list(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     page = window.list_page
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F
-    assert window.focusWidget() is page.search  # has the focus, or gets it when the window is active
+    assert (
+        window.focusWidget() is page.search
+    )  # has the focus, or gets it when the window is active
     qtbot.keyClicks(page.search, "wjg")
     qtbot.waitUntil(lambda: heads(window) == ["王建国"], timeout=2000)
     page.search.clear()
@@ -106,7 +110,11 @@ def test_filters_by_village_group_status_type_and_problem(window) -> None:  # ty
     choose(page.village, VILLAGE_B)
     assert sorted(heads(window)) == ["周秀英", "陈志远"]
     assert page.village.currentText() == "青石村"
-    assert [page.group.itemText(i) for i in range(page.group.count())] == ["（全部）", "一组", "五组"]
+    assert [page.group.itemText(i) for i in range(page.group.count())] == [
+        "（全部）",
+        "一组",
+        "五组",
+    ]
     choose(page.group, "五组")
     assert heads(window) == ["周秀英"]
     assert window.count_label.text() == "显示 1 / 5 户"
@@ -120,7 +128,12 @@ def test_filters_by_village_group_status_type_and_problem(window) -> None:  # ty
     choose(page.household_type, "edge")
     assert heads(window) == ["李明华"]
     page.clear_filters()
-    for flag, head in (("dropout", "赵国强"), ("uninsured", "陈志远"), ("unsafe_house", "李明华"), ("unsafe_water", "周秀英")):
+    for flag, head in (
+        ("dropout", "赵国强"),
+        ("uninsured", "陈志远"),
+        ("unsafe_house", "李明华"),
+        ("unsafe_water", "周秀英"),
+    ):
         choose(page.problem, flag)
         assert heads(window) == [head], flag
     choose(page.problem, NOT_VISITED_30)
@@ -145,7 +158,9 @@ def test_columns_sort_both_ways(window) -> None:  # type: ignore[no-untyped-def]
     assert heads(window) == ["周秀英", "赵国强", "王建国", "李明华", "陈志远"]
     table.sortByColumn(COL_LAST_VISIT, Qt.SortOrder.DescendingOrder)
     assert heads(window)[0] == "王建国"
-    assert window.list_page.model.data(window.list_page.model.index(1, COL_LAST_VISIT)) == "从未走访"
+    assert (
+        window.list_page.model.data(window.list_page.model.index(1, COL_LAST_VISIT)) == "从未走访"
+    )
 
 
 def test_enter_opens_the_household(window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -181,9 +196,19 @@ def test_list_follows_a_new_household(window, qtbot) -> None:  # type: ignore[no
 # -- the index itself, without widgets -------------------------------------------------------
 def summary(n: int, name: str, initials: str, **extra: object) -> HouseholdSummary:
     values = dict(
-        household_id=f"h{n}", household_no=f"61072810100100{n:02d}", division_code=VILLAGE_A, group="一组",
-        head_name=name, head_id_number=f"61072819800101{n:03d}X", head_initials=initials, member_count=3,
-        status="exited", poverty_category="general", household_type="exited", flags=(), flag_bits=0,
+        household_id=f"h{n}",
+        household_no=f"61072810100100{n:02d}",
+        division_code=VILLAGE_A,
+        group="一组",
+        head_name=name,
+        head_id_number=f"61072819800101{n:03d}X",
+        head_initials=initials,
+        member_count=3,
+        status="exited",
+        poverty_category="general",
+        household_type="exited",
+        flags=(),
+        flag_bits=0,
         last_visit_date=None,
     )
     values.update(extra)
@@ -196,10 +221,16 @@ def test_growing_search_term_searches_only_the_previous_result() -> None:
     order = index.order(0)
     first = index.filter(FilterState(search="w"), order)
     assert [rows[i].head_name for i in first] == ["王建国", "王丽"]
-    narrowed = index.filter(FilterState(search="wj"), order, previous=(FilterState(search="w"), first))
+    narrowed = index.filter(
+        FilterState(search="wj"), order, previous=(FilterState(search="w"), first)
+    )
     assert [rows[i].head_name for i in narrowed] == ["王建国"]
     # a different filter must not reuse the previous result
-    other = index.filter(FilterState(search="wj", status="not_exited"), order, previous=(FilterState(search="w"), first))
+    other = index.filter(
+        FilterState(search="wj", status="not_exited"),
+        order,
+        previous=(FilterState(search="w"), first),
+    )
     assert other == []
 
 
@@ -213,5 +244,9 @@ def test_not_visited_counts_never_visited_and_old_visits() -> None:
     ]
     index = HouseholdIndex(rows, {}, today=today)
     order = index.order(0)
-    assert [rows[i].head_name for i in index.filter(FilterState(problem=NOT_VISITED_30), order)] == ["乙", "丙", "丁"]
-    assert [rows[i].head_name for i in index.filter(FilterState(problem=NOT_VISITED_90), order)] == ["丙", "丁"]
+    assert [
+        rows[i].head_name for i in index.filter(FilterState(problem=NOT_VISITED_30), order)
+    ] == ["乙", "丙", "丁"]
+    assert [
+        rows[i].head_name for i in index.filter(FilterState(problem=NOT_VISITED_90), order)
+    ] == ["丙", "丁"]

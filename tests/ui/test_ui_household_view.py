@@ -46,7 +46,10 @@ def top(kind):  # type: ignore[no-untyped-def]
 
 
 def cell_texts(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def test_shows_members_visits_helpers_and_the_visits_assessment(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +60,9 @@ def test_shows_members_visits_helpers_and_the_visits_assessment(window, ui_store
     assert [row[0] for row in members] == ["王建国", "李秀兰", "王子涵", "张桂英"]
     assert members[0][1] == "户主" and members[0][5] == "长期慢性病"
     visits = cell_texts(view.visits)
-    assert visits[0][1] == "测试书记" and visits[0][2] == "已提交" and visits[0][3] == "家中情况稳定"
+    assert (
+        visits[0][1] == "测试书记" and visits[0][2] == "已提交" and visits[0][3] == "家中情况稳定"
+    )
     assert "来自" in view.assessment_source.text() and "测试书记" in view.assessment_source.text()
     assert cell_texts(view.helpers)[0][0] == "赵文军"
     assert cell_texts(view.measures)[0][1] == "产业奖补-养殖"
@@ -99,7 +104,9 @@ def test_member_change_newborn_is_saved_with_its_reason(window, ui_store, qtbot)
         with store.session() as s:
             rows = s.query(MemberChangeRow).all()
             assert [(r.reason, r.household_id) for r in rows] == [("newborn", ui_store.ids["wang"])]
-        assert any(e.record_type == "member" and e.op == "create" for e in store.outbox.pending_edits())
+        assert any(
+            e.record_type == "member" and e.op == "create" for e in store.outbox.pending_edits()
+        )
 
 
 def test_head_who_dies_needs_a_new_head(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -177,10 +184,14 @@ def test_amending_a_finalized_visit_makes_a_draft_with_the_reason(window, ui_sto
     wait_ops(window)
     with reopen(ui_store) as store:
         drafts = store.visits.drafts(ui_store.ids["wang"])
-        assert len(drafts) == 1 and drafts[0].amendment_reason == "收入数字录错" and drafts[0].amends
+        assert (
+            len(drafts) == 1 and drafts[0].amendment_reason == "收入数字录错" and drafts[0].amends
+        )
 
 
-def test_print_ledger_makes_a_pdf_of_this_household(window, ui_store, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_print_ledger_makes_a_pdf_of_this_household(
+    window, ui_store, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     view = open_view(window, qtbot, ui_store.ids["zhou"])
     window.tabs.setCurrentWidget(view)
     window.act_print.trigger()  # Ctrl+P
@@ -197,13 +208,20 @@ def test_print_ledger_makes_a_pdf_of_this_household(window, ui_store, qtbot, tmp
     head_id = view.bundle.household.head.id_number
     assert head_id not in text  # masked: a public copy
     assert_mode(target, 0o600)
-    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
     done = top(QMessageBox)
     assert done.informativeText() == ""  # a private folder: no warning
     done.close()
 
 
-def test_printing_where_others_can_read_it_says_so(window, ui_store, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_printing_where_others_can_read_it_says_so(
+    window, ui_store, qtbot, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """Windows, outside the profile, on a drive that keeps no access lists (FAT): icacls fails."""
     from fieldsurvey.core import private_files
 
@@ -221,7 +239,12 @@ def test_printing_where_others_can_read_it_says_so(window, ui_store, qtbot, tmp_
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(target.exists, timeout=30_000)
     wait_ops(window)
-    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
     done = top(QMessageBox)
     assert "能读取这些文件" in done.informativeText()
     done.close()
@@ -233,9 +256,16 @@ def _left():  # type: ignore[no-untyped-def]
     return Qt.MouseButton.LeftButton
 
 
-def test_print_village_makes_one_pdf_with_every_household(window, ui_store, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_print_village_makes_one_pdf_with_every_household(
+    window, ui_store, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     window.act_print_village.trigger()
-    qtbot.waitUntil(lambda: any(isinstance(w, PrintDialog) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, PrintDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
     dialog = top(PrintDialog)
     assert dialog.village.count() == 2  # 示范村 and 青石村
     dialog.village.setCurrentIndex(dialog.village.findData(VILLAGE_B))
@@ -248,7 +278,12 @@ def test_print_village_makes_one_pdf_with_every_household(window, ui_store, qtbo
     assert "6107281010020004" in text and "6107281010020005" in text
     assert "6107281010010001" not in text  # another village
     # "ledger ready" says where the file is and opens it or its folder through the desktop
-    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
     done = top(QMessageBox)
     assert done.windowTitle() == "台账已生成"
     assert f"已保存为：{QDir.toNativeSeparators(str(target))}" in done.text()

@@ -25,8 +25,14 @@ def messages(ts: Path) -> dict[tuple[str, str], str | None]:
         name = ctx.findtext("name") or ""
         for msg in ctx.findall("message"):
             tr = msg.find("translation")
-            finished = tr is not None and tr.get("type") not in ("unfinished", "obsolete", "vanished")
-            out[(name, msg.findtext("source") or "")] = (tr.text if finished and tr is not None else None)
+            finished = tr is not None and tr.get("type") not in (
+                "unfinished",
+                "obsolete",
+                "vanished",
+            )
+            out[(name, msg.findtext("source") or "")] = (
+                tr.text if finished and tr is not None else None
+            )
     return out
 
 
@@ -39,7 +45,11 @@ def extracted(tmp_path_factory) -> dict[tuple[str, str], str | None]:  # type: i
     tool = shutil.which("pyside6-lupdate")
     assert tool, "pyside6-lupdate comes with PySide6"
     out = tmp_path_factory.mktemp("ts") / "current.ts"
-    subprocess.run([tool, "-locations", "none", *ui_sources(), "-ts", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [tool, "-locations", "none", *ui_sources(), "-ts", str(out)],
+        check=True,
+        capture_output=True,
+    )
     return messages(out)
 
 
@@ -54,7 +64,11 @@ def test_translations_keep_placeholders_and_mnemonics(extracted) -> None:  # typ
     shipped = messages(TS)
     for (ctx, source), zh in shipped.items():
         assert zh, (ctx, source)
-        assert sorted(re.findall(r"%\d", source)) == sorted(re.findall(r"%\d", zh)), (ctx, source, zh)
+        assert sorted(re.findall(r"%\d", source)) == sorted(re.findall(r"%\d", zh)), (
+            ctx,
+            source,
+            zh,
+        )
         for key in re.findall(r"&(\w)", source):
             assert f"(&{key.upper()})" in zh or f"&{key}" in zh, (ctx, source, zh)
 
@@ -64,7 +78,9 @@ def test_shipped_qm_is_the_compiled_ts(tmp_path: Path) -> None:
     assert tool
     fresh = tmp_path / "fresh.qm"
     subprocess.run([tool, str(TS), "-qm", str(fresh)], check=True, capture_output=True)
-    assert fresh.read_bytes() == QM.read_bytes(), "run pyside6-lrelease on the .ts and commit the .qm"
+    assert fresh.read_bytes() == QM.read_bytes(), (
+        "run pyside6-lrelease on the .ts and commit the .qm"
+    )
 
 
 def test_translated_calls_use_literal_strings_lupdate_can_see() -> None:
@@ -75,13 +91,23 @@ def test_translated_calls_use_literal_strings_lupdate_can_see() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):
                 for inner in ast.walk(node):
-                    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in ("tr", "translate"):
-                        problems.append(f"{path.name}:{inner.lineno} translation inside an f-string")
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Attribute)
+                        and inner.func.attr in ("tr", "translate")
+                    ):
+                        problems.append(
+                            f"{path.name}:{inner.lineno} translation inside an f-string"
+                        )
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             if node.func.attr == "tr" and node.args and not isinstance(node.args[0], ast.Constant):
                 problems.append(f"{path.name}:{node.lineno} tr() of a non-literal")
-            if node.func.attr == "translate" and len(node.args) >= 2 and not all(isinstance(a, ast.Constant) for a in node.args[:2]):
+            if (
+                node.func.attr == "translate"
+                and len(node.args) >= 2
+                and not all(isinstance(a, ast.Constant) for a in node.args[:2])
+            ):
                 problems.append(f"{path.name}:{node.lineno} translate() of a non-literal")
     assert not problems, problems
 
@@ -103,5 +129,3 @@ def test_app_starts_in_chinese(controller) -> None:  # type: ignore[no-untyped-d
     assert w.unlock_page.unlock_button.text() == "解锁"
     assert w.menu_file.title() == "文件(&F)"
     assert w.windowTitle() == "FieldSurvey 入户走访"
-
-

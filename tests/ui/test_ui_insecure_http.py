@@ -46,8 +46,16 @@ def own_address() -> str | None:
 
 def sessions(url: str) -> list[dict[str, Any]]:
     """The admin's view of the open sessions, asked over the same plain-HTTP address (a new session each time)."""
-    token = httpx.post(url + "/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30).json()["token"]
-    return list(httpx.get(url + "/api/v1/admin/sessions", headers={"Authorization": f"Bearer {token}"}, timeout=30).json())
+    token = httpx.post(
+        url + "/api/v1/auth/login",
+        json={"username": "admin", "password": ADMIN_PASSWORD},
+        timeout=30,
+    ).json()["token"]
+    return list(
+        httpx.get(
+            url + "/api/v1/admin/sessions", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ).json()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +72,23 @@ def lan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
     server.log = server.data_dir / "server.log"
     with open(server.log, "wb") as log:
         server.proc = subprocess.Popen(
-            [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir", str(server.data_dir), "--host", address,
-             "--port", str(server.port), "--insecure-http"], stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "fieldsurvey",
+                "server",
+                "run",
+                "--data-dir",
+                str(server.data_dir),
+                "--host",
+                address,
+                "--port",
+                str(server.port),
+                "--insecure-http",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://{address}:{server.port}"
     try:
         deadline = time.monotonic() + 60
@@ -82,14 +105,17 @@ def lan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
         server.stop()
 
 
-def test_server_run_with_insecure_http_says_it_expects_a_tls_proxy(lan_server: tuple[ServerProcess, str]) -> None:
+def test_server_run_with_insecure_http_says_it_expects_a_tls_proxy(
+    lan_server: tuple[ServerProcess, str],
+) -> None:
     server, url = lan_server
     out = server.log.read_text() if server.log else ""
     assert f"Serving on {url}" in out and "only behind a TLS proxy" in out
 
 
 def test_the_county_app_signs_in_over_plain_http_only_after_the_user_says_yes(
-        app: Any, qtbot: Any, lan_server: tuple[ServerProcess, str], tmp_path: Path) -> None:
+    app: Any, qtbot: Any, lan_server: tuple[ServerProcess, str], tmp_path: Path
+) -> None:
     from fieldsurvey.ui.county.app import CountyController
     from fieldsurvey.ui.i18n import set_language
 
@@ -107,7 +133,9 @@ def test_the_county_app_signs_in_over_plain_http_only_after_the_user_says_yes(
         assert box is not None and box.isVisible() and url in box.text() and "未加密" in box.text()
         assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
         box.button(QMessageBox.StandardButton.No).click()
-        assert dialog.error.text() == "未连接：请使用服务器的 https:// 地址，或确认使用未加密的地址。"
+        assert (
+            dialog.error.text() == "未连接：请使用服务器的 https:// 地址，或确认使用未加密的地址。"
+        )
         assert controller.ctx.ops.wait_idle(10) and controller.ctx.api is None  # nothing was sent
         assert len(sessions(url)) == 1  # only the one this test just opened to look
 
@@ -116,7 +144,9 @@ def test_the_county_app_signs_in_over_plain_http_only_after_the_user_says_yes(
             dialog.insecure_box.button(QMessageBox.StandardButton.Yes).click()
         assert controller.ctx.api is not None and controller.ctx.me.is_admin
         address = url.split("//")[1].rsplit(":", 1)[0]
-        assert [s["address"] for s in sessions(url)] == [address] * 3  # the app's, from the network address
+        assert [s["address"] for s in sessions(url)] == [
+            address
+        ] * 3  # the app's, from the network address
     finally:
         controller.ctx.ops.wait_idle(30)
         close(controller)
@@ -135,12 +165,15 @@ def laptop(app: Any, tmp_path: Path, qtbot: Any) -> Iterator[AppController]:
 
 
 def test_the_laptop_enrolls_over_plain_http_only_after_the_user_says_yes(
-        laptop: AppController, qtbot: Any, lan_server: tuple[ServerProcess, str]) -> None:
+    laptop: AppController, qtbot: Any, lan_server: tuple[ServerProcess, str]
+) -> None:
     server, url = lan_server
     w = laptop.window
     unlock(qtbot, w, PASSPHRASE)
     w.act_sync.trigger()
-    panel = next(x for x in QApplication.topLevelWidgets() if isinstance(x, SyncPanel) and x.isVisible())
+    panel = next(
+        x for x in QApplication.topLevelWidgets() if isinstance(x, SyncPanel) and x.isVisible()
+    )
     qtbot.waitUntil(lambda: panel.status is not None, timeout=10_000)
     code, _ = enrollment.new_enroll_code(server.server_dir, "test", username="sec_a")
     panel.enroll.url.setText(url)

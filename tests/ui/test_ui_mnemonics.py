@@ -23,8 +23,11 @@ def open_dialog(qtbot, trigger) -> QDialog:  # type: ignore[no-untyped-def]
     found: list[QDialog] = []
 
     def opened() -> bool:
-        found[:] = [w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, QDialog) and w.isVisible() and id(w) not in before]
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and w.isVisible() and id(w) not in before
+        ]
         return bool(found)
 
     qtbot.waitUntil(opened, timeout=5000)
@@ -41,7 +44,9 @@ def close(dialog: QWidget) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_main_window_its_tabs_and_menus_have_distinct_mnemonics(window, ui_store, qtbot, language) -> None:  # type: ignore[no-untyped-def]
+def test_the_main_window_its_tabs_and_menus_have_distinct_mnemonics(
+    window, ui_store, qtbot, language
+) -> None:  # type: ignore[no-untyped-def]
     set_language(language)
     problems: list[str] = []
     check(window, problems, "household list")
@@ -86,14 +91,18 @@ def test_every_dialog_has_distinct_mnemonics(window, ui_store, qtbot, language) 
     close(dialog)
     visits = view.bundle.visits
     if visits:
-        dialog = open_dialog(qtbot, lambda: window.amend_visit(ui_store.ids["li"], visits[0].visit_id))
+        dialog = open_dialog(
+            qtbot, lambda: window.amend_visit(ui_store.ids["li"], visits[0].visit_id)
+        )
         check(dialog, problems, "amend")
         close(dialog)
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_unlock_screen_and_the_setup_assistant_have_distinct_mnemonics(controller, app, qtbot, tmp_path, language) -> None:  # type: ignore[no-untyped-def]
+def test_the_unlock_screen_and_the_setup_assistant_have_distinct_mnemonics(
+    controller, app, qtbot, tmp_path, language
+) -> None:  # type: ignore[no-untyped-def]
     from fieldsurvey.ui.app import AppController
     from tests.support.common import FAST_KDF
 

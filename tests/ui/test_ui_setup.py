@@ -33,10 +33,46 @@ def roster_file(path: Path) -> Path:
     idn = lambda b, s, x: make_id_number("610728", b, s, x)  # noqa: E731
     rows = [
         ["户编号", "行政区划代码", "乡镇", "行政村", "村民小组", "姓名", "证件号码", "与户主关系"],
-        ["6107281010010101", "610728101001", "泾洋街道", "示范村", "一组", "马德胜", idn(date(1960, 4, 5), 101, "male"), "户主"],
-        ["6107281010010101", "610728101001", "泾洋街道", "示范村", "一组", "胡秀珍", idn(date(1962, 6, 7), 102, "female"), "妻"],
-        ["6107281010010102", "610728101001", "泾洋街道", "示范村", "二组", "高永福", idn(date(1958, 9, 9), 103, "male"), "户主"],
-        ["6107281010010103", "610728101001", "泾洋街道", "示范村", "二组", "罗春梅", "61072819700101123", "户主"],  # 17 characters
+        [
+            "6107281010010101",
+            "610728101001",
+            "泾洋街道",
+            "示范村",
+            "一组",
+            "马德胜",
+            idn(date(1960, 4, 5), 101, "male"),
+            "户主",
+        ],
+        [
+            "6107281010010101",
+            "610728101001",
+            "泾洋街道",
+            "示范村",
+            "一组",
+            "胡秀珍",
+            idn(date(1962, 6, 7), 102, "female"),
+            "妻",
+        ],
+        [
+            "6107281010010102",
+            "610728101001",
+            "泾洋街道",
+            "示范村",
+            "二组",
+            "高永福",
+            idn(date(1958, 9, 9), 103, "male"),
+            "户主",
+        ],
+        [
+            "6107281010010103",
+            "610728101001",
+            "泾洋街道",
+            "示范村",
+            "二组",
+            "罗春梅",
+            "61072819700101123",
+            "户主",
+        ],  # 17 characters
     ]
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
@@ -58,7 +94,9 @@ def first_run(app, tmp_path, qtbot):  # type: ignore[no-untyped-def]
     c.shutdown()
 
 
-def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(
+    first_run, qtbot, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     wiz: SetupWizard = first_run.wizard
     assert not Store.exists(tmp_path / "new-data")
     wiz.next()
@@ -82,7 +120,9 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
     key = wiz.recovery.key.text()
     assert len(key) == 39 and key.count("-") == 7  # 8 groups of 4
     assert not wiz.button(QWizard.WizardButton.NextButton).isEnabled()  # must confirm first
-    assert not wiz.button(QWizard.WizardButton.BackButton).isEnabled()  # the store is made: no way back
+    assert not wiz.button(
+        QWizard.WizardButton.BackButton
+    ).isEnabled()  # the store is made: no way back
     saved = tmp_path / "key.txt"
     wiz.recovery.save_to(saved)
     assert key in saved.read_text(encoding="utf-8")
@@ -103,7 +143,10 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
     with qtbot.waitSignal(importer.checked, timeout=10_000):
         importer.check_button.click()
     assert "可导入 2 户（3 人）" in importer.summary.text()
-    rows = [[importer.problems.item(r, c).text() for c in range(importer.problems.columnCount())] for r in range(importer.problems.rowCount())]
+    rows = [
+        [importer.problems.item(r, c).text() for c in range(importer.problems.columnCount())]
+        for r in range(importer.problems.rowCount())
+    ]
     assert any(row[0] == "5" and row[1] == "6107281010010103" and "18位" in row[4] for row in rows)
     with qtbot.waitSignal(importer.imported, timeout=10_000):
         importer.import_button.click()
@@ -126,7 +169,9 @@ def test_setup_creates_the_store_shows_the_key_and_imports_a_roster(first_run, q
         assert store.households.count() == 2
 
 
-def test_an_app_closed_before_the_recovery_key_was_confirmed_sets_up_again(first_run, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_app_closed_before_the_recovery_key_was_confirmed_sets_up_again(
+    first_run, qtbot, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     """The user never confirmed keeping the key: the next start makes the store again, with a
     key shown this time, rather than asking for a passphrase over a store nobody has the key of."""
     wiz: SetupWizard = first_run.wizard

@@ -20,11 +20,20 @@ from tests.support.ui import unlock, wait_ops
 
 
 def progress_dialog() -> QProgressDialog | None:
-    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()), None)
+    return next(
+        (
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QProgressDialog) and w.isVisible()
+        ),
+        None,
+    )
 
 
 def panel() -> SyncPanel:
-    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, SyncPanel) and w.isVisible())
+    return next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, SyncPanel) and w.isVisible()
+    )
 
 
 def test_enroll_sync_and_send_a_change_from_the_panel(empty_app, county, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +68,9 @@ def test_enroll_sync_and_send_a_change_from_the_panel(empty_app, county, qtbot, 
     p.enroll.code.setText(code)
     with qtbot.waitSignal(p.enroll.enrolled, timeout=30_000):
         p.enroll.button.click()
-    qtbot.waitUntil(lambda: w.list_page.model.total == len(county.households_in(VILLAGE_A)), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: w.list_page.model.total == len(county.households_in(VILLAGE_A)), timeout=10_000
+    )
     qtbot.waitUntil(lambda: p.status is not None and p.status.enrolled, timeout=10_000)
     assert "甲村书记" in p.state.text() and p.sync_button.isEnabled()
     assert "下载" in p.report.toPlainText()  # the report is in the user's language
@@ -73,11 +84,17 @@ def test_enroll_sync_and_send_a_change_from_the_panel(empty_app, county, qtbot, 
     w.ctx.ops.run(lambda env: env.store.households.update(h))
     wait_ops(w)
     p.refresh()
-    qtbot.waitUntil(lambda: p.status is not None and (p.status.pending or {}).get("edits") == 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: p.status is not None and (p.status.pending or {}).get("edits") == 1, timeout=5000
+    )
     p.sync_button.click()
-    qtbot.waitUntil(lambda: p.status is not None and (p.status.pending or {}).get("edits") == 0, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: p.status is not None and (p.status.pending or {}).get("edits") == 0, timeout=30_000
+    )
     token = county.server.token("staff", "staff-pass-123")
-    record = county.server.api("GET", f"/households/{target['household_id']}", token).json()["record"]
+    record = county.server.api("GET", f"/households/{target['household_id']}", token).json()[
+        "record"
+    ]
     assert record["phone"] == "13900001111"
     p.close()
 
@@ -109,10 +126,15 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
         wiz.button(QWizard.WizardButton.FinishButton).click()
         qtbot.waitUntil(lambda: c.window is not None, timeout=10_000)
         window = c.window
-        qtbot.waitUntil(lambda: window.list_page.model.total == len(county.households_in("610728101002")), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: window.list_page.model.total == len(county.households_in("610728101002")),
+            timeout=10_000,
+        )
         assert window.stack.currentIndex() == PAGE_WORK
         assert window.ctx.profile.county_code == "610728"
-        assert window.user_label.text().split(" · ")[0] == "镇巴县"  # the county the enrollment named
+        assert (
+            window.user_label.text().split(" · ")[0] == "镇巴县"
+        )  # the county the enrollment named
     finally:
         if isValid(wiz):
             wiz.close()
@@ -121,9 +143,13 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
         c.shutdown()
 
 
-def test_the_panel_tells_the_secretary_when_a_village_was_taken_away(empty_app, county, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_panel_tells_the_secretary_when_a_village_was_taken_away(
+    empty_app, county, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     sd = county.server.server_dir
-    accounts.add_user(sd, "test", username="sec_two", role="secretary", display_name="两村书记", password=None)
+    accounts.add_user(
+        sd, "test", username="sec_two", role="secretary", display_name="两村书记", password=None
+    )
     accounts.assign(sd, "test", username="sec_two", villages=[VILLAGE_A, "610728101002"])
     w = empty_app.window
     unlock(qtbot, w, PASSPHRASE)
@@ -140,8 +166,12 @@ def test_the_panel_tells_the_secretary_when_a_village_was_taken_away(empty_app, 
 
     accounts.assign(sd, "test", username="sec_two", villages=["610728101002"], remove=True)
     p.sync_button.click()
-    qtbot.waitUntil(lambda: w.list_page.model.total == len(county.households_in(VILLAGE_A)), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: w.list_page.model.total == len(county.households_in(VILLAGE_A)), timeout=30_000
+    )
     qtbot.waitUntil(lambda: "县里已不再把乙村分配给您" in p.report.toPlainText(), timeout=10_000)
     assert f"{len(county.households_in('610728101002'))}户" in p.report.toPlainText()
-    qtbot.waitUntil(lambda: "县里已不再把乙村分配给您" in p.notices.toPlainText(), timeout=10_000)  # kept among the messages
+    qtbot.waitUntil(
+        lambda: "县里已不再把乙村分配给您" in p.notices.toPlainText(), timeout=10_000
+    )  # kept among the messages
     p.close()

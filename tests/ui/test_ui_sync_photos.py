@@ -16,7 +16,10 @@ from tests.ui.test_ui_sync import panel
 
 
 def test_the_panel_shows_photos_waiting_and_sends_them(empty_app, county, qtbot) -> None:  # type: ignore[no-untyped-def]
-    assert photos_label(1_048_576, 3 * 1_048_576) == "正在发送照片：还剩 2.0 MB,共 3.0 MB（可取消，下次同步从中断处继续）"
+    assert (
+        photos_label(1_048_576, 3 * 1_048_576)
+        == "正在发送照片：还剩 2.0 MB,共 3.0 MB（可取消，下次同步从中断处继续）"
+    )
     w = empty_app.window
     unlock(qtbot, w, PASSPHRASE)
     w.act_sync.trigger()
@@ -32,7 +35,14 @@ def test_the_panel_shows_photos_waiting_and_sends_them(empty_app, county, qtbot)
 
     def visit_with_photo(env) -> None:  # type: ignore[no-untyped-def]
         env.store.photos.add(shot)
-        v = Visit(hid, date(2025, 6, 1), "甲村书记", "household_visit", "2", {"visit_photos": [item(shot.sha256)]})
+        v = Visit(
+            hid,
+            date(2025, 6, 1),
+            "甲村书记",
+            "household_visit",
+            "2",
+            {"visit_photos": [item(shot.sha256)]},
+        )
         env.store.visits.save_draft(v)
         env.store.visits.finalize(v, None, {"flags": []})
 

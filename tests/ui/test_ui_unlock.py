@@ -60,8 +60,18 @@ def test_recovery_key_opens_and_asks_for_a_new_passphrase(controller, ui_store, 
     page.secret.setText(ui_store.recovery_key.lower())  # case does not matter
     with qtbot.waitSignal(w.list_page.loaded, timeout=10_000):
         qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(isinstance(x, ChangePassphraseDialog) and x.isVisible() for x in QApplication.topLevelWidgets()), timeout=5000)
-    dialog = next(x for x in QApplication.topLevelWidgets() if isinstance(x, ChangePassphraseDialog) and x.isVisible())
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(x, ChangePassphraseDialog) and x.isVisible()
+            for x in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
+    dialog = next(
+        x
+        for x in QApplication.topLevelWidgets()
+        if isinstance(x, ChangePassphraseDialog) and x.isVisible()
+    )
     assert "恢复密钥" in dialog.intro.text()
     assert not dialog.current.isVisible()  # no current passphrase needed: it was forgotten
     dialog.fields.first.setText("新的密码短语-2025")
@@ -79,7 +89,11 @@ def test_lock_closes_the_store_and_clears_the_screen(controller, qtbot) -> None:
     view = w.open_household(w.list_page.model.summary_at(0).household_id)
     qtbot.waitUntil(lambda: view.bundle is not None, timeout=5000)
     w.member_change(view.bundle.household)  # a dialog showing the members' names
-    dialog = next(x for x in QApplication.topLevelWidgets() if isinstance(x, MemberChangeDialog) and x.isVisible())
+    dialog = next(
+        x
+        for x in QApplication.topLevelWidgets()
+        if isinstance(x, MemberChangeDialog) and x.isVisible()
+    )
     assert w.tabs.count() == 2
     w.idle.idle.emit()  # the idle timer fires while the dialog is open
     wait_ops(w)
@@ -120,4 +134,3 @@ def test_input_keeps_the_app_unlocked(controller, qtbot) -> None:  # type: ignor
         qtbot.wait(150)
     assert w.stack.currentIndex() == PAGE_WORK
     qtbot.waitUntil(lambda: w.stack.currentIndex() == PAGE_UNLOCK, timeout=5000)
-

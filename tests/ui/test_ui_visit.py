@@ -39,7 +39,9 @@ EDUCATION = ["junior_secondary", "primary", "primary", "illiterate"]
 def open_from_list(window, qtbot, name: str) -> HouseholdView:  # type: ignore[no-untyped-def]
     page = window.list_page
     page.search.setText(name)
-    qtbot.waitUntil(lambda: page.model.state.search == name and page.model.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(
+        lambda: page.model.state.search == name and page.model.rowCount() == 1, timeout=3000
+    )
     page.table.setFocus()
     page.table.selectRow(0)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
@@ -70,7 +72,9 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     assert row(editor, path_of(editor, "name", "王子涵")).input.line.text() == "王子涵"
     assert row(editor, "household_no").star.isVisible()
     assert row(editor, path_of(editor, "name", "王建国")).star.isVisible()
-    assert not row(editor, "phone").star.isVisible()  # its place is kept, empty: inputs stay in line
+    assert not row(
+        editor, "phone"
+    ).star.isVisible()  # its place is kept, empty: inputs stay in line
     # a new visit is not a wall of red: missing answers are counted, and listed at finalize
     qtbot.waitUntil(lambda: "15 项必填未填写" in editor.problems.title.text(), timeout=5000)
     assert row(editor, path_of(editor, "education", "王建国")).issue_text() == ""
@@ -99,12 +103,17 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     # trying to finalize early lists what is missing, and a click goes there
     qtbot.mouseClick(editor.finalize_button, LEFT)
     box = question(qtbot)
-    assert "15" in box.text()  # four educations, a school, ten insurance answers (the register has 医疗救助)
+    assert (
+        "15" in box.text()
+    )  # four educations, a school, ten insurance answers (the register has 医疗救助)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), LEFT)
     assert editor.problems.list.count() >= 15
     school = path_of(editor, "school_name", "王子涵", "compulsory_children")
-    item = next(editor.problems.list.item(i) for i in range(editor.problems.list.count())
-                if editor.problems.list.item(i).data(Qt.ItemDataRole.UserRole) == school)
+    item = next(
+        editor.problems.list.item(i)
+        for i in range(editor.problems.list.count())
+        if editor.problems.list.item(i).data(Qt.ItemDataRole.UserRole) == school
+    )
     assert "王子涵" in item.text() and "此项必填" in item.text()
     rect = editor.problems.list.visualItemRect(item)
     qtbot.mouseClick(editor.problems.list.viewport(), LEFT, pos=rect.center())
@@ -133,7 +142,10 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     wait_ready(editor, qtbot)
     choose(editor, qtbot, f"measures[{new_key}]/measure_category", "employment")
     type_text(editor, qtbot, f"measures[{new_key}]/measure_project", "就业帮扶-公益岗位培训")
-    qtbot.waitUntil(lambda: page.widgets[f"measures[{new_key}]"].title.text() == "就业帮扶-公益岗位培训", timeout=3000)
+    qtbot.waitUntil(
+        lambda: page.widgets[f"measures[{new_key}]"].title.text() == "就业帮扶-公益岗位培训",
+        timeout=3000,
+    )
     qtbot.mouseClick(page.widgets["measures"].add_button, LEFT)
     qtbot.waitUntil(lambda: len(editor.session.instances("measures")) == 3, timeout=3000)
     extra = editor.session.instances("measures")[2]
@@ -162,7 +174,10 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     # the editor is read-only and shows the assessment
     assert editor.read_only
     assert editor.assessment_box.isVisible()
-    assert all(card.current_outcome in ("met", "not_met", "unknown") for card in editor.cards.cards.values())
+    assert all(
+        card.current_outcome in ("met", "not_met", "unknown")
+        for card in editor.cards.cards.values()
+    )
     assert set(editor.cards.cards) == set(DIMENSIONS)
     assert not editor.finalize_button.isVisible() and editor.amend_button.isVisible()
     section(editor, qtbot, "household")
@@ -175,12 +190,16 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     try:
         visit = store.visits.get(visit_id)
         assert visit is not None and visit.status == FINALIZED and visit.household_id == hid
-        assert visit.assessment is not None and set(visit.assessment["dimensions"]) == set(DIMENSIONS)
+        assert visit.assessment is not None and set(visit.assessment["dimensions"]) == set(
+            DIMENSIONS
+        )
         assert visit.findings == "母亲腿脚不便，需要帮助就医。"
         assert visit.answers["phone"] == "13912345678"
         household = store.households.get(hid)
         assert household.phone == "13912345678"
-        assert {m.name: m.education for m in household.members} == dict(zip(MEMBERS, EDUCATION, strict=True))
+        assert {m.name: m.education for m in household.members} == dict(
+            zip(MEMBERS, EDUCATION, strict=True)
+        )
         head = next(m for m in household.members if m.name == "王建国")
         assert head.family_doctor is True and head.chronic_disease_card is True
         child = next(m for m in household.members if m.name == "王子涵")
@@ -188,7 +207,10 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
         income = household.income_for(visit.visit_date.year)
         assert income is not None and income.items["wage.migrant_work"] == 36000
         assert income.expenses["business.livestock"] == 2000
-        assert sorted(x.project for x in household.measures) == ["产业奖补-养殖", "就业帮扶-公益岗位培训"]
+        assert sorted(x.project for x in household.measures) == [
+            "产业奖补-养殖",
+            "就业帮扶-公益岗位培训",
+        ]
         summary = next(s for s in store.households.summaries() if s.household_id == hid)
         assert summary.last_visit_date == visit.visit_date
     finally:
@@ -202,7 +224,10 @@ def test_fill_a_visit_across_sections_finalize_and_amend(window, ui_store, qtbot
     assert not ok.isEnabled()
     dialog.reason.setPlainText("学校名称填错，应为示范村中心小学。")
     qtbot.mouseClick(ok, LEFT)
-    qtbot.waitUntil(lambda: editor.visit_id() not in (None, visit_id) and editor.session is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: editor.visit_id() not in (None, visit_id) and editor.session is not None,
+        timeout=10_000,
+    )
     wait_ready(editor, qtbot)
     assert not editor.read_only
     assert "学校名称填错" in editor.banner.text()

@@ -69,8 +69,13 @@ def test_closing_the_app_mid_draft_keeps_answers_and_place(app, ui_store, qtbot)
         assert editor.sections.current_section() == "water"
         assert session.cursor.path == "water_outage_days"
         assert row(editor, "water_outage_days").input.line.text() == "12"
-        qtbot.waitUntil(lambda: row(editor, "water_outage_days").input.line.hasFocus()
-                        or not second.window.isActiveWindow(), timeout=3000)
+        qtbot.waitUntil(
+            lambda: (
+                row(editor, "water_outage_days").input.line.hasFocus()
+                or not second.window.isActiveWindow()
+            ),
+            timeout=3000,
+        )
         assert len(stored_drafts(second.window, qtbot, hid)) == 1
     finally:
         second.window.close()
@@ -110,7 +115,9 @@ def test_discarding_a_draft_deletes_it(window, ui_store, qtbot) -> None:  # type
     hid = ui_store.ids["zhou"]
     editor = new_visit(window, qtbot, hid)
     type_text(editor, qtbot, "hamlet", "大湾")
-    qtbot.waitUntil(lambda: editor.visit_id() is not None and not editor.saver.in_flight, timeout=5000)
+    qtbot.waitUntil(
+        lambda: editor.visit_id() is not None and not editor.saver.in_flight, timeout=5000
+    )
     assert len(stored_drafts(window, qtbot, hid)) == 1
     qtbot.waitUntil(editor.discard_button.isVisible, timeout=3000)
     qtbot.mouseClick(editor.discard_button, LEFT)
@@ -122,7 +129,9 @@ def test_discarding_a_draft_deletes_it(window, ui_store, qtbot) -> None:  # type
 
 
 @pytest.mark.parametrize("visit_id", ["00000000-0000-0000-0000-000000000000"])
-def test_a_missing_visit_is_a_sentence_not_a_traceback(window, ui_store, qtbot, visit_id: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_visit_is_a_sentence_not_a_traceback(
+    window, ui_store, qtbot, visit_id: str
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(ui_store.ids["wang"], visit_id)
     assert isinstance(editor, VisitEditor)
     assert editor.message.text() == "正在打开走访…"  # the loading page, at once

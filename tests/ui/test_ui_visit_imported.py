@@ -15,7 +15,14 @@ from fieldsurvey.ui.visit.more_inputs import GeopointInput
 from tests.support.visit import new_visit, row
 
 SURVEY = [
-    ["type", "name", "label::Chinese (zh)", "label::English (en)", "label::Français (fr)", "default"],
+    [
+        "type",
+        "name",
+        "label::Chinese (zh)",
+        "label::English (en)",
+        "label::Français (fr)",
+        "default",
+    ],
     ["text", "note", "备注", "Note", "Remarque", "${last-saved#note}"],
     ["geopoint", "house", "房屋位置", "House", "Maison", ""],
     ["start", "start", "", "", "", ""],
@@ -39,16 +46,28 @@ def county_library(tmp_path: Path) -> FormLibrary:
     assert conversion.unsupported == []
     forms = tmp_path / "forms"
     forms.mkdir()
-    (forms / "county_extra.yaml").write_text(yaml.safe_dump(conversion.form, allow_unicode=True), encoding="utf-8")
-    visit = {"format": 1, "kind": "visit", "id": "household_visit", "version": "1",
-             "title": {"zh": "县补充走访", "en": "County visit"}, "sections": [{"form": "county_extra", "version": "1"}]}
-    (forms / "household_visit.yaml").write_text(yaml.safe_dump(visit, allow_unicode=True), encoding="utf-8")
+    (forms / "county_extra.yaml").write_text(
+        yaml.safe_dump(conversion.form, allow_unicode=True), encoding="utf-8"
+    )
+    visit = {
+        "format": 1,
+        "kind": "visit",
+        "id": "household_visit",
+        "version": "1",
+        "title": {"zh": "县补充走访", "en": "County visit"},
+        "sections": [{"form": "county_extra", "version": "1"}],
+    }
+    (forms / "household_visit.yaml").write_text(
+        yaml.safe_dump(visit, allow_unicode=True), encoding="utf-8"
+    )
     library = FormLibrary(forms)
     assert library.check() == []
     return library
 
 
-def test_an_imported_form_in_the_visit_editor(window, ui_store, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_imported_form_in_the_visit_editor(
+    window, ui_store, qtbot, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setitem(app_visits._library, "default", county_library(tmp_path))
     editor = new_visit(window, qtbot, ui_store.ids["wang"])  # visited ten days ago: note 'ok'
     session = editor.session

@@ -66,7 +66,9 @@ def test_closing_the_tab_asks_nothing_and_loses_nothing(window, ui_store, qtbot)
     line.setText("示范村二组5号")  # no pause, no Ctrl+S, focus still in the field
     qtbot.keyClick(window, Qt.Key.Key_W, CTRL)
     assert window.tabs.indexOf(editor) == -1
-    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QMessageBox")]
+    assert not [
+        w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QMessageBox")
+    ]
     wait_ops(window)
     [draft] = stored_drafts(window, qtbot, hid)
     assert draft.answers["address"] == "示范村二组5号"
@@ -89,12 +91,16 @@ def test_ctrl_f_finds_a_question_in_any_section(window, ui_store, qtbot) -> None
     focus(window, row(editor, "address").input.line)
     qtbot.keyClick(QApplication.focusWidget() or editor, Qt.Key.Key_F, CTRL)
     assert window.tabs.currentWidget() is editor  # the editor's own search, not the list's
-    assert window.focusWidget() is editor.search  # has the focus, or gets it when the window is active
+    assert (
+        window.focusWidget() is editor.search
+    )  # has the focus, or gets it when the window is active
     assert "一年中停水天数" in " ".join(editor.search.places)
     editor.search.setText("停水天数")
     qtbot.keyClick(editor.search, Qt.Key.Key_Return)
     assert editor.sections.current_section() == "water"
-    qtbot.waitUntil(lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000
+    )
     assert editor.session.cursor.path == "water_outage_days"
 
 
@@ -109,7 +115,9 @@ def test_the_question_finder_takes_pinyin_initials_and_full_pinyin(window, ui_st
     assert all("停水" in label or "tsts" in label for label in editor.search.model.stringList())
     qtbot.keyClick(editor.search, Qt.Key.Key_Return)
     assert editor.sections.current_section() == "water"
-    qtbot.waitUntil(lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: editor.current_page().field_row("water_outage_days") is not None, timeout=3000
+    )
     assert editor.session.cursor.path == "water_outage_days"
 
 
@@ -117,8 +125,11 @@ def test_tab_follows_the_form_and_ctrl_pgdown_moves_on(window, ui_store, qtbot) 
     editor = new_visit(window, qtbot, ui_store.ids["chen"])
     page = editor.current_page()
     order = [w for p in page.order for w in page.widgets[p].tab_widgets()]
-    inputs = [page.field_row(r.path).focus_target() for r in editor.session.rows("household")
-              if r.kind == "field" and not r.read_only]
+    inputs = [
+        page.field_row(r.path).focus_target()
+        for r in editor.session.rows("household")
+        if r.kind == "field" and not r.read_only
+    ]
     assert [w for w in order if w in inputs] == inputs  # the fields in the form's order
     assert order[0] is row(editor, "household_no").input.line
     standard = row(editor, "identification_standard").input
@@ -133,7 +144,9 @@ def test_tab_follows_the_form_and_ctrl_pgdown_moves_on(window, ui_store, qtbot) 
     # Space chooses inside a radio group, Delete clears it
     standard.buttons["national"].setFocus()
     qtbot.keyClick(standard.buttons["national"], Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: editor.session.value("identification_standard") == "national", timeout=2000)
+    qtbot.waitUntil(
+        lambda: editor.session.value("identification_standard") == "national", timeout=2000
+    )
     qtbot.keyClick(standard.buttons["national"], Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: editor.session.value("identification_standard") is None, timeout=2000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, CTRL)
@@ -152,6 +165,8 @@ def test_ctrl_p_prints_the_households_ledger(window, ui_store, qtbot) -> None:  
     editor = new_visit(window, qtbot, ui_store.ids["wang"])
     assert editor.household_id == ui_store.ids["wang"]
     qtbot.keyClick(window, Qt.Key.Key_P, CTRL)
-    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, PrintDialog) and w.isVisible()]
+    dialogs = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, PrintDialog) and w.isVisible()
+    ]
     assert dialogs
     dialogs[0].close()

@@ -35,7 +35,9 @@ def test_inputs_line_up_in_one_column_per_section(window, ui_store, qtbot) -> No
     assert len(columns) >= 6
 
 
-def test_labels_break_at_word_boundaries_and_leave_no_character_alone(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_labels_break_at_word_boundaries_and_leave_no_character_alone(
+    window, ui_store, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     editor = new_visit(window, qtbot, ui_store.ids["li"])
     wrapped = []
     for name, _title in editor.session.sections():
@@ -46,7 +48,9 @@ def test_labels_break_at_word_boundaries_and_leave_no_character_alone(window, ui
                 assert "".join(lines).replace(" ", "") == widget.label_text.replace(" ", "")
                 assert all(len(line) > 1 for line in lines), lines
                 metrics = widget.label.fontMetrics()
-                assert all(metrics.horizontalAdvance(line) <= widget.label.maximumWidth() for line in lines), lines
+                assert all(
+                    metrics.horizontalAdvance(line) <= widget.label.maximumWidth() for line in lines
+                ), lines
                 if len(lines) > 1:
                     wrapped.append(lines)
     assert wrapped  # the shipped form has labels longer than the column
@@ -65,13 +69,17 @@ def test_wrap_text_rules() -> None:
     assert len(lines) == 2 and min(len(x) for x in lines) >= 5, lines
     # English breaks at spaces only, and a line never starts with closing punctuation
     text = "Main reason for poverty (choose the one that weighs most)"
-    for line in wrap_text(text, metrics, metrics.horizontalAdvance("Main reason for poverty") + 4).split("\n"):
+    for line in wrap_text(
+        text, metrics, metrics.horizontalAdvance("Main reason for poverty") + 4
+    ).split("\n"):
         assert not line.startswith((" ", ")", ",")) and not line.endswith("(")
         assert all(word in text.split(" ") for word in line.split(" "))
     assert wrap_text("收入", metrics, per_char * 9) == "收入"
 
 
-def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(
+    window, ui_store, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     from tests.support.visit import open_household, wait_ready
 
     window.resize(1366, 768)
@@ -79,7 +87,10 @@ def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(wind
     done = next(v for v in view.bundle.visits if v.finalized)
     editor = window.open_visit(ui_store.ids["wang"], done.visit_id)
     wait_ready(editor, qtbot)
-    qtbot.waitUntil(lambda: editor.assessment_box.isVisible() and editor.assessment_scroll.isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: editor.assessment_box.isVisible() and editor.assessment_scroll.isVisible(),
+        timeout=5000,
+    )
     # unfolded: the cards scroll inside at most 40 % of the editor; every section stays in view
     assert editor.assessment_scroll.isVisible()
     assert editor.assessment_scroll.height() <= int(editor.height() * 0.4) + 1
@@ -89,13 +100,18 @@ def test_a_finalized_visit_at_1366x768_keeps_sections_and_assessment_usable(wind
     form_height = editor.page_stack.height()
     # folded: one line with the verdict, and the form gets the room
     qtbot.mouseClick(editor.assessment_toggle, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.page_stack.height() > form_height + 100, timeout=5000)  # laid out again
+    qtbot.waitUntil(
+        lambda: editor.page_stack.height() > form_height + 100, timeout=5000
+    )  # laid out again
     assert not editor.assessment_scroll.isVisible()
     assert editor.assessment_summary.text() == editor.cards.verdict.text() != ""
     assert editor.page_stack.height() > form_height + 100
     assert editor.assessment_toggle.text() == "展开详情"
     editor.toggle_assessment()
-    assert editor.assessment_scroll.isVisibleTo(editor) and editor.assessment_toggle.text() == "收起详情"
+    assert (
+        editor.assessment_scroll.isVisibleTo(editor)
+        and editor.assessment_toggle.text() == "收起详情"
+    )
 
 
 def test_a_finalized_visit_does_not_ask_to_finalize(window, ui_store, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -38,10 +38,14 @@ def test_a_death_recorded_in_the_visit_becomes_a_member_change(window, ui_store,
     # first: the household section is longer than the window since it asks the living conditions)
     button = page.widgets[f"members[{grandmother}]"].remove_button
 
-    def on_screen() -> bool:  # asked again until no deferred scroll of the opening page moves it away
+    def on_screen() -> (
+        bool
+    ):  # asked again until no deferred scroll of the opening page moves it away
         page.ensureWidgetVisible(button, 40, 80)
         qtbot.wait(50)
-        return page.viewport().rect().contains(button.mapTo(page.viewport(), button.rect().center()))
+        return (
+            page.viewport().rect().contains(button.mapTo(page.viewport(), button.rect().center()))
+        )
 
     qtbot.waitUntil(on_screen, timeout=3000)
     qtbot.mouseClick(button, LEFT)
@@ -54,13 +58,22 @@ def test_a_death_recorded_in_the_visit_becomes_a_member_change(window, ui_store,
     # only the reasons for leaving are offered for a registered member
     combo = row(editor, reason).input.combo
     assert [combo.itemData(i) for i in range(1, combo.count())] == [
-        "death", "married_out", "emigrated", "imprisoned", "other_out"]
+        "death",
+        "married_out",
+        "emigrated",
+        "imprisoned",
+        "other_out",
+    ]
     choose(editor, qtbot, reason, "death")
     died = (date.today() - timedelta(days=20)).isoformat()
     type_text(editor, qtbot, f"members[{grandmother}]/change_date", died)
-    qtbot.waitUntil(lambda: page.field_row(f"members[{grandmother}]/health") is None, timeout=3000)  # no longer asked
+    qtbot.waitUntil(
+        lambda: page.field_row(f"members[{grandmother}]/health") is None, timeout=3000
+    )  # no longer asked
     assert grandmother not in editor.session.instances("medical")
-    fill_required(editor, qtbot, {"王建国": "junior_secondary", "李秀兰": "primary", "王子涵": "primary"})
+    fill_required(
+        editor, qtbot, {"王建国": "junior_secondary", "李秀兰": "primary", "王子涵": "primary"}
+    )
     confirm_and_finalize(editor, qtbot)
     wait_ops(window)
     store = Store.open(ui_store.data_dir, passphrase=PASSPHRASE)
@@ -69,7 +82,9 @@ def test_a_death_recorded_in_the_visit_becomes_a_member_change(window, ui_store,
         gone = household.member(grandmother)
         assert gone is not None and gone.present is False  # kept as history
         changes = [c for c in store.outbox.pending_member_changes() if c.household_id == hid]
-        assert [(c.member_id, c.reason, c.change_date.isoformat()) for c in changes] == [(grandmother, "death", died)]
+        assert [(c.member_id, c.reason, c.change_date.isoformat()) for c in changes] == [
+            (grandmother, "death", died)
+        ]
     finally:
         store.close()
 
@@ -81,9 +96,18 @@ def test_the_member_change_dialog_reaches_the_open_draft(window, ui_store, qtbot
     before = len(editor.session.instances("members"))
     page = editor.current_page()
     qtbot.mouseClick(page.widgets["members"].member_button, LEFT)
-    qtbot.waitUntil(lambda: any(isinstance(w, MemberChangeDialog) and w.isVisible() for w in QApplication.topLevelWidgets()),
-                    timeout=5000)
-    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MemberChangeDialog) and w.isVisible())
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, MemberChangeDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
+    dialog = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MemberChangeDialog) and w.isVisible()
+    )
     dialog.reason.setCurrentIndex(dialog.reason.findData("newborn"))
     born = date.today() - timedelta(days=30)
     dialog.person.name.setText("李小禾")
@@ -97,7 +121,9 @@ def test_the_member_change_dialog_reaches_the_open_draft(window, ui_store, qtbot
     assert editor.session.value(f"members[{baby}]/registered") is True
     assert editor.session.value("hamlet") == "核桃坪"
     assert page.widgets[f"members[{baby}]"].title.text() == "李小禾"
-    qtbot.waitUntil(lambda: not editor.saver.dirty and not editor.saver.in_flight, timeout=5000)  # autosaved
+    qtbot.waitUntil(
+        lambda: not editor.saver.dirty and not editor.saver.in_flight, timeout=5000
+    )  # autosaved
     store = Store.open(ui_store.data_dir, passphrase=PASSPHRASE)
     try:
         [draft] = store.visits.drafts(hid)
@@ -111,11 +137,15 @@ def test_an_entry_added_by_mistake_is_removed(window, ui_store, qtbot) -> None: 
     page = editor.current_page()
     before = editor.session.instances("members")
     qtbot.mouseClick(page.widgets["members"].add_button, LEFT)
-    qtbot.waitUntil(lambda: len(editor.session.instances("members")) == len(before) + 1, timeout=3000)
+    qtbot.waitUntil(
+        lambda: len(editor.session.instances("members")) == len(before) + 1, timeout=3000
+    )
     new = editor.session.instances("members")[-1]
     wait_ready(editor, qtbot)
     type_text(editor, qtbot, f"members[{new}]/name", "陈误录")
-    assert row(editor, f"members[{new}]/change_reason").star.isVisible()  # a newcomer needs a reason
+    assert row(
+        editor, f"members[{new}]/change_reason"
+    ).star.isVisible()  # a newcomer needs a reason
     section(editor, qtbot, "medical")
     assert new in editor.session.instances("medical")
     section(editor, qtbot, "household")

@@ -23,16 +23,22 @@ from tests.support.visit import (
 )
 
 
-def test_opening_and_checking_stay_off_the_window_thread(window, ui_store, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_opening_and_checking_stay_off_the_window_thread(
+    window, ui_store, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     threads: dict[str, set[str]] = {"open": set(), "check": set()}
     real_library, real_check = app_visits.library, checker.check_copy
 
     def library():  # type: ignore[no-untyped-def]
-        threads["open"].add("main" if threading.current_thread() is threading.main_thread() else "other")
+        threads["open"].add(
+            "main" if threading.current_thread() is threading.main_thread() else "other"
+        )
         return real_library()
 
     def check_copy(session, answers):  # type: ignore[no-untyped-def]
-        threads["check"].add("main" if threading.current_thread() is threading.main_thread() else "other")
+        threads["check"].add(
+            "main" if threading.current_thread() is threading.main_thread() else "other"
+        )
         return real_check(session, answers)
 
     monkeypatch.setattr(app_visits, "library", library)
@@ -41,7 +47,9 @@ def test_opening_and_checking_stay_off_the_window_thread(window, ui_store, qtbot
     shown: list = []
     editor.checker.checked.connect(shown.append)
     type_text(editor, qtbot, "phone", "0916-1234567")
-    qtbot.waitUntil(lambda: not editor.checker.busy and bool(threads["check"]) and bool(shown), timeout=5000)
+    qtbot.waitUntil(
+        lambda: not editor.checker.busy and bool(threads["check"]) and bool(shown), timeout=5000
+    )
     assert threads == {"open": {"other"}, "check": {"other"}}
     # the check's result is what the sections and the problem list show
     issues = [*shown[-1].errors, *shown[-1].warnings]
@@ -53,7 +61,9 @@ def test_a_draft_is_edited_in_one_tab_only(window, ui_store, qtbot) -> None:  # 
     hid = ui_store.ids["zhao"]
     first = new_visit(window, qtbot, hid)
     type_text(first, qtbot, "hamlet", "石门")
-    qtbot.waitUntil(lambda: first.visit_id() is not None and not first.saver.in_flight, timeout=5000)
+    qtbot.waitUntil(
+        lambda: first.visit_id() is not None and not first.saver.in_flight, timeout=5000
+    )
     view = open_household(window, qtbot, hid)
     qtbot.mouseClick(view.new_visit_button, LEFT)
     second = window.tabs.currentWidget()

@@ -53,14 +53,17 @@ class Wired:
     def commit(self, raw: object) -> None:
         try:
             self.session.set_value(self.path, raw)
-        except Exception as e:  # noqa: BLE001 - the editor shows the message at the field
+        except Exception as e:
             self.errors.append(e.text.en)  # type: ignore[attr-defined]
         self.show()
 
 
 def test_the_new_types_get_their_inputs(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     s, _ = imported(tmp_path, ROWS, CHOICES)
-    kinds = {name: type(make_input(s.element(name))) for name in ("arrived", "met", "house", "score", "needs")}  # type: ignore[arg-type]
+    kinds = {
+        name: type(make_input(s.element(name)))
+        for name in ("arrived", "met", "house", "score", "needs")
+    }  # type: ignore[arg-type]
     assert kinds == {"arrived": TimeInput, "met": DateTimeInput, "house": GeopointInput,
                      "score": RangeInput, "needs": RankInput}  # fmt: skip
 
@@ -92,9 +95,12 @@ def test_pasting_coordinates_without_gps(tmp_path: Path, qtbot) -> None:  # type
     g.input.line.setText("30.6586, 104.0647")  # as a map app copies it
     g.input.commit_pending()
     assert s.value("house") == "30.6586 104.0647"
-    assert g.input.parts.text() in (
-        "lat 30.6586, lon 104.065; accuracy: none (typed)",
-        "纬度 30.6586，经度 104.065；精度：无（手工输入）",  # when an earlier test switched to Chinese
+    assert (
+        g.input.parts.text()
+        in (
+            "lat 30.6586, lon 104.065; accuracy: none (typed)",
+            "纬度 30.6586，经度 104.065；精度：无（手工输入）",  # when an earlier test switched to Chinese
+        )
     )
     g.input.line.setText("30.6586 200")
     g.input.commit_pending()
@@ -123,8 +129,11 @@ def test_range_slider_and_rank_list(tmp_path: Path, qtbot) -> None:  # type: ign
 
 def test_context_reaches_the_session(tmp_path: Path) -> None:
     opened = datetime(2024, 6, 15, 8, 0, tzinfo=timezone(timedelta(hours=8)))
-    s, _ = imported(tmp_path, [{"type": "start", "name": "start"},
-                               {"type": "text", "name": "x", "label": "X"}], now=opened)
+    s, _ = imported(
+        tmp_path,
+        [{"type": "start", "name": "start"}, {"type": "text", "name": "x", "label": "X"}],
+        now=opened,
+    )
     assert s.value("start") == opened and s.today == date(2024, 6, 15)
     assert isinstance(s.engine.context, VisitContext)
 

@@ -62,12 +62,17 @@ def run_screens(script: str, language: str, out: Path, households: int) -> dict[
 
         module.grab = grab
     out.mkdir(parents=True, exist_ok=True)
-    assert module.main(["--out", str(out), "--households", str(households), "--language", language]) == 0
+    assert (
+        module.main(["--out", str(out), "--households", str(households), "--language", language])
+        == 0
+    )
     return seen
 
 
 @pytest.fixture(scope="module")
-def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, list[Seen]]]:
+def screens(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, str], dict[str, list[Seen]]]:
     out = tmp_path_factory.mktemp("screens")
     return {
         ("village", "zh_CN"): run_screens("screenshots", "zh_CN", out / "v-zh", 30),
@@ -86,9 +91,13 @@ def without_data(text: str) -> str:
 def chinese_ui_strings() -> set[str]:
     """Every Chinese string the program itself writes: the translations, code list labels."""
     found: set[str] = set()
-    for message in ET.parse(ROOT / "resources" / "i18n" / "fieldsurvey_zh_CN.ts").getroot().iter("message"):
+    for message in (
+        ET.parse(ROOT / "resources" / "i18n" / "fieldsurvey_zh_CN.ts").getroot().iter("message")
+    ):
         translation = message.findtext("translation") or ""
-        found.update(run for run in chinese_left(re.sub(r"\(&.\)|&", "", translation)) if len(run) >= 2)
+        found.update(
+            run for run in chinese_left(re.sub(r"\(&.\)|&", "", translation)) if len(run) >= 2
+        )
     for path in (ROOT / "resources" / "codes").glob("*.json"):
         for item in code_list(path.stem).items:
             found.add(item.label.zh)
@@ -132,11 +141,20 @@ def test_the_screens_were_really_read(screens) -> None:  # type: ignore[no-untyp
 def test_every_ledger_page_is_chinese(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("FIELDSURVEY_")},
-           "PYTHONPATH": str(ROOT), "FIELDSURVEY_PASSPHRASE": "shan-shui-tian-yun-42"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FIELDSURVEY_")},
+        "PYTHONPATH": str(ROOT),
+        "FIELDSURVEY_PASSPHRASE": "shan-shui-tian-yun-42",
+    }
 
     def cli(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "fieldsurvey", *args], capture_output=True, text=True, env=env, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "fieldsurvey", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -145,9 +163,22 @@ def test_every_ledger_page_is_chinese(tmp_path: Path) -> None:
     import json
 
     households = json.loads(cli("households", "--data-dir", str(data), "--format", "json"))
-    village = max({h["division_code"] for h in households}, key=lambda v: sum(h["division_code"] == v for h in households))
-    cli("ledger", "--data-dir", str(data), "--village", village, "--out", str(tmp_path / "village.pdf"))
+    village = max(
+        {h["division_code"] for h in households},
+        key=lambda v: sum(h["division_code"] == v for h in households),
+    )
+    cli(
+        "ledger",
+        "--data-dir",
+        str(data),
+        "--village",
+        village,
+        "--out",
+        str(tmp_path / "village.pdf"),
+    )
     pages = [page.extract_text() or "" for page in PdfReader(tmp_path / "village.pdf").pages]
     assert len(pages) >= 3 and all(p.strip() for p in pages)
-    bad = [(i + 1, code) for i, text in enumerate(pages) for code in internal_codes(without_data(text))]
+    bad = [
+        (i + 1, code) for i, text in enumerate(pages) for code in internal_codes(without_data(text))
+    ]
     assert not bad, bad

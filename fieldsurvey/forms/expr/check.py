@@ -230,7 +230,11 @@ def _check_indexed(
     target = node.args[0]
     if i % 2 == 1 and isinstance(arg, ast.Ref) and isinstance(target, ast.Ref):
         info = scope.lookup(arg.name)
-        if info is not None and info.kind == REPEAT_KIND and not scope.encloses(arg.name, target.name):
+        if (
+            info is not None
+            and info.kind == REPEAT_KIND
+            and not scope.encloses(arg.name, target.name)
+        ):
             out.append(
                 ExprProblem(
                     Text(

@@ -39,7 +39,8 @@ def format_problem(fmt: str) -> Text | None:
                 return Text("日期格式以 % 结尾", "the date format ends with %")
             if fmt[i + 1] not in ESCAPES:
                 return Text(
-                    f"日期格式不支持 %{fmt[i + 1]}", f"the date format does not support %{fmt[i + 1]}"
+                    f"日期格式不支持 %{fmt[i + 1]}",
+                    f"the date format does not support %{fmt[i + 1]}",
                 )
             i += 2
         else:

@@ -130,5 +130,3 @@ def _pulldata(env: Env, table: Value, column: Value, key_column: Value, key: Val
         if row[key_col] == wanted:
             return row[col]
     return ""
-
-

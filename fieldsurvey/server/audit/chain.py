@@ -37,20 +37,38 @@ from fieldsurvey.sync.keys import b64, unb64, verify_signature
 GENESIS = "0" * 64
 
 
-def _hash(entry_no: int, at: str, actor: str, action: str, subject: str, details: str, prev_hash: str) -> str:
+def _hash(
+    entry_no: int, at: str, actor: str, action: str, subject: str, details: str, prev_hash: str
+) -> str:
     body = canonical.dumps(
-        {"entry_no": entry_no, "at": at, "actor": actor, "action": action, "subject": subject,
-         "details": details, "prev_hash": prev_hash}
+        {
+            "entry_no": entry_no,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "details": details,
+            "prev_hash": prev_hash,
+        }
     )
     return hashlib.sha256(body).hexdigest()
 
 
 def append(
-    session: Session, signer: Ed25519PrivateKey, *, actor: str, action: str, subject: str, details: dict[str, Any]
+    session: Session,
+    signer: Ed25519PrivateKey,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    details: dict[str, Any],
 ) -> int:
     """Add an entry inside the caller's transaction; the counter row lock keeps the chain linear."""
     entry_no = session.execute(
-        update(Counter).where(Counter.name == "audit").values(value=Counter.value + 1).returning(Counter.value)
+        update(Counter)
+        .where(Counter.name == "audit")
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
     ).scalar_one()
     prev_hash = GENESIS
     if entry_no > 1:
@@ -62,8 +80,15 @@ def append(
     entry_hash = _hash(entry_no, at, actor[:128], action, subject[:128], text, prev_hash)
     session.add(
         AuditEntry(
-            entry_no=entry_no, at=at, actor=actor[:128], action=action, subject=subject[:128], details=text,
-            prev_hash=prev_hash, entry_hash=entry_hash, signature=b64(signer.sign(bytes.fromhex(entry_hash))),
+            entry_no=entry_no,
+            at=at,
+            actor=actor[:128],
+            action=action,
+            subject=subject[:128],
+            details=text,
+            prev_hash=prev_hash,
+            entry_hash=entry_hash,
+            signature=b64(signer.sign(bytes.fromhex(entry_hash))),
         )
     )
     session.flush()
@@ -73,16 +98,27 @@ def append(
 def head(session: Session) -> tuple[int, str]:
     """The number and hash of the newest entry (inside a writer's transaction: its own last entry)."""
     count = int(session.execute(select(Counter.value).where(Counter.name == "audit")).scalar_one())
-    entry_hash = session.execute(select(AuditEntry.entry_hash).where(AuditEntry.entry_no == count)).scalar_one_or_none()
+    entry_hash = session.execute(
+        select(AuditEntry.entry_hash).where(AuditEntry.entry_no == count)
+    ).scalar_one_or_none()
     if count < 1 or entry_hash is None:
-        raise UserError(Text("审计日志为空或最后一条缺失", "the audit log is empty or its last entry is missing"), code="audit_broken")
+        raise UserError(
+            Text(
+                "审计日志为空或最后一条缺失", "the audit log is empty or its last entry is missing"
+            ),
+            code="audit_broken",
+        )
     return count, str(entry_hash)
 
 
-def signed_head(session: Session, signer: Ed25519PrivateKey, county: str, *, batch_id: str | None = None) -> AuditHead:
+def signed_head(
+    session: Session, signer: Ed25519PrivateKey, county: str, *, batch_id: str | None = None
+) -> AuditHead:
     """The current head signed with the county key: what a device or an auditor keeps."""
     entry_no, entry_hash = head(session)
-    return audit_head.sign(signer, county=county, entry_no=entry_no, entry_hash=entry_hash, batch_id=batch_id)
+    return audit_head.sign(
+        signer, county=county, entry_no=entry_no, entry_hash=entry_hash, batch_id=batch_id
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +133,12 @@ class VerifyResult:
         return not self.problems
 
 
-def verify(session: Session, public: Ed25519PublicKey, checkpoints: Sequence[AuditHead] = (), county: str | None = None) -> VerifyResult:
+def verify(
+    session: Session,
+    public: Ed25519PublicKey,
+    checkpoints: Sequence[AuditHead] = (),
+    county: str | None = None,
+) -> VerifyResult:
     """Walk the whole chain; every break is reported with the entry number where it shows.
 
     Each checkpoint (a signed head kept outside the server) must be signed with this county's
@@ -116,9 +157,20 @@ def verify(session: Session, public: Ed25519PublicKey, checkpoints: Sequence[Aud
     expected_no = 1
     prev_hash = GENESIS
     count = 0
-    columns = (AuditEntry.entry_no, AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.subject,
-               AuditEntry.details, AuditEntry.prev_hash, AuditEntry.entry_hash, AuditEntry.signature)
-    rows = session.execute(select(*columns).order_by(AuditEntry.entry_no).execution_options(yield_per=2000))
+    columns = (
+        AuditEntry.entry_no,
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.subject,
+        AuditEntry.details,
+        AuditEntry.prev_hash,
+        AuditEntry.entry_hash,
+        AuditEntry.signature,
+    )
+    rows = session.execute(
+        select(*columns).order_by(AuditEntry.entry_no).execution_options(yield_per=2000)
+    )
     for entry_no, at, actor, action, subject, details, entry_prev, entry_hash, signature in rows:
         count += 1
         if entry_no != expected_no:
@@ -129,23 +181,31 @@ def verify(session: Session, public: Ed25519PublicKey, checkpoints: Sequence[Aud
         if recomputed != entry_hash:
             problems.append(f"entry {entry_no}: content was changed")
         try:
-            signed = verify_signature(public, unb64(signature, length=64), bytes.fromhex(entry_hash))
+            signed = verify_signature(
+                public, unb64(signature, length=64), bytes.fromhex(entry_hash)
+            )
         except Exception:
             signed = False
         if not signed:
             problems.append(f"entry {entry_no}: signature does not verify")
         for cp in wanted.pop(entry_no, []):
             if entry_hash != cp.entry_hash:
-                problems.append(f"entry {entry_no} differs from the head signed {cp.signed_at}: the log was rewritten")
+                problems.append(
+                    f"entry {entry_no} differs from the head signed {cp.signed_at}: the log was rewritten"
+                )
         prev_hash = entry_hash
         expected_no = entry_no + 1
     last = expected_no - 1
     for entry_no, cps in sorted(wanted.items()):
         for cp in cps:
             if entry_no > last:
-                problems.append(f"the log ends at entry {last}, but the head signed {cp.signed_at} shows entry {entry_no}: entries were removed")
+                problems.append(
+                    f"the log ends at entry {last}, but the head signed {cp.signed_at} shows entry {entry_no}: entries were removed"
+                )
             else:
-                problems.append(f"entry {entry_no}, shown by the head signed {cp.signed_at}, is missing")
+                problems.append(
+                    f"entry {entry_no}, shown by the head signed {cp.signed_at}, is missing"
+                )
     counter = session.execute(select(Counter.value).where(Counter.name == "audit")).scalar_one()
     if counter != last:
         problems.append(f"the counter says {counter} entries but the log ends at entry {last}")

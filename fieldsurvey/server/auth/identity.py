@@ -71,17 +71,31 @@ class TooManyAttempts(UserError):
 
     def __init__(self, blocked: throttle.Blocked, now: datetime) -> None:
         seconds = max(1, math.ceil((blocked.until - now).total_seconds()))
-        zh_wait, en_wait = (f"{seconds}秒", f"{seconds} seconds") if seconds < 90 else \
-            (f"{math.ceil(seconds / 60)}分钟", f"{math.ceil(seconds / 60)} minutes")
+        zh_wait, en_wait = (
+            (f"{seconds}秒", f"{seconds} seconds")
+            if seconds < 90
+            else (f"{math.ceil(seconds / 60)}分钟", f"{math.ceil(seconds / 60)} minutes")
+        )
         if blocked.policy is throttle.ENROLL:
-            text = Text(f"注册码错误次数过多，请{zh_wait}后再试", f"too many wrong enrollment codes; try again in {en_wait}")
+            text = Text(
+                f"注册码错误次数过多，请{zh_wait}后再试",
+                f"too many wrong enrollment codes; try again in {en_wait}",
+            )
         elif blocked.policy is throttle.ADDRESS:
-            text = Text(f"从此地址登录失败的次数过多，请{zh_wait}后再试", f"too many failed sign-ins from this address; try again in {en_wait}")
+            text = Text(
+                f"从此地址登录失败的次数过多，请{zh_wait}后再试",
+                f"too many failed sign-ins from this address; try again in {en_wait}",
+            )
         elif seconds >= 90:
-            text = Text(f"该账号登录失败次数过多，已暂时锁定，请{zh_wait}后再试",
-                        f"too many failed sign-ins: this account is locked for now; try again in {en_wait}")
+            text = Text(
+                f"该账号登录失败次数过多，已暂时锁定，请{zh_wait}后再试",
+                f"too many failed sign-ins: this account is locked for now; try again in {en_wait}",
+            )
         else:
-            text = Text(f"登录失败次数过多，请{zh_wait}后再试", f"too many failed sign-ins; try again in {en_wait}")
+            text = Text(
+                f"登录失败次数过多，请{zh_wait}后再试",
+                f"too many failed sign-ins; try again in {en_wait}",
+            )
         super().__init__(text, code="too_many_attempts")
         self.extra = {"retry_after": seconds, "retry_at": blocked.until.isoformat()}
         self.headers = {"Retry-After": str(seconds)}
@@ -100,7 +114,10 @@ def password_problem(password: str, username: str | None = None) -> Text | None:
 def hash_password(password: str, username: str | None = None) -> str:
     problem = password_problem(password, username)
     if problem is not None:
-        raise UserError(Text(f"密码太弱：{problem.zh}", f"the password is too weak: {problem.en}"), code="weak_password")
+        raise UserError(
+            Text(f"密码太弱：{problem.zh}", f"the password is too weak: {problem.en}"),
+            code="weak_password",
+        )
     return Argon2id(salt=os.urandom(16), **ARGON2).derive_phc_encoded(password.encode("utf-8"))
 
 
@@ -126,7 +143,9 @@ def password_ok(password: str, phc: str | None) -> bool:
 
 def name_fingerprint(sd: ServerDir, username: str) -> str:
     """A keyed hash of a user name as typed (keyed by the county key, so a database copy cannot test guesses)."""
-    key = hashlib.blake2b(sd.keys.signing.private_bytes_raw(), person=b"fs-user-names", digest_size=32).digest()
+    key = hashlib.blake2b(
+        sd.keys.signing.private_bytes_raw(), person=b"fs-user-names", digest_size=32
+    ).digest()
     return hashlib.blake2b(username.encode("utf-8"), key=key, digest_size=16).hexdigest()
 
 
@@ -167,12 +186,18 @@ class Principal:
 def villages_of(session: Session, user: User) -> frozenset[str] | None:
     if user.role in ("county_staff", "admin"):
         return None
-    rows = session.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars()
+    rows = session.execute(
+        select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)
+    ).scalars()
     return frozenset(rows)
 
 
-def principal_of(session: Session, user: User, device_id: str | None = None, session_id: str | None = None) -> Principal:
-    return Principal(user.user_id, user.username, user.role, villages_of(session, user), device_id, session_id)
+def principal_of(
+    session: Session, user: User, device_id: str | None = None, session_id: str | None = None
+) -> Principal:
+    return Principal(
+        user.user_id, user.username, user.role, villages_of(session, user), device_id, session_id
+    )
 
 
 def token_hash(token: str) -> str:
@@ -187,7 +212,9 @@ class _Account:
     disabled: bool
 
 
-def sign_in(sd: ServerDir, username: str, password: str, *, address: str, now: datetime) -> tuple[str, datetime]:
+def sign_in(
+    sd: ServerDir, username: str, password: str, *, address: str, now: datetime
+) -> tuple[str, datetime]:
     """Check a password and open a session: three short transactions, the slow hash outside them.
 
     1. the throttle: refuse at once if the account or the address waits, else count the attempt;
@@ -205,12 +232,24 @@ def sign_in(sd: ServerDir, username: str, password: str, *, address: str, now: d
             account = _Account(user.user_id, user.username, user.password_hash, bool(user.disabled))
         subject = account.username if account else f"unknown:{name_fingerprint(sd, username)}"
         if isinstance(outcome, throttle.Blocked) and outcome.first:
-            audit.append(s, sd.keys.signing, actor=f"address:{address}", action="sign_in_throttled", subject=subject,
-                         details={"address": address, "by": outcome.policy.kind, "until": outcome.until.isoformat()})
+            audit.append(
+                s,
+                sd.keys.signing,
+                actor=f"address:{address}",
+                action="sign_in_throttled",
+                subject=subject,
+                details={
+                    "address": address,
+                    "by": outcome.policy.kind,
+                    "until": outcome.until.isoformat(),
+                },
+            )
     if isinstance(outcome, throttle.Blocked):
         raise TooManyAttempts(outcome, now)
 
-    verified = password_ok(password, account.password_hash if account and account.password_hash else dummy_hash())
+    verified = password_ok(
+        password, account.password_hash if account and account.password_hash else dummy_hash()
+    )
     if account is None:
         reason = "unknown_user"
     elif not account.password_hash:
@@ -224,25 +263,50 @@ def sign_in(sd: ServerDir, username: str, password: str, *, address: str, now: d
 
     with sd.transaction() as s:
         if reason:
-            details: dict[str, object] = {"address": address, "reason": reason, "failures": outcome.failures[user_key]}
+            details: dict[str, object] = {
+                "address": address,
+                "reason": reason,
+                "failures": outcome.failures[user_key],
+            }
             if outcome.waits:
                 details["waits"] = {k.split(":", 1)[0]: v for k, v in outcome.locked().items()}
             if outcome.refused:
                 details["refused_while_waiting"] = outcome.refused
-            audit.append(s, sd.keys.signing, actor=f"address:{address}", action="sign_in_failed", subject=subject, details=details)
+            audit.append(
+                s,
+                sd.keys.signing,
+                actor=f"address:{address}",
+                action="sign_in_failed",
+                subject=subject,
+                details=details,
+            )
         else:
             assert account is not None
             throttle.succeeded(s, keys, now, clear={user_key})
             token = secrets.token_urlsafe(32)
             expires = now + timedelta(hours=SESSION_HOURS)
             s.execute(delete(SessionToken).where(SessionToken.expires_at < now))
-            s.add(SessionToken(token_hash=token_hash(token), user_id=account.user_id, created_at=now, expires_at=expires,
-                               address=address[:64], last_seen_at=now))
+            s.add(
+                SessionToken(
+                    token_hash=token_hash(token),
+                    user_id=account.user_id,
+                    created_at=now,
+                    expires_at=expires,
+                    address=address[:64],
+                    last_seen_at=now,
+                )
+            )
             signed_in: dict[str, object] = {"address": address, "session": token_hash(token)[:16]}
             if outcome.refused:
                 signed_in["refused_while_waiting"] = outcome.refused
-            audit.append(s, sd.keys.signing, actor=f"user:{account.username}", action="signed_in", subject=account.username,
-                         details=signed_in)
+            audit.append(
+                s,
+                sd.keys.signing,
+                actor=f"user:{account.username}",
+                action="signed_in",
+                subject=account.username,
+                details=signed_in,
+            )
     if reason:
         raise AuthError(BAD_LOGIN, code="bad_login")
     return token, expires
@@ -261,7 +325,10 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     row = session.get(SessionToken, token_hash(token))
     if row is None or _aware(row.expires_at) < now:
-        raise AuthError(Text("登录已过期，请重新登录", "the session has expired; log in again"), code="session_expired")
+        raise AuthError(
+            Text("登录已过期，请重新登录", "the session has expired; log in again"),
+            code="session_expired",
+        )
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise AuthError(Text("账号已停用", "the account is disabled"), code="account_disabled")
@@ -271,28 +338,51 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
 
 
 def device_for_request(
-    session: Session, *, device_id: str, timestamp: str, signature: str, method: str, path: str, body: bytes
+    session: Session,
+    *,
+    device_id: str,
+    timestamp: str,
+    signature: str,
+    method: str,
+    path: str,
+    body: bytes,
 ) -> tuple[Device, Principal]:
     """Check a signed device request; revoked and unknown devices are refused."""
     device = session.get(Device, device_id[:64])
     if device is None:
         raise AuthError(Text("未注册的设备", "this device is not enrolled"), code="unknown_device")
     if device.revoked_at is not None:
-        raise Forbidden(Text("该设备已被注销，不能再同步", "this device has been revoked and may not sync"), code="device_revoked")
+        raise Forbidden(
+            Text("该设备已被注销，不能再同步", "this device has been revoked and may not sync"),
+            code="device_revoked",
+        )
     try:
         ts = int(timestamp)
     except ValueError as e:
-        raise AuthError(Text("请求时间戳无效", "the request timestamp is invalid"), code="bad_timestamp") from e
+        raise AuthError(
+            Text("请求时间戳无效", "the request timestamp is invalid"), code="bad_timestamp"
+        ) from e
     if abs(time.time() - ts) > MAX_SKEW:
         raise AuthError(
-            Text("设备时钟与服务器相差太多，请校准电脑时间", "the device clock is too far from the server's; set the computer's time"),
+            Text(
+                "设备时钟与服务器相差太多，请校准电脑时间",
+                "the device clock is too far from the server's; set the computer's time",
+            ),
             code="clock_skew",
         )
     key = signing_public_from_b64(device.signing_key)
-    if not verify_signature(key, unb64(signature, length=64), signing_base(method, path, timestamp, body)):
-        raise AuthError(Text("请求签名无效", "the request signature does not verify"), code="bad_request_signature")
+    if not verify_signature(
+        key, unb64(signature, length=64), signing_base(method, path, timestamp, body)
+    ):
+        raise AuthError(
+            Text("请求签名无效", "the request signature does not verify"),
+            code="bad_request_signature",
+        )
     user = session.get(User, device.user_id)
     if user is None or user.disabled:
-        raise Forbidden(Text("该设备的账号已停用", "the account of this device is disabled"), code="account_disabled")
+        raise Forbidden(
+            Text("该设备的账号已停用", "the account of this device is disabled"),
+            code="account_disabled",
+        )
     device.last_seen_at = datetime.now(UTC)
     return device, principal_of(session, user, device.device_id)

@@ -21,21 +21,39 @@ class LoginRequest(BaseModel):
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
-@router.post("/login", response_model=answers.Token, summary="Exchange a username and password for a bearer token",
-             description="Too many failures for the account or the address answer 429 with `retry_after` seconds.")
+@router.post(
+    "/login",
+    response_model=answers.Token,
+    summary="Exchange a username and password for a bearer token",
+    description="Too many failures for the account or the address answer 429 with `retry_after` seconds.",
+)
 def login(body: LoginRequest, sd: ServerDirDep, now: Now, address: Address) -> dict[str, Any]:
-    token, expires = auth.sign_in(sd, body.username, body.password, address=address, now=now)  # committed before it is handed out
+    token, expires = auth.sign_in(
+        sd, body.username, body.password, address=address, now=now
+    )  # committed before it is handed out
     return {"token": token, "expires_at": expires.isoformat()}
 
 
 @router.post("/logout", response_model=answers.Ok, summary="End this session")
-def logout(sd: ServerDirDep, who: Staff, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> dict[str, Any]:
+def logout(
+    sd: ServerDirDep,
+    who: Staff,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> dict[str, Any]:
     if creds is not None:
         with sd.transaction() as session:
             auth.logout(session, creds.credentials)
     return {"ok": True}
 
 
-@router.get("/me", response_model=answers.Me, summary="Who this token belongs to, and the villages it may see")
+@router.get(
+    "/me",
+    response_model=answers.Me,
+    summary="Who this token belongs to, and the villages it may see",
+)
 def me(who: Staff) -> dict[str, Any]:
-    return {"username": who.username, "role": who.role, "villages": sorted(who.villages) if who.villages is not None else None}
+    return {
+        "username": who.username,
+        "role": who.role,
+        "villages": sorted(who.villages) if who.villages is not None else None,
+    }

@@ -48,11 +48,17 @@ class Policy:
 
 # One account: 5 free tries, then 2–32 s waits, locked 15 minutes at the 10th failure (and at
 # every one after it until an hour passes without one): about 100 guesses a day at most.
-USER = Policy("user", free=5, lock_at=10, lock_for=timedelta(minutes=15), forget_after=timedelta(hours=1))
+USER = Policy(
+    "user", free=5, lock_at=10, lock_for=timedelta(minutes=15), forget_after=timedelta(hours=1)
+)
 # One address: room for an office behind one NAT address, not for a password sprayer.
-ADDRESS = Policy("addr", free=20, lock_at=40, lock_for=timedelta(minutes=15), forget_after=timedelta(hours=1))
+ADDRESS = Policy(
+    "addr", free=20, lock_at=40, lock_for=timedelta(minutes=15), forget_after=timedelta(hours=1)
+)
 # Enrollment codes from one address (a code has 79 bits: this is belt and braces).
-ENROLL = Policy("enroll", free=5, lock_at=20, lock_for=timedelta(minutes=15), forget_after=timedelta(hours=1))
+ENROLL = Policy(
+    "enroll", free=5, lock_at=20, lock_for=timedelta(minutes=15), forget_after=timedelta(hours=1)
+)
 POLICIES = {p.kind: p for p in (USER, ADDRESS, ENROLL)}
 KEEP_ROWS = timedelta(days=1)
 
@@ -91,7 +97,9 @@ class Attempt:
     """The attempt was counted as a failure in advance; ``failures`` and ``waits`` per key if it fails."""
 
     failures: dict[str, int] = field(default_factory=dict)
-    waits: dict[str, datetime] = field(default_factory=dict)  # key → blocked until, for keys this failure blocks
+    waits: dict[str, datetime] = field(
+        default_factory=dict
+    )  # key → blocked until, for keys this failure blocks
     refused: int = 0  # attempts refused while blocked since the last audited attempt
 
     def locked(self) -> dict[str, str]:
@@ -100,19 +108,38 @@ class Attempt:
 
 def _row(s: Session, key: str) -> SignInThrottle:
     """The key's row, created if new, locked until the transaction ends (PostgreSQL; SQLite locks it all)."""
-    insert_ignore(s, SignInThrottle, {"key": key, "failures": 0, "last_failure_at": None, "blocked_until": None, "refused": 0})
-    stmt = select(SignInThrottle).where(SignInThrottle.key == key).with_for_update().execution_options(populate_existing=True)
+    insert_ignore(
+        s,
+        SignInThrottle,
+        {"key": key, "failures": 0, "last_failure_at": None, "blocked_until": None, "refused": 0},
+    )
+    stmt = (
+        select(SignInThrottle)
+        .where(SignInThrottle.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return s.execute(stmt).scalar_one()
 
 
 def begin(s: Session, keys: Sequence[tuple[Policy, str]], now: datetime) -> Blocked | Attempt:
     """Refuse the attempt if any key waits; otherwise count it as a failure on every key."""
-    rows = [(policy, _row(s, key)) for policy, key in sorted(keys, key=lambda pk: pk[1])]  # one lock order
+    rows = [
+        (policy, _row(s, key)) for policy, key in sorted(keys, key=lambda pk: pk[1])
+    ]  # one lock order
     for policy, row in rows:
         last, until = aware(row.last_failure_at), aware(row.blocked_until)
-        if last is not None and now - last > policy.forget_after and (until is None or until <= now):
+        if (
+            last is not None
+            and now - last > policy.forget_after
+            and (until is None or until <= now)
+        ):
             row.failures, row.blocked_until = 0, None
-    waiting = [(until, policy, row) for policy, row in rows if (until := aware(row.blocked_until)) is not None and until > now]
+    waiting = [
+        (until, policy, row)
+        for policy, row in rows
+        if (until := aware(row.blocked_until)) is not None and until > now
+    ]
     if waiting:
         until, policy, row = max(waiting, key=lambda w: w[0])
         first = row.refused == 0
@@ -134,7 +161,9 @@ def begin(s: Session, keys: Sequence[tuple[Policy, str]], now: datetime) -> Bloc
     return attempt
 
 
-def succeeded(s: Session, keys: Sequence[tuple[Policy, str]], now: datetime, *, clear: set[str]) -> None:
+def succeeded(
+    s: Session, keys: Sequence[tuple[Policy, str]], now: datetime, *, clear: set[str]
+) -> None:
     """Give back the attempt counted in ``begin``; keys in ``clear`` (the account) start afresh."""
     for _policy, key in sorted(keys, key=lambda pk: pk[1]):
         if key in clear:
@@ -170,7 +199,11 @@ def prune(s: Session, now: datetime) -> None:
     """Drop keys quiet for a day, so random user names and addresses do not pile up."""
     cutoff = now - KEEP_ROWS
     s.flush()
-    s.execute(delete(SignInThrottle).execution_options(synchronize_session=False).where(
-        or_(SignInThrottle.last_failure_at.is_(None), SignInThrottle.last_failure_at < cutoff),
-        or_(SignInThrottle.blocked_until.is_(None), SignInThrottle.blocked_until < now),
-    ))
+    s.execute(
+        delete(SignInThrottle)
+        .execution_options(synchronize_session=False)
+        .where(
+            or_(SignInThrottle.last_failure_at.is_(None), SignInThrottle.last_failure_at < cutoff),
+            or_(SignInThrottle.blocked_until.is_(None), SignInThrottle.blocked_until < now),
+        )
+    )

@@ -17,7 +17,11 @@ from fieldsurvey.server.params import After, IdPath, Limit, not_found
 router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY], responses=refusals.STAFF)
 
 
-@router.get("/batches/{batch_id}", response_model=answers.BatchDetail, summary="One batch with the outcome of each record, or why it was refused")
+@router.get(
+    "/batches/{batch_id}",
+    response_model=answers.BatchDetail,
+    summary="One batch with the outcome of each record, or why it was refused",
+)
 def batch(batch_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     detail = inbox.batch_detail(session, batch_id)
     if detail is None:
@@ -25,9 +29,20 @@ def batch(batch_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     return detail
 
 
-@router.get("/county/batches", response_model=lists.KeysetPage[lists.InboxBatch], summary="Batch inbox, newest first: device, secretary, villages, counts, result or reason")
-def batch_queue(session: SessionDep, who: Staff, after: After = None, limit: Limit = 100,
-            status: Literal["merged", "has_conflicts", "refused"] | None = None,
-            device_id: Annotated[str | None, Query(max_length=64)] = None,
-            username: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    return inbox.inbox(session, status=status, device_id=device_id, username=username, after=after, limit=limit)
+@router.get(
+    "/county/batches",
+    response_model=lists.KeysetPage[lists.InboxBatch],
+    summary="Batch inbox, newest first: device, secretary, villages, counts, result or reason",
+)
+def batch_queue(
+    session: SessionDep,
+    who: Staff,
+    after: After = None,
+    limit: Limit = 100,
+    status: Literal["merged", "has_conflicts", "refused"] | None = None,
+    device_id: Annotated[str | None, Query(max_length=64)] = None,
+    username: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    return inbox.inbox(
+        session, status=status, device_id=device_id, username=username, after=after, limit=limit
+    )

@@ -50,7 +50,9 @@ class IngestResult:
     counts: dict[str, int]
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     conflicts: int = 0
-    audit_head: dict[str, Any] | None = None  # the signed head of the audit log (sync/audit_head.py)
+    audit_head: dict[str, Any] | None = (
+        None  # the signed head of the audit log (sync/audit_head.py)
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The answer to the device: a summary, and the records that did not simply go in.
@@ -62,17 +64,29 @@ class IngestResult:
         for o in self.outcomes:
             summary[o["outcome"]] = summary.get(o["outcome"], 0) + 1
         return {
-            "batch_id": self.batch_id, "status": self.status, "already_received": self.already_received,
-            "counts": self.counts, "conflicts": self.conflicts, "summary": summary,
-            "outcomes": [o for o in self.outcomes if o["outcome"] in ("conflict", "deleted") or o.get("conflicts")],
-            "message": self.message().both(), "audit_head": self.audit_head,
+            "batch_id": self.batch_id,
+            "status": self.status,
+            "already_received": self.already_received,
+            "counts": self.counts,
+            "conflicts": self.conflicts,
+            "summary": summary,
+            "outcomes": [
+                o
+                for o in self.outcomes
+                if o["outcome"] in ("conflict", "deleted") or o.get("conflicts")
+            ],
+            "message": self.message().both(),
+            "audit_head": self.audit_head,
         }
 
     def message(self) -> Text:
         if self.already_received:
             return Text("该批次已接收过，未重复处理", "already received; nothing applied twice")
         if self.conflicts:
-            return Text(f"已合并，{self.conflicts}处冲突交县里处理", f"merged; {self.conflicts} conflicts sent to the county's queue")
+            return Text(
+                f"已合并，{self.conflicts}处冲突交县里处理",
+                f"merged; {self.conflicts} conflicts sent to the county's queue",
+            )
         return Text("已合并", "merged")
 
 
@@ -80,7 +94,9 @@ def county_code(sd: ServerDir) -> str:
     return str(sd.read_config()["county"])
 
 
-def ingest(sd: ServerDir, data: bytes, *, via: str, expected_device: str | None = None) -> IngestResult:
+def ingest(
+    sd: ServerDir, data: bytes, *, via: str, expected_device: str | None = None
+) -> IngestResult:
     """Check and apply one batch; raises ``Refused`` (after logging it) when it changes nothing."""
     county = county_code(sd)
     try:
@@ -111,14 +127,28 @@ def _previous_result(sd: ServerDir, data: bytes, county: str) -> IngestResult:
         if row is None:  # the other attempt rolled back meanwhile: let the client retry
             raise refuse("retry", "请稍后重试", "please retry", 503)
         if row.content_sha256 != sha:
-            raise refuse("batch_id_reused", "同一批次编号已用于不同内容，拒收", "this batch id was already used for different content", 409)
+            raise refuse(
+                "batch_id_reused",
+                "同一批次编号已用于不同内容，拒收",
+                "this batch id was already used for different content",
+                409,
+            )
         return _stored_result(session, sd, county, row)
 
 
 def _stored_result(session: Session, sd: ServerDir, county: str, row: BatchRow) -> IngestResult:
     """The answer an accepted batch got, again: ``already_received`` with a fresh signed head."""
-    result = IngestResult(row.batch_id, row.status, True, dict(row.counts), list(row.result.get("outcomes", [])), row.conflict_count)
-    result.audit_head = audit.signed_head(session, sd.keys.signing, county, batch_id=row.batch_id).to_dict()
+    result = IngestResult(
+        row.batch_id,
+        row.status,
+        True,
+        dict(row.counts),
+        list(row.result.get("outcomes", [])),
+        row.conflict_count,
+    )
+    result.audit_head = audit.signed_head(
+        session, sd.keys.signing, county, batch_id=row.batch_id
+    ).to_dict()
     return result
 
 
@@ -137,11 +167,25 @@ def answer_again(sd: ServerDir, device_id: str, batch_id: str) -> IngestResult |
 def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> IngestResult | None:
     h = checked.payload.header
     now = datetime.now(UTC)
-    inserted = insert_ignore(session, BatchRow, dict(
-        batch_id=h.batch_id, device_id=checked.device.device_id, user_id=checked.principal.user_id, received_at=now,
-        created_at=h.created_at, via=via, size=checked.size, content_sha256=checked.content_sha256,
-        villages=sorted(set(checked.village_of.values())), counts=dict(h.counts), status="applying", conflict_count=0, result={},
-    ))
+    inserted = insert_ignore(
+        session,
+        BatchRow,
+        dict(
+            batch_id=h.batch_id,
+            device_id=checked.device.device_id,
+            user_id=checked.principal.user_id,
+            received_at=now,
+            created_at=h.created_at,
+            via=via,
+            size=checked.size,
+            content_sha256=checked.content_sha256,
+            villages=sorted(set(checked.village_of.values())),
+            counts=dict(h.counts),
+            status="applying",
+            conflict_count=0,
+            result={},
+        ),
+    )
     if not inserted:
         session.rollback()
         return None
@@ -159,7 +203,9 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
     applier.provenance.flush()
     applier.check_people()
     applier.outcomes.sort(key=lambda o: o["i"])
-    assess_unassessed_visits(session, [r.visit for r in checked.payload.records if isinstance(r, VisitRecord)])
+    assess_unassessed_visits(
+        session, [r.visit for r in checked.payload.records if isinstance(r, VisitRecord)]
+    )
     conflicts = sum(len(o.get("conflicts", [])) for o in applier.outcomes)
     status = "has_conflicts" if conflicts else "merged"
     row = session.get(BatchRow, h.batch_id)
@@ -168,19 +214,43 @@ def _apply(session: Session, sd: ServerDir, checked: CheckedBatch, via: str) -> 
     checked.device.last_cursor = h.base_cursor
     result = IngestResult(h.batch_id, status, False, dict(h.counts), applier.outcomes, conflicts)
     audit.append(
-        session, sd.keys.signing, actor=checked.principal.actor, action="batch_accepted", subject=h.batch_id,
-        details={"via": via, "status": status, "counts": dict(h.counts), "changes": applier.audit_changes,
-                 **({"drained_villages": sorted(checked.drained)} if checked.drained else {})},
+        session,
+        sd.keys.signing,
+        actor=checked.principal.actor,
+        action="batch_accepted",
+        subject=h.batch_id,
+        details={
+            "via": via,
+            "status": status,
+            "counts": dict(h.counts),
+            "changes": applier.audit_changes,
+            **({"drained_villages": sorted(checked.drained)} if checked.drained else {}),
+        },
     )
     # The acceptance carries the signed head of the log, this batch's entry last: the device keeps it.
-    result.audit_head = audit.signed_head(session, sd.keys.signing, county_code(sd), batch_id=h.batch_id).to_dict()
+    result.audit_head = audit.signed_head(
+        session, sd.keys.signing, county_code(sd), batch_id=h.batch_id
+    ).to_dict()
     # The device hears of the acceptance in its feed too: a batch carried by USB has no reply.
-    session.add(Notice(
-        seq=seq.next(), device_id=checked.device.device_id, village_code=None, kind="batch_accepted", household_id=None,
-        ref=h.batch_id, created_at=now, text_zh=f"批次已被县里接收：{result.message().zh}",
-        text_en=f"the county accepted a batch: {result.message().en}",
-        data={"status": status, "conflicts": conflicts, "counts": dict(h.counts), "audit_head": result.audit_head},
-    ))
+    session.add(
+        Notice(
+            seq=seq.next(),
+            device_id=checked.device.device_id,
+            village_code=None,
+            kind="batch_accepted",
+            household_id=None,
+            ref=h.batch_id,
+            created_at=now,
+            text_zh=f"批次已被县里接收：{result.message().zh}",
+            text_en=f"the county accepted a batch: {result.message().en}",
+            data={
+                "status": status,
+                "conflicts": conflicts,
+                "counts": dict(h.counts),
+                "audit_head": result.audit_head,
+            },
+        )
+    )
     seq.finish()
     return result
 
@@ -196,17 +266,46 @@ def _log_rejection(sd: ServerDir, data: bytes, error: Refused, via: str) -> None
     now = datetime.now(UTC)
     with sd.transaction() as session:
         seq = SeqAllocator(session)
-        session.add(Rejection(batch_id=batch_id, device_id=device_id, received_at=now, via=via, size=len(data),
-                              reason_code=error.code, reason_zh=error.text.zh, reason_en=error.text.en))
+        session.add(
+            Rejection(
+                batch_id=batch_id,
+                device_id=device_id,
+                received_at=now,
+                via=via,
+                size=len(data),
+                reason_code=error.code,
+                reason_zh=error.text.zh,
+                reason_en=error.text.en,
+            )
+        )
         from fieldsurvey.server.db.models import Device
 
-        if device_id and session.get(Device, device_id) is not None and error.code not in ("bad_signature", "batch_id_reused"):
-            session.add(Notice(
-                seq=seq.next(), device_id=device_id, village_code=None, kind="rejected", household_id=None, ref=batch_id,
-                text_zh=f"批次被县里拒收：{error.text.zh}", text_en=f"the county refused a batch: {error.text.en}",
-                data={"batch_id": batch_id, "code": error.code}, created_at=now,
-            ))
+        if (
+            device_id
+            and session.get(Device, device_id) is not None
+            and error.code not in ("bad_signature", "batch_id_reused")
+        ):
+            session.add(
+                Notice(
+                    seq=seq.next(),
+                    device_id=device_id,
+                    village_code=None,
+                    kind="rejected",
+                    household_id=None,
+                    ref=batch_id,
+                    text_zh=f"批次被县里拒收：{error.text.zh}",
+                    text_en=f"the county refused a batch: {error.text.en}",
+                    data={"batch_id": batch_id, "code": error.code},
+                    created_at=now,
+                )
+            )
         seq.finish()
         where = {k: v for k, v in getattr(error, "extra", {}).items() if k in ("record", "kind")}
-        audit.append(session, sd.keys.signing, actor=f"device:{device_id}" if device_id else "unknown", action="batch_refused",
-                     subject=batch_id or "?", details={"via": via, "code": error.code, "size": len(data), **where})
+        audit.append(
+            session,
+            sd.keys.signing,
+            actor=f"device:{device_id}" if device_id else "unknown",
+            action="batch_refused",
+            subject=batch_id or "?",
+            details={"via": via, "code": error.code, "size": len(data), **where},
+        )

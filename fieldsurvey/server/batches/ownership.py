@@ -64,18 +64,32 @@ class RecordRefused(Exception):
         self.i, self.kind, self.code, self.status, self.why = i, kind, code, status, why
 
 
-NOT_ASSIGNED = Text("该记录在县里属于本设备未负责的村", "on the county the record belongs to a village this device is not assigned to")
-NOT_THERE = Text("该记录在县里不属于批次所写的户", "on the county the record does not belong to the household the batch names")
+NOT_ASSIGNED = Text(
+    "该记录在县里属于本设备未负责的村",
+    "on the county the record belongs to a village this device is not assigned to",
+)
+NOT_THERE = Text(
+    "该记录在县里不属于批次所写的户",
+    "on the county the record does not belong to the household the batch names",
+)
 
 
 @dataclass
 class Owners:
     """What the checks learned, for the apply step."""
 
-    households: dict[str, HouseholdRow] = field(default_factory=dict)  # existing households the batch names
-    village_of: dict[str, str] = field(default_factory=dict)  # household id → village (existing or created here)
-    resent: set[str] = field(default_factory=set)  # creates that are resends of this user's own households
-    drained: set[str] = field(default_factory=set)  # removed villages the batch delivers updates to (drain.py)
+    households: dict[str, HouseholdRow] = field(
+        default_factory=dict
+    )  # existing households the batch names
+    village_of: dict[str, str] = field(
+        default_factory=dict
+    )  # household id → village (existing or created here)
+    resent: set[str] = field(
+        default_factory=set
+    )  # creates that are resends of this user's own households
+    drained: set[str] = field(
+        default_factory=set
+    )  # removed villages the batch delivers updates to (drain.py)
 
 
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
@@ -103,10 +117,18 @@ class _County:
                 hid = str(r.household.get("household_id"))
                 household_ids.add(hid)
                 numbers.add(str(r.household.get("household_no")))
-                member_ids.update(str(m.get("member_id")) for m in r.household.get("members") or [] if isinstance(m, dict))
+                member_ids.update(
+                    str(m.get("member_id"))
+                    for m in r.household.get("members") or []
+                    if isinstance(m, dict)
+                )
             elif isinstance(r, RecordCreate | RecordUpdate | RecordDelete):
                 household_ids.add(r.household_id)
-                rid = r.record.get(RECORD_TYPES[r.record_type].id_field) if isinstance(r, RecordCreate) else r.record_id
+                rid = (
+                    r.record.get(RECORD_TYPES[r.record_type].id_field)
+                    if isinstance(r, RecordCreate)
+                    else r.record_id
+                )
                 if r.record_type == "household":
                     household_ids.add(str(rid))
                 elif r.record_type == "member":
@@ -122,34 +144,53 @@ class _County:
                 change_ids.add(str(r.change.get("change_id")))
         self.households: dict[str, HouseholdRow] = {}
         for ids in _chunks(household_ids):
-            self.households.update((h.household_id, h) for h in session.execute(
-                select(HouseholdRow).where(HouseholdRow.household_id.in_(ids))).scalars())
+            self.households.update(
+                (h.household_id, h)
+                for h in session.execute(
+                    select(HouseholdRow).where(HouseholdRow.household_id.in_(ids))
+                ).scalars()
+            )
         self.numbered: dict[str, set[str]] = {}  # household number → ids of households holding it
         for nos in _chunks(numbers):
-            for no, hid in session.execute(select(HouseholdRow.household_no, HouseholdRow.household_id)
-                                           .where(HouseholdRow.household_no.in_(nos))):
+            for no, hid in session.execute(
+                select(HouseholdRow.household_no, HouseholdRow.household_id).where(
+                    HouseholdRow.household_no.in_(nos)
+                )
+            ):
                 self.numbered.setdefault(no, set()).add(hid)
         self.members: dict[str, tuple[str, str]] = {}  # member id → (household id, village)
         for ids in _chunks(member_ids):
-            for mid, hid, village in session.execute(select(MemberRow.member_id, MemberRow.household_id, MemberRow.village_code)
-                                                     .where(MemberRow.member_id.in_(ids))):
+            for mid, hid, village in session.execute(
+                select(MemberRow.member_id, MemberRow.household_id, MemberRow.village_code).where(
+                    MemberRow.member_id.in_(ids)
+                )
+            ):
                 self.members[mid] = (hid, village)
         self.parts: dict[tuple[str, str, str], str] = {}  # (household id, type, id) → village
         for keys in _chunks(part_keys):
             for hid, ptype, pid, village in session.execute(
-                    select(PartRow.household_id, PartRow.part_type, PartRow.part_id, PartRow.village_code)
-                    .where(tuple_(PartRow.household_id, PartRow.part_type, PartRow.part_id).in_(keys))):
+                select(
+                    PartRow.household_id, PartRow.part_type, PartRow.part_id, PartRow.village_code
+                ).where(tuple_(PartRow.household_id, PartRow.part_type, PartRow.part_id).in_(keys))
+            ):
                 self.parts[(hid, ptype, pid)] = village
         self.visits: dict[str, tuple[str, str]] = {}  # visit id → (household id, village)
         for ids in _chunks(visit_ids):
-            for vid, hid, village in session.execute(select(VisitRow.visit_id, VisitRow.household_id, VisitRow.village_code)
-                                                     .where(VisitRow.visit_id.in_(ids))):
+            for vid, hid, village in session.execute(
+                select(VisitRow.visit_id, VisitRow.household_id, VisitRow.village_code).where(
+                    VisitRow.visit_id.in_(ids)
+                )
+            ):
                 self.visits[vid] = (hid, village)
         self.changes: dict[str, tuple[str, str]] = {}  # change id → (household id, village)
         for ids in _chunks(change_ids):
             for cid, hid, village in session.execute(
-                    select(MemberChangeRow.change_id, MemberChangeRow.household_id, MemberChangeRow.village_code)
-                    .where(MemberChangeRow.change_id.in_(ids))):
+                select(
+                    MemberChangeRow.change_id,
+                    MemberChangeRow.household_id,
+                    MemberChangeRow.village_code,
+                ).where(MemberChangeRow.change_id.in_(ids))
+            ):
                 self.changes[cid] = (hid, village)
 
 
@@ -160,10 +201,16 @@ def created_by(session: Session, user_id: str, household_ids: set[str]) -> set[s
     is a resend after a lost answer: rare, and bounded by the user's own batches.
     """
     found: set[str] = set()
-    rows = session.execute(select(BatchRow.result).where(BatchRow.user_id == user_id, BatchRow.status != "applying"))
+    rows = session.execute(
+        select(BatchRow.result).where(BatchRow.user_id == user_id, BatchRow.status != "applying")
+    )
     for (result,) in rows:
         for o in (result or {}).get("outcomes", []):
-            if o.get("kind") == "household.create" and o.get("outcome") == "created" and o.get("record_id") in household_ids:
+            if (
+                o.get("kind") == "household.create"
+                and o.get("outcome") == "created"
+                and o.get("record_id") in household_ids
+            ):
                 found.add(str(o["record_id"]))
         if found == household_ids:
             break
@@ -176,20 +223,26 @@ def check_ownership(session: Session, payload: BatchPayload, who: Principal, cou
     judge = _Judge(rows, who, county)
     for i, r in enumerate(payload.records):
         judge.record(i, r)
-    if judge.collisions:  # creates of households the county has: allowed only as this user's own resends
+    if (
+        judge.collisions
+    ):  # creates of households the county has: allowed only as this user's own resends
         mine = created_by(session, who.user_id, set(judge.collisions))
         for hid, (i, kind) in judge.collisions.items():
             if hid not in mine:
                 raise RecordRefused(i, kind, "household_exists", 409, HOUSEHOLD_EXISTS)
-    owners = Owners(households={hid: row for hid, row in rows.households.items()}, resent=set(judge.collisions))
+    owners = Owners(
+        households={hid: row for hid, row in rows.households.items()}, resent=set(judge.collisions)
+    )
     owners.village_of.update({hid: row.village_code for hid, row in rows.households.items()})
     owners.village_of.update(judge.created)
     owners.drained.update(judge.drained)
     return owners
 
 
-HOUSEHOLD_EXISTS = Text("县里已有这个户（户的编码相同），不能再新建；修改请在该户上进行",
-                        "the county already has a household with this id; a new household needs a new id")
+HOUSEHOLD_EXISTS = Text(
+    "县里已有这个户（户的编码相同），不能再新建；修改请在该户上进行",
+    "the county already has a household with this id; a new household needs a new id",
+)
 
 
 class _Judge:
@@ -201,9 +254,15 @@ class _Judge:
         self.created_parts: set[tuple[str, str, str]] = set()
         self.created_visits: dict[str, str] = {}  # visit id → household id
         self.created_changes: dict[str, str] = {}  # change id → household id
-        self.collisions: dict[str, tuple[int, str]] = {}  # household id → (position, kind) of a possible resend
-        self.may_drain = False  # the record at hand is an update a draining device may still deliver
-        self.drained: set[str] = set()  # removed villages whose records the batch updates (drain.py)
+        self.collisions: dict[
+            str, tuple[int, str]
+        ] = {}  # household id → (position, kind) of a possible resend
+        self.may_drain = (
+            False  # the record at hand is an update a draining device may still deliver
+        )
+        self.drained: set[str] = (
+            set()
+        )  # removed villages whose records the batch updates (drain.py)
 
     # -- helpers -------------------------------------------------------------------------------
     def _refuse(self, i: int, kind: str, code: str, status: int, why: Text) -> RecordRefused:
@@ -212,7 +271,9 @@ class _Judge:
     def _touchable(self, i: int, kind: str, village: str) -> None:
         if self.who.may_touch(village):
             return
-        if self.may_drain and self.who.may_drain(village):  # pending work for a village just taken away
+        if self.may_drain and self.who.may_drain(
+            village
+        ):  # pending work for a village just taken away
             self.drained.add(village)
             return
         raise self._refuse(i, kind, "village_not_assigned", 403, NOT_ASSIGNED)
@@ -223,7 +284,16 @@ class _Judge:
             return self.created[household_id]
         row = self.rows.households.get(household_id)
         if row is None:
-            raise self._refuse(i, kind, "unknown_household", 422, Text("批次引用了县里没有的户", "the batch refers to a household the county does not have"))
+            raise self._refuse(
+                i,
+                kind,
+                "unknown_household",
+                422,
+                Text(
+                    "批次引用了县里没有的户",
+                    "the batch refers to a household the county does not have",
+                ),
+            )
         self._touchable(i, kind, row.village_code)
         return row.village_code
 
@@ -261,22 +331,52 @@ class _Judge:
 
     def _household_create(self, i: int, h: dict[str, Any]) -> None:
         kind = "household.create"
-        hid, village, no = str(h.get("household_id")), str(h.get("division_code")), str(h.get("household_no"))
+        hid, village, no = (
+            str(h.get("household_id")),
+            str(h.get("division_code")),
+            str(h.get("household_no")),
+        )
         if not village.startswith(self.county) or len(village) != 12:
-            raise self._refuse(i, kind, "bad_village", 422, Text("行政区划不属于本县", "the village is not in this county"))
+            raise self._refuse(
+                i,
+                kind,
+                "bad_village",
+                422,
+                Text("行政区划不属于本县", "the village is not in this county"),
+            )
         self._touchable(i, kind, village)
         if hid in self.created or no in self.created_numbers:
-            raise self._refuse(i, kind, "duplicate_create", 422, Text("批次把同一户（同一编码或户编号）新建了两次",
-                                                                       "the batch creates the same household (id or number) twice"))
+            raise self._refuse(
+                i,
+                kind,
+                "duplicate_create",
+                422,
+                Text(
+                    "批次把同一户（同一编码或户编号）新建了两次",
+                    "the batch creates the same household (id or number) twice",
+                ),
+            )
         existing = self.rows.households.get(hid)
         if existing is not None:
             # Only a resend of this user's own create: same village (one it may touch), same number.
-            if existing.village_code != village or existing.household_no != no or not self.who.may_touch(existing.village_code):
+            if (
+                existing.village_code != village
+                or existing.household_no != no
+                or not self.who.may_touch(existing.village_code)
+            ):
                 raise self._refuse(i, kind, "household_exists", 409, HOUSEHOLD_EXISTS)
             self.collisions[hid] = (i, kind)
         if self.rows.numbered.get(no, set()) - {hid}:
-            raise self._refuse(i, kind, "household_no_exists", 409, Text("县里已有这个户编号的户，不能再新建",
-                                                                         "the county already has a household with this number"))
+            raise self._refuse(
+                i,
+                kind,
+                "household_no_exists",
+                409,
+                Text(
+                    "县里已有这个户编号的户，不能再新建",
+                    "the county already has a household with this number",
+                ),
+            )
         for record_type, key in NESTED_OF.items():
             for part in h.get(key) or []:
                 if isinstance(part, dict):
@@ -284,13 +384,24 @@ class _Judge:
         self.created[hid] = village
         self.created_numbers.add(no)
 
-    def _new_part(self, i: int, kind: str, record_type: str, household_id: str, record: dict[str, Any]) -> None:
+    def _new_part(
+        self, i: int, kind: str, record_type: str, household_id: str, record: dict[str, Any]
+    ) -> None:
         """A member, helper, measure or income created in ``household_id`` (new, or resent there)."""
         if record_type == "member":
             mid = str(record.get("member_id"))
             home = self._member_home(i, kind, mid)
             if home is not None and home != household_id:
-                raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个成员编码，属于另一户", "the county already has this member id, in another household"))
+                raise self._refuse(
+                    i,
+                    kind,
+                    "record_exists",
+                    409,
+                    Text(
+                        "县里已有这个成员编码，属于另一户",
+                        "the county already has this member id, in another household",
+                    ),
+                )
             self.created_members[mid] = household_id
             return
         key = _part_key(record_type, household_id, record)
@@ -315,7 +426,13 @@ class _Judge:
             home = self._member_home(i, kind, r.record_id)
             if home is None:
                 if isinstance(r, RecordUpdate):
-                    raise self._refuse(i, kind, "unknown_record", 422, Text("修改的对象在县里不存在", "the record it edits is not on the county"))
+                    raise self._refuse(
+                        i,
+                        kind,
+                        "unknown_record",
+                        422,
+                        Text("修改的对象在县里不存在", "the record it edits is not on the county"),
+                    )
                 return  # deleting what the county never had: nothing to do (see ingest)
             if home != r.household_id:
                 raise self._refuse(i, kind, "record_mismatch", 422, NOT_THERE)
@@ -324,7 +441,13 @@ class _Judge:
         if key in self.rows.parts:
             self._touchable(i, kind, self.rows.parts[key])
         elif key not in self.created_parts and isinstance(r, RecordUpdate):
-            raise self._refuse(i, kind, "unknown_record", 422, Text("修改的对象在县里不存在", "the record it edits is not on the county"))
+            raise self._refuse(
+                i,
+                kind,
+                "unknown_record",
+                422,
+                Text("修改的对象在县里不存在", "the record it edits is not on the county"),
+            )
 
     def _visit(self, i: int, visit: dict[str, Any]) -> None:
         kind = "visit"
@@ -336,16 +459,38 @@ class _Judge:
             self._touchable(i, kind, known[1])
             home = known[0]
         if home is not None and home != hid:
-            raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个走访编码，属于另一户", "the county already has this visit id, for another household"))
+            raise self._refuse(
+                i,
+                kind,
+                "record_exists",
+                409,
+                Text(
+                    "县里已有这个走访编码，属于另一户",
+                    "the county already has this visit id, for another household",
+                ),
+            )
         self.created_visits[vid] = hid
 
     def _member_change(self, i: int, change: dict[str, Any]) -> None:
         kind = "member_change"
-        hid, mid, cid = str(change.get("household_id")), str(change.get("member_id")), str(change.get("change_id"))
+        hid, mid, cid = (
+            str(change.get("household_id")),
+            str(change.get("member_id")),
+            str(change.get("change_id")),
+        )
         self._household_village(i, kind, hid)
         home = self._member_home(i, kind, mid)
         if home is None:
-            raise self._refuse(i, kind, "unknown_record", 422, Text("人员变更所指的成员在县里不存在", "the member the change is about is not on the county"))
+            raise self._refuse(
+                i,
+                kind,
+                "unknown_record",
+                422,
+                Text(
+                    "人员变更所指的成员在县里不存在",
+                    "the member the change is about is not on the county",
+                ),
+            )
         if home != hid:
             raise self._refuse(i, kind, "record_mismatch", 422, NOT_THERE)
         known = self.rows.changes.get(cid)
@@ -354,5 +499,14 @@ class _Judge:
             self._touchable(i, kind, known[1])
             other = known[0]
         if other is not None and other != hid:
-            raise self._refuse(i, kind, "record_exists", 409, Text("县里已有这个人员变更编码，属于另一户", "the county already has this member change id, for another household"))
+            raise self._refuse(
+                i,
+                kind,
+                "record_exists",
+                409,
+                Text(
+                    "县里已有这个人员变更编码，属于另一户",
+                    "the county already has this member change id, for another household",
+                ),
+            )
         self.created_changes[cid] = hid

@@ -64,7 +64,9 @@ class Uploads:
 
     def _paths(self, device_id: str, batch_id: str) -> tuple[Path, Path]:
         if not _SAFE.match(device_id) or not _SAFE.match(batch_id) or batch_id.startswith("."):
-            raise UploadError(Text("批次编号格式不对", "the batch id is malformed"), "bad_batch_id", 400)
+            raise UploadError(
+                Text("批次编号格式不对", "the batch id is malformed"), "bad_batch_id", 400
+            )
         d = self.root / device_id
         return d / f"{batch_id}.part", d / f"{batch_id}.json"
 
@@ -106,7 +108,9 @@ class Uploads:
 
     def start(self, device_id: str, batch_id: str, size: int, sha256: str) -> int:
         if not 0 < size <= MAX_UPLOAD:
-            raise UploadError(Text("批次大小超出限制", "the batch size is out of bounds"), "too_large", 413)
+            raise UploadError(
+                Text("批次大小超出限制", "the batch size is out of bounds"), "too_large", 413
+            )
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
             raise UploadError(Text("校验值格式不对", "the sha256 is malformed"), "bad_sha256", 400)
         part, meta = self._paths(device_id, batch_id)
@@ -120,13 +124,25 @@ class Uploads:
                 # a new attempt with other content replaces the unfinished one
             others = {b: n for b, n in self._open_uploads(device_id).items() if b != batch_id}
             if len(others) >= MAX_OPEN:
-                raise UploadError(Text(f"这台设备已有{len(others)}个未完成的上传，请先完成它们，或等一天后它们自动作废",
-                                       f"this device already has {len(others)} unfinished uploads; finish them, "
-                                       "or they expire after a day"), "too_many_uploads", 409)
+                raise UploadError(
+                    Text(
+                        f"这台设备已有{len(others)}个未完成的上传，请先完成它们，或等一天后它们自动作废",
+                        f"this device already has {len(others)} unfinished uploads; finish them, "
+                        "or they expire after a day",
+                    ),
+                    "too_many_uploads",
+                    409,
+                )
             if sum(others.values()) + size > DEVICE_BUDGET:
-                raise UploadError(Text(f"这台设备未完成的上传将超过 {size_text(DEVICE_BUDGET)} 的限额，请先完成已开始的上传",
-                                       f"this device's unfinished uploads would exceed its {size_text(DEVICE_BUDGET)} "
-                                       "allowance; finish the uploads already started"), "upload_budget", 413)
+                raise UploadError(
+                    Text(
+                        f"这台设备未完成的上传将超过 {size_text(DEVICE_BUDGET)} 的限额，请先完成已开始的上传",
+                        f"this device's unfinished uploads would exceed its {size_text(DEVICE_BUDGET)} "
+                        "allowance; finish the uploads already started",
+                    ),
+                    "upload_budget",
+                    413,
+                )
             part.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             meta.write_text(json.dumps({"size": size, "sha256": sha256}))
             part.write_bytes(b"")
@@ -138,8 +154,14 @@ class Uploads:
         if meta.exists() and self._expired(part, meta):
             self.discard(device_id, batch_id)
         if not meta.exists():
-            raise UploadError(Text("没有这个上传（或已超过一天未完成而作废）", "no such upload (or it expired, unfinished after a day)"),
-                              "no_upload", 404)
+            raise UploadError(
+                Text(
+                    "没有这个上传（或已超过一天未完成而作废）",
+                    "no such upload (or it expired, unfinished after a day)",
+                ),
+                "no_upload",
+                404,
+            )
         info = json.loads(meta.read_text())
         return {"offset": part.stat().st_size if part.exists() else 0, "size": int(info["size"])}
 
@@ -150,9 +172,16 @@ class Uploads:
         with _lock:
             st = self.status(device_id, batch_id)
             if offset != st["offset"]:
-                raise UploadError(Text("分块位置不对", "the chunk offset is wrong"), "wrong_offset", 409, offset=st["offset"])
+                raise UploadError(
+                    Text("分块位置不对", "the chunk offset is wrong"),
+                    "wrong_offset",
+                    409,
+                    offset=st["offset"],
+                )
             if offset + len(chunk) > st["size"]:
-                raise UploadError(Text("数据超出声明的大小", "more bytes than announced"), "too_many_bytes", 400)
+                raise UploadError(
+                    Text("数据超出声明的大小", "more bytes than announced"), "too_many_bytes", 400
+                )
             with open(part, "ab") as f:
                 f.write(chunk)
                 f.flush()
@@ -163,11 +192,23 @@ class Uploads:
         part, meta = self._paths(device_id, batch_id)
         st = self.status(device_id, batch_id)
         if st["offset"] != st["size"]:
-            raise UploadError(Text("上传尚未完成", "the upload is not complete"), "incomplete", 409, offset=st["offset"])
+            raise UploadError(
+                Text("上传尚未完成", "the upload is not complete"),
+                "incomplete",
+                409,
+                offset=st["offset"],
+            )
         data = part.read_bytes()
         if hashlib.sha256(data).hexdigest() != json.loads(meta.read_text())["sha256"]:
             self.discard(device_id, batch_id)
-            raise UploadError(Text("上传的数据与校验值不符，请重新上传", "the uploaded bytes do not match their hash; upload again"), "hash_mismatch", 422)
+            raise UploadError(
+                Text(
+                    "上传的数据与校验值不符，请重新上传",
+                    "the uploaded bytes do not match their hash; upload again",
+                ),
+                "hash_mismatch",
+                422,
+            )
         return data
 
     def discard(self, device_id: str, batch_id: str) -> None:

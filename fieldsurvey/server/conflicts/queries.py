@@ -29,18 +29,44 @@ from fieldsurvey.server.households.provenance import conflict_source
 
 
 def conflict_dict(c: ConflictRow) -> dict[str, Any]:
-    return {"conflict_id": c.conflict_id, "kind": c.kind, "batch_id": c.batch_id, "device_id": c.device_id, "record_type": c.record_type,
-            "record_id": c.record_id, "household_id": c.household_id, "village_code": c.village_code, "field": c.field,
-            "base_value": c.base_value, "device_value": c.device_value, "server_value": c.server_value, "base_revision": c.base_revision,
-            "status": c.status, "created_at": c.created_at.isoformat(), "resolved_value": c.resolved_value, "resolved_by": c.resolved_by,
-            "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None, "note": c.note,
-            "server_source": conflict_source(c)}
+    return {
+        "conflict_id": c.conflict_id,
+        "kind": c.kind,
+        "batch_id": c.batch_id,
+        "device_id": c.device_id,
+        "record_type": c.record_type,
+        "record_id": c.record_id,
+        "household_id": c.household_id,
+        "village_code": c.village_code,
+        "field": c.field,
+        "base_value": c.base_value,
+        "device_value": c.device_value,
+        "server_value": c.server_value,
+        "base_revision": c.base_revision,
+        "status": c.status,
+        "created_at": c.created_at.isoformat(),
+        "resolved_value": c.resolved_value,
+        "resolved_by": c.resolved_by,
+        "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+        "note": c.note,
+        "server_source": conflict_source(c),
+    }
 
 
-def conflict_queue(s: Session, who: Principal, *, status: str | None, scope: str | None, after: str | None,
-                   limit: int, household_id: str | None = None) -> dict[str, Any]:
+def conflict_queue(
+    s: Session,
+    who: Principal,
+    *,
+    status: str | None,
+    scope: str | None,
+    after: str | None,
+    limit: int,
+    household_id: str | None = None,
+) -> dict[str, Any]:
     """Conflicts newest first, keyset-paged; ``total`` on the first page."""
-    stmt = select(ConflictRow, HouseholdRow.household_no).join(HouseholdRow, HouseholdRow.household_id == ConflictRow.household_id)
+    stmt = select(ConflictRow, HouseholdRow.household_no).join(
+        HouseholdRow, HouseholdRow.household_id == ConflictRow.household_id
+    )
     if who.villages is not None:
         stmt = stmt.where(ConflictRow.village_code.in_(sorted(who.villages)))
     prefix = scope_prefix(scope)
@@ -54,8 +80,17 @@ def conflict_queue(s: Session, who: Principal, *, status: str | None, scope: str
     if after:
         when, key = paging.decode(after, 2)
         at = paging.cursor_time(str(when))
-        stmt = stmt.where(or_(ConflictRow.created_at < at, (ConflictRow.created_at == at) & (ConflictRow.conflict_id < str(key))))
-    rows = s.execute(stmt.order_by(ConflictRow.created_at.desc(), ConflictRow.conflict_id.desc()).limit(limit + 1)).all()
+        stmt = stmt.where(
+            or_(
+                ConflictRow.created_at < at,
+                (ConflictRow.created_at == at) & (ConflictRow.conflict_id < str(key)),
+            )
+        )
+    rows = s.execute(
+        stmt.order_by(ConflictRow.created_at.desc(), ConflictRow.conflict_id.desc()).limit(
+            limit + 1
+        )
+    ).all()
     names = division_names(s)
     devices = {d.device_id: d.label for d in s.execute(select(Device)).scalars()}
     users = {u.user_id: (u.username, u.display_name) for u in s.execute(select(User)).scalars()}
@@ -67,13 +102,28 @@ def conflict_queue(s: Session, who: Principal, *, status: str | None, scope: str
         source = item["server_source"]
         if source is not None:  # named as the laptop side is: the device's label, the user's names
             known = users.get(source["user_id"] or "")
-            source.update(device=devices.get(source["device_id"] or ""),
-                          username=known[0] if known else source["username"], display_name=known[1] if known else None)
-        items.append({**item, "household_no": household_no, "village": names.get(c.village_code, c.village_code),
-                      "device": devices.get(c.device_id), "user": username, "display_name": display,
-                      "record_label": labels.get((c.record_type, c.record_id))})
+            source.update(
+                device=devices.get(source["device_id"] or ""),
+                username=known[0] if known else source["username"],
+                display_name=known[1] if known else None,
+            )
+        items.append(
+            {
+                **item,
+                "household_no": household_no,
+                "village": names.get(c.village_code, c.village_code),
+                "device": devices.get(c.device_id),
+                "user": username,
+                "display_name": display,
+                "record_label": labels.get((c.record_type, c.record_id)),
+            }
+        )
     last = rows[limit - 1][0] if len(rows) > limit else None
-    return {"total": total, "items": items, "next": paging.encode(last.created_at.isoformat(), last.conflict_id) if last else None}
+    return {
+        "total": total,
+        "items": items,
+        "next": paging.encode(last.created_at.isoformat(), last.conflict_id) if last else None,
+    }
 
 
 def record_labels(s: Session, conflicts: list[ConflictRow]) -> dict[tuple[str, str], str]:
@@ -81,12 +131,16 @@ def record_labels(s: Session, conflicts: list[ConflictRow]) -> dict[tuple[str, s
     out: dict[tuple[str, str], str] = {}
     members = [c.record_id for c in conflicts if c.record_type == "member"]
     if members:
-        for member_id, data in s.execute(select(MemberRow.member_id, MemberRow.data).where(MemberRow.member_id.in_(members))):
+        for member_id, data in s.execute(
+            select(MemberRow.member_id, MemberRow.data).where(MemberRow.member_id.in_(members))
+        ):
             out[("member", member_id)] = str(data.get("name") or "")
     for c in conflicts:
         if c.record_type in ("helper", "measure", "income"):
             part = s.get(PartRow, (c.household_id, c.record_type, c.record_id))
             if part is not None:
                 data = part.data
-                out[(c.record_type, c.record_id)] = str(data.get("name") or data.get("project") or data.get("year") or c.record_id)
+                out[(c.record_type, c.record_id)] = str(
+                    data.get("name") or data.get("project") or data.get("year") or c.record_id
+                )
     return out

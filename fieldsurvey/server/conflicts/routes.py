@@ -35,15 +35,39 @@ class Resolution(BaseModel):
     note: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-@router.post("/conflicts/{conflict_id}/resolve", response_model=answers.Conflict, summary="Resolve a conflict with a value and a note (audited, sent to the device)", dependencies=[STAFF_ONLY])
+@router.post(
+    "/conflicts/{conflict_id}/resolve",
+    response_model=answers.Conflict,
+    summary="Resolve a conflict with a value and a note (audited, sent to the device)",
+    dependencies=[STAFF_ONLY],
+)
 def resolve(conflict_id: IdPath, body: Resolution, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     with sd.transaction() as session:
-        return queries.conflict_dict(resolve_conflict(session, sd.keys.signing, who, conflict_id, body.value, body.note))
+        return queries.conflict_dict(
+            resolve_conflict(session, sd.keys.signing, who, conflict_id, body.value, body.note)
+        )
 
 
-@router.get("/county/conflicts", response_model=lists.KeysetPage[lists.ListedConflict], summary="Conflicts with their household numbers, newest first")
-def conflict_queue(session: SessionDep, who: Staff, after: After = None, limit: Limit = 100, scope: Scope = None,
-                   status: Literal["open", "resolved"] | None = "open",
-                   household_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    return queries.conflict_queue(session, who, status=status, scope=scope, after=after, limit=limit,
-                                  household_id=household_id)
+@router.get(
+    "/county/conflicts",
+    response_model=lists.KeysetPage[lists.ListedConflict],
+    summary="Conflicts with their household numbers, newest first",
+)
+def conflict_queue(
+    session: SessionDep,
+    who: Staff,
+    after: After = None,
+    limit: Limit = 100,
+    scope: Scope = None,
+    status: Literal["open", "resolved"] | None = "open",
+    household_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    return queries.conflict_queue(
+        session,
+        who,
+        status=status,
+        scope=scope,
+        after=after,
+        limit=limit,
+        household_id=household_id,
+    )

@@ -47,21 +47,29 @@ def full_records(session: Session, rows: Sequence[HouseholdRow]) -> dict[str, di
         chunk = rows[start : start + CHUNK]
         ids = [r.household_id for r in chunk]
         for r in chunk:
-            out[r.household_id] = dict(r.data, revision=r.revision, members=[], helpers=[], measures=[], incomes=[])
-        members = session.execute(select(MemberRow.household_id, MemberRow.data, MemberRow.revision)
-                                  .where(MemberRow.household_id.in_(ids), MemberRow.deleted.is_(False))
-                                  .order_by(MemberRow.household_id, MemberRow.position, MemberRow.member_id))
+            out[r.household_id] = dict(
+                r.data, revision=r.revision, members=[], helpers=[], measures=[], incomes=[]
+            )
+        members = session.execute(
+            select(MemberRow.household_id, MemberRow.data, MemberRow.revision)
+            .where(MemberRow.household_id.in_(ids), MemberRow.deleted.is_(False))
+            .order_by(MemberRow.household_id, MemberRow.position, MemberRow.member_id)
+        )
         for hid, data, revision in members:
             out[hid]["members"].append(dict(data, revision=revision))
-        parts = session.execute(select(PartRow.household_id, PartRow.part_type, PartRow.data)
-                                .where(PartRow.household_id.in_(ids), PartRow.deleted.is_(False))
-                                .order_by(PartRow.household_id, PartRow.part_type, PartRow.position, PartRow.part_id))
+        parts = session.execute(
+            select(PartRow.household_id, PartRow.part_type, PartRow.data)
+            .where(PartRow.household_id.in_(ids), PartRow.deleted.is_(False))
+            .order_by(PartRow.household_id, PartRow.part_type, PartRow.position, PartRow.part_id)
+        )
         for hid, part_type, data in parts:
             out[hid][NESTED_OF[part_type]].append(dict(data))
     return out
 
 
-def member_changes_of(session: Session, household_ids: Sequence[str]) -> dict[str, list[MemberChange]]:
+def member_changes_of(
+    session: Session, household_ids: Sequence[str]
+) -> dict[str, list[MemberChange]]:
     """Each household's dated member changes, oldest first: one query per chunk.
 
     The assessment reads each year's household size from them, as the laptop does
@@ -70,8 +78,11 @@ def member_changes_of(session: Session, household_ids: Sequence[str]) -> dict[st
     out: dict[str, list[MemberChange]] = {}
     ids = list(household_ids)
     for start in range(0, len(ids), CHUNK):
-        rows = session.execute(select(MemberChangeRow.household_id, MemberChangeRow.data)
-                               .where(MemberChangeRow.household_id.in_(ids[start : start + CHUNK])))
+        rows = session.execute(
+            select(MemberChangeRow.household_id, MemberChangeRow.data).where(
+                MemberChangeRow.household_id.in_(ids[start : start + CHUNK])
+            )
+        )
         for hid, data in rows:
             out.setdefault(hid, []).append(member_change_from_dict(dict(data)))
     for changes in out.values():
@@ -79,25 +90,37 @@ def member_changes_of(session: Session, household_ids: Sequence[str]) -> dict[st
     return out
 
 
-def assess_record(record: dict[str, Any], on: date, policy: Policy,
-                  member_changes: Sequence[MemberChange] = ()) -> Assessment:
+def assess_record(
+    record: dict[str, Any], on: date, policy: Policy, member_changes: Sequence[MemberChange] = ()
+) -> Assessment:
     """One household record (``core.records`` shape) assessed on ``on`` with its member changes."""
     return assess(household_from_dict(record), on=on, policy=policy, member_changes=member_changes)
 
 
-def county_assessments(session: Session, rows: Sequence[HouseholdRow], on: date | Callable[[HouseholdRow], date],
-                       policy: Policy | None = None) -> dict[str, Assessment]:
+def county_assessments(
+    session: Session,
+    rows: Sequence[HouseholdRow],
+    on: date | Callable[[HouseholdRow], date],
+    policy: Policy | None = None,
+) -> dict[str, Assessment]:
     """The county's full assessment of ``rows`` from its registry: records and member changes."""
     policy = policy or load_policy()
     records = full_records(session, rows)
     changes = member_changes_of(session, [r.household_id for r in rows])
-    return {row.household_id: assess_record(records[row.household_id], on(row) if callable(on) else on, policy,
-                                            changes.get(row.household_id, ()))
-            for row in rows}
+    return {
+        row.household_id: assess_record(
+            records[row.household_id],
+            on(row) if callable(on) else on,
+            policy,
+            changes.get(row.household_id, ()),
+        )
+        for row in rows
+    }
 
 
-def assessment_columns(record: dict[str, Any], on: date, policy: Policy,
-                       member_changes: Sequence[MemberChange] = ()) -> dict[str, Any]:
+def assessment_columns(
+    record: dict[str, Any], on: date, policy: Policy, member_changes: Sequence[MemberChange] = ()
+) -> dict[str, Any]:
     """The derived columns of one household record assessed on ``on``."""
     return columns_of(assess_record(record, on, policy, member_changes))
 
@@ -107,12 +130,21 @@ def columns_of(assessment: Assessment) -> dict[str, Any]:
     result = assessment.to_dict()
     bits = dimension_bits(result)
     assert bits is not None
-    return {"fail_bits": bits[0], "unknown_bits": bits[1], "assessed_on": assessment.assessed_on,
-            "flag_bits": flag_bits(result["flags"])}
+    return {
+        "fail_bits": bits[0],
+        "unknown_bits": bits[1],
+        "assessed_on": assessment.assessed_on,
+        "flag_bits": flag_bits(result["flags"]),
+    }
 
 
-def assess_rows(session: Session, rows: Sequence[HouseholdRow], on: date | Callable[[HouseholdRow], date],
-                policy: Policy | None = None, keep_flags: frozenset[str] = frozenset()) -> int:
+def assess_rows(
+    session: Session,
+    rows: Sequence[HouseholdRow],
+    on: date | Callable[[HouseholdRow], date],
+    policy: Policy | None = None,
+    keep_flags: frozenset[str] = frozenset(),
+) -> int:
     """Assess ``rows`` from their registry records and store the columns; returns how many.
 
     ``keep_flags``: households whose problem flags came with their visit and stay as sent.
@@ -139,13 +171,24 @@ def assess_unassessed_visits(session: Session, visits: Iterable[dict[str, Any]])
     if not days:
         return 0
     session.flush()
-    rows = list(session.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(sorted(days)))).scalars())
+    rows = list(
+        session.execute(
+            select(HouseholdRow).where(HouseholdRow.household_id.in_(sorted(days)))
+        ).scalars()
+    )
     latest = [r for r in rows if r.last_visit_date == days[r.household_id] and not r.deleted]
-    return assess_rows(session, latest, lambda r: days[r.household_id], keep_flags=frozenset(sent_flags))
+    return assess_rows(
+        session, latest, lambda r: days[r.household_id], keep_flags=frozenset(sent_flags)
+    )
 
 
-def reassess(sd: ServerDir, villages: frozenset[str] | None, prefix: str | None, on: date,
-             progress: Callable[[int], None] | None = None) -> int:
+def reassess(
+    sd: ServerDir,
+    villages: frozenset[str] | None,
+    prefix: str | None,
+    on: date,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Recompute every live household in scope, a chunk per transaction (keyset on the id).
 
     Short transactions: on SQLite a transaction holds the write lock, and re-assessing a whole
@@ -157,12 +200,16 @@ def reassess(sd: ServerDir, villages: frozenset[str] | None, prefix: str | None,
     done, after = 0, ""
     while True:
         with sd.transaction() as session:
-            stmt = select(HouseholdRow).where(HouseholdRow.deleted.is_(False), HouseholdRow.household_id > after)
+            stmt = select(HouseholdRow).where(
+                HouseholdRow.deleted.is_(False), HouseholdRow.household_id > after
+            )
             if villages is not None:
                 stmt = stmt.where(HouseholdRow.village_code.in_(sorted(villages)))
             if prefix:
                 stmt = stmt.where(prefix_condition(HouseholdRow.village_code, prefix))
-            rows = list(session.execute(stmt.order_by(HouseholdRow.household_id).limit(CHUNK)).scalars())
+            rows = list(
+                session.execute(stmt.order_by(HouseholdRow.household_id).limit(CHUNK)).scalars()
+            )
             if not rows:
                 return done
             done += assess_rows(session, rows, on, policy)

@@ -76,21 +76,36 @@ def measures(today: date) -> dict[str, tuple[ColumnElement[bool] | None, dict[st
         out[f"fails.{d}"] = (fails_condition(d), {"fails": d}, False)
         out[f"unknown.{d}"] = (unknown_condition(d), {"unknown": d}, False)
     for days in COVERAGE_DAYS:
-        out[f"not_visited.{days}"] = (not_visited_condition(days, today), {"not_visited_days": days}, False)
+        out[f"not_visited.{days}"] = (
+            not_visited_condition(days, today),
+            {"not_visited_days": days},
+            False,
+        )
     return out
 
 
-def dashboard(s: Session, who: Principal, scope: str | None, today: date | None = None) -> dict[str, Any]:
+def dashboard(
+    s: Session, who: Principal, scope: str | None, today: date | None = None
+) -> dict[str, Any]:
     today = today or date.today()
     meta = {m.key: m.value for m in s.execute(select(Meta)).scalars()}
     prefix = scope_prefix(scope) or str(meta.get("county") or "")
     level = LEVELS[len(prefix)]
     names = division_names(s)
     spec = measures(today)
-    columns = [(_sum(cond, H.member_count if people else 1) if cond is not None else
-                (func.coalesce(func.sum(H.member_count), 0) if people else func.count())).label(name.replace(".", "__"))
-               for name, (cond, _f, people) in spec.items()]
-    stmt = select(H.village_code, *columns).where(*conditions(HouseholdFilter(scope=prefix), who)).group_by(H.village_code)
+    columns = [
+        (
+            _sum(cond, H.member_count if people else 1)
+            if cond is not None
+            else (func.coalesce(func.sum(H.member_count), 0) if people else func.count())
+        ).label(name.replace(".", "__"))
+        for name, (cond, _f, people) in spec.items()
+    ]
+    stmt = (
+        select(H.village_code, *columns)
+        .where(*conditions(HouseholdFilter(scope=prefix), who))
+        .group_by(H.village_code)
+    )
     by_village: dict[str, dict[str, int]] = {}
     for row in s.execute(stmt).mappings():
         by_village[row["village_code"]] = {name: int(row[name.replace(".", "__")]) for name in spec}
@@ -112,13 +127,19 @@ def dashboard(s: Session, who: Principal, scope: str | None, today: date | None 
         "measures": list(spec),
         "filters": filters,
         "total": total,
-        "rows": [{"code": code, "name": _name(names, code, meta), "counts": rows[code]} for code in sorted(rows)],
+        "rows": [
+            {"code": code, "name": _name(names, code, meta), "counts": rows[code]}
+            for code in sorted(rows)
+        ],
         "incidence": incidence(s, who, by_village, names, today),
         "relapse": relapse(load_policy(), prefix, total),
         "income_target": _income_target(prefix, today),
         "unverified_policy": unverified_policy(load_policy(), str(meta.get("county") or prefix)[:6])
-        if who.role in ("county_staff", "admin") else [],
-        "batches_per_week": batches_per_week(s, today) if who.role in ("county_staff", "admin") else None,
+        if who.role in ("county_staff", "admin")
+        else [],
+        "batches_per_week": batches_per_week(s, today)
+        if who.role in ("county_staff", "admin")
+        else None,
     }
 
 
@@ -147,8 +168,13 @@ def _children(s: Session, prefix: str, level: str, who: Principal) -> list[str]:
     return sorted({c[:9] for c in villages}) if level == "county" else sorted(villages)
 
 
-def incidence(s: Session, who: Principal, by_village: dict[str, dict[str, int]], names: dict[str, str],
-              today: date) -> list[dict[str, Any]]:
+def incidence(
+    s: Session,
+    who: Principal,
+    by_village: dict[str, dict[str, int]],
+    names: dict[str, str],
+    today: date,
+) -> list[dict[str, Any]]:
     """Poverty incidence per village in scope against the village exit standard."""
     stated = {p.village_code: p for p in s.execute(select(VillagePopulation)).scalars()}
     policy = load_policy()
@@ -159,18 +185,25 @@ def incidence(s: Session, who: Principal, by_village: dict[str, dict[str, int]],
         population = row.rural_population if row else counts["people"]
         standard = policy.village_exit_standard(village)
         rate = (100.0 * counts["poor_people"] / population) if population else None
-        out.append({
-            "village_code": village, "village": names.get(village, village), "poor_people": counts["poor_people"],
-            "population": population, "population_source": "county" if row else "roster",
-            "population_note": row.source if row else None,
-            "rate_percent": round(rate, 2) if rate is not None else None,
-            "standard_percent": standard.value if standard else None,
-            "standard_source": standard.source if standard else None,
-            "standard_verified": standard.verified if standard else None,
-            "meets_standard": (rate < standard.value) if (rate is not None and standard) else None,
-            "filter": {"scope": village, "poor": True},
-            **relapse(policy, village, counts),
-        })
+        out.append(
+            {
+                "village_code": village,
+                "village": names.get(village, village),
+                "poor_people": counts["poor_people"],
+                "population": population,
+                "population_source": "county" if row else "roster",
+                "population_note": row.source if row else None,
+                "rate_percent": round(rate, 2) if rate is not None else None,
+                "standard_percent": standard.value if standard else None,
+                "standard_source": standard.source if standard else None,
+                "standard_verified": standard.verified if standard else None,
+                "meets_standard": (rate < standard.value)
+                if (rate is not None and standard)
+                else None,
+                "filter": {"scope": village, "poor": True},
+                **relapse(policy, village, counts),
+            }
+        )
     return out
 
 
@@ -201,8 +234,18 @@ def unverified_policy(policy: Policy, county: str) -> list[dict[str, Any]]:
             continue
         table = entry.key.split(":", 1)[0]
         zh, en = _table_titles(table)
-        out.append({"key": entry.key, "value": entry.value, "source": entry.source, "note": entry.note,
-                    "county_table": entry.county, "table": table, "table_zh": zh, "table_en": en})
+        out.append(
+            {
+                "key": entry.key,
+                "value": entry.value,
+                "source": entry.source,
+                "note": entry.note,
+                "county_table": entry.county,
+                "table": table,
+                "table_zh": zh,
+                "table_en": en,
+            }
+        )
     return out
 
 
@@ -226,10 +269,18 @@ def batches_per_week(s: Session, today: date) -> dict[str, Any]:
     weeks = [first + timedelta(weeks=i) for i in range(WEEKS)]
     users = {u.user_id: (u.username, u.display_name) for u in s.execute(select(User)).scalars()}
     counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for user_id, received in s.execute(select(BatchRow.user_id, BatchRow.received_at).where(BatchRow.received_at >= since)):
+    for user_id, received in s.execute(
+        select(BatchRow.user_id, BatchRow.received_at).where(BatchRow.received_at >= since)
+    ):
         day = (received if received.tzinfo else received.replace(tzinfo=UTC)).astimezone(UTC).date()
         counts[user_id][week_start(day)] += 1
-    series = [{"username": users.get(uid, (uid, uid))[0], "display_name": users.get(uid, (uid, uid))[1],
-               "counts": [by_week.get(w, 0) for w in weeks]} for uid, by_week in counts.items()]
+    series = [
+        {
+            "username": users.get(uid, (uid, uid))[0],
+            "display_name": users.get(uid, (uid, uid))[1],
+            "counts": [by_week.get(w, 0) for w in weeks],
+        }
+        for uid, by_week in counts.items()
+    ]
     series.sort(key=lambda x: (-sum(x["counts"]), x["username"]))
     return {"weeks": [w.isoformat() for w in weeks], "series": series}

@@ -32,11 +32,25 @@ def status_counts(s: Session, who: Principal | None = None) -> dict[str, Any]:
     return {
         "county": meta.get("county"),
         "county_name": meta.get("county_name"),
-        "households": paging.count(s, scoped(select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False)), HouseholdRow.village_code)),
-        "members": paging.count(s, scoped(select(MemberRow.member_id).where(MemberRow.present), MemberRow.village_code)),
+        "households": paging.count(
+            s,
+            scoped(
+                select(HouseholdRow.household_id).where(HouseholdRow.deleted.is_(False)),
+                HouseholdRow.village_code,
+            ),
+        ),
+        "members": paging.count(
+            s, scoped(select(MemberRow.member_id).where(MemberRow.present), MemberRow.village_code)
+        ),
         "visits": paging.count(s, scoped(select(VisitRow.visit_id), VisitRow.village_code)),
         "batches_received": paging.count(s, select(BatchRow.batch_id)),
         "batches_refused": paging.count(s, select(Rejection.rejection_id)),
-        "open_conflicts": paging.count(s, scoped(select(ConflictRow.conflict_id).where(ConflictRow.status == "open"), ConflictRow.village_code)),
+        "open_conflicts": paging.count(
+            s,
+            scoped(
+                select(ConflictRow.conflict_id).where(ConflictRow.status == "open"),
+                ConflictRow.village_code,
+            ),
+        ),
         "devices": paging.count(s, select(Device.device_id).where(Device.revoked_at.is_(None))),
     }

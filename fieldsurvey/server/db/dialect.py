@@ -44,12 +44,19 @@ def _json_text_table(table: Table, dialect: str) -> Table:
     SQLite keeps JSON columns as text anyway; PostgreSQL casts the text to jsonb.
     """
     text_type: Any = _JsonbText() if dialect == "postgresql" else Text()
-    return Table(table.name, MetaData(), *(
-        Column(c.name, text_type if c.name == "data" else c.type, primary_key=c.primary_key) for c in table.columns
-    ))
+    return Table(
+        table.name,
+        MetaData(),
+        *(
+            Column(c.name, text_type if c.name == "data" else c.type, primary_key=c.primary_key)
+            for c in table.columns
+        ),
+    )
 
 
-def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]], *, json_text: bool = False) -> set[str]:
+def insert_ignore_many(
+    session: Session, model: type, rows: list[dict[str, Any]], *, json_text: bool = False
+) -> set[str]:
     """INSERT … ON CONFLICT DO NOTHING for many rows; returns the primary keys this call inserted.
 
     One executemany: SQLAlchemy sends it as multi-row INSERTs with RETURNING in pages that fit
@@ -65,10 +72,15 @@ def insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]]
     module = postgresql if dialect == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
     if json_text:
-        where = table.c.data.type.where  # a sealed column: seal the text as it is, so it still matches its hash
+        where = (
+            table.c.data.type.where
+        )  # a sealed column: seal the text as it is, so it still matches its hash
         pk_name = list(table.primary_key.columns)[0].name
         bind_dialect = session.get_bind().dialect
-        rows = [{**row, "data": seal_text(bind_dialect, where, str(row[pk_name]), row["data"])} for row in rows]
+        rows = [
+            {**row, "data": seal_text(bind_dialect, where, str(row[pk_name]), row["data"])}
+            for row in rows
+        ]
         table = _json_text_table(table, dialect)
     pk = list(table.primary_key.columns)[0]
     stmt = module.insert(table).on_conflict_do_nothing().returning(pk)
@@ -88,6 +100,8 @@ def upsert_many(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     table = model.__table__  # type: ignore[attr-defined]
     keys = [c.name for c in table.primary_key.columns]
     stmt = module.insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=keys,
-                                      set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys},
+    )
     session.execute(stmt, rows)

@@ -47,7 +47,9 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / DB_FILE).resolve()}"
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"  # a plaintext SQLite file; SQLCipher's first bytes are random
+SQLITE_HEADER = (
+    b"SQLite format 3\x00"  # a plaintext SQLite file; SQLCipher's first bytes are random
+)
 NOT_ENCRYPTED = Text(
     "这个县级服务器数据目录是旧版本建立的，尚未加密；请运行一次 fieldsurvey server encrypt --data-dir 该目录（会要求设置密码短语，数据原地加密，不会丢失）",
     "this county server's data directory was made by an earlier version and is not encrypted yet; run "
@@ -104,11 +106,20 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
             import sqlcipher3
 
             bind_fast(sqlcipher3)
-            cipher_url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(sqlcipher_key), database=make_url(url).database)
+            cipher_url = URL.create(
+                "sqlite+pysqlcipher",
+                password=raw_key_literal(sqlcipher_key),
+                database=make_url(url).database,
+            )
             # QueuePool as for plain SQLite: this dialect's default, SingletonThreadPool, has
             # use-after-free crashes with sqlcipher3 across threads (see store/engine.py).
-            engine = create_engine(cipher_url, module=sqlcipher3, connect_args=connect_args, poolclass=QueuePool,
-                                   hide_parameters=True)
+            engine = create_engine(
+                cipher_url,
+                module=sqlcipher3,
+                connect_args=connect_args,
+                poolclass=QueuePool,
+                hide_parameters=True,
+            )
         else:
             import sqlite3
 
@@ -120,7 +131,9 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
             dbapi_conn.isolation_level = None  # let the "begin" hook below emit BEGIN
             cur = dbapi_conn.cursor()
             if sqlcipher_key is not None:
-                cur.execute("PRAGMA cipher_log_level=NONE")  # decrypt errors are reported, not printed
+                cur.execute(
+                    "PRAGMA cipher_log_level=NONE"
+                )  # decrypt errors are reported, not printed
             cur.execute("PRAGMA temp_store=MEMORY")  # no temporary files (plaintext pages) on disk
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -133,9 +146,14 @@ def make_engine(url: str, sqlcipher_key: bytes | None = None) -> Engine:
 
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+        )
     raise UserError(
-        Text("只支持 SQLite 或 PostgreSQL 数据库地址", "only SQLite or postgresql+psycopg:// URLs are supported"),
+        Text(
+            "只支持 SQLite 或 PostgreSQL 数据库地址",
+            "only SQLite or postgresql+psycopg:// URLs are supported",
+        ),
         code="bad_db_url",
     )
 
@@ -183,12 +201,17 @@ class ServerDir:
             return json.loads(self.config_path.read_text("utf-8"))
         except FileNotFoundError as e:
             raise UserError(
-                Text(f"{self.path} 不是县级服务器数据目录，请先运行 server init", f"{self.path} is not a county server data directory; run 'server init' first"),
+                Text(
+                    f"{self.path} 不是县级服务器数据目录，请先运行 server init",
+                    f"{self.path} is not a county server data directory; run 'server init' first",
+                ),
                 code="no_server_dir",
             ) from e
 
     def write_config(self, config: dict[str, Any]) -> None:
-        atomic_write(self.config_path, json.dumps(config, ensure_ascii=False, indent=2).encode("utf-8"))
+        atomic_write(
+            self.config_path, json.dumps(config, ensure_ascii=False, indent=2).encode("utf-8")
+        )
 
     @cached_property
     def db_url(self) -> str:
@@ -211,7 +234,9 @@ class ServerDir:
         """The master key, unwrapped with the passphrase; an earlier version's plain directory is refused."""
         if self.unencrypted_parts():
             raise UserError(NOT_ENCRYPTED, code="server_not_encrypted")
-        passphrase = self.passphrase if self.passphrase is not None else vault.passphrase_from_env(self.path)
+        passphrase = (
+            self.passphrase if self.passphrase is not None else vault.passphrase_from_env(self.path)
+        )
         return vault.unlock(self.keys_dir, passphrase=passphrase)
 
     def column_cipher(self) -> ColumnCipher:
@@ -228,9 +253,13 @@ class ServerDir:
                     conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
             except DatabaseError:
                 engine.dispose()
-                raise UserError(Text("县级数据库无法用这个密钥文件打开（数据库已损坏，或不是这个服务器的）",
-                                     "the county database does not open with this key file (damaged, or not this server's database)"),
-                                code="damaged_db") from None
+                raise UserError(
+                    Text(
+                        "县级数据库无法用这个密钥文件打开（数据库已损坏，或不是这个服务器的）",
+                        "the county database does not open with this key file (damaged, or not this server's database)",
+                    ),
+                    code="damaged_db",
+                ) from None
         return engine
 
     @cached_property

@@ -147,7 +147,9 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    refused: Mapped[int] = mapped_column(Integer, default=0)  # attempts refused while blocked, not yet audited
+    refused: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # attempts refused while blocked, not yet audited
 
 
 class Division(Base):
@@ -160,8 +162,19 @@ class Division(Base):
 
 # Every column the county's counts and dashboards read, so they scan this narrow index and never
 # the rows with their JSON records (index-only: on 100,000 households about half the time).
-LIVE_COLUMNS = ("village_code", "deleted", "status", "household_type", "monitored", "member_count", "fail_bits",
-                "unknown_bits", "assessed_on", "last_visit_date", "flag_bits")
+LIVE_COLUMNS = (
+    "village_code",
+    "deleted",
+    "status",
+    "household_type",
+    "monitored",
+    "member_count",
+    "fail_bits",
+    "unknown_bits",
+    "assessed_on",
+    "last_visit_date",
+    "flag_bits",
+)
 
 
 class HouseholdRow(Base):
@@ -187,9 +200,11 @@ class HouseholdRow(Base):
     unknown_bits: Mapped[int] = mapped_column(Integer, default=127, server_default="127")
     assessed_on: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_households_village_seq", "village_code", "seq"),
-                      Index("ix_households_village_no", "village_code", "household_no", "household_id"),
-                      Index("ix_households_live", *LIVE_COLUMNS))
+    __table_args__ = (
+        Index("ix_households_village_seq", "village_code", "seq"),
+        Index("ix_households_village_no", "village_code", "household_no", "household_id"),
+        Index("ix_households_live", *LIVE_COLUMNS),
+    )
 
 
 class MemberRow(Base):
@@ -201,7 +216,9 @@ class MemberRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # entered by mistake and removed
-    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within the household
+    position: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # order within the household
     data: Mapped[dict[str, Any]] = mapped_column(SealedJson("members.data", ("member_id",)))
     # HMAC of the ID number (``sealed.BlindIndex``): exact lookup and duplicate checks without decrypting.
     # Set from ``data`` on every ORM write (below) and by ``registry.insert_households``.
@@ -212,14 +229,18 @@ class PartRow(Base):
     """Helpers, assistance measures and yearly incomes (an income's id is its year)."""
 
     __tablename__ = "household_parts"
-    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), primary_key=True)
+    household_id: Mapped[str] = mapped_column(
+        ForeignKey("households.household_id"), primary_key=True
+    )
     part_type: Mapped[str] = mapped_column(String(16), primary_key=True)
     part_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     village_code: Mapped[str] = mapped_column(String(12), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # order within its kind
+    position: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # order within its kind
     data: Mapped[dict[str, Any]] = mapped_column(SealedJson("household_parts.data", PART_IDS))
 
 
@@ -315,16 +336,24 @@ class ConflictRow(Base):
     base_revision: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), index=True)  # open | resolved
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    resolved_value: Mapped[Any] = mapped_column(SealedJson("conflicts.resolved_value"), nullable=True)
+    resolved_value: Mapped[Any] = mapped_column(
+        SealedJson("conflicts.resolved_value"), nullable=True
+    )
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
     # Where the server's value came from when the conflict was filed (``provenance.py``); all
     # null for conflicts filed before migration 0008 or values written before it: "unknown".
-    server_change: Mapped[str | None] = mapped_column(String(16))  # created | edited | deleted | resolved | imported
-    server_device_id: Mapped[str | None] = mapped_column(String(36))  # a laptop's sync; null for a county change
+    server_change: Mapped[str | None] = mapped_column(
+        String(16)
+    )  # created | edited | deleted | resolved | imported
+    server_device_id: Mapped[str | None] = mapped_column(
+        String(36)
+    )  # a laptop's sync; null for a county change
     server_user_id: Mapped[str | None] = mapped_column(String(36))
-    server_username: Mapped[str | None] = mapped_column(String(64))  # the county user (or the command line's actor)
+    server_username: Mapped[str | None] = mapped_column(
+        String(64)
+    )  # the county user (or the command line's actor)
     server_batch_id: Mapped[str | None] = mapped_column(String(64))
     server_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -338,7 +367,9 @@ class RecordProvenance(Base):
     household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     field: Mapped[str] = mapped_column(String(48), primary_key=True)
-    change: Mapped[str] = mapped_column(String(16))  # created | edited | deleted | resolved | imported
+    change: Mapped[str] = mapped_column(
+        String(16)
+    )  # created | edited | deleted | resolved | imported
     device_id: Mapped[str | None] = mapped_column(String(36))
     user_id: Mapped[str | None] = mapped_column(String(36))
     username: Mapped[str | None] = mapped_column(String(64))

@@ -72,15 +72,24 @@ class ColumnCipher:
 
     def open(self, where: str, box: Any) -> bytes:
         if not isinstance(box, dict) or box.get(SEALED) != FORMAT:
-            raise SealError(Text(f"数据库的 {where} 中有未加密的数据", f"the database holds unencrypted data in {where}"),
-                            code="unsealed_data")
+            raise SealError(
+                Text(
+                    f"数据库的 {where} 中有未加密的数据",
+                    f"the database holds unencrypted data in {where}",
+                ),
+                code="unsealed_data",
+            )
         try:
             raw = base64.b64decode(box["ct"], validate=True)
             return self._aead.decrypt(raw[:12], raw[12:], _aad(where, str(box.get("rid", ""))))
         except (InvalidTag, KeyError, TypeError, ValueError, binascii.Error):
-            raise SealError(Text(f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
-                                 f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"),
-                            code="sealed_data_damaged") from None
+            raise SealError(
+                Text(
+                    f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
+                    f"data in {where} cannot be decrypted (altered in the database, or not this county's key)",
+                ),
+                code="sealed_data_damaged",
+            ) from None
 
     def seal_bytes(self, where: str, rid: str, data: bytes) -> bytes:
         """Binary values (photos): nonce ‖ ciphertext, the same key and associated data as above."""
@@ -91,12 +100,18 @@ class ColumnCipher:
         try:
             return self._aead.decrypt(sealed[:12], sealed[12:], _aad(where, rid))
         except (InvalidTag, ValueError):
-            raise SealError(Text(f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
-                                 f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"),
-                            code="sealed_data_damaged") from None
+            raise SealError(
+                Text(
+                    f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
+                    f"data in {where} cannot be decrypted (altered in the database, or not this county's key)",
+                ),
+                code="sealed_data_damaged",
+            ) from None
 
     def index(self, id_number: str) -> str:
-        return hmac.new(self._index_key, normalise_id_number(id_number).encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.new(
+            self._index_key, normalise_id_number(id_number).encode("utf-8"), hashlib.sha256
+        ).hexdigest()
 
 
 class PlainColumns(ColumnCipher):
@@ -118,8 +133,13 @@ def attach(engine: Engine, cipher: ColumnCipher) -> None:
 def cipher_of(dialect: Dialect) -> ColumnCipher:
     cipher = getattr(dialect, _ATTR, None)
     if cipher is None:
-        raise SealError(Text("数据库连接没有列加密密钥，拒绝读写个人信息", "this database connection has no column key, so personal data is neither read nor written"),
-                        code="no_column_key")
+        raise SealError(
+            Text(
+                "数据库连接没有列加密密钥，拒绝读写个人信息",
+                "this database connection has no column key, so personal data is neither read nor written",
+            ),
+            code="no_column_key",
+        )
     return cipher  # type: ignore[no-any-return]
 
 
@@ -135,7 +155,9 @@ def seal_value(cipher: ColumnCipher, where: str, rid: str, value: Any) -> Any:
     """A JSON-ready value as the sealed column stores it (also what the migration writes)."""
     if value is None or cipher.passthrough:
         return value
-    return cipher.seal(where, rid, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return cipher.seal(
+        where, rid, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    )
 
 
 def is_sealed(value: Any) -> bool:
@@ -144,8 +166,14 @@ def is_sealed(value: Any) -> bool:
 
 class _NoJsonPaths(TypeDecorator.Comparator[Any]):
     def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
-        if op is operators.getitem or op is operators.json_getitem_op or op is operators.json_path_getitem_op:
-            raise TypeError("a sealed column holds ciphertext: filter on a typed column or the ID number index, not a JSON path")
+        if (
+            op is operators.getitem
+            or op is operators.json_getitem_op
+            or op is operators.json_path_getitem_op
+        ):
+            raise TypeError(
+                "a sealed column holds ciphertext: filter on a typed column or the ID number index, not a JSON path"
+            )
         return super().operate(op, *other, **kwargs)
 
 

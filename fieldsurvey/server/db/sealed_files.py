@@ -53,9 +53,13 @@ class SealedFileDamaged(UserError):
     status = 422
 
     def __init__(self, what: Text) -> None:
-        super().__init__(Text(f"{what.zh}已损坏或被改动（无法解密），请重新上传或重新生成",
-                              f"the {what.en} is damaged or was altered (it does not decrypt); upload or make it again"),
-                         code="sealed_file_damaged")
+        super().__init__(
+            Text(
+                f"{what.zh}已损坏或被改动（无法解密），请重新上传或重新生成",
+                f"the {what.en} is damaged or was altered (it does not decrypt); upload or make it again",
+            ),
+            code="sealed_file_damaged",
+        )
 
 
 def is_sealed(path: Path) -> bool:
@@ -69,7 +73,9 @@ def is_sealed(path: Path) -> bool:
 
 def _file_key(files_key: bytes, salt: bytes, purpose: str) -> AESGCM:
     info = f"fieldsurvey-server/sealed-file/{purpose}/1".encode()
-    return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(files_key))
+    return AESGCM(
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(files_key)
+    )
 
 
 def _nonce(seq: int) -> bytes:
@@ -123,7 +129,9 @@ def append(path: Path, files_key: bytes, purpose: str, chunk: bytes, *, final: b
     seq, plain, end = scan(path)
     with open(path, "r+b") as f:
         header = f.read(HEADER)
-        box = _file_key(files_key, header[len(MAGIC):], purpose).encrypt(_nonce(seq), chunk, _aad(header, seq, final))
+        box = _file_key(files_key, header[len(MAGIC) :], purpose).encrypt(
+            _nonce(seq), chunk, _aad(header, seq, final)
+        )
         f.seek(end)
         f.write(_LENGTH.pack(len(box)) + box)
         f.truncate()
@@ -132,14 +140,16 @@ def append(path: Path, files_key: bytes, purpose: str, chunk: bytes, *, final: b
     return plain + len(chunk)
 
 
-def records(path: Path, files_key: bytes, purpose: str, what: Text, *, limit: int | None = None) -> Iterator[bytes]:
+def records(
+    path: Path, files_key: bytes, purpose: str, what: Text, *, limit: int | None = None
+) -> Iterator[bytes]:
     """The plaintext, a record at a time; raises ``SealedFileDamaged`` at the first sign of damage
     (so a streaming reader must be ready to stop part way) and when more than ``limit`` bytes."""
     with open(path, "rb") as f:
         header = f.read(HEADER)
         if len(header) != HEADER or not header.startswith(MAGIC):
             raise SealedFileDamaged(what)
-        aead = _file_key(files_key, header[len(MAGIC):], purpose)
+        aead = _file_key(files_key, header[len(MAGIC) :], purpose)
         seq = total = 0
         while True:
             raw = f.read(_LENGTH.size)
@@ -206,7 +216,9 @@ class SealedWriter:
             raise ValueError("write to a closed sealed file")
         self._buffer += data
         self._written += len(data)
-        while len(self._buffer) > CHUNK:  # keep at least one byte back: the final record is never empty by accident
+        while (
+            len(self._buffer) > CHUNK
+        ):  # keep at least one byte back: the final record is never empty by accident
             self._seal(bytes(self._buffer[:CHUNK]), False)
             del self._buffer[:CHUNK]
         return len(data)

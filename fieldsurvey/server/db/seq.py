@@ -18,7 +18,10 @@ class SeqAllocator:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._last = session.execute(
-            update(Counter).where(Counter.name == "seq").values(value=Counter.value).returning(Counter.value)
+            update(Counter)
+            .where(Counter.name == "seq")
+            .values(value=Counter.value)
+            .returning(Counter.value)
         ).scalar_one()
         self._start = self._last
 
@@ -29,7 +32,9 @@ class SeqAllocator:
     def finish(self) -> None:
         """Store the last number used; call before commit."""
         if self._last != self._start:
-            self._session.execute(update(Counter).where(Counter.name == "seq").values(value=self._last))
+            self._session.execute(
+                update(Counter).where(Counter.name == "seq").values(value=self._last)
+            )
 
 
 def current_seq(session: Session) -> int:

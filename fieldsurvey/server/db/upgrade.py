@@ -44,15 +44,22 @@ from fieldsurvey.server.db.engine import (
 from fieldsurvey.sync.keys import encrypt_county_keys
 
 
-def encrypt_in_place(sd: ServerDir, passphrase: str, *, kdf: dict | None = None,
-                     progress: Callable[[str], object] = lambda _line: None,
-                     on_recovery_key: Callable[[str], object] = lambda _key: None) -> None:
+def encrypt_in_place(
+    sd: ServerDir,
+    passphrase: str,
+    *,
+    kdf: dict | None = None,
+    progress: Callable[[str], object] = lambda _line: None,
+    on_recovery_key: Callable[[str], object] = lambda _key: None,
+) -> None:
     parts = sd.unencrypted_parts()
     if not parts:
         return
     if "key file" in parts:
         unlocked, recovery_key = vault.create(sd.keys_dir, passphrase, kdf)
-        on_recovery_key(recovery_key)  # shown now: a cut after this point needs it or the passphrase
+        on_recovery_key(
+            recovery_key
+        )  # shown now: a cut after this point needs it or the passphrase
     else:
         unlocked = vault.unlock(sd.keys_dir, passphrase=passphrase)
     db = sqlite_path(sd.db_url)
@@ -74,8 +81,16 @@ def encrypt_in_place(sd: ServerDir, passphrase: str, *, kdf: dict | None = None,
 
 
 def _table_counts(conn: Any, schema: str = "main") -> dict[str, int]:
-    names = [r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {name: conn.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0] for name in names}
+    names = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: conn.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0]
+        for name in names
+    }
 
 
 def encrypt_sqlite_file(db: Path, key: bytes) -> None:
@@ -86,8 +101,16 @@ def encrypt_sqlite_file(db: Path, key: bytes) -> None:
     try:
         busy = plain.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy and busy[0]:
-            raise UserError(Text("数据库正在使用中：请先停止县级服务器", "the database is in use: stop the county server first"), code="db_busy")
-        plain.execute("PRAGMA journal_mode=DELETE")  # no WAL beside the file we are about to replace
+            raise UserError(
+                Text(
+                    "数据库正在使用中：请先停止县级服务器",
+                    "the database is in use: stop the county server first",
+                ),
+                code="db_busy",
+            )
+        plain.execute(
+            "PRAGMA journal_mode=DELETE"
+        )  # no WAL beside the file we are about to replace
     finally:
         plain.close()
     target = db.with_name(db.name + ".encrypting")
@@ -98,7 +121,7 @@ def encrypt_sqlite_file(db: Path, key: bytes) -> None:
     try:
         conn.execute("BEGIN EXCLUSIVE")  # nobody writes while it is copied
         before = _table_counts(conn)
-        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"{raw_key_literal(key)}\"", (str(target),))
+        conn.execute(f'ATTACH DATABASE ? AS encrypted KEY "{raw_key_literal(key)}"', (str(target),))
         conn.execute("SELECT sqlcipher_export('encrypted')")
         after = _table_counts(conn, "encrypted")
         conn.execute("COMMIT")
@@ -107,8 +130,13 @@ def encrypt_sqlite_file(db: Path, key: bytes) -> None:
         conn.close()
     if before != after:
         target.unlink(missing_ok=True)
-        raise UserError(Text("加密后的数据库与原数据库不一致，原数据未改动", "the encrypted copy differs from the database; the original is untouched"),
-                        code="encrypt_failed")
+        raise UserError(
+            Text(
+                "加密后的数据库与原数据库不一致，原数据未改动",
+                "the encrypted copy differs from the database; the original is untouched",
+            ),
+            code="encrypt_failed",
+        )
     with open(target, "rb+") as f:
         os.fsync(f.fileno())
     for stale in (Path(str(db) + "-wal"), Path(str(db) + "-shm")):

@@ -91,16 +91,28 @@ def require_strong(passphrase: str) -> None:
     strength = check_strength(passphrase)
     if not strength.acceptable:
         first = strength.problems[0]
-        raise UserError(Text(f"县级服务器的密码短语太弱：{first.zh}", f"the county server's passphrase is too weak: {first.en}"),
-                        code="weak_passphrase")
+        raise UserError(
+            Text(
+                f"县级服务器的密码短语太弱：{first.zh}",
+                f"the county server's passphrase is too weak: {first.en}",
+            ),
+            code="weak_passphrase",
+        )
 
 
-def create(keys_dir: Path, passphrase: str, kdf: dict[str, Any] | None = None) -> tuple[ServerSecrets, str]:
+def create(
+    keys_dir: Path, passphrase: str, kdf: dict[str, Any] | None = None
+) -> tuple[ServerSecrets, str]:
     """A new master key wrapped by ``passphrase``; returns it and the recovery key to show once."""
     require_strong(passphrase)
     if has_key_file(keys_dir):
-        raise UserError(Text("县级服务器的密钥文件已存在，不会覆盖", "the county server's key file already exists and is not overwritten"),
-                        code="keys_exist")
+        raise UserError(
+            Text(
+                "县级服务器的密钥文件已存在，不会覆盖",
+                "the county server's key file already exists and is not overwritten",
+            ),
+            code="keys_exist",
+        )
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     keyfile, master, recovery = KeyFile.create(str(uuid.uuid4()), passphrase, kdf or DEFAULT_KDF)
     keyfile.save(keys_dir / KEY_FILE)
@@ -120,16 +132,24 @@ def _load(keys_dir: Path) -> tuple[KeyFile, bytes]:
         return KeyFile.load(backup), backup.read_bytes()
 
 
-def unlock(keys_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None) -> ServerSecrets:
+def unlock(
+    keys_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None
+) -> ServerSecrets:
     keyfile, raw = _load(keys_dir)
     secret = recovery_key if recovery_key is not None else passphrase
     if secret is None:
         raise UserError(NO_PASSPHRASE, code="no_passphrase")
-    digest = hashlib.sha256(raw + b"\0" + (b"R" if recovery_key is not None else b"P") + secret.encode("utf-8")).digest()
+    digest = hashlib.sha256(
+        raw + b"\0" + (b"R" if recovery_key is not None else b"P") + secret.encode("utf-8")
+    ).digest()
     master = _UNLOCKED.get(digest)
     if master is None:
         try:
-            master = keyfile.unlock_with_recovery_key(secret) if recovery_key is not None else keyfile.unlock_with_passphrase(secret)
+            master = (
+                keyfile.unlock_with_recovery_key(secret)
+                if recovery_key is not None
+                else keyfile.unlock_with_passphrase(secret)
+            )
         except KeyFileError as e:
             if e.code == "wrong_passphrase":
                 raise UserError(WRONG_PASSPHRASE, code="wrong_passphrase") from None
@@ -157,23 +177,41 @@ def read_passphrase_file(path: Path, data_dir: Path) -> str:
     except OSError:
         inside = False
     if inside:
-        raise UserError(Text("密码短语文件不能放在县级服务器的数据目录里（否则数据目录的副本会带着自己的钥匙）",
-                             "the passphrase file must not be inside the server's data directory (a copy of the directory would carry its own key)"),
-                        code="passphrase_file_inside")
+        raise UserError(
+            Text(
+                "密码短语文件不能放在县级服务器的数据目录里（否则数据目录的副本会带着自己的钥匙）",
+                "the passphrase file must not be inside the server's data directory (a copy of the directory would carry its own key)",
+            ),
+            code="passphrase_file_inside",
+        )
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_PASSPHRASE_FILE + 1)
     except OSError as e:
-        raise UserError(Text(f"无法读取密码短语文件 {path}", f"cannot read the passphrase file {path}"), code="passphrase_file_unreadable") from e
+        raise UserError(
+            Text(f"无法读取密码短语文件 {path}", f"cannot read the passphrase file {path}"),
+            code="passphrase_file_unreadable",
+        ) from e
     if len(raw) > MAX_PASSPHRASE_FILE:
-        raise UserError(Text("密码短语文件太大，应只有一行", "the passphrase file is too large: it holds one line"), code="passphrase_file_too_large")
+        raise UserError(
+            Text(
+                "密码短语文件太大，应只有一行",
+                "the passphrase file is too large: it holds one line",
+            ),
+            code="passphrase_file_too_large",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise UserError(Text("密码短语文件不是 UTF-8 文本", "the passphrase file is not UTF-8 text"), code="passphrase_file_unreadable") from e
+        raise UserError(
+            Text("密码短语文件不是 UTF-8 文本", "the passphrase file is not UTF-8 text"),
+            code="passphrase_file_unreadable",
+        ) from e
     line = text.splitlines()[0] if text else ""
     if not line:
-        raise UserError(Text("密码短语文件是空的", "the passphrase file is empty"), code="no_passphrase")
+        raise UserError(
+            Text("密码短语文件是空的", "the passphrase file is empty"), code="no_passphrase"
+        )
     return line
 
 

@@ -41,7 +41,9 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud o
 CODE_TTL_MINUTES = 30
 
 
-def new_enroll_code(sd: ServerDir, actor: str, *, username: str, ttl_minutes: int = CODE_TTL_MINUTES) -> tuple[str, datetime]:
+def new_enroll_code(
+    sd: ServerDir, actor: str, *, username: str, ttl_minutes: int = CODE_TTL_MINUTES
+) -> tuple[str, datetime]:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
     code = "-".join(raw[i : i + 4] for i in range(0, 16, 4))
     now = datetime.now(UTC)
@@ -49,9 +51,29 @@ def new_enroll_code(sd: ServerDir, actor: str, *, username: str, ttl_minutes: in
     with sd.transaction() as s:
         user = user_by_name(s, username)
         if user.disabled:
-            raise UserError(Text("该账号已停用，不能发注册码", "this account is disabled: no enrollment code for it"), code="account_disabled")
-        s.add(EnrollCode(code_hash=token_hash(normalise_code(code)), user_id=user.user_id, created_at=now, expires_at=expires))
-        audit.append(s, sd.keys.signing, actor=actor, action="enroll_code_issued", subject=username, details={"expires_at": expires.isoformat()})
+            raise UserError(
+                Text(
+                    "该账号已停用，不能发注册码",
+                    "this account is disabled: no enrollment code for it",
+                ),
+                code="account_disabled",
+            )
+        s.add(
+            EnrollCode(
+                code_hash=token_hash(normalise_code(code)),
+                user_id=user.user_id,
+                created_at=now,
+                expires_at=expires,
+            )
+        )
+        audit.append(
+            s,
+            sd.keys.signing,
+            actor=actor,
+            action="enroll_code_issued",
+            subject=username,
+            details={"expires_at": expires.isoformat()},
+        )
     return code, expires
 
 
@@ -62,8 +84,16 @@ def normalise_code(code: str) -> str:
 BAD_CODE = Text("注册码无效、已用过或已过期", "the enrollment code is wrong, used or expired")
 
 
-def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, label: str,
-           address: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+def enroll(
+    sd: ServerDir,
+    *,
+    code: str,
+    signing_key: str,
+    encryption_key: str,
+    label: str,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """Register a device's public keys against a one-time code; returns what the device pins.
 
     Over the network (``address`` given) wrong codes count against the address (``throttle.ENROLL``)
@@ -78,13 +108,25 @@ def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, l
         outcome = throttle.begin(s, keys, now) if keys else None
         if isinstance(outcome, throttle.Blocked):
             if outcome.first:
-                audit.append(s, sd.keys.signing, actor=f"address:{address}", action="enroll_throttled", subject=f"address:{address}",
-                             details={"address": address, "until": outcome.until.isoformat()})
+                audit.append(
+                    s,
+                    sd.keys.signing,
+                    actor=f"address:{address}",
+                    action="enroll_throttled",
+                    subject=f"address:{address}",
+                    details={"address": address, "until": outcome.until.isoformat()},
+                )
             blocked = outcome
         else:
             blocked = None
             row = s.get(EnrollCode, token_hash(normalise_code(code)))
-            expires = None if row is None else row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+            expires = (
+                None
+                if row is None
+                else row.expires_at
+                if row.expires_at.tzinfo
+                else row.expires_at.replace(tzinfo=UTC)
+            )
             user = None if row is None else s.get(User, row.user_id)
             if row is None or expires is None:
                 reason = "unknown_code"
@@ -100,8 +142,14 @@ def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, l
                 details: dict[str, Any] = {"address": address, "reason": reason}
                 if outcome is not None and outcome.refused:
                     details["refused_while_waiting"] = outcome.refused
-                audit.append(s, sd.keys.signing, actor=f"address:{address}" if address else "local", action="enroll_failed",
-                             subject=user.username if user else "unknown code", details=details)
+                audit.append(
+                    s,
+                    sd.keys.signing,
+                    actor=f"address:{address}" if address else "local",
+                    action="enroll_failed",
+                    subject=user.username if user else "unknown code",
+                    details=details,
+                )
             else:
                 if keys:
                     throttle.succeeded(s, keys, now, clear=set())
@@ -113,21 +161,56 @@ def enroll(sd: ServerDir, *, code: str, signing_key: str, encryption_key: str, l
     return result
 
 
-def _register_device(s: Session, sd: ServerDir, row: EnrollCode, user: User, signing_key: str, encryption_key: str,
-                     label: str, now: datetime) -> dict[str, Any]:
+def _register_device(
+    s: Session,
+    sd: ServerDir,
+    row: EnrollCode,
+    user: User,
+    signing_key: str,
+    encryption_key: str,
+    label: str,
+    now: datetime,
+) -> dict[str, Any]:
     device_id = str(uuid.uuid4())
-    s.add(Device(device_id=device_id, user_id=user.user_id, label=label[:64] or "device", signing_key=signing_key,
-                 encryption_key=encryption_key, enrolled_at=now, revoked_at=None, last_seen_at=now, last_cursor=None))
+    s.add(
+        Device(
+            device_id=device_id,
+            user_id=user.user_id,
+            label=label[:64] or "device",
+            signing_key=signing_key,
+            encryption_key=encryption_key,
+            enrolled_at=now,
+            revoked_at=None,
+            last_seen_at=now,
+            last_cursor=None,
+        )
+    )
     row.used_at, row.device_id = now, device_id
-    audit.append(s, sd.keys.signing, actor=f"user:{user.username}", action="device_enrolled", subject=device_id, details={"label": label[:64]})
-    villages = sorted(s.execute(select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)).scalars())
+    audit.append(
+        s,
+        sd.keys.signing,
+        actor=f"user:{user.username}",
+        action="device_enrolled",
+        subject=device_id,
+        details={"label": label[:64]},
+    )
+    villages = sorted(
+        s.execute(
+            select(UserVillage.village_code).where(UserVillage.user_id == user.user_id)
+        ).scalars()
+    )
     meta = {m.key: m.value for m in s.execute(select(Meta)).scalars()}
     return {
         "device_id": device_id,
         "user": {"username": user.username, "display_name": user.display_name, "role": user.role},
         "villages": villages if user.role == "secretary" else None,
-        "county": {"code": meta["county"], "name": meta["county_name"], "signing_key": meta["signing_key"],
-                   "encryption_key": meta["encryption_key"], "fingerprint": sd.keys.fingerprint()},
+        "county": {
+            "code": meta["county"],
+            "name": meta["county_name"],
+            "signing_key": meta["signing_key"],
+            "encryption_key": meta["encryption_key"],
+            "fingerprint": sd.keys.fingerprint(),
+        },
     }
 
 
@@ -138,12 +221,29 @@ def revoke_device(sd: ServerDir, actor: str, device_id: str) -> None:
             raise UserError(Text("没有这台设备", "no such device"), code="no_such_device")
         if device.revoked_at is None:
             device.revoked_at = datetime.now(UTC)
-            audit.append(s, sd.keys.signing, actor=actor, action="device_revoked", subject=device_id, details={})
+            audit.append(
+                s,
+                sd.keys.signing,
+                actor=actor,
+                action="device_revoked",
+                subject=device_id,
+                details={},
+            )
 
 
 def list_devices(s: Session) -> list[dict[str, Any]]:
     out = []
-    for d, u in s.execute(select(Device, User).join(User, User.user_id == Device.user_id).order_by(Device.enrolled_at)):
-        out.append({"device_id": d.device_id, "label": d.label, "user": u.username, "enrolled_at": d.enrolled_at.isoformat(),
-                    "revoked": d.revoked_at is not None, "last_seen_at": d.last_seen_at.isoformat() if d.last_seen_at else None})
+    for d, u in s.execute(
+        select(Device, User).join(User, User.user_id == Device.user_id).order_by(Device.enrolled_at)
+    ):
+        out.append(
+            {
+                "device_id": d.device_id,
+                "label": d.label,
+                "user": u.username,
+                "enrolled_at": d.enrolled_at.isoformat(),
+                "revoked": d.revoked_at is not None,
+                "last_seen_at": d.last_seen_at.isoformat() if d.last_seen_at else None,
+            }
+        )
     return out

@@ -61,7 +61,11 @@ def _cell(column: Column, answers: dict[str, Any], lang: str) -> Any:
     el = column.element
     raw = answers.get(el.name)
     if isinstance(el, Repeat):
-        return len([i for i in raw if isinstance(i, dict) and ID_KEY in i]) if isinstance(raw, list) else None
+        return (
+            len([i for i in raw if isinstance(i, dict) and ID_KEY in i])
+            if isinstance(raw, list)
+            else None
+        )
     if raw is None or not isinstance(el, Field):
         return None
     value = from_json(el, raw)

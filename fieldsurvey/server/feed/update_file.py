@@ -25,7 +25,10 @@ def export_feed(sd: ServerDir, device_id: str) -> tuple[bytes, int]:
     with sd.transaction() as s:
         device = s.get(Device, device_id)
         if device is None or device.revoked_at is not None:
-            raise UserError(Text("没有这台设备或已注销", "no such device, or it is revoked"), code="no_such_device")
+            raise UserError(
+                Text("没有这台设备或已注销", "no such device, or it is revoked"),
+                code="no_such_device",
+            )
         user = s.get(User, device.user_id)
         assert user is not None
         who = principal_of(s, user, device.device_id)

@@ -35,7 +35,9 @@ H = HouseholdRow
 class HouseholdFilter:
     """What a list shows; None means "any". Also what each dashboard number stands for."""
 
-    scope: str | None = None  # division code prefix: 6 (county), 9 (township) or 12 digits (village)
+    scope: str | None = (
+        None  # division code prefix: 6 (county), 9 (township) or 12 digits (village)
+    )
     status: str | None = None
     household_type: str | None = None
     monitored: bool | None = None
@@ -48,7 +50,9 @@ class HouseholdFilter:
     household_no: str | None = None  # a prefix of the household number
 
     def as_params(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
 
 def scope_prefix(code: str | None) -> str | None:
@@ -64,7 +68,10 @@ def scope_prefix(code: str | None) -> str | None:
         return code
     if len(code) in (6, 9) and code.isdigit():
         return code
-    raise UserError(Text("范围应为县、乡镇或村的区划代码", "the scope is a county, township or village code"), code="bad_scope")
+    raise UserError(
+        Text("范围应为县、乡镇或村的区划代码", "the scope is a county, township or village code"),
+        code="bad_scope",
+    )
 
 
 def starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
@@ -79,7 +86,9 @@ def prefix_condition(column: Any, prefix: str) -> ColumnElement[bool]:
 
 def dimension_bit(dimension: str) -> int:
     if dimension not in DIMENSIONS:
-        raise UserError(Text("未知的评估维度", "unknown assessment dimension"), code="bad_dimension")
+        raise UserError(
+            Text("未知的评估维度", "unknown assessment dimension"), code="bad_dimension"
+        )
     return 1 << DIMENSIONS.index(dimension)
 
 
@@ -118,7 +127,9 @@ def check_filter(f: HouseholdFilter) -> None:
         raise UserError(Text("未知的问题标记", "unknown problem flag"), code="bad_flag")
 
 
-def conditions(f: HouseholdFilter, who: Principal, today: date | None = None) -> list[ColumnElement[bool]]:
+def conditions(
+    f: HouseholdFilter, who: Principal, today: date | None = None
+) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``f`` for ``who`` (always live households in the caller's villages)."""
     out: list[ColumnElement[bool]] = [H.deleted.is_(False)]
     if who.villages is not None:
@@ -152,7 +163,9 @@ def conditions(f: HouseholdFilter, who: Principal, today: date | None = None) ->
 
 
 def count(s: Session, f: HouseholdFilter, who: Principal) -> int:
-    return int(s.execute(select(func.count()).select_from(H).where(*conditions(f, who))).scalar_one())
+    return int(
+        s.execute(select(func.count()).select_from(H).where(*conditions(f, who))).scalar_one()
+    )
 
 
 # -- keyset cursors --------------------------------------------------------------------------
@@ -167,21 +180,35 @@ def decode_cursor(cursor: str) -> tuple[str, str, str]:
         village, no, hid = json.loads(raw)
         return str(village), str(no), str(hid)
     except (ValueError, TypeError) as e:
-        raise UserError(Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"), code="bad_cursor") from e
+        raise UserError(
+            Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"),
+            code="bad_cursor",
+        ) from e
 
 
-def page(s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int) -> dict[str, Any]:
+def page(
+    s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int
+) -> dict[str, Any]:
     """One page of households; ``total`` only on the first page (counting again is wasted work)."""
     stmt: Select[Any] = select(H).where(*conditions(f, who))
     if after:
-        stmt = stmt.where(tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after)))
-    rows = list(s.execute(stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)).scalars())
+        stmt = stmt.where(
+            tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after))
+        )
+    rows = list(
+        s.execute(
+            stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)
+        ).scalars()
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     heads = head_members(s, [r.household_id for r in rows])
     names = division_names(s)
     items = [list_item(r, heads.get(r.household_id), names) for r in rows]
-    out: dict[str, Any] = {"items": items, "next": encode_cursor(rows[-1]) if more and rows else None}
+    out: dict[str, Any] = {
+        "items": items,
+        "next": encode_cursor(rows[-1]) if more and rows else None,
+    }
     if not after:
         out["total"] = count(s, f, who)
     return out
@@ -192,8 +219,13 @@ def head_members(s: Session, household_ids: list[str]) -> dict[str, dict[str, An
     if not household_ids:
         return {}
     out: dict[str, dict[str, Any]] = {}
-    rows = s.execute(select(MemberRow.household_id, MemberRow.data).where(
-        MemberRow.household_id.in_(household_ids), MemberRow.deleted.is_(False), MemberRow.present.is_(True)))
+    rows = s.execute(
+        select(MemberRow.household_id, MemberRow.data).where(
+            MemberRow.household_id.in_(household_ids),
+            MemberRow.deleted.is_(False),
+            MemberRow.present.is_(True),
+        )
+    )
     for hid, data in rows:
         if data.get("relation") == "02":
             out[hid] = data
@@ -206,44 +238,74 @@ def division_names(s: Session) -> dict[str, str]:
 
 def place_names(names: dict[str, str], village_code: str) -> tuple[str, str]:
     """(township name, village name) of a village code, falling back to the codes."""
-    return names.get(village_code[:9] + "000", village_code[:9]), names.get(village_code, village_code)
+    return names.get(village_code[:9] + "000", village_code[:9]), names.get(
+        village_code, village_code
+    )
 
 
-def list_item(r: HouseholdRow, head: dict[str, Any] | None, names: dict[str, str]) -> dict[str, Any]:
+def list_item(
+    r: HouseholdRow, head: dict[str, Any] | None, names: dict[str, str]
+) -> dict[str, Any]:
     township, village = place_names(names, r.village_code)
     failing = [d for d in DIMENSIONS if r.fail_bits & dimension_bit(d)]
     return {
-        "household_id": r.household_id, "household_no": r.household_no, "village_code": r.village_code,
-        "village": village, "township": township, "group": r.data.get("group"),
+        "household_id": r.household_id,
+        "household_no": r.household_no,
+        "village_code": r.village_code,
+        "village": village,
+        "township": township,
+        "group": r.data.get("group"),
         "head_name": head.get("name") if head else None,
         "head_id_number": mask_id_number(str(head.get("id_number") or "")) if head else None,
-        "member_count": r.member_count, "status": r.status, "household_type": r.household_type,
-        "poverty_category": r.poverty_category, "monitored": r.monitored, "flags": flags_of(r.flag_bits),
-        "failing": failing, "assessed": r.unknown_bits != ALL_UNKNOWN or r.assessed_on is not None,
+        "member_count": r.member_count,
+        "status": r.status,
+        "household_type": r.household_type,
+        "poverty_category": r.poverty_category,
+        "monitored": r.monitored,
+        "flags": flags_of(r.flag_bits),
+        "failing": failing,
+        "assessed": r.unknown_bits != ALL_UNKNOWN or r.assessed_on is not None,
         "assessed_on": r.assessed_on.isoformat() if r.assessed_on else None,
-        "last_visit_date": r.last_visit_date.isoformat() if r.last_visit_date else None, "revision": r.revision,
+        "last_visit_date": r.last_visit_date.isoformat() if r.last_visit_date else None,
+        "revision": r.revision,
     }
 
 
-def records_page(s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int) -> dict[str, Any]:
+def records_page(
+    s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int
+) -> dict[str, Any]:
     """Whole households (``core.records`` shape) with their visits, for printing ledgers in bulk."""
     from fieldsurvey.server.dashboard.assessments import full_records
     from fieldsurvey.server.db.models import VisitRow
 
     stmt: Select[Any] = select(H).where(*conditions(f, who))
     if after:
-        stmt = stmt.where(tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after)))
-    rows = list(s.execute(stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)).scalars())
+        stmt = stmt.where(
+            tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after))
+        )
+    rows = list(
+        s.execute(
+            stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)
+        ).scalars()
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     records = full_records(s, rows)
     visits: dict[str, list[dict[str, Any]]] = {r.household_id: [] for r in rows}
     if rows:
-        for v in s.execute(select(VisitRow).where(VisitRow.household_id.in_(list(visits)))
-                           .order_by(VisitRow.visit_date, VisitRow.visit_id)).scalars():
-            visits[v.household_id].append(dict(v.data, review_status=v.review_status, review_comment=v.review_comment))
+        for v in s.execute(
+            select(VisitRow)
+            .where(VisitRow.household_id.in_(list(visits)))
+            .order_by(VisitRow.visit_date, VisitRow.visit_id)
+        ).scalars():
+            visits[v.household_id].append(
+                dict(v.data, review_status=v.review_status, review_comment=v.review_comment)
+            )
     items = [{"record": records[r.household_id], "visits": visits[r.household_id]} for r in rows]
-    out: dict[str, Any] = {"items": items, "next": encode_cursor(rows[-1]) if more and rows else None}
+    out: dict[str, Any] = {
+        "items": items,
+        "next": encode_cursor(rows[-1]) if more and rows else None,
+    }
     if not after:
         out["total"] = count(s, f, who)
     return out

@@ -57,6 +57,8 @@ def visit_columns(current: dict[str, Any], visit: dict[str, Any]) -> dict[str, A
 
 
 def apply_visit_to_household(household: HouseholdRow, visit: dict[str, Any]) -> None:
-    cols = visit_columns({"last_visit_date": household.last_visit_date, "flag_bits": household.flag_bits}, visit)
+    cols = visit_columns(
+        {"last_visit_date": household.last_visit_date, "flag_bits": household.flag_bits}, visit
+    )
     for name, value in cols.items():
         setattr(household, name, value)

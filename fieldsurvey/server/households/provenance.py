@@ -29,7 +29,13 @@ from fieldsurvey.server.db.dialect import upsert_many
 from fieldsurvey.server.db.models import ConflictRow, RecordProvenance
 
 WHOLE = "*"  # the whole record: created (or removed) at once
-CREATED, EDITED, DELETED, RESOLVED, IMPORTED = "created", "edited", "deleted", "resolved", "imported"
+CREATED, EDITED, DELETED, RESOLVED, IMPORTED = (
+    "created",
+    "edited",
+    "deleted",
+    "resolved",
+    "imported",
+)
 
 Key = tuple[str, str, str, str]  # record type, household id, record id, field
 
@@ -63,7 +69,14 @@ class ProvenanceLog:
         self.s = session
         self.pending: dict[Key, Source] = {}
 
-    def note(self, record_type: str, household_id: str, record_id: str, fields: Iterable[str], source: Source) -> None:
+    def note(
+        self,
+        record_type: str,
+        household_id: str,
+        record_id: str,
+        fields: Iterable[str],
+        source: Source,
+    ) -> None:
         for name in fields:
             self.pending[(record_type, household_id, record_id, name)] = source
 
@@ -76,13 +89,26 @@ class ProvenanceLog:
         wanted = [k for k in keys if k not in found]
         if wanted:
             t = RecordProvenance
-            stmt = select(t).where(or_(*(and_(t.record_type == k[0], t.household_id == k[1], t.record_id == k[2], t.field == k[3])
-                                         for k in wanted)))
+            stmt = select(t).where(
+                or_(
+                    *(
+                        and_(
+                            t.record_type == k[0],
+                            t.household_id == k[1],
+                            t.record_id == k[2],
+                            t.field == k[3],
+                        )
+                        for k in wanted
+                    )
+                )
+            )
             for r in self.s.execute(stmt).scalars():
                 found[(r.record_type, r.household_id, r.record_id, r.field)] = _from_row(r)
         return found
 
-    def source_of(self, kind: str, record_type: str, household_id: str, record_id: str, field: str) -> Source | None:
+    def source_of(
+        self, kind: str, record_type: str, household_id: str, record_id: str, field: str
+    ) -> Source | None:
         """Where the server's side of a conflict of ``kind`` came from; None when nobody recorded it
         (the record's last write predates provenance, migration 0008)."""
         record = (record_type, household_id, record_id)
@@ -98,17 +124,37 @@ class ProvenanceLog:
 
     def _latest(self, record: tuple[str, str, str]) -> Source | None:
         t = RecordProvenance
-        rows = [_from_row(r) for r in self.s.execute(select(t).where(
-            t.record_type == record[0], t.household_id == record[1], t.record_id == record[2])).scalars()]
+        rows = [
+            _from_row(r)
+            for r in self.s.execute(
+                select(t).where(
+                    t.record_type == record[0],
+                    t.household_id == record[1],
+                    t.record_id == record[2],
+                )
+            ).scalars()
+        ]
         rows += [v for k, v in self.pending.items() if k[:3] == record]
         return max(rows, key=lambda v: v.at, default=None)
 
     def flush(self) -> None:
         if not self.pending:
             return
-        rows = [{"record_type": k[0], "household_id": k[1], "record_id": k[2], "field": k[3], "change": v.change,
-                 "device_id": v.device_id, "user_id": v.user_id, "username": v.username, "batch_id": v.batch_id,
-                 "changed_at": v.at} for k, v in self.pending.items()]
+        rows = [
+            {
+                "record_type": k[0],
+                "household_id": k[1],
+                "record_id": k[2],
+                "field": k[3],
+                "change": v.change,
+                "device_id": v.device_id,
+                "user_id": v.user_id,
+                "username": v.username,
+                "batch_id": v.batch_id,
+                "changed_at": v.at,
+            }
+            for k, v in self.pending.items()
+        ]
         upsert_many(self.s, RecordProvenance, rows)
         self.pending = {}
 
@@ -127,9 +173,15 @@ def conflict_source(c: ConflictRow) -> dict[str, Any] | None:
     before migration 0008, or the value's last write predates it)."""
     if c.server_change is None or c.server_changed_at is None:
         return None
-    return {"source": "device" if c.server_device_id else "county", "change": c.server_change,
-            "device_id": c.server_device_id, "user_id": c.server_user_id, "username": c.server_username,
-            "batch_id": c.server_batch_id, "at": _utc(c.server_changed_at).isoformat()}
+    return {
+        "source": "device" if c.server_device_id else "county",
+        "change": c.server_change,
+        "device_id": c.server_device_id,
+        "user_id": c.server_user_id,
+        "username": c.server_username,
+        "batch_id": c.server_batch_id,
+        "at": _utc(c.server_changed_at).isoformat(),
+    }
 
 
 def _utc(at: datetime) -> datetime:

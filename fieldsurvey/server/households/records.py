@@ -32,8 +32,13 @@ from fieldsurvey.sync.recordtypes import NESTED_OF, RECORD_TYPES
 MONITORED_TYPES = ("unstable", "edge", "sudden_hardship")
 RecordRow = HouseholdRow | MemberRow | PartRow
 # Columns a new household has before any visit or assessment (overridden by ``derived``).
-DERIVED_DEFAULTS: dict[str, Any] = {"flag_bits": 0, "last_visit_date": None, "fail_bits": 0, "unknown_bits": ALL_UNKNOWN,
-                                    "assessed_on": None}
+DERIVED_DEFAULTS: dict[str, Any] = {
+    "flag_bits": 0,
+    "last_visit_date": None,
+    "fail_bits": 0,
+    "unknown_bits": ALL_UNKNOWN,
+    "assessed_on": None,
+}
 
 
 def record_id_of(record_type: str, record: dict[str, Any]) -> str:
@@ -76,8 +81,12 @@ def refresh_household_columns(row: HouseholdRow) -> None:
         setattr(row, name, value)
 
 
-def insert_households(session: Session, households: list[dict[str, Any]], seq: SeqAllocator,
-                      derived: dict[str, dict[str, Any]] | None = None) -> None:
+def insert_households(
+    session: Session,
+    households: list[dict[str, Any]],
+    seq: SeqAllocator,
+    derived: dict[str, dict[str, Any]] | None = None,
+) -> None:
     """New households with their members, helpers, measures and incomes, all at revision 1.
 
     Written with one Core executemany per table (the ORM's bulk path costs more than the rows):
@@ -90,25 +99,60 @@ def insert_households(session: Session, households: list[dict[str, Any]], seq: S
     rows: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     parts: list[dict[str, Any]] = []
-    part_keys = [(record_type, key, RECORD_TYPES[record_type].id_field) for record_type, key in NESTED_OF.items() if record_type != "member"]
+    part_keys = [
+        (record_type, key, RECORD_TYPES[record_type].id_field)
+        for record_type, key in NESTED_OF.items()
+        if record_type != "member"
+    ]
     for data in households:
         s = seq.next()
         village = str(data["division_code"])
         hid = data["household_id"]
         household_members = data.get("members") or []
         present = sum(1 for m in household_members if m.get("present", True))
-        rows.append({"household_id": hid, "revision": 1, "seq": s, "deleted": False, "member_count": present,
-                     "data": _scalar_fields("household", data), **household_columns(data), **DERIVED_DEFAULTS,
-                     **derived.get(hid, {})})
+        rows.append(
+            {
+                "household_id": hid,
+                "revision": 1,
+                "seq": s,
+                "deleted": False,
+                "member_count": present,
+                "data": _scalar_fields("household", data),
+                **household_columns(data),
+                **DERIVED_DEFAULTS,
+                **derived.get(hid, {}),
+            }
+        )
         for position, m in enumerate(household_members):
-            members.append({"member_id": m["member_id"], "household_id": hid, "village_code": village, "deleted": False,
-                            "present": bool(m.get("present", True)), "revision": 1, "seq": s, "position": position,
-                            "data": _scalar_fields("member", m), "id_index": m.get("id_number")})  # hashed by its type
+            members.append(
+                {
+                    "member_id": m["member_id"],
+                    "household_id": hid,
+                    "village_code": village,
+                    "deleted": False,
+                    "present": bool(m.get("present", True)),
+                    "revision": 1,
+                    "seq": s,
+                    "position": position,
+                    "data": _scalar_fields("member", m),
+                    "id_index": m.get("id_number"),
+                }
+            )  # hashed by its type
         for record_type, key, id_field in part_keys:
             for position, part in enumerate(data.get(key) or []):
-                parts.append({"household_id": hid, "part_type": record_type, "part_id": str(part.get(id_field)),
-                              "village_code": village, "revision": 1, "seq": s, "deleted": False, "position": position,
-                              "data": _scalar_fields(record_type, part)})
+                parts.append(
+                    {
+                        "household_id": hid,
+                        "part_type": record_type,
+                        "part_id": str(part.get(id_field)),
+                        "village_code": village,
+                        "revision": 1,
+                        "seq": s,
+                        "deleted": False,
+                        "position": position,
+                        "data": _scalar_fields(record_type, part),
+                    }
+                )
     for model, values in ((HouseholdRow, rows), (MemberRow, members), (PartRow, parts)):
         if values:
             session.execute(insert(model.__table__), values)
@@ -119,30 +163,50 @@ def _next_position(session: Session, household_id: str, record_type: str) -> int
     if record_type == "member":
         stmt = select(func.max(MemberRow.position)).where(MemberRow.household_id == household_id)
     else:
-        stmt = select(func.max(PartRow.position)).where(PartRow.household_id == household_id, PartRow.part_type == record_type)
+        stmt = select(func.max(PartRow.position)).where(
+            PartRow.household_id == household_id, PartRow.part_type == record_type
+        )
     last = session.execute(stmt).scalar()
     return 0 if last is None else int(last) + 1
 
 
-def insert_part(session: Session, household: HouseholdRow, record_type: str, record: dict[str, Any], s: int) -> RecordRow:
+def insert_part(
+    session: Session, household: HouseholdRow, record_type: str, record: dict[str, Any], s: int
+) -> RecordRow:
     data = _scalar_fields(record_type, record)
     session.flush()  # parts added earlier in this batch count for the position
     position = _next_position(session, household.household_id, record_type)
     if record_type == "member":
         part: RecordRow = MemberRow(
-            member_id=record["member_id"], household_id=household.household_id, village_code=household.village_code,
-            present=bool(data.get("present", True)), revision=1, seq=s, deleted=False, position=position, data=data,
+            member_id=record["member_id"],
+            household_id=household.household_id,
+            village_code=household.village_code,
+            present=bool(data.get("present", True)),
+            revision=1,
+            seq=s,
+            deleted=False,
+            position=position,
+            data=data,
         )
     else:
         part = PartRow(
-            household_id=household.household_id, part_type=record_type, part_id=record_id_of(record_type, record),
-            village_code=household.village_code, revision=1, seq=s, deleted=False, position=position, data=data,
+            household_id=household.household_id,
+            part_type=record_type,
+            part_id=record_id_of(record_type, record),
+            village_code=household.village_code,
+            revision=1,
+            seq=s,
+            deleted=False,
+            position=position,
+            data=data,
         )
     session.add(part)
     return part
 
 
-def get_record(session: Session, record_type: str, household_id: str, record_id: str) -> RecordRow | None:
+def get_record(
+    session: Session, record_type: str, household_id: str, record_id: str
+) -> RecordRow | None:
     if record_type == "household":
         return session.get(HouseholdRow, record_id)
     if record_type == "member":
@@ -180,11 +244,21 @@ def _moved(session: Session, row: HouseholdRow, old_village: str, s: int) -> Non
     and erase their copy, since who may see a household is decided by its village."""
     hid, village = row.household_id, row.village_code
     for model in (MemberRow, PartRow, VisitRow, MemberChangeRow):
-        session.execute(update(model).where(model.household_id == hid).values(village_code=village, seq=s))
+        session.execute(
+            update(model).where(model.household_id == hid).values(village_code=village, seq=s)
+        )
     for model in (Tombstone, ConflictRow):
         session.execute(update(model).where(model.household_id == hid).values(village_code=village))
-    session.add(Tombstone(record_type="household", record_id=hid, household_id=hid, village_code=old_village, seq=s,
-                          deleted_at=datetime.now(UTC)))
+    session.add(
+        Tombstone(
+            record_type="household",
+            record_id=hid,
+            household_id=hid,
+            village_code=old_village,
+            seq=s,
+            deleted_at=datetime.now(UTC),
+        )
+    )
 
 
 def recount_members(session: Session, household_id: str) -> None:
@@ -192,8 +266,13 @@ def recount_members(session: Session, household_id: str) -> None:
     household = session.get(HouseholdRow, household_id)
     if household is not None:
         household.member_count = session.execute(
-            select(func.count()).select_from(MemberRow).where(
-                MemberRow.household_id == household_id, MemberRow.present, MemberRow.deleted.is_(False))
+            select(func.count())
+            .select_from(MemberRow)
+            .where(
+                MemberRow.household_id == household_id,
+                MemberRow.present,
+                MemberRow.deleted.is_(False),
+            )
         ).scalar_one()
 
 
@@ -202,10 +281,18 @@ def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
     row.deleted = True
     row.revision += 1
     row.seq = s
-    record_type, record_id = ("member", row.member_id) if isinstance(row, MemberRow) else (row.part_type, row.part_id)
+    record_type, record_id = (
+        ("member", row.member_id) if isinstance(row, MemberRow) else (row.part_type, row.part_id)
+    )
     session.add(
-        Tombstone(record_type=record_type, record_id=record_id, household_id=row.household_id,
-                  village_code=row.village_code, seq=s, deleted_at=datetime.now(UTC))
+        Tombstone(
+            record_type=record_type,
+            record_id=record_id,
+            household_id=row.household_id,
+            village_code=row.village_code,
+            seq=s,
+            deleted_at=datetime.now(UTC),
+        )
     )
     if isinstance(row, MemberRow):
         row.present = False
@@ -215,10 +302,16 @@ def delete_part(session: Session, row: MemberRow | PartRow, s: int) -> None:
 def _people_query() -> Any:
     """Present members of live households, by the keyed index of their ID numbers (a member who
     left does not count). The ID numbers themselves are sealed with the record: never read here."""
-    return (select(MemberRow.id_index, MemberRow.household_id)
-            .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
-            .where(MemberRow.present, MemberRow.deleted.is_(False), HouseholdRow.deleted.is_(False),
-                   MemberRow.id_index.is_not(None)))
+    return (
+        select(MemberRow.id_index, MemberRow.household_id)
+        .join(HouseholdRow, HouseholdRow.household_id == MemberRow.household_id)
+        .where(
+            MemberRow.present,
+            MemberRow.deleted.is_(False),
+            HouseholdRow.deleted.is_(False),
+            MemberRow.id_index.is_not(None),
+        )
+    )
 
 
 def id_index_of(session: Session) -> Callable[[str], str]:
@@ -264,12 +357,14 @@ def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
     data = dict(row.data)
     data["revision"] = row.revision
     members = session.execute(
-        select(MemberRow).where(MemberRow.household_id == row.household_id, MemberRow.deleted.is_(False))
+        select(MemberRow)
+        .where(MemberRow.household_id == row.household_id, MemberRow.deleted.is_(False))
         .order_by(MemberRow.position, MemberRow.member_id)
     ).scalars()
     data["members"] = [dict(m.data, revision=m.revision) for m in members]
     parts = session.execute(
-        select(PartRow).where(PartRow.household_id == row.household_id, PartRow.deleted.is_(False))
+        select(PartRow)
+        .where(PartRow.household_id == row.household_id, PartRow.deleted.is_(False))
         .order_by(PartRow.part_type, PartRow.position, PartRow.part_id)
     ).scalars()
     for key in ("helpers", "measures", "incomes"):
@@ -281,7 +376,16 @@ def full_household(session: Session, row: HouseholdRow) -> dict[str, Any]:
 
 def household_summary(r: HouseholdRow) -> dict[str, Any]:
     """The household's indexed columns, as the household route shows them beside the full record."""
-    return {"household_id": r.household_id, "household_no": r.household_no, "village_code": r.village_code, "status": r.status,
-            "household_type": r.household_type, "poverty_category": r.poverty_category, "monitored": r.monitored,
-            "flags": flags_of(r.flag_bits), "last_visit_date": r.last_visit_date.isoformat() if r.last_visit_date else None,
-            "member_count": r.member_count, "revision": r.revision}
+    return {
+        "household_id": r.household_id,
+        "household_no": r.household_no,
+        "village_code": r.village_code,
+        "status": r.status,
+        "household_type": r.household_type,
+        "poverty_category": r.poverty_category,
+        "monitored": r.monitored,
+        "flags": flags_of(r.flag_bits),
+        "last_visit_date": r.last_visit_date.isoformat() if r.last_visit_date else None,
+        "member_count": r.member_count,
+        "revision": r.revision,
+    }

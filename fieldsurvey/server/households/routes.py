@@ -22,19 +22,33 @@ from fieldsurvey.server.params import Dimension, IdPath, Scope, not_found
 router = APIRouter(tags=["households"], responses=refusals.STAFF)
 
 
-@router.get("/households/{household_id}", response_model=lists.HouseholdDetail, summary="One household in full (members, helpers, measures, incomes)")
+@router.get(
+    "/households/{household_id}",
+    response_model=lists.HouseholdDetail,
+    summary="One household in full (members, helpers, measures, incomes)",
+)
 def household(household_id: IdPath, session: SessionDep, who: Staff) -> dict[str, Any]:
     row = session.get(HouseholdRow, household_id)
     if row is None or row.deleted or not who.may_touch(row.village_code):
         raise not_found()
-    return {"summary": registry.household_summary(row), "record": registry.full_household(session, row)}
+    return {
+        "summary": registry.household_summary(row),
+        "record": registry.full_household(session, row),
+    }
 
 
-@router.get("/villages", response_model=list[answers.DivisionRow], summary="Divisions of the county the caller may see")
+@router.get(
+    "/villages",
+    response_model=list[answers.DivisionRow],
+    summary="Divisions of the county the caller may see",
+)
 def villages(session: SessionDep, who: Staff) -> list[dict[str, Any]]:
     rows = session.query(Division).order_by(Division.code).all()
-    return [{"code": r.code, "name": r.name, "parent": r.parent, "level": r.level}
-            for r in rows if r.level != "village" or who.may_touch(r.code)]
+    return [
+        {"code": r.code, "name": r.name, "parent": r.parent, "level": r.level}
+        for r in rows
+        if r.level != "village" or who.may_touch(r.code)
+    ]
 
 
 def household_filter(
@@ -54,8 +68,19 @@ def household_filter(
 
     Checked here, before any answer starts (an export streams: an error found later would cut it).
     """
-    f = HouseholdFilter(scope, status, household_type, monitored, poor, fails, unknown, not_assessed,
-                        not_visited_days, flag, household_no)
+    f = HouseholdFilter(
+        scope,
+        status,
+        household_type,
+        monitored,
+        poor,
+        fails,
+        unknown,
+        not_assessed,
+        not_visited_days,
+        flag,
+        household_no,
+    )
     filters.check_filter(f)
     return f
 
@@ -63,16 +88,33 @@ def household_filter(
 FilterDep = Annotated[HouseholdFilter, Depends(household_filter)]
 
 
-@router.get("/county/households", response_model=lists.KeysetPage[lists.HouseholdItem], response_model_exclude_unset=True,
-            summary="Households under a filter, keyset-paged (pass 'next' as 'after')")
-def list_households(session: SessionDep, who: Staff, f: FilterDep,
-                    after: Annotated[str | None, Query(max_length=400)] = None,
-                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+@router.get(
+    "/county/households",
+    response_model=lists.KeysetPage[lists.HouseholdItem],
+    response_model_exclude_unset=True,
+    summary="Households under a filter, keyset-paged (pass 'next' as 'after')",
+)
+def list_households(
+    session: SessionDep,
+    who: Staff,
+    f: FilterDep,
+    after: Annotated[str | None, Query(max_length=400)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
     return filters.page(session, f, who, after=after, limit=limit)
 
 
-@router.get("/county/records", response_model=lists.KeysetPage[lists.HouseholdRecords], response_model_exclude_unset=True,
-            summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)")
-def list_records(session: SessionDep, who: Staff, f: FilterDep, after: Annotated[str | None, Query(max_length=400)] = None,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+@router.get(
+    "/county/records",
+    response_model=lists.KeysetPage[lists.HouseholdRecords],
+    response_model_exclude_unset=True,
+    summary="Whole households with their visits under a filter, keyset-paged (bulk ledgers)",
+)
+def list_records(
+    session: SessionDep,
+    who: Staff,
+    f: FilterDep,
+    after: Annotated[str | None, Query(max_length=400)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
     return filters.records_page(session, f, who, after=after, limit=limit)

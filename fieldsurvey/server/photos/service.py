@@ -66,8 +66,12 @@ class PhotoLimits:
         return asdict(self)
 
 
-BOUNDS = {"per_household": (1, 500), "household_bytes": (MIB, 1024 * MIB), "per_bundle": (1, photo_bundle.MAX_BUNDLE_PHOTOS),
-          "bundle_bytes": (photo_bundle.MAX_PHOTO_BYTES, photo_bundle.MAX_BUNDLE_BYTES * 4)}
+BOUNDS = {
+    "per_household": (1, 500),
+    "household_bytes": (MIB, 1024 * MIB),
+    "per_bundle": (1, photo_bundle.MAX_BUNDLE_PHOTOS),
+    "bundle_bytes": (photo_bundle.MAX_PHOTO_BYTES, photo_bundle.MAX_BUNDLE_BYTES * 4),
+}
 
 
 def get_limits(session: Session) -> PhotoLimits:
@@ -81,21 +85,34 @@ def get_limits(session: Session) -> PhotoLimits:
     return PhotoLimits(**base)
 
 
-def set_limits(session: Session, signer: Any, who: Principal, values: dict[str, int]) -> PhotoLimits:
+def set_limits(
+    session: Session, signer: Any, who: Principal, values: dict[str, int]
+) -> PhotoLimits:
     """Set the county's photo limits (the route lets only admins here)."""
     current = get_limits(session).to_dict()
     for k, v in values.items():
         lo, hi = BOUNDS[k]
         if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
-            raise refuse("bad_limit", f"{_LIMIT_NAMES[k].zh}应在 {_show(k, lo)} 到 {_show(k, hi)} 之间",
-                         f"{_LIMIT_NAMES[k].en} must be between {_show(k, lo)} and {_show(k, hi)}", 422)
+            raise refuse(
+                "bad_limit",
+                f"{_LIMIT_NAMES[k].zh}应在 {_show(k, lo)} 到 {_show(k, hi)} 之间",
+                f"{_LIMIT_NAMES[k].en} must be between {_show(k, lo)} and {_show(k, hi)}",
+                422,
+            )
         current[k] = v
     row = session.get(Meta, LIMITS_KEY)
     if row is None:
         session.add(Meta(key=LIMITS_KEY, value=current))
     else:
         row.value = current
-    audit.append(session, signer, actor=who.actor, action="photo_limits_set", subject="county", details=current)
+    audit.append(
+        session,
+        signer,
+        actor=who.actor,
+        action="photo_limits_set",
+        subject="county",
+        details=current,
+    )
     return PhotoLimits(**current)
 
 
@@ -113,8 +130,10 @@ def _show(key: str, value: int) -> str:
 
 def limit_text(key: str, value: int) -> Text:
     name = _LIMIT_NAMES[key]
-    return Text(f"超过县里设定的上限：{name.zh}最多 {_show(key, value)}",
-                f"over the county's limit: {name.en} at most {_show(key, value)}")
+    return Text(
+        f"超过县里设定的上限：{name.zh}最多 {_show(key, value)}",
+        f"over the county's limit: {name.en} at most {_show(key, value)}",
+    )
 
 
 # -- sealing the bytes ------------------------------------------------------------------------
@@ -137,8 +156,11 @@ def referenced(session: Session, household_id: str) -> set[str]:
 
 
 def _usage(session: Session, household_id: str) -> tuple[int, int]:
-    n, size = session.execute(select(func.count(), func.coalesce(func.sum(HouseholdPhotoRow.byte_size), 0))
-                              .where(HouseholdPhotoRow.household_id == household_id)).one()
+    n, size = session.execute(
+        select(func.count(), func.coalesce(func.sum(HouseholdPhotoRow.byte_size), 0)).where(
+            HouseholdPhotoRow.household_id == household_id
+        )
+    ).one()
     return int(n), int(size)
 
 
@@ -149,11 +171,28 @@ def _visible_household(session: Session, who: Principal, household_id: str) -> H
     return hh
 
 
-def _link(session: Session, hh: HouseholdRow, sha256: str, size: int, device_id: str | None, bundle_id: str | None,
-          now: datetime) -> bool:
-    return insert_ignore(session, HouseholdPhotoRow, dict(
-        household_id=hh.household_id, sha256=sha256, village_code=hh.village_code, byte_size=size,
-        device_id=device_id, bundle_id=bundle_id, added_at=now))
+def _link(
+    session: Session,
+    hh: HouseholdRow,
+    sha256: str,
+    size: int,
+    device_id: str | None,
+    bundle_id: str | None,
+    now: datetime,
+) -> bool:
+    return insert_ignore(
+        session,
+        HouseholdPhotoRow,
+        dict(
+            household_id=hh.household_id,
+            sha256=sha256,
+            village_code=hh.village_code,
+            byte_size=size,
+            device_id=device_id,
+            bundle_id=bundle_id,
+            added_at=now,
+        ),
+    )
 
 
 # -- device: what to send ---------------------------------------------------------------------
@@ -161,7 +200,12 @@ def missing(session: Session, who: Principal, pairs: list[tuple[str, str]]) -> d
     """Which (household, photo) pairs the county lacks; pairs it can serve from a photo it holds
     for another household the caller may see are linked here, without the bytes."""
     if len(pairs) > MAX_QUERY:
-        raise refuse("too_many", f"一次最多询问 {MAX_QUERY} 张照片", f"ask about at most {MAX_QUERY} photos at once", 413)
+        raise refuse(
+            "too_many",
+            f"一次最多询问 {MAX_QUERY} 张照片",
+            f"ask about at most {MAX_QUERY} photos at once",
+            413,
+        )
     limits = get_limits(session)
     now = datetime.now(UTC)
     lacking: list[list[str]] = []
@@ -171,11 +215,17 @@ def missing(session: Session, who: Principal, pairs: list[tuple[str, str]]) -> d
             continue
         hh = _visible_household(session, who, hid)
         if hh is not None:
-            other = session.scalars(select(HouseholdPhotoRow).where(HouseholdPhotoRow.sha256 == sha)).all()
-            if any(who.may_touch(o.village_code) for o in other) and sha in referenced(session, hid):
+            other = session.scalars(
+                select(HouseholdPhotoRow).where(HouseholdPhotoRow.sha256 == sha)
+            ).all()
+            if any(who.may_touch(o.village_code) for o in other) and sha in referenced(
+                session, hid
+            ):
                 n, size = _usage(session, hid)
                 if n < limits.per_household and size + other[0].byte_size <= limits.household_bytes:
-                    linked += int(_link(session, hh, sha, other[0].byte_size, who.device_id, None, now))
+                    linked += int(
+                        _link(session, hh, sha, other[0].byte_size, who.device_id, None, now)
+                    )
                     continue
         lacking.append([hid, sha])
     return {"missing": lacking, "linked": linked, "limits": limits.to_dict()}
@@ -185,8 +235,9 @@ def missing(session: Session, who: Principal, pairs: list[tuple[str, str]]) -> d
 BUNDLE_WORDS = SenderWords("照片包", "bundle")
 
 
-def open_bundle(session: Session, keys: Any, county: str, data: bytes, expected_device: str | None
-                ) -> tuple[photo_bundle.Bundle, Device, Principal]:
+def open_bundle(
+    session: Session, keys: Any, county: str, data: bytes, expected_device: str | None
+) -> tuple[photo_bundle.Bundle, Device, Principal]:
     env = envelope.parse(data)
     if env.kind != photo_bundle.KIND:
         raise refuse("not_photos", "这不是照片包", "this is not a photo bundle", 400)
@@ -194,18 +245,39 @@ def open_bundle(session: Session, keys: Any, county: str, data: bytes, expected_
     raw = env.open(signing_public_from_b64(device.signing_key), keys.encryption)
     bundle = photo_bundle.parse(raw)
     user = active_user_of(session, device)
-    if bundle.bundle_id != env.id or bundle.device_id != device.device_id or bundle.county != county:
-        raise refuse("header_mismatch", "照片包内外头信息不一致", "the bundle header does not match its envelope")
+    if (
+        bundle.bundle_id != env.id
+        or bundle.device_id != device.device_id
+        or bundle.county != county
+    ):
+        raise refuse(
+            "header_mismatch",
+            "照片包内外头信息不一致",
+            "the bundle header does not match its envelope",
+        )
     if bundle.user != user.username:
-        raise refuse("wrong_user", "照片包的用户与设备登记的用户不符", "the bundle's user is not the device's user", 403)
+        raise refuse(
+            "wrong_user",
+            "照片包的用户与设备登记的用户不符",
+            "the bundle's user is not the device's user",
+            403,
+        )
     return bundle, device, principal_of(session, user, device.device_id)
 
 
-NOT_YOURS = Text("该户不在您负责的村，或县里没有这一户", "the household is not in your villages, or the county does not have it")
-UNREFERENCED = Text("县里没有提到这张照片的走访记录（请先同步走访）", "no visit at the county names this photo (sync the visit first)")
+NOT_YOURS = Text(
+    "该户不在您负责的村，或县里没有这一户",
+    "the household is not in your villages, or the county does not have it",
+)
+UNREFERENCED = Text(
+    "县里没有提到这张照片的走访记录（请先同步走访）",
+    "no visit at the county names this photo (sync the visit first)",
+)
 
 
-def ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | None = None) -> dict[str, Any]:
+def ingest_photos(
+    sd: Any, data: bytes, *, via: str, expected_device: str | None = None
+) -> dict[str, Any]:
     """Check a bundle whole, then keep each photo the county may take; per-photo outcomes.
 
     A bundle refused whole (forged, another county's, over a limit) is an audit entry too."""
@@ -213,14 +285,22 @@ def ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | None
         return _ingest_photos(sd, data, via=via, expected_device=expected_device)
     except UserError as e:
         with sd.transaction() as session:
-            audit.append(session, sd.keys.signing, actor=f"device:{expected_device}" if expected_device else f"file:{via}",
-                         action="photos_refused", subject=str(len(data)), details={"via": via, "code": e.code})
+            audit.append(
+                session,
+                sd.keys.signing,
+                actor=f"device:{expected_device}" if expected_device else f"file:{via}",
+                action="photos_refused",
+                subject=str(len(data)),
+                details={"via": via, "code": e.code},
+            )
         if isinstance(e, Refused):
             raise
         raise Refused(e.text, e.code, 422) from e
 
 
-def _ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | None = None) -> dict[str, Any]:
+def _ingest_photos(
+    sd: Any, data: bytes, *, via: str, expected_device: str | None = None
+) -> dict[str, Any]:
     from fieldsurvey.server.batches.ingest import county_code
 
     county = county_code(sd)
@@ -231,18 +311,32 @@ def _ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | Non
         total = sum(len(p.jpeg) for p in bundle.photos)
         carried = {p.sha256: p.jpeg for p in bundle.photos if p.jpeg}
         if len(bundle.photos) > limits.per_bundle:
-            raise Refused(limit_text("per_bundle", limits.per_bundle), "photo_limit", 413, limit="per_bundle",
-                          value=limits.per_bundle)
+            raise Refused(
+                limit_text("per_bundle", limits.per_bundle),
+                "photo_limit",
+                413,
+                limit="per_bundle",
+                value=limits.per_bundle,
+            )
         if total > limits.bundle_bytes and len(bundle.photos) > 1:
-            raise Refused(limit_text("bundle_bytes", limits.bundle_bytes), "photo_limit", 413, limit="bundle_bytes",
-                          value=limits.bundle_bytes)
+            raise Refused(
+                limit_text("bundle_bytes", limits.bundle_bytes),
+                "photo_limit",
+                413,
+                limit="bundle_bytes",
+                value=limits.bundle_bytes,
+            )
         outcomes: list[dict[str, Any]] = []
         refs: dict[str, set[str]] = {}
         for p in bundle.photos:
             out: dict[str, Any] = {"household_id": p.household_id, "sha256": p.sha256}
             hh = _visible_household(session, who, p.household_id)
             if hh is None:
-                out |= {"outcome": "refused", "code": "not_yours", "message": {"zh": NOT_YOURS.zh, "en": NOT_YOURS.en}}
+                out |= {
+                    "outcome": "refused",
+                    "code": "not_yours",
+                    "message": {"zh": NOT_YOURS.zh, "en": NOT_YOURS.en},
+                }
             elif session.get(HouseholdPhotoRow, (p.household_id, p.sha256)) is not None:
                 out["outcome"] = "already"
             else:
@@ -250,25 +344,55 @@ def _ingest_photos(sd: Any, data: bytes, *, via: str, expected_device: str | Non
                     refs[p.household_id] = referenced(session, p.household_id)
                 n, size = _usage(session, p.household_id)
                 if p.sha256 not in refs[p.household_id]:
-                    out |= {"outcome": "refused", "code": "unreferenced", "message": {"zh": UNREFERENCED.zh, "en": UNREFERENCED.en}}
+                    out |= {
+                        "outcome": "refused",
+                        "code": "unreferenced",
+                        "message": {"zh": UNREFERENCED.zh, "en": UNREFERENCED.en},
+                    }
                 elif n + 1 > limits.per_household:
                     t = limit_text("per_household", limits.per_household)
-                    out |= {"outcome": "refused", "code": "photo_limit", "limit": "per_household", "message": {"zh": t.zh, "en": t.en}}
+                    out |= {
+                        "outcome": "refused",
+                        "code": "photo_limit",
+                        "limit": "per_household",
+                        "message": {"zh": t.zh, "en": t.en},
+                    }
                 elif size + len(carried[p.sha256]) > limits.household_bytes:
                     t = limit_text("household_bytes", limits.household_bytes)
-                    out |= {"outcome": "refused", "code": "photo_limit", "limit": "household_bytes", "message": {"zh": t.zh, "en": t.en}}
+                    out |= {
+                        "outcome": "refused",
+                        "code": "photo_limit",
+                        "limit": "household_bytes",
+                        "message": {"zh": t.zh, "en": t.en},
+                    }
                 else:
                     jpeg = carried[p.sha256]
                     if session.get(PhotoRow, p.sha256) is None:
-                        session.add(PhotoRow(sha256=p.sha256, byte_size=len(jpeg), jpeg=seal_jpeg(session, p.sha256, jpeg),
-                                             meta={"sha256": p.sha256, **p.meta}, received_at=now))
+                        session.add(
+                            PhotoRow(
+                                sha256=p.sha256,
+                                byte_size=len(jpeg),
+                                jpeg=seal_jpeg(session, p.sha256, jpeg),
+                                meta={"sha256": p.sha256, **p.meta},
+                                received_at=now,
+                            )
+                        )
                         session.flush()
                     _link(session, hh, p.sha256, len(jpeg), device.device_id, bundle.bundle_id, now)
                     out["outcome"] = "stored"
             outcomes.append(out)
-        counts = {k: sum(1 for o in outcomes if o["outcome"] == k) for k in ("stored", "already", "refused")}
-        audit.append(session, sd.keys.signing, actor=who.actor, action="photos_received", subject=bundle.bundle_id,
-                     details={"via": via, "bytes": total, **counts})
+        counts = {
+            k: sum(1 for o in outcomes if o["outcome"] == k)
+            for k in ("stored", "already", "refused")
+        }
+        audit.append(
+            session,
+            sd.keys.signing,
+            actor=who.actor,
+            action="photos_received",
+            subject=bundle.bundle_id,
+            details={"via": via, "bytes": total, **counts},
+        )
     return {"bundle_id": bundle.bundle_id, "counts": counts, "outcomes": outcomes}
 
 
@@ -278,23 +402,50 @@ def household_photos(session: Session, who: Principal, household_id: str) -> lis
     hh = _visible_household(session, who, household_id)
     if hh is None:
         return []
-    held = {r.sha256: r for r in session.scalars(select(HouseholdPhotoRow).where(HouseholdPhotoRow.household_id == household_id))}
+    held = {
+        r.sha256: r
+        for r in session.scalars(
+            select(HouseholdPhotoRow).where(HouseholdPhotoRow.household_id == household_id)
+        )
+    }
     if not held:
         return []
-    metas = {r.sha256: r.meta for r in session.scalars(select(PhotoRow).where(PhotoRow.sha256.in_(list(held))))}
+    metas = {
+        r.sha256: r.meta
+        for r in session.scalars(select(PhotoRow).where(PhotoRow.sha256.in_(list(held))))
+    }
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    visits = session.execute(select(VisitRow.visit_id, VisitRow.visit_date, VisitRow.form_id, VisitRow.form_version, VisitRow.data)
-                             .where(VisitRow.household_id == household_id).order_by(VisitRow.visit_date.desc())).all()
+    visits = session.execute(
+        select(
+            VisitRow.visit_id,
+            VisitRow.visit_date,
+            VisitRow.form_id,
+            VisitRow.form_version,
+            VisitRow.data,
+        )
+        .where(VisitRow.household_id == household_id)
+        .order_by(VisitRow.visit_date.desc())
+    ).all()
     for v in visits:
         for ref in photo_refs(((v.data or {}).get("answers")) or {}):
             if ref.sha256 in held and (v.visit_id, ref.sha256) not in seen:
                 seen.add((v.visit_id, ref.sha256))
                 meta = dict(metas.get(ref.sha256) or {})
                 meta.pop("sha256", None)
-                out.append({"sha256": ref.sha256, "visit_id": v.visit_id, "visit_date": v.visit_date.isoformat(),
-                            "form_id": v.form_id, "form_version": v.form_version, "field": ref.field,
-                            "caption": ref.caption, "byte_size": held[ref.sha256].byte_size, **meta})
+                out.append(
+                    {
+                        "sha256": ref.sha256,
+                        "visit_id": v.visit_id,
+                        "visit_date": v.visit_date.isoformat(),
+                        "form_id": v.form_id,
+                        "form_version": v.form_version,
+                        "field": ref.field,
+                        "caption": ref.caption,
+                        "byte_size": held[ref.sha256].byte_size,
+                        **meta,
+                    }
+                )
     return out
 
 

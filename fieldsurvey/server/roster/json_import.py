@@ -40,7 +40,9 @@ from fieldsurvey.sync.canonical import same
 from fieldsurvey.sync.recordtypes import NESTED_OF, field_problems
 
 FORMAT = "fieldsurvey-roster"
-MAX_FILE = 128 * MIB  # about 20,000 households; a larger county imports its roster in parts (a re-import adds)
+MAX_FILE = (
+    128 * MIB
+)  # about 20,000 households; a larger county imports its roster in parts (a re-import adds)
 CHUNK = 2000  # records read, checked and written at a time (memory, not transactions)
 
 
@@ -49,9 +51,18 @@ def read_roster(path: Path) -> dict[str, Any]:
     try:
         data = canonical.loads(read_limited(path, MAX_FILE, Text("花名册文件", "roster file")))
     except (OSError, canonical.CanonicalError) as e:
-        raise UserError(Text("无法读取花名册文件（应为JSON）", "cannot read the roster file (JSON expected)"), code="bad_roster") from e
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("households"), list):
-        raise UserError(Text("不是 FieldSurvey 花名册文件", "not a FieldSurvey roster file"), code="bad_roster")
+        raise UserError(
+            Text("无法读取花名册文件（应为JSON）", "cannot read the roster file (JSON expected)"),
+            code="bad_roster",
+        ) from e
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("households"), list)
+    ):
+        raise UserError(
+            Text("不是 FieldSurvey 花名册文件", "not a FieldSurvey roster file"), code="bad_roster"
+        )
     return data
 
 
@@ -59,19 +70,37 @@ def check_households(households: Iterable[Any], county: str, first: int = 1) -> 
     """Raise on the first household that cannot be imported; ``first`` numbers it in the message."""
     for i, h in enumerate(households, start=first):
         if not isinstance(h, dict):
-            raise UserError(Text(f"第{i}户格式不对", f"household {i} is malformed"), code="bad_roster")
+            raise UserError(
+                Text(f"第{i}户格式不对", f"household {i} is malformed"), code="bad_roster"
+            )
         scalar = {k: v for k, v in h.items() if k not in NESTED_OF.values()}
         bad = field_problems("household", scalar)
-        if bad or not str(h.get("division_code", "")).startswith(county) or not h.get("household_id"):
-            raise UserError(Text(f"第{i}户字段无效：{', '.join(bad) or 'division_code'}", f"household {i}: invalid fields: {', '.join(bad) or 'division_code'}"), code="bad_roster")
+        if (
+            bad
+            or not str(h.get("division_code", "")).startswith(county)
+            or not h.get("household_id")
+        ):
+            raise UserError(
+                Text(
+                    f"第{i}户字段无效：{', '.join(bad) or 'division_code'}",
+                    f"household {i}: invalid fields: {', '.join(bad) or 'division_code'}",
+                ),
+                code="bad_roster",
+            )
         problems = errors_only(validate_household(household_from_dict(h)))
         if problems:
             msg = problems[0].message()
-            raise UserError(Text(f"第{i}户：{msg.zh}", f"household {i}: {msg.en}"), code="bad_roster")
+            raise UserError(
+                Text(f"第{i}户：{msg.zh}", f"household {i}: {msg.en}"), code="bad_roster"
+            )
 
 
-def check_people(households: list[dict[str, Any]], people: dict[str, str], index: Callable[[str], str],
-                 first: int = 1) -> None:
+def check_people(
+    households: list[dict[str, Any]],
+    people: dict[str, str],
+    index: Callable[[str], str],
+    first: int = 1,
+) -> None:
     """Refuse a person (ID number) present in two households, of the roster or of the county.
 
     ``people`` maps the keyed index (``index``) of the ID numbers seen so far (the county's, then
@@ -86,10 +115,14 @@ def check_people(households: list[dict[str, Any]], people: dict[str, str], index
                 continue
             home = people.setdefault(index(number), hid)
             if home != hid:
-                raise UserError(Text(f"第{i}户第{k}名成员：此人（证件号码）已在另一户中登记（花名册或县里），同一人不能同时在两户",
-                                     f"household {i}, member {k}: this person's ID number is already in another household "
-                                     "(of the roster or of the county); one person cannot be in two households"),
-                                code="duplicate_person")
+                raise UserError(
+                    Text(
+                        f"第{i}户第{k}名成员：此人（证件号码）已在另一户中登记（花名册或县里），同一人不能同时在两户",
+                        f"household {i}, member {k}: this person's ID number is already in another household "
+                        "(of the roster or of the county); one person cannot be in two households",
+                    ),
+                    code="duplicate_person",
+                )
 
 
 def import_roster(sd: ServerDir, actor: str, data: dict[str, Any]) -> dict[str, int]:
@@ -103,25 +136,46 @@ def import_roster(sd: ServerDir, actor: str, data: dict[str, Any]) -> dict[str, 
     """
     county = str(sd.read_config()["county"])
     if str(data.get("county", county)) != county:
-        raise UserError(Text("花名册属于另一个县", "the roster belongs to another county"), code="wrong_county")
+        raise UserError(
+            Text("花名册属于另一个县", "the roster belongs to another county"), code="wrong_county"
+        )
     counts = {"created": 0, "updated": 0, "unchanged": 0, "divisions": 0}
     with sd.transaction() as s:
         seq = SeqAllocator(s)
         for d in data.get("divisions") or []:
             if str(d.get("code", "")).startswith(county) and s.get(Division, d["code"]) is None:
-                s.add(Division(code=d["code"], name=d["name"], parent=d.get("parent"), level=d.get("level", "village")))
+                s.add(
+                    Division(
+                        code=d["code"],
+                        name=d["name"],
+                        parent=d.get("parent"),
+                        level=d.get("level", "village"),
+                    )
+                )
                 counts["divisions"] += 1
         people, index = registry.people_homes(s), registry.id_index_of(s)
         log = ProvenanceLog(s)
-        origin = county_source(IMPORTED, datetime.now(UTC), user_id=None, username=actor.removeprefix("user:"))
+        origin = county_source(
+            IMPORTED, datetime.now(UTC), user_id=None, username=actor.removeprefix("user:")
+        )
         for first, chunk in _numbered_chunks(data["households"]):
             check_households(chunk, county, first)
             check_people(chunk, people, index, first)
             _import_households(s, chunk, seq, counts, log, origin)
-        counts["visits"] = sum(_import_visits(s, chunk, seq, first) for first, chunk in _numbered_chunks(data.get("visits") or []))
+        counts["visits"] = sum(
+            _import_visits(s, chunk, seq, first)
+            for first, chunk in _numbered_chunks(data.get("visits") or [])
+        )
         log.flush()
         seq.finish()
-        audit.append(s, sd.keys.signing, actor=actor, action="roster_imported", subject=county, details=counts)
+        audit.append(
+            s,
+            sd.keys.signing,
+            actor=actor,
+            action="roster_imported",
+            subject=county,
+            details=counts,
+        )
     return counts
 
 
@@ -134,12 +188,21 @@ def _numbered_chunks(records: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
         first += len(chunk)
 
 
-def _import_households(s: Any, chunk: list[dict[str, Any]], seq: SeqAllocator, counts: dict[str, int],
-                       log: ProvenanceLog, origin: Source) -> None:
+def _import_households(
+    s: Any,
+    chunk: list[dict[str, Any]],
+    seq: SeqAllocator,
+    counts: dict[str, int],
+    log: ProvenanceLog,
+    origin: Source,
+) -> None:
     """New households inserted, known ones updated field by field (new revision), unchanged ones left;
     each noted as the county's import (``provenance.py``)."""
     ids = [h["household_id"] for h in chunk]
-    existing = {r.household_id: r for r in s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(ids))).scalars()}
+    existing = {
+        r.household_id: r
+        for r in s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_(ids))).scalars()
+    }
     new = [h for h in chunk if h["household_id"] not in existing]
     registry.insert_households(s, new, seq)
     for h in new:
@@ -149,7 +212,11 @@ def _import_households(s: Any, chunk: list[dict[str, Any]], seq: SeqAllocator, c
         row = existing.get(h["household_id"])
         if row is None:
             continue
-        changed = {k: v for k, v in h.items() if k not in (*NESTED_OF.values(), "revision") and not same(row.data.get(k), v)}
+        changed = {
+            k: v
+            for k, v in h.items()
+            if k not in (*NESTED_OF.values(), "revision") and not same(row.data.get(k), v)
+        }
         if changed:
             registry.set_fields(s, row, changed, seq.next())
             log.note("household", row.household_id, row.household_id, changed, origin)
@@ -165,20 +232,43 @@ def _import_visits(s: Any, visits: list[dict[str, Any]], seq: SeqAllocator, firs
         return 0
     households = {
         h.household_id: h
-        for h in s.execute(select(HouseholdRow).where(HouseholdRow.household_id.in_({str(v["household_id"]) for v in visits}))).scalars()
+        for h in s.execute(
+            select(HouseholdRow).where(
+                HouseholdRow.household_id.in_({str(v["household_id"]) for v in visits})
+            )
+        ).scalars()
     }
     rows = []
     for i, v in enumerate(visits, start=first):
         household = households.get(str(v.get("household_id")))
         if household is None or v.get("status") != FINALIZED:
-            raise UserError(Text(f"第{i}条走访记录无效（户不存在或未提交）", f"visit {i} is invalid (unknown household or not finalized)"), code="bad_roster")
+            raise UserError(
+                Text(
+                    f"第{i}条走访记录无效（户不存在或未提交）",
+                    f"visit {i} is invalid (unknown household or not finalized)",
+                ),
+                code="bad_roster",
+            )
         text = visit_text(v)  # serialised once: its hash and its JSON column, as ingest does
-        rows.append(dict(
-            visit_id=str(v["visit_id"]), household_id=household.household_id, village_code=household.village_code,
-            visit_date=date.fromisoformat(v["visit_date"]), form_id=v["form_id"], form_version=v["form_version"],
-            batch_id=None, device_id=None, content_sha256=text_hash(text), review_status=None, review_comment=None,
-            reviewed_by=None, reviewed_at=None, seq=seq.next(), data=text,
-        ))
+        rows.append(
+            dict(
+                visit_id=str(v["visit_id"]),
+                household_id=household.household_id,
+                village_code=household.village_code,
+                visit_date=date.fromisoformat(v["visit_date"]),
+                form_id=v["form_id"],
+                form_version=v["form_version"],
+                batch_id=None,
+                device_id=None,
+                content_sha256=text_hash(text),
+                review_status=None,
+                review_comment=None,
+                reviewed_by=None,
+                reviewed_at=None,
+                seq=seq.next(),
+                data=text,
+            )
+        )
     inserted = insert_ignore_many(s, VisitRow, rows, json_text=True)
     for v in visits:
         if str(v["visit_id"]) in inserted:

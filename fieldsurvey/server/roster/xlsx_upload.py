@@ -39,13 +39,19 @@ from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.server.db import sealed_files
 from fieldsurvey.server.db.engine import ServerDir
 
-MAX_ROWS = 200_000  # the check holds every row (about 3 KB each when all are rejected): ~600 MB at most
+MAX_ROWS = (
+    200_000  # the check holds every row (about 3 KB each when all are rejected): ~600 MB at most
+)
 MAX_COLUMNS = 1024  # a roster has a few dozen; the mapping may name columns up to 1000
 SAMPLE_ROWS = 5
-LIMITS = WorkbookLimits(file=MAX_FILE, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=MAX_ROWS + 1)
+LIMITS = WorkbookLimits(
+    file=MAX_FILE, sheet=256 * MIB, part=32 * MIB, total=512 * MIB, rows=MAX_ROWS + 1
+)
 STAGED = Text("暂存的花名册文件", "staged roster file")
 PURPOSE = "roster-upload"
-CHUNK_SEALED = 1024 * 1024  # a plain staged file is sealed in records of this size (an upload chunk's)
+CHUNK_SEALED = (
+    1024 * 1024
+)  # a plain staged file is sealed in records of this size (an upload chunk's)
 
 
 class StatusError(UserError):
@@ -60,17 +66,29 @@ class StatusError(UserError):
 def check_mapping(mapping: dict[str, int], columns: int) -> None:
     unknown = [k for k in mapping if k not in FIELD_BY_KEY]
     if unknown:
-        raise UserError(Text("映射中有未知字段", "the mapping names unknown fields"), code="bad_mapping")
-    if any(not 0 <= i < columns for i in mapping.values()) or len(set(mapping.values())) != len(mapping):
-        raise UserError(Text("映射的列号无效或重复", "the mapping's column numbers are invalid or repeated"), code="bad_mapping")
+        raise UserError(
+            Text("映射中有未知字段", "the mapping names unknown fields"), code="bad_mapping"
+        )
+    if any(not 0 <= i < columns for i in mapping.values()) or len(set(mapping.values())) != len(
+        mapping
+    ):
+        raise UserError(
+            Text("映射的列号无效或重复", "the mapping's column numbers are invalid or repeated"),
+            code="bad_mapping",
+        )
     missing = [f for f in FIELDS if f.required and f.key not in mapping]
     if "division_code" not in mapping and "village" not in mapping:
         missing.append(FIELD_BY_KEY["division_code"])
     if "name" not in mapping and "head_name" not in mapping:
         missing.append(FIELD_BY_KEY["name"])
     if missing:
-        raise UserError(Text("缺少必需的列：" + "、".join(f.zh for f in missing),
-                             "required columns are not mapped: " + ", ".join(f.en for f in missing)), code="mapping_incomplete")
+        raise UserError(
+            Text(
+                "缺少必需的列：" + "、".join(f.zh for f in missing),
+                "required columns are not mapped: " + ", ".join(f.en for f in missing),
+            ),
+            code="mapping_incomplete",
+        )
 
 
 # -- staged uploads --------------------------------------------------------------------------
@@ -113,13 +131,19 @@ class RosterUploads:
         if not self.folder.is_dir():
             return 0
         for meta in self.folder.glob("*.json"):
-            data, plain = meta.with_suffix(".sealed"), meta.with_suffix(".xlsx")  # .xlsx: an earlier version's, plain
+            data, plain = (
+                meta.with_suffix(".sealed"),
+                meta.with_suffix(".xlsx"),
+            )  # .xlsx: an earlier version's, plain
             if self._expired(data, plain, meta):
                 data.unlink(missing_ok=True)
                 plain.unlink(missing_ok=True)
                 meta.unlink(missing_ok=True)
                 removed += 1
-        for data in [*self.folder.glob("*.sealed"), *self.folder.glob("*.xlsx")]:  # a file whose description was lost
+        for data in [
+            *self.folder.glob("*.sealed"),
+            *self.folder.glob("*.xlsx"),
+        ]:  # a file whose description was lost
             if not data.with_suffix(".json").exists() and self._expired(data):
                 data.unlink(missing_ok=True)
         return removed
@@ -138,23 +162,43 @@ class RosterUploads:
 
     def start(self, username: str, size: int, sha256: str, filename: str) -> str:
         if size > MAX_FILE:
-            raise UserError(Text("文件太大（最大64MB）", "the file is too large (64 MB at most)"), code="too_large")
+            raise UserError(
+                Text("文件太大（最大64MB）", "the file is too large (64 MB at most)"),
+                code="too_large",
+            )
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with _lock:
             self.sweep()
             open_sizes = self._open_of(username)
             if len(open_sizes) >= MAX_OPEN:
-                raise StatusError(Text(f"您已有{len(open_sizes)}个未导入的花名册上传，请先导入或放弃它们（一天后自动作废）",
-                                       f"you already have {len(open_sizes)} roster uploads not imported; import or discard "
-                                       "them first (they expire after a day)"), "too_many_uploads", 409)
+                raise StatusError(
+                    Text(
+                        f"您已有{len(open_sizes)}个未导入的花名册上传，请先导入或放弃它们（一天后自动作废）",
+                        f"you already have {len(open_sizes)} roster uploads not imported; import or discard "
+                        "them first (they expire after a day)",
+                    ),
+                    "too_many_uploads",
+                    409,
+                )
             if sum(open_sizes) + size > USER_BUDGET:
-                raise StatusError(Text(f"您未导入的花名册上传将超过 {size_text(USER_BUDGET)} 的限额，请先导入或放弃已有的上传",
-                                       f"your roster uploads not imported would exceed your {size_text(USER_BUDGET)} "
-                                       "allowance; import or discard those already started"), "upload_budget", 413)
+                raise StatusError(
+                    Text(
+                        f"您未导入的花名册上传将超过 {size_text(USER_BUDGET)} 的限额，请先导入或放弃已有的上传",
+                        f"your roster uploads not imported would exceed your {size_text(USER_BUDGET)} "
+                        "allowance; import or discard those already started",
+                    ),
+                    "upload_budget",
+                    413,
+                )
             upload_id = uuid.uuid4().hex
             data, meta = self._paths(upload_id)
             sealed_files.create(data)
-            meta.write_text(json.dumps({"user": username, "size": size, "sha256": sha256, "filename": filename[:200]}), "utf-8")
+            meta.write_text(
+                json.dumps(
+                    {"user": username, "size": size, "sha256": sha256, "filename": filename[:200]}
+                ),
+                "utf-8",
+            )
             os.chmod(meta, 0o600)
         return upload_id
 
@@ -166,12 +210,19 @@ class RosterUploads:
         try:
             info = json.loads(meta.read_text("utf-8"))
         except FileNotFoundError as e:
-            raise UserError(Text("没有这个上传（或已超过一天未用而作废）", "no such upload (or it expired, unused for a day)"),
-                            code="not_found") from e
+            raise UserError(
+                Text(
+                    "没有这个上传（或已超过一天未用而作废）",
+                    "no such upload (or it expired, unused for a day)",
+                ),
+                code="not_found",
+            ) from e
         if info["user"] != username:
             raise UserError(Text("没有这个上传", "no such upload"), code="not_found")
         try:
-            info["offset"] = sealed_files.scan(data)[1]  # the plaintext bytes received, from the sealed file itself
+            info["offset"] = sealed_files.scan(data)[
+                1
+            ]  # the plaintext bytes received, from the sealed file itself
         except (OSError, sealed_files.SealedFileDamaged) as e:
             raise sealed_files.SealedFileDamaged(STAGED) from e
         return dict(info)
@@ -180,13 +231,22 @@ class RosterUploads:
         with _lock:  # one append at a time: each is the next sealed record
             info = self.meta(upload_id, username)
             if offset != info["offset"]:
-                raise StatusError(Text("上传位置不对", "wrong upload offset"), "wrong_offset", 409, offset=info["offset"])
+                raise StatusError(
+                    Text("上传位置不对", "wrong upload offset"),
+                    "wrong_offset",
+                    409,
+                    offset=info["offset"],
+                )
             if offset + len(chunk) > info["size"]:
-                raise UserError(Text("上传内容超过声明的大小", "more bytes than announced"), code="too_large")
+                raise UserError(
+                    Text("上传内容超过声明的大小", "more bytes than announced"), code="too_large"
+                )
             if not chunk:
                 return offset
             data, _ = self._paths(upload_id)
-            return sealed_files.append(data, self.key, PURPOSE, chunk, final=offset + len(chunk) == info["size"])
+            return sealed_files.append(
+                data, self.key, PURPOSE, chunk, final=offset + len(chunk) == info["size"]
+            )
 
     def content(self, upload_id: str, username: str) -> bytes:
         """The complete file, decrypted into memory, checked against the announced size and hash.
@@ -195,10 +255,18 @@ class RosterUploads:
         info = self.meta(upload_id, username)
         data, meta = self._paths(upload_id)
         if info["offset"] != info["size"]:
-            raise UserError(Text("文件尚未上传完", "the file is not completely uploaded"), code="incomplete")
+            raise UserError(
+                Text("文件尚未上传完", "the file is not completely uploaded"), code="incomplete"
+            )
         plain = sealed_files.read_all(data, self.key, PURPOSE, STAGED, limit=MAX_FILE)
         if len(plain) != info["size"] or hashlib.sha256(plain).hexdigest() != info["sha256"]:
-            raise UserError(Text("文件校验不符，请重新上传", "the file does not match its checksum; upload it again"), code="bad_checksum")
+            raise UserError(
+                Text(
+                    "文件校验不符，请重新上传",
+                    "the file does not match its checksum; upload it again",
+                ),
+                code="bad_checksum",
+            )
         os.utime(meta)  # in use (preview, check, import): the day starts again
         return plain
 
@@ -218,7 +286,9 @@ class RosterUploads:
         if not self.folder.is_dir():
             return 0
         sealed = 0
-        for left in self.folder.glob("*.sealing"):  # a sealing cut short: the plain file is still there
+        for left in self.folder.glob(
+            "*.sealing"
+        ):  # a sealing cut short: the plain file is still there
             left.unlink(missing_ok=True)
         for plain in self.folder.glob("*.xlsx"):
             meta, target = plain.with_suffix(".json"), plain.with_suffix(".sealed")
@@ -234,8 +304,12 @@ class RosterUploads:
                 done = 0
                 with open(plain, "rb") as f:
                     for block in iter(lambda: f.read(CHUNK_SEALED), b""):
-                        done = sealed_files.append(partial, self.key, PURPOSE, block, final=done + len(block) == size)
-                os.utime(partial, (times.st_atime, times.st_mtime))  # its day to expire does not start again
+                        done = sealed_files.append(
+                            partial, self.key, PURPOSE, block, final=done + len(block) == size
+                        )
+                os.utime(
+                    partial, (times.st_atime, times.st_mtime)
+                )  # its day to expire does not start again
                 os.replace(partial, target)
             plain.unlink()
             sealed += 1
@@ -250,14 +324,23 @@ def open_sheet(source: Path | bytes, sheet: str | None) -> tuple[Any, Any, list[
 
     check_workbook(source, LIMITS, WORKBOOK)
     try:
-        wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True,
-                           keep_links=False)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise UserError(Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"), code="bad_workbook") from e
+        wb = load_workbook(
+            io.BytesIO(source) if isinstance(source, bytes) else source,
+            read_only=True,
+            data_only=True,
+            keep_links=False,
+        )
+    except Exception as e:
+        raise UserError(
+            Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"),
+            code="bad_workbook",
+        ) from e
     names = list(wb.sheetnames)
     if sheet is not None and sheet not in names:
         wb.close()
-        raise UserError(Text("工作簿中没有这个工作表", "the workbook has no such sheet"), code="bad_sheet")
+        raise UserError(
+            Text("工作簿中没有这个工作表", "the workbook has no such sheet"), code="bad_sheet"
+        )
     ws = wb[sheet] if sheet else wb.worksheets[0]
     if not hasattr(ws, "reset_dimensions"):  # a chart sheet has no cells
         wb.close()
@@ -272,14 +355,21 @@ def _width(ws: Any) -> int:
 
 
 def _blank_row(values: tuple[Any, ...]) -> bool:
-    return values.count(None) == len(values) or all(blank(v) for v in values)  # the count is C-speed
+    return values.count(None) == len(values) or all(
+        blank(v) for v in values
+    )  # the count is C-speed
 
 
 def iter_rows(ws: Any) -> Any:
     """(spreadsheet row number, values) for each row after the header; blank rows skipped."""
-    for n, values in enumerate(ws.iter_rows(min_row=2, max_col=_width(ws), values_only=True), start=2):
+    for n, values in enumerate(
+        ws.iter_rows(min_row=2, max_col=_width(ws), values_only=True), start=2
+    ):
         if n > MAX_ROWS + 1:
-            raise UserError(Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"), code="too_many_rows")
+            raise UserError(
+                Text(f"行数过多（最多{MAX_ROWS}行）", f"too many rows (at most {MAX_ROWS})"),
+                code="too_many_rows",
+            )
         if not _blank_row(values):
             yield n, list(values)
 
@@ -290,7 +380,9 @@ def preview(source: Path | bytes, sheet: str | None) -> dict[str, Any]:
     try:
         rows = ws.iter_rows(max_col=_width(ws), values_only=True)
         header = [text(v) for v in next(rows, ())]
-        while header and not header[-1]:  # a sheet without a declared size comes padded to MAX_COLUMNS
+        while (
+            header and not header[-1]
+        ):  # a sheet without a declared size comes padded to MAX_COLUMNS
             header.pop()
         sample = []
         for values in rows:
@@ -304,6 +396,14 @@ def preview(source: Path | bytes, sheet: str | None) -> dict[str, Any]:
     finally:
         wb.close()
     if not any(header):
-        raise UserError(Text("第一行应为表头", "the first row must be the header"), code="no_header")
-    return {"sheets": names, "sheet": ws.title, "headers": header, "suggested": suggest_mapping(header), "sample": sample,
-            "fields": [{"key": f.key, "zh": f.zh, "en": f.en, "required": f.required} for f in FIELDS]}
+        raise UserError(
+            Text("第一行应为表头", "the first row must be the header"), code="no_header"
+        )
+    return {
+        "sheets": names,
+        "sheet": ws.title,
+        "headers": header,
+        "suggested": suggest_mapping(header),
+        "sample": sample,
+        "fields": [{"key": f.key, "zh": f.zh, "en": f.en, "required": f.required} for f in FIELDS],
+    }

@@ -24,14 +24,32 @@ from fieldsurvey.server.households.filters import division_names, prefix_conditi
 
 
 def visit_summary(v: VisitRow) -> dict[str, Any]:
-    return {"visit_id": v.visit_id, "household_id": v.household_id, "village_code": v.village_code, "visit_date": v.visit_date.isoformat(),
-            "form_id": v.form_id, "form_version": v.form_version, "batch_id": v.batch_id, "review_status": v.review_status,
-            "review_comment": v.review_comment}
+    return {
+        "visit_id": v.visit_id,
+        "household_id": v.household_id,
+        "village_code": v.village_code,
+        "visit_date": v.visit_date.isoformat(),
+        "form_id": v.form_id,
+        "form_version": v.form_version,
+        "batch_id": v.batch_id,
+        "review_status": v.review_status,
+        "review_comment": v.review_comment,
+    }
 
 
-def visit_queue(s: Session, who: Principal, *, review_status: str | None, scope: str | None, household_id: str | None,
-           after: str | None, limit: int) -> dict[str, Any]:
-    stmt = select(VisitRow, HouseholdRow.household_no).join(HouseholdRow, HouseholdRow.household_id == VisitRow.household_id)
+def visit_queue(
+    s: Session,
+    who: Principal,
+    *,
+    review_status: str | None,
+    scope: str | None,
+    household_id: str | None,
+    after: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    stmt = select(VisitRow, HouseholdRow.household_no).join(
+        HouseholdRow, HouseholdRow.household_id == VisitRow.household_id
+    )
     if who.villages is not None:
         stmt = stmt.where(VisitRow.village_code.in_(sorted(who.villages)))
     prefix = scope_prefix(scope)
@@ -47,17 +65,43 @@ def visit_queue(s: Session, who: Principal, *, review_status: str | None, scope:
     if after:
         day, key = paging.decode(after, 2)
         on = paging.cursor_time(str(day)).date()
-        stmt = stmt.where(or_(VisitRow.visit_date < on, (VisitRow.visit_date == on) & (VisitRow.visit_id < str(key))))
-    rows = s.execute(stmt.order_by(VisitRow.visit_date.desc(), VisitRow.visit_id.desc()).limit(limit + 1)).all()
+        stmt = stmt.where(
+            or_(
+                VisitRow.visit_date < on,
+                (VisitRow.visit_date == on) & (VisitRow.visit_id < str(key)),
+            )
+        )
+    rows = s.execute(
+        stmt.order_by(VisitRow.visit_date.desc(), VisitRow.visit_id.desc()).limit(limit + 1)
+    ).all()
     names = division_names(s)
     items = []
     for v, household_no in rows[:limit]:
         d = v.data
-        items.append({"visit_id": v.visit_id, "household_id": v.household_id, "household_no": household_no,
-                      "village_code": v.village_code, "village": names.get(v.village_code, v.village_code),
-                      "visit_date": v.visit_date.isoformat(), "visitor": d.get("visitor"), "findings": d.get("findings"),
-                      "amends": d.get("amends"), "amendment_reason": d.get("amendment_reason"), "form_id": v.form_id,
-                      "form_version": v.form_version, "review_status": v.review_status, "review_comment": v.review_comment,
-                      "reviewed_by": v.reviewed_by, "assessment": d.get("assessment"), "answers": d.get("answers")})
+        items.append(
+            {
+                "visit_id": v.visit_id,
+                "household_id": v.household_id,
+                "household_no": household_no,
+                "village_code": v.village_code,
+                "village": names.get(v.village_code, v.village_code),
+                "visit_date": v.visit_date.isoformat(),
+                "visitor": d.get("visitor"),
+                "findings": d.get("findings"),
+                "amends": d.get("amends"),
+                "amendment_reason": d.get("amendment_reason"),
+                "form_id": v.form_id,
+                "form_version": v.form_version,
+                "review_status": v.review_status,
+                "review_comment": v.review_comment,
+                "reviewed_by": v.reviewed_by,
+                "assessment": d.get("assessment"),
+                "answers": d.get("answers"),
+            }
+        )
     last = rows[limit - 1][0] if len(rows) > limit else None
-    return {"total": total, "items": items, "next": paging.encode(last.visit_date.isoformat(), last.visit_id) if last else None}
+    return {
+        "total": total,
+        "items": items,
+        "next": paging.encode(last.visit_date.isoformat(), last.visit_id) if last else None,
+    }

@@ -23,15 +23,39 @@ class Review(BaseModel):
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
-@router.post("/visits/{visit_id}/review", response_model=lists.ReviewedVisit, summary="Mark a visit 'has issues' (with a comment the secretary sees) or ok", dependencies=[STAFF_ONLY])
+@router.post(
+    "/visits/{visit_id}/review",
+    response_model=lists.ReviewedVisit,
+    summary="Mark a visit 'has issues' (with a comment the secretary sees) or ok",
+    dependencies=[STAFF_ONLY],
+)
 def review_visit(visit_id: IdPath, body: Review, sd: ServerDirDep, who: Staff) -> dict[str, Any]:
     with sd.transaction() as session:
-        return queries.visit_summary(mark_reviewed(session, sd.keys.signing, who, visit_id, body.status, body.comment))
+        return queries.visit_summary(
+            mark_reviewed(session, sd.keys.signing, who, visit_id, body.status, body.comment)
+        )
 
 
-@router.get("/county/visits", response_model=lists.KeysetPage[lists.ListedVisit], summary="Visits with household numbers and assessments, newest first")
-def visit_queue(session: SessionDep, who: Staff, after: After = None, limit: Limit = 100, scope: Scope = None,
-           review_status: Literal["has_issues", "ok", "unreviewed"] | None = None,
-           household_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    return queries.visit_queue(session, who, review_status=review_status, scope=scope, household_id=household_id,
-                                after=after, limit=limit)
+@router.get(
+    "/county/visits",
+    response_model=lists.KeysetPage[lists.ListedVisit],
+    summary="Visits with household numbers and assessments, newest first",
+)
+def visit_queue(
+    session: SessionDep,
+    who: Staff,
+    after: After = None,
+    limit: Limit = 100,
+    scope: Scope = None,
+    review_status: Literal["has_issues", "ok", "unreviewed"] | None = None,
+    household_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    return queries.visit_queue(
+        session,
+        who,
+        review_status=review_status,
+        scope=scope,
+        household_id=household_id,
+        after=after,
+        limit=limit,
+    )

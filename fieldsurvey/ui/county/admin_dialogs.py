@@ -41,7 +41,9 @@ class NewUserDialog(Retranslating, QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.form = QFormLayout()
@@ -55,9 +57,13 @@ class NewUserDialog(Retranslating, QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Add a user"))
-        for i, text in enumerate((self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:"))):
+        for i, text in enumerate(
+            (self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:"))
+        ):
             _label_of(self.form, i, text)
-        self.password.setPlaceholderText(self.tr("at least 8 characters; empty for a laptop-only secretary"))
+        self.password.setPlaceholderText(
+            self.tr("at least 8 characters; empty for a laptop-only secretary")
+        )
 
     def _accept(self) -> None:
         if not self.username.text().strip():
@@ -70,8 +76,12 @@ class NewUserDialog(Retranslating, QDialog):
         self.accept()
 
     def body(self) -> dict[str, Any]:
-        return {"username": self.username.text().strip(), "display_name": self.display_name.text().strip() or None,
-                "role": self.role.currentData(), "password": self.password.text() or None}
+        return {
+            "username": self.username.text().strip(),
+            "display_name": self.display_name.text().strip() or None,
+            "role": self.role.currentData(),
+            "password": self.password.text() or None,
+        }
 
 
 class PasswordDialog(Retranslating, QDialog):
@@ -87,7 +97,9 @@ class PasswordDialog(Retranslating, QDialog):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.form = QFormLayout()
@@ -102,8 +114,12 @@ class PasswordDialog(Retranslating, QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("New password for %1").replace("%1", self.username))
-        self.note.setText(self.tr("%1 is signed out everywhere and signs in again with the new password; "
-                                  "a sign-in lock is lifted.").replace("%1", self.username))
+        self.note.setText(
+            self.tr(
+                "%1 is signed out everywhere and signs in again with the new password; "
+                "a sign-in lock is lifted."
+            ).replace("%1", self.username)
+        )
         for i, text in enumerate((self.tr("New password:"), self.tr("Repeat it:"))):
             _label_of(self.form, i, text)
 
@@ -124,16 +140,22 @@ class PasswordDialog(Retranslating, QDialog):
 class VillagesDialog(QDialog):
     """Tick the villages a user works in."""
 
-    def __init__(self, ctx: CountyContext, username: str, current: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: CountyContext, username: str, current: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Villages of %1").replace("%1", username))
         self.list = QListWidget()
         for code, name in ctx.villages():
             item = QListWidgetItem(f"{ctx.place_name(code[:9])} · {name}")
             item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setCheckState(Qt.CheckState.Checked if code in current else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if code in current else Qt.CheckState.Unchecked
+            )
             self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -142,8 +164,11 @@ class VillagesDialog(QDialog):
         self.resize(420, 480)
 
     def chosen(self) -> list[str]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
 
 class PopulationDialog(Retranslating, QDialog):
@@ -157,7 +182,9 @@ class PopulationDialog(Retranslating, QDialog):
         self.number.setValue(row.rural_population or 0)
         self.source = QLineEdit(row.source or "")
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.form = QFormLayout()
@@ -171,7 +198,9 @@ class PopulationDialog(Retranslating, QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rural population of %1").replace("%1", self.row.village))
-        for i, text in enumerate((self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:"))):
+        for i, text in enumerate(
+            (self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:"))
+        ):
             _label_of(self.form, i, text)
 
     def _accept(self) -> None:
@@ -181,7 +210,10 @@ class PopulationDialog(Retranslating, QDialog):
         self.accept()
 
     def body(self) -> dict[str, Any]:
-        return {"rural_population": self.number.value() or None, "source": self.source.text().strip()}
+        return {
+            "rural_population": self.number.value() or None,
+            "source": self.source.text().strip(),
+        }
 
 
 def _label_of(form: QFormLayout, row: int, text: str) -> None:

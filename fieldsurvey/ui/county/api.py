@@ -54,7 +54,9 @@ class Me:
 class ApiError(UserError):
     """An error answer of the server: its code, its message and any extra fields (a report)."""
 
-    def __init__(self, text: Text, code: str, status: int, body: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, text: Text, code: str, status: int, body: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(text, code=code)
         self.status = status
         self.body = body or {}
@@ -76,35 +78,58 @@ class CountyApi:
     it): the password and the session's token would cross the network in clear text.
     """
 
-    def __init__(self, server_url: str, *, transport: httpx.BaseTransport | None = None,
-                 allow_insecure_http: bool = False) -> None:
+    def __init__(
+        self,
+        server_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
         # imported here: the sync package (cryptography, zstd) loads only when county mode signs in
         from fieldsurvey.sync.transport import direct_mounts
 
         self.server_url = normalise_url(server_url)
         refuse_insecure_http(self.server_url, allow=allow_insecure_http)
-        self._client = httpx.Client(base_url=self.server_url + "/api/v1", timeout=TIMEOUT, transport=transport,
-                                    mounts=direct_mounts(self.server_url))  # no system proxy for the LAN
+        self._client = httpx.Client(
+            base_url=self.server_url + "/api/v1",
+            timeout=TIMEOUT,
+            transport=transport,
+            mounts=direct_mounts(self.server_url),
+        )  # no system proxy for the LAN
         self._lock = threading.Lock()
         self.token: str | None = None
         self.me: Me | None = None
-        self.on_lost: Callable[[], None] | None = None  # called (on the worker) when the session is gone
+        self.on_lost: Callable[[], None] | None = (
+            None  # called (on the worker) when the session is gone
+        )
 
     def close(self) -> None:
         self._client.close()
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, username: str, password: str) -> Me:
-        token = self.get_as(answers.Token, "/auth/login", method="POST",
-                            json={"username": username, "password": password}, auth=False)
+        token = self.get_as(
+            answers.Token,
+            "/auth/login",
+            method="POST",
+            json={"username": username, "password": password},
+            auth=False,
+        )
         self.token = token.token
         me = self.get_as(answers.Me, "/auth/me")
         info = self.get_as(answers.CountyInfo, "/info", auth=False)
-        self.me = Me(me.username, me.role, tuple(me.villages) if me.villages is not None else None,
-                     info.county or "", info.county_name or "")
+        self.me = Me(
+            me.username,
+            me.role,
+            tuple(me.villages) if me.villages is not None else None,
+            info.county or "",
+            info.county_name or "",
+        )
         return self.me
 
-    def get_as(self, model: type[M], path: str, *, method: str = "GET", auth: bool = True, **kwargs: Any) -> M:
+    def get_as(
+        self, model: type[M], path: str, *, method: str = "GET", auth: bool = True, **kwargs: Any
+    ) -> M:
         """An answer read into its model of ``fieldsurvey/api/`` (the route's ``response_model``)
         instead of a dict read by key; an answer that does not fit is the server's fault, said
         as such."""
@@ -112,9 +137,13 @@ class CountyApi:
         try:
             return model.model_validate(answer)
         except ValidationError as e:
-            raise UserError(Text("县级服务器的回答格式不对，请联系管理员",
-                                 "the county server's answer is malformed; tell its administrator"),
-                            code="bad_answer") from e
+            raise UserError(
+                Text(
+                    "县级服务器的回答格式不对，请联系管理员",
+                    "the county server's answer is malformed; tell its administrator",
+                ),
+                code="bad_answer",
+            ) from e
 
     def page(self, model: type[M], path: str, **params: Any) -> KeysetPage[M]:
         """One page of a keyset-paged list (``None`` and empty parameters left out)."""
@@ -139,10 +168,18 @@ class CountyApi:
         try:
             response = self._client.request("GET", path, headers=self._headers(True))
         except httpx.TimeoutException as e:
-            raise UserError(Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
+            raise UserError(
+                Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"),
+                code="timeout",
+            ) from e
         except httpx.TransportError as e:
-            raise UserError(Text("无法连接县级服务器，请检查网络和服务器地址",
-                                 "cannot reach the county server; check the network and the address"), code="unreachable") from e
+            raise UserError(
+                Text(
+                    "无法连接县级服务器，请检查网络和服务器地址",
+                    "cannot reach the county server; check the network and the address",
+                ),
+                code="unreachable",
+            ) from e
         if response.status_code >= 400:
             self._checked(response, True)
         return response.content
@@ -161,10 +198,18 @@ class CountyApi:
             headers = {**self._headers(auth), **kwargs.pop("headers", {})}
             response = self._client.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as e:
-            raise UserError(Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"), code="timeout") from e
+            raise UserError(
+                Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"),
+                code="timeout",
+            ) from e
         except httpx.TransportError as e:
-            raise UserError(Text("无法连接县级服务器，请检查网络和服务器地址",
-                                 "cannot reach the county server; check the network and the address"), code="unreachable") from e
+            raise UserError(
+                Text(
+                    "无法连接县级服务器，请检查网络和服务器地址",
+                    "cannot reach the county server; check the network and the address",
+                ),
+                code="unreachable",
+            ) from e
         return self._checked(response, auth)
 
     def _checked(self, response: httpx.Response, auth: bool) -> Any:
@@ -179,14 +224,23 @@ class CountyApi:
         raise lost
 
     # -- files -------------------------------------------------------------------------------
-    def download(self, path: str, target: Path, params: dict[str, Any], *, progress: Progress | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> int:
+    def download(
+        self,
+        path: str,
+        target: Path,
+        params: dict[str, Any],
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int:
         """Stream a file to ``target`` (written next to it, then renamed; mode 0600); returns bytes."""
         from fieldsurvey.ledger.output import atomic_output
 
         done = 0
         try:
-            with self._client.stream("GET", path, params=_clean(params), headers=self._headers(True)) as response:
+            with self._client.stream(
+                "GET", path, params=_clean(params), headers=self._headers(True)
+            ) as response:
                 if response.status_code >= 400:
                     response.read()
                     self._checked(response, True)
@@ -200,24 +254,42 @@ class CountyApi:
                         if progress:
                             progress(done, total)
         except httpx.TransportError as e:
-            raise UserError(Text("下载中断，请重试", "the download was interrupted; try again"), code="unreachable") from e
+            raise UserError(
+                Text("下载中断，请重试", "the download was interrupted; try again"),
+                code="unreachable",
+            ) from e
         return done
 
-    def upload_roster(self, path: Path, *, progress: Progress | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> str:
+    def upload_roster(
+        self,
+        path: Path,
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> str:
         """Send an .xlsx in 1 MiB chunks (the server's request limit); returns the upload id."""
         from fieldsurvey.core.files import read_limited
         from fieldsurvey.core.roster_limits import MAX_FILE, WORKBOOK
 
-        data = read_limited(path, MAX_FILE, WORKBOOK)  # the server's bound, said before a byte is sent
-        start = self.post("/roster/uploads", {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "filename": path.name})
+        data = read_limited(
+            path, MAX_FILE, WORKBOOK
+        )  # the server's bound, said before a byte is sent
+        start = self.post(
+            "/roster/uploads",
+            {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "filename": path.name},
+        )
         upload_id, offset = str(start["upload_id"]), int(start["offset"])
         while offset < len(data):
             if cancelled and cancelled():
                 self.delete(f"/roster/uploads/{upload_id}")
                 raise Cancelled()
-            answer = self._call("PUT", f"/roster/uploads/{upload_id}/chunk", params={"offset": offset},
-                                content=data[offset : offset + CHUNK], headers={"Content-Type": "application/octet-stream"})
+            answer = self._call(
+                "PUT",
+                f"/roster/uploads/{upload_id}/chunk",
+                params={"offset": offset},
+                content=data[offset : offset + CHUNK],
+                headers={"Content-Type": "application/octet-stream"},
+            )
             offset = int(answer["offset"])
             if progress:
                 progress(offset, len(data))
@@ -244,11 +316,22 @@ def _answer(response: httpx.Response) -> Any:
     if isinstance(message, dict) and "zh" in message and "en" in message:
         text = Text(str(message["zh"]), str(message["en"]))
     elif response.status_code >= 500:
-        text = Text("县级服务器出错了，请联系管理员", "the county server failed; tell its administrator")
+        text = Text(
+            "县级服务器出错了，请联系管理员", "the county server failed; tell its administrator"
+        )
     else:
-        text = Text(f"服务器拒绝了请求（{response.status_code}）", f"the server refused the request ({response.status_code})")
-    code = str(body.get("error") or f"http_{response.status_code}") if isinstance(body, dict) else f"http_{response.status_code}"
-    raise ApiError(text, known_code(code), response.status_code, body if isinstance(body, dict) else None)
+        text = Text(
+            f"服务器拒绝了请求（{response.status_code}）",
+            f"the server refused the request ({response.status_code})",
+        )
+    code = (
+        str(body.get("error") or f"http_{response.status_code}")
+        if isinstance(body, dict)
+        else f"http_{response.status_code}"
+    )
+    raise ApiError(
+        text, known_code(code), response.status_code, body if isinstance(body, dict) else None
+    )
 
 
 def known_code(code: str) -> str:

@@ -72,20 +72,32 @@ class BarChart(Chart):
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def set_bars(self, labels: Sequence[str], values: Sequence[float], colours: Sequence[str] | None = None,
-                 reference: float | None = None, reference_label: str = "") -> None:
+    def set_bars(
+        self,
+        labels: Sequence[str],
+        values: Sequence[float],
+        colours: Sequence[str] | None = None,
+        reference: float | None = None,
+        reference_label: str = "",
+    ) -> None:
         self.plot.clear()
         self.values = [float(v) for v in values]
         xs = list(range(len(values)))
         brushes = [pg.mkBrush(colours[i] if colours else PALETTE[0]) for i in xs]
         if xs:
-            self.plot.addItem(pg.BarGraphItem(x=xs, height=self.values, width=0.6, brushes=brushes, pens=[None] * len(xs)))
+            self.plot.addItem(
+                pg.BarGraphItem(
+                    x=xs, height=self.values, width=0.6, brushes=brushes, pens=[None] * len(xs)
+                )
+            )
         self.labels = list(labels)
         self._label_ticks()
         top = max([*self.values, reference or 0, 1.0])
         self.set_value_ticks(top * 1.15, all(v.is_integer() for v in self.values))
         if reference is not None:
-            line = pg.InfiniteLine(pos=reference, angle=0, pen=pg.mkPen("#b3261e", width=2, style=Qt.PenStyle.DashLine))
+            line = pg.InfiniteLine(
+                pos=reference, angle=0, pen=pg.mkPen("#b3261e", width=2, style=Qt.PenStyle.DashLine)
+            )
             line.setToolTip(reference_label)
             self.plot.addItem(line)
         self.plot.setXRange(-0.6, max(len(xs), 1) - 0.4, padding=0)
@@ -97,9 +109,11 @@ class BarChart(Chart):
         if slot < 20:  # not laid out yet: a guess from the widget's width, redone on resize
             slot = int(max(self.plot.width() - 60, 200) / max(len(self.labels), 1)) - 6
         metrics = QFontMetrics(self.tick_font)
-        self.plot.getAxis("bottom").setTicks([[(i, wrap_text(label, metrics, slot)) for i, label in enumerate(self.labels)]])
+        self.plot.getAxis("bottom").setTicks(
+            [[(i, wrap_text(label, metrics, slot)) for i, label in enumerate(self.labels)]]
+        )
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.labels:
             self._label_ticks()
@@ -107,7 +121,11 @@ class BarChart(Chart):
     def _clicked(self, event: object) -> None:
         pos = self.plot.getViewBox().mapSceneToView(event.scenePos())  # type: ignore[attr-defined]
         index = round(pos.x())
-        if 0 <= index < len(self.values) and abs(pos.x() - index) <= 0.3 and 0 <= pos.y() <= max(self.values[index], 0):
+        if (
+            0 <= index < len(self.values)
+            and abs(pos.x() - index) <= 0.3
+            and 0 <= pos.y() <= max(self.values[index], 0)
+        ):
             self.bar_clicked.emit(index)
 
 
@@ -118,15 +136,27 @@ class LineChart(Chart):
         super().__init__(parent)
         self.legend = self.plot.addLegend(offset=(8, 5), labelTextSize="8pt")
 
-    def set_series(self, ticks: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> None:
+    def set_series(
+        self, ticks: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+    ) -> None:
         self.plot.clear()
         self.legend.clear()
         for i, (name, values) in enumerate(series):
             colour = PALETTE[i % len(PALETTE)]
-            self.plot.plot(list(range(len(values))), list(values), pen=pg.mkPen(colour, width=2), name=name,
-                           symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None)
+            self.plot.plot(
+                list(range(len(values))),
+                list(values),
+                pen=pg.mkPen(colour, width=2),
+                name=name,
+                symbol="o",
+                symbolSize=5,
+                symbolBrush=colour,
+                symbolPen=None,
+            )
         step = max(1, len(ticks) // 6)
-        self.plot.getAxis("bottom").setTicks([[(i, t) for i, t in enumerate(ticks) if i % step == 0]])
+        self.plot.getAxis("bottom").setTicks(
+            [[(i, t) for i, t in enumerate(ticks) if i % step == 0]]
+        )
         top = max([max(v, default=0) for _n, v in series] + [1])
         self.set_value_ticks(top * 1.15, all(float(x).is_integer() for _n, v in series for x in v))
         self.plot.setYRange(0, top * 1.15, padding=0)

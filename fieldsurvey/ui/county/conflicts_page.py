@@ -46,19 +46,50 @@ from fieldsurvey.ui.widgets import Retranslating, error_label, heading
 SIDES = ("base", "device", "server")
 
 
-
-
 def columns() -> list[Column]:
     return [
-        Column("created", lambda: QCoreApplication.translate("CountyConflicts", "Raised"), lambda r: local_minute(r.created_at)),
-        Column("household", lambda: QCoreApplication.translate("CountyConflicts", "Household no."), lambda r: r.household_no),
-        Column("village", lambda: QCoreApplication.translate("CountyConflicts", "Village"), lambda r: r.village),
-        Column("record", lambda: QCoreApplication.translate("CountyConflicts", "Record"),
-               lambda r: labels.record_type(r.record_type) + (f" {r.record_label}" if r.record_label else "")),
-        Column("field", lambda: QCoreApplication.translate("CountyConflicts", "Field"), lambda r: labels.field(r.field) if r.field != "*" else "—"),
-        Column("secretary", lambda: QCoreApplication.translate("CountyConflicts", "From"), lambda r: r.display_name or r.user or ""),
-        Column("status", lambda: QCoreApplication.translate("CountyConflicts", "Status"), lambda r: QCoreApplication.translate("CountyConflicts", "open") if r.status == "open" else QCoreApplication.translate("CountyConflicts", "resolved"),
-               lambda r: "#a05a00" if r.status == "open" else "#1e7b34"),
+        Column(
+            "created",
+            lambda: QCoreApplication.translate("CountyConflicts", "Raised"),
+            lambda r: local_minute(r.created_at),
+        ),
+        Column(
+            "household",
+            lambda: QCoreApplication.translate("CountyConflicts", "Household no."),
+            lambda r: r.household_no,
+        ),
+        Column(
+            "village",
+            lambda: QCoreApplication.translate("CountyConflicts", "Village"),
+            lambda r: r.village,
+        ),
+        Column(
+            "record",
+            lambda: QCoreApplication.translate("CountyConflicts", "Record"),
+            lambda r: (
+                labels.record_type(r.record_type) + (f" {r.record_label}" if r.record_label else "")
+            ),
+        ),
+        Column(
+            "field",
+            lambda: QCoreApplication.translate("CountyConflicts", "Field"),
+            lambda r: labels.field(r.field) if r.field != "*" else "—",
+        ),
+        Column(
+            "secretary",
+            lambda: QCoreApplication.translate("CountyConflicts", "From"),
+            lambda r: r.display_name or r.user or "",
+        ),
+        Column(
+            "status",
+            lambda: QCoreApplication.translate("CountyConflicts", "Status"),
+            lambda r: (
+                QCoreApplication.translate("CountyConflicts", "open")
+                if r.status == "open"
+                else QCoreApplication.translate("CountyConflicts", "resolved")
+            ),
+            lambda r: "#a05a00" if r.status == "open" else "#1e7b34",
+        ),
     ]
 
 
@@ -103,8 +134,12 @@ class Resolution(Retranslating, QWidget):
             self.side_titles[i].setStyleSheet("font-weight: bold;")
             self.side_titles[i].setWordWrap(True)  # they name the laptop, its user and the time
             self.side_values[i].setWordWrap(True)
-            self.side_values[i].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.side_values[i].setStyleSheet("background: #f6f6f6; padding: 6px; border: 1px solid #ddd;")
+            self.side_values[i].setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse
+            )
+            self.side_values[i].setStyleSheet(
+                "background: #f6f6f6; padding: 6px; border: 1px solid #ddd;"
+            )
             self.side_values[i].setMinimumHeight(36)
             grid.addWidget(self.side_titles[i], 0, i)
             grid.addWidget(self.side_values[i], 1, i)
@@ -129,7 +164,15 @@ class Resolution(Retranslating, QWidget):
         self.outcome.setWordWrap(True)
         layout = QVBoxLayout(self)
         self.photos = CountyPhotos(ctx)  # the evidence beside the disagreement
-        for w in (self.title, self.kind, self.values_box, self.photos, self.note_label, self.note, self.error):
+        for w in (
+            self.title,
+            self.kind,
+            self.values_box,
+            self.photos,
+            self.note_label,
+            self.note,
+            self.error,
+        ):
             layout.addWidget(w)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -168,41 +211,60 @@ class Resolution(Retranslating, QWidget):
             for w in (self.values_box, self.note_label, self.note, self.resolve_button):
                 w.setVisible(False)
             return
-        record = labels.record_type(c.record_type) + (f" {c.record_label}" if c.record_label else "")
-        self.title.setText(f"{c.household_no} · {c.village} · {record}"
-                           + (f" · {labels.field(c.field)}" if c.field != "*" else ""))
+        record = labels.record_type(c.record_type) + (
+            f" {c.record_label}" if c.record_label else ""
+        )
+        self.title.setText(
+            f"{c.household_no} · {c.village} · {record}"
+            + (f" · {labels.field(c.field)}" if c.field != "*" else "")
+        )
         self.kind.setText(labels.conflict_kind(c.kind))
         field_kind = c.kind == "field"
         self.values_box.setVisible(True)
         for i, side in enumerate(SIDES):
             v = getattr(c, f"{side}_value")
-            self.side_values[i].setText(labels.value(c.field, v) if c.field != "*" else self.tr("(the whole record)"))
+            self.side_values[i].setText(
+                labels.value(c.field, v) if c.field != "*" else self.tr("(the whole record)")
+            )
             self.radios[i].setVisible(field_kind)
         self.other.setVisible(field_kind)
         self.other_value.setVisible(field_kind)
         is_open = c.status == "open"
         for w in (self.note_label, self.note, self.resolve_button):
             w.setVisible(is_open and staff)
-        self.resolve_button.setText(self.tr("Resolve") if field_kind else self.tr("Close with the note"))
+        self.resolve_button.setText(
+            self.tr("Resolve") if field_kind else self.tr("Close with the note")
+        )
         if is_open:
             self.outcome.setText("" if staff else self.tr("County staff resolve conflicts."))
         else:
-            self.outcome.setText(self.tr("Resolved by %1 at %2: %3. Note: %4")
-                                 .replace("%1", c.resolved_by or "").replace("%2", local_minute(c.resolved_at))
-                                 .replace("%3", labels.value(c.field, c.resolved_value)).replace("%4", c.note or ""))
+            self.outcome.setText(
+                self.tr("Resolved by %1 at %2: %3. Note: %4")
+                .replace("%1", c.resolved_by or "")
+                .replace("%2", local_minute(c.resolved_at))
+                .replace("%3", labels.value(c.field, c.resolved_value))
+                .replace("%4", c.note or "")
+            )
 
     def _side_titles(self, c: ListedConflict | None) -> tuple[str, str, str]:
         """Where each value came from: the laptop and its user, sent when; the server's value as
         the server recorded it (``server_source``: which laptop and user synced it when, or which
         county user set it), never just "the county's"."""
         if c is None:
-            return (self.tr("Before (what the laptop started from)"), self.tr("On the laptop"), self.tr("On the county server"))
+            return (
+                self.tr("Before (what the laptop started from)"),
+                self.tr("On the laptop"),
+                self.tr("On the county server"),
+            )
         who = c.display_name or c.user or ""
         laptop = c.device or ""
         sent = local_minute(c.created_at)
         return (
             self.tr("Before (what laptop %1 started from)").replace("%1", laptop),
-            self.tr("Laptop %1 (%2), sent %3").replace("%1", laptop).replace("%2", who).replace("%3", sent),
+            self.tr("Laptop %1 (%2), sent %3")
+            .replace("%1", laptop)
+            .replace("%2", who)
+            .replace("%3", sent),
             self._server_title(c, sent),
         )
 
@@ -211,19 +273,28 @@ class Resolution(Retranslating, QWidget):
         server kept it (or values last written before then)."""
         source = c.server_source
         if source is None:
-            return self.tr("On the county server before %1 (where this value came from is not recorded)").replace("%1", sent)
+            return self.tr(
+                "On the county server before %1 (where this value came from is not recorded)"
+            ).replace("%1", sent)
         at = local_minute(source.at)
         person = source.display_name or source.username or ""
         if source.username and source.display_name and source.username != source.display_name:
-            person = self.tr("%1 (%2)", "a person: display name (user name)").replace("%1", source.display_name).replace(
-                "%2", source.username)
+            person = (
+                self.tr("%1 (%2)", "a person: display name (user name)")
+                .replace("%1", source.display_name)
+                .replace("%2", source.username)
+            )
         if source.source == "device":
             texts = {
                 "created": self.tr("Created on %1's laptop (device %2), synced %3"),
                 "deleted": self.tr("Removed on %1's laptop (device %2), synced %3"),
             }
             text = texts.get(source.change, self.tr("Synced from %1's laptop (device %2) at %3"))
-            return text.replace("%1", person).replace("%2", source.device or self.tr("unknown")).replace("%3", at)
+            return (
+                text.replace("%1", person)
+                .replace("%2", source.device or self.tr("unknown"))
+                .replace("%3", at)
+            )
         texts = {
             "resolved": self.tr("Set at the county by %1 at %2 (resolving an earlier conflict)"),
             "imported": self.tr("Imported at the county by %1 at %2 (roster import)"),
@@ -238,7 +309,12 @@ class Resolution(Retranslating, QWidget):
             return None
         index = self.choices.checkedId()
         if index < 0:
-            raise UserError(Text("请选择要保留的值，或填写另一个值", "choose the value to keep, or type another"), code="no_choice")
+            raise UserError(
+                Text(
+                    "请选择要保留的值，或填写另一个值", "choose the value to keep, or type another"
+                ),
+                code="no_choice",
+            )
         if index < len(SIDES):
             return getattr(c, f"{SIDES[index]}_value")
         return typed(self.other_value.text(), [c.base_value, c.device_value, c.server_value])
@@ -258,26 +334,38 @@ class Resolution(Retranslating, QWidget):
         conflict_id = c.conflict_id
 
         def op(_env: OpEnv) -> Conflict:
-            return self.ctx.client.get_as(Conflict, f"/conflicts/{conflict_id}/resolve", method="POST",
-                                          json={"value": value, "note": note})
+            return self.ctx.client.get_as(
+                Conflict,
+                f"/conflicts/{conflict_id}/resolve",
+                method="POST",
+                json={"value": value, "note": note},
+            )
 
         def done(result: Conflict) -> None:
             # the listing's names (household, laptop, origin of the server value) stay; the status is new
-            self.conflict = c.model_copy(update={"status": result.status, "resolved_value": result.resolved_value,
-                                                 "resolved_by": result.resolved_by, "resolved_at": result.resolved_at,
-                                                 "note": result.note})
+            self.conflict = c.model_copy(
+                update={
+                    "status": result.status,
+                    "resolved_value": result.resolved_value,
+                    "resolved_by": result.resolved_by,
+                    "resolved_at": result.resolved_at,
+                    "note": result.note,
+                }
+            )
             self.retranslate()
             self.resolved.emit()
             self.ctx.data_changed.emit("conflicts")
 
         self.resolve_button.setEnabled(False)
-        self.ctx.ops.run(op, owner=self, on_done=done, on_error=self._failed, name="resolve conflict")
+        self.ctx.ops.run(
+            op, owner=self, on_done=done, on_error=self._failed, name="resolve conflict"
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.resolve_button.setEnabled(True)
         show_error(self, error, "resolve conflict")
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: Any) -> None:
         self.resolve_button.setEnabled(True)
         super().showEvent(event)
 
@@ -291,7 +379,9 @@ class ConflictsPage(Retranslating, QWidget):
         self.model = PagedModel(ctx, columns(), self._fetch())
         self.model.failed.connect(lambda e: show_error(self, e, "conflicts"))
         self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.resolution.show_conflict(self.model.item(cur.row())))
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _p: self.resolution.show_conflict(self.model.item(cur.row()))
+        )
         self.count = CountLine(self.model)
         self.resolution = Resolution(ctx)
         self.resolution.resolved.connect(self._resolved)
@@ -320,7 +410,14 @@ class ConflictsPage(Retranslating, QWidget):
         status = self.status.currentData() if self.status.count() else "open"
 
         def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[ListedConflict]:
-            return api.page(ListedConflict, "/county/conflicts", after=after, limit=limit, scope=scope, status=status)
+            return api.page(
+                ListedConflict,
+                "/county/conflicts",
+                after=after,
+                limit=limit,
+                scope=scope,
+                status=status,
+            )
 
         return fetch
 
@@ -333,7 +430,10 @@ class ConflictsPage(Retranslating, QWidget):
         index = self.view.currentIndex()
         if index.isValid() and self.resolution.conflict is not None:
             self.model.rows[index.row()] = self.resolution.conflict
-            self.model.dataChanged.emit(self.model.index(index.row(), 0), self.model.index(index.row(), len(self.model.columns) - 1))
+            self.model.dataChanged.emit(
+                self.model.index(index.row(), 0),
+                self.model.index(index.row(), len(self.model.columns) - 1),
+            )
 
     def retranslate(self) -> None:
         keep = self.status.currentData() if self.status.count() else "open"

@@ -40,7 +40,9 @@ class LastSignIn:
         from fieldsurvey.core.atomic import atomic_write
 
         self.server_url, self.username = server_url, username
-        atomic_write(self.path, json.dumps({"server_url": server_url, "username": username}).encode("utf-8"))
+        atomic_write(
+            self.path, json.dumps({"server_url": server_url, "username": username}).encode("utf-8")
+        )
 
 
 def county_home() -> Path:
@@ -57,9 +59,15 @@ def county_home() -> Path:
 
 
 class CountyContext(QObject):
-    refresh_requested = Signal()  # the window's refresh action and timer; pages reload what they show
-    data_changed = Signal(str)  # a page changed something on the server: "conflicts", "visits", "registry", "users"
-    session_lost = Signal()  # the server no longer knows the session (ended, expired, account disabled)
+    refresh_requested = (
+        Signal()
+    )  # the window's refresh action and timer; pages reload what they show
+    data_changed = Signal(
+        str
+    )  # a page changed something on the server: "conflicts", "visits", "registry", "users"
+    session_lost = (
+        Signal()
+    )  # the server no longer knows the session (ended, expired, account disabled)
 
     def __init__(self, home: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +78,9 @@ class CountyContext(QObject):
         self.last = LastSignIn(self.home)
         self.ops = Ops(self)
         self.jobs = Ops(self)
-        self.divisions: list[DivisionRow] = []  # the county's townships and villages, loaded at sign-in
+        self.divisions: list[
+            DivisionRow
+        ] = []  # the county's townships and villages, loaded at sign-in
         self.signed_out_because = ""  # why the window went back to the sign-in, shown there once
 
     @property
@@ -101,8 +111,11 @@ class CountyContext(QObject):
         return [(code, names.get(code, code)) for code in sorted(seen)]
 
     def villages(self, township: str | None = None) -> list[tuple[str, str]]:
-        return [(d.code, d.name) for d in self.divisions
-                if d.level == "village" and (township is None or d.code.startswith(township))]
+        return [
+            (d.code, d.name)
+            for d in self.divisions
+            if d.level == "village" and (township is None or d.code.startswith(township))
+        ]
 
     def place_name(self, code: str) -> str:
         """A village's, township's or the county's name from its code or prefix."""

@@ -57,7 +57,9 @@ class MeasureTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.cellClicked.connect(self._clicked)
 
-    def fill(self, headers: list[str], rows: list[tuple[str, list[tuple[str, dict[str, Any] | None]]]]) -> None:
+    def fill(
+        self, headers: list[str], rows: list[tuple[str, list[tuple[str, dict[str, Any] | None]]]]
+    ) -> None:
         """``rows``: (place name, [(shown text, filter or None)]) — a filter makes the cell a link."""
         self.clear()
         self.setColumnCount(len(headers) + 1)
@@ -77,7 +79,7 @@ class MeasureTable(QTableWidget):
                     item.setToolTip(self.headerItem_text(c) + " — " + name)
                 self.setItem(r, c, item)
 
-    def headerItem_text(self, column: int) -> str:  # noqa: N802 - reads like Qt's own
+    def headerItem_text(self, column: int) -> str:
         item = self.horizontalHeaderItem(column)
         return item.text() if item else ""
 
@@ -86,7 +88,9 @@ class MeasureTable(QTableWidget):
         f = item.data(ROLE_FILTER) if item else None
         if f is not None:
             place = self.item(row, 0).text() if self.item(row, 0) else ""
-            self.number_clicked.emit(dict(f), f"{self.headerItem_text(column)} · {place} ({item.text()})")
+            self.number_clicked.emit(
+                dict(f), f"{self.headerItem_text(column)} · {place} ({item.text()})"
+            )
 
 
 class DashboardPage(Retranslating, QWidget):
@@ -119,7 +123,9 @@ class DashboardPage(Retranslating, QWidget):
         charts = QWidget()
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, chart in enumerate((self.fails_chart, self.status_chart, self.incidence_chart, self.batches_chart)):
+        for i, chart in enumerate(
+            (self.fails_chart, self.status_chart, self.incidence_chart, self.batches_chart)
+        ):
             grid.addWidget(chart, i // 2, i % 2)
 
         self.tables = QTabWidget()
@@ -128,7 +134,12 @@ class DashboardPage(Retranslating, QWidget):
         self.coverage_table = MeasureTable()
         self.incidence_table = MeasureTable()
         self.batches_table = MeasureTable()
-        for table in (self.people_table, self.guarantees_table, self.coverage_table, self.incidence_table):
+        for table in (
+            self.people_table,
+            self.guarantees_table,
+            self.coverage_table,
+            self.incidence_table,
+        ):
             table.number_clicked.connect(self.open_list.emit)
             self.tables.addTab(table, "")
         self.tables.addTab(self.batches_table, "")
@@ -160,9 +171,17 @@ class DashboardPage(Retranslating, QWidget):
         scope = self.scope.scope()
 
         def op(_env: OpEnv) -> Dashboard:
-            return self.ctx.client.get_as(Dashboard, "/dashboard", params={"scope": scope} if scope else {})
+            return self.ctx.client.get_as(
+                Dashboard, "/dashboard", params={"scope": scope} if scope else {}
+            )
 
-        self.ctx.ops.run(op, owner=self, on_done=self._show, on_error=lambda e: show_error(self, e, "dashboard"), name="dashboard")
+        self.ctx.ops.run(
+            op,
+            owner=self,
+            on_done=self._show,
+            on_error=lambda e: show_error(self, e, "dashboard"),
+            name="dashboard",
+        )
 
     def _show(self, data: Dashboard) -> None:
         self.data = data
@@ -173,34 +192,62 @@ class DashboardPage(Retranslating, QWidget):
         scope = self.scope.scope()
 
         def op(_env: OpEnv) -> Reassessed:
-            return self.ctx.client.get_as(Reassessed, "/reassess", method="POST", params={"scope": scope} if scope else {})
+            return self.ctx.client.get_as(
+                Reassessed, "/reassess", method="POST", params={"scope": scope} if scope else {}
+            )
 
         def done(result: Reassessed) -> None:
-            inform(self, self.tr("Re-assessed"), self.tr("%1 households were assessed again with the county's policy tables.")
-                   .replace("%1", f"{result.households:,}"))
+            inform(
+                self,
+                self.tr("Re-assessed"),
+                self.tr(
+                    "%1 households were assessed again with the county's policy tables."
+                ).replace("%1", f"{result.households:,}"),
+            )
             self.ctx.data_changed.emit("registry")
             self.refresh()
 
-        self.ctx.jobs.run_long(op, parent=self, title=self.tr("Assessing the households again…"), on_done=done, cancellable=False)
+        self.ctx.jobs.run_long(
+            op,
+            parent=self,
+            title=self.tr("Assessing the households again…"),
+            on_done=done,
+            cancellable=False,
+        )
 
     # -- drawing -----------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.reassess_button.setText(self.tr("Re-assess households"))
-        self.reassess_button.setToolTip(self.tr("Assess every household in this scope again from its record, with the "
-                                                "county's policy tables (after the tables or records changed)."))
-        names = (self.tr("Households and people"), self.tr("Two assurances, three guarantees"), self.tr("Visit coverage"),
-                 self.tr("Poverty incidence"), self.tr("Batches per week"))
+        self.reassess_button.setToolTip(
+            self.tr(
+                "Assess every household in this scope again from its record, with the "
+                "county's policy tables (after the tables or records changed)."
+            )
+        )
+        names = (
+            self.tr("Households and people"),
+            self.tr("Two assurances, three guarantees"),
+            self.tr("Visit coverage"),
+            self.tr("Poverty incidence"),
+            self.tr("Batches per week"),
+        )
         for i, name in enumerate(names):
             self.tables.setTabText(i, name)
-        self.fails_chart.set_title(self.tr("Households failing each dimension (click a bar for the list)"))
+        self.fails_chart.set_title(
+            self.tr("Households failing each dimension (click a bar for the list)")
+        )
         self.status_chart.set_title(self.tr("Households by status"))
-        self.incidence_chart.set_title(self.tr("Poverty incidence per village (%); dashed line: the exit standard"))
+        self.incidence_chart.set_title(
+            self.tr("Poverty incidence per village (%); dashed line: the exit standard")
+        )
         self.batches_chart.set_title(self.tr("Batches received per secretary per week"))
         if self.data is None:
             self.as_of.setText(self.tr("Loading…"))
             return
         d = self.data
-        self.as_of.setText(self.tr("%1 · as of %2").replace("%1", d.scope.name).replace("%2", d.as_of))
+        self.as_of.setText(
+            self.tr("%1 · as of %2").replace("%1", d.scope.name).replace("%2", d.as_of)
+        )
         self._fill_tables(d)
         self._draw_charts(d)
 
@@ -209,7 +256,9 @@ class DashboardPage(Retranslating, QWidget):
         rows.append((d.scope.code, self.tr("Total"), d.total))
         return rows
 
-    def _cells(self, d: Dashboard, code: str, counts: dict[str, int], measures: list[str]) -> list[tuple[str, dict[str, Any] | None]]:
+    def _cells(
+        self, d: Dashboard, code: str, counts: dict[str, int], measures: list[str]
+    ) -> list[tuple[str, dict[str, Any] | None]]:
         cells: list[tuple[str, dict[str, Any] | None]] = []
         for m in measures:
             n = counts.get(m, 0)
@@ -219,20 +268,43 @@ class DashboardPage(Retranslating, QWidget):
     def _fill_tables(self, d: Dashboard) -> None:
         statuses = code_list("status").codes()
         types = [c for c in code_list("household_type").codes() if c not in ("ordinary",)]
-        people = ["households", "people", *[f"status.{s}" for s in statuses], *[f"status_people.{s}" for s in statuses],
-                  "monitored", "monitored_people", *[f"type.{t}" for t in types]]
-        headers = [self.tr("households"), self.tr("people"), *[labels.status(s) for s in statuses],
-                   *[self.tr("people: %1").replace("%1", labels.status(s)) for s in statuses],
-                   self.tr("monitored"), self.tr("people monitored"), *[labels.household_type(t) for t in types]]
+        people = [
+            "households",
+            "people",
+            *[f"status.{s}" for s in statuses],
+            *[f"status_people.{s}" for s in statuses],
+            "monitored",
+            "monitored_people",
+            *[f"type.{t}" for t in types],
+        ]
+        headers = [
+            self.tr("households"),
+            self.tr("people"),
+            *[labels.status(s) for s in statuses],
+            *[self.tr("people: %1").replace("%1", labels.status(s)) for s in statuses],
+            self.tr("monitored"),
+            self.tr("people monitored"),
+            *[labels.household_type(t) for t in types],
+        ]
         rows = self._rows(d)
-        self.people_table.fill(headers, [(name, self._cells(d, code, c, people)) for code, name, c in rows])
+        self.people_table.fill(
+            headers, [(name, self._cells(d, code, c, people)) for code, name, c in rows]
+        )
         dims = [f"fails.{x}" for x in DIMENSIONS] + ["not_assessed"]
-        self.guarantees_table.fill([self.tr("fails: %1").replace("%1", labels.dimension(x)) for x in DIMENSIONS]
-                                   + [self.tr("never assessed")],
-                                   [(name, self._cells(d, code, c, dims)) for code, name, c in rows])
+        self.guarantees_table.fill(
+            [self.tr("fails: %1").replace("%1", labels.dimension(x)) for x in DIMENSIONS]
+            + [self.tr("never assessed")],
+            [(name, self._cells(d, code, c, dims)) for code, name, c in rows],
+        )
         cover = ["households", "not_visited.30", "not_visited.90"]
-        self.coverage_table.fill([self.tr("households"), self.tr("not visited in 30 days"), self.tr("not visited in 90 days")],
-                                 [(name, self._cells(d, code, c, cover)) for code, name, c in rows])
+        self.coverage_table.fill(
+            [
+                self.tr("households"),
+                self.tr("not visited in 30 days"),
+                self.tr("not visited in 90 days"),
+            ],
+            [(name, self._cells(d, code, c, cover)) for code, name, c in rows],
+        )
         self._fill_incidence(d)
         self._fill_batches(d)
 
@@ -243,39 +315,100 @@ class DashboardPage(Retranslating, QWidget):
             roster_used |= v.population_source == "roster"
             rate = "—" if v.rate_percent is None else f"{v.rate_percent:.2f} %"
             standard = "—" if v.standard_percent is None else f"< {_number(v.standard_percent)} %"
-            verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v.meets_standard]
-            source = self.tr("county figure") if v.population_source == "county" else self.tr("people in the roster")
+            verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[
+                v.meets_standard
+            ]
+            source = (
+                self.tr("county figure")
+                if v.population_source == "county"
+                else self.tr("people in the roster")
+            )
             relapse = "—" if v.relapse_rate_percent is None else f"{v.relapse_rate_percent:.2f} %"
-            relapse_target = "—" if v.relapse_target_percent is None else f"< {_number(v.relapse_target_percent)} %"
-            relapse_verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[v.meets_relapse_target]
-            rows.append((v.village, [(f"{v.poor_people:,}", v.filter), (f"{v.population:,}", None),
-                                        (source, None), (rate, None), (standard, None), (verdict, None),
-                                        (relapse, None), (relapse_target, None), (relapse_verdict, None)]))
-        self.incidence_table.fill([self.tr("poor people"), self.tr("rural population"), self.tr("population from"),
-                                   self.tr("incidence"), self.tr("exit standard"), self.tr("verdict"),
-                                   self.tr("relapse rate"), self.tr("relapse target"), self.tr("relapse verdict")], rows)
-        notes = [self.tr("Poverty incidence = people in households not exited or relapsed ÷ the village's rural population.")]
+            relapse_target = (
+                "—"
+                if v.relapse_target_percent is None
+                else f"< {_number(v.relapse_target_percent)} %"
+            )
+            relapse_verdict = {True: self.tr("meets"), False: self.tr("does not meet"), None: "—"}[
+                v.meets_relapse_target
+            ]
+            rows.append(
+                (
+                    v.village,
+                    [
+                        (f"{v.poor_people:,}", v.filter),
+                        (f"{v.population:,}", None),
+                        (source, None),
+                        (rate, None),
+                        (standard, None),
+                        (verdict, None),
+                        (relapse, None),
+                        (relapse_target, None),
+                        (relapse_verdict, None),
+                    ],
+                )
+            )
+        self.incidence_table.fill(
+            [
+                self.tr("poor people"),
+                self.tr("rural population"),
+                self.tr("population from"),
+                self.tr("incidence"),
+                self.tr("exit standard"),
+                self.tr("verdict"),
+                self.tr("relapse rate"),
+                self.tr("relapse target"),
+                self.tr("relapse verdict"),
+            ],
+            rows,
+        )
+        notes = [
+            self.tr(
+                "Poverty incidence = people in households not exited or relapsed ÷ the village's rural population."
+            )
+        ]
         if roster_used:
-            notes.append(self.tr("Where the county has not entered a village's rural population (Administration tab), the "
-                                 "people in the roster stand in for it, which overstates the incidence."))
+            notes.append(
+                self.tr(
+                    "Where the county has not entered a village's rural population (Administration tab), the "
+                    "people in the roster stand in for it, which overstates the incidence."
+                )
+            )
         unverified = [v for v in d.incidence if v.standard_verified is False]
         if unverified:
             # The table's source is a citation for county staff's policy view, not a sentence for the clerk.
-            notes.append(self.tr("The exit standard is not yet verified in the policy tables: check it against the figure "
-                                 "your province published."))
-        notes.append(self.tr("Relapse rate = people in relapsed households ÷ people in households that exited."))
+            notes.append(
+                self.tr(
+                    "The exit standard is not yet verified in the policy tables: check it against the figure "
+                    "your province published."
+                )
+            )
+        notes.append(
+            self.tr(
+                "Relapse rate = people in relapsed households ÷ people in households that exited."
+            )
+        )
         total = d.relapse
         if total.relapse_rate_percent is not None:
-            line = self.tr("Relapse rate of %1: %2 %").replace("%1", d.scope.name).replace(
-                "%2", f"{total.relapse_rate_percent:.2f}")
+            line = (
+                self.tr("Relapse rate of %1: %2 %")
+                .replace("%1", d.scope.name)
+                .replace("%2", f"{total.relapse_rate_percent:.2f}")
+            )
             if total.relapse_target_percent is not None:
-                line += " " + (self.tr("(target: below %1 %, met)") if total.meets_relapse_target
-                               else self.tr("(target: below %1 %, not met)")).replace("%1", _number(total.relapse_target_percent))
+                line += " " + (
+                    self.tr("(target: below %1 %, met)")
+                    if total.meets_relapse_target
+                    else self.tr("(target: below %1 %, not met)")
+                ).replace("%1", _number(total.relapse_target_percent))
             notes.append(line)
         target = d.income_target
         if target:
-            notes.append(self.tr("Income target for the poor population in %1: %2 yuan per person.")
-                         .replace("%1", str(target.year)).replace("%2", f"{target.value:,.0f}"))
+            notes.append(
+                self.tr("Income target for the poor population in %1: %2 yuan per person.")
+                .replace("%1", str(target.year))
+                .replace("%2", f"{target.value:,.0f}")
+            )
         self.incidence_note.setText(" ".join(notes))
         self._fill_policy_note(d.unverified_policy)
 
@@ -291,13 +424,24 @@ class DashboardPage(Retranslating, QWidget):
             title = (u.table_en if english else u.table_zh) or u.table
             tables[title] = tables.get(title, 0) + 1
         listed = (", " if english else "、").join(
-            self.tr("%1 (%2)").replace("%1", title).replace("%2", str(n)) for title, n in tables.items())
-        text = self.tr("Policy values used for this county not yet verified against the published document (%1): ") \
-            .replace("%1", str(len(unverified))) + listed
-        self.policy_note.setText(text + self.tr(". Confirm them and correct the county's policy tables."))
+            self.tr("%1 (%2)").replace("%1", title).replace("%2", str(n))
+            for title, n in tables.items()
+        )
+        text = (
+            self.tr(
+                "Policy values used for this county not yet verified against the published document (%1): "
+            ).replace("%1", str(len(unverified)))
+            + listed
+        )
+        self.policy_note.setText(
+            text + self.tr(". Confirm them and correct the county's policy tables.")
+        )
         # Where to correct each one: the table's title, then the value's path in that table's file.
-        self.policy_note.setToolTip("\n".join(
-            f"{u.table_en if english else u.table_zh}: {u.key} = {u.value}" for u in unverified))
+        self.policy_note.setToolTip(
+            "\n".join(
+                f"{u.table_en if english else u.table_zh}: {u.key} = {u.value}" for u in unverified
+            )
+        )
         self.policy_note.setVisible(True)
 
     def _fill_batches(self, d: Dashboard) -> None:
@@ -306,21 +450,33 @@ class DashboardPage(Retranslating, QWidget):
             self.batches_table.fill([], [])
             return
         weeks = [w[5:] for w in b.weeks]
-        self.batches_table.fill(weeks, [(s.display_name or s.username, [(str(n), None) for n in s.counts])
-                                        for s in b.series])
+        self.batches_table.fill(
+            weeks,
+            [(s.display_name or s.username, [(str(n), None) for n in s.counts]) for s in b.series],
+        )
 
     def _draw_charts(self, d: Dashboard) -> None:
         total = d.total
-        self.fails_chart.set_bars([labels.dimension(x) for x in DIMENSIONS], [total[f"fails.{x}"] for x in DIMENSIONS],
-                                  [PALETTE[3]] * len(DIMENSIONS))
+        self.fails_chart.set_bars(
+            [labels.dimension(x) for x in DIMENSIONS],
+            [total[f"fails.{x}"] for x in DIMENSIONS],
+            [PALETTE[3]] * len(DIMENSIONS),
+        )
         statuses = code_list("status").codes()
-        self.status_chart.set_bars([labels.status(s) for s in statuses], [total[f"status.{s}"] for s in statuses],
-                                   [PALETTE[i] for i in range(len(statuses))])
+        self.status_chart.set_bars(
+            [labels.status(s) for s in statuses],
+            [total[f"status.{s}"] for s in statuses],
+            [PALETTE[i] for i in range(len(statuses))],
+        )
         inc = [v for v in d.incidence if v.rate_percent is not None]
         standard = next((v.standard_percent for v in inc if v.standard_percent is not None), None)
-        self.incidence_chart.set_bars([v.village for v in inc], [v.rate_percent or 0.0 for v in inc],
-                                      [PALETTE[3] if v.meets_standard is False else PALETTE[2] for v in inc],
-                                      reference=standard, reference_label=self.tr("exit standard") if standard else "")
+        self.incidence_chart.set_bars(
+            [v.village for v in inc],
+            [v.rate_percent or 0.0 for v in inc],
+            [PALETTE[3] if v.meets_standard is False else PALETTE[2] for v in inc],
+            reference=standard,
+            reference_label=self.tr("exit standard") if standard else "",
+        )
         b = d.batches_per_week
         self.batches_chart.setVisible(bool(b))
         if b:
@@ -332,8 +488,10 @@ class DashboardPage(Retranslating, QWidget):
         if self.data is None:
             return
         d = self.data
-        self.open_list.emit({"scope": d.scope.code, **d.filters[measure]},
-                            f"{title} · {d.scope.name} ({d.total[measure]:,})")
+        self.open_list.emit(
+            {"scope": d.scope.code, **d.filters[measure]},
+            f"{title} · {d.scope.name} ({d.total[measure]:,})",
+        )
 
     def _fails_bar(self, index: int) -> None:
         dim = DIMENSIONS[index]
@@ -349,7 +507,9 @@ class DashboardPage(Retranslating, QWidget):
         inc = [v for v in self.data.incidence if v.rate_percent is not None]
         if 0 <= index < len(inc):
             v = inc[index]
-            self.open_list.emit(v.filter, self.tr("poor people") + f" · {v.village} ({v.poor_people:,})")
+            self.open_list.emit(
+                v.filter, self.tr("poor people") + f" · {v.village} ({v.poor_people:,})"
+            )
 
 
 def _number(value: float) -> str:

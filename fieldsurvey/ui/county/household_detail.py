@@ -98,12 +98,18 @@ class HouseholdDetail(Retranslating, QWidget):
         outer.addWidget(scroll)
         self.retranslate()
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: Any) -> None:
         """Lay the seven cards out in as many columns as the panel's width allows."""
         super().resizeEvent(event)
         columns = max(1, min(4, (self.width() - 40) // 230))
-        grid = next((self.cards.layout().itemAt(i).layout() for i in range(self.cards.layout().count())
-                     if isinstance(self.cards.layout().itemAt(i).layout(), QGridLayout)), None)
+        grid = next(
+            (
+                self.cards.layout().itemAt(i).layout()
+                for i in range(self.cards.layout().count())
+                if isinstance(self.cards.layout().itemAt(i).layout(), QGridLayout)
+            ),
+            None,
+        )
         if grid is not None and grid.property("columns") != columns:
             grid.setProperty("columns", columns)
             for i, d in enumerate(DIMENSIONS):
@@ -120,7 +126,9 @@ class HouseholdDetail(Retranslating, QWidget):
         def op(_env: OpEnv) -> tuple[dict[str, Any], list[ListedVisit]]:
             api = self.ctx.client
             record = api.get_as(Detail, f"/households/{household_id}").record
-            visits = api.page(ListedVisit, "/county/visits", household_id=household_id, limit=50).items
+            visits = api.page(
+                ListedVisit, "/county/visits", household_id=household_id, limit=50
+            ).items
             return record, visits
 
         def done(result: tuple[dict[str, Any], list[ListedVisit]]) -> None:
@@ -129,7 +137,13 @@ class HouseholdDetail(Retranslating, QWidget):
                 self.retranslate()
                 self.loaded.emit()
 
-        self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "household"), name="household")
+        self.ctx.ops.run(
+            op,
+            owner=self,
+            on_done=done,
+            on_error=lambda e: show_error(self, e, "household"),
+            name="household",
+        )
 
     def retranslate(self) -> None:
         self.print_button.setText(self.tr("Print ledger…"))
@@ -139,7 +153,11 @@ class HouseholdDetail(Retranslating, QWidget):
         r = self.record
         self.print_button.setEnabled(r is not None)
         if r is None:
-            self.title.setText(self.tr("Choose a household in the list.") if self.household_id is None else self.tr("Loading…"))
+            self.title.setText(
+                self.tr("Choose a household in the list.")
+                if self.household_id is None
+                else self.tr("Loading…")
+            )
             self.facts.clear()
             self.members.fill([], [])
             self.visit_table.fill([], [])
@@ -148,11 +166,17 @@ class HouseholdDetail(Retranslating, QWidget):
             return
         present = [m for m in r.get("members") or [] if m.get("present", True)]
         head = next((m for m in present if m.get("relation") == "02"), None)
-        self.title.setText(f"{r['household_no']} · {self.ctx.place_name(str(r['division_code']))}"
-                           + (f" · {head['name']}" if head else ""))
-        facts = [self.tr("status: %1").replace("%1", labels.status(r.get("status"))),
-                 self.tr("type: %1").replace("%1", labels.household_type(r.get("household_type")) or "—"),
-                 self.tr("%1 members").replace("%1", str(len(present)))]
+        self.title.setText(
+            f"{r['household_no']} · {self.ctx.place_name(str(r['division_code']))}"
+            + (f" · {head['name']}" if head else "")
+        )
+        facts = [
+            self.tr("status: %1").replace("%1", labels.status(r.get("status"))),
+            self.tr("type: %1").replace(
+                "%1", labels.household_type(r.get("household_type")) or "—"
+            ),
+            self.tr("%1 members").replace("%1", str(len(present))),
+        ]
         if r.get("group"):
             facts.append(str(r["group"]))
         if r.get("phone"):
@@ -160,18 +184,45 @@ class HouseholdDetail(Retranslating, QWidget):
         facts.extend(self._reimbursement_facts(r))
         self.facts.setText(" · ".join(facts))
         self.members.fill(
-            [self.tr("Name"), self.tr("Relationship"), self.tr("ID number"), self.tr("Sex"), self.tr("Birth date"), self.tr("Health")],
-            [[m.get("name", ""), code_label("relation", m.get("relation")), mask_id_number(str(m.get("id_number") or "")),
-              code_label("sex", m.get("sex")), str(m.get("birth_date") or ""), code_label("health", m.get("health"))]
-             for m in present])
+            [
+                self.tr("Name"),
+                self.tr("Relationship"),
+                self.tr("ID number"),
+                self.tr("Sex"),
+                self.tr("Birth date"),
+                self.tr("Health"),
+            ],
+            [
+                [
+                    m.get("name", ""),
+                    code_label("relation", m.get("relation")),
+                    mask_id_number(str(m.get("id_number") or "")),
+                    code_label("sex", m.get("sex")),
+                    str(m.get("birth_date") or ""),
+                    code_label("health", m.get("health")),
+                ]
+                for m in present
+            ],
+        )
         assessment, day = latest_assessment(self.visits)
         self.cards.show_assessment(assessment)
-        self.assessment_source.setText(self.tr("From the visit of %1.").replace("%1", day) if day
-                                       else self.tr("No visit with an assessment has reached the county yet."))
+        self.assessment_source.setText(
+            self.tr("From the visit of %1.").replace("%1", day)
+            if day
+            else self.tr("No visit with an assessment has reached the county yet.")
+        )
         self.visit_table.fill(
             [self.tr("Date"), self.tr("Visitor"), self.tr("Findings"), self.tr("Review")],
-            [[v.visit_date, v.visitor or "", (v.findings or "")[:80], labels.review(v.review_status)]
-             for v in self.visits])
+            [
+                [
+                    v.visit_date,
+                    v.visitor or "",
+                    (v.findings or "")[:80],
+                    labels.review(v.review_status),
+                ]
+                for v in self.visits
+            ],
+        )
 
     def _reimbursement_facts(self, record: dict[str, Any]) -> list[str]:
         """Members whose compliant medical costs were reimbursed below the division's target."""
@@ -182,11 +233,18 @@ class HouseholdDetail(Retranslating, QWidget):
         names = {m.member_id: m.name for m in household.members}
         return [
             self.tr("%1 %2 %3 reimbursed %4, below the %5 target")
-            .replace("%1", str(r.year)).replace("%2", names.get(r.member_id, "—")).replace("%3", t(KIND_LABELS[r.kind]))
-            .replace("%4", f"{r.rate:.1%}").replace("%5", f"{r.target.value:.0%}" if r.target else "")
+            .replace("%1", str(r.year))
+            .replace("%2", names.get(r.member_id, "—"))
+            .replace("%3", t(KIND_LABELS[r.kind]))
+            .replace("%4", f"{r.rate:.1%}")
+            .replace("%5", f"{r.target.value:.0%}" if r.target else "")
             for r in below_target(household, load_policy())
         ]
 
     def _print(self) -> None:
         if self.record is not None and self.household_id:
-            self.print_requested.emit(self.household_id, str(self.record["household_no"]), str(self.record["division_code"]))
+            self.print_requested.emit(
+                self.household_id,
+                str(self.record["household_no"]),
+                str(self.record["division_code"]),
+            )

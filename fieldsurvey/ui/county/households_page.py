@@ -33,25 +33,74 @@ from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.widgets import Retranslating
 
-FILTER_KEYS = ("scope", "status", "household_type", "monitored", "poor", "fails", "unknown", "not_assessed",
-               "not_visited_days", "flag", "household_no")
-
-
+FILTER_KEYS = (
+    "scope",
+    "status",
+    "household_type",
+    "monitored",
+    "poor",
+    "fails",
+    "unknown",
+    "not_assessed",
+    "not_visited_days",
+    "flag",
+    "household_no",
+)
 
 
 def columns() -> list[Column]:
     return [
-        Column("household_no", lambda: QCoreApplication.translate("CountyHouseholds", "Household no."), lambda r: r.household_no),
-        Column("village", lambda: QCoreApplication.translate("CountyHouseholds", "Village"), lambda r: r.village),
-        Column("group", lambda: QCoreApplication.translate("CountyHouseholds", "Group"), lambda r: r.group or ""),
-        Column("head", lambda: QCoreApplication.translate("CountyHouseholds", "Head"), lambda r: r.head_name or ""),
-        Column("id", lambda: QCoreApplication.translate("CountyHouseholds", "ID number"), lambda r: r.head_id_number or ""),
-        Column("members", lambda: QCoreApplication.translate("CountyHouseholds", "Members"), lambda r: str(r.member_count)),
-        Column("status", lambda: QCoreApplication.translate("CountyHouseholds", "Status"), lambda r: labels.status(r.status)),
-        Column("type", lambda: QCoreApplication.translate("CountyHouseholds", "Type"), lambda r: labels.household_type(r.household_type)),
-        Column("failing", lambda: QCoreApplication.translate("CountyHouseholds", "Not met"), lambda r: "、".join(labels.dimension(d) for d in r.failing),
-               lambda r: "#b3261e" if r.failing else None),
-        Column("last_visit", lambda: QCoreApplication.translate("CountyHouseholds", "Last visit"), lambda r: r.last_visit_date or QCoreApplication.translate("CountyHouseholds", "never")),
+        Column(
+            "household_no",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Household no."),
+            lambda r: r.household_no,
+        ),
+        Column(
+            "village",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Village"),
+            lambda r: r.village,
+        ),
+        Column(
+            "group",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Group"),
+            lambda r: r.group or "",
+        ),
+        Column(
+            "head",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Head"),
+            lambda r: r.head_name or "",
+        ),
+        Column(
+            "id",
+            lambda: QCoreApplication.translate("CountyHouseholds", "ID number"),
+            lambda r: r.head_id_number or "",
+        ),
+        Column(
+            "members",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Members"),
+            lambda r: str(r.member_count),
+        ),
+        Column(
+            "status",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Status"),
+            lambda r: labels.status(r.status),
+        ),
+        Column(
+            "type",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Type"),
+            lambda r: labels.household_type(r.household_type),
+        ),
+        Column(
+            "failing",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Not met"),
+            lambda r: "、".join(labels.dimension(d) for d in r.failing),
+            lambda r: "#b3261e" if r.failing else None,
+        ),
+        Column(
+            "last_visit",
+            lambda: QCoreApplication.translate("CountyHouseholds", "Last visit"),
+            lambda r: r.last_visit_date or QCoreApplication.translate("CountyHouseholds", "never"),
+        ),
     ]
 
 
@@ -134,7 +183,11 @@ class HouseholdsPage(Retranslating, QWidget):
         problem = self.problem.currentData()
         if problem:
             key, _, value = str(problem).partition(":")
-            f[key] = int(value) if key == "not_visited_days" else (True if key == "not_assessed" else value)
+            f[key] = (
+                int(value)
+                if key == "not_visited_days"
+                else (True if key == "not_assessed" else value)
+            )
         if self.number.text().strip():
             f["household_no"] = self.number.text().strip()
         self.filter = f
@@ -145,9 +198,11 @@ class HouseholdsPage(Retranslating, QWidget):
         """Open the list under exactly ``f`` (a dashboard number's filter)."""
         self._quiet = True
         self.scope.set_scope(f.get("scope"))
-        for combo, value in ((self.status, f.get("status")),
-                             (self.kind, "monitored" if f.get("monitored") else f.get("household_type")),
-                             (self.problem, _problem_key(f))):
+        for combo, value in (
+            (self.status, f.get("status")),
+            (self.kind, "monitored" if f.get("monitored") else f.get("household_type")),
+            (self.problem, _problem_key(f)),
+        ):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.number.setText(str(f.get("household_no") or ""))
         self._quiet = False
@@ -165,7 +220,9 @@ class HouseholdsPage(Retranslating, QWidget):
         self._from_controls()
 
     def _show_banner(self, description: str | None) -> None:
-        self.banner.setText(self.tr("Households behind: %1").replace("%1", description) if description else "")
+        self.banner.setText(
+            self.tr("Households behind: %1").replace("%1", description) if description else ""
+        )
         self.banner.setVisible(bool(description))
         self.clear_button.setVisible(bool(description))
 
@@ -193,9 +250,13 @@ class HouseholdsPage(Retranslating, QWidget):
         self.problem.clear()
         self.problem.addItem(self.tr("Any problem"), None)
         for d in DIMENSIONS:
-            self.problem.addItem(self.tr("Fails: %1").replace("%1", labels.dimension(d)), f"fails:{d}")
+            self.problem.addItem(
+                self.tr("Fails: %1").replace("%1", labels.dimension(d)), f"fails:{d}"
+            )
         for d in DIMENSIONS:
-            self.problem.addItem(self.tr("Unknown: %1").replace("%1", labels.dimension(d)), f"unknown:{d}")
+            self.problem.addItem(
+                self.tr("Unknown: %1").replace("%1", labels.dimension(d)), f"unknown:{d}"
+            )
         for f in FLAG_LABELS:
             self.problem.addItem(labels.flag(f), f"flag:{f}")
         self.problem.addItem(self.tr("Not visited in 30 days"), "not_visited_days:30")

@@ -33,33 +33,78 @@ from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
 COLOURS = {"merged": "#1e7b34", "has_conflicts": "#a05a00", "refused": "#b3261e"}
 
 
-
-
 def when(iso: str | None) -> str:
     return local_minute(iso)
 
 
 def result_text(r: InboxBatch) -> str:
     if r.status == "refused":
-        return (QCoreApplication.translate("CountyInbox", "%1: %2").replace("%1", labels.batch_result("refused"))
-                .replace("%2", labels.text_of(r.reason)))
+        return (
+            QCoreApplication.translate("CountyInbox", "%1: %2")
+            .replace("%1", labels.batch_result("refused"))
+            .replace("%2", labels.text_of(r.reason))
+        )
     if r.status == "has_conflicts":
-        return (QCoreApplication.translate("CountyInbox", "%1 (%2)").replace("%1", labels.batch_result("has_conflicts"))
-                .replace("%2", str(r.conflicts)))
+        return (
+            QCoreApplication.translate("CountyInbox", "%1 (%2)")
+            .replace("%1", labels.batch_result("has_conflicts"))
+            .replace("%2", str(r.conflicts))
+        )
     return labels.batch_result(r.status)
 
 
 def columns(ctx: CountyContext) -> list[Column]:
     return [
-        Column("received", lambda: QCoreApplication.translate("CountyInbox", "Received"), lambda r: when(r.received_at)),
-        Column("secretary", lambda: QCoreApplication.translate("CountyInbox", "Secretary"), lambda r: r.display_name or r.user or "—"),
-        Column("device", lambda: QCoreApplication.translate("CountyInbox", "Device"), lambda r: r.device or (r.device_id or "—")[:8]),
-        Column("villages", lambda: QCoreApplication.translate("CountyInbox", "Villages"), lambda r: "、".join(ctx.place_name(v) for v in r.villages or []) or "—"),
-        Column("records", lambda: QCoreApplication.translate("CountyInbox", "Records"), lambda r: "—" if r.records is None else str(r.records)),
-        Column("signature", lambda: QCoreApplication.translate("CountyInbox", "Signature"), lambda r: QCoreApplication.translate("CountyInbox", "verified") if r.signature_verified else QCoreApplication.translate("CountyInbox", "not verified"),
-               lambda r: None if r.signature_verified else "#b3261e"),
-        Column("via", lambda: QCoreApplication.translate("CountyInbox", "Via"), lambda r: QCoreApplication.translate("CountyInbox", "network") if r.via == "http" else QCoreApplication.translate("CountyInbox", "USB file")),
-        Column("result", lambda: QCoreApplication.translate("CountyInbox", "Result"), result_text, lambda r: COLOURS.get(r.status)),
+        Column(
+            "received",
+            lambda: QCoreApplication.translate("CountyInbox", "Received"),
+            lambda r: when(r.received_at),
+        ),
+        Column(
+            "secretary",
+            lambda: QCoreApplication.translate("CountyInbox", "Secretary"),
+            lambda r: r.display_name or r.user or "—",
+        ),
+        Column(
+            "device",
+            lambda: QCoreApplication.translate("CountyInbox", "Device"),
+            lambda r: r.device or (r.device_id or "—")[:8],
+        ),
+        Column(
+            "villages",
+            lambda: QCoreApplication.translate("CountyInbox", "Villages"),
+            lambda r: "、".join(ctx.place_name(v) for v in r.villages or []) or "—",
+        ),
+        Column(
+            "records",
+            lambda: QCoreApplication.translate("CountyInbox", "Records"),
+            lambda r: "—" if r.records is None else str(r.records),
+        ),
+        Column(
+            "signature",
+            lambda: QCoreApplication.translate("CountyInbox", "Signature"),
+            lambda r: (
+                QCoreApplication.translate("CountyInbox", "verified")
+                if r.signature_verified
+                else QCoreApplication.translate("CountyInbox", "not verified")
+            ),
+            lambda r: None if r.signature_verified else "#b3261e",
+        ),
+        Column(
+            "via",
+            lambda: QCoreApplication.translate("CountyInbox", "Via"),
+            lambda r: (
+                QCoreApplication.translate("CountyInbox", "network")
+                if r.via == "http"
+                else QCoreApplication.translate("CountyInbox", "USB file")
+            ),
+        ),
+        Column(
+            "result",
+            lambda: QCoreApplication.translate("CountyInbox", "Result"),
+            result_text,
+            lambda r: COLOURS.get(r.status),
+        ),
     ]
 
 
@@ -74,7 +119,9 @@ class InboxPage(Retranslating, QWidget):
         self.model = PagedModel(ctx, columns(ctx), self._fetch())
         self.model.failed.connect(lambda e: show_error(self, e, "inbox"))
         self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._selected(self.model.item(cur.row())))
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _p: self._selected(self.model.item(cur.row()))
+        )
         self.count = CountLine(self.model)
         self.status.currentIndexChanged.connect(lambda _i: self.model.set_fetch(self._fetch()))
         self.user.returnPressed.connect(lambda: self.model.set_fetch(self._fetch()))
@@ -111,7 +158,14 @@ class InboxPage(Retranslating, QWidget):
         status, username = self.status.currentData(), self.user.text().strip() or None
 
         def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[InboxBatch]:
-            return api.page(InboxBatch, "/county/batches", after=after, limit=limit, status=status, username=username)
+            return api.page(
+                InboxBatch,
+                "/county/batches",
+                after=after,
+                limit=limit,
+                status=status,
+                username=username,
+            )
 
         return fetch
 
@@ -143,27 +197,52 @@ class InboxPage(Retranslating, QWidget):
         def op(_env: OpEnv) -> BatchDetail:
             return self.ctx.client.get_as(BatchDetail, f"/batches/{batch_id}")
 
-        self.ctx.ops.run(op, owner=self, on_done=lambda detail: self._show_detail(row, detail),
-                         on_error=lambda e: show_error(self, e, "batch"), name="batch")
+        self.ctx.ops.run(
+            op,
+            owner=self,
+            on_done=lambda detail: self._show_detail(row, detail),
+            on_error=lambda e: show_error(self, e, "batch"),
+            name="batch",
+        )
 
     def _show_detail(self, row: InboxBatch, detail: BatchDetail | None) -> None:
         self.detail_title.setText(self.tr("Batch %1").replace("%1", str(row.batch_id or "?")))
         if row.status == "refused":
             reason = row.reason
-            self.detail_text.setText(self.tr("Refused: %1. Nothing of it was applied; the device was told on its next sync.")
-                                     .replace("%1", labels.text_of(reason)))
+            self.detail_text.setText(
+                self.tr(
+                    "Refused: %1. Nothing of it was applied; the device was told on its next sync."
+                ).replace("%1", labels.text_of(reason))
+            )
             self.outcomes.fill([], [], fit=False)
             self.outcomes.setVisible(False)
             return
         self.outcomes.setVisible(True)
         counts = self.tr(", ").join(f"{labels.record_kind(k)} {v}" for k, v in row.counts.items())
-        self.detail_text.setText(self.tr("Created on the device at %1; %2 bytes; records: %3.")
-                                 .replace("%1", when(row.created_at)).replace("%2", f"{row.size or 0:,}")
-                                 .replace("%3", counts))
+        self.detail_text.setText(
+            self.tr("Created on the device at %1; %2 bytes; records: %3.")
+            .replace("%1", when(row.created_at))
+            .replace("%2", f"{row.size or 0:,}")
+            .replace("%3", counts)
+        )
         outcomes = (detail.outcomes if detail else None) or []
         self.outcomes.fill(
-            [self.tr("#"), self.tr("Record"), self.tr("Outcome"), self.tr("Fields"), self.tr("Conflicts")],
-            [[str(o.i + 1), labels.record_type(o.record_type or ""), labels.outcome(o.outcome),
-              "、".join(labels.field(f) for f in getattr(o, "fields", None) or []),
-              str(len(getattr(o, "conflicts", None) or []))]
-             for o in outcomes], fit=False)
+            [
+                self.tr("#"),
+                self.tr("Record"),
+                self.tr("Outcome"),
+                self.tr("Fields"),
+                self.tr("Conflicts"),
+            ],
+            [
+                [
+                    str(o.i + 1),
+                    labels.record_type(o.record_type or ""),
+                    labels.outcome(o.outcome),
+                    "、".join(labels.field(f) for f in getattr(o, "fields", None) or []),
+                    str(len(getattr(o, "conflicts", None) or [])),
+                ]
+                for o in outcomes
+            ],
+            fit=False,
+        )

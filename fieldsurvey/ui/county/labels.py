@@ -29,11 +29,18 @@ def flag(code: str) -> str:
 
 
 MORE_FIELD_LABELS = {
-    "phone": Text("联系电话", "phone"), "address": Text("住址", "address"), "group": Text("村民小组", "village group"),
-    "hamlet": Text("自然村", "hamlet"), "food_secure": Text("不愁吃", "food secure"),
-    "clothing_secure": Text("不愁穿", "clothing secure"), "water_quantity_lpd": Text("人均日供水量", "water per person per day"),
-    "water_quality_ok": Text("水质达标", "water quality"), "water_piped": Text("自来水入户", "piped water"),
-    "present": Text("在户", "present"), "exit_year": Text("脱贫年度", "exit year"), "risk_cleared": Text("风险已消除", "risk cleared"),
+    "phone": Text("联系电话", "phone"),
+    "address": Text("住址", "address"),
+    "group": Text("村民小组", "village group"),
+    "hamlet": Text("自然村", "hamlet"),
+    "food_secure": Text("不愁吃", "food secure"),
+    "clothing_secure": Text("不愁穿", "clothing secure"),
+    "water_quantity_lpd": Text("人均日供水量", "water per person per day"),
+    "water_quality_ok": Text("水质达标", "water quality"),
+    "water_piped": Text("自来水入户", "piped water"),
+    "present": Text("在户", "present"),
+    "exit_year": Text("脱贫年度", "exit year"),
+    "risk_cleared": Text("风险已消除", "risk cleared"),
     "resident_medical_insurance": Text("城乡居民医保", "resident medical insurance"),
 }
 
@@ -52,41 +59,70 @@ def household_type(code: str | None) -> str:
 
 
 def role(code: str) -> str:
-    return {"admin": QCoreApplication.translate("CountyLabels", "administrator"), "county_staff": QCoreApplication.translate("CountyLabels", "county staff"), "secretary": QCoreApplication.translate("CountyLabels", "first secretary")}.get(code, code)
+    return {
+        "admin": QCoreApplication.translate("CountyLabels", "administrator"),
+        "county_staff": QCoreApplication.translate("CountyLabels", "county staff"),
+        "secretary": QCoreApplication.translate("CountyLabels", "first secretary"),
+    }.get(code, code)
 
 
 def batch_result(code: str) -> str:
-    return {"merged": QCoreApplication.translate("CountyLabels", "merged"), "has_conflicts": QCoreApplication.translate("CountyLabels", "has conflicts"), "refused": QCoreApplication.translate("CountyLabels", "refused")}.get(code, code)
+    return {
+        "merged": QCoreApplication.translate("CountyLabels", "merged"),
+        "has_conflicts": QCoreApplication.translate("CountyLabels", "has conflicts"),
+        "refused": QCoreApplication.translate("CountyLabels", "refused"),
+    }.get(code, code)
 
 
 def review(code: str | None) -> str:
-    return {"has_issues": QCoreApplication.translate("CountyLabels", "has issues"), "ok": QCoreApplication.translate("CountyLabels", "checked, no issues"), None: QCoreApplication.translate("CountyLabels", "not reviewed")}.get(code, code or "")
+    return {
+        "has_issues": QCoreApplication.translate("CountyLabels", "has issues"),
+        "ok": QCoreApplication.translate("CountyLabels", "checked, no issues"),
+        None: QCoreApplication.translate("CountyLabels", "not reviewed"),
+    }.get(code, code or "")
 
 
 def record_type(code: str) -> str:
-    return {"household": QCoreApplication.translate("CountyLabels", "household"), "member": QCoreApplication.translate("CountyLabels", "member"), "helper": QCoreApplication.translate("CountyLabels", "assigned helper"),
-            "measure": QCoreApplication.translate("CountyLabels", "assistance measure"), "income": QCoreApplication.translate("CountyLabels", "income"), "visit": QCoreApplication.translate("CountyLabels", "visit"),
-            "member_change": QCoreApplication.translate("CountyLabels", "member change")}.get(code, code)
+    return {
+        "household": QCoreApplication.translate("CountyLabels", "household"),
+        "member": QCoreApplication.translate("CountyLabels", "member"),
+        "helper": QCoreApplication.translate("CountyLabels", "assigned helper"),
+        "measure": QCoreApplication.translate("CountyLabels", "assistance measure"),
+        "income": QCoreApplication.translate("CountyLabels", "income"),
+        "visit": QCoreApplication.translate("CountyLabels", "visit"),
+        "member_change": QCoreApplication.translate("CountyLabels", "member change"),
+    }.get(code, code)
 
 
 def record_kind(code: str) -> str:
     """A batch record's kind (sync/schema.py) as people name it."""
-    return {"household.create": QCoreApplication.translate("CountyLabels", "new households"),
-            "record.create": QCoreApplication.translate("CountyLabels", "new records"),
-            "record.update": QCoreApplication.translate("CountyLabels", "changes"),
-            "record.delete": QCoreApplication.translate("CountyLabels", "removals"),
-            "visit": QCoreApplication.translate("CountyLabels", "visits"),
-            "member_change": QCoreApplication.translate("CountyLabels", "member changes")}.get(code, code)
+    return {
+        "household.create": QCoreApplication.translate("CountyLabels", "new households"),
+        "record.create": QCoreApplication.translate("CountyLabels", "new records"),
+        "record.update": QCoreApplication.translate("CountyLabels", "changes"),
+        "record.delete": QCoreApplication.translate("CountyLabels", "removals"),
+        "visit": QCoreApplication.translate("CountyLabels", "visits"),
+        "member_change": QCoreApplication.translate("CountyLabels", "member changes"),
+    }.get(code, code)
 
 
 def outcome(code: str) -> str:
-    return {"applied": QCoreApplication.translate("CountyLabels", "applied"), "unchanged": QCoreApplication.translate("CountyLabels", "already so"), "conflict": QCoreApplication.translate("CountyLabels", "conflict"), "created": QCoreApplication.translate("CountyLabels", "added"),
-            "deleted": QCoreApplication.translate("CountyLabels", "removed")}.get(code, code)
+    return {
+        "applied": QCoreApplication.translate("CountyLabels", "applied"),
+        "unchanged": QCoreApplication.translate("CountyLabels", "already so"),
+        "conflict": QCoreApplication.translate("CountyLabels", "conflict"),
+        "created": QCoreApplication.translate("CountyLabels", "added"),
+        "deleted": QCoreApplication.translate("CountyLabels", "removed"),
+    }.get(code, code)
 
 
 def conflict_kind(code: str) -> str:
-    return {"field": QCoreApplication.translate("CountyLabels", "both changed the field"), "deleted": QCoreApplication.translate("CountyLabels", "edited after the county removed it"),
-            "delete": QCoreApplication.translate("CountyLabels", "removed after the county changed it"), "duplicate_no": QCoreApplication.translate("CountyLabels", "household number already used")}.get(code, code)
+    return {
+        "field": QCoreApplication.translate("CountyLabels", "both changed the field"),
+        "deleted": QCoreApplication.translate("CountyLabels", "edited after the county removed it"),
+        "delete": QCoreApplication.translate("CountyLabels", "removed after the county changed it"),
+        "duplicate_no": QCoreApplication.translate("CountyLabels", "household number already used"),
+    }.get(code, code)
 
 
 def value(field_name: str, v: Any) -> str:
@@ -94,7 +130,11 @@ def value(field_name: str, v: Any) -> str:
     if v is None or v == "" or v == []:
         return QCoreApplication.translate("CountyLabels", "(empty)")
     if isinstance(v, bool):
-        return QCoreApplication.translate("CountyLabels", "yes") if v else QCoreApplication.translate("CountyLabels", "no")
+        return (
+            QCoreApplication.translate("CountyLabels", "yes")
+            if v
+            else QCoreApplication.translate("CountyLabels", "no")
+        )
     list_name = HOUSEHOLD_CODED.get(field_name) or MEMBER_CODED.get(field_name)
     if list_name and isinstance(v, str):
         label = code_label(list_name, v)
@@ -109,5 +149,9 @@ def text_of(message: Any) -> str:
     current language."""
     if not message:
         return ""
-    zh, en = (message.get("zh"), message.get("en")) if isinstance(message, dict) else (message.zh, message.en)
+    zh, en = (
+        (message.get("zh"), message.get("en"))
+        if isinstance(message, dict)
+        else (message.zh, message.en)
+    )
     return str((en if lang() == "en" else zh) or zh or "")

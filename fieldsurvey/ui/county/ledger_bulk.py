@@ -51,8 +51,11 @@ def ledger_photos(api: CountyApi, household_id: str, *, masked: bool) -> list[An
     from fieldsurvey.ledger.content import HOUSING_KINDS, MAX_SECTION_PHOTOS
     from fieldsurvey.ledger.model import LedgerPhoto
 
-    quota = {("household",): 1, HOUSING_KINDS: MAX_SECTION_PHOTOS,
-             ("visit",) if masked else ("visit", "document"): MAX_SECTION_PHOTOS}
+    quota = {
+        ("household",): 1,
+        HOUSING_KINDS: MAX_SECTION_PHOTOS,
+        ("visit",) if masked else ("visit", "document"): MAX_SECTION_PHOTOS,
+    }
     taken: dict[tuple[str, ...], int] = dict.fromkeys(quota, 0)
     out: list[Any] = []
     seen: set[str] = set()
@@ -64,13 +67,25 @@ def ledger_photos(api: CountyApi, household_id: str, *, masked: bool) -> list[An
         taken[group] += 1
         seen.add(it.sha256)
         jpeg = api.get_bytes(f"/households/{household_id}/photos/{it.sha256}")
-        out.append(LedgerPhoto(kind=info.kind, title=info.title.zh, sha256=it.sha256, jpeg=jpeg,
-                               visit_date=it.visit_date, taken_at=it.taken_at,
-                               caption=it.caption, width=it.width or 0, height=it.height or 0))
+        out.append(
+            LedgerPhoto(
+                kind=info.kind,
+                title=info.title.zh,
+                sha256=it.sha256,
+                jpeg=jpeg,
+                visit_date=it.visit_date,
+                taken_at=it.taken_at,
+                caption=it.caption,
+                width=it.width or 0,
+                height=it.height or 0,
+            )
+        )
     return out
 
 
-def ledger_inputs(api: CountyApi, place: Place, f: dict[str, Any] | None = None, *, masked: bool = False) -> Iterator[Any]:
+def ledger_inputs(
+    api: CountyApi, place: Place, f: dict[str, Any] | None = None, *, masked: bool = False
+) -> Iterator[Any]:
     """LedgerInput for every household of the village (or under ``f``), page by page, with the
     photos its ledger prints."""
     from fieldsurvey.ledger import DivisionNames, LedgerInput
@@ -78,30 +93,56 @@ def ledger_inputs(api: CountyApi, place: Place, f: dict[str, Any] | None = None,
     names = DivisionNames(place.county, place.township, place.village)
     after: str | None = None
     while True:
-        page = api.page(HouseholdRecords, "/county/records", after=after, limit=PAGE, **(f or {"scope": place.code}))
+        page = api.page(
+            HouseholdRecords,
+            "/county/records",
+            after=after,
+            limit=PAGE,
+            **(f or {"scope": place.code}),
+        )
         for item in page.items:
             visits = [visit_from_dict(v) for v in item.visits]
             record = household_from_dict(item.record)
-            yield LedgerInput(record, visits, names, photos=ledger_photos(api, record.household_id, masked=masked))
+            yield LedgerInput(
+                record, visits, names, photos=ledger_photos(api, record.household_id, masked=masked)
+            )
         after = page.next
         if not after:
             return
 
 
-def print_villages(api: CountyApi, places: list[Place], out: Path, *, combined: bool, mask_ids: bool,
-                   progress: Progress, cancelled: Callable[[], bool]) -> Printed:
+def print_villages(
+    api: CountyApi,
+    places: list[Place],
+    out: Path,
+    *,
+    combined: bool,
+    mask_ids: bool,
+    progress: Progress,
+    cancelled: Callable[[], bool],
+) -> Printed:
     """Print ``places``: one village to ``out`` (file or folder), several to a folder or one joined file."""
     from fieldsurvey.ledger import LedgerOptions
     from fieldsurvey.ledger.batch import print_village
 
     options = LedgerOptions(mask_ids=mask_ids)
-    totals = {p.code: api.page(HouseholdItem, "/county/households", scope=p.code, limit=1).total or 0 for p in places}
+    totals = {
+        p.code: api.page(HouseholdItem, "/county/households", scope=p.code, limit=1).total or 0
+        for p in places
+    }
     places = [p for p in places if totals[p.code]]
     if not places:
-        raise UserError(Text("所选范围内没有可打印的户", "there are no households to print in this scope"), code="nothing_to_print")
+        raise UserError(
+            Text("所选范围内没有可打印的户", "there are no households to print in this scope"),
+            code="nothing_to_print",
+        )
     grand = sum(totals[p.code] for p in places)
     result = Printed()
-    staging = Path(tempfile.mkdtemp(prefix=".township-", dir=out.parent)) if combined and len(places) > 1 else None
+    staging = (
+        Path(tempfile.mkdtemp(prefix=".township-", dir=out.parent))
+        if combined and len(places) > 1
+        else None
+    )
     try:
         offset = 0
         for place in places:
@@ -117,8 +158,14 @@ def print_villages(api: CountyApi, places: list[Place], out: Path, *, combined: 
                 target = out / f"{place.code}-{_safe(place.village)}"
             start = offset
             printed = print_village(
-                ledger_inputs(api, place, masked=mask_ids), totals[place.code], target, names=_names(place), village_code=place.code,
-                combined=combined, options=options, cancelled=cancelled,
+                ledger_inputs(api, place, masked=mask_ids),
+                totals[place.code],
+                target,
+                names=_names(place),
+                village_code=place.code,
+                combined=combined,
+                options=options,
+                cancelled=cancelled,
                 progress=lambda done, _n, s=start, v=place.village: progress(s + done, grand, v),
             )
             offset += totals[place.code]
@@ -133,7 +180,9 @@ def print_villages(api: CountyApi, places: list[Place], out: Path, *, combined: 
     return result
 
 
-def join_villages(places: list[Place], staging: Path, out: Path, cancelled: Callable[[], bool]) -> Path:
+def join_villages(
+    places: list[Place], staging: Path, out: Path, cancelled: Callable[[], bool]
+) -> Path:
     """The villages' combined files as one PDF, a bookmark per village (written atomically)."""
     from fieldsurvey.core.errors import Cancelled
     from fieldsurvey.ledger.output import atomic_output
@@ -145,16 +194,26 @@ def join_villages(places: list[Place], staging: Path, out: Path, cancelled: Call
             if cancelled():
                 raise Cancelled()
             joiner.add(staging / f"{place.code}.pdf", place.village)
-        joiner.finish({"Title": f"{places[0].township} 一户一本台账汇编", "Subject": "一户一本台账汇编",
-                       "Author": places[0].county, "Creator": "FieldSurvey"})
+        joiner.finish(
+            {
+                "Title": f"{places[0].township} 一户一本台账汇编",
+                "Subject": "一户一本台账汇编",
+                "Author": places[0].county,
+                "Creator": "FieldSurvey",
+            }
+        )
     return out
 
 
-def print_one(api: CountyApi, place: Place, household_no: str, household_id: str, target: Path, mask_ids: bool) -> Printed:
+def print_one(
+    api: CountyApi, place: Place, household_no: str, household_id: str, target: Path, mask_ids: bool
+) -> Printed:
     from fieldsurvey.ledger import LedgerOptions
     from fieldsurvey.ledger.batch import print_household
 
-    for inp in ledger_inputs(api, place, {"household_no": household_no, "scope": place.code}, masked=mask_ids):
+    for inp in ledger_inputs(
+        api, place, {"household_no": household_no, "scope": place.code}, masked=mask_ids
+    ):
         if inp.household.household_id == household_id:
             rendered = print_household(inp, target, LedgerOptions(mask_ids=mask_ids))
             return Printed([target], rendered.pages, 1)

@@ -20,7 +20,9 @@ from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.ops import OpEnv
 
 Index = QModelIndex | QPersistentModelIndex
-Fetch = Callable[[CountyApi, str | None, int], KeysetPage[Any]]  # (api, after cursor, limit) → a page of rows
+Fetch = Callable[
+    [CountyApi, str | None, int], KeysetPage[Any]
+]  # (api, after cursor, limit) → a page of rows
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
@@ -38,7 +40,9 @@ class PagedModel(QAbstractTableModel):
     loaded = Signal(int)  # a page arrived; the total (or -1 when the server did not count)
     failed = Signal(object)
 
-    def __init__(self, ctx: CountyContext, columns: list[Column], fetch: Fetch, page_size: int = 100) -> None:
+    def __init__(
+        self, ctx: CountyContext, columns: list[Column], fetch: Fetch, page_size: int = 100
+    ) -> None:
         super().__init__()
         self.ctx, self.columns, self.fetch, self.page_size = ctx, columns, fetch, page_size
         self.rows: list[Any] = []  # the list's models, in the server's order
@@ -62,10 +66,10 @@ class PagedModel(QAbstractTableModel):
         self.endResetModel()
         self._request()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008 - Qt's names
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's names
         return not parent.isValid() and not self._done and not self._loading
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
             self._request()
 
@@ -84,8 +88,13 @@ class PagedModel(QAbstractTableModel):
         def op(_env: OpEnv) -> KeysetPage[Any]:
             return fetch(self.ctx.client, after, limit)
 
-        self.ctx.ops.run(op, owner=self, on_done=lambda page: self._arrived(generation, page),
-                         on_error=lambda e: self._failed(generation, e), name="list page")
+        self.ctx.ops.run(
+            op,
+            owner=self,
+            on_done=lambda page: self._arrived(generation, page),
+            on_error=lambda e: self._failed(generation, e),
+            name="list page",
+        )
 
     def _arrived(self, generation: int, page: KeysetPage[Any]) -> None:
         if generation != self._generation:
@@ -113,14 +122,18 @@ class PagedModel(QAbstractTableModel):
     def item(self, row: int) -> Any | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if (
+            role == DISPLAY
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section].header()
         return None
 
@@ -139,4 +152,6 @@ class PagedModel(QAbstractTableModel):
         if self.columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
             if self.rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
+                )

@@ -60,7 +60,9 @@ class CountyPhotos(QGroupBox):
             return
 
         def op(_env: OpEnv) -> list[HouseholdPhoto]:
-            return self.ctx.client.get_as(HouseholdPhotos, f"/households/{household_id}/photos").photos
+            return self.ctx.client.get_as(
+                HouseholdPhotos, f"/households/{household_id}/photos"
+            ).photos
 
         def done(items: list[HouseholdPhoto]) -> None:
             if household_id == self.household_id and visit_id == self.visit_id:
@@ -70,8 +72,10 @@ class CountyPhotos(QGroupBox):
         self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda _e: None, name="photos")
 
     def entries(self) -> list[PhotoEntry]:
-        return [PhotoEntry.from_info(i, i.caption or _title(i), f"{i.visit_date} · {_title(i)}")
-                for i in self.items]
+        return [
+            PhotoEntry.from_info(i, i.caption or _title(i), f"{i.visit_date} · {_title(i)}")
+            for i in self.items
+        ]
 
     def _redraw(self) -> None:
         self.strip.set_entries(self.entries())
@@ -84,7 +88,10 @@ class CountyPhotos(QGroupBox):
         wanted = [h for h in hashes if h not in self._jpegs]
 
         def op(_env: OpEnv) -> dict[str, bytes]:
-            return {h: self.ctx.client.get_bytes(f"/households/{household_id}/photos/{h}") for h in wanted}
+            return {
+                h: self.ctx.client.get_bytes(f"/households/{household_id}/photos/{h}")
+                for h in wanted
+            }
 
         def arrived(got: dict[str, bytes]) -> None:
             if len(self._jpegs) > MAX_CACHE:
@@ -103,8 +110,12 @@ class CountyPhotos(QGroupBox):
     def open_viewer(self, index: int) -> PhotoViewer | None:
         if not self.items:
             return None
-        viewer = PhotoViewer(self.entries(), index, lambda sha, done: self._fetch([sha], lambda got: done(got[sha])), self)
+        viewer = PhotoViewer(
+            self.entries(),
+            index,
+            lambda sha, done: self._fetch([sha], lambda got: done(got[sha])),
+            self,
+        )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.open()
         return viewer
-

@@ -104,8 +104,12 @@ class CountyRosterPage(Retranslating, QWidget):
 
     # -- steps -------------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("The county's roster"), self.ctx.settings.get("last_folder") or "",
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("The county's roster"),
+            self.ctx.settings.get("last_folder") or "",
+            self.tr("Excel workbook (*.xlsx)"),
+        )
         if path:
             self.ctx.settings.set("last_folder", str(Path(path).parent))
             self.upload(Path(path))
@@ -117,7 +121,9 @@ class CountyRosterPage(Retranslating, QWidget):
 
         def op(env: OpEnv) -> tuple[str, RosterPreview]:
             api = self.ctx.client
-            upload_id = api.upload_roster(path, progress=lambda d, t: env.progress(d, t), cancelled=lambda: env.cancelled)
+            upload_id = api.upload_roster(
+                path, progress=lambda d, t: env.progress(d, t), cancelled=lambda: env.cancelled
+            )
             return upload_id, api.get_as(RosterPreview, f"/roster/uploads/{upload_id}")
 
         def done(result: tuple[str, RosterPreview]) -> None:
@@ -125,44 +131,81 @@ class CountyRosterPage(Retranslating, QWidget):
             self._build_mapping()
             self.retranslate()
 
-        self.ctx.jobs.run_long(op, parent=self, title=self.tr("Uploading the roster…"), on_done=done)
+        self.ctx.jobs.run_long(
+            op, parent=self, title=self.tr("Uploading the roster…"), on_done=done
+        )
 
     def mapping(self) -> dict[str, int]:
-        return {key: int(combo.currentData()) for key, combo in self.combos.items() if combo.currentData() is not None}
+        return {
+            key: int(combo.currentData())
+            for key, combo in self.combos.items()
+            if combo.currentData() is not None
+        }
 
     def check(self) -> None:
         if not self.upload_id:
             return
-        upload_id, body = self.upload_id, {"sheet": self.preview.sheet if self.preview else None, "mapping": self.mapping()}
+        upload_id, body = (
+            self.upload_id,
+            {"sheet": self.preview.sheet if self.preview else None, "mapping": self.mapping()},
+        )
 
         def op(_env: OpEnv) -> RosterCheck:
-            return self.ctx.client.get_as(RosterCheck, f"/roster/uploads/{upload_id}/check", method="POST", json=body)
+            return self.ctx.client.get_as(
+                RosterCheck, f"/roster/uploads/{upload_id}/check", method="POST", json=body
+            )
 
-        self.ctx.jobs.run_long(op, parent=self, title=self.tr("Checking every row…"), on_done=self._show_report, cancellable=False)
+        self.ctx.jobs.run_long(
+            op,
+            parent=self,
+            title=self.tr("Checking every row…"),
+            on_done=self._show_report,
+            cancellable=False,
+        )
 
     def do_import(self) -> None:
         if not self.upload_id or not (self.report and self.report.ok):
             return
-        upload_id, body = self.upload_id, {"sheet": self.preview.sheet if self.preview else None, "mapping": self.mapping()}
+        upload_id, body = (
+            self.upload_id,
+            {"sheet": self.preview.sheet if self.preview else None, "mapping": self.mapping()},
+        )
 
         def op(_env: OpEnv) -> RosterImported:
-            return self.ctx.client.get_as(RosterImported, f"/roster/uploads/{upload_id}/import", method="POST", json=body)
+            return self.ctx.client.get_as(
+                RosterImported, f"/roster/uploads/{upload_id}/import", method="POST", json=body
+            )
 
         def done(result: RosterImported) -> None:
             self.upload_id, self.report = None, None
             self.retranslate()
-            self.summary.setText(self.tr("Imported %1 households with %2 members.").replace("%1", f"{result.households:,}")
-                                 .replace("%2", f"{result.members:,}"))
+            self.summary.setText(
+                self.tr("Imported %1 households with %2 members.")
+                .replace("%1", f"{result.households:,}")
+                .replace("%2", f"{result.members:,}")
+            )
             inform(self, self.tr("Roster imported"), self.summary.text())
             self.ctx.data_changed.emit("registry")
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, ApiError) and error.code == ErrorCode.ROSTER_REJECTED and "report" in error.body:
-                self._show_report(RosterCheck.model_validate(error.body["report"]))  # changed since the check
+            if (
+                isinstance(error, ApiError)
+                and error.code == ErrorCode.ROSTER_REJECTED
+                and "report" in error.body
+            ):
+                self._show_report(
+                    RosterCheck.model_validate(error.body["report"])
+                )  # changed since the check
             show_error(self, error, "roster import")
 
-        self.ctx.jobs.run_long(op, parent=self, title=self.tr("Importing the roster…"), on_done=done, on_error=failed,
-                               cancellable=False)
+        self.ctx.jobs.run_long(
+            op,
+            parent=self,
+            title=self.tr("Importing the roster…"),
+            on_done=done,
+            on_error=failed,
+            cancellable=False,
+        )
 
     def _show_report(self, report: RosterCheck) -> None:
         self.report = report
@@ -171,7 +214,9 @@ class CountyRosterPage(Retranslating, QWidget):
     def save_report(self) -> None:
         if not self.report:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report"), "roster-report.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report"), "roster-report.csv", "CSV (*.csv)"
+        )
         if path:
             write_report(Path(path), self.report)
 
@@ -199,9 +244,15 @@ class CountyRosterPage(Retranslating, QWidget):
         """Each sample column named by the field it is read as, in the user's language ("A: Name");
         a column no field reads keeps the file's own heading, which is the file's data."""
         assert self.preview is not None
-        read_as = {combo.currentData(): key for key, combo in self.combos.items() if combo.currentData() is not None}
-        return [f"{_column_letter(i)}: {_field_label(self.preview, read_as[i]) if i in read_as else h}"
-                for i, h in enumerate(self.preview.headers)]
+        read_as = {
+            combo.currentData(): key
+            for key, combo in self.combos.items()
+            if combo.currentData() is not None
+        }
+        return [
+            f"{_column_letter(i)}: {_field_label(self.preview, read_as[i]) if i in read_as else h}"
+            for i, h in enumerate(self.preview.headers)
+        ]
 
     def _mapping_changed(self) -> None:
         self.report = None
@@ -209,9 +260,13 @@ class CountyRosterPage(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Import the county's roster"))
-        self.intro.setText(self.tr("Choose the Excel (.xlsx) export of the county's roster (one row per person). Check the "
-                                   "column for each field, then check the rows: every row that cannot be imported is listed "
-                                   "with its reason. The import adds all households or, if any row is rejected, none."))
+        self.intro.setText(
+            self.tr(
+                "Choose the Excel (.xlsx) export of the county's roster (one row per person). Check the "
+                "column for each field, then check the rows: every row that cannot be imported is listed "
+                "with its reason. The import adds all households or, if any row is rejected, none."
+            )
+        )
         self.choose_button.setText(self.tr("Choose the Excel file…"))
         if not self.file_label.text():
             self.file_label.setText(self.tr("No file chosen."))
@@ -231,19 +286,39 @@ class CountyRosterPage(Retranslating, QWidget):
             if self.upload_id:
                 self.summary.setText(self.tr("Check the rows before importing."))
             return
-        text = self.tr("%1 rows, %2 households. Can be imported: %3 households with %4 members. Rejected: %5 rows of %6 households.")
-        for key, value in (("%1", r.rows), ("%2", r.households), ("%3", r.accepted_households),
-                           ("%4", r.accepted_members), ("%5", r.rejected_rows), ("%6", r.rejected_households)):
+        text = self.tr(
+            "%1 rows, %2 households. Can be imported: %3 households with %4 members. Rejected: %5 rows of %6 households."
+        )
+        for key, value in (
+            ("%1", r.rows),
+            ("%2", r.households),
+            ("%3", r.accepted_households),
+            ("%4", r.accepted_members),
+            ("%5", r.rejected_rows),
+            ("%6", r.rejected_households),
+        ):
             text = text.replace(key, f"{value:,}")
         if r.ok:
             text += " " + self.tr("Nothing was rejected: the roster can be imported.")
         else:
-            text += " " + self.tr("Correct the rejected rows in the file and check again; nothing is imported until every row passes.")
+            text += " " + self.tr(
+                "Correct the rejected rows in the file and check again; nothing is imported until every row passes."
+            )
         self.summary.setText(text)
         self.summary.setStyleSheet("color: #1e7b34;" if r.ok else "color: #b3261e;")
-        self.rejected.fill([self.tr("Row"), self.tr("Household no."), self.tr("Column"), self.tr("Reason")],
-                           [[str(x.row), x.household_no, _field_label(self.preview, x.column), labels.text_of(x.reason)]
-                            for x in [*r.rejected, *r.warnings]], fit=False)
+        self.rejected.fill(
+            [self.tr("Row"), self.tr("Household no."), self.tr("Column"), self.tr("Reason")],
+            [
+                [
+                    str(x.row),
+                    x.household_no,
+                    _field_label(self.preview, x.column),
+                    labels.text_of(x.reason),
+                ]
+                for x in [*r.rejected, *r.warnings]
+            ],
+            fit=False,
+        )
 
 
 def _field_label(preview: RosterPreview | None, key: str | None) -> str:
@@ -279,5 +354,7 @@ def write_report(path: Path, report: RosterCheck) -> None:
         writer = csv.writer(Sink())
         writer.writerow(["row", "household_no", "column", "code", "reason_zh", "reason_en"])
         for x in report.rejected:  # the household numbers come from the file: no formula may start
-            writer.writerow(safe_row([x.row, x.household_no, x.column or "", x.code, x.reason.zh, x.reason.en]))
+            writer.writerow(
+                safe_row([x.row, x.household_no, x.column or "", x.code, x.reason.zh, x.reason.en])
+            )
         f.write("".join(lines).encode("utf-8"))

@@ -40,7 +40,9 @@ class SignInDialog(Retranslating, QDialog):
 
     signed_in = Signal()
 
-    def __init__(self, ctx: CountyContext, server_url: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: CountyContext, server_url: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.title = heading(size_delta=6)
@@ -52,7 +54,9 @@ class SignInDialog(Retranslating, QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.try_sign_in)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
         self.form = QFormLayout()
@@ -68,7 +72,9 @@ class SignInDialog(Retranslating, QDialog):
         self.setMinimumWidth(480)
         (self.password if self.username.text() else self.username).setFocus()
         self._busy = False
-        self.confirmed_insecure: set[str] = set()  # http:// addresses the user said yes to, this time
+        self.confirmed_insecure: set[str] = (
+            set()
+        )  # http:// addresses the user said yes to, this time
         self.insecure_box: QMessageBox | None = None
         self.retranslate()
         self.error.setText(ctx.signed_out_because)  # e.g. an administrator ended the last session
@@ -77,8 +83,12 @@ class SignInDialog(Retranslating, QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sign in to the county server"))
         self.title.setText(self.tr("FieldSurvey county mode"))
-        self.subtitle.setText(self.tr("Sign in with your account on the county server. What you may see and change "
-                                      "is decided by the server for your account."))
+        self.subtitle.setText(
+            self.tr(
+                "Sign in with your account on the county server. What you may see and change "
+                "is decided by the server for your account."
+            )
+        )
         for i, text in enumerate((self.tr("Server:"), self.tr("User name:"), self.tr("Password:"))):
             item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
             if item is not None and item.widget() is not None:

@@ -36,17 +36,39 @@ from fieldsurvey.ui.widgets import Retranslating, error_label, heading
 REVIEW_COLOURS = {"has_issues": "#b3261e", "ok": "#1e7b34"}
 
 
-
-
 def columns() -> list[Column]:
     return [
-        Column("date", lambda: QCoreApplication.translate("CountyVisits", "Date"), lambda r: r.visit_date),
-        Column("household", lambda: QCoreApplication.translate("CountyVisits", "Household no."), lambda r: r.household_no),
-        Column("village", lambda: QCoreApplication.translate("CountyVisits", "Village"), lambda r: r.village),
-        Column("visitor", lambda: QCoreApplication.translate("CountyVisits", "Visitor"), lambda r: r.visitor or ""),
-        Column("findings", lambda: QCoreApplication.translate("CountyVisits", "Findings"), lambda r: (r.findings or "").replace("\n", " ")[:60]),
-        Column("review", lambda: QCoreApplication.translate("CountyVisits", "Review"), lambda r: labels.review(r.review_status),
-               lambda r: REVIEW_COLOURS.get(r.review_status or "")),
+        Column(
+            "date",
+            lambda: QCoreApplication.translate("CountyVisits", "Date"),
+            lambda r: r.visit_date,
+        ),
+        Column(
+            "household",
+            lambda: QCoreApplication.translate("CountyVisits", "Household no."),
+            lambda r: r.household_no,
+        ),
+        Column(
+            "village",
+            lambda: QCoreApplication.translate("CountyVisits", "Village"),
+            lambda r: r.village,
+        ),
+        Column(
+            "visitor",
+            lambda: QCoreApplication.translate("CountyVisits", "Visitor"),
+            lambda r: r.visitor or "",
+        ),
+        Column(
+            "findings",
+            lambda: QCoreApplication.translate("CountyVisits", "Findings"),
+            lambda r: (r.findings or "").replace("\n", " ")[:60],
+        ),
+        Column(
+            "review",
+            lambda: QCoreApplication.translate("CountyVisits", "Review"),
+            lambda r: labels.review(r.review_status),
+            lambda r: REVIEW_COLOURS.get(r.review_status or ""),
+        ),
     ]
 
 
@@ -74,8 +96,16 @@ class VisitReview(Retranslating, QWidget):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         self.photos = CountyPhotos(ctx)
-        for w in (self.title, self.findings, self.photos, self.cards, self.review_state, self.comment_label, self.comment,
-                  self.error):
+        for w in (
+            self.title,
+            self.findings,
+            self.photos,
+            self.cards,
+            self.review_state,
+            self.comment_label,
+            self.comment,
+            self.error,
+        ):
             layout.addWidget(w)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -95,7 +125,9 @@ class VisitReview(Retranslating, QWidget):
         self.visit = visit
         self.comment.setPlainText(visit.review_comment or "" if visit else "")
         self.error.clear()
-        self.photos.show_for(visit.household_id if visit else None, visit.visit_id if visit else None)
+        self.photos.show_for(
+            visit.household_id if visit else None, visit.visit_id if visit else None
+        )
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -113,10 +145,14 @@ class VisitReview(Retranslating, QWidget):
             self.cards.show_assessment(None)
             return
         self.title.setText(f"{v.household_no} · {v.village} · {v.visit_date}")
-        parts = [self.tr("Visitor: %1").replace("%1", v.visitor or "—"),
-                 self.tr("Findings: %1").replace("%1", v.findings or "—")]
+        parts = [
+            self.tr("Visitor: %1").replace("%1", v.visitor or "—"),
+            self.tr("Findings: %1").replace("%1", v.findings or "—"),
+        ]
         if v.amends:
-            parts.append(self.tr("Corrects an earlier visit: %1").replace("%1", v.amendment_reason or ""))
+            parts.append(
+                self.tr("Corrects an earlier visit: %1").replace("%1", v.amendment_reason or "")
+            )
         self.findings.setText("\n".join(parts))
         assessment, _day = latest_assessment([v])
         self.cards.show_assessment(assessment)
@@ -136,18 +172,32 @@ class VisitReview(Retranslating, QWidget):
         visit_id = v.visit_id
 
         def op(_env: OpEnv) -> ReviewedVisit:
-            return self.ctx.client.get_as(ReviewedVisit, f"/visits/{visit_id}/review", method="POST",
-                                          json={"status": status, "comment": comment})
+            return self.ctx.client.get_as(
+                ReviewedVisit,
+                f"/visits/{visit_id}/review",
+                method="POST",
+                json={"status": status, "comment": comment},
+            )
 
         def done(result: ReviewedVisit) -> None:
             if self.visit is v:
-                self.visit = v.model_copy(update={"review_status": result.review_status,
-                                                  "review_comment": result.review_comment,
-                                                  "reviewed_by": self.ctx.me.username})
+                self.visit = v.model_copy(
+                    update={
+                        "review_status": result.review_status,
+                        "review_comment": result.review_comment,
+                        "reviewed_by": self.ctx.me.username,
+                    }
+                )
                 self.retranslate()
             self.ctx.data_changed.emit("visits")
 
-        self.ctx.ops.run(op, owner=self, on_done=done, on_error=lambda e: show_error(self, e, "review"), name="review visit")
+        self.ctx.ops.run(
+            op,
+            owner=self,
+            on_done=done,
+            on_error=lambda e: show_error(self, e, "review"),
+            name="review visit",
+        )
 
 
 class VisitsPage(Retranslating, QWidget):
@@ -159,7 +209,9 @@ class VisitsPage(Retranslating, QWidget):
         self.model = PagedModel(ctx, columns(), self._fetch())
         self.model.failed.connect(lambda e: show_error(self, e, "visits"))
         self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.detail.show_visit(self.model.item(cur.row())))
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _p: self.detail.show_visit(self.model.item(cur.row()))
+        )
         self.count = CountLine(self.model)
         self.detail = VisitReview(ctx)
         self.scope.changed.connect(lambda _s: self.refresh())
@@ -187,7 +239,14 @@ class VisitsPage(Retranslating, QWidget):
         scope, review = self.scope.scope(), self.review_filter.currentData()
 
         def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[ListedVisit]:
-            return api.page(ListedVisit, "/county/visits", after=after, limit=limit, scope=scope, review_status=review)
+            return api.page(
+                ListedVisit,
+                "/county/visits",
+                after=after,
+                limit=limit,
+                scope=scope,
+                review_status=review,
+            )
 
         return fetch
 
@@ -199,7 +258,10 @@ class VisitsPage(Retranslating, QWidget):
         index = self.view.currentIndex()
         if what == "visits" and index.isValid() and self.detail.visit is not None:
             self.model.rows[index.row()] = self.detail.visit
-            self.model.dataChanged.emit(self.model.index(index.row(), 0), self.model.index(index.row(), len(self.model.columns) - 1))
+            self.model.dataChanged.emit(
+                self.model.index(index.row(), 0),
+                self.model.index(index.row(), len(self.model.columns) - 1),
+            )
 
     def retranslate(self) -> None:
         keep = self.review_filter.currentData() if self.review_filter.count() else "unreviewed"

@@ -112,7 +112,7 @@ def list_view(model: PagedModel, parent: QWidget | None = None) -> QTableView:
 
 
 class CountLine(Retranslating, QLabel):
-    """"120 of 3,456 shown" under a paged list."""
+    """ "120 of 3,456 shown" under a paged list."""
 
     def __init__(self, model: PagedModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,4 +127,8 @@ class CountLine(Retranslating, QLabel):
         elif self.model.total is None:
             self.setText(self.tr("%1 shown").replace("%1", f"{len(self.model.rows):,}"))
         else:
-            self.setText(self.tr("%1 of %2 shown").replace("%1", f"{len(self.model.rows):,}").replace("%2", f"{self.model.total:,}"))
+            self.setText(
+                self.tr("%1 of %2 shown")
+                .replace("%1", f"{len(self.model.rows):,}")
+                .replace("%2", f"{self.model.total:,}")
+            )

@@ -52,8 +52,20 @@ class CountyWindow(Retranslating, QMainWindow):
         self.roster = CountyRosterPage(ctx) if me.is_staff else None
         self.exports = ExportsPage(ctx)
         self.admin = AdminPage(ctx) if me.is_admin else None
-        self.pages: list[QWidget] = [p for p in (self.dashboard, self.households, self.inbox, self.conflicts, self.visits,
-                                                 self.roster, self.exports, self.admin) if p is not None]
+        self.pages: list[QWidget] = [
+            p
+            for p in (
+                self.dashboard,
+                self.households,
+                self.inbox,
+                self.conflicts,
+                self.visits,
+                self.roster,
+                self.exports,
+                self.admin,
+            )
+            if p is not None
+        ]
         for page in self.pages:
             self.tabs.addTab(page, "")
         self.setCentralWidget(self.tabs)
@@ -111,10 +123,19 @@ class CountyWindow(Retranslating, QMainWindow):
 
     def retranslate(self) -> None:
         me = self.ctx.me
-        self.setWindowTitle(self.tr("FieldSurvey county mode — %1").replace("%1", me.county_name or me.county))
-        names = {self.dashboard: self.tr("Dashboard"), self.households: self.tr("Households"), self.inbox: self.tr("Batch inbox"),
-                 self.conflicts: self.tr("Conflicts"), self.visits: self.tr("Visits to review"), self.roster: self.tr("Roster import"),
-                 self.exports: self.tr("Exports and printing"), self.admin: self.tr("Administration")}
+        self.setWindowTitle(
+            self.tr("FieldSurvey county mode — %1").replace("%1", me.county_name or me.county)
+        )
+        names = {
+            self.dashboard: self.tr("Dashboard"),
+            self.households: self.tr("Households"),
+            self.inbox: self.tr("Batch inbox"),
+            self.conflicts: self.tr("Conflicts"),
+            self.visits: self.tr("Visits to review"),
+            self.roster: self.tr("Roster import"),
+            self.exports: self.tr("Exports and printing"),
+            self.admin: self.tr("Administration"),
+        }
         for i, page in enumerate(self.pages):
             self.tabs.setTabText(i, names[page])
         self.menu_file.setTitle(self.tr("&File"))
@@ -126,8 +147,12 @@ class CountyWindow(Retranslating, QMainWindow):
         self.act_log.setText(self.tr("Open &log folder"))
         self.act_guide.setText(self.tr("&User guide") + "\tF1")
         self.act_about.setText(self.tr("&About FieldSurvey"))
-        self.user_label.setText(self.tr("Signed in as %1 (%2) at %3").replace("%1", me.username)
-                                .replace("%2", labels.role(me.role)).replace("%3", self.ctx.client.server_url))
+        self.user_label.setText(
+            self.tr("Signed in as %1 (%2) at %3")
+            .replace("%1", me.username)
+            .replace("%2", labels.role(me.role))
+            .replace("%3", self.ctx.client.server_url)
+        )
 
     # -- refreshing --------------------------------------------------------------------------
     def start(self) -> None:
@@ -138,7 +163,9 @@ class CountyWindow(Retranslating, QMainWindow):
     def refresh(self) -> None:
         for page in self.pages:
             page.refresh()  # type: ignore[attr-defined]
-        self.refreshed_label.setText(self.tr("Refreshed at %1").replace("%1", QTime.currentTime().toString("HH:mm")))
+        self.refreshed_label.setText(
+            self.tr("Refreshed at %1").replace("%1", QTime.currentTime().toString("HH:mm"))
+        )
 
     def refresh_in_background(self) -> None:
         """The periodic refresh: every page but the one in front, whose selection and typing stay."""
@@ -146,7 +173,9 @@ class CountyWindow(Retranslating, QMainWindow):
         for page in self.pages:
             if page is not current or page is self.dashboard:
                 page.refresh()  # type: ignore[attr-defined]
-        self.refreshed_label.setText(self.tr("Refreshed at %1").replace("%1", QTime.currentTime().toString("HH:mm")))
+        self.refreshed_label.setText(
+            self.tr("Refreshed at %1").replace("%1", QTime.currentTime().toString("HH:mm"))
+        )
 
     def _data_changed(self, what: str) -> None:
         """A page changed something: the pages that show it reload (the dashboard always)."""
@@ -168,17 +197,24 @@ class CountyWindow(Retranslating, QMainWindow):
     def about(self) -> None:
         from fieldsurvey.ui.about import show_about
 
-        self.about_box = show_about(self, self.tr("About FieldSurvey"), self.tr(
-            "FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, "
-            "through the county server.").replace("%1", __version__))
+        self.about_box = show_about(
+            self,
+            self.tr("About FieldSurvey"),
+            self.tr(
+                "FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, "
+                "through the county server."
+            ).replace("%1", __version__),
+        )
 
     def _session_lost(self) -> None:
         """The server ended this session (an admin, the 12 hours, a disabled account): back to the sign-in, once."""
         if self._lost or not self.isVisible():
             return
         self._lost = True
-        self.ctx.signed_out_because = self.tr("You were signed out: an administrator ended your session, it expired, "
-                                              "or your account was disabled. Sign in again.")
+        self.ctx.signed_out_because = self.tr(
+            "You were signed out: an administrator ended your session, it expired, "
+            "or your account was disabled. Sign in again."
+        )
         self.sign_out()
 
     def sign_out(self) -> None:
@@ -187,9 +223,11 @@ class CountyWindow(Retranslating, QMainWindow):
         self.ctx.ops.run(lambda _env: self.ctx.client.sign_out(), name="sign out")
         self.ctx.ops.wait_idle(10)
         self.signed_out.emit()
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its pages must not answer the next session's signals
+        self.setAttribute(
+            Qt.WidgetAttribute.WA_DeleteOnClose
+        )  # its pages must not answer the next session's signals
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()
         super().closeEvent(event)

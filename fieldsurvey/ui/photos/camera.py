@@ -28,7 +28,7 @@ def camera_available() -> bool:
         return False
     try:
         return bool(mm.QMediaDevices.videoInputs())  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - a broken backend means no camera
+    except Exception:
         return False
 
 

@@ -23,14 +23,28 @@ from fieldsurvey.ui.context import AppContext
 
 LONG_EDGE_SETTING = "photo_long_edge"
 # Files a user may choose or drop; anything else dropped is refused with a sentence.
-PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".hif", ".webp", ".tif", ".tiff", ".bmp", ".gif")
+PICTURE_SUFFIXES = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".heic",
+    ".heif",
+    ".hif",
+    ".webp",
+    ".tif",
+    ".tiff",
+    ".bmp",
+    ".gif",
+)
 MAX_FILES_AT_ONCE = 100
 
 
 class _Worker(QThread):
     progressed = Signal(int, int)
 
-    def __init__(self, paths: Sequence[Path], long_edge: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self, paths: Sequence[Path], long_edge: int, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.paths = list(paths)
         self.long_edge = long_edge
@@ -40,10 +54,13 @@ class _Worker(QThread):
 
     def run(self) -> None:
         try:
-            self.result = media.import_photos(self.paths, long_edge=self.long_edge,
-                                              progress=lambda d, t: self.progressed.emit(d, t),
-                                              cancelled=self.cancel_event.is_set)
-        except BaseException as e:  # noqa: BLE001 - reported on the UI thread
+            self.result = media.import_photos(
+                self.paths,
+                long_edge=self.long_edge,
+                progress=lambda d, t: self.progressed.emit(d, t),
+                cancelled=self.cancel_event.is_set,
+            )
+        except BaseException as e:
             self.error = e
 
 
@@ -59,7 +76,9 @@ class PhotoImport(QObject):
         self.paths = [Path(p) for p in paths][:MAX_FILES_AT_ONCE]
         self.skipped = max(0, len(paths) - MAX_FILES_AT_ONCE)
         edge = ctx.settings.get(LONG_EDGE_SETTING)
-        self.long_edge = edge if isinstance(edge, int) and 320 <= edge <= 4000 else media.DEFAULT_LONG_EDGE
+        self.long_edge = (
+            edge if isinstance(edge, int) and 320 <= edge <= 4000 else media.DEFAULT_LONG_EDGE
+        )
         self.worker = _Worker(self.paths, self.long_edge, self)
         self.dialog = QProgressDialog(parent)
         self.dialog.setWindowTitle(self.tr("Adding photos"))
@@ -86,7 +105,11 @@ class PhotoImport(QObject):
     def _progress(self, done: int, total: int) -> None:
         if isValid(self.dialog):
             self.dialog.setValue(done)
-            self.dialog.setLabelText(self.tr("Adding photos… %1 of %2").replace("%1", str(done)).replace("%2", str(total)))
+            self.dialog.setLabelText(
+                self.tr("Adding photos… %1 of %2")
+                .replace("%1", str(done))
+                .replace("%2", str(total))
+            )
 
     def _close_dialog(self) -> None:
         if isValid(self.dialog):
@@ -131,25 +154,42 @@ class PhotoImport(QObject):
         self.ctx.ops.run(keep, owner=self, on_done=stored, on_error=failed, name="store photos")
 
 
-def show_refusals(parent: QWidget, refused: Sequence[media.Refusal], lang: str, skipped: int = 0) -> QMessageBox | None:
+def show_refusals(
+    parent: QWidget, refused: Sequence[media.Refusal], lang: str, skipped: int = 0
+) -> QMessageBox | None:
     """One message listing every file not taken, each with its sentence (non-modal in tests)."""
     if not refused and not skipped:
         return None
     lines = [r.reason.get(lang) for r in refused]
     if skipped:
-        lines.append(QCoreApplication.translate("PhotoImport", "%1 more files were not added: at most %2 at once.")
-                     .replace("%1", str(skipped)).replace("%2", str(MAX_FILES_AT_ONCE)))
-    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("PhotoImport", "Some files were not added"),
-                      QCoreApplication.translate("PhotoImport", "The other photos were added. These were not:") + "\n\n" + "\n".join(lines),
-                      QMessageBox.StandardButton.Ok, parent)
+        lines.append(
+            QCoreApplication.translate(
+                "PhotoImport", "%1 more files were not added: at most %2 at once."
+            )
+            .replace("%1", str(skipped))
+            .replace("%2", str(MAX_FILES_AT_ONCE))
+        )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("PhotoImport", "Some files were not added"),
+        QCoreApplication.translate("PhotoImport", "The other photos were added. These were not:")
+        + "\n\n"
+        + "\n".join(lines),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.setObjectName("photoRefusals")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
 
 
-def start_import(ctx: AppContext, paths: Sequence[Path | str], parent: QWidget,
-                 on_done: Callable[[list[Any], list[media.Refusal]], None]) -> PhotoImport:
+def start_import(
+    ctx: AppContext,
+    paths: Sequence[Path | str],
+    parent: QWidget,
+    on_done: Callable[[list[Any], list[media.Refusal]], None],
+) -> PhotoImport:
     job = PhotoImport(ctx, paths, parent)
 
     def finished(photos: list[Any], refused: list[media.Refusal]) -> None:

@@ -32,7 +32,7 @@ class _Scroll(QScrollArea):
         super().__init__()
         self.viewer = viewer
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
+    def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.viewer.zoom_in() if event.angleDelta().y() > 0 else self.viewer.zoom_out()
             event.accept()
@@ -41,8 +41,13 @@ class _Scroll(QScrollArea):
 
 
 class PhotoViewer(QDialog):
-    def __init__(self, entries: Sequence[PhotoEntry], index: int, loader: PhotoLoader,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[PhotoEntry],
+        index: int,
+        loader: PhotoLoader,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("photoViewer")
         self.entries = list(entries)
@@ -76,16 +81,27 @@ class PhotoViewer(QDialog):
         self.fit_button.clicked.connect(self.fit)
         self.actual_button.clicked.connect(lambda: self.set_zoom(1.0))
         close.clicked.connect(self.accept)
-        for key, slot in ((Qt.Key.Key_Left, self.previous), (Qt.Key.Key_Right, self.next),
-                          (Qt.Key.Key_Plus, self.zoom_in), (Qt.Key.Key_Equal, self.zoom_in),
-                          (Qt.Key.Key_Minus, self.zoom_out), (Qt.Key.Key_0, self.fit)):
+        for key, slot in (
+            (Qt.Key.Key_Left, self.previous),
+            (Qt.Key.Key_Right, self.next),
+            (Qt.Key.Key_Plus, self.zoom_in),
+            (Qt.Key.Key_Equal, self.zoom_in),
+            (Qt.Key.Key_Minus, self.zoom_out),
+            (Qt.Key.Key_0, self.fit),
+        ):
             QShortcut(QKeySequence(key), self, activated=slot)
         buttons = QHBoxLayout()
         for b in (self.prev_button, self.next_button):
             buttons.addWidget(b)
         buttons.addWidget(self.position)
         buttons.addStretch(1)
-        for b in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.actual_button, close):
+        for b in (
+            self.zoom_out_button,
+            self.zoom_in_button,
+            self.fit_button,
+            self.actual_button,
+            close,
+        ):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
@@ -167,11 +183,14 @@ class PhotoViewer(QDialog):
             return
         scale = self.current_scale()
         size = self.pixmap.size() * scale
-        self.image.setPixmap(self.pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                                Qt.TransformationMode.SmoothTransformation))
+        self.image.setPixmap(
+            self.pixmap.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        )
         self.image.resize(size)
 
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         if self.zoom is None:
             self._render()

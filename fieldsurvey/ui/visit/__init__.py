@@ -13,7 +13,9 @@ from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.visit.editor import VisitEditor
 
 
-def open_visit_editor(parent: QWidget, ctx: AppContext, household_id: str, visit_id: str | None) -> VisitEditor:
+def open_visit_editor(
+    parent: QWidget, ctx: AppContext, household_id: str, visit_id: str | None
+) -> VisitEditor:
     """A new visit (``visit_id`` None), a draft where it was left, or a finalized visit read-only.
 
     Returns at once with a "loading" page; the forms are compiled and the visit read on the

@@ -57,7 +57,9 @@ class Checker(QObject):
         """True while the latest request has not come back."""
         return self._latest != self._applied
 
-    def request(self, session: FormSession, then: Callable[[FinalizeResult], None] | None = None) -> None:
+    def request(
+        self, session: FormSession, then: Callable[[FinalizeResult], None] | None = None
+    ) -> None:
         """Check the answers as they are now; ``then`` runs with that result (not an older one)."""
         token = next(self._tokens)
         self._latest = token
@@ -68,14 +70,16 @@ class Checker(QObject):
         def run() -> None:
             try:
                 result = check_copy(session, answers)
-            except Exception as e:  # noqa: BLE001 - reported on the main thread
+            except Exception as e:
                 self._done.emit(token, None, e)
             else:
                 self._done.emit(token, result, None)
 
         _pool.submit(run)
 
-    def _finished(self, token: int, result: FinalizeResult | None, error: BaseException | None) -> None:
+    def _finished(
+        self, token: int, result: FinalizeResult | None, error: BaseException | None
+    ) -> None:
         self._applied = token
         if token != self._latest:
             return  # the answers changed since; a newer check is on its way

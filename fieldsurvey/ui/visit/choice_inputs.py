@@ -66,12 +66,19 @@ class ComboInput(FieldInput):
             if key != self._key:
                 self._key = key
                 self.combo.clear()
-                self.combo.addItem(QCoreApplication.translate("VisitInputs", "(not answered)"), None)
+                self.combo.addItem(
+                    QCoreApplication.translate("VisitInputs", "(not answered)"), None
+                )
                 for c in choices:
                     self.combo.addItem(c.label.get(lang), c.name)
                 if extra is not None:
                     label = display(self.field, extra, lang)
-                    self.combo.addItem(QCoreApplication.translate("VisitInputs", "%1 (no longer offered)").replace("%1", label), extra)
+                    self.combo.addItem(
+                        QCoreApplication.translate("VisitInputs", "%1 (no longer offered)").replace(
+                            "%1", label
+                        ),
+                        extra,
+                    )
             index = self.combo.findData(value) if value is not None else 0
             self.combo.setCurrentIndex(max(index, 0))
         finally:
@@ -85,7 +92,7 @@ class ChoiceButton(QRadioButton):
         super().__init__(parent)
         self._clear = clear
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self._clear()
             return
@@ -173,7 +180,14 @@ class RadioInput(ClearableButtons):
         options = [(c.name, c.label.get(lang)) for c in choices]
         if value is not None and value not in {c.name for c in choices}:
             label = display(self.field, value, lang)
-            options.append((value, QCoreApplication.translate("VisitInputs", "%1 (no longer offered)").replace("%1", label)))
+            options.append(
+                (
+                    value,
+                    QCoreApplication.translate("VisitInputs", "%1 (no longer offered)").replace(
+                        "%1", label
+                    ),
+                )
+            )
         self._ensure(options)
         self._select(value)
 
@@ -250,7 +264,14 @@ class MultiChoiceInput(FieldInput):
         options = [(c.name, c.label.get(lang)) for c in choices]
         for v in value:
             if v not in names:
-                options.append((v, QCoreApplication.translate("VisitInputs", "%1 (no longer offered)").replace("%1", display(self.field, [v], lang))))
+                options.append(
+                    (
+                        v,
+                        QCoreApplication.translate("VisitInputs", "%1 (no longer offered)").replace(
+                            "%1", display(self.field, [v], lang)
+                        ),
+                    )
+                )
         key = (lang, tuple(options))
         self._setting = True
         try:
@@ -263,7 +284,11 @@ class MultiChoiceInput(FieldInput):
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                     self.list.addItem(item)
                 rows = min(len(options), MAX_LIST_ROWS)
-                height = self.list.sizeHintForRow(0) * rows + 2 * self.list.frameWidth() + 4 if rows else 24
+                height = (
+                    self.list.sizeHintForRow(0) * rows + 2 * self.list.frameWidth() + 4
+                    if rows
+                    else 24
+                )
                 self.list.setFixedHeight(height)
                 self.set_editable(self.editable)
             for i in range(self.list.count()):
@@ -295,5 +320,3 @@ class MultiChoiceInput(FieldInput):
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
                 return
         raise KeyError(name)
-
-

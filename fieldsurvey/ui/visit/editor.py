@@ -87,7 +87,13 @@ class VisitEditor(Retranslating, QWidget):
     page_stack: QStackedWidget
     splitter: QSplitter
 
-    def __init__(self, ctx: AppContext, household_id: str, visit_id: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        household_id: str,
+        visit_id: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
@@ -127,9 +133,15 @@ class VisitEditor(Retranslating, QWidget):
         self.session = None
         self.set_state(EditorState.LOADING)
         self.show_message(self.tr("Opening the visit…"))
-        self.ctx.ops.run(ops.open_editor(self.household_id, visit_id, self.ctx.profile.visitor,
-                                               lang=self.ctx.lang),
-                         owner=self, on_done=self._opened, on_error=self._open_failed, name="open visit")
+        self.ctx.ops.run(
+            ops.open_editor(
+                self.household_id, visit_id, self.ctx.profile.visitor, lang=self.ctx.lang
+            ),
+            owner=self,
+            on_done=self._opened,
+            on_error=self._open_failed,
+            name="open visit",
+        )
 
     def _open_failed(self, error: BaseException) -> None:
         self.show_message(message_for(error) or "", error=True)
@@ -142,7 +154,11 @@ class VisitEditor(Retranslating, QWidget):
 
     def _opened(self, opened: Opened) -> None:
         if any(self._same_draft(e, opened) for e in list(_open_editors)):
-            self.show_message(self.tr("This household's draft is already open in another tab. Press Esc to close this one."))
+            self.show_message(
+                self.tr(
+                    "This household's draft is already open in another tab. Press Esc to close this one."
+                )
+            )
             return
         self.opened = opened
         self.session = opened.session
@@ -169,7 +185,12 @@ class VisitEditor(Retranslating, QWidget):
     def _same_draft(self, other: VisitEditor, opened: Opened) -> bool:
         """Whether another live tab of this app edits the draft ``opened`` would edit: its saved
         draft, or (for a new visit) the household's new visit not saved yet."""
-        if other is self or not isValid(other) or other.ctx is not self.ctx or not other.window().isVisible():
+        if (
+            other is self
+            or not isValid(other)
+            or other.ctx is not self.ctx
+            or not other.window().isVisible()
+        ):
             return False
         if other.editor_state not in (EditorState.EDITING, EditorState.FINALIZING):
             return False
@@ -233,14 +254,24 @@ class VisitEditor(Retranslating, QWidget):
         self._assessment_head()
         self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
         self.language_label.setText(self.tr("Form language:"))
-        self.search.setToolTip(self.tr("Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)"))
-        if self.editor_state is EditorState.LOADING and self.session is None and not self.message_error:
+        self.search.setToolTip(
+            self.tr(
+                "Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)"
+            )
+        )
+        if (
+            self.editor_state is EditorState.LOADING
+            and self.session is None
+            and not self.message_error
+        ):
             self.message.setText(self.tr("Opening the visit…"))
         if self.session is None or self.opened is None:
             self.setWindowTitle(self.tr("Visit"))
             return
         lang = self.lang
-        self.sections.set_sections([(key, title.get(lang)) for key, title in self.session.sections()])
+        self.sections.set_sections(
+            [(key, title.get(lang)) for key, title in self.session.sections()]
+        )
         self._header()
         for page in self.pages.values():
             page.dirty = True
@@ -268,7 +299,9 @@ class VisitEditor(Retranslating, QWidget):
         banner = self.actions.banner_text()
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
-        self.assessment_box.setVisible(finalized and self.cards is not None and self.cards.assessment is not None)
+        self.assessment_box.setVisible(
+            finalized and self.cards is not None and self.cards.assessment is not None
+        )
 
     def show_assessment(self, assessment: Assessment | None) -> None:
         """The assessment made when the visit was finalized, as the household view shows it."""
@@ -292,14 +325,20 @@ class VisitEditor(Retranslating, QWidget):
 
     def _assessment_head(self) -> None:
         shown = self.assessment_toggle.isChecked()
-        self.assessment_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.assessment_toggle.setText(self.tr("Hide details") if shown else self.tr("Show details"))
+        self.assessment_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.assessment_toggle.setText(
+            self.tr("Hide details") if shown else self.tr("Show details")
+        )
         verdict = self.cards.verdict.text() if self.cards is not None else ""
         self.assessment_summary.setText("" if shown else verdict)
         self.assessment_summary.setVisible(not shown)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        self.assessment_scroll.setMaximumHeight(max(ASSESSMENT_MIN_PX, int(self.height() * ASSESSMENT_SHARE)))
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.assessment_scroll.setMaximumHeight(
+            max(ASSESSMENT_MIN_PX, int(self.height() * ASSESSMENT_SHARE))
+        )
         super().resizeEvent(event)
 
     def _save_state(self, state: str, text: str = "") -> None:
@@ -339,7 +378,13 @@ class VisitEditor(Retranslating, QWidget):
     def redraw(self) -> None:
         page = self.current_page()
         if page is not None and self.session is not None:
-            page.apply(self.session.rows(page.section), self.session.choices, self.lang, self.extra, self.show_missing)
+            page.apply(
+                self.session.rows(page.section),
+                self.session.choices,
+                self.lang,
+                self.extra,
+                self.show_missing,
+            )
 
     def _section_selected(self, row: int) -> None:
         section = self.sections.current_section()
@@ -349,7 +394,10 @@ class VisitEditor(Retranslating, QWidget):
         self.page_stack.setCurrentWidget(page)
         if page.dirty:
             self.redraw()
-        if self.session.cursor.section != section and self.editor_state is not EditorState.FINALIZING:
+        if (
+            self.session.cursor.section != section
+            and self.editor_state is not EditorState.FINALIZING
+        ):
             self.session.move_to_section(section)
             self.saver.cursor_moved()
 
@@ -389,7 +437,9 @@ class VisitEditor(Retranslating, QWidget):
         except UserError as e:
             if row is not None:
                 row.set_input_error(self.ctx.t(e.text))
-                row.show_row(row.row, row.choices, self.lang, self.extra.get(path, ()), self.show_missing)
+                row.show_row(
+                    row.row, row.choices, self.lang, self.extra.get(path, ()), self.show_missing
+                )
             return
         if row is not None and row.input_error is not None:
             row.set_input_error(None)
@@ -410,7 +460,10 @@ class VisitEditor(Retranslating, QWidget):
         """Start the whole-visit check (§7 rules included) in the background."""
         self.check_timer.stop()
         # while finalizing the worker has the session
-        if self.session is not None and self.editor_state in (EditorState.EDITING, EditorState.READ_ONLY):
+        if self.session is not None and self.editor_state in (
+            EditorState.EDITING,
+            EditorState.READ_ONLY,
+        ):
             self.checker.request(self.session)
 
     def _checked(self, result: FinalizeResult) -> None:
@@ -438,7 +491,11 @@ class VisitEditor(Retranslating, QWidget):
             counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
         self.sections.set_counts(counts)
         # a finalized visit is not finalized again: "listed when you finalize" would mislead there
-        unanswered = 0 if self.show_missing or self.read_only else sum(1 for i in self.issues if i.code == "required")
+        unanswered = (
+            0
+            if self.show_missing or self.read_only
+            else sum(1 for i in self.issues if i.code == "required")
+        )
         self.problems.show_issues(self.session, shown, self.lang, unanswered)
 
     def replace_session(self, session: FormSession) -> None:
@@ -452,7 +509,13 @@ class VisitEditor(Retranslating, QWidget):
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Where the user is, for the cursor a draft reopens at."""
-        if not isValid(self) or new is None or self.session is None or not self.editing or not self.isAncestorOf(new):
+        if (
+            not isValid(self)
+            or new is None
+            or self.session is None
+            or not self.editing
+            or not self.isAncestorOf(new)
+        ):
             return
         w: QWidget | None = new
         while w is not None and w is not self and not isinstance(w, FieldRow):
@@ -518,12 +581,16 @@ class VisitEditor(Retranslating, QWidget):
 
     # Ctrl+F is the window's "find household"; inside the editor it finds a question instead.
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Find):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Find)
+        ):
             event.accept()
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Find):
             self.focus_search()
             return

@@ -87,21 +87,49 @@ class EditorActions(QObject):
             first = next((i.path for i in errors if i.path), "")
             if first:
                 e.go_to(first)
-            box = _box(e, QMessageBox.Icon.Warning, QCoreApplication.translate("VisitEditor", "Not finalized yet"),
-                       QCoreApplication.translate("VisitEditor", "%1 problem(s) must be corrected before the visit can be finalized. They are marked in red and listed on the left; click one to go there.").replace("%1", str(len(errors))))
+            box = _box(
+                e,
+                QMessageBox.Icon.Warning,
+                QCoreApplication.translate("VisitEditor", "Not finalized yet"),
+                QCoreApplication.translate(
+                    "VisitEditor",
+                    "%1 problem(s) must be corrected before the visit can be finalized. They are marked in red and listed on the left; click one to go there.",
+                ).replace("%1", str(len(errors))),
+            )
             ok = box.addButton(QMessageBox.StandardButton.Ok)
             self._ask(box, {ok: e.problems.list.setFocus})
             return
-        box = _box(e, QMessageBox.Icon.Question, QCoreApplication.translate("VisitEditor", "Finalize the visit"),
-                   QCoreApplication.translate("VisitEditor", "Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household's register takes the answers now."))
+        box = _box(
+            e,
+            QMessageBox.Icon.Question,
+            QCoreApplication.translate("VisitEditor", "Finalize the visit"),
+            QCoreApplication.translate(
+                "VisitEditor",
+                "Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household's register takes the answers now.",
+            ),
+        )
         if warnings:
             colon = "：" if lang == "zh" else ": "
-            lines = [f"⚠ {place_label(session, i.path, lang)}{colon}{i.text.get(lang)}" for i in warnings[:MAX_LISTED]]
+            lines = [
+                f"⚠ {place_label(session, i.path, lang)}{colon}{i.text.get(lang)}"
+                for i in warnings[:MAX_LISTED]
+            ]
             if len(warnings) > MAX_LISTED:
-                lines.append(QCoreApplication.translate("VisitEditor", "… and %1 more").replace("%1", str(len(warnings) - MAX_LISTED)))
-            box.setInformativeText(QCoreApplication.translate("VisitEditor", "Please check these %1 warning(s) first:").replace("%1", str(len(warnings)))
-                                   + "\n" + "\n".join(lines))
-        go = box.addButton(QCoreApplication.translate("VisitEditor", "Finalize"), QMessageBox.ButtonRole.AcceptRole)
+                lines.append(
+                    QCoreApplication.translate("VisitEditor", "… and %1 more").replace(
+                        "%1", str(len(warnings) - MAX_LISTED)
+                    )
+                )
+            box.setInformativeText(
+                QCoreApplication.translate(
+                    "VisitEditor", "Please check these %1 warning(s) first:"
+                ).replace("%1", str(len(warnings)))
+                + "\n"
+                + "\n".join(lines)
+            )
+        go = box.addButton(
+            QCoreApplication.translate("VisitEditor", "Finalize"), QMessageBox.ButtonRole.AcceptRole
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(go)
         self._ask(box, {go: self.finalize_now})
@@ -116,8 +144,13 @@ class EditorActions(QObject):
         e.set_state(EditorState.FINALIZING)
         e.save_label.setText(QCoreApplication.translate("VisitEditor", "Finalizing…"))
         visit = copy.deepcopy(e.saver.visit) if e.saver.visit is not None else None
-        e.ctx.ops.run(ops.finalize(e.session, visit, e.household_id), owner=e,
-                      on_done=self._finalized, on_error=self._finalize_failed, name="finalize visit")
+        e.ctx.ops.run(
+            ops.finalize(e.session, visit, e.household_id),
+            owner=e,
+            on_done=self._finalized,
+            on_error=self._finalize_failed,
+            name="finalize visit",
+        )
 
     def _finalized(self, done: FinalizedVisit) -> None:
         e = self.editor
@@ -125,7 +158,9 @@ class EditorActions(QObject):
         e.session.read_only = True
         e.set_state(EditorState.READ_ONLY)
         e.saver.attach(e.session, done.visit)
-        e.opened = dataclasses.replace(e.opened, household=done.household, visit=done.visit, assessment=done.assessment)
+        e.opened = dataclasses.replace(
+            e.opened, household=done.household, visit=done.visit, assessment=done.assessment
+        )
         e.show_assessment(done.assessment)
         e.show_missing = False
         e.retranslate()
@@ -149,8 +184,12 @@ class EditorActions(QObject):
         dialog = AmendmentDialog(e)
 
         def start(reason: str) -> None:
-            e.ctx.ops.run(ops.amend_visit(visit.visit_id, reason, e.ctx.profile.visitor), owner=e,
-                          on_done=lambda draft: e.load(draft.visit_id), name="amend visit")
+            e.ctx.ops.run(
+                ops.amend_visit(visit.visit_id, reason, e.ctx.profile.visitor),
+                owner=e,
+                on_done=lambda draft: e.load(draft.visit_id),
+                name="amend visit",
+            )
 
         dialog.reason_given.connect(start)
         dialog.open()
@@ -161,9 +200,19 @@ class EditorActions(QObject):
         visit = e.saver.visit
         if visit is None or visit.finalized:
             return
-        box = _box(e, QMessageBox.Icon.Warning, QCoreApplication.translate("VisitEditor", "Discard draft"),
-                   QCoreApplication.translate("VisitEditor", "Discard this draft? Its answers are deleted. The household's register is not changed."))
-        yes = box.addButton(QCoreApplication.translate("VisitEditor", "Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box = _box(
+            e,
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("VisitEditor", "Discard draft"),
+            QCoreApplication.translate(
+                "VisitEditor",
+                "Discard this draft? Its answers are deleted. The household's register is not changed.",
+            ),
+        )
+        yes = box.addButton(
+            QCoreApplication.translate("VisitEditor", "Discard"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         self._ask(box, {yes: lambda: self._discard(visit)})
 
@@ -172,12 +221,20 @@ class EditorActions(QObject):
         e.saver.attach(None, None)  # nothing may save it again
         e.session = None
         e.set_state(EditorState.DISCARDED)
-        e.ctx.ops.run(ops.delete_draft(e.household_id, visit.visit_id), owner=e,
-                      on_done=lambda _r: self._discarded(), name="discard visit draft")
+        e.ctx.ops.run(
+            ops.delete_draft(e.household_id, visit.visit_id),
+            owner=e,
+            on_done=lambda _r: self._discarded(),
+            name="discard visit draft",
+        )
 
     def _discarded(self) -> None:
         e = self.editor
-        e.show_message(QCoreApplication.translate("VisitEditor", "The draft was discarded. Press Esc to close this page."))
+        e.show_message(
+            QCoreApplication.translate(
+                "VisitEditor", "The draft was discarded. Press Esc to close this page."
+            )
+        )
         e.setWindowTitle(QCoreApplication.translate("VisitEditor", "Visit (discarded)"))
 
     # -- entries ----------------------------------------------------------------------------
@@ -195,7 +252,14 @@ class EditorActions(QObject):
         page = e.current_page()
         if page is None:
             return
-        first = next((p for p in page.order if p.startswith(path + "/") and isinstance(page.widgets.get(p), FieldRow)), path)
+        first = next(
+            (
+                p
+                for p in page.order
+                if p.startswith(path + "/") and isinstance(page.widgets.get(p), FieldRow)
+            ),
+            path,
+        )
         page.reveal(first)
 
     def remove_entry(self, path: str) -> None:
@@ -206,15 +270,40 @@ class EditorActions(QObject):
         lang = e.ctx.lang
         who = place_label(session, path, lang).split(" › ")[-1]
         if path.startswith(MEMBERS + "[") and session.value(path + "/registered") is True:
-            box = _box(e, QMessageBox.Icon.Information, QCoreApplication.translate("VisitEditor", "Registered member"), QCoreApplication.translate("VisitEditor", "%1 is in the register and is not deleted from a visit. If they left the household, choose the reason under “Member change” in their entry (it is recorded when the visit is finalized), or record it now with the member-change dialog. Delete only entries made by mistake.").replace("%1", who))
-            field = box.addButton(QCoreApplication.translate("VisitEditor", "Go to “Member change”"), QMessageBox.ButtonRole.AcceptRole)
-            dialog = box.addButton(QCoreApplication.translate("VisitEditor", "Member change dialog…"), QMessageBox.ButtonRole.ActionRole)
+            box = _box(
+                e,
+                QMessageBox.Icon.Information,
+                QCoreApplication.translate("VisitEditor", "Registered member"),
+                QCoreApplication.translate(
+                    "VisitEditor",
+                    "%1 is in the register and is not deleted from a visit. If they left the household, choose the reason under “Member change” in their entry (it is recorded when the visit is finalized), or record it now with the member-change dialog. Delete only entries made by mistake.",
+                ).replace("%1", who),
+            )
+            field = box.addButton(
+                QCoreApplication.translate("VisitEditor", "Go to “Member change”"),
+                QMessageBox.ButtonRole.AcceptRole,
+            )
+            dialog = box.addButton(
+                QCoreApplication.translate("VisitEditor", "Member change dialog…"),
+                QMessageBox.ButtonRole.ActionRole,
+            )
             box.addButton(QMessageBox.StandardButton.Cancel)
-            self._ask(box, {field: lambda: e.go_to(path + "/change_reason"), dialog: self.member_change})
+            self._ask(
+                box, {field: lambda: e.go_to(path + "/change_reason"), dialog: self.member_change}
+            )
             return
-        box = _box(e, QMessageBox.Icon.Question, QCoreApplication.translate("VisitEditor", "Remove entry"),
-                   QCoreApplication.translate("VisitEditor", "Remove “%1” and everything entered for it?").replace("%1", who))
-        yes = box.addButton(QCoreApplication.translate("VisitEditor", "Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        box = _box(
+            e,
+            QMessageBox.Icon.Question,
+            QCoreApplication.translate("VisitEditor", "Remove entry"),
+            QCoreApplication.translate(
+                "VisitEditor", "Remove “%1” and everything entered for it?"
+            ).replace("%1", who),
+        )
+        yes = box.addButton(
+            QCoreApplication.translate("VisitEditor", "Remove"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         self._ask(box, {yes: lambda: self._remove(path)})
 
@@ -241,7 +330,9 @@ class EditorActions(QObject):
             self.member_dialog = dialog
             dialog.open()
 
-        e.ctx.ops.run(ops.get_household(e.household_id), owner=e, on_done=show, name="load household")
+        e.ctx.ops.run(
+            ops.get_household(e.household_id), owner=e, on_done=show, name="load household"
+        )
 
     # -- words ------------------------------------------------------------------------------
     def banner_text(self) -> str:
@@ -251,16 +342,41 @@ class EditorActions(QObject):
             return ""
         visit = e.saver.visit or opened.visit
         if visit is not None and visit.finalized:
-            when = visit.finalized_at.strftime("%Y-%m-%d %H:%M") if visit.finalized_at else visit.visit_date.isoformat()
-            return QCoreApplication.translate("VisitEditor", "Finalized %1 by %2. A finalized visit does not change; use “Correct (amend)” for a correction.") \
-                .replace("%1", when).replace("%2", visit.visitor or "—")
+            when = (
+                visit.finalized_at.strftime("%Y-%m-%d %H:%M")
+                if visit.finalized_at
+                else visit.visit_date.isoformat()
+            )
+            return (
+                QCoreApplication.translate(
+                    "VisitEditor",
+                    "Finalized %1 by %2. A finalized visit does not change; use “Correct (amend)” for a correction.",
+                )
+                .replace("%1", when)
+                .replace("%2", visit.visitor or "—")
+            )
         if visit is not None and visit.amends:
             original = opened.original.visit_date.isoformat() if opened.original else "—"
-            return QCoreApplication.translate("VisitEditor", "Correction of the visit of %1. Reason: %2").replace("%1", original).replace("%2", visit.amendment_reason or "")
+            return (
+                QCoreApplication.translate(
+                    "VisitEditor", "Correction of the visit of %1. Reason: %2"
+                )
+                .replace("%1", original)
+                .replace("%2", visit.amendment_reason or "")
+            )
         if opened.continued and visit is not None:
-            started = visit.created_at.strftime("%Y-%m-%d %H:%M") if visit.created_at else visit.visit_date.isoformat()
-            return QCoreApplication.translate("VisitEditor", "This household already has a draft (started %1); it continues here. A household has one draft at a time.").replace("%1", started)
+            started = (
+                visit.created_at.strftime("%Y-%m-%d %H:%M")
+                if visit.created_at
+                else visit.visit_date.isoformat()
+            )
+            return QCoreApplication.translate(
+                "VisitEditor",
+                "This household already has a draft (started %1); it continues here. A household has one draft at a time.",
+            ).replace("%1", started)
         if visit is None:
-            return QCoreApplication.translate("VisitEditor", "New visit: the answers start from the register. Confirm or correct each one; the draft is saved as you go.")
+            return QCoreApplication.translate(
+                "VisitEditor",
+                "New visit: the answers start from the register. Confirm or correct each one; the draft is saved as you go.",
+            )
         return ""
-

@@ -123,6 +123,21 @@ def setup_ui(e: VisitEditor) -> None:
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(e.stack)
     for keys in ("Ctrl+Return", "Ctrl+Enter"):
-        QShortcut(QKeySequence(keys), e, e.actions.finalize, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    QShortcut(QKeySequence("Ctrl+PgDown"), e, lambda: e.step_section(1), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    QShortcut(QKeySequence("Ctrl+PgUp"), e, lambda: e.step_section(-1), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(keys),
+            e,
+            e.actions.finalize,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+    QShortcut(
+        QKeySequence("Ctrl+PgDown"),
+        e,
+        lambda: e.step_section(1),
+        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    )
+    QShortcut(
+        QKeySequence("Ctrl+PgUp"),
+        e,
+        lambda: e.step_section(-1),
+        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    )

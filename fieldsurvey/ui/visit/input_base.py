@@ -43,5 +43,3 @@ class FieldInput(QWidget):
     def _emit(self, raw: Any) -> None:
         if not self._setting and self.editable:
             self.committed.emit(raw)
-
-

@@ -36,8 +36,17 @@ from fieldsurvey.ui.visit.choice_inputs import (
 from fieldsurvey.ui.visit.input_base import TYPING_PAUSE_MS, FieldInput
 
 __all__ = [
-    "AcknowledgeInput", "BooleanInput", "ClearableButtons", "ComboInput", "DateInput", "FieldInput",
-    "LineInput", "MultiChoiceInput", "MultilineInput", "RadioInput", "make_input",
+    "AcknowledgeInput",
+    "BooleanInput",
+    "ClearableButtons",
+    "ComboInput",
+    "DateInput",
+    "FieldInput",
+    "LineInput",
+    "MultiChoiceInput",
+    "MultilineInput",
+    "RadioInput",
+    "make_input",
 ]
 
 
@@ -123,7 +132,7 @@ class MultilineInput(FieldInput):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.FocusOut:
             self.commit_pending()
         return False
@@ -170,7 +179,9 @@ class DateInput(LineInput):
         self.line.setPlaceholderText("2024-05-01")
         self.pick = QToolButton()
         self.pick.setText("…")
-        self.pick.setToolTip(QCoreApplication.translate("VisitInputs", "Pick a date from the calendar"))
+        self.pick.setToolTip(
+            QCoreApplication.translate("VisitInputs", "Pick a date from the calendar")
+        )
         self.pick.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard types the date
         self.pick.clicked.connect(self._calendar)
         layout = self.layout()

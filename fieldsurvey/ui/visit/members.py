@@ -34,7 +34,9 @@ def _member_lists(session: FormSession) -> list[str]:
     """The members repeat and every repeat bound to it (education, medical …)."""
     survey = session.survey
     return [MEMBERS] + [
-        name for name, el in survey.elements.items() if isinstance(el, Repeat) and el.repeat_over == MEMBERS
+        name
+        for name, el in survey.elements.items()
+        if isinstance(el, Repeat) and el.repeat_over == MEMBERS
     ]
 
 
@@ -86,8 +88,13 @@ class RegisterFollower(QObject):
         e = self.editor
         if not changes.touches(e.household_id) or not e.editing:
             return
-        e.ctx.ops.run(ops.get_household(e.household_id), owner=e, on_done=self._loaded,
-                      on_error=lambda _error: None, name="reload household for visit")
+        e.ctx.ops.run(
+            ops.get_household(e.household_id),
+            owner=e,
+            on_done=self._loaded,
+            on_error=lambda _error: None,
+            name="reload household for visit",
+        )
 
     def _loaded(self, household: Household) -> None:
         e = self.editor

@@ -46,7 +46,10 @@ class TimeInput(LineInput):
         super().__init__(fld, parent)
         self.line.setMaximumWidth(110)
         self.line.setPlaceholderText("14:30")
-        self.now = _tool(QCoreApplication.translate("VisitInputs", "Now"), QCoreApplication.translate("VisitInputs", "Fill in the time now"))
+        self.now = _tool(
+            QCoreApplication.translate("VisitInputs", "Now"),
+            QCoreApplication.translate("VisitInputs", "Fill in the time now"),
+        )
         self.now.clicked.connect(lambda: self._fill(datetime.now().strftime("%H:%M")))
         layout = self.layout()
         assert isinstance(layout, QHBoxLayout)
@@ -69,7 +72,9 @@ class DateTimeInput(TimeInput):
         super().__init__(fld, parent)
         self.line.setMaximumWidth(170)
         self.line.setPlaceholderText("2024-05-01 14:30")
-        self.now.setToolTip(QCoreApplication.translate("VisitInputs", "Fill in the date and time now"))
+        self.now.setToolTip(
+            QCoreApplication.translate("VisitInputs", "Fill in the date and time now")
+        )
         self.now.clicked.disconnect()
         self.now.clicked.connect(lambda: self._fill(datetime.now().strftime("%Y-%m-%d %H:%M")))
 
@@ -81,9 +86,16 @@ class GeopointInput(LineInput):
     def __init__(self, fld: Field, parent: QWidget | None = None) -> None:
         super().__init__(fld, parent)
         self.line.setMaximumWidth(300)
-        self.line.setPlaceholderText(QCoreApplication.translate("VisitInputs", "latitude longitude [altitude], e.g. 30.6586 104.0647"))
+        self.line.setPlaceholderText(
+            QCoreApplication.translate(
+                "VisitInputs", "latitude longitude [altitude], e.g. 30.6586 104.0647"
+            )
+        )
         self.line.setToolTip(
-            QCoreApplication.translate("VisitInputs", "Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude −180 to 180, then the altitude in metres if known.")
+            QCoreApplication.translate(
+                "VisitInputs",
+                "Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude −180 to 180, then the altitude in metres if known.",
+            )
         )
         self.parts = QLabel()
         self.parts.setObjectName("geopointParts")
@@ -98,10 +110,18 @@ class GeopointInput(LineInput):
         if lat is None or lon is None:
             self.parts.setText("")
             return
-        shown = QCoreApplication.translate("VisitInputs", "lat %1, lon %2").replace("%1", f"{lat:g}").replace("%2", f"{lon:g}")
+        shown = (
+            QCoreApplication.translate("VisitInputs", "lat %1, lon %2")
+            .replace("%1", f"{lat:g}")
+            .replace("%2", f"{lon:g}")
+        )
         if alt is not None:
-            shown += QCoreApplication.translate("VisitInputs", ", altitude %1 m").replace("%1", f"{alt:g}")
-        self.parts.setText(shown + QCoreApplication.translate("VisitInputs", "; accuracy: none (typed)"))
+            shown += QCoreApplication.translate("VisitInputs", ", altitude %1 m").replace(
+                "%1", f"{alt:g}"
+            )
+        self.parts.setText(
+            shown + QCoreApplication.translate("VisitInputs", "; accuracy: none (typed)")
+        )
 
 
 class RangeInput(FieldInput):
@@ -122,7 +142,9 @@ class RangeInput(FieldInput):
         self.slider.setMinimumWidth(200)
         self.value_label = QLabel()
         self.value_label.setMinimumWidth(48)
-        self.clear_button = _tool("×", QCoreApplication.translate("VisitInputs", "Clear the answer"))
+        self.clear_button = _tool(
+            "×", QCoreApplication.translate("VisitInputs", "Clear the answer")
+        )
         self.clear_button.setAutoRaise(True)
         self.clear_button.clicked.connect(lambda: self._emit(None))
         self.slider.valueChanged.connect(self._moved)
@@ -178,8 +200,13 @@ class RankInput(FieldInput):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.up = _tool("↑", QCoreApplication.translate("VisitInputs", "Move up"))
         self.down = _tool("↓", QCoreApplication.translate("VisitInputs", "Move down"))
-        self.accept = _tool(QCoreApplication.translate("VisitInputs", "Accept order"), QCoreApplication.translate("VisitInputs", "Rank the items in the order shown"))
-        self.clear_button = _tool("×", QCoreApplication.translate("VisitInputs", "Clear the answer"))
+        self.accept = _tool(
+            QCoreApplication.translate("VisitInputs", "Accept order"),
+            QCoreApplication.translate("VisitInputs", "Rank the items in the order shown"),
+        )
+        self.clear_button = _tool(
+            "×", QCoreApplication.translate("VisitInputs", "Clear the answer")
+        )
         self.up.clicked.connect(lambda: self.move(-1))
         self.down.clicked.connect(lambda: self.move(1))
         self.accept.clicked.connect(lambda: self._emit(self.order()))
@@ -203,7 +230,9 @@ class RankInput(FieldInput):
             b.setVisible(editable)
 
     def order(self) -> list[str]:
-        return [str(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
+        return [
+            str(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())
+        ]
 
     def show_row(self, row: Row, choices: Sequence[Choice], lang: str) -> None:
         labels = {c.name: c.label.get(lang) for c in choices}
@@ -217,7 +246,9 @@ class RankInput(FieldInput):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.list.addItem(item)
-        self.list.setFixedHeight(self.list.sizeHintForRow(0) * max(len(names), 1) + 2 * self.list.frameWidth() + 4)
+        self.list.setFixedHeight(
+            self.list.sizeHintForRow(0) * max(len(names), 1) + 2 * self.list.frameWidth() + 4
+        )
         if 0 <= current < self.list.count():
             self.list.setCurrentRow(current)
         self.accept.setEnabled(not self.ranked)

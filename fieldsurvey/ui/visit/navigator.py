@@ -113,10 +113,20 @@ class SectionList(QListWidget):
             item.setText(f"{title}    {' '.join(marks)}" if marks else title)
             tip = []
             if c.errors:
-                tip.append(QCoreApplication.translate("VisitNavigator", "%1 error(s) to correct").replace("%1", str(c.errors)))
+                tip.append(
+                    QCoreApplication.translate("VisitNavigator", "%1 error(s) to correct").replace(
+                        "%1", str(c.errors)
+                    )
+                )
             if c.warnings:
-                tip.append(QCoreApplication.translate("VisitNavigator", "%1 warning(s) to check").replace("%1", str(c.warnings)))
-            item.setToolTip("; ".join(tip) or QCoreApplication.translate("VisitNavigator", "Nothing to correct"))
+                tip.append(
+                    QCoreApplication.translate("VisitNavigator", "%1 warning(s) to check").replace(
+                        "%1", str(c.warnings)
+                    )
+                )
+            item.setToolTip(
+                "; ".join(tip) or QCoreApplication.translate("VisitNavigator", "Nothing to correct")
+            )
             colour = ERROR_COLOUR if c.errors else (WARNING_COLOUR if c.warnings else None)
             item.setForeground(QBrush(QColor(colour)) if colour else QBrush())
 
@@ -150,7 +160,9 @@ class ProblemList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.list)
 
-    def show_issues(self, session: FormSession, issues: Sequence[Issue], lang: str, unanswered: int = 0) -> None:
+    def show_issues(
+        self, session: FormSession, issues: Sequence[Issue], lang: str, unanswered: int = 0
+    ) -> None:
         """``issues`` as a list; ``unanswered`` counts required answers still missing that are
         listed only once the user tries to finalize (so a new visit is not a wall of red)."""
         self.list.clear()
@@ -166,9 +178,18 @@ class ProblemList(QWidget):
             self.list.addItem(item)
         lines = []
         if issues:
-            lines.append(QCoreApplication.translate("VisitNavigator", "Problems: %1 error(s), %2 warning(s)").replace("%1", str(len(errors))).replace("%2", str(len(warnings))))
+            lines.append(
+                QCoreApplication.translate("VisitNavigator", "Problems: %1 error(s), %2 warning(s)")
+                .replace("%1", str(len(errors)))
+                .replace("%2", str(len(warnings)))
+            )
         if unanswered:
-            lines.append(QCoreApplication.translate("VisitNavigator", "%1 required answer(s) still missing; they are listed when you finalize").replace("%1", str(unanswered)))
+            lines.append(
+                QCoreApplication.translate(
+                    "VisitNavigator",
+                    "%1 required answer(s) still missing; they are listed when you finalize",
+                ).replace("%1", str(unanswered))
+            )
         if not lines:
             lines.append(QCoreApplication.translate("VisitNavigator", "No problems found"))
         self.title.setText("\n".join(lines))
@@ -238,4 +259,3 @@ class FieldSearch(QLineEdit):
         path = self.find(text)
         if path is not None:
             self.go_to.emit(path)
-

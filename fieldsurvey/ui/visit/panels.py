@@ -59,7 +59,12 @@ def shown_issues(issues: Sequence[Issue], show_missing: bool) -> list[Issue]:
 def paint(label: QLabel, colour: str | None) -> None:
     """Text colour through the palette: per-widget style sheets make big forms slow to draw."""
     palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour) if colour else label.style().standardPalette().color(QPalette.ColorRole.WindowText))
+    palette.setColor(
+        QPalette.ColorRole.WindowText,
+        QColor(colour)
+        if colour
+        else label.style().standardPalette().color(QPalette.ColorRole.WindowText),
+    )
     label.setPalette(palette)
 
 
@@ -180,7 +185,14 @@ class FieldRow(QWidget):
         outer.addLayout(self.right, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-    def show_row(self, row: Row, choices: Sequence[Choice], lang: str, extra: Sequence[Issue], show_missing: bool) -> None:
+    def show_row(
+        self,
+        row: Row,
+        choices: Sequence[Choice],
+        lang: str,
+        extra: Sequence[Issue],
+        show_missing: bool,
+    ) -> None:
         self.row = row
         self.choices = choices
         label = row.label.get(lang)
@@ -364,12 +376,22 @@ class RepeatPanel(Container):
         hint = row.hint.get(lang) if row.hint else ""
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
-        self.add_button.setText(QCoreApplication.translate("VisitPanels", "Add an entry") if self.repeat.name != "members" else QCoreApplication.translate("VisitPanels", "Add a member"))
+        self.add_button.setText(
+            QCoreApplication.translate("VisitPanels", "Add an entry")
+            if self.repeat.name != "members"
+            else QCoreApplication.translate("VisitPanels", "Add a member")
+        )
         self.add_button.setVisible(row.can_add)
         if self.member_button is not None:
             self.member_button.setText(QCoreApplication.translate("VisitPanels", "Member change…"))
-            self.member_button.setToolTip(QCoreApplication.translate("VisitPanels", "Record a birth, marriage, death or move in the register"))
-            self.member_button.setVisible(not row.read_only and self.repeat.bound is False and row.can_add)
+            self.member_button.setToolTip(
+                QCoreApplication.translate(
+                    "VisitPanels", "Record a birth, marriage, death or move in the register"
+                )
+            )
+            self.member_button.setVisible(
+                not row.read_only and self.repeat.bound is False and row.can_add
+            )
         style_issue_label(self.issues, shown_issues(extra, show_missing), lang)
 
     def set_children(self, widgets: list[QWidget]) -> bool:

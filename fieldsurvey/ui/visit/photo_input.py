@@ -113,7 +113,7 @@ class PhotoInput(FieldInput):
                 self.strip.set_loader(thumb_loader(self.ctx, self))
         return self.ctx
 
-    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         if self.ctx is None and self._context() is not None:
             self._redraw()
@@ -127,6 +127,7 @@ class PhotoInput(FieldInput):
         ctx = self._context()
         missing = [i["photo"] for i in self.items if i["photo"] not in self.infos]
         if missing and ctx is not None:
+
             def op(env: Any) -> dict[str, Any]:
                 return env.store.photos.info(missing)
 
@@ -142,11 +143,25 @@ class PhotoInput(FieldInput):
 
     def entries(self) -> list[PhotoEntry]:
         out = []
-        label = self.field.caption.get(self.ctx.lang if self.ctx else "zh") if self.field.caption else ""
+        label = (
+            self.field.caption.get(self.ctx.lang if self.ctx else "zh")
+            if self.field.caption
+            else ""
+        )
         for it in self.items:
             base = self.infos.get(it["photo"], PhotoEntry(it["photo"]))
-            out.append(PhotoEntry(base.sha256, it.get("caption") or None, base.taken_at, base.latitude,
-                                  base.longitude, base.width, base.height, label))
+            out.append(
+                PhotoEntry(
+                    base.sha256,
+                    it.get("caption") or None,
+                    base.taken_at,
+                    base.latitude,
+                    base.longitude,
+                    base.width,
+                    base.height,
+                    label,
+                )
+            )
         return out
 
     def set_editable(self, editable: bool) -> None:
@@ -165,7 +180,11 @@ class PhotoInput(FieldInput):
             self.camera_button.setEnabled(room)
         self.delete_button.setEnabled(self.editable and bool(self.items))
         self.caption_button.setEnabled(self.editable and bool(self.items))
-        self.count_label.setText(self.tr("%1 of at most %2").replace("%1", str(len(self.items))).replace("%2", str(self.limit)))
+        self.count_label.setText(
+            self.tr("%1 of at most %2")
+            .replace("%1", str(len(self.items)))
+            .replace("%2", str(self.limit))
+        )
 
     def _commit(self, items: list[dict[str, str]]) -> None:
         self.items = items
@@ -175,8 +194,9 @@ class PhotoInput(FieldInput):
     # -- adding ---------------------------------------------------------------------------
     def choose_files(self) -> None:
         patterns = " ".join(f"*{s}" for s in PICTURE_SUFFIXES)
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Add photos"), "",
-                                                self.tr("Pictures (%1)").replace("%1", patterns))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Add photos"), "", self.tr("Pictures (%1)").replace("%1", patterns)
+        )
         if paths:
             self.add_files(local_files(paths))
 
@@ -204,13 +224,13 @@ class PhotoInput(FieldInput):
         else:
             self._update_buttons()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.editable and event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+    def dropEvent(self, event: QDropEvent) -> None:
         if not self.editable:
             event.ignore()
             return
@@ -231,7 +251,9 @@ class PhotoInput(FieldInput):
                 env.store.photos.add(p)
                 return p
 
-            ctx.ops.run(op, owner=self, on_done=lambda p: self._imported([p], []), name="camera photo")
+            ctx.ops.run(
+                op, owner=self, on_done=lambda p: self._imported([p], []), name="camera photo"
+            )
 
         CameraDialog(got, self).open()
 
@@ -247,8 +269,12 @@ class PhotoInput(FieldInput):
         if not rows or not self.editable:
             return
         i = rows[0]
-        text, ok = QInputDialog.getText(self, self.tr("Caption"), self.tr("Caption for this photo:"),
-                                        text=self.items[i].get("caption", ""))
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("Caption"),
+            self.tr("Caption for this photo:"),
+            text=self.items[i].get("caption", ""),
+        )
         if ok:
             items = [dict(x) for x in self.items]
             items[i] = photo_item(items[i]["photo"], text.strip()[:MAX_CAPTION] or None)

@@ -122,7 +122,9 @@ class SectionPage(QScrollArea):
             self._focus = QApplication.focusWidget()
             self.content.setVisible(False)
             self.placeholder.setVisible(True)
-        complete = self._apply(rows, choices_for, lang, extra, show_missing, time.perf_counter() + SLICE_S)
+        complete = self._apply(
+            rows, choices_for, lang, extra, show_missing, time.perf_counter() + SLICE_S
+        )
         if not complete:
             if not self._scheduled:
                 self._scheduled = True
@@ -132,7 +134,11 @@ class SectionPage(QScrollArea):
             self._building = False
             self.placeholder.setVisible(False)
             self.content.setVisible(True)
-            if self._focus is not None and isValid(self._focus) and self.content.isAncestorOf(self._focus):
+            if (
+                self._focus is not None
+                and isValid(self._focus)
+                and self.content.isAncestorOf(self._focus)
+            ):
                 self._focus.setFocus()
             self._focus = None
         self._args = None
@@ -154,7 +160,9 @@ class SectionPage(QScrollArea):
         """One slice; True when every row has its widget."""
         wanted: dict[int, list[QWidget]] = {id(self): []}
         holders: dict[int, Container | SectionPage] = {id(self): self}
-        stack: list[tuple[int, Container | SectionPage, int]] = [(-1, self, 0)]  # depth, holder, indent
+        stack: list[tuple[int, Container | SectionPage, int]] = [
+            (-1, self, 0)
+        ]  # depth, holder, indent
         order: list[str] = []
         skip_below: int | None = None  # rows inside a container not made yet wait with it
         complete = True
@@ -219,8 +227,15 @@ class SectionPage(QScrollArea):
             widget.remove_requested.connect(self.remove_requested)
         return widget
 
-    def _show(self, widget: FieldRow | Container, row: Row, choices_for: ChoicesFor, lang: str,
-              extra: Sequence[Issue], show_missing: bool) -> None:
+    def _show(
+        self,
+        widget: FieldRow | Container,
+        row: Row,
+        choices_for: ChoicesFor,
+        lang: str,
+        extra: Sequence[Issue],
+        show_missing: bool,
+    ) -> None:
         """Redraw a row's widget unless it would look exactly as it does (most rows, most times:
         a big family has hundreds of rows and one answer changes a few)."""
         choices: Sequence[Choice] = ()
@@ -241,7 +256,9 @@ class SectionPage(QScrollArea):
         """Redraw this row next time even if the engine's row did not change."""
         self._drawn.pop(path, None)
 
-    def show_extra_issues(self, extra: Mapping[str, Sequence[Issue]], lang: str, show_missing: bool) -> None:
+    def show_extra_issues(
+        self, extra: Mapping[str, Sequence[Issue]], lang: str, show_missing: bool
+    ) -> None:
         """Redraw only the issue lines of places whose whole-visit problems changed."""
         if self._args is not None:
             rows, choices_for, lang_, _old, missing = self._args
@@ -251,7 +268,9 @@ class SectionPage(QScrollArea):
             if isinstance(widget, FieldRow):
                 widget.show_row(widget.row, widget.choices, lang, extra.get(path, ()), show_missing)
             elif isinstance(widget, RepeatPanel | InstancePanel):
-                style_issue_label(widget.issues, shown_issues(extra.get(path, ()), show_missing), lang)
+                style_issue_label(
+                    widget.issues, shown_issues(extra.get(path, ()), show_missing), lang
+                )
         self._extra_paths = set(extra)
 
     def _tab_order(self) -> None:
