@@ -1785,14 +1785,6 @@ This code is shown only now.</source>
         <translation>至今</translation>
     </message>
     <message>
-        <source>The visit editor is not part of this installation yet.</source>
-        <translation>本安装中还没有走访录入功能。</translation>
-    </message>
-    <message>
-        <source>Ledger printing is not part of this installation yet.</source>
-        <translation>本安装中还没有台账打印功能。</translation>
-    </message>
-    <message>
         <source>Medical costs and reimbursement</source>
         <translation>医疗费用及报销</translation>
     </message>
@@ -2062,10 +2054,6 @@ Ask the county&apos;s administrator for the https:// address. Go on without encr
     <message>
         <source>&amp;About FieldSurvey</source>
         <translation>关于 FieldSurvey(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Ledger printing is not part of this installation yet.</source>
-        <translation>本安装中还没有台账打印功能。</translation>
     </message>
     <message>
         <source>Households</source>
@@ -2994,10 +2982,6 @@ Data folder: %2</source>
     <message>
         <source>Enroll with the county server (address and one-time enrollment code)</source>
         <translation>在县服务器注册本机（服务器地址和一次性注册码）</translation>
-    </message>
-    <message>
-        <source>The county server connection is not part of this installation yet.</source>
-        <translation>本安装中还没有县服务器连接功能。</translation>
     </message>
     <message>
         <source>Start empty and add households by hand</source>
