@@ -133,16 +133,19 @@ class HouseholdRows:
         dialect = dialect or store_dialect()
         self.households = TableLoader(
             dialect,
-            HouseholdRow.__table__,
+            HouseholdRow.__table__,  # type: ignore[arg-type]
             Household,
-            (*DERIVED_COLUMNS, "updated_at"),  # type: ignore[arg-type]
+            (*DERIVED_COLUMNS, "updated_at"),
             converters={"division_code": lambda code: code.value},
         )
         self.members = TableLoader(dialect, MemberRow.__table__, Member, PARENT_COLUMNS)  # type: ignore[arg-type]
         self.helpers = TableLoader(dialect, HelperRow.__table__, Helper, PARENT_COLUMNS)  # type: ignore[arg-type]
         self.measures = TableLoader(
-            dialect, MeasureRow.__table__, AssistanceMeasure, PARENT_COLUMNS
-        )  # type: ignore[arg-type]
+            dialect,
+            MeasureRow.__table__,  # type: ignore[arg-type]
+            AssistanceMeasure,
+            PARENT_COLUMNS,
+        )
         self.incomes = TableLoader(dialect, IncomeRow.__table__, IncomeRecord, ("household_id",))  # type: ignore[arg-type]
         self._tables = (self.households, self.members, self.helpers, self.measures, self.incomes)
         self._now = now or datetime.now()

@@ -402,9 +402,8 @@ class SyncClient:
             )
         atomic_write(out, batch.data)
         self.store.sync_state.mark_exported(batch.batch_id, str(out))
-        photos = PhotoSender(self.store, identity, None, self.progress, self.cancel).export(
-            out.parent, out.stem
-        )  # type: ignore[arg-type]
+        sender = PhotoSender(self.store, identity, None, self.progress, self.cancel)  # type: ignore[arg-type]
+        photos = sender.export(out.parent, out.stem)
         return {
             "batch_id": batch.batch_id,
             "counts": batch.counts,

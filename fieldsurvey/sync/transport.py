@@ -55,7 +55,8 @@ class ServerError(UserError):
     """A 4xx answer: the server understood and refused."""
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
-        message = body.get("message") if isinstance(body.get("message"), dict) else {}
+        said = body.get("message")
+        message: dict[str, Any] = said if isinstance(said, dict) else {}
         text = Text(
             str(message.get("zh") or f"服务器拒绝了请求（{status}）"),
             str(message.get("en") or f"the server refused the request ({status})"),

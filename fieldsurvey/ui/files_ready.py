@@ -42,14 +42,14 @@ def show_files_ready(
     box.open_folder = None  # type: ignore[attr-defined]
     if files:
         if len(files) == 1:
-            box.open_file = box.addButton(
+            box.open_file = box.addButton(  # type: ignore[attr-defined]
                 QCoreApplication.translate("FilesReady", "Open the file"),
                 QMessageBox.ButtonRole.ActionRole,
-            )  # type: ignore[attr-defined]
-        box.open_folder = box.addButton(
+            )
+        box.open_folder = box.addButton(  # type: ignore[attr-defined]
             QCoreApplication.translate("FilesReady", "Open the folder"),
             QMessageBox.ButtonRole.ActionRole,
-        )  # type: ignore[attr-defined]
+        )
     box.addButton(QMessageBox.StandardButton.Close)
 
     def clicked(button: QAbstractButton) -> None:
