@@ -152,7 +152,8 @@ def run_all(full: bool, only: list[str]) -> int:
         summary.append(("season", " ".join(args) or "(defaults)", time.perf_counter() - t0, status))
     if "reliability" in only:
         banner(
-            f"reliability: kill -9, cut connections, tampered and replayed batches, fuzzed inputs{'' if full else ' (quick subset, SQLite)'}"
+            "reliability: kill -9, cut connections, tampered and replayed batches, fuzzed "
+            f"inputs{'' if full else ' (quick subset, SQLite)'}"
         )
         t0 = time.perf_counter()
         probes = reliability.selected(quick=not full)
@@ -176,7 +177,8 @@ def run_all(full: bool, only: list[str]) -> int:
         print(f"{name:<12} {seconds:7.1f} s  {status:<28} {args}")
     print(f"{'all':<12} {time.perf_counter() - start:7.1f} s")
     print(
-        f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)"
+        f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on "
+        "the machine slows every figure)"
     )
     return 0 if all(s[3].startswith("ok") for s in summary) else 1
 

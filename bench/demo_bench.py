@@ -99,7 +99,8 @@ def main() -> None:
         f"households        {args.households:,} in {len(county.villages)} villages, {members:,} members"
     )
     print(
-        f"generator         {wall:.2f} s wall clock, {generated:.2f} s CPU ({generated / args.households * 1e6:.0f} µs per household)"
+        f"generator         {wall:.2f} s wall clock, {generated:.2f} s CPU "
+        f"({generated / args.households * 1e6:.0f} µs per household)"
     )
     print(f"baseline records  {floor:.2f} s CPU (bare objects of the same shapes)")
     print(f"ratio             {generated / floor:.1f}× the baseline")
@@ -152,7 +153,8 @@ def generate_and_load(households: int, seed: int) -> None:
             + (f" + {children:.1f} s in the producer" if parallel else "")
         )
     print(
-        f"                  {households:,} households into a new encrypted store, {min(households, HISTORY_LIMIT):,} with "
+        f"                  {households:,} households into a new encrypted store, "
+        f"{min(households, HISTORY_LIMIT):,} with "
         f"past visits, {size / 2**20:.0f} MiB, {os.cpu_count()} cores   target: well under 60 s"
     )
     print(f"ratio             {walls[True] / walls[False]:.2f}× the one-process wall clock")

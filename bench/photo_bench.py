@@ -282,7 +282,8 @@ def main() -> int:
             f"{args.long_edge} px: ours {imp['ours_ms']:.0f} ms/photo (pipeline + encrypted store), "
             f"Pillow decode+resize+encode {imp['base_ms']:.0f} ms/photo: {imp['ratio']:.2f}x (target <= 1.3x); "
             f"totals {imp['ours_total_s']:.1f} s vs {imp['base_total_s']:.1f} s; against the leanest Pillow "
-            f"(draft + one resize + encode, no EXIF, thumbnail, hash or store) {imp['lean_ms']:.0f} ms/photo: {imp['lean_ratio']:.2f}x"
+            "(draft + one resize + encode, no EXIF, thumbnail, hash or store) "
+            f"{imp['lean_ms']:.0f} ms/photo: {imp['lean_ratio']:.2f}x"
         )
         print(
             f"store growth: {imp['growth_kb']:.0f} KB per photo for JPEGs of {imp['jpeg_kb']:.0f} KB mean "
@@ -292,7 +293,8 @@ def main() -> int:
             link = bench_link(tmp, store, photos, args.upload_photos, args.kbit)
             print(
                 f"link: {link['photos']} photos, {link['bytes'] / 1e6:.2f} MB sealed in {link['bundles']} bundles "
-                f"({link['wire_over_jpeg']:.3f}x the JPEG bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s, "
+                f"({link['wire_over_jpeg']:.3f}x the JPEG bytes) over {args.kbit:g} kbit/s: upload "
+                f"{link['upload_s']:.1f} s, "
                 f"line time {link['ideal_s']:.1f} s: {link['ratio']:.2f}x (target <= 1.2x)"
             )
         store.close()

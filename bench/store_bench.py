@@ -5,13 +5,14 @@
 Every side runs the real store code (repositories, mapping, WAL, synchronous=FULL); the only
 difference is the engine: plain SQLite (Python's ``sqlite3``), the SQLCipher library
 (``sqlcipher3``, which carries its own SQLite build) opened without a key, and the encrypted
-store. The second baseline separates what encryption costs from what the library's build costs. Figures are ratios to the plain baseline measured in the same run, so
-they mean the same on any machine. Each round runs both sides on fresh stores, plain first in odd
-rounds and SQLCipher first in even ones, and the figures are medians over the rounds: on a
-shared 2-core machine one run of each side can differ by half from the next. The workload is
-built before timing and frozen out of the garbage collector (``gc.freeze``), whose scans of the
-100,000 generated records would otherwise land on whichever side triggers them. Targets (issue #2): bulk insert ≤ 1.3× plain, random reads
-≤ 1.5× plain, unlock ≤ 0.5 s, visit save p95 ≤ 20 ms.
+store. The second baseline separates what encryption costs from what the library's build costs.
+Figures are ratios to the plain baseline measured in the same run, so they mean the same on any
+machine. Each round runs both sides on fresh stores, plain first in odd rounds and SQLCipher first
+in even ones, and the figures are medians over the rounds: on a shared 2-core machine one run of
+each side can differ by half from the next. The workload is built before timing and frozen out of
+the garbage collector (``gc.freeze``), whose scans of the 100,000 generated records would otherwise
+land on whichever side triggers them. Targets (issue #2): bulk insert ≤ 1.3× plain, random reads ≤
+1.5× plain, unlock ≤ 0.5 s, visit save p95 ≤ 20 ms.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ def main() -> None:
     households = households_for(args.members)
     n_members = sum(len(h.members) for h in households)
     print(
-        f"workload: {len(households)} households, {n_members} members; {args.reads} random reads; {args.saves} visit saves"
+        f"workload: {len(households)} households, {n_members} members; {args.reads} random reads; "
+        f"{args.saves} visit saves"
     )
     names = ("plain", "unkeyed", "cipher")
     sides: dict[str, list[dict[str, float]]] = {name: [] for name in names}
@@ -192,17 +194,20 @@ def main() -> None:
         p, u, c = plain[key], unkeyed[key], cipher[key]
         fmt = f"{{:.{2 if unit == 's' else 1}f}} {unit}"
         print(
-            f"{label:<16}{fmt.format(p):>14}{fmt.format(u):>12}{fmt.format(c):>12}{c / p:>8.2f}×{c / u:>9.2f}×  {target}"
+            f"{label:<16}{fmt.format(p):>14}{fmt.format(u):>12}{fmt.format(c):>12}"
+            f"{c / p:>8.2f}×{c / u:>9.2f}×  {target}"
         )
     print(
-        "plain SQLite: Python's sqlite3; no key: the SQLCipher library (sqlcipher3, its own SQLite build) without encryption"
+        "plain SQLite: Python's sqlite3; no key: the SQLCipher library (sqlcipher3, its own SQLite "
+        "build) without encryption"
     )
     print(
         f"unlock (Argon2id {kdf['memory_kib'] // 1024} MiB, t={kdf['iterations']}, p={kdf['lanes']}) + open: "
         f"median {statistics.median(unlock):.3f} s, max {max(unlock):.3f} s   target ≤ 0.5 s"
     )
     print(
-        f"per-member insert: plain {plain['insert_s'] / n_members * 1e6:.1f} µs, SQLCipher {cipher['insert_s'] / n_members * 1e6:.1f} µs"
+        f"per-member insert: plain {plain['insert_s'] / n_members * 1e6:.1f} µs, SQLCipher "
+        f"{cipher['insert_s'] / n_members * 1e6:.1f} µs"
     )
 
 

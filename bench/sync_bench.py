@@ -368,7 +368,8 @@ def bench_ingest(
 def compare_reads(
     sealed: ServerDir, unsealed: ServerDir, rounds: int = 5
 ) -> dict[str, tuple[float, float, int]]:
-    """Median seconds of each read on the sealed and the unsealed county, taken in turn: name → (sealed, unsealed, rows)."""
+    """Median seconds of each read on the sealed and the unsealed county, taken in turn: name →
+    (sealed, unsealed, rows)."""
     who = Principal("bench", "bench", "county_staff", None)
 
     def full_read(sd: ServerDir) -> int:
@@ -531,7 +532,8 @@ def main() -> None:
             )
             print(
                 f"[{backend}] ingest {args.batches} batches x {args.households} households (+members, +1 visit each): "
-                f"{r['ingest_s']:.1f} s = {r['households'] / r['ingest_s']:.0f} households/s (CPU {r['ingest_cpu']:.1f} s); "
+                f"{r['ingest_s']:.1f} s = {r['households'] / r['ingest_s']:.0f} households/s (CPU "
+                f"{r['ingest_cpu']:.1f} s); "
                 f"plain bulk insert of the same rows {r['plain_s']:.1f} s = {r['households'] / r['plain_s']:.0f}/s "
                 f"(CPU {r['plain_cpu']:.1f} s); ratio {r['ingest_s'] / r['plain_s']:.2f}x wall, "
                 f"{r['ingest_cpu'] / r['plain_cpu']:.2f}x CPU (target <= 3x); CPU = {cpu_of}; "
@@ -540,9 +542,11 @@ def main() -> None:
             )
             full, page = r["reads"]["full read"], r["reads"]["list page"]
             print(
-                f"[{backend}] column encryption (sealed / unsealed, same run): ingest {r['ingest_s']:.1f} s / {r['unsealed_s']:.1f} s = "
+                f"[{backend}] column encryption (sealed / unsealed, same run): ingest "
+                f"{r['ingest_s']:.1f} s / {r['unsealed_s']:.1f} s = "
                 f"{r['ingest_s'] / r['unsealed_s']:.2f}x wall, {r['ingest_cpu'] / r['unsealed_cpu']:.2f}x CPU; "
-                f"full read of {full[2]} household and member records {full[0]:.2f} s / {full[1]:.2f} s = {full[0] / full[1]:.2f}x; "
+                f"full read of {full[2]} household and member records {full[0]:.2f} s / "
+                f"{full[1]:.2f} s = {full[0] / full[1]:.2f}x; "
                 f"list page of {page[2]} {page[0] * 1000:.1f} ms / {page[1] * 1000:.1f} ms = {page[0] / page[1]:.2f}x",
                 flush=True,
             )
@@ -552,13 +556,15 @@ def main() -> None:
         only_visits = [r for r in visit_batch[0] if r["kind"] == "visit"]
         size = len(seal_batch(ident, batch_payload(ident, only_visits, base_cursor=None)))
         print(
-            f"wire: {len(only_visits)} finalized visits sealed = {size} bytes, {size / len(only_visits):.0f} bytes per visit (target <= 2048)",
+            f"wire: {len(only_visits)} finalized visits sealed = {size} bytes, "
+            f"{size / len(only_visits):.0f} bytes per visit (target <= 2048)",
             flush=True,
         )
         if not args.skip_link:
             link = bench_link(Path(tmp), args.link_visits, args.kbit)
             print(
-                f"link: {link['visits']}-visit batch ({link['bytes']} bytes) over {args.kbit:g} kbit/s: upload {link['upload_s']:.1f} s "
+                f"link: {link['visits']}-visit batch ({link['bytes']} bytes) over {args.kbit:g} "
+                f"kbit/s: upload {link['upload_s']:.1f} s "
                 f"(the bytes alone need {link['ideal_s']:.1f} s)",
                 flush=True,
             )

@@ -147,11 +147,13 @@ def bench_startup(households: int, runs: int, typing_s: float) -> dict[str, floa
     print(f"  spawn → unlock screen shown                             {shown:6.2f} s")
     print(f"  instant: unlock pressed → list painted (cold imports)   {cold:6.2f} s")
     print(
-        f"  instant: spawn → list painted (wall)                    {wall:6.2f} s   = {wall / START_TARGET_S:.2f} × the 2 s target"
+        f"  instant: spawn → list painted (wall)                    {wall:6.2f} s   = "
+        f"{wall / START_TARGET_S:.2f} × the 2 s target"
     )
     print(f"  typed ({typing_s:.1f} s): unlock pressed → list painted         {warm:6.2f} s")
     print(
-        f"  typed: app's own time (screen shown + unlock → list)    {app_time:6.2f} s   = {app_time / START_TARGET_S:.2f} × the 2 s target, {app_time / base:.1f} × baseline"
+        f"  typed: app's own time (screen shown + unlock → list)    {app_time:6.2f} s   = "
+        f"{app_time / START_TARGET_S:.2f} × the 2 s target, {app_time / base:.1f} × baseline"
     )
     return {
         "wall": wall,
@@ -261,7 +263,8 @@ def bench_filter(count: int) -> dict[str, float]:
     print(f"\nFilter latency over {count} households (action + table repaint)")
     print(f"  initial load of the list (index + model + paint)  {load_ms:7.1f} ms")
     print(
-        f"  baseline: repaint of the unchanged list  n={len(paints):3d}  median {base_med:5.1f} ms  p95 {base_p95:5.1f} ms"
+        f"  baseline: repaint of the unchanged list  n={len(paints):3d}  median {base_med:5.1f} ms "
+        f" p95 {base_p95:5.1f} ms"
     )
     result = {"load_ms": load_ms, "paint": base_med}
     for label, xs in (("typing a search term", typing), ("changing a filter", toggles)):

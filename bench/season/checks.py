@@ -267,7 +267,8 @@ def check_devices_equal_county(
         for vid in device_visits:
             theirs, mine = county.visits[vid], snap["visits"][vid]
             assert same(sent_visit(mine), sent_visit(theirs)), (
-                f"{d.username}: visit {vid} differs from the county's copy in {differing_keys(sent_visit(mine), sent_visit(theirs))}"
+                f"{d.username}: visit {vid} differs from the county's copy in "
+                f"{differing_keys(sent_visit(mine), sent_visit(theirs))}"
             )
         county_changes = {cid for cid, v in county.member_changes.items() if v in villages}
         assert set(snap["member_changes"]) == county_changes, f"{d.username}: member changes differ"

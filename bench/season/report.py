@@ -57,7 +57,8 @@ def table(results: list[SeasonResult]) -> str:
     row(
         "merge time, HTTP commits (sum · median · max)",
         lambda r: (
-            f"{r.metrics['merge_s_total']:.1f} s · {r.metrics['merge_s_median'] * 1000:.0f} ms · {r.metrics['merge_s_max'] * 1000:.0f} ms"
+            f"{r.metrics['merge_s_total']:.1f} s · {r.metrics['merge_s_median'] * 1000:.0f} ms · "
+            f"{r.metrics['merge_s_max'] * 1000:.0f} ms"
         ),
     )
     row(
@@ -105,7 +106,8 @@ def table(results: list[SeasonResult]) -> str:
     row(
         "tampered batches refused · replay recognised",
         lambda r: (
-            f"{sum(r.reliability['tamper']['refused'].values())} · {'yes' if r.reliability['tamper']['replay_already_received'] else 'NO'}"
+            f"{sum(r.reliability['tamper']['refused'].values())} · "
+            f"{'yes' if r.reliability['tamper']['replay_already_received'] else 'NO'}"
             if "tamper" in r.reliability
             else "—"
         ),

@@ -1,8 +1,9 @@
 """Printing ledgers from the device store: one household, or a village (one PDF or one each).
 
-The photos a household's ledger prints: only finalized visits count (a draft is not evidence yet), newest first; an amended visit's
-pictures are replaced by its correction's. Each photo's kind and title come from its form field
-(``forms/photo_fields.py``), so the ledger picks the cover and housing pictures by kind.
+The photos a household's ledger prints: only finalized visits count (a draft is not evidence yet),
+newest first; an amended visit's pictures are replaced by its correction's. Each photo's kind and
+title come from its form field (``forms/photo_fields.py``), so the ledger picks the cover and
+housing pictures by kind.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Reading a county household roster (CSV or Excel) into households, with a report per row.
 
 Headless (no Qt), so it is tested and reused by the command line; the import page only draws
-its report. ``read_roster`` checks a file against the store, ``import_roster`` loads it. A roster has a header row and one row per member:
+its report. ``read_roster`` checks a file against the store, ``import_roster`` loads it. A roster
+has a header row and one row per member:
 
 ====================  =================  ====================================================
 header (zh / en)      required           value

@@ -105,7 +105,8 @@ def store_data_dir(given: Path | None, note: Callable[[str], object] | None = No
         return app_dir
     if state(demo_dir) is StoreState.READY:
         (note or (lambda line: print(line, file=sys.stderr)))(
-            f"使用示范数据 Using the demo's data: {demo_dir}  （其他数据请用 --data-dir 指明 give --data-dir for another store）"
+            f"使用示范数据 Using the demo's data: {demo_dir}  （其他数据请用 --data-dir 指明 give --data-dir for "
+            "another store）"
         )
         return demo_dir
     raise UserError(
@@ -113,7 +114,8 @@ def store_data_dir(given: Path | None, note: Callable[[str], object] | None = No
             f"这台电脑上还没有 FieldSurvey 数据：应用的数据目录 {app_dir} 是空的，也没有示范数据。"
             "请先用 fieldsurvey app 完成设置（或 fieldsurvey demo 试用），或用 --data-dir 指明数据目录。",
             f"there is no FieldSurvey data on this computer yet: the app's data directory {app_dir} is empty and "
-            "there is no demo. Set up with 'fieldsurvey app' (or try 'fieldsurvey demo'), or give the folder with --data-dir.",
+            "there is no demo. Set up with 'fieldsurvey app' (or try 'fieldsurvey demo'), or give "
+            "the folder with --data-dir.",
         ),
         code="no_store",
     )

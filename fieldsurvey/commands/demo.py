@@ -277,13 +277,15 @@ def run(args: argparse.Namespace) -> int:
                 store, server_dir, port=args.port, passphrase=server_passphrase
             )
             print(
-                f"县级服务器数据 County server data: {server_dir}  (管理员 admin: {demo.admin} / {demo.admin_password}); "
+                f"县级服务器数据 County server data: {server_dir}  (管理员 admin: {demo.admin} / "
+                f"{demo.admin_password}); "
                 f"{demo.visits_waiting} 条走访待同步 visits waiting to sync"
             )
             if server_generated:
                 print(
                     f"县级服务器密码短语 Server passphrase: {server_passphrase}  "
-                    f"(以后启动服务器时用 {SERVER_PASSPHRASE_ENV} 给出 give it in {SERVER_PASSPHRASE_ENV} to start the server later)"
+                    f"(以后启动服务器时用 {SERVER_PASSPHRASE_ENV} 给出 give it in {SERVER_PASSPHRASE_ENV} to "
+                    "start the server later)"
                 )
     finally:
         store.close()

@@ -223,9 +223,10 @@ def _busy_port_error(port: int) -> UserError:
     if ours:
         return UserError(
             Text(
-                f"端口 {port} 上已有一个 FieldSurvey 县级服务器在运行（可能是上次的示范没有退出）。请先停止它，或加 --port 换一个端口。",
-                f"a FieldSurvey county server is already running on port {port} (perhaps an earlier demo that did not exit); "
-                "stop it, or pass --port to use another port",
+                f"端口 {port} 上已有一个 FieldSurvey 县级服务器在运行（可能是上次的示范没有退出）。"
+                "请先停止它，或加 --port 换一个端口。",
+                f"a FieldSurvey county server is already running on port {port} (perhaps an "
+                "earlier demo that did not exit); stop it, or pass --port to use another port",
             ),
             code="port_in_use",
         )

@@ -169,7 +169,8 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"不支持 unsupported: {f.message('en')}\n    {f.message('zh')}")
         if args.allow_unsupported:
             print(
-                "未写出表单:以上问题无法通过去除字段解决。(The form was not written: these problems cannot be solved by leaving fields out.)"
+                "未写出表单:以上问题无法通过去除字段解决。(The form was not written: these problems cannot be solved "
+                "by leaving fields out.)"
             )
         else:
             print(
@@ -181,7 +182,8 @@ def run_import(args: argparse.Namespace) -> int:
         _refuse_overwrite(out, args.force)
     _write_yaml(out, form, source)
     print(
-        f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']} (wrote {display_path(out)}: form {form['id']} version {form['version']})"
+        f"已写出 {display_path(out)}:表单 {form['id']} 版本 {form['version']} (wrote {display_path(out)}: "
+        f"form {form['id']} version {form['version']})"
     )
     return 0
 

@@ -110,7 +110,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--forwarded-allow-ips",
         metavar="IPS",
-        help="proxy addresses trusted for X-Forwarded-For (default 127.0.0.1), so sign-in limits count the real clients",
+        help="proxy addresses trusted for X-Forwarded-For (default 127.0.0.1), so sign-in limits "
+        "count the real clients",
     )
     p.add_argument(
         "--log-level", default=None, choices=("critical", "error", "warning", "info", "debug")
@@ -189,7 +190,8 @@ def register(sub: Any) -> None:
         nargs="+",
         action="extend",
         metavar="FILE",
-        help="signed heads kept elsewhere (audit checkpoint, a laptop's 'sync audit-heads'): fail when the log is shorter or differs",
+        help="signed heads kept elsewhere (audit checkpoint, a laptop's 'sync audit-heads'): fail "
+        "when the log is shorter or differs",
     )
     p = cmd(
         "checkpoint",

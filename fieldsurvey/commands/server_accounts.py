@@ -155,7 +155,9 @@ def cmd_enroll_code(args: argparse.Namespace) -> int:
     print_result(
         args,
         data,
-        f"注册码 Enrollment code: {code}\n有效至 Valid until: {local_minute(expires)}\n县级密钥指纹 County key fingerprint: {data['fingerprint']}",
+        f"注册码 Enrollment code: {code}\n"
+        f"有效至 Valid until: {local_minute(expires)}\n"
+        f"县级密钥指纹 County key fingerprint: {data['fingerprint']}",
     )
     return 0
 

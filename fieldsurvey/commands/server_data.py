@@ -19,7 +19,8 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
     counts = import_roster(open_server_dir(args), "cli", read_roster(Path(args.file)))
     print(
-        f"花名册已导入 Roster imported: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged households"
+        f"花名册已导入 Roster imported: {counts['created']} new, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged households"
     )
     return 0
 
@@ -104,7 +105,8 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
         f"审计检查点已写入 Audit checkpoint written: {args.out} — entry {head.entry_no}, hash {head.entry_hash}"
     )
     print(
-        "请把它保存在服务器以外 Keep it away from the server: 'server audit verify --checkpoint FILE' compares the log with it"
+        "请把它保存在服务器以外 Keep it away from the server: 'server audit verify --checkpoint FILE' "
+        "compares the log with it"
     )
     return 0
 

@@ -52,7 +52,8 @@ def _print_recovery_key(recovery_key: str | None) -> None:
         print(f"县级服务器恢复密钥 Server recovery key: {recovery_key}")
         print(
             "请抄下并与服务器分开保管，它只显示这一次；忘记密码短语时用它设置新的。"
-            "Write it down and keep it apart from the server: it is shown only this once, and sets a new passphrase if the passphrase is forgotten."
+            "Write it down and keep it apart from the server: it is shown only this once, and sets "
+            "a new passphrase if the passphrase is forgotten."
         )
 
 
@@ -118,7 +119,8 @@ def cmd_passphrase_change(args: argparse.Namespace) -> int:
             )
     vault.change_passphrase(sd.keys_dir, unlocked, new)
     print(
-        "县级服务器的密码短语已更改(数据无需重新加密)。The county server's passphrase is changed (the data is not re-encrypted)."
+        "县级服务器的密码短语已更改(数据无需重新加密)。The county server's passphrase is changed (the data is not "
+        "re-encrypted)."
     )
     return 0
 

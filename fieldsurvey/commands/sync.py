@@ -79,7 +79,8 @@ def cmd_audit_heads(args: argparse.Namespace) -> int:
         heads = client.export_audit_heads(Path(args.out))
     newest = max(heads, key=lambda h: h.entry_no)
     print(
-        f"审计签名头已写入 Audit heads written: {args.out} — {len(heads)} heads, newest entry {newest.entry_no} ({local_minute(newest.signed_at)})"
+        f"审计签名头已写入 Audit heads written: {args.out} — {len(heads)} heads, newest entry "
+        f"{newest.entry_no} ({local_minute(newest.signed_at)})"
     )
     print(
         "交给县审计人员 For the county's auditor: fieldsurvey server audit verify --checkpoint FILE"
@@ -108,7 +109,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     with store:
         applied = client.import_updates(Path(args.file))
     print(
-        f"更新已导入 Updates applied: {applied.households} households, {applied.visits} visits, {applied.deleted} removed"
+        f"更新已导入 Updates applied: {applied.households} households, {applied.visits} visits, "
+        f"{applied.deleted} removed"
     )
     for n in applied.notices:
         if n["kind"] != "batch_accepted":

@@ -154,7 +154,8 @@ def judge_income(
         compare = Text("低于", "is below")
     main = reason(
         f"{breakdown.year}年人均纯收入{per_capita:.2f}元，{compare.zh}{line.label.zh}{amount:g}元",
-        f"net income per capita in {breakdown.year} is {per_capita:.2f} yuan and {compare.en} the {line.label.en} of {amount:g} yuan",
+        f"net income per capita in {breakdown.year} is {per_capita:.2f} yuan and {compare.en} the "
+        f"{line.label.en} of {amount:g} yuan",
         fact="incomes",
     )
     return DimensionResult(

@@ -362,7 +362,8 @@ def _explain(out: Checked, no: str, members: list[tuple[int, dict[str, Any]]]) -
                 "household_rejected",
                 Text(
                     f"本行无误，但同户第{rows_zh}行有错误，整户未导入",
-                    f"this row is fine, but rows {rows_en} of the same household have errors, so the household was not imported",
+                    f"this row is fine, but rows {rows_en} of the same household have errors, so "
+                    "the household was not imported",
                 ),
             )
     if bad:
@@ -547,7 +548,8 @@ def _member(n: int, no: str, values: dict[str, Any], out: Checked) -> Member | N
             "bad_id_number",
             Text(
                 "证件号码在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写",
-                "the ID number was stored as a number in Excel and lost digits; format the column as text and enter it again",
+                "the ID number was stored as a number in Excel and lost digits; format the column "
+                "as text and enter it again",
             ),
             "id_number",
         )

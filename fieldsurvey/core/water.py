@@ -38,7 +38,8 @@ def judge_water(household: Household, policy: Policy) -> DimensionResult:
                 MET if ok else NOT_MET,
                 reason(
                     f"人均日供水量{qty:g}升，{area.zh}标准为不低于{need:g}升",
-                    f"{qty:g} L per person per day; the {area.en + ' ' if area.en else ''}standard is at least {need:g} L",
+                    f"{qty:g} L per person per day; the {area.en + ' ' if area.en else ''}standard "
+                    f"is at least {need:g} L",
                     fact="water_quantity_lpd",
                 ),
             )

@@ -88,7 +88,8 @@ def iter_households(
         raise UserError(
             Text(
                 f"演示数据的基准日期不能早于{EARLIEST_AS_OF:%Y年%m月%d日}(过渡期帮扶从2021年开始)",
-                f"the demo's reference date cannot be before {EARLIEST_AS_OF} (helpers of the transition period start in 2021)",
+                f"the demo's reference date cannot be before {EARLIEST_AS_OF} (helpers of the "
+                "transition period start in 2021)",
             )
         )
     return _Generator(county, seed, as_of, shares).run(households)

@@ -92,7 +92,8 @@ def _check_nesting(rows: list[dict[str, Any]]) -> None:
                 raise UserError(
                     Text(
                         f"XLSForm 有误:survey 第{i}行,分组和重复组嵌套超过{MAX_NESTING}层",
-                        f"the XLSForm has an error: survey row {i}, groups and repeats are nested deeper than {MAX_NESTING} levels",
+                        f"the XLSForm has an error: survey row {i}, groups and repeats are nested "
+                        f"deeper than {MAX_NESTING} levels",
                     ),
                     code="bad_xlsform",
                 )

@@ -124,7 +124,8 @@ class CellReader:
                 name,
                 Text(
                     f"{column} 第{e.col}列无法转换:{e.text.zh}(不支持 XPath 路径如 ../x)",
-                    f"{column}, col {e.col}, cannot be converted: {e.text.en} (XPath paths such as ../x are not supported)",
+                    f"{column}, col {e.col}, cannot be converted: {e.text.en} (XPath paths such as "
+                    "../x are not supported)",
                 ),
                 True,
             )

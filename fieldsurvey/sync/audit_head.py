@@ -178,7 +178,8 @@ def verify(head: AuditHead, public: Ed25519PublicKey, county: str) -> None:
         raise UserError(
             Text(
                 "审计日志签名头的签名无效：不是本县密钥签的，或在途中被改动",
-                "the audit head's signature does not verify: it was not signed with this county's key, or it was altered",
+                "the audit head's signature does not verify: it was not signed with this county's "
+                "key, or it was altered",
             ),
             code="audit_head_forged",
         )

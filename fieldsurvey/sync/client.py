@@ -425,7 +425,8 @@ class SyncClient:
                 raise UserError(
                     Text(
                         "这个更新文件与本机的进度不衔接，请先导入更早的文件或联网同步",
-                        "this update file does not follow on from this device's state; import the earlier file first or sync online",
+                        "this update file does not follow on from this device's state; import the "
+                        "earlier file first or sync online",
                     ),
                     code="feed_gap",
                 )

@@ -101,8 +101,9 @@ def contradictions(head: AuditHead, kept: list[AuditHead]) -> list[Text]:
                 Text(
                     f"县里的审计日志变短了：{later.signed_at[:16]}签的是第{later.entry_no}条，而{earlier.signed_at[:16]}"
                     f"已到第{earlier.entry_no}条。日志可能被删减，请告知县审计人员",
-                    f"the county's audit log got shorter: it was at entry {later.entry_no} when signed at {later.signed_at[:16]}, "
-                    f"but already at entry {earlier.entry_no} at {earlier.signed_at[:16]}; entries may have been removed: "
+                    f"the county's audit log got shorter: it was at entry {later.entry_no} when "
+                    f"signed at {later.signed_at[:16]}, but already at entry {earlier.entry_no} "
+                    f"at {earlier.signed_at[:16]}; entries may have been removed: "
                     "tell the county's auditor",
                 )
             )

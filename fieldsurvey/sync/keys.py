@@ -131,7 +131,8 @@ def _pem(key: Ed25519PrivateKey | X25519PrivateKey, password: bytes | None) -> b
 
 
 def write_county_keys(directory: Path, keys: KeyPair, password: bytes | None = None) -> None:
-    """Write both county keys (encrypted with ``password``); refuses to overwrite, since losing them orphans every device."""
+    """Write both county keys (encrypted with ``password``); refuses to overwrite, since losing them
+    orphans every device."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name in (SIGNING_FILE, ENCRYPTION_FILE):
         if (directory / name).exists():

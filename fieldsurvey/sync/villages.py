@@ -51,7 +51,10 @@ class Forgotten:
             zh += "本机"
             en += " This laptop"
         zh += f"删除了这些村的{self.households}户及其成员、走访等全部资料。"
-        en += f" erased their {self.households} households with their members, visits and everything else recorded about them."
+        en += (
+            f" erased their {self.households} households with their members, visits and everything"
+            " else recorded about them."
+        )
         if (
             self.refused and self.uploaded is None
         ):  # an update file: what its batch file carried is unknown here

@@ -34,8 +34,10 @@ def refuse_broken_pyside() -> None:
     if PySide6.__version__ in BROKEN and sys.version_info < (3, 12):
         raise UserError(
             Text(
-                f"PySide6 {PySide6.__version__} 在 Python 3.11 上会崩溃,请安装其他版本(pip install 'PySide6-Essentials!=6.12.0')",
-                f"PySide6 {PySide6.__version__} crashes on Python 3.11: install another version (pip install 'PySide6-Essentials!=6.12.0')",
+                f"PySide6 {PySide6.__version__} 在 Python 3.11 上会崩溃,请安装其他版本(pip install "
+                "'PySide6-Essentials!=6.12.0')",
+                f"PySide6 {PySide6.__version__} crashes on Python 3.11: install another version "
+                "(pip install 'PySide6-Essentials!=6.12.0')",
             ),
             code="broken_pyside",
         )

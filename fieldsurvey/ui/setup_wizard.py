@@ -228,7 +228,8 @@ class RecoveryPage(Retranslating, QWizardPage):
                 "",
                 self.tr("Data folder: %1").replace("%1", str(self.wiz.ctx.data_dir)),
                 self.tr(
-                    "Keep this paper safe and away from the computer. Anyone with it and the computer can open the data."
+                    "Keep this paper safe and away from the computer. Anyone with it and the "
+                    "computer can open the data."
                 ),
             ]
         )
@@ -318,7 +319,8 @@ class RosterPage(Retranslating, QWizardPage):
         self.setTitle(self.tr("Import a household roster"))
         self.note.setText(
             self.tr(
-                "Check the file first: every row with a problem is listed with its reason, and nothing is left out without being listed. You can also import later from the File menu."
+                "Check the file first: every row with a problem is listed with its reason, and "
+                "nothing is left out without being listed. You can also import later from the File menu."
             )
         )
 

@@ -101,7 +101,8 @@ class EnrollWidget(Retranslating, QWidget):
     def retranslate(self) -> None:
         self.explain.setText(
             self.tr(
-                "The county office gives you the server address, a one-time enrollment code and, to be safe, the county key's fingerprint."
+                "The county office gives you the server address, a one-time enrollment code and, "
+                "to be safe, the county key's fingerprint."
             )
         )
         self.labels[0].setText(self.tr("Server &address:"))

@@ -1576,7 +1576,8 @@ WATER_EXPECTED = [
             ("水质不达标", "water quality is not acceptable", "water_quality_ok"),
             (
                 "取水不方便：取水往返30分钟（标准不超过20分钟）；取水水平距离900米（标准不超过800米）；取水垂直距离100米（标准不超过80米）",
-                "not convenient: a trip to fetch water takes 30 min (at most 20); horizontal distance 900 m (at most 800); vertical distance 100 m (at most 80)",
+                "not convenient: a trip to fetch water takes 30 min (at most 20); horizontal "
+                "distance 900 m (at most 800); vertical distance 100 m (at most 80)",
                 "water_trip_minutes",
             ),
             (
@@ -2145,7 +2146,8 @@ EDUCATION_CASES = [
         [
             (
                 "成员3（子，7岁）已到义务教育年龄仍在学前教育，未接受义务教育",
-                "member 3 (son, age 7) is of compulsory-school age but still in pre-school: not in compulsory education",
+                "member 3 (son, age 7) is of compulsory-school age but still in pre-school: not in "
+                "compulsory education",
                 "schooling",
             ),
         ],
@@ -2171,7 +2173,8 @@ EDUCATION_CASES = [
         [
             (
                 "成员3（子，15岁）不在校，文化程度为初中及以上，但未记录完成的最高年级，无法确认是否完成义务教育",
-                "member 3 (son, age 15) is not in school with junior secondary education or above, but the highest grade completed is not recorded: compulsory education may not be finished",
+                "member 3 (son, age 15) is not in school with junior secondary education or above, "
+                "but the highest grade completed is not recorded: compulsory education may not be finished",
                 "completed_grade",
             ),
         ],
@@ -2184,7 +2187,8 @@ EDUCATION_CASES = [
         [
             (
                 "成员3（子，12岁）记录了送教上门或因身体原因免于就学，但未记录健康状况，无法确认",
-                "member 3 (son, age 12): home schooling or a health exemption is recorded but health is not, so it cannot be confirmed",
+                "member 3 (son, age 12): home schooling or a health exemption is recorded but "
+                "health is not, so it cannot be confirmed",
                 "health",
             ),
         ],
@@ -2223,7 +2227,8 @@ EDUCATION_CASES = [
         [
             (
                 "成员3（子，12岁）在校（小学）；送教上门仅适用于残疾或重病儿童，该儿童不符合，不予认定",
-                "member 3 (son, age 12) is enrolled (primary school); home schooling applies to disabled or seriously ill children only and is not accepted for this child",
+                "member 3 (son, age 12) is enrolled (primary school); home schooling applies to "
+                "disabled or seriously ill children only and is not accepted for this child",
                 "home_schooling",
             ),
         ],
@@ -2236,7 +2241,8 @@ EDUCATION_CASES = [
         [
             (
                 "成员3（子，12岁）在校（七年级）；因身体原因免于就学仅适用于残疾或重病儿童，该儿童不符合，不予认定",
-                "member 3 (son, age 12) is enrolled (grade 7); the health exemption applies to disabled or seriously ill children only and is not accepted for this child",
+                "member 3 (son, age 12) is enrolled (grade 7); the health exemption applies to "
+                "disabled or seriously ill children only and is not accepted for this child",
                 "schooling_exempt",
             ),
         ],
@@ -2249,7 +2255,9 @@ EDUCATION_CASES = [
         [
             (
                 "成员3（子，12岁）处于义务教育年龄但未在校，失学辍学（未记录原因）；因身体原因免于就学仅适用于残疾或重病儿童，该儿童不符合，不予认定",
-                "member 3 (son, age 12) is of compulsory-school age but not enrolled: dropout (no reason recorded); the health exemption applies to disabled or seriously ill children only and is not accepted for this child",
+                "member 3 (son, age 12) is of compulsory-school age but not enrolled: dropout (no "
+                "reason recorded); the health exemption applies to disabled or seriously ill "
+                "children only and is not accepted for this child",
                 "schooling",
             ),
         ],

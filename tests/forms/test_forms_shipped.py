@@ -70,8 +70,9 @@ def zhang_household() -> Household:
     son = person("张小军", "20", "male", date(2012, 3, 20), 53, education="primary", schooling="grade7",
                  school_name="碾子镇初级中学", education_aid="营养改善计划", health="healthy", **insured())  # fmt: skip
     daughter = person("张小红", "30", "female", date(2005, 8, 8), 64, education="senior_secondary",
-                      schooling="vocational3", school_name="汉中职业技术学校", health="healthy", labour_capacity="ordinary",
-                      resident_pension=False, employee_pension=False, **insured())  # fmt: skip
+                      schooling="vocational3", school_name="汉中职业技术学校", health="healthy",
+                      labour_capacity="ordinary", resident_pension=False, employee_pension=False,
+                      **insured())  # fmt: skip
     grandma = person("王桂兰", "52", "female", date(1941, 1, 15), 76, education="illiterate", schooling="not_student",
                      health="critical", labour_capacity="none", resident_pension=True, employee_pension=False,
                      **insured(medical_assistance=True, chronic_disease_card=True))  # fmt: skip

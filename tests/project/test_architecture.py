@@ -153,7 +153,8 @@ def test_the_command_line_help_loads_no_heavy_library() -> None:
 
     code = (
         "import sys; from fieldsurvey.cli import build_parser; build_parser().format_help(); "
-        "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', 'httpx') if m in sys.modules))"
+        "print(' '.join(m for m in ('sqlalchemy', 'reportlab', 'pypdf', 'PySide6', 'fastapi', "
+        "'httpx') if m in sys.modules))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -106,7 +106,8 @@ PHONES = ("13912345678", "13787654321", "15011112222", "18633334444")
 
 
 def personal_workload(county: County) -> dict[str, Any]:
-    """Roster, a new household, edits that conflict on a phone and an ID number, a visit with members' health, a member change."""
+    """Roster, a new household, edits that conflict on a phone and an ID number, a visit with
+    members' health, a member change."""
     a1, a2 = enroll_device(county.server, "sec_a"), enroll_device(county.server, "sec_a2")
     a1.pull()
     a2.pull()
@@ -719,7 +720,8 @@ def test_the_passphrase_changes_and_the_recovery_key_sets_a_forgotten_one(
 
 # -- an earlier version's plain directory: refused, then encrypted in place -----------------------
 def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
-    """A data directory as the version before this one left it: plain SQLite or plain rows, plain PEM keys, schema 0003."""
+    """A data directory as the version before this one left it: plain SQLite or plain rows, plain
+    PEM keys, schema 0003."""
     import sqlalchemy as sa
     from alembic import command
     from alembic.config import Config

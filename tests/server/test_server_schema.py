@@ -157,7 +157,8 @@ def test_the_position_migration_numbers_existing_members_in_their_old_order(tmp_
         for member_id, seq in (("b", 1), ("a", 1), ("c", 7), ("d", 3)):
             conn.execute(
                 text(
-                    "INSERT INTO members (member_id, household_id, village_code, present, revision, seq, deleted, data) "
+                    "INSERT INTO members (member_id, household_id, village_code, present, "
+                    "revision, seq, deleted, data) "
                     "VALUES (:m, 'h1', '610728101001', 1, 1, :s, 0, '{}')"
                 ),
                 {"m": member_id, "s": seq},

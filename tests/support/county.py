@@ -2,8 +2,9 @@
 
 Shared by the county-mode tests (``tests/county``, whose ``conftest.py`` holds the fixtures).
 The county's households are hand-built and synthetic, each with one known problem, so a test can
-say exactly which households a dashboard number stands for. The window is the real ``CountyController`` offscreen, signed in by typing into its
-sign-in dialog; every call it makes goes over HTTP to the server process.
+say exactly which households a dashboard number stands for. The window is the real
+``CountyController`` offscreen, signed in by typing into its sign-in dialog; every call it makes
+goes over HTTP to the server process.
 """
 
 from __future__ import annotations

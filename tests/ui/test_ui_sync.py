@@ -132,9 +132,8 @@ def test_setup_assistant_enrolls_instead_of_importing(app, county, qtbot, tmp_pa
         )
         assert window.stack.currentIndex() == PAGE_WORK
         assert window.ctx.profile.county_code == "610728"
-        assert (
-            window.user_label.text().split(" · ")[0] == "镇巴县"
-        )  # the county the enrollment named
+        # The county the enrollment named: the server's name for 610728 (GB/T 2260, in full).
+        assert window.user_label.text().split(" · ")[0] == "陕西省汉中市镇巴县"
     finally:
         if isValid(wiz):
             wiz.close()

@@ -200,7 +200,8 @@ def verify(
         for cp in cps:
             if entry_no > last:
                 problems.append(
-                    f"the log ends at entry {last}, but the head signed {cp.signed_at} shows entry {entry_no}: entries were removed"
+                    f"the log ends at entry {last}, but the head signed {cp.signed_at} shows entry "
+                    f"{entry_no}: entries were removed"
                 )
             else:
                 problems.append(

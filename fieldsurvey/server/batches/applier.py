@@ -497,7 +497,8 @@ class RecordApplier:
                 ref=cid,
                 created_at=self.now,
                 text_zh=f"户{household.household_no}的“{label.zh}”与{elsewhere.zh}冲突，两边的值都已保留，等待县里处理",
-                text_en=f"household {household.household_no}: '{label.en}' was also changed by {elsewhere.en}; both values are kept for the county to resolve",
+                text_en=f"household {household.household_no}: '{label.en}' was also changed by "
+                f"{elsewhere.en}; both values are kept for the county to resolve",
                 data={
                     "conflict_id": cid,
                     "record_type": record_type,

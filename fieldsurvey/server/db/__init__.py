@@ -1,1 +1,2 @@
-"""The county database: engine and data directory, tables, change numbers, sealed columns and files, secrets, migrations."""
+"""The county database: engine and data directory, tables, change numbers, sealed columns and files,
+secrets, migrations."""

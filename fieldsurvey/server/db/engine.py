@@ -51,9 +51,11 @@ SQLITE_HEADER = (
     b"SQLite format 3\x00"  # a plaintext SQLite file; SQLCipher's first bytes are random
 )
 NOT_ENCRYPTED = Text(
-    "这个县级服务器数据目录是旧版本建立的，尚未加密；请运行一次 fieldsurvey server encrypt --data-dir 该目录（会要求设置密码短语，数据原地加密，不会丢失）",
+    "这个县级服务器数据目录是旧版本建立的，尚未加密；请运行一次 fieldsurvey server encrypt --data-dir "
+    "该目录（会要求设置密码短语，数据原地加密，不会丢失）",
     "this county server's data directory was made by an earlier version and is not encrypted yet; run "
-    "'fieldsurvey server encrypt --data-dir DIR' once (it asks for a new passphrase and encrypts the data in place, losing nothing)",
+    "'fieldsurvey server encrypt --data-dir DIR' once (it asks for a new passphrase and encrypts "
+    "the data in place, losing nothing)",
 )
 
 

@@ -40,7 +40,8 @@ MAX_PASSPHRASE_FILE = 4096  # a passphrase file is one line; anything longer is 
 
 WRONG_PASSPHRASE = Text("县级服务器的密码短语不正确", "wrong passphrase for the county server")
 NO_PASSPHRASE = Text(
-    f"需要县级服务器的密码短语：请设置环境变量 {PASSPHRASE_ENV},或用 --passphrase-file 指定数据目录以外的文件，或在终端中运行",
+    f"需要县级服务器的密码短语：请设置环境变量 {PASSPHRASE_ENV},"
+    "或用 --passphrase-file 指定数据目录以外的文件，或在终端中运行",
     f"the county server's passphrase is needed: set {PASSPHRASE_ENV}, give --passphrase-file FILE "
     "(a file outside the data directory), or run the command on a terminal",
 )
@@ -180,7 +181,8 @@ def read_passphrase_file(path: Path, data_dir: Path) -> str:
         raise UserError(
             Text(
                 "密码短语文件不能放在县级服务器的数据目录里（否则数据目录的副本会带着自己的钥匙）",
-                "the passphrase file must not be inside the server's data directory (a copy of the directory would carry its own key)",
+                "the passphrase file must not be inside the server's data directory (a copy of the "
+                "directory would carry its own key)",
             ),
             code="passphrase_file_inside",
         )
@@ -216,7 +218,8 @@ def read_passphrase_file(path: Path, data_dir: Path) -> str:
 
 
 def passphrase_from_env(data_dir: Path) -> str | None:
-    """``FIELDSURVEY_SERVER_PASSPHRASE_FILE`` (a file outside the data directory), else ``FIELDSURVEY_SERVER_PASSPHRASE``."""
+    """``FIELDSURVEY_SERVER_PASSPHRASE_FILE`` (a file outside the data directory), else
+    ``FIELDSURVEY_SERVER_PASSPHRASE``."""
     file = os.environ.get(PASSPHRASE_FILE_ENV)
     if file:
         return read_passphrase_file(Path(file), data_dir)

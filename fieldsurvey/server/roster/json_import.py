@@ -4,10 +4,11 @@ A roster file is JSON: ``{"format": "fieldsurvey-roster", "version": 1, "county"
 "divisions": [{"code", "name", "parent", "level"}], "households": [<core.records household>],
 "visits": [<core.records visit, finalized>]}`` — ``visits`` (optional) are past visits the county
 already holds on paper or in another system, so a device's history and the server agree.
-The import is one transaction: a bad household anywhere leaves the county as it was; a re-import updates changed fields (new
-revision, new change number) and leaves unchanged households alone, so it can be repeated.
-A person (ID number) present in two households — two of the roster's, or one of the roster's and
-another the county already has — is refused, as the Excel import and device batches refuse it.
+The import is one transaction: a bad household anywhere leaves the county as it was; a re-import
+updates changed fields (new revision, new change number) and leaves unchanged households alone, so
+it can be repeated. A person (ID number) present in two households — two of the roster's, or one of
+the roster's and another the county already has — is refused, as the Excel import and device batches
+refuse it.
 """
 
 from __future__ import annotations
@@ -104,8 +105,9 @@ def check_people(
     """Refuse a person (ID number) present in two households, of the roster or of the county.
 
     ``people`` maps the keyed index (``index``) of the ID numbers seen so far (the county's, then
-    the roster's) to a household and grows with each household checked. A member marked not present (who left) does not count.
-    The message names the household and member by position, never the number.
+    the roster's) to a household and grows with each household checked. A member marked not present
+    (who left) does not count. The message names the household and member by position, never the
+    number.
     """
     for i, h in enumerate(households, start=first):
         hid = str(h["household_id"])

@@ -13,8 +13,9 @@ number of the county), and read by decrypting them into memory (at most ``MAX_FI
 handing openpyxl the bytes in read-only mode (rows stream; the workbook is never held whole).
 A plain staged file an earlier version left is sealed when the server starts (``sweep``).
 Before openpyxl opens one, ``core.xlsx_guard`` checks it against ``LIMITS`` (zip bombs, huge
-shared strings, padded rows: docs/security.md, "Exports, imports and resource limits"); a declared sheet size beyond the row and
-column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a row are read.
+shared strings, padded rows: docs/security.md, "Exports, imports and resource limits"); a declared
+sheet size beyond the row and column bounds is not trusted, and at most ``MAX_COLUMNS`` columns of a
+row are read.
 """
 
 from __future__ import annotations

@@ -56,8 +56,10 @@ def review_visit(
                 kind="has_issues",
                 household_id=v.household_id,
                 ref=visit_id,
-                text_zh=f"户{household.household_no if household else '?'}的走访（{v.visit_date}）被县里标记为有问题：{comment[:200]}",
-                text_en=f"household {household.household_no if household else '?'}: the visit of {v.visit_date} was marked as having issues: {comment[:200]}",
+                text_zh=f"户{household.household_no if household else '?'}的走访（{v.visit_date}）"
+                f"被县里标记为有问题：{comment[:200]}",
+                text_en=f"household {household.household_no if household else '?'}: the visit of "
+                f"{v.visit_date} was marked as having issues: {comment[:200]}",
                 data={"visit_id": visit_id},
                 created_at=now,
             )

@@ -389,8 +389,9 @@ class AdminPage(Retranslating, QWidget):
         return self._ask(
             self.tr("Disable the user"),
             self.tr(
-                "Disable %1? They are signed out at once, cannot sign in, and their laptops can no longer sync until the "
-                "account is enabled again (their unsent work stays on the laptops)."
+                "Disable %1? They are signed out at once, cannot sign in, and their laptops can no "
+                "longer sync until the account is enabled again (their unsent work stays on the "
+                "laptops)."
             ).replace("%1", name),
             lambda _env: self.ctx.client.get_as(
                 Disabled, f"/admin/users/{name}/disable", method="POST"
@@ -486,7 +487,8 @@ class AdminPage(Retranslating, QWidget):
                 QMessageBox.Icon.Information,
                 self.tr("Enrollment code"),
                 self.tr(
-                    "Enrollment code for %1:\n\n%2\n\nValid until %3, once. The laptop checks the county's key fingerprint:\n%4\n\n"
+                    "Enrollment code for %1:\n\n%2\n\nValid until %3, once. The laptop checks the "
+                    "county's key fingerprint:\n%4\n\n"
                     "This code is shown only now."
                 )
                 .replace("%1", user.username)

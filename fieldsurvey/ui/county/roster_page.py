@@ -287,7 +287,8 @@ class CountyRosterPage(Retranslating, QWidget):
                 self.summary.setText(self.tr("Check the rows before importing."))
             return
         text = self.tr(
-            "%1 rows, %2 households. Can be imported: %3 households with %4 members. Rejected: %5 rows of %6 households."
+            "%1 rows, %2 households. Can be imported: %3 households with %4 members. Rejected: %5 "
+            "rows of %6 households."
         )
         for key, value in (
             ("%1", r.rows),

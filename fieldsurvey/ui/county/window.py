@@ -201,8 +201,8 @@ class CountyWindow(Retranslating, QMainWindow):
             self,
             self.tr("About FieldSurvey"),
             self.tr(
-                "FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and ledgers of the county, "
-                "through the county server."
+                "FieldSurvey %1 — county mode: batches, conflicts, dashboards, roster, exports and "
+                "ledgers of the county, through the county server."
             ).replace("%1", __version__),
         )
 

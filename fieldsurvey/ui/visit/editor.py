@@ -8,9 +8,9 @@ after typing stops and feeds the section counts and the problem list.
 
 Opening runs on the database worker (compiling the forms from cold takes a few hundred
 milliseconds), with a "loading" page meanwhile. What the editor accepts follows from its one
-``editor_state`` (``state.py``: loading, editing, finalizing, read-only, discarded). The host (``ui/visit_host.py``) calls
-``flush`` before lock, close and quit, ``save_shortcut`` for Ctrl+S, and reads ``visit_id`` and
-``household_id``.
+``editor_state`` (``state.py``: loading, editing, finalizing, read-only, discarded). The host
+(``ui/visit_host.py``) calls ``flush`` before lock, close and quit, ``save_shortcut`` for Ctrl+S,
+and reads ``visit_id`` and ``household_id``.
 """
 
 from __future__ import annotations
@@ -256,7 +256,8 @@ class VisitEditor(Retranslating, QWidget):
         self.language_label.setText(self.tr("Form language:"))
         self.search.setToolTip(
             self.tr(
-                "Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)"
+                "Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or "
+                "tingshui for 停水天数)"
             )
         )
         if (

@@ -93,7 +93,8 @@ class EditorActions(QObject):
                 QCoreApplication.translate("VisitEditor", "Not finalized yet"),
                 QCoreApplication.translate(
                     "VisitEditor",
-                    "%1 problem(s) must be corrected before the visit can be finalized. They are marked in red and listed on the left; click one to go there.",
+                    "%1 problem(s) must be corrected before the visit can be finalized. They are "
+                    "marked in red and listed on the left; click one to go there.",
                 ).replace("%1", str(len(errors))),
             )
             ok = box.addButton(QMessageBox.StandardButton.Ok)
@@ -105,7 +106,8 @@ class EditorActions(QObject):
             QCoreApplication.translate("VisitEditor", "Finalize the visit"),
             QCoreApplication.translate(
                 "VisitEditor",
-                "Finalize this visit? It cannot be changed afterwards; a correction is made as an amendment with a reason. The household's register takes the answers now.",
+                "Finalize this visit? It cannot be changed afterwards; a correction is made as an "
+                "amendment with a reason. The household's register takes the answers now.",
             ),
         )
         if warnings:
@@ -276,7 +278,10 @@ class EditorActions(QObject):
                 QCoreApplication.translate("VisitEditor", "Registered member"),
                 QCoreApplication.translate(
                     "VisitEditor",
-                    "%1 is in the register and is not deleted from a visit. If they left the household, choose the reason under “Member change” in their entry (it is recorded when the visit is finalized), or record it now with the member-change dialog. Delete only entries made by mistake.",
+                    "%1 is in the register and is not deleted from a visit. If they left the "
+                    "household, choose the reason under “Member change” in their entry (it is "
+                    "recorded when the visit is finalized), or record it now with the "
+                    "member-change dialog. Delete only entries made by mistake.",
                 ).replace("%1", who),
             )
             field = box.addButton(
@@ -372,11 +377,13 @@ class EditorActions(QObject):
             )
             return QCoreApplication.translate(
                 "VisitEditor",
-                "This household already has a draft (started %1); it continues here. A household has one draft at a time.",
+                "This household already has a draft (started %1); it continues here. A household "
+                "has one draft at a time.",
             ).replace("%1", started)
         if visit is None:
             return QCoreApplication.translate(
                 "VisitEditor",
-                "New visit: the answers start from the register. Confirm or correct each one; the draft is saved as you go.",
+                "New visit: the answers start from the register. Confirm or correct each one; the "
+                "draft is saved as you go.",
             )
         return ""

@@ -94,7 +94,8 @@ class GeopointInput(LineInput):
         self.line.setToolTip(
             QCoreApplication.translate(
                 "VisitInputs",
-                "Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude −180 to 180, then the altitude in metres if known.",
+                "Type or paste the coordinates (decimal degrees): latitude −90 to 90, longitude "
+                "−180 to 180, then the altitude in metres if known.",
             )
         )
         self.parts = QLabel()

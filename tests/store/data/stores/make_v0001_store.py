@@ -43,7 +43,8 @@ def main(target: Path) -> None:
     with engine.begin() as c:
         c.execute(
             text(
-                "INSERT INTO households (household_id, household_no, division_code, registered_poor, status, risk_cleared,"
+                "INSERT INTO households (household_id, household_no, division_code, "
+                "registered_poor, status, risk_cleared,"
                 " other_poverty_causes, risks, relocated, water_short_area, revision, head_name, head_id_number,"
                 " member_count, flags, deleted, housing_grade, poverty_category)"
                 " VALUES ('h-0001', '6107281010010099', '610728101001', 1, 'exited', 0, '[]', '[\"illness\"]', 0, 0, 3,"
@@ -60,7 +61,8 @@ def main(target: Path) -> None:
                     "INSERT INTO members (member_id, household_id, position, name, id_number, id_type, relation, sex,"
                     " birth_date, ethnicity, schooling_exempt, public_welfare_job, active_military, dibao,"
                     " destitute_support, relocated, present, revision)"
-                    " VALUES (:mid, 'h-0001', :pos, :name, :idn, 'resident_id', :rel, :sex, :born, '01', 0, 0, 0, 1, 0, 0, 1, 3)"
+                    " VALUES (:mid, 'h-0001', :pos, :name, :idn, 'resident_id', :rel, :sex, :born, "
+                    "'01', 0, 0, 0, 1, 0, 0, 1, 3)"
                 ),
                 {
                     "mid": mid,
