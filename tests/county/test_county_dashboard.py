@@ -197,15 +197,26 @@ def test_bar_labels_are_whole_and_count_axes_show_whole_numbers(window: Any, qtb
     from PySide6.QtGui import QFontMetrics
 
     from fieldsurvey.ui.county import labels
+    from fieldsurvey.ui.label_wrap import wrap_text
 
     page = window.window.dashboard
     chart = page.fails_chart
     metrics = QFontMetrics(chart.tick_font)
+    bottom = chart.plot.getAxis("bottom")
+
+    def relabelled(width: int) -> bool:
+        """The window at ``width`` and the bar labels wrapped for the bars' slots at that size."""
+        if window.window.width() != width:
+            return False
+        slot = int(chart.plot.getViewBox().width() / len(chart.labels)) - 6
+        wanted = [(i, wrap_text(label, metrics, slot)) for i, label in enumerate(chart.labels)]
+        return list(bottom._tickLevels[0]) == wanted
+
     wrapped = False
     for width in (1366, 900):  # a laptop's screen, then a narrow window where labels must wrap
         window.window.resize(width, 768)
-        qtbot.wait(100)
-        ticks = chart.plot.getAxis("bottom")._tickLevels[0]
+        qtbot.waitUntil(lambda width=width: relabelled(width), timeout=5000)
+        ticks = bottom._tickLevels[0]
         shown = [text.replace("\n", "") for _x, text in ticks]
         assert shown == [labels.dimension(d) for d in DIMENSIONS]  # none cut short with "…"
         slot = chart.plot.getViewBox().width() / len(ticks)

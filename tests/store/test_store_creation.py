@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,9 +30,18 @@ PASS = "创建中断测试的密码短语"
 ROOT = Path(__file__).parents[2]
 
 
-def creator(d: Path) -> subprocess.Popen[str]:
+def creator(d: Path, stop: int) -> subprocess.Popen[str]:
+    """The store being created in a child process that halts after ``stop`` steps."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.support.store_creator", str(d), PASS, json.dumps(FAST_KDF)],
+        [
+            sys.executable,
+            "-m",
+            "tests.support.store_creator",
+            str(d),
+            PASS,
+            json.dumps(FAST_KDF),
+            str(stop),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -42,13 +49,13 @@ def creator(d: Path) -> subprocess.Popen[str]:
     )
 
 
-def assert_made_again(d: Path) -> None:
+def assert_made_again(d: Path, code: str = "unfinished_store") -> None:
     """What a user meets next: the store is unfinished (not data, not a recovery key request),
     and setting up again works and gives a store that opens."""
     assert not Store.exists(d)
     with pytest.raises(UserError) as e:
         Store.open(d, passphrase=PASS)
-    assert e.value.code in ("unfinished_store", "no_store")
+    assert e.value.code == code
     assert "recovery key" not in e.value.text.en and "恢复密钥" not in e.value.text.zh
     store, recovery = Store.create(d, "重新设置的密码短语", kdf=FAST_KDF)
     with store:
@@ -116,33 +123,34 @@ def test_a_creation_interrupted_at_any_step_is_made_again(
 
 
 @pytest.mark.slow
-def test_a_creation_killed_at_random_moments_is_made_again(tmp_path: Path) -> None:
-    """A real process, killed (SIGKILL / TerminateProcess) while it creates its store."""
-    started = time.monotonic()
-    Store.create(tmp_path / "timing", PASS, kdf=FAST_KDF)[0].close()
-    window = time.monotonic() - started  # how long a creation takes here, imports done
-    rng = random.Random(20261203)
-    outcomes = []
-    for trial in range(12):  # until two kills have landed mid-creation
-        if outcomes.count(StoreState.UNFINISHED) >= 2:
-            break
-        d = tmp_path / f"trial-{trial}"
-        child = creator(d)
-        assert child.stdout is not None and child.stdout.readline().strip() == "go"
-        time.sleep(rng.uniform(0, window * 1.2))
-        child.kill()
-        rest = child.communicate(timeout=60)[0]
-        found = layout.state(d)
-        outcomes.append(found)
-        if "created" in rest:
-            assert found is StoreState.READY
-        if found is StoreState.READY:
-            with Store.open(d, passphrase=PASS) as store:
-                assert store.integrity_problems() == []
-        else:
-            assert found in (StoreState.EMPTY, StoreState.UNFINISHED)
-            assert_made_again(d)
-    assert StoreState.UNFINISHED in outcomes  # some kills did land mid-creation
+@pytest.mark.parametrize(
+    ("stop", "state"),
+    [(0, StoreState.EMPTY)]
+    + [(n, StoreState.UNFINISHED) for n in range(1, 9)]
+    + [(9, StoreState.READY)],
+)
+def test_a_creation_killed_at_each_step_is_made_again(
+    tmp_path: Path, stop: int, state: StoreState
+) -> None:
+    """A real process, killed (SIGKILL / TerminateProcess) while it creates its store.
+
+    The child halts after ``stop`` steps of creation (the nine that ``snapshots_at_each_step``
+    copies; 0 is before the first) and is killed there: one exact state per case, where a kill
+    after a random sleep landed wherever the machine's load put it."""
+    d = tmp_path / "village"
+    child = creator(d, stop)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "go"
+    assert child.stdout.readline().strip() == f"at {stop}"
+    child.kill()
+    rest = child.communicate(timeout=60)[0]
+    assert "created" not in rest
+    assert layout.state(d) is state
+    if state is StoreState.READY:  # finished, though never closed
+        with Store.open(d, passphrase=PASS) as store:
+            assert store.integrity_problems() == []
+    else:
+        assert_made_again(d, "no_store" if state is StoreState.EMPTY else "unfinished_store")
 
 
 @pytest.mark.parametrize("failing", ["schema", "first key file", "second key file", "finishing"])

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from fieldsurvey.store import Store
+from fieldsurvey.ui import idle
 from fieldsurvey.ui.main_window import PAGE_UNLOCK, PAGE_WORK
 from fieldsurvey.ui.member_change import MemberChangeDialog
 from fieldsurvey.ui.settings_dialog import ChangePassphraseDialog
@@ -124,13 +125,33 @@ def test_idle_time_locks_the_app(controller, qtbot) -> None:  # type: ignore[no-
     assert not store_is_open(w)
 
 
-def test_input_keeps_the_app_unlocked(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
+class FakeClock:
+    """``time`` for ``fieldsurvey.ui.idle``: its ``monotonic`` moves only when the test says."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_input_keeps_the_app_unlocked(controller, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """8 keys 150 ms apart on the watcher's clock: 1.2 s of typing against a 600 ms timeout.
+
+    The clock is the test's, so no key can come late under load; after each key the test waits
+    for one real check of the watcher's timer, which must find the app in use."""
     w = controller.window
     unlock(qtbot, w)
+    clock = FakeClock()
+    monkeypatch.setattr(idle, "time", clock)
     w.idle.set_timeout_ms(600)
     w.idle.start()
-    for _ in range(8):  # 8 × 150 ms of typing: longer than the timeout, never idle that long
+    check = w.idle._check  # the watcher's periodic check of how long it has been
+    for _ in range(8):
+        clock.now += 0.150
         qtbot.keyClick(w.list_page.search, Qt.Key.Key_A)
-        qtbot.wait(150)
-    assert w.stack.currentIndex() == PAGE_WORK
+        with qtbot.waitSignal(check.timeout, timeout=5000):
+            pass
+        assert w.stack.currentIndex() == PAGE_WORK
+    clock.now += 0.600  # then no input for the whole timeout: the next check locks
     qtbot.waitUntil(lambda: w.stack.currentIndex() == PAGE_UNLOCK, timeout=5000)

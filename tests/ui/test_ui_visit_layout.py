@@ -3,8 +3,9 @@ labels broken at word boundaries with never one character alone on a line."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
 
 from fieldsurvey.ui.label_wrap import wrap_text
 from fieldsurvey.ui.visit.panels import FieldRow
@@ -17,7 +18,9 @@ def input_columns(editor, qtbot) -> dict[str, set[int]]:  # type: ignore[no-unty
     for name, _title in editor.session.sections():
         section(editor, qtbot, name)
         page = editor.current_page()
-        qtbot.wait(30)
+        # the section's pending layout requests delivered now (child widgets are then resized,
+        # and lay out, synchronously), so every row has its final geometry when measured
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         xs = set()
         for widget in page.widgets.values():
             if isinstance(widget, FieldRow) and widget.field.type != "note" and widget.isVisible():

@@ -38,16 +38,21 @@ def test_a_death_recorded_in_the_visit_becomes_a_member_change(window, ui_store,
     # first: the household section is longer than the window since it asks the living conditions)
     button = page.widgets[f"members[{grandmother}]"].remove_button
 
-    def on_screen() -> (
-        bool
-    ):  # asked again until no deferred scroll of the opening page moves it away
-        page.ensureWidgetVisible(button, 40, 80)
-        qtbot.wait(50)
-        return (
-            page.viewport().rect().contains(button.mapTo(page.viewport(), button.rect().center()))
-        )
+    def clickable() -> bool:
+        """True once a click at the button's centre reaches it: on screen, laid out, the draft ours.
 
-    qtbot.waitUntil(on_screen, timeout=3000)
+        Else scroll to it and say no; waitUntil runs the event loop before asking again, so a
+        deferred scroll or layout of the opening page is seen. (Clicked while its panel was
+        still being laid out, the click went to the panel and the question below never came.)"""
+        center = button.rect().center()
+        window = button.window()
+        if not page.viewport().rect().contains(button.mapTo(page.viewport(), center)):
+            page.ensureWidgetVisible(button, 40, 80)
+            return False
+        # the remove button asks only once the draft is open and ours to edit
+        return window.childAt(button.mapTo(window, center)) is button and editor.editing
+
+    qtbot.waitUntil(clickable, timeout=15_000)
     qtbot.mouseClick(button, LEFT)
     box = question(qtbot)
     assert "张桂英是已登记成员" in box.text()
