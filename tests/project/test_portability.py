@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -181,7 +182,8 @@ class RecordingProxy:
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
         self.requests: list[str] = []
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
     def _serve(self) -> None:
         while True:
@@ -197,7 +199,13 @@ class RecordingProxy:
                 )
 
     def close(self) -> None:
+        """Stop serving and end the thread: on Linux a close alone leaves accept() blocked."""
+        # Windows refuses shutdown on a listening socket; the close then wakes accept() there.
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
+        self.thread.join(10)
+        assert not self.thread.is_alive(), "the proxy's thread did not end"
 
 
 def test_a_system_proxy_does_not_carry_sync_to_a_server_on_this_machine(
