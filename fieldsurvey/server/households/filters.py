@@ -186,10 +186,14 @@ def decode_cursor(cursor: str) -> tuple[str, str, str]:
         ) from e
 
 
-def page(
+def _keyset_rows(
     s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int
-) -> dict[str, Any]:
-    """One page of households; ``total`` only on the first page (counting again is wasted work)."""
+) -> tuple[list[Any], bool]:
+    """The filter's households after the cursor, in list order, and whether more follow.
+
+    The summary page and the whole-record page walk the same keyset, so a cursor from one is
+    valid in the other.
+    """
     stmt: Select[Any] = select(H).where(*conditions(f, who))
     if after:
         stmt = stmt.where(
@@ -200,8 +204,14 @@ def page(
             stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)
         ).scalars()
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    return rows[:limit], len(rows) > limit
+
+
+def page(
+    s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int
+) -> dict[str, Any]:
+    """One page of households; ``total`` only on the first page (counting again is wasted work)."""
+    rows, more = _keyset_rows(s, f, who, after=after, limit=limit)
     heads = head_members(s, [r.household_id for r in rows])
     names = division_names(s)
     items = [list_item(r, heads.get(r.household_id), names) for r in rows]
@@ -278,18 +288,7 @@ def records_page(
     from fieldsurvey.server.dashboard.assessments import full_records
     from fieldsurvey.server.db.models import VisitRow
 
-    stmt: Select[Any] = select(H).where(*conditions(f, who))
-    if after:
-        stmt = stmt.where(
-            tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after))
-        )
-    rows = list(
-        s.execute(
-            stmt.order_by(H.village_code, H.household_no, H.household_id).limit(limit + 1)
-        ).scalars()
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = _keyset_rows(s, f, who, after=after, limit=limit)
     records = full_records(s, rows)
     visits: dict[str, list[dict[str, Any]]] = {r.household_id: [] for r in rows}
     if rows:
