@@ -35,7 +35,8 @@ def process_age() -> float | None:
 
 
 def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> int:
-    """0 when the unlock screen appeared and the household list loaded within ``timeout_s``.
+    """0 when the unlock screen appeared and the household list loaded within ``timeout_s``;
+    1 at once when the store refuses the passphrase, or after ``timeout_s``.
 
     Times are from the process's start where the system says when that was ("since start"),
     otherwise from this function's start ("since the check began").
@@ -76,6 +77,10 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
         result["code"] = 0 if rows > 0 else 1
         window.close()
 
+    def refused(said: str) -> None:
+        print(f"错误:存储未能打开 Error: the store did not open ({said})", flush=True)
+        window.close()
+
     def too_slow() -> None:
         said = window.unlock_page.error.text()
         print(
@@ -86,6 +91,7 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
         window.close()
 
     window.list_page.loaded.connect(listed)
+    window.unlock_page.refused.connect(refused)
     QTimer.singleShot(0, unlock_screen)
     QTimer.singleShot(int(timeout_s * 1000), too_slow)
     try:
