@@ -56,9 +56,11 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
             "错误:这里没有数据,应用打开了设置向导 Error: no store here; the app opened the setup assistant"
         )
         return 1
-    result = {"code": 1}
+    result = {"code": 1, "over": False}
 
     def unlock_screen() -> None:
+        if result["over"]:
+            return  # the check ended before the unlock screen showed
         if not window.isVisible() or window.stack.currentIndex() != PAGE_UNLOCK:
             QTimer.singleShot(20, unlock_screen)
             return
@@ -93,9 +95,16 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
     window.list_page.loaded.connect(listed)
     window.unlock_page.refused.connect(refused)
     QTimer.singleShot(0, unlock_screen)
-    QTimer.singleShot(int(timeout_s * 1000), too_slow)
+    # A timer object, stopped below: a pending single shot would outlive this check and fire in
+    # whatever event loop runs next in the process (printing "no household list" into it).
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(too_slow)
+    deadline.start(int(timeout_s * 1000))
     try:
         app.exec()
     finally:
+        deadline.stop()
+        result["over"] = True
         controller.shutdown()
     return result["code"]
