@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -289,13 +288,11 @@ def roster_workbook(path: Path, village: str) -> Path:
     return path
 
 
-def settle(app: Any, controller: Any, ms: int = 300) -> None:
-    controller.ctx.ops.wait_idle(60)
-    controller.ctx.jobs.wait_idle(60)
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
+def settle(app: Any, controller: Any) -> None:
+    """Until the app is quiet: every answer from the server in, no timer pending."""
+    from fieldsurvey.ui.quiet import wait_quiet
+
+    wait_quiet([controller.ctx.ops, controller.ctx.jobs])
 
 
 def grab(widget: Any, path: Path) -> None:
@@ -318,37 +315,40 @@ def shoot(url: str, out: Path, home: Path) -> None:
     grab(dialog, out / "county-sign-in.png")
     dialog.password.setText(STAFF[1])
     dialog.try_sign_in()
-    settle(app, controller, 800)
+    settle(app, controller)
     window = controller.window
     window.timer.stop()
     window.resize(*SIZE)
-    settle(app, controller, 800)
+    settle(app, controller)
     grab(window, out / "county-dashboard.png")
     window.dashboard.guarantees_table.setCurrentCell(0, 0)
     window.dashboard.tables.setCurrentIndex(1)
     table = window.dashboard.guarantees_table
-    table.cellClicked.emit(table.rowCount() - 1, 5)  # total row, fails housing
-    settle(app, controller, 800)
+    total = table.rowCount() - 1  # the total row: fails housing, or the largest count
+    counts = {c: int(table.item(total, c).text() or 0) for c in range(1, table.columnCount() - 1)}
+    column = 5 if counts.get(5) else max(counts, key=lambda c: counts[c])
+    table.cellClicked.emit(total, column)
+    settle(app, controller)
     window.households.view.selectRow(0)
-    settle(app, controller, 800)
+    settle(app, controller)
     grab(window, out / "county-households.png")
     window.tabs.setCurrentWidget(window.conflicts)
-    settle(app, controller, 300)
+    settle(app, controller)
     window.conflicts.view.selectRow(0)
-    settle(app, controller, 300)
+    settle(app, controller)
     window.conflicts.resolution.radios[1].setChecked(True)
     window.conflicts.resolution.note.setPlainText("已电话核实，以书记入户登记为准。")
-    settle(app, controller, 300)
+    settle(app, controller)
     grab(window, out / "county-conflicts.png")
     window.tabs.setCurrentWidget(window.inbox)
     window.inbox.view.selectRow(0)
-    settle(app, controller, 500)
+    settle(app, controller)
     grab(window, out / "county-inbox.png")
     window.tabs.setCurrentWidget(window.roster)
     window.roster.upload(roster_workbook(home / "roster.xlsx", controller.ctx.villages()[0][0]))
-    settle(app, controller, 500)
+    settle(app, controller)
     window.roster.check()
-    settle(app, controller, 800)
+    settle(app, controller)
     grab(window, out / "county-roster.png")
     window.close()
     controller.shutdown()

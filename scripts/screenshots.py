@@ -33,6 +33,7 @@ from fieldsurvey.core.ids import make_id_number  # noqa: E402
 from fieldsurvey.ui.app import AppController, create_application  # noqa: E402
 from fieldsurvey.ui.household_list import MONITORED  # noqa: E402
 from fieldsurvey.ui.i18n import set_language  # noqa: E402
+from fieldsurvey.ui.quiet import wait_quiet  # noqa: E402
 
 PASSPHRASE = "shan-shui-tian-yun-42"
 SIZE = (1366, 768)  # a cheap laptop's screen
@@ -51,13 +52,9 @@ def make_demo_store(data_dir: Path, households: int) -> None:
         store.close()
 
 
-def settle(app: QApplication, ctx=None, ms: int = 150) -> None:  # type: ignore[no-untyped-def]
-    if ctx is not None:
-        ctx.ops.wait_idle(60)
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
+def settle(app: QApplication, ctx=None) -> None:  # type: ignore[no-untyped-def]
+    """Until the app is quiet: every answer in, no typing pause or check pending."""
+    wait_quiet([ctx.ops] if ctx is not None else [])
 
 
 def wait_for(app: QApplication, condition: Callable[[], bool], timeout_s: float = 30) -> None:
@@ -85,7 +82,7 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     assert w is not None
     w.resize(*SIZE)
     w.show()
-    settle(app)
+    settle(app, c.ctx)
     save(w, out, "unlock")
 
     w.unlock_page.try_unlock()
@@ -94,12 +91,12 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     page = w.list_page
     page.household_type.setCurrentIndex(page.household_type.findData(MONITORED))
     page.table.selectRow(2)
-    settle(app)
+    settle(app, c.ctx)
     save(w, out, "household-list")
 
     page.clear_filters()
     page.search.setText("zhangwuji")  # full pinyin of a head the county does not have
-    settle(app)
+    settle(app, c.ctx)
     save(w, out, "household-list-no-match")
     page.clear_filters()
     page.problem.setCurrentIndex(page.problem.findData("unsafe_house"))
@@ -114,11 +111,11 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     editor = w.open_visit(target, None)
     if editor is not None:  # drawn in slices: wait until the section is complete
         wait_for(app, lambda: editor.session is not None and not editor.current_page().pending)
-        settle(app, c.ctx, 600)
+        settle(app, c.ctx)
         save(w, out, "visit-editor")
         editor.sections.setCurrentRow(1)  # income: net income per capita follows the answers
         wait_for(app, lambda: not editor.current_page().pending)
-        settle(app, c.ctx, 600)
+        settle(app, c.ctx)
         save(w, out, "visit-editor-income")
     w.close_current_tab()
     settle(app, c.ctx)
@@ -127,10 +124,10 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
         shown = w.open_visit(target, done.visit_id)
         if shown is not None:
             wait_for(app, lambda: shown.session is not None and not shown.current_page().pending)
-            settle(app, c.ctx, 600)
+            settle(app, c.ctx)
             save(w, out, "visit-finalized")
             shown.toggle_assessment()
-            settle(app, c.ctx, 300)
+            settle(app, c.ctx)
             save(w, out, "visit-finalized-collapsed")
             shown.toggle_assessment()
         w.close_current_tab()
@@ -141,7 +138,7 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
 
     def settings_dialog() -> SettingsDialog:
         w.open_settings()
-        settle(app)
+        settle(app, c.ctx)
         return next(
             x
             for x in QApplication.topLevelWidgets()
@@ -157,7 +154,7 @@ def shoot_main(app: QApplication, data_dir: Path, out: Path) -> None:
     save(dialog, out, "settings")
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.close()
-    settle(app)
+    settle(app, c.ctx)
     save(w, out, "household-list-en")
     set_language("zh_CN")
     c.ctx.settings.set("language", "zh_CN")
@@ -256,7 +253,7 @@ def shoot_setup(app: QApplication, data_dir: Path, out: Path, work: Path) -> Non
     wiz.passphrase.unit.setText("县农业农村局")
     wiz.passphrase.fields.first.setText("清晨的山路-2025")
     wiz.passphrase.fields.second.setText("清晨的山路-2025")
-    settle(app)
+    settle(app, c.ctx)
     save(wiz, out, "setup-passphrase")
     wiz.button(QWizard.WizardButton.CommitButton).click()
     wait_for(app, lambda: bool(wiz.recovery_key))

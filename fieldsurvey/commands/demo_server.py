@@ -299,28 +299,24 @@ def start_server(
             **extra,
         )
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise UserError(
-                Text(
-                    f"示范服务器未能启动，详见 {log_path}",
-                    f"the demo server did not start; see {log_path}",
-                ),
-                code="demo_server_failed",
-            )
-        try:
-            # trust_env=False: a system proxy must not carry (or refuse) a call to 127.0.0.1
-            if (
-                httpx.get(
-                    f"http://127.0.0.1:{port}/api/v1/info", timeout=2, trust_env=False
-                ).status_code
-                == 200
-                and proc.poll() is None
-            ):
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
+    # trust_env=False: a system proxy must not carry (or refuse) a call to 127.0.0.1
+    with httpx.Client(timeout=2, trust_env=False) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise UserError(
+                    Text(
+                        f"示范服务器未能启动，详见 {log_path}",
+                        f"the demo server did not start; see {log_path}",
+                    ),
+                    code="demo_server_failed",
+                )
+            try:
+                answer = client.get(f"http://127.0.0.1:{port}/api/v1/info")
+                if answer.status_code == 200 and proc.poll() is None:
+                    return proc
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
     proc.terminate()
     raise UserError(
         Text("示范服务器启动超时", "the demo server took too long to start"),

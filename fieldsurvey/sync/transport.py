@@ -11,9 +11,12 @@ chunks and retries (raising ``Cancelled``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
+import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +35,9 @@ from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.signing import sign_request
 
 CHUNK = 256 * 1024
+# How often a request in flight looks at ``cancel``: Cancel answers within this, not after the
+# read timeout (30 s) that a server which accepts and never answers would otherwise cost.
+CANCEL_POLL_S = 0.05
 Progress = Callable[[str, int, int], None]
 UNREACHABLE = Text(
     "无法连接县级服务器，请检查网络后重试",
@@ -106,6 +112,21 @@ def direct_mounts(base_url: str) -> dict[str, None]:
     return {f"all://{literal}": None}
 
 
+def tls_context() -> ssl.SSLContext:
+    """The certificates a client trusts: certifi's, or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` where
+    set (how a county with its own certificate has its laptops trust it).
+
+    Made once per setting and shared: every ``httpx.Client`` otherwise loads the whole bundle
+    again, about 25 ms of CPU, and the sync client, county mode and the CLI make many.
+    """
+    return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(_cert_file: str | None, _cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # reads the two variables itself (trust_env)
+
+
 class Transport:
     def __init__(
         self,
@@ -129,6 +150,7 @@ class Transport:
             timeout=httpx.Timeout(self.policy.timeout, connect=10.0),
             headers={"User-Agent": f"fieldsurvey/{__version__}"},
             mounts=direct_mounts(self.base_url),
+            verify=tls_context(),
         )
 
     def close(self) -> None:
@@ -159,8 +181,46 @@ class Transport:
             except (httpx.TransportError, _Retry) as e:
                 last = e
                 if attempt + 1 < self.policy.attempts:
-                    self.policy.sleep(self.policy.delay(attempt))
+                    self._pause(self.policy.delay(attempt))
         raise UserError(UNREACHABLE, code="unreachable") from last
+
+    def _pause(self, seconds: float) -> None:
+        """The back-off before a retry, cut short by Cancel."""
+        if self.policy.sleep is time.sleep:
+            self.cancel.wait(seconds)
+        else:
+            self.policy.sleep(seconds)
+        self._check_cancel()
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """``client.send`` on a helper thread, so that Cancel is answered at once.
+
+        httpx cannot interrupt a blocking read: a server that accepts the connection and never
+        answers (a captive portal, a half-open tunnel) held the worker — and the secretary looking
+        at the progress dialog — until the read timeout. Here the worker waits for the request or
+        for Cancel, whichever comes first; an abandoned request ends on its own timeout and its
+        answer is dropped. That is safe because every call is one the protocol repeats anyway
+        after a cut connection (uploads resume from the server's offset, feed pages are re-read).
+        """
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def send() -> None:
+            try:
+                box["response"] = self.client.send(request)
+            except BaseException as e:  # handed to the waiting thread below
+                box["error"] = e
+            finally:
+                done.set()
+
+        threading.Thread(target=send, name="fieldsurvey-http", daemon=True).start()
+        while not done.wait(CANCEL_POLL_S):
+            if self.cancel.is_set():
+                raise Cancelled()
+        if "error" in box:
+            raise box["error"]
+        response: httpx.Response = box["response"]
+        return response
 
     def _once(
         self,
@@ -191,7 +251,7 @@ class Transport:
                     request.content,
                 )
             )
-        response = self.client.send(request)
+        response = self._send(request)
         if response.status_code == 429 and _error_code(response) == ErrorCode.TOO_MANY_ATTEMPTS:
             raise ServerError(
                 429, response.json()

@@ -35,7 +35,8 @@ def process_age() -> float | None:
 
 
 def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> int:
-    """0 when the unlock screen appeared and the household list loaded within ``timeout_s``.
+    """0 when the unlock screen appeared and the household list loaded within ``timeout_s``;
+    1 at once when the store refuses the passphrase, or after ``timeout_s``.
 
     Times are from the process's start where the system says when that was ("since start"),
     otherwise from this function's start ("since the check began").
@@ -55,9 +56,11 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
             "错误:这里没有数据,应用打开了设置向导 Error: no store here; the app opened the setup assistant"
         )
         return 1
-    result = {"code": 1}
+    result = {"code": 1, "over": False}
 
     def unlock_screen() -> None:
+        if result["over"]:
+            return  # the check ended before the unlock screen showed
         if not window.isVisible() or window.stack.currentIndex() != PAGE_UNLOCK:
             QTimer.singleShot(20, unlock_screen)
             return
@@ -76,6 +79,10 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
         result["code"] = 0 if rows > 0 else 1
         window.close()
 
+    def refused(said: str) -> None:
+        print(f"错误:存储未能打开 Error: the store did not open ({said})", flush=True)
+        window.close()
+
     def too_slow() -> None:
         said = window.unlock_page.error.text()
         print(
@@ -86,10 +93,18 @@ def run_check(data_dir: Path, passphrase: str, *, timeout_s: float = 120.0) -> i
         window.close()
 
     window.list_page.loaded.connect(listed)
+    window.unlock_page.refused.connect(refused)
     QTimer.singleShot(0, unlock_screen)
-    QTimer.singleShot(int(timeout_s * 1000), too_slow)
+    # A timer object, stopped below: a pending single shot would outlive this check and fire in
+    # whatever event loop runs next in the process (printing "no household list" into it).
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(too_slow)
+    deadline.start(int(timeout_s * 1000))
     try:
         app.exec()
     finally:
+        deadline.stop()
+        result["over"] = True
         controller.shutdown()
     return result["code"]

@@ -27,9 +27,11 @@ from fieldsurvey.ui.widgets import Retranslating, error_label, heading
 
 
 class UnlockPage(Retranslating, QWidget):
-    """Emits ``unlocked(profile, used_recovery_key)`` once the store is open."""
+    """Emits ``unlocked(profile, used_recovery_key)`` once the store is open, ``refused(message)``
+    when it would not open (the message shown under the field)."""
 
     unlocked = Signal(object, bool)
+    refused = Signal(str)
 
     def __init__(
         self, ctx: AppContext, passphrase_hint: str | None = None, parent: QWidget | None = None
@@ -194,6 +196,7 @@ class UnlockPage(Retranslating, QWidget):
         if isinstance(error, Cancelled):
             return
         self.error.setText(message_for(error) or "")
+        self.refused.emit(self.error.text())
         if isinstance(error, UserError):
             self.secret.selectAll()
         self.secret.setFocus()

@@ -55,7 +55,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 SLOW = {  # module: why its tests are slow (tests.support.marks)
     "test_conflict_provenance.py": "a county server process per backend, laptops syncing",
-    "test_server_api_fuzz.py": "schemathesis against a server process per backend",
+    "test_server_api_fuzz.py": "schemathesis against the app on each backend, hundreds of requests",
     "test_server_at_rest.py": "server processes per backend, a season of data, CLI runs",
     "test_server_resilience.py": "server processes killed mid-merge, cut connections",
     "test_server_signin.py": "a county server process per backend",

@@ -192,3 +192,25 @@ def test_the_ingest_refuses_malformed_records_without_crashing(
         ingest(sd, data, via="http")
     except Refused as e:
         assert e.status in (400, 403, 409, 422)
+
+
+@pytest.mark.parametrize("members", [True, 7, 2.5, {"member_id": "m1"}, "m1"])
+def test_a_household_whose_members_are_not_a_list_is_refused(
+    county: tuple[ServerDir, Identity], members: Any
+) -> None:
+    """Found by the test above: ``members: true`` in a household.create crashed the ownership
+    check (a 500 over HTTP) before the record's own checks could refuse it."""
+    sd, identity = county
+    record = {
+        "kind": "household.create",
+        "household": {
+            "household_id": "h-not-a-list",
+            "household_no": "610728101001900",
+            "division_code": "610728101001",
+            "members": members,
+        },
+    }
+    data = seal_batch(identity, batch_payload(identity, [record], base_cursor=None))
+    with pytest.raises(Refused) as refused:
+        ingest(sd, data, via="http")
+    assert refused.value.status == 422

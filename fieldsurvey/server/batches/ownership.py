@@ -102,6 +102,17 @@ def _part_key(record_type: str, household_id: str, record: dict[str, Any]) -> tu
     return household_id, record_type, str(record.get(RECORD_TYPES[record_type].id_field))
 
 
+def _nested(household: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The records a new household carries under ``key`` (members, helpers …).
+
+    Ownership is decided before each record's own checks, so a malformed household (``members``
+    a number, ``true``, a string) must pass through here untouched and be refused by those
+    checks, not crash the ingest (a 500 over HTTP).
+    """
+    value = household.get(key)
+    return [part for part in value if isinstance(part, dict)] if isinstance(value, list) else []
+
+
 class _County:
     """The county's rows for every id a batch names, read in a few queries."""
 
@@ -117,11 +128,7 @@ class _County:
                 hid = str(r.household.get("household_id"))
                 household_ids.add(hid)
                 numbers.add(str(r.household.get("household_no")))
-                member_ids.update(
-                    str(m.get("member_id"))
-                    for m in r.household.get("members") or []
-                    if isinstance(m, dict)
-                )
+                member_ids.update(str(m.get("member_id")) for m in _nested(r.household, "members"))
             elif isinstance(r, RecordCreate | RecordUpdate | RecordDelete):
                 household_ids.add(r.household_id)
                 rid = (
@@ -378,9 +385,8 @@ class _Judge:
                 ),
             )
         for record_type, key in NESTED_OF.items():
-            for part in h.get(key) or []:
-                if isinstance(part, dict):
-                    self._new_part(i, kind, record_type, hid, part)
+            for part in _nested(h, key):
+                self._new_part(i, kind, record_type, hid, part)
         self.created[hid] = village
         self.created_numbers.add(no)
 

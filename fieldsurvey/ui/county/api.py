@@ -86,7 +86,7 @@ class CountyApi:
         allow_insecure_http: bool = False,
     ) -> None:
         # imported here: the sync package (cryptography, zstd) loads only when county mode signs in
-        from fieldsurvey.sync.transport import direct_mounts
+        from fieldsurvey.sync.transport import direct_mounts, tls_context
 
         self.server_url = normalise_url(server_url)
         refuse_insecure_http(self.server_url, allow=allow_insecure_http)
@@ -95,6 +95,7 @@ class CountyApi:
             timeout=TIMEOUT,
             transport=transport,
             mounts=direct_mounts(self.server_url),
+            verify=tls_context(),
         )  # no system proxy for the LAN
         self._lock = threading.Lock()
         self.token: str | None = None
