@@ -72,6 +72,15 @@ NOT_THERE = Text(
     "该记录在县里不属于批次所写的户",
     "on the county the record does not belong to the household the batch names",
 )
+NOT_ON_COUNTY = Text("修改的对象在县里不存在", "the record it edits is not on the county")
+VISIT_TAKEN = Text(
+    "县里已有这个走访编码，属于另一户",
+    "the county already has this visit id, for another household",
+)
+CHANGE_TAKEN = Text(
+    "县里已有这个人员变更编码，属于另一户",
+    "the county already has this member change id, for another household",
+)
 
 
 @dataclass
@@ -320,6 +329,28 @@ class _Judge:
             pass
         return home
 
+    def _claim(
+        self,
+        i: int,
+        kind: str,
+        record_id: str,
+        household_id: str,
+        county: dict[str, tuple[str, str]],
+        batch: dict[str, str],
+        taken: Text,
+    ) -> None:
+        """A visit or member change id for ``household_id``: where the county has the id, its own
+        row's village must be one the caller may touch and its household the one named; where an
+        earlier record of the batch used it, the same household. Otherwise ``taken`` refuses it."""
+        known = county.get(record_id)
+        home = batch.get(record_id)
+        if known is not None:
+            self._touchable(i, kind, known[1])
+            home = known[0]
+        if home is not None and home != household_id:
+            raise self._refuse(i, kind, "record_exists", 409, taken)
+        batch[record_id] = household_id
+
     # -- records ---------------------------------------------------------------------------------
     def record(self, i: int, r: Any) -> None:
         # During a drain a device delivers updates to what the county has: never a new household
@@ -432,13 +463,7 @@ class _Judge:
             home = self._member_home(i, kind, r.record_id)
             if home is None:
                 if isinstance(r, RecordUpdate):
-                    raise self._refuse(
-                        i,
-                        kind,
-                        "unknown_record",
-                        422,
-                        Text("修改的对象在县里不存在", "the record it edits is not on the county"),
-                    )
+                    raise self._refuse(i, kind, "unknown_record", 422, NOT_ON_COUNTY)
                 return  # deleting what the county never had: nothing to do (see ingest)
             if home != r.household_id:
                 raise self._refuse(i, kind, "record_mismatch", 422, NOT_THERE)
@@ -447,35 +472,13 @@ class _Judge:
         if key in self.rows.parts:
             self._touchable(i, kind, self.rows.parts[key])
         elif key not in self.created_parts and isinstance(r, RecordUpdate):
-            raise self._refuse(
-                i,
-                kind,
-                "unknown_record",
-                422,
-                Text("修改的对象在县里不存在", "the record it edits is not on the county"),
-            )
+            raise self._refuse(i, kind, "unknown_record", 422, NOT_ON_COUNTY)
 
     def _visit(self, i: int, visit: dict[str, Any]) -> None:
         kind = "visit"
         hid, vid = str(visit.get("household_id")), str(visit.get("visit_id"))
         self._household_village(i, kind, hid)
-        known = self.rows.visits.get(vid)
-        home = self.created_visits.get(vid)
-        if known is not None:
-            self._touchable(i, kind, known[1])
-            home = known[0]
-        if home is not None and home != hid:
-            raise self._refuse(
-                i,
-                kind,
-                "record_exists",
-                409,
-                Text(
-                    "县里已有这个走访编码，属于另一户",
-                    "the county already has this visit id, for another household",
-                ),
-            )
-        self.created_visits[vid] = hid
+        self._claim(i, kind, vid, hid, self.rows.visits, self.created_visits, VISIT_TAKEN)
 
     def _member_change(self, i: int, change: dict[str, Any]) -> None:
         kind = "member_change"
@@ -499,20 +502,4 @@ class _Judge:
             )
         if home != hid:
             raise self._refuse(i, kind, "record_mismatch", 422, NOT_THERE)
-        known = self.rows.changes.get(cid)
-        other = self.created_changes.get(cid)
-        if known is not None:
-            self._touchable(i, kind, known[1])
-            other = known[0]
-        if other is not None and other != hid:
-            raise self._refuse(
-                i,
-                kind,
-                "record_exists",
-                409,
-                Text(
-                    "县里已有这个人员变更编码，属于另一户",
-                    "the county already has this member change id, for another household",
-                ),
-            )
-        self.created_changes[cid] = hid
+        self._claim(i, kind, cid, hid, self.rows.changes, self.created_changes, CHANGE_TAKEN)
