@@ -54,6 +54,7 @@ from fieldsurvey.sync.schema import (
 )
 
 CHUNK = 500  # ids per IN (…) list
+Placed = dict[str, tuple[str, str]]  # a visit's or member change's id → (household id, village)
 
 
 class RecordRefused(Exception):
@@ -330,26 +331,19 @@ class _Judge:
         return home
 
     def _claim(
-        self,
-        i: int,
-        kind: str,
-        record_id: str,
-        household_id: str,
-        county: dict[str, tuple[str, str]],
-        batch: dict[str, str],
-        taken: Text,
+        self, i: int, kind: str, rid: str, hid: str, rows: Placed, batch: dict[str, str], why: Text
     ) -> None:
-        """A visit or member change id for ``household_id``: where the county has the id, its own
-        row's village must be one the caller may touch and its household the one named; where an
-        earlier record of the batch used it, the same household. Otherwise ``taken`` refuses it."""
-        known = county.get(record_id)
-        home = batch.get(record_id)
+        """A visit or member change id ``rid`` for household ``hid``: where the county has the id,
+        its own row's village must be one the caller may touch and its household ``hid``; where an
+        earlier record of the batch used it, the same household. Otherwise ``why`` refuses it."""
+        known = rows.get(rid)
+        home = batch.get(rid)
         if known is not None:
             self._touchable(i, kind, known[1])
             home = known[0]
-        if home is not None and home != household_id:
-            raise self._refuse(i, kind, "record_exists", 409, taken)
-        batch[record_id] = household_id
+        if home is not None and home != hid:
+            raise self._refuse(i, kind, "record_exists", 409, why)
+        batch[rid] = hid
 
     # -- records ---------------------------------------------------------------------------------
     def record(self, i: int, r: Any) -> None:

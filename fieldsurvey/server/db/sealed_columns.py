@@ -52,13 +52,9 @@ def _aad(where: str, rid: str) -> bytes:
 
 def _damaged(where: str) -> SealError:
     """A sealed value that does not open: a JSON box or a photo's bytes, the same refusal."""
-    return SealError(
-        Text(
-            f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
-            f"data in {where} cannot be decrypted (altered in the database, or not this county's key)",
-        ),
-        code="sealed_data_damaged",
-    )
+    zh = f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）"
+    en = f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"
+    return SealError(Text(zh, en), code="sealed_data_damaged")
 
 
 def normalise_id_number(value: str) -> str:
