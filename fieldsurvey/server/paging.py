@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -80,7 +80,7 @@ def cursor_day(raw: str) -> date:
 
 
 class Keyset(NamedTuple):
-    rows: list[Any]  # the page: at most ``limit`` rows
+    rows: Sequence[Any]  # the page: at most ``limit`` rows
     total: int | None  # on the first page only (counting again is wasted work)
     last: Any  # the page's last row when more follow (what ``next`` encodes), else None
 
