@@ -9,27 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from fieldsurvey.api.lists import HouseholdItem, KeysetPage
+from fieldsurvey.api.lists import HouseholdItem
 from fieldsurvey.core.assessment_result import DIMENSIONS, FLAG_LABELS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.ui.county import labels
-from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.household_detail import HouseholdDetail
-from fieldsurvey.ui.county.paged_model import Column, PagedModel
-from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
+from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel, list_fetch
+from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, lay_out_list_page, list_view
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.widgets import Retranslating
 
@@ -134,38 +131,26 @@ class HouseholdsPage(Retranslating, QWidget):
         self.detail = HouseholdDetail(ctx)
         self.detail.print_requested.connect(self.print_household.emit)
 
-        bar = QHBoxLayout()
-        for w in (self.scope, self.status, self.kind, self.problem, self.number):
-            bar.addWidget(w)
-        bar.addStretch(1)
         banner = QHBoxLayout()
         banner.addWidget(self.banner, 1)
         banner.addWidget(self.clear_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(banner)
-        left_layout.addWidget(self.view, 1)
-        left_layout.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.detail)
-        split.setSizes([760, 520])
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        lay_out_list_page(
+            self,
+            (self.scope, self.status, self.kind, self.problem, self.number),
+            self.view,
+            self.count,
+            self.detail,
+            (760, 520),
+            above_list=banner,
+        )
         self._quiet = False
         self.retranslate()
         self._show_banner(None)
 
     # -- filters -----------------------------------------------------------------------------
-    def _fetch(self):  # type: ignore[no-untyped-def]
+    def _fetch(self) -> Fetch:
         params = {k: v for k, v in self.filter.items() if k in FILTER_KEYS}
-
-        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[HouseholdItem]:
-            return api.page(HouseholdItem, "/county/households", after=after, limit=limit, **params)
-
-        return fetch
+        return list_fetch(HouseholdItem, "/county/households", **params)
 
     def _from_controls(self) -> None:
         if self._quiet:
