@@ -34,15 +34,9 @@ from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
-from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel, list_fetch
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
 from fieldsurvey.ui.county.photos import CountyPhotos
-from fieldsurvey.ui.county.widgets import (
-    CountLine,
-    ScopePicker,
-    lay_out_list_page,
-    list_view,
-    refill,
-)
+from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
@@ -380,13 +374,14 @@ class ConflictsPage(Retranslating, QWidget):
         self.ctx = ctx
         self.scope = ScopePicker(ctx)
         self.status = QComboBox()
-        self.model = PagedModel(ctx, columns(), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "conflicts"))
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self.resolution.show_conflict(self.model.item(cur.row()))
+        self.model, self.view, self.count = paged_list(
+            self,
+            ctx,
+            columns(),
+            self._fetch(),
+            "conflicts",
+            lambda row: self.resolution.show_conflict(row),
         )
-        self.count = CountLine(self.model)
         self.resolution = Resolution(ctx)
         self.resolution.resolved.connect(self._resolved)
         self.scope.changed.connect(lambda _s: self.refresh())

@@ -25,9 +25,8 @@ from fieldsurvey.core.codes import code_list
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.household_detail import HouseholdDetail
-from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel, list_fetch
-from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, lay_out_list_page, list_view
-from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
+from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list
 from fieldsurvey.ui.widgets import Retranslating
 
 FILTER_KEYS = (
@@ -108,8 +107,9 @@ class HouseholdsPage(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.filter: dict[str, Any] = {}
-        self.model = PagedModel(ctx, columns(), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "households"))
+        self.model, self.view, self.count = paged_list(
+            self, ctx, columns(), self._fetch(), "households", self._selected
+        )
         self.scope = ScopePicker(ctx)
         self.status = QComboBox()
         self.kind = QComboBox()
@@ -125,9 +125,6 @@ class HouseholdsPage(Retranslating, QWidget):
         self.banner.setStyleSheet("background: #e8f0fe; padding: 4px 8px;")
         self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self.clear_filter)
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(self._selected)
-        self.count = CountLine(self.model)
         self.detail = HouseholdDetail(ctx)
         self.detail.print_requested.connect(self.print_household.emit)
 
@@ -215,8 +212,7 @@ class HouseholdsPage(Retranslating, QWidget):
         self.model.reload()
         self.detail.show_household(self.detail.household_id)
 
-    def _selected(self, current: Any, _previous: Any) -> None:
-        row = self.model.item(current.row()) if current.isValid() else None
+    def _selected(self, row: HouseholdItem | None) -> None:
         self.detail.show_household(row.household_id if row else None)
 
     # -- texts -------------------------------------------------------------------------------

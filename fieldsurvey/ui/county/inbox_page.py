@@ -21,8 +21,8 @@ from fieldsurvey.api.lists import InboxBatch
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
-from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel, list_fetch
-from fieldsurvey.ui.county.widgets import CountLine, lay_out_list_page, list_view, refill
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
+from fieldsurvey.ui.county.widgets import lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
@@ -113,13 +113,9 @@ class InboxPage(Retranslating, QWidget):
         self.user = QLineEdit()
         self.user.setClearButtonEnabled(True)
         self.user.setMaximumWidth(180)
-        self.model = PagedModel(ctx, columns(ctx), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "inbox"))
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self._selected(self.model.item(cur.row()))
+        self.model, self.view, self.count = paged_list(
+            self, ctx, columns(ctx), self._fetch(), "inbox", self._selected
         )
-        self.count = CountLine(self.model)
         self.status.currentIndexChanged.connect(lambda _i: self.model.set_fetch(self._fetch()))
         self.user.returnPressed.connect(lambda: self.model.set_fetch(self._fetch()))
         self.detail_title = heading(size_delta=2)

@@ -24,15 +24,9 @@ from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.household_detail import latest_assessment
-from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel, list_fetch
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
 from fieldsurvey.ui.county.photos import CountyPhotos
-from fieldsurvey.ui.county.widgets import (
-    CountLine,
-    ScopePicker,
-    lay_out_list_page,
-    list_view,
-    refill,
-)
+from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
@@ -210,13 +204,9 @@ class VisitsPage(Retranslating, QWidget):
         self.ctx = ctx
         self.scope = ScopePicker(ctx)
         self.review_filter = QComboBox()
-        self.model = PagedModel(ctx, columns(), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "visits"))
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self.detail.show_visit(self.model.item(cur.row()))
+        self.model, self.view, self.count = paged_list(
+            self, ctx, columns(), self._fetch(), "visits", lambda row: self.detail.show_visit(row)
         )
-        self.count = CountLine(self.model)
         self.detail = VisitReview(ctx)
         self.scope.changed.connect(lambda _s: self.refresh())
         self.review_filter.currentIndexChanged.connect(lambda _i: self.refresh())

@@ -3,7 +3,7 @@ a filter list refilled in a new language, and the frame of a list page."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.ui.county.context import CountyContext
-from fieldsurvey.ui.county.paged_model import PagedModel
+from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel
+from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.widgets import Retranslating
 
 
@@ -116,6 +117,24 @@ def list_view(model: PagedModel, parent: QWidget | None = None) -> QTableView:
 
     model.loaded.connect(fit_once)
     return view
+
+
+def paged_list(
+    page: QWidget,
+    ctx: CountyContext,
+    columns: list[Column],
+    fetch: Fetch,
+    what: str,
+    on_row: Callable[[Any | None], None],
+) -> tuple[PagedModel, QTableView, CountLine]:
+    """A list page's list: the model, its view and the count line under it. A page that fails
+    to load says so over ``page`` (``what`` names the list); choosing a row calls ``on_row``
+    with its item (None when no row is current)."""
+    model = PagedModel(ctx, columns, fetch)
+    model.failed.connect(lambda e: show_error(page, e, what))
+    view = list_view(model)
+    view.selectionModel().currentRowChanged.connect(lambda cur, _p: on_row(model.item(cur.row())))
+    return model, view, CountLine(model)
 
 
 class CountLine(Retranslating, QLabel):
