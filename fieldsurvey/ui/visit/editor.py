@@ -19,11 +19,10 @@ import contextlib
 import dataclasses
 import weakref
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QGroupBox,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from fieldsurvey.app.visits import Opened
-from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.session import Changes, FinalizeResult, FormSession
@@ -43,6 +41,7 @@ from fieldsurvey.ui import ops
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
+from fieldsurvey.ui.visit.assessment_panel import AssessmentPanel
 from fieldsurvey.ui.visit.autosave import DraftSaver
 from fieldsurvey.ui.visit.checker import Checker
 from fieldsurvey.ui.visit.editor_actions import EditorActions
@@ -55,8 +54,6 @@ from fieldsurvey.ui.visit.state import EditorState
 from fieldsurvey.ui.widgets import Retranslating
 
 CHECK_DELAY_MS = 300
-ASSESSMENT_SHARE = 0.4  # of the editor's height, at most, for the unfolded assessment
-ASSESSMENT_MIN_PX = 140
 # issues the rows do not carry themselves: form checks, §7 rules, too few entries
 PLACED_ELSEWHERE = ("rule", "min_count")
 PAGE_MESSAGE, PAGE_WORK = 0, 1
@@ -76,11 +73,10 @@ class VisitEditor(Retranslating, QWidget):
     amend_button: QPushButton
     discard_button: QPushButton
     banner: QLabel
-    assessment_box: QGroupBox
+    assessment_box: AssessmentPanel
     assessment_toggle: QToolButton
     assessment_summary: QLabel
     assessment_scroll: QScrollArea
-    cards: AssessmentCards | None
     search: FieldSearch
     sections: SectionList
     problems: ProblemList
@@ -170,7 +166,7 @@ class VisitEditor(Retranslating, QWidget):
             page.deleteLater()
         self.pages = {}  # made when a section is first shown
         self.stack.setCurrentIndex(PAGE_WORK)
-        self.show_assessment(opened.assessment)
+        self.assessment_box.show_assessment(opened.assessment)
         self._fill_languages()
         if self.form_lang is not None:
             opened.session.set_language(self.lang)
@@ -250,8 +246,7 @@ class VisitEditor(Retranslating, QWidget):
         self.finalize_button.setToolTip(self.tr("Check the visit and finalize it (Ctrl+Enter)"))
         self.amend_button.setText(self.tr("Correct (amend)…"))
         self.discard_button.setText(self.tr("Discard draft…"))
-        self.assessment_box.setTitle(self.tr("Assessment at this visit"))
-        self._assessment_head()
+        self.assessment_box.retranslate()
         self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
         self.language_label.setText(self.tr("Form language:"))
         self.search.setToolTip(
@@ -300,46 +295,19 @@ class VisitEditor(Retranslating, QWidget):
         banner = self.actions.banner_text()
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
-        self.assessment_box.setVisible(
-            finalized and self.cards is not None and self.cards.assessment is not None
-        )
-
-    def show_assessment(self, assessment: Assessment | None) -> None:
-        """The assessment made when the visit was finalized, as the household view shows it."""
-        if assessment is not None and self.cards is None:
-            self.cards = AssessmentCards()
-            self.assessment_scroll.setWidget(self.cards)
-        if self.cards is not None:
-            self.cards.show_assessment(assessment)
-        self._assessment_head()
-
-    def set_assessment_open(self, shown: bool) -> None:
-        """Fold the assessment to its verdict line, or unfold its cards."""
-        if self.assessment_toggle.isChecked() != shown:
-            self.assessment_toggle.setChecked(shown)  # comes back here through ``toggled``
-            return
-        self.assessment_scroll.setVisible(shown)
-        self._assessment_head()
+        self.assessment_box.setVisible(finalized and self.assessment_box.has_assessment())
 
     def toggle_assessment(self) -> None:
-        self.set_assessment_open(not self.assessment_toggle.isChecked())
+        """Fold or unfold the finalized visit's assessment (tests and the screenshot script)."""
+        self.assessment_box.toggle_open()
 
-    def _assessment_head(self) -> None:
-        shown = self.assessment_toggle.isChecked()
-        self.assessment_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
-        self.assessment_toggle.setText(
-            self.tr("Hide details") if shown else self.tr("Show details")
-        )
-        verdict = self.cards.verdict.text() if self.cards is not None else ""
-        self.assessment_summary.setText("" if shown else verdict)
-        self.assessment_summary.setVisible(not shown)
+    @property
+    def cards(self) -> AssessmentCards | None:
+        """The assessment's cards, kept under this name for tests."""
+        return self.assessment_box.cards
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self.assessment_scroll.setMaximumHeight(
-            max(ASSESSMENT_MIN_PX, int(self.height() * ASSESSMENT_SHARE))
-        )
+        self.assessment_box.fit(self.height())
         super().resizeEvent(event)
 
     def _save_state(self, state: str, text: str = "") -> None:

@@ -163,7 +163,7 @@ class EditorActions(QObject):
         e.opened = dataclasses.replace(
             e.opened, household=done.household, visit=done.visit, assessment=done.assessment
         )
-        e.show_assessment(done.assessment)
+        e.assessment_box.show_assessment(done.assessment)
         e.show_missing = False
         e.retranslate()
         e.refresh_check()

@@ -2,7 +2,8 @@
 
 Left: the question search (Ctrl+F), the sections with their counts and the problem list; right:
 one page per section. Above: title, state, save status, the actions, a banner (new visit,
-continued draft, correction, finalized) and, for a finalized visit, its assessment.
+continued draft, correction, finalized) and, for a finalized visit, its assessment
+(``assessment_panel.py``).
 """
 
 from __future__ import annotations
@@ -13,19 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from fieldsurvey.ui.visit.assessment_panel import AssessmentPanel
 from fieldsurvey.ui.visit.navigator import FieldSearch, ProblemList, SectionList
 from fieldsurvey.ui.widgets import heading
 
@@ -70,30 +68,11 @@ def setup_ui(e: VisitEditor) -> None:
     e.banner = QLabel()
     e.banner.setWordWrap(True)
     e.banner.setStyleSheet("background: #eef3fb; padding: 6px; border-radius: 3px;")
-    e.assessment_box = QGroupBox()
-    e.assessment_box.setVisible(False)
-    e.cards = None  # made for finalized visits only
-    # the assessment can fold to its one-line verdict, and unfolded it scrolls within at most
-    # ASSESSMENT_SHARE of the editor's height: the sections stay usable on a 1366×768 screen
-    e.assessment_toggle = QToolButton()
-    e.assessment_toggle.setCheckable(True)
-    e.assessment_toggle.setChecked(True)
-    e.assessment_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    e.assessment_toggle.setAutoRaise(True)
-    e.assessment_toggle.toggled.connect(e.set_assessment_open)
-    e.assessment_summary = QLabel()
-    e.assessment_summary.setWordWrap(True)
-    e.assessment_scroll = QScrollArea()
-    e.assessment_scroll.setWidgetResizable(True)
-    e.assessment_scroll.setFrameShape(QFrame.Shape.NoFrame)
-    box_head = QHBoxLayout()
-    box_head.setContentsMargins(0, 0, 0, 0)
-    box_head.addWidget(e.assessment_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-    box_head.addWidget(e.assessment_summary, 1)
-    box_layout = QVBoxLayout(e.assessment_box)
-    box_layout.setContentsMargins(8, 4, 8, 4)
-    box_layout.addLayout(box_head)
-    box_layout.addWidget(e.assessment_scroll)
+    e.assessment_box = AssessmentPanel()  # a finalized visit's assessment; hidden till then
+    # the panel's parts, under the names tests and scripts use
+    e.assessment_toggle = e.assessment_box.toggle
+    e.assessment_summary = e.assessment_box.summary
+    e.assessment_scroll = e.assessment_box.cards_area
     e.search = FieldSearch()
     e.search.go_to.connect(e.go_to)
     e.sections = SectionList()
