@@ -43,19 +43,23 @@ from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.visit.assessment_panel import AssessmentPanel
 from fieldsurvey.ui.visit.autosave import DraftSaver
-from fieldsurvey.ui.visit.checker import Checker
+from fieldsurvey.ui.visit.checker import Checker, placed_elsewhere
 from fieldsurvey.ui.visit.editor_actions import EditorActions
 from fieldsurvey.ui.visit.editor_ui import setup_ui
 from fieldsurvey.ui.visit.members import RegisterFollower
-from fieldsurvey.ui.visit.navigator import Counts, FieldSearch, ProblemList, SectionList, section_of
+from fieldsurvey.ui.visit.navigator import (
+    FieldSearch,
+    ProblemList,
+    SectionList,
+    count_by_section,
+    section_of,
+)
 from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
 from fieldsurvey.ui.visit.section_page import SectionPage
 from fieldsurvey.ui.visit.state import EditorState
 from fieldsurvey.ui.widgets import Retranslating
 
 CHECK_DELAY_MS = 300
-# issues the rows do not carry themselves: form checks, §7 rules, too few entries
-PLACED_ELSEWHERE = ("rule", "min_count")
 PAGE_MESSAGE, PAGE_WORK = 0, 1
 _open_editors: weakref.WeakSet[VisitEditor] = weakref.WeakSet()  # one tab per draft
 
@@ -440,10 +444,7 @@ class VisitEditor(Retranslating, QWidget):
         if self.session is None:
             return
         self.issues = [*result.errors, *result.warnings]
-        self.extra = {}
-        for issue in self.issues:
-            if issue.code in PLACED_ELSEWHERE or issue.code.startswith("check:"):
-                self.extra.setdefault(issue.path, []).append(issue)
+        self.extra = placed_elsewhere(self.issues)
         self._show_issues()
         page = self.current_page()
         if page is not None:
@@ -453,12 +454,7 @@ class VisitEditor(Retranslating, QWidget):
         if self.session is None:
             return
         shown = shown_issues(self.issues, self.show_missing)
-        counts: dict[str, Counts] = {}
-        for issue in shown:
-            key = issue.section or ""
-            c = counts.get(key, Counts())
-            counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
-        self.sections.set_counts(counts)
+        self.sections.set_counts(count_by_section(shown))
         # a finalized visit is not finalized again: "listed when you finalize" would mislead there
         unanswered = (
             0

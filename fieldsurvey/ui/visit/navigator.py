@@ -75,6 +75,16 @@ class Counts:
     warnings: int = 0
 
 
+def count_by_section(issues: Sequence[Issue]) -> dict[str, Counts]:
+    """The errors and warnings of each section, for ``SectionList.set_counts``."""
+    counts: dict[str, Counts] = {}
+    for issue in issues:
+        key = issue.section or ""
+        c = counts.get(key, Counts())
+        counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
+    return counts
+
+
 class SectionList(QListWidget):
     """The sections in order; each item says how many errors and warnings it has."""
 
