@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -45,7 +46,13 @@ from fieldsurvey.ui.visit.assessment_panel import AssessmentPanel
 from fieldsurvey.ui.visit.autosave import DraftSaver
 from fieldsurvey.ui.visit.checker import Checker, placed_elsewhere
 from fieldsurvey.ui.visit.editor_actions import EditorActions
-from fieldsurvey.ui.visit.editor_ui import setup_ui
+from fieldsurvey.ui.visit.editor_ui import (
+    fill_languages,
+    retranslate_ui,
+    setup_ui,
+    show_head,
+    show_save_state,
+)
 from fieldsurvey.ui.visit.members import RegisterFollower
 from fieldsurvey.ui.visit.navigator import (
     FieldSearch,
@@ -73,6 +80,8 @@ class VisitEditor(Retranslating, QWidget):
     title: QLabel
     state: QLabel
     save_label: QLabel
+    language_label: QLabel
+    language_box: QComboBox
     finalize_button: QPushButton
     amend_button: QPushButton
     discard_button: QPushButton
@@ -107,9 +116,9 @@ class VisitEditor(Retranslating, QWidget):
         self.message_error = False
         self.form_lang: str | None = None  # the language menu's choice; None: the program's
         self.saver = DraftSaver(ctx, household_id, self)
-        self.saver.saving.connect(lambda: self._save_state("saving"))
+        self.saver.saving.connect(lambda: show_save_state(self, "saving"))
         self.saver.saved.connect(self._saved)
-        self.saver.failed.connect(lambda text: self._save_state("failed", text))
+        self.saver.failed.connect(lambda text: show_save_state(self, "failed", text))
         self.actions = EditorActions(self)
         self.checker = Checker(self)
         self.checker.checked.connect(self._checked)
@@ -171,7 +180,7 @@ class VisitEditor(Retranslating, QWidget):
         self.pages = {}  # made when a section is first shown
         self.stack.setCurrentIndex(PAGE_WORK)
         self.assessment_box.show_assessment(opened.assessment)
-        self._fill_languages()
+        fill_languages(self)
         if self.form_lang is not None:
             opened.session.set_language(self.lang)
         self.retranslate()
@@ -211,21 +220,6 @@ class VisitEditor(Retranslating, QWidget):
             self.session.set_language(self.lang)
             self.retranslate()
 
-    def _fill_languages(self) -> None:
-        box = self.language_box
-        languages = self.session.languages() if self.session is not None else []
-        box.blockSignals(True)
-        try:
-            box.clear()
-            for code, name in languages:
-                box.addItem(name, code)
-            box.setCurrentIndex(max(box.findData(self.lang), 0))
-        finally:
-            box.blockSignals(False)
-        shown = len(languages) > 2  # only forms with further languages need the menu
-        box.setVisible(shown)
-        self.language_label.setVisible(shown)
-
     def set_state(self, state: EditorState) -> None:
         """Move to ``state``; while finalizing the form and the Finalize button take no input."""
         self.editor_state = state
@@ -246,19 +240,7 @@ class VisitEditor(Retranslating, QWidget):
         return self.saver.visit.visit_id if self.saver.visit is not None else None
 
     def retranslate(self) -> None:
-        self.finalize_button.setText(self.tr("Finali&ze…"))
-        self.finalize_button.setToolTip(self.tr("Check the visit and finalize it (Ctrl+Enter)"))
-        self.amend_button.setText(self.tr("Correct (amend)…"))
-        self.discard_button.setText(self.tr("Discard draft…"))
-        self.assessment_box.retranslate()
-        self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
-        self.language_label.setText(self.tr("Form language:"))
-        self.search.setToolTip(
-            self.tr(
-                "Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or "
-                "tingshui for 停水天数)"
-            )
-        )
+        retranslate_ui(self)
         if (
             self.editor_state is EditorState.LOADING
             and self.session is None
@@ -272,34 +254,11 @@ class VisitEditor(Retranslating, QWidget):
         self.sections.set_sections(
             [(key, title.get(lang)) for key, title in self.session.sections()]
         )
-        self._header()
+        show_head(self)
         for page in self.pages.values():
             page.dirty = True
         self.redraw()
         self._show_issues()
-
-    def _header(self) -> None:
-        assert self.opened is not None
-        head = self.opened.household.head
-        who = head.name if head else self.opened.household.household_no
-        visit = self.saver.visit or self.opened.visit
-        finalized = self.read_only
-        self.title.setText(self.tr("Visit to %1's household").replace("%1", who))
-        if finalized:
-            state = self.tr("finalized (read-only)")
-        elif visit is not None and visit.amends:
-            state = self.tr("correction draft")
-        else:
-            state = self.tr("draft")
-        self.state.setText(f"· {state}")
-        self.setWindowTitle(self.tr("Visit: %1").replace("%1", who) + (" ✓" if finalized else ""))
-        self.finalize_button.setVisible(not finalized)
-        self.amend_button.setVisible(finalized and visit is not None)
-        self.discard_button.setVisible(not finalized and visit is not None)
-        banner = self.actions.banner_text()
-        self.banner.setText(banner)
-        self.banner.setVisible(bool(banner))
-        self.assessment_box.setVisible(finalized and self.assessment_box.has_assessment())
 
     def toggle_assessment(self) -> None:
         """Fold or unfold the finalized visit's assessment (tests and the screenshot script)."""
@@ -314,20 +273,11 @@ class VisitEditor(Retranslating, QWidget):
         self.assessment_box.fit(self.height())
         super().resizeEvent(event)
 
-    def _save_state(self, state: str, text: str = "") -> None:
-        if state == "saving":
-            self.save_label.setStyleSheet("color: #555;")
-            self.save_label.setText(self.tr("Saving…"))
-        else:
-            self.save_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-            self.save_label.setText(self.tr("Not saved: %1").replace("%1", text))
-
     def _saved(self, visit_id: str) -> None:
         when = self.saver.last_saved.strftime("%H:%M:%S") if self.saver.last_saved else ""
-        self.save_label.setStyleSheet("color: #1e7b34;")
-        self.save_label.setText(self.tr("Draft saved %1").replace("%1", when))
+        show_save_state(self, "saved", when)
         if self.opened is not None:
-            self._header()
+            show_head(self)
         self.visit_saved.emit(visit_id)
 
     # -- drawing ----------------------------------------------------------------------------
