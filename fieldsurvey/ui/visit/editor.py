@@ -21,17 +21,7 @@ import weakref
 
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
 from fieldsurvey.app.visits import Opened
@@ -42,11 +32,11 @@ from fieldsurvey.ui import ops
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
-from fieldsurvey.ui.visit.assessment_panel import AssessmentPanel
 from fieldsurvey.ui.visit.autosave import DraftSaver
 from fieldsurvey.ui.visit.checker import Checker, placed_elsewhere
 from fieldsurvey.ui.visit.editor_actions import EditorActions
 from fieldsurvey.ui.visit.editor_ui import (
+    EditorWidgets,
     fill_languages,
     retranslate_ui,
     setup_ui,
@@ -54,13 +44,7 @@ from fieldsurvey.ui.visit.editor_ui import (
     show_save_state,
 )
 from fieldsurvey.ui.visit.members import RegisterFollower
-from fieldsurvey.ui.visit.navigator import (
-    FieldSearch,
-    ProblemList,
-    SectionList,
-    count_by_section,
-    section_of,
-)
+from fieldsurvey.ui.visit.navigator import count_by_section, section_of
 from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
 from fieldsurvey.ui.visit.section_page import SectionPage
 from fieldsurvey.ui.visit.state import EditorState
@@ -71,30 +55,9 @@ PAGE_MESSAGE, PAGE_WORK = 0, 1
 _open_editors: weakref.WeakSet[VisitEditor] = weakref.WeakSet()  # one tab per draft
 
 
-class VisitEditor(Retranslating, QWidget):
+class VisitEditor(Retranslating, EditorWidgets, QWidget):
     visit_finalized = Signal(str)
     visit_saved = Signal(str)
-    # made by ``setup_ui``
-    stack: QStackedWidget
-    message: QLabel
-    title: QLabel
-    state: QLabel
-    save_label: QLabel
-    language_label: QLabel
-    language_box: QComboBox
-    finalize_button: QPushButton
-    amend_button: QPushButton
-    discard_button: QPushButton
-    banner: QLabel
-    assessment_box: AssessmentPanel
-    assessment_toggle: QToolButton
-    assessment_summary: QLabel
-    assessment_scroll: QScrollArea
-    search: FieldSearch
-    sections: SectionList
-    problems: ProblemList
-    page_stack: QStackedWidget
-    splitter: QSplitter
 
     def __init__(
         self,

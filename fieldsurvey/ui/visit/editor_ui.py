@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +35,31 @@ from fieldsurvey.ui.widgets import heading
 
 if TYPE_CHECKING:
     from fieldsurvey.ui.visit.editor import VisitEditor
+
+
+class EditorWidgets:
+    """The widgets ``setup_ui`` makes, declared for the editor (Designer's ``Ui_`` class)."""
+
+    stack: QStackedWidget
+    message: QLabel
+    title: QLabel
+    state: QLabel
+    save_label: QLabel
+    language_label: QLabel
+    language_box: QComboBox
+    finalize_button: QPushButton
+    amend_button: QPushButton
+    discard_button: QPushButton
+    banner: QLabel
+    assessment_box: AssessmentPanel
+    assessment_toggle: QToolButton
+    assessment_summary: QLabel
+    assessment_scroll: QScrollArea
+    search: FieldSearch
+    sections: SectionList
+    problems: ProblemList
+    page_stack: QStackedWidget
+    splitter: QSplitter
 
 
 def setup_ui(e: VisitEditor) -> None:
