@@ -11,6 +11,9 @@ milliseconds), with a "loading" page meanwhile. What the editor accepts follows 
 ``editor_state`` (``state.py``: loading, editing, finalizing, read-only, discarded). The host
 (``ui/visit_host.py``) calls ``flush`` before lock, close and quit, ``save_shortcut`` for Ctrl+S,
 and reads ``visit_id`` and ``household_id``.
+
+The editor orchestrates; its widgets and their words are in ``editor_ui.py``, what its buttons do
+in ``editor_actions.py``, a finalized visit's assessment in ``assessment_panel.py``.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from fieldsurvey.ui.visit.editor_ui import (
 )
 from fieldsurvey.ui.visit.members import RegisterFollower
 from fieldsurvey.ui.visit.navigator import count_by_section, section_of
-from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
+from fieldsurvey.ui.visit.panels import ERROR_COLOUR, row_of, shown_issues
 from fieldsurvey.ui.visit.section_page import SectionPage
 from fieldsurvey.ui.visit.state import EditorState
 from fieldsurvey.ui.widgets import Retranslating
@@ -223,6 +226,7 @@ class VisitEditor(Retranslating, EditorWidgets, QWidget):
         self.redraw()
         self._show_issues()
 
+    # -- the assessment (``assessment_panel.py``) -------------------------------------------
     def toggle_assessment(self) -> None:
         """Fold or unfold the finalized visit's assessment (tests and the screenshot script)."""
         self.assessment_box.toggle_open()
@@ -317,20 +321,15 @@ class VisitEditor(Retranslating, EditorWidgets, QWidget):
         page = self.current_page()
         if session is None or not self.editing:
             return
-        row = page.field_row(path) if page is not None else None
         try:
             changes = session.set_value(path, raw)
         except UserError as e:
-            if row is not None:
-                row.set_input_error(self.ctx.t(e.text))
-                row.show_row(
-                    row.row, row.choices, self.lang, self.extra.get(path, ()), self.show_missing
-                )
-            return
-        if row is not None and row.input_error is not None:
-            row.set_input_error(None)
             if page is not None:
-                page.forget(path)  # the message goes even if the value is the one it had
+                extra = self.extra.get(path, ())
+                page.show_input_error(path, self.ctx.t(e.text), self.lang, extra, self.show_missing)
+            return
+        if page is not None:
+            page.clear_input_error(path)
         session.move_to(path)
         self.after_change(changes)
 
@@ -395,12 +394,10 @@ class VisitEditor(Retranslating, EditorWidgets, QWidget):
             or not self.isAncestorOf(new)
         ):
             return
-        w: QWidget | None = new
-        while w is not None and w is not self and not isinstance(w, FieldRow):
-            w = w.parentWidget()
-        if isinstance(w, FieldRow) and w.path != self.session.cursor.path:
+        row = row_of(new, self)
+        if row is not None and row.path != self.session.cursor.path:
             try:
-                self.session.move_to(w.path)
+                self.session.move_to(row.path)
             except UserError:
                 return
             self.saver.cursor_moved()
@@ -410,9 +407,7 @@ class VisitEditor(Retranslating, EditorWidgets, QWidget):
         """Hand typing that is still waiting for its pause to the engine."""
         page = self.current_page()
         for p in [page, *self.pages.values()] if page is not None else self.pages.values():
-            for widget in list(p.widgets.values()):
-                if isinstance(widget, FieldRow) and widget.input is not None:
-                    widget.input.commit_pending()
+            p.commit_typing()
 
     def flush(self) -> None:
         if self.editor_state is EditorState.FINALIZING:
@@ -448,12 +443,7 @@ class VisitEditor(Retranslating, EditorWidgets, QWidget):
         if self.stack.currentIndex() != PAGE_WORK or focus is None or not self.isAncestorOf(focus):
             return False
         if focus is self.search or self.search.isAncestorOf(focus):
-            if self.search.text():
-                self.search.clear()
-            else:
-                page = self.current_page()
-                if page is not None:
-                    page.setFocus()
+            self.search.escape(self.current_page())
             return True
         return self.page_stack.isAncestorOf(focus)
 

@@ -253,6 +253,13 @@ class FieldSearch(QLineEdit):
         found = self.matching(text)
         return self.places[found[0]] if found else None
 
+    def escape(self, back_to: QWidget | None) -> None:
+        """Esc in the search: clear the text; with none, go back to ``back_to`` (the form)."""
+        if self.text():
+            self.clear()
+        elif back_to is not None:
+            back_to.setFocus()
+
     def _typed(self, text: str) -> None:
         found = self.matching(text) if text.strip() else []
         self.model.setStringList(found)
