@@ -54,7 +54,7 @@ from fieldsurvey.sync.schema import (
 )
 
 CHUNK = 500  # ids per IN (…) list
-Placed = dict[str, tuple[str, str]]  # a visit's or member change's id → (household id, village)
+Placed = dict[str, tuple[str, str]]  # a member's, visit's or change's id → (household, village)
 
 
 class RecordRefused(Exception):
@@ -175,14 +175,7 @@ class _County:
                 )
             ):
                 self.numbered.setdefault(no, set()).add(hid)
-        self.members: dict[str, tuple[str, str]] = {}  # member id → (household id, village)
-        for ids in _chunks(member_ids):
-            for mid, hid, village in session.execute(
-                select(MemberRow.member_id, MemberRow.household_id, MemberRow.village_code).where(
-                    MemberRow.member_id.in_(ids)
-                )
-            ):
-                self.members[mid] = (hid, village)
+        self.members = _placed(session, MemberRow, MemberRow.member_id, member_ids)
         self.parts: dict[tuple[str, str, str], str] = {}  # (household id, type, id) → village
         for keys in _chunks(part_keys):
             for hid, ptype, pid, village in session.execute(
@@ -191,24 +184,19 @@ class _County:
                 ).where(tuple_(PartRow.household_id, PartRow.part_type, PartRow.part_id).in_(keys))
             ):
                 self.parts[(hid, ptype, pid)] = village
-        self.visits: dict[str, tuple[str, str]] = {}  # visit id → (household id, village)
-        for ids in _chunks(visit_ids):
-            for vid, hid, village in session.execute(
-                select(VisitRow.visit_id, VisitRow.household_id, VisitRow.village_code).where(
-                    VisitRow.visit_id.in_(ids)
-                )
-            ):
-                self.visits[vid] = (hid, village)
-        self.changes: dict[str, tuple[str, str]] = {}  # change id → (household id, village)
-        for ids in _chunks(change_ids):
-            for cid, hid, village in session.execute(
-                select(
-                    MemberChangeRow.change_id,
-                    MemberChangeRow.household_id,
-                    MemberChangeRow.village_code,
-                ).where(MemberChangeRow.change_id.in_(ids))
-            ):
-                self.changes[cid] = (hid, village)
+        self.visits = _placed(session, VisitRow, VisitRow.visit_id, visit_ids)
+        self.changes = _placed(session, MemberChangeRow, MemberChangeRow.change_id, change_ids)
+
+
+def _placed(session: Session, model: Any, key: Any, ids: set[str]) -> Placed:
+    """Where the county's rows with these ids are: id → (household id, village), in chunks."""
+    out: Placed = {}
+    for chunk in _chunks(ids):
+        for rid, hid, village in session.execute(
+            select(key, model.household_id, model.village_code).where(key.in_(chunk))
+        ):
+            out[rid] = (hid, village)
+    return out
 
 
 def created_by(session: Session, user_id: str, household_ids: set[str]) -> set[str]:
