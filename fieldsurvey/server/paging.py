@@ -29,7 +29,7 @@ BAD_CURSOR = Text("翻页位置无效，请刷新列表", "the page position is 
 def village_conditions(column: Any, villages: Collection[str] | None) -> list[ColumnElement[bool]]:
     """The WHERE clause keeping rows to the caller's villages; none for county staff and admins.
 
-    Every list and count filters through here, so each is exactly as strict as the others.
+    Every village-limited list and count filters through here, so each is exactly as strict.
     """
     return [] if villages is None else [column.in_(sorted(villages))]
 
