@@ -12,10 +12,10 @@ through the real sync client.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +24,6 @@ from fieldsurvey.core.household import IncomeRecord
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.server import setup
-from fieldsurvey.server.app import create_app
 from fieldsurvey.server.dashboard import assessments
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import HouseholdRow
@@ -41,8 +39,8 @@ from tests.support.server import (
     BACKENDS,
     COUNTY,
     VILLAGE_A,
-    postgres_available,
-    postgres_database,
+    app_client,
+    app_county,
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -69,43 +67,17 @@ def roster() -> dict:
     }
 
 
+def import_only(sd: ServerDir) -> dict[str, Any]:
+    """The one household's roster, no accounts (the laptop's secretary is added by the test)."""
+    data = roster()
+    import_roster(sd, "test", data)
+    return data
+
+
 @pytest.fixture(params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[ServerDir, object]]:
-    with warnings.catch_warnings():  # Starlette's test client warns that it still uses httpx
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-
-    def make(url: str | None) -> ServerDir:
-        sd = ServerDir(tmp_path / "county")
-        setup.init_server(
-            sd,
-            county=COUNTY,
-            name=None,
-            admin="admin",
-            password="admin-pass-123",
-            db_url=url,
-            kdf=dict(FAST_KDF),
-        )
-        import_roster(sd, "test", roster())
-        return sd
-
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            sd = make(url)
-            app = create_app(sd)
-            try:
-                yield sd, lambda: TestClient(app, base_url="http://localhost")
-            finally:
-                sd.close()
-    else:
-        sd = make(None)
-        app = create_app(sd)
-        try:
-            yield sd, lambda: TestClient(app, base_url="http://localhost")
-        finally:
-            sd.close()
+    with app_county(tmp_path, request.param, import_only) as c:
+        yield c.sd, lambda: app_client(c.app)
 
 
 def enrolled_laptop(sd: ServerDir, http: object, tmp: Path) -> tuple[Store, SyncClient]:

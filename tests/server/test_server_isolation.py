@@ -27,7 +27,6 @@ from sqlalchemy import func, select
 
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import FINALIZED, Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import principal_of
 from fieldsurvey.server.batches.checks import Refused, kind_label
 from fieldsurvey.server.batches.ingest import IngestResult, ingest
@@ -50,16 +49,15 @@ from fieldsurvey.server.feed import pages as feed
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
     COUNTY,
     VILLAGE_A,
     VILLAGE_B,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
+    init_county,
 )
 
 VILLAGE_C = "610728101003"
@@ -123,52 +121,37 @@ class County:
         return next(v for v in self.roster["visits"] if v["household_id"] == household_id)
 
 
-def make_county(tmp: Path, url: str | None) -> County:
-    sd = ServerDir(tmp / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=url,
-        kdf=dict(FAST_KDF),
-    )
-    data = isolation_roster()
-    import_roster(sd, "test", data)
-    county = County(
-        sd,
-        data,
-        enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]),
-        enroll_secretary(sd, "sec_b", [VILLAGE_B]),
-    )
-    b1 = county.households(VILLAGE_B)[0]
-    send(
-        county, county.b, [member_change(b1, b1["members"][3], "death")]
-    )  # village B has a member change too
-    return county
+@contextlib.contextmanager
+def isolation_county(tmp: Path, backend: str) -> Iterator[County]:
+    """The county of ``isolation_roster`` on ``backend``, with its two secretaries' devices."""
+    with database(backend) as url:
+        sd = init_county(tmp / "county", url)
+        try:
+            data = isolation_roster()
+            import_roster(sd, "test", data)
+            county = County(
+                sd,
+                data,
+                enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]),
+                enroll_secretary(sd, "sec_b", [VILLAGE_B]),
+            )
+            b1 = county.households(VILLAGE_B)[0]
+            send(
+                county, county.b, [member_change(b1, b1["members"][3], "death")]
+            )  # village B has a member change too
+            yield county
+        finally:
+            sd.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def county(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[County]:
-    tmp = tmp_path_factory.mktemp(f"isolation-{request.param}")
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = make_county(tmp, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-    else:
-        c = make_county(tmp, None)
-        try:
-            yield c
-        finally:
-            c.sd.close()
+    with isolation_county(
+        tmp_path_factory.mktemp(f"isolation-{request.param}"), request.param
+    ) as c:
+        yield c
 
 
 # -- batches ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -581,14 +581,55 @@ def setup_county(server: ServerProcess) -> County:
 
 
 @contextmanager
-def running_county(tmp: Path, backend: str, *, process: bool = False) -> Iterator[County]:
+def database(backend: str) -> Iterator[str | None]:
+    """The database URL for a county on ``backend``: None on "sqlite" (the file in its data
+    directory), else a PostgreSQL database of its own, dropped afterwards; the test is skipped
+    where PostgreSQL is not reachable."""
     if backend == "postgres":
         if not postgres_available():
             pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
         with postgres_database() as url:
-            yield from _county(tmp, url, process)
+            yield url
     else:
-        yield from _county(tmp, None, process)
+        yield None
+
+
+def init_county(
+    path: Path,
+    db_url: str | None = None,
+    *,
+    county: str = COUNTY,
+    password: str = ADMIN_PASSWORD,
+) -> ServerDir:
+    """A county data directory at ``path`` as ``fieldsurvey server init`` leaves it (an admin
+    ``admin``), with the fast KDF: the start of every county a test builds in process. The caller
+    closes it."""
+    sd = ServerDir(path)
+    setup.init_server(
+        sd,
+        county=county,
+        name=None,
+        admin="admin",
+        password=password,
+        db_url=db_url,
+        kdf=dict(FAST_KDF),
+    )
+    return sd
+
+
+def app_client(app: Any, base_url: str = "http://localhost") -> Any:
+    """Starlette's ``TestClient`` for ``app`` (it warns that it uses httpx; that is not the test's
+    business)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    return TestClient(app, base_url=base_url)
+
+
+@contextmanager
+def running_county(tmp: Path, backend: str, *, process: bool = False) -> Iterator[County]:
+    with database(backend) as url:
+        yield from _county(tmp, url, process)
 
 
 def _county(tmp: Path, url: str | None, process: bool) -> Iterator[County]:
@@ -653,26 +694,19 @@ class AppCounty:
 
 
 @contextmanager
-def app_county(tmp: Path, backend: str) -> Iterator[AppCounty]:
-    """An ``AppCounty`` on ``backend`` ("sqlite" or "postgres", a database of its own)."""
+def app_county(
+    tmp: Path, backend: str, fill: Callable[[ServerDir], dict[str, Any]] = fill_county
+) -> Iterator[AppCounty]:
+    """An ``AppCounty`` on ``backend`` ("sqlite" or "postgres", a database of its own), its
+    roster and accounts put in by ``fill`` (which returns the roster)."""
     from fieldsurvey.server.app import create_app
 
-    def made(url: str | None) -> Iterator[AppCounty]:
-        server = ServerProcess(tmp / "county", url)
-        server.init()
-        sd = ServerDir(server.data_dir)
-        county = AppCounty(sd, create_app(sd), fill_county(sd))
+    with database(backend) as url:
+        sd = init_county(tmp / "county", url)
+        county = AppCounty(sd, create_app(sd), fill(sd))
         try:
             yield county
         finally:
             if county._client is not None:
                 county._client.close()
             sd.close()
-
-    if backend == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            yield from made(url)
-    else:
-        yield from made(None)

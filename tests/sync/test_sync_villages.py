@@ -14,7 +14,6 @@ up without it. A household the county moves to another village leaves the old vi
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,6 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import (
@@ -54,8 +52,9 @@ from tests.support.server import (
     COUNTY,
     VILLAGE_A,
     VILLAGE_B,
-    postgres_available,
-    postgres_database,
+    app_client,
+    database,
+    init_county,
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -71,43 +70,17 @@ class County:
         return [h for h in self.roster["households"] if h["division_code"] == village]
 
 
-def _county(tmp: Path, url: str | None) -> County:
-    with warnings.catch_warnings():  # Starlette's test client warns that it still uses httpx
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    sd = ServerDir(tmp / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=url,
-        kdf=dict(FAST_KDF),
-    )
-    data = isolation_roster()
-    import_roster(sd, "test", data)
-    app = create_app(sd)
-    return County(sd, data, lambda: TestClient(app, base_url="http://localhost"))
-
-
 @pytest.fixture(params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[County]:
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = _county(tmp_path, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-    else:
-        c = _county(tmp_path, None)
+    with database(request.param) as url:
+        sd = init_county(tmp_path / "county", url)
         try:
-            yield c
+            data = isolation_roster()
+            import_roster(sd, "test", data)
+            app = create_app(sd)
+            yield County(sd, data, lambda: app_client(app))
         finally:
-            c.sd.close()
+            sd.close()
 
 
 def laptop(
