@@ -31,7 +31,6 @@ from fieldsurvey.api.codes import Coded
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import principal_of
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
@@ -46,7 +45,7 @@ from fieldsurvey.sync.outgoing import outbox_records
 from fieldsurvey.sync.recordtypes import required_fields
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
-from tests.support.server import enroll_secretary
+from tests.support.server import enroll_secretary, init_county
 
 VILLAGE = "610728101001"
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -143,10 +142,7 @@ def test_a_coded_field_accepts_exactly_its_code_list() -> None:
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity, str]]:
-    sd = ServerDir(Path(tmp_path_factory.mktemp("api-county")))
-    setup.init_server(
-        sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None
-    )
+    sd = init_county(tmp_path_factory.mktemp("api-county"))
     identity = enroll_secretary(sd, "sec", [VILLAGE])
     homes = [
         household(no=f"61072810100100{i}", village=VILLAGE, person_index=40 + i) for i in range(2)

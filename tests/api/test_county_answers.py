@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,15 +31,13 @@ from fieldsurvey.core.ids import make_id_number
 from fieldsurvey.core.photo_refs import item
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
-from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync import envelope, photo_bundle
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.factories import household
-from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
+from tests.support.server import ADMIN_PASSWORD, COUNTY, app_client, enroll_secretary, init_county
 
 VILLAGE = "610728101001"
 DIVISIONS = [
@@ -57,15 +54,7 @@ def small_jpeg() -> bytes:
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    with warnings.catch_warnings():  # Starlette warns on import that it would rather use httpx2
-        warnings.filterwarnings(
-            "ignore", message="Using `httpx` with `starlette.testclient` is deprecated"
-        )
-        from fastapi.testclient import TestClient
-    sd = ServerDir(Path(tmp_path_factory.mktemp("answers")) / "county")
-    setup.init_server(
-        sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None
-    )
+    sd = init_county(Path(tmp_path_factory.mktemp("answers")) / "county")
     home = household(no="6107281010010001", village=VILLAGE, person_index=70)
     import_roster(
         sd,
@@ -81,7 +70,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     jpeg = small_jpeg()
     sha = hashlib.sha256(jpeg).hexdigest()
     devices = [enroll_secretary(sd, name, [VILLAGE]) for name in ("sec1", "sec2")]
-    with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
+    with app_client(create_app(sd), "http://127.0.0.1") as client:
         token = client.post(
             "/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
         ).json()["token"]

@@ -28,7 +28,6 @@ from sqlalchemy import delete, select, update
 
 from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.batches.ingest import ingest
@@ -48,13 +47,12 @@ from fieldsurvey.sync.keys import KeyPair, unb64, verify_signature
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.common import FAST_KDF
 from tests.support.server import (
-    ADMIN_PASSWORD,
     BACKENDS,
     COUNTY,
     VILLAGE_A,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
+    init_county,
     roster,
     run_cli,
 )
@@ -95,16 +93,7 @@ class County:
 
 
 def make_county(tmp: Path, db_url: str | None) -> County:
-    sd = ServerDir(tmp / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password=ADMIN_PASSWORD,
-        db_url=db_url,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp / "county", db_url)
     data = roster()
     import_roster(sd, "test", data)
     accounts.add_user(
@@ -115,21 +104,12 @@ def make_county(tmp: Path, db_url: str | None) -> County:
 
 
 def county_on(backend: str, tmp: Path) -> Iterator[County]:
-    if backend == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = make_county(tmp, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-        return
-    c = make_county(tmp, None)
-    try:
-        yield c
-    finally:
-        c.sd.close()
+    with database(backend) as url:
+        c = make_county(tmp, url)
+        try:
+            yield c
+        finally:
+            c.sd.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -858,15 +858,10 @@ def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
 def legacy(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[Path, str | None, dict[str, Any]]]:
-    from tests.support.server import postgres_available, postgres_database
+    from tests.support.server import database
 
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            yield tmp_path / "old", url, legacy_server(tmp_path / "old", url)
-    else:
-        yield tmp_path / "old", None, legacy_server(tmp_path / "old", None)
+    with database(request.param) as url:
+        yield tmp_path / "old", url, legacy_server(tmp_path / "old", url)
 
 
 def test_an_earlier_versions_plain_directory_is_refused_then_encrypted_in_place_losing_nothing(
