@@ -34,7 +34,7 @@ from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
-from tests.support.factories import household, member
+from tests.support.factories import household, insured
 from tests.support.server import (
     BACKENDS,
     COUNTY,
@@ -174,16 +174,13 @@ def test_a_member_who_joined_after_the_income_year_leaves_the_countys_columns_as
         (h,) = list(store.households.iter_households())
         hid = h.household_id
         born = date(2025, 5, 1)
-        baby = member(
+        baby = insured(
             "王小宝",
             "40",
             "male",
             born,
             901,
             health="healthy",
-            resident_medical_insurance=True,
-            critical_illness_insurance=True,
-            medical_assistance=True,
         )
         h.members.append(baby)
         change = MemberChange(hid, baby.member_id, "newborn", born)
