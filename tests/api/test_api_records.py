@@ -45,7 +45,7 @@ from fieldsurvey.sync.outgoing import outbox_records
 from fieldsurvey.sync.recordtypes import required_fields
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
-from tests.support.server import enroll_secretary, init_county
+from tests.support.server import enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -153,16 +153,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
         ]
         h.measures = [AssistanceMeasure("industry", "养殖", year=2024, funds=3000.0)]
         h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 12000.0}, household_size=4)]
-    import_roster(
-        sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": "610728",
-            "households": [household_to_dict(h) for h in homes],
-        },
-    )
+    import_roster(sd, "test", roster_of([household_to_dict(h) for h in homes]))
     yield sd, identity, homes[0].household_id
     sd.close()
 

@@ -37,13 +37,17 @@ from fieldsurvey.sync import envelope, photo_bundle
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.factories import household
-from tests.support.server import ADMIN_PASSWORD, COUNTY, app_client, enroll_secretary, init_county
+from tests.support.server import (
+    ADMIN_PASSWORD,
+    app_client,
+    enroll_secretary,
+    init_county,
+    roster_of,
+    township,
+)
 
 VILLAGE = "610728101001"
-DIVISIONS = [
-    {"code": "610728101000", "name": "泾洋街道", "parent": "610728000000", "level": "township"},
-    {"code": VILLAGE, "name": "示范村", "parent": "610728101000", "level": "village"},
-]
+DIVISIONS = township({VILLAGE: "示范村"}, "泾洋街道")
 
 
 def small_jpeg() -> bytes:
@@ -56,17 +60,7 @@ def small_jpeg() -> bytes:
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     sd = init_county(Path(tmp_path_factory.mktemp("answers")) / "county")
     home = household(no="6107281010010001", village=VILLAGE, person_index=70)
-    import_roster(
-        sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": COUNTY,
-            "divisions": DIVISIONS,
-            "households": [household_to_dict(home)],
-        },
-    )
+    import_roster(sd, "test", roster_of([household_to_dict(home)], divisions=DIVISIONS))
     jpeg = small_jpeg()
     sha = hashlib.sha256(jpeg).hexdigest()
     devices = [enroll_secretary(sd, name, [VILLAGE]) for name in ("sec1", "sec2")]

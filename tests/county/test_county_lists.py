@@ -18,7 +18,7 @@ from fieldsurvey.demo.generator import generate_county, iter_households
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from tests.support.county import STAFF_PASSWORD, CountyServer, wait, window_for
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, roster_of
 
 SIZE = 1500
 
@@ -36,13 +36,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
     import_roster(
         server.server_dir,
         "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": "610728",
-            "divisions": divisions,
-            "households": [household_to_dict(h) for h in homes],
-        },
+        roster_of([household_to_dict(h) for h in homes], divisions=divisions),
     )
     accounts.add_user(
         server.server_dir,

@@ -37,10 +37,11 @@ from tests.support.common import FAST_KDF
 from tests.support.factories import household, insured
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
     app_client,
     app_county,
+    roster_of,
+    township,
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -50,21 +51,7 @@ LEFT_ON = date(2025, 3, 1)
 
 def roster() -> dict:
     h = household(no="6107281010010041", village=VILLAGE_A)
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "示范镇",
-                "parent": "610728000000",
-                "level": "township",
-            },
-            {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"},
-        ],
-        "households": [household_to_dict(h)],
-    }
+    return roster_of([household_to_dict(h)], divisions=township({VILLAGE_A: "示范村"}))
 
 
 def import_only(sd: ServerDir) -> dict[str, Any]:

@@ -52,12 +52,13 @@ from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
     VILLAGE_B,
     database,
     enroll_secretary,
     init_county,
+    roster_of,
+    township,
 )
 
 VILLAGE_C = "610728101003"
@@ -86,25 +87,8 @@ def isolation_roster() -> dict[str, Any]:
             for name in ("cursor", "review_status", "review_comment"):
                 d.pop(name, None)
             visits.append(d)
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "示范镇",
-                "parent": "610728000000",
-                "level": "township",
-            }
-        ]
-        + [
-            {"code": v, "name": name, "parent": "610728101000", "level": "village"}
-            for v, name in zip(VILLAGES, "甲乙丙", strict=True)
-        ],
-        "households": households,
-        "visits": visits,
-    }
+    divisions = township(dict(zip(VILLAGES, "甲乙丙", strict=True)))
+    return roster_of(households, divisions=divisions, visits=visits)
 
 
 @dataclass
@@ -1098,34 +1082,17 @@ def test_a_json_roster_with_one_person_in_two_households_is_refused_whole(county
         ([one, two], "household 2, member 4"),
         ([known], "household 1, member 3"),
     ):
-        roster = {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": COUNTY,
-            "households": households,
-        }
         with pytest.raises(UserError) as e:
-            import_roster(county.sd, "test", roster)
+            import_roster(county.sd, "test", roster_of(households))
         assert e.value.code == "duplicate_person" and where in e.value.text.en
         assert not any(
             value in e.value.text.en or value in e.value.text.zh
             for value in personal_values(county)
         )
         assert registry_rows(county.sd) == before
-    counts = import_roster(
-        county.sd,
-        "test",
-        {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": [left]},
-    )
+    counts = import_roster(county.sd, "test", roster_of([left]))
     assert counts["created"] == 1
     again = import_roster(
-        county.sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": COUNTY,
-            "households": county.roster["households"],
-        },
+        county.sd, "test", roster_of(county.roster["households"])
     )  # a re-import is no duplicate
     assert again["created"] == 0

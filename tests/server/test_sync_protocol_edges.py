@@ -32,7 +32,7 @@ from fieldsurvey.sync.batch import Identity, batch_payload, open_feed, seal_batc
 from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
 from tests.support.factories import household
-from tests.support.server import COUNTY, app_client, enroll_secretary, init_county
+from tests.support.server import app_client, enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
 HOUSEHOLDS = 9  # each its own change of three items: the household, its head, a helper
@@ -47,11 +47,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
         h.members = h.members[:1]
         h.helpers, h.measures, h.incomes = [Helper("李帮扶", "县农业局", date(2024, 1, 1))], [], []
         homes.append(household_to_dict(h))
-    import_roster(
-        sd,
-        "test",
-        {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": homes},
-    )
+    import_roster(sd, "test", roster_of(homes))
     identity = enroll_secretary(sd, "sec", [VILLAGE])
     with app_client(create_app(sd), "http://127.0.0.1") as client:
         yield sd, client, identity

@@ -23,11 +23,12 @@ from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from tests.support.factories import household_with, insured
 from tests.support.server import (
-    COUNTY,
     VILLAGE_A,
     VILLAGE_B,
     ServerProcess,
     database,
+    roster_of,
+    township,
 )
 
 STAFF_PASSWORD = "staff-pass-123"
@@ -67,22 +68,10 @@ def county_households() -> dict[str, Household]:
 
 
 def county_roster(households: dict[str, Household]) -> dict[str, Any]:
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "泾洋街道",
-                "parent": "610728000000",
-                "level": "township",
-            },
-            {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"},
-            {"code": VILLAGE_B, "name": "青石村", "parent": "610728101000", "level": "village"},
-        ],
-        "households": [household_to_dict(h) for h in households.values()],
-    }
+    return roster_of(
+        [household_to_dict(h) for h in households.values()],
+        divisions=township({VILLAGE_A: "示范村", VILLAGE_B: "青石村"}, "泾洋街道"),
+    )
 
 
 @dataclass

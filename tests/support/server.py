@@ -506,6 +506,29 @@ def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -
     return Device(server, identity)
 
 
+def township(villages: dict[str, str], name: str = "示范镇") -> list[dict[str, Any]]:
+    """The divisions of a roster: the county's township 610728101000 and ``villages`` (code →
+    name) in it."""
+    return [
+        {"code": "610728101000", "name": name, "parent": "610728000000", "level": "township"}
+    ] + [
+        {"code": code, "name": village, "parent": "610728101000", "level": "village"}
+        for code, village in villages.items()
+    ]
+
+
+def roster_of(households: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+    """A roster of this county as ``import_roster`` reads it: ``households`` (as dicts) and
+    ``more`` (``divisions``, ``visits``)."""
+    return {
+        "format": "fieldsurvey-roster",
+        "version": 1,
+        "county": COUNTY,
+        "households": households,
+        **more,
+    }
+
+
 def roster(n_per_village: int = 3) -> dict[str, Any]:
     households = []
     for v_index, village in enumerate((VILLAGE_A, VILLAGE_B)):
@@ -515,22 +538,7 @@ def roster(n_per_village: int = 3) -> dict[str, Any]:
                     household(no=f"{village}{v_index}{100 * v_index + i:03d}", village=village)
                 )
             )
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "示范镇",
-                "parent": "610728000000",
-                "level": "township",
-            },
-            {"code": VILLAGE_A, "name": "甲村", "parent": "610728101000", "level": "village"},
-            {"code": VILLAGE_B, "name": "乙村", "parent": "610728101000", "level": "village"},
-        ],
-        "households": households,
-    }
+    return roster_of(households, divisions=township({VILLAGE_A: "甲村", VILLAGE_B: "乙村"}))
 
 
 @dataclass

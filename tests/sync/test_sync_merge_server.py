@@ -24,7 +24,7 @@ from fieldsurvey.server.db.models import ConflictRow, HouseholdRow
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from tests.support.factories import household
-from tests.support.server import enroll_secretary, init_county
+from tests.support.server import enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
 FIELDS = ("phone", "address", "hamlet")
@@ -71,16 +71,7 @@ def test_real_ingest_loses_no_edit_in_any_interleaving(
     h = household(
         no=f"61072810100{uuid.uuid4().int % 10**5:05d}", village=VILLAGE, person_index=next(PEOPLE)
     )  # new people each time
-    import_roster(
-        sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": "610728",
-            "households": [household_to_dict(h)],
-        },
-    )
+    import_roster(sd, "test", roster_of([household_to_dict(h)]))
     hid = h.household_id
     record, revision = server_record(sd, hid)
     seen = [(dict(record), revision), (dict(record), revision)]

@@ -49,12 +49,12 @@ from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
     VILLAGE_B,
     app_client,
     database,
     init_county,
+    roster_of,
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -345,16 +345,7 @@ def test_a_household_the_county_moves_away_leaves_the_old_villages_laptops(
         a_client.sync()
         b_client.sync()
         moving = dict(county.households(VILLAGE_A)[2], division_code=VILLAGE_B)
-        import_roster(
-            county.sd,
-            "test",
-            {
-                "format": "fieldsurvey-roster",
-                "version": 1,
-                "county": COUNTY,
-                "households": [moving],
-            },
-        )
+        import_roster(county.sd, "test", roster_of([moving]))
         with county.sd.transaction() as s:  # everything that belongs to the household followed it
             villages = {
                 m.village_code
