@@ -146,12 +146,32 @@ def send(
     return ingest(county.sd, seal_batch(who, payload), via="http")
 
 
+# What of each registry table is compared: (kind, model, columns); ``data`` is compared as JSON.
+REGISTRY: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("household", HouseholdRow,
+     ("household_id", "village_code", "household_no", "revision", "seq", "deleted", "data")),
+    ("member", MemberRow,
+     ("member_id", "household_id", "village_code", "revision", "seq", "deleted", "present", "data")),
+    ("part", PartRow,
+     ("household_id", "part_type", "part_id", "village_code", "revision", "seq", "deleted", "data")),
+    ("visit", VisitRow, ("visit_id", "household_id", "village_code", "content_sha256", "seq")),
+    ("member_change", MemberChangeRow, ("change_id", "household_id", "village_code", "seq", "data")),
+    ("conflict", ConflictRow, ("conflict_id", "household_id", "village_code", "record_id", "field")),
+    ("tombstone", Tombstone, ("record_type", "record_id", "household_id", "village_code", "seq")),
+]  # fmt: skip
+
+
 def registry_rows(sd: ServerDir, except_in: tuple[str, ...] | None = None) -> set[tuple[Any, ...]]:
     """Every row of the registry, comparable; with ``except_in``, only the rows outside those villages
     (a row counts as outside when it, or the household it belongs to, is in another village)."""
 
-    def text(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    def value(row: Any, column: str) -> Any:
+        v = getattr(row, column)
+        return (
+            json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
+            if column == "data"
+            else v
+        )
 
     rows: set[tuple[Any, ...]] = set()
     with sd.transaction() as s:
@@ -164,84 +184,10 @@ def registry_rows(sd: ServerDir, except_in: tuple[str, ...] | None = None) -> se
                 or homes.get(household_id, village) not in except_in
             )
 
-        for h in s.execute(select(HouseholdRow)).scalars():
-            if keep(h.household_id, h.village_code):
-                rows.add(
-                    (
-                        "household",
-                        h.household_id,
-                        h.village_code,
-                        h.household_no,
-                        h.revision,
-                        h.seq,
-                        h.deleted,
-                        text(h.data),
-                    )
-                )
-        for m in s.execute(select(MemberRow)).scalars():
-            if keep(m.household_id, m.village_code):
-                rows.add(
-                    (
-                        "member",
-                        m.member_id,
-                        m.household_id,
-                        m.village_code,
-                        m.revision,
-                        m.seq,
-                        m.deleted,
-                        m.present,
-                        text(m.data),
-                    )
-                )
-        for p in s.execute(select(PartRow)).scalars():
-            if keep(p.household_id, p.village_code):
-                rows.add(
-                    (
-                        "part",
-                        p.household_id,
-                        p.part_type,
-                        p.part_id,
-                        p.village_code,
-                        p.revision,
-                        p.seq,
-                        p.deleted,
-                        text(p.data),
-                    )
-                )
-        for v in s.execute(select(VisitRow)).scalars():
-            if keep(v.household_id, v.village_code):
-                rows.add(
-                    ("visit", v.visit_id, v.household_id, v.village_code, v.content_sha256, v.seq)
-                )
-        for c in s.execute(select(MemberChangeRow)).scalars():
-            if keep(c.household_id, c.village_code):
-                rows.add(
-                    (
-                        "member_change",
-                        c.change_id,
-                        c.household_id,
-                        c.village_code,
-                        c.seq,
-                        text(c.data),
-                    )
-                )
-        for c in s.execute(select(ConflictRow)).scalars():
-            if keep(c.household_id, c.village_code):
-                rows.add(
-                    (
-                        "conflict",
-                        c.conflict_id,
-                        c.household_id,
-                        c.village_code,
-                        c.record_id,
-                        c.field,
-                    )
-                )
-        for t in s.execute(select(Tombstone)).scalars():
-            if keep(t.household_id, t.village_code):
-                rows.add(
-                    ("tombstone", t.record_type, t.record_id, t.household_id, t.village_code, t.seq)
-                )
+        for kind, model, columns in REGISTRY:
+            for row in s.execute(select(model)).scalars():
+                if keep(row.household_id, row.village_code):
+                    rows.add((kind, *(value(row, c) for c in columns)))
     return rows
 
 
