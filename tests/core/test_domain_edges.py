@@ -228,6 +228,88 @@ def s_dropout_left_grade_7_no_reason(h):
 
 SCENARIO_NAMES = [n[2:] for n in list(globals()) if n.startswith("s_")]
 
+# Reasons several scenarios share, as ``observed`` reads them.
+NO_SCHOOL_AGE_CHILD = (
+    "met",
+    [
+        (
+            "家中没有义务教育年龄（6–15岁）的儿童",
+            "no child of compulsory-school age (6–15) in the household",
+            None,
+            None,
+        )
+    ],
+)
+FOUR_INSURED = (
+    "met",
+    [
+        (
+            "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
+            "4 member(s) are covered by basic medical insurance (resident or employee), critical "
+            "illness insurance, medical assistance",
+            None,
+            None,
+        )
+    ],
+)
+INCOME_7500 = (
+    "met",
+    [
+        (
+            "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
+            "net income per capita in 2024 is 7500.00 yuan and is above the 2024 monitoring "
+            "threshold of 6000 yuan",
+            None,
+            "incomes",
+        )
+    ],
+)
+NO_MEMBERS_RECORDED = ("unknown", [("户内没有成员记录", "no members recorded", None, "members")])
+SIZE_ZERO = (
+    "unknown",
+    [
+        (
+            "家庭人口为0,无法计算人均纯收入",
+            "household size is 0: no per-capita income",
+            None,
+            "household_size",
+        )
+    ],
+)
+NO_LABOUR = (
+    "no_labour",
+    "家中没有16–65岁的劳动力",
+    "no labourer aged 16–65 in the household",
+    None,
+)
+
+
+def income_below(per_capita: str) -> tuple[str, list[tuple[Any, ...]]]:
+    """The income dimension failing at ``per_capita`` yuan (2024, the 6000 yuan threshold)."""
+    return (
+        "not_met",
+        [
+            (
+                f"2024年人均纯收入{per_capita}元，低于2024年防返贫监测标准6000元",
+                f"net income per capita in 2024 is {per_capita} yuan and is below the 2024 "
+                "monitoring threshold of 6000 yuan",
+                None,
+                "incomes",
+            )
+        ],
+    )
+
+
+def under_threshold(per_capita: str) -> tuple[Any, ...]:
+    """The risk of ``per_capita`` yuan under the 6000 yuan monitoring threshold."""
+    return (
+        "under_monitoring_threshold",
+        f"人均纯收入{per_capita}元低于监测标准6000元",
+        f"net income per capita {per_capita} yuan is under the monitoring threshold of 6000 yuan",
+        None,
+    )
+
+
 # What each scenario reads (generated once from the code, then checked by hand line by line).
 EXPECTED = {
     "good": {
@@ -503,38 +585,11 @@ EXPECTED = {
     },
     "no_members": {
         "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "medical": ("unknown", [("户内没有成员记录", "no members recorded", None, "members")]),
-            "income": (
-                "unknown",
-                [
-                    (
-                        "家庭人口为0,无法计算人均纯收入",
-                        "household size is 0: no per-capita income",
-                        None,
-                        "household_size",
-                    )
-                ],
-            ),
+            "education": NO_SCHOOL_AGE_CHILD,
+            "medical": NO_MEMBERS_RECORDED,
+            "income": SIZE_ZERO,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": False,
         "per_capita": None,
@@ -584,29 +639,8 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "under_threshold": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入5000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 5000.00 yuan "
-                        "and is below the 2024 monitoring threshold of "
-                        "6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
-        "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入5000.00元低于监测标准6000元",
-                "net income per capita 5000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            )
-        ],
+        "dimensions": {"income": income_below("5000.00")},
+        "risks": [under_threshold("5000.00")],
         "flags": ["under_line"],
         "exit_eligible": False,
         "per_capita": 5000.0,
@@ -730,66 +764,19 @@ EXPECTED = {
     },
     "size_zero": {
         "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "medical": ("unknown", [("户内没有成员记录", "no members recorded", None, "members")]),
-            "income": (
-                "unknown",
-                [
-                    (
-                        "家庭人口为0,无法计算人均纯收入",
-                        "household size is 0: no per-capita income",
-                        None,
-                        "household_size",
-                    )
-                ],
-            ),
+            "education": NO_SCHOOL_AGE_CHILD,
+            "medical": NO_MEMBERS_RECORDED,
+            "income": SIZE_ZERO,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": False,
         "per_capita": None,
         "policy_year": 2024,
     },
     "no_wages": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入5000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 5000.00 yuan and is "
-                        "below the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
-        "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入5000.00元低于监测标准6000元",
-                "net income per capita 5000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            )
-        ],
+        "dimensions": {"income": income_below("5000.00")},
+        "risks": [under_threshold("5000.00")],
         "flags": ["under_line"],
         "exit_eligible": False,
         "per_capita": 5000.0,
@@ -909,28 +896,9 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "medical_share": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入3000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 3000.00 yuan and "
-                        "is below the 2024 monitoring threshold of 6000 "
-                        "yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
+        "dimensions": {"income": income_below("3000.00")},
         "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入3000.00元低于监测标准6000元",
-                "net income per capita 3000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            ),
+            under_threshold("3000.00"),
             (
                 "medical_burden",
                 "合规自付医疗支出4501元，超过家庭纯收入的50%",
@@ -945,57 +913,17 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "medical_share_edge": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入3000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 3000.00 yuan "
-                        "and is below the 2024 monitoring threshold of "
-                        "6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
-        "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入3000.00元低于监测标准6000元",
-                "net income per capita 3000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            )
-        ],
+        "dimensions": {"income": income_below("3000.00")},
+        "risks": [under_threshold("3000.00")],
         "flags": ["under_line"],
         "exit_eligible": False,
         "per_capita": 3000.0,
         "policy_year": 2024,
     },
     "medical_no_income": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入0.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 0.00 yuan and "
-                        "is below the 2024 monitoring threshold of 6000 "
-                        "yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
+        "dimensions": {"income": income_below("0.00")},
         "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入0.00元低于监测标准6000元",
-                "net income per capita 0.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            ),
+            under_threshold("0.00"),
             (
                 "medical_burden",
                 "合规自付医疗支出50元，超过家庭纯收入的50%",
@@ -1009,28 +937,9 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "sudden_no_income": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入0.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 0.00 yuan and "
-                        "is below the 2024 monitoring threshold of 6000 "
-                        "yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
+        "dimensions": {"income": income_below("0.00")},
         "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入0.00元低于监测标准6000元",
-                "net income per capita 0.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            ),
+            under_threshold("0.00"),
             (
                 "sudden_expense",
                 "2024年突发大额支出（非医疗）50元，超过家庭纯收入的50%，支出骤增",
@@ -1046,14 +955,7 @@ EXPECTED = {
     },
     "no_labour": {
         "dimensions": {},
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": True,
         "per_capita": 10000.0,
@@ -1077,31 +979,8 @@ EXPECTED = {
     },
     "labour_at_65": {
         "dimensions": {
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
         "risks": [],
         "flags": [],
@@ -1111,40 +990,10 @@ EXPECTED = {
     },
     "labour_at_66": {
         "dimensions": {
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": True,
         "per_capita": 7500.0,
@@ -1152,31 +1001,8 @@ EXPECTED = {
     },
     "labour_at_16": {
         "dimensions": {
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
         "risks": [],
         "flags": [],
@@ -1203,40 +1029,10 @@ EXPECTED = {
                     ),
                 ],
             ),
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": True,
         "per_capita": 7500.0,
@@ -1313,19 +1109,7 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "child_turning_6_in_october": {
-        "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            )
-        },
+        "dimensions": {"education": NO_SCHOOL_AGE_CHILD},
         "risks": [],
         "flags": [],
         "exit_eligible": True,
@@ -1333,19 +1117,7 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "child_16": {
-        "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            )
-        },
+        "dimensions": {"education": NO_SCHOOL_AGE_CHILD},
         "risks": [],
         "flags": [],
         "exit_eligible": True,
