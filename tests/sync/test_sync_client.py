@@ -21,6 +21,7 @@ from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
+from tests.support.laptop import edit_household
 from tests.support.server import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -102,10 +103,7 @@ def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(
         c2.sync()
         hid = county.households_in(VILLAGE_A)[1]["household_id"]
         for store, phone in ((s1, "13811111111"), (s2, "13822222222")):
-            h = store.households.get(hid)
-            assert h is not None
-            h.phone = phone
-            store.households.update(h)
+            edit_household(store, hid, phone=phone)
         c1.sync()
         report = c2.sync()
         assert report.sent_batches[0]["status"] == "has_conflicts"
@@ -127,10 +125,7 @@ def test_unsent_work_survives_a_full_resync(county: County, tmp_path: Path) -> N
     with store:
         client.sync()
         hid = county.households_in(VILLAGE_A)[2]["household_id"]
-        h = store.households.get(hid)
-        assert h is not None
-        h.address = "尚未上传的地址"
-        store.households.update(h)
+        edit_household(store, hid, address="尚未上传的地址")
         with store.session() as s:  # the county database was restored: the cursor is unknown there
             from fieldsurvey.store.sync_state import Enrollment
 
@@ -153,10 +148,7 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
     with store:
         client.sync()
         hid = county.households_in(VILLAGE_A)[0]["household_id"]
-        h = store.households.get(hid)
-        assert h is not None
-        h.hamlet = "上湾"
-        store.households.update(h)
+        h = edit_household(store, hid, hamlet="上湾")
         batch_file = tmp_path / "to-county.fsb"
         info = client.export_batch(batch_file)
         assert info["counts"] == {"record.update": 1}
@@ -253,10 +245,7 @@ def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_e
     assert run_cli("sync", "--data-dir", str(data_dir), env=env).returncode == 0
     target = county.households_in(VILLAGE_B)[0]
     with Store.open(data_dir, passphrase=PASSPHRASE) as store:  # an edit waiting for village B
-        h = store.households.get(target["household_id"])
-        assert h is not None
-        h.hamlet = "北坡"
-        store.households.update(h)
+        edit_household(store, target["household_id"], hamlet="北坡")
     run_cli(
         "server",
         "assign",

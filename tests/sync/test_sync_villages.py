@@ -47,6 +47,7 @@ from fieldsurvey.sync.villages import pending_by_village
 from tests.server.test_server_isolation import VILLAGE_C, isolation_roster
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
+from tests.support.laptop import edit_household
 from tests.support.server import (
     BACKENDS,
     VILLAGE_A,
@@ -142,14 +143,8 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(
         )
         a1, c1 = county.households(VILLAGE_A)[0], county.households(VILLAGE_C)[0]
         # Work waiting for both villages: an edit in A; an edit, a visit and a member change in C.
-        h = store.households.get(a1["household_id"])
-        assert h is not None
-        h.phone = "13811112222"
-        store.households.update(h)
-        c = store.households.get(c1["household_id"])
-        assert c is not None
-        c.hamlet = "后山"
-        store.households.update(c)
+        edit_household(store, a1["household_id"], phone="13811112222")
+        c = edit_household(store, c1["household_id"], hamlet="后山")
         visit = Visit(
             c.household_id,
             date(2025, 5, 6),
@@ -274,10 +269,7 @@ def test_a_new_household_in_a_lost_village_is_refused_but_the_villages_updates_s
         )
         store.visits.save_draft(visit)
         store.visits.finalize(visit, None, {"flags": []})
-        a = store.households.get(a1["household_id"])
-        assert a is not None
-        a.phone = "13911112222"
-        store.households.update(a)
+        edit_household(store, a1["household_id"], phone="13911112222")
         accounts.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
         waiting = pending_by_village(store)
         report = client.sync()
