@@ -9,12 +9,9 @@ with the comment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.local_time import local_minute
@@ -25,23 +22,10 @@ from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
 from tests.support.county import (
-    STAFF_PASSWORD,
     CountyServer,
-    county_process,
     wait,
-    window_for,
 )
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
-    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
-
-
-@pytest.fixture
-def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
-
+from tests.support.laptop import edit_household
 
 PASSPHRASE = "qing-shan-county-2025"
 
@@ -70,10 +54,7 @@ def test_resolve_a_conflict_is_audited_and_reaches_the_laptop(
     s2, c2 = laptop(county, tmp_path / "two", "sec_a2")
     with s1, s2:
         for store, phone in ((s1, "13811112222"), (s2, "13833334444")):
-            h = store.households.get(hid)
-            assert h is not None
-            h.phone = phone
-            store.households.update(h)
+            edit_household(store, hid, phone=phone)
         c1.sync()
         assert c2.sync().sent_batches[0]["status"] == "has_conflicts"
 
