@@ -15,6 +15,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,6 +87,9 @@ class County:
         with self.sd.transaction() as s:
             return int(s.execute(select(Counter.value).where(Counter.name == "audit")).scalar_one())
 
+    def close(self) -> None:
+        self.sd.close()
+
     def note(self, n: int = 1) -> None:
         """Ordinary county work that writes audit entries (an enrollment code each)."""
         for _ in range(n):
@@ -104,12 +108,8 @@ def make_county(tmp: Path, db_url: str | None) -> County:
 
 
 def county_on(backend: str, tmp: Path) -> Iterator[County]:
-    with database(backend) as url:
-        c = make_county(tmp, url)
-        try:
-            yield c
-        finally:
-            c.sd.close()
+    with database(backend) as url, closing(make_county(tmp, url)) as c:
+        yield c
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

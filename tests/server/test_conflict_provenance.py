@@ -8,7 +8,6 @@ the roster import names the import; a conflict filed before provenance was kept 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,21 +26,12 @@ from fieldsurvey.server.households.provenance import (
     county_source,
 )
 from tests.support.server import (
-    BACKENDS,
     VILLAGE_A,
     County,
     Device,
-    county_for,
     enroll_device,
     init_county,
 )
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def county(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -41,20 +41,12 @@ from tests.support.server import (
     BACKENDS,
     VILLAGE_A,
     County,
-    county_for,
     enroll_device,
     run_cli,
 )
 
 PASSPHRASE = os.environ["FIELDSURVEY_SERVER_PASSPHRASE"]  # set for every test in conftest.py
 ENCODINGS = ("utf-8", "utf-16-le", "gb18030")
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def county(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
 
 
 # -- what must never be found ------------------------------------------------------------------
