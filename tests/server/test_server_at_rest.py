@@ -658,56 +658,31 @@ def test_a_weak_passphrase_is_refused_at_init(tmp_path: Path) -> None:
     assert not (tmp_path / "weak" / "server.json").exists()
 
 
+def change_passphrase(d: str, old: str, new: str, *args: str) -> None:
+    """``server passphrase change`` from ``old`` (empty: none given) to ``new``."""
+    env = {"FIELDSURVEY_SERVER_PASSPHRASE": old, "FIELDSURVEY_SERVER_NEW_PASSPHRASE": new}
+    run_cli("server", "passphrase", "change", "--data-dir", d, *args, env=env)
+
+
+def users_listed(d: str, passphrase: str) -> str:
+    env = {"FIELDSURVEY_SERVER_PASSPHRASE": passphrase}
+    return run_cli("server", "user", "list", "--data-dir", d, env=env).stdout
+
+
 def test_the_passphrase_changes_and_the_recovery_key_sets_a_forgotten_one(
     cli_server: dict[str, Any],
 ) -> None:
     d = str(cli_server["dir"])
     second, third = "second-county-passphrase-8", "third-county-passphrase-9"
-    run_cli(
-        "server",
-        "passphrase",
-        "change",
-        "--data-dir",
-        d,
-        env={"FIELDSURVEY_SERVER_NEW_PASSPHRASE": second},
-    )
+    change_passphrase(d, PASSPHRASE, second)
     assert "wrong passphrase" in one_sentence(
         run_cli("server", "status", "--data-dir", d, check=False)
     )
-    assert (
-        "admin"
-        in run_cli(
-            "server", "user", "list", "--data-dir", d, env={"FIELDSURVEY_SERVER_PASSPHRASE": second}
-        ).stdout
-    )
-    run_cli(
-        "server",
-        "passphrase",
-        "change",
-        "--data-dir",
-        d,
-        "--recovery-key",
-        cli_server["recovery"],
-        env={"FIELDSURVEY_SERVER_PASSPHRASE": "", "FIELDSURVEY_SERVER_NEW_PASSPHRASE": third},
-    )
-    assert (
-        "admin"
-        in run_cli(
-            "server", "user", "list", "--data-dir", d, env={"FIELDSURVEY_SERVER_PASSPHRASE": third}
-        ).stdout
-    )
-    run_cli(
-        "server",
-        "passphrase",
-        "change",
-        "--data-dir",
-        d,  # back, for the other tests of this module
-        env={
-            "FIELDSURVEY_SERVER_PASSPHRASE": third,
-            "FIELDSURVEY_SERVER_NEW_PASSPHRASE": PASSPHRASE,
-        },
-    )
-    assert "admin" in run_cli("server", "user", "list", "--data-dir", d).stdout
+    assert "admin" in users_listed(d, second)
+    change_passphrase(d, "", third, "--recovery-key", cli_server["recovery"])
+    assert "admin" in users_listed(d, third)
+    change_passphrase(d, third, PASSPHRASE)  # back, for the other tests of this module
+    assert "admin" in users_listed(d, PASSPHRASE)
 
 
 # -- an earlier version's plain directory: refused, then encrypted in place -----------------------
