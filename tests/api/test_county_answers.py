@@ -298,9 +298,6 @@ def test_an_excel_roster_upload_fits_from_start_to_import(county: dict[str, Any]
         ]
     )
     sheet.append([VILLAGE, "6107281010019102", "何春花", "何春花", "户主", "bad"])
-    out = io.BytesIO()
-    book.save(out)
-    data = out.getvalue()
 
     def call(method: str, path: str, model: Any, **kwargs: Any) -> dict[str, Any]:
         r = client.request(method, "/api/v1/roster" + path, headers=auth, **kwargs)
@@ -308,13 +305,21 @@ def test_an_excel_roster_upload_fits_from_start_to_import(county: dict[str, Any]
         fits(model, r.json())
         return dict(r.json())
 
-    upload_id = call(
-        "POST",
-        "/uploads",
-        files.RosterUploadStarted,
-        json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
-    )["upload_id"]
-    call("PUT", f"/uploads/{upload_id}/chunk?offset=0", api.UploadOffset, content=data)
+    def uploaded() -> str:
+        """The workbook as it stands, uploaded in one chunk; the upload's id."""
+        out = io.BytesIO()
+        book.save(out)
+        data = out.getvalue()
+        upload_id = call(
+            "POST",
+            "/uploads",
+            files.RosterUploadStarted,
+            json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+        )["upload_id"]
+        call("PUT", f"/uploads/{upload_id}/chunk?offset=0", api.UploadOffset, content=data)
+        return str(upload_id)
+
+    upload_id = uploaded()
     mapping = call("GET", f"/uploads/{upload_id}", files.RosterPreview)["suggested"]
     checked = call(
         "POST", f"/uploads/{upload_id}/check", files.RosterCheck, json={"mapping": mapping}
@@ -323,16 +328,7 @@ def test_an_excel_roster_upload_fits_from_start_to_import(county: dict[str, Any]
     call("DELETE", f"/uploads/{upload_id}", files.Discarded)
     del sheet
     book.active.delete_rows(3)  # type: ignore[union-attr]
-    out = io.BytesIO()
-    book.save(out)
-    data = out.getvalue()
-    upload_id = call(
-        "POST",
-        "/uploads",
-        files.RosterUploadStarted,
-        json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
-    )["upload_id"]
-    call("PUT", f"/uploads/{upload_id}/chunk?offset=0", api.UploadOffset, content=data)
+    upload_id = uploaded()
     assert (
         call(
             "POST", f"/uploads/{upload_id}/import", files.RosterImported, json={"mapping": mapping}
