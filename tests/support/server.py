@@ -415,6 +415,30 @@ class ServerProcess:
             sd.close()
 
 
+def serve_process(
+    server: ServerProcess, out: Path, url: str, *args: str, verify: Any = True
+) -> None:
+    """``fieldsurvey server run`` as a process on ``server``'s data directory and port with
+    ``args`` (an address, TLS, plain HTTP), its output in ``out``, once ``url`` answers: for the
+    tests of how it listens. The caller stops ``server``, also when this fails."""
+    with open(out, "wb") as log:
+        server.proc = subprocess.Popen(
+            [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir",
+             str(server.data_dir), "--port", str(server.port), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        assert server.proc.poll() is None, out.read_text()
+        try:
+            if httpx.get(url + "/api/v1/info", verify=verify, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"the server at {url} did not start"
+            time.sleep(0.2)
+
+
 @dataclass
 class Device:
     """A device enrolled over HTTP; builds, seals and sends batches as the real client does."""
