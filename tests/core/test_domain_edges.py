@@ -1259,23 +1259,28 @@ WATER_CASES: list[tuple[str, dict[str, Any]]] = [
     ("v ok", {"water_piped": None, "water_distance_h_m": 801, "water_distance_v_m": 80}),
     ("not piped nothing", {"water_piped": False}),
 ]
+# The water reasons most cases share, as ``assess`` words them.
+SIXTY_LITRES = (
+    "人均日供水量60升，标准为不低于35升",
+    "60 L per person per day; the standard is at least 35 L",
+    "water_quantity_lpd",
+)
+QUALITY_OK = ("水质达标", "water quality is acceptable", "water_quality_ok")
+PIPED = ("自来水入户（院）", "water is piped into the yard", "water_piped")
+NO_OUTAGE = (
+    "全年停水0天，标准为不超过36天",
+    "0 days without supply in the year; at most 36 allowed",
+    "water_outage_days",
+)
 WATER_EXPECTED = [
     # good
     (
         "met",
         [
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            ("自来水入户（院）", "water is piped into the yard", "water_piped"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            SIXTY_LITRES,
+            QUALITY_OK,
+            PIPED,
+            NO_OUTAGE,
         ],
     ),
     # short area 25
@@ -1287,13 +1292,9 @@ WATER_EXPECTED = [
                 "25 L per person per day; the water-short area standard is at least 20 L",
                 "water_quantity_lpd",
             ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            ("自来水入户（院）", "water is piped into the yard", "water_piped"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            QUALITY_OK,
+            PIPED,
+            NO_OUTAGE,
         ],
     ),
     # short area 19
@@ -1305,13 +1306,9 @@ WATER_EXPECTED = [
                 "19 L per person per day; the water-short area standard is at least 20 L",
                 "water_quantity_lpd",
             ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            ("自来水入户（院）", "water is piped into the yard", "water_piped"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            QUALITY_OK,
+            PIPED,
+            NO_OUTAGE,
         ],
     ),
     # nothing
@@ -1368,7 +1365,7 @@ WATER_EXPECTED = [
                 "35 L per person per day; the standard is at least 35 L",
                 "water_quantity_lpd",
             ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
+            QUALITY_OK,
             (
                 "取水方便：取水往返20分钟（标准不超过20分钟）",
                 "convenient: a trip to fetch water takes 20 min (at most 20)",
@@ -1385,44 +1382,28 @@ WATER_EXPECTED = [
     (
         "met",
         [
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
+            SIXTY_LITRES,
+            QUALITY_OK,
             (
                 "取水方便：取水水平距离800米（标准不超过800米）",
                 "convenient: horizontal distance 800 m (at most 800)",
                 "water_distance_h_m",
             ),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            NO_OUTAGE,
         ],
     ),
     # v ok
     (
         "met",
         [
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
+            SIXTY_LITRES,
+            QUALITY_OK,
             (
                 "取水方便：取水垂直距离80米（标准不超过80米）",
                 "convenient: vertical distance 80 m (at most 80)",
                 "water_distance_v_m",
             ),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            NO_OUTAGE,
         ],
     ),
     # not piped nothing
@@ -1434,17 +1415,9 @@ WATER_EXPECTED = [
                 "neither piped supply nor the time or distance to fetch water was recorded",
                 "water_trip_minutes",
             ),
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            SIXTY_LITRES,
+            QUALITY_OK,
+            NO_OUTAGE,
         ],
     ),
 ]
