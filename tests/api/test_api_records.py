@@ -45,6 +45,7 @@ from fieldsurvey.sync.outgoing import outbox_records
 from fieldsurvey.sync.recordtypes import required_fields
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
+from tests.support.laptop import finalized_visit
 from tests.support.server import enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
@@ -196,17 +197,9 @@ def test_a_real_batch_and_the_feed_on_both_sides_of_it_validate(
         h.helpers = []
         h.incomes.append(IncomeRecord(2025, {"wage.migrant_work": 15000.0}))
         store.households.update(h)
-        visit = Visit(
-            hid,
-            date(2025, 5, 6),
-            "甲村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="房屋有裂缝",
+        visit = finalized_visit(
+            store, hid, date(2025, 5, 6), "甲村书记", "房屋有裂缝", {"flags": ["unsafe_house"]}
         )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": ["unsafe_house"]})
         store.households.record_member_change(
             h, MemberChange(hid, h.members[-1].member_id, "newborn", date(2025, 5, 1))
         )

@@ -15,7 +15,6 @@ from typing import Any
 
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.local_time import local_minute
-from fieldsurvey.core.visit import Visit
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
@@ -25,7 +24,7 @@ from tests.support.county import (
     CountyServer,
     wait,
 )
-from tests.support.laptop import edit_household
+from tests.support.laptop import edit_household, finalized_visit
 
 PASSPHRASE = "qing-shan-county-2025"
 
@@ -114,17 +113,14 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(
     with store:
         h = store.households.get(hid)
         assert h is not None
-        visit = Visit(
+        visit = finalized_visit(
+            store,
             hid,
             date.today(),
             "示范村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="房屋为D级危房",
+            "房屋为D级危房",
+            assess(h, on=date.today()).to_dict(),
         )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, assess(h, on=date.today()).to_dict())
         client.sync()
 
         window = staff_window.window

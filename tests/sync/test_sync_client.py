@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from fieldsurvey.core.visit import Visit
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
-from tests.support.laptop import edit_household
+from tests.support.laptop import edit_household, finalized_visit
 from tests.support.server import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -63,17 +62,14 @@ def test_enroll_then_sync_downloads_the_village_and_sends_edits_and_visits(
         h.housing_grade = "C"
         h.members[0].work_months = 9
         store.households.update(h)
-        visit = Visit(
+        finalized_visit(
+            store,
             h.household_id,
             date(2025, 5, 6),
             "甲村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="房屋有裂缝",
+            "房屋有裂缝",
+            {"flags": ["unsafe_house"]},
         )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": ["unsafe_house"]})
         assert store.outbox.count()["edits"] == 2 and store.outbox.count()["visits"] == 1
         report = client.sync()
         assert [b["status"] for b in report.sent_batches] == ["merged"]

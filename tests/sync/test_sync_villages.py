@@ -24,7 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import MetaData, select
 
-from fieldsurvey.core.visit import MemberChange, Visit
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import (
@@ -47,7 +47,7 @@ from fieldsurvey.sync.villages import pending_by_village
 from tests.server.test_server_isolation import VILLAGE_C, isolation_roster
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
-from tests.support.laptop import edit_household
+from tests.support.laptop import edit_household, finalized_visit
 from tests.support.server import (
     BACKENDS,
     VILLAGE_A,
@@ -145,17 +145,7 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(
         # Work waiting for both villages: an edit in A; an edit, a visit and a member change in C.
         edit_household(store, a1["household_id"], phone="13811112222")
         c = edit_household(store, c1["household_id"], hamlet="后山")
-        visit = Visit(
-            c.household_id,
-            date(2025, 5, 6),
-            "书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="正常",
-        )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": []})
+        visit = finalized_visit(store, c.household_id, date(2025, 5, 6), "书记", "正常")
         store.households.record_member_change(
             c, MemberChange(c.household_id, c.members[3].member_id, "death", date(2025, 5, 1))
         )
@@ -258,17 +248,7 @@ def test_a_new_household_in_a_lost_village_is_refused_but_the_villages_updates_s
         made_here = household(no=f"{VILLAGE_C}9777", village=VILLAGE_C, person_index=777)
         store.households.add(made_here)  # a household made on the laptop in C, never sent
         c1, a1 = county.households(VILLAGE_C)[0], county.households(VILLAGE_A)[0]
-        visit = Visit(
-            c1["household_id"],
-            date(2025, 5, 7),
-            "书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="正常",
-        )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": []})
+        visit = finalized_visit(store, c1["household_id"], date(2025, 5, 7), "书记", "正常")
         edit_household(store, a1["household_id"], phone="13911112222")
         accounts.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
         waiting = pending_by_village(store)
