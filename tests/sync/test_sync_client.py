@@ -8,6 +8,7 @@ conflicts coming back as notices, unsent work surviving a full resync, and the U
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -176,40 +177,35 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
         assert store.outbox.pending_edits() == []
 
 
+def cli_env() -> dict[str, str]:
+    """The environment of the laptop's command line: its passphrase, and Python's own settings."""
+    return {
+        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
+        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
+    }
+
+
+def enroll_cli(
+    data_dir: Path, county: County, code: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    return run_cli(
+        "enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code,
+        env=cli_env(), check=check,
+    )  # fmt: skip
+
+
 def test_enroll_and_sync_on_the_command_line(county: County, tmp_path: Path) -> None:
     data_dir = tmp_path / "cli-laptop"
     Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
     code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_b")
-    env = {
-        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
-        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
-    }
-    enrolled = run_cli(
-        "enroll",
-        "--data-dir",
-        str(data_dir),
-        "--server",
-        county.server.url,
-        "--code",
-        code,
-        env=env,
-    )
+    env = cli_env()
+    enrolled = enroll_cli(data_dir, county, code)
     assert "Device enrolled" in enrolled.stdout and "610728101002" in enrolled.stdout
     synced = run_cli("sync", "--data-dir", str(data_dir), env=env)
     assert "households updated" in synced.stdout
     again = run_cli("sync", "--data-dir", str(data_dir), "--format", "json", env=env)
     assert '"households": 0' in again.stdout
-    wrong = run_cli(
-        "enroll",
-        "--data-dir",
-        str(data_dir),
-        "--server",
-        county.server.url,
-        "--code",
-        "AAAA-BBBB-CCCC-DDDD",
-        env=env,
-        check=False,
-    )
+    wrong = enroll_cli(data_dir, county, "AAAA-BBBB-CCCC-DDDD", check=False)
     assert wrong.returncode == 2 and "already enrolled" in wrong.stderr
 
 
@@ -224,20 +220,8 @@ def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_e
     )
     accounts.assign(sd, "test", username="sec_ab_cli", villages=[VILLAGE_A, VILLAGE_B])
     code, _ = enrollment.new_enroll_code(sd, "test", username="sec_ab_cli")
-    env = {
-        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
-        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
-    }
-    run_cli(
-        "enroll",
-        "--data-dir",
-        str(data_dir),
-        "--server",
-        county.server.url,
-        "--code",
-        code,
-        env=env,
-    )
+    env = cli_env()
+    enroll_cli(data_dir, county, code)
     assert run_cli("sync", "--data-dir", str(data_dir), env=env).returncode == 0
     target = county.households_in(VILLAGE_B)[0]
     with Store.open(data_dir, passphrase=PASSPHRASE) as store:  # an edit waiting for village B
