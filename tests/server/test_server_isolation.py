@@ -65,6 +65,26 @@ VILLAGE_C = "610728101003"
 VILLAGES = (VILLAGE_A, VILLAGE_B, VILLAGE_C)
 
 
+def carried_visit(household_id: str, day: date, findings: str, **more: Any) -> dict[str, Any]:
+    """A finalized visit as a roster or a batch carries it (without the laptop's own fields)."""
+    visit = Visit(
+        household_id,
+        day,
+        "书记",
+        "household_visit",
+        "1",
+        {"food_secure": True},
+        status=FINALIZED,
+        findings=findings,
+        assessment={"flags": []},
+        **more,
+    )
+    d = visit_to_dict(visit)
+    for name in ("cursor", "review_status", "review_comment"):
+        d.pop(name, None)
+    return d
+
+
 def isolation_roster() -> dict[str, Any]:
     """Three households in each of three villages; every person distinct, with past visits."""
     households, visits = [], []
@@ -72,21 +92,7 @@ def isolation_roster() -> dict[str, Any]:
         for k in range(1, 4):
             h = household(no=f"{village}{v}{10 * v + k:03d}", village=village)
             households.append(household_to_dict(h))
-            visit = Visit(
-                h.household_id,
-                date(2025, 3, k),
-                "书记",
-                "household_visit",
-                "1",
-                {"food_secure": True},
-                status=FINALIZED,
-                findings="入户核实",
-                assessment={"flags": []},
-            )
-            d = visit_to_dict(visit)
-            for name in ("cursor", "review_status", "review_comment"):
-                d.pop(name, None)
-            visits.append(d)
+            visits.append(carried_visit(h.household_id, date(2025, 3, k), "入户核实"))
     divisions = township(dict(zip(VILLAGES, "甲乙丙", strict=True)))
     return roster_of(households, divisions=divisions, visits=visits)
 
@@ -289,22 +295,11 @@ def member_change(
 
 
 def visit_record(household_id: str, visit_id: str | None = None, day: int = 6) -> dict[str, Any]:
-    v = Visit(
-        household_id,
-        date(2025, 5, day),
-        "书记",
-        "household_visit",
-        "1",
-        {"food_secure": True},
-        visit_id=visit_id or str(uuid.uuid4()),
-        status=FINALIZED,
-        findings="正常",
-        assessment={"flags": []},
-    )
-    d = visit_to_dict(v)
-    for name in ("cursor", "review_status", "review_comment"):
-        d.pop(name, None)
-    return {"kind": "visit", "visit": d}
+    visit_id = visit_id or str(uuid.uuid4())
+    return {
+        "kind": "visit",
+        "visit": carried_visit(household_id, date(2025, 5, day), "正常", visit_id=visit_id),
+    }
 
 
 _numbers = iter(range(500, 999))
