@@ -559,27 +559,14 @@ def test_every_command_needs_the_passphrase_and_a_wrong_one_is_one_sentence(
     cli_server: dict[str, Any],
 ) -> None:
     d = str(cli_server["dir"])
-    missing = one_sentence(
-        run_cli(
-            "server",
-            "status",
-            "--data-dir",
-            d,
-            env={"FIELDSURVEY_SERVER_PASSPHRASE": ""},
-            check=False,
-        )
-    )
+
+    def refusal(passphrase: str, *args: str) -> str:
+        env = {"FIELDSURVEY_SERVER_PASSPHRASE": passphrase}
+        return one_sentence(run_cli("server", *args, "--data-dir", d, env=env, check=False))
+
+    missing = refusal("", "status")
     assert "FIELDSURVEY_SERVER_PASSPHRASE" in missing and "需要" in missing
-    wrong = one_sentence(
-        run_cli(
-            "server",
-            "status",
-            "--data-dir",
-            d,
-            env={"FIELDSURVEY_SERVER_PASSPHRASE": "not-the-passphrase-42"},
-            check=False,
-        )
-    )
+    wrong = refusal("not-the-passphrase-42", "status")
     assert "wrong passphrase for the county server" in wrong and "密码短语不正确" in wrong
     for args in (
         ("user", "list"),
@@ -587,15 +574,7 @@ def test_every_command_needs_the_passphrase_and_a_wrong_one_is_one_sentence(
         ("device", "list"),
         ("enroll-code", "--username", "admin"),
     ):
-        proc = run_cli(
-            "server",
-            *args,
-            "--data-dir",
-            d,
-            env={"FIELDSURVEY_SERVER_PASSPHRASE": "not-the-passphrase-42"},
-            check=False,
-        )
-        assert "wrong passphrase" in one_sentence(proc)
+        assert "wrong passphrase" in refusal("not-the-passphrase-42", *args)
     assert "admin" in run_cli("server", "user", "list", "--data-dir", d).stdout
 
 
