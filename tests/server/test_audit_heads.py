@@ -662,35 +662,15 @@ def test_audit_verify_refuses_a_file_that_is_not_a_checkpoint_with_a_sentence(
 ) -> None:
     from fieldsurvey.cli import main
 
+    def verify(checkpoint: Path) -> int:
+        data_dir = str(county.sd.path)
+        return main(
+            ["server", "audit", "verify", "--data-dir", data_dir, "--checkpoint", str(checkpoint)]
+        )
+
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{}", encoding="utf-8")
-    assert (
-        main(
-            [
-                "server",
-                "audit",
-                "verify",
-                "--data-dir",
-                str(county.sd.path),
-                "--checkpoint",
-                str(garbage),
-            ]
-        )
-        == 2
-    )
+    assert verify(garbage) == 2
     assert "not an audit checkpoint file" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "server",
-                "audit",
-                "verify",
-                "--data-dir",
-                str(county.sd.path),
-                "--checkpoint",
-                str(tmp_path),
-            ]
-        )
-        == 2
-    )
+    assert verify(tmp_path) == 2
     assert "is not a file" in capsys.readouterr().err
