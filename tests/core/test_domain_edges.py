@@ -1846,38 +1846,14 @@ def test_a_change_on_the_last_day_of_the_year_counts_for_that_year_and_an_unknow
     h = good()
     son = h.members[2]
     son.present = False
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 31),
-            [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))],
-        )
-        is False
-    )
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 30),
-            [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))],
-        )
-        is True
-    )
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 31),
-            [MemberChange(h.household_id, son.member_id, "no_such_reason", date(2023, 1, 1))],
-        )
-        is True
-    )
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 31),
-            [MemberChange(h.household_id, "someone else", "death", date(2020, 1, 1))],
-        )
-        is False
-    )
+
+    def present(on: date, member_id: str, reason: str, changed: date) -> bool:
+        return present_on(son, on, [MemberChange(h.household_id, member_id, reason, changed)])
+
+    assert present(date(2023, 12, 31), son.member_id, "death", date(2023, 12, 31)) is False
+    assert present(date(2023, 12, 30), son.member_id, "death", date(2023, 12, 31)) is True
+    assert present(date(2023, 12, 31), son.member_id, "no_such_reason", date(2023, 1, 1)) is True
+    assert present(date(2023, 12, 31), "someone else", "death", date(2020, 1, 1)) is False
 
 
 # -- education: each special case in both languages, with the member and the fact ------------------
