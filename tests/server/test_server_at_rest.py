@@ -585,30 +585,14 @@ def test_the_passphrase_may_come_from_a_file_outside_the_data_directory(
     outside = tmp_path / "server-passphrase"
     outside.write_text(PASSPHRASE + "\n", "utf-8")
     no_env = {"FIELDSURVEY_SERVER_PASSPHRASE": ""}
-    assert (
-        "admin"
-        in run_cli(
-            "server",
-            "user",
-            "list",
-            "--data-dir",
-            str(d),
-            "--passphrase-file",
-            str(outside),
-            env=no_env,
+
+    def users(*args: str, **env: str) -> str:
+        return run_cli(
+            "server", "user", "list", "--data-dir", str(d), *args, env={**no_env, **env}
         ).stdout
-    )
-    assert (
-        "admin"
-        in run_cli(
-            "server",
-            "user",
-            "list",
-            "--data-dir",
-            str(d),
-            env={**no_env, "FIELDSURVEY_SERVER_PASSPHRASE_FILE": str(outside)},
-        ).stdout
-    )
+
+    assert "admin" in users("--passphrase-file", str(outside))
+    assert "admin" in users(FIELDSURVEY_SERVER_PASSPHRASE_FILE=str(outside))
     inside = d / "passphrase.txt"
     inside.write_text(PASSPHRASE, "utf-8")
     try:
