@@ -138,6 +138,14 @@ def run_cli(
     return proc
 
 
+def export_update_file(server: ServerProcess, device_id: str, out: Path) -> None:
+    """``fieldsurvey server feed export``: the update file a device without a network is given."""
+    run_cli(
+        "server", "feed", "export", "--data-dir", str(server.data_dir), "--device", device_id,
+        "--out", str(out),
+    )  # fmt: skip
+
+
 # How long a server may take to answer: seconds on an idle machine, over a minute when several
 # test runs share two cores (seen at a load of 15).
 STARTUP_S = 180

@@ -22,7 +22,15 @@ from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
 from tests.support.laptop import edit_household, finalized_visit
-from tests.support.server import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
+from tests.support.server import (
+    BACKENDS,
+    VILLAGE_A,
+    VILLAGE_B,
+    County,
+    county_for,
+    export_update_file,
+    run_cli,
+)
 
 PASSPHRASE = "山路弯弯-测试-2025"
 
@@ -156,17 +164,7 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
         )
         device_id = client.enrollment().device_id  # type: ignore[union-attr]
         updates = tmp_path / "from-county.fsu"
-        run_cli(
-            "server",
-            "feed",
-            "export",
-            "--data-dir",
-            str(county.server.data_dir),
-            "--device",
-            device_id,
-            "--out",
-            str(updates),
-        )
+        export_update_file(county.server, device_id, updates)
         applied = client.import_updates(updates)
         assert applied.households >= 1
         [edit] = store.outbox.pending_edits()  # the later edit stays, rebased on what was sent
