@@ -16,6 +16,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 After = Annotated[str | None, Query(max_length=400, description="the 'next' of the previous page")]
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
+IdQuery = Annotated[str | None, Query(max_length=64)]
 Name = Annotated[str, Path(min_length=1, max_length=64)]
 Village = Annotated[str | None, Query(pattern=r"^\d{6,12}$")]
 Scope = Annotated[

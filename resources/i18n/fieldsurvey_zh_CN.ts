@@ -353,6 +353,21 @@ This code is shown only now.</source>
     </message>
 </context>
 <context>
+    <name>AssessmentPanel</name>
+    <message>
+        <source>Assessment at this visit</source>
+        <translation>本次走访时的评估</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>收起详情</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>展开详情</translation>
+    </message>
+</context>
+<context>
     <name>CameraDialog</name>
     <message>
         <source>Take a photo</source>
@@ -3176,10 +3191,6 @@ Data folder: %2</source>
         <translation>删除草稿…</translation>
     </message>
     <message>
-        <source>Assessment at this visit</source>
-        <translation>本次走访时的评估</translation>
-    </message>
-    <message>
         <source>Find a question (Ctrl+F)</source>
         <translation>查找题目（Ctrl+F）</translation>
     </message>
@@ -3326,14 +3337,6 @@ Data folder: %2</source>
     <message>
         <source>Finali&amp;ze…</source>
         <translation>提交(&amp;Z)…</translation>
-    </message>
-    <message>
-        <source>Hide details</source>
-        <translation>收起详情</translation>
-    </message>
-    <message>
-        <source>Show details</source>
-        <translation>展开详情</translation>
     </message>
     <message>
         <source>Part of a question&apos;s words, its pinyin initials or its full pinyin (e.g. tsts or tingshui for 停水天数)</source>

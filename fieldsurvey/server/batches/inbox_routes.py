@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from fieldsurvey.api import county as answers
 from fieldsurvey.api import lists
@@ -12,7 +12,7 @@ from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.batches import inbox
 from fieldsurvey.server.deps import SessionDep, Staff
-from fieldsurvey.server.params import After, IdPath, Limit, not_found
+from fieldsurvey.server.params import After, IdPath, IdQuery, Limit, not_found
 
 router = APIRouter(tags=["batches"], dependencies=[STAFF_ONLY], responses=refusals.STAFF)
 
@@ -40,8 +40,8 @@ def batch_queue(
     after: After = None,
     limit: Limit = 100,
     status: Literal["merged", "has_conflicts", "refused"] | None = None,
-    device_id: Annotated[str | None, Query(max_length=64)] = None,
-    username: Annotated[str | None, Query(max_length=64)] = None,
+    device_id: IdQuery = None,
+    username: IdQuery = None,
 ) -> dict[str, Any]:
     return inbox.inbox(
         session, status=status, device_id=device_id, username=username, after=after, limit=limit

@@ -54,6 +54,7 @@ from fieldsurvey.sync.schema import (
 )
 
 CHUNK = 500  # ids per IN (…) list
+Placed = dict[str, tuple[str, str]]  # a member's, visit's or change's id → (household, village)
 
 
 class RecordRefused(Exception):
@@ -71,6 +72,15 @@ NOT_ASSIGNED = Text(
 NOT_THERE = Text(
     "该记录在县里不属于批次所写的户",
     "on the county the record does not belong to the household the batch names",
+)
+NOT_ON_COUNTY = Text("修改的对象在县里不存在", "the record it edits is not on the county")
+VISIT_TAKEN = Text(
+    "县里已有这个走访编码，属于另一户",
+    "the county already has this visit id, for another household",
+)
+CHANGE_TAKEN = Text(
+    "县里已有这个人员变更编码，属于另一户",
+    "the county already has this member change id, for another household",
 )
 
 
@@ -165,14 +175,7 @@ class _County:
                 )
             ):
                 self.numbered.setdefault(no, set()).add(hid)
-        self.members: dict[str, tuple[str, str]] = {}  # member id → (household id, village)
-        for ids in _chunks(member_ids):
-            for mid, hid, village in session.execute(
-                select(MemberRow.member_id, MemberRow.household_id, MemberRow.village_code).where(
-                    MemberRow.member_id.in_(ids)
-                )
-            ):
-                self.members[mid] = (hid, village)
+        self.members = _placed(session, MemberRow, MemberRow.member_id, member_ids)
         self.parts: dict[tuple[str, str, str], str] = {}  # (household id, type, id) → village
         for keys in _chunks(part_keys):
             for hid, ptype, pid, village in session.execute(
@@ -181,24 +184,19 @@ class _County:
                 ).where(tuple_(PartRow.household_id, PartRow.part_type, PartRow.part_id).in_(keys))
             ):
                 self.parts[(hid, ptype, pid)] = village
-        self.visits: dict[str, tuple[str, str]] = {}  # visit id → (household id, village)
-        for ids in _chunks(visit_ids):
-            for vid, hid, village in session.execute(
-                select(VisitRow.visit_id, VisitRow.household_id, VisitRow.village_code).where(
-                    VisitRow.visit_id.in_(ids)
-                )
-            ):
-                self.visits[vid] = (hid, village)
-        self.changes: dict[str, tuple[str, str]] = {}  # change id → (household id, village)
-        for ids in _chunks(change_ids):
-            for cid, hid, village in session.execute(
-                select(
-                    MemberChangeRow.change_id,
-                    MemberChangeRow.household_id,
-                    MemberChangeRow.village_code,
-                ).where(MemberChangeRow.change_id.in_(ids))
-            ):
-                self.changes[cid] = (hid, village)
+        self.visits = _placed(session, VisitRow, VisitRow.visit_id, visit_ids)
+        self.changes = _placed(session, MemberChangeRow, MemberChangeRow.change_id, change_ids)
+
+
+def _placed(session: Session, model: Any, key: Any, ids: set[str]) -> Placed:
+    """Where the county's rows with these ids are: id → (household id, village), in chunks."""
+    out: Placed = {}
+    for chunk in _chunks(ids):
+        for rid, hid, village in session.execute(
+            select(key, model.household_id, model.village_code).where(key.in_(chunk))
+        ):
+            out[rid] = (hid, village)
+    return out
 
 
 def created_by(session: Session, user_id: str, household_ids: set[str]) -> set[str]:
@@ -320,6 +318,21 @@ class _Judge:
             pass
         return home
 
+    def _claim(
+        self, i: int, kind: str, rid: str, hid: str, rows: Placed, batch: dict[str, str], why: Text
+    ) -> None:
+        """A visit or member change id ``rid`` for household ``hid``: where the county has the id,
+        its own row's village must be one the caller may touch and its household ``hid``; where an
+        earlier record of the batch used it, the same household. Otherwise ``why`` refuses it."""
+        known = rows.get(rid)
+        home = batch.get(rid)
+        if known is not None:
+            self._touchable(i, kind, known[1])
+            home = known[0]
+        if home is not None and home != hid:
+            raise self._refuse(i, kind, "record_exists", 409, why)
+        batch[rid] = hid
+
     # -- records ---------------------------------------------------------------------------------
     def record(self, i: int, r: Any) -> None:
         # During a drain a device delivers updates to what the county has: never a new household
@@ -432,13 +445,7 @@ class _Judge:
             home = self._member_home(i, kind, r.record_id)
             if home is None:
                 if isinstance(r, RecordUpdate):
-                    raise self._refuse(
-                        i,
-                        kind,
-                        "unknown_record",
-                        422,
-                        Text("修改的对象在县里不存在", "the record it edits is not on the county"),
-                    )
+                    raise self._refuse(i, kind, "unknown_record", 422, NOT_ON_COUNTY)
                 return  # deleting what the county never had: nothing to do (see ingest)
             if home != r.household_id:
                 raise self._refuse(i, kind, "record_mismatch", 422, NOT_THERE)
@@ -447,35 +454,13 @@ class _Judge:
         if key in self.rows.parts:
             self._touchable(i, kind, self.rows.parts[key])
         elif key not in self.created_parts and isinstance(r, RecordUpdate):
-            raise self._refuse(
-                i,
-                kind,
-                "unknown_record",
-                422,
-                Text("修改的对象在县里不存在", "the record it edits is not on the county"),
-            )
+            raise self._refuse(i, kind, "unknown_record", 422, NOT_ON_COUNTY)
 
     def _visit(self, i: int, visit: dict[str, Any]) -> None:
         kind = "visit"
         hid, vid = str(visit.get("household_id")), str(visit.get("visit_id"))
         self._household_village(i, kind, hid)
-        known = self.rows.visits.get(vid)
-        home = self.created_visits.get(vid)
-        if known is not None:
-            self._touchable(i, kind, known[1])
-            home = known[0]
-        if home is not None and home != hid:
-            raise self._refuse(
-                i,
-                kind,
-                "record_exists",
-                409,
-                Text(
-                    "县里已有这个走访编码，属于另一户",
-                    "the county already has this visit id, for another household",
-                ),
-            )
-        self.created_visits[vid] = hid
+        self._claim(i, kind, vid, hid, self.rows.visits, self.created_visits, VISIT_TAKEN)
 
     def _member_change(self, i: int, change: dict[str, Any]) -> None:
         kind = "member_change"
@@ -499,20 +484,4 @@ class _Judge:
             )
         if home != hid:
             raise self._refuse(i, kind, "record_mismatch", 422, NOT_THERE)
-        known = self.rows.changes.get(cid)
-        other = self.created_changes.get(cid)
-        if known is not None:
-            self._touchable(i, kind, known[1])
-            other = known[0]
-        if other is not None and other != hid:
-            raise self._refuse(
-                i,
-                kind,
-                "record_exists",
-                409,
-                Text(
-                    "县里已有这个人员变更编码，属于另一户",
-                    "the county already has this member change id, for another household",
-                ),
-            )
-        self.created_changes[cid] = hid
+        self._claim(i, kind, cid, hid, self.rows.changes, self.created_changes, CHANGE_TAKEN)

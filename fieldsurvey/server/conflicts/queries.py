@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (
-    or_,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.server import paging
@@ -24,7 +21,7 @@ from fieldsurvey.server.db.models import (
     PartRow,
     User,
 )
-from fieldsurvey.server.households.filters import division_names, prefix_condition, scope_prefix
+from fieldsurvey.server.households.filters import division_names, in_scope, scope_prefix
 from fieldsurvey.server.households.provenance import conflict_source
 
 
@@ -67,36 +64,20 @@ def conflict_queue(
     stmt = select(ConflictRow, HouseholdRow.household_no).join(
         HouseholdRow, HouseholdRow.household_id == ConflictRow.household_id
     )
-    if who.villages is not None:
-        stmt = stmt.where(ConflictRow.village_code.in_(sorted(who.villages)))
-    prefix = scope_prefix(scope)
-    if prefix:
-        stmt = stmt.where(prefix_condition(ConflictRow.village_code, prefix))
+    stmt = stmt.where(*in_scope(ConflictRow.village_code, who.villages, scope_prefix(scope)))
     if status:
         stmt = stmt.where(ConflictRow.status == status)
     if household_id:
         stmt = stmt.where(ConflictRow.household_id == household_id)
-    total = paging.count(s, stmt) if not after else None
-    if after:
-        when, key = paging.decode(after, 2)
-        at = paging.cursor_time(str(when))
-        stmt = stmt.where(
-            or_(
-                ConflictRow.created_at < at,
-                (ConflictRow.created_at == at) & (ConflictRow.conflict_id < str(key)),
-            )
-        )
-    rows = s.execute(
-        stmt.order_by(ConflictRow.created_at.desc(), ConflictRow.conflict_id.desc()).limit(
-            limit + 1
-        )
-    ).all()
+    page = paging.newest_first(
+        s, stmt, ConflictRow.created_at, ConflictRow.conflict_id, after=after, limit=limit
+    )
     names = division_names(s)
     devices = {d.device_id: d.label for d in s.execute(select(Device)).scalars()}
     users = {u.user_id: (u.username, u.display_name) for u in s.execute(select(User)).scalars()}
-    labels = record_labels(s, [c for c, _no in rows[:limit]])
+    labels = record_labels(s, [c for c, _no in page.rows])
     items = []
-    for c, household_no in rows[:limit]:
+    for c, household_no in page.rows:
         username, display = users.get(c.user_id, (None, None))
         item = conflict_dict(c)
         source = item["server_source"]
@@ -118,9 +99,9 @@ def conflict_queue(
                 "record_label": labels.get((c.record_type, c.record_id)),
             }
         )
-    last = rows[limit - 1][0] if len(rows) > limit else None
+    last = page.last[0] if page.last else None
     return {
-        "total": total,
+        "total": page.total,
         "items": items,
         "next": paging.encode(last.created_at.isoformat(), last.conflict_id) if last else None,
     }

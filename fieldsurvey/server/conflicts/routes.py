@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import county as answers
@@ -17,7 +17,7 @@ from fieldsurvey.server.db.models import (
     ConflictRow,
 )
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
-from fieldsurvey.server.params import After, IdPath, Limit, Scope, not_found
+from fieldsurvey.server.params import After, IdPath, IdQuery, Limit, Scope, not_found
 
 router = APIRouter(tags=["conflicts"], responses=refusals.STAFF)
 
@@ -60,7 +60,7 @@ def conflict_queue(
     limit: Limit = 100,
     scope: Scope = None,
     status: Literal["open", "resolved"] | None = "open",
-    household_id: Annotated[str | None, Query(max_length=64)] = None,
+    household_id: IdQuery = None,
 ) -> dict[str, Any]:
     return queries.conflict_queue(
         session,

@@ -194,19 +194,17 @@ def reassess(
     Short transactions: on SQLite a transaction holds the write lock, and re-assessing a whole
     county takes minutes, during which laptops keep syncing.
     """
-    from fieldsurvey.server.households.filters import prefix_condition
+    from fieldsurvey.server.households.filters import in_scope
 
     policy = load_policy()
     done, after = 0, ""
     while True:
         with sd.transaction() as session:
             stmt = select(HouseholdRow).where(
-                HouseholdRow.deleted.is_(False), HouseholdRow.household_id > after
+                HouseholdRow.deleted.is_(False),
+                HouseholdRow.household_id > after,
+                *in_scope(HouseholdRow.village_code, villages, prefix),
             )
-            if villages is not None:
-                stmt = stmt.where(HouseholdRow.village_code.in_(sorted(villages)))
-            if prefix:
-                stmt = stmt.where(prefix_condition(HouseholdRow.village_code, prefix))
             rows = list(
                 session.execute(stmt.order_by(HouseholdRow.household_id).limit(CHUNK)).scalars()
             )

@@ -50,6 +50,13 @@ def _aad(where: str, rid: str) -> bytes:
     return f"fieldsurvey-sealed/{FORMAT}/{where}/{rid}".encode()
 
 
+def _damaged(where: str) -> SealError:
+    """A sealed value that does not open: a JSON box or a photo's bytes, the same refusal."""
+    zh = f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）"
+    en = f"data in {where} cannot be decrypted (altered in the database, or not this county's key)"
+    return SealError(Text(zh, en), code="sealed_data_damaged")
+
+
 def normalise_id_number(value: str) -> str:
     return str(value).strip().upper()
 
@@ -83,13 +90,7 @@ class ColumnCipher:
             raw = base64.b64decode(box["ct"], validate=True)
             return self._aead.decrypt(raw[:12], raw[12:], _aad(where, str(box.get("rid", ""))))
         except (InvalidTag, KeyError, TypeError, ValueError, binascii.Error):
-            raise SealError(
-                Text(
-                    f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
-                    f"data in {where} cannot be decrypted (altered in the database, or not this county's key)",
-                ),
-                code="sealed_data_damaged",
-            ) from None
+            raise _damaged(where) from None
 
     def seal_bytes(self, where: str, rid: str, data: bytes) -> bytes:
         """Binary values (photos): nonce ‖ ciphertext, the same key and associated data as above."""
@@ -100,13 +101,7 @@ class ColumnCipher:
         try:
             return self._aead.decrypt(sealed[:12], sealed[12:], _aad(where, rid))
         except (InvalidTag, ValueError):
-            raise SealError(
-                Text(
-                    f"数据库的 {where} 中有无法解密的数据（被改动过，或不是本县的密钥）",
-                    f"data in {where} cannot be decrypted (altered in the database, or not this county's key)",
-                ),
-                code="sealed_data_damaged",
-            ) from None
+            raise _damaged(where) from None
 
     def index(self, id_number: str) -> str:
         return hmac.new(

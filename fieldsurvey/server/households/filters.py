@@ -10,8 +10,7 @@ SQLite and PostgreSQL both answer from the index (``LIKE 'x%'`` is not indexed o
 
 from __future__ import annotations
 
-import base64
-import json
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from fieldsurvey.core.assessment_result import DIMENSIONS
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.ids import mask_id_number
 from fieldsurvey.core.text import Text
+from fieldsurvey.server import paging
 from fieldsurvey.server.auth.identity import Principal
 from fieldsurvey.server.db.models import Division, HouseholdRow, MemberRow
 from fieldsurvey.server.households.flags import ALL_UNKNOWN, FLAG_ORDER, flags_of
@@ -84,12 +84,31 @@ def prefix_condition(column: Any, prefix: str) -> ColumnElement[bool]:
     return column == prefix if len(prefix) == 12 else starts_with(column, prefix)  # type: ignore[no-any-return]
 
 
+def in_scope(
+    column: Any, villages: Collection[str] | None, prefix: str | None
+) -> list[ColumnElement[bool]]:
+    """The caller's villages and, within them, the county, township or village a list asks for.
+
+    The one village filter of the household, conflict and visit lists and of re-assessing.
+    """
+    out = paging.village_conditions(column, villages)
+    if prefix:
+        out.append(prefix_condition(column, prefix))
+    return out
+
+
 def dimension_bit(dimension: str) -> int:
     if dimension not in DIMENSIONS:
         raise UserError(
             Text("未知的评估维度", "unknown assessment dimension"), code="bad_dimension"
         )
     return 1 << DIMENSIONS.index(dimension)
+
+
+def flag_bit(flag: str) -> int:
+    if flag not in FLAG_ORDER:
+        raise UserError(Text("未知的问题标记", "unknown problem flag"), code="bad_flag")
+    return 1 << FLAG_ORDER.index(flag)
 
 
 def fails_condition(dimension: str) -> ColumnElement[bool]:
@@ -123,20 +142,18 @@ def check_filter(f: HouseholdFilter) -> None:
     for dimension in (f.fails, f.unknown):
         if dimension:
             dimension_bit(dimension)
-    if f.flag and f.flag not in FLAG_ORDER:
-        raise UserError(Text("未知的问题标记", "unknown problem flag"), code="bad_flag")
+    if f.flag:
+        flag_bit(f.flag)
 
 
 def conditions(
     f: HouseholdFilter, who: Principal, today: date | None = None
 ) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``f`` for ``who`` (always live households in the caller's villages)."""
-    out: list[ColumnElement[bool]] = [H.deleted.is_(False)]
-    if who.villages is not None:
-        out.append(H.village_code.in_(sorted(who.villages)))
-    prefix = scope_prefix(f.scope)
-    if prefix:
-        out.append(prefix_condition(H.village_code, prefix))
+    out: list[ColumnElement[bool]] = [
+        H.deleted.is_(False),
+        *in_scope(H.village_code, who.villages, scope_prefix(f.scope)),
+    ]
     if f.status:
         out.append(H.status == f.status)
     if f.household_type:
@@ -154,9 +171,7 @@ def conditions(
     if f.not_visited_days is not None:
         out.append(not_visited_condition(f.not_visited_days, today))
     if f.flag:
-        if f.flag not in FLAG_ORDER:
-            raise UserError(Text("未知的问题标记", "unknown problem flag"), code="bad_flag")
-        out.append(H.flag_bits.op("&")(1 << FLAG_ORDER.index(f.flag)) != 0)
+        out.append(H.flag_bits.op("&")(flag_bit(f.flag)) != 0)
     if f.household_no:
         out.append(starts_with(H.household_no, f.household_no))
     return out
@@ -168,24 +183,7 @@ def count(s: Session, f: HouseholdFilter, who: Principal) -> int:
     )
 
 
-# -- keyset cursors --------------------------------------------------------------------------
-def encode_cursor(row: HouseholdRow) -> str:
-    raw = json.dumps([row.village_code, row.household_no, row.household_id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        village, no, hid = json.loads(raw)
-        return str(village), str(no), str(hid)
-    except (ValueError, TypeError) as e:
-        raise UserError(
-            Text("翻页位置无效，请刷新列表", "the page position is invalid; refresh the list"),
-            code="bad_cursor",
-        ) from e
-
-
+# -- keyset pages -----------------------------------------------------------------------------
 def _keyset_rows(
     s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int
 ) -> tuple[list[Any], bool]:
@@ -197,7 +195,8 @@ def _keyset_rows(
     stmt: Select[Any] = select(H).where(*conditions(f, who))
     if after:
         stmt = stmt.where(
-            tuple_(H.village_code, H.household_no, H.household_id) > tuple_(*decode_cursor(after))
+            tuple_(H.village_code, H.household_no, H.household_id)
+            > tuple_(*(str(part) for part in paging.decode(after, 3)))
         )
     rows = list(
         s.execute(
@@ -210,14 +209,32 @@ def _keyset_rows(
 def page(
     s: Session, f: HouseholdFilter, who: Principal, *, after: str | None, limit: int
 ) -> dict[str, Any]:
-    """One page of households; ``total`` only on the first page (counting again is wasted work)."""
+    """One page of households, the list's summary of each."""
     rows, more = _keyset_rows(s, f, who, after=after, limit=limit)
     heads = head_members(s, [r.household_id for r in rows])
     names = division_names(s)
     items = [list_item(r, heads.get(r.household_id), names) for r in rows]
+    return _answer(s, f, who, items, rows, more=more, after=after)
+
+
+def _answer(
+    s: Session,
+    f: HouseholdFilter,
+    who: Principal,
+    items: list[dict[str, Any]],
+    rows: list[HouseholdRow],
+    *,
+    more: bool,
+    after: str | None,
+) -> dict[str, Any]:
+    """The summary and whole-record pages' answer: ``next`` when more follow, ``total`` only on
+    the first page (counting again is wasted work)."""
+    last = rows[-1] if more and rows else None
     out: dict[str, Any] = {
         "items": items,
-        "next": encode_cursor(rows[-1]) if more and rows else None,
+        "next": paging.encode(last.village_code, last.household_no, last.household_id)
+        if last
+        else None,
     }
     if not after:
         out["total"] = count(s, f, who)
@@ -301,10 +318,4 @@ def records_page(
                 dict(v.data, review_status=v.review_status, review_comment=v.review_comment)
             )
     items = [{"record": records[r.household_id], "visits": visits[r.household_id]} for r in rows]
-    out: dict[str, Any] = {
-        "items": items,
-        "next": encode_cursor(rows[-1]) if more and rows else None,
-    }
-    if not after:
-        out["total"] = count(s, f, who)
-    return out
+    return _answer(s, f, who, items, rows, more=more, after=after)

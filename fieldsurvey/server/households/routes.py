@@ -17,7 +17,7 @@ from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.households import filters
 from fieldsurvey.server.households import records as registry
 from fieldsurvey.server.households.filters import HouseholdFilter
-from fieldsurvey.server.params import Dimension, IdPath, Scope, not_found
+from fieldsurvey.server.params import Dimension, IdPath, Limit, Scope, not_found
 
 router = APIRouter(tags=["households"], responses=refusals.STAFF)
 
@@ -99,7 +99,7 @@ def list_households(
     who: Staff,
     f: FilterDep,
     after: Annotated[str | None, Query(max_length=400)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
 ) -> dict[str, Any]:
     return filters.page(session, f, who, after=after, limit=limit)
 

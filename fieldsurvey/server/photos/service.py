@@ -136,6 +136,22 @@ def limit_text(key: str, value: int) -> Text:
     )
 
 
+def _bundle_over(key: str, value: int) -> Refused:
+    """The whole bundle refused: it is over a per-bundle limit."""
+    return Refused(limit_text(key, value), "photo_limit", 413, limit=key, value=value)
+
+
+def _photo_over(key: str, value: int) -> dict[str, Any]:
+    """One photo's outcome, refused: its household would be over a limit (the rest go on)."""
+    t = limit_text(key, value)
+    return {
+        "outcome": "refused",
+        "code": "photo_limit",
+        "limit": key,
+        "message": {"zh": t.zh, "en": t.en},
+    }
+
+
 # -- sealing the bytes ------------------------------------------------------------------------
 def seal_jpeg(session: Session, sha256: str, jpeg: bytes) -> bytes:
     cipher = cipher_of(session.get_bind().dialect)
@@ -311,21 +327,9 @@ def _ingest_photos(
         total = sum(len(p.jpeg) for p in bundle.photos)
         carried = {p.sha256: p.jpeg for p in bundle.photos if p.jpeg}
         if len(bundle.photos) > limits.per_bundle:
-            raise Refused(
-                limit_text("per_bundle", limits.per_bundle),
-                "photo_limit",
-                413,
-                limit="per_bundle",
-                value=limits.per_bundle,
-            )
+            raise _bundle_over("per_bundle", limits.per_bundle)
         if total > limits.bundle_bytes and len(bundle.photos) > 1:
-            raise Refused(
-                limit_text("bundle_bytes", limits.bundle_bytes),
-                "photo_limit",
-                413,
-                limit="bundle_bytes",
-                value=limits.bundle_bytes,
-            )
+            raise _bundle_over("bundle_bytes", limits.bundle_bytes)
         outcomes: list[dict[str, Any]] = []
         refs: dict[str, set[str]] = {}
         for p in bundle.photos:
@@ -350,21 +354,9 @@ def _ingest_photos(
                         "message": {"zh": UNREFERENCED.zh, "en": UNREFERENCED.en},
                     }
                 elif n + 1 > limits.per_household:
-                    t = limit_text("per_household", limits.per_household)
-                    out |= {
-                        "outcome": "refused",
-                        "code": "photo_limit",
-                        "limit": "per_household",
-                        "message": {"zh": t.zh, "en": t.en},
-                    }
+                    out |= _photo_over("per_household", limits.per_household)
                 elif size + len(carried[p.sha256]) > limits.household_bytes:
-                    t = limit_text("household_bytes", limits.household_bytes)
-                    out |= {
-                        "outcome": "refused",
-                        "code": "photo_limit",
-                        "limit": "household_bytes",
-                        "message": {"zh": t.zh, "en": t.en},
-                    }
+                    out |= _photo_over("household_bytes", limits.household_bytes)
                 else:
                     jpeg = carried[p.sha256]
                     if session.get(PhotoRow, p.sha256) is None:

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (
-    or_,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldsurvey.server import paging
@@ -20,7 +17,7 @@ from fieldsurvey.server.db.models import (
     HouseholdRow,
     VisitRow,
 )
-from fieldsurvey.server.households.filters import division_names, prefix_condition, scope_prefix
+from fieldsurvey.server.households.filters import division_names, in_scope, scope_prefix
 
 
 def visit_summary(v: VisitRow) -> dict[str, Any]:
@@ -50,33 +47,25 @@ def visit_queue(
     stmt = select(VisitRow, HouseholdRow.household_no).join(
         HouseholdRow, HouseholdRow.household_id == VisitRow.household_id
     )
-    if who.villages is not None:
-        stmt = stmt.where(VisitRow.village_code.in_(sorted(who.villages)))
-    prefix = scope_prefix(scope)
-    if prefix:
-        stmt = stmt.where(prefix_condition(VisitRow.village_code, prefix))
+    stmt = stmt.where(*in_scope(VisitRow.village_code, who.villages, scope_prefix(scope)))
     if review_status == "unreviewed":
         stmt = stmt.where(VisitRow.review_status.is_(None))
     elif review_status:
         stmt = stmt.where(VisitRow.review_status == review_status)
     if household_id:
         stmt = stmt.where(VisitRow.household_id == household_id)
-    total = paging.count(s, stmt) if not after else None
-    if after:
-        day, key = paging.decode(after, 2)
-        on = paging.cursor_time(str(day)).date()
-        stmt = stmt.where(
-            or_(
-                VisitRow.visit_date < on,
-                (VisitRow.visit_date == on) & (VisitRow.visit_id < str(key)),
-            )
-        )
-    rows = s.execute(
-        stmt.order_by(VisitRow.visit_date.desc(), VisitRow.visit_id.desc()).limit(limit + 1)
-    ).all()
+    page = paging.newest_first(
+        s,
+        stmt,
+        VisitRow.visit_date,
+        VisitRow.visit_id,
+        after=after,
+        limit=limit,
+        parse=paging.cursor_day,
+    )
     names = division_names(s)
     items = []
-    for v, household_no in rows[:limit]:
+    for v, household_no in page.rows:
         d = v.data
         items.append(
             {
@@ -99,9 +88,9 @@ def visit_queue(
                 "answers": d.get("answers"),
             }
         )
-    last = rows[limit - 1][0] if len(rows) > limit else None
+    last = page.last[0] if page.last else None
     return {
-        "total": total,
+        "total": page.total,
         "items": items,
         "next": paging.encode(last.visit_date.isoformat(), last.visit_id) if last else None,
     }

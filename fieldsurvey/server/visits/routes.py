@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fieldsurvey.api import lists
 from fieldsurvey.server import refusals
 from fieldsurvey.server.auth.roles import STAFF_ONLY
 from fieldsurvey.server.deps import ServerDirDep, SessionDep, Staff
-from fieldsurvey.server.params import After, IdPath, Limit, Scope
+from fieldsurvey.server.params import After, IdPath, IdQuery, Limit, Scope
 from fieldsurvey.server.visits import queries
 from fieldsurvey.server.visits.review import review_visit as mark_reviewed
 
@@ -48,7 +48,7 @@ def visit_queue(
     limit: Limit = 100,
     scope: Scope = None,
     review_status: Literal["has_issues", "ok", "unreviewed"] | None = None,
-    household_id: Annotated[str | None, Query(max_length=64)] = None,
+    household_id: IdQuery = None,
 ) -> dict[str, Any]:
     return queries.visit_queue(
         session,

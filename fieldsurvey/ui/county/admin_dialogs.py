@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -26,11 +24,11 @@ from fieldsurvey.api.dashboard import Population
 from fieldsurvey.core.passphrase import check_strength
 from fieldsurvey.ui.county import labels
 from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.form_dialog import FormDialog, name_rows, ok_cancel
 from fieldsurvey.ui.i18n import t
-from fieldsurvey.ui.widgets import Retranslating, error_label
 
 
-class NewUserDialog(Retranslating, QDialog):
+class NewUserDialog(FormDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.username = QLineEdit()
@@ -40,27 +38,15 @@ class NewUserDialog(Retranslating, QDialog):
             self.role.addItem(labels.role(code), code)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        for w in (self.username, self.display_name, self.role, self.password):
-            self.form.addRow(QLabel(), w)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out((self.username, self.display_name, self.role, self.password), self._accept)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Add a user"))
-        for i, text in enumerate(
-            (self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:"))
-        ):
-            _label_of(self.form, i, text)
+        name_rows(
+            self.form,
+            (self.tr("User name:"), self.tr("Name shown:"), self.tr("Role:"), self.tr("Password:")),
+        )
         self.password.setPlaceholderText(
             self.tr("at least 8 characters; empty for a laptop-only secretary")
         )
@@ -84,7 +70,7 @@ class NewUserDialog(Retranslating, QDialog):
         }
 
 
-class PasswordDialog(Retranslating, QDialog):
+class PasswordDialog(FormDialog):
     """A new password for a user, typed twice; the strength rule is the laptop's (and the server's)."""
 
     def __init__(self, username: str, parent: QWidget | None = None) -> None:
@@ -96,20 +82,7 @@ class PasswordDialog(Retranslating, QDialog):
             w.setEchoMode(QLineEdit.EchoMode.Password)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        self.form.addRow(QLabel(), self.first)
-        self.form.addRow(QLabel(), self.second)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out((self.first, self.second), self._accept, above=(self.note,))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -120,8 +93,7 @@ class PasswordDialog(Retranslating, QDialog):
                 "a sign-in lock is lifted."
             ).replace("%1", self.username)
         )
-        for i, text in enumerate((self.tr("New password:"), self.tr("Repeat it:"))):
-            _label_of(self.form, i, text)
+        name_rows(self.form, (self.tr("New password:"), self.tr("Repeat it:")))
 
     def _accept(self) -> None:
         strength = check_strength(self.first.text())
@@ -153,14 +125,9 @@ class VillagesDialog(QDialog):
                 Qt.CheckState.Checked if code in current else Qt.CheckState.Unchecked
             )
             self.list.addItem(item)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.accept))
         self.resize(420, 480)
 
     def chosen(self) -> list[str]:
@@ -171,7 +138,7 @@ class VillagesDialog(QDialog):
         ]
 
 
-class PopulationDialog(Retranslating, QDialog):
+class PopulationDialog(FormDialog):
     """A village's rural population and where the figure comes from (0: withdraw it)."""
 
     def __init__(self, row: Population, parent: QWidget | None = None) -> None:
@@ -181,27 +148,15 @@ class PopulationDialog(Retranslating, QDialog):
         self.number.setRange(0, 10_000_000)
         self.number.setValue(row.rural_population or 0)
         self.source = QLineEdit(row.source or "")
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        self.form.addRow(QLabel(), self.number)
-        self.form.addRow(QLabel(), self.source)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out((self.number, self.source), self._accept)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rural population of %1").replace("%1", self.row.village))
-        for i, text in enumerate(
-            (self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:"))
-        ):
-            _label_of(self.form, i, text)
+        name_rows(
+            self.form,
+            (self.tr("Rural population (0: not known):"), self.tr("Where the figure comes from:")),
+        )
 
     def _accept(self) -> None:
         if self.number.value() and not self.source.text().strip():
@@ -214,11 +169,3 @@ class PopulationDialog(Retranslating, QDialog):
             "rural_population": self.number.value() or None,
             "source": self.source.text().strip(),
         }
-
-
-def _label_of(form: QFormLayout, row: int, text: str) -> None:
-    """Set the label of a form's row (the rows are added with blank labels, named on retranslate)."""
-    item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-    label = item.widget() if item is not None else None
-    if isinstance(label, QLabel):
-        label.setText(text)

@@ -166,21 +166,7 @@ class CountyApi:
 
     def get_bytes(self, path: str) -> bytes:
         """A binary answer (a photo), with the same errors as the JSON calls."""
-        try:
-            response = self._client.request("GET", path, headers=self._headers(True))
-        except httpx.TimeoutException as e:
-            raise UserError(
-                Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"),
-                code="timeout",
-            ) from e
-        except httpx.TransportError as e:
-            raise UserError(
-                Text(
-                    "无法连接县级服务器，请检查网络和服务器地址",
-                    "cannot reach the county server; check the network and the address",
-                ),
-                code="unreachable",
-            ) from e
+        response = self._request("GET", path, headers=self._headers(True))
         if response.status_code >= 400:
             self._checked(response, True)
         return response.content
@@ -195,9 +181,14 @@ class CountyApi:
         return {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
 
     def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+        headers = {**self._headers(auth), **kwargs.pop("headers", {})}
+        response = self._request(method, path, headers=headers, **kwargs)
+        return self._checked(response, auth)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request, its network failures said as people read them (the answer unchecked)."""
         try:
-            headers = {**self._headers(auth), **kwargs.pop("headers", {})}
-            response = self._client.request(method, path, headers=headers, **kwargs)
+            return self._client.request(method, path, **kwargs)
         except httpx.TimeoutException as e:
             raise UserError(
                 Text("服务器响应超时，请稍后重试", "the server did not answer in time; try again"),
@@ -211,7 +202,6 @@ class CountyApi:
                 ),
                 code="unreachable",
             ) from e
-        return self._checked(response, auth)
 
     def _checked(self, response: httpx.Response, auth: bool) -> Any:
         try:

@@ -23,22 +23,20 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldsurvey.api.county import Conflict
-from fieldsurvey.api.lists import KeysetPage, ListedConflict
+from fieldsurvey.api.lists import ListedConflict
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.core.text import Text
 from fieldsurvey.ui.county import labels
-from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
-from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
 from fieldsurvey.ui.county.photos import CountyPhotos
-from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
+from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
@@ -376,50 +374,28 @@ class ConflictsPage(Retranslating, QWidget):
         self.ctx = ctx
         self.scope = ScopePicker(ctx)
         self.status = QComboBox()
-        self.model = PagedModel(ctx, columns(), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "conflicts"))
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self.resolution.show_conflict(self.model.item(cur.row()))
+        self.model, self.view, self.count = paged_list(
+            self,
+            ctx,
+            columns(),
+            self._fetch(),
+            "conflicts",
+            lambda row: self.resolution.show_conflict(row),
         )
-        self.count = CountLine(self.model)
         self.resolution = Resolution(ctx)
         self.resolution.resolved.connect(self._resolved)
         self.scope.changed.connect(lambda _s: self.refresh())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
-        bar = QHBoxLayout()
-        bar.addWidget(self.scope)
-        bar.addWidget(self.status)
-        bar.addStretch(1)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.view, 1)
-        lv.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.resolution)
-        split.setSizes([620, 660])
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        lay_out_list_page(
+            self, (self.scope, self.status), self.view, self.count, self.resolution, (620, 660)
+        )
         self.retranslate()
 
-    def _fetch(self):  # type: ignore[no-untyped-def]
-        scope = self.scope.scope()
+    def _fetch(self) -> Fetch:
         status = self.status.currentData() if self.status.count() else "open"
-
-        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[ListedConflict]:
-            return api.page(
-                ListedConflict,
-                "/county/conflicts",
-                after=after,
-                limit=limit,
-                scope=scope,
-                status=status,
-            )
-
-        return fetch
+        return list_fetch(
+            ListedConflict, "/county/conflicts", scope=self.scope.scope(), status=status
+        )
 
     def refresh(self) -> None:
         self.resolution.show_conflict(None)
@@ -429,18 +405,11 @@ class ConflictsPage(Retranslating, QWidget):
         """The row now shows as resolved (the list reloads on the next refresh)."""
         index = self.view.currentIndex()
         if index.isValid() and self.resolution.conflict is not None:
-            self.model.rows[index.row()] = self.resolution.conflict
-            self.model.dataChanged.emit(
-                self.model.index(index.row(), 0),
-                self.model.index(index.row(), len(self.model.columns) - 1),
-            )
+            self.model.replace(index.row(), self.resolution.conflict)
 
     def retranslate(self) -> None:
-        keep = self.status.currentData() if self.status.count() else "open"
-        self.status.blockSignals(True)
-        self.status.clear()
-        self.status.addItem(self.tr("Open conflicts"), "open")
-        self.status.addItem(self.tr("Resolved conflicts"), "resolved")
-        self.status.setCurrentIndex(max(0, self.status.findData(keep)))
-        self.status.blockSignals(False)
+        refill(
+            self.status,
+            ((self.tr("Open conflicts"), "open"), (self.tr("Resolved conflicts"), "resolved")),
+        )
         self.model.retranslate()

@@ -9,28 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from fieldsurvey.api.lists import HouseholdItem, KeysetPage
+from fieldsurvey.api.lists import HouseholdItem
 from fieldsurvey.core.assessment_result import DIMENSIONS, FLAG_LABELS
 from fieldsurvey.core.codes import code_list
 from fieldsurvey.ui.county import labels
-from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.household_detail import HouseholdDetail
-from fieldsurvey.ui.county.paged_model import Column, PagedModel
-from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
-from fieldsurvey.ui.errors import show_error
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
+from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list
 from fieldsurvey.ui.widgets import Retranslating
 
 FILTER_KEYS = (
@@ -111,8 +107,9 @@ class HouseholdsPage(Retranslating, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.filter: dict[str, Any] = {}
-        self.model = PagedModel(ctx, columns(), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "households"))
+        self.model, self.view, self.count = paged_list(
+            self, ctx, columns(), self._fetch(), "households", self._selected
+        )
         self.scope = ScopePicker(ctx)
         self.status = QComboBox()
         self.kind = QComboBox()
@@ -128,44 +125,29 @@ class HouseholdsPage(Retranslating, QWidget):
         self.banner.setStyleSheet("background: #e8f0fe; padding: 4px 8px;")
         self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self.clear_filter)
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(self._selected)
-        self.count = CountLine(self.model)
         self.detail = HouseholdDetail(ctx)
         self.detail.print_requested.connect(self.print_household.emit)
 
-        bar = QHBoxLayout()
-        for w in (self.scope, self.status, self.kind, self.problem, self.number):
-            bar.addWidget(w)
-        bar.addStretch(1)
         banner = QHBoxLayout()
         banner.addWidget(self.banner, 1)
         banner.addWidget(self.clear_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(banner)
-        left_layout.addWidget(self.view, 1)
-        left_layout.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.detail)
-        split.setSizes([760, 520])
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        lay_out_list_page(
+            self,
+            (self.scope, self.status, self.kind, self.problem, self.number),
+            self.view,
+            self.count,
+            self.detail,
+            (760, 520),
+            above_list=banner,
+        )
         self._quiet = False
         self.retranslate()
         self._show_banner(None)
 
     # -- filters -----------------------------------------------------------------------------
-    def _fetch(self):  # type: ignore[no-untyped-def]
+    def _fetch(self) -> Fetch:
         params = {k: v for k, v in self.filter.items() if k in FILTER_KEYS}
-
-        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[HouseholdItem]:
-            return api.page(HouseholdItem, "/county/households", after=after, limit=limit, **params)
-
-        return fetch
+        return list_fetch(HouseholdItem, "/county/households", **params)
 
     def _from_controls(self) -> None:
         if self._quiet:
@@ -230,8 +212,7 @@ class HouseholdsPage(Retranslating, QWidget):
         self.model.reload()
         self.detail.show_household(self.detail.household_id)
 
-    def _selected(self, current: Any, _previous: Any) -> None:
-        row = self.model.item(current.row()) if current.isValid() else None
+    def _selected(self, row: HouseholdItem | None) -> None:
         self.detail.show_household(row.household_id if row else None)
 
     # -- texts -------------------------------------------------------------------------------

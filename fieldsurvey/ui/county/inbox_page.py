@@ -10,22 +10,19 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldsurvey.api.county import BatchDetail
-from fieldsurvey.api.lists import InboxBatch, KeysetPage
+from fieldsurvey.api.lists import InboxBatch
 from fieldsurvey.core.local_time import local_minute
 from fieldsurvey.ui.county import labels
-from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
-from fieldsurvey.ui.county.paged_model import Column, PagedModel
-from fieldsurvey.ui.county.widgets import CountLine, list_view
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
+from fieldsurvey.ui.county.widgets import lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
@@ -116,13 +113,9 @@ class InboxPage(Retranslating, QWidget):
         self.user = QLineEdit()
         self.user.setClearButtonEnabled(True)
         self.user.setMaximumWidth(180)
-        self.model = PagedModel(ctx, columns(ctx), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "inbox"))
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self._selected(self.model.item(cur.row()))
+        self.model, self.view, self.count = paged_list(
+            self, ctx, columns(ctx), self._fetch(), "inbox", self._selected
         )
-        self.count = CountLine(self.model)
         self.status.currentIndexChanged.connect(lambda _i: self.model.set_fetch(self._fetch()))
         self.user.returnPressed.connect(lambda: self.model.set_fetch(self._fetch()))
         self.detail_title = heading(size_delta=2)
@@ -136,51 +129,34 @@ class InboxPage(Retranslating, QWidget):
         d.addWidget(self.detail_text)
         d.addWidget(self.outcomes, 10)
         d.addStretch(1)
-        bar = QHBoxLayout()
-        bar.addWidget(self.status)
-        bar.addWidget(self.user)
-        bar.addStretch(1)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.view, 1)
-        lv.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(left)
-        split.addWidget(detail)
-        split.setSizes([440, 240])
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        lay_out_list_page(
+            self,
+            (self.status, self.user),
+            self.view,
+            self.count,
+            detail,
+            (440, 240),
+            Qt.Orientation.Vertical,
+        )
         self.retranslate()
 
-    def _fetch(self):  # type: ignore[no-untyped-def]
-        status, username = self.status.currentData(), self.user.text().strip() or None
-
-        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[InboxBatch]:
-            return api.page(
-                InboxBatch,
-                "/county/batches",
-                after=after,
-                limit=limit,
-                status=status,
-                username=username,
-            )
-
-        return fetch
+    def _fetch(self) -> Fetch:
+        return list_fetch(
+            InboxBatch,
+            "/county/batches",
+            status=self.status.currentData(),
+            username=self.user.text().strip() or None,
+        )
 
     def refresh(self) -> None:
         self.model.reload()
 
     def retranslate(self) -> None:
-        keep = self.status.currentData()
-        self.status.blockSignals(True)
-        self.status.clear()
-        self.status.addItem(self.tr("All batches"), None)
-        for code in ("merged", "has_conflicts", "refused"):
-            self.status.addItem(labels.batch_result(code), code)
-        self.status.setCurrentIndex(max(0, self.status.findData(keep)))
-        self.status.blockSignals(False)
+        refill(
+            self.status,
+            [(self.tr("All batches"), None)]
+            + [(labels.batch_result(c), c) for c in ("merged", "has_conflicts", "refused")],
+        )
         self.user.setPlaceholderText(self.tr("Secretary's user name"))
         self.model.retranslate()
         if not self.detail_title.text():

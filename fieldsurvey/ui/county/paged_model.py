@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from fieldsurvey.api.lists import KeysetPage
@@ -26,6 +27,16 @@ Fetch = Callable[
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+
+
+def list_fetch(model: type[BaseModel], path: str, **params: Any) -> Fetch:
+    """The fetch of the server list at ``path`` under ``params`` (read from the filters when the
+    list is reloaded, so a page in flight keeps the filter it was asked under)."""
+
+    def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[Any]:
+        return api.page(model, path, after=after, limit=limit, **params)
+
+    return fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +132,11 @@ class PagedModel(QAbstractTableModel):
     # -- the table ---------------------------------------------------------------------------
     def item(self, row: int) -> Any | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def replace(self, row: int, item: Any) -> None:
+        """Show ``item`` (a row changed here, e.g. reviewed) until the next reload fetches it."""
+        self.rows[row] = item
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)

@@ -12,13 +12,10 @@ from __future__ import annotations
 from pydantic import RootModel
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,15 +24,16 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.sync.urls import is_insecure_http
 from fieldsurvey.ui.county.api import CountyApi, normalise_url
 from fieldsurvey.ui.county.context import CountyContext
+from fieldsurvey.ui.county.form_dialog import FormDialog, name_rows
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.insecure_http import ask_insecure_http, refused_text
 from fieldsurvey.ui.ops import OpEnv
-from fieldsurvey.ui.widgets import Retranslating, error_label, heading
+from fieldsurvey.ui.widgets import heading
 
 Divisions = RootModel[list[DivisionRow]]
 
 
-class SignInDialog(Retranslating, QDialog):
+class SignInDialog(FormDialog):
     """Emits ``signed_in()`` once ``ctx.api`` is a signed-in session and the places are loaded."""
 
     signed_in = Signal()
@@ -53,22 +51,11 @@ class SignInDialog(Retranslating, QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.try_sign_in)
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.lay_out(
+            (self.server, self.username, self.password),
+            self.try_sign_in,
+            above=(self.title, self.subtitle),
         )
-        self.buttons.accepted.connect(self.try_sign_in)
-        self.buttons.rejected.connect(self.reject)
-        self.form = QFormLayout()
-        self.form.addRow(QLabel(), self.server)
-        self.form.addRow(QLabel(), self.username)
-        self.form.addRow(QLabel(), self.password)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
         (self.password if self.username.text() else self.username).setFocus()
         self._busy = False
@@ -89,10 +76,7 @@ class SignInDialog(Retranslating, QDialog):
                 "is decided by the server for your account."
             )
         )
-        for i, text in enumerate((self.tr("Server:"), self.tr("User name:"), self.tr("Password:"))):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(text)  # type: ignore[attr-defined]
+        name_rows(self.form, (self.tr("Server:"), self.tr("User name:"), self.tr("Password:")))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
 
     def try_sign_in(self) -> None:

@@ -15,20 +15,18 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldsurvey.api.lists import KeysetPage, ListedVisit, ReviewedVisit
+from fieldsurvey.api.lists import ListedVisit, ReviewedVisit
 from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.county import labels
-from fieldsurvey.ui.county.api import CountyApi
 from fieldsurvey.ui.county.context import CountyContext
 from fieldsurvey.ui.county.household_detail import latest_assessment
-from fieldsurvey.ui.county.paged_model import Column, PagedModel
+from fieldsurvey.ui.county.paged_model import Column, Fetch, list_fetch
 from fieldsurvey.ui.county.photos import CountyPhotos
-from fieldsurvey.ui.county.widgets import CountLine, ScopePicker, list_view
+from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
 from fieldsurvey.ui.widgets import Retranslating, error_label, heading
@@ -206,49 +204,25 @@ class VisitsPage(Retranslating, QWidget):
         self.ctx = ctx
         self.scope = ScopePicker(ctx)
         self.review_filter = QComboBox()
-        self.model = PagedModel(ctx, columns(), self._fetch())
-        self.model.failed.connect(lambda e: show_error(self, e, "visits"))
-        self.view = list_view(self.model)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self.detail.show_visit(self.model.item(cur.row()))
+        self.model, self.view, self.count = paged_list(
+            self, ctx, columns(), self._fetch(), "visits", lambda row: self.detail.show_visit(row)
         )
-        self.count = CountLine(self.model)
         self.detail = VisitReview(ctx)
         self.scope.changed.connect(lambda _s: self.refresh())
         self.review_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         ctx.data_changed.connect(self._changed)
-        bar = QHBoxLayout()
-        bar.addWidget(self.scope)
-        bar.addWidget(self.review_filter)
-        bar.addStretch(1)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.view, 1)
-        lv.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.detail)
-        split.setSizes([640, 640])
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        lay_out_list_page(
+            self, (self.scope, self.review_filter), self.view, self.count, self.detail, (640, 640)
+        )
         self.retranslate()
 
-    def _fetch(self):  # type: ignore[no-untyped-def]
-        scope, review = self.scope.scope(), self.review_filter.currentData()
-
-        def fetch(api: CountyApi, after: str | None, limit: int) -> KeysetPage[ListedVisit]:
-            return api.page(
-                ListedVisit,
-                "/county/visits",
-                after=after,
-                limit=limit,
-                scope=scope,
-                review_status=review,
-            )
-
-        return fetch
+    def _fetch(self) -> Fetch:
+        return list_fetch(
+            ListedVisit,
+            "/county/visits",
+            scope=self.scope.scope(),
+            review_status=self.review_filter.currentData(),
+        )
 
     def refresh(self) -> None:
         self.detail.show_visit(None)
@@ -257,20 +231,16 @@ class VisitsPage(Retranslating, QWidget):
     def _changed(self, what: str) -> None:
         index = self.view.currentIndex()
         if what == "visits" and index.isValid() and self.detail.visit is not None:
-            self.model.rows[index.row()] = self.detail.visit
-            self.model.dataChanged.emit(
-                self.model.index(index.row(), 0),
-                self.model.index(index.row(), len(self.model.columns) - 1),
-            )
+            self.model.replace(index.row(), self.detail.visit)
 
     def retranslate(self) -> None:
-        keep = self.review_filter.currentData() if self.review_filter.count() else "unreviewed"
-        self.review_filter.blockSignals(True)
-        self.review_filter.clear()
-        self.review_filter.addItem(self.tr("Not reviewed"), "unreviewed")
-        self.review_filter.addItem(labels.review("has_issues"), "has_issues")
-        self.review_filter.addItem(labels.review("ok"), "ok")
-        self.review_filter.addItem(self.tr("All visits"), None)
-        self.review_filter.setCurrentIndex(max(0, self.review_filter.findData(keep)))
-        self.review_filter.blockSignals(False)
+        refill(
+            self.review_filter,
+            (
+                (self.tr("Not reviewed"), "unreviewed"),
+                (labels.review("has_issues"), "has_issues"),
+                (labels.review("ok"), "ok"),
+                (self.tr("All visits"), None),
+            ),
+        )
         self.model.retranslate()

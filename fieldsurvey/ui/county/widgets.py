@@ -1,6 +1,10 @@
-"""Pieces the county pages share: the place picker, list views over paged models, a count line."""
+"""Pieces the county pages share: the place picker, list views over paged models, a count line,
+a filter list refilled in a new language, and the frame of a list page."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -9,12 +13,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QSplitter,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 from fieldsurvey.ui.county.context import CountyContext
-from fieldsurvey.ui.county.paged_model import PagedModel
+from fieldsurvey.ui.county.paged_model import Column, Fetch, PagedModel
+from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.widgets import Retranslating
 
 
@@ -111,6 +119,24 @@ def list_view(model: PagedModel, parent: QWidget | None = None) -> QTableView:
     return view
 
 
+def paged_list(
+    page: QWidget,
+    ctx: CountyContext,
+    columns: list[Column],
+    fetch: Fetch,
+    what: str,
+    on_row: Callable[[Any | None], None],
+) -> tuple[PagedModel, QTableView, CountLine]:
+    """A list page's list: the model, its view and the count line under it. A page that fails
+    to load says so over ``page`` (``what`` names the list); choosing a row calls ``on_row``
+    with its item (None when no row is current)."""
+    model = PagedModel(ctx, columns, fetch)
+    model.failed.connect(lambda e: show_error(page, e, what))
+    view = list_view(model)
+    view.selectionModel().currentRowChanged.connect(lambda cur, _p: on_row(model.item(cur.row())))
+    return model, view, CountLine(model)
+
+
 class CountLine(Retranslating, QLabel):
     """ "120 of 3,456 shown" under a paged list."""
 
@@ -132,3 +158,47 @@ class CountLine(Retranslating, QLabel):
                 .replace("%1", f"{len(self.model.rows):,}")
                 .replace("%2", f"{self.model.total:,}")
             )
+
+
+def refill(combo: QComboBox, items: Sequence[tuple[str, Any]]) -> None:
+    """Put ``items`` (text, data) in ``combo`` without emitting, keeping the choice: a language
+    switch renames a filter, it does not reload the list (the first item at first)."""
+    keep = combo.currentData() if combo.count() else items[0][1]
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(keep)))
+    combo.blockSignals(False)
+
+
+def lay_out_list_page(
+    page: QWidget,
+    filters: Sequence[QWidget],
+    view: QTableView,
+    count: QLabel,
+    detail: QWidget,
+    sizes: tuple[int, int],
+    orientation: Qt.Orientation = Qt.Orientation.Horizontal,
+    above_list: QLayout | None = None,
+) -> None:
+    """A list page: its filters in a row on top; under them the list with its count line,
+    beside (or above) the detail of the chosen row, the split ``sizes`` apart."""
+    bar = QHBoxLayout()
+    for widget in filters:
+        bar.addWidget(widget)
+    bar.addStretch(1)
+    left = QWidget()
+    left_layout = QVBoxLayout(left)
+    left_layout.setContentsMargins(0, 0, 0, 0)
+    if above_list is not None:
+        left_layout.addLayout(above_list)
+    left_layout.addWidget(view, 1)
+    left_layout.addWidget(count)
+    split = QSplitter(orientation)
+    split.addWidget(left)
+    split.addWidget(detail)
+    split.setSizes(list(sizes))
+    layout = QVBoxLayout(page)
+    layout.addLayout(bar)
+    layout.addWidget(split, 1)

@@ -5,7 +5,8 @@ record checks and the §7 rules; for a large family that takes longer than a key
 So the check runs on a copy: the answers are taken on the main thread (a millisecond), a
 read-only session is built from them on a background thread and checked there, and the result
 comes back by a queued signal. A result that is older than the latest request is dropped, so
-what is shown always belongs to the answers on screen.
+what is shown always belongs to the answers on screen. ``placed_elsewhere`` says which of the
+result's issues the rows do not carry themselves, so the editor shows them at their place.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.session import FinalizeResult, FormSession
 
 log = logging.getLogger(__name__)
+# issues the rows do not carry themselves: form checks, §7 rules, too few entries
+PLACED_ELSEWHERE = ("rule", "min_count")
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldsurvey-visit-check")
 
 
@@ -36,6 +40,15 @@ def check_copy(session: FormSession, answers: dict[str, Any]) -> FinalizeResult:
         cross_checks=session.cross_checks,
     )
     return copy.finalize_check()
+
+
+def placed_elsewhere(issues: list[Issue]) -> dict[str, list[Issue]]:
+    """The check's issues that no row carries, by the path they are shown at."""
+    extra: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if issue.code in PLACED_ELSEWHERE or issue.code.startswith("check:"):
+            extra.setdefault(issue.path, []).append(issue)
+    return extra
 
 
 class Checker(QObject):

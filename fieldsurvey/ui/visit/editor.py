@@ -11,6 +11,9 @@ milliseconds), with a "loading" page meanwhile. What the editor accepts follows 
 ``editor_state`` (``state.py``: loading, editing, finalizing, read-only, discarded). The host
 (``ui/visit_host.py``) calls ``flush`` before lock, close and quit, ``save_shortcut`` for Ctrl+S,
 and reads ``visit_id`` and ``household_id``.
+
+The editor orchestrates; its widgets and their words are in ``editor_ui.py``, what its buttons do
+in ``editor_actions.py``, a finalized visit's assessment in ``assessment_panel.py``.
 """
 
 from __future__ import annotations
@@ -19,23 +22,12 @@ import contextlib
 import dataclasses
 import weakref
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QGroupBox,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
 from fieldsurvey.app.visits import Opened
-from fieldsurvey.core.assessment_result import Assessment
 from fieldsurvey.core.errors import UserError
 from fieldsurvey.forms.issues import Issue
 from fieldsurvey.forms.session import Changes, FinalizeResult, FormSession
@@ -44,48 +36,31 @@ from fieldsurvey.ui.assessment_card import AssessmentCards
 from fieldsurvey.ui.context import AppContext
 from fieldsurvey.ui.errors import message_for
 from fieldsurvey.ui.visit.autosave import DraftSaver
-from fieldsurvey.ui.visit.checker import Checker
+from fieldsurvey.ui.visit.checker import Checker, placed_elsewhere
 from fieldsurvey.ui.visit.editor_actions import EditorActions
-from fieldsurvey.ui.visit.editor_ui import setup_ui
+from fieldsurvey.ui.visit.editor_ui import (
+    EditorWidgets,
+    fill_languages,
+    retranslate_ui,
+    setup_ui,
+    show_head,
+    show_save_state,
+)
 from fieldsurvey.ui.visit.members import RegisterFollower
-from fieldsurvey.ui.visit.navigator import Counts, FieldSearch, ProblemList, SectionList, section_of
-from fieldsurvey.ui.visit.panels import ERROR_COLOUR, FieldRow, shown_issues
+from fieldsurvey.ui.visit.navigator import count_by_section, section_of
+from fieldsurvey.ui.visit.panels import ERROR_COLOUR, row_of, shown_issues
 from fieldsurvey.ui.visit.section_page import SectionPage
 from fieldsurvey.ui.visit.state import EditorState
 from fieldsurvey.ui.widgets import Retranslating
 
 CHECK_DELAY_MS = 300
-ASSESSMENT_SHARE = 0.4  # of the editor's height, at most, for the unfolded assessment
-ASSESSMENT_MIN_PX = 140
-# issues the rows do not carry themselves: form checks, §7 rules, too few entries
-PLACED_ELSEWHERE = ("rule", "min_count")
 PAGE_MESSAGE, PAGE_WORK = 0, 1
 _open_editors: weakref.WeakSet[VisitEditor] = weakref.WeakSet()  # one tab per draft
 
 
-class VisitEditor(Retranslating, QWidget):
+class VisitEditor(Retranslating, EditorWidgets, QWidget):
     visit_finalized = Signal(str)
     visit_saved = Signal(str)
-    # made by ``setup_ui``
-    stack: QStackedWidget
-    message: QLabel
-    title: QLabel
-    state: QLabel
-    save_label: QLabel
-    finalize_button: QPushButton
-    amend_button: QPushButton
-    discard_button: QPushButton
-    banner: QLabel
-    assessment_box: QGroupBox
-    assessment_toggle: QToolButton
-    assessment_summary: QLabel
-    assessment_scroll: QScrollArea
-    cards: AssessmentCards | None
-    search: FieldSearch
-    sections: SectionList
-    problems: ProblemList
-    page_stack: QStackedWidget
-    splitter: QSplitter
 
     def __init__(
         self,
@@ -107,9 +82,9 @@ class VisitEditor(Retranslating, QWidget):
         self.message_error = False
         self.form_lang: str | None = None  # the language menu's choice; None: the program's
         self.saver = DraftSaver(ctx, household_id, self)
-        self.saver.saving.connect(lambda: self._save_state("saving"))
+        self.saver.saving.connect(lambda: show_save_state(self, "saving"))
         self.saver.saved.connect(self._saved)
-        self.saver.failed.connect(lambda text: self._save_state("failed", text))
+        self.saver.failed.connect(lambda text: show_save_state(self, "failed", text))
         self.actions = EditorActions(self)
         self.checker = Checker(self)
         self.checker.checked.connect(self._checked)
@@ -170,8 +145,8 @@ class VisitEditor(Retranslating, QWidget):
             page.deleteLater()
         self.pages = {}  # made when a section is first shown
         self.stack.setCurrentIndex(PAGE_WORK)
-        self.show_assessment(opened.assessment)
-        self._fill_languages()
+        self.assessment_box.show_assessment(opened.assessment)
+        fill_languages(self)
         if self.form_lang is not None:
             opened.session.set_language(self.lang)
         self.retranslate()
@@ -211,21 +186,6 @@ class VisitEditor(Retranslating, QWidget):
             self.session.set_language(self.lang)
             self.retranslate()
 
-    def _fill_languages(self) -> None:
-        box = self.language_box
-        languages = self.session.languages() if self.session is not None else []
-        box.blockSignals(True)
-        try:
-            box.clear()
-            for code, name in languages:
-                box.addItem(name, code)
-            box.setCurrentIndex(max(box.findData(self.lang), 0))
-        finally:
-            box.blockSignals(False)
-        shown = len(languages) > 2  # only forms with further languages need the menu
-        box.setVisible(shown)
-        self.language_label.setVisible(shown)
-
     def set_state(self, state: EditorState) -> None:
         """Move to ``state``; while finalizing the form and the Finalize button take no input."""
         self.editor_state = state
@@ -246,20 +206,7 @@ class VisitEditor(Retranslating, QWidget):
         return self.saver.visit.visit_id if self.saver.visit is not None else None
 
     def retranslate(self) -> None:
-        self.finalize_button.setText(self.tr("Finali&ze…"))
-        self.finalize_button.setToolTip(self.tr("Check the visit and finalize it (Ctrl+Enter)"))
-        self.amend_button.setText(self.tr("Correct (amend)…"))
-        self.discard_button.setText(self.tr("Discard draft…"))
-        self.assessment_box.setTitle(self.tr("Assessment at this visit"))
-        self._assessment_head()
-        self.search.setPlaceholderText(self.tr("Find a question (Ctrl+F)"))
-        self.language_label.setText(self.tr("Form language:"))
-        self.search.setToolTip(
-            self.tr(
-                "Part of a question's words, its pinyin initials or its full pinyin (e.g. tsts or "
-                "tingshui for 停水天数)"
-            )
-        )
+        retranslate_ui(self)
         if (
             self.editor_state is EditorState.LOADING
             and self.session is None
@@ -273,89 +220,31 @@ class VisitEditor(Retranslating, QWidget):
         self.sections.set_sections(
             [(key, title.get(lang)) for key, title in self.session.sections()]
         )
-        self._header()
+        show_head(self)
         for page in self.pages.values():
             page.dirty = True
         self.redraw()
         self._show_issues()
 
-    def _header(self) -> None:
-        assert self.opened is not None
-        head = self.opened.household.head
-        who = head.name if head else self.opened.household.household_no
-        visit = self.saver.visit or self.opened.visit
-        finalized = self.read_only
-        self.title.setText(self.tr("Visit to %1's household").replace("%1", who))
-        if finalized:
-            state = self.tr("finalized (read-only)")
-        elif visit is not None and visit.amends:
-            state = self.tr("correction draft")
-        else:
-            state = self.tr("draft")
-        self.state.setText(f"· {state}")
-        self.setWindowTitle(self.tr("Visit: %1").replace("%1", who) + (" ✓" if finalized else ""))
-        self.finalize_button.setVisible(not finalized)
-        self.amend_button.setVisible(finalized and visit is not None)
-        self.discard_button.setVisible(not finalized and visit is not None)
-        banner = self.actions.banner_text()
-        self.banner.setText(banner)
-        self.banner.setVisible(bool(banner))
-        self.assessment_box.setVisible(
-            finalized and self.cards is not None and self.cards.assessment is not None
-        )
-
-    def show_assessment(self, assessment: Assessment | None) -> None:
-        """The assessment made when the visit was finalized, as the household view shows it."""
-        if assessment is not None and self.cards is None:
-            self.cards = AssessmentCards()
-            self.assessment_scroll.setWidget(self.cards)
-        if self.cards is not None:
-            self.cards.show_assessment(assessment)
-        self._assessment_head()
-
-    def set_assessment_open(self, shown: bool) -> None:
-        """Fold the assessment to its verdict line, or unfold its cards."""
-        if self.assessment_toggle.isChecked() != shown:
-            self.assessment_toggle.setChecked(shown)  # comes back here through ``toggled``
-            return
-        self.assessment_scroll.setVisible(shown)
-        self._assessment_head()
-
+    # -- the assessment (``assessment_panel.py``) -------------------------------------------
     def toggle_assessment(self) -> None:
-        self.set_assessment_open(not self.assessment_toggle.isChecked())
+        """Fold or unfold the finalized visit's assessment (tests and the screenshot script)."""
+        self.assessment_box.toggle_open()
 
-    def _assessment_head(self) -> None:
-        shown = self.assessment_toggle.isChecked()
-        self.assessment_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
-        self.assessment_toggle.setText(
-            self.tr("Hide details") if shown else self.tr("Show details")
-        )
-        verdict = self.cards.verdict.text() if self.cards is not None else ""
-        self.assessment_summary.setText("" if shown else verdict)
-        self.assessment_summary.setVisible(not shown)
+    @property
+    def cards(self) -> AssessmentCards | None:
+        """The assessment's cards, kept under this name for tests."""
+        return self.assessment_box.cards
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self.assessment_scroll.setMaximumHeight(
-            max(ASSESSMENT_MIN_PX, int(self.height() * ASSESSMENT_SHARE))
-        )
+        self.assessment_box.fit(self.height())
         super().resizeEvent(event)
-
-    def _save_state(self, state: str, text: str = "") -> None:
-        if state == "saving":
-            self.save_label.setStyleSheet("color: #555;")
-            self.save_label.setText(self.tr("Saving…"))
-        else:
-            self.save_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-            self.save_label.setText(self.tr("Not saved: %1").replace("%1", text))
 
     def _saved(self, visit_id: str) -> None:
         when = self.saver.last_saved.strftime("%H:%M:%S") if self.saver.last_saved else ""
-        self.save_label.setStyleSheet("color: #1e7b34;")
-        self.save_label.setText(self.tr("Draft saved %1").replace("%1", when))
+        show_save_state(self, "saved", when)
         if self.opened is not None:
-            self._header()
+            show_head(self)
         self.visit_saved.emit(visit_id)
 
     # -- drawing ----------------------------------------------------------------------------
@@ -432,20 +321,15 @@ class VisitEditor(Retranslating, QWidget):
         page = self.current_page()
         if session is None or not self.editing:
             return
-        row = page.field_row(path) if page is not None else None
         try:
             changes = session.set_value(path, raw)
         except UserError as e:
-            if row is not None:
-                row.set_input_error(self.ctx.t(e.text))
-                row.show_row(
-                    row.row, row.choices, self.lang, self.extra.get(path, ()), self.show_missing
-                )
-            return
-        if row is not None and row.input_error is not None:
-            row.set_input_error(None)
             if page is not None:
-                page.forget(path)  # the message goes even if the value is the one it had
+                extra = self.extra.get(path, ())
+                page.show_input_error(path, self.ctx.t(e.text), self.lang, extra, self.show_missing)
+            return
+        if page is not None:
+            page.clear_input_error(path)
         session.move_to(path)
         self.after_change(changes)
 
@@ -472,10 +356,7 @@ class VisitEditor(Retranslating, QWidget):
         if self.session is None:
             return
         self.issues = [*result.errors, *result.warnings]
-        self.extra = {}
-        for issue in self.issues:
-            if issue.code in PLACED_ELSEWHERE or issue.code.startswith("check:"):
-                self.extra.setdefault(issue.path, []).append(issue)
+        self.extra = placed_elsewhere(self.issues)
         self._show_issues()
         page = self.current_page()
         if page is not None:
@@ -485,12 +366,7 @@ class VisitEditor(Retranslating, QWidget):
         if self.session is None:
             return
         shown = shown_issues(self.issues, self.show_missing)
-        counts: dict[str, Counts] = {}
-        for issue in shown:
-            key = issue.section or ""
-            c = counts.get(key, Counts())
-            counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
-        self.sections.set_counts(counts)
+        self.sections.set_counts(count_by_section(shown))
         # a finalized visit is not finalized again: "listed when you finalize" would mislead there
         unanswered = (
             0
@@ -518,12 +394,10 @@ class VisitEditor(Retranslating, QWidget):
             or not self.isAncestorOf(new)
         ):
             return
-        w: QWidget | None = new
-        while w is not None and w is not self and not isinstance(w, FieldRow):
-            w = w.parentWidget()
-        if isinstance(w, FieldRow) and w.path != self.session.cursor.path:
+        row = row_of(new, self)
+        if row is not None and row.path != self.session.cursor.path:
             try:
-                self.session.move_to(w.path)
+                self.session.move_to(row.path)
             except UserError:
                 return
             self.saver.cursor_moved()
@@ -533,9 +407,7 @@ class VisitEditor(Retranslating, QWidget):
         """Hand typing that is still waiting for its pause to the engine."""
         page = self.current_page()
         for p in [page, *self.pages.values()] if page is not None else self.pages.values():
-            for widget in list(p.widgets.values()):
-                if isinstance(widget, FieldRow) and widget.input is not None:
-                    widget.input.commit_pending()
+            p.commit_typing()
 
     def flush(self) -> None:
         if self.editor_state is EditorState.FINALIZING:
@@ -571,12 +443,7 @@ class VisitEditor(Retranslating, QWidget):
         if self.stack.currentIndex() != PAGE_WORK or focus is None or not self.isAncestorOf(focus):
             return False
         if focus is self.search or self.search.isAncestorOf(focus):
-            if self.search.text():
-                self.search.clear()
-            else:
-                page = self.current_page()
-                if page is not None:
-                    page.setFocus()
+            self.search.escape(self.current_page())
             return True
         return self.page_stack.isAncestorOf(focus)
 

@@ -163,7 +163,7 @@ class EditorActions(QObject):
         e.opened = dataclasses.replace(
             e.opened, household=done.household, visit=done.visit, assessment=done.assessment
         )
-        e.show_assessment(done.assessment)
+        e.assessment_box.show_assessment(done.assessment)
         e.show_missing = False
         e.retranslate()
         e.refresh_check()
@@ -338,52 +338,3 @@ class EditorActions(QObject):
         e.ctx.ops.run(
             ops.get_household(e.household_id), owner=e, on_done=show, name="load household"
         )
-
-    # -- words ------------------------------------------------------------------------------
-    def banner_text(self) -> str:
-        e = self.editor
-        opened = e.opened
-        if opened is None:
-            return ""
-        visit = e.saver.visit or opened.visit
-        if visit is not None and visit.finalized:
-            when = (
-                visit.finalized_at.strftime("%Y-%m-%d %H:%M")
-                if visit.finalized_at
-                else visit.visit_date.isoformat()
-            )
-            return (
-                QCoreApplication.translate(
-                    "VisitEditor",
-                    "Finalized %1 by %2. A finalized visit does not change; use “Correct (amend)” for a correction.",
-                )
-                .replace("%1", when)
-                .replace("%2", visit.visitor or "—")
-            )
-        if visit is not None and visit.amends:
-            original = opened.original.visit_date.isoformat() if opened.original else "—"
-            return (
-                QCoreApplication.translate(
-                    "VisitEditor", "Correction of the visit of %1. Reason: %2"
-                )
-                .replace("%1", original)
-                .replace("%2", visit.amendment_reason or "")
-            )
-        if opened.continued and visit is not None:
-            started = (
-                visit.created_at.strftime("%Y-%m-%d %H:%M")
-                if visit.created_at
-                else visit.visit_date.isoformat()
-            )
-            return QCoreApplication.translate(
-                "VisitEditor",
-                "This household already has a draft (started %1); it continues here. A household "
-                "has one draft at a time.",
-            ).replace("%1", started)
-        if visit is None:
-            return QCoreApplication.translate(
-                "VisitEditor",
-                "New visit: the answers start from the register. Confirm or correct each one; the "
-                "draft is saved as you go.",
-            )
-        return ""

@@ -75,6 +75,16 @@ class Counts:
     warnings: int = 0
 
 
+def count_by_section(issues: Sequence[Issue]) -> dict[str, Counts]:
+    """The errors and warnings of each section, for ``SectionList.set_counts``."""
+    counts: dict[str, Counts] = {}
+    for issue in issues:
+        key = issue.section or ""
+        c = counts.get(key, Counts())
+        counts[key] = Counts(c.errors + issue.is_error, c.warnings + (not issue.is_error))
+    return counts
+
+
 class SectionList(QListWidget):
     """The sections in order; each item says how many errors and warnings it has."""
 
@@ -242,6 +252,13 @@ class FieldSearch(QLineEdit):
             return self.places[text]
         found = self.matching(text)
         return self.places[found[0]] if found else None
+
+    def escape(self, back_to: QWidget | None) -> None:
+        """Esc in the search: clear the text; with none, go back to ``back_to`` (the form)."""
+        if self.text():
+            self.clear()
+        elif back_to is not None:
+            back_to.setFocus()
 
     def _typed(self, text: str) -> None:
         found = self.matching(text) if text.strip() else []

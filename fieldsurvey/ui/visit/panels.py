@@ -268,6 +268,13 @@ class FieldRow(QWidget):
         return [self.input.focus_target()]
 
 
+def row_of(widget: QWidget | None, top: QWidget) -> FieldRow | None:
+    """The field row ``widget`` sits in, looking no higher than ``top``."""
+    while widget is not None and widget is not top and not isinstance(widget, FieldRow):
+        widget = widget.parentWidget()
+    return widget if isinstance(widget, FieldRow) else None
+
+
 class Container(QFrame):
     """A panel that holds child rows in order."""
 

@@ -273,6 +273,29 @@ class SectionPage(QScrollArea):
                 )
         self._extra_paths = set(extra)
 
+    # -- input ------------------------------------------------------------------------------
+    def show_input_error(
+        self, path: str, text: str, lang: str, extra: Sequence[Issue], show_missing: bool
+    ) -> None:
+        """What the engine said about input it could not take ("enter a whole number")."""
+        row = self.field_row(path)
+        if row is not None:
+            row.set_input_error(text)
+            row.show_row(row.row, row.choices, lang, extra, show_missing)
+
+    def clear_input_error(self, path: str) -> None:
+        """The input was taken: its message goes even if the value is the one it had."""
+        row = self.field_row(path)
+        if row is not None and row.input_error is not None:
+            row.set_input_error(None)
+            self.forget(path)
+
+    def commit_typing(self) -> None:
+        """Hand typing that is still waiting for its pause to the engine."""
+        for widget in list(self.widgets.values()):
+            if isinstance(widget, FieldRow) and widget.input is not None:
+                widget.input.commit_pending()
+
     def _tab_order(self) -> None:
         chain: list[QWidget] = []
         for path in self.order:
