@@ -31,7 +31,6 @@ from fieldsurvey.api.codes import Coded
 from fieldsurvey.core.household import AssistanceMeasure, Helper, Household, IncomeRecord, Member
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import principal_of
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
@@ -46,7 +45,8 @@ from fieldsurvey.sync.outgoing import outbox_records
 from fieldsurvey.sync.recordtypes import required_fields
 from tests.support.common import FAST_KDF
 from tests.support.factories import household, member
-from tests.support.server import enroll_secretary
+from tests.support.laptop import finalized_visit
+from tests.support.server import enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -143,10 +143,7 @@ def test_a_coded_field_accepts_exactly_its_code_list() -> None:
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity, str]]:
-    sd = ServerDir(Path(tmp_path_factory.mktemp("api-county")))
-    setup.init_server(
-        sd, county="610728", name=None, admin="admin", password="admin-pass-1", db_url=None
-    )
+    sd = init_county(tmp_path_factory.mktemp("api-county"))
     identity = enroll_secretary(sd, "sec", [VILLAGE])
     homes = [
         household(no=f"61072810100100{i}", village=VILLAGE, person_index=40 + i) for i in range(2)
@@ -157,16 +154,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir
         ]
         h.measures = [AssistanceMeasure("industry", "养殖", year=2024, funds=3000.0)]
         h.incomes = [IncomeRecord(2024, {"wage.migrant_work": 12000.0}, household_size=4)]
-    import_roster(
-        sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": "610728",
-            "households": [household_to_dict(h) for h in homes],
-        },
-    )
+    import_roster(sd, "test", roster_of([household_to_dict(h) for h in homes]))
     yield sd, identity, homes[0].household_id
     sd.close()
 
@@ -209,17 +197,9 @@ def test_a_real_batch_and_the_feed_on_both_sides_of_it_validate(
         h.helpers = []
         h.incomes.append(IncomeRecord(2025, {"wage.migrant_work": 15000.0}))
         store.households.update(h)
-        visit = Visit(
-            hid,
-            date(2025, 5, 6),
-            "甲村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="房屋有裂缝",
+        visit = finalized_visit(
+            store, hid, date(2025, 5, 6), "甲村书记", "房屋有裂缝", {"flags": ["unsafe_house"]}
         )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": ["unsafe_house"]})
         store.households.record_member_change(
             h, MemberChange(hid, h.members[-1].member_id, "newborn", date(2025, 5, 1))
         )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,21 +31,23 @@ from fieldsurvey.core.ids import make_id_number
 from fieldsurvey.core.photo_refs import item
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
-from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync import envelope, photo_bundle
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.factories import household
-from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
+from tests.support.server import (
+    ADMIN_PASSWORD,
+    app_client,
+    enroll_secretary,
+    init_county,
+    roster_of,
+    township,
+)
 
 VILLAGE = "610728101001"
-DIVISIONS = [
-    {"code": "610728101000", "name": "泾洋街道", "parent": "610728000000", "level": "township"},
-    {"code": VILLAGE, "name": "示范村", "parent": "610728101000", "level": "village"},
-]
+DIVISIONS = township({VILLAGE: "示范村"}, "泾洋街道")
 
 
 def small_jpeg() -> bytes:
@@ -57,31 +58,13 @@ def small_jpeg() -> bytes:
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    with warnings.catch_warnings():  # Starlette warns on import that it would rather use httpx2
-        warnings.filterwarnings(
-            "ignore", message="Using `httpx` with `starlette.testclient` is deprecated"
-        )
-        from fastapi.testclient import TestClient
-    sd = ServerDir(Path(tmp_path_factory.mktemp("answers")) / "county")
-    setup.init_server(
-        sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None
-    )
+    sd = init_county(Path(tmp_path_factory.mktemp("answers")) / "county")
     home = household(no="6107281010010001", village=VILLAGE, person_index=70)
-    import_roster(
-        sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": COUNTY,
-            "divisions": DIVISIONS,
-            "households": [household_to_dict(home)],
-        },
-    )
+    import_roster(sd, "test", roster_of([household_to_dict(home)], divisions=DIVISIONS))
     jpeg = small_jpeg()
     sha = hashlib.sha256(jpeg).hexdigest()
     devices = [enroll_secretary(sd, name, [VILLAGE]) for name in ("sec1", "sec2")]
-    with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
+    with app_client(create_app(sd), "http://127.0.0.1") as client:
         token = client.post(
             "/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
         ).json()["token"]
@@ -315,9 +298,6 @@ def test_an_excel_roster_upload_fits_from_start_to_import(county: dict[str, Any]
         ]
     )
     sheet.append([VILLAGE, "6107281010019102", "何春花", "何春花", "户主", "bad"])
-    out = io.BytesIO()
-    book.save(out)
-    data = out.getvalue()
 
     def call(method: str, path: str, model: Any, **kwargs: Any) -> dict[str, Any]:
         r = client.request(method, "/api/v1/roster" + path, headers=auth, **kwargs)
@@ -325,13 +305,21 @@ def test_an_excel_roster_upload_fits_from_start_to_import(county: dict[str, Any]
         fits(model, r.json())
         return dict(r.json())
 
-    upload_id = call(
-        "POST",
-        "/uploads",
-        files.RosterUploadStarted,
-        json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
-    )["upload_id"]
-    call("PUT", f"/uploads/{upload_id}/chunk?offset=0", api.UploadOffset, content=data)
+    def uploaded() -> str:
+        """The workbook as it stands, uploaded in one chunk; the upload's id."""
+        out = io.BytesIO()
+        book.save(out)
+        data = out.getvalue()
+        upload_id = call(
+            "POST",
+            "/uploads",
+            files.RosterUploadStarted,
+            json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+        )["upload_id"]
+        call("PUT", f"/uploads/{upload_id}/chunk?offset=0", api.UploadOffset, content=data)
+        return str(upload_id)
+
+    upload_id = uploaded()
     mapping = call("GET", f"/uploads/{upload_id}", files.RosterPreview)["suggested"]
     checked = call(
         "POST", f"/uploads/{upload_id}/check", files.RosterCheck, json={"mapping": mapping}
@@ -340,16 +328,7 @@ def test_an_excel_roster_upload_fits_from_start_to_import(county: dict[str, Any]
     call("DELETE", f"/uploads/{upload_id}", files.Discarded)
     del sheet
     book.active.delete_rows(3)  # type: ignore[union-attr]
-    out = io.BytesIO()
-    book.save(out)
-    data = out.getvalue()
-    upload_id = call(
-        "POST",
-        "/uploads",
-        files.RosterUploadStarted,
-        json={"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
-    )["upload_id"]
-    call("PUT", f"/uploads/{upload_id}/chunk?offset=0", api.UploadOffset, content=data)
+    upload_id = uploaded()
     assert (
         call(
             "POST", f"/uploads/{upload_id}/import", files.RosterImported, json={"mapping": mapping}

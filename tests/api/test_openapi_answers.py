@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
-from fieldsurvey.server.db.engine import ServerDir
-from tests.support.server import ADMIN_PASSWORD, COUNTY
+from tests.support.server import init_county
 
 UNTYPED: set[str] = set()  # every JSON route shows its answer; keep it so
 
@@ -29,10 +27,7 @@ def says_something(schema: dict[str, Any], components: dict[str, Any]) -> bool:
 
 
 def openapi(tmp_path: Path) -> dict[str, Any]:
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None
-    )
+    sd = init_county(tmp_path / "county")
     try:
         return create_app(sd).openapi()
     finally:

@@ -228,6 +228,88 @@ def s_dropout_left_grade_7_no_reason(h):
 
 SCENARIO_NAMES = [n[2:] for n in list(globals()) if n.startswith("s_")]
 
+# Reasons several scenarios share, as ``observed`` reads them.
+NO_SCHOOL_AGE_CHILD = (
+    "met",
+    [
+        (
+            "家中没有义务教育年龄（6–15岁）的儿童",
+            "no child of compulsory-school age (6–15) in the household",
+            None,
+            None,
+        )
+    ],
+)
+FOUR_INSURED = (
+    "met",
+    [
+        (
+            "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
+            "4 member(s) are covered by basic medical insurance (resident or employee), critical "
+            "illness insurance, medical assistance",
+            None,
+            None,
+        )
+    ],
+)
+INCOME_7500 = (
+    "met",
+    [
+        (
+            "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
+            "net income per capita in 2024 is 7500.00 yuan and is above the 2024 monitoring "
+            "threshold of 6000 yuan",
+            None,
+            "incomes",
+        )
+    ],
+)
+NO_MEMBERS_RECORDED = ("unknown", [("户内没有成员记录", "no members recorded", None, "members")])
+SIZE_ZERO = (
+    "unknown",
+    [
+        (
+            "家庭人口为0,无法计算人均纯收入",
+            "household size is 0: no per-capita income",
+            None,
+            "household_size",
+        )
+    ],
+)
+NO_LABOUR = (
+    "no_labour",
+    "家中没有16–65岁的劳动力",
+    "no labourer aged 16–65 in the household",
+    None,
+)
+
+
+def income_below(per_capita: str) -> tuple[str, list[tuple[Any, ...]]]:
+    """The income dimension failing at ``per_capita`` yuan (2024, the 6000 yuan threshold)."""
+    return (
+        "not_met",
+        [
+            (
+                f"2024年人均纯收入{per_capita}元，低于2024年防返贫监测标准6000元",
+                f"net income per capita in 2024 is {per_capita} yuan and is below the 2024 "
+                "monitoring threshold of 6000 yuan",
+                None,
+                "incomes",
+            )
+        ],
+    )
+
+
+def under_threshold(per_capita: str) -> tuple[Any, ...]:
+    """The risk of ``per_capita`` yuan under the 6000 yuan monitoring threshold."""
+    return (
+        "under_monitoring_threshold",
+        f"人均纯收入{per_capita}元低于监测标准6000元",
+        f"net income per capita {per_capita} yuan is under the monitoring threshold of 6000 yuan",
+        None,
+    )
+
+
 # What each scenario reads (generated once from the code, then checked by hand line by line).
 EXPECTED = {
     "good": {
@@ -503,38 +585,11 @@ EXPECTED = {
     },
     "no_members": {
         "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "medical": ("unknown", [("户内没有成员记录", "no members recorded", None, "members")]),
-            "income": (
-                "unknown",
-                [
-                    (
-                        "家庭人口为0,无法计算人均纯收入",
-                        "household size is 0: no per-capita income",
-                        None,
-                        "household_size",
-                    )
-                ],
-            ),
+            "education": NO_SCHOOL_AGE_CHILD,
+            "medical": NO_MEMBERS_RECORDED,
+            "income": SIZE_ZERO,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": False,
         "per_capita": None,
@@ -584,29 +639,8 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "under_threshold": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入5000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 5000.00 yuan "
-                        "and is below the 2024 monitoring threshold of "
-                        "6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
-        "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入5000.00元低于监测标准6000元",
-                "net income per capita 5000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            )
-        ],
+        "dimensions": {"income": income_below("5000.00")},
+        "risks": [under_threshold("5000.00")],
         "flags": ["under_line"],
         "exit_eligible": False,
         "per_capita": 5000.0,
@@ -730,66 +764,19 @@ EXPECTED = {
     },
     "size_zero": {
         "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "medical": ("unknown", [("户内没有成员记录", "no members recorded", None, "members")]),
-            "income": (
-                "unknown",
-                [
-                    (
-                        "家庭人口为0,无法计算人均纯收入",
-                        "household size is 0: no per-capita income",
-                        None,
-                        "household_size",
-                    )
-                ],
-            ),
+            "education": NO_SCHOOL_AGE_CHILD,
+            "medical": NO_MEMBERS_RECORDED,
+            "income": SIZE_ZERO,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": False,
         "per_capita": None,
         "policy_year": 2024,
     },
     "no_wages": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入5000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 5000.00 yuan and is "
-                        "below the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
-        "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入5000.00元低于监测标准6000元",
-                "net income per capita 5000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            )
-        ],
+        "dimensions": {"income": income_below("5000.00")},
+        "risks": [under_threshold("5000.00")],
         "flags": ["under_line"],
         "exit_eligible": False,
         "per_capita": 5000.0,
@@ -909,28 +896,9 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "medical_share": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入3000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 3000.00 yuan and "
-                        "is below the 2024 monitoring threshold of 6000 "
-                        "yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
+        "dimensions": {"income": income_below("3000.00")},
         "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入3000.00元低于监测标准6000元",
-                "net income per capita 3000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            ),
+            under_threshold("3000.00"),
             (
                 "medical_burden",
                 "合规自付医疗支出4501元，超过家庭纯收入的50%",
@@ -945,57 +913,17 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "medical_share_edge": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入3000.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 3000.00 yuan "
-                        "and is below the 2024 monitoring threshold of "
-                        "6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
-        "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入3000.00元低于监测标准6000元",
-                "net income per capita 3000.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            )
-        ],
+        "dimensions": {"income": income_below("3000.00")},
+        "risks": [under_threshold("3000.00")],
         "flags": ["under_line"],
         "exit_eligible": False,
         "per_capita": 3000.0,
         "policy_year": 2024,
     },
     "medical_no_income": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入0.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 0.00 yuan and "
-                        "is below the 2024 monitoring threshold of 6000 "
-                        "yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
+        "dimensions": {"income": income_below("0.00")},
         "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入0.00元低于监测标准6000元",
-                "net income per capita 0.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            ),
+            under_threshold("0.00"),
             (
                 "medical_burden",
                 "合规自付医疗支出50元，超过家庭纯收入的50%",
@@ -1009,28 +937,9 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "sudden_no_income": {
-        "dimensions": {
-            "income": (
-                "not_met",
-                [
-                    (
-                        "2024年人均纯收入0.00元，低于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 0.00 yuan and "
-                        "is below the 2024 monitoring threshold of 6000 "
-                        "yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            )
-        },
+        "dimensions": {"income": income_below("0.00")},
         "risks": [
-            (
-                "under_monitoring_threshold",
-                "人均纯收入0.00元低于监测标准6000元",
-                "net income per capita 0.00 yuan is under the monitoring threshold of 6000 yuan",
-                None,
-            ),
+            under_threshold("0.00"),
             (
                 "sudden_expense",
                 "2024年突发大额支出（非医疗）50元，超过家庭纯收入的50%，支出骤增",
@@ -1046,14 +955,7 @@ EXPECTED = {
     },
     "no_labour": {
         "dimensions": {},
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": True,
         "per_capita": 10000.0,
@@ -1077,31 +979,8 @@ EXPECTED = {
     },
     "labour_at_65": {
         "dimensions": {
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
         "risks": [],
         "flags": [],
@@ -1111,40 +990,10 @@ EXPECTED = {
     },
     "labour_at_66": {
         "dimensions": {
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": True,
         "per_capita": 7500.0,
@@ -1152,31 +1001,8 @@ EXPECTED = {
     },
     "labour_at_16": {
         "dimensions": {
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
         "risks": [],
         "flags": [],
@@ -1203,40 +1029,10 @@ EXPECTED = {
                     ),
                 ],
             ),
-            "medical": (
-                "met",
-                [
-                    (
-                        "4名成员的基本医疗保险（居民医保或职工医保）、大病保险、医疗救助均已落实",
-                        "4 member(s) are covered by basic medical insurance "
-                        "(resident or employee), critical illness "
-                        "insurance, medical assistance",
-                        None,
-                        None,
-                    )
-                ],
-            ),
-            "income": (
-                "met",
-                [
-                    (
-                        "2024年人均纯收入7500.00元，高于2024年防返贫监测标准6000元",
-                        "net income per capita in 2024 is 7500.00 yuan and "
-                        "is above the 2024 monitoring threshold of 6000 yuan",
-                        None,
-                        "incomes",
-                    )
-                ],
-            ),
+            "medical": FOUR_INSURED,
+            "income": INCOME_7500,
         },
-        "risks": [
-            (
-                "no_labour",
-                "家中没有16–65岁的劳动力",
-                "no labourer aged 16–65 in the household",
-                None,
-            )
-        ],
+        "risks": [NO_LABOUR],
         "flags": [],
         "exit_eligible": True,
         "per_capita": 7500.0,
@@ -1313,19 +1109,7 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "child_turning_6_in_october": {
-        "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            )
-        },
+        "dimensions": {"education": NO_SCHOOL_AGE_CHILD},
         "risks": [],
         "flags": [],
         "exit_eligible": True,
@@ -1333,19 +1117,7 @@ EXPECTED = {
         "policy_year": 2024,
     },
     "child_16": {
-        "dimensions": {
-            "education": (
-                "met",
-                [
-                    (
-                        "家中没有义务教育年龄（6–15岁）的儿童",
-                        "no child of compulsory-school age (6–15) in the household",
-                        None,
-                        None,
-                    )
-                ],
-            )
-        },
+        "dimensions": {"education": NO_SCHOOL_AGE_CHILD},
         "risks": [],
         "flags": [],
         "exit_eligible": True,
@@ -1487,23 +1259,28 @@ WATER_CASES: list[tuple[str, dict[str, Any]]] = [
     ("v ok", {"water_piped": None, "water_distance_h_m": 801, "water_distance_v_m": 80}),
     ("not piped nothing", {"water_piped": False}),
 ]
+# The water reasons most cases share, as ``assess`` words them.
+SIXTY_LITRES = (
+    "人均日供水量60升，标准为不低于35升",
+    "60 L per person per day; the standard is at least 35 L",
+    "water_quantity_lpd",
+)
+QUALITY_OK = ("水质达标", "water quality is acceptable", "water_quality_ok")
+PIPED = ("自来水入户（院）", "water is piped into the yard", "water_piped")
+NO_OUTAGE = (
+    "全年停水0天，标准为不超过36天",
+    "0 days without supply in the year; at most 36 allowed",
+    "water_outage_days",
+)
 WATER_EXPECTED = [
     # good
     (
         "met",
         [
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            ("自来水入户（院）", "water is piped into the yard", "water_piped"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            SIXTY_LITRES,
+            QUALITY_OK,
+            PIPED,
+            NO_OUTAGE,
         ],
     ),
     # short area 25
@@ -1515,13 +1292,9 @@ WATER_EXPECTED = [
                 "25 L per person per day; the water-short area standard is at least 20 L",
                 "water_quantity_lpd",
             ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            ("自来水入户（院）", "water is piped into the yard", "water_piped"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            QUALITY_OK,
+            PIPED,
+            NO_OUTAGE,
         ],
     ),
     # short area 19
@@ -1533,13 +1306,9 @@ WATER_EXPECTED = [
                 "19 L per person per day; the water-short area standard is at least 20 L",
                 "water_quantity_lpd",
             ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            ("自来水入户（院）", "water is piped into the yard", "water_piped"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            QUALITY_OK,
+            PIPED,
+            NO_OUTAGE,
         ],
     ),
     # nothing
@@ -1596,7 +1365,7 @@ WATER_EXPECTED = [
                 "35 L per person per day; the standard is at least 35 L",
                 "water_quantity_lpd",
             ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
+            QUALITY_OK,
             (
                 "取水方便：取水往返20分钟（标准不超过20分钟）",
                 "convenient: a trip to fetch water takes 20 min (at most 20)",
@@ -1613,44 +1382,28 @@ WATER_EXPECTED = [
     (
         "met",
         [
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
+            SIXTY_LITRES,
+            QUALITY_OK,
             (
                 "取水方便：取水水平距离800米（标准不超过800米）",
                 "convenient: horizontal distance 800 m (at most 800)",
                 "water_distance_h_m",
             ),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            NO_OUTAGE,
         ],
     ),
     # v ok
     (
         "met",
         [
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
+            SIXTY_LITRES,
+            QUALITY_OK,
             (
                 "取水方便：取水垂直距离80米（标准不超过80米）",
                 "convenient: vertical distance 80 m (at most 80)",
                 "water_distance_v_m",
             ),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            NO_OUTAGE,
         ],
     ),
     # not piped nothing
@@ -1662,17 +1415,9 @@ WATER_EXPECTED = [
                 "neither piped supply nor the time or distance to fetch water was recorded",
                 "water_trip_minutes",
             ),
-            (
-                "人均日供水量60升，标准为不低于35升",
-                "60 L per person per day; the standard is at least 35 L",
-                "water_quantity_lpd",
-            ),
-            ("水质达标", "water quality is acceptable", "water_quality_ok"),
-            (
-                "全年停水0天，标准为不超过36天",
-                "0 days without supply in the year; at most 36 allowed",
-                "water_outage_days",
-            ),
+            SIXTY_LITRES,
+            QUALITY_OK,
+            NO_OUTAGE,
         ],
     ),
 ]
@@ -2101,38 +1846,14 @@ def test_a_change_on_the_last_day_of_the_year_counts_for_that_year_and_an_unknow
     h = good()
     son = h.members[2]
     son.present = False
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 31),
-            [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))],
-        )
-        is False
-    )
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 30),
-            [MemberChange(h.household_id, son.member_id, "death", date(2023, 12, 31))],
-        )
-        is True
-    )
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 31),
-            [MemberChange(h.household_id, son.member_id, "no_such_reason", date(2023, 1, 1))],
-        )
-        is True
-    )
-    assert (
-        present_on(
-            son,
-            date(2023, 12, 31),
-            [MemberChange(h.household_id, "someone else", "death", date(2020, 1, 1))],
-        )
-        is False
-    )
+
+    def present(on: date, member_id: str, reason: str, changed: date) -> bool:
+        return present_on(son, on, [MemberChange(h.household_id, member_id, reason, changed)])
+
+    assert present(date(2023, 12, 31), son.member_id, "death", date(2023, 12, 31)) is False
+    assert present(date(2023, 12, 30), son.member_id, "death", date(2023, 12, 31)) is True
+    assert present(date(2023, 12, 31), son.member_id, "no_such_reason", date(2023, 1, 1)) is True
+    assert present(date(2023, 12, 31), "someone else", "death", date(2020, 1, 1)) is False
 
 
 # -- education: each special case in both languages, with the member and the fact ------------------

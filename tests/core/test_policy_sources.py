@@ -29,16 +29,14 @@ from fieldsurvey.core.policy import (
     shipped_policy_dir,
 )
 from fieldsurvey.core.records import household_to_dict
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import Principal
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.dashboard.counts import dashboard, relapse, unverified_policy
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
-from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
+from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, init_county, roster
 
 # The project's own files and their ways of being cited; none may stand as a value's source.
 INTERNAL = re.compile(
@@ -154,16 +152,7 @@ def test_relapse_rate_against_the_target() -> None:
 
 @pytest.fixture
 def county(tmp_path: Path) -> Iterator[ServerDir]:
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path / "county")
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     records = []

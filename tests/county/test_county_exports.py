@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,11 @@ from pypdf import PdfReader
 
 from tests.support.common import assert_mode
 from tests.support.county import (
-    STAFF_PASSWORD,
     TOWNSHIP,
     CountyServer,
-    county_process,
     wait,
-    window_for,
 )
 from tests.support.server import VILLAGE_A, VILLAGE_B
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
-    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
-
-
-@pytest.fixture
-def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
 
 
 def choose(combo: Any, data: Any) -> None:

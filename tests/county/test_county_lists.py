@@ -8,7 +8,6 @@ households tab holds one page until the view is scrolled to its end.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.demo.generator import generate_county, iter_households
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
-from tests.support.county import STAFF_PASSWORD, CountyServer, wait, window_for
-from tests.support.server import ServerProcess
+from tests.support.county import STAFF_PASSWORD, CountyServer, wait
+from tests.support.server import ServerProcess, roster_of
 
 SIZE = 1500
 
@@ -36,13 +35,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
     import_roster(
         server.server_dir,
         "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": "610728",
-            "divisions": divisions,
-            "households": [household_to_dict(h) for h in homes],
-        },
+        roster_of([household_to_dict(h) for h in homes], divisions=divisions),
     )
     accounts.add_user(
         server.server_dir,
@@ -58,11 +51,6 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
         yield CountyServer(server, {h.household_id: h for h in homes})
     finally:
         server.stop()
-
-
-@pytest.fixture
-def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
 
 
 def test_keyset_pages_visit_every_household_once_in_order(county: CountyServer) -> None:

@@ -19,14 +19,9 @@ from fieldsurvey.ui.county.admin_dialogs import (
 )
 from fieldsurvey.ui.county.sign_in import SignInDialog
 from fieldsurvey.ui.i18n import set_language
-from tests.support.county import CountyServer, county_process, window_for
+from tests.support.county import CountyServer, window_for
 from tests.support.mnemonics import clashes
 from tests.support.server import ADMIN_PASSWORD, VILLAGE_A
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
-    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
 
 
 @pytest.fixture

@@ -21,16 +21,10 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from tests.support.county import (
     SECRETARY_PASSWORD,
     CountyServer,
-    county_process,
     wait,
     window_for,
 )
 from tests.support.server import ADMIN_PASSWORD, VILLAGE_A, enroll_device
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
-    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
 
 
 @pytest.fixture

@@ -9,39 +9,22 @@ with the comment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.local_time import local_minute
-from fieldsurvey.core.visit import Visit
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
 from tests.support.county import (
-    STAFF_PASSWORD,
     CountyServer,
-    county_process,
     wait,
-    window_for,
 )
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
-    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
-
-
-@pytest.fixture
-def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
-
+from tests.support.laptop import edit_household, finalized_visit
 
 PASSPHRASE = "qing-shan-county-2025"
 
@@ -70,10 +53,7 @@ def test_resolve_a_conflict_is_audited_and_reaches_the_laptop(
     s2, c2 = laptop(county, tmp_path / "two", "sec_a2")
     with s1, s2:
         for store, phone in ((s1, "13811112222"), (s2, "13833334444")):
-            h = store.households.get(hid)
-            assert h is not None
-            h.phone = phone
-            store.households.update(h)
+            edit_household(store, hid, phone=phone)
         c1.sync()
         assert c2.sync().sent_batches[0]["status"] == "has_conflicts"
 
@@ -133,17 +113,14 @@ def test_a_visit_marked_has_issues_reaches_the_village_laptop(
     with store:
         h = store.households.get(hid)
         assert h is not None
-        visit = Visit(
+        visit = finalized_visit(
+            store,
             hid,
             date.today(),
             "示范村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="房屋为D级危房",
+            "房屋为D级危房",
+            assess(h, on=date.today()).to_dict(),
         )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, assess(h, on=date.today()).to_dict())
         client.sync()
 
         window = staff_window.window

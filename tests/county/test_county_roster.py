@@ -7,7 +7,6 @@ unless a row is meant to be bad.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,24 +16,10 @@ from openpyxl import Workbook
 
 from fieldsurvey.core.ids import make_id_number
 from tests.support.county import (
-    STAFF_PASSWORD,
     CountyServer,
-    county_process,
     wait,
-    window_for,
 )
 from tests.support.server import VILLAGE_A, VILLAGE_B
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountyServer]:
-    yield from county_process(tmp_path_factory.mktemp("county"), "sqlite")
-
-
-@pytest.fixture
-def staff_window(app, qtbot, county: CountyServer, tmp_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    yield from window_for(qtbot, county, tmp_path / "home", "staff", STAFF_PASSWORD)
-
 
 HEADER = [
     "序号",

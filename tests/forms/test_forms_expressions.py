@@ -4,7 +4,6 @@ out of the sandbox (no eval, no attribute access, no Python names)."""
 from __future__ import annotations
 
 import ast as pyast
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -20,41 +19,7 @@ from fieldsurvey.forms.expr.parser import ExpressionError, parse_expression
 from fieldsurvey.forms.expr.values import Nodeset, Value
 from fieldsurvey.forms.loader import load_definition
 from fieldsurvey.forms.source import located
-
-TODAY = date(2024, 6, 15)
-
-
-class DictEnv:
-    """The evaluator's interface over plain values: what a form place would provide."""
-
-    def __init__(
-        self, values: dict[str, Value | Nodeset], current: Value = None, params: dict | None = None
-    ) -> None:
-        self.values, self._current, self.params = values, current, params or {}
-
-    def value(self, name: str) -> Value | Nodeset:
-        return self.values[name]
-
-    def current(self) -> Value:
-        return self._current
-
-    def choice_attr(self, name: str) -> Value:
-        return None
-
-    def choice_extra(self, field: str, column: str) -> Value:
-        return None
-
-    def position(self) -> int | None:
-        return 2
-
-    def param(self, name: str) -> Value:
-        return self.params.get(name)
-
-    def today(self) -> date:
-        return TODAY
-
-    def group_values(self, group: str, only: set[str] | None) -> Iterable[Value]:
-        return []
+from tests.support.forms import TODAY, DictEnv
 
 
 def ev(source: str, current: Value = None, **values: Value | Nodeset) -> Value | Nodeset:

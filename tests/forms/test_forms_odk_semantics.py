@@ -12,7 +12,6 @@ by our evaluator first and pasted back.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -22,41 +21,7 @@ from fieldsurvey.forms.expr.evaluator import evaluate
 from fieldsurvey.forms.expr.parser import parse_expression
 from fieldsurvey.forms.expr.values import Nodeset, Value
 from tests.forms.test_forms_xlsform import import_and_open, workbook
-
-TODAY = date(2024, 6, 15)
-
-
-class OdkEnv:
-    """A form place with ODK semantics over plain values."""
-
-    odk = True
-
-    def __init__(self, values: dict[str, Value | Nodeset], current: Value = None) -> None:
-        self.values, self._current = values, current
-
-    def value(self, name: str) -> Value | Nodeset:
-        return self.values[name]
-
-    def current(self) -> Value:
-        return self._current
-
-    def choice_attr(self, name: str) -> Value:
-        return None
-
-    def choice_extra(self, field: str, column: str) -> Value:
-        return None
-
-    def position(self) -> int | None:
-        return 1
-
-    def param(self, name: str) -> Value:
-        return None
-
-    def today(self) -> date:
-        return TODAY
-
-    def group_values(self, group: str, only: set[str] | None) -> Iterable[Value]:
-        return []
+from tests.support.forms import OdkEnv
 
 
 def odk(source: str, current: Value = None, **values: Value | Nodeset) -> Value | Nodeset:

@@ -180,14 +180,18 @@ UNSUPPORTED = [
 ]  # fmt: skip
 
 
-def test_unsupported_features_are_listed_with_their_row(tmp_path: Path) -> None:
-    header = [*SURVEY_HEADER, "repeat_count"]
-    xlsx = workbook(
+def odd_workbook(tmp_path: Path) -> Path:
+    """A workbook of the ``UNSUPPORTED`` rows with a yes/no list."""
+    return workbook(
         tmp_path / "odd.xlsx",
         UNSUPPORTED,
         [["list_name", "name", "label"], ["yes_no", "yes", "Yes"], ["yes_no", "no", "No"]],
-        header=header,
+        header=[*SURVEY_HEADER, "repeat_count"],
     )
+
+
+def test_unsupported_features_are_listed_with_their_row(tmp_path: Path) -> None:
+    xlsx = odd_workbook(tmp_path)
     conversion = convert_xlsform(xlsx)
     found = [(f.row, f.name, f.blocking, f.text.en) for f in conversion.findings]
     assert found == [
@@ -220,13 +224,7 @@ def test_unsupported_features_are_listed_with_their_row(tmp_path: Path) -> None:
 
 
 def test_allow_unsupported_drops_them_and_what_depends_on_them(tmp_path: Path) -> None:
-    header = [*SURVEY_HEADER, "repeat_count"]
-    xlsx = workbook(
-        tmp_path / "odd.xlsx",
-        UNSUPPORTED,
-        [["list_name", "name", "label"], ["yes_no", "yes", "Yes"], ["yes_no", "no", "No"]],
-        header=header,
-    )
+    xlsx = odd_workbook(tmp_path)
     conversion = convert_xlsform(xlsx, allow_unsupported=True)
     assert conversion.dropped == [
         "recording",

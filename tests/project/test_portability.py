@@ -36,7 +36,6 @@ from fieldsurvey.cli import main
 from fieldsurvey.core import private_files
 from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.core.visit import Visit
 from fieldsurvey.ledger import LedgerOptions, print_household, print_village
 from fieldsurvey.ledger.samples import NAMES, VILLAGE, make_input
 from fieldsurvey.server.devices import enrollment
@@ -45,6 +44,7 @@ from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy, Transport, direct_mounts
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
+from tests.support.laptop import finalized_visit
 from tests.support.server import VILLAGE_A, County, free_port, running_county
 
 PASS = "移植测试用的密码短语"
@@ -145,16 +145,7 @@ def test_the_laptop_works_without_the_posix_only_parts_of_os(
         assert first.downloaded.households == len(county.households_in(VILLAGE_A))
         h = store.households.get(county.households_in(VILLAGE_A)[0]["household_id"])
         assert h is not None
-        visit = Visit(
-            h.household_id,
-            date(2025, 6, 1),
-            "甲村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-        )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": []})
+        finalized_visit(store, h.household_id, date(2025, 6, 1), "甲村书记")
         sent = client.sync()
         assert [b["status"] for b in sent.sent_batches] == ["merged"]
         store.change_passphrase("换了一个新的密码短语")

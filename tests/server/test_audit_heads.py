@@ -15,6 +15,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,6 @@ from sqlalchemy import delete, select, update
 
 from fieldsurvey.core.atomic import atomic_write
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.audit import chain as audit
 from fieldsurvey.server.batches.ingest import ingest
@@ -48,13 +48,12 @@ from fieldsurvey.sync.keys import KeyPair, unb64, verify_signature
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from tests.support.common import FAST_KDF
 from tests.support.server import (
-    ADMIN_PASSWORD,
     BACKENDS,
     COUNTY,
     VILLAGE_A,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
+    init_county,
     roster,
     run_cli,
 )
@@ -88,6 +87,9 @@ class County:
         with self.sd.transaction() as s:
             return int(s.execute(select(Counter.value).where(Counter.name == "audit")).scalar_one())
 
+    def close(self) -> None:
+        self.sd.close()
+
     def note(self, n: int = 1) -> None:
         """Ordinary county work that writes audit entries (an enrollment code each)."""
         for _ in range(n):
@@ -95,16 +97,7 @@ class County:
 
 
 def make_county(tmp: Path, db_url: str | None) -> County:
-    sd = ServerDir(tmp / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password=ADMIN_PASSWORD,
-        db_url=db_url,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp / "county", db_url)
     data = roster()
     import_roster(sd, "test", data)
     accounts.add_user(
@@ -115,21 +108,8 @@ def make_county(tmp: Path, db_url: str | None) -> County:
 
 
 def county_on(backend: str, tmp: Path) -> Iterator[County]:
-    if backend == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = make_county(tmp, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-        return
-    c = make_county(tmp, None)
-    try:
+    with database(backend) as url, closing(make_county(tmp, url)) as c:
         yield c
-    finally:
-        c.sd.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -682,35 +662,15 @@ def test_audit_verify_refuses_a_file_that_is_not_a_checkpoint_with_a_sentence(
 ) -> None:
     from fieldsurvey.cli import main
 
+    def verify(checkpoint: Path) -> int:
+        data_dir = str(county.sd.path)
+        return main(
+            ["server", "audit", "verify", "--data-dir", data_dir, "--checkpoint", str(checkpoint)]
+        )
+
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{}", encoding="utf-8")
-    assert (
-        main(
-            [
-                "server",
-                "audit",
-                "verify",
-                "--data-dir",
-                str(county.sd.path),
-                "--checkpoint",
-                str(garbage),
-            ]
-        )
-        == 2
-    )
+    assert verify(garbage) == 2
     assert "not an audit checkpoint file" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "server",
-                "audit",
-                "verify",
-                "--data-dir",
-                str(county.sd.path),
-                "--checkpoint",
-                str(tmp_path),
-            ]
-        )
-        == 2
-    )
+    assert verify(tmp_path) == 2
     assert "is not a file" in capsys.readouterr().err

@@ -8,7 +8,6 @@ the roster import names the import; a conflict filed before provenance was kept 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,6 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from fieldsurvey.server import setup
-from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import ConflictRow
 from fieldsurvey.server.households.provenance import (
     CREATED,
@@ -28,15 +25,13 @@ from fieldsurvey.server.households.provenance import (
     Source,
     county_source,
 )
-from tests.support.common import FAST_KDF
-from tests.support.server import BACKENDS, VILLAGE_A, County, Device, county_for, enroll_device
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def county(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
+from tests.support.server import (
+    VILLAGE_A,
+    County,
+    Device,
+    enroll_device,
+    init_county,
+)
 
 
 @pytest.fixture(scope="module")
@@ -184,16 +179,7 @@ def test_the_origin_lookup_by_kind_field_record_and_household(tmp_path: Path) ->
     """In process, on SQLite: a field's own write wins; a part created with its household answers
     with the household's creation; a removed record names who removed it; a record-level conflict
     takes the latest write, whether flushed already or still buffered in this transaction."""
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county="610728",
-        name=None,
-        admin="admin",
-        password="admin-pass-1",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path / "county")
     t0 = datetime(2026, 12, 2, 6, 5, tzinfo=UTC)
     created = Source(CREATED, t0, "dev-1", "user-1", None, "batch-1")
     edited = Source(EDITED, t0 + timedelta(hours=1), "dev-2", "user-2", None, "batch-2")

@@ -12,10 +12,10 @@ through the real sync client.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +24,6 @@ from fieldsurvey.core.household import IncomeRecord
 from fieldsurvey.core.policy import load_policy
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.server import setup
-from fieldsurvey.server.app import create_app
 from fieldsurvey.server.dashboard import assessments
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import HouseholdRow
@@ -36,13 +34,14 @@ from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
-from tests.support.factories import household, member
+from tests.support.factories import household, insured
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
-    postgres_available,
-    postgres_database,
+    app_client,
+    app_county,
+    roster_of,
+    township,
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -52,60 +51,25 @@ LEFT_ON = date(2025, 3, 1)
 
 def roster() -> dict:
     h = household(no="6107281010010041", village=VILLAGE_A)
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "示范镇",
-                "parent": "610728000000",
-                "level": "township",
-            },
-            {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"},
-        ],
-        "households": [household_to_dict(h)],
-    }
+    return roster_of([household_to_dict(h)], divisions=township({VILLAGE_A: "示范村"}))
+
+
+def stored(row: HouseholdRow) -> dict[str, Any]:
+    """The assessment columns the dashboards count, as the county stored them."""
+    return {k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")}
+
+
+def import_only(sd: ServerDir) -> dict[str, Any]:
+    """The one household's roster, no accounts (the laptop's secretary is added by the test)."""
+    data = roster()
+    import_roster(sd, "test", data)
+    return data
 
 
 @pytest.fixture(params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[ServerDir, object]]:
-    with warnings.catch_warnings():  # Starlette's test client warns that it still uses httpx
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-
-    def make(url: str | None) -> ServerDir:
-        sd = ServerDir(tmp_path / "county")
-        setup.init_server(
-            sd,
-            county=COUNTY,
-            name=None,
-            admin="admin",
-            password="admin-pass-123",
-            db_url=url,
-            kdf=dict(FAST_KDF),
-        )
-        import_roster(sd, "test", roster())
-        return sd
-
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            sd = make(url)
-            app = create_app(sd)
-            try:
-                yield sd, lambda: TestClient(app, base_url="http://localhost")
-            finally:
-                sd.close()
-    else:
-        sd = make(None)
-        app = create_app(sd)
-        try:
-            yield sd, lambda: TestClient(app, base_url="http://localhost")
-        finally:
-            sd.close()
+    with app_county(tmp_path, request.param, import_only) as c:
+        yield c.sd, lambda: app_client(c.app)
 
 
 def enrolled_laptop(sd: ServerDir, http: object, tmp: Path) -> tuple[Store, SyncClient]:
@@ -154,10 +118,7 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(
         row = s.get(HouseholdRow, hid)
         assert row is not None and row.last_visit_date == VISIT_DAY
         # the visit came without an assessment: ingest assessed it, with the changes it holds
-        assert (row.fail_bits, row.unknown_bits, row.flag_bits, row.assessed_on) == tuple(
-            assessments.columns_of(laptop)[k]
-            for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
-        )
+        assert stored(row) == assessments.columns_of(laptop)
         assert [c.change_id for c in assessments.member_changes_of(s, [hid])[hid]] == [
             change.change_id
         ]
@@ -182,9 +143,7 @@ def test_the_county_reads_member_changes_so_a_member_leaving_is_no_income_drop(
     with sd.transaction() as s:
         row = s.get(HouseholdRow, hid)
         assert row is not None
-        assert {
-            k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
-        } == assessments.columns_of(laptop)
+        assert stored(row) == assessments.columns_of(laptop)
         again = assessments.county_assessments(s, [row], VISIT_DAY)[hid]
     assert again.to_dict() == laptop.to_dict()
 
@@ -202,16 +161,13 @@ def test_a_member_who_joined_after_the_income_year_leaves_the_countys_columns_as
         (h,) = list(store.households.iter_households())
         hid = h.household_id
         born = date(2025, 5, 1)
-        baby = member(
+        baby = insured(
             "王小宝",
             "40",
             "male",
             born,
             901,
             health="healthy",
-            resident_medical_insurance=True,
-            critical_illness_insurance=True,
-            medical_assistance=True,
         )
         h.members.append(baby)
         change = MemberChange(hid, baby.member_id, "newborn", born)
@@ -236,16 +192,14 @@ def test_a_member_who_joined_after_the_income_year_leaves_the_countys_columns_as
         )
         assert (blind.net_income_per_capita, blind.outcome("income")) == (5400.0, "not_met")
         assert assessments.columns_of(blind) != assessments.columns_of(laptop)
-        assert {
-            k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
-        } == assessments.columns_of(laptop)  # ingest assessed the visit that came without one
+        assert stored(row) == assessments.columns_of(
+            laptop
+        )  # ingest assessed the visit that came without one
     assert assessments.reassess(sd, None, None, VISIT_DAY) == 1
     with sd.transaction() as s:
         row = s.get(HouseholdRow, hid)
         assert row is not None
-        assert {
-            k: getattr(row, k) for k in ("fail_bits", "unknown_bits", "flag_bits", "assessed_on")
-        } == assessments.columns_of(laptop)
+        assert stored(row) == assessments.columns_of(laptop)
         assert (
             assessments.county_assessments(s, [row], VISIT_DAY)[hid].to_dict() == laptop.to_dict()
         )

@@ -10,13 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from openpyxl import load_workbook
 
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.forms.library import FormLibrary
-from fieldsurvey.forms.xlsform import convert_xlsform
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import Principal
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
@@ -25,9 +22,9 @@ from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
 from tests.forms.test_forms_xlsform_features import workbook
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
-from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
+from tests.support.forms import imported_visit
+from tests.support.server import VILLAGE_A, enroll_secretary, init_county, roster
 
 ROWS = [
     {"type": "start", "name": "start"},
@@ -53,36 +50,13 @@ ANSWERS = {
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, FormLibrary]]:
     root = tmp_path_factory.mktemp("answers")
-    conversion = convert_xlsform(workbook(root, ROWS, CHOICES))
-    assert conversion.unsupported == []
-    forms = root / "forms"
-    forms.mkdir()
-    (forms / "real_form.yaml").write_text(
-        yaml.safe_dump(conversion.form, allow_unicode=True), encoding="utf-8"
+    library = imported_visit(
+        workbook(root, ROWS, CHOICES),
+        root / "forms",
+        version="9",
+        title={"zh": "县表", "en": "County form"},
     )
-    visit_def = {
-        "format": 1,
-        "kind": "visit",
-        "id": "household_visit",
-        "version": "9",
-        "title": {"zh": "县表", "en": "County form"},
-        "sections": [{"form": "real_form", "version": "1"}],
-    }
-    (forms / "household_visit.yaml").write_text(
-        yaml.safe_dump(visit_def, allow_unicode=True), encoding="utf-8"
-    )
-    library = FormLibrary(forms)
-    assert library.check() == []
-    sd = ServerDir(root / "server")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(root / "server")
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     h = household(no="6107281010019002", village=VILLAGE_A)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from openpyxl import load_workbook
 
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.core.spreadsheet import FORMULA_TRIGGERS, safe_cell, safe_row
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import Principal
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
@@ -30,15 +28,13 @@ from fieldsurvey.server.exports.tables import Exporter, csv_chunks, write_xlsx, 
 from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
+    init_county,
     roster,
 )
 
@@ -74,32 +70,12 @@ def test_only_texts_that_could_start_a_formula_get_a_quote() -> None:
     assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r"}
 
 
-@contextmanager
-def database(backend: str) -> Iterator[str | None]:
-    if backend == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            yield url
-    else:
-        yield None
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def county(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerDir]:
     with database(request.param) as url:
-        sd = ServerDir(tmp_path_factory.mktemp(f"export-{request.param}"))
-        setup.init_server(
-            sd,
-            county=COUNTY,
-            name=None,
-            admin="admin",
-            password="admin-pass-123",
-            db_url=url,
-            kdf=dict(FAST_KDF),
-        )
+        sd = init_county(tmp_path_factory.mktemp(f"export-{request.param}"), url)
         import_roster(sd, "test", {**roster(1), "households": []})  # the villages only
         identity = enroll_secretary(sd, "sec", [VILLAGE_A])
         names = list(HOSTILE)

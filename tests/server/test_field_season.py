@@ -16,20 +16,17 @@ import pytest
 
 from bench.field_season import run
 from bench.season.plan import Size, expected_conflicts
-from fieldsurvey.server import setup
 from fieldsurvey.server.batches.checks import check_batch
 from fieldsurvey.server.batches.ingest import _apply, ingest
-from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import ConflictRow, HouseholdRow
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.server import (
     COUNTY,
     VILLAGE_A,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
+    init_county,
     roster,
 )
 
@@ -66,19 +63,8 @@ def test_two_uploads_racing_on_one_household_conflict_instead_of_overwriting(
     """The race the full season found on PostgreSQL: batch B was checked (its household read into
     the session) before batch A's merge of the same field committed; B then merged against its
     stale copy and overwrote A's value unseen. B must see A's value and raise a conflict."""
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    with postgres_database() as url:
-        sd = ServerDir(tmp_path / "county")
-        setup.init_server(
-            sd,
-            county=COUNTY,
-            name=None,
-            admin="admin",
-            password="admin-pass-123",
-            db_url=url,
-            kdf=dict(FAST_KDF),
-        )
+    with database("postgres") as url:
+        sd = init_county(tmp_path / "county", url)
         data = roster(1)
         import_roster(sd, "test", data)
         identities = [enroll_secretary(sd, name, [VILLAGE_A]) for name in ("sec_a", "sec_a2")]

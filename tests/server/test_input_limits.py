@@ -31,7 +31,6 @@ from fieldsurvey.core.text import Text
 from fieldsurvey.core.xlsx_guard import WorkbookLimits, check_workbook
 from fieldsurvey.server.roster import xlsx_upload as roster_xlsx
 from fieldsurvey.sync import canonical, envelope
-from tests.support.common import FAST_KDF
 
 WHAT = Text("测试文件", "test file")
 BOUND = 64 * MIB  # no refusal here may need more Python memory than this
@@ -406,22 +405,11 @@ def test_a_decompression_bomb_batch_is_refused_before_it_inflates_past_the_bound
 ) -> None:
     """600 MB of payload in about 20 KB, sealed and signed by an enrolled device: refused by the
     county at ``MAX_PAYLOAD`` (512 MiB) holding one block of it, and nothing is applied."""
-    from fieldsurvey.server import setup
     from fieldsurvey.server.batches.ingest import ingest
     from fieldsurvey.server.dashboard.status import status_counts
-    from fieldsurvey.server.db.engine import ServerDir
-    from tests.support.server import COUNTY, enroll_secretary
+    from tests.support.server import COUNTY, enroll_secretary, init_county
 
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path / "county")
     try:
         identity = enroll_secretary(sd, "sec", ["610728101001"])
         bomb = zstd_bomb(600 * MIB)

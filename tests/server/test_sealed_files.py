@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import warnings
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -26,15 +25,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from fieldsurvey.core.ids import make_id_number
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.db import sealed_files
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.sealed_files import CHUNK, HEADER, SealedFileDamaged, SealedWriter
 from fieldsurvey.server.db.vault import ServerSecrets
 from fieldsurvey.server.roster.json_import import import_roster
-from tests.support.common import FAST_KDF
-from tests.support.server import COUNTY, VILLAGE_A, roster
+from tests.support.server import VILLAGE_A, app_client, init_county, roster
 
 KEY = ServerSecrets(b"\x11" * 32).files_key
 WHAT = sealed_files.Text("测试文件", "test file")
@@ -179,20 +176,8 @@ def roster_bytes() -> tuple[bytes, list[str]]:
 
 @pytest.fixture()
 def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any, dict[str, str]]]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password=ADMIN_PASSWORD,
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
-    client = TestClient(create_app(sd), base_url="http://127.0.0.1")
+    sd = init_county(tmp_path / "county")
+    client = app_client(create_app(sd), "http://127.0.0.1")
     token = client.post(
         "/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
     ).json()["token"]

@@ -41,20 +41,12 @@ from tests.support.server import (
     BACKENDS,
     VILLAGE_A,
     County,
-    county_for,
     enroll_device,
     run_cli,
 )
 
 PASSPHRASE = os.environ["FIELDSURVEY_SERVER_PASSPHRASE"]  # set for every test in conftest.py
 ENCODINGS = ("utf-8", "utf-16-le", "gb18030")
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def county(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
 
 
 # -- what must never be found ------------------------------------------------------------------
@@ -567,27 +559,14 @@ def test_every_command_needs_the_passphrase_and_a_wrong_one_is_one_sentence(
     cli_server: dict[str, Any],
 ) -> None:
     d = str(cli_server["dir"])
-    missing = one_sentence(
-        run_cli(
-            "server",
-            "status",
-            "--data-dir",
-            d,
-            env={"FIELDSURVEY_SERVER_PASSPHRASE": ""},
-            check=False,
-        )
-    )
+
+    def refusal(passphrase: str, *args: str) -> str:
+        env = {"FIELDSURVEY_SERVER_PASSPHRASE": passphrase}
+        return one_sentence(run_cli("server", *args, "--data-dir", d, env=env, check=False))
+
+    missing = refusal("", "status")
     assert "FIELDSURVEY_SERVER_PASSPHRASE" in missing and "需要" in missing
-    wrong = one_sentence(
-        run_cli(
-            "server",
-            "status",
-            "--data-dir",
-            d,
-            env={"FIELDSURVEY_SERVER_PASSPHRASE": "not-the-passphrase-42"},
-            check=False,
-        )
-    )
+    wrong = refusal("not-the-passphrase-42", "status")
     assert "wrong passphrase for the county server" in wrong and "密码短语不正确" in wrong
     for args in (
         ("user", "list"),
@@ -595,15 +574,7 @@ def test_every_command_needs_the_passphrase_and_a_wrong_one_is_one_sentence(
         ("device", "list"),
         ("enroll-code", "--username", "admin"),
     ):
-        proc = run_cli(
-            "server",
-            *args,
-            "--data-dir",
-            d,
-            env={"FIELDSURVEY_SERVER_PASSPHRASE": "not-the-passphrase-42"},
-            check=False,
-        )
-        assert "wrong passphrase" in one_sentence(proc)
+        assert "wrong passphrase" in refusal("not-the-passphrase-42", *args)
     assert "admin" in run_cli("server", "user", "list", "--data-dir", d).stdout
 
 
@@ -614,30 +585,14 @@ def test_the_passphrase_may_come_from_a_file_outside_the_data_directory(
     outside = tmp_path / "server-passphrase"
     outside.write_text(PASSPHRASE + "\n", "utf-8")
     no_env = {"FIELDSURVEY_SERVER_PASSPHRASE": ""}
-    assert (
-        "admin"
-        in run_cli(
-            "server",
-            "user",
-            "list",
-            "--data-dir",
-            str(d),
-            "--passphrase-file",
-            str(outside),
-            env=no_env,
+
+    def users(*args: str, **env: str) -> str:
+        return run_cli(
+            "server", "user", "list", "--data-dir", str(d), *args, env={**no_env, **env}
         ).stdout
-    )
-    assert (
-        "admin"
-        in run_cli(
-            "server",
-            "user",
-            "list",
-            "--data-dir",
-            str(d),
-            env={**no_env, "FIELDSURVEY_SERVER_PASSPHRASE_FILE": str(outside)},
-        ).stdout
-    )
+
+    assert "admin" in users("--passphrase-file", str(outside))
+    assert "admin" in users(FIELDSURVEY_SERVER_PASSPHRASE_FILE=str(outside))
     inside = d / "passphrase.txt"
     inside.write_text(PASSPHRASE, "utf-8")
     try:
@@ -666,56 +621,31 @@ def test_a_weak_passphrase_is_refused_at_init(tmp_path: Path) -> None:
     assert not (tmp_path / "weak" / "server.json").exists()
 
 
+def change_passphrase(d: str, old: str, new: str, *args: str) -> None:
+    """``server passphrase change`` from ``old`` (empty: none given) to ``new``."""
+    env = {"FIELDSURVEY_SERVER_PASSPHRASE": old, "FIELDSURVEY_SERVER_NEW_PASSPHRASE": new}
+    run_cli("server", "passphrase", "change", "--data-dir", d, *args, env=env)
+
+
+def users_listed(d: str, passphrase: str) -> str:
+    env = {"FIELDSURVEY_SERVER_PASSPHRASE": passphrase}
+    return run_cli("server", "user", "list", "--data-dir", d, env=env).stdout
+
+
 def test_the_passphrase_changes_and_the_recovery_key_sets_a_forgotten_one(
     cli_server: dict[str, Any],
 ) -> None:
     d = str(cli_server["dir"])
     second, third = "second-county-passphrase-8", "third-county-passphrase-9"
-    run_cli(
-        "server",
-        "passphrase",
-        "change",
-        "--data-dir",
-        d,
-        env={"FIELDSURVEY_SERVER_NEW_PASSPHRASE": second},
-    )
+    change_passphrase(d, PASSPHRASE, second)
     assert "wrong passphrase" in one_sentence(
         run_cli("server", "status", "--data-dir", d, check=False)
     )
-    assert (
-        "admin"
-        in run_cli(
-            "server", "user", "list", "--data-dir", d, env={"FIELDSURVEY_SERVER_PASSPHRASE": second}
-        ).stdout
-    )
-    run_cli(
-        "server",
-        "passphrase",
-        "change",
-        "--data-dir",
-        d,
-        "--recovery-key",
-        cli_server["recovery"],
-        env={"FIELDSURVEY_SERVER_PASSPHRASE": "", "FIELDSURVEY_SERVER_NEW_PASSPHRASE": third},
-    )
-    assert (
-        "admin"
-        in run_cli(
-            "server", "user", "list", "--data-dir", d, env={"FIELDSURVEY_SERVER_PASSPHRASE": third}
-        ).stdout
-    )
-    run_cli(
-        "server",
-        "passphrase",
-        "change",
-        "--data-dir",
-        d,  # back, for the other tests of this module
-        env={
-            "FIELDSURVEY_SERVER_PASSPHRASE": third,
-            "FIELDSURVEY_SERVER_NEW_PASSPHRASE": PASSPHRASE,
-        },
-    )
-    assert "admin" in run_cli("server", "user", "list", "--data-dir", d).stdout
+    assert "admin" in users_listed(d, second)
+    change_passphrase(d, "", third, "--recovery-key", cli_server["recovery"])
+    assert "admin" in users_listed(d, third)
+    change_passphrase(d, third, PASSPHRASE)  # back, for the other tests of this module
+    assert "admin" in users_listed(d, PASSPHRASE)
 
 
 # -- an earlier version's plain directory: refused, then encrypted in place -----------------------
@@ -858,15 +788,10 @@ def legacy_server(d: Path, url: str | None) -> dict[str, Any]:
 def legacy(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[Path, str | None, dict[str, Any]]]:
-    from tests.support.server import postgres_available, postgres_database
+    from tests.support.server import database
 
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            yield tmp_path / "old", url, legacy_server(tmp_path / "old", url)
-    else:
-        yield tmp_path / "old", None, legacy_server(tmp_path / "old", None)
+    with database(request.param) as url:
+        yield tmp_path / "old", url, legacy_server(tmp_path / "old", url)
 
 
 def test_an_earlier_versions_plain_directory_is_refused_then_encrypted_in_place_losing_nothing(

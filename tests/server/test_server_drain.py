@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +43,7 @@ from tests.server.test_server_isolation import (
     VILLAGE_C,
     County,
     create,
-    make_county,
+    isolation_county,
     member_change,
     new_household,
     refused,
@@ -56,28 +55,14 @@ from tests.support.server import (
     BACKENDS,
     VILLAGE_A,
     VILLAGE_B,
-    postgres_available,
-    postgres_database,
+    app_client,
 )
 
 
 @pytest.fixture(params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[County]:
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = make_county(tmp_path, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-    else:
-        c = make_county(tmp_path, None)
-        try:
-            yield c
-        finally:
-            c.sd.close()
+    with isolation_county(tmp_path, request.param) as c:
+        yield c
 
 
 def second_device(county: County, username: str) -> Identity:
@@ -96,10 +81,7 @@ def second_device(county: County, username: str) -> Identity:
 
 def download(county: County, who: Identity) -> dict[str, Any]:
     """One feed page through the real route, as the laptop's sync fetches it."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    client = TestClient(create_app(county.sd), base_url="http://localhost")
+    client = app_client(create_app(county.sd))
     t = Transport(
         "http://localhost", identity=who, policy=RetryPolicy(attempts=1, base=0.01), client=client
     )
@@ -322,10 +304,7 @@ def test_giving_the_village_back_ends_the_removal_and_a_new_removal_starts_afres
 def test_removing_a_village_through_the_api_opens_the_drain_and_assigning_closes_it(
     county: County,
 ) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    client = TestClient(create_app(county.sd), base_url="http://localhost")
+    client = app_client(create_app(county.sd))
     token = client.post(
         "/api/v1/auth/login", json={"username": "admin", "password": "admin-pass-123"}
     ).json()["token"]

@@ -27,7 +27,6 @@ from sqlalchemy import func, select
 
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import FINALIZED, Visit
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import principal_of
 from fieldsurvey.server.batches.checks import Refused, kind_label
 from fieldsurvey.server.batches.ingest import IngestResult, ingest
@@ -50,20 +49,40 @@ from fieldsurvey.server.feed import pages as feed
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
     VILLAGE_B,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
+    init_county,
+    roster_of,
+    township,
 )
 
 VILLAGE_C = "610728101003"
 VILLAGES = (VILLAGE_A, VILLAGE_B, VILLAGE_C)
+
+
+def carried_visit(household_id: str, day: date, findings: str, **more: Any) -> dict[str, Any]:
+    """A finalized visit as a roster or a batch carries it (without the laptop's own fields)."""
+    visit = Visit(
+        household_id,
+        day,
+        "书记",
+        "household_visit",
+        "1",
+        {"food_secure": True},
+        status=FINALIZED,
+        findings=findings,
+        assessment={"flags": []},
+        **more,
+    )
+    d = visit_to_dict(visit)
+    for name in ("cursor", "review_status", "review_comment"):
+        d.pop(name, None)
+    return d
 
 
 def isolation_roster() -> dict[str, Any]:
@@ -73,40 +92,9 @@ def isolation_roster() -> dict[str, Any]:
         for k in range(1, 4):
             h = household(no=f"{village}{v}{10 * v + k:03d}", village=village)
             households.append(household_to_dict(h))
-            visit = Visit(
-                h.household_id,
-                date(2025, 3, k),
-                "书记",
-                "household_visit",
-                "1",
-                {"food_secure": True},
-                status=FINALIZED,
-                findings="入户核实",
-                assessment={"flags": []},
-            )
-            d = visit_to_dict(visit)
-            for name in ("cursor", "review_status", "review_comment"):
-                d.pop(name, None)
-            visits.append(d)
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "示范镇",
-                "parent": "610728000000",
-                "level": "township",
-            }
-        ]
-        + [
-            {"code": v, "name": name, "parent": "610728101000", "level": "village"}
-            for v, name in zip(VILLAGES, "甲乙丙", strict=True)
-        ],
-        "households": households,
-        "visits": visits,
-    }
+            visits.append(carried_visit(h.household_id, date(2025, 3, k), "入户核实"))
+    divisions = township(dict(zip(VILLAGES, "甲乙丙", strict=True)))
+    return roster_of(households, divisions=divisions, visits=visits)
 
 
 @dataclass
@@ -123,52 +111,37 @@ class County:
         return next(v for v in self.roster["visits"] if v["household_id"] == household_id)
 
 
-def make_county(tmp: Path, url: str | None) -> County:
-    sd = ServerDir(tmp / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=url,
-        kdf=dict(FAST_KDF),
-    )
-    data = isolation_roster()
-    import_roster(sd, "test", data)
-    county = County(
-        sd,
-        data,
-        enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]),
-        enroll_secretary(sd, "sec_b", [VILLAGE_B]),
-    )
-    b1 = county.households(VILLAGE_B)[0]
-    send(
-        county, county.b, [member_change(b1, b1["members"][3], "death")]
-    )  # village B has a member change too
-    return county
+@contextlib.contextmanager
+def isolation_county(tmp: Path, backend: str) -> Iterator[County]:
+    """The county of ``isolation_roster`` on ``backend``, with its two secretaries' devices."""
+    with database(backend) as url:
+        sd = init_county(tmp / "county", url)
+        try:
+            data = isolation_roster()
+            import_roster(sd, "test", data)
+            county = County(
+                sd,
+                data,
+                enroll_secretary(sd, "sec_ac", [VILLAGE_A, VILLAGE_C]),
+                enroll_secretary(sd, "sec_b", [VILLAGE_B]),
+            )
+            b1 = county.households(VILLAGE_B)[0]
+            send(
+                county, county.b, [member_change(b1, b1["members"][3], "death")]
+            )  # village B has a member change too
+            yield county
+        finally:
+            sd.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def county(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[County]:
-    tmp = tmp_path_factory.mktemp(f"isolation-{request.param}")
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = make_county(tmp, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-    else:
-        c = make_county(tmp, None)
-        try:
-            yield c
-        finally:
-            c.sd.close()
+    with isolation_county(
+        tmp_path_factory.mktemp(f"isolation-{request.param}"), request.param
+    ) as c:
+        yield c
 
 
 # -- batches ---------------------------------------------------------------------------------------
@@ -179,12 +152,32 @@ def send(
     return ingest(county.sd, seal_batch(who, payload), via="http")
 
 
+# What of each registry table is compared: (kind, model, columns); ``data`` is compared as JSON.
+REGISTRY: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("household", HouseholdRow,
+     ("household_id", "village_code", "household_no", "revision", "seq", "deleted", "data")),
+    ("member", MemberRow,
+     ("member_id", "household_id", "village_code", "revision", "seq", "deleted", "present", "data")),
+    ("part", PartRow,
+     ("household_id", "part_type", "part_id", "village_code", "revision", "seq", "deleted", "data")),
+    ("visit", VisitRow, ("visit_id", "household_id", "village_code", "content_sha256", "seq")),
+    ("member_change", MemberChangeRow, ("change_id", "household_id", "village_code", "seq", "data")),
+    ("conflict", ConflictRow, ("conflict_id", "household_id", "village_code", "record_id", "field")),
+    ("tombstone", Tombstone, ("record_type", "record_id", "household_id", "village_code", "seq")),
+]  # fmt: skip
+
+
 def registry_rows(sd: ServerDir, except_in: tuple[str, ...] | None = None) -> set[tuple[Any, ...]]:
     """Every row of the registry, comparable; with ``except_in``, only the rows outside those villages
     (a row counts as outside when it, or the household it belongs to, is in another village)."""
 
-    def text(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    def value(row: Any, column: str) -> Any:
+        v = getattr(row, column)
+        return (
+            json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
+            if column == "data"
+            else v
+        )
 
     rows: set[tuple[Any, ...]] = set()
     with sd.transaction() as s:
@@ -197,84 +190,10 @@ def registry_rows(sd: ServerDir, except_in: tuple[str, ...] | None = None) -> se
                 or homes.get(household_id, village) not in except_in
             )
 
-        for h in s.execute(select(HouseholdRow)).scalars():
-            if keep(h.household_id, h.village_code):
-                rows.add(
-                    (
-                        "household",
-                        h.household_id,
-                        h.village_code,
-                        h.household_no,
-                        h.revision,
-                        h.seq,
-                        h.deleted,
-                        text(h.data),
-                    )
-                )
-        for m in s.execute(select(MemberRow)).scalars():
-            if keep(m.household_id, m.village_code):
-                rows.add(
-                    (
-                        "member",
-                        m.member_id,
-                        m.household_id,
-                        m.village_code,
-                        m.revision,
-                        m.seq,
-                        m.deleted,
-                        m.present,
-                        text(m.data),
-                    )
-                )
-        for p in s.execute(select(PartRow)).scalars():
-            if keep(p.household_id, p.village_code):
-                rows.add(
-                    (
-                        "part",
-                        p.household_id,
-                        p.part_type,
-                        p.part_id,
-                        p.village_code,
-                        p.revision,
-                        p.seq,
-                        p.deleted,
-                        text(p.data),
-                    )
-                )
-        for v in s.execute(select(VisitRow)).scalars():
-            if keep(v.household_id, v.village_code):
-                rows.add(
-                    ("visit", v.visit_id, v.household_id, v.village_code, v.content_sha256, v.seq)
-                )
-        for c in s.execute(select(MemberChangeRow)).scalars():
-            if keep(c.household_id, c.village_code):
-                rows.add(
-                    (
-                        "member_change",
-                        c.change_id,
-                        c.household_id,
-                        c.village_code,
-                        c.seq,
-                        text(c.data),
-                    )
-                )
-        for c in s.execute(select(ConflictRow)).scalars():
-            if keep(c.household_id, c.village_code):
-                rows.add(
-                    (
-                        "conflict",
-                        c.conflict_id,
-                        c.household_id,
-                        c.village_code,
-                        c.record_id,
-                        c.field,
-                    )
-                )
-        for t in s.execute(select(Tombstone)).scalars():
-            if keep(t.household_id, t.village_code):
-                rows.add(
-                    ("tombstone", t.record_type, t.record_id, t.household_id, t.village_code, t.seq)
-                )
+        for kind, model, columns in REGISTRY:
+            for row in s.execute(select(model)).scalars():
+                if keep(row.household_id, row.village_code):
+                    rows.add((kind, *(value(row, c) for c in columns)))
     return rows
 
 
@@ -376,22 +295,11 @@ def member_change(
 
 
 def visit_record(household_id: str, visit_id: str | None = None, day: int = 6) -> dict[str, Any]:
-    v = Visit(
-        household_id,
-        date(2025, 5, day),
-        "书记",
-        "household_visit",
-        "1",
-        {"food_secure": True},
-        visit_id=visit_id or str(uuid.uuid4()),
-        status=FINALIZED,
-        findings="正常",
-        assessment={"flags": []},
-    )
-    d = visit_to_dict(v)
-    for name in ("cursor", "review_status", "review_comment"):
-        d.pop(name, None)
-    return {"kind": "visit", "visit": d}
+    visit_id = visit_id or str(uuid.uuid4())
+    return {
+        "kind": "visit",
+        "visit": carried_visit(household_id, date(2025, 5, day), "正常", visit_id=visit_id),
+    }
 
 
 _numbers = iter(range(500, 999))
@@ -1115,34 +1023,17 @@ def test_a_json_roster_with_one_person_in_two_households_is_refused_whole(county
         ([one, two], "household 2, member 4"),
         ([known], "household 1, member 3"),
     ):
-        roster = {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": COUNTY,
-            "households": households,
-        }
         with pytest.raises(UserError) as e:
-            import_roster(county.sd, "test", roster)
+            import_roster(county.sd, "test", roster_of(households))
         assert e.value.code == "duplicate_person" and where in e.value.text.en
         assert not any(
             value in e.value.text.en or value in e.value.text.zh
             for value in personal_values(county)
         )
         assert registry_rows(county.sd) == before
-    counts = import_roster(
-        county.sd,
-        "test",
-        {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": [left]},
-    )
+    counts = import_roster(county.sd, "test", roster_of([left]))
     assert counts["created"] == 1
     again = import_roster(
-        county.sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": COUNTY,
-            "households": county.roster["households"],
-        },
+        county.sd, "test", roster_of(county.roster["households"])
     )  # a re-import is no duplicate
     assert again["created"] == 0

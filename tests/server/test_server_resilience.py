@@ -25,6 +25,7 @@ from tests.support.server import (
     ServerProcess,
     county_for,
     enroll_device,
+    export_update_file,
     run_cli,
 )
 
@@ -298,17 +299,7 @@ def test_a_usb_batch_file_gives_the_same_result_as_http(
     # The reverse: an update file for the device carries what HTTP would.
     cursor = device.cursor
     feed_file = tmp_path / "updates.fsu"
-    run_cli(
-        "server",
-        "feed",
-        "export",
-        "--data-dir",
-        str(county.server.data_dir),
-        "--device",
-        device.identity.device_id,
-        "--out",
-        str(feed_file),
-    )
+    export_update_file(county.server, device.identity.device_id, feed_file)
     from_file = open_feed(device.identity, feed_file.read_bytes())
     over_http_items = device.pull()
     assert from_file["header"]["from_cursor"] == cursor

@@ -19,11 +19,10 @@ from fieldsurvey.core.errors import UserError
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.demo.generator import generate_county, iter_households
 from fieldsurvey.demo.history import history_for
-from fieldsurvey.server import setup
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import AuditEntry, HouseholdRow, MemberRow, VisitRow
 from fieldsurvey.server.roster import json_import as roster
-from tests.support.common import FAST_KDF
+from tests.support.server import init_county
 
 HOUSEHOLDS = 230
 CHUNK = 50
@@ -35,16 +34,7 @@ def county(
 ) -> Iterator[tuple[ServerDir, str, list[Any]]]:
     monkeypatch.setattr(roster, "CHUNK", CHUNK)
     generated = generate_county(seed=5, households=HOUSEHOLDS)
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county=generated.county_code,
-        name=None,
-        admin="admin",
-        password="admin-pass-1",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path / "county", county=generated.county_code)
     yield sd, generated.county_code, list(iter_households(generated, HOUSEHOLDS, seed=5))
     sd.close()
 

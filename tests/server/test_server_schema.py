@@ -16,7 +16,7 @@ from fieldsurvey.server.db.sealed_columns import ColumnCipher, attach
 from fieldsurvey.store import Store
 from fieldsurvey.store.sync_state import SyncBase
 from tests.support.common import FAST_KDF
-from tests.support.server import postgres_available, postgres_database
+from tests.support.server import database
 
 
 def _diffs(url: str) -> list:
@@ -41,9 +41,7 @@ def test_the_server_models_match_the_migrations_on_sqlite(tmp_path: Path) -> Non
 
 @pytest.mark.postgres
 def test_the_server_models_match_the_migrations_on_postgresql() -> None:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    with postgres_database() as url:
+    with database("postgres") as url:
         assert _diffs(url) == []
 
 
@@ -134,9 +132,7 @@ def test_members_keep_their_order_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_members_keep_their_order_on_postgresql() -> None:
     """Found by the field season: an edited member came back last, and the county numbered members unlike the laptop."""
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    with postgres_database() as url:
+    with database("postgres") as url:
         _check_member_order(url)
 
 

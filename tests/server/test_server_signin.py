@@ -38,9 +38,8 @@ from tests.support.server import (
     BACKENDS,
     VILLAGE_A,
     ServerProcess,
+    database,
     enroll_secretary,
-    postgres_available,
-    postgres_database,
 )
 
 STAFF_PASSWORD = "staff-pass-123"
@@ -140,13 +139,8 @@ def county_db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fast_hashes: None
 ) -> Iterator[County]:
     tmp = tmp_path_factory.mktemp(f"signin-{request.param}")
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            yield from _county(tmp, url)
-    else:
-        yield from _county(tmp, None)
+    with database(request.param) as url:
+        yield from _county(tmp, url)
 
 
 @pytest.fixture

@@ -6,28 +6,18 @@ refused, and that nothing is applied twice or half.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from fieldsurvey.sync.transport import ServerError
 from tests.support.server import (
-    BACKENDS,
     VILLAGE_A,
     VILLAGE_B,
     County,
     Device,
-    county_for,
     enroll_device,
 )
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def county(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[County]:
-    yield from county_for(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

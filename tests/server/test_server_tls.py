@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import ssl
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,7 +31,7 @@ from fieldsurvey.server.users import accounts
 from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.transport import RetryPolicy, Transport
 from fieldsurvey.sync.urls import is_insecure_http, is_loopback_host
-from tests.support.server import ADMIN_PASSWORD, COUNTY, ServerProcess, free_port
+from tests.support.server import ADMIN_PASSWORD, COUNTY, ServerProcess, free_port, serve_process
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -103,42 +100,12 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
     cert, key = self_signed(tmp)
     server.port = free_port()
     output = tmp / "server.out"
-    with open(output, "wb") as out:
-        server.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "fieldsurvey",
-                "server",
-                "run",
-                "--data-dir",
-                str(server.data_dir),
-                "--port",
-                str(server.port),
-                "--tls-cert",
-                str(cert),
-                "--tls-key",
-                str(key),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
     tls = TlsServer(server, cert, output)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.proc.poll() is None, output.read_text()
-            try:
-                if (
-                    httpx.get(
-                        tls.url + "/api/v1/info", verify=tls.trusting(), timeout=2
-                    ).status_code
-                    == 200
-                ):
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the TLS server did not start"
-                time.sleep(0.2)
+        serve_process(
+            server, output, tls.url, "--tls-cert", str(cert), "--tls-key", str(key),
+            verify=tls.trusting(),
+        )  # fmt: skip
         yield tls
     finally:
         server.stop()

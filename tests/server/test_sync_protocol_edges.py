@@ -13,7 +13,6 @@ routes in process (a device signing its requests with its own keys):
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,6 @@ import pytest
 
 from fieldsurvey.core.household import Helper
 from fieldsurvey.core.records import household_to_dict
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.batches.checks import Refused
 from fieldsurvey.server.batches.ingest import ingest
@@ -34,7 +32,7 @@ from fieldsurvey.sync.batch import Identity, batch_payload, open_feed, seal_batc
 from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
 from tests.support.factories import household
-from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
+from tests.support.server import app_client, enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
 HOUSEHOLDS = 9  # each its own change of three items: the household, its head, a helper
@@ -42,28 +40,16 @@ HOUSEHOLDS = 9  # each its own change of three items: the household, its head, a
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Any, Identity]]:
-    with warnings.catch_warnings():  # Starlette warns on import that it would rather use httpx2
-        warnings.filterwarnings(
-            "ignore", message="Using `httpx` with `starlette.testclient` is deprecated"
-        )
-        from fastapi.testclient import TestClient
-    sd = ServerDir(Path(tmp_path_factory.mktemp("edges")) / "county")
-    setup.init_server(
-        sd, county=COUNTY, name=None, admin="admin", password=ADMIN_PASSWORD, db_url=None
-    )
+    sd = init_county(Path(tmp_path_factory.mktemp("edges")) / "county")
     homes = []
     for i in range(HOUSEHOLDS):
         h = household(no=f"610728101001{i:04d}", village=VILLAGE, person_index=60 + i)
         h.members = h.members[:1]
         h.helpers, h.measures, h.incomes = [Helper("李帮扶", "县农业局", date(2024, 1, 1))], [], []
         homes.append(household_to_dict(h))
-    import_roster(
-        sd,
-        "test",
-        {"format": "fieldsurvey-roster", "version": 1, "county": COUNTY, "households": homes},
-    )
+    import_roster(sd, "test", roster_of(homes))
     identity = enroll_secretary(sd, "sec", [VILLAGE])
-    with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
+    with app_client(create_app(sd), "http://127.0.0.1") as client:
         yield sd, client, identity
     sd.close()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import pytest
 
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.server import setup
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.batches import uploads
 from fieldsurvey.server.batches.uploads import (
@@ -35,8 +33,7 @@ from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.roster import xlsx_upload as roster_xlsx
 from fieldsurvey.server.roster.xlsx_upload import RosterUploads
 from fieldsurvey.sync.transport import RetryPolicy, ServerError, Transport
-from tests.support.common import FAST_KDF
-from tests.support.server import ADMIN_PASSWORD, COUNTY, enroll_secretary
+from tests.support.server import ADMIN_PASSWORD, app_client, enroll_secretary, init_county
 
 SHA = "ab" * 32
 
@@ -159,22 +156,8 @@ def test_a_user_holds_at_most_a_few_roster_uploads_within_a_budget_for_a_day(
 @pytest.fixture()
 def county(tmp_path: Path) -> Iterator[tuple[ServerDir, Any]]:
     """The county app in process, called through Starlette's test client (an httpx.Client)."""
-    with warnings.catch_warnings():  # Starlette warns on import that it would rather use httpx2
-        warnings.filterwarnings(
-            "ignore", message="Using `httpx` with `starlette.testclient` is deprecated"
-        )
-        from fastapi.testclient import TestClient
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password=ADMIN_PASSWORD,
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
-    with TestClient(create_app(sd), base_url="http://127.0.0.1") as client:
+    sd = init_county(tmp_path / "county")
+    with app_client(create_app(sd), "http://127.0.0.1") as client:
         yield sd, client
     sd.close()
 

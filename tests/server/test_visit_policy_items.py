@@ -31,7 +31,6 @@ from fieldsurvey.forms.household_visit import finalize_visit, start_visit
 from fieldsurvey.forms.session import FormSession
 from fieldsurvey.ledger.household_pdf import render_household
 from fieldsurvey.ledger.model import DivisionNames, LedgerInput, LedgerOptions
-from fieldsurvey.server import setup
 from fieldsurvey.server.auth.identity import Principal
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
@@ -40,9 +39,8 @@ from fieldsurvey.server.households.filters import HouseholdFilter
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.store import Store
 from fieldsurvey.sync.batch import batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
-from tests.support.server import COUNTY, VILLAGE_A, enroll_secretary, roster
+from tests.support.server import VILLAGE_A, enroll_secretary, init_county, roster
 
 VISIT_DAY = date(2025, 6, 15)
 NAMES = DivisionNames("镇巴县", "泾洋街道", "示范村")
@@ -329,16 +327,7 @@ def test_the_countys_exports_hold_the_new_items(visited, tmp_path: Path) -> None
     visit = done.visit
     visit.status, visit.finalized_at = FINALIZED, datetime(2025, 6, 15, 11)
     visit.assessment = done.assessment.to_dict()
-    sd = ServerDir(tmp_path / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path / "county")
     import_roster(sd, "test", {**roster(1), "households": []})
     identity = enroll_secretary(sd, "sec", [VILLAGE_A])
     payload = batch_payload(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,10 +13,9 @@ from fieldsurvey.core.photo_refs import item, photo_refs
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.media import photos
 from fieldsurvey.store import Store
+from tests.support.common import FAST_KDF
 from tests.support.factories import household
 from tests.support.photo_fixtures import drawn, write_jpeg
-
-FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 19456, "lanes": 1}
 
 
 @pytest.fixture
@@ -29,6 +29,18 @@ def _household(store: Store) -> str:
     h = household()
     store.households.add(h)
     return h.household_id
+
+
+def visit_of(hid: str, answers: dict[str, Any], **more: Any) -> Visit:
+    """A visit of 4 May 2026 whose answers hold the photos (a draft unless ``more`` says)."""
+    fields: dict[str, Any] = {"visitor": "t", "form_version": "1", **more}
+    return Visit(
+        household_id=hid,
+        visit_date=date(2026, 5, 4),
+        form_id="household_visit",
+        answers=answers,
+        **fields,
+    )
 
 
 def test_photo_refs_are_found_in_answers_and_repeats() -> None:
@@ -56,14 +68,7 @@ def test_same_picture_twice_is_kept_once_and_listed_with_its_visit(
     assert store.photos.count() == 1
     assert store.photos.jpeg(p.sha256) == p.jpeg
     hid = _household(store)
-    visit = Visit(
-        household_id=hid,
-        visit_date=date(2026, 5, 4),
-        visitor="test",
-        form_id="household_visit",
-        form_version="1",
-        answers={"house_exterior_photos": [item(p.sha256, "正面")]},
-    )
+    visit = visit_of(hid, {"house_exterior_photos": [item(p.sha256, "正面")]}, visitor="test")
     store.visits.save_draft(visit)
     listed = store.photos.for_household(hid)
     assert len(listed) == 1
@@ -76,16 +81,7 @@ def test_a_photo_removed_from_a_draft_is_pruned(store: Store, tmp_path: Path) ->
     dropped = photos.import_photo(write_jpeg(tmp_path / "d.jpg", drawn(seed=2)))
     store.photos.add_many([kept, dropped])
     hid = _household(store)
-    store.visits.save_draft(
-        Visit(
-            household_id=hid,
-            visit_date=date(2026, 5, 4),
-            visitor="t",
-            form_id="household_visit",
-            form_version="1",
-            answers={"visit_photos": [item(kept.sha256)]},
-        )
-    )
+    store.visits.save_draft(visit_of(hid, {"visit_photos": [item(kept.sha256)]}))
     assert store.photos.prune() == 1
     assert store.photos.has(kept.sha256) and not store.photos.has(dropped.sha256)
 
@@ -97,16 +93,7 @@ def test_plaintext_scan_of_the_data_directory_finds_no_jpeg(store: Store, tmp_pa
     ]
     store.photos.add_many(ps)
     hid = _household(store)
-    store.visits.save_draft(
-        Visit(
-            household_id=hid,
-            visit_date=date(2026, 5, 4),
-            visitor="t",
-            form_id="household_visit",
-            form_version="1",
-            answers={"visit_photos": [item(p.sha256) for p in ps]},
-        )
-    )
+    store.visits.save_draft(visit_of(hid, {"visit_photos": [item(p.sha256) for p in ps]}))
     data_dir = store.data_dir
     files = [Path(root) / f for root, _, names in os.walk(data_dir) for f in names]
     assert any(f.name.startswith("store.db") for f in files)
@@ -128,15 +115,7 @@ def test_unsent_lists_finalized_visits_photos_until_the_county_confirms(
     p = photos.import_photo(write_jpeg(tmp_path / "w.jpg", drawn(seed=9)))
     store.photos.add(p)
     hid = _household(store)
-    v = Visit(
-        household_id=hid,
-        visit_date=date(2026, 5, 4),
-        visitor="t",
-        form_id="household_visit",
-        form_version="1",
-        answers={"water_photos": [item(p.sha256)]},
-        status="finalized",
-    )
+    v = visit_of(hid, {"water_photos": [item(p.sha256)]}, status="finalized")
     store.visits.add_history([v])
     assert store.photos.unsent() == [(hid, p.sha256)]
     store.photos.mark_sent([(hid, p.sha256)])
@@ -148,17 +127,7 @@ def test_erasing_a_household_erases_its_photos(store: Store, tmp_path: Path) -> 
     store.photos.add(p)
     hid = _household(store)
     store.visits.add_history(
-        [
-            Visit(
-                household_id=hid,
-                visit_date=date(2026, 5, 4),
-                visitor="t",
-                form_id="household_visit",
-                form_version="2",
-                answers={"house_photos": [item(p.sha256)]},
-                status="finalized",
-            )
-        ]
+        [visit_of(hid, {"house_photos": [item(p.sha256)]}, form_version="2", status="finalized")]
     )
     assert store.photos.prune() == 0 and store.photos.has(p.sha256)
     with store.sync_state.transaction() as w:

@@ -16,20 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from fieldsurvey.core.household import Household
 from fieldsurvey.core.records import household_to_dict
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.server.users import accounts
-from tests.support.factories import household, member
+from tests.support.factories import household_with, insured
 from tests.support.server import (
-    COUNTY,
     VILLAGE_A,
     VILLAGE_B,
     ServerProcess,
-    postgres_available,
-    postgres_database,
+    database,
+    roster_of,
+    township,
 )
 
 STAFF_PASSWORD = "staff-pass-123"
@@ -37,67 +36,42 @@ SECRETARY_PASSWORD = "sec-pass-1234"
 TOWNSHIP = "610728101"
 
 
-def _h(no: str, village: str, **changes: Any) -> Household:
-    h = household(no=no, village=village)
-    for name, value in changes.items():
-        setattr(h, name, value)
-    return h
-
-
 def county_households() -> dict[str, Household]:
     """Seven households, each with a known status and (at most) one failing dimension."""
-    li = _h(
+    li = household_with(
         "6107281010010002", VILLAGE_A, status="not_exited", household_type="edge", housing_grade="D"
     )
-    zhao = _h("6107281010010003", VILLAGE_A, status="relapsed", household_type="unstable")
+    zhao = household_with(
+        "6107281010010003", VILLAGE_A, status="relapsed", household_type="unstable"
+    )
     zhao.members[
         2
     ].schooling = "not_student"  # a school-age daughter out of school: education fails
-    chen = _h("6107281010020004", VILLAGE_B, status="not_exited")
+    chen = household_with("6107281010020004", VILLAGE_B, status="not_exited")
     for m in chen.members:
         m.resident_medical_insurance = False  # medical fails
-    zhou = _h(
+    zhou = household_with(
         "6107281010020005", VILLAGE_B, household_type="sudden_hardship", water_quality_ok=False
     )
-    zhou.members[0] = member(
-        "周秀英",
-        "02",
-        "female",
-        date(1972, 5, 6),
-        91,
-        health="healthy",
-        resident_medical_insurance=True,
-        critical_illness_insurance=True,
-        medical_assistance=True,
-    )
+    zhou.members[0] = insured("周秀英", "02", "female", date(1972, 5, 6), 91, health="healthy")
     return {
-        "wang": _h("6107281010010001", VILLAGE_A),
+        "wang": household_with("6107281010010001", VILLAGE_A),
         "li": li,
         "zhao": zhao,
-        "sun": _h("6107281010010006", VILLAGE_A, status="not_exited", housing_grade="C"),
+        "sun": household_with(
+            "6107281010010006", VILLAGE_A, status="not_exited", housing_grade="C"
+        ),
         "chen": chen,
         "zhou": zhou,
-        "wu": _h("6107281010020007", VILLAGE_B),
+        "wu": household_with("6107281010020007", VILLAGE_B),
     }
 
 
 def county_roster(households: dict[str, Household]) -> dict[str, Any]:
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "泾洋街道",
-                "parent": "610728000000",
-                "level": "township",
-            },
-            {"code": VILLAGE_A, "name": "示范村", "parent": "610728101000", "level": "village"},
-            {"code": VILLAGE_B, "name": "青石村", "parent": "610728101000", "level": "village"},
-        ],
-        "households": [household_to_dict(h) for h in households.values()],
-    }
+    return roster_of(
+        [household_to_dict(h) for h in households.values()],
+        divisions=township({VILLAGE_A: "示范村", VILLAGE_B: "青石村"}, "泾洋街道"),
+    )
 
 
 @dataclass
@@ -160,21 +134,12 @@ def start_county(tmp: Path, db_url: str | None) -> CountyServer:
 
 def county_process(tmp: Path, backend: str) -> Iterator[CountyServer]:
     """Body of a module-scoped fixture: the county on SQLite, or on PostgreSQL at 127.0.0.1:5432."""
-    if backend == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            county = start_county(tmp, url)
-            try:
-                yield county
-            finally:
-                county.server.stop()
-        return
-    county = start_county(tmp, None)
-    try:
-        yield county
-    finally:
-        county.server.stop()
+    with database(backend) as url:
+        county = start_county(tmp, url)
+        try:
+            yield county
+        finally:
+            county.server.stop()
 
 
 # -- the window ------------------------------------------------------------------------------

@@ -22,6 +22,31 @@ def member(name: str, relation: str, sex: str, birth: date, seq: int, **extra: o
     )
 
 
+def insured(name: str, relation: str, sex: str, birth: date, seq: int, **extra: object) -> Member:
+    """A member covered by all three medical schemes (basic insurance, critical illness insurance,
+    medical assistance): the medical dimension met, as for everyone in ``household``."""
+    return member(
+        name,
+        relation,
+        sex,
+        birth,
+        seq,
+        resident_medical_insurance=True,
+        critical_illness_insurance=True,
+        medical_assistance=True,
+        **extra,
+    )
+
+
+def household_with(no: str, village: str = VILLAGE, **changes: object) -> Household:
+    """``household(no, village)`` with fields set after it is made, where ``household`` sets its
+    own (status, type, grades): one way to give a synthetic family its one problem."""
+    h = household(no=no, village=village)
+    for name, value in changes.items():
+        setattr(h, name, value)
+    return h
+
+
 def household(
     no: str = "6107281010010001",
     village: str = VILLAGE,
@@ -60,7 +85,7 @@ def household(
     seq = int(no[-3:]) * 4 if person_index is None else (person_index % 250) * 4
     shift = timedelta(days=0 if person_index is None else person_index // 250 + 1)
     h.members = [
-        member(
+        insured(
             "王建国",
             "02",
             "male",
@@ -68,11 +93,8 @@ def household(
             seq + 1,
             health="chronic",
             labour_capacity="ordinary",
-            resident_medical_insurance=True,
-            critical_illness_insurance=True,
-            medical_assistance=True,
         ),
-        member(
+        insured(
             "李秀兰",
             "10",
             "female",
@@ -80,11 +102,8 @@ def household(
             seq + 2,
             health="healthy",
             labour_capacity="ordinary",
-            resident_medical_insurance=True,
-            critical_illness_insurance=True,
-            medical_assistance=True,
         ),
-        member(
+        insured(
             "王子涵",
             "30",
             "female",
@@ -92,20 +111,14 @@ def household(
             seq + 3,
             schooling="primary",
             health="healthy",
-            resident_medical_insurance=True,
-            critical_illness_insurance=True,
-            medical_assistance=True,
         ),
-        member(
+        insured(
             "张桂英",
             "52",
             "female",
             date(1948, 1, 20) + shift,
             seq + 4,
             health="healthy",
-            resident_medical_insurance=True,
-            critical_illness_insurance=True,
-            medical_assistance=True,
         ),
     ]
     h.helpers = [Helper("赵文军", "县农业农村局", date(2021, 3, 1), unit_level="county")]

@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +136,14 @@ def run_cli(
             f"fieldsurvey {' '.join(args)} failed ({proc.returncode}): {proc.stderr}"
         )
     return proc
+
+
+def export_update_file(server: ServerProcess, device_id: str, out: Path) -> None:
+    """``fieldsurvey server feed export``: the update file a device without a network is given."""
+    run_cli(
+        "server", "feed", "export", "--data-dir", str(server.data_dir), "--device", device_id,
+        "--out", str(out),
+    )  # fmt: skip
 
 
 # How long a server may take to answer: seconds on an idle machine, over a minute when several
@@ -415,6 +423,30 @@ class ServerProcess:
             sd.close()
 
 
+def serve_process(
+    server: ServerProcess, out: Path, url: str, *args: str, verify: Any = True
+) -> None:
+    """``fieldsurvey server run`` as a process on ``server``'s data directory and port with
+    ``args`` (an address, TLS, plain HTTP), its output in ``out``, once ``url`` answers: for the
+    tests of how it listens. The caller stops ``server``, also when this fails."""
+    with open(out, "wb") as log:
+        server.proc = subprocess.Popen(
+            [sys.executable, "-m", "fieldsurvey", "server", "run", "--data-dir",
+             str(server.data_dir), "--port", str(server.port), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        assert server.proc.poll() is None, out.read_text()
+        try:
+            if httpx.get(url + "/api/v1/info", verify=verify, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"the server at {url} did not start"
+            time.sleep(0.2)
+
+
 @dataclass
 class Device:
     """A device enrolled over HTTP; builds, seals and sends batches as the real client does."""
@@ -506,6 +538,29 @@ def enroll_device(server: ServerProcess, username: str, label: str = "laptop") -
     return Device(server, identity)
 
 
+def township(villages: dict[str, str], name: str = "示范镇") -> list[dict[str, Any]]:
+    """The divisions of a roster: the county's township 610728101000 and ``villages`` (code →
+    name) in it."""
+    return [
+        {"code": "610728101000", "name": name, "parent": "610728000000", "level": "township"}
+    ] + [
+        {"code": code, "name": village, "parent": "610728101000", "level": "village"}
+        for code, village in villages.items()
+    ]
+
+
+def roster_of(households: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+    """A roster of this county as ``import_roster`` reads it: ``households`` (as dicts) and
+    ``more`` (``divisions``, ``visits``)."""
+    return {
+        "format": "fieldsurvey-roster",
+        "version": 1,
+        "county": COUNTY,
+        "households": households,
+        **more,
+    }
+
+
 def roster(n_per_village: int = 3) -> dict[str, Any]:
     households = []
     for v_index, village in enumerate((VILLAGE_A, VILLAGE_B)):
@@ -515,22 +570,7 @@ def roster(n_per_village: int = 3) -> dict[str, Any]:
                     household(no=f"{village}{v_index}{100 * v_index + i:03d}", village=village)
                 )
             )
-    return {
-        "format": "fieldsurvey-roster",
-        "version": 1,
-        "county": COUNTY,
-        "divisions": [
-            {
-                "code": "610728101000",
-                "name": "示范镇",
-                "parent": "610728000000",
-                "level": "township",
-            },
-            {"code": VILLAGE_A, "name": "甲村", "parent": "610728101000", "level": "village"},
-            {"code": VILLAGE_B, "name": "乙村", "parent": "610728101000", "level": "village"},
-        ],
-        "households": households,
-    }
+    return roster_of(households, divisions=township({VILLAGE_A: "甲村", VILLAGE_B: "乙村"}))
 
 
 @dataclass
@@ -581,14 +621,55 @@ def setup_county(server: ServerProcess) -> County:
 
 
 @contextmanager
-def running_county(tmp: Path, backend: str, *, process: bool = False) -> Iterator[County]:
+def database(backend: str) -> Iterator[str | None]:
+    """The database URL for a county on ``backend``: None on "sqlite" (the file in its data
+    directory), else a PostgreSQL database of its own, dropped afterwards; the test is skipped
+    where PostgreSQL is not reachable."""
     if backend == "postgres":
         if not postgres_available():
             pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
         with postgres_database() as url:
-            yield from _county(tmp, url, process)
+            yield url
     else:
-        yield from _county(tmp, None, process)
+        yield None
+
+
+def init_county(
+    path: Path,
+    db_url: str | None = None,
+    *,
+    county: str = COUNTY,
+    password: str = ADMIN_PASSWORD,
+) -> ServerDir:
+    """A county data directory at ``path`` as ``fieldsurvey server init`` leaves it (an admin
+    ``admin``), with the fast KDF: the start of every county a test builds in process. The caller
+    closes it."""
+    sd = ServerDir(path)
+    setup.init_server(
+        sd,
+        county=county,
+        name=None,
+        admin="admin",
+        password=password,
+        db_url=db_url,
+        kdf=dict(FAST_KDF),
+    )
+    return sd
+
+
+def app_client(app: Any, base_url: str = "http://localhost") -> Any:
+    """Starlette's ``TestClient`` for ``app`` (it warns that it uses httpx; that is not the test's
+    business)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    return TestClient(app, base_url=base_url)
+
+
+@contextmanager
+def running_county(tmp: Path, backend: str, *, process: bool = False) -> Iterator[County]:
+    with database(backend) as url:
+        yield from _county(tmp, url, process)
 
 
 def _county(tmp: Path, url: str | None, process: bool) -> Iterator[County]:
@@ -653,26 +734,19 @@ class AppCounty:
 
 
 @contextmanager
-def app_county(tmp: Path, backend: str) -> Iterator[AppCounty]:
-    """An ``AppCounty`` on ``backend`` ("sqlite" or "postgres", a database of its own)."""
+def app_county(
+    tmp: Path, backend: str, fill: Callable[[ServerDir], dict[str, Any]] = fill_county
+) -> Iterator[AppCounty]:
+    """An ``AppCounty`` on ``backend`` ("sqlite" or "postgres", a database of its own), its
+    roster and accounts put in by ``fill`` (which returns the roster)."""
     from fieldsurvey.server.app import create_app
 
-    def made(url: str | None) -> Iterator[AppCounty]:
-        server = ServerProcess(tmp / "county", url)
-        server.init()
-        sd = ServerDir(server.data_dir)
-        county = AppCounty(sd, create_app(sd), fill_county(sd))
+    with database(backend) as url:
+        sd = init_county(tmp / "county", url)
+        county = AppCounty(sd, create_app(sd), fill(sd))
         try:
             yield county
         finally:
             if county._client is not None:
                 county._client.close()
             sd.close()
-
-    if backend == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            yield from made(url)
-    else:
-        yield from made(None)

@@ -20,7 +20,7 @@ from fieldsurvey.core.household import Household
 from fieldsurvey.core.visit import Visit
 from fieldsurvey.store import Store
 from tests.support.common import FAST_KDF
-from tests.support.factories import household, member
+from tests.support.factories import household_with, insured
 
 PASSPHRASE = "qing-shan-lv-shui-2024"
 VILLAGE_A = "610728101001"  # 示范村
@@ -47,14 +47,8 @@ def _divisions() -> list[Division]:
 def _households() -> dict[str, Household]:
     """Five households with different heads, villages, groups, types and problems."""
 
-    def make(no: str, village: str = VILLAGE_A, **changes: object) -> Household:
-        h = household(no, village=village)
-        for name, value in changes.items():
-            setattr(h, name, value)
-        return h
-
-    wang = make("6107281010010001")  # head 王建国, exited, 三组, all met
-    li = make(
+    wang = household_with("6107281010010001")  # head 王建国, exited, 三组, all met
+    li = household_with(
         "6107281010010002",
         group="一组",
         status="not_exited",
@@ -62,38 +56,18 @@ def _households() -> dict[str, Household]:
         housing_grade="D",
     )
     li.members[0].name = "李明华"
-    zhao = make("6107281010010003", group="二组", household_type="unstable")
+    zhao = household_with("6107281010010003", group="二组", household_type="unstable")
     zhao.members[0].name = "赵国强"
     zhao.members[2].schooling = "not_student"  # the school-age daughter out of school: dropout
-    chen = make("6107281010020004", village=VILLAGE_B, group="一组")
+    chen = household_with("6107281010020004", village=VILLAGE_B, group="一组")
     chen.members[0].name = "陈志远"
     for m in chen.members:
         m.resident_medical_insurance = False  # uninsured
-    zhou = make(
+    zhou = household_with(
         "6107281010020005", village=VILLAGE_B, group="五组", household_type="sudden_hardship"
     )
-    zhou.members[0] = member(
-        "周秀英",
-        "02",
-        "female",
-        date(1972, 5, 6),
-        91,
-        health="healthy",
-        resident_medical_insurance=True,
-        critical_illness_insurance=True,
-        medical_assistance=True,
-    )
-    zhou.members[1] = member(
-        "刘大山",
-        "11",
-        "male",
-        date(1970, 2, 2),
-        93,
-        health="healthy",
-        resident_medical_insurance=True,
-        critical_illness_insurance=True,
-        medical_assistance=True,
-    )
+    zhou.members[0] = insured("周秀英", "02", "female", date(1972, 5, 6), 91, health="healthy")
+    zhou.members[1] = insured("刘大山", "11", "male", date(1970, 2, 2), 93, health="healthy")
     zhou.water_source = "unprotected_well"
     zhou.water_quality_ok = False
     return {"wang": wang, "li": li, "zhao": zhao, "chen": chen, "zhou": zhou}

@@ -8,20 +8,29 @@ conflicts coming back as notices, unsent work surviving a full resync, and the U
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from fieldsurvey.core.visit import Visit
 from fieldsurvey.server.devices import enrollment
 from fieldsurvey.server.users import accounts
 from fieldsurvey.store import Store
 from fieldsurvey.sync.client import SyncClient
 from fieldsurvey.sync.transport import RetryPolicy
 from tests.support.common import FAST_KDF
-from tests.support.server import BACKENDS, VILLAGE_A, VILLAGE_B, County, county_for, run_cli
+from tests.support.laptop import edit_household, finalized_visit
+from tests.support.server import (
+    BACKENDS,
+    VILLAGE_A,
+    VILLAGE_B,
+    County,
+    county_for,
+    export_update_file,
+    run_cli,
+)
 
 PASSPHRASE = "山路弯弯-测试-2025"
 
@@ -62,17 +71,14 @@ def test_enroll_then_sync_downloads_the_village_and_sends_edits_and_visits(
         h.housing_grade = "C"
         h.members[0].work_months = 9
         store.households.update(h)
-        visit = Visit(
+        finalized_visit(
+            store,
             h.household_id,
             date(2025, 5, 6),
             "甲村书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="房屋有裂缝",
+            "房屋有裂缝",
+            {"flags": ["unsafe_house"]},
         )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": ["unsafe_house"]})
         assert store.outbox.count()["edits"] == 2 and store.outbox.count()["visits"] == 1
         report = client.sync()
         assert [b["status"] for b in report.sent_batches] == ["merged"]
@@ -102,10 +108,7 @@ def test_a_conflict_reaches_the_secretary_and_nothing_is_overwritten(
         c2.sync()
         hid = county.households_in(VILLAGE_A)[1]["household_id"]
         for store, phone in ((s1, "13811111111"), (s2, "13822222222")):
-            h = store.households.get(hid)
-            assert h is not None
-            h.phone = phone
-            store.households.update(h)
+            edit_household(store, hid, phone=phone)
         c1.sync()
         report = c2.sync()
         assert report.sent_batches[0]["status"] == "has_conflicts"
@@ -127,10 +130,7 @@ def test_unsent_work_survives_a_full_resync(county: County, tmp_path: Path) -> N
     with store:
         client.sync()
         hid = county.households_in(VILLAGE_A)[2]["household_id"]
-        h = store.households.get(hid)
-        assert h is not None
-        h.address = "尚未上传的地址"
-        store.households.update(h)
+        edit_household(store, hid, address="尚未上传的地址")
         with store.session() as s:  # the county database was restored: the cursor is unknown there
             from fieldsurvey.store.sync_state import Enrollment
 
@@ -153,10 +153,7 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
     with store:
         client.sync()
         hid = county.households_in(VILLAGE_A)[0]["household_id"]
-        h = store.households.get(hid)
-        assert h is not None
-        h.hamlet = "上湾"
-        store.households.update(h)
+        h = edit_household(store, hid, hamlet="上湾")
         batch_file = tmp_path / "to-county.fsb"
         info = client.export_batch(batch_file)
         assert info["counts"] == {"record.update": 1}
@@ -167,17 +164,7 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
         )
         device_id = client.enrollment().device_id  # type: ignore[union-attr]
         updates = tmp_path / "from-county.fsu"
-        run_cli(
-            "server",
-            "feed",
-            "export",
-            "--data-dir",
-            str(county.server.data_dir),
-            "--device",
-            device_id,
-            "--out",
-            str(updates),
-        )
+        export_update_file(county.server, device_id, updates)
         applied = client.import_updates(updates)
         assert applied.households >= 1
         [edit] = store.outbox.pending_edits()  # the later edit stays, rebased on what was sent
@@ -188,40 +175,35 @@ def test_usb_round_trip_confirms_only_what_was_carried(county: County, tmp_path:
         assert store.outbox.pending_edits() == []
 
 
+def cli_env() -> dict[str, str]:
+    """The environment of the laptop's command line: its passphrase, and Python's own settings."""
+    return {
+        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
+        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
+    }
+
+
+def enroll_cli(
+    data_dir: Path, county: County, code: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    return run_cli(
+        "enroll", "--data-dir", str(data_dir), "--server", county.server.url, "--code", code,
+        env=cli_env(), check=check,
+    )  # fmt: skip
+
+
 def test_enroll_and_sync_on_the_command_line(county: County, tmp_path: Path) -> None:
     data_dir = tmp_path / "cli-laptop"
     Store.create(data_dir, PASSPHRASE, kdf=FAST_KDF)[0].close()
     code, _ = enrollment.new_enroll_code(county.server.server_dir, "test", username="sec_b")
-    env = {
-        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
-        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
-    }
-    enrolled = run_cli(
-        "enroll",
-        "--data-dir",
-        str(data_dir),
-        "--server",
-        county.server.url,
-        "--code",
-        code,
-        env=env,
-    )
+    env = cli_env()
+    enrolled = enroll_cli(data_dir, county, code)
     assert "Device enrolled" in enrolled.stdout and "610728101002" in enrolled.stdout
     synced = run_cli("sync", "--data-dir", str(data_dir), env=env)
     assert "households updated" in synced.stdout
     again = run_cli("sync", "--data-dir", str(data_dir), "--format", "json", env=env)
     assert '"households": 0' in again.stdout
-    wrong = run_cli(
-        "enroll",
-        "--data-dir",
-        str(data_dir),
-        "--server",
-        county.server.url,
-        "--code",
-        "AAAA-BBBB-CCCC-DDDD",
-        env=env,
-        check=False,
-    )
+    wrong = enroll_cli(data_dir, county, "AAAA-BBBB-CCCC-DDDD", check=False)
     assert wrong.returncode == 2 and "already enrolled" in wrong.stderr
 
 
@@ -236,27 +218,12 @@ def test_sync_on_the_command_line_says_a_lost_village_was_sent_then_erased_and_e
     )
     accounts.assign(sd, "test", username="sec_ab_cli", villages=[VILLAGE_A, VILLAGE_B])
     code, _ = enrollment.new_enroll_code(sd, "test", username="sec_ab_cli")
-    env = {
-        "FIELDSURVEY_PASSPHRASE": PASSPHRASE,
-        **{k: v for k, v in os.environ.items() if k.startswith("PYTHON")},
-    }
-    run_cli(
-        "enroll",
-        "--data-dir",
-        str(data_dir),
-        "--server",
-        county.server.url,
-        "--code",
-        code,
-        env=env,
-    )
+    env = cli_env()
+    enroll_cli(data_dir, county, code)
     assert run_cli("sync", "--data-dir", str(data_dir), env=env).returncode == 0
     target = county.households_in(VILLAGE_B)[0]
     with Store.open(data_dir, passphrase=PASSPHRASE) as store:  # an edit waiting for village B
-        h = store.households.get(target["household_id"])
-        assert h is not None
-        h.hamlet = "北坡"
-        store.households.update(h)
+        edit_household(store, target["household_id"], hamlet="北坡")
     run_cli(
         "server",
         "assign",

@@ -6,7 +6,6 @@ import contextlib
 import math
 import struct
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldsurvey.core.errors import UserError
-from fieldsurvey.server import setup
 from fieldsurvey.server.batches.checks import Refused
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
@@ -22,8 +20,7 @@ from fieldsurvey.sync import canonical, envelope
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
 from fieldsurvey.sync.keys import KeyPair
 from fieldsurvey.sync.schema import parse_batch
-from tests.support.common import FAST_KDF
-from tests.support.server import enroll_secretary
+from tests.support.server import enroll_secretary, init_county
 
 json_values = st.recursive(
     st.none()
@@ -165,16 +162,7 @@ records = st.lists(
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, Identity]]:
-    sd = ServerDir(Path(tmp_path_factory.mktemp("fuzz-county")))
-    setup.init_server(
-        sd,
-        county="610728",
-        name=None,
-        admin="admin",
-        password="admin-pass-1",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path_factory.mktemp("fuzz-county"))
     yield sd, enroll_secretary(sd, "sec", ["610728101001"], label="fuzz")
     sd.close()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,15 +18,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from fieldsurvey.core.records import household_to_dict
-from fieldsurvey.server import setup
 from fieldsurvey.server.batches.ingest import ingest
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import ConflictRow, HouseholdRow
 from fieldsurvey.server.roster.json_import import import_roster
 from fieldsurvey.sync.batch import Identity, batch_payload, seal_batch
-from tests.support.common import FAST_KDF
 from tests.support.factories import household
-from tests.support.server import enroll_secretary
+from tests.support.server import enroll_secretary, init_county, roster_of
 
 VILLAGE = "610728101001"
 FIELDS = ("phone", "address", "hamlet")
@@ -35,16 +32,7 @@ FIELDS = ("phone", "address", "hamlet")
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerDir, list[Identity]]]:
-    sd = ServerDir(Path(tmp_path_factory.mktemp("merge-county")))
-    setup.init_server(
-        sd,
-        county="610728",
-        name=None,
-        admin="admin",
-        password="admin-pass-1",
-        db_url=None,
-        kdf=dict(FAST_KDF),
-    )
+    sd = init_county(tmp_path_factory.mktemp("merge-county"))
     identities = [enroll_secretary(sd, name, [VILLAGE]) for name in ("sec1", "sec2")]
     yield sd, identities
     sd.close()
@@ -83,16 +71,7 @@ def test_real_ingest_loses_no_edit_in_any_interleaving(
     h = household(
         no=f"61072810100{uuid.uuid4().int % 10**5:05d}", village=VILLAGE, person_index=next(PEOPLE)
     )  # new people each time
-    import_roster(
-        sd,
-        "test",
-        {
-            "format": "fieldsurvey-roster",
-            "version": 1,
-            "county": "610728",
-            "households": [household_to_dict(h)],
-        },
-    )
+    import_roster(sd, "test", roster_of([household_to_dict(h)]))
     hid = h.household_id
     record, revision = server_record(sd, hid)
     seen = [(dict(record), revision), (dict(record), revision)]

@@ -14,7 +14,6 @@ up without it. A household the county moves to another village leaves the old vi
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -25,8 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import MetaData, select
 
-from fieldsurvey.core.visit import MemberChange, Visit
-from fieldsurvey.server import setup
+from fieldsurvey.core.visit import MemberChange
 from fieldsurvey.server.app import create_app
 from fieldsurvey.server.db.engine import ServerDir
 from fieldsurvey.server.db.models import (
@@ -49,13 +47,15 @@ from fieldsurvey.sync.villages import pending_by_village
 from tests.server.test_server_isolation import VILLAGE_C, isolation_roster
 from tests.support.common import FAST_KDF
 from tests.support.factories import household
+from tests.support.laptop import edit_household, finalized_visit
 from tests.support.server import (
     BACKENDS,
-    COUNTY,
     VILLAGE_A,
     VILLAGE_B,
-    postgres_available,
-    postgres_database,
+    app_client,
+    database,
+    init_county,
+    roster_of,
 )
 
 PASSPHRASE = "山路弯弯-测试-2025"
@@ -71,43 +71,17 @@ class County:
         return [h for h in self.roster["households"] if h["division_code"] == village]
 
 
-def _county(tmp: Path, url: str | None) -> County:
-    with warnings.catch_warnings():  # Starlette's test client warns that it still uses httpx
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    sd = ServerDir(tmp / "county")
-    setup.init_server(
-        sd,
-        county=COUNTY,
-        name=None,
-        admin="admin",
-        password="admin-pass-123",
-        db_url=url,
-        kdf=dict(FAST_KDF),
-    )
-    data = isolation_roster()
-    import_roster(sd, "test", data)
-    app = create_app(sd)
-    return County(sd, data, lambda: TestClient(app, base_url="http://localhost"))
-
-
 @pytest.fixture(params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[County]:
-    if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        with postgres_database() as url:
-            c = _county(tmp_path, url)
-            try:
-                yield c
-            finally:
-                c.sd.close()
-    else:
-        c = _county(tmp_path, None)
+    with database(request.param) as url:
+        sd = init_county(tmp_path / "county", url)
         try:
-            yield c
+            data = isolation_roster()
+            import_roster(sd, "test", data)
+            app = create_app(sd)
+            yield County(sd, data, lambda: app_client(app))
         finally:
-            c.sd.close()
+            sd.close()
 
 
 def laptop(
@@ -169,25 +143,9 @@ def test_a_lost_village_is_sent_first_then_erased_and_the_secretary_is_told(
         )
         a1, c1 = county.households(VILLAGE_A)[0], county.households(VILLAGE_C)[0]
         # Work waiting for both villages: an edit in A; an edit, a visit and a member change in C.
-        h = store.households.get(a1["household_id"])
-        assert h is not None
-        h.phone = "13811112222"
-        store.households.update(h)
-        c = store.households.get(c1["household_id"])
-        assert c is not None
-        c.hamlet = "后山"
-        store.households.update(c)
-        visit = Visit(
-            c.household_id,
-            date(2025, 5, 6),
-            "书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="正常",
-        )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": []})
+        edit_household(store, a1["household_id"], phone="13811112222")
+        c = edit_household(store, c1["household_id"], hamlet="后山")
+        visit = finalized_visit(store, c.household_id, date(2025, 5, 6), "书记", "正常")
         store.households.record_member_change(
             c, MemberChange(c.household_id, c.members[3].member_id, "death", date(2025, 5, 1))
         )
@@ -290,21 +248,8 @@ def test_a_new_household_in_a_lost_village_is_refused_but_the_villages_updates_s
         made_here = household(no=f"{VILLAGE_C}9777", village=VILLAGE_C, person_index=777)
         store.households.add(made_here)  # a household made on the laptop in C, never sent
         c1, a1 = county.households(VILLAGE_C)[0], county.households(VILLAGE_A)[0]
-        visit = Visit(
-            c1["household_id"],
-            date(2025, 5, 7),
-            "书记",
-            "household_visit",
-            "1",
-            {"food_secure": True},
-            findings="正常",
-        )
-        store.visits.save_draft(visit)
-        store.visits.finalize(visit, None, {"flags": []})
-        a = store.households.get(a1["household_id"])
-        assert a is not None
-        a.phone = "13911112222"
-        store.households.update(a)
+        visit = finalized_visit(store, c1["household_id"], date(2025, 5, 7), "书记", "正常")
+        edit_household(store, a1["household_id"], phone="13911112222")
         accounts.assign(county.sd, "test", username="sec_ac2", villages=[VILLAGE_C], remove=True)
         waiting = pending_by_village(store)
         report = client.sync()
@@ -372,16 +317,7 @@ def test_a_household_the_county_moves_away_leaves_the_old_villages_laptops(
         a_client.sync()
         b_client.sync()
         moving = dict(county.households(VILLAGE_A)[2], division_code=VILLAGE_B)
-        import_roster(
-            county.sd,
-            "test",
-            {
-                "format": "fieldsurvey-roster",
-                "version": 1,
-                "county": COUNTY,
-                "households": [moving],
-            },
-        )
+        import_roster(county.sd, "test", roster_of([moving]))
         with county.sd.transaction() as s:  # everything that belongs to the household followed it
             villages = {
                 m.village_code

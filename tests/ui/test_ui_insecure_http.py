@@ -9,9 +9,6 @@ nothing sent, Yes signs in or enrolls for real.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,16 +18,13 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fieldsurvey.server.devices import enrollment
-from fieldsurvey.store import Store
 from fieldsurvey.sync.urls import is_loopback_host
 from fieldsurvey.ui.app import AppController
 from fieldsurvey.ui.sync_panel import SyncPanel
-from tests.support.common import FAST_KDF
 from tests.support.county import close
-from tests.support.server import ADMIN_PASSWORD, ServerProcess, setup_county
+from tests.support.server import ADMIN_PASSWORD, ServerProcess, serve_process, setup_county
+from tests.support.ui import EMPTY_APP_PASSPHRASE as PASSPHRASE
 from tests.support.ui import unlock
-
-PASSPHRASE = "county-lan-passphrase-1"
 
 
 def own_address() -> str | None:
@@ -70,36 +64,9 @@ def lan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
         probe.bind((address, 0))
         server.port = probe.getsockname()[1]
     server.log = server.data_dir / "server.log"
-    with open(server.log, "wb") as log:
-        server.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "fieldsurvey",
-                "server",
-                "run",
-                "--data-dir",
-                str(server.data_dir),
-                "--host",
-                address,
-                "--port",
-                str(server.port),
-                "--insecure-http",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     url = f"http://{address}:{server.port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.proc.poll() is None, server.log.read_text()
-            try:
-                if httpx.get(url + "/api/v1/info", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+        serve_process(server, server.log, url, "--host", address, "--insecure-http")
         yield server, url
     finally:
         server.stop()
@@ -152,23 +119,11 @@ def test_the_county_app_signs_in_over_plain_http_only_after_the_user_says_yes(
         close(controller)
 
 
-@pytest.fixture
-def laptop(app: Any, tmp_path: Path, qtbot: Any) -> Iterator[AppController]:
-    Store.create(tmp_path / "laptop", PASSPHRASE, kdf=dict(FAST_KDF))[0].close()
-    c = AppController(tmp_path / "laptop")
-    c.start()
-    qtbot.addWidget(c.window)
-    yield c
-    if c.window.isVisible():
-        c.window.close()
-    c.shutdown()
-
-
 def test_the_laptop_enrolls_over_plain_http_only_after_the_user_says_yes(
-    laptop: AppController, qtbot: Any, lan_server: tuple[ServerProcess, str]
+    empty_app: AppController, qtbot: Any, lan_server: tuple[ServerProcess, str]
 ) -> None:
     server, url = lan_server
-    w = laptop.window
+    w = empty_app.window
     unlock(qtbot, w, PASSPHRASE)
     w.act_sync.trigger()
     panel = next(

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from fieldsurvey.app import visits as app_visits
 from fieldsurvey.forms.library import FormLibrary
-from fieldsurvey.forms.xlsform import convert_xlsform
 from fieldsurvey.ui.visit.more_inputs import GeopointInput
+from tests.support.forms import imported_visit
 from tests.support.visit import new_visit, row
 
 SURVEY = [
@@ -42,27 +40,12 @@ def county_library(tmp_path: Path) -> FormLibrary:
     st.append(["form_id", "version"])
     st.append(["county_extra", "1"])
     wb.save(tmp_path / "extra.xlsx")
-    conversion = convert_xlsform(tmp_path / "extra.xlsx")
-    assert conversion.unsupported == []
-    forms = tmp_path / "forms"
-    forms.mkdir()
-    (forms / "county_extra.yaml").write_text(
-        yaml.safe_dump(conversion.form, allow_unicode=True), encoding="utf-8"
+    return imported_visit(
+        tmp_path / "extra.xlsx",
+        tmp_path / "forms",
+        version="1",
+        title={"zh": "县补充走访", "en": "County visit"},
     )
-    visit = {
-        "format": 1,
-        "kind": "visit",
-        "id": "household_visit",
-        "version": "1",
-        "title": {"zh": "县补充走访", "en": "County visit"},
-        "sections": [{"form": "county_extra", "version": "1"}],
-    }
-    (forms / "household_visit.yaml").write_text(
-        yaml.safe_dump(visit, allow_unicode=True), encoding="utf-8"
-    )
-    library = FormLibrary(forms)
-    assert library.check() == []
-    return library
 
 
 def test_an_imported_form_in_the_visit_editor(
