@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,7 @@ from fieldsurvey.ui.photos.entry import PhotoEntry
 from fieldsurvey.ui.photos.loaders import photo_loader, thumb_loader
 from fieldsurvey.ui.photos.strip import PhotoStrip
 from fieldsurvey.ui.photos.viewer import PhotoViewer
-from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
+from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, fill_with_scroll, heading
 
 
 def _yes(value: bool | None) -> str:
@@ -135,12 +134,7 @@ class HouseholdView(Retranslating, QWidget):
         ):
             layout.addWidget(w)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, content)
 
         ctx.ops.changed.connect(self._store_changed)
         self.retranslate()

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,6 +38,18 @@ def heading(text: str = "", size_delta: int = 3, parent: QWidget | None = None) 
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def fill_with_scroll(owner: QWidget, content: QWidget) -> QScrollArea:
+    """Make ``content`` scroll inside ``owner``, edge to edge: a detail panel taller than the
+    window (a household, a visit under review) scrolls as one page."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return scroll
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:

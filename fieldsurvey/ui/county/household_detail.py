@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from fieldsurvey.ui.county.photos import CountyPhotos
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.i18n import code_label, t
 from fieldsurvey.ui.ops import OpEnv
-from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, heading
+from fieldsurvey.ui.widgets import ReadOnlyTable, Retranslating, fill_with_scroll, heading
 
 
 def latest_assessment(visits: list[ListedVisit]) -> tuple[Assessment | None, str | None]:
@@ -90,12 +89,7 @@ class HouseholdDetail(Retranslating, QWidget):
         self.photos = CountyPhotos(ctx)
         layout.addWidget(self.photos)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, inner)
         self.retranslate()
 
     def resizeEvent(self, event: Any) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from fieldsurvey.ui.county.photos import CountyPhotos
 from fieldsurvey.ui.county.widgets import ScopePicker, lay_out_list_page, paged_list, refill
 from fieldsurvey.ui.errors import show_error
 from fieldsurvey.ui.ops import OpEnv
-from fieldsurvey.ui.widgets import Retranslating, error_label, heading
+from fieldsurvey.ui.widgets import Retranslating, error_label, fill_with_scroll, heading
 
 REVIEW_COLOURS = {"has_issues": "#b3261e", "ok": "#1e7b34"}
 
@@ -111,12 +110,7 @@ class VisitReview(Retranslating, QWidget):
         buttons.addWidget(self.issues_button)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, inner)
         self.retranslate()
 
     def show_visit(self, visit: ListedVisit | None) -> None:
