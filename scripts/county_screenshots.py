@@ -363,16 +363,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--households", type=int, default=900)
-    parser.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN")
+    parser.add_argument(
+        "--language",
+        choices=("zh_CN", "en"),
+        action="append",
+        help="the screens' language (zh_CN unless given); given twice, one county serves both "
+        "and each language's pictures go to a folder of its name under --out",
+    )
     args = parser.parse_args(argv)
-    LANGUAGE["value"] = args.language
+    languages = args.language or ["zh_CN"]
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         sd, homes, villages = prepare(Path(tmp), args.households)
         proc, url = start_server(sd)
         try:
             send_work(sd, url, homes, villages)
-            shoot(url, args.out, Path(tmp) / "home")
+            for language in languages:
+                LANGUAGE["value"] = language
+                out = args.out if len(languages) == 1 else args.out / language
+                out.mkdir(parents=True, exist_ok=True)
+                shoot(url, out, Path(tmp) / f"home-{language}")
         finally:
             proc.terminate()
             proc.wait(10)
