@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +40,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sync_bench import ThrottledProxy, county_with_device, free_port
+from fieldsurvey.commands.demo_server import start_server
 from fieldsurvey.core.photo_refs import item
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import FINALIZED, Visit
@@ -171,7 +170,6 @@ def bench_import(
 def bench_link(
     tmp: Path, store: Store, photos: list[media.ImportedPhoto], n: int, kbit: float
 ) -> dict[str, float]:
-    import httpx
 
     county = generate_county(seed=18, households=n)
     households = list(iter_households(county, n, seed=18))
@@ -210,29 +208,8 @@ def bench_link(
     # the visits reach the county first, at full speed (photos of unknown visits are refused)
     data = seal_batch(identity, batch_payload(identity, records, base_cursor=None))
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fieldsurvey",
-            "server",
-            "run",
-            "--data-dir",
-            str(tmp / "county"),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    proc = start_server(tmp / "county", port)  # the demo's starter: waits until it answers
     try:
-        for _ in range(240):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.25)
         direct = Transport(
             f"http://127.0.0.1:{port}", identity=identity, policy=RetryPolicy(timeout=120)
         )

@@ -37,8 +37,6 @@ import gc
 import os
 import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -49,6 +47,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from fieldsurvey.commands.demo_server import start_server
 from fieldsurvey.core.assessment import assess
 from fieldsurvey.core.records import household_to_dict, visit_to_dict
 from fieldsurvey.core.visit import FINALIZED, Visit
@@ -436,7 +435,6 @@ def free_port() -> int:
 
 
 def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
-    import httpx
 
     county = generate_county(seed=COUNTY_SEED + 1, households=visits)
     households = list(iter_households(county, visits, seed=COUNTY_SEED + 1))
@@ -458,28 +456,8 @@ def bench_link(tmp: Path, visits: int, kbit: float) -> dict[str, float]:
     records = [{"kind": "visit", "visit": make_visit(h, i)} for i, h in enumerate(households)]
     data = seal_batch(identity, batch_payload(identity, records, base_cursor=None))
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fieldsurvey",
-            "server",
-            "run",
-            "--data-dir",
-            str(tmp / "link-county"),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_server(tmp / "link-county", port)  # waits until it answers
     try:
-        for _ in range(240):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v1/info", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.25)
         proxy = ThrottledProxy(port, kbit * 1000 / 8)
         t = Transport(
             f"http://127.0.0.1:{proxy.port}", identity=identity, policy=RetryPolicy(timeout=120)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from fieldsurvey.cli import COMMAND_MODULES
+
 APP_NAME = "FieldSurvey"  # the windowed executable (fieldsurvey/frozen.py reads the same names)
 CLI_NAME = "fieldsurvey"  # its console twin
 
@@ -35,20 +37,7 @@ HIDDEN_IMPORTS: list[str] = [
     "fieldsurvey.commands.demo_fill",  # `EXE -m fieldsurvey.commands.demo_fill` (the demo's producer)
     *(
         f"fieldsurvey.commands.{name}"
-        for name in (
-            "demo",
-            "forms",
-            "households",
-            "ledger",
-            "passphrase",
-            "policy",
-            "server",
-            "sync",
-            "app",
-            "county",
-            "ledger_run",
-            "common",
-        )
+        for name in (*COMMAND_MODULES, "ledger_run", "common")  # cli.py imports them by name
     ),
     "fieldsurvey.store.migrations.env",
     "fieldsurvey.server.db.migrations.env",

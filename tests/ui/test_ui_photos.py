@@ -21,7 +21,7 @@ from fieldsurvey.ui.visit import VisitEditor
 from fieldsurvey.ui.visit.photo_input import PhotoInput
 from tests.support.photo_fixtures import drawn, write_jpeg
 from tests.support.ui import PASSPHRASE, wait_ops
-from tests.support.visit import new_visit, open_household, row, section
+from tests.support.visit import new_visit, open_household, row, section, wait_ready
 
 SHOTS = Path("/tmp/fieldsurvey-photo-shots")
 
@@ -192,14 +192,7 @@ def test_household_page_shows_photos_and_a_finalized_visit_keeps_them(  # type: 
 
     editor = window.open_visit(data["household"], data["visit"])
     assert isinstance(editor, VisitEditor)
-    qtbot.waitUntil(
-        lambda: (
-            editor.session is not None
-            and editor.current_page() is not None
-            and not editor.current_page().pending
-        ),
-        timeout=15_000,
-    )
+    wait_ready(editor, qtbot)
     assert editor.read_only
     section(editor, qtbot, "housing")
     inp = photo_input(editor, "house_photos")

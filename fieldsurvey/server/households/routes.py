@@ -17,7 +17,7 @@ from fieldsurvey.server.deps import SessionDep, Staff
 from fieldsurvey.server.households import filters
 from fieldsurvey.server.households import records as registry
 from fieldsurvey.server.households.filters import HouseholdFilter
-from fieldsurvey.server.params import Dimension, IdPath, Limit, Scope, not_found
+from fieldsurvey.server.params import After, Dimension, IdPath, Limit, Scope, not_found
 
 router = APIRouter(tags=["households"], responses=refusals.STAFF)
 
@@ -98,7 +98,7 @@ def list_households(
     session: SessionDep,
     who: Staff,
     f: FilterDep,
-    after: Annotated[str | None, Query(max_length=400)] = None,
+    after: After = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
     return filters.page(session, f, who, after=after, limit=limit)
@@ -114,7 +114,7 @@ def list_records(
     session: SessionDep,
     who: Staff,
     f: FilterDep,
-    after: Annotated[str | None, Query(max_length=400)] = None,
+    after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     return filters.records_page(session, f, who, after=after, limit=limit)
